@@ -1,0 +1,1 @@
+"""The ``minusma`` command line (one module per subcommand, as in rasterio's ``rio``)."""

@@ -1,0 +1,48 @@
+"""The ``minusma`` click group. Subcommands live one per module and are imported lazily."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from geo._errors import MinusmaError
+
+#: Subcommand name -> "module:attribute". Heavy imports happen only when a command runs.
+COMMANDS: dict[str, str] = {
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def invoke(self, ctx: click.Context):  # noqa: D102 - turn package errors into one-line exits
+        try:
+            return super().invoke(ctx)
+        except MinusmaError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=LazyGroup)
+@click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
+@click.option("-q", "--quiet", count=True, help="Less log output (repeatable).")
+@click.version_option(package_name="minusma-exposure")
+def cli(verbose: int, quiet: int) -> None:
+    """Which Malian towns were left exposed when MINUSMA withdrew (2023-2024).
+
+    Data goes to stdout, messages to stderr.
+    """
+    level = logging.WARNING - 10 * verbose + 10 * quiet
+    logging.basicConfig(stream=sys.stderr, level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")

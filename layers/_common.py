@@ -1,0 +1,67 @@
+"""Helpers shared by the layer loaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import geopandas as gpd
+import pandas as pd
+from shapely import points
+
+from geo._errors import ParameterError
+from geo._validate import Column, Schema, validate_frame
+from geo.crs import WGS84
+
+__all__ = ["ascii_name", "point_frame", "finish", "parse_date", "MISSION_START", "MISSION_END"]
+
+#: MINUSMA was established by UNSC resolution 2100 (25 Apr 2013) and its liquidation ended in 2024.
+MISSION_START = dt.date(2013, 1, 1)
+MISSION_END = dt.date(2024, 12, 31)
+
+GEOMETRY_KIND = Column("geometry_kind", "string", "real, town_point or schematic", nullable=False,
+                       choices=("real", "town_point", "schematic"))
+SOURCE = Column("source", "string", "source of the row (URL or document)", nullable=False)
+
+
+def ascii_name(name: str | None) -> str | None:
+    """ASCII transliteration of an accented name (``Ségou`` -> ``Segou``)."""
+    if name is None or (isinstance(name, float) and pd.isna(name)):
+        return None
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def point_frame(frame: pd.DataFrame, *, lon: str = "lon", lat: str = "lat") -> gpd.GeoDataFrame:
+    """GeoDataFrame of points from lon/lat columns; rows without a coordinate get no geometry."""
+    has = frame[lon].notna() & frame[lat].notna()
+    geom = [None] * len(frame)
+    pts = points(frame.loc[has, lon].to_numpy(), frame.loc[has, lat].to_numpy())
+    for i, p in zip(frame.index[has].map(frame.index.get_loc), pts):
+        geom[i] = p
+    return gpd.GeoDataFrame(frame.drop(columns=[lon, lat]), geometry=geom, crs=WGS84)
+
+
+def finish(gdf: gpd.GeoDataFrame, schema: Schema, *, name: str) -> gpd.GeoDataFrame:
+    """Order columns as declared, index by nothing in particular, validate, return."""
+    gdf = gdf[[*schema.names]].copy() if "geometry" in schema.names else gdf[[*schema.names, "geometry"]].copy()
+    gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=WGS84).sort_values(schema.id_column).reset_index(drop=True)
+    validate_frame(gdf, schema, name=name)
+    return gdf
+
+
+def parse_date(value: str | dt.date | None, *, name: str = "as_of") -> dt.date | None:
+    """Parse an ISO date and check it lies within the mission's years (2013-2024)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
+    if not MISSION_START <= value <= MISSION_END:
+        raise ParameterError(
+            f"{name} must lie between {MISSION_START} and {MISSION_END} (the mission's years), got {value}"
+        )
+    return value

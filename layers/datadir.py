@@ -11,6 +11,7 @@ project's offline copy::
       worldpop/worldpop2020_density_20km_mali_bbox.tif
       roads-flownet/mali_corridors_flownet.geojson ...
       geonames/geonames_cities1000_mali.geojson
+      roads-osm/mali_roads_osm.geojson   (optional: only from upstream OpenStreetMap)
 
 The relative path of every file is recorded in the dataset registry (:mod:`layers.datasets`).
 The directory is chosen, in order, by an explicit argument, then the ``MINUSMA_DATA`` environment
@@ -41,6 +42,7 @@ FOLDERS: tuple[str, ...] = (
     "worldpop",
     "roads-flownet",
     "geonames",
+    "roads-osm",
 )
 
 _FIX = (

@@ -1,0 +1,73 @@
+"""``minusma layers`` and ``minusma export`` through click's runner, error paths included."""
+
+from __future__ import annotations
+
+import json
+import pytest
+from click.testing import CliRunner
+
+from layers.registry import layer_names
+from maps.cli.main import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_layers_table_lists_every_layer(runner):
+    result = runner.invoke(cli, ["layers"])
+    assert result.exit_code == 0, result.output
+    for name in layer_names():
+        assert name in result.output
+    assert "schematic" in result.output
+
+
+def test_layers_json_and_check(runner):
+    result = runner.invoke(cli, ["layers", "--format", "json", "--check"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [d["name"] for d in doc] == layer_names()
+    assert "fact checks: all passed" in result.stderr
+
+
+@pytest.mark.parametrize("fmt,expected", [("geojson", "bases.geojson"), ("gpkg", "minusma.gpkg"), ("csv", "roads.csv")])
+def test_export_writes_files_and_provenance(runner, tmp_path, fmt, expected):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["export", "--out", str(out), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert (out / expected).is_file() and (out / "provenance.json").is_file()
+
+
+def test_export_one_layer(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path), "--layer", "bases"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bases.geojson", "provenance.json"]
+
+
+def test_export_unknown_layer_names_valid_choices(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "x"), "--layer", "basez"])
+    assert result.exit_code == 1
+    assert "no layer named 'basez'; valid layers: bases, towns" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_export_unknown_format_names_valid_choices(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path), "--format", "shp"])
+    assert result.exit_code == 2
+    assert "'shp' is not one of 'geojson', 'gpkg', 'csv'" in result.output
+
+
+def test_export_unwritable_path_is_one_line_error(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "no" / "such" / "dir")])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and result.output.startswith("Error: cannot create output folder")
+
+
+def test_export_onto_a_file_fails_cleanly(runner, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("not a folder")
+    result = runner.invoke(cli, ["export", "--out", str(target)])
+    assert result.exit_code == 1
+    assert "cannot create output folder" in result.output
+    assert target.read_text() == "not a folder"

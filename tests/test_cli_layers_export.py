@@ -68,6 +68,6 @@ def test_export_onto_a_file_fails_cleanly(runner, tmp_path):
     target = tmp_path / "taken"
     target.write_text("not a folder")
     result = runner.invoke(cli, ["export", "--out", str(target)])
-    assert result.exit_code == 1
-    assert "cannot create output folder" in result.output
+    assert result.exit_code == 2
+    assert "is a file" in result.output
     assert target.read_text() == "not a folder"

@@ -48,6 +48,7 @@ __all__ = [
     "dataset_path",
     "read_dataset",
     "check_dataset",
+    "check_file",
     "dataset_status",
     "sha256_file",
 ]
@@ -308,6 +309,19 @@ def _read(name: str, data_dir: str | os.PathLike | None) -> tuple[Dataset, Path,
     reader = _read_raster if dataset.is_raster else _read_vector
     data, problems = reader(dataset, path)
     return dataset, path, data, problems
+
+
+def check_file(name: str, path: str | os.PathLike) -> list[str]:
+    """Every problem of the file at ``path`` read as dataset ``name`` (used before a file is put in place).
+
+    Raises
+    ------
+    DataDirError
+        If the file cannot be read at all.
+    """
+    dataset = get(name)
+    reader = _read_raster if dataset.is_raster else _read_vector
+    return reader(dataset, Path(path))[1]
 
 
 def read_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Any:

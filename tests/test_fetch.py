@@ -1,0 +1,186 @@
+"""``layers.fetch`` from a mirror: a local HTTP server on 127.0.0.1 or a local folder.
+
+The served files are temporary copies (in tmp_path) of small files of the real data directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from _mirror_server import MirrorServer
+from geo._errors import ChecksumError, FetchError, ParameterError, UnknownNameError
+from layers import _http, datasets
+from layers.fetch import fetch
+
+SMALL = ["geonames_places", "ne_lakes", "worldpop_density"]
+GEONAMES = "geonames/geonames_cities1000_mali.geojson"
+
+
+@pytest.fixture(autouse=True)
+def no_backoff(monkeypatch):
+    monkeypatch.setattr(_http, "RETRY_BACKOFF_S", 0.0)
+
+
+@pytest.fixture
+def mirror_root(data_dir, tmp_path) -> Path:
+    """A temporary mirror folder holding copies of a few small files of the data directory."""
+    root = tmp_path / "mirror"
+    for name in SMALL:
+        rel = datasets.get(name).path
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(data_dir / rel, root / rel)
+    return root
+
+
+@pytest.fixture
+def server(mirror_root):
+    with MirrorServer(mirror_root) as srv:
+        yield srv
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_download_success_verifies_and_reports_progress(server, data_dir, tmp_path):
+    dest = tmp_path / "dest"
+    seen: dict[str, tuple[int, int | None]] = {}
+    got = fetch(dest, mirror=server.url + "/", only=SMALL, progress=lambda n, d, t: seen.__setitem__(n, (d, t)))
+    assert sorted(got) == sorted(SMALL)
+    for name in SMALL:
+        rel = datasets.get(name).path
+        assert (dest / rel).read_bytes() == (data_dir / rel).read_bytes()
+        size = datasets.get(name).size_bytes
+        assert seen[name] == (size, size)
+    assert _files(dest) == sorted(datasets.get(n).path for n in SMALL)  # no .part left behind
+    assert all(rng is None for _, rng in server.requests)
+
+
+def test_present_and_verified_files_are_not_fetched_again(server, tmp_path):
+    dest = tmp_path / "dest"
+    fetch(dest, mirror=server.url, only=["geonames_places"])
+    server.requests.clear()
+    fetch(dest, mirror=server.url, only=["geonames_places"])
+    assert server.requests == []
+
+
+def test_checksum_mismatch_leaves_nothing(server, mirror_root, tmp_path):
+    served = mirror_root / GEONAMES
+    served.write_bytes(served.read_bytes().replace(b"Mopti", b"Moptx", 1))
+    dest = tmp_path / "dest"
+    with pytest.raises(ChecksumError, match=r"geonames_cities1000_mali\.geojson: sha256 [0-9a-f]{64} does not match "
+                                            r"the registry's 4f3611efe16b"):
+        fetch(dest, mirror=server.url, only=["geonames_places"])
+    assert _files(dest) == []  # neither the final file nor a .part
+
+
+def test_truncated_transfer_is_resumed(server, data_dir, tmp_path):
+    server.faults[GEONAMES] = ["truncate"]
+    dest = tmp_path / "dest"
+    fetch(dest, mirror=server.url, only=["geonames_places"], retries=2)
+    assert (dest / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
+    size = datasets.get("geonames_places").size_bytes
+    assert server.requests == [(GEONAMES, None), (GEONAMES, f"bytes={size // 2}-")]
+
+
+def test_truncated_every_time_gives_up_without_a_final_file(server, tmp_path):
+    server.faults[GEONAMES] = ["truncate"] * 10
+    dest = tmp_path / "dest"
+    with pytest.raises(FetchError, match=r"transfer truncated at byte \d+ of \d+; gave up after 3 attempt\(s\); "
+                                         r"the partial download geonames_cities1000_mali\.geojson\.part is kept"):
+        fetch(dest, mirror=server.url, only=["geonames_places"], retries=2)
+    assert _files(dest) == [GEONAMES + ".part"]
+    assert [rng is not None for _, rng in server.requests] == [False, True, True]
+
+
+def test_server_error_then_success(server, data_dir, tmp_path, caplog):
+    server.faults[GEONAMES] = ["500"]
+    dest = tmp_path / "dest"
+    with caplog.at_level(logging.WARNING, logger="layers._http"):
+        fetch(dest, mirror=server.url, only=["geonames_places"])
+    assert (dest / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
+    assert len(server.requests) == 2
+    assert "HTTP 500 Injected failure; retry 1 of 3" in caplog.text
+
+
+def test_timeout_then_success(mirror_root, data_dir, tmp_path):
+    with MirrorServer(mirror_root, slow_s=1.0) as srv:
+        srv.faults[GEONAMES] = ["slow"]
+        fetch(tmp_path / "dest", mirror=srv.url, only=["geonames_places"], timeout_s=0.2)
+    assert (tmp_path / "dest" / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
+
+
+def test_partial_part_file_is_resumed_with_range(server, data_dir, tmp_path):
+    dest = tmp_path / "dest"
+    part = dest / (GEONAMES + ".part")
+    part.parent.mkdir(parents=True)
+    part.write_bytes((data_dir / GEONAMES).read_bytes()[:1000])
+    fetch(dest, mirror=server.url, only=["geonames_places"])
+    assert server.requests == [(GEONAMES, "bytes=1000-")]
+    assert (dest / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
+    assert not part.exists()
+
+
+def test_server_without_range_support_restarts(mirror_root, data_dir, tmp_path):
+    dest = tmp_path / "dest"
+    part = dest / (GEONAMES + ".part")
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"x" * 1000)
+    with MirrorServer(mirror_root, ranges=False) as srv:
+        fetch(dest, mirror=srv.url, only=["geonames_places"])
+    assert (dest / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
+
+
+def test_stale_part_file_is_discarded_after_mismatch(server, data_dir, tmp_path):
+    dest = tmp_path / "dest"
+    part = dest / (GEONAMES + ".part")
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"x" * 1000)  # bytes of some other file: resuming gives a wrong checksum
+    fetch(dest, mirror=server.url, only=["geonames_places"])
+    assert server.requests == [(GEONAMES, "bytes=1000-"), (GEONAMES, None)]
+    assert (dest / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
+
+
+def test_not_found_fails_at_once_and_lists_every_failure(server, tmp_path):
+    with pytest.raises(FetchError, match=r"2 of 3 dataset\(s\) could not be fetched:\n"
+                                         r"  - cod_adm1: http://127\.0\.0\.1:\d+/ocha-cod-mali/mli_adm1_regions\.geojson: "
+                                         r"HTTP 404 Not Found\n  - ne_admin1: .*HTTP 404"):
+        fetch(tmp_path / "dest", mirror=server.url, only=["cod_adm1", "ne_admin1", "ne_lakes"])
+    assert len(server.requests) == 3  # no retries on 4xx
+    assert (tmp_path / "dest" / datasets.get("ne_lakes").path).is_file()
+
+
+def test_optional_dataset_missing_from_mirror_is_skipped(server, tmp_path):
+    assert fetch(tmp_path / "dest", mirror=server.url, only=["osm_roads", "ne_lakes"]) == {
+        "ne_lakes": tmp_path / "dest" / datasets.get("ne_lakes").path
+    }
+
+
+def test_mirror_from_local_folder(mirror_root, data_dir, tmp_path):
+    dest = tmp_path / "dest"
+    got = fetch(dest, mirror=mirror_root, only=SMALL)
+    assert sorted(got) == sorted(SMALL)
+    for name in SMALL:
+        assert datasets.dataset_status(name, dest).sha256_ok
+    assert _files(dest) == sorted(datasets.get(n).path for n in SMALL)
+    fetch(tmp_path / "dest2", mirror=mirror_root.as_uri(), only=["ne_lakes"])  # file:// URL too
+
+
+def test_local_mirror_with_corrupt_file(mirror_root, tmp_path):
+    (mirror_root / GEONAMES).write_bytes(b"{}")
+    with pytest.raises(ChecksumError, match=r"mirror/geonames/geonames_cities1000_mali\.geojson: sha256"):
+        fetch(tmp_path / "dest", mirror=mirror_root, only=["geonames_places"])
+    assert _files(tmp_path / "dest") == []
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(UnknownNameError, match="No matching dataset found for the query 'roads'"):
+        fetch(tmp_path, mirror=tmp_path, only=["roads"])
+    with pytest.raises(FetchError, match=r"mirror folder '.*nowhere' does not exist"):
+        fetch(tmp_path, mirror=tmp_path / "nowhere", only=["ne_lakes"])
+    with pytest.raises(ParameterError, match=r"timeout_s must be > 0 and retries >= 0; got timeout_s=0"):
+        fetch(tmp_path, mirror=tmp_path, timeout_s=0)

@@ -206,14 +206,16 @@ def convert_geonames(cities_zip: Path, admin1_txt: Path, out: Path) -> None:
 def convert_worldpop(tif_path: Path, out: Path) -> None:
     """WorldPop 1 km persons-per-cell GeoTIFF -> mean over ~20x20 cells on a 1/6 deg grid around Mali."""
     import rasterio
-    from rasterio.transform import from_origin
+    from affine import Affine
     from rasterio.warp import Resampling, reproject
 
     xmin, ymin, xmax, ymax = MALI_BBOX
     m, res = WORLDPOP_MARGIN_DEG, WORLDPOP_RES_DEG
-    width = int(np.ceil(round((xmax - xmin + 2 * m) / res, 6)))
-    height = int(np.ceil(round((ymax - ymin + 2 * m) / res, 6)))
-    transform = from_origin(xmin - m, ymax + m, res, res)
+    # Cell edges on multiples of 1/6 degree, so that 20 x 20 cells of the 30-arc-second grid fall in each.
+    left, right = np.floor(round((xmin - m) / res, 6)), np.ceil(round((xmax + m) / res, 6))
+    bottom, top = np.floor(round((ymin - m) / res, 6)), np.ceil(round((ymax + m) / res, 6))
+    width, height = int(right - left), int(top - bottom)
+    transform = Affine(res, 0.0, left * res, 0.0, -res, top * res)  # not from_origin: it warns with affine 3.1
     values = np.full((height, width), WORLDPOP_NODATA, dtype="float32")
     with rasterio.open(tif_path) as src:
         reproject(

@@ -12,6 +12,8 @@ from geo._errors import MinusmaError
 
 #: Subcommand name -> "module:attribute". Heavy imports happen only when a command runs.
 COMMANDS: dict[str, str] = {
+    "fetch": "maps.cli.fetch:fetch",
+    "data": "maps.cli.data:data",
     "assets": "maps.cli.assets:assets",
     "layers": "maps.cli.layers:layers",
     "export": "maps.cli.export:export",

@@ -178,10 +178,11 @@ def dataset_path(name: str, data_dir: str | os.PathLike | None = None, *, must_e
         If there is no data directory, or ``must_exist`` and the file is absent.
     """
     dataset = get(name)
-    path = resolve_data_dir(data_dir) / dataset.path
+    root = resolve_data_dir(data_dir)
+    path = root / dataset.path
     if must_exist and not path.is_file():
         raise DataDirError(
-            f"dataset {dataset.name!r}: {path} not found; run `minusma fetch --dest {path.parents[1]} "
+            f"dataset {dataset.name!r}: {path} not found; run `minusma fetch --dest {root} "
             f"--only {dataset.name}` or pass the right --data DIR"
         )
     return path

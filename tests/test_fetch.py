@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from _mirror_server import MirrorServer
-from geo._errors import ChecksumError, FetchError, ParameterError, UnknownNameError
+from geo._errors import ChecksumError, FetchError, ParameterError, SchemaError, UnknownNameError
 from layers import _http, datasets
 from layers.fetch import fetch
 
@@ -184,3 +184,32 @@ def test_bad_arguments(tmp_path):
         fetch(tmp_path, mirror=tmp_path / "nowhere", only=["ne_lakes"])
     with pytest.raises(ParameterError, match=r"timeout_s must be > 0 and retries >= 0; got timeout_s=0"):
         fetch(tmp_path, mirror=tmp_path, timeout_s=0)
+
+
+def _roads(features: str) -> str:
+    return '{"type": "FeatureCollection", "features": [' + features + "]}\n"
+
+
+ROAD = ('{"type": "Feature", "properties": {"osm_id": "4389012", "fclass": "trunk", "name": "RN16", "ref": "RN16"}, '
+        '"geometry": {"type": "LineString", "coordinates": [[-4.1, 14.5], [-3.0, 15.0]]}}')
+
+
+def test_optional_dataset_without_checksum_is_validated_before_it_is_placed(mirror_root, tmp_path):
+    rel = datasets.get("osm_roads").path
+    (mirror_root / rel).parent.mkdir(parents=True)
+    (mirror_root / rel).write_text(_roads(ROAD), encoding="utf-8")
+    with MirrorServer(mirror_root) as srv:
+        got = fetch(tmp_path / "dest", mirror=srv.url, only=["osm_roads"])
+    assert got == {"osm_roads": tmp_path / "dest" / rel}
+    assert datasets.check_dataset("osm_roads", tmp_path / "dest") == []
+    assert _files(tmp_path / "dest") == [rel]
+
+
+def test_invalid_optional_dataset_is_not_placed(mirror_root, tmp_path):
+    rel = datasets.get("osm_roads").path
+    (mirror_root / rel).parent.mkdir(parents=True)
+    (mirror_root / rel).write_text(_roads(ROAD.replace("-3.0, 15.0", "30.0, 45.0")), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"dataset 'osm_roads' from .*mirror: 1 problem\(s\):\n  - coordinates outside "
+                                          r"Mali's bounds \+-1\.0 deg .* in row 0 \(osm_id='4389012'\)"):
+        fetch(tmp_path / "dest", mirror=mirror_root, only=["osm_roads"])
+    assert _files(tmp_path / "dest") == []

@@ -1,0 +1,225 @@
+"""Road access of places: road distance and time to hubs, independent routes, segments that cut them off.
+
+Builds on :mod:`geo.network` (graph, snapping, multi-source Dijkstra, bridges) and
+:mod:`geo.speeds` (travel time from a speed table). Everything user-facing is NaN plus an
+explicit flag, never ``inf``:
+
+* ``on_road_network`` is False when the place is farther than ``max_snap_km`` from every node
+  of the graph: the road layer has no road to it (a data gap), which is not the same thing as
+  being unreachable;
+* ``*_reachable`` is False when the place is on the network but no route reaches the hub;
+* ``*_travel_h`` is NaN with ``*_travel_h_gap = True`` when the fastest route may use a segment
+  whose speed is unknown (no row in the speed table for its class and season): the time is then
+  known only to lie between two bounds, and is reported as missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from geo._errors import GraphError, ParameterError, SchemaError
+from geo.network import (
+    RoadGraph,
+    bridges_to,
+    distances_from,
+    edge_connectivity,
+    edge_connectivity_class,
+    graph_from_lines,
+    snap_points,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_MAX_SNAP_KM",
+    "road_graph",
+    "with_time_bounds",
+    "hub_costs",
+    "snap_places",
+    "HubCosts",
+    "routes_to_hub",
+    "edge_labels",
+]
+
+#: Farthest a place may lie from a graph node and still count as on the road network (km).
+#: A MODELLING CHOICE: the shipped roads join town points exactly (snap 0 km), so 10 km only lets
+#: in places beside a mapped town (e.g. Kabara, 8.5 km from Timbuktu) and keeps out towns the road
+#: layer does not reach; with OSM roads, nodes are dense and most places snap within a few km.
+DEFAULT_MAX_SNAP_KM = 10.0
+
+
+def road_graph(
+    roads: gpd.GeoDataFrame,
+    *,
+    id_column: str = "road_id",
+    role_column: str | None = "role",
+    network_roles: Iterable[str] = ("edge",),
+    length_km_column: str | None = "length_km",
+    class_column: str | None = "road_class",
+) -> RoadGraph:
+    """A road graph from a road-line layer: the shipped schematic segments or real OSM roads.
+
+    Rows whose ``role_column`` is not in ``network_roles`` (aggregates and alternative
+    representations in the shipped layer) are left out; rows without geometry are skipped with
+    a log line naming them.
+    """
+    if id_column not in roads.columns:
+        raise SchemaError(f"roads lack the id column {id_column!r}; columns: {list(roads.columns)}")
+    lines = roads
+    if role_column is not None and role_column in roads.columns:
+        roles = tuple(network_roles)
+        lines = lines[lines[role_column].isin(roles)]
+        logger.info("road_graph: %d of %d rows have role in %s", len(lines), len(roads), list(roles))
+    missing = lines.geometry.isna() | lines.geometry.is_empty
+    if missing.any():
+        logger.info("road_graph: skipping %d row(s) without geometry (an end has no coordinate): %s",
+                    int(missing.sum()), ", ".join(map(str, lines.loc[missing, id_column])))
+        lines = lines[~missing]
+    if len(lines) == 0:
+        raise GraphError("no road rows with geometry to build a graph from")
+    return graph_from_lines(lines, edge_id_column=id_column, length_km_column=length_km_column,
+                            class_column=class_column)
+
+
+def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGraph:
+    """A graph with ``travel_h`` (NaN where the speed is unknown) and ``travel_h_lower`` (NaN -> 0).
+
+    Shortest times with ``travel_h`` (unknown edges absent) and with ``travel_h_lower`` (unknown
+    edges free) bracket the true shortest time; when they agree, the time is known.
+    """
+    g = graph.with_edge_column("travel_h", travel_h)
+    hours = g.weights("travel_h")
+    return g.with_edge_column("travel_h_lower", np.where(np.isnan(hours), 0.0, hours))
+
+
+def snap_places(
+    graph: RoadGraph, lon: NDArray, lat: NDArray, *, max_snap_km: float = DEFAULT_MAX_SNAP_KM
+) -> pd.DataFrame:
+    """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``, ``on_road_network``.
+
+    ``on_road_network`` is a nullable boolean: missing for places without a coordinate.
+    """
+    if not (np.isfinite(max_snap_km) and max_snap_km >= 0):
+        raise ParameterError(f"max_snap_km must be a finite number of km >= 0, got {max_snap_km!r}")
+    node, snap_km = snap_points(graph, lon, lat, max_snap_km=max_snap_km)
+    on = pd.array(node >= 0, dtype="boolean")
+    on[np.isnan(snap_km)] = pd.NA
+    return pd.DataFrame({"road_node": node, "snap_km": snap_km, "on_road_network": on})
+
+
+@dataclass(frozen=True)
+class HubCosts:
+    """Road cost from every node to the nearest of a set of hubs (raw arrays, ``inf`` unreachable)."""
+
+    length_km: NDArray
+    travel_h: NDArray
+    travel_h_lower: NDArray
+    source_node: NDArray
+
+    def at(self, nodes: NDArray, prefix: str) -> pd.DataFrame:
+        """Per place (node -1 = off network): ``<prefix>_road_km``, ``_travel_h``, ``_reachable``,
+        ``_travel_h_gap``; NaN/NA for places off the network, never ``inf``."""
+        on = nodes >= 0
+        idx = np.maximum(nodes, 0)
+        km = np.where(on, self.length_km[idx], np.nan)
+        hi = np.where(on, self.travel_h[idx], np.nan)
+        lo = np.where(on, self.travel_h_lower[idx], np.nan)
+        reachable = np.isfinite(km)
+        known = reachable & np.isfinite(hi) & np.isclose(lo, hi, rtol=1e-9, atol=1e-9)
+        reach = pd.array(reachable, dtype="boolean")
+        reach[~on] = pd.NA
+        gap = pd.array(reachable & ~known, dtype="boolean")
+        gap[~on] = pd.NA
+        return pd.DataFrame({
+            f"{prefix}_road_km": np.where(reachable, km, np.nan),
+            f"{prefix}_travel_h": np.where(known, hi, np.nan),
+            f"{prefix}_reachable": reach,
+            f"{prefix}_travel_h_gap": gap,
+        })
+
+
+def hub_costs(graph: RoadGraph, hub_nodes: NDArray, *, removed_edge_ids: Iterable = ()) -> HubCosts:
+    """Multi-source Dijkstra from ``hub_nodes`` by length and by both time bounds.
+
+    ``graph`` needs the columns of :func:`with_time_bounds`. No hubs: everything unreachable.
+    """
+    removed = tuple(removed_edge_ids)
+    hubs = np.asarray(hub_nodes, dtype="int64")
+    hubs = hubs[hubs >= 0]
+    km, src = distances_from(graph, hubs, weight="length_km", removed_edge_ids=removed)
+    hi, _ = distances_from(graph, hubs, weight="travel_h", removed_edge_ids=removed)
+    lo, _ = distances_from(graph, hubs, weight="travel_h_lower", removed_edge_ids=removed)
+    return HubCosts(km, hi, lo, src)
+
+
+def routes_to_hub(
+    graph: RoadGraph,
+    nodes: NDArray,
+    hub_node: int,
+    *,
+    removed_edge_ids: Iterable = (),
+    exact_max: int = 2000,
+) -> pd.DataFrame:
+    """Independent road routes from every place to one hub, and the segments that can cut it off.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    nodes
+        Node of every place (-1 off network).
+    hub_node
+        The hub (e.g. Bamako).
+    removed_edge_ids
+        Segments cut in a scenario.
+    exact_max
+        If at most this many distinct nodes have two or more routes, their exact count of
+        edge-disjoint routes is computed (one unit-capacity maximum flow each); otherwise they
+        are reported as 2 with ``routes_exact = False`` (a lower bound).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per place: ``routes`` (Int64: 0 unreachable, 1 single route, k edge-disjoint routes;
+        NA off network), ``routes_exact`` and ``cut_by`` (tuple of segment ids each of which
+        alone cuts the place off from the hub, nearest first; None off network or unreachable).
+    """
+    removed = tuple(removed_edge_ids)
+    on = nodes >= 0
+    idx = np.maximum(nodes, 0)
+    cls = edge_connectivity_class(graph, hub_node, removed_edge_ids=removed).to_numpy()
+    cut = bridges_to(graph, hub_node, removed_edge_ids=removed).to_numpy()
+    routes = cls[idx].astype("int64")
+    exact = np.ones(len(nodes), dtype=bool)
+    multi = np.unique(idx[on & (routes >= 2) & (idx != hub_node)])
+    if multi.size <= exact_max:
+        counts = {int(n): edge_connectivity(graph, int(n), int(hub_node), removed_edge_ids=removed) for n in multi}
+        sel = on & (routes >= 2) & (idx != hub_node)
+        routes[sel] = [counts[int(n)] for n in idx[sel]]
+    else:
+        exact[on & (routes >= 2)] = False
+    out_routes = pd.array(routes, dtype="Int64")
+    out_routes[~on] = pd.NA
+    at_hub = on & (idx == hub_node)
+    out_routes[at_hub] = pd.NA  # the hub itself: routes to itself are not defined
+    cut_by = np.empty(len(nodes), dtype=object)
+    cut_by[:] = [cut[i] if o else None for i, o in zip(idx.tolist(), on.tolist())]
+    return pd.DataFrame({"routes": out_routes, "routes_exact": exact, "cut_by": cut_by})
+
+
+def edge_labels(graph: RoadGraph, *, from_column: str = "from_town", to_column: str = "to_town") -> pd.Series:
+    """Readable label of every segment (``"Diré–Goundam"``), falling back to its id; indexed by edge_id."""
+    e = graph.edges
+    if from_column in e.columns and to_column in e.columns:
+        label = e[from_column].astype(str) + "–" + e[to_column].astype(str)
+        label = label.where(e[from_column].notna() & e[to_column].notna(), e["edge_id"].astype(str))
+    else:
+        label = e["edge_id"].astype(str)
+    return pd.Series(label.to_numpy(), index=pd.Index(e["edge_id"], name="edge_id"), name="label")

@@ -1,0 +1,387 @@
+"""The exposure assessment of every place, at a date or in a scenario.
+
+:func:`prepare` does the work that does not depend on the date or scenario once (snapping places
+and bases to the road graph, travel times per season, airstrips within reach, river and
+geography); :func:`evaluate` then assesses one date/scenario in a few Dijkstra runs, so a
+timeline or a one-base what-if costs milliseconds. :func:`assess` does both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import access, coverage, lifelines, score
+from geo._errors import ParameterError, SchemaError, UnknownNameError
+from geo.network import RoadGraph
+from geo.speeds import SEASONS, travel_time_h
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Context", "prepare", "evaluate", "assess", "resolve_bases", "resolve_edges", "open_flags", "name_key"]
+
+
+def name_key(name: object) -> str:
+    """Matching key of a name: no accents, case or punctuation (``"Ménaka camp"`` -> ``"menakacamp"``)."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
+    """Positions of the bases named by id, site name or town (case, accents and punctuation ignored).
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the unknown names and every valid choice.
+    """
+    keys: dict[str, int] = {}
+    for col in ("base_id", "name", "town", "town_id"):
+        if col in bases.columns:
+            for pos, value in enumerate(bases[col]):
+                keys.setdefault(name_key(value), pos)
+                if col == "town":
+                    keys.setdefault(name_key(re.sub(r"\s*\(.*\)", "", str(value))), pos)
+                if col == "town_id":
+                    keys.setdefault(name_key(str(value).split("-", 1)[-1]), pos)
+    out, unknown = [], []
+    for name in names:
+        pos = keys.get(name_key(name))
+        (unknown.append(name) if pos is None else out.append(pos))
+    if unknown:
+        valid = ", ".join(f"{b} ({t})" for b, t in zip(bases["base_id"], bases.get("town", bases["base_id"])))
+        raise UnknownNameError(f"unknown base(s) {unknown}; valid bases (id or town): {valid}")
+    return out
+
+
+def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
+    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash); unknown names raise listing choices."""
+    labels = access.edge_labels(graph)
+    keys = {name_key(e): e for e in labels.index}
+    for e, label in labels.items():
+        ends = re.split(r"[–-]", label, maxsplit=1)
+        keys.setdefault(name_key(label), e)
+        if len(ends) == 2:
+            keys.setdefault(name_key(ends[1] + ends[0]), e)
+    out, unknown = [], []
+    for name in names:
+        e = keys.get(name_key(name))
+        (unknown.append(name) if e is None else out.append(e))
+    if unknown:
+        raise UnknownNameError(f"unknown road segment(s) {unknown}; valid segments: {', '.join(labels.index)}")
+    return out
+
+
+@dataclass(eq=False)
+class Context:
+    """Everything :func:`evaluate` needs that does not change with the date or scenario."""
+
+    places: gpd.GeoDataFrame
+    bases: gpd.GeoDataFrame
+    graph: RoadGraph
+    speeds: pd.DataFrame
+    air_links: pd.DataFrame
+    place_nodes: np.ndarray
+    base_nodes: np.ndarray
+    capital_nodes: np.ndarray
+    capital_ids: np.ndarray
+    hub_node: int
+    static: pd.DataFrame
+    air_pairs: pd.DataFrame
+    airport_icaos: list[str]
+    airport_towns: list
+    base_closure_by_airport: dict[str, str]
+    params: dict
+    labels: pd.Series
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def timed_graph(self, season: str) -> RoadGraph:
+        """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once."""
+        if season not in SEASONS:
+            raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
+        if season not in self._cache:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                hours = travel_time_h(self.graph, self.speeds, season=season, on_unknown="warn")
+            self._cache[season] = (access.with_time_bounds(self.graph, hours), [str(w.message) for w in caught])
+        return self._cache[season][0]
+
+    def time_warnings(self, season: str) -> list[str]:
+        """Messages about road classes without a speed in ``season``."""
+        self.timed_graph(season)
+        return self._cache[season][1]
+
+
+def prepare(
+    places: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    graph: RoadGraph,
+    *,
+    speeds: pd.DataFrame,
+    airports: gpd.GeoDataFrame,
+    air_links: pd.DataFrame,
+    river_places: pd.DataFrame | None = None,
+    river_line=None,
+    hub_id: str = "ml-bamako",
+    id_column: str = "town_id",
+    capital_column: str = "seat_of",
+    capital_value: str = "region",
+    region_column: str = "region_2023",
+    central_regions: Iterable[str] = ("Mopti", "Ségou", "San", "Bandiagara", "Douentza"),
+    max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
+    air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
+) -> Context:
+    """Precompute the date- and scenario-independent part of the assessment.
+
+    Parameters
+    ----------
+    places
+        Points to assess (towns or settlements); null geometry allowed (all indicators missing).
+    bases
+        Sites with ``base_id``, ``town``, ``town_id`` and ``closure_date``.
+    graph
+        Road graph (:func:`geo.access.road_graph`).
+    speeds
+        Speed table (``road_class``, ``season``, ``speed_kmh``; rows with no speed are unknown).
+    airports, air_links
+        Airports (``icao``, optional ``town_id``) and links (see :func:`geo.lifelines.link_states`).
+    river_places, river_line
+        Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
+    hub_id
+        Id of the hub place (Bamako) in ``places[id_column]``.
+    """
+    if id_column not in places.columns:
+        raise SchemaError(f"places lack the id column {id_column!r}")
+    if hub_id not in set(places[id_column]):
+        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    coverage.check_radius(air_reach_km, name="air_reach_km")
+    lon, lat = coverage.point_lonlat(places, name="places")
+    snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km)
+    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
+    base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
+    nodes = snapped["road_node"].to_numpy()
+    hub_node = int(nodes[np.flatnonzero(places[id_column].to_numpy() == hub_id)[0]])
+    if hub_node < 0:
+        raise SchemaError(f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)")
+    is_cap = (places[capital_column] == capital_value).to_numpy() if capital_column in places else np.zeros(len(places), bool)
+    cap = is_cap & (nodes >= 0)
+    static = pd.DataFrame(index=places.index)
+    static["on_road_network"] = snapped["on_road_network"].to_numpy()
+    static["road_node"] = nodes
+    static["snap_km"] = snapped["snap_km"].to_numpy()
+    if river_places is not None:
+        rp = river_places.set_index("town_id")
+        reach = places[id_column].map(rp["reach"])
+        static["riverside"] = reach.notna().to_numpy()
+        static["river_reach"] = reach.to_numpy(dtype=object)
+    else:
+        static["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
+        static["river_reach"] = None
+    if river_line is not None:
+        side = lifelines.river_side(places, river_line, places.estimate_utm_crs() if places.crs else "EPSG:4326")
+        north = pd.array(side.eq("left").to_numpy(), dtype="boolean")
+        north[side.isna().to_numpy()] = pd.NA
+        static["north_of_niger"] = north
+    if region_column in places.columns:
+        central = pd.array(places[region_column].isin(list(central_regions)).to_numpy(), dtype="boolean")
+        central[places[region_column].isna().to_numpy()] = pd.NA
+        static["central_region"] = central
+    icaos = list(airports["icao"])
+    nearest_ap = coverage.nearest(places, airports, id_column="icao")
+    static["airport_icao"] = nearest_ap["nearest_id"].to_numpy()
+    static["airport_km"] = nearest_ap["distance_km"].to_numpy()
+    pairs = coverage.within_km(places.reset_index(drop=True), airports, air_reach_km, id_column="icao")
+    pairs["ap"] = pd.Index(icaos).get_indexer(pairs["target_id"])
+    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
+    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
+    closure_by_ap = {k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town}
+    params = {"max_snap_km": max_snap_km, "air_reach_km": air_reach_km, "hub_id": hub_id,
+              "central_regions": list(central_regions)}
+    return Context(places=places, bases=bases, graph=graph, speeds=speeds, air_links=air_links, place_nodes=nodes,
+                   base_nodes=base_snap["road_node"].to_numpy(), capital_nodes=nodes[cap],
+                   capital_ids=places[id_column].to_numpy()[cap], hub_node=hub_node, static=static,
+                   air_pairs=pairs, airport_icaos=icaos,
+                   airport_towns=[ap_town.get(k) for k in icaos], base_closure_by_airport=closure_by_ap, params=params,
+                   labels=access.edge_labels(graph))
+
+
+def open_flags(ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()) -> np.ndarray:
+    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
+    flags = coverage.open_mask(ctx.bases, as_of)
+    flags[resolve_bases(ctx.bases, close)] = False
+    flags[resolve_bases(ctx.bases, keep)] = True
+    return flags
+
+
+def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, open_bases) -> pd.DataFrame:
+    """Air lifeline of every place: best service among the airstrips within reach, before and now."""
+    closure = dict(ctx.base_closure_by_airport)
+    if open_bases is not None:  # a base kept open keeps its mission flights; one closed early ends them
+        town_of_ap = {icao: t for icao, t in zip(ctx.airport_icaos, ctx.airport_towns)}
+        for pos, (town, is_open) in enumerate(zip(ctx.bases["town_id"], open_bases)):
+            for icao in [k for k, t in town_of_ap.items() if t == town and k in closure]:
+                closure[icao] = "2099-12-31" if is_open else min(closure[icao], as_of.isoformat())
+    service = {}
+    for label, when, off_l, off_o in (("before", before, (), ()), ("now", as_of, disabled_links, disabled_operators)):
+        states = lifelines.link_states(ctx.air_links, as_of=when, base_closure_by_airport=closure,
+                                       disabled_links=off_l, disabled_operators=off_o)
+        service[label] = lifelines.airport_service(ctx.air_links, states, ctx.airport_icaos)
+    rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
+    n = len(ctx.places)
+    p, ap = ctx.air_pairs["point"].to_numpy(dtype="int64"), ctx.air_pairs["ap"].to_numpy(dtype="int64")
+    best = {}
+    for label in ("before", "now"):
+        r = service[label]["air_state"].map(rank).to_numpy()
+        b = np.full(n, len(rank))
+        np.minimum.at(b, p, r[ap])
+        best[label] = b
+    ops = service["before"]["air_operators"].fillna("").to_numpy()
+    any_ops = np.array([bool(o) for o in ops])
+    sky = np.array(["Sky Mali" in o for o in ops])
+    has_any, has_sky = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    np.logical_or.at(has_any, p, any_ops[ap])
+    np.logical_or.at(has_sky, p, sky[ap])
+    states = np.array([*lifelines.AIR_STATES, "no_airstrip_in_reach"], dtype=object)
+    now, bef = best["now"], best["before"]
+    air_score = np.select([now == len(rank), now == rank["served"], now == rank["unknown"], bef <= rank["mission_only"]],
+                          [10.0, 0.0, np.nan, 10.0], np.nan)
+    ok = np.isfinite(ctx.static["snap_km"].to_numpy())
+    frame = pd.DataFrame({"air_state_before": np.where(ok, states[bef], None), "air_state": np.where(ok, states[now], None),
+                          "air_score": np.where(ok, air_score, np.nan)}, index=ctx.places.index)
+    dep = pd.array(has_any & ~has_sky, dtype="boolean")
+    dep[~ok] = pd.NA
+    frame["air_depended_on_un"] = dep
+    return frame
+
+
+def evaluate(
+    ctx: Context,
+    *,
+    as_of: str | dt.date | None = None,
+    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    season: str = "dry",
+    close: Iterable[str] = (),
+    keep: Iterable[str] = (),
+    close_roads: Iterable[str] = (),
+    disabled_links: Iterable[str] = (),
+    disabled_operators: Iterable[str] = (),
+    weights: Mapping[str, float] | None = None,
+    aggregation: str = "arithmetic",
+    time_cap_h: float = score.DEFAULT_TIME_CAP_H,
+    before: str | dt.date = coverage.BEFORE_DATE,
+) -> gpd.GeoDataFrame:
+    """Assess every place of ``ctx`` at a date and in a scenario; see :func:`assess`."""
+    when = coverage.parse_iso_date(as_of if as_of is not None else max(ctx.bases["closure_date"]))
+    radius_km = coverage.check_radius(radius_km)
+    coverage.check_radius(time_cap_h, name="time_cap_h")
+    w = score.check_weights(weights)
+    if aggregation not in score.AGGREGATIONS:
+        raise UnknownNameError(f"unknown aggregation {aggregation!r}; choose from {list(score.AGGREGATIONS)}")
+    graph = ctx.timed_graph(season)
+    removed = tuple(resolve_edges(graph, close_roads))
+    flags = open_flags(ctx, when, close=close, keep=keep)
+    scenario = bool(tuple(close) or tuple(keep))
+    cov = coverage.coverage(ctx.places, ctx.bases, as_of=when, before=before, radius_km=radius_km,
+                            base_name_column="town" if "town" in ctx.bases else "name",
+                            open_bases=flags if scenario else None)
+    for col in ("base_before_name", "base_after_name"):
+        cov[col] = cov[col].map(lambda s: re.sub(r"\s*\(.*\)", "", s) if isinstance(s, str) else s)
+    nodes = ctx.place_nodes
+    out = pd.concat([ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static], axis=1)
+    for prefix, hubs in (("bamako", np.array([ctx.hub_node])), ("base", ctx.base_nodes[flags]),
+                         ("capital", ctx.capital_nodes)):
+        costs = access.hub_costs(graph, hubs, removed_edge_ids=removed)
+        frame = costs.at(nodes, prefix)
+        frame.index = ctx.places.index
+        out = pd.concat([out, frame], axis=1)
+        if prefix in ("base", "capital"):
+            ids = ctx.bases["base_id"].to_numpy()[flags] if prefix == "base" else ctx.capital_ids
+            node_ids = ctx.base_nodes[flags] if prefix == "base" else ctx.capital_nodes
+            lookup = {int(n): i for n, i in zip(node_ids[::-1], ids[::-1]) if n >= 0}
+            src = costs.source_node[np.maximum(nodes, 0)]
+            out[f"nearest_{prefix}_by_road"] = [lookup.get(int(s)) if n >= 0 and s >= 0 else None
+                                                for n, s in zip(nodes, src)]
+    routes = access.routes_to_hub(graph, nodes, ctx.hub_node, removed_edge_ids=removed)
+    out["bamako_routes"] = routes["routes"].to_numpy()
+    out["bamako_routes_exact"] = routes["routes_exact"].to_numpy()
+    out["bamako_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
+    out = pd.concat([out, _air(ctx, when, coverage.parse_iso_date(before, name="before"), tuple(disabled_links),
+                               tuple(disabled_operators), flags if scenario else None)], axis=1)
+    hub_here = nodes == ctx.hub_node
+    out["bamako_time_score"] = score.scale_capped(out["bamako_travel_h"], time_cap_h,
+                                                  unreachable=out["bamako_reachable"].eq(False))
+    rs = score.routes_score(out["bamako_routes"])
+    out["bamako_routes_score"] = np.where(hub_here, 0.0, rs)
+    comp = score.composite(out, weights=w, aggregation=aggregation)
+    out = pd.concat([out, comp], axis=1)
+    s = out["exposure_score"]
+    out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
+    out["exposure_class"] = score.classify(s).to_numpy()
+    out["reasons"] = _reasons(out, ctx, radius_km)
+    out["as_of"] = when.isoformat()
+    out["season"] = season
+    return gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs)
+
+
+def _yes(value) -> bool:
+    """True only for a known true value (NA/None/NaN are not true)."""
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and np.isnan(value)) and bool(value)
+
+
+def _no(value) -> bool:
+    """True only for a known false value."""
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and np.isnan(value)) and not bool(value)
+
+
+def _reasons(out: pd.DataFrame, ctx: Context, radius_km: float) -> list[str | None]:
+    labels = ctx.labels
+    texts = []
+    for row in out.itertuples(index=False):
+        r = []
+        if _yes(row.coverage_lost):
+            when = f" on {row.coverage_lost_on}" if row.coverage_lost_on else ""
+            r.append(f"lost coverage from {row.base_before_name} ({row.base_before_km:.0f} km){when}")
+        if _no(row.on_road_network):
+            r.append(f"not on the road layer (nearest node {row.snap_km:.0f} km): road access unknown")
+        elif _no(row.bamako_reachable):
+            r.append("no road route to Bamako")
+        elif pd.notna(row.bamako_routes) and row.bamako_routes == 1 and row.bamako_cut_by:
+            cuts = row.bamako_cut_by.split(";")
+            r.append(f"one road route to Bamako: {len(cuts)} segment(s) each cut it off "
+                     f"(nearest: {labels.get(cuts[0], cuts[0])})")
+        if _yes(row.bamako_reachable):
+            if np.isfinite(row.bamako_travel_h):
+                r.append(f"Bamako {row.bamako_road_km:.0f} km, {row.bamako_travel_h:.0f} h by road")
+            else:
+                r.append(f"Bamako {row.bamako_road_km:.0f} km by road (time unknown: speed missing)")
+        if row.air_state == "no_airstrip_in_reach":
+            r.append(f"no airstrip within {ctx.params['air_reach_km']:.0f} km")
+        elif row.air_score == 10.0:
+            r.append(f"no documented air service after the withdrawal ({row.airport_icao})")
+        elif row.air_state == "unknown":
+            r.append("air service after the withdrawal unknown")
+        if _yes(row.air_depended_on_un):
+            r.append("air access depended on MINUSMA/UNHAS only")
+        if _yes(row.riverside) and row.river_reach == "navigable":
+            r.append("riverside on the navigable Niger")
+        if _yes(getattr(row, "central_region", None)):
+            r.append("central region")
+        texts.append("; ".join(r) if r else None)
+    return texts
+
+
+def assess(places, bases, graph, *, speeds, airports, air_links, river_places=None, river_line=None,
+           prepare_options: Mapping | None = None, **options) -> gpd.GeoDataFrame:
+    """Prepare and evaluate in one call: the exposure of every place (see :func:`evaluate` options)."""
+    ctx = prepare(places, bases, graph, speeds=speeds, airports=airports, air_links=air_links,
+                  river_places=river_places, river_line=river_line, **dict(prepare_options or {}))
+    return evaluate(ctx, **options)

@@ -1,0 +1,276 @@
+"""The security umbrella: which open site covered each place, before the withdrawal and at a date.
+
+A site is *open* on day ``D`` when its closure date is after ``D`` (a site closed on day D is no
+longer open on D), as :func:`layers.bases` with ``as_of`` counts them. Opening dates are not in
+the data: every site counts as open until its closure date.
+
+All distances are geodesic on WGS84 (:func:`geo.distance.nearest_km`); nothing is measured in
+degrees. Places without a coordinate get NaN/None everywhere and ``has_coordinate = False``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from geo._errors import ParameterError, SchemaError, UnknownNameError
+from geo.crs import to_wgs84
+from geo.distance import geodesic_km, nearest_km
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_RADIUS_KM",
+    "BEFORE_DATE",
+    "DATE_MIN",
+    "DATE_MAX",
+    "point_lonlat",
+    "parse_iso_date",
+    "check_radius",
+    "open_mask",
+    "nearest",
+    "within_km",
+    "coverage",
+    "protection",
+]
+
+#: Radius of the security umbrella (km). A MODELLING CHOICE, not a sourced figure: about the size
+#: of the 0.5-degree grid cells (~55 km) on which sub-national studies of peacekeeping presence
+#: are run, and about what a patrol covers out and back by road in a day. See docs/analysis.md for
+#: the sensitivity of the results to it (25-100 km).
+DEFAULT_RADIUS_KM = 50.0
+
+#: The situation "before the withdrawal": 30 June 2023, the day UN Security Council resolution
+#: 2690 (2023) ended MINUSMA's mandate and asked for the withdrawal; every site was still open.
+BEFORE_DATE = dt.date(2023, 6, 30)
+
+#: Dates accepted by the analysis: the mission's years.
+DATE_MIN = dt.date(2013, 1, 1)
+DATE_MAX = dt.date(2024, 12, 31)
+
+
+def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
+    """An ISO date within 2013-2024, or a :class:`ParameterError` naming the argument."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ParameterError(f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}")
+    return value
+
+
+def check_radius(radius_km: float, *, name: str = "radius_km") -> float:
+    """A finite radius > 0 in km, or a :class:`ParameterError` showing the value."""
+    try:
+        value = float(radius_km)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name} must be a number of km > 0, got {radius_km!r}") from exc
+    if not (np.isfinite(value) and value > 0):
+        raise ParameterError(f"{name} must be a finite number of km > 0, got {radius_km!r}")
+    return value
+
+
+def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArray, NDArray]:
+    """Longitude and latitude of point geometries (NaN where the geometry is missing or empty)."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise SchemaError(f"{name} must be a GeoDataFrame of points, got {type(gdf).__name__}")
+    gdf = to_wgs84(gdf, name=name)
+    geom = gdf.geometry
+    ok = ~(geom.isna() | geom.is_empty).to_numpy()
+    if ok.any() and not geom[ok].geom_type.eq("Point").all():
+        raise SchemaError(f"{name} must hold Point geometries, found {sorted(set(geom[ok].geom_type))}")
+    lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
+    lon[ok], lat[ok] = geom[ok].x.to_numpy(), geom[ok].y.to_numpy()
+    return lon, lat
+
+
+def _closure(bases: pd.DataFrame) -> pd.Series:
+    if "closure_date" not in bases.columns:
+        raise SchemaError(f"bases need a 'closure_date' column (ISO dates); columns: {list(bases.columns)}")
+    dates = pd.to_datetime(bases["closure_date"], format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna() & bases["closure_date"].notna()
+    if bad.any():
+        raise SchemaError(f"bases 'closure_date' must be ISO dates, got {bases.loc[bad, 'closure_date'].tolist()[:5]}")
+    return dates.dt.date
+
+
+def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
+    """Which sites are open on ``as_of`` (closure date after it; a null closure date = never closed)."""
+    when = parse_iso_date(as_of)
+    closed = _closure(bases)
+    return np.array(closed.map(lambda d: d is None or pd.isna(d) or d > when).to_numpy(dtype=bool))
+
+
+def nearest(
+    points: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, id_column: str | None = None
+) -> pd.DataFrame:
+    """Nearest target of every point, by geodesic distance.
+
+    Parameters
+    ----------
+    points, targets
+        Point GeoDataFrames (any CRS; reprojected to EPSG:4326).
+    id_column
+        Column of ``targets`` to report; its index if None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``points.index``: ``nearest_id`` (None when the point has no coordinate or
+        there are no targets) and ``distance_km`` (NaN likewise).
+    """
+    lon, lat = point_lonlat(points, name="points")
+    t_lon, t_lat = point_lonlat(targets, name="targets")
+    if id_column is not None and id_column not in targets.columns:
+        raise UnknownNameError(f"id_column {id_column!r} is not a column of targets; columns: {list(targets.columns)}")
+    ids = (targets[id_column] if id_column else targets.index.to_series()).to_numpy(dtype=object)
+    t_ok = np.isfinite(t_lon)
+    ok = np.isfinite(lon)
+    out_id = np.full(len(points), None, dtype=object)
+    out_km = np.full(len(points), np.nan)
+    if ok.any() and t_ok.any():
+        idx, km = nearest_km(lon[ok], lat[ok], t_lon[t_ok], t_lat[t_ok])
+        out_id[ok] = ids[t_ok][idx]
+        out_km[ok] = km
+    return pd.DataFrame({"nearest_id": out_id, "distance_km": out_km}, index=points.index)
+
+
+def within_km(
+    points: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, radius_km: float, *, id_column: str | None = None
+) -> pd.DataFrame:
+    """Every (point, target) pair at most ``radius_km`` apart, by geodesic distance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``point`` (index label in ``points``), ``target_id`` and ``distance_km``, sorted by
+        point order then distance. Points without a coordinate have no pairs.
+    """
+    radius_km = check_radius(radius_km)
+    lon, lat = point_lonlat(points, name="points")
+    t_lon, t_lat = point_lonlat(targets, name="targets")
+    if id_column is not None and id_column not in targets.columns:
+        raise UnknownNameError(f"id_column {id_column!r} is not a column of targets; columns: {list(targets.columns)}")
+    ids = (targets[id_column] if id_column else targets.index.to_series()).to_numpy(dtype=object)
+    pi, ti = np.flatnonzero(np.isfinite(lon)), np.flatnonzero(np.isfinite(t_lon))
+    if pi.size == 0 or ti.size == 0:
+        return pd.DataFrame({"point": [], "target_id": [], "distance_km": []})
+    km = np.atleast_2d(geodesic_km(lon[pi][:, None], lat[pi][:, None], t_lon[ti][None, :], t_lat[ti][None, :]))
+    r, c = np.nonzero(km <= radius_km)
+    out = pd.DataFrame({"point": points.index.to_numpy()[pi[r]], "target_id": ids[ti[c]], "distance_km": km[r, c],
+                        "_order": pi[r]})
+    return out.sort_values(["_order", "distance_km"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def protection(distance_km: NDArray, radius_km: float) -> NDArray:
+    """Protection offered by the nearest open site, 0-10: 10 at the site, falling linearly to 0 at ``radius_km``.
+
+    NaN distance (no coordinate) stays NaN; ``inf`` (no open site) gives 0.
+    """
+    d = np.asarray(distance_km, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(d), np.nan, 10.0 * np.clip(1.0 - d / radius_km, 0.0, 1.0))
+
+
+def coverage(
+    places: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    *,
+    as_of: str | dt.date,
+    before: str | dt.date = BEFORE_DATE,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    base_id_column: str = "base_id",
+    base_name_column: str = "name",
+    open_bases: Iterable[bool] | None = None,
+) -> pd.DataFrame:
+    """The security umbrella of every place, before the withdrawal and at ``as_of``.
+
+    Parameters
+    ----------
+    places
+        Point GeoDataFrame (null geometry allowed: reported as missing).
+    bases
+        Sites with ``closure_date`` (ISO), an id column and a name column.
+    as_of
+        The date assessed (2013-2024).
+    before
+        The reference date "before the withdrawal" (default :data:`BEFORE_DATE`).
+    radius_km
+        Umbrella radius (default :data:`DEFAULT_RADIUS_KM`, a modelling choice).
+    open_bases
+        Override of which sites are open at ``as_of`` (a scenario); by default from the dates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``places.index``: ``base_before_id``, ``base_before_name``, ``base_before_km``,
+        ``covered_before``, ``base_after_id``, ``base_after_name``, ``base_after_km`` (NaN when no
+        site is open: see ``any_base_open``), ``covered_after``, ``coverage_lost`` (covered before,
+        not at ``as_of``), ``coverage_lost_on`` (ISO date the last covering site closed, None if
+        not lost, or when a covering site was closed by the scenario before its real date), ``protection_before``/``protection_after``
+        (:func:`protection`) and ``security_loss_score`` = max(0, before - after), 0-10.
+        Covered flags are nullable booleans: missing when the place has no coordinate.
+    """
+    radius_km = check_radius(radius_km)
+    when, ref = parse_iso_date(as_of), parse_iso_date(before, name="before")
+    for col in (base_id_column, base_name_column):
+        if col not in bases.columns:
+            raise SchemaError(f"bases lack column {col!r}; columns: {list(bases.columns)}")
+    lon, lat = point_lonlat(places, name="places")
+    b_lon, b_lat = point_lonlat(bases, name="bases")
+    closed_on = _closure(bases).to_numpy(dtype=object)
+    open_before = open_mask(bases, ref)
+    if open_bases is None:
+        open_after = open_mask(bases, when)
+    else:
+        open_after = np.asarray(list(open_bases), dtype=bool)
+        if open_after.shape != (len(bases),):
+            raise ParameterError(f"open_bases must have one flag per base ({len(bases)}), got {open_after.shape}")
+    ids = bases[base_id_column].to_numpy(dtype=object)
+    names = bases[base_name_column].to_numpy(dtype=object)
+    ok = np.isfinite(lon)
+    out = pd.DataFrame(index=places.index)
+    for label, mask in (("before", open_before), ("after", open_after)):
+        pos = np.full(len(places), -1)
+        km = np.full(len(places), np.nan)
+        if mask.any() and ok.any():
+            idx, d = nearest_km(lon[ok], lat[ok], b_lon[mask], b_lat[mask])
+            pos[ok], km[ok] = np.flatnonzero(mask)[idx], d
+        elif ok.any():
+            km[ok] = np.inf
+        out[f"base_{label}_id"] = np.where(pos >= 0, ids[np.maximum(pos, 0)], None)
+        out[f"base_{label}_name"] = np.where(pos >= 0, names[np.maximum(pos, 0)], None)
+        out[f"protection_{label}"] = protection(km, radius_km)
+        out[f"base_{label}_km"] = np.where(np.isinf(km), np.nan, km)
+        covered = pd.array(np.where(ok, km <= radius_km, False), dtype="boolean")
+        covered[~ok] = pd.NA
+        out[f"covered_{label}"] = covered
+    out["any_base_open"] = bool(open_after.any())
+    lost = out["covered_before"] & ~out["covered_after"]
+    out["coverage_lost"] = lost
+    # Date lost: the latest closure among the sites that covered the place before and are closed now.
+    lost_on = np.full(len(places), None, dtype=object)
+    rows = np.flatnonzero(lost.fillna(False).to_numpy())
+    if rows.size:
+        km_all = np.atleast_2d(geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :]))
+        covering = (km_all <= radius_km) & open_before[None, :]
+        ordinal = np.array([d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on])
+        latest = np.where(covering, ordinal[None, :], -1).max(axis=1)
+        # a covering site closed by a scenario before its real closure date: the date is not known
+        early = covering & (ordinal[None, :] > when.toordinal())
+        latest = np.where(early.any(axis=1), -1, latest)
+        lost_on[rows] = [dt.date.fromordinal(int(o)).isoformat() if o > 0 else None for o in latest]
+    out["coverage_lost_on"] = lost_on
+    score = np.maximum(out["protection_before"].to_numpy() - out["protection_after"].to_numpy(), 0.0)
+    out["security_loss_score"] = score
+    return out

@@ -1,0 +1,51 @@
+"""What-if scenarios: keep or close bases, cut road segments, change the season, switch air routes;
+and the difference between two assessments."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from geo.assess import Context, evaluate
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["run", "diff", "DIFF_COLUMNS"]
+
+#: Indicators compared by :func:`diff`.
+DIFF_COLUMNS = ("base_after_km", "bamako_road_km", "bamako_travel_h", "bamako_routes", "exposure_score")
+
+
+def run(ctx: Context, **scenario) -> pd.DataFrame:
+    """One scenario: :func:`geo.assess.evaluate` with ``close``, ``keep``, ``close_roads``, ``season``,
+    ``disabled_links``, ``disabled_operators``, ``as_of``, ``radius_km`` ... as keywords."""
+    return evaluate(ctx, **scenario)
+
+
+def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
+    """What changes from assessment ``a`` to assessment ``b``, per place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``id_column``, sorted by the change of exposure (largest rise first): for every
+        column of :data:`DIFF_COLUMNS`, ``<col>_a``, ``<col>_b`` and ``<col>_change`` (b - a; NaN
+        when either is missing), plus ``class_a``, ``class_b``, ``class_changed``,
+        ``rank_a``, ``rank_b``, ``reasons_b``.
+    """
+    left, right = a.set_index(id_column), b.set_index(id_column)
+    out = pd.DataFrame(index=left.index.union(right.index, sort=True))
+    for col in DIFF_COLUMNS:
+        x = pd.to_numeric(left[col].astype("Float64"), errors="coerce").reindex(out.index).astype("float64")
+        y = pd.to_numeric(right[col].astype("Float64"), errors="coerce").reindex(out.index).astype("float64")
+        out[f"{col}_a"], out[f"{col}_b"], out[f"{col}_change"] = x, y, y - x
+    out["class_a"] = left["exposure_class"].reindex(out.index)
+    out["class_b"] = right["exposure_class"].reindex(out.index)
+    out["class_changed"] = out["class_a"] != out["class_b"]
+    out["rank_a"] = left["exposure_rank"].reindex(out.index)
+    out["rank_b"] = right["exposure_rank"].reindex(out.index)
+    out["reasons_b"] = right["reasons"].reindex(out.index)
+    key = out["exposure_score_change"].fillna(-np.inf)
+    return out.loc[key.sort_values(ascending=False, kind="stable").index]

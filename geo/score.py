@@ -1,0 +1,186 @@
+"""Composite exposure in the manner of the INFORM Risk index: normalise, weight, aggregate, classify.
+
+Method (INFORM Index for Risk Management, Concept and Methodology, JRC 2017, EUR 28655 EN, by
+Marin-Ferrer, Vernaccini and Poljansek):
+
+1. every indicator is transformed to 0-10 with fixed, documented bounds (higher = more exposed);
+2. indicators are combined by a weighted arithmetic mean within their dimension;
+3. dimensions are combined across by a weighted arithmetic mean (default) or, as INFORM does for
+   its three dimensions, a geometric mean;
+4. missing indicators are left out of their dimension's mean and flagged (``data_gap``), never
+   counted as zero; a dimension with no indicator is missing; a place with no dimension has no
+   score and class ``unknown``.
+
+Why arithmetic across dimensions by default: the withdrawal changes the security dimension only
+for places that had a site near them; a geometric mean would give every other place 0 whatever
+its road and air isolation (INFORM's own dimensions are rarely 0). The geometric option is
+available and part of the robustness check.
+
+Classes use fixed thresholds (a MODELLING CHOICE: equal quarters of the 0-10 scale), so a class
+means the same thing in every scenario and at every date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from geo._errors import ParameterError, UnknownNameError
+
+__all__ = [
+    "DIMENSIONS",
+    "DEFAULT_WEIGHTS",
+    "CLASS_THRESHOLDS",
+    "CLASSES",
+    "AGGREGATIONS",
+    "DEFAULT_TIME_CAP_H",
+    "scale_capped",
+    "routes_score",
+    "composite",
+    "classify",
+    "check_weights",
+]
+
+#: Indicator score columns of each dimension.
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "security": ("security_loss_score",),
+    "access": ("bamako_time_score", "bamako_routes_score"),
+    "lifeline": ("air_score",),
+}
+
+#: Weight of every indicator within its dimension and of every dimension across (modelling choice:
+#: equal weights, as INFORM uses by default).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "security_loss_score": 1.0,
+    "bamako_time_score": 1.0,
+    "bamako_routes_score": 1.0,
+    "air_score": 1.0,
+    "security": 1.0,
+    "access": 1.0,
+    "lifeline": 1.0,
+}
+
+#: Lower bounds of the classes on the 0-10 score (modelling choice: equal quarters).
+CLASS_THRESHOLDS: dict[str, float] = {"low": 0.0, "moderate": 2.5, "high": 5.0, "severe": 7.5}
+CLASSES = tuple(CLASS_THRESHOLDS)
+
+AGGREGATIONS = ("arithmetic", "geometric")
+
+#: Travel time to Bamako scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
+#: longest known dry-season time on the shipped network is about 17 h, so no shipped town is capped).
+DEFAULT_TIME_CAP_H = 48.0
+
+
+def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Default weights updated with ``weights``; unknown keys and negative or all-zero weights raise."""
+    out = dict(DEFAULT_WEIGHTS)
+    if weights:
+        unknown = sorted(set(weights) - set(out))
+        if unknown:
+            raise UnknownNameError(f"unknown weight name(s) {unknown}; valid names: {sorted(out)}")
+        for key, value in weights.items():
+            try:
+                value = float(value)
+            except (TypeError, ValueError) as exc:
+                raise ParameterError(f"weight {key!r} must be a number >= 0, got {value!r}") from exc
+            if not (np.isfinite(value) and value >= 0):
+                raise ParameterError(f"weight {key!r} must be a finite number >= 0, got {value!r}")
+            out[key] = value
+    if sum(out[d] for d in DIMENSIONS) == 0:
+        raise ParameterError("at least one dimension weight must be > 0")
+    return out
+
+
+def scale_capped(values: pd.Series | np.ndarray, cap: float, *, unreachable: pd.Series | np.ndarray | None = None) -> np.ndarray:
+    """Linear 0-10 score of a cost between 0 and ``cap`` (values above ``cap`` score 10).
+
+    ``unreachable`` rows score 10 (no route at all); NaN values elsewhere stay NaN (missing).
+    """
+    v = np.asarray(values, dtype="float64")
+    out = 10.0 * np.clip(v / cap, 0.0, 1.0)
+    if unreachable is not None:
+        u = np.asarray(pd.array(unreachable, dtype="boolean").fillna(False), dtype=bool)
+        out = np.where(u, 10.0, out)
+    return out
+
+
+def routes_score(routes: pd.Series) -> np.ndarray:
+    """Score of the number of edge-disjoint routes ``k``: 10 for 0 or 1 route, ``10 / k`` above.
+
+    One route means one cut isolates the place (a single point of failure) and scores like no
+    route; each extra independent route divides the exposure. NA (off network) stays NaN.
+    """
+    k = pd.array(routes, dtype="Int64").to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.isnan(k), np.nan, np.where(k <= 1, 10.0, 10.0 / k))
+
+
+def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
+              aggregation: str = "arithmetic") -> pd.DataFrame:
+    """Dimension scores, composite exposure and data-gap flags from indicator scores.
+
+    Parameters
+    ----------
+    scores
+        One column per indicator of :data:`DIMENSIONS` (0-10, NaN = missing).
+    weights
+        Overrides of :data:`DEFAULT_WEIGHTS` (indicator and dimension names).
+    aggregation
+        ``arithmetic`` or ``geometric`` across dimensions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``scores``: ``<dimension>_score`` per dimension, ``exposure_score`` (0-10),
+        ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
+    """
+    if aggregation not in AGGREGATIONS:
+        raise UnknownNameError(f"unknown aggregation {aggregation!r}; choose from {list(AGGREGATIONS)}")
+    w = check_weights(weights)
+    out = pd.DataFrame(index=scores.index)
+    dims, dim_w = [], []
+    missing_names = pd.Series([[] for _ in range(len(scores))], index=scores.index, dtype=object)
+    for dim, cols in DIMENSIONS.items():
+        absent = [c for c in cols if c not in scores.columns]
+        if absent:
+            raise UnknownNameError(f"scores lack indicator column(s) {absent}")
+        vals = scores[list(cols)].to_numpy(dtype="float64")
+        iw = np.array([w[c] for c in cols])
+        have = ~np.isnan(vals) & (iw > 0)
+        num = np.where(have, vals * iw, 0.0).sum(axis=1)
+        den = np.where(have, iw, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[f"{dim}_score"] = np.where(den > 0, num / den, np.nan)
+        for j, c in enumerate(cols):
+            if iw[j] > 0:
+                for i in np.flatnonzero(np.isnan(vals[:, j])):
+                    missing_names.iat[i].append(c)
+        dims.append(out[f"{dim}_score"].to_numpy())
+        dim_w.append(w[dim])
+    d = np.column_stack(dims)
+    dw = np.array(dim_w)
+    have = ~np.isnan(d) & (dw > 0)
+    den = np.where(have, dw, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if aggregation == "arithmetic":
+            total = np.where(have, d * dw, 0.0).sum(axis=1) / den
+        else:
+            total = np.exp(np.where(have, np.log(np.maximum(d, 1e-12)) * dw, 0.0).sum(axis=1) / den)
+            total = np.where(np.where(have, d, 1.0).min(axis=1) <= 0, 0.0, total)
+    out["exposure_score"] = np.where(den > 0, np.round(total, 9), np.nan)
+    out["missing_indicators"] = [";".join(m) if m else None for m in missing_names]
+    out["data_gap"] = [bool(m) for m in missing_names]
+    return out
+
+
+def classify(score: pd.Series | np.ndarray) -> pd.Series:
+    """Fixed-threshold class of a 0-10 score (:data:`CLASS_THRESHOLDS`); ``unknown`` for NaN."""
+    s = np.asarray(score, dtype="float64")
+    bounds = np.array(list(CLASS_THRESHOLDS.values()))
+    idx = np.searchsorted(bounds, s, side="right") - 1
+    names = np.array(CLASSES, dtype=object)
+    out = np.where(np.isnan(s), "unknown", names[np.clip(idx, 0, len(names) - 1)])
+    index = score.index if isinstance(score, pd.Series) else None
+    return pd.Series(out, index=index, name="exposure_class", dtype=object)

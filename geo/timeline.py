@@ -1,0 +1,64 @@
+"""The assessment at each step of the withdrawal, and what changed between steps."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from geo import coverage
+from geo.assess import Context, evaluate
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["closure_steps", "timeline", "changes"]
+
+
+def closure_steps(bases: pd.DataFrame) -> list[str]:
+    """The dates of the timeline: before the withdrawal, then every distinct closure date, in order."""
+    dates = sorted(set(bases["closure_date"].dropna()))
+    return [coverage.BEFORE_DATE.isoformat(), *dates]
+
+
+def timeline(ctx: Context, *, id_column: str = "town_id", **options) -> pd.DataFrame:
+    """The assessment of every place at each step (long form: one row per place and step).
+
+    ``options`` are those of :func:`geo.assess.evaluate` (radius, season, scenario, weights).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``step`` (0 = before), ``as_of``, ``sites_open``, ``sites_closed_on_step``
+        (``;``-separated base ids closing on that date), the place id and every indicator.
+    """
+    frames = []
+    for step, date in enumerate(closure_steps(ctx.bases)):
+        out = pd.DataFrame(evaluate(ctx, as_of=date, **options).drop(columns="geometry"))
+        flags = coverage.open_mask(ctx.bases, date)
+        closing = ctx.bases.loc[ctx.bases["closure_date"] == date, "base_id"] if step else []
+        out.insert(0, "sites_closed_on_step", ";".join(closing) or None)
+        out.insert(0, "sites_open", int(flags.sum()))
+        out.insert(0, "step", step)
+        frames.append(out)
+    return pd.concat(frames, ignore_index=True)
+
+
+def changes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
+    """Change between consecutive steps of a :func:`timeline`, per place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place and step >= 1: ``exposure_score_change``, ``rank_change`` (negative =
+        moved up the ranking), ``class_before``/``class_after``, ``coverage_lost_now`` (lost on that step).
+    """
+    wide = steps.sort_values(["step", id_column])
+    prev = wide.groupby(id_column)
+    out = wide[["step", "as_of", id_column, "exposure_score", "exposure_rank", "exposure_class", "covered_after"]].copy()
+    out["exposure_score_change"] = out["exposure_score"] - prev["exposure_score"].shift(1)
+    out["rank_change"] = out["exposure_rank"].astype("Float64") - prev["exposure_rank"].shift(1).astype("Float64")
+    out["class_before"] = prev["exposure_class"].shift(1)
+    covered_prev = prev["covered_after"].shift(1)
+    out["coverage_lost_now"] = (covered_prev == True) & (out["covered_after"] == False)  # noqa: E712
+    out = out.rename(columns={"exposure_class": "class_after"}).drop(columns=["covered_after"])
+    return out[out["step"] >= 1].reset_index(drop=True)

@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "assets": "maps.cli.assets:assets",
     "layers": "maps.cli.layers:layers",
     "export": "maps.cli.export:export",
+    "towns": "maps.cli.towns:towns",
+    "query": "maps.cli.query:query",
 }
 
 

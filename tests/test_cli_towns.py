@@ -1,0 +1,44 @@
+"""``minusma towns`` through click's CliRunner."""
+
+import io
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+from maps.cli.main import cli
+
+
+def test_towns_top_table():
+    res = CliRunner().invoke(cli, ["towns", "--top", "5"])
+    assert res.exit_code == 0, res.output
+    assert "lost coverage from Ber (0 km) on 2023-08-13" in res.stdout
+
+
+def test_towns_csv_before_withdrawal():
+    res = CliRunner().invoke(cli, ["towns", "--as-of", "2023-06-30", "--format", "csv"])
+    assert res.exit_code == 0
+    frame = pd.read_csv(io.StringIO(res.stdout))
+    assert "lost coverage" not in " ".join(frame["reasons"].dropna())
+    assert len(frame) == 193
+
+
+def test_towns_json_scenario_records_parameters():
+    res = CliRunner().invoke(cli, ["towns", "--format", "json", "--close", "Ber", "--as-of", "2023-07-01",
+                                   "--season", "wet", "--top", "3"])
+    assert res.exit_code == 0
+    doc = json.loads(res.stdout)
+    assert doc["parameters"]["close"] == ["Ber"] and doc["parameters"]["season"] == "wet"
+    assert len(doc["towns"]) == 3
+
+
+def test_towns_errors():
+    runner = CliRunner()
+    res = runner.invoke(cli, ["towns", "--close", "Atlantis"])
+    assert res.exit_code == 1 and "valid bases (id or town)" in res.output and "MINUSMA-02 (Ber)" in res.output
+    res = runner.invoke(cli, ["towns", "--as-of", "2031-01-01"])
+    assert res.exit_code == 1 and "between 2013-01-01 and 2024-12-31" in res.output
+    res = runner.invoke(cli, ["towns", "--radius-km", "-3"])
+    assert res.exit_code == 1 and "radius_km must be" in res.output
+    res = runner.invoke(cli, ["towns", "--season", "monsoon"])
+    assert res.exit_code == 2 and "'dry', 'wet'" in res.output

@@ -32,7 +32,7 @@ def test_query_errors():
     runner = CliRunner()
     res = runner.invoke(cli, ["query", "nearest", "Atlantis"])
     assert res.exit_code == 2 and "no town named 'Atlantis'" in res.output
-    res = runner.invoke(cli, ["query", "within", "Ber", "-5"])
+    res = runner.invoke(cli, ["query", "within", "Ber", "--", "-5"])
     assert res.exit_code == 1 and "radius_km must be" in res.output
     res = runner.invoke(cli, ["query", "route", "Kayes", "Bamako"])
     assert res.exit_code == 1 and "not on the road layer" in res.output

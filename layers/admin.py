@@ -313,6 +313,8 @@ def regions_2023(data_dir: str | os.PathLike | None = None, *,
     -------
     geopandas.GeoDataFrame
         One row per region with its member cercles and the lowest confidence of any membership.
+        With ``names=None`` there are 19 rows: Taoudénit has none, since it was carved out of
+        Tombouctou cercle, which the crosswalk counts whole in Tombouctou.
 
     Raises
     ------

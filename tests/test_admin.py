@@ -162,3 +162,18 @@ def test_commune_outside_mali_is_refused(data_dir, tmp_path):
     bad = _bad_copy(data_dir, tmp_path, "ocha-cod-mali/mli_adm3_communes.geojson", move)
     with pytest.raises(SchemaError, match=r"mli_adm3_communes\.geojson[\s\S]*outside Mali's bounds[\s\S]*row 0"):
         admin.communes(bad)
+
+
+@pytest.mark.parametrize("name", ["cercles", "communes", "regions_2023", "settlements", "niger_ne"])
+def test_open_layers_registry_matches_schema(name, data_dir):
+    from layers import open_layers
+    from layers.registry import layer_names
+
+    info = open_layers.get_info(name)
+    assert info.name == name and info.attribution and info.licence
+    gdf = open_layers.load(name, data_dir)
+    validate_frame(gdf, info.schema, name=name)
+    assert gdf.crs.to_epsg() == 4326
+    assert name not in layer_names()  # shipped-layer registry untouched
+    with pytest.raises(UnknownNameError, match="valid layers: cercles"):
+        open_layers.get_info("nope")

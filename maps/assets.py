@@ -59,6 +59,9 @@ DEFAULT_REGISTRY_URL = "https://registry.npmjs.org/"
 #: Name of the file, inside each cached package folder, that holds the verified integrity.
 MARKER = ".integrity"
 
+#: Wait before the n-th retry of a download: n times this, in seconds (at most 10 s).
+RETRY_WAIT_S = 2.0
+
 #: The command that fills the cache, quoted in error messages.
 FIX = "run `minusma assets --cache DIR` (or maps.assets.fill_cache(DIR))"
 
@@ -187,7 +190,7 @@ def _download(url: str, *, timeout_s: float, retries: int) -> bytes:
             last = exc
         if attempt <= retries:
             logger.warning("download of %s failed (%s); retry %d/%d", url, last, attempt, retries)
-            time.sleep(min(2.0 * attempt, 10.0))
+            time.sleep(min(RETRY_WAIT_S * attempt, 10.0))
     raise FetchError(f"cannot download {url} after {retries + 1} attempts: {last}")
 
 
@@ -199,9 +202,15 @@ def _extract(data: bytes, dest: Path) -> None:
             parts = PurePosixPath(member.name).parts
             if not (member.isfile() or member.isdir()) or len(parts) < 2:
                 continue
-            member.name = str(PurePosixPath(*parts[1:]))
+            rel = PurePosixPath(*parts[1:])
+            if rel.is_absolute() or ".." in rel.parts:
+                raise FetchError(f"npm tarball member {member.name!r} would be written outside {dest}")
+            member.name = str(rel)
             members.append(member)
-        tar.extractall(dest, members=members, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: also strips modes and owners
+            tar.extractall(dest, members=members, filter="data")
+        else:  # pragma: no cover - names checked above; links and devices were skipped
+            tar.extractall(dest, members=members)
 
 
 def _install(pkg: Mapping[str, str], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int) -> bool:

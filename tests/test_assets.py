@@ -201,11 +201,16 @@ class _Registry:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.requests: list[str] = []
+        self.failures = 0  # answer this many requests with HTTP 503 first
         registry = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 registry.requests.append(self.path)
+                if registry.failures:
+                    registry.failures -= 1
+                    self.send_error(503)
+                    return
                 body = registry.files.get(self.path)
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Length", str(len(body or b"")))
@@ -291,6 +296,29 @@ def test_fill_cache_reports_a_missing_tarball(registry, tmp_path):
     lock = _lock(tmp_path, b"whatever")
     with pytest.raises(FetchError, match=r"cannot download http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: HTTP 404"):
         assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)
+
+
+def test_fill_cache_retries_server_errors(registry, tmp_path, monkeypatch):
+    monkeypatch.setattr(assets, "RETRY_WAIT_S", 0.0)
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    registry.failures = 1
+    lock = _lock(tmp_path, data)
+    assert assets.fill_cache(tmp_path / "c", registry_url=registry.url, lock_path=lock, retries=1)[0].downloaded
+    assert len(registry.requests) == 2
+    registry.failures = 5
+    with pytest.raises(FetchError, match=r"after 3 attempts: HTTP Error 503"):
+        assets.fill_cache(tmp_path / "d", registry_url=registry.url, lock_path=lock, retries=2)
+
+
+def test_fill_cache_refuses_a_tarball_that_writes_outside_its_folder(registry, tmp_path):
+    data = _tarball({"../../evil.js": b"alert(1)", "index.js": b""})
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    with pytest.raises(FetchError, match=r"'package/../../evil.js' would be written outside"):
+        assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)
+    assert not list(tmp_path.rglob("evil.js"))
+    assert list((tmp_path / "cache").rglob("*")) == [tmp_path / "cache" / "@demo"]
 
 
 def test_fill_cache_replaces_a_corrupt_package_folder(registry, tmp_path):

@@ -12,6 +12,19 @@ against the sha512 ``integrity`` npm publishes, in a local cache:
 
 The cache holds one folder per package, ``<cache>/<name>@<version>/``, with the content of the
 npm tarball and a ``.integrity`` file naming the verified tarball.
+
+What is not byte-for-byte the CDN file (the lock's ``aliases`` give the reasons):
+
+- cdnjs' ``Leaflet.awesome-markers/2.0.2`` (a GitHub tag) is served from npm
+  ``leaflet.awesome-markers@2.0.5``, whose ``dist/`` is identical in every npm release;
+- jsdelivr's on-the-fly ``*.min.js`` (``Control.FullScreen.min.js``, ``iso8601.min.js``) and
+  cdnjs' ``highlight.js/8.4/styles/default.min.css`` are served unminified;
+- the Glyphicons font of leaflet-timedimension's CSS (netdna ``bootstrap/3.0.0``, not on npm)
+  comes from ``bootstrap@3.4.1``;
+- dropped with a warning, as neither npm nor the folium wheel ships them: netdna's
+  ``bootstrap-glyphicons.css`` (``folium.Icon`` with ``prefix="glyphicon"`` shows no glyph
+  offline: use ``prefix="fa"``), folium's ``leaflet.awesome.rotate.min.css`` (``Icon(angle=...)``
+  is not rotated offline) and cdnjs' ``jqueryui/1.10.2`` (unused by TimestampedGeoJson).
 """
 
 from __future__ import annotations
@@ -84,7 +97,19 @@ _MIME = {
 
 @dataclass(frozen=True)
 class CachedPackage:
-    """One verified npm package in the cache."""
+    """One verified npm package in the cache.
+
+    Attributes
+    ----------
+    name, version
+        npm package name (possibly scoped, ``@scope/name``) and exact version.
+    integrity
+        The sha512 Subresource Integrity string the tarball matched.
+    path
+        The package folder, ``<cache>/<name>@<version>``.
+    downloaded
+        True if this call downloaded it, False if it was already cached and verified.
+    """
 
     name: str
     version: str

@@ -1,0 +1,93 @@
+"""Build the GeoJSON layers of the map: compact features with pre-escaped popup/tooltip HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+from folium.utilities import JsCode
+from shapely.geometry import mapping
+
+__all__ = ["BIND_POPUPS", "DISPLAY_DECIMALS", "data_layer", "feature_collection"]
+
+#: Decimal places of displayed coordinates (~1 m); exports keep 6 (geo.io).
+DISPLAY_DECIMALS = 5
+
+#: Bind each feature's pre-escaped ``popup`` and ``tooltip`` HTML; ``label`` makes the tooltip permanent.
+BIND_POPUPS = JsCode(
+    """function(feature, layer) {
+        var p = feature.properties;
+        if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 380, maxHeight: 320}); }
+        if (p.tooltip) {
+            layer.bindTooltip(p.tooltip, p.label
+                ? {permanent: true, direction: "center", className: "minusma-label"}
+                : {sticky: true});
+        }
+    }"""
+)
+
+
+def _round(obj: Any, decimals: int) -> Any:
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(float(v), decimals) for v in obj]
+        return [_round(o, decimals) for o in obj]
+    return obj
+
+
+def feature_collection(
+    gdf: gpd.GeoDataFrame,
+    properties: Callable[[Any], Mapping[str, Any]],
+    *,
+    simplify_deg: float | None = None,
+    decimals: int = DISPLAY_DECIMALS,
+) -> dict[str, Any]:
+    """A FeatureCollection of the rows with a geometry, with ``properties(row)`` per feature.
+
+    ``simplify_deg`` simplifies geometry for display only (Douglas-Peucker, topology kept).
+    """
+    feats = []
+    for _, row in gdf.iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        if simplify_deg:
+            geom = geom.simplify(simplify_deg, preserve_topology=True)
+        gj = mapping(geom)
+        feats.append({"type": "Feature", "properties": dict(properties(row)),
+                      "geometry": {"type": gj["type"], "coordinates": _round(gj["coordinates"], decimals)}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def data_layer(
+    fc: Mapping[str, Any],
+    *,
+    name: str,
+    show: bool = True,
+    style: JsCode | None = None,
+    point_to_layer: JsCode | None = None,
+    attribution: str | None = None,
+    control: bool = True,
+    interactive: bool = True,
+    pane: str | None = None,
+) -> folium.GeoJson:
+    """A ``folium.GeoJson`` that styles features from their properties and binds their HTML.
+
+    ``attribution`` is HTML built from trusted strings (escaped by the caller); Leaflet shows it
+    while the layer is on the map.
+    """
+    options: dict[str, Any] = {}
+    if style is not None:
+        options["style"] = style
+    if point_to_layer is not None:
+        options["pointToLayer"] = point_to_layer
+    if attribution:
+        options["attribution"] = attribution
+    if not interactive:
+        options["interactive"] = False
+    if pane:
+        options["pane"] = pane
+    return folium.GeoJson(dict(fc), name=name, show=show, control=control,
+                          on_each_feature=BIND_POPUPS if interactive else None, **options)

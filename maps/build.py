@@ -1,0 +1,137 @@
+"""Compose the interactive map from its parts, and write it as HTML (optionally self-contained).
+
+>>> from maps.build import make_map
+>>> m = make_map(as_of="2023-12-31")          # a folium.Map: renders inline in Jupyter
+>>> save_map(m, "mali.html", offline=True)    # one HTML file that needs no network
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+
+import layers
+from geo.io import atomic_path
+from layers._common import parse_date
+from maps.backdrop import add_country_outline, add_regions, add_river
+from maps.controls import Legend, add_controls, legend_html
+from maps.exposure import DEFAULT_RADIUS_KM, town_exposure
+from maps.sites import add_bases, add_coverage
+from maps.style import PANES, TILE_ATTRIBUTION
+from maps.timeline import TimeControl, step_index
+from maps.towns import add_settlements, add_towns, read_settlements
+from maps.transport import add_air_links, add_airports, add_roads
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["MALI_BOUNDS", "make_map", "map_html", "save_map"]
+
+#: South-west and north-east corners of Mali ([lat, lon]), for the initial view.
+MALI_BOUNDS = [[10.1, -12.3], [25.1, 4.3]]
+
+
+def make_map(
+    *,
+    as_of: str | dt.date | None = None,
+    offline: bool = False,
+    settlements: gpd.GeoDataFrame | None = None,
+    data_dir: str | os.PathLike | None = None,
+    towns: gpd.GeoDataFrame | None = None,
+    bases: gpd.GeoDataFrame | None = None,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    use_assessment: bool = True,
+) -> folium.Map:
+    """The interactive map of the withdrawal, with every layer, legend and time control.
+
+    Parameters
+    ----------
+    as_of
+        Date the map opens at (ISO string or date): sites closed by then are faded, towns take
+        their class of the latest closure date on or before it. Default: after the last closure.
+    offline
+        No tile layer: a vector outline of Mali and its regions is the backdrop. Pair it with
+        ``save_map(..., offline=True)``, which inlines every JS/CSS asset.
+    settlements
+        Extra point layer of populated places (e.g. :func:`maps.towns.read_settlements`), drawn
+        on a canvas.
+    data_dir
+        Read the 18,769 OCHA populated places from ``DIR/ocha-cod-mali/`` (ignored when
+        ``settlements`` is given).
+    towns, bases
+        Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
+    radius_km
+        Coverage radius drawn around sites (and used by the fallback exposure indicator).
+    use_assessment
+        Colour towns by ``layers.assessment`` when it is installed.
+
+    Returns
+    -------
+    folium.Map
+        Displays inline in Jupyter; write it with :func:`save_map`.
+    """
+    when = parse_date(as_of)
+    towns = layers.towns() if towns is None else towns
+    bases = layers.bases() if bases is None else bases
+    if settlements is None and data_dir is not None:
+        settlements = read_settlements(data_dir)
+    exposure = town_exposure(towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment)
+    step = step_index(exposure.dates, when)
+
+    m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[17.5, -4.0], min_zoom=4, max_zoom=14,
+                   prefer_canvas=False)
+    m.minusma_offline = offline
+    # Only Leaflet itself: the map draws its symbols as Unicode in DivIcons and uses no jQuery,
+    # Bootstrap or Font Awesome, which would add ~1.2 MB to an offline page.
+    m.default_js = [(k, v) for k, v in m.default_js if k == "leaflet"]
+    m.default_css = [(k, v) for k, v in m.default_css if k == "leaflet_css"]
+    if offline:
+        m.get_root().header.add_child(folium.Element(
+            "<style>.leaflet-container { background: #dce9f2; }</style>"))
+    else:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=TILE_ATTRIBUTION, control=True).add_to(m)
+    for pane, z_index in PANES.items():
+        folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
+    regions_gdf = layers.regions()
+    if offline:
+        add_country_outline(m, regions_gdf)
+    add_regions(m, regions_gdf)
+    add_river(m, layers.river())
+    add_roads(m, layers.roads())
+    add_air_links(m, layers.air_links())
+    add_airports(m, layers.airports())
+    _cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
+    if settlements is not None:
+        add_settlements(m, settlements)
+    towns_layer = add_towns(m, towns, exposure, step=step)
+    open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
+    TimeControl(exposure, bases, open_layer=open_layer, closed_layer=closed_layer, coverage_layer=cover_now,
+                towns_layer=towns_layer, initial=step).add_to(m)
+    legend = Legend(legend_html(exposure_note=exposure.description, radius_km=radius_km,
+                                settlements=settlements is not None, offline=offline))
+    add_controls(m, towns_layer=towns_layer, legend=legend)
+    m.fit_bounds(MALI_BOUNDS)
+    return m
+
+
+def map_html(m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.PathLike | None = None) -> str:
+    """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache."""
+    from maps.assets import inline_html
+
+    html = m.get_root().render()
+    offline = getattr(m, "minusma_offline", False) if offline is None else offline
+    return inline_html(html, cache_dir) if offline else html
+
+
+def save_map(m: folium.Map, path: str | os.PathLike, *, offline: bool | None = None,
+             cache_dir: str | os.PathLike | None = None) -> Path:
+    """Write the map as one HTML file, atomically (see :func:`map_html`)."""
+    html = map_html(m, offline=offline, cache_dir=cache_dir)
+    with atomic_path(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    logger.info("wrote %s (%.2f MB)", path, len(html.encode()) / 1e6)
+    return Path(path)

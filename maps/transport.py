@@ -1,0 +1,162 @@
+"""Transport layers: roads (by class, no-detour links highlighted, schematic lines dashed),
+airports/airstrips and air links (by operator, active or ended)."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.utilities import JsCode
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from maps._geojson import data_layer, feature_collection
+from maps.popups import esc, link, table
+from maps.style import (
+    AIR_ACTIVE_STATUSES,
+    AIR_ENDED_DASH,
+    AIR_OPERATORS,
+    AIR_OTHER,
+    AIRPORT,
+    CREDITS,
+    NO_DETOUR,
+    ROAD_CLASSES,
+    ROAD_DASH,
+)
+
+__all__ = ["add_air_links", "add_airports", "add_roads", "no_detour"]
+
+_STYLE = JsCode("function(feature) { return feature.properties.style; }")
+
+#: Road roles that are single links between two towns (``aggregate`` rows summarise several).
+LINK_ROLES = ("edge", "alternative")
+
+
+def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
+    """Whether each road link is a bridge of the mapped road network (no detour if it is cut).
+
+    The network joins ``from_town_id`` and ``to_town_id`` of the rows whose ``role`` is one of
+    :data:`LINK_ROLES`; a link has no detour when removing it disconnects its two towns.
+    The mapped network is coarse: "no detour" means none among the roads in the layer.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned to ``roads.index``, named ``no_detour``; False for non-link rows.
+    """
+    links = roads[roads["role"].isin(LINK_ROLES)]
+    ids = pd.Index(pd.unique(pd.concat([links["from_town_id"], links["to_town_id"]])))
+    u, v = ids.get_indexer(links["from_town_id"]), ids.get_indexer(links["to_town_id"])
+    out = pd.Series(False, index=roads.index, name="no_detour")
+    n = len(ids)
+    for k, idx in enumerate(links.index):
+        keep = np.arange(len(links)) != k
+        graph = coo_matrix((np.ones(keep.sum()), (u[keep], v[keep])), shape=(n, n))
+        _, label = connected_components(graph, directed=False)
+        out[idx] = bool(u[k] != v[k] and label[u[k]] != label[v[k]])
+    return out
+
+
+def _road_style(row, cut: bool) -> dict:
+    s = ROAD_CLASSES.get(row["road_class"], ROAD_CLASSES["unverified"])
+    dashed = row["geometry_kind"] == "schematic"
+    return {"color": s["colour"], "weight": s["weight"], "opacity": 0.95, "dashArray": ROAD_DASH if dashed else None}
+
+
+def add_roads(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Roads (by class; schematic lines dashed)",
+              show: bool = True) -> tuple[folium.GeoJson, folium.GeoJson]:
+    """Add the roads and, underneath, a highlight of the links with no detour.
+
+    Returns
+    -------
+    (roads layer, no-detour layer)
+    """
+    cut = no_detour(gdf)
+    attribution = esc(CREDITS["roads"])
+
+    def props(row):
+        schematic = row["geometry_kind"] == "schematic"
+        label = f"{row['route']}: {row['from_town']} – {row['to_town']}"
+        note = " (schematic line)" if schematic else ""
+        return {
+            "id": row["road_id"],
+            "style": _road_style(row, bool(cut[row.name])),
+            "tooltip": esc(label + note + (" – no detour" if cut[row.name] else "")),
+            "popup": table(label, [
+                ("class", row["road_class"]), ("surface", row["surface_detail"]),
+                ("length (km)", row["length_km"]), ("length method", row["length_method"]),
+                ("ferry crossing", "yes" if row["ferry_crossing"] is True else None),
+                ("no detour", "yes: the only link between its towns in the mapped network" if cut[row.name] else "no"),
+                ("geometry", "schematic: straight line between towns, not the road's course" if schematic else None),
+                ("notes", row["notes"]),
+            ], raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))]),
+        }
+
+    halo_style = {"color": NO_DETOUR["colour"], "weight": NO_DETOUR["weight"], "opacity": NO_DETOUR["opacity"]}
+    halo = feature_collection(gdf[cut], lambda row: {"id": row["road_id"], "style": halo_style,
+                                                     "tooltip": esc(f"no detour: {row['from_town']} – {row['to_town']}")})
+    halo_layer = data_layer(halo, name="Roads with no detour (highlight)", show=show, style=_STYLE,
+                            attribution=attribution).add_to(m)
+    roads_layer = data_layer(feature_collection(gdf, props), name=name, show=show, style=_STYLE,
+                             attribution=attribution).add_to(m)
+    return roads_layer, halo_layer
+
+
+_AIRPORT_ICON = JsCode(
+    "function(feature, latlng) { return L.marker(latlng, {icon: L.divIcon({className: 'minusma-airport', "
+    f"html: '<span style=\"color:{AIRPORT['colour']}\">{AIRPORT['symbol']}</span>', iconSize: [18, 18]}})}}); }}"
+)
+
+
+def add_airports(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Airports and airstrips",
+                 show: bool = True) -> folium.GeoJson:
+    """Add airports and airstrips as small plane symbols, with their 2020-2024 role."""
+    def props(row):
+        title = row["name"] + (f" ({row['icao']})" if row["icao"] else "")
+        return {
+            "id": row["icao"],
+            "tooltip": esc(title),
+            "popup": table(title, [
+                ("city", row["city"]), ("region", row["subd"]), ("elevation (m)", row["elevation_m"]),
+                ("role 2020-2024", row["role_2020_2024"]), ("runway", row["runway_or_detail"]),
+                ("notes", row["role_notes"]), ("point source", row["source"]),
+            ], raw=[("role source", link(row["role_source"]))]),
+        }
+
+    layer = data_layer(feature_collection(gdf, props), name=name, show=show, point_to_layer=_AIRPORT_ICON,
+                       attribution=esc(CREDITS["airports"]))
+    return layer.add_to(m)
+
+
+def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """True where the link was still flown when last reported (``status`` in AIR_ACTIVE_STATUSES)."""
+    return gdf["status"].isin(AIR_ACTIVE_STATUSES).rename("active")
+
+
+def add_air_links(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Air links (by operator; ended dashed)",
+                  show: bool = True) -> folium.GeoJson:
+    """Add air links coloured by operator; ended or suspended links dashed and faded."""
+    active = air_link_active(gdf)
+
+    def props(row):
+        s = AIR_OPERATORS.get(row["operator"], AIR_OTHER)
+        on = bool(active[row.name])
+        label = f"{row['operator']}: {row['from_icao']} – {row['to_icao']}"
+        return {
+            "id": row["link_id"],
+            "style": {"color": s["colour"], "weight": 2.5 if on else 1.5, "opacity": 0.9 if on else 0.5,
+                      "dashArray": None if on else AIR_ENDED_DASH},
+            "tooltip": esc(f"{label} ({'active' if on else 'ended'}; schematic route)"),
+            "popup": table(label, [
+                ("operator", row["operator"]), ("service", row["service_type"]), ("via", row["via_icao"]),
+                ("period", row["period_text"]), ("start", row["period_start"]), ("end", row["period_end"]),
+                ("status", row["status"]), ("frequency", row["frequency_or_detail"]),
+                ("length (km)", row["length_km"]), ("geometry", "schematic great-circle route"),
+                ("notes", row["notes"]),
+            ], raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))]),
+        }
+
+    layer = data_layer(feature_collection(gdf, props), name=name, show=show, style=_STYLE,
+                       attribution=esc(CREDITS["air_links"]))
+    return layer.add_to(m)

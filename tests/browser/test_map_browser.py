@@ -1,0 +1,219 @@
+"""The withdrawal map in a real browser (harness: tests/browser/conftest.py): layers, counts,
+escaped popups, the time control, the offline page and non-blank screenshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import layers
+from maps.build import make_map, map_html
+from maps.towns import read_settlements
+
+pytestmark = pytest.mark.browser
+
+EVIL = "<img src=x onerror=alert(1)>"
+EVIL_JS = '${window.__xss = 1}"><script>window.__xss = 2</script>'
+FIRST_DAY = "2023-08-02"  # eve of the first closure: all 13 sites open
+
+
+def _towns_with_hostile_names() -> Any:
+    towns = layers.towns()
+    i = towns.index[towns["town_id"] == "ml-abakoira"][0]
+    j = towns.index[towns["town_id"] == "ml-achibogho"][0]
+    towns.loc[i, "name"] = EVIL
+    towns.loc[j, "name"] = EVIL_JS
+    return towns
+
+
+@pytest.fixture(scope="module")
+def settlements(data_dir: Path):
+    return read_settlements(data_dir)
+
+
+@pytest.fixture(scope="module")
+def built(settlements) -> dict[str, Any]:
+    """The online and offline pages of one map (hostile town names, every settlement)."""
+    m = make_map(as_of=FIRST_DAY, settlements=settlements, towns=_towns_with_hostile_names())
+    return {"map": m, "html": map_html(m, offline=False)}
+
+
+@pytest.fixture(scope="module")
+def offline_built(settlements, asset_cache: Path) -> dict[str, Any]:
+    """The same map with ``offline=True``, every asset inlined from the harness's asset cache."""
+    m = make_map(as_of=FIRST_DAY, settlements=settlements, offline=True, towns=_towns_with_hostile_names())
+    return {"map": m, "html": map_html(m, cache_dir=asset_cache)}
+
+
+def _layer_names(m) -> list[str]:
+    from folium.map import Layer
+
+    return [child.layer_name for child in m._children.values() if isinstance(child, Layer) and child.control]
+
+
+STATE_JS = """() => {
+  const t = window.minusmaTimeline;
+  return {
+    L: typeof L,
+    step: t ? t.step : null,
+    steps: t ? t.steps.length : null,
+    open: document.querySelectorAll('.leaflet-marker-pane .minusma-site-open').length,
+    closed: document.querySelectorAll('.leaflet-marker-pane .minusma-site-closed').length,
+    towns: document.querySelectorAll('path.minusma-town').length,
+    fills: [...document.querySelectorAll('path.minusma-town')].map(p => p.getAttribute('fill')),
+    overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(l => l.textContent.trim()),
+    bases: [...document.querySelectorAll('.leaflet-control-layers-base label')].map(l => l.textContent.trim()),
+    legend: !!document.querySelector('.minusma-legend'),
+    scale: !!document.querySelector('.leaflet-control-scale'),
+    fullscreen: !!document.querySelector('.leaflet-control-zoom-fullscreen'),
+    search: !!document.querySelector('.leaflet-control-search'),
+    attribution: document.querySelector('.leaflet-control-attribution').textContent,
+    xss: window.__xss || 0,
+    loadMs: performance.getEntriesByType('navigation')[0].loadEventEnd,
+  };
+}"""
+
+
+def _open(page: Any, url: str, dialogs: list[str]) -> dict[str, Any]:
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url, wait_until="load")
+    page.wait_for_function("() => window.minusmaTimeline && window.minusmaTimeline.step >= 0")
+    return page.evaluate(STATE_JS)
+
+
+def _settlement_count(page: Any, canvas_name: str) -> int:
+    return page.evaluate(f"() => window[{canvas_name!r}].getLayers().length")
+
+
+def _click_town(page: Any, map_name: str, towns_name: str, town_id: str) -> str:
+    """Click the town's circle with the mouse; return the popup's text."""
+    xy = page.evaluate(
+        f"""() => {{
+        let target = null;
+        window[{towns_name!r}].eachLayer(l => {{ if (l.feature.properties.id === {town_id!r}) target = l; }});
+        const m = window[{map_name!r}];
+        m.closePopup();
+        m.setView(target.getLatLng(), 9, {{animate: false}});
+        const p = m.latLngToContainerPoint(target.getLatLng());
+        const r = m.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }}"""
+    )
+    page.wait_for_selector(".leaflet-popup-content", state="detached")
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_selector(".leaflet-popup-content")
+    return page.inner_text(".leaflet-popup-content")
+
+
+def _assert_not_blank(png: Path) -> None:
+    pixels = np.asarray(Image.open(png).convert("RGB")).reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    assert len(colours) > 100, f"{png}: only {len(colours)} colours"
+    assert counts.max() / counts.sum() < 0.95, f"{png}: one colour covers {counts.max() / counts.sum():.1%}"
+    assert pixels.std() > 10, f"{png}: pixel standard deviation {pixels.std():.1f}"
+
+
+def _names(m) -> dict[str, str]:
+    from maps.towns import CanvasPoints
+
+    out = {"map": m.get_name()}
+    for child in m._children.values():
+        if isinstance(child, CanvasPoints):
+            out["settlements"] = child.get_name()
+        elif getattr(child, "layer_name", "").startswith("Towns"):
+            out["towns"] = child.get_name()
+    return out
+
+
+def _check_live(page: Any, state: dict[str, Any], built_map, n_settlements: int, dialogs: list[str],
+                shots: Path, tag: str) -> None:
+    names = _names(built_map)
+    towns = layers.towns()
+    bases = layers.bases()
+    assert state["L"] == "object"
+    # every data layer is listed in the layer control
+    for name in _layer_names(built_map):
+        assert name in state["overlays"] + state["bases"], f"{name!r} not in the layer control {state['overlays']}"
+    assert len(state["overlays"]) >= 11
+    assert state["legend"] and state["scale"] and state["fullscreen"] and state["search"]
+    for credit in ("Natural Earth", "OCHA", "GeoNames", "OurAirports"):
+        assert credit in state["attribution"], f"{credit} missing from attribution {state['attribution']!r}"
+    # rendered markers equal the data
+    assert state["open"] == len(bases) == 13 and state["closed"] == 0
+    assert state["towns"] == int(towns.geometry.notna().sum())
+    assert _settlement_count(page, names["settlements"]) == n_settlements
+    page.screenshot(path=str(shots / f"{tag}-start.png"))
+    _assert_not_blank(shots / f"{tag}-start.png")
+
+    # the time control: one step closes Ogossagou; the last step closes every site
+    page.click(".minusma-next")
+    after = page.evaluate(STATE_JS)
+    closed_first = (bases["closure_date"] == bases["closure_date"].min()).sum()
+    assert after["step"] == 1
+    assert after["open"] == 13 - closed_first and after["closed"] == closed_first
+    page.eval_on_selector(".minusma-slider", "s => { s.value = s.max; s.dispatchEvent(new Event('input')); }")
+    end = page.evaluate(STATE_JS)
+    assert end["step"] == end["steps"] - 1 == 12
+    assert end["open"] == 0 and end["closed"] == 13
+    assert end["fills"] != state["fills"], "town colours did not follow the timeline"
+    label = page.inner_text(".minusma-time-label")
+    assert "22 Jul 2024" in label and "0 of 13" in label
+    page.screenshot(path=str(shots / f"{tag}-end.png"))
+    _assert_not_blank(shots / f"{tag}-end.png")
+
+    # hostile names are shown as text and run nothing
+    text = _click_town(page, names["map"], names["towns"], "ml-abakoira")
+    assert EVIL in text
+    assert page.evaluate("() => document.querySelectorAll('.leaflet-popup-content img').length") == 0
+    text = _click_town(page, names["map"], names["towns"], "ml-achibogho")
+    assert "${window.__xss = 1}" in text and "<script>" in text
+    assert "Class on 2024-07-22" in text
+    assert page.evaluate("() => window.__xss || 0") == 0
+    assert dialogs == []
+    page.screenshot(path=str(shots / f"{tag}-popup.png"))
+    _assert_not_blank(shots / f"{tag}-popup.png")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Screenshots are kept as test artefacts (pytest keeps the last runs' temp dirs)."""
+    return tmp_path_factory.mktemp("map-screenshots")
+
+
+def test_map_live_page(page, page_log, site, built, settlements, shots):
+    dialogs: list[str] = []
+    url = site.put("map.html", built["html"])
+    state = _open(page, url, dialogs)
+    assert state["loadMs"] < 2000, f"the map took {state['loadMs']:.0f} ms to load"
+    _check_live(page, state, built["map"], len(settlements), dialogs, shots, "online")
+    assert page_log.unexpected_errors() == []
+    assert not [u for u in page_log.refused if "tile.openstreetmap.org" not in u], page_log.refused
+
+
+def test_map_offline_page(offline_page, page_log, site, offline_built, settlements, shots):
+    dialogs: list[str] = []
+    html = offline_built["html"]
+    assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
+    url = site.put("offline.html", html)
+    state = _open(offline_page, url, dialogs)
+    assert state["loadMs"] < 2000, f"the offline map took {state['loadMs']:.0f} ms to load"
+    assert state["bases"] == []  # no tile layer offline: the vector outline is the backdrop
+    _check_live(offline_page, state, offline_built["map"], len(settlements), dialogs, shots, "offline")
+    assert page_log.unexpected_errors() == []
+    assert page_log.refused == [], f"the offline page asked the network for {page_log.refused}"
+
+
+def test_time_control_opens_at_as_of(page, page_log, site):
+    m = make_map(as_of=dt.date(2023, 11, 30))
+    url = site.put("asof.html", map_html(m))
+    state = _open(page, url, [])
+    bases = layers.bases(as_of="2023-11-30")
+    assert state["open"] == len(bases) and state["closed"] == 13 - len(bases)
+    page.click(".minusma-prev")
+    assert page.evaluate(STATE_JS)["open"] == len(layers.bases(as_of="2023-11-17"))
+    assert page_log.unexpected_errors() == []

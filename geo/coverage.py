@@ -37,6 +37,7 @@ __all__ = [
     "nearest",
     "within_km",
     "coverage",
+    "distance_matrix_km",
     "protection",
 ]
 
@@ -172,6 +173,18 @@ def within_km(
     return out.sort_values(["_order", "distance_km"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.ndarray:
+    """Geodesic distance from every place to every base, shape ``(len(places), len(bases))``; NaN rows
+    for places without a coordinate."""
+    lon, lat = point_lonlat(places, name="places")
+    b_lon, b_lat = point_lonlat(bases, name="bases")
+    out = np.full((len(places), len(bases)), np.nan)
+    ok = np.isfinite(lon)
+    if ok.any() and len(bases):
+        out[ok] = np.atleast_2d(geodesic_km(lon[ok][:, None], lat[ok][:, None], b_lon[None, :], b_lat[None, :]))
+    return out
+
+
 def protection(distance_km: NDArray, radius_km: float) -> NDArray:
     """Protection offered by the nearest open site, 0-10: 10 at the site, falling linearly to 0 at ``radius_km``.
 
@@ -192,6 +205,7 @@ def coverage(
     base_id_column: str = "base_id",
     base_name_column: str = "name",
     open_bases: Iterable[bool] | None = None,
+    distance_km: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The security umbrella of every place, before the withdrawal and at ``as_of``.
 
@@ -209,6 +223,9 @@ def coverage(
         Umbrella radius (default :data:`DEFAULT_RADIUS_KM`, a modelling choice).
     open_bases
         Override of which sites are open at ``as_of`` (a scenario); by default from the dates.
+    distance_km
+        Precomputed geodesic distances, shape ``(len(places), len(bases))`` (see
+        :func:`distance_matrix_km`); makes repeated calls (timeline, what-ifs) cost microseconds.
 
     Returns
     -------
@@ -240,10 +257,16 @@ def coverage(
     names = bases[base_name_column].to_numpy(dtype=object)
     ok = np.isfinite(lon)
     out = pd.DataFrame(index=places.index)
+    if distance_km is not None and np.shape(distance_km) != (len(places), len(bases)):
+        raise ParameterError(f"distance_km must have shape {(len(places), len(bases))}, got {np.shape(distance_km)}")
     for label, mask in (("before", open_before), ("after", open_after)):
         pos = np.full(len(places), -1)
         km = np.full(len(places), np.nan)
-        if mask.any() and ok.any():
+        if mask.any() and ok.any() and distance_km is not None:
+            sub = distance_km[np.ix_(ok, mask)]
+            best = np.argmin(sub, axis=1)
+            pos[ok], km[ok] = np.flatnonzero(mask)[best], sub[np.arange(sub.shape[0]), best]
+        elif mask.any() and ok.any():
             idx, d = nearest_km(lon[ok], lat[ok], b_lon[mask], b_lat[mask])
             pos[ok], km[ok] = np.flatnonzero(mask)[idx], d
         elif ok.any():
@@ -262,7 +285,8 @@ def coverage(
     lost_on = np.full(len(places), None, dtype=object)
     rows = np.flatnonzero(lost.fillna(False).to_numpy())
     if rows.size:
-        km_all = np.atleast_2d(geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :]))
+        km_all = (distance_km[rows] if distance_km is not None else
+                  np.atleast_2d(geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :])))
         covering = (km_all <= radius_km) & open_before[None, :]
         ordinal = np.array([d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on])
         latest = np.where(covering, ordinal[None, :], -1).max(axis=1)

@@ -141,7 +141,8 @@ def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = Non
     w = check_weights(weights)
     out = pd.DataFrame(index=scores.index)
     dims, dim_w = [], []
-    missing_names = pd.Series([[] for _ in range(len(scores))], index=scores.index, dtype=object)
+    missing_cols: list[str] = []
+    missing_mask: list[np.ndarray] = []
     for dim, cols in DIMENSIONS.items():
         absent = [c for c in cols if c not in scores.columns]
         if absent:
@@ -155,8 +156,8 @@ def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = Non
             out[f"{dim}_score"] = np.where(den > 0, num / den, np.nan)
         for j, c in enumerate(cols):
             if iw[j] > 0:
-                for i in np.flatnonzero(np.isnan(vals[:, j])):
-                    missing_names.iat[i].append(c)
+                missing_cols.append(c)
+                missing_mask.append(np.isnan(vals[:, j]))
         dims.append(out[f"{dim}_score"].to_numpy())
         dim_w.append(w[dim])
     d = np.column_stack(dims)
@@ -170,8 +171,13 @@ def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = Non
             total = np.exp(np.where(have, np.log(np.maximum(d, 1e-12)) * dw, 0.0).sum(axis=1) / den)
             total = np.where(np.where(have, d, 1.0).min(axis=1) <= 0, 0.0, total)
     out["exposure_score"] = np.where(den > 0, np.round(total, 9), np.nan)
-    out["missing_indicators"] = [";".join(m) if m else None for m in missing_names]
-    out["data_gap"] = [bool(m) for m in missing_names]
+    mask = np.column_stack(missing_mask) if missing_mask else np.zeros((len(scores), 0), dtype=bool)
+    gap = mask.any(axis=1)
+    names = np.array(missing_cols, dtype=object)
+    codes = mask @ (1 << np.arange(mask.shape[1])) if mask.shape[1] else np.zeros(len(scores), dtype="int64")
+    text = {int(c): ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]]) for c in np.unique(codes)}
+    out["missing_indicators"] = [text[c] if c else None for c in codes.tolist()]
+    out["data_gap"] = gap
     return out
 
 

@@ -108,3 +108,106 @@ def assess(
                                          aggregation=aggregation, max_snap_km=max_snap_km, air_reach_km=air_reach_km)
     out.attrs["data_gaps"] = ctx.time_warnings(season)
     return out.sort_values(["exposure_rank", "town_id"], na_position="last").reset_index(drop=True)
+
+
+def segment_criticality(*, season: str = "dry", close_roads: Iterable[str] = ()) -> gpd.GeoDataFrame:
+    """The criticality table of every road segment of the shipped network (see :mod:`geo.criticality`)."""
+    from geo.criticality import segment_criticality as table
+
+    return table(context(), season=season, close_roads=close_roads)
+
+
+def timeline(**options) -> gpd.GeoDataFrame:
+    """The assessment at each of the 13 states of the withdrawal (long form, one row per town and step),
+    with ``timeline_id`` = ``<step>-<town_id>`` and the change since the previous step."""
+    from geo import timeline as tl
+
+    ctx = context()
+    steps = tl.timeline(ctx, **options)
+    change = tl.changes(steps).set_index(["step", "town_id"])[["exposure_score_change", "rank_change",
+                                                              "class_before", "coverage_lost_now"]]
+    steps = steps.join(change, on=["step", "town_id"])
+    steps.insert(0, "timeline_id", steps["step"].map("{:02d}".format) + "-" + steps["town_id"])
+    geom = ctx.places.set_index("town_id").geometry
+    return gpd.GeoDataFrame(steps, geometry=steps["town_id"].map(geom).to_numpy(), crs="EPSG:4326")
+
+
+_COMMON = dict(
+    licence="derived by minusma-exposure from the shipped layers (CC BY 4.0); see their licences",
+    attribution="minusma-exposure contributors; sources of the input layers",
+    sources=("layers: towns, bases, roads, speeds.csv, airports, air_links, river, river_places",
+             "method: INFORM Index for Risk Management, Concept and Methodology (JRC 2017, EUR 28655 EN); "
+             "ra2ce single-link redundancy (Deltares)"),
+)
+_CAVEATS = (
+    "Road geometry is schematic (straight segments between towns) and the road layer is incomplete: towns "
+    "off it have road indicators missing, not zero.",
+    "Travel times are missing where a segment's class has no speed for the season (data gap), never averaged.",
+    "Air service after the documented periods is often unknown (absence of a later row is not evidence "
+    "that a service stopped): the air indicator is then missing.",
+    "The river line is schematic: north/south of the Niger is approximate and undefined for towns on the line.",
+    "Radius, weights, thresholds, time cap and reach distances are modelling choices: see the parameters "
+    "in provenance.json and the robustness ranges.",
+)
+
+
+def _schema(id_column: str, columns: tuple[tuple[str, str, str], ...]) -> Schema:
+    return Schema(id_column=id_column, geometry_types=("Point", "LineString"), extra_columns_allowed=True,
+                  columns=tuple(Column(n, k, d) for n, k, d in columns))
+
+
+INFOS = {
+    "exposure": LayerInfo(
+        name="exposure", title="Exposure of Malian towns after the MINUSMA withdrawal",
+        description="Per town: security umbrella before/at the date, road access to Bamako, the nearest open "
+        "base and regional capital, single points of failure, air and river lifelines, INFORM-style scores "
+        "(0-10), rank, class (low/moderate/high/severe, fixed thresholds), data-gap flags and reasons.",
+        geometry_kind="real", schema=_schema("town_id", (
+            ("town_id", "string", "town id"), ("exposure_score", "float", "composite 0-10 (higher = more exposed)"),
+            ("exposure_rank", "int", "1 = most exposed"), ("exposure_class", "string", "low/moderate/high/severe/unknown"),
+            ("base_before_km", "float", "geodesic km to nearest site open before"),
+            ("base_after_km", "float", "geodesic km to nearest site open at the date (null: none open)"),
+            ("bamako_road_km", "float", "road km to Bamako (null: unreachable or off the road layer)"),
+            ("bamako_travel_h", "float", "road hours to Bamako (null: unreachable, off network or speed unknown)"),
+            ("bamako_routes", "int", "edge-disjoint road routes to Bamako"),
+            ("data_gap", "bool", "an indicator is missing"), ("reasons", "string", "human-readable reasons"))),
+        caveats=_CAVEATS, **_COMMON),
+    "segment_criticality": LayerInfo(
+        name="segment_criticality", title="Road segment criticality (single points of failure)",
+        description="Per road segment: bridge of the graph or not, detour length/time if cut, places and "
+        "people stranded from Bamako (with the number of places without a population figure).",
+        geometry_kind="schematic", schema=_schema("segment_id", (
+            ("segment_id", "string", "road id"), ("is_bridge", "bool", "its loss disconnects the network"),
+            ("detour_km", "float", "extra km of the best alternative (null: none)"),
+            ("detour_h", "float", "extra hours of it (null: none or speed unknown)"),
+            ("stranded_places", "int", "places cut off from Bamako"),
+            ("stranded_population", "float", "sum of known population figures of those places"),
+            ("stranded_places_no_population", "int", "stranded places without a population figure"))),
+        caveats=_CAVEATS, **_COMMON),
+    "exposure_timeline": LayerInfo(
+        name="exposure_timeline", title="Exposure at each step of the withdrawal (13 states)",
+        description="The exposure assessment before the withdrawal (2023-06-30) and at each closure date, one row "
+        "per town and step, with the change since the previous step.",
+        geometry_kind="real", schema=_schema("timeline_id", (
+            ("timeline_id", "string", "<step>-<town_id>"), ("step", "int", "0 = before"),
+            ("as_of", "date", "date of the step"), ("sites_open", "int", "MINUSMA sites open"),
+            ("exposure_score_change", "float", "change since the previous step"))),
+        caveats=_CAVEATS, **_COMMON),
+}
+
+
+def analysis_layers(**options) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
+    """The analysis layers for :func:`layers.export.export_layers`, with default parameters unless given.
+
+    List-valued cells are joined with ``;`` so every format can hold them.
+    """
+    exposure = assess(**options)
+    crit = segment_criticality(season=options.get("season", "dry"), close_roads=options.get("close_roads", ()))
+    steps = timeline(**{k: v for k, v in options.items() if k in ("radius_km", "season", "weights", "aggregation")})
+    out = {}
+    for name, gdf in (("exposure", exposure), ("segment_criticality", crit), ("exposure_timeline", steps)):
+        gdf = gdf.copy()
+        gdf.attrs = {}
+        info = INFOS[name]
+        out[name] = (gdf.sort_values(info.id_column).reset_index(drop=True), info)
+    return out

@@ -42,3 +42,17 @@ def test_towns_errors():
     assert res.exit_code == 1 and "radius_km must be" in res.output
     res = runner.invoke(cli, ["towns", "--season", "monsoon"])
     assert res.exit_code == 2 and "'dry', 'wet'" in res.output
+
+
+def test_export_with_analysis_layers(tmp_path):
+    res = CliRunner().invoke(cli, ["export", "--out", str(tmp_path), "--layer", "exposure",
+                                   "--layer", "segment_criticality"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exposure.geojson", "provenance.json",
+                                                         "segment_criticality.geojson"]
+    doc = json.loads((tmp_path / "provenance.json").read_text())
+    assert doc["parameters"]["radius_km"] == 50.0 and doc["parameters"]["as_of"] == "2024-07-22"
+    fc = json.loads((tmp_path / "exposure.geojson").read_text())
+    assert len(fc["features"]) == 193 and fc["features"][0]["id"] == "ml-abakoira"  # sorted by id
+    res = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "x"), "--layer", "bases", "--no-analysis"])
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["bases.geojson", "provenance.json"]

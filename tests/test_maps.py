@@ -107,3 +107,11 @@ def test_no_detour_links():
     ids = set(roads.loc[cut, "road_id"])
     assert "road-ml-aguelhok--ml-tessalit" in ids  # a dead end has no detour
     assert not cut[roads["role"] == "aggregate"].any()
+def test_png_is_made_and_not_blank(tmp_path):
+    from PIL import Image
+
+    from maps.static import save_png
+
+    out = save_png(tmp_path / "map.png", as_of="2023-12-31", dpi=80)
+    pixels = np.asarray(Image.open(out).convert("RGB")).reshape(-1, 3)
+    assert len(np.unique(pixels, axis=0)) > 50 and pixels.std() > 10

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "export": "maps.cli.export:export",
     "towns": "maps.cli.towns:towns",
     "query": "maps.cli.query:query",
+    "map": "maps.cli.map:map",
 }
 
 

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["roads", "INFOS", "SCHEMA", "detour_factor"]
 
 ROLES = ("edge", "aggregate", "alternative")
-LENGTH_METHODS = ("published", "estimate", "straight_line", "unknown")
+LENGTH_METHODS = ("published", "calibrated", "estimate", "straight_line", "unknown")
 
 SCHEMA = Schema(
     id_column="road_id",
@@ -35,12 +35,14 @@ SCHEMA = Schema(
         Column("to_town_id", "string", "end town id (towns layer); null for a border point"),
         Column("role", "string", "edge of the network, aggregate of edges (calibration only) or "
                "alternative representation of a corridor (not in the network)", nullable=False, choices=ROLES),
+        Column("aggregate_id", "string", "for an edge: the aggregate row whose published length covers it"),
         Column("road_class", "string", "paved, unpaved, track or unverified (from the surface detail)",
                nullable=False, choices=("paved", "unpaved", "track", "unverified")),
         Column("ferry_crossing", "bool", "the link includes a Niger ferry crossing", nullable=False),
         Column("length_km", "float", "length used by the analysis (see length_method)"),
-        Column("length_method", "string", "published, estimate (straight line x detour factor), "
-               "straight_line (published figure shorter than the straight line) or unknown",
+        Column("length_method", "string", "published; calibrated (share of a published aggregate length, "
+               "in proportion to straight lines); estimate (straight line x detour factor); straight_line "
+               "(published figure shorter than the straight line); unknown",
                nullable=False, choices=LENGTH_METHODS),
         Column("length_km_published", "float", "published road length"),
         Column("length_km_straight", "float", "geodesic straight line between the town points"),
@@ -74,8 +76,10 @@ INFOS = {
         schema=SCHEMA,
         caveats=(
             "Geometry is schematic: straight lines between towns.",
-            "Most segments have no published length: length_km is then an estimate, the straight line "
-            "times the median ratio of published length to straight line over the segments that have both.",
+            "Most segments have no published length. Where a published length covers a chain of segments "
+            "(an aggregate row, e.g. RN16 Sévaré-Gao 520 km), it is shared among them in proportion to their "
+            "straight lines ('calibrated'); otherwise length_km is an estimate, the straight line times the "
+            "median ratio of published length to straight line over the segments that have both.",
             "Surface classes rest on the sources' wording; 'unverified' means no source described the surface.",
         ),
     )
@@ -94,12 +98,39 @@ def detour_factor(frame: pd.DataFrame) -> float:
     return float(np.median(ratio))
 
 
+def _calibrate_to_aggregates(raw: pd.DataFrame) -> None:
+    """Share each aggregate's published length among its member edges that lack one (in place).
+
+    The remainder (aggregate length minus published member lengths) is split in proportion to the
+    members' straight lines. A chain whose share would make any member shorter than its straight
+    line is left as estimated, and logged.
+    """
+    by_id = raw.set_index("road_id")
+    for agg_id, members in raw[raw["aggregate_id"].notna()].groupby("aggregate_id"):
+        total = by_id.at[agg_id, "length_km_published"]
+        if pd.isna(total):
+            continue
+        fixed = members["length_method"].isin(["published", "straight_line"])
+        free = members[~fixed]
+        if free.empty or free["length_km_straight"].isna().any():
+            continue
+        remainder = total - members.loc[fixed, "length_km"].sum()
+        share = remainder * free["length_km_straight"] / free["length_km_straight"].sum()
+        if (share < free["length_km_straight"]).any():
+            logger.info("roads: aggregate %s (%s km) is shorter than its members' straight lines; "
+                        "members keep their estimates", agg_id, total)
+            continue
+        raw.loc[free.index, "length_km"] = share.round(1)
+        raw.loc[free.index, "length_method"] = "calibrated"
+
+
 def roads() -> gpd.GeoDataFrame:
     """Road links as a GeoDataFrame in EPSG:4326 (schema :data:`SCHEMA`).
 
     ``length_km`` is the published length where there is one (and it is not shorter than the
-    straight line between the towns); otherwise the straight line times :func:`detour_factor`,
-    marked ``length_method = "estimate"``. Links whose ends lack a sourced coordinate keep a null
+    straight line between the towns); else the edge's share of a published aggregate length
+    (``calibrated``); otherwise the straight line times :func:`detour_factor`, marked
+    ``length_method = "estimate"``. Links whose ends lack a sourced coordinate keep a null
     geometry and length, and are logged.
     """
     raw = read_facts("roads.csv", floats=("length_km_published",), bools=("ferry_crossing",))
@@ -127,6 +158,7 @@ def roads() -> gpd.GeoDataFrame:
         [published, raw["length_km_straight"], (raw["length_km_straight"] * factor).round(1)],
         np.nan,
     )
+    _calibrate_to_aggregates(raw)
     geoms = [None] * len(raw)
     lines = linestrings(np.stack([np.column_stack([x0, y0]), np.column_stack([x1, y1])], axis=1))
     for pos, line in zip(np.flatnonzero(has.to_numpy()), lines):

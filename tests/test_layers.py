@@ -194,3 +194,14 @@ def test_validation_reports_every_problem_at_once(loaded):
     message = str(err.value)
     assert "missing column(s) ['country']" in message and "duplicate values" in message
     assert "2 problem(s)" in message
+
+
+def test_aggregate_lengths_are_shared_among_their_edges(loaded):
+    roads = loaded["roads"].set_index("road_id")
+    members = roads[roads["aggregate_id"].notna()]
+    for agg_id, group in members.groupby("aggregate_id"):
+        published = roads.at[agg_id, "length_km_published"]
+        assert group["length_km"].sum() == pytest.approx(published, abs=0.2), agg_id
+    rn16 = members[members["aggregate_id"] == "road-ml-sevare--ml-gao"]
+    assert set(rn16["length_method"]) == {"calibrated"} and len(rn16) == 6
+    assert (roads.loc[roads["role"] != "edge", "aggregate_id"].isna()).all()

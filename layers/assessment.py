@@ -45,8 +45,11 @@ def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -
 
     merged = linemerge(list(line.loc[["upper", "navigable", "lower"]]))
     graph = access.road_graph(L.roads())
+    towns = L.towns()
+    # Niamey and Bordj Badji Mokhtar are in the gazetteer only as link ends: not assessed
+    places = towns[towns["country"] == "ML"].reset_index(drop=True)
     return engine.prepare(
-        L.towns(), L.bases(), graph, speeds=speeds(speeds_path), airports=L.airports(), air_links=L.air_links(),
+        places, L.bases(), graph, speeds=speeds(speeds_path), airports=L.airports(), air_links=L.air_links(),
         river_places=L.river_places(), river_line=merged, max_snap_km=max_snap_km, air_reach_km=air_reach_km,
     )
 
@@ -92,7 +95,7 @@ def assess(
     air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
     speeds_path: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Exposure of every town of the gazetteer, as of a date (default: after the last site closed).
+    """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site closed).
 
     ``as_of="2023-06-30"`` gives the situation before the withdrawal. ``close``/``keep`` name
     bases (id or town), ``close_roads`` road segments (id or ``"Diré–Goundam"``). Returns one

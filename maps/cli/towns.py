@@ -39,7 +39,26 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt) -> None:
     elif fmt == "csv":
         click.echo(frame.to_csv(index=False, float_format="%.3f"), nl=False)
     else:
-        shown = frame.assign(exposure_score=frame["exposure_score"].round(2))
         click.echo(f"as of {out['as_of'].iloc[0]}, season {season}, radius {out.attrs['parameters']['radius_km']} km",
                    err=True)
-        click.echo(shown.to_string(index=False, max_colwidth=120, na_rep="-"))
+        click.echo(_table(frame))
+
+
+def _table(frame) -> str:
+    """Ranked towns as readable blocks: a header line per town, then its reasons, wrapped."""
+    import textwrap
+
+    import pandas as pd
+
+    width = 100
+    lines = [f"{'rank':>4}  {'town':<28} {'class':<9} {'score':>5}  data gap", "-" * width]
+    for row in frame.itertuples(index=False):
+        rank = "-" if pd.isna(row.exposure_rank) else f"{int(row.exposure_rank)}"
+        score = "-" if pd.isna(row.exposure_score) else f"{row.exposure_score:.1f}"
+        name = f"{row.name} ({row.town_id})"
+        gap = "yes" if row.data_gap else "no"
+        lines.append(f"{rank:>4}  {name:<28.28} {row.exposure_class:<9} {score:>5}  {gap}")
+        reasons = row.reasons if isinstance(row.reasons, str) else "no reasons recorded"
+        for part in reasons.split("; "):
+            lines += textwrap.wrap(part, width=width, initial_indent="      - ", subsequent_indent="        ")
+    return "\n".join(lines)

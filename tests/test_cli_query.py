@@ -17,7 +17,17 @@ def test_nearest_base_after_goundam_closed():
 def test_within():
     res = CliRunner().invoke(cli, ["query", "within", "Ber", "60"])
     assert res.exit_code == 0
-    assert [line.split("\t")[0] for line in res.stdout.splitlines()] == ["MINUSMA-02", "MINUSMA-11"]
+    lines = res.stdout.splitlines()
+    assert lines[0] == "id\tname\tdistance_km"
+    assert [line.split("\t")[0] for line in lines[1:]] == ["MINUSMA-02", "MINUSMA-11"]
+
+
+def test_town_names_match_alternatives_and_suggest():
+    runner = CliRunner()
+    doc = json.loads(runner.invoke(cli, ["query", "nearest", "Timbuktu"]).stdout)
+    assert doc == {"town": "ml-tombouctou", "nearest": "MINUSMA-11", "distance_km": 0.0}
+    res = runner.invoke(cli, ["query", "nearest", "Tombuctou"])
+    assert res.exit_code == 2 and "did you mean 'Tombouctou'?" in res.output
 
 
 def test_route_and_cut():

@@ -10,16 +10,26 @@ TARGETS = ("bases", "towns", "airports")
 
 
 def _place(name: str):
+    """The town row matching ``name`` by id, name, ASCII name or alternative name (accents, case and
+    punctuation ignored); a BadParameter with close matches otherwise."""
+    import difflib
+
     import layers as L
     from geo.assess import name_key
 
     towns = L.towns()
     key = name_key(name)
-    for col in ("town_id", "name", "name_ascii"):
-        hit = towns[towns[col].map(name_key) == key]
-        if len(hit):
-            return hit.iloc[[0]]
-    raise click.BadParameter(f"no town named {name!r}; try a name or id from the towns layer, e.g. 'Diré' or 'ml-dire'")
+    keys: dict[str, int] = {}
+    for pos, row in enumerate(towns.itertuples(index=False)):
+        alts = row.alt_names.split(";") if isinstance(row.alt_names, str) else []
+        for value in (row.town_id, row.name, row.name_ascii, *alts):
+            keys.setdefault(name_key(value), pos)
+    if key in keys:
+        return towns.iloc[[keys[key]]]
+    close = difflib.get_close_matches(key, list(keys), n=6, cutoff=0.75)
+    names = list(dict.fromkeys(towns.iloc[keys[c]]["name"] for c in close))[:3]
+    hint = " or ".join(repr(n) for n in names) if names else "'Diré' or 'ml-dire'"
+    raise click.BadParameter(f"no town named {name!r}; did you mean {hint}? (names and ids of the towns layer)")
 
 
 def _targets(kind: str, as_of: str | None):
@@ -67,8 +77,10 @@ def within_cmd(town: str, radius_km: float, kind: str, as_of: str | None) -> Non
     place = _place(town)
     targets, id_col = _targets(kind, as_of)
     pairs = within_km(place, targets, radius_km, id_column=id_col)
+    names = targets.set_index(id_col)["name"]
+    click.echo("id\tname\tdistance_km")
     for row in pairs.itertuples():
-        click.echo(f"{row.target_id}\t{row.distance_km:.3f}")
+        click.echo(f"{row.target_id}\t{names.get(row.target_id, '')}\t{row.distance_km:.3f}")
 
 
 @query.command("route")

@@ -8,7 +8,8 @@ against the sha512 ``integrity`` npm publishes, in a local cache:
 - :func:`fill_cache` downloads every package of the lock file ``maps/assets/lock.json`` (written
   by ``scripts/build_asset_lock.py``), verifies it and unpacks it atomically;
 - :func:`resolve` maps a CDN URL to the file in the cache;
-- :func:`inline_html` turns a folium page into one self-contained HTML file.
+- :func:`maps.inline.inline_html` (re-exported here) turns a folium page into one
+  self-contained HTML file.
 
 The cache holds one folder per package, ``<cache>/<name>@<version>/``, with the content of the
 npm tarball and a ``.integrity`` file naming the verified tarball.
@@ -32,7 +33,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import html.parser
 import importlib.resources
 import io
 import json
@@ -61,7 +61,6 @@ __all__ = [
     "check_cache",
     "default_cache_dir",
     "fill_cache",
-    "inline_html",
     "load_lock",
     "resolve",
 ]
@@ -432,203 +431,14 @@ def resolve(url: str, cache_dir: str | os.PathLike | None = None, *, lock_path: 
     return found
 
 
-# --------------------------------------------------------------------------- inlining
+def __getattr__(name: str) -> Any:
+    """``inline_html`` (and its CSS ``url()`` pattern) live in :mod:`maps.inline`; re-exported lazily
+    so that ``from maps.assets import inline_html`` keeps working without an import cycle."""
+    if name in ("inline_html", "_CSS_URL"):
+        from maps import inline
 
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)""", re.IGNORECASE)
-_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
-_SRC_DECL = re.compile(r"\bsrc\s*:[^;}]*;?", re.IGNORECASE)
-_SRC_ITEM = re.compile(r"""url\(\s*["']?([^)"']*)["']?\s*\)(?:\s*format\(\s*["']?([^)"']*)["']?\s*\))?""", re.IGNORECASE)
-_FONT_RANK = {"woff2": 0, "woff": 1, "truetype": 2, "ttf": 2, "opentype": 3, "otf": 3}
-
-
-def _mime(path: Path) -> str:
-    return _MIME.get(path.suffix.lower(), "application/octet-stream")
-
-
-def _data_uri(path: Path) -> str:
-    return f"data:{_mime(path)};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-_FONT_DESCRIPTORS = {
-    "font-style": "style",
-    "font-weight": "weight",
-    "font-stretch": "stretch",
-    "font-display": "display",
-    "unicode-range": "unicodeRange",
-    "font-feature-settings": "featureSettings",
-}
-
-
-class _Inliner:
-    """Turns external scripts and stylesheets into inline ones, remembering what it has inlined."""
-
-    def __init__(self, cache: Path, lock: Mapping[str, Any]) -> None:
-        self.cache, self.lock = cache, lock
-        self.scripts: set[Path] = set()
-        self.font_keys: dict[Path, str] = {}
-        self.faces: list[tuple[str, str, dict[str, str]]] = []  # family, font key, descriptors
-
-    def file(self, url: str) -> Path | None:
-        """Cached file for ``url``; None (with a warning) if the lock drops it."""
-        found = _resolve(url, self.cache, self.lock)
-        if isinstance(found, str):
-            logger.warning("dropping %s from the offline page: %s", url, found)
-            return None
-        return found
-
-    def font_face(self, block: str, base: str) -> str:
-        """Move an @font-face to :meth:`fonts`, keeping its most compact source (woff2 first).
-
-        Font Awesome declares the same file under several families (v4/v5 compatibility); the
-        FontFace API lets each file be embedded once.
-        """
-        items = []
-        for decl in _SRC_DECL.findall(block):
-            for ref, fmt in _SRC_ITEM.findall(decl):
-                ext = PurePosixPath(urllib.parse.urlsplit(ref).path).suffix.lstrip(".").lower()
-                items.append((_FONT_RANK.get((fmt or ext).lower(), 9), ref))
-        if any(ref.startswith("data:") for _, ref in items):
-            return block
-        for _, ref in sorted(items, key=lambda item: item[0]):
-            path = self.file(urllib.parse.urljoin(base, ref))
-            if path is not None:
-                decls = dict(re.findall(r"([a-z-]+)\s*:\s*([^;}]*)", block[block.index("{") :], re.IGNORECASE))
-                decls = {k.lower(): v.strip() for k, v in decls.items()}
-                family = decls.get("font-family", "").strip("\"' ")
-                descriptors = {js: decls[css] for css, js in _FONT_DESCRIPTORS.items() if css in decls}
-                self.faces.append((family, self.font_keys.setdefault(path, f"f{len(self.font_keys)}"), descriptors))
-                return ""
-        logger.warning("dropping an @font-face of %s: none of its sources is available offline", base)
-        return ""
-
-    def fonts(self, emitted: set[str]) -> str:
-        """A script adding the pending @font-face rules through the FontFace API."""
-        if not self.faces:
-            return ""
-        data = {key: _data_uri(path) for path, key in self.font_keys.items() if key not in emitted}
-        emitted.update(data)
-        faces, self.faces = self.faces, []
-        return (
-            "<script>(function () {\nvar d = window.__minusmaFonts = window.__minusmaFonts || {};\n"
-            + "".join(f"d[{json.dumps(k)}] = {json.dumps(v)};\n" for k, v in data.items())
-            + f"{json.dumps(faces)}.forEach(function (f) {{\n"
-            + "  document.fonts.add(new FontFace(f[0], 'url(' + d[f[1]] + ')', f[2]));\n});\n})();</script>"
-        )
-
-    def css(self, text: str, base: str) -> str:
-        """Inline the images a stylesheet refers to as data URIs; move its fonts to :meth:`fonts`."""
-        text = _FONT_FACE.sub(lambda m: self.font_face(m.group(0), base), text)
-
-        def url(m: re.Match[str]) -> str:
-            ref = next(g for g in m.groups() if g is not None)
-            if not ref or ref.startswith(("data:", "#")):
-                return m.group(0)
-            path = self.file(urllib.parse.urljoin(base, ref))
-            return "none" if path is None else f'url("{_data_uri(path)}")'
-
-        return _CSS_URL.sub(url, text).replace("</style", "<\\/style")
-
-    def icon_defaults(self, leaflet_js: Path) -> str:
-        """A script pointing ``L.Icon.Default`` at data URIs (Leaflet finds them from CSS URLs)."""
-        images = leaflet_js.parent / "images"
-        names = {"iconUrl": "marker-icon.png", "iconRetinaUrl": "marker-icon-2x.png", "shadowUrl": "marker-shadow.png"}
-        if not all((images / n).is_file() for n in names.values()):
-            return ""
-        opts = json.dumps({k: _data_uri(images / n) for k, n in names.items()})
-        return f"<script>L.Icon.Default.imagePath = '';\nL.Icon.Default.mergeOptions({opts});</script>"
-
-    def script(self, url: str) -> str:
-        path = self.file(url)
-        if path is None:
-            return f"<!-- minusma: {_comment(url)} is not available offline -->"
-        if path in self.scripts:  # e.g. jQuery from both code.jquery.com and cdnjs
-            logger.info("%s is the same file as a script already inlined; left out", url)
-            return f"<!-- minusma: {_comment(url)} already inlined -->"
-        self.scripts.add(path)
-        js = path.read_text(encoding="utf-8")
-        if re.search(r"</script|<!--", js, re.IGNORECASE):  # cannot be inlined as text safely
-            tag = f'<script src="data:text/javascript;base64,{base64.b64encode(js.encode()).decode()}"></script>'
-        else:
-            tag = f"<!-- {_comment(url)} -->\n<script>{js}\n</script>"
-        if path.name in ("leaflet.js", "leaflet-src.js") and path.parent.name == "dist":
-            tag += "\n" + self.icon_defaults(path)
-        return tag
-
-    def stylesheet(self, url: str, emitted_fonts: set[str]) -> str:
-        path = self.file(url)
-        if path is None:
-            return f"<!-- minusma: {_comment(url)} is not available offline -->"
-        css = self.css(path.read_text(encoding="utf-8"), _normalise(url))
-        return f"<!-- {_comment(url)} -->\n<style>{css}\n</style>" + self.fonts(emitted_fonts)
-
-
-def _comment(url: str) -> str:
-    return url.replace("--", "%2D%2D")
-
-
-def _external(url: str | None) -> bool:
-    return bool(url) and re.match(r"^(?:https?:)?//", url, re.IGNORECASE) is not None
-
-
-class _TagFinder(html.parser.HTMLParser):
-    """Record the character spans of external ``<script src>`` and stylesheet ``<link>`` tags."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.text = text
-        self.spans: list[tuple[int, int, str, str]] = []  # start, end, kind, url
-        self._script: tuple[int, str] | None = None
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): v for k, v in attrs}
-        start = self._offset()
-        end = start + len(self.get_starttag_text() or "")
-        if tag == "script" and _external(a.get("src")):
-            self._script = (start, a["src"] or "")
-        elif tag == "link" and _external(a.get("href")) and "stylesheet" in (a.get("rel") or "").lower().split():
-            self.spans.append((start, end, "css", a["href"] or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._script is not None:
-            start, url = self._script
-            end = self.text.index(">", self._offset()) + 1
-            self.spans.append((start, end, "js", url))
-            self._script = None
-
-
-def inline_html(html_text: str, cache_dir: str | os.PathLike | None = None, *, lock_path: str | os.PathLike | None = None) -> str:
-    """Return ``html_text`` as one self-contained page that needs no network.
-
-    Every external ``<script src>`` and stylesheet ``<link href>`` is replaced by the cached file's
-    content; ``url(...)`` references in the CSS (fonts, marker and control images) become ``data:``
-    URIs, keeping one font format per ``@font-face`` (woff2 first); Leaflet's default marker icon is
-    set to data URIs. Files the lock marks as unavailable offline are dropped with a logged warning.
-    Map tiles are not assets: a tile layer still needs a connection (or a local tile source).
-
-    Raises
-    ------
-    UnknownNameError
-        If a referenced URL is not served by any locked package.
-    DataDirError
-        If the cache lacks a package the page needs (run ``minusma assets``).
-    """
-    finder = _TagFinder(html_text)
-    finder.feed(html_text)
-    finder.close()
-    inliner = _Inliner(_cache(cache_dir), load_lock(lock_path))
-    out, pos, fonts = [], 0, set()
-    for start, end, kind, url in sorted(finder.spans):
-        out.append(html_text[pos:start])
-        out.append(inliner.script(url) if kind == "js" else inliner.stylesheet(url, fonts))
-        pos = end
-    out.append(html_text[pos:])
-    logger.info("inlined %d external assets", len(finder.spans))
-    return "".join(out)
+        return getattr(inline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":  # `python -m maps.assets [--cache DIR] [--registry URL]` == `minusma -v assets ...`

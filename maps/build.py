@@ -120,7 +120,7 @@ def make_map(
 
 def map_html(m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.PathLike | None = None) -> str:
     """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache."""
-    from maps.assets import inline_html
+    from maps.inline import inline_html
 
     html = m.get_root().render()
     offline = getattr(m, "minusma_offline", False) if offline is None else offline

@@ -9,15 +9,13 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
-from geo._errors import ParameterError
+from geo.coverage import DATE_MAX as MISSION_END
+from geo.coverage import DATE_MIN as MISSION_START
+from geo.coverage import parse_iso_date
 from geo._validate import Column, Schema, validate_frame
 from geo.crs import WGS84
 
 __all__ = ["ascii_name", "point_frame", "finish", "parse_date", "MISSION_START", "MISSION_END"]
-
-#: MINUSMA was established by UNSC resolution 2100 (25 Apr 2013) and its liquidation ended in 2024.
-MISSION_START = dt.date(2013, 1, 1)
-MISSION_END = dt.date(2024, 12, 31)
 
 GEOMETRY_KIND = Column("geometry_kind", "string", "real, town_point or schematic", nullable=False,
                        choices=("real", "town_point", "schematic"))
@@ -50,18 +48,7 @@ def finish(gdf: gpd.GeoDataFrame, schema: Schema, *, name: str) -> gpd.GeoDataFr
 
 
 def parse_date(value: str | dt.date | None, *, name: str = "as_of") -> dt.date | None:
-    """Parse an ISO date and check it lies within the mission's years (2013-2024)."""
+    """Parse an ISO date and check it lies within the mission's years (2013-2024); ``None`` passes."""
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
-    if not MISSION_START <= value <= MISSION_END:
-        raise ParameterError(
-            f"{name} must lie between {MISSION_START} and {MISSION_END} (the mission's years), got {value}"
-        )
-    return value
+    return parse_iso_date(value, name=name)

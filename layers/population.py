@@ -25,7 +25,7 @@ import rasterio
 import shapely
 from pyproj import CRS
 from rasterio.features import geometry_mask
-from shapely.geometry import Point, box
+from shapely.geometry import Point
 
 from geo._errors import ParameterError
 from geo.crs import WGS84, to_wgs84

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 from shapely import LineString
 
 from geo.distance import geometry_length_km

@@ -176,7 +176,7 @@ def north_bank_polygon(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeomet
         If the construction is not a valid polygon (a river that doubles back past its own ends).
     """
     stem = main_stem(river_line)
-    (x0, y0), (x1, y1) = stem.coords[0], stem.coords[-1]
+    (_, y0), (_, y1) = stem.coords[0], stem.coords[-1]
     xmin, ymin, xmax, ymax = stem.bounds
     east, west, north = xmax + margin_deg, xmin - margin_deg, ymax + margin_deg
     poly = Polygon([*stem.coords, (east, y1), (east, north), (west, north), (west, y0)])

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from shapely.geometry import Point
 

@@ -6,7 +6,6 @@ import hashlib
 import json
 import math
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio

@@ -55,8 +55,22 @@ def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -
 
 
 def context(*, max_snap_km: float = access.DEFAULT_MAX_SNAP_KM, air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
-            speeds_path: str | None = None) -> engine.Context:
-    """The prepared assessment of the shipped towns (cached per parameters)."""
+            speeds_path: str | None = None, data_dir: str | None = None, places: str = "towns") -> engine.Context:
+    """The prepared assessment of the shipped towns (cached per parameters).
+
+    With ``data_dir``, the context of :func:`layers.assessment_data.data_context` instead: roads from
+    :func:`layers.network_sources.merged_roads`, the Natural Earth Niger, and ``places`` ``"towns"`` or
+    ``"settlements"`` (the 18,769 OCHA COD places).
+    """
+    if data_dir is not None or places != "towns":
+        from layers.assessment_data import data_context
+
+        if data_dir is None:
+            from geo._errors import ParameterError
+
+            raise ParameterError(f"places={places!r} needs a data directory (data_dir=...)")
+        return data_context(data_dir, places=places, max_snap_km=max_snap_km, air_reach_km=air_reach_km,
+                            speeds_path=speeds_path)
     return _context(float(max_snap_km), float(air_reach_km), speeds_path)
 
 
@@ -94,14 +108,19 @@ def assess(
     max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
     air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
     speeds_path: str | None = None,
+    data_dir: str | None = None,
+    places: str = "towns",
 ) -> gpd.GeoDataFrame:
     """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site closed).
 
     ``as_of="2023-06-30"`` gives the situation before the withdrawal. ``close``/``keep`` name
     bases (id or town), ``close_roads`` road segments (id or ``"Diré–Goundam"``). Returns one
     row per town (towns without coordinates included, indicators missing), sorted by rank.
+    ``data_dir``/``places`` select the open-data context (see :func:`context`); settlements are sorted by
+    ``settlement_id`` within a rank.
     """
-    ctx = context(max_snap_km=max_snap_km, air_reach_km=air_reach_km, speeds_path=speeds_path)
+    ctx = context(max_snap_km=max_snap_km, air_reach_km=air_reach_km, speeds_path=speeds_path, data_dir=data_dir,
+                  places=places)
     out = engine.evaluate(ctx, as_of=as_of, radius_km=radius_km, season=season, close=close, keep=keep,
                           close_roads=close_roads, disabled_links=disabled_links,
                           disabled_operators=disabled_operators, weights=weights, aggregation=aggregation)
@@ -109,8 +128,11 @@ def assess(
                                          keep=keep, close_roads=close_roads, disabled_links=disabled_links,
                                          disabled_operators=disabled_operators, weights=weights,
                                          aggregation=aggregation, max_snap_km=max_snap_km, air_reach_km=air_reach_km)
+    if data_dir is not None:
+        out.attrs["parameters"].update(data_dir=str(data_dir), places=places)
     out.attrs["data_gaps"] = ctx.time_warnings(season)
-    return out.sort_values(["exposure_rank", "town_id"], na_position="last").reset_index(drop=True)
+    key = "settlement_id" if places == "settlements" else "town_id"
+    return out.sort_values(["exposure_rank", key], na_position="last").reset_index(drop=True)
 
 
 def segment_criticality(*, season: str = "dry", close_roads: Iterable[str] = ()) -> gpd.GeoDataFrame:

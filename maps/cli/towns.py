@@ -6,6 +6,8 @@ import json
 
 import click
 
+from maps.cli.options import data_dir_option
+
 COLUMNS = ["exposure_rank", "town_id", "name", "exposure_score", "exposure_class", "data_gap", "reasons"]
 
 
@@ -21,15 +23,33 @@ COLUMNS = ["exposure_rank", "town_id", "name", "exposure_score", "exposure_class
 @click.option("--season", type=click.Choice(["dry", "wet"]), default="dry", show_default=True)
 @click.option("--radius-km", type=float, default=None, help="Umbrella radius in km (default 50).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt) -> None:
-    """Rank the towns by exposure after the MINUSMA withdrawal, with reasons."""
+@click.option("--places", type=click.Choice(["towns", "settlements"]), default="towns", show_default=True,
+              help="Assess the curated towns, or the 18,769 OCHA COD settlements (needs --data).")
+@data_dir_option
+def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, data_dir) -> None:
+    """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
+
+    With --data, the road network, the Niger and (with --places settlements) the places come from the
+    open datasets of the data directory; without it, from the shipped layers. $MINUSMA_DATA alone does
+    not switch the analysis to the open datasets (it only says where they are for --places settlements).
+    """
+    from click.core import ParameterSource
+
     from geo.coverage import DEFAULT_RADIUS_KM
     from layers.assessment import assess
 
+    explicit = click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
+    if not explicit and places == "towns":
+        data_dir = None
+    if places == "settlements" and data_dir is None:
+        raise click.BadParameter("'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
+                                 param_hint="--places")
     out = assess(as_of, radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km, season=season,
-                 close=close, keep=keep, close_roads=close_roads)
+                 close=close, keep=keep, close_roads=close_roads, data_dir=data_dir, places=places)
     for message in out.attrs.get("data_gaps", []):
         click.echo(f"data gap: {message}", err=True)
+    if places == "settlements":
+        out = out.assign(town_id=out["settlement_id"])
     frame = out[COLUMNS]
     if top:
         frame = frame[frame["exposure_rank"].notna()].head(top)

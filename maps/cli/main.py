@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "towns": "maps.cli.towns:towns",
     "query": "maps.cli.query:query",
     "map": "maps.cli.map:map",
+    "population": "maps.cli.population:population",
 }
 
 

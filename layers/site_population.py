@@ -1,0 +1,122 @@
+"""People within reach of the open MINUSMA sites, before the withdrawal and after each closure.
+
+Counts come from the WorldPop density raster of the data directory (:mod:`layers.population`: geodesic
+cell areas, geodesic circles, exact cell fractions). That raster is coarse (cells of about 18 km): the
+figures are for national and regional comparison, not for a single town. The 13 sites are town points,
+not camp perimeters. The Bamako mission HQ sits in a city of about 3 million, so it dominates every
+figure while it is open (until 2023-12-11); each figure is also given without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo import coverage
+from geo.crs import WGS84
+from layers.population import geodesic_buffers, population_in_polygons, read_density
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["HQ_BASE_ID", "closure_steps", "people_near_open_sites", "people_near_sites", "people_near_sites_by_region"]
+
+#: The Bamako mission headquarters in the bases layer.
+HQ_BASE_ID = "MINUSMA-12"
+
+
+def closure_steps(bases: pd.DataFrame, *, before: str | dt.date = coverage.BEFORE_DATE) -> pd.DataFrame:
+    """The states of the withdrawal: ``before`` then each closure date (closed on day D: not open on D).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``step`` (0 = before), ``as_of`` (ISO date), ``closed`` (sites closing that day, ``;``-joined).
+    """
+    rows = [{"step": 0, "as_of": coverage.parse_iso_date(before).isoformat(), "closed": None}]
+    for i, (date, group) in enumerate(bases.groupby("closure_date", sort=True), start=1):
+        rows.append({"step": i, "as_of": str(date), "closed": ";".join(group["town"].str.replace(r"\s*\(.*\)", "", regex=True))})
+    return pd.DataFrame(rows)
+
+
+def _zones(bases: gpd.GeoDataFrame, radius_km: float) -> gpd.GeoSeries:
+    return geodesic_buffers(bases, radius_km)
+
+
+def _people_at(bases: gpd.GeoDataFrame, zones: gpd.GeoSeries, density, when: dt.date) -> dict:
+    is_open = coverage.open_mask(bases, when)
+    hq = (bases["base_id"] == HQ_BASE_ID).to_numpy()
+    figures = {"sites_open": int(is_open.sum())}
+    for label, mask in (("people_within_km", is_open), ("people_within_km_without_hq", is_open & ~hq)):
+        circles = zones[mask].dropna()
+        union = gpd.GeoSeries([circles.union_all()], crs=WGS84) if len(circles) else None
+        figures[label] = 0.0 if union is None else float(population_in_polygons(union, raster=density).iloc[0])
+    return figures
+
+
+def people_near_open_sites(bases: gpd.GeoDataFrame, as_of: str | dt.date, *,
+                           radius_km: float = coverage.DEFAULT_RADIUS_KM, data_dir: str | os.PathLike | None = None,
+                           raster=None) -> dict:
+    """``sites_open``, ``people_within_km`` and ``people_within_km_without_hq`` on one date."""
+    density = read_density(raster, data_dir)
+    zones = _zones(bases, coverage.check_radius(radius_km))
+    return _people_at(bases, zones, density, coverage.parse_iso_date(as_of))
+
+
+def people_near_sites(bases: gpd.GeoDataFrame, *, radius_km: float = coverage.DEFAULT_RADIUS_KM,
+                      data_dir: str | os.PathLike | None = None, raster=None,
+                      before: str | dt.date = coverage.BEFORE_DATE) -> pd.DataFrame:
+    """People within ``radius_km`` of a site open at each step of the withdrawal (:func:`closure_steps`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per step: ``step``, ``as_of``, ``closed``, ``sites_open``, ``people_within_km`` (union of the
+        circles, counted once), ``people_within_km_without_hq`` (the Bamako HQ left out),
+        ``people_lost_since_before`` and ``radius_km``.
+    """
+    density = read_density(raster, data_dir)
+    radius_km = coverage.check_radius(radius_km)
+    zones = _zones(bases, radius_km)
+    rows = [{"step": step.step, "as_of": step.as_of, "closed": step.closed,
+             **_people_at(bases, zones, density, coverage.parse_iso_date(step.as_of))}
+            for step in closure_steps(bases, before=before).itertuples(index=False)]
+    out = pd.DataFrame(rows)
+    out["people_lost_since_before"] = out["people_within_km"].iloc[0] - out["people_within_km"]
+    out["radius_km"] = radius_km
+    return out
+
+
+def people_near_sites_by_region(bases: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, *, name_column: str,
+                                as_of: str | dt.date, radius_km: float = coverage.DEFAULT_RADIUS_KM,
+                                data_dir: str | os.PathLike | None = None, raster=None,
+                                before: str | dt.date = coverage.BEFORE_DATE) -> pd.DataFrame:
+    """Per region: its people, and those within ``radius_km`` of an open site before and at ``as_of``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by region name: ``population``, ``people_within_km_before``, ``people_within_km_after``,
+        ``people_lost`` and ``share_lost`` (of the region's population); the Bamako HQ included.
+    """
+    density = read_density(raster, data_dir)
+    radius_km = coverage.check_radius(radius_km)
+    zones = _zones(bases, radius_km)
+    regions = regions.to_crs(WGS84)
+    out = pd.DataFrame(index=pd.Index(regions[name_column].to_numpy(), name=name_column))
+    out["population"] = population_in_polygons(regions, raster=density).to_numpy()
+    for label, when in (("before", before), ("after", as_of)):
+        circles = zones[coverage.open_mask(bases, coverage.parse_iso_date(when))].dropna()
+        if len(circles) == 0:
+            out[f"people_within_km_{label}"] = 0.0
+            continue
+        union = circles.union_all()
+        parts = gpd.GeoSeries(shapely.intersection(regions.geometry.values, union), crs=WGS84)
+        out[f"people_within_km_{label}"] = population_in_polygons(parts, raster=density).fillna(0.0).to_numpy()
+    out["people_lost"] = out["people_within_km_before"] - out["people_within_km_after"]
+    out["share_lost"] = out["people_lost"] / out["population"]
+    return out

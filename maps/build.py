@@ -25,7 +25,7 @@ from maps.sites import add_bases, add_coverage
 from maps.style import PANES, TILE_ATTRIBUTION
 from maps.timeline import TimeControl, step_index
 from maps.towns import add_settlements, add_towns, read_settlements
-from maps.transport import add_air_links, add_airports, add_roads
+from maps.transport import add_air_links, add_airports, add_roads, air_link_periods
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +102,17 @@ def make_map(
     add_regions(m, regions_gdf)
     add_river(m, layers.river())
     add_roads(m, layers.roads())
-    add_air_links(m, layers.air_links())
-    add_airports(m, layers.airports())
-    _cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
+    air_links, airports = layers.air_links(), layers.airports()
+    periods = air_link_periods(air_links, bases, airports)
+    air_layer = add_air_links(m, air_links, periods=periods, date=exposure.dates[step])
+    add_airports(m, airports)
+    cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
     if settlements is not None:
         add_settlements(m, settlements)
     towns_layer = add_towns(m, towns, exposure, step=step)
     open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
     TimeControl(exposure, bases, open_layer=open_layer, closed_layer=closed_layer, coverage_layer=cover_now,
-                towns_layer=towns_layer, initial=step).add_to(m)
+                towns_layer=towns_layer, initial=step, coverage_before=cover_before, air_layer=air_layer).add_to(m)
     legend = Legend(legend_html(exposure_note=exposure.description, radius_km=radius_km,
                                 settlements=settlements is not None, offline=offline))
     add_controls(m, towns_layer=towns_layer, legend=legend)

@@ -1,4 +1,5 @@
-"""Towns coloured by exposure class (popup: indicators and reasons) and the OCHA settlements."""
+"""Towns coloured by exposure class (popup: indicators and reasons) and the OCHA settlements
+(one canvas layer, :mod:`maps.places`)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,17 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-from folium.map import Layer
-from folium.template import Template
 from folium.utilities import JsCode
 
 from maps._geojson import data_layer, feature_collection
 from maps.exposure import ExposureTimeline
-from maps.popups import esc, is_missing, safe_json, table
+from maps.places import CanvasPlaces
+from maps.popups import esc, is_missing, table
 from maps.style import CREDITS, EXPOSURE_COLOURS, SETTLEMENT, UNKNOWN_COLOUR
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SETTLEMENTS_FILE", "CanvasPoints", "add_settlements", "add_towns", "read_settlements"]
+__all__ = ["SETTLEMENTS_FILE", "add_settlements", "add_towns", "read_settlements"]
 
 #: Where the OCHA populated places sit inside a data directory.
 SETTLEMENTS_FILE = Path("ocha-cod-mali") / "mli_populated_places.geojson"
@@ -110,67 +109,16 @@ def read_settlements(data_dir: str | os.PathLike) -> gpd.GeoDataFrame:
     return gpd.read_file(path, engine="pyogrio")
 
 
-class CanvasPoints(Layer):
-    """Many points drawn as circle markers on one canvas, with a popup on click.
-
-    ``points`` are ``[lat, lon, name_html, label_index]`` and ``labels`` a list of HTML strings,
-    all pre-escaped, so 18,769 places weigh under a megabyte and render in a fraction of a second.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function() {
-            var renderer = L.canvas({padding: 0.5, pane: "minusma-settlements"});
-            var group = L.featureGroup([], {attribution: {{ this.attribution|tojson }}});
-            var pts = {{ this.points }};
-            var labels = {{ this.labels }};
-            var opts = {{ this.style|tojson }};
-            opts.renderer = renderer;
-            for (var i = 0; i < pts.length; i++) {
-                var o = Object.assign({}, opts, {minusmaName: pts[i][2], minusmaWhere: pts[i][3]});
-                group.addLayer(L.circleMarker([pts[i][0], pts[i][1]], o));
-            }
-            group.on("click", function(e) {
-                L.popup().setLatLng(e.latlng).setContent("<b>" + e.layer.options.minusmaName + "</b><br>" +
-                                labels[e.layer.options.minusmaWhere])
-                    .openOn({{ this._parent.get_name() }});
-            });
-            return group;
-        })();
-        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, points: list, labels: list[str], *, name: str, attribution: str, style: dict,
-                 show: bool = True) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "CanvasPoints"
-        self.points = safe_json(points)
-        self.labels = safe_json(labels)
-        self.attribution = attribution
-        self.style = style
-        self.count = len(points)
-
-
 def add_settlements(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Populated places (OCHA COD)",
-                    show: bool = True) -> CanvasPoints:
-    """Add every populated place as a small canvas circle; a click shows its name, commune and cercle.
+                    show: bool = True) -> CanvasPlaces:
+    """Add every populated place as a dot of ONE canvas layer; a click shows its name, class and P-codes.
 
-    Packed as ``[lat, lon, name, commune index]`` (4 decimals, ~10 m) with a table of
-    "commune, cercle" labels: every string pre-escaped.
+    See :mod:`maps.places` for the packing (coordinates to 5 decimals) and the JS layer.
     """
-    pts = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    x, y = np.round(pts.geometry.x.to_numpy(), 4), np.round(pts.geometry.y.to_numpy(), 4)
-    names = [esc(v) for v in pts.get("featureNam", pd.Series("", index=pts.index))]
-    where = [f"{esc(a)}, {esc(b)}" for a, b in zip(pts.get("admin3Name", pd.Series("", index=pts.index)),
-                                                     pts.get("admin2Name", pd.Series("", index=pts.index)))]
-    places: dict[str, int] = {}
-    points = [[float(yi), float(xi), n, places.setdefault(w, len(places))] for xi, yi, n, w in zip(x, y, names, where)]
-    style = {"radius": SETTLEMENT["radius_px"], "color": SETTLEMENT["colour"], "weight": 0,
-             "fillColor": SETTLEMENT["colour"], "fillOpacity": SETTLEMENT["opacity"]}
-    attribution = esc(CREDITS["settlements"])
-    layer = CanvasPoints(points, list(places), name=name, attribution=attribution, style=style, show=show)
+    from layers.settlements import CLASS_LABELS
+
+    style = {"color": SETTLEMENT["colour"], "opacity": SETTLEMENT["opacity"], "radius": SETTLEMENT["radius_px"]}
+    layer = CanvasPlaces(gdf, name=name, attribution=esc(CREDITS["settlements"]), style=style,
+                         classes=CLASS_LABELS, show=show)
     logger.info("settlements layer: %d points", layer.count)
     return layer.add_to(m)

@@ -3,6 +3,8 @@ airports/airstrips and air links (by operator, active or ended)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -25,7 +27,8 @@ from maps.style import (
     ROAD_DASH,
 )
 
-__all__ = ["add_air_links", "add_airports", "add_roads", "no_detour"]
+__all__ = ["add_air_links", "add_airports", "add_roads", "air_link_active", "air_link_periods", "air_link_state",
+           "no_detour"]
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
@@ -134,19 +137,80 @@ def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
     return gdf["status"].isin(AIR_ACTIVE_STATUSES).rename("active")
 
 
-def add_air_links(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Air links (by operator; ended dashed)",
+def _date(value) -> dt.date | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT or value == "":
+        return None
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def air_link_periods(links: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, airports: gpd.GeoDataFrame) -> pd.DataFrame:
+    """When each air link was flown, for the time control.
+
+    ``start`` is ``period_start``; ``end`` is ``period_end``, except for MINUSMA links, which
+    end when the MINUSMA site of their destination town closes (airport ``town_id`` = site
+    ``town_id``; e.g. Bamako-Gao ends on 22 Jul 2024, not with the "2013-2023" of the source).
+    A link is flown on day D when ``start <= D < end`` (a site closed on D has no flight that
+    day, as in :func:`maps.sites.add_bases`); with no ``end``, when its ``status`` says it was
+    still flown when last reported (:func:`air_link_active`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``links.index``: ``start`` and ``end`` (``datetime.date`` or None),
+        ``end_source`` (text), ``open_active`` (bool).
+    """
+    site_closure = {t: _date(d) for t, d in zip(bases["town_id"], bases["closure_date"]) if isinstance(t, str)}
+    closure_name = dict(zip(bases["town_id"], bases["name"]))
+    airport_town = {i: t for i, t in zip(airports["icao"], airports["town_id"]) if isinstance(t, str)}
+    rows = []
+    for _, row in links.iterrows():
+        end, source = _date(row["period_end"]), "period_end"
+        town = airport_town.get(row["to_icao"])
+        if row["operator"] == "MINUSMA" and town in site_closure:
+            end, source = site_closure[town], f"closure of {closure_name[town]}"
+        rows.append({"start": _date(row["period_start"]), "end": end,
+                     "end_source": source if end is not None else "none reported",
+                     "open_active": bool(row["status"] in AIR_ACTIVE_STATUSES)})
+    return pd.DataFrame(rows, index=links.index, columns=["start", "end", "end_source", "open_active"])
+
+
+def air_link_state(periods: pd.DataFrame, date: dt.date) -> pd.Series:
+    """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date`` (see :func:`air_link_periods`)."""
+    def state(row) -> str:
+        if row["start"] is not None and date < row["start"]:
+            return "not started"
+        if row["end"] is not None:
+            return "active" if date < row["end"] else "ended"
+        return "active" if row["open_active"] else "ended"
+
+    return periods.apply(state, axis=1).rename("state") if len(periods) else pd.Series(dtype=object, name="state")
+
+
+def _air_style(colour: str, on: bool) -> dict:
+    return {"color": colour, "weight": 2.5 if on else 1.5, "opacity": 0.9 if on else 0.5,
+            "dashArray": None if on else AIR_ENDED_DASH, "className": "minusma-air"}
+
+
+def add_air_links(m: folium.Map, gdf: gpd.GeoDataFrame, *, periods: pd.DataFrame | None = None,
+                  date: dt.date | None = None, name: str = "Air links (by operator; ended dashed)",
                   show: bool = True) -> folium.GeoJson:
-    """Add air links coloured by operator; ended or suspended links dashed and faded."""
-    active = air_link_active(gdf)
+    """Add air links coloured by operator; links not flown on ``date`` dashed and faded.
+
+    ``periods`` (:func:`air_link_periods`) lets the time control restyle the links; without
+    it (or without ``date``) a link is active when its ``status`` says so.
+    """
+    if periods is not None and date is not None:
+        active = air_link_state(periods, date).eq("active")
+    else:
+        active = air_link_active(gdf)
 
     def props(row):
         s = AIR_OPERATORS.get(row["operator"], AIR_OTHER)
         on = bool(active[row.name])
         label = f"{row['operator']}: {row['from_icao']} – {row['to_icao']}"
-        return {
+        out = {
             "id": row["link_id"],
-            "style": {"color": s["colour"], "weight": 2.5 if on else 1.5, "opacity": 0.9 if on else 0.5,
-                      "dashArray": None if on else AIR_ENDED_DASH},
+            "style": _air_style(s["colour"], on),
             "tooltip": esc(f"{label} ({'active' if on else 'ended'}; schematic route)"),
             "popup": table(label, [
                 ("operator", row["operator"]), ("service", row["service_type"]), ("via", row["via_icao"]),
@@ -156,6 +220,16 @@ def add_air_links(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Air link
                 ("notes", row["notes"]),
             ], raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))]),
         }
+        if periods is not None:
+            per = periods.loc[row.name]
+            out.update({
+                "name": esc(label),
+                "start": per["start"].isoformat() if per["start"] else None,
+                "end": per["end"].isoformat() if per["end"] else None,
+                "endNote": esc(per["end_source"]), "openActive": bool(per["open_active"]),
+                "on": _air_style(s["colour"], True), "off": _air_style(s["colour"], False),
+            })
+        return out
 
     layer = data_layer(feature_collection(gdf, props), name=name, show=show, style=_STYLE,
                        attribution=esc(CREDITS["air_links"]))

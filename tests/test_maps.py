@@ -1,7 +1,9 @@
-"""The interactive map without a browser: layers, escaping, size budget, time control data, PNG."""
+"""The interactive map without a browser: layers, escaping, size budget, packed places, time control
+data (town classes, air links), PNG."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -14,10 +16,12 @@ import layers
 from maps import popups
 from maps.build import make_map, map_html, save_map
 from maps.exposure import timeline_dates, town_exposure
+from maps.places import PLACES_JS, SCALE, CanvasPlaces, pack_places, unpack_places
+from maps.popups import safe_json
 from maps.style import EXPOSURE_CLASSES
 from maps.timeline import step_index
 from maps.towns import read_settlements
-from maps.transport import no_detour
+from maps.transport import air_link_periods, air_link_state, no_detour
 
 EVIL = "<img src=x onerror=alert(1)>"
 MB = 1_000_000
@@ -54,7 +58,8 @@ def test_data_strings_are_escaped(page):
     assert "<script>alert(3)" not in page
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
     # no data reaches a JS template literal (folium.Popup would evaluate ${...} there)
-    assert "L.popup(" not in page.replace("L.popup().setLatLng", "")
+    # (the places layer's popup gets a DOM element whose text is set with textContent)
+    assert "L.popup(" not in page.replace("L.popup({maxWidth: 320}).setLatLng", "")
 
 
 def test_escape_helpers():
@@ -107,6 +112,55 @@ def test_no_detour_links():
     ids = set(roads.loc[cut, "road_id"])
     assert "road-ml-aguelhok--ml-tessalit" in ids  # a dead end has no detour
     assert not cut[roads["role"] == "aggregate"].any()
+
+
+def test_places_are_packed_compactly_and_losslessly(settlements):
+    packed = pack_places(settlements)
+    back = unpack_places(packed).set_index("pcode")
+    src = settlements.set_index("pcode").loc[back.index]
+    assert len(back) == len(settlements) == 18_769 and back.index.is_unique
+    assert back.index.is_monotonic_increasing  # deterministic order
+    assert np.abs(back["lon"] - src.geometry.x).max() <= 0.5 / SCALE + 1e-12
+    assert np.abs(back["lat"] - src.geometry.y).max() <= 0.5 / SCALE + 1e-12
+    assert (back["name"] == src["featureNam"]).all() and (back["class_code"] == src["popPlaceCl"]).all()
+    for ours, cod in (("commune_pcode", "admin3Pcod"), ("cercle", "admin2Name"), ("region_pcode", "admin1Pcod")):
+        assert (back[ours] == src[cod]).all(), ours
+    assert len(safe_json(packed).encode()) < 700_000
+    # the layer class: one canvas, no innerHTML, drawn from the packed arrays
+    assert "innerHTML" not in PLACES_JS and "textContent" in PLACES_JS and "latLngToContainerPoint" in PLACES_JS
+
+
+def test_places_layer_escapes_names_and_counts_points(settlements):
+    gdf = settlements.head(50).copy()
+    gdf.loc[gdf.index[0], "featureNam"] = EVIL
+    gdf.loc[gdf.index[1], "geometry"] = None
+    layer = CanvasPlaces(gdf, name="places", attribution="x", style={"color": "#000"}, classes={5: "Other"})
+    assert layer.count == 49
+    assert EVIL not in layer.data and "\\u003cimg" in layer.data
+    assert unpack_places(json.loads(layer.data))["name"].tolist().count(EVIL) == 1
+
+
+def test_make_map_reads_the_settlements_of_a_data_dir(data_dir):
+    m = make_map(data_dir=data_dir, use_assessment=False)
+    places = [c for c in m._children.values() if isinstance(c, CanvasPlaces)]
+    assert len(places) == 1 and places[0].count == 18_769 and places[0].control
+
+
+def test_air_links_follow_the_withdrawal():
+    links, bases = layers.air_links(), layers.bases()
+    periods = air_link_periods(links, bases, layers.airports()).set_index(links["link_id"])
+    # MINUSMA links end when the site of their destination closes, not with the source's "2013-2023"
+    assert periods.loc["minusma-kidal", "end"] == dt.date(2023, 10, 31)
+    assert periods.loc["minusma-gaq", "end"] == dt.date(2024, 7, 22)
+    assert periods.loc["minusma-gaq", "end_source"].startswith("closure of Gao")
+    assert periods.loc["skymali-bko-tom", "end"] == dt.date(2023, 9, 11)  # suspended
+    counts = [int(air_link_state(periods, d).eq("active").sum()) for d in timeline_dates(bases)]
+    assert counts == [7, 7, 7, 7, 7, 6, 6, 5, 5, 4, 4, 3, 2]
+    on_last = air_link_state(periods, dt.date(2024, 7, 22))
+    assert set(on_last[on_last == "active"].index) == {"skymali-bko-gaq", "skymali-bko-kys"}
+    assert on_last["skymali-bko-nim"] == "not started"  # from 8 Apr 2025
+
+
 def test_png_is_made_and_not_blank(tmp_path):
     from PIL import Image
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import access, assess as engine
+from geo import access, assess as engine, lifelines
 from geo._errors import DataDirError, ParameterError
 from layers import river_ne
 
@@ -118,7 +118,7 @@ def _data_context(data_dir: str, places: str, max_snap_km: float, air_reach_km: 
 
 
 def data_context(data_dir: str | os.PathLike, *, places: str = "towns",
-                 max_snap_km: float = access.DEFAULT_MAX_SNAP_KM, air_reach_km: float = 100.0,
+                 max_snap_km: float = access.DEFAULT_MAX_SNAP_KM, air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
                  speeds_path: str | None = None) -> engine.Context:
     """The prepared assessment on the open datasets of ``data_dir`` (cached per parameters)."""
     from layers.datadir import resolve_data_dir

@@ -60,8 +60,8 @@ def test_single_points_of_failure_known(crit):
 
 
 def test_time_missing_for_unverified_not_averaged(after):
-    # Djenné is reached only through Mopti-Djenné, class 'unverified' (no speed row): time missing
-    dj = after.loc["ml-djenne"]
+    # Tominian is reached only through San-Tominian, class 'unverified' (no speed row): time missing
+    dj = after.loc["ml-tominian"]
     assert dj["bamako_reachable"] and np.isnan(dj["bamako_travel_h"]) and dj["bamako_travel_h_gap"]
     assert after.loc["ml-segou", "bamako_travel_h"] == pytest.approx(240 / 80)
 

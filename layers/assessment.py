@@ -110,6 +110,7 @@ def assess(
     speeds_path: str | None = None,
     data_dir: str | None = None,
     places: str = "towns",
+    robustness: bool = False,
 ) -> gpd.GeoDataFrame:
     """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site closed).
 
@@ -118,6 +119,11 @@ def assess(
     row per town (towns without coordinates included, indicators missing), sorted by rank.
     ``data_dir``/``places`` select the open-data context (see :func:`context`); settlements are sorted by
     ``settlement_id`` within a rank.
+
+    With ``robustness=True`` the ranking is re-run over the variants of :mod:`geo.robustness`
+    (radius 25-100 km, four weight sets, two aggregations, two seasons; about 2 s on the shipped
+    towns) and the columns ``rank_min``, ``rank_max``, ``rank_range``, ``classes_seen`` and
+    ``uncertain`` (the class flips under a small change of radius or weights) are added.
     """
     ctx = context(max_snap_km=max_snap_km, air_reach_km=air_reach_km, speeds_path=speeds_path, data_dir=data_dir,
                   places=places)
@@ -132,6 +138,16 @@ def assess(
         out.attrs["parameters"].update(data_dir=str(data_dir), places=places)
     out.attrs["data_gaps"] = ctx.time_warnings(season)
     key = "settlement_id" if places == "settlements" else "town_id"
+    if robustness:
+        from geo.robustness import robustness as vary
+
+        spread = vary(ctx, id_column=key, as_of=as_of, close=close, keep=keep, close_roads=close_roads,
+                      disabled_links=disabled_links, disabled_operators=disabled_operators)
+        cols = ["rank_min", "rank_max", "rank_range", "classes_seen", "uncertain"]
+        attrs = out.attrs
+        out = out.join(spread[cols], on=key)
+        out.attrs = attrs
+        out.attrs["parameters"]["robustness"] = "radius 25-100 km x 4 weight sets x 2 aggregations x 2 seasons"
     return out.sort_values(["exposure_rank", key], na_position="last").reset_index(drop=True)
 
 
@@ -195,7 +211,10 @@ INFOS = {
             ("bamako_road_km", "float", "road km to Bamako (null: unreachable or off the road layer)"),
             ("bamako_travel_h", "float", "road hours to Bamako (null: unreachable, off network or speed unknown)"),
             ("bamako_routes", "int", "edge-disjoint road routes to Bamako"),
-            ("data_gap", "bool", "an indicator is missing"), ("reasons", "string", "human-readable reasons"))),
+            ("data_gap", "bool", "an indicator is missing"), ("reasons", "string", "human-readable reasons"),
+            ("rank_min", "float", "best rank over the robustness variants"),
+            ("rank_max", "float", "worst rank over the robustness variants"),
+            ("uncertain", "bool", "class flips under a small change of radius (40/60 km) or one weight (1.5)"))),
         caveats=_CAVEATS, **_COMMON),
     "segment_criticality": LayerInfo(
         name="segment_criticality", title="Road segment criticality (single points of failure)",
@@ -226,7 +245,7 @@ def analysis_layers(**options) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
 
     List-valued cells are joined with ``;`` so every format can hold them.
     """
-    exposure = assess(**options)
+    exposure = assess(**options, robustness=True)
     crit = segment_criticality(season=options.get("season", "dry"), close_roads=options.get("close_roads", ()))
     steps = timeline(**{k: v for k, v in options.items() if k in ("radius_km", "season", "weights", "aggregation")})
     out = {}

@@ -9,6 +9,7 @@ import click
 from maps.cli.options import data_dir_option
 
 COLUMNS = ["exposure_rank", "town_id", "name", "exposure_score", "exposure_class", "data_gap", "reasons"]
+ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
 
 
 @click.command("towns")
@@ -25,8 +26,11 @@ COLUMNS = ["exposure_rank", "town_id", "name", "exposure_score", "exposure_class
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--places", type=click.Choice(["towns", "settlements"]), default="towns", show_default=True,
               help="Assess the curated towns, or the 18,769 OCHA COD settlements (needs --data).")
+@click.option("--robustness/--no-robustness", default=None,
+              help="Re-rank over 64 variants of radius, weights, aggregation and season and show each town's "
+                   "rank range and whether its class is uncertain (default: on for towns, off for settlements).")
 @data_dir_option
-def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, data_dir) -> None:
+def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, robustness, data_dir) -> None:
     """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
 
     With --data, the road network, the Niger and (with --places settlements) the places come from the
@@ -45,12 +49,13 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
         raise click.BadParameter("'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
                                  param_hint="--places")
     out = assess(as_of, radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km, season=season,
-                 close=close, keep=keep, close_roads=close_roads, data_dir=data_dir, places=places)
+                 close=close, keep=keep, close_roads=close_roads, data_dir=data_dir, places=places,
+                 robustness=(places == "towns") if robustness is None else robustness)
     for message in out.attrs.get("data_gaps", []):
         click.echo(f"data gap: {message}", err=True)
     if places == "settlements":
         out = out.assign(town_id=out["settlement_id"])
-    frame = out[COLUMNS]
+    frame = out[COLUMNS + [c for c in ROBUST_COLUMNS if c in out.columns]]
     if top:
         frame = frame[frame["exposure_rank"].notna()].head(top)
     if fmt == "json":
@@ -71,13 +76,16 @@ def _table(frame) -> str:
     import pandas as pd
 
     width = 100
-    lines = [f"{'rank':>4}  {'town':<28} {'class':<9} {'score':>5}  data gap", "-" * width]
+    lines = [f"{'rank':>4}  {'town':<28} {'class':<9} {'score':>5}  data gap  robustness", "-" * width]
     for row in frame.itertuples(index=False):
         rank = "-" if pd.isna(row.exposure_rank) else f"{int(row.exposure_rank)}"
         score = "-" if pd.isna(row.exposure_score) else f"{row.exposure_score:.1f}"
         name = f"{row.name} ({row.town_id})"
         gap = "yes" if row.data_gap else "no"
-        lines.append(f"{rank:>4}  {name:<28.28} {row.exposure_class:<9} {score:>5}  {gap}")
+        spread = ""
+        if hasattr(row, "rank_min") and not pd.isna(row.rank_min):
+            spread = f"  rank range {int(row.rank_min)}-{int(row.rank_max)}" + (", class uncertain" if row.uncertain else "")
+        lines.append(f"{rank:>4}  {name:<28.28} {row.exposure_class:<9} {score:>5}  {gap:<8}{spread}")
         reasons = row.reasons if isinstance(row.reasons, str) else "no reasons recorded"
         for part in reasons.split("; "):
             lines += textwrap.wrap(part, width=width, initial_indent="      - ", subsequent_indent="        ")

@@ -33,15 +33,21 @@ from geo.distance import EARTH_RADIUS_KM, geodesic_km, nearest_km
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "EDGE_COLUMNS",
+    "RESERVED_COLUMNS",
     "RoadGraph",
     "Route",
-    "graph_from_lines",
-    "snap_points",
+    "bridges",
+    "bridges_to",
     "distances_from",
+    "edge_connectivity",
+    "edge_connectivity_class",
+    "edge_criticality",
+    "graph_from_lines",
     "mask_unreachable",
     "node_distances",
     "route",
-    "edge_connectivity",
+    "snap_points",
 ]
 
 #: Columns every edge table must have.
@@ -86,7 +92,10 @@ class RoadGraph:
         lat = np.asarray(self.node_lat, dtype="float64").copy()
         problems = []
         if lon.shape != lat.shape or lon.ndim != 1:
-            problems.append(f"node_lon and node_lat must be 1-D of equal length, got {lon.shape} and {lat.shape}")
+            problems.append(
+                f"node_lon and node_lat must be 1-D of equal length, "
+                f"got {lon.shape} and {lat.shape}"
+            )
         elif not (np.isfinite(lon).all() and np.isfinite(lat).all()):
             problems.append("node coordinates must be finite")
         missing = [c for c in EDGE_COLUMNS if c not in self.edges.columns]
@@ -99,7 +108,11 @@ class RoadGraph:
                 problems.append(f"edge_id must be unique and not null; duplicates: {list(dup)}")
             for end in ("u", "v"):
                 col = pd.to_numeric(e[end], errors="coerce")
-                if col.isna().any() or (col % 1 != 0).any() or ((col < 0) | (col >= lon.size)).any():
+                if (
+                    col.isna().any()
+                    or (col % 1 != 0).any()
+                    or ((col < 0) | (col >= lon.size)).any()
+                ):
                     problems.append(f"column {end!r} must hold node positions 0..{lon.size - 1}")
             length = pd.to_numeric(e["length_km"], errors="coerce")
             if not (np.isfinite(length) & (length >= 0)).all():
@@ -145,7 +158,9 @@ class RoadGraph:
         if isinstance(values, pd.Series) and not values.index.equals(edges.index):
             ids = pd.Index(edges["edge_id"])
             if not ids.isin(values.index).all():
-                raise GraphError(f"values for {name!r} are indexed neither by edge position nor by every edge_id")
+                raise GraphError(
+                    f"values for {name!r} are indexed neither by edge position nor by every edge_id"
+                )
             values = values.reindex(ids)
         edges[name] = np.asarray(values)
         return RoadGraph(self.node_lon, self.node_lat, edges)
@@ -161,15 +176,27 @@ class RoadGraph:
         ids = _ids(edge_ids)
         if "id_index" not in self._cache:
             self._cache["id_index"] = pd.Index(self.edges["edge_id"])
-        pos = self._cache["id_index"].get_indexer(pd.Index(ids, dtype=object)) if ids else np.empty(0, "int64")
+        pos = (
+            self._cache["id_index"].get_indexer(pd.Index(ids, dtype=object))
+            if ids
+            else np.empty(0, "int64")
+        )
         if (pos < 0).any():
             unknown = [ids[i] for i in np.flatnonzero(pos < 0)[:5]]
-            raise UnknownNameError(f"unknown edge id(s) {unknown}; ids are the graph's 'edge_id' values")
+            raise UnknownNameError(
+                f"unknown edge id(s) {unknown}; ids are the graph's 'edge_id' values"
+            )
         return pos.astype("int64")
 
-    def active_mask(self, weight: str | None = None, *, removed_edge_ids: str | Iterable = ()) -> NDArray:
+    def active_mask(
+        self, weight: str | None = None, *, removed_edge_ids: str | Iterable = ()
+    ) -> NDArray:
         """Edges that exist for ``weight``: finite weight (any edge if ``None``) and not removed."""
-        active = np.ones(self.n_edges, dtype=bool) if weight is None else np.isfinite(self.weights(weight))
+        active = (
+            np.ones(self.n_edges, dtype=bool)
+            if weight is None
+            else np.isfinite(self.weights(weight))
+        )
         active[self.edge_positions(removed_edge_ids)] = False
         return active
 
@@ -185,13 +212,17 @@ class RoadGraph:
         """
         if weight not in self.edges.columns:
             numeric = [c for c in self.edges.columns if pd.api.types.is_float_dtype(self.edges[c])]
-            raise UnknownNameError(f"no edge column {weight!r} to use as weight; numeric columns: {numeric}")
+            raise UnknownNameError(
+                f"no edge column {weight!r} to use as weight; numeric columns: {numeric}"
+            )
         try:
             w = self.edges[weight].to_numpy(dtype="float64", na_value=np.nan)
         except (TypeError, ValueError) as exc:
             raise GraphError(f"edge column {weight!r} is not numeric") from exc
         if (w < 0).any():
-            raise GraphError(f"edge column {weight!r} has negative values; shortest paths need weights >= 0")
+            raise GraphError(
+                f"edge column {weight!r} has negative values; shortest paths need weights >= 0"
+            )
         return w
 
     def _sorted_arcs(self, weight: str) -> tuple[NDArray, NDArray, NDArray, NDArray]:
@@ -207,8 +238,9 @@ class RoadGraph:
             self._cache[key] = (rows[order], cols[order], ww[order], ep[order])
         return self._cache[key]
 
-    def csr_with_edges(self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
-                       ) -> tuple[csr_matrix, NDArray]:
+    def csr_with_edges(
+        self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
+    ) -> tuple[csr_matrix, NDArray]:
         """Like :meth:`csr`, plus the edge position behind every stored entry (``matrix.data``)."""
         removed = self.edge_positions(removed_edge_ids)
         key = ("csr", weight)
@@ -230,7 +262,9 @@ class RoadGraph:
         indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=self.n_nodes))])
         return csr_matrix((w, cols, indptr), shape=(self.n_nodes, self.n_nodes)), ep
 
-    def csr(self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()) -> csr_matrix:
+    def csr(
+        self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
+    ) -> csr_matrix:
         """Symmetric CSR matrix of edge weights.
 
         Parallel edges keep their minimum weight; self-loops and edges whose weight is NaN (or
@@ -241,24 +275,40 @@ class RoadGraph:
         return self.csr_with_edges(weight, removed_edge_ids=removed_edge_ids)[0]
 
 
-
-# --------------------------------------------------------------------------- building
+# ------------------------------------------------------------ building
 
 
 #: Edge-table columns written by :func:`graph_from_lines`; input columns may not use these names.
-RESERVED_COLUMNS = ("edge_id", "u", "v", "length_km", "length_source", "road_class", "source_id", "source_part")
+RESERVED_COLUMNS = (
+    "edge_id",
+    "u",
+    "v",
+    "length_km",
+    "length_source",
+    "road_class",
+    "source_id",
+    "source_part",
+)
 
 
 def _check_lines(lines, edge_id_column, length_km_column, class_column, node_tolerance_km):
     if not isinstance(lines, gpd.GeoDataFrame):
-        raise SchemaError(f"lines must be a GeoDataFrame of (multi)lines, got {type(lines).__name__}")
+        raise SchemaError(
+            f"lines must be a GeoDataFrame of (multi)lines, got {type(lines).__name__}"
+        )
     if not (np.isfinite(node_tolerance_km) and node_tolerance_km >= 0):
-        raise ParameterError(f"node_tolerance_km must be finite and >= 0, got {node_tolerance_km!r}")
+        raise ParameterError(
+            f"node_tolerance_km must be finite and >= 0, got {node_tolerance_km!r}"
+        )
     if len(lines) == 0:
         raise GraphError("lines is empty: a road graph needs at least one line")
     lines = to_wgs84(lines, name="lines")
     problems = []
-    roles = {"edge_id_column": edge_id_column, "length_km_column": length_km_column, "class_column": class_column}
+    roles = {
+        "edge_id_column": edge_id_column,
+        "length_km_column": length_km_column,
+        "class_column": class_column,
+    }
     for role, col in roles.items():
         if col is not None and col not in lines.columns:
             problems.append(f"{role}={col!r} is not a column; columns: {list(lines.columns)}")
@@ -276,17 +326,24 @@ def _check_lines(lines, edge_id_column, length_km_column, class_column, node_tol
         problems.append(f"null or empty geometry in rows {list(lines.index[bad][:5])}")
     wrong = ~bad & ~geom.geom_type.isin(["LineString", "MultiLineString"])
     if wrong.any():
-        problems.append(f"geometry must be LineString or MultiLineString; found {sorted(set(geom[wrong].geom_type))}")
+        problems.append(
+            "geometry must be LineString or MultiLineString; "
+            f"found {sorted(set(geom[wrong].geom_type))}"
+        )
     elif (~bad & (shapely.length(geom.to_numpy()) == 0)).any():
         problems.append("zero-length line(s): every line needs two distinct vertices")
     if not bad.all():
         x0, y0, x1, y1 = geom[~bad].total_bounds
         if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
-            problems.append(f"coordinates outside lon/lat range (bounds {[x0, y0, x1, y1]}); is the CRS right?")
+            problems.append(
+                f"coordinates outside lon/lat range (bounds {[x0, y0, x1, y1]}); is the CRS right?"
+            )
     own = {edge_id_column, length_km_column, class_column, lines.geometry.name}
     clash = [c for c in lines.columns if c in RESERVED_COLUMNS and c not in own]
     if clash:
-        problems.append(f"column(s) {clash} would be overwritten; rename them or pass them as options")
+        problems.append(
+            f"column(s) {clash} would be overwritten; rename them or pass them as options"
+        )
     raise_problems(problems, name="graph_from_lines")
     return lines
 
@@ -296,10 +353,16 @@ def _close_pairs(lon: NDArray, lat: NDArray, tolerance_km: float) -> NDArray:
     if tolerance_km <= 0 or lon.size < 2:
         return np.empty((0, 2), dtype="int64")
     lon_r, lat_r = np.radians(lon), np.radians(lat)
-    xyz = np.column_stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
-    chord = 2 * np.sin(tolerance_km * 1.01 / (2 * EARTH_RADIUS_KM))  # 1 % margin: ellipsoid vs sphere
+    xyz = np.column_stack(
+        [np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)]
+    )
+    chord = 2 * np.sin(
+        tolerance_km * 1.01 / (2 * EARTH_RADIUS_KM)
+    )  # 1 % margin: ellipsoid vs sphere
     pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray").astype("int64")
-    dist = np.atleast_1d(geodesic_km(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]], lat[pairs[:, 1]]))
+    dist = np.atleast_1d(
+        geodesic_km(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]], lat[pairs[:, 1]])
+    )
     return pairs[dist <= tolerance_km]
 
 
@@ -308,7 +371,9 @@ def _node_labels(coords, part_of, is_end, tolerance_km):
     uniq, inv = np.unique(coords, axis=0, return_inverse=True)
     inv = inv.reshape(-1)
     endpoint = np.bincount(inv, weights=is_end, minlength=len(uniq)) > 0
-    candidate = endpoint | (np.bincount(inv, minlength=len(uniq)) >= 2)  # shared vertices are junctions
+    candidate = endpoint | (
+        np.bincount(inv, minlength=len(uniq)) >= 2
+    )  # shared vertices are junctions
     pairs = _close_pairs(uniq[:, 0], uniq[:, 1], tolerance_km)
     # an interior vertex of another line within tolerance of an end point becomes a junction too
     one_end = pairs[endpoint[pairs[:, 0]] != endpoint[pairs[:, 1]]]
@@ -326,7 +391,9 @@ def _node_labels(coords, part_of, is_end, tolerance_km):
     pos = np.full(len(uniq), -1)
     pos[cidx] = np.arange(cidx.size)
     pairs = pairs[candidate[pairs[:, 0]] & candidate[pairs[:, 1]]]
-    adj = csr_matrix((np.ones(len(pairs)), (pos[pairs[:, 0]], pos[pairs[:, 1]])), shape=(cidx.size,) * 2)
+    adj = csr_matrix(
+        (np.ones(len(pairs)), (pos[pairs[:, 0]], pos[pairs[:, 1]])), shape=(cidx.size,) * 2
+    )
     n_clusters, cluster = connected_components(adj, directed=False)
     label = np.full(len(uniq), -1)
     label[cidx] = cluster
@@ -416,7 +483,12 @@ def graph_from_lines(
     vert = a[piece] + np.arange(n_vert.sum()) - np.repeat(np.cumsum(n_vert) - n_vert, n_vert)
     geometry = shapely.linestrings(coords[vert], indices=piece)
     seg = np.flatnonzero(piece[1:] == piece[:-1])
-    seg_km = geodesic_km(coords[vert[seg], 0], coords[vert[seg], 1], coords[vert[seg + 1], 0], coords[vert[seg + 1], 1])
+    seg_km = geodesic_km(
+        coords[vert[seg], 0],
+        coords[vert[seg], 1],
+        coords[vert[seg + 1], 0],
+        coords[vert[seg + 1], 1],
+    )
     length_km = np.bincount(piece[seg], weights=np.atleast_1d(seg_km), minlength=a.size)
 
     line = line_of_part[part_of[a]]
@@ -425,32 +497,45 @@ def graph_from_lines(
     source_id = lines[edge_id_column].to_numpy()[line]
     edge_id = [str(s) if n == 1 else f"{s}#{j}" for s, n, j in zip(source_id, n_pieces, k)]
     if len(set(edge_id)) != len(edge_id):
-        raise GraphError("derived edge ids collide (an id like 'x#0' exists alongside a split line 'x'); rename ids")
+        raise GraphError(
+            "derived edge ids collide (an id like 'x#0' exists alongside a split line 'x'); "
+            "rename ids"
+        )
     source = "geodesic"
     if length_km_column is not None:
-        given = pd.to_numeric(lines[length_km_column], errors="coerce").to_numpy(dtype="float64")[line]
+        given = pd.to_numeric(lines[length_km_column], errors="coerce").to_numpy(dtype="float64")[
+            line
+        ]
         use = (n_pieces == 1) & np.isfinite(given)
         length_km = np.where(use, given, length_km)
         source = np.where(use, "column", "geodesic")
     first_part = np.searchsorted(line_of_part, line_of_part)
-    passthrough = [c for c in lines.columns if c not in {edge_id_column, length_km_column, class_column, lines.geometry.name}]
-    edges = pd.DataFrame({
-        "edge_id": edge_id,
-        "u": node_of[a],
-        "v": node_of[b],
-        "length_km": length_km,
-        "length_source": source,
-        "road_class": lines[class_column].to_numpy()[line] if class_column else None,
-        "source_id": source_id,
-        "source_part": (part_of[a] - first_part[part_of[a]]).astype("int64"),
-    })
+    passthrough = [
+        c
+        for c in lines.columns
+        if c not in {edge_id_column, length_km_column, class_column, lines.geometry.name}
+    ]
+    edges = pd.DataFrame(
+        {
+            "edge_id": edge_id,
+            "u": node_of[a],
+            "v": node_of[b],
+            "length_km": length_km,
+            "length_source": source,
+            "road_class": lines[class_column].to_numpy()[line] if class_column else None,
+            "source_id": source_id,
+            "source_part": (part_of[a] - first_part[part_of[a]]).astype("int64"),
+        }
+    )
     extra = lines[passthrough].iloc[line].reset_index(drop=True)
     edges = gpd.GeoDataFrame(pd.concat([edges, extra], axis=1), geometry=geometry, crs=WGS84)
-    logger.debug("graph_from_lines: %d lines -> %d nodes, %d edges", len(lines), len(node_xy), len(edges))
+    logger.debug(
+        "graph_from_lines: %d lines -> %d nodes, %d edges", len(lines), len(node_xy), len(edges)
+    )
     return RoadGraph(node_xy[:, 0], node_xy[:, 1], edges)
 
 
-# --------------------------------------------------------------------------- snapping and routing
+# ------------------------------------------------------------ snapping and routing
 
 
 def snap_points(
@@ -490,7 +575,8 @@ def _nodes(graph: RoadGraph, nodes: int | ArrayLike, *, name: str) -> NDArray:
     arr = np.atleast_1d(np.asarray(nodes))
     if arr.size and (arr.dtype.kind not in "iu" or arr.min() < 0 or arr.max() >= graph.n_nodes):
         raise ParameterError(
-            f"{name} must be node positions 0..{graph.n_nodes - 1} (drop unsnapped -1 first), got {arr[:5].tolist()}"
+            f"{name} must be node positions 0..{graph.n_nodes - 1} (drop unsnapped -1 first), "
+            f"got {arr[:5].tolist()}"
         )
     return arr.astype("int64")
 
@@ -534,8 +620,14 @@ def distances_from(
     if src.size == 0:
         return np.full(graph.n_nodes, np.inf), np.full(graph.n_nodes, -1, dtype="int64")
     matrix = graph.csr(weight, removed_edge_ids=removed_edge_ids)
-    dist, _, source_of = dijkstra(matrix, directed=True, indices=src, min_only=True,
-                                  return_predecessors=True, limit=np.inf if limit is None else limit)
+    dist, _, source_of = dijkstra(
+        matrix,
+        directed=True,
+        indices=src,
+        min_only=True,
+        return_predecessors=True,
+        limit=np.inf if limit is None else limit,
+    )
     source_of = np.where(np.isfinite(dist), source_of, -1).astype("int64")
     return dist, source_of
 
@@ -563,10 +655,14 @@ def node_distances(
         Indexed by node position: column named after ``weight`` (NaN when unreachable),
         ``reachable`` (bool) and ``source_node`` (-1 when unreachable).
     """
-    dist, source_of = distances_from(graph, sources, weight=weight, removed_edge_ids=removed_edge_ids, limit=limit)
+    dist, source_of = distances_from(
+        graph, sources, weight=weight, removed_edge_ids=removed_edge_ids, limit=limit
+    )
     values, reachable = mask_unreachable(dist)
     index = pd.RangeIndex(graph.n_nodes, name="node")
-    return pd.DataFrame({weight: values, "reachable": reachable, "source_node": source_of}, index=index)
+    return pd.DataFrame(
+        {weight: values, "reachable": reachable, "source_node": source_of}, index=index
+    )
 
 
 @dataclass(frozen=True)
@@ -590,8 +686,13 @@ class Route:
 def _path_edges(graph: RoadGraph, matrix: csr_matrix, arc_edge: NDArray, path: NDArray) -> NDArray:
     """Edge positions along a node path, each the cheapest arc stored in ``matrix``."""
     a, b = path[:-1], path[1:]
-    key = matrix.indptr[a] + np.array([np.searchsorted(matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]], j)
-                                       for i, j in zip(a.tolist(), b.tolist())], dtype="int64")
+    key = matrix.indptr[a] + np.array(
+        [
+            np.searchsorted(matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]], j)
+            for i, j in zip(a.tolist(), b.tolist())
+        ],
+        dtype="int64",
+    )
     return arc_edge[key]
 
 
@@ -611,7 +712,9 @@ def route(
         Node path, edge ids in order, total ``length_km`` and ``travel_h`` (when the graph has
         that column) of the route, and ``reachable``; never ``inf``.
     """
-    origin, dest = (int(x) for x in _nodes(graph, [origin_node, dest_node], name="origin_node/dest_node"))
+    origin, dest = (
+        int(x) for x in _nodes(graph, [origin_node, dest_node], name="origin_node/dest_node")
+    )
     matrix, arc_edge = graph.csr_with_edges(weight, removed_edge_ids=removed_edge_ids)
     dist, pred = dijkstra(matrix, directed=True, indices=origin, return_predecessors=True)
     has_time = "travel_h" in graph.edges.columns
@@ -628,7 +731,9 @@ def route(
     return Route(origin, dest, True, tuple(path.tolist()), ids, length_km, travel_h, weight)
 
 
-def edge_connectivity(graph: RoadGraph, s: int, t: int, *, removed_edge_ids: str | Iterable = ()) -> int:
+def edge_connectivity(
+    graph: RoadGraph, s: int, t: int, *, removed_edge_ids: str | Iterable = ()
+) -> int:
     """Exact number of edge-disjoint routes between nodes ``s`` and ``t``.
 
     Unit-capacity maximum flow (``scipy.sparse.csgraph.maximum_flow``) with every undirected edge
@@ -638,15 +743,19 @@ def edge_connectivity(graph: RoadGraph, s: int, t: int, *, removed_edge_ids: str
     s, t = (int(x) for x in _nodes(graph, [s, t], name="s/t"))
     if s == t:
         raise ParameterError(f"s and t must differ, got {s} for both")
-    sel = np.flatnonzero(graph.active_mask(removed_edge_ids=removed_edge_ids) & (graph.u != graph.v))
+    sel = np.flatnonzero(
+        graph.active_mask(removed_edge_ids=removed_edge_ids) & (graph.u != graph.v)
+    )
     rows = np.concatenate([graph.u[sel], graph.v[sel]])
     cols = np.concatenate([graph.v[sel], graph.u[sel]])
-    capacity = csr_matrix((np.ones(rows.size, dtype="int32"), (rows, cols)), shape=(graph.n_nodes,) * 2)
+    capacity = csr_matrix(
+        (np.ones(rows.size, dtype="int32"), (rows, cols)), shape=(graph.n_nodes,) * 2
+    )
     capacity.sum_duplicates()
     return int(maximum_flow(capacity, s, t).flow_value)
 
 
-# --------------------------------------------------------------------------- single points of failure
+# ------------------------------------------------------------------------ single points of failure
 
 
 def _bridge_mask(graph: RoadGraph, active: NDArray) -> NDArray:
@@ -658,7 +767,7 @@ def _bridge_mask(graph: RoadGraph, active: NDArray) -> NDArray:
     tail, head = np.concatenate([u[sel], v[sel]]), np.concatenate([v[sel], u[sel]])
     order = np.argsort(tail, kind="stable")
     end = np.cumsum(np.bincount(tail, minlength=n)).tolist()
-    nxt = [0] + end[:-1]
+    nxt = [0, *end[:-1]]
     nbr, eid = head[order].tolist(), np.concatenate([sel, sel])[order].tolist()
     disc, low, via = [-1] * n, [0] * n, [-1] * n
     out = np.zeros(graph.n_edges, dtype=bool)
@@ -691,6 +800,7 @@ def _bridge_mask(graph: RoadGraph, active: NDArray) -> NDArray:
                     low[p] = min(low[p], low[x])
                     if low[x] > disc[p]:
                         out[via[x]] = True
+    out.flags.writeable = False
     if active.all():
         graph._cache["bridges"] = out
     return out
@@ -720,7 +830,9 @@ def _bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> 
     n_comp, comp = connected_components(adj, directed=False)
     bpos = np.flatnonzero(is_bridge)
     cu, cv = comp[graph.u[bpos]], comp[graph.v[bpos]]
-    forest = csr_matrix((np.r_[bpos, bpos] + 1.0, (np.r_[cu, cv], np.r_[cv, cu])), shape=(n_comp, n_comp))
+    forest = csr_matrix(
+        (np.r_[bpos, bpos] + 1.0, (np.r_[cu, cv], np.r_[cv, cu])), shape=(n_comp, n_comp)
+    )
     _, tree = connected_components(forest, directed=False)
     marked = np.zeros(n_comp, dtype="int64")
     if roots is None:
@@ -732,8 +844,13 @@ def _bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> 
     np.minimum.at(first, tree[candidates], candidates)
     tops = first[first < n_comp]
     fc = forest.tocoo()
-    hang = csr_matrix((np.r_[fc.data, np.ones(tops.size)], (np.r_[fc.row, np.full(tops.size, n_comp)], np.r_[fc.col, tops])),
-                      shape=(n_comp + 1,) * 2)
+    hang = csr_matrix(
+        (
+            np.r_[fc.data, np.ones(tops.size)],
+            (np.r_[fc.row, np.full(tops.size, n_comp)], np.r_[fc.col, tops]),
+        ),
+        shape=(n_comp + 1,) * 2,
+    )
     order, pred = breadth_first_order(hang, n_comp, directed=True, return_predecessors=True)
     order = order[1:]
     parent = np.where(pred[:n_comp] >= 0, pred[:n_comp], -1)
@@ -748,8 +865,16 @@ def _bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> 
     levels = np.split(order, np.flatnonzero(np.diff(depth[order])) + 1)
     reached = np.zeros(n_comp, dtype=bool)
     reached[order] = True
-    return {"comp": comp, "is_bridge": is_bridge, "parent": parent, "via": via, "order": order,
-            "levels": levels, "marked": _subtree_sum(marked, parent, levels), "reached": reached}
+    return {
+        "comp": comp,
+        "is_bridge": is_bridge,
+        "parent": parent,
+        "via": via,
+        "order": order,
+        "levels": levels,
+        "marked": _subtree_sum(marked, parent, levels),
+        "reached": reached,
+    }
 
 
 def _subtree_sum(values: NDArray, parent: NDArray, levels: list[NDArray]) -> NDArray:
@@ -760,7 +885,9 @@ def _subtree_sum(values: NDArray, parent: NDArray, levels: list[NDArray]) -> NDA
     return total
 
 
-def bridges_to(graph: RoadGraph, target_nodes: int | ArrayLike, *, removed_edge_ids: str | Iterable = ()) -> pd.Series:
+def bridges_to(
+    graph: RoadGraph, target_nodes: int | ArrayLike, *, removed_edge_ids: str | Iterable = ()
+) -> pd.Series:
     """For every node, the bridges that separate it from the target(s).
 
     A bridge separates a node from the targets when every route from the node to any target
@@ -794,14 +921,18 @@ def bridges_to(graph: RoadGraph, target_nodes: int | ArrayLike, *, removed_edge_
             path[c] = ()
         else:
             path[c] = (ids[f["via"][c]],) + path[p]
-    return pd.Series([path[c] for c in f["comp"].tolist()], index=pd.RangeIndex(graph.n_nodes, name="node"),
-                     name="bridge_ids", dtype=object)
+    return pd.Series(
+        [path[c] for c in f["comp"].tolist()],
+        index=pd.RangeIndex(graph.n_nodes, name="node"),
+        name="bridge_ids",
+        dtype=object,
+    )
 
 
 def edge_connectivity_class(
     graph: RoadGraph, target_nodes: int | ArrayLike, *, removed_edge_ids: str | Iterable = ()
 ) -> pd.Series:
-    """Per node: 0 no route to any target, 1 one bridge can cut it off, 2 at least two edge-disjoint routes.
+    """Per node: 0 no route to a target, 1 one bridge can cut it off, 2 two edge-disjoint routes.
 
     By Menger's theorem a node has two edge-disjoint routes to the targets exactly when no
     single edge separates them, i.e. when no bridge does. Targets themselves are class 2.
@@ -811,11 +942,13 @@ def edge_connectivity_class(
     f = _bridge_forest(graph, graph.active_mask(removed_edge_ids=removed_edge_ids), targets)
     comp = f["comp"]
     cls = np.where(~f["reached"][comp], 0, np.where(f["marked"][comp] > 0, 2, 1)).astype("int8")
-    return pd.Series(cls, index=pd.RangeIndex(graph.n_nodes, name="node"), name="edge_connectivity_class")
+    return pd.Series(
+        cls, index=pd.RangeIndex(graph.n_nodes, name="node"), name="edge_connectivity_class"
+    )
 
 
 def _alt_parallel(graph: RoadGraph, w: NDArray, active: NDArray) -> NDArray:
-    """For every active non-loop edge, the cheapest *other* edge joining the same two nodes (-1 if none)."""
+    """For each active non-loop edge, the cheapest *other* edge joining its two nodes (-1: none)."""
     sel = np.flatnonzero(active & (graph.u != graph.v))
     lo, hi = np.minimum(graph.u[sel], graph.v[sel]), np.maximum(graph.u[sel], graph.v[sel])
     order = np.lexsort((sel, w[sel], hi, lo))
@@ -830,6 +963,10 @@ def _alt_parallel(graph: RoadGraph, w: NDArray, active: NDArray) -> NDArray:
     return out
 
 
+#: Iterative deepening of detour searches: first radius (times the edge's cost), growth factor.
+_FIRST_RADIUS, _GROWTH = 3.0, 4.0
+
+
 def _detours(graph, f, weight, measures, active, limit):
     """Route cost of the best alternative between the ends of every non-bridge edge, per measure."""
     n, u, v = graph.n_nodes, graph.u, graph.v
@@ -842,33 +979,51 @@ def _detours(graph, f, weight, measures, active, limit):
         return alt, beyond
     values = {col: graph.weights(col) for col in measures}
     alt_edge = _alt_parallel(graph, values[weight], active)
-    matrix, arc_edge = graph._csr_without(weight, np.flatnonzero(f["is_bridge"]))  # block-diagonal by component
+    matrix, arc_edge = graph._csr_without(
+        weight, np.flatnonzero(f["is_bridge"])
+    )  # block-diagonal by component
     comp = f["comp"]
     perm = np.argsort(comp, kind="stable")
     inv = np.empty(n, dtype="int64")
     inv[perm] = np.arange(n)
     bounds = np.searchsorted(comp[perm], np.arange(comp.max() + 2))
-    arcs = csr_matrix((np.arange(1.0, matrix.nnz + 1), matrix.indices, matrix.indptr), shape=matrix.shape)
+    arcs = csr_matrix(
+        (np.arange(1.0, matrix.nnz + 1), matrix.indices, matrix.indptr), shape=matrix.shape
+    )
     arcs = arcs[perm][:, perm]
     arcs.sort_indices()
     arc = arcs.data.astype("int64") - 1
     search = search[np.argsort(comp[u[search]], kind="stable")]
     walk = len(measures) > 1
+    cap = np.inf if limit is None else limit
+    positive = values[weight][active & (values[weight] > 0)]
+    step = float(np.median(positive)) if positive.size else 1.0
     for group in np.split(search, np.flatnonzero(np.diff(comp[u[search]])) + 1):
         c = comp[u[group[0]]]
         b0, b1 = bounds[c], bounds[c + 1]
         k, lo, hi = b1 - b0, arcs.indptr[b0], arcs.indptr[b1]
-        ptr = arcs.indptr[b0:b1 + 1] - lo
+        ptr = arcs.indptr[b0 : b1 + 1] - lo
         block = csr_matrix((matrix.data[arc[lo:hi]], arcs.indices[lo:hi] - b0, ptr), shape=(k, k))
         block_edge = arc_edge[arc[lo:hi]]
         key = np.repeat(np.arange(k), np.diff(ptr)) * k + block.indices
         lu, lv = inv[u[group]] - b0, inv[v[group]] - b0
         puv, pvu = np.searchsorted(key, lu * k + lv), np.searchsorted(key, lv * k + lu)
-        for e, a, b, i, j in zip(group.tolist(), lu.tolist(), lv.tolist(), puv.tolist(), pvu.tolist()):
+        for e, a, b, i, j in zip(
+            group.tolist(), lu.tolist(), lv.tolist(), puv.tolist(), pvu.tolist()
+        ):
             saved = block.data[i]
-            block.data[i] = block.data[j] = values[weight][alt_edge[e]] if alt_edge[e] >= 0 else np.inf
-            dist, pred = dijkstra(block, directed=True, indices=a, return_predecessors=True,
-                                  limit=np.inf if limit is None else limit)
+            block.data[i] = block.data[j] = (
+                values[weight][alt_edge[e]] if alt_edge[e] >= 0 else np.inf
+            )
+            radius = max(_FIRST_RADIUS * values[weight][e], step)
+            while True:  # iterative deepening: a limited search that reaches b is exact
+                bound = min(radius, cap)
+                dist, pred = dijkstra(
+                    block, directed=True, indices=a, return_predecessors=True, limit=bound
+                )
+                if np.isfinite(dist[b]) or bound >= cap:
+                    break
+                radius *= _GROWTH
             block.data[i] = block.data[j] = saved
             if not np.isfinite(dist[b]):
                 beyond[e] = True
@@ -879,8 +1034,11 @@ def _detours(graph, f, weight, measures, active, limit):
                 while path[-1] != a:
                     path.append(pred[path[-1]])
                 path = np.array(path[::-1])
-                used = ([alt_edge[e]] if path.size == 2 else
-                        block_edge[np.searchsorted(key, path[:-1] * k + path[1:])])
+                used = (
+                    [alt_edge[e]]
+                    if path.size == 2
+                    else block_edge[np.searchsorted(key, path[:-1] * k + path[1:])]
+                )
                 for col in measures:
                     if col != weight:
                         alt[col][e] = values[col][used].sum()
@@ -895,7 +1053,7 @@ def edge_criticality(
     node_weight: ArrayLike | pd.Series | None = None,
     limit: float | None = None,
 ) -> pd.DataFrame:
-    """Single-link redundancy of every edge: is it a bridge, how long is the detour, who is stranded.
+    """Single-link redundancy of every edge: bridge or not, how long the detour, who is stranded.
 
     Follows the single-link redundancy analysis of ra2ce (Deltares, "Resilience Assessment and
     Adaptation for Critical infrastructurE", ``single_link_redundancy``): remove one edge at a
@@ -935,9 +1093,13 @@ def edge_criticality(
 
     Notes
     -----
-    Bridges and the bridge tree: O(n + m). Detours: one Dijkstra per non-bridge edge on its
-    2-edge-connected component, O(sum over edges of (n_c + m_c) log n_c) worst case; ``limit``
-    bounds each search. Self-loops have a detour of minus their own cost.
+    Bridges and the bridge tree: O(n + m). Detours: per non-bridge edge, Dijkstra searches on
+    its 2-edge-connected component with a growing ``limit`` (3 times the edge's cost or the
+    median edge cost, then x4) until the other end is reached; a limited search that reaches
+    it is exact. Worst case O(sum over edges of (n_c + m_c) log n_c); on road networks, where
+    detours are local, the cost is dominated by scipy's O(n_c) set-up per search (roughly
+    0.1 ms per edge on a 70,000-node component). ``limit`` caps the radius. Self-loops have a
+    detour of minus their own cost.
     """
     w = graph.weights(weight)
     active = np.isfinite(w)
@@ -949,7 +1111,9 @@ def edge_criticality(
     measures.setdefault(weight, f"detour_{weight}")
     alt, beyond = _detours(graph, f, weight, measures, active, limit)
 
-    out = pd.DataFrame({"u": graph.u, "v": graph.v}, index=pd.Index(graph.edges["edge_id"], name="edge_id"))
+    out = pd.DataFrame(
+        {"u": graph.u, "v": graph.v}, index=pd.Index(graph.edges["edge_id"], name="edge_id")
+    )
     out["is_bridge"] = pd.array(f["is_bridge"], dtype="boolean")
     out["has_detour"] = pd.array(~f["is_bridge"], dtype="boolean")
     for col, name in measures.items():
@@ -963,9 +1127,11 @@ def edge_criticality(
     for level in levels[1:]:
         root[level] = root[parent[level]]
     weights = np.zeros(graph.n_nodes) if node_weight is None else _node_values(graph, node_weight)
-    per_comp = [np.bincount(comp, minlength=n_comp),
-                np.bincount(comp, weights=np.nan_to_num(weights), minlength=n_comp),
-                np.bincount(comp, weights=np.isnan(weights), minlength=n_comp)]
+    per_comp = [
+        np.bincount(comp, minlength=n_comp),
+        np.bincount(comp, weights=np.nan_to_num(weights), minlength=n_comp),
+        np.bincount(comp, weights=np.isnan(weights), minlength=n_comp),
+    ]
     subtree = [_subtree_sum(x, parent, levels) for x in per_comp]
     stranded = np.zeros((3, graph.n_edges))
     if hubs is not None:
@@ -991,5 +1157,7 @@ def _node_values(graph: RoadGraph, values: ArrayLike | pd.Series) -> NDArray:
         values = values.reindex(pd.RangeIndex(graph.n_nodes))
     arr = np.asarray(values, dtype="float64")
     if arr.shape != (graph.n_nodes,):
-        raise ParameterError(f"node_weight must have one value per node ({graph.n_nodes}), got shape {arr.shape}")
+        raise ParameterError(
+            f"node_weight must have one value per node ({graph.n_nodes}), got shape {arr.shape}"
+        )
     return arr

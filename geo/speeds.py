@@ -22,7 +22,14 @@ from geo.network import RoadGraph
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SEASONS", "SPEED_COLUMNS", "validate_speed_table", "travel_time_h", "add_travel_time"]
+__all__ = [
+    "NO_CLASS",
+    "SEASONS",
+    "SPEED_COLUMNS",
+    "add_travel_time",
+    "travel_time_h",
+    "validate_speed_table",
+]
 
 #: Seasons a speed table may describe (Sahel: dry season, and the rainy season when tracks flood).
 SEASONS = ("dry", "wet")
@@ -59,7 +66,9 @@ def validate_speed_table(
     problems: list[str] = []
     missing = [c for c in SPEED_COLUMNS if c not in speeds.columns]
     if missing:
-        raise_problems([f"missing column(s) {missing}; expected {list(SPEED_COLUMNS)}"], name="speed table")
+        raise_problems(
+            [f"missing column(s) {missing}; expected {list(SPEED_COLUMNS)}"], name="speed table"
+        )
     bad_season = sorted(set(speeds.loc[~speeds["season"].isin(SEASONS), "season"].astype(str)))
     if bad_season:
         problems.append(f"unknown season(s) {bad_season}; seasons are {list(SEASONS)}")
@@ -68,13 +77,22 @@ def validate_speed_table(
     speed = pd.to_numeric(speeds["speed_kmh"], errors="coerce")
     bad = ~(np.isfinite(speed) & (speed > 0)) & speeds["speed_kmh"].notna()
     if bad.any():
-        rows = speeds.loc[bad, ["road_class", "season", "speed_kmh"]].astype(str).agg("/".join, axis=1)
+        rows = (
+            speeds.loc[bad, ["road_class", "season", "speed_kmh"]].astype(str).agg("/".join, axis=1)
+        )
         problems.append(
-            f"speed_kmh must be a positive number or empty; bad rows (class/season/speed): {rows.tolist()[:5]}"
+            "speed_kmh must be a positive number or empty; "
+            f"bad rows (class/season/speed): {rows.tolist()[:5]}"
         )
     dup = speeds.duplicated(["road_class", "season"], keep=False)
     if dup.any():
-        pairs = sorted(set(zip(speeds.loc[dup, "road_class"].astype(str), speeds.loc[dup, "season"].astype(str))))
+        pairs = sorted(
+            set(
+                zip(
+                    speeds.loc[dup, "road_class"].astype(str), speeds.loc[dup, "season"].astype(str)
+                )
+            )
+        )
         problems.append(f"duplicate (road_class, season) rows: {pairs[:5]}")
     if classes is not None:
         known = speed.notna()
@@ -122,8 +140,10 @@ def travel_time_h(
         raise ParameterError(f"on_unknown must be 'raise' or 'warn', got {on_unknown!r}")
     validate_speed_table(speeds)
     rows = speeds.loc[speeds["season"] == season]
-    table = pd.Series(pd.to_numeric(rows["speed_kmh"]).to_numpy(dtype="float64", na_value=np.nan),
-                      index=rows["road_class"])
+    table = pd.Series(
+        pd.to_numeric(rows["speed_kmh"]).to_numpy(dtype="float64", na_value=np.nan),
+        index=rows["road_class"],
+    )
     classes = graph.edges["road_class"]
     speed = classes.map(table).to_numpy(dtype="float64", na_value=np.nan)
     unknown = np.isnan(speed)
@@ -132,15 +152,19 @@ def travel_time_h(
         empty = sorted(names & set(map(str, table.index[table.isna()])))
         no_row = sorted(names - set(empty))
         parts = ([f"no row for road class(es) {no_row}"] if no_row else []) + (
-            [f"an empty (unknown) speed for {empty}"] if empty else [])
+            [f"an empty (unknown) speed for {empty}"] if empty else []
+        )
         message = (
             f"{int(unknown.sum())} edge(s) lack a {season}-season speed: {' and '.join(parts)}; "
             f"classes with a known {season} speed: {sorted(map(str, table.index[table.notna()]))}"
         )
         if on_unknown == "raise":
             raise ParameterError(message + "; add rows for them or pass on_unknown='warn'")
-        warnings.warn(message + "; those edges get NaN travel time and are left out of time routing",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            message + "; those edges get NaN travel time and are left out of time routing",
+            UserWarning,
+            stacklevel=2,
+        )
         logger.warning(message)
     hours = graph.edges["length_km"].to_numpy(dtype="float64") / speed
     return pd.Series(hours, index=pd.Index(graph.edges["edge_id"], name="edge_id"), name="travel_h")
@@ -150,4 +174,6 @@ def add_travel_time(
     graph: RoadGraph, speeds: pd.DataFrame, *, season: str = "dry", on_unknown: str = "raise"
 ) -> RoadGraph:
     """A new graph with a ``travel_h`` edge column from :func:`travel_time_h`."""
-    return graph.with_edge_column("travel_h", travel_time_h(graph, speeds, season=season, on_unknown=on_unknown))
+    return graph.with_edge_column(
+        "travel_h", travel_time_h(graph, speeds, season=season, on_unknown=on_unknown)
+    )

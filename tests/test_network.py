@@ -34,6 +34,7 @@ TOWN = {
 
 def lines_frame(rows, crs="EPSG:4326", **columns) -> gpd.GeoDataFrame:
     """``rows``: {line id: list of town names or (lon, lat) tuples}."""
+
     def xy(p):
         return TOWN[p] if isinstance(p, str) else p
 
@@ -42,7 +43,9 @@ def lines_frame(rows, crs="EPSG:4326", **columns) -> gpd.GeoDataFrame:
 
 
 def graph_of(rows, **kw) -> gn.RoadGraph:
-    return gn.graph_from_lines(lines_frame(rows, **kw.pop("columns", {})), edge_id_column="road_id", **kw)
+    return gn.graph_from_lines(
+        lines_frame(rows, **kw.pop("columns", {})), edge_id_column="road_id", **kw
+    )
 
 
 def node_at(graph: gn.RoadGraph, town: str) -> int:
@@ -55,13 +58,15 @@ def edge_graph(n_nodes, pairs, lengths=None, classes="paved", seed=0) -> gn.Road
     """A RoadGraph straight from node pairs, nodes scattered over central Mali."""
     rng = np.random.default_rng(seed)
     pairs = np.asarray(pairs, dtype="int64").reshape(-1, 2)
-    edges = pd.DataFrame({
-        "edge_id": [f"e{i}" for i in range(len(pairs))],
-        "u": pairs[:, 0],
-        "v": pairs[:, 1],
-        "length_km": np.ones(len(pairs)) if lengths is None else lengths,
-        "road_class": classes,
-    })
+    edges = pd.DataFrame(
+        {
+            "edge_id": [f"e{i}" for i in range(len(pairs))],
+            "u": pairs[:, 0],
+            "v": pairs[:, 1],
+            "length_km": np.ones(len(pairs)) if lengths is None else lengths,
+            "road_class": classes,
+        }
+    )
     return gn.RoadGraph(rng.uniform(-5, -1, n_nodes), rng.uniform(13, 17, n_nodes), edges)
 
 
@@ -86,7 +91,7 @@ FERRY = {
 }
 
 
-# --------------------------------------------------------------------------- building
+# ------------------------------------------------------------ building
 
 
 def test_tree_every_edge_is_bridge():
@@ -138,8 +143,10 @@ def test_shared_vertex_splits_crossing_ways():
 
 
 def test_split_lengths_are_geodesic_and_column_length_only_for_unsplit_lines():
-    lines = lines_frame({"w1": ["Mopti", "Sevare", "Bandiagara"], "w2": ["Sevare", "Douentza"]},
-                        published_km=[75.0, 190.0])
+    lines = lines_frame(
+        {"w1": ["Mopti", "Sevare", "Bandiagara"], "w2": ["Sevare", "Douentza"]},
+        published_km=[75.0, 190.0],
+    )
     g = gn.graph_from_lines(lines, edge_id_column="road_id", length_km_column="published_km")
     e = g.edges.set_index("edge_id")
     assert e.loc["w2", "length_km"] == 190.0 and e.loc["w2", "length_source"] == "column"
@@ -161,7 +168,9 @@ def test_tolerance_merges_nearby_end_points():
 
 def test_end_point_near_interior_vertex_makes_a_t_junction():
     lon, lat = TOWN["Sevare"]
-    g = graph_of({"main": ["Mopti", (lon, lat), "Bandiagara"], "spur": ["San", (lon, lat + 0.00005)]})
+    g = graph_of(
+        {"main": ["Mopti", (lon, lat), "Bandiagara"], "spur": ["San", (lon, lat + 0.00005)]}
+    )
     assert g.n_edges == 3
     assert gn.bridges(g).size == 3
     assert gn.route(g, node_at(g, "San"), node_at(g, "Bandiagara")).reachable
@@ -169,7 +178,9 @@ def test_end_point_near_interior_vertex_makes_a_t_junction():
 
 def test_multilinestring_is_exploded_with_stable_ids():
     geom = MultiLineString([[TOWN["Mopti"], TOWN["Sevare"]], [TOWN["Bandiagara"], TOWN["Koro"]]])
-    lines = gpd.GeoDataFrame({"road_id": ["m"], "surface": ["paved"]}, geometry=[geom], crs="EPSG:4326")
+    lines = gpd.GeoDataFrame(
+        {"road_id": ["m"], "surface": ["paved"]}, geometry=[geom], crs="EPSG:4326"
+    )
     g = gn.graph_from_lines(lines, edge_id_column="road_id")
     assert list(g.edges["edge_id"]) == ["m#0", "m#1"]
     assert list(g.edges["source_part"]) == [0, 1]
@@ -188,11 +199,26 @@ def test_projected_input_is_reprojected():
     ("frame", "kwargs", "error", "match"),
     [
         (lines_frame(TREE).set_crs(None, allow_override=True), {}, SchemaError, "no CRS"),
-        (gpd.GeoDataFrame({"road_id": ["x"]}, geometry=[Point(-4, 14)], crs=4326), {}, SchemaError,
-         "LineString or MultiLineString"),
-        (lines_frame({"a": ["Mopti", "Sevare"], "b": ["Sevare", "San"]}).assign(road_id=["a", "a"]), {},
-         SchemaError, "must be unique"),
-        (lines_frame(TREE), {"class_column": "surface"}, SchemaError, r"class_column='surface' is not a column"),
+        (
+            gpd.GeoDataFrame({"road_id": ["x"]}, geometry=[Point(-4, 14)], crs=4326),
+            {},
+            SchemaError,
+            "LineString or MultiLineString",
+        ),
+        (
+            lines_frame({"a": ["Mopti", "Sevare"], "b": ["Sevare", "San"]}).assign(
+                road_id=["a", "a"]
+            ),
+            {},
+            SchemaError,
+            "must be unique",
+        ),
+        (
+            lines_frame(TREE),
+            {"class_column": "surface"},
+            SchemaError,
+            r"class_column='surface' is not a column",
+        ),
         (lines_frame(TREE).assign(u=1), {}, SchemaError, r"\['u'\] would be overwritten"),
         (lines_frame(TREE), {"node_tolerance_km": -1}, ParameterError, "node_tolerance_km"),
         (lines_frame(TREE).iloc[:0], {}, GraphError, "empty"),
@@ -211,13 +237,20 @@ def test_schema_errors_are_listed_at_once():
 
 
 def test_roadgraph_rejects_bad_tables():
-    edges = pd.DataFrame({"edge_id": ["a", "a"], "u": [0, 5], "v": [1, 1], "length_km": [1.0, -2.0],
-                          "road_class": "paved"})
-    with pytest.raises(GraphError, match="duplicates.*node positions 0..1.*finite and >= 0"):
+    edges = pd.DataFrame(
+        {
+            "edge_id": ["a", "a"],
+            "u": [0, 5],
+            "v": [1, 1],
+            "length_km": [1.0, -2.0],
+            "road_class": "paved",
+        }
+    )
+    with pytest.raises(GraphError, match=r"duplicates.*node positions 0\.\.1.*finite and >= 0"):
         gn.RoadGraph([-4.0, -3.9], [14.0, 14.1], edges)
 
 
-# --------------------------------------------------------------------------- csr, snapping, routing
+# ------------------------------------------------------------ csr, snapping, routing
 
 
 def test_csr_min_of_parallel_edges_nan_absent_and_removal():
@@ -241,13 +274,20 @@ def test_snap_points_reports_distance_beyond_limit():
     lat = [TOWN["Mopti"][1], TOWN["Hombori"][1], 14.0]
     node, snap_km = gn.snap_points(g, lon, lat, max_snap_km=20)
     assert node[0] == node_at(g, "Mopti") and snap_km[0] == pytest.approx(0, abs=1e-9)
-    nearest = min(geodesic_km(*TOWN["Hombori"], *TOWN[t]) for t in ("Mopti", "Sevare", "Bandiagara", "Koro", "San"))
+    nearest = min(
+        geodesic_km(*TOWN["Hombori"], *TOWN[t])
+        for t in ("Mopti", "Sevare", "Bandiagara", "Koro", "San")
+    )
     assert node[1] == -1 and snap_km[1] == pytest.approx(nearest)
     assert node[2] == -1 and np.isnan(snap_km[2])
 
 
 def test_ferry_link_removal_cuts_off_timbuktu():
-    g = graph_of(FERRY, columns={"road_class": ["track", "ferry", "track", "paved"]}, class_column="road_class")
+    g = graph_of(
+        FERRY,
+        columns={"road_class": ["track", "ferry", "track", "paved"]},
+        class_column="road_class",
+    )
     assert g.edges.set_index("edge_id").loc["bac", "road_class"] == "ferry"
     douentza, tbk = node_at(g, "Douentza"), node_at(g, "Tombouctou")
     before = gn.node_distances(g, douentza)
@@ -267,7 +307,9 @@ def test_route_follows_the_shorter_way_and_reports_time():
     g = g.with_edge_column("travel_h", g.edges["length_km"] / 60.0)
     r = gn.route(g, node_at(g, "Sevare"), node_at(g, "Hombori"))
     assert r.reachable and r.edge_ids[-2:] == ("p1", "p2") and r.nodes[0] == node_at(g, "Sevare")
-    assert r.length_km == pytest.approx(g.edges.set_index("edge_id").loc[list(r.edge_ids), "length_km"].sum())
+    assert r.length_km == pytest.approx(
+        g.edges.set_index("edge_id").loc[list(r.edge_ids), "length_km"].sum()
+    )
     assert r.travel_h == pytest.approx(r.length_km / 60.0)
     assert gn.route(g, 0, 0).edge_ids == () and gn.route(g, 0, 0).length_km == 0
 
@@ -310,7 +352,9 @@ def test_distances_from_matches_networkx_multi_source_dijkstra():
         if node in expected:
             assert dist[node] == pytest.approx(expected[node])
             assert source_of[node] in sources
-            assert dist[node] == pytest.approx(nx.dijkstra_path_length(G, int(source_of[node]), node, weight="length_km"))
+            assert dist[node] == pytest.approx(
+                nx.dijkstra_path_length(G, int(source_of[node]), node, weight="length_km")
+            )
         else:
             assert np.isinf(dist[node]) and source_of[node] == -1
 
@@ -321,7 +365,9 @@ def _random_planar(seed, n=60, keep=0.7):
     rng = np.random.default_rng(seed)
     pts = np.column_stack([rng.uniform(-5, -1, n), rng.uniform(13, 17, n)])
     tri = Delaunay(pts).simplices
-    pairs = np.unique(np.sort(np.vstack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]]), axis=1), axis=0)
+    pairs = np.unique(
+        np.sort(np.vstack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]]), axis=1), axis=0
+    )
     return pairs[rng.random(len(pairs)) < keep]
 
 
@@ -335,7 +381,9 @@ def test_edge_connectivity_matches_networkx_on_planar_graph(seed):
     rng = np.random.default_rng(seed)
     for s, t in rng.choice(60, size=(15, 2)):
         if s != t:
-            assert gn.edge_connectivity(g, int(s), int(t)) == nx.edge_connectivity(G, int(s), int(t))
+            assert gn.edge_connectivity(g, int(s), int(t)) == nx.edge_connectivity(
+                G, int(s), int(t)
+            )
 
 
 @pytest.mark.parametrize("seed", [4, 5, 6, 7])
@@ -377,7 +425,7 @@ def test_connectivity_class_with_several_targets():
     assert list(gn.bridges_to(g, [0, 2])) == [(), (), (), ("e2",)]
 
 
-# --------------------------------------------------------------------------- criticality
+# ------------------------------------------------------------ criticality
 
 
 def test_ring_detour_is_the_other_way_round():
@@ -411,7 +459,10 @@ def test_stranded_counts_and_weights():
     assert not crit.loc["p1", "has_detour"] and np.isnan(crit.loc["p1", "detour_km"])
     pop[node_at(g, "Hombori")] = np.nan  # unknown population: reported, not summed as zero
     crit = gn.edge_criticality(g, hub_node=node_at(g, "Sevare"), node_weight=pd.Series(pop))
-    assert crit.loc["p1", "stranded_weight"] == 29000 and not crit.loc["p1", "stranded_weight_complete"]
+    assert (
+        crit.loc["p1", "stranded_weight"] == 29000
+        and not crit.loc["p1", "stranded_weight_complete"]
+    )
     # the hub on the far side: removing p1 strands the ring instead
     crit = gn.edge_criticality(g, hub_node=node_at(g, "Hombori"))
     assert crit.loc["p1", "stranded_nodes"] == 4
@@ -421,7 +472,9 @@ def test_stranded_counts_and_weights():
 
 def test_criticality_rows_of_edges_without_weight_are_null():
     g = graph_of({**RING, **PENDANT})
-    g = g.with_edge_column("travel_h", np.where(g.edges["edge_id"] == "p2", np.nan, g.edges["length_km"] / 50))
+    g = g.with_edge_column(
+        "travel_h", np.where(g.edges["edge_id"] == "p2", np.nan, g.edges["length_km"] / 50)
+    )
     crit = gn.edge_criticality(g, weight="travel_h")
     assert crit.loc["p2"].drop(["u", "v"]).isna().all()
     assert crit.loc["p1", "is_bridge"]
@@ -449,10 +502,44 @@ def test_matches_brute_force_single_link_redundancy():
             alt = nx.dijkstra_path_length(H, row.u, row.v, weight="length_km")
             assert crit.loc[row.edge_id, "detour_km"] == pytest.approx(alt - row.length_km)
         else:
-            assert crit.loc[row.edge_id, "is_bridge"] and np.isnan(crit.loc[row.edge_id, "detour_km"])
+            assert crit.loc[row.edge_id, "is_bridge"] and np.isnan(
+                crit.loc[row.edge_id, "detour_km"]
+            )
 
 
-# --------------------------------------------------------------------------- determinism
+def test_time_detours_match_brute_force_with_edges_out_of_the_network():
+    pairs = _random_planar(11, n=40, keep=0.7)
+    rng = np.random.default_rng(11)
+    hours = rng.uniform(0.2, 3, len(pairs))
+    hours[rng.random(len(pairs)) < 0.1] = np.nan  # unknown speed: out of time routing
+    g = edge_graph(40, pairs, lengths=rng.uniform(5, 90, len(pairs)))
+    g = g.with_edge_column("travel_h", hours)
+    crit = gn.edge_criticality(g, weight="travel_h")
+    G = nx.Graph()
+    for row in g.edges.itertuples():
+        if np.isfinite(row.travel_h):
+            G.add_edge(row.u, row.v, travel_h=row.travel_h, length_km=row.length_km)
+    for row in g.edges.itertuples():
+        got = crit.loc[row.edge_id]
+        if not np.isfinite(row.travel_h):
+            assert got.drop(["u", "v"]).isna().all()
+            continue
+        H = G.copy()
+        H.remove_edge(row.u, row.v)
+        if not nx.has_path(H, row.u, row.v):
+            assert got["is_bridge"] and not got["has_detour"]
+            continue
+        path = nx.dijkstra_path(H, row.u, row.v, weight="travel_h")
+        hops = list(zip(path[:-1], path[1:]))
+        assert got["detour_h"] == pytest.approx(
+            sum(H[a][b]["travel_h"] for a, b in hops) - row.travel_h
+        )
+        assert got["detour_km"] == pytest.approx(
+            sum(H[a][b]["length_km"] for a, b in hops) - row.length_km
+        )
+
+
+# ------------------------------------------------------------ determinism
 
 
 def test_same_input_same_output():
@@ -460,5 +547,7 @@ def test_same_input_same_output():
     a, b = graph_of(rows), graph_of(rows)
     pd.testing.assert_frame_equal(a.edges, b.edges)
     np.testing.assert_array_equal(a.node_lon, b.node_lon)
-    pd.testing.assert_frame_equal(gn.edge_criticality(a, hub_node=0), gn.edge_criticality(b, hub_node=0))
+    pd.testing.assert_frame_equal(
+        gn.edge_criticality(a, hub_node=0), gn.edge_criticality(b, hub_node=0)
+    )
     assert list(gn.bridges(a)) == list(gn.bridges(b))

@@ -15,23 +15,27 @@ from geo._errors import ParameterError, SchemaError
 
 SHIPPED_TABLE = Path(__file__).resolve().parents[1] / "layers" / "data" / "speeds.csv"
 
-SPEEDS = pd.DataFrame({
-    "road_class": ["paved", "paved", "track", "track", "ferry", "ferry"],
-    "season": ["dry", "wet", "dry", "wet", "dry", "wet"],
-    "speed_kmh": [80.0, 70.0, 40.0, 20.0, 5.0, np.nan],
-    "source": "test",
-})
+SPEEDS = pd.DataFrame(
+    {
+        "road_class": ["paved", "paved", "track", "track", "ferry", "ferry"],
+        "season": ["dry", "wet", "dry", "wet", "dry", "wet"],
+        "speed_kmh": [80.0, 70.0, 40.0, 20.0, 5.0, np.nan],
+        "source": "test",
+    }
+)
 
 
 def douentza_timbuktu(classes=("paved", "track", "ferry", "track")) -> gn.RoadGraph:
-    """Douentza - Bambara Maounde - Korioume ferry - Kabara - Tombouctou (lon, lat, lengths in km)."""
-    edges = pd.DataFrame({
-        "edge_id": ["rn16", "piste", "bac", "kab"],
-        "u": [0, 1, 2, 3],
-        "v": [1, 2, 3, 4],
-        "length_km": [160.0, 95.0, 1.0, 5.0],
-        "road_class": list(classes),
-    })
+    """Douentza - Bambara Maounde - Korioume ferry - Kabara - Tombouctou (lengths in km)."""
+    edges = pd.DataFrame(
+        {
+            "edge_id": ["rn16", "piste", "bac", "kab"],
+            "u": [0, 1, 2, 3],
+            "v": [1, 2, 3, 4],
+            "length_km": [160.0, 95.0, 1.0, 5.0],
+            "road_class": list(classes),
+        }
+    )
     lon = [-2.952, -2.786, -3.020, -3.025, -2.985]
     lat = [15.006, 15.847, 16.640, 16.660, 16.703]
     return gn.RoadGraph(lon, lat, edges)
@@ -48,9 +52,12 @@ def test_travel_time_by_class_and_season():
 
 def test_unknown_class_raises_listing_missing_and_valid_classes():
     g = douentza_timbuktu(classes=("paved", "laterite", "ferry", None))
-    with pytest.raises(ParameterError, match=r"2 edge\(s\) lack a dry-season speed: no row for road class\(es\) "
-                                             r"\['<no road_class>', 'laterite'\]; classes with a known dry speed: "
-                                             r"\['ferry', 'paved', 'track'\]"):
+    with pytest.raises(
+        ParameterError,
+        match=r"2 edge\(s\) lack a dry-season speed: no row for road class\(es\) "
+        r"\['<no road_class>', 'laterite'\]; classes with a known dry speed: "
+        r"\['ferry', 'paved', 'track'\]",
+    ):
         sp.travel_time_h(g, SPEEDS)
 
 
@@ -62,7 +69,9 @@ def test_empty_speed_is_unknown_not_zero():
 
 def test_warn_gives_nan_and_drops_edges_from_time_routing():
     g = douentza_timbuktu()
-    with pytest.warns(UserWarning, match=r"1 edge\(s\) lack a wet-season speed.*\['ferry'\].*NaN travel time"):
+    with pytest.warns(
+        UserWarning, match=r"1 edge\(s\) lack a wet-season speed.*\['ferry'\].*NaN travel time"
+    ):
         wet = sp.travel_time_h(g, SPEEDS, season="wet", on_unknown="warn")
     assert np.isnan(wet["bac"]) and wet["piste"] == pytest.approx(95 / 20)
     g2 = g.with_edge_column("travel_h", wet)
@@ -72,25 +81,31 @@ def test_warn_gives_nan_and_drops_edges_from_time_routing():
 
 def test_unknown_season_and_policy():
     g = douentza_timbuktu()
-    with pytest.raises(ParameterError, match=r"unknown season 'rainy'; choose from \['dry', 'wet'\]"):
+    with pytest.raises(
+        ParameterError, match=r"unknown season 'rainy'; choose from \['dry', 'wet'\]"
+    ):
         sp.travel_time_h(g, SPEEDS, season="rainy")
     with pytest.raises(ParameterError, match="on_unknown must be 'raise' or 'warn', got 'mean'"):
         sp.travel_time_h(g, SPEEDS, on_unknown="mean")
 
 
 def test_speed_table_reports_every_problem_at_once():
-    bad = pd.DataFrame({
-        "road_class": ["paved", "paved", "track", "ferry"],
-        "season": ["dry", "dry", "hivernage", "dry"],
-        "speed_kmh": [80, 75, -10, "fast"],
-    })
+    bad = pd.DataFrame(
+        {
+            "road_class": ["paved", "paved", "track", "ferry"],
+            "season": ["dry", "dry", "hivernage", "dry"],
+            "speed_kmh": [80, 75, -10, "fast"],
+        }
+    )
     with pytest.raises(SchemaError) as info:
         sp.validate_speed_table(bad, classes=["paved", "sand"], seasons=["dry"])
     message = str(info.value)
     assert "speed table: 4 problem(s)" in message
     assert "unknown season(s) ['hivernage']; seasons are ['dry', 'wet']" in message
-    assert "speed_kmh must be a positive number or empty; bad rows (class/season/speed): " \
-           "['track/hivernage/-10', 'ferry/dry/fast']" in message
+    assert (
+        "speed_kmh must be a positive number or empty; bad rows (class/season/speed): "
+        "['track/hivernage/-10', 'ferry/dry/fast']" in message
+    )
     assert "duplicate (road_class, season) rows: [('paved', 'dry')]" in message
     assert "no known dry-season speed for road class(es) ['sand']" in message
 

@@ -58,3 +58,16 @@ def test_export_with_analysis_layers(tmp_path):
     assert len(fc["features"]) == 191 and fc["features"][0]["id"] == "ml-abakoira"  # sorted by id
     res = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "x"), "--layer", "bases", "--no-analysis"])
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["bases.geojson", "provenance.json"]
+
+
+def test_towns_marks_uncertain_classes_and_rank_ranges():
+    res = CliRunner().invoke(cli, ["towns", "--format", "csv"])
+    assert res.exit_code == 0
+    frame = pd.read_csv(io.StringIO(res.stdout))
+    ranked = frame[frame["exposure_rank"].notna()]
+    assert (ranked["rank_min"] <= ranked["exposure_rank"]).all() and (ranked["exposure_rank"] <= ranked["rank_max"]).all()
+    assert ranked["uncertain"].any() and not ranked["uncertain"].all()
+    table = CliRunner().invoke(cli, ["towns", "--top", "8"]).stdout
+    assert "rank range" in table and "class uncertain" in table
+    quick = CliRunner().invoke(cli, ["towns", "--format", "csv", "--no-robustness"]).stdout
+    assert "uncertain" not in quick.splitlines()[0]

@@ -10,8 +10,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from maps._geojson import data_layer, feature_collection
 from maps.popups import esc, link, table
@@ -32,33 +30,25 @@ __all__ = ["add_air_links", "add_airports", "add_roads", "air_link_active", "air
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
-#: Road roles that are single links between two towns (``aggregate`` rows summarise several).
-LINK_ROLES = ("edge", "alternative")
-
-
 def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
     """Whether each road link is a bridge of the mapped road network (no detour if it is cut).
 
-    The network joins ``from_town_id`` and ``to_town_id`` of the rows whose ``role`` is one of
-    :data:`LINK_ROLES`; a link has no detour when removing it disconnects its two towns.
-    The mapped network is coarse: "no detour" means none among the roads in the layer.
+    The network is the one the analysis uses (:func:`geo.access.road_graph`: rows with role
+    ``edge`` and a geometry); bridges come from :func:`geo.network.bridges`, which treats
+    parallel links as two routes. The mapped network is coarse: "no detour" means none among
+    the roads in the layer.
 
     Returns
     -------
     pandas.Series of bool
-        Aligned to ``roads.index``, named ``no_detour``; False for non-link rows.
+        Aligned to ``roads.index``, named ``no_detour``; False for rows outside the network.
     """
-    links = roads[roads["role"].isin(LINK_ROLES)]
-    ids = pd.Index(pd.unique(pd.concat([links["from_town_id"], links["to_town_id"]])))
-    u, v = ids.get_indexer(links["from_town_id"]), ids.get_indexer(links["to_town_id"])
-    out = pd.Series(False, index=roads.index, name="no_detour")
-    n = len(ids)
-    for k, idx in enumerate(links.index):
-        keep = np.arange(len(links)) != k
-        graph = coo_matrix((np.ones(keep.sum()), (u[keep], v[keep])), shape=(n, n))
-        _, label = connected_components(graph, directed=False)
-        out[idx] = bool(u[k] != v[k] and label[u[k]] != label[v[k]])
-    return out
+    from geo.access import road_graph
+    from geo.network import bridges
+
+    graph = road_graph(roads)
+    cut_ids = set(graph.edges.loc[graph.edges["edge_id"].isin(bridges(graph)), "source_id"])
+    return roads["road_id"].isin(cut_ids).rename("no_detour")
 
 
 def _road_style(row, cut: bool) -> dict:

@@ -111,7 +111,13 @@ def test_no_detour_links():
     assert cut.index.equals(roads.index) and cut.dtype == bool
     ids = set(roads.loc[cut, "road_id"])
     assert "road-ml-aguelhok--ml-tessalit" in ids  # a dead end has no detour
-    assert not cut[roads["role"] == "aggregate"].any()
+    assert not cut[roads["role"] != "edge"].any()
+    assert "road-ml-bamako--ml-segou" not in ids  # RN7 and RN12 go round it
+    # the map and the analysis agree on the single points of failure
+    from layers.assessment import segment_criticality
+
+    crit = segment_criticality()
+    assert ids == set(crit.loc[crit["is_bridge"].astype(bool), "segment_id"])
 
 
 def test_places_are_packed_compactly_and_losslessly(settlements):

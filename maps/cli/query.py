@@ -76,6 +76,8 @@ def within_cmd(town: str, radius_km: float, kind: str, as_of: str | None) -> Non
 
     place = _place(town)
     targets, id_col = _targets(kind, as_of)
+    if kind == "towns":
+        targets = targets[targets["town_id"] != place["town_id"].iloc[0]]
     pairs = within_km(place, targets, radius_km, id_column=id_col)
     names = targets.set_index(id_col)["name"]
     click.echo("id\tname\tdistance_km")

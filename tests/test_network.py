@@ -551,3 +551,20 @@ def test_same_input_same_output():
         gn.edge_criticality(a, hub_node=0), gn.edge_criticality(b, hub_node=0)
     )
     assert list(gn.bridges(a)) == list(gn.bridges(b))
+
+
+@pytest.mark.parametrize(
+    "module", ["geo.graph_build", "geo.routing", "geo.resilience", "geo.redundancy"]
+)
+def test_split_modules_import_on_their_own_and_are_re_exported(module):
+    """Each concern module imports first in a fresh interpreter (no import cycle with geo.network)
+    and every public name stays importable from geo.network as the same object."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import {module} as m, geo.network as n\n"
+        "assert set(m.__all__) <= set(n.__all__)\n"
+        "assert all(getattr(n, k) is getattr(m, k) for k in m.__all__)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -118,7 +118,11 @@ def assess(
     bases (id or town), ``close_roads`` road segments (id or ``"Diré–Goundam"``). Returns one
     row per town (towns without coordinates included, indicators missing), sorted by rank.
     ``data_dir``/``places`` select the open-data context (see :func:`context`); settlements are sorted by
-    ``settlement_id`` within a rank.
+    ``settlement_id`` within a rank. With ``data_dir`` every place also carries its OCHA COD units by
+    spatial join (``join_region_old``, ``join_region_2023``, ``join_cercle_pcode``, ``join_commune_pcode``,
+    ``admin_join_disagrees``, ``admin_join_differs_on``; see :func:`layers.assessment_data.admin_columns`),
+    ``central_region`` comes from the dissolved 2023 region polygons, and ``out.attrs["parameters"]``
+    says so (``admin_join``, ``central_region_source``).
 
     With ``robustness=True`` the ranking is re-run over the variants of :mod:`geo.robustness`
     (radius 25-100 km, four weight sets, two aggregations, two seasons; about 2 s on the shipped
@@ -135,7 +139,10 @@ def assess(
                                          disabled_operators=disabled_operators, weights=weights,
                                          aggregation=aggregation, max_snap_km=max_snap_km, air_reach_km=air_reach_km)
     if data_dir is not None:
-        out.attrs["parameters"].update(data_dir=str(data_dir), places=places)
+        # where the admin-join columns and the central_region indicator come from (COD polygons or fallback)
+        out.attrs["parameters"].update(data_dir=str(data_dir), places=places,
+                                       **{k: ctx.params[k] for k in ("admin_join", "central_region_source")
+                                          if k in ctx.params})
     out.attrs["data_gaps"] = ctx.time_warnings(season)
     key = "settlement_id" if places == "settlements" else "town_id"
     if robustness:

@@ -9,7 +9,14 @@ Differences from the shipped-layer context of :mod:`layers.assessment`:
   :data:`RIVERSIDE_KM` of it). The reach of a riverside place is read off its position along the main
   stem relative to Koulikoro and Gao, the ends of the navigable reach in the shipped ``river`` layer;
 * places: the curated towns in Mali (default) or the 18,769 OCHA COD settlements (``places="settlements"``,
-  id ``settlement_id``, regional capitals = COD class 2, the hub = the national capital, class 1).
+  id ``settlement_id``, regional capitals = COD class 2, the hub = the national capital, class 1);
+* administrative units: every place gets the region (old and 2023), cercle and commune P-codes of the OCHA
+  COD commune polygon it lies in (:func:`layers.admin.admin_join`), as ``join_*`` columns beside the
+  curated attributes, with ``admin_join_disagrees`` where the two differ (:func:`admin_columns`);
+* ``central_region``: the place lies in one of the dissolved 2023 central regions
+  (:func:`layers.admin.regions_2023`) rather than the curated ``region_2023`` attribute (:func:`central_flags`);
+  places without a point inside Mali's communes keep the attribute. ``ctx.params`` (and the assessment's
+  ``attrs["parameters"]``) say which source was used: ``admin_join``, ``central_region_source``.
 
 Every optional input that is missing falls back to the shipped layer, with a log line saying so.
 """
@@ -28,10 +35,12 @@ import shapely
 from geo import access, assess as engine, lifelines
 from geo._errors import DataDirError, ParameterError
 from layers import river_ne
+from layers.admin import CENTRAL_REGIONS_2023
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PLACES", "RIVERSIDE_KM", "data_context", "load_places", "niger_line", "river_flags"]
+__all__ = ["ADMIN_JOIN_COLUMNS", "PLACES", "RIVERSIDE_KM", "admin_columns", "central_flags", "data_context",
+           "load_places", "niger_line", "river_flags"]
 
 #: Place sets ``assess(places=...)`` accepts.
 PLACES = ("towns", "settlements")
@@ -40,6 +49,11 @@ PLACES = ("towns", "settlements")
 #: 2-3 km of the riverside towns of the shipped ``river_places`` list; 10 km is the default of
 #: :func:`layers.river_ne.riverside` (a modelling choice: a walk to the bank).
 RIVERSIDE_KM = 10.0
+
+#: Columns of :func:`layers.admin.admin_join` and the names they take in the assessment (prefixed, so that
+#: the curated ``region_2023``, ``cercle_pcode``... of the same name stay as they are).
+ADMIN_JOIN_COLUMNS = {"region_old": "join_region_old", "region_2023": "join_region_2023",
+                      "cercle_pcode": "join_cercle_pcode", "commune_pcode": "join_commune_pcode"}
 
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
@@ -89,6 +103,109 @@ def river_flags(places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
     return river_places, pd.Series(north, index=places.index, name="north_of_niger")
 
 
+def _curated_admin(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathLike | None) -> dict[str, pd.Series]:
+    """The curated attributes the join is checked against, keyed by admin_join column."""
+    if places == "settlements":  # the COD record's own attributes (2023 region via its cercle)
+        return {key: frame[key] for key in ("region_2023", "cercle_pcode", "commune_pcode")}
+    from layers.datasets import read_dataset
+
+    # a curated town carries no commune P-code: take that of the COD record it is matched to (ocha_pcode);
+    # the place P-code itself does not encode it for seats (ML050200000 = Bandiagara, commune ML050201)
+    record = read_dataset("cod_places", data_dir).drop_duplicates("pcode").set_index("pcode")["admin3Pcod"]
+    return {"region_2023": frame["region_2023"], "commune_pcode": frame["ocha_pcode"].map(record)}
+
+
+def admin_columns(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathLike | None, *,
+                  commune_frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """The administrative units of each place by spatial join, checked against its curated attributes.
+
+    Parameters
+    ----------
+    frame
+        The places of :func:`load_places`.
+    places
+        ``"towns"`` or ``"settlements"`` (which curated attributes the join is compared with).
+    data_dir
+        The data directory (OCHA COD communes; for towns also the COD populated places).
+    commune_frame
+        Precomputed :func:`layers.admin.communes`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``frame.index``: the :data:`ADMIN_JOIN_COLUMNS` (null outside every commune or without
+        geometry); ``admin_join_disagrees`` (nullable boolean: True where a curated value and the join
+        are both known and differ, NA where nothing could be compared) and ``admin_join_differs_on``
+        (the keys that differ, ``;``-separated). Compared: ``region_2023`` (curated), and the commune
+        P-code (settlements: the COD record's ``admin3Pcod``, plus its cercle; towns: the ``admin3Pcod`` of
+        the COD record named by ``ocha_pcode``).
+
+    Raises
+    ------
+    DataDirError
+        The COD communes (or, for towns, populated places) are not in ``data_dir``.
+    """
+    from layers import admin
+
+    joined = admin.admin_join(frame, data_dir, commune_frame=commune_frame).rename(columns=ADMIN_JOIN_COLUMNS)
+    compared = np.zeros(len(frame), dtype=bool)
+    differs = {}
+    for key, curated in _curated_admin(frame, places, data_dir).items():
+        ours = joined[ADMIN_JOIN_COLUMNS[key]]
+        both = (curated.notna() & ours.notna()).to_numpy()
+        compared |= both
+        differs[key] = both & (curated.astype(object).to_numpy() != ours.astype(object).to_numpy())
+    any_diff = np.logical_or.reduce(list(differs.values()))
+    flag = pd.array(any_diff, dtype="boolean")
+    flag[~compared] = pd.NA
+    joined["admin_join_disagrees"] = flag
+    joined["admin_join_differs_on"] = [";".join(k for k, d in differs.items() if d[i]) or None
+                                       for i in range(len(frame))]
+    logger.info("admin join: %d of %d %s disagree with their curated region_2023/P-codes, %d not compared",
+                int(any_diff.sum()), len(frame), places, int((~compared).sum()))
+    return joined
+
+
+def central_flags(frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, inside_mali: np.ndarray) -> pd.Series:
+    """``central_region`` from polygons: the place lies in one of ``regions`` (e.g. the dissolved 2023
+    central regions of :func:`layers.admin.regions_2023`).
+
+    NA for places without geometry and for places outside Mali's communes (``inside_mali`` False: a
+    misplaced point says nothing about its region); False elsewhere outside the polygons.
+    """
+    has = (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy()
+    probe = gpd.GeoDataFrame({"_pos": np.flatnonzero(has)}, geometry=frame.geometry.values[has], crs=frame.crs)
+    hits = gpd.sjoin(probe, regions[["geometry"]].to_crs(frame.crs), how="inner", predicate="intersects")
+    inside = np.zeros(len(frame), dtype=bool)
+    inside[hits["_pos"].to_numpy()] = True
+    out = pd.array(inside, dtype="boolean")
+    out[~(has & inside_mali)] = pd.NA
+    return pd.Series(out, index=frame.index, name="central_region")
+
+
+def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions: tuple[str, ...]):
+    """Join columns, central flags and the metadata saying where they come from (None if no COD data)."""
+    from layers import admin
+
+    try:
+        com = admin.communes(data_dir)
+        columns = admin_columns(frame, places, data_dir, commune_frame=com)
+        regions = admin.regions_2023(data_dir, names=tuple(central_regions))
+    except DataDirError as exc:
+        logger.warning("assessment: OCHA COD boundaries not available (%s); no admin join, central_region from "
+                       "the curated region_2023 attribute", exc)
+        columns = pd.DataFrame({c: pd.Series([None] * len(frame), index=frame.index, dtype=object)
+                                for c in (*ADMIN_JOIN_COLUMNS.values(), "admin_join_differs_on")})
+        columns.insert(4, "admin_join_disagrees", pd.array([pd.NA] * len(frame), dtype="boolean"))
+        return columns, None, {"admin_join": f"not available ({exc})",
+                               "central_region_source": "curated region_2023 attribute"}
+    central = central_flags(frame, regions, columns["join_commune_pcode"].notna().to_numpy())
+    meta = {"admin_join": "layers.admin.admin_join: OCHA COD 2015 commune polygons + cercle_region_2023.csv crosswalk",
+            "central_region_source": "layers.admin.regions_2023 polygons (2015 cercles dissolved by the crosswalk): "
+                                     + ", ".join(central_regions)}
+    return columns, central, meta
+
+
 @functools.lru_cache(maxsize=4)
 def _data_context(data_dir: str, places: str, max_snap_km: float, air_reach_km: float,
                   speeds_path: str | None) -> engine.Context:
@@ -97,6 +214,8 @@ def _data_context(data_dir: str, places: str, max_snap_km: float, air_reach_km: 
     from layers.network_sources import merged_roads
 
     frame, options = load_places(places, data_dir)
+    columns, central, admin_meta = _admin(frame, places, data_dir, CENTRAL_REGIONS_2023)
+    frame = pd.concat([frame, columns], axis=1)
     graph = access.road_graph(merged_roads(data_dir, max_snap_km=max_snap_km))
     line = niger_line(data_dir)
     id_column = options.get("id_column", "town_id")
@@ -109,8 +228,20 @@ def _data_context(data_dir: str, places: str, max_snap_km: float, air_reach_km: 
     river_places, north = river_flags(frame, line, id_column)
     ctx = engine.prepare(frame, layers.bases(), graph, speeds=speeds(speeds_path), airports=layers.airports(),
                          air_links=layers.air_links(), river_places=river_places, river_line=None,
-                         max_snap_km=max_snap_km, air_reach_km=air_reach_km, **options)
+                         max_snap_km=max_snap_km, air_reach_km=air_reach_km,
+                         central_regions=CENTRAL_REGIONS_2023, **options)
     ctx.static["north_of_niger"] = north.to_numpy()
+    if central is not None:
+        # the polygons decide; a place without a point in Mali keeps its curated region_2023 attribute
+        curated = (ctx.static["central_region"] if "central_region" in ctx.static
+                   else pd.Series(pd.array([pd.NA] * len(frame), dtype="boolean"), index=frame.index))
+        fill = (central.isna() & curated.notna()).to_numpy()
+        flags = central.array.copy()
+        flags[fill] = curated.array[fill]
+        ctx.static["central_region"] = flags
+        admin_meta["central_region_source"] += (f"; curated region_2023 attribute for the {int(fill.sum())} "
+                                                f"{places} without a point inside Mali's communes")
+    ctx.params.update(admin_meta)
     ctx.params["places"] = places
     ctx.params["data_dir"] = data_dir
     logger.info("assessment: %d %s on a road graph of %d edges from %s", len(frame), places, graph.n_edges, data_dir)

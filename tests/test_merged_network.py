@@ -85,6 +85,78 @@ def test_settlements_mode(settlements_after):
     assert bamako["on_road_network"] and bamako["bamako_road_km"] == 0
 
 
+#: Curated towns whose region_2023 or commune disagrees with the spatial join, and why.
+TOWNS_DISAGREEING = {
+    # the crosswalk works at old-cercle resolution: 2023 regions carved out of a 2015 cercle are missed
+    "ml-araouane": "region_2023", "ml-boudje-beha": "region_2023", "ml-foum-elba": "region_2023",
+    "ml-taoudeni": "region_2023",  # Taoudénit, carved out of Tombouctou cercle
+    "ml-ouelessebougou": "region_2023",  # Kati split: Ouéléssébougou went to Bougouni
+    "ml-yangasso": "region_2023",  # Bla split: Yangasso went to San
+    "ml-achibogho": "region_2023",  # 2023 cercle of Achibogho in Kidal; its 2015 cercle Ménaka is not
+    # the point lies in another commune than its COD record's (on the river, border, or a moved point)
+    "ml-bamako": "commune_pcode", "ml-korioume": "commune_pcode", "ml-selingue": "commune_pcode",
+    "ml-tessit": "commune_pcode",
+}
+
+
+def test_towns_get_their_admin_units_by_spatial_join(after_data):
+    bandiagara = after_data.loc["ml-bandiagara"]
+    assert bandiagara["join_region_2023"] == "Bandiagara" and bandiagara["join_region_old"] == "Mopti"
+    assert bandiagara["join_cercle_pcode"] == "ML0502" and bandiagara["join_commune_pcode"] == "ML050201"
+    assert after_data.at["ml-gao", "join_region_2023"] == "Gao"
+    assert after_data.at["ml-menaka", "join_region_2023"] == "Ménaka"
+    located = after_data.geometry.notna()
+    assert after_data.loc[located, "join_commune_pcode"].notna().all()
+    assert after_data.loc[~located, "join_commune_pcode"].isna().all()
+    assert after_data.loc[~located, "admin_join_disagrees"].isna().all()
+    # the curated facts and the join disagree for 11 of the 173 located towns, each for a known reason
+    flagged = after_data[after_data["admin_join_disagrees"].fillna(False)]
+    assert flagged["admin_join_differs_on"].to_dict() == TOWNS_DISAGREEING
+    params = after_data.attrs["parameters"]
+    assert params["admin_join"].startswith("layers.admin.admin_join")
+    assert params["central_region_source"].startswith("layers.admin.regions_2023 polygons")
+    # central_region from the polygons; the towns without a point keep their curated attribute
+    assert bandiagara["central_region"] and after_data.at["ml-kani", "central_region"]  # Kani: no point
+    assert after_data.at["ml-gao", "central_region"] == False  # nullable boolean: NA is not False
+
+
+def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
+    from shapely import shortest_line
+
+    from geo.distance import geodesic_km
+    from layers.admin import CENTRAL_REGIONS_2023, communes
+
+    s = settlements_after
+    assert s["join_commune_pcode"].notna().all()  # every COD point lies in a COD commune
+    same = s["join_commune_pcode"] == s["commune_pcode"]
+    assert (s["admin_join_disagrees"] == ~same).all()
+    # 16,970 of 18,769 (90.4 %) lie in the commune of their own COD record
+    assert same.sum() == 16_970 and (s["join_cercle_pcode"] == s["cercle_pcode"]).sum() == 18_769 - 428
+    # the others mostly sit just across a commune border (generalised polygons): half within about 2 km
+    # (geodesic km between the point and the nearest point of its record's commune)
+    off = s[~same]
+    polys = communes(s.attrs["parameters"]["data_dir"]).set_index("commune_pcode").geometry
+    lines = shortest_line(off.geometry.values, polys.loc[off["commune_pcode"]].values)
+    ends = np.array([line.coords[:] for line in lines])
+    km = pd.Series(geodesic_km(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1]), index=off["settlement_id"])
+    assert km.median() < 2.5 and (km < 5).mean() > 0.7
+    # ... and a few are misplaced COD points, e.g. the sign-flipped longitudes of Ménaka and Andéramboukane
+    assert (km > 100).sum() < 50 and km["ML070403010"] > 300 and km["ML070401001"] > 300
+    assert s.attrs["parameters"]["central_region_source"].startswith("layers.admin.regions_2023 polygons")
+    # central_region follows the polygons, so it follows the joined region, not the record's attribute
+    assert (s["central_region"] == s["join_region_2023"].isin(CENTRAL_REGIONS_2023)).all()
+    assert (s["central_region"] != s["region_2023"].isin(CENTRAL_REGIONS_2023)).sum() == 58
+
+
+def test_assess_without_cod_boundaries_keeps_the_curated_regions(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="layers.assessment_data"):
+        out = assess(data_dir=tmp_path).set_index("town_id")
+    assert "OCHA COD boundaries not available" in caplog.text
+    assert out["join_commune_pcode"].isna().all() and out["admin_join_disagrees"].isna().all()
+    assert out.attrs["parameters"]["central_region_source"] == "curated region_2023 attribute"
+    assert out.at["ml-bandiagara", "central_region"]
+
+
 def test_default_assess_unchanged():
     ctx = context()
     assert "places" not in ctx.params

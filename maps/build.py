@@ -45,6 +45,7 @@ def make_map(
     bases: gpd.GeoDataFrame | None = None,
     radius_km: float = DEFAULT_RADIUS_KM,
     use_assessment: bool = True,
+    distance_overlay: bool = True,
 ) -> folium.Map:
     """The interactive map of the withdrawal, with every layer, legend and time control.
 
@@ -61,13 +62,18 @@ def make_map(
         on a canvas.
     data_dir
         Read the 18,769 OCHA populated places from ``DIR/ocha-cod-mali/`` (ignored when
-        ``settlements`` is given).
+        ``settlements`` is given), and draw the distance to the nearest open site on the WorldPop grid
+        of ``DIR/worldpop/`` as image overlays, before the withdrawal and on the map's date when other
+        sites are open then (:mod:`maps.surface`; off by default in the layer control).
     towns, bases
         Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
     radius_km
         Coverage radius drawn around sites (and used by the fallback exposure indicator).
     use_assessment
         Colour towns by ``layers.assessment`` when it is installed.
+    distance_overlay
+        Add the distance overlays when ``data_dir`` is given (a data directory without the WorldPop
+        raster only logs a warning).
 
     Returns
     -------
@@ -100,6 +106,15 @@ def make_map(
     if offline:
         add_country_outline(m, regions_gdf)
     add_regions(m, regions_gdf)
+    surfaces = []
+    if data_dir is not None and distance_overlay:
+        from geo._errors import DataDirError
+        from maps.surface import add_distance_overlays
+
+        try:
+            surfaces = add_distance_overlays(m, bases, date=exposure.dates[step], data_dir=data_dir)
+        except DataDirError as exc:
+            logger.warning("map: no distance overlay (%s)", exc)
     add_river(m, layers.river())
     add_roads(m, layers.roads())
     air_links, airports = layers.air_links(), layers.airports()
@@ -114,7 +129,8 @@ def make_map(
     TimeControl(exposure, bases, open_layer=open_layer, closed_layer=closed_layer, coverage_layer=cover_now,
                 towns_layer=towns_layer, initial=step, coverage_before=cover_before, air_layer=air_layer).add_to(m)
     legend = Legend(legend_html(exposure_note=exposure.description, radius_km=radius_km,
-                                settlements=settlements is not None, offline=offline))
+                                settlements=settlements is not None, offline=offline,
+                                surface=bool(surfaces)))
     add_controls(m, towns_layer=towns_layer, legend=legend)
     m.fit_bounds(MALI_BOUNDS)
     return m

@@ -58,8 +58,10 @@ def _row(symbol: str, label: str) -> str:
     return f'<div class="minusma-legend-row">{symbol}<span>{esc(label)}</span></div>'
 
 
-def legend_html(*, exposure_note: str, radius_km: float, settlements: bool, offline: bool) -> str:
-    """The legend's HTML (labels escaped; symbols from the style table)."""
+def legend_html(*, exposure_note: str, radius_km: float, settlements: bool, offline: bool,
+                surface: bool = False) -> str:
+    """The legend's HTML (labels escaped; symbols from the style table); ``surface`` adds the colour
+    ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
     rows = ["<h4>Towns: exposure class</h4>"]
     rows += [_row(_swatch(EXPOSURE_COLOURS[c]), EXPOSURE_LABELS[c]) for c in EXPOSURE_CLASSES]
     rows.append(_row(_swatch(UNKNOWN_COLOUR), "no class"))
@@ -89,7 +91,16 @@ def legend_html(*, exposure_note: str, radius_km: float, settlements: bool, offl
     rows.append(_row(_swatch(REGION_CENTRAL["fill"], shape="box"), REGION_CENTRAL["label"]))
     if settlements:
         rows.append(_row(_swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]), SETTLEMENT["label"]))
+    if surface:
+        from maps.surface import legend_rows
+
+        rows.append(legend_rows())
     credits = list(SOURCES)
+    if surface:
+        from layers.population import ATTRIBUTION as WORLDPOP
+        from maps.surface import ATTRIBUTION as SURFACE
+
+        credits.append(f"{SURFACE} ({WORLDPOP}; CC BY 4.0)")
     credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names()]
     if not offline:
         credits.append("Background tiles: © OpenStreetMap contributors (ODbL)")

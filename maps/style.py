@@ -99,6 +99,6 @@ CREDITS = {
     "settlements": "OCHA COD populated places (CC BY-IGO)",
 }
 
-#: Leaflet panes (z-index): regions and the offline outline under the settlements, both under
-#: every other overlay (Leaflet's overlay pane is 400).
-PANES = {"minusma-backdrop": 350, "minusma-settlements": 380}
+#: Leaflet panes (z-index): regions and the offline outline, then the distance-surface image
+#: (``maps.surface``), then the settlements, all under every other overlay (Leaflet's overlay pane is 400).
+PANES = {"minusma-backdrop": 350, "minusma-surface": 360, "minusma-settlements": 380}

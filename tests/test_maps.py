@@ -175,3 +175,127 @@ def test_png_is_made_and_not_blank(tmp_path):
     out = save_png(tmp_path / "map.png", as_of="2023-12-31", dpi=80)
     pixels = np.asarray(Image.open(out).convert("RGB")).reshape(-1, 3)
     assert len(np.unique(pixels, axis=0)) > 50 and pixels.std() > 10
+
+
+@pytest.fixture(scope="module")
+def surface_map(data_dir):
+    """A map on a date when Timbuktu and Gao are still open: two distance overlays."""
+    m = make_map(data_dir=data_dir, as_of="2023-12-12", use_assessment=False)
+    return {"map": m, "html": map_html(m)}
+
+
+def _overlays(m):
+    from folium.raster_layers import ImageOverlay
+
+    return [c for c in m._children.values() if isinstance(c, ImageOverlay)]
+
+
+def test_distance_overlays_have_the_rasters_exact_bounds(surface_map, data_dir):
+    from layers.population import read_density
+    from maps.surface import ATTRIBUTION, PANE
+
+    overlays = _overlays(surface_map["map"])
+    assert [o.layer_name for o in overlays] == [
+        "Distance to nearest open site, before the withdrawal (30 Jun 2023)",
+        "Distance to nearest open site on 11 Dec 2023"]  # the map's step: the HQ closed on 11 Dec
+    grid = read_density(data_dir=data_dir)
+    rows, cols = grid.values.shape
+    t = grid.transform
+    bounds = [[t.f + t.e * rows, t.c], [t.f, t.c + t.a * cols]]
+    html = surface_map["html"]
+    for o in overlays:
+        assert not o.show and o.control and o.url.startswith("data:image/png;base64,")
+        assert o.options["pane"] == PANE and o.options["attribution"] == ATTRIBUTION
+        found = re.search(r"var " + o.get_name() + r" = L\.imageOverlay\(\s*\"(data:image/png;base64,[^\"]+)\",\s*"
+                          r"(\[\[[^\]]+\], \[[^\]]+\]\])", html)
+        assert found, o.get_name()
+        assert found.group(1) == o.url
+        assert np.allclose(json.loads(found.group(2)), bounds, atol=1e-9)
+    # off by default: created, never added to the map on load
+    assert not re.search(r"\b" + overlays[0].get_name() + r"\.addTo\(", html)
+    assert "Distance to the nearest open site (overlay, off by default)" in html and "minusma-ramp" in html
+    assert len(html.encode()) < 5 * MB
+
+
+def _png(overlay):
+    import base64
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(base64.b64decode(overlay.url.split(",", 1)[1])))
+
+
+def test_distance_overlay_png_is_transparent_outside_mali(surface_map):
+    from pyproj import Transformer
+
+    from maps.surface import ROWS_PER_CELL
+
+    before, on_date = _overlays(surface_map["map"])
+    img = _png(before)
+    assert img.mode == "RGBA" and img.format == "PNG"
+    alpha = np.asarray(img)[..., 3]
+    rows = alpha.shape[0] // ROWS_PER_CELL
+    assert alpha.shape == (rows * ROWS_PER_CELL, 105) and set(np.unique(alpha)) == {0, 255}
+    # rows are regular in Web Mercator between the raster's exact bounds
+    (south, west), (north, east) = before.bounds
+    merc = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    (_, _), (y_south, y_north) = merc.transform([west, east], [south, north])
+
+    def pixel(lon, lat):
+        _, y = merc.transform(lon, lat)
+        return (int((y_north - y) / (y_north - y_south) * alpha.shape[0]),
+                int((lon - west) / (east - west) * alpha.shape[1]))
+
+    for lon, lat in ((-0.04, 16.27), (-3.0, 16.77), (-8.0, 12.65), (-4.2, 14.5)):  # Gao, Timbuktu, Bamako, Mopti
+        assert alpha[pixel(lon, lat)] == 255
+    for lon, lat in ((-12.5, 25.3), (4.5, 10.0), (-12.5, 10.0), (4.5, 25.3)):  # Mauritania, Benin, Guinea, Algeria
+        assert alpha[pixel(lon, lat)] == 0
+    # the image is light near an open site and dark far from every site
+    rgb = np.asarray(img)[..., :3].astype(int).sum(axis=2)
+    assert rgb[pixel(-0.04, 16.27)] > rgb[pixel(-4.0, 24.0)] + 300
+    # on 12 Dec 2023 (Timbuktu and Gao open) Bamako is far: darker than before the withdrawal
+    rgb_now = np.asarray(_png(on_date))[..., :3].astype(int).sum(axis=2)
+    assert rgb_now[pixel(-8.0, 12.65)] < rgb[pixel(-8.0, 12.65)] - 300
+
+
+def test_distance_surface_is_the_geodesic_distance_to_open_sites(data_dir):
+    from geo.distance import geodesic_km
+    from maps.surface import distance_surface
+
+    bases = layers.bases()
+    surface = distance_surface(bases, "2023-12-12", label="x", data_dir=data_dir)
+    assert surface.sites_open == 2 and np.ma.getmaskarray(surface.km).any()
+    t = surface.transform
+    row, col = int((16.27 - t.f) / t.e), int((-0.04 - t.c) / t.a)  # the cell of Gao
+    lon, lat = t.c + t.a * (col + 0.5), t.f + t.e * (row + 0.5)
+    gao = bases.set_index("town_id").geometry["ml-gao"]
+    assert surface.km[row, col] == pytest.approx(geodesic_km(lon, lat, gao.x, gao.y), abs=0.01)
+
+
+def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(data_dir, tmp_path, caplog):
+    m = make_map(data_dir=data_dir, use_assessment=False)  # default date: every site closed
+    assert [o.layer_name for o in _overlays(m)] == [
+        "Distance to nearest open site, before the withdrawal (30 Jun 2023)"]
+    m = make_map(data_dir=data_dir, as_of="2023-07-01", use_assessment=False)  # same 13 sites as before
+    assert len(_overlays(m)) == 1
+    assert _overlays(make_map(data_dir=data_dir, use_assessment=False, distance_overlay=False)) == []
+    import shutil
+
+    shutil.copytree(data_dir / "ocha-cod-mali", tmp_path / "ocha-cod-mali")
+    with caplog.at_level("WARNING", logger="maps.build"):
+        m = make_map(data_dir=tmp_path, use_assessment=False)
+    assert _overlays(m) == [] and "no distance overlay" in caplog.text
+    assert "minusma-ramp" not in map_html(m)
+
+
+def test_offline_page_with_distance_overlays_is_self_contained(data_dir, tmp_path):
+    from maps.assets import check_cache
+
+    cache = check_cache(os.environ.get("MINUSMA_ASSET_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "assets")
+    m = make_map(data_dir=data_dir, as_of="2023-12-12", offline=True)
+    html = save_map(m, tmp_path / "offline.html", cache_dir=cache).read_text(encoding="utf-8")
+    overlays = _overlays(m)
+    assert len(overlays) == 2 and all(html.count(json.dumps(o.url)) == 1 for o in overlays)
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", html)
+    assert len(html.encode()) < 5 * MB

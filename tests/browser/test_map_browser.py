@@ -327,3 +327,52 @@ def test_time_control_opens_at_as_of(page, page_log, site):
     page.click(".minusma-prev")
     assert page.evaluate(STATE_JS)["open"] == len(layers.bases(as_of="2023-11-17"))
     assert page_log.unexpected_errors() == []
+
+
+def test_distance_overlay_toggles_in_the_layer_control(offline_page, page_log, site, data_dir, asset_cache, shots):
+    """The distance surfaces (maps/surface.py) on the offline page: listed, off at first, an <img> when on."""
+    from folium.raster_layers import ImageOverlay
+
+    m = make_map(data_dir=data_dir, as_of="2023-12-12", offline=True)
+    overlays = [c for c in m._children.values() if isinstance(c, ImageOverlay)]
+    assert len(overlays) == 2
+    url = site.put("surface.html", map_html(m, cache_dir=asset_cache))
+    dialogs: list[str] = []
+    state = _open(offline_page, url, dialogs)
+    for o in overlays:
+        assert o.layer_name in state["overlays"], (o.layer_name, state["overlays"])
+    images = "() => [...document.querySelectorAll('.leaflet-minusma-surface-pane img.leaflet-image-layer')]"
+    assert offline_page.evaluate(images + ".length") == 0  # off by default
+    offline_page.click(".minusma-legend summary")
+    offline_page.hover(".leaflet-control-layers")
+    label = offline_page.locator(".leaflet-control-layers-overlays label", has_text=overlays[0].layer_name)
+    label.click()
+    offline_page.wait_for_function(images + ".length === 1 && " + images[6:] + "[0].complete")
+    shown = offline_page.evaluate(
+        f"""() => {{
+        const img = {images[6:]}[0], m = window[{m.get_name()!r}], r = img.getBoundingClientRect();
+        const c = m.getContainer().getBoundingClientRect();
+        const sw = m.latLngToContainerPoint({json_bounds(overlays[0])}[0]);
+        const ne = m.latLngToContainerPoint({json_bounds(overlays[0])}[1]);
+        return {{src: img.src.slice(0, 22), natural: [img.naturalWidth, img.naturalHeight],
+                 box: [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top],
+                 expected: [sw.x, ne.y, ne.x, sw.y], opacity: getComputedStyle(img).opacity,
+                 attribution: document.querySelector('.leaflet-control-attribution').textContent}};
+    }}"""
+    )
+    assert shown["src"] == "data:image/png;base64," and shown["natural"][0] == 105 and shown["natural"][1] > 0
+    assert np.allclose(shown["box"], shown["expected"], atol=1.0), shown  # drawn on the raster's exact bounds
+    assert float(shown["opacity"]) == pytest.approx(0.6)
+    assert "Distance surface: computed by minusma-exposure" in shown["attribution"]
+    offline_page.screenshot(path=str(shots / "surface-on.png"))
+    _assert_not_blank(shots / "surface-on.png")
+    label.click()
+    assert offline_page.evaluate(images + ".length") == 0
+    assert page_log.unexpected_errors() == [] and page_log.refused == [] and dialogs == []
+
+
+def json_bounds(overlay) -> str:
+    """The overlay's bounds as a JS array literal."""
+    import json
+
+    return json.dumps(overlay.bounds)

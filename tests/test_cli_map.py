@@ -27,3 +27,29 @@ def test_map_rejects_a_date_outside_the_mission(tmp_path):
     result = CliRunner().invoke(cli, ["map", "--out", str(tmp_path / "m.html"), "--as-of", "2030-01-01"])
     assert result.exit_code == 1 and "as_of must lie between" in result.output
     assert not (tmp_path / "m.html").exists()
+
+
+def test_offline_map_fills_an_empty_asset_cache_once(tmp_path, monkeypatch):
+    import os
+    import shutil
+    from pathlib import Path
+
+    import maps.assets
+
+    filled = Path(os.environ.get("MINUSMA_ASSET_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "assets")
+    maps.assets.check_cache(filled)  # CI fills it through scripts/setup-test-env
+    calls = []
+
+    def fake_fill(cache_dir=None, **kwargs):  # copy the verified cache instead of downloading again
+        calls.append(cache_dir)
+        shutil.copytree(filled, cache_dir, dirs_exist_ok=True)
+
+    monkeypatch.setattr(maps.assets, "fill_cache", fake_fill)
+    cache = tmp_path / "cache"
+    args = ["-q", "map", "--out", str(tmp_path / "m.html"), "--offline", "--cache", str(cache)]
+    first = CliRunner().invoke(cli, args, env={"MINUSMA_DATA": ""})
+    assert first.exit_code == 0, first.output
+    assert calls == [cache] and "downloading verified copies" in first.stderr
+    second = CliRunner().invoke(cli, args, env={"MINUSMA_DATA": ""})
+    assert second.exit_code == 0 and calls == [cache]  # filled once
+    assert "<script src=" not in (tmp_path / "m.html").read_text(encoding="utf-8")

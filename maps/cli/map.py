@@ -36,9 +36,24 @@ def map(out: Path | None, png: Path | None, as_of: str | None, offline: bool, ca
     if out is not None:
         from maps.build import make_map, save_map
 
+        if offline:
+            _ensure_asset_cache(cache_dir)
+
         m = make_map(as_of=as_of, offline=offline, data_dir=data_dir, radius_km=radius_km)
         click.echo(str(save_map(m, out, offline=offline, cache_dir=cache_dir)))
     if png is not None:
         from maps.static import save_png
 
         click.echo(str(save_png(png, as_of=as_of, radius_km=radius_km, dpi=dpi)))
+
+
+def _ensure_asset_cache(cache_dir: Path | None) -> None:
+    """Fill the asset cache once (verified npm copies) if an offline map needs it and it is empty."""
+    from geo._errors import DataDirError
+    from maps.assets import check_cache, fill_cache
+
+    try:
+        check_cache(cache_dir)
+    except DataDirError:
+        click.echo("asset cache incomplete: downloading verified copies from the npm registry (once)", err=True)
+        fill_cache(cache_dir)

@@ -149,13 +149,18 @@ def hub_costs(graph: RoadGraph, hub_nodes: NDArray, *, removed_edge_ids: Iterabl
     """Multi-source Dijkstra from ``hub_nodes`` by length and by both time bounds.
 
     ``graph`` needs the columns of :func:`with_time_bounds`. No hubs: everything unreachable.
+    When the two time columns hold the same weights (every speed known), the lower-bound Dijkstra
+    run is skipped: ``travel_h_lower`` is then the ``travel_h`` array itself.
     """
     removed = tuple(removed_edge_ids)
     hubs = np.asarray(hub_nodes, dtype="int64")
     hubs = hubs[hubs >= 0]
     km, src = distances_from(graph, hubs, weight="length_km", removed_edge_ids=removed)
     hi, _ = distances_from(graph, hubs, weight="travel_h", removed_edge_ids=removed)
-    lo, _ = distances_from(graph, hubs, weight="travel_h_lower", removed_edge_ids=removed)
+    if np.array_equal(graph.weights("travel_h"), graph.weights("travel_h_lower"), equal_nan=True):
+        lo = hi  # same weights, same shortest paths
+    else:
+        lo, _ = distances_from(graph, hubs, weight="travel_h_lower", removed_edge_ids=removed)
     return HubCosts(km, hi, lo, src)
 
 

@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import access, coverage, lifelines, score
+from geo import access, coverage, lifelines, reasons, score
 from geo._errors import ParameterError, SchemaError, UnknownNameError
 from geo.network import RoadGraph
 from geo.speeds import SEASONS, travel_time_h
@@ -86,7 +86,12 @@ def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
 
 @dataclass(eq=False)
 class Context:
-    """Everything :func:`evaluate` needs that does not change with the date or scenario."""
+    """Everything :func:`evaluate` needs that does not change with the date or scenario.
+
+    ``_cache`` keeps the graph of each season and what :func:`evaluate` reuses across scenarios:
+    road costs per season, roads cut and hub set; the Bamako columns, routes and road reasons per
+    season and roads cut (they do not depend on the bases); air service per dates and closures.
+    """
 
     places: gpd.GeoDataFrame
     bases: gpd.GeoDataFrame
@@ -226,14 +231,19 @@ def open_flags(ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep:
     return flags
 
 
-def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, open_bases) -> pd.DataFrame:
-    """Air lifeline of every place: best service among the airstrips within reach, before and now."""
+def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
+    """Closure date of the MINUSMA base at each airport, in the scenario ``open_bases`` (None: by date)."""
     closure = dict(ctx.base_closure_by_airport)
     if open_bases is not None:  # a base kept open keeps its mission flights; one closed early ends them
         town_of_ap = {icao: t for icao, t in zip(ctx.airport_icaos, ctx.airport_towns)}
         for pos, (town, is_open) in enumerate(zip(ctx.bases["town_id"], open_bases)):
             for icao in [k for k, t in town_of_ap.items() if t == town and k in closure]:
                 closure[icao] = "2099-12-31" if is_open else min(closure[icao], as_of.isoformat())
+    return closure
+
+
+def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> pd.DataFrame:
+    """Air lifeline of every place: best service among the airstrips within reach, before and now."""
     service = {}
     for label, when, off_l, off_o in (("before", before, (), ()), ("now", as_of, disabled_links, disabled_operators)):
         states = lifelines.link_states(ctx.air_links, as_of=when, base_closure_by_airport=closure,
@@ -267,6 +277,72 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, open_b
     return frame
 
 
+def _cached(ctx: Context, key: tuple, build):
+    """``ctx._cache[key]``, built on first use; at most 64 entries of a kind (``key[0]``) are kept,
+    to bound the memory of long what-if sessions."""
+    if key not in ctx._cache:
+        kind = [k for k in ctx._cache if isinstance(k, tuple) and k[0] == key[0]]
+        if len(kind) >= 64:
+            for k in kind:
+                del ctx._cache[k]
+        ctx._cache[key] = build()
+    return ctx._cache[key]
+
+
+def _hub_costs(ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray,
+               prefix: str) -> tuple[access.HubCosts, pd.DataFrame]:
+    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached)."""
+    key = (season, removed, tuple(np.sort(hubs).tolist()))
+    costs = _cached(ctx, ("costs", *key), lambda: access.hub_costs(graph, hubs, removed_edge_ids=removed))
+
+    def build():
+        frame = costs.at(ctx.place_nodes, prefix)
+        frame.index = ctx.places.index
+        return frame
+
+    return costs, _cached(ctx, ("at", prefix, *key), build)
+
+
+def _nearest_by_road(ids: np.ndarray, hub_nodes: np.ndarray, source_node: np.ndarray,
+                     nodes: np.ndarray) -> list:
+    """Id of the hub each place is reached from (the first hub listed at a node), None off the network
+    or unreachable."""
+    out = np.full(len(nodes), None, dtype=object)
+    valid = hub_nodes >= 0
+    at, first = np.unique(hub_nodes[valid], return_index=True)
+    if at.size:
+        src = source_node[np.maximum(nodes, 0)]
+        pos = np.minimum(np.searchsorted(at, src), at.size - 1)
+        hit = (nodes >= 0) & (src >= 0) & (at[pos] == src)
+        out[hit] = ids[valid][first][pos[hit]]
+    return out.tolist()
+
+
+def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) -> dict:
+    """Everything about the road to Bamako, which depends only on the season and the roads cut
+    (not on the bases): the ``bamako_*`` columns, the routes score and the road reasons (cached)."""
+
+    def build():
+        _, frame = _hub_costs(ctx, graph, season, removed, np.array([ctx.hub_node]), "bamako")
+        routes = _cached(ctx, ("routes", removed),
+                         lambda: access.routes_to_hub(graph, ctx.place_nodes, ctx.hub_node, removed_edge_ids=removed))
+        cols = pd.DataFrame({"bamako_routes": routes["routes"].to_numpy(),
+                             "bamako_routes_exact": routes["routes_exact"].to_numpy()}, index=ctx.places.index)
+        cols["bamako_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
+        both = pd.concat([ctx.static, frame, cols], axis=1)
+        return {"frame": frame, "routes": cols, "routes_score": score.routes_score(cols["bamako_routes"]),
+                "reasons": reasons.road(both, ctx.labels)}
+
+    return _cached(ctx, ("road", season, removed), build)
+
+
+def _air_with_reasons(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> dict:
+    """The air columns of :func:`_air` and their reasons (cached per dates, switched-off links and closures)."""
+    frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
+    return {"frame": frame, "reasons": reasons.air(frame.join(ctx.static[["airport_icao"]]),
+                                                   ctx.params["air_reach_km"])}
+
+
 def evaluate(
     ctx: Context,
     *,
@@ -294,111 +370,41 @@ def evaluate(
     removed = tuple(resolve_edges(graph, close_roads))
     flags = open_flags(ctx, when, close=close, keep=keep)
     scenario = bool(tuple(close) or tuple(keep))
+    name_col = "town" if "town" in ctx.bases else "name"
     cov = coverage.coverage(ctx.places, ctx.bases, as_of=when, before=before, radius_km=radius_km,
-                            base_name_column="town" if "town" in ctx.bases else "name",
-                            open_bases=flags if scenario else None, distance_km=ctx.base_km)
-    short = {v: re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases["town" if "town" in ctx.bases else "name"]}
+                            base_name_column=name_col, open_bases=flags if scenario else None,
+                            distance_km=ctx.base_km)
+    short = {v: re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
     for col in ("base_before_name", "base_after_name"):
         cov[col] = cov[col].map(short)
     nodes = ctx.place_nodes
-    out = pd.concat([ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static], axis=1)
-    for prefix, hubs in (("bamako", np.array([ctx.hub_node])), ("base", ctx.base_nodes[flags]),
-                         ("capital", ctx.capital_nodes)):
-        key = ("costs", season, removed, tuple(np.sort(hubs).tolist()))
-        if key not in ctx._cache:
-            if sum(1 for k in ctx._cache if k[0] == "costs") >= 64:  # bound the memory of long what-if sessions
-                for k in [k for k in ctx._cache if k[0] == "costs"]:
-                    del ctx._cache[k]
-            ctx._cache[key] = access.hub_costs(graph, hubs, removed_edge_ids=removed)
-        costs = ctx._cache[key]
-        frame = costs.at(nodes, prefix)
-        frame.index = ctx.places.index
-        out = pd.concat([out, frame], axis=1)
-        if prefix in ("base", "capital"):
-            ids = ctx.bases["base_id"].to_numpy()[flags] if prefix == "base" else ctx.capital_ids
-            node_ids = ctx.base_nodes[flags] if prefix == "base" else ctx.capital_nodes
-            lookup = {int(n): i for n, i in zip(node_ids[::-1], ids[::-1]) if n >= 0}
-            src = costs.source_node[np.maximum(nodes, 0)]
-            out[f"nearest_{prefix}_by_road"] = [lookup.get(int(s)) if n >= 0 and s >= 0 else None
-                                                for n, s in zip(nodes, src)]
-    key = ("routes", removed)
-    if key not in ctx._cache:
-        ctx._cache[key] = access.routes_to_hub(graph, nodes, ctx.hub_node, removed_edge_ids=removed)
-    routes = ctx._cache[key]
-    out["bamako_routes"] = routes["routes"].to_numpy()
-    out["bamako_routes_exact"] = routes["routes_exact"].to_numpy()
-    out["bamako_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
-    out = pd.concat([out, _air(ctx, when, coverage.parse_iso_date(before, name="before"), tuple(disabled_links),
-                               tuple(disabled_operators), flags if scenario else None)], axis=1)
+    road = _road_access(ctx, graph, season, removed)
+    frames = [ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static, road["frame"]]
+    for prefix, hubs, ids in (("base", ctx.base_nodes[flags], ctx.bases["base_id"].to_numpy()[flags]),
+                              ("capital", ctx.capital_nodes, ctx.capital_ids)):
+        costs, frame = _hub_costs(ctx, graph, season, removed, hubs, prefix)
+        nearest = pd.DataFrame({f"nearest_{prefix}_by_road": _nearest_by_road(ids, hubs, costs.source_node, nodes)},
+                               index=ctx.places.index)
+        frames += [frame, nearest]
+    closure = _air_closure(ctx, when, flags if scenario else None)
+    ref = coverage.parse_iso_date(before, name="before")
+    key = ("air", when, ref, tuple(disabled_links), tuple(disabled_operators), tuple(sorted(closure.items())))
+    air = _cached(ctx, key, lambda: _air_with_reasons(ctx, when, ref, key[3], key[4], closure))
+    out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
     out["bamako_time_score"] = score.scale_capped(out["bamako_travel_h"], time_cap_h,
                                                   unreachable=out["bamako_reachable"].eq(False))
-    rs = score.routes_score(out["bamako_routes"])
-    out["bamako_routes_score"] = np.where(hub_here, 0.0, rs)
+    out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
     comp = score.composite(out, weights=w, aggregation=aggregation)
     out = pd.concat([out, comp], axis=1)
     s = out["exposure_score"]
     out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
     out["exposure_class"] = score.classify(s).to_numpy()
-    out["reasons"] = _reasons(out, ctx, radius_km)
+    geography = _cached(ctx, ("geography",), lambda: reasons.geography(out))
+    out["reasons"] = reasons.join([reasons.coverage_lost(out), road["reasons"], air["reasons"], geography])
     out["as_of"] = when.isoformat()
     out["season"] = season
-    return gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs)
-
-
-def _flag(series: pd.Series) -> np.ndarray:
-    """Known-true mask of a nullable boolean column (NA is not true)."""
-    return np.asarray(pd.array(series, dtype="boolean").fillna(False), dtype=bool)
-
-
-def _fmt0(values) -> np.ndarray:
-    """Numbers rounded to integers as strings ('' for NaN)."""
-    v = pd.Series(np.asarray(values, dtype="float64")).round()
-    return v.astype("Int64").astype("string").fillna("").to_numpy(dtype=object)
-
-
-def _reasons(out: pd.DataFrame, ctx: Context, radius_km: float) -> np.ndarray:
-    """Short human-readable reasons per place, built column-wise (fast on 20,000 places)."""
-    n = len(out)
-    empty = np.full(n, "", dtype=object)
-    parts = []
-    lost = _flag(out["coverage_lost"])
-    on_date = np.where(out["coverage_lost_on"].notna(), " on " + out["coverage_lost_on"].fillna("").astype(str), "")
-    parts.append(np.where(lost, "lost coverage from " + out["base_before_name"].fillna("").astype(str).to_numpy(dtype=object)
-                          + " (" + _fmt0(out["base_before_km"]) + " km)" + on_date, empty))
-    off = _flag(~out["on_road_network"].astype("boolean"))
-    unreachable = _flag(~out["bamako_reachable"].astype("boolean"))
-    routes = out["bamako_routes"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    cut = out["bamako_cut_by"].to_numpy(dtype=object)
-    single = (routes == 1) & pd.notna(cut)
-    labels = ctx.labels
-    cut_text = np.array([f"one road route to Bamako: {len(c.split(';'))} segment(s) each cut it off "
-                         f"(nearest: {labels.get(c.split(';')[0], c.split(';')[0])})" if ok else ""
-                         for c, ok in zip(cut.tolist(), single.tolist())], dtype=object)
-    parts.append(np.where(off, "not on the road layer (nearest node " + _fmt0(out["snap_km"]) + " km): road access unknown",
-                          np.where(unreachable, "no road route to Bamako", cut_text)))
-    reach = _flag(out["bamako_reachable"])
-    hours = out["bamako_travel_h"].to_numpy(dtype="float64")
-    km = _fmt0(out["bamako_road_km"])
-    parts.append(np.where(reach, np.where(np.isfinite(hours), "Bamako " + km + " km, " + _fmt0(hours) + " h by road",
-                                          "Bamako " + km + " km by road (time unknown: speed missing)"), empty))
-    state = out["air_state"].to_numpy(dtype=object)
-    score_air = out["air_score"].to_numpy(dtype="float64")
-    parts.append(np.select(
-        [state == "no_airstrip_in_reach", score_air == 10.0, state == "unknown"],
-        [f"no airstrip within {ctx.params['air_reach_km']:.0f} km",
-         "no documented air service after the withdrawal (" + out["airport_icao"].fillna("").astype(str).to_numpy(dtype=object) + ")",
-         "air service after the withdrawal unknown"], ""))
-    parts.append(np.where(_flag(out["air_depended_on_un"]), "air access depended on MINUSMA/UNHAS only", empty))
-    parts.append(np.where(_flag(out["riverside"]) & (out["river_reach"] == "navigable").to_numpy(),
-                          "riverside on the navigable Niger", empty))
-    if "central_region" in out:
-        parts.append(np.where(_flag(out["central_region"]), "central region", empty))
-    acc = parts[0].astype(object)
-    for p in parts[1:]:
-        p = p.astype(object)
-        acc = np.where(acc == "", p, np.where(p == "", acc, acc + "; " + p))
-    return np.where(acc == "", None, acc)
+    return gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
 
 
 def assess(places, bases, graph, *, speeds, airports, air_links, river_places=None, river_line=None,

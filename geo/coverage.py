@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from numpy.typing import NDArray
 
 from geo._errors import ParameterError, SchemaError, UnknownNameError
@@ -87,11 +88,12 @@ def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArra
         raise SchemaError(f"{name} must be a GeoDataFrame of points, got {type(gdf).__name__}")
     gdf = to_wgs84(gdf, name=name)
     geom = gdf.geometry
-    ok = ~(geom.isna() | geom.is_empty).to_numpy()
-    if ok.any() and not geom[ok].geom_type.eq("Point").all():
+    arr = np.asarray(geom.array, dtype=object)  # shapely arrays: no per-row Python work
+    ok = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    if (ok & (shapely.get_type_id(arr) != shapely.GeometryType.POINT)).any():
         raise SchemaError(f"{name} must hold Point geometries, found {sorted(set(geom[ok].geom_type))}")
     lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
-    lon[ok], lat[ok] = geom[ok].x.to_numpy(), geom[ok].y.to_numpy()
+    lon[ok], lat[ok] = shapely.get_x(arr[ok]), shapely.get_y(arr[ok])
     return lon, lat
 
 
@@ -107,8 +109,10 @@ def _closure(bases: pd.DataFrame) -> pd.Series:
 
 def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
     """Which sites are open on ``as_of`` (closure date after it; a null closure date = never closed)."""
-    when = parse_iso_date(as_of)
-    closed = _closure(bases)
+    return _open(_closure(bases), parse_iso_date(as_of))
+
+
+def _open(closed: pd.Series, when: dt.date) -> NDArray:
     return np.array(closed.map(lambda d: d is None or pd.isna(d) or d > when).to_numpy(dtype=bool))
 
 
@@ -245,10 +249,11 @@ def coverage(
             raise SchemaError(f"bases lack column {col!r}; columns: {list(bases.columns)}")
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
-    closed_on = _closure(bases).to_numpy(dtype=object)
-    open_before = open_mask(bases, ref)
+    closed = _closure(bases)
+    closed_on = closed.to_numpy(dtype=object)
+    open_before = _open(closed, ref)
     if open_bases is None:
-        open_after = open_mask(bases, when)
+        open_after = _open(closed, when)
     else:
         open_after = np.asarray(list(open_bases), dtype=bool)
         if open_after.shape != (len(bases),):
@@ -256,7 +261,7 @@ def coverage(
     ids = bases[base_id_column].to_numpy(dtype=object)
     names = bases[base_name_column].to_numpy(dtype=object)
     ok = np.isfinite(lon)
-    out = pd.DataFrame(index=places.index)
+    out: dict = {}  # columns, made a frame once at the end
     if distance_km is not None and np.shape(distance_km) != (len(places), len(bases)):
         raise ParameterError(f"distance_km must have shape {(len(places), len(bases))}, got {np.shape(distance_km)}")
     for label, mask in (("before", open_before), ("after", open_after)):
@@ -283,7 +288,7 @@ def coverage(
     out["coverage_lost"] = lost
     # Date lost: the latest closure among the sites that covered the place before and are closed now.
     lost_on = np.full(len(places), None, dtype=object)
-    rows = np.flatnonzero(lost.fillna(False).to_numpy())
+    rows = np.flatnonzero(np.asarray(lost.fillna(False), dtype=bool))
     if rows.size:
         km_all = (distance_km[rows] if distance_km is not None else
                   np.atleast_2d(geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :])))
@@ -295,6 +300,6 @@ def coverage(
         latest = np.where(early.any(axis=1), -1, latest)
         lost_on[rows] = [dt.date.fromordinal(int(o)).isoformat() if o > 0 else None for o in latest]
     out["coverage_lost_on"] = lost_on
-    score = np.maximum(out["protection_before"].to_numpy() - out["protection_after"].to_numpy(), 0.0)
+    score = np.maximum(out["protection_before"] - out["protection_after"], 0.0)
     out["security_loss_score"] = score
-    return out
+    return pd.DataFrame(out, index=places.index)

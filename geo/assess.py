@@ -114,7 +114,8 @@ class Context:
     _cache: dict = field(default_factory=dict, repr=False)
 
     def timed_graph(self, season: str) -> RoadGraph:
-        """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once."""
+        """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
+        context (:class:`geo.speeds.UnknownSpeedWarning`), and :meth:`time_warnings` keeps the messages."""
         if season not in SEASONS:
             raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
         if season not in self._cache:
@@ -122,6 +123,8 @@ class Context:
                 warnings.simplefilter("always")
                 hours = travel_time_h(self.graph, self.speeds, season=season, on_unknown="warn")
             self._cache[season] = (access.with_time_bounds(self.graph, hours), [str(w.message) for w in caught])
+            for w in caught:  # recorded for time_warnings, and passed on to the caller
+                warnings.warn(w.message, stacklevel=2)
         return self._cache[season][0]
 
     def time_warnings(self, season: str) -> list[str]:

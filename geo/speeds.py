@@ -26,6 +26,8 @@ __all__ = [
     "NO_CLASS",
     "SEASONS",
     "SPEED_COLUMNS",
+    "SPEED_TABLE",
+    "UnknownSpeedWarning",
     "add_travel_time",
     "travel_time_h",
     "validate_speed_table",
@@ -39,6 +41,13 @@ SPEED_COLUMNS = ("road_class", "season", "speed_kmh")
 
 #: Label used for edges that have no road class at all.
 NO_CLASS = "<no road_class>"
+
+#: Where the messages point for speeds: the shipped table, unless the caller passes its own.
+SPEED_TABLE = "layers/data/speeds.csv"
+
+
+class UnknownSpeedWarning(UserWarning):
+    """Road segments whose class has no speed for the season: they get no travel time (a data gap)."""
 
 
 def validate_speed_table(
@@ -119,7 +128,8 @@ def travel_time_h(
         ``"dry"`` or ``"wet"``.
     on_unknown
         What to do with edges whose class has no speed for the season: ``"raise"`` (default)
-        or ``"warn"``, which emits a warning naming them and gives them NaN time.
+        or ``"warn"``, which emits one :class:`UnknownSpeedWarning` (how many segments, which
+        classes) and gives them NaN time.
 
     Returns
     -------
@@ -130,7 +140,7 @@ def travel_time_h(
     ------
     ParameterError
         Unknown ``season`` or ``on_unknown``; with ``on_unknown="raise"``, classes without a
-        speed (the message lists them and the classes the table knows).
+        speed (the message counts the segments and names the classes).
     SchemaError
         The table itself is malformed.
     """
@@ -149,23 +159,22 @@ def travel_time_h(
     unknown = np.isnan(speed)
     if unknown.any():
         names = set(classes[unknown].fillna(NO_CLASS).astype(str))
-        empty = sorted(names & set(map(str, table.index[table.isna()])))
-        no_row = sorted(names - set(empty))
-        parts = ([f"no row for road class(es) {no_row}"] if no_row else []) + (
-            [f"an empty (unknown) speed for {empty}"] if empty else []
-        )
+        empty = names & set(map(str, table.index[table.isna()]))
+        listed = ", ".join(f"{c} (empty speed)" if c in empty else c for c in sorted(names))
         message = (
-            f"{int(unknown.sum())} edge(s) lack a {season}-season speed: {' and '.join(parts)}; "
-            f"classes with a known {season} speed: {sorted(map(str, table.index[table.notna()]))}"
+            f"{int(unknown.sum())} road segment(s) have no {season}-season speed "
+            f"(class(es) {listed})"
         )
         if on_unknown == "raise":
-            raise ParameterError(message + "; add rows for them or pass on_unknown='warn'")
+            raise ParameterError(
+                f"{message}; add their speeds to the speed table ({SPEED_TABLE}) "
+                "or pass on_unknown='warn'"
+            )
         warnings.warn(
-            message + "; those edges get NaN travel time and are left out of time routing",
-            UserWarning,
+            f"{message}: no travel time, left out of time routing; see {SPEED_TABLE}",
+            UnknownSpeedWarning,
             stacklevel=2,
         )
-        logger.warning(message)
     hours = graph.edges["length_km"].to_numpy(dtype="float64") / speed
     return pd.Series(hours, index=pd.Index(graph.edges["edge_id"], name="edge_id"), name="travel_h")
 

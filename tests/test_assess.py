@@ -1,5 +1,9 @@
 """The whole assessment on the real shipped layers: known answers."""
 
+import dataclasses
+import logging
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +11,7 @@ import pytest
 import layers as L
 from geo._errors import ParameterError, UnknownNameError
 from geo.criticality import segment_criticality
+from geo.speeds import UnknownSpeedWarning, travel_time_h
 from layers.assessment import assess, context, speeds
 
 
@@ -95,9 +100,23 @@ def test_speed_table_missing_class_warns_and_reports_gap(tmp_path):
     table = table[table["road_class"] != "paved"]
     path = tmp_path / "speeds.csv"
     table.to_csv(path, index=False)
-    with pytest.warns(UserWarning, match=r"road class\(es\) \['paved', 'unverified'\]"):
-        from geo.speeds import travel_time_h
+    with pytest.warns(UnknownSpeedWarning, match=r"\(class\(es\) paved, unverified\)"):
         travel_time_h(context().graph, table, on_unknown="warn")
-    out = assess(speeds_path=str(path)).set_index("town_id")
+    with pytest.warns(UnknownSpeedWarning) as caught:  # once, from the new context's dry-season graph
+        out = assess(speeds_path=str(path)).set_index("town_id")
     assert np.isnan(out.loc["ml-segou", "bamako_travel_h"]) and out.loc["ml-segou", "bamako_travel_h_gap"]
-    assert any("paved" in m for m in out.attrs["data_gaps"])
+    assert [str(w.message) for w in caught] == out.attrs["data_gaps"]
+    assert len(out.attrs["data_gaps"]) == 1 and "paved" in out.attrs["data_gaps"][0]
+
+
+def test_unknown_speeds_warn_once_per_context_and_are_not_logged(caplog):
+    ctx = dataclasses.replace(context(), _cache={})
+    with caplog.at_level(logging.DEBUG, logger="geo.speeds"):
+        with pytest.warns(UnknownSpeedWarning, match="dry-season speed") as caught:
+            ctx.timed_graph("dry")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ctx.timed_graph("dry")  # cached: no second warning
+    assert len(caught) == 1 and ctx.time_warnings("dry") == [str(caught[0].message)]
+    assert "see layers/data/speeds.csv" in ctx.time_warnings("dry")[0]
+    assert not caplog.records  # the warning is the one channel; the CLI prints it once

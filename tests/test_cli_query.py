@@ -48,3 +48,12 @@ def test_query_errors():
     assert res.exit_code == 1 and "not on the road layer" in res.output
     res = runner.invoke(cli, ["query", "route", "Goundam", "Diré", "--close-road", "Nowhere"])
     assert res.exit_code == 1 and "valid segments" in res.output
+
+
+def test_route_prints_the_data_gap_once():
+    runner = CliRunner()
+    for _ in range(2):  # the second run reuses the cached context, which warns no more: still printed
+        res = runner.invoke(cli, ["query", "route", "Goundam", "Diré"])
+        assert res.exit_code == 0, res.output
+        assert res.stderr.count("have no") == 1 and res.stderr.startswith("data gap: ")
+        assert "have no dry-season speed (class(es) unverified)" in res.stderr

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pandas as pd
 from click.testing import CliRunner
@@ -71,3 +72,15 @@ def test_towns_marks_uncertain_classes_and_rank_ranges():
     assert "rank range" in table and "class uncertain" in table
     quick = CliRunner().invoke(cli, ["towns", "--format", "csv", "--no-robustness"]).stdout
     assert "uncertain" not in quick.splitlines()[0]
+
+
+def test_towns_prints_each_data_gap_once():
+    res = CliRunner().invoke(cli, ["towns", "--top", "1", "--season", "wet"])
+    assert res.exit_code == 0, res.output
+    gaps = [line for line in res.stderr.splitlines() if "speed" in line]
+    assert gaps and all(line.startswith("data gap: ") for line in gaps)  # no log line, no raw warning
+    assert len(gaps) == len(set(gaps)) and res.stderr.count("have no wet-season speed") == 1
+    wet = next(line for line in gaps if "wet-season" in line)
+    assert re.fullmatch(r"data gap: \d+ road segment\(s\) have no wet-season speed \(class\(es\) [^)]*unverified\): "
+                        r"no travel time, left out of time routing; see layers/data/speeds\.csv", wet)
+    assert "known" not in res.stderr  # the classes that have a speed are not listed

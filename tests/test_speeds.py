@@ -50,27 +50,29 @@ def test_travel_time_by_class_and_season():
     assert gn.route(g2, 0, 4, weight="travel_h").travel_h == pytest.approx(dry.sum())
 
 
-def test_unknown_class_raises_listing_missing_and_valid_classes():
+def test_unknown_class_raises_naming_the_classes_without_a_speed():
     g = douentza_timbuktu(classes=("paved", "laterite", "ferry", None))
     with pytest.raises(
         ParameterError,
-        match=r"2 edge\(s\) lack a dry-season speed: no row for road class\(es\) "
-        r"\['<no road_class>', 'laterite'\]; classes with a known dry speed: "
-        r"\['ferry', 'paved', 'track'\]",
+        match=r"^2 road segment\(s\) have no dry-season speed \(class\(es\) <no road_class>, "
+        r"laterite\); add their speeds to the speed table \(layers/data/speeds.csv\) "
+        r"or pass on_unknown='warn'$",
     ):
         sp.travel_time_h(g, SPEEDS)
 
 
 def test_empty_speed_is_unknown_not_zero():
     g = douentza_timbuktu()
-    with pytest.raises(ParameterError, match=r"an empty \(unknown\) speed for \['ferry'\]"):
+    with pytest.raises(ParameterError, match=r"\(class\(es\) ferry \(empty speed\)\)"):
         sp.travel_time_h(g, SPEEDS, season="wet")
 
 
 def test_warn_gives_nan_and_drops_edges_from_time_routing():
     g = douentza_timbuktu()
     with pytest.warns(
-        UserWarning, match=r"1 edge\(s\) lack a wet-season speed.*\['ferry'\].*NaN travel time"
+        sp.UnknownSpeedWarning,
+        match=r"^1 road segment\(s\) have no wet-season speed \(class\(es\) ferry \(empty speed\)\): "
+        r"no travel time, left out of time routing; see layers/data/speeds.csv$",
     ):
         wet = sp.travel_time_h(g, SPEEDS, season="wet", on_unknown="warn")
     assert np.isnan(wet["bac"]) and wet["piste"] == pytest.approx(95 / 20)
@@ -128,7 +130,7 @@ def test_shipped_default_table_is_usable():
         warnings.simplefilter("error")
         dry = sp.travel_time_h(g, table)
     assert np.isfinite(dry).all()
-    with pytest.raises(ParameterError, match="empty \\(unknown\\) speed"):
+    with pytest.raises(ParameterError, match=r"wet-season speed \(class\(es\) ferry \(empty speed\), "):
         sp.travel_time_h(g, table, season="wet")
 
 

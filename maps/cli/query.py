@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import click
 
@@ -95,7 +96,9 @@ def route_cmd(origin: str, destination: str, season: str, weight: str, close_roa
     """Road route from ORIGIN to DESTINATION: segments, length (km) and time (h; null when unknown)."""
     from geo.assess import resolve_edges
     from geo.network import route
+    from geo.speeds import UnknownSpeedWarning
     from layers.assessment import context
+    from maps.cli.towns import echo_data_gaps
 
     ctx = context()
     a, b = _place(origin), _place(destination)
@@ -105,7 +108,10 @@ def route_cmd(origin: str, destination: str, season: str, weight: str, close_roa
         if node < 0:
             raise click.ClickException(f"{name} is not on the road layer (no mapped road within "
                                        f"{ctx.params['max_snap_km']} km): its road route is unknown")
-    graph = ctx.timed_graph(season)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownSpeedWarning)
+        graph = ctx.timed_graph(season)
+    echo_data_gaps([*ctx.time_warnings(season), *caught])
     removed = resolve_edges(graph, close_roads)
     r = route(graph, na, nb, weight="length_km" if weight == "length" else "travel_h", removed_edge_ids=removed)
     labels = ctx.labels

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import click
 
@@ -40,6 +41,7 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
     from click.core import ParameterSource
 
     from geo.coverage import DEFAULT_RADIUS_KM
+    from geo.speeds import UnknownSpeedWarning
     from layers.assessment import assess
 
     explicit = click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
@@ -48,11 +50,13 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
     if places == "settlements" and data_dir is None:
         raise click.BadParameter("'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
                                  param_hint="--places")
-    out = assess(as_of, radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km, season=season,
-                 close=close, keep=keep, close_roads=close_roads, data_dir=data_dir, places=places,
-                 robustness=(places == "towns") if robustness is None else robustness)
-    for message in out.attrs.get("data_gaps", []):
-        click.echo(f"data gap: {message}", err=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownSpeedWarning)
+        out = assess(as_of, radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km, season=season,
+                     close=close, keep=keep, close_roads=close_roads, data_dir=data_dir, places=places,
+                     robustness=(places == "towns") if robustness is None else robustness)
+    # the season's gaps are also in attrs (a context cached earlier in this process warns no more)
+    echo_data_gaps([*out.attrs.get("data_gaps", []), *caught])
     if places == "settlements":
         out = out.assign(town_id=out["settlement_id"])
     frame = out[COLUMNS + [c for c in ROBUST_COLUMNS if c in out.columns]]
@@ -67,6 +71,23 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
         click.echo(f"as of {out['as_of'].iloc[0]}, season {season}, radius {out.attrs['parameters']['radius_km']} km",
                    err=True)
         click.echo(_table(frame))
+
+
+def echo_data_gaps(items) -> None:
+    """Print each data gap once to stderr as ``data gap: ...``: messages, and the recorded warnings
+    about unknown speeds (other warnings are shown as Python shows them)."""
+    from geo.speeds import UnknownSpeedWarning
+
+    messages = []
+    for item in items:
+        if isinstance(item, warnings.WarningMessage):
+            if not issubclass(item.category, UnknownSpeedWarning):
+                warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+                continue
+            item = str(item.message)
+        messages.append(item)
+    for message in dict.fromkeys(messages):
+        click.echo(f"data gap: {message}", err=True)
 
 
 def _table(frame) -> str:

@@ -148,8 +148,14 @@ def assess(
     if robustness:
         from geo.robustness import robustness as vary
 
-        spread = vary(ctx, id_column=key, as_of=as_of, close=close, keep=keep, close_roads=close_roads,
-                      disabled_links=disabled_links, disabled_operators=disabled_operators)
+        import warnings
+
+        from geo.speeds import UnknownSpeedWarning
+
+        with warnings.catch_warnings():  # the variants' gaps (e.g. the other season) are not this run's
+            warnings.simplefilter("ignore", UnknownSpeedWarning)
+            spread = vary(ctx, id_column=key, as_of=as_of, close=close, keep=keep, close_roads=close_roads,
+                          disabled_links=disabled_links, disabled_operators=disabled_operators)
         cols = ["rank_min", "rank_max", "rank_range", "classes_seen", "uncertain"]
         attrs = out.attrs
         out = out.join(spread[cols], on=key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import warnings
 
 import click
 
@@ -37,11 +38,18 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         return getattr(importlib.import_module(module_name), attr)
 
-    def invoke(self, ctx: click.Context):  # noqa: D102 - turn package errors into one-line exits
-        try:
-            return super().invoke(ctx)
-        except MinusmaError as exc:
-            raise click.ClickException(str(exc)) from exc
+    def invoke(self, ctx: click.Context):
+        """Run the subcommand; package errors become one-line exits, data-gap warnings one line each."""
+        from maps.cli.options import echo_data_gaps
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            try:
+                return super().invoke(ctx)
+            except MinusmaError as exc:
+                raise click.ClickException(str(exc)) from exc
+            finally:
+                echo_data_gaps(caught)
 
 
 @click.group(cls=LazyGroup)

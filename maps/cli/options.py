@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
-__all__ = ["DATA_ENVVAR", "data_dir_option"]
+__all__ = ["DATA_ENVVAR", "data_dir_option", "echo_data_gaps"]
 
 F = TypeVar("F", bound=Callable)
 
@@ -32,3 +33,20 @@ def data_dir_option(func: F) -> F:
         default=None,
         help="Open-data directory laid out like shared/data (see `minusma data`).",
     )(func)
+
+
+def echo_data_gaps(items) -> None:
+    """Print each data gap once to stderr as ``data gap: ...``: messages, and the recorded warnings
+    about unknown speeds (other warnings are shown as Python shows them)."""
+    from geo.speeds import UnknownSpeedWarning
+
+    messages = []
+    for item in items:
+        if isinstance(item, warnings.WarningMessage):
+            if not issubclass(item.category, UnknownSpeedWarning):
+                warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+                continue
+            item = str(item.message)
+        messages.append(item)
+    for message in dict.fromkeys(messages):
+        click.echo(f"data gap: {message}", err=True)

@@ -98,7 +98,7 @@ def route_cmd(origin: str, destination: str, season: str, weight: str, close_roa
     from geo.network import route
     from geo.speeds import UnknownSpeedWarning
     from layers.assessment import context
-    from maps.cli.towns import echo_data_gaps
+    from maps.cli.options import echo_data_gaps
 
     ctx = context()
     a, b = _place(origin), _place(destination)

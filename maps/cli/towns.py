@@ -7,7 +7,7 @@ import warnings
 
 import click
 
-from maps.cli.options import data_dir_option
+from maps.cli.options import data_dir_option, echo_data_gaps
 
 COLUMNS = ["exposure_rank", "town_id", "name", "exposure_score", "exposure_class", "data_gap", "reasons"]
 ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
@@ -71,23 +71,6 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
         click.echo(f"as of {out['as_of'].iloc[0]}, season {season}, radius {out.attrs['parameters']['radius_km']} km",
                    err=True)
         click.echo(_table(frame))
-
-
-def echo_data_gaps(items) -> None:
-    """Print each data gap once to stderr as ``data gap: ...``: messages, and the recorded warnings
-    about unknown speeds (other warnings are shown as Python shows them)."""
-    from geo.speeds import UnknownSpeedWarning
-
-    messages = []
-    for item in items:
-        if isinstance(item, warnings.WarningMessage):
-            if not issubclass(item.category, UnknownSpeedWarning):
-                warnings.showwarning(item.message, item.category, item.filename, item.lineno)
-                continue
-            item = str(item.message)
-        messages.append(item)
-    for message in dict.fromkeys(messages):
-        click.echo(f"data gap: {message}", err=True)
 
 
 def _table(frame) -> str:

@@ -84,3 +84,9 @@ def test_towns_prints_each_data_gap_once():
     assert re.fullmatch(r"data gap: \d+ road segment\(s\) have no wet-season speed \(class\(es\) [^)]*unverified\): "
                         r"no travel time, left out of time routing; see layers/data/speeds\.csv", wet)
     assert "known" not in res.stderr  # the classes that have a speed are not listed
+
+
+def test_dry_run_reports_only_its_own_data_gaps_once():
+    res = CliRunner().invoke(cli, ["towns", "--top", "1"])
+    gaps = [line for line in res.stderr.splitlines() if line.startswith("data gap:")]
+    assert len(gaps) == 1 and "dry-season" in gaps[0] and "wet" not in gaps[0]

@@ -27,7 +27,7 @@ def test_layers_json_and_check(runner):
     result = runner.invoke(cli, ["layers", "--format", "json", "--check"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert [d["name"] for d in doc] == layer_names()
+    assert [d["name"] for d in doc if not d["needs_data_dir"]] == layer_names()
     assert "fact checks: all passed" in result.stderr
 
 
@@ -71,3 +71,31 @@ def test_export_onto_a_file_fails_cleanly(runner, tmp_path):
     assert result.exit_code == 2
     assert "is a file" in result.output
     assert target.read_text() == "not a folder"
+
+
+def test_layers_lists_open_data_layers_apart(runner):
+    result = runner.invoke(cli, ["layers"])
+    assert "Open-data layers (need --data DIR" in result.output
+    assert "settlements" in result.output and "regions_2023" in result.output
+    doc = json.loads(runner.invoke(cli, ["layers", "--format", "json"]).stdout)
+    assert {d["name"] for d in doc if d["needs_data_dir"]} == {"cercles", "communes", "regions_2023", "settlements",
+                                                                "niger_ne"}
+
+
+def test_export_open_data_layers_from_a_data_dir(runner, tmp_path, data_dir):
+    import pyogrio
+
+    out = tmp_path / "open"
+    result = runner.invoke(cli, ["export", "--out", str(out), "--format", "gpkg", "--layer", "regions_2023",
+                                 "--layer", "cercles", "--data", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    tables = {name for name, _ in pyogrio.list_layers(out / "minusma.gpkg")}
+    assert tables == {"regions_2023", "cercles", "layer_provenance"}
+    regions = pyogrio.read_dataframe(out / "minusma.gpkg", layer="regions_2023")
+    assert len(regions) == 5 and regions.geometry.is_valid.all()
+
+
+def test_export_open_layer_without_data_dir_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path), "--layer", "settlements"])
+    assert result.exit_code == 2 and "need the data directory: pass --data DIR" in result.output
+    assert list(tmp_path.iterdir()) == []

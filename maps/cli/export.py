@@ -17,28 +17,44 @@ import click
 @click.option("--with-analysis/--no-analysis", "with_analysis", default=True, show_default=True,
               help="Also write the exposure, segment criticality and timeline layers (default parameters, "
                    "recorded in provenance.json). With --layer, only the analysis layers named.")
-def export(out_dir: Path, fmt: str, names: tuple[str, ...], with_analysis: bool) -> None:
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
+                   "Earth Niger) read from this data directory. With --layer, only those named.")
+def export(out_dir: Path, fmt: str, names: tuple[str, ...], with_analysis: bool, data_dir: Path | None) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
+    from geo._errors import UnknownNameError
+    from layers import open_layers
     from layers.assessment import INFOS as ANALYSIS
     from layers.export import export_layers, load_all
-    from layers.registry import get_info
+    from layers.registry import _key, layer_names
 
+    shipped, opened = layer_names(), open_layers.open_layer_names()
+    valid = {_key(n): n for n in [*shipped, *ANALYSIS, *opened]}
+    unknown = [n for n in names if _key(n) not in valid]
+    if unknown:  # fail on an unknown name before writing anything
+        raise UnknownNameError(f"no layer named {unknown[0]!r}; valid layers: {', '.join(valid.values())}")
+    names = tuple(valid[_key(n)] for n in names)
+    open_wanted = [n for n in names if n in opened]
+    if open_wanted and data_dir is None:
+        raise click.UsageError(f"layer(s) {', '.join(open_wanted)} need the data directory: pass --data DIR")
     wanted = [n for n in names if n in ANALYSIS]
-    names = tuple(n for n in names if n not in ANALYSIS)
-    for name in names:
-        get_info(name)  # fail on an unknown name before writing anything
+    names = tuple(n for n in names if n in shipped)
     try:
         out_dir.mkdir(exist_ok=True)
     except OSError as exc:
         raise click.ClickException(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
-    layers = load_all(list(names) or None) if names or not wanted else {}
+    only_others = bool(wanted or open_wanted)
+    layers = load_all(list(names) or None) if names or not only_others else {}
     parameters = None
-    if with_analysis and (wanted or not names):
+    if with_analysis and (wanted or not (names or open_wanted)):
         from layers.assessment import analysis_layers, parameters as analysis_parameters
 
         extra = analysis_layers()
         layers.update({k: v for k, v in extra.items() if not wanted or k in wanted})
         parameters = analysis_parameters(as_of=extra["exposure"][0]["as_of"].iloc[0])
+    if data_dir is not None:
+        for name in open_wanted or ([] if names or wanted else opened):
+            layers[name] = (open_layers.load(name, data_dir), open_layers.get_info(name))
     written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters)
     for path in written:
         click.echo(str(path))

@@ -40,16 +40,19 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         """Run the subcommand; package errors become one-line exits, data-gap warnings one line each."""
+        from geo.speeds import UnknownSpeedWarning
         from maps.cli.options import echo_data_gaps
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("default")
-            try:
+        caught: list[warnings.WarningMessage] = []
+        try:
+            with warnings.catch_warnings(record=True) as recorded:
+                caught = recorded
+                warnings.simplefilter("always", UnknownSpeedWarning)  # others keep Python's filters
                 return super().invoke(ctx)
-            except MinusmaError as exc:
-                raise click.ClickException(str(exc)) from exc
-            finally:
-                echo_data_gaps(caught)
+        except MinusmaError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:  # after the recorder is gone, so re-shown warnings reach stderr
+            echo_data_gaps(caught)
 
 
 @click.group(cls=LazyGroup)

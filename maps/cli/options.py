@@ -37,14 +37,17 @@ def data_dir_option(func: F) -> F:
 
 def echo_data_gaps(items) -> None:
     """Print each data gap once to stderr as ``data gap: ...``: messages, and the recorded warnings
-    about unknown speeds (other warnings are shown as Python shows them)."""
+    about unknown speeds (other warnings are printed once each, formatted as Python formats them)."""
     from geo.speeds import UnknownSpeedWarning
 
-    messages = []
-    for item in items:
+    messages, shown = [], set()
+    for item in list(items):
         if isinstance(item, warnings.WarningMessage):
             if not issubclass(item.category, UnknownSpeedWarning):
-                warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+                text = warnings.formatwarning(item.message, item.category, item.filename, item.lineno)
+                if text not in shown:
+                    shown.add(text)
+                    click.echo(text.rstrip("\n"), err=True)
                 continue
             item = str(item.message)
         messages.append(item)

@@ -1,0 +1,53 @@
+"""The ``minusma`` group itself: lazy commands, error handling, warnings shown once."""
+
+from __future__ import annotations
+
+import sys
+import types
+import warnings
+
+import click
+from click.testing import CliRunner
+
+from geo._errors import ParameterError
+from geo.speeds import UnknownSpeedWarning
+from maps.cli import main
+
+
+def _install(monkeypatch, command: click.Command) -> None:
+    module = types.ModuleType("minusma_test_cmd")
+    module.cmd = command
+    monkeypatch.setitem(sys.modules, "minusma_test_cmd", module)
+    monkeypatch.setitem(main.COMMANDS, "probe", "minusma_test_cmd:cmd")
+
+
+def test_warnings_are_shown_once_after_the_command(monkeypatch):
+    @click.command()
+    def cmd():
+        warnings.warn("3 road segment(s) have no wet-season speed", UnknownSpeedWarning)
+        warnings.warn("3 road segment(s) have no wet-season speed", UnknownSpeedWarning)
+        warnings.warn("something else", UserWarning)
+        click.echo("done")
+
+    _install(monkeypatch, cmd)
+    result = CliRunner().invoke(main.cli, ["probe"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "done\n"
+    assert result.stderr.count("data gap: 3 road segment(s) have no wet-season speed") == 1
+    assert result.stderr.count("UserWarning: something else") == 1
+
+
+def test_package_errors_become_one_line_exits(monkeypatch):
+    @click.command()
+    def cmd():
+        raise ParameterError("radius_km must be positive, got -1")
+
+    _install(monkeypatch, cmd)
+    result = CliRunner().invoke(main.cli, ["probe"])
+    assert result.exit_code == 1
+    assert result.output == "Error: radius_km must be positive, got -1\n"
+
+
+def test_unknown_command_names_the_valid_ones():
+    result = CliRunner().invoke(main.cli, ["tonws"])
+    assert result.exit_code == 2 and "No such command 'tonws'" in result.output

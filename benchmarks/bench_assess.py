@@ -40,7 +40,9 @@ def data_dir() -> Path:
 
 def settlements() -> gpd.GeoDataFrame:
     g = gpd.read_file(data_dir() / "ocha-cod-mali" / "mli_populated_places.geojson")
-    g = g.rename(columns={"pcode": "town_id", "featureNam": "name"})[["town_id", "name", "geometry"]]
+    g = g.rename(columns={"pcode": "town_id", "featureNam": "name"})[
+        ["town_id", "name", "geometry"]
+    ]
     g = g.drop_duplicates("town_id").reset_index(drop=True)
     towns = L.towns()
     caps = towns[towns["seat_of"] == "region"]
@@ -61,12 +63,32 @@ def synthetic_graph(n_points: int, seed: int = 0) -> RoadGraph:
     tri = Delaunay(np.column_stack([lon, lat]))
     e = np.vstack([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]], tri.simplices[:, [0, 2]]])
     e = np.unique(np.sort(e, axis=1), axis=0)
-    length_km = Geod(ellps="WGS84").inv(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]])[2] / 1000
-    classes = rng.choice(["paved", "unpaved", "track", "unverified"], size=len(e), p=[0.3, 0.3, 0.35, 0.05])
-    geom = linestrings(np.stack([np.column_stack([lon[e[:, 0]], lat[e[:, 0]]]),
-                                 np.column_stack([lon[e[:, 1]], lat[e[:, 1]]])], axis=1))
-    edges = gpd.GeoDataFrame({"edge_id": [f"e{i}" for i in range(len(e))], "u": e[:, 0], "v": e[:, 1],
-                              "length_km": length_km, "road_class": classes}, geometry=geom, crs="EPSG:4326")
+    length_km = (
+        Geod(ellps="WGS84").inv(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]])[2] / 1000
+    )
+    classes = rng.choice(
+        ["paved", "unpaved", "track", "unverified"], size=len(e), p=[0.3, 0.3, 0.35, 0.05]
+    )
+    geom = linestrings(
+        np.stack(
+            [
+                np.column_stack([lon[e[:, 0]], lat[e[:, 0]]]),
+                np.column_stack([lon[e[:, 1]], lat[e[:, 1]]]),
+            ],
+            axis=1,
+        )
+    )
+    edges = gpd.GeoDataFrame(
+        {
+            "edge_id": [f"e{i}" for i in range(len(e))],
+            "u": e[:, 0],
+            "v": e[:, 1],
+            "length_km": length_km,
+            "road_class": classes,
+        },
+        geometry=geom,
+        crs="EPSG:4326",
+    )
     return RoadGraph(lon, lat, edges)
 
 
@@ -91,8 +113,11 @@ def baseline(ctx: engine.Context, as_of: str, close: list[str]) -> float:
     build = time.perf_counter() - t0
     t0 = time.perf_counter()
     flags = engine.open_flags(ctx, pd.Timestamp(as_of).date(), close=close)
-    hubs = {"bamako": [ctx.hub_node], "base": [int(n) for n in ctx.base_nodes[flags] if n >= 0],
-            "capital": [int(n) for n in ctx.capital_nodes]}
+    hubs = {
+        "bamako": [ctx.hub_node],
+        "base": [int(n) for n in ctx.base_nodes[flags] if n >= 0],
+        "capital": [int(n) for n in ctx.capital_nodes],
+    }
     for sources in hubs.values():
         for w in ("km", "h", "lo"):
             if sources:
@@ -113,7 +138,9 @@ def baseline(ctx: engine.Context, as_of: str, close: list[str]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--points", type=int, default=40000, help="random nodes of the synthetic network")
+    ap.add_argument(
+        "--points", type=int, default=40000, help="random nodes of the synthetic network"
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     logging.disable(logging.WARNING)
@@ -122,16 +149,26 @@ def main() -> None:
     t = time.perf_counter()
     graph = synthetic_graph(args.points)
     t_graph = time.perf_counter() - t
-    print(f"settlements: {len(places):,}; synthetic graph: {graph.n_nodes:,} nodes, {graph.n_edges:,} edges "
-          f"(built in {t_graph:.2f} s)")
+    print(
+        f"settlements: {len(places):,}; synthetic graph: {graph.n_nodes:,} nodes, {graph.n_edges:,} edges "
+        f"(built in {t_graph:.2f} s)"
+    )
     t = time.perf_counter()
-    ctx = engine.prepare(places, L.bases(), graph, speeds=speeds(), airports=L.airports(), air_links=L.air_links(),
-                         hub_id=hub, max_snap_km=25.0)
+    ctx = engine.prepare(
+        places,
+        L.bases(),
+        graph,
+        speeds=speeds(),
+        airports=L.airports(),
+        air_links=L.air_links(),
+        hub_id=hub,
+        max_snap_km=25.0,
+    )
     ctx.timed_graph("dry")
     t_prep = time.perf_counter() - t
     print(f"prepare (snap, travel times, airstrips in reach; once per graph): {t_prep:.3f} s")
     as_of = "2023-06-30"
-    evaluate = lambda **kw: engine.evaluate(ctx, as_of=as_of, **kw)  # noqa: E731
+    evaluate = lambda **kw: engine.evaluate(ctx, as_of=as_of, **kw)
 
     def cold():  # drop every per-scenario result (Dijkstra runs, routes to Bamako): a full assessment
         for key in [k for k in ctx._cache if isinstance(k, tuple)]:
@@ -149,10 +186,18 @@ def main() -> None:
     t_what = min(what_if() for _ in range(args.repeat))
     t_base, t_nx_build = baseline(ctx, as_of, ["Ber"])
     print(f"{'':34}{'ours':>10}{'baseline':>12}{'ratio':>9}")
-    print(f"{'full assessment (after prepare)':34}{t_full:>9.3f}s{t_base:>11.3f}s{t_base / t_full:>8.1f}x")
-    print(f"{'one-base what-if (close Ber)':34}{t_what:>9.3f}s{t_base:>11.3f}s{t_base / t_what:>8.1f}x")
-    print(f"(networkx graph build, not counted: {t_nx_build:.2f} s; targets: full < 1 s, what-if < 0.1 s, >= 10x)")
-    print(f"rows assessed: {len(out):,}; on the network: {int(out['on_road_network'].fillna(False).sum()):,}")
+    print(
+        f"{'full assessment (after prepare)':34}{t_full:>9.3f}s{t_base:>11.3f}s{t_base / t_full:>8.1f}x"
+    )
+    print(
+        f"{'one-base what-if (close Ber)':34}{t_what:>9.3f}s{t_base:>11.3f}s{t_base / t_what:>8.1f}x"
+    )
+    print(
+        f"(networkx graph build, not counted: {t_nx_build:.2f} s; targets: full < 1 s, what-if < 0.1 s, >= 10x)"
+    )
+    print(
+        f"rows assessed: {len(out):,}; on the network: {int(out['on_road_network'].fillna(False).sum()):,}"
+    )
 
 
 if __name__ == "__main__":

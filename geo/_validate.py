@@ -12,17 +12,21 @@ from pandas.api import types as pdt
 
 from geo._errors import SchemaError
 
-__all__ = ["Column", "Schema", "validate_frame", "raise_problems"]
+__all__ = ["Column", "Schema", "raise_problems", "validate_frame"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Column kinds a schema may declare, with the check that a pandas Series is of that kind.
 KINDS: dict[str, Callable[[pd.Series], bool]] = {
-    "string": lambda s: pdt.is_string_dtype(s) or (s.dtype == object and s.dropna().map(type).eq(str).all()),
+    "string": lambda s: (
+        pdt.is_string_dtype(s) or (s.dtype == object and s.dropna().map(type).eq(str).all())
+    ),
     "int": lambda s: pdt.is_integer_dtype(s),
     "float": lambda s: pdt.is_float_dtype(s),
     "bool": lambda s: pdt.is_bool_dtype(s),
-    "date": lambda s: KINDS["string"](s) and s.dropna().map(lambda v: bool(_ISO_DATE.match(v))).all(),
+    "date": lambda s: (
+        KINDS["string"](s) and s.dropna().map(lambda v: bool(_ISO_DATE.match(v))).all()
+    ),
     "geometry": lambda s: getattr(s, "dtype", None) is not None and s.dtype.name == "geometry",
 }
 
@@ -88,7 +92,9 @@ def raise_problems(problems: Sequence[str], *, name: str) -> None:
         raise SchemaError(f"{name}: {len(problems)} problem(s):\n{listing}")
 
 
-def _row_labels(frame: pd.DataFrame, mask: Iterable[bool], id_column: str | None, limit: int = 5) -> str:
+def _row_labels(
+    frame: pd.DataFrame, mask: Iterable[bool], id_column: str | None, limit: int = 5
+) -> str:
     mask = np.asarray(list(mask), dtype=bool)
     if id_column and id_column in frame.columns:
         labels = frame.loc[mask, id_column].astype(str).tolist()
@@ -121,13 +127,17 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, name: str) -> None:
         s = frame[col.name]
         nulls = s.isna()
         if not col.nullable and nulls.any():
-            problems.append(f"column {col.name!r} has nulls in rows {_row_labels(frame, nulls, schema.id_column)}")
+            problems.append(
+                f"column {col.name!r} has nulls in rows {_row_labels(frame, nulls, schema.id_column)}"
+            )
         if not nulls.all() and not KINDS[col.kind](s if col.kind == "geometry" else s[~nulls]):
             problems.append(f"column {col.name!r} should be {col.kind}, found dtype {s.dtype}")
         if col.unique:
             dup = s.duplicated(keep=False) & ~nulls
             if dup.any():
-                problems.append(f"column {col.name!r} has duplicate values in rows {_row_labels(frame, dup, schema.id_column)}")
+                problems.append(
+                    f"column {col.name!r} has duplicate values in rows {_row_labels(frame, dup, schema.id_column)}"
+                )
         if col.choices is not None:
             bad = ~s.isin(col.choices) & ~nulls
             if bad.any():
@@ -146,5 +156,7 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, name: str) -> None:
             )
         invalid = present & ~geom.is_valid
         if invalid.any():
-            problems.append(f"invalid geometry in rows {_row_labels(frame, invalid, schema.id_column)}")
+            problems.append(
+                f"invalid geometry in rows {_row_labels(frame, invalid, schema.id_column)}"
+            )
     raise_problems(problems, name=name)

@@ -39,13 +39,13 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MAX_SNAP_KM",
-    "road_graph",
-    "with_time_bounds",
-    "hub_costs",
-    "snap_places",
     "HubCosts",
-    "routes_to_hub",
     "edge_labels",
+    "hub_costs",
+    "road_graph",
+    "routes_to_hub",
+    "snap_places",
+    "with_time_bounds",
 ]
 
 #: Farthest a place may lie from a graph node and still count as on the road network (km).
@@ -76,16 +76,25 @@ def road_graph(
     if role_column is not None and role_column in roads.columns:
         roles = tuple(network_roles)
         lines = lines[lines[role_column].isin(roles)]
-        logger.info("road_graph: %d of %d rows have role in %s", len(lines), len(roads), list(roles))
+        logger.info(
+            "road_graph: %d of %d rows have role in %s", len(lines), len(roads), list(roles)
+        )
     missing = lines.geometry.isna() | lines.geometry.is_empty
     if missing.any():
-        logger.info("road_graph: skipping %d row(s) without geometry (an end has no coordinate): %s",
-                    int(missing.sum()), ", ".join(map(str, lines.loc[missing, id_column])))
+        logger.info(
+            "road_graph: skipping %d row(s) without geometry (an end has no coordinate): %s",
+            int(missing.sum()),
+            ", ".join(map(str, lines.loc[missing, id_column])),
+        )
         lines = lines[~missing]
     if len(lines) == 0:
         raise GraphError("no road rows with geometry to build a graph from")
-    return graph_from_lines(lines, edge_id_column=id_column, length_km_column=length_km_column,
-                            class_column=class_column)
+    return graph_from_lines(
+        lines,
+        edge_id_column=id_column,
+        length_km_column=length_km_column,
+        class_column=class_column,
+    )
 
 
 def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGraph:
@@ -137,12 +146,14 @@ class HubCosts:
         reach[~on] = pd.NA
         gap = pd.array(reachable & ~known, dtype="boolean")
         gap[~on] = pd.NA
-        return pd.DataFrame({
-            f"{prefix}_road_km": np.where(reachable, km, np.nan),
-            f"{prefix}_travel_h": np.where(known, hi, np.nan),
-            f"{prefix}_reachable": reach,
-            f"{prefix}_travel_h_gap": gap,
-        })
+        return pd.DataFrame(
+            {
+                f"{prefix}_road_km": np.where(reachable, km, np.nan),
+                f"{prefix}_travel_h": np.where(known, hi, np.nan),
+                f"{prefix}_reachable": reach,
+                f"{prefix}_travel_h_gap": gap,
+            }
+        )
 
 
 def hub_costs(graph: RoadGraph, hub_nodes: NDArray, *, removed_edge_ids: Iterable = ()) -> HubCosts:
@@ -205,7 +216,10 @@ def routes_to_hub(
     exact = np.ones(len(nodes), dtype=bool)
     multi = np.unique(idx[on & (routes >= 2) & (idx != hub_node)])
     if multi.size <= exact_max:
-        counts = {int(n): edge_connectivity(graph, int(n), int(hub_node), removed_edge_ids=removed) for n in multi}
+        counts = {
+            int(n): edge_connectivity(graph, int(n), int(hub_node), removed_edge_ids=removed)
+            for n in multi
+        }
         sel = on & (routes >= 2) & (idx != hub_node)
         routes[sel] = [counts[int(n)] for n in idx[sel]]
     else:
@@ -219,7 +233,9 @@ def routes_to_hub(
     return pd.DataFrame({"routes": out_routes, "routes_exact": exact, "cut_by": cut_by})
 
 
-def edge_labels(graph: RoadGraph, *, from_column: str = "from_town", to_column: str = "to_town") -> pd.Series:
+def edge_labels(
+    graph: RoadGraph, *, from_column: str = "from_town", to_column: str = "to_town"
+) -> pd.Series:
     """Readable label of every segment (``"Diré–Goundam"``), falling back to its id; indexed by edge_id."""
     e = graph.edges
     if from_column in e.columns and to_column in e.columns:

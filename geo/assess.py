@@ -27,7 +27,16 @@ from geo.speeds import SEASONS, travel_time_h
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Context", "prepare", "evaluate", "assess", "resolve_bases", "resolve_edges", "open_flags", "name_key"]
+__all__ = [
+    "Context",
+    "assess",
+    "evaluate",
+    "name_key",
+    "open_flags",
+    "prepare",
+    "resolve_bases",
+    "resolve_edges",
+]
 
 
 def name_key(name: object) -> str:
@@ -58,7 +67,9 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
         pos = keys.get(name_key(name))
         (unknown.append(name) if pos is None else out.append(pos))
     if unknown:
-        valid = ", ".join(f"{b} ({t})" for b, t in zip(bases["base_id"], bases.get("town", bases["base_id"])))
+        valid = ", ".join(
+            f"{b} ({t})" for b, t in zip(bases["base_id"], bases.get("town", bases["base_id"]))
+        )
         raise UnknownNameError(f"unknown base(s) {unknown}; valid bases (id or town): {valid}")
     return out
 
@@ -80,7 +91,9 @@ def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
         e = keys.get(name_key(name))
         (unknown.append(name) if e is None else out.append(e))
     if unknown:
-        raise UnknownNameError(f"unknown road segment(s) {unknown}; valid segments: {', '.join(labels.index)}")
+        raise UnknownNameError(
+            f"unknown road segment(s) {unknown}; valid segments: {', '.join(labels.index)}"
+        )
     return out
 
 
@@ -122,7 +135,10 @@ class Context:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 hours = travel_time_h(self.graph, self.speeds, season=season, on_unknown="warn")
-            self._cache[season] = (access.with_time_bounds(self.graph, hours), [str(w.message) for w in caught])
+            self._cache[season] = (
+                access.with_time_bounds(self.graph, hours),
+                [str(w.message) for w in caught],
+            )
             for w in caught:  # recorded for time_warnings, and passed on to the caller
                 warnings.warn(w.message, stacklevel=2)
         return self._cache[season][0]
@@ -183,8 +199,14 @@ def prepare(
     nodes = snapped["road_node"].to_numpy()
     hub_node = int(nodes[np.flatnonzero(places[id_column].to_numpy() == hub_id)[0]])
     if hub_node < 0:
-        raise SchemaError(f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)")
-    is_cap = (places[capital_column] == capital_value).to_numpy() if capital_column in places else np.zeros(len(places), bool)
+        raise SchemaError(
+            f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)"
+        )
+    is_cap = (
+        (places[capital_column] == capital_value).to_numpy()
+        if capital_column in places
+        else np.zeros(len(places), bool)
+    )
     cap = is_cap & (nodes >= 0)
     static = pd.DataFrame(index=places.index)
     static["on_road_network"] = snapped["on_road_network"].to_numpy()
@@ -199,34 +221,62 @@ def prepare(
         static["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
         static["river_reach"] = None
     if river_line is not None:
-        side = lifelines.river_side(places, river_line, places.estimate_utm_crs() if places.crs else "EPSG:4326")
+        side = lifelines.river_side(
+            places, river_line, places.estimate_utm_crs() if places.crs else "EPSG:4326"
+        )
         north = pd.array(side.eq("left").to_numpy(), dtype="boolean")
         north[side.isna().to_numpy()] = pd.NA
         static["north_of_niger"] = north
     if region_column in places.columns:
-        central = pd.array(places[region_column].isin(list(central_regions)).to_numpy(), dtype="boolean")
+        central = pd.array(
+            places[region_column].isin(list(central_regions)).to_numpy(), dtype="boolean"
+        )
         central[places[region_column].isna().to_numpy()] = pd.NA
         static["central_region"] = central
     icaos = list(airports["icao"])
     nearest_ap = coverage.nearest(places, airports, id_column="icao")
     static["airport_icao"] = nearest_ap["nearest_id"].to_numpy()
     static["airport_km"] = nearest_ap["distance_km"].to_numpy()
-    pairs = coverage.within_km(places.reset_index(drop=True), airports, air_reach_km, id_column="icao")
+    pairs = coverage.within_km(
+        places.reset_index(drop=True), airports, air_reach_km, id_column="icao"
+    )
     pairs["ap"] = pd.Index(icaos).get_indexer(pairs["target_id"])
     ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
     base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
-    closure_by_ap = {k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town}
-    params = {"max_snap_km": max_snap_km, "air_reach_km": air_reach_km, "hub_id": hub_id,
-              "central_regions": list(central_regions)}
-    return Context(places=places, bases=bases, graph=graph, speeds=speeds, air_links=air_links, place_nodes=nodes,
-                   base_nodes=base_snap["road_node"].to_numpy(), capital_nodes=nodes[cap],
-                   capital_ids=places[id_column].to_numpy()[cap], hub_node=hub_node, static=static,
-                   air_pairs=pairs, airport_icaos=icaos,
-                   airport_towns=[ap_town.get(k) for k in icaos], base_closure_by_airport=closure_by_ap, params=params,
-                   labels=access.edge_labels(graph), base_km=coverage.distance_matrix_km(places, bases))
+    closure_by_ap = {
+        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
+    }
+    params = {
+        "max_snap_km": max_snap_km,
+        "air_reach_km": air_reach_km,
+        "hub_id": hub_id,
+        "central_regions": list(central_regions),
+    }
+    return Context(
+        places=places,
+        bases=bases,
+        graph=graph,
+        speeds=speeds,
+        air_links=air_links,
+        place_nodes=nodes,
+        base_nodes=base_snap["road_node"].to_numpy(),
+        capital_nodes=nodes[cap],
+        capital_ids=places[id_column].to_numpy()[cap],
+        hub_node=hub_node,
+        static=static,
+        air_pairs=pairs,
+        airport_icaos=icaos,
+        airport_towns=[ap_town.get(k) for k in icaos],
+        base_closure_by_airport=closure_by_ap,
+        params=params,
+        labels=access.edge_labels(graph),
+        base_km=coverage.distance_matrix_km(places, bases),
+    )
 
 
-def open_flags(ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()) -> np.ndarray:
+def open_flags(
+    ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
+) -> np.ndarray:
     """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
     flags = coverage.open_mask(ctx.bases, as_of)
     flags[resolve_bases(ctx.bases, close)] = False
@@ -237,7 +287,9 @@ def open_flags(ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep:
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
     """Closure date of the MINUSMA base at each airport, in the scenario ``open_bases`` (None: by date)."""
     closure = dict(ctx.base_closure_by_airport)
-    if open_bases is not None:  # a base kept open keeps its mission flights; one closed early ends them
+    if (
+        open_bases is not None
+    ):  # a base kept open keeps its mission flights; one closed early ends them
         town_of_ap = {icao: t for icao, t in zip(ctx.airport_icaos, ctx.airport_towns)}
         for pos, (town, is_open) in enumerate(zip(ctx.bases["town_id"], open_bases)):
             for icao in [k for k, t in town_of_ap.items() if t == town and k in closure]:
@@ -248,13 +300,24 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
 def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> pd.DataFrame:
     """Air lifeline of every place: best service among the airstrips within reach, before and now."""
     service = {}
-    for label, when, off_l, off_o in (("before", before, (), ()), ("now", as_of, disabled_links, disabled_operators)):
-        states = lifelines.link_states(ctx.air_links, as_of=when, base_closure_by_airport=closure,
-                                       disabled_links=off_l, disabled_operators=off_o)
+    for label, when, off_l, off_o in (
+        ("before", before, (), ()),
+        ("now", as_of, disabled_links, disabled_operators),
+    ):
+        states = lifelines.link_states(
+            ctx.air_links,
+            as_of=when,
+            base_closure_by_airport=closure,
+            disabled_links=off_l,
+            disabled_operators=off_o,
+        )
         service[label] = lifelines.airport_service(ctx.air_links, states, ctx.airport_icaos)
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
-    p, ap = ctx.air_pairs["point"].to_numpy(dtype="int64"), ctx.air_pairs["ap"].to_numpy(dtype="int64")
+    p, ap = (
+        ctx.air_pairs["point"].to_numpy(dtype="int64"),
+        ctx.air_pairs["ap"].to_numpy(dtype="int64"),
+    )
     best = {}
     for label in ("before", "now"):
         r = service[label]["air_state"].map(rank).to_numpy()
@@ -269,11 +332,25 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
     np.logical_or.at(has_sky, p, sky[ap])
     states = np.array([*lifelines.AIR_STATES, "no_airstrip_in_reach"], dtype=object)
     now, bef = best["now"], best["before"]
-    air_score = np.select([now == len(rank), now == rank["served"], now == rank["unknown"], bef <= rank["mission_only"]],
-                          [10.0, 0.0, np.nan, 10.0], np.nan)
+    air_score = np.select(
+        [
+            now == len(rank),
+            now == rank["served"],
+            now == rank["unknown"],
+            bef <= rank["mission_only"],
+        ],
+        [10.0, 0.0, np.nan, 10.0],
+        np.nan,
+    )
     ok = np.isfinite(ctx.static["snap_km"].to_numpy())
-    frame = pd.DataFrame({"air_state_before": np.where(ok, states[bef], None), "air_state": np.where(ok, states[now], None),
-                          "air_score": np.where(ok, air_score, np.nan)}, index=ctx.places.index)
+    frame = pd.DataFrame(
+        {
+            "air_state_before": np.where(ok, states[bef], None),
+            "air_state": np.where(ok, states[now], None),
+            "air_score": np.where(ok, air_score, np.nan),
+        },
+        index=ctx.places.index,
+    )
     dep = pd.array(has_any & ~has_sky, dtype="boolean")
     dep[~ok] = pd.NA
     frame["air_depended_on_un"] = dep
@@ -292,11 +369,14 @@ def _cached(ctx: Context, key: tuple, build):
     return ctx._cache[key]
 
 
-def _hub_costs(ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray,
-               prefix: str) -> tuple[access.HubCosts, pd.DataFrame]:
+def _hub_costs(
+    ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray, prefix: str
+) -> tuple[access.HubCosts, pd.DataFrame]:
     """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached)."""
     key = (season, removed, tuple(np.sort(hubs).tolist()))
-    costs = _cached(ctx, ("costs", *key), lambda: access.hub_costs(graph, hubs, removed_edge_ids=removed))
+    costs = _cached(
+        ctx, ("costs", *key), lambda: access.hub_costs(graph, hubs, removed_edge_ids=removed)
+    )
 
     def build():
         frame = costs.at(ctx.place_nodes, prefix)
@@ -306,8 +386,9 @@ def _hub_costs(ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs
     return costs, _cached(ctx, ("at", prefix, *key), build)
 
 
-def _nearest_by_road(ids: np.ndarray, hub_nodes: np.ndarray, source_node: np.ndarray,
-                     nodes: np.ndarray) -> list:
+def _nearest_by_road(
+    ids: np.ndarray, hub_nodes: np.ndarray, source_node: np.ndarray, nodes: np.ndarray
+) -> list:
     """Id of the hub each place is reached from (the first hub listed at a node), None off the network
     or unreachable."""
     out = np.full(len(nodes), None, dtype=object)
@@ -327,23 +408,43 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
 
     def build():
         _, frame = _hub_costs(ctx, graph, season, removed, np.array([ctx.hub_node]), "bamako")
-        routes = _cached(ctx, ("routes", removed),
-                         lambda: access.routes_to_hub(graph, ctx.place_nodes, ctx.hub_node, removed_edge_ids=removed))
-        cols = pd.DataFrame({"bamako_routes": routes["routes"].to_numpy(),
-                             "bamako_routes_exact": routes["routes_exact"].to_numpy()}, index=ctx.places.index)
+        routes = _cached(
+            ctx,
+            ("routes", removed),
+            lambda: access.routes_to_hub(
+                graph, ctx.place_nodes, ctx.hub_node, removed_edge_ids=removed
+            ),
+        )
+        cols = pd.DataFrame(
+            {
+                "bamako_routes": routes["routes"].to_numpy(),
+                "bamako_routes_exact": routes["routes_exact"].to_numpy(),
+            },
+            index=ctx.places.index,
+        )
         cols["bamako_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
         both = pd.concat([ctx.static, frame, cols], axis=1)
-        return {"frame": frame, "routes": cols, "routes_score": score.routes_score(cols["bamako_routes"]),
-                "reasons": reasons.road(both, ctx.labels)}
+        return {
+            "frame": frame,
+            "routes": cols,
+            "routes_score": score.routes_score(cols["bamako_routes"]),
+            "reasons": reasons.road(both, ctx.labels),
+        }
 
     return _cached(ctx, ("road", season, removed), build)
 
 
-def _air_with_reasons(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> dict:
+def _air_with_reasons(
+    ctx: Context, as_of, before, disabled_links, disabled_operators, closure
+) -> dict:
     """The air columns of :func:`_air` and their reasons (cached per dates, switched-off links and closures)."""
     frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
-    return {"frame": frame, "reasons": reasons.air(frame.join(ctx.static[["airport_icao"]]),
-                                                   ctx.params["air_reach_km"])}
+    return {
+        "frame": frame,
+        "reasons": reasons.air(
+            frame.join(ctx.static[["airport_icao"]]), ctx.params["air_reach_km"]
+        ),
+    }
 
 
 def evaluate(
@@ -368,35 +469,56 @@ def evaluate(
     coverage.check_radius(time_cap_h, name="time_cap_h")
     w = score.check_weights(weights)
     if aggregation not in score.AGGREGATIONS:
-        raise UnknownNameError(f"unknown aggregation {aggregation!r}; choose from {list(score.AGGREGATIONS)}")
+        raise UnknownNameError(
+            f"unknown aggregation {aggregation!r}; choose from {list(score.AGGREGATIONS)}"
+        )
     graph = ctx.timed_graph(season)
     removed = tuple(resolve_edges(graph, close_roads))
     flags = open_flags(ctx, when, close=close, keep=keep)
     scenario = bool(tuple(close) or tuple(keep))
     name_col = "town" if "town" in ctx.bases else "name"
-    cov = coverage.coverage(ctx.places, ctx.bases, as_of=when, before=before, radius_km=radius_km,
-                            base_name_column=name_col, open_bases=flags if scenario else None,
-                            distance_km=ctx.base_km)
+    cov = coverage.coverage(
+        ctx.places,
+        ctx.bases,
+        as_of=when,
+        before=before,
+        radius_km=radius_km,
+        base_name_column=name_col,
+        open_bases=flags if scenario else None,
+        distance_km=ctx.base_km,
+    )
     short = {v: re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
     for col in ("base_before_name", "base_after_name"):
         cov[col] = cov[col].map(short)
     nodes = ctx.place_nodes
     road = _road_access(ctx, graph, season, removed)
     frames = [ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static, road["frame"]]
-    for prefix, hubs, ids in (("base", ctx.base_nodes[flags], ctx.bases["base_id"].to_numpy()[flags]),
-                              ("capital", ctx.capital_nodes, ctx.capital_ids)):
+    for prefix, hubs, ids in (
+        ("base", ctx.base_nodes[flags], ctx.bases["base_id"].to_numpy()[flags]),
+        ("capital", ctx.capital_nodes, ctx.capital_ids),
+    ):
         costs, frame = _hub_costs(ctx, graph, season, removed, hubs, prefix)
-        nearest = pd.DataFrame({f"nearest_{prefix}_by_road": _nearest_by_road(ids, hubs, costs.source_node, nodes)},
-                               index=ctx.places.index)
+        nearest = pd.DataFrame(
+            {f"nearest_{prefix}_by_road": _nearest_by_road(ids, hubs, costs.source_node, nodes)},
+            index=ctx.places.index,
+        )
         frames += [frame, nearest]
     closure = _air_closure(ctx, when, flags if scenario else None)
     ref = coverage.parse_iso_date(before, name="before")
-    key = ("air", when, ref, tuple(disabled_links), tuple(disabled_operators), tuple(sorted(closure.items())))
+    key = (
+        "air",
+        when,
+        ref,
+        tuple(disabled_links),
+        tuple(disabled_operators),
+        tuple(sorted(closure.items())),
+    )
     air = _cached(ctx, key, lambda: _air_with_reasons(ctx, when, ref, key[3], key[4], closure))
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
-    out["bamako_time_score"] = score.scale_capped(out["bamako_travel_h"], time_cap_h,
-                                                  unreachable=out["bamako_reachable"].eq(False))
+    out["bamako_time_score"] = score.scale_capped(
+        out["bamako_travel_h"], time_cap_h, unreachable=out["bamako_reachable"].eq(False)
+    )
     out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
     comp = score.composite(out, weights=w, aggregation=aggregation)
     out = pd.concat([out, comp], axis=1)
@@ -404,15 +526,37 @@ def evaluate(
     out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
     out["exposure_class"] = score.classify(s).to_numpy()
     geography = _cached(ctx, ("geography",), lambda: reasons.geography(out))
-    out["reasons"] = reasons.join([reasons.coverage_lost(out), road["reasons"], air["reasons"], geography])
+    out["reasons"] = reasons.join(
+        [reasons.coverage_lost(out), road["reasons"], air["reasons"], geography]
+    )
     out["as_of"] = when.isoformat()
     out["season"] = season
     return gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
 
 
-def assess(places, bases, graph, *, speeds, airports, air_links, river_places=None, river_line=None,
-           prepare_options: Mapping | None = None, **options) -> gpd.GeoDataFrame:
+def assess(
+    places,
+    bases,
+    graph,
+    *,
+    speeds,
+    airports,
+    air_links,
+    river_places=None,
+    river_line=None,
+    prepare_options: Mapping | None = None,
+    **options,
+) -> gpd.GeoDataFrame:
     """Prepare and evaluate in one call: the exposure of every place (see :func:`evaluate` options)."""
-    ctx = prepare(places, bases, graph, speeds=speeds, airports=airports, air_links=air_links,
-                  river_places=river_places, river_line=river_line, **dict(prepare_options or {}))
+    ctx = prepare(
+        places,
+        bases,
+        graph,
+        speeds=speeds,
+        airports=airports,
+        air_links=air_links,
+        river_places=river_places,
+        river_line=river_line,
+        **dict(prepare_options or {}),
+    )
     return evaluate(ctx, **options)

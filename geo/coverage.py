@@ -27,19 +27,19 @@ from geo.distance import geodesic_km, nearest_km
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "DEFAULT_RADIUS_KM",
     "BEFORE_DATE",
-    "DATE_MIN",
     "DATE_MAX",
-    "point_lonlat",
-    "parse_iso_date",
+    "DATE_MIN",
+    "DEFAULT_RADIUS_KM",
     "check_radius",
-    "open_mask",
-    "nearest",
-    "within_km",
     "coverage",
     "distance_matrix_km",
+    "nearest",
+    "open_mask",
+    "parse_iso_date",
+    "point_lonlat",
     "protection",
+    "within_km",
 ]
 
 #: Radius of the security umbrella (km). A MODELLING CHOICE, not a sourced figure: about the size
@@ -67,7 +67,9 @@ def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
         except ValueError as exc:
             raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
     if not DATE_MIN <= value <= DATE_MAX:
-        raise ParameterError(f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}")
+        raise ParameterError(
+            f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}"
+        )
     return value
 
 
@@ -91,7 +93,9 @@ def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArra
     arr = np.asarray(geom.array, dtype=object)  # shapely arrays: no per-row Python work
     ok = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
     if (ok & (shapely.get_type_id(arr) != shapely.GeometryType.POINT)).any():
-        raise SchemaError(f"{name} must hold Point geometries, found {sorted(set(geom[ok].geom_type))}")
+        raise SchemaError(
+            f"{name} must hold Point geometries, found {sorted(set(geom[ok].geom_type))}"
+        )
     lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
     lon[ok], lat[ok] = shapely.get_x(arr[ok]), shapely.get_y(arr[ok])
     return lon, lat
@@ -99,11 +103,15 @@ def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArra
 
 def _closure(bases: pd.DataFrame) -> pd.Series:
     if "closure_date" not in bases.columns:
-        raise SchemaError(f"bases need a 'closure_date' column (ISO dates); columns: {list(bases.columns)}")
+        raise SchemaError(
+            f"bases need a 'closure_date' column (ISO dates); columns: {list(bases.columns)}"
+        )
     dates = pd.to_datetime(bases["closure_date"], format="%Y-%m-%d", errors="coerce")
     bad = dates.isna() & bases["closure_date"].notna()
     if bad.any():
-        raise SchemaError(f"bases 'closure_date' must be ISO dates, got {bases.loc[bad, 'closure_date'].tolist()[:5]}")
+        raise SchemaError(
+            f"bases 'closure_date' must be ISO dates, got {bases.loc[bad, 'closure_date'].tolist()[:5]}"
+        )
     return dates.dt.date
 
 
@@ -137,7 +145,9 @@ def nearest(
     lon, lat = point_lonlat(points, name="points")
     t_lon, t_lat = point_lonlat(targets, name="targets")
     if id_column is not None and id_column not in targets.columns:
-        raise UnknownNameError(f"id_column {id_column!r} is not a column of targets; columns: {list(targets.columns)}")
+        raise UnknownNameError(
+            f"id_column {id_column!r} is not a column of targets; columns: {list(targets.columns)}"
+        )
     ids = (targets[id_column] if id_column else targets.index.to_series()).to_numpy(dtype=object)
     t_ok = np.isfinite(t_lon)
     ok = np.isfinite(lon)
@@ -151,7 +161,11 @@ def nearest(
 
 
 def within_km(
-    points: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, radius_km: float, *, id_column: str | None = None
+    points: gpd.GeoDataFrame,
+    targets: gpd.GeoDataFrame,
+    radius_km: float,
+    *,
+    id_column: str | None = None,
 ) -> pd.DataFrame:
     """Every (point, target) pair at most ``radius_km`` apart, by geodesic distance.
 
@@ -165,16 +179,30 @@ def within_km(
     lon, lat = point_lonlat(points, name="points")
     t_lon, t_lat = point_lonlat(targets, name="targets")
     if id_column is not None and id_column not in targets.columns:
-        raise UnknownNameError(f"id_column {id_column!r} is not a column of targets; columns: {list(targets.columns)}")
+        raise UnknownNameError(
+            f"id_column {id_column!r} is not a column of targets; columns: {list(targets.columns)}"
+        )
     ids = (targets[id_column] if id_column else targets.index.to_series()).to_numpy(dtype=object)
     pi, ti = np.flatnonzero(np.isfinite(lon)), np.flatnonzero(np.isfinite(t_lon))
     if pi.size == 0 or ti.size == 0:
         return pd.DataFrame({"point": [], "target_id": [], "distance_km": []})
-    km = np.atleast_2d(geodesic_km(lon[pi][:, None], lat[pi][:, None], t_lon[ti][None, :], t_lat[ti][None, :]))
+    km = np.atleast_2d(
+        geodesic_km(lon[pi][:, None], lat[pi][:, None], t_lon[ti][None, :], t_lat[ti][None, :])
+    )
     r, c = np.nonzero(km <= radius_km)
-    out = pd.DataFrame({"point": points.index.to_numpy()[pi[r]], "target_id": ids[ti[c]], "distance_km": km[r, c],
-                        "_order": pi[r]})
-    return out.sort_values(["_order", "distance_km"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "point": points.index.to_numpy()[pi[r]],
+            "target_id": ids[ti[c]],
+            "distance_km": km[r, c],
+            "_order": pi[r],
+        }
+    )
+    return (
+        out.sort_values(["_order", "distance_km"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.ndarray:
@@ -185,7 +213,9 @@ def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.
     out = np.full((len(places), len(bases)), np.nan)
     ok = np.isfinite(lon)
     if ok.any() and len(bases):
-        out[ok] = np.atleast_2d(geodesic_km(lon[ok][:, None], lat[ok][:, None], b_lon[None, :], b_lat[None, :]))
+        out[ok] = np.atleast_2d(
+            geodesic_km(lon[ok][:, None], lat[ok][:, None], b_lon[None, :], b_lat[None, :])
+        )
     return out
 
 
@@ -257,13 +287,17 @@ def coverage(
     else:
         open_after = np.asarray(list(open_bases), dtype=bool)
         if open_after.shape != (len(bases),):
-            raise ParameterError(f"open_bases must have one flag per base ({len(bases)}), got {open_after.shape}")
+            raise ParameterError(
+                f"open_bases must have one flag per base ({len(bases)}), got {open_after.shape}"
+            )
     ids = bases[base_id_column].to_numpy(dtype=object)
     names = bases[base_name_column].to_numpy(dtype=object)
     ok = np.isfinite(lon)
     out: dict = {}  # columns, made a frame once at the end
     if distance_km is not None and np.shape(distance_km) != (len(places), len(bases)):
-        raise ParameterError(f"distance_km must have shape {(len(places), len(bases))}, got {np.shape(distance_km)}")
+        raise ParameterError(
+            f"distance_km must have shape {(len(places), len(bases))}, got {np.shape(distance_km)}"
+        )
     for label, mask in (("before", open_before), ("after", open_after)):
         pos = np.full(len(places), -1)
         km = np.full(len(places), np.nan)
@@ -290,10 +324,17 @@ def coverage(
     lost_on = np.full(len(places), None, dtype=object)
     rows = np.flatnonzero(np.asarray(lost.fillna(False), dtype=bool))
     if rows.size:
-        km_all = (distance_km[rows] if distance_km is not None else
-                  np.atleast_2d(geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :])))
+        km_all = (
+            distance_km[rows]
+            if distance_km is not None
+            else np.atleast_2d(
+                geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :])
+            )
+        )
         covering = (km_all <= radius_km) & open_before[None, :]
-        ordinal = np.array([d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on])
+        ordinal = np.array(
+            [d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on]
+        )
         latest = np.where(covering, ordinal[None, :], -1).max(axis=1)
         # a covering site closed by a scenario before its real closure date: the date is not known
         early = covering & (ordinal[None, :] > when.toordinal())

@@ -62,9 +62,17 @@ def segment_criticality(
     table = edge_criticality(graph, weight="length_km", hub_node=ctx.hub_node)
     cut = bridges_to(graph, ctx.hub_node)
     nodes = ctx.place_nodes
-    pop = (ctx.places[population_column] if population_column in ctx.places else pd.Series(np.nan, ctx.places.index))
+    pop = (
+        ctx.places[population_column]
+        if population_column in ctx.places
+        else pd.Series(np.nan, ctx.places.index)
+    )
     pop = pd.to_numeric(pop, errors="coerce").to_numpy(dtype="float64")
-    names = ctx.places[name_column].to_numpy(dtype=object) if name_column in ctx.places else ctx.places[id_column]
+    names = (
+        ctx.places[name_column].to_numpy(dtype=object)
+        if name_column in ctx.places
+        else ctx.places[id_column]
+    )
     rows = []
     for i, n in enumerate(nodes.tolist()):
         if n < 0 or cut.iat[n] is None:
@@ -74,12 +82,16 @@ def segment_criticality(
     strand = pd.DataFrame(rows, columns=["segment_id", "place"])
     strand["pop"] = pop[strand["place"].to_numpy(dtype="int64")] if len(strand) else []
     grouped = strand.groupby("segment_id")
-    stats = pd.DataFrame({
-        "stranded_places": grouped.size(),
-        "stranded_population": grouped["pop"].sum(min_count=0),
-        "stranded_places_no_population": grouped["pop"].apply(lambda s: int(s.isna().sum())),
-        "stranded_names": grouped["place"].apply(lambda s: ";".join(sorted(str(names[i]) for i in s))),
-    })
+    stats = pd.DataFrame(
+        {
+            "stranded_places": grouped.size(),
+            "stranded_population": grouped["pop"].sum(min_count=0),
+            "stranded_places_no_population": grouped["pop"].apply(lambda s: int(s.isna().sum())),
+            "stranded_names": grouped["place"].apply(
+                lambda s: ";".join(sorted(str(names[i]) for i in s))
+            ),
+        }
+    )
     e = graph.edges.set_index("edge_id")
     out = pd.DataFrame(index=pd.Index(e.index, name="segment_id"))
     out["label"] = ctx.labels.reindex(out.index).to_numpy()
@@ -91,8 +103,11 @@ def segment_criticality(
     out = out.join(stats)
     out["stranded_places"] = out["stranded_places"].fillna(0).astype("int64")
     out["stranded_population"] = out["stranded_population"].fillna(0.0)
-    out["stranded_places_no_population"] = out["stranded_places_no_population"].fillna(0).astype("int64")
+    out["stranded_places_no_population"] = (
+        out["stranded_places_no_population"].fillna(0).astype("int64")
+    )
     out = out.reset_index()
     out = gpd.GeoDataFrame(out, geometry=e.geometry.to_numpy(), crs="EPSG:4326")
-    return out.sort_values(["stranded_population", "stranded_places", "segment_id"],
-                           ascending=[False, False, True]).reset_index(drop=True)
+    return out.sort_values(
+        ["stranded_population", "stranded_places", "segment_id"], ascending=[False, False, True]
+    ).reset_index(drop=True)

@@ -10,7 +10,7 @@ from geo._errors import SchemaError
 #: Every layer and export is in WGS84 longitude/latitude (RFC 7946 order).
 WGS84 = CRS.from_epsg(4326)
 
-__all__ = ["WGS84", "to_wgs84", "local_metric_crs"]
+__all__ = ["WGS84", "local_metric_crs", "to_wgs84"]
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoDataFrame:

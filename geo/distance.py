@@ -21,16 +21,18 @@ GEOD = Geod(ellps="WGS84")
 EARTH_RADIUS_KM = 6371.0088
 
 __all__ = [
-    "GEOD",
     "EARTH_RADIUS_KM",
+    "GEOD",
     "geodesic_km",
     "geometry_length_km",
-    "pairwise_km",
     "nearest_km",
+    "pairwise_km",
 ]
 
 
-def geodesic_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> NDArray | float:
+def geodesic_km(
+    lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike
+) -> NDArray | float:
     """Geodesic distance between points on the WGS84 ellipsoid.
 
     Parameters
@@ -43,7 +45,9 @@ def geodesic_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLi
     float or numpy.ndarray
         Distance in kilometres (a float when every input is a scalar).
     """
-    arrays = np.broadcast_arrays(*(np.asarray(a, dtype="float64") for a in (lon1, lat1, lon2, lat2)))
+    arrays = np.broadcast_arrays(
+        *(np.asarray(a, dtype="float64") for a in (lon1, lat1, lon2, lat2))
+    )
     shape = arrays[0].shape
     _, _, dist_m = GEOD.inv(*(a.ravel() for a in arrays))
     out = np.asarray(dist_m, dtype="float64").reshape(shape) / 1000.0

@@ -38,9 +38,9 @@ __all__ = [
     "COORD_DECIMALS",
     "atomic_path",
     "feature_collection",
+    "write_csv",
     "write_geojson",
     "write_gpkg",
-    "write_csv",
     "write_json",
 ]
 
@@ -65,10 +65,14 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
     final = Path(path)
     folder = final.parent if str(final.parent) else Path(".")
     if not folder.is_dir():
-        raise ParameterError(f"cannot write {final}: folder {folder} does not exist; create it first")
+        raise ParameterError(
+            f"cannot write {final}: folder {folder} does not exist; create it first"
+        )
     if not os.access(folder, os.W_OK):
         raise ParameterError(f"cannot write {final}: folder {folder} is not writable")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=suffix or final.suffix, dir=folder)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{final.name}.", suffix=suffix or final.suffix, dir=folder
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # writers create the file themselves (GDAL refuses to open an empty GeoPackage)
@@ -130,7 +134,10 @@ def feature_collection(
         geometry = None
         if geom is not None and not geom.is_empty:
             gj = mapping(geom)
-            geometry = {"type": gj["type"], "coordinates": _round_coords(gj["coordinates"], decimals)}
+            geometry = {
+                "type": gj["type"],
+                "coordinates": _round_coords(gj["coordinates"], decimals),
+            }
         features.append(
             {
                 "type": "Feature",
@@ -148,10 +155,9 @@ def feature_collection(
 
 def write_json(obj: Any, path: str | os.PathLike) -> Path:
     """Write ``obj`` as UTF-8 JSON (2-space indent, stable key order as given), atomically."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(obj, fh, ensure_ascii=False, indent=1, allow_nan=False)
-            fh.write("\n")
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        json.dump(obj, fh, ensure_ascii=False, indent=1, allow_nan=False)
+        fh.write("\n")
     return Path(path)
 
 
@@ -174,11 +180,13 @@ def write_geojson(
 
     head = {k: v for k, v in fc.items() if k != "features"}
     lines = [dumps(head)[:-1] + ',"features":[']
-    lines += [dumps(f) + ("," if i < len(fc["features"]) - 1 else "") for i, f in enumerate(fc["features"])]
+    lines += [
+        dumps(f) + ("," if i < len(fc["features"]) - 1 else "")
+        for i, f in enumerate(fc["features"])
+    ]
     lines.append("]}")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write("\n".join(lines) + "\n")
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("\n".join(lines) + "\n")
     return Path(path)
 
 
@@ -213,7 +221,9 @@ def write_gpkg(
     with atomic_path(path, suffix=".gpkg") as tmp:
         with _gdal_config(OGR_CURRENT_DATE=GPKG_TIMESTAMP):
             for table, (gdf, id_column, info) in layers.items():
-                frame = _rounded(to_wgs84(gdf, name=table).sort_values(id_column, kind="stable"), decimals)
+                frame = _rounded(
+                    to_wgs84(gdf, name=table).sort_values(id_column, kind="stable"), decimals
+                )
                 frame = frame.reset_index(drop=True)
                 layer_options = {}
                 if info.get("title"):
@@ -251,7 +261,13 @@ def _gdal_config(**options: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options(old)
 
 
-def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike, *, id_column: str, decimals: int = COORD_DECIMALS) -> Path:
+def write_csv(
+    gdf: gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    id_column: str,
+    decimals: int = COORD_DECIMALS,
+) -> Path:
     """Write ``gdf`` as UTF-8 CSV with a ``wkt`` geometry column (lon/lat, EPSG:4326), atomically."""
     frame = to_wgs84(gdf, name=id_column).sort_values(id_column, kind="stable")
     geom_name = frame.geometry.name

@@ -27,11 +27,11 @@ from geo.crs import to_wgs84
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "DEFAULT_AIR_REACH_KM",
     "AIR_STATES",
+    "DEFAULT_AIR_REACH_KM",
     "MISSION_OPERATORS",
-    "link_states",
     "airport_service",
+    "link_states",
     "river_side",
 ]
 
@@ -73,7 +73,16 @@ def link_states(
     disabled_links, disabled_operators
         A scenario: these links (ids) or operators are switched off (``inactive``).
     """
-    need = ("link_id", "from_icao", "to_icao", "via_icao", "operator", "period_start", "period_end", "status")
+    need = (
+        "link_id",
+        "from_icao",
+        "to_icao",
+        "via_icao",
+        "operator",
+        "period_start",
+        "period_end",
+        "status",
+    )
     missing = [c for c in need if c not in links.columns]
     if missing:
         raise SchemaError(f"air links lack column(s) {missing}")
@@ -81,12 +90,18 @@ def link_states(
     off_links, off_ops = set(disabled_links), set(disabled_operators)
     unknown = sorted(off_links - set(links["link_id"]))
     if unknown:
-        raise UnknownNameError(f"unknown air link(s) {unknown}; valid links: {sorted(links['link_id'])}")
+        raise UnknownNameError(
+            f"unknown air link(s) {unknown}; valid links: {sorted(links['link_id'])}"
+        )
     bad_ops = sorted(off_ops - set(links["operator"]))
     if bad_ops:
-        raise UnknownNameError(f"unknown operator(s) {bad_ops}; valid operators: {sorted(set(links['operator']))}")
+        raise UnknownNameError(
+            f"unknown operator(s) {bad_ops}; valid operators: {sorted(set(links['operator']))}"
+        )
     start, end = _dates(links["period_start"]), _dates(links["period_end"])
-    closures = {k: dt.date.fromisoformat(v) for k, v in (base_closure_by_airport or {}).items() if v}
+    closures = {
+        k: dt.date.fromisoformat(v) for k, v in (base_closure_by_airport or {}).items() if v
+    }
     states = []
     for i, row in enumerate(links.itertuples(index=False)):
         stop = end[i] if not pd.isna(end[i]) else None
@@ -124,9 +139,13 @@ def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]
     """
     icaos = list(icaos)
     served = {k: set() for k in icaos}
-    unknown = {k: False for k in icaos}
+    unknown = dict.fromkeys(icaos, False)
     for row, state in zip(links.itertuples(index=False), states):
-        stops = [row.from_icao, row.to_icao, *(row.via_icao.split(";") if isinstance(row.via_icao, str) else [])]
+        stops = [
+            row.from_icao,
+            row.to_icao,
+            *(row.via_icao.split(";") if isinstance(row.via_icao, str) else []),
+        ]
         for icao in stops:
             if icao not in served:
                 continue
@@ -137,14 +156,28 @@ def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]
     rows = []
     for icao in icaos:
         civil = served[icao] - set(MISSION_OPERATORS)
-        state = ("served" if civil else "unknown" if unknown[icao] else
-                 "mission_only" if served[icao] else "none_documented")
-        rows.append({"icao": icao, "air_state": state, "air_operators": ";".join(sorted(served[icao])) or None})
+        state = (
+            "served"
+            if civil
+            else "unknown"
+            if unknown[icao]
+            else "mission_only"
+            if served[icao]
+            else "none_documented"
+        )
+        rows.append(
+            {
+                "icao": icao,
+                "air_state": state,
+                "air_operators": ";".join(sorted(served[icao])) or None,
+            }
+        )
     return pd.DataFrame(rows).set_index("icao")
 
 
-def river_side(places: gpd.GeoDataFrame, river_line: shapely.LineString, metric_crs, *,
-               on_line_km: float = 5.0) -> pd.Series:
+def river_side(
+    places: gpd.GeoDataFrame, river_line: shapely.LineString, metric_crs, *, on_line_km: float = 5.0
+) -> pd.Series:
     """Side of the river of every place: ``left`` (north/west bank, looking downstream) or ``right``.
 
     The line must run downstream. The sign of the cross product between the river's direction at
@@ -168,6 +201,8 @@ def river_side(places: gpd.GeoDataFrame, river_line: shapely.LineString, metric_
     p = shapely.get_coordinates(pts)
     cross = (b[:, 0] - a[:, 0]) * (p[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (p[:, 0] - a[:, 0])
     side = np.where(cross > 0, "left", "right").astype(object)
-    side[dist[np.arange(len(pts)), best] <= on_line_km * 1000.0] = None  # on the (schematic) line itself
+    side[dist[np.arange(len(pts)), best] <= on_line_km * 1000.0] = (
+        None  # on the (schematic) line itself
+    )
     out[ok] = side
     return out

@@ -39,7 +39,9 @@ def coverage_lost(out: pd.DataFrame) -> np.ndarray:
     rows = np.flatnonzero(flag(out["coverage_lost"]))
     if rows.size:
         lost_on = out["coverage_lost_on"].iloc[rows]
-        on_date = np.where(lost_on.notna().to_numpy(), " on " + _text(lost_on, np.arange(rows.size)), "")
+        on_date = np.where(
+            lost_on.notna().to_numpy(), " on " + _text(lost_on, np.arange(rows.size)), ""
+        )
         km = fmt0(out["base_before_km"].to_numpy(dtype="float64")[rows])
         name = _text(out["base_before_name"], rows)
         part[rows] = "lost coverage from " + name + " (" + km + " km)" + on_date
@@ -91,9 +93,7 @@ def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:
     service[none_in_reach] = f"no airstrip within {air_reach_km:.0f} km"
     rows = np.flatnonzero(ended)
     service[rows] = (
-        "no documented air service after the withdrawal ("
-        + _text(out["airport_icao"], rows)
-        + ")"
+        "no documented air service after the withdrawal (" + _text(out["airport_icao"], rows) + ")"
     )
     service[unknown] = "air service after the withdrawal unknown"
     mission = np.where(

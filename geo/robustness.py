@@ -19,7 +19,7 @@ from geo.score import DIMENSIONS
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["RADII_KM", "SEASONS_TRIED", "weight_sets", "robustness"]
+__all__ = ["RADII_KM", "SEASONS_TRIED", "robustness", "weight_sets"]
 
 #: Radii tried (km): half to double the default.
 RADII_KM = (25.0, 50.0, 75.0, 100.0)
@@ -48,9 +48,12 @@ def robustness(ctx: Context, *, id_column: str = "town_id", **options) -> pd.Dat
         options.pop(key, None)
     base = evaluate(ctx, **options).set_index(id_column)
     ranks, classes = [], []
-    for radius, weights, agg, season in itertools.product(RADII_KM, weight_sets(), ("arithmetic", "geometric"),
-                                                          SEASONS_TRIED):
-        run = evaluate(ctx, radius_km=radius, weights=weights, aggregation=agg, season=season, **options)
+    for radius, weights, agg, season in itertools.product(
+        RADII_KM, weight_sets(), ("arithmetic", "geometric"), SEASONS_TRIED
+    ):
+        run = evaluate(
+            ctx, radius_km=radius, weights=weights, aggregation=agg, season=season, **options
+        )
         run = run.set_index(id_column)
         ranks.append(run["exposure_rank"].astype("Float64"))
         classes.append(run["exposure_class"])
@@ -60,7 +63,9 @@ def robustness(ctx: Context, *, id_column: str = "town_id", **options) -> pd.Dat
     small += [evaluate(ctx, weights={d: 1.5}, **options) for d in DIMENSIONS]
     flips = np.zeros(len(base), dtype=bool)
     for run in small:
-        flips |= (run.set_index(id_column)["exposure_class"].reindex(base.index) != base["exposure_class"]).to_numpy()
+        flips |= (
+            run.set_index(id_column)["exposure_class"].reindex(base.index) != base["exposure_class"]
+        ).to_numpy()
     out = pd.DataFrame(index=base.index)
     out["rank_default"] = base["exposure_rank"]
     out["rank_min"] = r.min(axis=1)

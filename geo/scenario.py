@@ -12,10 +12,16 @@ from geo.assess import Context, evaluate
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["run", "diff", "DIFF_COLUMNS"]
+__all__ = ["DIFF_COLUMNS", "diff", "run"]
 
 #: Indicators compared by :func:`diff`.
-DIFF_COLUMNS = ("base_after_km", "bamako_road_km", "bamako_travel_h", "bamako_routes", "exposure_score")
+DIFF_COLUMNS = (
+    "base_after_km",
+    "bamako_road_km",
+    "bamako_travel_h",
+    "bamako_routes",
+    "exposure_score",
+)
 
 
 def run(ctx: Context, **scenario) -> pd.DataFrame:
@@ -38,8 +44,16 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
     left, right = a.set_index(id_column), b.set_index(id_column)
     out = pd.DataFrame(index=left.index.union(right.index, sort=True))
     for col in DIFF_COLUMNS:
-        x = pd.to_numeric(left[col].astype("Float64"), errors="coerce").reindex(out.index).astype("float64")
-        y = pd.to_numeric(right[col].astype("Float64"), errors="coerce").reindex(out.index).astype("float64")
+        x = (
+            pd.to_numeric(left[col].astype("Float64"), errors="coerce")
+            .reindex(out.index)
+            .astype("float64")
+        )
+        y = (
+            pd.to_numeric(right[col].astype("Float64"), errors="coerce")
+            .reindex(out.index)
+            .astype("float64")
+        )
         out[f"{col}_a"], out[f"{col}_b"], out[f"{col}_change"] = x, y, y - x
     out["class_a"] = left["exposure_class"].reindex(out.index)
     out["class_b"] = right["exposure_class"].reindex(out.index)

@@ -30,17 +30,17 @@ import pandas as pd
 from geo._errors import ParameterError, UnknownNameError
 
 __all__ = [
-    "DIMENSIONS",
-    "DEFAULT_WEIGHTS",
-    "CLASS_THRESHOLDS",
-    "CLASSES",
     "AGGREGATIONS",
+    "CLASSES",
+    "CLASS_THRESHOLDS",
     "DEFAULT_TIME_CAP_H",
-    "scale_capped",
-    "routes_score",
-    "composite",
-    "classify",
+    "DEFAULT_WEIGHTS",
+    "DIMENSIONS",
     "check_weights",
+    "classify",
+    "composite",
+    "routes_score",
+    "scale_capped",
 ]
 
 #: Indicator score columns of each dimension.
@@ -84,7 +84,9 @@ def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
             try:
                 value = float(value)
             except (TypeError, ValueError) as exc:
-                raise ParameterError(f"weight {key!r} must be a number >= 0, got {value!r}") from exc
+                raise ParameterError(
+                    f"weight {key!r} must be a number >= 0, got {value!r}"
+                ) from exc
             if not (np.isfinite(value) and value >= 0):
                 raise ParameterError(f"weight {key!r} must be a finite number >= 0, got {value!r}")
             out[key] = value
@@ -93,7 +95,9 @@ def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return out
 
 
-def scale_capped(values: pd.Series | np.ndarray, cap: float, *, unreachable: pd.Series | np.ndarray | None = None) -> np.ndarray:
+def scale_capped(
+    values: pd.Series | np.ndarray, cap: float, *, unreachable: pd.Series | np.ndarray | None = None
+) -> np.ndarray:
     """Linear 0-10 score of a cost between 0 and ``cap`` (values above ``cap`` score 10).
 
     ``unreachable`` rows score 10 (no route at all); NaN values elsewhere stay NaN (missing).
@@ -117,8 +121,12 @@ def routes_score(routes: pd.Series) -> np.ndarray:
         return np.where(np.isnan(k), np.nan, np.where(k <= 1, 10.0, 10.0 / k))
 
 
-def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
-              aggregation: str = "arithmetic") -> pd.DataFrame:
+def composite(
+    scores: pd.DataFrame,
+    *,
+    weights: Mapping[str, float] | None = None,
+    aggregation: str = "arithmetic",
+) -> pd.DataFrame:
     """Dimension scores, composite exposure and data-gap flags from indicator scores.
 
     Parameters
@@ -137,7 +145,9 @@ def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = Non
         ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
     """
     if aggregation not in AGGREGATIONS:
-        raise UnknownNameError(f"unknown aggregation {aggregation!r}; choose from {list(AGGREGATIONS)}")
+        raise UnknownNameError(
+            f"unknown aggregation {aggregation!r}; choose from {list(AGGREGATIONS)}"
+        )
     w = check_weights(weights)
     out = pd.DataFrame(index=scores.index)
     dims, dim_w = [], []
@@ -174,8 +184,15 @@ def composite(scores: pd.DataFrame, *, weights: Mapping[str, float] | None = Non
     mask = np.column_stack(missing_mask) if missing_mask else np.zeros((len(scores), 0), dtype=bool)
     gap = mask.any(axis=1)
     names = np.array(missing_cols, dtype=object)
-    codes = mask @ (1 << np.arange(mask.shape[1])) if mask.shape[1] else np.zeros(len(scores), dtype="int64")
-    text = {int(c): ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]]) for c in np.unique(codes)}
+    codes = (
+        mask @ (1 << np.arange(mask.shape[1]))
+        if mask.shape[1]
+        else np.zeros(len(scores), dtype="int64")
+    )
+    text = {
+        int(c): ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]])
+        for c in np.unique(codes)
+    }
     out["missing_indicators"] = [text[c] if c else None for c in codes.tolist()]
     out["data_gap"] = gap
     return out

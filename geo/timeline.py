@@ -11,7 +11,7 @@ from geo.assess import Context, evaluate
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["closure_steps", "timeline", "changes"]
+__all__ = ["changes", "closure_steps", "timeline"]
 
 
 def closure_steps(bases: pd.DataFrame) -> list[str]:
@@ -54,11 +54,23 @@ def changes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
     """
     wide = steps.sort_values(["step", id_column])
     prev = wide.groupby(id_column)
-    out = wide[["step", "as_of", id_column, "exposure_score", "exposure_rank", "exposure_class", "covered_after"]].copy()
+    out = wide[
+        [
+            "step",
+            "as_of",
+            id_column,
+            "exposure_score",
+            "exposure_rank",
+            "exposure_class",
+            "covered_after",
+        ]
+    ].copy()
     out["exposure_score_change"] = out["exposure_score"] - prev["exposure_score"].shift(1)
-    out["rank_change"] = out["exposure_rank"].astype("Float64") - prev["exposure_rank"].shift(1).astype("Float64")
+    out["rank_change"] = out["exposure_rank"].astype("Float64") - prev["exposure_rank"].shift(
+        1
+    ).astype("Float64")
     out["class_before"] = prev["exposure_class"].shift(1)
     covered_prev = prev["covered_after"].shift(1)
-    out["coverage_lost_now"] = (covered_prev == True) & (out["covered_after"] == False)  # noqa: E712
+    out["coverage_lost_now"] = (covered_prev == True) & (out["covered_after"] == False)
     out = out.rename(columns={"exposure_class": "class_after"}).drop(columns=["covered_after"])
     return out[out["step"] >= 1].reset_index(drop=True)

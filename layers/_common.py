@@ -9,16 +9,21 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
+from geo._validate import Column, Schema, validate_frame
 from geo.coverage import DATE_MAX as MISSION_END
 from geo.coverage import DATE_MIN as MISSION_START
 from geo.coverage import parse_iso_date
-from geo._validate import Column, Schema, validate_frame
 from geo.crs import WGS84
 
-__all__ = ["ascii_name", "point_frame", "finish", "parse_date", "MISSION_START", "MISSION_END"]
+__all__ = ["MISSION_END", "MISSION_START", "ascii_name", "finish", "parse_date", "point_frame"]
 
-GEOMETRY_KIND = Column("geometry_kind", "string", "real, town_point or schematic", nullable=False,
-                       choices=("real", "town_point", "schematic"))
+GEOMETRY_KIND = Column(
+    "geometry_kind",
+    "string",
+    "real, town_point or schematic",
+    nullable=False,
+    choices=("real", "town_point", "schematic"),
+)
 SOURCE = Column("source", "string", "source of the row (URL or document)", nullable=False)
 
 
@@ -41,8 +46,16 @@ def point_frame(frame: pd.DataFrame, *, lon: str = "lon", lat: str = "lat") -> g
 
 def finish(gdf: gpd.GeoDataFrame, schema: Schema, *, name: str) -> gpd.GeoDataFrame:
     """Order columns as declared, index by nothing in particular, validate, return."""
-    gdf = gdf[[*schema.names]].copy() if "geometry" in schema.names else gdf[[*schema.names, "geometry"]].copy()
-    gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=WGS84).sort_values(schema.id_column).reset_index(drop=True)
+    gdf = (
+        gdf[[*schema.names]].copy()
+        if "geometry" in schema.names
+        else gdf[[*schema.names, "geometry"]].copy()
+    )
+    gdf = (
+        gpd.GeoDataFrame(gdf, geometry="geometry", crs=WGS84)
+        .sort_values(schema.id_column)
+        .reset_index(drop=True)
+    )
     validate_frame(gdf, schema, name=name)
     return gdf
 

@@ -17,13 +17,17 @@ def data_file(name: str) -> Path:
     """Path of a file shipped in ``layers/data``."""
     path = Path(str(importlib.resources.files("layers") / "data" / name))
     if not path.is_file():
-        raise FileNotFoundError(f"shipped data file {name!r} is missing from {path.parent}; reinstall the package")
+        raise FileNotFoundError(
+            f"shipped data file {name!r} is missing from {path.parent}; reinstall the package"
+        )
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read_cached(name: str) -> pd.DataFrame:
-    return pd.read_csv(data_file(name), dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    return pd.read_csv(
+        data_file(name), dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+    )
 
 
 def read_facts(
@@ -45,17 +49,26 @@ def read_facts(
     for col in floats:
         parsed = pd.to_numeric(frame[col], errors="coerce")
         bad = parsed.isna() & frame[col].notna()
-        problems += [f"{name} row {i + 2}: {col}={frame.at[i, col]!r} is not a number" for i in frame.index[bad]]
+        problems += [
+            f"{name} row {i + 2}: {col}={frame.at[i, col]!r} is not a number"
+            for i in frame.index[bad]
+        ]
         frame[col] = parsed.astype("float64")
     for col in ints:
         parsed = pd.to_numeric(frame[col], errors="coerce")
         bad = (parsed.isna() & frame[col].notna()) | (parsed.notna() & (parsed % 1 != 0))
-        problems += [f"{name} row {i + 2}: {col}={frame.at[i, col]!r} is not a whole number" for i in frame.index[bad]]
+        problems += [
+            f"{name} row {i + 2}: {col}={frame.at[i, col]!r} is not a whole number"
+            for i in frame.index[bad]
+        ]
         frame[col] = parsed.astype("Int64")
     for col in bools:
         mapped = frame[col].map({"true": True, "false": False})
         bad = mapped.isna()
-        problems += [f"{name} row {i + 2}: {col}={frame.at[i, col]!r} is not true/false" for i in frame.index[bad]]
+        problems += [
+            f"{name} row {i + 2}: {col}={frame.at[i, col]!r} is not true/false"
+            for i in frame.index[bad]
+        ]
         frame[col] = mapped.astype("bool")
     if problems:
         raise SchemaError("\n".join(problems))

@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import shutil
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -28,7 +27,7 @@ from layers.datasets import sha256_file
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["RETRY_BACKOFF_S", "CHUNK_BYTES", "part_path", "download", "copy_file", "place_verified"]
+__all__ = ["CHUNK_BYTES", "RETRY_BACKOFF_S", "copy_file", "download", "part_path", "place_verified"]
 
 #: Wait before the first retry; it doubles at each further retry (read at call time).
 RETRY_BACKOFF_S = 1.0
@@ -72,7 +71,9 @@ def place_verified(part: Path, dest: Path, *, sha256: str | None, source: str) -
     return dest
 
 
-def copy_file(source: str | os.PathLike, dest: str | os.PathLike, *, sha256: str | None = None) -> Path:
+def copy_file(
+    source: str | os.PathLike, dest: str | os.PathLike, *, sha256: str | None = None
+) -> Path:
     """Copy a local file to ``dest`` through ``dest.part``, verifying ``sha256`` when given.
 
     Raises
@@ -95,7 +96,9 @@ def _open(url: str, offset: int, timeout_s: float) -> http.client.HTTPResponse |
     if offset:
         headers["Range"] = f"bytes={offset}-"
     try:
-        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout_s)
+        return urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=timeout_s
+        )
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 416 and offset:
@@ -105,7 +108,7 @@ def _open(url: str, offset: int, timeout_s: float) -> http.client.HTTPResponse |
         raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
         raise _Transient(f"cannot connect: {exc.reason}") from exc
-    except (TimeoutError, socket.timeout, ConnectionError, http.client.HTTPException) as exc:
+    except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
         raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -136,8 +139,10 @@ def _transfer(url: str, part: Path, timeout_s: float, progress: Progress | None)
                     done += len(chunk)
                     if progress:
                         progress(done, total)
-        except (TimeoutError, socket.timeout, ConnectionError, http.client.HTTPException) as exc:
-            raise _Transient(f"transfer interrupted at byte {done}: {type(exc).__name__}: {exc}") from exc
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            raise _Transient(
+                f"transfer interrupted at byte {done}: {type(exc).__name__}: {exc}"
+            ) from exc
     if total is not None and done < total:
         raise _Transient(f"transfer truncated at byte {done} of {total}")
 
@@ -208,5 +213,7 @@ def download(
         except ChecksumError:
             if not resumed:
                 raise
-            logger.warning("%s: checksum mismatch after resuming an old .part; downloading from scratch", url)
+            logger.warning(
+                "%s: checksum mismatch after resuming an old .part; downloading from scratch", url
+            )
             resumed = False

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import FetchError, SchemaError
-from geo.io import atomic_path
 from geo._validate import raise_problems
+from geo.io import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -66,15 +66,39 @@ WORLDPOP_NODATA = -3.4e38
 
 #: Columns of the GeoNames ``cities1000`` table (tab-separated, no header).
 GEONAMES_COLUMNS = (
-    "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature_class",
-    "feature_code", "country_code", "cc2", "admin1_code", "admin2_code", "admin3_code", "admin4_code",
-    "population", "elevation", "dem", "timezone", "modification_date",
+    "geonameid",
+    "name",
+    "asciiname",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "cc2",
+    "admin1_code",
+    "admin2_code",
+    "admin3_code",
+    "admin4_code",
+    "population",
+    "elevation",
+    "dem",
+    "timezone",
+    "modification_date",
 )
 
 #: Columns kept from the COD populated-places CSV.
 COD_PLACES_COLUMNS = (
-    "featureNam", "pcode", "popPlaceCl", "popPlace_1", "admin1Name", "admin1Pcod", "admin2Name",
-    "admin2Pcod", "admin3Name", "admin3Pcod",
+    "featureNam",
+    "pcode",
+    "popPlaceCl",
+    "popPlace_1",
+    "admin1Name",
+    "admin1Pcod",
+    "admin2Name",
+    "admin2Pcod",
+    "admin3Name",
+    "admin3Pcod",
 )
 
 Fetcher = Callable[[str], Path]
@@ -95,9 +119,15 @@ def _column(frame: pd.DataFrame, name: str) -> str:
 
 def _read_zipped_shapefile(zip_path: Path, stem: str | None = None) -> gpd.GeoDataFrame:
     with zipfile.ZipFile(zip_path) as archive:
-        shps = [n for n in archive.namelist() if n.lower().endswith(".shp") and (stem is None or Path(n).stem == stem)]
+        shps = [
+            n
+            for n in archive.namelist()
+            if n.lower().endswith(".shp") and (stem is None or Path(n).stem == stem)
+        ]
     if len(shps) != 1:
-        raise SchemaError(f"{zip_path.name}: expected one shapefile{f' {stem}' if stem else ''}, found {shps}")
+        raise SchemaError(
+            f"{zip_path.name}: expected one shapefile{f' {stem}' if stem else ''}, found {shps}"
+        )
     return gpd.read_file(f"/vsizip/{zip_path}/{shps[0]}", engine="pyogrio")
 
 
@@ -112,10 +142,14 @@ def convert_geoboundaries(level: int, sources: dict[int, Path], out: Path) -> No
     ``admin0Pcod`` are Mali's ("Mali", "ML"). geoBoundaries has no pcodes: every ``admin{n}Pcod`` is null.
     """
     units = gpd.read_file(sources[level], engine="pyogrio").to_crs(4326)
-    frame = gpd.GeoDataFrame({"admin0Name": "Mali", "admin0Pcod": "ML"}, index=units.index, geometry=units.geometry)
+    frame = gpd.GeoDataFrame(
+        {"admin0Name": "Mali", "admin0Pcod": "ML"}, index=units.index, geometry=units.geometry
+    )
     points = gpd.GeoDataFrame(geometry=units.geometry.representative_point(), crs=4326)
     for parent in range(1, level):
-        parents = gpd.read_file(sources[parent], engine="pyogrio").to_crs(4326)[["shapeName", "geometry"]]
+        parents = gpd.read_file(sources[parent], engine="pyogrio").to_crs(4326)[
+            ["shapeName", "geometry"]
+        ]
         joined = gpd.sjoin(points, parents, how="left", predicate="within")
         joined = joined[~joined.index.duplicated(keep="first")]
         frame[f"admin{parent}Name"] = joined["shapeName"].reindex(units.index)
@@ -132,8 +166,10 @@ def hdx_csv_url(package_json: Path) -> str:
     resources = answer.get("result", {}).get("resources", [])
     urls = [r["url"] for r in resources if str(r.get("format", "")).upper() == "CSV"]
     if not urls:
-        raise FetchError(f"HDX answer {package_json.name} lists no CSV resource (formats: "
-                         f"{[r.get('format') for r in resources]})")
+        raise FetchError(
+            f"HDX answer {package_json.name} lists no CSV resource (formats: "
+            f"{[r.get('format') for r in resources]})"
+        )
     return urls[0]
 
 
@@ -145,12 +181,19 @@ def convert_cod_places(csv_path: Path, out: Path) -> None:
         raise SchemaError(f"{csv_path.name}: missing column(s) {missing}")
     frame = table[list(COD_PLACES_COLUMNS)].copy()
     frame["popPlaceCl"] = pd.to_numeric(frame["popPlaceCl"]).astype("int32")
-    geometry = gpd.points_from_xy(pd.to_numeric(table["longitude"]), pd.to_numeric(table["latitude"]), crs=4326)
+    geometry = gpd.points_from_xy(
+        pd.to_numeric(table["longitude"]), pd.to_numeric(table["latitude"]), crs=4326
+    )
     write_vector(gpd.GeoDataFrame(frame, geometry=geometry), out)
 
 
-def convert_natural_earth(zip_path: Path, out: Path, *, equals: tuple[str, str] | None = None,
-                          near_mali_deg: float | None = None) -> None:
+def convert_natural_earth(
+    zip_path: Path,
+    out: Path,
+    *,
+    equals: tuple[str, str] | None = None,
+    near_mali_deg: float | None = None,
+) -> None:
     """A zipped Natural Earth shapefile -> the features where ``column == value`` or near Mali.
 
     ``near_mali_deg`` keeps whole features intersecting Mali's bbox widened by that many degrees
@@ -163,7 +206,9 @@ def convert_natural_earth(zip_path: Path, out: Path, *, equals: tuple[str, str] 
     if near_mali_deg is not None:
         xmin, ymin, xmax, ymax = MALI_BBOX
         m = near_mali_deg
-        frame = frame.iloc[frame.sindex.query(_box(xmin - m, ymin - m, xmax + m, ymax + m), predicate="intersects")]
+        frame = frame.iloc[
+            frame.sindex.query(_box(xmin - m, ymin - m, xmax + m, ymax + m), predicate="intersects")
+        ]
         frame = frame.sort_index()
     write_vector(frame.reset_index(drop=True), out)
 
@@ -187,19 +232,37 @@ def convert_geonames(cities_zip: Path, admin1_txt: Path, out: Path) -> None:
     with zipfile.ZipFile(cities_zip) as archive:
         member = next(n for n in archive.namelist() if n.endswith(".txt"))
         with archive.open(member) as fh:
-            table = pd.read_csv(fh, sep="\t", header=None, names=GEONAMES_COLUMNS, dtype=str,
-                                keep_default_na=False, quoting=3)
-    admin1 = pd.read_csv(admin1_txt, sep="\t", header=None, names=["code", "name", "asciiname", "geonameid"],
-                         dtype=str, keep_default_na=False, quoting=3)
+            table = pd.read_csv(
+                fh,
+                sep="\t",
+                header=None,
+                names=GEONAMES_COLUMNS,
+                dtype=str,
+                keep_default_na=False,
+                quoting=3,
+            )
+    admin1 = pd.read_csv(
+        admin1_txt,
+        sep="\t",
+        header=None,
+        names=["code", "name", "asciiname", "geonameid"],
+        dtype=str,
+        keep_default_na=False,
+        quoting=3,
+    )
     names = dict(zip(admin1["code"], admin1["asciiname"]))
     table = table[table["country_code"] == "ML"].reset_index(drop=True)
-    frame = pd.DataFrame({
-        "name": table["name"],
-        "admin1": [names.get(f"ML.{code}", "") for code in table["admin1_code"]],
-        "admin2": "",
-        "cc": table["country_code"],
-    })
-    geometry = gpd.points_from_xy(table["longitude"].astype(float), table["latitude"].astype(float), crs=4326)
+    frame = pd.DataFrame(
+        {
+            "name": table["name"],
+            "admin1": [names.get(f"ML.{code}", "") for code in table["admin1_code"]],
+            "admin2": "",
+            "cc": table["country_code"],
+        }
+    )
+    geometry = gpd.points_from_xy(
+        table["longitude"].astype(float), table["latitude"].astype(float), crs=4326
+    )
     write_vector(gpd.GeoDataFrame(frame, geometry=geometry), out)
 
 
@@ -215,16 +278,29 @@ def convert_worldpop(tif_path: Path, out: Path) -> None:
     left, right = np.floor(round((xmin - m) / res, 6)), np.ceil(round((xmax + m) / res, 6))
     bottom, top = np.floor(round((ymin - m) / res, 6)), np.ceil(round((ymax + m) / res, 6))
     width, height = int(right - left), int(top - bottom)
-    transform = Affine(res, 0.0, left * res, 0.0, -res, top * res)  # not from_origin: it warns with affine 3.1
+    transform = Affine(
+        res, 0.0, left * res, 0.0, -res, top * res
+    )  # not from_origin: it warns with affine 3.1
     values = np.full((height, width), WORLDPOP_NODATA, dtype="float32")
     with rasterio.open(tif_path) as src:
         reproject(
-            source=rasterio.band(src, 1), destination=values, dst_transform=transform, dst_crs="EPSG:4326",
-            dst_nodata=WORLDPOP_NODATA, resampling=Resampling.average,
+            source=rasterio.band(src, 1),
+            destination=values,
+            dst_transform=transform,
+            dst_crs="EPSG:4326",
+            dst_nodata=WORLDPOP_NODATA,
+            resampling=Resampling.average,
         )
     profile = {
-        "driver": "GTiff", "dtype": "float32", "count": 1, "width": width, "height": height,
-        "crs": "EPSG:4326", "transform": transform, "nodata": WORLDPOP_NODATA, "compress": "lzw",
+        "driver": "GTiff",
+        "dtype": "float32",
+        "count": 1,
+        "width": width,
+        "height": height,
+        "crs": "EPSG:4326",
+        "transform": transform,
+        "nodata": WORLDPOP_NODATA,
+        "compress": "lzw",
     }
     with rasterio.open(out, "w", **profile) as dst:
         dst.write(values, 1)
@@ -260,15 +336,25 @@ CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
     "cod_adm2": _geoboundaries(2),
     "cod_adm3": _geoboundaries(3),
     "cod_places": _cod_places,
-    "ne_niger": lambda get, out: convert_natural_earth(get("ne_rivers"), out, equals=("name", "Niger")),
+    "ne_niger": lambda get, out: convert_natural_earth(
+        get("ne_rivers"), out, equals=("name", "Niger")
+    ),
     "ne_rivers": lambda get, out: convert_natural_earth(get("ne_rivers"), out, near_mali_deg=1.0),
     "ne_lakes": lambda get, out: convert_natural_earth(get("ne_lakes"), out, near_mali_deg=1.0),
-    "ne_admin0": lambda get, out: convert_natural_earth(get("ne_admin0"), out, equals=("ADM0_A3", "MLI")),
-    "ne_admin1": lambda get, out: convert_natural_earth(get("ne_admin1"), out, equals=("adm0_a3", "MLI")),
-    "ne_places": lambda get, out: convert_natural_earth(get("ne_places"), out, equals=("ADM0_A3", "MLI")),
+    "ne_admin0": lambda get, out: convert_natural_earth(
+        get("ne_admin0"), out, equals=("ADM0_A3", "MLI")
+    ),
+    "ne_admin1": lambda get, out: convert_natural_earth(
+        get("ne_admin1"), out, equals=("adm0_a3", "MLI")
+    ),
+    "ne_places": lambda get, out: convert_natural_earth(
+        get("ne_places"), out, equals=("ADM0_A3", "MLI")
+    ),
     "ourairports": lambda get, out: convert_ourairports(get("ourairports"), out),
     "worldpop_density": lambda get, out: convert_worldpop(get("worldpop"), out),
-    "geonames_places": lambda get, out: convert_geonames(get("geonames_cities"), get("geonames_admin1"), out),
+    "geonames_places": lambda get, out: convert_geonames(
+        get("geonames_cities"), get("geonames_admin1"), out
+    ),
     "osm_roads": lambda get, out: convert_osm_roads(get("osm_mali"), out),
 }
 
@@ -286,7 +372,9 @@ def build(name: str, target: Path, get: Fetcher) -> Path:
     from layers.datasets import check_file
 
     if name not in CONVERTERS:
-        raise FetchError(f"dataset {name!r} has no automated upstream conversion; fetch it with --mirror")
+        raise FetchError(
+            f"dataset {name!r} has no automated upstream conversion; fetch it with --mirror"
+        )
     with atomic_path(target) as tmp:
         CONVERTERS[name](get, tmp)
         raise_problems(check_file(name, tmp), name=f"dataset {name!r} converted from upstream")

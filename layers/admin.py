@@ -36,15 +36,15 @@ from layers.registry import LayerInfo
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "cercles",
-    "communes",
-    "regions_2023",
-    "admin_join",
-    "read_crosswalk",
-    "CROSSWALK_FILE",
     "CENTRAL_REGIONS_2023",
     "CONFIDENCE_ORDER",
+    "CROSSWALK_FILE",
     "INFOS",
+    "admin_join",
+    "cercles",
+    "communes",
+    "read_crosswalk",
+    "regions_2023",
 ]
 
 CROSSWALK_FILE = "cercle_region_2023.csv"
@@ -62,21 +62,47 @@ _ATTRIBUTION = "DNCT/DNP Mali, OCHA Mali, ITOS; via HDX"
 CROSSWALK_SCHEMA = Schema(
     id_column="cercle_pcode",
     columns=(
-        Column("cercle_pcode", "string", "OCHA COD 2015 ADM2 P-code (ML + 4 digits)", nullable=False, unique=True),
+        Column(
+            "cercle_pcode",
+            "string",
+            "OCHA COD 2015 ADM2 P-code (ML + 4 digits)",
+            nullable=False,
+            unique=True,
+        ),
         Column("cercle_name", "string", "cercle name (accents)", nullable=False),
         Column("region_old", "string", "pre-2016 region (accents)", nullable=False),
         Column("region_2023", "string", "region under the 2023 laws", nullable=False),
-        Column("confidence", "string", "confidence in region_2023", nullable=False, choices=CONFIDENCE_ORDER),
+        Column(
+            "confidence",
+            "string",
+            "confidence in region_2023",
+            nullable=False,
+            choices=CONFIDENCE_ORDER,
+        ),
         Column("note", "string", "evidence, conflicts and splits"),
         Column("source", "string", "sources, ' | '-separated", nullable=False),
     ),
 )
 
 _REGION_COLUMNS = (
-    Column("region_old_pcode", "string", "OCHA COD 2015 ADM1 P-code (ML01..ML09; ML09 = Bamako)", nullable=False),
-    Column("region_old", "string", "pre-2016 region (accents; 'Koulikouro' corrected)", nullable=False),
-    Column("region_2023", "string", "region under the 2023 laws, via the crosswalk (null if not in it)"),
-    Column("region_2023_confidence", "string", "confidence of the crosswalk row", choices=CONFIDENCE_ORDER),
+    Column(
+        "region_old_pcode",
+        "string",
+        "OCHA COD 2015 ADM1 P-code (ML01..ML09; ML09 = Bamako)",
+        nullable=False,
+    ),
+    Column(
+        "region_old", "string", "pre-2016 region (accents; 'Koulikouro' corrected)", nullable=False
+    ),
+    Column(
+        "region_2023", "string", "region under the 2023 laws, via the crosswalk (null if not in it)"
+    ),
+    Column(
+        "region_2023_confidence",
+        "string",
+        "confidence of the crosswalk row",
+        choices=CONFIDENCE_ORDER,
+    ),
 )
 
 CERCLE_SCHEMA = Schema(
@@ -84,7 +110,12 @@ CERCLE_SCHEMA = Schema(
     geometry_types=("Polygon", "MultiPolygon"),
     columns=(
         Column("cercle_pcode", "string", "OCHA COD 2015 ADM2 P-code", nullable=False, unique=True),
-        Column("cercle_name", "string", "cercle name (accents, from the crosswalk; else COD ASCII)", nullable=False),
+        Column(
+            "cercle_name",
+            "string",
+            "cercle name (accents, from the crosswalk; else COD ASCII)",
+            nullable=False,
+        ),
         Column("cercle_name_cod", "string", "cercle name as in the COD (ASCII)", nullable=False),
         *_REGION_COLUMNS,
         Column("region_2023_note", "string", "crosswalk note (splits, conflicts)"),
@@ -102,7 +133,12 @@ COMMUNE_SCHEMA = Schema(
         Column("commune_pcode", "string", "OCHA COD 2015 ADM3 P-code", nullable=False, unique=True),
         Column("commune_name", "string", "commune name as in the COD (ASCII)", nullable=False),
         Column("cercle_pcode", "string", "OCHA COD 2015 ADM2 P-code", nullable=False),
-        Column("cercle_name", "string", "cercle name (accents, from the crosswalk; else COD ASCII)", nullable=False),
+        Column(
+            "cercle_name",
+            "string",
+            "cercle name (accents, from the crosswalk; else COD ASCII)",
+            nullable=False,
+        ),
         *_REGION_COLUMNS,
         Column("area_km2", "float", "geodesic area on the WGS84 ellipsoid", nullable=False),
         SOURCE,
@@ -116,12 +152,29 @@ REGION_2023_SCHEMA = Schema(
     geometry_types=("Polygon", "MultiPolygon"),
     columns=(
         Column("region_2023", "string", "region under the 2023 laws", nullable=False, unique=True),
-        Column("region_old", "string", "pre-2016 region(s) it comes from, ';'-separated", nullable=False),
-        Column("member_cercle_pcodes", "string", "2015 cercle P-codes dissolved, ';'-separated", nullable=False),
-        Column("member_cercles", "string", "2015 cercle names dissolved, ';'-separated", nullable=False),
+        Column(
+            "region_old",
+            "string",
+            "pre-2016 region(s) it comes from, ';'-separated",
+            nullable=False,
+        ),
+        Column(
+            "member_cercle_pcodes",
+            "string",
+            "2015 cercle P-codes dissolved, ';'-separated",
+            nullable=False,
+        ),
+        Column(
+            "member_cercles", "string", "2015 cercle names dissolved, ';'-separated", nullable=False
+        ),
         Column("n_cercles", "int", "number of 2015 cercles dissolved", nullable=False),
-        Column("confidence", "string", "lowest confidence of any membership", nullable=False,
-               choices=CONFIDENCE_ORDER),
+        Column(
+            "confidence",
+            "string",
+            "lowest confidence of any membership",
+            nullable=False,
+            choices=CONFIDENCE_ORDER,
+        ),
         Column("note", "string", "notes of the memberships below high confidence"),
         Column("area_km2", "float", "geodesic area on the WGS84 ellipsoid", nullable=False),
         SOURCE,
@@ -131,40 +184,72 @@ REGION_2023_SCHEMA = Schema(
 )
 
 _CAVEAT_FRAME = "Pre-2016 frame (2015): 49 cercles + Bamako; the 2023 cercles (159) are not drawn."
-_CAVEAT_XWALK = ("2023 regions come from an authored crosswalk at old-cercle resolution (medium-low confidence; "
-                 "split cercles go whole to the region of their seat). See layers/data/cercle_region_2023.csv.")
+_CAVEAT_XWALK = (
+    "2023 regions come from an authored crosswalk at old-cercle resolution (medium-low confidence; "
+    "split cercles go whole to the region of their seat). See layers/data/cercle_region_2023.csv."
+)
 
 INFOS = {
     "cercles": LayerInfo(
-        name="cercles", title="Cercles of Mali (OCHA COD 2015) with their 2023 region",
+        name="cercles",
+        title="Cercles of Mali (OCHA COD 2015) with their 2023 region",
         description="49 cercles + Bamako district (OCHA COD-AB 2015) with P-codes, pre-2016 region and the "
         "2023 region from the crosswalk, with its confidence.",
-        licence=_LICENCE, attribution=_ATTRIBUTION,
-        sources=(_COD_SOURCE.format(file="mli_adm2_cercles.geojson"), f"layers/data/{CROSSWALK_FILE}"),
-        geometry_kind="real", schema=CERCLE_SCHEMA, caveats=(_CAVEAT_FRAME, _CAVEAT_XWALK),
+        licence=_LICENCE,
+        attribution=_ATTRIBUTION,
+        sources=(
+            _COD_SOURCE.format(file="mli_adm2_cercles.geojson"),
+            f"layers/data/{CROSSWALK_FILE}",
+        ),
+        geometry_kind="real",
+        schema=CERCLE_SCHEMA,
+        caveats=(_CAVEAT_FRAME, _CAVEAT_XWALK),
     ),
     "communes": LayerInfo(
-        name="communes", title="Communes of Mali (OCHA COD 2015) with their 2023 region",
+        name="communes",
+        title="Communes of Mali (OCHA COD 2015) with their 2023 region",
         description="701 communes (OCHA COD-AB 2015; Mali officially has 703) with P-codes and regions old and 2023.",
-        licence=_LICENCE, attribution=_ATTRIBUTION,
-        sources=(_COD_SOURCE.format(file="mli_adm3_communes.geojson"), f"layers/data/{CROSSWALK_FILE}"),
-        geometry_kind="real", schema=COMMUNE_SCHEMA, caveats=(_CAVEAT_FRAME, _CAVEAT_XWALK),
+        licence=_LICENCE,
+        attribution=_ATTRIBUTION,
+        sources=(
+            _COD_SOURCE.format(file="mli_adm3_communes.geojson"),
+            f"layers/data/{CROSSWALK_FILE}",
+        ),
+        geometry_kind="real",
+        schema=COMMUNE_SCHEMA,
+        caveats=(_CAVEAT_FRAME, _CAVEAT_XWALK),
     ),
     "regions_2023": LayerInfo(
-        name="regions_2023", title="2023 regions of Mali dissolved from 2015 cercles",
+        name="regions_2023",
+        title="2023 regions of Mali dissolved from 2015 cercles",
         description="2023 regions (by default the central ones: Mopti, Ségou, San, Bandiagara, Douentza) as "
         "unions of their 2015 cercles, with members and the lowest membership confidence.",
-        licence=_LICENCE, attribution=_ATTRIBUTION,
-        sources=(_COD_SOURCE.format(file="mli_adm2_cercles.geojson"), f"layers/data/{CROSSWALK_FILE}"),
-        geometry_kind="real", schema=REGION_2023_SCHEMA,
-        caveats=(_CAVEAT_XWALK, "Approximate outlines: a split cercle is counted whole in one region."),
+        licence=_LICENCE,
+        attribution=_ATTRIBUTION,
+        sources=(
+            _COD_SOURCE.format(file="mli_adm2_cercles.geojson"),
+            f"layers/data/{CROSSWALK_FILE}",
+        ),
+        geometry_kind="real",
+        schema=REGION_2023_SCHEMA,
+        caveats=(
+            _CAVEAT_XWALK,
+            "Approximate outlines: a split cercle is counted whole in one region.",
+        ),
     ),
 }
 
 #: COD ADM1 names (ASCII, one misspelt) -> names with accents.
 _REGION_OLD_NAMES = {
-    "Kayes": "Kayes", "Koulikouro": "Koulikoro", "Koulikoro": "Koulikoro", "Sikasso": "Sikasso",
-    "Segou": "Ségou", "Mopti": "Mopti", "Tombouctou": "Tombouctou", "Gao": "Gao", "Kidal": "Kidal",
+    "Kayes": "Kayes",
+    "Koulikouro": "Koulikoro",
+    "Koulikoro": "Koulikoro",
+    "Sikasso": "Sikasso",
+    "Segou": "Ségou",
+    "Mopti": "Mopti",
+    "Tombouctou": "Tombouctou",
+    "Gao": "Gao",
+    "Kidal": "Kidal",
     "Bamako": "District de Bamako",
 }
 
@@ -188,18 +273,29 @@ def read_crosswalk(crosswalk: str | os.PathLike | pd.DataFrame | None = None) ->
         Missing columns, duplicated P-codes, unknown confidence values (all listed at once).
     """
     if crosswalk is None:
-        frame, label = pd.read_csv(data_file(CROSSWALK_FILE), dtype=str, keep_default_na=False,
-                                   na_values=[""]), f"crosswalk {CROSSWALK_FILE}"
+        frame, label = (
+            pd.read_csv(
+                data_file(CROSSWALK_FILE), dtype=str, keep_default_na=False, na_values=[""]
+            ),
+            f"crosswalk {CROSSWALK_FILE}",
+        )
     elif isinstance(crosswalk, pd.DataFrame):
         frame, label = crosswalk.copy(), "crosswalk (DataFrame)"
     elif isinstance(crosswalk, (str, os.PathLike)):
-        frame, label = pd.read_csv(Path(crosswalk), dtype=str, keep_default_na=False,
-                                   na_values=[""]), f"crosswalk {crosswalk}"
+        frame, label = (
+            pd.read_csv(Path(crosswalk), dtype=str, keep_default_na=False, na_values=[""]),
+            f"crosswalk {crosswalk}",
+        )
     else:
-        raise ParameterError(f"crosswalk must be None, a CSV path or a DataFrame, got {type(crosswalk).__name__}")
+        raise ParameterError(
+            f"crosswalk must be None, a CSV path or a DataFrame, got {type(crosswalk).__name__}"
+        )
     known = [c for c in CROSSWALK_SCHEMA.names if c in frame.columns]
-    validate_frame(frame[known] if len(known) == len(CROSSWALK_SCHEMA.names) else frame,
-                   CROSSWALK_SCHEMA, name=label)
+    validate_frame(
+        frame[known] if len(known) == len(CROSSWALK_SCHEMA.names) else frame,
+        CROSSWALK_SCHEMA,
+        name=label,
+    )
     return frame[CROSSWALK_SCHEMA.names].reset_index(drop=True)
 
 
@@ -208,19 +304,29 @@ def _check_crosswalk_against_cod(xwalk: pd.DataFrame, cod: pd.DataFrame) -> None
 
     This catches P-codes of another COD edition (regions.md lists ML0503 as Djenné; here it is Bankass).
     """
-    merged = xwalk.merge(cod[["admin2Pcod", "admin2Name", "admin1Name"]], left_on="cercle_pcode",
-                         right_on="admin2Pcod", how="left")
+    merged = xwalk.merge(
+        cod[["admin2Pcod", "admin2Name", "admin1Name"]],
+        left_on="cercle_pcode",
+        right_on="admin2Pcod",
+        how="left",
+    )
     problems = []
     for row in merged.itertuples():
         if pd.isna(row.admin2Pcod):
-            problems.append(f"crosswalk P-code {row.cercle_pcode!r} ({row.cercle_name}) is not a COD cercle")
+            problems.append(
+                f"crosswalk P-code {row.cercle_pcode!r} ({row.cercle_name}) is not a COD cercle"
+            )
             continue
         if _key(row.cercle_name) != _key(row.admin2Name):
-            problems.append(f"crosswalk P-code {row.cercle_pcode!r} is named {row.cercle_name!r} but the COD "
-                            f"names it {row.admin2Name!r} (P-codes of another COD edition?)")
+            problems.append(
+                f"crosswalk P-code {row.cercle_pcode!r} is named {row.cercle_name!r} but the COD "
+                f"names it {row.admin2Name!r} (P-codes of another COD edition?)"
+            )
         if _key(row.region_old) != _key(_REGION_OLD_NAMES.get(row.admin1Name, row.admin1Name)):
-            problems.append(f"crosswalk P-code {row.cercle_pcode!r}: region_old {row.region_old!r} but the COD "
-                            f"says {row.admin1Name!r}")
+            problems.append(
+                f"crosswalk P-code {row.cercle_pcode!r}: region_old {row.region_old!r} but the COD "
+                f"says {row.admin1Name!r}"
+            )
     raise_problems(problems, name="crosswalk against the COD cercles")
 
 
@@ -240,12 +346,20 @@ def _attach_regions(frame: pd.DataFrame, xwalk: pd.DataFrame, *, name: str) -> p
     out["region_2023_note"] = out["admin2Pcod"].map(x["note"])
     missing = sorted(set(out.loc[out["region_2023"].isna(), "admin2Pcod"]))
     if missing:
-        logger.warning("%s: %d cercle(s) not in the crosswalk, region_2023 left null: %s", name, len(missing), missing)
+        logger.warning(
+            "%s: %d cercle(s) not in the crosswalk, region_2023 left null: %s",
+            name,
+            len(missing),
+            missing,
+        )
     return out
 
 
-def cercles(data_dir: str | os.PathLike | None = None, *,
-            crosswalk: str | os.PathLike | pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+def cercles(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    crosswalk: str | os.PathLike | pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """The 49 cercles and Bamako (OCHA COD 2015) with regions old and 2023 (schema :data:`CERCLE_SCHEMA`).
 
     Parameters
@@ -272,8 +386,11 @@ def cercles(data_dir: str | os.PathLike | None = None, *,
     return finish(gdf, CERCLE_SCHEMA, name="cercles")
 
 
-def communes(data_dir: str | os.PathLike | None = None, *,
-             crosswalk: str | os.PathLike | pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+def communes(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    crosswalk: str | os.PathLike | pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """The 701 communes (OCHA COD 2015) with cercle and regions old and 2023 (schema :data:`COMMUNE_SCHEMA`).
 
     Parameters
@@ -295,9 +412,12 @@ def communes(data_dir: str | os.PathLike | None = None, *,
     return finish(gdf, COMMUNE_SCHEMA, name="communes")
 
 
-def regions_2023(data_dir: str | os.PathLike | None = None, *,
-                 crosswalk: str | os.PathLike | pd.DataFrame | None = None,
-                 names: tuple[str, ...] | list[str] | None = CENTRAL_REGIONS_2023) -> gpd.GeoDataFrame:
+def regions_2023(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    crosswalk: str | os.PathLike | pd.DataFrame | None = None,
+    names: tuple[str, ...] | list[str] | None = CENTRAL_REGIONS_2023,
+) -> gpd.GeoDataFrame:
     """2023 regions as unions of their 2015 cercles (schema :data:`REGION_2023_SCHEMA`).
 
     Parameters
@@ -329,24 +449,32 @@ def regions_2023(data_dir: str | os.PathLike | None = None, *,
         known = set(cer["region_2023"])
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise UnknownNameError(f"no cercle of the crosswalk is in 2023 region(s) {unknown}; "
-                                   f"valid: {', '.join(sorted(known))}")
+            raise UnknownNameError(
+                f"no cercle of the crosswalk is in 2023 region(s) {unknown}; "
+                f"valid: {', '.join(sorted(known))}"
+            )
         cer = cer[cer["region_2023"].isin(list(names))]
     rank = {c: i for i, c in enumerate(CONFIDENCE_ORDER)}
     rows = []
     for region, part in cer.sort_values("cercle_pcode").groupby("region_2023", sort=True):
         unsure = part[part["region_2023_confidence"] != "high"]
-        rows.append({
-            "region_2023": region,
-            "region_old": ";".join(sorted(set(part["region_old"]))),
-            "member_cercle_pcodes": ";".join(part["cercle_pcode"]),
-            "member_cercles": ";".join(part["cercle_name"]),
-            "n_cercles": len(part),
-            "confidence": min(part["region_2023_confidence"], key=rank.__getitem__),
-            "note": " / ".join(f"{r.cercle_name} ({r.region_2023_confidence}): {r.region_2023_note}"
-                               for r in unsure.itertuples() if isinstance(r.region_2023_note, str)) or None,
-            "geometry": part.geometry.union_all(),
-        })
+        rows.append(
+            {
+                "region_2023": region,
+                "region_old": ";".join(sorted(set(part["region_old"]))),
+                "member_cercle_pcodes": ";".join(part["cercle_pcode"]),
+                "member_cercles": ";".join(part["cercle_name"]),
+                "n_cercles": len(part),
+                "confidence": min(part["region_2023_confidence"], key=rank.__getitem__),
+                "note": " / ".join(
+                    f"{r.cercle_name} ({r.region_2023_confidence}): {r.region_2023_note}"
+                    for r in unsure.itertuples()
+                    if isinstance(r.region_2023_note, str)
+                )
+                or None,
+                "geometry": part.geometry.union_all(),
+            }
+        )
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     gdf["n_cercles"] = gdf["n_cercles"].astype("int64")
     gdf["area_km2"] = _area_km2(gdf.geometry)
@@ -355,9 +483,13 @@ def regions_2023(data_dir: str | os.PathLike | None = None, *,
     return finish(gdf, REGION_2023_SCHEMA, name="regions_2023")
 
 
-def admin_join(points: gpd.GeoDataFrame, data_dir: str | os.PathLike | None = None, *,
-               crosswalk: str | os.PathLike | pd.DataFrame | None = None,
-               commune_frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def admin_join(
+    points: gpd.GeoDataFrame,
+    data_dir: str | os.PathLike | None = None,
+    *,
+    crosswalk: str | os.PathLike | pd.DataFrame | None = None,
+    commune_frame: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
     """Regions old and 2023, cercle and commune P-codes of each point, by point-in-polygon join.
 
     Parameters
@@ -392,6 +524,10 @@ def admin_join(points: gpd.GeoDataFrame, data_dir: str | os.PathLike | None = No
     out.index = points.index
     outside = int(out["commune_pcode"].isna().sum())
     if outside:
-        logger.info("admin_join: %d of %d point(s) fall outside every commune (or have no geometry); "
-                    "left null", outside, len(out))
+        logger.info(
+            "admin_join: %d of %d point(s) fall outside every commune (or have no geometry); "
+            "left null",
+            outside,
+            len(out),
+        )
     return out

@@ -7,14 +7,14 @@ import numpy as np
 from shapely import LineString
 
 from geo._errors import SchemaError
-from geo.distance import GEOD, geometry_length_km
 from geo._validate import Column, Schema
+from geo.distance import GEOD, geometry_length_km
 from layers._common import GEOMETRY_KIND, SOURCE, finish
 from layers._files import read_facts
 from layers.airports import airports as load_airports
 from layers.registry import LayerInfo
 
-__all__ = ["air_links", "INFOS", "SCHEMA", "STATUSES"]
+__all__ = ["INFOS", "SCHEMA", "STATUSES", "air_links"]
 
 #: Status of a link as the last source describes it.
 STATUSES = ("no_end_reported", "interrupted", "suspended", "ended", "ended_or_unknown")
@@ -26,30 +26,58 @@ SCHEMA = Schema(
     id_column="link_id",
     geometry_types=("LineString",),
     columns=(
-        Column("link_id", "string", "stable id <operator>-<destination>", nullable=False, unique=True),
+        Column(
+            "link_id", "string", "stable id <operator>-<destination>", nullable=False, unique=True
+        ),
         Column("from_icao", "string", "origin airport", nullable=False),
         Column("to_icao", "string", "destination airport (null if outside the layer)"),
         Column("via_icao", "string", "intermediate stops, ';'-separated"),
-        Column("operator", "string", "Sky Mali, UNHAS (WFP) or MINUSMA", nullable=False,
-               choices=("Sky Mali", "UNHAS (WFP)", "MINUSMA")),
-        Column("service_type", "string", "scheduled, humanitarian or mission", nullable=False,
-               choices=("scheduled", "humanitarian", "mission")),
+        Column(
+            "operator",
+            "string",
+            "Sky Mali, UNHAS (WFP) or MINUSMA",
+            nullable=False,
+            choices=("Sky Mali", "UNHAS (WFP)", "MINUSMA"),
+        ),
+        Column(
+            "service_type",
+            "string",
+            "scheduled, humanitarian or mission",
+            nullable=False,
+            choices=("scheduled", "humanitarian", "mission"),
+        ),
         Column("period_start", "date", "first day of the documented period", nullable=False),
-        Column("period_start_precision", "string", "day, month or year", nullable=False,
-               choices=("day", "month", "year")),
+        Column(
+            "period_start_precision",
+            "string",
+            "day, month or year",
+            nullable=False,
+            choices=("day", "month", "year"),
+        ),
         Column("period_end", "date", "last day of the documented period (null: no end reported)"),
-        Column("period_end_precision", "string", "day, month or year", choices=("day", "month", "year")),
+        Column(
+            "period_end_precision", "string", "day, month or year", choices=("day", "month", "year")
+        ),
         Column("period_text", "string", "the period as the source gives it", nullable=False),
         Column("status", "string", "status as last described", nullable=False, choices=STATUSES),
         Column("frequency_or_detail", "string", "frequency or fleet detail"),
         Column("notes", "string", "notes"),
-        Column("length_km", "float", "great-circle length of the drawn route via its stops", nullable=False),
+        Column(
+            "length_km",
+            "float",
+            "great-circle length of the drawn route via its stops",
+            nullable=False,
+        ),
         SOURCE,
         Column("source_type", "string", "kind of source"),
         Column("source_2", "string", "second source"),
         GEOMETRY_KIND,
-        Column("geometry", "geometry", "great-circle route through the stops (schematic, not a flight track)",
-               nullable=False),
+        Column(
+            "geometry",
+            "geometry",
+            "great-circle route through the stops (schematic, not a flight track)",
+            nullable=False,
+        ),
     ),
 )
 
@@ -85,7 +113,9 @@ def _great_circle(points: list[tuple[float, float]]) -> LineString:
 
 def air_links() -> gpd.GeoDataFrame:
     """Air links (schema :data:`SCHEMA`); geometry is the great-circle route origin -> stops -> destination."""
-    raw = read_facts("air_links.csv").rename(columns={"source_url": "source", "source_url_2": "source_2"})
+    raw = read_facts("air_links.csv").rename(
+        columns={"source_url": "source", "source_url_2": "source_2"}
+    )
     pts = load_airports().set_index("icao").geometry
     problems = []
     geoms, lengths = [], []
@@ -95,7 +125,9 @@ def air_links() -> gpd.GeoDataFrame:
             stops.append(row.to_icao)
         missing = [s for s in stops if s not in pts.index]
         if missing:
-            problems.append(f"air_links.csv {row.link_id}: airports {missing} not in the airports layer")
+            problems.append(
+                f"air_links.csv {row.link_id}: airports {missing} not in the airports layer"
+            )
             geoms.append(None)
             lengths.append(np.nan)
             continue

@@ -14,7 +14,7 @@ from layers._common import GEOMETRY_KIND, SOURCE, finish, point_frame
 from layers._files import read_facts
 from layers.registry import LayerInfo
 
-__all__ = ["airports", "INFOS", "SCHEMA", "FEET_TO_M"]
+__all__ = ["FEET_TO_M", "INFOS", "SCHEMA", "airports"]
 
 #: International foot, exactly.
 FEET_TO_M = 0.3048
@@ -50,11 +50,15 @@ INFOS = {
         licence="MIT (airportsdata; data compiled from OurAirports, public domain, and others); roles compiled "
         "by the project (CC BY 4.0)",
         attribution="airportsdata (mborsetti), OurAirports; roles: sources named per row",
-        sources=("PyPI airportsdata (ICAO table, country ML)",
-                 "layers/data/airport_roles.csv (from shared/reference/airports.csv)"),
+        sources=(
+            "PyPI airportsdata (ICAO table, country ML)",
+            "layers/data/airport_roles.csv (from shared/reference/airports.csv)",
+        ),
         geometry_kind="real",
         schema=SCHEMA,
-        caveats=("Roles are documented for 13 airports; the others have none in the sources, not 'no role'.",),
+        caveats=(
+            "Roles are documented for 13 airports; the others have none in the sources, not 'no role'.",
+        ),
     )
 }
 

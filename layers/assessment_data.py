@@ -32,15 +32,25 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import access, assess as engine, lifelines
+from geo import access, lifelines
+from geo import assess as engine
 from geo._errors import DataDirError, ParameterError
 from layers import river_ne
 from layers.admin import CENTRAL_REGIONS_2023
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ADMIN_JOIN_COLUMNS", "PLACES", "RIVERSIDE_KM", "admin_columns", "central_flags", "data_context",
-           "load_places", "niger_line", "river_flags"]
+__all__ = [
+    "ADMIN_JOIN_COLUMNS",
+    "PLACES",
+    "RIVERSIDE_KM",
+    "admin_columns",
+    "central_flags",
+    "data_context",
+    "load_places",
+    "niger_line",
+    "river_flags",
+]
 
 #: Place sets ``assess(places=...)`` accepts.
 PLACES = ("towns", "settlements")
@@ -52,8 +62,12 @@ RIVERSIDE_KM = 10.0
 
 #: Columns of :func:`layers.admin.admin_join` and the names they take in the assessment (prefixed, so that
 #: the curated ``region_2023``, ``cercle_pcode``... of the same name stay as they are).
-ADMIN_JOIN_COLUMNS = {"region_old": "join_region_old", "region_2023": "join_region_2023",
-                      "cercle_pcode": "join_cercle_pcode", "commune_pcode": "join_commune_pcode"}
+ADMIN_JOIN_COLUMNS = {
+    "region_old": "join_region_old",
+    "region_2023": "join_region_2023",
+    "cercle_pcode": "join_cercle_pcode",
+    "commune_pcode": "join_commune_pcode",
+}
 
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
@@ -70,9 +84,15 @@ def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.Ge
     frame = settlements(data_dir).reset_index(drop=True)
     hub = frame.loc[frame["class_code"] == 1, "settlement_id"]
     if len(hub) != 1:
-        raise ParameterError(f"settlements: expected one national capital (class 1), found {len(hub)}")
-    return frame, {"id_column": "settlement_id", "hub_id": hub.iloc[0], "capital_column": "class_label",
-                   "capital_value": "Admin1 Capital"}
+        raise ParameterError(
+            f"settlements: expected one national capital (class 1), found {len(hub)}"
+        )
+    return frame, {
+        "id_column": "settlement_id",
+        "hub_id": hub.iloc[0],
+        "capital_column": "class_label",
+        "capital_value": "Admin1 Capital",
+    }
 
 
 def niger_line(data_dir: str | os.PathLike | None):
@@ -80,11 +100,16 @@ def niger_line(data_dir: str | os.PathLike | None):
     try:
         return river_ne.niger_ne(data_dir)
     except DataDirError as exc:
-        logger.warning("assessment: Natural Earth Niger not available (%s); using the shipped schematic river", exc)
+        logger.warning(
+            "assessment: Natural Earth Niger not available (%s); using the shipped schematic river",
+            exc,
+        )
         return None
 
 
-def river_flags(places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str) -> tuple[pd.DataFrame, pd.Series]:
+def river_flags(
+    places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
+) -> tuple[pd.DataFrame, pd.Series]:
     """Riverside places with their reach (``town_id`` = the place id, ``reach``) and ``north_of_niger``."""
     import layers
 
@@ -103,7 +128,9 @@ def river_flags(places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
     return river_places, pd.Series(north, index=places.index, name="north_of_niger")
 
 
-def _curated_admin(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathLike | None) -> dict[str, pd.Series]:
+def _curated_admin(
+    frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathLike | None
+) -> dict[str, pd.Series]:
     """The curated attributes the join is checked against, keyed by admin_join column."""
     if places == "settlements":  # the COD record's own attributes (2023 region via its cercle)
         return {key: frame[key] for key in ("region_2023", "cercle_pcode", "commune_pcode")}
@@ -111,12 +138,21 @@ def _curated_admin(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.Path
 
     # a curated town carries no commune P-code: take that of the COD record it is matched to (ocha_pcode);
     # the place P-code itself does not encode it for seats (ML050200000 = Bandiagara, commune ML050201)
-    record = read_dataset("cod_places", data_dir).drop_duplicates("pcode").set_index("pcode")["admin3Pcod"]
+    record = (
+        read_dataset("cod_places", data_dir)
+        .drop_duplicates("pcode")
+        .set_index("pcode")["admin3Pcod"]
+    )
     return {"region_2023": frame["region_2023"], "commune_pcode": frame["ocha_pcode"].map(record)}
 
 
-def admin_columns(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathLike | None, *,
-                  commune_frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def admin_columns(
+    frame: gpd.GeoDataFrame,
+    places: str,
+    data_dir: str | os.PathLike | None,
+    *,
+    commune_frame: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
     """The administrative units of each place by spatial join, checked against its curated attributes.
 
     Parameters
@@ -147,7 +183,9 @@ def admin_columns(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathL
     """
     from layers import admin
 
-    joined = admin.admin_join(frame, data_dir, commune_frame=commune_frame).rename(columns=ADMIN_JOIN_COLUMNS)
+    joined = admin.admin_join(frame, data_dir, commune_frame=commune_frame).rename(
+        columns=ADMIN_JOIN_COLUMNS
+    )
     compared = np.zeros(len(frame), dtype=bool)
     differs = {}
     for key, curated in _curated_admin(frame, places, data_dir).items():
@@ -159,14 +197,22 @@ def admin_columns(frame: gpd.GeoDataFrame, places: str, data_dir: str | os.PathL
     flag = pd.array(any_diff, dtype="boolean")
     flag[~compared] = pd.NA
     joined["admin_join_disagrees"] = flag
-    joined["admin_join_differs_on"] = [";".join(k for k, d in differs.items() if d[i]) or None
-                                       for i in range(len(frame))]
-    logger.info("admin join: %d of %d %s disagree with their curated region_2023/P-codes, %d not compared",
-                int(any_diff.sum()), len(frame), places, int((~compared).sum()))
+    joined["admin_join_differs_on"] = [
+        ";".join(k for k, d in differs.items() if d[i]) or None for i in range(len(frame))
+    ]
+    logger.info(
+        "admin join: %d of %d %s disagree with their curated region_2023/P-codes, %d not compared",
+        int(any_diff.sum()),
+        len(frame),
+        places,
+        int((~compared).sum()),
+    )
     return joined
 
 
-def central_flags(frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, inside_mali: np.ndarray) -> pd.Series:
+def central_flags(
+    frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, inside_mali: np.ndarray
+) -> pd.Series:
     """``central_region`` from polygons: the place lies in one of ``regions`` (e.g. the dissolved 2023
     central regions of :func:`layers.admin.regions_2023`).
 
@@ -174,8 +220,12 @@ def central_flags(frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, inside_mal
     misplaced point says nothing about its region); False elsewhere outside the polygons.
     """
     has = (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy()
-    probe = gpd.GeoDataFrame({"_pos": np.flatnonzero(has)}, geometry=frame.geometry.values[has], crs=frame.crs)
-    hits = gpd.sjoin(probe, regions[["geometry"]].to_crs(frame.crs), how="inner", predicate="intersects")
+    probe = gpd.GeoDataFrame(
+        {"_pos": np.flatnonzero(has)}, geometry=frame.geometry.values[has], crs=frame.crs
+    )
+    hits = gpd.sjoin(
+        probe, regions[["geometry"]].to_crs(frame.crs), how="inner", predicate="intersects"
+    )
     inside = np.zeros(len(frame), dtype=bool)
     inside[hits["_pos"].to_numpy()] = True
     out = pd.array(inside, dtype="boolean")
@@ -192,23 +242,39 @@ def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions:
         columns = admin_columns(frame, places, data_dir, commune_frame=com)
         regions = admin.regions_2023(data_dir, names=tuple(central_regions))
     except DataDirError as exc:
-        logger.warning("assessment: OCHA COD boundaries not available (%s); no admin join, central_region from "
-                       "the curated region_2023 attribute", exc)
-        columns = pd.DataFrame({c: pd.Series([None] * len(frame), index=frame.index, dtype=object)
-                                for c in (*ADMIN_JOIN_COLUMNS.values(), "admin_join_differs_on")})
+        logger.warning(
+            "assessment: OCHA COD boundaries not available (%s); no admin join, central_region from "
+            "the curated region_2023 attribute",
+            exc,
+        )
+        columns = pd.DataFrame(
+            {
+                c: pd.Series([None] * len(frame), index=frame.index, dtype=object)
+                for c in (*ADMIN_JOIN_COLUMNS.values(), "admin_join_differs_on")
+            }
+        )
         columns.insert(4, "admin_join_disagrees", pd.array([pd.NA] * len(frame), dtype="boolean"))
-        return columns, None, {"admin_join": f"not available ({exc})",
-                               "central_region_source": "curated region_2023 attribute"}
+        return (
+            columns,
+            None,
+            {
+                "admin_join": f"not available ({exc})",
+                "central_region_source": "curated region_2023 attribute",
+            },
+        )
     central = central_flags(frame, regions, columns["join_commune_pcode"].notna().to_numpy())
-    meta = {"admin_join": "layers.admin.admin_join: OCHA COD 2015 commune polygons + cercle_region_2023.csv crosswalk",
-            "central_region_source": "layers.admin.regions_2023 polygons (2015 cercles dissolved by the crosswalk): "
-                                     + ", ".join(central_regions)}
+    meta = {
+        "admin_join": "layers.admin.admin_join: OCHA COD 2015 commune polygons + cercle_region_2023.csv crosswalk",
+        "central_region_source": "layers.admin.regions_2023 polygons (2015 cercles dissolved by the crosswalk): "
+        + ", ".join(central_regions),
+    }
     return columns, central, meta
 
 
 @functools.lru_cache(maxsize=4)
-def _data_context(data_dir: str, places: str, max_snap_km: float, air_reach_km: float,
-                  speeds_path: str | None) -> engine.Context:
+def _data_context(
+    data_dir: str, places: str, max_snap_km: float, air_reach_km: float, speeds_path: str | None
+) -> engine.Context:
     import layers
     from layers.assessment import speeds
     from layers.network_sources import merged_roads
@@ -223,35 +289,69 @@ def _data_context(data_dir: str, places: str, max_snap_km: float, air_reach_km: 
         from shapely.ops import linemerge
 
         schematic = layers.river().set_index("reach_id").geometry
-        line = gpd.GeoDataFrame(geometry=[linemerge(list(schematic.loc[["upper", "navigable", "lower"]]))],
-                                crs="EPSG:4326")
+        line = gpd.GeoDataFrame(
+            geometry=[linemerge(list(schematic.loc[["upper", "navigable", "lower"]]))],
+            crs="EPSG:4326",
+        )
     river_places, north = river_flags(frame, line, id_column)
-    ctx = engine.prepare(frame, layers.bases(), graph, speeds=speeds(speeds_path), airports=layers.airports(),
-                         air_links=layers.air_links(), river_places=river_places, river_line=None,
-                         max_snap_km=max_snap_km, air_reach_km=air_reach_km,
-                         central_regions=CENTRAL_REGIONS_2023, **options)
+    ctx = engine.prepare(
+        frame,
+        layers.bases(),
+        graph,
+        speeds=speeds(speeds_path),
+        airports=layers.airports(),
+        air_links=layers.air_links(),
+        river_places=river_places,
+        river_line=None,
+        max_snap_km=max_snap_km,
+        air_reach_km=air_reach_km,
+        central_regions=CENTRAL_REGIONS_2023,
+        **options,
+    )
     ctx.static["north_of_niger"] = north.to_numpy()
     if central is not None:
         # the polygons decide; a place without a point in Mali keeps its curated region_2023 attribute
-        curated = (ctx.static["central_region"] if "central_region" in ctx.static
-                   else pd.Series(pd.array([pd.NA] * len(frame), dtype="boolean"), index=frame.index))
+        curated = (
+            ctx.static["central_region"]
+            if "central_region" in ctx.static
+            else pd.Series(pd.array([pd.NA] * len(frame), dtype="boolean"), index=frame.index)
+        )
         fill = (central.isna() & curated.notna()).to_numpy()
         flags = central.array.copy()
         flags[fill] = curated.array[fill]
         ctx.static["central_region"] = flags
-        admin_meta["central_region_source"] += (f"; curated region_2023 attribute for the {int(fill.sum())} "
-                                                f"{places} without a point inside Mali's communes")
+        admin_meta["central_region_source"] += (
+            f"; curated region_2023 attribute for the {int(fill.sum())} "
+            f"{places} without a point inside Mali's communes"
+        )
     ctx.params.update(admin_meta)
     ctx.params["places"] = places
     ctx.params["data_dir"] = data_dir
-    logger.info("assessment: %d %s on a road graph of %d edges from %s", len(frame), places, graph.n_edges, data_dir)
+    logger.info(
+        "assessment: %d %s on a road graph of %d edges from %s",
+        len(frame),
+        places,
+        graph.n_edges,
+        data_dir,
+    )
     return ctx
 
 
-def data_context(data_dir: str | os.PathLike, *, places: str = "towns",
-                 max_snap_km: float = access.DEFAULT_MAX_SNAP_KM, air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
-                 speeds_path: str | None = None) -> engine.Context:
+def data_context(
+    data_dir: str | os.PathLike,
+    *,
+    places: str = "towns",
+    max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
+    air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
+    speeds_path: str | None = None,
+) -> engine.Context:
     """The prepared assessment on the open datasets of ``data_dir`` (cached per parameters)."""
     from layers.datadir import resolve_data_dir
 
-    return _data_context(str(resolve_data_dir(data_dir)), places, float(max_snap_km), float(air_reach_km), speeds_path)
+    return _data_context(
+        str(resolve_data_dir(data_dir)),
+        places,
+        float(max_snap_km),
+        float(air_reach_km),
+        speeds_path,
+    )

@@ -15,7 +15,7 @@ from layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["bases", "INFOS", "SCHEMA"]
+__all__ = ["INFOS", "SCHEMA", "bases"]
 
 KINDS = ("camp", "sector_hq_camp", "mission_hq", "temporary_operating_base")
 
@@ -27,23 +27,45 @@ SCHEMA = Schema(
         Column("name", "string", "site name", nullable=False),
         Column("town", "string", "town or village the site is in or near", nullable=False),
         Column("town_id", "string", "id of that place in the towns layer", nullable=False),
-        Column("sector", "string", "MINUSMA sector (North, East, West, Centre, HQ)", nullable=False,
-               choices=("North", "East", "West", "Centre", "HQ")),
+        Column(
+            "sector",
+            "string",
+            "MINUSMA sector (North, East, West, Centre, HQ)",
+            nullable=False,
+            choices=("North", "East", "West", "Centre", "HQ"),
+        ),
         Column("kind", "string", "site kind", nullable=False, choices=KINDS),
         Column("kind_detail", "string", "site kind as the source words it", nullable=False),
         Column("region_2023", "string", "region under the 2023 structure", nullable=False),
         Column("region_pre2016", "string", "region before the 2016/2023 reforms", nullable=False),
-        Column("in_june2023_count", "bool", "one of the '11 bases' of the June 2023 count", nullable=False),
-        Column("count_zone", "string", "north or centre, for the 11 bases", choices=("north", "centre")),
+        Column(
+            "in_june2023_count",
+            "bool",
+            "one of the '11 bases' of the June 2023 count",
+            nullable=False,
+        ),
+        Column(
+            "count_zone", "string", "north or centre, for the 11 bases", choices=("north", "centre")
+        ),
         Column("closure_date", "date", "handover or closure date (ISO)", nullable=False),
-        Column("closure_order", "int", "1..13 by date (ties broken by the reported order)", nullable=False,
-               unique=True),
+        Column(
+            "closure_order",
+            "int",
+            "1..13 by date (ties broken by the reported order)",
+            nullable=False,
+            unique=True,
+        ),
         Column("closure_order_reported", "string", "order of closure as reported"),
         Column("closure_date_note", "string", "how the date was established"),
         Column("withdrawal_phase", "string", "withdrawal phase"),
         Column("last_contingents", "string", "last contingents at the site"),
-        Column("coord_precision", "string", "precision of the point", nullable=False,
-               choices=("town point", "approximate")),
+        Column(
+            "coord_precision",
+            "string",
+            "precision of the point",
+            nullable=False,
+            choices=("town point", "approximate"),
+        ),
         Column("coord_method", "string", "how the point was obtained", nullable=False),
         Column("coord_source", "string", "source of the point", nullable=False),
         Column("notes", "string", "notes"),
@@ -99,7 +121,9 @@ def bases(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     raw = raw.rename(columns={"source_url": "source", "source_url_2": "source_2"})
     dates = pd.to_datetime(raw["closure_date"], format="%Y-%m-%d")
     reported = raw["closure_order_reported"].str.extract(r"^(\d+)")[0].astype("float64")
-    order = pd.DataFrame({"date": dates, "reported": reported.fillna(99)}).sort_values(["date", "reported"])
+    order = pd.DataFrame({"date": dates, "reported": reported.fillna(99)}).sort_values(
+        ["date", "reported"]
+    )
     raw["closure_order"] = pd.Series(range(1, len(raw) + 1), index=order.index).astype("int64")
     raw["geometry_kind"] = "town_point"
     gdf = finish(point_frame(raw), SCHEMA, name="bases")

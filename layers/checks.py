@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo.distance import geodesic_km
 
-__all__ = ["check_facts", "MALI_TOLERANCE_KM"]
+__all__ = ["MALI_TOLERANCE_KM", "check_facts"]
 
 #: Points may lie this far outside the (generalised) Natural Earth outline and still count as in Mali.
 MALI_TOLERANCE_KM = 5.0
@@ -27,7 +27,9 @@ def check_facts(
 ) -> list[str]:
     """Return every problem found across the layers (an empty list when all is well)."""
     problems: list[str] = []
-    outline = regions.to_crs(regions.estimate_utm_crs()).union_all().buffer(MALI_TOLERANCE_KM * 1000)
+    outline = (
+        regions.to_crs(regions.estimate_utm_crs()).union_all().buffer(MALI_TOLERANCE_KM * 1000)
+    )
 
     def outside(gdf: gpd.GeoDataFrame) -> pd.Series:
         present = gdf.geometry.notna()
@@ -49,17 +51,30 @@ def check_facts(
     known = set(towns["town_id"])
     for col in ("from_town_id", "to_town_id"):
         dangling = roads[roads[col].notna() & ~roads[col].isin(known)]
-        problems += [f"roads: {r} {col} {t!r} not in towns" for r, t in zip(dangling["road_id"], dangling[col])]
-    problems += [f"bases: {b} town_id {t!r} not in towns" for b, t in zip(bases["base_id"], bases["town_id"])
-                 if t not in known]
+        problems += [
+            f"roads: {r} {col} {t!r} not in towns"
+            for r, t in zip(dangling["road_id"], dangling[col])
+        ]
+    problems += [
+        f"bases: {b} town_id {t!r} not in towns"
+        for b, t in zip(bases["base_id"], bases["town_id"])
+        if t not in known
+    ]
 
     short = roads[roads["length_km"] < roads["length_km_straight"] - 1e-6]
     problems += [
         f"roads: {r} length {length} km is shorter than the straight line {straight} km"
-        for r, length, straight in zip(short["road_id"], short["length_km"], short["length_km_straight"])
+        for r, length, straight in zip(
+            short["road_id"], short["length_km"], short["length_km_straight"]
+        )
     ]
     far = bases.merge(towns[["town_id", "geometry"]], on="town_id", suffixes=("", "_town"))
-    gap_km = geodesic_km(far.geometry.x, far.geometry.y, far["geometry_town"].x, far["geometry_town"].y)
-    problems += [f"bases: {b} lies {d:.1f} km from its town's point (more than 15 km)"
-                 for b, d in zip(far["base_id"], gap_km) if d > 15]
+    gap_km = geodesic_km(
+        far.geometry.x, far.geometry.y, far["geometry_town"].x, far["geometry_town"].y
+    )
+    problems += [
+        f"bases: {b} lies {d:.1f} km from its town's point (more than 15 km)"
+        for b, d in zip(far["base_id"], gap_km)
+        if d > 15
+    ]
     return problems

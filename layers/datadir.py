@@ -29,7 +29,7 @@ from geo._errors import DataDirError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ENV_VAR", "FOLDERS", "resolve_data_dir", "default_fetch_dir"]
+__all__ = ["ENV_VAR", "FOLDERS", "default_fetch_dir", "resolve_data_dir"]
 
 #: Environment variable naming the data directory.
 ENV_VAR = "MINUSMA_DATA"

@@ -41,15 +41,15 @@ __all__ = [
     "Dataset",
     "DatasetStatus",
     "Raster",
-    "registry",
-    "names",
-    "get",
-    "mali_bounds_deg",
-    "dataset_path",
-    "read_dataset",
     "check_dataset",
     "check_file",
+    "dataset_path",
     "dataset_status",
+    "get",
+    "mali_bounds_deg",
+    "names",
+    "read_dataset",
+    "registry",
     "sha256_file",
 ]
 
@@ -164,10 +164,14 @@ def get(name: str) -> Dataset:
     for dataset in registry():
         if _key(dataset.name) == wanted:
             return dataset
-    raise UnknownNameError(f"No matching dataset found for the query {name!r}; valid names: {', '.join(names())}")
+    raise UnknownNameError(
+        f"No matching dataset found for the query {name!r}; valid names: {', '.join(names())}"
+    )
 
 
-def dataset_path(name: str, data_dir: str | os.PathLike | None = None, *, must_exist: bool = True) -> Path:
+def dataset_path(
+    name: str, data_dir: str | os.PathLike | None = None, *, must_exist: bool = True
+) -> Path:
     """The path of dataset ``name`` in the data directory (see :func:`layers.datadir.resolve_data_dir`).
 
     Raises
@@ -206,7 +210,9 @@ def _rows(frame: Any, mask: np.ndarray, id_column: str | None) -> str:
         if value is not None and not (isinstance(value, float) and np.isnan(value)):
             label += f" ({id_column}={value!r})"
         labels.append(label)
-    more = f" (+{len(positions) - MAX_ROWS_LISTED} more)" if len(positions) > MAX_ROWS_LISTED else ""
+    more = (
+        f" (+{len(positions) - MAX_ROWS_LISTED} more)" if len(positions) > MAX_ROWS_LISTED else ""
+    )
     return ", ".join(labels) + more
 
 
@@ -220,16 +226,22 @@ def _vector_problems(dataset: Dataset, frame: Any) -> list[str]:
         problems.append("no features")
     missing = [c for c in dataset.required_columns if c not in frame.columns]
     if missing:
-        problems.append(f"missing column(s) {missing}; found {[c for c in frame.columns if c != 'geometry']}")
+        problems.append(
+            f"missing column(s) {missing}; found {[c for c in frame.columns if c != 'geometry']}"
+        )
     for column, spec in dataset.required_columns.items():
         if column not in frame.columns:
             continue
         values = frame[column]
         nulls = values.isna().to_numpy()
         if not spec["nullable"] and nulls.any():
-            problems.append(f"column {column!r} is null in {_rows(frame, nulls, dataset.id_column)}")
+            problems.append(
+                f"column {column!r} is null in {_rows(frame, nulls, dataset.id_column)}"
+            )
         if not nulls.all() and not KINDS[spec["kind"]](values[~nulls]):
-            problems.append(f"column {column!r} should be {spec['kind']}, found dtype {values.dtype}")
+            problems.append(
+                f"column {column!r} should be {spec['kind']}, found dtype {values.dtype}"
+            )
     geoms = frame.geometry.values
     absent = np.asarray(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if absent.any():
@@ -247,17 +259,24 @@ def _vector_problems(dataset: Dataset, frame: Any) -> list[str]:
     if invalid.any():
         first = int(np.flatnonzero(invalid)[0])
         reason = shapely.is_valid_reason(geoms[first])
-        problems.append(f"invalid geometry in {_rows(frame, invalid, dataset.id_column)} (first: {reason})")
+        problems.append(
+            f"invalid geometry in {_rows(frame, invalid, dataset.id_column)} (first: {reason})"
+        )
     problems += _bounds_problems(dataset, np.asarray(shapely.bounds(geoms)), present, frame)
     return problems
 
 
-def _bounds_problems(dataset: Dataset, bounds: np.ndarray, present: np.ndarray, frame: Any = None) -> list[str]:
+def _bounds_problems(
+    dataset: Dataset, bounds: np.ndarray, present: np.ndarray, frame: Any = None
+) -> list[str]:
     m = dataset.bounds_margin_deg
     xmin, ymin, xmax, ymax = mali_bounds_deg()
     with np.errstate(invalid="ignore"):
         outside = present & (
-            (bounds[:, 0] < xmin - m) | (bounds[:, 1] < ymin - m) | (bounds[:, 2] > xmax + m) | (bounds[:, 3] > ymax + m)
+            (bounds[:, 0] < xmin - m)
+            | (bounds[:, 1] < ymin - m)
+            | (bounds[:, 2] > xmax + m)
+            | (bounds[:, 3] > ymax + m)
         )
     if not outside.any():
         return []
@@ -288,7 +307,9 @@ def _read_raster(dataset: Dataset, path: Path) -> tuple[Raster, list[str]]:
             crs = src.crs
             meta = {"count": src.count, "dtype": src.dtypes[0]}
             bounds = np.array([list(src.bounds)])
-            raster = Raster(values, src.transform, f"EPSG:{crs.to_epsg()}" if crs else "none", src.nodata)
+            raster = Raster(
+                values, src.transform, f"EPSG:{crs.to_epsg()}" if crs else "none", src.nodata
+            )
     except Exception as exc:  # any driver error means the file is unusable
         raise DataDirError(f"dataset {dataset.name!r}: cannot read {path}: {exc}") from exc
     problems = []
@@ -373,7 +394,9 @@ def check_dataset(name: str, data_dir: str | os.PathLike | None = None) -> list[
         return [str(exc)]
 
 
-def dataset_status(name: str, data_dir: str | os.PathLike | None = None, *, validate: bool = True) -> DatasetStatus:
+def dataset_status(
+    name: str, data_dir: str | os.PathLike | None = None, *, validate: bool = True
+) -> DatasetStatus:
     """Presence, size, checksum agreement and validation problems of one dataset.
 
     ``sha256_ok`` is None when the registry records no checksum (optional, upstream-only datasets).

@@ -33,7 +33,9 @@ def load_all(names: Sequence[str] | None = None) -> dict[str, tuple[gpd.GeoDataF
 
 
 def provenance(
-    layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]], *, parameters: Mapping[str, object] | None = None
+    layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]],
+    *,
+    parameters: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
     """Provenance record: package version, every layer's sources, licence, attribution, row count."""
     return {
@@ -42,14 +44,22 @@ def provenance(
         "crs": "EPSG:4326 (longitude, latitude; RFC 7946)",
         "parameters": dict(parameters or {}),
         "layers": {
-            name: {**info.as_dict(), "rows": int(len(gdf)), "row_sources": sorted(set(map(str, _row_sources(gdf))))}
+            name: {
+                **info.as_dict(),
+                "rows": len(gdf),
+                "row_sources": sorted(set(map(str, _row_sources(gdf)))),
+            }
             for name, (gdf, info) in layers.items()
         },
     }
 
 
 def _row_sources(gdf: gpd.GeoDataFrame) -> list[str]:
-    cols = [c for c in ("source", "source_2", "coord_source", "role_source", "population_source") if c in gdf]
+    cols = [
+        c
+        for c in ("source", "source_2", "coord_source", "role_source", "population_source")
+        if c in gdf
+    ]
     return [v for c in cols for v in gdf[c].dropna().unique()]
 
 
@@ -83,13 +93,17 @@ def export_layers(
         raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
     out = Path(out_dir)
     if not out.is_dir():
-        raise ParameterError(f"output folder {out} does not exist; create it first (mkdir -p {out})")
+        raise ParameterError(
+            f"output folder {out} does not exist; create it first (mkdir -p {out})"
+        )
     layers = dict(layers) if layers is not None else load_all()
     written: list[Path] = []
     if fmt == "geojson":
         for name, (gdf, info) in layers.items():
             meta = {k: v for k, v in info.as_dict().items() if k != "columns"}
-            written.append(write_geojson(gdf, out / f"{name}.geojson", id_column=info.id_column, metadata=meta))
+            written.append(
+                write_geojson(gdf, out / f"{name}.geojson", id_column=info.id_column, metadata=meta)
+            )
     elif fmt == "csv":
         for name, (gdf, info) in layers.items():
             written.append(write_csv(gdf, out / f"{name}.csv", id_column=info.id_column))

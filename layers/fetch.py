@@ -26,7 +26,7 @@ from layers.datasets import Dataset, check_file, get, registry, sha256_file
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["fetch", "UPSTREAM_CACHE"]
+__all__ = ["UPSTREAM_CACHE", "fetch"]
 
 #: Folder inside the destination holding raw upstream downloads (partial ones are resumed).
 UPSTREAM_CACHE = ".upstream"
@@ -63,28 +63,45 @@ def _mirror_folder(mirror: str | os.PathLike) -> Path:
     return Path(text).expanduser()
 
 
-def _from_mirror(dataset: Dataset, mirror: str | os.PathLike, target: Path, *, timeout_s: float, retries: int,
-                 progress: _http.Progress | None) -> None:
+def _from_mirror(
+    dataset: Dataset,
+    mirror: str | os.PathLike,
+    target: Path,
+    *,
+    timeout_s: float,
+    retries: int,
+    progress: _http.Progress | None,
+) -> None:
     """Copy or download one file of the layout from ``mirror`` into ``target``, verified."""
     # A file with no registered checksum (optional dataset) lands under a hidden name, is validated
     # against the schema, and only then takes its final name.
     landing = target if dataset.sha256 else target.with_name(f".{target.name}.unverified")
     if _is_url(str(mirror)):
         url = str(mirror).rstrip("/") + "/" + urllib.parse.quote(dataset.path)
-        _http.download(url, landing, sha256=dataset.sha256, timeout_s=timeout_s, retries=retries, progress=progress)
+        _http.download(
+            url,
+            landing,
+            sha256=dataset.sha256,
+            timeout_s=timeout_s,
+            retries=retries,
+            progress=progress,
+        )
     else:
         _http.copy_file(_mirror_folder(mirror) / dataset.path, landing, sha256=dataset.sha256)
     if landing != target:
         try:
-            raise_problems(check_file(dataset.name, landing), name=f"dataset {dataset.name!r} from {mirror}")
+            raise_problems(
+                check_file(dataset.name, landing), name=f"dataset {dataset.name!r} from {mirror}"
+            )
         except MinusmaError:
             landing.unlink()
             raise
         os.replace(landing, target)
 
 
-def _upstream_getter(cache: Path, *, timeout_s: float, retries: int, progress: dict
-                     ) -> Callable[[str], Path]:
+def _upstream_getter(
+    cache: Path, *, timeout_s: float, retries: int, progress: dict
+) -> Callable[[str], Path]:
     """``get(key_or_url)``: download once per call of :func:`fetch`; ``progress["report"]`` is current."""
     got: dict[str, Path] = {}
 
@@ -92,10 +109,18 @@ def _upstream_getter(cache: Path, *, timeout_s: float, retries: int, progress: d
         url = _upstream.URLS.get(key_or_url, key_or_url)
         if url not in got:
             stem = Path(urllib.parse.urlparse(url).path).name or "download"
-            local = cache / (f"{key_or_url}{Path(stem).suffix}" if key_or_url in _upstream.URLS else stem)
+            local = cache / (
+                f"{key_or_url}{Path(stem).suffix}" if key_or_url in _upstream.URLS else stem
+            )
             logger.info("downloading %s", url)
-            got[url] = _http.download(url, local, sha256=_upstream.UPSTREAM_SHA256.get(key_or_url),
-                                      timeout_s=timeout_s, retries=retries, progress=progress["report"])
+            got[url] = _http.download(
+                url,
+                local,
+                sha256=_upstream.UPSTREAM_SHA256.get(key_or_url),
+                timeout_s=timeout_s,
+                retries=retries,
+                progress=progress["report"],
+            )
         return got[url]
 
     return get
@@ -168,13 +193,17 @@ def fetch(
         If a converted upstream file or an unverified mirror file fails validation.
     """
     if timeout_s <= 0 or retries < 0:
-        raise ParameterError(f"timeout_s must be > 0 and retries >= 0; got timeout_s={timeout_s}, retries={retries}")
+        raise ParameterError(
+            f"timeout_s must be > 0 and retries >= 0; got timeout_s={timeout_s}, retries={retries}"
+        )
     selected = [get(n) for n in only] if only else list(registry())
     dest = Path(dest).expanduser() if dest is not None else default_fetch_dir()
     dest.mkdir(parents=True, exist_ok=True)
     if mirror is not None and not _is_url(str(mirror)) and not _mirror_folder(mirror).is_dir():
-        raise FetchError(f"mirror folder {str(mirror)!r} does not exist; give a folder laid out like the data "
-                         f"directory or an http(s) URL of one")
+        raise FetchError(
+            f"mirror folder {str(mirror)!r} does not exist; give a folder laid out like the data "
+            f"directory or an http(s) URL of one"
+        )
     cache = dest / UPSTREAM_CACHE
     current: dict = {"report": None}
     get_input = _upstream_getter(cache, timeout_s=timeout_s, retries=retries, progress=current)
@@ -190,17 +219,28 @@ def fetch(
         report = current["report"] = _progress_for(dataset.name, progress)
         try:
             if mirror is not None:
-                _from_mirror(dataset, mirror, target, timeout_s=timeout_s, retries=retries, progress=report)
+                _from_mirror(
+                    dataset, mirror, target, timeout_s=timeout_s, retries=retries, progress=report
+                )
             elif dataset.name not in _upstream.CONVERTERS:
-                logger.warning("%s: no automated upstream conversion (%s); use --mirror",
-                               dataset.name, dataset.upstream["conversion"])
+                logger.warning(
+                    "%s: no automated upstream conversion (%s); use --mirror",
+                    dataset.name,
+                    dataset.upstream["conversion"],
+                )
                 continue
             else:
                 cache.mkdir(exist_ok=True)
                 _upstream.build(dataset.name, target, get_input)
         except MinusmaError as exc:
-            if dataset.optional and mirror is not None and not isinstance(exc, (ChecksumError, SchemaError)):
-                logger.warning("%s: optional dataset not available from the mirror: %s", dataset.name, exc)
+            if (
+                dataset.optional
+                and mirror is not None
+                and not isinstance(exc, (ChecksumError, SchemaError))
+            ):
+                logger.warning(
+                    "%s: optional dataset not available from the mirror: %s", dataset.name, exc
+                )
                 continue
             logger.error("%s: %s", dataset.name, exc)
             failures.append((dataset.name, exc))
@@ -211,5 +251,7 @@ def fetch(
         raise failures[0][1]
     if failures:
         listing = "\n".join(f"  - {name}: {exc}" for name, exc in failures)
-        raise FetchError(f"{len(failures)} of {len(selected)} dataset(s) could not be fetched:\n{listing}")
+        raise FetchError(
+            f"{len(failures)} of {len(selected)} dataset(s) could not be fetched:\n{listing}"
+        )
     return done

@@ -41,8 +41,17 @@ from layers.datasets import read_dataset
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DATASET", "SNAP_TOLERANCE_KM", "MAX_ROUTE_RATIO", "ATTRIBUTION", "corridors", "corridor_graph", "snap_to_corridors",
-           "corridor_km", "compare_with_segments"]
+__all__ = [
+    "ATTRIBUTION",
+    "DATASET",
+    "MAX_ROUTE_RATIO",
+    "SNAP_TOLERANCE_KM",
+    "compare_with_segments",
+    "corridor_graph",
+    "corridor_km",
+    "corridors",
+    "snap_to_corridors",
+]
 
 #: Registry name of the corridor edges.
 DATASET = "flownet_corridors"
@@ -65,8 +74,10 @@ DISAGREE_PCT = 25.0
 #: for 228 km), the median is 1.14; 1.8 leaves a margin for the simplified corridor geometry.
 MAX_ROUTE_RATIO = 1.8
 
-ATTRIBUTION = ("Road corridors: Krantz (2024) / flownet R package (GPL-3), derived from (c) OpenStreetMap "
-               "contributors (ODbL) via OSRM")
+ATTRIBUTION = (
+    "Road corridors: Krantz (2024) / flownet R package (GPL-3), derived from (c) OpenStreetMap "
+    "contributors (ODbL) via OSRM"
+)
 
 
 def corridors(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
@@ -87,17 +98,21 @@ def corridors(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     base = "flownet-" + lo + "-" + hi
     k = base.groupby(base).cumcount()
     ids = np.where(k == 0, base, base + "-" + (k + 1).astype(str))
-    out = gpd.GeoDataFrame({
-        "corridor_id": ids,
-        "from_ctry": raw["from_ctry"].to_numpy(),
-        "to_ctry": raw["to_ctry"].to_numpy(),
-        "touches_mli": raw["touches_mli"].astype(bool).to_numpy(),
-        "length_km_osrm": (raw["distance"] / 1000.0).to_numpy(),
-        "travel_h_osrm": (raw["duration"] / 60.0).to_numpy(),
-        "length_km_geometry": [geometry_length_km(g) for g in raw.geometry.values],
-        "upgrade_cat": raw["upgrade_cat"].to_numpy() if "upgrade_cat" in raw else None,
-        "source": "flownet africa_network (cran/flownet 0.2.2), OSRM on OpenStreetMap",
-    }, geometry=raw.geometry.to_numpy(), crs=WGS84)
+    out = gpd.GeoDataFrame(
+        {
+            "corridor_id": ids,
+            "from_ctry": raw["from_ctry"].to_numpy(),
+            "to_ctry": raw["to_ctry"].to_numpy(),
+            "touches_mli": raw["touches_mli"].astype(bool).to_numpy(),
+            "length_km_osrm": (raw["distance"] / 1000.0).to_numpy(),
+            "travel_h_osrm": (raw["duration"] / 60.0).to_numpy(),
+            "length_km_geometry": [geometry_length_km(g) for g in raw.geometry.values],
+            "upgrade_cat": raw["upgrade_cat"].to_numpy() if "upgrade_cat" in raw else None,
+            "source": "flownet africa_network (cran/flownet 0.2.2), OSRM on OpenStreetMap",
+        },
+        geometry=raw.geometry.to_numpy(),
+        crs=WGS84,
+    )
     single = shapely.line_merge(out.geometry.values)
     if (shapely.get_type_id(single) != 1).any():
         raise SchemaError(f"dataset {DATASET!r}: every corridor edge must be one connected line")
@@ -118,19 +133,25 @@ def corridor_graph(corridor_lines: gpd.GeoDataFrame) -> RoadGraph:
     nodes, inv = np.unique(np.vstack([start, end]), axis=0, return_inverse=True)
     inv = inv.reshape(-1)
     n = len(geoms)
-    edges = gpd.GeoDataFrame({
-        "edge_id": corridor_lines["corridor_id"].to_numpy(),
-        "u": inv[:n], "v": inv[n:],
-        "length_km": corridor_lines["length_km_osrm"].to_numpy(),
-        "road_class": None,
-        "travel_h": corridor_lines["travel_h_osrm"].to_numpy(),
-        "length_km_geometry": corridor_lines["length_km_geometry"].to_numpy(),
-    }, geometry=geoms, crs=WGS84)
+    edges = gpd.GeoDataFrame(
+        {
+            "edge_id": corridor_lines["corridor_id"].to_numpy(),
+            "u": inv[:n],
+            "v": inv[n:],
+            "length_km": corridor_lines["length_km_osrm"].to_numpy(),
+            "road_class": None,
+            "travel_h": corridor_lines["travel_h_osrm"].to_numpy(),
+            "length_km_geometry": corridor_lines["length_km_geometry"].to_numpy(),
+        },
+        geometry=geoms,
+        crs=WGS84,
+    )
     return RoadGraph(nodes[:, 0], nodes[:, 1], edges)
 
 
-def snap_to_corridors(graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *,
-                      max_snap_km: float = SNAP_TOLERANCE_KM) -> pd.DataFrame:
+def snap_to_corridors(
+    graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *, max_snap_km: float = SNAP_TOLERANCE_KM
+) -> pd.DataFrame:
     """Nearest point of every place on the corridor lines, and its position along the edge.
 
     The lines are densified to vertices about :data:`DENSIFY_DEG` apart and the nearest vertex is found by
@@ -149,13 +170,19 @@ def snap_to_corridors(graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *,
     xy, line = shapely.get_coordinates(dense, return_index=True)
     step = np.zeros(len(xy))
     same = line[1:] == line[:-1]
-    step[1:][same] = geodesic_km(xy[:-1, 0][same], xy[:-1, 1][same], xy[1:, 0][same], xy[1:, 1][same])
+    step[1:][same] = geodesic_km(
+        xy[:-1, 0][same], xy[:-1, 1][same], xy[1:, 0][same], xy[1:, 1][same]
+    )
     cum = np.cumsum(step)
     first = np.searchsorted(line, line)
     along = cum - cum[first]
     total = np.bincount(line, weights=step)
     lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
-    edge, fraction, snap = np.full(lon.size, -1), np.full(lon.size, np.nan), np.full(lon.size, np.nan)
+    edge, fraction, snap = (
+        np.full(lon.size, -1),
+        np.full(lon.size, np.nan),
+        np.full(lon.size, np.nan),
+    )
     ok = np.isfinite(lon) & np.isfinite(lat)
     if ok.any():
         idx, km = nearest_km(lon[ok], lat[ok], xy[:, 0], xy[:, 1])
@@ -227,34 +254,72 @@ def compare_with_segments(
         (why not covered, or a disagreement beyond :data:`DISAGREE_PCT` %).
     """
     graph = corridor_graph(corridor_lines)
-    pts = towns.dropna(subset=[towns.geometry.name]).drop_duplicates("town_id").set_index("town_id").geometry
+    pts = (
+        towns.dropna(subset=[towns.geometry.name])
+        .drop_duplicates("town_id")
+        .set_index("town_id")
+        .geometry
+    )
     snapped = snap_to_corridors(graph, pts.x.to_numpy(), pts.y.to_numpy(), max_snap_km=tolerance_km)
     snapped.index = pts.index
-    sel = roads[roads["role"].isin(roles) & roads["from_town_id"].isin(pts.index) & roads["to_town_id"].isin(pts.index)]
+    sel = roads[
+        roads["role"].isin(roles)
+        & roads["from_town_id"].isin(pts.index)
+        & roads["to_town_id"].isin(pts.index)
+    ]
     rows = []
     for r in sel.sort_values("road_id").itertuples(index=False):
         a, b = snapped.loc[r.from_town_id], snapped.loc[r.to_town_id]
         km = corridor_km(graph, a, b)
-        far = [f"{name} is {s:.0f} km from the corridors" for name, s in ((r.from_town, a["snap_km"]),
-                                                                            (r.to_town, b["snap_km"]))
-               if s > tolerance_km]
-        straight_km = float(geodesic_km(pts[r.from_town_id].x, pts[r.from_town_id].y,
-                                        pts[r.to_town_id].x, pts[r.to_town_id].y))
+        far = [
+            f"{name} is {s:.0f} km from the corridors"
+            for name, s in ((r.from_town, a["snap_km"]), (r.to_town, b["snap_km"]))
+            if s > tolerance_km
+        ]
+        straight_km = float(
+            geodesic_km(
+                pts[r.from_town_id].x,
+                pts[r.from_town_id].y,
+                pts[r.to_town_id].x,
+                pts[r.to_town_id].y,
+            )
+        )
         note = "; ".join(far) if far else ("no corridor route joins them" if np.isnan(km) else None)
         if note is None and km > MAX_ROUTE_RATIO * straight_km:
-            note = (f"the corridors join them only by a detour ({km:.0f} km, {km / straight_km:.1f} x the "
-                    f"straight line): this road is not in the corridors")
+            note = (
+                f"the corridors join them only by a detour ({km:.0f} km, {km / straight_km:.1f} x the "
+                f"straight line): this road is not in the corridors"
+            )
             km = np.nan
         diff = km - r.length_km
         pct = 100.0 * diff / r.length_km if r.length_km else np.nan
         if note is None and abs(pct) > DISAGREE_PCT:
-            note = (f"corridor figure {pct:+.0f}% from the shipped length: a town placed by interpolation "
-                    "along the simplified line, or the corridor takes another road")
-        rows.append({"road_id": r.road_id, "from_town": r.from_town, "to_town": r.to_town, "role": r.role,
-                     "length_km": r.length_km, "length_method": r.length_method, "corridor_km": km,
-                     "difference_km": diff, "difference_pct": pct, "covered": bool(np.isfinite(km)),
-                     "from_snap_km": a["snap_km"], "to_snap_km": b["snap_km"], "note": note})
+            note = (
+                f"corridor figure {pct:+.0f}% from the shipped length: a town placed by interpolation "
+                "along the simplified line, or the corridor takes another road"
+            )
+        rows.append(
+            {
+                "road_id": r.road_id,
+                "from_town": r.from_town,
+                "to_town": r.to_town,
+                "role": r.role,
+                "length_km": r.length_km,
+                "length_method": r.length_method,
+                "corridor_km": km,
+                "difference_km": diff,
+                "difference_pct": pct,
+                "covered": bool(np.isfinite(km)),
+                "from_snap_km": a["snap_km"],
+                "to_snap_km": b["snap_km"],
+                "note": note,
+            }
+        )
     out = pd.DataFrame(rows)
-    logger.info("flownet: %d of %d links covered by the corridors (tolerance %.0f km)",
-                int(out["covered"].sum()) if len(out) else 0, len(out), tolerance_km)
+    logger.info(
+        "flownet: %d of %d links covered by the corridors (tolerance %.0f km)",
+        int(out["covered"].sum()) if len(out) else 0,
+        len(out),
+        tolerance_km,
+    )
     return out

@@ -41,10 +41,12 @@ from layers.datasets import dataset_path
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["merged_roads", "attach_corridor_lengths", "combine_with_osm"]
+__all__ = ["attach_corridor_lengths", "combine_with_osm", "merged_roads"]
 
 
-def attach_corridor_lengths(roads: gpd.GeoDataFrame, data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
+def attach_corridor_lengths(
+    roads: gpd.GeoDataFrame, data_dir: str | os.PathLike | None = None
+) -> gpd.GeoDataFrame:
     """The shipped links with the corridor figures as columns (``length_km`` unchanged).
 
     Adds ``length_km_corridor`` (NaN where not covered), ``corridor_difference_pct`` and ``corridor_note``.
@@ -54,10 +56,13 @@ def attach_corridor_lengths(roads: gpd.GeoDataFrame, data_dir: str | os.PathLike
 
     out = roads.copy()
     try:
-        table = flownet.compare_with_segments(flownet.corridors(data_dir), roads, layers.towns(),
-                                              roles=tuple(roads["role"].unique()))
+        table = flownet.compare_with_segments(
+            flownet.corridors(data_dir), roads, layers.towns(), roles=tuple(roads["role"].unique())
+        )
     except DataDirError as exc:
-        logger.warning("merged roads: flownet corridors not available (%s); corridor lengths not attached", exc)
+        logger.warning(
+            "merged roads: flownet corridors not available (%s); corridor lengths not attached", exc
+        )
         table = pd.DataFrame(columns=["road_id", "corridor_km", "difference_pct", "note"])
     table = table.set_index("road_id")
     out["length_km_corridor"] = out["road_id"].map(table["corridor_km"]).astype("float64")
@@ -67,11 +72,21 @@ def attach_corridor_lengths(roads: gpd.GeoDataFrame, data_dir: str | os.PathLike
 
 
 def _town_points(towns: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    return towns.dropna(subset=[towns.geometry.name]).drop_duplicates("town_id").set_index("town_id").geometry
+    return (
+        towns.dropna(subset=[towns.geometry.name])
+        .drop_duplicates("town_id")
+        .set_index("town_id")
+        .geometry
+    )
 
 
-def combine_with_osm(shipped: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, *,
-                     max_snap_km: float = DEFAULT_MAX_SNAP_KM) -> gpd.GeoDataFrame:
+def combine_with_osm(
+    shipped: gpd.GeoDataFrame,
+    osm: gpd.GeoDataFrame,
+    towns: gpd.GeoDataFrame,
+    *,
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+) -> gpd.GeoDataFrame:
     """OSM ways plus the shipped edges they do not cover, joined by connectors (see the module docstring).
 
     Returns
@@ -89,17 +104,39 @@ def combine_with_osm(shipped: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, towns: gp
         a, b = node.get(r.from_town_id, -1), node.get(r.to_town_id, -1)
         if a < 0 or b < 0:
             continue
-        dist, _ = distances_from(graph, [a], limit=flownet.MAX_ROUTE_RATIO * r.length_km_straight + 2 * max_snap_km)
-        straight = geodesic_km(pts[r.from_town_id].x, pts[r.from_town_id].y, pts[r.to_town_id].x, pts[r.to_town_id].y)
-        covered[i] = np.isfinite(dist[b]) and dist[b] <= flownet.MAX_ROUTE_RATIO * max(float(straight), 1e-9) + 2 * max_snap_km
+        dist, _ = distances_from(
+            graph, [a], limit=flownet.MAX_ROUTE_RATIO * r.length_km_straight + 2 * max_snap_km
+        )
+        straight = geodesic_km(
+            pts[r.from_town_id].x, pts[r.from_town_id].y, pts[r.to_town_id].x, pts[r.to_town_id].y
+        )
+        covered[i] = (
+            np.isfinite(dist[b])
+            and dist[b] <= flownet.MAX_ROUTE_RATIO * max(float(straight), 1e-9) + 2 * max_snap_km
+        )
     kept = edges[~covered].copy()
-    logger.info("merged roads: OSM covers %d of %d shipped edges; %d kept as gap fillers: %s", int(covered.sum()),
-                len(edges), len(kept), ", ".join(kept["road_id"]))
+    logger.info(
+        "merged roads: OSM covers %d of %d shipped edges; %d kept as gap fillers: %s",
+        int(covered.sum()),
+        len(edges),
+        len(kept),
+        ", ".join(kept["road_id"]),
+    )
     kept["network_source"] = "shipped"
     connectors = []
-    ends = pd.concat([kept[["from_town_id", "road_id", "road_class"]].set_axis(["town_id", "road_id", "road_class"], axis=1),
-                      kept[["to_town_id", "road_id", "road_class"]].set_axis(["town_id", "road_id", "road_class"], axis=1)])
-    for town_id, group in ends.dropna(subset=["town_id"]).sort_values("road_id").groupby("town_id", sort=True):
+    ends = pd.concat(
+        [
+            kept[["from_town_id", "road_id", "road_class"]].set_axis(
+                ["town_id", "road_id", "road_class"], axis=1
+            ),
+            kept[["to_town_id", "road_id", "road_class"]].set_axis(
+                ["town_id", "road_id", "road_class"], axis=1
+            ),
+        ]
+    )
+    for town_id, group in (
+        ends.dropna(subset=["town_id"]).sort_values("road_id").groupby("town_id", sort=True)
+    ):
         n = node.get(town_id, -1)
         if n < 0:
             continue
@@ -107,21 +144,36 @@ def combine_with_osm(shipped: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, towns: gp
         q = (graph.node_lon[n], graph.node_lat[n])
         if (p.x, p.y) == q:
             continue
-        connectors.append({"road_id": f"connector-{town_id}", "role": "edge", "road_class": group["road_class"].iloc[0],
-                           "from_town_id": town_id, "length_km": float(geodesic_km(p.x, p.y, q[0], q[1])),
-                           "length_method": "geodesic", "network_source": "connector", "geometry_kind": "schematic",
-                           "source": f"straight connector from the {town_id} point to the nearest OSM node",
-                           "geometry": LineString([(p.x, p.y), q])})
+        connectors.append(
+            {
+                "road_id": f"connector-{town_id}",
+                "role": "edge",
+                "road_class": group["road_class"].iloc[0],
+                "from_town_id": town_id,
+                "length_km": float(geodesic_km(p.x, p.y, q[0], q[1])),
+                "length_method": "geodesic",
+                "network_source": "connector",
+                "geometry_kind": "schematic",
+                "source": f"straight connector from the {town_id} point to the nearest OSM node",
+                "geometry": LineString([(p.x, p.y), q]),
+            }
+        )
     osm = osm.copy()
     osm["network_source"] = "osm"
     parts = [osm, kept]
     if connectors:
         parts.append(gpd.GeoDataFrame(connectors, geometry="geometry", crs="EPSG:4326"))
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326"
+    )
 
 
-def merged_roads(data_dir: str | os.PathLike | None = None, *, osm: str | os.PathLike | gpd.GeoDataFrame | None = None,
-                 max_snap_km: float = DEFAULT_MAX_SNAP_KM) -> gpd.GeoDataFrame:
+def merged_roads(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    osm: str | os.PathLike | gpd.GeoDataFrame | None = None,
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+) -> gpd.GeoDataFrame:
     """The road network from the shipped segments, the corridor figures and OSM ways when present.
 
     Parameters
@@ -152,6 +204,10 @@ def merged_roads(data_dir: str | os.PathLike | None = None, *, osm: str | os.Pat
         if path.is_file():
             osm = path
         else:
-            logger.info("merged roads: no osm_roads dataset at %s; using the shipped road segments", path)
+            logger.info(
+                "merged roads: no osm_roads dataset at %s; using the shipped road segments", path
+            )
             return shipped
-    return combine_with_osm(shipped, osm_roads(osm, data_dir), layers.towns(), max_snap_km=max_snap_km)
+    return combine_with_osm(
+        shipped, osm_roads(osm, data_dir), layers.towns(), max_snap_km=max_snap_km
+    )

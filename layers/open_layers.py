@@ -20,7 +20,7 @@ import geopandas as gpd
 from geo._errors import UnknownNameError
 from layers.registry import LayerInfo, _key
 
-__all__ = ["OPEN_LAYERS", "open_layer_names", "get_info", "load"]
+__all__ = ["OPEN_LAYERS", "get_info", "load", "open_layer_names"]
 
 #: Layer name -> module defining ``INFOS`` and a loader ``name(data_dir=None, ...)``.
 OPEN_LAYERS: dict[str, str] = {
@@ -42,7 +42,9 @@ def _resolve(name: str) -> str:
     for candidate in OPEN_LAYERS:
         if _key(candidate) == wanted:
             return candidate
-    raise UnknownNameError(f"no open-data layer named {name!r}; valid layers: {', '.join(OPEN_LAYERS)}")
+    raise UnknownNameError(
+        f"no open-data layer named {name!r}; valid layers: {', '.join(OPEN_LAYERS)}"
+    )
 
 
 def get_info(name: str) -> LayerInfo:
@@ -51,7 +53,9 @@ def get_info(name: str) -> LayerInfo:
     return importlib.import_module(OPEN_LAYERS[name]).INFOS[name]
 
 
-def load(name: str, data_dir: str | os.PathLike | None = None, **kwargs: object) -> gpd.GeoDataFrame:
+def load(
+    name: str, data_dir: str | os.PathLike | None = None, **kwargs: object
+) -> gpd.GeoDataFrame:
     """Load an open-data layer by name from ``data_dir`` (default ``$MINUSMA_DATA``)."""
     name = _resolve(name)
     return getattr(importlib.import_module(OPEN_LAYERS[name]), name)(data_dir, **kwargs)

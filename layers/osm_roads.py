@@ -33,11 +33,12 @@ import shapely
 from geo._errors import DataDirError, ParameterError
 from geo._validate import raise_problems
 from geo.distance import geometry_length_km
-from layers.datasets import get as get_dataset, mali_bounds_deg, read_dataset
+from layers.datasets import get as get_dataset
+from layers.datasets import mali_bounds_deg, read_dataset
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["osm_roads", "validate_osm_roads", "ACCESS_CLASSES", "GEOFABRIK_ROAD_CLASSES", "DATASET"]
+__all__ = ["ACCESS_CLASSES", "DATASET", "GEOFABRIK_ROAD_CLASSES", "osm_roads", "validate_osm_roads"]
 
 #: Registry name of the optional OSM roads dataset.
 DATASET = "osm_roads"
@@ -45,10 +46,35 @@ DATASET = "osm_roads"
 #: Every ``fclass`` of Geofabrik's roads layer (code 51xx) plus ``ferry`` (OSM ``route=ferry``, which
 #: Geofabrik files under transport; accepted here so a ferry crossing can join two roads).
 GEOFABRIK_ROAD_CLASSES = (
-    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential", "living_street",
-    "pedestrian", "busway", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
-    "service", "track", "track_grade1", "track_grade2", "track_grade3", "track_grade4", "track_grade5",
-    "bridleway", "cycleway", "footway", "path", "steps", "unknown", "ferry",
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "pedestrian",
+    "busway",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+    "tertiary_link",
+    "service",
+    "track",
+    "track_grade1",
+    "track_grade2",
+    "track_grade3",
+    "track_grade4",
+    "track_grade5",
+    "bridleway",
+    "cycleway",
+    "footway",
+    "path",
+    "steps",
+    "unknown",
+    "ferry",
 )
 
 #: Classes kept for inter-town access by motor vehicle. The through-road hierarchy (motorway .. tertiary
@@ -59,14 +85,43 @@ GEOFABRIK_ROAD_CLASSES = (
 #: reach another), and ``bridleway``, ``cycleway``, ``footway``, ``path``, ``steps`` (not motorable), and
 #: ``unknown``. Pass ``classes=`` to change it.
 ACCESS_CLASSES = (
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
-    "secondary_link", "tertiary", "tertiary_link", "unclassified", "track", "track_grade1", "track_grade2",
-    "track_grade3", "track_grade4", "track_grade5", "ferry",
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "track",
+    "track_grade1",
+    "track_grade2",
+    "track_grade3",
+    "track_grade4",
+    "track_grade5",
+    "ferry",
 )
 
 #: Columns of the output, in order (besides ``geometry``).
-COLUMNS = ("road_id", "osm_id", "fclass", "road_class", "role", "name", "ref", "oneway", "maxspeed",
-           "ferry_crossing", "length_km", "length_method", "source", "geometry_kind")
+COLUMNS = (
+    "road_id",
+    "osm_id",
+    "fclass",
+    "road_class",
+    "role",
+    "name",
+    "ref",
+    "oneway",
+    "maxspeed",
+    "ferry_crossing",
+    "length_km",
+    "length_method",
+    "source",
+    "geometry_kind",
+)
 
 _SOURCE = "OpenStreetMap way {osm_id} (© OpenStreetMap contributors, ODbL 1.0; Geofabrik schema)"
 
@@ -88,19 +143,29 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
         Listing every problem (rows named by ``osm_id``).
     """
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise_problems([f"expected a GeoDataFrame of OSM ways, got {type(frame).__name__}"], name=name)
+        raise_problems(
+            [f"expected a GeoDataFrame of OSM ways, got {type(frame).__name__}"], name=name
+        )
     problems: list[str] = []
     if frame.crs is None:
         problems.append("no CRS: OSM roads must be in EPSG:4326 (lon/lat)")
     elif frame.crs.to_epsg() != 4326:
-        problems.append(f"CRS is {frame.crs.to_string()}, expected EPSG:4326 (reproject with .to_crs(4326))")
+        problems.append(
+            f"CRS is {frame.crs.to_string()}, expected EPSG:4326 (reproject with .to_crs(4326))"
+        )
     missing = [c for c in ("osm_id", "fclass") if c not in frame.columns]
     if missing:
-        problems.append(f"missing column(s) {missing} of the Geofabrik roads schema; found "
-                        f"{[c for c in frame.columns if c != frame.geometry.name]}")
+        problems.append(
+            f"missing column(s) {missing} of the Geofabrik roads schema; found "
+            f"{[c for c in frame.columns if c != frame.geometry.name]}"
+        )
     if len(frame) == 0:
         problems.append("no ways")
-    ids = frame["osm_id"] if "osm_id" in frame.columns else pd.Series(range(len(frame)), index=frame.index)
+    ids = (
+        frame["osm_id"]
+        if "osm_id" in frame.columns
+        else pd.Series(range(len(frame)), index=frame.index)
+    )
 
     def rows(mask: np.ndarray) -> str:
         named = pd.unique(ids[mask].astype(str))
@@ -110,8 +175,13 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
 
     if "osm_id" in frame.columns:
         if frame["osm_id"].isna().any():
-            problems.append(f"column 'osm_id' is null in {int(frame['osm_id'].isna().sum())} row(s)")
-        dup = frame["osm_id"].astype(str).duplicated(keep=False).to_numpy() & frame["osm_id"].notna().to_numpy()
+            problems.append(
+                f"column 'osm_id' is null in {int(frame['osm_id'].isna().sum())} row(s)"
+            )
+        dup = (
+            frame["osm_id"].astype(str).duplicated(keep=False).to_numpy()
+            & frame["osm_id"].notna().to_numpy()
+        )
         if dup.any():
             problems.append(f"column 'osm_id' must be unique; duplicated: {rows(dup)}")
     if "fclass" in frame.columns:
@@ -120,7 +190,9 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
             problems.append(f"column 'fclass' is null in {rows(null)}")
         text = frame["fclass"].dropna().map(lambda v: isinstance(v, str))
         if not text.all():
-            problems.append("column 'fclass' must hold text (Geofabrik road classes such as 'primary')")
+            problems.append(
+                "column 'fclass' must hold text (Geofabrik road classes such as 'primary')"
+            )
     geoms = frame.geometry.values
     absent = np.asarray(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if absent.any():
@@ -129,7 +201,9 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
     types = np.asarray(frame.geom_type.fillna("").to_numpy(dtype=str))
     wrong = present & ~np.isin(types, ["LineString", "MultiLineString"])
     if wrong.any():
-        problems.append(f"geometry must be LineString or MultiLineString; found {sorted(set(types[wrong]))} in {rows(wrong)}")
+        problems.append(
+            f"geometry must be LineString or MultiLineString; found {sorted(set(types[wrong]))} in {rows(wrong)}"
+        )
     else:
         invalid = present & ~np.asarray(shapely.is_valid(geoms))
         if invalid.any():
@@ -142,15 +216,23 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
         xmin, ymin, xmax, ymax = mali_bounds_deg()
         b = np.asarray(shapely.bounds(geoms))
         with np.errstate(invalid="ignore"):
-            outside = present & ((b[:, 0] < xmin - m) | (b[:, 1] < ymin - m) | (b[:, 2] > xmax + m) | (b[:, 3] > ymax + m))
+            outside = present & (
+                (b[:, 0] < xmin - m)
+                | (b[:, 1] < ymin - m)
+                | (b[:, 2] > xmax + m)
+                | (b[:, 3] > ymax + m)
+            )
         if outside.any():
-            problems.append(f"way(s) outside Mali's bounds +-{m} deg (lon {xmin - m}..{xmax + m}, lat {ymin - m}.."
-                            f"{ymax + m}; is the CRS right?) in {rows(outside)}")
+            problems.append(
+                f"way(s) outside Mali's bounds +-{m} deg (lon {xmin - m}..{xmax + m}, lat {ymin - m}.."
+                f"{ymax + m}; is the CRS right?) in {rows(outside)}"
+            )
     raise_problems(problems, name=name)
 
 
-def _read(source: str | os.PathLike | gpd.GeoDataFrame | None, data_dir: str | os.PathLike | None
-          ) -> tuple[gpd.GeoDataFrame, str]:
+def _read(
+    source: str | os.PathLike | gpd.GeoDataFrame | None, data_dir: str | os.PathLike | None
+) -> tuple[gpd.GeoDataFrame, str]:
     if isinstance(source, gpd.GeoDataFrame):
         return source.copy(), "frame"
     if source is None:
@@ -222,33 +304,47 @@ def osm_roads(
     unknown = sorted(set(fclass) - set(GEOFABRIK_ROAD_CLASSES) - keep_classes)
     if unknown:
         counts = fclass[fclass.isin(unknown)].value_counts()
-        message = (f"osm_roads: unknown fclass value(s) {', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}: "
-                   "not Geofabrik road classes; dropped (pass classes= to keep them)")
+        message = (
+            f"osm_roads: unknown fclass value(s) {', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}: "
+            "not Geofabrik road classes; dropped (pass classes= to keep them)"
+        )
         warnings.warn(message, UserWarning, stacklevel=2)
         logger.warning(message)
     kept = fclass.isin(keep_classes)
     dropped = fclass[~kept].value_counts().sort_index()
     if len(dropped):
-        logger.info("osm_roads: %d of %d ways left out by class: %s", int((~kept).sum()), len(frame),
-                    ", ".join(f"{k} {v}" for k, v in dropped.items()))
+        logger.info(
+            "osm_roads: %d of %d ways left out by class: %s",
+            int((~kept).sum()),
+            len(frame),
+            ", ".join(f"{k} {v}" for k, v in dropped.items()),
+        )
     frame = frame[kept.to_numpy()]
     if len(frame) == 0:
         raise ParameterError(f"no OSM ways of the classes {sorted(keep_classes)} in {label}")
-    osm_id = frame["osm_id"].map(lambda v: str(int(v)) if isinstance(v, (int, float, np.integer)) else str(v))
-    out = gpd.GeoDataFrame({
-        "road_id": ("osm-" + osm_id).to_numpy(),
-        "osm_id": osm_id.to_numpy(),
-        "fclass": frame["fclass"].astype(str).to_numpy(),
-        "road_class": frame["fclass"].astype(str).to_numpy(),
-        "role": "edge",
-        **{c: (frame[c].to_numpy(dtype=object) if c in frame.columns else None)
-           for c in ("name", "ref", "oneway", "maxspeed")},
-        "ferry_crossing": (frame["fclass"] == "ferry").to_numpy(),
-        "length_km": [geometry_length_km(g) for g in frame.geometry.values],
-        "length_method": "geodesic",
-        "source": [_SOURCE.format(osm_id=i) for i in osm_id],
-        "geometry_kind": "real",
-    }, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
+    osm_id = frame["osm_id"].map(
+        lambda v: str(int(v)) if isinstance(v, (int, float, np.integer)) else str(v)
+    )
+    out = gpd.GeoDataFrame(
+        {
+            "road_id": ("osm-" + osm_id).to_numpy(),
+            "osm_id": osm_id.to_numpy(),
+            "fclass": frame["fclass"].astype(str).to_numpy(),
+            "road_class": frame["fclass"].astype(str).to_numpy(),
+            "role": "edge",
+            **{
+                c: (frame[c].to_numpy(dtype=object) if c in frame.columns else None)
+                for c in ("name", "ref", "oneway", "maxspeed")
+            },
+            "ferry_crossing": (frame["fclass"] == "ferry").to_numpy(),
+            "length_km": [geometry_length_km(g) for g in frame.geometry.values],
+            "length_method": "geodesic",
+            "source": [_SOURCE.format(osm_id=i) for i in osm_id],
+            "geometry_kind": "real",
+        },
+        geometry=frame.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
     out = out.sort_values("road_id").reset_index(drop=True)
     out.attrs["dropped_classes"] = {str(k): int(v) for k, v in dropped.items()}
     if speed_classes is None:
@@ -258,10 +354,14 @@ def osm_roads(
     no_speed = sorted(set(out["road_class"]) - set(speed_classes))
     if no_speed:
         counts = out["road_class"][out["road_class"].isin(no_speed)].value_counts()
-        message = (f"osm_roads: class(es) without a speed in the speed table: "
-                   f"{', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}; their travel time will be "
-                   "missing (never an average speed)")
+        message = (
+            f"osm_roads: class(es) without a speed in the speed table: "
+            f"{', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}; their travel time will be "
+            "missing (never an average speed)"
+        )
         warnings.warn(message, UserWarning, stacklevel=2)
         logger.warning(message)
-    logger.info("osm_roads: %d ways kept from %s (%.0f km)", len(out), label, out["length_km"].sum())
+    logger.info(
+        "osm_roads: %d ways kept from %s (%.0f km)", len(out), label, out["length_km"].sum()
+    )
     return out

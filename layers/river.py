@@ -5,14 +5,14 @@ from __future__ import annotations
 import geopandas as gpd
 from shapely import LineString
 
-from geo.distance import geometry_length_km
 from geo._validate import Column, Schema
+from geo.distance import geometry_length_km
 from layers._common import GEOMETRY_KIND, SOURCE, finish
 from layers._files import read_facts
 from layers.registry import LayerInfo
 from layers.towns import towns as load_towns
 
-__all__ = ["river", "river_places", "INFOS", "RIVER_SCHEMA", "PLACES_SCHEMA", "NAVIGATION_SOURCE"]
+__all__ = ["INFOS", "NAVIGATION_SOURCE", "PLACES_SCHEMA", "RIVER_SCHEMA", "river", "river_places"]
 
 #: Logistics Cluster capacity assessment, Mali waterways: navigable reach, season, length.
 NAVIGATION_SOURCE = "https://dlca.logcluster.org/pages/viewpage.action?pageId=851981"
@@ -62,13 +62,24 @@ RIVER_SCHEMA = Schema(
         Column("navigable", "bool", "COMANAV-navigable reach (null = not described)"),
         Column("season", "string", "navigation season"),
         Column("length_km_published", "float", "published navigable length"),
-        Column("length_km_schematic", "float", "geodesic length of the schematic line (shorter than the river)",
-               nullable=False),
-        Column("places", "string", "ordered town ids the line passes, ';'-separated", nullable=False),
+        Column(
+            "length_km_schematic",
+            "float",
+            "geodesic length of the schematic line (shorter than the river)",
+            nullable=False,
+        ),
+        Column(
+            "places", "string", "ordered town ids the line passes, ';'-separated", nullable=False
+        ),
         Column("note", "string", "caveats"),
         SOURCE,
         GEOMETRY_KIND,
-        Column("geometry", "geometry", "schematic line through the ordered riverside town points", nullable=False),
+        Column(
+            "geometry",
+            "geometry",
+            "schematic line through the ordered riverside town points",
+            nullable=False,
+        ),
     ),
 )
 
@@ -77,10 +88,20 @@ PLACES_SCHEMA = Schema(
     geometry_types=("Point",),
     columns=(
         Column("town_id", "string", "town id (towns layer)", nullable=False, unique=True),
-        Column("order", "int", "position from upstream (Guinea) to downstream (Niger)", nullable=False, unique=True),
+        Column(
+            "order",
+            "int",
+            "position from upstream (Guinea) to downstream (Niger)",
+            nullable=False,
+            unique=True,
+        ),
         Column("place", "string", "place name", nullable=False),
-        Column("reach", "string", "upper, navigable or lower", nullable=False, choices=tuple(REACHES)),
-        Column("line_vertex", "bool", "whether the schematic line passes through it", nullable=False),
+        Column(
+            "reach", "string", "upper, navigable or lower", nullable=False, choices=tuple(REACHES)
+        ),
+        Column(
+            "line_vertex", "bool", "whether the schematic line passes through it", nullable=False
+        ),
         Column("bank_or_role", "string", "bank or role on the river", nullable=False),
         SOURCE,
         GEOMETRY_KIND,
@@ -99,10 +120,15 @@ INFOS = {
         title="The Niger through Mali (schematic, by reach)",
         description="The Niger as three reaches (upper, navigable Koulikoro-Gao, lower), each a SCHEMATIC line "
         "through the ordered riverside towns; season and published length of the navigable reach.",
-        sources=("layers/data/river_places.csv (from shared/reference/river.md)", NAVIGATION_SOURCE),
+        sources=(
+            "layers/data/river_places.csv (from shared/reference/river.md)",
+            NAVIGATION_SOURCE,
+        ),
         geometry_kind="schematic",
         schema=RIVER_SCHEMA,
-        caveats=("The line joins town points; it is not the river's course and is shorter than the river.",),
+        caveats=(
+            "The line joins town points; it is not the river's course and is shorter than the river.",
+        ),
         **_CREDIT,
     ),
     "river_places": LayerInfo(

@@ -38,7 +38,15 @@ from layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["niger_ne", "main_stem", "riverside", "side_of_river", "north_bank_polygon", "SCHEMA", "INFOS"]
+__all__ = [
+    "INFOS",
+    "SCHEMA",
+    "main_stem",
+    "niger_ne",
+    "north_bank_polygon",
+    "riverside",
+    "side_of_river",
+]
 
 #: Vertex spacing (degrees) of the densified line used for distances; the nearest-vertex distance then
 #: over-estimates the distance to the line by at most about half a spacing (~0.6 km), usually far less.
@@ -51,14 +59,26 @@ SCHEMA = Schema(
     id_column="river_id",
     geometry_types=("LineString", "MultiLineString"),
     columns=(
-        Column("river_id", "string", "niger-river or niger-lake-centerline", nullable=False, unique=True),
+        Column(
+            "river_id",
+            "string",
+            "niger-river or niger-lake-centerline",
+            nullable=False,
+            unique=True,
+        ),
         Column("name", "string", "Natural Earth name", nullable=False),
-        Column("featurecla", "string", "Natural Earth class (River, Lake Centerline)", nullable=False),
+        Column(
+            "featurecla", "string", "Natural Earth class (River, Lake Centerline)", nullable=False
+        ),
         Column("length_km", "float", "geodesic length inside Mali (all channels)", nullable=False),
         SOURCE,
         GEOMETRY_KIND,
-        Column("geometry", "geometry", "NE 10m centre line clipped to Mali (Inner Delta channels kept)",
-               nullable=False),
+        Column(
+            "geometry",
+            "geometry",
+            "NE 10m centre line clipped to Mali (Inner Delta channels kept)",
+            nullable=False,
+        ),
     ),
 )
 
@@ -70,12 +90,16 @@ INFOS = {
         "clipped to Mali's outline. The Inner Delta's several channels are kept.",
         licence="public domain (Natural Earth)",
         attribution="Made with Natural Earth",
-        sources=("Natural Earth 10m rivers_lake_centerlines v4.0 via GitHub martynafford/natural-earth-geojson "
-                 "@0b9a6ce (data directory: naturalearth/ne_10m_niger_river.geojson)",
-                 "Mali outline: layers/data/regions_ne10m.geojson (NE 10m admin-1 union)"),
+        sources=(
+            "Natural Earth 10m rivers_lake_centerlines v4.0 via GitHub martynafford/natural-earth-geojson "
+            "@0b9a6ce (data directory: naturalearth/ne_10m_niger_river.geojson)",
+            "Mali outline: layers/data/regions_ne10m.geojson (NE 10m admin-1 union)",
+        ),
         geometry_kind="real",
         schema=SCHEMA,
-        caveats=("1:10m generalisation: the line is within about 2-3 km of the riverside town points.",),
+        caveats=(
+            "1:10m generalisation: the line is within about 2-3 km of the riverside town points.",
+        ),
     )
 }
 
@@ -99,17 +123,25 @@ def niger_ne(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     raw["length_km"] = raw.geometry.map(geometry_length_km).astype("float64")
     raw["source"] = INFOS["niger_ne"].sources[0]
     raw["geometry_kind"] = "real"
-    return finish(gpd.GeoDataFrame(raw, geometry="geometry", crs="EPSG:4326"), SCHEMA, name="niger_ne")
+    return finish(
+        gpd.GeoDataFrame(raw, geometry="geometry", crs="EPSG:4326"), SCHEMA, name="niger_ne"
+    )
 
 
 def _as_geometry(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> BaseGeometry:
     if isinstance(river_line, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        frame = river_line if isinstance(river_line, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=river_line)
+        frame = (
+            river_line
+            if isinstance(river_line, gpd.GeoDataFrame)
+            else gpd.GeoDataFrame(geometry=river_line)
+        )
         return to_wgs84(frame, name="river_line").geometry.union_all()
     if isinstance(river_line, BaseGeometry):
         return river_line
-    raise ParameterError(f"river_line must be a GeoDataFrame, GeoSeries or shapely geometry, "
-                         f"got {type(river_line).__name__}")
+    raise ParameterError(
+        f"river_line must be a GeoDataFrame, GeoSeries or shapely geometry, "
+        f"got {type(river_line).__name__}"
+    )
 
 
 def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> LineString:
@@ -126,7 +158,9 @@ def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> Li
         If the line is empty, not linear, or its ends are not connected.
     """
     geom = shapely.line_merge(_as_geometry(river_line))
-    parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, LineString) and not g.is_empty]
+    parts = [
+        g for g in getattr(geom, "geoms", [geom]) if isinstance(g, LineString) and not g.is_empty
+    ]
     if not parts:
         raise ParameterError(f"river_line has no line parts (got {geom.geom_type})")
     if len(parts) == 1:
@@ -135,12 +169,18 @@ def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> Li
     ends = np.array([[p.coords[0], p.coords[-1]] for p in parts]).reshape(-1, 2)
     pairs = cKDTree(ends).query_pairs(SNAP_DEG, output_type="ndarray")
     n = len(ends)
-    adj = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n)) if len(pairs) else None
+    adj = (
+        coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+        if len(pairs)
+        else None
+    )
     _, node = connected_components(adj if adj is not None else coo_matrix((n, n)), directed=False)
     start, stop = node[0::2], node[1::2]
     lengths = np.array([geometry_length_km(p) for p in parts])
     m = node.max() + 1
-    graph = coo_matrix((np.r_[lengths, lengths], (np.r_[start, stop], np.r_[stop, start])), shape=(m, m)).tocsr()
+    graph = coo_matrix(
+        (np.r_[lengths, lengths], (np.r_[start, stop], np.r_[stop, start])), shape=(m, m)
+    ).tocsr()
     degree = np.bincount(np.r_[start, stop], minlength=m)
     dead = np.flatnonzero(degree == 1)
     lon = np.array([ends[np.flatnonzero(node == k)[0], 0] for k in range(m)])
@@ -162,8 +202,9 @@ def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> Li
     return LineString(coords)
 
 
-def north_bank_polygon(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry,
-                       *, margin_deg: float = 20.0) -> Polygon:
+def north_bank_polygon(
+    river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry, *, margin_deg: float = 20.0
+) -> Polygon:
     """The part of the plane north of (left of, looking downstream) the river's main stem.
 
     The polygon runs down the main stem, then east from its downstream end, north around a box
@@ -181,13 +222,16 @@ def north_bank_polygon(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeomet
     east, west, north = xmax + margin_deg, xmin - margin_deg, ymax + margin_deg
     poly = Polygon([*stem.coords, (east, y1), (east, north), (west, north), (west, y0)])
     if not poly.is_valid:
-        raise ParameterError(f"river_line: north-bank polygon is invalid ({shapely.is_valid_reason(poly)}); "
-                             "the line must run from west to east without doubling back past its ends")
+        raise ParameterError(
+            f"river_line: north-bank polygon is invalid ({shapely.is_valid_reason(poly)}); "
+            "the line must run from west to east without doubling back past its ends"
+        )
     return poly
 
 
-def side_of_river(points: gpd.GeoDataFrame, river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry
-                  ) -> pd.Series:
+def side_of_river(
+    points: gpd.GeoDataFrame, river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry
+) -> pd.Series:
     """``"north"`` (left bank) or ``"south"`` (right bank) of the river for each point.
 
     Method: the plane is split along the river's main stem (see :func:`main_stem`) prolonged east and west
@@ -215,8 +259,12 @@ def side_of_river(points: gpd.GeoDataFrame, river_line: gpd.GeoDataFrame | gpd.G
     return out
 
 
-def riverside(points: gpd.GeoDataFrame, river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry, *,
-              within_km: float = 10.0) -> pd.DataFrame:
+def riverside(
+    points: gpd.GeoDataFrame,
+    river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry,
+    *,
+    within_km: float = 10.0,
+) -> pd.DataFrame:
     """Geodesic distance from each point to the river, whether it is within ``within_km``, and its bank.
 
     The river (all channels) is densified to vertices about :data:`DENSIFY_DEG` apart and each point's

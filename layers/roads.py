@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from shapely import linestrings
 
-from geo.distance import geodesic_km
 from geo._validate import Column, Schema
+from geo.distance import geodesic_km
 from layers._common import GEOMETRY_KIND, SOURCE, finish
 from layers._files import read_facts
 from layers.registry import LayerInfo
@@ -18,7 +18,7 @@ from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["roads", "INFOS", "SCHEMA", "detour_factor"]
+__all__ = ["INFOS", "SCHEMA", "detour_factor", "roads"]
 
 ROLES = ("edge", "aggregate", "alternative")
 LENGTH_METHODS = ("published", "calibrated", "estimate", "straight_line", "unknown")
@@ -33,17 +33,39 @@ SCHEMA = Schema(
         Column("to_town", "string", "end place as named in the source", nullable=False),
         Column("from_town_id", "string", "start town id (towns layer)"),
         Column("to_town_id", "string", "end town id (towns layer); null for a border point"),
-        Column("role", "string", "edge of the network, aggregate of edges (calibration only) or "
-               "alternative representation of a corridor (not in the network)", nullable=False, choices=ROLES),
-        Column("aggregate_id", "string", "for an edge: the aggregate row whose published length covers it"),
-        Column("road_class", "string", "paved, unpaved, track or unverified (from the surface detail)",
-               nullable=False, choices=("paved", "unpaved", "track", "unverified")),
-        Column("ferry_crossing", "bool", "the link includes a Niger ferry crossing", nullable=False),
+        Column(
+            "role",
+            "string",
+            "edge of the network, aggregate of edges (calibration only) or "
+            "alternative representation of a corridor (not in the network)",
+            nullable=False,
+            choices=ROLES,
+        ),
+        Column(
+            "aggregate_id",
+            "string",
+            "for an edge: the aggregate row whose published length covers it",
+        ),
+        Column(
+            "road_class",
+            "string",
+            "paved, unpaved, track or unverified (from the surface detail)",
+            nullable=False,
+            choices=("paved", "unpaved", "track", "unverified"),
+        ),
+        Column(
+            "ferry_crossing", "bool", "the link includes a Niger ferry crossing", nullable=False
+        ),
         Column("length_km", "float", "length used by the analysis (see length_method)"),
-        Column("length_method", "string", "published; calibrated (share of a published aggregate length, "
-               "in proportion to straight lines); estimate (straight line x detour factor); straight_line "
-               "(published figure shorter than the straight line); unknown",
-               nullable=False, choices=LENGTH_METHODS),
+        Column(
+            "length_method",
+            "string",
+            "published; calibrated (share of a published aggregate length, "
+            "in proportion to straight lines); estimate (straight line x detour factor); straight_line "
+            "(published figure shorter than the straight line); unknown",
+            nullable=False,
+            choices=LENGTH_METHODS,
+        ),
         Column("length_km_published", "float", "published road length"),
         Column("length_km_straight", "float", "geodesic straight line between the town points"),
         Column("length_note", "string", "what the sources say about the length"),
@@ -53,8 +75,12 @@ SCHEMA = Schema(
         Column("source_type", "string", "kind of source"),
         Column("source_2", "string", "second source"),
         GEOMETRY_KIND,
-        Column("geometry", "geometry", "straight segment between the two town points (schematic); "
-               "null where an end has no sourced coordinate"),
+        Column(
+            "geometry",
+            "geometry",
+            "straight segment between the two town points (schematic); "
+            "null where an end has no sourced coordinate",
+        ),
     ),
 )
 
@@ -92,7 +118,11 @@ def detour_factor(frame: pd.DataFrame) -> float:
     Only edges whose published length is not shorter than the straight line count (a shorter one
     is a rounded figure).
     """
-    ok = (frame["role"] == "edge") & frame["length_km_published"].notna() & frame["length_km_straight"].notna()
+    ok = (
+        (frame["role"] == "edge")
+        & frame["length_km_published"].notna()
+        & frame["length_km_straight"].notna()
+    )
     ratio = frame.loc[ok, "length_km_published"] / frame.loc[ok, "length_km_straight"]
     ratio = ratio[ratio >= 1.0]
     return float(np.median(ratio))
@@ -117,8 +147,12 @@ def _calibrate_to_aggregates(raw: pd.DataFrame) -> None:
         remainder = total - members.loc[fixed, "length_km"].sum()
         share = remainder * free["length_km_straight"] / free["length_km_straight"].sum()
         if (share < free["length_km_straight"]).any():
-            logger.info("roads: aggregate %s (%s km) is shorter than its members' straight lines; "
-                        "members keep their estimates", agg_id, total)
+            logger.info(
+                "roads: aggregate %s (%s km) is shorter than its members' straight lines; "
+                "members keep their estimates",
+                agg_id,
+                total,
+            )
             continue
         raw.loc[free.index, "length_km"] = share.round(1)
         raw.loc[free.index, "length_method"] = "calibrated"
@@ -151,7 +185,9 @@ def roads() -> gpd.GeoDataFrame:
     usable = published.notna() & ~(published < raw["length_km_straight"])
     too_short = published.notna() & (published < raw["length_km_straight"])
     raw["length_method"] = np.select(
-        [usable, too_short, raw["length_km_straight"].notna()], ["published", "straight_line", "estimate"], "unknown"
+        [usable, too_short, raw["length_km_straight"].notna()],
+        ["published", "straight_line", "estimate"],
+        "unknown",
     )
     raw["length_km"] = np.select(
         [usable, too_short, raw["length_km_straight"].notna()],
@@ -168,6 +204,9 @@ def roads() -> gpd.GeoDataFrame:
     gdf.attrs["detour_factor"] = factor
     no_geom = gdf.loc[gdf.geometry.isna(), "road_id"].tolist()
     if no_geom:
-        logger.info("roads: %d link(s) without a sourced end point, kept without geometry: %s",
-                    len(no_geom), ", ".join(no_geom))
+        logger.info(
+            "roads: %d link(s) without a sourced end point, kept without geometry: %s",
+            len(no_geom),
+            ", ".join(no_geom),
+        )
     return gdf

@@ -25,7 +25,7 @@ from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["settlements", "make_settlement_ids", "CLASS_LABELS", "SCHEMA", "INFOS"]
+__all__ = ["CLASS_LABELS", "INFOS", "SCHEMA", "make_settlement_ids", "settlements"]
 
 #: COD ``popPlaceCl`` codes and their meaning (the COD's ``popPlace_1`` is empty for class 5).
 CLASS_LABELS = {
@@ -42,19 +42,59 @@ SCHEMA = Schema(
     id_column="settlement_id",
     geometry_types=("Point",),
     columns=(
-        Column("settlement_id", "string", "OCHA COD populated-place P-code (unique in the 2015 file)",
-               nullable=False, unique=True),
+        Column(
+            "settlement_id",
+            "string",
+            "OCHA COD populated-place P-code (unique in the 2015 file)",
+            nullable=False,
+            unique=True,
+        ),
         Column("name", "string", "place name as in the COD (ASCII)", nullable=False),
-        Column("class_code", "int", "COD popPlaceCl: 1 national capital ... 5 other settlement", nullable=False,
-               choices=tuple(CLASS_LABELS)),
-        Column("class_label", "string", "meaning of class_code", nullable=False,
-               choices=tuple(CLASS_LABELS.values())),
-        Column("region_old_pcode", "string", "COD 2015 ADM1 P-code (attribute of the COD record)", nullable=False),
-        Column("region_old", "string", "pre-2016 region (accents; 'Koulikouro' corrected)", nullable=False),
-        Column("cercle_pcode", "string", "COD 2015 ADM2 P-code (attribute of the COD record)", nullable=False),
-        Column("commune_pcode", "string", "COD 2015 ADM3 P-code (attribute of the COD record)", nullable=False),
+        Column(
+            "class_code",
+            "int",
+            "COD popPlaceCl: 1 national capital ... 5 other settlement",
+            nullable=False,
+            choices=tuple(CLASS_LABELS),
+        ),
+        Column(
+            "class_label",
+            "string",
+            "meaning of class_code",
+            nullable=False,
+            choices=tuple(CLASS_LABELS.values()),
+        ),
+        Column(
+            "region_old_pcode",
+            "string",
+            "COD 2015 ADM1 P-code (attribute of the COD record)",
+            nullable=False,
+        ),
+        Column(
+            "region_old",
+            "string",
+            "pre-2016 region (accents; 'Koulikouro' corrected)",
+            nullable=False,
+        ),
+        Column(
+            "cercle_pcode",
+            "string",
+            "COD 2015 ADM2 P-code (attribute of the COD record)",
+            nullable=False,
+        ),
+        Column(
+            "commune_pcode",
+            "string",
+            "COD 2015 ADM3 P-code (attribute of the COD record)",
+            nullable=False,
+        ),
         Column("region_2023", "string", "2023 region of the cercle, via the crosswalk"),
-        Column("region_2023_confidence", "string", "confidence of the crosswalk row", choices=CONFIDENCE_ORDER),
+        Column(
+            "region_2023_confidence",
+            "string",
+            "confidence of the crosswalk row",
+            choices=CONFIDENCE_ORDER,
+        ),
         Column("town_id", "string", "id in the curated towns layer whose ocha_pcode is this place"),
         SOURCE,
         GEOMETRY_KIND,
@@ -70,8 +110,11 @@ INFOS = {
         "2023 region via the cercle crosswalk and the curated town id where one matches.",
         licence="OCHA COD (CC BY-IGO on HDX; CC BY 4.0 via geoBoundaries); attribution required",
         attribution="DNCT/DNP Mali, OCHA Mali, ITOS; via HDX",
-        sources=("OCHA COD Mali populated places, validOn 2015-04-24 (data directory: "
-                 "ocha-cod-mali/mli_populated_places.geojson)", "layers/data/cercle_region_2023.csv"),
+        sources=(
+            "OCHA COD Mali populated places, validOn 2015-04-24 (data directory: "
+            "ocha-cod-mali/mli_populated_places.geojson)",
+            "layers/data/cercle_region_2023.csv",
+        ),
         geometry_kind="real",
         schema=SCHEMA,
         caveats=(
@@ -96,13 +139,19 @@ def make_settlement_ids(pcodes: pd.Series, lon: pd.Series, lat: pd.Series) -> pd
         ordered = frame[dup].sort_values(["pcode", "lon", "lat"])
         ordered["n"] = ordered.groupby("pcode").cumcount() + 1
         ids.loc[ordered.index] = ordered["pcode"] + "-" + ordered["n"].astype(str)
-        logger.warning("settlements: %d rows share %d P-code(s); ids suffixed -1, -2... by lon/lat",
-                       int(dup.sum()), ordered["pcode"].nunique())
+        logger.warning(
+            "settlements: %d rows share %d P-code(s); ids suffixed -1, -2... by lon/lat",
+            int(dup.sum()),
+            ordered["pcode"].nunique(),
+        )
     return ids
 
 
-def settlements(data_dir: str | os.PathLike | None = None, *,
-                crosswalk: str | os.PathLike | pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+def settlements(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    crosswalk: str | os.PathLike | pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """The OCHA COD populated places (schema :data:`SCHEMA`), sorted by ``settlement_id``.
 
     Parameters
@@ -146,5 +195,9 @@ def settlements(data_dir: str | os.PathLike | None = None, *,
     unmatched = sorted(set(town_ids.index) - set(raw["pcode"]))
     if unmatched:
         logger.warning("settlements: curated town P-code(s) not in the COD file: %s", unmatched)
-    logger.info("settlements: %d places, %d matched to curated towns", len(out), int(out["town_id"].notna().sum()))
+    logger.info(
+        "settlements: %d places, %d matched to curated towns",
+        len(out),
+        int(out["town_id"].notna().sum()),
+    )
     return out

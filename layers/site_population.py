@@ -23,13 +23,21 @@ from layers.population import geodesic_buffers, population_in_polygons, read_den
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["HQ_BASE_ID", "closure_steps", "people_near_open_sites", "people_near_sites", "people_near_sites_by_region"]
+__all__ = [
+    "HQ_BASE_ID",
+    "closure_steps",
+    "people_near_open_sites",
+    "people_near_sites",
+    "people_near_sites_by_region",
+]
 
 #: The Bamako mission headquarters in the bases layer.
 HQ_BASE_ID = "MINUSMA-12"
 
 
-def closure_steps(bases: pd.DataFrame, *, before: str | dt.date = coverage.BEFORE_DATE) -> pd.DataFrame:
+def closure_steps(
+    bases: pd.DataFrame, *, before: str | dt.date = coverage.BEFORE_DATE
+) -> pd.DataFrame:
     """The states of the withdrawal: ``before`` then each closure date (closed on day D: not open on D).
 
     Returns
@@ -39,7 +47,13 @@ def closure_steps(bases: pd.DataFrame, *, before: str | dt.date = coverage.BEFOR
     """
     rows = [{"step": 0, "as_of": coverage.parse_iso_date(before).isoformat(), "closed": None}]
     for i, (date, group) in enumerate(bases.groupby("closure_date", sort=True), start=1):
-        rows.append({"step": i, "as_of": str(date), "closed": ";".join(group["town"].str.replace(r"\s*\(.*\)", "", regex=True))})
+        rows.append(
+            {
+                "step": i,
+                "as_of": str(date),
+                "closed": ";".join(group["town"].str.replace(r"\s*\(.*\)", "", regex=True)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -51,25 +65,40 @@ def _people_at(bases: gpd.GeoDataFrame, zones: gpd.GeoSeries, density, when: dt.
     is_open = coverage.open_mask(bases, when)
     hq = (bases["base_id"] == HQ_BASE_ID).to_numpy()
     figures = {"sites_open": int(is_open.sum())}
-    for label, mask in (("people_within_km", is_open), ("people_within_km_without_hq", is_open & ~hq)):
+    for label, mask in (
+        ("people_within_km", is_open),
+        ("people_within_km_without_hq", is_open & ~hq),
+    ):
         circles = zones[mask].dropna()
         union = gpd.GeoSeries([circles.union_all()], crs=WGS84) if len(circles) else None
-        figures[label] = 0.0 if union is None else float(population_in_polygons(union, raster=density).iloc[0])
+        figures[label] = (
+            0.0 if union is None else float(population_in_polygons(union, raster=density).iloc[0])
+        )
     return figures
 
 
-def people_near_open_sites(bases: gpd.GeoDataFrame, as_of: str | dt.date, *,
-                           radius_km: float = coverage.DEFAULT_RADIUS_KM, data_dir: str | os.PathLike | None = None,
-                           raster=None) -> dict:
+def people_near_open_sites(
+    bases: gpd.GeoDataFrame,
+    as_of: str | dt.date,
+    *,
+    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    data_dir: str | os.PathLike | None = None,
+    raster=None,
+) -> dict:
     """``sites_open``, ``people_within_km`` and ``people_within_km_without_hq`` on one date."""
     density = read_density(raster, data_dir)
     zones = _zones(bases, coverage.check_radius(radius_km))
     return _people_at(bases, zones, density, coverage.parse_iso_date(as_of))
 
 
-def people_near_sites(bases: gpd.GeoDataFrame, *, radius_km: float = coverage.DEFAULT_RADIUS_KM,
-                      data_dir: str | os.PathLike | None = None, raster=None,
-                      before: str | dt.date = coverage.BEFORE_DATE) -> pd.DataFrame:
+def people_near_sites(
+    bases: gpd.GeoDataFrame,
+    *,
+    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    data_dir: str | os.PathLike | None = None,
+    raster=None,
+    before: str | dt.date = coverage.BEFORE_DATE,
+) -> pd.DataFrame:
     """People within ``radius_km`` of a site open at each step of the withdrawal (:func:`closure_steps`).
 
     Returns
@@ -82,19 +111,32 @@ def people_near_sites(bases: gpd.GeoDataFrame, *, radius_km: float = coverage.DE
     density = read_density(raster, data_dir)
     radius_km = coverage.check_radius(radius_km)
     zones = _zones(bases, radius_km)
-    rows = [{"step": step.step, "as_of": step.as_of, "closed": step.closed,
-             **_people_at(bases, zones, density, coverage.parse_iso_date(step.as_of))}
-            for step in closure_steps(bases, before=before).itertuples(index=False)]
+    rows = [
+        {
+            "step": step.step,
+            "as_of": step.as_of,
+            "closed": step.closed,
+            **_people_at(bases, zones, density, coverage.parse_iso_date(step.as_of)),
+        }
+        for step in closure_steps(bases, before=before).itertuples(index=False)
+    ]
     out = pd.DataFrame(rows)
     out["people_lost_since_before"] = out["people_within_km"].iloc[0] - out["people_within_km"]
     out["radius_km"] = radius_km
     return out
 
 
-def people_near_sites_by_region(bases: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, *, name_column: str,
-                                as_of: str | dt.date, radius_km: float = coverage.DEFAULT_RADIUS_KM,
-                                data_dir: str | os.PathLike | None = None, raster=None,
-                                before: str | dt.date = coverage.BEFORE_DATE) -> pd.DataFrame:
+def people_near_sites_by_region(
+    bases: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    *,
+    name_column: str,
+    as_of: str | dt.date,
+    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    data_dir: str | os.PathLike | None = None,
+    raster=None,
+    before: str | dt.date = coverage.BEFORE_DATE,
+) -> pd.DataFrame:
     """Per region: its people, and those within ``radius_km`` of an open site before and at ``as_of``.
 
     Returns
@@ -116,7 +158,9 @@ def people_near_sites_by_region(bases: gpd.GeoDataFrame, regions: gpd.GeoDataFra
             continue
         union = circles.union_all()
         parts = gpd.GeoSeries(shapely.intersection(regions.geometry.values, union), crs=WGS84)
-        out[f"people_within_km_{label}"] = population_in_polygons(parts, raster=density).fillna(0.0).to_numpy()
+        out[f"people_within_km_{label}"] = (
+            population_in_polygons(parts, raster=density).fillna(0.0).to_numpy()
+        )
     out["people_lost"] = out["people_within_km_before"] - out["people_within_km_after"]
     out["share_lost"] = out["people_lost"] / out["population"]
     return out

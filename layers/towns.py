@@ -13,7 +13,7 @@ from layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["towns", "INFOS", "SCHEMA"]
+__all__ = ["INFOS", "SCHEMA", "towns"]
 
 SCHEMA = Schema(
     id_column="town_id",
@@ -24,18 +24,32 @@ SCHEMA = Schema(
         Column("name_ascii", "string", "ASCII name", nullable=False),
         Column("alt_names", "string", "other spellings, ';'-separated"),
         Column("ocha_pcode", "string", "OCHA COD 2015 P-code of the matched populated place"),
-        Column("country", "string", "ISO 3166-1 alpha-2 (ML; NE/DZ for the two places outside Mali)",
-               nullable=False, choices=("ML", "NE", "DZ")),
+        Column(
+            "country",
+            "string",
+            "ISO 3166-1 alpha-2 (ML; NE/DZ for the two places outside Mali)",
+            nullable=False,
+            choices=("ML", "NE", "DZ"),
+        ),
         Column("region_old", "string", "region before the 2016/2023 reforms (OCHA COD 2015)"),
         Column("region_2023", "string", "region under the 2023 structure"),
         Column("cercle", "string", "cercle (OCHA COD 2015)"),
-        Column("seat_of", "string", "region or cercle seat (2023 structure)", choices=("region", "cercle")),
+        Column(
+            "seat_of",
+            "string",
+            "region or cercle seat (2023 structure)",
+            choices=("region", "cercle"),
+        ),
         Column("population", "int", "population figure (mostly 2009 census, commune level)"),
         Column("population_year", "int", "year of the population figure"),
         Column("population_source", "string", "source of the population figure"),
         Column("has_coordinate", "bool", "whether a sourced coordinate exists", nullable=False),
-        Column("coord_source", "string", "ocha-cod-2015, geonames-package or wikipedia",
-               choices=("ocha-cod-2015", "geonames-package", "wikipedia")),
+        Column(
+            "coord_source",
+            "string",
+            "ocha-cod-2015, geonames-package or wikipedia",
+            choices=("ocha-cod-2015", "geonames-package", "wikipedia"),
+        ),
         SOURCE,
         Column("notes", "string", "cross-checks between sources and caveats"),
         GEOMETRY_KIND,
@@ -81,5 +95,9 @@ def towns() -> gpd.GeoDataFrame:
     gdf = finish(point_frame(raw), SCHEMA, name="towns")
     missing = int((~gdf["has_coordinate"]).sum())
     if missing:
-        logger.info("towns: %d of %d places have no sourced coordinate (kept without geometry)", missing, len(gdf))
+        logger.info(
+            "towns: %d of %d places have no sourced coordinate (kept without geometry)",
+            missing,
+            len(gdf),
+        )
     return gdf

@@ -56,8 +56,16 @@ def feature_collection(
         if simplify_deg:
             geom = geom.simplify(simplify_deg, preserve_topology=True)
         gj = mapping(geom)
-        feats.append({"type": "Feature", "properties": dict(properties(row)),
-                      "geometry": {"type": gj["type"], "coordinates": _round(gj["coordinates"], decimals)}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": dict(properties(row)),
+                "geometry": {
+                    "type": gj["type"],
+                    "coordinates": _round(gj["coordinates"], decimals),
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -89,5 +97,11 @@ def data_layer(
         options["interactive"] = False
     if pane:
         options["pane"] = pane
-    return folium.GeoJson(dict(fc), name=name, show=show, control=control,
-                          on_each_feature=BIND_POPUPS if interactive else None, **options)
+    return folium.GeoJson(
+        dict(fc),
+        name=name,
+        show=show,
+        control=control,
+        on_each_feature=BIND_POPUPS if interactive else None,
+        **options,
+    )

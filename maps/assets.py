@@ -141,7 +141,9 @@ def _read_lock(path: str | None) -> dict[str, Any]:
         if not all(isinstance(p.get(k), str) for k in ("name", "version", "tarball", "integrity"))
     ]
     if problems:
-        raise ParameterError(f"asset lock {path or 'maps/assets/lock.json'} is malformed: {'; '.join(problems)}")
+        raise ParameterError(
+            f"asset lock {path or 'maps/assets/lock.json'} is malformed: {'; '.join(problems)}"
+        )
     return lock
 
 
@@ -167,7 +169,9 @@ def _is_verified(folder: Path, integrity: str) -> bool:
     return marker.is_file() and marker.read_text(encoding="utf-8").strip() == integrity
 
 
-def check_cache(cache_dir: str | os.PathLike | None = None, *, lock_path: str | os.PathLike | None = None) -> Path:
+def check_cache(
+    cache_dir: str | os.PathLike | None = None, *, lock_path: str | os.PathLike | None = None
+) -> Path:
     """Check that every locked package is in the cache; return the cache folder.
 
     Raises
@@ -228,7 +232,9 @@ def _extract(data: bytes, dest: Path) -> None:
                 continue
             rel = PurePosixPath(*parts[1:])
             if rel.is_absolute() or ".." in rel.parts:
-                raise FetchError(f"npm tarball member {member.name!r} would be written outside {dest}")
+                raise FetchError(
+                    f"npm tarball member {member.name!r} would be written outside {dest}"
+                )
             member.name = str(rel)
             members.append(member)
         if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: also strips modes and owners
@@ -237,7 +243,9 @@ def _extract(data: bytes, dest: Path) -> None:
             tar.extractall(dest, members=members)
 
 
-def _install(pkg: Mapping[str, str], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int) -> bool:
+def _install(
+    pkg: Mapping[str, str], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int
+) -> bool:
     """Download, verify and unpack one package; return False if it was already cached."""
     name, version, integrity = pkg["name"], pkg["version"], pkg["integrity"]
     final = _package_dir(cache, name, version)
@@ -251,7 +259,9 @@ def _install(pkg: Mapping[str, str], cache: Path, *, registry_url: str | None, t
     data = _download(url, timeout_s=timeout_s, retries=retries)
     got = _sri(data)
     if got != integrity:
-        raise ChecksumError(f"{name}@{version} from {url}: sha512 mismatch, expected {integrity}, got {got}")
+        raise ChecksumError(
+            f"{name}@{version} from {url}: sha512 mismatch, expected {integrity}, got {got}"
+        )
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     old: Path | None = None
@@ -314,12 +324,16 @@ def fill_cache(
         If a tarball cannot be downloaded.
     """
     if timeout_s <= 0 or retries < 0:
-        raise ParameterError(f"timeout_s must be > 0 and retries >= 0, got {timeout_s!r} and {retries!r}")
+        raise ParameterError(
+            f"timeout_s must be > 0 and retries >= 0, got {timeout_s!r} and {retries!r}"
+        )
     cache = _cache(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
     out = []
     for pkg in load_lock(lock_path)["packages"]:
-        fetched = _install(pkg, cache, registry_url=registry_url, timeout_s=timeout_s, retries=retries)
+        fetched = _install(
+            pkg, cache, registry_url=registry_url, timeout_s=timeout_s, retries=retries
+        )
         path = _package_dir(cache, pkg["name"], pkg["version"])
         out.append(CachedPackage(pkg["name"], pkg["version"], pkg["integrity"], path, fetched))
     logger.info("asset cache %s: %d packages verified", cache, len(out))
@@ -354,7 +368,9 @@ def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
     if alias is not None:
         if "drop" in alias:
             return str(alias["drop"])
-        return [_Target(alias["package"], alias["version"], alias["path"] + norm[len(alias["url"]) :])]
+        return [
+            _Target(alias["package"], alias["version"], alias["path"] + norm[len(alias["url"]) :])
+        ]
     parts = urllib.parse.urlsplit(norm)
     host, path = parts.netloc, urllib.parse.unquote(parts.path)
     candidates: list[_Target] = []
@@ -362,12 +378,16 @@ def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
         host, path = "unpkg.com", path[4:]
     if host == "unpkg.com" and (m := _SPEC.match(path)):
         candidates.append(_Target(*m.groups()))
-    elif host == "cdnjs.cloudflare.com" and (m := re.match(r"^/ajax/libs/([^/]+)/([^/]+)/(.*)$", path)):
+    elif host == "cdnjs.cloudflare.com" and (
+        m := re.match(r"^/ajax/libs/([^/]+)/([^/]+)/(.*)$", path)
+    ):
         lib, ver, rest = m.groups()
         candidates += [_Target(lib.lower(), ver, rest), _Target(lib.lower(), ver, "dist/" + rest)]
     elif host == "code.jquery.com" and (m := re.match(r"^/jquery-(\d[^/]*?)(\.min)?\.js$", path)):
         candidates.append(_Target("jquery", m.group(1), f"dist/jquery{m.group(2) or ''}.js"))
-    elif host.endswith("bootstrapcdn.com") and (m := re.match(r"^/(?:twitter-)?bootstrap/([^/]+)/(.*)$", path)):
+    elif host.endswith("bootstrapcdn.com") and (
+        m := re.match(r"^/(?:twitter-)?bootstrap/([^/]+)/(.*)$", path)
+    ):
         candidates.append(_Target("bootstrap", m.group(1), "dist/" + m.group(2)))
     versions = {(p["name"], p["version"]) for p in lock["packages"]}
     return [c for c in candidates if (c.name, c.version) in versions] or None
@@ -376,7 +396,9 @@ def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
 def _file(cache: Path, target: _Target, url: str) -> Path | None:
     folder = _package_dir(cache, target.name, target.version)
     if not (folder / MARKER).is_file():
-        raise DataDirError(f"{url} needs {target.name}@{target.version}, which is not in the asset cache {cache}; {FIX}")
+        raise DataDirError(
+            f"{url} needs {target.name}@{target.version}, which is not in the asset cache {cache}; {FIX}"
+        )
     rel = PurePosixPath(target.path)
     if ".." in rel.parts or rel.is_absolute():
         return None
@@ -406,10 +428,17 @@ def _resolve(url: str, cache: Path, lock: Mapping[str, Any]) -> Path | str:
         if path is not None:
             return path
     where = ", ".join(f"{t.name}@{t.version}/{t.path}" for t in found)
-    raise UnknownNameError(f"{url} maps to {where}, but the cached package has no such file; check the lock aliases")
+    raise UnknownNameError(
+        f"{url} maps to {where}, but the cached package has no such file; check the lock aliases"
+    )
 
 
-def resolve(url: str, cache_dir: str | os.PathLike | None = None, *, lock_path: str | os.PathLike | None = None) -> Path:
+def resolve(
+    url: str,
+    cache_dir: str | os.PathLike | None = None,
+    *,
+    lock_path: str | os.PathLike | None = None,
+) -> Path:
     """Return the cached file that serves a CDN URL.
 
     Understands ``cdn.jsdelivr.net/npm/pkg@ver/path``, ``unpkg.com/pkg@ver/path``,
@@ -441,7 +470,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-if __name__ == "__main__":  # `python -m maps.assets [--cache DIR] [--registry URL]` == `minusma -v assets ...`
+if (
+    __name__ == "__main__"
+):  # `python -m maps.assets [--cache DIR] [--registry URL]` == `minusma -v assets ...`
     import sys
 
     from maps.cli.main import cli

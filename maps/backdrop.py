@@ -20,12 +20,23 @@ _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
 def _region_style(central: bool) -> dict:
     s = REGION_CENTRAL if central else REGION
-    return {"color": s["colour"], "weight": s["weight"], "fillColor": s["fill"], "fillOpacity": s["fill_opacity"]}
+    return {
+        "color": s["colour"],
+        "weight": s["weight"],
+        "fillColor": s["fill"],
+        "fillOpacity": s["fill_opacity"],
+    }
 
 
-def add_regions(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Regions (central zone highlighted)",
-                show: bool = True) -> folium.GeoJson:
+def add_regions(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "Regions (central zone highlighted)",
+    show: bool = True,
+) -> folium.GeoJson:
     """Add the region polygons; central-zone regions are filled and carry a permanent label."""
+
     def props(row):
         central = bool(row["in_central_zone"])
         label = row["name"] + (" (central zone)" if central else "")
@@ -34,27 +45,50 @@ def add_regions(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Regions (c
             "style": _region_style(central),
             "label": central,
             "tooltip": esc(label) if central else esc(row["name"]),
-            "popup": table(row["name"], [
-                ("ISO 3166-2", row["iso_3166_2"]), ("OCHA P-code", row["ocha_pcode"]),
-                ("central zone (2023)", "yes" if central else "no"),
-                ("2023 regions inside", row["regions_2023_inside"]), ("note", row["central_zone_note"]),
-            ], raw=[("source", link(row["source"]) or esc(row["source"]))]),
+            "popup": table(
+                row["name"],
+                [
+                    ("ISO 3166-2", row["iso_3166_2"]),
+                    ("OCHA P-code", row["ocha_pcode"]),
+                    ("central zone (2023)", "yes" if central else "no"),
+                    ("2023 regions inside", row["regions_2023_inside"]),
+                    ("note", row["central_zone_note"]),
+                ],
+                raw=[("source", link(row["source"]) or esc(row["source"]))],
+            ),
         }
 
     fc = feature_collection(gdf, props, simplify_deg=REGIONS_SIMPLIFY_DEG)
-    layer = data_layer(fc, name=name, show=show, style=_STYLE, attribution=esc(CREDITS["regions"]),
-                       pane="minusma-backdrop")
+    layer = data_layer(
+        fc,
+        name=name,
+        show=show,
+        style=_STYLE,
+        attribution=esc(CREDITS["regions"]),
+        pane="minusma-backdrop",
+    )
     return layer.add_to(m)
 
 
 def add_country_outline(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.GeoJson:
     """A non-interactive outline of Mali (the dissolved regions): the backdrop when there are no tiles."""
     outline = gpd.GeoDataFrame(geometry=[gdf.geometry.union_all()], crs=gdf.crs)
-    fc = feature_collection(outline, lambda row: {"style": {"color": "#252525", "weight": 2.5,
-                                                           "fillColor": "#fffdf5", "fillOpacity": 1.0}},
-                            simplify_deg=REGIONS_SIMPLIFY_DEG)
-    layer = data_layer(fc, name="Mali outline", style=_STYLE, control=False, interactive=False,
-                       attribution=esc(CREDITS["regions"]), pane="minusma-backdrop")
+    fc = feature_collection(
+        outline,
+        lambda row: {
+            "style": {"color": "#252525", "weight": 2.5, "fillColor": "#fffdf5", "fillOpacity": 1.0}
+        },
+        simplify_deg=REGIONS_SIMPLIFY_DEG,
+    )
+    layer = data_layer(
+        fc,
+        name="Mali outline",
+        style=_STYLE,
+        control=False,
+        interactive=False,
+        attribution=esc(CREDITS["regions"]),
+        pane="minusma-backdrop",
+    )
     return layer.add_to(m)
 
 
@@ -62,22 +96,46 @@ def _reach_style(navigable) -> dict:
     return RIVER_REACHES[None if is_missing(navigable) else bool(navigable)]
 
 
-def add_river(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Niger river (navigable reach bold)",
-              show: bool = True) -> folium.GeoJson:
+def add_river(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "Niger river (navigable reach bold)",
+    show: bool = True,
+) -> folium.GeoJson:
     """Add the Niger reaches: the navigable reach bold and solid, the others thin and dashed."""
+
     def props(row):
         s = _reach_style(row["navigable"])
         schematic = row["geometry_kind"] == "schematic"
         return {
             "id": row["reach_id"],
-            "style": {"color": s["colour"], "weight": s["weight"], "dashArray": s["dash"], "opacity": 0.9},
-            "tooltip": esc(f"{row['name']} ({s['label']}{', schematic line' if schematic else ''})"),
-            "popup": table(row["name"], [
-                ("status", s["label"]), ("season", row["season"]),
-                ("length (published, km)", row["length_km_published"]),
-                ("places", row["places"]), ("note", row["note"]),
-                ("geometry", "schematic line through the river places, not the river bed" if schematic else None),
-            ], raw=[("source", link(row["source"]) or esc(row["source"]))]),
+            "style": {
+                "color": s["colour"],
+                "weight": s["weight"],
+                "dashArray": s["dash"],
+                "opacity": 0.9,
+            },
+            "tooltip": esc(
+                f"{row['name']} ({s['label']}{', schematic line' if schematic else ''})"
+            ),
+            "popup": table(
+                row["name"],
+                [
+                    ("status", s["label"]),
+                    ("season", row["season"]),
+                    ("length (published, km)", row["length_km_published"]),
+                    ("places", row["places"]),
+                    ("note", row["note"]),
+                    (
+                        "geometry",
+                        "schematic line through the river places, not the river bed"
+                        if schematic
+                        else None,
+                    ),
+                ],
+                raw=[("source", link(row["source"]) or esc(row["source"]))],
+            ),
         }
 
     fc = feature_collection(gdf, props)

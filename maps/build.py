@@ -85,21 +85,33 @@ def make_map(
     bases = layers.bases() if bases is None else bases
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
-    exposure = town_exposure(towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment)
+    exposure = town_exposure(
+        towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment
+    )
     step = step_index(exposure.dates, when)
 
-    m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[17.5, -4.0], min_zoom=4, max_zoom=14,
-                   prefer_canvas=False)
+    m = folium.Map(
+        tiles=None,
+        control_scale=True,
+        zoom_start=6,
+        location=[17.5, -4.0],
+        min_zoom=4,
+        max_zoom=14,
+        prefer_canvas=False,
+    )
     m.minusma_offline = offline
     # Only Leaflet itself: the map draws its symbols as Unicode in DivIcons and uses no jQuery,
     # Bootstrap or Font Awesome, which would add ~1.2 MB to an offline page.
     m.default_js = [(k, v) for k, v in m.default_js if k == "leaflet"]
     m.default_css = [(k, v) for k, v in m.default_css if k == "leaflet_css"]
     if offline:
-        m.get_root().header.add_child(folium.Element(
-            "<style>.leaflet-container { background: #dce9f2; }</style>"))
+        m.get_root().header.add_child(
+            folium.Element("<style>.leaflet-container { background: #dce9f2; }</style>")
+        )
     else:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=TILE_ATTRIBUTION, control=True).add_to(m)
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", attr=TILE_ATTRIBUTION, control=True
+        ).add_to(m)
     for pane, z_index in PANES.items():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
     regions_gdf = layers.regions()
@@ -126,17 +138,34 @@ def make_map(
         add_settlements(m, settlements)
     towns_layer = add_towns(m, towns, exposure, step=step)
     open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
-    TimeControl(exposure, bases, open_layer=open_layer, closed_layer=closed_layer, coverage_layer=cover_now,
-                towns_layer=towns_layer, initial=step, coverage_before=cover_before, air_layer=air_layer).add_to(m)
-    legend = Legend(legend_html(exposure_note=exposure.description, radius_km=radius_km,
-                                settlements=settlements is not None, offline=offline,
-                                surface=bool(surfaces)))
+    TimeControl(
+        exposure,
+        bases,
+        open_layer=open_layer,
+        closed_layer=closed_layer,
+        coverage_layer=cover_now,
+        towns_layer=towns_layer,
+        initial=step,
+        coverage_before=cover_before,
+        air_layer=air_layer,
+    ).add_to(m)
+    legend = Legend(
+        legend_html(
+            exposure_note=exposure.description,
+            radius_km=radius_km,
+            settlements=settlements is not None,
+            offline=offline,
+            surface=bool(surfaces),
+        )
+    )
     add_controls(m, towns_layer=towns_layer, legend=legend)
     m.fit_bounds(MALI_BOUNDS)
     return m
 
 
-def map_html(m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.PathLike | None = None) -> str:
+def map_html(
+    m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.PathLike | None = None
+) -> str:
     """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache."""
     from maps.inline import inline_html
 
@@ -145,8 +174,13 @@ def map_html(m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.
     return inline_html(html, cache_dir) if offline else html
 
 
-def save_map(m: folium.Map, path: str | os.PathLike, *, offline: bool | None = None,
-             cache_dir: str | os.PathLike | None = None) -> Path:
+def save_map(
+    m: folium.Map,
+    path: str | os.PathLike,
+    *,
+    offline: bool | None = None,
+    cache_dir: str | os.PathLike | None = None,
+) -> Path:
     """Write the map as one HTML file, atomically (see :func:`map_html`)."""
     html = map_html(m, offline=offline, cache_dir=cache_dir)
     with atomic_path(path) as tmp:

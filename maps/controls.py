@@ -41,25 +41,38 @@ SOURCES = (
 )
 
 
-def _swatch(colour: str, *, shape: str = "circle", dash: str | None = None, weight: float = 3.0,
-            opacity: float = 1.0) -> str:
+def _swatch(
+    colour: str,
+    *,
+    shape: str = "circle",
+    dash: str | None = None,
+    weight: float = 3.0,
+    opacity: float = 1.0,
+) -> str:
     if shape == "line":
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        return (f'<svg width="28" height="12"><line x1="1" y1="6" x2="27" y2="6" stroke="{colour}" '
-                f'stroke-width="{weight}" stroke-opacity="{opacity}"{dash_attr}/></svg>')
+        return (
+            f'<svg width="28" height="12"><line x1="1" y1="6" x2="27" y2="6" stroke="{colour}" '
+            f'stroke-width="{weight}" stroke-opacity="{opacity}"{dash_attr}/></svg>'
+        )
     if shape == "box":
-        return (f'<svg width="28" height="12"><rect x="2" y="1" width="24" height="10" fill="{colour}" '
-                f'fill-opacity="{opacity}" stroke="#555" stroke-width="1"/></svg>')
-    return (f'<svg width="28" height="12"><circle cx="14" cy="6" r="5" fill="{colour}" fill-opacity="{opacity}" '
-            f'stroke="#252525" stroke-width="1"/></svg>')
+        return (
+            f'<svg width="28" height="12"><rect x="2" y="1" width="24" height="10" fill="{colour}" '
+            f'fill-opacity="{opacity}" stroke="#555" stroke-width="1"/></svg>'
+        )
+    return (
+        f'<svg width="28" height="12"><circle cx="14" cy="6" r="5" fill="{colour}" fill-opacity="{opacity}" '
+        f'stroke="#252525" stroke-width="1"/></svg>'
+    )
 
 
 def _row(symbol: str, label: str) -> str:
     return f'<div class="minusma-legend-row">{symbol}<span>{esc(label)}</span></div>'
 
 
-def legend_html(*, exposure_note: str, radius_km: float, settlements: bool, offline: bool,
-                surface: bool = False) -> str:
+def legend_html(
+    *, exposure_note: str, radius_km: float, settlements: bool, offline: bool, surface: bool = False
+) -> str:
     """The legend's HTML (labels escaped; symbols from the style table); ``surface`` adds the colour
     ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
     rows = ["<h4>Towns: exposure class</h4>"]
@@ -67,30 +80,71 @@ def legend_html(*, exposure_note: str, radius_km: float, settlements: bool, offl
     rows.append(_row(_swatch(UNKNOWN_COLOUR), "no class"))
     rows.append(f'<p class="minusma-note">{esc(exposure_note)}</p>')
     rows.append("<h4>MINUSMA sites</h4>")
-    rows += [_row(f'<span class="minusma-sym" style="color:{v["colour"]}">{v["symbol"]}</span>', v["label"])
-             for v in SITE_KINDS.values()]
-    rows.append(_row(f'<span class="minusma-sym" style="color:{SITE_CLOSED["colour"]};opacity:'
-                     f'{SITE_CLOSED["opacity"]}">\u25b2</span>', "site " + SITE_CLOSED["label"]))
-    rows.append(_row(_swatch(COVERAGE_BEFORE["colour"], shape="line", dash=COVERAGE_BEFORE["dash"], weight=1.5),
-                     f"{COVERAGE_BEFORE['label']} ({radius_km:g} km)"))
-    rows.append(_row(_swatch(COVERAGE_NOW["colour"], shape="box", opacity=0.3),
-                     f"{COVERAGE_NOW['label']} ({radius_km:g} km)"))
+    rows += [
+        _row(
+            f'<span class="minusma-sym" style="color:{v["colour"]}">{v["symbol"]}</span>',
+            v["label"],
+        )
+        for v in SITE_KINDS.values()
+    ]
+    rows.append(
+        _row(
+            f'<span class="minusma-sym" style="color:{SITE_CLOSED["colour"]};opacity:'
+            f'{SITE_CLOSED["opacity"]}">\u25b2</span>',
+            "site " + SITE_CLOSED["label"],
+        )
+    )
+    rows.append(
+        _row(
+            _swatch(
+                COVERAGE_BEFORE["colour"], shape="line", dash=COVERAGE_BEFORE["dash"], weight=1.5
+            ),
+            f"{COVERAGE_BEFORE['label']} ({radius_km:g} km)",
+        )
+    )
+    rows.append(
+        _row(
+            _swatch(COVERAGE_NOW["colour"], shape="box", opacity=0.3),
+            f"{COVERAGE_NOW['label']} ({radius_km:g} km)",
+        )
+    )
     rows.append("<h4>Roads (all lines schematic, dashed)</h4>")
-    rows += [_row(_swatch(v["colour"], shape="line", dash="6 4", weight=v["weight"]), v["label"])
-             for v in ROAD_CLASSES.values()]
-    rows.append(_row(_swatch(NO_DETOUR["colour"], shape="line", weight=8, opacity=NO_DETOUR["opacity"]),
-                     NO_DETOUR["label"]))
+    rows += [
+        _row(_swatch(v["colour"], shape="line", dash="6 4", weight=v["weight"]), v["label"])
+        for v in ROAD_CLASSES.values()
+    ]
+    rows.append(
+        _row(
+            _swatch(NO_DETOUR["colour"], shape="line", weight=8, opacity=NO_DETOUR["opacity"]),
+            NO_DETOUR["label"],
+        )
+    )
     rows.append("<h4>River and air</h4>")
-    rows += [_row(_swatch(v["colour"], shape="line", dash=v["dash"], weight=v["weight"]), v["label"])
-             for v in RIVER_REACHES.values()]
-    rows += [_row(_swatch(v["colour"], shape="line"), f"{v['label']} air link, active") for v in AIR_OPERATORS.values()]
-    rows.append(_row(_swatch("#636363", shape="line", dash=AIR_ENDED_DASH, weight=1.5, opacity=0.6),
-                     "air link ended or suspended (colour = operator)"))
-    rows.append(_row(f'<span class="minusma-sym" style="color:{AIRPORT["colour"]}">{AIRPORT["symbol"]}</span>',
-                     AIRPORT["label"]))
+    rows += [
+        _row(_swatch(v["colour"], shape="line", dash=v["dash"], weight=v["weight"]), v["label"])
+        for v in RIVER_REACHES.values()
+    ]
+    rows += [
+        _row(_swatch(v["colour"], shape="line"), f"{v['label']} air link, active")
+        for v in AIR_OPERATORS.values()
+    ]
+    rows.append(
+        _row(
+            _swatch("#636363", shape="line", dash=AIR_ENDED_DASH, weight=1.5, opacity=0.6),
+            "air link ended or suspended (colour = operator)",
+        )
+    )
+    rows.append(
+        _row(
+            f'<span class="minusma-sym" style="color:{AIRPORT["colour"]}">{AIRPORT["symbol"]}</span>',
+            AIRPORT["label"],
+        )
+    )
     rows.append(_row(_swatch(REGION_CENTRAL["fill"], shape="box"), REGION_CENTRAL["label"]))
     if settlements:
-        rows.append(_row(_swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]), SETTLEMENT["label"]))
+        rows.append(
+            _row(_swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]), SETTLEMENT["label"])
+        )
     if surface:
         from maps.surface import legend_rows
 
@@ -164,14 +218,20 @@ class Legend(MacroElement):
     def __init__(self, body_html: str, *, title: str = TITLE, open_: bool = True) -> None:
         super().__init__()
         self._name = "Legend"
-        self.details = f'<details{" open" if open_ else ""}><summary><b>Legend</b></summary>{body_html}</details>'
+        self.details = f"<details{' open' if open_ else ''}><summary><b>Legend</b></summary>{body_html}</details>"
         self.title = esc(title)
 
 
 def add_controls(m: folium.Map, *, towns_layer: folium.GeoJson, legend: Legend) -> None:
     """Add the search box (town names), fullscreen button, legend and the layer control."""
-    plugins.Search(towns_layer, search_label="search", placeholder="Search a town", collapsed=False,
-                   position="topleft", search_zoom=9).add_to(m)
+    plugins.Search(
+        towns_layer,
+        search_label="search",
+        placeholder="Search a town",
+        collapsed=False,
+        position="topleft",
+        search_zoom=9,
+    ).add_to(m)
     plugins.Fullscreen(position="topleft").add_to(m)
     legend.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

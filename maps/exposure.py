@@ -111,9 +111,16 @@ def _from_assessment(assess, towns, dates, as_of):
     details = frame(as_of)
     if "rank" not in details.columns and "exposure_rank" in details.columns:
         details = details.rename(columns={"exposure_rank": "rank"})
-    keep = [c for c in ("exposure_class", "exposure_score", "rank", "reasons") if c in details.columns]
-    extra = [c for c in details.columns if c not in _CORE and c not in towns.columns
-             and pd.api.types.is_scalar(details[c].iloc[0] if len(details) else None)]
+    keep = [
+        c for c in ("exposure_class", "exposure_score", "rank", "reasons") if c in details.columns
+    ]
+    extra = [
+        c
+        for c in details.columns
+        if c not in _CORE
+        and c not in towns.columns
+        and pd.api.types.is_scalar(details[c].iloc[0] if len(details) else None)
+    ]
     details = details[keep + extra].copy()
     if "reasons" in details.columns:
         details["reasons"] = details["reasons"].map(_reasons_text)
@@ -149,9 +156,13 @@ def _fallback(towns, bases, dates, as_of, radius_km):
     score = np.clip(np.minimum(d_now, 4 * radius_km) - np.minimum(d_before, 4 * radius_km), 0, None)
     reasons = []
     for k in range(len(pts)):
-        parts = [f"nearest MINUSMA site before the withdrawal: {names[i_before[k]]}, {d_before[k]:.0f} km"]
+        parts = [
+            f"nearest MINUSMA site before the withdrawal: {names[i_before[k]]}, {d_before[k]:.0f} km"
+        ]
         if i_now[k] >= 0:
-            parts.append(f"nearest site still open on {as_of.isoformat()}: {names[i_now[k]]}, {d_now[k]:.0f} km")
+            parts.append(
+                f"nearest site still open on {as_of.isoformat()}: {names[i_now[k]]}, {d_now[k]:.0f} km"
+            )
         else:
             parts.append(f"no MINUSMA site open on {as_of.isoformat()}")
         parts.append(f"class {cls[k]} by the {radius_km:g} km coverage-radius rule")
@@ -203,26 +214,39 @@ def town_exposure(
     if assess is not None:
         try:
             result = _from_assessment(assess, towns, dates, as_of)
-        except Exception as exc:  # noqa: BLE001 - a separate component: keep the map usable, say so
-            logger.warning("layers.assessment.assess failed (%s: %s); towns coloured by the %g km "
-                           "coverage-radius rule instead", type(exc).__name__, exc, radius_km)
+        except Exception as exc:
+            logger.warning(
+                "layers.assessment.assess failed (%s: %s); towns coloured by the %g km "
+                "coverage-radius rule instead",
+                type(exc).__name__,
+                exc,
+                radius_km,
+            )
     if result is not None:
         classes, details = result
         method = "assessment"
         text = "Town colour: exposure class of the project's assessment (layers.assessment.assess)."
     else:
-        logger.info("layers.assessment is not available; towns coloured by the %g km coverage-radius rule",
-                    radius_km)
+        logger.info(
+            "layers.assessment is not available; towns coloured by the %g km coverage-radius rule",
+            radius_km,
+        )
         classes, details = _fallback(towns, bases, dates, as_of, radius_km)
         method = "coverage-radius"
-        text = (f"Town colour: simple coverage indicator, not the full assessment: severe = a MINUSMA site "
-                f"was within {radius_km:g} km and none is open now; high = one was within {2 * radius_km:g} km "
-                f"and none is open that close now; low = a site within {radius_km:g} km is open; "
-                f"moderate = the rest (never within reach).")
-    classes = classes.astype(object).where(classes.isin(EXPOSURE_CLASSES + NO_CLASS_VALUES) | classes.isna(), "?")
+        text = (
+            f"Town colour: simple coverage indicator, not the full assessment: severe = a MINUSMA site "
+            f"was within {radius_km:g} km and none is open now; high = one was within {2 * radius_km:g} km "
+            f"and none is open that close now; low = a site within {radius_km:g} km is open; "
+            f"moderate = the rest (never within reach)."
+        )
+    classes = classes.astype(object).where(
+        classes.isin(EXPOSURE_CLASSES + NO_CLASS_VALUES) | classes.isna(), "?"
+    )
     classes = classes.where(classes.isin(EXPOSURE_CLASSES) | classes.eq("?"), None)
     bad = {"?"} & set(classes.to_numpy().ravel())
     if bad:
-        raise ParameterError(f"unknown exposure classes in the assessment; expected {EXPOSURE_CLASSES} "
-                             f"or {NO_CLASS_VALUES}")
+        raise ParameterError(
+            f"unknown exposure classes in the assessment; expected {EXPOSURE_CLASSES} "
+            f"or {NO_CLASS_VALUES}"
+        )
     return ExposureTimeline(tuple(dates), classes, details, as_of, method, text)

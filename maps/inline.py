@@ -28,7 +28,10 @@ __all__ = ["inline_html"]
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)""", re.IGNORECASE)
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 _SRC_DECL = re.compile(r"\bsrc\s*:[^;}]*;?", re.IGNORECASE)
-_SRC_ITEM = re.compile(r"""url\(\s*["']?([^)"']*)["']?\s*\)(?:\s*format\(\s*["']?([^)"']*)["']?\s*\))?""", re.IGNORECASE)
+_SRC_ITEM = re.compile(
+    r"""url\(\s*["']?([^)"']*)["']?\s*\)(?:\s*format\(\s*["']?([^)"']*)["']?\s*\))?""",
+    re.IGNORECASE,
+)
 _FONT_RANK = {"woff2": 0, "woff": 1, "truetype": 2, "ttf": 2, "opentype": 3, "otf": 3}
 
 
@@ -83,13 +86,27 @@ class _Inliner:
         for _, ref in sorted(items, key=lambda item: item[0]):
             path = self.file(urllib.parse.urljoin(base, ref))
             if path is not None:
-                decls = dict(re.findall(r"([a-z-]+)\s*:\s*([^;}]*)", block[block.index("{") :], re.IGNORECASE))
+                decls = dict(
+                    re.findall(
+                        r"([a-z-]+)\s*:\s*([^;}]*)", block[block.index("{") :], re.IGNORECASE
+                    )
+                )
                 decls = {k.lower(): v.strip() for k, v in decls.items()}
                 family = decls.get("font-family", "").strip("\"' ")
-                descriptors = {js: decls[css] for css, js in _FONT_DESCRIPTORS.items() if css in decls}
-                self.faces.append((family, self.font_keys.setdefault(path, f"f{len(self.font_keys)}"), descriptors))
+                descriptors = {
+                    js: decls[css] for css, js in _FONT_DESCRIPTORS.items() if css in decls
+                }
+                self.faces.append(
+                    (
+                        family,
+                        self.font_keys.setdefault(path, f"f{len(self.font_keys)}"),
+                        descriptors,
+                    )
+                )
                 return ""
-        logger.warning("dropping an @font-face of %s: none of its sources is available offline", base)
+        logger.warning(
+            "dropping an @font-face of %s: none of its sources is available offline", base
+        )
         return ""
 
     def fonts(self, emitted: set[str]) -> str:
@@ -122,11 +139,17 @@ class _Inliner:
     def icon_defaults(self, leaflet_js: Path) -> str:
         """A script pointing ``L.Icon.Default`` at data URIs (Leaflet finds them from CSS URLs)."""
         images = leaflet_js.parent / "images"
-        names = {"iconUrl": "marker-icon.png", "iconRetinaUrl": "marker-icon-2x.png", "shadowUrl": "marker-shadow.png"}
+        names = {
+            "iconUrl": "marker-icon.png",
+            "iconRetinaUrl": "marker-icon-2x.png",
+            "shadowUrl": "marker-shadow.png",
+        }
         if not all((images / n).is_file() for n in names.values()):
             return ""
         opts = json.dumps({k: _data_uri(images / n) for k, n in names.items()})
-        return f"<script>L.Icon.Default.imagePath = '';\nL.Icon.Default.mergeOptions({opts});</script>"
+        return (
+            f"<script>L.Icon.Default.imagePath = '';\nL.Icon.Default.mergeOptions({opts});</script>"
+        )
 
     def script(self, url: str) -> str:
         path = self.file(url)
@@ -181,7 +204,11 @@ class _TagFinder(html.parser.HTMLParser):
         end = start + len(self.get_starttag_text() or "")
         if tag == "script" and _external(a.get("src")):
             self._script = (start, a["src"] or "")
-        elif tag == "link" and _external(a.get("href")) and "stylesheet" in (a.get("rel") or "").lower().split():
+        elif (
+            tag == "link"
+            and _external(a.get("href"))
+            and "stylesheet" in (a.get("rel") or "").lower().split()
+        ):
             self.spans.append((start, end, "css", a["href"] or ""))
 
     def handle_endtag(self, tag: str) -> None:
@@ -192,7 +219,12 @@ class _TagFinder(html.parser.HTMLParser):
             self._script = None
 
 
-def inline_html(html_text: str, cache_dir: str | os.PathLike | None = None, *, lock_path: str | os.PathLike | None = None) -> str:
+def inline_html(
+    html_text: str,
+    cache_dir: str | os.PathLike | None = None,
+    *,
+    lock_path: str | os.PathLike | None = None,
+) -> str:
     """Return ``html_text`` as one self-contained page that needs no network.
 
     Every external ``<script src>`` and stylesheet ``<link href>`` is replaced by the cached file's

@@ -95,7 +95,10 @@ def pack_places(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
             runs[-1] += 1
         else:
             runs += [k, 1]
-    pc = [p[len(c):] if c and p.startswith(c) else "/" + p for p, c in zip(frame["pcode"], frame["commune_pcode"])]
+    pc = [
+        p[len(c) :] if c and p.startswith(c) else "/" + p
+        for p, c in zip(frame["pcode"], frame["commune_pcode"])
+    ]
     return {
         "xy": xy.tolist(),
         "cls": cls,
@@ -121,11 +124,20 @@ def unpack_places(packed: Mapping[str, Any]) -> pd.DataFrame:
     rows = []
     for k, n in zip(packed["runs"][0::2], packed["runs"][1::2]):
         rows += [packed["admin"][k]] * n
-    admin = pd.DataFrame(rows, columns=["region", "region_pcode", "cercle", "cercle_pcode", "commune",
-                                        "commune_pcode"])
-    pcode = [p[1:] if p.startswith("/") else a + p for p, a in zip(packed["pc"], admin["commune_pcode"])]
-    return admin.assign(name=packed["names"], class_code=[int(c) for c in packed["cls"]], pcode=pcode,
-                        lon=xy[:, 0], lat=xy[:, 1])
+    admin = pd.DataFrame(
+        rows,
+        columns=["region", "region_pcode", "cercle", "cercle_pcode", "commune", "commune_pcode"],
+    )
+    pcode = [
+        p[1:] if p.startswith("/") else a + p for p, a in zip(packed["pc"], admin["commune_pcode"])
+    ]
+    return admin.assign(
+        name=packed["names"],
+        class_code=[int(c) for c in packed["cls"]],
+        pcode=pcode,
+        lon=xy[:, 0],
+        lat=xy[:, 1],
+    )
 
 
 #: The Leaflet layer class (defined once per page).
@@ -299,9 +311,17 @@ class CanvasPlaces(Layer):
         """
     )
 
-    def __init__(self, gdf: gpd.GeoDataFrame, *, name: str, attribution: str, style: Mapping[str, Any],
-                 classes: Mapping[int, str] | None = None, pane: str = "minusma-settlements",
-                 show: bool = True) -> None:
+    def __init__(
+        self,
+        gdf: gpd.GeoDataFrame,
+        *,
+        name: str,
+        attribution: str,
+        style: Mapping[str, Any],
+        classes: Mapping[int, str] | None = None,
+        pane: str = "minusma-settlements",
+        show: bool = True,
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "CanvasPlaces"
         packed = pack_places(gdf)
@@ -309,8 +329,12 @@ class CanvasPlaces(Layer):
         self.data = safe_json(packed)
         self.js = PLACES_JS % {"scale": SCALE, "grid": GRID_PX}
         self.options = {
-            "pane": pane, "attribution": attribution, "padding": 0.25, "hitPx": 6,
-            "color": style.get("color", "#54278f"), "opacity": float(style.get("opacity", 0.6)),
+            "pane": pane,
+            "attribution": attribution,
+            "padding": 0.25,
+            "hitPx": 6,
+            "color": style.get("color", "#54278f"),
+            "opacity": float(style.get("opacity", 0.6)),
             "radius": float(style.get("radius", 1.6)),
             "classes": {str(k): v for k, v in (classes or {}).items()},
         }

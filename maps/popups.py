@@ -55,7 +55,9 @@ def link(url: Any, text: str = "source") -> str:
     return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'
 
 
-def table(title: Any, rows: Iterable[tuple[str, Any]], *, raw: Iterable[tuple[str, str]] = ()) -> str:
+def table(
+    title: Any, rows: Iterable[tuple[str, Any]], *, raw: Iterable[tuple[str, str]] = ()
+) -> str:
     """A popup: an escaped title and a two-column table of escaped label/value rows.
 
     Parameters
@@ -75,7 +77,12 @@ def table(title: Any, rows: Iterable[tuple[str, Any]], *, raw: Iterable[tuple[st
 def safe_json(obj: Any) -> str:
     """Compact JSON that is safe inside a ``<script>`` element (no ``<``, ``>``, ``&``, U+2028/9)."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return text

@@ -19,11 +19,16 @@ _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
 def site_icon_js(state: str) -> JsCode:
     """``pointToLayer`` drawing a site as its kind's symbol; ``state`` is ``open`` or ``closed``."""
-    symbols = {k: f'<span style="color:{SITE_CLOSED["colour"] if state == "closed" else v["colour"]}">'
-                  f'{v["symbol"]}</span>' for k, v in SITE_KINDS.items()}
+    symbols = {
+        k: f'<span style="color:{SITE_CLOSED["colour"] if state == "closed" else v["colour"]}">'
+        f"{v['symbol']}</span>"
+        for k, v in SITE_KINDS.items()
+    }
     opacity = SITE_CLOSED["opacity"] if state == "closed" else 1.0
     return JsCode(
-        "function(feature, latlng) { var symbols = " + safe_json(symbols) + "; return L.marker(latlng, {"
+        "function(feature, latlng) { var symbols = "
+        + safe_json(symbols)
+        + "; return L.marker(latlng, {"
         f"opacity: {opacity}, icon: L.divIcon({{className: 'minusma-site minusma-site-{state}', "
         "html: symbols[feature.properties.kind] || '?', iconSize: [24, 24]})}); }"
     )
@@ -38,17 +43,29 @@ def _props(row, state: str) -> dict:
         "kind": row["kind"],
         "closure": date.isoformat(),
         "tooltip": esc(f"{row['name']} ({kind}; {status})"),
-        "popup": table(row["name"], [
-            ("kind", row["kind_detail"]), ("town", row["town"]), ("sector", row["sector"]),
-            ("region (2023)", row["region_2023"]), ("contingents", row["last_contingents"]),
-            ("closure date", f"{date:%d %b %Y}"), ("closure order", row["closure_order"]),
-            ("phase", row["withdrawal_phase"]), ("date note", row["closure_date_note"]),
-            ("confidence", row["confidence"]), ("point", row["coord_precision"]),
-        ], raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))]),
+        "popup": table(
+            row["name"],
+            [
+                ("kind", row["kind_detail"]),
+                ("town", row["town"]),
+                ("sector", row["sector"]),
+                ("region (2023)", row["region_2023"]),
+                ("contingents", row["last_contingents"]),
+                ("closure date", f"{date:%d %b %Y}"),
+                ("closure order", row["closure_order"]),
+                ("phase", row["withdrawal_phase"]),
+                ("date note", row["closure_date_note"]),
+                ("confidence", row["confidence"]),
+                ("point", row["coord_precision"]),
+            ],
+            raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))],
+        ),
     }
 
 
-def add_bases(m: folium.Map, gdf: gpd.GeoDataFrame, *, date: dt.date) -> tuple[folium.GeoJson, folium.GeoJson]:
+def add_bases(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, date: dt.date
+) -> tuple[folium.GeoJson, folium.GeoJson]:
     """Add the sites open on ``date`` and, as faded symbols, those closed by then.
 
     Every site is in both layers' data; the time control moves markers between them. On load,
@@ -60,16 +77,21 @@ def add_bases(m: folium.Map, gdf: gpd.GeoDataFrame, *, date: dt.date) -> tuple[f
     """
     attribution = esc(CREDITS["bases"])
     layers = []
-    for state, name in (("open", "MINUSMA sites open (symbol by kind)"),
-                        ("closed", "MINUSMA sites closed (faded)")):
+    for state, name in (
+        ("open", "MINUSMA sites open (symbol by kind)"),
+        ("closed", "MINUSMA sites closed (faded)"),
+    ):
         fc = feature_collection(gdf, lambda row, s=state: _props(row, s))
-        layer = data_layer(fc, name=name, point_to_layer=site_icon_js(state), attribution=attribution)
+        layer = data_layer(
+            fc, name=name, point_to_layer=site_icon_js(state), attribution=attribution
+        )
         layers.append(layer.add_to(m))
     return layers[0], layers[1]
 
 
-def add_coverage(m: folium.Map, gdf: gpd.GeoDataFrame, *, radius_km: float,
-                 show_before: bool = True) -> tuple[folium.GeoJson, folium.GeoJson]:
+def add_coverage(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, radius_km: float, show_before: bool = True
+) -> tuple[folium.GeoJson, folium.GeoJson]:
     """Add the before/after coverage view: a ``radius_km`` circle around every site.
 
     The "before" layer is fixed (all 13 sites, dashed outline); the "selected date" layer holds
@@ -77,14 +99,37 @@ def add_coverage(m: folium.Map, gdf: gpd.GeoDataFrame, *, radius_km: float,
     """
     radius_m = radius_km * 1000.0
     layers = []
-    for key, s, name in (("before", COVERAGE_BEFORE, f"Coverage before the withdrawal ({radius_km:g} km)"),
-                         ("now", COVERAGE_NOW, f"Coverage at the selected date ({radius_km:g} km)")):
-        style = {"color": s["colour"], "weight": 1.5, "dashArray": s.get("dash"), "fillColor": s["colour"],
-                 "fillOpacity": s["fill_opacity"], "interactive": False}
-        fc = feature_collection(gdf, lambda row, st=style: {"id": row["base_id"], "closure": str(row["closure_date"]),
-                                                            "style": st})
-        circle = JsCode("function(feature, latlng) { return L.circle(latlng, Object.assign({radius: "
-                        f"{radius_m:.0f}}}, feature.properties.style)); }}")
-        layers.append(data_layer(fc, name=name, point_to_layer=circle, interactive=False,
-                                 show=show_before or key == "now").add_to(m))
+    for key, s, name in (
+        ("before", COVERAGE_BEFORE, f"Coverage before the withdrawal ({radius_km:g} km)"),
+        ("now", COVERAGE_NOW, f"Coverage at the selected date ({radius_km:g} km)"),
+    ):
+        style = {
+            "color": s["colour"],
+            "weight": 1.5,
+            "dashArray": s.get("dash"),
+            "fillColor": s["colour"],
+            "fillOpacity": s["fill_opacity"],
+            "interactive": False,
+        }
+        fc = feature_collection(
+            gdf,
+            lambda row, st=style: {
+                "id": row["base_id"],
+                "closure": str(row["closure_date"]),
+                "style": st,
+            },
+        )
+        circle = JsCode(
+            "function(feature, latlng) { return L.circle(latlng, Object.assign({radius: "
+            f"{radius_m:.0f}}}, feature.properties.style)); }}"
+        )
+        layers.append(
+            data_layer(
+                fc,
+                name=name,
+                point_to_layer=circle,
+                interactive=False,
+                show=show_before or key == "now",
+            ).add_to(m)
+        )
     return layers[0], layers[1]

@@ -52,21 +52,52 @@ def _scale_bar(ax, length_km: float) -> None:
     x, y = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     metres = length_km * 1000
     for k in range(4):
-        ax.add_patch(plt.Rectangle((x + k * metres / 4, y), metres / 4, 0.008 * (y1 - y0),
-                                   facecolor="black" if k % 2 == 0 else "white", edgecolor="black", lw=0.8, zorder=20))
+        ax.add_patch(
+            plt.Rectangle(
+                (x + k * metres / 4, y),
+                metres / 4,
+                0.008 * (y1 - y0),
+                facecolor="black" if k % 2 == 0 else "white",
+                edgecolor="black",
+                lw=0.8,
+                zorder=20,
+            )
+        )
     for k, label in ((0, "0"), (4, f"{length_km:g} km")):
-        ax.text(x + k * metres / 4, y + 0.015 * (y1 - y0), label, ha="center", va="bottom", fontsize=8, zorder=20)
+        ax.text(
+            x + k * metres / 4,
+            y + 0.015 * (y1 - y0),
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            zorder=20,
+        )
 
 
 def _north_arrow(ax) -> None:
-    ax.annotate("N", xy=(0.95, 0.93), xytext=(0.95, 0.83), xycoords="axes fraction", ha="center", va="center",
-                fontsize=12, fontweight="bold", arrowprops={"facecolor": "black", "width": 4, "headwidth": 12},
-                zorder=20)
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.93),
+        xytext=(0.95, 0.83),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=12,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 4, "headwidth": 12},
+        zorder=20,
+    )
 
 
-def static_map(*, as_of: str | dt.date | None = None, towns: gpd.GeoDataFrame | None = None,
-               radius_km: float = DEFAULT_RADIUS_KM, use_assessment: bool = True,
-               figsize: tuple[float, float] = (11.0, 9.0)):
+def static_map(
+    *,
+    as_of: str | dt.date | None = None,
+    towns: gpd.GeoDataFrame | None = None,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    use_assessment: bool = True,
+    figsize: tuple[float, float] = (11.0, 9.0),
+):
     """A matplotlib figure of the situation at ``as_of`` (default: after the last closure).
 
     Returns
@@ -76,7 +107,9 @@ def static_map(*, as_of: str | dt.date | None = None, towns: gpd.GeoDataFrame | 
     when = parse_date(as_of)
     towns = layers.towns() if towns is None else towns
     bases = layers.bases()
-    exposure = town_exposure(towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment)
+    exposure = town_exposure(
+        towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment
+    )
     step = step_index(exposure.dates, when)
     date = exposure.dates[step]
     regions = layers.regions()
@@ -85,7 +118,9 @@ def static_map(*, as_of: str | dt.date | None = None, towns: gpd.GeoDataFrame | 
     reg = regions.to_crs(crs)
     central = reg["in_central_zone"].astype(bool)
     reg[~central].plot(ax=ax, facecolor=REGION["fill"], edgecolor=REGION["colour"], lw=0.6)
-    reg[central].plot(ax=ax, facecolor=REGION_CENTRAL["fill"], edgecolor=REGION_CENTRAL["colour"], lw=1.2)
+    reg[central].plot(
+        ax=ax, facecolor=REGION_CENTRAL["fill"], edgecolor=REGION_CENTRAL["colour"], lw=1.2
+    )
     for _, row in reg[central].iterrows():
         p = row.geometry.representative_point()
         ax.text(p.x, p.y, row["name"], fontsize=8, color="#a63603", ha="center", fontweight="bold")
@@ -101,35 +136,105 @@ def static_map(*, as_of: str | dt.date | None = None, towns: gpd.GeoDataFrame | 
         gpd.GeoSeries([row.geometry], crs=crs).plot(ax=ax, color=s["colour"], lw=s["weight"] * 0.5)
     t = towns[towns.geometry.notna()].to_crs(crs)
     cls = exposure.classes.iloc[:, step].reindex(t["town_id"]).to_numpy()
-    colours = [EXPOSURE_COLOURS.get(c, UNKNOWN_COLOUR) if isinstance(c, str) else UNKNOWN_COLOUR for c in cls]
-    ax.scatter(t.geometry.x, t.geometry.y, c=colours, s=22, edgecolors="#252525", linewidths=0.5, zorder=10)
+    colours = [
+        EXPOSURE_COLOURS.get(c, UNKNOWN_COLOUR) if isinstance(c, str) else UNKNOWN_COLOUR
+        for c in cls
+    ]
+    ax.scatter(
+        t.geometry.x, t.geometry.y, c=colours, s=22, edgecolors="#252525", linewidths=0.5, zorder=10
+    )
     b = bases.to_crs(crs)
     open_ = b["closure_date"].astype(str) > date.isoformat()
     for kind, marker in _MARKERS.items():
         for is_open in (True, False):
             sel = b[(b["kind"] == kind) & (open_ == is_open)]
             if len(sel):
-                ax.scatter(sel.geometry.x, sel.geometry.y, marker=marker, s=90, zorder=12,
-                           c=SITE_KINDS[kind]["colour"] if is_open else SITE_CLOSED["colour"],
-                           alpha=1.0 if is_open else SITE_CLOSED["opacity"], edgecolors="white", linewidths=0.8)
+                ax.scatter(
+                    sel.geometry.x,
+                    sel.geometry.y,
+                    marker=marker,
+                    s=90,
+                    zorder=12,
+                    c=SITE_KINDS[kind]["colour"] if is_open else SITE_CLOSED["colour"],
+                    alpha=1.0 if is_open else SITE_CLOSED["opacity"],
+                    edgecolors="white",
+                    linewidths=0.8,
+                )
     ax.set_axis_off()
     ax.set_aspect("equal")
-    ax.set_title(f"{TITLE}\nsituation on {date:%d %B %Y}: {int(open_.sum())} of {len(b)} MINUSMA sites open",
-                 fontsize=12)
-    handles = [Line2D([], [], marker="o", ls="", markerfacecolor=EXPOSURE_COLOURS[c], markeredgecolor="#252525",
-                      label=f"town: {c} exposure") for c in EXPOSURE_CLASSES]
-    handles.append(Line2D([], [], marker="o", ls="", markerfacecolor=UNKNOWN_COLOUR, markeredgecolor="#252525",
-                          label="town: no class"))
-    handles += [Line2D([], [], marker=m, ls="", color=SITE_KINDS[k]["colour"], label=f"open {SITE_KINDS[k]['label']}")
-                for k, m in _MARKERS.items()]
-    handles.append(Line2D([], [], marker="^", ls="", color=SITE_CLOSED["colour"], alpha=SITE_CLOSED["opacity"],
-                          label="site closed by that date"))
-    handles += [Line2D([], [], color=s["colour"], ls="--", label=f"road: {s['label']} (schematic)")
-                for s in ROAD_CLASSES.values()]
-    handles.append(Line2D([], [], color=RIVER_REACHES[True]["colour"], lw=2.5, label=RIVER_REACHES[True]["label"]))
-    handles.append(Patch(facecolor=REGION_CENTRAL["fill"], edgecolor=REGION_CENTRAL["colour"],
-                         label="central zone (2023 plan)"))
-    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.95, title="Legend", title_fontsize=8)
+    ax.set_title(
+        f"{TITLE}\nsituation on {date:%d %B %Y}: {int(open_.sum())} of {len(b)} MINUSMA sites open",
+        fontsize=12,
+    )
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor=EXPOSURE_COLOURS[c],
+            markeredgecolor="#252525",
+            label=f"town: {c} exposure",
+        )
+        for c in EXPOSURE_CLASSES
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor=UNKNOWN_COLOUR,
+            markeredgecolor="#252525",
+            label="town: no class",
+        )
+    )
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker=m,
+            ls="",
+            color=SITE_KINDS[k]["colour"],
+            label=f"open {SITE_KINDS[k]['label']}",
+        )
+        for k, m in _MARKERS.items()
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="^",
+            ls="",
+            color=SITE_CLOSED["colour"],
+            alpha=SITE_CLOSED["opacity"],
+            label="site closed by that date",
+        )
+    )
+    handles += [
+        Line2D([], [], color=s["colour"], ls="--", label=f"road: {s['label']} (schematic)")
+        for s in ROAD_CLASSES.values()
+    ]
+    handles.append(
+        Line2D(
+            [], [], color=RIVER_REACHES[True]["colour"], lw=2.5, label=RIVER_REACHES[True]["label"]
+        )
+    )
+    handles.append(
+        Patch(
+            facecolor=REGION_CENTRAL["fill"],
+            edgecolor=REGION_CENTRAL["colour"],
+            label="central zone (2023 plan)",
+        )
+    )
+    ax.legend(
+        handles=handles,
+        loc="lower right",
+        fontsize=7,
+        framealpha=0.95,
+        title="Legend",
+        title_fontsize=8,
+    )
     _scale_bar(ax, 300)
     _north_arrow(ax)
     note = exposure.description + "\nSources: " + "; ".join(SOURCES) + "."

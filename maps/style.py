@@ -38,9 +38,17 @@ UNKNOWN_COLOUR = "#9e9e9e"
 #: MINUSMA site kinds (``layers.bases.KINDS``): symbol drawn in the marker, colour, label.
 SITE_KINDS = {
     "mission_hq": {"symbol": "\u2605", "colour": "#08306b", "label": "mission headquarters"},
-    "sector_hq_camp": {"symbol": "\u25a0", "colour": "#08519c", "label": "sector headquarters camp"},
+    "sector_hq_camp": {
+        "symbol": "\u25a0",
+        "colour": "#08519c",
+        "label": "sector headquarters camp",
+    },
     "camp": {"symbol": "\u25b2", "colour": "#2171b5", "label": "camp"},
-    "temporary_operating_base": {"symbol": "\u25cf", "colour": "#6baed6", "label": "temporary operating base"},
+    "temporary_operating_base": {
+        "symbol": "\u25cf",
+        "colour": "#6baed6",
+        "label": "temporary operating base",
+    },
 }
 #: How a site closed by the selected date is drawn (same symbol, this colour, faded).
 SITE_CLOSED = {"colour": "#7f7f7f", "opacity": 0.55, "label": "closed by the selected date"}
@@ -53,14 +61,28 @@ ROAD_CLASSES = {
     "unverified": {"colour": "#c2a5cf", "weight": 2.0, "label": "class unverified"},
 }
 ROAD_DASH = "6 4"
-NO_DETOUR = {"colour": "#e7298a", "weight": 9.0, "opacity": 0.45,
-             "label": "no detour: the only link in the mapped road network"}
+NO_DETOUR = {
+    "colour": "#e7298a",
+    "weight": 9.0,
+    "opacity": 0.45,
+    "label": "no detour: the only link in the mapped road network",
+}
 
 #: River reaches by ``navigable`` (True, False, unknown).
 RIVER_REACHES = {
-    True: {"colour": "#08519c", "weight": 5.0, "dash": None, "label": "Niger, navigable reach (seasonal)"},
+    True: {
+        "colour": "#08519c",
+        "weight": 5.0,
+        "dash": None,
+        "label": "Niger, navigable reach (seasonal)",
+    },
     False: {"colour": "#6baed6", "weight": 2.5, "dash": "4 4", "label": "Niger, not navigable"},
-    None: {"colour": "#9ecae1", "weight": 2.5, "dash": "1 5", "label": "Niger, navigability not reported"},
+    None: {
+        "colour": "#9ecae1",
+        "weight": 2.5,
+        "dash": "1 5",
+        "label": "Niger, navigability not reported",
+    },
 }
 
 #: Air-link operators; ended links are dashed and faded.
@@ -76,15 +98,34 @@ AIR_ENDED_DASH = "2 6"
 AIRPORT = {"symbol": "\u2708", "colour": "#252525", "label": "airport or airstrip"}
 
 REGION = {"colour": "#737373", "weight": 1.0, "fill": "#f7f7f7", "fill_opacity": 0.35}
-REGION_CENTRAL = {"colour": "#d95f0e", "weight": 2.0, "fill": "#fee6ce", "fill_opacity": 0.45,
-                  "label": "central zone of the 2023 plan (pre-2016 Mopti and Ségou regions)"}
-SETTLEMENT = {"colour": "#54278f", "radius_px": 1.6, "opacity": 0.6,
-              "label": "populated place (OCHA COD, 18,769)"}
-COVERAGE_BEFORE = {"colour": "#2171b5", "dash": "5 5", "fill_opacity": 0.0,
-                   "label": "coverage radius before the withdrawal"}
-COVERAGE_NOW = {"colour": "#2171b5", "fill_opacity": 0.12, "label": "coverage radius at the selected date"}
+REGION_CENTRAL = {
+    "colour": "#d95f0e",
+    "weight": 2.0,
+    "fill": "#fee6ce",
+    "fill_opacity": 0.45,
+    "label": "central zone of the 2023 plan (pre-2016 Mopti and Ségou regions)",
+}
+SETTLEMENT = {
+    "colour": "#54278f",
+    "radius_px": 1.6,
+    "opacity": 0.6,
+    "label": "populated place (OCHA COD, 18,769)",
+}
+COVERAGE_BEFORE = {
+    "colour": "#2171b5",
+    "dash": "5 5",
+    "fill_opacity": 0.0,
+    "label": "coverage radius before the withdrawal",
+}
+COVERAGE_NOW = {
+    "colour": "#2171b5",
+    "fill_opacity": 0.12,
+    "label": "coverage radius at the selected date",
+}
 
-TILE_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 #: Short credit per layer, shown in the map's attribution control while the layer is on
 #: (the legend lists every source in full, from the layer registry).

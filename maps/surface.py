@@ -107,13 +107,21 @@ def _mali_grid(data_dir: str | os.PathLike | None) -> Raster:
 
     grid = read_density(None, data_dir)
     outline = layers.regions().geometry.union_all()
-    outside = geometry_mask([outline], out_shape=grid.values.shape, transform=grid.transform, all_touched=True)
+    outside = geometry_mask(
+        [outline], out_shape=grid.values.shape, transform=grid.transform, all_touched=True
+    )
     values = np.ma.array(grid.values, mask=np.ma.getmaskarray(grid.values) | outside)
     return Raster(values, grid.transform, grid.crs, grid.nodata)
 
 
-def distance_surface(bases: gpd.GeoDataFrame, when: str | dt.date, *, label: str,
-                     data_dir: str | os.PathLike | None = None, grid: Raster | None = None) -> Surface:
+def distance_surface(
+    bases: gpd.GeoDataFrame,
+    when: str | dt.date,
+    *,
+    label: str,
+    data_dir: str | os.PathLike | None = None,
+    grid: Raster | None = None,
+) -> Surface:
     """The distance (km) from every cell of the WorldPop grid in Mali to the nearest site open on ``when``.
 
     Parameters
@@ -150,10 +158,17 @@ def _to_mercator(surface: Surface) -> np.ndarray:
     rows, cols = surface.km.shape
     height = rows * ROWS_PER_CELL
     dst = np.full((height, cols), NODATA_KM, dtype="float32")
-    reproject(source=surface.km.filled(NODATA_KM).astype("float32"), destination=dst,
-              src_transform=surface.transform, src_crs="EPSG:4326", src_nodata=NODATA_KM,
-              dst_transform=Affine((x1 - x0) / cols, 0.0, x0, 0.0, -(y1 - y0) / height, y1), dst_crs="EPSG:3857",
-              dst_nodata=NODATA_KM, resampling=Resampling.nearest)
+    reproject(
+        source=surface.km.filled(NODATA_KM).astype("float32"),
+        destination=dst,
+        src_transform=surface.transform,
+        src_crs="EPSG:4326",
+        src_nodata=NODATA_KM,
+        dst_transform=Affine((x1 - x0) / cols, 0.0, x0, 0.0, -(y1 - y0) / height, y1),
+        dst_crs="EPSG:3857",
+        dst_nodata=NODATA_KM,
+        resampling=Resampling.nearest,
+    )
     return np.where(dst == NODATA_KM, np.nan, dst)
 
 
@@ -176,15 +191,29 @@ def _overlay(surface: Surface, *, show: bool = False) -> folium.raster_layers.Im
     png = surface_png(surface)
     url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     layer = folium.raster_layers.ImageOverlay(
-        url, surface.bounds, name=surface.label, show=show, pixelated=True, opacity=OPACITY, pane=PANE,
-        attribution=ATTRIBUTION, alt=surface.label, class_name="minusma-surface")
+        url,
+        surface.bounds,
+        name=surface.label,
+        show=show,
+        pixelated=True,
+        opacity=OPACITY,
+        pane=PANE,
+        attribution=ATTRIBUTION,
+        alt=surface.label,
+        class_name="minusma-surface",
+    )
     layer.png_bytes = len(png)
     return layer
 
 
-def add_distance_overlays(m: folium.Map, bases: gpd.GeoDataFrame, *, date: dt.date,
-                          data_dir: str | os.PathLike | None = None,
-                          before: str | dt.date = coverage.BEFORE_DATE) -> list[folium.raster_layers.ImageOverlay]:
+def add_distance_overlays(
+    m: folium.Map,
+    bases: gpd.GeoDataFrame,
+    *,
+    date: dt.date,
+    data_dir: str | os.PathLike | None = None,
+    before: str | dt.date = coverage.BEFORE_DATE,
+) -> list[folium.raster_layers.ImageOverlay]:
     """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer control).
 
     The ``date`` surface is added only when a site is open then and the open sites differ from those of
@@ -203,21 +232,42 @@ def add_distance_overlays(m: folium.Map, bases: gpd.GeoDataFrame, *, date: dt.da
     """
     grid = _mali_grid(data_dir)
     before = coverage.parse_iso_date(before, name="before")
-    first = distance_surface(bases, before, data_dir=data_dir, grid=grid,
-                             label=f"Distance to nearest open site, before the withdrawal ({before:%d %b %Y})")
+    first = distance_surface(
+        bases,
+        before,
+        data_dir=data_dir,
+        grid=grid,
+        label=f"Distance to nearest open site, before the withdrawal ({before:%d %b %Y})",
+    )
     layers_ = [_overlay(first)]
     same = np.array_equal(coverage.open_mask(bases, before), coverage.open_mask(bases, date))
     if same:
-        logger.info("distance overlay: the sites open on %s are those open before; one overlay", date)
+        logger.info(
+            "distance overlay: the sites open on %s are those open before; one overlay", date
+        )
     elif not coverage.open_mask(bases, date).any():
-        logger.info("distance overlay: no site is open on %s; only the surface before the withdrawal", date)
+        logger.info(
+            "distance overlay: no site is open on %s; only the surface before the withdrawal", date
+        )
     else:
-        layers_.append(_overlay(distance_surface(bases, date, data_dir=data_dir, grid=grid,
-                                                 label=f"Distance to nearest open site on {date:%d %b %Y}")))
+        layers_.append(
+            _overlay(
+                distance_surface(
+                    bases,
+                    date,
+                    data_dir=data_dir,
+                    grid=grid,
+                    label=f"Distance to nearest open site on {date:%d %b %Y}",
+                )
+            )
+        )
     for layer in layers_:
         layer.add_to(m)
-    logger.info("distance overlays: %s (%s bytes of PNG)", [la.layer_name for la in layers_],
-                [la.png_bytes for la in layers_])
+    logger.info(
+        "distance overlays: %s (%s bytes of PNG)",
+        [la.layer_name for la in layers_],
+        [la.png_bytes for la in layers_],
+    )
     return layers_
 
 
@@ -229,8 +279,10 @@ def legend_rows() -> str:
     cmap = colormaps[CMAP]
     stops = ", ".join(f"{to_hex(cmap(i / 8))} {i * 12.5:g}%" for i in range(9))
     labels = "".join(f"<span>{'&ge;' if k == TICKS_KM[-1] else ''}{k:,}</span>" for k in TICKS_KM)
-    note = ("km, geodesic from each WorldPop cell centre (cells of about 18 km); transparent outside Mali. "
-            f"{ATTRIBUTION}; grid: {WORLDPOP_ATTRIBUTION}")
+    note = (
+        "km, geodesic from each WorldPop cell centre (cells of about 18 km); transparent outside Mali. "
+        f"{ATTRIBUTION}; grid: {WORLDPOP_ATTRIBUTION}"
+    )
     return (
         "<h4>Distance to the nearest open site (overlay, off by default)</h4>"
         f'<div class="minusma-ramp" style="width:200px;height:10px;opacity:{OPACITY};'

@@ -178,16 +178,29 @@ class TimeControl(MacroElement):
         """
     )
 
-    def __init__(self, exposure: ExposureTimeline, bases, *, open_layer: folium.GeoJson,
-                 closed_layer: folium.GeoJson, coverage_layer: folium.GeoJson, towns_layer: folium.GeoJson,
-                 initial: int, coverage_before: folium.GeoJson | None = None,
-                 air_layer: folium.GeoJson | None = None) -> None:
+    def __init__(
+        self,
+        exposure: ExposureTimeline,
+        bases,
+        *,
+        open_layer: folium.GeoJson,
+        closed_layer: folium.GeoJson,
+        coverage_layer: folium.GeoJson,
+        towns_layer: folium.GeoJson,
+        initial: int,
+        coverage_before: folium.GeoJson | None = None,
+        air_layer: folium.GeoJson | None = None,
+    ) -> None:
         super().__init__()
         self._name = "TimeControl"
         codes = {c: str(k) for k, c in enumerate(EXPOSURE_CLASSES)}
         table = {
-            town_id: "".join(codes.get(v, NO_CLASS) if isinstance(v, str) else NO_CLASS for v in row)
-            for town_id, row in zip(exposure.classes.index, exposure.classes.itertuples(index=False))
+            town_id: "".join(
+                codes.get(v, NO_CLASS) if isinstance(v, str) else NO_CLASS for v in row
+            )
+            for town_id, row in zip(
+                exposure.classes.index, exposure.classes.itertuples(index=False)
+            )
         }
         self.steps = safe_json([d.isoformat() for d in exposure.dates])
         self.labels = safe_json(_labels(exposure.dates, bases))

@@ -35,11 +35,30 @@ _INDICATOR_SKIP = {"exposure_class", "exposure_score", "rank", "reasons"}
 #: Indicators shown in town popups when the assessment provides them (others are left out to keep
 #: the page small); any indicator of the fallback is shown.
 POPUP_INDICATORS = (
-    "base_before_name", "base_before_km", "covered_before", "base_after_name", "base_after_km", "covered_after",
-    "coverage_lost_on", "on_road_network", "bamako_road_km", "bamako_travel_h", "bamako_routes", "riverside",
-    "airport_icao", "airport_km", "air_state", "air_depended_on_un", "security_score", "access_score",
-    "lifeline_score", "missing_indicators", "data_gap",
-    "km_to_site_before", "km_to_open_site", "covered_now",
+    "base_before_name",
+    "base_before_km",
+    "covered_before",
+    "base_after_name",
+    "base_after_km",
+    "covered_after",
+    "coverage_lost_on",
+    "on_road_network",
+    "bamako_road_km",
+    "bamako_travel_h",
+    "bamako_routes",
+    "riverside",
+    "airport_icao",
+    "airport_km",
+    "air_state",
+    "air_depended_on_un",
+    "security_score",
+    "access_score",
+    "lifeline_score",
+    "missing_indicators",
+    "data_gap",
+    "km_to_site_before",
+    "km_to_open_site",
+    "covered_now",
 )
 
 
@@ -47,8 +66,11 @@ def _indicator_rows(details, town_id):
     if town_id not in details.index:
         return []
     rec = details.loc[town_id]
-    rows = [("exposure class", rec.get("exposure_class")), ("exposure score", rec.get("exposure_score")),
-            ("rank", rec.get("rank"))]
+    rows = [
+        ("exposure class", rec.get("exposure_class")),
+        ("exposure score", rec.get("exposure_score")),
+        ("rank", rec.get("rank")),
+    ]
     for col, value in rec.items():
         if col in _INDICATOR_SKIP or col not in POPUP_INDICATORS or is_missing(value):
             continue
@@ -67,8 +89,14 @@ def _reasons_html(details, town_id) -> str:
     return "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>"
 
 
-def add_towns(m: folium.Map, gdf: gpd.GeoDataFrame, exposure: ExposureTimeline, *, step: int,
-              name: str = "Towns (colour = exposure class)") -> folium.GeoJson:
+def add_towns(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    exposure: ExposureTimeline,
+    *,
+    step: int,
+    name: str = "Towns (colour = exposure class)",
+) -> folium.GeoJson:
     """Add the towns with a coordinate as circles coloured by their class at timeline ``step``.
 
     The popup lists the indicators and the reasons at ``exposure.as_of``; the time control
@@ -79,13 +107,20 @@ def add_towns(m: folium.Map, gdf: gpd.GeoDataFrame, exposure: ExposureTimeline, 
     def props(row):
         cls = exposure.classes.at[row["town_id"], column]
         title = row["name"]
-        rows = [("region (2023)", row["region_2023"]), ("cercle", row["cercle"]),
-                ("population", row["population"]), ("population year", row["population_year"])]
+        rows = [
+            ("region (2023)", row["region_2023"]),
+            ("cercle", row["cercle"]),
+            ("population", row["population"]),
+            ("population year", row["population_year"]),
+        ]
         rows += _indicator_rows(exposure.details, row["town_id"])
         popup = table(title, rows)
         reasons = _reasons_html(exposure.details, row["town_id"])
         if reasons:
-            popup = popup[: -len("</div>")] + f"<p><b>Reasons ({esc(exposure.as_of.isoformat())})</b></p>{reasons}</div>"
+            popup = (
+                popup[: -len("</div>")]
+                + f"<p><b>Reasons ({esc(exposure.as_of.isoformat())})</b></p>{reasons}</div>"
+            )
         return {
             "id": row["town_id"],
             "search": esc(title),
@@ -94,8 +129,12 @@ def add_towns(m: folium.Map, gdf: gpd.GeoDataFrame, exposure: ExposureTimeline, 
             "popup": popup,
         }
 
-    layer = data_layer(feature_collection(gdf, props), name=name, point_to_layer=_TOWN_MARKER,
-                       attribution=esc(CREDITS["towns"]))
+    layer = data_layer(
+        feature_collection(gdf, props),
+        name=name,
+        point_to_layer=_TOWN_MARKER,
+        attribution=esc(CREDITS["towns"]),
+    )
     return layer.add_to(m)
 
 
@@ -105,20 +144,37 @@ def read_settlements(data_dir: str | os.PathLike) -> gpd.GeoDataFrame:
 
     path = Path(data_dir) / SETTLEMENTS_FILE
     if not path.is_file():
-        raise DataDirError(f"no settlements file {path}; --data must point at a folder laid out like ../shared/data")
+        raise DataDirError(
+            f"no settlements file {path}; --data must point at a folder laid out like ../shared/data"
+        )
     return gpd.read_file(path, engine="pyogrio")
 
 
-def add_settlements(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Populated places (OCHA COD)",
-                    show: bool = True) -> CanvasPlaces:
+def add_settlements(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "Populated places (OCHA COD)",
+    show: bool = True,
+) -> CanvasPlaces:
     """Add every populated place as a dot of ONE canvas layer; a click shows its name, class and P-codes.
 
     See :mod:`maps.places` for the packing (coordinates to 5 decimals) and the JS layer.
     """
     from layers.settlements import CLASS_LABELS
 
-    style = {"color": SETTLEMENT["colour"], "opacity": SETTLEMENT["opacity"], "radius": SETTLEMENT["radius_px"]}
-    layer = CanvasPlaces(gdf, name=name, attribution=esc(CREDITS["settlements"]), style=style,
-                         classes=CLASS_LABELS, show=show)
+    style = {
+        "color": SETTLEMENT["colour"],
+        "opacity": SETTLEMENT["opacity"],
+        "radius": SETTLEMENT["radius_px"],
+    }
+    layer = CanvasPlaces(
+        gdf,
+        name=name,
+        attribution=esc(CREDITS["settlements"]),
+        style=style,
+        classes=CLASS_LABELS,
+        show=show,
+    )
     logger.info("settlements layer: %d points", layer.count)
     return layer.add_to(m)

@@ -25,10 +25,18 @@ from maps.style import (
     ROAD_DASH,
 )
 
-__all__ = ["add_air_links", "add_airports", "add_roads", "air_link_active", "air_link_periods", "air_link_state",
-           "no_detour"]
+__all__ = [
+    "add_air_links",
+    "add_airports",
+    "add_roads",
+    "air_link_active",
+    "air_link_periods",
+    "air_link_state",
+    "no_detour",
+]
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
+
 
 def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
     """Whether each road link is a bridge of the mapped road network (no detour if it is cut).
@@ -54,11 +62,21 @@ def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
 def _road_style(row, cut: bool) -> dict:
     s = ROAD_CLASSES.get(row["road_class"], ROAD_CLASSES["unverified"])
     dashed = row["geometry_kind"] == "schematic"
-    return {"color": s["colour"], "weight": s["weight"], "opacity": 0.95, "dashArray": ROAD_DASH if dashed else None}
+    return {
+        "color": s["colour"],
+        "weight": s["weight"],
+        "opacity": 0.95,
+        "dashArray": ROAD_DASH if dashed else None,
+    }
 
 
-def add_roads(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Roads (by class; schematic lines dashed)",
-              show: bool = True) -> tuple[folium.GeoJson, folium.GeoJson]:
+def add_roads(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "Roads (by class; schematic lines dashed)",
+    show: bool = True,
+) -> tuple[folium.GeoJson, folium.GeoJson]:
     """Add the roads and, underneath, a highlight of the links with no detour.
 
     Returns
@@ -76,23 +94,55 @@ def add_roads(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Roads (by cl
             "id": row["road_id"],
             "style": _road_style(row, bool(cut[row.name])),
             "tooltip": esc(label + note + (" – no detour" if cut[row.name] else "")),
-            "popup": table(label, [
-                ("class", row["road_class"]), ("surface", row["surface_detail"]),
-                ("length (km)", row["length_km"]), ("length method", row["length_method"]),
-                ("ferry crossing", "yes" if row["ferry_crossing"] is True else None),
-                ("no detour", "yes: the only link between its towns in the mapped network" if cut[row.name] else "no"),
-                ("geometry", "schematic: straight line between towns, not the road's course" if schematic else None),
-                ("notes", row["notes"]),
-            ], raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))]),
+            "popup": table(
+                label,
+                [
+                    ("class", row["road_class"]),
+                    ("surface", row["surface_detail"]),
+                    ("length (km)", row["length_km"]),
+                    ("length method", row["length_method"]),
+                    ("ferry crossing", "yes" if row["ferry_crossing"] is True else None),
+                    (
+                        "no detour",
+                        "yes: the only link between its towns in the mapped network"
+                        if cut[row.name]
+                        else "no",
+                    ),
+                    (
+                        "geometry",
+                        "schematic: straight line between towns, not the road's course"
+                        if schematic
+                        else None,
+                    ),
+                    ("notes", row["notes"]),
+                ],
+                raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))],
+            ),
         }
 
-    halo_style = {"color": NO_DETOUR["colour"], "weight": NO_DETOUR["weight"], "opacity": NO_DETOUR["opacity"]}
-    halo = feature_collection(gdf[cut], lambda row: {"id": row["road_id"], "style": halo_style,
-                                                     "tooltip": esc(f"no detour: {row['from_town']} – {row['to_town']}")})
-    halo_layer = data_layer(halo, name="Roads with no detour (highlight)", show=show, style=_STYLE,
-                            attribution=attribution).add_to(m)
-    roads_layer = data_layer(feature_collection(gdf, props), name=name, show=show, style=_STYLE,
-                             attribution=attribution).add_to(m)
+    halo_style = {
+        "color": NO_DETOUR["colour"],
+        "weight": NO_DETOUR["weight"],
+        "opacity": NO_DETOUR["opacity"],
+    }
+    halo = feature_collection(
+        gdf[cut],
+        lambda row: {
+            "id": row["road_id"],
+            "style": halo_style,
+            "tooltip": esc(f"no detour: {row['from_town']} – {row['to_town']}"),
+        },
+    )
+    halo_layer = data_layer(
+        halo,
+        name="Roads with no detour (highlight)",
+        show=show,
+        style=_STYLE,
+        attribution=attribution,
+    ).add_to(m)
+    roads_layer = data_layer(
+        feature_collection(gdf, props), name=name, show=show, style=_STYLE, attribution=attribution
+    ).add_to(m)
     return roads_layer, halo_layer
 
 
@@ -102,23 +152,38 @@ _AIRPORT_ICON = JsCode(
 )
 
 
-def add_airports(m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Airports and airstrips",
-                 show: bool = True) -> folium.GeoJson:
+def add_airports(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Airports and airstrips", show: bool = True
+) -> folium.GeoJson:
     """Add airports and airstrips as small plane symbols, with their 2020-2024 role."""
+
     def props(row):
         title = row["name"] + (f" ({row['icao']})" if row["icao"] else "")
         return {
             "id": row["icao"],
             "tooltip": esc(title),
-            "popup": table(title, [
-                ("city", row["city"]), ("region", row["subd"]), ("elevation (m)", row["elevation_m"]),
-                ("role 2020-2024", row["role_2020_2024"]), ("runway", row["runway_or_detail"]),
-                ("notes", row["role_notes"]), ("point source", row["source"]),
-            ], raw=[("role source", link(row["role_source"]))]),
+            "popup": table(
+                title,
+                [
+                    ("city", row["city"]),
+                    ("region", row["subd"]),
+                    ("elevation (m)", row["elevation_m"]),
+                    ("role 2020-2024", row["role_2020_2024"]),
+                    ("runway", row["runway_or_detail"]),
+                    ("notes", row["role_notes"]),
+                    ("point source", row["source"]),
+                ],
+                raw=[("role source", link(row["role_source"]))],
+            ),
         }
 
-    layer = data_layer(feature_collection(gdf, props), name=name, show=show, point_to_layer=_AIRPORT_ICON,
-                       attribution=esc(CREDITS["airports"]))
+    layer = data_layer(
+        feature_collection(gdf, props),
+        name=name,
+        show=show,
+        point_to_layer=_AIRPORT_ICON,
+        attribution=esc(CREDITS["airports"]),
+    )
     return layer.add_to(m)
 
 
@@ -128,12 +193,19 @@ def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _date(value) -> dt.date | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT or value == "":
+    if (
+        value is None
+        or (isinstance(value, float) and np.isnan(value))
+        or value is pd.NaT
+        or value == ""
+    ):
         return None
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def air_link_periods(links: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, airports: gpd.GeoDataFrame) -> pd.DataFrame:
+def air_link_periods(
+    links: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, airports: gpd.GeoDataFrame
+) -> pd.DataFrame:
     """When each air link was flown, for the time control.
 
     ``start`` is ``period_start``; ``end`` is ``period_end``, except for MINUSMA links, which
@@ -149,23 +221,35 @@ def air_link_periods(links: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, airports:
         Aligned to ``links.index``: ``start`` and ``end`` (``datetime.date`` or None),
         ``end_source`` (text), ``open_active`` (bool).
     """
-    site_closure = {t: _date(d) for t, d in zip(bases["town_id"], bases["closure_date"]) if isinstance(t, str)}
+    site_closure = {
+        t: _date(d) for t, d in zip(bases["town_id"], bases["closure_date"]) if isinstance(t, str)
+    }
     closure_name = dict(zip(bases["town_id"], bases["name"]))
-    airport_town = {i: t for i, t in zip(airports["icao"], airports["town_id"]) if isinstance(t, str)}
+    airport_town = {
+        i: t for i, t in zip(airports["icao"], airports["town_id"]) if isinstance(t, str)
+    }
     rows = []
     for _, row in links.iterrows():
         end, source = _date(row["period_end"]), "period_end"
         town = airport_town.get(row["to_icao"])
         if row["operator"] == "MINUSMA" and town in site_closure:
             end, source = site_closure[town], f"closure of {closure_name[town]}"
-        rows.append({"start": _date(row["period_start"]), "end": end,
-                     "end_source": source if end is not None else "none reported",
-                     "open_active": bool(row["status"] in AIR_ACTIVE_STATUSES)})
-    return pd.DataFrame(rows, index=links.index, columns=["start", "end", "end_source", "open_active"])
+        rows.append(
+            {
+                "start": _date(row["period_start"]),
+                "end": end,
+                "end_source": source if end is not None else "none reported",
+                "open_active": bool(row["status"] in AIR_ACTIVE_STATUSES),
+            }
+        )
+    return pd.DataFrame(
+        rows, index=links.index, columns=["start", "end", "end_source", "open_active"]
+    )
 
 
 def air_link_state(periods: pd.DataFrame, date: dt.date) -> pd.Series:
     """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date`` (see :func:`air_link_periods`)."""
+
     def state(row) -> str:
         if row["start"] is not None and date < row["start"]:
             return "not started"
@@ -173,17 +257,32 @@ def air_link_state(periods: pd.DataFrame, date: dt.date) -> pd.Series:
             return "active" if date < row["end"] else "ended"
         return "active" if row["open_active"] else "ended"
 
-    return periods.apply(state, axis=1).rename("state") if len(periods) else pd.Series(dtype=object, name="state")
+    return (
+        periods.apply(state, axis=1).rename("state")
+        if len(periods)
+        else pd.Series(dtype=object, name="state")
+    )
 
 
 def _air_style(colour: str, on: bool) -> dict:
-    return {"color": colour, "weight": 2.5 if on else 1.5, "opacity": 0.9 if on else 0.5,
-            "dashArray": None if on else AIR_ENDED_DASH, "className": "minusma-air"}
+    return {
+        "color": colour,
+        "weight": 2.5 if on else 1.5,
+        "opacity": 0.9 if on else 0.5,
+        "dashArray": None if on else AIR_ENDED_DASH,
+        "className": "minusma-air",
+    }
 
 
-def add_air_links(m: folium.Map, gdf: gpd.GeoDataFrame, *, periods: pd.DataFrame | None = None,
-                  date: dt.date | None = None, name: str = "Air links (by operator; ended dashed)",
-                  show: bool = True) -> folium.GeoJson:
+def add_air_links(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    periods: pd.DataFrame | None = None,
+    date: dt.date | None = None,
+    name: str = "Air links (by operator; ended dashed)",
+    show: bool = True,
+) -> folium.GeoJson:
     """Add air links coloured by operator; links not flown on ``date`` dashed and faded.
 
     ``periods`` (:func:`air_link_periods`) lets the time control restyle the links; without
@@ -202,25 +301,44 @@ def add_air_links(m: folium.Map, gdf: gpd.GeoDataFrame, *, periods: pd.DataFrame
             "id": row["link_id"],
             "style": _air_style(s["colour"], on),
             "tooltip": esc(f"{label} ({'active' if on else 'ended'}; schematic route)"),
-            "popup": table(label, [
-                ("operator", row["operator"]), ("service", row["service_type"]), ("via", row["via_icao"]),
-                ("period", row["period_text"]), ("start", row["period_start"]), ("end", row["period_end"]),
-                ("status", row["status"]), ("frequency", row["frequency_or_detail"]),
-                ("length (km)", row["length_km"]), ("geometry", "schematic great-circle route"),
-                ("notes", row["notes"]),
-            ], raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))]),
+            "popup": table(
+                label,
+                [
+                    ("operator", row["operator"]),
+                    ("service", row["service_type"]),
+                    ("via", row["via_icao"]),
+                    ("period", row["period_text"]),
+                    ("start", row["period_start"]),
+                    ("end", row["period_end"]),
+                    ("status", row["status"]),
+                    ("frequency", row["frequency_or_detail"]),
+                    ("length (km)", row["length_km"]),
+                    ("geometry", "schematic great-circle route"),
+                    ("notes", row["notes"]),
+                ],
+                raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))],
+            ),
         }
         if periods is not None:
             per = periods.loc[row.name]
-            out.update({
-                "name": esc(label),
-                "start": per["start"].isoformat() if per["start"] else None,
-                "end": per["end"].isoformat() if per["end"] else None,
-                "endNote": esc(per["end_source"]), "openActive": bool(per["open_active"]),
-                "on": _air_style(s["colour"], True), "off": _air_style(s["colour"], False),
-            })
+            out.update(
+                {
+                    "name": esc(label),
+                    "start": per["start"].isoformat() if per["start"] else None,
+                    "end": per["end"].isoformat() if per["end"] else None,
+                    "endNote": esc(per["end_source"]),
+                    "openActive": bool(per["open_active"]),
+                    "on": _air_style(s["colour"], True),
+                    "off": _air_style(s["colour"], False),
+                }
+            )
         return out
 
-    layer = data_layer(feature_collection(gdf, props), name=name, show=show, style=_STYLE,
-                       attribution=esc(CREDITS["air_links"]))
+    layer = data_layer(
+        feature_collection(gdf, props),
+        name=name,
+        show=show,
+        style=_STYLE,
+        attribution=esc(CREDITS["air_links"]),
+    )
     return layer.add_to(m)

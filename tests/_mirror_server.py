@@ -30,7 +30,7 @@ class MirrorServer:
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
+            def do_GET(self) -> None:
                 rel = urllib.parse.unquote(urllib.parse.urlparse(self.path).path).lstrip("/")
                 server.requests.append((rel, self.headers.get("Range")))
                 queue = server.faults.get(rel) or []
@@ -68,14 +68,18 @@ class MirrorServer:
         class Server(http.server.ThreadingHTTPServer):
             daemon_threads = True
 
-            def handle_error(self, request, client_address) -> None:  # client gave up (timeout test)
+            def handle_error(
+                self, request, client_address
+            ) -> None:  # client gave up (timeout test)
                 pass
 
         self._httpd = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
-    def __enter__(self) -> "MirrorServer":
+    def __enter__(self) -> MirrorServer:
         self._thread.start()
         return self
 

@@ -53,7 +53,10 @@ def test_cercles_counts_and_schema(cer):
     validate_frame(cer, admin.INFOS["cercles"].schema, name="cercles")
     # known memberships, by the 2015 file's P-codes (not regions.md's edition)
     by = cer.set_index("cercle_pcode")
-    assert by.at["ML0503", "cercle_name"] == "Bankass" and by.at["ML0503", "region_2023"] == "Bandiagara"
+    assert (
+        by.at["ML0503", "cercle_name"] == "Bankass"
+        and by.at["ML0503", "region_2023"] == "Bandiagara"
+    )
     assert by.at["ML0404", "region_2023"] == "San"
     assert by.at["ML0506", "region_2023"] == "Douentza"
     assert by.at["ML0505", "region_2023"] == "Mopti"
@@ -77,7 +80,11 @@ def test_central_regions_cover_old_mopti_and_segou(reg, data_dir):
     assert reg["area_km2"].sum() == pytest.approx(old_km2, rel=0.005)
     by = reg.set_index("region_2023")
     assert by.at["Ségou", "confidence"] == "low"  # Bla
-    assert set(by.at["Bandiagara", "member_cercles"].split(";")) == {"Bandiagara", "Bankass", "Koro"}
+    assert set(by.at["Bandiagara", "member_cercles"].split(";")) == {
+        "Bandiagara",
+        "Bankass",
+        "Koro",
+    }
     assert set(by.at["San", "member_cercles"].split(";")) == {"San", "Tominian"}
     assert by.at["Douentza", "n_cercles"] == 1
 
@@ -104,7 +111,9 @@ def test_crosswalk_with_other_edition_pcodes_is_refused(data_dir, tmp_path):
     x.loc[x["cercle_name"] == "Bankass", "cercle_name"] = "Djenné"
     path = tmp_path / "xwalk.csv"
     x.to_csv(path, index=False)
-    with pytest.raises(SchemaError, match=r"'ML0503' is named 'Djenné' but the COD names it 'Bankass'"):
+    with pytest.raises(
+        SchemaError, match=r"'ML0503' is named 'Djenné' but the COD names it 'Bankass'"
+    ):
         admin.cercles(data_dir, crosswalk=path)
 
 
@@ -122,9 +131,12 @@ def test_curated_towns_land_in_their_pcode_cercle(com, data_dir):
 
 
 def test_admin_join_outside_points_are_null_and_logged(com, caplog):
-    pts = gpd.GeoDataFrame({"name": ["Mopti", "Niamey", "none"]},
-                           geometry=[Point(-4.19, 14.49), Point(2.11, 13.51), None], crs="EPSG:4326",
-                           index=[10, 20, 30])
+    pts = gpd.GeoDataFrame(
+        {"name": ["Mopti", "Niamey", "none"]},
+        geometry=[Point(-4.19, 14.49), Point(2.11, 13.51), None],
+        crs="EPSG:4326",
+        index=[10, 20, 30],
+    )
     with caplog.at_level(logging.INFO, logger="layers.admin"):
         out = admin.admin_join(pts, commune_frame=com)
     assert list(out.index) == [10, 20, 30]
@@ -147,18 +159,26 @@ def test_malformed_cercle_file_names_file_row_and_problem(data_dir, tmp_path):
         doc["features"][3]["geometry"] = None
 
     bad = _bad_copy(data_dir, tmp_path, "ocha-cod-mali/mli_adm2_cercles.geojson", drop_geometry)
-    with pytest.raises(SchemaError, match=r"mli_adm2_cercles\.geojson[\s\S]*missing or empty geometry in row 3 "
-                                          r"\(admin2Pcod='ML\d{4}'\)"):
+    with pytest.raises(
+        SchemaError,
+        match=r"mli_adm2_cercles\.geojson[\s\S]*missing or empty geometry in row 3 "
+        r"\(admin2Pcod='ML\d{4}'\)",
+    ):
         admin.cercles(bad)
 
 
 def test_commune_outside_mali_is_refused(data_dir, tmp_path):
     def move(doc):
         feat = doc["features"][0]
-        feat["geometry"] = {"type": "Polygon", "coordinates": [[[30, 0], [31, 0], [31, 1], [30, 0]]]}
+        feat["geometry"] = {
+            "type": "Polygon",
+            "coordinates": [[[30, 0], [31, 0], [31, 1], [30, 0]]],
+        }
 
     bad = _bad_copy(data_dir, tmp_path, "ocha-cod-mali/mli_adm3_communes.geojson", move)
-    with pytest.raises(SchemaError, match=r"mli_adm3_communes\.geojson[\s\S]*outside Mali's bounds[\s\S]*row 0"):
+    with pytest.raises(
+        SchemaError, match=r"mli_adm3_communes\.geojson[\s\S]*outside Mali's bounds[\s\S]*row 0"
+    ):
         admin.communes(bad)
 
 

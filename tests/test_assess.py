@@ -55,7 +55,11 @@ def test_dire_hangs_on_dire_goundam(after, crit):
 def test_single_points_of_failure_known(crit):
     # the Route du poisson: Sévaré-Bandiagara strands Bandiagara, Bankass, Koro, Diallassagou, Dinangourou
     seg = crit.loc["road-ml-sevare--ml-bandiagara"]
-    assert seg["is_bridge"] and seg["stranded_places"] == 5 and seg["stranded_places_no_population"] == 1
+    assert (
+        seg["is_bridge"]
+        and seg["stranded_places"] == 5
+        and seg["stranded_places_no_population"] == 1
+    )
     # Korioumé ferry link to Bambara Maoundé has a detour, and it is long
     ferry = crit.loc["road-ml-bambara-maounde--ml-korioume"]
     assert not ferry["is_bridge"] and ferry["detour_km"] > 500
@@ -102,9 +106,14 @@ def test_speed_table_missing_class_warns_and_reports_gap(tmp_path):
     table.to_csv(path, index=False)
     with pytest.warns(UnknownSpeedWarning, match=r"\(class\(es\) paved, unverified\)"):
         travel_time_h(context().graph, table, on_unknown="warn")
-    with pytest.warns(UnknownSpeedWarning) as caught:  # once, from the new context's dry-season graph
+    with pytest.warns(
+        UnknownSpeedWarning
+    ) as caught:  # once, from the new context's dry-season graph
         out = assess(speeds_path=str(path)).set_index("town_id")
-    assert np.isnan(out.loc["ml-segou", "bamako_travel_h"]) and out.loc["ml-segou", "bamako_travel_h_gap"]
+    assert (
+        np.isnan(out.loc["ml-segou", "bamako_travel_h"])
+        and out.loc["ml-segou", "bamako_travel_h_gap"]
+    )
     assert [str(w.message) for w in caught] == out.attrs["data_gaps"]
     assert len(out.attrs["data_gaps"]) == 1 and "paved" in out.attrs["data_gaps"][0]
 

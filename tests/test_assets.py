@@ -58,7 +58,11 @@ def _plugin_map() -> folium.Map:
 
 
 PLUGIN_HTML = _plugin_map().get_root().render()
-FOLIUM_URLS = sorted(set(re.findall(r"""<(?:script|link)\b[^>]*?\b(?:src|href)=["'](https?://[^"']+)""", PLUGIN_HTML)))
+FOLIUM_URLS = sorted(
+    set(
+        re.findall(r"""<(?:script|link)\b[^>]*?\b(?:src|href)=["'](https?://[^"']+)""", PLUGIN_HTML)
+    )
+)
 DROPPED = {a["url"] for a in assets.load_lock()["aliases"] if "drop" in a}
 
 
@@ -80,17 +84,36 @@ def test_lock_packages_are_sha512_tarballs_on_the_npm_registry():
     for pkg in lock["packages"]:
         name, version = pkg["name"], pkg["version"]
         assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", pkg["integrity"]), name
-        assert pkg["tarball"] == f"https://registry.npmjs.org/{name}/-/{name.split('/')[-1]}-{version}.tgz"
+        assert (
+            pkg["tarball"]
+            == f"https://registry.npmjs.org/{name}/-/{name.split('/')[-1]}-{version}.tgz"
+        )
     assert lock["folium"] == folium.__version__
 
 
 def test_lock_versions_are_the_ones_folium_emits():
     locked = {(p["name"], p["version"]) for p in assets.load_lock()["packages"]}
-    named = set(re.findall(r"https://(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/((?:@[^/]+/)?[^/@]+)@([^/]+)/", " ".join(FOLIUM_URLS)))
+    named = set(
+        re.findall(
+            r"https://(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/((?:@[^/]+/)?[^/@]+)@([^/]+)/",
+            " ".join(FOLIUM_URLS),
+        )
+    )
     assert named and named <= locked
-    for name in ("leaflet", "jquery", "bootstrap", "leaflet.markercluster", "leaflet.fullscreen", "leaflet-search",
-                 "leaflet-timedimension", "iso8601-js-period", "moment", "leaflet.awesome-markers",
-                 "@fortawesome/fontawesome-free", "leaflet.featuregroup.subgroup"):
+    for name in (
+        "leaflet",
+        "jquery",
+        "bootstrap",
+        "leaflet.markercluster",
+        "leaflet.fullscreen",
+        "leaflet-search",
+        "leaflet-timedimension",
+        "iso8601-js-period",
+        "moment",
+        "leaflet.awesome-markers",
+        "@fortawesome/fontawesome-free",
+        "leaflet.featuregroup.subgroup",
+    ):
         assert name in {n for n, _ in locked}, name
 
 
@@ -118,22 +141,50 @@ def test_every_folium_url_resolves_to_a_cached_file_or_a_documented_drop(url, as
     ("url", "expected"),
     [
         ("https://code.jquery.com/jquery-3.7.1.min.js", "jquery@3.7.1/dist/jquery.min.js"),
-        ("https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js", "jquery@3.7.1/dist/jquery.min.js"),
-        ("https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js",
-         "leaflet.fullscreen@3.0.0/Control.FullScreen.js"),  # jsdelivr minifies on the fly
-        ("https://cdn.jsdelivr.net/npm/iso8601-js-period@0.2.1/iso8601.min.js", "iso8601-js-period@0.2.1/iso8601.js"),
-        ("https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/images/markers-soft@2x.png",
-         "leaflet.awesome-markers@2.0.5/dist/images/markers-soft@2x.png"),
-        ("https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.18.1/moment.min.js", "moment@2.18.1/min/moment.min.js"),
-        ("https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
-         "leaflet.markercluster@1.1.0/dist/MarkerCluster.Default.css"),
-        ("https://cdnjs.cloudflare.com/ajax/libs/leaflet/1.9.3/leaflet.js", "leaflet@1.9.3/dist/leaflet.js"),
-        ("//netdna.bootstrapcdn.com/bootstrap/3.0.0/fonts/glyphicons-halflings-regular.eot?#iefix",
-         "bootstrap@3.4.1/dist/fonts/glyphicons-halflings-regular.eot"),
-        ("https://maxcdn.bootstrapcdn.com/bootstrap/3.4.1/css/bootstrap.min.css", "bootstrap@3.4.1/dist/css/bootstrap.min.css"),
-        ("http://unpkg.com/leaflet@1.9.3/dist/images/marker-icon.png?v=1", "leaflet@1.9.3/dist/images/marker-icon.png"),
-        ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2",
-         "@fortawesome/fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2"),
+        (
+            "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js",
+            "jquery@3.7.1/dist/jquery.min.js",
+        ),
+        (
+            "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js",
+            "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
+        ),  # jsdelivr minifies on the fly
+        (
+            "https://cdn.jsdelivr.net/npm/iso8601-js-period@0.2.1/iso8601.min.js",
+            "iso8601-js-period@0.2.1/iso8601.js",
+        ),
+        (
+            "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/images/markers-soft@2x.png",
+            "leaflet.awesome-markers@2.0.5/dist/images/markers-soft@2x.png",
+        ),
+        (
+            "https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.18.1/moment.min.js",
+            "moment@2.18.1/min/moment.min.js",
+        ),
+        (
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
+            "leaflet.markercluster@1.1.0/dist/MarkerCluster.Default.css",
+        ),
+        (
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet/1.9.3/leaflet.js",
+            "leaflet@1.9.3/dist/leaflet.js",
+        ),
+        (
+            "//netdna.bootstrapcdn.com/bootstrap/3.0.0/fonts/glyphicons-halflings-regular.eot?#iefix",
+            "bootstrap@3.4.1/dist/fonts/glyphicons-halflings-regular.eot",
+        ),
+        (
+            "https://maxcdn.bootstrapcdn.com/bootstrap/3.4.1/css/bootstrap.min.css",
+            "bootstrap@3.4.1/dist/css/bootstrap.min.css",
+        ),
+        (
+            "http://unpkg.com/leaflet@1.9.3/dist/images/marker-icon.png?v=1",
+            "leaflet@1.9.3/dist/images/marker-icon.png",
+        ),
+        (
+            "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2",
+            "@fortawesome/fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2",
+        ),
     ],
 )
 def test_resolve_maps_cdn_layouts_to_npm_layout(url, expected, asset_cache):
@@ -146,17 +197,34 @@ def test_every_url_inside_the_locked_stylesheets_resolves(asset_cache):
         for groups in assets._CSS_URL.findall(css):
             ref = next(g for g in groups if g)
             if not ref.startswith(("data:", "#")):
-                assert assets.resolve(assets.urllib.parse.urljoin(url, ref), asset_cache).is_file(), (url, ref)
+                assert assets.resolve(
+                    assets.urllib.parse.urljoin(url, ref), asset_cache
+                ).is_file(), (url, ref)
 
 
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("https://cdn.jsdelivr.net/npm/leaflet@1.0.0/dist/leaflet.js", "no locked npm package serves .*leaflet@1.0.0"),
-        ("https://tile.openstreetmap.org/5/15/14.png", "no locked npm package serves .*Add the package"),
-        ("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/nothing.js", "cached package has no such file"),
-        ("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/../../etc/passwd", "no such file|no locked npm package"),
-        ("https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css", "not available offline: .*prefix='fa'"),
+        (
+            "https://cdn.jsdelivr.net/npm/leaflet@1.0.0/dist/leaflet.js",
+            "no locked npm package serves .*leaflet@1.0.0",
+        ),
+        (
+            "https://tile.openstreetmap.org/5/15/14.png",
+            "no locked npm package serves .*Add the package",
+        ),
+        (
+            "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/nothing.js",
+            "cached package has no such file",
+        ),
+        (
+            "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/../../etc/passwd",
+            "no such file|no locked npm package",
+        ),
+        (
+            "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
+            "not available offline: .*prefix='fa'",
+        ),
     ],
 )
 def test_resolve_errors_name_the_url_and_the_fix(url, message, asset_cache):
@@ -165,9 +233,15 @@ def test_resolve_errors_name_the_url_and_the_fix(url, message, asset_cache):
 
 
 def test_resolve_with_an_empty_cache_says_how_to_fill_it(tmp_path):
-    with pytest.raises(DataDirError, match=r"needs leaflet@1\.9\.3, which is not in the asset cache .*minusma assets"):
+    with pytest.raises(
+        DataDirError,
+        match=r"needs leaflet@1\.9\.3, which is not in the asset cache .*minusma assets",
+    ):
         assets.resolve("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js", tmp_path)
-    with pytest.raises(DataDirError, match=r"lacks @fortawesome/fontawesome-free@6\.2\.0, bootstrap@3\.4\.1, .*fill_cache"):
+    with pytest.raises(
+        DataDirError,
+        match=r"lacks @fortawesome/fontawesome-free@6\.2\.0, bootstrap@3\.4\.1, .*fill_cache",
+    ):
         assets.check_cache(tmp_path)
 
 
@@ -237,16 +311,25 @@ def registry() -> Iterator[_Registry]:
     reg.close()
 
 
-DEMO = {"dist/demo.js": b"window.demo = 1;\n", "dist/demo.css": b".demo{background:url(img/a.png)}\n",
-        "dist/img/a.png": b"\x89PNG\r\n\x1a\n", "package.json": b'{"name": "@demo/pkg", "version": "1.0.0"}'}
+DEMO = {
+    "dist/demo.js": b"window.demo = 1;\n",
+    "dist/demo.css": b".demo{background:url(img/a.png)}\n",
+    "dist/img/a.png": b"\x89PNG\r\n\x1a\n",
+    "package.json": b'{"name": "@demo/pkg", "version": "1.0.0"}',
+}
 
 
 def _lock(tmp_path: Path, data: bytes, *, integrity: str | None = None) -> Path:
     lock = {
         "lock_version": 1,
-        "packages": [{"name": "@demo/pkg", "version": "1.0.0",
-                      "tarball": "https://registry.npmjs.org/@demo/pkg/-/pkg-1.0.0.tgz",
-                      "integrity": integrity or _sri(data)}],
+        "packages": [
+            {
+                "name": "@demo/pkg",
+                "version": "1.0.0",
+                "tarball": "https://registry.npmjs.org/@demo/pkg/-/pkg-1.0.0.tgz",
+                "integrity": integrity or _sri(data),
+            }
+        ],
         "aliases": [],
     }
     path = tmp_path / "lock.json"
@@ -271,12 +354,19 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
     second = assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
     assert second[0].downloaded is False
     assert registry.requests == ["/@demo/pkg/-/pkg-1.0.0.tgz"]  # idempotent: no second download
-    assert sorted(p.name for p in cache.rglob("*") if p.name.startswith(".") and p.name != ".integrity") == []
+    assert (
+        sorted(
+            p.name for p in cache.rglob("*") if p.name.startswith(".") and p.name != ".integrity"
+        )
+        == []
+    )
 
     url = "https://cdn.jsdelivr.net/npm/@demo/pkg@1.0.0/dist/demo.min.js"
     assert assets.resolve(url, cache, lock_path=lock) == folder / "dist" / "demo.js"
     page = '<html><head><link rel="stylesheet" href="https://unpkg.com/@demo/pkg@1.0.0/dist/demo.css"/></head></html>'
-    assert "url(\"data:image/png;base64,iVBORw0KGgo=\")" in assets.inline_html(page, cache, lock_path=lock)
+    assert 'url("data:image/png;base64,iVBORw0KGgo=")' in assets.inline_html(
+        page, cache, lock_path=lock
+    )
 
 
 def test_fill_cache_rejects_a_checksum_mismatch_and_leaves_nothing(registry, tmp_path):
@@ -284,7 +374,10 @@ def test_fill_cache_rejects_a_checksum_mismatch_and_leaves_nothing(registry, tmp
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
     lock = _lock(tmp_path, data, integrity=_sri(data + b"tampered"))
     cache = tmp_path / "cache"
-    with pytest.raises(ChecksumError, match=r"@demo/pkg@1\.0\.0 from http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: sha512 mismatch"):
+    with pytest.raises(
+        ChecksumError,
+        match=r"@demo/pkg@1\.0\.0 from http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: sha512 mismatch",
+    ):
         assets.fill_cache(cache, registry_url=registry.url, lock_path=lock, retries=0)
     assert list(cache.rglob("*")) == []
     assert not any(cache.rglob("*.js"))
@@ -294,7 +387,10 @@ def test_fill_cache_rejects_a_checksum_mismatch_and_leaves_nothing(registry, tmp
 
 def test_fill_cache_reports_a_missing_tarball(registry, tmp_path):
     lock = _lock(tmp_path, b"whatever")
-    with pytest.raises(FetchError, match=r"cannot download http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: HTTP 404"):
+    with pytest.raises(
+        FetchError,
+        match=r"cannot download http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: HTTP 404",
+    ):
         assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)
 
 
@@ -304,7 +400,9 @@ def test_fill_cache_retries_server_errors(registry, tmp_path, monkeypatch):
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
     registry.failures = 1
     lock = _lock(tmp_path, data)
-    assert assets.fill_cache(tmp_path / "c", registry_url=registry.url, lock_path=lock, retries=1)[0].downloaded
+    assert assets.fill_cache(tmp_path / "c", registry_url=registry.url, lock_path=lock, retries=1)[
+        0
+    ].downloaded
     assert len(registry.requests) == 2
     registry.failures = 5
     with pytest.raises(FetchError, match=r"after 3 attempts: HTTP Error 503"):
@@ -329,7 +427,9 @@ def test_fill_cache_replaces_a_corrupt_package_folder(registry, tmp_path):
     folder.mkdir(parents=True)
     (folder / ".integrity").write_text("sha512-stale\n")
     (folder / "junk.js").write_text("junk")
-    assert assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)[0].downloaded
+    assert assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)[
+        0
+    ].downloaded
     assert not (folder / "junk.js").exists() and (folder / "dist" / "demo.css").is_file()
     assert sorted(p.name for p in folder.parent.iterdir()) == ["pkg@1.0.0"]
 
@@ -342,12 +442,16 @@ def test_cli_assets_fills_the_cache_and_prints_what_it_verified(registry, tmp_pa
     lock = _lock(tmp_path, data)
     real = assets.load_lock
     monkeypatch.setattr(assets, "load_lock", lambda path=None: real(path or lock))
-    result = CliRunner().invoke(cli, ["assets", "--cache", str(tmp_path / "c"), "--registry", registry.url])
+    result = CliRunner().invoke(
+        cli, ["assets", "--cache", str(tmp_path / "c"), "--registry", registry.url]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.split("\t")[:3] == ["@demo/pkg@1.0.0", _sri(data), "downloaded"]
 
     registry.files.clear()
-    bad = CliRunner().invoke(cli, ["assets", "--cache", str(tmp_path / "d"), "--registry", registry.url])
+    bad = CliRunner().invoke(
+        cli, ["assets", "--cache", str(tmp_path / "d"), "--registry", registry.url]
+    )
     assert bad.exit_code == 1 and "HTTP 404" in bad.output
 
 
@@ -395,5 +499,7 @@ def test_inline_html_ignores_script_text_that_looks_like_a_tag(asset_cache):
 
 def test_inline_html_fails_on_an_unknown_asset(asset_cache):
     page = '<html><head><script src="https://example.org/lib.js"></script></head></html>'
-    with pytest.raises(UnknownNameError, match=r"no locked npm package serves https://example.org/lib.js"):
+    with pytest.raises(
+        UnknownNameError, match=r"no locked npm package serves https://example.org/lib.js"
+    ):
         assets.inline_html(page, asset_cache)

@@ -29,17 +29,30 @@ def test_table_on_the_real_data_dir(data_dir):
     result = CliRunner().invoke(cli, ["data", "--data", str(data_dir)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["dataset", "present", "size", "sha256", "valid", "licence", "attribution"]
+    assert lines[0].split() == [
+        "dataset",
+        "present",
+        "size",
+        "sha256",
+        "valid",
+        "licence",
+        "attribution",
+    ]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert list(rows) == datasets.names()
     assert rows["cod_adm3"].split()[1:5] == ["yes", "1.6", "MB", "ok"]
-    assert "Public domain (Natural Earth)" in rows["ne_niger"] and "CC BY 4.0 (WorldPop)" in rows["worldpop_density"]
+    assert (
+        "Public domain (Natural Earth)" in rows["ne_niger"]
+        and "CC BY 4.0 (WorldPop)" in rows["worldpop_density"]
+    )
     assert "no (optional)" in rows["osm_roads"]
     assert result.stderr == ""
 
 
 def test_json_with_the_data_dir_from_the_environment(data_dir):
-    result = CliRunner(env={"MINUSMA_DATA": str(data_dir)}).invoke(cli, ["data", "--format", "json"])
+    result = CliRunner(env={"MINUSMA_DATA": str(data_dir)}).invoke(
+        cli, ["data", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["data_dir"] == str(data_dir)
@@ -69,8 +82,10 @@ def test_corrupted_files_fail_naming_file_row_and_problem(data_dir, linked_copy)
     assert rows["ne_lakes"][4:6] == ["differs", "NO"]
     assert rows["cod_adm1"][4:6] == ["ok", "yes"]
     errors = result.stderr.splitlines()
-    assert errors[0] == (f"{linked_copy / regions.path}: invalid geometry in row 7 (admin2Pcod={frame.admin2Pcod[7]!r}) "
-                         f"(first: Self-intersection[-3.5 14.5])")
+    assert errors[0] == (
+        f"{linked_copy / regions.path}: invalid geometry in row 7 (admin2Pcod={frame.admin2Pcod[7]!r}) "
+        f"(first: Self-intersection[-3.5 14.5])"
+    )
     assert errors[1].startswith(f"{lakes}: dataset 'ne_lakes': cannot read {lakes}")
     assert errors[-1] == f"2 problem(s) in {linked_copy}"
 
@@ -79,8 +94,10 @@ def test_missing_required_file(linked_copy):
     (linked_copy / datasets.get("geonames_places").path).unlink()
     result = CliRunner().invoke(cli, ["data", "--data", str(linked_copy)])
     assert result.exit_code == 1
-    assert (f"geonames/geonames_cities1000_mali.geojson: missing; run `minusma fetch --dest {linked_copy} "
-            f"--only geonames_places`") in result.stderr
+    assert (
+        f"geonames/geonames_cities1000_mali.geojson: missing; run `minusma fetch --dest {linked_copy} "
+        f"--only geonames_places`"
+    ) in result.stderr
 
 
 def test_no_data_dir(tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from _mirror_server import MirrorServer
 from click.testing import CliRunner
 
-from _mirror_server import MirrorServer
 from layers import _http, datasets
 from maps.cli.main import cli
 
@@ -26,7 +26,17 @@ def mirror(data_dir, tmp_path):
 
 def test_fetch_from_a_folder_prints_the_data_dir(mirror, tmp_path):
     dest = tmp_path / "dest"
-    args = ["fetch", "--dest", str(dest), "--mirror", str(mirror), "--only", "NE lakes", "--only", "geonames-places"]
+    args = [
+        "fetch",
+        "--dest",
+        str(dest),
+        "--mirror",
+        str(mirror),
+        "--only",
+        "NE lakes",
+        "--only",
+        "geonames-places",
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{dest}\n"
@@ -40,17 +50,35 @@ def test_fetch_over_http_with_the_destination_from_the_environment(mirror, tmp_p
     with MirrorServer(mirror) as srv:
         srv.faults[datasets.get("ne_lakes").path] = ["500"]
         result = CliRunner(env={"MINUSMA_DATA": str(dest)}).invoke(
-            cli, ["fetch", "--mirror", srv.url, "--only", "ne_lakes", "--retries", "1", "--timeout", "5"])
+            cli,
+            [
+                "fetch",
+                "--mirror",
+                srv.url,
+                "--only",
+                "ne_lakes",
+                "--retries",
+                "1",
+                "--timeout",
+                "5",
+            ],
+        )
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{dest}\n" and (dest / datasets.get("ne_lakes").path).is_file()
 
 
 def test_fetch_errors_are_one_line_and_exit_1(mirror, tmp_path):
     (mirror / datasets.get("ne_lakes").path).write_text("{}", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["fetch", "--dest", str(tmp_path / "d"), "--mirror", str(mirror), "--only", "ne_lakes"])
+    result = CliRunner().invoke(
+        cli, ["fetch", "--dest", str(tmp_path / "d"), "--mirror", str(mirror), "--only", "ne_lakes"]
+    )
     assert result.exit_code == 1
     assert "Error: " in result.stderr and "does not match the registry's" in result.stderr
-    result = CliRunner().invoke(cli, ["fetch", "--dest", str(tmp_path / "d"), "--mirror", str(mirror), "--only", "roads"])
-    assert result.exit_code == 1 and "No matching dataset found for the query 'roads'" in result.stderr
+    result = CliRunner().invoke(
+        cli, ["fetch", "--dest", str(tmp_path / "d"), "--mirror", str(mirror), "--only", "roads"]
+    )
+    assert (
+        result.exit_code == 1 and "No matching dataset found for the query 'roads'" in result.stderr
+    )
     result = CliRunner().invoke(cli, ["fetch", "--timeout", "0"])
     assert result.exit_code == 2 and "Invalid value for '--timeout'" in result.stderr

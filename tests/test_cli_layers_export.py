@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -31,7 +32,9 @@ def test_layers_json_and_check(runner):
     assert "fact checks: all passed" in result.stderr
 
 
-@pytest.mark.parametrize("fmt,expected", [("geojson", "bases.geojson"), ("gpkg", "minusma.gpkg"), ("csv", "roads.csv")])
+@pytest.mark.parametrize(
+    "fmt,expected", [("geojson", "bases.geojson"), ("gpkg", "minusma.gpkg"), ("csv", "roads.csv")]
+)
 def test_export_writes_files_and_provenance(runner, tmp_path, fmt, expected):
     out = tmp_path / "out"
     result = runner.invoke(cli, ["export", "--out", str(out), "--format", fmt])
@@ -61,7 +64,9 @@ def test_export_unknown_format_names_valid_choices(runner, tmp_path):
 def test_export_unwritable_path_is_one_line_error(runner, tmp_path):
     result = runner.invoke(cli, ["export", "--out", str(tmp_path / "no" / "such" / "dir")])
     assert result.exit_code == 1
-    assert result.output.strip().count("\n") == 0 and result.output.startswith("Error: cannot create output folder")
+    assert result.output.strip().count("\n") == 0 and result.output.startswith(
+        "Error: cannot create output folder"
+    )
 
 
 def test_export_onto_a_file_fails_cleanly(runner, tmp_path):
@@ -78,16 +83,35 @@ def test_layers_lists_open_data_layers_apart(runner):
     assert "Open-data layers (need --data DIR" in result.output
     assert "settlements" in result.output and "regions_2023" in result.output
     doc = json.loads(runner.invoke(cli, ["layers", "--format", "json"]).stdout)
-    assert {d["name"] for d in doc if d["needs_data_dir"]} == {"cercles", "communes", "regions_2023", "settlements",
-                                                                "niger_ne"}
+    assert {d["name"] for d in doc if d["needs_data_dir"]} == {
+        "cercles",
+        "communes",
+        "regions_2023",
+        "settlements",
+        "niger_ne",
+    }
 
 
 def test_export_open_data_layers_from_a_data_dir(runner, tmp_path, data_dir):
     import pyogrio
 
     out = tmp_path / "open"
-    result = runner.invoke(cli, ["export", "--out", str(out), "--format", "gpkg", "--layer", "regions_2023",
-                                 "--layer", "cercles", "--data", str(data_dir)])
+    result = runner.invoke(
+        cli,
+        [
+            "export",
+            "--out",
+            str(out),
+            "--format",
+            "gpkg",
+            "--layer",
+            "regions_2023",
+            "--layer",
+            "cercles",
+            "--data",
+            str(data_dir),
+        ],
+    )
     assert result.exit_code == 0, result.output
     tables = {name for name, _ in pyogrio.list_layers(out / "minusma.gpkg")}
     assert tables == {"regions_2023", "cercles", "layer_provenance"}

@@ -23,7 +23,9 @@ def doc(data_dir):
 
 
 def test_headline_table(data_dir, tmp_path):
-    res = CliRunner().invoke(cli, ["population", "--data", str(data_dir), "--out-dir", str(tmp_path / "out")])
+    res = CliRunner().invoke(
+        cli, ["population", "--data", str(data_dir), "--out-dir", str(tmp_path / "out")]
+    )
     assert res.exit_code == 0, res.output
     assert "the Bamako HQ dominates; without it:" in res.stdout
     assert "2023 central regions" in res.stdout and "regions (pre-2016)" in res.stdout
@@ -45,21 +47,45 @@ def test_figures(doc):
     assert hq_closed["people_within_km"] == hq_closed["people_within_km_without_hq"]
     central = {r["region_2023"]: r for r in doc["central_regions_2023"]}
     assert set(central) == {"Mopti", "Ségou", "San", "Bandiagara", "Douentza"}
-    assert central["Ségou"]["people_within_km_before"] == 0 and central["Bandiagara"]["share_lost"] > 0.5
+    assert (
+        central["Ségou"]["people_within_km_before"] == 0
+        and central["Bandiagara"]["share_lost"] > 0.5
+    )
     old = {r["name"]: r for r in doc["regions_old"]}
-    assert old["Bamako"]["share_lost"] == pytest.approx(1.0) and old["Kayes"]["people_within_km_before"] == 0
+    assert (
+        old["Bamako"]["share_lost"] == pytest.approx(1.0)
+        and old["Kayes"]["people_within_km_before"] == 0
+    )
 
 
 def test_surfaces(data_dir, tmp_path):
     out = tmp_path / "surfaces"
-    res = CliRunner().invoke(cli, ["population", "--data", str(data_dir), "--out-dir", str(out),
-                                   "--as-of", "2023-12-12", "--radius-km", "25"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "population",
+            "--data",
+            str(data_dir),
+            "--out-dir",
+            str(out),
+            "--as-of",
+            "2023-12-12",
+            "--radius-km",
+            "25",
+        ],
+    )
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["distance_to_open_site_after_km.tif",
-                                                     "distance_to_open_site_before_km.tif"]
-    with rasterio.open(out / "distance_to_open_site_after_km.tif") as src, \
-            rasterio.open(data_dir / "worldpop" / "worldpop2020_density_20km_mali_bbox.tif") as ref:
-        assert src.crs.to_epsg() == 4326 and src.transform == ref.transform and src.shape == ref.shape
+    assert sorted(p.name for p in out.iterdir()) == [
+        "distance_to_open_site_after_km.tif",
+        "distance_to_open_site_before_km.tif",
+    ]
+    with (
+        rasterio.open(out / "distance_to_open_site_after_km.tif") as src,
+        rasterio.open(data_dir / "worldpop" / "worldpop2020_density_20km_mali_bbox.tif") as ref,
+    ):
+        assert (
+            src.crs.to_epsg() == 4326 and src.transform == ref.transform and src.shape == ref.shape
+        )
         assert src.nodata == NODATA_KM and src.dtypes[0] == "float32"
         values = src.read(1, masked=True)
         # only Timbuktu and Gao are open: the cell holding Gao is within half a cell's diagonal of it
@@ -74,7 +100,9 @@ def test_surfaces(data_dir, tmp_path):
 
 
 def test_after_surface_all_nodata_when_no_site_open(data_dir, tmp_path):
-    res = CliRunner().invoke(cli, ["population", "--data", str(data_dir), "--out-dir", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli, ["population", "--data", str(data_dir), "--out-dir", str(tmp_path)]
+    )
     assert res.exit_code == 0
     with rasterio.open(tmp_path / "distance_to_open_site_after_km.tif") as src:
         assert src.read(1, masked=True).count() == 0

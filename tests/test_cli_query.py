@@ -35,7 +35,9 @@ def test_route_and_cut():
     doc = json.loads(runner.invoke(cli, ["query", "route", "Goundam", "Diré"]).stdout)
     assert doc["reachable"] and doc["length_km"] == 35.0 and doc["travel_h"] == round(35.0 / 80, 3)
     cut = runner.invoke(cli, ["query", "route", "Goundam", "Diré", "--close-road", "Diré–Goundam"])
-    assert json.loads(cut.stdout)["reachable"] is False and json.loads(cut.stdout)["length_km"] is None
+    assert (
+        json.loads(cut.stdout)["reachable"] is False and json.loads(cut.stdout)["length_km"] is None
+    )
 
 
 def test_query_errors():
@@ -52,7 +54,9 @@ def test_query_errors():
 
 def test_route_prints_the_data_gap_once():
     runner = CliRunner()
-    for _ in range(2):  # the second run reuses the cached context, which warns no more: still printed
+    for _ in range(
+        2
+    ):  # the second run reuses the cached context, which warns no more: still printed
         res = runner.invoke(cli, ["query", "route", "Goundam", "Diré"])
         assert res.exit_code == 0, res.output
         assert res.stderr.count("have no") == 1 and res.stderr.startswith("data gap: ")

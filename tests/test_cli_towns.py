@@ -14,7 +14,9 @@ def test_towns_top_table():
     res = CliRunner().invoke(cli, ["towns", "--top", "10"])
     assert res.exit_code == 0, res.output
     assert "Ber (ml-ber)" in res.stdout
-    assert "- lost coverage from Ber (0 km) on 2023-08-13" in res.stdout  # reasons are printed in full
+    assert (
+        "- lost coverage from Ber (0 km) on 2023-08-13" in res.stdout
+    )  # reasons are printed in full
     assert "Bordj Badji Mokhtar" not in res.stdout
 
 
@@ -27,8 +29,22 @@ def test_towns_csv_before_withdrawal():
 
 
 def test_towns_json_scenario_records_parameters():
-    res = CliRunner().invoke(cli, ["towns", "--format", "json", "--close", "Ber", "--as-of", "2023-07-01",
-                                   "--season", "wet", "--top", "3"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "towns",
+            "--format",
+            "json",
+            "--close",
+            "Ber",
+            "--as-of",
+            "2023-07-01",
+            "--season",
+            "wet",
+            "--top",
+            "3",
+        ],
+    )
     assert res.exit_code == 0
     doc = json.loads(res.stdout)
     assert doc["parameters"]["close"] == ["Ber"] and doc["parameters"]["season"] == "wet"
@@ -38,7 +54,11 @@ def test_towns_json_scenario_records_parameters():
 def test_towns_errors():
     runner = CliRunner()
     res = runner.invoke(cli, ["towns", "--close", "Atlantis"])
-    assert res.exit_code == 1 and "valid bases (id or town)" in res.output and "MINUSMA-02 (Ber)" in res.output
+    assert (
+        res.exit_code == 1
+        and "valid bases (id or town)" in res.output
+        and "MINUSMA-02 (Ber)" in res.output
+    )
     res = runner.invoke(cli, ["towns", "--as-of", "2031-01-01"])
     assert res.exit_code == 1 and "between 2013-01-01 and 2024-12-31" in res.output
     res = runner.invoke(cli, ["towns", "--radius-km", "-3"])
@@ -48,17 +68,27 @@ def test_towns_errors():
 
 
 def test_export_with_analysis_layers(tmp_path):
-    res = CliRunner().invoke(cli, ["export", "--out", str(tmp_path), "--layer", "exposure",
-                                   "--layer", "segment_criticality"])
+    res = CliRunner().invoke(
+        cli,
+        ["export", "--out", str(tmp_path), "--layer", "exposure", "--layer", "segment_criticality"],
+    )
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["exposure.geojson", "provenance.json",
-                                                         "segment_criticality.geojson"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "exposure.geojson",
+        "provenance.json",
+        "segment_criticality.geojson",
+    ]
     doc = json.loads((tmp_path / "provenance.json").read_text())
     assert doc["parameters"]["radius_km"] == 50.0 and doc["parameters"]["as_of"] == "2024-07-22"
     fc = json.loads((tmp_path / "exposure.geojson").read_text())
     assert len(fc["features"]) == 191 and fc["features"][0]["id"] == "ml-abakoira"  # sorted by id
-    res = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "x"), "--layer", "bases", "--no-analysis"])
-    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["bases.geojson", "provenance.json"]
+    res = CliRunner().invoke(
+        cli, ["export", "--out", str(tmp_path / "x"), "--layer", "bases", "--no-analysis"]
+    )
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
+        "bases.geojson",
+        "provenance.json",
+    ]
 
 
 def test_towns_marks_uncertain_classes_and_rank_ranges():
@@ -66,7 +96,9 @@ def test_towns_marks_uncertain_classes_and_rank_ranges():
     assert res.exit_code == 0
     frame = pd.read_csv(io.StringIO(res.stdout))
     ranked = frame[frame["exposure_rank"].notna()]
-    assert (ranked["rank_min"] <= ranked["exposure_rank"]).all() and (ranked["exposure_rank"] <= ranked["rank_max"]).all()
+    assert (ranked["rank_min"] <= ranked["exposure_rank"]).all() and (
+        ranked["exposure_rank"] <= ranked["rank_max"]
+    ).all()
     assert ranked["uncertain"].any() and not ranked["uncertain"].all()
     table = CliRunner().invoke(cli, ["towns", "--top", "8"]).stdout
     assert "rank range" in table and "class uncertain" in table
@@ -78,11 +110,16 @@ def test_towns_prints_each_data_gap_once():
     res = CliRunner().invoke(cli, ["towns", "--top", "1", "--season", "wet"])
     assert res.exit_code == 0, res.output
     gaps = [line for line in res.stderr.splitlines() if "speed" in line]
-    assert gaps and all(line.startswith("data gap: ") for line in gaps)  # no log line, no raw warning
+    assert gaps and all(
+        line.startswith("data gap: ") for line in gaps
+    )  # no log line, no raw warning
     assert len(gaps) == len(set(gaps)) and res.stderr.count("have no wet-season speed") == 1
     wet = next(line for line in gaps if "wet-season" in line)
-    assert re.fullmatch(r"data gap: \d+ road segment\(s\) have no wet-season speed \(class\(es\) [^)]*unverified\): "
-                        r"no travel time, left out of time routing; see layers/data/speeds\.csv", wet)
+    assert re.fullmatch(
+        r"data gap: \d+ road segment\(s\) have no wet-season speed \(class\(es\) [^)]*unverified\): "
+        r"no travel time, left out of time routing; see layers/data/speeds\.csv",
+        wet,
+    )
     assert "known" not in res.stderr  # the classes that have a speed are not listed
 
 

@@ -11,19 +11,27 @@ from geo._errors import ParameterError
 
 
 def _pts(coords, crs="EPSG:4326"):
-    return gpd.GeoDataFrame({"pid": list(range(len(coords)))},
-                            geometry=[Point(c) if c else None for c in coords], crs=crs)
+    return gpd.GeoDataFrame(
+        {"pid": list(range(len(coords)))},
+        geometry=[Point(c) if c else None for c in coords],
+        crs=crs,
+    )
 
 
 def test_nearest_and_within_known_geodesic():
     bases = L.bases()
     towns = L.towns().set_index("town_id")
-    got = coverage.nearest(towns.loc[["ml-dire", "ml-ber"]].reset_index(), bases, id_column="base_id")
+    got = coverage.nearest(
+        towns.loc[["ml-dire", "ml-ber"]].reset_index(), bases, id_column="base_id"
+    )
     assert list(got["nearest_id"]) == ["MINUSMA-03", "MINUSMA-02"]  # Diré -> Goundam, Ber -> Ber
     assert got["distance_km"].iloc[1] == 0.0
     assert got["distance_km"].iloc[0] == pytest.approx(33.66, abs=0.01)
     pairs = coverage.within_km(towns.loc[["ml-ber"]].reset_index(), bases, 60, id_column="base_id")
-    assert list(pairs["target_id"]) == ["MINUSMA-02", "MINUSMA-11"]  # Ber itself, then Timbuktu (~52 km)
+    assert list(pairs["target_id"]) == [
+        "MINUSMA-02",
+        "MINUSMA-11",
+    ]  # Ber itself, then Timbuktu (~52 km)
 
 
 def test_coverage_lost_on_date_and_missing_stays_missing():

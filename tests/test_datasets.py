@@ -19,8 +19,20 @@ IN_LAYOUT = [d for d in datasets.registry() if d.file is not None]
 
 def test_registry_lists_the_datasets_the_package_uses():
     expected = {
-        "cod_adm1", "cod_adm2", "cod_adm3", "cod_places", "ne_niger", "ne_rivers", "ne_lakes", "ne_admin0",
-        "ne_admin1", "ourairports", "worldpop_density", "flownet_corridors", "flownet_cities", "geonames_places",
+        "cod_adm1",
+        "cod_adm2",
+        "cod_adm3",
+        "cod_places",
+        "ne_niger",
+        "ne_rivers",
+        "ne_lakes",
+        "ne_admin0",
+        "ne_admin1",
+        "ourairports",
+        "worldpop_density",
+        "flownet_corridors",
+        "flownet_cities",
+        "geonames_places",
     }
     assert expected <= set(datasets.names())
     assert len(set(datasets.names())) == len(datasets.names())
@@ -30,7 +42,9 @@ def test_registry_lists_the_datasets_the_package_uses():
 def test_entry_metadata_is_complete(dataset):
     assert dataset.path.split("/")[0] in datadir.FOLDERS
     assert dataset.licence and dataset.attribution and dataset.description
-    assert dataset.upstream["urls"] and all(u.startswith("https://") for u in dataset.upstream["urls"])
+    assert dataset.upstream["urls"] and all(
+        u.startswith("https://") for u in dataset.upstream["urls"]
+    )
     assert dataset.upstream["format"] and dataset.upstream["conversion"]
     assert dataset.optional == (dataset.file is None)
     if not dataset.is_raster:
@@ -45,7 +59,11 @@ def test_file_matches_registry(dataset, data_dir):
     assert datasets.sha256_file(path) == expected["sha256"]
     if dataset.is_raster:
         with rasterio.open(path) as src:
-            assert (src.width, src.height, src.count) == (expected["width"], expected["height"], expected["count"])
+            assert (src.width, src.height, src.count) == (
+                expected["width"],
+                expected["height"],
+                expected["count"],
+            )
             assert src.dtypes[0] == expected["dtype"] and src.crs.to_epsg() == 4326
             assert list(src.bounds) == pytest.approx(expected["bounds"], abs=1e-6)
         raster = datasets.read_dataset(dataset.name, data_dir)
@@ -68,21 +86,31 @@ def test_name_lookup_ignores_case_and_punctuation(query):
 
 
 def test_unknown_name_lists_valid_names():
-    with pytest.raises(UnknownNameError, match=r"No matching dataset found for the query 'roads'; valid names: cod_adm0, "):
+    with pytest.raises(
+        UnknownNameError,
+        match=r"No matching dataset found for the query 'roads'; valid names: cod_adm0, ",
+    ):
         datasets.get("roads")
 
 
 def test_dataset_path_resolves_explicit_then_env(data_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("MINUSMA_DATA", str(data_dir))
-    assert datasets.dataset_path("cod_adm1") == data_dir / "ocha-cod-mali" / "mli_adm1_regions.geojson"
+    assert (
+        datasets.dataset_path("cod_adm1") == data_dir / "ocha-cod-mali" / "mli_adm1_regions.geojson"
+    )
     (tmp_path / "geonames").mkdir()
-    with pytest.raises(DataDirError, match=r"dataset 'geonames_places': .* not found; run `minusma fetch"):
+    with pytest.raises(
+        DataDirError, match=r"dataset 'geonames_places': .* not found; run `minusma fetch"
+    ):
         datasets.dataset_path("geonames_places", tmp_path)
 
 
 def test_no_data_dir_says_how_to_fix(monkeypatch):
     monkeypatch.delenv("MINUSMA_DATA", raising=False)
-    with pytest.raises(DataDirError, match=r"no data directory: pass --data DIR .* set the MINUSMA_DATA .* `minusma fetch`"):
+    with pytest.raises(
+        DataDirError,
+        match=r"no data directory: pass --data DIR .* set the MINUSMA_DATA .* `minusma fetch`",
+    ):
         datadir.resolve_data_dir()
 
 
@@ -139,8 +167,10 @@ def test_coordinates_outside_mali_and_nulls(data_dir, tmp_path):
     frame.to_file(out, driver="GeoJSON")
     problems = datasets.check_dataset("ourairports", tmp_path)
     assert problems[0] == "column 'ident' is null in row 5"
-    assert re.match(r"coordinates outside Mali's bounds \+-0\.5 deg .* in row 0 \(ident='\w+'\) \(first bounds: \[2\.35, 48\.85",
-                    problems[1])
+    assert re.match(
+        r"coordinates outside Mali's bounds \+-0\.5 deg .* in row 0 \(ident='\w+'\) \(first bounds: \[2\.35, 48\.85",
+        problems[1],
+    )
 
 
 def test_wrong_crs_and_wrong_geometry_type(data_dir, tmp_path):
@@ -157,7 +187,9 @@ def test_unreadable_file_is_a_data_dir_error(data_dir, tmp_path):
     out = tmp_path / dataset.path
     out.parent.mkdir(parents=True)
     out.write_bytes((data_dir / dataset.path).read_bytes()[:500])  # truncated JSON
-    with pytest.raises(DataDirError, match=r"dataset 'ne_lakes': cannot read .*ne_10m_lakes_mali_bbox\.geojson"):
+    with pytest.raises(
+        DataDirError, match=r"dataset 'ne_lakes': cannot read .*ne_10m_lakes_mali_bbox\.geojson"
+    ):
         datasets.read_dataset("ne_lakes", tmp_path)
     status = datasets.dataset_status("ne_lakes", tmp_path)
     assert status.present and status.sha256_ok is False and status.valid is False
@@ -172,5 +204,8 @@ def test_raster_crs_checked(data_dir, tmp_path):
         values = src.read()
     with rasterio.open(out, "w", **profile) as dst:
         dst.write(values)
-    with pytest.raises(SchemaError, match=r"worldpop2020_density_20km_mali_bbox\.tif\): 1 problem\(s\):\n  - CRS is EPSG:3857"):
+    with pytest.raises(
+        SchemaError,
+        match=r"worldpop2020_density_20km_mali_bbox\.tif\): 1 problem\(s\):\n  - CRS is EPSG:3857",
+    ):
         datasets.read_dataset("worldpop density", tmp_path)

@@ -72,26 +72,36 @@ def no(value) -> bool:
 
 def reasons_row(r: dict, labels: pd.Series, air_reach_km: float) -> str | None:
     """The reasons of one place, written row by row (the straightforward reference)."""
+
     def text(v):
         return "" if v is None or pd.isna(v) else str(v)
 
     parts = []
     if yes(r["coverage_lost"]):
         on = f" on {r['coverage_lost_on']}" if pd.notna(r["coverage_lost_on"]) else ""
-        parts.append(f"lost coverage from {text(r['base_before_name'])} ({round(r['base_before_km'])} km){on}")
+        parts.append(
+            f"lost coverage from {text(r['base_before_name'])} ({round(r['base_before_km'])} km){on}"
+        )
     cut = r["bamako_cut_by"]
     if no(r["on_road_network"]):
-        parts.append(f"not on the road layer (nearest node {round(r['snap_km'])} km): road access unknown")
+        parts.append(
+            f"not on the road layer (nearest node {round(r['snap_km'])} km): road access unknown"
+        )
     elif no(r["bamako_reachable"]):
         parts.append("no road route to Bamako")
     elif r["bamako_routes"] is not pd.NA and r["bamako_routes"] == 1 and cut is not None:
         first = cut.split(";")[0]
-        parts.append(f"one road route to Bamako: {len(cut.split(';'))} segment(s) each cut it off "
-                     f"(nearest: {labels.get(first, first)})")
+        parts.append(
+            f"one road route to Bamako: {len(cut.split(';'))} segment(s) each cut it off "
+            f"(nearest: {labels.get(first, first)})"
+        )
     if yes(r["bamako_reachable"]):
         km, hours = round(r["bamako_road_km"]), r["bamako_travel_h"]
-        parts.append(f"Bamako {km} km, {round(hours)} h by road" if np.isfinite(hours)
-                     else f"Bamako {km} km by road (time unknown: speed missing)")
+        parts.append(
+            f"Bamako {km} km, {round(hours)} h by road"
+            if np.isfinite(hours)
+            else f"Bamako {km} km by road (time unknown: speed missing)"
+        )
     if r["air_state"] == "no_airstrip_in_reach":
         parts.append(f"no airstrip within {air_reach_km:.0f} km")
     elif r["air_score"] == 10.0:
@@ -114,7 +124,9 @@ def assert_columns_row_by_row(ctx, options):
     want = [reasons_row(r, ctx.labels, ctx.params["air_reach_km"]) for r in rows]
     assert values(out["reasons"]) == want
     when = parse_iso_date(options.get("as_of", max(ctx.bases["closure_date"])))
-    flags = engine.open_flags(ctx, when, close=options.get("close", ()), keep=options.get("keep", ()))
+    flags = engine.open_flags(
+        ctx, when, close=options.get("close", ()), keep=options.get("keep", ())
+    )
     graph = ctx.timed_graph(options.get("season", "dry"))
     removed = engine.resolve_edges(graph, options.get("close_roads", ()))
     hubs = ctx.base_nodes[flags]
@@ -127,10 +139,14 @@ def assert_columns_row_by_row(ctx, options):
     expected = [lookup.get(int(src[n])) if n >= 0 and src[n] >= 0 else None for n in nodes]
     assert values(out["nearest_base_by_road"]) == expected
     costs = access.hub_costs(graph, hubs, removed_edge_ids=removed)
-    for weight, got in (("length_km", costs.length_km), ("travel_h", costs.travel_h),
-                        ("travel_h_lower", costs.travel_h_lower)):
-        np.testing.assert_array_equal(got, distances_from(graph, hubs[hubs >= 0], weight=weight,
-                                                          removed_edge_ids=removed)[0])
+    for weight, got in (
+        ("length_km", costs.length_km),
+        ("travel_h", costs.travel_h),
+        ("travel_h_lower", costs.travel_h_lower),
+    ):
+        np.testing.assert_array_equal(
+            got, distances_from(graph, hubs[hubs >= 0], weight=weight, removed_edge_ids=removed)[0]
+        )
 
 
 def test_shipped_warm_what_ifs_equal_fresh_contexts():
@@ -151,7 +167,9 @@ def test_point_lonlat_equals_geopandas():
     np.testing.assert_array_equal(lat[ok], towns.geometry[ok].y.to_numpy())
 
 
-def synthetic_context(*, unknown_speeds: bool, n_nodes: int = 150, n_places: int = 120, seed: int = 1):
+def synthetic_context(
+    *, unknown_speeds: bool, n_nodes: int = 150, n_places: int = 120, seed: int = 1
+):
     """Random places and a Delaunay road network over Mali, plus a dead-end chain (c0, c1) and a
     detached road (i0) with a place at each of their nodes; the shipped bases, airports, air links."""
     rng = np.random.default_rng(seed)
@@ -166,17 +184,34 @@ def synthetic_context(*, unknown_speeds: bool, n_nodes: int = 150, n_places: int
     e = np.vstack([e, [[5, n], [n, n + 1], [n + 2, n + 3]]])
     ids = [f"e{i}" for i in range(len(e) - 3)] + ["c0", "c1", "i0"]
     classes = ["paved", "unpaved", "track"] + (["unverified"] if unknown_speeds else [])
-    edges = pd.DataFrame({"edge_id": ids, "u": e[:, 0], "v": e[:, 1],
-                          "length_km": geodesic_km(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]]),
-                          "road_class": rng.choice(classes, size=len(e))})
+    edges = pd.DataFrame(
+        {
+            "edge_id": ids,
+            "u": e[:, 0],
+            "v": e[:, 1],
+            "length_km": geodesic_km(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]]),
+            "road_class": rng.choice(classes, size=len(e)),
+        }
+    )
     graph = RoadGraph(lon, lat, edges)
     p_lon = np.r_[rng.uniform(-12.0, 4.0, n_places), extra_lon]
     p_lat = np.r_[rng.uniform(10.5, 24.5, n_places), extra_lat]
-    places = gpd.GeoDataFrame({"town_id": [f"p{i}" for i in range(p_lon.size)], "seat_of": None},
-                              geometry=points(p_lon, p_lat), crs="EPSG:4326")
+    places = gpd.GeoDataFrame(
+        {"town_id": [f"p{i}" for i in range(p_lon.size)], "seat_of": None},
+        geometry=points(p_lon, p_lat),
+        crs="EPSG:4326",
+    )
     places.loc[rng.choice(n_places, 8, replace=False), "seat_of"] = "region"
-    return engine.prepare(places, L.bases(), graph, speeds=speeds(), airports=L.airports(),
-                          air_links=L.air_links(), hub_id="p0", max_snap_km=150.0)
+    return engine.prepare(
+        places,
+        L.bases(),
+        graph,
+        speeds=speeds(),
+        airports=L.airports(),
+        air_links=L.air_links(),
+        hub_id="p0",
+        max_snap_km=150.0,
+    )
 
 
 @pytest.mark.parametrize("unknown_speeds", [True, False])
@@ -184,8 +219,15 @@ def test_synthetic_warm_what_ifs_equal_fresh_contexts(unknown_speeds):
     ctx = synthetic_context(unknown_speeds=unknown_speeds)
     graph = ctx.timed_graph("dry")
     assert np.isnan(graph.weights("travel_h")).any() == unknown_speeds
-    scenarios = [{}, {"close": ["Ber"]}, {"as_of": "2023-06-30"}, {"as_of": "2023-06-30", "close": ["Gao"]},
-                 {"close_roads": ["c0"], "close": ["Ber"]}, {"close_roads": ["e3"]}, {"keep": ["Ber"]}]
+    scenarios = [
+        {},
+        {"close": ["Ber"]},
+        {"as_of": "2023-06-30"},
+        {"as_of": "2023-06-30", "close": ["Gao"]},
+        {"close_roads": ["c0"], "close": ["Ber"]},
+        {"close_roads": ["e3"]},
+        {"keep": ["Ber"]},
+    ]
     out = assert_warm_equals_cold(ctx, scenarios).set_index("town_id")
     assert out.loc[["p120", "p121"], "bamako_routes"].tolist() == [1, 1]  # the dead-end chain
     assert not out.loc[["p122", "p123"], "bamako_reachable"].any()  # the detached road

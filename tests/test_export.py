@@ -47,7 +47,9 @@ def _check_rfc7946(doc: dict, id_column: str) -> None:
         if geom["type"] in ("Polygon", "MultiPolygon"):
             polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
             for rings in polys:
-                assert shapely.LinearRing(rings[0]).is_ccw, "exterior ring must be counter-clockwise"
+                assert shapely.LinearRing(rings[0]).is_ccw, (
+                    "exterior ring must be counter-clockwise"
+                )
                 for hole in rings[1:]:
                     assert not shapely.LinearRing(hole).is_ccw, "holes must be clockwise"
 
@@ -82,7 +84,9 @@ def test_geojson_is_rfc7946_and_round_trips(tmp_path, layers_loaded):
             assert _same_values(src[col], back[col]), f"{name}.{col} differs after round trip"
         present = src.geometry.notna()
         # geometry equal to 6 decimals (about 0.1 m)
-        assert shapely.equals_exact(src.geometry[present].values, back.geometry[present].values, tolerance=1e-6).all()
+        assert shapely.equals_exact(
+            src.geometry[present].values, back.geometry[present].values, tolerance=1e-6
+        ).all()
 
 
 def test_gpkg_round_trips_with_provenance_table(tmp_path, layers_loaded):
@@ -100,7 +104,9 @@ def test_gpkg_round_trips_with_provenance_table(tmp_path, layers_loaded):
         assert list(back[info.id_column]) == list(src[info.id_column])
         for col in info.schema.names:
             if col != "geometry":
-                assert _same_values(src[col], back[col]), f"{name}.{col} differs after GeoPackage round trip"
+                assert _same_values(src[col], back[col]), (
+                    f"{name}.{col} differs after GeoPackage round trip"
+                )
     info = pyogrio.read_info(path, layer="roads")
     assert info["geometry_type"] == "LineString"
 
@@ -120,7 +126,10 @@ def test_same_inputs_give_byte_identical_files(tmp_path, layers_loaded, fmt):
     files_a = export_layers(a, fmt=fmt, layers=layers_loaded)
     export_layers(b, fmt=fmt, layers=layers_loaded)
     for f in files_a:
-        assert hashlib.sha256(f.read_bytes()).digest() == hashlib.sha256((b / f.name).read_bytes()).digest(), f.name
+        assert (
+            hashlib.sha256(f.read_bytes()).digest()
+            == hashlib.sha256((b / f.name).read_bytes()).digest()
+        ), f.name
 
 
 def test_provenance_lists_every_layer_source_and_licence(tmp_path, layers_loaded):

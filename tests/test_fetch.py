@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _mirror_server import MirrorServer
+
 from geo._errors import ChecksumError, FetchError, ParameterError, SchemaError, UnknownNameError
 from layers import _http, datasets
 from layers.fetch import fetch
@@ -49,7 +49,12 @@ def _files(folder: Path) -> list[str]:
 def test_download_success_verifies_and_reports_progress(server, data_dir, tmp_path):
     dest = tmp_path / "dest"
     seen: dict[str, tuple[int, int | None]] = {}
-    got = fetch(dest, mirror=server.url + "/", only=SMALL, progress=lambda n, d, t: seen.__setitem__(n, (d, t)))
+    got = fetch(
+        dest,
+        mirror=server.url + "/",
+        only=SMALL,
+        progress=lambda n, d, t: seen.__setitem__(n, (d, t)),
+    )
     assert sorted(got) == sorted(SMALL)
     for name in SMALL:
         rel = datasets.get(name).path
@@ -72,8 +77,11 @@ def test_checksum_mismatch_leaves_nothing(server, mirror_root, tmp_path):
     served = mirror_root / GEONAMES
     served.write_bytes(served.read_bytes().replace(b"Mopti", b"Moptx", 1))
     dest = tmp_path / "dest"
-    with pytest.raises(ChecksumError, match=r"geonames_cities1000_mali\.geojson: sha256 [0-9a-f]{64} does not match "
-                                            r"the registry's 4f3611efe16b"):
+    with pytest.raises(
+        ChecksumError,
+        match=r"geonames_cities1000_mali\.geojson: sha256 [0-9a-f]{64} does not match "
+        r"the registry's 4f3611efe16b",
+    ):
         fetch(dest, mirror=server.url, only=["geonames_places"])
     assert _files(dest) == []  # neither the final file nor a .part
 
@@ -90,8 +98,11 @@ def test_truncated_transfer_is_resumed(server, data_dir, tmp_path):
 def test_truncated_every_time_gives_up_without_a_final_file(server, tmp_path):
     server.faults[GEONAMES] = ["truncate"] * 10
     dest = tmp_path / "dest"
-    with pytest.raises(FetchError, match=r"transfer truncated at byte \d+ of \d+; gave up after 3 attempt\(s\); "
-                                         r"the partial download geonames_cities1000_mali\.geojson\.part is kept"):
+    with pytest.raises(
+        FetchError,
+        match=r"transfer truncated at byte \d+ of \d+; gave up after 3 attempt\(s\); "
+        r"the partial download geonames_cities1000_mali\.geojson\.part is kept",
+    ):
         fetch(dest, mirror=server.url, only=["geonames_places"], retries=2)
     assert _files(dest) == [GEONAMES + ".part"]
     assert [rng is not None for _, rng in server.requests] == [False, True, True]
@@ -146,9 +157,12 @@ def test_stale_part_file_is_discarded_after_mismatch(server, data_dir, tmp_path)
 
 
 def test_not_found_fails_at_once_and_lists_every_failure(server, tmp_path):
-    with pytest.raises(FetchError, match=r"2 of 3 dataset\(s\) could not be fetched:\n"
-                                         r"  - cod_adm1: http://127\.0\.0\.1:\d+/ocha-cod-mali/mli_adm1_regions\.geojson: "
-                                         r"HTTP 404 Not Found\n  - ne_admin1: .*HTTP 404"):
+    with pytest.raises(
+        FetchError,
+        match=r"2 of 3 dataset\(s\) could not be fetched:\n"
+        r"  - cod_adm1: http://127\.0\.0\.1:\d+/ocha-cod-mali/mli_adm1_regions\.geojson: "
+        r"HTTP 404 Not Found\n  - ne_admin1: .*HTTP 404",
+    ):
         fetch(tmp_path / "dest", mirror=server.url, only=["cod_adm1", "ne_admin1", "ne_lakes"])
     assert len(server.requests) == 3  # no retries on 4xx
     assert (tmp_path / "dest" / datasets.get("ne_lakes").path).is_file()
@@ -172,7 +186,9 @@ def test_mirror_from_local_folder(mirror_root, data_dir, tmp_path):
 
 def test_local_mirror_with_corrupt_file(mirror_root, tmp_path):
     (mirror_root / GEONAMES).write_bytes(b"{}")
-    with pytest.raises(ChecksumError, match=r"mirror/geonames/geonames_cities1000_mali\.geojson: sha256"):
+    with pytest.raises(
+        ChecksumError, match=r"mirror/geonames/geonames_cities1000_mali\.geojson: sha256"
+    ):
         fetch(tmp_path / "dest", mirror=mirror_root, only=["geonames_places"])
     assert _files(tmp_path / "dest") == []
 
@@ -182,7 +198,9 @@ def test_bad_arguments(tmp_path):
         fetch(tmp_path, mirror=tmp_path, only=["roads"])
     with pytest.raises(FetchError, match=r"mirror folder '.*nowhere' does not exist"):
         fetch(tmp_path, mirror=tmp_path / "nowhere", only=["ne_lakes"])
-    with pytest.raises(ParameterError, match=r"timeout_s must be > 0 and retries >= 0; got timeout_s=0"):
+    with pytest.raises(
+        ParameterError, match=r"timeout_s must be > 0 and retries >= 0; got timeout_s=0"
+    ):
         fetch(tmp_path, mirror=tmp_path, timeout_s=0)
 
 
@@ -190,8 +208,10 @@ def _roads(features: str) -> str:
     return '{"type": "FeatureCollection", "features": [' + features + "]}\n"
 
 
-ROAD = ('{"type": "Feature", "properties": {"osm_id": "4389012", "fclass": "trunk", "name": "RN16", "ref": "RN16"}, '
-        '"geometry": {"type": "LineString", "coordinates": [[-4.1, 14.5], [-3.0, 15.0]]}}')
+ROAD = (
+    '{"type": "Feature", "properties": {"osm_id": "4389012", "fclass": "trunk", "name": "RN16", "ref": "RN16"}, '
+    '"geometry": {"type": "LineString", "coordinates": [[-4.1, 14.5], [-3.0, 15.0]]}}'
+)
 
 
 def test_optional_dataset_without_checksum_is_validated_before_it_is_placed(mirror_root, tmp_path):
@@ -208,8 +228,13 @@ def test_optional_dataset_without_checksum_is_validated_before_it_is_placed(mirr
 def test_invalid_optional_dataset_is_not_placed(mirror_root, tmp_path):
     rel = datasets.get("osm_roads").path
     (mirror_root / rel).parent.mkdir(parents=True)
-    (mirror_root / rel).write_text(_roads(ROAD.replace("-3.0, 15.0", "30.0, 45.0")), encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"dataset 'osm_roads' from .*mirror: 1 problem\(s\):\n  - coordinates outside "
-                                          r"Mali's bounds \+-1\.0 deg .* in row 0 \(osm_id='4389012'\)"):
+    (mirror_root / rel).write_text(
+        _roads(ROAD.replace("-3.0, 15.0", "30.0, 45.0")), encoding="utf-8"
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"dataset 'osm_roads' from .*mirror: 1 problem\(s\):\n  - coordinates outside "
+        r"Mali's bounds \+-1\.0 deg .* in row 0 \(osm_id='4389012'\)",
+    ):
         fetch(tmp_path / "dest", mirror=mirror_root, only=["osm_roads"])
     assert _files(tmp_path / "dest") == []

@@ -17,10 +17,10 @@ import numpy as np
 import pyogrio
 import pytest
 import rasterio
+from _mirror_server import MirrorServer
 from affine import Affine
 from shapely.geometry import LineString, Point, box
 
-from _mirror_server import MirrorServer
 from geo._errors import FetchError, SchemaError
 from layers import _http, _upstream, datasets
 from layers.fetch import fetch
@@ -29,13 +29,18 @@ OURAIRPORTS_HEADER = (
     "id,ident,type,name,latitude_deg,longitude_deg,elevation_ft,continent,iso_country,iso_region,"
     "municipality,scheduled_service,gps_code,iata_code,local_code,home_link,wikipedia_link,keywords"
 )
-OURAIRPORTS_CSV = "\n".join([
-    OURAIRPORTS_HEADER,
-    '3038,GATB,medium_airport,Timbuktu Airport,16.730499,-3.00758,863,AF,ML,ML-6,Timbuktu,yes,GATB,TOM,,,'
-    'https://en.wikipedia.org/wiki/Timbuktu_Airport,',
-    "3032,GAGO,medium_airport,Gao Airport,16.2484,-0.005456,870,AF,ML,ML-7,Gao,yes,GAGO,GAQ,,,,",
-    "3100,GOBD,large_airport,Blaise Diagne International Airport,14.67,-17.073,290,AF,SN,SN-TH,Dakar,yes,GOBD,DSS,,,,",
-]) + "\n"
+OURAIRPORTS_CSV = (
+    "\n".join(
+        [
+            OURAIRPORTS_HEADER,
+            "3038,GATB,medium_airport,Timbuktu Airport,16.730499,-3.00758,863,AF,ML,ML-6,Timbuktu,yes,GATB,TOM,,,"
+            "https://en.wikipedia.org/wiki/Timbuktu_Airport,",
+            "3032,GAGO,medium_airport,Gao Airport,16.2484,-0.005456,870,AF,ML,ML-7,Gao,yes,GAGO,GAQ,,,,",
+            "3100,GOBD,large_airport,Blaise Diagne International Airport,14.67,-17.073,290,AF,SN,SN-TH,Dakar,yes,GOBD,DSS,,,,",
+        ]
+    )
+    + "\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +55,9 @@ def _zip(folder: Path, out: Path) -> Path:
     return out
 
 
-def _zipped_shapefile(tmp_path: Path, frame: gpd.GeoDataFrame, stem: str, extra: gpd.GeoDataFrame | None = None) -> Path:
+def _zipped_shapefile(
+    tmp_path: Path, frame: gpd.GeoDataFrame, stem: str, extra: gpd.GeoDataFrame | None = None
+) -> Path:
     folder = tmp_path / f"{stem}_shp"
     folder.mkdir()
     pyogrio.write_dataframe(frame, folder / f"{stem}.shp")
@@ -61,19 +68,80 @@ def _zipped_shapefile(tmp_path: Path, frame: gpd.GeoDataFrame, stem: str, extra:
 
 def _geonames_inputs(tmp_path: Path) -> tuple[Path, Path]:
     rows = [
-        ["2453348", "Mopti", "Mopti", "Mopti", "14.4843", "-4.18296", "P", "PPLA", "ML", "", "04", "", "", "", "114296",
-         "", "267", "Africa/Bamako", "2019-01-01"],
-        ["2457163", "Gao", "Gao", "Gao", "16.27167", "-0.04472", "P", "PPLA", "ML", "", "09", "", "", "", "86633",
-         "", "260", "Africa/Bamako", "2019-01-01"],
-        ["2253354", "Dakar", "Dakar", "Dakar", "14.6937", "-17.44406", "P", "PPLC", "SN", "", "01", "", "", "",
-         "2476400", "", "24", "Africa/Dakar", "2019-01-01"],
+        [
+            "2453348",
+            "Mopti",
+            "Mopti",
+            "Mopti",
+            "14.4843",
+            "-4.18296",
+            "P",
+            "PPLA",
+            "ML",
+            "",
+            "04",
+            "",
+            "",
+            "",
+            "114296",
+            "",
+            "267",
+            "Africa/Bamako",
+            "2019-01-01",
+        ],
+        [
+            "2457163",
+            "Gao",
+            "Gao",
+            "Gao",
+            "16.27167",
+            "-0.04472",
+            "P",
+            "PPLA",
+            "ML",
+            "",
+            "09",
+            "",
+            "",
+            "",
+            "86633",
+            "",
+            "260",
+            "Africa/Bamako",
+            "2019-01-01",
+        ],
+        [
+            "2253354",
+            "Dakar",
+            "Dakar",
+            "Dakar",
+            "14.6937",
+            "-17.44406",
+            "P",
+            "PPLC",
+            "SN",
+            "",
+            "01",
+            "",
+            "",
+            "",
+            "2476400",
+            "",
+            "24",
+            "Africa/Dakar",
+            "2019-01-01",
+        ],
     ]
     folder = tmp_path / "cities1000"
     folder.mkdir()
-    (folder / "cities1000.txt").write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    (folder / "cities1000.txt").write_text(
+        "\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8"
+    )
     admin1 = tmp_path / "admin1CodesASCII.txt"
-    admin1.write_text("ML.04\tMopti\tMopti\t2453347\nML.09\tGao\tGao\t2457161\nSN.01\tDakar\tDakar\t2253350\n",
-                      encoding="utf-8")
+    admin1.write_text(
+        "ML.04\tMopti\tMopti\t2453347\nML.09\tGao\tGao\t2457161\nSN.01\tDakar\tDakar\t2253350\n",
+        encoding="utf-8",
+    )
     return _zip(folder, tmp_path / "cities1000.zip"), admin1
 
 
@@ -92,22 +160,38 @@ def test_geonames(tmp_path):
     out = tmp_path / "out.geojson"
     _upstream.convert_geonames(cities, admin1, out)
     frame = gpd.read_file(out)
-    assert frame[["name", "admin1", "cc"]].values.tolist() == [["Mopti", "Mopti", "ML"], ["Gao", "Gao", "ML"]]
+    assert frame[["name", "admin1", "cc"]].values.tolist() == [
+        ["Mopti", "Mopti", "ML"],
+        ["Gao", "Gao", "ML"],
+    ]
     assert datasets.check_file("geonames_places", out) == []
 
 
 def test_geoboundaries_levels(tmp_path):
     def gb(names_boxes, level):
         return gpd.GeoDataFrame(
-            {"shapeName": [n for n, _ in names_boxes], "shapeISO": None, "shapeID": [f"id{i}" for i in range(len(names_boxes))],
-             "shapeGroup": "MLI", "shapeType": f"ADM{level}"},
-            geometry=[box(*b) for _, b in names_boxes], crs=4326,
+            {
+                "shapeName": [n for n, _ in names_boxes],
+                "shapeISO": None,
+                "shapeID": [f"id{i}" for i in range(len(names_boxes))],
+                "shapeGroup": "MLI",
+                "shapeType": f"ADM{level}",
+            },
+            geometry=[box(*b) for _, b in names_boxes],
+            crs=4326,
         )
 
     paths = {
         0: gb([("Mali", (-8, 12, 0, 16))], 0),
         1: gb([("Mopti", (-8, 12, -4, 16)), ("Gao", (-4, 12, 0, 16))], 1),
-        2: gb([("Bandiagara", (-8, 12, -4, 14)), ("Douentza", (-8, 14, -4, 16)), ("Ansongo", (-4, 12, 0, 16))], 2),
+        2: gb(
+            [
+                ("Bandiagara", (-8, 12, -4, 14)),
+                ("Douentza", (-8, 14, -4, 16)),
+                ("Ansongo", (-4, 12, 0, 16)),
+            ],
+            2,
+        ),
     }
     for level, frame in paths.items():
         paths[level] = tmp_path / f"geoBoundaries-MLI-ADM{level}.geojson"
@@ -116,7 +200,10 @@ def test_geoboundaries_levels(tmp_path):
     _upstream.convert_geoboundaries(2, paths, out2)
     frame = gpd.read_file(out2)
     assert frame[["admin2Name", "admin1Name", "admin0Pcod"]].values.tolist() == [
-        ["Bandiagara", "Mopti", "ML"], ["Douentza", "Mopti", "ML"], ["Ansongo", "Gao", "ML"]]
+        ["Bandiagara", "Mopti", "ML"],
+        ["Douentza", "Mopti", "ML"],
+        ["Ansongo", "Gao", "ML"],
+    ]
     assert frame["admin2Pcod"].isna().all() and frame["admin1Pcod"].isna().all()
     assert datasets.check_file("cod_adm2", out2) == []
     out0 = tmp_path / "adm0.geojson"
@@ -126,7 +213,11 @@ def test_geoboundaries_levels(tmp_path):
 
 def test_cod_places_from_the_real_upstream_csv(data_dir, tmp_path):
     src = tmp_path / "settlements.csv"
-    lines = (data_dir / "ocha-cod-mali/original_shp/settlements.csv").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (data_dir / "ocha-cod-mali/original_shp/settlements.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     src.write_text("\n".join(lines[:51]) + "\n", encoding="utf-8")
     out = tmp_path / "out.geojson"
     _upstream.convert_cod_places(src, out)
@@ -140,8 +231,19 @@ def test_cod_places_from_the_real_upstream_csv(data_dir, tmp_path):
 
 def test_hdx_csv_url(tmp_path):
     answer = tmp_path / "package_show.json"
-    answer.write_text(json.dumps({"success": True, "result": {"resources": [
-        {"format": "SHP", "url": "https://example.org/a.zip"}, {"format": "csv", "url": "https://example.org/b.csv"}]}}))
+    answer.write_text(
+        json.dumps(
+            {
+                "success": True,
+                "result": {
+                    "resources": [
+                        {"format": "SHP", "url": "https://example.org/a.zip"},
+                        {"format": "csv", "url": "https://example.org/b.csv"},
+                    ]
+                },
+            }
+        )
+    )
     assert _upstream.hdx_csv_url(answer) == "https://example.org/b.csv"
     answer.write_text(json.dumps({"result": {"resources": [{"format": "SHP", "url": "x"}]}}))
     with pytest.raises(FetchError, match=r"lists no CSV resource \(formats: \['SHP'\]\)"):
@@ -150,9 +252,17 @@ def test_hdx_csv_url(tmp_path):
 
 def test_natural_earth_selections(tmp_path):
     rivers = gpd.GeoDataFrame(
-        {"featurecla": ["River", "River", "River"], "name": ["Niger", "Rhine", "Bani"], "scalerank": [1, 1, 3]},
-        geometry=[LineString([(-8, 11), (-4, 15), (6, 5)]), LineString([(7, 47), (6, 51)]),
-                  LineString([(-6, 12), (-4, 14.5)])], crs=4326,
+        {
+            "featurecla": ["River", "River", "River"],
+            "name": ["Niger", "Rhine", "Bani"],
+            "scalerank": [1, 1, 3],
+        },
+        geometry=[
+            LineString([(-8, 11), (-4, 15), (6, 5)]),
+            LineString([(7, 47), (6, 51)]),
+            LineString([(-6, 12), (-4, 14.5)]),
+        ],
+        crs=4326,
     )
     src = _zipped_shapefile(tmp_path, rivers, "ne_10m_rivers_lake_centerlines")
     near, niger = tmp_path / "near.geojson", tmp_path / "niger.geojson"
@@ -160,7 +270,10 @@ def test_natural_earth_selections(tmp_path):
     _upstream.convert_natural_earth(src, niger, equals=("NAME", "Niger"))  # column case ignored
     assert gpd.read_file(near)["name"].tolist() == ["Niger", "Bani"]
     assert gpd.read_file(niger)["name"].tolist() == ["Niger"]
-    assert datasets.check_file("ne_rivers", near) == [] and datasets.check_file("ne_niger", niger) == []
+    assert (
+        datasets.check_file("ne_rivers", near) == []
+        and datasets.check_file("ne_niger", niger) == []
+    )
     with pytest.raises(SchemaError, match=r"upstream file has no column 'adm0_a3'"):
         _upstream.convert_natural_earth(src, tmp_path / "x.geojson", equals=("adm0_a3", "MLI"))
 
@@ -170,8 +283,16 @@ def test_worldpop_aggregation(tmp_path):
     src, out = tmp_path / "mli_ppp_2020_1km_Aggregated.tif", tmp_path / "out.tif"
     values = np.full((240, 240), 10.0, dtype="float32")
     values[:, :120] = 30.0
-    profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": 240, "height": 240, "crs": "EPSG:4326",
-               "transform": Affine(res, 0.0, -5.0, 0.0, -res, 16.0), "nodata": -99999.0}
+    profile = {
+        "driver": "GTiff",
+        "dtype": "float32",
+        "count": 1,
+        "width": 240,
+        "height": 240,
+        "crs": "EPSG:4326",
+        "transform": Affine(res, 0.0, -5.0, 0.0, -res, 16.0),
+        "nodata": -99999.0,
+    }
     with rasterio.open(src, "w", **profile) as dst:
         dst.write(values, 1)
     _upstream.convert_worldpop(src, out)
@@ -186,12 +307,27 @@ def test_worldpop_aggregation(tmp_path):
 
 def test_osm_roads(tmp_path):
     roads = gpd.GeoDataFrame(
-        {"osm_id": ["4389012", "23456"], "code": [5112, 5113], "fclass": ["trunk", "primary"], "name": ["RN16", None],
-         "ref": ["RN16", "RN15"], "oneway": ["B", "B"], "maxspeed": [0, 0], "layer": [0, 0], "bridge": ["F", "F"],
-         "tunnel": ["F", "F"]},
-        geometry=[LineString([(-4.1, 14.5), (-3.0, 15.0)]), LineString([(-4.0, 14.0), (-3.5, 13.8)])], crs=4326,
+        {
+            "osm_id": ["4389012", "23456"],
+            "code": [5112, 5113],
+            "fclass": ["trunk", "primary"],
+            "name": ["RN16", None],
+            "ref": ["RN16", "RN15"],
+            "oneway": ["B", "B"],
+            "maxspeed": [0, 0],
+            "layer": [0, 0],
+            "bridge": ["F", "F"],
+            "tunnel": ["F", "F"],
+        },
+        geometry=[
+            LineString([(-4.1, 14.5), (-3.0, 15.0)]),
+            LineString([(-4.0, 14.0), (-3.5, 13.8)]),
+        ],
+        crs=4326,
     )
-    places = gpd.GeoDataFrame({"osm_id": ["1"], "name": ["Mopti"]}, geometry=[Point(-4.18, 14.48)], crs=4326)
+    places = gpd.GeoDataFrame(
+        {"osm_id": ["1"], "name": ["Mopti"]}, geometry=[Point(-4.18, 14.48)], crs=4326
+    )
     src = _zipped_shapefile(tmp_path, roads, "gis_osm_roads_free_1", extra=places)
     out = tmp_path / "out.geojson"
     _upstream.convert_osm_roads(src, out)
@@ -215,9 +351,15 @@ def test_fetch_from_upstream_end_to_end(tmp_path, monkeypatch, caplog):
             got = fetch(dest, only=["ourairports", "geonames_places", "flownet_corridors"])
     assert sorted(got) == ["geonames_places", "ourairports"]
     assert "flownet_corridors: no automated upstream conversion" in caplog.text
-    assert datasets.check_dataset("ourairports", dest) == [] and datasets.check_dataset("geonames_places", dest) == []
+    assert (
+        datasets.check_dataset("ourairports", dest) == []
+        and datasets.check_dataset("geonames_places", dest) == []
+    )
     assert sorted(p.name for p in (dest / ".upstream").iterdir()) == [
-        "geonames_admin1.txt", "geonames_cities.zip", "ourairports.csv"]
+        "geonames_admin1.txt",
+        "geonames_cities.zip",
+        "ourairports.csv",
+    ]
 
 
 def test_converted_output_failing_the_schema_is_not_written(tmp_path, monkeypatch):
@@ -226,6 +368,9 @@ def test_converted_output_failing_the_schema_is_not_written(tmp_path, monkeypatc
     (served / "airports.csv").write_text(OURAIRPORTS_CSV.replace(",ML,", ",NE,"), encoding="utf-8")
     with MirrorServer(served) as srv:
         monkeypatch.setitem(_upstream.URLS, "ourairports", f"{srv.url}/airports.csv")
-        with pytest.raises(SchemaError, match=r"dataset 'ourairports' converted from upstream: 2 problem\(s\):\n  - no features\n  - missing column"):
+        with pytest.raises(
+            SchemaError,
+            match=r"dataset 'ourairports' converted from upstream: 2 problem\(s\):\n  - no features\n  - missing column",
+        ):
             fetch(tmp_path / "dest", only=["ourairports"])
     assert [p.name for p in (tmp_path / "dest" / "ourairports").iterdir()] == []

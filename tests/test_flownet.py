@@ -37,12 +37,19 @@ def test_graph_from_geometry_end_points(lines):
     assert np.allclose(np.column_stack([graph.node_lon[graph.u], graph.node_lat[graph.u]]), start)
 
 
-@pytest.mark.parametrize("road_id, corridor_km, shipped_km", [
-    ("road-ml-bamako--ml-segou", 241, 240),        # SOURCE.md connectivity check: 241 vs 240 published
-    ("road-ml-sevare--ml-bandiagara", 63, 63),
-    ("road-ml-gao--ml-ansongo", 99, 100),
-    ("road-ml-sevare--ml-gao", 593, 520),          # the RN16 aggregate: 520-600 published
-])
+@pytest.mark.parametrize(
+    "road_id, corridor_km, shipped_km",
+    [
+        (
+            "road-ml-bamako--ml-segou",
+            241,
+            240,
+        ),  # SOURCE.md connectivity check: 241 vs 240 published
+        ("road-ml-sevare--ml-bandiagara", 63, 63),
+        ("road-ml-gao--ml-ansongo", 99, 100),
+        ("road-ml-sevare--ml-gao", 593, 520),  # the RN16 aggregate: 520-600 published
+    ],
+)
 def test_connectivity_checks_reproduced(table, road_id, corridor_km, shipped_km):
     row = table.loc[road_id]
     assert row["covered"] and row["length_km"] == shipped_km
@@ -50,13 +57,16 @@ def test_connectivity_checks_reproduced(table, road_id, corridor_km, shipped_km)
     assert row["difference_km"] == pytest.approx(row["corridor_km"] - shipped_km)
 
 
-@pytest.mark.parametrize("road_id, why", [
-    ("road-ml-goundam--ml-tombouctou", "Timbuktu is 188 km from the corridors"),
-    ("road-ml-lere--ml-niafunke", "Léré is 76 km"),
-    ("road-ml-douentza--ml-tombouctou", "188 km from the corridors"),
-    ("road-ml-ansongo--ml-menaka", "only by a detour \\(528 km, 2.6 x"),
-    ("road-ml-mopti--ml-djenne", "Djenné is 27 km"),
-])
+@pytest.mark.parametrize(
+    "road_id, why",
+    [
+        ("road-ml-goundam--ml-tombouctou", "Timbuktu is 188 km from the corridors"),
+        ("road-ml-lere--ml-niafunke", "Léré is 76 km"),
+        ("road-ml-douentza--ml-tombouctou", "188 km from the corridors"),
+        ("road-ml-ansongo--ml-menaka", "only by a detour \\(528 km, 2.6 x"),
+        ("road-ml-mopti--ml-djenne", "Djenné is 27 km"),
+    ],
+)
 def test_not_covered_says_why(table, road_id, why):
     row = table.loc[road_id]
     assert not row["covered"] and np.isnan(row["corridor_km"])
@@ -75,7 +85,9 @@ def test_summary(table):
 
 def test_snap_tolerance(lines):
     graph = flownet.corridor_graph(lines)
-    snapped = flownet.snap_to_corridors(graph, [-7.9986, -2.9694, np.nan], [12.6392, 16.7735, np.nan])
+    snapped = flownet.snap_to_corridors(
+        graph, [-7.9986, -2.9694, np.nan], [12.6392, 16.7735, np.nan]
+    )
     assert snapped["edge"].tolist()[1:] == [-1, -1] and snapped["edge"].iloc[0] >= 0
     assert snapped["snap_km"].iloc[1] > 150 and np.isnan(snapped["snap_km"].iloc[2])
     with pytest.raises(ValueError, match="max_snap_km"):

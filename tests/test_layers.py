@@ -99,7 +99,9 @@ def test_bamako_segou_published_length(loaded):
 def test_road_lengths_never_shorter_than_straight_line(loaded):
     roads = loaded["roads"]
     measured = roads["length_km"].notna() & roads["length_km_straight"].notna()
-    assert (roads.loc[measured, "length_km"] >= roads.loc[measured, "length_km_straight"] - 1e-6).all()
+    assert (
+        roads.loc[measured, "length_km"] >= roads.loc[measured, "length_km_straight"] - 1e-6
+    ).all()
     # the two rounded published figures that are shorter than the straight line are flagged, not used
     flagged = roads.loc[roads["length_method"] == "straight_line", "road_id"]
     assert set(flagged) == {"road-ml-aguelhok--ml-tessalit", "road-ml-tombouctou--ml-kabara"}
@@ -117,7 +119,11 @@ def test_estimates_are_marked_and_derived_from_published_ratio(loaded):
 def test_links_without_sourced_end_points_are_reported_not_guessed(loaded):
     roads = loaded["roads"].set_index("road_id")
     no_geom = set(roads.index[roads.geometry.isna()])
-    assert no_geom == {"road-ml-koro--burkina-faso-border", "road-ml-niono--ml-goma-coura", "road-ml-goma-coura--ml-lere"}
+    assert no_geom == {
+        "road-ml-koro--burkina-faso-border",
+        "road-ml-niono--ml-goma-coura",
+        "road-ml-goma-coura--ml-lere",
+    }
 
 
 def test_geodesic_bamako_gao_agrees_with_pyproj(loaded):
@@ -132,8 +138,12 @@ def test_river_navigable_reach(loaded):
     river = loaded["river"].set_index("reach_id")
     nav = river.loc["navigable"]
     assert bool(nav["navigable"]) and nav["length_km_published"] == 1308.0
-    assert nav["places"].split(";")[0] == "ml-koulikoro" and nav["places"].split(";")[-1] == "ml-gao"
-    assert nav["length_km_schematic"] < nav["length_km_published"]  # straight legs cut the river's bends
+    assert (
+        nav["places"].split(";")[0] == "ml-koulikoro" and nav["places"].split(";")[-1] == "ml-gao"
+    )
+    assert (
+        nav["length_km_schematic"] < nav["length_km_published"]
+    )  # straight legs cut the river's bends
     assert pd.isna(river.loc["lower", "navigable"])
 
 
@@ -158,8 +168,16 @@ def test_central_zone_regions(loaded):
 
 
 def test_fact_checks_pass_on_shipped_data(loaded):
-    assert check_facts(bases=loaded["bases"], towns=loaded["towns"], roads=loaded["roads"],
-                       regions=loaded["regions"], airports=loaded["airports"]) == []
+    assert (
+        check_facts(
+            bases=loaded["bases"],
+            towns=loaded["towns"],
+            roads=loaded["roads"],
+            regions=loaded["regions"],
+            airports=loaded["airports"],
+        )
+        == []
+    )
 
 
 def test_fact_checks_catch_planted_errors(loaded):
@@ -171,8 +189,13 @@ def test_fact_checks_catch_planted_errors(loaded):
     from shapely.geometry import Point
 
     towns.loc[towns["town_id"] == "ml-gao", "geometry"] = Point(10.0, 30.0)
-    problems = check_facts(bases=bases, towns=towns, roads=roads, regions=loaded["regions"],
-                           airports=loaded["airports"])
+    problems = check_facts(
+        bases=bases,
+        towns=towns,
+        roads=roads,
+        regions=loaded["regions"],
+        airports=loaded["airports"],
+    )
     text = "\n".join(problems)
     assert "closure date outside 2023-2024" in text
     assert "road-ml-bamako--ml-segou length 150.0 km is shorter than the straight line" in text

@@ -36,20 +36,36 @@ def settlements(data_dir: Path):
 def page(settlements) -> str:
     towns = layers.towns()
     towns.loc[towns["town_id"] == "ml-abakoira", "name"] = EVIL
-    towns.loc[towns["town_id"] == "ml-achibogho", "name"] = "${alert(2)}</script><script>alert(3)</script>"
+    towns.loc[towns["town_id"] == "ml-achibogho", "name"] = (
+        "${alert(2)}</script><script>alert(3)</script>"
+    )
     return map_html(make_map(as_of="2023-08-02", settlements=settlements, towns=towns))
 
 
 def test_every_layer_is_in_the_page(page):
-    for name in ("Regions (central zone highlighted)", "Niger river (navigable reach bold)",
-                 "Roads (by class; schematic lines dashed)", "Roads with no detour (highlight)",
-                 "Airports and airstrips", "Air links (by operator; ended dashed)", "Towns (colour = exposure class)",
-                 "MINUSMA sites open (symbol by kind)", "MINUSMA sites closed (faded)",
-                 "Coverage before the withdrawal (50 km)", "Coverage at the selected date (50 km)",
-                 "Populated places (OCHA COD)"):
+    for name in (
+        "Regions (central zone highlighted)",
+        "Niger river (navigable reach bold)",
+        "Roads (by class; schematic lines dashed)",
+        "Roads with no detour (highlight)",
+        "Airports and airstrips",
+        "Air links (by operator; ended dashed)",
+        "Towns (colour = exposure class)",
+        "MINUSMA sites open (symbol by kind)",
+        "MINUSMA sites closed (faded)",
+        "Coverage before the withdrawal (50 km)",
+        "Coverage at the selected date (50 km)",
+        "Populated places (OCHA COD)",
+    ):
         assert json.dumps(name)[1:-1] in page, name
-    for control in ("L.control.layers", "control.scale", "L.Control.Search", "L.control.fullscreen",
-                    "minusmaTimeline", "minusma-legend"):
+    for control in (
+        "L.control.layers",
+        "control.scale",
+        "L.Control.Search",
+        "L.control.fullscreen",
+        "minusmaTimeline",
+        "minusma-legend",
+    ):
         assert control in page, control
 
 
@@ -66,7 +82,9 @@ def test_escape_helpers():
     assert popups.esc(EVIL) == "&lt;img src=x onerror=alert(1)&gt;"
     assert popups.esc(float("nan")) == "" and popups.esc(None) == ""
     assert popups.link("javascript:alert(1)") == "javascript:alert(1)"
-    assert popups.link("https://x.org/a?b=1&c=2").startswith('<a href="https://x.org/a?b=1&amp;c=2"')
+    assert popups.link("https://x.org/a?b=1&c=2").startswith(
+        '<a href="https://x.org/a?b=1&amp;c=2"'
+    )
     assert "<" not in popups.safe_json({"a": "</script>"})
     html = popups.table("<b>", [("k", "<i>"), ("empty", None)])
     assert "&lt;b&gt;" in html and "&lt;i&gt;" in html and "empty" not in html
@@ -81,7 +99,10 @@ def test_size_budget_with_every_settlement(page, settlements, tmp_path):
 def test_offline_page_is_self_contained_and_small(settlements, tmp_path):
     from maps.assets import check_cache
 
-    cache = check_cache(os.environ.get("MINUSMA_ASSET_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "assets")
+    cache = check_cache(
+        os.environ.get("MINUSMA_ASSET_CACHE")
+        or Path(__file__).resolve().parents[1] / ".cache" / "assets"
+    )
     m = make_map(settlements=settlements, offline=True)
     out = save_map(m, tmp_path / "offline.html", cache_dir=cache)
     html = out.read_text(encoding="utf-8")
@@ -128,19 +149,31 @@ def test_places_are_packed_compactly_and_losslessly(settlements):
     assert back.index.is_monotonic_increasing  # deterministic order
     assert np.abs(back["lon"] - src.geometry.x).max() <= 0.5 / SCALE + 1e-12
     assert np.abs(back["lat"] - src.geometry.y).max() <= 0.5 / SCALE + 1e-12
-    assert (back["name"] == src["featureNam"]).all() and (back["class_code"] == src["popPlaceCl"]).all()
-    for ours, cod in (("commune_pcode", "admin3Pcod"), ("cercle", "admin2Name"), ("region_pcode", "admin1Pcod")):
+    assert (back["name"] == src["featureNam"]).all() and (
+        back["class_code"] == src["popPlaceCl"]
+    ).all()
+    for ours, cod in (
+        ("commune_pcode", "admin3Pcod"),
+        ("cercle", "admin2Name"),
+        ("region_pcode", "admin1Pcod"),
+    ):
         assert (back[ours] == src[cod]).all(), ours
     assert len(safe_json(packed).encode()) < 700_000
     # the layer class: one canvas, no innerHTML, drawn from the packed arrays
-    assert "innerHTML" not in PLACES_JS and "textContent" in PLACES_JS and "latLngToContainerPoint" in PLACES_JS
+    assert (
+        "innerHTML" not in PLACES_JS
+        and "textContent" in PLACES_JS
+        and "latLngToContainerPoint" in PLACES_JS
+    )
 
 
 def test_places_layer_escapes_names_and_counts_points(settlements):
     gdf = settlements.head(50).copy()
     gdf.loc[gdf.index[0], "featureNam"] = EVIL
     gdf.loc[gdf.index[1], "geometry"] = None
-    layer = CanvasPlaces(gdf, name="places", attribution="x", style={"color": "#000"}, classes={5: "Other"})
+    layer = CanvasPlaces(
+        gdf, name="places", attribution="x", style={"color": "#000"}, classes={5: "Other"}
+    )
     assert layer.count == 49
     assert EVIL not in layer.data and "\\u003cimg" in layer.data
     assert unpack_places(json.loads(layer.data))["name"].tolist().count(EVIL) == 1
@@ -197,7 +230,8 @@ def test_distance_overlays_have_the_rasters_exact_bounds(surface_map, data_dir):
     overlays = _overlays(surface_map["map"])
     assert [o.layer_name for o in overlays] == [
         "Distance to nearest open site, before the withdrawal (30 Jun 2023)",
-        "Distance to nearest open site on 11 Dec 2023"]  # the map's step: the HQ closed on 11 Dec
+        "Distance to nearest open site on 11 Dec 2023",
+    ]  # the map's step: the HQ closed on 11 Dec
     grid = read_density(data_dir=data_dir)
     rows, cols = grid.values.shape
     t = grid.transform
@@ -206,14 +240,22 @@ def test_distance_overlays_have_the_rasters_exact_bounds(surface_map, data_dir):
     for o in overlays:
         assert not o.show and o.control and o.url.startswith("data:image/png;base64,")
         assert o.options["pane"] == PANE and o.options["attribution"] == ATTRIBUTION
-        found = re.search(r"var " + o.get_name() + r" = L\.imageOverlay\(\s*\"(data:image/png;base64,[^\"]+)\",\s*"
-                          r"(\[\[[^\]]+\], \[[^\]]+\]\])", html)
+        found = re.search(
+            r"var "
+            + o.get_name()
+            + r" = L\.imageOverlay\(\s*\"(data:image/png;base64,[^\"]+)\",\s*"
+            r"(\[\[[^\]]+\], \[[^\]]+\]\])",
+            html,
+        )
         assert found, o.get_name()
         assert found.group(1) == o.url
         assert np.allclose(json.loads(found.group(2)), bounds, atol=1e-9)
     # off by default: created, never added to the map on load
     assert not re.search(r"\b" + overlays[0].get_name() + r"\.addTo\(", html)
-    assert "Distance to the nearest open site (overlay, off by default)" in html and "minusma-ramp" in html
+    assert (
+        "Distance to the nearest open site (overlay, off by default)" in html
+        and "minusma-ramp" in html
+    )
     assert len(html.encode()) < 5 * MB
 
 
@@ -244,12 +286,24 @@ def test_distance_overlay_png_is_transparent_outside_mali(surface_map):
 
     def pixel(lon, lat):
         _, y = merc.transform(lon, lat)
-        return (int((y_north - y) / (y_north - y_south) * alpha.shape[0]),
-                int((lon - west) / (east - west) * alpha.shape[1]))
+        return (
+            int((y_north - y) / (y_north - y_south) * alpha.shape[0]),
+            int((lon - west) / (east - west) * alpha.shape[1]),
+        )
 
-    for lon, lat in ((-0.04, 16.27), (-3.0, 16.77), (-8.0, 12.65), (-4.2, 14.5)):  # Gao, Timbuktu, Bamako, Mopti
+    for lon, lat in (
+        (-0.04, 16.27),
+        (-3.0, 16.77),
+        (-8.0, 12.65),
+        (-4.2, 14.5),
+    ):  # Gao, Timbuktu, Bamako, Mopti
         assert alpha[pixel(lon, lat)] == 255
-    for lon, lat in ((-12.5, 25.3), (4.5, 10.0), (-12.5, 10.0), (4.5, 25.3)):  # Mauritania, Benin, Guinea, Algeria
+    for lon, lat in (
+        (-12.5, 25.3),
+        (4.5, 10.0),
+        (-12.5, 10.0),
+        (4.5, 25.3),
+    ):  # Mauritania, Benin, Guinea, Algeria
         assert alpha[pixel(lon, lat)] == 0
     # the image is light near an open site and dark far from every site
     rgb = np.asarray(img)[..., :3].astype(int).sum(axis=2)
@@ -273,13 +327,20 @@ def test_distance_surface_is_the_geodesic_distance_to_open_sites(data_dir):
     assert surface.km[row, col] == pytest.approx(geodesic_km(lon, lat, gao.x, gao.y), abs=0.01)
 
 
-def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(data_dir, tmp_path, caplog):
+def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(
+    data_dir, tmp_path, caplog
+):
     m = make_map(data_dir=data_dir, use_assessment=False)  # default date: every site closed
     assert [o.layer_name for o in _overlays(m)] == [
-        "Distance to nearest open site, before the withdrawal (30 Jun 2023)"]
-    m = make_map(data_dir=data_dir, as_of="2023-07-01", use_assessment=False)  # same 13 sites as before
+        "Distance to nearest open site, before the withdrawal (30 Jun 2023)"
+    ]
+    m = make_map(
+        data_dir=data_dir, as_of="2023-07-01", use_assessment=False
+    )  # same 13 sites as before
     assert len(_overlays(m)) == 1
-    assert _overlays(make_map(data_dir=data_dir, use_assessment=False, distance_overlay=False)) == []
+    assert (
+        _overlays(make_map(data_dir=data_dir, use_assessment=False, distance_overlay=False)) == []
+    )
     import shutil
 
     shutil.copytree(data_dir / "ocha-cod-mali", tmp_path / "ocha-cod-mali")
@@ -292,7 +353,10 @@ def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(da
 def test_offline_page_with_distance_overlays_is_self_contained(data_dir, tmp_path):
     from maps.assets import check_cache
 
-    cache = check_cache(os.environ.get("MINUSMA_ASSET_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "assets")
+    cache = check_cache(
+        os.environ.get("MINUSMA_ASSET_CACHE")
+        or Path(__file__).resolve().parents[1] / ".cache" / "assets"
+    )
     m = make_map(data_dir=data_dir, as_of="2023-12-12", offline=True)
     html = save_map(m, tmp_path / "offline.html", cache_dir=cache).read_text(encoding="utf-8")
     overlays = _overlays(m)

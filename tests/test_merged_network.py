@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import layers
-from geo import access, assess as engine
+from geo import access
+from geo import assess as engine
 from layers.assessment import assess, context, speeds
 from layers.network_sources import merged_roads
 from maps.cli.main import cli
@@ -36,8 +37,13 @@ def test_merged_roads_keeps_shipped_lengths_and_attaches_corridors(data_dir, cap
         merged = merged_roads(data_dir).set_index("road_id")
     assert "no osm_roads dataset" in caplog.text
     shipped = layers.roads().set_index("road_id")
-    assert merged["length_km"].equals(shipped["length_km"]) and (merged["network_source"] == "shipped").all()
-    assert merged.at["road-ml-bamako--ml-segou", "length_km_corridor"] == pytest.approx(241, rel=0.01)
+    assert (
+        merged["length_km"].equals(shipped["length_km"])
+        and (merged["network_source"] == "shipped").all()
+    )
+    assert merged.at["road-ml-bamako--ml-segou", "length_km_corridor"] == pytest.approx(
+        241, rel=0.01
+    )
     assert np.isnan(merged.at["road-ml-goundam--ml-tombouctou", "length_km_corridor"])
     assert "Timbuktu" in merged.at["road-ml-goundam--ml-tombouctou", "corridor_note"]
 
@@ -45,19 +51,29 @@ def test_merged_roads_keeps_shipped_lengths_and_attaches_corridors(data_dir, cap
 def test_merged_roads_falls_back_without_datasets(tmp_path, caplog):
     with caplog.at_level(logging.INFO):
         merged = merged_roads(tmp_path)
-    assert "corridor lengths not attached" in caplog.text and merged["length_km_corridor"].isna().all()
+    assert (
+        "corridor lengths not attached" in caplog.text and merged["length_km_corridor"].isna().all()
+    )
     assert len(merged) == len(layers.roads())
 
 
 def test_merged_roads_with_osm_replaces_covered_segments(data_dir):
     ways = gpd.read_file(FIXTURE)
-    ways = ways[~ways["fixture_road_id"].fillna("").str.contains("tombouctou")]  # a gap in the extract
+    ways = ways[
+        ~ways["fixture_road_id"].fillna("").str.contains("tombouctou")
+    ]  # a gap in the extract
     merged = merged_roads(data_dir, osm=ways)
     counts = merged["network_source"].value_counts().to_dict()
     assert counts["osm"] == len(ways)
     kept = set(merged.loc[merged["network_source"] == "shipped", "road_id"])
-    assert kept == {"road-ml-goundam--ml-tombouctou", "road-ml-tombouctou--ml-araouane", "road-ml-tombouctou--ml-ber"}
-    assert set(merged.loc[merged["network_source"] == "connector", "road_id"]) == {"connector-ml-tombouctou"}
+    assert kept == {
+        "road-ml-goundam--ml-tombouctou",
+        "road-ml-tombouctou--ml-araouane",
+        "road-ml-tombouctou--ml-ber",
+    }
+    assert set(merged.loc[merged["network_source"] == "connector", "road_id"]) == {
+        "connector-ml-tombouctou"
+    }
     graph = access.road_graph(merged)
     towns = layers.towns().set_index("town_id").geometry
     pts = towns.loc[["ml-tombouctou", "ml-bamako"]]
@@ -71,16 +87,24 @@ def test_assess_with_data_dir_runs(after_data):
     assert len(after_data) == len(layers.towns().query("country == 'ML'"))
     assert after_data["exposure_class"].isin(["low", "moderate", "high", "severe", "unknown"]).all()
     # the Natural Earth Niger: Gao and Timbuktu's port Kabara on the left (north) bank, Ségou on the right
-    assert after_data.at["ml-gao", "north_of_niger"] and after_data.at["ml-kabara", "north_of_niger"]
-    assert after_data.at["ml-segou", "north_of_niger"] == False  # noqa: E712 (nullable boolean)
-    assert after_data.at["ml-gao", "river_reach"] == "navigable" and after_data.at["ml-ansongo", "river_reach"] == "lower"
+    assert (
+        after_data.at["ml-gao", "north_of_niger"] and after_data.at["ml-kabara", "north_of_niger"]
+    )
+    assert after_data.at["ml-segou", "north_of_niger"] == False
+    assert (
+        after_data.at["ml-gao", "river_reach"] == "navigable"
+        and after_data.at["ml-ansongo", "river_reach"] == "lower"
+    )
     assert after_data.attrs["parameters"]["places"] == "towns"
 
 
 def test_settlements_mode(settlements_after):
     assert len(settlements_after) == 18769 and settlements_after["settlement_id"].is_unique
     classes = settlements_after["exposure_class"].value_counts()
-    assert set(classes.index) <= {"low", "moderate", "high", "severe", "unknown"} and classes.get("severe", 0) > 0
+    assert (
+        set(classes.index) <= {"low", "moderate", "high", "severe", "unknown"}
+        and classes.get("severe", 0) > 0
+    )
     bamako = settlements_after[settlements_after["class_code"] == 1].iloc[0]
     assert bamako["on_road_network"] and bamako["bamako_road_km"] == 0
 
@@ -88,21 +112,30 @@ def test_settlements_mode(settlements_after):
 #: Curated towns whose region_2023 or commune disagrees with the spatial join, and why.
 TOWNS_DISAGREEING = {
     # the crosswalk works at old-cercle resolution: 2023 regions carved out of a 2015 cercle are missed
-    "ml-araouane": "region_2023", "ml-boudje-beha": "region_2023", "ml-foum-elba": "region_2023",
+    "ml-araouane": "region_2023",
+    "ml-boudje-beha": "region_2023",
+    "ml-foum-elba": "region_2023",
     "ml-taoudeni": "region_2023",  # Taoudénit, carved out of Tombouctou cercle
     "ml-ouelessebougou": "region_2023",  # Kati split: Ouéléssébougou went to Bougouni
     "ml-yangasso": "region_2023",  # Bla split: Yangasso went to San
     "ml-achibogho": "region_2023",  # 2023 cercle of Achibogho in Kidal; its 2015 cercle Ménaka is not
     # the point lies in another commune than its COD record's (on the river, border, or a moved point)
-    "ml-bamako": "commune_pcode", "ml-korioume": "commune_pcode", "ml-selingue": "commune_pcode",
+    "ml-bamako": "commune_pcode",
+    "ml-korioume": "commune_pcode",
+    "ml-selingue": "commune_pcode",
     "ml-tessit": "commune_pcode",
 }
 
 
 def test_towns_get_their_admin_units_by_spatial_join(after_data):
     bandiagara = after_data.loc["ml-bandiagara"]
-    assert bandiagara["join_region_2023"] == "Bandiagara" and bandiagara["join_region_old"] == "Mopti"
-    assert bandiagara["join_cercle_pcode"] == "ML0502" and bandiagara["join_commune_pcode"] == "ML050201"
+    assert (
+        bandiagara["join_region_2023"] == "Bandiagara" and bandiagara["join_region_old"] == "Mopti"
+    )
+    assert (
+        bandiagara["join_cercle_pcode"] == "ML0502"
+        and bandiagara["join_commune_pcode"] == "ML050201"
+    )
     assert after_data.at["ml-gao", "join_region_2023"] == "Gao"
     assert after_data.at["ml-menaka", "join_region_2023"] == "Ménaka"
     located = after_data.geometry.notna()
@@ -116,7 +149,9 @@ def test_towns_get_their_admin_units_by_spatial_join(after_data):
     assert params["admin_join"].startswith("layers.admin.admin_join")
     assert params["central_region_source"].startswith("layers.admin.regions_2023 polygons")
     # central_region from the polygons; the towns without a point keep their curated attribute
-    assert bandiagara["central_region"] and after_data.at["ml-kani", "central_region"]  # Kani: no point
+    assert (
+        bandiagara["central_region"] and after_data.at["ml-kani", "central_region"]
+    )  # Kani: no point
     assert after_data.at["ml-gao", "central_region"] == False  # nullable boolean: NA is not False
 
 
@@ -131,18 +166,25 @@ def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
     same = s["join_commune_pcode"] == s["commune_pcode"]
     assert (s["admin_join_disagrees"] == ~same).all()
     # 16,970 of 18,769 (90.4 %) lie in the commune of their own COD record
-    assert same.sum() == 16_970 and (s["join_cercle_pcode"] == s["cercle_pcode"]).sum() == 18_769 - 428
+    assert (
+        same.sum() == 16_970 and (s["join_cercle_pcode"] == s["cercle_pcode"]).sum() == 18_769 - 428
+    )
     # the others mostly sit just across a commune border (generalised polygons): half within about 2 km
     # (geodesic km between the point and the nearest point of its record's commune)
     off = s[~same]
     polys = communes(s.attrs["parameters"]["data_dir"]).set_index("commune_pcode").geometry
     lines = shortest_line(off.geometry.values, polys.loc[off["commune_pcode"]].values)
     ends = np.array([line.coords[:] for line in lines])
-    km = pd.Series(geodesic_km(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1]), index=off["settlement_id"])
+    km = pd.Series(
+        geodesic_km(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1]),
+        index=off["settlement_id"],
+    )
     assert km.median() < 2.5 and (km < 5).mean() > 0.7
     # ... and a few are misplaced COD points, e.g. the sign-flipped longitudes of Ménaka and Andéramboukane
     assert (km > 100).sum() < 50 and km["ML070403010"] > 300 and km["ML070401001"] > 300
-    assert s.attrs["parameters"]["central_region_source"].startswith("layers.admin.regions_2023 polygons")
+    assert s.attrs["parameters"]["central_region_source"].startswith(
+        "layers.admin.regions_2023 polygons"
+    )
     # central_region follows the polygons, so it follows the joined region, not the record's attribute
     assert (s["central_region"] == s["join_region_2023"].isin(CENTRAL_REGIONS_2023)).all()
     assert (s["central_region"] != s["region_2023"].isin(CENTRAL_REGIONS_2023)).sum() == 58
@@ -165,10 +207,16 @@ def test_default_assess_unchanged():
     from shapely.ops import linemerge
 
     line = layers.river().set_index("reach_id").geometry
-    direct = engine.assess(places, layers.bases(), access.road_graph(layers.roads()), speeds=speeds(),
-                           airports=layers.airports(), air_links=layers.air_links(),
-                           river_places=layers.river_places(),
-                           river_line=linemerge(list(line.loc[["upper", "navigable", "lower"]])))
+    direct = engine.assess(
+        places,
+        layers.bases(),
+        access.road_graph(layers.roads()),
+        speeds=speeds(),
+        airports=layers.airports(),
+        air_links=layers.air_links(),
+        river_places=layers.river_places(),
+        river_line=linemerge(list(line.loc[["upper", "navigable", "lower"]])),
+    )
     ours = assess().set_index("town_id")
     direct = direct.set_index("town_id").loc[ours.index]
     pd.testing.assert_series_equal(ours["exposure_score"], direct["exposure_score"])
@@ -185,7 +233,20 @@ def test_towns_with_data_dir_and_settlements(data_dir):
     res = runner.invoke(cli, ["towns", "--data", str(data_dir), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert len(pd.read_csv(StringIO(res.stdout))) == 191
-    res = runner.invoke(cli, ["towns", "--data", str(data_dir), "--places", "settlements", "--top", "5", "--format", "csv"])
+    res = runner.invoke(
+        cli,
+        [
+            "towns",
+            "--data",
+            str(data_dir),
+            "--places",
+            "settlements",
+            "--top",
+            "5",
+            "--format",
+            "csv",
+        ],
+    )
     assert res.exit_code == 0, res.output
     frame = pd.read_csv(StringIO(res.stdout))
     assert len(frame) == 5 and frame["town_id"].str.startswith("ML").all()

@@ -44,7 +44,15 @@ def test_fixture_loads_with_schema(ways, raw):
     assert len(ways) == len(raw) == 210
     assert ways["road_id"].is_unique and ways["road_id"].str.startswith("osm-").all()
     assert (ways["road_class"] == ways["fclass"]).all()
-    assert set(ways["fclass"]) == {"trunk", "primary", "secondary", "tertiary", "unclassified", "track", "ferry"}
+    assert set(ways["fclass"]) == {
+        "trunk",
+        "primary",
+        "secondary",
+        "tertiary",
+        "unclassified",
+        "track",
+        "ferry",
+    }
     assert set(ways["fclass"]) <= set(ACCESS_CLASSES)
     assert ways.crs.to_epsg() == 4326 and (ways["role"] == "edge").all()
     assert ways.loc[ways["fclass"] == "ferry", "ferry_crossing"].tolist() == [True]
@@ -80,7 +88,10 @@ def test_bamako_segou_route_equals_its_ways(graph, raw):
     expected_km = sum(geometry_length_km(g) for g in own.geometry)
     assert r.reachable and len(r.edge_ids) == len(own)
     assert r.length_km == pytest.approx(expected_km, rel=0.01)
-    assert r.length_km > layers.roads().set_index("road_id").at["road-ml-bamako--ml-segou", "length_km_straight"]
+    assert (
+        r.length_km
+        > layers.roads().set_index("road_id").at["road-ml-bamako--ml-segou", "length_km_straight"]
+    )
 
 
 def test_unknown_fclass_warns_and_is_dropped(raw):
@@ -99,7 +110,9 @@ def test_kept_class_without_speed_warns(raw):
     graph = road_graph(out)
     with pytest.warns(UserWarning):
         hours = travel_time_h(graph, speeds(), season="dry", on_unknown="warn")
-    assert np.isnan(np.asarray(hours)[(graph.edges["road_class"] == "hovercraft_lane").to_numpy()]).all()
+    assert np.isnan(
+        np.asarray(hours)[(graph.edges["road_class"] == "hovercraft_lane").to_numpy()]
+    ).all()
 
 
 def test_access_classes_filter(raw):
@@ -114,7 +127,9 @@ def test_validation_lists_every_problem(raw):
     frame.loc[2, "osm_id"] = frame.loc[3, "osm_id"]
     frame.loc[4, "geometry"] = LineString([(30.0, 50.0), (31.0, 51.0)])
     frame = frame.drop(columns=["fclass"])
-    with pytest.raises(SchemaError, match="(?s)missing column\\(s\\) \\['fclass'\\].*must be unique.*outside Mali"):
+    with pytest.raises(
+        SchemaError, match="(?s)missing column\\(s\\) \\['fclass'\\].*must be unique.*outside Mali"
+    ):
         osm_roads(frame)
     with pytest.raises(SchemaError, match="expected EPSG:4326"):
         osm_roads(raw.to_crs(3857))

@@ -40,7 +40,9 @@ def test_regions_sum_and_bamako_is_densest(density):
     reg = layers.regions()
     people = pop.population_in_polygons(reg, raster=density)
     assert list(people.index) == list(reg.index)
-    mali = pop.population_in_polygons(gpd.GeoSeries([reg.union_all()], crs="EPSG:4326"), raster=density).iloc[0]
+    mali = pop.population_in_polygons(
+        gpd.GeoSeries([reg.union_all()], crs="EPSG:4326"), raster=density
+    ).iloc[0]
     assert people.sum() == pytest.approx(mali, rel=1e-6)
     per_km2 = people / _area_km2(reg.geometry)
     assert reg.loc[per_km2.idxmax(), "name"] == "Bamako"
@@ -60,6 +62,7 @@ def test_geodesic_buffer_radius():
     circle = pop.geodesic_buffers(gpd.GeoSeries([Point(-4.2, 14.5)], crs="EPSG:4326"), 50).iloc[0]
     xy = np.asarray(circle.exterior.coords)
     from geo.distance import geodesic_km
+
     assert np.allclose(geodesic_km(-4.2, 14.5, xy[:, 0], xy[:, 1]), 50, atol=0.01)
     with pytest.raises(ParameterError, match="radius_km must be a positive number, got 0"):
         pop.geodesic_buffers(gpd.GeoSeries([Point(0, 15)], crs="EPSG:4326"), 0)
@@ -67,12 +70,19 @@ def test_geodesic_buffer_radius():
 
 def test_distance_surface_round_trip(density, data_dir, tmp_path):
     sites = layers.bases(as_of="2023-07-01")
-    out = pop.write_distance_surface(sites, tmp_path / "dist.tif", template=dataset_path("worldpop_density", data_dir))
-    with rasterio.open(out) as dst, rasterio.open(dataset_path("worldpop_density", data_dir)) as src:
+    out = pop.write_distance_surface(
+        sites, tmp_path / "dist.tif", template=dataset_path("worldpop_density", data_dir)
+    )
+    with (
+        rasterio.open(out) as dst,
+        rasterio.open(dataset_path("worldpop_density", data_dir)) as src,
+    ):
         assert dst.transform == src.transform and dst.crs == src.crs
         assert dst.nodata == pop.NODATA_KM and dst.shape == src.shape
         band = dst.read(1)
-        cell_km = abs(src.transform.a) * 111.32  # cell width in km at the equator (bound, not a measure)
+        cell_km = (
+            abs(src.transform.a) * 111.32
+        )  # cell width in km at the equator (bound, not a measure)
         for geom in sites.geometry:
             col, row = ~dst.transform @ (geom.x, geom.y)
             r, c = int(row), int(col)
@@ -83,9 +93,14 @@ def test_distance_surface_round_trip(density, data_dir, tmp_path):
 
 
 def test_bad_method_and_malformed_raster(tmp_path, data_dir):
-    with pytest.raises(ParameterError, match="method must be 'fraction', 'centre' or 'touched', got 'mean'"):
-        pop.population_in_polygons(gpd.GeoSeries([Point(0, 15).buffer(1)], crs="EPSG:4326"),
-                                   data_dir=data_dir, method="mean")
+    with pytest.raises(
+        ParameterError, match="method must be 'fraction', 'centre' or 'touched', got 'mean'"
+    ):
+        pop.population_in_polygons(
+            gpd.GeoSeries([Point(0, 15).buffer(1)], crs="EPSG:4326"),
+            data_dir=data_dir,
+            method="mean",
+        )
     # a copy of the raster placed outside Mali is refused, naming the file and the problem
     src_path = dataset_path("worldpop_density", data_dir)
     dest = tmp_path / "worldpop" / src_path.name
@@ -93,8 +108,12 @@ def test_bad_method_and_malformed_raster(tmp_path, data_dir):
     with rasterio.open(src_path) as src:
         profile = src.profile
         data = src.read()
-    profile["transform"] = rasterio.transform.from_origin(60.0, 25.5, src.transform.a, src.transform.a)
+    profile["transform"] = rasterio.transform.from_origin(
+        60.0, 25.5, src.transform.a, src.transform.a
+    )
     with rasterio.open(dest, "w", **profile) as dst:
         dst.write(data)
-    with pytest.raises(SchemaError, match=r"worldpop2020_density_20km_mali_bbox\.tif[\s\S]*outside Mali's bounds"):
+    with pytest.raises(
+        SchemaError, match=r"worldpop2020_density_20km_mali_bbox\.tif[\s\S]*outside Mali's bounds"
+    ):
         pop.read_density(data_dir=tmp_path)

@@ -37,25 +37,38 @@ def test_niger_ne_is_clipped_to_mali(niger):
 
 
 def test_mopti_and_gao_are_riverside(niger, towns):
-    out = river_ne.riverside(towns.loc[["ml-mopti", "ml-gao", "ml-san", "ml-kidal"]], niger, within_km=5)
+    out = river_ne.riverside(
+        towns.loc[["ml-mopti", "ml-gao", "ml-san", "ml-kidal"]], niger, within_km=5
+    )
     assert out.loc["ml-mopti", "river_km"] < 5 and out.loc["ml-gao", "river_km"] < 5
     assert out["riverside"].tolist() == [True, True, False, False]
     assert out.loc["ml-kidal", "river_km"] == pytest.approx(250, abs=10)
 
 
-@pytest.mark.parametrize("town, side", [
-    ("ml-tombouctou", "north"), ("ml-kabara", "north"), ("ml-gao", "north"), ("ml-kidal", "north"),
-    ("ml-mopti", "south"), ("ml-bamako", "south"), ("ml-segou", "south"), ("ml-djenne", "south"),
-    ("ml-san", "south"), ("ml-sevare", "south"),
-])
+@pytest.mark.parametrize(
+    "town, side",
+    [
+        ("ml-tombouctou", "north"),
+        ("ml-kabara", "north"),
+        ("ml-gao", "north"),
+        ("ml-kidal", "north"),
+        ("ml-mopti", "south"),
+        ("ml-bamako", "south"),
+        ("ml-segou", "south"),
+        ("ml-djenne", "south"),
+        ("ml-san", "south"),
+        ("ml-sevare", "south"),
+    ],
+)
 def test_banks_with_the_ne_line(niger, towns, town, side):
     assert river_ne.side_of_river(towns.loc[[town]], niger).iloc[0] == side
 
 
 def test_banks_with_the_schematic_line(towns):
     schematic = layers.river()
-    sides = river_ne.side_of_river(towns.loc[["ml-tombouctou", "ml-kidal", "ml-djenne", "ml-san", "ml-mopti"]],
-                                   schematic)
+    sides = river_ne.side_of_river(
+        towns.loc[["ml-tombouctou", "ml-kidal", "ml-djenne", "ml-san", "ml-mopti"]], schematic
+    )
     assert sides.tolist() == ["north", "north", "south", "south", "on_line"]
     dist = river_ne.riverside(towns.loc[["ml-gao", "ml-tombouctou"]], schematic)
     assert dist.loc["ml-gao", "river_km"] == pytest.approx(0, abs=1e-6)
@@ -63,7 +76,9 @@ def test_banks_with_the_schematic_line(towns):
 
 
 def test_distance_is_geodesic_on_a_meridian_line():
-    line = LineString([(0.0, 10.0), (0.0, 20.0)])  # reaches from south to north; west end = east end
+    line = LineString(
+        [(0.0, 10.0), (0.0, 20.0)]
+    )  # reaches from south to north; west end = east end
     pts = gpd.GeoDataFrame(geometry=[Point(1.0, 15.0), None], crs="EPSG:4326", index=["a", "b"])
     out = river_ne.riverside(pts, line, within_km=100)
     # one degree of longitude at 15 N on WGS84 is 107.55 km
@@ -88,5 +103,7 @@ def test_malformed_river_file_names_file_and_row(data_dir, tmp_path):
     dest = tmp_path / rel
     dest.parent.mkdir(parents=True)
     dest.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"ne_10m_niger_river\.geojson[\s\S]*missing or empty geometry in row 1"):
+    with pytest.raises(
+        SchemaError, match=r"ne_10m_niger_river\.geojson[\s\S]*missing or empty geometry in row 1"
+    ):
         river_ne.niger_ne(tmp_path)

@@ -21,7 +21,10 @@ def test_closing_a_base_never_reduces_distance(ctx, site):
         x, y = a[col].to_numpy(), b[col].to_numpy()
         both = ~np.isnan(x) & ~np.isnan(y)
         assert (y[both] >= x[both] - 1e-9).all()
-        assert not (np.isnan(y) & ~np.isnan(x) & b["base_reachable"].fillna(True).to_numpy()).any() or col == "base_after_km"
+        assert (
+            not (np.isnan(y) & ~np.isnan(x) & b["base_reachable"].fillna(True).to_numpy()).any()
+            or col == "base_after_km"
+        )
 
 
 def test_keep_timbuktu_keeps_its_cover(ctx):
@@ -48,7 +51,9 @@ def test_diff_close_ber_before_withdrawal(ctx):
 
 def test_air_routes_off(ctx):
     b = scenario.run(ctx, disabled_operators=["Sky Mali"]).set_index("town_id")
-    assert np.isnan(b.loc["ml-kayes", "air_score"])  # UNHAS Kayes: state after 2020 unknown, so missing
+    assert np.isnan(
+        b.loc["ml-kayes", "air_score"]
+    )  # UNHAS Kayes: state after 2020 unknown, so missing
     assert b.loc["ml-kayes", "air_state"] == "unknown"
     c = scenario.run(ctx, disabled_operators=["Sky Mali", "UNHAS (WFP)"]).set_index("town_id")
     assert c.loc["ml-kayes", "air_score"] == 10.0

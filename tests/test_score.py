@@ -29,12 +29,19 @@ def test_geometric_across_dimensions():
 
 
 def test_missing_is_flagged_not_zero():
-    s = _scores(security_loss_score=9, bamako_time_score=np.nan, bamako_routes_score=10, air_score=np.nan)
+    s = _scores(
+        security_loss_score=9, bamako_time_score=np.nan, bamako_routes_score=10, air_score=np.nan
+    )
     out = score.composite(s)
     assert out.loc[0, "exposure_score"] == pytest.approx((9 + 10) / 2)  # lifeline missing, not 0
-    assert out.loc[0, "data_gap"] and out.loc[0, "missing_indicators"] == "bamako_time_score;air_score"
+    assert (
+        out.loc[0, "data_gap"] and out.loc[0, "missing_indicators"] == "bamako_time_score;air_score"
+    )
     empty = score.composite(_scores())
-    assert np.isnan(empty.loc[0, "exposure_score"]) and score.classify(empty["exposure_score"]).iloc[0] == "unknown"
+    assert (
+        np.isnan(empty.loc[0, "exposure_score"])
+        and score.classify(empty["exposure_score"]).iloc[0] == "unknown"
+    )
 
 
 def test_classes_fixed_thresholds():
@@ -45,7 +52,12 @@ def test_classes_fixed_thresholds():
 def test_transforms():
     assert score.scale_capped(np.array([0, 24, 96, np.nan]), 48).tolist()[:3] == [0, 5, 10]
     assert score.scale_capped(np.array([np.nan]), 48, unreachable=np.array([True]))[0] == 10
-    assert score.routes_score(pd.Series([0, 1, 2, 4, None], dtype="Int64")).tolist()[:4] == [10, 10, 5, 2.5]
+    assert score.routes_score(pd.Series([0, 1, 2, 4, None], dtype="Int64")).tolist()[:4] == [
+        10,
+        10,
+        5,
+        2.5,
+    ]
 
 
 def test_bad_weights():

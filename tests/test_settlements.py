@@ -33,8 +33,8 @@ def test_counts_ids_and_classes(places):
 
 def test_region_2023_follows_the_crosswalk(places):
     by = places.set_index("settlement_id")
-    assert by.at["ML050000000", "region_2023"] == "Mopti"           # Mopti town
-    assert by.at["ML050301025", "region_2023"] == "Bandiagara"      # Ogossagou (Bankass cercle)
+    assert by.at["ML050000000", "region_2023"] == "Mopti"  # Mopti town
+    assert by.at["ML050301025", "region_2023"] == "Bandiagara"  # Ogossagou (Bankass cercle)
     assert by.at["ML050301025", "cercle_pcode"] == "ML0503"
 
 
@@ -66,6 +66,9 @@ def test_place_outside_mali_names_file_row_and_problem(data_dir, tmp_path):
     dest = tmp_path / rel
     dest.parent.mkdir(parents=True)
     dest.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"mli_populated_places\.geojson[\s\S]*outside Mali's bounds"
-                                          r"[\s\S]*row 7 \(pcode="):
+    with pytest.raises(
+        SchemaError,
+        match=r"mli_populated_places\.geojson[\s\S]*outside Mali's bounds"
+        r"[\s\S]*row 7 \(pcode=",
+    ):
         settlements(tmp_path)

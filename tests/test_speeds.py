@@ -130,7 +130,9 @@ def test_shipped_default_table_is_usable():
         warnings.simplefilter("error")
         dry = sp.travel_time_h(g, table)
     assert np.isfinite(dry).all()
-    with pytest.raises(ParameterError, match=r"wet-season speed \(class\(es\) ferry \(empty speed\), "):
+    with pytest.raises(
+        ParameterError, match=r"wet-season speed \(class\(es\) ferry \(empty speed\), "
+    ):
         sp.travel_time_h(g, table, season="wet")
 
 

@@ -18,7 +18,9 @@ def test_thirteen_states_agree_with_bases(steps):
     per_step = steps.groupby("step").first()
     for _, row in per_step.iterrows():
         assert row["sites_open"] == len(L.bases(as_of=row["as_of"]))
-    assert per_step.loc[5, "sites_closed_on_step"] == "MINUSMA-05;MINUSMA-06"  # two close on 2023-10-21
+    assert (
+        per_step.loc[5, "sites_closed_on_step"] == "MINUSMA-05;MINUSMA-06"
+    )  # two close on 2023-10-21
 
 
 def test_changes_name_the_step_each_town_lost_cover(steps):

@@ -38,7 +38,9 @@ def nodes():
 
 
 @pytest.mark.parametrize("origin,dest,published_km,tolerance", LCA_KM)
-def test_network_distance_close_to_logistics_cluster_table(nodes, origin, dest, published_km, tolerance):
+def test_network_distance_close_to_logistics_cluster_table(
+    nodes, origin, dest, published_km, tolerance
+):
     ctx, node = nodes
     got = network.route(ctx.graph, int(node[origin]), int(node[dest]))
     assert got.reachable

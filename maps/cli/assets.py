@@ -22,11 +22,24 @@ import click
     metavar="URL",
     help="npm registry or mirror to download from [default: $MINUSMA_NPM_REGISTRY or registry.npmjs.org].",
 )
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              help="Socket timeout per request, in seconds.")
-@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Further attempts after a network error.")
-def assets(cache_dir: Path | None, registry_url: str | None, timeout_s: float, retries: int) -> None:
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Socket timeout per request, in seconds.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Further attempts after a network error.",
+)
+def assets(
+    cache_dir: Path | None, registry_url: str | None, timeout_s: float, retries: int
+) -> None:
     """Download, verify (sha512) and unpack the npm packages behind folium's CDN URLs.
 
     Writes one line per verified package to stdout: NAME@VERSION, integrity, folder.
@@ -34,6 +47,8 @@ def assets(cache_dir: Path | None, registry_url: str | None, timeout_s: float, r
     """
     from maps import assets as _assets
 
-    for pkg in _assets.fill_cache(cache_dir, registry_url=registry_url, timeout_s=timeout_s, retries=retries):
+    for pkg in _assets.fill_cache(
+        cache_dir, registry_url=registry_url, timeout_s=timeout_s, retries=retries
+    ):
         state = "downloaded" if pkg.downloaded else "cached"
         click.echo(f"{pkg.name}@{pkg.version}\t{pkg.integrity}\t{state}\t{pkg.path}")

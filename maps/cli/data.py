@@ -43,8 +43,14 @@ def _table(rows: list[dict]) -> str:
 
 @click.command("data")
 @data_dir_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Table for people, JSON for programs.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Table for people, JSON for programs.",
+)
 @click.pass_context
 def data(ctx: click.Context, data_dir: Path | None, fmt: str) -> None:
     """Show every registered dataset: present?, size, sha256 ok?, validates?, licence, attribution.
@@ -61,17 +67,30 @@ def data(ctx: click.Context, data_dir: Path | None, fmt: str) -> None:
     for name in names():
         status = dataset_status(name, root)
         dataset = status.dataset
-        rows.append({
-            "name": name, "path": dataset.path, "present": status.present, "optional": dataset.optional,
-            "size_bytes": status.size_bytes, "sha256": status.sha256, "sha256_ok": status.sha256_ok,
-            "valid": status.valid, "problems": list(status.problems), "licence": dataset.licence,
-            "attribution": dataset.attribution,
-        })
+        rows.append(
+            {
+                "name": name,
+                "path": dataset.path,
+                "present": status.present,
+                "optional": dataset.optional,
+                "size_bytes": status.size_bytes,
+                "sha256": status.sha256,
+                "sha256_ok": status.sha256_ok,
+                "valid": status.valid,
+                "problems": list(status.problems),
+                "licence": dataset.licence,
+                "attribution": dataset.attribution,
+            }
+        )
         if not status.present and not dataset.optional:
-            failures.append(f"{status.path}: missing; run `minusma fetch --dest {root} --only {name}`")
+            failures.append(
+                f"{status.path}: missing; run `minusma fetch --dest {root} --only {name}`"
+            )
         failures += [f"{status.path}: {problem}" for problem in status.problems]
     if fmt == "json":
-        click.echo(json.dumps({"data_dir": str(root), "datasets": rows}, ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps({"data_dir": str(root), "datasets": rows}, ensure_ascii=False, indent=1)
+        )
     else:
         click.echo(_table(rows))
     for line in failures:

@@ -8,19 +8,47 @@ import click
 
 
 @click.command("export")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (created if its parent exists).")
-@click.option("--format", "fmt", type=click.Choice(["geojson", "gpkg", "csv"]), default="geojson",
-              show_default=True, help="RFC 7946 GeoJSON per layer, one GeoPackage, or CSV with WKT.")
-@click.option("--layer", "names", multiple=True, metavar="NAME",
-              help="Only these layers (repeatable); default: all. See `minusma layers`.")
-@click.option("--with-analysis/--no-analysis", "with_analysis", default=True, show_default=True,
-              help="Also write the exposure, segment criticality and timeline layers (default parameters, "
-                   "recorded in provenance.json). With --layer, only the analysis layers named.")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
-                   "Earth Niger) read from this data directory. With --layer, only those named.")
-def export(out_dir: Path, fmt: str, names: tuple[str, ...], with_analysis: bool, data_dir: Path | None) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (created if its parent exists).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "gpkg", "csv"]),
+    default="geojson",
+    show_default=True,
+    help="RFC 7946 GeoJSON per layer, one GeoPackage, or CSV with WKT.",
+)
+@click.option(
+    "--layer",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="Only these layers (repeatable); default: all. See `minusma layers`.",
+)
+@click.option(
+    "--with-analysis/--no-analysis",
+    "with_analysis",
+    default=True,
+    show_default=True,
+    help="Also write the exposure, segment criticality and timeline layers (default parameters, "
+    "recorded in provenance.json). With --layer, only the analysis layers named.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
+    "Earth Niger) read from this data directory. With --layer, only those named.",
+)
+def export(
+    out_dir: Path, fmt: str, names: tuple[str, ...], with_analysis: bool, data_dir: Path | None
+) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
     from geo._errors import UnknownNameError
     from layers import open_layers
@@ -32,22 +60,29 @@ def export(out_dir: Path, fmt: str, names: tuple[str, ...], with_analysis: bool,
     valid = {_key(n): n for n in [*shipped, *ANALYSIS, *opened]}
     unknown = [n for n in names if _key(n) not in valid]
     if unknown:  # fail on an unknown name before writing anything
-        raise UnknownNameError(f"no layer named {unknown[0]!r}; valid layers: {', '.join(valid.values())}")
+        raise UnknownNameError(
+            f"no layer named {unknown[0]!r}; valid layers: {', '.join(valid.values())}"
+        )
     names = tuple(valid[_key(n)] for n in names)
     open_wanted = [n for n in names if n in opened]
     if open_wanted and data_dir is None:
-        raise click.UsageError(f"layer(s) {', '.join(open_wanted)} need the data directory: pass --data DIR")
+        raise click.UsageError(
+            f"layer(s) {', '.join(open_wanted)} need the data directory: pass --data DIR"
+        )
     wanted = [n for n in names if n in ANALYSIS]
     names = tuple(n for n in names if n in shipped)
     try:
         out_dir.mkdir(exist_ok=True)
     except OSError as exc:
-        raise click.ClickException(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
+        raise click.ClickException(
+            f"cannot create output folder {out_dir}: {exc.strerror}"
+        ) from exc
     only_others = bool(wanted or open_wanted)
     layers = load_all(list(names) or None) if names or not only_others else {}
     parameters = None
     if with_analysis and (wanted or not (names or open_wanted)):
-        from layers.assessment import analysis_layers, parameters as analysis_parameters
+        from layers.assessment import analysis_layers
+        from layers.assessment import parameters as analysis_parameters
 
         extra = analysis_layers()
         layers.update({k: v for k, v in extra.items() if not wanted or k in wanted})

@@ -17,7 +17,9 @@ class _Bars:
 
     def __call__(self, name: str, done: int, total: int | None) -> None:
         if name not in self._open:
-            bar = click.progressbar(length=total or 0, label=name, file=click.get_text_stream("stderr"))
+            bar = click.progressbar(
+                length=total or 0, label=name, file=click.get_text_stream("stderr")
+            )
             bar.__enter__()
             self._open[name] = (bar, [0])
         bar, last = self._open[name]
@@ -33,20 +35,51 @@ class _Bars:
 
 
 @click.command("fetch")
-@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), envvar=DATA_ENVVAR, show_envvar=True,
-              default=None, help="Data directory to fill [default: $MINUSMA_DATA, else ~/.local/share/minusma].")
-@click.option("--mirror", metavar="DIR_OR_URL", default=None,
-              help="A folder, or http(s) URL of a folder, laid out like the data directory; files are checked "
-                   "against the registry's sha256. Without it, datasets are downloaded from their publishers "
-                   "and converted.")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Fetch only this dataset (repeatable).")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              help="Network timeout per connection and read, in seconds.")
-@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Further attempts per file after a timeout, a server error or a cut transfer.")
-@click.option("--force", is_flag=True, help="Fetch again files that are already present and verified.")
-def fetch(dest: Path | None, mirror: str | None, only: tuple[str, ...], timeout_s: float, retries: int,
-          force: bool) -> None:
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=DATA_ENVVAR,
+    show_envvar=True,
+    default=None,
+    help="Data directory to fill [default: $MINUSMA_DATA, else ~/.local/share/minusma].",
+)
+@click.option(
+    "--mirror",
+    metavar="DIR_OR_URL",
+    default=None,
+    help="A folder, or http(s) URL of a folder, laid out like the data directory; files are checked "
+    "against the registry's sha256. Without it, datasets are downloaded from their publishers "
+    "and converted.",
+)
+@click.option(
+    "--only", "only", multiple=True, metavar="NAME", help="Fetch only this dataset (repeatable)."
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Network timeout per connection and read, in seconds.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Further attempts per file after a timeout, a server error or a cut transfer.",
+)
+@click.option(
+    "--force", is_flag=True, help="Fetch again files that are already present and verified."
+)
+def fetch(
+    dest: Path | None,
+    mirror: str | None,
+    only: tuple[str, ...],
+    timeout_s: float,
+    retries: int,
+    force: bool,
+) -> None:
     """Download the open datasets into a data directory and verify them.
 
     Prints the data directory on stdout (e.g. `export MINUSMA_DATA=$(minusma fetch)`).
@@ -59,8 +92,15 @@ def fetch(dest: Path | None, mirror: str | None, only: tuple[str, ...], timeout_
     wanted = [get(n).name for n in only] if only else names()
     bars = _Bars()
     try:
-        got = fetch_datasets(target, mirror=mirror, only=wanted, timeout_s=timeout_s, retries=retries,
-                             progress=bars, force=force)
+        got = fetch_datasets(
+            target,
+            mirror=mirror,
+            only=wanted,
+            timeout_s=timeout_s,
+            retries=retries,
+            progress=bars,
+            force=force,
+        )
     finally:
         bars.close()
     missing = [n for n in wanted if n not in got]

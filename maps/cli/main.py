@@ -65,4 +65,8 @@ def cli(verbose: int, quiet: int) -> None:
     Data goes to stdout, messages to stderr.
     """
     level = logging.WARNING - 10 * verbose + 10 * quiet
-    logging.basicConfig(stream=sys.stderr, level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=max(level, logging.DEBUG),
+        format="%(levelname)s %(name)s: %(message)s",
+    )

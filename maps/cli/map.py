@@ -10,22 +10,64 @@ from maps.cli.options import data_dir_option
 
 
 @click.command("map")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the interactive map to this HTML file.")
-@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a static, print-ready map to this PNG file.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="Open the map at this ISO date (default: after the last closure, 22 Jul 2024).")
-@click.option("--offline", is_flag=True, help="One HTML file that needs no network: assets inlined, no tiles.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              envvar="MINUSMA_ASSET_CACHE", show_envvar=True,
-              help="Asset cache for --offline (fill it with `minusma assets`).")
-@click.option("--radius-km", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
-              help="Coverage radius drawn around each site.")
-@click.option("--dpi", type=click.IntRange(min=50, max=600), default=200, show_default=True, help="PNG resolution.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the interactive map to this HTML file.",
+)
+@click.option(
+    "--png",
+    "png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a static, print-ready map to this PNG file.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Open the map at this ISO date (default: after the last closure, 22 Jul 2024).",
+)
+@click.option(
+    "--offline", is_flag=True, help="One HTML file that needs no network: assets inlined, no tiles."
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="MINUSMA_ASSET_CACHE",
+    show_envvar=True,
+    help="Asset cache for --offline (fill it with `minusma assets`).",
+)
+@click.option(
+    "--radius-km",
+    type=click.FloatRange(min=0, min_open=True),
+    default=50.0,
+    show_default=True,
+    help="Coverage radius drawn around each site.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(min=50, max=600),
+    default=200,
+    show_default=True,
+    help="PNG resolution.",
+)
 @data_dir_option
-def map(out: Path | None, png: Path | None, as_of: str | None, offline: bool, cache_dir: Path | None,
-        radius_km: float, dpi: int, data_dir: Path | None) -> None:
+def map(
+    out: Path | None,
+    png: Path | None,
+    as_of: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    radius_km: float,
+    dpi: int,
+    data_dir: Path | None,
+) -> None:
     """Map the withdrawal: sites, towns by exposure, regions, Niger, roads, air; time control.
 
     With --data (or $MINUSMA_DATA) the 18,769 OCHA populated places are added as a canvas layer.
@@ -55,5 +97,8 @@ def _ensure_asset_cache(cache_dir: Path | None) -> None:
     try:
         check_cache(cache_dir)
     except DataDirError:
-        click.echo("asset cache incomplete: downloading verified copies from the npm registry (once)", err=True)
+        click.echo(
+            "asset cache incomplete: downloading verified copies from the npm registry (once)",
+            err=True,
+        )
         fill_cache(cache_dir)

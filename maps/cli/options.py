@@ -44,7 +44,9 @@ def echo_data_gaps(items) -> None:
     for item in list(items):
         if isinstance(item, warnings.WarningMessage):
             if not issubclass(item.category, UnknownSpeedWarning):
-                text = warnings.formatwarning(item.message, item.category, item.filename, item.lineno)
+                text = warnings.formatwarning(
+                    item.message, item.category, item.filename, item.lineno
+                )
                 if text not in shown:
                     shown.add(text)
                     click.echo(text.rstrip("\n"), err=True)

@@ -19,12 +19,23 @@ def _people(value: float) -> str:
 @click.command("population")
 @data_dir_option
 @click.option("--radius-km", type=float, default=None, help="Reach of a site in km (default 50).")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="Date of the 'after' figures and surface; default: after the last site closed (2024-07-22), "
-                   "when no site is open.")
-@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write the GeoTIFF surfaces " + " and ".join(SURFACES) + " here (created if needed).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Date of the 'after' figures and surface; default: after the last site closed (2024-07-22), "
+    "when no site is open.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the GeoTIFF surfaces " + " and ".join(SURFACES) + " here (created if needed).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     """People within R km of an open MINUSMA site before the withdrawal and after each closure.
 
@@ -36,55 +47,98 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     from geo.coverage import DEFAULT_RADIUS_KM
     from layers import admin
     from layers.population import NODATA_KM, write_distance_surface
-    from layers.site_population import people_near_open_sites, people_near_sites, people_near_sites_by_region
+    from layers.site_population import (
+        people_near_open_sites,
+        people_near_sites,
+        people_near_sites_by_region,
+    )
 
     radius_km = DEFAULT_RADIUS_KM if radius_km is None else radius_km
     if not radius_km > 0:
-        raise click.BadParameter(f"must be a positive number of km, got {radius_km!r}", param_hint="--radius-km")
+        raise click.BadParameter(
+            f"must be a positive number of km, got {radius_km!r}", param_hint="--radius-km"
+        )
     bases = layers.bases()
     after = coverage.parse_iso_date(as_of if as_of is not None else max(bases["closure_date"]))
     steps = people_near_sites(bases, radius_km=radius_km, data_dir=data_dir)
-    central = people_near_sites_by_region(bases, admin.regions_2023(data_dir), name_column="region_2023",
-                                          as_of=after, radius_km=radius_km, data_dir=data_dir)
-    old = people_near_sites_by_region(bases, layers.regions(), name_column="name", as_of=after,
-                                      radius_km=radius_km, data_dir=data_dir)
+    central = people_near_sites_by_region(
+        bases,
+        admin.regions_2023(data_dir),
+        name_column="region_2023",
+        as_of=after,
+        radius_km=radius_km,
+        data_dir=data_dir,
+    )
+    old = people_near_sites_by_region(
+        bases,
+        layers.regions(),
+        name_column="name",
+        as_of=after,
+        radius_km=radius_km,
+        data_dir=data_dir,
+    )
     written = []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, when in zip(SURFACES, (coverage.BEFORE_DATE, after)):
             sites = bases[coverage.open_mask(bases, when)]
             if len(sites) == 0:
-                click.echo(f"no site open on {when.isoformat()}: {name} is all nodata ({NODATA_KM})", err=True)
+                click.echo(
+                    f"no site open on {when.isoformat()}: {name} is all nodata ({NODATA_KM})",
+                    err=True,
+                )
             written.append(str(write_distance_surface(sites, out_dir / name, data_dir=data_dir)))
     if fmt == "json":
-        doc = {"radius_km": radius_km, "as_of": after.isoformat(),
-               "after": people_near_open_sites(bases, after, radius_km=radius_km, data_dir=data_dir), "steps": json.loads(steps.to_json(orient="records")),
-               "central_regions_2023": json.loads(central.reset_index().to_json(orient="records", force_ascii=False)),
-               "regions_old": json.loads(old.reset_index().to_json(orient="records", force_ascii=False)),
-               "surfaces": written}
+        doc = {
+            "radius_km": radius_km,
+            "as_of": after.isoformat(),
+            "after": people_near_open_sites(bases, after, radius_km=radius_km, data_dir=data_dir),
+            "steps": json.loads(steps.to_json(orient="records")),
+            "central_regions_2023": json.loads(
+                central.reset_index().to_json(orient="records", force_ascii=False)
+            ),
+            "regions_old": json.loads(
+                old.reset_index().to_json(orient="records", force_ascii=False)
+            ),
+            "surfaces": written,
+        }
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
     first = steps.iloc[0]
     after_people = people_near_open_sites(bases, after, radius_km=radius_km, data_dir=data_dir)
-    click.echo(f"People within {radius_km:g} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: rough)")
-    click.echo(f"  before ({first['as_of']}, {first['sites_open']} sites): {_people(first['people_within_km'])}"
-               f"  -- the Bamako HQ dominates; without it: {_people(first['people_within_km_without_hq'])}")
-    click.echo(f"  after ({after.isoformat()}, {after_people['sites_open']} sites): "
-               f"{_people(after_people['people_within_km'])} (without the HQ: "
-               f"{_people(after_people['people_within_km_without_hq'])})")
+    click.echo(
+        f"People within {radius_km:g} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: rough)"
+    )
+    click.echo(
+        f"  before ({first['as_of']}, {first['sites_open']} sites): {_people(first['people_within_km'])}"
+        f"  -- the Bamako HQ dominates; without it: {_people(first['people_within_km_without_hq'])}"
+    )
+    click.echo(
+        f"  after ({after.isoformat()}, {after_people['sites_open']} sites): "
+        f"{_people(after_people['people_within_km'])} (without the HQ: "
+        f"{_people(after_people['people_within_km_without_hq'])})"
+    )
     click.echo("")
-    click.echo(f"{'date':<10}  {'closed':<18} {'open':>4} {'people':>11} {'without HQ':>11} {'lost':>11}")
+    click.echo(
+        f"{'date':<10}  {'closed':<18} {'open':>4} {'people':>11} {'without HQ':>11} {'lost':>11}"
+    )
     for row in steps.itertuples(index=False):
-        click.echo(f"{row.as_of:<10}  {(row.closed if isinstance(row.closed, str) else 'before'):<18.18} {row.sites_open:>4} "
-                   f"{_people(row.people_within_km):>11} {_people(row.people_within_km_without_hq):>11} "
-                   f"{_people(row.people_lost_since_before):>11}")
+        click.echo(
+            f"{row.as_of:<10}  {(row.closed if isinstance(row.closed, str) else 'before'):<18.18} {row.sites_open:>4} "
+            f"{_people(row.people_within_km):>11} {_people(row.people_within_km_without_hq):>11} "
+            f"{_people(row.people_lost_since_before):>11}"
+        )
     for title, table in (("2023 central regions", central), ("regions (pre-2016)", old)):
         click.echo("")
         click.echo(f"{title}: people within {radius_km:g} km before and on {after.isoformat()}")
-        click.echo(f"{'region':<20} {'population':>11} {'before':>11} {'after':>11} {'lost':>11} {'share':>6}")
+        click.echo(
+            f"{'region':<20} {'population':>11} {'before':>11} {'after':>11} {'lost':>11} {'share':>6}"
+        )
         for name, row in table.iterrows():
-            click.echo(f"{name:<20.20} {_people(row['population']):>11} {_people(row['people_within_km_before']):>11} "
-                       f"{_people(row['people_within_km_after']):>11} {_people(row['people_lost']):>11} "
-                       f"{row['share_lost']:>6.0%}")
+            click.echo(
+                f"{name:<20.20} {_people(row['population']):>11} {_people(row['people_within_km_before']):>11} "
+                f"{_people(row['people_within_km_after']):>11} {_people(row['people_lost']):>11} "
+                f"{row['share_lost']:>6.0%}"
+            )
     for path in written:
         click.echo(f"wrote {path}", err=True)

@@ -30,7 +30,9 @@ def _place(name: str):
     close = difflib.get_close_matches(key, list(keys), n=6, cutoff=0.75)
     names = list(dict.fromkeys(towns.iloc[keys[c]]["name"] for c in close))[:3]
     hint = " or ".join(repr(n) for n in names) if names else "'Diré' or 'ml-dire'"
-    raise click.BadParameter(f"no town named {name!r}; did you mean {hint}? (names and ids of the towns layer)")
+    raise click.BadParameter(
+        f"no town named {name!r}; did you mean {hint}? (names and ids of the towns layer)"
+    )
 
 
 def _targets(kind: str, as_of: str | None):
@@ -51,7 +53,9 @@ def query() -> None:
 @query.command("nearest")
 @click.argument("town")
 @click.option("--to", "kind", type=click.Choice(TARGETS), default="bases", show_default=True)
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Only bases open on this date.")
+@click.option(
+    "--as-of", "as_of", default=None, metavar="DATE", help="Only bases open on this date."
+)
 def nearest_cmd(town: str, kind: str, as_of: str | None) -> None:
     """Nearest base, town or airport to TOWN (geodesic km)."""
     from geo.coverage import nearest
@@ -61,16 +65,27 @@ def nearest_cmd(town: str, kind: str, as_of: str | None) -> None:
     if kind == "towns":
         targets = targets[targets["town_id"] != place["town_id"].iloc[0]]
     got = nearest(place, targets, id_column=id_col).iloc[0]
-    click.echo(json.dumps({"town": place["town_id"].iloc[0], "nearest": got["nearest_id"],
-                           "distance_km": None if got["nearest_id"] is None else round(float(got["distance_km"]), 3)},
-                          ensure_ascii=False))
+    click.echo(
+        json.dumps(
+            {
+                "town": place["town_id"].iloc[0],
+                "nearest": got["nearest_id"],
+                "distance_km": None
+                if got["nearest_id"] is None
+                else round(float(got["distance_km"]), 3),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 @query.command("within")
 @click.argument("town")
 @click.argument("radius_km", type=float)
 @click.option("--to", "kind", type=click.Choice(TARGETS), default="bases", show_default=True)
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Only bases open on this date.")
+@click.option(
+    "--as-of", "as_of", default=None, metavar="DATE", help="Only bases open on this date."
+)
 def within_cmd(town: str, radius_km: float, kind: str, as_of: str | None) -> None:
     """Bases, towns or airports within RADIUS_KM of TOWN (geodesic), nearest first."""
     from geo.coverage import within_km
@@ -90,9 +105,19 @@ def within_cmd(town: str, radius_km: float, kind: str, as_of: str | None) -> Non
 @click.argument("origin")
 @click.argument("destination")
 @click.option("--season", type=click.Choice(["dry", "wet"]), default="dry", show_default=True)
-@click.option("--by", "weight", type=click.Choice(["length", "time"]), default="length", show_default=True)
-@click.option("--close-road", "close_roads", multiple=True, metavar="SEGMENT", help="Cut this segment (repeatable).")
-def route_cmd(origin: str, destination: str, season: str, weight: str, close_roads: tuple[str, ...]) -> None:
+@click.option(
+    "--by", "weight", type=click.Choice(["length", "time"]), default="length", show_default=True
+)
+@click.option(
+    "--close-road",
+    "close_roads",
+    multiple=True,
+    metavar="SEGMENT",
+    help="Cut this segment (repeatable).",
+)
+def route_cmd(
+    origin: str, destination: str, season: str, weight: str, close_roads: tuple[str, ...]
+) -> None:
     """Road route from ORIGIN to DESTINATION: segments, length (km) and time (h; null when unknown)."""
     from geo.assess import resolve_edges
     from geo.network import route
@@ -103,24 +128,52 @@ def route_cmd(origin: str, destination: str, season: str, weight: str, close_roa
     ctx = context()
     a, b = _place(origin), _place(destination)
     pos = ctx.places.reset_index(drop=True)
-    na, nb = (int(ctx.place_nodes[pos.index[pos["town_id"] == p["town_id"].iloc[0]][0]]) for p in (a, b))
+    na, nb = (
+        int(ctx.place_nodes[pos.index[pos["town_id"] == p["town_id"].iloc[0]][0]]) for p in (a, b)
+    )
     for name, node in ((origin, na), (destination, nb)):
         if node < 0:
-            raise click.ClickException(f"{name} is not on the road layer (no mapped road within "
-                                       f"{ctx.params['max_snap_km']} km): its road route is unknown")
+            raise click.ClickException(
+                f"{name} is not on the road layer (no mapped road within "
+                f"{ctx.params['max_snap_km']} km): its road route is unknown"
+            )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
         graph = ctx.timed_graph(season)
     echo_data_gaps([*ctx.time_warnings(season), *caught])
     removed = resolve_edges(graph, close_roads)
-    r = route(graph, na, nb, weight="length_km" if weight == "length" else "travel_h", removed_edge_ids=removed)
+    r = route(
+        graph,
+        na,
+        nb,
+        weight="length_km" if weight == "length" else "travel_h",
+        removed_edge_ids=removed,
+    )
     labels = ctx.labels
     travel_h = None
     if r.reachable:
-        lower = float(graph.weights("travel_h_lower")[graph.edge_positions(list(r.edge_ids))].sum()) if r.edge_ids else 0.0
-        travel_h = None if r.travel_h is None or r.travel_h != r.travel_h or abs(lower - r.travel_h) > 1e-9 else round(r.travel_h, 3)
-    click.echo(json.dumps({
-        "origin": a["town_id"].iloc[0], "destination": b["town_id"].iloc[0], "reachable": r.reachable,
-        "length_km": round(r.length_km, 3) if r.reachable else None, "travel_h": travel_h,
-        "segments": [labels.get(e, e) for e in r.edge_ids], "segment_ids": list(r.edge_ids), "season": season,
-    }, ensure_ascii=False))
+        lower = (
+            float(graph.weights("travel_h_lower")[graph.edge_positions(list(r.edge_ids))].sum())
+            if r.edge_ids
+            else 0.0
+        )
+        travel_h = (
+            None
+            if r.travel_h is None or r.travel_h != r.travel_h or abs(lower - r.travel_h) > 1e-9
+            else round(r.travel_h, 3)
+        )
+    click.echo(
+        json.dumps(
+            {
+                "origin": a["town_id"].iloc[0],
+                "destination": b["town_id"].iloc[0],
+                "reachable": r.reachable,
+                "length_km": round(r.length_km, 3) if r.reachable else None,
+                "travel_h": travel_h,
+                "segments": [labels.get(e, e) for e in r.edge_ids],
+                "segment_ids": list(r.edge_ids),
+                "season": season,
+            },
+            ensure_ascii=False,
+        )
+    )

@@ -9,29 +9,69 @@ import click
 
 from maps.cli.options import data_dir_option, echo_data_gaps
 
-COLUMNS = ["exposure_rank", "town_id", "name", "exposure_score", "exposure_class", "data_gap", "reasons"]
+COLUMNS = [
+    "exposure_rank",
+    "town_id",
+    "name",
+    "exposure_score",
+    "exposure_class",
+    "data_gap",
+    "reasons",
+]
 ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
 
 
 @click.command("towns")
-@click.option("--top", type=click.IntRange(min=1), default=None, help="Only the N most exposed towns.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="ISO date (2013-2024); default: after the last site closed (2024-07-22). "
-                   "2023-06-30 gives the situation before the withdrawal.")
-@click.option("--close", multiple=True, metavar="SITE", help="Close this base (id or town; repeatable).")
-@click.option("--keep", multiple=True, metavar="SITE", help="Keep this base open (id or town; repeatable).")
-@click.option("--close-road", "close_roads", multiple=True, metavar="SEGMENT",
-              help="Cut this road segment (id or 'Town–Town'; repeatable).")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, help="Only the N most exposed towns."
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="ISO date (2013-2024); default: after the last site closed (2024-07-22). "
+    "2023-06-30 gives the situation before the withdrawal.",
+)
+@click.option(
+    "--close", multiple=True, metavar="SITE", help="Close this base (id or town; repeatable)."
+)
+@click.option(
+    "--keep", multiple=True, metavar="SITE", help="Keep this base open (id or town; repeatable)."
+)
+@click.option(
+    "--close-road",
+    "close_roads",
+    multiple=True,
+    metavar="SEGMENT",
+    help="Cut this road segment (id or 'Town–Town'; repeatable).",
+)
 @click.option("--season", type=click.Choice(["dry", "wet"]), default="dry", show_default=True)
 @click.option("--radius-km", type=float, default=None, help="Umbrella radius in km (default 50).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--places", type=click.Choice(["towns", "settlements"]), default="towns", show_default=True,
-              help="Assess the curated towns, or the 18,769 OCHA COD settlements (needs --data).")
-@click.option("--robustness/--no-robustness", default=None,
-              help="Re-rank over 64 variants of radius, weights, aggregation and season and show each town's "
-                   "rank range and whether its class is uncertain (default: on for towns, off for settlements).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--places",
+    type=click.Choice(["towns", "settlements"]),
+    default="towns",
+    show_default=True,
+    help="Assess the curated towns, or the 18,769 OCHA COD settlements (needs --data).",
+)
+@click.option(
+    "--robustness/--no-robustness",
+    default=None,
+    help="Re-rank over 64 variants of radius, weights, aggregation and season and show each town's "
+    "rank range and whether its class is uncertain (default: on for towns, off for settlements).",
+)
 @data_dir_option
-def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, robustness, data_dir) -> None:
+def towns(
+    top, as_of, close, keep, close_roads, season, radius_km, fmt, places, robustness, data_dir
+) -> None:
     """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
 
     With --data, the road network, the Niger and (with --places settlements) the places come from the
@@ -44,17 +84,29 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
     from geo.speeds import UnknownSpeedWarning
     from layers.assessment import assess
 
-    explicit = click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
+    explicit = (
+        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
+    )
     if not explicit and places == "towns":
         data_dir = None
     if places == "settlements" and data_dir is None:
-        raise click.BadParameter("'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
-                                 param_hint="--places")
+        raise click.BadParameter(
+            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
+            param_hint="--places",
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
-        out = assess(as_of, radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km, season=season,
-                     close=close, keep=keep, close_roads=close_roads, data_dir=data_dir, places=places,
-                     robustness=(places == "towns") if robustness is None else robustness)
+        out = assess(
+            as_of,
+            radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km,
+            season=season,
+            close=close,
+            keep=keep,
+            close_roads=close_roads,
+            data_dir=data_dir,
+            places=places,
+            robustness=(places == "towns") if robustness is None else robustness,
+        )
     # the season's gaps are also in attrs (a context cached earlier in this process warns no more)
     echo_data_gaps([*out.attrs.get("data_gaps", []), *caught])
     if places == "settlements":
@@ -64,12 +116,20 @@ def towns(top, as_of, close, keep, close_roads, season, radius_km, fmt, places, 
         frame = frame[frame["exposure_rank"].notna()].head(top)
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps({"parameters": out.attrs["parameters"], "towns": records}, ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                {"parameters": out.attrs["parameters"], "towns": records},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     elif fmt == "csv":
         click.echo(frame.to_csv(index=False, float_format="%.3f"), nl=False)
     else:
-        click.echo(f"as of {out['as_of'].iloc[0]}, season {season}, radius {out.attrs['parameters']['radius_km']} km",
-                   err=True)
+        click.echo(
+            f"as of {out['as_of'].iloc[0]}, season {season}, radius {out.attrs['parameters']['radius_km']} km",
+            err=True,
+        )
         click.echo(_table(frame))
 
 
@@ -80,7 +140,10 @@ def _table(frame) -> str:
     import pandas as pd
 
     width = 100
-    lines = [f"{'rank':>4}  {'town':<28} {'class':<9} {'score':>5}  data gap  robustness", "-" * width]
+    lines = [
+        f"{'rank':>4}  {'town':<28} {'class':<9} {'score':>5}  data gap  robustness",
+        "-" * width,
+    ]
     for row in frame.itertuples(index=False):
         rank = "-" if pd.isna(row.exposure_rank) else f"{int(row.exposure_rank)}"
         score = "-" if pd.isna(row.exposure_score) else f"{row.exposure_score:.1f}"
@@ -88,9 +151,15 @@ def _table(frame) -> str:
         gap = "yes" if row.data_gap else "no"
         spread = ""
         if hasattr(row, "rank_min") and not pd.isna(row.rank_min):
-            spread = f"  rank range {int(row.rank_min)}-{int(row.rank_max)}" + (", class uncertain" if row.uncertain else "")
-        lines.append(f"{rank:>4}  {name:<28.28} {row.exposure_class:<9} {score:>5}  {gap:<8}{spread}")
+            spread = f"  rank range {int(row.rank_min)}-{int(row.rank_max)}" + (
+                ", class uncertain" if row.uncertain else ""
+            )
+        lines.append(
+            f"{rank:>4}  {name:<28.28} {row.exposure_class:<9} {score:>5}  {gap:<8}{spread}"
+        )
         reasons = row.reasons if isinstance(row.reasons, str) else "no reasons recorded"
         for part in reasons.split("; "):
-            lines += textwrap.wrap(part, width=width, initial_indent="      - ", subsequent_indent="        ")
+            lines += textwrap.wrap(
+                part, width=width, initial_indent="      - ", subsequent_indent="        "
+            )
     return "\n".join(lines)

@@ -63,7 +63,9 @@ def chromium() -> Iterator[Any]:
     except ImportError as exc:
         pytest.fail(f"the playwright package is missing ({exc}); {SETUP}", pytrace=False)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -91,7 +93,9 @@ def site(tmp_path: Path) -> Iterator[Site]:
     """Serve ``tmp_path/site`` on a free port of 127.0.0.1 from a background thread."""
     root = tmp_path / "site"
     root.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
@@ -105,7 +109,9 @@ class PageLog:
     """What happened on a page: errors, and the requests answered from the cache or refused."""
 
     page_errors: list[str] = field(default_factory=list)
-    console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, url of the resource)
+    console_errors: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (text, url of the resource)
     served: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # 404 (page) or aborted (offline_page)
     cache_errors: list[str] = field(default_factory=list)
@@ -119,7 +125,10 @@ class PageLog:
         console = [
             text
             for text, url in self.console_errors
-            if not (text.startswith("Failed to load resource") and (url in refused or url.endswith("/favicon.ico")))
+            if not (
+                text.startswith("Failed to load resource")
+                and (url in refused or url.endswith("/favicon.ico"))
+            )
         ]
         return self.page_errors + self.cache_errors + console
 
@@ -133,9 +142,11 @@ def _listen(page: Any, log: PageLog) -> None:
     page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: log.console_errors.append((msg.text, (msg.location or {}).get("url", "")))
-        if msg.type == "error"
-        else None,
+        lambda msg: (
+            log.console_errors.append((msg.text, (msg.location or {}).get("url", "")))
+            if msg.type == "error"
+            else None
+        ),
     )
 
 
@@ -158,7 +169,11 @@ def page(chromium: Any, asset_cache: Path, page_log: PageLog) -> Iterator[Any]:
             path = assets.resolve(url, asset_cache)
         except UnknownNameError:  # tiles, documented drops, anything not locked
             page_log.refused.append(url)
-            route.fulfill(status=404, body="not in the asset cache", headers={"Access-Control-Allow-Origin": "*"})
+            route.fulfill(
+                status=404,
+                body="not in the asset cache",
+                headers={"Access-Control-Allow-Origin": "*"},
+            )
             return
         except DataDirError as exc:
             page_log.cache_errors.append(str(exc))

@@ -33,7 +33,9 @@ def _map() -> folium.Map:
     towns = folium.FeatureGroup("Towns").add_to(m)
     for name, latlon in TOWNS.items():
         folium.Marker(latlon, popup=name, tooltip=name).add_to(towns)
-    folium.Marker([15.0, -1.5], icon=folium.Icon(prefix="fa", icon="flag", color="red"), tooltip="fa").add_to(towns)
+    folium.Marker(
+        [15.0, -1.5], icon=folium.Icon(prefix="fa", icon="flag", color="red"), tooltip="fa"
+    ).add_to(towns)
     cluster = plugins.MarkerCluster(name="Camp cluster").add_to(m)
     for latlon in CLUSTERED:
         folium.Marker(latlon).add_to(cluster)
@@ -66,7 +68,9 @@ STATE_JS = """async () => {
 
 
 def _state(page: Any) -> dict[str, Any]:
-    page.wait_for_function("() => document.querySelector('.leaflet-marker-pane .leaflet-marker-icon') !== null")
+    page.wait_for_function(
+        "() => document.querySelector('.leaflet-marker-pane .leaflet-marker-icon') !== null"
+    )
     page.wait_for_load_state("load")
     return page.evaluate(STATE_JS)
 
@@ -101,8 +105,13 @@ def test_folium_map_runs_from_the_asset_cache(page, page_log, site, tmp_path):
     _assert_map_works(state)
     assert state["imgSrc"].startswith("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/")
     served = " ".join(page_log.served)
-    for piece in ("leaflet@1.9.3/dist/leaflet.js", "leaflet.markercluster/1.1.0", "leaflet.fullscreen@3.0.0",
-                  "fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2", "leaflet@1.9.3/dist/images/marker-icon.png"):
+    for piece in (
+        "leaflet@1.9.3/dist/leaflet.js",
+        "leaflet.markercluster/1.1.0",
+        "leaflet.fullscreen@3.0.0",
+        "fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2",
+        "leaflet@1.9.3/dist/images/marker-icon.png",
+    ):
         assert piece in served
     dropped = {a["url"] for a in assets.load_lock()["aliases"] if "drop" in a}
     assert {u for u in page_log.refused if TILE_HOST not in u} <= dropped
@@ -110,7 +119,9 @@ def test_folium_map_runs_from_the_asset_cache(page, page_log, site, tmp_path):
     _assert_not_blank(png)
 
 
-def test_inlined_map_works_with_every_request_aborted(offline_page, page_log, site, asset_cache, tmp_path):
+def test_inlined_map_works_with_every_request_aborted(
+    offline_page, page_log, site, asset_cache, tmp_path
+):
     html = assets.inline_html(_map().get_root().render(), asset_cache)
     url = site.put("offline.html", html)
     offline_page.goto(url)
@@ -133,7 +144,9 @@ def test_inlined_time_slider_and_search_work_offline(offline_page, page_log, sit
             "properties": {"name": name, "times": [day], "icon": "circle"},
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
         }
-        for (name, (lat, lon)), day in zip(TOWNS.items(), ["2023-07-01", "2023-08-01", "2023-09-01", "2023-10-01", "2023-11-01"])
+        for (name, (lat, lon)), day in zip(
+            TOWNS.items(), ["2023-07-01", "2023-08-01", "2023-09-01", "2023-10-01", "2023-11-01"]
+        )
     ]
     fc = {"type": "FeatureCollection", "features": features}
     m = folium.Map(location=[15.6, -3.3], zoom_start=6, tiles=None)
@@ -151,7 +164,9 @@ def test_inlined_time_slider_and_search_work_offline(offline_page, page_log, sit
 
     before = shown()
     offline_page.click(".timecontrol-forward")
-    offline_page.wait_for_function(f"() => document.querySelector('.timecontrol-date').textContent !== {before[0]!r}")
+    offline_page.wait_for_function(
+        f"() => document.querySelector('.timecontrol-date').textContent !== {before[0]!r}"
+    )
     after = shown()
     glyphs = offline_page.evaluate(
         """async () => { await document.fonts.ready;

@@ -56,14 +56,20 @@ def built(settlements) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def offline_built(settlements, asset_cache: Path) -> dict[str, Any]:
     """The same map with ``offline=True``, every asset inlined from the harness's asset cache."""
-    m = make_map(as_of=FIRST_DAY, settlements=settlements, offline=True, towns=_towns_with_hostile_names())
+    m = make_map(
+        as_of=FIRST_DAY, settlements=settlements, offline=True, towns=_towns_with_hostile_names()
+    )
     return {"map": m, "html": map_html(m, cache_dir=asset_cache)}
 
 
 def _layer_names(m) -> list[str]:
     from folium.map import Layer
 
-    return [child.layer_name for child in m._children.values() if isinstance(child, Layer) and child.control]
+    return [
+        child.layer_name
+        for child in m._children.values()
+        if isinstance(child, Layer) and child.control
+    ]
 
 
 STATE_JS = """() => {
@@ -169,7 +175,9 @@ def _assert_not_blank(png: Path) -> None:
     pixels = np.asarray(Image.open(png).convert("RGB")).reshape(-1, 3)
     colours, counts = np.unique(pixels, axis=0, return_counts=True)
     assert len(colours) > 100, f"{png}: only {len(colours)} colours"
-    assert counts.max() / counts.sum() < 0.95, f"{png}: one colour covers {counts.max() / counts.sum():.1%}"
+    assert counts.max() / counts.sum() < 0.95, (
+        f"{png}: one colour covers {counts.max() / counts.sum():.1%}"
+    )
     assert pixels.std() > 10, f"{png}: pixel standard deviation {pixels.std():.1f}"
 
 
@@ -190,19 +198,30 @@ def _names(m) -> dict[str, str]:
     return out
 
 
-def _check_live(page: Any, state: dict[str, Any], built_map, n_settlements: int, dialogs: list[str],
-                shots: Path, tag: str) -> None:
+def _check_live(
+    page: Any,
+    state: dict[str, Any],
+    built_map,
+    n_settlements: int,
+    dialogs: list[str],
+    shots: Path,
+    tag: str,
+) -> None:
     names = _names(built_map)
     towns = layers.towns()
     bases = layers.bases()
     assert state["L"] == "object"
     # every data layer is listed in the layer control
     for name in _layer_names(built_map):
-        assert name in state["overlays"] + state["bases"], f"{name!r} not in the layer control {state['overlays']}"
+        assert name in state["overlays"] + state["bases"], (
+            f"{name!r} not in the layer control {state['overlays']}"
+        )
     assert len(state["overlays"]) >= 11
     assert state["legend"] and state["scale"] and state["fullscreen"] and state["search"]
     for credit in ("Natural Earth", "OCHA", "GeoNames", "OurAirports"):
-        assert credit in state["attribution"], f"{credit} missing from attribution {state['attribution']!r}"
+        assert credit in state["attribution"], (
+            f"{credit} missing from attribution {state['attribution']!r}"
+        )
     # rendered markers equal the data
     assert state["open"] == len(bases) == 13 and state["closed"] == 0
     assert state["towns"] == int(towns.geometry.notna().sum())
@@ -228,13 +247,21 @@ def _check_live(page: Any, state: dict[str, Any], built_map, n_settlements: int,
     kidal = dates.index("2023-10-31")
     seen = []
     for k in (kidal - 1, kidal):
-        page.eval_on_selector(".minusma-slider", f"s => {{ s.value = {k}; s.dispatchEvent(new Event('input')); }}")
+        page.eval_on_selector(
+            ".minusma-slider", f"s => {{ s.value = {k}; s.dispatchEvent(new Event('input')); }}"
+        )
         st = page.evaluate(STATE_JS)
-        assert st["air"] == st["airActive"] == _expected_air(dates[k]), (dates[k], st["air"], st["airActive"])
+        assert st["air"] == st["airActive"] == _expected_air(dates[k]), (
+            dates[k],
+            st["air"],
+            st["airActive"],
+        )
         seen.append(st["air"])
     assert seen[1] == seen[0] - 1
     assert "air links flown" in page.inner_text(".minusma-time-label")
-    page.eval_on_selector(".minusma-slider", "s => { s.value = s.max; s.dispatchEvent(new Event('input')); }")
+    page.eval_on_selector(
+        ".minusma-slider", "s => { s.value = s.max; s.dispatchEvent(new Event('input')); }"
+    )
     end = page.evaluate(STATE_JS)
     assert end["step"] == end["steps"] - 1 == 12
     assert end["open"] == 0 and end["closed"] == 13
@@ -248,7 +275,9 @@ def _check_live(page: Any, state: dict[str, Any], built_map, n_settlements: int,
     # hostile names are shown as text and run nothing
     text = _click_town(page, names["map"], names["towns"], "ml-abakoira")
     assert EVIL in text
-    assert page.evaluate("() => document.querySelectorAll('.leaflet-popup-content img').length") == 0
+    assert (
+        page.evaluate("() => document.querySelectorAll('.leaflet-popup-content img').length") == 0
+    )
     text = _click_town(page, names["map"], names["towns"], "ml-achibogho")
     assert "${window.__xss = 1}" in text and "<script>" in text
     assert "Class on 2024-07-22" in text and f"as of {FIRST_DAY}" in text
@@ -268,8 +297,8 @@ def _check_live(page: Any, state: dict[str, Any], built_map, n_settlements: int,
     _assert_not_blank(shots / f"{tag}-place.png")
 
     # coverage circles: before the withdrawal / selected date / both
-    on_map = f"""() => [window[{names['map']!r}].hasLayer(window[{names['cover_before']!r}]),
-                        window[{names['map']!r}].hasLayer(window[{names['cover_now']!r}])]"""
+    on_map = f"""() => [window[{names["map"]!r}].hasLayer(window[{names["cover_before"]!r}]),
+                        window[{names["map"]!r}].hasLayer(window[{names["cover_now"]!r}])]"""
     assert page.evaluate(on_map) == [True, True]
     page.check(".minusma-cover input[value=before]")
     assert page.evaluate(on_map) == [True, False]
@@ -313,7 +342,9 @@ def test_map_offline_page(offline_page, page_log, site, offline_built, settlemen
     load_ms = _median_load_ms(offline_page, state["loadMs"])
     assert load_ms < LOAD_BUDGET_MS, f"the offline map took {load_ms:.0f} ms to load (median of 3)"
     assert state["bases"] == []  # no tile layer offline: the vector outline is the backdrop
-    _check_live(offline_page, state, offline_built["map"], len(settlements), dialogs, shots, "offline")
+    _check_live(
+        offline_page, state, offline_built["map"], len(settlements), dialogs, shots, "offline"
+    )
     assert page_log.unexpected_errors() == []
     assert page_log.refused == [], f"the offline page asked the network for {page_log.refused}"
 
@@ -329,7 +360,9 @@ def test_time_control_opens_at_as_of(page, page_log, site):
     assert page_log.unexpected_errors() == []
 
 
-def test_distance_overlay_toggles_in_the_layer_control(offline_page, page_log, site, data_dir, asset_cache, shots):
+def test_distance_overlay_toggles_in_the_layer_control(
+    offline_page, page_log, site, data_dir, asset_cache, shots
+):
     """The distance surfaces (maps/surface.py) on the offline page: listed, off at first, an <img> when on."""
     from folium.raster_layers import ImageOverlay
 
@@ -345,7 +378,9 @@ def test_distance_overlay_toggles_in_the_layer_control(offline_page, page_log, s
     assert offline_page.evaluate(images + ".length") == 0  # off by default
     offline_page.click(".minusma-legend summary")
     offline_page.hover(".leaflet-control-layers")
-    label = offline_page.locator(".leaflet-control-layers-overlays label", has_text=overlays[0].layer_name)
+    label = offline_page.locator(
+        ".leaflet-control-layers-overlays label", has_text=overlays[0].layer_name
+    )
     label.click()
     offline_page.wait_for_function(images + ".length === 1 && " + images[6:] + "[0].complete")
     shown = offline_page.evaluate(
@@ -360,8 +395,14 @@ def test_distance_overlay_toggles_in_the_layer_control(offline_page, page_log, s
                  attribution: document.querySelector('.leaflet-control-attribution').textContent}};
     }}"""
     )
-    assert shown["src"] == "data:image/png;base64," and shown["natural"][0] == 105 and shown["natural"][1] > 0
-    assert np.allclose(shown["box"], shown["expected"], atol=1.0), shown  # drawn on the raster's exact bounds
+    assert (
+        shown["src"] == "data:image/png;base64,"
+        and shown["natural"][0] == 105
+        and shown["natural"][1] > 0
+    )
+    assert np.allclose(shown["box"], shown["expected"], atol=1.0), (
+        shown
+    )  # drawn on the raster's exact bounds
     assert float(shown["opacity"]) == pytest.approx(0.6)
     assert "Distance surface: computed by minusma-exposure" in shown["attribution"]
     offline_page.screenshot(path=str(shots / "surface-on.png"))

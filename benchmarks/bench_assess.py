@@ -27,7 +27,7 @@ from scipy.spatial import Delaunay
 from shapely import linestrings
 
 import layers as L
-from geo import assess as engine
+from geo.exposure import assess as engine
 from geo.network import RoadGraph
 from layers.assessment import speeds
 

@@ -1,6 +1,6 @@
 """The exposure assessment on the shipped layers: one call, every indicator, with metadata.
 
-Thin glue: loads the layers, builds the road graph and hands frames to :mod:`geo.assess`.
+Thin glue: loads the layers, builds the road graph and hands frames to :mod:`geo.exposure.assess`.
 The analysis itself (and every default parameter, with its justification) lives in ``geo``.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import pandas as pd
 
-from geo import access, coverage, lifelines, score
-from geo import assess as engine
 from geo._validate import Column, Schema
+from geo.exposure import access, coverage, lifelines, score
+from geo.exposure import assess as engine
 from layers._files import read_facts
 from layers.registry import LayerInfo
 
@@ -159,7 +159,7 @@ def assess(
     ``central_region`` comes from the dissolved 2023 region polygons, and ``out.attrs["parameters"]``
     says so (``admin_join``, ``central_region_source``).
 
-    With ``robustness=True`` the ranking is re-run over the variants of :mod:`geo.robustness`
+    With ``robustness=True`` the ranking is re-run over the variants of :mod:`geo.exposure.robustness`
     (radius 25-100 km, four weight sets, two aggregations, two seasons; about 2 s on the shipped
     towns) and the columns ``rank_min``, ``rank_max``, ``rank_range``, ``classes_seen`` and
     ``uncertain`` (the class flips under a small change of radius or weights) are added.
@@ -212,7 +212,7 @@ def assess(
     if robustness:
         import warnings
 
-        from geo.robustness import robustness as vary
+        from geo.exposure.robustness import robustness as vary
         from geo.speeds import UnknownSpeedWarning
 
         with (
@@ -242,8 +242,8 @@ def assess(
 def segment_criticality(
     *, season: str = "dry", close_roads: Iterable[str] = ()
 ) -> gpd.GeoDataFrame:
-    """The criticality table of every road segment of the shipped network (see :mod:`geo.criticality`)."""
-    from geo.criticality import segment_criticality as table
+    """The criticality table of every road segment of the shipped network (see :mod:`geo.exposure.criticality`)."""
+    from geo.exposure.criticality import segment_criticality as table
 
     return table(context(), season=season, close_roads=close_roads)
 
@@ -251,7 +251,7 @@ def segment_criticality(
 def timeline(**options) -> gpd.GeoDataFrame:
     """The assessment at each of the 13 states of the withdrawal (long form, one row per town and step),
     with ``timeline_id`` = ``<step>-<town_id>`` and the change since the previous step."""
-    from geo import timeline as tl
+    from geo.exposure import timeline as tl
 
     ctx = context()
     steps = tl.timeline(ctx, **options)

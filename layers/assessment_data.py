@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import access, lifelines
-from geo import assess as engine
 from geo._errors import DataDirError, ParameterError
+from geo.exposure import access, lifelines
+from geo.exposure import assess as engine
 from layers import river_ne
 from layers.admin import CENTRAL_REGIONS_2023
 
@@ -71,7 +71,7 @@ ADMIN_JOIN_COLUMNS = {
 
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
-    """The places to assess and the :func:`geo.assess.prepare` options naming their columns."""
+    """The places to assess and the :func:`geo.exposure.assess.prepare` options naming their columns."""
     import layers
 
     if places not in PLACES:

@@ -1,6 +1,6 @@
 """The road network from every source at hand: shipped segments, flownet corridor figures, OSM ways.
 
-:func:`merged_roads` returns one road-line frame that :func:`geo.access.road_graph` accepts.
+:func:`merged_roads` returns one road-line frame that :func:`geo.exposure.access.road_graph` accepts.
 
 **Lengths: the shipped lengths are kept; the corridor figure is attached, not substituted.** Where a
 shipped link has a published length, the corridors agree with it within 5 % (Bamako-Ségou 240.1 vs 240,
@@ -33,8 +33,8 @@ import pandas as pd
 from shapely.geometry import LineString
 
 from geo._errors import DataDirError
-from geo.access import DEFAULT_MAX_SNAP_KM, road_graph, snap_places
 from geo.distance import geodesic_km
+from geo.exposure.access import DEFAULT_MAX_SNAP_KM, road_graph, snap_places
 from geo.network import distances_from
 from layers import flownet
 from layers.datasets import dataset_path
@@ -191,7 +191,7 @@ def merged_roads(
     -------
     geopandas.GeoDataFrame
         Road lines (``road_id``, ``role``, ``road_class``, ``length_km``, ...) for
-        :func:`geo.access.road_graph`, with ``network_source`` (``shipped``, ``osm``, ``connector``) and
+        :func:`geo.exposure.access.road_graph`, with ``network_source`` (``shipped``, ``osm``, ``connector``) and
         the corridor columns of :func:`attach_corridor_lengths` on shipped rows.
     """
     import layers

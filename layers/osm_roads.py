@@ -7,13 +7,13 @@ dataset ``osm_roads`` (``roads-osm/mali_roads_osm.geojson``) is that layer writt
 the offline data directory, so :func:`osm_roads` also reads any path or frame in the same schema.
 
 The output has one row per kept way, with ``road_id = "osm-<osm_id>"``, ``role = "edge"`` and
-``road_class = fclass``, so :func:`geo.access.road_graph` builds a graph from it directly and the speed
+``road_class = fclass``, so :func:`geo.exposure.access.road_graph` builds a graph from it directly and the speed
 table ``layers/data/speeds.csv`` (keyed by fclass for OSM rows) gives travel times.
 
 Examples
 --------
 >>> from layers.osm_roads import osm_roads
->>> from geo.access import road_graph
+>>> from geo.exposure.access import road_graph
 >>> graph = road_graph(osm_roads("tests/fixtures/osm_roads_small.geojson"))  # doctest: +SKIP
 """
 

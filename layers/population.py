@@ -277,8 +277,6 @@ def write_distance_surface(
     )
     with atomic_path(path, suffix=".tif") as tmp, rasterio.open(tmp, "w", **profile) as dst:
         dst.write(dist, 1)
-        dst.update_tags(
-            units="km", description="geodesic distance to the nearest point (WGS84)"
-        )
+        dst.update_tags(units="km", description="geodesic distance to the nearest point (WGS84)")
     logger.info("distance surface %dx%d written to %s", cols, rows, path)
     return path

@@ -17,8 +17,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import coverage
 from geo.crs import WGS84
+from geo.exposure import coverage
 from layers.population import geodesic_buffers, population_in_polygons, read_density
 
 logger = logging.getLogger(__name__)

@@ -44,7 +44,7 @@ from pyproj import Transformer
 from rasterio.features import geometry_mask
 from rasterio.warp import Resampling, reproject
 
-from geo import coverage
+from geo.exposure import coverage
 from layers.datasets import Raster
 from layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
 from layers.population import NODATA_KM, read_density, write_distance_surface

@@ -41,7 +41,7 @@ _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
     """Whether each road link is a bridge of the mapped road network (no detour if it is cut).
 
-    The network is the one the analysis uses (:func:`geo.access.road_graph`: rows with role
+    The network is the one the analysis uses (:func:`geo.exposure.access.road_graph`: rows with role
     ``edge`` and a geometry); bridges come from :func:`geo.network.bridges`, which treats
     parallel links as two routes. The mapped network is coarse: "no detour" means none among
     the roads in the layer.
@@ -51,7 +51,7 @@ def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
     pandas.Series of bool
         Aligned to ``roads.index``, named ``no_detour``; False for rows outside the network.
     """
-    from geo.access import road_graph
+    from geo.exposure.access import road_graph
     from geo.network import bridges
 
     graph = road_graph(roads)

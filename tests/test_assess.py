@@ -10,7 +10,7 @@ import pytest
 
 import layers as L
 from geo._errors import ParameterError, UnknownNameError
-from geo.criticality import segment_criticality
+from geo.exposure.criticality import segment_criticality
 from geo.speeds import UnknownSpeedWarning, travel_time_h
 from layers.assessment import assess, context, speeds
 

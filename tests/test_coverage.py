@@ -6,8 +6,8 @@ import pytest
 from shapely.geometry import Point
 
 import layers as L
-from geo import coverage
 from geo._errors import ParameterError
+from geo.exposure import coverage
 
 
 def _pts(coords, crs="EPSG:4326"):

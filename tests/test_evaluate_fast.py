@@ -1,4 +1,4 @@
-"""The fast what-if path of geo.assess.evaluate equals the straightforward one.
+"""The fast what-if path of geo.exposure.assess.evaluate equals the straightforward one.
 
 ``evaluate`` reuses, across scenarios, what depends only on the season and the roads cut (road
 costs to Bamako and the capitals, routes, road reasons), skips the lower-bound time Dijkstra when
@@ -17,10 +17,10 @@ from scipy.spatial import Delaunay
 from shapely import points
 
 import layers as L
-from geo import access
-from geo import assess as engine
-from geo.coverage import parse_iso_date, point_lonlat
 from geo.distance import geodesic_km
+from geo.exposure import access
+from geo.exposure import assess as engine
+from geo.exposure.coverage import parse_iso_date, point_lonlat
 from geo.network import RoadGraph, distances_from
 from layers.assessment import context, speeds
 

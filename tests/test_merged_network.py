@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import layers
-from geo import access
-from geo import assess as engine
+from geo.exposure import access
+from geo.exposure import assess as engine
 from layers.assessment import assess, context, speeds
 from layers.network_sources import merged_roads
 from maps.cli.main import cli

@@ -15,8 +15,8 @@ from shapely.geometry import LineString
 
 import layers
 from geo._errors import DataDirError, SchemaError
-from geo.access import road_graph, snap_places
 from geo.distance import geometry_length_km
+from geo.exposure.access import road_graph, snap_places
 from geo.network import route
 from geo.speeds import travel_time_h
 from layers.assessment import speeds

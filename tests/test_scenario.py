@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import layers as L
-from geo import scenario
+from geo.exposure import scenario
 from layers.assessment import context
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import score
 from geo._errors import ParameterError, UnknownNameError
+from geo.exposure import score
 
 
 def _scores(**cols):

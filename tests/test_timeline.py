@@ -3,7 +3,7 @@
 import pytest
 
 import layers as L
-from geo.timeline import changes, closure_steps, timeline
+from geo.exposure.timeline import changes, closure_steps, timeline
 from layers.assessment import context
 
 

@@ -43,8 +43,8 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     areas). The Bamako HQ dominates the figures while it is open; every figure is also given without it.
     """
     import layers
-    from geo import coverage
-    from geo.coverage import DEFAULT_RADIUS_KM
+    from geo.exposure import coverage
+    from geo.exposure.coverage import DEFAULT_RADIUS_KM
     from layers import admin
     from layers.population import NODATA_KM, write_distance_surface
     from layers.site_population import (

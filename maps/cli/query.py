@@ -16,7 +16,7 @@ def _place(name: str):
     import difflib
 
     import layers as L
-    from geo.assess import name_key
+    from geo.exposure.assess import name_key
 
     towns = L.towns()
     key = name_key(name)
@@ -58,7 +58,7 @@ def query() -> None:
 )
 def nearest_cmd(town: str, kind: str, as_of: str | None) -> None:
     """Nearest base, town or airport to TOWN (geodesic km)."""
-    from geo.coverage import nearest
+    from geo.exposure.coverage import nearest
 
     place = _place(town)
     targets, id_col = _targets(kind, as_of)
@@ -88,7 +88,7 @@ def nearest_cmd(town: str, kind: str, as_of: str | None) -> None:
 )
 def within_cmd(town: str, radius_km: float, kind: str, as_of: str | None) -> None:
     """Bases, towns or airports within RADIUS_KM of TOWN (geodesic), nearest first."""
-    from geo.coverage import within_km
+    from geo.exposure.coverage import within_km
 
     place = _place(town)
     targets, id_col = _targets(kind, as_of)
@@ -119,7 +119,7 @@ def route_cmd(
     origin: str, destination: str, season: str, weight: str, close_roads: tuple[str, ...]
 ) -> None:
     """Road route from ORIGIN to DESTINATION: segments, length (km) and time (h; null when unknown)."""
-    from geo.assess import resolve_edges
+    from geo.exposure.assess import resolve_edges
     from geo.network import route
     from geo.speeds import UnknownSpeedWarning
     from layers.assessment import context

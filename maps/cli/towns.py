@@ -80,7 +80,7 @@ def towns(
     """
     from click.core import ParameterSource
 
-    from geo.coverage import DEFAULT_RADIUS_KM
+    from geo.exposure.coverage import DEFAULT_RADIUS_KM
     from geo.speeds import UnknownSpeedWarning
     from layers.assessment import assess
 

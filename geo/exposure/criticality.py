@@ -36,7 +36,7 @@ def segment_criticality(
     Parameters
     ----------
     ctx
-        A :class:`geo.assess.Context`.
+        A :class:`geo.exposure.assess.Context`.
     season
         Season of the travel times used for ``detour_h``.
     close_roads
@@ -52,7 +52,7 @@ def segment_criticality(
         unknown), ``stranded_places`` (places cut off from the hub), ``stranded_population``
         (sum of known figures), ``stranded_places_no_population`` and ``stranded_names``.
     """
-    from geo.assess import resolve_edges
+    from geo.exposure.assess import resolve_edges
 
     graph = ctx.timed_graph(season)
     removed = resolve_edges(graph, close_roads)

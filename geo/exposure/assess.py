@@ -20,8 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import access, coverage, lifelines, reasons, score
 from geo._errors import ParameterError, SchemaError, UnknownNameError
+from geo.exposure import access, coverage, lifelines, reasons, score
 from geo.network import RoadGraph
 from geo.speeds import SEASONS, travel_time_h
 
@@ -177,11 +177,11 @@ def prepare(
     bases
         Sites with ``base_id``, ``town``, ``town_id`` and ``closure_date``.
     graph
-        Road graph (:func:`geo.access.road_graph`).
+        Road graph (:func:`geo.exposure.access.road_graph`).
     speeds
         Speed table (``road_class``, ``season``, ``speed_kmh``; rows with no speed are unknown).
     airports, air_links
-        Airports (``icao``, optional ``town_id``) and links (see :func:`geo.lifelines.link_states`).
+        Airports (``icao``, optional ``town_id``) and links (see :func:`geo.exposure.lifelines.link_states`).
     river_places, river_line
         Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
     hub_id

@@ -3,7 +3,7 @@
 Each function returns one part of the reasons as an object array of strings, ``""`` where it
 has nothing to say, and builds strings only for the rows that need them (fast on 20,000
 places). The road part depends only on the season and the roads cut, so
-:func:`geo.assess.evaluate` caches it across what-ifs. :func:`join` puts the parts together.
+:func:`geo.exposure.assess.evaluate` caches it across what-ifs. :func:`join` puts the parts together.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def coverage_lost(out: pd.DataFrame) -> np.ndarray:
 def road(out: pd.DataFrame, labels: pd.Series) -> np.ndarray:
     """Road access: off the road layer, no route, or the segments that each cut the one route;
     then the road distance and time to Bamako. ``labels`` reads segment ids (see
-    :func:`geo.access.edge_labels`)."""
+    :func:`geo.exposure.access.edge_labels`)."""
     n = len(out)
     access = np.full(n, "", dtype=object)
     off = flag(~out["on_road_network"].astype("boolean"))

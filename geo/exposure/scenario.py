@@ -8,7 +8,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from geo.assess import Context, evaluate
+from geo.exposure.assess import Context, evaluate
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ DIFF_COLUMNS = (
 
 
 def run(ctx: Context, **scenario) -> pd.DataFrame:
-    """One scenario: :func:`geo.assess.evaluate` with ``close``, ``keep``, ``close_roads``, ``season``,
+    """One scenario: :func:`geo.exposure.assess.evaluate` with ``close``, ``keep``, ``close_roads``, ``season``,
     ``disabled_links``, ``disabled_operators``, ``as_of``, ``radius_km`` ... as keywords."""
     return evaluate(ctx, **scenario)
 

@@ -6,8 +6,8 @@ import logging
 
 import pandas as pd
 
-from geo import coverage
-from geo.assess import Context, evaluate
+from geo.exposure import coverage
+from geo.exposure.assess import Context, evaluate
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def closure_steps(bases: pd.DataFrame) -> list[str]:
 def timeline(ctx: Context, *, id_column: str = "town_id", **options) -> pd.DataFrame:
     """The assessment of every place at each step (long form: one row per place and step).
 
-    ``options`` are those of :func:`geo.assess.evaluate` (radius, season, scenario, weights).
+    ``options`` are those of :func:`geo.exposure.assess.evaluate` (radius, season, scenario, weights).
 
     Returns
     -------

@@ -14,8 +14,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from geo.assess import Context, evaluate
-from geo.score import DIMENSIONS
+from geo.exposure.assess import Context, evaluate
+from geo.exposure.score import DIMENSIONS
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ import shapely
 from numpy.typing import NDArray
 
 from geo._errors import SchemaError, UnknownNameError
-from geo.coverage import parse_iso_date, point_lonlat
 from geo.crs import to_wgs84
+from geo.exposure.coverage import parse_iso_date, point_lonlat
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from shapely import points
 
 from geo._validate import Column, Schema, validate_frame
 from geo.crs import WGS84
-from geo.exposure.coverage import DATE_MAX as MISSION_END
-from geo.exposure.coverage import DATE_MIN as MISSION_START
-from geo.exposure.coverage import parse_iso_date
+from geo.exposure.params import DATE_MAX as MISSION_END
+from geo.exposure.params import DATE_MIN as MISSION_START
+from geo.exposure.params import parse_iso_date
 
 __all__ = ["MISSION_END", "MISSION_START", "ascii_name", "finish", "parse_date", "point_frame"]
 

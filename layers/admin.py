@@ -31,6 +31,7 @@ from geo.distance import GEOD
 from layers._common import GEOMETRY_KIND, SOURCE, ascii_name, finish
 from layers._files import data_file
 from layers.datasets import read_dataset
+from layers.regions import CENTRAL_REGIONS_2023
 from layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ __all__ = [
 
 CROSSWALK_FILE = "cercle_region_2023.csv"
 
-#: The central regions of the 2023 stabilisation strategy (as in :data:`layers.regions.CENTRAL_REGIONS_2023`).
-CENTRAL_REGIONS_2023 = ("Mopti", "Ségou", "San", "Bandiagara", "Douentza")
 
 #: Confidence levels from lowest to highest.
 CONFIDENCE_ORDER = ("low", "medium", "high")

@@ -14,7 +14,11 @@ from layers._files import read_facts
 from layers.airports import airports as load_airports
 from layers.registry import LayerInfo
 
-__all__ = ["INFOS", "SCHEMA", "STATUSES", "air_links"]
+__all__ = ["COMMERCIAL_OPERATORS", "INFOS", "SCHEMA", "STATUSES", "air_links"]
+
+#: Operators in ``air_links.csv`` that are not the UN's: a place whose airstrips only UN services
+#: (MINUSMA, UNHAS) served depended on them (``air_depended_on_un``).
+COMMERCIAL_OPERATORS = ("Sky Mali",)
 
 #: Status of a link as the last source describes it.
 STATUSES = ("no_end_reported", "interrupted", "suspended", "ended", "ended_or_unknown")

@@ -9,36 +9,36 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterable, Mapping
+import warnings
 
 import geopandas as gpd
-import pandas as pd
 
+from geo._errors import ParameterError, UnknownNameError
 from geo._validate import Column, Schema
-from geo.exposure import access, coverage, lifelines, score
+from geo.exposure import access
 from geo.exposure import assess as engine
-from layers._files import read_facts
+from geo.exposure import timeline as tl
+from geo.exposure.criticality import segment_criticality as criticality_table
+from geo.exposure.params import ExposureParams
+from geo.exposure.robustness import robustness as vary
+from geo.speeds import UnknownSpeedWarning
+from layers.air_links import COMMERCIAL_OPERATORS
+from layers.regions import CENTRAL_REGIONS_2023
 from layers.registry import LayerInfo
+from layers.speeds import speeds
+from layers.towns import HUB_ID
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["INFOS", "assess", "context", "parameters", "segment_criticality", "speeds", "timeline"]
-
-
-def speeds(path: str | None = None) -> pd.DataFrame:
-    """The speed table (``layers/data/speeds.csv`` or a user CSV); rows without a speed are dropped
-    (that class/season has no speed: its travel times are reported missing, never averaged)."""
-    table = pd.read_csv(path) if path else read_facts("speeds.csv", floats=("speed_kmh",))
-    empty = table["speed_kmh"].isna()
-    if empty.any():
-        logger.info(
-            "speed table: %d class/season row(s) have no sourced speed: %s",
-            int(empty.sum()),
-            ", ".join(
-                sorted(set(table.loc[empty, "road_class"] + "/" + table.loc[empty, "season"]))
-            ),
-        )
-    return table.loc[~empty].reset_index(drop=True)
+__all__ = [
+    "INFOS",
+    "PLACES",
+    "analysis_layers",
+    "assess",
+    "context",
+    "segment_criticality",
+    "timeline",
+]
 
 
 @functools.lru_cache(maxsize=4)
@@ -61,207 +61,144 @@ def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -
         speeds=speeds(speeds_path),
         airports=L.airports(),
         air_links=L.air_links(),
+        hub_id=HUB_ID,
         river_places=L.river_places(),
         river_line=merged,
-        max_snap_km=max_snap_km,
-        air_reach_km=air_reach_km,
+        region_column="region_2023",
+        central_regions=CENTRAL_REGIONS_2023,
+        commercial_operators=COMMERCIAL_OPERATORS,
+        params=ExposureParams(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
     )
 
 
 def context(
+    params: ExposureParams | None = None,
     *,
-    max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
-    air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
     speeds_path: str | None = None,
     data_dir: str | None = None,
     places: str = "towns",
 ) -> engine.Context:
-    """The prepared assessment of the shipped towns (cached per parameters).
+    """The prepared assessment of the shipped towns (cached per preparation parameters).
 
-    With ``data_dir``, the context of :func:`layers.assessment_data.data_context` instead: roads from
-    :func:`layers.network_sources.merged_roads`, the Natural Earth Niger, and ``places`` ``"towns"`` or
-    ``"settlements"`` (the 18,769 OCHA COD places).
+    Only ``params.max_snap_km`` and ``params.air_reach_km`` matter here. With ``data_dir``, the
+    context of :func:`layers.assessment_data.data_context` instead: roads from
+    :func:`layers.network_sources.merged_roads`, the Natural Earth Niger, and ``places``
+    ``"towns"`` or ``"settlements"`` (the 18,769 OCHA COD places).
     """
+    p = params if params is not None else ExposureParams()
+    if places not in PLACES:
+        raise UnknownNameError(f"unknown places {places!r}; choose from {list(PLACES)}")
     if data_dir is not None or places != "towns":
         from layers.assessment_data import data_context
 
         if data_dir is None:
-            from geo._errors import ParameterError
-
-            raise ParameterError(f"places={places!r} needs a data directory (data_dir=...)")
-        return data_context(
-            data_dir,
-            places=places,
-            max_snap_km=max_snap_km,
-            air_reach_km=air_reach_km,
-            speeds_path=speeds_path,
-        )
-    return _context(float(max_snap_km), float(air_reach_km), speeds_path)
+            raise ParameterError(
+                f"places={places!r} needs a data directory (data_dir=... or --data DIR)"
+            )
+        return data_context(data_dir, places=places, params=p, speeds_path=speeds_path)
+    return _context(p.max_snap_km, p.air_reach_km, speeds_path)
 
 
-def parameters(**options) -> dict:
-    """Every parameter of an assessment, defaults filled in (written into export metadata)."""
-    out = {
-        "as_of": None,
-        "before": coverage.BEFORE_DATE.isoformat(),
-        "radius_km": coverage.DEFAULT_RADIUS_KM,
-        "season": "dry",
-        "close": [],
-        "keep": [],
-        "close_roads": [],
-        "disabled_links": [],
-        "disabled_operators": [],
-        "weights": dict(score.DEFAULT_WEIGHTS),
-        "aggregation": "arithmetic",
-        "time_cap_h": score.DEFAULT_TIME_CAP_H,
-        "max_snap_km": access.DEFAULT_MAX_SNAP_KM,
-        "air_reach_km": lifelines.DEFAULT_AIR_REACH_KM,
-        "class_thresholds": dict(score.CLASS_THRESHOLDS),
-    }
-    for key, value in options.items():
-        if key == "weights" and value:
-            out["weights"] = {**out["weights"], **dict(value)}
-        elif value is not None:
-            out[key] = list(value) if isinstance(value, (tuple, list)) else value
-    if isinstance(out["as_of"], dt.date):
-        out["as_of"] = out["as_of"].isoformat()
-    return out
+#: What can be assessed: the curated towns, or (with a data directory) the OCHA settlements.
+PLACES = ("towns", "settlements")
 
 
 def assess(
     as_of: str | dt.date | None = None,
     *,
-    radius_km: float = coverage.DEFAULT_RADIUS_KM,
-    season: str = "dry",
-    close: Iterable[str] = (),
-    keep: Iterable[str] = (),
-    close_roads: Iterable[str] = (),
-    disabled_links: Iterable[str] = (),
-    disabled_operators: Iterable[str] = (),
-    weights: Mapping[str, float] | None = None,
-    aggregation: str = "arithmetic",
-    max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
-    air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
+    params: ExposureParams | None = None,
     speeds_path: str | None = None,
     data_dir: str | None = None,
     places: str = "towns",
     robustness: bool = False,
+    **options,
 ) -> gpd.GeoDataFrame:
     """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site closed).
 
-    ``as_of="2023-06-30"`` gives the situation before the withdrawal. ``close``/``keep`` name
-    bases (id or town), ``close_roads`` road segments (id or ``"Diré–Goundam"``). Returns one
-    row per town (towns without coordinates included, indicators missing), sorted by rank.
-    ``data_dir``/``places`` select the open-data context (see :func:`context`); settlements are sorted by
-    ``settlement_id`` within a rank. With ``data_dir`` every place also carries its OCHA COD units by
-    spatial join (``join_region_old``, ``join_region_2023``, ``join_cercle_pcode``, ``join_commune_pcode``,
-    ``admin_join_disagrees``, ``admin_join_differs_on``; see :func:`layers.assessment_data.admin_columns`),
-    ``central_region`` comes from the dissolved 2023 region polygons, and ``out.attrs["parameters"]``
-    says so (``admin_join``, ``central_region_source``).
+    Parameters
+    ----------
+    as_of
+        The date (``"2023-06-30"`` gives the situation before the withdrawal).
+    params
+        The model's parameters (:class:`geo.exposure.params.ExposureParams`); ``as_of`` and
+        ``**options`` (its field names: ``radius_km``, ``season``, ``close``, ``keep``,
+        ``close_roads``, ``weights``, ...) change them.
+    speeds_path
+        A speed table to use instead of ``layers/data/speeds.csv``.
+    data_dir, places
+        Select the open-data context (see :func:`context`).
+    robustness
+        Re-run the ranking over the variants of :mod:`geo.exposure.robustness` around the
+        parameters (about 2 s on the shipped towns) and add ``rank_min``, ``rank_max``,
+        ``rank_range``, ``classes_seen`` and ``uncertain``.
 
-    With ``robustness=True`` the ranking is re-run over the variants of :mod:`geo.exposure.robustness`
-    (radius 25-100 km, four weight sets, two aggregations, two seasons; about 2 s on the shipped
-    towns) and the columns ``rank_min``, ``rank_max``, ``rank_range``, ``classes_seen`` and
-    ``uncertain`` (the class flips under a small change of radius or weights) are added.
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place (towns without coordinates included, indicators missing), sorted by
+        rank (settlements by ``settlement_id`` within a rank). ``attrs["parameters"]`` holds
+        every parameter used, ``attrs["data_gaps"]`` the season's data gaps. With ``data_dir``
+        every place also carries its OCHA COD units by spatial join (``join_region_old``,
+        ``join_region_2023``, ``join_cercle_pcode``, ``join_commune_pcode``,
+        ``admin_join_disagrees``, ``admin_join_differs_on``; see
+        :func:`layers.assessment_data.admin_columns`) and ``central_region`` comes from the
+        dissolved 2023 region polygons.
+
+    Examples
+    --------
+    >>> out = assess("2023-06-30", radius_km=25)
+    >>> out.attrs["parameters"]["radius_km"], out["as_of"].iloc[0]
+    (25.0, '2023-06-30')
     """
-    ctx = context(
-        max_snap_km=max_snap_km,
-        air_reach_km=air_reach_km,
-        speeds_path=speeds_path,
-        data_dir=data_dir,
-        places=places,
-    )
-    out = engine.evaluate(
-        ctx,
-        as_of=as_of,
-        radius_km=radius_km,
-        season=season,
-        close=close,
-        keep=keep,
-        close_roads=close_roads,
-        disabled_links=disabled_links,
-        disabled_operators=disabled_operators,
-        weights=weights,
-        aggregation=aggregation,
-    )
-    out.attrs["parameters"] = parameters(
-        as_of=out["as_of"].iloc[0],
-        radius_km=radius_km,
-        season=season,
-        close=close,
-        keep=keep,
-        close_roads=close_roads,
-        disabled_links=disabled_links,
-        disabled_operators=disabled_operators,
-        weights=weights,
-        aggregation=aggregation,
-        max_snap_km=max_snap_km,
-        air_reach_km=air_reach_km,
-    )
+    p = ExposureParams.from_options(params, as_of=as_of, **options)
+    ctx = context(p, speeds_path=speeds_path, data_dir=data_dir, places=places)
+    out = engine.evaluate(ctx, p)
+    out.attrs["parameters"].update(ctx.notes)
     if data_dir is not None:
-        # where the admin-join columns and the central_region indicator come from (COD polygons or fallback)
-        out.attrs["parameters"].update(
-            data_dir=str(data_dir),
-            places=places,
-            **{
-                k: ctx.params[k] for k in ("admin_join", "central_region_source") if k in ctx.params
-            },
-        )
-    out.attrs["data_gaps"] = ctx.time_warnings(season)
+        out.attrs["parameters"].update(data_dir=str(data_dir), places=places)
+    out.attrs["data_gaps"] = ctx.time_warnings(p.season)
     key = "settlement_id" if places == "settlements" else "town_id"
     if robustness:
-        import warnings
-
-        from geo.exposure.robustness import robustness as vary
-        from geo.speeds import UnknownSpeedWarning
-
         with (
             warnings.catch_warnings()
         ):  # the variants' gaps (e.g. the other season) are not this run's
             warnings.simplefilter("ignore", UnknownSpeedWarning)
-            spread = vary(
-                ctx,
-                id_column=key,
-                as_of=as_of,
-                close=close,
-                keep=keep,
-                close_roads=close_roads,
-                disabled_links=disabled_links,
-                disabled_operators=disabled_operators,
-            )
+            spread = vary(ctx, p, id_column=key)
         cols = ["rank_min", "rank_max", "rank_range", "classes_seen", "uncertain"]
         attrs = out.attrs
         out = out.join(spread[cols], on=key)
         out.attrs = attrs
         out.attrs["parameters"]["robustness"] = (
-            "radius 25-100 km x 4 weight sets x 2 aggregations x 2 seasons"
+            "around these parameters: radius x0.5-x2, each dimension weight doubled, "
+            "2 aggregations, 2 seasons"
         )
     return out.sort_values(["exposure_rank", key], na_position="last").reset_index(drop=True)
 
 
-def segment_criticality(
-    *, season: str = "dry", close_roads: Iterable[str] = ()
-) -> gpd.GeoDataFrame:
-    """The criticality table of every road segment of the shipped network (see :mod:`geo.exposure.criticality`)."""
-    from geo.exposure.criticality import segment_criticality as table
-
-    return table(context(), season=season, close_roads=close_roads)
+def segment_criticality(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
+    """The criticality table of every road segment of the shipped network
+    (see :mod:`geo.exposure.criticality`), for ``params.season`` and ``params.close_roads``."""
+    p = params if params is not None else ExposureParams()
+    return criticality_table(context(p), season=p.season, close_roads=p.close_roads)
 
 
-def timeline(**options) -> gpd.GeoDataFrame:
-    """The assessment at each of the 13 states of the withdrawal (long form, one row per town and step),
-    with ``timeline_id`` = ``<step>-<town_id>`` and the change since the previous step."""
-    from geo.exposure import timeline as tl
+def timeline(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
+    """The assessment at each of the 13 states of the withdrawal (long form, one row per town and
+    step), with ``timeline_id`` = ``<step>-<town_id>`` and the change since the previous step.
 
-    ctx = context()
-    steps = tl.timeline(ctx, **options)
+    ``params`` fix everything but the date (radius, season, scenario, weights)."""
+    p = params if params is not None else ExposureParams()
+    ctx = context(p)
+    steps = tl.timeline(ctx, p)
     change = tl.changes(steps).set_index(["step", "town_id"])[
         ["exposure_score_change", "rank_change", "class_before", "coverage_lost_now"]
     ]
     steps = steps.join(change, on=["step", "town_id"])
     steps.insert(0, "timeline_id", steps["step"].map("{:02d}".format) + "-" + steps["town_id"])
     geom = ctx.places.set_index("town_id").geometry
-    return gpd.GeoDataFrame(steps, geometry=steps["town_id"].map(geom).to_numpy(), crs="EPSG:4326")
+    out = gpd.GeoDataFrame(steps, geometry=steps["town_id"].map(geom).to_numpy(), crs="EPSG:4326")
+    out.attrs["parameters"] = p.to_dict()
+    return out
 
 
 _COMMON = dict(
@@ -387,27 +324,21 @@ INFOS = {
 }
 
 
-def analysis_layers(**options) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
-    """The analysis layers for :func:`layers.export.export_layers`, with default parameters unless given.
+def analysis_layers(
+    params: ExposureParams | None = None,
+) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
+    """The analysis layers for :func:`layers.export.export_layers`: the exposure (with its
+    robustness), the segment criticality and the timeline, all for the same ``params``.
 
     List-valued cells are joined with ``;`` so every format can hold them.
     """
-    exposure = assess(**options, robustness=True)
-    crit = segment_criticality(
-        season=options.get("season", "dry"), close_roads=options.get("close_roads", ())
-    )
-    steps = timeline(
-        **{
-            k: v
-            for k, v in options.items()
-            if k in ("radius_km", "season", "weights", "aggregation")
-        }
-    )
+    p = params if params is not None else ExposureParams()
+    exposure = assess(params=p, robustness=True)
     out = {}
     for name, gdf in (
         ("exposure", exposure),
-        ("segment_criticality", crit),
-        ("exposure_timeline", steps),
+        ("segment_criticality", segment_criticality(p)),
+        ("exposure_timeline", timeline(p)),
     ):
         gdf = gdf.copy()
         gdf.attrs = {}

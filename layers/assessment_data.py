@@ -33,10 +33,14 @@ import pandas as pd
 import shapely
 
 from geo._errors import DataDirError, ParameterError
-from geo.exposure import access, lifelines
+from geo.exposure import access
 from geo.exposure import assess as engine
+from geo.exposure.params import ExposureParams
 from layers import river_ne
-from layers.admin import CENTRAL_REGIONS_2023
+from layers.air_links import COMMERCIAL_OPERATORS
+from layers.regions import CENTRAL_REGIONS_2023
+from layers.speeds import speeds
+from layers.towns import HUB_ID
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +280,6 @@ def _data_context(
     data_dir: str, places: str, max_snap_km: float, air_reach_km: float, speeds_path: str | None
 ) -> engine.Context:
     import layers
-    from layers.assessment import speeds
     from layers.network_sources import merged_roads
 
     frame, options = load_places(places, data_dir)
@@ -294,6 +297,22 @@ def _data_context(
             crs="EPSG:4326",
         )
     river_places, north = river_flags(frame, line, id_column)
+    static = pd.DataFrame({"north_of_niger": north.to_numpy()}, index=frame.index)
+    region_column = "region_2023" if "region_2023" in frame.columns else None
+    if central is not None:
+        # the polygons decide; a place without a point in Mali keeps its curated region_2023 attribute
+        curated = pd.Series(pd.array([pd.NA] * len(frame), dtype="boolean"), index=frame.index)
+        if region_column is not None:
+            known = frame[region_column].notna().to_numpy()
+            curated[known] = frame[region_column][known].isin(CENTRAL_REGIONS_2023).to_numpy()
+        fill = (central.isna() & curated.notna()).to_numpy()
+        flags = central.array.copy()
+        flags[fill] = curated.array[fill]
+        static["central_region"] = flags
+        admin_meta["central_region_source"] += (
+            f"; curated region_2023 attribute for the {int(fill.sum())} "
+            f"{places} without a point inside Mali's communes"
+        )
     ctx = engine.prepare(
         frame,
         layers.bases(),
@@ -303,30 +322,14 @@ def _data_context(
         air_links=layers.air_links(),
         river_places=river_places,
         river_line=None,
-        max_snap_km=max_snap_km,
-        air_reach_km=air_reach_km,
+        region_column=region_column,
         central_regions=CENTRAL_REGIONS_2023,
-        **options,
+        commercial_operators=COMMERCIAL_OPERATORS,
+        static_columns=static,
+        notes={**admin_meta, "places": places, "data_dir": data_dir},
+        params=ExposureParams(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
+        **{"hub_id": HUB_ID, **options},
     )
-    ctx.static["north_of_niger"] = north.to_numpy()
-    if central is not None:
-        # the polygons decide; a place without a point in Mali keeps its curated region_2023 attribute
-        curated = (
-            ctx.static["central_region"]
-            if "central_region" in ctx.static
-            else pd.Series(pd.array([pd.NA] * len(frame), dtype="boolean"), index=frame.index)
-        )
-        fill = (central.isna() & curated.notna()).to_numpy()
-        flags = central.array.copy()
-        flags[fill] = curated.array[fill]
-        ctx.static["central_region"] = flags
-        admin_meta["central_region_source"] += (
-            f"; curated region_2023 attribute for the {int(fill.sum())} "
-            f"{places} without a point inside Mali's communes"
-        )
-    ctx.params.update(admin_meta)
-    ctx.params["places"] = places
-    ctx.params["data_dir"] = data_dir
     logger.info(
         "assessment: %d %s on a road graph of %d edges from %s",
         len(frame),
@@ -341,17 +344,14 @@ def data_context(
     data_dir: str | os.PathLike,
     *,
     places: str = "towns",
-    max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
-    air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
+    params: ExposureParams | None = None,
     speeds_path: str | None = None,
 ) -> engine.Context:
-    """The prepared assessment on the open datasets of ``data_dir`` (cached per parameters)."""
+    """The prepared assessment on the open datasets of ``data_dir`` (cached per preparation
+    parameters: ``params.max_snap_km`` and ``params.air_reach_km``)."""
     from layers.datadir import resolve_data_dir
 
+    p = params if params is not None else ExposureParams()
     return _data_context(
-        str(resolve_data_dir(data_dir)),
-        places,
-        float(max_snap_km),
-        float(air_reach_km),
-        speeds_path,
+        str(resolve_data_dir(data_dir)), places, p.max_snap_km, p.air_reach_km, speeds_path
     )

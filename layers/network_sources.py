@@ -34,7 +34,8 @@ from shapely.geometry import LineString
 
 from geo._errors import DataDirError
 from geo.distance import geodesic_km
-from geo.exposure.access import DEFAULT_MAX_SNAP_KM, road_graph, snap_places
+from geo.exposure.access import road_graph, snap_places
+from geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from geo.network import distances_from
 from layers import flownet
 from layers.datasets import dataset_path

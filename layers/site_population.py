@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
-from geo.exposure import coverage
+from geo.exposure import coverage, params
 from layers.population import geodesic_buffers, population_in_polygons, read_density
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ HQ_BASE_ID = "MINUSMA-12"
 
 
 def closure_steps(
-    bases: pd.DataFrame, *, before: str | dt.date = coverage.BEFORE_DATE
+    bases: pd.DataFrame, *, before: str | dt.date = params.BEFORE_DATE
 ) -> pd.DataFrame:
     """The states of the withdrawal: ``before`` then each closure date (closed on day D: not open on D).
 
@@ -45,7 +45,7 @@ def closure_steps(
     pandas.DataFrame
         ``step`` (0 = before), ``as_of`` (ISO date), ``closed`` (sites closing that day, ``;``-joined).
     """
-    rows = [{"step": 0, "as_of": coverage.parse_iso_date(before).isoformat(), "closed": None}]
+    rows = [{"step": 0, "as_of": params.parse_iso_date(before).isoformat(), "closed": None}]
     for i, (date, group) in enumerate(bases.groupby("closure_date", sort=True), start=1):
         rows.append(
             {
@@ -81,23 +81,23 @@ def people_near_open_sites(
     bases: gpd.GeoDataFrame,
     as_of: str | dt.date,
     *,
-    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
     raster=None,
 ) -> dict:
     """``sites_open``, ``people_within_km`` and ``people_within_km_without_hq`` on one date."""
     density = read_density(raster, data_dir)
-    zones = _zones(bases, coverage.check_radius(radius_km))
-    return _people_at(bases, zones, density, coverage.parse_iso_date(as_of))
+    zones = _zones(bases, params.check_km(radius_km))
+    return _people_at(bases, zones, density, params.parse_iso_date(as_of))
 
 
 def people_near_sites(
     bases: gpd.GeoDataFrame,
     *,
-    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
     raster=None,
-    before: str | dt.date = coverage.BEFORE_DATE,
+    before: str | dt.date = params.BEFORE_DATE,
 ) -> pd.DataFrame:
     """People within ``radius_km`` of a site open at each step of the withdrawal (:func:`closure_steps`).
 
@@ -109,14 +109,14 @@ def people_near_sites(
         ``people_lost_since_before`` and ``radius_km``.
     """
     density = read_density(raster, data_dir)
-    radius_km = coverage.check_radius(radius_km)
+    radius_km = params.check_km(radius_km)
     zones = _zones(bases, radius_km)
     rows = [
         {
             "step": step.step,
             "as_of": step.as_of,
             "closed": step.closed,
-            **_people_at(bases, zones, density, coverage.parse_iso_date(step.as_of)),
+            **_people_at(bases, zones, density, params.parse_iso_date(step.as_of)),
         }
         for step in closure_steps(bases, before=before).itertuples(index=False)
     ]
@@ -132,10 +132,10 @@ def people_near_sites_by_region(
     *,
     name_column: str,
     as_of: str | dt.date,
-    radius_km: float = coverage.DEFAULT_RADIUS_KM,
+    radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
     raster=None,
-    before: str | dt.date = coverage.BEFORE_DATE,
+    before: str | dt.date = params.BEFORE_DATE,
 ) -> pd.DataFrame:
     """Per region: its people, and those within ``radius_km`` of an open site before and at ``as_of``.
 
@@ -146,13 +146,13 @@ def people_near_sites_by_region(
         ``people_lost`` and ``share_lost`` (of the region's population); the Bamako HQ included.
     """
     density = read_density(raster, data_dir)
-    radius_km = coverage.check_radius(radius_km)
+    radius_km = params.check_km(radius_km)
     zones = _zones(bases, radius_km)
     regions = regions.to_crs(WGS84)
     out = pd.DataFrame(index=pd.Index(regions[name_column].to_numpy(), name=name_column))
     out["population"] = population_in_polygons(regions, raster=density).to_numpy()
     for label, when in (("before", before), ("after", as_of)):
-        circles = zones[coverage.open_mask(bases, coverage.parse_iso_date(when))].dropna()
+        circles = zones[coverage.open_mask(bases, params.parse_iso_date(when))].dropna()
         if len(circles) == 0:
             out[f"people_within_km_{label}"] = 0.0
             continue

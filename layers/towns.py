@@ -13,7 +13,10 @@ from layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["INFOS", "SCHEMA", "towns"]
+__all__ = ["HUB_ID", "INFOS", "SCHEMA", "towns"]
+
+#: The capital, Bamako: the hub of the road indicators (its id in the gazetteer).
+HUB_ID = "ml-bamako"
 
 SCHEMA = Schema(
     id_column="town_id",

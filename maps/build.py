@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -16,11 +15,11 @@ import folium
 import geopandas as gpd
 
 import layers
+from geo.exposure.params import ExposureParams
 from geo.io import atomic_path
-from layers._common import parse_date
 from maps.backdrop import add_country_outline, add_regions, add_river
 from maps.controls import Legend, add_controls, legend_html
-from maps.exposure import DEFAULT_RADIUS_KM, town_exposure
+from maps.exposure import town_exposure
 from maps.sites import add_bases, add_coverage
 from maps.style import PANES, TILE_ATTRIBUTION
 from maps.timeline import TimeControl, step_index
@@ -36,24 +35,25 @@ MALI_BOUNDS = [[10.1, -12.3], [25.1, 4.3]]
 
 
 def make_map(
+    params: ExposureParams | None = None,
     *,
-    as_of: str | dt.date | None = None,
     offline: bool = False,
     settlements: gpd.GeoDataFrame | None = None,
     data_dir: str | os.PathLike | None = None,
     towns: gpd.GeoDataFrame | None = None,
     bases: gpd.GeoDataFrame | None = None,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    use_assessment: bool = True,
     distance_overlay: bool = True,
+    **options,
 ) -> folium.Map:
     """The interactive map of the withdrawal, with every layer, legend and time control.
 
     Parameters
     ----------
-    as_of
-        Date the map opens at (ISO string or date): sites closed by then are faded, towns take
-        their class of the latest closure date on or before it. Default: after the last closure.
+    params
+        The model's parameters (:class:`geo.exposure.params.ExposureParams`): towns are coloured
+        by the assessment with them at every step, and circles of ``radius_km`` drawn around the
+        sites. ``params.as_of`` is the date the map opens at: sites closed by then are faded, towns
+        take their class of the latest step on or before it. Default: after the last closure.
     offline
         No tile layer: a vector outline of Mali and its regions is the backdrop. Pair it with
         ``save_map(..., offline=True)``, which inlines every JS/CSS asset.
@@ -67,28 +67,26 @@ def make_map(
         sites are open then (:mod:`maps.surface`; off by default in the layer control).
     towns, bases
         Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
-    radius_km
-        Coverage radius drawn around sites (and used by the fallback exposure indicator).
-    use_assessment
-        Colour towns by ``layers.assessment`` when it is installed.
     distance_overlay
         Add the distance overlays when ``data_dir`` is given (a data directory without the WorldPop
         raster only logs a warning).
+    **options
+        Fields of :class:`~geo.exposure.params.ExposureParams` to change (``as_of=``,
+        ``radius_km=``, ``season=``, ...).
 
     Returns
     -------
     folium.Map
         Displays inline in Jupyter; write it with :func:`save_map`.
     """
-    when = parse_date(as_of)
+    p = ExposureParams.from_options(params, **options)
+    radius_km = p.radius_km
     towns = layers.towns() if towns is None else towns
     bases = layers.bases() if bases is None else bases
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
-    exposure = town_exposure(
-        towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment
-    )
-    step = step_index(exposure.dates, when)
+    exposure = town_exposure(towns, bases, p)
+    step = step_index(exposure.dates, p.as_of)
 
     m = folium.Map(
         tiles=None,

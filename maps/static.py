@@ -6,7 +6,6 @@ at the map's centre. Same colours and symbols as the interactive map (:mod:`maps
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -21,10 +20,10 @@ from matplotlib.patches import Patch
 
 import layers
 from geo.crs import local_metric_crs
+from geo.exposure.params import ExposureParams
 from geo.io import atomic_path
-from layers._common import parse_date
 from maps.controls import SOURCES
-from maps.exposure import DEFAULT_RADIUS_KM, town_exposure
+from maps.exposure import town_exposure
 from maps.style import (
     EXPOSURE_CLASSES,
     EXPOSURE_COLOURS,
@@ -91,26 +90,26 @@ def _north_arrow(ax) -> None:
 
 
 def static_map(
+    params: ExposureParams | None = None,
     *,
-    as_of: str | dt.date | None = None,
     towns: gpd.GeoDataFrame | None = None,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    use_assessment: bool = True,
     figsize: tuple[float, float] = (11.0, 9.0),
+    **options,
 ):
-    """A matplotlib figure of the situation at ``as_of`` (default: after the last closure).
+    """A matplotlib figure of the situation at ``params.as_of`` (default: after the last closure).
+
+    Towns are coloured by the same assessment as the interactive map (:func:`maps.build.make_map`)
+    for the same ``params``; ``**options`` change its fields (``as_of=``, ``radius_km=``, ...).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    when = parse_date(as_of)
+    p = ExposureParams.from_options(params, **options)
     towns = layers.towns() if towns is None else towns
     bases = layers.bases()
-    exposure = town_exposure(
-        towns, bases, as_of=when, radius_km=radius_km, use_assessment=use_assessment
-    )
-    step = step_index(exposure.dates, when)
+    exposure = town_exposure(towns, bases, p)
+    step = step_index(exposure.dates, p.as_of)
     date = exposure.dates[step]
     regions = layers.regions()
     crs = local_metric_crs(regions)

@@ -44,7 +44,7 @@ from pyproj import Transformer
 from rasterio.features import geometry_mask
 from rasterio.warp import Resampling, reproject
 
-from geo.exposure import coverage
+from geo.exposure import coverage, params
 from layers.datasets import Raster
 from layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
 from layers.population import NODATA_KM, read_density, write_distance_surface
@@ -143,7 +143,7 @@ def distance_surface(
         No WorldPop raster in the data directory.
     """
     grid = _mali_grid(data_dir) if grid is None else grid
-    is_open = coverage.open_mask(bases, coverage.parse_iso_date(when))
+    is_open = coverage.open_mask(bases, params.parse_iso_date(when))
     with tempfile.TemporaryDirectory(prefix="minusma-surface-") as tmp:
         path = write_distance_surface(bases[is_open], Path(tmp) / "distance_km.tif", template=grid)
         with rasterio.open(path) as src:
@@ -212,7 +212,7 @@ def add_distance_overlays(
     *,
     date: dt.date,
     data_dir: str | os.PathLike | None = None,
-    before: str | dt.date = coverage.BEFORE_DATE,
+    before: str | dt.date = params.BEFORE_DATE,
 ) -> list[folium.raster_layers.ImageOverlay]:
     """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer control).
 
@@ -231,7 +231,7 @@ def add_distance_overlays(
         No WorldPop raster in the data directory.
     """
     grid = _mali_grid(data_dir)
-    before = coverage.parse_iso_date(before, name="before")
+    before = params.parse_iso_date(before, name="before")
     first = distance_surface(
         bases,
         before,

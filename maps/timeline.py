@@ -40,7 +40,7 @@ def _labels(dates, bases) -> list[str]:
     closes: dict[str, list[str]] = {}
     for _, row in bases.iterrows():
         closes.setdefault(str(row["closure_date"]), []).append(str(row["name"]))
-    out = [esc(f"{dates[0]:%d %b %Y}: before the first closure")]
+    out = [esc(f"{dates[0]:%d %b %Y}: before the withdrawal")]
     for d in dates[1:]:
         names = closes.get(d.isoformat(), [])
         out.append(esc(f"{d:%d %b %Y}: closed {', '.join(names)}"))

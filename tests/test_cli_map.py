@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from maps.cli.main import cli
@@ -15,7 +16,7 @@ def test_map_writes_html_and_png(tmp_path):
         env={"MINUSMA_DATA": ""},
     )
     assert result.exit_code == 0, result.output
-    assert result.output.split() == [str(out), str(png)]
+    assert result.stdout.split() == [str(out), str(png)]
     html = out.read_text(encoding="utf-8")
     assert "minusmaTimeline" in html and "tile.openstreetmap.org" in html
     assert png.stat().st_size > 10_000
@@ -32,8 +33,25 @@ def test_map_rejects_a_date_outside_the_mission(tmp_path):
     result = CliRunner().invoke(
         cli, ["map", "--out", str(tmp_path / "m.html"), "--as-of", "2030-01-01"]
     )
-    assert result.exit_code == 1 and "as_of must lie between" in result.output
+    assert result.exit_code == 2 and "as_of must lie between" in result.output
     assert not (tmp_path / "m.html").exists()
+
+
+@pytest.mark.parametrize("radius", ["nan", "inf", "1e308", "0", "-3", "fifty"])
+def test_map_and_export_reject_a_bad_radius_like_towns(tmp_path, radius):
+    """One parameter type for every command: the same value fails the same way everywhere."""
+    for args in (
+        ["map", "--out", str(tmp_path / "m.html")],
+        ["export", "--out", str(tmp_path / "out")],
+        ["towns"],
+        ["population", "--data", str(tmp_path)],
+    ):
+        result = CliRunner().invoke(cli, [*args, "--radius-km", radius])
+        assert result.exit_code == 2, (args, result.output)
+        assert "Invalid value for '--radius-km'" in result.output
+        assert "radius_km must be" in result.output
+        assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_offline_map_fills_an_empty_asset_cache_once(tmp_path, monkeypatch):

@@ -60,9 +60,11 @@ def test_towns_errors():
         and "MINUSMA-02 (Ber)" in res.output
     )
     res = runner.invoke(cli, ["towns", "--as-of", "2031-01-01"])
-    assert res.exit_code == 1 and "between 2013-01-01 and 2024-12-31" in res.output
+    assert res.exit_code == 2 and "between 2013-01-01 and 2024-12-31" in res.output
     res = runner.invoke(cli, ["towns", "--radius-km", "-3"])
-    assert res.exit_code == 1 and "radius_km must be" in res.output
+    assert res.exit_code == 2 and "radius_km must be" in res.output
+    res = runner.invoke(cli, ["towns", "--close", "Ber", "--keep", "ber"])
+    assert res.exit_code == 1 and "both closed and kept" in res.output
     res = runner.invoke(cli, ["towns", "--season", "monsoon"])
     assert res.exit_code == 2 and "'dry', 'wet'" in res.output
 

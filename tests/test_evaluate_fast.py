@@ -20,7 +20,8 @@ import layers as L
 from geo.distance import geodesic_km
 from geo.exposure import access
 from geo.exposure import assess as engine
-from geo.exposure.coverage import parse_iso_date, point_lonlat
+from geo.exposure.coverage import point_lonlat
+from geo.exposure.params import ExposureParams, parse_iso_date
 from geo.network import RoadGraph, distances_from
 from layers.assessment import context, speeds
 
@@ -121,7 +122,7 @@ def assert_columns_row_by_row(ctx, options):
     """Reasons, nearest base by road and hub costs against row-by-row / one-Dijkstra-per-bound code."""
     out = engine.evaluate(fresh(ctx), **options)
     rows = out.drop(columns="geometry").to_dict("records")
-    want = [reasons_row(r, ctx.labels, ctx.params["air_reach_km"]) for r in rows]
+    want = [reasons_row(r, ctx.labels, ctx.params.air_reach_km) for r in rows]
     assert values(out["reasons"]) == want
     when = parse_iso_date(options.get("as_of", max(ctx.bases["closure_date"])))
     flags = engine.open_flags(
@@ -210,7 +211,7 @@ def synthetic_context(
         airports=L.airports(),
         air_links=L.air_links(),
         hub_id="p0",
-        max_snap_km=150.0,
+        params=ExposureParams(max_snap_km=150.0),
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import layers
+from layers.assessment import assess
 from maps import popups
 from maps.build import make_map, map_html, save_map
 from maps.exposure import timeline_dates, town_exposure
@@ -114,16 +115,23 @@ def test_offline_page_is_self_contained_and_small(settlements, tmp_path):
 def test_timeline_steps_and_classes():
     bases = layers.bases()
     dates = timeline_dates(bases)
-    assert len(dates) == 13 and str(dates[1]) == "2023-08-03" and str(dates[-1]) == "2024-07-22"
+    # the first step is the analysis's "before" (30 Jun 2023), then the 12 closure dates
+    assert len(dates) == 13 and str(dates[0]) == "2023-06-30" and str(dates[1]) == "2023-08-03"
+    assert str(dates[-1]) == "2024-07-22"
     assert step_index(dates, None) == 12 and step_index(dates, dates[0]) == 0
     assert step_index(dates, dates[5]) == 5
-    exp = town_exposure(layers.towns(), bases, use_assessment=False)
-    assert exp.method == "coverage-radius"
+    exp = town_exposure(layers.towns(), bases)
     values = set(exp.classes.stack().dropna())
     assert values <= set(EXPOSURE_CLASSES)
-    # before the first closure no town has lost coverage; after the last, none is covered
-    assert not exp.classes.iloc[:, 0].isin(["high", "severe"]).any()
-    assert not exp.classes.iloc[:, -1].eq("low").any()
+    # one model: every step's classes are the assessment's on that date
+    for when in (dates[0], dates[6], dates[-1]):
+        want = assess(when).set_index("town_id")["exposure_class"]
+        got = exp.classes[when.isoformat()].dropna()
+        assert (got == want.reindex(got.index)).all()
+    # before the withdrawal no town has lost coverage: nothing is severe for a lost umbrella
+    assert exp.classes.iloc[:, 0].value_counts().get("severe", 0) < exp.classes.iloc[
+        :, -1
+    ].value_counts().get("severe", 0)
 
 
 def test_no_detour_links():
@@ -180,7 +188,7 @@ def test_places_layer_escapes_names_and_counts_points(settlements):
 
 
 def test_make_map_reads_the_settlements_of_a_data_dir(data_dir):
-    m = make_map(data_dir=data_dir, use_assessment=False)
+    m = make_map(data_dir=data_dir)
     places = [c for c in m._children.values() if isinstance(c, CanvasPlaces)]
     assert len(places) == 1 and places[0].count == 18_769 and places[0].control
 
@@ -213,7 +221,7 @@ def test_png_is_made_and_not_blank(tmp_path):
 @pytest.fixture(scope="module")
 def surface_map(data_dir):
     """A map on a date when Timbuktu and Gao are still open: two distance overlays."""
-    m = make_map(data_dir=data_dir, as_of="2023-12-12", use_assessment=False)
+    m = make_map(data_dir=data_dir, as_of="2023-12-12")
     return {"map": m, "html": map_html(m)}
 
 
@@ -330,22 +338,18 @@ def test_distance_surface_is_the_geodesic_distance_to_open_sites(data_dir):
 def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(
     data_dir, tmp_path, caplog
 ):
-    m = make_map(data_dir=data_dir, use_assessment=False)  # default date: every site closed
+    m = make_map(data_dir=data_dir)  # default date: every site closed
     assert [o.layer_name for o in _overlays(m)] == [
         "Distance to nearest open site, before the withdrawal (30 Jun 2023)"
     ]
-    m = make_map(
-        data_dir=data_dir, as_of="2023-07-01", use_assessment=False
-    )  # same 13 sites as before
+    m = make_map(data_dir=data_dir, as_of="2023-07-01")  # same 13 sites as before
     assert len(_overlays(m)) == 1
-    assert (
-        _overlays(make_map(data_dir=data_dir, use_assessment=False, distance_overlay=False)) == []
-    )
+    assert _overlays(make_map(data_dir=data_dir, distance_overlay=False)) == []
     import shutil
 
     shutil.copytree(data_dir / "ocha-cod-mali", tmp_path / "ocha-cod-mali")
     with caplog.at_level("WARNING", logger="maps.build"):
-        m = make_map(data_dir=tmp_path, use_assessment=False)
+        m = make_map(data_dir=tmp_path)
     assert _overlays(m) == [] and "no distance overlay" in caplog.text
     assert "minusma-ramp" not in map_html(m)
 

@@ -201,22 +201,27 @@ def test_assess_without_cod_boundaries_keeps_the_curated_regions(tmp_path, caplo
 
 def test_default_assess_unchanged():
     ctx = context()
-    assert "places" not in ctx.params
+    assert "places" not in ctx.notes
     towns = layers.towns()
     places = towns[towns["country"] == "ML"].reset_index(drop=True)
     from shapely.ops import linemerge
 
     line = layers.river().set_index("reach_id").geometry
-    direct = engine.assess(
+    prepared = engine.prepare(
         places,
         layers.bases(),
         access.road_graph(layers.roads()),
         speeds=speeds(),
         airports=layers.airports(),
         air_links=layers.air_links(),
+        hub_id="ml-bamako",
         river_places=layers.river_places(),
         river_line=linemerge(list(line.loc[["upper", "navigable", "lower"]])),
+        region_column="region_2023",
+        central_regions=("Mopti", "Ségou", "San", "Bandiagara", "Douentza"),
+        commercial_operators=("Sky Mali",),
     )
+    direct = engine.evaluate(prepared)
     ours = assess().set_index("town_id")
     direct = direct.set_index("town_id").loc[ours.index]
     pd.testing.assert_series_equal(ours["exposure_score"], direct["exposure_score"])

@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 
 from geo._errors import ParameterError, UnknownNameError
-from geo.exposure import score
+from geo.exposure import params, score
 
 
 def _scores(**cols):
-    base = {c: [np.nan] for d in score.DIMENSIONS.values() for c in d}
+    base = {c: [np.nan] for d in params.DIMENSIONS.values() for c in d}
     base.update({k: [v] for k, v in cols.items()})
     return pd.DataFrame(base)
 
@@ -62,8 +62,8 @@ def test_transforms():
 
 def test_bad_weights():
     with pytest.raises(UnknownNameError, match="valid names"):
-        score.check_weights({"securty": 1})
+        params.check_weights({"securty": 1})
     with pytest.raises(ParameterError, match="must be a finite number >= 0"):
-        score.check_weights({"security": -1})
+        params.check_weights({"security": -1})
     with pytest.raises(UnknownNameError, match="choose from"):
         score.composite(_scores(), aggregation="harmonic")

@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from geo._errors import GraphError, ParameterError, SchemaError
+from geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from geo.network import (
     RoadGraph,
     bridges_to,
@@ -38,7 +39,6 @@ from geo.network import (
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "DEFAULT_MAX_SNAP_KM",
     "HubCosts",
     "edge_labels",
     "hub_costs",
@@ -47,12 +47,6 @@ __all__ = [
     "snap_places",
     "with_time_bounds",
 ]
-
-#: Farthest a place may lie from a graph node and still count as on the road network (km).
-#: A MODELLING CHOICE: the shipped roads join town points exactly (snap 0 km), so 10 km only lets
-#: in places beside a mapped town (e.g. Kabara, 8.5 km from Timbuktu) and keeps out towns the road
-#: layer does not reach; with OSM roads, nodes are dense and most places snap within a few km.
-DEFAULT_MAX_SNAP_KM = 10.0
 
 
 def road_graph(

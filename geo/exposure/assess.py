@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo._errors import ParameterError, SchemaError, UnknownNameError
 from geo.exposure import access, coverage, lifelines, reasons, score
+from geo.exposure.params import ExposureParams
 from geo.network import RoadGraph
 from geo.speeds import SEASONS, travel_time_h
 
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "Context",
-    "assess",
     "evaluate",
     "name_key",
     "open_flags",
@@ -97,9 +97,13 @@ def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
     return out
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Context:
     """Everything :func:`evaluate` needs that does not change with the date or scenario.
+
+    Built by :func:`prepare` and never changed afterwards (only its private cache fills up).
+    ``params`` holds the preparation's parameters (``max_snap_km``, ``air_reach_km``);
+    ``notes`` records where inputs came from (e.g. the admin join), for metadata.
 
     ``_cache`` keeps the graph of each season and what :func:`evaluate` reuses across scenarios:
     road costs per season, roads cut and hub set; the Bamako columns, routes and road reasons per
@@ -121,8 +125,10 @@ class Context:
     airport_icaos: list[str]
     airport_towns: list
     base_closure_by_airport: dict[str, str]
-    params: dict
+    params: ExposureParams
     labels: pd.Series
+    commercial_operators: tuple[str, ...] = ()
+    notes: Mapping[str, object] = field(default_factory=dict)
     base_km: np.ndarray = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -157,16 +163,18 @@ def prepare(
     speeds: pd.DataFrame,
     airports: gpd.GeoDataFrame,
     air_links: pd.DataFrame,
+    hub_id: str,
     river_places: pd.DataFrame | None = None,
     river_line=None,
-    hub_id: str = "ml-bamako",
     id_column: str = "town_id",
     capital_column: str = "seat_of",
     capital_value: str = "region",
-    region_column: str = "region_2023",
-    central_regions: Iterable[str] = ("Mopti", "Ségou", "San", "Bandiagara", "Douentza"),
-    max_snap_km: float = access.DEFAULT_MAX_SNAP_KM,
-    air_reach_km: float = lifelines.DEFAULT_AIR_REACH_KM,
+    region_column: str | None = None,
+    central_regions: Iterable[str] = (),
+    commercial_operators: Iterable[str] = (),
+    static_columns: pd.DataFrame | None = None,
+    notes: Mapping[str, object] | None = None,
+    params: ExposureParams | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -185,13 +193,30 @@ def prepare(
     river_places, river_line
         Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
     hub_id
-        Id of the hub place (Bamako) in ``places[id_column]``.
+        Id of the hub place (the capital) in ``places[id_column]``.
+    id_column, capital_column, capital_value
+        The places' id column, and which places are regional capitals (``capital_column ==
+        capital_value``).
+    region_column, central_regions
+        With both, ``central_region`` flags the places whose region is one of ``central_regions``.
+    commercial_operators
+        Air operators that are not the mission's: a place whose airstrips were served before
+        only by others depended on the mission's flights (``air_depended_on_un``).
+    static_columns
+        Place columns computed by the caller (e.g. ``north_of_niger`` or ``central_region`` from
+        polygons), aligned to ``places``; they replace the columns of the same name.
+    notes
+        Provenance notes kept on the context (``Context.notes``).
+    params
+        The preparation's parameters ``max_snap_km`` and ``air_reach_km`` (defaults of
+        :class:`~geo.exposure.params.ExposureParams`).
     """
+    params = params if params is not None else ExposureParams()
+    max_snap_km, air_reach_km = params.max_snap_km, params.air_reach_km
     if id_column not in places.columns:
         raise SchemaError(f"places lack the id column {id_column!r}")
     if hub_id not in set(places[id_column]):
         raise UnknownNameError(f"hub {hub_id!r} is not a place id")
-    coverage.check_radius(air_reach_km, name="air_reach_km")
     lon, lat = coverage.point_lonlat(places, name="places")
     snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km)
     b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
@@ -227,7 +252,7 @@ def prepare(
         north = pd.array(side.eq("left").to_numpy(), dtype="boolean")
         north[side.isna().to_numpy()] = pd.NA
         static["north_of_niger"] = north
-    if region_column in places.columns:
+    if region_column is not None and region_column in places.columns:
         central = pd.array(
             places[region_column].isin(list(central_regions)).to_numpy(), dtype="boolean"
         )
@@ -246,12 +271,9 @@ def prepare(
     closure_by_ap = {
         k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
     }
-    params = {
-        "max_snap_km": max_snap_km,
-        "air_reach_km": air_reach_km,
-        "hub_id": hub_id,
-        "central_regions": list(central_regions),
-    }
+    if static_columns is not None:
+        for col in static_columns.columns:
+            static[col] = static_columns[col].to_numpy()
     return Context(
         places=places,
         bases=bases,
@@ -271,6 +293,8 @@ def prepare(
         params=params,
         labels=access.edge_labels(graph),
         base_km=coverage.distance_matrix_km(places, bases),
+        commercial_operators=tuple(commercial_operators),
+        notes=dict(notes or {}),
     )
 
 
@@ -326,7 +350,7 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
         best[label] = b
     ops = service["before"]["air_operators"].fillna("").to_numpy()
     any_ops = np.array([bool(o) for o in ops])
-    sky = np.array(["Sky Mali" in o for o in ops])
+    sky = np.array([any(c in o for c in ctx.commercial_operators) for o in ops])
     has_any, has_sky = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     np.logical_or.at(has_any, p, any_ops[ap])
     np.logical_or.at(has_sky, p, sky[ap])
@@ -441,48 +465,49 @@ def _air_with_reasons(
     frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
     return {
         "frame": frame,
-        "reasons": reasons.air(
-            frame.join(ctx.static[["airport_icao"]]), ctx.params["air_reach_km"]
-        ),
+        "reasons": reasons.air(frame.join(ctx.static[["airport_icao"]]), ctx.params.air_reach_km),
     }
 
 
 def evaluate(
-    ctx: Context,
-    *,
-    as_of: str | dt.date | None = None,
-    radius_km: float = coverage.DEFAULT_RADIUS_KM,
-    season: str = "dry",
-    close: Iterable[str] = (),
-    keep: Iterable[str] = (),
-    close_roads: Iterable[str] = (),
-    disabled_links: Iterable[str] = (),
-    disabled_operators: Iterable[str] = (),
-    weights: Mapping[str, float] | None = None,
-    aggregation: str = "arithmetic",
-    time_cap_h: float = score.DEFAULT_TIME_CAP_H,
-    before: str | dt.date = coverage.BEFORE_DATE,
+    ctx: Context, params: ExposureParams | None = None, /, **options: object
 ) -> gpd.GeoDataFrame:
-    """Assess every place of ``ctx`` at a date and in a scenario; see :func:`assess`."""
-    when = coverage.parse_iso_date(as_of if as_of is not None else max(ctx.bases["closure_date"]))
-    radius_km = coverage.check_radius(radius_km)
-    coverage.check_radius(time_cap_h, name="time_cap_h")
-    w = score.check_weights(weights)
-    if aggregation not in score.AGGREGATIONS:
-        raise UnknownNameError(
-            f"unknown aggregation {aggregation!r}; choose from {list(score.AGGREGATIONS)}"
-        )
+    """Assess every place of ``ctx`` at a date and in a scenario.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context (:func:`prepare`).
+    params
+        The parameters (:class:`~geo.exposure.params.ExposureParams`; default: its defaults).
+    **options
+        Fields of :class:`~geo.exposure.params.ExposureParams` to change (``as_of=``,
+        ``radius_km=``, ``close=``, ...); validated like the object.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place of ``ctx``, aligned to ``ctx.places``: every indicator, the scores,
+        ``exposure_rank``, ``exposure_class``, ``reasons``, ``as_of`` and ``season``;
+        ``attrs["parameters"]`` holds the parameters used.
+    """
+    p = params if params is not None else ExposureParams()
+    if options:
+        p = p.replace(**options)
+    when = p.as_of_for(ctx.bases["closure_date"])
+    season, close, keep = p.season, p.close, p.keep
+    disabled_links, disabled_operators, before = p.disabled_links, p.disabled_operators, p.before
     graph = ctx.timed_graph(season)
-    removed = tuple(resolve_edges(graph, close_roads))
+    removed = tuple(resolve_edges(graph, p.close_roads))
     flags = open_flags(ctx, when, close=close, keep=keep)
-    scenario = bool(tuple(close) or tuple(keep))
+    scenario = bool(close or keep)
     name_col = "town" if "town" in ctx.bases else "name"
     cov = coverage.coverage(
         ctx.places,
         ctx.bases,
         as_of=when,
         before=before,
-        radius_km=radius_km,
+        radius_km=p.radius_km,
         base_name_column=name_col,
         open_bases=flags if scenario else None,
         distance_km=ctx.base_km,
@@ -504,7 +529,7 @@ def evaluate(
         )
         frames += [frame, nearest]
     closure = _air_closure(ctx, when, flags if scenario else None)
-    ref = coverage.parse_iso_date(before, name="before")
+    ref = before
     key = (
         "air",
         when,
@@ -517,10 +542,10 @@ def evaluate(
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
     out["bamako_time_score"] = score.scale_capped(
-        out["bamako_travel_h"], time_cap_h, unreachable=out["bamako_reachable"].eq(False)
+        out["bamako_travel_h"], p.time_cap_h, unreachable=out["bamako_reachable"].eq(False)
     )
     out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
-    comp = score.composite(out, weights=w, aggregation=aggregation)
+    comp = score.composite(out, weights=p.weights_dict, aggregation=p.aggregation)
     out = pd.concat([out, comp], axis=1)
     s = out["exposure_score"]
     out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
@@ -531,32 +556,6 @@ def evaluate(
     )
     out["as_of"] = when.isoformat()
     out["season"] = season
-    return gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
-
-
-def assess(
-    places,
-    bases,
-    graph,
-    *,
-    speeds,
-    airports,
-    air_links,
-    river_places=None,
-    river_line=None,
-    prepare_options: Mapping | None = None,
-    **options,
-) -> gpd.GeoDataFrame:
-    """Prepare and evaluate in one call: the exposure of every place (see :func:`evaluate` options)."""
-    ctx = prepare(
-        places,
-        bases,
-        graph,
-        speeds=speeds,
-        airports=airports,
-        air_links=air_links,
-        river_places=river_places,
-        river_line=river_line,
-        **dict(prepare_options or {}),
-    )
-    return evaluate(ctx, **options)
+    result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
+    result.attrs["parameters"] = p.replace(as_of=when).to_dict()
+    return result

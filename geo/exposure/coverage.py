@@ -23,65 +23,20 @@ from numpy.typing import NDArray
 from geo._errors import ParameterError, SchemaError, UnknownNameError
 from geo.crs import to_wgs84
 from geo.distance import geodesic_km, nearest_km
+from geo.exposure.params import BEFORE_DATE, DEFAULT_RADIUS_KM, parse_iso_date
+from geo.exposure.params import check_km as check_radius
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "BEFORE_DATE",
-    "DATE_MAX",
-    "DATE_MIN",
-    "DEFAULT_RADIUS_KM",
-    "check_radius",
     "coverage",
     "distance_matrix_km",
     "nearest",
     "open_mask",
-    "parse_iso_date",
     "point_lonlat",
     "protection",
     "within_km",
 ]
-
-#: Radius of the security umbrella (km). A MODELLING CHOICE, not a sourced figure: about the size
-#: of the 0.5-degree grid cells (~55 km) on which sub-national studies of peacekeeping presence
-#: are run, and about what a patrol covers out and back by road in a day. See docs/analysis.md for
-#: the sensitivity of the results to it (25-100 km).
-DEFAULT_RADIUS_KM = 50.0
-
-#: The situation "before the withdrawal": 30 June 2023, the day UN Security Council resolution
-#: 2690 (2023) ended MINUSMA's mandate and asked for the withdrawal; every site was still open.
-BEFORE_DATE = dt.date(2023, 6, 30)
-
-#: Dates accepted by the analysis: the mission's years.
-DATE_MIN = dt.date(2013, 1, 1)
-DATE_MAX = dt.date(2024, 12, 31)
-
-
-def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
-    """An ISO date within 2013-2024, or a :class:`ParameterError` naming the argument."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
-    if not DATE_MIN <= value <= DATE_MAX:
-        raise ParameterError(
-            f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}"
-        )
-    return value
-
-
-def check_radius(radius_km: float, *, name: str = "radius_km") -> float:
-    """A finite radius > 0 in km, or a :class:`ParameterError` showing the value."""
-    try:
-        value = float(radius_km)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name} must be a number of km > 0, got {radius_km!r}") from exc
-    if not (np.isfinite(value) and value > 0):
-        raise ParameterError(f"{name} must be a finite number of km > 0, got {radius_km!r}")
-    return value
 
 
 def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArray, NDArray]:

@@ -22,22 +22,19 @@ from numpy.typing import NDArray
 
 from geo._errors import SchemaError, UnknownNameError
 from geo.crs import to_wgs84
-from geo.exposure.coverage import parse_iso_date, point_lonlat
+from geo.exposure.coverage import point_lonlat
+from geo.exposure.params import parse_iso_date
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "AIR_STATES",
-    "DEFAULT_AIR_REACH_KM",
     "MISSION_OPERATORS",
     "airport_service",
     "link_states",
     "river_side",
 ]
 
-#: Farthest an airstrip may be from a place and still count as its air access (km). A MODELLING
-#: CHOICE (about two hours by track at the 40 km/h of the speed table); see docs for sensitivity.
-DEFAULT_AIR_REACH_KM = 100.0
 
 #: Service state of an airstrip, best first.
 AIR_STATES = ("served", "unknown", "mission_only", "none_documented")

@@ -1,5 +1,8 @@
-"""What-if scenarios: keep or close bases, cut road segments, change the season, switch air routes;
-and the difference between two assessments."""
+"""The difference between two assessments (two dates, or a what-if against the baseline).
+
+A what-if is an evaluation with other parameters:
+``evaluate(ctx, params.replace(close=["Ber"], close_roads=["Diré–Goundam"]))``.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from geo.exposure.assess import Context, evaluate
-
 logger = logging.getLogger(__name__)
 
-__all__ = ["DIFF_COLUMNS", "diff", "run"]
+__all__ = ["DIFF_COLUMNS", "diff"]
 
 #: Indicators compared by :func:`diff`.
 DIFF_COLUMNS = (
@@ -22,12 +23,6 @@ DIFF_COLUMNS = (
     "bamako_routes",
     "exposure_score",
 )
-
-
-def run(ctx: Context, **scenario) -> pd.DataFrame:
-    """One scenario: :func:`geo.exposure.assess.evaluate` with ``close``, ``keep``, ``close_roads``, ``season``,
-    ``disabled_links``, ``disabled_operators``, ``as_of``, ``radius_km`` ... as keywords."""
-    return evaluate(ctx, **scenario)
 
 
 def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:

@@ -27,72 +27,21 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError, UnknownNameError
+from geo._errors import UnknownNameError
+from geo.exposure.params import AGGREGATIONS, DIMENSIONS, check_weights
 
 __all__ = [
-    "AGGREGATIONS",
     "CLASSES",
     "CLASS_THRESHOLDS",
-    "DEFAULT_TIME_CAP_H",
-    "DEFAULT_WEIGHTS",
-    "DIMENSIONS",
-    "check_weights",
     "classify",
     "composite",
     "routes_score",
     "scale_capped",
 ]
 
-#: Indicator score columns of each dimension.
-DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "security": ("security_loss_score",),
-    "access": ("bamako_time_score", "bamako_routes_score"),
-    "lifeline": ("air_score",),
-}
-
-#: Weight of every indicator within its dimension and of every dimension across (modelling choice:
-#: equal weights, as INFORM uses by default).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "security_loss_score": 1.0,
-    "bamako_time_score": 1.0,
-    "bamako_routes_score": 1.0,
-    "air_score": 1.0,
-    "security": 1.0,
-    "access": 1.0,
-    "lifeline": 1.0,
-}
-
 #: Lower bounds of the classes on the 0-10 score (modelling choice: equal quarters).
 CLASS_THRESHOLDS: dict[str, float] = {"low": 0.0, "moderate": 2.5, "high": 5.0, "severe": 7.5}
 CLASSES = tuple(CLASS_THRESHOLDS)
-
-AGGREGATIONS = ("arithmetic", "geometric")
-
-#: Travel time to Bamako scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
-#: longest known dry-season time on the shipped network is about 17 h, so no shipped town is capped).
-DEFAULT_TIME_CAP_H = 48.0
-
-
-def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
-    """Default weights updated with ``weights``; unknown keys and negative or all-zero weights raise."""
-    out = dict(DEFAULT_WEIGHTS)
-    if weights:
-        unknown = sorted(set(weights) - set(out))
-        if unknown:
-            raise UnknownNameError(f"unknown weight name(s) {unknown}; valid names: {sorted(out)}")
-        for key, value in weights.items():
-            try:
-                value = float(value)
-            except (TypeError, ValueError) as exc:
-                raise ParameterError(
-                    f"weight {key!r} must be a number >= 0, got {value!r}"
-                ) from exc
-            if not (np.isfinite(value) and value >= 0):
-                raise ParameterError(f"weight {key!r} must be a finite number >= 0, got {value!r}")
-            out[key] = value
-    if sum(out[d] for d in DIMENSIONS) == 0:
-        raise ParameterError("at least one dimension weight must be > 0")
-    return out
 
 
 def scale_capped(

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pandas as pd
 
 from geo.exposure import coverage
 from geo.exposure.assess import Context, evaluate
+from geo.exposure.params import BEFORE_DATE, ExposureParams
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["changes", "closure_steps", "timeline"]
 
 
-def closure_steps(bases: pd.DataFrame) -> list[str]:
-    """The dates of the timeline: before the withdrawal, then every distinct closure date, in order."""
+def closure_steps(bases: pd.DataFrame, *, before: dt.date = BEFORE_DATE) -> list[str]:
+    """The dates of the timeline: ``before`` the withdrawal, then every distinct closure date."""
     dates = sorted(set(bases["closure_date"].dropna()))
-    return [coverage.BEFORE_DATE.isoformat(), *dates]
+    return [before.isoformat(), *dates]
 
 
-def timeline(ctx: Context, *, id_column: str = "town_id", **options) -> pd.DataFrame:
+def timeline(ctx: Context, params: ExposureParams | None = None) -> pd.DataFrame:
     """The assessment of every place at each step (long form: one row per place and step).
 
-    ``options`` are those of :func:`geo.exposure.assess.evaluate` (radius, season, scenario, weights).
+    ``params`` fix everything but the date (radius, season, scenario, weights); its ``before``
+    is the first step.
 
     Returns
     -------
@@ -32,8 +35,9 @@ def timeline(ctx: Context, *, id_column: str = "town_id", **options) -> pd.DataF
         (``;``-separated base ids closing on that date), the place id and every indicator.
     """
     frames = []
-    for step, date in enumerate(closure_steps(ctx.bases)):
-        out = pd.DataFrame(evaluate(ctx, as_of=date, **options).drop(columns="geometry"))
+    p = params if params is not None else ExposureParams()
+    for step, date in enumerate(closure_steps(ctx.bases, before=p.before)):
+        out = pd.DataFrame(evaluate(ctx, p.replace(as_of=date)).drop(columns="geometry"))
         flags = coverage.open_mask(ctx.bases, date)
         closing = ctx.bases.loc[ctx.bases["closure_date"] == date, "base_id"] if step else []
         out.insert(0, "sites_closed_on_step", ";".join(closing) or None)

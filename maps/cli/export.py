@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from maps.cli.options import exposure_options, exposure_params
+
 
 @click.command("export")
 @click.option(
@@ -46,8 +48,14 @@ import click
     help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
     "Earth Niger) read from this data directory. With --layer, only those named.",
 )
+@exposure_options
 def export(
-    out_dir: Path, fmt: str, names: tuple[str, ...], with_analysis: bool, data_dir: Path | None
+    out_dir: Path,
+    fmt: str,
+    names: tuple[str, ...],
+    with_analysis: bool,
+    data_dir: Path | None,
+    **model,
 ) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
     from geo._errors import UnknownNameError
@@ -82,11 +90,12 @@ def export(
     parameters = None
     if with_analysis and (wanted or not (names or open_wanted)):
         from layers.assessment import analysis_layers
-        from layers.assessment import parameters as analysis_parameters
 
-        extra = analysis_layers()
+        params = exposure_params(**model)
+        extra = analysis_layers(params)
         layers.update({k: v for k, v in extra.items() if not wanted or k in wanted})
-        parameters = analysis_parameters(as_of=extra["exposure"][0]["as_of"].iloc[0])
+        as_of = extra["exposure"][0]["as_of"].iloc[0]
+        parameters = params.replace(as_of=as_of).to_dict()
     if data_dir is not None:
         for name in open_wanted or ([] if names or wanted else opened):
             layers[name] = (open_layers.load(name, data_dir), open_layers.get_info(name))

@@ -70,3 +70,7 @@ def cli(verbose: int, quiet: int) -> None:
         level=max(level, logging.DEBUG),
         format="%(levelname)s %(name)s: %(message)s",
     )
+
+
+if __name__ == "__main__":  # python -m maps.cli.main, as `minusma`
+    cli()

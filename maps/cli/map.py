@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option
+from maps.cli.options import data_dir_option, exposure_options, exposure_params
 
 
 @click.command("map")
@@ -25,13 +25,6 @@ from maps.cli.options import data_dir_option
     help="Write a static, print-ready map to this PNG file.",
 )
 @click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    metavar="DATE",
-    help="Open the map at this ISO date (default: after the last closure, 22 Jul 2024).",
-)
-@click.option(
     "--offline", is_flag=True, help="One HTML file that needs no network: assets inlined, no tiles."
 )
 @click.option(
@@ -44,29 +37,22 @@ from maps.cli.options import data_dir_option
     help="Asset cache for --offline (fill it with `minusma assets`).",
 )
 @click.option(
-    "--radius-km",
-    type=click.FloatRange(min=0, min_open=True),
-    default=50.0,
-    show_default=True,
-    help="Coverage radius drawn around each site.",
-)
-@click.option(
     "--dpi",
     type=click.IntRange(min=50, max=600),
     default=200,
     show_default=True,
     help="PNG resolution.",
 )
+@exposure_options
 @data_dir_option
 def map(
     out: Path | None,
     png: Path | None,
-    as_of: str | None,
     offline: bool,
     cache_dir: Path | None,
-    radius_km: float,
     dpi: int,
     data_dir: Path | None,
+    **model,
 ) -> None:
     """Map the withdrawal: sites, towns by exposure, regions, Niger, roads, air; time control.
 
@@ -75,18 +61,19 @@ def map(
     """
     if out is None and png is None:
         raise click.UsageError("give --out FILE.html, --png FILE.png, or both")
+    params = exposure_params(**model)
     if out is not None:
         from maps.build import make_map, save_map
 
         if offline:
             _ensure_asset_cache(cache_dir)
 
-        m = make_map(as_of=as_of, offline=offline, data_dir=data_dir, radius_km=radius_km)
+        m = make_map(params, offline=offline, data_dir=data_dir)
         click.echo(str(save_map(m, out, offline=offline, cache_dir=cache_dir)))
     if png is not None:
         from maps.static import save_png
 
-        click.echo(str(save_png(png, as_of=as_of, radius_km=radius_km, dpi=dpi)))
+        click.echo(str(save_png(png, params=params, dpi=dpi)))
 
 
 def _ensure_asset_cache(cache_dir: Path | None) -> None:

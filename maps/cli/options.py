@@ -9,13 +9,120 @@ from typing import TypeVar
 
 import click
 
-__all__ = ["DATA_ENVVAR", "data_dir_option", "echo_data_gaps"]
+__all__ = [
+    "DATA_ENVVAR",
+    "KM",
+    "ISO_DATE",
+    "SEASON",
+    "data_dir_option",
+    "echo_data_gaps",
+    "exposure_options",
+    "exposure_params",
+]
 
 F = TypeVar("F", bound=Callable)
 
 #: Environment variable read by ``--data`` (the same as :data:`layers.datadir.ENV_VAR`; not imported
 #: from there so that building the command line stays cheap).
 DATA_ENVVAR = "MINUSMA_DATA"
+
+
+class IsoDate(click.ParamType):
+    """An ISO date within the mission's years, checked by :func:`geo.exposure.params.parse_iso_date`
+    (the one date validator of the package); the value stays a string for the library."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        from geo._errors import ParameterError
+        from geo.exposure.params import parse_iso_date
+
+        try:
+            return parse_iso_date(value, name=param.name if param else "date").isoformat()
+        except ParameterError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class Km(click.ParamType):
+    """A finite distance in km, checked by :func:`geo.exposure.params.check_km` (the one radius
+    validator of the package: ``nan``, ``inf``, ``0`` and absurd values fail with its message)."""
+
+    name = "KM"
+
+    def convert(self, value, param, ctx):
+        from geo._errors import ParameterError
+        from geo.exposure.params import check_km
+
+        try:
+            return check_km(value, name=param.name if param else "km")
+        except ParameterError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+ISO_DATE = IsoDate()
+KM = Km()
+#: The seasons of the speed table (stated here for the help text without importing the library).
+SEASON = click.Choice(["dry", "wet"])
+
+
+def exposure_options(func: F) -> F:
+    """The model's options, shared by every command that assesses: ``--as-of``, ``--radius-km``,
+    ``--season``, ``--close``, ``--keep``, ``--close-road``. Their defaults are left to
+    :class:`geo.exposure.params.ExposureParams` (stated once there); build the object with
+    :func:`exposure_params`."""
+    options = [
+        click.option(
+            "--as-of",
+            "as_of",
+            type=ISO_DATE,
+            default=None,
+            help="ISO date; default: after the last site closed (2024-07-22). "
+            "2023-06-30 is the situation before the withdrawal.",
+        ),
+        click.option(
+            "--radius-km",
+            "radius_km",
+            type=KM,
+            default=None,
+            help="Radius of a site's security umbrella in km (default 50).",
+        ),
+        click.option("--season", type=SEASON, default=None, help="Speeds of this season (dry)."),
+        click.option(
+            "--close",
+            multiple=True,
+            metavar="SITE",
+            help="Close this site (id or town; repeatable).",
+        ),
+        click.option(
+            "--keep", multiple=True, metavar="SITE", help="Keep this site open (repeatable)."
+        ),
+        click.option(
+            "--close-road",
+            "close_roads",
+            multiple=True,
+            metavar="SEGMENT",
+            help="Cut this road segment (id or 'Town–Town'; repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def exposure_params(*, as_of, radius_km, season, close, keep, close_roads):
+    """The :class:`geo.exposure.params.ExposureParams` of :func:`exposure_options`' values (None
+    and empty values keep the defaults); a contradiction (a site both closed and kept) raises the
+    package's ParameterError, reported as a one-line error."""
+    from geo.exposure.params import ExposureParams
+
+    return ExposureParams.from_options(
+        as_of=as_of,
+        radius_km=radius_km,
+        season=season,
+        close=close or None,
+        keep=keep or None,
+        close_roads=close_roads or None,
+    )
 
 
 def data_dir_option(func: F) -> F:

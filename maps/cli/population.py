@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option
+from maps.cli.options import ISO_DATE, KM, data_dir_option
 
 SURFACES = ("distance_to_open_site_before_km.tif", "distance_to_open_site_after_km.tif")
 
@@ -18,12 +18,12 @@ def _people(value: float) -> str:
 
 @click.command("population")
 @data_dir_option
-@click.option("--radius-km", type=float, default=None, help="Reach of a site in km (default 50).")
+@click.option("--radius-km", type=KM, default=None, help="Reach of a site in km (default 50).")
 @click.option(
     "--as-of",
     "as_of",
+    type=ISO_DATE,
     default=None,
-    metavar="DATE",
     help="Date of the 'after' figures and surface; default: after the last site closed (2024-07-22), "
     "when no site is open.",
 )
@@ -44,7 +44,7 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     """
     import layers
     from geo.exposure import coverage
-    from geo.exposure.coverage import DEFAULT_RADIUS_KM
+    from geo.exposure.params import ExposureParams
     from layers import admin
     from layers.population import NODATA_KM, write_distance_surface
     from layers.site_population import (
@@ -53,13 +53,10 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
         people_near_sites_by_region,
     )
 
-    radius_km = DEFAULT_RADIUS_KM if radius_km is None else radius_km
-    if not radius_km > 0:
-        raise click.BadParameter(
-            f"must be a positive number of km, got {radius_km!r}", param_hint="--radius-km"
-        )
+    p = ExposureParams.from_options(as_of=as_of, radius_km=radius_km)
+    radius_km = p.radius_km
     bases = layers.bases()
-    after = coverage.parse_iso_date(as_of if as_of is not None else max(bases["closure_date"]))
+    after = p.as_of_for(bases["closure_date"])
     steps = people_near_sites(bases, radius_km=radius_km, data_dir=data_dir)
     central = people_near_sites_by_region(
         bases,
@@ -80,7 +77,7 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     written = []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name, when in zip(SURFACES, (coverage.BEFORE_DATE, after)):
+        for name, when in zip(SURFACES, (p.before, after)):
             sites = bases[coverage.open_mask(bases, when)]
             if len(sites) == 0:
                 click.echo(

@@ -135,7 +135,7 @@ def route_cmd(
         if node < 0:
             raise click.ClickException(
                 f"{name} is not on the road layer (no mapped road within "
-                f"{ctx.params['max_snap_km']} km): its road route is unknown"
+                f"{ctx.params.max_snap_km} km): its road route is unknown"
             )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)

@@ -7,7 +7,7 @@ import warnings
 
 import click
 
-from maps.cli.options import data_dir_option, echo_data_gaps
+from maps.cli.options import data_dir_option, echo_data_gaps, exposure_options, exposure_params
 
 COLUMNS = [
     "exposure_rank",
@@ -25,29 +25,7 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
 @click.option(
     "--top", type=click.IntRange(min=1), default=None, help="Only the N most exposed towns."
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    metavar="DATE",
-    help="ISO date (2013-2024); default: after the last site closed (2024-07-22). "
-    "2023-06-30 gives the situation before the withdrawal.",
-)
-@click.option(
-    "--close", multiple=True, metavar="SITE", help="Close this base (id or town; repeatable)."
-)
-@click.option(
-    "--keep", multiple=True, metavar="SITE", help="Keep this base open (id or town; repeatable)."
-)
-@click.option(
-    "--close-road",
-    "close_roads",
-    multiple=True,
-    metavar="SEGMENT",
-    help="Cut this road segment (id or 'Town–Town'; repeatable).",
-)
-@click.option("--season", type=click.Choice(["dry", "wet"]), default="dry", show_default=True)
-@click.option("--radius-km", type=float, default=None, help="Umbrella radius in km (default 50).")
+@exposure_options
 @click.option(
     "--format",
     "fmt",
@@ -69,9 +47,7 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
     "rank range and whether its class is uncertain (default: on for towns, off for settlements).",
 )
 @data_dir_option
-def towns(
-    top, as_of, close, keep, close_roads, season, radius_km, fmt, places, robustness, data_dir
-) -> None:
+def towns(top, fmt, places, robustness, data_dir, **model) -> None:
     """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
 
     With --data, the road network, the Niger and (with --places settlements) the places come from the
@@ -80,7 +56,6 @@ def towns(
     """
     from click.core import ParameterSource
 
-    from geo.exposure.coverage import DEFAULT_RADIUS_KM
     from geo.speeds import UnknownSpeedWarning
     from layers.assessment import assess
 
@@ -97,12 +72,7 @@ def towns(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
         out = assess(
-            as_of,
-            radius_km=DEFAULT_RADIUS_KM if radius_km is None else radius_km,
-            season=season,
-            close=close,
-            keep=keep,
-            close_roads=close_roads,
+            params=exposure_params(**model),
             data_dir=data_dir,
             places=places,
             robustness=(places == "towns") if robustness is None else robustness,
@@ -127,7 +97,9 @@ def towns(
         click.echo(frame.to_csv(index=False, float_format="%.3f"), nl=False)
     else:
         click.echo(
-            f"as of {out['as_of'].iloc[0]}, season {season}, radius {out.attrs['parameters']['radius_km']} km",
+            "as of {as_of}, season {season}, radius {radius_km:g} km".format(
+                **out.attrs["parameters"]
+            ),
             err=True,
         )
         click.echo(_table(frame))

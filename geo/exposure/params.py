@@ -1,0 +1,310 @@
+"""The parameters of the exposure model: every default stated once, validated once.
+
+:class:`ExposureParams` is a frozen value object. The command line, the map, the export and Python
+callers build one (from keywords, or from another with :meth:`ExposureParams.replace`) and hand it,
+intact, to :func:`geo.exposure.assess.evaluate`, the timeline and the robustness variants. Building
+one validates every field (finite numbers in range, ISO dates, known season and aggregation, site
+names not both closed and kept), so a bad value fails once, early, with one line naming it.
+
+>>> p = ExposureParams(radius_km=25, as_of="2023-12-31")
+>>> p.radius_km, p.as_of.isoformat(), p.season
+(25.0, '2023-12-31', 'dry')
+>>> p.replace(season="wet").season
+'wet'
+>>> ExposureParams(radius_km=float("nan"))
+Traceback (most recent call last):
+...
+geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], got nan
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from geo._errors import ParameterError, UnknownNameError
+from geo.speeds import SEASONS
+
+__all__ = [
+    "AGGREGATIONS",
+    "BEFORE_DATE",
+    "DATE_MAX",
+    "DATE_MIN",
+    "DEFAULT_AIR_REACH_KM",
+    "DEFAULT_MAX_SNAP_KM",
+    "DEFAULT_RADIUS_KM",
+    "DEFAULT_TIME_CAP_H",
+    "DEFAULT_WEIGHTS",
+    "DIMENSIONS",
+    "RADIUS_KM_MAX",
+    "SEASONS",
+    "ExposureParams",
+    "check_km",
+    "check_weights",
+    "parse_iso_date",
+]
+
+#: The situation "before the withdrawal": 30 June 2023, the day UN Security Council resolution
+#: 2690 (2023) ended MINUSMA's mandate and asked for the withdrawal; every site was still open.
+BEFORE_DATE = dt.date(2023, 6, 30)
+
+#: Dates accepted by the analysis: the mission's years.
+DATE_MIN = dt.date(2013, 1, 1)
+DATE_MAX = dt.date(2024, 12, 31)
+
+#: Largest radius or distance parameter accepted (km): more than Mali's extent (about 1,800 km);
+#: larger values mean nothing here and are almost always a typo.
+RADIUS_KM_MAX = 2000.0
+
+#: How dimension scores are combined (INFORM uses the arithmetic mean within a dimension and the
+#: geometric mean across dimensions; both are offered).
+AGGREGATIONS = ("arithmetic", "geometric")
+
+#: Indicator score columns of each dimension of the model.
+DIMENSIONS: Mapping[str, tuple[str, ...]] = {
+    "security": ("security_loss_score",),
+    "access": ("bamako_time_score", "bamako_routes_score"),
+    "lifeline": ("air_score",),
+}
+
+#: Weight of every indicator within its dimension and of every dimension across (a modelling
+#: choice: equal weights, as INFORM uses by default; the robustness variants measure its effect).
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "security_loss_score": 1.0,
+    "bamako_time_score": 1.0,
+    "bamako_routes_score": 1.0,
+    "air_score": 1.0,
+    "security": 1.0,
+    "access": 1.0,
+    "lifeline": 1.0,
+}
+
+#: Radius of the security umbrella (km). A MODELLING CHOICE, not a sourced figure: about the size
+#: of the 0.5-degree grid cells (~55 km) on which sub-national studies of peacekeeping presence
+#: are run, and about what a patrol covers out and back by road in a day. See docs/analysis.md for
+#: the sensitivity of the results to it (25-100 km).
+DEFAULT_RADIUS_KM = 50.0
+
+#: Travel time to Bamako scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
+#: longest known dry-season time on the shipped network is about 17 h, so no shipped town is capped).
+DEFAULT_TIME_CAP_H = 48.0
+
+#: Farthest a place may lie from a graph node and still count as on the road network (km).
+#: A MODELLING CHOICE: the shipped roads join town points exactly (snap 0 km), so 10 km only lets
+#: in places beside a mapped town (e.g. Kabara, 8.5 km from Timbuktu) and keeps out towns the road
+#: layer does not reach; with OSM roads, nodes are dense and most places snap within a few km.
+DEFAULT_MAX_SNAP_KM = 10.0
+
+#: Farthest an airstrip may be from a place and still count as its air access (km). A MODELLING
+#: CHOICE (about two hours by track at the 40 km/h of the speed table); see docs for sensitivity.
+DEFAULT_AIR_REACH_KM = 100.0
+
+
+def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
+    """An ISO date within 2013-2024, or a :class:`ParameterError` naming the argument.
+
+    Parameters
+    ----------
+    value
+        ``"YYYY-MM-DD"``, a :class:`datetime.date` or :class:`datetime.datetime` (its date).
+    name
+        The argument's name, for the message.
+    """
+    if isinstance(value, dt.datetime):
+        if value != value:  # pandas.NaT is a datetime that is not equal to itself
+            raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got NaT")
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ParameterError(
+            f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}"
+        )
+    return value
+
+
+def check_km(value: Any, *, name: str = "radius_km", maximum: float = RADIUS_KM_MAX) -> float:
+    """A finite number of km in ``(0, maximum]``, or a :class:`ParameterError` showing the value."""
+    try:
+        km = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name} must be a number of km > 0, got {value!r}") from exc
+    if not (math.isfinite(km) and 0 < km <= maximum):
+        raise ParameterError(
+            f"{name} must be a finite number of km in (0, {maximum:g}], got {value!r}"
+        )
+    return km
+
+
+def _names(value: Any, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise ParameterError(f"{name} must be a list of names, got {value!r}")
+    out = tuple(str(v).strip() for v in value)
+    if any(not v for v in out):
+        raise ParameterError(f"{name} holds an empty name: {list(out)!r}")
+    return out
+
+
+def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, float]:
+    """:data:`DEFAULT_WEIGHTS` updated with ``weights`` (a mapping or ``(name, weight)`` pairs).
+
+    Raises
+    ------
+    UnknownNameError
+        For a name that is neither a dimension nor an indicator, listing the valid names.
+    ParameterError
+        For a weight that is not a finite number >= 0, or when every dimension weighs 0.
+    """
+    out = dict(DEFAULT_WEIGHTS)
+    items = (weights.items() if isinstance(weights, Mapping) else weights) if weights else ()
+    for key, value in items:
+        if key not in out:
+            raise UnknownNameError(f"unknown weight name {key!r}; valid names: {sorted(out)}")
+        try:
+            weight = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"weight {key!r} must be a number >= 0, got {value!r}") from exc
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ParameterError(f"weight {key!r} must be a finite number >= 0, got {value!r}")
+        out[key] = weight
+    if sum(out[d] for d in DIMENSIONS) == 0:
+        raise ParameterError("at least one dimension weight must be > 0")
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ExposureParams:
+    """Every choice of an exposure assessment, with its default.
+
+    Parameters
+    ----------
+    as_of
+        Date of the assessment; None means "after the last site closed" (resolved against the
+        sites by :meth:`as_of_for`).
+    before
+        The reference date before the withdrawal (default :data:`BEFORE_DATE`).
+    radius_km
+        Radius of the security umbrella around an open site (:data:`DEFAULT_RADIUS_KM`).
+    season
+        ``"dry"`` or ``"wet"``: which speeds the travel times use.
+    close, keep
+        Sites closed early / kept open in a what-if (id, site name or town).
+    close_roads
+        Road segments cut (id or ``"Town–Town"``).
+    disabled_links, disabled_operators
+        Air links (ids) and operators switched off.
+    weights
+        Overrides of :data:`DEFAULT_WEIGHTS` (dimension or indicator name -> weight >= 0).
+    aggregation
+        How dimension scores combine: one of :data:`AGGREGATIONS`.
+    time_cap_h
+        Travel time to Bamako that scores 10 (:data:`DEFAULT_TIME_CAP_H`).
+    max_snap_km
+        Farthest a place may lie from the road network (:data:`DEFAULT_MAX_SNAP_KM`).
+    air_reach_km
+        Farthest airstrip that counts as a lifeline (:data:`DEFAULT_AIR_REACH_KM`).
+    model
+        Name of the scoring model (``"inform"``: the hand-set INFORM-style model).
+    """
+
+    as_of: dt.date | None = None
+    before: dt.date = BEFORE_DATE
+    radius_km: float = DEFAULT_RADIUS_KM
+    season: str = "dry"
+    close: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    close_roads: tuple[str, ...] = ()
+    disabled_links: tuple[str, ...] = ()
+    disabled_operators: tuple[str, ...] = ()
+    weights: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_WEIGHTS.items()))
+    aggregation: str = AGGREGATIONS[0]
+    time_cap_h: float = DEFAULT_TIME_CAP_H
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM
+    air_reach_km: float = DEFAULT_AIR_REACH_KM
+    model: str = "inform"
+
+    def __post_init__(self) -> None:
+        fix = object.__setattr__
+        if self.as_of is not None:
+            fix(self, "as_of", parse_iso_date(self.as_of, name="as_of"))
+        fix(self, "before", parse_iso_date(self.before, name="before"))
+        fix(self, "radius_km", check_km(self.radius_km, name="radius_km"))
+        fix(self, "time_cap_h", check_km(self.time_cap_h, name="time_cap_h", maximum=24 * 30.0))
+        fix(self, "max_snap_km", check_km(self.max_snap_km, name="max_snap_km"))
+        fix(self, "air_reach_km", check_km(self.air_reach_km, name="air_reach_km"))
+        if self.season not in SEASONS:
+            raise ParameterError(f"unknown season {self.season!r}; choose from {list(SEASONS)}")
+        if self.aggregation not in AGGREGATIONS:
+            raise ParameterError(
+                f"unknown aggregation {self.aggregation!r}; choose from {list(AGGREGATIONS)}"
+            )
+        for name in ("close", "keep", "close_roads", "disabled_links", "disabled_operators"):
+            fix(self, name, _names(getattr(self, name), name))
+        both = sorted(set(map(str.casefold, self.close)) & set(map(str.casefold, self.keep)))
+        if both:
+            raise ParameterError(
+                f"site(s) {both} are both closed and kept: name each site in --close or --keep, "
+                "not both"
+            )
+        fix(self, "weights", tuple(sorted(check_weights(self.weights).items())))
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise ParameterError(f"model must be a model name, got {self.model!r}")
+
+    @property
+    def weights_dict(self) -> dict[str, float]:
+        """The weights as a plain dict (defaults filled in)."""
+        return dict(self.weights)
+
+    def replace(self, **changes: Any) -> ExposureParams:
+        """A copy with ``changes`` applied (validated like a new object).
+
+        Raises
+        ------
+        ParameterError
+            For a field that does not exist, naming the valid ones.
+        """
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s) {unknown}; valid: {[f.name for f in dataclasses.fields(self)]}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_options(cls, params: ExposureParams | None = None, **options: Any) -> ExposureParams:
+        """``params`` (or the defaults) with the options that are not None applied."""
+        base = params if params is not None else cls()
+        return base.replace(**{k: v for k, v in options.items() if v is not None})
+
+    def as_of_for(self, closure_dates: Iterable[Any]) -> dt.date:
+        """The assessment date: :attr:`as_of`, or the last of ``closure_dates`` when it is None."""
+        if self.as_of is not None:
+            return self.as_of
+        dates = [parse_iso_date(d, name="closure_date") for d in closure_dates if d == d and d]
+        if not dates:
+            raise ParameterError("no site has a closure date: give as_of")
+        return max(dates)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (dates as ISO strings, tuples as lists), for metadata."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif f.name == "weights":
+                value = dict(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out

@@ -24,6 +24,9 @@ from layers.events import (
     read_events,
     read_ucdp,
 )
+from layers.events import (
+    WINDOW as WINDOW_DATES,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACLED = FIXTURES / "events_synthetic_acled.csv"
@@ -195,3 +198,15 @@ def test_event_frame_is_a_geodataframe_of_points():
     out = read_events(ACLED)
     assert isinstance(out, gpd.GeoDataFrame)
     assert set(out.geometry.dropna().geom_type) == {"Point"}
+
+
+def test_shipped_table_is_the_withdrawal_window_and_reads_as_events():
+    layer = events()
+    assert len(layer) > 0 and layer["source"].notna().all()
+    days = pd.to_datetime(layer["date"]).dt.date
+    assert days.min() >= WINDOW_DATES[0] and days.max() <= WINDOW_DATES[1]
+    frame = read_events()
+    assert frame.attrs["format"] == "shipped" and len(frame) == len(layer)
+    located = frame.geometry.notna()
+    assert (frame.loc[located, "location_precision_km"] == 0).all()
+    assert checksum() == checksum(Path(frame.attrs["source_file"]))

@@ -200,3 +200,12 @@ def test_cli_settlements_with_data(data_dir):
     first = doc["rankings"][0]
     assert doc["metadata"]["n_places"] == 18769 and first["n_positive"] > 8
     assert "baseline_population" in doc["metadata"]["baselines_missing"]
+
+
+def test_cli_default_is_the_shipped_table():
+    res = _run("--format", "json", "--boot", "20")
+    assert res.exit_code == 0, res.output
+    meta = json.loads(res.stdout)["metadata"]
+    assert meta["events_format"] == "shipped" and "shipped" in meta["events_file"]
+    assert meta["window"] == ["2023-07-01", "2024-06-30"]
+    assert meta["n_events"] > 0 and meta["events_matched"] > 0

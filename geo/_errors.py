@@ -36,3 +36,8 @@ class FetchError(MinusmaError, OSError):
 
 class ChecksumError(FetchError):
     """A downloaded file does not match its registered checksum."""
+
+
+class EventsFileError(SchemaError):
+    """An events file (shipped table, ACLED or UCDP GED export) cannot be read: one line naming the
+    file, the row and the column."""

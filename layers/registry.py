@@ -91,6 +91,7 @@ LAYER_MODULES: dict[str, str] = {
     "roads": "layers.roads",
     "airports": "layers.airports",
     "air_links": "layers.air_links",
+    "events": "layers.events",
 }
 
 

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "query": "maps.cli.query:query",
     "map": "maps.cli.map:map",
     "population": "maps.cli.population:population",
+    "validate": "maps.cli.validate:validate",
 }
 
 
@@ -39,7 +40,7 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module_name), attr)
 
     def invoke(self, ctx: click.Context):
-        """Run the subcommand; package errors become one-line exits, data-gap warnings one line each."""
+        """Run the subcommand: package errors become one-line exits, data gaps one line each."""
         from geo.speeds import UnknownSpeedWarning
         from maps.cli.options import echo_data_gaps
 

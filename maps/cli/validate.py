@@ -1,0 +1,197 @@
+"""``minusma validate``: how well does the exposure ranking find the places where events happened?
+
+``--format json`` is stable (documented in docs/analysis.md)::
+
+    {"metadata": {"window": [from, to], "match_km": .., "events_file": .., "events_checksum": ..,
+                  "n_events": .., "events_matched": .., "n_places": .., "n_positive": ..,
+                  "sample": "in-sample" | "out-of-sample" | "mixed", ...},
+     "rankings": [{"name": .., "kind": "composite" | "dimension" | "indicator" | "baseline",
+                   "auc": .., "auc_low": .., "auc_high": .., "ap": .., "ap_low": .., "ap_high": ..,
+                   "precision_at": {"10": .., "25": .., "50": ..},
+                   "precision_at_low": {..}, "precision_at_high": {..},
+                   "recall_at": {..}, "recall_at_low": {..}, "recall_at_high": {..},
+                   "n_places": .., "n_scored": .., "n_positive": ..,
+                   "diff_auc": .., "diff_auc_low": .., "diff_auc_high": ..}, ...]}
+
+Undefined figures (no positive among a ranking's scored places; the reference's own difference)
+are ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import click
+
+from maps.cli.options import data_dir_option
+
+
+def _number(value):
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else round(value, 6)
+
+
+def rankings_json(table, ks) -> list[dict]:
+    """The stable JSON form of the rankings table (one object per ranking)."""
+    out = []
+    for row in table.to_dict(orient="records"):
+        item = {"name": row["name"], "kind": row["kind"]}
+        for m in ("auc", "ap"):
+            for suffix in ("", "_low", "_high"):
+                item[m + suffix] = _number(row[m + suffix])
+        for m in ("precision", "recall"):
+            for suffix in ("", "_low", "_high"):
+                item[f"{m}_at{suffix}"] = {str(k): _number(row[f"{m}_at_{k}{suffix}"]) for k in ks}
+        for c in ("n_places", "n_scored", "n_positive"):
+            item[c] = int(row[c])
+        for c in ("diff_auc", "diff_auc_low", "diff_auc_high"):
+            item[c] = _number(row[c])
+        out.append(item)
+    return out
+
+
+def _interval(value, low, high) -> str:
+    if any(math.isnan(v) for v in (value, low, high)):
+        return "-" if math.isnan(value) else f"{value:.2f}"
+    return f"{value:.2f} [{low:.2f}, {high:.2f}]"
+
+
+def _table(table, meta, ks) -> str:
+    lines = [
+        (
+            f"events: {meta['events_file']} ({meta['events_format']}), "
+            f"{meta['window'][0]} to {meta['window'][1]}"
+        ),
+        (
+            f"  {meta['n_events']} in the window, {meta['events_matched']} within "
+            f"{meta['match_km']:g} km of a place, {meta['events_unlocated']} not locatable, "
+            f"{meta['events_too_imprecise']} located coarser than {meta['max_precision_km']} km; "
+            f"left out: {meta['events_dropped']}"
+        ),
+        (
+            f"places: {meta['places']} as of {meta['as_of']}: {meta['n_places']} "
+            f"({meta['n_places_unlabelled']} without a point), {meta['n_positive']} positive"
+        ),
+        f"sample: {meta['sample']} ({meta['sample_note']})",
+        f"intervals: {meta['interval']}, {meta['n_boot']} draws, seed {meta['seed']}",
+        "",
+    ]
+    header = (
+        f"{'ranking':<26} {'kind':<9} {'AUC [95% CI]':<19} {'AP [95% CI]':<19} "
+        + " ".join(f"{'P@' + str(k):>5}" for k in ks)
+        + f" {'scored':>9} {'pos':>4}  {'composite - this AUC':<20}"
+    )
+    lines += [header, "-" * len(header)]
+    for r in table.itertuples(index=False):
+        row = r._asdict()
+        p_at = " ".join(
+            f"{row[f'precision_at_{k}']:>5.2f}"
+            if not math.isnan(row[f"precision_at_{k}"])
+            else f"{'-':>5}"
+            for k in ks
+        )
+        lines.append(
+            f"{r.name:<26.26} {r.kind:<9} {_interval(r.auc, r.auc_low, r.auc_high):<19} "
+            f"{_interval(r.ap, r.ap_low, r.ap_high):<19} {p_at} "
+            f"{f'{r.n_scored}/{r.n_places}':>9} {r.n_positive:>4}  "
+            f"{_interval(r.diff_auc, r.diff_auc_low, r.diff_auc_high)}"
+        )
+    return "\n".join(lines)
+
+
+@click.command("validate")
+@click.option(
+    "--events",
+    "events_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Events CSV: an ACLED export, a UCDP GED file or the shipped schema (format read from the "
+    "header). Default: the shipped table (layers/data/events.csv).",
+)
+@click.option("--from", "from_date", default=None, metavar="DATE", help="First day (ISO).")
+@click.option("--to", "to_date", default=None, metavar="DATE", help="Last day (ISO).")
+@click.option(
+    "--match-km",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="A place is positive when an event lies this close (plus the event's location "
+    "uncertainty). Default 10.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Date of the assessment tested (default: after the last site closed).",
+)
+@click.option(
+    "--places",
+    type=click.Choice(["towns", "settlements"]),
+    default="towns",
+    show_default=True,
+    help="The curated towns, or the 18,769 OCHA COD settlements (needs --data).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--boot",
+    "n_boot",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Bootstrap draws (default 1000; 0: no intervals).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@data_dir_option
+def validate(
+    events_path, from_date, to_date, match_km, as_of, places, fmt, n_boot, seed, data_dir
+) -> None:
+    """Test the exposure ranking against events: AUC, average precision, precision at k, with
+    bootstrap intervals, for the composite, each dimension and indicator, and the baselines.
+
+    As for `minusma towns`, $MINUSMA_DATA alone does not switch the towns' analysis to the open
+    datasets; --places settlements needs the data directory.
+    """
+    from click.core import ParameterSource
+
+    from geo.evaluation import DEFAULT_KS, DEFAULT_MATCH_KM, DEFAULT_N_BOOT
+    from layers.validation import validate as run
+
+    explicit = (
+        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
+    )
+    if not explicit and places == "towns":
+        data_dir = None
+    if places == "settlements" and data_dir is None:
+        raise click.BadParameter(
+            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
+            param_hint="--places",
+        )
+    ks = DEFAULT_KS
+    table, meta = run(
+        events=events_path,
+        from_date=from_date,
+        to_date=to_date,
+        match_km=DEFAULT_MATCH_KM if match_km is None else match_km,
+        as_of=as_of,
+        places=places,
+        data_dir=data_dir,
+        ks=ks,
+        n_boot=DEFAULT_N_BOOT if n_boot is None else n_boot,
+        seed=seed,
+    )
+    if fmt == "json":
+        doc = {"metadata": meta, "rankings": rankings_json(table, ks)}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        click.echo(table.to_csv(index=False, float_format="%.4f"), nl=False)
+    else:
+        click.echo(_table(table, meta, ks))

@@ -23,6 +23,8 @@ from geo.exposure.params import ExposureParams
 from geo.exposure.robustness import robustness as vary
 from geo.speeds import UnknownSpeedWarning
 from layers.air_links import COMMERCIAL_OPERATORS
+from layers.events import WINDOW as EVENTS_WINDOW
+from layers.events import events as shipped_events
 from layers.regions import CENTRAL_REGIONS_2023
 from layers.registry import LayerInfo
 from layers.speeds import speeds
@@ -67,6 +69,8 @@ def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -
         region_column="region_2023",
         central_regions=CENTRAL_REGIONS_2023,
         commercial_operators=COMMERCIAL_OPERATORS,
+        events=shipped_events(),
+        events_coverage=EVENTS_WINDOW,
         params=ExposureParams(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
     )
 

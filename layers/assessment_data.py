@@ -38,6 +38,8 @@ from geo.exposure import assess as engine
 from geo.exposure.params import ExposureParams
 from layers import river_ne
 from layers.air_links import COMMERCIAL_OPERATORS
+from layers.events import WINDOW as EVENTS_WINDOW
+from layers.events import events as shipped_events
 from layers.regions import CENTRAL_REGIONS_2023
 from layers.speeds import speeds
 from layers.towns import HUB_ID
@@ -326,6 +328,8 @@ def _data_context(
         central_regions=CENTRAL_REGIONS_2023,
         commercial_operators=COMMERCIAL_OPERATORS,
         static_columns=static,
+        events=shipped_events(),
+        events_coverage=EVENTS_WINDOW,
         notes={**admin_meta, "places": places, "data_dir": data_dir},
         params=ExposureParams(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
         **{"hub_id": HUB_ID, **options},

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import ParameterError, SchemaError, UnknownNameError
-from geo.exposure import access, coverage, lifelines, reasons, score
+from geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from geo.exposure.params import ExposureParams
 from geo.network import RoadGraph
 from geo.speeds import SEASONS, travel_time_h
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "Context",
+    "calibrated_features",
     "evaluate",
     "name_key",
     "open_flags",
@@ -129,6 +130,8 @@ class Context:
     labels: pd.Series
     commercial_operators: tuple[str, ...] = ()
     notes: Mapping[str, object] = field(default_factory=dict)
+    events: gpd.GeoDataFrame | None = field(default=None, repr=False)
+    events_coverage: tuple[dt.date, dt.date] | None = None
     base_km: np.ndarray = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -174,6 +177,8 @@ def prepare(
     commercial_operators: Iterable[str] = (),
     static_columns: pd.DataFrame | None = None,
     notes: Mapping[str, object] | None = None,
+    events: gpd.GeoDataFrame | None = None,
+    events_coverage: tuple[dt.date, dt.date] | None = None,
     params: ExposureParams | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
@@ -207,6 +212,9 @@ def prepare(
         polygons), aligned to ``places``; they replace the columns of the same name.
     notes
         Provenance notes kept on the context (``Context.notes``).
+    events, events_coverage
+        Security events (points with a ``date``) and the first and last day they cover, for the
+        conflict-history indicator of a calibrated model (:mod:`geo.exposure.calibrate`).
     params
         The preparation's parameters ``max_snap_km`` and ``air_reach_km`` (defaults of
         :class:`~geo.exposure.params.ExposureParams`).
@@ -295,6 +303,8 @@ def prepare(
         base_km=coverage.distance_matrix_km(places, bases),
         commercial_operators=tuple(commercial_operators),
         notes=dict(notes or {}),
+        events=events,
+        events_coverage=events_coverage,
     )
 
 
@@ -469,6 +479,42 @@ def _air_with_reasons(
     }
 
 
+def calibrated_features(
+    ctx: Context, frame: pd.DataFrame, *, when: dt.date, scale_km: float
+) -> pd.DataFrame:
+    """The indicators of a calibrated model (:data:`geo.exposure.calibrate.FEATURES`) for the
+    places of an evaluated ``frame`` at ``when``, with the decay scale ``scale_km``."""
+    feats = pd.DataFrame(index=frame.index)
+    feats["security_decay_score"] = calibrate.security_decay_score(
+        frame["base_before_km"], frame["base_after_km"], scale_km
+    )
+    feats["conflict_history_score"] = _cached(
+        ctx,
+        ("history", when),
+        lambda: calibrate.conflict_history(
+            ctx.places, ctx.events, as_of=when, coverage=ctx.events_coverage
+        ).to_numpy(),
+    )
+    for col in ("bamako_time_score", "bamako_routes_score", "air_score"):
+        feats[col] = frame[col].to_numpy(dtype=float)
+    return feats
+
+
+def _calibrated(ctx: Context, out: pd.DataFrame, model_path: str, when: dt.date) -> pd.DataFrame:
+    """``out`` scored by the calibrated model in ``model_path``; the hand-set model's score is
+    kept as ``exposure_score_inform``."""
+    model = calibrate.load_model(model_path)
+    feats = calibrated_features(ctx, out, when=when, scale_km=model.decay_scale_km)
+    located = ctx.static["snap_km"].notna().to_numpy() | out["base_before_km"].notna().to_numpy()
+    result = out.assign(
+        exposure_score_inform=out["exposure_score"],
+        security_decay_score=feats["security_decay_score"].to_numpy(),
+        conflict_history_score=feats["conflict_history_score"].to_numpy(),
+    )
+    result["exposure_score"] = np.where(located, model.score(feats), np.nan)
+    return result
+
+
 def evaluate(
     ctx: Context, params: ExposureParams | None = None, /, **options: object
 ) -> gpd.GeoDataFrame:
@@ -547,6 +593,8 @@ def evaluate(
     out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
     comp = score.composite(out, weights=p.weights_dict, aggregation=p.aggregation)
     out = pd.concat([out, comp], axis=1)
+    if p.model != "inform":
+        out = _calibrated(ctx, out, p.model, when)
     s = out["exposure_score"]
     out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
     out["exposure_class"] = score.classify(s).to_numpy()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_TIME_CAP_H",
     "DEFAULT_WEIGHTS",
     "DIMENSIONS",
+    "MODELS",
     "RADIUS_KM_MAX",
     "SEASONS",
     "ExposureParams",
@@ -62,6 +64,10 @@ RADIUS_KM_MAX = 2000.0
 #: How dimension scores are combined (INFORM uses the arithmetic mean within a dimension and the
 #: geometric mean across dimensions; both are offered).
 AGGREGATIONS = ("arithmetic", "geometric")
+
+#: Models by name: the hand-set INFORM-style model (:mod:`geo.exposure.score`). A calibrated model
+#: is given by the path of its JSON file (:mod:`geo.exposure.calibrate`).
+MODELS = ("inform",)
 
 #: Indicator score columns of each dimension of the model.
 DIMENSIONS: Mapping[str, tuple[str, ...]] = {
@@ -214,7 +220,8 @@ class ExposureParams:
     air_reach_km
         Farthest airstrip that counts as a lifeline (:data:`DEFAULT_AIR_REACH_KM`).
     model
-        Name of the scoring model (``"inform"``: the hand-set INFORM-style model).
+        ``"inform"`` (the hand-set INFORM-style model) or the path of a calibrated model file
+        (``minusma calibrate``).
     """
 
     as_of: dt.date | None = None
@@ -231,7 +238,7 @@ class ExposureParams:
     time_cap_h: float = DEFAULT_TIME_CAP_H
     max_snap_km: float = DEFAULT_MAX_SNAP_KM
     air_reach_km: float = DEFAULT_AIR_REACH_KM
-    model: str = "inform"
+    model: str = MODELS[0]
 
     def __post_init__(self) -> None:
         fix = object.__setattr__
@@ -257,8 +264,14 @@ class ExposureParams:
                 "not both"
             )
         fix(self, "weights", tuple(sorted(check_weights(self.weights).items())))
-        if not isinstance(self.model, str) or not self.model.strip():
-            raise ParameterError(f"model must be a model name, got {self.model!r}")
+        if not isinstance(self.model, (str, os.PathLike)) or not str(self.model).strip():
+            raise ParameterError(f"model must be {MODELS[0]!r} or a model file, got {self.model!r}")
+        fix(self, "model", str(self.model))
+        if self.model not in MODELS and not os.path.isfile(os.path.expanduser(self.model)):
+            raise ParameterError(
+                f"model {self.model!r} is neither {MODELS[0]!r} nor a model file; write one with "
+                "`minusma calibrate --out weights.json`"
+            )
 
     @property
     def weights_dict(self) -> dict[str, float]:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "map": "maps.cli.map:map",
     "population": "maps.cli.population:population",
     "validate": "maps.cli.validate:validate",
+    "calibrate": "maps.cli.calibrate:calibrate",
 }
 
 

@@ -67,7 +67,7 @@ SEASON = click.Choice(["dry", "wet"])
 
 def exposure_options(func: F) -> F:
     """The model's options, shared by every command that assesses: ``--as-of``, ``--radius-km``,
-    ``--season``, ``--close``, ``--keep``, ``--close-road``. Their defaults are left to
+    ``--season``, ``--close``, ``--keep``, ``--model``, ``--close-road``. Their defaults are left to
     :class:`geo.exposure.params.ExposureParams` (stated once there); build the object with
     :func:`exposure_params`."""
     options = [
@@ -97,6 +97,13 @@ def exposure_options(func: F) -> F:
             "--keep", multiple=True, metavar="SITE", help="Keep this site open (repeatable)."
         ),
         click.option(
+            "--model",
+            default=None,
+            metavar="NAME|FILE",
+            help="'inform' (the hand-set model, default) or a calibrated model file "
+            "(minusma calibrate --out weights.json).",
+        ),
+        click.option(
             "--close-road",
             "close_roads",
             multiple=True,
@@ -109,7 +116,7 @@ def exposure_options(func: F) -> F:
     return func
 
 
-def exposure_params(*, as_of, radius_km, season, close, keep, close_roads):
+def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model=None):
     """The :class:`geo.exposure.params.ExposureParams` of :func:`exposure_options`' values (None
     and empty values keep the defaults); a contradiction (a site both closed and kept) raises the
     package's ParameterError, reported as a one-line error."""
@@ -122,6 +129,7 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads):
         close=close or None,
         keep=keep or None,
         close_roads=close_roads or None,
+        model=model,
     )
 
 

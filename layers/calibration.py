@@ -1,0 +1,177 @@
+"""Fit the calibrated exposure model on events, and test it out of time beside the hand-set model.
+
+The design keeps features and outcomes apart in time (no event is both an input and an outcome):
+
+- **fit**: indicators as of ``fit_from`` (conflict history = events in the months before it),
+  outcomes = events in ``(fit_from, until]``;
+- **test** (out of sample): the fitted model applied as of ``until`` (conflict history = events in
+  the months before ``until``), outcomes = events in ``(until, to_date]``, which the fit never saw;
+  the hand-set ``inform`` model and the naive baselines are scored on the same places and events.
+
+Figures on the fit window are labelled in-sample everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo._errors import ParameterError
+from geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
+from geo.exposure import calibrate as cal
+from geo.exposure.assess import calibrated_features, evaluate
+from geo.exposure.params import ExposureParams, parse_iso_date
+from layers.assessment import context
+from layers.events import WINDOW, checksum, read_events
+from layers.validation import DEFAULT_MAX_PRECISION_KM, validate_scores
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_FIT_FROM", "DEFAULT_UNTIL", "calibrate"]
+
+#: Date of the fit's indicators: three months into the withdrawal (four sites closed), so that the
+#: shipped events give a conflict history (Jul-Sep 2023) and the security indicators vary.
+DEFAULT_FIT_FROM = dt.date(2023, 10, 1)
+#: End of the fit's outcome window (and date of the test's indicators): the first seven months of
+#: the shipped events are for fitting, the last five for testing.
+DEFAULT_UNTIL = dt.date(2024, 1, 31)
+
+
+def _between(events: gpd.GeoDataFrame, after: dt.date, until: dt.date) -> gpd.GeoDataFrame:
+    day = pd.to_datetime(events["date"]).dt.date
+    return events[((day > after) & (day <= until)).to_numpy()]
+
+
+def _precise(events: gpd.GeoDataFrame, max_precision_km: float | None) -> gpd.GeoDataFrame:
+    if max_precision_km is None or "location_precision_km" not in events.columns:
+        return events
+    km = pd.to_numeric(events["location_precision_km"], errors="coerce")
+    return events[(km.isna() | (km <= max_precision_km)).to_numpy()]
+
+
+def calibrate(
+    *,
+    events: str | os.PathLike | None = None,
+    fit_from: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    to_date: str | dt.date | None = None,
+    params: ExposureParams | None = None,
+    places: str = "towns",
+    data_dir: str | os.PathLike | None = None,
+    match_km: float = DEFAULT_MATCH_KM,
+    max_precision_km: float | None = DEFAULT_MAX_PRECISION_KM,
+    n_boot: int = DEFAULT_N_BOOT,
+    seed: int = 0,
+) -> tuple[cal.CalibratedModel, dict[str, Any]]:
+    """Fit the calibrated model and test it out of time.
+
+    Parameters
+    ----------
+    events
+        An events file (shipped schema, ACLED or UCDP GED; :func:`layers.events.read_events`), or
+        None for the shipped table (2023-07-01 to 2024-06-30).
+    fit_from, until, to_date
+        Indicators' date of the fit, end of the fit's outcomes (= indicators' date of the test), end
+        of the test's outcomes. Defaults: :data:`DEFAULT_FIT_FROM`, :data:`DEFAULT_UNTIL`, the last
+        day of the events.
+    params
+        The assessment's other parameters (radius, season, scenario; ``as_of`` is set here).
+    places, data_dir
+        Towns (shipped) or, with ``data_dir``, ``"settlements"``.
+    match_km, max_precision_km, n_boot, seed
+        As in :func:`layers.validation.validate_scores`.
+
+    Returns
+    -------
+    model : geo.exposure.calibrate.CalibratedModel
+        Its ``meta`` records the windows, the events file and checksum, and the test figures.
+    report : dict
+        ``out_of_sample`` (table records of the test: calibrated, inform, baselines, with 95 %
+        intervals), ``in_sample`` (the same on the fit window, labelled) and the metadata.
+    """
+    frame = read_events(events)
+    days = pd.to_datetime(frame["date"]).dt.date
+    if len(frame) == 0:
+        raise ParameterError("the events file holds no event in Mali: nothing to calibrate on")
+    # what the events data covers: the shipped table's window, or a file's first to last day
+    coverage = WINDOW if events is None else (min(days), max(days))
+    start = parse_iso_date(fit_from, name="fit_from") if fit_from else DEFAULT_FIT_FROM
+    mid = parse_iso_date(until, name="until") if until else DEFAULT_UNTIL
+    end = parse_iso_date(to_date, name="to_date") if to_date else coverage[1]
+    if not start < mid < end:
+        raise ParameterError(
+            f"need fit_from < until < to_date, got {start}, {mid}, {end}: the fit's outcomes are "
+            "(fit_from, until], the test's (until, to_date]"
+        )
+    p = params if params is not None else ExposureParams()
+    base_ctx = context(p, data_dir=data_dir, places=places)
+    ctx = dataclasses.replace(base_ctx, events=frame, events_coverage=coverage, _cache={})
+    key = "settlement_id" if places == "settlements" else "town_id"
+    usable = _precise(frame, max_precision_km)
+
+    fit_frame = evaluate(ctx, p.replace(as_of=start))
+    labels = positive_places(fit_frame, _between(usable, start, mid), match_km=match_km)
+    by_scale = {
+        s: calibrated_features(ctx, fit_frame, when=start, scale_km=s) for s in cal.DECAY_SCALES_KM
+    }
+    meta = {
+        "fit_features_as_of": start.isoformat(),
+        "fit_outcomes": [(start + dt.timedelta(days=1)).isoformat(), mid.isoformat()],
+        "test_features_as_of": mid.isoformat(),
+        "test_outcomes": [(mid + dt.timedelta(days=1)).isoformat(), end.isoformat()],
+        "events_file": str(events) if events is not None else "layers/data/events.csv (shipped)",
+        "events_checksum": checksum(events),
+        "match_km": match_km,
+        "max_precision_km": max_precision_km,
+        "places": places,
+        "assessment_parameters": p.replace(as_of=start).to_dict(),
+    }
+    model = cal.fit(by_scale, labels, seed=seed, meta=meta)
+
+    def scored(when: dt.date) -> gpd.GeoDataFrame:
+        out = evaluate(ctx, p.replace(as_of=when))
+        feats = calibrated_features(ctx, out, when=when, scale_km=model.decay_scale_km)
+        located = out["base_before_km"].notna().to_numpy()
+        out["calibrated_score"] = pd.Series(model.score(feats), index=out.index).where(located)
+        return out
+
+    report: dict[str, Any] = {"metadata": meta}
+    for label, when, window in (
+        ("in_sample", start, (start, mid)),
+        ("out_of_sample", mid, (mid, end)),
+    ):
+        out = scored(when)
+        table, info = validate_scores(
+            out,
+            _between(frame, *window),
+            scores={"calibrated_score": "composite", "exposure_score": "composite"},
+            match_km=match_km,
+            max_precision_km=max_precision_km,
+            n_boot=n_boot,
+            seed=seed,
+            fit_until=mid if label == "out_of_sample" else window[1],
+        )
+        table["name"] = table["name"].replace(
+            {"calibrated_score": "calibrated", "exposure_score": "inform (hand-set)"}
+        )
+        report[label] = {
+            "window": [w.isoformat() for w in window],
+            "sample": label.replace("_", "-"),
+            "table": table.to_dict(orient="records"),
+            "n_positive": info.get("n_positive"),
+            "n_places": info.get("n_places"),
+        }
+    test = {r["name"]: r for r in report["out_of_sample"]["table"]}
+    summary = {
+        name: {k: test[name].get(k) for k in ("auc", "auc_low", "auc_high", "ap")} for name in test
+    }
+    model = dataclasses.replace(
+        model, meta={**model.meta, "out_of_sample": summary, "id_column": key}
+    )
+    return model, report

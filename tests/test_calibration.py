@@ -1,0 +1,84 @@
+"""The calibrated model: fitted on the shipped events, tested out of time, used by assess."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from geo._errors import ParameterError, SchemaError
+from geo.exposure import calibrate as cal
+from geo.exposure.params import ExposureParams
+from layers.assessment import assess
+from layers.calibration import calibrate
+from maps.cli.main import cli
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    model, report = calibrate(n_boot=200)
+    path = model.save(tmp_path_factory.mktemp("model") / "weights.json")
+    return model, report, path
+
+
+def test_fit_records_its_windows_and_keeps_features_and_outcomes_apart(fitted):
+    model, report, _ = fitted
+    meta = model.meta
+    assert (
+        meta["fit_features_as_of"] == "2023-10-01" and meta["test_features_as_of"] == "2024-01-31"
+    )
+    assert meta["fit_outcomes"] == ["2023-10-02", "2024-01-31"]
+    assert meta["test_outcomes"] == ["2024-02-01", "2024-06-30"]
+    assert meta["events_checksum"].startswith("sha256:")
+    assert model.decay_scale_km in cal.DECAY_SCALES_KM
+    assert set(model.features) <= set(cal.FEATURES)
+    assert report["in_sample"]["sample"] == "in-sample"
+    assert report["out_of_sample"]["sample"] == "out-of-sample"
+    names = [r["name"] for r in report["out_of_sample"]["table"]]
+    assert names[:2] == ["calibrated", "inform (hand-set)"] and "baseline_random" in names
+    for row in report["out_of_sample"]["table"]:
+        assert row["auc_low"] <= row["auc"] <= row["auc_high"]
+
+
+def test_model_file_round_trip_and_assess_uses_it(fitted):
+    model, _, path = fitted
+    again = cal.load_model(path)
+    assert again.coef == model.coef and again.decay_scale_km == model.decay_scale_km
+    out = assess("2024-01-31", model=str(path)).set_index("town_id")
+    ours = out["exposure_score"].dropna()
+    assert ((ours >= 0) & (ours <= 10)).all() and ours.nunique() > 20
+    # the hand-set score is kept beside it, and the classes follow the calibrated score
+    assert "exposure_score_inform" in out and out.attrs["parameters"]["model"] == str(path)
+    inform = assess("2024-01-31").set_index("town_id")
+    both = inform["exposure_score"].dropna()
+    assert np.allclose(out["exposure_score_inform"].reindex(both.index), both)
+
+
+def test_security_decay_is_the_protection_lost():
+    before, now = np.array([0.0, 10.0, 30.0, np.nan]), np.array([0.0, np.nan, 300.0, 5.0])
+    got = cal.security_decay_score(before, now, 50.0)
+    assert got[0] == 0.0  # still covered by the same site
+    assert got[1] == pytest.approx(10 * np.exp(-10 / 50))  # no site open now: all protection lost
+    assert got[2] == pytest.approx(10 * (np.exp(-30 / 50) - np.exp(-300 / 50)))
+    assert np.isnan(got[3])
+
+
+def test_bad_model_names_and_files(tmp_path):
+    with pytest.raises(ParameterError, match="neither 'inform' nor a model file"):
+        ExposureParams(model="logit")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"kind": "forest"}))
+    with pytest.raises(SchemaError, match="not a calibrated model file"):
+        cal.load_model(bad)
+    res = CliRunner().invoke(cli, ["towns", "--model", str(tmp_path / "missing.json")])
+    assert res.exit_code == 1 and "minusma calibrate" in res.output
+
+
+def test_calibrate_command_writes_the_model(tmp_path):
+    out = tmp_path / "w.json"
+    res = CliRunner().invoke(cli, ["calibrate", "--out", str(out), "--boot", "100"])
+    assert res.exit_code == 0, res.output
+    assert "out-of-sample (2024-01-31 to 2024-06-30" in res.stdout and "in-sample" in res.stdout
+    assert json.loads(out.read_text())["kind"] == "logistic"
+    res = CliRunner().invoke(cli, ["calibrate", "--out", str(out), "--until", "2023-09-01"])
+    assert res.exit_code == 1 and "fit_from < until < to_date" in res.output

@@ -24,7 +24,7 @@ def layers_loaded():
 
 
 def _check_rfc7946(doc: dict, id_column: str) -> None:
-    """The checks RFC 7946 asks for, written out: no crs, lon/lat ranges, 6 decimals, winding, ids."""
+    """The checks RFC 7946 asks for: no crs, lon/lat ranges, 6 decimals, winding, ids."""
     assert doc["type"] == "FeatureCollection"
     assert "crs" not in doc
     ids = [f["id"] for f in doc["features"]]

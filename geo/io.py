@@ -36,6 +36,10 @@ logger = logging.getLogger(__name__)
 #: Decimal places of exported coordinates (~0.1 m at the equator), as RFC 7946 recommends.
 COORD_DECIMALS = 6
 
+#: GeoPackage version written: 1.2, which every GDAL since 2.2 (QGIS 3.x included) reads without
+#: the "may only be partially supported" warning that 1.4 gives older readers.
+GPKG_VERSION = "1.2"
+
 #: Fixed timestamp written into GeoPackages so that the same inputs give the same bytes.
 GPKG_TIMESTAMP = "2024-07-22T00:00:00Z"
 
@@ -462,6 +466,7 @@ def write_gpkg(
                     promote_to_multi=promote,
                     crs="EPSG:4326",
                     append=tmp.exists(),
+                    dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
                     layer_options=layer_options,
                     layer_metadata=dict(info["metadata"]) if info.get("metadata") else None,
                 )
@@ -476,6 +481,7 @@ def write_gpkg(
                     layer=table,
                     driver="GPKG",
                     append=tmp.exists(),
+                    dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
                 )
         _write_gpkg_extras(tmp, prepared)
     return Path(path)
@@ -490,7 +496,7 @@ def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame
         if field.description and column in frame.columns and column != frame.geometry.name
     ]
     styles = [
-        (table, frame.geometry.name, info["style_qml"], info.get("title") or table)
+        (table, info["style_qml"], info.get("title") or table)
         for table, (frame, info) in prepared.items()
         if info.get("style_qml")
     ]
@@ -522,15 +528,15 @@ def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame
                 "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
                 "update_time DATETIME)"
             )
-            db.executemany(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
-                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
-                "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL, ?)",
-                [
-                    (t, g, t, qml, f"{title} (minusma-exposure)", GPKG_TIMESTAMP)
-                    for t, g, qml, title in styles
-                ],
-            )
+            for table, qml, title in styles:  # the geometry column as GDAL named it
+                db.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                    "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, "
+                    "description, owner, ui, update_time) SELECT '', '', table_name, "
+                    "column_name, table_name, ?, '', 1, ?, '', NULL, ? "
+                    "FROM gpkg_geometry_columns WHERE table_name = ?",
+                    (qml, f"{title} (minusma-exposure)", GPKG_TIMESTAMP, table),
+                )
             db.execute(
                 "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
                 "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "

@@ -358,16 +358,35 @@ def write_geojson(
 
 
 def _rounded(gdf: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
+    """Right-hand-rule winding, coordinates rounded, empty geometries as missing (NULL)."""
     out = gdf.copy()
     geoms = shapely.orient_polygons(out.geometry.values, exterior_cw=False)
+    geoms = np.where(shapely.is_empty(geoms), None, geoms)
     out[out.geometry.name] = shapely.set_precision(geoms, 10.0**-decimals, mode="pointwise")
     return out
 
 
+_GEOMETRY_NAMES = dict(
+    enumerate(
+        [
+            "Point",
+            "LineString",
+            "LinearRing",
+            "Polygon",
+            "MultiPoint",
+            "MultiLineString",
+            "MultiPolygon",
+            "GeometryCollection",
+        ]
+    )
+)
+
+
 def _geometry_type(geoms: gpd.GeoSeries) -> tuple[str, bool]:
     """Layer geometry type and whether to promote to multi (as pyogrio infers it)."""
-    present = geoms[geoms.notna() & ~geoms.is_empty]
-    kinds = sorted(set(present.geom_type))
+    values = geoms.values
+    kinds = sorted(set(shapely.get_type_id(values[~shapely.is_missing(values)]).tolist()))
+    kinds = [_GEOMETRY_NAMES[k] for k in kinds]
     if len(kinds) == 1:
         return kinds[0], False
     for single in ("Point", "LineString", "Polygon"):
@@ -424,7 +443,8 @@ def write_gpkg(
 
     Notes
     -----
-    Dates are written as ``DATE`` columns, booleans as ``BOOLEAN``, missing values as NULL. The
+    Dates are written as ``DATE`` columns, booleans as ``BOOLEAN``, missing values as NULL, and
+    so are empty geometries (as in GeoJSON). The
     GeoPackage timestamps are fixed (:data:`GPKG_TIMESTAMP`) so the same inputs give the same bytes.
 
     Raises
@@ -602,7 +622,8 @@ def write_csv(
 ) -> Path:
     """Write ``gdf`` as CSV for spreadsheets, atomically.
 
-    UTF-8 with a byte-order mark (so Excel reads accents right), one row per feature sorted by
+    UTF-8 with a byte-order mark (so Excel reads accents right), CRLF line ends (RFC 4180), one
+    row per feature sorted by
     ``id_column``, attributes typed and rounded by ``fields``, dates ``YYYY-MM-DD``, the geometry
     as ``wkt`` (lon/lat, EPSG:4326; empty for a missing or empty geometry) and, when the layer has
     points, ``lon``/``lat`` columns beside it (empty for other geometries). Text cells that a
@@ -628,12 +649,16 @@ def write_csv(
     out["wkt"] = wkt
     points = shapely.get_type_id(geoms) == 0
     if (points & ~empty).any() and not {"lon", "lat"} & set(out.columns):
-        out["lon"] = np.where(points & ~empty, shapely.get_x(geoms), np.nan).round(decimals)
-        out["lat"] = np.where(points & ~empty, shapely.get_y(geoms), np.nan).round(decimals)
+        located = points & ~empty
+        lon, lat = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+        lon[located] = shapely.get_x(geoms[located])
+        lat[located] = shapely.get_y(geoms[located])
+        out["lon"], out["lat"] = lon.round(decimals), lat.round(decimals)
     out = spreadsheet_safe(out)
     if hxl:
         tags = pd.DataFrame([{c: hxl.get(c, "") for c in out.columns}])
         out = pd.concat([tags, out.astype(object)], ignore_index=True)
     with atomic_path(path) as tmp:
-        out.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8-sig")
+        # CRLF rows (RFC 4180): a cell holding a CR or LF is then quoted, never split
+        out.to_csv(tmp, index=False, lineterminator="\r\n", encoding="utf-8-sig")
     return Path(path)

@@ -12,6 +12,9 @@ import json
 import logging
 import math
 import os
+import re
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -21,23 +24,34 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from geopandas.array import to_wkb
 from shapely.geometry import mapping
 
 from geo._errors import ParameterError, SchemaError
 from geo.crs import to_wgs84
+from geo.fields import Field, typed_frame
 
 logger = logging.getLogger(__name__)
 
 #: Decimal places of exported coordinates (~0.1 m at the equator), as RFC 7946 recommends.
 COORD_DECIMALS = 6
 
+#: GeoPackage version written: 1.2, which every GDAL since 2.2 (QGIS 3.x included) reads without
+#: the "may only be partially supported" warning that 1.4 gives older readers.
+GPKG_VERSION = "1.2"
+
 #: Fixed timestamp written into GeoPackages so that the same inputs give the same bytes.
 GPKG_TIMESTAMP = "2024-07-22T00:00:00Z"
 
 __all__ = [
     "COORD_DECIMALS",
+    "FORMULA_PREFIXES",
+    "atomic_folder",
     "atomic_path",
     "feature_collection",
+    "remove_stale",
+    "spreadsheet_safe",
+    "temporary_name",
     "write_csv",
     "write_geojson",
     "write_gpkg",
@@ -45,9 +59,73 @@ __all__ = [
 ]
 
 
+#: Marker in the names of the package's temporary files and folders: ``.<name>.~<pid>~<random>``.
+_TMP_NAME = re.compile(r"^\..+\.~(\d+)~[A-Za-z0-9_]+")
+
+
+def temporary_name(final_name: str) -> str:
+    """The prefix of a temporary file or folder for ``final_name``: hidden, with this process id.
+
+    :func:`remove_stale` recognises the pattern and removes what a killed process left.
+    """
+    return f".{final_name}.~{os.getpid()}~"
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale(folder: str | os.PathLike) -> list[Path]:
+    """Remove temporary files and folders of the package's naming pattern left by dead processes.
+
+    Only names written by :func:`atomic_path` / :func:`atomic_folder` whose process id is no
+    longer running are removed; anything else, and the temporaries of live writers, are kept.
+
+    Returns
+    -------
+    list of pathlib.Path
+        What was removed.
+    """
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in Path(folder).iterdir():
+            match = _TMP_NAME.match(entry.name)
+            if not match or _process_alive(int(match.group(1))):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                removed.append(entry)
+                logger.info("removed stale temporary %s", entry)
+    return removed
+
+
+def _writable_folder(final: Path) -> Path:
+    folder = final.parent if str(final.parent) else Path(".")
+    if not folder.is_dir():
+        raise ParameterError(
+            f"cannot write {final}: folder {folder} does not exist; create it first"
+        )
+    if not os.access(folder, os.W_OK):
+        raise ParameterError(f"cannot write {final}: folder {folder} is not writable")
+    return folder
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it onto ``path`` only on success.
+
+    Temporaries that killed runs left beside ``path`` are removed first (:func:`remove_stale`).
 
     Parameters
     ----------
@@ -63,15 +141,10 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         If the destination folder does not exist or cannot be written.
     """
     final = Path(path)
-    folder = final.parent if str(final.parent) else Path(".")
-    if not folder.is_dir():
-        raise ParameterError(
-            f"cannot write {final}: folder {folder} does not exist; create it first"
-        )
-    if not os.access(folder, os.W_OK):
-        raise ParameterError(f"cannot write {final}: folder {folder} is not writable")
+    folder = _writable_folder(final)
+    remove_stale(folder)
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{final.name}.", suffix=suffix or final.suffix, dir=folder
+        prefix=temporary_name(final.name), suffix=suffix or final.suffix, dir=folder
     )
     os.close(fd)
     tmp = Path(tmp_name)
@@ -83,6 +156,36 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary folder inside the folder ``path``; on success move its files into ``path``.
+
+    Every file is written in the temporary folder first; only when all are complete are they
+    moved into ``path`` (each move is an atomic rename on the same file system), in name order
+    except that a file named ``provenance.json`` moves last, so its presence marks a complete
+    set. On failure the temporary folder is removed and ``path`` keeps what it held.
+
+    Raises
+    ------
+    ParameterError
+        If ``path`` is not an existing, writable folder.
+    """
+    final = Path(path)
+    if not final.is_dir():
+        raise ParameterError(f"output folder {final} does not exist; create it first")
+    if not os.access(final, os.W_OK):
+        raise ParameterError(f"cannot write into {final}: the folder is not writable")
+    remove_stale(final)
+    staging = Path(tempfile.mkdtemp(prefix=temporary_name("export"), dir=final))
+    try:
+        yield staging
+        files = sorted(staging.iterdir(), key=lambda p: (p.name == "provenance.json", p.name))
+        for f in files:
+            os.replace(f, final / f.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _round_coords(obj: Any, decimals: int) -> Any:
@@ -107,30 +210,80 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _prepared(
+    gdf: gpd.GeoDataFrame, *, id_column: str, fields: Mapping[str, Field] | None, name: str
+) -> gpd.GeoDataFrame:
+    """Checked, reprojected, sorted and typed copy of ``gdf``: what every writer writes."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise SchemaError(f"{name}: expected a GeoDataFrame, got {type(gdf).__name__}")
+    if id_column not in gdf.columns:
+        raise SchemaError(
+            f"{name}: id column {id_column!r} not in columns {list(gdf.columns)}; "
+            "pass id_column= one of them"
+        )
+    if gdf[id_column].isna().any():
+        raise SchemaError(f"{name}: id column {id_column!r} has missing values; ids are required")
+    if gdf[id_column].duplicated().any():
+        raise SchemaError(
+            f"{name}: id column {id_column!r} has duplicate values; ids must be unique"
+        )
+    frame = to_wgs84(gdf, name=name).sort_values(id_column, kind="stable")
+    _check_coordinates(frame, id_column=id_column, name=name)
+    return typed_frame(frame, fields)
+
+
+def _check_coordinates(frame: gpd.GeoDataFrame, *, id_column: str, name: str) -> None:
+    coords, index = shapely.get_coordinates(frame.geometry.values, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        row = frame[id_column].iloc[index[bad][0]]
+        raise SchemaError(
+            f"{name}: the geometry of {id_column} {row!r} has a NaN or infinite coordinate; "
+            "fix it, or give the row no geometry (None) if its location is unknown"
+        )
+
+
+def _text_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as ``YYYY-MM-DD`` text, for formats without a date type (JSON, CSV)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").astype(object).where(out[col].notna())
+        elif isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object).where(out[col].notna())
+    return out
+
+
 def feature_collection(
     gdf: gpd.GeoDataFrame,
     *,
     id_column: str,
     decimals: int = COORD_DECIMALS,
     metadata: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Field] | None = None,
 ) -> dict[str, Any]:
     """Build an RFC 7946 FeatureCollection as a dict.
 
     Coordinates are lon/lat in EPSG:4326 rounded to ``decimals``; polygon exteriors are
     counter-clockwise and holes clockwise (right-hand rule); features are sorted by
-    ``id_column`` and carry it as the Feature ``id``; there is no ``crs`` member. Missing
-    values become ``null``. ``metadata`` is written as a foreign member ``metadata``.
+    ``id_column`` and carry it as the Feature ``id``; there is no ``crs`` member. Attributes are
+    typed by ``fields`` (:func:`geo.fields.typed_frame`: numbers rounded, dates ``YYYY-MM-DD``).
+    Missing values become ``null``, and so does an empty geometry. ``metadata`` is written as a
+    foreign member ``metadata``.
+
+    Raises
+    ------
+    SchemaError
+        If ``id_column`` is missing, null or not unique, a coordinate is NaN or infinite, or an
+        attribute is an infinite number.
     """
-    if id_column not in gdf.columns:
-        raise SchemaError(f"id column {id_column!r} not in columns {list(gdf.columns)}")
-    if gdf[id_column].duplicated().any():
-        raise SchemaError(f"id column {id_column!r} has duplicate values; ids must be unique")
-    gdf = to_wgs84(gdf, name=id_column).sort_values(id_column, kind="stable")
+    gdf = _prepared(gdf, id_column=id_column, fields=fields, name=id_column)
     geom_name = gdf.geometry.name
     geoms = shapely.orient_polygons(gdf.geometry.values, exterior_cw=False)
     props = [c for c in gdf.columns if c != geom_name]
+    values = _text_values(pd.DataFrame(gdf[props]))
     features = []
-    for geom, (_, row) in zip(geoms, gdf[props].iterrows()):
+    for geom, (_, row) in zip(geoms, values.iterrows()):
         geometry = None
         if geom is not None and not geom.is_empty:
             gj = mapping(geom)
@@ -154,10 +307,21 @@ def feature_collection(
 
 
 def write_json(obj: Any, path: str | os.PathLike) -> Path:
-    """Write ``obj`` as UTF-8 JSON (2-space indent, stable key order as given), atomically."""
+    """Write ``obj`` as UTF-8 JSON (1-space indent, key order as given), atomically.
+
+    Raises
+    ------
+    SchemaError
+        If ``obj`` holds NaN or an infinite number (not JSON), naming the problem.
+    """
+    try:
+        text = json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False)
+    except ValueError as exc:
+        raise SchemaError(
+            f"cannot write {path} as JSON: {exc}; use null for unknown numbers"
+        ) from exc
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(obj, fh, ensure_ascii=False, indent=1, allow_nan=False)
-        fh.write("\n")
+        fh.write(text + "\n")
     return Path(path)
 
 
@@ -168,12 +332,15 @@ def write_geojson(
     id_column: str,
     decimals: int = COORD_DECIMALS,
     metadata: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Field] | None = None,
 ) -> Path:
     """Write ``gdf`` as RFC 7946 GeoJSON (see :func:`feature_collection`), atomically.
 
     The file is compact JSON with one Feature per line, so that diffs stay readable.
     """
-    fc = feature_collection(gdf, id_column=id_column, decimals=decimals, metadata=metadata)
+    fc = feature_collection(
+        gdf, id_column=id_column, decimals=decimals, metadata=metadata, fields=fields
+    )
 
     def dumps(obj: Any) -> str:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -191,14 +358,69 @@ def write_geojson(
 
 
 def _rounded(gdf: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
+    """Right-hand-rule winding, coordinates rounded, empty geometries as missing (NULL)."""
     out = gdf.copy()
     geoms = shapely.orient_polygons(out.geometry.values, exterior_cw=False)
+    geoms = np.where(shapely.is_empty(geoms), None, geoms)
     out[out.geometry.name] = shapely.set_precision(geoms, 10.0**-decimals, mode="pointwise")
     return out
 
 
+_GEOMETRY_NAMES = dict(
+    enumerate(
+        [
+            "Point",
+            "LineString",
+            "LinearRing",
+            "Polygon",
+            "MultiPoint",
+            "MultiLineString",
+            "MultiPolygon",
+            "GeometryCollection",
+        ]
+    )
+)
+
+
+def _geometry_type(geoms: gpd.GeoSeries) -> tuple[str, bool]:
+    """Layer geometry type and whether to promote to multi (as pyogrio infers it)."""
+    values = geoms.values
+    kinds = sorted(set(shapely.get_type_id(values[~shapely.is_missing(values)]).tolist()))
+    kinds = [_GEOMETRY_NAMES[k] for k in kinds]
+    if len(kinds) == 1:
+        return kinds[0], False
+    for single in ("Point", "LineString", "Polygon"):
+        if set(kinds) == {single, f"Multi{single}"}:
+            return f"Multi{single}", True
+    return "Unknown", False
+
+
+def _ogr_fields(frame: pd.DataFrame) -> tuple[list[str], list[np.ndarray], list[Any]]:
+    """Column arrays for OGR: dates as ``datetime64[D]`` (GeoPackage DATE), booleans and
+    nullable numbers with a mask (NULL), categories as text."""
+    names, data, masks = [], [], []
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            values, mask = col.to_numpy().astype("datetime64[D]"), col.isna().to_numpy()
+        elif isinstance(col.dtype, pd.CategoricalDtype):
+            values, mask = col.astype(object).where(col.notna()).to_numpy(), None
+        elif isinstance(col.array, pd.api.extensions.ExtensionArray) and hasattr(
+            col.array, "_mask"
+        ):
+            values, mask = col.array._data, col.array._mask
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            values, mask = col.astype(object).where(col.notna(), None).to_numpy(), None
+        else:
+            values, mask = col.to_numpy(), None
+        names.append(name)
+        data.append(values)
+        masks.append(mask)
+    return names, data, masks
+
+
 def write_gpkg(
-    layers: Mapping[str, tuple[gpd.GeoDataFrame, str, Mapping[str, str]]],
+    layers: Mapping[str, tuple[gpd.GeoDataFrame, str, Mapping[str, Any]]],
     path: str | os.PathLike,
     *,
     tables: Mapping[str, pd.DataFrame] | None = None,
@@ -209,44 +431,138 @@ def write_gpkg(
     Parameters
     ----------
     layers
-        ``{table_name: (gdf, id_column, info)}``; ``info`` may hold ``title`` and
-        ``description``, written as the table's identifier and description (QGIS shows them).
+        ``{table_name: (gdf, id_column, info)}``. ``info`` may hold ``title`` and
+        ``description`` (the table's identifier and description, which QGIS shows), ``fields``
+        (``{column: Field}``: typed columns, rounded numbers, the column descriptions written to
+        ``gpkg_data_columns``), ``metadata`` (``{key: text}``, written to ``gpkg_metadata``) and
+        ``style_qml`` (a QGIS style written to ``layer_styles`` as the layer's default).
     tables
         Extra attribute-only tables (e.g. provenance), ``{table_name: DataFrame}``.
     decimals
         Coordinate rounding, as for GeoJSON.
-    """
-    import pyogrio
 
+    Notes
+    -----
+    Dates are written as ``DATE`` columns, booleans as ``BOOLEAN``, missing values as NULL, and
+    so are empty geometries (as in GeoJSON). The
+    GeoPackage timestamps are fixed (:data:`GPKG_TIMESTAMP`) so the same inputs give the same bytes.
+
+    Raises
+    ------
+    ParameterError
+        If ``layers`` and ``tables`` are both empty (a GeoPackage needs a table).
+    SchemaError
+        As :func:`feature_collection`.
+    """
+    from pyogrio.raw import write as ogr_write
+
+    if not layers and not tables:
+        raise ParameterError(f"cannot write {path}: no layers or tables given; pass at least one")
+    prepared = {}
+    for table, (gdf, id_column, info) in layers.items():
+        frame = _prepared(gdf, id_column=id_column, fields=info.get("fields"), name=table)
+        prepared[table] = (_rounded(frame, decimals).reset_index(drop=True), info)
     with atomic_path(path, suffix=".gpkg") as tmp:
         with _gdal_config(OGR_CURRENT_DATE=GPKG_TIMESTAMP):
-            for table, (gdf, id_column, info) in layers.items():
-                frame = _rounded(
-                    to_wgs84(gdf, name=table).sort_values(id_column, kind="stable"), decimals
-                )
-                frame = frame.reset_index(drop=True)
+            for table, (frame, info) in prepared.items():
                 layer_options = {}
                 if info.get("title"):
                     layer_options["IDENTIFIER"] = info["title"]
                 if info.get("description"):
                     layer_options["DESCRIPTION"] = info["description"]
-                pyogrio.write_dataframe(
-                    frame,
+                geom_type, promote = _geometry_type(frame.geometry)
+                names, data, masks = _ogr_fields(
+                    pd.DataFrame(frame.drop(columns=frame.geometry.name))
+                )
+                ogr_write(
                     tmp,
+                    geometry=to_wkb(frame.geometry.values),
+                    field_data=data,
+                    fields=names,
+                    field_mask=masks,
                     layer=table,
                     driver="GPKG",
+                    geometry_type=geom_type,
+                    promote_to_multi=promote,
+                    crs="EPSG:4326",
                     append=tmp.exists(),
+                    dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
                     layer_options=layer_options,
+                    layer_metadata=dict(info["metadata"]) if info.get("metadata") else None,
                 )
             for table, frame in (tables or {}).items():
-                pyogrio.write_dataframe(
-                    pd.DataFrame(frame).reset_index(drop=True),
+                names, data, masks = _ogr_fields(pd.DataFrame(frame).reset_index(drop=True))
+                ogr_write(
                     tmp,
+                    geometry=None,
+                    field_data=data,
+                    fields=names,
+                    field_mask=masks,
                     layer=table,
                     driver="GPKG",
                     append=tmp.exists(),
+                    dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
                 )
+        _write_gpkg_extras(tmp, prepared)
     return Path(path)
+
+
+def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame, Any]]) -> None:
+    """Column descriptions (``gpkg_data_columns``) and QGIS default styles (``layer_styles``)."""
+    columns = [
+        (table, column, column, field.description)
+        for table, (frame, info) in prepared.items()
+        for column, field in (info.get("fields") or {}).items()
+        if field.description and column in frame.columns and column != frame.geometry.name
+    ]
+    styles = [
+        (table, info["style_qml"], info.get("title") or table)
+        for table, (frame, info) in prepared.items()
+        if info.get("style_qml")
+    ]
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        if columns:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, "
+                "column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, "
+                "mime_type TEXT, constraint_name TEXT, "
+                "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), "
+                "CONSTRAINT gdc_tn UNIQUE (table_name, name))"
+            )
+            db.executemany(
+                "INSERT INTO gpkg_data_columns (table_name, column_name, name, description) "
+                "VALUES (?, ?, ?, ?)",
+                columns,
+            )
+            db.executemany(
+                "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, "
+                "definition, scope) VALUES (?, NULL, 'gpkg_schema', "
+                "'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+                [(t,) for t in ("gpkg_data_columns", "gpkg_data_column_constraints")],
+            )
+        if styles:
+            db.execute(
+                "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                "f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256), "
+                "f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
+                "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+                "update_time DATETIME)"
+            )
+            for table, qml, title in styles:  # the geometry column as GDAL named it
+                db.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                    "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, "
+                    "description, owner, ui, update_time) SELECT '', '', table_name, "
+                    "column_name, table_name, ?, '', 1, ?, '', NULL, ? "
+                    "FROM gpkg_geometry_columns WHERE table_name = ?",
+                    (qml, f"{title} (minusma-exposure)", GPKG_TIMESTAMP, table),
+                )
+            db.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+                "'QGIS default styles of the layers', ?)",
+                (GPKG_TIMESTAMP,),
+            )
 
 
 @contextlib.contextmanager
@@ -261,20 +577,88 @@ def _gdal_config(**options: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options(old)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    Following OWASP's rule for CSV injection, a text cell starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a leading single quote (``'=HYPERLINK(...)``), which
+    spreadsheets show as text. Numeric columns, and text cells that are plain numbers
+    (``-12.5``), are left as they are so that numbers stay numbers.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
+            continue
+        out[col] = out[col].map(
+            lambda v: (
+                "'" + v
+                if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) and not _looks_numeric(v)
+                else v
+            )
+        )
+    return out
+
+
 def write_csv(
     gdf: gpd.GeoDataFrame,
     path: str | os.PathLike,
     *,
     id_column: str,
     decimals: int = COORD_DECIMALS,
+    fields: Mapping[str, Field] | None = None,
+    hxl: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write ``gdf`` as UTF-8 CSV with a ``wkt`` geometry column (lon/lat, EPSG:4326), atomically."""
-    frame = to_wgs84(gdf, name=id_column).sort_values(id_column, kind="stable")
+    """Write ``gdf`` as CSV for spreadsheets, atomically.
+
+    UTF-8 with a byte-order mark (so Excel reads accents right), CRLF line ends (RFC 4180), one
+    row per feature sorted by
+    ``id_column``, attributes typed and rounded by ``fields``, dates ``YYYY-MM-DD``, the geometry
+    as ``wkt`` (lon/lat, EPSG:4326; empty for a missing or empty geometry) and, when the layer has
+    points, ``lon``/``lat`` columns beside it (empty for other geometries). Text cells that a
+    spreadsheet would run as a formula are neutralised (:func:`spreadsheet_safe`).
+
+    Parameters
+    ----------
+    hxl
+        ``{column: hashtag}``: write a second row of HXL hashtags (Humanitarian Exchange
+        Language) under the header; columns without a tag get an empty cell.
+
+    Raises
+    ------
+    SchemaError
+        As :func:`feature_collection`.
+    """
+    frame = _prepared(gdf, id_column=id_column, fields=fields, name=id_column)
     geom_name = frame.geometry.name
     geoms = shapely.orient_polygons(frame.geometry.values, exterior_cw=False)
-    wkt = shapely.to_wkt(geoms, rounding_precision=decimals, trim=True)
-    out = pd.DataFrame(frame.drop(columns=geom_name))
+    empty = shapely.is_empty(geoms)
+    wkt = shapely.to_wkt(np.where(empty, None, geoms), rounding_precision=decimals, trim=True)
+    out = _text_values(pd.DataFrame(frame.drop(columns=geom_name)))
     out["wkt"] = wkt
+    points = shapely.get_type_id(geoms) == 0
+    if (points & ~empty).any() and not {"lon", "lat"} & set(out.columns):
+        located = points & ~empty
+        lon, lat = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+        lon[located] = shapely.get_x(geoms[located])
+        lat[located] = shapely.get_y(geoms[located])
+        out["lon"], out["lat"] = lon.round(decimals), lat.round(decimals)
+    out = spreadsheet_safe(out)
+    if hxl:
+        tags = pd.DataFrame([{c: hxl.get(c, "") for c in out.columns}])
+        out = pd.concat([tags, out.astype(object)], ignore_index=True)
     with atomic_path(path) as tmp:
-        out.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        # CRLF rows (RFC 4180): a cell holding a CR or LF is then quoted, never split
+        out.to_csv(tmp, index=False, lineterminator="\r\n", encoding="utf-8-sig")
     return Path(path)

@@ -11,8 +11,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import ParameterError, UnknownNameError
-from geo.io import write_csv, write_geojson, write_gpkg, write_json
+from geo.fields import Field
+from geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
+from layers.columns import hxl_tags, layer_fields
 from layers.registry import LayerInfo, get_info, layer_names, load
+from layers.styles import layer_qml
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +39,14 @@ def provenance(
     layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]],
     *,
     parameters: Mapping[str, object] | None = None,
+    fields: Mapping[str, Mapping[str, Field]] | None = None,
 ) -> dict[str, object]:
-    """Provenance record: package version, every layer's sources, licence, attribution, row count."""
-    return {
+    """Provenance record: package version, every layer's sources, licence, attribution, row count.
+
+    With ``fields``, each layer's ``columns`` lists every written column with its kind,
+    description and the decimals numbers are rounded to.
+    """
+    record: dict[str, object] = {
         "package": "minusma-exposure",
         "version": version("minusma-exposure"),
         "crs": "EPSG:4326 (longitude, latitude; RFC 7946)",
@@ -52,6 +60,12 @@ def provenance(
             for name, (gdf, info) in layers.items()
         },
     }
+    for name, layer_fields_ in (fields or {}).items():
+        record["layers"][name]["columns"] = {  # type: ignore[index]
+            col: {"kind": f.kind, "description": f.description, "decimals": f.decimals}
+            for col, f in layer_fields_.items()
+        }
+    return record
 
 
 def _row_sources(gdf: gpd.GeoDataFrame) -> list[str]:
@@ -69,6 +83,7 @@ def export_layers(
     fmt: str = "geojson",
     layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]] | None = None,
     parameters: Mapping[str, object] | None = None,
+    hxl: bool = False,
 ) -> list[Path]:
     """Write layers to ``out_dir`` in one format, plus ``provenance.json``.
 
@@ -77,59 +92,119 @@ def export_layers(
     out_dir
         An existing, writable folder.
     fmt
-        ``geojson`` (one RFC 7946 file per layer), ``gpkg`` (one GeoPackage, one table per layer and
-        a ``layer_provenance`` table) or ``csv`` (one file per layer, geometry as WKT).
+        ``geojson`` (one RFC 7946 file per layer), ``gpkg`` (one GeoPackage, one table per layer,
+        typed DATE/BOOLEAN columns, column descriptions, QGIS default styles in ``layer_styles``
+        and a ``layer_provenance`` table) or ``csv`` (one UTF-8 file with a byte-order mark per
+        layer, geometry as WKT, ``lon``/``lat`` for points).
     layers
         ``{name: (gdf, info)}``; defaults to every registered layer.
     parameters
         Analysis parameters to record in the provenance.
+    hxl
+        CSV only: write a row of HXL hashtags under the header (:func:`layers.columns.hxl_tags`).
 
     Returns
     -------
     list of pathlib.Path
-        The files written. Each is written atomically; same inputs give byte-identical files.
+        The files written, ``provenance.json`` last. Numbers are rounded per column
+        (:mod:`layers.columns`); same inputs give byte-identical files.
+
+    Notes
+    -----
+    The export is written whole into a temporary folder inside ``out_dir`` and only then moved
+    into place, ``provenance.json`` (which lists the files) last: a failure or a kill during the
+    writes leaves ``out_dir`` as it was, and the next run removes what a killed run left.
     """
     if fmt not in FORMATS:
         raise UnknownNameError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
+    if hxl and fmt != "csv":
+        raise ParameterError("HXL hashtags are written in CSV only: use --format csv with --hxl")
     out = Path(out_dir)
     if not out.is_dir():
         raise ParameterError(
             f"output folder {out} does not exist; create it first (mkdir -p {out})"
         )
     layers = dict(layers) if layers is not None else load_all()
-    written: list[Path] = []
-    if fmt == "geojson":
-        for name, (gdf, info) in layers.items():
-            meta = {k: v for k, v in info.as_dict().items() if k != "columns"}
-            written.append(
-                write_geojson(gdf, out / f"{name}.geojson", id_column=info.id_column, metadata=meta)
-            )
-    elif fmt == "csv":
-        for name, (gdf, info) in layers.items():
-            written.append(write_csv(gdf, out / f"{name}.csv", id_column=info.id_column))
-    else:
-        table = pd.DataFrame(
-            [
-                {
-                    "layer": name,
-                    "title": info.title,
-                    "description": info.description,
-                    "geometry_kind": info.geometry_kind,
-                    "licence": info.licence,
-                    "attribution": info.attribution,
-                    "sources": "; ".join(info.sources),
-                    "caveats": " ".join(info.caveats),
-                    "rows": len(gdf),
-                }
-                for name, (gdf, info) in layers.items()
-            ]
-        )
-        spec = {
-            name: (gdf, info.id_column, {"title": info.title, "description": info.description})
-            for name, (gdf, info) in layers.items()
-        }
-        written.append(write_gpkg(spec, out / GPKG_NAME, tables={"layer_provenance": table}))
-    written.append(write_json(provenance(layers, parameters=parameters), out / PROVENANCE_NAME))
+    if not layers:
+        raise ParameterError("no layers to export; name at least one (see `minusma layers`)")
+    fields = {name: layer_fields(gdf, info) for name, (gdf, info) in layers.items()}
+    names: list[str] = []
+    with atomic_folder(out) as staging:
+        if fmt == "geojson":
+            for name, (gdf, info) in layers.items():
+                meta = {k: v for k, v in info.as_dict().items() if k != "columns"}
+                write_geojson(
+                    gdf,
+                    staging / f"{name}.geojson",
+                    id_column=info.id_column,
+                    metadata=meta,
+                    fields=fields[name],
+                )
+                names.append(f"{name}.geojson")
+        elif fmt == "csv":
+            tags = hxl_tags() if hxl else None
+            for name, (gdf, info) in layers.items():
+                write_csv(
+                    gdf,
+                    staging / f"{name}.csv",
+                    id_column=info.id_column,
+                    fields=fields[name],
+                    hxl=tags,
+                )
+                names.append(f"{name}.csv")
+        else:
+            write_gpkg(_gpkg_spec(layers, fields), staging / GPKG_NAME, tables=_gpkg_tables(layers))
+            names.append(GPKG_NAME)
+        record = provenance(layers, parameters=parameters, fields=fields)
+        record["files"] = [*names, PROVENANCE_NAME]
+        write_json(record, staging / PROVENANCE_NAME)
+    written = [out / n for n in [*names, PROVENANCE_NAME]]
     for path in written:
         logger.info("wrote %s", path)
     return written
+
+
+def _gpkg_spec(
+    layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]],
+    fields: Mapping[str, Mapping[str, Field]],
+) -> dict[str, tuple[gpd.GeoDataFrame, str, dict[str, object]]]:
+    return {
+        name: (
+            gdf,
+            info.id_column,
+            {
+                "title": info.title,
+                "description": info.description,
+                "fields": fields[name],
+                "style_qml": layer_qml(name),
+                "metadata": {
+                    "licence": info.licence,
+                    "attribution": info.attribution,
+                    "sources": "; ".join(info.sources),
+                    "geometry_kind": info.geometry_kind,
+                    "caveats": " ".join(info.caveats),
+                },
+            },
+        )
+        for name, (gdf, info) in layers.items()
+    }
+
+
+def _gpkg_tables(layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]]) -> dict:
+    table = pd.DataFrame(
+        [
+            {
+                "layer": name,
+                "title": info.title,
+                "description": info.description,
+                "geometry_kind": info.geometry_kind,
+                "licence": info.licence,
+                "attribution": info.attribution,
+                "sources": "; ".join(info.sources),
+                "caveats": " ".join(info.caveats),
+                "rows": len(gdf),
+            }
+            for name, (gdf, info) in layers.items()
+        ]
+    )
+    return {"layer_provenance": table}

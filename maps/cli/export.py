@@ -48,6 +48,11 @@ from maps.cli.options import exposure_options, exposure_params
     help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
     "Earth Niger) read from this data directory. With --layer, only those named.",
 )
+@click.option(
+    "--hxl",
+    is_flag=True,
+    help="CSV only: add a row of HXL hashtags under the header (for HDX users).",
+)
 @exposure_options
 def export(
     out_dir: Path,
@@ -55,6 +60,7 @@ def export(
     names: tuple[str, ...],
     with_analysis: bool,
     data_dir: Path | None,
+    hxl: bool,
     **model,
 ) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
@@ -71,6 +77,8 @@ def export(
         raise UnknownNameError(
             f"no layer named {unknown[0]!r}; valid layers: {', '.join(valid.values())}"
         )
+    if hxl and fmt != "csv":
+        raise click.UsageError("--hxl writes HXL hashtags into CSV: use it with --format csv")
     names = tuple(valid[_key(n)] for n in names)
     open_wanted = [n for n in names if n in opened]
     if open_wanted and data_dir is None:
@@ -99,6 +107,6 @@ def export(
     if data_dir is not None:
         for name in open_wanted or ([] if names or wanted else opened):
             layers[name] = (open_layers.load(name, data_dir), open_layers.get_info(name))
-    written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters)
+    written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl)
     for path in written:
         click.echo(str(path))

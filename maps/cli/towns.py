@@ -94,7 +94,9 @@ def towns(top, fmt, places, robustness, data_dir, **model) -> None:
             )
         )
     elif fmt == "csv":
-        click.echo(frame.to_csv(index=False, float_format="%.3f"), nl=False)
+        from geo.io import spreadsheet_safe
+
+        click.echo(spreadsheet_safe(frame).to_csv(index=False, float_format="%.3f"), nl=False)
     else:
         click.echo(
             "as of {as_of}, season {season}, radius {radius_km:g} km".format(

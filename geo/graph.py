@@ -1,23 +1,13 @@
-"""Road networks as undirected multigraphs: the :class:`RoadGraph` and the network API.
+"""The road graph: an undirected multigraph of lon/lat nodes and one table row per edge.
 
-A :class:`RoadGraph` stores node coordinates and one table row per undirected edge; every
-computation runs on ``scipy.sparse.csgraph`` over CSR matrices built from cached arc arrays,
-so a what-if that removes edges costs one O(m) mask, not a rebuild. networkx is not used.
+:class:`RoadGraph` stores node coordinates and the edge table, and builds the CSR matrices every
+algorithm runs on (``scipy.sparse.csgraph``). The algorithms live in their own modules, which
+import this one and never the reverse: :mod:`geo.graph_build` (noding lines into a graph),
+:mod:`geo.routing` (snapping, shortest paths), :mod:`geo.resilience` (bridges),
+:mod:`geo.redundancy` (single-link redundancy); :mod:`geo.network` re-exports them all.
 
 Nodes and edges are referred to by position (``0 .. n_nodes - 1``, ``0 .. n_edges - 1``);
-edges also carry a stable string ``edge_id``. Unreachable values are ``inf`` only in the raw
-arrays of :func:`distances_from`; every user-facing output uses NaN plus an explicit
-``reachable`` flag (see :func:`mask_unreachable`).
-
-This module defines the graph and re-exports the functions that work on it, so
-``geo.network.X`` is the one place to import from; each concern lives in its own module:
-
-* :mod:`geo.graph_build`: :func:`graph_from_lines` (noding road lines into a graph);
-* :mod:`geo.routing`: :func:`snap_points`, :func:`distances_from`, :func:`node_distances`,
-  :func:`mask_unreachable`, :func:`route`;
-* :mod:`geo.resilience`: :func:`bridges`, :func:`bridges_to`, :func:`edge_connectivity_class`,
-  :func:`edge_connectivity` (single points of failure);
-* :mod:`geo.redundancy`: :func:`edge_criticality` (single-link redundancy: detours, stranded).
+edges also carry a stable string ``edge_id``.
 """
 
 from __future__ import annotations
@@ -31,65 +21,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 
-from geo._errors import GraphError, UnknownNameError
-
-# The functions on the graph live in their own modules, which import this one only for type hints
-# (or at call time), so there is no cycle; re-exported here, private helpers included, so that code
-# written against the single-module layout keeps working.
-from geo.graph_build import (
-    RESERVED_COLUMNS,
-    _check_lines,  # noqa: F401
-    _close_pairs,  # noqa: F401
-    _node_labels,  # noqa: F401
-    graph_from_lines,
-)
-from geo.redundancy import (
-    _FIRST_RADIUS,  # noqa: F401
-    _GROWTH,  # noqa: F401
-    _alt_parallel,  # noqa: F401
-    _detours,  # noqa: F401
-    _node_values,  # noqa: F401
-    edge_criticality,
-)
-from geo.resilience import (
-    _bridge_forest,  # noqa: F401
-    _bridge_mask,  # noqa: F401
-    _subtree_sum,  # noqa: F401
-    bridges,
-    bridges_to,
-    edge_connectivity,
-    edge_connectivity_class,
-)
-from geo.routing import (
-    Route,
-    _nodes,  # noqa: F401
-    _path_edges,  # noqa: F401
-    distances_from,
-    mask_unreachable,
-    node_distances,
-    route,
-    snap_points,
-)
+from geo._errors import GraphError, ParameterError, UnknownNameError
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "EDGE_COLUMNS",
-    "RESERVED_COLUMNS",
-    "RoadGraph",
-    "Route",
-    "bridges",
-    "bridges_to",
-    "distances_from",
-    "edge_connectivity",
-    "edge_connectivity_class",
-    "edge_criticality",
-    "graph_from_lines",
-    "mask_unreachable",
-    "node_distances",
-    "route",
-    "snap_points",
-]
+__all__ = ["EDGE_COLUMNS", "RoadGraph"]
 
 EDGE_COLUMNS = ("edge_id", "u", "v", "length_km", "road_class")
 
@@ -103,8 +39,10 @@ def _ids(values: str | Iterable) -> list:
 class RoadGraph:
     """An undirected road multigraph with lon/lat nodes and a table of edges.
 
-    Treat it as immutable: CSR matrices and bridge sets are cached on first use. Add a column
-    with :meth:`with_edge_column`, which returns a new graph.
+    Treat it as immutable: CSR matrices and bridge sets are cached on first use (what depends
+    only on the nodes and edge ends is shared with the graphs :meth:`with_edge_column` derives;
+    :meth:`clear_caches` drops everything). Add a column with :meth:`with_edge_column`, which
+    returns a new graph.
 
     Parameters
     ----------
@@ -126,6 +64,7 @@ class RoadGraph:
     node_lat: NDArray
     edges: pd.DataFrame
     _cache: dict = field(default_factory=dict, init=False, repr=False)
+    _topology: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         lon = np.asarray(self.node_lon, dtype="float64").copy()
@@ -192,7 +131,8 @@ class RoadGraph:
         """A new graph with edge column ``name`` set to ``values``.
 
         A Series indexed like :attr:`edges` (positions) or by ``edge_id`` is aligned on its
-        index; anything else is taken in edge order.
+        index; anything else is taken in edge order. Unless ``name`` is ``edge_id``, ``u`` or
+        ``v``, the new graph shares this one's topology caches (sorted arcs, bridges, id index).
         """
         edges = self.edges.copy()
         if isinstance(values, pd.Series) and not values.index.equals(edges.index):
@@ -203,7 +143,39 @@ class RoadGraph:
                 )
             values = values.reindex(ids)
         edges[name] = np.asarray(values)
-        return RoadGraph(self.node_lon, self.node_lat, edges)
+        out = RoadGraph(self.node_lon, self.node_lat, edges)
+        if name not in ("edge_id", "u", "v"):
+            object.__setattr__(out, "_topology", self._topology)
+        return out
+
+    def clear_caches(self) -> None:
+        """Drop every cached matrix, arc order and bridge set (of this graph and of the graphs
+        sharing its topology); the next call pays the full cost again (cold benchmarks)."""
+        self._cache.clear()
+        self._topology.clear()
+
+    def topology_cached(self, key: object, build):
+        """``build()`` cached under ``key`` for results that depend only on the nodes and the
+        edges' ends and ids (not on any weight), shared with graphs sharing this topology."""
+        if key not in self._topology:
+            self._topology[key] = build()
+        return self._topology[key]
+
+    def node_positions(self, nodes: int | ArrayLike, *, name: str = "nodes") -> NDArray:
+        """``nodes`` as validated node positions (int64 array).
+
+        Raises
+        ------
+        ParameterError
+            Naming ``name`` when a value is not a position ``0 .. n_nodes - 1``.
+        """
+        arr = np.atleast_1d(np.asarray(nodes))
+        if arr.size and (arr.dtype.kind not in "iu" or arr.min() < 0 or arr.max() >= self.n_nodes):
+            raise ParameterError(
+                f"{name} must be node positions 0..{self.n_nodes - 1} (drop unsnapped -1 first), "
+                f"got {arr[:5].tolist()}"
+            )
+        return arr.astype("int64")
 
     def edge_positions(self, edge_ids: str | Iterable) -> NDArray:
         """Positions of ``edge_ids`` in :attr:`edges`.
@@ -214,13 +186,10 @@ class RoadGraph:
             Naming the ids that are not edges of the graph.
         """
         ids = _ids(edge_ids)
-        if "id_index" not in self._cache:
-            self._cache["id_index"] = pd.Index(self.edges["edge_id"])
-        pos = (
-            self._cache["id_index"].get_indexer(pd.Index(ids, dtype=object))
-            if ids
-            else np.empty(0, "int64")
-        )
+        if not ids:
+            return np.empty(0, "int64")
+        index = self.topology_cached("id_index", lambda: pd.Index(self.edges["edge_id"]))
+        pos = index.get_indexer(pd.Index(ids, dtype=object))
         if (pos < 0).any():
             unknown = [ids[i] for i in np.flatnonzero(pos < 0)[:5]]
             raise UnknownNameError(
@@ -265,18 +234,56 @@ class RoadGraph:
             )
         return w
 
-    def _sorted_arcs(self, weight: str) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-        """Both arcs of every finite-weight, non-loop edge, sorted by (row, col, weight, edge)."""
-        key = ("arcs", weight)
-        if key not in self._cache:
-            w = self.weights(weight)
-            sel = np.flatnonzero(np.isfinite(w) & (self.u != self.v))
-            rows = np.concatenate([self.u[sel], self.v[sel]])
-            cols = np.concatenate([self.v[sel], self.u[sel]])
-            ww, ep = np.concatenate([w[sel], w[sel]]), np.concatenate([sel, sel])
-            order = np.lexsort((ep, ww, cols, rows))
-            self._cache[key] = (rows[order], cols[order], ww[order], ep[order])
-        return self._cache[key]
+    def _arcs(self) -> dict:
+        """Both arcs of every non-loop edge sorted once by (row, col, edge), with the group of
+        parallel arcs each belongs to; shared by every weight and every derived graph."""
+
+        def build() -> dict:
+            u, v = self.u, self.v
+            sel = np.flatnonzero(u != v)
+            rows = np.concatenate([u[sel], v[sel]])
+            cols = np.concatenate([v[sel], u[sel]])
+            ep = np.concatenate([sel, sel])
+            order = np.lexsort((ep, cols, rows))
+            rows, cols, ep = rows[order], cols[order], ep[order]
+            start = np.ones(rows.size, dtype=bool)
+            start[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+            group = np.cumsum(start) - 1
+            size = np.bincount(group)
+            return {
+                "rows": rows,
+                "cols": cols,
+                "edge": ep,
+                "group": group,
+                "multi": size[group] > 1,
+            }
+
+        return self.topology_cached("arcs", build)
+
+    def csr_without(self, weight: str, removed: NDArray) -> tuple[csr_matrix, NDArray]:
+        """:meth:`csr_with_edges` without the edges at positions ``removed``, uncached.
+
+        O(m) from the arcs sorted once per topology: no sort per weight or per removal (only the
+        few groups of parallel arcs are ordered by weight).
+        """
+        arcs = self._arcs()
+        ep = arcs["edge"]
+        w = self.weights(weight)[ep]
+        keep = np.isfinite(w)
+        if np.size(removed):
+            gone = np.zeros(self.n_edges, dtype=bool)
+            gone[removed] = True
+            keep &= ~gone[ep]
+        par = np.flatnonzero(keep & arcs["multi"])
+        if par.size:  # cheapest of each group of parallel arcs; ties: lowest edge position
+            par = par[np.lexsort((w[par], arcs["group"][par]))]
+            g = arcs["group"][par]
+            later = np.zeros(par.size, dtype=bool)
+            later[1:] = g[1:] == g[:-1]
+            keep[par[later]] = False
+        rows, cols, w, ep = arcs["rows"][keep], arcs["cols"][keep], w[keep], ep[keep]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=self.n_nodes))])
+        return csr_matrix((w, cols, indptr), shape=(self.n_nodes, self.n_nodes)), ep
 
     def csr_with_edges(
         self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
@@ -286,21 +293,10 @@ class RoadGraph:
         key = ("csr", weight)
         if removed.size == 0 and key in self._cache:
             return self._cache[key]
-        out = self._csr_without(weight, removed)
+        out = self.csr_without(weight, removed)
         if removed.size == 0:
             self._cache[key] = out
         return out
-
-    def _csr_without(self, weight: str, removed: NDArray) -> tuple[csr_matrix, NDArray]:
-        rows, cols, w, ep = self._sorted_arcs(weight)
-        if removed.size:
-            keep = ~np.isin(ep, removed)
-            rows, cols, w, ep = rows[keep], cols[keep], w[keep], ep[keep]
-        first = np.ones(rows.size, dtype=bool)  # cheapest of each group of parallel arcs
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        rows, cols, w, ep = rows[first], cols[first], w[first], ep[first]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=self.n_nodes))])
-        return csr_matrix((w, cols, indptr), shape=(self.n_nodes, self.n_nodes)), ep
 
     def csr(
         self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
@@ -309,7 +305,7 @@ class RoadGraph:
 
         Parallel edges keep their minimum weight; self-loops and edges whose weight is NaN (or
         inf) are absent; zero weights are stored explicitly (csgraph treats them as edges).
-        The matrix without removals is cached per weight; with removals it is rebuilt from the
-        cached sorted arcs in O(m).
+        The matrix without removals is cached per weight; with removals it is rebuilt in O(m)
+        from the arcs sorted once per topology.
         """
         return self.csr_with_edges(weight, removed_edge_ids=removed_edge_ids)[0]

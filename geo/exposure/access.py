@@ -26,11 +26,11 @@ from numpy.typing import NDArray
 
 from geo._errors import GraphError, ParameterError, SchemaError
 from geo.network import (
+    DEFAULT_MAX_FLOW_WORK,
     RoadGraph,
     bridges_to,
     distances_from,
-    edge_connectivity,
-    edge_connectivity_class,
+    edge_connectivities,
     graph_from_lines,
     snap_points,
 )
@@ -181,7 +181,7 @@ def routes_to_hub(
     hub_node: int,
     *,
     removed_edge_ids: Iterable = (),
-    exact_max: int = 2000,
+    max_flow_work: float = DEFAULT_MAX_FLOW_WORK,
 ) -> pd.DataFrame:
     """Independent road routes from every place to one hub, and the segments that can cut it off.
 
@@ -195,10 +195,11 @@ def routes_to_hub(
         The hub (e.g. Bamako).
     removed_edge_ids
         Segments cut in a scenario.
-    exact_max
-        If at most this many distinct nodes have two or more routes, their exact count of
-        edge-disjoint routes is computed (one unit-capacity maximum flow each); otherwise they
-        are reported as 2 with ``routes_exact = False`` (a lower bound).
+    max_flow_work
+        Work budget of the exact counts (see :func:`geo.network.edge_connectivities`: counts of
+        two or more routes are exact when the places needing a maximum flow times the arcs of
+        the hub's 2-edge-connected component stay within it, else reported as 2 with
+        ``routes_exact = False``, a lower bound).
 
     Returns
     -------
@@ -210,20 +211,14 @@ def routes_to_hub(
     removed = tuple(removed_edge_ids)
     on = nodes >= 0
     idx = np.maximum(nodes, 0)
-    cls = edge_connectivity_class(graph, hub_node, removed_edge_ids=removed).to_numpy()
     cut = bridges_to(graph, hub_node, removed_edge_ids=removed).to_numpy()
-    routes = cls[idx].astype("int64")
+    distinct, inverse = np.unique(idx[on], return_inverse=True)
+    count, is_exact = edge_connectivities(
+        graph, distinct, hub_node, removed_edge_ids=removed, max_flow_work=max_flow_work
+    )
+    routes = np.zeros(len(nodes), dtype="int64")
     exact = np.ones(len(nodes), dtype=bool)
-    multi = np.unique(idx[on & (routes >= 2) & (idx != hub_node)])
-    if multi.size <= exact_max:
-        counts = {
-            int(n): edge_connectivity(graph, int(n), int(hub_node), removed_edge_ids=removed)
-            for n in multi
-        }
-        sel = on & (routes >= 2) & (idx != hub_node)
-        routes[sel] = [counts[int(n)] for n in idx[sel]]
-    else:
-        exact[on & (routes >= 2)] = False
+    routes[on], exact[on] = count[inverse], is_exact[inverse]
     out_routes = pd.array(routes, dtype="Int64")
     out_routes[~on] = pd.NA
     at_hub = on & (idx == hub_node)

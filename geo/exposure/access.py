@@ -1,4 +1,4 @@
-"""Road access of places: road distance and time to hubs, independent routes, segments that cut them off.
+"""Road access of places: road distance and time to hubs, independent routes, cutting segments.
 
 Builds on :mod:`geo.network` (graph, snapping, multi-source Dijkstra, bridges) and
 :mod:`geo.speeds` (travel time from a speed table). Everything user-facing is NaN plus an
@@ -111,7 +111,8 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
 def snap_places(
     graph: RoadGraph, lon: NDArray, lat: NDArray, *, max_snap_km: float = DEFAULT_MAX_SNAP_KM
 ) -> pd.DataFrame:
-    """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``, ``on_road_network``.
+    """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``,
+    ``on_road_network``.
 
     ``on_road_network`` is a nullable boolean: missing for places without a coordinate.
     """
@@ -125,7 +126,7 @@ def snap_places(
 
 @dataclass(frozen=True)
 class HubCosts:
-    """Road cost from every node to the nearest of a set of hubs (raw arrays, ``inf`` unreachable)."""
+    """Road cost from every node to the nearest of a set of hubs (raw arrays, inf unreachable)."""
 
     length_km: NDArray
     travel_h: NDArray
@@ -231,7 +232,7 @@ def routes_to_hub(
 def edge_labels(
     graph: RoadGraph, *, from_column: str = "from_town", to_column: str = "to_town"
 ) -> pd.Series:
-    """Readable label of every segment (``"Diré–Goundam"``), falling back to its id; indexed by edge_id."""
+    """Readable label of every segment (``"Diré–Goundam"``), else its id; indexed by edge_id."""
     e = graph.edges
     if from_column in e.columns and to_column in e.columns:
         label = e[from_column].astype(str) + "–" + e[to_column].astype(str)

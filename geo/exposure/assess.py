@@ -270,7 +270,7 @@ def prepare(
         base_closure_by_airport=closure_by_ap,
         params=params,
         labels=access.edge_labels(graph),
-        base_km=coverage.distance_matrix_km(places, bases),
+        base_km=coverage.site_distances(places, bases),
     )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "GEOD",
     "SPHERE_RATIO_BOUNDS",
+    "first_smallest",
     "geodesic_km",
     "geometry_length_km",
     "nearest_km",
@@ -160,6 +161,15 @@ def nearest_km(
     return index, dist
 
 
+def first_smallest(km: NDArray, idx: NDArray) -> tuple[NDArray, NDArray]:
+    """Per row of ``km`` (distances, inf where not a candidate) the smallest value and, among
+    equal smallest values, the lowest of ``idx`` (target positions, same shape)."""
+    best_km = km.min(axis=1)
+    tie = km == best_km[:, None]
+    best = np.where(tie, idx, np.iinfo("int64").max).min(axis=1)
+    return best_km, best
+
+
 def _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist) -> NDArray:
     """Settle the points ``rows`` whose ``k`` sphere-nearest targets provably hold the nearest;
     fill ``index`` and ``dist`` for them and return which were settled."""
@@ -169,14 +179,13 @@ def _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist) -> NDArra
     sphere = _sphere_km(chord)
     # a candidate can be the nearest only if its lower bound is within the first one's upper bound
     maybe = lo * sphere - _SLACK_KM <= hi * sphere[:, :1] + _SLACK_KM
-    r, c = np.nonzero(maybe)
     g = np.full((rows.size, k), np.inf)
-    g[r, c] = np.atleast_1d(
-        geodesic_km(lon[rows[r]], lat[rows[r]], t_lon[idx[r, c]], t_lat[idx[r, c]])
-    )
-    order = np.lexsort((idx, g), axis=1)[:, 0]  # smallest distance, then lowest target position
-    pick = np.arange(rows.size)
-    best_km, best = g[pick, order], idx[pick, order]
+    g[:, 0] = geodesic_km(lon[rows], lat[rows], t_lon[idx[:, 0]], t_lat[idx[:, 0]])
+    r, c = np.nonzero(maybe[:, 1:])
+    if r.size:
+        c = c + 1
+        g[r, c] = geodesic_km(lon[rows[r]], lat[rows[r]], t_lon[idx[r, c]], t_lat[idx[r, c]])
+    best_km, best = first_smallest(g, idx)
     # every target beyond the candidates is at least lo * (k-th sphere distance) away
     done = (k >= t_lon.shape[0]) | (best_km < lo * sphere[:, -1] - _SLACK_KM)
     index[rows[done]], dist[rows[done]] = best[done], best_km[done]

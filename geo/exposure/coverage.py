@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +25,7 @@ from geo._errors import ParameterError, SchemaError, UnknownNameError
 from geo.crs import to_wgs84
 from geo.distance import (
     CHUNK,
+    first_smallest,
     geodesic_km,
     nearest_km,
     pairwise_km,
@@ -246,6 +247,7 @@ class SiteDistances:
     near: NDArray  # (places, k) site positions, sphere-nearest first; -1 without coordinate
     sphere_km: NDArray  # (places, k) great-circle distances
     geodesic_km: NDArray  # (places, k) geodesic distances, NaN until measured
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -274,9 +276,7 @@ class SiteDistances:
         lower, upper = sphere_bounds_km(s)
         best_upper = upper[np.arange(rows.size), first]
         g = self._measure(rows, hit & (lower <= best_upper[:, None]) & any_hit[:, None])
-        col = np.lexsort((near, g), axis=1)[:, 0]
-        pick = np.arange(rows.size)
-        pos, dist = near[pick, col].astype("int64"), g[pick, col]
+        dist, pos = first_smallest(g, near)
         complete = near.shape[1] == self.site_lon.size
         miss = np.flatnonzero(~any_hit | ~(complete | (dist < lower[:, -1])))
         if miss.size:  # the k candidates do not settle it: search every open site
@@ -286,6 +286,31 @@ class SiteDistances:
                 self.lon[r], self.lat[r], self.site_lon[sites], self.site_lat[sites]
             )
             pos[miss], dist[miss] = sites[idx], d
+        return pos, dist
+
+    def nearest_open_all(self, is_open: NDArray) -> tuple[NDArray, NDArray]:
+        """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
+        sites (the last 16). From a remembered answer for a larger set, only the places whose
+        nearest site has closed are searched again: a one-site what-if costs its catchment."""
+        key = np.packbits(is_open).tobytes()
+        if key in self._answers:
+            return self._answers[key]
+        rows = np.flatnonzero(np.isfinite(self.lon))
+        wider = [
+            k
+            for k in self._answers
+            if (np.unpackbits(np.frombuffer(k, np.uint8))[: is_open.size] >= is_open).all()
+        ]
+        if wider:
+            pos, dist = (a.copy() for a in self._answers[wider[-1]])
+            redo = np.flatnonzero(~is_open[pos])
+            if redo.size:
+                pos[redo], dist[redo] = self.nearest_open(rows[redo], is_open)
+        else:
+            pos, dist = self.nearest_open(rows, is_open)
+        if len(self._answers) >= 16:
+            self._answers.pop(next(iter(self._answers)))
+        self._answers[key] = (pos, dist)
         return pos, dist
 
     def within(self, rows: NDArray, radius_km: float) -> tuple[NDArray, NDArray]:
@@ -424,12 +449,11 @@ def coverage(
         sd = _from_matrix(np.asarray(distance_km, dtype="float64"), lon, lat, b_lon, b_lat)
     elif len(bases):
         sd = _site_distances(lon, lat, b_lon, b_lat, DEFAULT_NEAREST_SITES)
-    rows_ok = np.flatnonzero(ok)
     for label, mask in (("before", open_before), ("after", open_after)):
         pos = np.full(len(places), -1)
         km = np.full(len(places), np.nan)
         if mask.any() and ok.any():
-            pos[ok], km[ok] = sd.nearest_open(rows_ok, mask)
+            pos[ok], km[ok] = sd.nearest_open_all(mask)
         elif ok.any():
             km[ok] = np.inf
         out[f"base_{label}_id"] = np.where(pos >= 0, ids[np.maximum(pos, 0)], None)

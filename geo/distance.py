@@ -21,12 +21,18 @@ GEOD = Geod(ellps="WGS84")
 EARTH_RADIUS_KM = 6371.0088
 
 __all__ = [
+    "CHUNK",
     "EARTH_RADIUS_KM",
     "GEOD",
+    "SPHERE_RATIO_BOUNDS",
+    "first_smallest",
     "geodesic_km",
     "geometry_length_km",
     "nearest_km",
     "pairwise_km",
+    "sphere_bounds_km",
+    "sphere_candidates",
+    "within_pairs_km",
 ]
 
 
@@ -70,10 +76,34 @@ def pairwise_km(lon_a: ArrayLike, lat_a: ArrayLike, lon_b: ArrayLike, lat_b: Arr
     return geodesic_km(lon_a[:, None], lat_a[:, None], lon_b[None, :], lat_b[None, :])
 
 
+#: Bounds of geodesic (WGS84) over great-circle distance on the sphere of radius
+#: :data:`EARTH_RADIUS_KM`, for points placed on the sphere at their geodetic lon/lat: the
+#: ellipsoid's radii of curvature lie between b^2/a = 6335.44 km and a^2/b = 6399.59 km, so the
+#: ratio lies in [0.99442, 1.00449]; widened slightly for rounding.
+SPHERE_RATIO_BOUNDS = (0.9944, 1.0045)
+
+#: Absolute slack (km) added to those bounds against rounding of the unit vectors (~1e-12 km).
+_SLACK_KM = 1e-9
+
+#: Query points handled at once by the candidate searches (bounds their temporary memory).
+CHUNK = 200_000
+
+
 def _unit_vectors(lon: NDArray, lat: NDArray) -> NDArray:
     lon_r, lat_r = np.radians(lon), np.radians(lat)
     cos_lat = np.cos(lat_r)
     return np.column_stack([cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r)])
+
+
+def _sphere_km(chord: NDArray) -> NDArray:
+    """Great-circle distance on the sphere of radius :data:`EARTH_RADIUS_KM` from a unit chord."""
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
+
+
+def _chord(sphere_km: float) -> float:
+    """Unit chord of a great-circle distance (the whole sphere beyond half its circumference)."""
+    half = sphere_km / (2.0 * EARTH_RADIUS_KM)
+    return 2.0 * np.sin(half) if half < np.pi / 2 else 2.0 + 1e-9
 
 
 def nearest_km(
@@ -84,21 +114,24 @@ def nearest_km(
     *,
     candidates: int = 4,
 ) -> tuple[NDArray, NDArray]:
-    """Nearest target of every point, by geodesic distance.
+    """Nearest target of every point, by geodesic distance: exactly what measuring every pair
+    with :func:`geodesic_km` and taking the smallest (first in target order on ties) gives.
 
-    Candidates are found on the unit sphere with a KD-tree (chord distance orders points like
-    great-circle distance), then the ``candidates`` closest are measured exactly on the
-    ellipsoid and the smallest kept. Ellipsoid and sphere differ by under 0.5 %, so the true
-    nearest target is among the candidates unless several lie within that margin of each other.
+    Candidates come from a KD-tree on the unit sphere (chord distance orders points like
+    great-circle distance); geodesic and great-circle distance differ by a bounded ratio
+    (:data:`SPHERE_RATIO_BOUNDS`), so only the candidates that could beat the closest one are
+    measured on the ellipsoid, and a point whose ``candidates`` do not provably include the
+    nearest target is searched again with twice as many. Points are handled in chunks, so
+    memory stays bounded whatever their number.
 
     Parameters
     ----------
     lon, lat
-        Query points in degrees.
+        Query points in degrees (finite).
     target_lon, target_lat
-        Target points in degrees.
+        Target points in degrees (finite).
     candidates
-        How many sphere-nearest targets to measure on the ellipsoid.
+        How many sphere-nearest targets to consider first.
 
     Returns
     -------
@@ -113,14 +146,117 @@ def nearest_km(
     if candidates < 1:
         raise ParameterError(f"candidates must be at least 1, got {candidates!r}")
     n = lon.shape[0]
+    index, dist = np.full(n, -1, dtype="int64"), np.full(n, np.nan)
     if t_lon.shape[0] == 0 or n == 0:
-        return np.full(n, -1, dtype="int64"), np.full(n, np.nan)
-    k = min(candidates, t_lon.shape[0])
+        return index, dist
     tree = cKDTree(_unit_vectors(t_lon, t_lat))
-    _, idx = tree.query(_unit_vectors(lon, lat), k=k)
-    idx = idx.reshape(n, k)
-    dist = geodesic_km(np.repeat(lon, k), np.repeat(lat, k), t_lon[idx.ravel()], t_lat[idx.ravel()])
-    dist = np.asarray(dist).reshape(n, k)
-    best = np.argmin(dist, axis=1)
-    rows = np.arange(n)
-    return idx[rows, best].astype("int64"), dist[rows, best]
+    for start in range(0, n, CHUNK):
+        rows = np.arange(start, min(start + CHUNK, n))
+        k = candidates
+        while rows.size:
+            k = min(k, t_lon.shape[0])
+            done = _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist)
+            rows = rows[~done]
+            k *= 2
+    return index, dist
+
+
+def first_smallest(km: NDArray, idx: NDArray) -> tuple[NDArray, NDArray]:
+    """Per row of ``km`` (distances, inf where not a candidate) the smallest value and, among
+    equal smallest values, the lowest of ``idx`` (target positions, same shape)."""
+    best_km = km.min(axis=1)
+    tie = km == best_km[:, None]
+    best = np.where(tie, idx, np.iinfo("int64").max).min(axis=1)
+    return best_km, best
+
+
+def _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist) -> NDArray:
+    """Settle the points ``rows`` whose ``k`` sphere-nearest targets provably hold the nearest;
+    fill ``index`` and ``dist`` for them and return which were settled."""
+    lo, hi = SPHERE_RATIO_BOUNDS
+    chord, idx = tree.query(_unit_vectors(lon[rows], lat[rows]), k=k)
+    chord, idx = chord.reshape(rows.size, k), idx.reshape(rows.size, k)
+    sphere = _sphere_km(chord)
+    # a candidate can be the nearest only if its lower bound is within the first one's upper bound
+    maybe = lo * sphere - _SLACK_KM <= hi * sphere[:, :1] + _SLACK_KM
+    g = np.full((rows.size, k), np.inf)
+    g[:, 0] = geodesic_km(lon[rows], lat[rows], t_lon[idx[:, 0]], t_lat[idx[:, 0]])
+    r, c = np.nonzero(maybe[:, 1:])
+    if r.size:
+        c = c + 1
+        g[r, c] = geodesic_km(lon[rows[r]], lat[rows[r]], t_lon[idx[r, c]], t_lat[idx[r, c]])
+    best_km, best = first_smallest(g, idx)
+    # every target beyond the candidates is at least lo * (k-th sphere distance) away
+    done = (k >= t_lon.shape[0]) | (best_km < lo * sphere[:, -1] - _SLACK_KM)
+    index[rows[done]], dist[rows[done]] = best[done], best_km[done]
+    return done
+
+
+def sphere_candidates(
+    lon: ArrayLike, lat: ArrayLike, target_lon: ArrayLike, target_lat: ArrayLike, *, k: int
+) -> tuple[NDArray, NDArray]:
+    """The ``k`` targets nearest to every point on the sphere (KD-tree on unit vectors, in
+    chunks): positions ``(n, k)`` and great-circle distances in km, nearest first. Geodesic
+    distance lies within :data:`SPHERE_RATIO_BOUNDS` times these (see :func:`sphere_bounds_km`)."""
+    lon, lat = np.atleast_1d(np.asarray(lon, "float64")), np.atleast_1d(np.asarray(lat, "float64"))
+    t_lon = np.atleast_1d(np.asarray(target_lon, "float64"))
+    t_lat = np.atleast_1d(np.asarray(target_lat, "float64"))
+    k = max(1, min(int(k), t_lon.size))
+    idx, km = np.empty((lon.size, k), dtype="int64"), np.empty((lon.size, k))
+    tree = cKDTree(_unit_vectors(t_lon, t_lat))
+    for start in range(0, lon.size, CHUNK):
+        stop = min(start + CHUNK, lon.size)
+        chord, i = tree.query(_unit_vectors(lon[start:stop], lat[start:stop]), k=k)
+        idx[start:stop] = i.reshape(stop - start, k)
+        km[start:stop] = _sphere_km(chord).reshape(stop - start, k)
+    return idx, km
+
+
+def sphere_bounds_km(sphere_km: ArrayLike) -> tuple[NDArray, NDArray]:
+    """Lower and upper bounds of the geodesic distance of pairs ``sphere_km`` apart on the
+    sphere."""
+    s = np.asarray(sphere_km, dtype="float64")
+    lo, hi = SPHERE_RATIO_BOUNDS
+    return lo * s - _SLACK_KM, hi * s + _SLACK_KM
+
+
+def within_pairs_km(
+    lon: ArrayLike, lat: ArrayLike, target_lon: ArrayLike, target_lat: ArrayLike, radius_km: float
+) -> tuple[NDArray, NDArray, NDArray]:
+    """Every (point, target) pair at most ``radius_km`` apart by geodesic distance.
+
+    A ball query on the unit sphere with the chord of ``radius_km`` over the lower ratio bound
+    (:data:`SPHERE_RATIO_BOUNDS`, so no pair within the radius is missed), then every candidate
+    measured on the ellipsoid; in chunks of points, so memory grows with the pairs found.
+
+    Returns
+    -------
+    point, target : numpy.ndarray of int
+        Positions, sorted by point, then distance, then target.
+    distance_km : numpy.ndarray of float
+        Geodesic distance of each pair.
+    """
+    lon, lat = np.atleast_1d(np.asarray(lon, "float64")), np.atleast_1d(np.asarray(lat, "float64"))
+    t_lon = np.atleast_1d(np.asarray(target_lon, "float64"))
+    t_lat = np.atleast_1d(np.asarray(target_lat, "float64"))
+    if lon.size == 0 or t_lon.size == 0:
+        return np.empty(0, "int64"), np.empty(0, "int64"), np.empty(0)
+    tree = cKDTree(_unit_vectors(t_lon, t_lat))
+    reach = _chord(radius_km / SPHERE_RATIO_BOUNDS[0] + _SLACK_KM)
+    out = []
+    for start in range(0, lon.size, CHUNK):
+        stop = min(start + CHUNK, lon.size)
+        hits = tree.query_ball_point(_unit_vectors(lon[start:stop], lat[start:stop]), reach)
+        sizes = np.fromiter((len(h) for h in hits), dtype="int64", count=stop - start)
+        p = np.repeat(np.arange(start, stop), sizes)
+        t = np.fromiter((j for h in hits for j in h), dtype="int64", count=int(sizes.sum()))
+        km = (
+            np.atleast_1d(geodesic_km(lon[p], lat[p], t_lon[t], t_lat[t]))
+            if p.size
+            else np.empty(0)
+        )
+        keep = km <= radius_km
+        p, t, km = p[keep], t[keep], km[keep]
+        order = np.lexsort((t, km, p))
+        out.append((p[order], t[order], km[order]))
+    return tuple(np.concatenate(parts) for parts in zip(*out))

@@ -1,13 +1,12 @@
 """Road graphs from road lines: noding OSM ways, corridors, tracks and ferry links.
 
 :func:`graph_from_lines` puts nodes at line end points and shared vertices, merges nodes within a
-tolerance and splits the lines at the nodes into the edges of a :class:`geo.network.RoadGraph`.
+tolerance and splits the lines at the nodes into the edges of a :class:`geo.graph.RoadGraph`.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -22,9 +21,7 @@ from geo._errors import GraphError, ParameterError, SchemaError
 from geo._validate import raise_problems
 from geo.crs import WGS84, to_wgs84
 from geo.distance import EARTH_RADIUS_KM, geodesic_km
-
-if TYPE_CHECKING:
-    from geo.network import RoadGraph
+from geo.graph import RoadGraph
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +204,6 @@ def graph_from_lines(
     GraphError
         If ``lines`` is empty or derived edge ids collide.
     """
-    from geo.network import RoadGraph  # at call time: geo.network re-exports this module
-
     lines = _check_lines(lines, edge_id_column, length_km_column, class_column, node_tolerance_km)
     parts, line_of_part = shapely.get_parts(lines.geometry.to_numpy(), return_index=True)
     coords, part_of = shapely.get_coordinates(parts, return_index=True)

@@ -6,8 +6,6 @@ Bridges and the bridge forest come from :mod:`geo.resilience`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
@@ -15,11 +13,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from geo._errors import ParameterError
-from geo.resilience import _bridge_forest, _subtree_sum
-from geo.routing import _nodes
-
-if TYPE_CHECKING:
-    from geo.network import RoadGraph
+from geo.graph import RoadGraph
+from geo.resilience import bridge_forest, subtree_sum
 
 __all__ = ["edge_criticality"]
 
@@ -51,15 +46,15 @@ def _detours(graph, f, weight, measures, active, limit):
     beyond = np.zeros(graph.n_edges, dtype=bool)
     for col in measures:
         alt[col][active & (u == v)] = 0.0
-    search = np.flatnonzero(active & ~f["is_bridge"] & (u != v))
+    search = np.flatnonzero(active & ~f.is_bridge & (u != v))
     if search.size == 0:
         return alt, beyond
     values = {col: graph.weights(col) for col in measures}
     alt_edge = _alt_parallel(graph, values[weight], active)
-    matrix, arc_edge = graph._csr_without(
-        weight, np.flatnonzero(f["is_bridge"])
+    matrix, arc_edge = graph.csr_without(
+        weight, np.flatnonzero(f.is_bridge)
     )  # block-diagonal by component
-    comp = f["comp"]
+    comp = f.comp
     perm = np.argsort(comp, kind="stable")
     inv = np.empty(n, dtype="int64")
     inv[perm] = np.arange(n)
@@ -180,8 +175,8 @@ def edge_criticality(
     """
     w = graph.weights(weight)
     active = np.isfinite(w)
-    hubs = None if hub_node is None else _nodes(graph, hub_node, name="hub_node")
-    f = _bridge_forest(graph, active, hubs)
+    hubs = None if hub_node is None else graph.node_positions(hub_node, name="hub_node")
+    f = bridge_forest(graph, active, hubs)
     measures = {"length_km": "detour_km"}
     if "travel_h" in graph.edges.columns:
         measures["travel_h"] = "detour_h"
@@ -191,15 +186,15 @@ def edge_criticality(
     out = pd.DataFrame(
         {"u": graph.u, "v": graph.v}, index=pd.Index(graph.edges["edge_id"], name="edge_id")
     )
-    out["is_bridge"] = pd.array(f["is_bridge"], dtype="boolean")
-    out["has_detour"] = pd.array(~f["is_bridge"], dtype="boolean")
+    out["is_bridge"] = pd.array(f.is_bridge, dtype="boolean")
+    out["has_detour"] = pd.array(~f.is_bridge, dtype="boolean")
     for col, name in measures.items():
         out[name] = alt[col] - graph.weights(col)
     out["detour_beyond_limit"] = pd.array(beyond, dtype="boolean")
 
-    comp, parent, levels = f["comp"], f["parent"], f["levels"]
+    comp, parent, levels = f.comp, f.parent, f.levels
     n_comp = parent.size
-    child = np.flatnonzero(f["via"] >= 0)
+    child = np.flatnonzero(f.via >= 0)
     root = np.arange(n_comp)
     for level in levels[1:]:
         root[level] = root[parent[level]]
@@ -209,16 +204,16 @@ def edge_criticality(
         np.bincount(comp, weights=np.nan_to_num(weights), minlength=n_comp),
         np.bincount(comp, weights=np.isnan(weights), minlength=n_comp),
     ]
-    subtree = [_subtree_sum(x, parent, levels) for x in per_comp]
+    subtree = [subtree_sum(x, parent, levels) for x in per_comp]
     stranded = np.zeros((3, graph.n_edges))
     if hubs is not None:
-        side_is_subtree, cut = np.ones(child.size, dtype=bool), f["marked"][child] == 0
+        side_is_subtree, cut = np.ones(child.size, dtype=bool), f.marked[child] == 0
     else:
         side_is_subtree = subtree[0][child] <= subtree[0][root[child]] - subtree[0][child]
         cut = np.ones(child.size, dtype=bool)
     for i, x in enumerate(subtree):
         side = np.where(side_is_subtree, x[child], x[root[child]] - x[child])
-        stranded[i, f["via"][child]] = np.where(cut, side, 0)
+        stranded[i, f.via[child]] = np.where(cut, side, 0)
     out["stranded_nodes"] = pd.array(stranded[0].astype("int64"), dtype="Int64")
     if node_weight is not None:
         out["stranded_weight"] = stranded[1]

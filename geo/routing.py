@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,9 +17,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from geo._errors import ParameterError
 from geo.distance import nearest_km
-
-if TYPE_CHECKING:
-    from geo.network import RoadGraph
+from geo.graph import RoadGraph
 
 __all__ = ["Route", "distances_from", "mask_unreachable", "node_distances", "route", "snap_points"]
 
@@ -58,16 +55,6 @@ def snap_points(
     return node, snap_km
 
 
-def _nodes(graph: RoadGraph, nodes: int | ArrayLike, *, name: str) -> NDArray:
-    arr = np.atleast_1d(np.asarray(nodes))
-    if arr.size and (arr.dtype.kind not in "iu" or arr.min() < 0 or arr.max() >= graph.n_nodes):
-        raise ParameterError(
-            f"{name} must be node positions 0..{graph.n_nodes - 1} (drop unsnapped -1 first), "
-            f"got {arr[:5].tolist()}"
-        )
-    return arr.astype("int64")
-
-
 def distances_from(
     graph: RoadGraph,
     sources: int | ArrayLike,
@@ -103,7 +90,7 @@ def distances_from(
     -----
     ``scipy.sparse.csgraph.dijkstra(indices=sources, min_only=True)``: O((n + m) log n).
     """
-    src = np.unique(_nodes(graph, sources, name="sources"))
+    src = np.unique(graph.node_positions(sources, name="sources"))
     if src.size == 0:
         return np.full(graph.n_nodes, np.inf), np.full(graph.n_nodes, -1, dtype="int64")
     matrix = graph.csr(weight, removed_edge_ids=removed_edge_ids)
@@ -200,7 +187,7 @@ def route(
         that column) of the route, and ``reachable``; never ``inf``.
     """
     origin, dest = (
-        int(x) for x in _nodes(graph, [origin_node, dest_node], name="origin_node/dest_node")
+        int(x) for x in graph.node_positions([origin_node, dest_node], name="origin_node/dest_node")
     )
     matrix, arc_edge = graph.csr_with_edges(weight, removed_edge_ids=removed_edge_ids)
     dist, pred = dijkstra(matrix, directed=True, indices=origin, return_predecessors=True)

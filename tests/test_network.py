@@ -530,7 +530,7 @@ def test_time_detours_match_brute_force_with_edges_out_of_the_network():
             assert got["is_bridge"] and not got["has_detour"]
             continue
         path = nx.dijkstra_path(H, row.u, row.v, weight="travel_h")
-        hops = list(zip(path[:-1], path[1:]))
+        hops = list(itertools.pairwise(path))
         assert got["detour_h"] == pytest.approx(
             sum(H[a][b]["travel_h"] for a, b in hops) - row.travel_h
         )
@@ -568,3 +568,43 @@ def test_split_modules_import_on_their_own_and_are_re_exported(module):
         "assert all(getattr(n, k) is getattr(m, k) for k in m.__all__)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_edge_connectivities_match_max_flow_and_networkx(seed):
+    """Counts to one target equal networkx's local edge connectivity on the simple part and the
+    whole-graph maximum flow with parallel edges; a zero budget leaves lower bounds, flagged."""
+    rng = np.random.default_rng(seed)
+    pairs = _random_planar(seed, n=70, keep=0.8)
+    g_simple = edge_graph(70, pairs)
+    G = nx.Graph()
+    G.add_nodes_from(range(70))
+    G.add_edges_from(map(tuple, pairs.tolist()))
+    nodes = np.arange(70)
+    count, exact = gn.edge_connectivities(g_simple, nodes, 0)
+    assert exact.all()
+    for s in range(1, 70):
+        assert count[s] == (nx.edge_connectivity(G, s, 0) if nx.has_path(G, s, 0) else 0)
+    doubled = pairs[rng.random(len(pairs)) < 0.2]
+    g = edge_graph(70, np.vstack([pairs, doubled, [[3, 3]]]))
+    count, exact = gn.edge_connectivities(g, nodes, 0)
+    assert exact.all()
+    for s in range(1, 70):
+        assert count[s] == gn.edge_connectivity(g, s, 0)
+    lower, flagged = gn.edge_connectivities(g, nodes, 0, max_flow_work=0)
+    assert (lower[count >= 2] == 2).all() and (lower[count < 2] == count[count < 2]).all()
+    assert ((lower == count) | ~flagged).all() and (count > 2).any()
+    assert not flagged[count > 2].any() and flagged[count <= 1].all()
+
+
+def test_csr_is_shared_by_derived_graphs_and_cleared_on_demand():
+    g = edge_graph(4, [[0, 1], [1, 2], [0, 1], [2, 3]], [5.0, 2.0, 3.0, 1.0])
+    g2 = g.with_edge_column("travel_h", [1.0, np.nan, 9.0, 2.0])
+    m = g2.csr("travel_h")
+    assert m[0, 1] == 1.0 and m[1, 2] == 0 and g.csr()[0, 1] == 3.0
+    assert g2.csr("length_km", removed_edge_ids=["e2"])[0, 1] == 5.0
+    assert gn.bridges(g2).tolist() == ["e1", "e3"]
+    assert g.topology_cached("bridges", lambda: None) is not None  # shared with g2
+    g.clear_caches()
+    assert g2.topology_cached("bridges", lambda: None) is None
+    assert g2.csr("travel_h")[0, 1] == 1.0

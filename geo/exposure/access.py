@@ -1,4 +1,4 @@
-"""Road access of places: road distance and time to hubs, independent routes, segments that cut them off.
+"""Road access of places: road distance and time to hubs, independent routes, cutting segments.
 
 Builds on :mod:`geo.network` (graph, snapping, multi-source Dijkstra, bridges) and
 :mod:`geo.speeds` (travel time from a speed table). Everything user-facing is NaN plus an
@@ -27,11 +27,11 @@ from numpy.typing import NDArray
 from geo._errors import GraphError, ParameterError, SchemaError
 from geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from geo.network import (
+    DEFAULT_MAX_FLOW_WORK,
     RoadGraph,
     bridges_to,
     distances_from,
-    edge_connectivity,
-    edge_connectivity_class,
+    edge_connectivities,
     graph_from_lines,
     snap_points,
 )
@@ -105,7 +105,8 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
 def snap_places(
     graph: RoadGraph, lon: NDArray, lat: NDArray, *, max_snap_km: float = DEFAULT_MAX_SNAP_KM
 ) -> pd.DataFrame:
-    """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``, ``on_road_network``.
+    """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``,
+    ``on_road_network``.
 
     ``on_road_network`` is a nullable boolean: missing for places without a coordinate.
     """
@@ -119,7 +120,7 @@ def snap_places(
 
 @dataclass(frozen=True)
 class HubCosts:
-    """Road cost from every node to the nearest of a set of hubs (raw arrays, ``inf`` unreachable)."""
+    """Road cost from every node to the nearest of a set of hubs (raw arrays, inf unreachable)."""
 
     length_km: NDArray
     travel_h: NDArray
@@ -175,7 +176,7 @@ def routes_to_hub(
     hub_node: int,
     *,
     removed_edge_ids: Iterable = (),
-    exact_max: int = 2000,
+    max_flow_work: float = DEFAULT_MAX_FLOW_WORK,
 ) -> pd.DataFrame:
     """Independent road routes from every place to one hub, and the segments that can cut it off.
 
@@ -189,10 +190,11 @@ def routes_to_hub(
         The hub (e.g. Bamako).
     removed_edge_ids
         Segments cut in a scenario.
-    exact_max
-        If at most this many distinct nodes have two or more routes, their exact count of
-        edge-disjoint routes is computed (one unit-capacity maximum flow each); otherwise they
-        are reported as 2 with ``routes_exact = False`` (a lower bound).
+    max_flow_work
+        Work budget of the exact counts (see :func:`geo.network.edge_connectivities`: counts of
+        two or more routes are exact when the places needing a maximum flow times the arcs of
+        the hub's 2-edge-connected component stay within it, else reported as 2 with
+        ``routes_exact = False``, a lower bound).
 
     Returns
     -------
@@ -204,20 +206,14 @@ def routes_to_hub(
     removed = tuple(removed_edge_ids)
     on = nodes >= 0
     idx = np.maximum(nodes, 0)
-    cls = edge_connectivity_class(graph, hub_node, removed_edge_ids=removed).to_numpy()
     cut = bridges_to(graph, hub_node, removed_edge_ids=removed).to_numpy()
-    routes = cls[idx].astype("int64")
+    distinct, inverse = np.unique(idx[on], return_inverse=True)
+    count, is_exact = edge_connectivities(
+        graph, distinct, hub_node, removed_edge_ids=removed, max_flow_work=max_flow_work
+    )
+    routes = np.zeros(len(nodes), dtype="int64")
     exact = np.ones(len(nodes), dtype=bool)
-    multi = np.unique(idx[on & (routes >= 2) & (idx != hub_node)])
-    if multi.size <= exact_max:
-        counts = {
-            int(n): edge_connectivity(graph, int(n), int(hub_node), removed_edge_ids=removed)
-            for n in multi
-        }
-        sel = on & (routes >= 2) & (idx != hub_node)
-        routes[sel] = [counts[int(n)] for n in idx[sel]]
-    else:
-        exact[on & (routes >= 2)] = False
+    routes[on], exact[on] = count[inverse], is_exact[inverse]
     out_routes = pd.array(routes, dtype="Int64")
     out_routes[~on] = pd.NA
     at_hub = on & (idx == hub_node)
@@ -230,7 +226,7 @@ def routes_to_hub(
 def edge_labels(
     graph: RoadGraph, *, from_column: str = "from_town", to_column: str = "to_town"
 ) -> pd.Series:
-    """Readable label of every segment (``"Diré–Goundam"``), falling back to its id; indexed by edge_id."""
+    """Readable label of every segment (``"Diré–Goundam"``), else its id; indexed by edge_id."""
     e = graph.edges
     if from_column in e.columns and to_column in e.columns:
         label = e[from_column].astype(str) + "–" + e[to_column].astype(str)

@@ -300,7 +300,7 @@ def prepare(
         base_closure_by_airport=closure_by_ap,
         params=params,
         labels=access.edge_labels(graph),
-        base_km=coverage.distance_matrix_km(places, bases),
+        base_km=coverage.site_distances(places, bases),
         commercial_operators=tuple(commercial_operators),
         notes=dict(notes or {}),
         events=events,

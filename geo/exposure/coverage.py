@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -22,19 +23,31 @@ from numpy.typing import NDArray
 
 from geo._errors import ParameterError, SchemaError, UnknownNameError
 from geo.crs import to_wgs84
-from geo.distance import geodesic_km, nearest_km
+from geo.distance import (
+    CHUNK,
+    first_smallest,
+    geodesic_km,
+    nearest_km,
+    pairwise_km,
+    sphere_bounds_km,
+    sphere_candidates,
+    within_pairs_km,
+)
 from geo.exposure.params import BEFORE_DATE, DEFAULT_RADIUS_KM, parse_iso_date
 from geo.exposure.params import check_km as check_radius
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DEFAULT_NEAREST_SITES",
+    "SiteDistances",
     "coverage",
     "distance_matrix_km",
     "nearest",
     "open_mask",
     "point_lonlat",
     "protection",
+    "site_distances",
     "within_km",
 ]
 
@@ -65,13 +78,14 @@ def _closure(bases: pd.DataFrame) -> pd.Series:
     bad = dates.isna() & bases["closure_date"].notna()
     if bad.any():
         raise SchemaError(
-            f"bases 'closure_date' must be ISO dates, got {bases.loc[bad, 'closure_date'].tolist()[:5]}"
+            "bases 'closure_date' must be ISO dates, got "
+            f"{bases.loc[bad, 'closure_date'].tolist()[:5]}"
         )
     return dates.dt.date
 
 
 def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
-    """Which sites are open on ``as_of`` (closure date after it; a null closure date = never closed)."""
+    """Which sites are open on ``as_of`` (closure date after it; null closure = never closed)."""
     return _open(_closure(bases), parse_iso_date(as_of))
 
 
@@ -128,7 +142,9 @@ def within_km(
     -------
     pandas.DataFrame
         Columns ``point`` (index label in ``points``), ``target_id`` and ``distance_km``, sorted by
-        point order then distance. Points without a coordinate have no pairs.
+        point order, then distance, then target order. Points without a coordinate have no
+        pairs. Near-linear: a ball query, then the candidates measured exactly
+        (:func:`geo.distance.within_pairs_km`).
     """
     radius_km = check_radius(radius_km)
     lon, lat = point_lonlat(points, name="points")
@@ -141,41 +157,168 @@ def within_km(
     pi, ti = np.flatnonzero(np.isfinite(lon)), np.flatnonzero(np.isfinite(t_lon))
     if pi.size == 0 or ti.size == 0:
         return pd.DataFrame({"point": [], "target_id": [], "distance_km": []})
-    km = np.atleast_2d(
-        geodesic_km(lon[pi][:, None], lat[pi][:, None], t_lon[ti][None, :], t_lat[ti][None, :])
-    )
-    r, c = np.nonzero(km <= radius_km)
-    out = pd.DataFrame(
-        {
-            "point": points.index.to_numpy()[pi[r]],
-            "target_id": ids[ti[c]],
-            "distance_km": km[r, c],
-            "_order": pi[r],
-        }
-    )
-    return (
-        out.sort_values(["_order", "distance_km"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
+    r, c, km = within_pairs_km(lon[pi], lat[pi], t_lon[ti], t_lat[ti], radius_km)
+    return pd.DataFrame(
+        {"point": points.index.to_numpy()[pi[r]], "target_id": ids[ti[c]], "distance_km": km}
     )
 
 
 def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.ndarray:
-    """Geodesic distance from every place to every base, shape ``(len(places), len(bases))``; NaN rows
-    for places without a coordinate."""
+    """Geodesic distance from every place to every base, shape ``(len(places), len(bases))``;
+    NaN rows for places without a coordinate. Dense: for many places and sites prefer
+    :func:`site_distances`."""
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     out = np.full((len(places), len(bases)), np.nan)
-    ok = np.isfinite(lon)
-    if ok.any() and len(bases):
-        out[ok] = np.atleast_2d(
-            geodesic_km(lon[ok][:, None], lat[ok][:, None], b_lon[None, :], b_lat[None, :])
-        )
+    ok = np.flatnonzero(np.isfinite(lon))
+    if ok.size and len(bases):
+        for s in range(0, ok.size, CHUNK // max(1, len(bases)) + 1):
+            rows = ok[s : s + CHUNK // max(1, len(bases)) + 1]
+            out[rows] = pairwise_km(lon[rows], lat[rows], b_lon, b_lat)
     return out
 
 
+#: Sites kept per place by :func:`site_distances` (sphere-nearest candidates).
+DEFAULT_NEAREST_SITES = 6
+
+
+@dataclass(frozen=True)
+class SiteDistances:
+    """The ``k`` sphere-nearest sites of every place, with geodesic distances measured on demand.
+
+    Built by :func:`site_distances` in near-linear time and O(places x k) memory. Answers the
+    questions :func:`coverage` asks (nearest open site, sites within a radius) exactly as a full
+    place x site matrix of :func:`geo.distance.geodesic_km` would (ties: first site in order):
+    a geodesic distance is measured only when its sphere bounds say it could matter, and kept
+    (``geodesic_km``, NaN until measured), so a what-if re-measures only the places whose
+    nearest site it closes; places whose ``k`` candidates cannot settle a question are searched
+    among all sites.
+    """
+
+    lon: NDArray
+    lat: NDArray
+    site_lon: NDArray
+    site_lat: NDArray
+    near: NDArray  # (places, k) site positions, sphere-nearest first; -1 without coordinate
+    sphere_km: NDArray  # (places, k) great-circle distances
+    geodesic_km: NDArray  # (places, k) geodesic distances, NaN until measured
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(places, sites)``, the shape of the matrix this stands for."""
+        return (self.lon.size, self.site_lon.size)
+
+    def _measure(self, rows: NDArray, want: NDArray) -> NDArray:
+        """Geodesic km of the candidates ``want`` (mask over ``near[rows]``), inf elsewhere."""
+        g = self.geodesic_km[rows]
+        r, c = np.nonzero(want & np.isnan(g))
+        if r.size:
+            p, site = rows[r], self.near[rows[r], c]
+            g[r, c] = geodesic_km(
+                self.lon[p], self.lat[p], self.site_lon[site], self.site_lat[site]
+            )
+            self.geodesic_km[rows[r], c] = g[r, c]
+        return np.where(want, g, np.inf)
+
+    def nearest_open(self, rows: NDArray, is_open: NDArray) -> tuple[NDArray, NDArray]:
+        """Position of and geodesic distance to the nearest open site of each place in ``rows``
+        (places with a coordinate); the first site in order on ties; some site must be open."""
+        near, s = self.near[rows], self.sphere_km[rows]
+        hit = is_open[near]
+        any_hit = hit.any(axis=1)
+        first = np.argmax(hit, axis=1)
+        lower, upper = sphere_bounds_km(s)
+        best_upper = upper[np.arange(rows.size), first]
+        g = self._measure(rows, hit & (lower <= best_upper[:, None]) & any_hit[:, None])
+        dist, pos = first_smallest(g, near)
+        complete = near.shape[1] == self.site_lon.size
+        miss = np.flatnonzero(~any_hit | ~(complete | (dist < lower[:, -1])))
+        if miss.size:  # the k candidates do not settle it: search every open site
+            sites = np.flatnonzero(is_open)
+            r = rows[miss]
+            idx, d = nearest_km(
+                self.lon[r], self.lat[r], self.site_lon[sites], self.site_lat[sites]
+            )
+            pos[miss], dist[miss] = sites[idx], d
+        return pos, dist
+
+    def nearest_open_all(self, is_open: NDArray) -> tuple[NDArray, NDArray]:
+        """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
+        sites (the last 16). From a remembered answer for a larger set, only the places whose
+        nearest site has closed are searched again: a one-site what-if costs its catchment."""
+        key = np.packbits(is_open).tobytes()
+        if key in self._answers:
+            return self._answers[key]
+        rows = np.flatnonzero(np.isfinite(self.lon))
+        wider = [
+            k
+            for k in self._answers
+            if (np.unpackbits(np.frombuffer(k, np.uint8))[: is_open.size] >= is_open).all()
+        ]
+        if wider:
+            pos, dist = (a.copy() for a in self._answers[wider[-1]])
+            redo = np.flatnonzero(~is_open[pos])
+            if redo.size:
+                pos[redo], dist[redo] = self.nearest_open(rows[redo], is_open)
+        else:
+            pos, dist = self.nearest_open(rows, is_open)
+        if len(self._answers) >= 16:
+            self._answers.pop(next(iter(self._answers)))
+        self._answers[key] = (pos, dist)
+        return pos, dist
+
+    def within(self, rows: NDArray, radius_km: float) -> tuple[NDArray, NDArray]:
+        """Pairs (index into ``rows``, site position) at most ``radius_km`` apart (geodesic)."""
+        lower, _ = sphere_bounds_km(self.sphere_km[rows])
+        complete = (lower.shape[1] == self.site_lon.size) | (lower[:, -1] > radius_km)
+        g = self._measure(rows, (lower <= radius_km) & complete[:, None])
+        r, c = np.nonzero(g <= radius_km)
+        pairs = [(r, self.near[rows[r], c].astype("int64"))]
+        far = np.flatnonzero(~complete)
+        if far.size:
+            i, j, _ = within_pairs_km(
+                self.lon[rows[far]], self.lat[rows[far]], self.site_lon, self.site_lat, radius_km
+            )
+            pairs.append((far[i], j))
+        return tuple(np.concatenate(x) for x in zip(*pairs))
+
+
+def _site_distances(lon, lat, b_lon, b_lat, k: int) -> SiteDistances:
+    k = max(1, min(int(k), b_lon.size))
+    near = np.full((lon.size, k), -1, dtype="int64")
+    sphere = np.full((lon.size, k), np.inf)
+    ok = np.flatnonzero(np.isfinite(lon))
+    if ok.size and b_lon.size:
+        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k)
+    out = SiteDistances(lon, lat, b_lon, b_lat, near, sphere, np.full((lon.size, k), np.nan))
+    if ok.size and b_lon.size:
+        out.nearest_open(ok, np.ones(b_lon.size, dtype=bool))
+    return out
+
+
+def _from_matrix(distance_km: NDArray, lon, lat, b_lon, b_lat) -> SiteDistances:
+    """A full matrix as :class:`SiteDistances`: every site a candidate, every distance measured."""
+    d = np.where(np.isnan(distance_km), np.inf, distance_km)
+    near = np.argsort(d, axis=1, kind="stable")
+    km = np.take_along_axis(d, near, axis=1)
+    return SiteDistances(lon, lat, b_lon, b_lat, near, km, km.copy())
+
+
+def site_distances(
+    places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, *, k: int = DEFAULT_NEAREST_SITES
+) -> SiteDistances:
+    """The ``k`` sphere-nearest sites of every place (see :class:`SiteDistances`), the geodesic
+    distance to the nearest measured up front; in chunks, never a place x site matrix."""
+    lon, lat = point_lonlat(places, name="places")
+    b_lon, b_lat = point_lonlat(bases, name="bases")
+    if not np.isfinite(b_lon).all():
+        raise SchemaError("bases need a point geometry on every row to measure distances")
+    return _site_distances(lon, lat, b_lon, b_lat, k)
+
+
 def protection(distance_km: NDArray, radius_km: float) -> NDArray:
-    """Protection offered by the nearest open site, 0-10: 10 at the site, falling linearly to 0 at ``radius_km``.
+    """Protection by the nearest open site, 0-10: 10 at the site, linearly to 0 at ``radius_km``.
 
     NaN distance (no coordinate) stays NaN; ``inf`` (no open site) gives 0.
     """
@@ -213,8 +356,9 @@ def coverage(
     open_bases
         Override of which sites are open at ``as_of`` (a scenario); by default from the dates.
     distance_km
-        Precomputed geodesic distances, shape ``(len(places), len(bases))`` (see
-        :func:`distance_matrix_km`); makes repeated calls (timeline, what-ifs) cost microseconds.
+        Precomputed distances: :func:`site_distances` (near-linear, bounded memory) or a full
+        matrix of shape ``(len(places), len(bases))`` (:func:`distance_matrix_km`); makes
+        repeated calls (timeline, what-ifs) cheap. Same results either way, or without.
 
     Returns
     -------
@@ -223,7 +367,8 @@ def coverage(
         ``covered_before``, ``base_after_id``, ``base_after_name``, ``base_after_km`` (NaN when no
         site is open: see ``any_base_open``), ``covered_after``, ``coverage_lost`` (covered before,
         not at ``as_of``), ``coverage_lost_on`` (ISO date the last covering site closed, None if
-        not lost, or when a covering site was closed by the scenario before its real date), ``protection_before``/``protection_after``
+        not lost, or when a covering site was closed by the scenario before its real date),
+        ``protection_before``/``protection_after``
         (:func:`protection`) and ``security_loss_score`` = max(0, before - after), 0-10.
         Covered flags are nullable booleans: missing when the place has no coordinate.
     """
@@ -249,20 +394,21 @@ def coverage(
     names = bases[base_name_column].to_numpy(dtype=object)
     ok = np.isfinite(lon)
     out: dict = {}  # columns, made a frame once at the end
-    if distance_km is not None and np.shape(distance_km) != (len(places), len(bases)):
+    if distance_km is not None and tuple(np.shape(distance_km)) != (len(places), len(bases)):
         raise ParameterError(
             f"distance_km must have shape {(len(places), len(bases))}, got {np.shape(distance_km)}"
         )
+    if isinstance(distance_km, SiteDistances):
+        sd = distance_km
+    elif distance_km is not None:
+        sd = _from_matrix(np.asarray(distance_km, dtype="float64"), lon, lat, b_lon, b_lat)
+    elif len(bases):
+        sd = _site_distances(lon, lat, b_lon, b_lat, DEFAULT_NEAREST_SITES)
     for label, mask in (("before", open_before), ("after", open_after)):
         pos = np.full(len(places), -1)
         km = np.full(len(places), np.nan)
-        if mask.any() and ok.any() and distance_km is not None:
-            sub = distance_km[np.ix_(ok, mask)]
-            best = np.argmin(sub, axis=1)
-            pos[ok], km[ok] = np.flatnonzero(mask)[best], sub[np.arange(sub.shape[0]), best]
-        elif mask.any() and ok.any():
-            idx, d = nearest_km(lon[ok], lat[ok], b_lon[mask], b_lat[mask])
-            pos[ok], km[ok] = np.flatnonzero(mask)[idx], d
+        if mask.any() and ok.any():
+            pos[ok], km[ok] = sd.nearest_open_all(mask)
         elif ok.any():
             km[ok] = np.inf
         out[f"base_{label}_id"] = np.where(pos >= 0, ids[np.maximum(pos, 0)], None)
@@ -275,25 +421,22 @@ def coverage(
     out["any_base_open"] = bool(open_after.any())
     lost = out["covered_before"] & ~out["covered_after"]
     out["coverage_lost"] = lost
-    # Date lost: the latest closure among the sites that covered the place before and are closed now.
+    # Date lost: the latest closure among the sites that covered the place before, closed now.
     lost_on = np.full(len(places), None, dtype=object)
     rows = np.flatnonzero(np.asarray(lost.fillna(False), dtype=bool))
     if rows.size:
-        km_all = (
-            distance_km[rows]
-            if distance_km is not None
-            else np.atleast_2d(
-                geodesic_km(lon[rows][:, None], lat[rows][:, None], b_lon[None, :], b_lat[None, :])
-            )
-        )
-        covering = (km_all <= radius_km) & open_before[None, :]
+        r, site = sd.within(rows, radius_km)
+        keep = open_before[site]
+        r, site = r[keep], site[keep]
         ordinal = np.array(
             [d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on]
         )
-        latest = np.where(covering, ordinal[None, :], -1).max(axis=1)
+        latest = np.full(rows.size, -1, dtype="int64")
+        np.maximum.at(latest, r, ordinal[site])
         # a covering site closed by a scenario before its real closure date: the date is not known
-        early = covering & (ordinal[None, :] > when.toordinal())
-        latest = np.where(early.any(axis=1), -1, latest)
+        early = np.zeros(rows.size, dtype=bool)
+        early[r[ordinal[site] > when.toordinal()]] = True
+        latest = np.where(early, -1, latest)
         lost_on[rows] = [dt.date.fromordinal(int(o)).isoformat() if o > 0 else None for o in latest]
     out["coverage_lost_on"] = lost_on
     score = np.maximum(out["protection_before"] - out["protection_after"], 0.0)

@@ -1,0 +1,152 @@
+"""Benchmark: how prepare, evaluate, a one-site what-if and robustness grow with the number of
+places and road edges (synthetic planar networks, like ``benchmarks/bench_assess.py``).
+
+Run:  python benchmarks/bench_scale.py --places 300000 --edges 300000
+
+Places are random points over Mali's bounding box; the network is a Delaunay triangulation of
+random points thinned to about ``--edges`` edges, classes drawn at random; sites, airports, air
+links and speeds are the shipped layers. SYNTHETIC: it measures speed and memory only, never
+exposure. One line per stage: wall time and the process's peak resident memory so far
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes the interpreter and libraries,
+about 0.3 GB, and is monotone: a stage's figure is the peak up to its end). The last line reads
+``places=N edges=M prepare_s=.. evaluate_s=.. whatif_s=.. robustness_s=.. peak_mb=..``, where
+prepare and evaluate are cold (every cache of the context and the graph cleared), the what-if
+closes one site after the evaluation, and robustness is skipped (``nan``) unless asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+from scipy.spatial import Delaunay
+
+import layers as L
+from geo.exposure import assess as engine
+from geo.exposure.robustness import robustness
+from geo.network import RoadGraph
+from layers.assessment import speeds
+
+AS_OF = "2023-06-30"  # before the withdrawal: every site open, so closing one changes things
+BBOX = (-12.3, 10.1, 4.3, 25.0)  # Mali's bounding box (lon min, lat min, lon max, lat max)
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def synthetic_graph(n_edges: int, seed: int = 0) -> RoadGraph:
+    """A planar road graph of about ``n_edges`` edges: Delaunay edges of random points."""
+    rng = np.random.default_rng(seed)
+    n = max(10, int(n_edges / 2.4))  # a triangulation has ~3n edges; 80 % are kept
+    lon = rng.uniform(BBOX[0], BBOX[2], n)
+    lat = rng.uniform(BBOX[1], BBOX[3], n)
+    tri = Delaunay(np.column_stack([lon, lat]))
+    e = np.vstack([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]], tri.simplices[:, [0, 2]]])
+    e = np.unique(np.sort(e, axis=1), axis=0)
+    e = e[rng.random(len(e)) < 0.8]
+    km = Geod(ellps="WGS84").inv(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]])[2] / 1e3
+    classes = rng.choice(
+        ["paved", "unpaved", "track", "unverified"], len(e), p=[0.3, 0.3, 0.35, 0.05]
+    )
+    edges = pd.DataFrame(
+        {"edge_id": np.char.add("e", np.arange(len(e)).astype(str)).astype(object)}
+    )
+    edges["u"], edges["v"], edges["length_km"], edges["road_class"] = e[:, 0], e[:, 1], km, classes
+    return RoadGraph(lon, lat, edges)
+
+
+def synthetic_places(n: int, seed: int = 1) -> tuple[gpd.GeoDataFrame, str]:
+    """``n`` random places; the first stands for the hub, nine more for regional capitals."""
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(BBOX[0], BBOX[2], n)
+    lat = rng.uniform(BBOX[1], BBOX[3], n)
+    lon[0], lat[0] = -8.0, 12.65  # the hub, at Bamako
+    places = gpd.GeoDataFrame(
+        {"town_id": np.char.add("p", np.arange(n).astype(str)).astype(object)},
+        geometry=gpd.points_from_xy(lon, lat),
+        crs="EPSG:4326",
+    )
+    places["seat_of"] = np.where(np.arange(n) < 10, "region", None)
+    places["region_2023"] = None
+    return places, "p0"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--places", type=int, default=30000)
+    ap.add_argument("--edges", type=int, default=100000)
+    ap.add_argument("--robustness", action="store_true", help="also time robustness (64 variants)")
+    args = ap.parse_args()
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
+    inputs = (L.bases(), speeds(), L.airports(), L.air_links())
+    t = time.perf_counter()
+    graph = synthetic_graph(args.edges)
+    places, hub = synthetic_places(args.places)
+    print(
+        f"inputs: {len(places):,} places, {graph.n_nodes:,} nodes, {graph.n_edges:,} edges "
+        f"(built in {time.perf_counter() - t:.2f} s, not counted); peak {peak_mb():.0f} MB"
+    )
+    bases, table, airports, links = inputs
+    t = time.perf_counter()
+    ctx = engine.prepare(
+        places,
+        bases,
+        graph,
+        speeds=table,
+        airports=airports,
+        air_links=links,
+        hub_id=hub,
+        max_snap_km=25.0,
+    )
+    ctx.timed_graph("dry")
+    prepare_s = time.perf_counter() - t
+    print(
+        f"prepare (snap, site distances, airstrips, travel times): {prepare_s:.2f} s; "
+        f"peak {peak_mb():.0f} MB"
+    )
+    ctx.graph.clear_caches()
+    ctx.timed_graph("dry").clear_caches()
+    t = time.perf_counter()
+    out = engine.evaluate(ctx, as_of=AS_OF)
+    evaluate_s = time.perf_counter() - t
+    print(f"evaluate, cold ({AS_OF}, every site open): {evaluate_s:.2f} s; peak {peak_mb():.0f} MB")
+    site = "Ber"
+    t = time.perf_counter()
+    engine.evaluate(ctx, as_of=AS_OF, close=[site])
+    whatif_s = time.perf_counter() - t
+    print(f"what-if, close {site} after the evaluation: {whatif_s:.3f} s; peak {peak_mb():.0f} MB")
+    robustness_s = float("nan")
+    if args.robustness:
+        t = time.perf_counter()
+        robustness(ctx, as_of=AS_OF)
+        robustness_s = time.perf_counter() - t
+        print(
+            f"robustness (64 weight sets, 2 radii, 5 weights): {robustness_s:.2f} s; "
+            f"peak {peak_mb():.0f} MB"
+        )
+    print(
+        f"rows: {len(out):,}; on the network: {int(out['on_road_network'].fillna(False).sum()):,}"
+    )
+    print(
+        f"places={args.places} edges={graph.n_edges} prepare_s={prepare_s:.2f} "
+        f"evaluate_s={evaluate_s:.2f} whatif_s={whatif_s:.3f} robustness_s={robustness_s:.2f} "
+        f"peak_mb={peak_mb():.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -118,12 +118,12 @@ def make_map(
     add_regions(m, regions_gdf)
     surfaces = []
     if data_dir is not None and distance_overlay:
-        from geo._errors import DataDirError
+        from layers.datasets import DatasetMissingError
         from maps.surface import add_distance_overlays
 
         try:
             surfaces = add_distance_overlays(m, bases, date=exposure.dates[step], data_dir=data_dir)
-        except DataDirError as exc:
+        except DatasetMissingError as exc:  # only an absent file; damaged ones fail
             logger.warning("map: no distance overlay (%s)", exc)
     add_river(m, layers.river())
     add_roads(m, layers.roads())

@@ -136,7 +136,12 @@ class ReadableDir(click.ParamType):
         path = Path(value).expanduser()
         if not path.is_dir():
             what = "is not a folder" if path.exists() else "does not exist"
-            self.fail(f"{str(path)!r} {what}", param, ctx)
+            self.fail(
+                f"{str(path)!r} {what}: pass an existing folder, or run "
+                "`minusma fetch --dest DIR` to download the open datasets",
+                param,
+                ctx,
+            )
         if not os.access(path, os.R_OK | os.X_OK):
             self.fail(f"folder {str(path)!r} is not readable", param, ctx)
         return path
@@ -152,16 +157,16 @@ class OutFile(click.ParamType):
         if not str(value).strip():
             self.fail("must be a file name, got ''", param, ctx)
         path = Path(value).expanduser()
-        if path.is_dir():
-            self.fail(f"{str(path)!r} is a folder, not a file", param, ctx)
         folder = path.parent
         if not folder.is_dir():
             self.fail(f"folder {str(folder)!r} does not exist: create it first", param, ctx)
-        if not os.access(folder, os.W_OK | os.X_OK):
-            self.fail(f"folder {str(folder)!r} is not writable: choose another folder", param, ctx)
         limit = _name_max(folder)
         if len(path.name.encode()) > limit:
             self.fail(f"file name longer than {limit} bytes: {path.name[:40]!r}...", param, ctx)
+        if path.is_dir():
+            self.fail(f"{str(path)!r} is a folder, not a file", param, ctx)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"folder {str(folder)!r} is not writable: choose another folder", param, ctx)
         return path
 
 

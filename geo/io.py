@@ -143,9 +143,15 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
     final = Path(path)
     folder = _writable_folder(final)
     remove_stale(folder)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=temporary_name(final.name), suffix=suffix or final.suffix, dir=folder
-    )
+    suffix = suffix or final.suffix
+    prefix = temporary_name(final.name)
+    # mkstemp adds 8 random characters: keep the temporary name within the file system's limit
+    # (a legal 250-character final name must not fail on its longer temporary name)
+    over = len(prefix.encode()) + len(suffix.encode()) + 8 - _name_max(folder)
+    if over > 0:
+        short = final.name.encode()[: max(len(final.name.encode()) - over, 1)]
+        prefix = temporary_name(short.decode(errors="ignore"))
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # writers create the file themselves (GDAL refuses to open an empty GeoPackage)
@@ -186,6 +192,14 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
             os.replace(f, final / f.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _name_max(folder: Path) -> int:
+    """Longest file name (bytes) ``folder``'s file system accepts (255 where unknown)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255
 
 
 def _round_coords(obj: Any, decimals: int) -> Any:

@@ -18,7 +18,8 @@ Differences from the shipped-layer context of :mod:`layers.assessment`:
   places without a point inside Mali's communes keep the attribute. ``ctx.params`` (and the assessment's
   ``attrs["parameters"]``) say which source was used: ``admin_join``, ``central_region_source``.
 
-Every optional input that is missing falls back to the shipped layer, with a log line saying so.
+Every optional input whose file is absent falls back to the shipped layer, with a log line saying so;
+a data directory that does not exist, or a file that is present but damaged, is an error.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._errors import DataDirError, ParameterError
+from geo._errors import ParameterError
 from geo.exposure import access
 from geo.exposure import assess as engine
 from geo.exposure.params import ExposureParams
 from layers import river_ne
 from layers.air_links import COMMERCIAL_OPERATORS
+from layers.datasets import DatasetMissingError
 from layers.events import WINDOW as EVENTS_WINDOW
 from layers.events import events as shipped_events
 from layers.regions import CENTRAL_REGIONS_2023
@@ -105,7 +107,7 @@ def niger_line(data_dir: str | os.PathLike | None):
     """The NE 10m Niger in Mali, or None (logged) when the dataset is absent."""
     try:
         return river_ne.niger_ne(data_dir)
-    except DataDirError as exc:
+    except DatasetMissingError as exc:  # only an absent file; damaged ones fail
         logger.warning(
             "assessment: Natural Earth Niger not available (%s); using the shipped schematic river",
             exc,
@@ -247,7 +249,7 @@ def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions:
         com = admin.communes(data_dir)
         columns = admin_columns(frame, places, data_dir, commune_frame=com)
         regions = admin.regions_2023(data_dir, names=tuple(central_regions))
-    except DataDirError as exc:
+    except DatasetMissingError as exc:  # only an absent file; damaged ones fail
         logger.warning(
             "assessment: OCHA COD boundaries not available (%s); no admin join, central_region from "
             "the curated region_2023 attribute",

@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "Dataset",
+    "DatasetMissingError",
     "DatasetStatus",
     "Raster",
     "check_dataset",
@@ -169,6 +170,14 @@ def get(name: str) -> Dataset:
     )
 
 
+class DatasetMissingError(DataDirError):
+    """A dataset's file is absent from a data directory that exists (a partial directory).
+
+    The only data-directory problem a reader may answer with a documented fallback: a directory
+    that does not exist, or a file that is present but unreadable or invalid, is always an error.
+    """
+
+
 def dataset_path(
     name: str, data_dir: str | os.PathLike | None = None, *, must_exist: bool = True
 ) -> Path:
@@ -179,13 +188,14 @@ def dataset_path(
     UnknownNameError
         If ``name`` is not registered.
     DataDirError
-        If there is no data directory, or ``must_exist`` and the file is absent.
+        If there is no data directory (:class:`DatasetMissingError` if ``must_exist`` and the
+        file is absent).
     """
     dataset = get(name)
     root = resolve_data_dir(data_dir)
     path = root / dataset.path
     if must_exist and not path.is_file():
-        raise DataDirError(
+        raise DatasetMissingError(
             f"dataset {dataset.name!r}: {path} not found; run `minusma fetch --dest {root} "
             f"--only {dataset.name}` or pass the right --data DIR"
         )

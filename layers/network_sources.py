@@ -32,13 +32,12 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from geo._errors import DataDirError
 from geo.distance import geodesic_km
 from geo.exposure.access import road_graph, snap_places
 from geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from geo.network import distances_from
 from layers import flownet
-from layers.datasets import dataset_path
+from layers.datasets import DatasetMissingError, dataset_path
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ def attach_corridor_lengths(
         table = flownet.compare_with_segments(
             flownet.corridors(data_dir), roads, layers.towns(), roles=tuple(roads["role"].unique())
         )
-    except DataDirError as exc:
+    except DatasetMissingError as exc:  # only an absent file; damaged ones fail
         logger.warning(
             "merged roads: flownet corridors not available (%s); corridor lengths not attached", exc
         )

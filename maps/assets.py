@@ -7,12 +7,14 @@ against the sha512 ``integrity`` npm publishes, in a local cache:
 
 - :func:`fill_cache` downloads every package of the lock file ``maps/assets/lock.json`` (written
   by ``scripts/build_asset_lock.py``), verifies it and unpacks it atomically;
-- :func:`resolve` maps a CDN URL to the file in the cache;
-- :func:`maps.inline.inline_html` (re-exported here) turns a folium page into one
-  self-contained HTML file.
+- :class:`AssetCache` maps a CDN URL to the file in the cache (:meth:`AssetCache.resolve`) and
+  reads it after checking its hash (:meth:`AssetCache.read`); :func:`resolve` is the short form;
+- :func:`maps.inline.inline_html` turns a folium page into one self-contained HTML file.
 
 The cache holds one folder per package, ``<cache>/<name>@<version>/``, with the content of the
-npm tarball and a ``.integrity`` file naming the verified tarball.
+npm tarball, a ``.integrity`` file naming the verified tarball and a ``.files.sha256`` file with
+the sha256 of every unpacked file (``sha256sum`` format). A file is checked against it every time
+it is read, so a cached file changed after the download is an error, never inlined.
 
 What is not byte-for-byte the CDN file (the lock's ``aliases`` give the reasons):
 
@@ -57,11 +59,14 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_REGISTRY_URL",
+    "AssetCache",
     "CachedPackage",
     "check_cache",
     "default_cache_dir",
     "fill_cache",
     "load_lock",
+    "mime_type",
+    "normalise_url",
     "resolve",
 ]
 
@@ -71,13 +76,16 @@ DEFAULT_REGISTRY_URL = "https://registry.npmjs.org/"
 #: Name of the file, inside each cached package folder, that holds the verified integrity.
 MARKER = ".integrity"
 
+#: Name of the file, inside each cached package folder, that lists the sha256 of every file.
+HASHES = ".files.sha256"
+
 #: Wait before the n-th retry of a download: n times this, in seconds (at most 10 s).
 RETRY_WAIT_S = 2.0
 
 #: The command that fills the cache, quoted in error messages.
 FIX = "run `minusma assets --cache DIR` (or maps.assets.fill_cache(DIR))"
 
-_MIME = {
+MIME_TYPES = {
     ".js": "text/javascript",
     ".css": "text/css",
     ".png": "image/png",
@@ -108,6 +116,9 @@ class CachedPackage:
         The package folder, ``<cache>/<name>@<version>``.
     downloaded
         True if this call downloaded it, False if it was already cached and verified.
+    tampered
+        Files of a cached copy that no longer matched their recorded sha256 (the package was
+        downloaded again); empty normally.
     """
 
     name: str
@@ -115,6 +126,12 @@ class CachedPackage:
     integrity: str
     path: Path
     downloaded: bool
+    tampered: tuple[str, ...] = ()
+
+
+def mime_type(path: str | os.PathLike) -> str:
+    """The MIME type of a cached asset, from its suffix (default ``application/octet-stream``)."""
+    return MIME_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
 
 def default_cache_dir() -> Path:
@@ -165,8 +182,52 @@ def _package_dir(cache: Path, name: str, version: str) -> Path:
 
 
 def _is_verified(folder: Path, integrity: str) -> bool:
+    """The folder holds the package of ``integrity``, unpacked with per-file hashes recorded."""
     marker = folder / MARKER
-    return marker.is_file() and marker.read_text(encoding="utf-8").strip() == integrity
+    return (
+        marker.is_file()
+        and (folder / HASHES).is_file()
+        and marker.read_text(encoding="utf-8").strip() == integrity
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record_hashes(folder: Path) -> None:
+    """Write :data:`HASHES`: the sha256 of every file unpacked in ``folder``."""
+    files = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in (MARKER, HASHES)
+    )
+    text = "".join(f"{_sha256(folder / rel)}  {rel}\n" for rel in files)
+    (folder / HASHES).write_text(text, encoding="utf-8")
+
+
+def _read_hashes(folder: Path) -> dict[str, str]:
+    try:
+        lines = (folder / HASHES).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    return {rel: digest for digest, _, rel in (line.partition("  ") for line in lines) if rel}
+
+
+def _tampered(folder: Path) -> list[str]:
+    """Files of ``folder`` that differ from, or are missing from, its recorded hashes."""
+    hashes = _read_hashes(folder)
+    bad = [rel for rel, digest in hashes.items() if not (folder / rel).is_file()]
+    bad += [
+        rel
+        for rel, digest in hashes.items()
+        if (folder / rel).is_file() and _sha256(folder / rel) != digest
+    ]
+    return sorted(bad)
 
 
 def check_cache(
@@ -252,6 +313,10 @@ def _install(
     if _is_verified(final, integrity):
         logger.info("%s@%s already cached and verified", name, version)
         return False
+    if final.exists():
+        logger.warning(
+            "%s@%s in %s is incomplete or unverified: downloading it again", name, version, cache
+        )
     if not integrity.startswith("sha512-"):
         raise ChecksumError(f"{name}@{version}: lock integrity {integrity!r} is not sha512")
     url = _tarball_url(pkg["tarball"], registry_url)
@@ -267,6 +332,7 @@ def _install(
     old: Path | None = None
     try:
         _extract(data, tmp)
+        _record_hashes(tmp)
         (tmp / MARKER).write_text(integrity + "\n", encoding="utf-8")
         if final.exists():  # stale or corrupt: move it aside, then swap
             old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
@@ -328,14 +394,40 @@ def fill_cache(
             f"timeout_s must be > 0 and retries >= 0, got {timeout_s!r} and {retries!r}"
         )
     cache = _cache(cache_dir)
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(
+            f"cannot create the asset cache {cache}: {exc.strerror or exc}; "
+            "choose another folder with --cache DIR or $MINUSMA_ASSET_CACHE"
+        ) from exc
+    if not os.access(cache, os.W_OK | os.X_OK):
+        raise DataDirError(
+            f"asset cache {cache} is not writable; choose another folder with --cache DIR "
+            "or $MINUSMA_ASSET_CACHE"
+        )
     out = []
     for pkg in load_lock(lock_path)["packages"]:
+        path = _package_dir(cache, pkg["name"], pkg["version"])
+        tampered: list[str] = []
+        if _is_verified(path, pkg["integrity"]):
+            tampered = _tampered(path)
+            if tampered:
+                logger.warning(
+                    "%s@%s: %s changed since it was verified; downloading the package again",
+                    pkg["name"],
+                    pkg["version"],
+                    ", ".join(tampered),
+                )
+                (path / MARKER).unlink()
         fetched = _install(
             pkg, cache, registry_url=registry_url, timeout_s=timeout_s, retries=retries
         )
-        path = _package_dir(cache, pkg["name"], pkg["version"])
-        out.append(CachedPackage(pkg["name"], pkg["version"], pkg["integrity"], path, fetched))
+        out.append(
+            CachedPackage(
+                pkg["name"], pkg["version"], pkg["integrity"], path, fetched, tuple(tampered)
+            )
+        )
     logger.info("asset cache %s: %d packages verified", cache, len(out))
     return out
 
@@ -352,7 +444,8 @@ class _Target:
     path: str
 
 
-def _normalise(url: str) -> str:
+def normalise_url(url: str) -> str:
+    """``url`` as the lock spells it: https, lower-case host, no query string nor fragment."""
     if url.startswith("//"):
         url = "https:" + url
     parts = urllib.parse.urlsplit(url)
@@ -361,7 +454,7 @@ def _normalise(url: str) -> str:
 
 def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
     """Map a CDN URL to candidate package files, to a drop reason (str), or to None if unknown."""
-    norm = _normalise(url)
+    norm = normalise_url(url)
     exact = [a for a in lock["aliases"] if a["url"] == norm]
     prefixes = [a for a in lock["aliases"] if a["url"].endswith("/") and norm.startswith(a["url"])]
     alias = (exact or sorted(prefixes, key=lambda a: len(a["url"]), reverse=True) or [None])[0]
@@ -413,24 +506,112 @@ def _file(cache: Path, target: _Target, url: str) -> Path | None:
     return None
 
 
-def _resolve(url: str, cache: Path, lock: Mapping[str, Any]) -> Path | str:
-    found = _lookup(url, lock)
-    if isinstance(found, str):
-        return found
-    if found is None:
-        known = ", ".join(sorted(f"{p['name']}@{p['version']}" for p in lock["packages"]))
+class AssetCache:
+    """The verified asset cache: CDN URL -> cached file, read only after its hash is checked.
+
+    Parameters
+    ----------
+    path
+        Cache folder; default ``$MINUSMA_ASSET_CACHE`` or ``~/.cache/minusma/assets``.
+    lock_path
+        Lock file to use instead of the packaged ``maps/assets/lock.json``.
+
+    Examples
+    --------
+    >>> cache = AssetCache("/path/to/cache")  # doctest: +SKIP
+    >>> cache.read("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")  # doctest: +SKIP
+    b'/* @preserve...'
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        *,
+        lock_path: str | os.PathLike | None = None,
+    ) -> None:
+        self.path = _cache(path)
+        self.lock = load_lock(lock_path)
+        self._lock_path = lock_path
+        self._hashes: dict[Path, dict[str, str]] = {}
+
+    def check(self) -> Path:
+        """Every locked package is present and verified (see :func:`check_cache`)."""
+        return check_cache(self.path, lock_path=self._lock_path)
+
+    def lookup(self, url: str) -> Path | str:
+        """The cached file serving ``url``, or the lock's reason (a str) why it is not offline.
+
+        Raises
+        ------
+        UnknownNameError, DataDirError
+            As :meth:`resolve`.
+        """
+        found = _lookup(url, self.lock)
+        if isinstance(found, str):
+            return found
+        if found is None:
+            known = ", ".join(sorted(f"{p['name']}@{p['version']}" for p in self.lock["packages"]))
+            raise UnknownNameError(
+                f"no locked npm package serves {url}; locked: {known}. Add the package to "
+                "scripts/build_asset_lock.py, rebuild maps/assets/lock.json, then " + FIX
+            )
+        for target in found:
+            path = _file(self.path, target, url)
+            if path is not None:
+                return path
+        where = ", ".join(f"{t.name}@{t.version}/{t.path}" for t in found)
         raise UnknownNameError(
-            f"no locked npm package serves {url}; locked: {known}. Add the package to "
-            "scripts/build_asset_lock.py, rebuild maps/assets/lock.json, then " + FIX
+            f"{url} maps to {where}, but the cached package has no such file; "
+            "check the lock aliases"
         )
-    for target in found:
-        path = _file(cache, target, url)
-        if path is not None:
-            return path
-    where = ", ".join(f"{t.name}@{t.version}/{t.path}" for t in found)
-    raise UnknownNameError(
-        f"{url} maps to {where}, but the cached package has no such file; check the lock aliases"
-    )
+
+    def resolve(self, url: str) -> Path:
+        """The cached file that serves a CDN URL (see :func:`resolve`)."""
+        found = self.lookup(url)
+        if isinstance(found, str):
+            raise UnknownNameError(f"{url} is not available offline: {found}")
+        return found
+
+    def read(self, url_or_path: str | os.PathLike) -> bytes:
+        """The bytes of a cached file (given by CDN URL or by its path in the cache), after
+        checking them against the sha256 recorded when its package was unpacked.
+
+        Raises
+        ------
+        ChecksumError
+            If the file changed since it was verified (or its package has no recorded hashes),
+            saying how to refill the cache.
+        """
+        path = url_or_path if isinstance(url_or_path, Path) else None
+        if path is None:
+            path = self.resolve(str(url_or_path))
+        folder = next((p for p in path.parents if (p / MARKER).is_file()), None)
+        if folder is None:
+            raise DataDirError(f"{path} is not in a verified package of the asset cache; {FIX}")
+        if folder not in self._hashes:
+            self._hashes[folder] = _read_hashes(folder)
+        rel = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        expected = self._hashes[folder].get(rel)
+        if expected is None or hashlib.sha256(data).hexdigest() != expected:
+            what = "has no recorded hash" if expected is None else "changed since it was verified"
+            raise ChecksumError(
+                f"asset cache file {path} {what} (its package came from npm with a sha512 "
+                f"check); refill the cache: {FIX}"
+            )
+        return data
+
+    def verify(self) -> dict[str, list[str]]:
+        """Every locked package whose files differ from their recorded hashes: ``{"name@version":
+        [files]}`` (empty when the whole cache is intact)."""
+        bad = {}
+        for p in self.lock["packages"]:
+            folder = _package_dir(self.path, p["name"], p["version"])
+            if not _is_verified(folder, p["integrity"]):
+                bad[f"{p['name']}@{p['version']}"] = ["(package missing or unverified)"]
+            elif files := _tampered(folder):
+                bad[f"{p['name']}@{p['version']}"] = files
+        return bad
 
 
 def resolve(
@@ -444,7 +625,7 @@ def resolve(
     Understands ``cdn.jsdelivr.net/npm/pkg@ver/path``, ``unpkg.com/pkg@ver/path``,
     ``cdnjs.cloudflare.com/ajax/libs/lib/ver/path``, ``code.jquery.com/jquery-ver.min.js``,
     ``*.bootstrapcdn.com/bootstrap/ver/path`` and the explicit aliases of the lock; query strings
-    and fragments are ignored.
+    and fragments are ignored. Read the file with :meth:`AssetCache.read`, which checks its hash.
 
     Raises
     ------
@@ -453,21 +634,7 @@ def resolve(
     DataDirError
         If the package that serves it is not in the cache (run ``minusma assets``).
     """
-    lock = load_lock(lock_path)
-    found = _resolve(url, _cache(cache_dir), lock)
-    if isinstance(found, str):
-        raise UnknownNameError(f"{url} is not available offline: {found}")
-    return found
-
-
-def __getattr__(name: str) -> Any:
-    """``inline_html`` (and its CSS ``url()`` pattern) live in :mod:`maps.inline`; re-exported lazily
-    so that ``from maps.assets import inline_html`` keeps working without an import cycle."""
-    if name in ("inline_html", "_CSS_URL"):
-        from maps import inline
-
-        return getattr(inline, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return AssetCache(cache_dir, lock_path=lock_path).resolve(url)
 
 
 if (

@@ -7,8 +7,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import folium
@@ -30,10 +34,41 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["MALI_BOUNDS", "make_map", "map_html", "save_map"]
 
+
+@contextlib.contextmanager
+def _element_ids(counter: Iterator[int]) -> Iterator[None]:
+    """Number the folium/branca elements created inside the block from ``counter`` instead of
+    random bytes, so that the same map renders to the same bytes (the element ids end up in the
+    page's JavaScript variable names)."""
+    from branca.element import Element
+
+    original = Element.__dict__["_generate_id"]
+    Element._generate_id = classmethod(lambda cls: f"{next(counter):032x}")
+    try:
+        yield
+    finally:
+        Element._generate_id = original
+
+
+def _deterministic_ids(func):
+    """Build the map with numbered element ids; keep the counter for elements added at render."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        counter = itertools.count()
+        with _element_ids(counter):
+            m = func(*args, **kwargs)
+        m.minusma_ids = counter
+        return m
+
+    return wrapper
+
+
 #: South-west and north-east corners of Mali ([lat, lon]), for the initial view.
 MALI_BOUNDS = [[10.1, -12.3], [25.1, 4.3]]
 
 
+@_deterministic_ids
 def make_map(
     params: ExposureParams | None = None,
     *,
@@ -118,12 +153,12 @@ def make_map(
     add_regions(m, regions_gdf)
     surfaces = []
     if data_dir is not None and distance_overlay:
-        from geo._errors import DataDirError
+        from layers.datasets import DatasetMissingError
         from maps.surface import add_distance_overlays
 
         try:
             surfaces = add_distance_overlays(m, bases, date=exposure.dates[step], data_dir=data_dir)
-        except DataDirError as exc:
+        except DatasetMissingError as exc:  # only an absent file; damaged ones fail
             logger.warning("map: no distance overlay (%s)", exc)
     add_river(m, layers.river())
     add_roads(m, layers.roads())
@@ -167,7 +202,10 @@ def map_html(
     """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache."""
     from maps.inline import inline_html
 
-    html = m.get_root().render()
+    # elements created while rendering continue the map's numbering (or their own, for a map not
+    # made by make_map), so the page is byte-identical from one run to the next
+    with _element_ids(getattr(m, "minusma_ids", itertools.count(1 << 64))):
+        html = m.get_root().render()
     offline = getattr(m, "minusma_offline", False) if offline is None else offline
     return inline_html(html, cache_dir) if offline else html
 

@@ -2,8 +2,8 @@
 
 Every external ``<script src>`` and stylesheet ``<link href>`` becomes inline text; ``url(...)``
 references in the CSS (images, fonts) become ``data:`` URIs. The files come from
-:func:`maps.assets.resolve`'s cache (see :mod:`maps.assets` for what is not byte-for-byte the CDN
-file).
+:class:`maps.assets.AssetCache`, which checks each file's hash every time it is read (see
+:mod:`maps.assets` for what is not byte-for-byte the CDN file).
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import logging
 import os
 import re
 import urllib.parse
-from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from maps.assets import _MIME, _cache, _normalise, _resolve, load_lock
+from maps.assets import AssetCache, mime_type, normalise_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +33,9 @@ _SRC_ITEM = re.compile(
 _FONT_RANK = {"woff2": 0, "woff": 1, "truetype": 2, "ttf": 2, "opentype": 3, "otf": 3}
 
 
-def _mime(path: Path) -> str:
-    return _MIME.get(path.suffix.lower(), "application/octet-stream")
-
-
-def _data_uri(path: Path) -> str:
-    return f"data:{_mime(path)};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+def _data_uri(cache: AssetCache, path: Path) -> str:
+    data = base64.b64encode(cache.read(path)).decode("ascii")
+    return f"data:{mime_type(path)};base64,{data}"
 
 
 _FONT_DESCRIPTORS = {
@@ -56,15 +51,15 @@ _FONT_DESCRIPTORS = {
 class _Inliner:
     """Turns external scripts and stylesheets into inline ones, remembering what it has inlined."""
 
-    def __init__(self, cache: Path, lock: Mapping[str, Any]) -> None:
-        self.cache, self.lock = cache, lock
+    def __init__(self, cache: AssetCache) -> None:
+        self.cache = cache
         self.scripts: set[Path] = set()
         self.font_keys: dict[Path, str] = {}
         self.faces: list[tuple[str, str, dict[str, str]]] = []  # family, font key, descriptors
 
     def file(self, url: str) -> Path | None:
         """Cached file for ``url``; None (with a warning) if the lock drops it."""
-        found = _resolve(url, self.cache, self.lock)
+        found = self.cache.lookup(url)
         if isinstance(found, str):
             logger.warning("dropping %s from the offline page: %s", url, found)
             return None
@@ -113,7 +108,11 @@ class _Inliner:
         """A script adding the pending @font-face rules through the FontFace API."""
         if not self.faces:
             return ""
-        data = {key: _data_uri(path) for path, key in self.font_keys.items() if key not in emitted}
+        data = {
+            key: _data_uri(self.cache, path)
+            for path, key in self.font_keys.items()
+            if key not in emitted
+        }
         emitted.update(data)
         faces, self.faces = self.faces, []
         return (
@@ -132,7 +131,7 @@ class _Inliner:
             if not ref or ref.startswith(("data:", "#")):
                 return m.group(0)
             path = self.file(urllib.parse.urljoin(base, ref))
-            return "none" if path is None else f'url("{_data_uri(path)}")'
+            return "none" if path is None else f'url("{_data_uri(self.cache, path)}")'
 
         return _CSS_URL.sub(url, text).replace("</style", "<\\/style")
 
@@ -146,7 +145,7 @@ class _Inliner:
         }
         if not all((images / n).is_file() for n in names.values()):
             return ""
-        opts = json.dumps({k: _data_uri(images / n) for k, n in names.items()})
+        opts = json.dumps({k: _data_uri(self.cache, images / n) for k, n in names.items()})
         return (
             f"<script>L.Icon.Default.imagePath = '';\nL.Icon.Default.mergeOptions({opts});</script>"
         )
@@ -159,7 +158,7 @@ class _Inliner:
             logger.info("%s is the same file as a script already inlined; left out", url)
             return f"<!-- minusma: {_comment(url)} already inlined -->"
         self.scripts.add(path)
-        js = path.read_text(encoding="utf-8")
+        js = self.cache.read(path).decode("utf-8")
         if re.search(r"</script|<!--", js, re.IGNORECASE):  # cannot be inlined as text safely
             tag = f'<script src="data:text/javascript;base64,{base64.b64encode(js.encode()).decode()}"></script>'
         else:
@@ -172,7 +171,7 @@ class _Inliner:
         path = self.file(url)
         if path is None:
             return f"<!-- minusma: {_comment(url)} is not available offline -->"
-        css = self.css(path.read_text(encoding="utf-8"), _normalise(url))
+        css = self.css(self.cache.read(path).decode("utf-8"), normalise_url(url))
         return f"<!-- {_comment(url)} -->\n<style>{css}\n</style>" + self.fonts(emitted_fonts)
 
 
@@ -239,11 +238,13 @@ def inline_html(
         If a referenced URL is not served by any locked package.
     DataDirError
         If the cache lacks a package the page needs (run ``minusma assets``).
+    ChecksumError
+        If a cached file changed since it was verified (refill with ``minusma assets``).
     """
     finder = _TagFinder(html_text)
     finder.feed(html_text)
     finder.close()
-    inliner = _Inliner(_cache(cache_dir), load_lock(lock_path))
+    inliner = _Inliner(AssetCache(cache_dir, lock_path=lock_path))
     out, pos, fonts = [], 0, set()
     for start, end, kind, url in sorted(finder.spans):
         out.append(html_text[pos:start])

@@ -139,15 +139,20 @@ def add_towns(
 
 
 def read_settlements(data_dir: str | os.PathLike) -> gpd.GeoDataFrame:
-    """The OCHA COD populated places of ``data_dir`` (read in place, never copied)."""
-    from geo._errors import DataDirError
+    """The OCHA COD populated places of ``data_dir`` (read in place, never copied, validated).
 
-    path = Path(data_dir) / SETTLEMENTS_FILE
-    if not path.is_file():
-        raise DataDirError(
-            f"no settlements file {path}; --data must point at a folder laid out like ../shared/data"
-        )
-    return gpd.read_file(path, engine="pyogrio")
+    Raises
+    ------
+    DataDirError
+        The file is absent or unreadable.
+    SchemaError
+        The file fails the registry's checks (CRS, bounds, columns, empty).
+    """
+    from layers.datasets import read_dataset
+
+    # the checks of `minusma data` (readable, EPSG:4326, within Mali, not empty, columns), so that
+    # a damaged, reprojected or lat/lon-swapped file is an error, never a wrong map
+    return read_dataset("cod_places", data_dir)
 
 
 def add_settlements(

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from folium import plugins
 
 from geo._errors import ChecksumError, DataDirError, FetchError, UnknownNameError
-from maps import assets
+from maps import assets, inline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -194,7 +194,7 @@ def test_resolve_maps_cdn_layouts_to_npm_layout(url, expected, asset_cache):
 def test_every_url_inside_the_locked_stylesheets_resolves(asset_cache):
     for url in (u for u in FOLIUM_URLS if u.endswith(".css") and u not in DROPPED):
         css = assets.resolve(url, asset_cache).read_text(encoding="utf-8")
-        for groups in assets._CSS_URL.findall(css):
+        for groups in inline._CSS_URL.findall(css):
             ref = next(g for g in groups if g)
             if not ref.startswith(("data:", "#")):
                 assert assets.resolve(
@@ -356,7 +356,9 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
     assert registry.requests == ["/@demo/pkg/-/pkg-1.0.0.tgz"]  # idempotent: no second download
     assert (
         sorted(
-            p.name for p in cache.rglob("*") if p.name.startswith(".") and p.name != ".integrity"
+            p.name
+            for p in cache.rglob("*")
+            if p.name.startswith(".") and p.name not in (".integrity", ".files.sha256")
         )
         == []
     )
@@ -364,7 +366,7 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
     url = "https://cdn.jsdelivr.net/npm/@demo/pkg@1.0.0/dist/demo.min.js"
     assert assets.resolve(url, cache, lock_path=lock) == folder / "dist" / "demo.js"
     page = '<html><head><link rel="stylesheet" href="https://unpkg.com/@demo/pkg@1.0.0/dist/demo.css"/></head></html>'
-    assert 'url("data:image/png;base64,iVBORw0KGgo=")' in assets.inline_html(
+    assert 'url("data:image/png;base64,iVBORw0KGgo=")' in inline.inline_html(
         page, cache, lock_path=lock
     )
 
@@ -455,6 +457,58 @@ def test_cli_assets_fills_the_cache_and_prints_what_it_verified(registry, tmp_pa
     assert bad.exit_code == 1 and "HTTP 404" in bad.output
 
 
+def test_a_tampered_cached_file_is_refused_reported_and_refilled(registry, tmp_path, monkeypatch):
+    from maps.cli.main import cli
+
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    cache = tmp_path / "cache"
+    assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
+    js = cache / "@demo" / "pkg@1.0.0" / "dist" / "demo.js"
+    page = '<html><head><script src="https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js"></script>'
+    assert "window.demo = 1;" in inline.inline_html(page, cache, lock_path=lock)
+    js.write_bytes(b"alert('not the npm file');\n")
+
+    store = assets.AssetCache(cache, lock_path=lock)
+    assert store.verify() == {"@demo/pkg@1.0.0": ["dist/demo.js"]}
+    with pytest.raises(
+        ChecksumError, match=r"demo\.js changed since it was verified.*minusma assets"
+    ):
+        store.read("https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js")
+    with pytest.raises(ChecksumError, match="minusma assets"):
+        inline.inline_html(page, cache, lock_path=lock)
+
+    real = assets.load_lock
+    monkeypatch.setattr(assets, "load_lock", lambda path=None: real(path or lock))
+    result = CliRunner().invoke(cli, ["assets", "--cache", str(cache), "--registry", registry.url])
+    assert result.exit_code == 0, result.output
+    assert "dist/demo.js did not match" in result.stderr
+    assert result.stdout.split("\t")[2] == "refilled"
+    assert js.read_bytes() == DEMO["dist/demo.js"]
+    assert store.verify() == {}
+    assert "window.demo = 1;" in inline.inline_html(page, cache, lock_path=lock)
+
+
+def test_a_package_unpacked_without_file_hashes_is_not_trusted(registry, tmp_path):
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    cache = tmp_path / "cache"
+    assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
+    (cache / "@demo" / "pkg@1.0.0" / ".files.sha256").unlink()  # a cache of an older version
+    with pytest.raises(DataDirError, match="lacks @demo/pkg@1.0.0"):
+        assets.check_cache(cache, lock_path=lock)
+    assert assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)[0].downloaded
+    assert assets.AssetCache(cache, lock_path=lock).verify() == {}
+
+
+def test_fill_cache_in_a_folder_that_cannot_be_created_is_one_clear_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(DataDirError, match="cannot create the asset cache"):
+        assets.fill_cache(tmp_path / "file" / "cache")
+
+
 # --------------------------------------------------------------------------- inlining
 
 
@@ -472,7 +526,7 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
 
 def test_inline_html_leaves_no_external_script_or_stylesheet(asset_cache, caplog):
     with caplog.at_level(logging.WARNING, logger="maps.assets"):
-        page = assets.inline_html(PLUGIN_HTML, asset_cache)
+        page = inline.inline_html(PLUGIN_HTML, asset_cache)
     tags = _tags(page)
     assert [t for t in tags if t[0] == "link"] == []  # every stylesheet became a <style>
     assert [t for t in tags if t[0] == "script" and "src" in t[1]] == []
@@ -492,7 +546,7 @@ def test_inline_html_ignores_script_text_that_looks_like_a_tag(asset_cache):
         "<script>var s = '<script src=\"https://example.org/x.js\"></' + 'script>';</script>\n"
         "</head><body><p>https://example.org stays</p></body></html>"
     )
-    out = assets.inline_html(page, asset_cache)
+    out = inline.inline_html(page, asset_cache)
     assert "https://example.org/x.js" in out and "<p>https://example.org stays</p>" in out
     assert "Leaflet 1.9.3" in out and 'src="https://cdn.jsdelivr.net' not in out
 
@@ -502,4 +556,4 @@ def test_inline_html_fails_on_an_unknown_asset(asset_cache):
     with pytest.raises(
         UnknownNameError, match=r"no locked npm package serves https://example.org/lib.js"
     ):
-        assets.inline_html(page, asset_cache)
+        inline.inline_html(page, asset_cache)

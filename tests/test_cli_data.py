@@ -87,7 +87,7 @@ def test_corrupted_files_fail_naming_file_row_and_problem(data_dir, linked_copy)
         f"(first: Self-intersection[-3.5 14.5])"
     )
     assert errors[1].startswith(f"{lakes}: dataset 'ne_lakes': cannot read {lakes}")
-    assert errors[-1] == f"2 problem(s) in {linked_copy}"
+    assert errors[-1] == f"Error: 2 problem(s) in {linked_copy}"
 
 
 def test_missing_required_file(linked_copy):
@@ -105,4 +105,4 @@ def test_no_data_dir(tmp_path):
     assert result.exit_code == 1
     assert "Error: no data directory: pass --data DIR" in result.stderr
     result = CliRunner().invoke(cli, ["data", "--data", str(tmp_path / "nowhere")])
-    assert result.exit_code == 1 and "nowhere' (given) does not exist" in result.stderr
+    assert result.exit_code == 2 and "nowhere' does not exist" in result.stderr

@@ -53,7 +53,15 @@ __all__ = [
 
 
 def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArray, NDArray]:
-    """Longitude and latitude of point geometries (NaN where the geometry is missing or empty)."""
+    """Longitude and latitude of point geometries (NaN where the geometry is missing or empty).
+
+    Raises
+    ------
+    SchemaError
+        Not a GeoDataFrame of points.
+    ParameterError
+        A point outside lon -180..180 / lat -90..90, or with a NaN or infinite coordinate.
+    """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise SchemaError(f"{name} must be a GeoDataFrame of points, got {type(gdf).__name__}")
     gdf = to_wgs84(gdf, name=name)
@@ -66,6 +74,15 @@ def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArra
         )
     lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
     lon[ok], lat[ok] = shapely.get_x(arr[ok]), shapely.get_y(arr[ok])
+    with np.errstate(invalid="ignore"):
+        off = ok & ~((np.abs(lon) <= 180) & (np.abs(lat) <= 90))  # also NaN/inf coordinates
+    if off.any():
+        rows = [str(i) for i in gdf.index[off][:5]]
+        raise ParameterError(
+            f"{name}: {int(off.sum())} point(s) outside lon -180..180 / lat -90..90 or not finite "
+            f"(rows {', '.join(rows)}; first: lon {lon[off][0]}, lat {lat[off][0]}); "
+            "give longitude/latitude in degrees, x = longitude"
+        )
     return lon, lat
 
 

@@ -6,26 +6,28 @@ from pathlib import Path
 
 import click
 
+from maps.cli.options import SECONDS, URL, WritableDir
+
 
 @click.command("assets")
 @click.option(
     "--cache",
     "cache_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WritableDir(),
     default=None,
     help="Cache folder [default: $MINUSMA_ASSET_CACHE or ~/.cache/minusma/assets].",
 )
 @click.option(
     "--registry",
     "registry_url",
+    type=URL,
     default=None,
-    metavar="URL",
     help="npm registry or mirror to download from [default: $MINUSMA_NPM_REGISTRY or registry.npmjs.org].",
 )
 @click.option(
     "--timeout",
     "timeout_s",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=60.0,
     show_default=True,
     help="Socket timeout per request, in seconds.",
@@ -43,7 +45,8 @@ def assets(
     """Download, verify (sha512) and unpack the npm packages behind folium's CDN URLs.
 
     Writes one line per verified package to stdout: NAME@VERSION, integrity, folder.
-    Already cached packages are checked, not downloaded again.
+    Already cached packages are checked file by file against the sha256 recorded when they were
+    unpacked, not downloaded again; a package with a changed file is reported and downloaded again.
     """
     from maps import assets as _assets
 
@@ -51,4 +54,11 @@ def assets(
         cache_dir, registry_url=registry_url, timeout_s=timeout_s, retries=retries
     ):
         state = "downloaded" if pkg.downloaded else "cached"
+        if pkg.tampered:
+            state = "refilled"
+            click.echo(
+                f"{pkg.name}@{pkg.version}: {', '.join(pkg.tampered)} did not match the hashes "
+                "recorded when it was verified; downloaded the package again",
+                err=True,
+            )
         click.echo(f"{pkg.name}@{pkg.version}\t{pkg.integrity}\t{state}\t{pkg.path}")

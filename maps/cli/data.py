@@ -96,5 +96,4 @@ def data(ctx: click.Context, data_dir: Path | None, fmt: str) -> None:
     for line in failures:
         click.echo(line, err=True)
     if failures:
-        click.echo(f"{len(failures)} problem(s) in {root}", err=True)
-        ctx.exit(1)
+        raise click.ClickException(f"{len(failures)} problem(s) in {root}")

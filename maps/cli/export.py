@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import exposure_options, exposure_params
+from maps.cli.options import ReadableDir, WritableDir, exposure_options, exposure_params
 
 
 @click.command("export")
@@ -14,7 +14,7 @@ from maps.cli.options import exposure_options, exposure_params
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WritableDir(),
     help="Output folder (created if its parent exists).",
 )
 @click.option(
@@ -43,7 +43,7 @@ from maps.cli.options import exposure_options, exposure_params
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=ReadableDir(),
     default=None,
     help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
     "Earth Niger) read from this data directory. With --layer, only those named.",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import DATA_ENVVAR
+from maps.cli.options import DATA_ENVVAR, SECONDS, WritableDir
 
 
 class _Bars:
@@ -37,7 +37,7 @@ class _Bars:
 @click.command("fetch")
 @click.option(
     "--dest",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WritableDir(),
     envvar=DATA_ENVVAR,
     show_envvar=True,
     default=None,
@@ -57,7 +57,7 @@ class _Bars:
 @click.option(
     "--timeout",
     "timeout_s",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=60.0,
     show_default=True,
     help="Network timeout per connection and read, in seconds.",

@@ -6,21 +6,21 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params
+from maps.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
 
 
 @click.command("map")
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile(),
     default=None,
     help="Write the interactive map to this HTML file.",
 )
 @click.option(
     "--png",
     "png",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile(),
     default=None,
     help="Write a static, print-ready map to this PNG file.",
 )

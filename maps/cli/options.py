@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import os
+import urllib.parse
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +14,14 @@ import click
 
 __all__ = [
     "DATA_ENVVAR",
-    "KM",
     "ISO_DATE",
+    "KM",
     "SEASON",
+    "SECONDS",
+    "URL",
+    "OutFile",
+    "ReadableDir",
+    "WritableDir",
     "data_dir_option",
     "echo_data_gaps",
     "exposure_options",
@@ -59,8 +67,120 @@ class Km(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class Seconds(click.ParamType):
+    """A finite duration in seconds, ``0 < value <= 86400``: ``nan``, ``inf`` and absurd values
+    fail (a socket timeout of ``inf`` overflows)."""
+
+    name = "SECONDS"
+
+    #: Longest timeout accepted (a day).
+    MAXIMUM = 86400.0
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float) and math.isfinite(value) and 0 < value <= self.MAXIMUM:
+            return value
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"must be a number of seconds, got {value!r}", param, ctx)
+        if not (math.isfinite(seconds) and 0 < seconds <= self.MAXIMUM):
+            self.fail(
+                f"must be a finite number of seconds in (0, {self.MAXIMUM:g}], got {value!r}",
+                param,
+                ctx,
+            )
+        return seconds
+
+
+class Url(click.ParamType):
+    """An absolute ``http(s)://host/...`` URL."""
+
+    name = "URL"
+
+    def convert(self, value, param, ctx):
+        parts = urllib.parse.urlsplit(str(value).strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.fail(f"must be an http(s):// URL, got {value!r}", param, ctx)
+        return str(value).strip()
+
+
+class WritableDir(click.ParamType):
+    """A folder the command may write into: created if needed (with its parents), then checked
+    writable, so that a bad path fails at once with one line instead of a traceback later."""
+
+    name = "DIR"
+
+    def convert(self, value, param, ctx):
+        path = Path(value).expanduser()
+        if not str(value).strip():
+            self.fail("must be a folder name, got ''", param, ctx)
+        if path.exists() and not path.is_dir():
+            self.fail(f"{str(path)!r} is a file, not a folder", param, ctx)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.fail(f"cannot create folder {str(path)!r}: {exc.strerror or exc}", param, ctx)
+        if not os.access(path, os.W_OK | os.X_OK):
+            self.fail(f"folder {str(path)!r} is not writable: choose another folder", param, ctx)
+        return path
+
+
+class ReadableDir(click.ParamType):
+    """An existing folder the command reads from (e.g. ``--data``)."""
+
+    name = "DIR"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("must be a folder name, got ''", param, ctx)
+        path = Path(value).expanduser()
+        if not path.is_dir():
+            what = "is not a folder" if path.exists() else "does not exist"
+            self.fail(
+                f"{str(path)!r} {what}: pass an existing folder, or run "
+                "`minusma fetch --dest DIR` to download the open datasets",
+                param,
+                ctx,
+            )
+        if not os.access(path, os.R_OK | os.X_OK):
+            self.fail(f"folder {str(path)!r} is not readable", param, ctx)
+        return path
+
+
+class OutFile(click.ParamType):
+    """An output file: a non-empty name whose folder exists and is writable (the file itself is
+    written atomically by :func:`geo.io.atomic_path`)."""
+
+    name = "FILE"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("must be a file name, got ''", param, ctx)
+        path = Path(value).expanduser()
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(f"folder {str(folder)!r} does not exist: create it first", param, ctx)
+        limit = _name_max(folder)
+        if len(path.name.encode()) > limit:
+            self.fail(f"file name longer than {limit} bytes: {path.name[:40]!r}...", param, ctx)
+        if path.is_dir():
+            self.fail(f"{str(path)!r} is a folder, not a file", param, ctx)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"folder {str(folder)!r} is not writable: choose another folder", param, ctx)
+        return path
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255
+
+
 ISO_DATE = IsoDate()
 KM = Km()
+SECONDS = Seconds()
+URL = Url()
 #: The seasons of the speed table (stated here for the help text without importing the library).
 SEASON = click.Choice(["dry", "wet"])
 
@@ -142,7 +262,7 @@ def data_dir_option(func: F) -> F:
     return click.option(
         "--data",
         "data_dir",
-        type=click.Path(file_okay=False, dir_okay=True, path_type=Path),
+        type=ReadableDir(),
         envvar=DATA_ENVVAR,
         show_envvar=True,
         default=None,

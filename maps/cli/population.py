@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, data_dir_option
+from maps.cli.options import ISO_DATE, KM, WritableDir, data_dir_option
 
 SURFACES = ("distance_to_open_site_before_km.tif", "distance_to_open_site_after_km.tif")
 
@@ -29,7 +28,7 @@ def _people(value: float) -> str:
 )
 @click.option(
     "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WritableDir(),
     default=None,
     help="Write the GeoTIFF surfaces " + " and ".join(SURFACES) + " here (created if needed).",
 )

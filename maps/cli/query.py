@@ -7,6 +7,8 @@ import warnings
 
 import click
 
+from maps.cli.options import ISO_DATE, KM
+
 TARGETS = ("bases", "towns", "airports")
 
 
@@ -53,9 +55,7 @@ def query() -> None:
 @query.command("nearest")
 @click.argument("town")
 @click.option("--to", "kind", type=click.Choice(TARGETS), default="bases", show_default=True)
-@click.option(
-    "--as-of", "as_of", default=None, metavar="DATE", help="Only bases open on this date."
-)
+@click.option("--as-of", "as_of", type=ISO_DATE, default=None, help="Only bases open on this date.")
 def nearest_cmd(town: str, kind: str, as_of: str | None) -> None:
     """Nearest base, town or airport to TOWN (geodesic km)."""
     from geo.exposure.coverage import nearest
@@ -81,11 +81,9 @@ def nearest_cmd(town: str, kind: str, as_of: str | None) -> None:
 
 @query.command("within")
 @click.argument("town")
-@click.argument("radius_km", type=float)
+@click.argument("radius_km", type=KM)
 @click.option("--to", "kind", type=click.Choice(TARGETS), default="bases", show_default=True)
-@click.option(
-    "--as-of", "as_of", default=None, metavar="DATE", help="Only bases open on this date."
-)
+@click.option("--as-of", "as_of", type=ISO_DATE, default=None, help="Only bases open on this date.")
 def within_cmd(town: str, radius_km: float, kind: str, as_of: str | None) -> None:
     """Bases, towns or airports within RADIUS_KM of TOWN (geodesic), nearest first."""
     from geo.exposure.coverage import within_km

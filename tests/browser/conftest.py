@@ -134,7 +134,7 @@ class PageLog:
 
 
 def _content_type(path: Path) -> str:
-    mime = assets._MIME.get(path.suffix.lower(), "application/octet-stream")
+    mime = assets.mime_type(path)
     return mime + ("; charset=utf-8" if mime.startswith("text/") else "")
 
 

@@ -11,7 +11,7 @@ import pytest
 from folium import plugins
 from PIL import Image
 
-from maps import assets
+from maps import assets, inline
 
 pytestmark = pytest.mark.browser
 
@@ -122,7 +122,7 @@ def test_folium_map_runs_from_the_asset_cache(page, page_log, site, tmp_path):
 def test_inlined_map_works_with_every_request_aborted(
     offline_page, page_log, site, asset_cache, tmp_path
 ):
-    html = assets.inline_html(_map().get_root().render(), asset_cache)
+    html = inline.inline_html(_map().get_root().render(), asset_cache)
     url = site.put("offline.html", html)
     offline_page.goto(url)
     state = _state(offline_page)
@@ -152,7 +152,7 @@ def test_inlined_time_slider_and_search_work_offline(offline_page, page_log, sit
     m = folium.Map(location=[15.6, -3.3], zoom_start=6, tiles=None)
     plugins.TimestampedGeoJson(fc, period="P1M", duration="P1M", auto_play=False).add_to(m)
     plugins.Search(folium.GeoJson(fc, name="towns").add_to(m), search_label="name").add_to(m)
-    offline_page.goto(site.put("time.html", assets.inline_html(m.get_root().render(), asset_cache)))
+    offline_page.goto(site.put("time.html", inline.inline_html(m.get_root().render(), asset_cache)))
     offline_page.wait_for_selector(".timecontrol-forward")
     offline_page.wait_for_load_state("load")
 

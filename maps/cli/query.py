@@ -16,7 +16,7 @@ def _place(name: str):
     import difflib
 
     import layers as L
-    from geo.exposure.assess import name_key
+    from geo.names import name_key
 
     towns = L.towns()
     key = name_key(name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 import geopandas as gpd
 import pandas as pd
@@ -15,7 +14,7 @@ from geo.exposure.params import DATE_MAX as MISSION_END
 from geo.exposure.params import DATE_MIN as MISSION_START
 from geo.exposure.params import parse_iso_date
 
-__all__ = ["MISSION_END", "MISSION_START", "ascii_name", "finish", "parse_date", "point_frame"]
+__all__ = ["MISSION_END", "MISSION_START", "finish", "parse_date", "point_frame"]
 
 GEOMETRY_KIND = Column(
     "geometry_kind",
@@ -25,13 +24,6 @@ GEOMETRY_KIND = Column(
     choices=("real", "town_point", "schematic"),
 )
 SOURCE = Column("source", "string", "source of the row (URL or document)", nullable=False)
-
-
-def ascii_name(name: str | None) -> str | None:
-    """ASCII transliteration of an accented name (``Ségou`` -> ``Segou``)."""
-    if name is None or (isinstance(name, float) and pd.isna(name)):
-        return None
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 def point_frame(frame: pd.DataFrame, *, lon: str = "lon", lat: str = "lat") -> gpd.GeoDataFrame:

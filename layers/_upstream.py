@@ -31,6 +31,7 @@ import pandas as pd
 from geo._errors import FetchError, SchemaError
 from geo._validate import raise_problems
 from geo.io import atomic_path
+from layers.datasets import check_file
 
 logger = logging.getLogger(__name__)
 
@@ -369,8 +370,6 @@ def build(name: str, target: Path, get: Fetcher) -> Path:
     SchemaError
         If the converted file does not match the registry schema (nothing is written).
     """
-    from layers.datasets import check_file
-
     if name not in CONVERTERS:
         raise FetchError(
             f"dataset {name!r} has no automated upstream conversion; fetch it with --mirror"

@@ -28,7 +28,8 @@ import pandas as pd
 from geo._errors import ParameterError
 from geo._validate import Column, Schema, raise_problems, validate_frame
 from geo.distance import GEOD
-from layers._common import GEOMETRY_KIND, SOURCE, ascii_name, finish
+from geo.names import name_key
+from layers._common import GEOMETRY_KIND, SOURCE, finish
 from layers._files import data_file
 from layers.datasets import read_dataset
 from layers.regions import CENTRAL_REGIONS_2023
@@ -253,10 +254,6 @@ _REGION_OLD_NAMES = {
 }
 
 
-def _key(name: object) -> str:
-    return "".join(ch for ch in (ascii_name(str(name)) or "").lower() if ch.isalnum())
-
-
 def read_crosswalk(crosswalk: str | os.PathLike | pd.DataFrame | None = None) -> pd.DataFrame:
     """The cercle -> 2023 region crosswalk, validated (schema :data:`CROSSWALK_SCHEMA`).
 
@@ -316,12 +313,12 @@ def _check_crosswalk_against_cod(xwalk: pd.DataFrame, cod: pd.DataFrame) -> None
                 f"crosswalk P-code {row.cercle_pcode!r} ({row.cercle_name}) is not a COD cercle"
             )
             continue
-        if _key(row.cercle_name) != _key(row.admin2Name):
+        if name_key(row.cercle_name) != name_key(row.admin2Name):
             problems.append(
                 f"crosswalk P-code {row.cercle_pcode!r} is named {row.cercle_name!r} but the COD "
                 f"names it {row.admin2Name!r} (P-codes of another COD edition?)"
             )
-        if _key(row.region_old) != _key(_REGION_OLD_NAMES.get(row.admin1Name, row.admin1Name)):
+        if name_key(row.region_old) != name_key(_REGION_OLD_NAMES.get(row.admin1Name, row.admin1Name)):
             problems.append(
                 f"crosswalk P-code {row.cercle_pcode!r}: region_old {row.region_old!r} but the COD "
                 f"says {row.admin1Name!r}"

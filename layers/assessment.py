@@ -23,12 +23,20 @@ from geo.exposure.params import ExposureParams
 from geo.exposure.robustness import robustness as vary
 from geo.speeds import UnknownSpeedWarning
 from layers.air_links import COMMERCIAL_OPERATORS
+from layers.air_links import air_links as load_air_links
+from layers.airports import airports as load_airports
+from layers.assessment_data import data_context
+from layers.bases import bases as load_bases
 from layers.events import WINDOW as EVENTS_WINDOW
 from layers.events import events as shipped_events
 from layers.regions import CENTRAL_REGIONS_2023
 from layers.registry import LayerInfo
+from layers.river import river as load_river
+from layers.river import river_places as load_river_places
+from layers.roads import roads as load_roads
 from layers.speeds import speeds
 from layers.towns import HUB_ID
+from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
@@ -45,26 +53,25 @@ __all__ = [
 
 @functools.lru_cache(maxsize=4)
 def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -> engine.Context:
-    import layers as L
 
-    river = L.river()
+    river = load_river()
     line = river.set_index("reach_id").geometry
     from shapely.ops import linemerge
 
     merged = linemerge(list(line.loc[["upper", "navigable", "lower"]]))
-    graph = access.road_graph(L.roads())
-    towns = L.towns()
+    graph = access.road_graph(load_roads())
+    towns = load_towns()
     # Niamey and Bordj Badji Mokhtar are in the gazetteer only as link ends: not assessed
     places = towns[towns["country"] == "ML"].reset_index(drop=True)
     return engine.prepare(
         places,
-        L.bases(),
+        load_bases(),
         graph,
         speeds=speeds(speeds_path),
-        airports=L.airports(),
-        air_links=L.air_links(),
+        airports=load_airports(),
+        air_links=load_air_links(),
         hub_id=HUB_ID,
-        river_places=L.river_places(),
+        river_places=load_river_places(),
         river_line=merged,
         region_column="region_2023",
         central_regions=CENTRAL_REGIONS_2023,
@@ -93,8 +100,6 @@ def context(
     if places not in PLACES:
         raise UnknownNameError(f"unknown places {places!r}; choose from {list(PLACES)}")
     if data_dir is not None or places != "towns":
-        from layers.assessment_data import data_context
-
         if data_dir is None:
             raise ParameterError(
                 f"places={places!r} needs a data directory (data_dir=... or --data DIR)"

@@ -33,18 +33,27 @@ import numpy as np
 import pandas as pd
 import shapely
 
+import layers.admin as admin
+import layers.river_ne as river_ne
 from geo._errors import ParameterError
 from geo.exposure import access
 from geo.exposure import assess as engine
 from geo.exposure.params import ExposureParams
-from layers import river_ne
 from layers.air_links import COMMERCIAL_OPERATORS
-from layers.datasets import DatasetMissingError
+from layers.air_links import air_links as load_air_links
+from layers.airports import airports as load_airports
+from layers.bases import bases as load_bases
+from layers.datadir import resolve_data_dir
+from layers.datasets import DatasetMissingError, read_dataset
 from layers.events import WINDOW as EVENTS_WINDOW
 from layers.events import events as shipped_events
+from layers.network_sources import merged_roads
 from layers.regions import CENTRAL_REGIONS_2023
+from layers.river import river as load_river
+from layers.settlements import settlements
 from layers.speeds import speeds
 from layers.towns import HUB_ID
+from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
@@ -80,15 +89,12 @@ ADMIN_JOIN_COLUMNS = {
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
     """The places to assess and the :func:`geo.exposure.assess.prepare` options naming their columns."""
-    import layers
 
     if places not in PLACES:
         raise ParameterError(f"places must be one of {list(PLACES)}, got {places!r}")
     if places == "towns":
-        towns = layers.towns()
+        towns = load_towns()
         return towns[towns["country"] == "ML"].reset_index(drop=True), {}
-    from layers.settlements import settlements
-
     frame = settlements(data_dir).reset_index(drop=True)
     hub = frame.loc[frame["class_code"] == 1, "settlement_id"]
     if len(hub) != 1:
@@ -119,11 +125,10 @@ def river_flags(
     places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Riverside places with their reach (``town_id`` = the place id, ``reach``) and ``north_of_niger``."""
-    import layers
 
     side = river_ne.riverside(places, line, within_km=RIVERSIDE_KM)
     stem = river_ne.main_stem(line)
-    towns = layers.towns().set_index("town_id").geometry
+    towns = load_towns().set_index("town_id").geometry
     # positions along the stem order places from upstream to downstream (an order, not a measurement)
     start, stop = (stem.project(towns[t]) for t in ("ml-koulikoro", "ml-gao"))
     has = places.geometry.notna().to_numpy() & side["riverside"].to_numpy()
@@ -142,8 +147,6 @@ def _curated_admin(
     """The curated attributes the join is checked against, keyed by admin_join column."""
     if places == "settlements":  # the COD record's own attributes (2023 region via its cercle)
         return {key: frame[key] for key in ("region_2023", "cercle_pcode", "commune_pcode")}
-    from layers.datasets import read_dataset
-
     # a curated town carries no commune P-code: take that of the COD record it is matched to (ocha_pcode);
     # the place P-code itself does not encode it for seats (ML050200000 = Bandiagara, commune ML050201)
     record = (
@@ -189,8 +192,6 @@ def admin_columns(
     DataDirError
         The COD communes (or, for towns, populated places) are not in ``data_dir``.
     """
-    from layers import admin
-
     joined = admin.admin_join(frame, data_dir, commune_frame=commune_frame).rename(
         columns=ADMIN_JOIN_COLUMNS
     )
@@ -243,8 +244,6 @@ def central_flags(
 
 def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions: tuple[str, ...]):
     """Join columns, central flags and the metadata saying where they come from (None if no COD data)."""
-    from layers import admin
-
     try:
         com = admin.communes(data_dir)
         columns = admin_columns(frame, places, data_dir, commune_frame=com)
@@ -283,9 +282,6 @@ def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions:
 def _data_context(
     data_dir: str, places: str, max_snap_km: float, air_reach_km: float, speeds_path: str | None
 ) -> engine.Context:
-    import layers
-    from layers.network_sources import merged_roads
-
     frame, options = load_places(places, data_dir)
     columns, central, admin_meta = _admin(frame, places, data_dir, CENTRAL_REGIONS_2023)
     frame = pd.concat([frame, columns], axis=1)
@@ -295,7 +291,7 @@ def _data_context(
     if line is None:
         from shapely.ops import linemerge
 
-        schematic = layers.river().set_index("reach_id").geometry
+        schematic = load_river().set_index("reach_id").geometry
         line = gpd.GeoDataFrame(
             geometry=[linemerge(list(schematic.loc[["upper", "navigable", "lower"]]))],
             crs="EPSG:4326",
@@ -319,11 +315,11 @@ def _data_context(
         )
     ctx = engine.prepare(
         frame,
-        layers.bases(),
+        load_bases(),
         graph,
         speeds=speeds(speeds_path),
-        airports=layers.airports(),
-        air_links=layers.air_links(),
+        airports=load_airports(),
+        air_links=load_air_links(),
         river_places=river_places,
         river_line=None,
         region_column=region_column,
@@ -355,8 +351,6 @@ def data_context(
 ) -> engine.Context:
     """The prepared assessment on the open datasets of ``data_dir`` (cached per preparation
     parameters: ``params.max_snap_km`` and ``params.air_reach_km``)."""
-    from layers.datadir import resolve_data_dir
-
     p = params if params is not None else ExposureParams()
     return _data_context(
         str(resolve_data_dir(data_dir)), places, p.max_snap_km, p.air_reach_km, speeds_path

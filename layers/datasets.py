@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -33,6 +32,7 @@ import numpy as np
 
 from geo._errors import DataDirError, UnknownNameError
 from geo._validate import KINDS, raise_problems
+from geo.names import name_key
 from layers.datadir import resolve_data_dir
 
 logger = logging.getLogger(__name__)
@@ -122,10 +122,6 @@ class DatasetStatus:
         return (not self.problems) if self.present else None
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
-
-
 @functools.cache
 def _load() -> tuple[dict[str, Any], tuple[Dataset, ...]]:
     text = resources.files("layers").joinpath("data/datasets.json").read_text(encoding="utf-8")
@@ -161,9 +157,9 @@ def get(name: str) -> Dataset:
     UnknownNameError
         If no dataset matches; the message lists the valid names.
     """
-    wanted = _key(name)
+    wanted = name_key(name)
     for dataset in registry():
-        if _key(dataset.name) == wanted:
+        if name_key(dataset.name) == wanted:
             return dataset
     raise UnknownNameError(
         f"No matching dataset found for the query {name!r}; valid names: {', '.join(names())}"

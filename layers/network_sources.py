@@ -32,12 +32,15 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
+import layers.flownet as flownet
 from geo.distance import geodesic_km
 from geo.exposure.access import road_graph, snap_places
 from geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from geo.network import distances_from
-from layers import flownet
 from layers.datasets import DatasetMissingError, dataset_path
+from layers.osm_roads import osm_roads
+from layers.roads import roads as load_roads
+from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +55,11 @@ def attach_corridor_lengths(
     Adds ``length_km_corridor`` (NaN where not covered), ``corridor_difference_pct`` and ``corridor_note``.
     When the corridor dataset is absent the columns are null and a log line says so.
     """
-    import layers
 
     out = roads.copy()
     try:
         table = flownet.compare_with_segments(
-            flownet.corridors(data_dir), roads, layers.towns(), roles=tuple(roads["role"].unique())
+            flownet.corridors(data_dir), roads, load_towns(), roles=tuple(roads["role"].unique())
         )
     except DatasetMissingError as exc:  # only an absent file; damaged ones fail
         logger.warning(
@@ -194,10 +196,8 @@ def merged_roads(
         :func:`geo.exposure.access.road_graph`, with ``network_source`` (``shipped``, ``osm``, ``connector``) and
         the corridor columns of :func:`attach_corridor_lengths` on shipped rows.
     """
-    import layers
-    from layers.osm_roads import osm_roads
 
-    shipped = attach_corridor_lengths(layers.roads(), data_dir)
+    shipped = attach_corridor_lengths(load_roads(), data_dir)
     shipped["network_source"] = "shipped"
     if osm is None:
         path = dataset_path("osm_roads", data_dir, must_exist=False)
@@ -209,5 +209,5 @@ def merged_roads(
             )
             return shipped
     return combine_with_osm(
-        shipped, osm_roads(osm, data_dir), layers.towns(), max_snap_km=max_snap_km
+        shipped, osm_roads(osm, data_dir), load_towns(), max_snap_km=max_snap_km
     )

@@ -18,7 +18,8 @@ import os
 import geopandas as gpd
 
 from geo._errors import UnknownNameError
-from layers.registry import LayerInfo, _key
+from geo.names import name_key
+from layers.registry import LayerInfo
 
 __all__ = ["OPEN_LAYERS", "get_info", "load", "open_layer_names"]
 
@@ -38,9 +39,9 @@ def open_layer_names() -> list[str]:
 
 
 def _resolve(name: str) -> str:
-    wanted = _key(name)
+    wanted = name_key(name)
     for candidate in OPEN_LAYERS:
-        if _key(candidate) == wanted:
+        if name_key(candidate) == wanted:
             return candidate
     raise UnknownNameError(
         f"no open-data layer named {name!r}; valid layers: {', '.join(OPEN_LAYERS)}"

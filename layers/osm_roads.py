@@ -35,6 +35,7 @@ from geo._validate import raise_problems
 from geo.distance import geometry_length_km
 from layers.datasets import get as get_dataset
 from layers.datasets import mali_bounds_deg, read_dataset
+from layers.speeds import speeds
 
 logger = logging.getLogger(__name__)
 
@@ -348,8 +349,6 @@ def osm_roads(
     out = out.sort_values("road_id").reset_index(drop=True)
     out.attrs["dropped_classes"] = {str(k): int(v) for k, v in dropped.items()}
     if speed_classes is None:
-        from layers.assessment import speeds
-
         speed_classes = speeds()["road_class"]
     no_speed = sorted(set(out["road_class"]) - set(speed_classes))
     if no_speed:

@@ -7,8 +7,6 @@ checks the loaded frame against the declared schema.
 from __future__ import annotations
 
 import importlib
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +15,7 @@ import pandas as pd
 
 from geo._errors import UnknownNameError
 from geo._validate import Schema
+from geo.names import name_key
 
 __all__ = ["LAYER_MODULES", "LayerInfo", "get_info", "layer_names", "load", "metadata_frame"]
 
@@ -95,20 +94,15 @@ LAYER_MODULES: dict[str, str] = {
 }
 
 
-def _key(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", ascii_name.lower())
-
-
 def layer_names() -> list[str]:
     """Names of every registered layer, in registry order."""
     return list(LAYER_MODULES)
 
 
 def _resolve(name: str) -> str:
-    wanted = _key(name)
+    wanted = name_key(name)
     for candidate in LAYER_MODULES:
-        if _key(candidate) == wanted:
+        if name_key(candidate) == wanted:
             return candidate
     raise UnknownNameError(f"no layer named {name!r}; valid layers: {', '.join(LAYER_MODULES)}")
 

@@ -34,6 +34,7 @@ from geo.crs import to_wgs84
 from geo.distance import geometry_length_km, nearest_km
 from layers._common import GEOMETRY_KIND, SOURCE, finish
 from layers.datasets import read_dataset
+from layers.regions import regions
 from layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
@@ -112,8 +113,6 @@ def niger_ne(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     data_dir
         The data directory (default ``$MINUSMA_DATA``), read through :func:`layers.datasets.read_dataset`.
     """
-    from layers.regions import regions
-
     raw = read_dataset("ne_niger", data_dir)
     raw = raw[raw["name"] == "Niger"].copy()
     mali = regions().union_all()

@@ -7,7 +7,8 @@ import logging
 import geopandas as gpd
 
 from geo._validate import Column, Schema
-from layers._common import GEOMETRY_KIND, SOURCE, ascii_name, finish, point_frame
+from geo.names import ascii_name
+from layers._common import GEOMETRY_KIND, SOURCE, finish, point_frame
 from layers._files import read_facts
 from layers.registry import LayerInfo
 

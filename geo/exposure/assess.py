@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import pandas as pd
 from geo._errors import ParameterError, SchemaError, UnknownNameError
 from geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from geo.exposure.params import ExposureParams
+from geo.names import name_key
 from geo.network import RoadGraph
 from geo.speeds import SEASONS, travel_time_h
 
@@ -32,18 +32,11 @@ __all__ = [
     "Context",
     "calibrated_features",
     "evaluate",
-    "name_key",
     "open_flags",
     "prepare",
     "resolve_bases",
     "resolve_edges",
 ]
-
-
-def name_key(name: object) -> str:
-    """Matching key of a name: no accents, case or punctuation (``"Ménaka camp"`` -> ``"menakacamp"``)."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]", "", text)
 
 
 def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:

@@ -65,21 +65,22 @@ def export(
 ) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
     from geo._errors import UnknownNameError
+    from geo.names import name_key
     from layers import open_layers
     from layers.assessment import INFOS as ANALYSIS
     from layers.export import export_layers, load_all
-    from layers.registry import _key, layer_names
+    from layers.registry import layer_names
 
     shipped, opened = layer_names(), open_layers.open_layer_names()
-    valid = {_key(n): n for n in [*shipped, *ANALYSIS, *opened]}
-    unknown = [n for n in names if _key(n) not in valid]
+    valid = {name_key(n): n for n in [*shipped, *ANALYSIS, *opened]}
+    unknown = [n for n in names if name_key(n) not in valid]
     if unknown:  # fail on an unknown name before writing anything
         raise UnknownNameError(
             f"no layer named {unknown[0]!r}; valid layers: {', '.join(valid.values())}"
         )
     if hxl and fmt != "csv":
         raise click.UsageError("--hxl writes HXL hashtags into CSV: use it with --format csv")
-    names = tuple(valid[_key(n)] for n in names)
+    names = tuple(valid[name_key(n)] for n in names)
     open_wanted = [n for n in names if n in opened]
     if open_wanted and data_dir is None:
         raise click.UsageError(

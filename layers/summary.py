@@ -21,7 +21,19 @@ from geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BY", "CLASSES", "CENSUS_SOURCE", "WORLDPOP_SOURCE", "summary", "summary_layer", "summary_polygons"]
+#: The unit of places the assessment does not place in one (no region/cercle on the row).
+NO_UNIT = "(unknown)"
+
+__all__ = [
+    "BY",
+    "CENSUS_SOURCE",
+    "CLASSES",
+    "NO_UNIT",
+    "WORLDPOP_SOURCE",
+    "summary",
+    "summary_layer",
+    "summary_polygons",
+]
 
 #: Units a summary can be made by -> the column of the assessment naming a place's unit.
 BY = {"region_2023": "region_2023", "region": "region_old", "cercle": "cercle"}
@@ -174,7 +186,7 @@ def summary(
     Returns
     -------
     pandas.DataFrame
-        Indexed by unit name (places without a unit are grouped under ``"(unknown)"``):
+        Indexed by unit name (places without a unit are grouped under :data:`NO_UNIT`):
         ``places``, ``places_<class>_before``/``_after`` for each of :data:`CLASSES`,
         ``census_people_high_severe_before``/``_after`` (null when no such place has a figure),
         ``places_high_severe_no_census_before``/``_after``, ``single_road_places_before``/
@@ -193,7 +205,7 @@ def summary(
     before = assess(params=p.replace(as_of=p.before))
     after_date = str(after["as_of"].iloc[0])
     for frame in (after, before):
-        frame[unit] = frame[unit].fillna("(unknown)")
+        frame[unit] = frame[unit].fillna(NO_UNIT)
     out = pd.DataFrame(after.groupby(unit, sort=True).size().rename("places"))
     sides = [_side(before, unit, "before"), _side(after, unit, "after")]
     # interleave before/after of each figure so they read side by side
@@ -219,7 +231,7 @@ def summary_layer(table: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDat
     one feature per unit that has a polygon, with ``unit`` and ``pcode`` first. Units of the
     table without a polygon are logged and left out; units without places get zero counts."""
     by = table.index.name
-    missing = sorted(set(table.index) - set(polygons.index))
+    missing = sorted(set(table.index) - set(polygons.index) - {NO_UNIT})
     if missing:
         logger.warning("summary: no %s polygon for %s; left out of the layer", by, missing)
     frame = polygons.join(table, how="left")

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "population": "maps.cli.population:population",
     "validate": "maps.cli.validate:validate",
     "calibrate": "maps.cli.calibrate:calibrate",
+    "summary": "maps.cli.summary:summary",
 }
 
 

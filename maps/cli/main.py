@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "validate": "maps.cli.validate:validate",
     "calibrate": "maps.cli.calibrate:calibrate",
     "summary": "maps.cli.summary:summary",
+    "diff": "maps.cli.diff:diff",
 }
 
 

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "calibrate": "maps.cli.calibrate:calibrate",
     "summary": "maps.cli.summary:summary",
     "diff": "maps.cli.diff:diff",
+    "chart": "maps.cli.chart:chart",
 }
 
 

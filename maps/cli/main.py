@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "summary": "maps.cli.summary:summary",
     "diff": "maps.cli.diff:diff",
     "chart": "maps.cli.chart:chart",
+    "report": "maps.cli.report:report",
 }
 
 

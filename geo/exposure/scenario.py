@@ -13,7 +13,7 @@ import pandas as pd
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DIFF_COLUMNS", "diff"]
+__all__ = ["DIFF_COLUMNS", "REASON_SEPARATOR", "diff"]
 
 #: Indicators compared by :func:`diff`.
 DIFF_COLUMNS = (
@@ -25,6 +25,22 @@ DIFF_COLUMNS = (
 )
 
 
+#: How the ``reasons`` of an assessment are joined.
+REASON_SEPARATOR = "; "
+
+
+def _reason_list(value: object) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [r.strip() for r in value.split(REASON_SEPARATOR) if r.strip()]
+
+
+def _joined(these: list[str], minus: list[str]) -> str | None:
+    other = set(minus)
+    kept = [r for r in these if r not in other]
+    return REASON_SEPARATOR.join(kept) or None
+
+
 def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
     """What changes from assessment ``a`` to assessment ``b``, per place.
 
@@ -34,7 +50,9 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
         Indexed by ``id_column``, sorted by the change of exposure (largest rise first): for every
         column of :data:`DIFF_COLUMNS`, ``<col>_a``, ``<col>_b`` and ``<col>_change`` (b - a; NaN
         when either is missing), plus ``class_a``, ``class_b``, ``class_changed``,
-        ``rank_a``, ``rank_b``, ``reasons_b``.
+        ``rank_a``, ``rank_b``, ``reasons_a``, ``reasons_b``, and the reasons that changed:
+        ``reasons_added`` (in b, not in a) and ``reasons_removed`` (in a, not in b), each
+        ``; ``-joined in b's (resp. a's) order, None when there is none.
     """
     left, right = a.set_index(id_column), b.set_index(id_column)
     out = pd.DataFrame(index=left.index.union(right.index, sort=True))
@@ -55,6 +73,11 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
     out["class_changed"] = out["class_a"] != out["class_b"]
     out["rank_a"] = left["exposure_rank"].reindex(out.index)
     out["rank_b"] = right["exposure_rank"].reindex(out.index)
+    out["reasons_a"] = left["reasons"].reindex(out.index)
     out["reasons_b"] = right["reasons"].reindex(out.index)
+    parts_a = out["reasons_a"].map(_reason_list)
+    parts_b = out["reasons_b"].map(_reason_list)
+    out["reasons_added"] = [_joined(b, a) for a, b in zip(parts_a, parts_b)]
+    out["reasons_removed"] = [_joined(a, b) for a, b in zip(parts_a, parts_b)]
     key = out["exposure_score_change"].fillna(-np.inf)
     return out.loc[key.sort_values(ascending=False, kind="stable").index]

@@ -24,6 +24,10 @@ COMMANDS: dict[str, str] = {
     "population": "maps.cli.population:population",
     "validate": "maps.cli.validate:validate",
     "calibrate": "maps.cli.calibrate:calibrate",
+    "summary": "maps.cli.summary:summary",
+    "diff": "maps.cli.diff:diff",
+    "chart": "maps.cli.chart:chart",
+    "report": "maps.cli.report:report",
 }
 
 

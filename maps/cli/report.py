@@ -1,0 +1,35 @@
+"""``minusma report``: one self-contained, printable HTML page (:mod:`maps.report`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from maps.cli.options import data_dir_option, exposure_options, exposure_params
+
+
+@click.command("report")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The report (.html).",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, help="Most exposed places listed (15)."
+)
+@exposure_options
+@data_dir_option
+def report(out, top, data_dir, **model) -> None:
+    """One printable HTML page: the map, the most exposed places with reasons, the summary by
+    region, the timeline chart, the caveats and sources. Images are embedded (no other file).
+
+    PDF: print the page from a browser (no PDF library is bundled)."""
+    from maps.report import DEFAULT_TOP, write_report
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(f"{out.name}: write the report as .html", param_hint="--out")
+    params = exposure_params(**model)
+    write_report(out, params, data_dir=data_dir, top=top or DEFAULT_TOP)
+    click.echo(f"wrote {out}", err=True)

@@ -1,0 +1,120 @@
+"""``minusma summary``: per admin unit, before vs after the withdrawal (:mod:`layers.summary`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from maps.cli.options import data_dir_option, exposure_options, exposure_params
+
+logger = logging.getLogger(__name__)
+
+#: Figures shown by ``--format table`` as ``before -> after`` (CSV and JSON carry every column).
+TABLE_PAIRS = (
+    ("high", "places_high"),
+    ("severe", "places_severe"),
+    ("census_hs", "census_people_high_severe"),
+    ("no_census", "places_high_severe_no_census"),
+    ("single_road", "single_road_places"),
+)
+
+
+def _table(out) -> str:
+    import pandas as pd
+
+    def fmt(value) -> str:
+        return "NA" if pd.isna(value) else f"{value:,.0f}"
+
+    shown = pd.DataFrame(index=out.index)
+    shown["places"] = out["places"]
+    for label, col in TABLE_PAIRS:
+        shown[label] = [
+            f"{fmt(a)} -> {fmt(b)}" for a, b in zip(out[f"{col}_before"], out[f"{col}_after"])
+        ]
+    shown["lost_cover"] = out["places_lost_coverage"]
+    shown["lost_first..last"] = [
+        f"{a}..{b}" if isinstance(a, str) else ""
+        for a, b in zip(out["coverage_lost_first"], out["coverage_lost_last"])
+    ]
+    if "worldpop_people" in out:
+        for col in ("worldpop_near_open_site_before", "worldpop_near_open_site_after"):
+            shown[col.replace("worldpop_near_open_site", "wp_near_site")] = out[col].map(fmt)
+    head = (
+        f"before = {out.attrs['before']}, after = {out.attrs['as_of']}; census_hs: census "
+        "people in places classed high or severe (no_census: such places without a figure)"
+    )
+    return head + "\n" + shown.to_string()
+
+
+@click.command("summary")
+@click.option(
+    "--by",
+    type=click.Choice(["region_2023", "region", "cercle"]),
+    default="region_2023",
+    show_default=True,
+    help="Admin unit: 2023 regions, pre-2016 regions or cercles.",
+)
+@exposure_options
+@data_dir_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the unit polygons carrying the figures (.gpkg or .geojson).",
+)
+def summary(by, data_dir, fmt, out, **model) -> None:
+    """Per admin unit: places by class, people in high/severe places, coverage lost and when,
+    single-road places; before the withdrawal vs the date, side by side.
+
+    Census figures are the towns' own (mostly 2009, commune level; places without one are counted,
+    never added as zero). With --data (or $MINUSMA_DATA), WorldPop people near open sites are added
+    and the 2023 region and cercle polygons come from the OCHA data.
+    """
+    from geo import io
+    from layers.summary import summary as compute
+    from layers.summary import summary_layer, summary_polygons
+
+    if out is not None and out.suffix.lower() not in (".gpkg", ".geojson"):
+        raise click.BadParameter(f"{out.name}: use a .gpkg or .geojson file", param_hint="--out")
+    params = exposure_params(**model)
+    table = compute(params, by=by, data_dir=data_dir)
+    if fmt == "csv":
+        click.echo(table.to_csv(lineterminator="\n"), nl=False)
+    elif fmt == "json":
+        payload = {
+            "by": by,
+            "before": table.attrs["before"],
+            "as_of": table.attrs["as_of"],
+            "parameters": table.attrs["parameters"],
+            "units": json.loads(table.reset_index().to_json(orient="records", force_ascii=False)),
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        click.echo(_table(table))
+    if out is None:
+        return
+    if by != "region" and data_dir is None:
+        click.echo(
+            f"not written: {out} (polygons by {by} come from the OCHA data; give --data DIR, "
+            "or use --by region for the shipped pre-2016 regions)",
+            err=True,
+        )
+        return
+    layer = summary_layer(table, summary_polygons(by, data_dir))
+    title = f"Exposure summary by {by}, {table.attrs['before']} vs {table.attrs['as_of']}"
+    if out.suffix.lower() == ".gpkg":
+        io.write_gpkg({f"summary_{by}": (layer, "unit", {"title": title})}, out)
+    else:
+        meta = {"title": title, "parameters": table.attrs["parameters"]}
+        io.write_geojson(layer, out, id_column="unit", metadata=meta)
+    click.echo(f"wrote {out}", err=True)

@@ -1,0 +1,42 @@
+"""``minusma chart timeline``: a valid PNG / SVG with the 13 steps of the withdrawal."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from click.testing import CliRunner
+
+from maps.charts import timeline_figures
+from maps.cli.main import cli
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_timeline_figures_have_13_steps_from_full_to_no_cover():
+    f = timeline_figures()
+    assert len(f) == 13
+    assert f["as_of"].iloc[0] == "2023-06-30"
+    assert f["sites_open"].iloc[0] > 0 and f["sites_open"].iloc[-1] == 0
+    assert f["places_covered"].iloc[-1] == 0
+    assert f["places_covered"].is_monotonic_decreasing
+    classes = f[[c for c in f if c.startswith("places_") and "covered" not in c]].sum(axis=1)
+    assert (classes == classes.iloc[0]).all()  # every place is in one class at every step
+
+
+def test_cli_chart_timeline_png_and_svg(tmp_path):
+    runner = CliRunner()
+    png, svg = tmp_path / "t.png", tmp_path / "t.svg"
+    for out in (png, svg):
+        result = runner.invoke(
+            cli, ["chart", "timeline", "--out", str(out)], env={"MINUSMA_DATA": None}
+        )
+        assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == PNG_MAGIC
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    text = svg.read_text()
+    assert "MINUSMA withdrawal, 13 steps" in text
+    assert "2023-07" in text and "2024-07" in text  # the date axis
+    bad = runner.invoke(cli, ["chart", "timeline", "--out", str(tmp_path / "t.pdf")])
+    assert bad.exit_code != 0 and ".png or .svg" in bad.output
+    assert not (tmp_path / "t.pdf").exists()

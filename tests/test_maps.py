@@ -62,7 +62,7 @@ def test_every_layer_is_in_the_page(page):
     for control in (
         "L.control.layers",
         "control.scale",
-        "L.Control.Search",
+        "minusmaSearch",
         "L.control.fullscreen",
         "minusmaTimeline",
         "minusma-legend",
@@ -76,7 +76,7 @@ def test_data_strings_are_escaped(page):
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
     # no data reaches a JS template literal (folium.Popup would evaluate ${...} there)
     # (the places layer's popup gets a DOM element whose text is set with textContent)
-    assert "L.popup(" not in page.replace("L.popup({maxWidth: 320}).setLatLng", "")
+    assert "L.popup(" not in page.replace("L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng", "")
 
 
 def test_escape_helpers():

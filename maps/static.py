@@ -218,9 +218,7 @@ def static_map(
         mpl_text(
             text("title", lang)
             + "\n"
-            + text(
-                "png_situation", lang, date=date_text(date, lang), n=int(open_.sum()), m=len(b)
-            )
+            + text("png_situation", lang, date=date_text(date, lang), n=int(open_.sum()), m=len(b))
         ),
         fontsize=12,
     )
@@ -280,9 +278,7 @@ def static_map(
         for k, s in ROAD_CLASSES.items()
     ]
     handles.append(
-        Line2D(
-            [], [], color=RIVER_REACHES[True]["colour"], lw=2.5, label=text("river.true", lang)
-        )
+        Line2D([], [], color=RIVER_REACHES[True]["colour"], lw=2.5, label=text("river.true", lang))
     )
     handles.append(
         Patch(

@@ -19,7 +19,10 @@ DISPLAY_DECIMALS = 5
 BIND_POPUPS = JsCode(
     """function(feature, layer) {
         var p = feature.properties;
-        if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 380, maxHeight: 320}); }
+        if (p.popup) {
+            layer.bindPopup(p.popup, {maxWidth: Math.min(380, window.innerWidth - 70),
+                                      maxHeight: Math.min(360, Math.round(window.innerHeight * 0.5))});
+        }
         if (p.tooltip) {
             layer.bindTooltip(p.tooltip, p.label
                 ? {permanent: true, direction: "center", className: "minusma-label"}

@@ -24,6 +24,7 @@ from geo.io import atomic_path
 from maps.backdrop import add_country_outline, add_regions, add_river
 from maps.controls import Legend, add_controls, legend_html
 from maps.exposure import town_exposure
+from maps.i18n import DEFAULT_LANG, text
 from maps.sites import add_bases, add_coverage
 from maps.style import PANES, TILE_ATTRIBUTION
 from maps.timeline import TimeControl, step_index
@@ -78,6 +79,7 @@ def make_map(
     towns: gpd.GeoDataFrame | None = None,
     bases: gpd.GeoDataFrame | None = None,
     distance_overlay: bool = True,
+    lang: str = DEFAULT_LANG,
     **options,
 ) -> folium.Map:
     """The interactive map of the withdrawal, with every layer, legend and time control.
@@ -102,6 +104,9 @@ def make_map(
         sites are open then (:mod:`maps.surface`; off by default in the layer control).
     towns, bases
         Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
+    lang
+        Language of every label, legend, popup heading and timeline text: ``"en"`` or ``"fr"``
+        (:mod:`maps.i18n`); data values stay as sourced.
     distance_overlay
         Add the distance overlays when ``data_dir`` is given (a data directory without the WorldPop
         raster only logs a warning).
@@ -115,6 +120,7 @@ def make_map(
         Displays inline in Jupyter; write it with :func:`save_map`.
     """
     p = ExposureParams.from_options(params, **options)
+    text("title", lang)  # an unknown language fails before any work
     radius_km = p.radius_km
     towns = layers.towns() if towns is None else towns
     bases = layers.bases() if bases is None else bases
@@ -169,7 +175,7 @@ def make_map(
     cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
     if settlements is not None:
         add_settlements(m, settlements)
-    towns_layer = add_towns(m, towns, exposure, step=step)
+    towns_layer = add_towns(m, towns, exposure, step=step, lang=lang)
     open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
     TimeControl(
         exposure,
@@ -181,17 +187,22 @@ def make_map(
         initial=step,
         coverage_before=cover_before,
         air_layer=air_layer,
+        lang=lang,
     ).add_to(m)
     legend = Legend(
         legend_html(
-            exposure_note=exposure.description,
             radius_km=radius_km,
             settlements=settlements is not None,
             offline=offline,
             surface=bool(surfaces),
-        )
+            season=p.season,
+            what_if=bool(p.close or p.keep or p.close_roads),
+            lang=lang,
+            n_settlements=len(settlements) if settlements is not None else 0,
+        ),
+        lang=lang,
     )
-    add_controls(m, towns_layer=towns_layer, legend=legend)
+    add_controls(m, towns_layer=towns_layer, towns=towns, legend=legend, lang=lang)
     m.fit_bounds(MALI_BOUNDS)
     return m
 

@@ -7,7 +7,9 @@ from branca.element import MacroElement
 from folium import plugins
 from folium.template import Template
 
+from geo.exposure.score import CLASS_THRESHOLDS
 from layers.registry import get_info, layer_names
+from maps.i18n import DEFAULT_LANG, STRINGS, text
 from maps.popups import esc
 from maps.style import (
     AIR_ENDED_DASH,
@@ -17,7 +19,6 @@ from maps.style import (
     COVERAGE_NOW,
     EXPOSURE_CLASSES,
     EXPOSURE_COLOURS,
-    EXPOSURE_LABELS,
     NO_DETOUR,
     REGION_CENTRAL,
     RIVER_REACHES,
@@ -25,7 +26,6 @@ from maps.style import (
     SETTLEMENT,
     SITE_CLOSED,
     SITE_KINDS,
-    TITLE,
     UNKNOWN_COLOUR,
 )
 
@@ -70,28 +70,61 @@ def _row(symbol: str, label: str) -> str:
     return f'<div class="minusma-legend-row">{symbol}<span>{esc(label)}</span></div>'
 
 
+def class_rows(lang: str = DEFAULT_LANG) -> list[str]:
+    """One line per class with its score range (:data:`geo.exposure.score.CLASS_THRESHOLDS`)."""
+    bounds = list(CLASS_THRESHOLDS.items())
+    out = []
+    for k, (cls, lo) in enumerate(bounds):
+        label = text(f"class.{cls}", lang)
+        if k + 1 < len(bounds):
+            out.append(text("class_range", lang, label=label, lo=lo, hi=bounds[k + 1][1]))
+        else:
+            out.append(text("class_top", lang, label=label, lo=lo))
+    return out
+
+
 def legend_html(
-    *, exposure_note: str, radius_km: float, settlements: bool, offline: bool, surface: bool = False
+    *,
+    radius_km: float,
+    settlements: bool,
+    offline: bool,
+    surface: bool = False,
+    season: str = "dry",
+    what_if: bool = False,
+    lang: str = DEFAULT_LANG,
+    n_settlements: int = 18_769,
 ) -> str:
-    """The legend's HTML (labels escaped; symbols from the style table); ``surface`` adds the colour
-    ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
-    rows = ["<h4>Towns: exposure class</h4>"]
-    rows += [_row(_swatch(EXPOSURE_COLOURS[c]), EXPOSURE_LABELS[c]) for c in EXPOSURE_CLASSES]
-    rows.append(_row(_swatch(UNKNOWN_COLOUR), "no class"))
-    rows.append(f'<p class="minusma-note">{esc(exposure_note)}</p>')
-    rows.append("<h4>MINUSMA sites</h4>")
+    """The legend's HTML in ``lang`` (labels escaped; symbols from the style table): the classes
+    with their score ranges and what the score is made of, then every symbol and the sources.
+    ``surface`` adds the colour ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
+
+    def t(key: str, **fields) -> str:
+        return text(key, lang, **fields)
+
+    rows = [f"<h4>{esc(t('towns_heading'))}</h4>"]
+    rows += [
+        _row(_swatch(EXPOSURE_COLOURS[c]), line)
+        for c, line in zip(EXPOSURE_CLASSES, class_rows(lang))
+    ]
+    rows.append(_row(_swatch(UNKNOWN_COLOUR), t("no_class")))
+    season_text = t(f"season.{season}") if f"season.{season}" in STRINGS[lang] else season
+    note = t(
+        "model_note", radius_km=radius_km, season=season_text, whatif=t("whatif") if what_if else ""
+    )
+    rows.append(f'<p class="minusma-note">{esc(t("score_note"))} {esc(note)}</p>')
+    rows.append(f"<h4>{esc(t('sites_heading'))}</h4>")
     rows += [
         _row(
             f'<span class="minusma-sym" style="color:{v["colour"]}">{v["symbol"]}</span>',
-            v["label"],
+            t(f"site.{k}"),
         )
-        for v in SITE_KINDS.values()
+        for k, v in SITE_KINDS.items()
     ]
     rows.append(
         _row(
             f'<span class="minusma-sym" style="color:{SITE_CLOSED["colour"]};opacity:'
             f'{SITE_CLOSED["opacity"]}">\u25b2</span>',
-            "site " + SITE_CLOSED["label"],
+            t("site_closed"),
         )
     )
     rows.append(
@@ -99,51 +132,60 @@ def legend_html(
             _swatch(
                 COVERAGE_BEFORE["colour"], shape="line", dash=COVERAGE_BEFORE["dash"], weight=1.5
             ),
-            f"{COVERAGE_BEFORE['label']} ({radius_km:g} km)",
+            t("coverage_before", radius_km=radius_km),
         )
     )
     rows.append(
         _row(
             _swatch(COVERAGE_NOW["colour"], shape="box", opacity=0.3),
-            f"{COVERAGE_NOW['label']} ({radius_km:g} km)",
+            t("coverage_now", radius_km=radius_km),
         )
     )
-    rows.append("<h4>Roads (all lines schematic, dashed)</h4>")
+    rows.append(f"<h4>{esc(t('roads_heading'))}</h4>")
     rows += [
-        _row(_swatch(v["colour"], shape="line", dash="6 4", weight=v["weight"]), v["label"])
-        for v in ROAD_CLASSES.values()
+        _row(_swatch(v["colour"], shape="line", dash="6 4", weight=v["weight"]), t(f"road.{k}"))
+        for k, v in ROAD_CLASSES.items()
     ]
     rows.append(
         _row(
             _swatch(NO_DETOUR["colour"], shape="line", weight=8, opacity=NO_DETOUR["opacity"]),
-            NO_DETOUR["label"],
+            t("no_detour"),
         )
     )
-    rows.append("<h4>River and air</h4>")
+    rows.append(f"<h4>{esc(t('river_air_heading'))}</h4>")
     rows += [
-        _row(_swatch(v["colour"], shape="line", dash=v["dash"], weight=v["weight"]), v["label"])
-        for v in RIVER_REACHES.values()
+        _row(
+            _swatch(v["colour"], shape="line", dash=v["dash"], weight=v["weight"]),
+            t(f"river.{str(k).lower()}"),
+        )
+        for k, v in RIVER_REACHES.items()
     ]
     rows += [
-        _row(_swatch(v["colour"], shape="line"), f"{v['label']} air link, active")
-        for v in AIR_OPERATORS.values()
+        _row(_swatch(v["colour"], shape="line"), t("air_active", operator=op))
+        for op, v in AIR_OPERATORS.items()
     ]
     rows.append(
         _row(
             _swatch("#636363", shape="line", dash=AIR_ENDED_DASH, weight=1.5, opacity=0.6),
-            "air link ended or suspended (colour = operator)",
+            t("air_ended"),
         )
     )
     rows.append(
         _row(
             f'<span class="minusma-sym" style="color:{AIRPORT["colour"]}">{AIRPORT["symbol"]}</span>',
-            AIRPORT["label"],
+            t("airport"),
         )
     )
-    rows.append(_row(_swatch(REGION_CENTRAL["fill"], shape="box"), REGION_CENTRAL["label"]))
+    rows.append(_row(_swatch(REGION_CENTRAL["fill"], shape="box"), t("region_central")))
     if settlements:
         rows.append(
-            _row(_swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]), SETTLEMENT["label"])
+            _row(
+                _swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]),
+                t(
+                    "settlement",
+                    n=f"{n_settlements:,}".replace(",", "\u202f" if lang == "fr" else ","),
+                ),
+            )
         )
     if surface:
         from maps.surface import legend_rows
@@ -157,24 +199,35 @@ def legend_html(
         credits.append(f"{SURFACE} ({WORLDPOP}; CC BY 4.0)")
     credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names()]
     if not offline:
-        credits.append("Background tiles: © OpenStreetMap contributors (ODbL)")
-    rows.append("<h4>Sources</h4><ul>" + "".join(f"<li>{esc(c)}</li>" for c in credits) + "</ul>")
+        credits.append(t("tiles_credit"))
+    rows.append(
+        f"<h4>{esc(t('sources'))}</h4><ul>"
+        + "".join(f"<li>{esc(c)}</li>" for c in credits)
+        + "</ul>"
+    )
     return "".join(rows)
 
 
 class Legend(MacroElement):
-    """A collapsible legend control (bottom right), with the map title above the map (top)."""
+    """The legend control and the map title, placed for the screen size.
+
+    Large screens: legend at the top left (over Mauritania, leaving eastern Mali clear), open;
+    small screens (< 700 px wide): top right, folded, and the title moves into it. Controls get
+    touch targets of at least 40 px; popups and the attribution fit the viewport.
+    """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>
         .minusma-legend { background: rgba(255,255,255,0.95); padding: 6px 10px; border-radius: 4px;
-            box-shadow: 0 1px 4px rgba(0,0,0,0.4); font: 12px/1.3 sans-serif; max-width: 300px;
-            max-height: 60vh; overflow-y: auto; }
+            box-shadow: 0 1px 4px rgba(0,0,0,0.4); font: 12px/1.3 sans-serif; max-width: 270px;
+            max-height: calc(100vh - 480px); min-height: 40px; overflow-y: auto; box-sizing: border-box; }
+        .minusma-legend summary { min-height: 40px; line-height: 40px; cursor: pointer; }
         .minusma-legend h4 { margin: 6px 0 2px; font-size: 12px; }
         .minusma-legend-row { display: flex; align-items: center; gap: 6px; }
         .minusma-legend ul { margin: 2px 0; padding-left: 16px; }
+        .minusma-legend .minusma-legend-title { display: none; font-weight: bold; margin: 2px 0 4px; }
         .minusma-note { margin: 2px 0; font-size: 11px; color: #444; }
         .minusma-sym { display: inline-block; width: 28px; text-align: center; font-size: 15px; }
         .minusma-site, .minusma-airport { font-size: 20px; line-height: 24px; text-align: center;
@@ -183,26 +236,39 @@ class Legend(MacroElement):
         .minusma-label { background: rgba(255,255,255,0.7); border: none; box-shadow: none;
             font: bold 12px sans-serif; color: #a63603; }
         .minusma-title { background: rgba(255,255,255,0.9); padding: 4px 10px; border-radius: 4px;
-            font: bold 15px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
-        .leaflet-container .leaflet-control-attribution { font-size: 10px; max-width: 70%; }
+            font: bold 15px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 40vw; }
+        .leaflet-container .leaflet-control-attribution { font-size: 10px; max-width: 60vw; }
+        .leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 40px; height: 40px; line-height: 40px; }
+        .leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle { width: 44px; height: 44px; }
         .minusma-popup { font: 12px/1.3 sans-serif; }
         .minusma-popup h4 { margin: 0 0 4px; font-size: 13px; }
         .minusma-popup th { text-align: left; padding-right: 8px; vertical-align: top; }
         .minusma-popup ul { padding-left: 16px; margin: 2px 0; }
+        .minusma-popup details summary { cursor: pointer; margin-top: 4px; }
+        .leaflet-popup-content { max-width: calc(100vw - 70px); overflow-wrap: anywhere; }
+        @media (max-width: 699px) {
+            .minusma-title { display: none; }
+            .minusma-legend .minusma-legend-title { display: block; }
+            .minusma-legend { max-width: calc(100vw - 90px); max-height: calc(100vh - 330px); }
+            .leaflet-container .leaflet-control-attribution { max-width: calc(100vw - 20px);
+                max-height: 2.7em; overflow-y: auto; }
+            .leaflet-bottom.leaflet-left { bottom: 3em; }
+        }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
-            var legend = L.control({position: "bottomright"});
+            var small = window.innerWidth < 700;
+            var legend = L.control({position: small ? "topright" : "topleft"});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "minusma-legend leaflet-control");
                 div.innerHTML = {{ this.details|tojson }};
+                if (small) { div.querySelector("details").open = false; }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo(map);
             var title = L.control({position: "topright"});
             title.onAdd = function() {
                 var div = L.DomUtil.create("div", "minusma-title leaflet-control");
@@ -210,28 +276,36 @@ class Legend(MacroElement):
                 return div;
             };
             title.addTo(map);
+            legend.addTo(map);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, body_html: str, *, title: str = TITLE, open_: bool = True) -> None:
+    def __init__(self, body_html: str, *, lang: str = DEFAULT_LANG, open_: bool = True) -> None:
         super().__init__()
         self._name = "Legend"
-        self.details = f"<details{' open' if open_ else ''}><summary><b>Legend</b></summary>{body_html}</details>"
-        self.title = esc(title)
+        title = esc(text("title", lang))
+        self.details = (
+            f"<details{' open' if open_ else ''}><summary><b>{esc(text('legend', lang))}</b>"
+            f'</summary><div class="minusma-legend-title">{title}</div>{body_html}</details>'
+        )
+        self.title = title
 
 
-def add_controls(m: folium.Map, *, towns_layer: folium.GeoJson, legend: Legend) -> None:
-    """Add the search box (town names), fullscreen button, legend and the layer control."""
-    plugins.Search(
-        towns_layer,
-        search_label="search",
-        placeholder="Search a town",
-        collapsed=False,
-        position="topleft",
-        search_zoom=9,
-    ).add_to(m)
+def add_controls(
+    m: folium.Map,
+    *,
+    towns_layer: folium.GeoJson,
+    towns,
+    legend: Legend,
+    lang: str = DEFAULT_LANG,
+) -> None:
+    """Add the town search (:class:`maps.search.TownSearch`), fullscreen button, legend and the
+    layer control."""
+    from maps.search import TownSearch
+
+    TownSearch(towns_layer, towns, lang=lang).add_to(m)
     plugins.Fullscreen(position="topleft").add_to(m)
     legend.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

@@ -50,6 +50,10 @@ class ExposureTimeline:
         The parameters every step was assessed with.
     description
         One sentence saying how the classes were made (shown in the legend).
+    scores, ranks, reasons
+        Index ``town_id``, one column per step like ``classes``: the score (0-10, float or NaN),
+        the rank (1 = most exposed; NaN without a score) and the reasons (``"; "``-separated
+        text, or None) at that step, for the popups.
     """
 
     dates: tuple[dt.date, ...]
@@ -58,6 +62,16 @@ class ExposureTimeline:
     as_of: dt.date
     params: ExposureParams
     description: str
+    scores: pd.DataFrame | None = None
+    ranks: pd.DataFrame | None = None
+    reasons: pd.DataFrame | None = None
+
+    @property
+    def ranked(self) -> int:
+        """How many towns the assessment ranks (the M of "rank N of M")."""
+        if self.ranks is None:
+            return int(self.details["rank"].notna().sum())
+        return int(self.ranks.notna().sum().max()) if len(self.ranks) else 0
 
 
 def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None) -> list[dt.date]:
@@ -97,10 +111,14 @@ def town_exposure(
     p = params if params is not None else ExposureParams()
     dates = timeline_dates(bases, p)
     as_of = p.as_of_for(bases["closure_date"])
-    classes = {}
+    classes, scores, ranks, reasons = {}, {}, {}, {}
     for when in dates:
-        out = assess(params=p.replace(as_of=when))
-        classes[when.isoformat()] = out.set_index("town_id")["exposure_class"]
+        out = assess(params=p.replace(as_of=when)).set_index("town_id")
+        key = when.isoformat()
+        classes[key] = out["exposure_class"]
+        scores[key] = pd.to_numeric(out["exposure_score"], errors="coerce")
+        ranks[key] = pd.to_numeric(out["exposure_rank"], errors="coerce")
+        reasons[key] = out["reasons"].astype(object)
     details = _details(assess(params=p.replace(as_of=as_of)), towns)
     table = pd.DataFrame(classes).reindex(towns["town_id"])
     table = table.astype(object).where(table.isin(EXPOSURE_CLASSES), None)
@@ -110,4 +128,15 @@ def town_exposure(
         f"Town colour: exposure class of the assessment (radius {p.radius_km:g} km, "
         f"{p.season} season{', what-if' if p.close or p.keep or p.close_roads else ''})."
     )
-    return ExposureTimeline(tuple(dates), table, details, as_of, p, text)
+    ids = towns["town_id"]
+    return ExposureTimeline(
+        tuple(dates),
+        table,
+        details,
+        as_of,
+        p,
+        text,
+        scores=pd.DataFrame(scores).reindex(ids),
+        ranks=pd.DataFrame(ranks).reindex(ids),
+        reasons=pd.DataFrame(reasons).reindex(ids),
+    )

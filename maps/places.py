@@ -271,7 +271,7 @@ L.MinusmaPlaces = L.Layer.extend({
         var i = this.pointAt(map.mouseEventToContainerPoint(e));
         if (i < 0) { return; }
         e.stopPropagation();
-        this.popup = L.popup({maxWidth: 320}).setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i))
+        this.popup = L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i))
             .openOn(map);
         this.fire("placeclick", {index: i});
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import textwrap
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,7 +25,9 @@ from geo.exposure.params import ExposureParams
 from geo.io import atomic_path
 from maps.controls import SOURCES
 from maps.exposure import town_exposure
+from maps.i18n import DEFAULT_LANG, date_text, text
 from maps.style import (
+    COVERAGE_NOW,
     EXPOSURE_CLASSES,
     EXPOSURE_COLOURS,
     REGION,
@@ -33,14 +36,13 @@ from maps.style import (
     ROAD_CLASSES,
     SITE_CLOSED,
     SITE_KINDS,
-    TITLE,
     UNKNOWN_COLOUR,
 )
 from maps.timeline import step_index
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["save_png", "static_map"]
+__all__ = ["mpl_text", "png_bytes", "save_png", "static_map"]
 
 _MARKERS = {"mission_hq": "*", "sector_hq_camp": "s", "camp": "^", "temporary_operating_base": "o"}
 
@@ -89,11 +91,47 @@ def _north_arrow(ax) -> None:
     )
 
 
+def mpl_text(value: object) -> str:
+    """``value`` as literal matplotlib text: ``$`` escaped, so a name never turns into mathtext."""
+    return str(value).replace("$", r"\$")
+
+
+def _label_towns(ax, t, scores, *, count: int, min_gap_m: float) -> list[str]:
+    """Label the ``count`` most exposed towns, skipping any closer than ``min_gap_m`` to a label
+    already placed (no overlaps at print size); returns the labelled names."""
+    order = scores.sort_values(ascending=False, na_position="last").dropna().index
+    placed: list[tuple[float, float]] = []
+    names = []
+    by_id = t.set_index("town_id")
+    for town_id in order:
+        if len(names) >= count or town_id not in by_id.index:
+            continue
+        pt = by_id.geometry[town_id]
+        if any((pt.x - x) ** 2 + (pt.y - y) ** 2 < min_gap_m**2 for x, y in placed):
+            continue
+        placed.append((pt.x, pt.y))
+        name = by_id.loc[town_id, "name"]
+        names.append(str(name))
+        ax.annotate(
+            mpl_text(name),
+            (pt.x, pt.y),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=7,
+            fontweight="bold",
+            zorder=15,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
+    return names
+
+
 def static_map(
     params: ExposureParams | None = None,
     *,
     towns: gpd.GeoDataFrame | None = None,
     figsize: tuple[float, float] = (11.0, 9.0),
+    lang: str = DEFAULT_LANG,
+    labels: int = 12,
     **options,
 ):
     """A matplotlib figure of the situation at ``params.as_of`` (default: after the last closure).
@@ -121,8 +159,16 @@ def static_map(
         ax=ax, facecolor=REGION_CENTRAL["fill"], edgecolor=REGION_CENTRAL["colour"], lw=1.2
     )
     for _, row in reg[central].iterrows():
-        p = row.geometry.representative_point()
-        ax.text(p.x, p.y, row["name"], fontsize=8, color="#a63603", ha="center", fontweight="bold")
+        pt = row.geometry.representative_point()
+        ax.text(
+            pt.x,
+            pt.y,
+            mpl_text(row["name"]),
+            fontsize=8,
+            color="#a63603",
+            ha="center",
+            fontweight="bold",
+        )
     for cls, s in ROAD_CLASSES.items():
         roads = layers.roads()
         sub = roads[(roads["road_class"] == cls) & roads.geometry.notna()].to_crs(crs)
@@ -144,6 +190,13 @@ def static_map(
     )
     b = bases.to_crs(crs)
     open_ = b["closure_date"].astype(str) > date.isoformat()
+    if open_.any():
+        b[open_].buffer(p.radius_km * 1000.0).plot(
+            ax=ax, facecolor=COVERAGE_NOW["colour"], alpha=0.12, edgecolor=COVERAGE_NOW["colour"]
+        )
+    scores = exposure.scores.iloc[:, step] if exposure.scores is not None else None
+    if scores is not None and labels:
+        _label_towns(ax, t, scores, count=labels, min_gap_m=60_000.0)
     for kind, marker in _MARKERS.items():
         for is_open in (True, False):
             sel = b[(b["kind"] == kind) & (open_ == is_open)]
@@ -162,7 +215,11 @@ def static_map(
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_title(
-        f"{TITLE}\nsituation on {date:%d %B %Y}: {int(open_.sum())} of {len(b)} MINUSMA sites open",
+        mpl_text(
+            text("title", lang)
+            + "\n"
+            + text("png_situation", lang, date=date_text(date, lang), n=int(open_.sum()), m=len(b))
+        ),
         fontsize=12,
     )
     handles = [
@@ -173,7 +230,7 @@ def static_map(
             ls="",
             markerfacecolor=EXPOSURE_COLOURS[c],
             markeredgecolor="#252525",
-            label=f"town: {c} exposure",
+            label=mpl_text(text("png_town", lang, label=text(f"class.{c}", lang))),
         )
         for c in EXPOSURE_CLASSES
     ]
@@ -185,7 +242,7 @@ def static_map(
             ls="",
             markerfacecolor=UNKNOWN_COLOUR,
             markeredgecolor="#252525",
-            label="town: no class",
+            label=mpl_text(text("no_class", lang)),
         )
     )
     handles += [
@@ -195,7 +252,7 @@ def static_map(
             marker=m,
             ls="",
             color=SITE_KINDS[k]["colour"],
-            label=f"open {SITE_KINDS[k]['label']}",
+            label=mpl_text(text("png_open_site", lang, label=text(f"site.{k}", lang))),
         )
         for k, m in _MARKERS.items()
     ]
@@ -207,48 +264,70 @@ def static_map(
             ls="",
             color=SITE_CLOSED["colour"],
             alpha=SITE_CLOSED["opacity"],
-            label="site closed by that date",
+            label=mpl_text(text("site_closed", lang)),
         )
     )
     handles += [
-        Line2D([], [], color=s["colour"], ls="--", label=f"road: {s['label']} (schematic)")
-        for s in ROAD_CLASSES.values()
+        Line2D(
+            [],
+            [],
+            color=s["colour"],
+            ls="--",
+            label=mpl_text(text("png_road", lang, label=text(f"road.{k}", lang))),
+        )
+        for k, s in ROAD_CLASSES.items()
     ]
     handles.append(
-        Line2D(
-            [], [], color=RIVER_REACHES[True]["colour"], lw=2.5, label=RIVER_REACHES[True]["label"]
-        )
+        Line2D([], [], color=RIVER_REACHES[True]["colour"], lw=2.5, label=text("river.true", lang))
     )
     handles.append(
         Patch(
             facecolor=REGION_CENTRAL["fill"],
             edgecolor=REGION_CENTRAL["colour"],
-            label="central zone (2023 plan)",
+            label=mpl_text(text("png_central", lang)),
+        )
+    )
+    handles.append(
+        Patch(
+            facecolor=COVERAGE_NOW["colour"],
+            alpha=0.3,
+            label=mpl_text(text("png_coverage", lang, radius_km=p.radius_km)),
         )
     )
     ax.legend(
         handles=handles,
-        loc="lower right",
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
         fontsize=7,
         framealpha=0.95,
-        title="Legend",
+        title=mpl_text(text("legend", lang)),
         title_fontsize=8,
     )
     _scale_bar(ax, 300)
     _north_arrow(ax)
-    note = exposure.description + "\nSources: " + "; ".join(SOURCES) + "."
-    fig.text(0.01, 0.01, note, fontsize=6, va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    note = text("sources", lang) + ": " + "; ".join(SOURCES) + "."
+    fig.text(0.01, 0.01, mpl_text(textwrap.fill(note, 210)), fontsize=6, va="bottom")
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
+
+
+def png_bytes(*, dpi: int = 200, **options) -> bytes:
+    """:func:`static_map` (``options`` passed on) rendered as PNG bytes, in memory."""
+    import io
+
+    fig = static_map(**options)
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, dpi=dpi, format="png")
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
 
 
 def save_png(path: str | os.PathLike, *, dpi: int = 200, **options) -> Path:
     """Write :func:`static_map` (``options`` passed on) as a PNG, atomically."""
-    fig = static_map(**options)
-    try:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=dpi, format="png")
-    finally:
-        plt.close(fig)
+    data = png_bytes(dpi=dpi, **options)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     logger.info("wrote %s", path)
     return Path(path)

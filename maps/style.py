@@ -89,5 +89,11 @@ CREDITS = {
 
 #: Leaflet panes (z-index): regions and the offline outline, then the distance-surface image
 #: (``maps.surface``), then the settlements, all under every other overlay (Leaflet's overlay
-#: pane is 400).
-PANES = {"minusma-backdrop": 350, "minusma-surface": 360, "minusma-settlements": 380}
+#: pane is 400); the towns above the site symbols (marker pane 600), below tooltips (650) and
+#: popups (700).
+PANES = {
+    "minusma-backdrop": 350,
+    "minusma-surface": 360,
+    "minusma-settlements": 380,
+    "minusma-towns": 620,
+}

@@ -15,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 
 import folium
+import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
 from maps.exposure import ExposureTimeline
+from maps.i18n import DEFAULT_LANG, date_text, text
 from maps.popups import esc, safe_json
 from maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
-__all__ = ["TimeControl", "step_index"]
+__all__ = ["TimeControl", "popup_steps", "step_index"]
 
 #: Character used in the per-town class strings for "no class".
 NO_CLASS = "-"
@@ -36,28 +38,54 @@ def step_index(dates: tuple[dt.date, ...] | list[dt.date], when: dt.date | None)
     return before[-1] if before else 0
 
 
-def _labels(dates, bases) -> list[str]:
+def _labels(dates, bases, lang: str = DEFAULT_LANG) -> list[str]:
     closes: dict[str, list[str]] = {}
     for _, row in bases.iterrows():
         closes.setdefault(str(row["closure_date"]), []).append(str(row["name"]))
-    out = [esc(f"{dates[0]:%d %b %Y}: before the withdrawal")]
+    out = [esc(text("step_before", lang, date=date_text(dates[0], lang)))]
     for d in dates[1:]:
-        names = closes.get(d.isoformat(), [])
-        out.append(esc(f"{d:%d %b %Y}: closed {', '.join(names)}"))
+        names = ", ".join(closes.get(d.isoformat(), []))
+        out.append(esc(text("step_closed", lang, date=date_text(d, lang), names=names)))
     return out
+
+
+def _reason_list(value) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [r.strip() for r in value.split(";") if r.strip()]
+
+
+def popup_steps(exposure: ExposureTimeline) -> tuple[dict[str, list], list[str]]:
+    """Per town, what its popup shows at each step: ``[scores, ranks, reasons]`` (scores to one
+    decimal or None, ranks int or None, reasons as indices into the returned list of distinct,
+    HTML-escaped reason strings)."""
+    texts: dict[str, int] = {}
+    out: dict[str, list] = {}
+    if exposure.scores is None:
+        return out, []
+    for town_id in exposure.classes.index:
+        scores = [None if pd.isna(v) else round(float(v), 1) for v in exposure.scores.loc[town_id]]
+        ranks = [None if pd.isna(v) else int(v) for v in exposure.ranks.loc[town_id]]
+        reasons = [
+            [texts.setdefault(esc(r), len(texts)) for r in _reason_list(v)]
+            for v in exposure.reasons.loc[town_id]
+        ]
+        out[str(town_id)] = [scores, ranks, reasons]
+    return dict(sorted(out.items())), list(texts)
 
 
 class TimeControl(MacroElement):
     """A Leaflet control stepping through ``exposure.dates`` (see module docstring)."""
 
     _template = Template(
-        """
+        r"""
         {% macro header(this, kwargs) %}
         <style>
         .minusma-time { background: rgba(255,255,255,0.95); padding: 6px 8px; border-radius: 4px;
             box-shadow: 0 1px 4px rgba(0,0,0,0.4); font: 12px/1.35 sans-serif; max-width: 340px; }
-        .minusma-time button { font: bold 13px sans-serif; min-width: 28px; min-height: 26px; }
-        .minusma-time input[type=range] { width: 150px; vertical-align: middle; }
+        .minusma-time button { font: bold 13px sans-serif; min-width: 44px; min-height: 40px; }
+        .minusma-time input[type=range] { width: 150px; height: 40px; vertical-align: middle; }
+        .minusma-time .minusma-cover label { display: inline-block; min-height: 28px; }
         .minusma-time .minusma-time-label { margin-top: 4px; }
         .minusma-time .minusma-cover label { margin-right: 6px; white-space: nowrap; }
         </style>
@@ -77,6 +105,23 @@ class TimeControl(MacroElement):
             var airGroup = {{ this.air_layer.get_name() if this.air_layer else "null" }};
             var asOf = {{ this.as_of|tojson }};
             var towns = {{ this.towns_layer.get_name() }};
+            var T = {{ this.words }};
+            var dateText = {{ this.date_text }};
+            var detail = {{ this.detail }};
+            var reasonText = {{ this.reason_text }};
+            var ranked = {{ this.ranked }};
+            function fill(s, f) { return s.replace(/\{(\w+)\}/g, function(_, k) { return f[k]; }); }
+            function townPopup(p, cls, i) {  // reasons-first, for step i (values pre-escaped)
+                var d = detail[p.id] || [[], [], []], score = d[0][i], rank = d[1][i], why = d[2][i] || [];
+                var head = '<div class="minusma-class-now"><b class="minusma-cls">' +
+                    (cls ? T.classes[cls] : T.noClass) + "</b> " + fill(T.onDate, {date: dateText[i]}) +
+                    (score === null || score === undefined ? "" : "<br>" + T.score + " " + score.toFixed(1) + "/10") +
+                    (rank ? " · " + fill(T.rankOf, {n: rank, m: ranked[i]}) : "") + "</div>";
+                var reasons = '<p class="minusma-why"><b>' + T.why + "</b></p>" + (why.length ?
+                    "<ul>" + why.map(function(k) { return "<li>" + reasonText[k] + "</li>"; }).join("") + "</ul>" :
+                    "<p>" + T.noReasons + "</p>");
+                return '<div class="minusma-popup">' + p.title + head + reasons + p.facts + "</div>";
+            }
             function all(group) { var a = []; group.eachLayer(function(l) { a.push(l); }); return a; }
             var openL = all(openGroup), closedL = all(closedGroup), coverL = all(coverGroup);
             var airL = airGroup ? all(airGroup).filter(function(l) { return l.feature.properties.on; }) : [];
@@ -102,13 +147,12 @@ class TimeControl(MacroElement):
                 closedL.forEach(function(l) { show(closedGroup, l, !(l.feature.properties.closure > d)); });
                 coverL.forEach(function(l) { show(coverGroup, l, l.feature.properties.closure > d); });
                 towns.eachLayer(function(l) {
-                    var code = (townClass[l.feature.properties.id] || "").charAt(i);
+                    var id = l.feature.properties.id;
+                    var code = (townClass[id] || "").charAt(i);
                     var cls = classes[code] || null;
                     l.setStyle({fillColor: cls ? colours[cls] : "{{ this.unknown }}"});
                     l.feature.properties.minusmaClass = cls;
-                    var head = '<div class="minusma-class-now">Class on ' + d + ": <b>" + (cls || "no class") + "</b>" +
-                        (d !== asOf ? " <i>(indicators and reasons below: as of " + asOf + ")</i>" : "") + "</div>";
-                    if (l.getPopup()) { l.setPopupContent(head + l.feature.properties.popup); }
+                    if (l.getPopup()) { l.setPopupContent(townPopup(l.feature.properties, cls, i)); }
                 });
                 var nAir = 0;
                 airL.forEach(function(l) {
@@ -123,8 +167,8 @@ class TimeControl(MacroElement):
                 api.step = i; api.open = nOpen; api.air = nAir; api.date = d;
                 if (slider) {
                     slider.value = String(i);
-                    label.innerHTML = labels[i] + "<br>" + nOpen + " of " + openL.length + " MINUSMA sites open" +
-                        (airL.length ? "; " + nAir + " of " + airL.length + " air links flown" : "");
+                    label.innerHTML = labels[i] + "<br>" + fill(T.sitesOpen, {n: nOpen, m: openL.length}) +
+                        (airL.length ? "; " + fill(T.airFlown, {n: nAir, m: airL.length}) : "");
                     prev.disabled = i === 0; next.disabled = i === steps.length - 1;
                 }
             }
@@ -145,16 +189,16 @@ class TimeControl(MacroElement):
             var control = L.control({position: "bottomleft"});
             control.onAdd = function() {
                 div = L.DomUtil.create("div", "minusma-time leaflet-control");
-                div.innerHTML = '<b>Withdrawal timeline</b><br>' +
-                    '<button type="button" class="minusma-prev" title="previous closure date">&#9664;</button> ' +
+                div.innerHTML = '<b>' + T.timeline + '</b><br>' +
+                    '<button type="button" class="minusma-prev" title="' + T.prev + '">&#9664;</button> ' +
                     '<input type="range" class="minusma-slider" min="0" max="' + (steps.length - 1) + '" step="1" ' +
-                    'aria-label="closure date"> ' +
-                    '<button type="button" class="minusma-next" title="next closure date">&#9654;</button>' +
+                    'aria-label="' + T.slider + '"> ' +
+                    '<button type="button" class="minusma-next" title="' + T.next + '">&#9654;</button>' +
                     '<div class="minusma-time-label"></div>' +
-                    (coverBefore ? '<div class="minusma-cover">Coverage circles: ' +
-                     '<label><input type="radio" name="minusma-cover" value="before"> before the withdrawal</label>' +
-                     '<label><input type="radio" name="minusma-cover" value="now"> selected date</label>' +
-                     '<label><input type="radio" name="minusma-cover" value="both"> both</label></div>' : "");
+                    (coverBefore ? '<div class="minusma-cover">' + T.coverCircles + ' ' +
+                     '<label><input type="radio" name="minusma-cover" value="before"> ' + T.coverBefore + '</label>' +
+                     '<label><input type="radio" name="minusma-cover" value="now"> ' + T.coverNow + '</label>' +
+                     '<label><input type="radio" name="minusma-cover" value="both"> ' + T.coverBoth + '</label></div>' : "");
                 slider = div.querySelector(".minusma-slider");
                 label = div.querySelector(".minusma-time-label");
                 prev = div.querySelector(".minusma-prev");
@@ -190,6 +234,7 @@ class TimeControl(MacroElement):
         initial: int,
         coverage_before: folium.GeoJson | None = None,
         air_layer: folium.GeoJson | None = None,
+        lang: str = DEFAULT_LANG,
     ) -> None:
         super().__init__()
         self._name = "TimeControl"
@@ -203,7 +248,42 @@ class TimeControl(MacroElement):
             )
         }
         self.steps = safe_json([d.isoformat() for d in exposure.dates])
-        self.labels = safe_json(_labels(exposure.dates, bases))
+        self.labels = safe_json(_labels(exposure.dates, bases, lang))
+        detail, reason_text = popup_steps(exposure)
+        self.detail = safe_json(detail)
+        self.reason_text = safe_json(reason_text)
+        ranks = exposure.ranks if exposure.ranks is not None else None
+        self.ranked = safe_json(
+            [int(ranks[c].notna().sum()) for c in ranks.columns]
+            if ranks is not None
+            else [exposure.ranked] * len(exposure.dates)
+        )
+        self.date_text = safe_json([date_text(d, lang) for d in exposure.dates])
+        words = {
+            "classes": {c: text(f"class.{c}", lang) for c in EXPOSURE_CLASSES},
+            "noClass": text("no_class", lang),
+            "onDate": text("on_date", lang),
+            "score": text("score", lang),
+            "rankOf": text("rank_of", lang),
+            "why": text("reasons", lang),
+            "noReasons": text("no_reasons", lang),
+            "sitesOpen": text("sites_open", lang),
+            "airFlown": text("air_flown", lang),
+            "timeline": text("timeline", lang),
+            "prev": text("prev", lang),
+            "next": text("next", lang),
+            "slider": text("slider", lang),
+            "coverCircles": text("cover_circles", lang),
+            "coverBefore": text("cover_before", lang),
+            "coverNow": text("cover_now", lang),
+            "coverBoth": text("cover_both", lang),
+        }
+        self.words = safe_json(
+            {
+                k: esc(v) if isinstance(v, str) else {a: esc(b) for a, b in v.items()}
+                for k, v in words.items()
+            }
+        )
         self.classes = safe_json({v: k for k, v in codes.items()})
         self.colours = safe_json(EXPOSURE_COLOURS)
         self.unknown = UNKNOWN_COLOUR

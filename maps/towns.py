@@ -14,20 +14,22 @@ from folium.utilities import JsCode
 
 from maps._geojson import data_layer, feature_collection
 from maps.exposure import ExposureTimeline
+from maps.i18n import DEFAULT_LANG, date_text, text
 from maps.places import CanvasPlaces
-from maps.popups import esc, is_missing, table
+from maps.popups import esc, is_missing
 from maps.style import CREDITS, EXPOSURE_COLOURS, SETTLEMENT, UNKNOWN_COLOUR
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SETTLEMENTS_FILE", "add_settlements", "add_towns", "read_settlements"]
+__all__ = ["SETTLEMENTS_FILE", "add_settlements", "add_towns", "read_settlements", "town_facts"]
 
 #: Where the OCHA populated places sit inside a data directory.
 SETTLEMENTS_FILE = Path("ocha-cod-mali") / "mli_populated_places.geojson"
 
 _TOWN_MARKER = JsCode(
     "function(feature, latlng) { return L.circleMarker(latlng, {radius: 6, color: '#252525', weight: 1, "
-    "fillOpacity: 0.9, fillColor: feature.properties.fill, className: 'minusma-town'}); }"
+    "fillOpacity: 0.9, fillColor: feature.properties.fill, className: 'minusma-town', "
+    "pane: 'minusma-towns'}); }"
 )
 
 _INDICATOR_SKIP = {"exposure_class", "exposure_score", "rank", "reasons"}
@@ -66,27 +68,39 @@ def _indicator_rows(details, town_id):
     if town_id not in details.index:
         return []
     rec = details.loc[town_id]
-    rows = [
-        ("exposure class", rec.get("exposure_class")),
-        ("exposure score", rec.get("exposure_score")),
-        ("rank", rec.get("rank")),
-    ]
+    rows = []
     for col, value in rec.items():
         if col in _INDICATOR_SKIP or col not in POPUP_INDICATORS or is_missing(value):
             continue
         if isinstance(value, (bool, np.bool_)):
             value = "yes" if value else "no"
         elif isinstance(value, (float, np.floating)):
-            value = round(float(value), 3)
+            value = round(float(value), 1)
         rows.append((col.replace("_", " "), value))
     return rows
 
 
-def _reasons_html(details, town_id) -> str:
-    if town_id not in details.index or is_missing(details.loc[town_id].get("reasons")):
-        return ""
-    items = [r.strip() for r in str(details.loc[town_id]["reasons"]).split(";") if r.strip()]
-    return "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>"
+def town_facts(row, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> str:
+    """The fixed part of a town's popup (escaped HTML): its region, cercle and population, then
+    the indicators of ``exposure.as_of`` folded away in a ``<details>`` element."""
+    facts = [
+        (text("region_2023", lang), row["region_2023"]),
+        (text("cercle", lang), row["cercle"]),
+        (text("population", lang), row["population"]),
+        (text("population_year", lang), row["population_year"]),
+    ]
+    cells = "".join(
+        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts if not is_missing(v)
+    )
+    indicators = "".join(
+        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
+        for k, v in _indicator_rows(exposure.details, row["town_id"])
+    )
+    heading = esc(text("indicators", lang, date=date_text(exposure.as_of, lang)))
+    return (
+        f"<table>{cells}</table><details><summary>{heading}</summary>"
+        f"<table>{indicators}</table></details>"
+    )
 
 
 def add_towns(
@@ -95,43 +109,35 @@ def add_towns(
     exposure: ExposureTimeline,
     *,
     step: int,
-    name: str = "Towns (colour = exposure class)",
+    lang: str = DEFAULT_LANG,
+    name: str | None = None,
 ) -> folium.GeoJson:
     """Add the towns with a coordinate as circles coloured by their class at timeline ``step``.
 
-    The popup lists the indicators and the reasons at ``exposure.as_of``; the time control
-    recolours the circles and states the class at the selected date above the popup.
+    The circles sit in their own pane (:data:`maps.style.PANES`), above the site symbols, so a
+    town that had a site is still clicked as a town. The popup's head (class, score, rank and
+    reasons at the selected date) is written by the time control (:mod:`maps.timeline`); the
+    features carry the escaped title and the fixed facts (:func:`town_facts`).
     """
     column = exposure.classes.columns[step]
 
     def props(row):
         cls = exposure.classes.at[row["town_id"], column]
-        title = row["name"]
-        rows = [
-            ("region (2023)", row["region_2023"]),
-            ("cercle", row["cercle"]),
-            ("population", row["population"]),
-            ("population year", row["population_year"]),
-        ]
-        rows += _indicator_rows(exposure.details, row["town_id"])
-        popup = table(title, rows)
-        reasons = _reasons_html(exposure.details, row["town_id"])
-        if reasons:
-            popup = (
-                popup[: -len("</div>")]
-                + f"<p><b>Reasons ({esc(exposure.as_of.isoformat())})</b></p>{reasons}</div>"
-            )
+        title = f"<h4>{esc(row['name'])}</h4>"
+        facts = town_facts(row, exposure, lang=lang)
+        label = text(f"class.{cls}", lang) if isinstance(cls, str) else text("no_class", lang)
         return {
             "id": row["town_id"],
-            "search": esc(title),
             "fill": EXPOSURE_COLOURS.get(cls, UNKNOWN_COLOUR),
-            "tooltip": esc(f"{title}: {cls if isinstance(cls, str) else 'no class'}"),
-            "popup": popup,
+            "tooltip": esc(f"{row['name']}: {label}"),
+            "title": title,
+            "facts": facts,
+            "popup": f'<div class="minusma-popup">{title}{facts}</div>',
         }
 
     layer = data_layer(
         feature_collection(gdf, props),
-        name=name,
+        name=name or text("layer.towns", lang),
         point_to_layer=_TOWN_MARKER,
         attribution=esc(CREDITS["towns"]),
     )

@@ -62,7 +62,7 @@ def test_every_layer_is_in_the_page(page):
     for control in (
         "L.control.layers",
         "control.scale",
-        "L.Control.Search",
+        "minusmaSearch",
         "L.control.fullscreen",
         "minusmaTimeline",
         "minusma-legend",
@@ -76,7 +76,9 @@ def test_data_strings_are_escaped(page):
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
     # no data reaches a JS template literal (folium.Popup would evaluate ${...} there)
     # (the places layer's popup gets a DOM element whose text is set with textContent)
-    assert "L.popup(" not in page.replace("L.popup({maxWidth: 320}).setLatLng", "")
+    assert "L.popup(" not in page.replace(
+        "L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng", ""
+    )
 
 
 def test_escape_helpers():
@@ -367,3 +369,49 @@ def test_offline_page_with_distance_overlays_is_self_contained(data_dir, tmp_pat
     assert len(overlays) == 2 and all(html.count(json.dumps(o.url)) == 1 for o in overlays)
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", html)
     assert len(html.encode()) < 5 * MB
+
+
+def test_search_keys_ignore_accents_case_and_apostrophes():
+    from maps.search import search_index, search_key
+
+    assert search_key("Aguel'hoc") == search_key("aguelhoc") == "aguelhoc"
+    assert search_key("M'Pessoba") == search_key("mpessoba") == search_key("M Pessoba")
+    assert search_key("Ségou") == "segou" and search_key("MÉNAKA") == "menaka"
+    assert search_key(None) == "" and search_key(float("nan")) == ""
+    index = {row[1]: row[2].split("|") for row in search_index(layers.towns())}
+    assert "timbuktu" in index["Tombouctou"]
+    assert "aguelhok" in index["Aguel'hoc"]  # an alternative name
+    assert "mpessoba" in index["M'Pessoba"]
+    assert any(k.startswith("ml") for k in index["Tombouctou"])  # the P-code
+    # names are stored as sourced (escaped only when the page renders them)
+    assert "Aguel'hoc" in index and "Aguel&#x27;hoc" not in index
+
+
+def test_every_map_text_exists_in_both_languages_with_the_same_fields():
+    import string
+
+    from maps.i18n import LANGS, STRINGS, date_text, text
+
+    assert set(LANGS) == {"en", "fr"}
+    assert set(STRINGS["en"]) == set(STRINGS["fr"])
+    for key in STRINGS["en"]:
+        fields = [
+            {f for _, f, _, _ in string.Formatter().parse(STRINGS[lang][key]) if f}
+            for lang in LANGS
+        ]
+        assert fields[0] == fields[1], key
+        assert STRINGS["en"][key].strip() and STRINGS["fr"][key].strip()
+    assert text("rank_of", "fr", n=3, m=191) == "rang 3 sur 191"
+    assert date_text(dt.date(2023, 8, 2), "fr") == "02 août 2023"
+    with pytest.raises(LookupError):
+        text("title", "de")
+
+
+def test_png_with_a_mathtext_name_is_written(tmp_path):
+    from maps.static import mpl_text, save_png
+
+    towns = layers.towns()
+    towns.loc[towns["town_id"] == "ml-ogossagou", "name"] = r"$\undefinedsymbol{x}$ 5$"
+    assert mpl_text("$x$") == r"\$x\$"
+    out = save_png(tmp_path / "m.png", towns=towns, dpi=40, lang="fr")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

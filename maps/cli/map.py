@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from maps.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
+from maps.i18n import DEFAULT_LANG, LANGS
 
 
 @click.command("map")
@@ -43,6 +44,13 @@ from maps.cli.options import OutFile, data_dir_option, exposure_options, exposur
     show_default=True,
     help="PNG resolution.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=DEFAULT_LANG,
+    show_default=True,
+    help="Language of the map's labels, legend, popups, timeline and PNG (data stay as sourced).",
+)
 @exposure_options
 @data_dir_option
 def map(
@@ -51,6 +59,7 @@ def map(
     offline: bool,
     cache_dir: Path | None,
     dpi: int,
+    lang: str,
     data_dir: Path | None,
     **model,
 ) -> None:
@@ -62,18 +71,31 @@ def map(
     if out is None and png is None:
         raise click.UsageError("give --out FILE.html, --png FILE.png, or both")
     params = exposure_params(**model)
+    # Both outputs are made in memory first: one that fails leaves no file written at all.
+    html = image = None
     if out is not None:
-        from maps.build import make_map, save_map
+        from maps.build import make_map, map_html
 
         if offline:
             _ensure_asset_cache(cache_dir)
 
-        m = make_map(params, offline=offline, data_dir=data_dir)
-        click.echo(str(save_map(m, out, offline=offline, cache_dir=cache_dir)))
+        m = make_map(params, offline=offline, data_dir=data_dir, lang=lang)
+        html = map_html(m, offline=offline, cache_dir=cache_dir)
     if png is not None:
-        from maps.static import save_png
+        from maps.static import png_bytes
 
-        click.echo(str(save_png(png, params=params, dpi=dpi)))
+        image = png_bytes(params=params, dpi=dpi, lang=lang)
+    from geo.io import atomic_path
+
+    for path, data in ((out, html), (png, image)):
+        if path is None:
+            continue
+        with atomic_path(path) as tmp:
+            if isinstance(data, str):
+                tmp.write_text(data, encoding="utf-8")
+            else:
+                tmp.write_bytes(data)
+        click.echo(str(path))
 
 
 def _ensure_asset_cache(cache_dir: Path | None) -> None:

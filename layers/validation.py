@@ -42,7 +42,9 @@ from geo.evaluation import (
     compare_rankings,
     positive_places,
 )
+from geo.exposure.calibrate import load_model
 from geo.exposure.coverage import BEFORE_DATE
+from geo.exposure.params import MODELS, ExposureParams
 from geo.exposure.score import DIMENSIONS
 from layers.events import WINDOW, checksum, read_events
 
@@ -266,16 +268,16 @@ def validate_scores(
 
 def assessment_scores(
     *,
-    as_of: str | dt.date | None,
+    params: ExposureParams | None,
     places: str,
     data_dir: str | os.PathLike | None,
 ) -> gpd.GeoDataFrame:
-    """The exposure model's output on the places (the one call to the model; its parameters are the
-    assessment's defaults). With a calibrated model, pass its output to :func:`validate_scores`."""
+    """The exposure model's output on the places (the one call to the model), with ``params``
+    (default: the defaults; ``params.model`` may name a calibrated model file)."""
     from layers.assessment import assess
 
     return assess(
-        as_of=as_of, places=places, data_dir=str(data_dir) if data_dir is not None else None
+        params=params, places=places, data_dir=str(data_dir) if data_dir is not None else None
     )
 
 
@@ -287,6 +289,7 @@ def validate(
     match_km: float = DEFAULT_MATCH_KM,
     max_precision_km: float | None = DEFAULT_MAX_PRECISION_KM,
     as_of: str | dt.date | None = None,
+    params: ExposureParams | None = None,
     places: str = "towns",
     data_dir: str | os.PathLike | None = None,
     ks: Sequence[int] = DEFAULT_KS,
@@ -304,8 +307,8 @@ def validate(
         :func:`layers.events.read_events`), an event frame, or None for the shipped table.
     from_date, to_date
         Window of the events (inclusive); default the shipped table's :data:`layers.events.WINDOW`.
-    as_of, places, data_dir
-        The assessment to test (default: as of after the last closure, the shipped towns; with
+    as_of, params, places, data_dir
+        The assessment to test (``params``: its parameters, e.g. a calibrated ``model``) (default: as of after the last closure, the shipped towns; with
         ``data_dir``, ``places="settlements"`` for the 18,769 OCHA COD places).
     assessment
         A ready GeoDataFrame with score columns (e.g. a calibrated model's output) instead of
@@ -335,13 +338,17 @@ def validate(
         source, digest, fmt = "given frame", None, events.attrs.get("format")
     else:
         frame = read_events(events, from_date=start, to_date=end)
-        source = str(events) if events is not None else "layers/data/events.csv (shipped)"
+        source = str(events) if events is not None else "layers/data/events.csv"
         digest = checksum(Path(events) if events is not None else None)
         fmt = frame.attrs.get("format")
+    p = ExposureParams.from_options(params, as_of=as_of)
+    if fit_until is None and p.model not in MODELS:
+        # a calibrated model saw the events up to the end of its fit's outcomes
+        fit_until = load_model(p.model).meta.get("fit_outcomes", [None, None])[1]
     scored = (
         assessment
         if assessment is not None
-        else assessment_scores(as_of=as_of, places=places, data_dir=data_dir)
+        else assessment_scores(params=p, places=places, data_dir=data_dir)
     )
     table, meta = validate_scores(
         scored,

@@ -82,3 +82,16 @@ def test_calibrate_command_writes_the_model(tmp_path):
     assert json.loads(out.read_text())["kind"] == "logistic"
     res = CliRunner().invoke(cli, ["calibrate", "--out", str(out), "--until", "2023-09-01"])
     assert res.exit_code == 1 and "fit_from < until < to_date" in res.output
+
+
+def test_validate_labels_a_calibrated_model_by_its_fit_window(fitted):
+    from layers.validation import validate
+
+    _, _, path = fitted
+    params = ExposureParams(model=str(path))
+    _, meta = validate(params=params, n_boot=0)
+    assert meta["sample"] == "mixed"  # the whole window straddles the fit's end (2024-01-31)
+    _, meta = validate(params=params, from_date="2024-02-01", n_boot=0)
+    assert meta["sample"] == "out-of-sample"
+    _, meta = validate(params=params, to_date="2024-01-31", n_boot=0)
+    assert meta["sample"] == "in-sample"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option
+from maps.cli.options import data_dir_option, exposure_options, exposure_params
 
 
 def _number(value):
@@ -121,13 +121,7 @@ def _table(table, meta, ks) -> str:
     help="A place is positive when an event lies this close (plus the event's location "
     "uncertainty). Default 10.",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    metavar="DATE",
-    help="Date of the assessment tested (default: after the last site closed).",
-)
+@exposure_options
 @click.option(
     "--places",
     type=click.Choice(["towns", "settlements"]),
@@ -152,7 +146,7 @@ def _table(table, meta, ks) -> str:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
 @data_dir_option
 def validate(
-    events_path, from_date, to_date, match_km, as_of, places, fmt, n_boot, seed, data_dir
+    events_path, from_date, to_date, match_km, places, fmt, n_boot, seed, data_dir, **model
 ) -> None:
     """Test the exposure ranking against events: AUC, average precision, precision at k, with
     bootstrap intervals, for the composite, each dimension and indicator, and the baselines.
@@ -181,7 +175,7 @@ def validate(
         from_date=from_date,
         to_date=to_date,
         match_km=DEFAULT_MATCH_KM if match_km is None else match_km,
-        as_of=as_of,
+        params=exposure_params(**model),
         places=places,
         data_dir=data_dir,
         ks=ks,

@@ -105,8 +105,9 @@ class Url(click.ParamType):
 
 
 class WritableDir(click.ParamType):
-    """A folder the command may write into: created if needed (with its parents), then checked
-    writable, so that a bad path fails at once with one line instead of a traceback later."""
+    """A folder the command may write into, checked without creating anything (a bad value of
+    another option must leave no folder behind): an existing writable folder, or a new one whose
+    nearest existing parent is a writable folder. The command creates it when it writes."""
 
     name = "DIR"
 
@@ -116,12 +117,14 @@ class WritableDir(click.ParamType):
             self.fail("must be a folder name, got ''", param, ctx)
         if path.exists() and not path.is_dir():
             self.fail(f"{str(path)!r} is a file, not a folder", param, ctx)
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.fail(f"cannot create folder {str(path)!r}: {exc.strerror or exc}", param, ctx)
-        if not os.access(path, os.W_OK | os.X_OK):
-            self.fail(f"folder {str(path)!r} is not writable: choose another folder", param, ctx)
+        parent = path.absolute()
+        while not parent.exists():
+            parent = parent.parent
+        if not parent.is_dir():
+            self.fail(f"cannot create folder {str(path)!r}: {str(parent)!r} is a file", param, ctx)
+        if not os.access(parent, os.W_OK | os.X_OK):
+            where = "is not writable" if parent == path.absolute() else f"cannot be created in {parent}"
+            self.fail(f"folder {str(path)!r} {where}: choose another folder", param, ctx)
         return path
 
 

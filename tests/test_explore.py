@@ -5,13 +5,13 @@ from __future__ import annotations
 import folium
 import pytest
 
-import layers
+from layers.registry import layer_names, load
 from layers.assessment import assess
 
 
-@pytest.mark.parametrize("name", layers.__all__)
+@pytest.mark.parametrize("name", layer_names())
 def test_explore_each_shipped_layer(name):
-    gdf = getattr(layers, name)()
+    gdf = load(name)
     m = gdf.explore()  # as loaded: rows without geometry included
     assert isinstance(m, folium.Map)
     assert len(gdf) > 0 and "geo_json" in m.get_root().render()

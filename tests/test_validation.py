@@ -206,6 +206,7 @@ def test_cli_default_is_the_shipped_table():
     res = _run("--format", "json", "--boot", "20")
     assert res.exit_code == 0, res.output
     meta = json.loads(res.stdout)["metadata"]
-    assert meta["events_format"] == "shipped" and "shipped" in meta["events_file"]
+    assert meta["events_format"] == "shipped"
+    assert meta["events_file"] == "layers/data/events.csv"
     assert meta["window"] == ["2023-07-01", "2024-06-30"]
     assert meta["n_events"] > 0 and meta["events_matched"] > 0

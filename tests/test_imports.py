@@ -14,28 +14,10 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("geo", "layers", "maps")
 
-#: Cycles known when this test was written, being removed by another engineer (issue 9); each
-#: is the set of modules of one strongly connected component. Any other cycle fails the test.
-KNOWN_CYCLES = [
-    {
-        "layers.assessment",
-        "layers.assessment_data",
-        "layers.network_sources",
-        "layers.osm_roads",
-    },
-    {"maps.assets", "maps.inline"},
-]
-
-#: Private names imported across modules when this test was written, being removed by other
-#: engineers (issue 9: the asset-cache object, the one layer registry). Any other one fails.
-KNOWN_PRIVATE = {
-    "layers.open_layers: from layers.registry import _key",
-    "maps.cli.export: from layers.registry import _key",
-    "maps.inline: from maps.assets import _MIME",
-    "maps.inline: from maps.assets import _cache",
-    "maps.inline: from maps.assets import _normalise",
-    "maps.inline: from maps.assets import _resolve",
-}
+#: No cycle and no private import is tolerated any more (the cycles and private imports of the
+#: layers assessment modules, the asset cache and the registry are gone).
+KNOWN_CYCLES: list[set[str]] = []
+KNOWN_PRIVATE: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:

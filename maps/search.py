@@ -93,7 +93,7 @@ class TownSearch(MacroElement):
             function go(id) {
                 towns.eachLayer(function(l) {
                     if (l.feature.properties.id === id) {
-                        map.setView(l.getLatLng(), Math.max(map.getZoom(), 9));
+                        map.setView(l.getLatLng(), Math.max(map.getZoom(), 9), {animate: false});
                         l.openPopup();
                     }
                 });

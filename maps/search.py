@@ -94,7 +94,8 @@ class TownSearch(MacroElement):
                 towns.eachLayer(function(l) {
                     if (l.feature.properties.id === id) {
                         map.setView(l.getLatLng(), Math.max(map.getZoom(), 9), {animate: false});
-                        l.openPopup();
+                        // after the click that chose the town has finished (it must not close it)
+                        setTimeout(function() { l.openPopup(); }, 0);
                     }
                 });
             }

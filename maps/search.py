@@ -93,8 +93,9 @@ class TownSearch(MacroElement):
             function go(id) {
                 towns.eachLayer(function(l) {
                     if (l.feature.properties.id === id) {
-                        map.setView(l.getLatLng(), Math.max(map.getZoom(), 9));
-                        l.openPopup();
+                        map.setView(l.getLatLng(), Math.max(map.getZoom(), 9), {animate: false});
+                        // after the click that chose the town has finished (it must not close it)
+                        setTimeout(function() { l.openPopup(); }, 0);
                     }
                 });
             }

@@ -87,7 +87,7 @@ STATE_JS = """() => {
     legend: !!document.querySelector('.minusma-legend'),
     scale: !!document.querySelector('.leaflet-control-scale'),
     fullscreen: !!document.querySelector('.leaflet-control-zoom-fullscreen'),
-    search: !!document.querySelector('.leaflet-control-search'),
+    search: !!document.querySelector('.minusma-search-input'),
     attribution: document.querySelector('.leaflet-control-attribution').textContent,
     xss: window.__xss || 0,
     air: t ? t.air : null,

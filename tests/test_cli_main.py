@@ -51,3 +51,14 @@ def test_package_errors_become_one_line_exits(monkeypatch):
 def test_unknown_command_names_the_valid_ones():
     result = CliRunner().invoke(main.cli, ["tonws"])
     assert result.exit_code == 2 and "No such command 'tonws'" in result.output
+    assert "Did you mean 'towns'?" in result.output
+    listed = result.output.split("Valid commands: ")[1].split()
+    assert [n.rstrip(",") for n in listed] == sorted(main.COMMANDS)
+
+
+def test_quiet_silences_informational_lines(tmp_path):
+    loud = CliRunner().invoke(main.cli, ["towns", "--top", "1", "--no-robustness"])
+    assert loud.exit_code == 0 and "as of 2024-07-22" in loud.stderr
+    quiet = CliRunner().invoke(main.cli, ["-q", "towns", "--top", "1", "--no-robustness"])
+    assert quiet.exit_code == 0 and "as of" not in quiet.stderr
+    assert quiet.stdout == loud.stdout

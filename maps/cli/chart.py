@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import KM, SEASON, data_dir_option
+from maps.cli.options import KM, SEASON, data_dir_option, note
 
 
 @click.group("chart")
@@ -34,4 +34,4 @@ def timeline(out, radius_km, season, data_dir) -> None:
         raise click.BadParameter(f"{out.name}: use a .png or .svg file", param_hint="--out")
     params = ExposureParams.from_options(radius_km=radius_km, season=season)
     save_figure(timeline_chart(params, data_dir=data_dir), out)
-    click.echo(f"wrote {out}", err=True)
+    note(f"wrote {out}")

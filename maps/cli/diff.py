@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, SEASON
+from maps.cli.options import ISO_DATE, KM, SEASON, note
 
 #: Columns shown, in order (CSV and JSON carry them all too, plus the indicators' changes).
 COLUMNS = [
@@ -89,7 +89,7 @@ def diff(as_of, fmt, all_places, **model) -> None:
     if len(as_of) > 2:
         raise click.BadParameter("give at most two dates", param_hint="--as-of")
     out = compare(as_of, all_places=all_places, **model)
-    click.echo(out.attrs["label"], err=True)
+    note(out.attrs["label"])
     if fmt == "csv":
         click.echo(out.reset_index().to_csv(index=False, lineterminator="\n"), nl=False)
     elif fmt == "json":

@@ -6,6 +6,8 @@ import json
 
 import click
 
+from maps.cli.options import note
+
 
 @click.command("layers")
 @click.option(
@@ -66,4 +68,4 @@ def layers(fmt: str, check: bool) -> None:
         )
         if problems:
             raise click.ClickException("fact checks failed:\n" + "\n".join(problems))
-        click.echo("fact checks: all passed", err=True)
+        note("fact checks: all passed")

@@ -26,6 +26,7 @@ __all__ = [
     "echo_data_gaps",
     "exposure_options",
     "exposure_params",
+    "note",
 ]
 
 F = TypeVar("F", bound=Callable)
@@ -123,7 +124,9 @@ class WritableDir(click.ParamType):
         if not parent.is_dir():
             self.fail(f"cannot create folder {str(path)!r}: {str(parent)!r} is a file", param, ctx)
         if not os.access(parent, os.W_OK | os.X_OK):
-            where = "is not writable" if parent == path.absolute() else f"cannot be created in {parent}"
+            where = (
+                "is not writable" if parent == path.absolute() else f"cannot be created in {parent}"
+            )
             self.fail(f"folder {str(path)!r} {where}: choose another folder", param, ctx)
         return path
 
@@ -254,6 +257,15 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
         close_roads=close_roads or None,
         model=model,
     )
+
+
+def note(message: str) -> None:
+    """An informational line on stderr (what was written, the date assessed...), silenced by
+    the ``minusma`` group's ``-q``."""
+    ctx = click.get_current_context(silent=True)
+    quiet = ctx.find_root().params.get("quiet", 0) if ctx is not None else 0
+    if not quiet:
+        click.echo(message, err=True)
 
 
 def data_dir_option(func: F) -> F:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, WritableDir, data_dir_option
+from maps.cli.options import ISO_DATE, KM, WritableDir, data_dir_option, note
 
 SURFACES = ("distance_to_open_site_before_km.tif", "distance_to_open_site_after_km.tif")
 
@@ -137,4 +137,4 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
                 f"{row['share_lost']:>6.0%}"
             )
     for path in written:
-        click.echo(f"wrote {path}", err=True)
+        note(f"wrote {path}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params
+from maps.cli.options import data_dir_option, exposure_options, exposure_params, note
 
 
 @click.command("report")
@@ -32,4 +32,4 @@ def report(out, top, data_dir, **model) -> None:
         raise click.BadParameter(f"{out.name}: write the report as .html", param_hint="--out")
     params = exposure_params(**model)
     write_report(out, params, data_dir=data_dir, top=top or DEFAULT_TOP)
-    click.echo(f"wrote {out}", err=True)
+    note(f"wrote {out}")

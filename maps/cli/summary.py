@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params
+from maps.cli.options import data_dir_option, exposure_options, exposure_params, note
 
 logger = logging.getLogger(__name__)
 
@@ -117,4 +117,4 @@ def summary(by, data_dir, fmt, out, **model) -> None:
     else:
         meta = {"title": title, "parameters": table.attrs["parameters"]}
         io.write_geojson(layer, out, id_column="unit", metadata=meta)
-    click.echo(f"wrote {out}", err=True)
+    note(f"wrote {out}")

@@ -7,7 +7,13 @@ import warnings
 
 import click
 
-from maps.cli.options import data_dir_option, echo_data_gaps, exposure_options, exposure_params
+from maps.cli.options import (
+    data_dir_option,
+    echo_data_gaps,
+    exposure_options,
+    exposure_params,
+    note,
+)
 
 COLUMNS = [
     "exposure_rank",
@@ -98,11 +104,10 @@ def towns(top, fmt, places, robustness, data_dir, **model) -> None:
 
         click.echo(spreadsheet_safe(frame).to_csv(index=False, float_format="%.3f"), nl=False)
     else:
-        click.echo(
-            "as of {as_of}, season {season}, radius {radius_km:g} km".format(
+        note(
+            "as of {as_of}, season {season}, radius {radius_km:g} km, model {model}".format(
                 **out.attrs["parameters"]
-            ),
-            err=True,
+            )
         )
         click.echo(_table(frame))
 

@@ -151,6 +151,41 @@ class Context:
         return self._cache[season][1]
 
 
+def _geography(
+    places: gpd.GeoDataFrame,
+    id_column: str,
+    river_places: pd.DataFrame | None,
+    river_line,
+    region_column: str | None,
+    central_regions: Iterable[str],
+) -> pd.DataFrame:
+    """The river and region columns of every place: ``riverside``, ``river_reach``,
+    ``north_of_niger`` (with a river line) and ``central_region`` (with a region column); NA
+    where a place's data is missing."""
+    out = pd.DataFrame(index=places.index)
+    if river_places is not None:
+        reach = places[id_column].map(river_places.set_index("town_id")["reach"])
+        out["riverside"] = reach.notna().to_numpy()
+        out["river_reach"] = reach.to_numpy(dtype=object)
+    else:
+        out["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
+        out["river_reach"] = None
+    if river_line is not None:
+        side = lifelines.river_side(
+            places, river_line, places.estimate_utm_crs() if places.crs else "EPSG:4326"
+        )
+        north = pd.array(side.eq("left").to_numpy(), dtype="boolean")
+        north[side.isna().to_numpy()] = pd.NA
+        out["north_of_niger"] = north
+    if region_column is not None and region_column in places.columns:
+        central = pd.array(
+            places[region_column].isin(list(central_regions)).to_numpy(), dtype="boolean"
+        )
+        central[places[region_column].isna().to_numpy()] = pd.NA
+        out["central_region"] = central
+    return out
+
+
 def prepare(
     places: gpd.GeoDataFrame,
     bases: gpd.GeoDataFrame,
@@ -238,27 +273,13 @@ def prepare(
     static["on_road_network"] = snapped["on_road_network"].to_numpy()
     static["road_node"] = nodes
     static["snap_km"] = snapped["snap_km"].to_numpy()
-    if river_places is not None:
-        rp = river_places.set_index("town_id")
-        reach = places[id_column].map(rp["reach"])
-        static["riverside"] = reach.notna().to_numpy()
-        static["river_reach"] = reach.to_numpy(dtype=object)
-    else:
-        static["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
-        static["river_reach"] = None
-    if river_line is not None:
-        side = lifelines.river_side(
-            places, river_line, places.estimate_utm_crs() if places.crs else "EPSG:4326"
-        )
-        north = pd.array(side.eq("left").to_numpy(), dtype="boolean")
-        north[side.isna().to_numpy()] = pd.NA
-        static["north_of_niger"] = north
-    if region_column is not None and region_column in places.columns:
-        central = pd.array(
-            places[region_column].isin(list(central_regions)).to_numpy(), dtype="boolean"
-        )
-        central[places[region_column].isna().to_numpy()] = pd.NA
-        static["central_region"] = central
+    static = pd.concat(
+        [
+            static,
+            _geography(places, id_column, river_places, river_line, region_column, central_regions),
+        ],
+        axis=1,
+    )
     icaos = list(airports["icao"])
     nearest_ap = coverage.nearest(places, airports, id_column="icao")
     static["airport_icao"] = nearest_ap["nearest_id"].to_numpy()
@@ -472,6 +493,43 @@ def _air_with_reasons(
     }
 
 
+def _coverage(
+    ctx: Context, p: ExposureParams, when: dt.date, open_bases: np.ndarray | None
+) -> pd.DataFrame:
+    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short."""
+    name_col = "town" if "town" in ctx.bases else "name"
+    cov = coverage.coverage(
+        ctx.places,
+        ctx.bases,
+        as_of=when,
+        before=p.before,
+        radius_km=p.radius_km,
+        base_name_column=name_col,
+        open_bases=open_bases,
+        distance_km=ctx.base_km,
+    )
+    short = {v: re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
+    for col in ("base_before_name", "base_after_name"):
+        cov[col] = cov[col].map(short)
+    return cov
+
+
+def _nearest_hubs(
+    ctx: Context, graph: RoadGraph, season: str, removed: tuple, flags: np.ndarray
+) -> list[pd.DataFrame]:
+    """Road costs to the nearest open site and the nearest regional capital, with their ids."""
+    frames = []
+    for prefix, hubs, ids in (
+        ("base", ctx.base_nodes[flags], ctx.bases["base_id"].to_numpy()[flags]),
+        ("capital", ctx.capital_nodes, ctx.capital_ids),
+    ):
+        costs, frame = _hub_costs(ctx, graph, season, removed, hubs, prefix)
+        reached = _nearest_by_road(ids, hubs, costs.source_node, ctx.place_nodes)
+        nearest = pd.DataFrame({f"nearest_{prefix}_by_road": reached}, index=ctx.places.index)
+        frames += [frame, nearest]
+    return frames
+
+
 def calibrated_features(
     ctx: Context, frame: pd.DataFrame, *, when: dt.date, scale_km: float
 ) -> pd.DataFrame:
@@ -540,33 +598,11 @@ def evaluate(
     removed = tuple(resolve_edges(graph, p.close_roads))
     flags = open_flags(ctx, when, close=close, keep=keep)
     scenario = bool(close or keep)
-    name_col = "town" if "town" in ctx.bases else "name"
-    cov = coverage.coverage(
-        ctx.places,
-        ctx.bases,
-        as_of=when,
-        before=before,
-        radius_km=p.radius_km,
-        base_name_column=name_col,
-        open_bases=flags if scenario else None,
-        distance_km=ctx.base_km,
-    )
-    short = {v: re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
-    for col in ("base_before_name", "base_after_name"):
-        cov[col] = cov[col].map(short)
+    cov = _coverage(ctx, p, when, flags if scenario else None)
     nodes = ctx.place_nodes
     road = _road_access(ctx, graph, season, removed)
     frames = [ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static, road["frame"]]
-    for prefix, hubs, ids in (
-        ("base", ctx.base_nodes[flags], ctx.bases["base_id"].to_numpy()[flags]),
-        ("capital", ctx.capital_nodes, ctx.capital_ids),
-    ):
-        costs, frame = _hub_costs(ctx, graph, season, removed, hubs, prefix)
-        nearest = pd.DataFrame(
-            {f"nearest_{prefix}_by_road": _nearest_by_road(ids, hubs, costs.source_node, nodes)},
-            index=ctx.places.index,
-        )
-        frames += [frame, nearest]
+    frames += _nearest_hubs(ctx, graph, season, removed, flags)
     closure = _air_closure(ctx, when, flags if scenario else None)
     ref = before
     key = (

@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.exposure.assess import resolve_edges
 from geo.network import bridges_to, edge_criticality
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ def segment_criticality(
     season
         Season of the travel times used for ``detour_h``.
     close_roads
-        Segments cut in a scenario (they appear with null figures).
+        Segments cut in a scenario: they are removed from the network first, so they have no row
+        in the table, and the other segments' figures are those of the cut network.
 
     Returns
     -------
@@ -52,8 +54,6 @@ def segment_criticality(
         unknown), ``stranded_places`` (places cut off from the hub), ``stranded_population``
         (sum of known figures), ``stranded_places_no_population`` and ``stranded_names``.
     """
-    from geo.exposure.assess import resolve_edges
-
     graph = ctx.timed_graph(season)
     removed = resolve_edges(graph, close_roads)
     if removed:

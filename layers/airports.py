@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import version
 
 import airportsdata
@@ -45,10 +46,11 @@ INFOS = {
     "airports": LayerInfo(
         name="airports",
         title="Airports and airstrips of Mali",
-        description="Mali's 30 ICAO airports and airstrips from the airportsdata package, joined to their "
-        "2020-2024 role (Sky Mali stops, UNHAS destinations, MINUSMA use) where the sources document one.",
-        licence="MIT (airportsdata; data compiled from OurAirports, public domain, and others); roles compiled "
-        "by the project (CC BY 4.0)",
+        description="Mali's 30 ICAO airports and airstrips from the airportsdata package, joined "
+        "to their 2020-2024 role (Sky Mali stops, UNHAS destinations, MINUSMA use) where the "
+        "sources document one.",
+        licence="MIT (airportsdata; data compiled from OurAirports, public domain, and others); "
+        "roles compiled by the project (CC BY 4.0)",
         attribution="airportsdata (mborsetti), OurAirports; roles: sources named per row",
         sources=(
             "PyPI airportsdata (ICAO table, country ML)",
@@ -57,17 +59,26 @@ INFOS = {
         geometry_kind="real",
         schema=SCHEMA,
         caveats=(
-            "Roles are documented for 13 airports; the others have none in the sources, not 'no role'.",
+            (
+                "Roles are documented for 13 airports; the others have none in the sources, "
+                "not 'no role'."
+            ),
         ),
     )
 }
 
 
+@functools.lru_cache(maxsize=1)
+def _mali_rows() -> tuple[dict, ...]:
+    """Mali's rows of the airportsdata world table, parsed once per process (~28,000 rows)."""
+    return tuple(v for v in airportsdata.load("ICAO").values() if v["country"] == "ML")
+
+
 def airports() -> gpd.GeoDataFrame:
-    """Mali's airports (schema :data:`SCHEMA`), one row per ICAO code."""
-    table = airportsdata.load("ICAO")
-    rows = [v for v in table.values() if v["country"] == "ML"]
-    frame = pd.DataFrame(rows)[["icao", "iata", "name", "city", "subd", "elevation", "lat", "lon"]]
+    """Mali's airports (schema :data:`SCHEMA`), one row per ICAO code (a new frame each call)."""
+    frame = pd.DataFrame([dict(r) for r in _mali_rows()])[
+        ["icao", "iata", "name", "city", "subd", "elevation", "lat", "lon"]
+    ]
     frame = frame.rename(columns={"elevation": "elevation_ft"}).replace({"": None})
     frame["elevation_ft"] = frame["elevation_ft"].astype("float64")
     frame["elevation_m"] = (frame["elevation_ft"] * FEET_TO_M).round(1)

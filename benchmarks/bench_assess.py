@@ -32,6 +32,7 @@ from shapely import linestrings
 
 import layers as L
 from geo.exposure import assess as engine
+from geo.exposure.params import ExposureParams
 from geo.network import RoadGraph
 from layers.assessment import speeds
 
@@ -202,7 +203,7 @@ def main() -> None:
         airports=L.airports(),
         air_links=L.air_links(),
         hub_id=hub,
-        max_snap_km=25.0,
+        params=ExposureParams(max_snap_km=25.0),
     )
     ctx.timed_graph("dry")
     t_prep = time.perf_counter() - t

@@ -34,6 +34,7 @@ from scipy.spatial import Delaunay
 
 import layers as L
 from geo.exposure import assess as engine
+from geo.exposure.params import ExposureParams
 from geo.exposure.robustness import robustness
 from geo.network import RoadGraph
 from layers.assessment import speeds
@@ -110,7 +111,7 @@ def main() -> None:
         airports=airports,
         air_links=links,
         hub_id=hub,
-        max_snap_km=25.0,
+        params=ExposureParams(max_snap_km=25.0),
     )
     ctx.timed_graph("dry")
     prepare_s = time.perf_counter() - t
@@ -132,7 +133,7 @@ def main() -> None:
     robustness_s = float("nan")
     if args.robustness:
         t = time.perf_counter()
-        robustness(ctx, as_of=AS_OF)
+        robustness(ctx, ExposureParams(as_of=AS_OF))
         robustness_s = time.perf_counter() - t
         print(
             f"robustness (64 weight sets, 2 radii, 5 weights): {robustness_s:.2f} s; "

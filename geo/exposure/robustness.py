@@ -16,7 +16,16 @@ import numpy as np
 import pandas as pd
 
 from geo.exposure.assess import Context, evaluate
-from geo.exposure.params import AGGREGATIONS, DIMENSIONS, RADIUS_KM_MAX, SEASONS, ExposureParams
+from geo.exposure.coverage import protection
+from geo.exposure.params import (
+    AGGREGATIONS,
+    DIMENSIONS,
+    MODELS,
+    RADIUS_KM_MAX,
+    SEASONS,
+    ExposureParams,
+)
+from geo.exposure.score import classify, composite_values
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +68,47 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
     ]
 
 
+def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
+    """Rank and class of every place of an evaluated ``frame`` under ``variant``, which differs
+    from the frame's parameters only by radius, weights or aggregation: the security score is
+    recomputed from the frame's distances and the indicators re-aggregated, exactly as
+    :func:`geo.exposure.assess.evaluate` would (no routing, no air service again)."""
+    before = frame["base_before_km"].to_numpy(dtype="float64")
+    after = frame["base_after_km"].to_numpy(dtype="float64")
+    after = np.where(~np.isnan(before) & np.isnan(after), np.inf, after)  # no open site
+    loss = np.maximum(
+        protection(before, variant.radius_km) - protection(after, variant.radius_km), 0.0
+    )
+    indicators = frame[[c for cols in DIMENSIONS.values() for c in cols]].copy()
+    indicators["security_loss_score"] = loss
+    _, total = composite_values(
+        indicators, weights=variant.weights_dict, aggregation=variant.aggregation
+    )
+    s = pd.Series(total, index=frame.index)
+    rank = pd.Series(s.rank(ascending=False, method="min").to_numpy(), index=frame.index)
+    return rank.astype("Float64"), pd.Series(classify(s).to_numpy(), index=frame.index)
+
+
+def _classes_seen(classes: pd.DataFrame) -> pd.Series:
+    """The classes each row takes across the variants, sorted and ``;``-joined (vectorised)."""
+    values = classes.to_numpy(dtype=object)
+    seen = pd.Series("", index=classes.index, dtype=object)
+    for name in sorted(pd.unique(values.ravel()[pd.notna(values.ravel())])):
+        has = (values == name).any(axis=1)
+        seen = seen.where(~has, seen + np.where(seen == "", "", ";") + name)
+    return seen
+
+
 def robustness(
     ctx: Context, params: ExposureParams | None = None, *, id_column: str = "town_id"
 ) -> pd.DataFrame:
     """Rank range and class stability of every place around ``params``.
+
+    The assessment is evaluated once per season; the 64 variants and the small changes are then
+    re-scored from its distances and indicators (only the security indicator depends on the
+    radius, only the aggregation on the weights), which gives the ranks and classes that a full
+    evaluation of each variant gives (tested against it). A calibrated model (``params.model``
+    a file) is re-evaluated in full for every variant.
 
     Returns
     -------
@@ -72,26 +118,34 @@ def robustness(
         flips under a small change) and ``runs`` (number of variants).
     """
     p = params if params is not None else ExposureParams()
-    base = evaluate(ctx, p).set_index(id_column)
-    ranks, classes = [], []
-    for variant in variants(p):
-        run = evaluate(ctx, variant).set_index(id_column)
-        ranks.append(run["exposure_rank"].astype("Float64"))
-        classes.append(run["exposure_class"])
-    r = pd.concat(ranks, axis=1)
-    c = pd.concat(classes, axis=1)
+    runs = {season: evaluate(ctx, p.replace(season=season)) for season in SEASONS}
+    base = runs[p.season].set_index(id_column)
+    full = p.model != MODELS[0]
+
+    def ranked(variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
+        if full:
+            run = evaluate(ctx, variant).set_index(id_column)
+            return run["exposure_rank"].astype("Float64"), run["exposure_class"]
+        frame = runs[variant.season]
+        rank, cls = _variant_ranks(frame, variant)
+        ids = frame[id_column].to_numpy()
+        return rank.set_axis(ids), cls.set_axis(ids)
+
+    ranks, classes = zip(*(ranked(v) for v in variants(p)), strict=True)
+    r = pd.concat(ranks, axis=1).reindex(base.index)
+    c = pd.concat(classes, axis=1).reindex(base.index)
     small = [p.replace(radius_km=_radius(p, f)) for f in SMALL_RADIUS_FACTORS]
     small += [_weighted(p, d, SMALL_WEIGHT_FACTOR) for d in DIMENSIONS]
     flips = np.zeros(len(base), dtype=bool)
     for variant in small:
-        run = evaluate(ctx, variant).set_index(id_column)
-        flips |= (run["exposure_class"].reindex(base.index) != base["exposure_class"]).to_numpy()
+        _, cls = ranked(variant)
+        flips |= (cls.reindex(base.index) != base["exposure_class"]).to_numpy()
     out = pd.DataFrame(index=base.index)
     out["rank_default"] = base["exposure_rank"]
     out["rank_min"] = r.min(axis=1)
     out["rank_max"] = r.max(axis=1)
     out["rank_range"] = out["rank_max"] - out["rank_min"]
-    out["classes_seen"] = c.apply(lambda s: ";".join(sorted(set(s.dropna()))), axis=1)
+    out["classes_seen"] = _classes_seen(c)
     out["uncertain"] = flips
     out["runs"] = r.shape[1]
     return out

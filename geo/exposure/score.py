@@ -35,6 +35,7 @@ __all__ = [
     "CLASS_THRESHOLDS",
     "classify",
     "composite",
+    "composite_values",
     "routes_score",
     "scale_capped",
 ]
@@ -93,44 +94,18 @@ def composite(
         Aligned to ``scores``: ``<dimension>_score`` per dimension, ``exposure_score`` (0-10),
         ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
     """
-    if aggregation not in AGGREGATIONS:
-        raise UnknownNameError(
-            f"unknown aggregation {aggregation!r}; choose from {list(AGGREGATIONS)}"
-        )
     w = check_weights(weights)
     out = pd.DataFrame(index=scores.index)
-    dims, dim_w = [], []
-    missing_cols: list[str] = []
-    missing_mask: list[np.ndarray] = []
-    for dim, cols in DIMENSIONS.items():
-        absent = [c for c in cols if c not in scores.columns]
-        if absent:
-            raise UnknownNameError(f"scores lack indicator column(s) {absent}")
-        vals = scores[list(cols)].to_numpy(dtype="float64")
-        iw = np.array([w[c] for c in cols])
-        have = ~np.isnan(vals) & (iw > 0)
-        num = np.where(have, vals * iw, 0.0).sum(axis=1)
-        den = np.where(have, iw, 0.0).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"{dim}_score"] = np.where(den > 0, num / den, np.nan)
-        for j, c in enumerate(cols):
-            if iw[j] > 0:
-                missing_cols.append(c)
-                missing_mask.append(np.isnan(vals[:, j]))
-        dims.append(out[f"{dim}_score"].to_numpy())
-        dim_w.append(w[dim])
-    d = np.column_stack(dims)
-    dw = np.array(dim_w)
-    have = ~np.isnan(d) & (dw > 0)
-    den = np.where(have, dw, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if aggregation == "arithmetic":
-            total = np.where(have, d * dw, 0.0).sum(axis=1) / den
-        else:
-            total = np.exp(np.where(have, np.log(np.maximum(d, 1e-12)) * dw, 0.0).sum(axis=1) / den)
-            total = np.where(np.where(have, d, 1.0).min(axis=1) <= 0, 0.0, total)
-    out["exposure_score"] = np.where(den > 0, np.round(total, 9), np.nan)
-    mask = np.column_stack(missing_mask) if missing_mask else np.zeros((len(scores), 0), dtype=bool)
+    dims, total = composite_values(scores, weights=w, aggregation=aggregation)
+    for dim, values in dims.items():
+        out[f"{dim}_score"] = values
+    out["exposure_score"] = total
+    missing_cols = [c for cols in DIMENSIONS.values() for c in cols if w[c] > 0]
+    mask = (
+        np.column_stack([np.isnan(scores[c].to_numpy(dtype="float64")) for c in missing_cols])
+        if missing_cols
+        else np.zeros((len(scores), 0), dtype=bool)
+    )
     gap = mask.any(axis=1)
     names = np.array(missing_cols, dtype=object)
     codes = (
@@ -145,6 +120,45 @@ def composite(
     out["missing_indicators"] = [text[c] if c else None for c in codes.tolist()]
     out["data_gap"] = gap
     return out
+
+
+def composite_values(
+    scores: pd.DataFrame, *, weights: Mapping[str, float], aggregation: str
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The numbers of :func:`composite` alone: dimension scores and the composite (0-10).
+
+    ``weights`` must be complete (:func:`~geo.exposure.params.check_weights`). Used where only
+    the scores matter (the robustness variants), so no text is built.
+    """
+    if aggregation not in AGGREGATIONS:
+        raise UnknownNameError(
+            f"unknown aggregation {aggregation!r}; choose from {list(AGGREGATIONS)}"
+        )
+    dims: dict[str, np.ndarray] = {}
+    dim_w = []
+    for dim, cols in DIMENSIONS.items():
+        absent = [c for c in cols if c not in scores.columns]
+        if absent:
+            raise UnknownNameError(f"scores lack indicator column(s) {absent}")
+        vals = scores[list(cols)].to_numpy(dtype="float64")
+        iw = np.array([weights[c] for c in cols])
+        have = ~np.isnan(vals) & (iw > 0)
+        num = np.where(have, vals * iw, 0.0).sum(axis=1)
+        den = np.where(have, iw, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dims[dim] = np.where(den > 0, num / den, np.nan)
+        dim_w.append(weights[dim])
+    d = np.column_stack(list(dims.values()))
+    dw = np.array(dim_w)
+    have = ~np.isnan(d) & (dw > 0)
+    den = np.where(have, dw, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if aggregation == "arithmetic":
+            total = np.where(have, d * dw, 0.0).sum(axis=1) / den
+        else:
+            total = np.exp(np.where(have, np.log(np.maximum(d, 1e-12)) * dw, 0.0).sum(axis=1) / den)
+            total = np.where(np.where(have, d, 1.0).min(axis=1) <= 0, 0.0, total)
+    return dims, np.where(den > 0, np.round(total, 9), np.nan)
 
 
 def classify(score: pd.Series | np.ndarray) -> pd.Series:

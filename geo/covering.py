@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -119,8 +120,10 @@ def mclp(cover: ArrayLike, weight: ArrayLike, k: int) -> CoverAnswer:
         return CoverAnswer(tuple(range(k)), 0.0)
     # spopt takes a cost matrix and a radius: cost 0 = within reach, 2 = beyond
     cost = np.where(c[useful], 0.0, 2.0)
-    model = MCLP.from_cost_matrix(cost, w[useful], service_radius=1.0, p_facilities=k)
-    model = model.solve(pulp.PULP_CBC_CMD(msg=False))
+    with warnings.catch_warnings():  # PuLP 3 announces its 4.0 API on every variable
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model = MCLP.from_cost_matrix(cost, w[useful], service_radius=1.0, p_facilities=k)
+        model = model.solve(pulp.PULP_CBC_CMD(msg=False))
     status = pulp.LpStatus[model.problem.status]
     if status != "Optimal":
         raise ParameterError(f"the MCLP solver ended with status {status!r}, not an optimum")

@@ -1,4 +1,4 @@
-"""``minusma scenarios``: a batch of what-ifs (each site closed alone, or K sites kept) in one table."""
+"""``minusma scenarios``: a batch of what-ifs (each site closed alone, or K kept) in one table."""
 
 from __future__ import annotations
 

@@ -175,7 +175,7 @@ def _finish(objective, keep, unit, rows, singles, caveats, notes, *, higher: boo
     )
 
 
-def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs) -> Plan:
+def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs, progress) -> Plan:
     bases = ctx.bases
     figure = "people_exposed"
     if "population" not in ctx.places.columns or ctx.places["population"].isna().all():
@@ -189,7 +189,7 @@ def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs) -> Plan:
     def run(sets: list[tuple[int, ...]]) -> list[float]:
         plist = [params.replace(keep=(*params.keep, *(ids[i] for i in s))) for s in sets]
         labels = ["keep-" + "+".join(ids[i] for i in s) for s in sets]
-        table = batch(ctx, plist, labels=labels, n_jobs=n_jobs).summary
+        table = batch(ctx, plist, labels=labels, n_jobs=n_jobs, progress=progress).summary
         return table[figure].astype("float64").tolist()
 
     singles_v = run([(i,) for i in range(len(ids))])
@@ -230,6 +230,7 @@ def plan(
     june_2023_count: bool = False,
     max_scenarios: int = DEFAULT_MAX_SCENARIOS,
     n_jobs: int = -1,
+    progress: bool | None = None,
 ) -> Plan:
     """The ``keep`` sites that, kept open, would have protected the most people.
 
@@ -249,8 +250,8 @@ def plan(
         Choose among the 11 sites of the June 2023 count instead of all 13.
     max_scenarios
         Most combinations searched exhaustively (the covering's cross-check, or ``exposed``).
-    n_jobs
-        Workers of the ``exposed`` batches (:func:`geo.exposure.batch.batch`).
+    n_jobs, progress
+        Workers and progress bar of the ``exposed`` batches (:func:`geo.exposure.batch.batch`).
 
     Raises
     ------
@@ -267,4 +268,4 @@ def plan(
         raise ParameterError(f"--keep must be between 1 and {len(ids)} sites, got {keep}")
     if objective == "covered":
         return _covered(ctx, p, ids, keep, data_dir, max_scenarios)
-    return _exposed(ctx, p, ids, keep, max_scenarios, n_jobs)
+    return _exposed(ctx, p, ids, keep, max_scenarios, n_jobs, progress)

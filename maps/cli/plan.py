@@ -83,6 +83,7 @@ def plan(
         objective=objective,
         data_dir=data_dir if objective == "covered" else None,
         june_2023_count=june_2023_count,
+        progress=not click.get_current_context().find_root().params.get("quiet", 0),
         **extra,
     )
     if fmt == "json":

@@ -120,7 +120,15 @@ def scenarios(
     else:
         extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}
         plist, labels = sc.keep_k(ctx.bases, params, keep_k, candidates=ids, **extra)
-    result = batch(ctx, plist, labels=labels, n_jobs=jobs, per_place=per_place is not None)
+    quiet = click.get_current_context().find_root().params.get("quiet", 0)
+    result = batch(
+        ctx,
+        plist,
+        labels=labels,
+        n_jobs=jobs,
+        per_place=per_place is not None,
+        progress=not quiet,
+    )
     table = result.summary
     if per_place is not None:
         with atomic_path(per_place) as tmp:

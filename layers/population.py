@@ -40,6 +40,7 @@ __all__ = [
     "NODATA_KM",
     "cell_area_km2",
     "geodesic_buffers",
+    "people_cells",
     "population_in_polygons",
     "population_within_km",
     "read_density",
@@ -103,6 +104,26 @@ def cell_area_km2(raster: Raster) -> np.ndarray:
 
 def _people_per_cell(raster: Raster) -> np.ndarray:
     return np.ma.filled(raster.values.astype("float64"), 0.0) * cell_area_km2(raster)
+
+
+def people_cells(
+    raster: Raster | str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None
+) -> gpd.GeoDataFrame:
+    """Every populated cell of the density raster as a point at its centre with ``people``
+    (density x geodesic cell area): the demand points of a covering problem.
+
+    Cells with no data or no people are left out. The default raster's cells are about 18 km
+    across, so a point stands for a few hundred km² of people.
+    """
+    density = read_density(raster, data_dir)
+    people = _people_per_cell(density)
+    rows, cols = np.nonzero(people > 0)
+    t = density.transform
+    lon = t.c + t.a * (cols + 0.5)
+    lat = t.f + t.e * (rows + 0.5)
+    return gpd.GeoDataFrame(
+        {"people": people[rows, cols]}, geometry=gpd.points_from_xy(lon, lat), crs=WGS84
+    )
 
 
 def _cell_boxes(raster: Raster, rows: slice, cols: slice) -> np.ndarray:

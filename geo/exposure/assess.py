@@ -408,13 +408,19 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
 def _cached(ctx: Context, key: tuple, build):
     """``ctx._cache[key]``, built on first use; at most 64 entries of a kind (``key[0]``) are kept,
     to bound the memory of long what-if sessions."""
-    if key not in ctx._cache:
-        kind = [k for k in ctx._cache if isinstance(k, tuple) and k[0] == key[0]]
+    # safe when threads share the context (joblib/dask threads): a race builds a value twice
+    value = ctx._cache.get(key, _MISSING)
+    if value is _MISSING:
+        kind = [k for k in list(ctx._cache) if isinstance(k, tuple) and k[0] == key[0]]
         if len(kind) >= 64:
             for k in kind:
-                del ctx._cache[k]
-        ctx._cache[key] = build()
-    return ctx._cache[key]
+                ctx._cache.pop(k, None)
+        value = build()
+        ctx._cache[key] = value
+    return value
+
+
+_MISSING = object()
 
 
 def _hub_costs(

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "diff": "maps.cli.diff:diff",
     "chart": "maps.cli.chart:chart",
     "report": "maps.cli.report:report",
+    "scenarios": "maps.cli.scenarios:scenarios",
+    "plan": "maps.cli.plan:plan",
 }
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "data_dir_option",
     "echo_data_gaps",
     "exposure_options",
+    "exposure_options_except",
     "exposure_params",
     "note",
 ]
@@ -240,6 +241,19 @@ def exposure_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def exposure_options_except(*names: str) -> Callable[[F], F]:
+    """:func:`exposure_options` without the options whose parameter names are ``names``, for a
+    command that gives one of those flags another meaning (``minusma plan --keep K``); pass the
+    missing values to :func:`exposure_params` yourself."""
+
+    def decorate(func: F) -> F:
+        func = exposure_options(func)
+        func.__click_params__ = [p for p in func.__click_params__ if p.name not in names]
+        return func
+
+    return decorate
 
 
 def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model=None):

@@ -1,0 +1,171 @@
+"""``minusma scenarios``: a batch of what-ifs (each site closed alone, or K kept) in one table."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from maps.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
+
+#: Columns of the table format (every figure is in csv and json).
+TABLE_COLUMNS = [
+    "places_high",
+    "places_severe",
+    "people_exposed",
+    "no_population_exposed",
+    "places_covered",
+    "people_covered",
+]
+
+
+@click.command("scenarios")
+@click.option(
+    "--close-each",
+    is_flag=True,
+    help="Close each site alone on a date when all were open (--as-of; default: the day before "
+    "the first closure, 2023-08-02).",
+)
+@click.option(
+    "--keep-k",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="K",
+    help="Keep every combination of K sites open after the withdrawal (--as-of; default after "
+    "the last closure), or a seeded sample of --max-scenarios of them.",
+)
+@click.option(
+    "--max-scenarios",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most combinations run with --keep-k before sampling (default 500).",
+)
+@click.option(
+    "--june-2023-count",
+    is_flag=True,
+    help="Only the 11 sites of the June 2023 count (without Ogossagou and the Bamako HQ).",
+)
+@exposure_options
+@data_dir_option
+@click.option(
+    "--places",
+    type=click.Choice(["towns", "settlements"]),
+    default="towns",
+    show_default=True,
+    help="The curated towns, or the 18,769 OCHA COD settlements (needs --data).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--per-place",
+    type=OutFile(),
+    default=None,
+    help="Also write the exposure class of every place in every scenario to this CSV file.",
+)
+@click.option(
+    "--jobs",
+    type=int,
+    default=-1,
+    show_default=True,
+    help="Parallel workers (-1: every core; 1: in this process).",
+)
+def scenarios(
+    close_each,
+    keep_k,
+    max_scenarios,
+    june_2023_count,
+    data_dir,
+    places,
+    fmt,
+    per_place,
+    jobs,
+    **model,
+) -> None:
+    """Run many what-if scenarios in parallel: one row of figures per scenario.
+
+    Figures: places by exposure class, people in them (census population; places without a
+    figure counted apart, never as zero), places and people within the radius of an open site.
+    The first row is the reference (nothing closed, or nothing kept). Progress goes to stderr
+    (silent with minusma -q).
+    """
+    from click.core import ParameterSource
+
+    from geo.exposure.batch import batch
+    from geo.io import atomic_path, spreadsheet_safe
+    from layers import scenarios as sc
+    from layers.assessment import context
+
+    if close_each == (keep_k is not None):
+        raise click.UsageError("choose one of --close-each or --keep-k K")
+    explicit = (
+        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
+    )
+    if not explicit and places == "towns":
+        data_dir = None
+    if places == "settlements" and data_dir is None:
+        raise click.BadParameter(
+            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
+            param_hint="--places",
+        )
+    params = exposure_params(**model)
+    ctx = context(params, data_dir=data_dir, places=places)
+    ids = sc.site_ids(ctx.bases, june_2023_count=june_2023_count)
+    if close_each:
+        plist, labels = sc.close_each(ctx.bases, params, candidates=ids)
+    else:
+        extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}
+        plist, labels = sc.keep_k(ctx.bases, params, keep_k, candidates=ids, **extra)
+    quiet = click.get_current_context().find_root().params.get("quiet", 0)
+    result = batch(
+        ctx,
+        plist,
+        labels=labels,
+        n_jobs=jobs,
+        per_place=per_place is not None,
+        progress=not quiet,
+    )
+    table = result.summary
+    if per_place is not None:
+        with atomic_path(per_place) as tmp:
+            spreadsheet_safe(result.classes.reset_index()).to_csv(tmp, index=False)
+        click.echo(f"wrote {per_place}", err=True)
+    if fmt == "json":
+        records = json.loads(table.reset_index().to_json(orient="records", force_ascii=False))
+        click.echo(
+            json.dumps(
+                {"parameters": params.to_dict(), "places": places, "scenarios": records},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    elif fmt == "csv":
+        click.echo(spreadsheet_safe(table.reset_index()).to_csv(index=False), nl=False)
+    else:
+        click.echo(
+            f"{len(table)} scenarios on {table['places'].iloc[0]} {places}, "
+            f"radius {params.radius_km:g} km, as of {table['as_of'].iloc[0] or 'the last closure'}",
+            err=True,
+        )
+        click.echo(_table(table))
+
+
+def _table(table) -> str:
+    import pandas as pd
+
+    def fmt(value) -> str:
+        return "-" if pd.isna(value) else f"{value:,.0f}"
+
+    width = max(len(s) for s in table.index)
+    head = ["high", "severe", "people exposed", "(no pop.)", "covered", "people covered"]
+    sizes = [max(len(h), 8) for h in head]
+    lines = [f"{'scenario':<{width}}  " + "  ".join(f"{h:>{n}}" for h, n in zip(head, sizes))]
+    lines.append("-" * len(lines[0]))
+    for name, row in table.iterrows():
+        cells = [fmt(row[c]) for c in TABLE_COLUMNS]
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{c:>{n}}" for c, n in zip(cells, sizes)))
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Batches of scenarios (geo.exposure.batch, layers.scenarios): figures, parallel = serial, dask."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import layers
+from geo._errors import ParameterError
+from geo.exposure.assess import evaluate
+from geo.exposure.batch import CLASSES, batch, summarise
+from geo.exposure.params import ExposureParams
+from layers.assessment import context
+from layers.scenarios import close_each, eve_of_withdrawal, keep_k, site_ids
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return context(ExposureParams())
+
+
+@pytest.fixture(scope="module")
+def bases():
+    return layers.bases()
+
+
+def test_close_each_builds_one_scenario_per_site_on_the_eve(bases):
+    params, labels = close_each(bases, ExposureParams())
+    assert len(params) == 14 and labels[0] == "none-closed" and labels[2] == "close-Ber"
+    assert eve_of_withdrawal(bases).isoformat() == "2023-08-02"
+    assert {p.as_of.isoformat() for p in params} == {"2023-08-02"}
+    assert [p.close for p in params[1:]] == [(b,) for b in site_ids(bases)]
+
+
+def test_keep_k_all_combinations_or_a_seeded_sample(bases):
+    params, labels = keep_k(bases, ExposureParams(), 2)
+    assert len(params) == 1 + math.comb(13, 2)
+    assert len(set(labels)) == len(labels)
+    few, _ = keep_k(bases, ExposureParams(), 4, max_scenarios=20, seed=7)
+    again, _ = keep_k(bases, ExposureParams(), 4, max_scenarios=20, seed=7)
+    assert len(few) == 21 and [p.keep for p in few] == [p.keep for p in again]
+    assert len({p.keep for p in few}) == 21 and all(len(p.keep) == 4 for p in few[1:])
+    assert len(site_ids(bases, june_2023_count=True)) == 11
+    with pytest.raises(ParameterError, match="between 1 and 13"):
+        keep_k(bases, ExposureParams(), 14)
+
+
+def test_summarise_counts_missing_population_apart(ctx):
+    frame = evaluate(ctx, ExposureParams())
+    row = summarise(frame)
+    assert sum(row[f"places_{c}"] for c in ("low", "moderate", "high", "severe", "unknown")) == 191
+    exposed = frame[frame["exposure_class"].isin(["high", "severe"])]
+    known = pd.to_numeric(exposed["population"], errors="coerce")
+    assert row["people_exposed"] == pytest.approx(known.sum())
+    assert row["no_population_exposed"] == int(known.isna().sum()) > 0
+    # without a population column people are unknown, never zero
+    bare = summarise(frame.drop(columns="population"))
+    assert math.isnan(bare["people_exposed"]) and bare["no_population_exposed"] == len(exposed)
+
+
+def test_batch_parallel_equals_serial_and_evaluate(ctx, bases):
+    params, labels = close_each(bases, ExposureParams())
+    serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
+    threads = batch(ctx, params, labels=labels, n_jobs=2, per_place=True, progress=False)
+    pd.testing.assert_frame_equal(serial.summary, threads.summary)
+    pd.testing.assert_frame_equal(serial.classes, threads.classes)
+    gao = evaluate(ctx, params[-1]).set_index("town_id")["exposure_class"]
+    assert serial.classes["close-Gao"].to_dict() == gao.to_dict()
+    # closing Gao alone on the eve of the withdrawal leaves fewer places covered
+    table = serial.summary
+    assert table.loc["close-Gao", "places_covered"] < table.loc["none-closed", "places_covered"]
+    assert (
+        table.loc["close-Gao", "close"] == "MINUSMA-13"
+        and table.loc["none-closed", "close"] is None
+    )
+
+
+def test_batch_rejects_mismatched_labels(ctx):
+    with pytest.raises(ParameterError, match="one label per scenario"):
+        batch(ctx, [ExposureParams()], labels=["a", "b"], progress=False)
+
+
+def test_batch_on_a_dask_local_cluster_matches_serial(ctx, bases):
+    from dask.distributed import Client, LocalCluster
+
+    params, labels = close_each(bases, ExposureParams())
+    params, labels = params[:5], labels[:5]
+    serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        dask = batch(ctx, params, labels=labels, backend="dask", per_place=True, progress=False)
+    pd.testing.assert_frame_equal(serial.summary, dask.summary)
+    pd.testing.assert_frame_equal(serial.classes, dask.classes)
+    assert np.isin(dask.classes.to_numpy(), CLASSES).all()

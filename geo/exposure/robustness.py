@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.exposure.assess import Context, evaluate
 from geo.exposure.params import AGGREGATIONS, DIMENSIONS, RADIUS_KM_MAX, SEASONS, ExposureParams
+from geo.progress import progress
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ def robustness(
     p = params if params is not None else ExposureParams()
     base = evaluate(ctx, p).set_index(id_column)
     ranks, classes = [], []
-    for variant in variants(p):
+    runs = variants(p)
+    for variant in progress(runs, total=len(runs), desc="robustness variants"):
         run = evaluate(ctx, variant).set_index(id_column)
         ranks.append(run["exposure_rank"].astype("Float64"))
         classes.append(run["exposure_class"])

@@ -51,6 +51,7 @@ from scipy.spatial import cKDTree
 
 from geo._errors import ParameterError
 from geo.distance import EARTH_RADIUS_KM, geodesic_km
+from geo.progress import progress
 
 logger = logging.getLogger(__name__)
 
@@ -436,7 +437,8 @@ def bootstrap_metrics(
     chunks: dict[str, list] = {name: [] for name in plans}
     diff_chunks: dict[tuple, list] = {key: [] for key in pair_plans}
     if n > 0 and n_boot > 0:
-        for w in _draws(n, n_boot, seed):
+        chunks_total = -(-n_boot // _CHUNK)
+        for w in progress(_draws(n, n_boot, seed), total=chunks_total, desc="bootstrap (x100)"):
             res, diffs = evaluate(w)
             for name, r in res.items():
                 chunks[name].append(r)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import warnings
 
 import geopandas as gpd
@@ -25,7 +26,7 @@ from geo.speeds import UnknownSpeedWarning
 from layers.air_links import COMMERCIAL_OPERATORS
 from layers.air_links import air_links as load_air_links
 from layers.airports import airports as load_airports
-from layers.assessment_data import data_context
+from layers.assessment_data import admin_columns, data_context
 from layers.bases import bases as load_bases
 from layers.events import WINDOW as EVENTS_WINDOW
 from layers.events import events as shipped_events
@@ -122,7 +123,8 @@ def assess(
     robustness: bool = False,
     **options,
 ) -> gpd.GeoDataFrame:
-    """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site closed).
+    """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site
+    closed).
 
     Parameters
     ----------
@@ -210,24 +212,40 @@ def timeline(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
     return out
 
 
-_COMMON = dict(
-    licence="derived by minusma-exposure from the shipped layers (CC BY 4.0); see their licences",
-    attribution="minusma-exposure contributors; sources of the input layers",
-    sources=(
-        "layers: towns, bases, roads, speeds.csv, airports, air_links, river, river_places",
-        "method: INFORM Index for Risk Management, Concept and Methodology (JRC 2017, EUR 28655 EN); "
-        "ra2ce single-link redundancy (Deltares)",
+_COMMON = {
+    "licence": (
+        "derived by minusma-exposure from the shipped layers (CC BY 4.0); see their licences"
     ),
-)
+    "attribution": "minusma-exposure contributors; sources of the input layers",
+    "sources": (
+        "layers: towns, bases, roads, speeds.csv, airports, air_links, river, river_places",
+        (
+            "method: INFORM Index for Risk Management, Concept and Methodology (JRC 2017, "
+            "EUR 28655 EN); ra2ce single-link redundancy (Deltares)"
+        ),
+    ),
+}
 _CAVEATS = (
-    "Road geometry is schematic (straight segments between towns) and the road layer is incomplete: towns "
-    "off it have road indicators missing, not zero.",
-    "Travel times are missing where a segment's class has no speed for the season (data gap), never averaged.",
-    "Air service after the documented periods is often unknown (absence of a later row is not evidence "
-    "that a service stopped): the air indicator is then missing.",
-    "The river line is schematic: north/south of the Niger is approximate and undefined for towns on the line.",
-    "Radius, weights, thresholds, time cap and reach distances are modelling choices: see the parameters "
-    "in provenance.json and the robustness ranges.",
+    (
+        "Road geometry is schematic (straight segments between towns) and the road layer is "
+        "incomplete: towns off it have road indicators missing, not zero."
+    ),
+    (
+        "Travel times are missing where a segment's class has no speed for the season (data gap), "
+        "never averaged."
+    ),
+    (
+        "Air service after the documented periods is often unknown (absence of a later row is not "
+        "evidence that a service stopped): the air indicator is then missing."
+    ),
+    (
+        "The river line is schematic: north/south of the Niger is approximate and undefined for "
+        "towns on the line."
+    ),
+    (
+        "Radius, weights, thresholds, time cap and reach distances are modelling choices: see the "
+        "parameters in provenance.json and the robustness ranges."
+    ),
 )
 
 
@@ -244,9 +262,10 @@ INFOS = {
     "exposure": LayerInfo(
         name="exposure",
         title="Exposure of Malian towns after the MINUSMA withdrawal",
-        description="Per town: security umbrella before/at the date, road access to Bamako, the nearest open "
-        "base and regional capital, single points of failure, air and river lifelines, INFORM-style scores "
-        "(0-10), rank, class (low/moderate/high/severe, fixed thresholds), data-gap flags and reasons.",
+        description="Per town: security umbrella before/at the date, road access to Bamako, the "
+        "nearest open base and regional capital, single points of failure, air and river "
+        "lifelines, INFORM-style scores (0-10), rank, class (low/moderate/high/severe, fixed "
+        "thresholds), data-gap flags and reasons.",
         geometry_kind="real",
         schema=_schema(
             "town_id",
@@ -289,8 +308,9 @@ INFOS = {
     "segment_criticality": LayerInfo(
         name="segment_criticality",
         title="Road segment criticality (single points of failure)",
-        description="Per road segment: bridge of the graph or not, detour length/time if cut, places and "
-        "people stranded from Bamako (with the number of places without a population figure).",
+        description="Per road segment: bridge of the graph or not, detour length/time if cut, "
+        "places and people stranded from Bamako (with the number of places without a population "
+        "figure).",
         geometry_kind="schematic",
         schema=_schema(
             "segment_id",
@@ -314,8 +334,8 @@ INFOS = {
     "exposure_timeline": LayerInfo(
         name="exposure_timeline",
         title="Exposure at each step of the withdrawal (13 states)",
-        description="The exposure assessment before the withdrawal (2023-06-30) and at each closure date, one row "
-        "per town and step, with the change since the previous step.",
+        description="The exposure assessment before the withdrawal (2023-06-30) and at each "
+        "closure date, one row per town and step, with the change since the previous step.",
         geometry_kind="real",
         schema=_schema(
             "timeline_id",
@@ -334,15 +354,31 @@ INFOS = {
 
 
 def analysis_layers(
-    params: ExposureParams | None = None,
+    params: ExposureParams | None = None, *, data_dir: str | os.PathLike | None = None
 ) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
     """The analysis layers for :func:`layers.export.export_layers`: the exposure (with its
     robustness), the segment criticality and the timeline, all for the same ``params``.
+
+    Parameters
+    ----------
+    params
+        The model's parameters (default :class:`geo.exposure.params.ExposureParams`).
+    data_dir
+        A data directory with the OCHA COD boundaries: the exposure then also carries each town's
+        admin units by spatial join (``join_region_old``, ``join_region_2023``,
+        ``join_cercle_pcode``, ``join_commune_pcode``, ``admin_join_disagrees``,
+        ``admin_join_differs_on``; :func:`layers.assessment_data.admin_columns`). The model itself
+        stays that of the shipped layers (roads, river), so the figures do not change.
 
     List-valued cells are joined with ``;`` so every format can hold them.
     """
     p = params if params is not None else ExposureParams()
     exposure = assess(params=p, robustness=True)
+    if data_dir is not None:
+        attrs = exposure.attrs
+        joins = admin_columns(exposure, "towns", data_dir)
+        exposure = exposure.join(joins)
+        exposure.attrs = attrs
     out = {}
     for name, gdf in (
         ("exposure", exposure),

@@ -27,6 +27,7 @@ from geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
 from geo.exposure import calibrate as cal
 from geo.exposure.assess import calibrated_features, evaluate
 from geo.exposure.params import ExposureParams, parse_iso_date
+from geo.progress import progress
 from layers.assessment import context
 from layers.events import WINDOW, checksum, read_events
 from layers.validation import DEFAULT_MAX_PRECISION_KM, validate_scores
@@ -118,7 +119,8 @@ def calibrate(
     fit_frame = evaluate(ctx, p.replace(as_of=start))
     labels = positive_places(fit_frame, _between(usable, start, mid), match_km=match_km)
     by_scale = {
-        s: calibrated_features(ctx, fit_frame, when=start, scale_km=s) for s in cal.DECAY_SCALES_KM
+        s: calibrated_features(ctx, fit_frame, when=start, scale_km=s)
+        for s in progress(cal.DECAY_SCALES_KM, desc="calibration: decay scales")
     }
     meta = {
         "fit_features_as_of": start.isoformat(),

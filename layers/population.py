@@ -1,15 +1,17 @@
-"""People per polygon and near points from the WorldPop density raster; distance surfaces as GeoTIFF.
+"""People per polygon and near points from the WorldPop density raster; distance surfaces as
+GeoTIFF.
 
-The raster read by default is the data directory's ``worldpop/worldpop2020_density_20km_mali_bbox.tif``:
-WorldPop 2020 persons/km², averaged to cells of 1/6 degree (about 18 km). **It is coarse**: a town, a
-Bamako-sized district or a 10 km buffer covers a fraction of one cell, so figures for small areas are
-rough; it is meant for tests and national or regional totals. For real work download a finer WorldPop
-raster (1 km or 100 m, persons/km² or persons per cell converted to density) and pass it as ``raster=``:
-the code is the same.
+The raster read by default is the data directory's
+``worldpop/worldpop2020_density_20km_mali_bbox.tif``: WorldPop 2020 persons/km², averaged to cells
+of 1/6 degree (about 18 km). **It is coarse**: a town, a Bamako-sized district or a 10 km buffer
+covers a fraction of one cell, so figures for small areas are rough; it is meant for tests and
+national or regional totals. For real work download a finer WorldPop raster (1 km or 100 m,
+persons/km² or persons per cell converted to density) and pass it as ``raster=``: the code is the
+same (the covered share of each cell is computed by ``exactextract``, fast on fine rasters).
 
-Areas are geodesic: each cell's area is computed on the WGS84 ellipsoid row by row (cells shrink towards
-the poles); buffers are geodesic circles (built in an azimuthal equidistant projection centred on each
-point, then projected back).
+Areas are geodesic: each cell's area is computed on the WGS84 ellipsoid row by row (cells shrink
+towards the poles); buffers are geodesic circles (built in an azimuthal equidistant projection
+centred on each point, then projected back).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DATASET",
+    "METHODS",
     "NODATA_KM",
     "cell_area_km2",
     "geodesic_buffers",
@@ -47,6 +50,9 @@ __all__ = [
     "write_distance_surface",
 ]
 
+#: Methods of :func:`population_in_polygons`.
+METHODS = ("fraction", "fraction-shapely", "centre", "touched")
+
 #: Registry name of the default density raster.
 DATASET = "worldpop_density"
 
@@ -54,7 +60,10 @@ DATASET = "worldpop_density"
 NODATA_KM = -1.0
 
 #: Population raster attribution, for captions.
-ATTRIBUTION = "WorldPop (www.worldpop.org), 2020 unconstrained 1km population; aggregated by afrilearndata (afrimapr)"
+ATTRIBUTION = (
+    "WorldPop (www.worldpop.org), 2020 unconstrained 1km population; aggregated by afrilearndata "
+    "(afrimapr)"
+)
 
 
 def read_density(
@@ -134,6 +143,31 @@ def _cell_boxes(raster: Raster, rows: slice, cols: slice) -> np.ndarray:
     return shapely.box(x0, y0 + t.e, x0 + t.a, y0)
 
 
+def _exact_sums(r: Raster, people: np.ndarray, geoms: gpd.GeoSeries) -> np.ndarray:
+    """Sum of ``people`` weighted by the covered share of each cell (exactextract), NaN for
+    missing or empty geometries."""
+    from exactextract import exact_extract
+    from exactextract.raster import NumPyRasterSource
+
+    t = r.transform
+    rows, cols = people.shape
+    source = NumPyRasterSource(
+        people,
+        xmin=t.c,
+        xmax=t.c + t.a * cols,
+        ymin=t.f + t.e * rows,
+        ymax=t.f,
+        srs_wkt=CRS.from_user_input(WGS84).to_wkt(),
+    )
+    out = np.full(len(geoms), np.nan)
+    valid = (geoms.notna() & ~geoms.is_empty).to_numpy()
+    if valid.any():
+        shapes = gpd.GeoDataFrame(geometry=geoms.values[valid], crs=WGS84)
+        sums = exact_extract(source, shapes, "sum", output="pandas")["sum"]
+        out[valid] = sums.to_numpy(dtype="float64")
+    return out
+
+
 def population_in_polygons(
     polys: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
@@ -146,26 +180,32 @@ def population_in_polygons(
     Parameters
     ----------
     polys
-        Polygons (any CRS with one set), e.g. :func:`layers.admin.cercles` or :func:`layers.regions`.
+        Polygons (any CRS with one set), e.g. :func:`layers.admin.cercles` or
+        :func:`layers.regions`.
     raster, data_dir
-        The density raster (see :func:`read_density`); default the coarse (~18 km) WorldPop test raster.
+        The density raster (see :func:`read_density`); default the coarse (~18 km) WorldPop test
+        raster.
     method
         ``"fraction"`` (default): each cell counts by the share of it the polygon covers (exact
-        intersection; right for polygons smaller than a cell). ``"centre"``: cells whose centre lies in
-        the polygon (``rasterio.features.geometry_mask``), the usual zonal statistic; ``"touched"``: every
-        cell the polygon touches (an upper bound).
+        intersection; right for polygons smaller than a cell), computed by ``exactextract``.
+        ``"fraction-shapely"``: the same with shapely, cell by cell (the reference implementation,
+        kept as the test oracle; hundreds of times slower on a fine raster). ``"centre"``: cells
+        whose centre lies in the polygon (``rasterio.features.geometry_mask``), the usual zonal
+        statistic; ``"touched"``: every cell the polygon touches (an upper bound).
 
     Returns
     -------
     pandas.Series
         ``population``, aligned to ``polys.index``.
     """
-    if method not in ("fraction", "centre", "touched"):
-        raise ParameterError(f"method must be 'fraction', 'centre' or 'touched', got {method!r}")
+    if method not in METHODS:
+        raise ParameterError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     r = read_density(raster, data_dir)
     people = _people_per_cell(r)
     frame = polys if isinstance(polys, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=polys)
     geoms = to_wgs84(frame, name="polys").geometry
+    if method == "fraction":
+        return pd.Series(_exact_sums(r, people, geoms), index=frame.index, name="population")
     shape = people.shape
     inv = ~r.transform
     out = np.zeros(len(geoms))
@@ -173,7 +213,7 @@ def population_in_polygons(
         if geom is None or geom.is_empty:
             out[i] = np.nan
             continue
-        if method != "fraction":
+        if method != "fraction-shapely":
             inside = ~geometry_mask(
                 [geom], out_shape=shape, transform=r.transform, all_touched=(method == "touched")
             )
@@ -197,8 +237,8 @@ def population_in_polygons(
 def geodesic_buffers(points: gpd.GeoDataFrame | gpd.GeoSeries, radius_km: float) -> gpd.GeoSeries:
     """Geodesic circles of ``radius_km`` around points, in EPSG:4326, aligned to the input index.
 
-    Each circle is built in an azimuthal equidistant projection centred on its point (distances from the
-    centre are true there) with 64 segments per quarter, then projected back to lon/lat.
+    Each circle is built in an azimuthal equidistant projection centred on its point (distances
+    from the centre are true there) with 64 segments per quarter, then projected back to lon/lat.
     """
     if not np.isfinite(radius_km) or radius_km <= 0:
         raise ParameterError(f"radius_km must be a positive number, got {radius_km!r}")
@@ -266,8 +306,8 @@ def write_distance_surface(
     Returns
     -------
     pathlib.Path
-        ``path``. The file is float32, one band, LZW, nodata :data:`NODATA_KM` (cells where the template
-        is nodata, or all cells if there are no points).
+        ``path``. The file is float32, one band, LZW, nodata :data:`NODATA_KM` (cells where the
+        template is nodata, or all cells if there are no points).
     """
     grid = read_density(template, data_dir)
     frame = points if isinstance(points, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=points)
@@ -285,17 +325,17 @@ def write_distance_surface(
         dist[np.ma.getmaskarray(grid.values)] = NODATA_KM
     else:
         logger.warning("write_distance_surface: no points with geometry; every cell is nodata")
-    profile = dict(
-        driver="GTiff",
-        width=cols,
-        height=rows,
-        count=1,
-        dtype="float32",
-        crs="EPSG:4326",
-        transform=t,
-        nodata=NODATA_KM,
-        compress="lzw",
-    )
+    profile = {
+        "driver": "GTiff",
+        "width": cols,
+        "height": rows,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:4326",
+        "transform": t,
+        "nodata": NODATA_KM,
+        "compress": "lzw",
+    }
     with atomic_path(path, suffix=".tif") as tmp, rasterio.open(tmp, "w", **profile) as dst:
         dst.write(dist, 1)
         dst.update_tags(units="km", description="geodesic distance to the nearest point (WGS84)")

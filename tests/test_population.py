@@ -28,6 +28,33 @@ def test_mali_total_matches_source(density):
     assert centre == pytest.approx(total, rel=0.02)
 
 
+def test_exactextract_matches_the_shapely_oracle(density, data_dir):
+    """The exactextract fractions against the cell-by-cell shapely intersection they replaced, on
+    polygons large (cercles), smaller than a cell (5 km circles), straddling the raster's edge, and
+    missing or empty (NaN)."""
+    from shapely.geometry import Polygon
+
+    from layers import admin
+
+    shapes = list(admin.cercles(data_dir).geometry)
+    shapes += list(pop.geodesic_buffers(layers.towns().dropna(subset=["geometry"]).head(20), 5.0))
+    t = density.transform
+    edge_x = t.c  # the raster's west edge: half of this square lies outside
+    shapes += [
+        Polygon(
+            [(edge_x - 0.3, 14), (edge_x + 0.3, 14), (edge_x + 0.3, 14.6), (edge_x - 0.3, 14.6)]
+        )
+    ]
+    shapes += [None, Polygon()]
+    polys = gpd.GeoSeries(shapes, crs="EPSG:4326")
+    fast = pop.population_in_polygons(polys, raster=density)
+    oracle = pop.population_in_polygons(polys, raster=density, method="fraction-shapely")
+    assert fast.iloc[-2:].isna().all() and oracle.iloc[-2:].isna().all()
+    # same figures to 1e-6 relative (exactextract and GEOS differ only in rounding)
+    np.testing.assert_allclose(fast.iloc[:-2], oracle.iloc[:-2], rtol=1e-6, atol=1e-6)
+    assert fast.iloc[-3] > 0 and (fast.iloc[:-2] > 0).all()
+
+
 def test_cell_area_is_geodesic_per_row(density):
     area = pop.cell_area_km2(density)
     assert area.shape == density.values.shape
@@ -94,7 +121,8 @@ def test_distance_surface_round_trip(density, data_dir, tmp_path):
 
 def test_bad_method_and_malformed_raster(tmp_path, data_dir):
     with pytest.raises(
-        ParameterError, match="method must be 'fraction', 'centre' or 'touched', got 'mean'"
+        ParameterError,
+        match="method must be one of fraction, fraction-shapely, centre, touched; got 'mean'",
     ):
         pop.population_in_polygons(
             gpd.GeoSeries([Point(0, 15).buffer(1)], crs="EPSG:4326"),

@@ -26,6 +26,7 @@ from geo.exposure.params import (
     ExposureParams,
 )
 from geo.exposure.score import classify, composite_values
+from geo.progress import progress
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,11 @@ def robustness(
         ids = frame[id_column].to_numpy()
         return rank.set_axis(ids), cls.set_axis(ids)
 
-    ranks, classes = zip(*(ranked(v) for v in variants(p)), strict=True)
+    runs_list = variants(p)
+    ranks, classes = zip(
+        *(ranked(v) for v in progress(runs_list, total=len(runs_list), desc="robustness variants")),
+        strict=True,
+    )
     r = pd.concat(ranks, axis=1).reindex(base.index)
     c = pd.concat(classes, axis=1).reindex(base.index)
     small = [p.replace(radius_km=_radius(p, f)) for f in SMALL_RADIUS_FACTORS]

@@ -46,7 +46,9 @@ from maps.cli.options import ReadableDir, WritableDir, exposure_options, exposur
     type=ReadableDir(),
     default=None,
     help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
-    "Earth Niger) read from this data directory. With --layer, only those named.",
+    "Earth Niger) read from this data directory, and give the exposure layer each town's admin "
+    "units by spatial join (join_region_2023, join_cercle_pcode, join_commune_pcode...). With "
+    "--layer, only those named.",
 )
 @click.option(
     "--hxl",
@@ -101,7 +103,7 @@ def export(
         from layers.assessment import analysis_layers
 
         params = exposure_params(**model)
-        extra = analysis_layers(params)
+        extra = analysis_layers(params, data_dir=data_dir)
         layers.update({k: v for k, v in extra.items() if not wanted or k in wanted})
         as_of = extra["exposure"][0]["as_of"].iloc[0]
         parameters = params.replace(as_of=as_of).to_dict()

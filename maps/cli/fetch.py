@@ -10,18 +10,17 @@ from maps.cli.options import DATA_ENVVAR, SECONDS, WritableDir
 
 
 class _Bars:
-    """One click progress bar (on stderr) per dataset, opened at its first progress report."""
+    """One progress bar (on stderr, :func:`geo.progress.progress`) per dataset, opened at its first
+    progress report; silent with ``-q`` or when stderr is not a terminal."""
 
     def __init__(self) -> None:
         self._open: dict[str, tuple[object, list[int]]] = {}
 
     def __call__(self, name: str, done: int, total: int | None) -> None:
+        from geo.progress import progress
+
         if name not in self._open:
-            bar = click.progressbar(
-                length=total or 0, label=name, file=click.get_text_stream("stderr")
-            )
-            bar.__enter__()
-            self._open[name] = (bar, [0])
+            self._open[name] = (progress(total=total, desc=name, unit="B", unit_scale=True), [0])
         bar, last = self._open[name]
         bar.update(done - last[0])
         last[0] = done
@@ -31,7 +30,7 @@ class _Bars:
     def close(self, name: str | None = None) -> None:
         for key in [name] if name else list(self._open):
             if key in self._open:
-                self._open.pop(key)[0].__exit__(None, None, None)
+                self._open.pop(key)[0].close()
 
 
 @click.command("fetch")
@@ -47,9 +46,9 @@ class _Bars:
     "--mirror",
     metavar="DIR_OR_URL",
     default=None,
-    help="A folder, or http(s) URL of a folder, laid out like the data directory; files are checked "
-    "against the registry's sha256. Without it, datasets are downloaded from their publishers "
-    "and converted.",
+    help="A folder, or http(s) URL of a folder, laid out like the data directory; files are "
+    "checked against the registry's sha256. Without it, datasets are downloaded from their "
+    "publishers and converted.",
 )
 @click.option(
     "--only", "only", multiple=True, metavar="NAME", help="Fetch only this dataset (repeatable)."

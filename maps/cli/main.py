@@ -86,12 +86,15 @@ def cli(verbose: int, quiet: int) -> None:
 
     Data goes to stdout, messages to stderr.
     """
-    level = logging.WARNING - 10 * verbose + 10 * quiet
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=max(level, logging.DEBUG),
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    level = max(logging.WARNING - 10 * verbose + 10 * quiet, logging.DEBUG)
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(stream=sys.stderr, level=level, format=fmt)
+    # basicConfig leaves an already configured root alone (an embedding program, a test runner):
+    # set the level for this invocation anyway (progress bars read it) and restore it afterwards
+    root = logging.getLogger()
+    previous = root.level
+    root.setLevel(level)
+    click.get_current_context().call_on_close(lambda: root.setLevel(previous))
 
 
 if __name__ == "__main__":  # python -m maps.cli.main, as `minusma`

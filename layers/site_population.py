@@ -1,10 +1,10 @@
 """People within reach of the open MINUSMA sites, before the withdrawal and after each closure.
 
-Counts come from the WorldPop density raster of the data directory (:mod:`layers.population`: geodesic
-cell areas, geodesic circles, exact cell fractions). That raster is coarse (cells of about 18 km): the
-figures are for national and regional comparison, not for a single town. The 13 sites are town points,
-not camp perimeters. The Bamako mission HQ sits in a city of about 3 million, so it dominates every
-figure while it is open (until 2023-12-11); each figure is also given without it.
+Counts come from the WorldPop density raster of the data directory (:mod:`layers.population`:
+geodesic cell areas, geodesic circles, exact cell fractions). That raster is coarse (cells of about
+18 km): the figures are for national and regional comparison, not for a single town. The 13 sites
+are town points, not camp perimeters. The Bamako mission HQ sits in a city of about 3 million, so it
+dominates every figure while it is open (until 2023-12-11); each figure is also given without it.
 """
 
 from __future__ import annotations
@@ -38,12 +38,14 @@ HQ_BASE_ID = "MINUSMA-12"
 def closure_steps(
     bases: pd.DataFrame, *, before: str | dt.date = params.BEFORE_DATE
 ) -> pd.DataFrame:
-    """The states of the withdrawal: ``before`` then each closure date (closed on day D: not open on D).
+    """The states of the withdrawal: ``before`` then each closure date (closed on day D: not open on
+    D).
 
     Returns
     -------
     pandas.DataFrame
-        ``step`` (0 = before), ``as_of`` (ISO date), ``closed`` (sites closing that day, ``;``-joined).
+        ``step`` (0 = before), ``as_of`` (ISO date), ``closed`` (sites closing that day,
+        ``;``-joined).
     """
     rows = [{"step": 0, "as_of": params.parse_iso_date(before).isoformat(), "closed": None}]
     for i, (date, group) in enumerate(bases.groupby("closure_date", sort=True), start=1):
@@ -99,13 +101,14 @@ def people_near_sites(
     raster=None,
     before: str | dt.date = params.BEFORE_DATE,
 ) -> pd.DataFrame:
-    """People within ``radius_km`` of a site open at each step of the withdrawal (:func:`closure_steps`).
+    """People within ``radius_km`` of a site open at each step of the withdrawal
+    (:func:`closure_steps`).
 
     Returns
     -------
     pandas.DataFrame
-        Per step: ``step``, ``as_of``, ``closed``, ``sites_open``, ``people_within_km`` (union of the
-        circles, counted once), ``people_within_km_without_hq`` (the Bamako HQ left out),
+        Per step: ``step``, ``as_of``, ``closed``, ``sites_open``, ``people_within_km`` (union of
+        the circles, counted once), ``people_within_km_without_hq`` (the Bamako HQ left out),
         ``people_lost_since_before`` and ``radius_km``.
     """
     density = read_density(raster, data_dir)
@@ -137,13 +140,15 @@ def people_near_sites_by_region(
     raster=None,
     before: str | dt.date = params.BEFORE_DATE,
 ) -> pd.DataFrame:
-    """Per region: its people, and those within ``radius_km`` of an open site before and at ``as_of``.
+    """Per region: its people, and those within ``radius_km`` of an open site before and at
+    ``as_of``.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by region name: ``population``, ``people_within_km_before``, ``people_within_km_after``,
-        ``people_lost`` and ``share_lost`` (of the region's population); the Bamako HQ included.
+        Indexed by region name: ``population``, ``people_within_km_before``,
+        ``people_within_km_after``, ``people_lost`` and ``share_lost`` (of the region's population);
+        the Bamako HQ included.
     """
     density = read_density(raster, data_dir)
     radius_km = params.check_km(radius_km)

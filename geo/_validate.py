@@ -128,7 +128,8 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, name: str) -> None:
         nulls = s.isna()
         if not col.nullable and nulls.any():
             problems.append(
-                f"column {col.name!r} has nulls in rows {_row_labels(frame, nulls, schema.id_column)}"
+                f"column {col.name!r} has nulls in rows "
+                f"{_row_labels(frame, nulls, schema.id_column)}"
             )
         if not nulls.all() and not KINDS[col.kind](s if col.kind == "geometry" else s[~nulls]):
             problems.append(f"column {col.name!r} should be {col.kind}, found dtype {s.dtype}")
@@ -136,7 +137,8 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, name: str) -> None:
             dup = s.duplicated(keep=False) & ~nulls
             if dup.any():
                 problems.append(
-                    f"column {col.name!r} has duplicate values in rows {_row_labels(frame, dup, schema.id_column)}"
+                    f"column {col.name!r} has duplicate values in rows "
+                    f"{_row_labels(frame, dup, schema.id_column)}"
                 )
         if col.choices is not None:
             bad = ~s.isin(col.choices) & ~nulls
@@ -151,8 +153,9 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, name: str) -> None:
         wrong = present & ~geom.geom_type.isin(schema.geometry_types)
         if wrong.any():
             problems.append(
-                f"geometry types {sorted(set(geom[wrong].geom_type))} not in {list(schema.geometry_types)} "
-                f"(rows {_row_labels(frame, wrong, schema.id_column)})"
+                f"geometry types {sorted(set(geom[wrong].geom_type))} not in "
+                f"{list(schema.geometry_types)} (rows "
+                f"{_row_labels(frame, wrong, schema.id_column)})"
             )
         invalid = present & ~geom.is_valid
         if invalid.any():

@@ -2,8 +2,8 @@
 
 One small function per source turns the upstream file(s) into the layout file; :func:`build` picks
 the converter for a dataset, downloads its inputs (cached in ``DEST/.upstream``), converts into a
-temporary file, validates it against the registry schema (:func:`layers.datasets.check_file`) and only
-then moves it into place.
+temporary file, validates it against the registry schema (:func:`layers.datasets.check_file`) and
+only then moves it into place.
 
 What is and is not tested
 -------------------------
@@ -140,7 +140,8 @@ def convert_geoboundaries(level: int, sources: dict[int, Path], out: Path) -> No
 
     ``shapeName`` becomes ``admin{level}Name``; the names of parent levels 1..level-1 come from the
     parent polygon (``sources[p]``) holding each unit's representative point; ``admin0Name``/
-    ``admin0Pcod`` are Mali's ("Mali", "ML"). geoBoundaries has no pcodes: every ``admin{n}Pcod`` is null.
+    ``admin0Pcod`` are Mali's ("Mali", "ML"). geoBoundaries has no pcodes: every ``admin{n}Pcod`` is
+    null.
     """
     units = gpd.read_file(sources[level], engine="pyogrio").to_crs(4326)
     frame = gpd.GeoDataFrame(
@@ -175,7 +176,8 @@ def hdx_csv_url(package_json: Path) -> str:
 
 
 def convert_cod_places(csv_path: Path, out: Path) -> None:
-    """COD populated-places CSV (``longitude``/``latitude`` WGS84) -> Points with the kept columns."""
+    """COD populated-places CSV (``longitude``/``latitude`` WGS84) -> Points with the kept
+    columns."""
     table = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=["", "NA"])
     missing = [c for c in (*COD_PLACES_COLUMNS, "longitude", "latitude") if c not in table.columns]
     if missing:
@@ -229,7 +231,8 @@ def convert_ourairports(csv_path: Path, out: Path) -> None:
 
 
 def convert_geonames(cities_zip: Path, admin1_txt: Path, out: Path) -> None:
-    """GeoNames ``cities1000.zip`` + ``admin1CodesASCII.txt`` -> Malian places (name, admin1, admin2, cc)."""
+    """GeoNames ``cities1000.zip`` + ``admin1CodesASCII.txt`` -> Malian places (name, admin1,
+    admin2, cc)."""
     with zipfile.ZipFile(cities_zip) as archive:
         member = next(n for n in archive.namelist() if n.endswith(".txt"))
         with archive.open(member) as fh:
@@ -268,14 +271,16 @@ def convert_geonames(cities_zip: Path, admin1_txt: Path, out: Path) -> None:
 
 
 def convert_worldpop(tif_path: Path, out: Path) -> None:
-    """WorldPop 1 km persons-per-cell GeoTIFF -> mean over ~20x20 cells on a 1/6 deg grid around Mali."""
+    """WorldPop 1 km persons-per-cell GeoTIFF -> mean over ~20x20 cells on a 1/6 deg grid around
+    Mali."""
     import rasterio
     from affine import Affine
     from rasterio.warp import Resampling, reproject
 
     xmin, ymin, xmax, ymax = MALI_BBOX
     m, res = WORLDPOP_MARGIN_DEG, WORLDPOP_RES_DEG
-    # Cell edges on multiples of 1/6 degree, so that 20 x 20 cells of the 30-arc-second grid fall in each.
+    # Cell edges on multiples of 1/6 degree, so that 20 x 20 cells of the 30-arc-second grid fall in
+    # each.
     left, right = np.floor(round((xmin - m) / res, 6)), np.ceil(round((xmax + m) / res, 6))
     bottom, top = np.floor(round((ymin - m) / res, 6)), np.ceil(round((ymax + m) / res, 6))
     width, height = int(right - left), int(top - bottom)
@@ -329,8 +334,8 @@ def _cod_places(get: Fetcher, out: Path) -> None:
     convert_cod_places(get(hdx_csv_url(get("hdx_places_api"))), out)
 
 
-#: Dataset name -> ``run(get, out)``; ``get(key_or_url)`` downloads ``URLS[key]`` (or the URL itself),
-#: cached, and returns the local path.
+#: Dataset name -> ``run(get, out)``; ``get(key_or_url)`` downloads ``URLS[key]`` (or the URL
+#: itself), cached, and returns the local path.
 CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
     "cod_adm0": _geoboundaries(0),
     "cod_adm1": _geoboundaries(1),

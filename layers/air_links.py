@@ -1,6 +1,9 @@
-"""Air links 2013-2025: Sky Mali scheduled routes, UNHAS humanitarian and MINUSMA mission flights."""
+"""Air links 2013-2025: Sky Mali scheduled routes, UNHAS humanitarian and MINUSMA mission
+flights."""
 
 from __future__ import annotations
+
+import itertools
 
 import geopandas as gpd
 import numpy as np
@@ -89,18 +92,23 @@ INFOS = {
     "air_links": LayerInfo(
         name="air_links",
         title="Air links: Sky Mali, UNHAS and MINUSMA (schematic routes)",
-        description="Documented air routes with operator, service type, period and status. Multi-destination "
-        "source rows are one link per destination. Geometry is the great-circle route through the stops: "
-        "SCHEMATIC, not a flight track. Periods with month or year precision start on the first day of "
-        "the month/year and end on the last (see the *_precision columns).",
-        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the compilation)",
+        description="Documented air routes with operator, service type, period and status. "
+        "Multi-destination source rows are one link per destination. Geometry is the "
+        "great-circle route through the stops: SCHEMATIC, not a flight track. Periods "
+        "with month or year precision start on the first day of the month/year and "
+        "end on the last (see the *_precision columns).",
+        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the "
+        "compilation)",
         attribution="minusma-exposure contributors; sources named per row",
         sources=("layers/data/air_links.csv (from shared/reference/air.csv)",),
         geometry_kind="schematic",
         schema=SCHEMA,
         caveats=(
-            "Sky Mali resumption dates after Sep 2023 and the UNHAS destination list for 2023-24 were not "
-            "found: absence of a later row is not evidence that a service stopped.",
+            (
+                "Sky Mali resumption dates after Sep 2023 and the UNHAS destination list for "
+                "2023-24 were not found: absence of a later row is not evidence that a service "
+                "stopped."
+            ),
         ),
     )
 }
@@ -108,7 +116,7 @@ INFOS = {
 
 def _great_circle(points: list[tuple[float, float]]) -> LineString:
     coords: list[tuple[float, float]] = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         _, _, dist_m = GEOD.inv(x0, y0, x1, y1)
         n = max(int(np.ceil(dist_m / 1000.0 / SEGMENT_KM)) - 1, 0)
         coords += [tuple(p) for p in GEOD.npts(x0, y0, x1, y1, n)] + [(x1, y1)]
@@ -116,7 +124,8 @@ def _great_circle(points: list[tuple[float, float]]) -> LineString:
 
 
 def air_links() -> gpd.GeoDataFrame:
-    """Air links (schema :data:`SCHEMA`); geometry is the great-circle route origin -> stops -> destination."""
+    """Air links (schema :data:`SCHEMA`); geometry is the great-circle route origin -> stops ->
+    destination."""
     raw = read_facts("air_links.csv").rename(
         columns={"source_url": "source", "source_url_2": "source_2"}
     )

@@ -1,4 +1,5 @@
-"""The 13 MINUSMA sites of the 2023 withdrawal (12 camps plus the Ogossagou temporary operating base)."""
+"""The 13 MINUSMA sites of the 2023 withdrawal (12 camps plus the Ogossagou temporary operating
+base)."""
 
 from __future__ import annotations
 
@@ -83,20 +84,26 @@ INFOS = {
         name="bases",
         title="MINUSMA sites closed in the 2023-2024 withdrawal",
         description=(
-            "The 13 sites of the withdrawal counted by the UN (12 camps plus the Ogossagou temporary "
-            "operating base; the Bamako headquarters is one of the 12), with closure dates and order, "
-            "phase, sector and whether the site is one of the '11 bases' of the June 2023 count "
-            "(nine in the north, two in the centre). Léré was a Malian army camp, not a MINUSMA site."
+            "The 13 sites of the withdrawal counted by the UN (12 camps plus the Ogossagou "
+            "temporary operating base; the Bamako headquarters is one of the 12), with closure "
+            "dates and order, phase, sector and whether the site is one of the '11 bases' of the "
+            "June 2023 count (nine in the north, two in the centre). Léré was a Malian army camp, "
+            "not a MINUSMA site."
         ),
-        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the compilation)",
-        attribution="minusma-exposure contributors; UN press releases and news reports named per row",
+        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the "
+        "compilation)",
+        attribution="minusma-exposure contributors; UN press releases and news reports named per "
+        "row",
         sources=("layers/data/bases.csv (from shared/reference/bases.csv and its README)",),
         geometry_kind="town_point",
         schema=SCHEMA,
         caveats=(
             "Points are town points, not camp perimeters.",
             "Douentza's closure date (21 Oct 2023) rests on one press report (medium confidence).",
-            "Opening dates are not in the data: with as_of, a site counts as open until its closure date.",
+            (
+                "Opening dates are not in the data: with as_of, a site counts as open until its "
+                "closure date."
+            ),
         ),
     )
 }

@@ -15,8 +15,8 @@ project's offline copy::
 
 The relative path of every file is recorded in the dataset registry (:mod:`layers.datasets`).
 The directory is chosen, in order, by an explicit argument, then the ``MINUSMA_DATA`` environment
-variable (read at call time). There is no silent default for reading: a missing directory is an error
-that says how to fix it. ``minusma fetch`` writes by default to :func:`default_fetch_dir`.
+variable (read at call time). There is no silent default for reading: a missing directory is an
+error that says how to fix it. ``minusma fetch`` writes by default to :func:`default_fetch_dir`.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None, *, must_exist: b
     Raises
     ------
     DataDirError
-        If no directory is given nor set in ``MINUSMA_DATA``, or it does not exist or is not a folder.
-        The message says how to fix it.
+        If no directory is given nor set in ``MINUSMA_DATA``, or it does not exist or is not a
+        folder. The message says how to fix it.
     """
     fix = _FIX.format(env=ENV_VAR)
     if data_dir is not None and str(data_dir) != "":

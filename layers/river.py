@@ -26,8 +26,9 @@ REACHES = {
         "navigable": False,
         "season": None,
         "length_km_published": None,
-        "note": "Not navigable between Bamako and Koulikoro (Sotuba and Kenié rapids); the reach upstream of "
-        "Bamako (from Guinea) is navigable at high water but is not drawn (no places with points).",
+        "note": "Not navigable between Bamako and Koulikoro (Sotuba and Kenié rapids); the reach "
+        "upstream of Bamako (from Guinea) is navigable at high water but is not drawn (no "
+        "places with points).",
         "source": NAVIGATION_SOURCE,
     },
     "navigable": {
@@ -37,8 +38,9 @@ REACHES = {
         "navigable": True,
         "season": "late July to January (COMANAV season; shorter in low-water years)",
         "length_km_published": 1308.0,
-        "note": "1,308 km per the Logistics Cluster (variants: 1,380 km Koulikoro-Gao; 1,450 km Bamako-Gao). "
-        "Lake Débo and the Inner Delta lakes are not drawn (no sourced places).",
+        "note": "1,308 km per the Logistics Cluster (variants: 1,380 km Koulikoro-Gao; 1,450 km "
+        "Bamako-Gao). Lake Débo and the Inner Delta lakes are not drawn (no sourced "
+        "places).",
         "source": NAVIGATION_SOURCE,
     },
     "lower": {
@@ -48,7 +50,8 @@ REACHES = {
         "navigable": None,
         "season": None,
         "length_km_published": None,
-        "note": "Navigation below Gao is not described in the sources gathered (unknown, not assumed).",
+        "note": "Navigation below Gao is not described in the sources gathered (unknown, not "
+        "assumed).",
         "source": "shared/reference/river.md (ordered places)",
     },
 }
@@ -109,17 +112,20 @@ PLACES_SCHEMA = Schema(
     ),
 )
 
-_CREDIT = dict(
-    licence="facts compiled by the project from the cited sources (CC BY 4.0 for the compilation)",
-    attribution="minusma-exposure contributors; Logistics Cluster; sources named per row",
-)
+_CREDIT = {
+    "licence": (
+        "facts compiled by the project from the cited sources (CC BY 4.0 for the compilation)"
+    ),
+    "attribution": "minusma-exposure contributors; Logistics Cluster; sources named per row",
+}
 
 INFOS = {
     "river": LayerInfo(
         name="river",
         title="The Niger through Mali (schematic, by reach)",
-        description="The Niger as three reaches (upper, navigable Koulikoro-Gao, lower), each a SCHEMATIC line "
-        "through the ordered riverside towns; season and published length of the navigable reach.",
+        description="The Niger as three reaches (upper, navigable Koulikoro-Gao, lower), each a "
+        "SCHEMATIC line through the ordered riverside towns; season and published "
+        "length of the navigable reach.",
         sources=(
             "layers/data/river_places.csv (from shared/reference/river.md)",
             NAVIGATION_SOURCE,
@@ -127,7 +133,10 @@ INFOS = {
         geometry_kind="schematic",
         schema=RIVER_SCHEMA,
         caveats=(
-            "The line joins town points; it is not the river's course and is shorter than the river.",
+            (
+                "The line joins town points; it is not the river's course and is shorter than the "
+                "river."
+            ),
         ),
         **_CREDIT,
     ),

@@ -61,8 +61,8 @@ SCHEMA = Schema(
             "length_method",
             "string",
             "published; calibrated (share of a published aggregate length, "
-            "in proportion to straight lines); estimate (straight line x detour factor); straight_line "
-            "(published figure shorter than the straight line); unknown",
+            "in proportion to straight lines); estimate (straight line x detour factor); "
+            "straight_line (published figure shorter than the straight line); unknown",
             nullable=False,
             choices=LENGTH_METHODS,
         ),
@@ -89,24 +89,32 @@ INFOS = {
         name="roads",
         title="Road links between towns (schematic)",
         description=(
-            "Road segments of the national routes (RN3, RN6, RN11-RN16, RN20, RN32, RN33, RN39), the "
-            "trans-Saharan branch, the Gao-Niamey road, desert tracks and local links, between towns. "
-            "Geometry is a straight segment between the town points: SCHEMATIC, not the road's course. "
-            "Rows with role 'aggregate' restate a chain of edges (for calibration); 'alternative' rows are "
-            "another representation of a corridor. Only role 'edge' forms the network."
+            "Road segments of the national routes (RN3, RN6, RN11-RN16, RN20, RN32, RN33, RN39), "
+            "the trans-Saharan branch, the Gao-Niamey road, desert tracks and local links, "
+            "between towns. Geometry is a straight segment between the town points: SCHEMATIC, "
+            "not the road's course. Rows with role 'aggregate' restate a chain of edges (for "
+            "calibration); 'alternative' rows are another representation of a corridor. Only role "
+            "'edge' forms the network."
         ),
-        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the compilation)",
+        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the "
+        "compilation)",
         attribution="minusma-exposure contributors; sources named per row",
         sources=("layers/data/roads.csv (from shared/reference/roads.csv and its Graph notes)",),
         geometry_kind="schematic",
         schema=SCHEMA,
         caveats=(
             "Geometry is schematic: straight lines between towns.",
-            "Most segments have no published length. Where a published length covers a chain of segments "
-            "(an aggregate row, e.g. RN16 Sévaré-Gao 520 km), it is shared among them in proportion to their "
-            "straight lines ('calibrated'); otherwise length_km is an estimate, the straight line times the "
-            "median ratio of published length to straight line over the segments that have both.",
-            "Surface classes rest on the sources' wording; 'unverified' means no source described the surface.",
+            (
+                "Most segments have no published length. Where a published length covers a chain "
+                "of segments (an aggregate row, e.g. RN16 Sévaré-Gao 520 km), it is shared among "
+                "them in proportion to their straight lines ('calibrated'); otherwise length_km "
+                "is an estimate, the straight line times the median ratio of published length to "
+                "straight line over the segments that have both."
+            ),
+            (
+                "Surface classes rest on the sources' wording; 'unverified' means no source "
+                "described the surface."
+            ),
         ),
     )
 }

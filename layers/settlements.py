@@ -1,4 +1,5 @@
-"""OCHA COD populated places of Mali (18,769 points, 2015) with their 2023 region and curated town id.
+"""OCHA COD populated places of Mali (18,769 points, 2015) with their 2023 region and curated town
+id.
 
 Read from the data directory (``ocha-cod-mali/mli_populated_places.geojson``); never shipped.
 
@@ -106,21 +107,27 @@ INFOS = {
     "settlements": LayerInfo(
         name="settlements",
         title="Populated places of Mali (OCHA COD 2015)",
-        description="18,769 populated places with class (national capital to other settlement), admin P-codes, "
-        "2023 region via the cercle crosswalk and the curated town id where one matches.",
+        description="18,769 populated places with class (national capital to other settlement), "
+        "admin P-codes, 2023 region via the cercle crosswalk and the curated town id "
+        "where one matches.",
         licence="OCHA COD (CC BY-IGO on HDX; CC BY 4.0 via geoBoundaries); attribution required",
         attribution="DNCT/DNP Mali, OCHA Mali, ITOS; via HDX",
         sources=(
-            "OCHA COD Mali populated places, validOn 2015-04-24 (data directory: "
-            "ocha-cod-mali/mli_populated_places.geojson)",
+            (
+                "OCHA COD Mali populated places, validOn 2015-04-24 (data directory: "
+                "ocha-cod-mali/mli_populated_places.geojson)"
+            ),
             "layers/data/cercle_region_2023.csv",
         ),
         geometry_kind="real",
         schema=SCHEMA,
         caveats=(
-            "Admin P-codes are the COD record's attributes, not a spatial join; a few COD points are known to "
-            "be misplaced (sign-flipped longitudes for Tessit ML070206000, Andéramboukane ML070401001, "
-            "Ménaka ML070403010; see shared/reference/README.md).",
+            (
+                "Admin P-codes are the COD record's attributes, not a spatial join; a few COD "
+                "points are known to be misplaced (sign-flipped longitudes for Tessit "
+                "ML070206000, Andéramboukane ML070401001, Ménaka ML070403010; see "
+                "shared/reference/README.md)."
+            ),
             "region_2023 is at old-cercle resolution (see the crosswalk's confidence).",
         ),
     )
@@ -128,9 +135,11 @@ INFOS = {
 
 
 def make_settlement_ids(pcodes: pd.Series, lon: pd.Series, lat: pd.Series) -> pd.Series:
-    """Stable unique ids from P-codes: a unique P-code is its own id; duplicates get ``-1``, ``-2``...
+    """Stable unique ids from P-codes: a unique P-code is its own id; duplicates get ``-1``,
+    ``-2``...
 
-    Duplicates are numbered in order of longitude, then latitude, so the ids do not depend on file order.
+    Duplicates are numbered in order of longitude, then latitude, so the ids do not depend on file
+    order.
     """
     frame = pd.DataFrame({"pcode": pcodes.astype(str), "lon": lon, "lat": lat})
     dup = frame["pcode"].duplicated(keep=False)
@@ -157,15 +166,16 @@ def settlements(
     Parameters
     ----------
     data_dir
-        The data directory (default ``$MINUSMA_DATA``), read through :func:`layers.datasets.read_dataset`.
+        The data directory (default ``$MINUSMA_DATA``), read through
+        :func:`layers.datasets.read_dataset`.
     crosswalk
         Override of the cercle -> 2023 region crosswalk (see :func:`layers.admin.read_crosswalk`).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per place; ``settlement_id`` is the COD P-code (the 2015 file has no duplicates; should a
-        future file have some, stable suffixed ids are made and a warning is logged).
+        One row per place; ``settlement_id`` is the COD P-code (the 2015 file has no duplicates;
+        should a future file have some, stable suffixed ids are made and a warning is logged).
 
     Raises
     ------

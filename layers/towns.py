@@ -66,9 +66,10 @@ INFOS = {
         name="towns",
         title="Towns of Mali named by the MINUSMA facts (gazetteer)",
         description=(
-            "Every place the bases, roads, air and river facts name, plus the seats of all 20 regions "
-            "(19 regions and Bamako) and 159 cercles of the 2023 structure, with P-codes, regions old and "
-            "new, and population where known. Places with no sourced coordinate are listed without geometry."
+            "Every place the bases, roads, air and river facts name, plus the seats of all 20 "
+            "regions (19 regions and Bamako) and 159 cercles of the 2023 structure, with P-codes, "
+            "regions old and new, and population where known. Places with no sourced coordinate "
+            "are listed without geometry."
         ),
         licence="facts compiled by the project (CC BY 4.0); points from OCHA COD 2015 (CC BY-IGO), "
         "GeoNames (CC BY 4.0) and Wikipedia (CC BY-SA)",

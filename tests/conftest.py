@@ -1,8 +1,8 @@
 """Shared fixtures.
 
-``data_dir`` is the open-data directory (``$MINUSMA_DATA``, else ``../shared/data`` beside the clone, as
-in CI). Tests that need it fail, never skip, when it is missing: a skip would hide that the real data
-was not checked.
+``data_dir`` is the open-data directory (``$MINUSMA_DATA``, else ``../shared/data`` beside the
+clone, as in CI). Tests that need it fail, never skip, when it is missing: a skip would hide that
+the real data was not checked.
 """
 
 from __future__ import annotations

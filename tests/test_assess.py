@@ -53,7 +53,8 @@ def test_dire_hangs_on_dire_goundam(after, crit):
 
 
 def test_single_points_of_failure_known(crit):
-    # the Route du poisson: Sévaré-Bandiagara strands Bandiagara, Bankass, Koro, Diallassagou, Dinangourou
+    # the Route du poisson: Sévaré-Bandiagara strands Bandiagara, Bankass, Koro, Diallassagou,
+    # Dinangourou
     seg = crit.loc["road-ml-sevare--ml-bandiagara"]
     assert (
         seg["is_bridge"]
@@ -63,7 +64,8 @@ def test_single_points_of_failure_known(crit):
     # Korioumé ferry link to Bambara Maoundé has a detour, and it is long
     ferry = crit.loc["road-ml-bambara-maounde--ml-korioume"]
     assert not ferry["is_bridge"] and ferry["detour_km"] > 500
-    # Bamako-Ségou is not a single point of failure: RN7 to Sikasso and RN12 Koutiala-Bla go round it
+    # Bamako-Ségou is not a single point of failure: RN7 to Sikasso and RN12 Koutiala-Bla go round
+    # it
     rn6 = crit.loc["road-ml-bamako--ml-segou"]
     assert not rn6["is_bridge"] and rn6["stranded_places"] == 0 and 400 < rn6["detour_km"] < 500
 

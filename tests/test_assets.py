@@ -252,7 +252,8 @@ def test_default_cache_dir_reads_the_environment_at_call_time(monkeypatch, tmp_p
     assert assets.default_cache_dir() == Path.home() / ".cache" / "minusma" / "assets"
 
 
-# --------------------------------------------------------------------------- download, end to end on 127.0.0.1
+# --------------------------------------------------------------------------- download, end to end
+# on 127.0.0.1
 
 
 def _tarball(files: dict[str, bytes], top: str = "package") -> bytes:
@@ -378,7 +379,8 @@ def test_fill_cache_rejects_a_checksum_mismatch_and_leaves_nothing(registry, tmp
     cache = tmp_path / "cache"
     with pytest.raises(
         ChecksumError,
-        match=r"@demo/pkg@1\.0\.0 from http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: sha512 mismatch",
+        match=r"@demo/pkg@1\.0\.0 from http://127\.0\.0\.1:\d+/@demo/pkg/-/pkg-1\.0\.0\.tgz: "
+        r"sha512 mismatch",
     ):
         assets.fill_cache(cache, registry_url=registry.url, lock_path=lock, retries=0)
     assert list(cache.rglob("*")) == []
@@ -497,7 +499,7 @@ def test_a_package_unpacked_without_file_hashes_is_not_trusted(registry, tmp_pat
     cache = tmp_path / "cache"
     assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
     (cache / "@demo" / "pkg@1.0.0" / ".files.sha256").unlink()  # a cache of an older version
-    with pytest.raises(DataDirError, match="lacks @demo/pkg@1.0.0"):
+    with pytest.raises(DataDirError, match=r"lacks @demo/pkg@1.0.0"):
         assets.check_cache(cache, lock_path=lock)
     assert assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)[0].downloaded
     assert assets.AssetCache(cache, lock_path=lock).verify() == {}

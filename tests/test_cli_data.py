@@ -16,7 +16,8 @@ from maps.cli.main import cli
 
 @pytest.fixture
 def linked_copy(data_dir, tmp_path) -> Path:
-    """A data directory in tmp_path whose files are symlinks to the real ones (replace one to damage it)."""
+    """A data directory in tmp_path whose files are symlinks to the real ones (replace one to damage
+    it)."""
     root = tmp_path / "data"
     for dataset in datasets.registry():
         if dataset.file is not None:
@@ -83,8 +84,8 @@ def test_corrupted_files_fail_naming_file_row_and_problem(data_dir, linked_copy)
     assert rows["cod_adm1"][4:6] == ["ok", "yes"]
     errors = result.stderr.splitlines()
     assert errors[0] == (
-        f"{linked_copy / regions.path}: invalid geometry in row 7 (admin2Pcod={frame.admin2Pcod[7]!r}) "
-        f"(first: Self-intersection[-3.5 14.5])"
+        f"{linked_copy / regions.path}: invalid geometry in row 7 "
+        f"(admin2Pcod={frame.admin2Pcod[7]!r}) (first: Self-intersection[-3.5 14.5])"
     )
     assert errors[1].startswith(f"{lakes}: dataset 'ne_lakes': cannot read {lakes}")
     assert errors[-1] == f"Error: 2 problem(s) in {linked_copy}"
@@ -95,8 +96,8 @@ def test_missing_required_file(linked_copy):
     result = CliRunner().invoke(cli, ["data", "--data", str(linked_copy)])
     assert result.exit_code == 1
     assert (
-        f"geonames/geonames_cities1000_mali.geojson: missing; run `minusma fetch --dest {linked_copy} "
-        f"--only geonames_places`"
+        "geonames/geonames_cities1000_mali.geojson: missing; run `minusma fetch --dest "
+        f"{linked_copy} --only geonames_places`"
     ) in result.stderr
 
 

@@ -1,4 +1,5 @@
-"""``minusma fetch`` through click's CliRunner, from a local mirror folder and a local http.server."""
+"""``minusma fetch`` through click's CliRunner, from a local mirror folder and a local
+http.server."""
 
 from __future__ import annotations
 

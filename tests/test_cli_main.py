@@ -24,9 +24,14 @@ def _install(monkeypatch, command: click.Command) -> None:
 def test_warnings_are_shown_once_after_the_command(monkeypatch):
     @click.command()
     def cmd():
-        warnings.warn("3 road segment(s) have no wet-season speed", UnknownSpeedWarning)
-        warnings.warn("3 road segment(s) have no wet-season speed", UnknownSpeedWarning)
-        warnings.warn("something else", UserWarning)
+        # stacklevel=1 (the default): each call is its own location, so only the CLI merges them
+        warnings.warn(
+            "3 road segment(s) have no wet-season speed", UnknownSpeedWarning, stacklevel=1
+        )
+        warnings.warn(
+            "3 road segment(s) have no wet-season speed", UnknownSpeedWarning, stacklevel=1
+        )
+        warnings.warn("something else", UserWarning, stacklevel=1)
         click.echo("done")
 
     _install(monkeypatch, cmd)

@@ -88,7 +88,8 @@ def test_surfaces(data_dir, tmp_path):
         )
         assert src.nodata == NODATA_KM and src.dtypes[0] == "float32"
         values = src.read(1, masked=True)
-        # only Timbuktu and Gao are open: the cell holding Gao is within half a cell's diagonal of it
+        # only Timbuktu and Gao are open: the cell holding Gao is within half a cell's diagonal of
+        # it
         gao = layers.bases().set_index("town_id").geometry["ml-gao"]
         row, col = src.index(gao.x, gao.y)
         x, y = src.xy(row, col)

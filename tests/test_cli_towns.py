@@ -118,8 +118,8 @@ def test_towns_prints_each_data_gap_once():
     assert len(gaps) == len(set(gaps)) and res.stderr.count("have no wet-season speed") == 1
     wet = next(line for line in gaps if "wet-season" in line)
     assert re.fullmatch(
-        r"data gap: \d+ road segment\(s\) have no wet-season speed \(class\(es\) [^)]*unverified\): "
-        r"no travel time, left out of time routing; see layers/data/speeds\.csv",
+        r"data gap: \d+ road segment\(s\) have no wet-season speed \(class\(es\) "
+        r"[^)]*unverified\): no travel time, left out of time routing; see layers/data/speeds\.csv",
         wet,
     )
     assert "known" not in res.stderr  # the classes that have a speed are not listed

@@ -133,7 +133,8 @@ def test_optional_dataset_absent_from_layout(data_dir):
     assert not status.present and status.valid is None and status.sha256_ok is None
 
 
-# --- corrupted copies: every problem is reported at once, naming the file and the rows -------------
+# --- corrupted copies: every problem is reported at once, naming the file and the rows
+# -------------
 
 
 def _copy_frame(data_dir: Path, tmp_path: Path, name: str) -> tuple[gpd.GeoDataFrame, Path]:
@@ -168,7 +169,8 @@ def test_coordinates_outside_mali_and_nulls(data_dir, tmp_path):
     problems = datasets.check_dataset("ourairports", tmp_path)
     assert problems[0] == "column 'ident' is null in row 5"
     assert re.match(
-        r"coordinates outside Mali's bounds \+-0\.5 deg .* in row 0 \(ident='\w+'\) \(first bounds: \[2\.35, 48\.85",
+        r"coordinates outside Mali's bounds \+-0\.5 deg .* in row 0 \(ident='\w+'\) \(first "
+        r"bounds: \[2\.35, 48\.85",
         problems[1],
     )
 

@@ -81,7 +81,8 @@ def reasons_row(r: dict, labels: pd.Series, air_reach_km: float) -> str | None:
     if yes(r["coverage_lost"]):
         on = f" on {r['coverage_lost_on']}" if pd.notna(r["coverage_lost_on"]) else ""
         parts.append(
-            f"lost coverage from {text(r['base_before_name'])} ({round(r['base_before_km'])} km){on}"
+            f"lost coverage from {text(r['base_before_name'])} ({round(r['base_before_km'])} "
+            f"km){on}"
         )
     cut = r["bamako_cut_by"]
     if no(r["on_road_network"]):
@@ -119,7 +120,8 @@ def reasons_row(r: dict, labels: pd.Series, air_reach_km: float) -> str | None:
 
 
 def assert_columns_row_by_row(ctx, options):
-    """Reasons, nearest base by road and hub costs against row-by-row / one-Dijkstra-per-bound code."""
+    """Reasons, nearest base by road and hub costs against row-by-row / one-Dijkstra-per-bound
+    code."""
     out = engine.evaluate(fresh(ctx), **options)
     rows = out.drop(columns="geometry").to_dict("records")
     want = [reasons_row(r, ctx.labels, ctx.params.air_reach_km) for r in rows]
@@ -172,7 +174,8 @@ def synthetic_context(
     *, unknown_speeds: bool, n_nodes: int = 150, n_places: int = 120, seed: int = 1
 ):
     """Random places and a Delaunay road network over Mali, plus a dead-end chain (c0, c1) and a
-    detached road (i0) with a place at each of their nodes; the shipped bases, airports, air links."""
+    detached road (i0) with a place at each of their nodes; the shipped bases, airports, air
+    links."""
     rng = np.random.default_rng(seed)
     lon, lat = rng.uniform(-12.0, 4.0, n_nodes), rng.uniform(10.5, 24.5, n_nodes)
     tri = Delaunay(np.column_stack([lon, lat]))

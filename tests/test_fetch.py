@@ -209,8 +209,9 @@ def _roads(features: str) -> str:
 
 
 ROAD = (
-    '{"type": "Feature", "properties": {"osm_id": "4389012", "fclass": "trunk", "name": "RN16", "ref": "RN16"}, '
-    '"geometry": {"type": "LineString", "coordinates": [[-4.1, 14.5], [-3.0, 15.0]]}}'
+    '{"type": "Feature", "properties": {"osm_id": "4389012", "fclass": "trunk", "name": "RN16", '
+    '"ref": "RN16"}, "geometry": {"type": "LineString", "coordinates": [[-4.1, 14.5], [-3.0, '
+    "15.0]]}}"
 )
 
 

@@ -33,10 +33,18 @@ OURAIRPORTS_CSV = (
     "\n".join(
         [
             OURAIRPORTS_HEADER,
-            "3038,GATB,medium_airport,Timbuktu Airport,16.730499,-3.00758,863,AF,ML,ML-6,Timbuktu,yes,GATB,TOM,,,"
-            "https://en.wikipedia.org/wiki/Timbuktu_Airport,",
-            "3032,GAGO,medium_airport,Gao Airport,16.2484,-0.005456,870,AF,ML,ML-7,Gao,yes,GAGO,GAQ,,,,",
-            "3100,GOBD,large_airport,Blaise Diagne International Airport,14.67,-17.073,290,AF,SN,SN-TH,Dakar,yes,GOBD,DSS,,,,",
+            (
+                "3038,GATB,medium_airport,Timbuktu Airport,16.730499,-3.00758,863,AF,ML,ML-6,"
+                "Timbuktu,yes,GATB,TOM,,,https://en.wikipedia.org/wiki/Timbuktu_Airport,"
+            ),
+            (
+                "3032,GAGO,medium_airport,Gao Airport,16.2484,-0.005456,870,AF,ML,ML-7,Gao,yes,"
+                "GAGO,GAQ,,,,"
+            ),
+            (
+                "3100,GOBD,large_airport,Blaise Diagne International Airport,14.67,-17.073,290,"
+                "AF,SN,SN-TH,Dakar,yes,GOBD,DSS,,,,"
+            ),
         ]
     )
     + "\n"
@@ -370,7 +378,8 @@ def test_converted_output_failing_the_schema_is_not_written(tmp_path, monkeypatc
         monkeypatch.setitem(_upstream.URLS, "ourairports", f"{srv.url}/airports.csv")
         with pytest.raises(
             SchemaError,
-            match=r"dataset 'ourairports' converted from upstream: 2 problem\(s\):\n  - no features\n  - missing column",
+            match=r"dataset 'ourairports' converted from upstream: 2 problem\(s\):"
+            r"\n  - no features\n  - missing column",
         ):
             fetch(tmp_path / "dest", only=["ourairports"])
     assert [p.name for p in (tmp_path / "dest" / "ourairports").iterdir()] == []

@@ -1,4 +1,5 @@
-"""Flownet corridors on the real data directory, and their comparison with the shipped road links."""
+"""Flownet corridors on the real data directory, and their comparison with the shipped road
+links."""
 
 from __future__ import annotations
 
@@ -77,8 +78,8 @@ def test_summary(table):
     covered = table[table["covered"]]
     assert len(table) == 77 and len(covered) == 38
     published = covered[(covered["length_method"] == "published") & (covered["role"] == "edge")]
-    # where a link has a published figure, the corridors agree within 5 %, except the 15 km Sévaré-Mopti
-    # link (interpolation error of a few km is large on so short a link)
+    # where a link has a published figure, the corridors agree within 5 %, except the 15 km
+    # Sévaré-Mopti link (interpolation error of a few km is large on so short a link)
     close = published["difference_pct"].abs() < 5
     assert sorted(published.index[~close]) == ["road-ml-sevare--ml-mopti"] and close.sum() == 4
 

@@ -86,11 +86,12 @@ def test_merged_roads_with_osm_replaces_covered_segments(data_dir):
 def test_assess_with_data_dir_runs(after_data):
     assert len(after_data) == len(layers.towns().query("country == 'ML'"))
     assert after_data["exposure_class"].isin(["low", "moderate", "high", "severe", "unknown"]).all()
-    # the Natural Earth Niger: Gao and Timbuktu's port Kabara on the left (north) bank, Ségou on the right
+    # the Natural Earth Niger: Gao and Timbuktu's port Kabara on the left (north) bank, Ségou on the
+    # right
     assert (
         after_data.at["ml-gao", "north_of_niger"] and after_data.at["ml-kabara", "north_of_niger"]
     )
-    assert after_data.at["ml-segou", "north_of_niger"] == False
+    assert after_data.at["ml-segou", "north_of_niger"] == False  # noqa: E712 (nullable boolean: NA must fail)
     assert (
         after_data.at["ml-gao", "river_reach"] == "navigable"
         and after_data.at["ml-ansongo", "river_reach"] == "lower"
@@ -111,15 +112,18 @@ def test_settlements_mode(settlements_after):
 
 #: Curated towns whose region_2023 or commune disagrees with the spatial join, and why.
 TOWNS_DISAGREEING = {
-    # the crosswalk works at old-cercle resolution: 2023 regions carved out of a 2015 cercle are missed
+    # the crosswalk works at old-cercle resolution: 2023 regions carved out of a 2015 cercle are
+    # missed
     "ml-araouane": "region_2023",
     "ml-boudje-beha": "region_2023",
     "ml-foum-elba": "region_2023",
     "ml-taoudeni": "region_2023",  # Taoudénit, carved out of Tombouctou cercle
     "ml-ouelessebougou": "region_2023",  # Kati split: Ouéléssébougou went to Bougouni
     "ml-yangasso": "region_2023",  # Bla split: Yangasso went to San
-    "ml-achibogho": "region_2023",  # 2023 cercle of Achibogho in Kidal; its 2015 cercle Ménaka is not
-    # the point lies in another commune than its COD record's (on the river, border, or a moved point)
+    # 2023 cercle of Achibogho in Kidal; its 2015 cercle Ménaka is not
+    "ml-achibogho": "region_2023",
+    # the point lies in another commune than its COD record's (on the river, border, or a moved
+    # point)
     "ml-bamako": "commune_pcode",
     "ml-korioume": "commune_pcode",
     "ml-selingue": "commune_pcode",
@@ -142,7 +146,8 @@ def test_towns_get_their_admin_units_by_spatial_join(after_data):
     assert after_data.loc[located, "join_commune_pcode"].notna().all()
     assert after_data.loc[~located, "join_commune_pcode"].isna().all()
     assert after_data.loc[~located, "admin_join_disagrees"].isna().all()
-    # the curated facts and the join disagree for 11 of the 173 located towns, each for a known reason
+    # the curated facts and the join disagree for 11 of the 173 located towns, each for a known
+    # reason
     flagged = after_data[after_data["admin_join_disagrees"].fillna(False)]
     assert flagged["admin_join_differs_on"].to_dict() == TOWNS_DISAGREEING
     params = after_data.attrs["parameters"]
@@ -152,7 +157,7 @@ def test_towns_get_their_admin_units_by_spatial_join(after_data):
     assert (
         bandiagara["central_region"] and after_data.at["ml-kani", "central_region"]
     )  # Kani: no point
-    assert after_data.at["ml-gao", "central_region"] == False  # nullable boolean: NA is not False
+    assert after_data.at["ml-gao", "central_region"] == False  # noqa: E712 (nullable boolean: NA is not False)
 
 
 def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
@@ -169,8 +174,8 @@ def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
     assert (
         same.sum() == 16_970 and (s["join_cercle_pcode"] == s["cercle_pcode"]).sum() == 18_769 - 428
     )
-    # the others mostly sit just across a commune border (generalised polygons): half within about 2 km
-    # (geodesic km between the point and the nearest point of its record's commune)
+    # the others mostly sit just across a commune border (generalised polygons): half within about 2
+    # km (geodesic km between the point and the nearest point of its record's commune)
     off = s[~same]
     polys = communes(s.attrs["parameters"]["data_dir"]).set_index("commune_pcode").geometry
     lines = shortest_line(off.geometry.values, polys.loc[off["commune_pcode"]].values)
@@ -180,12 +185,14 @@ def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
         index=off["settlement_id"],
     )
     assert km.median() < 2.5 and (km < 5).mean() > 0.7
-    # ... and a few are misplaced COD points, e.g. the sign-flipped longitudes of Ménaka and Andéramboukane
+    # ... and a few are misplaced COD points, e.g. the sign-flipped longitudes of Ménaka and
+    # Andéramboukane
     assert (km > 100).sum() < 50 and km["ML070403010"] > 300 and km["ML070401001"] > 300
     assert s.attrs["parameters"]["central_region_source"].startswith(
         "layers.admin.regions_2023 polygons"
     )
-    # central_region follows the polygons, so it follows the joined region, not the record's attribute
+    # central_region follows the polygons, so it follows the joined region, not the record's
+    # attribute
     assert (s["central_region"] == s["join_region_2023"].isin(CENTRAL_REGIONS_2023)).all()
     assert (s["central_region"] != s["region_2023"].isin(CENTRAL_REGIONS_2023)).sum() == 58
 

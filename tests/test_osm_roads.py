@@ -1,7 +1,7 @@
 """OSM roads in Geofabrik's schema: loading, validation, graph building, on the synthetic fixture.
 
-The fixture ``tests/fixtures/osm_roads_small.geojson`` is built by ``tests/fixtures/make_osm_fixture.py``
-from the shipped schematic segments (no OSM data in it).
+The fixture ``tests/fixtures/osm_roads_small.geojson`` is built by
+``tests/fixtures/make_osm_fixture.py`` from the shipped schematic segments (no OSM data in it).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def test_validation_lists_every_problem(raw):
     frame.loc[4, "geometry"] = LineString([(30.0, 50.0), (31.0, 51.0)])
     frame = frame.drop(columns=["fclass"])
     with pytest.raises(
-        SchemaError, match="(?s)missing column\\(s\\) \\['fclass'\\].*must be unique.*outside Mali"
+        SchemaError, match=r"(?s)missing column\(s\) \['fclass'\].*must be unique.*outside Mali"
     ):
         osm_roads(frame)
     with pytest.raises(SchemaError, match="expected EPSG:4326"):

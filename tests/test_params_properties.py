@@ -75,7 +75,7 @@ def test_exposure_params_is_valid_or_a_parameter_error(radius_km, as_of, close, 
     assert 0 < p.radius_km <= RADIUS_KM_MAX and p.season in ("dry", "wet")
     assert all(name.strip() == name and name for name in p.close + p.keep)
     assert not {n.casefold() for n in p.close} & {n.casefold() for n in p.keep}
-    assert ExposureParams(**{k: v for k, v in vars(p).items()}) == p  # round trip
+    assert ExposureParams(**vars(p)) == p  # round trip
 
 
 @settings(max_examples=40, deadline=None)

@@ -71,8 +71,8 @@ def test_warn_gives_nan_and_drops_edges_from_time_routing():
     g = douentza_timbuktu()
     with pytest.warns(
         sp.UnknownSpeedWarning,
-        match=r"^1 road segment\(s\) have no wet-season speed \(class\(es\) ferry \(empty speed\)\): "
-        r"no travel time, left out of time routing; see layers/data/speeds.csv$",
+        match=r"^1 road segment\(s\) have no wet-season speed \(class\(es\) ferry \(empty "
+        r"speed\)\): no travel time, left out of time routing; see layers/data/speeds.csv$",
     ):
         wet = sp.travel_time_h(g, SPEEDS, season="wet", on_unknown="warn")
     assert np.isnan(wet["bac"]) and wet["piste"] == pytest.approx(95 / 20)

@@ -23,9 +23,10 @@ LCA_KM = [
     ("ml-mopti", "ml-tombouctou", 402, 0.05),
     ("ml-mopti", "ml-gao", 582, 0.10),
     ("ml-sikasso", "ml-mopti", 464, 0.05),
-    # known disagreements, kept visible: our Bamako-Timbuktu route takes the RN33 Niono-Léré-Niafunké
-    # track (879 km), the LCA figure follows the longer road by Mopti; our Gao-Kidal goes by Bourem-Anéfis
-    # (the Bourem-Kidal aggregate, 285.8 km, plus Gao-Bourem estimated)
+    # known disagreements, kept visible: our Bamako-Timbuktu route takes the RN33
+    # Niono-Léré-Niafunké track (879 km), the LCA figure follows the longer road by Mopti; our
+    # Gao-Kidal goes by Bourem-Anéfis (the Bourem-Kidal aggregate, 285.8 km, plus Gao-Bourem
+    # estimated)
     ("ml-bamako", "ml-tombouctou", 1011, 0.15),
     ("ml-gao", "ml-kidal", 286, 0.35),
 ]

@@ -40,7 +40,8 @@ __all__ = [
 
 
 def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
-    """Positions of the bases named by id, site name or town (case, accents and punctuation ignored).
+    """Positions of the bases named by id, site name or town (case, accents and punctuation
+    ignored).
 
     Raises
     ------
@@ -69,7 +70,8 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
 
 
 def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
-    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash); unknown names raise listing choices."""
+    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash); unknown names raise
+    listing choices."""
     names = list(names)
     if not names:
         return []
@@ -130,7 +132,8 @@ class Context:
 
     def timed_graph(self, season: str) -> RoadGraph:
         """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
-        context (:class:`geo.speeds.UnknownSpeedWarning`), and :meth:`time_warnings` keeps the messages."""
+        context (:class:`geo.speeds.UnknownSpeedWarning`), and :meth:`time_warnings` keeps the
+        messages."""
         if season not in SEASONS:
             raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
         if season not in self._cache:
@@ -222,7 +225,8 @@ def prepare(
     speeds
         Speed table (``road_class``, ``season``, ``speed_kmh``; rows with no speed are unknown).
     airports, air_links
-        Airports (``icao``, optional ``town_id``) and links (see :func:`geo.exposure.lifelines.link_states`).
+        Airports (``icao``, optional ``town_id``) and links (see
+        :func:`geo.exposure.lifelines.link_states`).
     river_places, river_line
         Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
     hub_id
@@ -333,20 +337,22 @@ def open_flags(
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
-    """Closure date of the MINUSMA base at each airport, in the scenario ``open_bases`` (None: by date)."""
+    """Closure date of the MINUSMA base at each airport, in the scenario ``open_bases`` (None: by
+    date)."""
     closure = dict(ctx.base_closure_by_airport)
     if (
         open_bases is not None
     ):  # a base kept open keeps its mission flights; one closed early ends them
-        town_of_ap = {icao: t for icao, t in zip(ctx.airport_icaos, ctx.airport_towns)}
-        for pos, (town, is_open) in enumerate(zip(ctx.bases["town_id"], open_bases)):
+        town_of_ap = dict(zip(ctx.airport_icaos, ctx.airport_towns))
+        for town, is_open in zip(ctx.bases["town_id"], open_bases):
             for icao in [k for k, t in town_of_ap.items() if t == town and k in closure]:
                 closure[icao] = "2099-12-31" if is_open else min(closure[icao], as_of.isoformat())
     return closure
 
 
 def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> pd.DataFrame:
-    """Air lifeline of every place: best service among the airstrips within reach, before and now."""
+    """Air lifeline of every place: best service among the airstrips within reach, before and
+    now."""
     service = {}
     for label, when, off_l, off_o in (
         ("before", before, (), ()),
@@ -443,8 +449,8 @@ def _hub_costs(
 def _nearest_by_road(
     ids: np.ndarray, hub_nodes: np.ndarray, source_node: np.ndarray, nodes: np.ndarray
 ) -> list:
-    """Id of the hub each place is reached from (the first hub listed at a node), None off the network
-    or unreachable."""
+    """Id of the hub each place is reached from (the first hub listed at a node), None off the
+    network or unreachable."""
     out = np.full(len(nodes), None, dtype=object)
     valid = hub_nodes >= 0
     at, first = np.unique(hub_nodes[valid], return_index=True)
@@ -491,7 +497,8 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
 def _air_with_reasons(
     ctx: Context, as_of, before, disabled_links, disabled_operators, closure
 ) -> dict:
-    """The air columns of :func:`_air` and their reasons (cached per dates, switched-off links and closures)."""
+    """The air columns of :func:`_air` and their reasons (cached per dates, switched-off links and
+    closures)."""
     frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
     return {
         "frame": frame,

@@ -58,13 +58,14 @@ def link_states(
     disabled_links: Iterable[str] = (),
     disabled_operators: Iterable[str] = (),
 ) -> pd.Series:
-    """State of every air link on ``as_of``: ``active``, ``unknown``, ``inactive`` or ``not_started``.
+    """State of every air link on ``as_of``: ``active``, ``unknown``, ``inactive`` or
+    ``not_started``.
 
     Parameters
     ----------
     links
-        Columns ``link_id``, ``from_icao``, ``to_icao``, ``via_icao``, ``operator``, ``period_start``,
-        ``period_end`` (ISO, null = none reported) and ``status``.
+        Columns ``link_id``, ``from_icao``, ``to_icao``, ``via_icao``, ``operator``,
+        ``period_start``, ``period_end`` (ISO, null = none reported) and ``status``.
     base_closure_by_airport
         ICAO -> closure date of the MINUSMA base at that airport; a mission link ends there then.
     disabled_links, disabled_operators
@@ -124,7 +125,8 @@ def link_states(
 
 
 def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]) -> pd.DataFrame:
-    """Service of every airport from its links' states (a link serves its origin, stops and destination).
+    """Service of every airport from its links' states (a link serves its origin, stops and
+    destination).
 
     Returns
     -------
@@ -175,13 +177,14 @@ def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]
 def river_side(
     places: gpd.GeoDataFrame, river_line: shapely.LineString, metric_crs, *, on_line_km: float = 5.0
 ) -> pd.Series:
-    """Side of the river of every place: ``left`` (north/west bank, looking downstream) or ``right``.
+    """Side of the river of every place: ``left`` (north/west bank, looking downstream) or
+    ``right``.
 
     The line must run downstream. The sign of the cross product between the river's direction at
     the nearest point and the offset to the place is taken in ``metric_crs`` (never in degrees).
     Places beyond the ends of the line take the side of the end segment's extension. Places
-    without a coordinate, and places within ``on_line_km`` of the line (riverside towns the schematic
-    line runs through, whose bank it cannot tell), get None.
+    without a coordinate, and places within ``on_line_km`` of the line (riverside towns the
+    schematic line runs through, whose bank it cannot tell), get None.
     """
     lon, _ = point_lonlat(places, name="places")
     ok = np.isfinite(lon)

@@ -95,7 +95,8 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 DEFAULT_RADIUS_KM = 50.0
 
 #: Travel time to Bamako scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
-#: longest known dry-season time on the shipped network is about 17 h, so no shipped town is capped).
+#: longest known dry-season time on the shipped network is about 17 h, so no shipped town is
+#: capped).
 DEFAULT_TIME_CAP_H = 48.0
 
 #: Farthest a place may lie from a graph node and still count as on the road network (km).
@@ -289,7 +290,8 @@ class ExposureParams:
         unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
         if unknown:
             raise ParameterError(
-                f"unknown parameter(s) {unknown}; valid: {[f.name for f in dataclasses.fields(self)]}"
+                f"unknown parameter(s) {unknown}; valid: "
+                f"{[f.name for f in dataclasses.fields(self)]}"
             )
         return dataclasses.replace(self, **changes)
 

@@ -197,7 +197,7 @@ def legend_html(
         from maps.surface import ATTRIBUTION as SURFACE
 
         credits.append(f"{SURFACE} ({WORLDPOP}; CC BY 4.0)")
-    credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names()]
+    credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names("shipped")]
     if not offline:
         credits.append(t("tiles_credit"))
     rows.append(

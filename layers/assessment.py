@@ -12,6 +12,7 @@ import logging
 import warnings
 
 import geopandas as gpd
+from pandas.api import types as pdt
 
 from geo._errors import ParameterError, UnknownNameError
 from geo.exposure import access
@@ -211,17 +212,16 @@ def timeline(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
     return out
 
 
-
-
-
-
-
-
 def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
-    """``gdf`` as the registry layer ``name``: no attrs, sorted by the layer's id column."""
+    """``gdf`` as the registry layer ``name``: no attrs, counts declared ``int`` held as nullable
+    integers (``bamako_routes`` is a float with NaN in the assessment), sorted by the id column."""
+    info = get_info(name)
     gdf = gdf.copy()
     gdf.attrs = {}
-    return gdf.sort_values(get_info(name).id_column).reset_index(drop=True)
+    for col in info.schema.columns:
+        if col.kind == "int" and col.name in gdf and pdt.is_float_dtype(gdf[col.name]):
+            gdf[col.name] = gdf[col.name].astype("Int64")
+    return gdf.sort_values(info.id_column).reset_index(drop=True)
 
 
 def exposure_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:

@@ -44,7 +44,7 @@ def finish(gdf: gpd.GeoDataFrame, schema: Schema, *, name: str) -> gpd.GeoDataFr
 
 
 def parse_date(value: str | dt.date | None, *, name: str = "as_of") -> dt.date | None:
-    """Parse an ISO date and check it lies within the mission's years (2013-2024); ``None`` passes."""
+    """Parse an ISO date and check it lies in the mission's years (2013-2024); ``None`` passes."""
     if value is None:
         return None
     return parse_iso_date(value, name=name)

@@ -1,19 +1,21 @@
-"""OCHA COD administrative units of Mali (2015 frame) with their 2023 regions, read from the data directory.
+"""OCHA COD administrative units of Mali (2015 frame) with their 2023 regions (data directory).
 
 The OCHA COD-AB for Mali (DNCT/DNP Mali, OCHA Mali, ITOS; validOn 2015-04-08) describes the pre-2016
-structure: 8 regions plus Bamako, 49 cercles plus Bamako, 701 communes. The 2023 regions (19 plus the
-Bamako district) are not in it. They are attached here through an authored crosswalk,
+structure: 8 regions plus Bamako, 49 cercles plus Bamako, 701 communes. The 2023 regions (19 plus
+the Bamako district) are not in it. They are attached here through an authored crosswalk,
 ``layers/data/cercle_region_2023.csv`` (one row per 2015 cercle P-code, with confidence, note and
-sources), which a caller may replace with ``crosswalk=`` (a path or a DataFrame of the same columns).
+sources), which a caller may replace with ``crosswalk=`` (a path or a DataFrame of the same
+columns).
 
 The crosswalk works at old-cercle resolution: where the 2023 laws split an old cercle between two
-regions (Bla/Yangasso, Kati/Ouéléssébougou, Tombouctou/Taoudénit) the whole cercle goes to the region of
-its seat, and the row says so with ``confidence = "low"``.
+regions (Bla/Yangasso, Kati/Ouéléssébougou, Tombouctou/Taoudénit) the whole cercle goes to the
+region of its seat, and the row says so with ``confidence = "low"``.
 
 Examples
 --------
 >>> from layers import admin
->>> admin.regions_2023("../shared/data")[["region_2023", "member_cercles", "confidence"]]  # doctest: +SKIP
+>>> cols = ["region_2023", "member_cercles", "confidence"]
+>>> admin.regions_2023("../shared/data")[cols]  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -89,7 +91,6 @@ COMMUNE_SCHEMA = get_info("communes").schema
 REGION_2023_SCHEMA = get_info("regions_2023").schema
 
 
-
 #: COD ADM1 names (ASCII, one misspelt) -> names with accents.
 _REGION_OLD_NAMES = {
     "Kayes": "Kayes",
@@ -111,8 +112,8 @@ def read_crosswalk(crosswalk: str | os.PathLike | pd.DataFrame | None = None) ->
     Parameters
     ----------
     crosswalk
-        None for the shipped ``layers/data/cercle_region_2023.csv``, or a CSV path or DataFrame with the
-        same columns (extra columns are dropped).
+        None for the shipped ``layers/data/cercle_region_2023.csv``, or a CSV path or DataFrame with
+        the same columns (extra columns are dropped).
 
     Raises
     ------
@@ -149,7 +150,8 @@ def read_crosswalk(crosswalk: str | os.PathLike | pd.DataFrame | None = None) ->
 def _check_crosswalk_against_cod(xwalk: pd.DataFrame, cod: pd.DataFrame) -> None:
     """Each crosswalk row must name the same cercle and region as the COD row of its P-code.
 
-    This catches P-codes of another COD edition (regions.md lists ML0503 as Djenné; here it is Bankass).
+    This catches P-codes of another COD edition (regions.md lists ML0503 as Djenné; here it is
+    Bankass).
     """
     merged = xwalk.merge(
         cod[["admin2Pcod", "admin2Name", "admin1Name"]],
@@ -169,7 +171,9 @@ def _check_crosswalk_against_cod(xwalk: pd.DataFrame, cod: pd.DataFrame) -> None
                 f"crosswalk P-code {row.cercle_pcode!r} is named {row.cercle_name!r} but the COD "
                 f"names it {row.admin2Name!r} (P-codes of another COD edition?)"
             )
-        if name_key(row.region_old) != name_key(_REGION_OLD_NAMES.get(row.admin1Name, row.admin1Name)):
+        if name_key(row.region_old) != name_key(
+            _REGION_OLD_NAMES.get(row.admin1Name, row.admin1Name)
+        ):
             problems.append(
                 f"crosswalk P-code {row.cercle_pcode!r}: region_old {row.region_old!r} but the COD "
                 f"says {row.admin1Name!r}"
@@ -207,20 +211,21 @@ def cercles(
     *,
     crosswalk: str | os.PathLike | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """The 49 cercles and Bamako (OCHA COD 2015) with regions old and 2023 (schema :data:`CERCLE_SCHEMA`).
+    """The 49 cercles and Bamako (OCHA COD 2015), regions old and 2023 (:data:`CERCLE_SCHEMA`).
 
     Parameters
     ----------
     data_dir
-        The data directory (default ``$MINUSMA_DATA``), read through :func:`layers.datasets.read_dataset`.
+        The data directory (default ``$MINUSMA_DATA``), read through
+        :func:`layers.datasets.read_dataset`.
     crosswalk
         Override of the shipped crosswalk (see :func:`read_crosswalk`).
 
     Raises
     ------
     SchemaError
-        The COD file or the crosswalk is malformed (naming the file, rows and problems), or the crosswalk
-        names a cercle differently from the COD row of its P-code.
+        The COD file or the crosswalk is malformed (naming the file, rows and problems), or the
+        crosswalk names a cercle differently from the COD row of its P-code.
     """
     cod = read_dataset("cod_adm2", data_dir)
     xwalk = read_crosswalk(crosswalk)
@@ -238,7 +243,7 @@ def communes(
     *,
     crosswalk: str | os.PathLike | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """The 701 communes (OCHA COD 2015) with cercle and regions old and 2023 (schema :data:`COMMUNE_SCHEMA`).
+    """The 701 communes (OCHA COD 2015), cercle, regions old and 2023 (:data:`COMMUNE_SCHEMA`).
 
     Parameters
     ----------
@@ -274,7 +279,8 @@ def regions_2023(
     crosswalk
         Override of the shipped crosswalk (see :func:`read_crosswalk`).
     names
-        The 2023 regions wanted; default the five central ones; None for every region in the crosswalk.
+        The 2023 regions wanted; default the five central ones; None for every region in the
+        crosswalk.
 
     Returns
     -------
@@ -353,9 +359,9 @@ def admin_join(
     Returns
     -------
     pandas.DataFrame
-        Aligned to ``points.index``: ``region_old``, ``region_2023``, ``cercle_pcode``, ``commune_pcode``.
-        Points outside every commune (or without geometry) get nulls; their number is logged.
-        A point on a shared border takes the commune with the smallest P-code.
+        Aligned to ``points.index``: ``region_old``, ``region_2023``, ``cercle_pcode``,
+        ``commune_pcode``. Points outside every commune (or without geometry) get nulls; their
+        number is logged. A point on a shared border takes the commune with the smallest P-code.
     """
     from geo.crs import to_wgs84
 

@@ -1,6 +1,8 @@
-"""Air links 2013-2025: Sky Mali scheduled routes, UNHAS humanitarian and MINUSMA mission flights."""
+"""Air links 2013-2025: Sky Mali scheduled routes, UNHAS humanitarian and MINUSMA flights."""
 
 from __future__ import annotations
+
+import itertools
 
 import geopandas as gpd
 import numpy as np
@@ -28,10 +30,9 @@ SCHEMA = get_info("air_links").schema
 STATUSES = SCHEMA.column("status").choices
 
 
-
 def _great_circle(points: list[tuple[float, float]]) -> LineString:
     coords: list[tuple[float, float]] = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         _, _, dist_m = GEOD.inv(x0, y0, x1, y1)
         n = max(int(np.ceil(dist_m / 1000.0 / SEGMENT_KM)) - 1, 0)
         coords += [tuple(p) for p in GEOD.npts(x0, y0, x1, y1, n)] + [(x1, y1)]
@@ -39,7 +40,7 @@ def _great_circle(points: list[tuple[float, float]]) -> LineString:
 
 
 def air_links() -> gpd.GeoDataFrame:
-    """Air links (schema :data:`SCHEMA`); geometry is the great-circle route origin -> stops -> destination."""
+    """Air links (schema :data:`SCHEMA`); geometry: great circles origin -> stops -> destination."""
     raw = read_facts("air_links.csv").rename(
         columns={"source_url": "source", "source_url_2": "source_2"}
     )

@@ -124,7 +124,7 @@ def assess(
     robustness: bool = False,
     **options,
 ) -> gpd.GeoDataFrame:
-    """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site closed).
+    """Exposure of every town of the gazetteer in Mali as of a date (default: after the closures).
 
     Parameters
     ----------

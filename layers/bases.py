@@ -1,4 +1,4 @@
-"""The 13 MINUSMA sites of the 2023 withdrawal (12 camps plus the Ogossagou temporary operating base)."""
+"""The 13 MINUSMA sites of the 2023 withdrawal (12 camps and the Ogossagou temporary base)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ __all__ = ["SCHEMA", "bases"]
 SCHEMA = get_info("bases").schema
 #: Site kinds, as the registry declares them.
 KINDS = SCHEMA.column("kind").choices
-
 
 
 def bases(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:

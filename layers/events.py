@@ -186,7 +186,6 @@ SHIPPED_COLUMNS = (
 )
 
 
-
 def checksum(path: str | os.PathLike | None = None) -> str:
     """``sha256:<hex>`` of an events file (default: the shipped table)."""
     path = Path(path) if path is not None else data_file(FILE)

@@ -1,4 +1,4 @@
-"""Mali's regions (Natural Earth 10m admin-1, public domain), with the central zone of the 2023 plan marked."""
+"""Mali's regions (Natural Earth 10m admin-1, public domain), the 2023 central zone marked."""
 
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ SCHEMA = get_info("regions").schema
 def _file_metadata() -> dict:
     with open(data_file(FILE), encoding="utf-8") as fh:
         return json.load(fh).get("metadata", {})
-
-
 
 
 def regions() -> gpd.GeoDataFrame:

@@ -25,7 +25,8 @@ REACHES = {
         "navigable": False,
         "season": None,
         "length_km_published": None,
-        "note": "Not navigable between Bamako and Koulikoro (Sotuba and Kenié rapids); the reach upstream of "
+        "note": "Not navigable between Bamako and Koulikoro (Sotuba and Kenié rapids); the reach "
+        "upstream of "
         "Bamako (from Guinea) is navigable at high water but is not drawn (no places with points).",
         "source": NAVIGATION_SOURCE,
     },
@@ -36,7 +37,8 @@ REACHES = {
         "navigable": True,
         "season": "late July to January (COMANAV season; shorter in low-water years)",
         "length_km_published": 1308.0,
-        "note": "1,308 km per the Logistics Cluster (variants: 1,380 km Koulikoro-Gao; 1,450 km Bamako-Gao). "
+        "note": "1,308 km per the Logistics Cluster (variants: 1,380 km Koulikoro-Gao; "
+        "1,450 km Bamako-Gao). "
         "Lake Débo and the Inner Delta lakes are not drawn (no sourced places).",
         "source": NAVIGATION_SOURCE,
     },
@@ -47,7 +49,8 @@ REACHES = {
         "navigable": None,
         "season": None,
         "length_km_published": None,
-        "note": "Navigation below Gao is not described in the sources gathered (unknown, not assumed).",
+        "note": "Navigation below Gao is not described in the sources gathered "
+        "(unknown, not assumed).",
         "source": "shared/reference/river.md (ordered places)",
     },
 }
@@ -55,8 +58,6 @@ REACHES = {
 RIVER_SCHEMA = get_info("river").schema
 
 PLACES_SCHEMA = get_info("river_places").schema
-
-
 
 
 def river_places() -> gpd.GeoDataFrame:

@@ -1,10 +1,10 @@
-"""The Niger from Natural Earth 10m (real course, through Lac Débo), and which side of it a point lies on.
+"""The Niger from Natural Earth 10m (real course, through Lac Débo); which side a point lies on.
 
-:func:`niger_ne` reads the Natural Earth 1:10m Niger (river + lake centreline) from the data directory and
-clips it to Mali's outline (the shipped :func:`layers.regions` union). :func:`riverside` measures the
-geodesic distance from points to a river line, and :func:`side_of_river` says whether points lie north
-(left bank) or south (right bank) of it. Both work with the NE line or the shipped schematic
-:func:`layers.river`.
+:func:`niger_ne` reads the Natural Earth 1:10m Niger (river + lake centreline) from the data
+directory and clips it to Mali's outline (the shipped :func:`layers.regions` union).
+:func:`riverside` measures the geodesic distance from points to a river line, and
+:func:`side_of_river` says whether points lie north (left bank) or south (right bank) of it. Both
+work with the NE line or the shipped schematic :func:`layers.river`.
 
 Examples
 --------
@@ -47,8 +47,9 @@ __all__ = [
     "side_of_river",
 ]
 
-#: Vertex spacing (degrees) of the densified line used for distances; the nearest-vertex distance then
-#: over-estimates the distance to the line by at most about half a spacing (~0.6 km), usually far less.
+#: Vertex spacing (degrees) of the densified line used for distances; the nearest-vertex distance
+#: then over-estimates the distance to the line by at most about half a spacing (~0.6 km), usually
+#: far less.
 DENSIFY_DEG = 0.01
 
 #: Channel end points closer than this (degrees) are taken to be the same junction.
@@ -57,14 +58,14 @@ SNAP_DEG = 0.002
 SCHEMA = get_info("niger_ne").schema
 
 
-
 def niger_ne(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """The NE 10m Niger clipped to Mali (schema :data:`SCHEMA`), one row per NE feature.
 
     Parameters
     ----------
     data_dir
-        The data directory (default ``$MINUSMA_DATA``), read through :func:`layers.datasets.read_dataset`.
+        The data directory (default ``$MINUSMA_DATA``), read through
+        :func:`layers.datasets.read_dataset`.
     """
     raw = read_dataset("ne_niger", data_dir)
     raw = raw[raw["name"] == "Niger"].copy()
@@ -97,12 +98,12 @@ def _as_geometry(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) ->
 
 
 def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> LineString:
-    """One line from the upstream to the downstream end of a (possibly braided) river, in flow order.
+    """One line from the upstream to the downstream end of a (braided) river, in flow order.
 
-    Channels are merged, their end points snapped into junctions (:data:`SNAP_DEG`), and the shortest path
-    (geodesic length) is taken from the westernmost dead end to the easternmost one: for the Niger in
-    Mali these are the entry from Guinea (upstream) and the exit to Niger (downstream). In the Inner
-    Delta the shortest channel is kept.
+    Channels are merged, their end points snapped into junctions (:data:`SNAP_DEG`), and the
+    shortest path (geodesic length) is taken from the westernmost dead end to the easternmost one:
+    for the Niger in Mali these are the entry from Guinea (upstream) and the exit to Niger
+    (downstream). In the Inner Delta the shortest channel is kept.
 
     Raises
     ------
@@ -160,8 +161,8 @@ def north_bank_polygon(
     """The part of the plane north of (left of, looking downstream) the river's main stem.
 
     The polygon runs down the main stem, then east from its downstream end, north around a box
-    ``margin_deg`` beyond the line's extent, west, and back east to its upstream end. It is a topological
-    construction only (no measurement is made in degrees).
+    ``margin_deg`` beyond the line's extent, west, and back east to its upstream end. It is a
+    topological construction only (no measurement is made in degrees).
 
     Raises
     ------
@@ -170,7 +171,7 @@ def north_bank_polygon(
     """
     stem = main_stem(river_line)
     (_, y0), (_, y1) = stem.coords[0], stem.coords[-1]
-    xmin, ymin, xmax, ymax = stem.bounds
+    xmin, _, xmax, ymax = stem.bounds
     east, west, north = xmax + margin_deg, xmin - margin_deg, ymax + margin_deg
     poly = Polygon([*stem.coords, (east, y1), (east, north), (west, north), (west, y0)])
     if not poly.is_valid:
@@ -186,13 +187,13 @@ def side_of_river(
 ) -> pd.Series:
     """``"north"`` (left bank) or ``"south"`` (right bank) of the river for each point.
 
-    Method: the plane is split along the river's main stem (see :func:`main_stem`) prolonged east and west
-    along the parallels of its two ends, and a point is north when it falls in the northern part
-    (:func:`north_bank_polygon`). Along the Niger in Mali the left bank is the north or east bank all the
-    way (Ségou and Bamako's centre lie on the right/south bank, Timbuktu and Gao on the left bank).
-    Points beyond the ends of the line are classified by the prolonged parallels. A point lying exactly on
-    the main stem (e.g. a town vertex of the schematic :func:`layers.river`) is ``"on_line"``: its bank
-    cannot be told from that line.
+    Method: the plane is split along the river's main stem (see :func:`main_stem`) prolonged east
+    and west along the parallels of its two ends, and a point is north when it falls in the northern
+    part (:func:`north_bank_polygon`). Along the Niger in Mali the left bank is the north or east
+    bank all the way (Ségou and Bamako's centre lie on the right/south bank, Timbuktu and Gao on the
+    left bank). Points beyond the ends of the line are classified by the prolonged parallels. A
+    point lying exactly on the main stem (e.g. a town vertex of the schematic :func:`layers.river`)
+    is ``"on_line"``: its bank cannot be told from that line.
 
     Returns
     -------
@@ -217,10 +218,11 @@ def riverside(
     *,
     within_km: float = 10.0,
 ) -> pd.DataFrame:
-    """Geodesic distance from each point to the river, whether it is within ``within_km``, and its bank.
+    """Geodesic distance from each point to the river, whether within ``within_km``, its bank.
 
-    The river (all channels) is densified to vertices about :data:`DENSIFY_DEG` apart and each point's
-    distance to the nearest vertex is measured on the WGS84 ellipsoid (:func:`geo.distance.nearest_km`).
+    The river (all channels) is densified to vertices about :data:`DENSIFY_DEG` apart and each
+    point's distance to the nearest vertex is measured on the WGS84 ellipsoid
+    (:func:`geo.distance.nearest_km`).
 
     Parameters
     ----------

@@ -23,7 +23,6 @@ __all__ = ["SCHEMA", "detour_factor", "roads"]
 SCHEMA = get_info("roads").schema
 
 
-
 def detour_factor(frame: pd.DataFrame) -> float:
     """Median ratio of published length to straight-line length over network edges with both.
 

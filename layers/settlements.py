@@ -1,4 +1,4 @@
-"""OCHA COD populated places of Mali (18,769 points, 2015) with their 2023 region and curated town id.
+"""OCHA COD populated places of Mali (18,769 points, 2015), their 2023 region and town id.
 
 Read from the data directory (``ocha-cod-mali/mli_populated_places.geojson``); never shipped.
 
@@ -40,11 +40,11 @@ _REGION_OLD_NAMES = {"Koulikouro": "Koulikoro", "Segou": "Ségou", "Bamako": "Di
 SCHEMA = get_info("settlements").schema
 
 
-
 def make_settlement_ids(pcodes: pd.Series, lon: pd.Series, lat: pd.Series) -> pd.Series:
-    """Stable unique ids from P-codes: a unique P-code is its own id; duplicates get ``-1``, ``-2``...
+    """Stable unique ids from P-codes: a unique one is its own id; duplicates get ``-1``, ``-2``...
 
-    Duplicates are numbered in order of longitude, then latitude, so the ids do not depend on file order.
+    Duplicates are numbered in order of longitude, then latitude, so the ids do not depend on file
+    order.
     """
     frame = pd.DataFrame({"pcode": pcodes.astype(str), "lon": lon, "lat": lat})
     dup = frame["pcode"].duplicated(keep=False)
@@ -71,15 +71,16 @@ def settlements(
     Parameters
     ----------
     data_dir
-        The data directory (default ``$MINUSMA_DATA``), read through :func:`layers.datasets.read_dataset`.
+        The data directory (default ``$MINUSMA_DATA``), read through
+        :func:`layers.datasets.read_dataset`.
     crosswalk
         Override of the cercle -> 2023 region crosswalk (see :func:`layers.admin.read_crosswalk`).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per place; ``settlement_id`` is the COD P-code (the 2015 file has no duplicates; should a
-        future file have some, stable suffixed ids are made and a warning is logged).
+        One row per place; ``settlement_id`` is the COD P-code (the 2015 file has no duplicates;
+        should a future file have some, stable suffixed ids are made and a warning is logged).
 
     Raises
     ------

@@ -21,7 +21,6 @@ HUB_ID = "ml-bamako"
 SCHEMA = get_info("towns").schema
 
 
-
 def towns() -> gpd.GeoDataFrame:
     """The gazetteer of places, in EPSG:4326 (schema :data:`SCHEMA`).
 

@@ -92,7 +92,8 @@ def test_central_regions_cover_old_mopti_and_segou(reg, data_dir):
 
 def test_regions_2023_all_and_unknown(data_dir):
     every = admin.regions_2023(data_dir, names=None)
-    # 19 regions + Bamako, less Taoudénit: it has no whole 2015 cercle (carved out of Tombouctou cercle)
+    # 19 regions + Bamako, less Taoudénit: it has no whole 2015 cercle (carved out of Tombouctou
+    # cercle)
     assert len(every) == 19 and "Taoudénit" not in set(every["region_2023"])
     with pytest.raises(UnknownNameError, match="Gourma"):
         admin.regions_2023(data_dir, names=["Gourma"])
@@ -126,7 +127,8 @@ def test_curated_towns_land_in_their_pcode_cercle(com, data_dir):
     assert expected.notna().all()
     got = admin.admin_join(towns, commune_frame=com)["cercle_pcode"]
     wrong = set(towns.loc[got != expected, "town_id"])
-    # Tessit's COD point has a sign-flipped longitude; towns.csv uses GeoNames, which falls in Gao cercle.
+    # Tessit's COD point has a sign-flipped longitude; towns.csv uses GeoNames, which falls in Gao
+    # cercle.
     assert wrong <= {"ml-tessit"}
     assert len(towns) > 150
 

@@ -8,22 +8,13 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
-from geo._validate import Column, Schema, validate_frame
+from geo._validate import Schema, validate_frame
 from geo.crs import WGS84
 from geo.exposure.params import DATE_MAX as MISSION_END
 from geo.exposure.params import DATE_MIN as MISSION_START
 from geo.exposure.params import parse_iso_date
 
 __all__ = ["MISSION_END", "MISSION_START", "finish", "parse_date", "point_frame"]
-
-GEOMETRY_KIND = Column(
-    "geometry_kind",
-    "string",
-    "real, town_point or schematic",
-    nullable=False,
-    choices=("real", "town_point", "schematic"),
-)
-SOURCE = Column("source", "string", "source of the row (URL or document)", nullable=False)
 
 
 def point_frame(frame: pd.DataFrame, *, lon: str = "lon", lat: str = "lat") -> gpd.GeoDataFrame:
@@ -53,7 +44,7 @@ def finish(gdf: gpd.GeoDataFrame, schema: Schema, *, name: str) -> gpd.GeoDataFr
 
 
 def parse_date(value: str | dt.date | None, *, name: str = "as_of") -> dt.date | None:
-    """Parse an ISO date and check it lies within the mission's years (2013-2024); ``None`` passes."""
+    """Parse an ISO date and check it lies in the mission's years (2013-2024); ``None`` passes."""
     if value is None:
         return None
     return parse_iso_date(value, name=name)

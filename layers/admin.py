@@ -1,5 +1,4 @@
-"""OCHA COD administrative units of Mali (2015 frame) with their 2023 regions, read from the data
-directory.
+"""OCHA COD administrative units of Mali (2015 frame) with their 2023 regions (data directory).
 
 The OCHA COD-AB for Mali (DNCT/DNP Mali, OCHA Mali, ITOS; validOn 2015-04-08) describes the pre-2016
 structure: 8 regions plus Bamako, 49 cercles plus Bamako, 701 communes. The 2023 regions (19 plus
@@ -15,9 +14,8 @@ region of its seat, and the row says so with ``confidence = "low"``.
 Examples
 --------
 >>> from layers import admin
->>> admin.regions_2023("../shared/data")[  # doctest: +SKIP
-...     ["region_2023", "member_cercles", "confidence"]
-... ]
+>>> cols = ["region_2023", "member_cercles", "confidence"]
+>>> admin.regions_2023("../shared/data")[cols]  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -33,11 +31,11 @@ from geo._errors import ParameterError
 from geo._validate import Column, Schema, raise_problems, validate_frame
 from geo.distance import GEOD
 from geo.names import name_key
-from layers._common import GEOMETRY_KIND, SOURCE, finish
+from layers._common import finish
 from layers._files import data_file
 from layers.datasets import read_dataset
 from layers.regions import CENTRAL_REGIONS_2023
-from layers.registry import LayerInfo
+from layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +43,6 @@ __all__ = [
     "CENTRAL_REGIONS_2023",
     "CONFIDENCE_ORDER",
     "CROSSWALK_FILE",
-    "INFOS",
     "admin_join",
     "cercles",
     "communes",
@@ -60,8 +57,6 @@ CROSSWALK_FILE = "cercle_region_2023.csv"
 CONFIDENCE_ORDER = ("low", "medium", "high")
 
 _COD_SOURCE = "OCHA COD-AB Mali 2015-04-08 (data directory: ocha-cod-mali/{file})"
-_LICENCE = "OCHA COD-AB (CC BY-IGO on HDX; CC BY 4.0 via geoBoundaries); attribution required"
-_ATTRIBUTION = "DNCT/DNP Mali, OCHA Mali, ITOS; via HDX"
 
 CROSSWALK_SCHEMA = Schema(
     id_column="cercle_pcode",
@@ -88,162 +83,13 @@ CROSSWALK_SCHEMA = Schema(
     ),
 )
 
-_REGION_COLUMNS = (
-    Column(
-        "region_old_pcode",
-        "string",
-        "OCHA COD 2015 ADM1 P-code (ML01..ML09; ML09 = Bamako)",
-        nullable=False,
-    ),
-    Column(
-        "region_old", "string", "pre-2016 region (accents; 'Koulikouro' corrected)", nullable=False
-    ),
-    Column(
-        "region_2023", "string", "region under the 2023 laws, via the crosswalk (null if not in it)"
-    ),
-    Column(
-        "region_2023_confidence",
-        "string",
-        "confidence of the crosswalk row",
-        choices=CONFIDENCE_ORDER,
-    ),
-)
 
-CERCLE_SCHEMA = Schema(
-    id_column="cercle_pcode",
-    geometry_types=("Polygon", "MultiPolygon"),
-    columns=(
-        Column("cercle_pcode", "string", "OCHA COD 2015 ADM2 P-code", nullable=False, unique=True),
-        Column(
-            "cercle_name",
-            "string",
-            "cercle name (accents, from the crosswalk; else COD ASCII)",
-            nullable=False,
-        ),
-        Column("cercle_name_cod", "string", "cercle name as in the COD (ASCII)", nullable=False),
-        *_REGION_COLUMNS,
-        Column("region_2023_note", "string", "crosswalk note (splits, conflicts)"),
-        Column("area_km2", "float", "geodesic area on the WGS84 ellipsoid", nullable=False),
-        SOURCE,
-        GEOMETRY_KIND,
-        Column("geometry", "geometry", "cercle polygon (COD 2015, generalised)", nullable=False),
-    ),
-)
+CERCLE_SCHEMA = get_info("cercles").schema
 
-COMMUNE_SCHEMA = Schema(
-    id_column="commune_pcode",
-    geometry_types=("Polygon", "MultiPolygon"),
-    columns=(
-        Column("commune_pcode", "string", "OCHA COD 2015 ADM3 P-code", nullable=False, unique=True),
-        Column("commune_name", "string", "commune name as in the COD (ASCII)", nullable=False),
-        Column("cercle_pcode", "string", "OCHA COD 2015 ADM2 P-code", nullable=False),
-        Column(
-            "cercle_name",
-            "string",
-            "cercle name (accents, from the crosswalk; else COD ASCII)",
-            nullable=False,
-        ),
-        *_REGION_COLUMNS,
-        Column("area_km2", "float", "geodesic area on the WGS84 ellipsoid", nullable=False),
-        SOURCE,
-        GEOMETRY_KIND,
-        Column("geometry", "geometry", "commune polygon (COD 2015)", nullable=False),
-    ),
-)
+COMMUNE_SCHEMA = get_info("communes").schema
 
-REGION_2023_SCHEMA = Schema(
-    id_column="region_2023",
-    geometry_types=("Polygon", "MultiPolygon"),
-    columns=(
-        Column("region_2023", "string", "region under the 2023 laws", nullable=False, unique=True),
-        Column(
-            "region_old",
-            "string",
-            "pre-2016 region(s) it comes from, ';'-separated",
-            nullable=False,
-        ),
-        Column(
-            "member_cercle_pcodes",
-            "string",
-            "2015 cercle P-codes dissolved, ';'-separated",
-            nullable=False,
-        ),
-        Column(
-            "member_cercles", "string", "2015 cercle names dissolved, ';'-separated", nullable=False
-        ),
-        Column("n_cercles", "int", "number of 2015 cercles dissolved", nullable=False),
-        Column(
-            "confidence",
-            "string",
-            "lowest confidence of any membership",
-            nullable=False,
-            choices=CONFIDENCE_ORDER,
-        ),
-        Column("note", "string", "notes of the memberships below high confidence"),
-        Column("area_km2", "float", "geodesic area on the WGS84 ellipsoid", nullable=False),
-        SOURCE,
-        GEOMETRY_KIND,
-        Column("geometry", "geometry", "union of the member cercle polygons", nullable=False),
-    ),
-)
+REGION_2023_SCHEMA = get_info("regions_2023").schema
 
-_CAVEAT_FRAME = "Pre-2016 frame (2015): 49 cercles + Bamako; the 2023 cercles (159) are not drawn."
-_CAVEAT_XWALK = (
-    "2023 regions come from an authored crosswalk at old-cercle resolution (medium-low confidence; "
-    "split cercles go whole to the region of their seat). See layers/data/cercle_region_2023.csv."
-)
-
-INFOS = {
-    "cercles": LayerInfo(
-        name="cercles",
-        title="Cercles of Mali (OCHA COD 2015) with their 2023 region",
-        description="49 cercles + Bamako district (OCHA COD-AB 2015) with P-codes, pre-2016 "
-        "region and the 2023 region from the crosswalk, with its confidence.",
-        licence=_LICENCE,
-        attribution=_ATTRIBUTION,
-        sources=(
-            _COD_SOURCE.format(file="mli_adm2_cercles.geojson"),
-            f"layers/data/{CROSSWALK_FILE}",
-        ),
-        geometry_kind="real",
-        schema=CERCLE_SCHEMA,
-        caveats=(_CAVEAT_FRAME, _CAVEAT_XWALK),
-    ),
-    "communes": LayerInfo(
-        name="communes",
-        title="Communes of Mali (OCHA COD 2015) with their 2023 region",
-        description="701 communes (OCHA COD-AB 2015; Mali officially has 703) with P-codes and "
-        "regions old and 2023.",
-        licence=_LICENCE,
-        attribution=_ATTRIBUTION,
-        sources=(
-            _COD_SOURCE.format(file="mli_adm3_communes.geojson"),
-            f"layers/data/{CROSSWALK_FILE}",
-        ),
-        geometry_kind="real",
-        schema=COMMUNE_SCHEMA,
-        caveats=(_CAVEAT_FRAME, _CAVEAT_XWALK),
-    ),
-    "regions_2023": LayerInfo(
-        name="regions_2023",
-        title="2023 regions of Mali dissolved from 2015 cercles",
-        description="2023 regions (by default the central ones: Mopti, Ségou, San, Bandiagara, "
-        "Douentza) as unions of their 2015 cercles, with members and the lowest "
-        "membership confidence.",
-        licence=_LICENCE,
-        attribution=_ATTRIBUTION,
-        sources=(
-            _COD_SOURCE.format(file="mli_adm2_cercles.geojson"),
-            f"layers/data/{CROSSWALK_FILE}",
-        ),
-        geometry_kind="real",
-        schema=REGION_2023_SCHEMA,
-        caveats=(
-            _CAVEAT_XWALK,
-            "Approximate outlines: a split cercle is counted whole in one region.",
-        ),
-    ),
-}
 
 #: COD ADM1 names (ASCII, one misspelt) -> names with accents.
 _REGION_OLD_NAMES = {
@@ -365,8 +211,7 @@ def cercles(
     *,
     crosswalk: str | os.PathLike | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """The 49 cercles and Bamako (OCHA COD 2015) with regions old and 2023 (schema
-    :data:`CERCLE_SCHEMA`).
+    """The 49 cercles and Bamako (OCHA COD 2015), regions old and 2023 (:data:`CERCLE_SCHEMA`).
 
     Parameters
     ----------
@@ -398,8 +243,7 @@ def communes(
     *,
     crosswalk: str | os.PathLike | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """The 701 communes (OCHA COD 2015) with cercle and regions old and 2023 (schema
-    :data:`COMMUNE_SCHEMA`).
+    """The 701 communes (OCHA COD 2015), cercle, regions old and 2023 (:data:`COMMUNE_SCHEMA`).
 
     Parameters
     ----------
@@ -487,7 +331,7 @@ def regions_2023(
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     gdf["n_cercles"] = gdf["n_cercles"].astype("int64")
     gdf["area_km2"] = _area_km2(gdf.geometry)
-    gdf["source"] = f"{INFOS['cercles'].sources[0]}; layers/data/{CROSSWALK_FILE}"
+    gdf["source"] = f"{get_info('cercles').sources[0]}; layers/data/{CROSSWALK_FILE}"
     gdf["geometry_kind"] = "real"
     return finish(gdf, REGION_2023_SCHEMA, name="regions_2023")
 

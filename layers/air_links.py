@@ -1,5 +1,4 @@
-"""Air links 2013-2025: Sky Mali scheduled routes, UNHAS humanitarian and MINUSMA mission
-flights."""
+"""Air links 2013-2025: Sky Mali scheduled routes, UNHAS humanitarian and MINUSMA flights."""
 
 from __future__ import annotations
 
@@ -10,108 +9,25 @@ import numpy as np
 from shapely import LineString
 
 from geo._errors import SchemaError
-from geo._validate import Column, Schema
 from geo.distance import GEOD, geometry_length_km
-from layers._common import GEOMETRY_KIND, SOURCE, finish
+from layers._common import finish
 from layers._files import read_facts
 from layers.airports import airports as load_airports
-from layers.registry import LayerInfo
+from layers.registry import get_info
 
-__all__ = ["COMMERCIAL_OPERATORS", "INFOS", "SCHEMA", "STATUSES", "air_links"]
+__all__ = ["COMMERCIAL_OPERATORS", "SCHEMA", "STATUSES", "air_links"]
 
 #: Operators in ``air_links.csv`` that are not the UN's: a place whose airstrips only UN services
 #: (MINUSMA, UNHAS) served depended on them (``air_depended_on_un``).
 COMMERCIAL_OPERATORS = ("Sky Mali",)
 
-#: Status of a link as the last source describes it.
-STATUSES = ("no_end_reported", "interrupted", "suspended", "ended", "ended_or_unknown")
 
 #: Spacing of vertices along the drawn great-circle route, in km.
 SEGMENT_KM = 25.0
 
-SCHEMA = Schema(
-    id_column="link_id",
-    geometry_types=("LineString",),
-    columns=(
-        Column(
-            "link_id", "string", "stable id <operator>-<destination>", nullable=False, unique=True
-        ),
-        Column("from_icao", "string", "origin airport", nullable=False),
-        Column("to_icao", "string", "destination airport (null if outside the layer)"),
-        Column("via_icao", "string", "intermediate stops, ';'-separated"),
-        Column(
-            "operator",
-            "string",
-            "Sky Mali, UNHAS (WFP) or MINUSMA",
-            nullable=False,
-            choices=("Sky Mali", "UNHAS (WFP)", "MINUSMA"),
-        ),
-        Column(
-            "service_type",
-            "string",
-            "scheduled, humanitarian or mission",
-            nullable=False,
-            choices=("scheduled", "humanitarian", "mission"),
-        ),
-        Column("period_start", "date", "first day of the documented period", nullable=False),
-        Column(
-            "period_start_precision",
-            "string",
-            "day, month or year",
-            nullable=False,
-            choices=("day", "month", "year"),
-        ),
-        Column("period_end", "date", "last day of the documented period (null: no end reported)"),
-        Column(
-            "period_end_precision", "string", "day, month or year", choices=("day", "month", "year")
-        ),
-        Column("period_text", "string", "the period as the source gives it", nullable=False),
-        Column("status", "string", "status as last described", nullable=False, choices=STATUSES),
-        Column("frequency_or_detail", "string", "frequency or fleet detail"),
-        Column("notes", "string", "notes"),
-        Column(
-            "length_km",
-            "float",
-            "great-circle length of the drawn route via its stops",
-            nullable=False,
-        ),
-        SOURCE,
-        Column("source_type", "string", "kind of source"),
-        Column("source_2", "string", "second source"),
-        GEOMETRY_KIND,
-        Column(
-            "geometry",
-            "geometry",
-            "great-circle route through the stops (schematic, not a flight track)",
-            nullable=False,
-        ),
-    ),
-)
-
-INFOS = {
-    "air_links": LayerInfo(
-        name="air_links",
-        title="Air links: Sky Mali, UNHAS and MINUSMA (schematic routes)",
-        description="Documented air routes with operator, service type, period and status. "
-        "Multi-destination source rows are one link per destination. Geometry is the "
-        "great-circle route through the stops: SCHEMATIC, not a flight track. Periods "
-        "with month or year precision start on the first day of the month/year and "
-        "end on the last (see the *_precision columns).",
-        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the "
-        "compilation)",
-        attribution="minusma-exposure contributors; sources named per row",
-        sources=("layers/data/air_links.csv (from shared/reference/air.csv)",),
-        geometry_kind="schematic",
-        schema=SCHEMA,
-        caveats=(
-            (
-                "Sky Mali resumption dates after Sep 2023 and the UNHAS destination list for "
-                "2023-24 were not found: absence of a later row is not evidence that a service "
-                "stopped."
-            ),
-        ),
-    )
-}
+SCHEMA = get_info("air_links").schema
+#: Link statuses, as the registry declares them.
+STATUSES = SCHEMA.column("status").choices
 
 
 def _great_circle(points: list[tuple[float, float]]) -> LineString:
@@ -124,8 +40,7 @@ def _great_circle(points: list[tuple[float, float]]) -> LineString:
 
 
 def air_links() -> gpd.GeoDataFrame:
-    """Air links (schema :data:`SCHEMA`); geometry is the great-circle route origin -> stops ->
-    destination."""
+    """Air links (schema :data:`SCHEMA`); geometry: great circles origin -> stops -> destination."""
     raw = read_facts("air_links.csv").rename(
         columns={"source_url": "source", "source_url_2": "source_2"}
     )

@@ -10,62 +10,16 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import SchemaError
-from geo._validate import Column, Schema
-from layers._common import GEOMETRY_KIND, SOURCE, finish, point_frame
+from layers._common import finish, point_frame
 from layers._files import read_facts
-from layers.registry import LayerInfo
+from layers.registry import get_info
 
-__all__ = ["FEET_TO_M", "INFOS", "SCHEMA", "airports"]
+__all__ = ["FEET_TO_M", "SCHEMA", "airports"]
 
 #: International foot, exactly.
 FEET_TO_M = 0.3048
 
-SCHEMA = Schema(
-    id_column="icao",
-    geometry_types=("Point",),
-    columns=(
-        Column("icao", "string", "ICAO code", nullable=False, unique=True),
-        Column("iata", "string", "IATA code"),
-        Column("name", "string", "airport name (airportsdata)", nullable=False),
-        Column("city", "string", "city (airportsdata)"),
-        Column("subd", "string", "subdivision (airportsdata)"),
-        Column("elevation_ft", "float", "elevation in feet (airportsdata)"),
-        Column("elevation_m", "float", "elevation in metres (converted)"),
-        Column("town_id", "string", "town id (towns layer) for airports with a documented role"),
-        Column("role_2020_2024", "string", "role in 2020-2024 (Sky Mali, UNHAS, MINUSMA use)"),
-        Column("runway_or_detail", "string", "runway or other detail"),
-        Column("role_notes", "string", "notes on the role"),
-        Column("role_source", "string", "source of the role"),
-        SOURCE,
-        GEOMETRY_KIND,
-        Column("geometry", "geometry", "airport reference point (airportsdata)", nullable=False),
-    ),
-)
-
-INFOS = {
-    "airports": LayerInfo(
-        name="airports",
-        title="Airports and airstrips of Mali",
-        description="Mali's 30 ICAO airports and airstrips from the airportsdata package, joined "
-        "to their 2020-2024 role (Sky Mali stops, UNHAS destinations, MINUSMA use) where the "
-        "sources document one.",
-        licence="MIT (airportsdata; data compiled from OurAirports, public domain, and others); "
-        "roles compiled by the project (CC BY 4.0)",
-        attribution="airportsdata (mborsetti), OurAirports; roles: sources named per row",
-        sources=(
-            "PyPI airportsdata (ICAO table, country ML)",
-            "layers/data/airport_roles.csv (from shared/reference/airports.csv)",
-        ),
-        geometry_kind="real",
-        schema=SCHEMA,
-        caveats=(
-            (
-                "Roles are documented for 13 airports; the others have none in the sources, "
-                "not 'no role'."
-            ),
-        ),
-    )
-}
+SCHEMA = get_info("airports").schema
 
 
 @functools.lru_cache(maxsize=1)

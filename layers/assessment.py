@@ -13,9 +13,9 @@ import os
 import warnings
 
 import geopandas as gpd
+from pandas.api import types as pdt
 
 from geo._errors import ParameterError, UnknownNameError
-from geo._validate import Column, Schema
 from geo.exposure import access
 from geo.exposure import assess as engine
 from geo.exposure import timeline as tl
@@ -31,7 +31,7 @@ from layers.bases import bases as load_bases
 from layers.events import WINDOW as EVENTS_WINDOW
 from layers.events import events as shipped_events
 from layers.regions import CENTRAL_REGIONS_2023
-from layers.registry import LayerInfo
+from layers.registry import LayerInfo, get_info, layer_names, load
 from layers.river import river as load_river
 from layers.river import river_places as load_river_places
 from layers.roads import roads as load_roads
@@ -42,12 +42,14 @@ from layers.towns import towns as load_towns
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "INFOS",
     "PLACES",
     "analysis_layers",
     "assess",
     "context",
+    "exposure_layer",
+    "exposure_timeline_layer",
     "segment_criticality",
+    "segment_criticality_layer",
     "timeline",
 ]
 
@@ -123,8 +125,7 @@ def assess(
     robustness: bool = False,
     **options,
 ) -> gpd.GeoDataFrame:
-    """Exposure of every town of the gazetteer in Mali, as of a date (default: after the last site
-    closed).
+    """Exposure of every town of the gazetteer in Mali as of a date (default: after the closures).
 
     Parameters
     ----------
@@ -212,181 +213,53 @@ def timeline(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
     return out
 
 
-_COMMON = {
-    "licence": (
-        "derived by minusma-exposure from the shipped layers (CC BY 4.0); see their licences"
-    ),
-    "attribution": "minusma-exposure contributors; sources of the input layers",
-    "sources": (
-        "layers: towns, bases, roads, speeds.csv, airports, air_links, river, river_places",
-        (
-            "method: INFORM Index for Risk Management, Concept and Methodology (JRC 2017, "
-            "EUR 28655 EN); ra2ce single-link redundancy (Deltares)"
-        ),
-    ),
-}
-_CAVEATS = (
-    (
-        "Road geometry is schematic (straight segments between towns) and the road layer is "
-        "incomplete: towns off it have road indicators missing, not zero."
-    ),
-    (
-        "Travel times are missing where a segment's class has no speed for the season (data gap), "
-        "never averaged."
-    ),
-    (
-        "Air service after the documented periods is often unknown (absence of a later row is not "
-        "evidence that a service stopped): the air indicator is then missing."
-    ),
-    (
-        "The river line is schematic: north/south of the Niger is approximate and undefined for "
-        "towns on the line."
-    ),
-    (
-        "Radius, weights, thresholds, time cap and reach distances are modelling choices: see the "
-        "parameters in provenance.json and the robustness ranges."
-    ),
-)
+def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """``gdf`` as the registry layer ``name``: no attrs, counts declared ``int`` held as nullable
+    integers (``bamako_routes`` is a float with NaN in the assessment), sorted by the id column."""
+    info = get_info(name)
+    gdf = gdf.copy()
+    gdf.attrs = {}
+    for col in info.schema.columns:
+        if col.kind == "int" and col.name in gdf and pdt.is_float_dtype(gdf[col.name]):
+            gdf[col.name] = gdf[col.name].astype("Int64")
+    return gdf.sort_values(info.id_column).reset_index(drop=True)
 
 
-def _schema(id_column: str, columns: tuple[tuple[str, str, str], ...]) -> Schema:
-    return Schema(
-        id_column=id_column,
-        geometry_types=("Point", "LineString"),
-        extra_columns_allowed=True,
-        columns=tuple(Column(n, k, d) for n, k, d in columns),
-    )
+def exposure_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
+    """The ``exposure`` layer of the registry: :func:`assess` with its robustness, for ``params``
+    (default: the model's defaults), sorted by ``town_id``."""
+    p = params if params is not None else ExposureParams()
+    return _as_layer(assess(params=p, robustness=True), "exposure")
 
 
-INFOS = {
-    "exposure": LayerInfo(
-        name="exposure",
-        title="Exposure of Malian towns after the MINUSMA withdrawal",
-        description="Per town: security umbrella before/at the date, road access to Bamako, the "
-        "nearest open base and regional capital, single points of failure, air and river "
-        "lifelines, INFORM-style scores (0-10), rank, class (low/moderate/high/severe, fixed "
-        "thresholds), data-gap flags and reasons.",
-        geometry_kind="real",
-        schema=_schema(
-            "town_id",
-            (
-                ("town_id", "string", "town id"),
-                ("exposure_score", "float", "composite 0-10 (higher = more exposed)"),
-                ("exposure_rank", "int", "1 = most exposed"),
-                ("exposure_class", "string", "low/moderate/high/severe/unknown"),
-                ("base_before_km", "float", "geodesic km to nearest site open before"),
-                (
-                    "base_after_km",
-                    "float",
-                    "geodesic km to nearest site open at the date (null: none open)",
-                ),
-                (
-                    "bamako_road_km",
-                    "float",
-                    "road km to Bamako (null: unreachable or off the road layer)",
-                ),
-                (
-                    "bamako_travel_h",
-                    "float",
-                    "road hours to Bamako (null: unreachable, off network or speed unknown)",
-                ),
-                ("bamako_routes", "int", "edge-disjoint road routes to Bamako"),
-                ("data_gap", "bool", "an indicator is missing"),
-                ("reasons", "string", "human-readable reasons"),
-                ("rank_min", "float", "best rank over the robustness variants"),
-                ("rank_max", "float", "worst rank over the robustness variants"),
-                (
-                    "uncertain",
-                    "bool",
-                    "class flips under a small change of radius (40/60 km) or one weight (1.5)",
-                ),
-            ),
-        ),
-        caveats=_CAVEATS,
-        **_COMMON,
-    ),
-    "segment_criticality": LayerInfo(
-        name="segment_criticality",
-        title="Road segment criticality (single points of failure)",
-        description="Per road segment: bridge of the graph or not, detour length/time if cut, "
-        "places and people stranded from Bamako (with the number of places without a population "
-        "figure).",
-        geometry_kind="schematic",
-        schema=_schema(
-            "segment_id",
-            (
-                ("segment_id", "string", "road id"),
-                ("is_bridge", "bool", "its loss disconnects the network"),
-                ("detour_km", "float", "extra km of the best alternative (null: none)"),
-                ("detour_h", "float", "extra hours of it (null: none or speed unknown)"),
-                ("stranded_places", "int", "places cut off from Bamako"),
-                ("stranded_population", "float", "sum of known population figures of those places"),
-                (
-                    "stranded_places_no_population",
-                    "int",
-                    "stranded places without a population figure",
-                ),
-            ),
-        ),
-        caveats=_CAVEATS,
-        **_COMMON,
-    ),
-    "exposure_timeline": LayerInfo(
-        name="exposure_timeline",
-        title="Exposure at each step of the withdrawal (13 states)",
-        description="The exposure assessment before the withdrawal (2023-06-30) and at each "
-        "closure date, one row per town and step, with the change since the previous step.",
-        geometry_kind="real",
-        schema=_schema(
-            "timeline_id",
-            (
-                ("timeline_id", "string", "<step>-<town_id>"),
-                ("step", "int", "0 = before"),
-                ("as_of", "date", "date of the step"),
-                ("sites_open", "int", "MINUSMA sites open"),
-                ("exposure_score_change", "float", "change since the previous step"),
-            ),
-        ),
-        caveats=_CAVEATS,
-        **_COMMON,
-    ),
-}
+def segment_criticality_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
+    """The ``segment_criticality`` layer of the registry: :func:`segment_criticality` for
+    ``params``, sorted by ``segment_id``."""
+    return _as_layer(segment_criticality(params), "segment_criticality")
+
+
+def exposure_timeline_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
+    """The ``exposure_timeline`` layer of the registry: :func:`timeline` for ``params``, sorted by
+    ``timeline_id``."""
+    return _as_layer(timeline(params), "exposure_timeline")
 
 
 def analysis_layers(
     params: ExposureParams | None = None, *, data_dir: str | os.PathLike | None = None
 ) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
-    """The analysis layers for :func:`layers.export.export_layers`: the exposure (with its
-    robustness), the segment criticality and the timeline, all for the same ``params``.
+    """The analysis layers of the registry (``layer_names("analysis")``: the exposure with its
+    robustness, the segment criticality and the timeline), all for the same ``params``, with their
+    :class:`~layers.registry.LayerInfo`, for :func:`layers.export.export_layers`.
 
-    Parameters
-    ----------
-    params
-        The model's parameters (default :class:`geo.exposure.params.ExposureParams`).
-    data_dir
-        A data directory with the OCHA COD boundaries: the exposure then also carries each town's
-        admin units by spatial join (``join_region_old``, ``join_region_2023``,
-        ``join_cercle_pcode``, ``join_commune_pcode``, ``admin_join_disagrees``,
-        ``admin_join_differs_on``; :func:`layers.assessment_data.admin_columns`). The model itself
-        stays that of the shipped layers (roads, river), so the figures do not change.
-
-    List-valued cells are joined with ``;`` so every format can hold them.
+    With ``data_dir`` (the OCHA COD boundaries), the exposure also carries each town's admin units
+    by spatial join (``join_region_old``, ``join_region_2023``, ``join_cercle_pcode``,
+    ``join_commune_pcode``, ``admin_join_disagrees``, ``admin_join_differs_on``;
+    :func:`layers.assessment_data.admin_columns`). The model itself stays that of the shipped
+    layers (roads, river), so the figures do not change.
     """
     p = params if params is not None else ExposureParams()
-    exposure = assess(params=p, robustness=True)
+    out = {name: (load(name, params=p), get_info(name)) for name in layer_names("analysis")}
     if data_dir is not None:
-        attrs = exposure.attrs
-        joins = admin_columns(exposure, "towns", data_dir)
-        exposure = exposure.join(joins)
-        exposure.attrs = attrs
-    out = {}
-    for name, gdf in (
-        ("exposure", exposure),
-        ("segment_criticality", segment_criticality(p)),
-        ("exposure_timeline", timeline(p)),
-    ):
-        gdf = gdf.copy()
-        gdf.attrs = {}
-        info = INFOS[name]
-        out[name] = (gdf.sort_values(info.id_column).reset_index(drop=True), info)
+        exposure, info = out["exposure"]
+        out["exposure"] = (exposure.join(admin_columns(exposure, "towns", data_dir)), info)
     return out

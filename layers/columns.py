@@ -31,7 +31,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo.fields import Field, infer_kind
-from layers.registry import LayerInfo
+from layers.registry import LayerInfo, get_info, layer_names
 
 __all__ = ["DECIMALS_BY_UNIT", "DEFAULT_DECIMALS", "column_decimals", "hxl_tags", "layer_fields"]
 
@@ -71,14 +71,11 @@ def column_decimals(name: str) -> int:
 
 @functools.cache
 def _registry_descriptions() -> dict[str, str]:
-    """Column descriptions from every registered layer, first one wins (for derived layers)."""
-    from layers import open_layers
-    from layers.registry import get_info, layer_names
-
+    """Column descriptions from the shipped and open-data layers, first one wins (for the analysis
+    layers, which carry the towns' columns)."""
     out: dict[str, str] = {}
-    infos = [get_info(n) for n in layer_names()]
-    infos += [open_layers.get_info(n) for n in open_layers.open_layer_names()]
-    for info in infos:
+    names = [*layer_names("shipped"), *layer_names("open")]
+    for info in map(get_info, names):
         for col in info.schema.columns:
             out.setdefault(col.name, col.description)
     return out

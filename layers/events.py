@@ -63,9 +63,9 @@ import pandas as pd
 from geo._errors import EventsFileError
 from geo._validate import Column, Schema, validate_frame
 from geo.crs import WGS84
-from layers._common import GEOMETRY_KIND, SOURCE, finish, point_frame
+from layers._common import finish, point_frame
 from layers._files import data_file
-from layers.registry import LayerInfo
+from layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,6 @@ __all__ = [
     "EVENT_SCHEMA",
     "EVENT_TYPES",
     "FILE",
-    "INFOS",
     "MALI_BOUNDS",
     "SCHEMA",
     "UCDP_WHERE_PREC_KM",
@@ -100,20 +99,9 @@ MALI_BOUNDS = (-12.27, 10.14, 4.24, 25.0)
 #: Tolerance around :data:`MALI_BOUNDS` in degrees (about 11 km), for points geocoded on the border.
 BOUNDS_MARGIN_DEG = 0.1
 
-EVENT_TYPES = (
-    "attack_town",
-    "attack_camp",
-    "attack_convoy",
-    "blockade",
-    "capture",
-    "attack_boat",
-    "attack_airport",
-    "attack_aircraft",
-    "flight_suspension",
-    "ied",
-    "massacre",
-    "other",
-)
+SCHEMA = get_info("events").schema
+#: Event types, as the registry declares them.
+EVENT_TYPES = SCHEMA.column("event_type").choices
 
 #: ACLED ``geo_precision`` -> location uncertainty in km (modelling choice; see the module docs).
 ACLED_GEO_PRECISION_KM = {1: 0.0, 2: 25.0, 3: 100.0}
@@ -123,33 +111,6 @@ ACLED_TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
 UCDP_DATE_PREC = {1: "day", 2: "week", 3: "month", 4: "year", 5: "year"}
 UCDP_VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 
-SCHEMA = Schema(
-    id_column="event_id",
-    geometry_types=("Point",),
-    columns=(
-        Column("event_id", "string", "stable id", nullable=False, unique=True),
-        Column("date", "date", "date of the event (ISO; first day when imprecise)", nullable=False),
-        Column(
-            "date_precision",
-            "string",
-            "day, week or month",
-            nullable=False,
-            choices=("day", "week", "month"),
-        ),
-        Column("place", "string", "nearest named place", nullable=False),
-        Column("town_id", "string", "id of that place in the towns layer, when it is there"),
-        Column("coord_source", "string", "gazetteer the point comes from (null: no point)"),
-        Column("event_type", "string", "kind of event", nullable=False, choices=EVENT_TYPES),
-        Column("actor", "string", "actor as reported"),
-        Column("fatalities", "int", "deaths reported (null when unknown)"),
-        Column("description", "string", "what happened, in the compiler's words", nullable=False),
-        SOURCE,
-        Column("source_2", "string", "second source (URL)"),
-        Column("confidence", "string", "confidence in the row", choices=("high", "medium", "low")),
-        GEOMETRY_KIND,
-        Column("geometry", "geometry", "point of the named place; null where none is sourced"),
-    ),
-)
 
 EVENT_SCHEMA = Schema(
     id_column="event_id",
@@ -223,38 +184,6 @@ SHIPPED_COLUMNS = (
     "source_url_2",
     "confidence",
 )
-
-INFOS = {
-    "events": LayerInfo(
-        name="events",
-        title="Security and access events in Mali, July 2023 to June 2024",
-        description=(
-            "Attacks on towns, camps, convoys, boats, airports and aircraft, blockades, captures, "
-            "IED strikes, massacres and flight suspensions in Mali during the MINUSMA withdrawal "
-            "(2023-07-01 to 2024-06-30), one row per event with its date and date precision, the "
-            "nearest named place and its gazetteer point, the actor as reported, fatalities when "
-            "reported, a description in the compiler's words, one or two sources and a confidence."
-        ),
-        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the "
-        "compilation)",
-        attribution="minusma-exposure contributors; news reports and UN documents named per row",
-        sources=("layers/data/events.csv (each row names its sources: source, source_2)",),
-        geometry_kind="town_point",
-        schema=SCHEMA,
-        caveats=(
-            (
-                "A curated selection, not a complete record: events are reported where "
-                "journalists, officials and armed groups' media are; remote places are "
-                "under-represented."
-            ),
-            (
-                "Points are those of the nearest named place, not the exact spot; rows without a "
-                "sourced point have no geometry."
-            ),
-            "Blockades are dated by their first reported day; their end is often unknown.",
-        ),
-    )
-}
 
 
 def checksum(path: str | os.PathLike | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -11,15 +12,25 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import ParameterError, UnknownNameError
+from geo.exposure.params import ExposureParams
 from geo.fields import Field
 from geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
+from layers.assessment import analysis_layers
 from layers.columns import hxl_tags, layer_fields
-from layers.registry import LayerInfo, get_info, layer_names, load
+from layers.registry import KINDS, LayerInfo, get_info, layer_names, load
 from layers.styles import layer_qml
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FORMATS", "GPKG_NAME", "export_layers", "load_all", "provenance"]
+__all__ = [
+    "FORMATS",
+    "GPKG_NAME",
+    "export_layers",
+    "load_all",
+    "load_layers",
+    "provenance",
+    "select_layers",
+]
 
 FORMATS = ("geojson", "gpkg", "csv")
 GPKG_NAME = "minusma.gpkg"
@@ -27,12 +38,101 @@ PROVENANCE_NAME = "provenance.json"
 
 
 def load_all(names: Sequence[str] | None = None) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
-    """Load registered layers by name (all by default) with their metadata."""
+    """Load shipped layers by name (all by default) with their metadata."""
     out = {}
-    for name in names or layer_names():
+    for name in names or layer_names("shipped"):
         info = get_info(name)
         out[info.name] = (load(info.name), info)
     return out
+
+
+def select_layers(
+    names: Sequence[str] = (),
+    *,
+    with_analysis: bool = True,
+    data_dir: str | os.PathLike | None = None,
+) -> list[str]:
+    """The registry names of the layers an export writes, checked before anything is loaded.
+
+    Parameters
+    ----------
+    names
+        Layer names as typed (matched by :func:`layers.registry.get_info`); default: every
+        shipped layer, the analysis layers if ``with_analysis`` and the open-data layers if
+        ``data_dir`` is given. When names are given, only those are written, each kind in the
+        order given (analysis layers in registry order).
+    with_analysis
+        Whether analysis layers are written at all (named or not).
+    data_dir
+        The data directory; open-data layers are written only with it.
+
+    Returns
+    -------
+    list of str
+        Shipped layers first, then analysis layers, then open-data layers, without repeats.
+
+    Raises
+    ------
+    UnknownNameError
+        A name is not a registered layer (the message lists the valid ones).
+    ParameterError
+        An open-data layer is named but no ``data_dir`` is given.
+    """
+    chosen = list(dict.fromkeys(get_info(n).name for n in names))
+    by_kind = {k: [n for n in chosen if get_info(n).kind == k] for k in KINDS}
+    if by_kind["open"] and data_dir is None:
+        raise ParameterError(
+            f"layer(s) {', '.join(by_kind['open'])} need the data directory: pass --data DIR"
+        )
+    if not chosen:
+        shipped = layer_names("shipped")
+        analysis = layer_names("analysis") if with_analysis else []
+        opened = layer_names("open") if data_dir is not None else []
+        return [*shipped, *analysis, *opened]
+    analysis = [n for n in layer_names("analysis") if n in by_kind["analysis"]]
+    return [*by_kind["shipped"], *(analysis if with_analysis else []), *by_kind["open"]]
+
+
+def load_layers(
+    names: Sequence[str],
+    *,
+    data_dir: str | os.PathLike | None = None,
+    params: ExposureParams | None = None,
+) -> tuple[dict[str, tuple[gpd.GeoDataFrame, LayerInfo]], dict[str, object] | None]:
+    """Load the layers :func:`select_layers` chose, for :func:`export_layers`.
+
+    Parameters
+    ----------
+    names
+        Registry names, in the order to write them.
+    data_dir
+        The data directory of the open-data layers.
+    params
+        The parameters of the analysis layers (default: the model's defaults).
+
+    Returns
+    -------
+    layers : dict
+        ``{name: (gdf, info)}`` in the order of ``names``.
+    parameters : dict or None
+        With analysis layers, every parameter used (``as_of`` resolved to the date assessed),
+        for the provenance; otherwise None.
+    """
+    kinds = {n: get_info(n).kind for n in names}
+    analysis: dict[str, tuple[gpd.GeoDataFrame, LayerInfo]] = {}
+    parameters = None
+    if "analysis" in kinds.values():
+        p = params if params is not None else ExposureParams()
+        analysis = analysis_layers(p, data_dir=data_dir)
+        as_of = analysis["exposure"][0]["as_of"].iloc[0]
+        parameters = p.replace(as_of=as_of).to_dict()
+    out = {}
+    for name, kind in kinds.items():
+        if kind == "analysis":
+            out[name] = analysis[name]
+        else:
+            out[name] = (load(name, data_dir=data_dir), get_info(name))
+    return out, parameters
 
 
 def provenance(

@@ -1,5 +1,4 @@
-"""The Niger from Natural Earth 10m (real course, through Lac Débo), and which side of it a point
-lies on.
+"""The Niger from Natural Earth 10m (real course, through Lac Débo); which side a point lies on.
 
 :func:`niger_ne` reads the Natural Earth 1:10m Niger (river + lake centreline) from the data
 directory and clips it to Mali's outline (the shipped :func:`layers.regions` union).
@@ -30,18 +29,16 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import ParameterError
-from geo._validate import Column, Schema
 from geo.crs import to_wgs84
 from geo.distance import geometry_length_km, nearest_km
-from layers._common import GEOMETRY_KIND, SOURCE, finish
+from layers._common import finish
 from layers.datasets import read_dataset
 from layers.regions import regions
-from layers.registry import LayerInfo
+from layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "INFOS",
     "SCHEMA",
     "main_stem",
     "niger_ne",
@@ -58,57 +55,7 @@ DENSIFY_DEG = 0.01
 #: Channel end points closer than this (degrees) are taken to be the same junction.
 SNAP_DEG = 0.002
 
-SCHEMA = Schema(
-    id_column="river_id",
-    geometry_types=("LineString", "MultiLineString"),
-    columns=(
-        Column(
-            "river_id",
-            "string",
-            "niger-river or niger-lake-centerline",
-            nullable=False,
-            unique=True,
-        ),
-        Column("name", "string", "Natural Earth name", nullable=False),
-        Column(
-            "featurecla", "string", "Natural Earth class (River, Lake Centerline)", nullable=False
-        ),
-        Column("length_km", "float", "geodesic length inside Mali (all channels)", nullable=False),
-        SOURCE,
-        GEOMETRY_KIND,
-        Column(
-            "geometry",
-            "geometry",
-            "NE 10m centre line clipped to Mali (Inner Delta channels kept)",
-            nullable=False,
-        ),
-    ),
-)
-
-INFOS = {
-    "niger_ne": LayerInfo(
-        name="niger_ne",
-        title="The Niger in Mali (Natural Earth 10m)",
-        description="The Niger river and its lake centre line through Lac Débo (Natural Earth "
-        "1:10m v4.0), clipped to Mali's outline. The Inner Delta's several channels "
-        "are kept.",
-        licence="public domain (Natural Earth)",
-        attribution="Made with Natural Earth",
-        sources=(
-            (
-                "Natural Earth 10m rivers_lake_centerlines v4.0 via GitHub "
-                "martynafford/natural-earth-geojson @0b9a6ce (data directory: "
-                "naturalearth/ne_10m_niger_river.geojson)"
-            ),
-            "Mali outline: layers/data/regions_ne10m.geojson (NE 10m admin-1 union)",
-        ),
-        geometry_kind="real",
-        schema=SCHEMA,
-        caveats=(
-            "1:10m generalisation: the line is within about 2-3 km of the riverside town points.",
-        ),
-    )
-}
+SCHEMA = get_info("niger_ne").schema
 
 
 def niger_ne(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
@@ -127,7 +74,7 @@ def niger_ne(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     raw = raw[~raw.geometry.is_empty].copy()
     raw["river_id"] = "niger-" + raw["featurecla"].str.lower().str.replace(" ", "-")
     raw["length_km"] = raw.geometry.map(geometry_length_km).astype("float64")
-    raw["source"] = INFOS["niger_ne"].sources[0]
+    raw["source"] = get_info("niger_ne").sources[0]
     raw["geometry_kind"] = "real"
     return finish(
         gpd.GeoDataFrame(raw, geometry="geometry", crs="EPSG:4326"), SCHEMA, name="niger_ne"
@@ -151,8 +98,7 @@ def _as_geometry(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) ->
 
 
 def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> LineString:
-    """One line from the upstream to the downstream end of a (possibly braided) river, in flow
-    order.
+    """One line from the upstream to the downstream end of a (braided) river, in flow order.
 
     Channels are merged, their end points snapped into junctions (:data:`SNAP_DEG`), and the
     shortest path (geodesic length) is taken from the westernmost dead end to the easternmost one:
@@ -272,8 +218,7 @@ def riverside(
     *,
     within_km: float = 10.0,
 ) -> pd.DataFrame:
-    """Geodesic distance from each point to the river, whether it is within ``within_km``, and its
-    bank.
+    """Geodesic distance from each point to the river, whether within ``within_km``, its bank.
 
     The river (all channels) is densified to vertices about :data:`DENSIFY_DEG` apart and each
     point's distance to the nearest vertex is measured on the WGS84 ellipsoid

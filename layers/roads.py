@@ -9,115 +9,18 @@ import numpy as np
 import pandas as pd
 from shapely import linestrings
 
-from geo._validate import Column, Schema
 from geo.distance import geodesic_km
-from layers._common import GEOMETRY_KIND, SOURCE, finish
+from layers._common import finish
 from layers._files import read_facts
-from layers.registry import LayerInfo
+from layers.registry import get_info
 from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["INFOS", "SCHEMA", "detour_factor", "roads"]
+__all__ = ["SCHEMA", "detour_factor", "roads"]
 
-ROLES = ("edge", "aggregate", "alternative")
-LENGTH_METHODS = ("published", "calibrated", "estimate", "straight_line", "unknown")
 
-SCHEMA = Schema(
-    id_column="road_id",
-    geometry_types=("LineString",),
-    columns=(
-        Column("road_id", "string", "stable id road-<from>--<to>", nullable=False, unique=True),
-        Column("route", "string", "route number or kind as the sources give it", nullable=False),
-        Column("from_town", "string", "start place as named in the source", nullable=False),
-        Column("to_town", "string", "end place as named in the source", nullable=False),
-        Column("from_town_id", "string", "start town id (towns layer)"),
-        Column("to_town_id", "string", "end town id (towns layer); null for a border point"),
-        Column(
-            "role",
-            "string",
-            "edge of the network, aggregate of edges (calibration only) or "
-            "alternative representation of a corridor (not in the network)",
-            nullable=False,
-            choices=ROLES,
-        ),
-        Column(
-            "aggregate_id",
-            "string",
-            "for an edge: the aggregate row whose published length covers it",
-        ),
-        Column(
-            "road_class",
-            "string",
-            "paved, unpaved, track or unverified (from the surface detail)",
-            nullable=False,
-            choices=("paved", "unpaved", "track", "unverified"),
-        ),
-        Column(
-            "ferry_crossing", "bool", "the link includes a Niger ferry crossing", nullable=False
-        ),
-        Column("length_km", "float", "length used by the analysis (see length_method)"),
-        Column(
-            "length_method",
-            "string",
-            "published; calibrated (share of a published aggregate length, "
-            "in proportion to straight lines); estimate (straight line x detour factor); "
-            "straight_line (published figure shorter than the straight line); unknown",
-            nullable=False,
-            choices=LENGTH_METHODS,
-        ),
-        Column("length_km_published", "float", "published road length"),
-        Column("length_km_straight", "float", "geodesic straight line between the town points"),
-        Column("length_note", "string", "what the sources say about the length"),
-        Column("surface_detail", "string", "surface as the sources describe it"),
-        Column("notes", "string", "notes"),
-        SOURCE,
-        Column("source_type", "string", "kind of source"),
-        Column("source_2", "string", "second source"),
-        GEOMETRY_KIND,
-        Column(
-            "geometry",
-            "geometry",
-            "straight segment between the two town points (schematic); "
-            "null where an end has no sourced coordinate",
-        ),
-    ),
-)
-
-INFOS = {
-    "roads": LayerInfo(
-        name="roads",
-        title="Road links between towns (schematic)",
-        description=(
-            "Road segments of the national routes (RN3, RN6, RN11-RN16, RN20, RN32, RN33, RN39), "
-            "the trans-Saharan branch, the Gao-Niamey road, desert tracks and local links, "
-            "between towns. Geometry is a straight segment between the town points: SCHEMATIC, "
-            "not the road's course. Rows with role 'aggregate' restate a chain of edges (for "
-            "calibration); 'alternative' rows are another representation of a corridor. Only role "
-            "'edge' forms the network."
-        ),
-        licence="facts compiled by the project from the cited sources (CC BY 4.0 for the "
-        "compilation)",
-        attribution="minusma-exposure contributors; sources named per row",
-        sources=("layers/data/roads.csv (from shared/reference/roads.csv and its Graph notes)",),
-        geometry_kind="schematic",
-        schema=SCHEMA,
-        caveats=(
-            "Geometry is schematic: straight lines between towns.",
-            (
-                "Most segments have no published length. Where a published length covers a chain "
-                "of segments (an aggregate row, e.g. RN16 Sévaré-Gao 520 km), it is shared among "
-                "them in proportion to their straight lines ('calibrated'); otherwise length_km "
-                "is an estimate, the straight line times the median ratio of published length to "
-                "straight line over the segments that have both."
-            ),
-            (
-                "Surface classes rest on the sources' wording; 'unverified' means no source "
-                "described the surface."
-            ),
-        ),
-    )
-}
+SCHEMA = get_info("roads").schema
 
 
 def detour_factor(frame: pd.DataFrame) -> float:

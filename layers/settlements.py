@@ -1,5 +1,4 @@
-"""OCHA COD populated places of Mali (18,769 points, 2015) with their 2023 region and curated town
-id.
+"""OCHA COD populated places of Mali (18,769 points, 2015), their 2023 region and town id.
 
 Read from the data directory (``ocha-cod-mali/mli_populated_places.geojson``); never shipped.
 
@@ -17,16 +16,15 @@ import os
 import geopandas as gpd
 import pandas as pd
 
-from geo._validate import Column, Schema
-from layers._common import GEOMETRY_KIND, SOURCE, finish
-from layers.admin import CONFIDENCE_ORDER, read_crosswalk
+from layers._common import finish
+from layers.admin import read_crosswalk
 from layers.datasets import read_dataset
-from layers.registry import LayerInfo
+from layers.registry import get_info
 from layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CLASS_LABELS", "INFOS", "SCHEMA", "make_settlement_ids", "settlements"]
+__all__ = ["CLASS_LABELS", "SCHEMA", "make_settlement_ids", "settlements"]
 
 #: COD ``popPlaceCl`` codes and their meaning (the COD's ``popPlace_1`` is empty for class 5).
 CLASS_LABELS = {
@@ -39,104 +37,11 @@ CLASS_LABELS = {
 
 _REGION_OLD_NAMES = {"Koulikouro": "Koulikoro", "Segou": "Ségou", "Bamako": "District de Bamako"}
 
-SCHEMA = Schema(
-    id_column="settlement_id",
-    geometry_types=("Point",),
-    columns=(
-        Column(
-            "settlement_id",
-            "string",
-            "OCHA COD populated-place P-code (unique in the 2015 file)",
-            nullable=False,
-            unique=True,
-        ),
-        Column("name", "string", "place name as in the COD (ASCII)", nullable=False),
-        Column(
-            "class_code",
-            "int",
-            "COD popPlaceCl: 1 national capital ... 5 other settlement",
-            nullable=False,
-            choices=tuple(CLASS_LABELS),
-        ),
-        Column(
-            "class_label",
-            "string",
-            "meaning of class_code",
-            nullable=False,
-            choices=tuple(CLASS_LABELS.values()),
-        ),
-        Column(
-            "region_old_pcode",
-            "string",
-            "COD 2015 ADM1 P-code (attribute of the COD record)",
-            nullable=False,
-        ),
-        Column(
-            "region_old",
-            "string",
-            "pre-2016 region (accents; 'Koulikouro' corrected)",
-            nullable=False,
-        ),
-        Column(
-            "cercle_pcode",
-            "string",
-            "COD 2015 ADM2 P-code (attribute of the COD record)",
-            nullable=False,
-        ),
-        Column(
-            "commune_pcode",
-            "string",
-            "COD 2015 ADM3 P-code (attribute of the COD record)",
-            nullable=False,
-        ),
-        Column("region_2023", "string", "2023 region of the cercle, via the crosswalk"),
-        Column(
-            "region_2023_confidence",
-            "string",
-            "confidence of the crosswalk row",
-            choices=CONFIDENCE_ORDER,
-        ),
-        Column("town_id", "string", "id in the curated towns layer whose ocha_pcode is this place"),
-        SOURCE,
-        GEOMETRY_KIND,
-        Column("geometry", "geometry", "place point (COD, WGS84)", nullable=False),
-    ),
-)
-
-INFOS = {
-    "settlements": LayerInfo(
-        name="settlements",
-        title="Populated places of Mali (OCHA COD 2015)",
-        description="18,769 populated places with class (national capital to other settlement), "
-        "admin P-codes, 2023 region via the cercle crosswalk and the curated town id "
-        "where one matches.",
-        licence="OCHA COD (CC BY-IGO on HDX; CC BY 4.0 via geoBoundaries); attribution required",
-        attribution="DNCT/DNP Mali, OCHA Mali, ITOS; via HDX",
-        sources=(
-            (
-                "OCHA COD Mali populated places, validOn 2015-04-24 (data directory: "
-                "ocha-cod-mali/mli_populated_places.geojson)"
-            ),
-            "layers/data/cercle_region_2023.csv",
-        ),
-        geometry_kind="real",
-        schema=SCHEMA,
-        caveats=(
-            (
-                "Admin P-codes are the COD record's attributes, not a spatial join; a few COD "
-                "points are known to be misplaced (sign-flipped longitudes for Tessit "
-                "ML070206000, Andéramboukane ML070401001, Ménaka ML070403010; see "
-                "shared/reference/README.md)."
-            ),
-            "region_2023 is at old-cercle resolution (see the crosswalk's confidence).",
-        ),
-    )
-}
+SCHEMA = get_info("settlements").schema
 
 
 def make_settlement_ids(pcodes: pd.Series, lon: pd.Series, lat: pd.Series) -> pd.Series:
-    """Stable unique ids from P-codes: a unique P-code is its own id; duplicates get ``-1``,
-    ``-2``...
+    """Stable unique ids from P-codes: a unique one is its own id; duplicates get ``-1``, ``-2``...
 
     Duplicates are numbered in order of longitude, then latitude, so the ids do not depend on file
     order.

@@ -1,4 +1,4 @@
-"""Map furniture: title, legend (every colour and symbol), sources box, search, fullscreen, layer control."""
+"""Map furniture: title, legend (every colour and symbol), sources, search, fullscreen, layers."""
 
 from __future__ import annotations
 
@@ -34,7 +34,10 @@ __all__ = ["SOURCES", "Legend", "add_controls", "legend_html"]
 #: Sources credited on every map, besides each layer's own attribution line.
 SOURCES = (
     "Natural Earth (regions, public domain)",
-    "OCHA COD Mali: DNCT/DNP Mali, OCHA Mali, ITOS via HDX (towns, P-codes, populated places; CC BY-IGO)",
+    (
+        "OCHA COD Mali: DNCT/DNP Mali, OCHA Mali, ITOS via HDX "
+        "(towns, P-codes, populated places; CC BY-IGO)"
+    ),
     "GeoNames (geonames.org, CC BY 4.0)",
     "OurAirports (public domain) via airportsdata (MIT)",
     "UN press releases, Logistics Cluster and news reports named per feature (compiled CC BY 4.0)",
@@ -61,7 +64,8 @@ def _swatch(
             f'fill-opacity="{opacity}" stroke="#555" stroke-width="1"/></svg>'
         )
     return (
-        f'<svg width="28" height="12"><circle cx="14" cy="6" r="5" fill="{colour}" fill-opacity="{opacity}" '
+        f'<svg width="28" height="12"><circle cx="14" cy="6" r="5" fill="{colour}" '
+        f'fill-opacity="{opacity}" '
         f'stroke="#252525" stroke-width="1"/></svg>'
     )
 
@@ -172,7 +176,8 @@ def legend_html(
     )
     rows.append(
         _row(
-            f'<span class="minusma-sym" style="color:{AIRPORT["colour"]}">{AIRPORT["symbol"]}</span>',
+            f'<span class="minusma-sym" style="color:{AIRPORT["colour"]}">'
+            f"{AIRPORT['symbol']}</span>",
             t("airport"),
         )
     )
@@ -197,7 +202,7 @@ def legend_html(
         from maps.surface import ATTRIBUTION as SURFACE
 
         credits.append(f"{SURFACE} ({WORLDPOP}; CC BY 4.0)")
-    credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names()]
+    credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names("shipped")]
     if not offline:
         credits.append(t("tiles_credit"))
     rows.append(
@@ -222,12 +227,14 @@ class Legend(MacroElement):
         <style>
         .minusma-legend { background: rgba(255,255,255,0.95); padding: 6px 10px; border-radius: 4px;
             box-shadow: 0 1px 4px rgba(0,0,0,0.4); font: 12px/1.3 sans-serif; max-width: 270px;
-            max-height: calc(100vh - 480px); min-height: 40px; overflow-y: auto; box-sizing: border-box; }
+            max-height: calc(100vh - 480px); min-height: 40px; overflow-y: auto;
+            box-sizing: border-box; }
         .minusma-legend summary { min-height: 40px; line-height: 40px; cursor: pointer; }
         .minusma-legend h4 { margin: 6px 0 2px; font-size: 12px; }
         .minusma-legend-row { display: flex; align-items: center; gap: 6px; }
         .minusma-legend ul { margin: 2px 0; padding-left: 16px; }
-        .minusma-legend .minusma-legend-title { display: none; font-weight: bold; margin: 2px 0 4px; }
+        .minusma-legend .minusma-legend-title { display: none; font-weight: bold;
+            margin: 2px 0 4px; }
         .minusma-note { margin: 2px 0; font-size: 11px; color: #444; }
         .minusma-sym { display: inline-block; width: 28px; text-align: center; font-size: 15px; }
         .minusma-site, .minusma-airport { font-size: 20px; line-height: 24px; text-align: center;
@@ -238,8 +245,10 @@ class Legend(MacroElement):
         .minusma-title { background: rgba(255,255,255,0.9); padding: 4px 10px; border-radius: 4px;
             font: bold 15px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 40vw; }
         .leaflet-container .leaflet-control-attribution { font-size: 10px; max-width: 60vw; }
-        .leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 40px; height: 40px; line-height: 40px; }
-        .leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle { width: 44px; height: 44px; }
+        .leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 40px; height: 40px;
+            line-height: 40px; }
+        .leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle {
+            width: 44px; height: 44px; }
         .minusma-popup { font: 12px/1.3 sans-serif; }
         .minusma-popup h4 { margin: 0 0 4px; font-size: 13px; }
         .minusma-popup th { text-align: left; padding-right: 8px; vertical-align: top; }

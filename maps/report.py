@@ -77,7 +77,8 @@ def report_html(
     The summary is by 2023 region with ``data_dir`` (OCHA polygons and WorldPop), by pre-2016
     region without.
     """
-    from layers.assessment import INFOS, assess
+    from layers.assessment import assess
+    from layers.registry import get_info
     from layers.summary import summary
     from maps.charts import timeline_chart
     from maps.static import static_map
@@ -107,7 +108,7 @@ def report_html(
     ]
     map_uri = _png_uri(static_map(p))
     chart_uri = _png_uri(timeline_chart(p, data_dir=data_dir))
-    info = INFOS["exposure"]
+    info = get_info("exposure")
     caveats = "".join(f"<li>{html.escape(c)}</li>" for c in info.caveats)
     sources = "".join(f"<li>{html.escape(s)}</li>" for s in info.sources)
     census = html.escape(str(table["census_source"].iloc[0])) if len(table) else ""

@@ -14,6 +14,7 @@ from geo._errors import SchemaError, UnknownNameError
 from geo._validate import validate_frame
 from layers import admin
 from layers.datasets import read_dataset
+from layers.registry import get_info
 
 CENTRAL = {"Mopti", "Ségou", "San", "Bandiagara", "Douentza"}
 
@@ -50,7 +51,7 @@ def test_cercles_counts_and_schema(cer):
     assert cer["cercle_pcode"].is_unique
     assert (cer["cercle_pcode"] == "ML0901").sum() == 1
     assert cer["region_2023"].notna().all()
-    validate_frame(cer, admin.INFOS["cercles"].schema, name="cercles")
+    validate_frame(cer, get_info("cercles").schema, name="cercles")
     # known memberships, by the 2015 file's P-codes (not regions.md's edition)
     by = cer.set_index("cercle_pcode")
     assert (
@@ -182,18 +183,3 @@ def test_commune_outside_mali_is_refused(data_dir, tmp_path):
         SchemaError, match=r"mli_adm3_communes\.geojson[\s\S]*outside Mali's bounds[\s\S]*row 0"
     ):
         admin.communes(bad)
-
-
-@pytest.mark.parametrize("name", ["cercles", "communes", "regions_2023", "settlements", "niger_ne"])
-def test_open_layers_registry_matches_schema(name, data_dir):
-    from layers import open_layers
-    from layers.registry import layer_names
-
-    info = open_layers.get_info(name)
-    assert info.name == name and info.attribution and info.licence
-    gdf = open_layers.load(name, data_dir)
-    validate_frame(gdf, info.schema, name=name)
-    assert gdf.crs.to_epsg() == 4326
-    assert name not in layer_names()  # shipped-layer registry untouched
-    with pytest.raises(UnknownNameError, match="valid layers: cercles"):
-        open_layers.get_info("nope")

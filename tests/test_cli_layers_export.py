@@ -28,7 +28,9 @@ def test_layers_json_and_check(runner):
     result = runner.invoke(cli, ["layers", "--format", "json", "--check"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert [d["name"] for d in doc if not d["needs_data_dir"]] == layer_names()
+    assert [d["name"] for d in doc] == layer_names()
+    assert [d["name"] for d in doc if d["needs_data_dir"]] == layer_names("open")
+    assert {d["kind"] for d in doc} == {"shipped", "open", "analysis"}
     assert "fact checks: all passed" in result.stderr
 
 
@@ -51,7 +53,9 @@ def test_export_one_layer(runner, tmp_path):
 def test_export_unknown_layer_names_valid_choices(runner, tmp_path):
     result = runner.invoke(cli, ["export", "--out", str(tmp_path / "x"), "--layer", "basez"])
     assert result.exit_code == 1
-    assert "no layer named 'basez'; valid layers: bases, towns" in result.output
+    assert (
+        "no layer named 'basez'; did you mean 'bases'? valid layers: bases, towns" in result.output
+    )
     assert not (tmp_path / "x").exists()
 
 

@@ -103,9 +103,9 @@ def test_gpkg_round_trips_with_provenance_table(tmp_path, layers_loaded):
     export_layers(tmp_path, fmt="gpkg", layers=layers_loaded)
     path = tmp_path / GPKG_NAME
     tables = dict(pyogrio.list_layers(path))
-    assert set(layer_names()) | {"layer_provenance", "layer_styles"} == set(tables)
+    assert set(layer_names("shipped")) | {"layer_provenance", "layer_styles"} == set(tables)
     prov = pyogrio.read_dataframe(path, layer="layer_provenance")
-    assert set(prov["layer"]) == set(layer_names())
+    assert set(prov["layer"]) == set(layer_names("shipped"))
     assert prov["licence"].str.len().gt(0).all()
     for name, (gdf, info) in layers_loaded.items():
         back = pyogrio.read_dataframe(path, layer=name)
@@ -148,7 +148,7 @@ def test_same_inputs_give_byte_identical_files(tmp_path, layers_loaded, fmt):
 def test_provenance_lists_every_layer_source_and_licence(tmp_path, layers_loaded):
     export_layers(tmp_path, fmt="geojson", layers=layers_loaded)
     prov = json.loads((tmp_path / "provenance.json").read_text(encoding="utf-8"))
-    assert set(prov["layers"]) == set(layer_names())
+    assert set(prov["layers"]) == set(layer_names("shipped"))
     for entry in prov["layers"].values():
         assert entry["licence"] and entry["sources"] and entry["row_sources"]
 

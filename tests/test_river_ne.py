@@ -13,6 +13,7 @@ import layers
 from geo._errors import ParameterError, SchemaError
 from geo._validate import validate_frame
 from layers import river_ne
+from layers.registry import get_info
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def towns():
 
 
 def test_niger_ne_is_clipped_to_mali(niger):
-    validate_frame(niger, river_ne.INFOS["niger_ne"].schema, name="niger_ne")
+    validate_frame(niger, get_info("niger_ne").schema, name="niger_ne")
     assert set(niger["river_id"]) == {"niger-river", "niger-lake-centerline"}
     mali = layers.regions().union_all()
     assert mali.buffer(1e-6).covers(niger.union_all())

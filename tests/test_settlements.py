@@ -11,7 +11,8 @@ import pytest
 import layers
 from geo._errors import SchemaError
 from geo._validate import validate_frame
-from layers.settlements import CLASS_LABELS, INFOS, make_settlement_ids, settlements
+from layers.registry import get_info
+from layers.settlements import CLASS_LABELS, make_settlement_ids, settlements
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def places(data_dir):
 def test_counts_ids_and_classes(places):
     assert len(places) == 18769
     assert places["settlement_id"].is_unique
-    validate_frame(places, INFOS["settlements"].schema, name="settlements")
+    validate_frame(places, get_info("settlements").schema, name="settlements")
     counts = places["class_code"].value_counts().to_dict()
     assert counts == {5: 18069, 4: 650, 3: 41, 2: 8, 1: 1}
     capital = places[places["class_code"] == 1].iloc[0]

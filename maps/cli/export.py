@@ -66,50 +66,23 @@ def export(
     **model,
 ) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
-    from geo._errors import UnknownNameError
-    from geo.names import name_key
-    from layers import open_layers
-    from layers.assessment import INFOS as ANALYSIS
-    from layers.export import export_layers, load_all
-    from layers.registry import layer_names
+    from geo._errors import ParameterError
+    from layers.export import export_layers, load_layers, select_layers
 
-    shipped, opened = layer_names(), open_layers.open_layer_names()
-    valid = {name_key(n): n for n in [*shipped, *ANALYSIS, *opened]}
-    unknown = [n for n in names if name_key(n) not in valid]
-    if unknown:  # fail on an unknown name before writing anything
-        raise UnknownNameError(
-            f"no layer named {unknown[0]!r}; valid layers: {', '.join(valid.values())}"
-        )
     if hxl and fmt != "csv":
         raise click.UsageError("--hxl writes HXL hashtags into CSV: use it with --format csv")
-    names = tuple(valid[name_key(n)] for n in names)
-    open_wanted = [n for n in names if n in opened]
-    if open_wanted and data_dir is None:
-        raise click.UsageError(
-            f"layer(s) {', '.join(open_wanted)} need the data directory: pass --data DIR"
-        )
-    wanted = [n for n in names if n in ANALYSIS]
-    names = tuple(n for n in names if n in shipped)
+    try:  # fail on a bad name before making the folder or loading anything
+        chosen = select_layers(names, with_analysis=with_analysis, data_dir=data_dir)
+    except ParameterError as exc:
+        raise click.UsageError(str(exc)) from exc
+    params = exposure_params(**model)
     try:
         out_dir.mkdir(exist_ok=True)
     except OSError as exc:
         raise click.ClickException(
             f"cannot create output folder {out_dir}: {exc.strerror}"
         ) from exc
-    only_others = bool(wanted or open_wanted)
-    layers = load_all(list(names) or None) if names or not only_others else {}
-    parameters = None
-    if with_analysis and (wanted or not (names or open_wanted)):
-        from layers.assessment import analysis_layers
-
-        params = exposure_params(**model)
-        extra = analysis_layers(params, data_dir=data_dir)
-        layers.update({k: v for k, v in extra.items() if not wanted or k in wanted})
-        as_of = extra["exposure"][0]["as_of"].iloc[0]
-        parameters = params.replace(as_of=as_of).to_dict()
-    if data_dir is not None:
-        for name in open_wanted or ([] if names or wanted else opened):
-            layers[name] = (open_layers.load(name, data_dir), open_layers.get_info(name))
+    layers, parameters = load_layers(chosen, data_dir=data_dir, params=params)
     written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl)
     for path in written:
         click.echo(str(path))

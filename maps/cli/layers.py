@@ -8,6 +8,13 @@ import click
 
 from maps.cli.options import note
 
+#: The heading of each kind of layer in the table.
+HEADINGS = {
+    "shipped": "Shipped layers:",
+    "open": "Open-data layers (need --data DIR or MINUSMA_DATA; see `minusma data`):",
+    "analysis": "Analysis layers (computed by the assessment; written by `minusma export`):",
+}
+
 
 @click.command("layers")
 @click.option(
@@ -25,36 +32,19 @@ from maps.cli.options import note
 )
 def layers(fmt: str, check: bool) -> None:
     """List every layer: title, geometry, whether it is schematic, licence, sources."""
-    import pandas as pd
-
-    from layers import open_layers
-    from layers.registry import get_info, layer_names, metadata_frame
+    from layers.registry import KINDS, get_info, layer_names, metadata_frame
 
     if fmt == "json":
-        shipped = [{**get_info(n).as_dict(), "needs_data_dir": False} for n in layer_names()]
-        opened = [
-            {**open_layers.get_info(n).as_dict(), "needs_data_dir": True}
-            for n in open_layers.open_layer_names()
+        doc = [
+            {**info.as_dict(), "kind": info.kind, "needs_data_dir": info.needs_data_dir}
+            for info in map(get_info, layer_names())
         ]
-        click.echo(json.dumps(shipped + opened, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
-        frame = metadata_frame()[["layer", "title", "geometry", "geometry_kind", "licence"]]
-        click.echo("Shipped layers:")
-        click.echo(frame.to_string(index=False, max_colwidth=60))
-        rows = []
-        for name in open_layers.open_layer_names():
-            info = open_layers.get_info(name)
-            rows.append(
-                {
-                    "layer": name,
-                    "title": info.title,
-                    "geometry": "/".join(info.schema.geometry_types),
-                    "geometry_kind": info.geometry_kind,
-                    "licence": info.licence,
-                }
-            )
-        click.echo("\nOpen-data layers (need --data DIR or MINUSMA_DATA; see `minusma data`):")
-        click.echo(pd.DataFrame(rows).to_string(index=False, max_colwidth=60))
+        for i, kind in enumerate(KINDS):
+            frame = metadata_frame(kind)[["layer", "title", "geometry", "geometry_kind", "licence"]]
+            click.echo(("\n" if i else "") + HEADINGS[kind])
+            click.echo(frame.to_string(index=False, max_colwidth=60))
     if check:
         import layers as L
         from layers.checks import check_facts

@@ -23,6 +23,7 @@ from geo.exposure.params import ExposureParams
 from geo.io import atomic_path
 from maps.backdrop import add_country_outline, add_regions, add_river
 from maps.controls import Legend, add_controls, legend_html
+from maps.events import add_events, located
 from maps.exposure import town_exposure
 from maps.i18n import DEFAULT_LANG, text
 from maps.sites import add_bases, add_coverage
@@ -78,6 +79,7 @@ def make_map(
     data_dir: str | os.PathLike | None = None,
     towns: gpd.GeoDataFrame | None = None,
     bases: gpd.GeoDataFrame | None = None,
+    events: gpd.GeoDataFrame | None = None,
     distance_overlay: bool = True,
     lang: str = DEFAULT_LANG,
     **options,
@@ -104,6 +106,9 @@ def make_map(
         sites are open then (:mod:`maps.surface`; off by default in the layer control).
     towns, bases
         Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
+    events
+        Replace the shipped ``layers.events()`` (same schema): a layer off by default, showing the
+        events dated up to the date of the time control (:mod:`maps.events`).
     lang
         Language of every label, legend, popup heading and timeline text: ``"en"`` or ``"fr"``
         (:mod:`maps.i18n`); data values stay as sourced.
@@ -124,6 +129,7 @@ def make_map(
     radius_km = p.radius_km
     towns = layers.towns() if towns is None else towns
     bases = layers.bases() if bases is None else bases
+    events = layers.events() if events is None else events
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
     exposure = town_exposure(towns, bases, p)
@@ -175,6 +181,7 @@ def make_map(
     cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
     if settlements is not None:
         add_settlements(m, settlements)
+    events_layer = add_events(m, events, lang=lang)
     towns_layer = add_towns(m, towns, exposure, step=step, lang=lang)
     open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
     TimeControl(
@@ -187,6 +194,7 @@ def make_map(
         initial=step,
         coverage_before=cover_before,
         air_layer=air_layer,
+        events_layer=events_layer,
         lang=lang,
     ).add_to(m)
     legend = Legend(
@@ -199,6 +207,7 @@ def make_map(
             what_if=bool(p.close or p.keep or p.close_roads),
             lang=lang,
             n_settlements=len(settlements) if settlements is not None else 0,
+            n_events=(len(located(events)), len(events)),
         ),
         lang=lang,
     )

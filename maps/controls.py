@@ -17,6 +17,7 @@ from maps.style import (
     AIRPORT,
     COVERAGE_BEFORE,
     COVERAGE_NOW,
+    EVENT,
     EXPOSURE_CLASSES,
     EXPOSURE_COLOURS,
     NO_DETOUR,
@@ -97,10 +98,12 @@ def legend_html(
     what_if: bool = False,
     lang: str = DEFAULT_LANG,
     n_settlements: int = 18_769,
+    n_events: tuple[int, int] | None = None,
 ) -> str:
     """The legend's HTML in ``lang`` (labels escaped; symbols from the style table): the classes
     with their score ranges and what the score is made of, then every symbol and the sources.
-    ``surface`` adds the colour ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
+    ``n_events`` (mapped, total) adds the events layer's symbol. ``surface`` adds the colour
+    ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
 
     def t(key: str, **fields) -> str:
         return text(key, lang, **fields)
@@ -190,6 +193,13 @@ def legend_html(
                     "settlement",
                     n=f"{n_settlements:,}".replace(",", "\u202f" if lang == "fr" else ","),
                 ),
+            )
+        )
+    if n_events is not None:
+        rows.append(
+            _row(
+                _swatch(EVENT["colour"], opacity=EVENT["fill_opacity"]),
+                t("events_legend", n=n_events[0], m=n_events[1]),
             )
         )
     if surface:

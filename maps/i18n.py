@@ -116,6 +116,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "layer.sites_open": "MINUSMA sites open (symbol by kind)",
         "layer.sites_closed": "MINUSMA sites closed (faded)",
         "layer.places": "Populated places (OCHA COD)",
+        "layer.events": (
+            "Security events up to the selected date ({n} of {m} mapped; {skipped} without a point)"
+        ),
+        "events_legend": (
+            "security or access event, shown up to the selected date (layer off by default; "
+            "{n} of {m} have a point)"
+        ),
+        "event.date": "date",
+        "event.place": "place",
+        "event.type": "type",
+        "event.actor": "actor (as reported)",
+        "event.fatalities": "fatalities (as reported)",
+        "event.unknown": "not reported",
+        "event.description": "what happened",
+        "event.confidence": "confidence",
+        "event.point": "point from",
+        "event.source": "source",
+        "event.source_2": "second source",
         # static map
         "png_situation": "situation on {date}: {n} of {m} MINUSMA sites open",
         "png_town": "town: {label} exposure",
@@ -200,6 +218,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "layer.sites_open": "Sites de la MINUSMA ouverts (symbole selon le type)",
         "layer.sites_closed": "Sites de la MINUSMA fermés (estompés)",
         "layer.places": "Lieux habités (OCHA COD)",
+        "layer.events": (
+            "Événements de sécurité jusqu'à la date choisie ({n} sur {m} cartographiés ; "
+            "{skipped} sans point)"
+        ),
+        "events_legend": (
+            "événement de sécurité ou d'accès, affiché jusqu'à la date choisie (couche masquée "
+            "par défaut ; {n} sur {m} ont un point)"
+        ),
+        "event.date": "date",
+        "event.place": "lieu",
+        "event.type": "type",
+        "event.actor": "auteur (tel que rapporté)",
+        "event.fatalities": "morts (tels que rapportés)",
+        "event.unknown": "non rapporté",
+        "event.description": "ce qui s'est passé",
+        "event.confidence": "fiabilité",
+        "event.point": "point tiré de",
+        "event.source": "source",
+        "event.source_2": "seconde source",
         "png_situation": "situation au {date} : {n} sites de la MINUSMA ouverts sur {m}",
         "png_town": "ville : exposition {label}",
         "png_open_site": "{label} ouvert",

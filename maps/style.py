@@ -14,6 +14,7 @@ __all__ = [
     "COVERAGE_BEFORE",
     "COVERAGE_NOW",
     "CREDITS",
+    "EVENT",
     "EXPOSURE_CLASSES",
     "EXPOSURE_COLOURS",
     "EXPOSURE_LABELS",
@@ -69,6 +70,7 @@ REGION_CENTRAL = _STYLES["region_central"]
 SETTLEMENT = _STYLES["settlement"]
 COVERAGE_BEFORE = _STYLES["coverage_before"]
 COVERAGE_NOW = _STYLES["coverage_now"]
+EVENT = _STYLES["event"]
 
 TILE_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -85,6 +87,7 @@ CREDITS = {
     "towns": "OCHA COD, GeoNames, Wikipedia",
     "bases": "MINUSMA sites: UN and news sources per feature",
     "settlements": "OCHA COD populated places (CC BY-IGO)",
+    "events": "Events: news and UN sources per event",
 }
 
 #: Leaflet panes (z-index): regions and the offline outline, then the distance-surface image

@@ -3,11 +3,12 @@
 At each step the site markers move between the "open" and "closed" layers, the coverage circles
 of the selected date follow, the towns take their class of that date (embedded as JSON, one
 character per step; the popup states it above the indicators, which are those of ``as_of``) and
-the air links are restyled as flown or not on that date (:func:`maps.transport.air_link_periods`).
+the air links are restyled as flown or not on that date (:func:`maps.transport.air_link_periods`)
+and the events layer (:mod:`maps.events`) holds the events dated up to the selected date.
 Radio buttons show the coverage circles before the withdrawal, at the selected date, or both.
 Written in plain Leaflet, so it needs no plugin and works offline. ``window.minusmaTimeline``
-exposes ``setStep(i)``, ``step``, ``steps``, ``open`` (sites) and ``air`` (links flown) for scripts
-and tests.
+exposes ``setStep(i)``, ``step``, ``steps``, ``open`` (sites), ``air`` (links flown) and
+``events`` (events shown) for scripts and tests.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class TimeControl(MacroElement):
             var coverGroup = {{ this.coverage_layer.get_name() }};
             var coverBefore = {{ this.coverage_before.get_name() if this.coverage_before else "null" }};
             var airGroup = {{ this.air_layer.get_name() if this.air_layer else "null" }};
+            var eventGroup = {{ this.events_layer.get_name() if this.events_layer else "null" }};
             var asOf = {{ this.as_of|tojson }};
             var towns = {{ this.towns_layer.get_name() }};
             var T = {{ this.words }};
@@ -125,6 +127,7 @@ class TimeControl(MacroElement):
             function all(group) { var a = []; group.eachLayer(function(l) { a.push(l); }); return a; }
             var openL = all(openGroup), closedL = all(closedGroup), coverL = all(coverGroup);
             var airL = airGroup ? all(airGroup).filter(function(l) { return l.feature.properties.on; }) : [];
+            var eventL = eventGroup ? all(eventGroup) : [];
             function airState(p, d) {  // as maps.transport.air_link_state
                 if (p.start && d < p.start) { return "not started"; }
                 if (p.end) { return d < p.end ? "active" : "ended"; }
@@ -135,7 +138,7 @@ class TimeControl(MacroElement):
                 if (!on && group.hasLayer(layer)) { group.removeLayer(layer); }
             }
             var div, slider, label, prev, next, radios = [];
-            var api = {steps: steps, step: -1, open: 0, air: 0};
+            var api = {steps: steps, step: -1, open: 0, air: 0, events: 0};
             function setStep(i) {
                 i = Math.max(0, Math.min(steps.length - 1, Number(i)));
                 var d = steps[i], nOpen = 0;
@@ -164,7 +167,13 @@ class TimeControl(MacroElement):
                                             "; schematic route)");
                     }
                 });
-                api.step = i; api.open = nOpen; api.air = nAir; api.date = d;
+                var nEvents = 0;  // events up to the selected date
+                eventL.forEach(function(l) {
+                    var on = l.feature.properties.date <= d;
+                    show(eventGroup, l, on);
+                    if (on) { nEvents++; }
+                });
+                api.step = i; api.open = nOpen; api.air = nAir; api.events = nEvents; api.date = d;
                 if (slider) {
                     slider.value = String(i);
                     label.innerHTML = labels[i] + "<br>" + fill(T.sitesOpen, {n: nOpen, m: openL.length}) +
@@ -234,6 +243,7 @@ class TimeControl(MacroElement):
         initial: int,
         coverage_before: folium.GeoJson | None = None,
         air_layer: folium.GeoJson | None = None,
+        events_layer: folium.GeoJson | None = None,
         lang: str = DEFAULT_LANG,
     ) -> None:
         super().__init__()
@@ -291,5 +301,6 @@ class TimeControl(MacroElement):
         self.open_layer, self.closed_layer = open_layer, closed_layer
         self.coverage_layer, self.towns_layer = coverage_layer, towns_layer
         self.coverage_before, self.air_layer = coverage_before, air_layer
+        self.events_layer = events_layer
         self.as_of = exposure.as_of.isoformat()
         self.initial = int(initial)

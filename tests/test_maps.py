@@ -57,6 +57,7 @@ def test_every_layer_is_in_the_page(page):
         "Coverage before the withdrawal (50 km)",
         "Coverage at the selected date (50 km)",
         "Populated places (OCHA COD)",
+        "Security events up to the selected date (55 of 64 mapped; 9 without a point)",
     ):
         assert json.dumps(name)[1:-1] in page, name
     for control in (

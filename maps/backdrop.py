@@ -7,10 +7,18 @@ import geopandas as gpd
 from folium.utilities import JsCode
 
 from maps._geojson import data_layer, feature_collection
+from maps.i18n import DEFAULT_LANG, text
 from maps.popups import esc, is_missing, link, table
 from maps.style import CREDITS, REGION, REGION_CENTRAL, RIVER_REACHES
 
-__all__ = ["REGIONS_SIMPLIFY_DEG", "add_country_outline", "add_regions", "add_river"]
+__all__ = [
+    "REGIONS_SIMPLIFY_DEG",
+    "add_country_outline",
+    "add_regions",
+    "add_regions_2023",
+    "add_river",
+    "add_river_ne",
+]
 
 #: Display simplification of region polygons, in degrees (~1 km); exports are never simplified.
 REGIONS_SIMPLIFY_DEG = 0.01
@@ -71,7 +79,7 @@ def add_regions(
 
 
 def add_country_outline(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.GeoJson:
-    """A non-interactive outline of Mali (the dissolved regions): the backdrop when there are no tiles."""
+    """A non-interactive outline of Mali (the dissolved regions): the backdrop without tiles."""
     outline = gpd.GeoDataFrame(geometry=[gdf.geometry.union_all()], crs=gdf.crs)
     fc = feature_collection(
         outline,
@@ -140,4 +148,84 @@ def add_river(
 
     fc = feature_collection(gdf, props)
     layer = data_layer(fc, name=name, show=show, style=_STYLE, attribution=esc(CREDITS["river"]))
+    return layer.add_to(m)
+
+
+def add_regions_2023(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    lang: str = DEFAULT_LANG,
+    show: bool = True,
+) -> folium.GeoJson:
+    """Add the 2023 regions built from cercles (``layers.admin.regions_2023(names=None)``); the
+    central ones (:data:`layers.regions.CENTRAL_REGIONS_2023`) filled and labelled."""
+    from layers.regions import CENTRAL_REGIONS_2023
+
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
+
+    def props(row):
+        central = row["region_2023"] in CENTRAL_REGIONS_2023
+        return {
+            "id": row["region_2023"],
+            "style": _region_style(central),
+            "label": central,
+            "tooltip": esc(row["region_2023"]),
+            "popup": table(
+                row["region_2023"],
+                [
+                    (t("region_old"), row["region_old"]),
+                    (t("cercles"), row["member_cercles"]),
+                    (t("cercle_pcodes"), row["member_cercle_pcodes"]),
+                    (t("central_zone"), t("yes") if central else t("no")),
+                    (t("area_km2"), f"{float(row['area_km2']):,.0f}"),
+                    (t("confidence"), row["confidence"]),
+                    (t("note"), row["note"]),
+                    (t("source"), row["source"]),
+                ],
+            ),
+        }
+
+    fc = feature_collection(gdf, props, simplify_deg=REGIONS_SIMPLIFY_DEG)
+    layer = data_layer(
+        fc,
+        name=text("layer.regions_2023", lang),
+        show=show,
+        style=_STYLE,
+        attribution=esc(CREDITS["regions_2023"]),
+        pane="minusma-backdrop",
+    )
+    return layer.add_to(m)
+
+
+def add_river_ne(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG, show: bool = True
+) -> folium.GeoJson:
+    """Add the Natural Earth Niger (``layers.river_ne.niger_ne``): the river's real course, one
+    solid line (navigability is a property of the schematic reaches, not drawn here)."""
+    s = RIVER_REACHES[None]
+
+    def props(row):
+        return {
+            "id": row["river_id"],
+            "style": {"color": s["colour"], "weight": 3, "opacity": 0.9},
+            "tooltip": esc(text("river_ne_tooltip", lang, name=row["name"])),
+            "popup": table(
+                row["name"],
+                [
+                    (text("popup.feature", lang), row["featurecla"]),
+                    (text("popup.length_km", lang), f"{float(row['length_km']):,.0f}"),
+                    (text("popup.source", lang), row["source"]),
+                ],
+            ),
+        }
+
+    layer = data_layer(
+        feature_collection(gdf, props),
+        name=text("layer.river_ne", lang),
+        show=show,
+        style=_STYLE,
+        attribution=esc(CREDITS["river_ne"]),
+    )
     return layer.add_to(m)

@@ -21,10 +21,16 @@ import geopandas as gpd
 import layers
 from geo.exposure.params import ExposureParams
 from geo.io import atomic_path
-from maps.backdrop import add_country_outline, add_regions, add_river
+from maps.backdrop import (
+    add_country_outline,
+    add_regions,
+    add_regions_2023,
+    add_river,
+    add_river_ne,
+)
 from maps.controls import Legend, add_controls, legend_html
 from maps.events import add_events, located
-from maps.exposure import town_exposure
+from maps.exposure import settlement_classes, town_exposure
 from maps.i18n import DEFAULT_LANG, text
 from maps.sites import add_bases, add_coverage
 from maps.style import PANES, TILE_ATTRIBUTION
@@ -66,6 +72,24 @@ def _deterministic_ids(func):
     return wrapper
 
 
+def _real_geography(data_dir) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """The 2023 regions built from cercles and the Natural Earth Niger of ``data_dir``; each is
+    None without a data directory, or (with a warning) when its files are absent there."""
+    if data_dir is None:
+        return None, None
+    from layers.datasets import DatasetMissingError
+    from layers.open_layers import load
+
+    out = []
+    for name, kwargs in (("regions_2023", {"names": None}), ("niger_ne", {})):
+        try:
+            out.append(load(name, data_dir=data_dir, **kwargs))
+        except DatasetMissingError as exc:  # only an absent file; damaged ones fail
+            logger.warning("map: shipped layer instead of %s (%s)", name, exc)
+            out.append(None)
+    return out[0], out[1]
+
+
 #: South-west and north-east corners of Mali ([lat, lon]), for the initial view.
 MALI_BOUNDS = [[10.1, -12.3], [25.1, 4.3]]
 
@@ -100,10 +124,13 @@ def make_map(
         Extra point layer of populated places (e.g. :func:`maps.towns.read_settlements`), drawn
         on a canvas.
     data_dir
-        Read the 18,769 OCHA populated places from ``DIR/ocha-cod-mali/`` (ignored when
-        ``settlements`` is given), and draw the distance to the nearest open site on the WorldPop grid
-        of ``DIR/worldpop/`` as image overlays, before the withdrawal and on the map's date when other
-        sites are open then (:mod:`maps.surface`; off by default in the layer control).
+        The data directory: read the 18,769 OCHA populated places from ``DIR/ocha-cod-mali/``
+        (ignored when ``settlements`` is given) and colour them by their exposure class at the
+        time control's step (:func:`maps.exposure.settlement_classes`); draw the 2023 regions
+        built from cercles and the Natural Earth Niger instead of the pre-2016 regions and the
+        schematic reaches; draw the distance to the nearest open site on the WorldPop grid of
+        ``DIR/worldpop/`` as image overlays, before the withdrawal and on the map's date when
+        other sites are open then (:mod:`maps.surface`; off by default in the layer control).
     towns, bases
         Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
     events
@@ -162,7 +189,11 @@ def make_map(
     regions_gdf = layers.regions()
     if offline:
         add_country_outline(m, regions_gdf)
-    add_regions(m, regions_gdf)
+    regions_2023, river_ne = _real_geography(data_dir)
+    if regions_2023 is not None:
+        add_regions_2023(m, regions_2023, lang=lang)
+    else:
+        add_regions(m, regions_gdf)
     surfaces = []
     if data_dir is not None and distance_overlay:
         from layers.datasets import DatasetMissingError
@@ -172,15 +203,20 @@ def make_map(
             surfaces = add_distance_overlays(m, bases, date=exposure.dates[step], data_dir=data_dir)
         except DatasetMissingError as exc:  # only an absent file; damaged ones fail
             logger.warning("map: no distance overlay (%s)", exc)
-    add_river(m, layers.river())
+    if river_ne is not None:
+        add_river_ne(m, river_ne, lang=lang)
+    else:
+        add_river(m, layers.river())
     add_roads(m, layers.roads())
     air_links, airports = layers.air_links(), layers.airports()
     periods = air_link_periods(air_links, bases, airports)
     air_layer = add_air_links(m, air_links, periods=periods, date=exposure.dates[step])
     add_airports(m, airports)
     cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
+    places_layer = None
     if settlements is not None:
-        add_settlements(m, settlements)
+        classes = settlement_classes(bases, p, data_dir=data_dir) if data_dir is not None else None
+        places_layer = add_settlements(m, settlements, step_classes=classes, step=step, lang=lang)
     events_layer = add_events(m, events, lang=lang)
     towns_layer = add_towns(m, towns, exposure, step=step, lang=lang)
     open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
@@ -195,6 +231,7 @@ def make_map(
         coverage_before=cover_before,
         air_layer=air_layer,
         events_layer=events_layer,
+        places_layer=places_layer,
         lang=lang,
     ).add_to(m)
     legend = Legend(
@@ -208,6 +245,8 @@ def make_map(
             lang=lang,
             n_settlements=len(settlements) if settlements is not None else 0,
             n_events=(len(located(events)), len(events)),
+            settlements_classed=data_dir is not None,
+            regions_2023=regions_2023 is not None,
         ),
         lang=lang,
     )

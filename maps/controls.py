@@ -99,10 +99,13 @@ def legend_html(
     lang: str = DEFAULT_LANG,
     n_settlements: int = 18_769,
     n_events: tuple[int, int] | None = None,
+    settlements_classed: bool = False,
+    regions_2023: bool = False,
 ) -> str:
     """The legend's HTML in ``lang`` (labels escaped; symbols from the style table): the classes
     with their score ranges and what the score is made of, then every symbol and the sources.
-    ``n_events`` (mapped, total) adds the events layer's symbol. ``surface`` adds the colour
+    ``n_events`` (mapped, total) adds the events layer's symbol; ``settlements_classed`` says the
+    places are coloured by class; ``regions_2023`` names the 2023 regions as the backdrop. ``surface`` adds the colour
     ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
 
     def t(key: str, **fields) -> str:
@@ -184,13 +187,18 @@ def legend_html(
             t("airport"),
         )
     )
-    rows.append(_row(_swatch(REGION_CENTRAL["fill"], shape="box"), t("region_central")))
+    rows.append(
+        _row(
+            _swatch(REGION_CENTRAL["fill"], shape="box"),
+            t("region_central_2023" if regions_2023 else "region_central"),
+        )
+    )
     if settlements:
         rows.append(
             _row(
                 _swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]),
                 t(
-                    "settlement",
+                    "settlement_classed" if settlements_classed else "settlement",
                     n=f"{n_settlements:,}".replace(",", "\u202f" if lang == "fr" else ","),
                 ),
             )

@@ -23,7 +23,7 @@ from maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ExposureTimeline", "timeline_dates", "town_exposure"]
+__all__ = ["ExposureTimeline", "settlement_classes", "timeline_dates", "town_exposure"]
 
 #: Class values that mean "no class" (shown grey): missing, or the assessment's ``unknown``.
 NO_CLASS_VALUES = ("unknown",)
@@ -140,3 +140,29 @@ def town_exposure(
         ranks=pd.DataFrame(ranks).reindex(ids),
         reasons=pd.DataFrame(reasons).reindex(ids),
     )
+
+
+def settlement_classes(
+    bases: gpd.GeoDataFrame,
+    params: ExposureParams | None = None,
+    *,
+    data_dir,
+) -> pd.DataFrame:
+    """Exposure class of every OCHA populated place of ``data_dir`` at every step of the timeline.
+
+    The same model as the towns' (:func:`layers.assessment.assess` with ``places="settlements"``
+    and the map's parameters), at the steps of :func:`timeline_dates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``settlement_id`` (the P-code), one column per step (ISO date), values in
+        ``EXPOSURE_CLASSES`` or None.
+    """
+    p = params if params is not None else ExposureParams()
+    columns = {}
+    for when in timeline_dates(bases, p):
+        out = assess(params=p.replace(as_of=when), data_dir=data_dir, places="settlements")
+        cls = out.set_index("settlement_id")["exposure_class"].astype(object)
+        columns[when.isoformat()] = cls.where(cls.isin(EXPOSURE_CLASSES), None)
+    return pd.DataFrame(columns)

@@ -80,7 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "air_ended": "air link ended or suspended (colour = operator)",
         "airport": "airport or airstrip",
         "region_central": "central zone of the 2023 plan (pre-2016 Mopti and Ségou regions)",
-        "regions_2023": "regions (2023, from cercles)",
+        "region_central_2023": "central zone of the 2023 plan (2023 regions built from cercles)",
         "settlement": "populated place (OCHA COD, {n})",
         "sources": "Sources",
         "tiles_credit": "Background tiles: © OpenStreetMap contributors (ODbL)",
@@ -122,6 +122,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "events_legend": (
             "security or access event, shown up to the selected date (layer off by default; "
             "{n} of {m} have a point)"
+        ),
+        "layer.regions_2023": "Regions 2023 (from cercles; central zone filled)",
+        "layer.river_ne": "Niger river (Natural Earth, real course)",
+        "river_ne_tooltip": "{name} (Natural Earth, real course)",
+        "popup.region_old": "region before 2016",
+        "popup.cercles": "cercles",
+        "popup.cercle_pcodes": "cercle P-codes",
+        "popup.central_zone": "central zone (2023)",
+        "popup.area_km2": "area (km²)",
+        "popup.confidence": "confidence",
+        "popup.note": "note",
+        "popup.source": "source",
+        "popup.feature": "feature",
+        "popup.length_km": "length in Mali (km)",
+        "popup.yes": "yes",
+        "popup.no": "no",
+        "place.exposure": "exposure class at the selected date",
+        "place.placeClass": "class",
+        "place.pcode": "P-code",
+        "place.commune": "commune",
+        "place.cercle": "cercle",
+        "place.region": "region (2015)",
+        "settlement_classed": (
+            "populated place (OCHA COD, {n}), coloured by its exposure class at the selected date"
         ),
         "event.date": "date",
         "event.place": "place",
@@ -185,7 +209,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "air_ended": "liaison aérienne arrêtée ou suspendue (couleur = opérateur)",
         "airport": "aéroport ou piste d'atterrissage",
         "region_central": "zone centre du plan 2023 (régions de Mopti et Ségou d'avant 2016)",
-        "regions_2023": "régions (2023, à partir des cercles)",
+        "region_central_2023": (
+            "zone centre du plan 2023 (régions de 2023 reconstituées à partir des cercles)"
+        ),
         "settlement": "lieu habité (OCHA COD, {n})",
         "sources": "Sources",
         "tiles_credit": "Fond de carte : © contributeurs OpenStreetMap (ODbL)",
@@ -225,6 +251,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "events_legend": (
             "événement de sécurité ou d'accès, affiché jusqu'à la date choisie (couche masquée "
             "par défaut ; {n} sur {m} ont un point)"
+        ),
+        "layer.regions_2023": "Régions 2023 (à partir des cercles ; zone centre remplie)",
+        "layer.river_ne": "Fleuve Niger (Natural Earth, tracé réel)",
+        "river_ne_tooltip": "{name} (Natural Earth, tracé réel)",
+        "popup.region_old": "région d'avant 2016",
+        "popup.cercles": "cercles",
+        "popup.cercle_pcodes": "P-codes des cercles",
+        "popup.central_zone": "zone centre (2023)",
+        "popup.area_km2": "superficie (km²)",
+        "popup.confidence": "fiabilité",
+        "popup.note": "note",
+        "popup.source": "source",
+        "popup.feature": "objet",
+        "popup.length_km": "longueur au Mali (km)",
+        "popup.yes": "oui",
+        "popup.no": "non",
+        "place.exposure": "classe d'exposition à la date choisie",
+        "place.placeClass": "classe",
+        "place.pcode": "P-code",
+        "place.commune": "commune",
+        "place.cercle": "cercle",
+        "place.region": "région (2015)",
+        "settlement_classed": (
+            "lieu habité (OCHA COD, {n}), coloré selon sa classe d'exposition à la date choisie"
         ),
         "event.date": "date",
         "event.place": "lieu",

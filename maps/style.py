@@ -80,6 +80,8 @@ TILE_ATTRIBUTION = (
 #: (the legend lists every source in full, from the layer registry).
 CREDITS = {
     "regions": "Natural Earth",
+    "regions_2023": "Regions 2023: OCHA COD cercles (CC BY-IGO) + crosswalk",
+    "river_ne": "Niger: Natural Earth",
     "river": "Niger: Logistics Cluster et al.",
     "roads": "Roads: sources per feature",
     "airports": "OurAirports via airportsdata",

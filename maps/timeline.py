@@ -105,6 +105,7 @@ class TimeControl(MacroElement):
             var coverBefore = {{ this.coverage_before.get_name() if this.coverage_before else "null" }};
             var airGroup = {{ this.air_layer.get_name() if this.air_layer else "null" }};
             var eventGroup = {{ this.events_layer.get_name() if this.events_layer else "null" }};
+            var places = {{ this.places_layer.get_name() if this.places_layer else "null" }};
             var asOf = {{ this.as_of|tojson }};
             var towns = {{ this.towns_layer.get_name() }};
             var T = {{ this.words }};
@@ -173,6 +174,7 @@ class TimeControl(MacroElement):
                     show(eventGroup, l, on);
                     if (on) { nEvents++; }
                 });
+                if (places && places.setStep) { places.setStep(i); }
                 api.step = i; api.open = nOpen; api.air = nAir; api.events = nEvents; api.date = d;
                 if (slider) {
                     slider.value = String(i);
@@ -244,6 +246,7 @@ class TimeControl(MacroElement):
         coverage_before: folium.GeoJson | None = None,
         air_layer: folium.GeoJson | None = None,
         events_layer: folium.GeoJson | None = None,
+        places_layer: folium.map.Layer | None = None,
         lang: str = DEFAULT_LANG,
     ) -> None:
         super().__init__()
@@ -301,6 +304,6 @@ class TimeControl(MacroElement):
         self.open_layer, self.closed_layer = open_layer, closed_layer
         self.coverage_layer, self.towns_layer = coverage_layer, towns_layer
         self.coverage_before, self.air_layer = coverage_before, air_layer
-        self.events_layer = events_layer
+        self.events_layer, self.places_layer = events_layer, places_layer
         self.as_of = exposure.as_of.isoformat()
         self.initial = int(initial)

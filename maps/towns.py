@@ -10,6 +10,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from folium.utilities import JsCode
 
 from maps._geojson import data_layer, feature_collection
@@ -27,8 +28,9 @@ __all__ = ["SETTLEMENTS_FILE", "add_settlements", "add_towns", "read_settlements
 SETTLEMENTS_FILE = Path("ocha-cod-mali") / "mli_populated_places.geojson"
 
 _TOWN_MARKER = JsCode(
-    "function(feature, latlng) { return L.circleMarker(latlng, {radius: 6, color: '#252525', weight: 1, "
-    "fillOpacity: 0.9, fillColor: feature.properties.fill, className: 'minusma-town', "
+    "function(feature, latlng) { return L.circleMarker(latlng, "
+    "{radius: 6, color: '#252525', weight: 1, fillOpacity: 0.9, "
+    "fillColor: feature.properties.fill, className: 'minusma-town', "
     "pane: 'minusma-towns'}); }"
 )
 
@@ -165,10 +167,15 @@ def add_settlements(
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     *,
-    name: str = "Populated places (OCHA COD)",
+    name: str | None = None,
     show: bool = True,
+    step_classes: pd.DataFrame | None = None,
+    step: int = 0,
+    lang: str = DEFAULT_LANG,
 ) -> CanvasPlaces:
-    """Add every populated place as a dot of ONE canvas layer; a click shows its name, class and P-codes.
+    """Add every populated place as a dot of ONE canvas layer; a click shows its name, class and
+    P-codes. With ``step_classes`` (:func:`maps.exposure.settlement_classes`) the dots take the
+    colour of their exposure class at the time control's step (``step`` on opening).
 
     See :mod:`maps.places` for the packing (coordinates to 5 decimals) and the JS layer.
     """
@@ -181,11 +188,14 @@ def add_settlements(
     }
     layer = CanvasPlaces(
         gdf,
-        name=name,
+        name=name or text("layer.places", lang),
         attribution=esc(CREDITS["settlements"]),
         style=style,
         classes=CLASS_LABELS,
         show=show,
+        step_classes=step_classes,
+        step=step,
+        lang=lang,
     )
     logger.info("settlements layer: %d points", layer.count)
     return layer.add_to(m)

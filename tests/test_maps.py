@@ -191,9 +191,27 @@ def test_places_layer_escapes_names_and_counts_points(settlements):
 
 
 def test_make_map_reads_the_settlements_of_a_data_dir(data_dir):
+    from layers.assessment import assess
+    from maps.exposure import timeline_dates
+
     m = make_map(data_dir=data_dir)
     places = [c for c in m._children.values() if isinstance(c, CanvasPlaces)]
     assert len(places) == 1 and places[0].count == 18_769 and places[0].control
+    # the places carry their exposure class at every step, as the assessment gives it
+    back = unpack_places(json.loads(places[0].data)).set_index("pcode")
+    dates = timeline_dates(layers.bases())
+    assert f"exposure_{len(dates) - 1}" in back and f"exposure_{len(dates)}" not in back
+    for k in (0, len(dates) - 1):
+        truth = assess(as_of=dates[k], data_dir=data_dir, places="settlements")
+        truth = truth.set_index("settlement_id")["exposure_class"].reindex(back.index)
+        assert (back[f"exposure_{k}"] == truth).all(), k
+    assert set(back[f"exposure_{len(dates) - 1}"]) != set(back["exposure_0"])
+    # the real geography of the data directory: 2023 regions from cercles and the NE Niger
+    names = {getattr(c, "layer_name", None) for c in m._children.values()}
+    assert "Regions 2023 (from cercles; central zone filled)" in names
+    assert "Niger river (Natural Earth, real course)" in names
+    assert "Regions (central zone highlighted)" not in names
+    assert "Niger river (navigable reach bold)" not in names
 
 
 def test_air_links_follow_the_withdrawal():

@@ -10,7 +10,8 @@ every CDN request answered from the asset cache as in the browser tests); "ready
 from navigation start until the time control has set its first step (and, with --data, the
 canvas has drawn its places), read from ``performance.now()`` in the page. A "step" figure is
 the time to move the slider to the last step (the places are redrawn in their new colours).
-One line per page: ``page=.. html_mb=.. build_s=.. ready_ms_median=.. ready_ms_max=.. step_ms_median=..``.
+One line per page: ``page=.. html_mb=.. build_s=.. ready_ms_median=.. ready_ms_max=..
+step_ms_median=..``.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def _real_geography(data_dir) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame
     if data_dir is None:
         return None, None
     from layers.datasets import DatasetMissingError
-    from layers.open_layers import load
+    from layers.registry import load
 
     out = []
     for name, kwargs in (("regions_2023", {"names": None}), ("niger_ne", {})):

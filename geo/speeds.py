@@ -47,7 +47,8 @@ SPEED_TABLE = "layers/data/speeds.csv"
 
 
 class UnknownSpeedWarning(UserWarning):
-    """Road segments whose class has no speed for the season: they get no travel time (a data gap)."""
+    """Road segments whose class has no speed for the season: they get no travel time (a data
+    gap)."""
 
 
 def validate_speed_table(

@@ -1,4 +1,5 @@
-"""Resumable, retried, verified, atomic transfers (HTTP(S) or a local folder) for :mod:`layers.fetch`.
+"""Resumable, retried, verified, atomic transfers (HTTP(S) or a local folder) for
+:mod:`layers.fetch`.
 
 Every transfer writes ``<dest>.part`` beside the destination, checks the sha256 when one is known,
 and only then moves the file into place with :func:`os.replace`. An interrupted download leaves only
@@ -63,8 +64,8 @@ def place_verified(part: Path, dest: Path, *, sha256: str | None, source: str) -
         if got != sha256:
             part.unlink()
             raise ChecksumError(
-                f"{source}: sha256 {got} does not match the registry's {sha256}; the file was discarded "
-                f"and {dest.name} was not written"
+                f"{source}: sha256 {got} does not match the registry's {sha256}; the file was "
+                f"discarded and {dest.name} was not written"
             )
     os.replace(part, dest)
     logger.info("wrote %s", dest)
@@ -169,9 +170,10 @@ def download(
     timeout_s
         Socket timeout of each connection and read, in seconds.
     retries
-        Further attempts after a transient failure (timeout, reset, HTTP 5xx/408/429, truncated body),
-        waiting ``RETRY_BACKOFF_S * 2**i`` seconds before retry ``i``. Each retry resumes the
-        ``.part`` file with a ``Range`` request; a server that ignores it is read again from the start.
+        Further attempts after a transient failure (timeout, reset, HTTP 5xx/408/429, truncated
+        body), waiting ``RETRY_BACKOFF_S * 2**i`` seconds before retry ``i``. Each retry resumes the
+        ``.part`` file with a ``Range`` request; a server that ignores it is read again from the
+        start.
     progress
         Called as ``progress(bytes_done, bytes_total_or_None)`` after every chunk.
 
@@ -183,8 +185,8 @@ def download(
     Raises
     ------
     FetchError
-        On an HTTP client error (4xx) or when every attempt failed; a partial ``.part`` is kept to be
-        resumed by the next call.
+        On an HTTP client error (4xx) or when every attempt failed; a partial ``.part`` is kept to
+        be resumed by the next call.
     ChecksumError
         If the complete file does not match ``sha256``. When the file was resumed from an earlier
         ``.part``, it is downloaded once more from scratch before this is raised.

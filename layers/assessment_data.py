@@ -1,25 +1,30 @@
-"""The assessment context built from the open datasets of a data directory (``assess(data_dir=...)``).
+"""The assessment context built from the open datasets of a data directory
+(``assess(data_dir=...)``).
 
 Differences from the shipped-layer context of :mod:`layers.assessment`:
 
 * roads: :func:`layers.network_sources.merged_roads` (shipped segments with the corridor figures
   attached, plus OSM ways when the optional ``osm_roads`` dataset is present);
-* the Niger: the Natural Earth 10m line (:func:`layers.river_ne.niger_ne`) instead of the schematic one,
-  for ``north_of_niger`` (its left bank; NA on the line) and ``riverside`` (within
-  :data:`RIVERSIDE_KM` of it). The reach of a riverside place is read off its position along the main
-  stem relative to Koulikoro and Gao, the ends of the navigable reach in the shipped ``river`` layer;
-* places: the curated towns in Mali (default) or the 18,769 OCHA COD settlements (``places="settlements"``,
-  id ``settlement_id``, regional capitals = COD class 2, the hub = the national capital, class 1);
-* administrative units: every place gets the region (old and 2023), cercle and commune P-codes of the OCHA
-  COD commune polygon it lies in (:func:`layers.admin.admin_join`), as ``join_*`` columns beside the
-  curated attributes, with ``admin_join_disagrees`` where the two differ (:func:`admin_columns`);
+* the Niger: the Natural Earth 10m line (:func:`layers.river_ne.niger_ne`) instead of the schematic
+  one, for ``north_of_niger`` (its left bank; NA on the line) and ``riverside`` (within
+  :data:`RIVERSIDE_KM` of it). The reach of a riverside place is read off its position along the
+  main stem relative to Koulikoro and Gao, the ends of the navigable reach in the shipped ``river``
+  layer;
+* places: the curated towns in Mali (default) or the 18,769 OCHA COD settlements
+  (``places="settlements"``, id ``settlement_id``, regional capitals = COD class 2, the hub = the
+  national capital, class 1);
+* administrative units: every place gets the region (old and 2023), cercle and commune P-codes of
+  the OCHA COD commune polygon it lies in (:func:`layers.admin.admin_join`), as ``join_*`` columns
+  beside the curated attributes, with ``admin_join_disagrees`` where the two differ
+  (:func:`admin_columns`);
 * ``central_region``: the place lies in one of the dissolved 2023 central regions
-  (:func:`layers.admin.regions_2023`) rather than the curated ``region_2023`` attribute (:func:`central_flags`);
-  places without a point inside Mali's communes keep the attribute. ``ctx.params`` (and the assessment's
-  ``attrs["parameters"]``) say which source was used: ``admin_join``, ``central_region_source``.
+  (:func:`layers.admin.regions_2023`) rather than the curated ``region_2023`` attribute
+  (:func:`central_flags`); places without a point inside Mali's communes keep the attribute.
+  ``ctx.params`` (and the assessment's ``attrs["parameters"]``) say which source was used:
+  ``admin_join``, ``central_region_source``.
 
-Every optional input whose file is absent falls back to the shipped layer, with a log line saying so;
-a data directory that does not exist, or a file that is present but damaged, is an error.
+Every optional input whose file is absent falls back to the shipped layer, with a log line saying
+so; a data directory that does not exist, or a file that is present but damaged, is an error.
 """
 
 from __future__ import annotations
@@ -72,13 +77,13 @@ __all__ = [
 #: Place sets ``assess(places=...)`` accepts.
 PLACES = ("towns", "settlements")
 
-#: A place within this distance of the Natural Earth Niger is riverside (km). The NE 10m line lies within
-#: 2-3 km of the riverside towns of the shipped ``river_places`` list; 10 km is the default of
-#: :func:`layers.river_ne.riverside` (a modelling choice: a walk to the bank).
+#: A place within this distance of the Natural Earth Niger is riverside (km). The NE 10m line lies
+#: within 2-3 km of the riverside towns of the shipped ``river_places`` list; 10 km is the default
+#: of :func:`layers.river_ne.riverside` (a modelling choice: a walk to the bank).
 RIVERSIDE_KM = 10.0
 
-#: Columns of :func:`layers.admin.admin_join` and the names they take in the assessment (prefixed, so that
-#: the curated ``region_2023``, ``cercle_pcode``... of the same name stay as they are).
+#: Columns of :func:`layers.admin.admin_join` and the names they take in the assessment (prefixed,
+#: so that the curated ``region_2023``, ``cercle_pcode``... of the same name stay as they are).
 ADMIN_JOIN_COLUMNS = {
     "region_old": "join_region_old",
     "region_2023": "join_region_2023",
@@ -88,7 +93,8 @@ ADMIN_JOIN_COLUMNS = {
 
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
-    """The places to assess and the :func:`geo.exposure.assess.prepare` options naming their columns."""
+    """The places to assess and the :func:`geo.exposure.assess.prepare` options naming their
+    columns."""
 
     if places not in PLACES:
         raise ParameterError(f"places must be one of {list(PLACES)}, got {places!r}")
@@ -124,12 +130,14 @@ def niger_line(data_dir: str | os.PathLike | None):
 def river_flags(
     places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Riverside places with their reach (``town_id`` = the place id, ``reach``) and ``north_of_niger``."""
+    """Riverside places with their reach (``town_id`` = the place id, ``reach``) and
+    ``north_of_niger``."""
 
     side = river_ne.riverside(places, line, within_km=RIVERSIDE_KM)
     stem = river_ne.main_stem(line)
     towns = load_towns().set_index("town_id").geometry
-    # positions along the stem order places from upstream to downstream (an order, not a measurement)
+    # positions along the stem order places from upstream to downstream (an order, not a
+    # measurement)
     start, stop = (stem.project(towns[t]) for t in ("ml-koulikoro", "ml-gao"))
     has = places.geometry.notna().to_numpy() & side["riverside"].to_numpy()
     pos = np.full(len(places), np.nan)
@@ -147,8 +155,9 @@ def _curated_admin(
     """The curated attributes the join is checked against, keyed by admin_join column."""
     if places == "settlements":  # the COD record's own attributes (2023 region via its cercle)
         return {key: frame[key] for key in ("region_2023", "cercle_pcode", "commune_pcode")}
-    # a curated town carries no commune P-code: take that of the COD record it is matched to (ocha_pcode);
-    # the place P-code itself does not encode it for seats (ML050200000 = Bandiagara, commune ML050201)
+    # a curated town carries no commune P-code: take that of the COD record it is matched to
+    # (ocha_pcode); the place P-code itself does not encode it for seats (ML050200000 = Bandiagara,
+    # commune ML050201)
     record = (
         read_dataset("cod_places", data_dir)
         .drop_duplicates("pcode")
@@ -164,7 +173,8 @@ def admin_columns(
     *,
     commune_frame: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """The administrative units of each place by spatial join, checked against its curated attributes.
+    """The administrative units of each place by spatial join, checked against its curated
+    attributes.
 
     Parameters
     ----------
@@ -180,12 +190,12 @@ def admin_columns(
     Returns
     -------
     pandas.DataFrame
-        Aligned to ``frame.index``: the :data:`ADMIN_JOIN_COLUMNS` (null outside every commune or without
-        geometry); ``admin_join_disagrees`` (nullable boolean: True where a curated value and the join
-        are both known and differ, NA where nothing could be compared) and ``admin_join_differs_on``
-        (the keys that differ, ``;``-separated). Compared: ``region_2023`` (curated), and the commune
-        P-code (settlements: the COD record's ``admin3Pcod``, plus its cercle; towns: the ``admin3Pcod`` of
-        the COD record named by ``ocha_pcode``).
+        Aligned to ``frame.index``: the :data:`ADMIN_JOIN_COLUMNS` (null outside every commune or
+        without geometry); ``admin_join_disagrees`` (nullable boolean: True where a curated value
+        and the join are both known and differ, NA where nothing could be compared) and
+        ``admin_join_differs_on`` (the keys that differ, ``;``-separated). Compared: ``region_2023``
+        (curated), and the commune P-code (settlements: the COD record's ``admin3Pcod``, plus its
+        cercle; towns: the ``admin3Pcod`` of the COD record named by ``ocha_pcode``).
 
     Raises
     ------
@@ -222,8 +232,8 @@ def admin_columns(
 def central_flags(
     frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, inside_mali: np.ndarray
 ) -> pd.Series:
-    """``central_region`` from polygons: the place lies in one of ``regions`` (e.g. the dissolved 2023
-    central regions of :func:`layers.admin.regions_2023`).
+    """``central_region`` from polygons: the place lies in one of ``regions`` (e.g. the dissolved
+    2023 central regions of :func:`layers.admin.regions_2023`).
 
     NA for places without geometry and for places outside Mali's communes (``inside_mali`` False: a
     misplaced point says nothing about its region); False elsewhere outside the polygons.
@@ -243,15 +253,16 @@ def central_flags(
 
 
 def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions: tuple[str, ...]):
-    """Join columns, central flags and the metadata saying where they come from (None if no COD data)."""
+    """Join columns, central flags and the metadata saying where they come from (None if no COD
+    data)."""
     try:
         com = admin.communes(data_dir)
         columns = admin_columns(frame, places, data_dir, commune_frame=com)
         regions = admin.regions_2023(data_dir, names=tuple(central_regions))
     except DatasetMissingError as exc:  # only an absent file; damaged ones fail
         logger.warning(
-            "assessment: OCHA COD boundaries not available (%s); no admin join, central_region from "
-            "the curated region_2023 attribute",
+            "assessment: OCHA COD boundaries not available (%s); no admin join, central_region "
+            "from the curated region_2023 attribute",
             exc,
         )
         columns = pd.DataFrame(
@@ -271,9 +282,10 @@ def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions:
         )
     central = central_flags(frame, regions, columns["join_commune_pcode"].notna().to_numpy())
     meta = {
-        "admin_join": "layers.admin.admin_join: OCHA COD 2015 commune polygons + cercle_region_2023.csv crosswalk",
-        "central_region_source": "layers.admin.regions_2023 polygons (2015 cercles dissolved by the crosswalk): "
-        + ", ".join(central_regions),
+        "admin_join": "layers.admin.admin_join: OCHA COD 2015 commune polygons + "
+        "cercle_region_2023.csv crosswalk",
+        "central_region_source": "layers.admin.regions_2023 polygons (2015 cercles dissolved by "
+        "the crosswalk): " + ", ".join(central_regions),
     }
     return columns, central, meta
 
@@ -300,7 +312,8 @@ def _data_context(
     static = pd.DataFrame({"north_of_niger": north.to_numpy()}, index=frame.index)
     region_column = "region_2023" if "region_2023" in frame.columns else None
     if central is not None:
-        # the polygons decide; a place without a point in Mali keeps its curated region_2023 attribute
+        # the polygons decide; a place without a point in Mali keeps its curated region_2023
+        # attribute
         curated = pd.Series(pd.array([pd.NA] * len(frame), dtype="boolean"), index=frame.index)
         if region_column is not None:
             known = frame[region_column].notna().to_numpy()

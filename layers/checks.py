@@ -13,7 +13,8 @@ from geo.distance import geodesic_km
 
 __all__ = ["MALI_TOLERANCE_KM", "check_facts"]
 
-#: Points may lie this far outside the (generalised) Natural Earth outline and still count as in Mali.
+#: Points may lie this far outside the (generalised) Natural Earth outline and still count as in
+#: Mali.
 MALI_TOLERANCE_KM = 5.0
 
 

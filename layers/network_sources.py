@@ -1,25 +1,27 @@
 """The road network from every source at hand: shipped segments, flownet corridor figures, OSM ways.
 
-:func:`merged_roads` returns one road-line frame that :func:`geo.exposure.access.road_graph` accepts.
+:func:`merged_roads` returns one road-line frame that :func:`geo.exposure.access.road_graph`
+accepts.
 
 **Lengths: the shipped lengths are kept; the corridor figure is attached, not substituted.** Where a
-shipped link has a published length, the corridors agree with it within 5 % (Bamako-Ségou 240.1 vs 240,
-Sévaré-Bandiagara 62.9 vs 63, Gao-Ansongo 98.4 vs 100), which confirms the published figures but adds
-nothing to them. For the other links the corridor figure is itself an interpolation: the OSRM distance
-of a whole corridor edge (exact) split in proportion to a town's position along a line simplified to
-vertices 30-100 km apart (positional error 10-30 km between nodes). Its differences from the shipped
-estimates (median about 6 %) are of the size of that error, except where the corridor takes another road
-(flagged and not counted as covering the link). Swapping would trade one approximation for another and
-mix two methods in one network, so every row keeps ``length_km`` and ``length_method`` and gains
-``length_km_corridor``, ``corridor_difference_pct`` and ``corridor_note`` (see :mod:`layers.flownet`).
+shipped link has a published length, the corridors agree with it within 5 % (Bamako-Ségou 240.1 vs
+240, Sévaré-Bandiagara 62.9 vs 63, Gao-Ansongo 98.4 vs 100), which confirms the published figures
+but adds nothing to them. For the other links the corridor figure is itself an interpolation: the
+OSRM distance of a whole corridor edge (exact) split in proportion to a town's position along a line
+simplified to vertices 30-100 km apart (positional error 10-30 km between nodes). Its differences
+from the shipped estimates (median about 6 %) are of the size of that error, except where the
+corridor takes another road (flagged and not counted as covering the link). Swapping would trade one
+approximation for another and mix two methods in one network, so every row keeps ``length_km`` and
+``length_method`` and gains ``length_km_corridor``, ``corridor_difference_pct`` and
+``corridor_note`` (see :mod:`layers.flownet`).
 
-**OSM ways, when present, replace the shipped links they cover.** A real OSM extract follows the roads;
-keeping a schematic segment beside the OSM ways of the same road would count one road as two independent
-routes. So a shipped edge is dropped when both its towns lie within ``max_snap_km`` of OSM nodes and the
-OSM route between those nodes is at most :data:`layers.flownet.MAX_ROUTE_RATIO` times the straight line.
-The other shipped edges stay (gaps of the extract), each town they touch joined to its nearest OSM node
-within ``max_snap_km`` by one straight ``connector-<town_id>`` line of the class of the first kept segment
-(by road id) at that town.
+**OSM ways, when present, replace the shipped links they cover.** A real OSM extract follows the
+roads; keeping a schematic segment beside the OSM ways of the same road would count one road as two
+independent routes. So a shipped edge is dropped when both its towns lie within ``max_snap_km`` of
+OSM nodes and the OSM route between those nodes is at most :data:`layers.flownet.MAX_ROUTE_RATIO`
+times the straight line. The other shipped edges stay (gaps of the extract), each town they touch
+joined to its nearest OSM node within ``max_snap_km`` by one straight ``connector-<town_id>`` line
+of the class of the first kept segment (by road id) at that town.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def attach_corridor_lengths(
 ) -> gpd.GeoDataFrame:
     """The shipped links with the corridor figures as columns (``length_km`` unchanged).
 
-    Adds ``length_km_corridor`` (NaN where not covered), ``corridor_difference_pct`` and ``corridor_note``.
-    When the corridor dataset is absent the columns are null and a log line says so.
+    Adds ``length_km_corridor`` (NaN where not covered), ``corridor_difference_pct`` and
+    ``corridor_note``. When the corridor dataset is absent the columns are null and a log line says
+    so.
     """
 
     out = roads.copy()
@@ -89,12 +92,14 @@ def combine_with_osm(
     *,
     max_snap_km: float = DEFAULT_MAX_SNAP_KM,
 ) -> gpd.GeoDataFrame:
-    """OSM ways plus the shipped edges they do not cover, joined by connectors (see the module docstring).
+    """OSM ways plus the shipped edges they do not cover, joined by connectors (see the module
+    docstring).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The rows of both (``network_source`` = ``osm``, ``shipped`` or ``connector``), role ``edge`` only.
+        The rows of both (``network_source`` = ``osm``, ``shipped`` or ``connector``), role ``edge``
+        only.
     """
     graph = road_graph(osm)
     pts = _town_points(towns)
@@ -184,8 +189,8 @@ def merged_roads(
         The data directory (default ``$MINUSMA_DATA``) for the ``flownet_corridors`` and optional
         ``osm_roads`` datasets. A missing dataset falls back to the shipped layer, with a log line.
     osm
-        OSM ways in Geofabrik's schema (path or frame; see :func:`layers.osm_roads.osm_roads`); default:
-        the ``osm_roads`` dataset of ``data_dir`` if present.
+        OSM ways in Geofabrik's schema (path or frame; see :func:`layers.osm_roads.osm_roads`);
+        default: the ``osm_roads`` dataset of ``data_dir`` if present.
     max_snap_km
         Farthest a town may lie from an OSM node for the OSM ways to cover its links.
 
@@ -193,8 +198,8 @@ def merged_roads(
     -------
     geopandas.GeoDataFrame
         Road lines (``road_id``, ``role``, ``road_class``, ``length_km``, ...) for
-        :func:`geo.exposure.access.road_graph`, with ``network_source`` (``shipped``, ``osm``, ``connector``) and
-        the corridor columns of :func:`attach_corridor_lengths` on shipped rows.
+        :func:`geo.exposure.access.road_graph`, with ``network_source`` (``shipped``, ``osm``,
+        ``connector``) and the corridor columns of :func:`attach_corridor_lengths` on shipped rows.
     """
 
     shipped = attach_corridor_lengths(load_roads(), data_dir)

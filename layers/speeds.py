@@ -1,4 +1,5 @@
-"""The speed table of the road network: ``layers/data/speeds.csv`` (sourced per row) or a user CSV."""
+"""The speed table of the road network: ``layers/data/speeds.csv`` (sourced per row) or a user
+CSV."""
 
 from __future__ import annotations
 

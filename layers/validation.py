@@ -308,8 +308,9 @@ def validate(
     from_date, to_date
         Window of the events (inclusive); default the shipped table's :data:`layers.events.WINDOW`.
     as_of, params, places, data_dir
-        The assessment to test (``params``: its parameters, e.g. a calibrated ``model``) (default: as of after the last closure, the shipped towns; with
-        ``data_dir``, ``places="settlements"`` for the 18,769 OCHA COD places).
+        The assessment to test (``params``: its parameters, e.g. a calibrated ``model``) (default:
+        as of after the last closure, the shipped towns; with ``data_dir``, ``places="settlements"``
+        for the 18,769 OCHA COD places).
     assessment
         A ready GeoDataFrame with score columns (e.g. a calibrated model's output) instead of
         running the assessment.

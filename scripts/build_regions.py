@@ -50,12 +50,12 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # scripts/ sits outside the packages
     sys.path.insert(0, str(REPO))
 
-import geopandas as gpd
-import shapely
-from shapely.geometry import shape
+import geopandas as gpd  # noqa: E402 (after the sys.path insert)
+import shapely  # noqa: E402 (after the sys.path insert)
+from shapely.geometry import shape  # noqa: E402 (after the sys.path insert)
 
-from geo._errors import ChecksumError, FetchError, SchemaError
-from geo.io import COORD_DECIMALS, write_geojson
+from geo._errors import ChecksumError, FetchError, SchemaError  # noqa: E402 (after the sys.path insert)
+from geo.io import COORD_DECIMALS, write_geojson  # noqa: E402 (after the sys.path insert)
 
 logger = logging.getLogger("build_regions")
 
@@ -347,7 +347,7 @@ def regions_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     if problems:
         raise SchemaError("; ".join(problems))
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    return gdf[COLUMNS + ["geometry"]]
+    return gdf[[*COLUMNS, "geometry"]]
 
 
 def check_output(path: Path) -> None:

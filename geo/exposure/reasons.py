@@ -3,7 +3,8 @@
 Each function returns one part of the reasons as an object array of strings, ``""`` where it
 has nothing to say, and builds strings only for the rows that need them (fast on 20,000
 places). The road part depends only on the season and the roads cut, so
-:func:`geo.exposure.assess.evaluate` caches it across what-ifs. :func:`join` puts the parts together.
+:func:`geo.exposure.assess.evaluate` caches it across what-ifs. :func:`join` puts the parts
+together.
 """
 
 from __future__ import annotations

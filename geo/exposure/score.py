@@ -1,4 +1,5 @@
-"""Composite exposure in the manner of the INFORM Risk index: normalise, weight, aggregate, classify.
+"""Composite exposure in the manner of the INFORM Risk index: normalise, weight, aggregate,
+classify.
 
 Method (INFORM Index for Risk Management, Concept and Methodology, JRC 2017, EUR 28655 EN, by
 Marin-Ferrer, Vernaccini and Poljansek):

@@ -54,7 +54,8 @@ def changes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per place and step >= 1: ``exposure_score_change``, ``rank_change`` (negative =
-        moved up the ranking), ``class_before``/``class_after``, ``coverage_lost_now`` (lost on that step).
+        moved up the ranking), ``class_before``/``class_after``, ``coverage_lost_now`` (lost on that
+        step).
     """
     wide = steps.sort_values(["step", id_column])
     prev = wide.groupby(id_column)
@@ -75,6 +76,6 @@ def changes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
     ).astype("Float64")
     out["class_before"] = prev["exposure_class"].shift(1)
     covered_prev = prev["covered_after"].shift(1)
-    out["coverage_lost_now"] = (covered_prev == True) & (out["covered_after"] == False)
+    out["coverage_lost_now"] = covered_prev.eq(True) & out["covered_after"].eq(False)
     out = out.rename(columns={"exposure_class": "class_after"}).drop(columns=["covered_after"])
     return out[out["step"] >= 1].reset_index(drop=True)

@@ -1,1 +1,2 @@
-"""Maps and the ``minusma`` command line: the composition root that imports ``geo`` and ``layers``."""
+"""Maps and the ``minusma`` command line: the composition root that imports ``geo`` and
+``layers``."""

@@ -15,13 +15,15 @@ __all__ = ["BIND_POPUPS", "DISPLAY_DECIMALS", "data_layer", "feature_collection"
 #: Decimal places of displayed coordinates (~1 m); exports keep 6 (geo.io).
 DISPLAY_DECIMALS = 5
 
-#: Bind each feature's pre-escaped ``popup`` and ``tooltip`` HTML; ``label`` makes the tooltip permanent.
+#: Bind each feature's pre-escaped ``popup`` and ``tooltip`` HTML; ``label`` makes the tooltip
+#: permanent.
 BIND_POPUPS = JsCode(
     """function(feature, layer) {
         var p = feature.properties;
         if (p.popup) {
             layer.bindPopup(p.popup, {maxWidth: Math.min(380, window.innerWidth - 70),
-                                      maxHeight: Math.min(360, Math.round(window.innerHeight * 0.5))});
+                                      maxHeight: Math.min(360,
+                                                          Math.round(window.innerHeight * 0.5))});
         }
         if (p.tooltip) {
             layer.bindTooltip(p.tooltip, p.label

@@ -490,7 +490,8 @@ def _file(cache: Path, target: _Target, url: str) -> Path | None:
     folder = _package_dir(cache, target.name, target.version)
     if not (folder / MARKER).is_file():
         raise DataDirError(
-            f"{url} needs {target.name}@{target.version}, which is not in the asset cache {cache}; {FIX}"
+            f"{url} needs {target.name}@{target.version}, which is not in the asset cache "
+            f"{cache}; {FIX}"
         )
     rel = PurePosixPath(target.path)
     if ".." in rel.parts or rel.is_absolute():

@@ -105,8 +105,8 @@ def legend_html(
     """The legend's HTML in ``lang`` (labels escaped; symbols from the style table): the classes
     with their score ranges and what the score is made of, then every symbol and the sources.
     ``n_events`` (mapped, total) adds the events layer's symbol; ``settlements_classed`` says the
-    places are coloured by class; ``regions_2023`` names the 2023 regions as the backdrop. ``surface`` adds the colour
-    ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
+    places are coloured by class; ``regions_2023`` names the 2023 regions as the backdrop.
+    ``surface`` adds the colour ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
 
     def t(key: str, **fields) -> str:
         return text(key, lang, **fields)

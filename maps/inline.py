@@ -119,11 +119,13 @@ class _Inliner:
             "<script>(function () {\nvar d = window.__minusmaFonts = window.__minusmaFonts || {};\n"
             + "".join(f"d[{json.dumps(k)}] = {json.dumps(v)};\n" for k, v in data.items())
             + f"{json.dumps(faces)}.forEach(function (f) {{\n"
-            + "  document.fonts.add(new FontFace(f[0], 'url(' + d[f[1]] + ')', f[2]));\n});\n})();</script>"
+            + "  document.fonts.add(new FontFace(f[0], 'url(' + d[f[1]] + ')', "
+            "f[2]));\n});\n})();</script>"
         )
 
     def css(self, text: str, base: str) -> str:
-        """Inline the images a stylesheet refers to as data URIs; move its fonts to :meth:`fonts`."""
+        """Inline the images a stylesheet refers to as data URIs; move its fonts to
+        :meth:`fonts`."""
         text = _FONT_FACE.sub(lambda m: self.font_face(m.group(0), base), text)
 
         def url(m: re.Match[str]) -> str:
@@ -160,7 +162,8 @@ class _Inliner:
         self.scripts.add(path)
         js = self.cache.read(path).decode("utf-8")
         if re.search(r"</script|<!--", js, re.IGNORECASE):  # cannot be inlined as text safely
-            tag = f'<script src="data:text/javascript;base64,{base64.b64encode(js.encode()).decode()}"></script>'
+            encoded = base64.b64encode(js.encode()).decode()
+            tag = f'<script src="data:text/javascript;base64,{encoded}"></script>'
         else:
             tag = f"<!-- {_comment(url)} -->\n<script>{js}\n</script>"
         if path.name in ("leaflet.js", "leaflet-src.js") and path.parent.name == "dist":

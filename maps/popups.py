@@ -75,7 +75,8 @@ def table(
 
 
 def safe_json(obj: Any) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element (no ``<``, ``>``, ``&``, U+2028/9)."""
+    """Compact JSON that is safe inside a ``<script>`` element (no ``<``, ``>``, ``&``,
+    U+2028/9)."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, code in (
         ("<", "\\u003c"),

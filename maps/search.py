@@ -58,7 +58,8 @@ class TownSearch(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-        .minusma-search { background: #fff; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.4);
+        .minusma-search { background: #fff; border-radius: 4px;
+            box-shadow: 0 1px 4px rgba(0,0,0,0.4);
             width: 230px; max-width: calc(100vw - 80px); }
         .minusma-search input { box-sizing: border-box; width: 100%; height: 40px; border: 0;
             padding: 0 10px; font: 14px sans-serif; border-radius: 4px; }

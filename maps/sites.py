@@ -1,4 +1,5 @@
-"""MINUSMA sites (symbol by kind; open or closed at a date) and their coverage radius before/after."""
+"""MINUSMA sites (symbol by kind; open or closed at a date) and their coverage radius
+before/after."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A static, print-ready map for reports (matplotlib): title, legend, scale bar, north arrow, attribution.
+"""A static, print-ready map for reports (matplotlib): title, legend, scale bar, north arrow,
+attribution.
 
 Drawn in a local metric CRS (:func:`geo.crs.local_metric_crs`) so that the scale bar is true
 at the map's centre. Same colours and symbols as the interactive map (:mod:`maps.style`).

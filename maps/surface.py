@@ -1,22 +1,24 @@
-"""Raster overlay: the distance to the nearest open MINUSMA site, drawn as an image on the interactive map.
+"""Raster overlay: the distance to the nearest open MINUSMA site, drawn as an image on the
+interactive map.
 
-The surface is :func:`layers.population.write_distance_surface` (geodesic km from each cell centre to the
-nearest open site) on the WorldPop 2020 grid of the data directory (1/6 degree, about 18 km), written to a
-temporary GeoTIFF and read back. Cells outside Mali (the shipped ``layers.regions`` outline, every cell it
-touches kept) are nodata. The values are coloured with matplotlib's ``magma_r`` colormap (``magma``
-reversed: perceptually uniform, readable in grey and by colour-blind readers; light = near a site, dark =
-far), linearly from 0 to :data:`MAX_KM` (farther cells take the darkest colour), into a PNG that is
-transparent where the surface is nodata. The PNG is embedded as a ``data:`` URI, so the overlay needs no
-network and works in ``--offline`` pages.
+The surface is :func:`layers.population.write_distance_surface` (geodesic km from each cell centre
+to the nearest open site) on the WorldPop 2020 grid of the data directory (1/6 degree, about 18 km),
+written to a temporary GeoTIFF and read back. Cells outside Mali (the shipped ``layers.regions``
+outline, every cell it touches kept) are nodata. The values are coloured with matplotlib's
+``magma_r`` colormap (``magma`` reversed: perceptually uniform, readable in grey and by colour-blind
+readers; light = near a site, dark = far), linearly from 0 to :data:`MAX_KM` (farther cells take the
+darkest colour), into a PNG that is transparent where the surface is nodata. The PNG is embedded as
+a ``data:`` URI, so the overlay needs no network and works in ``--offline`` pages.
 
-Leaflet draws an image overlay by stretching it linearly between its corners in the map's projection,
-Web Mercator (EPSG:3857), whereas the grid is regular in latitude. Over Mali (about 10-25 degrees N) a
-0.17-degree row is 9 % taller at the top than at the bottom in Web Mercator: the distortion within one cell
-is negligible, but it adds up, and drawn as is the middle rows would land about one cell (20 km) south of
-their place. The grid is therefore reprojected with
-:func:`rasterio.warp.reproject` (nearest neighbour, :data:`ROWS_PER_CELL` image rows per grid row) onto a
-grid regular in Web Mercator with exactly the same corners: the overlay's bounds are the raster's exact
-bounds and every cell lands where it belongs (to within 1/(2 x ROWS_PER_CELL) of a cell, about 2 km).
+Leaflet draws an image overlay by stretching it linearly between its corners in the map's
+projection, Web Mercator (EPSG:3857), whereas the grid is regular in latitude. Over Mali (about
+10-25 degrees N) a 0.17-degree row is 9 % taller at the top than at the bottom in Web Mercator: the
+distortion within one cell is negligible, but it adds up, and drawn as is the middle rows would land
+about one cell (20 km) south of their place. The grid is therefore reprojected with
+:func:`rasterio.warp.reproject` (nearest neighbour, :data:`ROWS_PER_CELL` image rows per grid row)
+onto a grid regular in Web Mercator with exactly the same corners: the overlay's bounds are the
+raster's exact bounds and every cell lands where it belongs (to within 1/(2 x ROWS_PER_CELL) of a
+cell, about 2 km).
 
 Examples
 --------
@@ -66,10 +68,12 @@ __all__ = [
     "surface_png",
 ]
 
-#: matplotlib colormap of the overlay (``magma`` reversed: light near a site, dark far from every site).
+#: matplotlib colormap of the overlay (``magma`` reversed: light near a site, dark far from every
+#: site).
 CMAP = "magma_r"
-#: Distance (km) that takes the darkest colour; farther cells take it too. 13 sites open: 99 % of Mali's
-#: cells are within 840 km of one; Gao alone (28 Dec 2023): half of them are farther than 575 km.
+#: Distance (km) that takes the darkest colour; farther cells take it too. 13 sites open: 99 % of
+#: Mali's cells are within 840 km of one; Gao alone (28 Dec 2023): half of them are farther than 575
+#: km.
 MAX_KM = 1000.0
 #: Legend ticks (km).
 TICKS_KM = (0, 250, 500, 750, 1000)
@@ -77,7 +81,8 @@ TICKS_KM = (0, 250, 500, 750, 1000)
 OPACITY = 0.6
 #: Image rows per grid row in the Web Mercator image (see the module docstring).
 ROWS_PER_CELL = 4
-#: Leaflet pane of the overlays (see :data:`maps.style.PANES`): above the regions, below every vector layer.
+#: Leaflet pane of the overlays (see :data:`maps.style.PANES`): above the regions, below every
+#: vector layer.
 PANE = "minusma-surface"
 #: Credit shown in the attribution control while an overlay is on.
 ATTRIBUTION = "Distance surface: computed by minusma-exposure on the WorldPop 2020 grid"
@@ -87,7 +92,8 @@ _MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 @dataclass(frozen=True)
 class Surface:
-    """A distance surface on a lon/lat grid: km (masked where nodata), its transform, and what it shows."""
+    """A distance surface on a lon/lat grid: km (masked where nodata), its transform, and what it
+    shows."""
 
     km: np.ma.MaskedArray
     transform: Affine
@@ -122,7 +128,8 @@ def distance_surface(
     data_dir: str | os.PathLike | None = None,
     grid: Raster | None = None,
 ) -> Surface:
-    """The distance (km) from every cell of the WorldPop grid in Mali to the nearest site open on ``when``.
+    """The distance (km) from every cell of the WorldPop grid in Mali to the nearest site open on
+    ``when``.
 
     Parameters
     ----------
@@ -173,7 +180,8 @@ def _to_mercator(surface: Surface) -> np.ndarray:
 
 
 def surface_png(surface: Surface) -> bytes:
-    """The overlay image: :data:`CMAP` over 0-:data:`MAX_KM` km, alpha 0 where nodata, in Web Mercator rows."""
+    """The overlay image: :data:`CMAP` over 0-:data:`MAX_KM` km, alpha 0 where nodata, in Web
+    Mercator rows."""
     from matplotlib import colormaps
 
     km = _to_mercator(surface)
@@ -214,11 +222,12 @@ def add_distance_overlays(
     data_dir: str | os.PathLike | None = None,
     before: str | dt.date = params.BEFORE_DATE,
 ) -> list[folium.raster_layers.ImageOverlay]:
-    """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer control).
+    """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer
+    control).
 
-    The ``date`` surface is added only when a site is open then and the open sites differ from those of
-    ``before`` (otherwise it would repeat the first). It does not follow the map's time control: its layer
-    name gives its date.
+    The ``date`` surface is added only when a site is open then and the open sites differ from those
+    of ``before`` (otherwise it would repeat the first). It does not follow the map's time control:
+    its layer name gives its date.
 
     Returns
     -------
@@ -272,7 +281,8 @@ def add_distance_overlays(
 
 
 def legend_rows() -> str:
-    """The legend section of the overlays: a colour ramp of :data:`CMAP` with km labels, and the credit."""
+    """The legend section of the overlays: a colour ramp of :data:`CMAP` with km labels, and the
+    credit."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -280,14 +290,14 @@ def legend_rows() -> str:
     stops = ", ".join(f"{to_hex(cmap(i / 8))} {i * 12.5:g}%" for i in range(9))
     labels = "".join(f"<span>{'&ge;' if k == TICKS_KM[-1] else ''}{k:,}</span>" for k in TICKS_KM)
     note = (
-        "km, geodesic from each WorldPop cell centre (cells of about 18 km); transparent outside Mali. "
-        f"{ATTRIBUTION}; grid: {WORLDPOP_ATTRIBUTION}"
+        "km, geodesic from each WorldPop cell centre (cells of about 18 km); transparent outside "
+        f"Mali. {ATTRIBUTION}; grid: {WORLDPOP_ATTRIBUTION}"
     )
     return (
         "<h4>Distance to the nearest open site (overlay, off by default)</h4>"
         f'<div class="minusma-ramp" style="width:200px;height:10px;opacity:{OPACITY};'
         f'background:linear-gradient(to right, {stops});border:1px solid #555"></div>'
-        '<div class="minusma-ramp-labels" style="width:202px;display:flex;justify-content:space-between;'
-        f'font-size:11px">{labels}</div>'
-        f'<p class="minusma-note">{esc(note)}</p>'
+        '<div class="minusma-ramp-labels" '
+        'style="width:202px;display:flex;justify-content:space-between;'
+        f'font-size:11px">{labels}</div><p class="minusma-note">{esc(note)}</p>'
     )

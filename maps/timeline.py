@@ -14,6 +14,7 @@ exposes ``setStep(i)``, ``step``, ``steps``, ``open`` (sites), ``air`` (links fl
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 
 import folium
 import pandas as pd
@@ -78,159 +79,9 @@ def popup_steps(exposure: ExposureTimeline) -> tuple[dict[str, list], list[str]]
 class TimeControl(MacroElement):
     """A Leaflet control stepping through ``exposure.dates`` (see module docstring)."""
 
+    #: The control's CSS and JavaScript: a Jinja template kept as a file (``js/timeline.j2``).
     _template = Template(
-        r"""
-        {% macro header(this, kwargs) %}
-        <style>
-        .minusma-time { background: rgba(255,255,255,0.95); padding: 6px 8px; border-radius: 4px;
-            box-shadow: 0 1px 4px rgba(0,0,0,0.4); font: 12px/1.35 sans-serif; max-width: 340px; }
-        .minusma-time button { font: bold 13px sans-serif; min-width: 44px; min-height: 40px; }
-        .minusma-time input[type=range] { width: 150px; height: 40px; vertical-align: middle; }
-        .minusma-time .minusma-cover label { display: inline-block; min-height: 28px; }
-        .minusma-time .minusma-time-label { margin-top: 4px; }
-        .minusma-time .minusma-cover label { margin-right: 6px; white-space: nowrap; }
-        </style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var steps = {{ this.steps }};
-            var labels = {{ this.labels }};
-            var classes = {{ this.classes }};
-            var colours = {{ this.colours }};
-            var townClass = {{ this.town_classes }};
-            var openGroup = {{ this.open_layer.get_name() }};
-            var closedGroup = {{ this.closed_layer.get_name() }};
-            var coverGroup = {{ this.coverage_layer.get_name() }};
-            var coverBefore = {{ this.coverage_before.get_name() if this.coverage_before else "null" }};
-            var airGroup = {{ this.air_layer.get_name() if this.air_layer else "null" }};
-            var eventGroup = {{ this.events_layer.get_name() if this.events_layer else "null" }};
-            var places = {{ this.places_layer.get_name() if this.places_layer else "null" }};
-            var asOf = {{ this.as_of|tojson }};
-            var towns = {{ this.towns_layer.get_name() }};
-            var T = {{ this.words }};
-            var dateText = {{ this.date_text }};
-            var detail = {{ this.detail }};
-            var reasonText = {{ this.reason_text }};
-            var ranked = {{ this.ranked }};
-            function fill(s, f) { return s.replace(/\{(\w+)\}/g, function(_, k) { return f[k]; }); }
-            function townPopup(p, cls, i) {  // reasons-first, for step i (values pre-escaped)
-                var d = detail[p.id] || [[], [], []], score = d[0][i], rank = d[1][i], why = d[2][i] || [];
-                var head = '<div class="minusma-class-now"><b class="minusma-cls">' +
-                    (cls ? T.classes[cls] : T.noClass) + "</b> " + fill(T.onDate, {date: dateText[i]}) +
-                    (score === null || score === undefined ? "" : "<br>" + T.score + " " + score.toFixed(1) + "/10") +
-                    (rank ? " · " + fill(T.rankOf, {n: rank, m: ranked[i]}) : "") + "</div>";
-                var reasons = '<p class="minusma-why"><b>' + T.why + "</b></p>" + (why.length ?
-                    "<ul>" + why.map(function(k) { return "<li>" + reasonText[k] + "</li>"; }).join("") + "</ul>" :
-                    "<p>" + T.noReasons + "</p>");
-                return '<div class="minusma-popup">' + p.title + head + reasons + p.facts + "</div>";
-            }
-            function all(group) { var a = []; group.eachLayer(function(l) { a.push(l); }); return a; }
-            var openL = all(openGroup), closedL = all(closedGroup), coverL = all(coverGroup);
-            var airL = airGroup ? all(airGroup).filter(function(l) { return l.feature.properties.on; }) : [];
-            var eventL = eventGroup ? all(eventGroup) : [];
-            function airState(p, d) {  // as maps.transport.air_link_state
-                if (p.start && d < p.start) { return "not started"; }
-                if (p.end) { return d < p.end ? "active" : "ended"; }
-                return p.openActive ? "active" : "ended";
-            }
-            function show(group, layer, on) {
-                if (on && !group.hasLayer(layer)) { group.addLayer(layer); }
-                if (!on && group.hasLayer(layer)) { group.removeLayer(layer); }
-            }
-            var div, slider, label, prev, next, radios = [];
-            var api = {steps: steps, step: -1, open: 0, air: 0, events: 0};
-            function setStep(i) {
-                i = Math.max(0, Math.min(steps.length - 1, Number(i)));
-                var d = steps[i], nOpen = 0;
-                openL.forEach(function(l) {
-                    var on = l.feature.properties.closure > d;
-                    show(openGroup, l, on);
-                    if (on) { nOpen++; }
-                });
-                closedL.forEach(function(l) { show(closedGroup, l, !(l.feature.properties.closure > d)); });
-                coverL.forEach(function(l) { show(coverGroup, l, l.feature.properties.closure > d); });
-                towns.eachLayer(function(l) {
-                    var id = l.feature.properties.id;
-                    var code = (townClass[id] || "").charAt(i);
-                    var cls = classes[code] || null;
-                    l.setStyle({fillColor: cls ? colours[cls] : "{{ this.unknown }}"});
-                    l.feature.properties.minusmaClass = cls;
-                    if (l.getPopup()) { l.setPopupContent(townPopup(l.feature.properties, cls, i)); }
-                });
-                var nAir = 0;
-                airL.forEach(function(l) {
-                    var p = l.feature.properties, st = airState(p, d);
-                    l.setStyle(st === "active" ? p.on : p.off);
-                    if (st === "active") { nAir++; }
-                    if (l.getTooltip()) {
-                        l.setTooltipContent(p.name + " (" + st + " on " + d + (p.end ? "; end " + p.end + ", " + p.endNote : "") +
-                                            "; schematic route)");
-                    }
-                });
-                var nEvents = 0;  // events up to the selected date
-                eventL.forEach(function(l) {
-                    var on = l.feature.properties.date <= d;
-                    show(eventGroup, l, on);
-                    if (on) { nEvents++; }
-                });
-                if (places && places.setStep) { places.setStep(i); }
-                api.step = i; api.open = nOpen; api.air = nAir; api.events = nEvents; api.date = d;
-                if (slider) {
-                    slider.value = String(i);
-                    label.innerHTML = labels[i] + "<br>" + fill(T.sitesOpen, {n: nOpen, m: openL.length}) +
-                        (airL.length ? "; " + fill(T.airFlown, {n: nAir, m: airL.length}) : "");
-                    prev.disabled = i === 0; next.disabled = i === steps.length - 1;
-                }
-            }
-            api.setStep = setStep;
-            function showCover(which) {  // "both", "before" or "now"
-                [[coverBefore, which !== "now"], [coverGroup, which !== "before"]].forEach(function(x) {
-                    if (!x[0]) { return; }
-                    if (x[1] && !map.hasLayer(x[0])) { map.addLayer(x[0]); }
-                    if (!x[1] && map.hasLayer(x[0])) { map.removeLayer(x[0]); }
-                });
-            }
-            function syncCover() {  // follow the layer control too
-                var b = coverBefore && map.hasLayer(coverBefore), n = map.hasLayer(coverGroup);
-                var which = b && n ? "both" : (b ? "before" : (n ? "now" : ""));
-                radios.forEach(function(r) { r.checked = r.value === which; });
-            }
-            api.showCover = showCover;
-            var control = L.control({position: "bottomleft"});
-            control.onAdd = function() {
-                div = L.DomUtil.create("div", "minusma-time leaflet-control");
-                div.innerHTML = '<b>' + T.timeline + '</b><br>' +
-                    '<button type="button" class="minusma-prev" title="' + T.prev + '">&#9664;</button> ' +
-                    '<input type="range" class="minusma-slider" min="0" max="' + (steps.length - 1) + '" step="1" ' +
-                    'aria-label="' + T.slider + '"> ' +
-                    '<button type="button" class="minusma-next" title="' + T.next + '">&#9654;</button>' +
-                    '<div class="minusma-time-label"></div>' +
-                    (coverBefore ? '<div class="minusma-cover">' + T.coverCircles + ' ' +
-                     '<label><input type="radio" name="minusma-cover" value="before"> ' + T.coverBefore + '</label>' +
-                     '<label><input type="radio" name="minusma-cover" value="now"> ' + T.coverNow + '</label>' +
-                     '<label><input type="radio" name="minusma-cover" value="both"> ' + T.coverBoth + '</label></div>' : "");
-                slider = div.querySelector(".minusma-slider");
-                label = div.querySelector(".minusma-time-label");
-                prev = div.querySelector(".minusma-prev");
-                next = div.querySelector(".minusma-next");
-                radios = [].slice.call(div.querySelectorAll(".minusma-cover input"));
-                radios.forEach(function(r) { r.addEventListener("change", function() { showCover(r.value); }); });
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                slider.addEventListener("input", function() { setStep(slider.value); });
-                prev.addEventListener("click", function() { setStep(api.step - 1); });
-                next.addEventListener("click", function() { setStep(api.step + 1); });
-                return div;
-            };
-            control.addTo(map);
-            map.on("layeradd layerremove", syncCover);
-            syncCover();
-            setStep({{ this.initial }});
-            window.minusmaTimeline = api;
-        })();
-        {% endmacro %}
-        """
+        resources.files("maps").joinpath("js/timeline.j2").read_text(encoding="utf-8")
     )
 
     def __init__(

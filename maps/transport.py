@@ -147,8 +147,10 @@ def add_roads(
 
 
 _AIRPORT_ICON = JsCode(
-    "function(feature, latlng) { return L.marker(latlng, {icon: L.divIcon({className: 'minusma-airport', "
-    f"html: '<span style=\"color:{AIRPORT['colour']}\">{AIRPORT['symbol']}</span>', iconSize: [18, 18]}})}}); }}"
+    "function(feature, latlng) { return L.marker(latlng, {icon: L.divIcon({className: "
+    "'minusma-airport', html: '<span "
+    f'style="color:{AIRPORT["colour"]}">{AIRPORT["symbol"]}</span>\', iconSize: [18, 18]}})}}); '
+    f"}}"
 )
 
 
@@ -188,7 +190,8 @@ def add_airports(
 
 
 def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """True where the link was still flown when last reported (``status`` in AIR_ACTIVE_STATUSES)."""
+    """True where the link was still flown when last reported (``status`` in
+    AIR_ACTIVE_STATUSES)."""
     return gdf["status"].isin(AIR_ACTIVE_STATUSES).rename("active")
 
 
@@ -248,7 +251,8 @@ def air_link_periods(
 
 
 def air_link_state(periods: pd.DataFrame, date: dt.date) -> pd.Series:
-    """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date`` (see :func:`air_link_periods`)."""
+    """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date`` (see
+    :func:`air_link_periods`)."""
 
     def state(row) -> str:
         if row["start"] is not None and date < row["start"]:

@@ -22,7 +22,8 @@ from maps.cli.options import SECONDS, URL, WritableDir
     "registry_url",
     type=URL,
     default=None,
-    help="npm registry or mirror to download from [default: $MINUSMA_NPM_REGISTRY or registry.npmjs.org].",
+    help="npm registry or mirror to download from [default: $MINUSMA_NPM_REGISTRY or "
+    "registry.npmjs.org].",
 )
 @click.option(
     "--timeout",

@@ -99,7 +99,8 @@ def map(
 
 
 def _ensure_asset_cache(cache_dir: Path | None) -> None:
-    """Fill the asset cache once (verified npm copies) if an offline map needs it and it is empty."""
+    """Fill the asset cache once (verified npm copies) if an offline map needs it and it is
+    empty."""
     from geo._errors import DataDirError
     from maps.assets import check_cache, fill_cache
 

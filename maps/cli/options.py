@@ -301,7 +301,8 @@ def data_dir_option(func: F) -> F:
 
 def echo_data_gaps(items) -> None:
     """Print each data gap once to stderr as ``data gap: ...``: messages, and the recorded warnings
-    about unknown speeds (other warnings are printed once each, formatted as Python formats them)."""
+    about unknown speeds (other warnings are printed once each, formatted as Python formats
+    them)."""
     from geo.speeds import UnknownSpeedWarning
 
     messages, shown = [], set()

@@ -23,8 +23,8 @@ def _people(value: float) -> str:
     "as_of",
     type=ISO_DATE,
     default=None,
-    help="Date of the 'after' figures and surface; default: after the last site closed (2024-07-22), "
-    "when no site is open.",
+    help="Date of the 'after' figures and surface; default: after the last site closed "
+    "(2024-07-22), when no site is open.",
 )
 @click.option(
     "--out-dir",
@@ -38,8 +38,9 @@ def _people(value: float) -> str:
 def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     """People within R km of an open MINUSMA site before the withdrawal and after each closure.
 
-    Figures come from the WorldPop raster of the data directory (cells of about 18 km: rough for small
-    areas). The Bamako HQ dominates the figures while it is open; every figure is also given without it.
+    Figures come from the WorldPop raster of the data directory (cells of about 18 km: rough for
+    small areas). The Bamako HQ dominates the figures while it is open; every figure is also given
+    without it.
     """
     import layers
     from geo.exposure import coverage
@@ -103,11 +104,13 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     first = steps.iloc[0]
     after_people = people_near_open_sites(bases, after, radius_km=radius_km, data_dir=data_dir)
     click.echo(
-        f"People within {radius_km:g} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: rough)"
+        f"People within {radius_km:g} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: "
+        "rough)"
     )
     click.echo(
-        f"  before ({first['as_of']}, {first['sites_open']} sites): {_people(first['people_within_km'])}"
-        f"  -- the Bamako HQ dominates; without it: {_people(first['people_within_km_without_hq'])}"
+        f"  before ({first['as_of']}, {first['sites_open']} sites): "
+        f"{_people(first['people_within_km'])}  -- the Bamako HQ dominates; without it: "
+        f"{_people(first['people_within_km_without_hq'])}"
     )
     click.echo(
         f"  after ({after.isoformat()}, {after_people['sites_open']} sites): "
@@ -120,19 +123,22 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     )
     for row in steps.itertuples(index=False):
         click.echo(
-            f"{row.as_of:<10}  {(row.closed if isinstance(row.closed, str) else 'before'):<18.18} {row.sites_open:>4} "
-            f"{_people(row.people_within_km):>11} {_people(row.people_within_km_without_hq):>11} "
+            f"{row.as_of:<10}  {(row.closed if isinstance(row.closed, str) else 'before'):<18.18} "
+            f"{row.sites_open:>4} {_people(row.people_within_km):>11} "
+            f"{_people(row.people_within_km_without_hq):>11} "
             f"{_people(row.people_lost_since_before):>11}"
         )
     for title, table in (("2023 central regions", central), ("regions (pre-2016)", old)):
         click.echo("")
         click.echo(f"{title}: people within {radius_km:g} km before and on {after.isoformat()}")
         click.echo(
-            f"{'region':<20} {'population':>11} {'before':>11} {'after':>11} {'lost':>11} {'share':>6}"
+            f"{'region':<20} {'population':>11} {'before':>11} {'after':>11} {'lost':>11} "
+            f"{'share':>6}"
         )
         for name, row in table.iterrows():
             click.echo(
-                f"{name:<20.20} {_people(row['population']):>11} {_people(row['people_within_km_before']):>11} "
+                f"{name:<20.20} {_people(row['population']):>11} "
+                f"{_people(row['people_within_km_before']):>11} "
                 f"{_people(row['people_within_km_after']):>11} {_people(row['people_lost']):>11} "
                 f"{row['share_lost']:>6.0%}"
             )

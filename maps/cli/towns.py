@@ -56,9 +56,10 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
 def towns(top, fmt, places, robustness, data_dir, **model) -> None:
     """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
 
-    With --data, the road network, the Niger and (with --places settlements) the places come from the
-    open datasets of the data directory; without it, from the shipped layers. $MINUSMA_DATA alone does
-    not switch the analysis to the open datasets (it only says where they are for --places settlements).
+    With --data, the road network, the Niger and (with --places settlements) the places come from
+    the open datasets of the data directory; without it, from the shipped layers. $MINUSMA_DATA
+    alone does not switch the analysis to the open datasets (it only says where they are for
+    --places settlements).
     """
     from click.core import ParameterSource
 

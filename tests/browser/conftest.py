@@ -1,6 +1,7 @@
 """Browser-test harness: Debian Chromium driven by playwright, with no internet.
 
-- ``chromium``: one headless browser per session (``/usr/bin/chromium``; never ``playwright install``).
+- ``chromium``: one headless browser per session (``/usr/bin/chromium``; never ``playwright
+  install``).
 - ``site``: a folder served over ``http://127.0.0.1:<free port>`` (routing does not apply to file://).
 - ``page``: a page whose every non-127.0.0.1 request is answered from the verified asset cache
   (:func:`maps.assets.resolve`); tiles and unknown URLs get 404 and are recorded in ``page_log``,
@@ -119,7 +120,8 @@ class PageLog:
     def unexpected_errors(self) -> list[str]:
         """Page errors, cache errors and console errors not explained by a refused request.
 
-        A failed load of a refused URL, or of the favicon Chromium asks the test server for, is expected.
+        A failed load of a refused URL, or of the favicon Chromium asks the test server for, is
+        expected.
         """
         refused = set(self.refused)
         console = [

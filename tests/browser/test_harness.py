@@ -1,4 +1,5 @@
-"""The harness itself, on real folium maps: routed from the asset cache, and fully offline when inlined."""
+"""The harness itself, on real folium maps: routed from the asset cache, and fully offline when
+inlined."""
 
 from __future__ import annotations
 
@@ -60,9 +61,11 @@ STATE_JS = """async () => {
     imgsLoaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
     imgs: imgs.length,
     imgSrc: imgs.length ? imgs[0].src.slice(0, 60) : '',
-    overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(l => l.textContent.trim()),
+    overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+      .map(l => l.textContent.trim()),
     fullscreen: !!document.querySelector('.leaflet-control-zoom-fullscreen'),
-    faLoaded: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Font Awesome 6 Free' && f.status === 'loaded'),
+    faLoaded: [...document.fonts].some(
+      f => f.family.replace(/"/g, '') === 'Font Awesome 6 Free' && f.status === 'loaded'),
   };
 }"""
 
@@ -159,7 +162,8 @@ def test_inlined_time_slider_and_search_work_offline(offline_page, page_log, sit
     def shown() -> tuple[str, list[str]]:  # date on the control, circles on the map
         return offline_page.evaluate(
             """() => [document.querySelector('.timecontrol-date').textContent,
-                      [...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('d')).sort()]"""
+                      [...document.querySelectorAll('path.leaflet-interactive')]
+                        .map(p => p.getAttribute('d')).sort()]"""
         )
 
     before = shown()
@@ -170,7 +174,8 @@ def test_inlined_time_slider_and_search_work_offline(offline_page, page_log, sit
     after = shown()
     glyphs = offline_page.evaluate(
         """async () => { await document.fonts.ready;
-           return [...document.fonts].filter(f => f.family.replace(/"/g, '') === 'Glyphicons Halflings')
+           return [...document.fonts]
+                .filter(f => f.family.replace(/"/g, '') === 'Glyphicons Halflings')
                                       .map(f => f.status); }"""
     )
     offline_page.click(".leaflet-control-search .search-button")

@@ -82,8 +82,10 @@ STATE_JS = """() => {
     closed: document.querySelectorAll('.leaflet-marker-pane .minusma-site-closed').length,
     towns: document.querySelectorAll('path.minusma-town').length,
     fills: [...document.querySelectorAll('path.minusma-town')].map(p => p.getAttribute('fill')),
-    overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(l => l.textContent.trim()),
-    bases: [...document.querySelectorAll('.leaflet-control-layers-base label')].map(l => l.textContent.trim()),
+    overlays: [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+      .map(l => l.textContent.trim()),
+    bases: [...document.querySelectorAll('.leaflet-control-layers-base label')]
+      .map(l => l.textContent.trim()),
     legend: !!document.querySelector('.minusma-legend'),
     scale: !!document.querySelector('.leaflet-control-scale'),
     fullscreen: !!document.querySelector('.leaflet-control-zoom-fullscreen'),
@@ -156,7 +158,8 @@ def _click_town(page: Any, map_name: str, towns_name: str, town_id: str) -> str:
     xy = page.evaluate(
         f"""() => {{
         let target = null;
-        window[{towns_name!r}].eachLayer(l => {{ if (l.feature.properties.id === {town_id!r}) target = l; }});
+        window[{towns_name!r}].eachLayer(
+          l => {{ if (l.feature.properties.id === {town_id!r}) target = l; }});
         const m = window[{map_name!r}];
         m.closePopup();
         m.setView(target.getLatLng(), 9, {{animate: false}});
@@ -242,7 +245,8 @@ def _check_live(
     closed_first = (bases["closure_date"] == bases["closure_date"].min()).sum()
     assert after["step"] == 1
     assert after["open"] == 13 - closed_first and after["closed"] == closed_first
-    # stepping the slider changes the visible active air links (Kidal's ends with its camp, 31 Oct 2023)
+    # stepping the slider changes the visible active air links (Kidal's ends with its camp, 31 Oct
+    # 2023)
     dates = [d.isoformat() for d in timeline_dates(bases)]
     kidal = dates.index("2023-10-31")
     seen = []
@@ -363,7 +367,8 @@ def test_time_control_opens_at_as_of(page, page_log, site):
 def test_distance_overlay_toggles_in_the_layer_control(
     offline_page, page_log, site, data_dir, asset_cache, shots
 ):
-    """The distance surfaces (maps/surface.py) on the offline page: listed, off at first, an <img> when on."""
+    """The distance surfaces (maps/surface.py) on the offline page: listed, off at first, an <img>
+    when on."""
     from folium.raster_layers import ImageOverlay
 
     m = make_map(data_dir=data_dir, as_of="2023-12-12", offline=True)
@@ -374,7 +379,10 @@ def test_distance_overlay_toggles_in_the_layer_control(
     state = _open(offline_page, url, dialogs)
     for o in overlays:
         assert o.layer_name in state["overlays"], (o.layer_name, state["overlays"])
-    images = "() => [...document.querySelectorAll('.leaflet-minusma-surface-pane img.leaflet-image-layer')]"
+    images = (
+        "() => [...document.querySelectorAll("
+        "'.leaflet-minusma-surface-pane img.leaflet-image-layer')]"
+    )
     assert offline_page.evaluate(images + ".length") == 0  # off by default
     offline_page.click(".minusma-legend summary")
     offline_page.hover(".leaflet-control-layers")

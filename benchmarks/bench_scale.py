@@ -136,7 +136,7 @@ def main() -> None:
         robustness(ctx, ExposureParams(as_of=AS_OF))
         robustness_s = time.perf_counter() - t
         print(
-            f"robustness (64 weight sets, 2 radii, 5 weights): {robustness_s:.2f} s; "
+            f"robustness (64 variants + 5 small changes): {robustness_s:.2f} s; "
             f"peak {peak_mb():.0f} MB"
         )
     print(

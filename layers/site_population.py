@@ -19,6 +19,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.exposure import coverage, params
+from geo.exposure.params import ExposureParams
 from geo.progress import progress
 from layers.population import geodesic_buffers, population_in_polygons, read_density
 
@@ -30,6 +31,7 @@ __all__ = [
     "people_near_open_sites",
     "people_near_sites",
     "people_near_sites_by_region",
+    "population_report",
 ]
 
 #: The Bamako mission headquarters in the bases layer.
@@ -173,3 +175,64 @@ def people_near_sites_by_region(
     out["people_lost"] = out["people_within_km_before"] - out["people_within_km_after"]
     out["share_lost"] = out["people_lost"] / out["population"]
     return out
+
+
+def population_report(
+    params: ExposureParams | None = None,
+    *,
+    data_dir: str | os.PathLike,
+    out_dir: str | os.PathLike | None = None,
+    surfaces: tuple[str, str] = ("distance_before.tif", "distance_after.tif"),
+) -> dict:
+    """Everything ``minusma population`` reports: people within ``params.radius_km`` of an open
+    site before the withdrawal and after each closure, per 2023 central region and per pre-2016
+    region, and (with ``out_dir``) the distance-to-open-site GeoTIFFs before and at the date.
+
+    Returns
+    -------
+    dict
+        ``radius_km``, ``as_of`` (the date of the "after" figures, ``params.as_of`` or the last
+        closure), ``after`` (:func:`people_near_open_sites`), ``steps`` (:func:`people_near_sites`),
+        ``central_regions_2023`` and ``regions_old`` (:func:`people_near_sites_by_region`
+        frames), ``surfaces`` (paths written) and ``empty_surfaces`` (dates with no site open:
+        their surface is all nodata).
+    """
+    import layers
+    from layers import admin
+    from layers.population import write_distance_surface
+
+    p = params if params is not None else ExposureParams()
+    bases = layers.bases()
+    after = p.as_of_for(bases["closure_date"])
+    by_region = {
+        key: people_near_sites_by_region(
+            bases,
+            polygons,
+            name_column=column,
+            as_of=after,
+            radius_km=p.radius_km,
+            data_dir=data_dir,
+        )
+        for key, polygons, column in (
+            ("central_regions_2023", admin.regions_2023(data_dir), "region_2023"),
+            ("regions_old", layers.regions(), "name"),
+        )
+    }
+    written, empty = [], []
+    if out_dir is not None:
+        os.makedirs(out_dir, exist_ok=True)
+        for name, when in zip(surfaces, (p.before, after), strict=True):
+            sites = bases[coverage.open_mask(bases, when)]
+            if len(sites) == 0:
+                empty.append(when.isoformat())
+            path = write_distance_surface(sites, os.path.join(out_dir, name), data_dir=data_dir)
+            written.append(str(path))
+    return {
+        "radius_km": p.radius_km,
+        "as_of": after,
+        "after": people_near_open_sites(bases, after, radius_km=p.radius_km, data_dir=data_dir),
+        "steps": people_near_sites(bases, radius_km=p.radius_km, data_dir=data_dir),
+        **by_region,
+        "surfaces": written,
+        "empty_surfaces": empty,
+    }

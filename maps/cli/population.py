@@ -42,54 +42,29 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     small areas). The Bamako HQ dominates the figures while it is open; every figure is also given
     without it.
     """
-    import layers
-    from geo.exposure import coverage
     from geo.exposure.params import ExposureParams
-    from layers import admin
-    from layers.population import NODATA_KM, write_distance_surface
-    from layers.site_population import (
-        people_near_open_sites,
-        people_near_sites,
-        people_near_sites_by_region,
-    )
+    from layers.population import NODATA_KM
+    from layers.site_population import population_report
 
-    p = ExposureParams.from_options(as_of=as_of, radius_km=radius_km)
-    radius_km = p.radius_km
-    bases = layers.bases()
-    after = p.as_of_for(bases["closure_date"])
-    steps = people_near_sites(bases, radius_km=radius_km, data_dir=data_dir)
-    central = people_near_sites_by_region(
-        bases,
-        admin.regions_2023(data_dir),
-        name_column="region_2023",
-        as_of=after,
-        radius_km=radius_km,
+    report = population_report(
+        ExposureParams.from_options(as_of=as_of, radius_km=radius_km),
         data_dir=data_dir,
+        out_dir=out_dir,
+        surfaces=SURFACES,
     )
-    old = people_near_sites_by_region(
-        bases,
-        layers.regions(),
-        name_column="name",
-        as_of=after,
-        radius_km=radius_km,
-        data_dir=data_dir,
+    for when in report["empty_surfaces"]:
+        note(f"no site open on {when}: its distance surface is all nodata ({NODATA_KM})")
+    radius_km, after, steps = report["radius_km"], report["as_of"], report["steps"]
+    central, old, written = (
+        report["central_regions_2023"],
+        report["regions_old"],
+        report["surfaces"],
     )
-    written = []
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, when in zip(SURFACES, (p.before, after)):
-            sites = bases[coverage.open_mask(bases, when)]
-            if len(sites) == 0:
-                click.echo(
-                    f"no site open on {when.isoformat()}: {name} is all nodata ({NODATA_KM})",
-                    err=True,
-                )
-            written.append(str(write_distance_surface(sites, out_dir / name, data_dir=data_dir)))
     if fmt == "json":
         doc = {
             "radius_km": radius_km,
             "as_of": after.isoformat(),
-            "after": people_near_open_sites(bases, after, radius_km=radius_km, data_dir=data_dir),
+            "after": report["after"],
             "steps": json.loads(steps.to_json(orient="records")),
             "central_regions_2023": json.loads(
                 central.reset_index().to_json(orient="records", force_ascii=False)
@@ -102,7 +77,7 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
     first = steps.iloc[0]
-    after_people = people_near_open_sites(bases, after, radius_km=radius_km, data_dir=data_dir)
+    after_people = report["after"]
     click.echo(
         f"People within {radius_km:g} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: "
         "rough)"

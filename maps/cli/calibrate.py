@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, data_dir_option
+from maps.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option, places_option
 
 
 @click.command("calibrate")
@@ -25,9 +25,7 @@ from maps.cli.options import ISO_DATE, KM, data_dir_option
 )
 @click.option("--to", "to_date", type=ISO_DATE, default=None, help="End of the test's outcomes.")
 @click.option("--match-km", type=KM, default=None, help="Event-to-place match radius (10 km).")
-@click.option(
-    "--places", type=click.Choice(["towns", "settlements"]), default="towns", show_default=True
-)
+@places_option
 @click.option("--boot", "n_boot", type=click.IntRange(min=100), default=1000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
@@ -50,7 +48,7 @@ def calibrate(events, fit_from, until, to_date, match_km, places, n_boot, seed, 
         until=until,
         to_date=to_date,
         places=places,
-        data_dir=data_dir if places == "settlements" else None,
+        data_dir=analysis_data_dir(places, data_dir),
         n_boot=n_boot,
         seed=seed,
         **options,

@@ -22,12 +22,14 @@ __all__ = [
     "OutFile",
     "ReadableDir",
     "WritableDir",
+    "analysis_data_dir",
     "data_dir_option",
     "echo_data_gaps",
     "exposure_options",
     "exposure_options_except",
     "exposure_params",
     "note",
+    "places_option",
 ]
 
 F = TypeVar("F", bound=Callable)
@@ -271,6 +273,38 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
         close_roads=close_roads or None,
         model=model,
     )
+
+
+def places_option(func: F) -> F:
+    """``--places towns|settlements``: what the commands that assess take as places."""
+    return click.option(
+        "--places",
+        type=click.Choice(["towns", "settlements"]),
+        default="towns",
+        show_default=True,
+        help="The curated towns, or the 18,769 OCHA COD settlements (needs --data).",
+    )(func)
+
+
+def analysis_data_dir(places: str, data_dir: Path | None) -> Path | None:
+    """The one rule of every command that assesses, for the data directory.
+
+    ``--data DIR`` on the command line switches the analysis to the open datasets; ``$MINUSMA_DATA``
+    alone does not for the towns (it only says where the data are, for ``--places settlements``),
+    and the settlements need one or the other.
+    """
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    explicit = ctx.get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
+    if not explicit and places == "towns":
+        return None
+    if places == "settlements" and data_dir is None:
+        raise click.BadParameter(
+            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
+            param_hint="--places",
+        )
+    return data_dir
 
 
 def note(message: str) -> None:

@@ -6,7 +6,13 @@ import json
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options_except, exposure_params
+from maps.cli.options import (
+    analysis_data_dir,
+    data_dir_option,
+    exposure_options_except,
+    exposure_params,
+    places_option,
+)
 
 
 @click.command("plan")
@@ -39,13 +45,7 @@ from maps.cli.options import data_dir_option, exposure_options_except, exposure_
 )
 @exposure_options_except("keep")
 @data_dir_option
-@click.option(
-    "--places",
-    type=click.Choice(["towns", "settlements"]),
-    default="towns",
-    show_default=True,
-    help="Places assessed by --objective exposed (settlements need --data).",
-)
+@places_option
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -58,21 +58,10 @@ def plan(
     WorldPop cells for --objective covered. Prints the optimum, the greedy answer, the actual
     withdrawal (the K sites that closed last) and the gain over it, with the data caveats.
     """
-    from click.core import ParameterSource
-
     from layers.assessment import context
     from layers.plan import plan as solve
 
-    explicit = (
-        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
-    )
-    if not explicit and places == "towns":
-        data_dir = None
-    if places == "settlements" and data_dir is None:
-        raise click.BadParameter(
-            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
-            param_hint="--places",
-        )
+    data_dir = analysis_data_dir(places, data_dir)
     params = exposure_params(keep=(), **model)
     ctx = context(params, data_dir=data_dir if objective == "exposed" else None, places=places)
     extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from maps.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
+from maps.cli.options import (
+    OutFile,
+    analysis_data_dir,
+    data_dir_option,
+    exposure_options,
+    exposure_params,
+    places_option,
+)
 
 #: Columns of the table format (every figure is in csv and json).
 TABLE_COLUMNS = [
@@ -47,13 +54,7 @@ TABLE_COLUMNS = [
 )
 @exposure_options
 @data_dir_option
-@click.option(
-    "--places",
-    type=click.Choice(["towns", "settlements"]),
-    default="towns",
-    show_default=True,
-    help="The curated towns, or the 18,769 OCHA COD settlements (needs --data).",
-)
+@places_option
 @click.option(
     "--format",
     "fmt",
@@ -93,8 +94,6 @@ def scenarios(
     The first row is the reference (nothing closed, or nothing kept). Progress goes to stderr
     (silent with minusma -q).
     """
-    from click.core import ParameterSource
-
     from geo.exposure.batch import batch
     from geo.io import atomic_path, spreadsheet_safe
     from layers import scenarios as sc
@@ -102,16 +101,7 @@ def scenarios(
 
     if close_each == (keep_k is not None):
         raise click.UsageError("choose one of --close-each or --keep-k K")
-    explicit = (
-        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
-    )
-    if not explicit and places == "towns":
-        data_dir = None
-    if places == "settlements" and data_dir is None:
-        raise click.BadParameter(
-            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
-            param_hint="--places",
-        )
+    data_dir = analysis_data_dir(places, data_dir)
     params = exposure_params(**model)
     ctx = context(params, data_dir=data_dir, places=places)
     ids = sc.site_ids(ctx.bases, june_2023_count=june_2023_count)

@@ -8,11 +8,13 @@ import warnings
 import click
 
 from maps.cli.options import (
+    analysis_data_dir,
     data_dir_option,
     echo_data_gaps,
     exposure_options,
     exposure_params,
     note,
+    places_option,
 )
 
 COLUMNS = [
@@ -39,13 +41,7 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
     default="table",
     show_default=True,
 )
-@click.option(
-    "--places",
-    type=click.Choice(["towns", "settlements"]),
-    default="towns",
-    show_default=True,
-    help="Assess the curated towns, or the 18,769 OCHA COD settlements (needs --data).",
-)
+@places_option
 @click.option(
     "--robustness/--no-robustness",
     default=None,
@@ -61,21 +57,10 @@ def towns(top, fmt, places, robustness, data_dir, **model) -> None:
     alone does not switch the analysis to the open datasets (it only says where they are for
     --places settlements).
     """
-    from click.core import ParameterSource
-
     from geo.speeds import UnknownSpeedWarning
     from layers.assessment import assess
 
-    explicit = (
-        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
-    )
-    if not explicit and places == "towns":
-        data_dir = None
-    if places == "settlements" and data_dir is None:
-        raise click.BadParameter(
-            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
-            param_hint="--places",
-        )
+    data_dir = analysis_data_dir(places, data_dir)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
         out = assess(

@@ -25,7 +25,13 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params
+from maps.cli.options import (
+    analysis_data_dir,
+    data_dir_option,
+    exposure_options,
+    exposure_params,
+    places_option,
+)
 
 
 def _number(value):
@@ -122,13 +128,7 @@ def _table(table, meta, ks) -> str:
     "uncertainty). Default 10.",
 )
 @exposure_options
-@click.option(
-    "--places",
-    type=click.Choice(["towns", "settlements"]),
-    default="towns",
-    show_default=True,
-    help="The curated towns, or the 18,769 OCHA COD settlements (needs --data).",
-)
+@places_option
 @click.option(
     "--format",
     "fmt",
@@ -154,21 +154,10 @@ def validate(
     As for `minusma towns`, $MINUSMA_DATA alone does not switch the towns' analysis to the open
     datasets; --places settlements needs the data directory.
     """
-    from click.core import ParameterSource
-
     from geo.evaluation import DEFAULT_KS, DEFAULT_MATCH_KM, DEFAULT_N_BOOT
     from layers.validation import validate as run
 
-    explicit = (
-        click.get_current_context().get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
-    )
-    if not explicit and places == "towns":
-        data_dir = None
-    if places == "settlements" and data_dir is None:
-        raise click.BadParameter(
-            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
-            param_hint="--places",
-        )
+    data_dir = analysis_data_dir(places, data_dir)
     ks = DEFAULT_KS
     table, meta = run(
         events=events_path,

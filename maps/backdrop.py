@@ -40,36 +40,40 @@ def add_regions(
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     *,
-    name: str = "Regions (central zone highlighted)",
+    lang: str = DEFAULT_LANG,
     show: bool = True,
 ) -> folium.GeoJson:
-    """Add the region polygons; central-zone regions are filled and carry a permanent label."""
+    """Add the region polygons; central-zone regions are filled and carry a permanent label.
+    Headings and the layer name in ``lang`` (:mod:`maps.i18n`)."""
+
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
 
     def props(row):
         central = bool(row["in_central_zone"])
-        label = row["name"] + (" (central zone)" if central else "")
+        label = text("region_central_name", lang, name=row["name"]) if central else row["name"]
         return {
             "id": row["region_id"],
             "style": _region_style(central),
             "label": central,
-            "tooltip": esc(label) if central else esc(row["name"]),
+            "tooltip": esc(label),
             "popup": table(
                 row["name"],
                 [
-                    ("ISO 3166-2", row["iso_3166_2"]),
-                    ("OCHA P-code", row["ocha_pcode"]),
-                    ("central zone (2023)", "yes" if central else "no"),
-                    ("2023 regions inside", row["regions_2023_inside"]),
-                    ("note", row["central_zone_note"]),
+                    (t("iso_3166_2"), row["iso_3166_2"]),
+                    (t("ocha_pcode"), row["ocha_pcode"]),
+                    (t("central_zone"), t("yes") if central else t("no")),
+                    (t("regions_2023_inside"), row["regions_2023_inside"]),
+                    (t("note"), row["central_zone_note"]),
                 ],
-                raw=[("source", link(row["source"]) or esc(row["source"]))],
+                raw=[(t("source"), link(row["source"]) or esc(row["source"]))],
             ),
         }
 
     fc = feature_collection(gdf, props, simplify_deg=REGIONS_SIMPLIFY_DEG)
     layer = data_layer(
         fc,
-        name=name,
+        name=text("layer.regions", lang),
         show=show,
         style=_STYLE,
         attribution=esc(CREDITS["regions"]),
@@ -78,7 +82,9 @@ def add_regions(
     return layer.add_to(m)
 
 
-def add_country_outline(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.GeoJson:
+def add_country_outline(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG
+) -> folium.GeoJson:
     """A non-interactive outline of Mali (the dissolved regions): the backdrop without tiles."""
     outline = gpd.GeoDataFrame(geometry=[gdf.geometry.union_all()], crs=gdf.crs)
     fc = feature_collection(
@@ -90,7 +96,7 @@ def add_country_outline(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.GeoJson:
     )
     layer = data_layer(
         fc,
-        name="Mali outline",
+        name=text("layer.outline", lang),
         style=_STYLE,
         control=False,
         interactive=False,
@@ -108,14 +114,22 @@ def add_river(
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     *,
-    name: str = "Niger river (navigable reach bold)",
+    lang: str = DEFAULT_LANG,
     show: bool = True,
 ) -> folium.GeoJson:
-    """Add the Niger reaches: the navigable reach bold and solid, the others thin and dashed."""
+    """Add the Niger reaches: the navigable reach bold and solid, the others thin and dashed.
+    Headings, the reach's status and the layer name in ``lang`` (:mod:`maps.i18n`)."""
+
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
 
     def props(row):
-        s = _reach_style(row["navigable"])
+        navigable = row["navigable"]
+        s = _reach_style(navigable)
+        reach = "none" if is_missing(navigable) else str(bool(navigable)).lower()
+        status = text(f"river.{reach}", lang)
         schematic = row["geometry_kind"] == "schematic"
+        tip = "river_tooltip_schematic" if schematic else "river_tooltip"
         return {
             "id": row["reach_id"],
             "style": {
@@ -124,30 +138,29 @@ def add_river(
                 "dashArray": s["dash"],
                 "opacity": 0.9,
             },
-            "tooltip": esc(
-                f"{row['name']} ({s['label']}{', schematic line' if schematic else ''})"
-            ),
+            "tooltip": esc(text(tip, lang, name=row["name"], status=status)),
             "popup": table(
                 row["name"],
                 [
-                    ("status", s["label"]),
-                    ("season", row["season"]),
-                    ("length (published, km)", row["length_km_published"]),
-                    ("places", row["places"]),
-                    ("note", row["note"]),
-                    (
-                        "geometry",
-                        "schematic line through the river places, not the river bed"
-                        if schematic
-                        else None,
-                    ),
+                    (t("status"), status),
+                    (t("season"), row["season"]),
+                    (t("length_published_km"), row["length_km_published"]),
+                    (t("places"), row["places"]),
+                    (t("note"), row["note"]),
+                    (t("geometry"), text("river_schematic", lang) if schematic else None),
                 ],
-                raw=[("source", link(row["source"]) or esc(row["source"]))],
+                raw=[(t("source"), link(row["source"]) or esc(row["source"]))],
             ),
         }
 
     fc = feature_collection(gdf, props)
-    layer = data_layer(fc, name=name, show=show, style=_STYLE, attribution=esc(CREDITS["river"]))
+    layer = data_layer(
+        fc,
+        name=text("layer.river", lang),
+        show=show,
+        style=_STYLE,
+        attribution=esc(CREDITS["river"]),
+    )
     return layer.add_to(m)
 
 

@@ -188,38 +188,40 @@ def make_map(
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
     regions_gdf = layers.regions()
     if offline:
-        add_country_outline(m, regions_gdf)
+        add_country_outline(m, regions_gdf, lang=lang)
     regions_2023, river_ne = _real_geography(data_dir)
     if regions_2023 is not None:
         add_regions_2023(m, regions_2023, lang=lang)
     else:
-        add_regions(m, regions_gdf)
+        add_regions(m, regions_gdf, lang=lang)
     surfaces = []
     if data_dir is not None and distance_overlay:
         from layers.datasets import DatasetMissingError
         from maps.surface import add_distance_overlays
 
         try:
-            surfaces = add_distance_overlays(m, bases, date=exposure.dates[step], data_dir=data_dir)
+            surfaces = add_distance_overlays(
+                m, bases, date=exposure.dates[step], data_dir=data_dir, lang=lang
+            )
         except DatasetMissingError as exc:  # only an absent file; damaged ones fail
             logger.warning("map: no distance overlay (%s)", exc)
     if river_ne is not None:
         add_river_ne(m, river_ne, lang=lang)
     else:
-        add_river(m, layers.river())
-    add_roads(m, layers.roads())
+        add_river(m, layers.river(), lang=lang)
+    add_roads(m, layers.roads(), lang=lang)
     air_links, airports = layers.air_links(), layers.airports()
     periods = air_link_periods(air_links, bases, airports)
-    air_layer = add_air_links(m, air_links, periods=periods, date=exposure.dates[step])
-    add_airports(m, airports)
-    cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km)
+    air_layer = add_air_links(m, air_links, periods=periods, date=exposure.dates[step], lang=lang)
+    add_airports(m, airports, lang=lang)
+    cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km, lang=lang)
     places_layer = None
     if settlements is not None:
         classes = settlement_classes(bases, p, data_dir=data_dir) if data_dir is not None else None
         places_layer = add_settlements(m, settlements, step_classes=classes, step=step, lang=lang)
     events_layer = add_events(m, events, lang=lang)
     towns_layer = add_towns(m, towns, exposure, step=step, lang=lang)
-    open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step])
+    open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step], lang=lang)
     TimeControl(
         exposure,
         bases,

@@ -213,7 +213,7 @@ def legend_html(
     if surface:
         from maps.surface import legend_rows
 
-        rows.append(legend_rows())
+        rows.append(legend_rows(lang))
     credits = list(SOURCES)
     if surface:
         from layers.population import ATTRIBUTION as WORLDPOP

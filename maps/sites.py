@@ -10,6 +10,7 @@ import geopandas as gpd
 from folium.utilities import JsCode
 
 from maps._geojson import data_layer, feature_collection
+from maps.i18n import DEFAULT_LANG, date_text, text
 from maps.popups import esc, link, safe_json, table
 from maps.style import COVERAGE_BEFORE, COVERAGE_NOW, CREDITS, SITE_CLOSED, SITE_KINDS
 
@@ -35,39 +36,44 @@ def site_icon_js(state: str) -> JsCode:
     )
 
 
-def _props(row, state: str) -> dict:
-    kind = SITE_KINDS[row["kind"]]["label"]
+def _props(row, state: str, lang: str) -> dict:
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
+
+    kind = text(f"site.{row['kind']}", lang)
     date = dt.date.fromisoformat(str(row["closure_date"]))
-    status = f"closed on {date:%d %b %Y}" if state == "closed" else f"open until {date:%d %b %Y}"
+    when = date_text(date, lang)
+    status = text("site_closed_on" if state == "closed" else "site_open_until", lang, date=when)
     return {
         "id": row["base_id"],
         "kind": row["kind"],
         "closure": date.isoformat(),
-        "tooltip": esc(f"{row['name']} ({kind}; {status})"),
+        "tooltip": esc(text("site_tooltip", lang, name=row["name"], kind=kind, status=status)),
         "popup": table(
             row["name"],
             [
-                ("kind", row["kind_detail"]),
-                ("town", row["town"]),
-                ("sector", row["sector"]),
-                ("region (2023)", row["region_2023"]),
-                ("contingents", row["last_contingents"]),
-                ("closure date", f"{date:%d %b %Y}"),
-                ("closure order", row["closure_order"]),
-                ("phase", row["withdrawal_phase"]),
-                ("date note", row["closure_date_note"]),
-                ("confidence", row["confidence"]),
-                ("point", row["coord_precision"]),
+                (t("kind"), row["kind_detail"]),
+                (t("town"), row["town"]),
+                (t("sector"), row["sector"]),
+                (t("region_2023"), row["region_2023"]),
+                (t("contingents"), row["last_contingents"]),
+                (t("closure_date"), when),
+                (t("closure_order"), row["closure_order"]),
+                (t("phase"), row["withdrawal_phase"]),
+                (t("date_note"), row["closure_date_note"]),
+                (t("confidence"), row["confidence"]),
+                (t("point"), row["coord_precision"]),
             ],
-            raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))],
+            raw=[(t("source"), link(row["source"])), (t("source_2"), link(row["source_2"]))],
         ),
     }
 
 
 def add_bases(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, date: dt.date
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, date: dt.date, lang: str = DEFAULT_LANG
 ) -> tuple[folium.GeoJson, folium.GeoJson]:
-    """Add the sites open on ``date`` and, as faded symbols, those closed by then.
+    """Add the sites open on ``date`` and, as faded symbols, those closed by then, with popups
+    and layer names in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
 
     Every site is in both layers' data; the time control moves markers between them. On load,
     a site closed on day D counts as closed on D (as ``layers.bases(as_of=D)``).
@@ -78,11 +84,9 @@ def add_bases(
     """
     attribution = esc(CREDITS["bases"])
     layers = []
-    for state, name in (
-        ("open", "MINUSMA sites open (symbol by kind)"),
-        ("closed", "MINUSMA sites closed (faded)"),
-    ):
-        fc = feature_collection(gdf, lambda row, s=state: _props(row, s))
+    for state in ("open", "closed"):
+        name = text(f"layer.sites_{state}", lang)
+        fc = feature_collection(gdf, lambda row, s=state: _props(row, s, lang))
         layer = data_layer(
             fc, name=name, point_to_layer=site_icon_js(state), attribution=attribution
         )
@@ -91,7 +95,12 @@ def add_bases(
 
 
 def add_coverage(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, radius_km: float, show_before: bool = True
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    radius_km: float,
+    show_before: bool = True,
+    lang: str = DEFAULT_LANG,
 ) -> tuple[folium.GeoJson, folium.GeoJson]:
     """Add the before/after coverage view: a ``radius_km`` circle around every site.
 
@@ -100,10 +109,8 @@ def add_coverage(
     """
     radius_m = radius_km * 1000.0
     layers = []
-    for key, s, name in (
-        ("before", COVERAGE_BEFORE, f"Coverage before the withdrawal ({radius_km:g} km)"),
-        ("now", COVERAGE_NOW, f"Coverage at the selected date ({radius_km:g} km)"),
-    ):
+    for key, s in (("before", COVERAGE_BEFORE), ("now", COVERAGE_NOW)):
+        name = text(f"layer.coverage_{key}", lang, radius_km=radius_km)
         style = {
             "color": s["colour"],
             "weight": 1.5,

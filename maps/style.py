@@ -1,5 +1,9 @@
-"""The one style table of the maps: colours, symbols, line styles and labels, shared by the
-interactive (folium) and the static (matplotlib) maps so that both tell the same story."""
+"""The one style table of the maps: colours, symbols and line styles, shared by the interactive
+(folium) and the static (matplotlib) maps so that both tell the same story.
+
+The maps' words (labels, headings, the title) are in :mod:`maps.i18n`, one table per language;
+the English labels of ``layers/data/styles.json`` serve the QGIS styles only and are left out
+here."""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ __all__ = [
     "EVENT",
     "EXPOSURE_CLASSES",
     "EXPOSURE_COLOURS",
-    "EXPOSURE_LABELS",
     "NO_DETOUR",
     "PANES",
     "REGION",
@@ -28,23 +31,28 @@ __all__ = [
     "SITE_CLOSED",
     "SITE_KINDS",
     "TILE_ATTRIBUTION",
-    "TITLE",
     "UNKNOWN_COLOUR",
 ]
 
-TITLE = "MINUSMA withdrawal 2023-2024: which Malian towns were left exposed"
-
 #: The style definitions themselves live in ``layers/data/styles.json``, the one table that the
 #: maps here and the QGIS styles of the GeoPackage export (``layers.styles``) both read.
-_STYLES = read_styles()
+
+
+def _unlabelled(value):
+    """``value`` without its ``label`` entries, at any depth (the maps take words from i18n)."""
+    if isinstance(value, dict):
+        return {k: _unlabelled(v) for k, v in value.items() if k != "label"}
+    return value
+
+
+_STYLES = _unlabelled(read_styles())
 
 #: Exposure classes, least to most exposed (the order of the assessment's ``exposure_class``).
 EXPOSURE_CLASSES = tuple(_STYLES["exposure_classes"])
 EXPOSURE_COLOURS = _STYLES["exposure_colours"]
-EXPOSURE_LABELS = _STYLES["exposure_labels"]
 UNKNOWN_COLOUR = _STYLES["unknown_colour"]
 
-#: MINUSMA site kinds (``layers.bases.KINDS``): symbol drawn in the marker, colour, label.
+#: MINUSMA site kinds (``layers.bases.KINDS``): symbol drawn in the marker, colour.
 SITE_KINDS = _STYLES["site_kinds"]
 #: How a site closed by the selected date is drawn (same symbol, this colour, faded).
 SITE_CLOSED = _STYLES["site_closed"]

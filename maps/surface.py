@@ -50,6 +50,7 @@ from geo.exposure import coverage, params
 from layers.datasets import Raster
 from layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
 from layers.population import NODATA_KM, read_density, write_distance_surface
+from maps.i18n import DEFAULT_LANG, date_text, text
 from maps.popups import esc
 
 logger = logging.getLogger(__name__)
@@ -221,9 +222,10 @@ def add_distance_overlays(
     date: dt.date,
     data_dir: str | os.PathLike | None = None,
     before: str | dt.date = params.BEFORE_DATE,
+    lang: str = DEFAULT_LANG,
 ) -> list[folium.raster_layers.ImageOverlay]:
     """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer
-    control).
+    control), named in ``lang`` (:mod:`maps.i18n`).
 
     The ``date`` surface is added only when a site is open then and the open sites differ from those
     of ``before`` (otherwise it would repeat the first). It does not follow the map's time control:
@@ -246,7 +248,7 @@ def add_distance_overlays(
         before,
         data_dir=data_dir,
         grid=grid,
-        label=f"Distance to nearest open site, before the withdrawal ({before:%d %b %Y})",
+        label=text("layer.distance_before", lang, date=date_text(before, lang)),
     )
     layers_ = [_overlay(first)]
     same = np.array_equal(coverage.open_mask(bases, before), coverage.open_mask(bases, date))
@@ -266,7 +268,7 @@ def add_distance_overlays(
                     date,
                     data_dir=data_dir,
                     grid=grid,
-                    label=f"Distance to nearest open site on {date:%d %b %Y}",
+                    label=text("layer.distance_on", lang, date=date_text(date, lang)),
                 )
             )
         )
@@ -280,21 +282,18 @@ def add_distance_overlays(
     return layers_
 
 
-def legend_rows() -> str:
-    """The legend section of the overlays: a colour ramp of :data:`CMAP` with km labels, and the
-    credit."""
+def legend_rows(lang: str = DEFAULT_LANG) -> str:
+    """The legend section of the overlays, in ``lang``: a colour ramp of :data:`CMAP` with km
+    labels, and the credit."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
     cmap = colormaps[CMAP]
     stops = ", ".join(f"{to_hex(cmap(i / 8))} {i * 12.5:g}%" for i in range(9))
     labels = "".join(f"<span>{'&ge;' if k == TICKS_KM[-1] else ''}{k:,}</span>" for k in TICKS_KM)
-    note = (
-        "km, geodesic from each WorldPop cell centre (cells of about 18 km); transparent outside "
-        f"Mali. {ATTRIBUTION}; grid: {WORLDPOP_ATTRIBUTION}"
-    )
+    note = text("distance_note", lang, credit=ATTRIBUTION, grid=WORLDPOP_ATTRIBUTION)
     return (
-        "<h4>Distance to the nearest open site (overlay, off by default)</h4>"
+        f"<h4>{esc(text('distance_heading', lang))}</h4>"
         f'<div class="minusma-ramp" style="width:200px;height:10px;opacity:{OPACITY};'
         f'background:linear-gradient(to right, {stops});border:1px solid #555"></div>'
         '<div class="minusma-ramp-labels" '

@@ -141,6 +141,12 @@ class TimeControl(MacroElement):
             "coverBefore": text("cover_before", lang),
             "coverNow": text("cover_now", lang),
             "coverBoth": text("cover_both", lang),
+            "airTooltipOn": text("air_tooltip_on", lang),
+            "airStates": {
+                "active": text("air.active", lang),
+                "ended": text("air.ended", lang),
+                "not started": text("air.not_started", lang),
+            },
         }
         self.words = safe_json(
             {

@@ -12,6 +12,7 @@ import pandas as pd
 from folium.utilities import JsCode
 
 from maps._geojson import data_layer, feature_collection
+from maps.i18n import DEFAULT_LANG, date_text, text
 from maps.popups import esc, link, table
 from maps.style import (
     AIR_ACTIVE_STATUSES,
@@ -74,10 +75,11 @@ def add_roads(
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     *,
-    name: str = "Roads (by class; schematic lines dashed)",
+    lang: str = DEFAULT_LANG,
     show: bool = True,
 ) -> tuple[folium.GeoJson, folium.GeoJson]:
-    """Add the roads and, underneath, a highlight of the links with no detour.
+    """Add the roads and, underneath, a highlight of the links with no detour; headings and
+    layer names in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
 
     Returns
     -------
@@ -86,37 +88,38 @@ def add_roads(
     cut = no_detour(gdf)
     attribution = esc(CREDITS["roads"])
 
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
+
     def props(row):
         schematic = row["geometry_kind"] == "schematic"
         label = f"{row['route']}: {row['from_town']} – {row['to_town']}"
-        note = " (schematic line)" if schematic else ""
+        tooltip = [label]
+        if schematic:
+            tooltip.append(text("road_tooltip_schematic", lang))
+        if cut[row.name]:
+            tooltip.append(text("road_tooltip_no_detour", lang))
+        cls = row["road_class"]
         return {
             "id": row["road_id"],
             "style": _road_style(row, bool(cut[row.name])),
-            "tooltip": esc(label + note + (" – no detour" if cut[row.name] else "")),
+            "tooltip": esc(" ".join(tooltip)),
             "popup": table(
                 label,
                 [
-                    ("class", row["road_class"]),
-                    ("surface", row["surface_detail"]),
-                    ("length (km)", row["length_km"]),
-                    ("length method", row["length_method"]),
-                    ("ferry crossing", "yes" if row["ferry_crossing"] is True else None),
+                    (t("class"), text(f"road.{cls}", lang) if cls in ROAD_CLASSES else cls),
+                    (t("surface"), row["surface_detail"]),
+                    (t("length_km_plain"), row["length_km"]),
+                    (t("length_method"), row["length_method"]),
+                    (t("ferry"), t("yes") if row["ferry_crossing"] is True else None),
                     (
-                        "no detour",
-                        "yes: the only link between its towns in the mapped network"
-                        if cut[row.name]
-                        else "no",
+                        t("no_detour"),
+                        text("road_no_detour_yes", lang) if cut[row.name] else t("no"),
                     ),
-                    (
-                        "geometry",
-                        "schematic: straight line between towns, not the road's course"
-                        if schematic
-                        else None,
-                    ),
-                    ("notes", row["notes"]),
+                    (t("geometry"), text("road_schematic", lang) if schematic else None),
+                    (t("notes"), row["notes"]),
                 ],
-                raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))],
+                raw=[(t("source"), link(row["source"])), (t("source_2"), link(row["source_2"]))],
             ),
         }
 
@@ -130,18 +133,22 @@ def add_roads(
         lambda row: {
             "id": row["road_id"],
             "style": halo_style,
-            "tooltip": esc(f"no detour: {row['from_town']} – {row['to_town']}"),
+            "tooltip": esc(text("road_halo_tooltip", lang, a=row["from_town"], b=row["to_town"])),
         },
     )
     halo_layer = data_layer(
         halo,
-        name="Roads with no detour (highlight)",
+        name=text("layer.no_detour", lang),
         show=show,
         style=_STYLE,
         attribution=attribution,
     ).add_to(m)
     roads_layer = data_layer(
-        feature_collection(gdf, props), name=name, show=show, style=_STYLE, attribution=attribution
+        feature_collection(gdf, props),
+        name=text("layer.roads", lang),
+        show=show,
+        style=_STYLE,
+        attribution=attribution,
     ).add_to(m)
     return roads_layer, halo_layer
 
@@ -155,9 +162,13 @@ _AIRPORT_ICON = JsCode(
 
 
 def add_airports(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Airports and airstrips", show: bool = True
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG, show: bool = True
 ) -> folium.GeoJson:
-    """Add airports and airstrips as small plane symbols, with their 2020-2024 role."""
+    """Add airports and airstrips as small plane symbols, with their 2020-2024 role; headings
+    and the layer name in ``lang`` (:mod:`maps.i18n`)."""
+
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
 
     def props(row):
         title = row["name"] + (f" ({row['icao']})" if row["icao"] else "")
@@ -167,21 +178,21 @@ def add_airports(
             "popup": table(
                 title,
                 [
-                    ("city", row["city"]),
-                    ("region", row["subd"]),
-                    ("elevation (m)", row["elevation_m"]),
-                    ("role 2020-2024", row["role_2020_2024"]),
-                    ("runway", row["runway_or_detail"]),
-                    ("notes", row["role_notes"]),
-                    ("point source", row["source"]),
+                    (t("city"), row["city"]),
+                    (t("region"), row["subd"]),
+                    (t("elevation_m"), row["elevation_m"]),
+                    (t("role"), row["role_2020_2024"]),
+                    (t("runway"), row["runway_or_detail"]),
+                    (t("notes"), row["role_notes"]),
+                    (t("point_source"), row["source"]),
                 ],
-                raw=[("role source", link(row["role_source"]))],
+                raw=[(t("role_source"), link(row["role_source"]))],
             ),
         }
 
     layer = data_layer(
         feature_collection(gdf, props),
-        name=name,
+        name=text("layer.airports", lang),
         show=show,
         point_to_layer=_AIRPORT_ICON,
         attribution=esc(CREDITS["airports"]),
@@ -222,7 +233,8 @@ def air_link_periods(
     -------
     pandas.DataFrame
         Aligned to ``links.index``: ``start`` and ``end`` (``datetime.date`` or None),
-        ``end_source`` (text), ``open_active`` (bool).
+        ``end_source`` (text), ``end_site`` (the name of the MINUSMA site whose closure ends
+        the link, or None), ``open_active`` (bool).
     """
     site_closure = {
         t: _date(d) for t, d in zip(bases["town_id"], bases["closure_date"]) if isinstance(t, str)
@@ -233,20 +245,22 @@ def air_link_periods(
     }
     rows = []
     for _, row in links.iterrows():
-        end, source = _date(row["period_end"]), "period_end"
+        end, source, site = _date(row["period_end"]), "period_end", None
         town = airport_town.get(row["to_icao"])
         if row["operator"] == "MINUSMA" and town in site_closure:
-            end, source = site_closure[town], f"closure of {closure_name[town]}"
+            site = closure_name[town]
+            end, source = site_closure[town], f"closure of {site}"
         rows.append(
             {
                 "start": _date(row["period_start"]),
                 "end": end,
                 "end_source": source if end is not None else "none reported",
+                "end_site": site,
                 "open_active": bool(row["status"] in AIR_ACTIVE_STATUSES),
             }
         )
     return pd.DataFrame(
-        rows, index=links.index, columns=["start", "end", "end_source", "open_active"]
+        rows, index=links.index, columns=["start", "end", "end_source", "end_site", "open_active"]
     )
 
 
@@ -278,59 +292,81 @@ def _air_style(colour: str, on: bool) -> dict:
     }
 
 
+def _end_note(periods_row, lang: str) -> str:
+    """Why an air link ended on its ``end`` date, in ``lang`` (see :func:`air_link_periods`)."""
+    if periods_row["end_site"] is not None:
+        return text("air_end_closure", lang, site=periods_row["end_site"])
+    return text("air_end_period", lang)
+
+
 def add_air_links(
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     *,
     periods: pd.DataFrame | None = None,
     date: dt.date | None = None,
-    name: str = "Air links (by operator; ended dashed)",
+    lang: str = DEFAULT_LANG,
     show: bool = True,
 ) -> folium.GeoJson:
     """Add air links coloured by operator; links not flown on ``date`` dashed and faded.
 
     ``periods`` (:func:`air_link_periods`) lets the time control restyle the links; without
-    it (or without ``date``) a link is active when its ``status`` says so.
+    it (or without ``date``) a link is active when its ``status`` says so. Headings, tooltips
+    and the layer name in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
     """
     if periods is not None and date is not None:
         active = air_link_state(periods, date).eq("active")
     else:
         active = air_link_active(gdf)
 
+    def t(key: str) -> str:
+        return text(f"popup.{key}", lang)
+
     def props(row):
         s = AIR_OPERATORS.get(row["operator"], AIR_OTHER)
         on = bool(active[row.name])
         label = f"{row['operator']}: {row['from_icao']} – {row['to_icao']}"
+        state = text("air.active" if on else "air.ended", lang)
         out = {
             "id": row["link_id"],
             "style": _air_style(s["colour"], on),
-            "tooltip": esc(f"{label} ({'active' if on else 'ended'}; schematic route)"),
+            "tooltip": esc(text("air_tooltip", lang, name=label, state=state)),
             "popup": table(
                 label,
                 [
-                    ("operator", row["operator"]),
-                    ("service", row["service_type"]),
-                    ("via", row["via_icao"]),
-                    ("period", row["period_text"]),
-                    ("start", row["period_start"]),
-                    ("end", row["period_end"]),
-                    ("status", row["status"]),
-                    ("frequency", row["frequency_or_detail"]),
-                    ("length (km)", row["length_km"]),
-                    ("geometry", "schematic great-circle route"),
-                    ("notes", row["notes"]),
+                    (t("operator"), row["operator"]),
+                    (t("service"), row["service_type"]),
+                    (t("via"), row["via_icao"]),
+                    (t("period"), row["period_text"]),
+                    (t("start"), row["period_start"]),
+                    (t("end"), row["period_end"]),
+                    (t("status"), row["status"]),
+                    (t("frequency"), row["frequency_or_detail"]),
+                    (t("length_km_plain"), row["length_km"]),
+                    (t("geometry"), text("air_schematic", lang)),
+                    (t("notes"), row["notes"]),
                 ],
-                raw=[("source", link(row["source"])), ("second source", link(row["source_2"]))],
+                raw=[(t("source"), link(row["source"])), (t("source_2"), link(row["source_2"]))],
             ),
         }
         if periods is not None:
             per = periods.loc[row.name]
+            end = per["end"]
             out.update(
                 {
                     "name": esc(label),
                     "start": per["start"].isoformat() if per["start"] else None,
-                    "end": per["end"].isoformat() if per["end"] else None,
-                    "endNote": esc(per["end_source"]),
+                    "end": end.isoformat() if end else None,
+                    "endText": esc(
+                        text(
+                            "air_end",
+                            lang,
+                            date=date_text(end, lang),
+                            note=_end_note(per, lang),
+                        )
+                    )
+                    if end
+                    else "",
                     "openActive": bool(per["open_active"]),
                     "on": _air_style(s["colour"], True),
                     "off": _air_style(s["colour"], False),
@@ -340,7 +376,7 @@ def add_air_links(
 
     layer = data_layer(
         feature_collection(gdf, props),
-        name=name,
+        name=text("layer.air_links", lang),
         show=show,
         style=_STYLE,
         attribution=esc(CREDITS["air_links"]),

@@ -243,7 +243,7 @@ def make_map(
             offline=offline,
             surface=bool(surfaces),
             season=p.season,
-            what_if=bool(p.close or p.keep or p.close_roads),
+            scenario=exposure.scenario,
             lang=lang,
             n_settlements=len(settlements) if settlements is not None else 0,
             n_events=(len(located(events)), len(events)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import folium
 from branca.element import MacroElement
 from folium import plugins
@@ -95,7 +97,7 @@ def legend_html(
     offline: bool,
     surface: bool = False,
     season: str = "dry",
-    what_if: bool = False,
+    scenario: Mapping[str, Sequence[str]] | None = None,
     lang: str = DEFAULT_LANG,
     n_settlements: int = 18_769,
     n_events: tuple[int, int] | None = None,
@@ -106,6 +108,8 @@ def legend_html(
     with their score ranges and what the score is made of, then every symbol and the sources.
     ``n_events`` (mapped, total) adds the events layer's symbol; ``settlements_classed`` says the
     places are coloured by class; ``regions_2023`` names the 2023 regions as the backdrop.
+    ``scenario`` (:func:`maps.exposure.scenario`: field of
+    :data:`~maps.exposure.SCENARIO_FIELDS` -> names) is named in the model's note as a what-if.
     ``surface`` adds the colour ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
 
     def t(key: str, **fields) -> str:
@@ -118,8 +122,14 @@ def legend_html(
     ]
     rows.append(_row(_swatch(UNKNOWN_COLOUR), t("no_class")))
     season_text = t(f"season.{season}") if f"season.{season}" in STRINGS[lang] else season
+    parts = t("whatif_sep").join(
+        t(f"whatif.{field}", names=", ".join(names)) for field, names in (scenario or {}).items()
+    )
     note = t(
-        "model_note", radius_km=radius_km, season=season_text, whatif=t("whatif") if what_if else ""
+        "model_note",
+        radius_km=radius_km,
+        season=season_text,
+        whatif=t("whatif", parts=parts) if parts else "",
     )
     rows.append(f'<p class="minusma-note">{esc(t("score_note"))} {esc(note)}</p>')
     rows.append(f"<h4>{esc(t('sites_heading'))}</h4>")

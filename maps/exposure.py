@@ -23,7 +23,18 @@ from maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ExposureTimeline", "settlement_classes", "timeline_dates", "town_exposure"]
+__all__ = [
+    "SCENARIO_FIELDS",
+    "ExposureTimeline",
+    "scenario",
+    "settlement_classes",
+    "timeline_dates",
+    "town_exposure",
+]
+
+#: The fields of :class:`~geo.exposure.params.ExposureParams` that make a what-if scenario:
+#: sites closed early or kept open, roads cut, air links or operators switched off.
+SCENARIO_FIELDS = ("close", "keep", "close_roads", "disabled_links", "disabled_operators")
 
 #: Class values that mean "no class" (shown grey): missing, or the assessment's ``unknown``.
 NO_CLASS_VALUES = ("unknown",)
@@ -48,8 +59,6 @@ class ExposureTimeline:
         The date of ``details``.
     params
         The parameters every step was assessed with.
-    description
-        One sentence saying how the classes were made (shown in the legend).
     scores, ranks, reasons
         Index ``town_id``, one column per step like ``classes``: the score (0-10, float or NaN),
         the rank (1 = most exposed; NaN without a score) and the reasons (``"; "``-separated
@@ -61,10 +70,14 @@ class ExposureTimeline:
     details: pd.DataFrame
     as_of: dt.date
     params: ExposureParams
-    description: str
     scores: pd.DataFrame | None = None
     ranks: pd.DataFrame | None = None
     reasons: pd.DataFrame | None = None
+
+    @property
+    def scenario(self) -> dict[str, tuple[str, ...]]:
+        """The what-if of :attr:`params` (:func:`scenario`); empty for the real withdrawal."""
+        return scenario(self.params)
 
     @property
     def ranked(self) -> int:
@@ -72,6 +85,16 @@ class ExposureTimeline:
         if self.ranks is None:
             return int(self.details["rank"].notna().sum())
         return int(self.ranks.notna().sum().max()) if len(self.ranks) else 0
+
+
+def scenario(params: ExposureParams) -> dict[str, tuple[str, ...]]:
+    """The what-if parts of ``params``: each non-empty field of :data:`SCENARIO_FIELDS` and its
+    names, in that order; an empty dict when the parameters describe the real withdrawal.
+
+    >>> scenario(ExposureParams(close=("Ber",), close_roads=("Diré–Goundam",)))
+    {'close': ('Ber',), 'close_roads': ('Diré–Goundam',)}
+    """
+    return {f: tuple(getattr(params, f)) for f in SCENARIO_FIELDS if getattr(params, f)}
 
 
 def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None) -> list[dt.date]:
@@ -124,10 +147,6 @@ def town_exposure(
     table = table.astype(object).where(table.isin(EXPOSURE_CLASSES), None)
     if details["exposure_class"].notna().sum() == 0 and len(towns):
         raise ParameterError("no town of the map is in the assessment: check the towns' ids")
-    text = (
-        f"Town colour: exposure class of the assessment (radius {p.radius_km:g} km, "
-        f"{p.season} season{', what-if' if p.close or p.keep or p.close_roads else ''})."
-    )
     ids = towns["town_id"]
     return ExposureTimeline(
         tuple(dates),
@@ -135,7 +154,6 @@ def town_exposure(
         details,
         as_of,
         p,
-        text,
         scores=pd.DataFrame(scores).reindex(ids),
         ranks=pd.DataFrame(ranks).reindex(ids),
         reasons=pd.DataFrame(reasons).reindex(ids),

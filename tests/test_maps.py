@@ -420,6 +420,24 @@ def test_every_map_text_exists_in_both_languages_with_the_same_fields():
         ]
         assert fields[0] == fields[1], key
         assert STRINGS["en"][key].strip() and STRINGS["fr"][key].strip()
+    # every key the maps name literally, and every key they build from a style table or a field
+    used = set()
+    for path in Path(__file__).parents[1].joinpath("maps").rglob("*.py"):
+        used |= set(re.findall(r'\btext\(\s*"([^"{}]+)"', path.read_text(encoding="utf-8")))
+    from geo.exposure.params import SEASONS
+    from maps.exposure import SCENARIO_FIELDS
+    from maps.style import ROAD_CLASSES, SITE_KINDS
+
+    used |= {f"class.{c}" for c in EXPOSURE_CLASSES} | {f"site.{k}" for k in SITE_KINDS}
+    used |= {f"road.{k}" for k in ROAD_CLASSES} | {f"whatif.{f}" for f in SCENARIO_FIELDS}
+    used |= {f"season.{s}" for s in SEASONS} | {f"river.{r}" for r in ("true", "false", "none")}
+    used |= {f"layer.{k}_{s}" for k, s in (("sites", "open"), ("sites", "closed"))}
+    used |= {f"layer.coverage_{k}" for k in ("before", "now")}
+    assert len(used) > 60 and used <= set(STRINGS["en"]), sorted(used - set(STRINGS["en"]))
+    # the maps take no English label from the style table (its labels serve the QGIS styles)
+    from maps import style
+
+    assert "label" not in json.dumps({k: getattr(style, k) for k in style.__all__}, default=str)
     assert text("rank_of", "fr", n=3, m=191) == "rang 3 sur 191"
     assert date_text(dt.date(2023, 8, 2), "fr") == "02 août 2023"
     with pytest.raises(LookupError):

@@ -162,3 +162,36 @@ def test_french_legend_popups_and_timeline(page, page_log, site, pages, size):
     )
     assert page.get_attribute(".minusma-search-input", "placeholder").startswith("Chercher")
     assert page_log.unexpected_errors() == []
+
+
+_AIR_TOOLTIPS = (
+    "() => { const m = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))]; "
+    "const out = []; m.eachLayer(l => { const p = l.feature && l.feature.properties; "
+    "if (p && 'openActive' in p && l.getTooltip()) { out.push(l.getTooltip().getContent()); } });"
+    " return out; }"
+)
+
+
+#: The Bamako-Gao MINUSMA link's tooltip before the withdrawal and after the last closure.
+_GAO_LINK = {
+    "en": ("active on 30 Jun 2023; end 22 Jul 2024, closure of Gao", "ended on 22 Jul 2024;"),
+    "fr": (
+        "active au 30 juin 2023 ; fin le 22 juil. 2024, fermeture de Gao",
+        "arrêtée au 22 juil.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_air_link_tooltips_follow_the_slider_in_the_maps_language(
+    page, page_log, site, pages, lang
+):
+    before, after = (f"MINUSMA: GABS – GAGO ({t}" for t in _GAO_LINK[lang])
+    _open(page, site, pages[lang], SIZES[1])
+    page.evaluate("() => window.minusmaTimeline.setStep(0)")
+    first = page.evaluate(_AIR_TOOLTIPS)
+    page.evaluate("() => window.minusmaTimeline.setStep(window.minusmaTimeline.steps.length - 1)")
+    last = page.evaluate(_AIR_TOOLTIPS)
+    assert any(t.startswith(before) for t in first), first
+    assert any(t.startswith(after) for t in last), last
+    assert page_log.unexpected_errors() == []

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, SEASON, note
+from maps.cli.options import ISO_DATE, KM, SEASON, format_option, note
 
 #: Columns shown, in order (CSV and JSON carry them all too, plus the indicators' changes).
 COLUMNS = [
@@ -73,13 +73,7 @@ def compare(as_of, *, radius_km, season, close, keep, close_roads, all_places=Fa
     help="Cut this road segment (id or 'Town–Town'; repeatable).",
 )
 @click.option("--all", "all_places", is_flag=True, help="Every place, not only class changes.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 def diff(as_of, fmt, all_places, **model) -> None:
     """The places whose exposure class changes, with the reasons that changed.
 

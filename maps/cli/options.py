@@ -28,6 +28,7 @@ __all__ = [
     "exposure_options",
     "exposure_options_except",
     "exposure_params",
+    "format_option",
     "note",
     "places_option",
 ]
@@ -272,6 +273,18 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
         keep=keep or None,
         close_roads=close_roads or None,
         model=model,
+    )
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format``: how a command prints its data (the first choice is the default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="Table for people; " + ", ".join(c.upper() for c in choices[1:]) + " for programs.",
     )
 
 

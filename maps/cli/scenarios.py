@@ -12,6 +12,7 @@ from maps.cli.options import (
     data_dir_option,
     exposure_options,
     exposure_params,
+    format_option,
     places_option,
 )
 
@@ -55,13 +56,7 @@ TABLE_COLUMNS = [
 @exposure_options
 @data_dir_option
 @places_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 @click.option(
     "--per-place",
     type=OutFile(),

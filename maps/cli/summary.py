@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params, note
+from maps.cli.options import data_dir_option, exposure_options, exposure_params, format_option, note
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +59,7 @@ def _table(out) -> str:
 )
 @exposure_options
 @data_dir_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

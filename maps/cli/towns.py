@@ -13,6 +13,7 @@ from maps.cli.options import (
     echo_data_gaps,
     exposure_options,
     exposure_params,
+    format_option,
     note,
     places_option,
 )
@@ -34,13 +35,7 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
     "--top", type=click.IntRange(min=1), default=None, help="Only the N most exposed towns."
 )
 @exposure_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 @places_option
 @click.option(
     "--robustness/--no-robustness",

@@ -30,6 +30,7 @@ from maps.cli.options import (
     data_dir_option,
     exposure_options,
     exposure_params,
+    format_option,
     places_option,
 )
 
@@ -129,13 +130,7 @@ def _table(table, meta, ks) -> str:
 )
 @exposure_options
 @places_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "json", "csv")
 @click.option(
     "--boot",
     "n_boot",

@@ -30,11 +30,11 @@ from pyproj import Geod
 from scipy.spatial import Delaunay
 from shapely import linestrings
 
-import layers as L
-from geo.exposure import assess as engine
-from geo.exposure.params import ExposureParams
-from geo.network import RoadGraph
-from layers.assessment import speeds
+import minusma.layers as L
+from minusma.geo.exposure import assess as engine
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.network import RoadGraph
+from minusma.layers.assessment import speeds
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, n
 import joblib
 import pandas as pd
 
-import layers as L
-from geo.exposure.batch import batch
-from geo.exposure.params import ExposureParams
-from layers.assessment import context
-from layers.scenarios import close_each, keep_k
+import minusma.layers as L
+from minusma.geo.exposure.batch import batch
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import context
+from minusma.layers.scenarios import close_each, keep_k
 
 
 def main() -> None:

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pyogrio
 
-from geo.fields import typed_frame
-from geo.io import write_geojson
-from layers.columns import layer_fields
-from layers.export import load_all
+from minusma.geo.fields import typed_frame
+from minusma.geo.io import write_geojson
+from minusma.layers.columns import layer_fields
+from minusma.layers.export import load_all
 
 
 def _gdal(gdf, path, *, id_column, metadata, fields):
@@ -70,7 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

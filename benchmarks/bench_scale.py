@@ -32,12 +32,12 @@ import pandas as pd
 from pyproj import Geod
 from scipy.spatial import Delaunay
 
-import layers as L
-from geo.exposure import assess as engine
-from geo.exposure.params import ExposureParams
-from geo.exposure.robustness import robustness
-from geo.network import RoadGraph
-from layers.assessment import speeds
+import minusma.layers as L
+from minusma.geo.exposure import assess as engine
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.robustness import robustness
+from minusma.geo.network import RoadGraph
+from minusma.layers.assessment import speeds
 
 AS_OF = "2023-06-30"  # before the withdrawal: every site open, so closing one changes things
 BBOX = (-12.3, 10.1, 4.3, 25.0)  # Mali's bounding box (lon min, lat min, lon max, lat max)

@@ -29,9 +29,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from geo.evaluation import positive_places
-from layers.events import read_events
-from layers.validation import assessment_scores, baseline_scores, model_columns, validate_scores
+from minusma.geo.evaluation import positive_places
+from minusma.layers.events import read_events
+from minusma.layers.validation import (
+    assessment_scores,
+    baseline_scores,
+    model_columns,
+    validate_scores,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -25,9 +25,9 @@ CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
 import numpy as np
-from layers import admin
-from layers.datasets import Raster
-from layers.population import population_in_polygons, read_density
+from minusma.layers import admin
+from minusma.layers.datasets import Raster
+from minusma.layers.population import population_in_polygons, read_density
 split, method = int(sys.argv[1]), sys.argv[2]
 r = read_density()
 if split > 1:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
-from geo._errors import SchemaError
+from minusma.geo._errors import SchemaError
 
 __all__ = ["Column", "Schema", "raise_problems", "validate_frame"]
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from geo._errors import ParameterError
+from minusma.geo._errors import ParameterError
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 from pyproj import CRS
 
-from geo._errors import SchemaError
+from minusma.geo._errors import SchemaError
 
 #: Every layer and export is in WGS84 longitude/latitude (RFC 7946 order).
 WGS84 = CRS.from_epsg(4326)

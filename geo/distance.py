@@ -12,7 +12,7 @@ from pyproj import Geod
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from geo._errors import ParameterError
+from minusma.geo._errors import ParameterError
 
 #: The WGS84 ellipsoid used for every distance and length in the package.
 GEOD = Geod(ellps="WGS84")

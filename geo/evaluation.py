@@ -49,9 +49,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from geo._errors import ParameterError
-from geo.distance import EARTH_RADIUS_KM, geodesic_km
-from geo.progress import progress
+from minusma.geo._errors import ParameterError
+from minusma.geo.distance import EARTH_RADIUS_KM, geodesic_km
+from minusma.geo.progress import progress
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
-from geo._errors import SchemaError
+from minusma.geo._errors import SchemaError
 
 __all__ = ["FIELD_KINDS", "Field", "infer_kind", "typed_frame"]
 

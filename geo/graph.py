@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 
-from geo._errors import GraphError, ParameterError, UnknownNameError
+from minusma.geo._errors import GraphError, ParameterError, UnknownNameError
 
 logger = logging.getLogger(__name__)
 

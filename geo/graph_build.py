@@ -17,11 +17,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo._errors import GraphError, ParameterError, SchemaError
-from geo._validate import raise_problems
-from geo.crs import WGS84, to_wgs84
-from geo.distance import EARTH_RADIUS_KM, geodesic_km
-from geo.graph import RoadGraph
+from minusma.geo._errors import GraphError, ParameterError, SchemaError
+from minusma.geo._validate import raise_problems
+from minusma.geo.crs import WGS84, to_wgs84
+from minusma.geo.distance import EARTH_RADIUS_KM, geodesic_km
+from minusma.geo.graph import RoadGraph
 
 logger = logging.getLogger(__name__)
 

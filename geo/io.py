@@ -27,9 +27,9 @@ import shapely
 from geopandas.array import to_wkb
 from shapely.geometry import mapping
 
-from geo._errors import ParameterError, SchemaError
-from geo.crs import to_wgs84
-from geo.fields import Field, typed_frame
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo.crs import to_wgs84
+from minusma.geo.fields import Field, typed_frame
 
 logger = logging.getLogger(__name__)
 

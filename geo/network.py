@@ -17,10 +17,10 @@ user-facing output uses NaN plus an explicit ``reachable`` flag (see :func:`mask
 
 from __future__ import annotations
 
-from geo.graph import EDGE_COLUMNS, RoadGraph
-from geo.graph_build import RESERVED_COLUMNS, graph_from_lines
-from geo.redundancy import edge_criticality
-from geo.resilience import (
+from minusma.geo.graph import EDGE_COLUMNS, RoadGraph
+from minusma.geo.graph_build import RESERVED_COLUMNS, graph_from_lines
+from minusma.geo.redundancy import edge_criticality
+from minusma.geo.resilience import (
     DEFAULT_MAX_FLOW_WORK,
     BridgeForest,
     bridge_forest,
@@ -32,7 +32,7 @@ from geo.resilience import (
     edge_connectivity_class,
     subtree_sum,
 )
-from geo.routing import (
+from minusma.geo.routing import (
     Route,
     distances_from,
     mask_unreachable,

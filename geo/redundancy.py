@@ -12,9 +12,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from geo._errors import ParameterError
-from geo.graph import RoadGraph
-from geo.resilience import bridge_forest, subtree_sum
+from minusma.geo._errors import ParameterError
+from minusma.geo.graph import RoadGraph
+from minusma.geo.resilience import bridge_forest, subtree_sum
 
 __all__ = ["edge_criticality"]
 

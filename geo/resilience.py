@@ -18,8 +18,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
-from geo._errors import ParameterError
-from geo.graph import RoadGraph
+from minusma.geo._errors import ParameterError
+from minusma.geo.graph import RoadGraph
 
 __all__ = [
     "DEFAULT_MAX_FLOW_WORK",

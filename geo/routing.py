@@ -15,9 +15,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from geo._errors import ParameterError
-from geo.distance import nearest_km
-from geo.graph import RoadGraph
+from minusma.geo._errors import ParameterError
+from minusma.geo.distance import nearest_km
+from minusma.geo.graph import RoadGraph
 
 __all__ = ["Route", "distances_from", "mask_unreachable", "node_distances", "route", "snap_points"]
 

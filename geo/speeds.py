@@ -16,9 +16,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo._validate import raise_problems
-from geo.network import RoadGraph
+from minusma.geo._errors import ParameterError
+from minusma.geo._validate import raise_problems
+from minusma.geo.network import RoadGraph
 
 logger = logging.getLogger(__name__)
 

@@ -7,15 +7,15 @@ id column and a ``source`` for every row; :mod:`layers.registry` describes them 
 ``route``, ``in_area``, re-exported here).
 """
 
-from layers.air_links import air_links
-from layers.airports import airports
-from layers.bases import bases
-from layers.events import events
-from layers.query import in_area, nearest, place, route, within
-from layers.regions import regions
-from layers.river import river, river_places
-from layers.roads import roads
-from layers.towns import towns
+from minusma.layers.air_links import air_links
+from minusma.layers.airports import airports
+from minusma.layers.bases import bases
+from minusma.layers.events import events
+from minusma.layers.query import in_area, nearest, place, route, within
+from minusma.layers.regions import regions
+from minusma.layers.river import river, river_places
+from minusma.layers.roads import roads
+from minusma.layers.towns import towns
 
 __all__ = [
     "air_links",

@@ -8,11 +8,11 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
-from geo._validate import Schema, validate_frame
-from geo.crs import WGS84
-from geo.exposure.params import DATE_MAX as MISSION_END
-from geo.exposure.params import DATE_MIN as MISSION_START
-from geo.exposure.params import parse_iso_date
+from minusma.geo._validate import Schema, validate_frame
+from minusma.geo.crs import WGS84
+from minusma.geo.exposure.params import DATE_MAX as MISSION_END
+from minusma.geo.exposure.params import DATE_MIN as MISSION_START
+from minusma.geo.exposure.params import parse_iso_date
 
 __all__ = ["MISSION_END", "MISSION_START", "finish", "parse_date", "point_frame"]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._errors import SchemaError
+from minusma.geo._errors import SchemaError
 
 __all__ = ["data_file", "read_facts"]
 
 
 def data_file(name: str) -> Path:
     """Path of a file shipped in ``layers/data``."""
-    path = Path(str(importlib.resources.files("layers") / "data" / name))
+    path = Path(str(importlib.resources.files("minusma.layers") / "data" / name))
     if not path.is_file():
         raise FileNotFoundError(
             f"shipped data file {name!r} is missing from {path.parent}; reinstall the package"

@@ -23,8 +23,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from geo._errors import ChecksumError, FetchError
-from layers.datasets import sha256_file
+from minusma.geo._errors import ChecksumError, FetchError
+from minusma.layers.datasets import sha256_file
 
 logger = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import FetchError, SchemaError
-from geo._validate import raise_problems
-from geo.io import atomic_path
-from layers.datasets import check_file
+from minusma.geo._errors import FetchError, SchemaError
+from minusma.geo._validate import raise_problems
+from minusma.geo.io import atomic_path
+from minusma.layers.datasets import check_file
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ region of its seat, and the row says so with ``confidence = "low"``.
 
 Examples
 --------
->>> from layers import admin
+>>> from minusma.layers import admin
 >>> cols = ["region_2023", "member_cercles", "confidence"]
 >>> admin.regions_2023("../shared/data")[cols]  # doctest: +SKIP
 """
@@ -27,15 +27,15 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo._validate import Column, Schema, raise_problems, validate_frame
-from geo.distance import GEOD
-from geo.names import name_key
-from layers._common import finish
-from layers._files import data_file
-from layers.datasets import read_dataset
-from layers.regions import CENTRAL_REGIONS_2023
-from layers.registry import get_info
+from minusma.geo._errors import ParameterError
+from minusma.geo._validate import Column, Schema, raise_problems, validate_frame
+from minusma.geo.distance import GEOD
+from minusma.geo.names import name_key
+from minusma.layers._common import finish
+from minusma.layers._files import data_file
+from minusma.layers.datasets import read_dataset
+from minusma.layers.regions import CENTRAL_REGIONS_2023
+from minusma.layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +294,7 @@ def regions_2023(
     UnknownNameError
         A requested region has no cercle in the crosswalk.
     """
-    from geo._errors import UnknownNameError
+    from minusma.geo._errors import UnknownNameError
 
     cer = cercles(data_dir, crosswalk=crosswalk)
     cer = cer[cer["region_2023"].notna()]
@@ -363,7 +363,7 @@ def admin_join(
         ``commune_pcode``. Points outside every commune (or without geometry) get nulls; their
         number is logged. A point on a shared border takes the commune with the smallest P-code.
     """
-    from geo.crs import to_wgs84
+    from minusma.geo.crs import to_wgs84
 
     com = commune_frame if commune_frame is not None else communes(data_dir, crosswalk=crosswalk)
     pts = to_wgs84(points, name="points")

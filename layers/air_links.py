@@ -8,12 +8,12 @@ import geopandas as gpd
 import numpy as np
 from shapely import LineString
 
-from geo._errors import SchemaError
-from geo.distance import GEOD, geometry_length_km
-from layers._common import finish
-from layers._files import read_facts
-from layers.airports import airports as load_airports
-from layers.registry import get_info
+from minusma.geo._errors import SchemaError
+from minusma.geo.distance import GEOD, geometry_length_km
+from minusma.layers._common import finish
+from minusma.layers._files import read_facts
+from minusma.layers.airports import airports as load_airports
+from minusma.layers.registry import get_info
 
 __all__ = ["COMMERCIAL_OPERATORS", "SCHEMA", "STATUSES", "air_links"]
 

@@ -9,10 +9,10 @@ import airportsdata
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import SchemaError
-from layers._common import finish, point_frame
-from layers._files import read_facts
-from layers.registry import get_info
+from minusma.geo._errors import SchemaError
+from minusma.layers._common import finish, point_frame
+from minusma.layers._files import read_facts
+from minusma.layers.registry import get_info
 
 __all__ = ["FEET_TO_M", "SCHEMA", "airports"]
 

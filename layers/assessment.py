@@ -15,29 +15,29 @@ import warnings
 import geopandas as gpd
 from pandas.api import types as pdt
 
-from geo._errors import ParameterError, UnknownNameError
-from geo.exposure import access
-from geo.exposure import assess as engine
-from geo.exposure import timeline as tl
-from geo.exposure.criticality import segment_criticality as criticality_table
-from geo.exposure.params import ExposureParams
-from geo.exposure.robustness import robustness as vary
-from geo.speeds import UnknownSpeedWarning
-from layers.air_links import COMMERCIAL_OPERATORS
-from layers.air_links import air_links as load_air_links
-from layers.airports import airports as load_airports
-from layers.assessment_data import admin_columns, data_context
-from layers.bases import bases as load_bases
-from layers.events import WINDOW as EVENTS_WINDOW
-from layers.events import events as shipped_events
-from layers.regions import CENTRAL_REGIONS_2023
-from layers.registry import LayerInfo, get_info, layer_names, load
-from layers.river import river as load_river
-from layers.river import river_places as load_river_places
-from layers.roads import roads as load_roads
-from layers.speeds import speeds
-from layers.towns import HUB_ID
-from layers.towns import towns as load_towns
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.exposure import access
+from minusma.geo.exposure import assess as engine
+from minusma.geo.exposure import timeline as tl
+from minusma.geo.exposure.criticality import segment_criticality as criticality_table
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.robustness import robustness as vary
+from minusma.geo.speeds import UnknownSpeedWarning
+from minusma.layers.air_links import COMMERCIAL_OPERATORS
+from minusma.layers.air_links import air_links as load_air_links
+from minusma.layers.airports import airports as load_airports
+from minusma.layers.assessment_data import admin_columns, data_context
+from minusma.layers.bases import bases as load_bases
+from minusma.layers.events import WINDOW as EVENTS_WINDOW
+from minusma.layers.events import events as shipped_events
+from minusma.layers.regions import CENTRAL_REGIONS_2023
+from minusma.layers.registry import LayerInfo, get_info, layer_names, load
+from minusma.layers.river import river as load_river
+from minusma.layers.river import river_places as load_river_places
+from minusma.layers.roads import roads as load_roads
+from minusma.layers.speeds import speeds
+from minusma.layers.towns import HUB_ID
+from minusma.layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 

@@ -38,27 +38,27 @@ import numpy as np
 import pandas as pd
 import shapely
 
-import layers.admin as admin
-import layers.river_ne as river_ne
-from geo._errors import ParameterError
-from geo.exposure import access
-from geo.exposure import assess as engine
-from geo.exposure.params import ExposureParams
-from layers.air_links import COMMERCIAL_OPERATORS
-from layers.air_links import air_links as load_air_links
-from layers.airports import airports as load_airports
-from layers.bases import bases as load_bases
-from layers.datadir import resolve_data_dir
-from layers.datasets import DatasetMissingError, read_dataset
-from layers.events import WINDOW as EVENTS_WINDOW
-from layers.events import events as shipped_events
-from layers.network_sources import merged_roads
-from layers.regions import CENTRAL_REGIONS_2023
-from layers.river import river as load_river
-from layers.settlements import settlements
-from layers.speeds import speeds
-from layers.towns import HUB_ID
-from layers.towns import towns as load_towns
+import minusma.layers.admin as admin
+import minusma.layers.river_ne as river_ne
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure import access
+from minusma.geo.exposure import assess as engine
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.air_links import COMMERCIAL_OPERATORS
+from minusma.layers.air_links import air_links as load_air_links
+from minusma.layers.airports import airports as load_airports
+from minusma.layers.bases import bases as load_bases
+from minusma.layers.datadir import resolve_data_dir
+from minusma.layers.datasets import DatasetMissingError, read_dataset
+from minusma.layers.events import WINDOW as EVENTS_WINDOW
+from minusma.layers.events import events as shipped_events
+from minusma.layers.network_sources import merged_roads
+from minusma.layers.regions import CENTRAL_REGIONS_2023
+from minusma.layers.river import river as load_river
+from minusma.layers.settlements import settlements
+from minusma.layers.speeds import speeds
+from minusma.layers.towns import HUB_ID
+from minusma.layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 

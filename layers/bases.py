@@ -8,9 +8,9 @@ import logging
 import geopandas as gpd
 import pandas as pd
 
-from layers._common import finish, parse_date, point_frame
-from layers._files import read_facts
-from layers.registry import get_info
+from minusma.layers._common import finish, parse_date, point_frame
+from minusma.layers._files import read_facts
+from minusma.layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 

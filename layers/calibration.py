@@ -22,15 +22,15 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
-from geo.exposure import calibrate as cal
-from geo.exposure.assess import calibrated_features, evaluate
-from geo.exposure.params import ExposureParams, parse_iso_date
-from geo.progress import progress
-from layers.assessment import context
-from layers.events import WINDOW, checksum, read_events
-from layers.validation import DEFAULT_MAX_PRECISION_KM, validate_scores
+from minusma.geo._errors import ParameterError
+from minusma.geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
+from minusma.geo.exposure import calibrate as cal
+from minusma.geo.exposure.assess import calibrated_features, evaluate
+from minusma.geo.exposure.params import ExposureParams, parse_iso_date
+from minusma.geo.progress import progress
+from minusma.layers.assessment import context
+from minusma.layers.events import WINDOW, checksum, read_events
+from minusma.layers.validation import DEFAULT_MAX_PRECISION_KM, validate_scores
 
 logger = logging.getLogger(__name__)
 

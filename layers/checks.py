@@ -9,7 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from geo.distance import geodesic_km
+from minusma.geo.distance import geodesic_km
 
 __all__ = ["MALI_TOLERANCE_KM", "check_facts"]
 

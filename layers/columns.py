@@ -30,8 +30,8 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.fields import Field, infer_kind
-from layers.registry import LayerInfo, get_info, layer_names
+from minusma.geo.fields import Field, infer_kind
+from minusma.layers.registry import LayerInfo, get_info, layer_names
 
 __all__ = ["DECIMALS_BY_UNIT", "DEFAULT_DECIMALS", "column_decimals", "hxl_tags", "layer_fields"]
 

@@ -25,7 +25,7 @@ import logging
 import os
 from pathlib import Path
 
-from geo._errors import DataDirError
+from minusma.geo._errors import DataDirError
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ Name look-ups ignore case and punctuation (``"COD-ADM1"`` finds ``cod_adm1``), a
 
 Examples
 --------
->>> from layers import datasets
+>>> from minusma.layers import datasets
 >>> datasets.get("COD adm1").licence  # doctest: +SKIP
 >>> regions = datasets.read_dataset("cod_adm1", "../shared/data")  # doctest: +SKIP
 """
@@ -30,10 +30,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from geo._errors import DataDirError, UnknownNameError
-from geo._validate import KINDS, raise_problems
-from geo.names import name_key
-from layers.datadir import resolve_data_dir
+from minusma.geo._errors import DataDirError, UnknownNameError
+from minusma.geo._validate import KINDS, raise_problems
+from minusma.geo.names import name_key
+from minusma.layers.datadir import resolve_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,9 @@ class DatasetStatus:
 
 @functools.cache
 def _load() -> tuple[dict[str, Any], tuple[Dataset, ...]]:
-    text = resources.files("layers").joinpath("data/datasets.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("minusma.layers").joinpath("data/datasets.json").read_text(encoding="utf-8")
+    )
     raw = json.loads(text)
     entries = []
     for item in raw["datasets"]:

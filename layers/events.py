@@ -60,12 +60,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import EventsFileError
-from geo._validate import Column, Schema, validate_frame
-from geo.crs import WGS84
-from layers._common import finish, point_frame
-from layers._files import data_file
-from layers.registry import get_info
+from minusma.geo._errors import EventsFileError
+from minusma.geo._validate import Column, Schema, validate_frame
+from minusma.geo.crs import WGS84
+from minusma.layers._common import finish, point_frame
+from minusma.layers._files import data_file
+from minusma.layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import ParameterError, UnknownNameError
-from geo.exposure.params import ExposureParams
-from geo.fields import Field
-from geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
-from layers.assessment import analysis_layers
-from layers.columns import hxl_tags, layer_fields
-from layers.registry import KINDS, LayerInfo, get_info, layer_names, load
-from layers.styles import layer_qml
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.fields import Field
+from minusma.geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
+from minusma.layers.assessment import analysis_layers
+from minusma.layers.columns import hxl_tags, layer_fields
+from minusma.layers.registry import KINDS, LayerInfo, get_info, layer_names, load
+from minusma.layers.styles import layer_qml
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from geo._errors import ChecksumError, FetchError, MinusmaError, ParameterError, SchemaError
-from geo._validate import raise_problems
-from layers import _http, _upstream
-from layers.datadir import default_fetch_dir
-from layers.datasets import Dataset, check_file, get, registry, sha256_file
+from minusma.geo._errors import ChecksumError, FetchError, MinusmaError, ParameterError, SchemaError
+from minusma.geo._validate import raise_problems
+from minusma.layers import _http, _upstream
+from minusma.layers.datadir import default_fetch_dir
+from minusma.layers.datasets import Dataset, check_file, get, registry, sha256_file
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ Licence: GPL-3 (flownet R package); derived from (c) OpenStreetMap contributors,
 Examples
 --------
 >>> import layers
->>> from layers import flownet
+>>> from minusma.layers import flownet
 >>> table = flownet.compare_with_segments(  # doctest: +SKIP
 ...     flownet.corridors("../shared/data"), layers.roads(), layers.towns()
 ... )
@@ -38,11 +38,11 @@ import pandas as pd
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from geo._errors import ParameterError, SchemaError
-from geo.crs import WGS84
-from geo.distance import geodesic_km, geometry_length_km, nearest_km
-from geo.network import RoadGraph
-from layers.datasets import read_dataset
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo.crs import WGS84
+from minusma.geo.distance import geodesic_km, geometry_length_km, nearest_km
+from minusma.geo.network import RoadGraph
+from minusma.layers.datasets import read_dataset
 
 logger = logging.getLogger(__name__)
 

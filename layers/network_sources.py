@@ -34,15 +34,15 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-import layers.flownet as flownet
-from geo.distance import geodesic_km
-from geo.exposure.access import road_graph, snap_places
-from geo.exposure.params import DEFAULT_MAX_SNAP_KM
-from geo.network import distances_from
-from layers.datasets import DatasetMissingError, dataset_path
-from layers.osm_roads import osm_roads
-from layers.roads import roads as load_roads
-from layers.towns import towns as load_towns
+import minusma.layers.flownet as flownet
+from minusma.geo.distance import geodesic_km
+from minusma.geo.exposure.access import road_graph, snap_places
+from minusma.geo.exposure.params import DEFAULT_MAX_SNAP_KM
+from minusma.geo.network import distances_from
+from minusma.layers.datasets import DatasetMissingError, dataset_path
+from minusma.layers.osm_roads import osm_roads
+from minusma.layers.roads import roads as load_roads
+from minusma.layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ and the speed table ``layers/data/speeds.csv`` (keyed by fclass for OSM rows) gi
 
 Examples
 --------
->>> from layers.osm_roads import osm_roads
->>> from geo.exposure.access import road_graph
+>>> from minusma.layers.osm_roads import osm_roads
+>>> from minusma.geo.exposure.access import road_graph
 >>> graph = road_graph(osm_roads("tests/fixtures/osm_roads_small.geojson"))  # doctest: +SKIP
 """
 
@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._errors import DataDirError, ParameterError
-from geo._validate import raise_problems
-from geo.distance import geometry_length_km
-from layers.datasets import get as get_dataset
-from layers.datasets import mali_bounds_deg, read_dataset
-from layers.speeds import speeds
+from minusma.geo._errors import DataDirError, ParameterError
+from minusma.geo._validate import raise_problems
+from minusma.geo.distance import geometry_length_km
+from minusma.layers.datasets import get as get_dataset
+from minusma.layers.datasets import mali_bounds_deg, read_dataset
+from minusma.layers.speeds import speeds
 
 logger = logging.getLogger(__name__)
 

@@ -28,13 +28,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError, UnknownNameError
-from geo.covering import CoverAnswer, covered_weight, exhaustive, greedy, mclp
-from geo.exposure.assess import Context
-from geo.exposure.batch import batch
-from geo.exposure.coverage import within_km
-from geo.exposure.params import ExposureParams
-from layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, site_label
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.covering import CoverAnswer, covered_weight, exhaustive, greedy, mclp
+from minusma.geo.exposure.assess import Context
+from minusma.geo.exposure.batch import batch
+from minusma.geo.exposure.coverage import within_km
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, site_label
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,8 @@ def covering_demand(
         Mali), the unit's name, and the places left out for want of a figure.
     """
     if data_dir is not None:
-        import layers
-        from layers.population import people_cells
+        from minusma import layers
+        from minusma.layers.population import people_cells
 
         cells = people_cells(data_dir=data_dir)
         mali = layers.regions().to_crs(cells.crs).union_all()

@@ -29,11 +29,11 @@ from pyproj import CRS
 from rasterio.features import geometry_mask
 from shapely.geometry import Point
 
-from geo._errors import ParameterError
-from geo.crs import WGS84, to_wgs84
-from geo.distance import GEOD, nearest_km
-from geo.io import atomic_path
-from layers.datasets import Raster, read_dataset
+from minusma.geo._errors import ParameterError
+from minusma.geo.crs import WGS84, to_wgs84
+from minusma.geo.distance import GEOD, nearest_km
+from minusma.geo.io import atomic_path
+from minusma.layers.datasets import Raster, read_dataset
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ and dates are checked by :func:`geo.exposure.params.check_km` and
 
 Examples
 --------
->>> from layers import query
+>>> from minusma.layers import query
 >>> query.place("Timbuktu")[["place_id", "name", "kind"]].to_dict("records")
 [{'place_id': 'ml-tombouctou', 'name': 'Tombouctou', 'kind': 'town'}]
 >>> near = query.nearest("Diré", to="bases", as_of="2023-09-01")
@@ -27,23 +27,23 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import DataDirError, GraphError, ParameterError, UnknownNameError
-from geo.crs import WGS84
-from geo.distance import geodesic_km
-from geo.exposure.access import edge_labels
-from geo.exposure.assess import resolve_edges
-from geo.exposure.params import DEFAULT_MAX_SNAP_KM, SEASONS, check_km, parse_iso_date
-from geo.names import name_key
-from geo.network import RoadGraph
-from geo.routing import node_distances, snap_points
-from geo.routing import route as shortest_route
-from layers.admin import cercles
-from layers.airports import airports
-from layers.assessment import context
-from layers.bases import bases
-from layers.regions import regions
-from layers.registry import load as load_layer
-from layers.towns import towns
+from minusma.geo._errors import DataDirError, GraphError, ParameterError, UnknownNameError
+from minusma.geo.crs import WGS84
+from minusma.geo.distance import geodesic_km
+from minusma.geo.exposure.access import edge_labels
+from minusma.geo.exposure.assess import resolve_edges
+from minusma.geo.exposure.params import DEFAULT_MAX_SNAP_KM, SEASONS, check_km, parse_iso_date
+from minusma.geo.names import name_key
+from minusma.geo.network import RoadGraph
+from minusma.geo.routing import node_distances, snap_points
+from minusma.geo.routing import route as shortest_route
+from minusma.layers.admin import cercles
+from minusma.layers.airports import airports
+from minusma.layers.assessment import context
+from minusma.layers.bases import bases
+from minusma.layers.regions import regions
+from minusma.layers.registry import load as load_layer
+from minusma.layers.towns import towns
 
 __all__ = ["BY", "ROUTE_BY", "TARGETS", "in_area", "nearest", "place", "route", "within"]
 
@@ -126,7 +126,7 @@ def place(name: str | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     >>> place("Tombuctou")
     Traceback (most recent call last):
     ...
-    geo._errors.UnknownNameError: no place named 'Tombuctou'; did you mean 'Tombouctou'? ...
+    minusma.geo._errors.UnknownNameError: no place named 'Tombuctou'; did you mean 'Tombouctou'? ...
     """
     if isinstance(name, gpd.GeoDataFrame):
         if list(name.columns) != _PLACE_COLUMNS or len(name) != 1:
@@ -298,7 +298,7 @@ def within(
     >>> within("Ber", float("inf"))
     Traceback (most recent call last):
     ...
-    geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], got inf
+    minusma.geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], got inf
     """
     radius_km = check_km(radius_km, name="radius_km")
     p = place(place_name)

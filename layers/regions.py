@@ -6,9 +6,9 @@ import json
 
 import geopandas as gpd
 
-from layers._common import finish
-from layers._files import data_file
-from layers.registry import get_info
+from minusma.layers._common import finish
+from minusma.layers._files import data_file
+from minusma.layers.registry import get_info
 
 __all__ = ["CENTRAL_REGIONS_2023", "FILE", "SCHEMA", "regions"]
 

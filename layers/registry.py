@@ -19,7 +19,7 @@ test oracle. :class:`LayerInfo` is its Python view.
 
 Examples
 --------
->>> from layers.registry import get_info, layer_names
+>>> from minusma.layers.registry import get_info, layer_names
 >>> layer_names("analysis")
 ['exposure', 'segment_criticality', 'exposure_timeline']
 >>> get_info("Air links").id_column
@@ -40,9 +40,9 @@ from importlib import resources
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import SchemaError, UnknownNameError
-from geo._validate import Column, Schema
-from geo.names import name_key
+from minusma.geo._errors import SchemaError, UnknownNameError
+from minusma.geo._validate import Column, Schema
+from minusma.geo.names import name_key
 
 __all__ = [
     "GEOMETRY_KINDS",
@@ -187,7 +187,11 @@ def _info(entry: Mapping[str, object]) -> LayerInfo:
 @functools.cache
 def _registry() -> dict[str, LayerInfo]:
     """Every layer of ``layers/data/layers.json`` by name, in file order (read once)."""
-    text = resources.files("layers").joinpath("data", REGISTRY_FILE).read_text(encoding="utf-8")
+    text = (
+        resources.files("minusma.layers")
+        .joinpath("data", REGISTRY_FILE)
+        .read_text(encoding="utf-8")
+    )
     infos = [_info(entry) for entry in json.loads(text)["layers"]]
     keys = [name_key(i.name) for i in infos]
     clash = sorted({i.name for i, k in zip(infos, keys) if keys.count(k) > 1})

@@ -5,11 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 from shapely import LineString
 
-from geo.distance import geometry_length_km
-from layers._common import finish
-from layers._files import read_facts
-from layers.registry import get_info
-from layers.towns import towns as load_towns
+from minusma.geo.distance import geometry_length_km
+from minusma.layers._common import finish
+from minusma.layers._files import read_facts
+from minusma.layers.registry import get_info
+from minusma.layers.towns import towns as load_towns
 
 __all__ = ["NAVIGATION_SOURCE", "PLACES_SCHEMA", "RIVER_SCHEMA", "river", "river_places"]
 

@@ -8,7 +8,7 @@ work with the NE line or the shipped schematic :func:`layers.river`.
 
 Examples
 --------
->>> from layers import river_ne, towns
+>>> from minusma.layers import river_ne, towns
 >>> line = river_ne.niger_ne("../shared/data")  # doctest: +SKIP
 >>> river_ne.side_of_river(towns(), line)  # doctest: +SKIP
 """
@@ -28,13 +28,13 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo._errors import ParameterError
-from geo.crs import to_wgs84
-from geo.distance import geometry_length_km, nearest_km
-from layers._common import finish
-from layers.datasets import read_dataset
-from layers.regions import regions
-from layers.registry import get_info
+from minusma.geo._errors import ParameterError
+from minusma.geo.crs import to_wgs84
+from minusma.geo.distance import geometry_length_km, nearest_km
+from minusma.layers._common import finish
+from minusma.layers.datasets import read_dataset
+from minusma.layers.regions import regions
+from minusma.layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from shapely import linestrings
 
-from geo.distance import geodesic_km
-from layers._common import finish
-from layers._files import read_facts
-from layers.registry import get_info
-from layers.towns import towns as load_towns
+from minusma.geo.distance import geodesic_km
+from minusma.layers._common import finish
+from minusma.layers._files import read_facts
+from minusma.layers.registry import get_info
+from minusma.layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo.exposure.params import ExposureParams
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
 

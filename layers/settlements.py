@@ -4,7 +4,7 @@ Read from the data directory (``ocha-cod-mali/mli_populated_places.geojson``); n
 
 Examples
 --------
->>> from layers.settlements import settlements
+>>> from minusma.layers.settlements import settlements
 >>> settlements("../shared/data").query("class_code <= 3")  # doctest: +SKIP
 """
 
@@ -16,11 +16,11 @@ import os
 import geopandas as gpd
 import pandas as pd
 
-from layers._common import finish
-from layers.admin import read_crosswalk
-from layers.datasets import read_dataset
-from layers.registry import get_info
-from layers.towns import towns as load_towns
+from minusma.layers._common import finish
+from minusma.layers.admin import read_crosswalk
+from minusma.layers.datasets import read_dataset
+from minusma.layers.registry import get_info
+from minusma.layers.towns import towns as load_towns
 
 logger = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.crs import WGS84
-from geo.exposure import coverage, params
-from geo.exposure.params import ExposureParams
-from geo.progress import progress
-from layers.population import geodesic_buffers, population_in_polygons, read_density
+from minusma.geo.crs import WGS84
+from minusma.geo.exposure import coverage, params
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.progress import progress
+from minusma.layers.population import geodesic_buffers, population_in_polygons, read_density
 
 logger = logging.getLogger(__name__)
 
@@ -197,9 +197,9 @@ def population_report(
         frames), ``surfaces`` (paths written) and ``empty_surfaces`` (dates with no site open:
         their surface is all nodata).
     """
-    import layers
-    from layers import admin
-    from layers.population import write_distance_surface
+    from minusma import layers
+    from minusma.layers import admin
+    from minusma.layers.population import write_distance_surface
 
     p = params if params is not None else ExposureParams()
     bases = layers.bases()

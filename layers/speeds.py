@@ -7,7 +7,7 @@ import logging
 
 import pandas as pd
 
-from layers._files import read_facts
+from minusma.layers._files import read_facts
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import os
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import ParameterError, UnknownNameError
-from geo.exposure.params import ExposureParams
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +109,8 @@ def summary_polygons(by: str, data_dir: str | os.PathLike | None = None) -> gpd.
     ParameterError
         ``by`` needs a data directory and none is given.
     """
-    import layers
-    from layers import admin
+    from minusma import layers
+    from minusma.layers import admin
 
     _check_by(by)
     if by == "region":
@@ -137,8 +137,8 @@ def _check_by(by: str) -> None:
 def _worldpop(
     by: str, params: ExposureParams, after_date, data_dir: str | os.PathLike
 ) -> pd.DataFrame:
-    import layers
-    from layers.site_population import people_near_sites_by_region
+    from minusma import layers
+    from minusma.layers.site_population import people_near_sites_by_region
 
     polygons = summary_polygons(by, data_dir).reset_index()
     name = polygons.columns[0]
@@ -196,7 +196,7 @@ def summary(
         ``worldpop_lost_site_reach`` and ``worldpop_source``. ``attrs["parameters"]`` holds
         the parameters, ``attrs["as_of"]`` and ``attrs["before"]`` the two dates.
     """
-    from layers.assessment import assess
+    from minusma.layers.assessment import assess
 
     _check_by(by)
     p = params if params is not None else ExposureParams()

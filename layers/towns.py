@@ -6,10 +6,10 @@ import logging
 
 import geopandas as gpd
 
-from geo.names import ascii_name
-from layers._common import finish, point_frame
-from layers._files import read_facts
-from layers.registry import get_info
+from minusma.geo.names import ascii_name
+from minusma.layers._common import finish, point_frame
+from minusma.layers._files import read_facts
+from minusma.layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 

@@ -33,20 +33,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo.distance import geodesic_km, nearest_km
-from geo.evaluation import (
+from minusma.geo._errors import ParameterError
+from minusma.geo.distance import geodesic_km, nearest_km
+from minusma.geo.evaluation import (
     DEFAULT_KS,
     DEFAULT_MATCH_KM,
     DEFAULT_N_BOOT,
     compare_rankings,
     positive_places,
 )
-from geo.exposure.calibrate import load_model
-from geo.exposure.coverage import BEFORE_DATE
-from geo.exposure.params import MODELS, ExposureParams
-from geo.exposure.score import DIMENSIONS
-from layers.events import WINDOW, checksum, read_events
+from minusma.geo.exposure.calibrate import load_model
+from minusma.geo.exposure.coverage import BEFORE_DATE
+from minusma.geo.exposure.params import MODELS, ExposureParams
+from minusma.geo.exposure.score import DIMENSIONS
+from minusma.layers.events import WINDOW, checksum, read_events
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def baseline_scores(places: gpd.GeoDataFrame, *, seed: int = 0) -> dict[str, pd.
 
     ``population`` is used when the places have that column; otherwise that baseline is absent.
     """
-    import layers as L
+    import minusma.layers as L
 
     lon, lat = _lonlat(places)
     sites = L.bases(as_of=BEFORE_DATE)
@@ -274,7 +274,7 @@ def assessment_scores(
 ) -> gpd.GeoDataFrame:
     """The exposure model's output on the places (the one call to the model), with ``params``
     (default: the defaults; ``params.model`` may name a calibrated model file)."""
-    from layers.assessment import assess
+    from minusma.layers.assessment import assess
 
     return assess(
         params=params, places=places, data_dir=str(data_dir) if data_dir is not None else None

@@ -53,7 +53,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from geo._errors import ChecksumError, DataDirError, FetchError, ParameterError, UnknownNameError
+from minusma.geo._errors import (
+    ChecksumError,
+    DataDirError,
+    FetchError,
+    ParameterError,
+    UnknownNameError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +153,11 @@ def _cache(cache_dir: str | os.PathLike | None) -> Path:
 @functools.lru_cache(maxsize=8)
 def _read_lock(path: str | None) -> dict[str, Any]:
     if path is None:
-        text = importlib.resources.files("maps").joinpath("assets/lock.json").read_text("utf-8")
+        text = (
+            importlib.resources.files("minusma.maps")
+            .joinpath("assets/lock.json")
+            .read_text("utf-8")
+        )
     else:
         text = Path(path).read_text(encoding="utf-8")
     lock = json.loads(text)
@@ -636,13 +646,3 @@ def resolve(
         If the package that serves it is not in the cache (run ``minusma assets``).
     """
     return AssetCache(cache_dir, lock_path=lock_path).resolve(url)
-
-
-if (
-    __name__ == "__main__"
-):  # `python -m maps.assets [--cache DIR] [--registry URL]` == `minusma -v assets ...`
-    import sys
-
-    from maps.cli.main import cli
-
-    cli(["-v", "assets", *sys.argv[1:]], prog_name="python -m maps.assets")

@@ -6,10 +6,10 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
-from maps._geojson import data_layer, feature_collection
-from maps.i18n import DEFAULT_LANG, text
-from maps.popups import esc, is_missing, link, table
-from maps.style import CREDITS, REGION, REGION_CENTRAL, RIVER_REACHES
+from minusma.maps._geojson import data_layer, feature_collection
+from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.maps.popups import esc, is_missing, link, table
+from minusma.maps.style import CREDITS, REGION, REGION_CENTRAL, RIVER_REACHES
 
 __all__ = [
     "REGIONS_SIMPLIFY_DEG",
@@ -173,7 +173,7 @@ def add_regions_2023(
 ) -> folium.GeoJson:
     """Add the 2023 regions built from cercles (``layers.admin.regions_2023(names=None)``); the
     central ones (:data:`layers.regions.CENTRAL_REGIONS_2023`) filled and labelled."""
-    from layers.regions import CENTRAL_REGIONS_2023
+    from minusma.layers.regions import CENTRAL_REGIONS_2023
 
     def t(key: str) -> str:
         return text(f"popup.{key}", lang)

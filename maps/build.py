@@ -1,6 +1,6 @@
 """Compose the interactive map from its parts, and write it as HTML (optionally self-contained).
 
->>> from maps.build import make_map
+>>> from minusma.maps.build import make_map
 >>> m = make_map(as_of="2023-12-31")          # a folium.Map: renders inline in Jupyter
 >>> save_map(m, "mali.html", offline=True)    # one HTML file that needs no network
 """
@@ -18,25 +18,25 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 
-import layers
-from geo.exposure.params import ExposureParams
-from geo.io import atomic_path
-from maps.backdrop import (
+from minusma import layers
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.io import atomic_path
+from minusma.maps.backdrop import (
     add_country_outline,
     add_regions,
     add_regions_2023,
     add_river,
     add_river_ne,
 )
-from maps.controls import Legend, add_controls, legend_html
-from maps.events import add_events, located
-from maps.exposure import settlement_classes, town_exposure
-from maps.i18n import DEFAULT_LANG, text
-from maps.sites import add_bases, add_coverage
-from maps.style import PANES, TILE_ATTRIBUTION
-from maps.timeline import TimeControl, step_index
-from maps.towns import add_settlements, add_towns, read_settlements
-from maps.transport import add_air_links, add_airports, add_roads, air_link_periods
+from minusma.maps.controls import Legend, add_controls, legend_html
+from minusma.maps.events import add_events, located
+from minusma.maps.exposure import settlement_classes, town_exposure
+from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.maps.sites import add_bases, add_coverage
+from minusma.maps.style import PANES, TILE_ATTRIBUTION
+from minusma.maps.timeline import TimeControl, step_index
+from minusma.maps.towns import add_settlements, add_towns, read_settlements
+from minusma.maps.transport import add_air_links, add_airports, add_roads, air_link_periods
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,8 @@ def _real_geography(data_dir) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame
     None without a data directory, or (with a warning) when its files are absent there."""
     if data_dir is None:
         return None, None
-    from layers.datasets import DatasetMissingError
-    from layers.registry import load
+    from minusma.layers.datasets import DatasetMissingError
+    from minusma.layers.registry import load
 
     out = []
     for name, kwargs in (("regions_2023", {"names": None}), ("niger_ne", {})):
@@ -196,8 +196,8 @@ def make_map(
         add_regions(m, regions_gdf, lang=lang)
     surfaces = []
     if data_dir is not None and distance_overlay:
-        from layers.datasets import DatasetMissingError
-        from maps.surface import add_distance_overlays
+        from minusma.layers.datasets import DatasetMissingError
+        from minusma.maps.surface import add_distance_overlays
 
         try:
             surfaces = add_distance_overlays(
@@ -261,7 +261,7 @@ def map_html(
     m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.PathLike | None = None
 ) -> str:
     """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache."""
-    from maps.inline import inline_html
+    from minusma.maps.inline import inline_html
 
     # elements created while rendering continue the map's numbering (or their own, for a map not
     # made by make_map), so the page is byte-identical from one run to the next

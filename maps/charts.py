@@ -18,10 +18,10 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo.exposure.params import ExposureParams
-from geo.io import atomic_path
-from maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.io import atomic_path
+from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def timeline_figures(
     ``census_people_covered`` (known figures only), ``places_covered_no_census``, one
     ``places_<class>`` column per class and ``places_unknown``; with ``data_dir``, also
     ``worldpop_people_near_open_site`` (:func:`layers.site_population.people_near_sites`)."""
-    from layers.assessment import timeline
+    from minusma.layers.assessment import timeline
 
     p = params if params is not None else ExposureParams()
     steps = timeline(p)
@@ -65,8 +65,8 @@ def timeline_figures(
         rows.append(row)
     out = pd.DataFrame(rows)
     if data_dir is not None:
-        import layers
-        from layers.site_population import people_near_sites
+        from minusma import layers
+        from minusma.layers.site_population import people_near_sites
 
         people = people_near_sites(
             layers.bases(), radius_km=p.radius_km, data_dir=data_dir, before=p.before

@@ -9,11 +9,11 @@ from branca.element import MacroElement
 from folium import plugins
 from folium.template import Template
 
-from geo.exposure.score import CLASS_THRESHOLDS
-from layers.registry import get_info, layer_names
-from maps.i18n import DEFAULT_LANG, STRINGS, text
-from maps.popups import esc
-from maps.style import (
+from minusma.geo.exposure.score import CLASS_THRESHOLDS
+from minusma.layers.registry import get_info, layer_names
+from minusma.maps.i18n import DEFAULT_LANG, STRINGS, text
+from minusma.maps.popups import esc
+from minusma.maps.style import (
     AIR_ENDED_DASH,
     AIR_OPERATORS,
     AIRPORT,
@@ -221,13 +221,13 @@ def legend_html(
             )
         )
     if surface:
-        from maps.surface import legend_rows
+        from minusma.maps.surface import legend_rows
 
         rows.append(legend_rows(lang))
     credits = list(SOURCES)
     if surface:
-        from layers.population import ATTRIBUTION as WORLDPOP
-        from maps.surface import ATTRIBUTION as SURFACE
+        from minusma.layers.population import ATTRIBUTION as WORLDPOP
+        from minusma.maps.surface import ATTRIBUTION as SURFACE
 
         credits.append(f"{SURFACE} ({WORLDPOP}; CC BY 4.0)")
     credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names("shipped")]
@@ -340,7 +340,7 @@ def add_controls(
 ) -> None:
     """Add the town search (:class:`maps.search.TownSearch`), fullscreen button, legend and the
     layer control."""
-    from maps.search import TownSearch
+    from minusma.maps.search import TownSearch
 
     TownSearch(towns_layer, towns, lang=lang).add_to(m)
     plugins.Fullscreen(position="topleft").add_to(m)

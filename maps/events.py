@@ -13,10 +13,10 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
-from maps._geojson import data_layer, feature_collection
-from maps.i18n import DEFAULT_LANG, text
-from maps.popups import esc, is_missing, link, table
-from maps.style import CREDITS, EVENT
+from minusma.maps._geojson import data_layer, feature_collection
+from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.maps.popups import esc, is_missing, link, table
+from minusma.maps.style import CREDITS, EVENT
 
 __all__ = ["add_events", "located"]
 

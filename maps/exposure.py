@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo.exposure.params import ExposureParams
-from geo.exposure.timeline import closure_steps
-from layers.assessment import assess
-from maps.style import EXPOSURE_CLASSES
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.timeline import closure_steps
+from minusma.layers.assessment import assess
+from minusma.maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
 

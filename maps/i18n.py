@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo._errors import UnknownNameError
+from minusma.geo._errors import UnknownNameError
 
 __all__ = ["DEFAULT_LANG", "LANGS", "STRINGS", "date_text", "text"]
 

@@ -17,7 +17,7 @@ import re
 import urllib.parse
 from pathlib import Path, PurePosixPath
 
-from maps.assets import AssetCache, mime_type, normalise_url
+from minusma.maps.assets import AssetCache, mime_type, normalise_url
 
 logger = logging.getLogger(__name__)
 

@@ -38,9 +38,9 @@ import pandas as pd
 from folium.map import Layer
 from folium.template import Template
 
-from maps.i18n import DEFAULT_LANG, text
-from maps.popups import safe_json
-from maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
+from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.maps.popups import safe_json
+from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
 __all__ = ["COLUMNS", "GRID_PX", "SCALE", "CanvasPlaces", "pack_places", "unpack_places"]
 
@@ -162,7 +162,7 @@ def unpack_places(packed: Mapping[str, Any]) -> pd.DataFrame:
 
 #: The Leaflet layer class (defined once per page), from the package's ``js/places.js``, with
 #: ``%(scale)d`` and ``%(grid)d`` to fill in.
-PLACES_JS = resources.files("maps").joinpath("js/places.js").read_text(encoding="utf-8")
+PLACES_JS = resources.files("minusma.maps").joinpath("js/places.js").read_text(encoding="utf-8")
 
 
 class CanvasPlaces(Layer):

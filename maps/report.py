@@ -16,8 +16,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from geo.exposure.params import ExposureParams
-from geo.io import atomic_path
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.io import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +77,11 @@ def report_html(
     The summary is by 2023 region with ``data_dir`` (OCHA polygons and WorldPop), by pre-2016
     region without.
     """
-    from layers.assessment import assess
-    from layers.registry import get_info
-    from layers.summary import summary
-    from maps.charts import timeline_chart
-    from maps.static import static_map
+    from minusma.layers.assessment import assess
+    from minusma.layers.registry import get_info
+    from minusma.layers.summary import summary
+    from minusma.maps.charts import timeline_chart
+    from minusma.maps.static import static_map
 
     p = params if params is not None else ExposureParams()
     places = assess(params=p)

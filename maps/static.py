@@ -20,14 +20,14 @@ import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-import layers
-from geo.crs import local_metric_crs
-from geo.exposure.params import ExposureParams
-from geo.io import atomic_path
-from maps.controls import SOURCES
-from maps.exposure import town_exposure
-from maps.i18n import DEFAULT_LANG, date_text, text
-from maps.style import (
+from minusma import layers
+from minusma.geo.crs import local_metric_crs
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.io import atomic_path
+from minusma.maps.controls import SOURCES
+from minusma.maps.exposure import town_exposure
+from minusma.maps.i18n import DEFAULT_LANG, date_text, text
+from minusma.maps.style import (
     COVERAGE_NOW,
     EXPOSURE_CLASSES,
     EXPOSURE_COLOURS,
@@ -39,7 +39,7 @@ from maps.style import (
     SITE_KINDS,
     UNKNOWN_COLOUR,
 )
-from maps.timeline import step_index
+from minusma.maps.timeline import step_index
 
 logger = logging.getLogger(__name__)
 

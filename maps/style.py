@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from layers.styles import read_styles
+from minusma.layers.styles import read_styles
 
 __all__ = [
     "AIRPORT",

@@ -22,7 +22,7 @@ cell, about 2 km).
 
 Examples
 --------
->>> from maps.build import make_map
+>>> from minusma.maps.build import make_map
 >>> m = make_map(data_dir="../shared/data", as_of="2023-12-12")  # doctest: +SKIP
 """
 
@@ -46,12 +46,12 @@ from pyproj import Transformer
 from rasterio.features import geometry_mask
 from rasterio.warp import Resampling, reproject
 
-from geo.exposure import coverage, params
-from layers.datasets import Raster
-from layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
-from layers.population import NODATA_KM, read_density, write_distance_surface
-from maps.i18n import DEFAULT_LANG, date_text, text
-from maps.popups import esc
+from minusma.geo.exposure import coverage, params
+from minusma.layers.datasets import Raster
+from minusma.layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
+from minusma.layers.population import NODATA_KM, read_density, write_distance_surface
+from minusma.maps.i18n import DEFAULT_LANG, date_text, text
+from minusma.maps.popups import esc
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class Surface:
 
 def _mali_grid(data_dir: str | os.PathLike | None) -> Raster:
     """The WorldPop grid with every cell that does not touch Mali masked."""
-    import layers
+    from minusma import layers
 
     grid = read_density(None, data_dir)
     outline = layers.regions().geometry.union_all()

@@ -21,10 +21,10 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from maps.exposure import ExposureTimeline
-from maps.i18n import DEFAULT_LANG, date_text, text
-from maps.popups import esc, safe_json
-from maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
+from minusma.maps.exposure import ExposureTimeline
+from minusma.maps.i18n import DEFAULT_LANG, date_text, text
+from minusma.maps.popups import esc, safe_json
+from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
 __all__ = ["TimeControl", "popup_steps", "step_index"]
 
@@ -81,7 +81,7 @@ class TimeControl(MacroElement):
 
     #: The control's CSS and JavaScript: a Jinja template kept as a file (``js/timeline.j2``).
     _template = Template(
-        resources.files("maps").joinpath("js/timeline.j2").read_text(encoding="utf-8")
+        resources.files("minusma.maps").joinpath("js/timeline.j2").read_text(encoding="utf-8")
     )
 
     def __init__(

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
-from maps._geojson import data_layer, feature_collection
-from maps.exposure import ExposureTimeline
-from maps.i18n import DEFAULT_LANG, date_text, text
-from maps.places import CanvasPlaces
-from maps.popups import esc, is_missing
-from maps.style import CREDITS, EXPOSURE_COLOURS, SETTLEMENT, UNKNOWN_COLOUR
+from minusma.maps._geojson import data_layer, feature_collection
+from minusma.maps.exposure import ExposureTimeline
+from minusma.maps.i18n import DEFAULT_LANG, date_text, text
+from minusma.maps.places import CanvasPlaces
+from minusma.maps.popups import esc, is_missing
+from minusma.maps.style import CREDITS, EXPOSURE_COLOURS, SETTLEMENT, UNKNOWN_COLOUR
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def read_settlements(data_dir: str | os.PathLike) -> gpd.GeoDataFrame:
     SchemaError
         The file fails the registry's checks (CRS, bounds, columns, empty).
     """
-    from layers.datasets import read_dataset
+    from minusma.layers.datasets import read_dataset
 
     # the checks of `minusma data` (readable, EPSG:4326, within Mali, not empty, columns), so that
     # a damaged, reprojected or lat/lon-swapped file is an error, never a wrong map
@@ -179,7 +179,7 @@ def add_settlements(
 
     See :mod:`maps.places` for the packing (coordinates to 5 decimals) and the JS layer.
     """
-    from layers.settlements import CLASS_LABELS
+    from minusma.layers.settlements import CLASS_LABELS
 
     style = {
         "color": SETTLEMENT["colour"],

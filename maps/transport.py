@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
-from maps._geojson import data_layer, feature_collection
-from maps.i18n import DEFAULT_LANG, date_text, text
-from maps.popups import esc, link, table
-from maps.style import (
+from minusma.maps._geojson import data_layer, feature_collection
+from minusma.maps.i18n import DEFAULT_LANG, date_text, text
+from minusma.maps.popups import esc, link, table
+from minusma.maps.style import (
     AIR_ACTIVE_STATUSES,
     AIR_ENDED_DASH,
     AIR_OPERATORS,
@@ -52,8 +52,8 @@ def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
     pandas.Series of bool
         Aligned to ``roads.index``, named ``no_detour``; False for rows outside the network.
     """
-    from geo.exposure.access import road_graph
-    from geo.network import bridges
+    from minusma.geo.exposure.access import road_graph
+    from minusma.geo.network import bridges
 
     graph = road_graph(roads)
     cut_ids = set(graph.edges.loc[graph.edges["edge_id"].isin(bridges(graph)), "source_id"])

@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.io import write_json  # noqa: E402 (after the sys.path insert above)
-from maps import assets  # noqa: E402
+from minusma.geo.io import write_json  # noqa: E402 (after the sys.path insert above)
+from minusma.maps import assets  # noqa: E402
 
 logger = logging.getLogger("build_asset_lock")
 

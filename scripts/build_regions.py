@@ -54,8 +54,8 @@ import geopandas as gpd  # noqa: E402 (after the sys.path insert)
 import shapely  # noqa: E402 (after the sys.path insert)
 from shapely.geometry import shape  # noqa: E402 (after the sys.path insert)
 
-from geo._errors import ChecksumError, FetchError, SchemaError  # noqa: E402 (after the sys.path insert)
-from geo.io import COORD_DECIMALS, write_geojson  # noqa: E402 (after the sys.path insert)
+from minusma.geo._errors import ChecksumError, FetchError, SchemaError  # noqa: E402 (after the sys.path insert)
+from minusma.geo.io import COORD_DECIMALS, write_geojson  # noqa: E402 (after the sys.path insert)
 
 logger = logging.getLogger("build_regions")
 

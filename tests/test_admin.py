@@ -9,12 +9,12 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-import layers
-from geo._errors import SchemaError, UnknownNameError
-from geo._validate import validate_frame
-from layers import admin
-from layers.datasets import read_dataset
-from layers.registry import get_info
+from minusma import layers
+from minusma.geo._errors import SchemaError, UnknownNameError
+from minusma.geo._validate import validate_frame
+from minusma.layers import admin
+from minusma.layers.datasets import read_dataset
+from minusma.layers.registry import get_info
 
 CENTRAL = {"Mopti", "Ségou", "San", "Bandiagara", "Douentza"}
 
@@ -140,7 +140,7 @@ def test_admin_join_outside_points_are_null_and_logged(com, caplog):
         crs="EPSG:4326",
         index=[10, 20, 30],
     )
-    with caplog.at_level(logging.INFO, logger="layers.admin"):
+    with caplog.at_level(logging.INFO, logger="minusma.layers.admin"):
         out = admin.admin_join(pts, commune_frame=com)
     assert list(out.index) == [10, 20, 30]
     assert out.at[10, "region_2023"] == "Mopti" and out.at[10, "cercle_pcode"] == "ML0501"

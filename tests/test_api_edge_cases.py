@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-import layers
-from geo._errors import ParameterError
-from geo.exposure.coverage import coverage, nearest, point_lonlat
-from layers.assessment import assess
+from minusma import layers
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.coverage import coverage, nearest, point_lonlat
+from minusma.layers.assessment import assess
 
 
 def test_coverage_with_every_base_closed_is_a_documented_empty_result():

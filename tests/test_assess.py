@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import layers as L
-from geo._errors import ParameterError, UnknownNameError
-from geo.exposure.criticality import segment_criticality
-from geo.speeds import UnknownSpeedWarning, travel_time_h
-from layers.assessment import assess, context, speeds
+import minusma.layers as L
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.exposure.criticality import segment_criticality
+from minusma.geo.speeds import UnknownSpeedWarning, travel_time_h
+from minusma.layers.assessment import assess, context, speeds
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_speed_table_missing_class_warns_and_reports_gap(tmp_path):
 
 def test_unknown_speeds_warn_once_per_context_and_are_not_logged(caplog):
     ctx = dataclasses.replace(context(), _cache={})
-    with caplog.at_level(logging.DEBUG, logger="geo.speeds"):
+    with caplog.at_level(logging.DEBUG, logger="minusma.geo.speeds"):
         with pytest.warns(UnknownSpeedWarning, match="dry-season speed") as caught:
             ctx.timed_graph("dry")
         with warnings.catch_warnings():

@@ -25,8 +25,8 @@ import pytest
 from click.testing import CliRunner
 from folium import plugins
 
-from geo._errors import ChecksumError, DataDirError, FetchError, UnknownNameError
-from maps import assets, inline
+from minusma.geo._errors import ChecksumError, DataDirError, FetchError, UnknownNameError
+from minusma.maps import assets, inline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -343,7 +343,7 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
     lock = _lock(tmp_path, data)
     cache = tmp_path / "cache"
-    with caplog.at_level(logging.INFO, logger="maps.assets"):
+    with caplog.at_level(logging.INFO, logger="minusma.maps.assets"):
         first = assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
     assert [(p.name, p.version, p.downloaded) for p in first] == [("@demo/pkg", "1.0.0", True)]
     folder = cache / "@demo" / "pkg@1.0.0"
@@ -439,7 +439,7 @@ def test_fill_cache_replaces_a_corrupt_package_folder(registry, tmp_path):
 
 
 def test_cli_assets_fills_the_cache_and_prints_what_it_verified(registry, tmp_path, monkeypatch):
-    from maps.cli.main import cli
+    from minusma.cli.main import cli
 
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
@@ -460,7 +460,7 @@ def test_cli_assets_fills_the_cache_and_prints_what_it_verified(registry, tmp_pa
 
 
 def test_a_tampered_cached_file_is_refused_reported_and_refilled(registry, tmp_path, monkeypatch):
-    from maps.cli.main import cli
+    from minusma.cli.main import cli
 
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
@@ -527,7 +527,7 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def test_inline_html_leaves_no_external_script_or_stylesheet(asset_cache, caplog):
-    with caplog.at_level(logging.WARNING, logger="maps.assets"):
+    with caplog.at_level(logging.WARNING, logger="minusma.maps.assets"):
         page = inline.inline_html(PLUGIN_HTML, asset_cache)
     tags = _tags(page)
     assert [t for t in tags if t[0] == "link"] == []  # every stylesheet became a <style>

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import layers
-from geo._errors import ParameterError
-from geo.exposure.assess import evaluate
-from geo.exposure.batch import CLASSES, batch, summarise
-from geo.exposure.params import ExposureParams
-from layers.assessment import context
-from layers.scenarios import close_each, eve_of_withdrawal, keep_k, site_ids
+from minusma import layers
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.assess import evaluate
+from minusma.geo.exposure.batch import CLASSES, batch, summarise
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import context
+from minusma.layers.scenarios import close_each, eve_of_withdrawal, keep_k, site_ids
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from geo._errors import ParameterError, SchemaError
-from geo.exposure import calibrate as cal
-from geo.exposure.params import ExposureParams
-from layers.assessment import assess
-from layers.calibration import calibrate
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo.exposure import calibrate as cal
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import assess
+from minusma.layers.calibration import calibrate
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def test_calibrate_command_writes_the_model(tmp_path):
 
 
 def test_validate_labels_a_calibrated_model_by_its_fit_window(fitted):
-    from layers.validation import validate
+    from minusma.layers.validation import validate
 
     _, _, path = fitted
     params = ExposureParams(model=str(path))

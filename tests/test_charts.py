@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
 
-from maps.charts import timeline_figures
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.maps.charts import timeline_figures
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

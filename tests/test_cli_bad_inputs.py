@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from maps.cli.main import cli
+from minusma.cli.main import cli
 
 USAGE, FAILED = 2, 1
 
@@ -125,7 +125,7 @@ def test_bad_input_is_one_clear_error(line, code, message, tmp_path, damaged, mo
 
 def test_a_legal_250_character_file_name_is_written(tmp_path):
     """The temporary name beside it would pass the 255-byte limit: atomic_path shortens it."""
-    from geo.io import atomic_path
+    from minusma.geo.io import atomic_path
 
     final = tmp_path / ("n" * 245 + ".html")
     with atomic_path(final) as tmp:

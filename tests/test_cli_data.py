@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import Polygon
 
-from layers import datasets
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.layers import datasets
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from _mirror_server import MirrorServer
 from click.testing import CliRunner
 
-from layers import _http, datasets
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.layers import _http, datasets
 
 NAMES = ["ne_lakes", "geonames_places"]
 

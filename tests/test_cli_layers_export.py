@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from layers.registry import layer_names
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.layers.registry import layer_names
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import warnings
 import click
 from click.testing import CliRunner
 
-from geo._errors import ParameterError
-from geo.speeds import UnknownSpeedWarning
-from maps.cli import main
+from minusma.cli import main
+from minusma.geo._errors import ParameterError
+from minusma.geo.speeds import UnknownSpeedWarning
 
 
 def _install(monkeypatch, command: click.Command) -> None:

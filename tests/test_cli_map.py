@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from maps.cli.main import cli
+from minusma.cli.main import cli
 
 
 def test_map_writes_html_and_png(tmp_path):
@@ -59,20 +59,20 @@ def test_offline_map_fills_an_empty_asset_cache_once(tmp_path, monkeypatch):
     import shutil
     from pathlib import Path
 
-    import maps.assets
+    from minusma.maps import assets as assets_mod
 
     filled = Path(
         os.environ.get("MINUSMA_ASSET_CACHE")
         or Path(__file__).resolve().parents[1] / ".cache" / "assets"
     )
-    maps.assets.check_cache(filled)  # CI fills it through scripts/setup-test-env
+    assets_mod.check_cache(filled)  # CI fills it through scripts/setup-test-env
     calls = []
 
     def fake_fill(cache_dir=None, **kwargs):  # copy the verified cache instead of downloading again
         calls.append(cache_dir)
         shutil.copytree(filled, cache_dir, dirs_exist_ok=True)
 
-    monkeypatch.setattr(maps.assets, "fill_cache", fake_fill)
+    monkeypatch.setattr(assets_mod, "fill_cache", fake_fill)
     cache = tmp_path / "cache"
     args = ["-q", "map", "--out", str(tmp_path / "m.html"), "--offline", "--cache", str(cache)]
     first = CliRunner().invoke(cli, args, env={"MINUSMA_DATA": ""})

@@ -9,10 +9,10 @@ import pytest
 import rasterio
 from click.testing import CliRunner
 
-import layers
-from geo.distance import geodesic_km
-from layers.population import NODATA_KM
-from maps.cli.main import cli
+from minusma import layers
+from minusma.cli.main import cli
+from minusma.geo.distance import geodesic_km
+from minusma.layers.population import NODATA_KM
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from layers import query as library
-from maps.cli import query as shell
-from maps.cli.main import cli
+from minusma.cli import query as shell
+from minusma.cli.main import cli
+from minusma.layers import query as library
 
 
 def run(*args):

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 from click.testing import CliRunner
 
-from maps.cli.main import cli
+from minusma.cli.main import cli
 
 
 def test_towns_top_table():

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-import layers as L
-from geo._errors import ParameterError
-from geo.exposure import coverage
+import minusma.layers as L
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure import coverage
 
 
 def _pts(coords, crs="EPSG:4326"):

@@ -11,8 +11,8 @@ import pytest
 import rasterio
 from shapely.geometry import Polygon
 
-from geo._errors import DataDirError, SchemaError, UnknownNameError
-from layers import datadir, datasets
+from minusma.geo._errors import DataDirError, SchemaError, UnknownNameError
+from minusma.layers import datadir, datasets
 
 IN_LAYOUT = [d for d in datasets.registry() if d.file is not None]
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import layers as L
-from geo.distance import nearest_km, pairwise_km, within_pairs_km
-from layers.settlements import settlements
+import minusma.layers as L
+from minusma.geo.distance import nearest_km, pairwise_km, within_pairs_km
+from minusma.layers.settlements import settlements
 
 
 def brute_nearest(lon, lat, t_lon, t_lat, chunk=2000):
@@ -116,7 +116,7 @@ def test_coverage_from_site_distances_equals_the_full_matrix(settlement_frame, k
     """Nearest open site, coverage and the date coverage was lost, at dates, radii and scenarios
     (sites closed early, the nearest ones closed so the k candidates run out), are identical
     whether distances come from the k sphere-nearest candidates or from every pair measured."""
-    from geo.exposure import coverage
+    from minusma.geo.exposure import coverage
 
     places, bases = settlement_frame, L.bases()
     dense = coverage.distance_matrix_km(places, bases)

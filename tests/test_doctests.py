@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["geo.names", "geo.exposure.params", "layers.query"]
+MODULES = ["minusma.geo.names", "minusma.geo.exposure.params", "minusma.layers.query"]
 
 
 @pytest.mark.parametrize("name", MODULES)

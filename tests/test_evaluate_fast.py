@@ -16,14 +16,14 @@ import pytest
 from scipy.spatial import Delaunay
 from shapely import points
 
-import layers as L
-from geo.distance import geodesic_km
-from geo.exposure import access
-from geo.exposure import assess as engine
-from geo.exposure.coverage import point_lonlat
-from geo.exposure.params import ExposureParams, parse_iso_date
-from geo.network import RoadGraph, distances_from
-from layers.assessment import context, speeds
+import minusma.layers as L
+from minusma.geo.distance import geodesic_km
+from minusma.geo.exposure import access
+from minusma.geo.exposure import assess as engine
+from minusma.geo.exposure.coverage import point_lonlat
+from minusma.geo.exposure.params import ExposureParams, parse_iso_date
+from minusma.geo.network import RoadGraph, distances_from
+from minusma.layers.assessment import context, speeds
 
 # the shipped and synthetic roads have segments without a speed; here that is expected, not news
 pytestmark = pytest.mark.filterwarnings("ignore::geo.speeds.UnknownSpeedWarning")

@@ -10,9 +10,9 @@ import pytest
 from shapely.geometry import Point
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from geo._errors import ParameterError
-from geo.distance import geodesic_km
-from geo.evaluation import (
+from minusma.geo._errors import ParameterError
+from minusma.geo.distance import geodesic_km
+from minusma.geo.evaluation import (
     average_precision,
     bootstrap_metrics,
     compare_rankings,

@@ -11,10 +11,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-import layers as L
-from geo._errors import EventsFileError, SchemaError
-from geo._validate import validate_frame
-from layers.events import (
+import minusma.layers as L
+from minusma.geo._errors import EventsFileError, SchemaError
+from minusma.geo._validate import validate_frame
+from minusma.layers.events import (
     EVENT_SCHEMA,
     MALI_BOUNDS,
     SCHEMA,
@@ -24,7 +24,7 @@ from layers.events import (
     read_events,
     read_ucdp,
 )
-from layers.events import (
+from minusma.layers.events import (
     WINDOW as WINDOW_DATES,
 )
 

@@ -155,6 +155,6 @@ def test_gazetteer_points_are_copied_from_towns_csv(events, towns):
 
 
 def test_events_csv_is_shipped_as_package_data():
-    shipped = importlib.resources.files("layers") / "data" / "events.csv"
+    shipped = importlib.resources.files("minusma.layers") / "data" / "events.csv"
     assert shipped.is_file()
     assert shipped.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)

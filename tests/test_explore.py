@@ -5,8 +5,8 @@ from __future__ import annotations
 import folium
 import pytest
 
-from layers.assessment import assess
-from layers.registry import layer_names, load
+from minusma.layers.assessment import assess
+from minusma.layers.registry import layer_names, load
 
 
 @pytest.mark.parametrize("name", layer_names("shipped"))

@@ -12,10 +12,10 @@ import pyogrio
 import pytest
 import shapely
 
-from geo._errors import ParameterError, UnknownNameError
-from layers.columns import layer_fields
-from layers.export import GPKG_NAME, export_layers, load_all
-from layers.registry import layer_names
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.layers.columns import layer_fields
+from minusma.layers.export import GPKG_NAME, export_layers, load_all
+from minusma.layers.registry import layer_names
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +161,12 @@ def test_bad_format_and_folder(tmp_path):
 
 
 def test_crash_half_way_leaves_no_file(tmp_path, layers_loaded, monkeypatch):
-    import geo.io
+    from minusma.geo import io as geo_io
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(geo.io.json, "dumps", explode)
+    monkeypatch.setattr(geo_io.json, "dumps", explode)
     with pytest.raises(RuntimeError):
         export_layers(tmp_path, fmt="geojson", layers=layers_loaded)
     assert list(tmp_path.iterdir()) == []

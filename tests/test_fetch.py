@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 from _mirror_server import MirrorServer
 
-from geo._errors import ChecksumError, FetchError, ParameterError, SchemaError, UnknownNameError
-from layers import _http, datasets
-from layers.fetch import fetch
+from minusma.geo._errors import (
+    ChecksumError,
+    FetchError,
+    ParameterError,
+    SchemaError,
+    UnknownNameError,
+)
+from minusma.layers import _http, datasets
+from minusma.layers.fetch import fetch
 
 SMALL = ["geonames_places", "ne_lakes", "worldpop_density"]
 GEONAMES = "geonames/geonames_cities1000_mali.geojson"
@@ -111,7 +117,7 @@ def test_truncated_every_time_gives_up_without_a_final_file(server, tmp_path):
 def test_server_error_then_success(server, data_dir, tmp_path, caplog):
     server.faults[GEONAMES] = ["500"]
     dest = tmp_path / "dest"
-    with caplog.at_level(logging.WARNING, logger="layers._http"):
+    with caplog.at_level(logging.WARNING, logger="minusma.layers._http"):
         fetch(dest, mirror=server.url, only=["geonames_places"])
     assert (dest / GEONAMES).read_bytes() == (data_dir / GEONAMES).read_bytes()
     assert len(server.requests) == 2

@@ -21,9 +21,9 @@ from _mirror_server import MirrorServer
 from affine import Affine
 from shapely.geometry import LineString, Point, box
 
-from geo._errors import FetchError, SchemaError
-from layers import _http, _upstream, datasets
-from layers.fetch import fetch
+from minusma.geo._errors import FetchError, SchemaError
+from minusma.layers import _http, _upstream, datasets
+from minusma.layers.fetch import fetch
 
 OURAIRPORTS_HEADER = (
     "id,ident,type,name,latitude_deg,longitude_deg,elevation_ft,continent,iso_country,iso_region,"
@@ -355,7 +355,7 @@ def test_fetch_from_upstream_end_to_end(tmp_path, monkeypatch, caplog):
         monkeypatch.setitem(_upstream.URLS, "ourairports", f"{srv.url}/airports.csv")
         monkeypatch.setitem(_upstream.URLS, "geonames_cities", f"{srv.url}/cities1000.zip")
         monkeypatch.setitem(_upstream.URLS, "geonames_admin1", f"{srv.url}/admin1CodesASCII.txt")
-        with caplog.at_level(logging.WARNING, logger="layers.fetch"):
+        with caplog.at_level(logging.WARNING, logger="minusma.layers.fetch"):
             got = fetch(dest, only=["ourairports", "geonames_places", "flownet_corridors"])
     assert sorted(got) == ["geonames_places", "ourairports"]
     assert "flownet_corridors: no automated upstream conversion" in caplog.text

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-import layers
-from layers import flownet
+from minusma import layers
+from minusma.layers import flownet
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """The package's import graph: no cycle between modules, no private name imported across modules.
 
-Reads every module of ``geo/``, ``layers/`` and ``maps/`` with :mod:`ast` (imports at the top
-level and inside functions alike) and checks the rules of CONTRIBUTING.md.
+Reads every module of ``geo/``, ``layers/``, ``maps/`` and ``src/minusma/`` (installed as
+``minusma.geo``, ``minusma.layers``, ``minusma.maps`` and ``minusma``) with :mod:`ast` (imports at
+the top level and inside functions alike) and checks the rules of CONTRIBUTING.md.
 """
 
 from __future__ import annotations
@@ -12,7 +13,20 @@ from pathlib import Path
 import networkx as nx
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("geo", "layers", "maps")
+#: Repository folder -> installed package name (pyproject.toml's package-dir).
+PACKAGES = {
+    "geo": "minusma.geo",
+    "layers": "minusma.layers",
+    "maps": "minusma.maps",
+    "src/minusma": "minusma",
+}
+#: Who may import whom: the spatial core imports nothing of ours, layers only the core, maps
+#: both, and the application layer (``minusma``: Study, CLI) everything.
+MAY_IMPORT = {
+    "minusma.geo": {"minusma.geo"},
+    "minusma.layers": {"minusma.geo", "minusma.layers"},
+    "minusma.maps": {"minusma.geo", "minusma.layers", "minusma.maps"},
+}
 
 #: No cycle and no private import is tolerated any more (the cycles and private imports of the
 #: layers assessment modules, the asset cache and the registry are gone).
@@ -22,10 +36,10 @@ KNOWN_PRIVATE: set[str] = set()
 
 def _modules() -> dict[str, Path]:
     out = {}
-    for pkg in PACKAGES:
-        for path in sorted((ROOT / pkg).rglob("*.py")):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    for folder, package in PACKAGES.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = path.relative_to(ROOT / folder).with_suffix("").parts
+            name = ".".join((package, *(parts[:-1] if parts[-1] == "__init__" else parts)))
             out[name] = path
     return out
 
@@ -83,8 +97,8 @@ def _cycles(graph: nx.DiGraph) -> list[set[str]]:
 
 def test_the_reader_finds_imports_at_every_level():
     graph, _ = _imports(_modules())
-    assert graph.has_edge("geo.network", "geo.graph")  # top level
-    assert graph.has_edge("geo.exposure.access", "geo.network")
+    assert graph.has_edge("minusma.geo.network", "minusma.geo.graph")  # top level
+    assert graph.has_edge("minusma.geo.exposure.access", "minusma.geo.network")
     assert len(graph) > 60 and graph.number_of_edges() > 150
 
 
@@ -96,13 +110,44 @@ def test_no_new_import_cycle():
 
 def test_the_network_modules_import_the_graph_never_the_reverse():
     graph, _ = _imports(_modules())
-    algorithms = ("geo.graph_build", "geo.routing", "geo.resilience", "geo.redundancy")
-    assert not any(graph.has_edge("geo.graph", a) for a in (*algorithms, "geo.network"))
+    g = "minusma.geo."
+    algorithms = tuple(g + m for m in ("graph_build", "routing", "resilience", "redundancy"))
+    assert not any(graph.has_edge(g + "graph", a) for a in (*algorithms, g + "network"))
     for a in algorithms:
-        assert graph.has_edge(a, "geo.graph") and not graph.has_edge(a, "geo.network")
-    assert not set(graph.predecessors("geo.network")) & {"geo.graph", *algorithms}
+        assert graph.has_edge(a, g + "graph") and not graph.has_edge(a, g + "network")
+    assert not set(graph.predecessors(g + "network")) & {g + "graph", *algorithms}
 
 
 def test_no_private_name_imported_across_modules():
     _, private = _imports(_modules())
     assert not set(private) - KNOWN_PRIVATE, sorted(set(private) - KNOWN_PRIVATE)
+
+
+def _part(module: str) -> str:
+    """The part of the namespace a module belongs to (``minusma`` for the application layer)."""
+    return next((p for p in MAY_IMPORT if module == p or module.startswith(p + ".")), "minusma")
+
+
+def test_imports_flow_one_way_geo_layers_maps_application():
+    graph, _ = _imports(_modules())
+    upward = [
+        f"{a} -> {b}"
+        for a, b in graph.edges
+        if _part(a) in MAY_IMPORT and _part(b) not in MAY_IMPORT[_part(a)]
+    ]
+    assert not upward, upward
+    assert graph.has_edge("minusma.cli.main", "minusma.geo._errors")  # the reader sees src/minusma
+
+
+def test_the_installed_names_are_the_only_ones_used():
+    """No module imports the folders by their repository names (``geo``, ``layers``, ``maps``)."""
+    stray = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            stray += [f"{name}: {n}" for n in names if n.split(".")[0] in {"geo", "layers", "maps"}]
+    assert not stray, stray

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-import layers as L
-from geo._errors import ParameterError, SchemaError, UnknownNameError
-from geo._validate import validate_frame
-from geo.distance import geodesic_km
-from layers.checks import check_facts
-from layers.registry import get_info, layer_names, load
+import minusma.layers as L
+from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
+from minusma.geo._validate import validate_frame
+from minusma.geo.distance import geodesic_km
+from minusma.layers.checks import check_facts
+from minusma.layers.registry import get_info, layer_names, load
 
 
 @pytest.fixture(scope="module")

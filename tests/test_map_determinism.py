@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from maps.build import make_map, map_html, save_map
+from minusma.maps.build import make_map, map_html, save_map
 
 
 def test_the_same_map_renders_to_the_same_bytes(tmp_path):

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from geo.exposure.params import ExposureParams
-from maps.build import make_map, map_html
-from maps.controls import legend_html
-from maps.exposure import SCENARIO_FIELDS, scenario
+from minusma.geo.exposure.params import ExposureParams
+from minusma.maps.build import make_map, map_html
+from minusma.maps.controls import legend_html
+from minusma.maps.exposure import SCENARIO_FIELDS, scenario
 
 #: Layer names of the layer control, per language (the shipped layers, no data directory).
 LAYER_NAMES = {

@@ -12,17 +12,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import layers
-from layers.assessment import assess
-from maps import popups
-from maps.build import make_map, map_html, save_map
-from maps.exposure import timeline_dates, town_exposure
-from maps.places import PLACES_JS, SCALE, CanvasPlaces, pack_places, unpack_places
-from maps.popups import safe_json
-from maps.style import EXPOSURE_CLASSES
-from maps.timeline import step_index
-from maps.towns import read_settlements
-from maps.transport import air_link_periods, air_link_state, no_detour
+from minusma import layers
+from minusma.layers.assessment import assess
+from minusma.maps import popups
+from minusma.maps.build import make_map, map_html, save_map
+from minusma.maps.exposure import timeline_dates, town_exposure
+from minusma.maps.places import PLACES_JS, SCALE, CanvasPlaces, pack_places, unpack_places
+from minusma.maps.popups import safe_json
+from minusma.maps.style import EXPOSURE_CLASSES
+from minusma.maps.timeline import step_index
+from minusma.maps.towns import read_settlements
+from minusma.maps.transport import air_link_periods, air_link_state, no_detour
 
 EVIL = "<img src=x onerror=alert(1)>"
 MB = 1_000_000
@@ -101,7 +101,7 @@ def test_size_budget_with_every_settlement(page, settlements, tmp_path):
 
 
 def test_offline_page_is_self_contained_and_small(settlements, tmp_path):
-    from maps.assets import check_cache
+    from minusma.maps.assets import check_cache
 
     cache = check_cache(
         os.environ.get("MINUSMA_ASSET_CACHE")
@@ -146,7 +146,7 @@ def test_no_detour_links():
     assert not cut[roads["role"] != "edge"].any()
     assert "road-ml-bamako--ml-segou" not in ids  # RN7 and RN12 go round it
     # the map and the analysis agree on the single points of failure
-    from layers.assessment import segment_criticality
+    from minusma.layers.assessment import segment_criticality
 
     crit = segment_criticality()
     assert ids == set(crit.loc[crit["is_bridge"].astype(bool), "segment_id"])
@@ -191,8 +191,8 @@ def test_places_layer_escapes_names_and_counts_points(settlements):
 
 
 def test_make_map_reads_the_settlements_of_a_data_dir(data_dir):
-    from layers.assessment import assess
-    from maps.exposure import timeline_dates
+    from minusma.layers.assessment import assess
+    from minusma.maps.exposure import timeline_dates
 
     m = make_map(data_dir=data_dir)
     places = [c for c in m._children.values() if isinstance(c, CanvasPlaces)]
@@ -232,7 +232,7 @@ def test_air_links_follow_the_withdrawal():
 def test_png_is_made_and_not_blank(tmp_path):
     from PIL import Image
 
-    from maps.static import save_png
+    from minusma.maps.static import save_png
 
     out = save_png(tmp_path / "map.png", as_of="2023-12-31", dpi=80)
     pixels = np.asarray(Image.open(out).convert("RGB")).reshape(-1, 3)
@@ -253,8 +253,8 @@ def _overlays(m):
 
 
 def test_distance_overlays_have_the_rasters_exact_bounds(surface_map, data_dir):
-    from layers.population import read_density
-    from maps.surface import ATTRIBUTION, PANE
+    from minusma.layers.population import read_density
+    from minusma.maps.surface import ATTRIBUTION, PANE
 
     overlays = _overlays(surface_map["map"])
     assert [o.layer_name for o in overlays] == [
@@ -300,7 +300,7 @@ def _png(overlay):
 def test_distance_overlay_png_is_transparent_outside_mali(surface_map):
     from pyproj import Transformer
 
-    from maps.surface import ROWS_PER_CELL
+    from minusma.maps.surface import ROWS_PER_CELL
 
     before, on_date = _overlays(surface_map["map"])
     img = _png(before)
@@ -343,8 +343,8 @@ def test_distance_overlay_png_is_transparent_outside_mali(surface_map):
 
 
 def test_distance_surface_is_the_geodesic_distance_to_open_sites(data_dir):
-    from geo.distance import geodesic_km
-    from maps.surface import distance_surface
+    from minusma.geo.distance import geodesic_km
+    from minusma.maps.surface import distance_surface
 
     bases = layers.bases()
     surface = distance_surface(bases, "2023-12-12", label="x", data_dir=data_dir)
@@ -369,14 +369,14 @@ def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(
     import shutil
 
     shutil.copytree(data_dir / "ocha-cod-mali", tmp_path / "ocha-cod-mali")
-    with caplog.at_level("WARNING", logger="maps.build"):
+    with caplog.at_level("WARNING", logger="minusma.maps.build"):
         m = make_map(data_dir=tmp_path)
     assert _overlays(m) == [] and "no distance overlay" in caplog.text
     assert "minusma-ramp" not in map_html(m)
 
 
 def test_offline_page_with_distance_overlays_is_self_contained(data_dir, tmp_path):
-    from maps.assets import check_cache
+    from minusma.maps.assets import check_cache
 
     cache = check_cache(
         os.environ.get("MINUSMA_ASSET_CACHE")
@@ -391,7 +391,7 @@ def test_offline_page_with_distance_overlays_is_self_contained(data_dir, tmp_pat
 
 
 def test_search_keys_ignore_accents_case_and_apostrophes():
-    from maps.search import search_index, search_key
+    from minusma.maps.search import search_index, search_key
 
     assert search_key("Aguel'hoc") == search_key("aguelhoc") == "aguelhoc"
     assert search_key("M'Pessoba") == search_key("mpessoba") == search_key("M Pessoba")
@@ -409,7 +409,7 @@ def test_search_keys_ignore_accents_case_and_apostrophes():
 def test_every_map_text_exists_in_both_languages_with_the_same_fields():
     import string
 
-    from maps.i18n import LANGS, STRINGS, date_text, text
+    from minusma.maps.i18n import LANGS, STRINGS, date_text, text
 
     assert set(LANGS) == {"en", "fr"}
     assert set(STRINGS["en"]) == set(STRINGS["fr"])
@@ -424,9 +424,9 @@ def test_every_map_text_exists_in_both_languages_with_the_same_fields():
     used = set()
     for path in Path(__file__).parents[1].joinpath("maps").rglob("*.py"):
         used |= set(re.findall(r'\btext\(\s*"([^"{}]+)"', path.read_text(encoding="utf-8")))
-    from geo.exposure.params import SEASONS
-    from maps.exposure import SCENARIO_FIELDS
-    from maps.style import ROAD_CLASSES, SITE_KINDS
+    from minusma.geo.exposure.params import SEASONS
+    from minusma.maps.exposure import SCENARIO_FIELDS
+    from minusma.maps.style import ROAD_CLASSES, SITE_KINDS
 
     used |= {f"class.{c}" for c in EXPOSURE_CLASSES} | {f"site.{k}" for k in SITE_KINDS}
     used |= {f"road.{k}" for k in ROAD_CLASSES} | {f"whatif.{f}" for f in SCENARIO_FIELDS}
@@ -435,7 +435,7 @@ def test_every_map_text_exists_in_both_languages_with_the_same_fields():
     used |= {f"layer.coverage_{k}" for k in ("before", "now")}
     assert len(used) > 60 and used <= set(STRINGS["en"]), sorted(used - set(STRINGS["en"]))
     # the maps take no English label from the style table (its labels serve the QGIS styles)
-    from maps import style
+    from minusma.maps import style
 
     assert "label" not in json.dumps({k: getattr(style, k) for k in style.__all__}, default=str)
     assert text("rank_of", "fr", n=3, m=191) == "rang 3 sur 191"
@@ -445,7 +445,7 @@ def test_every_map_text_exists_in_both_languages_with_the_same_fields():
 
 
 def test_png_with_a_mathtext_name_is_written(tmp_path):
-    from maps.static import mpl_text, save_png
+    from minusma.maps.static import mpl_text, save_png
 
     towns = layers.towns()
     towns.loc[towns["town_id"] == "ml-ogossagou", "name"] = r"$\undefinedsymbol{x}$ 5$"

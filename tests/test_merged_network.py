@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import layers
-from geo.exposure import access
-from geo.exposure import assess as engine
-from layers.assessment import assess, context, speeds
-from layers.network_sources import merged_roads
-from maps.cli.main import cli
+from minusma import layers
+from minusma.cli.main import cli
+from minusma.geo.exposure import access
+from minusma.geo.exposure import assess as engine
+from minusma.layers.assessment import assess, context, speeds
+from minusma.layers.network_sources import merged_roads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "osm_roads_small.geojson"
 
@@ -33,7 +33,7 @@ def settlements_after(data_dir):
 
 
 def test_merged_roads_keeps_shipped_lengths_and_attaches_corridors(data_dir, caplog):
-    with caplog.at_level(logging.INFO, logger="layers.network_sources"):
+    with caplog.at_level(logging.INFO, logger="minusma.layers.network_sources"):
         merged = merged_roads(data_dir).set_index("road_id")
     assert "no osm_roads dataset" in caplog.text
     shipped = layers.roads().set_index("road_id")
@@ -78,7 +78,7 @@ def test_merged_roads_with_osm_replaces_covered_segments(data_dir):
     towns = layers.towns().set_index("town_id").geometry
     pts = towns.loc[["ml-tombouctou", "ml-bamako"]]
     nodes = access.snap_places(graph, pts.x.to_numpy(), pts.y.to_numpy())["road_node"].to_numpy()
-    from geo.network import route
+    from minusma.geo.network import route
 
     assert route(graph, int(nodes[0]), int(nodes[1])).reachable
 
@@ -151,7 +151,7 @@ def test_towns_get_their_admin_units_by_spatial_join(after_data):
     flagged = after_data[after_data["admin_join_disagrees"].fillna(False)]
     assert flagged["admin_join_differs_on"].to_dict() == TOWNS_DISAGREEING
     params = after_data.attrs["parameters"]
-    assert params["admin_join"].startswith("layers.admin.admin_join")
+    assert params["admin_join"].startswith("minusma.layers.admin.admin_join")
     assert params["central_region_source"].startswith("layers.admin.regions_2023 polygons")
     # central_region from the polygons; the towns without a point keep their curated attribute
     assert (
@@ -163,8 +163,8 @@ def test_towns_get_their_admin_units_by_spatial_join(after_data):
 def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
     from shapely import shortest_line
 
-    from geo.distance import geodesic_km
-    from layers.admin import CENTRAL_REGIONS_2023, communes
+    from minusma.geo.distance import geodesic_km
+    from minusma.layers.admin import CENTRAL_REGIONS_2023, communes
 
     s = settlements_after
     assert s["join_commune_pcode"].notna().all()  # every COD point lies in a COD commune
@@ -198,7 +198,7 @@ def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
 
 
 def test_assess_without_cod_boundaries_keeps_the_curated_regions(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="layers.assessment_data"):
+    with caplog.at_level(logging.WARNING, logger="minusma.layers.assessment_data"):
         out = assess(data_dir=tmp_path).set_index("town_id")
     assert "OCHA COD boundaries not available" in caplog.text
     assert out["join_commune_pcode"].isna().all() and out["admin_join_disagrees"].isna().all()

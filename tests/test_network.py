@@ -11,9 +11,15 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, MultiLineString, Point
 
-from geo import network as gn
-from geo._errors import GraphError, MinusmaError, ParameterError, SchemaError, UnknownNameError
-from geo.distance import geodesic_km, geometry_length_km
+from minusma.geo import network as gn
+from minusma.geo._errors import (
+    GraphError,
+    MinusmaError,
+    ParameterError,
+    SchemaError,
+    UnknownNameError,
+)
+from minusma.geo.distance import geodesic_km, geometry_length_km
 
 # Approximate town positions (lon, lat), central and northern Mali.
 TOWN = {
@@ -554,7 +560,13 @@ def test_same_input_same_output():
 
 
 @pytest.mark.parametrize(
-    "module", ["geo.graph_build", "geo.routing", "geo.resilience", "geo.redundancy"]
+    "module",
+    [
+        "minusma.geo.graph_build",
+        "minusma.geo.routing",
+        "minusma.geo.resilience",
+        "minusma.geo.redundancy",
+    ],
 )
 def test_split_modules_import_on_their_own_and_are_re_exported(module):
     """Each concern module imports first in a fresh interpreter (no import cycle with geo.network)

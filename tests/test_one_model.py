@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import layers
-from geo.exposure.params import ExposureParams
-from layers.assessment import analysis_layers, assess, timeline
-from maps.cli.main import cli
-from maps.exposure import town_exposure
+from minusma import layers
+from minusma.cli.main import cli
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import analysis_layers, assess, timeline
+from minusma.maps.exposure import town_exposure
 
 AS_OF = "2023-12-31"
 

@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString
 
-import layers
-from geo._errors import DataDirError, SchemaError
-from geo.distance import geometry_length_km
-from geo.exposure.access import road_graph, snap_places
-from geo.network import route
-from geo.speeds import travel_time_h
-from layers.assessment import speeds
-from layers.osm_roads import ACCESS_CLASSES, osm_roads
+from minusma import layers
+from minusma.geo._errors import DataDirError, SchemaError
+from minusma.geo.distance import geometry_length_km
+from minusma.geo.exposure.access import road_graph, snap_places
+from minusma.geo.network import route
+from minusma.geo.speeds import travel_time_h
+from minusma.layers.assessment import speeds
+from minusma.layers.osm_roads import ACCESS_CLASSES, osm_roads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "osm_roads_small.geojson"
 

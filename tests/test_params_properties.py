@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo._errors import ParameterError
-from geo.exposure.params import (
+from minusma.cli.options import ISO_DATE, KM, SECONDS
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.params import (
     DATE_MAX,
     DATE_MIN,
     RADIUS_KM_MAX,
@@ -19,7 +20,6 @@ from geo.exposure.params import (
     check_km,
     parse_iso_date,
 )
-from maps.cli.options import ISO_DATE, KM, SECONDS
 
 ANY = st.one_of(
     st.none(),

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geo._errors import ParameterError
-from geo.covering import covered_weight, exhaustive, greedy, mclp
-from geo.exposure.params import ExposureParams
-from layers.assessment import context
-from layers.plan import plan
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.geo._errors import ParameterError
+from minusma.geo.covering import covered_weight, exhaustive, greedy, mclp
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import context
+from minusma.layers.plan import plan
 
 # Points 0..5, sites A..D. Greedy takes A (5 + 5 = 10) first, then adds only 4 (B or C): 14;
 # the optimum B + C covers 5 + 4 + 5 + 4 = 18. Point 5 is out of every reach.

@@ -8,11 +8,11 @@ import pytest
 import rasterio
 from shapely.geometry import Point
 
-import layers
-from geo._errors import ParameterError, SchemaError
-from layers import population as pop
-from layers.admin import _area_km2
-from layers.datasets import dataset_path
+from minusma import layers
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.layers import population as pop
+from minusma.layers.admin import _area_km2
+from minusma.layers.datasets import dataset_path
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_exactextract_matches_the_shapely_oracle(density, data_dir):
     missing or empty (NaN)."""
     from shapely.geometry import Polygon
 
-    from layers import admin
+    from minusma.layers import admin
 
     shapes = list(admin.cercles(data_dir).geometry)
     shapes += list(pop.geodesic_buffers(layers.towns().dropna(subset=["geometry"]).head(20), 5.0))
@@ -88,7 +88,7 @@ def test_people_near_open_sites_before_and_after(density):
 def test_geodesic_buffer_radius():
     circle = pop.geodesic_buffers(gpd.GeoSeries([Point(-4.2, 14.5)], crs="EPSG:4326"), 50).iloc[0]
     xy = np.asarray(circle.exterior.coords)
-    from geo.distance import geodesic_km
+    from minusma.geo.distance import geodesic_km
 
     assert np.allclose(geodesic_km(-4.2, 14.5, xy[:, 0], xy[:, 1]), 50, atol=0.01)
     with pytest.raises(ParameterError, match="radius_km must be a positive number, got 0"):

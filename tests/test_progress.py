@@ -6,8 +6,8 @@ import logging
 
 from click.testing import CliRunner
 
-from geo.progress import PROGRESS_ENVVAR, progress, progress_enabled
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.geo.progress import PROGRESS_ENVVAR, progress, progress_enabled
 
 ARGS = ["towns", "--top", "3", "--robustness", "--format", "csv"]
 

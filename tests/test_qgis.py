@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.export import GPKG_NAME, export_layers, load_all
-from layers.styles import STYLED_LAYERS, read_styles
+from minusma.layers.export import GPKG_NAME, export_layers, load_all
+from minusma.layers.styles import STYLED_LAYERS, read_styles
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 CHECK = Path(__file__).with_name("qgis_check.py")
@@ -36,7 +36,7 @@ def qgis_report(tmp_path_factory):
         "PyQGIS is not installed for /usr/bin/python3: run scripts/setup-test-env (as root) "
         "to install Debian's python3-qgis"
     )
-    from layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers
 
     out = tmp_path_factory.mktemp("qgis")
     layers = load_all()

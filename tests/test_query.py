@@ -3,9 +3,9 @@
 import geopandas as gpd
 import pytest
 
-import layers
-from geo._errors import DataDirError, GraphError, ParameterError, UnknownNameError
-from layers import query
+from minusma import layers
+from minusma.geo._errors import DataDirError, GraphError, ParameterError, UnknownNameError
+from minusma.layers import query
 
 
 @pytest.mark.parametrize(

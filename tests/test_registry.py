@@ -10,10 +10,10 @@ from importlib import resources
 
 import pytest
 
-from geo._errors import UnknownNameError
-from geo._validate import validate_frame
-from geo.names import name_key
-from layers.registry import GEOMETRY_KINDS, KINDS, get_info, layer_names, load, loader
+from minusma.geo._errors import UnknownNameError
+from minusma.geo._validate import validate_frame
+from minusma.geo.names import name_key
+from minusma.layers.registry import GEOMETRY_KINDS, KINDS, get_info, layer_names, load, loader
 
 
 @functools.cache
@@ -45,7 +45,11 @@ def test_layer_matches_its_registry_entry(name, request):
 
 
 def test_the_registry_file_lists_every_kind_in_order():
-    text = resources.files("layers").joinpath("data", "layers.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("minusma.layers")
+        .joinpath("data", "layers.json")
+        .read_text(encoding="utf-8")
+    )
     entries = json.loads(text)["layers"]
     assert [e["name"] for e in entries] == layer_names()
     kinds = [e["kind"] for e in entries]
@@ -59,7 +63,7 @@ def test_the_registry_file_lists_every_kind_in_order():
 @pytest.mark.parametrize("name", layer_names())
 def test_every_loader_is_a_function_of_the_layers_package(name):
     info = get_info(name)
-    assert info.loader.startswith("layers.")
+    assert info.loader.startswith("minusma.layers.")
     assert callable(loader(name))
 
 

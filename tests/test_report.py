@@ -7,8 +7,8 @@ import re
 
 from click.testing import CliRunner
 
-from layers.assessment import assess
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.layers.assessment import assess
 
 
 def test_report_is_self_contained_and_lists_top_places_escaped(tmp_path):

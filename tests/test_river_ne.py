@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
-import layers
-from geo._errors import ParameterError, SchemaError
-from geo._validate import validate_frame
-from layers import river_ne
-from layers.registry import get_info
+from minusma import layers
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo._validate import validate_frame
+from minusma.layers import river_ne
+from minusma.layers.registry import get_info
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.exposure import robustness as rb
-from geo.exposure.assess import evaluate
-from geo.exposure.params import DIMENSIONS, ExposureParams
-from layers.assessment import context
+from minusma.geo.exposure import robustness as rb
+from minusma.geo.exposure.assess import evaluate
+from minusma.geo.exposure.params import DIMENSIONS, ExposureParams
+from minusma.layers.assessment import context
 
 
 def brute_force(ctx, p: ExposureParams) -> pd.DataFrame:

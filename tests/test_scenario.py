@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-import layers as L
-from geo.exposure import scenario
-from geo.exposure.assess import evaluate
-from geo.exposure.params import ExposureParams
-from layers.assessment import context
+import minusma.layers as L
+from minusma.geo.exposure import scenario
+from minusma.geo.exposure.assess import evaluate
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import context
 
 BEFORE = ExposureParams(as_of="2023-06-30")
 

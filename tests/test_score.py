@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo._errors import ParameterError, UnknownNameError
-from geo.exposure import params, score
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.exposure import params, score
 
 
 def _scores(**cols):

@@ -8,11 +8,11 @@ import logging
 import pandas as pd
 import pytest
 
-import layers
-from geo._errors import SchemaError
-from geo._validate import validate_frame
-from layers.registry import get_info
-from layers.settlements import CLASS_LABELS, make_settlement_ids, settlements
+from minusma import layers
+from minusma.geo._errors import SchemaError
+from minusma.geo._validate import validate_frame
+from minusma.layers.registry import get_info
+from minusma.layers.settlements import CLASS_LABELS, make_settlement_ids, settlements
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_duplicate_pcodes_get_stable_ids(caplog):
     pcodes = pd.Series(["A", "B", "A", "A"])
     lon = pd.Series([3.0, 0.0, 1.0, 2.0])
     lat = pd.Series([0.0, 0.0, 0.0, 0.0])
-    with caplog.at_level(logging.WARNING, logger="layers.settlements"):
+    with caplog.at_level(logging.WARNING, logger="minusma.layers.settlements"):
         ids = make_settlement_ids(pcodes, lon, lat)
     assert ids.tolist() == ["A-3", "B", "A-1", "A-2"]
     assert "3 rows share 1 P-code" in caplog.text

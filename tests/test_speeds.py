@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import network as gn
-from geo import speeds as sp
-from geo._errors import ParameterError, SchemaError
+from minusma.geo import network as gn
+from minusma.geo import speeds as sp
+from minusma.geo._errors import ParameterError, SchemaError
 
 SHIPPED_TABLE = Path(__file__).resolve().parents[1] / "layers" / "data" / "speeds.csv"
 

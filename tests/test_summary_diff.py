@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geo.exposure.params import ExposureParams
-from layers.assessment import assess
-from layers.summary import CLASSES, summary
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.assessment import assess
+from minusma.layers.summary import CLASSES, summary
 
 CENTRAL_OLD = ["Mopti", "Ségou"]
 

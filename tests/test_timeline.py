@@ -2,9 +2,9 @@
 
 import pytest
 
-import layers as L
-from geo.exposure.timeline import changes, closure_steps, timeline
-from layers.assessment import context
+import minusma.layers as L
+from minusma.geo.exposure.timeline import changes, closure_steps, timeline
+from minusma.layers.assessment import context
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geo.evaluation import positive_places
-from layers.assessment import assess
-from layers.events import read_events
-from layers.validation import baseline_scores, model_columns, validate, validate_scores
-from maps.cli.main import cli
+from minusma.cli.main import cli
+from minusma.geo.evaluation import positive_places
+from minusma.layers.assessment import assess
+from minusma.layers.events import read_events
+from minusma.layers.validation import baseline_scores, model_columns, validate, validate_scores
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACLED = FIXTURES / "events_synthetic_acled.csv"

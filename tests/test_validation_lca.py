@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo import network
-from layers.assessment import context
+from minusma.geo import network
+from minusma.layers.assessment import context
 
 #: (origin, destination, published km, tolerance as a fraction)
 LCA_KM = [

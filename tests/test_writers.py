@@ -19,15 +19,15 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo._errors import ParameterError, SchemaError
-from geo.io import remove_stale, spreadsheet_safe, write_csv, write_geojson, write_gpkg
-from layers.export import GPKG_NAME, export_layers, load_all
-from layers.styles import STYLED_LAYERS
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo.io import remove_stale, spreadsheet_safe, write_csv, write_geojson, write_gpkg
+from minusma.layers.export import GPKG_NAME, export_layers, load_all
+from minusma.layers.styles import STYLED_LAYERS
 
 
 @pytest.fixture(scope="module")
 def analysis():
-    from layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers
 
     layers = load_all(["bases", "towns", "roads", "air_links"])
     layers.update(analysis_layers())
@@ -173,7 +173,7 @@ def test_csv_formula_injection_is_neutralised_numbers_stay_numbers(tmp_path):
 def test_towns_csv_is_spreadsheet_safe_too():
     from click.testing import CliRunner
 
-    from maps.cli.main import cli
+    from minusma.cli.main import cli
 
     result = CliRunner().invoke(cli, ["towns", "--format", "csv", "--top", "3"])
     assert result.exit_code == 0, result.output
@@ -247,8 +247,8 @@ def test_stale_temporaries_of_dead_runs_are_removed(tmp_path):
 def test_export_killed_midway_leaves_the_previous_complete_export(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import layers.export
-    from maps.cli.main import cli
+    from minusma.cli.main import cli
+    from minusma.layers import export as export_mod
 
     args = [
         "export",
@@ -267,7 +267,7 @@ def test_export_killed_midway_leaves_the_previous_complete_export(tmp_path, monk
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert set(before) == {"bases.geojson", "towns.geojson", "roads.geojson", "provenance.json"}
 
-    real = layers.export.write_geojson
+    real = export_mod.write_geojson
     calls = []
 
     def dies_on_second_layer(*args, **kwargs):
@@ -276,13 +276,13 @@ def test_export_killed_midway_leaves_the_previous_complete_export(tmp_path, monk
             raise OSError(28, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(layers.export, "write_geojson", dies_on_second_layer)
+    monkeypatch.setattr(export_mod, "write_geojson", dies_on_second_layer)
     # a changed layer set, so that a half-done export would be visible
     result = runner.invoke(cli, [*args[:4], "--layer", "bases", "--layer", "roads"])
     assert result.exit_code != 0 and len(calls) == 2
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
-    monkeypatch.setattr(layers.export, "write_geojson", real)
+    monkeypatch.setattr(export_mod, "write_geojson", real)
     assert runner.invoke(cli, [*args[:4], "--layer", "bases"]).exit_code == 0
     prov = json.loads((tmp_path / "provenance.json").read_text())
     assert prov["files"] == ["bases.geojson", "provenance.json"]

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geo._errors import GraphError, ParameterError, SchemaError
-from geo.exposure.params import DEFAULT_MAX_SNAP_KM
-from geo.network import (
+from minusma.geo._errors import GraphError, ParameterError, SchemaError
+from minusma.geo.exposure.params import DEFAULT_MAX_SNAP_KM
+from minusma.geo.network import (
     DEFAULT_MAX_FLOW_WORK,
     RoadGraph,
     bridges_to,

@@ -19,12 +19,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError, SchemaError, UnknownNameError
-from geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from geo.exposure.params import ExposureParams
-from geo.names import name_key
-from geo.network import RoadGraph
-from geo.speeds import SEASONS, travel_time_h
+from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
+from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
+from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.names import name_key
+from minusma.geo.network import RoadGraph
+from minusma.geo.speeds import SEASONS, travel_time_h
 
 logger = logging.getLogger(__name__)
 

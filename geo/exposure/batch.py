@@ -33,9 +33,9 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError
-from geo.exposure.assess import Context, evaluate
-from geo.exposure.params import ExposureParams
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.assess import Context, evaluate
+from minusma.geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
 

@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._errors import ParameterError, SchemaError
-from geo.exposure.coverage import within_km
+from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo.exposure.coverage import within_km
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class CalibratedModel:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model as JSON, atomically."""
-        from geo.io import write_json
+        from minusma.geo.io import write_json
 
         return write_json(self.to_dict(), path)
 

@@ -21,9 +21,9 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from geo._errors import ParameterError, SchemaError, UnknownNameError
-from geo.crs import to_wgs84
-from geo.distance import (
+from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
+from minusma.geo.crs import to_wgs84
+from minusma.geo.distance import (
     CHUNK,
     first_smallest,
     geodesic_km,
@@ -33,8 +33,8 @@ from geo.distance import (
     sphere_candidates,
     within_pairs_km,
 )
-from geo.exposure.params import BEFORE_DATE, DEFAULT_RADIUS_KM, parse_iso_date
-from geo.exposure.params import check_km as check_radius
+from minusma.geo.exposure.params import BEFORE_DATE, DEFAULT_RADIUS_KM, parse_iso_date
+from minusma.geo.exposure.params import check_km as check_radius
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.exposure.assess import resolve_edges
-from geo.network import bridges_to, edge_criticality
+from minusma.geo.exposure.assess import resolve_edges
+from minusma.geo.network import bridges_to, edge_criticality
 
 logger = logging.getLogger(__name__)
 

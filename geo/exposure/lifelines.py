@@ -20,10 +20,10 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from geo._errors import SchemaError, UnknownNameError
-from geo.crs import to_wgs84
-from geo.exposure.coverage import point_lonlat
-from geo.exposure.params import parse_iso_date
+from minusma.geo._errors import SchemaError, UnknownNameError
+from minusma.geo.crs import to_wgs84
+from minusma.geo.exposure.coverage import point_lonlat
+from minusma.geo.exposure.params import parse_iso_date
 
 logger = logging.getLogger(__name__)
 

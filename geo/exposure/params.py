@@ -14,7 +14,7 @@ names not both closed and kept), so a bad value fails once, early, with one line
 >>> ExposureParams(radius_km=float("nan"))
 Traceback (most recent call last):
 ...
-geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], got nan
+minusma.geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], got nan
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from geo._errors import ParameterError, UnknownNameError
-from geo.speeds import SEASONS
+from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.speeds import SEASONS
 
 __all__ = [
     "AGGREGATIONS",

@@ -15,9 +15,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from geo.exposure.assess import Context, evaluate
-from geo.exposure.coverage import protection
-from geo.exposure.params import (
+from minusma.geo.exposure.assess import Context, evaluate
+from minusma.geo.exposure.coverage import protection
+from minusma.geo.exposure.params import (
     AGGREGATIONS,
     DIMENSIONS,
     MODELS,
@@ -25,8 +25,8 @@ from geo.exposure.params import (
     SEASONS,
     ExposureParams,
 )
-from geo.exposure.score import classify, composite_values
-from geo.progress import progress
+from minusma.geo.exposure.score import classify, composite_values
+from minusma.geo.progress import progress
 
 logger = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from geo._errors import UnknownNameError
-from geo.exposure.params import AGGREGATIONS, DIMENSIONS, check_weights
+from minusma.geo._errors import UnknownNameError
+from minusma.geo.exposure.params import AGGREGATIONS, DIMENSIONS, check_weights
 
 __all__ = [
     "CLASSES",

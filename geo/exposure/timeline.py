@@ -7,9 +7,9 @@ import logging
 
 import pandas as pd
 
-from geo.exposure import coverage
-from geo.exposure.assess import Context, evaluate
-from geo.exposure.params import BEFORE_DATE, ExposureParams
+from minusma.geo.exposure import coverage
+from minusma.geo.exposure.assess import Context, evaluate
+from minusma.geo.exposure.params import BEFORE_DATE, ExposureParams
 
 logger = logging.getLogger(__name__)
 

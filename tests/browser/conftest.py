@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from geo._errors import DataDirError, UnknownNameError
-from maps import assets
+from minusma.geo._errors import DataDirError, UnknownNameError
+from minusma.maps import assets
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -12,7 +12,7 @@ import pytest
 from folium import plugins
 from PIL import Image
 
-from maps import assets, inline
+from minusma.maps import assets, inline
 
 pytestmark = pytest.mark.browser
 

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import layers
-from maps.build import make_map, map_html
-from maps.exposure import timeline_dates
-from maps.towns import read_settlements
-from maps.transport import air_link_periods, air_link_state
+from minusma import layers
+from minusma.maps.build import make_map, map_html
+from minusma.maps.exposure import timeline_dates
+from minusma.maps.towns import read_settlements
+from minusma.maps.transport import air_link_periods, air_link_state
 
 pytestmark = pytest.mark.browser
 
@@ -185,7 +185,7 @@ def _assert_not_blank(png: Path) -> None:
 
 
 def _names(m) -> dict[str, str]:
-    from maps.places import CanvasPlaces
+    from minusma.maps.places import CanvasPlaces
 
     out = {"map": m.get_name()}
     for child in m._children.values():

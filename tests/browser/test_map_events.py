@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-import layers
-from maps.build import make_map, map_html
-from maps.events import located
+from minusma import layers
+from minusma.maps.build import make_map, map_html
+from minusma.maps.events import located
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from maps.build import make_map, map_html
+from minusma.maps.build import make_map, map_html
 
 pytestmark = pytest.mark.browser
 

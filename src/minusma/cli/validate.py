@@ -25,7 +25,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import (
+from minusma.cli.options import (
     analysis_data_dir,
     data_dir_option,
     exposure_options,
@@ -149,8 +149,8 @@ def validate(
     As for `minusma towns`, $MINUSMA_DATA alone does not switch the towns' analysis to the open
     datasets; --places settlements needs the data directory.
     """
-    from geo.evaluation import DEFAULT_KS, DEFAULT_MATCH_KM, DEFAULT_N_BOOT
-    from layers.validation import validate as run
+    from minusma.geo.evaluation import DEFAULT_KS, DEFAULT_MATCH_KM, DEFAULT_N_BOOT
+    from minusma.layers.validation import validate as run
 
     data_dir = analysis_data_dir(places, data_dir)
     ks = DEFAULT_KS

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import (
+from minusma.cli.options import (
     analysis_data_dir,
     data_dir_option,
     exposure_options_except,
@@ -58,8 +58,8 @@ def plan(
     WorldPop cells for --objective covered. Prints the optimum, the greedy answer, the actual
     withdrawal (the K sites that closed last) and the gain over it, with the data caveats.
     """
-    from layers.assessment import context
-    from layers.plan import plan as solve
+    from minusma.layers.assessment import context
+    from minusma.layers.plan import plan as solve
 
     data_dir = analysis_data_dir(places, data_dir)
     params = exposure_params(keep=(), **model)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import ReadableDir, WritableDir, exposure_options, exposure_params
+from minusma.cli.options import ReadableDir, WritableDir, exposure_options, exposure_params
 
 
 @click.command("export")
@@ -66,8 +66,8 @@ def export(
     **model,
 ) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
-    from geo._errors import ParameterError
-    from layers.export import export_layers, load_layers, select_layers
+    from minusma.geo._errors import ParameterError
+    from minusma.layers.export import export_layers, load_layers, select_layers
 
     if hxl and fmt != "csv":
         raise click.UsageError("--hxl writes HXL hashtags into CSV: use it with --format csv")

@@ -47,8 +47,8 @@ class IsoDate(click.ParamType):
     name = "DATE"
 
     def convert(self, value, param, ctx):
-        from geo._errors import ParameterError
-        from geo.exposure.params import parse_iso_date
+        from minusma.geo._errors import ParameterError
+        from minusma.geo.exposure.params import parse_iso_date
 
         try:
             return parse_iso_date(value, name=param.name if param else "date").isoformat()
@@ -63,8 +63,8 @@ class Km(click.ParamType):
     name = "KM"
 
     def convert(self, value, param, ctx):
-        from geo._errors import ParameterError
-        from geo.exposure.params import check_km
+        from minusma.geo._errors import ParameterError
+        from minusma.geo.exposure.params import check_km
 
         try:
             return check_km(value, name=param.name if param else "km")
@@ -263,7 +263,7 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
     """The :class:`geo.exposure.params.ExposureParams` of :func:`exposure_options`' values (None
     and empty values keep the defaults); a contradiction (a site both closed and kept) raises the
     package's ParameterError, reported as a one-line error."""
-    from geo.exposure.params import ExposureParams
+    from minusma.geo.exposure.params import ExposureParams
 
     return ExposureParams.from_options(
         as_of=as_of,
@@ -350,7 +350,7 @@ def echo_data_gaps(items) -> None:
     """Print each data gap once to stderr as ``data gap: ...``: messages, and the recorded warnings
     about unknown speeds (other warnings are printed once each, formatted as Python formats
     them)."""
-    from geo.speeds import UnknownSpeedWarning
+    from minusma.geo.speeds import UnknownSpeedWarning
 
     messages, shown = [], set()
     for item in list(items):

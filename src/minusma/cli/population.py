@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, WritableDir, data_dir_option, note
+from minusma.cli.options import ISO_DATE, KM, WritableDir, data_dir_option, note
 
 SURFACES = ("distance_to_open_site_before_km.tif", "distance_to_open_site_after_km.tif")
 
@@ -42,9 +42,9 @@ def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
     small areas). The Bamako HQ dominates the figures while it is open; every figure is also given
     without it.
     """
-    from geo.exposure.params import ExposureParams
-    from layers.population import NODATA_KM
-    from layers.site_population import population_report
+    from minusma.geo.exposure.params import ExposureParams
+    from minusma.layers.population import NODATA_KM
+    from minusma.layers.site_population import population_report
 
     report = population_report(
         ExposureParams.from_options(as_of=as_of, radius_km=radius_km),

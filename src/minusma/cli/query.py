@@ -10,7 +10,7 @@ import warnings
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, SEASON, echo_data_gaps
+from minusma.cli.options import ISO_DATE, KM, SEASON, echo_data_gaps
 
 #: Mirrors :data:`layers.query.TARGETS` / ``BY`` / ``ROUTE_BY`` (not imported: building the
 #: command line stays cheap; tests/test_cli_query.py checks they agree).
@@ -68,7 +68,7 @@ def query() -> None:
 @FORMAT
 def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: str) -> None:
     """The K nearest bases, towns or airports to PLACE (a town, site or airport; not itself)."""
-    from layers.query import nearest
+    from minusma.layers.query import nearest
 
     _echo_found(nearest(place, to=to, as_of=as_of, by=by, k=k), fmt)
 
@@ -82,7 +82,7 @@ def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: st
 @FORMAT
 def within_cmd(place: str, radius_km: float, to: str, as_of: str | None, by: str, fmt: str) -> None:
     """Bases, towns or airports within RADIUS_KM of PLACE (not itself), nearest first."""
-    from layers.query import within
+    from minusma.layers.query import within
 
     _echo_found(within(place, radius_km, to=to, as_of=as_of, by=by), fmt)
 
@@ -104,8 +104,8 @@ def route_cmd(
     origin: str, destination: str, season: str, by: str, close_roads: tuple[str, ...], fmt: str
 ) -> None:
     """Road route from ORIGIN to DESTINATION: segments, km and hours (unknown when a speed is)."""
-    from geo.speeds import UnknownSpeedWarning
-    from layers.query import route
+    from minusma.geo.speeds import UnknownSpeedWarning
+    from minusma.layers.query import route
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, SEASON, format_option, note
+from minusma.cli.options import ISO_DATE, KM, SEASON, format_option, note
 
 #: Columns shown, in order (CSV and JSON carry them all too, plus the indicators' changes).
 COLUMNS = [
@@ -23,10 +23,10 @@ COLUMNS = [
 
 def compare(as_of, *, radius_km, season, close, keep, close_roads, all_places=False):
     """The two assessments' :func:`geo.exposure.scenario.diff` (a = first date or baseline)."""
-    from geo._errors import ParameterError
-    from geo.exposure.params import ExposureParams
-    from geo.exposure.scenario import diff
-    from layers.assessment import assess
+    from minusma.geo._errors import ParameterError
+    from minusma.geo.exposure.params import ExposureParams
+    from minusma.geo.exposure.scenario import diff
+    from minusma.layers.assessment import assess
 
     base = ExposureParams.from_options(radius_km=radius_km, season=season)
     what_if = bool(close or keep or close_roads)

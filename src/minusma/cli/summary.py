@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params, format_option, note
+from minusma.cli.options import (
+    data_dir_option,
+    exposure_options,
+    exposure_params,
+    format_option,
+    note,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +80,9 @@ def summary(by, data_dir, fmt, out, **model) -> None:
     never added as zero). With --data (or $MINUSMA_DATA), WorldPop people near open sites are added
     and the 2023 region and cercle polygons come from the OCHA data.
     """
-    from geo import io
-    from layers.summary import summary as compute
-    from layers.summary import summary_layer, summary_polygons
+    from minusma.geo import io
+    from minusma.layers.summary import summary as compute
+    from minusma.layers.summary import summary_layer, summary_polygons
 
     if out is not None and out.suffix.lower() not in (".gpkg", ".geojson"):
         raise click.BadParameter(f"{out.name}: use a .gpkg or .geojson file", param_hint="--out")

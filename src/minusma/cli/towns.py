@@ -7,7 +7,7 @@ import warnings
 
 import click
 
-from maps.cli.options import (
+from minusma.cli.options import (
     analysis_data_dir,
     data_dir_option,
     echo_data_gaps,
@@ -52,8 +52,8 @@ def towns(top, fmt, places, robustness, data_dir, **model) -> None:
     alone does not switch the analysis to the open datasets (it only says where they are for
     --places settlements).
     """
-    from geo.speeds import UnknownSpeedWarning
-    from layers.assessment import assess
+    from minusma.geo.speeds import UnknownSpeedWarning
+    from minusma.layers.assessment import assess
 
     data_dir = analysis_data_dir(places, data_dir)
     with warnings.catch_warnings(record=True) as caught:
@@ -81,7 +81,7 @@ def towns(top, fmt, places, robustness, data_dir, **model) -> None:
             )
         )
     elif fmt == "csv":
-        from geo.io import spreadsheet_safe
+        from minusma.geo.io import spreadsheet_safe
 
         click.echo(spreadsheet_safe(frame).to_csv(index=False, float_format="%.3f"), nl=False)
     else:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
-from maps.i18n import DEFAULT_LANG, LANGS
+from minusma.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
+from minusma.maps.i18n import DEFAULT_LANG, LANGS
 
 
 @click.command("map")
@@ -74,7 +74,7 @@ def map(
     # Both outputs are made in memory first: one that fails leaves no file written at all.
     html = image = None
     if out is not None:
-        from maps.build import make_map, map_html
+        from minusma.maps.build import make_map, map_html
 
         if offline:
             _ensure_asset_cache(cache_dir)
@@ -82,10 +82,10 @@ def map(
         m = make_map(params, offline=offline, data_dir=data_dir, lang=lang)
         html = map_html(m, offline=offline, cache_dir=cache_dir)
     if png is not None:
-        from maps.static import png_bytes
+        from minusma.maps.static import png_bytes
 
         image = png_bytes(params=params, dpi=dpi, lang=lang)
-    from geo.io import atomic_path
+    from minusma.geo.io import atomic_path
 
     for path, data in ((out, html), (png, image)):
         if path is None:
@@ -101,8 +101,8 @@ def map(
 def _ensure_asset_cache(cache_dir: Path | None) -> None:
     """Fill the asset cache once (verified npm copies) if an offline map needs it and it is
     empty."""
-    from geo._errors import DataDirError
-    from maps.assets import check_cache, fill_cache
+    from minusma.geo._errors import DataDirError
+    from minusma.maps.assets import check_cache, fill_cache
 
     try:
         check_cache(cache_dir)

@@ -9,27 +9,27 @@ import warnings
 
 import click
 
-from geo._errors import MinusmaError
+from minusma.geo._errors import MinusmaError
 
 #: Subcommand name -> "module:attribute". Heavy imports happen only when a command runs.
 COMMANDS: dict[str, str] = {
-    "fetch": "maps.cli.fetch:fetch",
-    "data": "maps.cli.data:data",
-    "assets": "maps.cli.assets:assets",
-    "layers": "maps.cli.layers:layers",
-    "export": "maps.cli.export:export",
-    "towns": "maps.cli.towns:towns",
-    "query": "maps.cli.query:query",
-    "map": "maps.cli.map:map",
-    "population": "maps.cli.population:population",
-    "validate": "maps.cli.validate:validate",
-    "calibrate": "maps.cli.calibrate:calibrate",
-    "summary": "maps.cli.summary:summary",
-    "diff": "maps.cli.diff:diff",
-    "chart": "maps.cli.chart:chart",
-    "report": "maps.cli.report:report",
-    "scenarios": "maps.cli.scenarios:scenarios",
-    "plan": "maps.cli.plan:plan",
+    "fetch": "minusma.cli.fetch:fetch",
+    "data": "minusma.cli.data:data",
+    "assets": "minusma.cli.assets:assets",
+    "layers": "minusma.cli.layers:layers",
+    "export": "minusma.cli.export:export",
+    "towns": "minusma.cli.towns:towns",
+    "query": "minusma.cli.query:query",
+    "map": "minusma.cli.map:map",
+    "population": "minusma.cli.population:population",
+    "validate": "minusma.cli.validate:validate",
+    "calibrate": "minusma.cli.calibrate:calibrate",
+    "summary": "minusma.cli.summary:summary",
+    "diff": "minusma.cli.diff:diff",
+    "chart": "minusma.cli.chart:chart",
+    "report": "minusma.cli.report:report",
+    "scenarios": "minusma.cli.scenarios:scenarios",
+    "plan": "minusma.cli.plan:plan",
 }
 
 
@@ -62,8 +62,8 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         """Run the subcommand: package errors become one-line exits, data gaps one line each."""
-        from geo.speeds import UnknownSpeedWarning
-        from maps.cli.options import echo_data_gaps
+        from minusma.cli.options import echo_data_gaps
+        from minusma.geo.speeds import UnknownSpeedWarning
 
         caught: list[warnings.WarningMessage] = []
         try:
@@ -97,5 +97,5 @@ def cli(verbose: int, quiet: int) -> None:
     click.get_current_context().call_on_close(lambda: root.setLevel(previous))
 
 
-if __name__ == "__main__":  # python -m maps.cli.main, as `minusma`
+if __name__ == "__main__":  # python -m minusma.cli.main, as `minusma`
     cli()

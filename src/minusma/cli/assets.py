@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import SECONDS, URL, WritableDir
+from minusma.cli.options import SECONDS, URL, WritableDir
 
 
 @click.command("assets")
@@ -49,7 +49,7 @@ def assets(
     Already cached packages are checked file by file against the sha256 recorded when they were
     unpacked, not downloaded again; a package with a changed file is reported and downloaded again.
     """
-    from maps import assets as _assets
+    from minusma.maps import assets as _assets
 
     for pkg in _assets.fill_cache(
         cache_dir, registry_url=registry_url, timeout_s=timeout_s, retries=retries

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option, exposure_options, exposure_params, note
+from minusma.cli.options import data_dir_option, exposure_options, exposure_params, note
 
 
 @click.command("report")
@@ -26,7 +26,7 @@ def report(out, top, data_dir, **model) -> None:
     region, the timeline chart, the caveats and sources. Images are embedded (no other file).
 
     PDF: print the page from a browser (no PDF library is bundled)."""
-    from maps.report import DEFAULT_TOP, write_report
+    from minusma.maps.report import DEFAULT_TOP, write_report
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{out.name}: write the report as .html", param_hint="--out")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import DATA_ENVVAR, SECONDS, WritableDir
+from minusma.cli.options import DATA_ENVVAR, SECONDS, WritableDir
 
 
 class _Bars:
@@ -17,7 +17,7 @@ class _Bars:
         self._open: dict[str, tuple[object, list[int]]] = {}
 
     def __call__(self, name: str, done: int, total: int | None) -> None:
-        from geo.progress import progress
+        from minusma.geo.progress import progress
 
         if name not in self._open:
             self._open[name] = (progress(total=total, desc=name, unit="B", unit_scale=True), [0])
@@ -83,9 +83,9 @@ def fetch(
 
     Prints the data directory on stdout (e.g. `export MINUSMA_DATA=$(minusma fetch)`).
     """
-    from layers.datadir import default_fetch_dir
-    from layers.datasets import get, names
-    from layers.fetch import fetch as fetch_datasets
+    from minusma.layers.datadir import default_fetch_dir
+    from minusma.layers.datasets import get, names
+    from minusma.layers.fetch import fetch as fetch_datasets
 
     target = dest if dest is not None else default_fetch_dir()
     wanted = [get(n).name for n in only] if only else names()

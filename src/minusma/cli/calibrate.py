@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option, places_option
+from minusma.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option, places_option
 
 
 @click.command("calibrate")
@@ -39,7 +39,7 @@ from maps.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option, p
 def calibrate(events, fit_from, until, to_date, match_km, places, n_boot, seed, out, fmt, data_dir):
     """Fit indicator weights and the decay scale on events; report the out-of-time test beside the
     hand-set model and the baselines (figures on the fit window are labelled in-sample)."""
-    from layers.calibration import calibrate as run
+    from minusma.layers.calibration import calibrate as run
 
     options = {"match_km": match_km} if match_km is not None else {}
     model, report = run(

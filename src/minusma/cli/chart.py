@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import KM, SEASON, data_dir_option, note
+from minusma.cli.options import KM, SEASON, data_dir_option, note
 
 
 @click.group("chart")
@@ -27,8 +27,8 @@ def chart() -> None:
 def timeline(out, radius_km, season, data_dir) -> None:
     """Places (and people) covered after each closure, and places by class: the 13 steps of the
     withdrawal on a date axis. With --data, WorldPop people near an open site are added."""
-    from geo.exposure.params import ExposureParams
-    from maps.charts import save_figure, timeline_chart
+    from minusma.geo.exposure.params import ExposureParams
+    from minusma.maps.charts import save_figure, timeline_chart
 
     if out.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{out.name}: use a .png or .svg file", param_hint="--out")

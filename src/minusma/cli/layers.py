@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import note
+from minusma.cli.options import note
 
 #: The heading of each kind of layer in the table.
 HEADINGS = {
@@ -32,7 +32,7 @@ HEADINGS = {
 )
 def layers(fmt: str, check: bool) -> None:
     """List every layer: title, geometry, whether it is schematic, licence, sources."""
-    from layers.registry import KINDS, get_info, layer_names, metadata_frame
+    from minusma.layers.registry import KINDS, get_info, layer_names, metadata_frame
 
     if fmt == "json":
         doc = [
@@ -46,8 +46,8 @@ def layers(fmt: str, check: bool) -> None:
             click.echo(("\n" if i else "") + HEADINGS[kind])
             click.echo(frame.to_string(index=False, max_colwidth=60))
     if check:
-        import layers as L
-        from layers.checks import check_facts
+        import minusma.layers as L
+        from minusma.layers.checks import check_facts
 
         problems = check_facts(
             bases=L.bases(),

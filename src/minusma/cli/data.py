@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from maps.cli.options import data_dir_option
+from minusma.cli.options import data_dir_option
 
 #: Width at which long table cells (licence, attribution) are cut; JSON output keeps them whole.
 CELL_CHARS = 48
@@ -59,8 +59,8 @@ def data(ctx: click.Context, data_dir: Path | None, fmt: str) -> None:
     to stderr, naming the file. A sha256 that differs from the registry is reported, not an error
     (files converted from upstream differ from the offline copy).
     """
-    from layers.datadir import resolve_data_dir
-    from layers.datasets import dataset_status, names
+    from minusma.layers.datadir import resolve_data_dir
+    from minusma.layers.datasets import dataset_status, names
 
     root = resolve_data_dir(data_dir)
     rows, failures = [], []

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from maps.cli.options import (
+from minusma.cli.options import (
     OutFile,
     analysis_data_dir,
     data_dir_option,
@@ -89,10 +89,10 @@ def scenarios(
     The first row is the reference (nothing closed, or nothing kept). Progress goes to stderr
     (silent with minusma -q).
     """
-    from geo.exposure.batch import batch
-    from geo.io import atomic_path, spreadsheet_safe
-    from layers import scenarios as sc
-    from layers.assessment import context
+    from minusma.geo.exposure.batch import batch
+    from minusma.geo.io import atomic_path, spreadsheet_safe
+    from minusma.layers import scenarios as sc
+    from minusma.layers.assessment import context
 
     if close_each == (keep_k is not None):
         raise click.UsageError("choose one of --close-each or --keep-k K")

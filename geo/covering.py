@@ -84,7 +84,8 @@ def exhaustive(
     useful = c.any(axis=1)
     patterns, inverse = np.unique(c[useful], axis=0, return_inverse=True)
     pw = np.bincount(inverse.ravel(), weights=w[useful], minlength=len(patterns))
-    best, best_sites = -1.0, ()
+    best = -1.0
+    best_sites: tuple[int, ...] = ()
     for combo in itertools.combinations(range(c.shape[1]), k):
         value = float(pw @ patterns[:, combo].any(axis=1))
         if value > best:

@@ -415,7 +415,7 @@ def bootstrap_metrics(
     top = max(ks, default=0) * 4 + 200  # draws rarely need more than this many places for k
     values = {name: np.asarray(v, dtype="float64")[labelled] for name, v in scores.items()}
     plans = {name: _Plan(yl, s, np.isfinite(s), top) for name, s in values.items()}
-    pair_plans = {}
+    pair_plans: dict[tuple[str, str], tuple[_Plan | str, _Plan | str]] = {}
     for a, b in pairs:
         both = np.isfinite(values[a]) & np.isfinite(values[b])
         if both.all():  # both rank every place: their own draws are already paired

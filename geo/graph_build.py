@@ -115,7 +115,9 @@ def _close_pairs(lon: NDArray, lat: NDArray, tolerance_km: float) -> NDArray:
     return pairs[dist <= tolerance_km]
 
 
-def _node_labels(coords, part_of, is_end, tolerance_km):
+def _node_labels(
+    coords: NDArray, part_of: NDArray, is_end: NDArray, tolerance_km: float
+) -> tuple[NDArray, NDArray]:
     """Node label of every vertex (-1 if not a node) and node coordinates, ordered by first use."""
     uniq, inv = np.unique(coords, axis=0, return_inverse=True)
     inv = inv.reshape(-1)
@@ -130,7 +132,7 @@ def _node_labels(coords, part_of, is_end, tolerance_km):
     one_end = one_end[~candidate[one_end[:, 1]]]
     if len(one_end):
         involved = np.isin(inv, one_end.ravel())
-        parts: dict[int, set] = {}
+        parts: dict[int, set[int]] = {}
         for c, p in zip(inv[involved].tolist(), part_of[involved].tolist()):
             parts.setdefault(c, set()).add(p)
         for e, o in one_end.tolist():
@@ -250,7 +252,7 @@ def graph_from_lines(
             "derived edge ids collide (an id like 'x#0' exists alongside a split line 'x'); "
             "rename ids"
         )
-    source = "geodesic"
+    source: str | np.ndarray = "geodesic"
     if length_km_column is not None:
         given = pd.to_numeric(lines[length_km_column], errors="coerce").to_numpy(dtype="float64")[
             line

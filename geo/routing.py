@@ -194,10 +194,10 @@ def route(
     has_time = "travel_h" in graph.edges.columns
     if not np.isfinite(dist[dest]):
         return Route(origin, dest, False, (), (), np.nan, np.nan if has_time else None, weight)
-    path = [dest]
-    while path[-1] != origin:
-        path.append(int(pred[path[-1]]))
-    path = np.array(path[::-1], dtype="int64")
+    walk = [dest]
+    while walk[-1] != origin:
+        walk.append(int(pred[walk[-1]]))
+    path = np.array(walk[::-1], dtype="int64")
     edges = _path_edges(graph, matrix, arc_edge, path)
     length_km = float(graph.edges["length_km"].to_numpy()[edges].sum())
     travel_h = float(graph.weights("travel_h")[edges].sum()) if has_time else None

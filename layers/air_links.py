@@ -46,7 +46,8 @@ def air_links() -> gpd.GeoDataFrame:
     )
     pts = load_airports().set_index("icao").geometry
     problems = []
-    geoms, lengths = [], []
+    geoms: list[LineString | None] = []
+    lengths: list[float] = []
     for row in raw.itertuples():
         stops = [row.from_icao, *(row.via_icao.split(";") if isinstance(row.via_icao, str) else [])]
         if isinstance(row.to_icao, str):

@@ -8,6 +8,7 @@ from importlib.metadata import version
 import airportsdata
 import geopandas as gpd
 import pandas as pd
+from airportsdata import Airport
 
 from minusma.geo._errors import SchemaError
 from minusma.layers._common import finish, point_frame
@@ -23,7 +24,7 @@ SCHEMA = get_info("airports").schema
 
 
 @functools.lru_cache(maxsize=1)
-def _mali_rows() -> tuple[dict, ...]:
+def _mali_rows() -> tuple[Airport, ...]:
     """Mali's rows of the airportsdata world table, parsed once per process (~28,000 rows)."""
     return tuple(v for v in airportsdata.load("ICAO").values() if v["country"] == "ML")
 

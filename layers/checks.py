@@ -7,6 +7,7 @@ between its towns, a coordinate outside Mali, a closure date outside 2023-2024, 
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from minusma.geo.distance import geodesic_km
@@ -75,7 +76,7 @@ def check_facts(
     )
     problems += [
         f"bases: {b} lies {d:.1f} km from its town's point (more than 15 km)"
-        for b, d in zip(far["base_id"], gap_km)
+        for b, d in zip(far["base_id"], np.atleast_1d(gap_km))
         if d > 15
     ]
     return problems

@@ -148,7 +148,7 @@ def names() -> list[str]:
 
 def mali_bounds_deg() -> tuple[float, float, float, float]:
     """Mali's bounding box (lon_min, lat_min, lon_max, lat_max) used by the bounds check."""
-    return tuple(_load()[0]["mali_bounds_deg"])  # type: ignore[return-value]
+    return tuple(_load()[0]["mali_bounds_deg"])
 
 
 def get(name: str) -> Dataset:

@@ -27,7 +27,7 @@ import rasterio
 import shapely
 from pyproj import CRS
 from rasterio.features import geometry_mask
-from shapely.geometry import Point
+from shapely.geometry import Point, Polygon
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.crs import WGS84, to_wgs84
@@ -244,7 +244,7 @@ def geodesic_buffers(points: gpd.GeoDataFrame | gpd.GeoSeries, radius_km: float)
         raise ParameterError(f"radius_km must be a positive number, got {radius_km!r}")
     frame = points if isinstance(points, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=points)
     geoms = to_wgs84(frame, name="points").geometry
-    out = []
+    out: list[Polygon | None] = []
     for geom in geoms.values:
         if geom is None or geom.is_empty:
             out.append(None)

@@ -443,11 +443,11 @@ def route(
     r = shortest_route(graph, na, nb, weight=weight, removed_edge_ids=removed)
     segs = _segments(graph, r.nodes, r.edge_ids)
     quicker = False
-    if by == "time" and r.reachable:
+    if by == "time" and r.reachable and r.travel_h is not None:
         lower = shortest_route(graph, na, nb, weight="travel_h_lower", removed_edge_ids=removed)
         used = graph.edge_positions(list(lower.edge_ids))
         low_h = float(graph.weights("travel_h_lower")[used].sum())
-        quicker = bool(low_h < float(r.travel_h) - 1e-9)
+        quicker = bool(low_h < r.travel_h - 1e-9)
     segs["data_gap"], gaps = _gaps(segs, season, quicker)
     segs = segs[[*[c for c in segs.columns if c != "geometry"], "geometry"]]
     travel_h = float(segs["travel_h"].sum()) if segs["travel_h"].notna().all() else None
@@ -534,8 +534,10 @@ def in_area(
     ['MINUSMA-06', 'MINUSMA-07', 'MINUSMA-08']
     """
     area, kind = _area(name, data_dir)
-    kwargs = {} if as_of is None else {"as_of": parse_iso_date(as_of, name="as_of")}
-    frame = load_layer(layer, **kwargs)
+    if as_of is None:
+        frame = load_layer(layer)
+    else:
+        frame = load_layer(layer, as_of=parse_iso_date(as_of, name="as_of"))
     polygon = area.geometry.iloc[0]
     out = frame[frame.geometry.notna() & frame.geometry.intersects(polygon)].reset_index(drop=True)
     label = area["name" if kind == "region" else "cercle_name"].iloc[0]

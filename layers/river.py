@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import geopandas as gpd
 from shapely import LineString
 
@@ -16,8 +18,23 @@ __all__ = ["NAVIGATION_SOURCE", "PLACES_SCHEMA", "RIVER_SCHEMA", "river", "river
 #: Logistics Cluster capacity assessment, Mali waterways: navigable reach, season, length.
 NAVIGATION_SOURCE = "https://dlca.logcluster.org/pages/viewpage.action?pageId=851981"
 
+#: The facts of one reach (``from``/``to`` are ``town_id`` values of river_places.csv).
+Reach = TypedDict(
+    "Reach",
+    {
+        "from": str,
+        "to": str,
+        "name": str,
+        "navigable": bool | None,
+        "season": str | None,
+        "length_km_published": float | None,
+        "note": str,
+        "source": str,
+    },
+)
+
 #: Facts per reach; a reach runs from its first to its last place in river_places.csv.
-REACHES = {
+REACHES: dict[str, Reach] = {
     "upper": {
         "from": "ml-bamako",
         "to": "ml-koulikoro",

@@ -66,10 +66,12 @@ def _zones(bases: gpd.GeoDataFrame, radius_km: float) -> gpd.GeoSeries:
     return geodesic_buffers(bases, radius_km)
 
 
-def _people_at(bases: gpd.GeoDataFrame, zones: gpd.GeoSeries, density, when: dt.date) -> dict:
+def _people_at(
+    bases: gpd.GeoDataFrame, zones: gpd.GeoSeries, density, when: dt.date
+) -> dict[str, float]:
     is_open = coverage.open_mask(bases, when)
     hq = (bases["base_id"] == HQ_BASE_ID).to_numpy()
-    figures = {"sites_open": int(is_open.sum())}
+    figures: dict[str, float] = {"sites_open": int(is_open.sum())}
     for label, mask in (
         ("people_within_km", is_open),
         ("people_within_km_without_hq", is_open & ~hq),

@@ -67,7 +67,9 @@ def _census(frame: pd.DataFrame) -> tuple[float | None, int]:
 def _side(frame: pd.DataFrame, unit: str, label: str) -> pd.DataFrame:
     rows = {}
     for name, part in frame.groupby(unit, sort=True):
-        row = {f"places_{c}_{label}": int((part["exposure_class"] == c).sum()) for c in CLASSES}
+        row: dict[str, float | None] = {
+            f"places_{c}_{label}": int((part["exposure_class"] == c).sum()) for c in CLASSES
+        }
         exposed = part[part["exposure_class"].isin(_EXPOSED)]
         people, missing = _census(exposed)
         row[f"census_people_high_severe_{label}"] = people

@@ -361,14 +361,14 @@ def validate(
         seed=seed,
         fit_until=fit_until,
     )
-    params = scored.attrs.get("parameters", {})
+    used = scored.attrs.get("parameters", {})
     meta = {
         "events_file": source,
         "events_checksum": digest,
         "events_format": fmt,
         **meta,
         "window": [start.isoformat(), end.isoformat()],
-        "as_of": params.get("as_of", as_of if as_of is None else str(as_of)),
+        "as_of": used.get("as_of", as_of if as_of is None else str(as_of)),
         "places": places if assessment is None else "given frame",
         "data_dir": str(data_dir) if data_dir is not None else None,
     }

@@ -79,7 +79,8 @@ def add_regions(
         attribution=esc(CREDITS["regions"]),
         pane="minusma-backdrop",
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def add_country_outline(
@@ -103,7 +104,8 @@ def add_country_outline(
         attribution=esc(CREDITS["regions"]),
         pane="minusma-backdrop",
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def _reach_style(navigable) -> dict:
@@ -161,7 +163,8 @@ def add_river(
         style=_STYLE,
         attribution=esc(CREDITS["river"]),
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def add_regions_2023(
@@ -209,7 +212,8 @@ def add_regions_2023(
         attribution=esc(CREDITS["regions_2023"]),
         pane="minusma-backdrop",
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def add_river_ne(
@@ -241,4 +245,5 @@ def add_river_ne(
         style=_STYLE,
         attribution=esc(CREDITS["river_ne"]),
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer

@@ -107,4 +107,5 @@ def add_events(
         point_to_layer=_MARKER,
         attribution=esc(CREDITS["events"]),
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer

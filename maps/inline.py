@@ -183,7 +183,7 @@ def _comment(url: str) -> str:
 
 
 def _external(url: str | None) -> bool:
-    return bool(url) and re.match(r"^(?:https?:)?//", url, re.IGNORECASE) is not None
+    return url is not None and re.match(r"^(?:https?:)?//", url, re.IGNORECASE) is not None
 
 
 class _TagFinder(html.parser.HTMLParser):
@@ -248,7 +248,9 @@ def inline_html(
     finder.feed(html_text)
     finder.close()
     inliner = _Inliner(AssetCache(cache_dir, lock_path=lock_path))
-    out, pos, fonts = [], 0, set()
+    out: list[str] = []
+    pos = 0
+    fonts: set[str] = set()
     for start, end, kind, url in sorted(finder.spans):
         out.append(html_text[pos:start])
         out.append(inliner.script(url) if kind == "js" else inliner.stylesheet(url, fonts))

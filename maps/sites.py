@@ -4,6 +4,7 @@ before/after."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import folium
 import geopandas as gpd
@@ -83,15 +84,20 @@ def add_bases(
     (open layer, closed layer)
     """
     attribution = esc(CREDITS["bases"])
-    layers = []
+    layers: list[folium.GeoJson] = []
     for state in ("open", "closed"):
         name = text(f"layer.sites_{state}", lang)
-        fc = feature_collection(gdf, lambda row, s=state: _props(row, s, lang))
+        fc = feature_collection(gdf, functools.partial(_props, state=state, lang=lang))
         layer = data_layer(
             fc, name=name, point_to_layer=site_icon_js(state), attribution=attribution
         )
-        layers.append(layer.add_to(m))
+        layer.add_to(m)
+        layers.append(layer)
     return layers[0], layers[1]
+
+
+def _coverage_props(row, style: dict) -> dict:
+    return {"id": row["base_id"], "closure": str(row["closure_date"]), "style": style}
 
 
 def add_coverage(
@@ -108,7 +114,7 @@ def add_coverage(
     the circles of the sites open on the date chosen with the time control.
     """
     radius_m = radius_km * 1000.0
-    layers = []
+    layers: list[folium.GeoJson] = []
     for key, s in (("before", COVERAGE_BEFORE), ("now", COVERAGE_NOW)):
         name = text(f"layer.coverage_{key}", lang, radius_km=radius_km)
         style = {
@@ -119,25 +125,18 @@ def add_coverage(
             "fillOpacity": s["fill_opacity"],
             "interactive": False,
         }
-        fc = feature_collection(
-            gdf,
-            lambda row, st=style: {
-                "id": row["base_id"],
-                "closure": str(row["closure_date"]),
-                "style": st,
-            },
-        )
+        fc = feature_collection(gdf, functools.partial(_coverage_props, style=style))
         circle = JsCode(
             "function(feature, latlng) { return L.circle(latlng, Object.assign({radius: "
             f"{radius_m:.0f}}}, feature.properties.style)); }}"
         )
-        layers.append(
-            data_layer(
-                fc,
-                name=name,
-                point_to_layer=circle,
-                interactive=False,
-                show=show_before or key == "now",
-            ).add_to(m)
+        layer = data_layer(
+            fc,
+            name=name,
+            point_to_layer=circle,
+            interactive=False,
+            show=show_before or key == "now",
         )
+        layer.add_to(m)
+        layers.append(layer)
     return layers[0], layers[1]

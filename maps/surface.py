@@ -63,6 +63,7 @@ __all__ = [
     "PANE",
     "ROWS_PER_CELL",
     "Surface",
+    "SurfaceOverlay",
     "add_distance_overlays",
     "distance_surface",
     "legend_rows",
@@ -196,10 +197,20 @@ def surface_png(surface: Surface) -> bytes:
     return buf.getvalue()
 
 
-def _overlay(surface: Surface, *, show: bool = False) -> folium.raster_layers.ImageOverlay:
+class SurfaceOverlay(folium.raster_layers.ImageOverlay):
+    """An image overlay of a distance surface that knows the size of its PNG.
+
+    Renders exactly as :class:`folium.raster_layers.ImageOverlay`.
+    """
+
+    #: Size of the overlay's PNG image in bytes.
+    png_bytes: int = 0
+
+
+def _overlay(surface: Surface, *, show: bool = False) -> SurfaceOverlay:
     png = surface_png(surface)
     url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    layer = folium.raster_layers.ImageOverlay(
+    layer = SurfaceOverlay(
         url,
         surface.bounds,
         name=surface.label,
@@ -223,7 +234,7 @@ def add_distance_overlays(
     data_dir: str | os.PathLike | None = None,
     before: str | dt.date = params.BEFORE_DATE,
     lang: str = DEFAULT_LANG,
-) -> list[folium.raster_layers.ImageOverlay]:
+) -> list[SurfaceOverlay]:
     """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer
     control), named in ``lang`` (:mod:`maps.i18n`).
 
@@ -233,8 +244,8 @@ def add_distance_overlays(
 
     Returns
     -------
-    list of folium.raster_layers.ImageOverlay
-        The layers added (each with ``png_bytes``, the size of its image).
+    list of SurfaceOverlay
+        The image overlays added (each with ``png_bytes``, the size of its image).
 
     Raises
     ------

@@ -143,7 +143,8 @@ def add_towns(
         point_to_layer=_TOWN_MARKER,
         attribution=esc(CREDITS["towns"]),
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def read_settlements(data_dir: str | os.PathLike) -> gpd.GeoDataFrame:
@@ -198,4 +199,5 @@ def add_settlements(
         lang=lang,
     )
     logger.info("settlements layer: %d points", layer.count)
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer

@@ -142,14 +142,16 @@ def add_roads(
         show=show,
         style=_STYLE,
         attribution=attribution,
-    ).add_to(m)
+    )
+    halo_layer.add_to(m)
     roads_layer = data_layer(
         feature_collection(gdf, props),
         name=text("layer.roads", lang),
         show=show,
         style=_STYLE,
         attribution=attribution,
-    ).add_to(m)
+    )
+    roads_layer.add_to(m)
     return roads_layer, halo_layer
 
 
@@ -197,7 +199,8 @@ def add_airports(
         point_to_layer=_AIRPORT_ICON,
         attribution=esc(CREDITS["airports"]),
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
@@ -381,4 +384,5 @@ def add_air_links(
         style=_STYLE,
         attribution=esc(CREDITS["air_links"]),
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer

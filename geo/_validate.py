@@ -86,7 +86,20 @@ class Schema:
 
 
 def raise_problems(problems: Sequence[str], *, name: str) -> None:
-    """Raise one :class:`SchemaError` listing every problem, if there are any."""
+    """Raise one :class:`SchemaError` listing every problem, if there are any.
+
+    Parameters
+    ----------
+    problems
+        One line per problem; none: nothing happens.
+    name
+        What was checked (the layer or file), at the head of the message.
+
+    Raises
+    ------
+    SchemaError
+        When ``problems`` is not empty, listing them all.
+    """
     if problems:
         listing = "\n".join(f"  - {p}" for p in problems)
         raise SchemaError(f"{name}: {len(problems)} problem(s):\n{listing}")
@@ -108,6 +121,15 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, name: str) -> None:
     """Check ``frame`` against ``schema`` and raise once with every problem found.
 
     Checks column presence and order, kinds, nulls, uniqueness, allowed values and geometry types.
+
+    Parameters
+    ----------
+    frame
+        The frame to check.
+    schema
+        Its declared columns.
+    name
+        The frame's name in the message.
 
     Raises
     ------

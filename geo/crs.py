@@ -16,6 +16,18 @@ __all__ = ["WGS84", "local_metric_crs", "to_wgs84"]
 def to_wgs84(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoDataFrame:
     """Return ``gdf`` in EPSG:4326, reprojecting if needed.
 
+    Parameters
+    ----------
+    gdf
+        Any layer with a CRS.
+    name
+        The layer's name in the error message.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``gdf`` itself when already in EPSG:4326, else a reprojected copy.
+
     Raises
     ------
     SchemaError
@@ -31,5 +43,16 @@ def to_wgs84(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoDataFrame:
 
 
 def local_metric_crs(gdf: gpd.GeoDataFrame) -> CRS:
-    """The UTM zone CRS best suited to ``gdf``'s extent (for buffers and planar geometry only)."""
+    """The UTM zone CRS best suited to ``gdf``'s extent (for buffers and planar geometry only).
+
+    Parameters
+    ----------
+    gdf
+        A layer with a CRS (reprojected to EPSG:4326 to find its extent).
+
+    Returns
+    -------
+    pyproj.CRS
+        The UTM zone (WGS 84) of the layer's extent.
+    """
     return to_wgs84(gdf).estimate_utm_crs()

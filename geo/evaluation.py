@@ -299,7 +299,8 @@ class _Plan:
 
 def _tp_at_k_groups(w: NDArray, y: NDArray, starts: NDArray, k: int):
     """Expected positives in the top k of weighted places in descending order with tie groups
-    ``starts`` (the tied group at the cut shared pro rata), the k used, and rows with < k in all."""
+    ``starts`` (the tied group at the cut shared pro rata), the k used, and rows with < k in all.
+    """
     pos = np.add.reduceat(w * y, starts, axis=1).astype("float64")
     size = np.add.reduceat(w, starts, axis=1).astype("float64")
     cum = np.cumsum(size, axis=1)

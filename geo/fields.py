@@ -48,6 +48,7 @@ class Field:
     categories: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        """Reject a kind that is not one of :data:`FIELD_KINDS`."""
         if self.kind not in FIELD_KINDS:
             raise ValueError(f"unknown field kind {self.kind!r}; choose from {FIELD_KINDS}")
 
@@ -67,6 +68,17 @@ def infer_kind(series: pd.Series) -> str:
 
     Object columns whose values are all ``YYYY-MM-DD`` strings are dates; object columns of
     booleans with missing values are nullable booleans.
+
+    Parameters
+    ----------
+    series
+        A column of values.
+
+    Returns
+    -------
+    str
+        One of the field kinds (``category``, ``string``, ``bool``, ``int``, ``float``,
+        ``date``, ...).
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         return "category" if series.dtype.ordered else "string"
@@ -130,6 +142,18 @@ def typed_frame(frame: pd.DataFrame, fields: Mapping[str, Field] | None = None) 
     ``float`` ``float64`` rounded to the field's ``decimals``, ``category`` an ordered
     categorical. Columns without a field get the kind :func:`infer_kind` finds (floats are then
     not rounded). The geometry column is left as it is.
+
+    Parameters
+    ----------
+    frame
+        Any frame (a GeoDataFrame keeps its geometry).
+    fields
+        The field of each column, by column name; None: every kind is inferred.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame of the same shape and index.
 
     Raises
     ------

@@ -150,13 +150,15 @@ class RoadGraph:
 
     def clear_caches(self) -> None:
         """Drop every cached matrix, arc order and bridge set (of this graph and of the graphs
-        sharing its topology); the next call pays the full cost again (cold benchmarks)."""
+        sharing its topology); the next call pays the full cost again (cold benchmarks).
+        """
         self._cache.clear()
         self._topology.clear()
 
     def topology_cached(self, key: object, build):
         """``build()`` cached under ``key`` for results that depend only on the nodes and the
-        edges' ends and ids (not on any weight), shared with graphs sharing this topology."""
+        edges' ends and ids (not on any weight), shared with graphs sharing this topology.
+        """
         if key not in self._topology:
             self._topology[key] = build()
         return self._topology[key]
@@ -236,7 +238,8 @@ class RoadGraph:
 
     def _arcs(self) -> dict:
         """Both arcs of every non-loop edge sorted once by (row, col, edge), with the group of
-        parallel arcs each belongs to; shared by every weight and every derived graph."""
+        parallel arcs each belongs to; shared by every weight and every derived graph.
+        """
 
         def build() -> dict:
             u, v = self.u, self.v

@@ -24,6 +24,11 @@ def ascii_name(name: str | None) -> str | None:
     ----------
     name
         Any text.
+
+    Returns
+    -------
+    str or None
+        The name without diacritics; None for None or NaN.
     """
     if name is None or (isinstance(name, float) and name != name):
         return None

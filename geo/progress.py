@@ -30,7 +30,14 @@ PROGRESS_ENVVAR = "MINUSMA_PROGRESS"
 
 
 def progress_enabled() -> bool:
-    """Whether a bar would be shown now (see the module docstring for the rules)."""
+    """Whether a bar would be shown now (see the module docstring for the rules).
+
+    Returns
+    -------
+    bool
+        True when ``$MINUSMA_PROGRESS`` is ``1``, or unset and stderr is a terminal, and the
+        package logs at WARNING or below.
+    """
     setting = os.environ.get(PROGRESS_ENVVAR, "").strip()
     if setting == "0" or logger.getEffectiveLevel() > logging.WARNING:
         return False
@@ -58,8 +65,10 @@ def progress(
         Number of steps (bytes with ``unit="B"``); None when unknown.
     desc
         Label in front of the bar.
-    unit, unit_scale
-        As in tqdm (``unit="B", unit_scale=True`` for downloads).
+    unit
+        Name of a step, as in tqdm (``"B"`` for downloads).
+    unit_scale
+        Scale the counts with SI prefixes, as in tqdm (True for downloads).
 
     Returns
     -------

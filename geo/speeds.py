@@ -47,8 +47,7 @@ SPEED_TABLE = "layers/data/speeds.csv"
 
 
 class UnknownSpeedWarning(UserWarning):
-    """Road segments whose class has no speed for the season: they get no travel time (a data
-    gap)."""
+    """Road segments whose class has no speed for the season get no travel time (a data gap)."""
 
 
 def validate_speed_table(
@@ -183,7 +182,32 @@ def travel_time_h(
 def add_travel_time(
     graph: RoadGraph, speeds: pd.DataFrame, *, season: str = "dry", on_unknown: str = "raise"
 ) -> RoadGraph:
-    """A new graph with a ``travel_h`` edge column from :func:`travel_time_h`."""
+    """A new graph with a ``travel_h`` edge column from :func:`travel_time_h`.
+
+    Parameters
+    ----------
+    graph
+        The road graph (with ``length_km`` and ``road_class`` edge columns).
+    speeds
+        The speed table (see :func:`validate_speed_table`).
+    season
+        Season of the speeds: ``"dry"`` or ``"wet"``.
+    on_unknown
+        ``"raise"`` or ``"warn"``, as in :func:`travel_time_h`.
+
+    Returns
+    -------
+    RoadGraph
+        A copy of ``graph`` with the ``travel_h`` edge column (hours; NaN where the speed is
+        unknown).
+
+    Raises
+    ------
+    ParameterError
+        As :func:`travel_time_h`: an unknown season or ``on_unknown``, or classes without a speed.
+    SchemaError
+        The speed table is malformed.
+    """
     return graph.with_edge_column(
         "travel_h", travel_time_h(graph, speeds, season=season, on_unknown=on_unknown)
     )

@@ -115,6 +115,11 @@ def read_crosswalk(crosswalk: str | os.PathLike | pd.DataFrame | None = None) ->
         None for the shipped ``layers/data/cercle_region_2023.csv``, or a CSV path or DataFrame with
         the same columns (extra columns are dropped).
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cercle P-code with its 2023 region and the confidence of the match.
+
     Raises
     ------
     SchemaError
@@ -221,6 +226,11 @@ def cercles(
     crosswalk
         Override of the shipped crosswalk (see :func:`read_crosswalk`).
 
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per cercle with ``area_km2``, its pre-2016 and 2023 regions.
+
     Raises
     ------
     SchemaError
@@ -251,6 +261,16 @@ def communes(
         The data directory (default ``$MINUSMA_DATA``).
     crosswalk
         Override of the shipped crosswalk (see :func:`read_crosswalk`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per commune with its cercle, pre-2016 and 2023 regions.
+
+    Raises
+    ------
+    SchemaError
+        The COD file or the crosswalk is malformed (naming the file, rows and problems).
     """
     cod = read_dataset("cod_adm3", data_dir)
     xwalk = read_crosswalk(crosswalk)

@@ -40,7 +40,19 @@ def _great_circle(points: list[tuple[float, float]]) -> LineString:
 
 
 def air_links() -> gpd.GeoDataFrame:
-    """Air links (schema :data:`SCHEMA`); geometry: great circles origin -> stops -> destination."""
+    """Air links (schema :data:`SCHEMA`); geometry: great circles origin -> stops -> destination.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per link of ``layers/data/air_links.csv`` with its ``length_km`` along the great
+        circles (``geometry_kind`` "schematic").
+
+    Raises
+    ------
+    SchemaError
+        When a link names an airport that the airports layer lacks (every such link listed).
+    """
     raw = read_facts("air_links.csv").rename(
         columns={"source_url": "source", "source_url_2": "source_2"}
     )

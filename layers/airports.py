@@ -30,7 +30,19 @@ def _mali_rows() -> tuple[Airport, ...]:
 
 
 def airports() -> gpd.GeoDataFrame:
-    """Mali's airports (schema :data:`SCHEMA`), one row per ICAO code (a new frame each call)."""
+    """Mali's airports (schema :data:`SCHEMA`), one row per ICAO code (a new frame each call).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        airportsdata's rows for Mali (elevation in ft and m) with their 2020-2024 role from
+        ``layers/data/airport_roles.csv``.
+
+    Raises
+    ------
+    SchemaError
+        When the roles table names an ICAO code that airportsdata does not list for Mali.
+    """
     frame = pd.DataFrame([dict(r) for r in _mali_rows()])[
         ["icao", "iata", "name", "city", "subd", "elevation", "lat", "lon"]
     ]

@@ -94,8 +94,8 @@ ADMIN_JOIN_COLUMNS = {
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
     """The places to assess and the :func:`geo.exposure.assess.prepare` options naming their
-    columns."""
-
+    columns.
+    """
     if places not in PLACES:
         raise ParameterError(f"places must be one of {list(PLACES)}, got {places!r}")
     if places == "towns":
@@ -131,8 +131,8 @@ def river_flags(
     places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Riverside places with their reach (``town_id`` = the place id, ``reach``) and
-    ``north_of_niger``."""
-
+    ``north_of_niger``.
+    """
     side = river_ne.riverside(places, line, within_km=RIVERSIDE_KM)
     stem = river_ne.main_stem(line)
     towns = load_towns().set_index("town_id").geometry
@@ -254,7 +254,8 @@ def central_flags(
 
 def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions: tuple[str, ...]):
     """Join columns, central flags and the metadata saying where they come from (None if no COD
-    data)."""
+    data).
+    """
     try:
         com = admin.communes(data_dir)
         columns = admin_columns(frame, places, data_dir, commune_frame=com)
@@ -363,7 +364,8 @@ def data_context(
     speeds_path: str | None = None,
 ) -> engine.Context:
     """The prepared assessment on the open datasets of ``data_dir`` (cached per preparation
-    parameters: ``params.max_snap_km`` and ``params.air_reach_km``)."""
+    parameters: ``params.max_snap_km`` and ``params.air_reach_km``).
+    """
     p = params if params is not None else ExposureParams()
     return _data_context(
         str(resolve_data_dir(data_dir)), places, p.max_snap_km, p.air_reach_km, speeds_path

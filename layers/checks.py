@@ -27,7 +27,27 @@ def check_facts(
     regions: gpd.GeoDataFrame,
     airports: gpd.GeoDataFrame,
 ) -> list[str]:
-    """Return every problem found across the layers (an empty list when all is well)."""
+    """Return every problem found across the layers (an empty list when all is well).
+
+    Parameters
+    ----------
+    bases
+        The MINUSMA sites (:func:`layers.bases`).
+    towns
+        The gazetteer (:func:`layers.towns`).
+    roads
+        The road segments (:func:`layers.roads`).
+    regions
+        The region polygons (:func:`layers.regions`): Mali's outline, with a tolerance.
+    airports
+        The airports (:func:`layers.airports`).
+
+    Returns
+    -------
+    list of str
+        One line per problem (a point outside Mali, an id that does not resolve, a site far from
+        its town, ...).
+    """
     problems: list[str] = []
     outline = (
         regions.to_crs(regions.estimate_utm_crs()).union_all().buffer(MALI_TOLERANCE_KM * 1000)

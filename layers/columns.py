@@ -62,7 +62,18 @@ def _matches(pattern: str, name: str) -> bool:
 
 
 def column_decimals(name: str) -> int:
-    """Decimals a numeric column ``name`` is written with (see :data:`DECIMALS_BY_UNIT`)."""
+    """Decimals a numeric column ``name`` is written with (see :data:`DECIMALS_BY_UNIT`).
+
+    Parameters
+    ----------
+    name
+        A column name (its unit suffix decides, e.g. ``_km``).
+
+    Returns
+    -------
+    int
+        The number of decimals.
+    """
     for pattern, decimals in DECIMALS_BY_UNIT:
         if _matches(pattern, name):
             return decimals
@@ -71,8 +82,10 @@ def column_decimals(name: str) -> int:
 
 @functools.cache
 def _registry_descriptions() -> dict[str, str]:
-    """Column descriptions from the shipped and open-data layers, first one wins (for the analysis
-    layers, which carry the towns' columns)."""
+    """Column descriptions from the shipped and open-data layers, the first one winning.
+
+    Used for the analysis layers, which carry the towns' columns.
+    """
     out: dict[str, str] = {}
     names = [*layer_names("shipped"), *layer_names("open")]
     for info in map(get_info, names):
@@ -87,6 +100,18 @@ def layer_fields(gdf: gpd.GeoDataFrame, info: LayerInfo) -> dict[str, Field]:
     The kind and description come from the layer's schema; a column the schema does not declare
     (the analysis layers carry the towns' columns) takes the description the registry gives it in
     another layer and the kind its values show (:func:`geo.fields.infer_kind`).
+
+    Parameters
+    ----------
+    gdf
+        A layer (or an analysis frame carrying a layer's columns).
+    info
+        The layer's registry entry.
+
+    Returns
+    -------
+    dict of str to Field
+        One field per column, in column order, the geometry left out.
     """
     declared = {c.name: c for c in info.schema.columns}
     described = _registry_descriptions()
@@ -109,7 +134,13 @@ def layer_fields(gdf: gpd.GeoDataFrame, info: LayerInfo) -> dict[str, Field]:
 
 @functools.cache
 def hxl_tags() -> dict[str, str]:
-    """``{column: HXL hashtag}`` for the columns that have one (``layers/data/hxl.json``)."""
+    """``{column: HXL hashtag}`` for the columns that have one (``layers/data/hxl.json``).
+
+    Returns
+    -------
+    dict of str to str
+        The HXL hashtag of each tagged column.
+    """
     path = Path(__file__).with_name("data") / "hxl.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
     return dict(doc["tags"])

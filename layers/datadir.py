@@ -90,7 +90,11 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None, *, must_exist: b
 def default_fetch_dir() -> Path:
     """Where ``minusma fetch`` writes when no ``--dest`` is given.
 
-    ``$MINUSMA_DATA`` if set, else ``~/.local/share/minusma`` (the directory need not exist yet).
+    Returns
+    -------
+    pathlib.Path
+        ``$MINUSMA_DATA`` if set, else ``~/.local/share/minusma`` (the directory need not exist
+        yet).
     """
     env = os.environ.get(ENV_VAR)
     if env:

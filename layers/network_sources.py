@@ -57,8 +57,19 @@ def attach_corridor_lengths(
     Adds ``length_km_corridor`` (NaN where not covered), ``corridor_difference_pct`` and
     ``corridor_note``. When the corridor dataset is absent the columns are null and a log line says
     so.
-    """
 
+    Parameters
+    ----------
+    roads
+        The shipped road links (:func:`layers.roads`).
+    data_dir
+        The data directory holding the corridor dataset (default ``$MINUSMA_DATA``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``roads`` with the three corridor columns.
+    """
     out = roads.copy()
     try:
         table = flownet.compare_with_segments(
@@ -92,8 +103,20 @@ def combine_with_osm(
     *,
     max_snap_km: float = DEFAULT_MAX_SNAP_KM,
 ) -> gpd.GeoDataFrame:
-    """OSM ways plus the shipped edges they do not cover, joined by connectors (see the module
-    docstring).
+    """OSM ways plus the shipped edges they do not cover, joined by connectors.
+
+    See the module docstring for how the networks are joined.
+
+    Parameters
+    ----------
+    shipped
+        The shipped road links.
+    osm
+        The OSM ways (:func:`layers.osm_roads.osm_roads`).
+    towns
+        The gazetteer: each shipped edge's ends are its towns, snapped to the OSM network.
+    max_snap_km
+        Farthest a town may lie from the OSM network to be joined to it.
 
     Returns
     -------
@@ -201,7 +224,6 @@ def merged_roads(
         :func:`geo.exposure.access.road_graph`, with ``network_source`` (``shipped``, ``osm``,
         ``connector``) and the corridor columns of :func:`attach_corridor_lengths` on shipped rows.
     """
-
     shipped = attach_corridor_lengths(load_roads(), data_dir)
     shipped["network_source"] = "shipped"
     if osm is None:

@@ -1,5 +1,4 @@
-"""OpenStreetMap road lines in Geofabrik's shapefile schema, as a road layer the network code
-accepts.
+"""OpenStreetMap road lines in Geofabrik's shapefile schema, as a road layer for the network code.
 
 Geofabrik's free extracts (``gis_osm_roads_free_1``) carry one row per OSM way with ``osm_id``,
 ``code``, ``fclass`` (the ``highway`` tag, with ``track`` split by ``tracktype`` into
@@ -140,6 +139,13 @@ def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> N
     not null); geometry present, LineString/MultiLineString, valid and not of zero length; every way
     within Mali's bounding box plus the registry margin for ``osm_roads`` (1 degree).
 
+    Parameters
+    ----------
+    frame
+        The OSM ways.
+    name
+        The frame's name in the message.
+
     Raises
     ------
     SchemaError
@@ -258,8 +264,7 @@ def osm_roads(
     classes: Iterable[str] = ACCESS_CLASSES,
     speed_classes: Iterable[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """OSM road ways (Geofabrik schema), validated and filtered to the classes that matter for
-    access.
+    """OSM road ways (Geofabrik schema), validated, in the classes that matter for access.
 
     Parameters
     ----------

@@ -145,7 +145,8 @@ def _cell_boxes(raster: Raster, rows: slice, cols: slice) -> np.ndarray:
 
 def _exact_sums(r: Raster, people: np.ndarray, geoms: gpd.GeoSeries) -> np.ndarray:
     """Sum of ``people`` weighted by the covered share of each cell (exactextract), NaN for
-    missing or empty geometries."""
+    missing or empty geometries.
+    """
     from exactextract import exact_extract
     from exactextract.raster import NumPyRasterSource
 

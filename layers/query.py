@@ -178,7 +178,8 @@ def _targets(to: str, as_of: str | dt.date | None, exclude: str) -> gpd.GeoDataF
 
 def _road_km(p: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> np.ndarray:
     """Road km from the place to every target along the shipped roads (NaN: off the network or
-    unreachable)."""
+    unreachable).
+    """
     graph = context().graph
     node, _ = snap_points(graph, *_origin(p), max_snap_km=DEFAULT_MAX_SNAP_KM)
     if node[0] < 0:

@@ -26,7 +26,14 @@ def _file_metadata() -> dict:
 
 
 def regions() -> gpd.GeoDataFrame:
-    """Region polygons (schema :data:`SCHEMA`), shipped with the package."""
+    """Region polygons (schema :data:`SCHEMA`), shipped with the package.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The pre-2016 regions in EPSG:4326, with ``in_central_zone``; ``attrs["metadata"]`` holds
+        the file's source metadata.
+    """
     gdf = gpd.read_file(data_file(FILE), engine="pyogrio")
     gdf = gdf.set_crs("EPSG:4326", allow_override=True)
     gdf["ne_id"] = gdf["ne_id"].astype("int64")

@@ -78,7 +78,13 @@ PLACES_SCHEMA = get_info("river_places").schema
 
 
 def river_places() -> gpd.GeoDataFrame:
-    """Ordered riverside places with their reach (schema :data:`PLACES_SCHEMA`)."""
+    """Ordered riverside places with their reach (schema :data:`PLACES_SCHEMA`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place in downstream ``order``, with the town's point as geometry.
+    """
     raw = read_facts("river_places.csv", ints=("order",), bools=("line_vertex",))
     raw = raw.rename(columns={"source_url": "source"})
     raw["source"] = raw["source"].fillna("shared/reference/river.md (order by geography only)")
@@ -93,6 +99,11 @@ def river() -> gpd.GeoDataFrame:
 
     Each reach's line runs through its places in order, from its first to its last place; the
     reaches share their end places (Koulikoro, Gao), so they join.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per reach of :data:`REACHES`, with its published and schematic lengths (km).
     """
     places = river_places().sort_values("order")
     places = places[places["line_vertex"]]

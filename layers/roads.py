@@ -28,6 +28,16 @@ def detour_factor(frame: pd.DataFrame) -> float:
 
     Only edges whose published length is not shorter than the straight line count (a shorter one
     is a rounded figure).
+
+    Parameters
+    ----------
+    frame
+        Road rows with ``role``, ``length_km_published`` and ``length_km_straight``.
+
+    Returns
+    -------
+    float
+        The median ratio (1 or more) used to estimate unpublished lengths.
     """
     ok = (
         (frame["role"] == "edge")
@@ -77,6 +87,11 @@ def roads() -> gpd.GeoDataFrame:
     (``calibrated``); otherwise the straight line times :func:`detour_factor`, marked
     ``length_method = "estimate"``. Links whose ends lack a sourced coordinate keep a null
     geometry and length, and are logged.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per road link, with ``length_km`` and ``length_method``.
     """
     raw = read_facts("roads.csv", floats=("length_km_published",), bools=("ferry_crossing",))
     raw = raw.rename(columns={"source_url": "source", "source_url_2": "source_2"})

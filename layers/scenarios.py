@@ -50,7 +50,8 @@ def site_label(bases: pd.DataFrame, base_id: str) -> str:
 
 def site_ids(bases: pd.DataFrame, *, june_2023_count: bool = False) -> list[str]:
     """Base ids of the candidate sites, in closure order: all 13, or only the 11 of the June 2023
-    count (``in_june2023_count``; without the Ogossagou temporary base and the Bamako HQ)."""
+    count (``in_june2023_count``; without the Ogossagou temporary base and the Bamako HQ).
+    """
     frame = bases.sort_values(["closure_date", "closure_order"], kind="stable")
     if june_2023_count:
         frame = frame[frame["in_june2023_count"].astype(bool)]

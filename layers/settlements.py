@@ -45,6 +45,20 @@ def make_settlement_ids(pcodes: pd.Series, lon: pd.Series, lat: pd.Series) -> pd
 
     Duplicates are numbered in order of longitude, then latitude, so the ids do not depend on file
     order.
+
+    Parameters
+    ----------
+    pcodes
+        The P-code of each place.
+    lon
+        Longitude of each place (degrees), aligned with ``pcodes``.
+    lat
+        Latitude of each place (degrees), aligned with ``pcodes``.
+
+    Returns
+    -------
+    pandas.Series
+        The id of each place, aligned with ``pcodes``.
     """
     frame = pd.DataFrame({"pcode": pcodes.astype(str), "lon": lon, "lat": lat})
     dup = frame["pcode"].duplicated(keep=False)

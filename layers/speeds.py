@@ -1,5 +1,4 @@
-"""The speed table of the road network: ``layers/data/speeds.csv`` (sourced per row) or a user
-CSV."""
+"""The speed table of the road network: ``layers/data/speeds.csv`` (sourced per row) or a CSV."""
 
 from __future__ import annotations
 
@@ -15,8 +14,22 @@ __all__ = ["speeds"]
 
 
 def speeds(path: str | None = None) -> pd.DataFrame:
-    """The speed table (``layers/data/speeds.csv`` or a user CSV); rows without a speed are dropped
-    (that class/season has no speed: its travel times are reported missing, never averaged)."""
+    """The speed table, without the rows that have no speed.
+
+    A class/season without a sourced speed has no row: its travel times are reported missing,
+    never averaged.
+
+    Parameters
+    ----------
+    path
+        A user CSV with the columns of ``layers/data/speeds.csv`` (``road_class``, ``season``,
+        ``speed_kmh``, ...); None for the shipped table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per road class and season with a speed (km/h).
+    """
     table = pd.read_csv(path) if path else read_facts("speeds.csv", floats=("speed_kmh",))
     empty = table["speed_kmh"].isna()
     if empty.any():

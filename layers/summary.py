@@ -231,7 +231,8 @@ def summary(
 def summary_layer(table: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``table`` (from :func:`summary`) joined to ``polygons`` (from :func:`summary_polygons`):
     one feature per unit that has a polygon, with ``unit`` and ``pcode`` first. Units of the
-    table without a polygon are logged and left out; units without places get zero counts."""
+    table without a polygon are logged and left out; units without places get zero counts.
+    """
     by = table.index.name
     missing = sorted(set(table.index) - set(polygons.index) - {NO_UNIT})
     if missing:

@@ -26,6 +26,11 @@ def towns() -> gpd.GeoDataFrame:
 
     Places without a sourced coordinate are kept with a null geometry and
     ``has_coordinate = False``; their number is logged.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place, sorted by ``town_id``, with ``name_ascii`` and ``source``.
     """
     raw = read_facts("towns.csv", floats=("lat", "lon"), ints=("population", "population_year"))
     raw = raw.rename(columns={"coord_source_ref": "source"})

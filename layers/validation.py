@@ -273,7 +273,8 @@ def assessment_scores(
     data_dir: str | os.PathLike | None,
 ) -> gpd.GeoDataFrame:
     """The exposure model's output on the places (the one call to the model), with ``params``
-    (default: the defaults; ``params.model`` may name a calibrated model file)."""
+    (default: the defaults; ``params.model`` may name a calibrated model file).
+    """
     from minusma.layers.assessment import assess
 
     return assess(

@@ -44,7 +44,8 @@ def add_regions(
     show: bool = True,
 ) -> folium.GeoJson:
     """Add the region polygons; central-zone regions are filled and carry a permanent label.
-    Headings and the layer name in ``lang`` (:mod:`maps.i18n`)."""
+    Headings and the layer name in ``lang`` (:mod:`maps.i18n`).
+    """
 
     def t(key: str) -> str:
         return text(f"popup.{key}", lang)
@@ -120,7 +121,8 @@ def add_river(
     show: bool = True,
 ) -> folium.GeoJson:
     """Add the Niger reaches: the navigable reach bold and solid, the others thin and dashed.
-    Headings, the reach's status and the layer name in ``lang`` (:mod:`maps.i18n`)."""
+    Headings, the reach's status and the layer name in ``lang`` (:mod:`maps.i18n`).
+    """
 
     def t(key: str) -> str:
         return text(f"popup.{key}", lang)
@@ -175,7 +177,8 @@ def add_regions_2023(
     show: bool = True,
 ) -> folium.GeoJson:
     """Add the 2023 regions built from cercles (``layers.admin.regions_2023(names=None)``); the
-    central ones (:data:`layers.regions.CENTRAL_REGIONS_2023`) filled and labelled."""
+    central ones (:data:`layers.regions.CENTRAL_REGIONS_2023`) filled and labelled.
+    """
     from minusma.layers.regions import CENTRAL_REGIONS_2023
 
     def t(key: str) -> str:
@@ -220,7 +223,8 @@ def add_river_ne(
     m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG, show: bool = True
 ) -> folium.GeoJson:
     """Add the Natural Earth Niger (``layers.river_ne.niger_ne``): the river's real course, one
-    solid line (navigability is a property of the schematic reaches, not drawn here)."""
+    solid line (navigability is a property of the schematic reaches, not drawn here).
+    """
     s = RIVER_REACHES[None]
 
     def props(row):

@@ -47,7 +47,8 @@ __all__ = ["MALI_BOUNDS", "make_map", "map_html", "save_map"]
 def _element_ids(counter: Iterator[int]) -> Iterator[None]:
     """Number the folium/branca elements created inside the block from ``counter`` instead of
     random bytes, so that the same map renders to the same bytes (the element ids end up in the
-    page's JavaScript variable names)."""
+    page's JavaScript variable names).
+    """
     from branca.element import Element
 
     original = Element.__dict__["_generate_id"]
@@ -74,7 +75,8 @@ def _deterministic_ids(func):
 
 def _real_geography(data_dir) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
     """The 2023 regions built from cercles and the Natural Earth Niger of ``data_dir``; each is
-    None without a data directory, or (with a warning) when its files are absent there."""
+    None without a data directory, or (with a warning) when its files are absent there.
+    """
     if data_dir is None:
         return None, None
     from minusma.layers.datasets import DatasetMissingError

@@ -26,7 +26,18 @@ _MARKER = JsCode(
 
 
 def located(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The rows of ``gdf`` that have a point (the ones the map can draw)."""
+    """The rows of ``gdf`` that have a point (the ones the map can draw).
+
+    Parameters
+    ----------
+    gdf
+        Any layer.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows whose geometry is neither missing nor empty.
+    """
     return gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
 
 

@@ -125,7 +125,8 @@ class _Inliner:
 
     def css(self, text: str, base: str) -> str:
         """Inline the images a stylesheet refers to as data URIs; move its fonts to
-        :meth:`fonts`."""
+        :meth:`fonts`.
+        """
         text = _FONT_FACE.sub(lambda m: self.font_face(m.group(0), base), text)
 
         def url(m: re.Match[str]) -> str:

@@ -85,6 +85,19 @@ def pack_places(gdf: gpd.GeoDataFrame, step_classes: pd.DataFrame | None = None)
     Rows without a point are left out; the rest are sorted by P-code (then name), so the same
     frame always gives the same page. ``step_classes`` (index P-code, one column per step, values
     in ``EXPOSURE_CLASSES`` or None; :func:`maps.exposure.settlement_classes`) adds ``ex``.
+
+    Parameters
+    ----------
+    gdf
+        Points with the columns of :data:`COLUMNS` (missing ones are empty).
+    step_classes
+        The class of each place at each time step, or None.
+
+    Returns
+    -------
+    dict
+        The packed arrays (``xy``, ``cls``, ``names``, ``admin``, ``runs``, ``pc`` and, with
+        ``step_classes``, ``ex``), ready for JSON.
     """
     pts = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     frame = pd.DataFrame({f: _text(_column(pts, f)) for f in COLUMNS}, index=pts.index)
@@ -136,7 +149,19 @@ def _class_char(code: str) -> str:
 
 
 def unpack_places(packed: Mapping[str, Any]) -> pd.DataFrame:
-    """Decode :func:`pack_places` output as the page's JS does (for tests and checks)."""
+    """Decode :func:`pack_places` output as the page's JS does (for tests and checks).
+
+    Parameters
+    ----------
+    packed
+        The output of :func:`pack_places`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place in packed order: names, admin columns, ``class_code``, ``pcode``, ``lon``,
+        ``lat`` and ``exposure_<step>`` per time step.
+    """
     xy = np.cumsum(np.asarray(packed["xy"], dtype=np.int64).reshape(-1, 2), axis=0) / SCALE
     rows = []
     for k, n in zip(packed["runs"][0::2], packed["runs"][1::2]):

@@ -36,7 +36,8 @@ def search_key(value: Any) -> str:
 
 def search_index(towns: gpd.GeoDataFrame) -> list[list[str]]:
     """``[town_id, name, keys]`` per town with a point; ``keys`` joins the name's, every
-    alternative name's (``;``-separated ``alt_names``) and the P-code's key with ``|``."""
+    alternative name's (``;``-separated ``alt_names``) and the P-code's key with ``|``.
+    """
     rows = []
     for _, row in towns.iterrows():
         if row.geometry is None or row.geometry.is_empty:
@@ -52,7 +53,8 @@ def search_index(towns: gpd.GeoDataFrame) -> list[list[str]]:
 
 class TownSearch(MacroElement):
     """A search box (top left) listing up to 8 matching towns; choosing one zooms to it and
-    opens its popup."""
+    opens its popup.
+    """
 
     _template = Template(
         """

@@ -1,5 +1,6 @@
 """MINUSMA sites (symbol by kind; open or closed at a date) and their coverage radius
-before/after."""
+before/after.
+"""
 
 from __future__ import annotations
 

@@ -99,7 +99,8 @@ def mpl_text(value: object) -> str:
 
 def _label_towns(ax, t, scores, *, count: int, min_gap_m: float) -> list[str]:
     """Label the ``count`` most exposed towns, skipping any closer than ``min_gap_m`` to a label
-    already placed (no overlaps at print size); returns the labelled names."""
+    already placed (no overlaps at print size); returns the labelled names.
+    """
     order = scores.sort_values(ascending=False, na_position="last").dropna().index
     placed: list[tuple[float, float]] = []
     names = []

@@ -95,7 +95,8 @@ _MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 @dataclass(frozen=True)
 class Surface:
     """A distance surface on a lon/lat grid: km (masked where nodata), its transform, and what it
-    shows."""
+    shows.
+    """
 
     km: np.ma.MaskedArray
     transform: Affine
@@ -183,7 +184,8 @@ def _to_mercator(surface: Surface) -> np.ndarray:
 
 def surface_png(surface: Surface) -> bytes:
     """The overlay image: :data:`CMAP` over 0-:data:`MAX_KM` km, alpha 0 where nodata, in Web
-    Mercator rows."""
+    Mercator rows.
+    """
     from matplotlib import colormaps
 
     km = _to_mercator(surface)
@@ -295,7 +297,8 @@ def add_distance_overlays(
 
 def legend_rows(lang: str = DEFAULT_LANG) -> str:
     """The legend section of the overlays, in ``lang``: a colour ramp of :data:`CMAP` with km
-    labels, and the credit."""
+    labels, and the credit.
+    """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 

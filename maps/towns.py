@@ -1,5 +1,6 @@
 """Towns coloured by exposure class (popup: indicators and reasons) and the OCHA settlements
-(one canvas layer, :mod:`maps.places`)."""
+(one canvas layer, :mod:`maps.places`).
+"""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def _indicator_rows(details, town_id):
 
 def town_facts(row, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> str:
     """The fixed part of a town's popup (escaped HTML): its region, cercle and population, then
-    the indicators of ``exposure.as_of`` folded away in a ``<details>`` element."""
+    the indicators of ``exposure.as_of`` folded away in a ``<details>`` element.
+    """
     facts = [
         (text("region_2023", lang), row["region_2023"]),
         (text("cercle", lang), row["cercle"]),

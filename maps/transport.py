@@ -1,5 +1,6 @@
 """Transport layers: roads (by class, no-detour links highlighted, schematic lines dashed),
-airports/airstrips and air links (by operator, active or ended)."""
+airports/airstrips and air links (by operator, active or ended).
+"""
 
 from __future__ import annotations
 
@@ -167,7 +168,8 @@ def add_airports(
     m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG, show: bool = True
 ) -> folium.GeoJson:
     """Add airports and airstrips as small plane symbols, with their 2020-2024 role; headings
-    and the layer name in ``lang`` (:mod:`maps.i18n`)."""
+    and the layer name in ``lang`` (:mod:`maps.i18n`).
+    """
 
     def t(key: str) -> str:
         return text(f"popup.{key}", lang)
@@ -205,7 +207,8 @@ def add_airports(
 
 def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
     """True where the link was still flown when last reported (``status`` in
-    AIR_ACTIVE_STATUSES)."""
+    AIR_ACTIVE_STATUSES).
+    """
     return gdf["status"].isin(AIR_ACTIVE_STATUSES).rename("active")
 
 
@@ -269,7 +272,8 @@ def air_link_periods(
 
 def air_link_state(periods: pd.DataFrame, date: dt.date) -> pd.Series:
     """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date`` (see
-    :func:`air_link_periods`)."""
+    :func:`air_link_periods`).
+    """
 
     def state(row) -> str:
         if row["start"] is not None and date < row["start"]:

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from minusma.geo.exposure.assess import resolve_edges
+from minusma.geo.exposure.assess import Context, resolve_edges
 from minusma.geo.network import bridges_to, edge_criticality
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ __all__ = ["segment_criticality"]
 
 
 def segment_criticality(
-    ctx,
+    ctx: Context,
     *,
     season: str = "dry",
     close_roads: Iterable[str] = (),
@@ -43,6 +43,13 @@ def segment_criticality(
     close_roads
         Segments cut in a scenario: they are removed from the network first, so they have no row
         in the table, and the other segments' figures are those of the cut network.
+    id_column
+        Column of ``ctx.places`` naming a place when it has no ``name_column``.
+    name_column
+        Column of ``ctx.places`` listed in ``stranded_names``.
+    population_column
+        Column of ``ctx.places`` summed into ``stranded_population`` (missing figures are counted
+        in ``stranded_places_no_population``, never taken as zero).
 
     Returns
     -------

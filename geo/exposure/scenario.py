@@ -44,6 +44,17 @@ def _joined(these: list[str], minus: list[str]) -> str | None:
 def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
     """What changes from assessment ``a`` to assessment ``b``, per place.
 
+    Parameters
+    ----------
+    a
+        The first assessment (a frame with the columns of :data:`DIFF_COLUMNS`,
+        ``exposure_class``, ``exposure_rank`` and ``exposure_reasons``).
+    b
+        The second assessment, of the same places; a place in only one of them gets NaN on the
+        other side.
+    id_column
+        The place id column both frames share.
+
     Returns
     -------
     pandas.DataFrame

@@ -31,8 +31,10 @@ def snap_points(
     ----------
     graph
         The road graph.
-    lon, lat
-        Points in degrees; NaN coordinates are never snapped.
+    lon
+        Longitudes of the points in degrees; NaN coordinates are never snapped.
+    lat
+        Latitudes of the points in degrees, aligned with ``lon``.
     max_snap_km
         Points farther than this from every node are left unsnapped.
 
@@ -107,7 +109,20 @@ def distances_from(
 
 
 def mask_unreachable(values: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Turn ``inf`` (unreachable) into NaN and return it with an explicit ``reachable`` mask."""
+    """Turn ``inf`` (unreachable) into NaN and return it with an explicit ``reachable`` mask.
+
+    Parameters
+    ----------
+    values
+        Costs from a shortest-path search, ``inf`` where unreachable.
+
+    Returns
+    -------
+    values : numpy.ndarray of float
+        The costs, NaN where unreachable.
+    reachable : numpy.ndarray of bool
+        True where the cost is finite.
+    """
     values = np.asarray(values, dtype="float64")
     reachable = np.isfinite(values)
     return np.where(reachable, values, np.nan), reachable
@@ -122,6 +137,19 @@ def node_distances(
     limit: float | None = None,
 ) -> pd.DataFrame:
     """:func:`distances_from` as a table without infinities.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    sources
+        Source node positions (e.g. snapped bases).
+    weight
+        Edge column to minimise (``length_km``, ``travel_h``, ...).
+    removed_edge_ids
+        Edges to treat as cut (what-if).
+    limit
+        Stop searching beyond this cost (in ``weight`` units).
 
     Returns
     -------
@@ -179,6 +207,19 @@ def route(
     removed_edge_ids: str | Iterable = (),
 ) -> Route:
     """Shortest route from ``origin_node`` to ``dest_node`` minimising ``weight``.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    origin_node
+        Node position of the start.
+    dest_node
+        Node position of the end.
+    weight
+        Edge column to minimise (``length_km`` or ``travel_h``).
+    removed_edge_ids
+        Edges to treat as cut (what-if).
 
     Returns
     -------

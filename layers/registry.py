@@ -114,7 +114,14 @@ class LayerInfo:
         return self.kind == "open"
 
     def as_dict(self) -> dict[str, object]:
-        """Plain-dict form (for JSON and GeoPackage metadata)."""
+        """Plain-dict form (for JSON and GeoPackage metadata).
+
+        Returns
+        -------
+        dict
+            Name, title, description, licence, attribution, sources, geometry kind, id column,
+            geometry types, columns (kind and description) and caveats, as plain values.
+        """
         return {
             "name": self.name,
             "title": self.title,
@@ -208,6 +215,11 @@ def layer_names(kind: str | None = None) -> list[str]:
     kind
         Only the layers of this kind (one of :data:`KINDS`); default: every layer.
 
+    Returns
+    -------
+    list of str
+        The layer names.
+
     Raises
     ------
     UnknownNameError
@@ -226,6 +238,11 @@ def get_info(name: str) -> LayerInfo:
     name
         A layer name; case, accents and punctuation are ignored (:func:`geo.names.name_key`).
 
+    Returns
+    -------
+    LayerInfo
+        The layer's schema, source, licence and loader.
+
     Raises
     ------
     UnknownNameError
@@ -242,7 +259,18 @@ def get_info(name: str) -> LayerInfo:
 
 
 def loader(name: str) -> Callable[..., gpd.GeoDataFrame]:
-    """The loader function of a layer (imported on demand)."""
+    """The loader function of a layer (imported on demand).
+
+    Parameters
+    ----------
+    name
+        A layer name (see :func:`get_info`).
+
+    Returns
+    -------
+    callable
+        The function returning the layer as a GeoDataFrame.
+    """
     module, _, function = get_info(name).loader.partition(":")
     return getattr(importlib.import_module(module), function)
 
@@ -283,7 +311,18 @@ def load(
 
 
 def metadata_frame(kind: str | None = None) -> pd.DataFrame:
-    """One row per layer (of ``kind``): name, title, geometry, geometry kind, licence, sources."""
+    """One row per layer (of ``kind``): name, title, geometry, geometry kind, licence, sources.
+
+    Parameters
+    ----------
+    kind
+        Only the layers of this kind (one of :data:`KINDS`); default: every layer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per layer, in registry order.
+    """
     rows = []
     for name in layer_names(kind):
         info = get_info(name)

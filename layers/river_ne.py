@@ -66,6 +66,12 @@ def niger_ne(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     data_dir
         The data directory (default ``$MINUSMA_DATA``), read through
         :func:`layers.datasets.read_dataset`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The Niger's Natural Earth features inside Mali's regions, with ``river_id`` and
+        ``length_km`` (geodesic).
     """
     raw = read_dataset("ne_niger", data_dir)
     raw = raw[raw["name"] == "Niger"].copy()
@@ -104,6 +110,16 @@ def main_stem(river_line: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry) -> Li
     shortest path (geodesic length) is taken from the westernmost dead end to the easternmost one:
     for the Niger in Mali these are the entry from Guinea (upstream) and the exit to Niger
     (downstream). In the Inner Delta the shortest channel is kept.
+
+    Parameters
+    ----------
+    river_line
+        The river's lines (a layer, a series or one geometry), in EPSG:4326.
+
+    Returns
+    -------
+    shapely.LineString
+        The main stem, from upstream (west) to downstream (east).
 
     Raises
     ------
@@ -164,6 +180,19 @@ def north_bank_polygon(
     ``margin_deg`` beyond the line's extent, west, and back east to its upstream end. It is a
     topological construction only (no measurement is made in degrees).
 
+    Parameters
+    ----------
+    river_line
+        The river's lines (see :func:`main_stem`).
+    margin_deg
+        How far the box reaches beyond the line's extent (degrees; a topological margin, not a
+        distance).
+
+    Returns
+    -------
+    shapely.Polygon
+        The northern part of the plane.
+
     Raises
     ------
     ParameterError
@@ -194,6 +223,13 @@ def side_of_river(
     left bank). Points beyond the ends of the line are classified by the prolonged parallels. A
     point lying exactly on the main stem (e.g. a town vertex of the schematic :func:`layers.river`)
     is ``"on_line"``: its bank cannot be told from that line.
+
+    Parameters
+    ----------
+    points
+        The points to classify (any CRS; reprojected to EPSG:4326).
+    river_line
+        The river's lines (see :func:`main_stem`).
 
     Returns
     -------

@@ -28,15 +28,38 @@ _NOT_KEY = re.compile("[^a-z0-9]")
 
 
 def search_key(value: Any) -> str:
-    """``value`` reduced to ``a-z0-9`` (accents, case, apostrophes, spaces and dashes dropped)."""
+    """``value`` reduced to ``a-z0-9`` (accents, case, apostrophes, spaces and dashes dropped).
+
+    Parameters
+    ----------
+    value
+        A name or code; missing values give ``""``.
+
+    Returns
+    -------
+    str
+        The search key.
+    """
     if is_missing(value):
         return ""
     return _NOT_KEY.sub("", _MARKS.sub("", unicodedata.normalize("NFD", str(value))).lower())
 
 
 def search_index(towns: gpd.GeoDataFrame) -> list[list[str]]:
-    """``[town_id, name, keys]`` per town with a point; ``keys`` joins the name's, every
-    alternative name's (``;``-separated ``alt_names``) and the P-code's key with ``|``.
+    """``[town_id, name, keys]`` per town with a point, for the search box.
+
+    ``keys`` joins the name's, every alternative name's (``;``-separated ``alt_names``) and the
+    P-code's key with ``|``.
+
+    Parameters
+    ----------
+    towns
+        The gazetteer (:func:`layers.towns`).
+
+    Returns
+    -------
+    list of list of str
+        One ``[town_id, name, keys]`` row per town with a point, sorted by name key.
     """
     rows = []
     for _, row in towns.iterrows():
@@ -52,8 +75,18 @@ def search_index(towns: gpd.GeoDataFrame) -> list[list[str]]:
 
 
 class TownSearch(MacroElement):
-    """A search box (top left) listing up to 8 matching towns; choosing one zooms to it and
-    opens its popup.
+    """A search box (top left) listing up to 8 matching towns.
+
+    Choosing a town zooms to it and opens its popup.
+
+    Parameters
+    ----------
+    layer
+        The towns' map layer, whose markers the box opens.
+    towns
+        The gazetteer the box searches (:func:`search_index`).
+    lang
+        Language of the placeholder and "no match" text (:mod:`maps.i18n`).
     """
 
     _template = Template(

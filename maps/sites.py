@@ -1,6 +1,4 @@
-"""MINUSMA sites (symbol by kind; open or closed at a date) and their coverage radius
-before/after.
-"""
+"""MINUSMA sites (symbol by kind; open or closed at a date) and their coverage radius."""
 
 from __future__ import annotations
 
@@ -22,7 +20,18 @@ _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
 
 def site_icon_js(state: str) -> JsCode:
-    """``pointToLayer`` drawing a site as its kind's symbol; ``state`` is ``open`` or ``closed``."""
+    """``pointToLayer`` drawing a site as its kind's symbol; ``state`` is ``open`` or ``closed``.
+
+    Parameters
+    ----------
+    state
+        ``"open"`` or ``"closed"`` (closed sites are faded).
+
+    Returns
+    -------
+    folium.utilities.JsCode
+        The Leaflet ``pointToLayer`` function.
+    """
     symbols = {
         k: f'<span style="color:{SITE_CLOSED["colour"] if state == "closed" else v["colour"]}">'
         f"{v['symbol']}</span>"
@@ -74,15 +83,29 @@ def _props(row, state: str, lang: str) -> dict:
 def add_bases(
     m: folium.Map, gdf: gpd.GeoDataFrame, *, date: dt.date, lang: str = DEFAULT_LANG
 ) -> tuple[folium.GeoJson, folium.GeoJson]:
-    """Add the sites open on ``date`` and, as faded symbols, those closed by then, with popups
-    and layer names in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
+    """Add the sites open on ``date`` and, as faded symbols, those closed by then.
 
+    Popups and layer names are in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
     Every site is in both layers' data; the time control moves markers between them. On load,
     a site closed on day D counts as closed on D (as ``layers.bases(as_of=D)``).
 
+    Parameters
+    ----------
+    m
+        The map to add the two layers to.
+    gdf
+        The sites (:func:`layers.bases`).
+    date
+        The date the map opens at.
+    lang
+        Language of the popups and layer names.
+
     Returns
     -------
-    (open layer, closed layer)
+    open_layer : folium.GeoJson
+        The sites open on ``date``.
+    closed_layer : folium.GeoJson
+        The sites closed by then.
     """
     attribution = esc(CREDITS["bases"])
     layers: list[folium.GeoJson] = []
@@ -113,6 +136,26 @@ def add_coverage(
 
     The "before" layer is fixed (all 13 sites, dashed outline); the "selected date" layer holds
     the circles of the sites open on the date chosen with the time control.
+
+    Parameters
+    ----------
+    m
+        The map to add the two layers to.
+    gdf
+        The sites (:func:`layers.bases`).
+    radius_km
+        Radius of a site's security umbrella (km).
+    show_before
+        Show the "before" layer when the map opens.
+    lang
+        Language of the layer names.
+
+    Returns
+    -------
+    before_layer : folium.GeoJson
+        The circles of every site.
+    now_layer : folium.GeoJson
+        The circles of the sites open on the chosen date.
     """
     radius_m = radius_km * 1000.0
     layers: list[folium.GeoJson] = []

@@ -23,6 +23,7 @@ import itertools
 import logging
 import math
 import warnings
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -57,8 +58,23 @@ def _check(cover: ArrayLike, weight: ArrayLike, k: int) -> tuple[NDArray, NDArra
     return c, w
 
 
-def covered_weight(cover: ArrayLike, weight: ArrayLike, sites) -> float:
-    """Weight of the points within reach of at least one of ``sites`` (positions)."""
+def covered_weight(cover: ArrayLike, weight: ArrayLike, sites: Iterable[int]) -> float:
+    """Weight of the points within reach of at least one of ``sites`` (positions).
+
+    Parameters
+    ----------
+    cover
+        Points x sites, True where a site reaches a point.
+    weight
+        The demand weight of each point (finite, 0 or more).
+    sites
+        Positions (columns of ``cover``) of the chosen sites.
+
+    Returns
+    -------
+    float
+        The summed weight of the points at least one chosen site reaches; 0 with no site.
+    """
     c = np.asarray(cover, dtype=bool)
     idx = np.asarray(list(sites), dtype="int64")
     if idx.size == 0:
@@ -71,10 +87,28 @@ def exhaustive(
 ) -> CoverAnswer:
     """The best of every combination of ``k`` sites (ties: the first in lexicographic order).
 
+    Parameters
+    ----------
+    cover
+        Points x sites, True where a site reaches a point.
+    weight
+        The demand weight of each point (finite, 0 or more).
+    k
+        Number of sites to choose.
+    limit
+        Most combinations enumerated before giving up.
+
+    Returns
+    -------
+    CoverAnswer
+        The best sites and the weight they cover.
+
     Raises
     ------
     ParameterError
         When there are more than ``limit`` combinations (use :func:`mclp`).
+    ParameterError
+        A malformed ``cover``/``weight`` or a ``k`` outside 1..number of sites.
     """
     c, w = _check(cover, weight, k)
     total = math.comb(c.shape[1], k)
@@ -94,7 +128,28 @@ def exhaustive(
 
 
 def greedy(cover: ArrayLike, weight: ArrayLike, k: int) -> CoverAnswer:
-    """Add ``k`` times the site covering the most uncovered weight (ties: lowest position)."""
+    """Add ``k`` times the site covering the most uncovered weight (ties: lowest position).
+
+    Parameters
+    ----------
+    cover
+        Points x sites, True where a site reaches a point.
+    weight
+        The demand weight of each point (finite, 0 or more).
+    k
+        Number of sites to choose.
+
+    Returns
+    -------
+    CoverAnswer
+        The sites in the order chosen, sorted, and the weight they cover (a lower bound of the
+        optimum).
+
+    Raises
+    ------
+    ParameterError
+        A malformed ``cover``/``weight`` or a ``k`` outside 1..number of sites.
+    """
     c, w = _check(cover, weight, k)
     chosen: list[int] = []
     uncovered = np.ones(c.shape[0], dtype=bool)
@@ -111,6 +166,25 @@ def mclp(cover: ArrayLike, weight: ArrayLike, k: int) -> CoverAnswer:
     """The optimum of the integer program, by ``spopt``'s MCLP and PuLP's bundled CBC solver.
 
     Points no site covers are left out of the program (they cannot change the answer).
+
+    Parameters
+    ----------
+    cover
+        Points x sites, True where a site reaches a point.
+    weight
+        The demand weight of each point (finite, 0 or more).
+    k
+        Number of sites to choose.
+
+    Returns
+    -------
+    CoverAnswer
+        The optimal sites and the weight they cover.
+
+    Raises
+    ------
+    ParameterError
+        A malformed ``cover``/``weight`` or a ``k`` outside 1..number of sites.
     """
     import pulp
     from spopt.locate import MCLP

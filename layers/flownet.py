@@ -1,5 +1,4 @@
-"""Coarse inter-city road corridors (flownet ``africa_network``, OSM via OSRM) and their check
-against our roads.
+"""Coarse inter-city road corridors (flownet ``africa_network``, OSM via OSRM), checked on ours.
 
 The data directory's ``roads-flownet/mali_corridors_flownet.geojson`` (registry
 ``flownet_corridors``) holds 172 contracted junction-to-junction edges of the OSRM routes between
@@ -91,6 +90,12 @@ ATTRIBUTION = (
 def corridors(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """The corridor edges, validated, with ids and lengths in named units.
 
+    Parameters
+    ----------
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``), read through
+        :func:`layers.datasets.read_dataset`.
+
     Returns
     -------
     geopandas.GeoDataFrame
@@ -134,6 +139,16 @@ def corridor_graph(corridor_lines: gpd.GeoDataFrame) -> RoadGraph:
     Edge ``length_km`` is the OSRM distance and ``travel_h`` the OSRM time; ``u`` is the node at the
     geometry's first vertex, ``v`` at its last, so a position along the geometry maps onto the edge.
     Lines sharing interior vertices are not split (see the module docstring).
+
+    Parameters
+    ----------
+    corridor_lines
+        The corridors (:func:`corridors`).
+
+    Returns
+    -------
+    RoadGraph
+        One edge per corridor line, ``edge_id`` its ``corridor_id``.
     """
     geoms = corridor_lines.geometry.values
     start = shapely.get_coordinates(shapely.get_point(geoms, 0))
@@ -166,11 +181,27 @@ def snap_to_corridors(
     found by geodesic distance. ``fraction`` is the geodesic length of the line up to that vertex
     over the whole line; the OSRM distance from the edge's ``u`` end is ``fraction * length_km``.
 
+    Parameters
+    ----------
+    graph
+        The corridor graph (:func:`corridor_graph`).
+    lon
+        Longitudes of the places (degrees; NaN: no coordinate).
+    lat
+        Latitudes of the places (degrees), aligned with ``lon``.
+    max_snap_km
+        Farthest a place may lie from the corridor lines to be snapped.
+
     Returns
     -------
     pandas.DataFrame
         Per place: ``edge`` (position, -1 beyond ``max_snap_km`` or without coordinate),
         ``fraction``, ``snap_km`` (reported even beyond the tolerance; NaN without coordinate).
+
+    Raises
+    ------
+    ParameterError
+        ``max_snap_km`` is not a finite number of km >= 0.
     """
     if not (np.isfinite(max_snap_km) and max_snap_km >= 0):
         raise ParameterError(f"max_snap_km must be a finite number of km >= 0, got {max_snap_km!r}")
@@ -207,12 +238,25 @@ def _dist_from(graph: RoadGraph, nodes: list[int]) -> np.ndarray:
 
 
 def corridor_km(graph: RoadGraph, a: pd.Series | dict, b: pd.Series | dict) -> float:
-    """OSRM road km along the corridors between two snapped points (rows of
-    :func:`snap_to_corridors`).
+    """OSRM road km along the corridors between two snapped points.
 
     The shorter of: along the shared edge (when both lie on one), or from each point to an end of
     its edge, then the shortest corridor route between those ends. NaN if either point is unsnapped
     or no route joins them.
+
+    Parameters
+    ----------
+    graph
+        The corridor graph (:func:`corridor_graph`).
+    a
+        One row of :func:`snap_to_corridors` (``edge``, ``fraction``).
+    b
+        Another row of :func:`snap_to_corridors`.
+
+    Returns
+    -------
+    float
+        The OSRM road distance (km), NaN when there is none.
     """
     ea, eb = int(a["edge"]), int(b["edge"])
     if ea < 0 or eb < 0:
@@ -236,8 +280,7 @@ def compare_with_segments(
     tolerance_km: float = SNAP_TOLERANCE_KM,
     roles: tuple[str, ...] = ("edge", "aggregate"),
 ) -> pd.DataFrame:
-    """Corridor (OSRM) length of every shipped road link whose two towns lie on the corridor
-    network.
+    """Corridor (OSRM) length of every shipped road link whose two towns lie on the corridors.
 
     Parameters
     ----------

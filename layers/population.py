@@ -1,5 +1,6 @@
-"""People per polygon and near points from the WorldPop density raster; distance surfaces as
-GeoTIFF.
+"""People per polygon and near points from the WorldPop density raster; distance surfaces.
+
+The distance surfaces are written as GeoTIFF.
 
 The raster read by default is the data directory's
 ``worldpop/worldpop2020_density_20km_mali_bbox.tif``: WorldPop 2020 persons/km², averaged to cells
@@ -77,6 +78,18 @@ def read_density(
         None for the registered WorldPop raster in the data directory, a GeoTIFF path, or a Raster.
     data_dir
         The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
+
+    Returns
+    -------
+    Raster
+        The density values (masked where nodata) and their transform.
+
+    Raises
+    ------
+    ParameterError
+        A GeoTIFF not in EPSG:4326.
+    DataDirError
+        No raster given and none in the data directory.
     """
     if raster is None:
         return read_dataset(DATASET, data_dir)
@@ -89,7 +102,23 @@ def read_density(
 
 
 def cell_area_km2(raster: Raster) -> np.ndarray:
-    """Geodesic area (km²) of every cell of a north-up lon/lat raster, computed once per row."""
+    """Geodesic area (km²) of every cell of a north-up lon/lat raster, computed once per row.
+
+    Parameters
+    ----------
+    raster
+        A north-up raster in lon/lat degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        The area of each cell (km²), the raster's shape.
+
+    Raises
+    ------
+    ParameterError
+        A rotated raster.
+    """
     t = raster.transform
     if t.b != 0 or t.d != 0:
         raise ParameterError("raster must be north-up (no rotation)")
@@ -118,11 +147,23 @@ def _people_per_cell(raster: Raster) -> np.ndarray:
 def people_cells(
     raster: Raster | str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None
 ) -> gpd.GeoDataFrame:
-    """Every populated cell of the density raster as a point at its centre with ``people``
-    (density x geodesic cell area): the demand points of a covering problem.
+    """Every populated cell of the density raster as a point at its centre, with its ``people``.
 
-    Cells with no data or no people are left out. The default raster's cells are about 18 km
+    ``people`` is the density times the geodesic cell area: the demand points of a covering
+    problem. Cells with no data or no people are left out. The default raster's cells are about 18 km
     across, so a point stands for a few hundred km² of people.
+
+    Parameters
+    ----------
+    raster
+        The density raster (see :func:`read_density`).
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per populated cell (EPSG:4326) with ``people``.
     """
     density = read_density(raster, data_dir)
     people = _people_per_cell(density)
@@ -144,8 +185,9 @@ def _cell_boxes(raster: Raster, rows: slice, cols: slice) -> np.ndarray:
 
 
 def _exact_sums(r: Raster, people: np.ndarray, geoms: gpd.GeoSeries) -> np.ndarray:
-    """Sum of ``people`` weighted by the covered share of each cell (exactextract), NaN for
-    missing or empty geometries.
+    """Sum of ``people`` weighted by the covered share of each cell (exactextract).
+
+    NaN for missing or empty geometries.
     """
     from exactextract import exact_extract
     from exactextract.raster import NumPyRasterSource
@@ -183,9 +225,10 @@ def population_in_polygons(
     polys
         Polygons (any CRS with one set), e.g. :func:`layers.admin.cercles` or
         :func:`layers.regions`.
-    raster, data_dir
-        The density raster (see :func:`read_density`); default the coarse (~18 km) WorldPop test
-        raster.
+    raster
+        The density raster (see :func:`read_density`); default the data directory's WorldPop raster.
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
     method
         ``"fraction"`` (default): each cell counts by the share of it the polygon covers (exact
         intersection; right for polygons smaller than a cell), computed by ``exactextract``.
@@ -240,6 +283,23 @@ def geodesic_buffers(points: gpd.GeoDataFrame | gpd.GeoSeries, radius_km: float)
 
     Each circle is built in an azimuthal equidistant projection centred on its point (distances
     from the centre are true there) with 64 segments per quarter, then projected back to lon/lat.
+
+    Parameters
+    ----------
+    points
+        The centres (any CRS with one set); missing or empty geometries give None.
+    radius_km
+        Radius of the circles (km, positive).
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        One polygon (or None) per point, in EPSG:4326.
+
+    Raises
+    ------
+    ParameterError
+        ``radius_km`` is not a positive number.
     """
     if not np.isfinite(radius_km) or radius_km <= 0:
         raise ParameterError(f"radius_km must be a positive number, got {radius_km!r}")
@@ -270,6 +330,17 @@ def population_within_km(
     The union of :func:`geodesic_buffers` is counted once with :func:`population_in_polygons`
     (``method="fraction"``), so overlapping circles do not double-count. With the coarse test raster
     (~18 km cells) radii under ~30 km give rough figures; use a finer raster for real work.
+
+    Parameters
+    ----------
+    points
+        The centres (any CRS with one set).
+    radius_km
+        Radius of the circles (km).
+    raster
+        The density raster (see :func:`read_density`).
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
 
     Returns
     -------

@@ -43,14 +43,41 @@ DEFAULT_SEED = 2023
 
 
 def site_label(bases: pd.DataFrame, base_id: str) -> str:
-    """The site's town without the parenthesised detail, e.g. ``"Sévaré"`` for MINUSMA-10."""
+    """The site's town without the parenthesised detail, e.g. ``"Sévaré"`` for MINUSMA-10.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`).
+    base_id
+        One site's ``base_id``.
+
+    Returns
+    -------
+    str
+        The town's name, e.g. ``"Sévaré"`` for MINUSMA-10.
+    """
     town = bases.loc[bases["base_id"] == base_id, "town"].iloc[0]
     return str(town).split(" (")[0]
 
 
 def site_ids(bases: pd.DataFrame, *, june_2023_count: bool = False) -> list[str]:
-    """Base ids of the candidate sites, in closure order: all 13, or only the 11 of the June 2023
-    count (``in_june2023_count``; without the Ogossagou temporary base and the Bamako HQ).
+    """Base ids of the candidate sites, in closure order.
+
+    All 13, or only the 11 of the June 2023 count (``in_june2023_count``; without the Ogossagou
+    temporary base and the Bamako HQ).
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`).
+    june_2023_count
+        Only the sites of the June 2023 count.
+
+    Returns
+    -------
+    list of str
+        The ``base_id`` values, by closure date then closure order.
     """
     frame = bases.sort_values(["closure_date", "closure_order"], kind="stable")
     if june_2023_count:
@@ -59,7 +86,18 @@ def site_ids(bases: pd.DataFrame, *, june_2023_count: bool = False) -> list[str]
 
 
 def eve_of_withdrawal(bases: pd.DataFrame) -> dt.date:
-    """The day before the first site closed (every site open)."""
+    """The day before the first site closed (every site open).
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date``.
+
+    Returns
+    -------
+    datetime.date
+        The day before the earliest closure.
+    """
     first = min(dt.date.fromisoformat(str(d)) for d in bases["closure_date"].dropna())
     return first - dt.timedelta(days=1)
 
@@ -71,6 +109,15 @@ def close_each(
 
     The date is ``params.as_of`` when given, else :func:`eve_of_withdrawal`; each scenario adds
     one site to ``params.close``.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`).
+    params
+        The reference parameters.
+    candidates
+        The sites to close one at a time; default: every site (:func:`site_ids`).
 
     Returns
     -------
@@ -100,6 +147,21 @@ def keep_k(
 
     Every combination when there are at most ``max_scenarios``, else ``max_scenarios`` of them
     drawn at random without replacement (``seed``), in a stable order.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`).
+    params
+        The reference parameters.
+    k
+        Number of sites kept open in each scenario.
+    candidates
+        The sites to choose from; default: every site (:func:`site_ids`).
+    max_scenarios
+        Most scenarios run; more combinations are sampled.
+    seed
+        Seed of that sample.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Does the exposure ranking find the places where events happened? (``minusma validate``)
+"""Does the exposure ranking find the places where events happened? The ``minusma validate`` core.
 
 :func:`validate_scores` works on **any** GeoDataFrame of places with score columns (higher = more
 exposed): the shipped assessment, a settlement assessment, or a calibrated model's output. It labels
@@ -76,6 +76,16 @@ def model_columns(places: pd.DataFrame) -> dict[str, str]:
 
     The composite, each dimension (``<dimension>_score``) and each indicator of
     :data:`geo.exposure.score.DIMENSIONS`, in that order.
+
+    Parameters
+    ----------
+    places
+        An assessment's output (or any frame of places).
+
+    Returns
+    -------
+    dict of str to str
+        Column name -> ``composite``, ``dimension`` or ``indicator``.
     """
     out = {}
     if COMPOSITE in places.columns:
@@ -102,6 +112,18 @@ def baseline_scores(places: gpd.GeoDataFrame, *, seed: int = 0) -> dict[str, pd.
     """The baselines on ``places`` (see the module docs), indexed like ``places``.
 
     ``population`` is used when the places have that column; otherwise that baseline is absent.
+
+    Parameters
+    ----------
+    places
+        Point GeoDataFrame (EPSG:4326) of the places to rank.
+    seed
+        Seed of the random baseline.
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        Baseline name -> score (higher = more exposed), indexed like ``places``.
     """
     import minusma.layers as L
 
@@ -177,10 +199,16 @@ def validate_scores(
     scores
         Column -> kind (``composite``, ``dimension``, ``indicator``, or any label); default
         :func:`model_columns`. The first is the reference of the paired differences.
-    match_km, max_precision_km
-        Match radius, and the coarsest event location kept (None: all); see :mod:`geo.evaluation`.
-    ks, n_boot, seed
-        Top-k cut-offs, bootstrap draws, seed (also of the random baseline).
+    match_km
+        Match radius between an event and a place (km); see :mod:`geo.evaluation`.
+    max_precision_km
+        The coarsest event location kept (km; None: all).
+    ks
+        Top-k cut-offs.
+    n_boot
+        Bootstrap draws.
+    seed
+        Seed of the bootstrap and of the random baseline.
     fit_until
         Last day of the events a calibrated model was fitted on (None: the model is not fitted).
 
@@ -272,8 +300,22 @@ def assessment_scores(
     places: str,
     data_dir: str | os.PathLike | None,
 ) -> gpd.GeoDataFrame:
-    """The exposure model's output on the places (the one call to the model), with ``params``
-    (default: the defaults; ``params.model`` may name a calibrated model file).
+    """The exposure model's output on the places (the one call to the model).
+
+    Parameters
+    ----------
+    params
+        The model's parameters (None: the defaults; ``params.model`` may name a calibrated model
+        file).
+    places
+        ``"towns"`` or, with ``data_dir``, ``"settlements"``.
+    data_dir
+        The data directory (None: the shipped data).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per place with the score columns (:func:`layers.assessment.assess`).
     """
     from minusma.layers.assessment import assess
 
@@ -306,17 +348,35 @@ def validate(
     events
         An events file (shipped schema, ACLED export or UCDP GED, see
         :func:`layers.events.read_events`), an event frame, or None for the shipped table.
-    from_date, to_date
-        Window of the events (inclusive); default the shipped table's :data:`layers.events.WINDOW`.
-    as_of, params, places, data_dir
-        The assessment to test (``params``: its parameters, e.g. a calibrated ``model``) (default:
-        as of after the last closure, the shipped towns; with ``data_dir``, ``places="settlements"``
-        for the 18,769 OCHA COD places).
+    from_date
+        First day of the events window (inclusive); default the start of the shipped table's
+        :data:`layers.events.WINDOW`.
+    to_date
+        Last day of the window (inclusive); default the end of :data:`layers.events.WINDOW`.
+    match_km
+        See :func:`validate_scores`.
+    max_precision_km
+        See :func:`validate_scores`.
+    as_of
+        Date of the assessment to test (default: after the last closure).
+    params
+        Its parameters (e.g. a calibrated ``model``).
+    places
+        ``"towns"`` (the shipped towns) or, with ``data_dir``, ``"settlements"`` (the 18,769 OCHA
+        COD places).
+    data_dir
+        The data directory (None: the shipped data).
+    ks
+        See :func:`validate_scores`.
+    n_boot
+        See :func:`validate_scores`.
+    seed
+        See :func:`validate_scores`.
+    fit_until
+        See :func:`validate_scores`; default, for a calibrated model, the end of its fit's outcomes.
     assessment
         A ready GeoDataFrame with score columns (e.g. a calibrated model's output) instead of
         running the assessment.
-    match_km, max_precision_km, ks, n_boot, seed, fit_until
-        See :func:`validate_scores`.
 
     Returns
     -------

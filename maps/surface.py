@@ -1,5 +1,4 @@
-"""Raster overlay: the distance to the nearest open MINUSMA site, drawn as an image on the
-interactive map.
+"""Raster overlay: the distance to the nearest open MINUSMA site, as an image on the map.
 
 The surface is :func:`layers.population.write_distance_surface` (geodesic km from each cell centre
 to the nearest open site) on the WorldPop 2020 grid of the data directory (1/6 degree, about 18 km),
@@ -94,9 +93,7 @@ _MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 @dataclass(frozen=True)
 class Surface:
-    """A distance surface on a lon/lat grid: km (masked where nodata), its transform, and what it
-    shows.
-    """
+    """A distance surface on a lon/lat grid: km (masked where nodata), transform, what it shows."""
 
     km: np.ma.MaskedArray
     transform: Affine
@@ -131,8 +128,7 @@ def distance_surface(
     data_dir: str | os.PathLike | None = None,
     grid: Raster | None = None,
 ) -> Surface:
-    """The distance (km) from every cell of the WorldPop grid in Mali to the nearest site open on
-    ``when``.
+    """The distance (km) from every WorldPop cell in Mali to the nearest site open on ``when``.
 
     Parameters
     ----------
@@ -146,6 +142,12 @@ def distance_surface(
         The data directory holding the WorldPop raster (default ``$MINUSMA_DATA``).
     grid
         The grid, if already read (:func:`read_density` with cells outside Mali masked).
+
+    Returns
+    -------
+    Surface
+        The km grid (masked outside Mali and where nodata), its transform, ``label`` and the number
+        of sites open.
 
     Raises
     ------
@@ -183,8 +185,19 @@ def _to_mercator(surface: Surface) -> np.ndarray:
 
 
 def surface_png(surface: Surface) -> bytes:
-    """The overlay image: :data:`CMAP` over 0-:data:`MAX_KM` km, alpha 0 where nodata, in Web
-    Mercator rows.
+    """The overlay image: :data:`CMAP` over 0-:data:`MAX_KM` km, alpha 0 where nodata.
+
+    The rows are resampled to Web Mercator, as Leaflet stretches an image overlay linearly.
+
+    Parameters
+    ----------
+    surface
+        A distance surface (:func:`distance_surface`).
+
+    Returns
+    -------
+    bytes
+        The PNG image.
     """
     from matplotlib import colormaps
 
@@ -237,12 +250,27 @@ def add_distance_overlays(
     before: str | dt.date = params.BEFORE_DATE,
     lang: str = DEFAULT_LANG,
 ) -> list[SurfaceOverlay]:
-    """Add the distance surfaces before the withdrawal and on ``date`` (off by default in the layer
-    control), named in ``lang`` (:mod:`maps.i18n`).
+    """Add the distance surfaces before the withdrawal and on ``date``.
 
+    They are off by default in the layer control and named in ``lang`` (:mod:`maps.i18n`).
     The ``date`` surface is added only when a site is open then and the open sites differ from those
     of ``before`` (otherwise it would repeat the first). It does not follow the map's time control:
     its layer name gives its date.
+
+    Parameters
+    ----------
+    m
+        The map to add the overlays to.
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date``.
+    date
+        The map's date.
+    data_dir
+        The data directory holding the WorldPop raster (default ``$MINUSMA_DATA``).
+    before
+        The date before the withdrawal (every site open).
+    lang
+        Language of the layer names.
 
     Returns
     -------
@@ -296,8 +324,17 @@ def add_distance_overlays(
 
 
 def legend_rows(lang: str = DEFAULT_LANG) -> str:
-    """The legend section of the overlays, in ``lang``: a colour ramp of :data:`CMAP` with km
-    labels, and the credit.
+    """The legend section of the overlays: a colour ramp of :data:`CMAP` with km labels, the credit.
+
+    Parameters
+    ----------
+    lang
+        Language of the heading and note (:mod:`maps.i18n`).
+
+    Returns
+    -------
+    str
+        The HTML of the section (data text escaped).
     """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex

@@ -1,5 +1,6 @@
-"""Towns coloured by exposure class (popup: indicators and reasons) and the OCHA settlements
-(one canvas layer, :mod:`maps.places`).
+"""Towns coloured by exposure class (popup: indicators, reasons) and the OCHA settlements.
+
+The settlements are one canvas layer (:mod:`maps.places`).
 """
 
 from __future__ import annotations
@@ -83,9 +84,25 @@ def _indicator_rows(details, town_id):
     return rows
 
 
-def town_facts(row, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> str:
-    """The fixed part of a town's popup (escaped HTML): its region, cercle and population, then
-    the indicators of ``exposure.as_of`` folded away in a ``<details>`` element.
+def town_facts(row: pd.Series, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> str:
+    """The fixed part of a town's popup (escaped HTML).
+
+    Its region, cercle and population, then the indicators of ``exposure.as_of`` folded away in a
+    ``<details>`` element.
+
+    Parameters
+    ----------
+    row
+        The town's row of the gazetteer.
+    exposure
+        The towns' exposure timeline (its indicators at ``as_of``).
+    lang
+        Language of the labels (:mod:`maps.i18n`).
+
+    Returns
+    -------
+    str
+        The HTML.
     """
     facts = [
         (text("region_2023", lang), row["region_2023"]),
@@ -122,6 +139,26 @@ def add_towns(
     town that had a site is still clicked as a town. The popup's head (class, score, rank and
     reasons at the selected date) is written by the time control (:mod:`maps.timeline`); the
     features carry the escaped title and the fixed facts (:func:`town_facts`).
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The gazetteer (:func:`layers.towns`); towns without a point are left out.
+    exposure
+        The towns' exposure at every step.
+    step
+        The step the map opens at (a column of ``exposure.classes``).
+    lang
+        Language of the labels and layer name.
+    name
+        The layer's name; default the translated "Towns".
+
+    Returns
+    -------
+    folium.GeoJson
+        The towns' layer.
     """
     column = exposure.classes.columns[step]
 
@@ -152,6 +189,16 @@ def add_towns(
 def read_settlements(data_dir: str | os.PathLike) -> gpd.GeoDataFrame:
     """The OCHA COD populated places of ``data_dir`` (read in place, never copied, validated).
 
+    Parameters
+    ----------
+    data_dir
+        The data directory holding ``ocha-cod-mali/``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The populated places (:data:`layers.settlements.SCHEMA` source columns), in EPSG:4326.
+
     Raises
     ------
     DataDirError
@@ -176,11 +223,34 @@ def add_settlements(
     step: int = 0,
     lang: str = DEFAULT_LANG,
 ) -> CanvasPlaces:
-    """Add every populated place as a dot of ONE canvas layer; a click shows its name, class and
-    P-codes. With ``step_classes`` (:func:`maps.exposure.settlement_classes`) the dots take the
+    """Add every populated place as a dot of ONE canvas layer.
+
+    A click shows its name, class and P-codes. With ``step_classes`` (:func:`maps.exposure.settlement_classes`) the dots take the
     colour of their exposure class at the time control's step (``step`` on opening).
 
     See :mod:`maps.places` for the packing (coordinates to 5 decimals) and the JS layer.
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The populated places (:func:`read_settlements`).
+    name
+        The layer's name; default the translated "Populated places (OCHA COD)".
+    show
+        Show the layer when the map opens.
+    step_classes
+        The class of each place at each time step, or None (one colour).
+    step
+        The step the map opens at.
+    lang
+        Language of the labels and layer name.
+
+    Returns
+    -------
+    CanvasPlaces
+        The canvas layer.
     """
     from minusma.layers.settlements import CLASS_LABELS
 

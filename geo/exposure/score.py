@@ -1,5 +1,6 @@
-"""Composite exposure in the manner of the INFORM Risk index: normalise, weight, aggregate,
-classify.
+"""Composite exposure in the manner of the INFORM Risk index.
+
+Normalise, weight, aggregate, classify.
 
 Method (INFORM Index for Risk Management, Concept and Methodology, JRC 2017, EUR 28655 EN, by
 Marin-Ferrer, Vernaccini and Poljansek):
@@ -52,6 +53,20 @@ def scale_capped(
     """Linear 0-10 score of a cost between 0 and ``cap`` (values above ``cap`` score 10).
 
     ``unreachable`` rows score 10 (no route at all); NaN values elsewhere stay NaN (missing).
+
+    Parameters
+    ----------
+    values
+        Costs (km, hours, ...), NaN where unknown.
+    cap
+        The cost that scores 10, in the units of ``values``.
+    unreachable
+        True where a place has no route at all; None: no such place.
+
+    Returns
+    -------
+    numpy.ndarray
+        The scores (0-10), NaN where the cost is unknown.
     """
     v = np.asarray(values, dtype="float64")
     out = 10.0 * np.clip(v / cap, 0.0, 1.0)
@@ -66,6 +81,16 @@ def routes_score(routes: pd.Series) -> np.ndarray:
 
     One route means one cut isolates the place (a single point of failure) and scores like no
     route; each extra independent route divides the exposure. NA (off network) stays NaN.
+
+    Parameters
+    ----------
+    routes
+        Number of edge-disjoint routes of each place (nullable integers).
+
+    Returns
+    -------
+    numpy.ndarray
+        The scores (0-10), NaN where the count is missing.
     """
     k = pd.array(routes, dtype="Int64").to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -130,6 +155,28 @@ def composite_values(
 
     ``weights`` must be complete (:func:`~geo.exposure.params.check_weights`). Used where only
     the scores matter (the robustness variants), so no text is built.
+
+    Parameters
+    ----------
+    scores
+        Indicator scores (0-10), one column per indicator of :data:`DIMENSIONS`.
+    weights
+        Complete weights, by indicator and dimension name.
+    aggregation
+        How dimensions combine: one of :data:`AGGREGATIONS`.
+
+    Returns
+    -------
+    dimensions : dict of str to numpy.ndarray
+        The score of each dimension.
+    composite : numpy.ndarray
+        The composite score (0-10), NaN where no dimension is known.
+
+    Raises
+    ------
+    UnknownNameError
+        ``aggregation`` is not one of :data:`AGGREGATIONS`, or ``scores`` lacks an indicator
+        column.
     """
     if aggregation not in AGGREGATIONS:
         raise UnknownNameError(
@@ -163,7 +210,18 @@ def composite_values(
 
 
 def classify(score: pd.Series | np.ndarray) -> pd.Series:
-    """Fixed-threshold class of a 0-10 score (:data:`CLASS_THRESHOLDS`); ``unknown`` for NaN."""
+    """Fixed-threshold class of a 0-10 score (:data:`CLASS_THRESHOLDS`); ``unknown`` for NaN.
+
+    Parameters
+    ----------
+    score
+        Composite scores (0-10).
+
+    Returns
+    -------
+    pandas.Series
+        Named ``exposure_class``, indexed like ``score`` when it is a Series.
+    """
     s = np.asarray(score, dtype="float64")
     bounds = np.array(list(CLASS_THRESHOLDS.values()))
     idx = np.searchsorted(bounds, s, side="right") - 1

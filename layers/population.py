@@ -150,8 +150,8 @@ def people_cells(
     """Every populated cell of the density raster as a point at its centre, with its ``people``.
 
     ``people`` is the density times the geodesic cell area: the demand points of a covering
-    problem. Cells with no data or no people are left out. The default raster's cells are about 18 km
-    across, so a point stands for a few hundred km² of people.
+    problem. Cells with no data or no people are left out. The default raster's cells are about
+    18 km across, so a point stands for a few hundred km² of people.
 
     Parameters
     ----------

@@ -21,6 +21,7 @@ from minusma.geo.crs import WGS84
 from minusma.geo.exposure import coverage, params
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.progress import progress
+from minusma.layers.datasets import Raster
 from minusma.layers.population import geodesic_buffers, population_in_polygons, read_density
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,16 @@ HQ_BASE_ID = "MINUSMA-12"
 def closure_steps(
     bases: pd.DataFrame, *, before: str | dt.date = params.BEFORE_DATE
 ) -> pd.DataFrame:
-    """The states of the withdrawal: ``before`` then each closure date (closed on day D: not open
-    on D).
+    """The states of the withdrawal: ``before``, then each closure date.
+
+    A site closed on day D is not open on D.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date`` and ``town``.
+    before
+        The date before the withdrawal (step 0).
 
     Returns
     -------
@@ -90,9 +99,30 @@ def people_near_open_sites(
     *,
     radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
-    raster=None,
+    raster: Raster | str | os.PathLike | None = None,
 ) -> dict:
-    """``sites_open``, ``people_within_km`` and ``people_within_km_without_hq`` on one date."""
+    """``sites_open``, ``people_within_km`` and ``people_within_km_without_hq`` on one date.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date``.
+    as_of
+        The date; a site closed on it is not open.
+    radius_km
+        Radius of a site's security umbrella (km).
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
+    raster
+        The density raster (see :func:`layers.population.read_density`); None: the data
+        directory's WorldPop raster.
+
+    Returns
+    -------
+    dict
+        ``sites_open`` (count), ``people_within_km`` (union of the circles, counted once) and
+        ``people_within_km_without_hq`` (the Bamako HQ left out).
+    """
     density = read_density(raster, data_dir)
     zones = _zones(bases, params.check_km(radius_km))
     return _people_at(bases, zones, density, params.parse_iso_date(as_of))
@@ -103,11 +133,26 @@ def people_near_sites(
     *,
     radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
-    raster=None,
+    raster: Raster | str | os.PathLike | None = None,
     before: str | dt.date = params.BEFORE_DATE,
 ) -> pd.DataFrame:
-    """People within ``radius_km`` of a site open at each step of the withdrawal
-    (:func:`closure_steps`).
+    """People within ``radius_km`` of a site open at each step of the withdrawal.
+
+    The steps are those of :func:`closure_steps`.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date``.
+    radius_km
+        Radius of a site's security umbrella (km).
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
+    raster
+        The density raster (see :func:`layers.population.read_density`); None: the data directory's
+        WorldPop raster.
+    before
+        The date before the withdrawal (step 0).
 
     Returns
     -------
@@ -145,11 +190,30 @@ def people_near_sites_by_region(
     as_of: str | dt.date,
     radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
-    raster=None,
+    raster: Raster | str | os.PathLike | None = None,
     before: str | dt.date = params.BEFORE_DATE,
 ) -> pd.DataFrame:
-    """Per region: its people, and those within ``radius_km`` of an open site before and at
-    ``as_of``.
+    """Per region: its people, and those within ``radius_km`` of an open site before and after.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date``.
+    regions
+        Region polygons (any CRS with one set).
+    name_column
+        Column of ``regions`` naming each region (the index of the result).
+    as_of
+        The date of the "after" figures.
+    radius_km
+        Radius of a site's security umbrella (km).
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``) when ``raster`` is None.
+    raster
+        The density raster (see :func:`layers.population.read_density`); None: the data directory's
+        WorldPop raster.
+    before
+        The date of the "before" figures.
 
     Returns
     -------
@@ -186,9 +250,22 @@ def population_report(
     out_dir: str | os.PathLike | None = None,
     surfaces: tuple[str, str] = ("distance_before.tif", "distance_after.tif"),
 ) -> dict:
-    """Everything ``minusma population`` reports: people within ``params.radius_km`` of an open
-    site before the withdrawal and after each closure, per 2023 central region and per pre-2016
-    region, and (with ``out_dir``) the distance-to-open-site GeoTIFFs before and at the date.
+    """Everything ``minusma population`` reports, from the data directory's WorldPop raster.
+
+    People within ``params.radius_km`` of an open site before the withdrawal and after each
+    closure, per 2023 central region and per pre-2016 region, and (with ``out_dir``) the
+    distance-to-open-site GeoTIFFs before and at the date.
+
+    Parameters
+    ----------
+    params
+        The model's parameters (``radius_km``, ``as_of``); None: the defaults.
+    data_dir
+        The data directory (WorldPop raster, OCHA COD cercles).
+    out_dir
+        Where to write the two distance surfaces; None: none written.
+    surfaces
+        File names of the "before" and "after" surfaces in ``out_dir``.
 
     Returns
     -------

@@ -13,8 +13,9 @@ edges also carry a stable string ``edge_id``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 
 from minusma.geo._errors import GraphError, ParameterError, UnknownNameError
+
+_T = TypeVar("_T")
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ class RoadGraph:
     _topology: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Validate the nodes and the edge table (see the class docstring)."""
         lon = np.asarray(self.node_lon, dtype="float64").copy()
         lat = np.asarray(self.node_lat, dtype="float64").copy()
         problems = []
@@ -133,6 +137,23 @@ class RoadGraph:
         A Series indexed like :attr:`edges` (positions) or by ``edge_id`` is aligned on its
         index; anything else is taken in edge order. Unless ``name`` is ``edge_id``, ``u`` or
         ``v``, the new graph shares this one's topology caches (sorted arcs, bridges, id index).
+
+        Parameters
+        ----------
+        name
+            The edge column to add or replace.
+        values
+            One value per edge.
+
+        Returns
+        -------
+        RoadGraph
+            A new graph; this one is unchanged.
+
+        Raises
+        ------
+        GraphError
+            A Series indexed neither by edge position nor by every ``edge_id``.
         """
         edges = self.edges.copy()
         if isinstance(values, pd.Series) and not values.index.equals(edges.index):
@@ -149,15 +170,31 @@ class RoadGraph:
         return out
 
     def clear_caches(self) -> None:
-        """Drop every cached matrix, arc order and bridge set (of this graph and of the graphs
-        sharing its topology); the next call pays the full cost again (cold benchmarks).
+        """Drop every cached matrix, arc order and bridge set.
+
+        Those of the graphs sharing this topology go too; the next call pays the full cost again
+        (cold benchmarks).
         """
         self._cache.clear()
         self._topology.clear()
 
-    def topology_cached(self, key: object, build):
-        """``build()`` cached under ``key`` for results that depend only on the nodes and the
-        edges' ends and ids (not on any weight), shared with graphs sharing this topology.
+    def topology_cached(self, key: object, build: Callable[[], _T]) -> _T:
+        """``build()``, cached under ``key`` with the graph's topology.
+
+        For results that depend only on the nodes and the edges' ends and ids (not on any
+        weight); shared with the graphs sharing this topology.
+
+        Parameters
+        ----------
+        key
+            The cache key (unique per kind of result).
+        build
+            Computes the result from the graph.
+
+        Returns
+        -------
+        object
+            The result of ``build()``, computed on the first call.
         """
         if key not in self._topology:
             self._topology[key] = build()
@@ -165,6 +202,18 @@ class RoadGraph:
 
     def node_positions(self, nodes: int | ArrayLike, *, name: str = "nodes") -> NDArray:
         """``nodes`` as validated node positions (int64 array).
+
+        Parameters
+        ----------
+        nodes
+            One node position or several.
+        name
+            The argument's name in the error message.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            The positions, at least 1-D.
 
         Raises
         ------
@@ -181,6 +230,16 @@ class RoadGraph:
 
     def edge_positions(self, edge_ids: str | Iterable) -> NDArray:
         """Positions of ``edge_ids`` in :attr:`edges`.
+
+        Parameters
+        ----------
+        edge_ids
+            One edge id or an iterable of them (a lone string is one id).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            The positions, in the order of ``edge_ids``.
 
         Raises
         ------
@@ -202,7 +261,20 @@ class RoadGraph:
     def active_mask(
         self, weight: str | None = None, *, removed_edge_ids: str | Iterable = ()
     ) -> NDArray:
-        """Edges that exist for ``weight``: finite weight (any edge if ``None``) and not removed."""
+        """Edges that exist for ``weight``: finite weight (any edge if ``None``) and not removed.
+
+        Parameters
+        ----------
+        weight
+            The edge column whose finite values make an edge exist; None: every edge.
+        removed_edge_ids
+            Edge ids to treat as cut (what-if).
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One value per edge.
+        """
         active = (
             np.ones(self.n_edges, dtype=bool)
             if weight is None
@@ -213,6 +285,16 @@ class RoadGraph:
 
     def weights(self, weight: str) -> NDArray:
         """Edge weights from column ``weight`` as float; NaN or inf means the edge is absent.
+
+        Parameters
+        ----------
+        weight
+            A numeric edge column (``length_km``, ``travel_h``, ...).
+
+        Returns
+        -------
+        numpy.ndarray of float64
+            One weight per edge.
 
         Raises
         ------
@@ -237,8 +319,10 @@ class RoadGraph:
         return w
 
     def _arcs(self) -> dict:
-        """Both arcs of every non-loop edge sorted once by (row, col, edge), with the group of
-        parallel arcs each belongs to; shared by every weight and every derived graph.
+        """Both arcs of every non-loop edge sorted once by (row, col, edge).
+
+        With the group of parallel arcs each belongs to; shared by every weight and every derived
+        graph.
         """
 
         def build() -> dict:
@@ -268,6 +352,20 @@ class RoadGraph:
 
         O(m) from the arcs sorted once per topology: no sort per weight or per removal (only the
         few groups of parallel arcs are ordered by weight).
+
+        Parameters
+        ----------
+        weight
+            The edge column of the matrix values.
+        removed
+            Edge positions to leave out.
+
+        Returns
+        -------
+        matrix : scipy.sparse.csr_matrix
+            As :meth:`csr`.
+        arc_edge : numpy.ndarray of int64
+            The edge position of each stored entry.
         """
         arcs = self._arcs()
         ep = arcs["edge"]
@@ -291,7 +389,22 @@ class RoadGraph:
     def csr_with_edges(
         self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
     ) -> tuple[csr_matrix, NDArray]:
-        """Like :meth:`csr`, plus the edge position behind every stored entry (``matrix.data``)."""
+        """Like :meth:`csr`, plus the edge position behind every stored entry (``matrix.data``).
+
+        Parameters
+        ----------
+        weight
+            The edge column of the matrix values.
+        removed_edge_ids
+            Edge ids to treat as cut (what-if).
+
+        Returns
+        -------
+        matrix : scipy.sparse.csr_matrix
+            As :meth:`csr`.
+        arc_edge : numpy.ndarray of int64
+            The edge position of each stored entry (``matrix.data``).
+        """
         removed = self.edge_positions(removed_edge_ids)
         key = ("csr", weight)
         if removed.size == 0 and key in self._cache:
@@ -310,5 +423,17 @@ class RoadGraph:
         inf) are absent; zero weights are stored explicitly (csgraph treats them as edges).
         The matrix without removals is cached per weight; with removals it is rebuilt in O(m)
         from the arcs sorted once per topology.
+
+        Parameters
+        ----------
+        weight
+            The edge column of the matrix values.
+        removed_edge_ids
+            Edge ids to treat as cut (what-if).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+            Nodes x nodes, symmetric.
         """
         return self.csr_with_edges(weight, removed_edge_ids=removed_edge_ids)[0]

@@ -45,6 +45,18 @@ def bridge_mask(graph: RoadGraph, active: NDArray) -> NDArray:
 
     An edge with a parallel twin is not a bridge; a self-loop never is. The mask for the whole
     graph is cached with its topology (see :meth:`geo.graph.RoadGraph.topology_cached`).
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    active
+        Which edges exist (boolean per edge).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for the bridges, one value per edge.
     """
     if active.all():
         return graph.topology_cached("bridges", lambda: _bridges_of(graph, active))
@@ -66,6 +78,18 @@ def bridges(graph: RoadGraph, *, removed_edge_ids: str | Iterable = ()) -> NDArr
 
     igraph's bridge search, O(n + m), on the undirected multigraph: an edge with a parallel twin
     is not a bridge; a self-loop never is.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    removed_edge_ids
+        Edge ids to treat as cut (what-if).
+
+    Returns
+    -------
+    numpy.ndarray
+        The bridges' ``edge_id`` values.
     """
     mask = bridge_mask(graph, graph.active_mask(removed_edge_ids=removed_edge_ids))
     return graph.edges["edge_id"].to_numpy()[mask]
@@ -108,6 +132,20 @@ def bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> B
     With ``roots``, each tree holding a root component is hung from its first one and the
     others stay unreached (``parent == -1``); with ``None`` every tree is hung from its first
     component. ``marked`` counts root components in each subtree.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    active
+        Which edges exist (boolean per edge).
+    roots
+        Node positions whose components root the trees; None: the first component of each tree.
+
+    Returns
+    -------
+    BridgeForest
+        The components, the forest and the root marks.
     """
     is_bridge = bridge_mask(graph, active)
     keep = active & ~is_bridge & (graph.u != graph.v)
@@ -164,7 +202,23 @@ def bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> B
 
 
 def subtree_sum(values: NDArray, parent: NDArray, levels: list[NDArray]) -> NDArray:
-    """Sum ``values`` (per component, first axis) over every subtree of the bridge forest."""
+    """Sum ``values`` (per component, first axis) over every subtree of the bridge forest.
+
+    Parameters
+    ----------
+    values
+        One value (or row) per component.
+    parent
+        Parent component of each component (:attr:`BridgeForest.parent`).
+    levels
+        The reached components split by depth (:attr:`BridgeForest.levels`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Per component: the sum over its subtree (itself included); float for float values, else
+        int64.
+    """
     total = values.astype("float64" if values.dtype.kind == "f" else "int64").copy()
     for level in levels[:0:-1]:
         np.add.at(total, parent[level], total[level])
@@ -223,6 +277,20 @@ def edge_connectivity_class(
     By Menger's theorem a node has two edge-disjoint routes to the targets exactly when no
     single edge separates them, i.e. when no bridge does. Targets themselves are class 2.
     O(n + m). Use :func:`edge_connectivity` for the exact count between two nodes.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    target_nodes
+        Node position(s) of the targets (e.g. the hub).
+    removed_edge_ids
+        Edge ids to treat as cut (what-if).
+
+    Returns
+    -------
+    pandas.Series
+        Named ``edge_connectivity_class`` (int8), indexed by node position.
     """
     targets = graph.node_positions(target_nodes, name="target_nodes")
     f = bridge_forest(graph, graph.active_mask(removed_edge_ids=removed_edge_ids), targets)
@@ -241,6 +309,27 @@ def edge_connectivity(
     Unit-capacity maximum flow (``scipy.sparse.csgraph.maximum_flow``) with every undirected edge
     as two opposite arcs; parallel edges count separately, self-loops never. Any edge in the
     table counts, whatever its weights.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    s
+        One node position.
+    t
+        Another node position.
+    removed_edge_ids
+        Edge ids to treat as cut (what-if).
+
+    Returns
+    -------
+    int
+        The number of edge-disjoint routes (0 when unreachable).
+
+    Raises
+    ------
+    ParameterError
+        ``s`` and ``t`` are the same node, or not node positions.
     """
     s, t = (int(x) for x in graph.node_positions([s, t], name="s/t"))
     if s == t:
@@ -278,6 +367,19 @@ def edge_connectivities(
       (``scipy.sparse.csgraph.maximum_flow``, the capacity matrix built once), exact, when the
       number of such distinct nodes times the component's arcs is at most ``max_flow_work``;
       when it is larger, none is run and they are reported as 2, a lower bound, not exact.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    nodes
+        Node positions to count from.
+    target
+        Node position of the target (e.g. the hub).
+    removed_edge_ids
+        Edge ids to treat as cut (what-if).
+    max_flow_work
+        Most distinct nodes times component arcs for which the maximum flows are run.
 
     Returns
     -------

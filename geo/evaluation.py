@@ -127,9 +127,11 @@ def match_events(
 
     Parameters
     ----------
-    places, events
-        Point GeoDataFrames in EPSG:4326 (or frames with ``lon``/``lat`` columns). Rows without a
+    places
+        Point GeoDataFrame in EPSG:4326 (or a frame with ``lon``/``lat`` columns). Rows without a
         point never match.
+    events
+        The events, in the same form.
     match_km
         Match radius in km (>= 0).
     precision_km
@@ -194,7 +196,16 @@ def positive_places(
 ) -> pd.Series:
     """Whether at least one event lies within ``match_km`` (+ its uncertainty) of each place.
 
-    See :func:`match_events` for the parameters.
+    Parameters
+    ----------
+    places
+        See :func:`match_events`.
+    events
+        See :func:`match_events`.
+    match_km
+        See :func:`match_events`.
+    precision_km
+        See :func:`match_events`.
 
     Returns
     -------
@@ -221,13 +232,25 @@ def positive_places(
 
 
 class _Plan:
-    """What a ranking's metrics need, computed once: positives, negatives sorted by score, and where
-    each positive falls among them. Every metric of a draw (place multiplicities ``w``, one row per
+    """What a ranking's metrics need, computed once.
+
+    Positives, negatives sorted by score, and where each positive falls among them. Every metric of a draw (place multiplicities ``w``, one row per
     draw) is then a gather, a cumulative sum over the negatives and sums over the positives.
 
     For a positive ``i`` with score ``s_i``: ``lo_i``/``hi_i`` count the negatives scoring below /
     at most ``s_i`` (so ``C[hi_i] - C[lo_i]`` is the weight of negatives tied with it), and
     ``plo_i`` the positives scoring below it.
+
+    Parameters
+    ----------
+    labels
+        Booleans, one per labelled place.
+    scores
+        The ranking's scores, aligned with ``labels``.
+    mask
+        The places the ranking scores (finite scores, or those both rankings of a pair score).
+    top
+        How many of the highest-scored places the top-k metrics may need.
     """
 
     def __init__(self, labels: NDArray, scores: NDArray, mask: NDArray, top: int) -> None:
@@ -298,8 +321,10 @@ class _Plan:
 
 
 def _tp_at_k_groups(w: NDArray, y: NDArray, starts: NDArray, k: int):
-    """Expected positives in the top k of weighted places in descending order with tie groups
-    ``starts`` (the tied group at the cut shared pro rata), the k used, and rows with < k in all.
+    """Expected positives in the top k of weighted places in descending order.
+
+    ``starts`` are the tie groups (the tied group at the cut shared pro rata). Also returns the
+    k used, and the rows with fewer than k places in all.
     """
     pos = np.add.reduceat(w * y, starts, axis=1).astype("float64")
     size = np.add.reduceat(w, starts, axis=1).astype("float64")
@@ -334,23 +359,78 @@ def roc_auc(labels: ArrayLike, scores: ArrayLike) -> float:
     """Area under the ROC curve, ties counting one half (NaN without both classes).
 
     Places with an NA label or a NaN score are left out.
+
+    Parameters
+    ----------
+    labels
+        Nullable booleans, one per place (NA: left out).
+    scores
+        Scores aligned with ``labels``, higher = ranked first (NaN: left out).
+
+    Returns
+    -------
+    float
+        The AUC in [0, 1].
     """
     return _one(labels, scores)["auc"]
 
 
 def average_precision(labels: ArrayLike, scores: ArrayLike) -> float:
-    """Average precision over the distinct score thresholds (NaN without a positive)."""
+    """Average precision over the distinct score thresholds (NaN without a positive).
+
+    Parameters
+    ----------
+    labels
+        Nullable booleans, one per place (NA: left out).
+    scores
+        Scores aligned with ``labels``, higher = ranked first (NaN: left out).
+
+    Returns
+    -------
+    float
+        The average precision in [0, 1].
+    """
     return _one(labels, scores)["ap"]
 
 
 def precision_at_k(labels: ArrayLike, scores: ArrayLike, k: int) -> float:
-    """Share of positives among the ``k`` highest scores (ties at the cut shared pro rata)."""
+    """Share of positives among the ``k`` highest scores (ties at the cut shared pro rata).
+
+    Parameters
+    ----------
+    labels
+        Nullable booleans, one per place (NA: left out).
+    scores
+        Scores aligned with ``labels``, higher = ranked first (NaN: left out).
+    k
+        The cut-off (>= 1).
+
+    Returns
+    -------
+    float
+        The precision at ``k`` in [0, 1].
+    """
     _check_k(k)
     return _one(labels, scores, (k,))[f"precision_at_{k}"]
 
 
 def recall_at_k(labels: ArrayLike, scores: ArrayLike, k: int) -> float:
-    """Share of the positives found among the ``k`` highest scores (NaN without a positive)."""
+    """Share of the positives found among the ``k`` highest scores (NaN without a positive).
+
+    Parameters
+    ----------
+    labels
+        Nullable booleans, one per place (NA: left out).
+    scores
+        Scores aligned with ``labels``, higher = ranked first (NaN: left out).
+    k
+        The cut-off (>= 1).
+
+    Returns
+    -------
+    float
+        The recall at ``k`` in [0, 1].
+    """
     _check_k(k)
     return _one(labels, scores, (k,))[f"recall_at_{k}"]
 
@@ -392,8 +472,12 @@ def bootstrap_metrics(
         Nullable booleans, one per place (NA: excluded everywhere).
     scores
         Ranking name -> scores aligned with ``labels`` (NaN: excluded from that ranking).
-    ks, n_boot, seed
-        Top-k cut-offs, number of draws (0: none), seed of the draws.
+    ks
+        Top-k cut-offs.
+    n_boot
+        Number of draws (0: none).
+    seed
+        Seed of the draws.
     pairs
         ``(a, b)`` pairs whose paired AUC difference ``a - b`` is drawn, on the places both score.
 

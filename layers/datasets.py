@@ -137,22 +137,50 @@ def _load() -> tuple[dict[str, Any], tuple[Dataset, ...]]:
 
 
 def registry() -> tuple[Dataset, ...]:
-    """Every registered dataset, in registry order."""
+    """Every registered dataset, in registry order.
+
+    Returns
+    -------
+    tuple of Dataset
+        The entries of ``layers/data/datasets.json``.
+    """
     return _load()[1]
 
 
 def names() -> list[str]:
-    """The registered dataset names, in registry order."""
+    """The registered dataset names, in registry order.
+
+    Returns
+    -------
+    list of str
+        The dataset names.
+    """
     return [d.name for d in registry()]
 
 
 def mali_bounds_deg() -> tuple[float, float, float, float]:
-    """Mali's bounding box (lon_min, lat_min, lon_max, lat_max) used by the bounds check."""
+    """Mali's bounding box (lon_min, lat_min, lon_max, lat_max) used by the bounds check.
+
+    Returns
+    -------
+    tuple of float
+        ``(lon_min, lat_min, lon_max, lat_max)`` in degrees.
+    """
     return tuple(_load()[0]["mali_bounds_deg"])
 
 
 def get(name: str) -> Dataset:
     """Return the dataset called ``name``, ignoring case and punctuation.
+
+    Parameters
+    ----------
+    name
+        A dataset name (case and punctuation ignored).
+
+    Returns
+    -------
+    Dataset
+        The registry entry.
 
     Raises
     ------
@@ -179,8 +207,23 @@ class DatasetMissingError(DataDirError):
 def dataset_path(
     name: str, data_dir: str | os.PathLike | None = None, *, must_exist: bool = True
 ) -> Path:
-    """The path of dataset ``name`` in the data directory (see
-    :func:`layers.datadir.resolve_data_dir`).
+    """The path of dataset ``name`` in the data directory.
+
+    The directory is found by :func:`layers.datadir.resolve_data_dir`.
+
+    Parameters
+    ----------
+    name
+        A registered dataset name.
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``).
+    must_exist
+        Raise when the file is absent.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the dataset's file is (or would be).
 
     Raises
     ------
@@ -202,7 +245,18 @@ def dataset_path(
 
 
 def sha256_file(path: str | os.PathLike) -> str:
-    """The hex sha256 of a file, read in 1 MiB blocks."""
+    """The hex sha256 of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        The digest, 64 hex digits.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -346,8 +400,21 @@ def _read(name: str, data_dir: str | os.PathLike | None) -> tuple[Dataset, Path,
 
 
 def check_file(name: str, path: str | os.PathLike) -> list[str]:
-    """Every problem of the file at ``path`` read as dataset ``name`` (used before a file is put in
-    place).
+    """Every problem of the file at ``path`` read as dataset ``name``.
+
+    Used before a file is put in place.
+
+    Parameters
+    ----------
+    name
+        A registered dataset name.
+    path
+        The file to check.
+
+    Returns
+    -------
+    list of str
+        One line per problem; empty when the file validates.
 
     Raises
     ------
@@ -394,13 +461,28 @@ def read_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Any:
 
 
 def check_dataset(name: str, data_dir: str | os.PathLike | None = None) -> list[str]:
-    """Every problem found reading dataset ``name`` (empty if it validates); never raises on bad
-    data.
+    """Every problem found reading dataset ``name`` (empty if it validates).
+
+    Never raises on bad data: an absent or unreadable file is reported as a problem.
+
+    Parameters
+    ----------
+    name
+        A registered dataset name.
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``).
+
+    Returns
+    -------
+    list of str
+        One line per problem.
 
     Raises
     ------
-    UnknownNameError, DataDirError
-        Unknown name or no data directory. An absent or unreadable file is reported as a problem.
+    UnknownNameError
+        Unknown name.
+    DataDirError
+        No data directory.
     """
     try:
         return _read(name, data_dir)[3]
@@ -415,6 +497,20 @@ def dataset_status(
     """Presence, size, checksum agreement and validation problems of one dataset.
 
     ``sha256_ok`` is None when the registry records no checksum (optional, upstream-only datasets).
+
+    Parameters
+    ----------
+    name
+        A registered dataset name.
+    data_dir
+        The data directory (default ``$MINUSMA_DATA``).
+    validate
+        Also read and check the file (slower).
+
+    Returns
+    -------
+    DatasetStatus
+        What was found; an absent file gives ``present`` False and no figures.
     """
     dataset = get(name)
     path = resolve_data_dir(data_dir) / dataset.path

@@ -235,7 +235,8 @@ class _Plan:
     """What a ranking's metrics need, computed once.
 
     Positives, negatives sorted by score, and where each positive falls among them. Every metric
-    of a draw (place multiplicities ``w``, one row per draw) is then a gather, a cumulative sum over the negatives and sums over the positives.
+    of a draw (place multiplicities ``w``, one row per draw) is then a gather, a cumulative sum
+    over the negatives and sums over the positives.
 
     For a positive ``i`` with score ``s_i``: ``lo_i``/``hi_i`` count the negatives scoring below /
     at most ``s_i`` (so ``C[hi_i] - C[lo_i]`` is the weight of negatives tied with it), and

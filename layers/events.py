@@ -53,7 +53,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import geopandas as gpd
@@ -187,7 +187,18 @@ SHIPPED_COLUMNS = (
 
 
 def checksum(path: str | os.PathLike | None = None) -> str:
-    """``sha256:<hex>`` of an events file (default: the shipped table)."""
+    """``sha256:<hex>`` of an events file (default: the shipped table).
+
+    Parameters
+    ----------
+    path
+        The events file; None: the shipped table.
+
+    Returns
+    -------
+    str
+        ``sha256:`` and the file's hex digest.
+    """
     path = Path(path) if path is not None else data_file(FILE)
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -213,8 +224,24 @@ def _read_csv(path: str | os.PathLike) -> pd.DataFrame:
         raise EventsFileError(f"{path}: not a readable CSV file ({first})") from exc
 
 
-def detect_format(columns) -> str:
-    """``shipped``, ``acled`` or ``ucdp-ged`` from a header, or :class:`EventsFileError`."""
+def detect_format(columns: Iterable[str]) -> str:
+    """``shipped``, ``acled`` or ``ucdp-ged`` from a header, or :class:`EventsFileError`.
+
+    Parameters
+    ----------
+    columns
+        The file's header.
+
+    Returns
+    -------
+    str
+        ``"shipped"``, ``"acled"`` or ``"ucdp-ged"``.
+
+    Raises
+    ------
+    EventsFileError
+        The header matches none of them.
+    """
     cols = set(columns)
     if "event_id_cnty" in cols:
         return "acled"
@@ -408,10 +435,18 @@ def read_acled(
         event_type, sub_event_type, actor1, actor2, location, latitude, longitude, geo_precision,
         source, fatalities, country``, ...; the first eight of these are required). Dates as
         ``15 September 2023`` or ISO.
-    from_date, to_date
-        Keep events in this window (inclusive); others are counted in ``attrs["dropped"]``.
+    from_date
+        Keep events from this day (inclusive); others are counted in ``attrs["dropped"]``.
+    to_date
+        Keep events up to this day (inclusive).
     country
         Keep rows of this ``country`` (None: all); others are counted.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The event frame (:data:`EVENT_SCHEMA`) in EPSG:4326; ``attrs`` hold the rows read and those
+        dropped, by reason.
 
     Raises
     ------
@@ -488,8 +523,18 @@ def read_ucdp(
         date_prec, where_prec, where_coordinates, latitude, longitude, adm_1, adm_2, best, low,
         high, source_article, country``, ...; ``id, date_start, type_of_violence, latitude,
         longitude, where_prec, date_prec, best`` are required). Events take ``date_start``.
-    from_date, to_date, country
+    from_date
         As in :func:`read_acled`.
+    to_date
+        As in :func:`read_acled`.
+    country
+        As in :func:`read_acled`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The event frame (:data:`EVENT_SCHEMA`) in EPSG:4326; ``attrs`` hold the rows read and those
+        dropped, by reason.
 
     Raises
     ------
@@ -568,6 +613,26 @@ def read_shipped(
     """A table in the shipped schema (default: ``layers/data/events.csv``) as the event frame.
 
     Every point is that of a named place in a gazetteer: ``location_precision_km`` is 0.
+
+    Parameters
+    ----------
+    path
+        A CSV in the shipped schema; None: ``layers/data/events.csv``.
+    from_date
+        Keep events from this day (inclusive).
+    to_date
+        Keep events up to this day (inclusive).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The event frame (:data:`EVENT_SCHEMA`) in EPSG:4326; ``attrs`` hold the rows read and those
+        dropped, by reason.
+
+    Raises
+    ------
+    EventsFileError
+        The file breaks the schema (one line naming the file, the row and the column).
     """
     path = Path(path) if path is not None else data_file(FILE)
     raw = _read_shipped_raw(path)
@@ -615,6 +680,26 @@ def read_events(
     ``None`` reads the shipped table. ACLED exports are recognised by ``event_id_cnty``, UCDP GED
     files by ``id`` with ``where_prec`` or ``type_of_violence``, the shipped schema by ``event_id``,
     ``date_precision`` and ``coord_source``. ``attrs["format"]`` says which.
+
+    Parameters
+    ----------
+    path
+        An ACLED export, a UCDP GED CSV or a table in the shipped schema; None: the shipped table.
+    from_date
+        Keep events from this day (inclusive).
+    to_date
+        Keep events up to this day (inclusive).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The event frame (:data:`EVENT_SCHEMA`) in EPSG:4326; ``attrs`` hold the rows read and those
+        dropped, by reason.
+
+    Raises
+    ------
+    EventsFileError
+        An unknown format, or a file that breaks its format's rules.
     """
     if path is None:
         out = read_shipped(from_date=from_date, to_date=to_date)
@@ -645,6 +730,16 @@ def events(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     One point per event at its named place; rows without a sourced point keep a null geometry
     (their number is logged). Every date lies in :data:`WINDOW`. ``path`` reads another file in
     the same schema instead of ``layers/data/events.csv``.
+
+    Parameters
+    ----------
+    path
+        A CSV in the shipped schema; None: ``layers/data/events.csv``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per event (:data:`SCHEMA`).
 
     Raises
     ------

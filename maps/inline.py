@@ -49,7 +49,13 @@ _FONT_DESCRIPTORS = {
 
 
 class _Inliner:
-    """Turns external scripts and stylesheets into inline ones, remembering what it has inlined."""
+    """Turns external scripts and stylesheets into inline ones, remembering what it has inlined.
+
+    Parameters
+    ----------
+    cache
+        The verified asset cache the files are read from.
+    """
 
     def __init__(self, cache: AssetCache) -> None:
         self.cache = cache
@@ -58,7 +64,18 @@ class _Inliner:
         self.faces: list[tuple[str, str, dict[str, str]]] = []  # family, font key, descriptors
 
     def file(self, url: str) -> Path | None:
-        """Cached file for ``url``; None (with a warning) if the lock drops it."""
+        """Cached file for ``url``; None (with a warning) if the lock drops it.
+
+        Parameters
+        ----------
+        url
+            The asset's URL.
+
+        Returns
+        -------
+        pathlib.Path or None
+            The cached file.
+        """
         found = self.cache.lookup(url)
         if isinstance(found, str):
             logger.warning("dropping %s from the offline page: %s", url, found)
@@ -70,6 +87,19 @@ class _Inliner:
 
         Font Awesome declares the same file under several families (v4/v5 compatibility); the
         FontFace API lets each file be embedded once.
+
+        Parameters
+        ----------
+        block
+            The ``@font-face`` rule.
+        base
+            The stylesheet's URL, against which relative references resolve.
+
+        Returns
+        -------
+        str
+            ``""``: the rule is queued for :meth:`fonts`, or dropped (with a warning) when none
+            of its sources is cached; the block unchanged when it already holds a data URI.
         """
         items = []
         for decl in _SRC_DECL.findall(block):
@@ -105,7 +135,18 @@ class _Inliner:
         return ""
 
     def fonts(self, emitted: set[str]) -> str:
-        """A script adding the pending @font-face rules through the FontFace API."""
+        """A script adding the pending @font-face rules through the FontFace API.
+
+        Parameters
+        ----------
+        emitted
+            Font keys already in the page (updated): each file is embedded once.
+
+        Returns
+        -------
+        str
+            A ``<script>`` element, or ``""`` when no rule is pending.
+        """
         if not self.faces:
             return ""
         data = {
@@ -124,8 +165,19 @@ class _Inliner:
         )
 
     def css(self, text: str, base: str) -> str:
-        """Inline the images a stylesheet refers to as data URIs; move its fonts to
-        :meth:`fonts`.
+        """Inline the images a stylesheet refers to as data URIs; move its fonts to :meth:`fonts`.
+
+        Parameters
+        ----------
+        text
+            The stylesheet.
+        base
+            Its URL, against which relative references resolve.
+
+        Returns
+        -------
+        str
+            The stylesheet with data URIs (``none`` for a dropped file).
         """
         text = _FONT_FACE.sub(lambda m: self.font_face(m.group(0), base), text)
 
@@ -139,7 +191,18 @@ class _Inliner:
         return _CSS_URL.sub(url, text).replace("</style", "<\\/style")
 
     def icon_defaults(self, leaflet_js: Path) -> str:
-        """A script pointing ``L.Icon.Default`` at data URIs (Leaflet finds them from CSS URLs)."""
+        """A script pointing ``L.Icon.Default`` at data URIs (Leaflet finds them from CSS URLs).
+
+        Parameters
+        ----------
+        leaflet_js
+            The cached ``leaflet.js`` (its ``images/`` folder holds the icons).
+
+        Returns
+        -------
+        str
+            A ``<script>`` element, or ``""`` when the images are not cached.
+        """
         images = leaflet_js.parent / "images"
         names = {
             "iconUrl": "marker-icon.png",
@@ -188,7 +251,13 @@ def _external(url: str | None) -> bool:
 
 
 class _TagFinder(html.parser.HTMLParser):
-    """Record the character spans of external ``<script src>`` and stylesheet ``<link>`` tags."""
+    """Record the character spans of external ``<script src>`` and stylesheet ``<link>`` tags.
+
+    Parameters
+    ----------
+    text
+        The page (also fed to the parser), for turning line and column into offsets.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -235,6 +304,20 @@ def inline_html(
     URIs, keeping one font format per ``@font-face`` (woff2 first); Leaflet's default marker icon is
     set to data URIs. Files the lock marks as unavailable offline are dropped with a logged warning.
     Map tiles are not assets: a tile layer still needs a connection (or a local tile source).
+
+    Parameters
+    ----------
+    html_text
+        The page, as :func:`maps.build.map_html` renders it.
+    cache_dir
+        The asset cache folder (default ``$MINUSMA_ASSET_CACHE`` or ``~/.cache/minusma/assets``).
+    lock_path
+        The asset lock file; default the package's ``maps/assets/lock.json``.
+
+    Returns
+    -------
+    str
+        The self-contained page.
 
     Raises
     ------

@@ -44,7 +44,24 @@ def add_regions(
     show: bool = True,
 ) -> folium.GeoJson:
     """Add the region polygons; central-zone regions are filled and carry a permanent label.
-    Headings and the layer name in ``lang`` (:mod:`maps.i18n`).
+
+    Headings and the layer name are in ``lang`` (:mod:`maps.i18n`).
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The pre-2016 regions (:func:`layers.regions`).
+    lang
+        Language of the headings and layer name.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.GeoJson
+        The regions' layer.
     """
 
     def t(key: str) -> str:
@@ -87,7 +104,22 @@ def add_regions(
 def add_country_outline(
     m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG
 ) -> folium.GeoJson:
-    """A non-interactive outline of Mali (the dissolved regions): the backdrop without tiles."""
+    """A non-interactive outline of Mali (the dissolved regions): the backdrop without tiles.
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The regions, dissolved into Mali's outline.
+    lang
+        Language of the layer name.
+
+    Returns
+    -------
+    folium.GeoJson
+        The outline's layer (not in the layer control).
+    """
     outline = gpd.GeoDataFrame(geometry=[gdf.geometry.union_all()], crs=gdf.crs)
     fc = feature_collection(
         outline,
@@ -121,7 +153,24 @@ def add_river(
     show: bool = True,
 ) -> folium.GeoJson:
     """Add the Niger reaches: the navigable reach bold and solid, the others thin and dashed.
-    Headings, the reach's status and the layer name in ``lang`` (:mod:`maps.i18n`).
+
+    Headings, the reach's status and the layer name are in ``lang`` (:mod:`maps.i18n`).
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The schematic reaches (:func:`layers.river`).
+    lang
+        Language of the headings, status and layer name.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.GeoJson
+        The river's layer.
     """
 
     def t(key: str) -> str:
@@ -176,8 +225,25 @@ def add_regions_2023(
     lang: str = DEFAULT_LANG,
     show: bool = True,
 ) -> folium.GeoJson:
-    """Add the 2023 regions built from cercles (``layers.admin.regions_2023(names=None)``); the
-    central ones (:data:`layers.regions.CENTRAL_REGIONS_2023`) filled and labelled.
+    """Add the 2023 regions built from cercles (``layers.admin.regions_2023(names=None)``).
+
+    The central ones (:data:`layers.regions.CENTRAL_REGIONS_2023`) are filled and labelled.
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The 2023 regions.
+    lang
+        Language of the headings and layer name.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.GeoJson
+        The regions' layer.
     """
     from minusma.layers.regions import CENTRAL_REGIONS_2023
 
@@ -222,8 +288,25 @@ def add_regions_2023(
 def add_river_ne(
     m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG, show: bool = True
 ) -> folium.GeoJson:
-    """Add the Natural Earth Niger (``layers.river_ne.niger_ne``): the river's real course, one
-    solid line (navigability is a property of the schematic reaches, not drawn here).
+    """Add the Natural Earth Niger (``layers.river_ne.niger_ne``): the river's real course.
+
+    One solid line: navigability is a property of the schematic reaches, not drawn here.
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The Natural Earth Niger in Mali.
+    lang
+        Language of the layer name.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.GeoJson
+        The river's layer.
     """
     s = RIVER_REACHES[None]
 

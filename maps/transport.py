@@ -1,5 +1,7 @@
-"""Transport layers: roads (by class, no-detour links highlighted, schematic lines dashed),
-airports/airstrips and air links (by operator, active or ended).
+"""Transport layers: roads, airports/airstrips and air links.
+
+Roads by class, no-detour links highlighted, schematic lines dashed; air links by operator,
+active or ended.
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ def no_detour(roads: gpd.GeoDataFrame) -> pd.Series:
     parallel links as two routes. The mapped network is coarse: "no detour" means none among
     the roads in the layer.
 
+    Parameters
+    ----------
+    roads
+        The road links (:func:`layers.roads`).
+
     Returns
     -------
     pandas.Series of bool
@@ -79,12 +86,27 @@ def add_roads(
     lang: str = DEFAULT_LANG,
     show: bool = True,
 ) -> tuple[folium.GeoJson, folium.GeoJson]:
-    """Add the roads and, underneath, a highlight of the links with no detour; headings and
-    layer names in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
+    """Add the roads and, underneath, a highlight of the links with no detour.
+
+    Headings and layer names are in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
+
+    Parameters
+    ----------
+    m
+        The map to add the two layers to.
+    gdf
+        The road links (:func:`layers.roads`).
+    lang
+        Language of the headings and layer names.
+    show
+        Show the layers when the map opens.
 
     Returns
     -------
-    (roads layer, no-detour layer)
+    roads_layer : folium.GeoJson
+        The roads, by class.
+    no_detour_layer : folium.GeoJson
+        The highlight of the links with no detour (:func:`no_detour`).
     """
     cut = no_detour(gdf)
     attribution = esc(CREDITS["roads"])
@@ -167,8 +189,25 @@ _AIRPORT_ICON = JsCode(
 def add_airports(
     m: folium.Map, gdf: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG, show: bool = True
 ) -> folium.GeoJson:
-    """Add airports and airstrips as small plane symbols, with their 2020-2024 role; headings
-    and the layer name in ``lang`` (:mod:`maps.i18n`).
+    """Add airports and airstrips as small plane symbols, with their 2020-2024 role.
+
+    Headings and the layer name are in ``lang`` (:mod:`maps.i18n`).
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The airports (:func:`layers.airports`).
+    lang
+        Language of the headings and layer name.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.GeoJson
+        The airports' layer.
     """
 
     def t(key: str) -> str:
@@ -206,8 +245,17 @@ def add_airports(
 
 
 def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """True where the link was still flown when last reported (``status`` in
-    AIR_ACTIVE_STATUSES).
+    """True where the link was still flown when last reported (``status`` in AIR_ACTIVE_STATUSES).
+
+    Parameters
+    ----------
+    gdf
+        The air links (:func:`layers.air_links`).
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned to ``gdf.index``.
     """
     return gdf["status"].isin(AIR_ACTIVE_STATUSES).rename("active")
 
@@ -234,6 +282,15 @@ def air_link_periods(
     A link is flown on day D when ``start <= D < end`` (a site closed on D has no flight that
     day, as in :func:`maps.sites.add_bases`); with no ``end``, when its ``status`` says it was
     still flown when last reported (:func:`air_link_active`).
+
+    Parameters
+    ----------
+    links
+        The air links (:func:`layers.air_links`).
+    bases
+        The MINUSMA sites (:func:`layers.bases`).
+    airports
+        The airports (:func:`layers.airports`), which give each link's destination town.
 
     Returns
     -------
@@ -271,8 +328,19 @@ def air_link_periods(
 
 
 def air_link_state(periods: pd.DataFrame, date: dt.date) -> pd.Series:
-    """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date`` (see
-    :func:`air_link_periods`).
+    """``"active"``, ``"ended"`` or ``"not started"`` of each link on ``date``.
+
+    Parameters
+    ----------
+    periods
+        When each link was flown (:func:`air_link_periods`).
+    date
+        The day.
+
+    Returns
+    -------
+    pandas.Series of str
+        Aligned to ``periods.index``.
     """
 
     def state(row) -> str:
@@ -320,6 +388,26 @@ def add_air_links(
     ``periods`` (:func:`air_link_periods`) lets the time control restyle the links; without
     it (or without ``date``) a link is active when its ``status`` says so. Headings, tooltips
     and the layer name in ``lang`` (:mod:`maps.i18n`; data values stay as sourced).
+
+    Parameters
+    ----------
+    m
+        The map to add the layer to.
+    gdf
+        The air links (:func:`layers.air_links`).
+    periods
+        When each link was flown, or None.
+    date
+        The map's date, or None.
+    lang
+        Language of the headings, tooltips and layer name.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.GeoJson
+        The air links' layer.
     """
     if periods is not None and date is not None:
         active = air_link_state(periods, date).eq("active")

@@ -39,5 +39,7 @@ class ChecksumError(FetchError):
 
 
 class EventsFileError(SchemaError):
-    """An events file (shipped table, ACLED or UCDP GED export) cannot be read: one line naming the
-    file, the row and the column."""
+    """An events file (shipped table, ACLED or UCDP GED export) cannot be read.
+
+    The message is one line naming the file, the row and the column.
+    """

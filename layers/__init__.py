@@ -1,5 +1,6 @@
-"""Layers of Mali with provenance: MINUSMA sites, towns, regions, the Niger, roads, airports, air
-links, security and access events.
+"""Layers of Mali with provenance.
+
+MINUSMA sites, towns, regions, the Niger, roads, airports, air links, security and access events.
 
 Each layer is a function returning a GeoDataFrame in EPSG:4326 with a documented schema, a stable
 id column and a ``source`` for every row; :mod:`layers.registry` describes them all.

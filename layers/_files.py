@@ -14,7 +14,23 @@ __all__ = ["data_file", "read_facts"]
 
 
 def data_file(name: str) -> Path:
-    """Path of a file shipped in ``layers/data``."""
+    """Path of a file shipped in ``layers/data``.
+
+    Parameters
+    ----------
+    name
+        The file's name in ``layers/data``.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the installed package holds it.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is missing from the installation.
+    """
     path = Path(str(importlib.resources.files("minusma.layers") / "data" / name))
     if not path.is_file():
         raise FileNotFoundError(
@@ -38,6 +54,22 @@ def read_facts(
     bools: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a curated CSV: every column a string, empty cells null, typed columns converted.
+
+    Parameters
+    ----------
+    name
+        The CSV's name in ``layers/data``.
+    floats
+        Columns converted to float.
+    ints
+        Columns converted to nullable integers.
+    bools
+        Columns converted to nullable booleans.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the file's rows (read once per process).
 
     Raises
     ------

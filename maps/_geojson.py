@@ -52,6 +52,22 @@ def feature_collection(
     """A FeatureCollection of the rows with a geometry, with ``properties(row)`` per feature.
 
     ``simplify_deg`` simplifies geometry for display only (Douglas-Peucker, topology kept).
+
+    Parameters
+    ----------
+    gdf
+        The rows to draw (EPSG:4326).
+    properties
+        Gives the properties of a row's feature.
+    simplify_deg
+        Douglas-Peucker tolerance in degrees (display only); None: exact geometry.
+    decimals
+        Coordinate decimals kept.
+
+    Returns
+    -------
+    dict
+        The GeoJSON FeatureCollection; rows without a geometry are left out.
     """
     feats = []
     for _, row in gdf.iterrows():
@@ -90,6 +106,33 @@ def data_layer(
 
     ``attribution`` is HTML built from trusted strings (escaped by the caller); Leaflet shows it
     while the layer is on the map.
+
+    Parameters
+    ----------
+    fc
+        The FeatureCollection (:func:`feature_collection`).
+    name
+        The layer's name in the layer control.
+    show
+        Show the layer when the map opens.
+    style
+        Leaflet ``style`` function (e.g. one reading each feature's ``style`` property); None:
+        Leaflet's default path style.
+    point_to_layer
+        Leaflet ``pointToLayer`` function for point features.
+    attribution
+        The credit shown while the layer is on the map.
+    control
+        List the layer in the layer control.
+    interactive
+        Bind the features' popups and tooltips, and let them take clicks.
+    pane
+        The map pane to draw in; None: Leaflet's default.
+
+    Returns
+    -------
+    folium.GeoJson
+        The layer, not yet added to a map.
     """
     options: dict[str, Any] = {}
     if style is not None:

@@ -106,7 +106,15 @@ Fetcher = Callable[[str], Path]
 
 
 def write_vector(frame: gpd.GeoDataFrame, out: Path) -> None:
-    """Write ``frame`` as GeoJSON (EPSG:4326, 6 decimals) to ``out`` (a temporary path)."""
+    """Write ``frame`` as GeoJSON (EPSG:4326, 6 decimals) to ``out`` (a temporary path).
+
+    Parameters
+    ----------
+    frame
+        The features (any CRS with one set).
+    out
+        The file to write (a temporary path, put in place by the caller).
+    """
     frame.to_crs(4326).to_file(out, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6)
 
 
@@ -136,12 +144,21 @@ def _read_zipped_shapefile(zip_path: Path, stem: str | None = None) -> gpd.GeoDa
 
 
 def convert_geoboundaries(level: int, sources: dict[int, Path], out: Path) -> None:
-    """geoBoundaries gbOpen MLI ADM``level`` -> the COD layout columns.
+    """Convert geoBoundaries gbOpen MLI ADM``level`` to the COD layout columns.
 
     ``shapeName`` becomes ``admin{level}Name``; the names of parent levels 1..level-1 come from the
     parent polygon (``sources[p]``) holding each unit's representative point; ``admin0Name``/
     ``admin0Pcod`` are Mali's ("Mali", "ML"). geoBoundaries has no pcodes: every ``admin{n}Pcod`` is
     null.
+
+    Parameters
+    ----------
+    level
+        The admin level (1-3).
+    sources
+        The downloaded GeoJSON of each level, by level.
+    out
+        The file to write (a temporary path, put in place by the caller).
     """
     units = gpd.read_file(sources[level], engine="pyogrio").to_crs(4326)
     frame = gpd.GeoDataFrame(
@@ -163,7 +180,23 @@ def convert_geoboundaries(level: int, sources: dict[int, Path], out: Path) -> No
 
 
 def hdx_csv_url(package_json: Path) -> str:
-    """The URL of the CSV resource in an HDX CKAN ``package_show`` answer."""
+    """The URL of the CSV resource in an HDX CKAN ``package_show`` answer.
+
+    Parameters
+    ----------
+    package_json
+        The saved answer.
+
+    Returns
+    -------
+    str
+        The URL of its first CSV resource.
+
+    Raises
+    ------
+    FetchError
+        The answer lists no CSV resource.
+    """
     answer = json.loads(Path(package_json).read_text(encoding="utf-8"))
     resources = answer.get("result", {}).get("resources", [])
     urls = [r["url"] for r in resources if str(r.get("format", "")).upper() == "CSV"]
@@ -176,8 +209,20 @@ def hdx_csv_url(package_json: Path) -> str:
 
 
 def convert_cod_places(csv_path: Path, out: Path) -> None:
-    """COD populated-places CSV (``longitude``/``latitude`` WGS84) -> Points with the kept
-    columns."""
+    """COD populated-places CSV (``longitude``/``latitude`` WGS84) -> Points with the kept columns.
+
+    Parameters
+    ----------
+    csv_path
+        The downloaded CSV.
+    out
+        The file to write (a temporary path, put in place by the caller).
+
+    Raises
+    ------
+    SchemaError
+        A column is missing.
+    """
     table = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=["", "NA"])
     missing = [c for c in (*COD_PLACES_COLUMNS, "longitude", "latitude") if c not in table.columns]
     if missing:
@@ -201,6 +246,17 @@ def convert_natural_earth(
 
     ``near_mali_deg`` keeps whole features intersecting Mali's bbox widened by that many degrees
     (not clipped). Original columns are kept.
+
+    Parameters
+    ----------
+    zip_path
+        The downloaded zip.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    equals
+        ``(column, value)``: keep the features whose column holds the value; None: no filter.
+    near_mali_deg
+        Keep the features within this many degrees of Mali's bounding box; None: no filter.
     """
     frame = _read_zipped_shapefile(zip_path).to_crs(4326)
     if equals is not None:
@@ -223,7 +279,15 @@ def _box(*bounds: float):
 
 
 def convert_ourairports(csv_path: Path, out: Path) -> None:
-    """OurAirports ``airports.csv`` -> the Malian rows (``iso_country == "ML"``) as Points."""
+    """OurAirports ``airports.csv`` -> the Malian rows (``iso_country == "ML"``) as Points.
+
+    Parameters
+    ----------
+    csv_path
+        The downloaded ``airports.csv``.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    """
     table = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
     table = table[table["iso_country"] == "ML"].reset_index(drop=True)
     geometry = gpd.points_from_xy(table["longitude_deg"], table["latitude_deg"], crs=4326)
@@ -231,8 +295,19 @@ def convert_ourairports(csv_path: Path, out: Path) -> None:
 
 
 def convert_geonames(cities_zip: Path, admin1_txt: Path, out: Path) -> None:
-    """GeoNames ``cities1000.zip`` + ``admin1CodesASCII.txt`` -> Malian places (name, admin1,
-    admin2, cc)."""
+    """GeoNames ``cities1000.zip`` + ``admin1CodesASCII.txt`` -> Malian places.
+
+    The columns kept are the name, admin1, admin2 and country code.
+
+    Parameters
+    ----------
+    cities_zip
+        The downloaded ``cities1000.zip``.
+    admin1_txt
+        The downloaded ``admin1CodesASCII.txt``.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    """
     with zipfile.ZipFile(cities_zip) as archive:
         member = next(n for n in archive.namelist() if n.endswith(".txt"))
         with archive.open(member) as fh:
@@ -271,8 +346,17 @@ def convert_geonames(cities_zip: Path, admin1_txt: Path, out: Path) -> None:
 
 
 def convert_worldpop(tif_path: Path, out: Path) -> None:
-    """WorldPop 1 km persons-per-cell GeoTIFF -> mean over ~20x20 cells on a 1/6 deg grid around
-    Mali."""
+    """WorldPop 1 km persons-per-cell GeoTIFF -> its mean on a 1/6 degree grid around Mali.
+
+    Each coarse cell averages about 20 x 20 cells of the 30-arc-second grid.
+
+    Parameters
+    ----------
+    tif_path
+        The downloaded GeoTIFF.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    """
     import rasterio
     from affine import Affine
     from rasterio.warp import Resampling, reproject
@@ -313,7 +397,15 @@ def convert_worldpop(tif_path: Path, out: Path) -> None:
 
 
 def convert_osm_roads(zip_path: Path, out: Path) -> None:
-    """Geofabrik ``mali-latest-free.shp.zip`` -> the ``gis_osm_roads_free_1`` layer, all columns."""
+    """Geofabrik ``mali-latest-free.shp.zip`` -> the ``gis_osm_roads_free_1`` layer, all columns.
+
+    Parameters
+    ----------
+    zip_path
+        The downloaded Geofabrik zip.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    """
     frame = _read_zipped_shapefile(zip_path, "gis_osm_roads_free_1")
     frame["osm_id"] = frame["osm_id"].astype(str)
     write_vector(frame, out)
@@ -367,6 +459,20 @@ CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
 
 def build(name: str, target: Path, get: Fetcher) -> Path:
     """Convert dataset ``name`` from upstream into ``target``, validated, atomically.
+
+    Parameters
+    ----------
+    name
+        A registered dataset name.
+    target
+        Where the dataset goes in the data directory.
+    get
+        Downloads an upstream URL to a local file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
 
     Raises
     ------

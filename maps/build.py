@@ -8,15 +8,18 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import itertools
 import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import folium
 import geopandas as gpd
+from branca.element import Figure
 
 from minusma import layers
 from minusma.geo.exposure.params import ExposureParams
@@ -52,11 +55,26 @@ def _element_ids(counter: Iterator[int]) -> Iterator[None]:
     from branca.element import Element
 
     original = Element.__dict__["_generate_id"]
-    Element._generate_id = classmethod(lambda cls: f"{next(counter):032x}")
+    # a deliberate, scoped patch of branca's id generator (restored below)
+    Element._generate_id = classmethod(  # type: ignore[method-assign,assignment]
+        lambda cls: f"{next(counter):032x}"
+    )
     try:
         yield
     finally:
-        Element._generate_id = original
+        Element._generate_id = original  # type: ignore[method-assign]
+
+
+class _Map(folium.Map):
+    """A folium map that remembers how :func:`map_html` renders it.
+
+    Renders exactly as :class:`folium.Map` (same template and element names).
+    """
+
+    #: Built for offline use: :func:`map_html` inlines the assets by default.
+    minusma_offline: bool = False
+    #: The element-id counter of the build, continued by elements added at render.
+    minusma_ids: Iterator[int]
 
 
 def _deterministic_ids(func):
@@ -90,6 +108,92 @@ def _real_geography(data_dir) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame
             logger.warning("map: shipped layer instead of %s (%s)", name, exc)
             out.append(None)
     return out[0], out[1]
+
+
+def _base_map(*, offline: bool) -> _Map:
+    """The empty map: Leaflet only, its panes, and tiles (or, offline, a plain background)."""
+    m = _Map(
+        tiles=None,
+        control_scale=True,
+        zoom_start=6,
+        location=[17.5, -4.0],
+        min_zoom=4,
+        max_zoom=14,
+        prefer_canvas=False,
+    )
+    m.minusma_offline = offline
+    # Only Leaflet itself: the map draws its symbols as Unicode in DivIcons and uses no jQuery,
+    # Bootstrap or Font Awesome, which would add ~1.2 MB to an offline page.
+    m.default_js = [(k, v) for k, v in m.default_js if k == "leaflet"]
+    m.default_css = [(k, v) for k, v in m.default_css if k == "leaflet_css"]
+    if offline:
+        cast(Figure, m.get_root()).header.add_child(
+            folium.Element("<style>.leaflet-container { background: #dce9f2; }</style>")
+        )
+    else:
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", attr=TILE_ATTRIBUTION, control=True
+        ).add_to(m)
+    for pane, z_index in PANES.items():
+        folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
+    return m
+
+
+def _add_backdrop(
+    m: folium.Map, data_dir, *, offline: bool, lang: str
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """Add the regions (and, offline, Mali's outline); return the data directory's geography.
+
+    The 2023 regions of ``data_dir`` replace the shipped pre-2016 ones when present; the Natural
+    Earth Niger is returned for :func:`_add_transport` (both None without a data directory).
+    """
+    regions_gdf = layers.regions()
+    if offline:
+        add_country_outline(m, regions_gdf, lang=lang)
+    regions_2023, river_ne = _real_geography(data_dir)
+    if regions_2023 is not None:
+        add_regions_2023(m, regions_2023, lang=lang)
+    else:
+        add_regions(m, regions_gdf, lang=lang)
+    return regions_2023, river_ne
+
+
+def _add_distance_overlays(
+    m: folium.Map, bases: gpd.GeoDataFrame, *, date: dt.date, data_dir, lang: str
+) -> list:
+    """The distance overlays of :mod:`maps.surface`; none (logged) without the WorldPop raster."""
+    from minusma.layers.datasets import DatasetMissingError
+    from minusma.maps.surface import add_distance_overlays
+
+    try:
+        return add_distance_overlays(m, bases, date=date, data_dir=data_dir, lang=lang)
+    except DatasetMissingError as exc:  # only an absent file; damaged ones fail
+        logger.warning("map: no distance overlay (%s)", exc)
+        return []
+
+
+def _add_transport(
+    m: folium.Map,
+    bases: gpd.GeoDataFrame,
+    river_ne: gpd.GeoDataFrame | None,
+    *,
+    date: dt.date,
+    lang: str,
+) -> folium.GeoJson:
+    """Add the Niger, the roads, the air links (as flown on ``date``) and the airports.
+
+    Returns the air links' layer, which the time control restyles.
+    """
+    if river_ne is not None:
+        add_river_ne(m, river_ne, lang=lang)
+    else:
+        add_river(m, layers.river(), lang=lang)
+    add_roads(m, layers.roads(), lang=lang)
+    air_links, airports = layers.air_links(), layers.airports()
+    periods = air_link_periods(air_links, bases, airports)
+    air_layer = add_air_links(m, air_links, periods=periods, date=date, lang=lang)
+    add_airports(m, airports, lang=lang)
+    return air_layer
 
 
 #: South-west and north-east corners of Mali ([lat, lon]), for the initial view.
@@ -164,58 +268,15 @@ def make_map(
     exposure = town_exposure(towns, bases, p)
     step = step_index(exposure.dates, p.as_of)
 
-    m = folium.Map(
-        tiles=None,
-        control_scale=True,
-        zoom_start=6,
-        location=[17.5, -4.0],
-        min_zoom=4,
-        max_zoom=14,
-        prefer_canvas=False,
+    date = exposure.dates[step]
+    m = _base_map(offline=offline)
+    regions_2023, river_ne = _add_backdrop(m, data_dir, offline=offline, lang=lang)
+    surfaces = (
+        _add_distance_overlays(m, bases, date=date, data_dir=data_dir, lang=lang)
+        if data_dir is not None and distance_overlay
+        else []
     )
-    m.minusma_offline = offline
-    # Only Leaflet itself: the map draws its symbols as Unicode in DivIcons and uses no jQuery,
-    # Bootstrap or Font Awesome, which would add ~1.2 MB to an offline page.
-    m.default_js = [(k, v) for k, v in m.default_js if k == "leaflet"]
-    m.default_css = [(k, v) for k, v in m.default_css if k == "leaflet_css"]
-    if offline:
-        m.get_root().header.add_child(
-            folium.Element("<style>.leaflet-container { background: #dce9f2; }</style>")
-        )
-    else:
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap", attr=TILE_ATTRIBUTION, control=True
-        ).add_to(m)
-    for pane, z_index in PANES.items():
-        folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
-    regions_gdf = layers.regions()
-    if offline:
-        add_country_outline(m, regions_gdf, lang=lang)
-    regions_2023, river_ne = _real_geography(data_dir)
-    if regions_2023 is not None:
-        add_regions_2023(m, regions_2023, lang=lang)
-    else:
-        add_regions(m, regions_gdf, lang=lang)
-    surfaces = []
-    if data_dir is not None and distance_overlay:
-        from minusma.layers.datasets import DatasetMissingError
-        from minusma.maps.surface import add_distance_overlays
-
-        try:
-            surfaces = add_distance_overlays(
-                m, bases, date=exposure.dates[step], data_dir=data_dir, lang=lang
-            )
-        except DatasetMissingError as exc:  # only an absent file; damaged ones fail
-            logger.warning("map: no distance overlay (%s)", exc)
-    if river_ne is not None:
-        add_river_ne(m, river_ne, lang=lang)
-    else:
-        add_river(m, layers.river(), lang=lang)
-    add_roads(m, layers.roads(), lang=lang)
-    air_links, airports = layers.air_links(), layers.airports()
-    periods = air_link_periods(air_links, bases, airports)
-    air_layer = add_air_links(m, air_links, periods=periods, date=exposure.dates[step], lang=lang)
-    add_airports(m, airports, lang=lang)
+    air_layer = _add_transport(m, bases, river_ne, date=date, lang=lang)
     cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km, lang=lang)
     places_layer = None
     if settlements is not None:
@@ -223,7 +284,7 @@ def make_map(
         places_layer = add_settlements(m, settlements, step_classes=classes, step=step, lang=lang)
     events_layer = add_events(m, events, lang=lang)
     towns_layer = add_towns(m, towns, exposure, step=step, lang=lang)
-    open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step], lang=lang)
+    open_layer, closed_layer = add_bases(m, bases, date=date, lang=lang)
     TimeControl(
         exposure,
         bases,

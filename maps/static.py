@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -103,7 +104,7 @@ def _label_towns(ax, t, scores, *, count: int, min_gap_m: float) -> list[str]:
     """
     order = scores.sort_values(ascending=False, na_position="last").dropna().index
     placed: list[tuple[float, float]] = []
-    names = []
+    names: list[str] = []
     by_id = t.set_index("town_id")
     for town_id in order:
         if len(names) >= count or town_id not in by_id.index:
@@ -127,34 +128,8 @@ def _label_towns(ax, t, scores, *, count: int, min_gap_m: float) -> list[str]:
     return names
 
 
-def static_map(
-    params: ExposureParams | None = None,
-    *,
-    towns: gpd.GeoDataFrame | None = None,
-    figsize: tuple[float, float] = (11.0, 9.0),
-    lang: str = DEFAULT_LANG,
-    labels: int = 12,
-    **options,
-):
-    """A matplotlib figure of the situation at ``params.as_of`` (default: after the last closure).
-
-    Towns are coloured by the same assessment as the interactive map (:func:`maps.build.make_map`)
-    for the same ``params``; ``**options`` change its fields (``as_of=``, ``radius_km=``, ...).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    p = ExposureParams.from_options(params, **options)
-    towns = layers.towns() if towns is None else towns
-    bases = layers.bases()
-    exposure = town_exposure(towns, bases, p)
-    step = step_index(exposure.dates, p.as_of)
-    date = exposure.dates[step]
-    regions = layers.regions()
-    crs = local_metric_crs(regions)
-    fig, ax = plt.subplots(figsize=figsize)
-    reg = regions.to_crs(crs)
+def _draw_backdrop(ax, reg: gpd.GeoDataFrame, crs) -> None:
+    """Regions (the central ones filled and labelled), roads by class and the Niger reaches."""
     central = reg["in_central_zone"].astype(bool)
     reg[~central].plot(ax=ax, facecolor=REGION["fill"], edgecolor=REGION["colour"], lw=0.6)
     reg[central].plot(
@@ -171,8 +146,8 @@ def static_map(
             ha="center",
             fontweight="bold",
         )
+    roads = layers.roads()
     for cls, s in ROAD_CLASSES.items():
-        roads = layers.roads()
         sub = roads[(roads["road_class"] == cls) & roads.geometry.notna()].to_crs(crs)
         if len(sub):
             sub.plot(ax=ax, color=s["colour"], lw=s["weight"] * 0.4, linestyle="--")
@@ -181,24 +156,29 @@ def static_map(
         nav = row["navigable"]
         s = RIVER_REACHES[None if nav is None or str(nav) == "<NA>" else bool(nav)]
         gpd.GeoSeries([row.geometry], crs=crs).plot(ax=ax, color=s["colour"], lw=s["weight"] * 0.5)
-    t = towns[towns.geometry.notna()].to_crs(crs)
-    cls = exposure.classes.iloc[:, step].reindex(t["town_id"]).to_numpy()
+
+
+def _draw_towns(ax, t: gpd.GeoDataFrame, classes) -> None:
+    """The towns as dots in the colour of their class (``classes`` aligned with ``t``)."""
     colours = [
         EXPOSURE_COLOURS.get(c, UNKNOWN_COLOUR) if isinstance(c, str) else UNKNOWN_COLOUR
-        for c in cls
+        for c in classes
     ]
     ax.scatter(
         t.geometry.x, t.geometry.y, c=colours, s=22, edgecolors="#252525", linewidths=0.5, zorder=10
     )
-    b = bases.to_crs(crs)
-    open_ = b["closure_date"].astype(str) > date.isoformat()
-    if open_.any():
-        b[open_].buffer(p.radius_km * 1000.0).plot(
+
+
+def _draw_coverage(ax, open_sites: gpd.GeoDataFrame, *, radius_km: float) -> None:
+    """A ``radius_km`` circle around every open site (projected metres)."""
+    if len(open_sites):
+        open_sites.buffer(radius_km * 1000.0).plot(
             ax=ax, facecolor=COVERAGE_NOW["colour"], alpha=0.12, edgecolor=COVERAGE_NOW["colour"]
         )
-    scores = exposure.scores.iloc[:, step] if exposure.scores is not None else None
-    if scores is not None and labels:
-        _label_towns(ax, t, scores, count=labels, min_gap_m=60_000.0)
+
+
+def _draw_sites(ax, b: gpd.GeoDataFrame, open_) -> None:
+    """Every site as its kind's marker: open ones in their colour, closed ones faded."""
     for kind, marker in _MARKERS.items():
         for is_open in (True, False):
             sel = b[(b["kind"] == kind) & (open_ == is_open)]
@@ -214,17 +194,11 @@ def static_map(
                     edgecolors="white",
                     linewidths=0.8,
                 )
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    ax.set_title(
-        mpl_text(
-            text("title", lang)
-            + "\n"
-            + text("png_situation", lang, date=date_text(date, lang), n=int(open_.sum()), m=len(b))
-        ),
-        fontsize=12,
-    )
-    handles = [
+
+
+def _legend_handles(lang: str, *, radius_km: float) -> list[Artist]:
+    """The legend's entries: town classes, sites open and closed, roads, river, zone, coverage."""
+    handles: list[Artist] = [
         Line2D(
             [],
             [],
@@ -293,11 +267,61 @@ def static_map(
         Patch(
             facecolor=COVERAGE_NOW["colour"],
             alpha=0.3,
-            label=mpl_text(text("png_coverage", lang, radius_km=p.radius_km)),
+            label=mpl_text(text("png_coverage", lang, radius_km=radius_km)),
         )
     )
+    return handles
+
+
+def static_map(
+    params: ExposureParams | None = None,
+    *,
+    towns: gpd.GeoDataFrame | None = None,
+    figsize: tuple[float, float] = (11.0, 9.0),
+    lang: str = DEFAULT_LANG,
+    labels: int = 12,
+    **options,
+):
+    """A matplotlib figure of the situation at ``params.as_of`` (default: after the last closure).
+
+    Towns are coloured by the same assessment as the interactive map (:func:`maps.build.make_map`)
+    for the same ``params``; ``**options`` change its fields (``as_of=``, ``radius_km=``, ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    p = ExposureParams.from_options(params, **options)
+    towns = layers.towns() if towns is None else towns
+    bases = layers.bases()
+    exposure = town_exposure(towns, bases, p)
+    step = step_index(exposure.dates, p.as_of)
+    date = exposure.dates[step]
+    regions = layers.regions()
+    crs = local_metric_crs(regions)
+    fig, ax = plt.subplots(figsize=figsize)
+    _draw_backdrop(ax, regions.to_crs(crs), crs)
+    t = towns[towns.geometry.notna()].to_crs(crs)
+    _draw_towns(ax, t, exposure.classes.iloc[:, step].reindex(t["town_id"]).to_numpy())
+    b = bases.to_crs(crs)
+    open_ = b["closure_date"].astype(str) > date.isoformat()
+    _draw_coverage(ax, b[open_], radius_km=p.radius_km)
+    scores = exposure.scores.iloc[:, step] if exposure.scores is not None else None
+    if scores is not None and labels:
+        _label_towns(ax, t, scores, count=labels, min_gap_m=60_000.0)
+    _draw_sites(ax, b, open_)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_title(
+        mpl_text(
+            text("title", lang)
+            + "\n"
+            + text("png_situation", lang, date=date_text(date, lang), n=int(open_.sum()), m=len(b))
+        ),
+        fontsize=12,
+    )
     ax.legend(
-        handles=handles,
+        handles=_legend_handles(lang, radius_km=p.radius_km),
         loc="center left",
         bbox_to_anchor=(1.0, 0.5),
         fontsize=7,

@@ -145,6 +145,11 @@ def match_events(
         Columns ``place`` and ``event`` (positions in the inputs) and ``distance_km`` (geodesic),
         sorted by place then event; its ``attrs`` hold ``events_unlocated`` (events without a point
         or with an unknown uncertainty).
+
+    Raises
+    ------
+    ParameterError
+        ``match_km`` is not a finite number >= 0, or an uncertainty is negative.
     """
     if not (np.isfinite(match_km) and match_km >= 0):
         raise ParameterError(f"match_km must be a finite number >= 0, got {match_km!r}")
@@ -586,6 +591,11 @@ def compare_rankings(
         ``precision_at_<k>, precision_at_<k>_low, precision_at_<k>_high`` and the same for recall
         for each k, then ``n_places`` (labelled places), ``n_scored``, ``n_positive`` (positives
         among the scored), ``diff_auc, diff_auc_low, diff_auc_high`` (NaN on the reference row).
+
+    Raises
+    ------
+    ParameterError
+        No ranking, an unknown ``reference``, or a negative ``n_boot``.
     """
     if not scores:
         raise ParameterError("give at least one ranking to compare")

@@ -45,6 +45,11 @@ def snap_points(
     snap_km : numpy.ndarray of float
         Geodesic distance to the nearest node, reported even when beyond ``max_snap_km``
         (NaN only for NaN coordinates).
+
+    Raises
+    ------
+    ParameterError
+        ``max_snap_km`` is negative.
     """
     lon, lat = np.atleast_1d(np.asarray(lon, "float64")), np.atleast_1d(np.asarray(lat, "float64"))
     if max_snap_km is not None and not max_snap_km >= 0:

@@ -104,6 +104,11 @@ def corridors(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
         ``touches_mli``, ``length_km_osrm`` (OSRM road distance), ``travel_h_osrm`` (OSRM time),
         ``length_km_geometry`` (geodesic length of the simplified line), ``upgrade_cat`` (the
         author's cost-model class, not a surface), ``source`` and ``geometry``.
+
+    Raises
+    ------
+    SchemaError
+        A corridor edge is not one connected line.
     """
     raw = read_dataset(DATASET, data_dir)
     lo = np.minimum(raw["from"], raw["to"]).astype(int).astype(str)

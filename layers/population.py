@@ -241,6 +241,11 @@ def population_in_polygons(
     -------
     pandas.Series
         ``population``, aligned to ``polys.index``.
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``method``.
     """
     if method not in METHODS:
         raise ParameterError(f"method must be one of {', '.join(METHODS)}; got {method!r}")

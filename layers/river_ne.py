@@ -273,6 +273,11 @@ def riverside(
     -------
     pandas.DataFrame
         Aligned to ``points.index``: ``river_km`` (float), ``riverside`` (bool), ``side_of_river``.
+
+    Raises
+    ------
+    ParameterError
+        ``within_km`` is not a non-negative number.
     """
     if not np.isfinite(within_km) or within_km < 0:
         raise ParameterError(f"within_km must be a non-negative number, got {within_km!r}")

@@ -221,6 +221,11 @@ def validate_scores(
         ``events_too_imprecise``, ``n_places``, ``n_places_unlabelled``, ``n_positive``), the
         window, match radius, bootstrap settings, ``baselines_missing`` and ``sample``
         (``in-sample``, ``out-of-sample`` or ``mixed``) with ``sample_note``.
+
+    Raises
+    ------
+    ParameterError
+        No score column, or a score column missing from ``places``.
     """
     scores = dict(scores) if scores is not None else model_columns(places)
     if not scores:
@@ -383,6 +388,11 @@ def validate(
     table, metadata
         As :func:`validate_scores`; the metadata add the events file, its checksum and format, and
         the assessment's as-of date and places.
+
+    Raises
+    ------
+    ParameterError
+        ``from_date`` is after ``to_date``.
     """
     start = _date(from_date, "from_date") or WINDOW[0]
     end = _date(to_date, "to_date") or WINDOW[1]

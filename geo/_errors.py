@@ -43,3 +43,10 @@ class EventsFileError(SchemaError):
 
     The message is one line naming the file, the row and the column.
     """
+
+
+class OutputError(MinusmaError, OSError):
+    """An output (file or folder) cannot be written where the user asked.
+
+    The message names the path and the cause.
+    """

@@ -320,13 +320,11 @@ def assessment_scores(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per place with the score columns (:func:`layers.assessment.assess`).
+        One row per place with the score columns (:func:`layers.assessment.assessment`).
     """
-    from minusma.layers.assessment import assess
+    from minusma.layers.assessment import assessment, context
 
-    return assess(
-        params=params, places=places, data_dir=str(data_dir) if data_dir is not None else None
-    )
+    return assessment(context(data_dir=data_dir, places=places), params)
 
 
 def validate(

@@ -1,5 +1,6 @@
-"""The assessment context built from the open datasets of a data directory
-(``assess(data_dir=...)``).
+"""The assessment context built from the open datasets of a data directory.
+
+It is what a Study with a data directory prepares (``Study(data_dir=...)``).
 
 Differences from the shipped-layer context of :mod:`layers.assessment`:
 
@@ -93,8 +94,27 @@ ADMIN_JOIN_COLUMNS = {
 
 
 def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.GeoDataFrame, dict]:
-    """The places to assess and the :func:`geo.exposure.assess.prepare` options naming their
-    columns.
+    """The places to assess, and the :func:`geo.exposure.assess.prepare` options for them.
+
+    Parameters
+    ----------
+    places
+        ``"towns"`` (the shipped gazetteer's Malian towns) or ``"settlements"`` (the OCHA COD
+        populated places of ``data_dir``).
+    data_dir
+        The data directory (needed for ``"settlements"``).
+
+    Returns
+    -------
+    places : geopandas.GeoDataFrame
+        The places.
+    options : dict
+        The :func:`~geo.exposure.assess.prepare` options for them (empty for the towns).
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``places``, or settlements without exactly one class-1 place (the hub).
     """
     if places not in PLACES:
         raise ParameterError(f"places must be one of {list(PLACES)}, got {places!r}")
@@ -115,8 +135,19 @@ def load_places(places: str, data_dir: str | os.PathLike | None) -> tuple[gpd.Ge
     }
 
 
-def niger_line(data_dir: str | os.PathLike | None):
-    """The NE 10m Niger in Mali, or None (logged) when the dataset is absent."""
+def niger_line(data_dir: str | os.PathLike | None) -> gpd.GeoDataFrame | None:
+    """The NE 10m Niger in Mali, or None (logged) when the dataset is absent.
+
+    Parameters
+    ----------
+    data_dir
+        The data directory.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The Niger's Natural Earth features in Mali (:func:`layers.river_ne.niger_ne`).
+    """
     try:
         return river_ne.niger_ne(data_dir)
     except DatasetMissingError as exc:  # only an absent file; damaged ones fail
@@ -130,8 +161,24 @@ def niger_line(data_dir: str | os.PathLike | None):
 def river_flags(
     places: gpd.GeoDataFrame, line: gpd.GeoDataFrame, id_column: str
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Riverside places with their reach (``town_id`` = the place id, ``reach``) and
-    ``north_of_niger``.
+    """Riverside places with their reach, and which bank of the Niger each place is on.
+
+    Parameters
+    ----------
+    places
+        The places (points in EPSG:4326).
+    line
+        The Niger (:func:`niger_line`).
+    id_column
+        The places' id column.
+
+    Returns
+    -------
+    river_places : pandas.DataFrame
+        The riverside places: ``town_id`` (the place id) and ``reach`` (``upper``, ``navigable``
+        or ``lower``, split at Koulikoro and Gao).
+    north_of_niger : pandas.Series
+        Nullable boolean per place, NA where the bank cannot be told.
     """
     side = river_ne.riverside(places, line, within_km=RIVERSIDE_KM)
     stem = river_ne.main_stem(line)
@@ -173,8 +220,7 @@ def admin_columns(
     *,
     commune_frame: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """The administrative units of each place by spatial join, checked against its curated
-    attributes.
+    """The administrative units of each place by spatial join, checked against its curated ones.
 
     Parameters
     ----------
@@ -232,11 +278,26 @@ def admin_columns(
 def central_flags(
     frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, inside_mali: np.ndarray
 ) -> pd.Series:
-    """``central_region`` from polygons: the place lies in one of ``regions`` (e.g. the dissolved
-    2023 central regions of :func:`layers.admin.regions_2023`).
+    """``central_region`` from polygons: the place lies in one of ``regions``.
+
+    ``regions`` are e.g. the dissolved 2023 central regions of :func:`layers.admin.regions_2023`.
 
     NA for places without geometry and for places outside Mali's communes (``inside_mali`` False: a
     misplaced point says nothing about its region); False elsewhere outside the polygons.
+
+    Parameters
+    ----------
+    frame
+        The places.
+    regions
+        The polygons of the central regions.
+    inside_mali
+        Per place, whether it lies in one of Mali's communes.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable boolean per place, named ``central_region``.
     """
     has = (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy()
     probe = gpd.GeoDataFrame(
@@ -253,8 +314,10 @@ def central_flags(
 
 
 def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions: tuple[str, ...]):
-    """Join columns, central flags and the metadata saying where they come from (None if no COD
-    data).
+    """Join columns, central flags and the metadata saying where they come from.
+
+    Without COD data the join columns are null and the central flags None (the curated
+    attribute is used).
     """
     try:
         com = admin.communes(data_dir)

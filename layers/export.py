@@ -39,7 +39,18 @@ PROVENANCE_NAME = "provenance.json"
 
 
 def load_all(names: Sequence[str] | None = None) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
-    """Load shipped layers by name (all by default) with their metadata."""
+    """Load shipped layers by name (all by default) with their metadata.
+
+    Parameters
+    ----------
+    names
+        Registry names of shipped layers; None: every shipped layer.
+
+    Returns
+    -------
+    dict
+        Layer name -> (the layer, its :class:`~layers.registry.LayerInfo`).
+    """
     out = {}
     for name in names or layer_names("shipped"):
         info = get_info(name)
@@ -151,6 +162,20 @@ def provenance(
 
     With ``fields``, each layer's ``columns`` lists every written column with its kind,
     description and the decimals numbers are rounded to.
+
+    Parameters
+    ----------
+    layers
+        Layer name -> (the layer, its registry entry), as written.
+    parameters
+        The analysis parameters to record; None: none.
+    fields
+        Layer name -> the fields of its written columns (:func:`layers.columns.layer_fields`).
+
+    Returns
+    -------
+    dict
+        The record: package, version, CRS, parameters and, per layer, its metadata and row count.
     """
     record: dict[str, object] = {
         "package": "minusma-exposure",

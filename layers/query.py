@@ -1,5 +1,6 @@
-"""Spatial questions about the layers, for Python users: where is a place, what is near it, how to
-get there by road, what lies in a region.
+"""Spatial questions about the layers, for Python users.
+
+Where is a place, what is near it, how to get there by road, what lies in a region.
 
 Every function returns a :class:`geopandas.GeoDataFrame` in EPSG:4326 that ``.explore()`` draws.
 Names are matched by :func:`geo.names.name_key` (accents, case and punctuation ignored); radii
@@ -177,8 +178,10 @@ def _targets(to: str, as_of: str | dt.date | None, exclude: str) -> gpd.GeoDataF
 
 
 def _road_km(p: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, ctx: Context | None) -> np.ndarray:
-    """Road km from the place to every target along the context's roads (default: the shipped
-    ones; NaN: off the network or unreachable)."""
+    """Road km from the place to every target along the context's roads.
+
+    The default context has the shipped roads; NaN: off the network or unreachable.
+    """
     ctx = ctx if ctx is not None else context()
     graph, snap_km = ctx.graph, ctx.preparation.max_snap_km
     node, _ = snap_points(graph, *_origin(p), max_snap_km=snap_km)
@@ -242,7 +245,6 @@ def nearest(
         targets off the network or unreachable are left out).
     k
         How many (fewer when fewer are known).
-
     ctx
         The prepared context whose roads are used (:attr:`minusma.Study.context`; default: the
         shipped roads).
@@ -290,9 +292,12 @@ def within(
         A name for :func:`place`, or its result; it is left out of the answer.
     radius_km
         A finite distance in (0, 2000] km.
-    to, as_of, by
+    to
         As for :func:`nearest`.
-
+    as_of
+        As for :func:`nearest`.
+    by
+        As for :func:`nearest`.
     ctx
         The prepared context whose roads are used (:attr:`minusma.Study.context`; default: the
         shipped roads).
@@ -402,9 +407,11 @@ def route(
 
     Parameters
     ----------
-    origin, destination
-        Names for :func:`place`, or its results; each must lie within
-        the context's ``max_snap_km`` of a mapped road.
+    origin
+        A name for :func:`place`, or its result; it must lie within the context's ``max_snap_km`` of
+        a mapped road.
+    destination
+        Another, likewise.
     by
         ``"distance"`` (fewest km) or ``"time"`` (fewest hours; segments without a speed in
         ``season`` are left out).
@@ -412,7 +419,6 @@ def route(
         ``"dry"`` or ``"wet"``: the speeds of ``layers/data/speeds.csv``.
     close_roads
         Segments cut (ids or ``"Town–Town"`` labels, either order).
-
     ctx
         The prepared context whose roads are used (:attr:`minusma.Study.context`; default: the
         shipped roads).

@@ -106,6 +106,18 @@ def summary_polygons(by: str, data_dir: str | os.PathLike | None = None) -> gpd.
     Pre-2016 regions are shipped (:func:`layers.regions`); 2023 regions and cercles come from
     the OCHA data of ``data_dir`` (:mod:`layers.admin`).
 
+    Parameters
+    ----------
+    by
+        The unit: one of :data:`BY`.
+    data_dir
+        The data directory holding the OCHA COD boundaries (for ``region_2023`` and ``cercle``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per unit, with ``pcode``.
+
     Raises
     ------
     ParameterError
@@ -179,9 +191,10 @@ def summary(
 
     Parameters
     ----------
-    before, after
-        The assessments before (``as_of=params.before``) and after (``params``) the withdrawal,
-        of the same places.
+    before
+        The assessment before the withdrawal (``as_of=params.before``).
+    after
+        The assessment after it (``params``), of the same places.
     params
         The parameters of ``after``.
     by
@@ -232,9 +245,22 @@ def summary(
 
 
 def summary_layer(table: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``table`` (from :func:`summary`) joined to ``polygons`` (from :func:`summary_polygons`):
-    one feature per unit that has a polygon, with ``unit`` and ``pcode`` first. Units of the
+    """``table`` (from :func:`summary`) joined to ``polygons`` (from :func:`summary_polygons`).
+
+    One feature per unit that has a polygon, with ``unit`` and ``pcode`` first. Units of the
     table without a polygon are logged and left out; units without places get zero counts.
+
+    Parameters
+    ----------
+    table
+        The summary table, indexed by unit name.
+    polygons
+        The units' polygons, indexed by unit name.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The summary as a polygon layer, in the polygons' CRS.
     """
     by = table.index.name
     missing = sorted(set(table.index) - set(polygons.index) - {NO_UNIT})

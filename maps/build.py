@@ -49,9 +49,11 @@ __all__ = ["MALI_BOUNDS", "make_map", "map_html", "save_map"]
 
 @contextlib.contextmanager
 def _element_ids(counter: Iterator[int]) -> Iterator[None]:
-    """Number the folium/branca elements created inside the block from ``counter`` instead of
-    random bytes, so that the same map renders to the same bytes (the element ids end up in the
-    page's JavaScript variable names)."""
+    """Number the folium/branca elements created inside the block from ``counter``.
+
+    Instead of random bytes, so that the same map renders to the same bytes (the element ids end
+    up in the page's JavaScript variable names).
+    """
     from branca.element import Element
 
     original = Element.__dict__["_generate_id"]
@@ -92,8 +94,10 @@ def _deterministic_ids(func):
 
 
 def _real_geography(data_dir) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
-    """The 2023 regions built from cercles and the Natural Earth Niger of ``data_dir``; each is
-    None without a data directory, or (with a warning) when its files are absent there."""
+    """The 2023 regions built from cercles and the Natural Earth Niger of ``data_dir``.
+
+    Each is None without a data directory, or (with a warning) when its files are absent there.
+    """
     if data_dir is None:
         return None, None
     from minusma.layers.datasets import DatasetMissingError
@@ -241,17 +245,19 @@ def make_map(
         schematic reaches; draw the distance to the nearest open site on the WorldPop grid of
         ``DIR/worldpop/`` as image overlays, before the withdrawal and on the map's date when
         other sites are open then (:mod:`maps.surface`; off by default in the layer control).
-    towns, bases
-        Replace the shipped ``layers.towns()``/``layers.bases()`` (same schema), e.g. a user's file.
+    towns
+        Replace the shipped ``layers.towns()`` (same schema), e.g. a user's file.
+    bases
+        Replace the shipped ``layers.bases()`` (same schema).
     events
         Replace the shipped ``layers.events()`` (same schema): a layer off by default, showing the
         events dated up to the date of the time control (:mod:`maps.events`).
-    lang
-        Language of every label, legend, popup heading and timeline text: ``"en"`` or ``"fr"``
-        (:mod:`maps.i18n`); data values stay as sourced.
     distance_overlay
         Add the distance overlays when ``data_dir`` is given (a data directory without the WorldPop
         raster only logs a warning).
+    lang
+        Language of every label, legend, popup heading and timeline text: ``"en"`` or ``"fr"``
+        (:mod:`maps.i18n`); data values stay as sourced.
 
     Returns
     -------
@@ -330,7 +336,22 @@ def make_map(
 def map_html(
     m: folium.Map, *, offline: bool | None = None, cache_dir: str | os.PathLike | None = None
 ) -> str:
-    """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache."""
+    """The page's HTML; with ``offline`` every external JS/CSS is inlined from the asset cache.
+
+    Parameters
+    ----------
+    m
+        A map (:func:`make_map`).
+    offline
+        Inline every external JS/CSS file; None: as the map was built (``make_map(offline=...)``).
+    cache_dir
+        The asset cache for ``offline`` (default ``$MINUSMA_ASSET_CACHE``).
+
+    Returns
+    -------
+    str
+        The page.
+    """
     from minusma.maps.inline import inline_html
 
     # elements created while rendering continue the map's numbering (or their own, for a map not
@@ -348,7 +369,24 @@ def save_map(
     offline: bool | None = None,
     cache_dir: str | os.PathLike | None = None,
 ) -> Path:
-    """Write the map as one HTML file, atomically (see :func:`map_html`)."""
+    """Write the map as one HTML file, atomically (see :func:`map_html`).
+
+    Parameters
+    ----------
+    m
+        A map (:func:`make_map`).
+    path
+        The HTML file to write.
+    offline
+        As in :func:`map_html`.
+    cache_dir
+        As in :func:`map_html`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     html = map_html(m, offline=offline, cache_dir=cache_dir)
     with atomic_path(path) as tmp:
         tmp.write_text(html, encoding="utf-8")

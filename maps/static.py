@@ -1,5 +1,6 @@
-"""A static, print-ready map for reports (matplotlib): title, legend, scale bar, north arrow,
-attribution.
+"""A static, print-ready map for reports (matplotlib).
+
+Title, legend, scale bar, north arrow and attribution.
 
 Drawn in a local metric CRS (:func:`geo.crs.local_metric_crs`) so that the scale bar is true
 at the map's centre. Same colours and symbols as the interactive map (:mod:`maps.style`).
@@ -18,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -94,13 +96,27 @@ def _north_arrow(ax) -> None:
 
 
 def mpl_text(value: object) -> str:
-    """``value`` as literal matplotlib text: ``$`` escaped, so a name never turns into mathtext."""
+    """``value`` as literal matplotlib text: ``$`` escaped, so a name never turns into mathtext.
+
+    Parameters
+    ----------
+    value
+        Any value (converted with :class:`str`).
+
+    Returns
+    -------
+    str
+        The text, safe to draw.
+    """
     return str(value).replace("$", r"\$")
 
 
 def _label_towns(ax, t, scores, *, count: int, min_gap_m: float) -> list[str]:
-    """Label the ``count`` most exposed towns, skipping any closer than ``min_gap_m`` to a label
-    already placed (no overlaps at print size); returns the labelled names."""
+    """Label the ``count`` most exposed towns; return the labelled names.
+
+    A town closer than ``min_gap_m`` to a label already placed is skipped (no overlaps at print
+    size).
+    """
     order = scores.sort_values(ascending=False, na_position="last").dropna().index
     placed: list[tuple[float, float]] = []
     names: list[str] = []
@@ -279,7 +295,7 @@ def static_map(
     figsize: tuple[float, float] = (11.0, 9.0),
     lang: str = DEFAULT_LANG,
     labels: int = 12,
-):
+) -> Figure:
     """A matplotlib figure of the situation at ``exposure.params.as_of``.
 
     Draws a Study's results (:meth:`minusma.Study.static_map` builds them), so towns take the
@@ -354,7 +370,7 @@ def static_map(
     return fig
 
 
-def png_bytes(fig, *, dpi: int = 200) -> bytes:
+def png_bytes(fig: Figure, *, dpi: int = 200) -> bytes:
     """A figure (e.g. :func:`static_map`'s) rendered as PNG bytes, in memory, then closed.
 
     Parameters
@@ -379,7 +395,7 @@ def png_bytes(fig, *, dpi: int = 200) -> bytes:
     return buf.getvalue()
 
 
-def save_png(fig, path: str | os.PathLike, *, dpi: int = 200) -> Path:
+def save_png(fig: Figure, path: str | os.PathLike, *, dpi: int = 200) -> Path:
     """Write a figure (e.g. :func:`static_map`'s) as a PNG, atomically, and close it.
 
     Parameters

@@ -102,10 +102,10 @@ def _detours(graph, f, weight, measures, active, limit):
                 continue
             alt[weight][e] = dist[b]
             if walk:
-                path = [b]
-                while path[-1] != a:
-                    path.append(pred[path[-1]])
-                path = np.array(path[::-1])
+                back = [b]
+                while back[-1] != a:
+                    back.append(pred[back[-1]])
+                path = np.array(back[::-1])
                 used = (
                     [alt_edge[e]]
                     if path.size == 2

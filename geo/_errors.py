@@ -30,6 +30,12 @@ class DataDirError(MinusmaError, FileNotFoundError):
     """The open-data directory is missing, or a dataset in it is absent or unreadable."""
 
 
+class WriteError(MinusmaError, OSError):
+    """An output could not be written (disk full, permission denied, read-only file system, name
+    too long, file too large...): one line naming the path the user asked for and the cause. Nothing
+    was left under that name."""
+
+
 class FetchError(MinusmaError, OSError):
     """A dataset could not be downloaded or copied from a mirror."""
 
@@ -41,3 +47,30 @@ class ChecksumError(FetchError):
 class EventsFileError(SchemaError):
     """An events file (shipped table, ACLED or UCDP GED export) cannot be read: one line naming the
     file, the row and the column."""
+
+
+#: Longest text of a user's value quoted in an error message (longer ones are cut in the middle).
+SHOWN_CHARS = 120
+
+
+def shorten(text: object, limit: int = SHOWN_CHARS) -> str:
+    """``text`` for an error message: cut in the middle, with the count of characters, when longer
+    than ``limit`` (a 10,000-character name must not flood the terminal).
+
+    Parameters
+    ----------
+    text
+        Any value; ``str()`` of it is shortened.
+    limit
+        Longest result kept whole.
+
+    Returns
+    -------
+    str
+        ``text`` itself, or ``head...tail (N characters)``.
+    """
+    value = str(text)
+    if len(value) <= limit:
+        return value
+    half = max(limit // 2 - 10, 1)
+    return f"{value[:half]}...{value[-half:]} ({len(value):,} characters)"

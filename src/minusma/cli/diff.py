@@ -85,7 +85,9 @@ def diff(as_of, fmt, all_places, **model) -> None:
     out = compare(as_of, all_places=all_places, **model)
     note(out.attrs["label"])
     if fmt == "csv":
-        click.echo(out.reset_index().to_csv(index=False, lineterminator="\n"), nl=False)
+        from minusma.geo.io import csv_text
+
+        click.echo(csv_text(out, index=True), nl=False)
     elif fmt == "json":
         rows = json.loads(out.reset_index().to_json(orient="records", force_ascii=False))
         payload = {"comparison": out.attrs["label"], **out.attrs["parameters"], "places": rows}

@@ -47,7 +47,9 @@ def _echo_found(found, fmt: str) -> None:
         doc = {**found.attrs, "results": records}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(frame.to_csv(index=False, float_format="%.3f"), nl=False)
+        from minusma.geo.io import csv_text
+
+        click.echo(csv_text(frame, float_format="%.3f"), nl=False)
     elif frame.empty:
         click.echo("(none)")
     else:
@@ -121,7 +123,9 @@ def route_cmd(
         click.echo(json.dumps({**totals, "segments": records}, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
-        click.echo(table.to_csv(index=False, float_format="%.3f"), nl=False)
+        from minusma.geo.io import csv_text
+
+        click.echo(csv_text(table, float_format="%.3f"), nl=False)
         return
     if not attrs["reachable"]:
         click.echo(f"no road route from {attrs['origin']} to {attrs['destination']}")

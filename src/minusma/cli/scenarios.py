@@ -90,7 +90,7 @@ def scenarios(
     (silent with minusma -q).
     """
     from minusma.geo.exposure.batch import batch
-    from minusma.geo.io import atomic_path, spreadsheet_safe
+    from minusma.geo.io import csv_text, write_table_csv
     from minusma.layers import scenarios as sc
     from minusma.layers.assessment import context
 
@@ -116,8 +116,7 @@ def scenarios(
     )
     table = result.summary
     if per_place is not None:
-        with atomic_path(per_place) as tmp:
-            spreadsheet_safe(result.classes.reset_index()).to_csv(tmp, index=False)
+        write_table_csv(result.classes, per_place, index=True)
         click.echo(f"wrote {per_place}", err=True)
     if fmt == "json":
         records = json.loads(table.reset_index().to_json(orient="records", force_ascii=False))
@@ -129,7 +128,7 @@ def scenarios(
             )
         )
     elif fmt == "csv":
-        click.echo(spreadsheet_safe(table.reset_index()).to_csv(index=False), nl=False)
+        click.echo(csv_text(table, index=True), nl=False)
     else:
         click.echo(
             f"{len(table)} scenarios on {table['places'].iloc[0]} {places}, "

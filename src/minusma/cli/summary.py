@@ -89,7 +89,7 @@ def summary(by, data_dir, fmt, out, **model) -> None:
     params = exposure_params(**model)
     table = compute(params, by=by, data_dir=data_dir)
     if fmt == "csv":
-        click.echo(table.to_csv(lineterminator="\n"), nl=False)
+        click.echo(io.csv_text(table, index=True), nl=False)
     elif fmt == "json":
         payload = {
             "by": by,

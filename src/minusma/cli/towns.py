@@ -81,9 +81,9 @@ def towns(top, fmt, places, robustness, data_dir, **model) -> None:
             )
         )
     elif fmt == "csv":
-        from minusma.geo.io import spreadsheet_safe
+        from minusma.geo.io import csv_text
 
-        click.echo(spreadsheet_safe(frame).to_csv(index=False, float_format="%.3f"), nl=False)
+        click.echo(csv_text(frame, float_format="%.3f"), nl=False)
     else:
         note(
             "as of {as_of}, season {season}, radius {radius_km:g} km, model {model}".format(

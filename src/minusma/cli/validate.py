@@ -170,6 +170,8 @@ def validate(
         doc = {"metadata": meta, "rankings": rankings_json(table, ks)}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(table.to_csv(index=False, float_format="%.4f"), nl=False)
+        from minusma.geo.io import csv_text
+
+        click.echo(csv_text(table, float_format="%.4f"), nl=False)
     else:
         click.echo(_table(table, meta, ks))

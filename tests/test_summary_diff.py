@@ -75,15 +75,17 @@ def test_cli_summary_writes_region_polygons(tmp_path):
     assert len(rows) == 9
 
 
-def test_cli_summary_region_2023_without_data_writes_no_file(tmp_path):
+def test_cli_summary_region_2023_without_data_fails_and_writes_no_file(tmp_path):
+    """--out asks for a file that cannot be made without the OCHA polygons: an error (exit 2)
+    before any work, not a "not written" note and exit 0 (issue 20)."""
     out = tmp_path / "s.geojson"
     result = CliRunner().invoke(
         cli, ["summary", "--format", "csv", "--out", str(out)], env={"MINUSMA_DATA": None}
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
     assert not out.exists()
     assert "give --data DIR" in result.stderr
-    assert result.stdout.startswith("region_2023,places,")
+    assert result.stdout == ""
 
 
 def test_cli_summary_with_data_names_worldpop(tmp_path, data_dir):

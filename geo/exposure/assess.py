@@ -331,8 +331,16 @@ def open_flags(
 ) -> np.ndarray:
     """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
     flags = coverage.open_mask(ctx.bases, as_of)
-    flags[resolve_bases(ctx.bases, close)] = False
-    flags[resolve_bases(ctx.bases, keep)] = True
+    closed, kept = resolve_bases(ctx.bases, close), resolve_bases(ctx.bases, keep)
+    both = sorted(set(closed) & set(kept))
+    if both:  # names differ (a town and a site id) but mean the same site
+        ids = [str(ctx.bases["base_id"].iloc[i]) for i in both]
+        raise ParameterError(
+            f"site(s) {ids} are both closed and kept (named in close and in keep, perhaps once by "
+            "town and once by id): name each site in --close or --keep, not both"
+        )
+    flags[closed] = False
+    flags[kept] = True
     return flags
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from minusma.cli.options import KM, SEASON, data_dir_option, note
+from minusma.cli.options import KM, SEASON, OutFile, data_dir_option, note
 
 
 @click.group("chart")
@@ -17,7 +15,7 @@ def chart() -> None:
 @chart.command("timeline")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".png", ".svg")),
     required=True,
     help="The chart file (.png or .svg).",
 )

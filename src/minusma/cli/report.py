@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from minusma.cli.options import data_dir_option, exposure_options, exposure_params, note
+from minusma.cli.options import OutFile, data_dir_option, exposure_options, exposure_params, note
 
 
 @click.command("report")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".html",)),
     required=True,
     help="The report (.html).",
 )

@@ -7,6 +7,7 @@ import json
 import click
 
 from minusma.cli.options import (
+    JOBS,
     OutFile,
     analysis_data_dir,
     data_dir_option,
@@ -65,7 +66,7 @@ TABLE_COLUMNS = [
 )
 @click.option(
     "--jobs",
-    type=int,
+    type=JOBS,
     default=-1,
     show_default=True,
     help="Parallel workers (-1: every core; 1: in this process).",

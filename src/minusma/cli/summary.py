@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import click
 
 from minusma.cli.options import (
+    OutFile,
     data_dir_option,
     exposure_options,
     exposure_params,
@@ -68,7 +68,7 @@ def _table(out) -> str:
 @format_option("table", "csv", "json")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".gpkg", ".geojson")),
     default=None,
     help="Also write the unit polygons carrying the figures (.gpkg or .geojson).",
 )
@@ -86,6 +86,12 @@ def summary(by, data_dir, fmt, out, **model) -> None:
 
     if out is not None and out.suffix.lower() not in (".gpkg", ".geojson"):
         raise click.BadParameter(f"{out.name}: use a .gpkg or .geojson file", param_hint="--out")
+    if out is not None and by != "region" and data_dir is None:
+        raise click.BadParameter(
+            f"the polygons by {by} come from the OCHA data: give --data DIR, or use --by region "
+            "for the shipped pre-2016 regions",
+            param_hint="--out",
+        )
     params = exposure_params(**model)
     table = compute(params, by=by, data_dir=data_dir)
     if fmt == "csv":
@@ -102,13 +108,6 @@ def summary(by, data_dir, fmt, out, **model) -> None:
     else:
         click.echo(_table(table))
     if out is None:
-        return
-    if by != "region" and data_dir is None:
-        click.echo(
-            f"not written: {out} (polygons by {by} come from the OCHA data; give --data DIR, "
-            "or use --by region for the shipped pre-2016 regions)",
-            err=True,
-        )
         return
     layer = summary_layer(table, summary_polygons(by, data_dir))
     title = f"Exposure summary by {by}, {table.attrs['before']} vs {table.attrs['as_of']}"

@@ -26,6 +26,9 @@ from pathlib import Path
 import click
 
 from minusma.cli.options import (
+    BOOT,
+    MATCH_KM,
+    SEED,
     analysis_data_dir,
     data_dir_option,
     exposure_options,
@@ -123,7 +126,7 @@ def _table(table, meta, ks) -> str:
 @click.option("--to", "to_date", default=None, metavar="DATE", help="Last day (ISO).")
 @click.option(
     "--match-km",
-    type=click.FloatRange(min=0),
+    type=MATCH_KM,
     default=None,
     help="A place is positive when an event lies this close (plus the event's location "
     "uncertainty). Default 10.",
@@ -134,11 +137,11 @@ def _table(table, meta, ks) -> str:
 @click.option(
     "--boot",
     "n_boot",
-    type=click.IntRange(min=0),
+    type=BOOT,
     default=None,
     help="Bootstrap draws (default 1000; 0: no intervals).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
 @data_dir_option
 def validate(
     events_path, from_date, to_date, match_km, places, fmt, n_boot, seed, data_dir, **model

@@ -656,4 +656,6 @@ def evaluate(
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
     result.attrs["parameters"] = p.replace(as_of=when).to_dict()
+    if p.model != "inform":  # name the model, its fit window and checksum in every output
+        result.attrs["parameters"]["model_provenance"] = calibrate.load_model(p.model).provenance()
     return result

@@ -14,6 +14,7 @@ from typing import TypeVar
 import click
 
 __all__ = [
+    "ACCEPT_EDITED_MODEL",
     "BOOT",
     "BOOT_MAX",
     "DATA_ENVVAR",
@@ -333,9 +334,32 @@ MATCH_KM = KmRange(MATCH_KM_MAX)
 SEASON = click.Choice(["dry", "wet"])
 
 
+def _accept_edited_model(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """``--accept-edited-model``: for this command only, load a model file whose content no longer
+    matches the checksum ``minusma calibrate`` wrote (:func:`geo.exposure.calibrate.load_model`)."""
+    if value:
+        from minusma.geo.exposure.calibrate import accept_edited_models
+
+        ctx.with_resource(accept_edited_models(True))
+    return value
+
+
+#: ``--accept-edited-model``: the explicit override of the model file's checksum, for every
+#: command that takes ``--model`` (it reaches the loader directly, whatever the command does).
+ACCEPT_EDITED_MODEL = click.option(
+    "--accept-edited-model",
+    is_flag=True,
+    expose_value=False,
+    callback=_accept_edited_model,
+    help="Use a --model file even though it was changed after `minusma calibrate` wrote it "
+    "(its checksum no longer matches).",
+)
+
+
 def exposure_options(func: F) -> F:
     """The model's options, shared by every command that assesses: ``--as-of``, ``--radius-km``,
-    ``--season``, ``--close``, ``--keep``, ``--model``, ``--close-road``. Their defaults are left to
+    ``--season``, ``--close``, ``--keep``, ``--model`` (and ``--accept-edited-model``),
+    ``--close-road``. Their defaults are left to
     :class:`geo.exposure.params.ExposureParams` (stated once there); build the object with
     :func:`exposure_params`."""
     options = [
@@ -371,6 +395,7 @@ def exposure_options(func: F) -> F:
             help="'inform' (the hand-set model, default) or a calibrated model file "
             "(minusma calibrate --out weights.json).",
         ),
+        ACCEPT_EDITED_MODEL,
         click.option(
             "--close-road",
             "close_roads",

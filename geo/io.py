@@ -285,7 +285,8 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
 @contextlib.contextmanager
 def created_folder(path: str | os.PathLike) -> Iterator[Path]:
     """Create the folder ``path`` (and missing parents) for a run; remove what was created if the
-    run fails, so that a failed command leaves no new folder behind.
+    run fails and left no file in it (a partial download kept for resuming stays), so that a
+    failed command leaves no new empty folder behind.
 
     Raises
     ------
@@ -307,8 +308,8 @@ def created_folder(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield final
     except BaseException:
-        if top is not None:
-            shutil.rmtree(top, ignore_errors=True)
+        if top is not None and not any(p.is_file() for p in top.rglob("*")):
+            shutil.rmtree(top, ignore_errors=True)  # what a failed run created, if it holds no file
         raise
 
 

@@ -76,13 +76,10 @@ def export(
     except ParameterError as exc:
         raise click.UsageError(str(exc)) from exc
     params = exposure_params(**model)
-    try:
-        out_dir.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(
-            f"cannot create output folder {out_dir}: {exc.strerror}"
-        ) from exc
-    layers, parameters = load_layers(chosen, data_dir=data_dir, params=params)
-    written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl)
+    from minusma.geo.io import created_folder
+
+    with created_folder(out_dir):  # a failed run leaves no new folder
+        layers, parameters = load_layers(chosen, data_dir=data_dir, params=params)
+        written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl)
     for path in written:
         click.echo(str(path))

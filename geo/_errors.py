@@ -74,3 +74,11 @@ def shorten(text: object, limit: int = SHOWN_CHARS) -> str:
         return value
     half = max(limit // 2 - 10, 1)
     return f"{value[:half]}...{value[-half:]} ({len(value):,} characters)"
+
+
+def shorten_words(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` with every run of more than ``limit`` characters without a space (a pasted name,
+    a path) shortened by :func:`shorten`; the rest of the message, and its advice, stay whole."""
+    import re
+
+    return re.sub(rf"\S{{{limit + 1},}}", lambda m: shorten(m.group(0), limit), text)

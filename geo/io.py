@@ -62,6 +62,7 @@ __all__ = [
     "write_csv",
     "write_error",
     "write_geojson",
+    "write_geotiff",
     "write_gpkg",
     "write_json",
     "write_table_csv",
@@ -135,7 +136,13 @@ _WRITE_ADVICE = {
 }
 
 
-def write_error(path: str | os.PathLike, exc: BaseException, *, what: str = "write") -> WriteError:
+def write_error(
+    path: str | os.PathLike,
+    exc: BaseException,
+    *,
+    what: str = "write",
+    tmp: Path | None = None,
+) -> WriteError:
     """The package's one error for a failed write of ``path`` (the path the user asked for, never
     a temporary name): the cause in words and what to do about it.
 
@@ -147,6 +154,8 @@ def write_error(path: str | os.PathLike, exc: BaseException, *, what: str = "wri
         The underlying error (an :class:`OSError`, or a GDAL/SQLite error of a full disk).
     what
         The verb of the message (``write``, ``create folder``).
+    tmp
+        The temporary file written in its place, replaced by ``path`` in the cause's text.
 
     Returns
     -------
@@ -156,6 +165,8 @@ def write_error(path: str | os.PathLike, exc: BaseException, *, what: str = "wri
     code = getattr(exc, "errno", None)
     name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
     cause = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    if tmp is not None:  # the user never asked for the temporary name: show theirs
+        cause = cause.replace(str(tmp), str(path)).replace(tmp.name, Path(path).name)
     advice = _WRITE_ADVICE.get(name, "choose another folder")
     error = WriteError(f"cannot {what} {shorten(path)}: {shorten(cause)}; {advice}")
     error.errno = code
@@ -173,8 +184,9 @@ def _disk_full(folder: Path) -> bool:
 
 def as_os_error(exc: BaseException, folder: Path) -> OSError:
     """An :class:`OSError` for a library error (GDAL, SQLite) of a write into ``folder``; a full
-    disk is named as such (GDAL reports it as a missing table or a failed feature)."""
-    if isinstance(exc, OSError):
+    disk is named as such (GDAL reports it as a missing table, a failed feature or an unreadable
+    TIFF directory)."""
+    if isinstance(exc, OSError) and isinstance(exc.errno, int):
         return exc
     if _disk_full(folder):
         return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -276,7 +288,7 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         _remove(tmp)
         if isinstance(exc, MinusmaError):  # the package's own errors pass as they are
             raise
-        raise write_error(final, as_os_error(exc, folder)) from exc
+        raise write_error(final, as_os_error(exc, folder), tmp=tmp) from exc
     except BaseException:
         _remove(tmp)
         raise
@@ -361,6 +373,56 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         raise write_error(final, as_os_error(exc, final)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_geotiff(
+    path: str | os.PathLike,
+    bands: np.ndarray,
+    profile: Mapping[str, Any],
+    *,
+    tags: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a GeoTIFF through :func:`atomic_path`, then read it back before it takes its name.
+
+    GDAL reports some failed writes (a full disk while it flushes compressed blocks at close) only
+    as a log line: reading every band back turns them into the one :class:`WriteError`, so a 0-byte
+    or truncated TIFF never appears under ``path``.
+
+    Parameters
+    ----------
+    path
+        Destination ``.tif``.
+    bands
+        ``(rows, cols)`` for one band, or ``(count, rows, cols)``.
+    profile
+        rasterio profile (driver, width, height, count, dtype, crs, transform, nodata...).
+    tags
+        Dataset tags.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    import rasterio
+    import rasterio.errors
+
+    data = np.asarray(bands)
+    stack = data[np.newaxis] if data.ndim == 2 else data
+    with atomic_path(path, suffix=".tif") as tmp:
+        try:
+            with rasterio.Env(CPL_LOG="/dev/null"):
+                with rasterio.open(tmp, "w", **dict(profile)) as dst:
+                    dst.write(stack)
+                    if tags:
+                        dst.update_tags(**dict(tags))
+                with rasterio.open(tmp) as check:
+                    back = check.read()
+            if back.shape != stack.shape:
+                raise OSError(errno.EIO, "the written GeoTIFF reads back with another shape")
+        except rasterio.errors.RasterioError as exc:
+            raise as_os_error(exc, tmp.parent) from exc
+    return Path(path)
 
 
 def _name_max(folder: Path) -> int:

@@ -404,6 +404,8 @@ def content_checksum(data: Mapping[str, Any]) -> str:
 #: Whether :func:`load_model` accepts a model file whose content checksum does not match (set for
 #: one command by ``--accept-edited-model``, or with :func:`accept_edited_models`).
 _ACCEPT_EDITED = {"on": False}
+#: Edited model files already reported (path, checksum).
+_WARNED: set[tuple[str, str]] = set()
 
 
 @contextlib.contextmanager
@@ -471,7 +473,9 @@ def load_model(path: str | os.PathLike, *, accept_edited: bool = False) -> Calib
                 "refit it with `minusma calibrate --out FILE`, or pass --accept-edited-model "
                 "to use it as it is"
             )
-        logger.warning("model file %s %s: used as it is (override given)", shorten(path), what)
+        if (str(p), actual) not in _WARNED:  # once per file content, not at every load
+            _WARNED.add((str(p), actual))
+            logger.warning("model file %s %s: used as it is (override given)", shorten(path), what)
     meta = {
         **model.meta,
         "model_file": str(path),

@@ -332,7 +332,7 @@ def check_model_dict(data: Any, *, name: str = "model") -> None:
         raise SchemaError(f"{name}: not a calibrated model file (kind must be 'logistic')")
     problems = []
     features = data.get("features")
-    if not isinstance(features, list) or not features:
+    if not isinstance(features, (list, tuple)) or not features:
         problems.append("features must be a non-empty list of indicator names")
         features = []
     elif not all(isinstance(f, str) for f in features):
@@ -346,7 +346,7 @@ def check_model_dict(data: Any, *, name: str = "model") -> None:
             problems.append("features are repeated")
     for key in ("coef", "mean", "scale", "impute"):
         values = data.get(key)
-        if not isinstance(values, list):
+        if not isinstance(values, (list, tuple)):
             problems.append(f"{key} must be a list of numbers, got {type(values).__name__}")
             continue
         if features and len(values) != len(features):

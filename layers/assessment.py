@@ -20,7 +20,7 @@ from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure import timeline as tl
 from minusma.geo.exposure.criticality import segment_criticality as criticality_table
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, check_params
 from minusma.geo.exposure.robustness import robustness as vary
 from minusma.geo.speeds import UnknownSpeedWarning
 from minusma.layers.air_links import COMMERCIAL_OPERATORS
@@ -99,7 +99,7 @@ def context(
     :func:`layers.network_sources.merged_roads`, the Natural Earth Niger, and ``places``
     ``"towns"`` or ``"settlements"`` (the 18,769 OCHA COD places).
     """
-    p = params if params is not None else ExposureParams()
+    p = check_params(params)
     if places not in PLACES:
         raise UnknownNameError(f"unknown places {places!r}; choose from {list(PLACES)}")
     if data_dir is not None or places != "towns":
@@ -162,6 +162,10 @@ def assess(
     >>> out.attrs["parameters"]["radius_km"], out["as_of"].iloc[0]
     (25.0, '2023-06-30')
     """
+    if not isinstance(robustness, bool):
+        raise ParameterError(
+            f"robustness must be True or False, got {type(robustness).__name__} {robustness!r}"
+        )
     p = ExposureParams.from_options(params, as_of=as_of, **options)
     ctx = context(p, speeds_path=speeds_path, data_dir=data_dir, places=places)
     out = engine.evaluate(ctx, p)

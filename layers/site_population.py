@@ -227,9 +227,7 @@ def population_report(
                 sites = bases[coverage.open_mask(bases, when)]
                 if len(sites) == 0:
                     empty.append(when.isoformat())
-                path = write_distance_surface(
-                    sites, os.path.join(out_dir, name), data_dir=data_dir
-                )
+                path = write_distance_surface(sites, os.path.join(out_dir, name), data_dir=data_dir)
                 written.append(str(path))
     return {
         "radius_km": p.radius_km,

@@ -19,6 +19,7 @@ import folium
 import geopandas as gpd
 
 from minusma import layers
+from minusma.geo.crs import lonlat_frame
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.io import atomic_path
 from minusma.maps.backdrop import (
@@ -154,9 +155,17 @@ def make_map(
     p = ExposureParams.from_options(params, **options)
     text("title", lang)  # an unknown language fails before any work
     radius_km = p.radius_km
-    towns = layers.towns() if towns is None else towns
-    bases = layers.bases() if bases is None else bases
-    events = layers.events() if events is None else events
+    # a user's frame in another CRS is reprojected; one without a CRS, or with a NaN or
+    # impossible coordinate, is refused naming the row (the browser would drop the whole layer)
+    towns = (
+        layers.towns() if towns is None else lonlat_frame(towns, name="towns", id_column="town_id")
+    )
+    bases = (
+        layers.bases() if bases is None else lonlat_frame(bases, name="bases", id_column="base_id")
+    )
+    events = layers.events() if events is None else lonlat_frame(events, name="events")
+    if settlements is not None:
+        settlements = lonlat_frame(settlements, name="settlements")
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
     exposure = town_exposure(towns, bases, p)

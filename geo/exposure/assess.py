@@ -21,7 +21,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, check_params
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -609,7 +609,12 @@ def evaluate(
         ``exposure_rank``, ``exposure_class``, ``reasons``, ``as_of`` and ``season``;
         ``attrs["parameters"]`` holds the parameters used.
     """
-    p = params if params is not None else ExposureParams()
+    if not isinstance(ctx, Context):
+        raise ParameterError(
+            f"ctx must be the Context of prepare() (or minusma.layers.assessment.context()), "
+            f"got {type(ctx).__name__} {str(ctx)[:40]!r}"
+        )
+    p = check_params(params)
     if options:
         p = p.replace(**options)
     when = p.as_of_for(ctx.bases["closure_date"])

@@ -84,14 +84,10 @@ def lonlat_frame(frame: object, *, name: str, id_column: str | None = None) -> g
     if bad_rows:
         row = bad_rows[0]
         label = out[id_column].iloc[row] if id_column and id_column in out else out.index[row]
-        what = (
-            "a NaN or infinite coordinate"
-            if (row in nan_points or not finite[index == row].all())
-            else "a coordinate outside [-180, 180] x [-90, 90]"
-        )
         raise ParameterError(
-            f"{name}: row {label!r} has {what} ({len(bad_rows)} such row(s)); fix it, or give "
-            "the row no geometry (None) if its location is unknown"
+            f"{name}: {len(bad_rows)} row(s) with a coordinate outside lon -180..180 / lat "
+            f"-90..90 or not finite (first: row {label!r}); give longitude/latitude in degrees, "
+            "x = longitude, or no geometry (None) where the location is unknown"
         )
     return out
 

@@ -661,3 +661,87 @@ def test_a_non_root_library_write_is_one_write_error(user_folders):
     for message, name in zip(_as_other_user(run), ("private", "readonly"), strict=True):
         assert message.startswith(f"cannot write {user_folders[name]}/x.json: folder"), message
         assert message.endswith("is not writable; choose a folder you may write to"), message
+
+
+def test_svg_charts_are_byte_identical_across_runs(tmp_path):
+    """Issue 20: matplotlib's random SVG element ids made every run differ (fixed hash salt)."""
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+
+    for name in ("a.svg", "b.svg"):
+        result = CliRunner().invoke(cli, ["-q", "chart", "timeline", "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+
+
+# --------------------------------------------------------------------------- one CSV writer
+
+HOSTILE_CELLS = [
+    # (cell, how it must read back in a spreadsheet-safe CSV)
+    ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+    ("+cmd", "'+cmd"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tTAB", "'\tTAB"),
+    ("\rCR", "'\rCR"),
+    ("a\r=cmd", "a\r=cmd"),  # quoted: the CR cannot start a new row
+    ("two\nlines", "two\nlines"),
+    ("-12.5", "-12.5"),  # a number stays a number
+    ("Ségou", "Ségou"),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), HOSTILE_CELLS)
+def test_the_one_csv_writer_neutralises_formulas_and_quotes_line_breaks(cell, expected, tmp_path):
+    import csv
+    import io
+
+    from minusma.geo.io import csv_text, write_table_csv
+
+    frame = pd.DataFrame(
+        {"name": [cell], "kind": pd.Categorical([cell]), "n": [1]}, index=pd.Index([cell])
+    )
+    text = csv_text(frame, index=True)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2, repr(text)  # header + one row: no line break splits a row
+    assert rows[1][:3] == [expected, expected, expected]
+    assert text.endswith("\r\n") and not text.startswith("\ufeff")
+    path = write_table_csv(frame, tmp_path / "t.csv", index=True)
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.decode("utf-8-sig") == text
+
+
+CSV_COMMANDS = [
+    ["towns", "--top", "2", "--format", "csv"],
+    ["query", "nearest", "Mopti", "--format", "csv"],
+    ["query", "route", "Gao", "Ansongo", "--format", "csv"],
+    ["diff", "--as-of", "2023-06-30", "--as-of", "2024-07-22", "--format", "csv"],
+    ["summary", "--format", "csv"],
+    ["validate", "--boot", "0", "--format", "csv"],
+    ["scenarios", "--close-each", "--jobs", "1", "--format", "csv", "--per-place", "{tmp}/p.csv"],
+]
+
+
+@pytest.mark.parametrize("args", CSV_COMMANDS, ids=[" ".join(a[:2]) for a in CSV_COMMANDS])
+def test_every_csv_the_package_prints_goes_through_the_one_writer(args, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+    from minusma.geo import io
+
+    calls = []
+    real = io.csv_text
+
+    def spy(*a, **k):
+        calls.append(a[0].shape)
+        return real(*a, **k)
+
+    monkeypatch.setattr(io, "csv_text", spy)
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(cli, ["-q", *args], env={"MINUSMA_DATA": None})
+    assert result.exit_code == 0, result.output
+    assert calls, "the command wrote CSV without geo.io.csv_text"
+    assert result.stdout_bytes.endswith(b"\r\n")  # (Result.stdout turns CRLF into LF)
+    if "--per-place" in args:
+        assert len(calls) == 2 and (tmp_path / "p.csv").read_bytes()[:3] == b"\xef\xbb\xbf"

@@ -30,10 +30,15 @@ class DataDirError(MinusmaError, FileNotFoundError):
     """The open-data directory is missing, or a dataset in it is absent or unreadable."""
 
 
-class WriteError(MinusmaError, OSError):
+class OutputError(MinusmaError, OSError):
+    """An output (file or folder) cannot be written where the user asked: the message names the
+    path and the cause."""
+
+
+class WriteError(OutputError):
     """An output could not be written (disk full, permission denied, read-only file system, name
     too long, file too large...): one line naming the path the user asked for and the cause. Nothing
-    was left under that name."""
+    was left under that name. Raised by the one write path, :func:`minusma.geo.io.atomic_path`."""
 
 
 class FetchError(MinusmaError, OSError):

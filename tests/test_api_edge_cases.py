@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from minusma import layers
+from minusma import Study, layers
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.coverage import coverage, nearest, point_lonlat
-from minusma.layers.assessment import assess
 
 
 def test_coverage_with_every_base_closed_is_a_documented_empty_result():
@@ -44,7 +43,7 @@ def test_a_valid_point_still_gets_a_finite_nearest_distance():
 
 
 def test_assess_with_close_none_is_the_default_assessment():
-    a, b = assess(close=None, robustness=False), assess(robustness=False)
+    a, b = Study().assess(close=None, robustness=False), Study().assess(robustness=False)
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -69,7 +68,6 @@ def _api_cases():
     from minusma.geo.exposure.params import ExposureParams
     from minusma.geo.exposure.scenario import diff
     from minusma.layers import query
-    from minusma.maps.build import make_map
 
     one = query.place("Ber")
     nan_town = layers.towns().copy()
@@ -80,8 +78,8 @@ def _api_cases():
         ("weights=1.0", lambda: ExposureParams(weights=1.0), "weights must be a mapping"),
         ("weight True", lambda: ExposureParams(weights={"security": True}), "weight 'security'"),
         ("before > as_of", lambda: ExposureParams(as_of="2023-05-01"), "later than as_of"),
-        ("params='x'", lambda: assess(params="x"), "params must be an ExposureParams"),
-        ("robustness='no'", lambda: assess(robustness="no"), "robustness must be True or False"),
+        ("params='x'", lambda: Study().assess(params="x"), "params must be an ExposureParams"),
+        ("robustness='no'", lambda: Study().assess(robustness="no"), "robustness must be True"),
         ("evaluate('ctx')", lambda: evaluate("ctx"), "ctx must be the Context"),
         ("diff(1, 2)", lambda: diff(1, 2), "diff: a must be an assessment"),
         ("diff(towns)", lambda: diff(layers.towns(), layers.towns()), "diff: a lacks"),
@@ -90,8 +88,12 @@ def _api_cases():
             lambda: query.route("Gao", "Ansongo", close_roads=None),
             "close_roads must be a list",
         ),
-        ("speeds_path folder", lambda: assess(speeds_path="/"), "speeds_path '/' cannot be read"),
-        ("speeds_path binary", lambda: assess(speeds_path="/bin/sh"), "speeds_path"),
+        ("speeds_path folder", lambda: Study(speeds_path="/"), "speeds_path '/'"),
+        (
+            "speeds_path binary",
+            lambda: Study(speeds_path="/bin/sh").assess(),
+            "speeds_path '/bin/sh' cannot be read",
+        ),
         ("geodesic lon 1e6", lambda: geodesic_km(1e6, 0, 0, 0), "lon1 must be degrees"),
         (
             "place without CRS",
@@ -105,13 +107,13 @@ def _api_cases():
         ),
         ("place as a number", lambda: query.nearest(42), "a place must be a name"),
         (
-            "make_map NaN town",
-            lambda: make_map(towns=nan_town),
+            "map NaN town",
+            lambda: Study().map(towns=nan_town),
             f"first: row {nan_town['town_id'].iloc[3]!r}",
         ),
         (
-            "make_map towns without CRS",
-            lambda: make_map(towns=layers.towns().set_crs(None, allow_override=True)),
+            "map towns without CRS",
+            lambda: Study().map(towns=layers.towns().set_crs(None, allow_override=True)),
             "no CRS",
         ),
     ]
@@ -127,14 +129,13 @@ def test_a_wrong_api_argument_is_a_parameter_error_naming_it(index):
 
 def test_frames_in_another_crs_are_reprojected_not_misread():
     from minusma.layers import query
-    from minusma.maps.build import make_map
 
     ber = query.place("Ber")
     assert (
         query.nearest(ber.to_crs("EPSG:3857"))["id"].tolist() == query.nearest(ber)["id"].tolist()
     )
     assert len(query.within(ber.to_crs("EPSG:3857"), 60)) == len(query.within(ber, 60)) > 0
-    html = make_map(towns=_towns_3857()).get_root().render()
+    html = Study().map(towns=_towns_3857()).get_root().render()
     gao = layers.towns().set_index("town_id").geometry["ml-gao"]
     metres = _towns_3857().set_index("town_id").geometry["ml-gao"]
     assert f"{gao.y:.4f}"[:-1] in html  # degrees ...

@@ -106,7 +106,8 @@ CASES = [
     ("plan --keep 13 --close Gao", FAILED, "between 1 and 12 sites (1 closed by --close)"),
     ("plan --keep 3 --objective exposed --close-road no-such-road", FAILED, "no-such-road"),
     ("scenarios --close-each --as-of 2024-07-22", FAILED, "closing one changes nothing"),
-    ("scenarios --keep-k 2 --as-of 2023-06-01", FAILED, "keeping one changes nothing"),
+    ("scenarios --keep-k 2 --as-of 2023-06-30", FAILED, "keeping one changes nothing"),
+    ("towns --as-of 2023-06-01", FAILED, "later than as_of"),
     (
         (
             "calibrate --from 2023-10-01 --until 2024-01-31 --to 2024-02-02 --boot 100 "

@@ -14,9 +14,9 @@ from minusma.cli.options import (
     SEED,
     BoundedInt,
     OutFile,
-    analysis_data_dir,
-    data_dir_option,
-    places_option,
+    exposure_options_except,
+    exposure_params,
+    study_options,
 )
 
 
@@ -37,7 +37,6 @@ from minusma.cli.options import (
 @click.option(
     "--match-km", type=MATCH_KM, default=None, help="Event-to-place match radius (10 km)."
 )
-@places_option
 @click.option(
     "--boot",
     "n_boot",
@@ -53,20 +52,20 @@ from minusma.cli.options import (
     help="Write the model (weights, decay scale, windows, checksum, test figures) here.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@data_dir_option
-def calibrate(events, fit_from, until, to_date, match_km, places, n_boot, seed, out, fmt, data_dir):
+@exposure_options_except("as_of", "model")
+@study_options(places=True)
+def calibrate(
+    events, fit_from, until, to_date, match_km, n_boot, seed, out, fmt, study, **exposure
+):
     """Fit indicator weights and the decay scale on events; report the out-of-time test beside the
     hand-set model and the baselines (figures on the fit window are labelled in-sample)."""
-    from minusma.layers.calibration import calibrate as run
-
     options = {"match_km": match_km} if match_km is not None else {}
-    model, report = run(
+    model, report = study.calibrate(
+        exposure_params(as_of=None, **exposure),
         events=events,
         fit_from=fit_from,
         until=until,
         to_date=to_date,
-        places=places,
-        data_dir=analysis_data_dir(places, data_dir),
         n_boot=n_boot,
         seed=seed,
         **options,

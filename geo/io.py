@@ -295,10 +295,21 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
 
 
 @contextlib.contextmanager
-def created_folder(path: str | os.PathLike) -> Iterator[Path]:
+def created_folder(
+    path: str | os.PathLike, *, parents: bool = True, what: str = "create folder"
+) -> Iterator[Path]:
     """Create the folder ``path`` (and missing parents) for a run; remove what was created if the
     run fails and left no file in it (a partial download kept for resuming stays), so that a
     failed command leaves no new empty folder behind.
+
+    Parameters
+    ----------
+    path
+        The folder.
+    parents
+        Create missing parent folders too (``mkdir -p``); False: only ``path`` itself.
+    what
+        The verb of the error message (``create output folder``...).
 
     Raises
     ------
@@ -312,11 +323,11 @@ def created_folder(path: str | os.PathLike) -> Iterator[Path]:
             break
         top = candidate
     try:
-        final.mkdir(parents=True, exist_ok=True)
+        final.mkdir(parents=parents, exist_ok=True)
     except OSError as exc:
-        if top is not None:
+        if top is not None and parents:
             shutil.rmtree(top, ignore_errors=True)
-        raise write_error(final, exc, what="create folder") from exc
+        raise write_error(final, exc, what=what) from exc
     try:
         yield final
     except BaseException:

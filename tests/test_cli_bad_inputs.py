@@ -91,12 +91,12 @@ CASES = [
     # output names that contradict the format, empty names, --offline without an HTML map
     ("calibrate --out ''", USAGE, "must be a file name"),
     ("calibrate --out {out}/w.txt", USAGE, "writes .json files"),
-    ("map --out {out}/m.png", USAGE, "writes .html/.htm files"),
+    ("map --out {out}/m.png", USAGE, "writes .html or .htm files"),
     ("map --png {out}/m.html", USAGE, "writes .png files"),
     ("map --png {out}/m.png --offline", USAGE, "--offline makes the HTML map"),
     ("report --out {out}/r.pdf", USAGE, "writes .html files"),
-    ("chart timeline --out {out}/c.jpg", USAGE, "writes .png/.svg files"),
-    ("summary --out {out}/s.csv", USAGE, "writes .gpkg/.geojson files"),
+    ("chart timeline --out {out}/c.jpg", USAGE, "writes .png or .svg files"),
+    ("summary --out {out}/s.csv", USAGE, "writes .gpkg or .geojson files"),
     ("summary --out {out}/x.gpkg", USAGE, "give --data DIR"),
     # conflicts and scenario sets that change nothing
     ("towns --close Ber --keep MINUSMA-02", FAILED, "both closed and kept"),

@@ -530,7 +530,8 @@ class Study:
             parameters.update(self._metadata())
         from minusma.geo.io import created_folder
 
-        with created_folder(out_dir):  # the one write path: a failed export leaves no new folder
+        # the one write path: a failed export leaves no new folder (its parent must exist)
+        with created_folder(out_dir, parents=False, what="create output folder"):
             return export_layers(out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl)
 
     def layer(self, name: str) -> gpd.GeoDataFrame:

@@ -236,7 +236,7 @@ class OutFile(click.ParamType):
             self.fail(f"folder {_shown(folder)} is not writable: choose another folder", param, ctx)
         if self.suffixes and path.suffix.lower() not in self.suffixes:
             self.fail(
-                f"{_shown(path.name)}: this option writes {'/'.join(self.suffixes)} files; "
+                f"{_shown(path.name)}: this option writes {' or '.join(self.suffixes)} files; "
                 f"name the file with {self.suffixes[0]}",
                 param,
                 ctx,

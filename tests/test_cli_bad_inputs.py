@@ -79,6 +79,8 @@ CASES = [
     ("population --out-dir {out} --data {out}/missing", USAGE, "does not exist"),
     # issue 20: bounds of the shared option types
     ("validate --seed -1", USAGE, "a seed from 0 to 4,294,967,295"),
+    ("fetch --dest {out} --retries 1000000", USAGE, "a number of retries from 0 to 10"),
+    ("assets --cache {out} --retries 1000000", USAGE, "a number of retries from 0 to 10"),
     ("calibrate --seed -1 --out {out}/w.json", USAGE, "a seed from 0"),
     (f"calibrate --seed {2**70} --out {{out}}/w.json", USAGE, "a seed from 0"),
     ("calibrate --seed 1.5 --out {out}/w.json", USAGE, "a whole number"),

@@ -44,8 +44,9 @@ TEXT = st.one_of(
         (options.SEED, 0, options.SEED_MAX, ()),
         (options.JOBS, -1, options.JOBS_MAX, (0,)),
         (options.BOOT, 0, options.BOOT_MAX, ()),
+        (options.RETRIES, 0, options.RETRIES_MAX, ()),
     ],
-    ids=["seed", "jobs", "boot"],
+    ids=["seed", "jobs", "boot", "retries"],
 )
 @SETTINGS
 @given(value=st.one_of(TEXT, st.integers(min_value=-(2**80), max_value=2**80)))

@@ -25,6 +25,8 @@ __all__ = [
     "KM",
     "MATCH_KM",
     "MATCH_KM_MAX",
+    "RETRIES",
+    "RETRIES_MAX",
     "SEASON",
     "SECONDS",
     "SEED",
@@ -316,6 +318,8 @@ SEED_MAX = 2**32 - 1
 JOBS_MAX = 64
 #: Most bootstrap draws of an interval (10,000 gives stable 95 % intervals; more only takes time).
 BOOT_MAX = 100_000
+#: Most further attempts of a download (the waits double: 10 retries already wait ~17 minutes).
+RETRIES_MAX = 10
 #: Largest event-to-place match radius in km: beyond it every place is "positive" and the scores
 #: mean nothing (the default is 10 km).
 MATCH_KM_MAX = 100.0
@@ -330,6 +334,7 @@ JOBS = BoundedInt(
 )
 BOOT = BoundedInt(0, BOOT_MAX, "a number of bootstrap draws")
 MATCH_KM = KmRange(MATCH_KM_MAX)
+RETRIES = BoundedInt(0, RETRIES_MAX, "a number of retries")
 #: The seasons of the speed table (stated here for the help text without importing the library).
 SEASON = click.Choice(["dry", "wet"])
 

@@ -1,0 +1,468 @@
+"""How violence changed where UN sites opened or closed: events and sites into an event study.
+
+The wiring between the data (an event history, a site-period table) and the generic estimator
+(:mod:`minusma.geo.event_study`):
+
+1. **Units**: PRIO-GRID 0.5° cells over the study area (``unit="grid"``), or rings of
+   ``radius_km`` around each site location (``unit="sites"``).
+2. **Outcome**: events per unit and month over the span (:func:`minusma.geo.panel
+   .panel_from_events`), all events and, with ``by_type``, each event type (GED
+   ``type_of_violence``; ACLED ``event_type``).
+3. **Treatment**: a unit is *protected* in a month when a site within ``radius_km`` of its point
+   (cell centre, site location) is open; *opening* compares units unprotected at the start that
+   become protected with those not yet or never protected, *closing* units that lose their last
+   site with those that keep theirs (:func:`minusma.geo.event_study.switch_months`).
+
+Study area: the cells touching the boundary given, else the convex hull of the history's
+events and the sites (a stated approximation where no country boundary is at hand). Events are
+kept when their month is known (day, week or month precision) and their point within
+:data:`MAX_LOCATION_KM` (UCDP ``where_prec`` 1-3 and 5, ACLED ``geo_precision`` 1-2); the rest
+are counted in ``report["dropped"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from minusma.geo import event_study as es
+from minusma.geo import prio_grid
+from minusma.geo._errors import ParameterError
+from minusma.geo.distance import pairwise_km
+from minusma.geo.panel import month_index, month_label, panel_from_events
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_RADIUS_KM",
+    "MAX_LOCATION_KM",
+    "UNITS",
+    "EffectReport",
+    "event_study_figure",
+    "site_effect",
+]
+
+#: Distance (km) within which an open site protects a unit (cell centre or site location).
+#: Modelling choice: about one PRIO-GRID cell (55 km), the scale of Fjelde et al. (2019).
+DEFAULT_RADIUS_KM = 50.0
+#: Events located less precisely than this (km) are left out (see the module docs).
+MAX_LOCATION_KM = 50.0
+#: Units an effect can be measured on.
+UNITS = ("grid", "sites")
+ALL_EVENTS = "all events"
+
+
+@dataclass(frozen=True)
+class EffectReport:
+    """Event studies of one history and one site table.
+
+    Attributes
+    ----------
+    studies
+        ``{outcome: {design: EventStudy | str}}``: the estimate, or why it could not be made.
+    unit, radius_km, window_months, span
+        Settings (``span`` as ``YYYY-MM`` first and last months).
+    n_units, n_events
+        Panel units and events counted in them.
+    report
+        What was dropped and why, with counts.
+    notes
+        Plain-language caveats (how little a short history can tell, and so on).
+    """
+
+    studies: dict
+    unit: str
+    radius_km: float
+    window_months: int
+    span: tuple[str, str]
+    n_units: int
+    n_events: int
+    report: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def study(self, design: str, outcome: str = ALL_EVENTS) -> es.EventStudy:
+        """The :class:`~minusma.geo.event_study.EventStudy` of a design and outcome.
+
+        Raises
+        ------
+        ParameterError
+            If it could not be estimated (the message says why).
+        """
+        got = self.studies.get(outcome, {}).get(design)
+        if not isinstance(got, es.EventStudy):
+            raise ParameterError(f"no {design} estimate for {outcome}: {got}")
+        return got
+
+    def effect_by_event_time(self, design: str = "closing") -> pd.Series:
+        """Change in events per unit and month by months since the switch (for forecasts)."""
+        return self.study(design).effect_by_event_time()
+
+    def table(self) -> pd.DataFrame:
+        """One row per outcome, design and event time: ``k, estimate, se, low, high, ratio``."""
+        rows = []
+        for outcome, designs in self.studies.items():
+            for design, st in designs.items():
+                if isinstance(st, es.EventStudy):
+                    t = st.event_time.assign(outcome=outcome, design=design)
+                    rows.append(t)
+        cols = ["outcome", "design", "k", "estimate", "se", "low", "high", "ratio", "n_treated"]
+        if not rows:
+            return pd.DataFrame(columns=cols)
+        return pd.concat(rows, ignore_index=True)[cols]
+
+    def pooled(self) -> pd.DataFrame:
+        """One row per outcome and design: pooled effect, interval, ratio, pre-trend, placebo."""
+        rows = []
+        for outcome, designs in self.studies.items():
+            for design, st in designs.items():
+                if isinstance(st, es.EventStudy):
+                    rows.append(
+                        {
+                            "outcome": outcome,
+                            "design": design,
+                            **{k: st.pooled[k] for k in ("estimate", "low", "high", "ratio")},
+                            "pretrend_p": st.pretrend["p"],
+                            "placebo_p": st.placebo["p"],
+                            "n_treated": st.n_treated,
+                            "n_units": st.n_units,
+                            "note": "",
+                        }
+                    )
+                else:
+                    rows.append({"outcome": outcome, "design": design, "note": str(st)})
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """JSON-ready; the all-events estimates at the top, every outcome under ``outcomes``."""
+        main = self.studies.get(ALL_EVENTS, {})
+
+        def part(design, key):
+            st = main.get(design)
+            return st.to_dict()[key] if isinstance(st, es.EventStudy) else None
+
+        event_time = []
+        for design, st in main.items():
+            if isinstance(st, es.EventStudy):
+                for row in st.to_dict()["event_time"]:
+                    event_time.append({"design": design, **row})
+        return {
+            "pooled": {
+                d: (
+                    {**st.to_dict()["pooled"], "n_treated": st.n_treated}
+                    if isinstance(st, es.EventStudy)
+                    else {"not_estimable": str(st)}
+                )
+                for d, st in main.items()
+            },
+            "event_time": event_time,
+            "pretrend_p": {d: part(d, "pretrend_p") for d in main},
+            "placebo_p": {d: part(d, "placebo_p") for d in main},
+            "n_units": self.n_units,
+            "n_treated": {d: part(d, "n_treated") for d in main},
+            "n_events": self.n_events,
+            "unit": self.unit,
+            "radius_km": self.radius_km,
+            "window_months": self.window_months,
+            "span": list(self.span),
+            "outcomes": {
+                o: {
+                    d: (st.to_dict() if isinstance(st, es.EventStudy) else {"not_estimable": st})
+                    for d, st in ds.items()
+                }
+                for o, ds in self.studies.items()
+            },
+            "report": self.report,
+            "notes": list(self.notes),
+            "method": "Callaway & Sant'Anna (2021), not-yet- and never-switched comparison units, "
+            "universal base month k=-1; intervals clustered by unit; placebo: switch months "
+            "shuffled across units",
+            "citation": "Geo-PKO: Cil, Fjelde, Hultman & Nilsson (2020), Journal of Peace "
+            "Research 57(2)",
+        }
+
+
+def _month_events(events: gpd.GeoDataFrame, report: dict) -> pd.DataFrame:
+    """Events with a month and a usable point (counted drops)."""
+    frame = pd.DataFrame(events.drop(columns="geometry", errors="ignore"))
+    precise = frame["date_precision"].fillna("day") != "year"
+    located = (
+        frame["lat"].notna()
+        & frame["lon"].notna()
+        & (frame["location_precision_km"].fillna(np.inf) <= MAX_LOCATION_KM)
+    )
+    report["dropped"] = {
+        "month_unknown": int((~precise).sum()),
+        "location_imprecise": int((precise & ~located).sum()),
+    }
+    frame = frame[precise & located].copy()
+    frame["month"] = month_index(frame["date"])
+    kind = frame["event_type"].fillna("unknown").astype(str)
+    frame["kind"] = kind.str.split(":").str[0].str.strip()
+    return frame
+
+
+def _area(boundary, events: pd.DataFrame, sites: gpd.GeoDataFrame):
+    if boundary is not None:
+        geo = boundary.geometry if hasattr(boundary, "geometry") else boundary
+        return shapely.union_all(np.asarray(getattr(geo, "values", [geo])))
+    pts = shapely.points(
+        np.r_[events["lon"].to_numpy(), sites["lon"].to_numpy()],
+        np.r_[events["lat"].to_numpy(), sites["lat"].to_numpy()],
+    )
+    return shapely.convex_hull(shapely.multipoints(pts))
+
+
+def _units(unit: str, area, sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if unit == "grid":
+        cells = prio_grid.cells(boundary=area)
+        return cells["gid"].to_numpy(), cells["lon"].to_numpy(), cells["lat"].to_numpy()
+    loc = sites.drop_duplicates(subset=["lat", "lon"]).sort_values("site_id")
+    ids = loc["site_id"].str.replace(r"-\d+$", "", regex=True).to_numpy()
+    return ids, loc["lon"].to_numpy(), loc["lat"].to_numpy()
+
+
+def _counts(unit, ids, lon, lat, ev, span, radius_km) -> tuple[np.ndarray, dict]:
+    """Events per unit and month: cell membership for the grid, within the ring for sites."""
+    if unit == "grid":
+        gids = prio_grid.gid(ev["lon"].to_numpy(), ev["lat"].to_numpy())
+        panel = panel_from_events(gids.astype(object), ev["month"], ids, span=span)
+        return panel.counts, panel.report
+    first, last = span
+    keep = (ev["month"] >= first) & (ev["month"] <= last)
+    ev = ev[keep]
+    near = pairwise_km(lon, lat, ev["lon"], ev["lat"]) <= radius_km  # (U, E)
+    onehot = np.zeros((len(ev), last - first + 1))
+    onehot[np.arange(len(ev)), ev["month"].to_numpy() - first] = 1.0
+    counts = near.astype(np.float64) @ onehot
+    report = {
+        "events_read": len(keep),
+        "dropped_outside_span": int((~keep).sum()),
+        "dropped_outside_units": int((~near.any(axis=0)).sum()),
+    }
+    return counts, report
+
+
+def _site_months(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    def months(col):
+        out = np.full(len(sites), np.nan)
+        has = sites[col].notna().to_numpy()
+        if has.any():
+            out[has] = month_index(sites.loc[has, col].to_numpy())
+        return out
+
+    return months("opened"), months("closed")
+
+
+def site_effect(
+    events: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    *,
+    unit: str = "grid",
+    radius_km: float = DEFAULT_RADIUS_KM,
+    window_months: int = es.DEFAULT_WINDOW_MONTHS,
+    span: tuple[str, str] | None = None,
+    boundary=None,
+    by_type: bool = False,
+    placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
+    seed: int = 0,
+) -> EffectReport:
+    """Event studies of violence around site openings and closings.
+
+    Parameters
+    ----------
+    events
+        The event frame of :mod:`minusma.layers.events` (``date, date_precision, lat, lon,
+        location_precision_km, event_type``).
+    sites
+        The site-period table of :mod:`minusma.layers.sites`.
+    unit
+        ``"grid"`` (PRIO-GRID cells) or ``"sites"`` (rings around each site location).
+    radius_km
+        A site within this distance of a unit's point protects it (and, for ``"sites"``, the
+        ring in which events are counted).
+    window_months
+        Event times ``-window..+window``.
+    span
+        ``(first, last)`` month ``YYYY-MM`` of the history; default the first to the last
+        event's month.
+    boundary
+        Study area (polygon or frame); default the convex hull of events and sites.
+    by_type
+        Also estimate each event type separately.
+    placebo_draws, seed
+        Placebo shuffles and their seed.
+
+    Returns
+    -------
+    EffectReport
+
+    Raises
+    ------
+    ParameterError
+        Unknown unit, no events or no sites, every event outside the study area, a window not
+        shorter than the history.
+    """
+    if unit not in UNITS:
+        raise ParameterError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    if not radius_km > 0:
+        raise ParameterError(f"radius_km must be > 0, got {radius_km}")
+    if len(sites) == 0:
+        raise ParameterError("no sites: give a site table with at least one dated site")
+    report: dict = {}
+    ev = _month_events(events, report)
+    if ev.empty:
+        raise ParameterError(
+            "no event with a known month and a located point in the history; an event study "
+            "needs events dated to the month and located within "
+            f"{MAX_LOCATION_KM:g} km"
+        )
+    first, last = (
+        (int(ev["month"].min()), int(ev["month"].max()))
+        if span is None
+        else tuple(int(m) for m in month_index(list(span)))
+    )
+    if last < first:
+        raise ParameterError(f"span {span} ends before it starts")
+    n_months = last - first + 1
+    if window_months >= n_months:
+        raise ParameterError(
+            f"a window of {window_months} months is longer than the history "
+            f"({n_months} months, {month_label(first)}..{month_label(last)}); give --window "
+            f"{n_months - 1} or less"
+        )
+    area = _area(boundary, ev, sites)
+    if boundary is not None:
+        inside = shapely.contains_xy(area, ev["lon"].to_numpy(), ev["lat"].to_numpy())
+        if not inside.any():
+            x0, y0, x1, y1 = area.bounds
+            raise ParameterError(
+                f"none of the {len(ev)} events lies in the study area (lon {x0:.2f}..{x1:.2f}, "
+                f"lat {y0:.2f}..{y1:.2f}); check the events file, --country and the sites' mission"
+            )
+        report["dropped"]["outside_area"] = int((~inside).sum())
+        ev = ev[inside]
+    ids, lon, lat = _units(unit, area, sites)
+    opened, closed = _site_months(sites)
+    months = np.arange(first, last + 1)
+    status = es.protection_status(
+        lon, lat, sites["lon"], sites["lat"], opened, closed, months, radius_km=radius_km
+    )
+    outcomes = {ALL_EVENTS: ev}
+    if by_type:
+        for kind, part in ev.groupby("kind", sort=True):
+            outcomes[str(kind)] = part
+    studies: dict = {}
+    n_events = 0
+    for name, part in outcomes.items():
+        counts, counted = _counts(unit, ids, lon, lat, part, (first, last), radius_km)
+        if name == ALL_EVENTS:
+            report["panel"] = counted
+            n_events = int(counts.sum()) if unit == "grid" else len(part)
+        studies[name] = {}
+        for design in es.DESIGNS:
+            switch, eligible = es.switch_months(status, design)
+            try:
+                studies[name][design] = es.estimate(
+                    counts[eligible],
+                    switch[eligible],
+                    window_months=window_months,
+                    placebo_draws=placebo_draws,
+                    seed=seed,
+                )
+            except es.NotEstimableError as exc:
+                studies[name][design] = f"not estimable: {exc}"
+    notes = _notes(studies, n_events, n_months)
+    return EffectReport(
+        studies=studies,
+        unit=unit,
+        radius_km=float(radius_km),
+        window_months=int(window_months),
+        span=(month_label(first), month_label(last)),
+        n_units=len(ids),
+        n_events=n_events,
+        report=report,
+        notes=notes,
+    )
+
+
+def _notes(studies: dict, n_events: int, n_months: int) -> list[str]:
+    notes = []
+    main = studies.get(ALL_EVENTS, {})
+    for design, st in main.items():
+        if not isinstance(st, es.EventStudy):
+            notes.append(f"{design}: {st}")
+            continue
+        if st.n_treated < 10:
+            notes.append(
+                f"{design}: only {st.n_treated} unit(s) switch; the estimate rests on very few "
+                "units and its interval is wide"
+            )
+        if st.pretrend["p"] < 0.05:
+            notes.append(
+                f"{design}: the leads are jointly non-zero (pre-trend p = "
+                f"{st.pretrend['p']:.3f}); parallel trends are doubtful"
+            )
+    if n_events < 200 or n_months < 36:
+        notes.append(
+            f"the history holds {n_events} events over {n_months} months: too little to tell an "
+            "effect of the size the literature reports from noise; give a longer ACLED or GED "
+            "export (--history)"
+        )
+    return notes
+
+
+def event_study_figure(report: EffectReport, *, outcome: str = ALL_EVENTS):
+    """The standard event-study plot: estimate and interval by months since the switch.
+
+    One panel per design (opening, closing) of ``outcome``; reference month ``k = -1`` and zero
+    marked. Returns a matplotlib Figure (save it with :func:`minusma.maps.charts.save_figure`).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    designs = report.studies.get(outcome, {})
+    fig, axes = plt.subplots(1, len(designs), figsize=(5 * len(designs), 3.6), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, (design, st) in zip(axes, designs.items()):
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.axvline(-0.5, color="0.5", lw=0.8, ls="--")
+        if isinstance(st, es.EventStudy):
+            t = st.event_time
+            ax.fill_between(t["k"], t["low"], t["high"], color="#9ecae1", alpha=0.6, lw=0)
+            ax.plot(t["k"], t["estimate"], "o-", color="#08519c", ms=2.5, lw=1)
+            p = st.pooled
+            ax.set_title(
+                f"{design}: {p['estimate']:+.3f} events/unit/month "
+                f"[{p['low']:+.3f}, {p['high']:+.3f}]\n"
+                f"{st.n_treated} units switch; pre-trend p={st.pretrend['p']:.2f}, "
+                f"placebo p={st.placebo['p']:.2f}",
+                fontsize=8,
+            )
+        else:
+            ax.text(
+                0.5,
+                0.5,
+                str(st),
+                ha="center",
+                va="center",
+                wrap=True,
+                fontsize=8,
+                transform=ax.transAxes,
+            )
+            ax.set_title(design, fontsize=8)
+        ax.set_xlabel("months since the switch (k)")
+    axes[0].set_ylabel(f"change in {outcome} per unit and month")
+    fig.suptitle(
+        f"{report.unit} units, sites within {report.radius_km:g} km, "
+        f"{report.span[0]}..{report.span[1]}",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    return fig

@@ -44,6 +44,7 @@ __all__ = [
     "UNITS",
     "EffectReport",
     "event_study_figure",
+    "run_effect",
     "site_effect",
 ]
 
@@ -55,6 +56,10 @@ MAX_LOCATION_KM = 50.0
 #: Units an effect can be measured on.
 UNITS = ("grid", "sites")
 ALL_EVENTS = "all events"
+#: Countries named by ISO3 code, as the event files spell them (GED and ACLED agree on these).
+COUNTRIES = {"MLI": "Mali", "CAF": "Central African Republic"}
+#: The host country of the missions the package knows.
+MISSION_COUNTRY = {"MINUSMA": "MLI", "MINUSCA": "CAF"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,16 @@ class EffectReport:
     def effect_by_event_time(self, design: str = "closing") -> pd.Series:
         """Change in events per unit and month by months since the switch (for forecasts)."""
         return self.study(design).effect_by_event_time()
+
+    def save_chart(self, path, *, outcome: str = ALL_EVENTS):
+        """Write :func:`event_study_figure` as SVG (deterministic: fixed hash salt, no date) or
+        PNG, atomically; returns the path."""
+        import matplotlib.pyplot as plt
+
+        from minusma.maps.charts import save_figure
+
+        with plt.rc_context({"svg.hashsalt": "minusma-effect"}):
+            return save_figure(event_study_figure(self, outcome=outcome), path)
 
     def table(self) -> pd.DataFrame:
         """One row per outcome, design and event time: ``k, estimate, se, low, high, ratio``."""
@@ -466,3 +481,96 @@ def event_study_figure(report: EffectReport, *, outcome: str = ALL_EVENTS):
     )
     fig.tight_layout()
     return fig
+
+
+def _country(country: str | None, mission: str | None) -> tuple[str | None, str | None]:
+    """(ISO3 or None, the name event files use) from --country or the mission's host."""
+    if country is None and mission is not None:
+        country = MISSION_COUNTRY.get(mission.strip().upper())
+    if country is None:
+        return None, None
+    code = country.strip().upper()
+    if code in COUNTRIES:
+        return code, COUNTRIES[code]
+    by_name = {v.casefold(): k for k, v in COUNTRIES.items()}
+    return by_name.get(country.strip().casefold()), country.strip()
+
+
+def run_effect(
+    *,
+    history=None,
+    sites="geopko",
+    mission: str | None = None,
+    country: str | None = None,
+    data_dir=None,
+    unit: str = "grid",
+    radius_km: float = DEFAULT_RADIUS_KM,
+    window_months: int = es.DEFAULT_WINDOW_MONTHS,
+    span: tuple[str, str] | None = None,
+    by_type: bool = False,
+    placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
+    seed: int = 0,
+) -> EffectReport:
+    """:func:`site_effect` from files: an events file and a site source.
+
+    Parameters
+    ----------
+    history
+        An ACLED export, a UCDP GED CSV or GeoJSON, or a file in the shipped schema; ``None``:
+        the shipped Mali events (one year: the result says how little it can tell).
+    sites
+        ``"geopko"``, ``"shipped"`` or a CSV path (:func:`minusma.layers.sites.sites`), or a
+        site-period frame.
+    mission
+        Mission acronym (default MINUSMA); picks Geo-PKO's sites and the host country.
+    country
+        ISO3 code (``MLI``, ``CAF``) or the country's name as the event file spells it;
+        default the mission's host. Mali's events are checked against Mali's bounds and its
+        study area is the shipped Natural Earth regions; elsewhere the convex hull of events
+        and sites.
+    data_dir
+        Data directory (Geo-PKO).
+    unit, radius_km, window_months, span, by_type, placebo_draws, seed
+        As in :func:`site_effect`.
+
+    Returns
+    -------
+    EffectReport
+    """
+    from minusma.layers.events import MALI_BOUNDS, read_events
+    from minusma.layers.sites import sites as load_sites
+
+    mission = (mission or "MINUSMA").strip().upper()
+    iso3, name = _country(country, mission)
+    events = read_events(
+        history,
+        country=name,
+        bounds=MALI_BOUNDS if iso3 == "MLI" else None,
+    )
+    table = (
+        sites
+        if isinstance(sites, gpd.GeoDataFrame)
+        else load_sites(sites, mission=mission, data_dir=data_dir)
+    )
+    boundary = None
+    if iso3 == "MLI":
+        from minusma.layers.regions import regions
+
+        boundary = regions()
+    report = site_effect(
+        events,
+        table,
+        unit=unit,
+        radius_km=radius_km,
+        window_months=window_months,
+        span=span,
+        boundary=boundary,
+        by_type=by_type,
+        placebo_draws=placebo_draws,
+        seed=seed,
+    )
+    report.report["history"] = str(history) if history is not None else "shipped events"
+    report.report["events_file"] = events.attrs.get("dropped", {})
+    report.report["mission"] = mission
+    report.report["country"] = name
+    return report

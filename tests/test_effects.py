@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from minusma.effects import ALL_EVENTS, run_effect, site_effect
+from minusma.effects import ALL_EVENTS, effect_profile, run_effect, site_effect
 from minusma.geo._errors import ParameterError, SchemaError
 from minusma.layers.events import read_events
 from minusma.layers.sites import sites
@@ -97,3 +97,18 @@ def test_bad_inputs(car, tmp_path):
 
 def data_dir_file(events: pd.DataFrame) -> str:
     return events.attrs["source_file"]
+
+
+def test_effect_profile_over_distance_and_time(car):
+    events, minusca = car
+    prof = effect_profile(
+        events,
+        minusca,
+        radii_km=(25.0, 50.0),
+        design="opening",
+        window_months=6,
+        span=("2012-01", "2022-12"),
+    )
+    assert list(prof.columns) == [25.0, 50.0]
+    assert list(prof.index) == list(range(-6, 7))
+    assert (prof.loc[-1] == 0).all() and prof.notna().all().all()

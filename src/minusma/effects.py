@@ -43,6 +43,7 @@ __all__ = [
     "MAX_LOCATION_KM",
     "UNITS",
     "EffectReport",
+    "effect_profile",
     "event_study_figure",
     "run_effect",
     "site_effect",
@@ -403,6 +404,57 @@ def site_effect(
         report=report,
         notes=notes,
     )
+
+
+def effect_profile(
+    events: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    *,
+    radii_km: tuple[float, ...] = (25.0, 50.0, 100.0),
+    design: str = "closing",
+    window_months: int = es.DEFAULT_WINDOW_MONTHS,
+    span: tuple[str, str] | None = None,
+    boundary=None,
+) -> pd.DataFrame:
+    """The estimated effect over distance and time: the shape a forecast feature can take.
+
+    Parameters
+    ----------
+    events, sites, window_months, span, boundary
+        As in :func:`site_effect` (grid units, all events, no placebo).
+    radii_km
+        Protection radii to estimate at.
+    design
+        ``"opening"`` or ``"closing"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``k`` (months since the switch, ``-window..window``), one column per radius: the
+        change in events per cell and month (NaN where the design is not estimable at that
+        radius). Estimate it on months before a forecast's origin only.
+    """
+    columns = {}
+    for radius_km in radii_km:
+        report = site_effect(
+            events,
+            sites,
+            radius_km=radius_km,
+            window_months=window_months,
+            span=span,
+            boundary=boundary,
+            placebo_draws=0,
+        )
+        got = report.studies[ALL_EVENTS][design]
+        ks = range(-window_months, window_months + 1)
+        columns[float(radius_km)] = (
+            got.effect_by_event_time()
+            if isinstance(got, es.EventStudy)
+            else pd.Series(np.nan, index=pd.Index(ks, name="k"))
+        )
+    out = pd.DataFrame(columns)
+    out.columns.name = "radius_km"
+    return out
 
 
 def _notes(studies: dict, n_events: int, n_months: int) -> list[str]:

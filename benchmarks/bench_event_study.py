@@ -10,8 +10,8 @@ the placebo (199 re-estimations) is timed on its own, since the package offers n
 
 Each method runs in a fresh Python process (cold: its first call, and its import where the
 panel did not already need it: building the panel imports geo.event_study, not differences),
-then twice more (warm, the best kept). The two must agree on every event-time estimate (largest difference
-printed).
+then twice more (warm, the best kept). The two must agree on every event-time estimate
+(largest difference printed).
 
 Run:  MINUSMA_DATA=DIR python benchmarks/bench_event_study.py
 
@@ -26,26 +26,18 @@ import subprocess
 import sys
 
 PANEL = """
-import numpy as np
-from minusma.effects import _counts, _month_events, _area, _units, _site_months
+from minusma.effects import site_panel
 from minusma.geo import event_study as es
 from minusma.layers.events import read_events
 from minusma.layers.sites import sites
-from minusma.geo.panel import month_index
 data = os.environ.get("MINUSMA_DATA", "../shared/data")
 ev = read_events(f"{data}/ucdp-ged-caf/ged231_caf.geojson", country="Central African Republic",
                  bounds=None)
 s = sites("geopko", mission="MINUSCA", data_dir=data, min_troops=1)
-ev = _month_events(ev, {})
-first, last = (int(m) for m in month_index(["2012-01", "2022-12"]))
-area = _area(None, ev, s)
-ids, lon, lat = _units("grid", area, s)
-counts, _ = _counts("grid", ids, lon, lat, ev, (first, last), 50.0)
-o, c = _site_months(s)
-status = es.protection_status(lon, lat, s["lon"], s["lat"], o, c, np.arange(first, last + 1),
-                              radius_km=50.0)
-switch, ok = es.switch_months(status, "opening")
-y, g = counts[ok], switch[ok]
+panel = site_panel(ev, s, unit="grid", radius_km=50.0, span=("2012-01", "2022-12"))
+switch, ok = es.switch_months(panel.status, "opening")
+y, g = panel.counts["all events"][ok], switch[ok]
+import numpy as np
 """
 
 CHILD = {

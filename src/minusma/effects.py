@@ -43,10 +43,12 @@ __all__ = [
     "MAX_LOCATION_KM",
     "UNITS",
     "EffectReport",
+    "SitePanel",
     "effect_profile",
     "event_study_figure",
     "run_effect",
     "site_effect",
+    "site_panel",
 ]
 
 #: Distance (km) within which an open site protects a unit (cell centre or site location).
@@ -274,6 +276,123 @@ def _site_months(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return months("opened"), months("closed")
 
 
+@dataclass(frozen=True)
+class SitePanel:
+    """Events per unit and month and each unit's protection status, over one span.
+
+    Attributes
+    ----------
+    unit_ids, lon, lat
+        Units (PRIO-GRID gids or site ids) and their points.
+    first_month
+        Month number (``year * 12 + month - 1``) of column 0.
+    counts
+        ``{outcome: (n_units, n_months) events}``, all events first.
+    status
+        ``(n_units, n_months)``: an open site within the radius.
+    n_events, report
+        Events counted, and what was dropped.
+    """
+
+    unit_ids: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    first_month: int
+    counts: dict
+    status: np.ndarray
+    n_events: int
+    report: dict
+
+    @property
+    def span(self) -> tuple[str, str]:
+        """First and last month, ``YYYY-MM``."""
+        last = self.first_month + self.status.shape[1] - 1
+        return month_label(self.first_month), month_label(last)
+
+
+def site_panel(
+    events: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    *,
+    unit: str = "grid",
+    radius_km: float = DEFAULT_RADIUS_KM,
+    span: tuple[str, str] | None = None,
+    boundary=None,
+    by_type: bool = False,
+) -> SitePanel:
+    """The unit x month panel of an event study: event counts and protection status.
+
+    Parameters are those of :func:`site_effect`.
+
+    Returns
+    -------
+    SitePanel
+
+    Raises
+    ------
+    ParameterError
+        Unknown unit, no sites, no usable event, every event outside the study area.
+    """
+    if unit not in UNITS:
+        raise ParameterError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    if not radius_km > 0:
+        raise ParameterError(f"radius_km must be > 0, got {radius_km}")
+    if len(sites) == 0:
+        raise ParameterError("no sites: give a site table with at least one dated site")
+    report: dict = {}
+    ev = _month_events(events, report)
+    if ev.empty:
+        raise ParameterError(
+            "no event with a known month and a located point in the history; an event study "
+            "needs events dated to the month and located within "
+            f"{MAX_LOCATION_KM:g} km"
+        )
+    first, last = (
+        (int(ev["month"].min()), int(ev["month"].max()))
+        if span is None
+        else tuple(int(m) for m in month_index(list(span)))
+    )
+    if last < first:
+        raise ParameterError(f"span {span} ends before it starts")
+    area = _area(boundary, ev, sites)
+    if boundary is not None:
+        inside = shapely.contains_xy(area, ev["lon"].to_numpy(), ev["lat"].to_numpy())
+        if not inside.any():
+            x0, y0, x1, y1 = area.bounds
+            raise ParameterError(
+                f"none of the {len(ev)} events lies in the study area (lon {x0:.2f}..{x1:.2f}, "
+                f"lat {y0:.2f}..{y1:.2f}); check the events file, --country and the sites' mission"
+            )
+        report["dropped"]["outside_area"] = int((~inside).sum())
+        ev = ev[inside]
+    ids, lon, lat = _units(unit, area, sites)
+    opened, closed = _site_months(sites)
+    months = np.arange(first, last + 1)
+    status = es.protection_status(
+        lon, lat, sites["lon"], sites["lat"], opened, closed, months, radius_km=radius_km
+    )
+    outcomes = {ALL_EVENTS: ev}
+    if by_type:
+        for kind, part in ev.groupby("kind", sort=True):
+            outcomes[str(kind)] = part
+    counts, n_events = {}, 0
+    for name, part in outcomes.items():
+        counts[name], counted = _counts(unit, ids, lon, lat, part, (first, last), radius_km)
+        if name == ALL_EVENTS:
+            report["panel"] = counted
+            n_events = int(counts[name].sum()) if unit == "grid" else len(part)
+    return SitePanel(
+        unit_ids=ids,
+        lon=lon,
+        lat=lat,
+        first_month=first,
+        counts=counts,
+        status=status,
+        n_events=n_events,
+        report=report,
+    )
+
+
 def site_effect(
     events: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
@@ -323,65 +442,27 @@ def site_effect(
         Unknown unit, no events or no sites, every event outside the study area, a window not
         shorter than the history.
     """
-    if unit not in UNITS:
-        raise ParameterError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    if not radius_km > 0:
-        raise ParameterError(f"radius_km must be > 0, got {radius_km}")
-    if len(sites) == 0:
-        raise ParameterError("no sites: give a site table with at least one dated site")
-    report: dict = {}
-    ev = _month_events(events, report)
-    if ev.empty:
-        raise ParameterError(
-            "no event with a known month and a located point in the history; an event study "
-            "needs events dated to the month and located within "
-            f"{MAX_LOCATION_KM:g} km"
-        )
-    first, last = (
-        (int(ev["month"].min()), int(ev["month"].max()))
-        if span is None
-        else tuple(int(m) for m in month_index(list(span)))
+    panel = site_panel(
+        events,
+        sites,
+        unit=unit,
+        radius_km=radius_km,
+        span=span,
+        boundary=boundary,
+        by_type=by_type,
     )
-    if last < first:
-        raise ParameterError(f"span {span} ends before it starts")
-    n_months = last - first + 1
+    n_months = panel.status.shape[1]
     if window_months >= n_months:
+        first, last = panel.span
         raise ParameterError(
             f"a window of {window_months} months is longer than the history "
-            f"({n_months} months, {month_label(first)}..{month_label(last)}); give --window "
-            f"{n_months - 1} or less"
+            f"({n_months} months, {first}..{last}); give --window {n_months - 1} or less"
         )
-    area = _area(boundary, ev, sites)
-    if boundary is not None:
-        inside = shapely.contains_xy(area, ev["lon"].to_numpy(), ev["lat"].to_numpy())
-        if not inside.any():
-            x0, y0, x1, y1 = area.bounds
-            raise ParameterError(
-                f"none of the {len(ev)} events lies in the study area (lon {x0:.2f}..{x1:.2f}, "
-                f"lat {y0:.2f}..{y1:.2f}); check the events file, --country and the sites' mission"
-            )
-        report["dropped"]["outside_area"] = int((~inside).sum())
-        ev = ev[inside]
-    ids, lon, lat = _units(unit, area, sites)
-    opened, closed = _site_months(sites)
-    months = np.arange(first, last + 1)
-    status = es.protection_status(
-        lon, lat, sites["lon"], sites["lat"], opened, closed, months, radius_km=radius_km
-    )
-    outcomes = {ALL_EVENTS: ev}
-    if by_type:
-        for kind, part in ev.groupby("kind", sort=True):
-            outcomes[str(kind)] = part
     studies: dict = {}
-    n_events = 0
-    for name, part in outcomes.items():
-        counts, counted = _counts(unit, ids, lon, lat, part, (first, last), radius_km)
-        if name == ALL_EVENTS:
-            report["panel"] = counted
-            n_events = int(counts.sum()) if unit == "grid" else len(part)
+    for name, counts in panel.counts.items():
         studies[name] = {}
         for design in es.DESIGNS:
-            switch, eligible = es.switch_months(status, design)
+            switch, eligible = es.switch_months(panel.status, design)
             try:
                 studies[name][design] = es.estimate(
                     counts[eligible],
@@ -392,17 +473,16 @@ def site_effect(
                 )
             except es.NotEstimableError as exc:
                 studies[name][design] = f"not estimable: {exc}"
-    notes = _notes(studies, n_events, n_months)
     return EffectReport(
         studies=studies,
         unit=unit,
         radius_km=float(radius_km),
         window_months=int(window_months),
-        span=(month_label(first), month_label(last)),
-        n_units=len(ids),
-        n_events=n_events,
-        report=report,
-        notes=notes,
+        span=panel.span,
+        n_units=len(panel.unit_ids),
+        n_events=panel.n_events,
+        report=panel.report,
+        notes=_notes(studies, panel.n_events, n_months),
     )
 
 

@@ -112,3 +112,19 @@ def test_effect_profile_over_distance_and_time(car):
     assert list(prof.columns) == [25.0, 50.0]
     assert list(prof.index) == list(range(-6, 7))
     assert (prof.loc[-1] == 0).all() and prof.notna().all().all()
+
+
+def test_cercles_as_units_in_mali(data_dir):
+    r = run_effect(
+        sites="geopko",
+        mission="MINUSMA",
+        data_dir=data_dir,
+        unit="cercle",
+        window_months=6,
+        placebo_draws=0,
+    )
+    assert r.n_units == 50  # 49 cercles and Bamako (OCHA COD)
+    assert r.n_events == 55  # the shipped events with a point, each in one cercle
+    assert r.study("closing").n_treated >= 5
+    with pytest.raises(ParameterError, match="exists for Mali only"):
+        run_effect(history=data_dir / GED_CAF, mission="MINUSCA", data_dir=data_dir, unit="commune")

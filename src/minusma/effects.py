@@ -33,8 +33,9 @@ import shapely
 from minusma.geo import event_study as es
 from minusma.geo import prio_grid
 from minusma.geo._errors import ParameterError
+from minusma.geo.crs import WGS84
 from minusma.geo.distance import pairwise_km
-from minusma.geo.panel import month_index, month_label, panel_from_events
+from minusma.geo.panel import assign_units, month_index, month_label, panel_from_events
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ DEFAULT_RADIUS_KM = 50.0
 #: Events located less precisely than this (km) are left out (see the module docs).
 MAX_LOCATION_KM = 50.0
 #: Units an effect can be measured on.
-UNITS = ("grid", "sites")
+UNITS = ("grid", "sites", "cercle", "commune")
+#: Units drawn from admin polygons (Mali's OCHA COD cercles and communes, with a data directory).
+ADMIN_UNITS = {"cercle": "cercle_pcode", "commune": "commune_pcode"}
 ALL_EVENTS = "all events"
 #: Countries named by ISO3 code, as the event files spell them (GED and ACLED agree on these).
 COUNTRIES = {"MLI": "Mali", "CAF": "Central African Republic"}
@@ -235,7 +238,10 @@ def _area(boundary, events: pd.DataFrame, sites: gpd.GeoDataFrame):
     return shapely.convex_hull(shapely.multipoints(pts))
 
 
-def _units(unit: str, area, sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _units(unit: str, area, sites: gpd.GeoDataFrame, polygons) -> tuple[np.ndarray, ...]:
+    if polygons is not None:  # admin units: their representative point stands for them
+        pts = polygons.geometry.representative_point()
+        return polygons["unit_id"].to_numpy(), pts.x.to_numpy(), pts.y.to_numpy()
     if unit == "grid":
         cells = prio_grid.cells(boundary=area)
         return cells["gid"].to_numpy(), cells["lon"].to_numpy(), cells["lat"].to_numpy()
@@ -244,8 +250,13 @@ def _units(unit: str, area, sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.nda
     return ids, loc["lon"].to_numpy(), loc["lat"].to_numpy()
 
 
-def _counts(unit, ids, lon, lat, ev, span, radius_km) -> tuple[np.ndarray, dict]:
-    """Events per unit and month: cell membership for the grid, within the ring for sites."""
+def _counts(unit, ids, lon, lat, ev, span, radius_km, polygons) -> tuple[np.ndarray, dict]:
+    """Events per unit and month: cell or polygon membership, or within the ring of a site."""
+    if polygons is not None:
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(ev["lon"], ev["lat"]), crs=WGS84)
+        owner = assign_units(pts, polygons.to_crs(WGS84), "unit_id")
+        panel = panel_from_events(owner, ev["month"], ids, span=span)
+        return panel.counts, panel.report
     if unit == "grid":
         gids = prio_grid.gid(ev["lon"].to_numpy(), ev["lat"].to_numpy())
         panel = panel_from_events(gids.astype(object), ev["month"], ids, span=span)
@@ -319,10 +330,13 @@ def site_panel(
     span: tuple[str, str] | None = None,
     boundary=None,
     by_type: bool = False,
+    polygons: gpd.GeoDataFrame | None = None,
 ) -> SitePanel:
     """The unit x month panel of an event study: event counts and protection status.
 
-    Parameters are those of :func:`site_effect`.
+    Parameters are those of :func:`site_effect`; ``polygons`` (with a ``unit_id`` column) are
+    the units when ``unit`` names admin units (``cercle``, ``commune``): events count in the
+    polygon holding them, protection is measured from each polygon's representative point.
 
     Returns
     -------
@@ -335,6 +349,11 @@ def site_panel(
     """
     if unit not in UNITS:
         raise ParameterError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    if unit in ADMIN_UNITS and polygons is None:
+        raise ParameterError(
+            f"unit {unit!r} needs its polygons: give a data directory (Mali's OCHA COD admin "
+            "units), or use unit='grid'"
+        )
     if not radius_km > 0:
         raise ParameterError(f"radius_km must be > 0, got {radius_km}")
     if len(sites) == 0:
@@ -365,7 +384,7 @@ def site_panel(
             )
         report["dropped"]["outside_area"] = int((~inside).sum())
         ev = ev[inside]
-    ids, lon, lat = _units(unit, area, sites)
+    ids, lon, lat = _units(unit, area, sites, polygons)
     opened, closed = _site_months(sites)
     months = np.arange(first, last + 1)
     status = es.protection_status(
@@ -377,7 +396,9 @@ def site_panel(
             outcomes[str(kind)] = part
     counts, n_events = {}, 0
     for name, part in outcomes.items():
-        counts[name], counted = _counts(unit, ids, lon, lat, part, (first, last), radius_km)
+        counts[name], counted = _counts(
+            unit, ids, lon, lat, part, (first, last), radius_km, polygons
+        )
         if name == ALL_EVENTS:
             report["panel"] = counted
             n_events = int(counts[name].sum()) if unit == "grid" else len(part)
@@ -405,6 +426,7 @@ def site_effect(
     by_type: bool = False,
     placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
     seed: int = 0,
+    polygons: gpd.GeoDataFrame | None = None,
 ) -> EffectReport:
     """Event studies of violence around site openings and closings.
 
@@ -416,7 +438,8 @@ def site_effect(
     sites
         The site-period table of :mod:`minusma.layers.sites`.
     unit
-        ``"grid"`` (PRIO-GRID cells) or ``"sites"`` (rings around each site location).
+        ``"grid"`` (PRIO-GRID cells), ``"sites"`` (rings around each site location),
+        ``"cercle"`` or ``"commune"`` (admin polygons given as ``polygons``).
     radius_km
         A site within this distance of a unit's point protects it (and, for ``"sites"``, the
         ring in which events are counted).
@@ -431,6 +454,8 @@ def site_effect(
         Also estimate each event type separately.
     placebo_draws, seed
         Placebo shuffles and their seed.
+    polygons
+        Admin units for ``unit="cercle"``/``"commune"`` (see :func:`site_panel`).
 
     Returns
     -------
@@ -450,6 +475,7 @@ def site_effect(
         span=span,
         boundary=boundary,
         by_type=by_type,
+        polygons=polygons,
     )
     n_months = panel.status.shape[1]
     if window_months >= n_months:
@@ -684,11 +710,20 @@ def run_effect(
         if isinstance(sites, gpd.GeoDataFrame)
         else load_sites(sites, mission=mission, data_dir=data_dir)
     )
-    boundary = None
+    boundary = polygons = None
     if iso3 == "MLI":
         from minusma.layers.regions import regions
 
         boundary = regions()
+    if unit in ADMIN_UNITS:
+        if iso3 != "MLI":
+            raise ParameterError(
+                f"unit {unit!r} exists for Mali only (OCHA COD); use --unit grid for {name}"
+            )
+        from minusma.layers import admin
+
+        loader = admin.cercles if unit == "cercle" else admin.communes
+        polygons = loader(data_dir).rename(columns={ADMIN_UNITS[unit]: "unit_id"})
     report = site_effect(
         events,
         table,
@@ -700,6 +735,7 @@ def run_effect(
         by_type=by_type,
         placebo_draws=placebo_draws,
         seed=seed,
+        polygons=polygons,
     )
     report.report["history"] = str(history) if history is not None else "shipped events"
     report.report["events_file"] = events.attrs.get("dropped", {})

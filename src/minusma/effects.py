@@ -668,6 +668,7 @@ def run_effect(
     by_type: bool = False,
     placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
     seed: int = 0,
+    min_troops: float | None = None,
 ) -> EffectReport:
     """:func:`site_effect` from files: an events file and a site source.
 
@@ -690,6 +691,8 @@ def run_effect(
         Data directory (Geo-PKO).
     unit, radius_km, window_months, span, by_type, placebo_draws, seed
         As in :func:`site_effect`.
+    min_troops
+        Geo-PKO: keep site periods with at least this many troops (``1``: troop sites only).
 
     Returns
     -------
@@ -708,7 +711,7 @@ def run_effect(
     table = (
         sites
         if isinstance(sites, gpd.GeoDataFrame)
-        else load_sites(sites, mission=mission, data_dir=data_dir)
+        else load_sites(sites, mission=mission, data_dir=data_dir, min_troops=min_troops)
     )
     boundary = polygons = None
     if iso3 == "MLI":

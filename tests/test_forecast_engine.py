@@ -120,13 +120,13 @@ def test_the_learned_model_finds_a_real_protection_effect():
 
 def test_features_at_an_origin_never_read_that_month_or_later():
     grid, panel, sites, _, _ = protection_process(n_side=6, months=96, n_sites=8)
-    kwargs = dict(
-        horizon_months=6,
-        neighbours=prio_grid.queen_neighbours(grid["gid"].to_numpy()),
-        unit_lon=grid["lon"],
-        unit_lat=grid["lat"],
-        sites=sites,
-    )
+    kwargs = {
+        "horizon_months": 6,
+        "neighbours": prio_grid.queen_neighbours(grid["gid"].to_numpy()),
+        "unit_lon": grid["lon"],
+        "unit_lat": grid["lat"],
+        "sites": sites,
+    }
     cube = F.build_features(panel, **kwargs)
     t = 60
     changed = panel.counts.copy()
@@ -142,7 +142,7 @@ def test_features_at_an_origin_never_read_that_month_or_later():
     assert not np.array_equal(cube.target[:, t], other.target[:, t])
     # and a training row at origin t ends before t
     cols = list(range(len(cube.names)))
-    X, y = B._train_rows(cube, t, cols, 1000)
+    _, y = B._train_rows(cube, t, cols, 1000)
     assert len(y) == len(grid) * (t - 6 + 1 - 36)  # origins 36 .. t-6 with full windows
 
 
@@ -162,7 +162,7 @@ def test_scores_agree_with_scipy_and_sklearn():
 
 
 def test_backtest_refuses_an_origin_outside_the_span():
-    grid, panel = persistence_process(n_side=4, years=5)
+    _, panel = persistence_process(n_side=4, years=5)
     cube = F.build_features(panel, horizon_months=12)
     models = M.make_models(["persistence"], cube.names, 12)
     with pytest.raises(Exception, match="outside the history's span"):

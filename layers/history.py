@@ -442,6 +442,12 @@ def read_history(
         report["rows_read"] = len(counts)
     else:
         events = read_events(path, country=country, bounds=bounds)
+        dropped = events.attrs.get("dropped", {}).get("outside_country", 0)
+        if len(events) == 0 and dropped:
+            raise HistoryFileError(
+                f"{path}: all {dropped} row(s) lie outside {country}; for another country's "
+                "events pass country=None and bounds=None (CLI: --country ANY)"
+            )
         months = month_index(events["date"]) if len(events) else np.array([], dtype=np.int64)
         return History(
             events.attrs.get("format", layout),

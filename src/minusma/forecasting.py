@@ -21,7 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.stats import poisson
 
-from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo._errors import DataDirError, ParameterError, UnknownNameError
 from minusma.geo.crs import WGS84
 from minusma.geo.distance import nearest_km, pairwise_km
 from minusma.geo.forecast import backtest as bt
@@ -42,10 +42,12 @@ __all__ = [
     "Prepared",
     "Units",
     "backtest",
+    "backtest_chart",
     "forecast",
     "load_sites",
     "load_units",
     "prepare",
+    "prepare_history",
 ]
 
 #: Units of analysis.
@@ -255,6 +257,85 @@ def prepare(
         static=units.static if len(units.static.columns) else None,
     )
     return Prepared(history, units, panel, cube)
+
+
+def prepare_history(
+    history: str | os.PathLike | None = None,
+    unit: str = "cercle",
+    *,
+    horizon_months: int = HORIZON_MONTHS,
+    data_dir: str | os.PathLike | None = None,
+    country: str | None = "Mali",
+    mission: str | None = None,
+    capital: tuple[float, float] | None = None,
+    span: tuple[str, str] | None = None,
+) -> Prepared:
+    """Everything a forecast or backtest needs, from a history file and a unit name.
+
+    Parameters
+    ----------
+    history
+        A history file of any layout (:mod:`minusma.layers.history`), None for the shipped table.
+    unit
+        One of :data:`UNITS`.
+    horizon_months
+        Months forecast.
+    data_dir
+        The data directory (OCHA COD units, Geo-PKO sites).
+    country
+        ``Mali`` (default: OCHA units, Mali's bounds checked, MINUSMA sites), or None for another
+        country: then ``unit`` must be ``grid`` and the cells cover the bounding box of the
+        located events.
+    mission
+        Geo-PKO mission of the sites (default ``MINUSMA`` in Mali, none elsewhere). In Mali
+        without Geo-PKO in the data directory, the shipped MINUSMA withdrawal table is used.
+    capital
+        ``(lon, lat)`` of the capital (default Bamako in Mali; none elsewhere).
+    span
+        ``(first, last)`` months the history covers, when the file's own first and last months
+        are not its span.
+    """
+    from minusma.layers.datadir import resolve_data_dir
+    from minusma.layers.events import MALI_BOUNDS
+
+    mali = country is not None and country.casefold() == "mali"
+    hist = read_history(
+        history,
+        data_dir=data_dir,
+        span=span,
+        country=country,
+        bounds=MALI_BOUNDS if mali else None,
+    )
+    if mali:
+        units = load_units(unit, data_dir=data_dir, capital=capital)
+        mission = mission or "MINUSMA"
+    else:
+        if unit != "grid":
+            raise ParameterError(
+                f"outside Mali only PRIO-GRID cells are available as units (--unit grid), "
+                f"not {unit!r}"
+            )
+        ev = hist.events
+        if ev is None:
+            raise ParameterError("outside Mali the history must be event points")
+        located = ev[ev["location_precision_km"].notna() & ev.geometry.notna()]
+        units = load_units("grid", bbox=tuple(located.total_bounds), capital=capital)
+    sites = None
+    if mission is not None:
+        try:
+            folder = resolve_data_dir(data_dir)
+        except DataDirError:
+            folder = None
+        has_geopko = folder is not None and (folder / "geo-pko").is_dir()
+        if has_geopko:
+            sites, _ = load_sites("geopko", mission=mission, data_dir=folder)
+        elif mali:
+            sites, _ = load_sites("shipped", mission=None)
+        else:
+            raise ParameterError(
+                f"sites of {mission} come from Geo-PKO: give --data DIR holding geo-pko/"
+            )
+    return prepare(hist, unit, horizon_months=horizon_months, units=units, sites=sites)
 
 
 def _month(value, what: str) -> int:
@@ -503,3 +584,30 @@ def forecast(
         "backtest": None if result is None else result.pooled.to_dict("records"),
     }
     return frame
+
+
+def backtest_chart(result: bt.BacktestResult, path: str | os.PathLike) -> None:
+    """Per-origin Spearman of every model, with the pooled interval as a band (PNG), atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from minusma.geo.io import atomic_path
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+    per = result.per_origin
+    for _, row in result.pooled.iterrows():
+        mine = per[per["name"] == row["name"]]
+        style = "-" if row["kind"] == "learned" else "--"
+        (line,) = ax.plot(mine["origin"], mine["spearman"], style, marker="o", label=row["name"])
+        ax.axhspan(row["spearman_low"], row["spearman_high"], color=line.get_color(), alpha=0.08)
+    ax.set_xlabel("origin (first month forecast)")
+    ax.set_ylabel("Spearman, forecast vs events")
+    ax.set_title(f"Rolling-origin backtest, horizon {result.horizon_months} months (out of sample)")
+    ax.legend(fontsize=8, ncol=2)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)

@@ -526,10 +526,11 @@ def read_ucdp(
     Parameters
     ----------
     path
-        The GED CSV or GeoJSON (points; columns ``id, year, type_of_violence, side_a, side_b, date_start, date_end,
-        date_prec, where_prec, where_coordinates, latitude, longitude, adm_1, adm_2, best, low,
-        high, source_article, country``, ...; ``id, date_start, type_of_violence, latitude,
-        longitude, where_prec, date_prec, best`` are required). Events take ``date_start``.
+        The GED CSV or GeoJSON (points; columns ``id, year, type_of_violence, side_a, side_b,
+        date_start, date_end, date_prec, where_prec, where_coordinates, latitude, longitude,
+        adm_1, adm_2, best, low, high, source_article, country``, ...; ``id, date_start,
+        type_of_violence, latitude, longitude, where_prec, date_prec, best`` are required).
+        Events take ``date_start``.
     from_date, to_date, country, bounds
         As in :func:`read_acled`.
 

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "plan": "minusma.cli.plan:plan",
     "sites": "minusma.cli.sites:sites",
     "effect": "minusma.cli.effect:effect",
+    "forecast": "minusma.cli.forecast:forecast",
+    "backtest": "minusma.cli.backtest:backtest",
 }
 
 

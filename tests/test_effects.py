@@ -3,6 +3,8 @@ and the errors of bad inputs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,6 +51,12 @@ def test_car_grid_effect(car):
     assert set(r.studies) == {ALL_EVENTS, *types}
     parts = sum(r.study("opening", t).event_time["estimate"] for t in types)
     np.testing.assert_allclose(parts, opening.event_time["estimate"], atol=1e-9)
+    # the README's table is this run's (scripts/car_effect.py prints it)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for outcome in (ALL_EVENTS, "one-sided violence", "state-based conflict"):
+        q = r.study("opening", outcome).pooled
+        cell = f"{q['estimate']:+.3f} [{q['low']:+.3f}, {q['high']:+.3f}]".replace("-", "\u2212")
+        assert f"| {outcome}, opening | {cell} |" in readme, outcome
     doc = r.to_dict()
     assert set(doc["pooled"]) == {"opening", "closing"}
     assert doc["n_units"] == 262 and doc["n_treated"]["opening"] == 38

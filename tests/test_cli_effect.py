@@ -110,3 +110,77 @@ def test_effect_bad_inputs(data_dir, tmp_path):
     assert res.exit_code != 0 and "without an opened date" in res.output
     bad_chart = CliRunner().invoke(cli, ["effect", "--chart", str(tmp_path / "x.pdf")])
     assert bad_chart.exit_code != 0 and "use a .svg or .png file" in bad_chart.output
+
+
+def _synthetic_acled(path, seed=0):
+    """A SYNTHETIC ACLED-layout export (invented events, no real ACLED row): Poisson events
+    around four MINUSMA towns, 2013-2024."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    towns = {
+        "Gao": (16.27, -0.04),
+        "Kidal": (18.44, 1.41),
+        "Mopti": (14.49, -4.19),
+        "Kayes": (14.45, -11.44),
+    }
+    months = pd.date_range("2013-01-01", "2024-06-01", freq="MS")
+    rows = []
+    for name, (lat, lon) in towns.items():
+        for m in months:
+            for _ in range(rng.poisson(1.5)):
+                kind = rng.choice(["Battles", "Violence against civilians"])
+                rows.append(
+                    {
+                        "event_id_cnty": f"SYN{len(rows):05d}",
+                        "event_date": (m + pd.Timedelta(days=int(rng.integers(0, 28)))).strftime(
+                            "%d %B %Y"
+                        ),
+                        "time_precision": 1,
+                        "event_type": kind,
+                        "sub_event_type": "Armed clash" if kind == "Battles" else "Attack",
+                        "actor1": "synthetic actor",
+                        "location": name,
+                        "latitude": lat + rng.normal(0, 0.1),
+                        "longitude": lon + rng.normal(0, 0.1),
+                        "geo_precision": 1,
+                        "fatalities": int(rng.integers(0, 3)),
+                        "country": "Mali",
+                    }
+                )
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return len(rows)
+
+
+def test_effect_on_a_user_acled_export_for_mali(data_dir, tmp_path):
+    acled = tmp_path / "acled_mali_SYNTHETIC.csv"
+    n = _synthetic_acled(acled)
+    res = CliRunner().invoke(
+        cli,
+        [
+            "effect",
+            "--history",
+            str(acled),
+            "--sites",
+            "geopko",
+            "--mission",
+            "MINUSMA",
+            "--window",
+            "12",
+            "--by",
+            "type",
+            "--placebo-draws",
+            "9",
+            "--data",
+            str(data_dir),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["span"] == ["2013-01", "2024-06"] and doc["n_events"] == n
+    assert set(doc["outcomes"]) == {"all events", "Battles", "Violence against civilians"}
+    closing = doc["pooled"]["closing"]
+    assert closing["n_treated"] > 0 and closing["low"] <= closing["estimate"] <= closing["high"]

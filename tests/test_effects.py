@@ -136,3 +136,10 @@ def test_cercles_as_units_in_mali(data_dir):
     assert r.study("closing").n_treated >= 5
     with pytest.raises(ParameterError, match="exists for Mali only"):
         run_effect(history=data_dir / GED_CAF, mission="MINUSCA", data_dir=data_dir, unit="commune")
+
+
+def test_rings_keep_one_unit_per_site_location(data_dir):
+    r = run_effect(sites="shipped", window_months=6, unit="sites", placebo_draws=0)
+    shipped = sites("shipped")
+    assert r.n_units == len(shipped.drop_duplicates(subset=["lat", "lon"]))
+    assert r.study("closing").n_treated >= 5

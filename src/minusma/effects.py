@@ -245,9 +245,9 @@ def _units(unit: str, area, sites: gpd.GeoDataFrame, polygons) -> tuple[np.ndarr
     if unit == "grid":
         cells = prio_grid.cells(boundary=area)
         return cells["gid"].to_numpy(), cells["lon"].to_numpy(), cells["lat"].to_numpy()
-    loc = sites.drop_duplicates(subset=["lat", "lon"]).sort_values("site_id")
-    ids = loc["site_id"].str.replace(r"-\d+$", "", regex=True).to_numpy()
-    return ids, loc["lon"].to_numpy(), loc["lat"].to_numpy()
+    # one ring per site location, named by the id of its first period there
+    loc = sites.sort_values("site_id").drop_duplicates(subset=["lat", "lon"])
+    return loc["site_id"].to_numpy(), loc["lon"].to_numpy(), loc["lat"].to_numpy()
 
 
 def _counts(unit, ids, lon, lat, ev, span, radius_km, polygons) -> tuple[np.ndarray, dict]:

@@ -143,3 +143,15 @@ def test_rings_keep_one_unit_per_site_location(data_dir):
     shipped = sites("shipped")
     assert r.n_units == len(shipped.drop_duplicates(subset=["lat", "lon"]))
     assert r.study("closing").n_treated >= 5
+
+
+def test_clustering_by_nearest_site_widens_the_car_interval(car):
+    events, minusca = car
+    kw = {"span": ("2012-01", "2022-12"), "placebo_draws": 0}
+    by_unit = site_effect(events, minusca, **kw).study("opening").pooled
+    by_site = site_effect(events, minusca, cluster="site", **kw).study("opening").pooled
+    assert by_site["estimate"] == by_unit["estimate"]
+    assert by_site["se"] > by_unit["se"]
+    assert (round(by_site["low"], 3), round(by_site["high"], 3)) == (-0.198, 0.046)  # docs
+    with pytest.raises(ParameterError, match="cluster must be one of unit, site"):
+        site_effect(events, minusca, cluster="country", **kw)

@@ -59,6 +59,9 @@ DEFAULT_RADIUS_KM = 50.0
 MAX_LOCATION_KM = 50.0
 #: Units an effect can be measured on.
 UNITS = ("grid", "sites", "cercle", "commune")
+#: How standard errors are clustered: by unit, or by the nearest site location within the radius
+#: (units no site ever protects stay their own cluster).
+CLUSTERS = ("unit", "site")
 #: Units drawn from admin polygons (Mali's OCHA COD cercles and communes, with a data directory).
 ADMIN_UNITS = {"cercle": "cercle_pcode", "commune": "commune_pcode"}
 ALL_EVENTS = "all events"
@@ -427,6 +430,7 @@ def site_effect(
     placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
     seed: int = 0,
     polygons: gpd.GeoDataFrame | None = None,
+    cluster: str = "unit",
 ) -> EffectReport:
     """Event studies of violence around site openings and closings.
 
@@ -456,6 +460,9 @@ def site_effect(
         Placebo shuffles and their seed.
     polygons
         Admin units for ``unit="cercle"``/``"commune"`` (see :func:`site_panel`).
+    cluster
+        ``"unit"`` or ``"site"``: cluster the standard errors by unit or by the nearest site
+        location within ``radius_km`` (:data:`CLUSTERS`).
 
     Returns
     -------
@@ -484,6 +491,9 @@ def site_effect(
             f"a window of {window_months} months is longer than the history "
             f"({n_months} months, {first}..{last}); give --window {n_months - 1} or less"
         )
+    if cluster not in CLUSTERS:
+        raise ParameterError(f"cluster must be one of {', '.join(CLUSTERS)}, got {cluster!r}")
+    labels = _site_clusters(panel, sites, radius_km) if cluster == "site" else None
     studies: dict = {}
     for name, counts in panel.counts.items():
         studies[name] = {}
@@ -496,6 +506,7 @@ def site_effect(
                     window_months=window_months,
                     placebo_draws=placebo_draws,
                     seed=seed,
+                    clusters=None if labels is None else labels[eligible],
                 )
             except es.NotEstimableError as exc:
                 studies[name][design] = f"not estimable: {exc}"
@@ -510,6 +521,16 @@ def site_effect(
         report=panel.report,
         notes=_notes(studies, panel.n_events, n_months),
     )
+
+
+def _site_clusters(panel: SitePanel, sites: gpd.GeoDataFrame, radius_km: float) -> np.ndarray:
+    """Cluster label of each unit: its nearest site location within the radius, else itself."""
+    loc = sites.drop_duplicates(subset=["lat", "lon"])
+    km = pairwise_km(panel.lon, panel.lat, loc["lon"], loc["lat"])
+    nearest = km.argmin(axis=1)
+    own = np.array([f"unit {u}" for u in panel.unit_ids], dtype=object)
+    near = km[np.arange(len(nearest)), nearest] <= radius_km
+    return np.where(near, loc["site_id"].to_numpy()[nearest], own)
 
 
 def effect_profile(
@@ -669,6 +690,7 @@ def run_effect(
     placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
     seed: int = 0,
     min_troops: float | None = None,
+    cluster: str = "unit",
 ) -> EffectReport:
     """:func:`site_effect` from files: an events file and a site source.
 
@@ -689,7 +711,7 @@ def run_effect(
         and sites.
     data_dir
         Data directory (Geo-PKO).
-    unit, radius_km, window_months, span, by_type, placebo_draws, seed
+    unit, radius_km, window_months, span, by_type, placebo_draws, seed, cluster
         As in :func:`site_effect`.
     min_troops
         Geo-PKO: keep site periods with at least this many troops (``1``: troop sites only).
@@ -739,6 +761,7 @@ def run_effect(
         placebo_draws=placebo_draws,
         seed=seed,
         polygons=polygons,
+        cluster=cluster,
     )
     report.report["history"] = str(history) if history is not None else "shipped events"
     report.report["events_file"] = events.attrs.get("dropped", {})

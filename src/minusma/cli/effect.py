@@ -74,6 +74,13 @@ def _table(report) -> str:
 )
 @click.option("--from", "from_month", default=None, help="First month of the history (YYYY-MM).")
 @click.option("--to", "to_month", default=None, help="Last month of the history (YYYY-MM).")
+@click.option(
+    "--cluster",
+    type=click.Choice(["unit", "site"]),
+    default="unit",
+    show_default=True,
+    help="Cluster the intervals by unit, or by the nearest site (neighbouring cells share shocks).",
+)
 @click.option("--by", type=click.Choice(["type"]), default=None, help="Also each event type.")
 @click.option(
     "--placebo-draws",
@@ -100,6 +107,7 @@ def effect(
     window_months,
     from_month,
     to_month,
+    cluster,
     by,
     placebo_draws,
     chart,
@@ -129,6 +137,7 @@ def effect(
         unit=unit,
         span=(from_month, to_month) if from_month else None,
         by_type=by == "type",
+        cluster=cluster,
         **{k: v for k, v in options.items() if v is not None},
     )
     if fmt == "json":

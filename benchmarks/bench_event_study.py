@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 PANEL = """
-from minusma.effects import site_panel
+from minusma.geo.site_panel import site_panel
 from minusma.geo import event_study as es
 from minusma.layers.events import read_events
 from minusma.layers.sites import sites

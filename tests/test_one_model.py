@@ -178,4 +178,5 @@ def test_every_assessing_command_takes_the_model_and_the_data_rule(name):
 
 def test_the_table_covers_every_command_that_assesses():
     not_assessing = {"fetch", "data", "assets", "layers", "query", "calibrate"}
+    not_assessing |= {"sites", "effect", "forecast", "backtest"}  # events and sites, no exposure
     assert set(COMMANDS) - not_assessing == set(ASSESSING)

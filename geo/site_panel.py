@@ -15,7 +15,8 @@ events and the sites (a stated approximation where no country boundary is at han
 kept when their month is known (day, week or month precision) and their point within
 :data:`MAX_LOCATION_KM` (UCDP ``where_prec`` 1-3 and 5, ACLED ``geo_precision`` 1-2); the rest
 are counted in ``report["dropped"]``. Generic: frames in (the event frame of
-:mod:`minusma.layers.events`, the site table of :mod:`minusma.layers.sites`), no Mali facts.
+:mod:`minusma.layers.events`, the site table of :mod:`minusma.layers.sites`), no country's
+facts.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from minusma.geo.panel import assign_units, month_index, month_label, panel_from
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "ADMIN_UNITS",
     "ALL_EVENTS",
     "CLUSTERS",
     "DEFAULT_RADIUS_KM",
@@ -55,12 +55,10 @@ DEFAULT_RADIUS_KM = 50.0
 #: Events located less precisely than this (km) are left out (see the module docs).
 MAX_LOCATION_KM = 50.0
 #: Units an effect can be measured on.
-UNITS = ("grid", "sites", "cercle", "commune")
+UNITS = ("grid", "sites")
 #: How standard errors are clustered: by unit, or by the nearest site location within the radius
 #: (units no site ever protects stay their own cluster).
 CLUSTERS = ("unit", "site")
-#: Units drawn from admin polygons (Mali's OCHA COD cercles and communes, with a data directory).
-ADMIN_UNITS = {"cercle": "cercle_pcode", "commune": "commune_pcode"}
 #: Name of the outcome counting every event.
 ALL_EVENTS = "all events"
 
@@ -205,12 +203,10 @@ def site_panel(
     ParameterError
         Unknown unit, no sites, no usable event, every event outside the study area.
     """
-    if unit not in UNITS:
-        raise ParameterError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    if unit in ADMIN_UNITS and polygons is None:
+    if unit not in UNITS and polygons is None:
         raise ParameterError(
-            f"unit {unit!r} needs its polygons: give a data directory (Mali's OCHA COD admin "
-            "units), or use unit='grid'"
+            f"unit must be one of {', '.join(UNITS)}, or admin units given as polygons; "
+            f"got {unit!r}"
         )
     if not radius_km > 0:
         raise ParameterError(f"radius_km must be > 0, got {radius_km}")

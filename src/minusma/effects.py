@@ -21,15 +21,14 @@ import pandas as pd
 from minusma.geo import event_study as es
 from minusma.geo._errors import ParameterError
 from minusma.geo.site_panel import (
-    ADMIN_UNITS,
     ALL_EVENTS,
     CLUSTERS,
     DEFAULT_RADIUS_KM,
     MAX_LOCATION_KM,
-    UNITS,
     site_clusters,
     site_panel,
 )
+from minusma.geo.site_panel import UNITS as POINT_UNITS
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +48,10 @@ __all__ = [
 
 #: Countries named by ISO3 code, as the event files spell them (GED and ACLED agree on these).
 COUNTRIES = {"MLI": "Mali", "CAF": "Central African Republic"}
+#: Admin units drawn from Mali's OCHA COD polygons (data directory), with their id column.
+ADMIN_UNITS = {"cercle": "cercle_pcode", "commune": "commune_pcode"}
+#: Units an effect can be measured on.
+UNITS = (*POINT_UNITS, *ADMIN_UNITS)
 #: The host country of the missions the package knows.
 MISSION_COUNTRY = {"MINUSMA": "MLI", "MINUSCA": "CAF"}
 
@@ -249,6 +252,13 @@ def site_effect(
         Unknown unit, no events or no sites, every event outside the study area, a window not
         shorter than the history.
     """
+    if polygons is None and unit not in POINT_UNITS:
+        if unit in ADMIN_UNITS:
+            raise ParameterError(
+                f"unit {unit!r} needs its polygons: give a data directory (Mali's OCHA COD "
+                "admin units), or use unit='grid'"
+            )
+        raise ParameterError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
     panel = site_panel(
         events,
         sites,

@@ -109,7 +109,9 @@ def test_effect_bad_inputs(data_dir, tmp_path):
     res = CliRunner().invoke(cli, ["effect", "--sites", str(undated), "--window", "6"])
     assert res.exit_code != 0 and "without an opened date" in res.output
     bad_chart = CliRunner().invoke(cli, ["effect", "--chart", str(tmp_path / "x.pdf")])
-    assert bad_chart.exit_code != 0 and "use a .svg or .png file" in bad_chart.output
+    assert bad_chart.exit_code != 0 and "writes .svg or .png files" in bad_chart.output
+    draws = CliRunner().invoke(cli, ["effect", "--placebo-draws", "-1"])
+    assert draws.exit_code != 0 and "must be shuffles from 0 to 100,000" in draws.output
 
 
 def _synthetic_acled(path, seed=0):

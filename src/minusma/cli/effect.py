@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import KM, data_dir_option, format_option, note
+from minusma.cli.options import KM, BoundedInt, OutFile, data_dir_option, format_option, note
 
 
 def _table(report) -> str:
@@ -68,7 +68,7 @@ def _table(report) -> str:
 @click.option(
     "--window",
     "window_months",
-    type=click.IntRange(min=1),
+    type=BoundedInt(1, 240, "months"),
     default=None,
     help="Months either side of the switch (24).",
 )
@@ -84,13 +84,13 @@ def _table(report) -> str:
 @click.option("--by", type=click.Choice(["type"]), default=None, help="Also each event type.")
 @click.option(
     "--placebo-draws",
-    type=click.IntRange(min=0),
+    type=BoundedInt(0, 100_000, "shuffles"),
     default=None,
     help="Shuffles of the switch months for the placebo (199).",
 )
 @click.option(
     "--chart",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".svg", ".png")),
     default=None,
     help="Write the event-study plot (.svg or .png).",
 )
@@ -121,8 +121,6 @@ def effect(
 
     if (from_month is None) != (to_month is None):
         raise click.BadParameter("give both --from and --to, or neither", param_hint="--from")
-    if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
-        raise click.BadParameter(f"{chart.name}: use a .svg or .png file", param_hint="--chart")
     options = {
         "radius_km": radius_km,
         "window_months": window_months,

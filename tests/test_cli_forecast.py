@@ -216,3 +216,15 @@ def test_backtest_past_the_span_fails(data_dir, hdx_history):
     )
     assert result.exit_code == 1
     assert "needs 12 months of outcome after it" in result.stderr
+
+
+def test_study_methods(data_dir, hdx_history):
+    from minusma import Study
+
+    study = Study(data_dir)
+    frame = study.forecast(hdx_history, unit="cercle", model="persistence", as_of="2023-01")
+    assert len(frame) == 50 and frame.attrs["model"] == "persistence"
+    assert frame["rank"].iloc[0] == 1
+    result = study.backtest(hdx_history, unit="cercle", from_month="2021-01", to_month="2022-01")
+    assert result.origins == ["2021-01", "2022-01"]
+    assert "SYNTHETIC_mali_admin2_monthly.xlsx" in result.history

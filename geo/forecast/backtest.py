@@ -75,6 +75,8 @@ class BacktestResult:
         interval lies above 0).
     horizon_months, origins, k
         The settings.
+    history
+        What history was scored (set by the caller, e.g. :meth:`History.describe`).
     """
 
     pooled: pd.DataFrame
@@ -83,6 +85,7 @@ class BacktestResult:
     horizon_months: int
     origins: list[str]
     k: int
+    history: str = ""
 
     def best(self, metric: str = "spearman") -> str:
         """The count model with the best pooled ``metric`` (ties: the first listed)."""

@@ -373,7 +373,9 @@ def backtest(
         )
     origins = bt.origins_between(first, last, every_months)
     chosen = make_models(models, cube.names, h)
-    return bt.run_backtest(cube, chosen, origins, n_boot=n_boot)
+    result = bt.run_backtest(cube, chosen, origins, n_boot=n_boot)
+    result.history = prepared.history.describe()
+    return result
 
 
 def _auto(prepared: Prepared) -> tuple[str, str, bt.BacktestResult | None]:

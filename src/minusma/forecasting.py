@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -51,7 +52,12 @@ __all__ = [
 ]
 
 #: Units of analysis.
-UNITS = ("cercle", "commune", "region", "region_2023", "grid")
+UNITS = ("cercle", "commune", "region", "region_2023", "grid", "towns")
+#: Point units (towns): an event counts for the nearest town within this many km plus its own
+#: location uncertainty (the match radius of ``minusma validate``).
+TOWN_MATCH_KM = 10.0
+#: Point units: towns within this many km of each other are neighbours (spatial lag).
+TOWN_NEIGHBOUR_KM = 50.0
 #: Default forecast horizon, months.
 HORIZON_MONTHS = 12
 #: Models backtested by default (those whose features exist).
@@ -70,6 +76,7 @@ _NOUN = {
         "region": "regions",
         "region_2023": "regions",
         "grid": "cells",
+        "towns": "towns",
     },
     "fr": {
         "cercle": "cercles",
@@ -77,6 +84,7 @@ _NOUN = {
         "region": "régions",
         "region_2023": "régions",
         "grid": "cellules",
+        "towns": "villes",
     },
 }
 
@@ -172,6 +180,22 @@ def load_units(
         )
         lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
         neighbours = queen_neighbours(frame["gid"].to_numpy())
+    elif level == "towns":
+        from minusma.layers.datasets import read_dataset
+        from minusma.layers.towns import towns
+
+        t = towns()
+        located = t.geometry.notna() & ~t.geometry.is_empty
+        if (~located).any():
+            logger.info(
+                "towns: %d of %d without a sourced point left out", (~located).sum(), len(t)
+            )
+        frame = t[located].reset_index(drop=True)
+        frame = frame.assign(unit_id=frame["town_id"], unit_name=frame["name"])
+        lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+        km = pairwise_km(lon, lat, lon, lat)
+        neighbours = sp.csr_matrix(((km <= TOWN_NEIGHBOUR_KM) & (km > 0)).astype(np.int8))
+        border = read_dataset("cod_adm0", data_dir) if data_dir is not None else None
     else:
         frame = _polygons(level, data_dir).reset_index(drop=True)
         points = frame.geometry.representative_point()
@@ -192,7 +216,7 @@ def load_units(
     if border is not None:
         line = border.to_crs(WGS84).geometry.boundary.explode(index_parts=False)
         coords = np.vstack([np.asarray(g.coords) for g in line.geometry])
-        km, _ = nearest_km(lon, lat, coords[:, 0], coords[:, 1])
+        _, km = nearest_km(lon, lat, coords[:, 0], coords[:, 1])
         static["km_to_border"] = km
     out = gpd.GeoDataFrame(
         frame[["unit_id", "unit_name"]].copy(), geometry=frame.geometry.values, crs=WGS84
@@ -549,7 +573,8 @@ def forecast(
     mu = np.full(X.shape[0], np.nan)
     mu[ok] = fitted.predict(X[ok])
     train = cube.values[:, max(t - bt.TRAIN_MONTHS, 0) : t, :].reshape(-1, X.shape[1])
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():  # a feature without a training value has no median
+        warnings.simplefilter("ignore", RuntimeWarning)
         reference = np.nanmedian(np.where(np.isfinite(train), train, np.nan), axis=0)
     contrib = np.zeros(X.shape)
     contrib[ok] = contributions(fitted, X[ok], reference)

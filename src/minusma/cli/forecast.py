@@ -11,7 +11,7 @@ from minusma.cli.options import OutFile, data_dir_option, format_option, note
 
 #: The units of :data:`minusma.forecasting.UNITS` (written out so that --help stays cheap;
 #: tests/test_cli_forecast.py checks they agree).
-UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid")
+UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid", "towns")
 #: Columns printed by ``--format table``.
 TABLE_COLUMNS = ("rank", "unit_id", "unit_name", "predicted", "range", "class", "why")
 

@@ -60,7 +60,7 @@ from minusma.maps.i18n import DEFAULT_LANG, LANGS
 )
 @click.option(
     "--unit",
-    type=click.Choice(["cercle", "commune", "region", "region_2023", "grid"]),
+    type=click.Choice(["cercle", "commune", "region", "region_2023", "grid", "towns"]),
     default="cercle",
     show_default=True,
     help="Units of the forecast layer (with --history).",

@@ -248,3 +248,17 @@ def test_units_carry_structure_and_towns_take_the_nearest_events(data_dir):
     assert len(frame) == len(towns.frame)
     top = frame.iloc[0]
     assert top["unit_name"] == "Tombouctou" and top["why"] == "7 events in the last 12 months"
+
+
+def test_access_indicators_aggregate_to_cercles(data_dir):
+    from minusma import Study
+
+    assessed = Study(data_dir).replace(places="towns").assess()
+    units = forecasting.load_units("cercle", data_dir=data_dir)
+    access = forecasting.access_features(assessed, units)
+    assert len(access) == 50 and not access.isna().any().any()
+    assert {"airport_km", "on_road_network", "riverside"} <= set(access.columns)
+    assert access["on_road_network"].between(0, 1).all()
+    # Gao cercle holds Gao town, on the road network and the river
+    gao = access[(units.frame["unit_name"] == "Gao").to_numpy()].iloc[0]
+    assert gao["on_road_network"] > 0 and gao["riverside"] > 0

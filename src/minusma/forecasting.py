@@ -66,6 +66,16 @@ DEFAULT_MODELS = (*BASELINES, *LEARNED)
 INTERVAL = 0.8
 #: Origins of the backtest ``auto`` runs: every 12 months over the last this-many years of span.
 AUTO_YEARS = 5
+#: Access indicators of the exposure model (per town, on the network as modelled: static over
+#: time) and how they aggregate to a unit holding several towns. A unit holding none takes the
+#: median over units; an indicator no unit has is left out.
+ACCESS = {
+    "bamako_travel_h": "median",
+    "bamako_routes": "min",
+    "airport_km": "median",
+    "on_road_network": "mean",
+    "riverside": "mean",
+}
 #: Contributions named in ``why``.
 WHY_TERMS = 3
 
@@ -283,6 +293,26 @@ def prepare(
     return Prepared(history, units, panel, cube)
 
 
+def access_features(assessed: gpd.GeoDataFrame, units: Units) -> pd.DataFrame:
+    """Per-unit access indicators (:data:`ACCESS`) from an assessment of the towns
+    (:meth:`minusma.Study.assess`), in the units' row order."""
+    from minusma.geo.panel import assign_units
+
+    towns = assessed[assessed.geometry.notna() & ~assessed.geometry.is_empty]
+    if units.level == "towns":
+        ids = towns["town_id"].to_numpy(dtype=object)
+    else:
+        ids = assign_units(towns, units.frame, "unit_id")
+    values = pd.DataFrame(
+        {c: pd.to_numeric(towns[c].astype("float64"), errors="coerce") for c in ACCESS},
+        index=towns.index,
+    ).assign(unit_id=ids)
+    table = values.dropna(subset=["unit_id"]).groupby("unit_id").agg(ACCESS)
+    out = table.reindex(pd.Index(units.frame["unit_id"], name="unit_id"))
+    out = out.fillna(out.median()).dropna(axis=1, how="any")
+    return out.reset_index(drop=True)
+
+
 def prepare_history(
     history: str | os.PathLike | None = None,
     unit: str = "cercle",
@@ -293,6 +323,7 @@ def prepare_history(
     mission: str | None = None,
     capital: tuple[float, float] | None = None,
     span: tuple[str, str] | None = None,
+    access: gpd.GeoDataFrame | None = None,
 ) -> Prepared:
     """Everything a forecast or backtest needs, from a history file and a unit name.
 
@@ -318,6 +349,9 @@ def prepare_history(
     span
         ``(first, last)`` months the history covers, when the file's own first and last months
         are not its span.
+    access
+        An assessment of Mali's towns (:meth:`minusma.Study.assess`): adds the access
+        indicators :data:`ACCESS` per unit.
     """
     from minusma.layers.datadir import resolve_data_dir
     from minusma.layers.events import MALI_BOUNDS
@@ -333,6 +367,8 @@ def prepare_history(
     if mali:
         units = load_units(unit, data_dir=data_dir, capital=capital)
         mission = mission or "MINUSMA"
+        if access is not None:
+            units.static = pd.concat([units.static, access_features(access, units)], axis=1)
     else:
         if unit != "grid":
             raise ParameterError(
@@ -444,6 +480,11 @@ _WORDS = {
         "km_to_any_site": "{v:.0f} km from the nearest site",
         "km_to_capital": "{v:.0f} km from the capital",
         "km_to_border": "{v:.0f} km from the border",
+        "bamako_travel_h": "{v:.0f} h by road to Bamako",
+        "bamako_routes": "{v:.0f} road route(s) to Bamako",
+        "airport_km": "{v:.0f} km from an airstrip",
+        "on_road_network": "{p:.0f} % of its towns on the road network",
+        "riverside": "{p:.0f} % of its towns on the river",
         "none": "no history of events",
     },
     "fr": {
@@ -465,6 +506,11 @@ _WORDS = {
         "km_to_any_site": "à {v:.0f} km du site le plus proche",
         "km_to_capital": "à {v:.0f} km de la capitale",
         "km_to_border": "à {v:.0f} km de la frontière",
+        "bamako_travel_h": "{v:.0f} h de route jusqu'à Bamako",
+        "bamako_routes": "{v:.0f} itinéraire(s) routier(s) vers Bamako",
+        "airport_km": "à {v:.0f} km d'une piste d'aviation",
+        "on_road_network": "{p:.0f} % de ses localités sur le réseau routier",
+        "riverside": "{p:.0f} % de ses localités au bord du fleuve",
         "none": "aucun événement enregistré",
     },
 }
@@ -492,7 +538,9 @@ def _why(prepared: Prepared, contrib: np.ndarray, X: np.ndarray, t: int, lang: s
                     extra.update(site=names[s], km=cube.site_km[i, s])
             if key not in words:
                 continue
-            terms.append(words[key].format(v=v, y=12 * v, noun=noun, r=cube.radius_km, **extra))
+            terms.append(
+                words[key].format(v=v, y=12 * v, p=100 * v, noun=noun, r=cube.radius_km, **extra)
+            )
         if not terms:
             terms = [words["events_12m"].format(v=X[i, cube.names.index("events_12m")])]
         out.append("; ".join(terms))

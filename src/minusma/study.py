@@ -1060,6 +1060,7 @@ class Study:
     def _forecast_history(self, history, unit, horizon_months, country, mission):
         from minusma import forecasting
 
+        mali = country is not None and country.casefold() == "mali"
         return forecasting.prepare_history(
             history,
             unit,
@@ -1067,4 +1068,5 @@ class Study:
             data_dir=self._data_dir,
             country=country,
             mission=mission,
+            access=self._towns_study().assess() if mali else None,
         )

@@ -28,7 +28,7 @@ from minusma.geo.distance import nearest_km, pairwise_km
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
-from minusma.geo.forecast.models import BASELINES, LEARNED, make_models
+from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, make_models
 from minusma.geo.panel import Panel, month_index, month_label
 from minusma.geo.prio_grid import cells, queen_neighbours
 from minusma.layers.history import History, read_history, to_panel
@@ -634,7 +634,10 @@ def forecast(
     rank = pd.Series(mu).rank(ascending=False, method="min")
     frame["rank"] = rank.astype("Int64")
     third = np.ceil(ok.sum() / 3)
-    frame["class"] = np.select([rank <= third, rank <= 2 * third], ["high", "medium"], "low")
+    nothing = mu <= 2 * MIN_EXPECTED  # at the floor: no event expected, whatever the rank
+    frame["class"] = np.select(
+        [nothing, rank <= third, rank <= 2 * third], ["low", "high", "medium"], "low"
+    )
     frame.loc[~ok, "class"] = None
     frame["why"] = _why(prepared, contrib, np.nan_to_num(X), t, lang)
     frame = frame.sort_values(["rank", "unit_id"], na_position="last").reset_index(drop=True)

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "Panel",
+    "assign_nearest",
     "assign_units",
     "month_index",
     "month_label",
@@ -347,5 +348,42 @@ def assign_units(
     ids = units[id_column].to_numpy(dtype=object)
     sub = np.full(int(present.sum()), None, dtype=object)
     sub[pairs["p"].to_numpy()] = ids[pairs["u"].to_numpy()]
+    out[present] = sub
+    return out
+
+
+def assign_nearest(
+    points: gpd.GeoDataFrame, units: gpd.GeoDataFrame, id_column: str, *, max_km: ArrayLike
+) -> NDArray[np.object_]:
+    """The id of the nearest point unit (town, place) within ``max_km`` of each point, by
+    geodesic distance (``None`` beyond it or without a geometry).
+
+    Parameters
+    ----------
+    points, units
+        Point frames in EPSG:4326.
+    id_column
+        Column of ``units`` holding the ids.
+    max_km
+        Farthest match, per point or one for all (NaN: no match).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array, one id per point.
+    """
+    from minusma.geo.distance import nearest_km
+
+    out = np.full(len(points), None, dtype=object)
+    limit = np.broadcast_to(np.asarray(max_km, dtype=np.float64), (len(points),))
+    present = ~(points.geometry.isna() | points.geometry.is_empty).to_numpy()
+    if not present.any() or len(units) == 0:
+        return out
+    geoms = points.geometry[present]
+    index, km = nearest_km(geoms.x, geoms.y, units.geometry.x, units.geometry.y)
+    ids = units[id_column].to_numpy(dtype=object)
+    hit = km <= limit[present]
+    sub = np.full(index.size, None, dtype=object)
+    sub[hit] = ids[index[hit]]
     out[present] = sub
     return out

@@ -41,7 +41,14 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import EventsFileError, ParameterError
-from minusma.geo.panel import Panel, assign_units, month_index, month_label, panel_from_counts
+from minusma.geo.panel import (
+    Panel,
+    assign_nearest,
+    assign_units,
+    month_index,
+    month_label,
+    panel_from_counts,
+)
 from minusma.geo.panel import panel_from_events as _panel_from_events
 from minusma.geo.prio_grid import gid as prio_gid
 from minusma.layers.datasets import read_dataset
@@ -474,6 +481,7 @@ def to_panel(
     id_column: str,
     *,
     level: str,
+    match_km: float = 10.0,
 ) -> Panel:
     """Unit x month counts of a history over ``units`` (rows in ``units`` order).
 
@@ -487,8 +495,11 @@ def to_panel(
     id_column
         Column of ``units`` with the unit ids (P-codes, gids, names).
     level
-        ``cercle``, ``commune``, ``region``, ``region_2023``, ``grid``, ...; an aggregate serves
-        only its own level.
+        ``cercle``, ``commune``, ``region``, ``region_2023``, ``grid``, ``towns``; an aggregate
+        serves only its own level.
+    match_km
+        Point units (towns): an event counts for the nearest one within ``match_km`` plus the
+        event's location uncertainty; farther events are left out and counted.
 
     Returns
     -------
@@ -507,6 +518,10 @@ def to_panel(
         ev = ev[located]
         if level == "grid":
             unit = prio_gid(ev["lon"].to_numpy(), ev["lat"].to_numpy())
+        elif (units.geometry.geom_type == "Point").all():
+            unit = assign_nearest(
+                ev, units, id_column, max_km=match_km + ev["location_precision_km"].to_numpy()
+            )
         else:
             unit = assign_units(ev, units, id_column)
         panel = _panel_from_events(

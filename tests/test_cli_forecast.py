@@ -216,3 +216,49 @@ def test_backtest_past_the_span_fails(data_dir, hdx_history):
     )
     assert result.exit_code == 1
     assert "needs 12 months of outcome after it" in result.stderr
+
+
+def test_study_methods(data_dir, hdx_history):
+    from minusma import Study
+
+    study = Study(data_dir)
+    frame = study.forecast(hdx_history, unit="cercle", model="persistence", as_of="2023-01")
+    assert len(frame) == 50 and frame.attrs["model"] == "persistence"
+    assert frame["rank"].iloc[0] == 1
+    result = study.backtest(hdx_history, unit="cercle", from_month="2021-01", to_month="2022-01")
+    assert result.origins == ["2021-01", "2022-01"]
+    assert "SYNTHETIC_mali_admin2_monthly.xlsx" in result.history
+
+
+def test_units_carry_structure_and_towns_take_the_nearest_events(data_dir):
+    cercles = forecasting.load_units("cercle", data_dir=data_dir)
+    assert len(cercles.frame) == 50 and cercles.neighbours.shape == (50, 50)
+    static = cercles.static.assign(unit_id=cercles.frame["unit_id"]).set_index("unit_id")
+    bamako = static.loc[
+        cercles.frame.loc[cercles.frame["unit_name"] == "Bamako", "unit_id"].iloc[0]
+    ]
+    assert bamako["km_to_capital"] < 20
+    assert static["km_to_border"].min() > 0 and static["km_to_border"].max() < 800
+    assert static["km_to_border"].idxmax() != static["km_to_border"].idxmin()
+    towns = forecasting.load_units("towns", data_dir=data_dir)
+    assert (towns.frame.geometry.geom_type == "Point").all()
+    frame = forecasting.forecast(
+        forecasting.prepare(None, "towns", units=towns), model="persistence"
+    )
+    assert len(frame) == len(towns.frame)
+    top = frame.iloc[0]
+    assert top["unit_name"] == "Tombouctou" and top["why"] == "7 events in the last 12 months"
+
+
+def test_access_indicators_aggregate_to_cercles(data_dir):
+    from minusma import Study
+
+    assessed = Study(data_dir).replace(places="towns").assess()
+    units = forecasting.load_units("cercle", data_dir=data_dir)
+    access = forecasting.access_features(assessed, units)
+    assert len(access) == 50 and not access.isna().any().any()
+    assert {"airport_km", "on_road_network", "riverside"} <= set(access.columns)
+    assert access["on_road_network"].between(0, 1).all()
+    # Gao cercle holds Gao town, on the road network and the river
+    gao = access[(units.frame["unit_name"] == "Gao").to_numpy()].iloc[0]
+    assert gao["on_road_network"] > 0 and gao["riverside"] > 0

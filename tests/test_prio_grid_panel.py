@@ -116,3 +116,15 @@ def test_assign_units_points_to_polygons():
         geometry=gpd.points_from_xy([0.5, 1.5, 5.0, 1.0], [0.5, 0.5, 5.0, 0.5]), crs="EPSG:4326"
     )
     assert panel.assign_units(pts, units, "pcode").tolist() == ["W", "E", None, "W"]
+
+
+def test_assign_nearest_within_a_radius_per_point():
+    towns = gpd.GeoDataFrame(
+        {"town_id": ["a", "b"]}, geometry=gpd.points_from_xy([0.0, 1.0], [0.0, 0.0]), crs=4326
+    )
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy([0.05, 0.9, 0.5, 0.5], [0.0, 0.0, 0.0, 0.0]), crs=4326
+    )
+    # 0.05 deg ~ 5.6 km, 0.1 deg ~ 11 km, 0.5 deg ~ 56 km
+    got = panel.assign_nearest(pts, towns, "town_id", max_km=[10, 10, 10, 60])
+    assert got.tolist() == ["a", None, None, "a"]

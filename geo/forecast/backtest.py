@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.stats import rankdata
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.forecast import metrics
@@ -74,6 +75,8 @@ class BacktestResult:
         interval lies above 0).
     horizon_months, origins, k
         The settings.
+    history
+        What history was scored (set by the caller, e.g. :meth:`History.describe`).
     """
 
     pooled: pd.DataFrame
@@ -82,6 +85,7 @@ class BacktestResult:
     horizon_months: int
     origins: list[str]
     k: int
+    history: str = ""
 
     def best(self, metric: str = "spearman") -> str:
         """The count model with the best pooled ``metric`` (ties: the first listed)."""
@@ -120,8 +124,10 @@ def fit_at(
 ) -> Model | None:
     """Fit ``model`` on the rows known before origin index ``t`` (None when there are none)."""
     cols = [cube.names.index(r) for r in model.requires]
+    if model.kind != "learned":  # baselines fit nothing: no training rows to gather
+        return model.fit(np.zeros((0, len(cube.names))), np.zeros(0), cube.names)
     X, y = _train_rows(cube, t, cols, train_months)
-    if model.kind == "learned" and (len(y) == 0 or y.sum() == 0):
+    if len(y) == 0 or y.sum() == 0:
         return None
     full = np.zeros((len(y), len(cube.names)))
     full[:, cols] = X
@@ -133,12 +139,14 @@ def _scores(y: NDArray, preds: NDArray, counts: Sequence[bool], idx: NDArray, k:
     Y = y[idx]
     thr = np.quantile(y, 2 / 3)
     top, anyev = (thr < Y), (Y > 0)
+    ry = rankdata(Y, axis=1)
     out = np.full((preds.shape[0], len(METRICS), idx.shape[0]), np.nan)
     for m in range(preds.shape[0]):
         P = preds[m][idx]
-        out[m, 0] = metrics.spearman(Y, P)
-        out[m, 1] = metrics.auc(top, P)
-        out[m, 2] = metrics.auc(anyev, P)
+        rp = rankdata(P, axis=1)  # once per model, shared by the rank metrics
+        out[m, 0] = metrics.spearman_ranks(ry, rp)
+        out[m, 1] = metrics.auc_ranks(top, rp)
+        out[m, 2] = metrics.auc_ranks(anyev, rp)
         if counts[m]:
             out[m, 3] = metrics.poisson_deviance(Y, P)
         out[m, 4] = metrics.precision_at_k(anyev, P, k)

@@ -16,15 +16,18 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import rankdata
 
-__all__ = ["auc", "poisson_deviance", "precision_at_k", "spearman"]
+__all__ = ["auc", "auc_ranks", "poisson_deviance", "precision_at_k", "spearman", "spearman_ranks"]
 
 
 def spearman(y: NDArray, p: NDArray) -> NDArray:
     """Spearman rank correlation per row."""
-    ry = rankdata(y, axis=1)
-    rp = rankdata(p, axis=1)
-    ry -= ry.mean(axis=1, keepdims=True)
-    rp -= rp.mean(axis=1, keepdims=True)
+    return spearman_ranks(rankdata(y, axis=1), rankdata(p, axis=1))
+
+
+def spearman_ranks(ry: NDArray, rp: NDArray) -> NDArray:
+    """Spearman from row-wise average ranks (Pearson correlation of the ranks)."""
+    ry = ry - ry.mean(axis=1, keepdims=True)
+    rp = rp - rp.mean(axis=1, keepdims=True)
     den = np.sqrt((ry * ry).sum(axis=1) * (rp * rp).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, (ry * rp).sum(axis=1) / den, np.nan)
@@ -32,8 +35,12 @@ def spearman(y: NDArray, p: NDArray) -> NDArray:
 
 def auc(label: NDArray, p: NDArray) -> NDArray:
     """ROC AUC per row (Mann-Whitney on average ranks)."""
+    return auc_ranks(label, rankdata(p, axis=1))
+
+
+def auc_ranks(label: NDArray, rp: NDArray) -> NDArray:
+    """ROC AUC per row from the forecasts' row-wise average ranks."""
     label = label.astype(bool)
-    rp = rankdata(p, axis=1)
     pos = label.sum(axis=1).astype(np.float64)
     neg = label.shape[1] - pos
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -53,8 +60,7 @@ def precision_at_k(label: NDArray, p: NDArray, k: int) -> NDArray:
     pro rata)."""
     n = p.shape[1]
     k = int(min(max(k, 1), n))
-    order = np.sort(p, axis=1)[:, ::-1]
-    cut = order[:, k - 1 : k]
+    cut = -np.partition(-p, k - 1, axis=1)[:, k - 1 : k]
     above = p > cut
     at = p == cut
     n_above = above.sum(axis=1)

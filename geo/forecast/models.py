@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: PoissonRegressor settings (L2 penalty ``alpha``).
-GLM_PARAMS = {"alpha": 1e-3, "max_iter": 300}
+GLM_PARAMS = {"alpha": 1e-3, "max_iter": 1000}
 #: HistGradientBoostingRegressor settings.
 GBM_PARAMS = {
     "loss": "poisson",

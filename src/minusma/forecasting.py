@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -27,7 +28,7 @@ from minusma.geo.distance import nearest_km, pairwise_km
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
-from minusma.geo.forecast.models import BASELINES, LEARNED, make_models
+from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, make_models
 from minusma.geo.panel import Panel, month_index, month_label
 from minusma.geo.prio_grid import cells, queen_neighbours
 from minusma.layers.history import History, read_history, to_panel
@@ -51,7 +52,12 @@ __all__ = [
 ]
 
 #: Units of analysis.
-UNITS = ("cercle", "commune", "region", "region_2023", "grid")
+UNITS = ("cercle", "commune", "region", "region_2023", "grid", "towns")
+#: Point units (towns): an event counts for the nearest town within this many km plus its own
+#: location uncertainty (the match radius of ``minusma validate``).
+TOWN_MATCH_KM = 10.0
+#: Point units: towns within this many km of each other are neighbours (spatial lag).
+TOWN_NEIGHBOUR_KM = 50.0
 #: Default forecast horizon, months.
 HORIZON_MONTHS = 12
 #: Models backtested by default (those whose features exist).
@@ -60,6 +66,16 @@ DEFAULT_MODELS = (*BASELINES, *LEARNED)
 INTERVAL = 0.8
 #: Origins of the backtest ``auto`` runs: every 12 months over the last this-many years of span.
 AUTO_YEARS = 5
+#: Access indicators of the exposure model (per town, on the network as modelled: static over
+#: time) and how they aggregate to a unit holding several towns. A unit holding none takes the
+#: median over units; an indicator no unit has is left out.
+ACCESS = {
+    "bamako_travel_h": "median",
+    "bamako_routes": "min",
+    "airport_km": "median",
+    "on_road_network": "mean",
+    "riverside": "mean",
+}
 #: Contributions named in ``why``.
 WHY_TERMS = 3
 
@@ -70,6 +86,7 @@ _NOUN = {
         "region": "regions",
         "region_2023": "regions",
         "grid": "cells",
+        "towns": "towns",
     },
     "fr": {
         "cercle": "cercles",
@@ -77,6 +94,7 @@ _NOUN = {
         "region": "régions",
         "region_2023": "régions",
         "grid": "cellules",
+        "towns": "villes",
     },
 }
 
@@ -172,6 +190,22 @@ def load_units(
         )
         lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
         neighbours = queen_neighbours(frame["gid"].to_numpy())
+    elif level == "towns":
+        from minusma.layers.datasets import read_dataset
+        from minusma.layers.towns import towns
+
+        t = towns()
+        located = t.geometry.notna() & ~t.geometry.is_empty
+        if (~located).any():
+            logger.info(
+                "towns: %d of %d without a sourced point left out", (~located).sum(), len(t)
+            )
+        frame = t[located].reset_index(drop=True)
+        frame = frame.assign(unit_id=frame["town_id"], unit_name=frame["name"])
+        lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+        km = pairwise_km(lon, lat, lon, lat)
+        neighbours = sp.csr_matrix(((km <= TOWN_NEIGHBOUR_KM) & (km > 0)).astype(np.int8))
+        border = read_dataset("cod_adm0", data_dir) if data_dir is not None else None
     else:
         frame = _polygons(level, data_dir).reset_index(drop=True)
         points = frame.geometry.representative_point()
@@ -192,7 +226,7 @@ def load_units(
     if border is not None:
         line = border.to_crs(WGS84).geometry.boundary.explode(index_parts=False)
         coords = np.vstack([np.asarray(g.coords) for g in line.geometry])
-        km, _ = nearest_km(lon, lat, coords[:, 0], coords[:, 1])
+        _, km = nearest_km(lon, lat, coords[:, 0], coords[:, 1])
         static["km_to_border"] = km
     out = gpd.GeoDataFrame(
         frame[["unit_id", "unit_name"]].copy(), geometry=frame.geometry.values, crs=WGS84
@@ -259,6 +293,26 @@ def prepare(
     return Prepared(history, units, panel, cube)
 
 
+def access_features(assessed: gpd.GeoDataFrame, units: Units) -> pd.DataFrame:
+    """Per-unit access indicators (:data:`ACCESS`) from an assessment of the towns
+    (:meth:`minusma.Study.assess`), in the units' row order."""
+    from minusma.geo.panel import assign_units
+
+    towns = assessed[assessed.geometry.notna() & ~assessed.geometry.is_empty]
+    if units.level == "towns":
+        ids = towns["town_id"].to_numpy(dtype=object)
+    else:
+        ids = assign_units(towns, units.frame, "unit_id")
+    values = pd.DataFrame(
+        {c: pd.to_numeric(towns[c].astype("float64"), errors="coerce") for c in ACCESS},
+        index=towns.index,
+    ).assign(unit_id=ids)
+    table = values.dropna(subset=["unit_id"]).groupby("unit_id").agg(ACCESS)
+    out = table.reindex(pd.Index(units.frame["unit_id"], name="unit_id"))
+    out = out.fillna(out.median()).dropna(axis=1, how="any")
+    return out.reset_index(drop=True)
+
+
 def prepare_history(
     history: str | os.PathLike | None = None,
     unit: str = "cercle",
@@ -269,6 +323,7 @@ def prepare_history(
     mission: str | None = None,
     capital: tuple[float, float] | None = None,
     span: tuple[str, str] | None = None,
+    access: gpd.GeoDataFrame | None = None,
 ) -> Prepared:
     """Everything a forecast or backtest needs, from a history file and a unit name.
 
@@ -294,6 +349,9 @@ def prepare_history(
     span
         ``(first, last)`` months the history covers, when the file's own first and last months
         are not its span.
+    access
+        An assessment of Mali's towns (:meth:`minusma.Study.assess`): adds the access
+        indicators :data:`ACCESS` per unit.
     """
     from minusma.layers.datadir import resolve_data_dir
     from minusma.layers.events import MALI_BOUNDS
@@ -309,6 +367,8 @@ def prepare_history(
     if mali:
         units = load_units(unit, data_dir=data_dir, capital=capital)
         mission = mission or "MINUSMA"
+        if access is not None:
+            units.static = pd.concat([units.static, access_features(access, units)], axis=1)
     else:
         if unit != "grid":
             raise ParameterError(
@@ -373,7 +433,9 @@ def backtest(
         )
     origins = bt.origins_between(first, last, every_months)
     chosen = make_models(models, cube.names, h)
-    return bt.run_backtest(cube, chosen, origins, n_boot=n_boot)
+    result = bt.run_backtest(cube, chosen, origins, n_boot=n_boot)
+    result.history = prepared.history.describe()
+    return result
 
 
 def _auto(prepared: Prepared) -> tuple[str, str, bt.BacktestResult | None]:
@@ -418,6 +480,11 @@ _WORDS = {
         "km_to_any_site": "{v:.0f} km from the nearest site",
         "km_to_capital": "{v:.0f} km from the capital",
         "km_to_border": "{v:.0f} km from the border",
+        "bamako_travel_h": "{v:.0f} h by road to Bamako",
+        "bamako_routes": "{v:.0f} road route(s) to Bamako",
+        "airport_km": "{v:.0f} km from an airstrip",
+        "on_road_network": "{p:.0f} % of its towns on the road network",
+        "riverside": "{p:.0f} % of its towns on the river",
         "none": "no history of events",
     },
     "fr": {
@@ -439,6 +506,11 @@ _WORDS = {
         "km_to_any_site": "à {v:.0f} km du site le plus proche",
         "km_to_capital": "à {v:.0f} km de la capitale",
         "km_to_border": "à {v:.0f} km de la frontière",
+        "bamako_travel_h": "{v:.0f} h de route jusqu'à Bamako",
+        "bamako_routes": "{v:.0f} itinéraire(s) routier(s) vers Bamako",
+        "airport_km": "à {v:.0f} km d'une piste d'aviation",
+        "on_road_network": "{p:.0f} % de ses localités sur le réseau routier",
+        "riverside": "{p:.0f} % de ses localités au bord du fleuve",
         "none": "aucun événement enregistré",
     },
 }
@@ -466,7 +538,9 @@ def _why(prepared: Prepared, contrib: np.ndarray, X: np.ndarray, t: int, lang: s
                     extra.update(site=names[s], km=cube.site_km[i, s])
             if key not in words:
                 continue
-            terms.append(words[key].format(v=v, y=12 * v, noun=noun, r=cube.radius_km, **extra))
+            terms.append(
+                words[key].format(v=v, y=12 * v, p=100 * v, noun=noun, r=cube.radius_km, **extra)
+            )
         if not terms:
             terms = [words["events_12m"].format(v=X[i, cube.names.index("events_12m")])]
         out.append("; ".join(terms))
@@ -547,7 +621,8 @@ def forecast(
     mu = np.full(X.shape[0], np.nan)
     mu[ok] = fitted.predict(X[ok])
     train = cube.values[:, max(t - bt.TRAIN_MONTHS, 0) : t, :].reshape(-1, X.shape[1])
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():  # a feature without a training value has no median
+        warnings.simplefilter("ignore", RuntimeWarning)
         reference = np.nanmedian(np.where(np.isfinite(train), train, np.nan), axis=0)
     contrib = np.zeros(X.shape)
     contrib[ok] = contributions(fitted, X[ok], reference)
@@ -559,7 +634,10 @@ def forecast(
     rank = pd.Series(mu).rank(ascending=False, method="min")
     frame["rank"] = rank.astype("Int64")
     third = np.ceil(ok.sum() / 3)
-    frame["class"] = np.select([rank <= third, rank <= 2 * third], ["high", "medium"], "low")
+    nothing = mu <= 2 * MIN_EXPECTED  # at the floor: no event expected, whatever the rank
+    frame["class"] = np.select(
+        [nothing, rank <= third, rank <= 2 * third], ["low", "high", "medium"], "low"
+    )
     frame.loc[~ok, "class"] = None
     frame["why"] = _why(prepared, contrib, np.nan_to_num(X), t, lang)
     frame = frame.sort_values(["rank", "unit_id"], na_position="last").reset_index(drop=True)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from minusma.cli.forecast import history_options, prepared_from
+from minusma.cli.forecast import country_of, history_options, make_study
 from minusma.cli.options import OutFile, format_option, note
 
 #: Pooled figures of ``--format json`` entries, in order.
@@ -130,12 +130,19 @@ def backtest(
     chart,
 ):
     """Score every model at rolling origins, fitting only on months before each origin."""
-    from minusma.forecasting import backtest as compute
     from minusma.forecasting import backtest_chart
 
-    prepared = prepared_from(history, unit, horizon_months, country, mission, data_dir)
-    note(f"history: {prepared.history.describe()}")
-    result = compute(prepared, from_month=from_month, to_month=to_month, every_months=every_months)
+    result = make_study(data_dir).backtest(
+        history,
+        unit=unit,
+        horizon_months=horizon_months,
+        from_month=from_month,
+        to_month=to_month,
+        every_months=every_months,
+        country=country_of(country),
+        mission=mission,
+    )
+    note(f"history: {result.history}")
     click.echo(render(result, fmt), nl=False)
     if chart is not None:
         backtest_chart(result, chart)

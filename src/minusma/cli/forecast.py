@@ -11,7 +11,7 @@ from minusma.cli.options import OutFile, data_dir_option, format_option, note
 
 #: The units of :data:`minusma.forecasting.UNITS` (written out so that --help stays cheap;
 #: tests/test_cli_forecast.py checks they agree).
-UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid")
+UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid", "towns")
 #: Columns printed by ``--format table``.
 TABLE_COLUMNS = ("rank", "unit_id", "unit_name", "predicted", "range", "class", "why")
 
@@ -63,18 +63,16 @@ def history_options(func):
     return func
 
 
-def prepared_from(history, unit, horizon_months, country, mission, data_dir):
-    """The one library call behind both commands."""
-    from minusma.forecasting import prepare_history
+def make_study(data_dir):
+    """The command's Study (the data directory by the Study's one rule)."""
+    from minusma.cli.options import make_study as study_of
 
-    return prepare_history(
-        history,
-        unit,
-        horizon_months=horizon_months,
-        data_dir=data_dir,
-        country=None if country.upper() == "ANY" else country,
-        mission=mission,
-    )
+    return study_of(data_dir=data_dir)
+
+
+def country_of(country: str) -> str | None:
+    """``--country``: ANY means another country than Mali (None to the library)."""
+    return None if country.upper() == "ANY" else country
 
 
 def _table(frame) -> str:
@@ -88,21 +86,16 @@ def _table(frame) -> str:
 
 def render(frame, fmt: str) -> str:
     """The forecast in a format (table, csv, json, geojson)."""
-    from minusma.geo import io
+    from minusma.output import render as render_frame
 
-    if fmt == "table":
-        return _table(frame) + "\n"
-    if fmt == "csv":
-        return frame.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
     meta = {k: v for k, v in frame.attrs.items() if k != "backtest"}
-    if fmt == "geojson":
+    if fmt == "geojson":  # the file carries how it was made: metadata beside the features
+        from minusma.geo import io
+
         fc = io.feature_collection(frame, id_column="unit_id", metadata=meta)
         return json.dumps(fc, ensure_ascii=False) + "\n"
-    records = json.loads(
-        frame.drop(columns="geometry").to_json(orient="records", force_ascii=False)
-    )
-    payload = {**meta, "backtest": frame.attrs.get("backtest"), "units": records}
-    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    extra = {**meta, "backtest": frame.attrs.get("backtest")}
+    return render_frame(frame, fmt, table=_table, key="units", extra=extra)
 
 
 @click.command("forecast")
@@ -130,11 +123,18 @@ def forecast(
 
     Without --history the shipped 64 events are used, and the command says how thin they are.
     """
-    from minusma.forecasting import forecast as compute
     from minusma.geo.io import atomic_path
 
-    prepared = prepared_from(history, unit, horizon_months, country, mission, data_dir)
-    frame = compute(prepared, as_of=as_of, model=model, lang=lang)
+    frame = make_study(data_dir).forecast(
+        history,
+        unit=unit,
+        as_of=as_of,
+        horizon_months=horizon_months,
+        model=model,
+        lang=lang,
+        country=country_of(country),
+        mission=mission,
+    )
     for line in frame.attrs["statement"]:
         note(line)
     text = render(frame, fmt)

@@ -988,3 +988,129 @@ class Study:
         if self._speeds_path is not None:
             out["speeds_path"] = self._speeds_path
         return out
+
+    # -- forecasts from the event history (issue 17) -------------------------------------------
+    def forecast(
+        self,
+        history: str | os.PathLike | None = None,
+        *,
+        unit: str = "cercle",
+        as_of: str | None = None,
+        horizon_months: int | None = None,
+        model: str = "auto",
+        lang: str = "en",
+        country: str | None = "Mali",
+        mission: str | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Expected events per unit over the next months, from an event history
+        (:func:`minusma.forecasting.forecast`).
+
+        Parameters
+        ----------
+        history
+            A history file of any layout (:mod:`minusma.layers.history`); None for the shipped
+            64 events (thin: the result says so).
+        unit, horizon_months, country, mission
+            See :func:`minusma.forecasting.prepare_history` (horizon default
+            :data:`minusma.forecasting.HORIZON_MONTHS`).
+        as_of, model, lang
+            See :func:`minusma.forecasting.forecast`.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One row per unit, ranked, with ``why``; ``attrs["statement"]`` says how the model was
+            chosen and how much history there was.
+        """
+        from minusma import forecasting
+
+        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        return forecasting.forecast(prepared, as_of=as_of, model=model, lang=lang)
+
+    def backtest(
+        self,
+        history: str | os.PathLike | None = None,
+        *,
+        unit: str = "cercle",
+        horizon_months: int | None = None,
+        from_month: str | None = None,
+        to_month: str | None = None,
+        every_months: int = 12,
+        country: str | None = "Mali",
+        mission: str | None = None,
+    ):
+        """Rolling-origin backtest of every forecast model on an event history
+        (:func:`minusma.forecasting.backtest`).
+
+        Returns
+        -------
+        minusma.geo.forecast.backtest.BacktestResult
+            Pooled and per-origin scores with bootstrap intervals, and each learned model
+            against each baseline.
+        """
+        from minusma import forecasting
+
+        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        return forecasting.backtest(
+            prepared, from_month=from_month, to_month=to_month, every_months=every_months
+        )
+
+    def _forecast_history(self, history, unit, horizon_months, country, mission):
+        from minusma import forecasting
+
+        mali = country is not None and country.casefold() == "mali"
+        return forecasting.prepare_history(
+            history,
+            unit,
+            horizon_months=horizon_months or forecasting.HORIZON_MONTHS,
+            data_dir=self._data_dir,
+            country=country,
+            mission=mission,
+            access=self._towns_study().assess() if mali else None,
+        )
+
+    # -- issue 18: the protection effect (sites as periods, event study) ----------------------
+    def sites(
+        self,
+        *,
+        mission: str | None = "MINUSMA",
+        source: str | os.PathLike = "geopko",
+        min_troops: float | None = None,
+    ) -> gpd.GeoDataFrame:
+        """UN sites as periods (opened, closed, troops) from Geo-PKO, the shipped table or a CSV.
+
+        Parameters
+        ----------
+        mission
+            Mission acronym (Geo-PKO; for MINUSMA the shipped closure dates are merged in).
+        source
+            ``"geopko"`` (needs the data directory), ``"shipped"`` or a CSV path.
+        min_troops
+            Geo-PKO: keep site periods with at least this many troops.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            :data:`minusma.layers.sites.SITE_SCHEMA`.
+        """
+        from minusma.layers.sites import sites
+
+        return sites(source, mission=mission, data_dir=self._data_dir, min_troops=min_troops)
+
+    def effect(self, **options: Any):
+        """How violence changed where sites opened or closed: a staggered event study.
+
+        Parameters
+        ----------
+        **options
+            Those of :func:`minusma.effects.run_effect` (``history, sites, mission, country,
+            unit, radius_km, window_months, span, by_type, placebo_draws, seed, min_troops,
+            cluster``); the data directory is the Study's.
+
+        Returns
+        -------
+        minusma.effects.EffectReport
+        """
+        from minusma.effects import run_effect
+
+        return run_effect(data_dir=self._data_dir, **options)

@@ -153,7 +153,7 @@ def switch_months(
         on = status.any(axis=1)
         switch = np.where(on, status.argmax(axis=1), NEVER)
     else:
-        eligible = status.any(axis=1)
+        eligible = np.asarray(status.any(axis=1))
         off = ~status[:, 1:] & status[:, :-1]  # (U, T-1): unprotected after a protected month
         switch = np.where(off.any(axis=1), off.argmax(axis=1) + 1, NEVER)
     return np.where(eligible, switch, NEVER).astype(np.int64), eligible
@@ -261,7 +261,7 @@ def _group_time(
         treated_mean[a, cols[good]] = y[is_g][:, tt].mean(axis=0)[good]
         att[a, ks == -1] = 0.0
         treated_mean[a, ks == -1] = y[is_g, g - 1].mean()
-        if influence:
+        if phi is not None:  # with influence
             dev_g = (change - m_g) * is_g[:, None] / is_g.sum()
             with np.errstate(invalid="ignore", divide="ignore"):
                 dev_c = np.where(ctrl, (change - m_c) / n_c, 0.0)

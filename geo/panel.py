@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import geopandas as gpd
 import numpy as np
@@ -50,11 +51,8 @@ def month_index(values: ArrayLike | str | dt.date) -> NDArray[np.int64]:
     >>> month_index(["2016-01", "2016-02-15"]).tolist()
     [24192, 24193]
     """
-    if isinstance(values, str | dt.date):
-        values = [values]
-    raw = pd.Series(
-        np.asarray(values, dtype=object) if not isinstance(values, pd.Series) else values
-    )
+    items = [values] if isinstance(values, str | dt.date) else values
+    raw = pd.Series(items if isinstance(items, pd.Series) else np.asarray(items, dtype=object))
     parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
     bad = parsed.isna().to_numpy()
     if bad.any():
@@ -63,7 +61,17 @@ def month_index(values: ArrayLike | str | dt.date) -> NDArray[np.int64]:
     return (parsed.dt.year * 12 + parsed.dt.month - 1).to_numpy(dtype=np.int64)
 
 
-def month_label(index: int | ArrayLike) -> str | list[str]:
+@overload
+def month_label(index: int | np.integer) -> str: ...
+
+
+@overload
+def month_label(index: Sequence[int] | NDArray | pd.Series) -> list[str]: ...
+
+
+def month_label(
+    index: int | np.integer | Sequence[int] | NDArray | pd.Series,
+) -> str | list[str]:
     """``YYYY-MM`` of a month number (or a list of them).
 
     Examples
@@ -72,9 +80,9 @@ def month_label(index: int | ArrayLike) -> str | list[str]:
     '2016-01'
     """
     if np.ndim(index) == 0:
-        i = int(index)  # type: ignore[arg-type]
+        i = int(np.asarray(index))
         return f"{i // 12:04d}-{i % 12 + 1:02d}"
-    return [month_label(int(i)) for i in np.asarray(index)]  # type: ignore[misc]
+    return [month_label(int(i)) for i in np.asarray(index)]
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,7 @@ class Panel:
     @property
     def span(self) -> tuple[str, str]:
         """First and last month of the span, ``YYYY-MM``."""
-        return month_label(self.first_month), month_label(self.last_month)  # type: ignore[return-value]
+        return month_label(self.first_month), month_label(self.last_month)
 
     def column(self, month: int) -> int:
         """Column of a month number (may lie outside ``0..n_months-1``)."""
@@ -234,7 +242,7 @@ def panel_from_events(
     n, m = len(unit_ids), last - first + 1
     flat = pos[keep] * m + (months[keep] - first)
     counts = np.bincount(flat, minlength=n * m).astype(np.float64).reshape(n, m)
-    deaths = None
+    deaths: NDArray[np.float64] | None = None
     report = {
         "events_read": int(months.size),
         "dropped_outside_span": int((~inside).sum()),
@@ -244,7 +252,7 @@ def panel_from_events(
         f = np.asarray(fatalities, dtype=np.float64)
         report["fatalities_unknown"] = int(np.isnan(f[keep]).sum())
         w = np.nan_to_num(f[keep])
-        deaths = np.bincount(flat, weights=w, minlength=n * m).reshape(n, m)
+        deaths = np.bincount(flat, weights=w, minlength=n * m).astype(np.float64).reshape(n, m)
     if report["dropped_outside_span"] or report["dropped_outside_units"]:
         logger.warning(
             "%s: %d event(s) outside the span %s..%s and %d in no unit left out",

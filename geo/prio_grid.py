@@ -118,7 +118,8 @@ def cell_center(gids: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float6
     """
     g = _check_gid(np.atleast_1d(gids))
     row, col = (g - 1) // N_COLS, (g - 1) % N_COLS
-    return -180.0 + (col + 0.5) * CELL_DEG, -90.0 + (row + 0.5) * CELL_DEG
+    lon = (-180.0 + (col + 0.5) * CELL_DEG).astype(np.float64, copy=False)
+    return lon, (-90.0 + (row + 0.5) * CELL_DEG).astype(np.float64, copy=False)
 
 
 def cell_polygons(gids: ArrayLike) -> NDArray[np.object_]:
@@ -158,7 +159,10 @@ def cells(
             "give exactly one of bbox=(lon_min, lat_min, lon_max, lat_max) or boundary"
         )
     shape = None
-    if boundary is not None:
+    if boundary is None:
+        if bbox is None:  # ruled out above; this narrows the type
+            raise ParameterError("give bbox or boundary")
+    else:
         if isinstance(boundary, gpd.GeoDataFrame | gpd.GeoSeries):
             geo = boundary.to_crs(WGS84) if boundary.crs is not None else boundary
             shape = shapely.union_all(np.asarray(geo.geometry.values))

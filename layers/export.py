@@ -209,7 +209,7 @@ def _row_sources(gdf: gpd.GeoDataFrame) -> list[str]:
 
 
 def export_layers(
-    out_dir: str | Path,
+    out_dir: str | os.PathLike,
     *,
     fmt: str = "geojson",
     layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]] | None = None,

@@ -156,7 +156,7 @@ class History:
     @property
     def span_labels(self) -> tuple[str, str]:
         """The span as ``YYYY-MM``."""
-        return month_label(self.span[0]), month_label(self.span[1])  # type: ignore[return-value]
+        return month_label(self.span[0]), month_label(self.span[1])
 
     @property
     def n_events(self) -> int:
@@ -340,7 +340,10 @@ def _drop_unknown(path, frame: pd.DataFrame, known: set, what: str) -> tuple[pd.
             "use the OCHA COD 2015 P-codes of the data directory (e.g. ML0701 for a cercle), or "
             "the ids of the unit asked for"
         )
-    report = {"rows_read": len(frame), "dropped_unknown_unit": int((~ok).sum())}
+    report: dict[str, int | list[str]] = {
+        "rows_read": len(frame),
+        "dropped_unknown_unit": int((~ok).sum()),
+    }
     if unknown:
         report["unknown_units"] = unknown
         logger.warning(
@@ -516,6 +519,7 @@ def to_panel(
         ev = history.events
         located = (ev["location_precision_km"].notna() & ev.geometry.notna()).to_numpy()
         ev = ev[located]
+        unit: np.ndarray
         if level == "grid":
             unit = prio_gid(ev["lon"].to_numpy(), ev["lat"].to_numpy())
         elif (units.geometry.geom_type == "Point").all():
@@ -539,6 +543,8 @@ def to_panel(
                 f"{history.source}: a {history.layout} history counts events per {history.level}; "
                 f"use --unit {history.level}, or give event points to forecast per {level}"
             )
+        if history.counts is None:  # a History holds its events or its counts
+            raise HistoryFileError(f"{history.source}: the history holds neither events nor counts")
         known = {str(i) for i in ids}
         counts = history.counts.assign(unit_id=history.counts["unit_id"].astype(str))
         counts, report = _drop_unknown(history.source, counts, known, f"{level} ids")

@@ -417,7 +417,7 @@ def read_sites(path: str | os.PathLike) -> gpd.GeoDataFrame:
                 raw.get("troops", pd.Series(np.nan, index=raw.index)), errors="coerce"
             ).astype("float64"),
             "opened_precision": np.where(raw["opened"].str.len() == 7, "month", "day"),
-            "closed_precision": np.where(
+            "closed_precision": np.where(  # type: ignore[call-overload]  # numpy's stubs reject None
                 raw["closed"].isna(), None, np.where(raw["closed"].str.len() == 7, "month", "day")
             ),
             "source": str(path),

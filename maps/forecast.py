@@ -80,7 +80,7 @@ def add_forecast(
 
     def props(row) -> dict:
         klass = row["class"] if isinstance(row["class"], str) else None
-        colour = CLASS_COLOURS.get(klass, NO_FORECAST)
+        colour = NO_FORECAST if klass is None else CLASS_COLOURS.get(klass, NO_FORECAST)
         low, high = row["predicted_low"], row["predicted_high"]
         return {
             "id": str(row["unit_id"]),

@@ -280,25 +280,27 @@ def _iso(value: Any) -> dt.date | None:
 
 def _window_problems(meta: Mapping[str, Any]) -> list[str]:
     problems = []
-    dates = {}
+    days: dict[str, dt.date | None] = {}
+    spans: dict[str, list[dt.date]] = {}
     for key in ("fit_features_as_of", "test_features_as_of"):
         if key in meta:
-            dates[key] = _iso(meta[key])
-            if dates[key] is None:
+            days[key] = _iso(meta[key])
+            if days[key] is None:
                 problems.append(f"meta.{key} is not an ISO date: {shorten(meta[key], 40)!r}")
     for key in ("fit_outcomes", "test_outcomes"):
         if key not in meta:
             continue
         value = meta[key]
-        pair = [_iso(v) for v in value] if isinstance(value, list) and len(value) == 2 else None
-        if pair is None or None in pair:
+        parsed = [_iso(v) for v in value] if isinstance(value, list) and len(value) == 2 else []
+        pair = [d for d in parsed if d is not None]
+        if len(pair) != 2:
             problems.append(f"meta.{key} must be two ISO dates [first, last]")
         elif pair[0] > pair[1]:
             problems.append(f"meta.{key} ends before it starts: {value}")
         else:
-            dates[key] = pair
-    fit_from, fit_out = dates.get("fit_features_as_of"), dates.get("fit_outcomes")
-    test_from, test_out = dates.get("test_features_as_of"), dates.get("test_outcomes")
+            spans[key] = pair
+    fit_from, fit_out = days.get("fit_features_as_of"), spans.get("fit_outcomes")
+    test_from, test_out = days.get("test_features_as_of"), spans.get("test_outcomes")
     if fit_from and fit_out and not fit_from < fit_out[0]:
         problems.append("meta.fit_outcomes must start after meta.fit_features_as_of")
     if fit_out and test_out and not fit_out[1] < test_out[0]:
@@ -562,6 +564,8 @@ def fit(
         cv_scores[str(scale)] = -score
         if best is None or score > best[0]:
             best = (score, scale, used, clf, mean, std, impute)
+    if best is None:
+        raise ParameterError("no feature frame to fit: features_by_scale is empty")
     _, scale, used, clf, mean, std, impute = best
     dropped = [FEATURES[i] for i in range(len(FEATURES)) if i not in used]
     record = {

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,7 +78,7 @@ class Model:
     requires: tuple[str, ...]
     counts: bool
     _score: object = None
-    _estimator: object = None
+    _estimator: Any = None  # a fitted scikit-learn estimator (untyped library)
     _used: list[int] = field(default_factory=list)
     horizon_months: int = 12
 
@@ -100,7 +101,7 @@ class Model:
         Z = X[:, self._used]
         if self.kind == "learned":
             with threadpool_limits(limits=FIT_THREADS):
-                mu = self._estimator.predict(Z)  # type: ignore[union-attr]
+                mu = self._estimator.predict(Z)
             return np.maximum(mu, MIN_EXPECTED)
         return self._score(Z[:, 0], self.horizon_months)  # type: ignore[operator]
 

@@ -531,12 +531,12 @@ def _why(prepared: Prepared, contrib: np.ndarray, X: np.ndarray, t: int, lang: s
         for j in order:
             name, v = cube.names[j], X[i, j]
             key, extra = name, {}
-            if name == "km_to_open_site":
+            if name == "km_to_open_site" and cube.nearest_open_site is not None:
                 s = cube.nearest_open_site[i, t]
                 extra["site"] = names[s] if s >= 0 else "-"
-            if name == "months_since_closure_within":
+            if name == "months_since_closure_within" and cube.last_closed_site is not None:
                 s = cube.last_closed_site[i, t]
-                if s < 0:
+                if s < 0 or cube.site_km is None:
                     key = "months_since_closure_none"
                 else:
                     extra.update(site=names[s], km=cube.site_km[i, s])

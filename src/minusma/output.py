@@ -187,8 +187,8 @@ def render(
 
         if id_column is None:
             raise ValueError("GeoJSON output needs the features' id column")
-        doc = feature_collection(frame, id_column=id_column)
-        return json.dumps(doc, ensure_ascii=False) + "\n"
+        collection = feature_collection(frame, id_column=id_column)
+        return json.dumps(collection, ensure_ascii=False) + "\n"
     doc: dict[str, Any] = {}
     parameters = frame.attrs.get("parameters")
     if parameters is not None:

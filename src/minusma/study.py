@@ -183,7 +183,7 @@ class Study:
         Study
             The new Study.
         """
-        current = {
+        current: dict[str, Any] = {
             "data_dir": self._data_dir if self._data_origin == "argument" else None,
             "places": self._places,
             "max_snap_km": self._preparation.max_snap_km,
@@ -478,7 +478,7 @@ class Study:
         """
         from minusma.maps.static import static_map
 
-        kwargs = {} if lang is None else {"lang": lang}
+        kwargs: dict[str, Any] = {} if lang is None else {"lang": lang}
         return static_map(self.exposure_timeline(params, **options), towns=towns, **kwargs)
 
     # -- outputs -------------------------------------------------------------------------------
@@ -812,7 +812,7 @@ class Study:
         p = self.params(params, **options)
         ctx = self.context
         ids = sc.site_ids(ctx.bases, june_2023_count=june_2023_count)
-        if close_each:
+        if keep_k is None:  # close_each, as checked above
             plist, labels = sc.close_each(ctx.bases, p, candidates=ids)
         else:
             extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}

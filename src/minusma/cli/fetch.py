@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 from minusma.cli.options import DATA_ENVVAR, RETRIES, SECONDS, WritableDir
 
@@ -14,7 +18,7 @@ class _Bars:
     progress report; silent with ``-q`` or when stderr is not a terminal."""
 
     def __init__(self) -> None:
-        self._open: dict[str, tuple[object, list[int]]] = {}
+        self._open: dict[str, tuple[tqdm, list[int]]] = {}
 
     def __call__(self, name: str, done: int, total: int | None) -> None:
         from minusma.geo.progress import progress

@@ -119,7 +119,7 @@ def map(
     from minusma.geo.io import atomic_path
 
     for path, data in ((out, html), (png, image)):
-        if path is None:
+        if path is None or data is None:
             continue
         with atomic_path(path) as tmp:
             if isinstance(data, str):

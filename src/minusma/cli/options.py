@@ -10,7 +10,7 @@ import urllib.parse
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -420,9 +420,9 @@ def exposure_options_except(*names: str) -> Callable[[F], F]:
     missing values to :func:`exposure_params` yourself."""
 
     def decorate(func: F) -> F:
-        func = exposure_options(func)
-        func.__click_params__ = [p for p in func.__click_params__ if p.name not in names]
-        return func
+        command: Any = exposure_options(func)  # click keeps the options in __click_params__
+        command.__click_params__ = [p for p in command.__click_params__ if p.name not in names]
+        return command
 
     return decorate
 

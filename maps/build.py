@@ -20,6 +20,7 @@ import geopandas as gpd
 
 from minusma import layers
 from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.geo.io import atomic_path
 from minusma.maps.backdrop import (
     add_country_outline,
@@ -31,7 +32,6 @@ from minusma.maps.backdrop import (
 from minusma.maps.controls import Legend, add_controls, legend_html
 from minusma.maps.events import add_events, located
 from minusma.maps.exposure import settlement_classes, town_exposure
-from minusma.maps.i18n import DEFAULT_LANG, text
 from minusma.maps.sites import add_bases, add_coverage
 from minusma.maps.style import PANES, TILE_ATTRIBUTION
 from minusma.maps.timeline import TimeControl, step_index
@@ -159,7 +159,7 @@ def make_map(
     events = layers.events() if events is None else events
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
-    exposure = town_exposure(towns, bases, p)
+    exposure = town_exposure(towns, bases, p, lang=lang)
     step = step_index(exposure.dates, p.as_of)
 
     m = folium.Map(

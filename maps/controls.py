@@ -10,8 +10,8 @@ from folium import plugins
 from folium.template import Template
 
 from minusma.geo.exposure.score import CLASS_THRESHOLDS
+from minusma.geo.i18n import DEFAULT_LANG, STRINGS, text
 from minusma.layers.registry import get_info, layer_names
-from minusma.maps.i18n import DEFAULT_LANG, STRINGS, text
 from minusma.maps.popups import esc
 from minusma.maps.style import (
     AIR_ENDED_DASH,

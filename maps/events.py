@@ -13,8 +13,8 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, text
 from minusma.maps.popups import esc, is_missing, link, table
 from minusma.maps.style import CREDITS, EVENT
 

@@ -17,8 +17,10 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.reasons import explain
 from minusma.geo.exposure.timeline import closure_steps
-from minusma.layers.assessment import assess
+from minusma.geo.i18n import DEFAULT_LANG
+from minusma.layers.assessment import assess, context
 from minusma.maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
@@ -61,8 +63,11 @@ class ExposureTimeline:
         The parameters every step was assessed with.
     scores, ranks, reasons
         Index ``town_id``, one column per step like ``classes``: the score (0-10, float or NaN),
-        the rank (1 = most exposed; NaN without a score) and the reasons (``"; "``-separated
-        text, or None) at that step, for the popups.
+        the rank (1 = most exposed; NaN without a score) and the reasons (text in the
+        timeline's language, parts separated by ``;``, or None) at that step, for the popups.
+    indicators
+        Per step (ISO date), the indicator columns of every town at that step (index
+        ``town_id``), so that the popups' indicators follow the time control.
     """
 
     dates: tuple[dt.date, ...]
@@ -73,6 +78,7 @@ class ExposureTimeline:
     scores: pd.DataFrame | None = None
     ranks: pd.DataFrame | None = None
     reasons: pd.DataFrame | None = None
+    indicators: dict[str, pd.DataFrame] | None = None
 
     @property
     def scenario(self) -> dict[str, tuple[str, ...]]:
@@ -120,6 +126,8 @@ def town_exposure(
     towns: gpd.GeoDataFrame,
     bases: gpd.GeoDataFrame,
     params: ExposureParams | None = None,
+    *,
+    lang: str = DEFAULT_LANG,
 ) -> ExposureTimeline:
     """Exposure classes of ``towns`` at every step of the withdrawal, for ``params``.
 
@@ -130,18 +138,23 @@ def town_exposure(
     params
         The model's parameters; ``params.as_of`` is the date of the detailed indicators
         (popups), default: the last closure date.
+    lang
+        The language of the reasons (:mod:`minusma.geo.i18n`).
     """
     p = params if params is not None else ExposureParams()
     dates = timeline_dates(bases, p)
     as_of = p.as_of_for(bases["closure_date"])
-    classes, scores, ranks, reasons = {}, {}, {}, {}
+    classes, scores, ranks, reasons, indicators = {}, {}, {}, {}, {}
+    ctx = context(p)
     for when in dates:
         out = assess(params=p.replace(as_of=when)).set_index("town_id")
         key = when.isoformat()
         classes[key] = out["exposure_class"]
         scores[key] = pd.to_numeric(out["exposure_score"], errors="coerce")
         ranks[key] = pd.to_numeric(out["exposure_rank"], errors="coerce")
-        reasons[key] = out["reasons"].astype(object)
+        said = explain(out, air_reach_km=ctx.params.air_reach_km, labels=ctx.labels)
+        reasons[key] = pd.Series(said.render(lang), index=out.index, dtype=object)
+        indicators[key] = _details(out.reset_index(), towns)
     details = _details(assess(params=p.replace(as_of=as_of)), towns)
     table = pd.DataFrame(classes).reindex(towns["town_id"])
     table = table.astype(object).where(table.isin(EXPOSURE_CLASSES), None)
@@ -157,6 +170,7 @@ def town_exposure(
         scores=pd.DataFrame(scores).reindex(ids),
         ranks=pd.DataFrame(ranks).reindex(ids),
         reasons=pd.DataFrame(reasons).reindex(ids),
+        indicators=indicators,
     )
 
 

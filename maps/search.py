@@ -18,7 +18,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 
-from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.maps.popups import is_missing, safe_json
 
 __all__ = ["TownSearch", "search_index", "search_key"]

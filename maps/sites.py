@@ -9,8 +9,8 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.popups import esc, link, safe_json, table
 from minusma.maps.style import COVERAGE_BEFORE, COVERAGE_NOW, CREDITS, SITE_CLOSED, SITE_KINDS
 

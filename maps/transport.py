@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.popups import esc, link, table
 from minusma.maps.style import (
     AIR_ACTIVE_STATUSES,

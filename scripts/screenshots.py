@@ -24,9 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
 
 from minusma.geo._errors import UnknownNameError
+from minusma.geo.i18n import LANGS
 from minusma.maps import assets
 from minusma.maps.build import make_map, map_html
-from minusma.maps.i18n import LANGS
 
 logger = logging.getLogger("screenshots")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from minusma.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
-from minusma.maps.i18n import DEFAULT_LANG, LANGS
+from minusma.geo.i18n import DEFAULT_LANG, LANGS
 
 
 @click.command("map")

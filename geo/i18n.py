@@ -18,7 +18,17 @@ import datetime as dt
 
 from minusma.geo._errors import UnknownNameError
 
-__all__ = ["DECIMAL", "DEFAULT_LANG", "LANGS", "STRINGS", "date_text", "number_text", "text"]
+__all__ = [
+    "DECIMAL",
+    "DEFAULT_LANG",
+    "LANGS",
+    "STRINGS",
+    "date_text",
+    "number_text",
+    "of_name",
+    "term",
+    "text",
+]
 
 #: The language of a map unless asked otherwise.
 DEFAULT_LANG = "en"
@@ -51,8 +61,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "class.high": "high",
         "class.severe": "severe",
         "no_class": "no class",
-        "class_range": "{label}: score {lo:g} to {hi:g}",
-        "class_top": "{label}: score {lo:g} or more",
+        "class_range": "{label}: score {lo} to {hi}",
+        "class_top": "{label}: score {lo} or more",
         "score_note": (
             "The score (0 to 10, higher = more exposed) averages three parts: security (the UN "
             "site that protected the town closed), road access (hours and number of routes to "
@@ -254,8 +264,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "png_central": "central zone (2023 plan)",
         "png_coverage": "coverage of open sites ({radius_km:g} km)",
         # reasons of the assessment: one template per code (geo.exposure.reasons); fields with
-        # ":km"/":h" are whole numbers, ":iso" an ISO date, ":date" a date in words, ":de" a
-        # name after French "de" (elided: d'Ansongo)
+        # ":km"/":h" are whole numbers, ":iso" an ISO date, ":date" a date in words, ":of" a
+        # name after "of"/"de" (i18n.of_name; French elided: d'Ansongo)
         "reason.coverage_lost": "lost coverage from {base} ({km:km} km)",
         "reason.coverage_lost_on": "lost coverage from {base} ({km:km} km) on {date:iso}",
         "reason.off_road": ("not on the road layer (nearest node {km:km} km): road access unknown"),
@@ -305,6 +315,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "score_part.bamako_time_score": "time to Bamako",
         "score_part.bamako_routes_score": "routes to Bamako",
         "score_part.air_score": "air",
+        "confidence.high": "high",
+        "confidence.medium": "medium",
+        "confidence.low": "low",
+        "length_method.estimate": "estimate",
+        "length_method.published": "published",
+        "length_method.calibrated": "calibrated",
+        "length_method.straight_line": "straight line",
+        "length_method.unknown": "unknown",
+        "service_type.humanitarian": "humanitarian",
+        "service_type.mission": "mission",
+        "service_type.scheduled": "scheduled",
+        "air_status.ended_or_unknown": "ended or unknown",
+        "air_status.ended": "ended",
+        "air_status.no_end_reported": "no end reported",
+        "air_status.interrupted": "interrupted",
+        "air_status.suspended": "suspended",
+        "event_type.blockade": "blockade",
+        "event_type.attack_camp": "attack on a camp",
+        "event_type.attack_convoy": "attack on a convoy",
+        "event_type.capture": "capture",
+        "event_type.attack_town": "attack on a town",
+        "event_type.massacre": "massacre",
+        "event_type.attack_aircraft": "attack on an aircraft",
+        "event_type.ied": "improvised explosive device",
+        "event_type.other": "other",
+        "event_type.attack_boat": "attack on a boat",
+        "event_type.attack_airport": "attack on an airport",
+        "event_type.flight_suspension": "flights suspended",
+        "date_precision.day": "day",
+        "date_precision.week": "week",
+        "date_precision.month": "month",
+        "control.layers": "Layers",
+        "control.zoom_in": "Zoom in",
+        "control.zoom_out": "Zoom out",
+        "control.fullscreen": "Full screen",
+        "control.fullscreen_exit": "Exit full screen",
+        "site_short": "{kind} {of_town}",
     },
     "fr": {
         "title": "Retrait de la MINUSMA 2023-2024 : quelles villes maliennes sont restées exposées",
@@ -315,8 +362,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "class.high": "élevée",
         "class.severe": "sévère",
         "no_class": "sans classe",
-        "class_range": "{label} : score de {lo:g} à {hi:g}",
-        "class_top": "{label} : score de {lo:g} ou plus",
+        "class_range": "{label} : score de {lo} à {hi}",
+        "class_top": "{label} : score de {lo} ou plus",
         "score_note": (
             "Le score (0 à 10, plus haut = plus exposé) est la moyenne de trois volets : sécurité "
             "(le site de l'ONU qui protégeait la ville a fermé), accès routier (heures et nombre "
@@ -513,15 +560,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "air_tooltip_on": "{name} ({state} au {date}{end} ; route schématique)",
         "air_end": " ; fin le {date}, {note}",
         "air_end_period": "fin de la période rapportée",
-        "air_end_closure": "fermeture de {site}",
+        "air_end_closure": "fermeture : {site}",
         "png_situation": "situation au {date} : {n} sites de la MINUSMA ouverts sur {m}",
         "png_town": "ville : exposition {label}",
         "png_open_site": "{label} ouvert",
         "png_road": "route : {label} (schématique)",
         "png_central": "zone centre (plan 2023)",
         "png_coverage": "couverture des sites ouverts ({radius_km:g} km)",
-        "reason.coverage_lost": "a perdu la couverture {base:de} ({km:km} km)",
-        "reason.coverage_lost_on": "a perdu la couverture {base:de} ({km:km} km) le {date:date}",
+        "reason.coverage_lost": "a perdu la couverture {base:of} ({km:km} km)",
+        "reason.coverage_lost_on": "a perdu la couverture {base:of} ({km:km} km) le {date:date}",
         "reason.off_road": (
             "hors du réseau routier cartographié (nœud le plus proche à {km:km} km) : accès "
             "routier inconnu"
@@ -574,6 +621,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "score_part.bamako_time_score": "durée jusqu'à Bamako",
         "score_part.bamako_routes_score": "itinéraires vers Bamako",
         "score_part.air_score": "aérien",
+        "confidence.high": "élevée",
+        "confidence.medium": "moyenne",
+        "confidence.low": "faible",
+        "length_method.estimate": "estimation",
+        "length_method.published": "publiée",
+        "length_method.calibrated": "calibrée",
+        "length_method.straight_line": "ligne droite",
+        "length_method.unknown": "inconnue",
+        "service_type.humanitarian": "humanitaire",
+        "service_type.mission": "mission",
+        "service_type.scheduled": "régulier",
+        "air_status.ended_or_unknown": "arrêtée ou inconnue",
+        "air_status.ended": "arrêtée",
+        "air_status.no_end_reported": "aucune fin signalée",
+        "air_status.interrupted": "interrompue",
+        "air_status.suspended": "suspendue",
+        "event_type.blockade": "blocus",
+        "event_type.attack_camp": "attaque d'un camp",
+        "event_type.attack_convoy": "attaque d'un convoi",
+        "event_type.capture": "prise",
+        "event_type.attack_town": "attaque d'une ville",
+        "event_type.massacre": "massacre",
+        "event_type.attack_aircraft": "attaque d'un aéronef",
+        "event_type.ied": "engin explosif improvisé",
+        "event_type.other": "autre",
+        "event_type.attack_boat": "attaque d'un bateau",
+        "event_type.attack_airport": "attaque d'un aéroport",
+        "event_type.flight_suspension": "vols suspendus",
+        "date_precision.day": "jour",
+        "date_precision.week": "semaine",
+        "date_precision.month": "mois",
+        "control.layers": "Couches",
+        "control.zoom_in": "Zoom avant",
+        "control.zoom_out": "Zoom arrière",
+        "control.fullscreen": "Plein écran",
+        "control.fullscreen_exit": "Quitter le plein écran",
+        "site_short": "{kind} {of_town}",
     },
 }
 
@@ -609,6 +693,24 @@ def date_text(when: dt.date | str, lang: str = DEFAULT_LANG) -> str:
     if isinstance(when, str):
         when = dt.date.fromisoformat(when[:10])
     return f"{when.day:02d} {_MONTHS[_check(lang)][when.month - 1]} {when.year}"
+
+
+def term(kind: str, value: object, lang: str = DEFAULT_LANG) -> str:
+    """A coded value in words (``term("air_status", "ended", "fr") == "arrêtée"``); a value the
+    catalogue does not know is returned as it is (text from a source)."""
+    key = f"{kind}.{value}"
+    return text(key, lang) if key in STRINGS[_check(lang)] else str(value)
+
+
+_VOWELS = tuple("AEIOUYÂÉÈÊÎÔÛaeiouyâéèêîôû")
+
+
+def of_name(name: str, lang: str = DEFAULT_LANG) -> str:
+    """``of`` before a name: ``of Gao``; in French elided before a vowel: ``de Gao``,
+    ``d'Ansongo``."""
+    if _check(lang) == "fr":
+        return f"d'{name}" if name.startswith(_VOWELS) else f"de {name}"
+    return f"of {name}"
 
 
 #: The decimal separator of each language.

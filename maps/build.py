@@ -164,7 +164,7 @@ def make_map(
 
     m = folium.Map(
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # metric only: maps.controls.Legend adds it
         zoom_start=6,
         location=[17.5, -4.0],
         min_zoom=4,

@@ -24,6 +24,7 @@ from folium.template import Template
 from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, text
 from minusma.maps.exposure import ExposureTimeline
 from minusma.maps.popups import esc, safe_json
+from minusma.maps.sites import site_label
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 from minusma.maps.towns import indicator_rows
 
@@ -44,7 +45,7 @@ def step_index(dates: tuple[dt.date, ...] | list[dt.date], when: dt.date | None)
 def _labels(dates, bases, lang: str = DEFAULT_LANG) -> list[str]:
     closes: dict[str, list[str]] = {}
     for _, row in bases.iterrows():
-        closes.setdefault(str(row["closure_date"]), []).append(str(row["name"]))
+        closes.setdefault(str(row["closure_date"]), []).append(site_label(row, lang))
     out = [esc(text("step_before", lang, date=date_text(dates[0], lang)))]
     for d in dates[1:]:
         names = ", ".join(closes.get(d.isoformat(), []))

@@ -17,7 +17,7 @@ from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, number_text, text
 from minusma.maps._geojson import data_layer, feature_collection
 from minusma.maps.exposure import ExposureTimeline
 from minusma.maps.places import CanvasPlaces
-from minusma.maps.popups import esc, is_missing
+from minusma.maps.popups import esc, is_missing, quoted_html
 from minusma.maps.style import CREDITS, EXPOSURE_COLOURS, SETTLEMENT, UNKNOWN_COLOUR
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def add_towns(
         feature_collection(gdf, props),
         name=name or text("layer.towns", lang),
         point_to_layer=_TOWN_MARKER,
-        attribution=esc(CREDITS["towns"]),
+        attribution=quoted_html(CREDITS["towns"]),
     )
     return layer.add_to(m)
 
@@ -220,7 +220,7 @@ def add_settlements(
     layer = CanvasPlaces(
         gdf,
         name=name or text("layer.places", lang),
-        attribution=esc(CREDITS["settlements"]),
+        attribution=quoted_html(CREDITS["settlements"]),
         style=style,
         classes=CLASS_LABELS,
         show=show,

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, text
+from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, of_name, text
 
 __all__ = [
     "Part",
@@ -85,18 +85,14 @@ def _dates(values: np.ndarray, lang: str) -> np.ndarray:
     return s.map(words).fillna("").to_numpy(dtype=object)
 
 
-_VOWELS = tuple("AEIOUYÂÉÈÊÎÔÛaeiouyâéèêîôû")
-
-
 def _of(values: np.ndarray, lang: str) -> np.ndarray:
-    """French ``de`` before a name, elided before a vowel (``de Gao``, ``d'Ansongo``)."""
-    names = _strings(values)
-    return np.array([f"d'{n}" if n.startswith(_VOWELS) else f"de {n}" for n in names], object)
+    """``of``/``de`` before each name (:func:`minusma.geo.i18n.of_name`; ``d'Ansongo``)."""
+    return np.array([of_name(n, lang) for n in _strings(values)], dtype=object)
 
 
 #: How a template field's values are written, by its format spec.
 _FORMATS = {
-    "de": _of,
+    "of": _of,
     "": lambda v, lang: _strings(v),
     "km": lambda v, lang: fmt0(v),
     "h": lambda v, lang: fmt0(v),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from importlib import resources
 
 import folium
 from branca.element import MacroElement
@@ -282,13 +283,12 @@ class Legend(MacroElement):
         .leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle {
             width: 44px; height: 44px; }
         /* the fullscreen sprite holds both icons (26 px each): show one, in a 26 px box */
-        .leaflet-control-fullscreen a.fullscreen-icon,
-        .leaflet-touch .leaflet-control-fullscreen a.fullscreen-icon {
+        .leaflet-bar a.fullscreen-icon, .leaflet-touch .leaflet-bar a.fullscreen-icon {
             box-sizing: border-box; padding: 7px; background-origin: content-box;
             background-clip: content-box; background-repeat: no-repeat;
             background-size: 26px 52px; background-position: 0 0; }
-        .leaflet-control-fullscreen a.fullscreen-icon.leaflet-fullscreen-on,
-        .leaflet-touch .leaflet-control-fullscreen a.fullscreen-icon.leaflet-fullscreen-on {
+        .leaflet-bar a.fullscreen-icon.leaflet-fullscreen-on,
+        .leaflet-touch .leaflet-bar a.fullscreen-icon.leaflet-fullscreen-on {
             background-position: 0 -26px; }
         .minusma-popup { font: 12px/1.3 sans-serif; }
         .minusma-popup h4 { margin: 0 0 4px; font-size: 13px; }
@@ -358,6 +358,22 @@ class Legend(MacroElement):
         }
 
 
+class PopupPlacement(MacroElement):
+    """Popups open clear of every control (``js/popup_place.js``): a phone's popup fits between
+    the top and bottom controls, and the map pans so that it (or at least its title and class
+    line) lies off the controls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupPlacement"
+        script = resources.files("minusma.maps").joinpath("js/popup_place.js").read_text("utf-8")
+        self._template = Template(
+            "{% macro script(this, kwargs) %}"
+            + script.replace("{{map}}", "{{ this._parent.get_name() }}")
+            + "{% endmacro %}"
+        )
+
+
 def add_controls(
     m: folium.Map,
     *,
@@ -378,3 +394,4 @@ def add_controls(
     ).add_to(m)
     legend.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    PopupPlacement().add_to(m)

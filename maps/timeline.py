@@ -146,6 +146,8 @@ class TimeControl(MacroElement):
             "indicators": text("indicators", lang),
             "decimal": DECIMAL[lang],
             "sitesOpen": text("sites_open", lang),
+            "sitesOpenShort": text("sites_open_short", lang),
+            "more": text("time_more", lang),
             "airFlown": text("air_flown", lang),
             "timeline": text("timeline", lang),
             "prev": text("prev", lang),

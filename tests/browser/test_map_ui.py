@@ -151,6 +151,8 @@ def test_french_legend_popups_and_timeline(page, page_log, site, pages, size):
     page.evaluate("() => { document.querySelector('.minusma-legend details').open = false; }")
     assert "Légende" in legend and "Villes : classe d'exposition" in legend
     assert "sévère : score de 7,5 ou plus" in legend
+    if page.is_visible(".minusma-more") and not page.is_visible(".minusma-time-label"):
+        page.click(".minusma-more")  # a compact time control opens on a tap
     assert "Chronologie du retrait" in page.inner_text(".minusma-time")
     assert "sites de la MINUSMA ouverts sur 13" in page.inner_text(".minusma-time-label")
     x, y = _town_point(page, "ml-ber", zoom=11)

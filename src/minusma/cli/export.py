@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import ReadableDir, WritableDir, exposure_options, exposure_params
+from minusma.cli.options import (
+    ReadableDir,
+    WritableDir,
+    exposure_options,
+    exposure_params,
+    lang_option,
+)
 
 
 @click.command("export")
@@ -55,6 +61,7 @@ from minusma.cli.options import ReadableDir, WritableDir, exposure_options, expo
     is_flag=True,
     help="CSV only: add a row of HXL hashtags under the header (for HDX users).",
 )
+@lang_option
 @exposure_options
 def export(
     out_dir: Path,
@@ -63,6 +70,7 @@ def export(
     with_analysis: bool,
     data_dir: Path | None,
     hxl: bool,
+    lang: str,
     **model,
 ) -> None:
     """Write the layers and a provenance file (every source and licence) to OUT."""
@@ -83,6 +91,8 @@ def export(
             f"cannot create output folder {out_dir}: {exc.strerror}"
         ) from exc
     layers, parameters = load_layers(chosen, data_dir=data_dir, params=params)
-    written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl)
+    written = export_layers(
+        out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl, lang=lang
+    )
     for path in written:
         click.echo(str(path))

@@ -372,6 +372,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "qgis.event": "security or access event",
         "qgis.river_place": "river place (vertex of the schematic Niger)",
         "qgis.feature": "feature",
+        # charts (maps.charts)
+        "chart.places_covered": "places within reach of an open site",
+        "chart.census_people": "census people (known figures)",
+        "chart.worldpop_people": "WorldPop people near an open site",
+        "chart.people_thousands": "people (thousands)",
+        "chart.title": "MINUSMA withdrawal, {n} steps: coverage (radius {radius_km} km)",
+        "chart.places_by_class": "places by exposure class",
+        "chart.date_axis": "date (step: before the withdrawal, then each closure date)",
+        "chart.note": (
+            "Sources: MINUSMA site closure dates (layers/data bases); towns gazetteer with census "
+            "population where known (mostly RGPH 2009, commune level); exposure model of "
+            "minusma-exposure (INFORM-style; radius in the title). Census people are summed "
+            "over covered places with a figure; up to {missing} covered places have none "
+            "(missing, not zero). Season {season}; before = {before}."
+        ),
+        "chart.note_worldpop": (
+            "WorldPop: density raster of the data directory (cells of about 18 km)."
+        ),
     },
     "fr": {
         "title": "Retrait de la MINUSMA 2023-2024 : quelles villes maliennes sont restées exposées",
@@ -697,6 +715,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "qgis.event": "événement de sécurité ou d'accès",
         "qgis.river_place": "lieu du fleuve (sommet du tracé schématique du Niger)",
         "qgis.feature": "objet",
+        "chart.places_covered": "lieux à portée d'un site ouvert",
+        "chart.census_people": "habitants recensés (chiffres connus)",
+        "chart.worldpop_people": "habitants WorldPop près d'un site ouvert",
+        "chart.people_thousands": "habitants (milliers)",
+        "chart.title": "Retrait de la MINUSMA, {n} étapes : couverture (rayon {radius_km} km)",
+        "chart.places_by_class": "lieux par classe d'exposition",
+        "chart.date_axis": "date (étape : avant le retrait, puis chaque date de fermeture)",
+        "chart.note": (
+            "Sources : dates de fermeture des sites de la MINUSMA (données layers/data bases) ; "
+            "répertoire des villes avec la population recensée quand elle est connue (surtout "
+            "RGPH 2009, au niveau de la commune) ; modèle d'exposition de minusma-exposure (de "
+            "type INFORM ; rayon dans le titre). Les habitants recensés sont additionnés sur les "
+            "lieux couverts qui ont un chiffre ; jusqu'à {missing} lieux couverts n'en ont pas "
+            "(manquant, pas zéro). Saison {season} ; avant = {before}."
+        ),
+        "chart.note_worldpop": (
+            "WorldPop : raster de densité du répertoire de données (cellules d'environ 18 km)."
+        ),
     },
 }
 

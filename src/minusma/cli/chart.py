@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import KM, SEASON, data_dir_option, note
+from minusma.cli.options import KM, SEASON, data_dir_option, lang_option, note
 
 
 @click.group("chart")
@@ -24,7 +24,8 @@ def chart() -> None:
 @click.option("--radius-km", "radius_km", type=KM, default=None, help="Radius in km (50).")
 @click.option("--season", type=SEASON, default=None, help="Speeds of this season (dry).")
 @data_dir_option
-def timeline(out, radius_km, season, data_dir) -> None:
+@lang_option
+def timeline(out, radius_km, season, data_dir, lang) -> None:
     """Places (and people) covered after each closure, and places by class: the 13 steps of the
     withdrawal on a date axis. With --data, WorldPop people near an open site are added."""
     from minusma.geo.exposure.params import ExposureParams
@@ -33,5 +34,5 @@ def timeline(out, radius_km, season, data_dir) -> None:
     if out.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{out.name}: use a .png or .svg file", param_hint="--out")
     params = ExposureParams.from_options(radius_km=radius_km, season=season)
-    save_figure(timeline_chart(params, data_dir=data_dir), out)
+    save_figure(timeline_chart(params, data_dir=data_dir, lang=lang), out)
     note(f"wrote {out}")

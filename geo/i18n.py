@@ -372,6 +372,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "qgis.event": "security or access event",
         "qgis.river_place": "river place (vertex of the schematic Niger)",
         "qgis.feature": "feature",
+        # report (maps.report)
+        "report.title": "Exposure of Malian towns after the MINUSMA withdrawal, as of {date}",
+        "report.param_dates": "Before: {before}; after: {after}.",
+        "report.param_model": (
+            "Model: radius {radius_km} km, {season} season, {model} score ({aggregation} mean), "
+            "travel time capped at {time_cap_h} h, towns snapped to roads within {max_snap_km} km, "
+            "airstrips within {air_reach_km} km."
+        ),
+        "report.param_whatif": "What-if scenario: {parts}.",
+        "report.licence": "Licence:",
+        "aggregation.arithmetic": "arithmetic",
+        "aggregation.geometric": "geometric",
+        "report.map": "Map",
+        "report.map_alt": "Map of exposure on {date}",
+        "report.top": "The {n} most exposed places, with reasons",
+        "report.rank": "Rank",
+        "report.place": "Place",
+        "report.region_2023": "Region (2023)",
+        "report.class": "Class",
+        "report.why": "Why",
+        "report.summary": "Summary by 2023 region, before → after",
+        "report.places": "Places",
+        "report.high": "High",
+        "report.severe": "Severe",
+        "report.census_high_severe": "People in high or severe places (census)",
+        "report.single_road": "Places with a single road route to Bamako",
+        "report.worldpop_near_site": "People near an open site (WorldPop)",
+        "report.no_census": "High or severe places without a census figure (after)",
+        "report.lost_coverage": "Places that lost coverage",
+        "report.unknown_region": "(region unknown)",
+        "report.summary_note": (
+            "NA: no place of the group has a figure (missing, not zero). Census:"
+        ),
+        "report.timeline": "Timeline of the withdrawal",
+        "report.caveats": "Caveats",
+        "report.sources": "Sources",
+        "report.attribution": "Attribution:",
         # charts (maps.charts)
         "chart.places_covered": "places within reach of an open site",
         "chart.census_people": "census people (known figures)",
@@ -715,6 +752,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "qgis.event": "événement de sécurité ou d'accès",
         "qgis.river_place": "lieu du fleuve (sommet du tracé schématique du Niger)",
         "qgis.feature": "objet",
+        "report.title": "Exposition des villes maliennes après le retrait de la MINUSMA, au {date}",
+        "report.param_dates": "Avant : {before} ; après : {after}.",
+        "report.param_model": (
+            "Modèle : rayon {radius_km} km, saison {season}, score {model} (moyenne "
+            "{aggregation}), durée de trajet plafonnée à {time_cap_h} h, villes rattachées aux "
+            "routes à moins de {max_snap_km} km, pistes d'atterrissage à moins de "
+            "{air_reach_km} km."
+        ),
+        "report.param_whatif": "Scénario hypothétique : {parts}.",
+        "report.licence": "Licence :",
+        "aggregation.arithmetic": "arithmétique",
+        "aggregation.geometric": "géométrique",
+        "report.map": "Carte",
+        "report.map_alt": "Carte de l'exposition au {date}",
+        "report.top": "Les {n} lieux les plus exposés, avec les raisons",
+        "report.rank": "Rang",
+        "report.place": "Lieu",
+        "report.region_2023": "Région (2023)",
+        "report.class": "Classe",
+        "report.why": "Pourquoi",
+        "report.summary": "Synthèse par région de 2023, avant → après",
+        "report.places": "Lieux",
+        "report.high": "Élevée",
+        "report.severe": "Sévère",
+        "report.census_high_severe": (
+            "Habitants des lieux en exposition élevée ou sévère (recensement)"
+        ),
+        "report.single_road": "Lieux n'ayant qu'un itinéraire routier vers Bamako",
+        "report.worldpop_near_site": "Habitants près d'un site ouvert (WorldPop)",
+        "report.no_census": (
+            "Lieux en exposition élevée ou sévère sans chiffre de recensement (après)"
+        ),
+        "report.lost_coverage": "Lieux ayant perdu la couverture",
+        "report.unknown_region": "(région inconnue)",
+        "report.summary_note": (
+            "NA : aucun lieu du groupe n'a de chiffre (manquant, pas zéro). Recensement :"
+        ),
+        "report.timeline": "Chronologie du retrait",
+        "report.caveats": "Mises en garde",
+        "report.sources": "Sources",
+        "report.attribution": "Attribution :",
         "chart.places_covered": "lieux à portée d'un site ouvert",
         "chart.census_people": "habitants recensés (chiffres connus)",
         "chart.worldpop_people": "habitants WorldPop près d'un site ouvert",

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import data_dir_option, exposure_options, exposure_params, note
+from minusma.cli.options import (
+    data_dir_option,
+    exposure_options,
+    exposure_params,
+    lang_option,
+    note,
+)
 
 
 @click.command("report")
@@ -21,7 +27,8 @@ from minusma.cli.options import data_dir_option, exposure_options, exposure_para
 )
 @exposure_options
 @data_dir_option
-def report(out, top, data_dir, **model) -> None:
+@lang_option
+def report(out, top, data_dir, lang, **model) -> None:
     """One printable HTML page: the map, the most exposed places with reasons, the summary by
     region, the timeline chart, the caveats and sources. Images are embedded (no other file).
 
@@ -31,5 +38,5 @@ def report(out, top, data_dir, **model) -> None:
     if out.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{out.name}: write the report as .html", param_hint="--out")
     params = exposure_params(**model)
-    write_report(out, params, data_dir=data_dir, top=top or DEFAULT_TOP)
+    write_report(out, params, data_dir=data_dir, top=top or DEFAULT_TOP, lang=lang)
     note(f"wrote {out}")

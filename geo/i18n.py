@@ -106,6 +106,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tiles_credit": "Background tiles: © OpenStreetMap contributors (ODbL)",
         "search": "Search a town or P-code",
         "search_none": "no town found",
+        "search_places": "Search a town, populated place or P-code",
         # popups
         "class": "class",
         "score": "score",
@@ -485,6 +486,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tiles_credit": "Fond de carte : © contributeurs OpenStreetMap (ODbL)",
         "search": "Chercher une ville ou un P-code",
         "search_none": "aucune ville trouvée",
+        "search_places": "Chercher une ville, un lieu habité ou un P-code",
         "class": "classe",
         "score": "score",
         "rank_of": "rang {n} sur {m}",

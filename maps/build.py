@@ -252,7 +252,9 @@ def make_map(
         ),
         lang=lang,
     )
-    add_controls(m, towns_layer=towns_layer, towns=towns, legend=legend, lang=lang)
+    add_controls(
+        m, towns_layer=towns_layer, towns=towns, legend=legend, lang=lang, places_layer=places_layer
+    )
     m.fit_bounds(MALI_BOUNDS)
     return m
 

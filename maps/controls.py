@@ -381,12 +381,13 @@ def add_controls(
     towns,
     legend: Legend,
     lang: str = DEFAULT_LANG,
+    places_layer=None,
 ) -> None:
-    """Add the town search (:class:`maps.search.TownSearch`), fullscreen button, legend and the
-    layer control."""
+    """Add the town search (:class:`maps.search.TownSearch`; over ``places_layer`` too when the
+    populated places are drawn), fullscreen button, legend and the layer control."""
     from minusma.maps.search import TownSearch
 
-    TownSearch(towns_layer, towns, lang=lang).add_to(m)
+    TownSearch(towns_layer, towns, lang=lang, places=places_layer).add_to(m)
     plugins.Fullscreen(
         position="topleft",
         title=text("control.fullscreen", lang),

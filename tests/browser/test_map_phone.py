@@ -114,3 +114,23 @@ def test_each_button_shows_one_icon(page, page_log, site, maps, size):
     assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Zoom avant"
     assert page.inner_text(".leaflet-control-scale").strip().endswith("km")
     assert page_log.unexpected_errors() == []
+
+
+def test_search_finds_the_populated_places_when_they_are_drawn(page, page_log, site, maps):
+    _open(page, site, maps["fr-data"], SIZES[0])
+    placeholder = page.get_attribute(".minusma-search-input", "placeholder")
+    assert placeholder == "Chercher une ville, un lieu habité ou un P-code"
+    page.fill(".minusma-search-input", "tintiba")
+    hits = page.evaluate(
+        "() => [...document.querySelectorAll('.minusma-search-results button')]"
+        ".map(b => b.textContent)"
+    )
+    assert any(h.startswith("Tintiba") for h in hits), hits
+    page.click(".minusma-search-results button >> text=Tintiba")
+    page.wait_for_selector(".leaflet-popup-content .minusma-place")
+    assert page.inner_text(".leaflet-popup-content h4") == "Tintiba"
+    # towns still come first: a town's name finds the town
+    page.fill(".minusma-search-input", "Tombouctou")
+    first = page.inner_text(".minusma-search-results li:first-child button")
+    assert first == "Tombouctou"
+    assert page_log.unexpected_errors() == []

@@ -30,6 +30,7 @@ from rasterio.features import geometry_mask
 from shapely.geometry import Point
 
 from minusma.geo._errors import ParameterError
+from minusma.geo._validate import has_geometry
 from minusma.geo.crs import WGS84, to_wgs84
 from minusma.geo.distance import GEOD, nearest_km
 from minusma.geo.io import atomic_path
@@ -160,7 +161,7 @@ def _exact_sums(r: Raster, people: np.ndarray, geoms: gpd.GeoSeries) -> np.ndarr
         srs_wkt=CRS.from_user_input(WGS84).to_wkt(),
     )
     out = np.full(len(geoms), np.nan)
-    valid = (geoms.notna() & ~geoms.is_empty).to_numpy()
+    valid = has_geometry(geoms)
     if valid.any():
         shapes = gpd.GeoDataFrame(geometry=geoms.values[valid], crs=WGS84)
         sums = exact_extract(source, shapes, "sum", output="pandas")["sum"]
@@ -312,7 +313,7 @@ def write_distance_surface(
     grid = read_density(template, data_dir)
     frame = points if isinstance(points, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=points)
     geoms = to_wgs84(frame, name="points").geometry
-    geoms = geoms[geoms.notna() & ~geoms.is_empty]
+    geoms = geoms[has_geometry(geoms)]
     rows, cols = grid.values.shape
     t = grid.transform
     xs = t.c + t.a * (np.arange(cols) + 0.5)

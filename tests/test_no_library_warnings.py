@@ -8,6 +8,17 @@ import sys
 
 import pytest
 
+#: The interpreter with every UserWarning and FutureWarning raised as an error.
+_STRICT = [
+    sys.executable,
+    "-W",
+    "error::UserWarning",
+    "-W",
+    "error::FutureWarning",
+    "-m",
+    "minusma",
+]
+
 
 @pytest.mark.parametrize(
     "args",

@@ -43,9 +43,9 @@ def test_french_reasons_are_french_with_dates_in_words(towns):
     out, said = towns
     fr = pd.Series(said.render("fr"), index=out["town_id"])
     assert fr["ml-tombouctou"].startswith(
-        "a perdu la couverture de Timbuktu (0 km) le 28 déc. 2023 ; Bamako à 879 km par la route"
+        "a perdu la couverture de Tombouctou (0 km) le 28 déc. 2023 ; Bamako à 879 km par la route"
     )
-    assert "a perdu la couverture d'Aguelhok (0 km) le 23 oct. 2023" in fr["ml-aguelhok"]
+    assert "a perdu la couverture d'Aguel'hoc (0 km) le 23 oct. 2023" in fr["ml-aguelhok"]
     assert not fr.dropna().str.contains("lost coverage|road|unknown| on 20").any()
 
 
@@ -56,3 +56,11 @@ def test_codes_and_take_render_only_the_rows_asked(towns):
     rows = np.array([7, 2, 150])
     assert (said.take(rows).render("fr") == said.render("fr")[rows]).all()
     assert said.take([]).render("en").size == 0
+
+
+def test_one_name_per_place_in_a_row(towns):
+    out, _ = towns
+    row = out.set_index("town_id").loc["ml-tombouctou"]
+    assert row["name"] == row["base_before_name"] == "Tombouctou"
+    assert "Timbuktu" in row["alt_names"] and "Timbuktu" not in row["reasons"]
+    assert out.set_index("town_id").at["ml-aguelhok", "base_before_name"] == "Aguel'hoc"

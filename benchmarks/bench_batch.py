@@ -42,7 +42,7 @@ def main() -> None:
     p = ExposureParams()
     data = os.environ.get("MINUSMA_DATA") if args.places == "settlements" else None
     t0 = time.perf_counter()
-    ctx = context(p, data_dir=data, places=args.places)
+    ctx = context(data_dir=data, places=args.places)
     print(f"prepare {args.places}: {time.perf_counter() - t0:.1f} s (not in the figures below)")
     bases = L.bases()
     params, labels = keep_k(bases, p, args.keep_k) if args.keep_k else close_each(bases, p)

@@ -389,9 +389,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.param_dates": "Before: {before}; after: {after}.",
         "report.param_model": (
             "Model: radius {radius_km} km, {season} season, {model} score ({aggregation} mean), "
-            "travel time capped at {time_cap_h} h, towns snapped to roads within {max_snap_km} km, "
-            "airstrips within {air_reach_km} km."
+            "travel time capped at {time_cap_h} h."
         ),
+        "report.param_preparation": (
+            "Towns snapped to roads within {max_snap_km} km; airstrips within {air_reach_km} km."
+        ),
+        "report.summary_by": "Summary by {unit}, before → after",
+        "report.unit": "Unit",
         "report.param_whatif": "What-if scenario: {parts}.",
         "report.licence": "Licence:",
         "aggregation.arithmetic": "arithmetic",
@@ -779,10 +783,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.param_dates": "Avant : {before} ; après : {after}.",
         "report.param_model": (
             "Modèle : rayon {radius_km} km, saison {season}, score {model} (moyenne "
-            "{aggregation}), durée de trajet plafonnée à {time_cap_h} h, villes rattachées aux "
-            "routes à moins de {max_snap_km} km, pistes d'atterrissage à moins de "
-            "{air_reach_km} km."
+            "{aggregation}), durée de trajet plafonnée à {time_cap_h} h."
         ),
+        "report.param_preparation": (
+            "Villes rattachées aux routes à moins de {max_snap_km} km ; pistes d'atterrissage à "
+            "moins de {air_reach_km} km."
+        ),
+        "report.summary_by": "Synthèse par {unit}, avant → après",
+        "report.unit": "Unité",
         "report.param_whatif": "Scénario hypothétique : {parts}.",
         "report.licence": "Licence :",
         "aggregation.arithmetic": "arithmétique",

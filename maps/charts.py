@@ -39,19 +39,35 @@ SVG_HASH_SALT = "minusma-exposure"
 
 
 def timeline_figures(
-    params: ExposureParams | None = None, *, data_dir: str | os.PathLike | None = None
+    steps: pd.DataFrame,
+    params: ExposureParams | None = None,
+    *,
+    data_dir: str | os.PathLike | None = None,
 ) -> pd.DataFrame:
-    """Per step of the withdrawal: ``step``, ``as_of``, ``sites_open``, ``sites_closed`` (the
-    towns of the sites that closed on that date, ``", "``-separated; ``""`` before),
-    ``places_covered``, ``census_people_covered`` (known figures only),
-    ``places_covered_no_census``, one ``places_<class>`` column per class and
-    ``places_unknown``; with ``data_dir``, also ``worldpop_people_near_open_site``
-    (:func:`layers.site_population.people_near_sites`)."""
-    from minusma import layers
-    from minusma.layers.assessment import timeline
+    """The figures of each step of the withdrawal, from a Study's timeline.
 
+    Parameters
+    ----------
+    steps
+        The long-form timeline (:meth:`minusma.Study.timeline`).
+    params
+        The parameters it was computed with (``radius_km`` and ``before`` for WorldPop).
+    data_dir
+        The data directory: adds the WorldPop people near an open site.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per step: ``step``, ``as_of``, ``sites_open``, ``sites_closed`` (the towns of the sites
+        that closed on that date, ``", "``-separated; ``""`` before), ``places_covered``,
+        ``census_people_covered`` (known figures only), ``places_covered_no_census``, one
+        ``places_<class>`` column per class and ``places_unknown``; with ``data_dir``, also
+        ``worldpop_people_near_open_site``
+        (:func:`minusma.layers.site_population.people_near_sites`).
+    """
     p = params if params is not None else ExposureParams()
-    steps = timeline(p)
+    from minusma import layers
+
     towns = {
         b: str(t).split(" (")[0] for b, t in zip(layers.bases()["base_id"], layers.bases()["town"])
     }
@@ -85,20 +101,27 @@ def timeline_figures(
         out["worldpop_people_near_open_site"] = (
             out["as_of"].map(people.set_index("as_of")["people_within_km"]).to_numpy()
         )
-    out.attrs["parameters"] = p.to_dict()
+    out.attrs["parameters"] = dict(steps.attrs.get("parameters") or p.to_dict())
     return out
 
 
 def timeline_chart(
-    params: ExposureParams | None = None,
+    figures: pd.DataFrame,
     *,
-    data_dir: str | os.PathLike | None = None,
-    figures: pd.DataFrame | None = None,
     figsize: tuple[float, float] = (10.0, 7.5),
     lang: str = DEFAULT_LANG,
 ):
     """The timeline chart: places (and people) covered after each closure, and places by class;
     each step marked with the towns whose site closed then. Words in ``lang``.
+
+    Parameters
+    ----------
+    figures
+        :func:`timeline_figures` of a Study's timeline.
+    figsize
+        Figure size in inches.
+    lang
+        Language of every word (:mod:`minusma.geo.i18n`).
 
     Returns
     -------
@@ -108,7 +131,7 @@ def timeline_chart(
     def t(key: str, **fields) -> str:
         return text(f"chart.{key}", lang, **fields)
 
-    f = figures if figures is not None else timeline_figures(params, data_dir=data_dir)
+    f = figures
     p = f.attrs.get("parameters", {})
     dates = pd.to_datetime(f["as_of"])
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=figsize)

@@ -95,8 +95,8 @@ def _pair(before, after, lang: str) -> str:
     return f"{one(before)} → {one(after)}"
 
 
-def _summary_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The summary by 2023 region in a few columns, each "before → after" where it changes."""
+def _summary_table(table: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
+    """The summary by ``by`` in a few columns, each "before → after" where it changes."""
 
     def t(key: str) -> str:
         return text(f"report.{key}", lang)
@@ -104,7 +104,9 @@ def _summary_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     unknown = text("report.unknown_region", lang)
     out = pd.DataFrame(
         {
-            t("region_2023"): [unknown if r == "(unknown)" else r for r in table["region_2023"]],
+            t(by if by == "region_2023" else "unit"): [
+                unknown if r == "(unknown)" else r for r in table[by]
+            ],
             t("places"): table["places"],
         }
     )
@@ -125,8 +127,9 @@ def _summary_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _parameters(p: ExposureParams, as_of: str, lang: str) -> str:
-    """The parameters as a sentence, dates in words (``as_of`` resolved to the date assessed)."""
+def _parameters(p: ExposureParams, as_of: str, lang: str, preparation=None) -> str:
+    """The parameters as a sentence, dates in words (``as_of`` resolved to the date assessed);
+    the preparation's snapping and airstrip reach when given."""
     from minusma.maps.exposure import scenario
 
     parts = [
@@ -144,10 +147,17 @@ def _parameters(p: ExposureParams, as_of: str, lang: str) -> str:
             model=p.model,
             aggregation=term("aggregation", p.aggregation, lang),
             time_cap_h=number_text(p.time_cap_h, lang),
-            max_snap_km=number_text(p.max_snap_km, lang),
-            air_reach_km=number_text(p.air_reach_km, lang),
         ),
     ]
+    if preparation is not None:
+        parts.append(
+            text(
+                "report.param_preparation",
+                lang,
+                max_snap_km=number_text(preparation.max_snap_km, lang),
+                air_reach_km=number_text(preparation.air_reach_km, lang),
+            )
+        )
     what_if = scenario(p)
     if what_if:
         sep = text("whatif_sep", lang)
@@ -157,45 +167,70 @@ def _parameters(p: ExposureParams, as_of: str, lang: str) -> str:
 
 
 def report_html(
-    params: ExposureParams | None = None,
+    places: pd.DataFrame,
+    table: pd.DataFrame,
     *,
-    data_dir: str | os.PathLike | None = None,
+    map_figure,
+    chart_figure,
+    params: ExposureParams | None = None,
     top: int = DEFAULT_TOP,
     lang: str = DEFAULT_LANG,
+    context=None,
 ) -> str:
-    """The report as one HTML string (see the module docstring), every word in ``lang``.
+    """The report as one HTML string (see the module docstring), from a Study's results.
 
-    The summary is by 2023 region (with ``data_dir``, also WorldPop people near an open site).
-    Caveats and sources are the registry's, quoted in English (marked ``lang="en"``).
+    Parameters
+    ----------
+    places
+        The assessment (:meth:`minusma.Study.assess`).
+    table
+        The summary by unit (:meth:`minusma.Study.summary`; by 2023 region); its index name is
+        the unit.
+    map_figure, chart_figure
+        The printable map and the timeline chart (matplotlib figures, in ``lang``; closed here).
+    params
+        The parameters of ``places``.
+    top
+        How many of the most exposed places to list.
+    lang
+        The language of every word (:mod:`minusma.geo.i18n`).
+    context
+        The prepared context of ``places``: its preparation goes into the parameters line and,
+        for another language than English, its segment labels into the reasons.
+
+    Returns
+    -------
+    str
+        The HTML page. Caveats and sources are the registry's, quoted in English (marked
+        ``lang="en"`` in another language).
     """
     from minusma.geo.exposure.reasons import explain
-    from minusma.layers.assessment import assess, context
     from minusma.layers.registry import get_info
-    from minusma.layers.summary import summary
-    from minusma.maps.charts import timeline_chart
-    from minusma.maps.static import static_map
 
     def t(key: str, **fields) -> str:
         return text(f"report.{key}", lang, **fields)
 
     p = params if params is not None else ExposureParams()
-    places = assess(params=p)
     as_of = str(places["as_of"].iloc[0])
     ranked = places[places["exposure_rank"].notna()].head(top)
-    ctx = context(p)
-    reasons = explain(ranked, air_reach_km=ctx.params.air_reach_km, labels=ctx.labels)
+    if lang == "en" or context is None:
+        why = ranked["reasons"].fillna("").to_numpy()
+    else:
+        reach = context.preparation.air_reach_km
+        why = explain(ranked, air_reach_km=reach, labels=context.labels).render(lang, empty="")
     top_table = pd.DataFrame(
         {
             t("rank"): ranked["exposure_rank"].astype("Int64"),
             t("place"): ranked["name"],
             t("region_2023"): ranked["region_2023"],
             t("class"): [text(f"class.{c}", lang) for c in ranked["exposure_class"]],
-            t("why"): reasons.render(lang, empty=""),
+            t("why"): why,
         }
     )
-    table = summary(p, by="region_2023", data_dir=data_dir).reset_index()
-    map_uri = _png_uri(static_map(p, lang=lang))
-    chart_uri = _png_uri(timeline_chart(p, data_dir=data_dir, lang=lang))
+    by = str(table.index.name)
+    table = table.reset_index()
+    map_uri = _png_uri(map_figure)
+    chart_uri = _png_uri(chart_figure)
     info = get_info("exposure")
     quoted = ' lang="en"' if lang != "en" else ""
     caveats = "".join(f"<li{quoted}>{html.escape(c)}</li>" for c in info.caveats)
@@ -204,15 +239,17 @@ def report_html(
     day = date_text(as_of, lang)
     title = html.escape(t("title", date=day))
     attribution = html.escape(info.attribution)
+    preparation = getattr(context, "preparation", None)
+    summary_title = t("summary") if by == "region_2023" else t("summary_by", unit=by)
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>{_CSS}</style></head><body>
 <h1>{title}</h1>
-<p class="small">{html.escape(_parameters(p, as_of, lang))}
+<p class="small">{html.escape(_parameters(p, as_of, lang, preparation))}
 {html.escape(t("licence"))} <span lang="en">{html.escape(info.licence)}</span>.</p>
 <h2>{html.escape(t("map"))}</h2><img alt="{html.escape(t("map_alt", date=day))}" src="{map_uri}">
 <h2>{html.escape(t("top", n=len(top_table)))}</h2>{_table(top_table, lang, _TOP_WIDTHS)}
-<h2>{html.escape(t("summary"))}</h2>{_table(_summary_table(table, lang), lang)}
+<h2>{html.escape(summary_title)}</h2>{_table(_summary_table(table, by, lang), lang)}
 <p class="small">{html.escape(t("summary_note"))} <span{quoted}>{census}</span>.</p>
 <h2>{html.escape(t("timeline"))}</h2><img alt="{html.escape(t("timeline"))}" src="{chart_uri}">
 <h2>{html.escape(t("caveats"))}</h2><ul>{caveats}</ul>
@@ -222,17 +259,22 @@ def report_html(
 """
 
 
-def write_report(
-    path: str | os.PathLike,
-    params: ExposureParams | None = None,
-    *,
-    data_dir: str | os.PathLike | None = None,
-    top: int = DEFAULT_TOP,
-    lang: str = DEFAULT_LANG,
-) -> Path:
-    """Write :func:`report_html` to ``path`` (UTF-8), atomically."""
-    page = report_html(params, data_dir=data_dir, top=top, lang=lang)
+def write_report(path: str | os.PathLike, text: str) -> Path:
+    """Write a report (:func:`report_html`) to ``path`` (UTF-8), atomically.
+
+    Parameters
+    ----------
+    path
+        The HTML file to write.
+    text
+        The page.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_path(path) as tmp:
-        Path(tmp).write_text(page, encoding="utf-8", newline="\n")
+        Path(tmp).write_text(text, encoding="utf-8", newline="\n")
     logger.info("wrote %s", path)
     return Path(path)

@@ -6,14 +6,14 @@ import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
 
+from minusma import Study
 from minusma.cli.main import cli
-from minusma.maps.charts import timeline_figures
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def test_timeline_figures_have_13_steps_from_full_to_no_cover():
-    f = timeline_figures()
+    f = Study().timeline_figures()
     assert len(f) == 13
     assert f["as_of"].iloc[0] == "2023-06-30"
     assert f["sites_open"].iloc[0] > 0 and f["sites_open"].iloc[-1] == 0
@@ -44,7 +44,7 @@ def test_cli_chart_timeline_png_and_svg(tmp_path):
 
 
 def test_chart_steps_name_their_sites_and_speak_french(tmp_path):
-    f = timeline_figures()
+    f = Study(data_dir=None).timeline_figures()
     assert f["sites_closed"].iloc[0] == "" and f["sites_closed"].iloc[1] == "Ogossagou"
     assert f["sites_closed"].iloc[5] == "Douentza, Tessalit"
     out = tmp_path / "t.svg"
@@ -61,9 +61,9 @@ def test_chart_steps_name_their_sites_and_speak_french(tmp_path):
 def test_the_same_chart_gives_the_same_svg_bytes(tmp_path):
     from minusma.maps.charts import save_figure, timeline_chart
 
-    f = timeline_figures()
+    f = Study(data_dir=None).timeline_figures()
     paths = [tmp_path / "a.svg", tmp_path / "b.svg"]
     for path in paths:
-        save_figure(timeline_chart(figures=f), path)
+        save_figure(timeline_chart(f), path)
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert b"<dc:date>" not in paths[0].read_bytes()

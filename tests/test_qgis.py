@@ -13,9 +13,11 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pyogrio
 import pytest
 
-from minusma.layers.export import GPKG_NAME, export_layers, load_all, load_layers, select_layers
+from minusma import Study
+from minusma.layers.export import GPKG_NAME, export_layers, load_all
 from minusma.layers.styles import DRAW_ORDER, LABELLED_LAYERS, STYLED_LAYERS, read_styles
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -55,14 +57,15 @@ def qgis_report(tmp_path_factory, data_dir):
         "to install Debian's python3-qgis"
     )
     out = tmp_path_factory.mktemp("qgis")
-    chosen = select_layers((), with_analysis=True, data_dir=data_dir)
-    layers, parameters = load_layers(chosen, data_dir=data_dir)
-    export_layers(out, fmt="gpkg", layers=layers, parameters=parameters)
-    report = _check(out / GPKG_NAME, out / "map.png")
-    report["expected"] = {name: len(gdf) for name, (gdf, _) in layers.items()}
-    report["severe_ids"] = sorted(
-        layers["exposure"][0].query("exposure_class == 'severe'")["town_id"]
-    )
+    Study(data_dir=data_dir).export(out, fmt="gpkg")
+    gpkg = out / GPKG_NAME
+    report = _check(gpkg, out / "map.png")
+    names = [
+        n for n, _ in pyogrio.list_layers(gpkg) if n not in ("layer_styles", "layer_provenance")
+    ]
+    report["expected"] = {n: pyogrio.read_info(gpkg, layer=n)["features"] for n in names}
+    exposure = pyogrio.read_dataframe(gpkg, layer="exposure", read_geometry=False)
+    report["severe_ids"] = sorted(exposure.query("exposure_class == 'severe'")["town_id"])
     return report
 
 
@@ -70,11 +73,11 @@ def qgis_report(tmp_path_factory, data_dir):
 def qgis_report_fr(tmp_path_factory):
     """The shipped layers and the analysis exported with ``lang="fr"``."""
     assert _qgis_available(), "PyQGIS is not installed: run scripts/setup-test-env (as root)"
-    from minusma.layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers, context
 
     out = tmp_path_factory.mktemp("qgis_fr")
     layers = load_all()
-    layers.update(analysis_layers())
+    layers.update(analysis_layers(context()))
     export_layers(out, fmt="gpkg", layers=layers, lang="fr")
     with sqlite3.connect(out / GPKG_NAME) as db:
         names = {r[0] for r in db.execute("SELECT styleName FROM layer_styles")}

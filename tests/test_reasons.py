@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.exposure.reasons import CODES, explain
 from minusma.geo.i18n import LANGS, text
-from minusma.layers.assessment import assess, context
+from minusma.layers.assessment import assessment, context
 
 
 def _fields(template: str) -> set[str]:
@@ -21,9 +20,9 @@ def _fields(template: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def towns():
-    out = assess()
-    ctx = context(ExposureParams())
-    return out, explain(out, air_reach_km=ctx.params.air_reach_km, labels=ctx.labels)
+    ctx = context()  # the shipped layers
+    out = assessment(ctx)
+    return out, explain(out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels)
 
 
 def test_every_code_has_a_template_with_the_same_fields_in_every_language():

@@ -21,7 +21,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -98,7 +98,8 @@ class Context:
     """Everything :func:`evaluate` needs that does not change with the date or scenario.
 
     Built by :func:`prepare` and never changed afterwards (only its private cache fills up).
-    ``params`` holds the preparation's parameters (``max_snap_km``, ``air_reach_km``);
+    ``preparation`` holds the settings it was prepared with (``max_snap_km``,
+    ``air_reach_km``: :class:`~minusma.geo.exposure.params.Preparation`);
     ``notes`` records where inputs came from (e.g. the admin join), for metadata.
 
     ``_cache`` keeps the graph of each season and what :func:`evaluate` reuses across scenarios:
@@ -121,7 +122,7 @@ class Context:
     airport_icaos: list[str]
     airport_towns: list
     base_closure_by_airport: dict[str, str]
-    params: ExposureParams
+    preparation: Preparation
     labels: pd.Series
     commercial_operators: tuple[str, ...] = ()
     notes: Mapping[str, object] = field(default_factory=dict)
@@ -210,7 +211,7 @@ def prepare(
     notes: Mapping[str, object] | None = None,
     events: gpd.GeoDataFrame | None = None,
     events_coverage: tuple[dt.date, dt.date] | None = None,
-    params: ExposureParams | None = None,
+    preparation: Preparation | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -247,12 +248,23 @@ def prepare(
     events, events_coverage
         Security events (points with a ``date``) and the first and last day they cover, for the
         conflict-history indicator of a calibrated model (:mod:`geo.exposure.calibrate`).
-    params
-        The preparation's parameters ``max_snap_km`` and ``air_reach_km`` (defaults of
-        :class:`~geo.exposure.params.ExposureParams`).
+    preparation
+        The settings ``max_snap_km`` and ``air_reach_km``
+        (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
+
+    Returns
+    -------
+    Context
+        The prepared context, holding ``preparation``.
     """
-    params = params if params is not None else ExposureParams()
-    max_snap_km, air_reach_km = params.max_snap_km, params.air_reach_km
+    if preparation is None:
+        preparation = Preparation()
+    elif not isinstance(preparation, Preparation):
+        raise ParameterError(
+            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
+            f"got {type(preparation).__name__}"
+        )
+    max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
     if id_column not in places.columns:
         raise SchemaError(f"places lack the id column {id_column!r}")
     if hub_id not in set(places[id_column]):
@@ -316,7 +328,7 @@ def prepare(
         airport_icaos=icaos,
         airport_towns=[ap_town.get(k) for k in icaos],
         base_closure_by_airport=closure_by_ap,
-        params=params,
+        preparation=preparation,
         labels=access.edge_labels(graph),
         base_km=coverage.site_distances(places, bases),
         commercial_operators=tuple(commercial_operators),
@@ -502,7 +514,9 @@ def _air_with_reasons(
     frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
     return {
         "frame": frame,
-        "reasons": reasons.air(frame.join(ctx.static[["airport_icao"]]), ctx.params.air_reach_km),
+        "reasons": reasons.air(
+            frame.join(ctx.static[["airport_icao"]]), ctx.preparation.air_reach_km
+        ),
     }
 
 
@@ -653,5 +667,5 @@ def evaluate(
     out["as_of"] = when.isoformat()
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
-    result.attrs["parameters"] = p.replace(as_of=when).to_dict()
+    result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
     return result

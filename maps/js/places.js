@@ -154,8 +154,11 @@ L.MinusmaPlaces = L.Layer.extend({
         var map = this._map;
         if (!map) { return; }
         map.setView([this._lat[i], this._lon[i]], Math.max(map.getZoom(), 11), {animate: false});
-        this.popup = L.popup({maxWidth: Math.min(320, window.innerWidth - 70)})
-            .setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i)).openOn(map);
+        this._openPopup(i);
+    },
+    _openPopup: function(i) {
+        this.popup = L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i))
+            .openOn(this._map);
     },
     _click: function(e) {
         var map = this._map;
@@ -168,8 +171,7 @@ L.MinusmaPlaces = L.Layer.extend({
         var i = this.pointAt(map.mouseEventToContainerPoint(e));
         if (i < 0) { return; }
         e.stopPropagation();
-        this.popup = L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i))
-            .openOn(map);
+        this._openPopup(i);
         this.fire("placeclick", {index: i});
     }
 });

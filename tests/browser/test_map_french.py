@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from minusma.maps.build import make_map, map_html
+from minusma import Study
+from minusma.maps.build import map_html
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +81,7 @@ def _words(text: str) -> set[str]:
 @pytest.fixture(scope="module")
 def data_pages(data_dir: Path) -> dict[str, str]:
     return {
-        lang: map_html(make_map(lang=lang, data_dir=data_dir, distance_overlay=False))
+        lang: map_html(Study(data_dir=data_dir).map(lang=lang, distance_overlay=False))
         for lang in ("en", "fr")
     }
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from minusma.maps.build import make_map, map_html
+from minusma import Study
+from minusma.maps.build import map_html
 
 pytestmark = pytest.mark.browser
 
@@ -60,8 +61,9 @@ _COVERED = """() => {
 
 @pytest.fixture(scope="module")
 def maps(data_dir: Path) -> dict[str, str]:
-    out = {lang: map_html(make_map(lang=lang), offline=False) for lang in ("en", "fr")}
-    out["fr-data"] = map_html(make_map(lang="fr", data_dir=data_dir, distance_overlay=False))
+    shipped, opened = Study(data_dir=None), Study(data_dir=data_dir)
+    out = {lang: map_html(shipped.map(lang=lang), offline=False) for lang in ("en", "fr")}
+    out["fr-data"] = map_html(opened.map(lang="fr", distance_overlay=False))
     return out
 
 

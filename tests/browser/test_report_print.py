@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from minusma.maps.report import report_html
+from minusma import Study
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,8 @@ _OVERFLOW = """() => {
 
 @pytest.fixture(scope="module")
 def reports(data_dir: Path) -> dict[str, str]:
-    return {lang: report_html(data_dir=data_dir, lang=lang) for lang in ("en", "fr")}
+    study = Study(data_dir=data_dir)
+    return {lang: study.report(lang=lang) for lang in ("en", "fr")}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import warnings
 
 import click
 
 from minusma.cli.options import (
-    analysis_data_dir,
-    data_dir_option,
     echo_data_gaps,
+    echo_study,
     exposure_options,
     exposure_params,
     format_option,
     lang_option,
-    note,
-    places_option,
+    study_options,
 )
 
 COLUMNS = [
@@ -37,82 +35,52 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
 )
 @exposure_options
 @format_option("table", "csv", "json")
-@places_option
 @click.option(
     "--robustness/--no-robustness",
     default=None,
     help="Re-rank over 64 variants of radius, weights, aggregation and season and show each town's "
     "rank range and whether its class is uncertain (default: on for towns, off for settlements).",
 )
-@data_dir_option
+@study_options(places=True)
 @lang_option
-def towns(top, fmt, places, robustness, data_dir, lang, **model) -> None:
+def towns(top, fmt, robustness, study, lang, **model) -> None:
     """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
 
-    With --data, the road network, the Niger and (with --places settlements) the places come from
-    the open datasets of the data directory; without it, from the shipped layers. $MINUSMA_DATA
-    alone does not switch the analysis to the open datasets (it only says where they are for
-    --places settlements).
+    With a data directory (--data DIR, or $MINUSMA_DATA), the road network, the Niger and (with
+    --places settlements) the places come from its open datasets; without one, from the shipped
+    layers. Every command uses the same rule, so a town gets the same class here, on the map and
+    in the export.
     """
     from minusma.geo.speeds import UnknownSpeedWarning
-    from minusma.layers.assessment import assess
+    from minusma.output import render
 
-    data_dir = analysis_data_dir(places, data_dir)
-    params = exposure_params(**model)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
-        out = assess(
-            params=params,
-            data_dir=data_dir,
-            places=places,
-            robustness=(places == "towns") if robustness is None else robustness,
+        out = study.assess(
+            exposure_params(**model),
+            robustness=(study.places == "towns") if robustness is None else robustness,
         )
     # the season's gaps are also in attrs (a context cached earlier in this process warns no more)
     echo_data_gaps([*out.attrs.get("data_gaps", []), *caught])
-    if places == "settlements":
+    if study.places == "settlements":
         out = out.assign(town_id=out["settlement_id"])
     if lang != "en":  # the reasons in the language (structured, rendered per language)
-        out = out.assign(reasons=_reasons(out, lang, params, data_dir=data_dir, places=places))
+        out = out.assign(reasons=_reasons(out, lang, study.context))
     frame = out[COLUMNS + [c for c in ROBUST_COLUMNS if c in out.columns]]
     if top:
         frame = frame[frame["exposure_rank"].notna()].head(top)
-    if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(
-            json.dumps(
-                {"parameters": out.attrs["parameters"], "towns": records},
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
-    elif fmt == "csv":
-        from minusma.geo.io import spreadsheet_safe
-
-        click.echo(spreadsheet_safe(frame).to_csv(index=False, float_format="%.3f"), nl=False)
-    else:
-        from minusma.geo.i18n import date_text, number_text, text
-
-        p = out.attrs["parameters"]
-        note(
-            text(
-                "towns.note",
-                lang,
-                as_of=p["as_of"] if lang == "en" else date_text(p["as_of"], lang),
-                season=text(f"season.{p['season']}", lang),
-                radius_km=number_text(p["radius_km"], lang),
-                model=p["model"],
-            )
-        )
-        click.echo(_table(frame, lang))
+    frame.attrs = {"parameters": out.attrs["parameters"]}
+    if fmt == "table":
+        echo_study(study, out)
+    table = functools.partial(_table, lang=lang)
+    click.echo(render(frame, fmt, table=table, key="towns"), nl=False)
 
 
-def _reasons(out, lang: str, params, *, data_dir, places: str):
+def _reasons(out, lang: str, ctx):
     """The reasons of ``out`` in ``lang`` (:func:`minusma.geo.exposure.reasons.explain`)."""
     from minusma.geo.exposure.reasons import explain
-    from minusma.layers.assessment import context
 
-    ctx = context(params, data_dir=data_dir, places=places)
-    said = explain(out, air_reach_km=ctx.params.air_reach_km, labels=ctx.labels)
+    said = explain(out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels)
     return said.render(lang)
 
 

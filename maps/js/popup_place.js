@@ -65,6 +65,13 @@
         }
     }
     L.Popup.prototype.options.autoPan = false;  // inherited by every popup, even those bound
-    map.on("popupopen", function(e) { place(e.popup); });
+    map.on("popupopen", function(e) {
+        place(e.popup);
+        // a popup opened while the map still zooms or pans (a setView during an animation) is
+        // placed again once the view has settled (Leaflet 1.9's own animation flags)
+        if (map._animatingZoom || (map._panAnim && map._panAnim._inProgress)) {
+            map.once("zoomend moveend", function() { if (e.popup.isOpen()) { place(e.popup); } });
+        }
+    });
     window.minusmaPlacePopup = place;
 })();

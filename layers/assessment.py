@@ -22,7 +22,7 @@ from minusma.geo.exposure.criticality import segment_criticality as criticality_
 from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.geo.exposure.robustness import robustness as vary
 from minusma.geo.speeds import UnknownSpeedWarning
-from minusma.layers.air_links import COMMERCIAL_OPERATORS
+from minusma.layers.air_links import COMMERCIAL_OPERATORS, MISSION_OPERATORS
 from minusma.layers.air_links import air_links as load_air_links
 from minusma.layers.airports import airports as load_airports
 from minusma.layers.assessment_data import data_context
@@ -79,6 +79,7 @@ def _context(preparation: Preparation, speeds_path: str | None) -> engine.Contex
         region_column="region_2023",
         central_regions=CENTRAL_REGIONS_2023,
         commercial_operators=COMMERCIAL_OPERATORS,
+        mission_operators=MISSION_OPERATORS,
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,
         preparation=preparation,

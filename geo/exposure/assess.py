@@ -125,6 +125,7 @@ class Context:
     preparation: Preparation
     labels: pd.Series
     commercial_operators: tuple[str, ...] = ()
+    mission_operators: tuple[str, ...] = ()
     notes: Mapping[str, object] = field(default_factory=dict)
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
@@ -207,6 +208,7 @@ def prepare(
     region_column: str | None = None,
     central_regions: Iterable[str] = (),
     commercial_operators: Iterable[str] = (),
+    mission_operators: Iterable[str] = (),
     static_columns: pd.DataFrame | None = None,
     notes: Mapping[str, object] | None = None,
     events: gpd.GeoDataFrame | None = None,
@@ -240,6 +242,9 @@ def prepare(
     commercial_operators
         Air operators that are not the mission's: a place whose airstrips were served before
         only by others depended on the mission's flights (``air_depended_on_un``).
+    mission_operators
+        Operators whose flights belonged to the mission: their links end as its sites close, and
+        a place they alone served depended on the mission (``air_state`` ``mission_only``).
     static_columns
         Place columns computed by the caller (e.g. ``north_of_niger`` or ``central_region`` from
         polygons), aligned to ``places``; they replace the columns of the same name.
@@ -332,6 +337,7 @@ def prepare(
         labels=access.edge_labels(graph),
         base_km=coverage.site_distances(places, bases),
         commercial_operators=tuple(commercial_operators),
+        mission_operators=tuple(mission_operators),
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
@@ -376,8 +382,11 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
             base_closure_by_airport=closure,
             disabled_links=off_l,
             disabled_operators=off_o,
+            mission_operators=ctx.mission_operators,
         )
-        service[label] = lifelines.airport_service(ctx.air_links, states, ctx.airport_icaos)
+        service[label] = lifelines.airport_service(
+            ctx.air_links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
+        )
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (

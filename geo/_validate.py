@@ -12,7 +12,7 @@ from pandas.api import types as pdt
 
 from minusma.geo._errors import SchemaError
 
-__all__ = ["Column", "Schema", "has_geometry", "raise_problems", "validate_frame"]
+__all__ = ["Column", "Schema", "raise_problems", "validate_frame"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -83,21 +83,6 @@ class Schema:
             if c.name == name:
                 return c
         raise KeyError(name)
-
-
-def has_geometry(geoms) -> np.ndarray:
-    """Mask of the geometries that are there and not empty (a GeoSeries, GeometryArray or
-    sequence of shapely geometries); unlike ``GeoSeries.notna()``, it emits no geopandas
-    warning about empty geometries.
-
-    >>> from shapely import Point
-    >>> has_geometry([Point(0, 0), None, Point()]).tolist()
-    [True, False, False]
-    """
-    import shapely
-
-    arr = np.asarray(getattr(geoms, "array", geoms), dtype=object)
-    return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
 
 
 def raise_problems(problems: Sequence[str], *, name: str) -> None:

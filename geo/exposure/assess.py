@@ -21,7 +21,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from minusma.geo.exposure.params import ExposureParams, Preparation
+from minusma.geo.exposure.params import ExposureParams, Preparation, check_params
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -349,8 +349,16 @@ def open_flags(
 ) -> np.ndarray:
     """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
     flags = coverage.open_mask(ctx.bases, as_of)
-    flags[resolve_bases(ctx.bases, close)] = False
-    flags[resolve_bases(ctx.bases, keep)] = True
+    closed, kept = resolve_bases(ctx.bases, close), resolve_bases(ctx.bases, keep)
+    both = sorted(set(closed) & set(kept))
+    if both:  # names differ (a town and a site id) but mean the same site
+        ids = [str(ctx.bases["base_id"].iloc[i]) for i in both]
+        raise ParameterError(
+            f"site(s) {ids} are both closed and kept (named in close and in keep, perhaps once by "
+            "town and once by id): name each site in --close or --keep, not both"
+        )
+    flags[closed] = False
+    flags[kept] = True
     return flags
 
 
@@ -630,7 +638,12 @@ def evaluate(
         ``exposure_rank``, ``exposure_class``, ``reasons``, ``as_of`` and ``season``;
         ``attrs["parameters"]`` holds the parameters used.
     """
-    p = params if params is not None else ExposureParams()
+    if not isinstance(ctx, Context):
+        raise ParameterError(
+            f"ctx must be the Context of prepare() (or minusma.layers.assessment.context()), "
+            f"got {type(ctx).__name__} {str(ctx)[:40]!r}"
+        )
+    p = check_params(params)
     if options:
         p = p.replace(**options)
     when = p.as_of_for(ctx.bases["closure_date"])
@@ -677,4 +690,6 @@ def evaluate(
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
     result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
+    if p.model != "inform":  # name the model, its fit window and checksum in every output
+        result.attrs["parameters"]["model_provenance"] = calibrate.load_model(p.model).provenance()
     return result

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minusma.geo._errors import OutputError, ParameterError, UnknownNameError
+from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.params import (
     DEFAULT_AIR_REACH_KM,
     DEFAULT_MAX_SNAP_KM,
@@ -537,16 +537,14 @@ class Study:
         frames, parameters = load_layers(names, data_dir=self._data_dir, params=p, ctx=self.context)
         if parameters is not None:
             parameters.update(self._metadata())
-        try:
-            Path(out_dir).mkdir(exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"cannot create output folder {str(out_dir)[:200]}: {exc.strerror}"
-            ) from exc
+        from minusma.geo.io import created_folder
+
         kwargs = {} if lang is None else {"lang": lang}
-        return export_layers(
-            out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl, **kwargs
-        )
+        # the one write path: a failed export leaves no new folder (its parent must exist)
+        with created_folder(out_dir, parents=False, what="create output folder"):
+            return export_layers(
+                out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl, **kwargs
+            )
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """One layer of the registry (``minusma layers`` lists them).
@@ -1017,3 +1015,83 @@ class Study:
         if self._speeds_path is not None:
             out["speeds_path"] = self._speeds_path
         return out
+
+    # -- forecasts from the event history (issue 17) -------------------------------------------
+    def forecast(
+        self,
+        history: str | os.PathLike | None = None,
+        *,
+        unit: str = "cercle",
+        as_of: str | None = None,
+        horizon_months: int | None = None,
+        model: str = "auto",
+        lang: str = "en",
+        country: str | None = "Mali",
+        mission: str | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Expected events per unit over the next months, from an event history
+        (:func:`minusma.forecasting.forecast`).
+
+        Parameters
+        ----------
+        history
+            A history file of any layout (:mod:`minusma.layers.history`); None for the shipped
+            64 events (thin: the result says so).
+        unit, horizon_months, country, mission
+            See :func:`minusma.forecasting.prepare_history` (horizon default
+            :data:`minusma.forecasting.HORIZON_MONTHS`).
+        as_of, model, lang
+            See :func:`minusma.forecasting.forecast`.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One row per unit, ranked, with ``why``; ``attrs["statement"]`` says how the model was
+            chosen and how much history there was.
+        """
+        from minusma import forecasting
+
+        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        return forecasting.forecast(prepared, as_of=as_of, model=model, lang=lang)
+
+    def backtest(
+        self,
+        history: str | os.PathLike | None = None,
+        *,
+        unit: str = "cercle",
+        horizon_months: int | None = None,
+        from_month: str | None = None,
+        to_month: str | None = None,
+        every_months: int = 12,
+        country: str | None = "Mali",
+        mission: str | None = None,
+    ):
+        """Rolling-origin backtest of every forecast model on an event history
+        (:func:`minusma.forecasting.backtest`).
+
+        Returns
+        -------
+        minusma.geo.forecast.backtest.BacktestResult
+            Pooled and per-origin scores with bootstrap intervals, and each learned model
+            against each baseline.
+        """
+        from minusma import forecasting
+
+        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        return forecasting.backtest(
+            prepared, from_month=from_month, to_month=to_month, every_months=every_months
+        )
+
+    def _forecast_history(self, history, unit, horizon_months, country, mission):
+        from minusma import forecasting
+
+        mali = country is not None and country.casefold() == "mali"
+        return forecasting.prepare_history(
+            history,
+            unit,
+            horizon_months=horizon_months or forecasting.HORIZON_MONTHS,
+            data_dir=self._data_dir,
+            country=country,
+            mission=mission,
+            access=self._towns_study().assess() if mali else None,
+        )

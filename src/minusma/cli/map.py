@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import OutFile, exposure_options, exposure_params, study_options
+from minusma.cli.options import (
+    OutFile,
+    WritableDir,
+    exposure_options,
+    exposure_params,
+    study_options,
+)
 from minusma.geo.i18n import DEFAULT_LANG, LANGS
 
 
@@ -14,14 +20,14 @@ from minusma.geo.i18n import DEFAULT_LANG, LANGS
 @click.option(
     "--out",
     "out",
-    type=OutFile(),
+    type=OutFile((".html", ".htm")),
     default=None,
     help="Write the interactive map to this HTML file.",
 )
 @click.option(
     "--png",
     "png",
-    type=OutFile(),
+    type=OutFile((".png",)),
     default=None,
     help="Write a static, print-ready map to this PNG file.",
 )
@@ -31,7 +37,7 @@ from minusma.geo.i18n import DEFAULT_LANG, LANGS
 @click.option(
     "--cache",
     "cache_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WritableDir(),
     default=None,
     envvar="MINUSMA_ASSET_CACHE",
     show_envvar=True,
@@ -51,6 +57,20 @@ from minusma.geo.i18n import DEFAULT_LANG, LANGS
     show_default=True,
     help="Language of the map's labels, legend, popups, timeline and PNG (data stay as sourced).",
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the forecast from this event history as a choropleth (see `minusma "
+    "forecast`; HTML map only).",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["cercle", "commune", "region", "region_2023", "grid", "towns"]),
+    default="cercle",
+    show_default=True,
+    help="Units of the forecast layer (with --history).",
+)
 @exposure_options
 @study_options()
 def map(
@@ -60,6 +80,8 @@ def map(
     cache_dir: Path | None,
     dpi: int,
     lang: str,
+    history: Path | None,
+    unit: str,
     study,
     **model,
 ) -> None:
@@ -71,6 +93,11 @@ def map(
     """
     if out is None and png is None:
         raise click.UsageError("give --out FILE.html, --png FILE.png, or both")
+    if offline and out is None:
+        raise click.UsageError(
+            "--offline makes the HTML map (--out) self-contained; the PNG never uses the "
+            "network: add --out FILE.html or drop --offline"
+        )
     params = exposure_params(**model)
     # Both outputs are made in memory first: one that fails leaves no file written at all.
     html = image = None
@@ -79,9 +106,12 @@ def map(
 
         if offline:
             _ensure_asset_cache(cache_dir)
-        html = map_html(
-            study.map(params, offline=offline, lang=lang), offline=offline, cache_dir=cache_dir
-        )
+        drawn = study.map(params, offline=offline, lang=lang)
+        if history is not None:  # issue 17: the forecast layer
+            from minusma.maps.forecast import add_forecast
+
+            add_forecast(drawn, study.forecast(history, unit=unit, lang=lang), lang=lang)
+        html = map_html(drawn, offline=offline, cache_dir=cache_dir)
     if png is not None:
         from minusma.maps.static import png_bytes
 

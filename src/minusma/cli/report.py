@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from minusma.cli.options import (
+    OutFile,
     exposure_options,
     exposure_params,
     lang_option,
@@ -18,7 +17,7 @@ from minusma.cli.options import (
 @click.command("report")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".html",)),
     required=True,
     help="The report (.html).",
 )

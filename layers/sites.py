@@ -31,7 +31,10 @@ Geo-PKO rules (each a modelling choice, stated once here)
    that show it is taken as open throughout (an omission on one map is likelier than a closure
    and reopening within a few months); a longer absence closes the period and a later map opens
    a new one.
-5. *MINUSMA.* The shipped table's closure dates (day precision, 2023-2024) replace Geo-PKO's
+5. *Missions that ended.* When a mission is missing from the annual file's last year (2024),
+   the sites on its last map close on 1 January of the year after it (the first annual map
+   without the mission; ``closed_precision`` ``year``).
+6. *MINUSMA.* The shipped table's closure dates (day precision, 2023-2024) replace Geo-PKO's
    year-precision closures of the sites within :data:`MATCH_KM` of a shipped site; shipped sites
    Geo-PKO does not show are added with ``opened`` null.
 
@@ -81,7 +84,7 @@ MONTHLY_FILE = "geo-pko/geopko_v2.x_monthly_1994_2020.csv.gz"
 ANNUAL_FILE = "geo-pko/geopko_v2.3_mission_year_location.csv"
 #: Longest run of maps a site may be missing from and still count as open (rule 4).
 MAX_GAP_MAPS = 1
-#: Two site points this close (km) are the same site (rules 2 and 5).
+#: Two site points this close (km) are the same site (rules 2 and 6).
 MATCH_KM = 10.0
 #: Source names :func:`sites` accepts (or a CSV path).
 SOURCES = ("geopko", "shipped")
@@ -231,6 +234,7 @@ def geopko_sites(
         low_memory=False,
     )
     annual = pd.read_csv(_data_file(data_dir, ANNUAL_FILE))
+    file_last_year = int(annual["year"].max())
     want = mission.strip().casefold()
     monthly = monthly[monthly["mission"].str.casefold() == want]
     annual = annual[annual["mission"].str.casefold() == want]
@@ -259,6 +263,10 @@ def geopko_sites(
         frames.append(yearly.assign(precision="year"))
     rows = pd.concat(frames, ignore_index=True)
     periods = _periods(rows, max_gap_maps=max_gap_maps)
+    mission_last_year = int(str(rows["date"].max())[:4])
+    ended = mission_last_year < file_last_year  # rule 5: the mission's last map
+    if ended:
+        periods.loc[periods["closed"].isna(), "closed"] = f"{mission_last_year + 1}-01-01"
     if min_troops is not None:
         periods = periods[periods["troops"] >= min_troops].reset_index(drop=True)
     prec = rows.drop_duplicates("map").set_index("map")["precision"]
@@ -267,6 +275,8 @@ def geopko_sites(
     periods["opened_precision"] = map_prec[periods["first"].to_numpy()]
     after = np.minimum(periods["last"].to_numpy() + 1, len(map_prec) - 1)
     periods["closed_precision"] = np.where(periods["closed"].notna(), map_prec[after], None)
+    if ended:
+        periods.loc[periods["last_map"], "closed_precision"] = "year"
     n = periods.groupby("key").cumcount() + 1
     many = periods.groupby("key")["key"].transform("size") > 1
     periods["site_id"] = (label + "-" + periods["key"]).where(
@@ -314,7 +324,7 @@ def shipped_sites() -> gpd.GeoDataFrame:
 
 
 def _with_shipped_closures(geopko: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Rule 5: shipped closure dates replace Geo-PKO's last-period closures near a shipped site."""
+    """Rule 6: shipped closure dates replace Geo-PKO's last-period closures near a shipped site."""
     shipped = shipped_sites()
     frame = pd.DataFrame(geopko.drop(columns="geometry"))
     base_key = frame["site_id"].str.replace(r"-\d+$", "", regex=True)
@@ -448,7 +458,7 @@ def sites(
     ----------
     source
         ``"geopko"`` (needs ``mission``; for MINUSMA the shipped closure dates are merged in,
-        rule 5), ``"shipped"`` (the MINUSMA withdrawal table) or the path of a user CSV.
+        rule 6), ``"shipped"`` (the MINUSMA withdrawal table) or the path of a user CSV.
     mission
         Mission acronym for Geo-PKO; for a CSV with a ``mission`` column, keeps that mission.
     data_dir

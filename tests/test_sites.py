@@ -124,3 +124,12 @@ def test_user_csv_and_its_errors(tmp_path):
     backwards.write_text("site_id,name,lat,lon,opened,closed\nA,Alpha,5,20,2019-01-01,2018-01-01\n")
     with pytest.raises(SchemaError, match="closes before it opens"):
         read_sites(backwards)
+
+
+def test_sites_of_an_ended_mission_close_after_its_last_map(data_dir):
+    """MINUSTAH (Haiti) ended in 2017: no site stays open at the end of the record (rule 5)."""
+    s = geopko_sites("MINUSTAH", data_dir)
+    assert s["closed"].notna().all()
+    on_last_map = s[s["closed"] == "2018-01-01"]  # the first annual year without MINUSTAH
+    assert len(on_last_map) == 8 and (on_last_map["closed_precision"] == "year").all()
+    assert "Port-au-Prince" in set(on_last_map["name"])

@@ -1095,3 +1095,49 @@ class Study:
             mission=mission,
             access=self._towns_study().assess() if mali else None,
         )
+
+    # -- issue 18: the protection effect (sites as periods, event study) ----------------------
+    def sites(
+        self,
+        *,
+        mission: str | None = "MINUSMA",
+        source: str | os.PathLike = "geopko",
+        min_troops: float | None = None,
+    ) -> gpd.GeoDataFrame:
+        """UN sites as periods (opened, closed, troops) from Geo-PKO, the shipped table or a CSV.
+
+        Parameters
+        ----------
+        mission
+            Mission acronym (Geo-PKO; for MINUSMA the shipped closure dates are merged in).
+        source
+            ``"geopko"`` (needs the data directory), ``"shipped"`` or a CSV path.
+        min_troops
+            Geo-PKO: keep site periods with at least this many troops.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            :data:`minusma.layers.sites.SITE_SCHEMA`.
+        """
+        from minusma.layers.sites import sites
+
+        return sites(source, mission=mission, data_dir=self._data_dir, min_troops=min_troops)
+
+    def effect(self, **options: Any):
+        """How violence changed where sites opened or closed: a staggered event study.
+
+        Parameters
+        ----------
+        **options
+            Those of :func:`minusma.effects.run_effect` (``history, sites, mission, country,
+            unit, radius_km, window_months, span, by_type, placebo_draws, seed, min_troops,
+            cluster``); the data directory is the Study's.
+
+        Returns
+        -------
+        minusma.effects.EffectReport
+        """
+        from minusma.effects import run_effect
+
+        return run_effect(data_dir=self._data_dir, **options)

@@ -376,13 +376,17 @@ class Study:
         return out
 
     # -- maps --------------------------------------------------------------------------------
-    def exposure_timeline(self, params: ExposureParams | None = None, **options: Any):
+    def exposure_timeline(
+        self, params: ExposureParams | None = None, *, lang: str | None = None, **options: Any
+    ):
         """The towns' classes, scores, ranks and reasons at every step, as the maps draw them.
 
         Parameters
         ----------
         params, **options
             The model's parameters; ``as_of`` is the date of the detailed indicators.
+        lang
+            The language of the reasons (default: English).
 
         Returns
         -------
@@ -393,7 +397,8 @@ class Study:
 
         p = self.params(params, **options)
         towns = self._towns_study()
-        return exposure_timeline(towns.timeline(p), towns.assess(p), p)
+        kwargs = {} if lang is None else {"lang": lang, "context": towns.context}
+        return exposure_timeline(towns.timeline(p), towns.assess(p), p, **kwargs)
 
     def map(
         self,
@@ -441,7 +446,7 @@ class Study:
             classes = step_classes(places.timeline(p), id_column="settlement_id")
         kwargs = {} if lang is None else {"lang": lang}
         return make_map(
-            self.exposure_timeline(p),
+            self.exposure_timeline(p, lang=lang),
             offline=offline,
             settlements=settlements,
             settlement_classes=classes,
@@ -479,7 +484,8 @@ class Study:
         from minusma.maps.static import static_map
 
         kwargs: dict[str, Any] = {} if lang is None else {"lang": lang}
-        return static_map(self.exposure_timeline(params, **options), towns=towns, **kwargs)
+        exposure = self.exposure_timeline(params, lang=lang, **options)
+        return static_map(exposure, towns=towns, **kwargs)
 
     # -- outputs -------------------------------------------------------------------------------
     def export(
@@ -491,6 +497,7 @@ class Study:
         layers: Sequence[str] = (),
         with_analysis: bool = True,
         hxl: bool = False,
+        lang: str | None = None,
         **options: Any,
     ) -> list[Path]:
         """Write the layers and a provenance file (every source and licence) to ``out_dir``.
@@ -510,6 +517,8 @@ class Study:
             Also write the exposure, segment criticality and timeline layers.
         hxl
             CSV only: a row of HXL hashtags under the header.
+        lang
+            GeoPackage only: language of the QGIS styles' names, legends and labels.
 
         Returns
         -------
@@ -530,9 +539,12 @@ class Study:
             parameters.update(self._metadata())
         from minusma.geo.io import created_folder
 
+        kwargs = {} if lang is None else {"lang": lang}
         # the one write path: a failed export leaves no new folder (its parent must exist)
         with created_folder(out_dir, parents=False, what="create output folder"):
-            return export_layers(out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl)
+            return export_layers(
+                out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl, **kwargs
+            )
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """One layer of the registry (``minusma layers`` lists them).
@@ -630,13 +642,17 @@ class Study:
         p = self.params(params, **options)
         return timeline_figures(self._towns_study().timeline(p), p, data_dir=self._data_dir)
 
-    def timeline_chart(self, params: ExposureParams | None = None, **options: Any) -> Figure:
+    def timeline_chart(
+        self, params: ExposureParams | None = None, *, lang: str | None = None, **options: Any
+    ) -> Figure:
         """The timeline chart of :meth:`timeline_figures` (matplotlib figure).
 
         Parameters
         ----------
         params, **options
             The model's parameters.
+        lang
+            ``"en"`` or ``"fr"`` (default: English).
 
         Returns
         -------
@@ -645,12 +661,19 @@ class Study:
         """
         from minusma.maps.charts import timeline_chart
 
-        return timeline_chart(self.timeline_figures(params, **options))
+        kwargs = {} if lang is None else {"lang": lang}
+        return timeline_chart(self.timeline_figures(params, **options), **kwargs)
 
     def report(
-        self, params: ExposureParams | None = None, *, top: int | None = None, **options: Any
+        self,
+        params: ExposureParams | None = None,
+        *,
+        top: int | None = None,
+        lang: str | None = None,
+        **options: Any,
     ) -> str:
-        """One printable HTML page: the map, the most exposed places, the summary, the timeline.
+        """One printable HTML page: the map, the most exposed places, the summary by 2023 region,
+        the timeline; A4 portrait when printed.
 
         Parameters
         ----------
@@ -659,6 +682,8 @@ class Study:
         top
             How many of the most exposed places to list (default
             :data:`minusma.maps.report.DEFAULT_TOP`).
+        lang
+            ``"en"`` or ``"fr"`` (default: English).
 
         Returns
         -------
@@ -669,14 +694,16 @@ class Study:
 
         p = self.params(params, **options)
         study = self._towns_study()
-        by = "region_2023" if self._data_dir is not None else "region"
+        kwargs = {} if lang is None else {"lang": lang}
         return report_html(
             study.assess(p),
-            study.summary(p, by=by),
-            map_figure=study.static_map(p),
-            chart_figure=study.timeline_chart(p),
+            study.summary(p, by="region_2023"),
+            map_figure=study.static_map(p, lang=lang),
+            chart_figure=study.timeline_chart(p, lang=lang),
             params=p,
             top=DEFAULT_TOP if top is None else top,
+            context=study.context,
+            **kwargs,
         )
 
     def population(

@@ -13,7 +13,7 @@ from minusma.cli.options import (
     exposure_params,
     study_options,
 )
-from minusma.maps.i18n import DEFAULT_LANG, LANGS
+from minusma.geo.i18n import DEFAULT_LANG, LANGS
 
 
 @click.command("map")

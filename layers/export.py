@@ -316,8 +316,9 @@ def _as_of(
 
 def _geometry(gdf: gpd.GeoDataFrame) -> str | None:
     kinds = gdf.geometry.dropna().geom_type.str.replace("Multi", "")
-    kind = kinds.iloc[0] if len(kinds) else None
-    return {"Point": "point", "LineString": "line", "Polygon": "polygon"}.get(kind)
+    if not len(kinds):
+        return None
+    return {"Point": "point", "LineString": "line", "Polygon": "polygon"}.get(kinds.iloc[0])
 
 
 def _gpkg_spec(

@@ -324,7 +324,7 @@ def _site_label(row, lang: str) -> str:
 
 def _bases(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     """By kind; open on ``as_of`` filled in the kind's colour, closed by then hollow and grey."""
-    rules = []
+    rules: list[tuple[str, str, str]] = []
     closed = s["site_closed"]
     day = date_text(as_of, lang) if as_of else ""
     is_closed = f'"closure_date" <= to_date({_text(as_of)})' if as_of else "FALSE"
@@ -412,7 +412,7 @@ def _air_links(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     operators.append(
         (f'"operator" NOT IN {known}', text("qgis.other_operator", lang), s["air_other"])
     )
-    rules = []
+    rules: list[tuple[str, str, str]] = []
     for which, operator, v in operators:
         for state, test in (("active", "IN"), ("ended", "NOT IN")):
             line = s["air_link_lines"][state]

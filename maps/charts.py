@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -26,6 +27,9 @@ from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DEFAULT_LANG, date_text, number_text, text
 from minusma.geo.io import atomic_path
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +224,7 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
     try:
         # SVG keeps its text as text (searchable, selectable), not glyph outlines
         # and a fixed hash salt makes its element ids, so its bytes, the same on every run
-        rc = {"svg.fonttype": "none", "svg.hashsalt": SVG_HASH_SALT}
+        rc: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.hashsalt": SVG_HASH_SALT}
         with atomic_path(path) as tmp, plt.rc_context(rc):
             fig.savefig(tmp, dpi=dpi, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     finally:

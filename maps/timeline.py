@@ -68,7 +68,7 @@ def popup_steps(
     ``lang``)."""
     texts: dict[str, int] = {}
     out: dict[str, list] = {}
-    if exposure.scores is None:
+    if exposure.scores is None or exposure.ranks is None or exposure.reasons is None:
         return out, []
     steps = exposure.indicators or {}
     for town_id in exposure.classes.index:
@@ -135,7 +135,7 @@ class TimeControl(MacroElement):
             else [exposure.ranked] * len(exposure.dates)
         )
         self.date_text = safe_json([date_text(d, lang) for d in exposure.dates])
-        words = {
+        words: dict[str, str | dict[str, str]] = {
             "classes": {c: text(f"class.{c}", lang) for c in EXPOSURE_CLASSES},
             "noClass": text("no_class", lang),
             "onDate": text("on_date", lang),

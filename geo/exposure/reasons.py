@@ -316,7 +316,7 @@ def join(parts: list[np.ndarray], *, empty: str | None = None, sep: str = "; ") 
         only = ~has & more
         acc[only] = part[only]
         has |= more
-    return np.where(has, acc, empty)
+    return np.where(has, acc, np.array(empty, dtype=object))
 
 
 #: Every reason code, in the catalogue (checked by the tests).

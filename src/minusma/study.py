@@ -397,7 +397,7 @@ class Study:
 
         p = self.params(params, **options)
         towns = self._towns_study()
-        kwargs = {} if lang is None else {"lang": lang, "context": towns.context}
+        kwargs: dict[str, Any] = {} if lang is None else {"lang": lang, "context": towns.context}
         return exposure_timeline(towns.timeline(p), towns.assess(p), p, **kwargs)
 
     def map(
@@ -661,7 +661,7 @@ class Study:
         """
         from minusma.maps.charts import timeline_chart
 
-        kwargs = {} if lang is None else {"lang": lang}
+        kwargs: dict[str, Any] = {} if lang is None else {"lang": lang}
         return timeline_chart(self.timeline_figures(params, **options), **kwargs)
 
     def report(

@@ -2,7 +2,8 @@
 
 The authored part of each entry (description, licence, attribution, upstream, expected schema) is
 written below in :data:`ENTRIES`. The measured part (sha256, size, feature or row count, columns,
-geometry types, bounds, raster shape) is read from a data directory laid out like ``../shared/data``::
+geometry types, bounds, raster shape) is read from a data directory laid out like
+``../shared/data``::
 
     python scripts/build_dataset_registry.py --data ../shared/data
 
@@ -577,8 +578,8 @@ ENTRIES.update(
             "UCDP Georeferenced Event Dataset. Journal of Peace Research, 50(4), 523-532; "
             "Davies, S., Pettersson, T., & Oberg, M. (2023). Organized violence 1989-2022. "
             "Journal of Peace Research, 60(4)",
-            "offline_copy": "GitHub optgeo/ucdp-23.1-482 @ be05b36cd56d147ca1d47bb392c186b6b7447d56, "
-            "GEDEvent_v23_1.geojson (renamed)",
+            "offline_copy": "GitHub optgeo/ucdp-23.1-482 @ "
+            "be05b36cd56d147ca1d47bb392c186b6b7447d56, GEDEvent_v23_1.geojson (renamed)",
             "upstream": {
                 "urls": ["https://ucdp.uu.se/downloads/ged/ged231-csv.zip"],
                 "format": "zipped CSV GEDEvent_v23_1.csv, world-wide, one row per event (id, "

@@ -47,7 +47,12 @@ def test_entry_metadata_is_complete(dataset):
     )
     assert dataset.upstream["format"] and dataset.upstream["conversion"]
     assert dataset.optional == (dataset.file is None)
-    if not dataset.is_raster:
+    if dataset.is_table:
+        assert dataset.required_columns and not dataset.geometry_types
+        assert dataset.coordinate_columns is None or set(dataset.coordinate_columns) <= set(
+            dataset.required_columns
+        )
+    elif not dataset.is_raster:
         assert dataset.required_columns and dataset.geometry_types
 
 
@@ -68,6 +73,11 @@ def test_file_matches_registry(dataset, data_dir):
             assert list(src.bounds) == pytest.approx(expected["bounds"], abs=1e-6)
         raster = datasets.read_dataset(dataset.name, data_dir)
         assert raster.values.shape == (expected["height"], expected["width"])
+        return
+    if dataset.is_table:
+        table = datasets.read_dataset(dataset.name, data_dir)
+        assert len(table) == expected["rows"] and list(table.columns) == expected["columns"]
+        assert set(dataset.required_columns) <= set(expected["columns"])
         return
     frame = pyogrio.read_dataframe(path)
     assert len(frame) == expected["features"]

@@ -586,8 +586,9 @@ ENTRIES.update(
                 "relid, year, ..., latitude, longitude, geom_wkt, ..., best, high, low, gwnoa, "
                 "gwnob)",
                 "conversion": "country_id == 482; geom_wkt dropped; longitude/latitude -> Point; "
-                "the other columns kept (as optgeo/ucdp-23.1-482's convert.rb). Tested on a CSV "
-                "rebuilt from this copy, untested against the real 23.1 zip",
+                "the other columns kept, counts and ids as integers, empty fields as empty "
+                "strings (as optgeo/ucdp-23.1-482's convert.rb). Tested on a CSV rebuilt from "
+                "this copy; untested against the real 23.1 zip",
             },
             "id_column": "id",
             "required_columns": _cols(

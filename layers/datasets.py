@@ -4,7 +4,11 @@ The registry ``layers/data/datasets.json`` ships inside the package (built by
 ``scripts/build_dataset_registry.py``). Each entry names one file of the data-directory layout
 (:mod:`layers.datadir`) and records its licence, attribution, offline origin, upstream source and
 conversion, the schema the package relies on (required columns, geometry types, bounds margin) and
-the measured facts of the file in the offline layout (sha256, size, feature count, columns).
+the measured facts of the file in the offline layout (sha256, size, feature or row count, columns).
+Files are GeoJSON, GeoTIFF or CSV tables (``"format": "CSV"``, gzipped when the name ends in
+``.gz``; their ``coordinate_columns`` are bounds-checked). A null ``bounds_margin_deg`` marks data
+of other countries or the world (Geo-PKO, UCDP GED for the Central African Republic): no bounds
+check.
 
 Name look-ups ignore case and punctuation (``"COD-ADM1"`` finds ``cod_adm1``), as in xyzservices.
 

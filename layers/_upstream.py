@@ -24,6 +24,7 @@ local copies of the offline files.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -109,7 +110,7 @@ URLS: dict[str, str] = {
 #: Known sha256 of upstream inputs, by key of :data:`URLS`. Only the Geo-PKO v2.3 tables are
 #: known: they are read at a pinned commit, unchanged, so they must equal the registry's copy.
 #: Every other upstream file changes.
-UPSTREAM_SHA256: dict[str, str] = {
+UPSTREAM_SHA256: dict[str, str | None] = {
     f"geopko_{name}": get_dataset(f"geopko_{name}").sha256 for name in GEOPKO_FILES
 }
 
@@ -473,6 +474,20 @@ def convert_ucdp_ged(zip_path: Path, out: Path, *, country_id: int) -> None:
     Keeps the rows with ``country_id == country_id``, drops ``geom_wkt``, turns ``longitude``/
     ``latitude`` into the Point and keeps every other column (:data:`GED_INT_COLUMNS` as integers,
     the rest as text, an empty field as an empty string), as the offline copy's conversion did.
+
+    Parameters
+    ----------
+    zip_path
+        The downloaded ``ged<version>-csv.zip``.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    country_id
+        The UCDP country code of the events kept.
+
+    Raises
+    ------
+    SchemaError
+        The zip holds not exactly one CSV, the CSV lacks a column, or no event has ``country_id``.
     """
     with zipfile.ZipFile(zip_path) as archive:
         members = [n for n in archive.namelist() if n.lower().endswith(".csv")]
@@ -497,11 +512,23 @@ def convert_ucdp_ged(zip_path: Path, out: Path, *, country_id: int) -> None:
 
 
 def copy_unchanged(source: Path, out: Path) -> None:
-    """The upstream file is the layout file: copy it as it is (checked by the schema)."""
+    """The upstream file is the layout file: copy it as it is (checked by the schema).
+
+    Parameters
+    ----------
+    source
+        The downloaded file.
+    out
+        The file to write (a temporary path, put in place by the caller).
+    """
     shutil.copyfile(source, out)
 
 
 # --- dispatch ------------------------------------------------------------------------------------
+
+
+def _copy_fetched(get: Fetcher, out: Path, *, key: str) -> None:
+    copy_unchanged(get(key), out)
 
 
 def _geoboundaries(level: int) -> Callable[[Fetcher, Path], None]:
@@ -549,7 +576,7 @@ CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
         get("ucdp_ged"), out, country_id=GED_CAF_COUNTRY_ID
     ),
     **{
-        f"geopko_{name}": lambda get, out, key=f"geopko_{name}": copy_unchanged(get(key), out)
+        f"geopko_{name}": functools.partial(_copy_fetched, key=f"geopko_{name}")
         for name in GEOPKO_FILES
     },
 }

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from minusma.geo._errors import DataDirError, ParameterError
+from minusma.geo._errors import DataDirError, ParameterError, SchemaError
 from minusma.geo._validate import raise_problems
 from minusma.geo.distance import geometry_length_km
 from minusma.layers.datasets import get as get_dataset
@@ -129,7 +129,10 @@ _SOURCE = "OpenStreetMap way {osm_id} (© OpenStreetMap contributors, ODbL 1.0; 
 
 
 def _bounds_margin_deg() -> float:
-    return float(get_dataset(DATASET).bounds_margin_deg)
+    margin = get_dataset(DATASET).bounds_margin_deg
+    if margin is None:  # the registry gives osm_roads a margin; a bounds check needs one
+        raise SchemaError(f"dataset registry: {DATASET!r} has no bounds_margin_deg")
+    return float(margin)
 
 
 def validate_osm_roads(frame: gpd.GeoDataFrame, *, name: str = "osm_roads") -> None:

@@ -70,7 +70,8 @@ def geodesic_km(
             )
     arrays = np.broadcast_arrays(*values)
     shape = arrays[0].shape
-    _, _, dist_m = GEOD.inv(*(a.ravel() for a in arrays))
+    flat = [a.ravel() for a in arrays]
+    _, _, dist_m = GEOD.inv(flat[0], flat[1], flat[2], flat[3])
     out = np.asarray(dist_m, dtype="float64").reshape(shape) / 1000.0
     if shape == ():
         return float(out)
@@ -88,7 +89,7 @@ def pairwise_km(lon_a: ArrayLike, lat_a: ArrayLike, lon_b: ArrayLike, lat_b: Arr
     """Matrix of geodesic distances, shape ``(len(a), len(b))``, in kilometres."""
     lon_a, lat_a = np.asarray(lon_a, "float64"), np.asarray(lat_a, "float64")
     lon_b, lat_b = np.asarray(lon_b, "float64"), np.asarray(lat_b, "float64")
-    return geodesic_km(lon_a[:, None], lat_a[:, None], lon_b[None, :], lat_b[None, :])
+    return np.asarray(geodesic_km(lon_a[:, None], lat_a[:, None], lon_b[None, :], lat_b[None, :]))
 
 
 #: Bounds of geodesic (WGS84) over great-circle distance on the sphere of radius
@@ -281,4 +282,5 @@ def within_pairs_km(
         p, t, km = p[keep], t[keep], km[keep]
         order = np.lexsort((t, km, p))
         out.append((p[order], t[order], km[order]))
-    return tuple(np.concatenate(parts) for parts in zip(*out))
+    p_all, t_all, km_all = (np.concatenate(parts) for parts in zip(*out))
+    return p_all, t_all, km_all

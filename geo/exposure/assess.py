@@ -59,8 +59,8 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
                     keys.setdefault(name_key(str(value).split("-", 1)[-1]), pos)
     out, unknown = [], []
     for name in names:
-        pos = keys.get(name_key(name))
-        (unknown.append(name) if pos is None else out.append(pos))
+        found = keys.get(name_key(name))
+        (unknown.append(name) if found is None else out.append(found))
     if unknown:
         valid = ", ".join(
             f"{b} ({t})" for b, t in zip(bases["base_id"], bases.get("town", bases["base_id"]))
@@ -129,7 +129,7 @@ class Context:
     notes: Mapping[str, object] = field(default_factory=dict)
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
-    base_km: np.ndarray = field(default=None, repr=False)
+    base_km: coverage.SiteDistances | np.ndarray | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     def timed_graph(self, season: str) -> RoadGraph:

@@ -298,7 +298,8 @@ class SiteDistances:
                 self.lon[rows[far]], self.lat[rows[far]], self.site_lon, self.site_lat, radius_km
             )
             pairs.append((far[i], j))
-        return tuple(np.concatenate(x) for x in zip(*pairs))
+        place_rows, site_pos = (np.concatenate(x) for x in zip(*pairs))
+        return place_rows, site_pos
 
 
 def _site_distances(lon, lat, b_lon, b_lat, k: int) -> SiteDistances:
@@ -354,7 +355,7 @@ def coverage(
     base_id_column: str = "base_id",
     base_name_column: str = "name",
     open_bases: Iterable[bool] | None = None,
-    distance_km: np.ndarray | None = None,
+    distance_km: np.ndarray | SiteDistances | None = None,
 ) -> pd.DataFrame:
     """The security umbrella of every place, before the withdrawal and at ``as_of``.
 

@@ -161,7 +161,7 @@ def airport_service(
     """
     icaos = list(icaos)
     mission = set(mission_operators)
-    served = {k: set() for k in icaos}
+    served: dict[str, set[str]] = {k: set() for k in icaos}
     unknown = dict.fromkeys(icaos, False)
     for row, state in zip(links.itertuples(index=False), states):
         stops = [

@@ -21,7 +21,8 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache
+from minusma.geo.exposure.params import DATE_MIN, DIMENSIONS, ExposureParams, parse_iso_date
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -29,6 +30,7 @@ from minusma.geo.speeds import SEASONS, travel_time_h
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DEFAULT_CACHE_BYTES",
     "Context",
     "calibrated_features",
     "evaluate",
@@ -48,6 +50,9 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
     UnknownNameError
         Listing the unknown names and every valid choice.
     """
+    names = list(names)
+    if not names:
+        return []
     keys: dict[str, int] = {}
     for col in ("base_id", "name", "town", "town_id"):
         if col in bases.columns:
@@ -101,9 +106,13 @@ class Context:
     ``params`` holds the preparation's parameters (``max_snap_km``, ``air_reach_km``);
     ``notes`` records where inputs came from (e.g. the admin join), for metadata.
 
-    ``_cache`` keeps the graph of each season and what :func:`evaluate` reuses across scenarios:
-    road costs per season, roads cut and hub set; the Bamako columns, routes and road reasons per
-    season and roads cut (they do not depend on the bases); air service per dates and closures.
+    ``_cache`` (a :class:`~geo.exposure.cache.ByteCache`) keeps the graph of each season and
+    what :func:`evaluate` reuses across scenarios: road costs per season, roads cut and hub set
+    (a what-if repairs the nearest cached costs rather than running Dijkstra again); the Bamako
+    columns, routes and road reasons per season and roads cut (they do not depend on the bases);
+    air columns per airport service. It holds at most ``cache_bytes`` estimated bytes (default
+    :data:`DEFAULT_CACHE_BYTES`; least recently used out first); :meth:`clear_cache` empties it
+    and gives the memory back.
     """
 
     places: gpd.GeoDataFrame
@@ -128,7 +137,24 @@ class Context:
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
     base_km: np.ndarray = field(default=None, repr=False)
-    _cache: dict = field(default_factory=dict, repr=False)
+    cache_bytes: int = DEFAULT_CACHE_BYTES
+    _cache: ByteCache = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        cache = self._cache
+        if not isinstance(cache, ByteCache):  # None, or a plain dict from dataclasses.replace
+            fresh = ByteCache(self.cache_bytes)
+            for key, value in (cache or {}).items():
+                fresh[key] = value
+            object.__setattr__(self, "_cache", fresh)
+        elif cache.max_bytes != self.cache_bytes:
+            raise ParameterError("cache_bytes differs from the budget of the cache given")
+
+    def clear_cache(self) -> None:
+        """Drop everything evaluated so far (the memory goes back); the next evaluation starts
+        cold."""
+        self._cache.clear()
+        self.graph.clear_caches()
 
     def timed_graph(self, season: str) -> RoadGraph:
         """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
@@ -140,9 +166,9 @@ class Context:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 hours = travel_time_h(self.graph, self.speeds, season=season, on_unknown="warn")
-            self._cache[season] = (
-                access.with_time_bounds(self.graph, hours),
-                [str(w.message) for w in caught],
+            self._cache.pin(
+                season,
+                (access.with_time_bounds(self.graph, hours), [str(w.message) for w in caught]),
             )
             for w in caught:  # recorded for time_warnings, and passed on to the caller
                 warnings.warn(w.message, stacklevel=2)
@@ -211,6 +237,7 @@ def prepare(
     events: gpd.GeoDataFrame | None = None,
     events_coverage: tuple[dt.date, dt.date] | None = None,
     params: ExposureParams | None = None,
+    cache_bytes: int = DEFAULT_CACHE_BYTES,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -250,6 +277,9 @@ def prepare(
     params
         The preparation's parameters ``max_snap_km`` and ``air_reach_km`` (defaults of
         :class:`~geo.exposure.params.ExposureParams`).
+    cache_bytes
+        Budget of the context's cache of evaluated parts, in bytes (default
+        :data:`DEFAULT_CACHE_BYTES`; see :class:`Context`).
     """
     params = params if params is not None else ExposureParams()
     max_snap_km, air_reach_km = params.max_snap_km, params.air_reach_km
@@ -323,6 +353,7 @@ def prepare(
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
+        cache_bytes=cache_bytes,
     )
 
 
@@ -330,10 +361,20 @@ def open_flags(
     ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
 ) -> np.ndarray:
     """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
-    flags = coverage.open_mask(ctx.bases, as_of)
+    closed_on = _cached(ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases))
+    flags = closed_on > parse_iso_date(as_of).toordinal()
     flags[resolve_bases(ctx.bases, close)] = False
     flags[resolve_bases(ctx.bases, keep)] = True
     return flags
+
+
+def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
+    """Closure date of every site as a proleptic ordinal (a large number when never closed),
+    validated like :func:`geo.exposure.coverage.open_mask`."""
+    coverage.open_mask(bases, DATE_MIN)  # the same checks and errors
+    dates = coverage.iso_dates(bases["closure_date"].tolist())
+    never = np.iinfo("int64").max
+    return np.array([never if d is None else d.toordinal() for d in dates], dtype="int64")
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
@@ -350,8 +391,10 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
     return closure
 
 
-def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> pd.DataFrame:
-    """Air lifeline of every place: best service among the airstrips within reach, before and
+def _air_service(
+    ctx: Context, as_of, before, disabled_links, disabled_operators, closure
+) -> dict[str, pd.DataFrame]:
+    """Service of every airport (:func:`geo.exposure.lifelines.airport_service`), before and
     now."""
     service = {}
     for label, when, off_l, off_o in (
@@ -366,6 +409,12 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
             disabled_operators=off_o,
         )
         service[label] = lifelines.airport_service(ctx.air_links, states, ctx.airport_icaos)
+    return service
+
+
+def _air(ctx: Context, service: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Air lifeline of every place: best service among the airstrips within reach, before and
+    now."""
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (
@@ -412,31 +461,41 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
 
 
 def _cached(ctx: Context, key: tuple, build):
-    """``ctx._cache[key]``, built on first use; at most 64 entries of a kind (``key[0]``) are kept,
-    to bound the memory of long what-if sessions."""
-    # safe when threads share the context (joblib/dask threads): a race builds a value twice
-    value = ctx._cache.get(key, _MISSING)
-    if value is _MISSING:
-        kind = [k for k in list(ctx._cache) if isinstance(k, tuple) and k[0] == key[0]]
-        if len(kind) >= 64:
-            for k in kind:
-                ctx._cache.pop(k, None)
-        value = build()
-        ctx._cache[key] = value
-    return value
+    """``ctx._cache[key]``, built on first use and kept within the context's byte budget."""
+    return ctx._cache.get_or_build(key, build)
 
 
-_MISSING = object()
+def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
+    """Cached road costs of ``season`` that :func:`geo.exposure.access.hub_costs` can repair into
+    the costs of ``hubs`` with ``removed`` cut (fewest hubs and most cuts first), or None."""
+    best, best_size = None, None
+    for key in list(ctx._cache):
+        if not (isinstance(key, tuple) and key[0] == "costs" and key[1] == season):
+            continue
+        costs = ctx._cache.get(key)
+        if costs is not None and costs.can_derive(hubs, removed):
+            size = (costs.hubs.size, -len(costs.removed))
+            if best_size is None or size < best_size:
+                best, best_size = costs, size
+    return best
 
 
 def _hub_costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray, prefix: str
 ) -> tuple[access.HubCosts, pd.DataFrame]:
-    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached)."""
-    key = (season, removed, tuple(np.sort(hubs).tolist()))
-    costs = _cached(
-        ctx, ("costs", *key), lambda: access.hub_costs(graph, hubs, removed_edge_ids=removed)
-    )
+    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached;
+    a new set of hubs or cuts repairs cached costs where it can)."""
+    key = (season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
+
+    def costs_build():
+        return access.hub_costs(
+            graph,
+            hubs,
+            removed_edge_ids=removed,
+            derive_from=_derivable(ctx, season, removed, hubs),
+        )
+
+    costs = _cached(ctx, ("costs", *key), costs_build)
 
     def build():
         frame = costs.at(ctx.place_nodes, prefix)
@@ -494,12 +553,9 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
     return _cached(ctx, ("road", season, removed), build)
 
 
-def _air_with_reasons(
-    ctx: Context, as_of, before, disabled_links, disabled_operators, closure
-) -> dict:
-    """The air columns of :func:`_air` and their reasons (cached per dates, switched-off links and
-    closures)."""
-    frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
+def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:
+    """The air columns of :func:`_air` and their reasons."""
+    frame = _air(ctx, service)
     return {
         "frame": frame,
         "reasons": reasons.air(frame.join(ctx.static[["airport_icao"]]), ctx.params.air_reach_km),
@@ -537,8 +593,14 @@ def _nearest_hubs(
         ("capital", ctx.capital_nodes, ctx.capital_ids),
     ):
         costs, frame = _hub_costs(ctx, graph, season, removed, hubs, prefix)
-        reached = _nearest_by_road(ids, hubs, costs.source_node, ctx.place_nodes)
-        nearest = pd.DataFrame({f"nearest_{prefix}_by_road": reached}, index=ctx.places.index)
+        key = ("nearest", prefix, season, removed, tuple(ids.tolist()))
+        column = f"nearest_{prefix}_by_road"
+
+        def build(column=column, ids=ids, hubs=hubs, costs=costs):
+            reached = _nearest_by_road(ids, hubs, costs.source_node, ctx.place_nodes)
+            return pd.DataFrame({column: reached}, index=ctx.places.index)
+
+        nearest = _cached(ctx, key, build)
         frames += [frame, nearest]
     return frames
 
@@ -614,36 +676,60 @@ def evaluate(
     cov = _coverage(ctx, p, when, flags if scenario else None)
     nodes = ctx.place_nodes
     road = _road_access(ctx, graph, season, removed)
-    frames = [ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static, road["frame"]]
+    place_columns = _cached(
+        ctx,
+        ("place_columns",),
+        lambda: pd.DataFrame(ctx.places.drop(columns=ctx.places.geometry.name)),
+    )
+    frames = [place_columns, cov, ctx.static, road["frame"]]
     frames += _nearest_hubs(ctx, graph, season, removed, flags)
     closure = _air_closure(ctx, when, flags if scenario else None)
-    ref = before
+    service = _cached(
+        ctx,
+        ("air_service", when, before, disabled_links, disabled_operators, tuple(closure.items())),
+        lambda: _air_service(ctx, when, before, disabled_links, disabled_operators, closure),
+    )
+    # the air columns depend only on the airports' service: a what-if that changes no airport's
+    # service reuses them
     key = (
         "air",
-        when,
-        ref,
-        tuple(disabled_links),
-        tuple(disabled_operators),
-        tuple(sorted(closure.items())),
+        tuple(service["before"]["air_state"]),
+        tuple(service["before"]["air_operators"].fillna("")),
+        tuple(service["now"]["air_state"]),
     )
-    air = _cached(ctx, key, lambda: _air_with_reasons(ctx, when, ref, key[3], key[4], closure))
+    air = _cached(ctx, key, lambda: _air_with_reasons(ctx, service))
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
     out["bamako_time_score"] = score.scale_capped(
         out["bamako_travel_h"], p.time_cap_h, unreachable=out["bamako_reachable"].eq(False)
     )
     out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
-    comp = score.composite(out, weights=p.weights_dict, aggregation=p.aggregation)
+    indicators = pd.DataFrame(
+        {c: out[c].to_numpy(dtype="float64") for cols in DIMENSIONS.values() for c in cols},
+        index=out.index,
+    )
+    comp = score.composite(indicators, weights=p.weights_dict, aggregation=p.aggregation)
     out = pd.concat([out, comp], axis=1)
     if p.model != "inform":
         out = _calibrated(ctx, out, p.model, when)
     s = out["exposure_score"]
     out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
     out["exposure_class"] = score.classify(s).to_numpy()
-    geography = _cached(ctx, ("geography",), lambda: reasons.geography(out))
-    out["reasons"] = reasons.join(
-        [reasons.coverage_lost(out), road["reasons"], air["reasons"], geography]
+    # the road, air and geography parts are the same for every scenario sharing the season, the
+    # roads cut and the airports' service: joined once, then only the coverage part is added
+    fixed = _cached(
+        ctx,
+        ("reasons", season, removed, key),
+        lambda: reasons.join(
+            [
+                road["reasons"],
+                air["reasons"],
+                _cached(ctx, ("geography",), lambda: reasons.geography(out)),
+            ],
+            empty="",
+        ),
     )
+    out["reasons"] = reasons.join([reasons.coverage_lost(out), fixed])
     out["as_of"] = when.isoformat()
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ __all__ = [
     "SiteDistances",
     "coverage",
     "distance_matrix_km",
+    "iso_dates",
     "nearest",
     "open_mask",
     "point_lonlat",
@@ -86,19 +88,39 @@ def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArra
     return lon, lat
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_dates(values: Iterable) -> list[dt.date | None]:
+    """ISO ``YYYY-MM-DD`` strings (or dates) as dates, None where missing; a value that is not a
+    valid ISO date gives None too (the caller decides whether that is an error)."""
+    out: list[dt.date | None] = []
+    for v in values:
+        if isinstance(v, dt.datetime):
+            out.append(v.date())
+        elif isinstance(v, dt.date):
+            out.append(v)
+        elif isinstance(v, str) and _ISO_DATE.fullmatch(v):
+            try:
+                out.append(dt.date.fromisoformat(v))
+            except ValueError:
+                out.append(None)
+        else:
+            out.append(None)
+    return out
+
+
 def _closure(bases: pd.DataFrame) -> pd.Series:
     if "closure_date" not in bases.columns:
         raise SchemaError(
             f"bases need a 'closure_date' column (ISO dates); columns: {list(bases.columns)}"
         )
-    dates = pd.to_datetime(bases["closure_date"], format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna() & bases["closure_date"].notna()
-    if bad.any():
-        raise SchemaError(
-            "bases 'closure_date' must be ISO dates, got "
-            f"{bases.loc[bad, 'closure_date'].tolist()[:5]}"
-        )
-    return dates.dt.date
+    raw = bases["closure_date"].tolist()
+    dates = iso_dates(raw)
+    bad = [r for r, d in zip(raw, dates) if d is None and not pd.isna(r)]
+    if bad:
+        raise SchemaError(f"bases 'closure_date' must be ISO dates, got {bad[:5]}")
+    return pd.Series(dates, index=bases.index, dtype=object)
 
 
 def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
@@ -107,7 +129,7 @@ def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
 
 
 def _open(closed: pd.Series, when: dt.date) -> NDArray:
-    return np.array(closed.map(lambda d: d is None or pd.isna(d) or d > when).to_numpy(dtype=bool))
+    return np.array([d is None or d > when for d in closed.tolist()], dtype=bool)
 
 
 def nearest(
@@ -394,8 +416,12 @@ def coverage(
     for col in (base_id_column, base_name_column):
         if col not in bases.columns:
             raise SchemaError(f"bases lack column {col!r}; columns: {list(bases.columns)}")
-    lon, lat = point_lonlat(places, name="places")
-    b_lon, b_lat = point_lonlat(bases, name="bases")
+    if isinstance(distance_km, SiteDistances) and distance_km.shape == (len(places), len(bases)):
+        lon, lat = distance_km.lon, distance_km.lat  # measured from these places and sites
+        b_lon, b_lat = distance_km.site_lon, distance_km.site_lat
+    else:
+        lon, lat = point_lonlat(places, name="places")
+        b_lon, b_lat = point_lonlat(bases, name="bases")
     closed = _closure(bases)
     closed_on = closed.to_numpy(dtype=object)
     open_before = _open(closed, ref)
@@ -445,9 +471,7 @@ def coverage(
         r, site = sd.within(rows, radius_km)
         keep = open_before[site]
         r, site = r[keep], site[keep]
-        ordinal = np.array(
-            [d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on]
-        )
+        ordinal = np.array([d.toordinal() if d is not None else -1 for d in closed_on])
         latest = np.full(rows.size, -1, dtype="int64")
         np.maximum.at(latest, r, ordinal[site])
         # a covering site closed by a scenario before its real closure date: the date is not known

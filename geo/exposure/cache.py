@@ -1,0 +1,168 @@
+"""A cache bounded in bytes: what :func:`geo.exposure.assess.evaluate` reuses across scenarios.
+
+Entries are kept least-recently-used first out once their estimated size passes the budget
+(:data:`DEFAULT_CACHE_BYTES`, settable per context). Sizes are estimates: numpy arrays and
+numeric columns by their buffers, object columns by a sample of their values, containers by
+their items. :meth:`ByteCache.clear` drops every reference, so the memory goes back to the
+allocator (numpy's large buffers straight to the system).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from minusma.geo._errors import ParameterError
+
+__all__ = ["DEFAULT_CACHE_BYTES", "ByteCache", "size_of"]
+
+#: Default budget of a context's cache: 512 MiB (enough for dozens of what-ifs at 300k places;
+#: the values it holds are rebuilt on demand when evicted).
+DEFAULT_CACHE_BYTES = 512 * 2**20
+
+_SAMPLE = 256
+
+
+def _object_bytes(values: np.ndarray) -> int:
+    """Pointers plus the sampled mean size of the distinct objects of an object array."""
+    n = values.size
+    if n == 0:
+        return 0
+    step = max(1, n // _SAMPLE)
+    sample = values.ravel()[::step][:_SAMPLE]
+    each = sum(sys.getsizeof(v) for v in sample) / len(sample)
+    return int(8 * n + each * n)
+
+
+def size_of(value: object, _depth: int = 0) -> int:
+    """Estimated bytes held by ``value`` (numpy arrays, pandas objects, containers, objects with
+    an ``nbytes`` property); shared parts are counted each time they are reached."""
+    if _depth > 4:
+        return sys.getsizeof(value)
+    if isinstance(value, np.ndarray):
+        return _object_bytes(value) if value.dtype == object else value.nbytes
+    if isinstance(value, pd.DataFrame):
+        return sum(size_of(value[c].array, _depth + 1) for c in value.columns) + value.index.nbytes
+    if isinstance(value, pd.Series | pd.Index):
+        return size_of(value.array, _depth + 1)
+    if isinstance(value, pd.api.extensions.ExtensionArray):
+        if isinstance(value, pd.arrays.NumpyExtensionArray):
+            return size_of(np.asarray(value), _depth + 1)
+        return int(value.nbytes)
+    nbytes = getattr(value, "nbytes", None)
+    if isinstance(nbytes, int):
+        return nbytes
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(size_of(v, _depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sys.getsizeof(value) + sum(size_of(v, _depth + 1) for v in value)
+    return sys.getsizeof(value)
+
+
+class ByteCache:
+    """A mapping of recent results bounded to ``max_bytes`` estimated bytes (LRU eviction).
+
+    Safe to share between threads: a lock guards the bookkeeping (a value built twice by racing
+    threads is harmless). An entry larger than the whole budget is returned but not kept.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        if not (isinstance(max_bytes, int) and max_bytes >= 0):
+            raise ParameterError(
+                f"cache_bytes must be a whole number of bytes >= 0, got {max_bytes!r}"
+            )
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._bytes = 0
+        self._pinned: dict[Hashable, object] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        """Estimated bytes of the values kept."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items) + len(self._pinned)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items or key in self._pinned
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.keys())
+
+    def keys(self) -> list[Hashable]:
+        """The keys: pinned ones, then the others least recently used first."""
+        return [*self._pinned, *self._items]
+
+    def pin(self, key: Hashable, value: object) -> None:
+        """Keep ``value`` outside the budget until :meth:`clear` (e.g. the graph of a season,
+        which everything else is derived from)."""
+        with self._lock:
+            self._pinned[key] = value
+
+    def get(self, key: Hashable, default: object = None) -> object:
+        """The value of ``key`` (marked recently used), else ``default``."""
+        with self._lock:
+            if key in self._pinned:
+                return self._pinned[key]
+            item = self._items.get(key)
+            if item is None:
+                return default
+            self._items.move_to_end(key)
+            return item[0]
+
+    def __getitem__(self, key: Hashable) -> object:
+        with self._lock:
+            if key in self._pinned:
+                return self._pinned[key]
+            self._items.move_to_end(key)
+            return self._items[key][0]
+
+    def __setitem__(self, key: Hashable, value: object) -> None:
+        size = size_of(value)
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            if size > self.max_bytes:
+                return
+            self._items[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def pop(self, key: Hashable, default: object = None) -> object:
+        """Remove ``key`` and return its value (``default`` when absent)."""
+        with self._lock:
+            if key in self._pinned:
+                return self._pinned.pop(key)
+            item = self._items.pop(key, None)
+            if item is None:
+                return default
+            self._bytes -= item[1]
+            return item[0]
+
+    def clear(self) -> None:
+        """Drop every entry (and with it every reference the cache held)."""
+        with self._lock:
+            self._items.clear()
+            self._pinned.clear()
+            self._bytes = 0
+
+    def get_or_build(self, key: Hashable, build: Callable[[], object]) -> object:
+        """``self[key]``, built with ``build()`` and kept (within the budget) on first use."""
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            value = build()
+            self[key] = value
+        return value
+
+
+_MISSING = object()

@@ -155,6 +155,8 @@ class Context:
         cold."""
         self._cache.clear()
         self.graph.clear_caches()
+        if isinstance(self.base_km, coverage.SiteDistances):
+            self.base_km.clear()
 
     def timed_graph(self, season: str) -> RoadGraph:
         """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per

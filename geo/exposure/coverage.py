@@ -217,6 +217,10 @@ def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.
     return out
 
 
+#: Memory for the answers :meth:`SiteDistances.nearest_open_all` remembers (at least two are
+#: kept: the answer with every site open, from which one-site what-ifs are derived, and the last).
+ANSWER_BYTES = 64 * 2**20
+
 #: Sites kept per place by :func:`site_distances` (sphere-nearest candidates).
 DEFAULT_NEAREST_SITES = 6
 
@@ -284,7 +288,7 @@ class SiteDistances:
 
     def nearest_open_all(self, is_open: NDArray) -> tuple[NDArray, NDArray]:
         """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
-        sites (the last 16). From a remembered answer for a larger set, only the places whose
+        sites (as many as :data:`ANSWER_BYTES` holds). From a remembered answer for a larger set, only the places whose
         nearest site has closed are searched again: a one-site what-if costs its catchment."""
         key = np.packbits(is_open).tobytes()
         if key in self._answers:
@@ -302,10 +306,16 @@ class SiteDistances:
                 pos[redo], dist[redo] = self.nearest_open(rows[redo], is_open)
         else:
             pos, dist = self.nearest_open(rows, is_open)
-        if len(self._answers) >= 16:
+        while self._answers and len(self._answers) >= max(
+            2, ANSWER_BYTES // max(1, pos.nbytes + dist.nbytes)
+        ):
             self._answers.pop(next(iter(self._answers)))
         self._answers[key] = (pos, dist)
         return pos, dist
+
+    def clear(self) -> None:
+        """Forget the remembered answers (:meth:`nearest_open_all`); measured distances stay."""
+        self._answers.clear()
 
     def within(self, rows: NDArray, radius_km: float) -> tuple[NDArray, NDArray]:
         """Pairs (index into ``rows``, site position) at most ``radius_km`` apart (geodesic)."""

@@ -288,8 +288,9 @@ class SiteDistances:
 
     def nearest_open_all(self, is_open: NDArray) -> tuple[NDArray, NDArray]:
         """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
-        sites (as many as :data:`ANSWER_BYTES` holds). From a remembered answer for a larger set, only the places whose
-        nearest site has closed are searched again: a one-site what-if costs its catchment."""
+        sites (as many as :data:`ANSWER_BYTES` holds). From a remembered answer for a larger
+        set, only the places whose nearest site has closed are searched again: a one-site
+        what-if costs its catchment."""
         key = np.packbits(is_open).tobytes()
         if key in self._answers:
             return self._answers[key]

@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minusma.geo._errors import GraphError, ParameterError, SchemaError
+from minusma.geo.distance import QueryPoints
 from minusma.geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from minusma.geo.network import (
     DEFAULT_MAX_FLOW_WORK,
@@ -112,16 +113,22 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
 
 
 def snap_places(
-    graph: RoadGraph, lon: NDArray, lat: NDArray, *, max_snap_km: float = DEFAULT_MAX_SNAP_KM
+    graph: RoadGraph,
+    lon: NDArray,
+    lat: NDArray,
+    *,
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+    query: QueryPoints | None = None,
 ) -> pd.DataFrame:
     """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``,
-    ``on_road_network``.
+    ``on_road_network``; ``query``: the places with a coordinate prepared for several searches
+    (:class:`geo.distance.QueryPoints`).
 
     ``on_road_network`` is a nullable boolean: missing for places without a coordinate.
     """
     if not (np.isfinite(max_snap_km) and max_snap_km >= 0):
         raise ParameterError(f"max_snap_km must be a finite number of km >= 0, got {max_snap_km!r}")
-    node, snap_km = snap_points(graph, lon, lat, max_snap_km=max_snap_km)
+    node, snap_km = snap_points(graph, lon, lat, max_snap_km=max_snap_km, query=query)
     on = pd.array(node >= 0, dtype="boolean")
     on[np.isnan(snap_km)] = pd.NA
     return pd.DataFrame({"road_node": node, "snap_km": snap_km, "on_road_network": on})

@@ -20,9 +20,16 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
+from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache
-from minusma.geo.exposure.params import DATE_MIN, DIMENSIONS, ExposureParams, parse_iso_date
+from minusma.geo.exposure.params import (
+    DATE_MIN,
+    DIMENSIONS,
+    ExposureParams,
+    check_km,
+    parse_iso_date,
+)
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -289,8 +296,12 @@ def prepare(
         raise SchemaError(f"places lack the id column {id_column!r}")
     if hub_id not in set(places[id_column]):
         raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
+    # nearest-point search: road nodes, sites, airports, airstrips within reach
     lon, lat = coverage.point_lonlat(places, name="places")
-    snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km)
+    located = np.isfinite(lon)
+    query = QueryPoints(lon[located], lat[located])
+    snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km, query=query)
     b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
     base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
     nodes = snapped["road_node"].to_numpy()
@@ -317,13 +328,22 @@ def prepare(
         axis=1,
     )
     icaos = list(airports["icao"])
-    nearest_ap = coverage.nearest(places, airports, id_column="icao")
-    static["airport_icao"] = nearest_ap["nearest_id"].to_numpy()
-    static["airport_km"] = nearest_ap["distance_km"].to_numpy()
-    pairs = coverage.within_km(
-        places.reset_index(drop=True), airports, air_reach_km, id_column="icao"
-    )
-    pairs["ap"] = pd.Index(icaos).get_indexer(pairs["target_id"])
+    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
+    a_ok = np.flatnonzero(np.isfinite(a_lon))
+    ap_id = np.full(len(places), None, dtype=object)
+    ap_km = np.full(len(places), np.nan)
+    rows = np.flatnonzero(located)
+    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
+    if rows.size and a_ok.size:
+        idx, km = nearest_km(lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], query=query)
+        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
+        point, ap = within_pairs_only(
+            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
+        )
+        point, ap = rows[point], a_ok[ap]
+    static["airport_icao"] = ap_id
+    static["airport_km"] = ap_km
+    pairs = pd.DataFrame({"point": point, "ap": ap})
     ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
     base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
     closure_by_ap = {
@@ -350,7 +370,7 @@ def prepare(
         base_closure_by_airport=closure_by_ap,
         params=params,
         labels=access.edge_labels(graph),
-        base_km=coverage.site_distances(places, bases),
+        base_km=coverage.site_distances_lonlat(lon, lat, b_lon, b_lat, query=query),
         commercial_operators=tuple(commercial_operators),
         notes=dict(notes or {}),
         events=events,

@@ -26,6 +26,7 @@ from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.crs import to_wgs84
 from minusma.geo.distance import (
     CHUNK,
+    QueryPoints,
     first_smallest,
     geodesic_km,
     nearest_km,
@@ -50,6 +51,7 @@ __all__ = [
     "point_lonlat",
     "protection",
     "site_distances",
+    "site_distances_lonlat",
     "within_km",
 ]
 
@@ -334,13 +336,13 @@ class SiteDistances:
         return tuple(np.concatenate(x) for x in zip(*pairs))
 
 
-def _site_distances(lon, lat, b_lon, b_lat, k: int) -> SiteDistances:
+def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances:
     k = max(1, min(int(k), b_lon.size))
     near = np.full((lon.size, k), -1, dtype="int64")
     sphere = np.full((lon.size, k), np.inf)
     ok = np.flatnonzero(np.isfinite(lon))
     if ok.size and b_lon.size:
-        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k)
+        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k, query=query)
     out = SiteDistances(lon, lat, b_lon, b_lat, near, sphere, np.full((lon.size, k), np.nan))
     if ok.size and b_lon.size:
         out.nearest_open(ok, np.ones(b_lon.size, dtype=bool))
@@ -356,15 +358,37 @@ def _from_matrix(distance_km: NDArray, lon, lat, b_lon, b_lat) -> SiteDistances:
 
 
 def site_distances(
-    places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, *, k: int = DEFAULT_NEAREST_SITES
+    places: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    *,
+    k: int = DEFAULT_NEAREST_SITES,
+    query: QueryPoints | None = None,
 ) -> SiteDistances:
     """The ``k`` sphere-nearest sites of every place (see :class:`SiteDistances`), the geodesic
-    distance to the nearest measured up front; in chunks, never a place x site matrix."""
+    distance to the nearest measured up front; in chunks, never a place x site matrix.
+    ``query``: the places with a coordinate prepared for several searches
+    (:class:`geo.distance.QueryPoints`)."""
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     if not np.isfinite(b_lon).all():
         raise SchemaError("bases need a point geometry on every row to measure distances")
-    return _site_distances(lon, lat, b_lon, b_lat, k)
+    return site_distances_lonlat(lon, lat, b_lon, b_lat, k=k, query=query)
+
+
+def site_distances_lonlat(
+    lon: NDArray,
+    lat: NDArray,
+    site_lon: NDArray,
+    site_lat: NDArray,
+    *,
+    k: int = DEFAULT_NEAREST_SITES,
+    query: QueryPoints | None = None,
+) -> SiteDistances:
+    """:func:`site_distances` from coordinates already read (:func:`point_lonlat`; NaN for
+    places without a coordinate, ``query`` prepared from the others)."""
+    if not np.isfinite(site_lon).all():
+        raise SchemaError("bases need a point geometry on every row to measure distances")
+    return _site_distances(lon, lat, site_lon, site_lat, k, query)
 
 
 def protection(distance_km: NDArray, radius_km: float) -> NDArray:

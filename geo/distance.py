@@ -104,8 +104,9 @@ def _spatial_order(lon: NDArray, lat: NDArray) -> NDArray:
     return np.lexsort((lon, np.floor(lat * 10.0)))
 
 
-#: Up to this many targets, searches measure chords to every target in chunks (a few dense
-#: operations) instead of querying a KD-tree; same answers.
+#: Up to this many targets, :func:`within_pairs_only` measures chords to every target in chunks
+#: (a few dense operations) and bounds them, instead of a ball query and a geodesic per
+#: candidate; same pairs. (For nearest-point searches a KD-tree is as fast: measured.)
 DENSE_TARGETS = 64
 
 
@@ -204,8 +205,7 @@ def nearest_km(
     candidates
         How many sphere-nearest targets to consider first.
     query
-        The points prepared for several searches (:class:`QueryPoints` of ``lon, lat``). With
-        at most :data:`DENSE_TARGETS` targets, chords to all of them are measured at once.
+        The points prepared for several searches (:class:`QueryPoints` of ``lon, lat``).
 
     Returns
     -------
@@ -225,12 +225,6 @@ def nearest_km(
         return index, dist
     q = _query(lon, lat, query)
     t_units = _unit_vectors(t_lon, t_lat)
-    if t_lon.shape[0] <= DENSE_TARGETS:
-        step = _dense_rows(t_lon.shape[0])
-        for start in range(0, n, step):
-            rows = q.order[start : start + step]
-            _nearest_dense(q, t_units, t_lon, t_lat, rows, index, dist)
-        return index, dist
     tree = cKDTree(t_units)
     for start in range(0, n, CHUNK):
         rows = q.order[start : start + CHUNK]
@@ -241,19 +235,6 @@ def nearest_km(
             rows = rows[~done]
             k *= 2
     return index, dist
-
-
-def _nearest_dense(q, t_units, t_lon, t_lat, rows, index, dist) -> None:
-    """:func:`_nearest_among` with every target a candidate: only the targets whose lower bound
-    is within the sphere-nearest one's upper bound are measured on the ellipsoid."""
-    lo, hi = SPHERE_RATIO_BOUNDS
-    sphere = _sphere_km(_dense_chords(q.units[rows], t_units))
-    best_upper = hi * sphere.min(axis=1) + _SLACK_KM
-    r, c = np.nonzero(lo * sphere - _SLACK_KM <= best_upper[:, None])
-    g = np.full(sphere.shape, np.inf)
-    g[r, c] = geodesic_km(q.lon[rows[r]], q.lat[rows[r]], t_lon[c], t_lat[c])
-    idx = np.broadcast_to(np.arange(t_lon.shape[0]), g.shape)
-    index[rows], dist[rows] = first_smallest(g, idx)[::-1]
 
 
 def first_smallest(km: NDArray, idx: NDArray) -> tuple[NDArray, NDArray]:
@@ -307,19 +288,6 @@ def sphere_candidates(
     idx, km = np.empty((lon.size, k), dtype="int64"), np.empty((lon.size, k))
     q = _query(lon, lat, query)
     t_units = _unit_vectors(t_lon, t_lat)
-    if t_lon.size <= DENSE_TARGETS:  # the k smallest chords of each row, nearest first
-        step = _dense_rows(t_lon.size)
-        for start in range(0, lon.size, step):
-            rows = q.order[start : start + step]
-            chord = _dense_chords(q.units[rows], t_units)
-            part = np.argpartition(chord, k - 1, axis=1)[:, :k] if k < t_lon.size else None
-            if part is None:
-                part = np.broadcast_to(np.arange(t_lon.size), chord.shape)
-            near = np.take_along_axis(chord, part, axis=1)
-            sort = np.argsort(near, axis=1, kind="stable")
-            idx[rows] = np.take_along_axis(part, sort, axis=1)
-            km[rows] = _sphere_km(np.take_along_axis(near, sort, axis=1))
-        return idx, km
     tree = cKDTree(t_units)
     for start in range(0, lon.size, CHUNK):
         rows = q.order[start : start + CHUNK]

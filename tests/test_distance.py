@@ -158,9 +158,9 @@ def test_pairs_within_without_distances_equal_brute_force_with_shared_query(radi
     assert np.array_equal(idx, b_idx) and np.array_equal(km, b_km)
 
 
-def test_dense_sphere_candidates_are_the_k_nearest_on_the_sphere():
+def test_sphere_candidates_are_the_k_nearest_on_the_sphere():
     lon, lat = global_points(2000, 11)
-    t_lon, t_lat = global_points(60, 12)  # at most DENSE_TARGETS: chords to every target
+    t_lon, t_lat = global_points(60, 12)
     idx, km = sphere_candidates(lon, lat, t_lon, t_lat, k=6)
     lam, phi = np.radians(lon)[:, None], np.radians(lat)[:, None]
     t_lam, t_phi = np.radians(t_lon)[None], np.radians(t_lat)[None]

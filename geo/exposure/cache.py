@@ -3,12 +3,16 @@
 Entries are kept least-recently-used first out once their estimated size passes the budget
 (:data:`DEFAULT_CACHE_BYTES`, settable per context). Sizes are estimates: numpy arrays and
 numeric columns by their buffers, object columns by a sample of their values, containers by
-their items. :meth:`ByteCache.clear` drops every reference, so the memory goes back to the
-allocator (numpy's large buffers straight to the system).
+their items. :meth:`ByteCache.clear` drops every reference and asks the C allocator to hand
+its free memory back to the system (glibc's ``malloc_trim``; without it, the many small blocks of
+pandas objects stay in the process's heap after they are freed).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import sys
 import threading
 from collections import OrderedDict
@@ -19,11 +23,11 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 
-__all__ = ["DEFAULT_CACHE_BYTES", "ByteCache", "size_of"]
+__all__ = ["DEFAULT_CACHE_BYTES", "ByteCache", "release_memory", "size_of"]
 
-#: Default budget of a context's cache: 512 MiB (enough for dozens of what-ifs at 300k places;
-#: the values it holds are rebuilt on demand when evicted).
-DEFAULT_CACHE_BYTES = 512 * 2**20
+#: Default budget of a context's cache: 256 MiB (every what-if of a session at 20,000 places,
+#: the last few at 300,000; what is evicted is rebuilt on demand).
+DEFAULT_CACHE_BYTES = 256 * 2**20
 
 _SAMPLE = 256
 
@@ -62,6 +66,19 @@ def size_of(value: object, _depth: int = 0) -> int:
     if isinstance(value, list | tuple):
         return sys.getsizeof(value) + sum(size_of(v, _depth + 1) for v in value)
     return sys.getsizeof(value)
+
+
+def release_memory() -> bool:
+    """Collect garbage and return the C heap's free memory to the system where the C library
+    can (glibc ``malloc_trim``); False where it cannot (other C libraries)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    return bool(trim(0))
 
 
 class ByteCache:
@@ -155,6 +172,7 @@ class ByteCache:
             self._items.clear()
             self._pinned.clear()
             self._bytes = 0
+        release_memory()
 
     def get_or_build(self, key: Hashable, build: Callable[[], object]) -> object:
         """``self[key]``, built with ``build()`` and kept (within the budget) on first use."""

@@ -99,6 +99,14 @@ class ByteCache:
         self._pinned: dict[Hashable, object] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Pickled empty (a context sent to worker processes does not ship what it cached:
+        the workers rebuild what they need)."""
+        return {"max_bytes": self.max_bytes}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["max_bytes"])
+
     @property
     def nbytes(self) -> int:
         """Estimated bytes of the values kept."""

@@ -34,8 +34,10 @@ RUNS = [
     (
         "Full assessment and one-site what-if, 18,769 settlements, synthetic 100k-edge network",
         ["bench_assess.py", "--repeat", "5"],
-        "Ours against igraph (the fair peer: the same Dijkstra runs, bridges and nearest base "
-        "in C) and networkx (the same in pure Python), cold and warm, medians of 5.",
+        (
+            "Ours against igraph (the fair peer: the same Dijkstra runs, bridges and nearest base "
+            "in C) and networkx (the same in pure Python), cold and warm, medians of 5."
+        ),
     ),
     (
         "Scale: 18,769 places, 100k edges",
@@ -129,7 +131,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args()
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     sections = []
     for title, argv, what in RUNS:
         if args.quick and argv[0] not in QUICK:
@@ -151,8 +153,10 @@ def main() -> None:
             "",
             what,
             "",
-            f"`python benchmarks/{' '.join(argv)}` — load average (1/5/15 min) before "
-            f"{before}, after {load()}; {wall:.0f} s in all.",
+            (
+                f"`python benchmarks/{' '.join(argv)}` — load average (1/5/15 min) before "
+                f"{before}, after {load()}; {wall:.0f} s in all."
+            ),
             "",
             "```",
             output,
@@ -163,15 +167,19 @@ def main() -> None:
     head = [
         "# Benchmark results",
         "",
-        "Written by `python benchmarks/run_all.py`; do not edit by hand. Every performance "
-        "figure in the README comes from this file.",
+        (
+            "Written by `python benchmarks/run_all.py`; do not edit by hand. Every performance "
+            "figure in the README comes from this file."
+        ),
         "",
         f"- date: {started:%Y-%m-%d %H:%M} UTC; commit {commit()}",
         *machine(),
-        f"- load average (1/5/15 min) at the start: {load()}. The load average counts the "
-        "processes wanting a core: above the number of cores, every figure below is slower "
-        "than on a quiet machine, and ratios measured side by side in one run hold better "
-        "than absolute times.",
+        (
+            f"- load average (1/5/15 min) at the start: {load()}. The load average counts the "
+            "processes wanting a core: above the number of cores, every figure below is slower "
+            "than on a quiet machine, and ratios measured side by side in one run hold better "
+            "than absolute times."
+        ),
         "",
     ]
     args.out.write_text("\n".join(head + sections))

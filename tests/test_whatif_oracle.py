@@ -206,3 +206,15 @@ def test_byte_cache_evicts_least_recently_used_and_rejects_a_bad_budget():
     assert size_of(pd.DataFrame({"x": np.zeros(100)})) >= 800
     with pytest.raises(ValueError, match="cache_bytes"):
         ByteCache(-1)
+
+
+def test_protected_entries_are_evicted_after_the_others():
+    cache = ByteCache(3 * 8000)
+    cache.put("reference", np.zeros(1000), protect=True)
+    for key in "abcd":
+        cache[key] = np.zeros(1000)
+    assert "reference" in cache and set(cache.keys()) == {"reference", "c", "d"}
+    cache.put("big", np.zeros(2000), protect=True)  # the unprotected go first
+    assert set(cache.keys()) == {"reference", "big"} and cache.nbytes == 3 * 8000
+    cache.put("bigger", np.zeros(2500))  # then the protected, least recently used first
+    assert set(cache.keys()) == {"bigger"}

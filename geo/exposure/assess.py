@@ -8,6 +8,7 @@ timeline or a one-base what-if costs milliseconds. :func:`assess` does both.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import re
@@ -154,8 +155,8 @@ class Context:
             for key, value in (cache or {}).items():
                 fresh[key] = value
             object.__setattr__(self, "_cache", fresh)
-        elif cache.max_bytes != self.cache_bytes:
-            raise ParameterError("cache_bytes differs from the budget of the cache given")
+        elif cache.max_bytes != self.cache_bytes:  # a new budget: a cache of its own
+            object.__setattr__(self, "_cache", ByteCache(self.cache_bytes))
 
     def clear_cache(self) -> None:
         """Drop everything evaluated so far (the memory goes back); the next evaluation starts
@@ -383,7 +384,9 @@ def open_flags(
     ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
 ) -> np.ndarray:
     """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
-    closed_on = _cached(ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases))
+    closed_on = _cached(
+        ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
+    )
     flags = closed_on > parse_iso_date(as_of).toordinal()
     flags[resolve_bases(ctx.bases, close)] = False
     flags[resolve_bases(ctx.bases, keep)] = True
@@ -482,9 +485,15 @@ def _air(ctx: Context, service: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return frame
 
 
-def _cached(ctx: Context, key: tuple, build):
-    """``ctx._cache[key]``, built on first use and kept within the context's byte budget."""
-    return ctx._cache.get_or_build(key, build)
+#: Whether what the current evaluation caches is protected from eviction: set by
+#: :func:`evaluate` for an evaluation without a scenario (the reference what-ifs derive from).
+_PROTECT: contextvars.ContextVar[bool] = contextvars.ContextVar("_PROTECT", default=False)
+
+
+def _cached(ctx: Context, key: tuple, build, *, protect: bool = False):
+    """``ctx._cache[key]``, built on first use and kept within the context's byte budget;
+    protected (evicted last) when ``protect`` or in an evaluation without a scenario."""
+    return ctx._cache.get_or_build(key, build, protect=protect or _PROTECT.get())
 
 
 def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
@@ -572,7 +581,7 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
             "reasons": reasons.road(both, ctx.labels),
         }
 
-    return _cached(ctx, ("road", season, removed), build)
+    return _cached(ctx, ("road", season, removed), build, protect=not removed)
 
 
 def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:
@@ -688,6 +697,16 @@ def evaluate(
     p = params if params is not None else ExposureParams()
     if options:
         p = p.replace(**options)
+    # what an evaluation without a scenario caches is what what-ifs derive from: evicted last
+    token = _PROTECT.set(not (p.close or p.keep or p.close_roads))
+    try:
+        return _evaluate(ctx, p)
+    finally:
+        _PROTECT.reset(token)
+
+
+def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
+    """The body of :func:`evaluate`, for validated parameters."""
     when = p.as_of_for(ctx.bases["closure_date"])
     season, close, keep = p.season, p.close, p.keep
     disabled_links, disabled_operators, before = p.disabled_links, p.disabled_operators, p.before
@@ -701,7 +720,8 @@ def evaluate(
     place_columns = _cached(
         ctx,
         ("place_columns",),
-        lambda: pd.DataFrame(ctx.places.drop(columns=ctx.places.geometry.name)),
+        protect=True,
+        build=lambda: pd.DataFrame(ctx.places.drop(columns=ctx.places.geometry.name)),
     )
     frames = [place_columns, cov, ctx.static, road["frame"]]
     frames += _nearest_hubs(ctx, graph, season, removed, flags)
@@ -746,7 +766,7 @@ def evaluate(
             [
                 road["reasons"],
                 air["reasons"],
-                _cached(ctx, ("geography",), lambda: reasons.geography(out)),
+                _cached(ctx, ("geography",), lambda: reasons.geography(out), protect=True),
             ],
             empty="",
         ),

@@ -89,6 +89,7 @@ class ByteCache:
     """
 
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        self._protected: set[Hashable] = set()
         if not (isinstance(max_bytes, int) and max_bytes >= 0):
             raise ParameterError(
                 f"cache_bytes must be a whole number of bytes >= 0, got {max_bytes!r}"
@@ -150,17 +151,34 @@ class ByteCache:
             return self._items[key][0]
 
     def __setitem__(self, key: Hashable, value: object) -> None:
+        self.put(key, value)
+
+    def put(self, key: Hashable, value: object, *, protect: bool = False) -> None:
+        """Keep ``value`` under ``key``; ``protect``: evicted only once no unprotected entry is
+        left (for what many later results are derived from, costly to rebuild)."""
         size = size_of(value)
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
                 self._bytes -= old[1]
+            self._protected.discard(key)
             if size > self.max_bytes:
                 return
             self._items[key] = (value, size)
             self._bytes += size
-            while self._bytes > self.max_bytes and self._items:
-                _, (_, dropped) = self._items.popitem(last=False)
+            if protect:
+                self._protected.add(key)
+            if self._bytes > self.max_bytes:
+                self._evict()
+
+    def _evict(self) -> None:
+        """Least recently used first, unprotected entries before protected ones."""
+        for protected in (False, True):
+            for key in [k for k in self._items if (k in self._protected) == protected]:
+                if self._bytes <= self.max_bytes:
+                    return
+                _, dropped = self._items.pop(key)
+                self._protected.discard(key)
                 self._bytes -= dropped
 
     def pop(self, key: Hashable, default: object = None) -> object:
@@ -168,6 +186,7 @@ class ByteCache:
         with self._lock:
             if key in self._pinned:
                 return self._pinned.pop(key)
+            self._protected.discard(key)
             item = self._items.pop(key, None)
             if item is None:
                 return default
@@ -178,16 +197,20 @@ class ByteCache:
         """Drop every entry (and with it every reference the cache held)."""
         with self._lock:
             self._items.clear()
+            self._protected.clear()
             self._pinned.clear()
             self._bytes = 0
         release_memory()
 
-    def get_or_build(self, key: Hashable, build: Callable[[], object]) -> object:
-        """``self[key]``, built with ``build()`` and kept (within the budget) on first use."""
+    def get_or_build(
+        self, key: Hashable, build: Callable[[], object], *, protect: bool = False
+    ) -> object:
+        """``self[key]``, built with ``build()`` and kept (within the budget; ``protect``: see
+        :meth:`put`) on first use."""
         value = self.get(key, _MISSING)
         if value is _MISSING:
             value = build()
-            self[key] = value
+            self.put(key, value, protect=protect)
         return value
 
 

@@ -216,5 +216,7 @@ def test_protected_entries_are_evicted_after_the_others():
     assert "reference" in cache and set(cache.keys()) == {"reference", "c", "d"}
     cache.put("big", np.zeros(2000), protect=True)  # the unprotected go first
     assert set(cache.keys()) == {"reference", "big"} and cache.nbytes == 3 * 8000
-    cache.put("bigger", np.zeros(2500))  # then the protected, least recently used first
-    assert set(cache.keys()) == {"bigger"}
+    cache.put("more", np.zeros(500))  # no room beside the protected: not kept
+    assert set(cache.keys()) == {"reference", "big"}
+    cache.put("biggest", np.zeros(2500), protect=True)  # protected, least recently used first
+    assert set(cache.keys()) == {"biggest"}

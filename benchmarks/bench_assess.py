@@ -34,7 +34,7 @@ from shapely import linestrings
 
 import minusma.layers as L
 from minusma.geo.exposure import assess as engine
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import Preparation
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import speeds
 
@@ -245,7 +245,7 @@ def main() -> None:
         airports=L.airports(),
         air_links=L.air_links(),
         hub_id=hub,
-        params=ExposureParams(max_snap_km=25.0),
+        preparation=Preparation(max_snap_km=25.0),
     )
     ctx.timed_graph("dry")
     t_prep = time.perf_counter() - t

@@ -34,7 +34,7 @@ import pandas as pd
 
 import minusma.layers as L
 from minusma.geo.exposure.batch import batch
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.layers.assessment import context
 from minusma.layers.scenarios import close_each, keep_k
 
@@ -55,7 +55,7 @@ def main() -> None:
     p = ExposureParams()
     data = os.environ.get("MINUSMA_DATA") if args.places == "settlements" else None
     t0 = time.perf_counter()
-    ctx = context(p, data_dir=data, places=args.places)
+    ctx = context(data_dir=data, places=args.places)
     print(f"prepare {args.places}: {time.perf_counter() - t0:.1f} s (not in the figures below)")
     bases = L.bases()
     params, labels = keep_k(bases, p, args.keep_k) if args.keep_k else close_each(bases, p)
@@ -101,7 +101,7 @@ def synthetic(args) -> None:
         airports=L.airports(),
         air_links=L.air_links(),
         hub_id=hub,
-        params=ExposureParams(max_snap_km=25.0),
+        preparation=Preparation(max_snap_km=25.0),
     )
     S.engine.evaluate(ctx, as_of=S.AS_OF)
     print(

@@ -70,12 +70,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from minusma.layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers, context
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         layers = load_all()
-        layers.update(analysis_layers())
+        layers.update(analysis_layers(context()))
     print(f"GDAL {pyogrio.__gdal_version_string__}, pyogrio {pyogrio.__version__}")
     print(f"{'layer':22} {'ours s':>8} {'gdal s':>8} {'ours B':>9} {'gdal B':>9}", end="")
     print("  same bytes  same doc  first difference")

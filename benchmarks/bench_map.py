@@ -31,9 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
 
+from minusma import Study
 from minusma.geo._errors import UnknownNameError
 from minusma.maps import assets
-from minusma.maps.build import make_map, map_html
+from minusma.maps.build import map_html
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
@@ -98,7 +99,7 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             for label, data_dir in (("baseline", None), ("--data", args.data)):
                 t0 = time.perf_counter()
-                html = map_html(make_map(data_dir=data_dir), offline=False)
+                html = map_html(Study(data_dir).map(), offline=False)
                 build_s = time.perf_counter() - t0
                 name = "data.html" if data_dir else "baseline.html"
                 (Path(root) / name).write_text(html, encoding="utf-8")

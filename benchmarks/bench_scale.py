@@ -39,7 +39,7 @@ from scipy.spatial import Delaunay
 
 import minusma.layers as L
 from minusma.geo.exposure import assess as engine
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.geo.exposure.robustness import robustness
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import speeds
@@ -141,7 +141,7 @@ def main() -> None:
         airports=airports,
         air_links=links,
         hub_id=hub,
-        params=ExposureParams(max_snap_km=25.0),
+        preparation=Preparation(max_snap_km=25.0),
     )
     ctx.timed_graph("dry")
     prepare_s = time.perf_counter() - t

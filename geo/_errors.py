@@ -41,3 +41,8 @@ class ChecksumError(FetchError):
 class EventsFileError(SchemaError):
     """An events file (shipped table, ACLED or UCDP GED export) cannot be read: one line naming the
     file, the row and the column."""
+
+
+class OutputError(MinusmaError, OSError):
+    """An output (file or folder) cannot be written where the user asked: the message names the
+    path and the cause."""

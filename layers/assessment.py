@@ -6,7 +6,6 @@ The analysis itself (and every default parameter, with its justification) lives 
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import os
@@ -20,18 +19,18 @@ from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure import timeline as tl
 from minusma.geo.exposure.criticality import segment_criticality as criticality_table
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.geo.exposure.robustness import robustness as vary
 from minusma.geo.speeds import UnknownSpeedWarning
 from minusma.layers.air_links import COMMERCIAL_OPERATORS
 from minusma.layers.air_links import air_links as load_air_links
 from minusma.layers.airports import airports as load_airports
-from minusma.layers.assessment_data import admin_columns, data_context
+from minusma.layers.assessment_data import data_context
 from minusma.layers.bases import bases as load_bases
 from minusma.layers.events import WINDOW as EVENTS_WINDOW
 from minusma.layers.events import events as shipped_events
 from minusma.layers.regions import CENTRAL_REGIONS_2023
-from minusma.layers.registry import LayerInfo, get_info, layer_names, load
+from minusma.layers.registry import LayerInfo, get_info, layer_names
 from minusma.layers.river import river as load_river
 from minusma.layers.river import river_places as load_river_places
 from minusma.layers.roads import roads as load_roads
@@ -44,10 +43,11 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "PLACES",
     "analysis_layers",
-    "assess",
+    "assessment",
     "context",
     "exposure_layer",
     "exposure_timeline_layer",
+    "id_column",
     "segment_criticality",
     "segment_criticality_layer",
     "timeline",
@@ -55,7 +55,7 @@ __all__ = [
 
 
 @functools.lru_cache(maxsize=4)
-def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -> engine.Context:
+def _context(preparation: Preparation, speeds_path: str | None) -> engine.Context:
 
     river = load_river()
     line = river.set_index("reach_id").geometry
@@ -81,25 +81,46 @@ def _context(max_snap_km: float, air_reach_km: float, speeds_path: str | None) -
         commercial_operators=COMMERCIAL_OPERATORS,
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,
-        params=ExposureParams(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
+        preparation=preparation,
     )
 
 
 def context(
-    params: ExposureParams | None = None,
+    preparation: Preparation | None = None,
     *,
     speeds_path: str | None = None,
-    data_dir: str | None = None,
+    data_dir: str | os.PathLike | None = None,
     places: str = "towns",
 ) -> engine.Context:
-    """The prepared assessment of the shipped towns (cached per preparation parameters).
+    """The prepared assessment (cached per preparation settings, data directory and places).
 
-    Only ``params.max_snap_km`` and ``params.air_reach_km`` matter here. With ``data_dir``, the
-    context of :func:`layers.assessment_data.data_context` instead: roads from
-    :func:`layers.network_sources.merged_roads`, the Natural Earth Niger, and ``places``
-    ``"towns"`` or ``"settlements"`` (the 18,769 OCHA COD places).
+    :class:`minusma.Study` calls this; use a Study rather than this function.
+
+    Parameters
+    ----------
+    preparation
+        Snap distance and air reach (:class:`~minusma.geo.exposure.params.Preparation`).
+    speeds_path
+        A speed table to use instead of ``layers/data/speeds.csv``.
+    data_dir
+        None: the shipped towns, roads and schematic river. A data directory: the context of
+        :func:`~minusma.layers.assessment_data.data_context` (roads from
+        :func:`~minusma.layers.network_sources.merged_roads`, the Natural Earth Niger, the admin
+        units by spatial join).
+    places
+        ``"towns"`` or ``"settlements"`` (the 18,769 OCHA COD places; needs ``data_dir``).
+
+    Returns
+    -------
+    minusma.geo.exposure.assess.Context
+        The prepared context, holding ``preparation``.
     """
-    p = params if params is not None else ExposureParams()
+    p = preparation if preparation is not None else Preparation()
+    if not isinstance(p, Preparation):
+        raise ParameterError(
+            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
+            f"got {type(p).__name__}"
+        )
     if places not in PLACES:
         raise UnknownNameError(f"unknown places {places!r}; choose from {list(PLACES)}")
     if data_dir is not None or places != "towns":
@@ -107,73 +128,57 @@ def context(
             raise ParameterError(
                 f"places={places!r} needs a data directory (data_dir=... or --data DIR)"
             )
-        return data_context(data_dir, places=places, params=p, speeds_path=speeds_path)
-    return _context(p.max_snap_km, p.air_reach_km, speeds_path)
+        return data_context(data_dir, places=places, preparation=p, speeds_path=speeds_path)
+    return _context(p, speeds_path)
 
 
 #: What can be assessed: the curated towns, or (with a data directory) the OCHA settlements.
 PLACES = ("towns", "settlements")
 
 
-def assess(
-    as_of: str | dt.date | None = None,
-    *,
+def assessment(
+    ctx: engine.Context,
     params: ExposureParams | None = None,
-    speeds_path: str | None = None,
-    data_dir: str | None = None,
-    places: str = "towns",
+    *,
     robustness: bool = False,
-    **options,
 ) -> gpd.GeoDataFrame:
-    """Exposure of every town of the gazetteer in Mali as of a date (default: after the closures).
+    """The exposure of every place of a prepared context, with its metadata.
+
+    :meth:`minusma.Study.assess` calls this on the Study's context.
 
     Parameters
     ----------
-    as_of
-        The date (``"2023-06-30"`` gives the situation before the withdrawal).
+    ctx
+        The prepared context (:func:`context`).
     params
-        The model's parameters (:class:`geo.exposure.params.ExposureParams`); ``as_of`` and
-        ``**options`` (its field names: ``radius_km``, ``season``, ``close``, ``keep``,
-        ``close_roads``, ``weights``, ...) change them.
-    speeds_path
-        A speed table to use instead of ``layers/data/speeds.csv``.
-    data_dir, places
-        Select the open-data context (see :func:`context`).
+        The model's parameters (:class:`~minusma.geo.exposure.params.ExposureParams`; default:
+        its defaults).
     robustness
-        Re-run the ranking over the variants of :mod:`geo.exposure.robustness` around the
-        parameters (about 2 s on the shipped towns) and add ``rank_min``, ``rank_max``,
-        ``rank_range``, ``classes_seen`` and ``uncertain``.
+        Re-run the ranking over the variants of :mod:`minusma.geo.exposure.robustness` around the
+        parameters and add ``rank_min``, ``rank_max``, ``rank_range``, ``classes_seen`` and
+        ``uncertain``.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per place (towns without coordinates included, indicators missing), sorted by
-        rank (settlements by ``settlement_id`` within a rank). ``attrs["parameters"]`` holds
-        every parameter used, ``attrs["data_gaps"]`` the season's data gaps. With ``data_dir``
-        every place also carries its OCHA COD units by spatial join (``join_region_old``,
-        ``join_region_2023``, ``join_cercle_pcode``, ``join_commune_pcode``,
-        ``admin_join_disagrees``, ``admin_join_differs_on``; see
-        :func:`layers.assessment_data.admin_columns`) and ``central_region`` comes from the
-        dissolved 2023 region polygons.
-
-    Examples
-    --------
-    >>> out = assess("2023-06-30", radius_km=25)
-    >>> out.attrs["parameters"]["radius_km"], out["as_of"].iloc[0]
-    (25.0, '2023-06-30')
+        One row per place (places without coordinates included, indicators missing), sorted by
+        rank (then id). ``attrs["parameters"]`` holds every parameter and preparation setting
+        applied and the context's provenance notes, ``attrs["data_gaps"]`` the season's data gaps.
+        A context prepared on a data directory gives every place its OCHA COD units by spatial
+        join (``join_region_2023``, ``join_cercle_pcode``, ``join_commune_pcode``, ...).
     """
-    p = ExposureParams.from_options(params, as_of=as_of, **options)
-    ctx = context(p, speeds_path=speeds_path, data_dir=data_dir, places=places)
+    p = params if params is not None else ExposureParams()
+    if not isinstance(p, ExposureParams):
+        raise ParameterError(
+            f"params must be an ExposureParams (minusma.geo.exposure.params), got "
+            f"{type(p).__name__}: build one with ExposureParams(radius_km=..., ...)"
+        )
     out = engine.evaluate(ctx, p)
     out.attrs["parameters"].update(ctx.notes)
-    if data_dir is not None:
-        out.attrs["parameters"].update(data_dir=str(data_dir), places=places)
     out.attrs["data_gaps"] = ctx.time_warnings(p.season)
-    key = "settlement_id" if places == "settlements" else "town_id"
+    key = id_column(ctx)
     if robustness:
-        with (
-            warnings.catch_warnings()
-        ):  # the variants' gaps (e.g. the other season) are not this run's
+        with warnings.catch_warnings():  # the variants' gaps (e.g. the other season) are not ours
             warnings.simplefilter("ignore", UnknownSpeedWarning)
             spread = vary(ctx, p, id_column=key)
         cols = ["rank_min", "rank_max", "rank_range", "classes_seen", "uncertain"]
@@ -187,29 +192,76 @@ def assess(
     return out.sort_values(["exposure_rank", key], na_position="last").reset_index(drop=True)
 
 
-def segment_criticality(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The criticality table of every road segment of the shipped network
-    (see :mod:`geo.exposure.criticality`), for ``params.season`` and ``params.close_roads``."""
+def id_column(ctx: engine.Context) -> str:
+    """The id column of a context's places: ``settlement_id`` or ``town_id``.
+
+    Parameters
+    ----------
+    ctx
+        A prepared context.
+
+    Returns
+    -------
+    str
+        The column name.
+    """
+    return "settlement_id" if "settlement_id" in ctx.places.columns else "town_id"
+
+
+def segment_criticality(
+    ctx: engine.Context, params: ExposureParams | None = None
+) -> gpd.GeoDataFrame:
+    """The criticality of every road segment of a context's network.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    params
+        Its ``season`` and ``close_roads`` are used (see
+        :mod:`minusma.geo.exposure.criticality`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per road segment.
+    """
     p = params if params is not None else ExposureParams()
-    return criticality_table(context(p), season=p.season, close_roads=p.close_roads)
+    return criticality_table(ctx, season=p.season, close_roads=p.close_roads)
 
 
-def timeline(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The assessment at each of the 13 states of the withdrawal (long form, one row per town and
-    step), with ``timeline_id`` = ``<step>-<town_id>`` and the change since the previous step.
+def timeline(ctx: engine.Context, params: ExposureParams | None = None) -> gpd.GeoDataFrame:
+    """The assessment at each state of the withdrawal, and the change since the previous one.
 
-    ``params`` fix everything but the date (radius, season, scenario, weights)."""
+    The one timeline of the package: the map, the charts, the export and ``minusma chart`` all
+    read it. Steps are the ``before`` date of ``params``, then every distinct closure date.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    params
+        Fix everything but the date (radius, season, scenario, weights, model).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Long form, one row per place and step: ``timeline_id`` (``<step>-<id>``), ``step``,
+        ``sites_open``, ``sites_closed_on_step``, every indicator, and the change since the
+        previous step (``exposure_score_change``, ``rank_change``, ``class_before``,
+        ``coverage_lost_now``). ``attrs["parameters"]`` holds the parameters.
+    """
     p = params if params is not None else ExposureParams()
-    ctx = context(p)
+    key = id_column(ctx)
     steps = tl.timeline(ctx, p)
-    change = tl.changes(steps).set_index(["step", "town_id"])[
+    change = tl.changes(steps, id_column=key).set_index(["step", key])[
         ["exposure_score_change", "rank_change", "class_before", "coverage_lost_now"]
     ]
-    steps = steps.join(change, on=["step", "town_id"])
-    steps.insert(0, "timeline_id", steps["step"].map("{:02d}".format) + "-" + steps["town_id"])
-    geom = ctx.places.set_index("town_id").geometry
-    out = gpd.GeoDataFrame(steps, geometry=steps["town_id"].map(geom).to_numpy(), crs="EPSG:4326")
-    out.attrs["parameters"] = p.to_dict()
+    steps = steps.join(change, on=["step", key])
+    steps.insert(0, "timeline_id", steps["step"].map("{:02d}".format) + "-" + steps[key])
+    geom = ctx.places.set_index(key).geometry
+    out = gpd.GeoDataFrame(steps, geometry=steps[key].map(geom).to_numpy(), crs="EPSG:4326")
+    out.attrs["parameters"] = p.to_dict(ctx.preparation)
     return out
 
 
@@ -228,38 +280,50 @@ def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
 def exposure_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
     """The ``exposure`` layer of the registry: :func:`assess` with its robustness, for ``params``
     (default: the model's defaults), sorted by ``town_id``."""
-    p = params if params is not None else ExposureParams()
-    return _as_layer(assess(params=p, robustness=True), "exposure")
+    return _as_layer(assessment(context(), params, robustness=True), "exposure")
 
 
 def segment_criticality_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
     """The ``segment_criticality`` layer of the registry: :func:`segment_criticality` for
     ``params``, sorted by ``segment_id``."""
-    return _as_layer(segment_criticality(params), "segment_criticality")
+    return _as_layer(segment_criticality(context(), params), "segment_criticality")
 
 
 def exposure_timeline_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
     """The ``exposure_timeline`` layer of the registry: :func:`timeline` for ``params``, sorted by
     ``timeline_id``."""
-    return _as_layer(timeline(params), "exposure_timeline")
+    return _as_layer(timeline(context(), params), "exposure_timeline")
 
 
 def analysis_layers(
-    params: ExposureParams | None = None, *, data_dir: str | os.PathLike | None = None
+    ctx: engine.Context, params: ExposureParams | None = None
 ) -> dict[str, tuple[gpd.GeoDataFrame, LayerInfo]]:
-    """The analysis layers of the registry (``layer_names("analysis")``: the exposure with its
-    robustness, the segment criticality and the timeline), all for the same ``params``, with their
-    :class:`~layers.registry.LayerInfo`, for :func:`layers.export.export_layers`.
+    """The analysis layers of the registry for one context and one set of parameters.
 
-    With ``data_dir`` (the OCHA COD boundaries), the exposure also carries each town's admin units
-    by spatial join (``join_region_old``, ``join_region_2023``, ``join_cercle_pcode``,
-    ``join_commune_pcode``, ``admin_join_disagrees``, ``admin_join_differs_on``;
-    :func:`layers.assessment_data.admin_columns`). The model itself stays that of the shipped
-    layers (roads, river), so the figures do not change.
+    ``layer_names("analysis")``: the exposure with its robustness, the segment criticality and
+    the timeline, with their :class:`~minusma.layers.registry.LayerInfo`, for
+    :func:`minusma.layers.export.export_layers`.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context (the Study's): on a data directory, the exposure carries each
+        place's admin units by spatial join (``join_region_2023``, ``join_cercle_pcode``, ...).
+    params
+        The model's parameters.
+
+    Returns
+    -------
+    dict
+        Layer name -> (frame, info).
     """
     p = params if params is not None else ExposureParams()
-    out = {name: (load(name, params=p), get_info(name)) for name in layer_names("analysis")}
-    if data_dir is not None:
-        exposure, info = out["exposure"]
-        out["exposure"] = (exposure.join(admin_columns(exposure, "towns", data_dir)), info)
-    return out
+    frames = {
+        "exposure": assessment(ctx, p, robustness=True),
+        "segment_criticality": segment_criticality(ctx, p),
+        "exposure_timeline": timeline(ctx, p),
+    }
+    names = layer_names("analysis")
+    if set(names) != set(frames):
+        raise RuntimeError(f"analysis layers of the registry {names} are not {sorted(frames)}")
+    return {name: (_as_layer(frames[name], name), get_info(name)) for name in names}

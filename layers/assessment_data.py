@@ -43,7 +43,7 @@ import minusma.layers.river_ne as river_ne
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import Preparation
 from minusma.layers.air_links import COMMERCIAL_OPERATORS
 from minusma.layers.air_links import air_links as load_air_links
 from minusma.layers.airports import airports as load_airports
@@ -282,10 +282,10 @@ def _admin(frame: gpd.GeoDataFrame, places: str, data_dir: str, central_regions:
         )
     central = central_flags(frame, regions, columns["join_commune_pcode"].notna().to_numpy())
     meta = {
-        "admin_join": "layers.admin.admin_join: OCHA COD 2015 commune polygons + "
+        "admin_join": "minusma.layers.admin.admin_join: OCHA COD 2015 commune polygons + "
         "cercle_region_2023.csv crosswalk",
-        "central_region_source": "layers.admin.regions_2023 polygons (2015 cercles dissolved by "
-        "the crosswalk): " + ", ".join(central_regions),
+        "central_region_source": "minusma.layers.admin.regions_2023 polygons (2015 cercles "
+        "dissolved by the crosswalk): " + ", ".join(central_regions),
     }
     return columns, central, meta
 
@@ -342,7 +342,7 @@ def _data_context(
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,
         notes={**admin_meta, "places": places, "data_dir": data_dir},
-        params=ExposureParams(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
+        preparation=Preparation(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
         **{"hub_id": HUB_ID, **options},
     )
     logger.info(
@@ -359,12 +359,28 @@ def data_context(
     data_dir: str | os.PathLike,
     *,
     places: str = "towns",
-    params: ExposureParams | None = None,
+    preparation: Preparation | None = None,
     speeds_path: str | None = None,
 ) -> engine.Context:
-    """The prepared assessment on the open datasets of ``data_dir`` (cached per preparation
-    parameters: ``params.max_snap_km`` and ``params.air_reach_km``)."""
-    p = params if params is not None else ExposureParams()
+    """The prepared assessment on the open datasets of ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir
+        The data directory (:func:`~minusma.layers.datadir.resolve_data_dir`).
+    places
+        ``"towns"`` or ``"settlements"``.
+    preparation
+        The preparation settings (default: :class:`~minusma.geo.exposure.params.Preparation`'s).
+    speeds_path
+        A speed table to use instead of the shipped one.
+
+    Returns
+    -------
+    minusma.geo.exposure.assess.Context
+        Cached per data directory, places, preparation and speed table.
+    """
+    p = preparation if preparation is not None else Preparation()
     return _data_context(
         str(resolve_data_dir(data_dir)), places, p.max_snap_km, p.air_reach_km, speeds_path
     )

@@ -25,10 +25,10 @@ import pandas as pd
 from minusma.geo._errors import ParameterError
 from minusma.geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
 from minusma.geo.exposure import calibrate as cal
-from minusma.geo.exposure.assess import calibrated_features, evaluate
+from minusma.geo.exposure.assess import Context, calibrated_features, evaluate
 from minusma.geo.exposure.params import ExposureParams, parse_iso_date
 from minusma.geo.progress import progress
-from minusma.layers.assessment import context
+from minusma.layers.assessment import context, id_column
 from minusma.layers.events import WINDOW, checksum, read_events
 from minusma.layers.validation import DEFAULT_MAX_PRECISION_KM, validate_scores
 
@@ -69,6 +69,7 @@ def calibrate(
     max_precision_km: float | None = DEFAULT_MAX_PRECISION_KM,
     n_boot: int = DEFAULT_N_BOOT,
     seed: int = 0,
+    ctx: Context | None = None,
 ) -> tuple[cal.CalibratedModel, dict[str, Any]]:
     """Fit the calibrated model and test it out of time.
 
@@ -84,9 +85,12 @@ def calibrate(
     params
         The assessment's other parameters (radius, season, scenario; ``as_of`` is set here).
     places, data_dir
-        Towns (shipped) or, with ``data_dir``, ``"settlements"``.
+        Towns (shipped) or, with ``data_dir``, ``"settlements"`` (ignored with ``ctx``).
     match_km, max_precision_km, n_boot, seed
         As in :func:`layers.validation.validate_scores`.
+    ctx
+        The prepared context to calibrate on (:attr:`minusma.Study.context`); default: built
+        from ``places`` and ``data_dir``.
 
     Returns
     -------
@@ -111,9 +115,10 @@ def calibrate(
             "(fit_from, until], the test's (until, to_date]"
         )
     p = params if params is not None else ExposureParams()
-    base_ctx = context(p, data_dir=data_dir, places=places)
+    base_ctx = ctx if ctx is not None else context(data_dir=data_dir, places=places)
     ctx = dataclasses.replace(base_ctx, events=frame, events_coverage=coverage, _cache={})
-    key = "settlement_id" if places == "settlements" else "town_id"
+    key = id_column(ctx)
+    places = "settlements" if key == "settlement_id" else "towns"
     usable = _precise(frame, max_precision_km)
 
     fit_frame = evaluate(ctx, p.replace(as_of=start))

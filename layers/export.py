@@ -12,10 +12,11 @@ import geopandas as gpd
 import pandas as pd
 
 from minusma.geo._errors import ParameterError, UnknownNameError
+from minusma.geo.exposure.assess import Context
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.fields import Field
 from minusma.geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
-from minusma.layers.assessment import analysis_layers
+from minusma.layers.assessment import analysis_layers, context
 from minusma.layers.columns import hxl_tags, layer_fields
 from minusma.layers.registry import KINDS, LayerInfo, get_info, layer_names, load
 from minusma.layers.styles import layer_qml
@@ -98,6 +99,7 @@ def load_layers(
     *,
     data_dir: str | os.PathLike | None = None,
     params: ExposureParams | None = None,
+    ctx: Context | None = None,
 ) -> tuple[dict[str, tuple[gpd.GeoDataFrame, LayerInfo]], dict[str, object] | None]:
     """Load the layers :func:`select_layers` chose, for :func:`export_layers`.
 
@@ -109,6 +111,9 @@ def load_layers(
         The data directory of the open-data layers.
     params
         The parameters of the analysis layers (default: the model's defaults).
+    ctx
+        The prepared context the analysis layers are computed on (:attr:`minusma.Study.context`;
+        default: the shipped layers').
 
     Returns
     -------
@@ -123,9 +128,10 @@ def load_layers(
     parameters = None
     if "analysis" in kinds.values():
         p = params if params is not None else ExposureParams()
-        analysis = analysis_layers(p, data_dir=data_dir)
+        ctx = ctx if ctx is not None else context()
+        analysis = analysis_layers(ctx, p)
         as_of = analysis["exposure"][0]["as_of"].iloc[0]
-        parameters = p.replace(as_of=as_of).to_dict()
+        parameters = p.replace(as_of=as_of).to_dict(ctx.preparation)
     out = {}
     for name, kind in kinds.items():
         if kind == "analysis":

@@ -31,8 +31,8 @@ from minusma.geo._errors import DataDirError, GraphError, ParameterError, Unknow
 from minusma.geo.crs import WGS84
 from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure.access import edge_labels
-from minusma.geo.exposure.assess import resolve_edges
-from minusma.geo.exposure.params import DEFAULT_MAX_SNAP_KM, SEASONS, check_km, parse_iso_date
+from minusma.geo.exposure.assess import Context, resolve_edges
+from minusma.geo.exposure.params import SEASONS, check_km, parse_iso_date
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.routing import node_distances, snap_points
@@ -176,29 +176,30 @@ def _targets(to: str, as_of: str | dt.date | None, exclude: str) -> gpd.GeoDataF
     return out[["id", *[c for c in frame.columns if c != "geometry"], "geometry"]]
 
 
-def _road_km(p: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> np.ndarray:
-    """Road km from the place to every target along the shipped roads (NaN: off the network or
-    unreachable)."""
-    graph = context().graph
-    node, _ = snap_points(graph, *_origin(p), max_snap_km=DEFAULT_MAX_SNAP_KM)
+def _road_km(p: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, ctx: Context | None) -> np.ndarray:
+    """Road km from the place to every target along the context's roads (default: the shipped
+    ones; NaN: off the network or unreachable)."""
+    ctx = ctx if ctx is not None else context()
+    graph, snap_km = ctx.graph, ctx.preparation.max_snap_km
+    node, _ = snap_points(graph, *_origin(p), max_snap_km=snap_km)
     if node[0] < 0:
         raise GraphError(
             f"{p['name'].iloc[0]} is not on the road layer (no mapped road within "
-            f"{DEFAULT_MAX_SNAP_KM:g} km): its road distances are unknown; use by='geodesic'"
+            f"{snap_km:g} km): its road distances are unknown; use by='geodesic'"
         )
     dist = node_distances(graph, int(node[0]))["length_km"].to_numpy()
-    t_node, _ = snap_points(graph, *_lonlat(targets), max_snap_km=DEFAULT_MAX_SNAP_KM)
+    t_node, _ = snap_points(graph, *_lonlat(targets), max_snap_km=snap_km)
     return np.where(t_node >= 0, dist[np.maximum(t_node, 0)], np.nan)
 
 
 def _measured(
-    p: gpd.GeoDataFrame, to: str, as_of: Any, by: str
+    p: gpd.GeoDataFrame, to: str, as_of: Any, by: str, ctx: Context | None = None
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     if by not in BY:
         raise UnknownNameError(f"unknown measure by={by!r}; choose from {list(BY)}")
     targets = _targets(to, as_of, p["place_id"].iloc[0])
     if by == "road":
-        return targets, _road_km(p, targets)
+        return targets, _road_km(p, targets, ctx)
     lon, lat = _lonlat(targets)
     return targets, np.asarray(geodesic_km(*_origin(p), lon, lat), dtype="float64")
 
@@ -223,6 +224,7 @@ def nearest(
     as_of: str | dt.date | None = None,
     by: str = "geodesic",
     k: int = 1,
+    ctx: Context | None = None,
 ) -> gpd.GeoDataFrame:
     """The ``k`` nearest bases, towns or airports to a place.
 
@@ -236,10 +238,14 @@ def nearest(
         With ``to="bases"``: only the sites still open on this ISO date.
     by
         ``"geodesic"`` (km on the ellipsoid) or ``"road"`` (km along the shipped roads, from and
-        to the nearest road node within :data:`geo.exposure.params.DEFAULT_MAX_SNAP_KM`;
+        to the nearest road node within the context's ``max_snap_km``;
         targets off the network or unreachable are left out).
     k
         How many (fewer when fewer are known).
+
+    ctx
+        The prepared context whose roads are used (:attr:`minusma.Study.context`; default: the
+        shipped roads).
 
     Returns
     -------
@@ -259,7 +265,7 @@ def nearest(
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ParameterError(f"k must be a whole number >= 1, got {k!r}")
     p = place(place_name)
-    targets, km = _measured(p, to, as_of, by)
+    targets, km = _measured(p, to, as_of, by, ctx)
     order = np.argsort(np.where(np.isfinite(km), km, np.inf), kind="stable")
     keep = np.zeros(len(km), dtype=bool)
     keep[order[: int(k)]] = True
@@ -274,6 +280,7 @@ def within(
     to: str = "bases",
     as_of: str | dt.date | None = None,
     by: str = "geodesic",
+    ctx: Context | None = None,
 ) -> gpd.GeoDataFrame:
     """The bases, towns or airports at most ``radius_km`` from a place, nearest first.
 
@@ -285,6 +292,10 @@ def within(
         A finite distance in (0, 2000] km.
     to, as_of, by
         As for :func:`nearest`.
+
+    ctx
+        The prepared context whose roads are used (:attr:`minusma.Study.context`; default: the
+        shipped roads).
 
     Returns
     -------
@@ -298,11 +309,11 @@ def within(
     >>> within("Ber", float("inf"))
     Traceback (most recent call last):
     ...
-    minusma.geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], got inf
+    minusma.geo._errors.ParameterError: radius_km must be a finite number of km in (0, 2000], ...
     """
     radius_km = check_km(radius_km, name="radius_km")
     p = place(place_name)
-    targets, km = _measured(p, to, as_of, by)
+    targets, km = _measured(p, to, as_of, by, ctx)
     keep = np.isfinite(km) & (km <= radius_km)
     return _result(
         targets, km, keep, place_id=p["place_id"].iloc[0], to=to, by=by, radius_km=radius_km
@@ -385,6 +396,7 @@ def route(
     by: str = "distance",
     season: str = "dry",
     close_roads: tuple[str, ...] | list[str] = (),
+    ctx: Context | None = None,
 ) -> gpd.GeoDataFrame:
     """The shortest or quickest road route between two places on the shipped road network.
 
@@ -392,7 +404,7 @@ def route(
     ----------
     origin, destination
         Names for :func:`place`, or its results; each must lie within
-        :data:`geo.exposure.params.DEFAULT_MAX_SNAP_KM` of a mapped road.
+        the context's ``max_snap_km`` of a mapped road.
     by
         ``"distance"`` (fewest km) or ``"time"`` (fewest hours; segments without a speed in
         ``season`` are left out).
@@ -400,6 +412,10 @@ def route(
         ``"dry"`` or ``"wet"``: the speeds of ``layers/data/speeds.csv``.
     close_roads
         Segments cut (ids or ``"Town–Town"`` labels, either order).
+
+    ctx
+        The prepared context whose roads are used (:attr:`minusma.Study.context`; default: the
+        shipped roads).
 
     Returns
     -------
@@ -435,8 +451,8 @@ def route(
     if season not in SEASONS:
         raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
     a, b = place(origin), place(destination)
-    ctx = context()
-    na, nb = (_snap(ctx.graph, p, ctx.params.max_snap_km) for p in (a, b))
+    ctx = ctx if ctx is not None else context()
+    na, nb = (_snap(ctx.graph, p, ctx.preparation.max_snap_km) for p in (a, b))
     graph = ctx.timed_graph(season)
     removed = resolve_edges(graph, [close_roads] if isinstance(close_roads, str) else close_roads)
     weight = "length_km" if by == "distance" else "travel_h"

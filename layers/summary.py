@@ -162,6 +162,8 @@ def _worldpop(
 
 
 def summary(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
     params: ExposureParams | None = None,
     *,
     by: str = "region_2023",
@@ -170,16 +172,20 @@ def summary(
 ) -> pd.DataFrame:
     """Per admin unit, before (``params.before``) vs after (``params.as_of``), side by side.
 
+    :meth:`minusma.Study.summary` computes the two assessments on the Study's model and calls
+    this.
+
     Parameters
     ----------
+    before, after
+        The assessments before (``as_of=params.before``) and after (``params``) the withdrawal,
+        of the same places.
     params
-        The model's parameters; the "after" assessment uses them as they are, the "before" one
-        the same with ``as_of=params.before``.
+        The parameters of ``after``.
     by
         ``"region_2023"``, ``"region"`` (pre-2016) or ``"cercle"`` (see :data:`BY`).
     data_dir
         The open-data directory; enables the WorldPop figures (unless ``worldpop=False``).
-        The places assessed stay the shipped towns.
     worldpop
         Add the WorldPop columns (default: when ``data_dir`` is given).
 
@@ -196,13 +202,10 @@ def summary(
         ``worldpop_lost_site_reach`` and ``worldpop_source``. ``attrs["parameters"]`` holds
         the parameters, ``attrs["as_of"]`` and ``attrs["before"]`` the two dates.
     """
-    from minusma.layers.assessment import assess
-
     _check_by(by)
     p = params if params is not None else ExposureParams()
     unit = BY[by]
-    after = assess(params=p)
-    before = assess(params=p.replace(as_of=p.before))
+    after, before = after.copy(), before.copy()
     after_date = str(after["as_of"].iloc[0])
     for frame in (after, before):
         frame[unit] = frame[unit].fillna(NO_UNIT)
@@ -220,7 +223,7 @@ def summary(
         out = out.join(_worldpop(by, p, after_date, data_dir), how="left")
         out["worldpop_source"] = WORLDPOP_SOURCE
     out.index.name = by
-    out.attrs["parameters"] = p.to_dict()
+    out.attrs["parameters"] = dict(after.attrs.get("parameters") or p.to_dict())
     out.attrs["as_of"] = after_date
     out.attrs["before"] = p.before.isoformat()
     return out

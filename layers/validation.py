@@ -274,11 +274,9 @@ def assessment_scores(
 ) -> gpd.GeoDataFrame:
     """The exposure model's output on the places (the one call to the model), with ``params``
     (default: the defaults; ``params.model`` may name a calibrated model file)."""
-    from minusma.layers.assessment import assess
+    from minusma.layers.assessment import assessment, context
 
-    return assess(
-        params=params, places=places, data_dir=str(data_dir) if data_dir is not None else None
-    )
+    return assessment(context(data_dir=data_dir, places=places), params)
 
 
 def validate(

@@ -1,7 +1,7 @@
 """Compose the interactive map from its parts, and write it as HTML (optionally self-contained).
 
->>> from minusma.maps.build import make_map
->>> m = make_map(as_of="2023-12-31")          # a folium.Map: renders inline in Jupyter
+>>> from minusma import Study
+>>> m = Study().map(as_of="2023-12-31")       # a folium.Map: renders inline in Jupyter
 >>> save_map(m, "mali.html", offline=True)    # one HTML file that needs no network
 """
 
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from minusma import layers
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo._errors import ParameterError
 from minusma.geo.io import atomic_path
 from minusma.maps.backdrop import (
     add_country_outline,
@@ -30,7 +31,7 @@ from minusma.maps.backdrop import (
 )
 from minusma.maps.controls import Legend, add_controls, legend_html
 from minusma.maps.events import add_events, located
-from minusma.maps.exposure import settlement_classes, town_exposure
+from minusma.maps.exposure import ExposureTimeline
 from minusma.maps.i18n import DEFAULT_LANG, text
 from minusma.maps.sites import add_bases, add_coverage
 from minusma.maps.style import PANES, TILE_ATTRIBUTION
@@ -96,37 +97,42 @@ MALI_BOUNDS = [[10.1, -12.3], [25.1, 4.3]]
 
 @_deterministic_ids
 def make_map(
-    params: ExposureParams | None = None,
+    exposure: ExposureTimeline,
     *,
     offline: bool = False,
     settlements: gpd.GeoDataFrame | None = None,
+    settlement_classes: pd.DataFrame | None = None,
     data_dir: str | os.PathLike | None = None,
     towns: gpd.GeoDataFrame | None = None,
     bases: gpd.GeoDataFrame | None = None,
     events: gpd.GeoDataFrame | None = None,
     distance_overlay: bool = True,
     lang: str = DEFAULT_LANG,
-    **options,
 ) -> folium.Map:
     """The interactive map of the withdrawal, with every layer, legend and time control.
 
+    Draws a Study's results (:meth:`minusma.Study.map` builds them and calls this); no model runs
+    here.
+
     Parameters
     ----------
-    params
-        The model's parameters (:class:`geo.exposure.params.ExposureParams`): towns are coloured
-        by the assessment with them at every step, and circles of ``radius_km`` drawn around the
-        sites. ``params.as_of`` is the date the map opens at: sites closed by then are faded, towns
-        take their class of the latest step on or before it. Default: after the last closure.
+    exposure
+        The towns' exposure at every step (:meth:`minusma.Study.exposure_timeline`). Its
+        ``params`` give the circles' ``radius_km`` and the date the map opens at
+        (``params.as_of``: sites closed by then are faded, towns take their class of the latest
+        step on or before it; default: after the last closure).
     offline
         No tile layer: a vector outline of Mali and its regions is the backdrop. Pair it with
         ``save_map(..., offline=True)``, which inlines every JS/CSS asset.
     settlements
         Extra point layer of populated places (e.g. :func:`maps.towns.read_settlements`), drawn
         on a canvas.
+    settlement_classes
+        The settlements' class at every step (:func:`minusma.maps.exposure.step_classes` of the
+        Study's settlement timeline): the canvas colours them at the time control's step.
     data_dir
         The data directory: read the 18,769 OCHA populated places from ``DIR/ocha-cod-mali/``
-        (ignored when ``settlements`` is given) and colour them by their exposure class at the
-        time control's step (:func:`maps.exposure.settlement_classes`); draw the 2023 regions
+        (ignored when ``settlements`` is given); draw the 2023 regions
         built from cercles and the Natural Earth Niger instead of the pre-2016 regions and the
         schematic reaches; draw the distance to the nearest open site on the WorldPop grid of
         ``DIR/worldpop/`` as image overlays, before the withdrawal and on the map's date when
@@ -142,16 +148,18 @@ def make_map(
     distance_overlay
         Add the distance overlays when ``data_dir`` is given (a data directory without the WorldPop
         raster only logs a warning).
-    **options
-        Fields of :class:`~geo.exposure.params.ExposureParams` to change (``as_of=``,
-        ``radius_km=``, ``season=``, ...).
 
     Returns
     -------
     folium.Map
         Displays inline in Jupyter; write it with :func:`save_map`.
     """
-    p = ExposureParams.from_options(params, **options)
+    if not isinstance(exposure, ExposureTimeline):
+        raise ParameterError(
+            f"make_map draws an ExposureTimeline, got {type(exposure).__name__}: use "
+            "minusma.Study().map(...) to compute and draw one"
+        )
+    p = exposure.params
     text("title", lang)  # an unknown language fails before any work
     radius_km = p.radius_km
     towns = layers.towns() if towns is None else towns
@@ -159,7 +167,7 @@ def make_map(
     events = layers.events() if events is None else events
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
-    exposure = town_exposure(towns, bases, p)
+    exposure = exposure.for_towns(towns)
     step = step_index(exposure.dates, p.as_of)
 
     m = folium.Map(
@@ -217,8 +225,9 @@ def make_map(
     cover_before, cover_now = add_coverage(m, bases, radius_km=radius_km, lang=lang)
     places_layer = None
     if settlements is not None:
-        classes = settlement_classes(bases, p, data_dir=data_dir) if data_dir is not None else None
-        places_layer = add_settlements(m, settlements, step_classes=classes, step=step, lang=lang)
+        places_layer = add_settlements(
+            m, settlements, step_classes=settlement_classes, step=step, lang=lang
+        )
     events_layer = add_events(m, events, lang=lang)
     towns_layer = add_towns(m, towns, exposure, step=step, lang=lang)
     open_layer, closed_layer = add_bases(m, bases, date=exposure.dates[step], lang=lang)
@@ -247,7 +256,7 @@ def make_map(
             lang=lang,
             n_settlements=len(settlements) if settlements is not None else 0,
             n_events=(len(located(events)), len(events)),
-            settlements_classed=data_dir is not None,
+            settlements_classed=settlement_classes is not None,
             regions_2023=regions_2023 is not None,
         ),
         lang=lang,

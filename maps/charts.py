@@ -38,16 +38,32 @@ _SOURCES = (
 
 
 def timeline_figures(
-    params: ExposureParams | None = None, *, data_dir: str | os.PathLike | None = None
+    steps: pd.DataFrame,
+    params: ExposureParams | None = None,
+    *,
+    data_dir: str | os.PathLike | None = None,
 ) -> pd.DataFrame:
-    """Per step of the withdrawal: ``step``, ``as_of``, ``sites_open``, ``places_covered``,
-    ``census_people_covered`` (known figures only), ``places_covered_no_census``, one
-    ``places_<class>`` column per class and ``places_unknown``; with ``data_dir``, also
-    ``worldpop_people_near_open_site`` (:func:`layers.site_population.people_near_sites`)."""
-    from minusma.layers.assessment import timeline
+    """The figures of each step of the withdrawal, from a Study's timeline.
 
+    Parameters
+    ----------
+    steps
+        The long-form timeline (:meth:`minusma.Study.timeline`).
+    params
+        The parameters it was computed with (``radius_km`` and ``before`` for WorldPop).
+    data_dir
+        The data directory: adds the WorldPop people near an open site.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per step: ``step``, ``as_of``, ``sites_open``, ``places_covered``,
+        ``census_people_covered`` (known figures only), ``places_covered_no_census``, one
+        ``places_<class>`` column per class and ``places_unknown``; with ``data_dir``, also
+        ``worldpop_people_near_open_site``
+        (:func:`minusma.layers.site_population.people_near_sites`).
+    """
     p = params if params is not None else ExposureParams()
-    steps = timeline(p)
     rows = []
     for (step, as_of), part in steps.groupby(["step", "as_of"], sort=True):
         covered = part[part["covered_after"] == True]  # noqa: E712 (nullable booleans)
@@ -74,24 +90,25 @@ def timeline_figures(
         out["worldpop_people_near_open_site"] = (
             out["as_of"].map(people.set_index("as_of")["people_within_km"]).to_numpy()
         )
-    out.attrs["parameters"] = p.to_dict()
+    out.attrs["parameters"] = dict(steps.attrs.get("parameters") or p.to_dict())
     return out
 
 
-def timeline_chart(
-    params: ExposureParams | None = None,
-    *,
-    data_dir: str | os.PathLike | None = None,
-    figures: pd.DataFrame | None = None,
-    figsize: tuple[float, float] = (10.0, 7.5),
-):
+def timeline_chart(figures: pd.DataFrame, *, figsize: tuple[float, float] = (10.0, 7.5)):
     """The timeline chart: places (and people) covered after each closure, and places by class.
+
+    Parameters
+    ----------
+    figures
+        :func:`timeline_figures` of a Study's timeline.
+    figsize
+        Figure size in inches.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    f = figures if figures is not None else timeline_figures(params, data_dir=data_dir)
+    f = figures
     p = f.attrs.get("parameters", {})
     dates = pd.to_datetime(f["as_of"])
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=figsize)

@@ -1,9 +1,9 @@
 """Town exposure over the withdrawal timeline, as the map shows it.
 
-One model, one answer: every class on the map comes from :func:`layers.assessment.assess` with
-the map's :class:`~geo.exposure.params.ExposureParams` (radius, season, scenario, weights), at each
-step of :func:`geo.exposure.timeline.closure_steps`: the "before" date of the parameters
-(30 Jun 2023 by default), then every closure date of the 13 sites.
+One model, one answer: every class on the map comes from a :class:`minusma.Study`'s timeline
+(:meth:`minusma.Study.timeline`, the package's one timeline) with the map's parameters, at each
+step: the "before" date of the parameters (30 Jun 2023 by default), then every closure date of the
+13 sites. Nothing here runs the model: it pivots the Study's results for drawing.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.scenario import WHAT_IF_FIELDS
 from minusma.geo.exposure.timeline import closure_steps
-from minusma.layers.assessment import assess
 from minusma.maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
@@ -26,15 +26,15 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "SCENARIO_FIELDS",
     "ExposureTimeline",
+    "exposure_timeline",
     "scenario",
-    "settlement_classes",
+    "step_classes",
     "timeline_dates",
-    "town_exposure",
 ]
 
-#: The fields of :class:`~geo.exposure.params.ExposureParams` that make a what-if scenario:
-#: sites closed early or kept open, roads cut, air links or operators switched off.
-SCENARIO_FIELDS = ("close", "keep", "close_roads", "disabled_links", "disabled_operators")
+#: The fields of :class:`~minusma.geo.exposure.params.ExposureParams` that make a what-if
+#: scenario: sites closed early or kept open, roads cut, air links or operators switched off.
+SCENARIO_FIELDS = WHAT_IF_FIELDS
 
 #: Class values that mean "no class" (shown grey): missing, or the assessment's ``unknown``.
 NO_CLASS_VALUES = ("unknown",)
@@ -79,6 +79,39 @@ class ExposureTimeline:
         """The what-if of :attr:`params` (:func:`scenario`); empty for the real withdrawal."""
         return scenario(self.params)
 
+    def for_towns(self, towns: pd.DataFrame) -> ExposureTimeline:
+        """The same timeline aligned to the drawn ``towns`` (their ``town_id`` order).
+
+        Parameters
+        ----------
+        towns
+            The towns the map draws (the shipped ones, or a user's frame with their ids).
+
+        Returns
+        -------
+        ExposureTimeline
+            Towns the assessment does not know get no class.
+
+        Raises
+        ------
+        ParameterError
+            No drawn town is in the assessment.
+        """
+        ids = towns["town_id"]
+        details = _details(self.details, towns)
+        if details["exposure_class"].notna().sum() == 0 and len(towns):
+            raise ParameterError("no town of the map is in the assessment: check the towns' ids")
+        return ExposureTimeline(
+            self.dates,
+            self.classes.reindex(ids),
+            details,
+            self.as_of,
+            self.params,
+            scores=None if self.scores is None else self.scores.reindex(ids),
+            ranks=None if self.ranks is None else self.ranks.reindex(ids),
+            reasons=None if self.reasons is None else self.reasons.reindex(ids),
+        )
+
     @property
     def ranked(self) -> int:
         """How many towns the assessment ranks (the M of "rank N of M")."""
@@ -103,8 +136,7 @@ def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None
     return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before)]
 
 
-def _details(out: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
-    details = pd.DataFrame(out).set_index("town_id").rename(columns={"exposure_rank": "rank"})
+def _details(details: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
     keep = ["exposure_class", "exposure_score", "rank", "reasons"]
     extra = [
         c
@@ -116,71 +148,67 @@ def _details(out: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
     return details[keep + extra].reindex(towns["town_id"])
 
 
-def town_exposure(
-    towns: gpd.GeoDataFrame,
-    bases: gpd.GeoDataFrame,
-    params: ExposureParams | None = None,
-) -> ExposureTimeline:
-    """Exposure classes of ``towns`` at every step of the withdrawal, for ``params``.
+def _pivot(steps: pd.DataFrame, column: str, id_column: str) -> pd.DataFrame:
+    """One column per step date (ISO), one row per place, of ``steps[column]``."""
+    wide = steps.pivot(index=id_column, columns="as_of", values=column)
+    wide.columns = [str(c) for c in wide.columns]
+    wide.columns.name = None
+    return wide
+
+
+def step_classes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
+    """The exposure class of every place at every step of a timeline.
 
     Parameters
     ----------
-    towns, bases
-        The ``layers.towns()`` and (all 13) ``layers.bases()`` frames.
-    params
-        The model's parameters; ``params.as_of`` is the date of the detailed indicators
-        (popups), default: the last closure date.
-    """
-    p = params if params is not None else ExposureParams()
-    dates = timeline_dates(bases, p)
-    as_of = p.as_of_for(bases["closure_date"])
-    classes, scores, ranks, reasons = {}, {}, {}, {}
-    for when in dates:
-        out = assess(params=p.replace(as_of=when)).set_index("town_id")
-        key = when.isoformat()
-        classes[key] = out["exposure_class"]
-        scores[key] = pd.to_numeric(out["exposure_score"], errors="coerce")
-        ranks[key] = pd.to_numeric(out["exposure_rank"], errors="coerce")
-        reasons[key] = out["reasons"].astype(object)
-    details = _details(assess(params=p.replace(as_of=as_of)), towns)
-    table = pd.DataFrame(classes).reindex(towns["town_id"])
-    table = table.astype(object).where(table.isin(EXPOSURE_CLASSES), None)
-    if details["exposure_class"].notna().sum() == 0 and len(towns):
-        raise ParameterError("no town of the map is in the assessment: check the towns' ids")
-    ids = towns["town_id"]
-    return ExposureTimeline(
-        tuple(dates),
-        table,
-        details,
-        as_of,
-        p,
-        scores=pd.DataFrame(scores).reindex(ids),
-        ranks=pd.DataFrame(ranks).reindex(ids),
-        reasons=pd.DataFrame(reasons).reindex(ids),
-    )
-
-
-def settlement_classes(
-    bases: gpd.GeoDataFrame,
-    params: ExposureParams | None = None,
-    *,
-    data_dir,
-) -> pd.DataFrame:
-    """Exposure class of every OCHA populated place of ``data_dir`` at every step of the timeline.
-
-    The same model as the towns' (:func:`layers.assessment.assess` with ``places="settlements"``
-    and the map's parameters), at the steps of :func:`timeline_dates`.
+    steps
+        The long-form timeline (:meth:`minusma.Study.timeline`).
+    id_column
+        The places' id column (``settlement_id`` for the OCHA settlements).
 
     Returns
     -------
     pandas.DataFrame
-        Index ``settlement_id`` (the P-code), one column per step (ISO date), values in
-        ``EXPOSURE_CLASSES`` or None.
+        Index ``id_column``, one column per step (ISO date), values in ``EXPOSURE_CLASSES`` or
+        None.
     """
-    p = params if params is not None else ExposureParams()
-    columns = {}
-    for when in timeline_dates(bases, p):
-        out = assess(params=p.replace(as_of=when), data_dir=data_dir, places="settlements")
-        cls = out.set_index("settlement_id")["exposure_class"].astype(object)
-        columns[when.isoformat()] = cls.where(cls.isin(EXPOSURE_CLASSES), None)
-    return pd.DataFrame(columns)
+    table = _pivot(steps, "exposure_class", id_column).astype(object)
+    return table.where(table.isin(EXPOSURE_CLASSES), None)
+
+
+def exposure_timeline(
+    steps: pd.DataFrame, details: pd.DataFrame, params: ExposureParams
+) -> ExposureTimeline:
+    """The towns' exposure at every step, as the maps draw it, from a Study's results.
+
+    No model runs here: the map draws what :meth:`minusma.Study.timeline` and
+    :meth:`minusma.Study.assess` computed.
+
+    Parameters
+    ----------
+    steps
+        The long-form timeline of the towns (one row per town and step).
+    details
+        The assessment at ``params.as_of`` (the popups' indicators).
+    params
+        The parameters both were computed with.
+
+    Returns
+    -------
+    ExposureTimeline
+        Indexed by every assessed town; :meth:`ExposureTimeline.for_towns` aligns it to the
+        drawn towns.
+    """
+    dates = tuple(dt.date.fromisoformat(d) for d in sorted(steps["as_of"].unique()))
+    as_of = dt.date.fromisoformat(str(details["as_of"].iloc[0])) if len(details) else dates[-1]
+    full = pd.DataFrame(details).set_index("town_id").rename(columns={"exposure_rank": "rank"})
+    return ExposureTimeline(
+        dates,
+        step_classes(steps),
+        full,
+        as_of,
+        params,
+        scores=_pivot(steps, "exposure_score", "town_id").apply(pd.to_numeric, errors="coerce"),
+        ranks=_pivot(steps, "exposure_rank", "town_id").apply(pd.to_numeric, errors="coerce"),
+        reasons=_pivot(steps, "reasons", "town_id").astype(object),
+    )

@@ -84,7 +84,7 @@ def pack_places(gdf: gpd.GeoDataFrame, step_classes: pd.DataFrame | None = None)
 
     Rows without a point are left out; the rest are sorted by P-code (then name), so the same
     frame always gives the same page. ``step_classes`` (index P-code, one column per step, values
-    in ``EXPOSURE_CLASSES`` or None; :func:`maps.exposure.settlement_classes`) adds ``ex``.
+    in ``EXPOSURE_CLASSES`` or None; :func:`minusma.maps.exposure.step_classes`) adds ``ex``.
     """
     pts = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     frame = pd.DataFrame({f: _text(_column(pts, f)) for f in COLUMNS}, index=pts.index)

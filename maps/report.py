@@ -67,29 +67,42 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def report_html(
-    params: ExposureParams | None = None,
+    places: pd.DataFrame,
+    table: pd.DataFrame,
     *,
-    data_dir: str | os.PathLike | None = None,
+    map_figure,
+    chart_figure,
+    params: ExposureParams | None = None,
     top: int = DEFAULT_TOP,
 ) -> str:
-    """The report as one HTML string (see the module docstring).
+    """The report as one HTML string (see the module docstring), from a Study's results.
 
-    The summary is by 2023 region with ``data_dir`` (OCHA polygons and WorldPop), by pre-2016
-    region without.
+    Parameters
+    ----------
+    places
+        The assessment (:meth:`minusma.Study.assess`).
+    table
+        The summary by unit (:meth:`minusma.Study.summary`); its index name is the unit.
+    map_figure, chart_figure
+        The printable map and the timeline chart (matplotlib figures; closed here).
+    params
+        The parameters of ``places``.
+    top
+        How many of the most exposed places to list.
+
+    Returns
+    -------
+    str
+        The HTML page.
     """
-    from minusma.layers.assessment import assess
     from minusma.layers.registry import get_info
-    from minusma.layers.summary import summary
-    from minusma.maps.charts import timeline_chart
-    from minusma.maps.static import static_map
 
     p = params if params is not None else ExposureParams()
-    places = assess(params=p)
     as_of = str(places["as_of"].iloc[0])
     ranked = places[places["exposure_rank"].notna()].head(top)
     top_table = ranked[["exposure_rank", "name", "region_2023", "exposure_class", "reasons"]]
-    by = "region_2023" if data_dir is not None else "region"
-    table = summary(p, by=by, data_dir=data_dir).reset_index()
+    by = str(table.index.name)
+    table = table.reset_index()
     keep = [
         by,
         "places",
@@ -106,8 +119,8 @@ def report_html(
     keep += [
         c for c in ("worldpop_near_open_site_before", "worldpop_near_open_site_after") if c in table
     ]
-    map_uri = _png_uri(static_map(p))
-    chart_uri = _png_uri(timeline_chart(p, data_dir=data_dir))
+    map_uri = _png_uri(map_figure)
+    chart_uri = _png_uri(chart_figure)
     info = get_info("exposure")
     caveats = "".join(f"<li>{html.escape(c)}</li>" for c in info.caveats)
     sources = "".join(f"<li>{html.escape(s)}</li>" for s in info.sources)
@@ -134,15 +147,21 @@ Parameters: {params_text}. Licence: {html.escape(info.licence)}.</p>
 """
 
 
-def write_report(
-    path: str | os.PathLike,
-    params: ExposureParams | None = None,
-    *,
-    data_dir: str | os.PathLike | None = None,
-    top: int = DEFAULT_TOP,
-) -> Path:
-    """Write :func:`report_html` to ``path`` (UTF-8), atomically."""
-    text = report_html(params, data_dir=data_dir, top=top)
+def write_report(path: str | os.PathLike, text: str) -> Path:
+    """Write a report (:func:`report_html`) to ``path`` (UTF-8), atomically.
+
+    Parameters
+    ----------
+    path
+        The HTML file to write.
+    text
+        The page.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_path(path) as tmp:
         Path(tmp).write_text(text, encoding="utf-8", newline="\n")
     logger.info("wrote %s", path)

@@ -21,11 +21,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from minusma import layers
+from minusma.geo._errors import ParameterError
 from minusma.geo.crs import local_metric_crs
-from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.io import atomic_path
 from minusma.maps.controls import SOURCES
-from minusma.maps.exposure import town_exposure
+from minusma.maps.exposure import ExposureTimeline
 from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.style import (
     COVERAGE_NOW,
@@ -127,27 +127,45 @@ def _label_towns(ax, t, scores, *, count: int, min_gap_m: float) -> list[str]:
 
 
 def static_map(
-    params: ExposureParams | None = None,
+    exposure: ExposureTimeline,
     *,
     towns: gpd.GeoDataFrame | None = None,
     figsize: tuple[float, float] = (11.0, 9.0),
     lang: str = DEFAULT_LANG,
     labels: int = 12,
-    **options,
 ):
-    """A matplotlib figure of the situation at ``params.as_of`` (default: after the last closure).
+    """A matplotlib figure of the situation at ``exposure.params.as_of``.
 
-    Towns are coloured by the same assessment as the interactive map (:func:`maps.build.make_map`)
-    for the same ``params``; ``**options`` change its fields (``as_of=``, ``radius_km=``, ...).
+    Draws a Study's results (:meth:`minusma.Study.static_map` builds them), so towns take the
+    same classes as in the interactive map and ``minusma towns`` for the same Study and
+    parameters.
+
+    Parameters
+    ----------
+    exposure
+        The towns' exposure at every step (:meth:`minusma.Study.exposure_timeline`).
+    towns
+        Replace the drawn towns (same schema as ``layers.towns()``).
+    figsize
+        Figure size in inches.
+    lang
+        ``"en"`` or ``"fr"``.
+    labels
+        How many of the most exposed towns are labelled.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    p = ExposureParams.from_options(params, **options)
+    if not isinstance(exposure, ExposureTimeline):
+        raise ParameterError(
+            f"static_map draws an ExposureTimeline, got {type(exposure).__name__}: use "
+            "minusma.Study().static_map(...)"
+        )
+    p = exposure.params
     towns = layers.towns() if towns is None else towns
     bases = layers.bases()
-    exposure = town_exposure(towns, bases, p)
+    exposure = exposure.for_towns(towns)
     step = step_index(exposure.dates, p.as_of)
     date = exposure.dates[step]
     regions = layers.regions()
@@ -312,11 +330,23 @@ def static_map(
     return fig
 
 
-def png_bytes(*, dpi: int = 200, **options) -> bytes:
-    """:func:`static_map` (``options`` passed on) rendered as PNG bytes, in memory."""
+def png_bytes(fig, *, dpi: int = 200) -> bytes:
+    """A figure (e.g. :func:`static_map`'s) rendered as PNG bytes, in memory, then closed.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+    dpi
+        Resolution.
+
+    Returns
+    -------
+    bytes
+        The PNG file's content.
+    """
     import io
 
-    fig = static_map(**options)
     try:
         buf = io.BytesIO()
         fig.savefig(buf, dpi=dpi, format="png")
@@ -325,9 +355,24 @@ def png_bytes(*, dpi: int = 200, **options) -> bytes:
     return buf.getvalue()
 
 
-def save_png(path: str | os.PathLike, *, dpi: int = 200, **options) -> Path:
-    """Write :func:`static_map` (``options`` passed on) as a PNG, atomically."""
-    data = png_bytes(dpi=dpi, **options)
+def save_png(fig, path: str | os.PathLike, *, dpi: int = 200) -> Path:
+    """Write a figure (e.g. :func:`static_map`'s) as a PNG, atomically, and close it.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+    path
+        The PNG file to write.
+    dpi
+        Resolution.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    data = png_bytes(fig, dpi=dpi)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     logger.info("wrote %s", path)

@@ -174,7 +174,7 @@ def add_settlements(
     lang: str = DEFAULT_LANG,
 ) -> CanvasPlaces:
     """Add every populated place as a dot of ONE canvas layer; a click shows its name, class and
-    P-codes. With ``step_classes`` (:func:`maps.exposure.settlement_classes`) the dots take the
+    P-codes. With ``step_classes`` (:func:`minusma.maps.exposure.step_classes`) the dots take the
     colour of their exposure class at the time control's step (``step`` on opening).
 
     See :mod:`maps.places` for the packing (coordinates to 5 decimals) and the JS layer.

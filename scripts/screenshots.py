@@ -23,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
 
+from minusma import Study
 from minusma.geo._errors import UnknownNameError
 from minusma.maps import assets
-from minusma.maps.build import make_map, map_html
+from minusma.maps.build import map_html
 from minusma.maps.i18n import LANGS
 
 logger = logging.getLogger("screenshots")
@@ -71,7 +72,7 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             for lang in LANGS:
                 name = f"map-{lang}.html"
-                html = map_html(make_map(data_dir=args.data, lang=lang), offline=False)
+                html = map_html(Study(args.data).map(lang=lang), offline=False)
                 (Path(root) / name).write_text(html, encoding="utf-8")
                 for width, height in SIZES:
                     context = browser.new_context(viewport={"width": width, "height": height})

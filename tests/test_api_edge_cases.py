@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from minusma import layers
+from minusma import Study, layers
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.coverage import coverage, nearest, point_lonlat
-from minusma.layers.assessment import assess
 
 
 def test_coverage_with_every_base_closed_is_a_documented_empty_result():
@@ -44,7 +43,7 @@ def test_a_valid_point_still_gets_a_finite_nearest_distance():
 
 
 def test_assess_with_close_none_is_the_default_assessment():
-    a, b = assess(close=None, robustness=False), assess(robustness=False)
+    a, b = Study().assess(close=None, robustness=False), Study().assess(robustness=False)
     pd.testing.assert_frame_equal(a, b)
 
 

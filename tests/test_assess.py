@@ -9,15 +9,16 @@ import pandas as pd
 import pytest
 
 import minusma.layers as L
+from minusma import Study
 from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.criticality import segment_criticality
 from minusma.geo.speeds import UnknownSpeedWarning, travel_time_h
-from minusma.layers.assessment import assess, context, speeds
+from minusma.layers.assessment import context, speeds
 
 
 @pytest.fixture(scope="module")
 def after():
-    return assess().set_index("town_id")
+    return Study().assess().set_index("town_id")
 
 
 @pytest.fixture(scope="module")
@@ -78,27 +79,27 @@ def test_time_missing_for_unverified_not_averaged(after):
 
 
 def test_before_withdrawal_everyone_keeps_coverage():
-    before = assess("2023-06-30").set_index("town_id")
+    before = Study().assess(as_of="2023-06-30").set_index("town_id")
     assert not before["coverage_lost"].fillna(False).any()
     assert before.loc["ml-ber", "covered_after"]
 
 
 def test_determinism():
-    a, b = assess(radius_km=60), assess(radius_km=60)
+    a, b = Study().assess(radius_km=60), Study().assess(radius_km=60)
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_bad_parameters():
     with pytest.raises(UnknownNameError, match="valid bases"):
-        assess(close=["Atlantis"])
+        Study().assess(close=["Atlantis"])
     with pytest.raises(ParameterError, match="radius_km"):
-        assess(radius_km=-5)
+        Study().assess(radius_km=-5)
     with pytest.raises(ParameterError, match="between 2013-01-01 and 2024-12-31"):
-        assess("2030-01-01")
+        Study().assess(as_of="2030-01-01")
     with pytest.raises(ParameterError, match="unknown season"):
-        assess(season="monsoon")
+        Study().assess(season="monsoon")
     with pytest.raises(UnknownNameError, match="valid segments"):
-        assess(close_roads=["Nowhere–Elsewhere"])
+        Study().assess(close_roads=["Nowhere–Elsewhere"])
 
 
 def test_speed_table_missing_class_warns_and_reports_gap(tmp_path):
@@ -111,7 +112,7 @@ def test_speed_table_missing_class_warns_and_reports_gap(tmp_path):
     with pytest.warns(
         UnknownSpeedWarning
     ) as caught:  # once, from the new context's dry-season graph
-        out = assess(speeds_path=str(path)).set_index("town_id")
+        out = Study(speeds_path=str(path)).assess().set_index("town_id")
     assert (
         np.isnan(out.loc["ml-segou", "bamako_travel_h"])
         and out.loc["ml-segou", "bamako_travel_h_gap"]

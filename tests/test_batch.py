@@ -19,7 +19,7 @@ from minusma.layers.scenarios import close_each, eve_of_withdrawal, keep_k, site
 
 @pytest.fixture(scope="module")
 def ctx():
-    return context(ExposureParams())
+    return context()
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from minusma import Study
 from minusma.cli.main import cli
 from minusma.geo._errors import ParameterError, SchemaError
 from minusma.geo.exposure import calibrate as cal
 from minusma.geo.exposure.params import ExposureParams
-from minusma.layers.assessment import assess
 from minusma.layers.calibration import calibrate
 
 
@@ -44,12 +44,12 @@ def test_model_file_round_trip_and_assess_uses_it(fitted):
     model, _, path = fitted
     again = cal.load_model(path)
     assert again.coef == model.coef and again.decay_scale_km == model.decay_scale_km
-    out = assess("2024-01-31", model=str(path)).set_index("town_id")
+    out = Study().assess(as_of="2024-01-31", model=str(path)).set_index("town_id")
     ours = out["exposure_score"].dropna()
     assert ((ours >= 0) & (ours <= 10)).all() and ours.nunique() > 20
     # the hand-set score is kept beside it, and the classes follow the calibrated score
     assert "exposure_score_inform" in out and out.attrs["parameters"]["model"] == str(path)
-    inform = assess("2024-01-31").set_index("town_id")
+    inform = Study().assess(as_of="2024-01-31").set_index("town_id")
     both = inform["exposure_score"].dropna()
     assert np.allclose(out["exposure_score_inform"].reindex(both.index), both)
 

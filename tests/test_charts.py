@@ -6,14 +6,14 @@ import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
 
+from minusma import Study
 from minusma.cli.main import cli
-from minusma.maps.charts import timeline_figures
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def test_timeline_figures_have_13_steps_from_full_to_no_cover():
-    f = timeline_figures()
+    f = Study().timeline_figures()
     assert len(f) == 13
     assert f["as_of"].iloc[0] == "2023-06-30"
     assert f["sites_open"].iloc[0] > 0 and f["sites_open"].iloc[-1] == 0

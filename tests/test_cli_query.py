@@ -27,7 +27,7 @@ def test_nearest_base_after_goundam_closed_in_every_format():
     assert [r["id"] for r in doc["results"]] == ["MINUSMA-11"]
     assert abs(doc["results"][0]["distance_km"] - 71.03) < 0.05
     csv = run("nearest", "Diré", "--as-of", "2023-09-01", "--format", "csv").stdout.splitlines()
-    assert csv[0] == "id,name,distance_km" and csv[1].startswith("MINUSMA-11,")
+    assert csv[0] == "\ufeffid,name,distance_km" and csv[1].startswith("MINUSMA-11,")  # BOM
     table = run("nearest", "Diré", "--as-of", "2023-09-01").stdout.splitlines()
     assert table[0].split() == ["id", "name", "distance_km"] and table[1].split()[-1] == "71.0"
 
@@ -48,7 +48,7 @@ def test_within():
     res = run("within", "Ber", "60", "--format", "csv")
     assert res.exit_code == 0
     lines = res.stdout.splitlines()
-    assert lines[0] == "id,name,distance_km"
+    assert lines[0] == "\ufeffid,name,distance_km"  # a BOM: Excel reads accents right
     assert [line.split(",")[0] for line in lines[1:]] == ["MINUSMA-02", "MINUSMA-11"]
     none = run("within", "Ber", "1", "--to", "airports")
     assert none.exit_code == 0 and none.stdout.strip() == "(none)"

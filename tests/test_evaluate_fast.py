@@ -21,7 +21,7 @@ from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure.coverage import point_lonlat
-from minusma.geo.exposure.params import ExposureParams, parse_iso_date
+from minusma.geo.exposure.params import Preparation, parse_iso_date
 from minusma.geo.network import RoadGraph, distances_from
 from minusma.layers.assessment import context, speeds
 
@@ -124,7 +124,7 @@ def assert_columns_row_by_row(ctx, options):
     code."""
     out = engine.evaluate(fresh(ctx), **options)
     rows = out.drop(columns="geometry").to_dict("records")
-    want = [reasons_row(r, ctx.labels, ctx.params.air_reach_km) for r in rows]
+    want = [reasons_row(r, ctx.labels, ctx.preparation.air_reach_km) for r in rows]
     assert values(out["reasons"]) == want
     when = parse_iso_date(options.get("as_of", max(ctx.bases["closure_date"])))
     flags = engine.open_flags(
@@ -214,7 +214,7 @@ def synthetic_context(
         airports=L.airports(),
         air_links=L.air_links(),
         hub_id="p0",
-        params=ExposureParams(max_snap_km=150.0),
+        preparation=Preparation(max_snap_km=150.0),
     )
 
 

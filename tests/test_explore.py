@@ -1,11 +1,11 @@
-"""`GeoDataFrame.explore()` works on every shipped layer and on assess() (needs mapclassify)."""
+"""`GeoDataFrame.explore()` works on every shipped layer and on an assessment (mapclassify)."""
 
 from __future__ import annotations
 
 import folium
 import pytest
 
-from minusma.layers.assessment import assess
+from minusma import Study
 from minusma.layers.registry import layer_names, load
 
 
@@ -18,7 +18,7 @@ def test_explore_each_shipped_layer(name):
 
 
 def test_explore_assessment_by_class():
-    out = assess()
+    out = Study().assess()
     assert out.geometry.isna().any()  # towns without coordinates are rows too
     # a categorical column and a numeric one (the latter classified by mapclassify)
     for column, scheme in (("exposure_class", None), ("exposure_score", "quantiles")):

@@ -1,4 +1,4 @@
-"""The map's language: a French map (``make_map(lang="fr")``) names its layers and heads its
+"""The map's language: a French map (``Study().map(lang="fr")``) names its layers and heads its
 site, airport, road, river, region and air-link popups in French, with no English heading left;
 the legend's what-if note names the scenario in both languages."""
 
@@ -9,8 +9,9 @@ import re
 
 import pytest
 
+from minusma import Study
 from minusma.geo.exposure.params import ExposureParams
-from minusma.maps.build import make_map, map_html
+from minusma.maps.build import map_html
 from minusma.maps.controls import legend_html
 from minusma.maps.exposure import SCENARIO_FIELDS, scenario
 
@@ -103,7 +104,8 @@ def _layer_names(page: str) -> list[str]:
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
     return {
-        lang: _readable(map_html(make_map(as_of="2023-08-02", lang=lang))) for lang in ("en", "fr")
+        lang: _readable(map_html(Study().map(as_of="2023-08-02", lang=lang)))
+        for lang in ("en", "fr")
     }
 
 
@@ -145,5 +147,5 @@ def test_what_if_note_names_the_scenario_in_both_languages():
 
 
 def test_a_what_if_map_says_so_in_its_legend():
-    page = _readable(map_html(make_map(as_of="2023-08-02", close=["Ber"], lang="fr")))
+    page = _readable(map_html(Study().map(as_of="2023-08-02", close=["Ber"], lang="fr")))
     assert "scénario hypothétique (fermés plus tôt : Ber)" in page

@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from minusma import layers
-from minusma.layers.assessment import assess
+from minusma import Study, layers
 from minusma.maps import popups
-from minusma.maps.build import make_map, map_html, save_map
-from minusma.maps.exposure import timeline_dates, town_exposure
+from minusma.maps.build import map_html, save_map
+from minusma.maps.exposure import timeline_dates
 from minusma.maps.places import PLACES_JS, SCALE, CanvasPlaces, pack_places, unpack_places
 from minusma.maps.popups import safe_json
 from minusma.maps.style import EXPOSURE_CLASSES
@@ -40,7 +39,7 @@ def page(settlements) -> str:
     towns.loc[towns["town_id"] == "ml-achibogho", "name"] = (
         "${alert(2)}</script><script>alert(3)</script>"
     )
-    return map_html(make_map(as_of="2023-08-02", settlements=settlements, towns=towns))
+    return map_html(Study().map(as_of="2023-08-02", settlements=settlements, towns=towns))
 
 
 def test_every_layer_is_in_the_page(page):
@@ -107,7 +106,7 @@ def test_offline_page_is_self_contained_and_small(settlements, tmp_path):
         os.environ.get("MINUSMA_ASSET_CACHE")
         or Path(__file__).resolve().parents[1] / ".cache" / "assets"
     )
-    m = make_map(settlements=settlements, offline=True)
+    m = Study().map(settlements=settlements, offline=True)
     out = save_map(m, tmp_path / "offline.html", cache_dir=cache)
     html = out.read_text(encoding="utf-8")
     assert len(html.encode()) < 5 * MB
@@ -123,12 +122,12 @@ def test_timeline_steps_and_classes():
     assert str(dates[-1]) == "2024-07-22"
     assert step_index(dates, None) == 12 and step_index(dates, dates[0]) == 0
     assert step_index(dates, dates[5]) == 5
-    exp = town_exposure(layers.towns(), bases)
+    exp = Study().exposure_timeline().for_towns(layers.towns())
     values = set(exp.classes.stack().dropna())
     assert values <= set(EXPOSURE_CLASSES)
     # one model: every step's classes are the assessment's on that date
     for when in (dates[0], dates[6], dates[-1]):
-        want = assess(when).set_index("town_id")["exposure_class"]
+        want = Study().assess(as_of=when).set_index("town_id")["exposure_class"]
         got = exp.classes[when.isoformat()].dropna()
         assert (got == want.reindex(got.index)).all()
     # before the withdrawal no town has lost coverage: nothing is severe for a lost umbrella
@@ -146,9 +145,9 @@ def test_no_detour_links():
     assert not cut[roads["role"] != "edge"].any()
     assert "road-ml-bamako--ml-segou" not in ids  # RN7 and RN12 go round it
     # the map and the analysis agree on the single points of failure
-    from minusma.layers.assessment import segment_criticality
+    from minusma import Study
 
-    crit = segment_criticality()
+    crit = Study().criticality()
     assert ids == set(crit.loc[crit["is_bridge"].astype(bool), "segment_id"])
 
 
@@ -191,10 +190,10 @@ def test_places_layer_escapes_names_and_counts_points(settlements):
 
 
 def test_make_map_reads_the_settlements_of_a_data_dir(data_dir):
-    from minusma.layers.assessment import assess
+    from minusma import Study
     from minusma.maps.exposure import timeline_dates
 
-    m = make_map(data_dir=data_dir)
+    m = Study(data_dir).map()
     places = [c for c in m._children.values() if isinstance(c, CanvasPlaces)]
     assert len(places) == 1 and places[0].count == 18_769 and places[0].control
     # the places carry their exposure class at every step, as the assessment gives it
@@ -202,7 +201,7 @@ def test_make_map_reads_the_settlements_of_a_data_dir(data_dir):
     dates = timeline_dates(layers.bases())
     assert f"exposure_{len(dates) - 1}" in back and f"exposure_{len(dates)}" not in back
     for k in (0, len(dates) - 1):
-        truth = assess(as_of=dates[k], data_dir=data_dir, places="settlements")
+        truth = Study(data_dir, places="settlements").assess(as_of=dates[k])
         truth = truth.set_index("settlement_id")["exposure_class"].reindex(back.index)
         assert (back[f"exposure_{k}"] == truth).all(), k
     assert set(back[f"exposure_{len(dates) - 1}"]) != set(back["exposure_0"])
@@ -234,7 +233,7 @@ def test_png_is_made_and_not_blank(tmp_path):
 
     from minusma.maps.static import save_png
 
-    out = save_png(tmp_path / "map.png", as_of="2023-12-31", dpi=80)
+    out = save_png(Study().static_map(as_of="2023-12-31"), tmp_path / "map.png", dpi=80)
     pixels = np.asarray(Image.open(out).convert("RGB")).reshape(-1, 3)
     assert len(np.unique(pixels, axis=0)) > 50 and pixels.std() > 10
 
@@ -242,7 +241,7 @@ def test_png_is_made_and_not_blank(tmp_path):
 @pytest.fixture(scope="module")
 def surface_map(data_dir):
     """A map on a date when Timbuktu and Gao are still open: two distance overlays."""
-    m = make_map(data_dir=data_dir, as_of="2023-12-12")
+    m = Study(data_dir).map(as_of="2023-12-12")
     return {"map": m, "html": map_html(m)}
 
 
@@ -359,18 +358,18 @@ def test_distance_surface_is_the_geodesic_distance_to_open_sites(data_dir):
 def test_no_distance_overlay_after_the_last_closure_twice_or_without_worldpop(
     data_dir, tmp_path, caplog
 ):
-    m = make_map(data_dir=data_dir)  # default date: every site closed
+    m = Study(data_dir).map()  # default date: every site closed
     assert [o.layer_name for o in _overlays(m)] == [
         "Distance to nearest open site, before the withdrawal (30 Jun 2023)"
     ]
-    m = make_map(data_dir=data_dir, as_of="2023-07-01")  # same 13 sites as before
+    m = Study(data_dir).map(as_of="2023-07-01")  # same 13 sites as before
     assert len(_overlays(m)) == 1
-    assert _overlays(make_map(data_dir=data_dir, distance_overlay=False)) == []
+    assert _overlays(Study(data_dir).map(distance_overlay=False)) == []
     import shutil
 
     shutil.copytree(data_dir / "ocha-cod-mali", tmp_path / "ocha-cod-mali")
     with caplog.at_level("WARNING", logger="minusma.maps.build"):
-        m = make_map(data_dir=tmp_path)
+        m = Study(tmp_path).map()
     assert _overlays(m) == [] and "no distance overlay" in caplog.text
     assert "minusma-ramp" not in map_html(m)
 
@@ -382,7 +381,7 @@ def test_offline_page_with_distance_overlays_is_self_contained(data_dir, tmp_pat
         os.environ.get("MINUSMA_ASSET_CACHE")
         or Path(__file__).resolve().parents[1] / ".cache" / "assets"
     )
-    m = make_map(data_dir=data_dir, as_of="2023-12-12", offline=True)
+    m = Study(data_dir).map(as_of="2023-12-12", offline=True)
     html = save_map(m, tmp_path / "offline.html", cache_dir=cache).read_text(encoding="utf-8")
     overlays = _overlays(m)
     assert len(overlays) == 2 and all(html.count(json.dumps(o.url)) == 1 for o in overlays)
@@ -450,5 +449,5 @@ def test_png_with_a_mathtext_name_is_written(tmp_path):
     towns = layers.towns()
     towns.loc[towns["town_id"] == "ml-ogossagou", "name"] = r"$\undefinedsymbol{x}$ 5$"
     assert mpl_text("$x$") == r"\$x\$"
-    out = save_png(tmp_path / "m.png", towns=towns, dpi=40, lang="fr")
+    out = save_png(Study().static_map(towns=towns, lang="fr"), tmp_path / "m.png", dpi=40)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from minusma import layers
+from minusma import Study, layers
 from minusma.cli.main import cli
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
-from minusma.layers.assessment import assess, context, speeds
+from minusma.layers.assessment import context, speeds
 from minusma.layers.network_sources import merged_roads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "osm_roads_small.geojson"
@@ -24,12 +24,12 @@ FIXTURE = Path(__file__).parent / "fixtures" / "osm_roads_small.geojson"
 
 @pytest.fixture(scope="module")
 def after_data(data_dir):
-    return assess(data_dir=data_dir).set_index("town_id")
+    return Study(data_dir).assess().set_index("town_id")
 
 
 @pytest.fixture(scope="module")
 def settlements_after(data_dir):
-    return assess(data_dir=data_dir, places="settlements")
+    return Study(data_dir, places="settlements").assess()
 
 
 def test_merged_roads_keeps_shipped_lengths_and_attaches_corridors(data_dir, caplog):
@@ -152,7 +152,7 @@ def test_towns_get_their_admin_units_by_spatial_join(after_data):
     assert flagged["admin_join_differs_on"].to_dict() == TOWNS_DISAGREEING
     params = after_data.attrs["parameters"]
     assert params["admin_join"].startswith("minusma.layers.admin.admin_join")
-    assert params["central_region_source"].startswith("layers.admin.regions_2023 polygons")
+    assert params["central_region_source"].startswith("minusma.layers.admin.regions_2023 polygons")
     # central_region from the polygons; the towns without a point keep their curated attribute
     assert (
         bandiagara["central_region"] and after_data.at["ml-kani", "central_region"]
@@ -189,7 +189,7 @@ def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
     # Andéramboukane
     assert (km > 100).sum() < 50 and km["ML070403010"] > 300 and km["ML070401001"] > 300
     assert s.attrs["parameters"]["central_region_source"].startswith(
-        "layers.admin.regions_2023 polygons"
+        "minusma.layers.admin.regions_2023 polygons"
     )
     # central_region follows the polygons, so it follows the joined region, not the record's
     # attribute
@@ -199,7 +199,7 @@ def test_settlements_get_their_admin_units_by_spatial_join(settlements_after):
 
 def test_assess_without_cod_boundaries_keeps_the_curated_regions(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="minusma.layers.assessment_data"):
-        out = assess(data_dir=tmp_path).set_index("town_id")
+        out = Study(tmp_path).assess().set_index("town_id")
     assert "OCHA COD boundaries not available" in caplog.text
     assert out["join_commune_pcode"].isna().all() and out["admin_join_disagrees"].isna().all()
     assert out.attrs["parameters"]["central_region_source"] == "curated region_2023 attribute"
@@ -229,15 +229,15 @@ def test_default_assess_unchanged():
         commercial_operators=("Sky Mali",),
     )
     direct = engine.evaluate(prepared)
-    ours = assess().set_index("town_id")
+    ours = Study().assess().set_index("town_id")
     direct = direct.set_index("town_id").loc[ours.index]
     pd.testing.assert_series_equal(ours["exposure_score"], direct["exposure_score"])
     assert ours["exposure_class"].equals(direct["exposure_class"])
 
 
 def test_settlements_need_a_data_dir():
-    with pytest.raises(ValueError, match="needs a data directory"):
-        assess(places="settlements")
+    with pytest.raises(ValueError, match="needs the data directory"):
+        Study(places="settlements").assess()
 
 
 def test_towns_with_data_dir_and_settlements(data_dir):

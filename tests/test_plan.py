@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from minusma.cli.main import cli
 from minusma.geo._errors import ParameterError
 from minusma.geo.covering import covered_weight, exhaustive, greedy, mclp
-from minusma.geo.exposure.params import ExposureParams
 from minusma.layers.assessment import context
 from minusma.layers.plan import plan
 
@@ -58,7 +57,7 @@ def test_mclp_equals_exhaustive_on_random_cases():
 
 @pytest.fixture(scope="module")
 def ctx():
-    return context(ExposureParams())
+    return context()
 
 
 def test_plan_on_shipped_towns_optimum_beats_greedy_and_singles(ctx):

@@ -23,7 +23,7 @@ def test_forced_bar_goes_to_stderr_and_not_stdout():
     assert "robustness variants" in result.stderr
     assert "/64 [" in result.stderr  # a bar over the 64 variants
     assert "robustness variants" not in result.stdout
-    assert result.stdout.splitlines()[0].startswith("exposure_rank,town_id,")
+    assert result.stdout.splitlines()[0].startswith("\ufeffexposure_rank,town_id,")
 
 
 def test_quiet_silences_even_a_forced_bar():

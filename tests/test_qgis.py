@@ -36,11 +36,11 @@ def qgis_report(tmp_path_factory):
         "PyQGIS is not installed for /usr/bin/python3: run scripts/setup-test-env (as root) "
         "to install Debian's python3-qgis"
     )
-    from minusma.layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers, context
 
     out = tmp_path_factory.mktemp("qgis")
     layers = load_all()
-    layers.update(analysis_layers())
+    layers.update(analysis_layers(context()))
     export_layers(out, fmt="gpkg", layers=layers)
     png = out / "map.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""}

@@ -7,8 +7,8 @@ import re
 
 from click.testing import CliRunner
 
+from minusma import Study
 from minusma.cli.main import cli
-from minusma.layers.assessment import assess
 
 
 def test_report_is_self_contained_and_lists_top_places_escaped(tmp_path):
@@ -18,7 +18,7 @@ def test_report_is_self_contained_and_lists_top_places_escaped(tmp_path):
     )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    top = assess().head(10)
+    top = Study().assess().head(10)
     for name, reasons in zip(top["name"], top["reasons"]):
         assert f"<td>{html.escape(name)}</td>" in text
         assert html.escape(reasons) in text

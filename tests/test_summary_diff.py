@@ -9,22 +9,25 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from minusma import Study
 from minusma.cli.main import cli
 from minusma.geo.exposure.params import ExposureParams
-from minusma.layers.assessment import assess
-from minusma.layers.summary import CLASSES, summary
+from minusma.layers.summary import CLASSES
 
 CENTRAL_OLD = ["Mopti", "Ségou"]
 
 
 @pytest.fixture(scope="module")
 def by_region():
-    return summary(ExposureParams(), by="region")
+    return Study().summary(ExposureParams(), by="region")
 
 
 def test_central_regions_counts_match_assess_before_and_after(by_region):
     p = ExposureParams()
-    for label, frame in (("before", assess(params=p.replace(as_of=p.before))), ("after", assess())):
+    for label, frame in (
+        ("before", Study().assess(params=p.replace(as_of=p.before))),
+        ("after", Study().assess()),
+    ):
         counts = frame.groupby(["region_old", "exposure_class"]).size()
         for region in CENTRAL_OLD:
             for cls in CLASSES:
@@ -37,7 +40,7 @@ def test_central_regions_counts_match_assess_before_and_after(by_region):
 
 
 def test_census_people_are_missing_not_zero(by_region):
-    after = assess()
+    after = Study().assess()
     hs = after[after["exposure_class"].isin(["high", "severe"])]
     kayes = hs[hs["region_old"] == "Kayes"]
     assert len(kayes) and kayes["population"].isna().all()
@@ -49,7 +52,7 @@ def test_census_people_are_missing_not_zero(by_region):
 
 
 def test_coverage_lost_and_single_road(by_region):
-    after = assess()
+    after = Study().assess()
     mopti = after[after["region_old"] == "Mopti"]
     lost = mopti[mopti["coverage_lost"] == True]  # noqa: E712
     assert by_region.loc["Mopti", "places_lost_coverage"] == len(lost)
@@ -75,15 +78,14 @@ def test_cli_summary_writes_region_polygons(tmp_path):
     assert len(rows) == 9
 
 
-def test_cli_summary_region_2023_without_data_writes_no_file(tmp_path):
+def test_cli_summary_region_2023_without_data_is_refused_before_any_work(tmp_path):
     out = tmp_path / "s.geojson"
     result = CliRunner().invoke(
         cli, ["summary", "--format", "csv", "--out", str(out)], env={"MINUSMA_DATA": None}
     )
-    assert result.exit_code == 0, result.output
-    assert not out.exists()
+    assert result.exit_code == 2, result.output
+    assert not out.exists() and result.stdout == ""
     assert "give --data DIR" in result.stderr
-    assert result.stdout.startswith("region_2023,places,")
 
 
 def test_cli_summary_with_data_names_worldpop(tmp_path, data_dir):

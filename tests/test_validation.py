@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from minusma import Study
 from minusma.cli.main import cli
 from minusma.geo.evaluation import positive_places
-from minusma.layers.assessment import assess
 from minusma.layers.events import read_events
 from minusma.layers.validation import baseline_scores, model_columns, validate, validate_scores
 
@@ -27,7 +27,7 @@ COLUMNS = ["name", "kind", "auc", "auc_low", "auc_high", "ap", "n_scored", "n_po
 
 @pytest.fixture(scope="module")
 def towns():
-    return assess()
+    return Study().assess()
 
 
 def test_acled_and_ucdp_fixtures_feed_the_same_report(towns):

@@ -24,7 +24,7 @@ from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure.cache import ByteCache, size_of
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import Preparation
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import context, speeds
 
@@ -76,7 +76,7 @@ def synthetic_context(n_places: int = 150, seed: int = 4):
         airports=L.airports(),
         air_links=L.air_links(),
         hub_id="p0",
-        params=ExposureParams(max_snap_km=150.0),
+        preparation=Preparation(max_snap_km=150.0),
     )
 
 

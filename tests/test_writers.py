@@ -27,10 +27,10 @@ from minusma.layers.styles import STYLED_LAYERS
 
 @pytest.fixture(scope="module")
 def analysis():
-    from minusma.layers.assessment import analysis_layers
+    from minusma.layers.assessment import analysis_layers, context
 
     layers = load_all(["bases", "towns", "roads", "air_links"])
-    layers.update(analysis_layers())
+    layers.update(analysis_layers(context()))
     return layers
 
 

@@ -28,6 +28,7 @@ from minusma.geo.exposure.params import (
     DATE_MIN,
     DIMENSIONS,
     ExposureParams,
+    Preparation,
     check_km,
     parse_iso_date,
 )
@@ -111,7 +112,8 @@ class Context:
     """Everything :func:`evaluate` needs that does not change with the date or scenario.
 
     Built by :func:`prepare` and never changed afterwards (only its private cache fills up).
-    ``params`` holds the preparation's parameters (``max_snap_km``, ``air_reach_km``);
+    ``preparation`` holds the settings it was prepared with (``max_snap_km``,
+    ``air_reach_km``: :class:`~minusma.geo.exposure.params.Preparation`);
     ``notes`` records where inputs came from (e.g. the admin join), for metadata.
 
     ``_cache`` (a :class:`~geo.exposure.cache.ByteCache`) keeps the graph of each season and
@@ -138,7 +140,7 @@ class Context:
     airport_icaos: list[str]
     airport_towns: list
     base_closure_by_airport: dict[str, str]
-    params: ExposureParams
+    preparation: Preparation
     labels: pd.Series
     commercial_operators: tuple[str, ...] = ()
     notes: Mapping[str, object] = field(default_factory=dict)
@@ -246,7 +248,7 @@ def prepare(
     notes: Mapping[str, object] | None = None,
     events: gpd.GeoDataFrame | None = None,
     events_coverage: tuple[dt.date, dt.date] | None = None,
-    params: ExposureParams | None = None,
+    preparation: Preparation | None = None,
     cache_bytes: int = DEFAULT_CACHE_BYTES,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
@@ -284,15 +286,26 @@ def prepare(
     events, events_coverage
         Security events (points with a ``date``) and the first and last day they cover, for the
         conflict-history indicator of a calibrated model (:mod:`geo.exposure.calibrate`).
-    params
-        The preparation's parameters ``max_snap_km`` and ``air_reach_km`` (defaults of
-        :class:`~geo.exposure.params.ExposureParams`).
+    preparation
+        The settings ``max_snap_km`` and ``air_reach_km``
+        (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
     cache_bytes
         Budget of the context's cache of evaluated parts, in bytes (default
         :data:`DEFAULT_CACHE_BYTES`; see :class:`Context`).
+
+    Returns
+    -------
+    Context
+        The prepared context, holding ``preparation``.
     """
-    params = params if params is not None else ExposureParams()
-    max_snap_km, air_reach_km = params.max_snap_km, params.air_reach_km
+    if preparation is None:
+        preparation = Preparation()
+    elif not isinstance(preparation, Preparation):
+        raise ParameterError(
+            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
+            f"got {type(preparation).__name__}"
+        )
+    max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
     if id_column not in places.columns:
         raise SchemaError(f"places lack the id column {id_column!r}")
     if hub_id not in set(places[id_column]):
@@ -369,7 +382,7 @@ def prepare(
         airport_icaos=icaos,
         airport_towns=[ap_town.get(k) for k in icaos],
         base_closure_by_airport=closure_by_ap,
-        params=params,
+        preparation=preparation,
         labels=access.edge_labels(graph),
         base_km=coverage.site_distances_lonlat(lon, lat, b_lon, b_lat, query=query),
         commercial_operators=tuple(commercial_operators),
@@ -589,7 +602,9 @@ def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:
     frame = _air(ctx, service)
     return {
         "frame": frame,
-        "reasons": reasons.air(frame.join(ctx.static[["airport_icao"]]), ctx.params.air_reach_km),
+        "reasons": reasons.air(
+            frame.join(ctx.static[["airport_icao"]]), ctx.preparation.air_reach_km
+        ),
     }
 
 
@@ -775,5 +790,5 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     out["as_of"] = when.isoformat()
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
-    result.attrs["parameters"] = p.replace(as_of=when).to_dict()
+    result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
     return result

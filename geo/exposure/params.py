@@ -44,6 +44,7 @@ __all__ = [
     "RADIUS_KM_MAX",
     "SEASONS",
     "ExposureParams",
+    "Preparation",
     "check_km",
     "check_weights",
     "parse_iso_date",
@@ -216,10 +217,6 @@ class ExposureParams:
         How dimension scores combine: one of :data:`AGGREGATIONS`.
     time_cap_h
         Travel time to Bamako that scores 10 (:data:`DEFAULT_TIME_CAP_H`).
-    max_snap_km
-        Farthest a place may lie from the road network (:data:`DEFAULT_MAX_SNAP_KM`).
-    air_reach_km
-        Farthest airstrip that counts as a lifeline (:data:`DEFAULT_AIR_REACH_KM`).
     model
         ``"inform"`` (the hand-set INFORM-style model) or the path of a calibrated model file
         (``minusma calibrate``).
@@ -237,8 +234,6 @@ class ExposureParams:
     weights: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_WEIGHTS.items()))
     aggregation: str = AGGREGATIONS[0]
     time_cap_h: float = DEFAULT_TIME_CAP_H
-    max_snap_km: float = DEFAULT_MAX_SNAP_KM
-    air_reach_km: float = DEFAULT_AIR_REACH_KM
     model: str = MODELS[0]
 
     def __post_init__(self) -> None:
@@ -248,8 +243,6 @@ class ExposureParams:
         fix(self, "before", parse_iso_date(self.before, name="before"))
         fix(self, "radius_km", check_km(self.radius_km, name="radius_km"))
         fix(self, "time_cap_h", check_km(self.time_cap_h, name="time_cap_h", maximum=24 * 30.0))
-        fix(self, "max_snap_km", check_km(self.max_snap_km, name="max_snap_km"))
-        fix(self, "air_reach_km", check_km(self.air_reach_km, name="air_reach_km"))
         if self.season not in SEASONS:
             raise ParameterError(f"unknown season {self.season!r}; choose from {list(SEASONS)}")
         if self.aggregation not in AGGREGATIONS:
@@ -288,6 +281,13 @@ class ExposureParams:
             For a field that does not exist, naming the valid ones.
         """
         unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        settings = sorted(set(unknown) & {f.name for f in dataclasses.fields(Preparation)})
+        if settings:
+            raise ParameterError(
+                f"{settings} are preparation settings, fixed when the places are prepared, not "
+                f"parameters of one evaluation: give them to the Study "
+                f"(Study({settings[0]}=...)) or to prepare(preparation=Preparation(...))"
+            )
         if unknown:
             raise ParameterError(
                 f"unknown parameter(s) {unknown}; valid: "
@@ -310,10 +310,24 @@ class ExposureParams:
             raise ParameterError("no site has a closure date: give as_of")
         return max(dates)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (dates as ISO strings, tuples as lists), for metadata."""
+    def to_dict(self, preparation: Preparation | None = None) -> dict[str, Any]:
+        """Plain JSON-ready values (dates as ISO strings, tuples as lists), for metadata.
+
+        Parameters
+        ----------
+        preparation
+            The settings the places were prepared with (the context's), recorded beside the
+            evaluation's parameters, before ``model``; None records none.
+
+        Returns
+        -------
+        dict
+            Field name -> value, in field order.
+        """
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
+            if f.name == "model" and preparation is not None:
+                out.update(preparation.to_dict())
             value = getattr(self, f.name)
             if isinstance(value, dt.date):
                 value = value.isoformat()
@@ -323,3 +337,44 @@ class ExposureParams:
                 value = list(value)
             out[f.name] = value
         return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Preparation:
+    """The settings fixed when places are prepared (snapped to roads, airstrips found).
+
+    They are not parameters of one evaluation: changing one means preparing again, which
+    :class:`minusma.Study` does when one of its settings changes. The prepared
+    :class:`~minusma.geo.exposure.assess.Context` holds the instance it was built with, and every
+    assessment records it (``attrs["parameters"]``), so the metadata names what was applied.
+
+    Parameters
+    ----------
+    max_snap_km
+        Farthest a place may lie from a road-graph node and still count as on the road network
+        (:data:`DEFAULT_MAX_SNAP_KM`).
+    air_reach_km
+        Farthest airstrip that counts as a place's air access (:data:`DEFAULT_AIR_REACH_KM`).
+
+    Examples
+    --------
+    >>> Preparation(air_reach_km=20).to_dict()
+    {'max_snap_km': 10.0, 'air_reach_km': 20.0}
+    """
+
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM
+    air_reach_km: float = DEFAULT_AIR_REACH_KM
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, check_km(getattr(self, f.name), name=f.name))
+
+    def to_dict(self) -> dict[str, float]:
+        """The settings as plain values, for metadata.
+
+        Returns
+        -------
+        dict
+            ``{"max_snap_km": ..., "air_reach_km": ...}``.
+        """
+        return dataclasses.asdict(self)

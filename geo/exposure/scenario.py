@@ -7,13 +7,21 @@ A what-if is an evaluation with other parameters:
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.params import ExposureParams
+
 logger = logging.getLogger(__name__)
 
-__all__ = ["DIFF_COLUMNS", "REASON_SEPARATOR", "diff"]
+__all__ = ["DIFF_COLUMNS", "REASON_SEPARATOR", "WHAT_IF_FIELDS", "comparison", "diff"]
+
+#: The fields of :class:`~minusma.geo.exposure.params.ExposureParams` that make a what-if.
+WHAT_IF_FIELDS = ("close", "keep", "close_roads", "disabled_links", "disabled_operators")
 
 #: Indicators compared by :func:`diff`.
 DIFF_COLUMNS = (
@@ -81,3 +89,42 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
     out["reasons_removed"] = [_joined(a, b) for a, b in zip(parts_a, parts_b)]
     key = out["exposure_score_change"].fillna(-np.inf)
     return out.loc[key.sort_values(ascending=False, kind="stable").index]
+
+
+def comparison(
+    params: ExposureParams, dates: Sequence[Any] = ()
+) -> tuple[ExposureParams, ExposureParams, str]:
+    """The two assessments a comparison runs: two dates, or a what-if against its baseline.
+
+    Parameters
+    ----------
+    params
+        The parameters, with or without a what-if (:data:`WHAT_IF_FIELDS`).
+    dates
+        Two dates (the what-if, if any, applies to both), or at most one date with a what-if.
+
+    Returns
+    -------
+    a, b : ExposureParams
+        The two sets of parameters.
+    label : str
+        What ``a`` and ``b`` are, in words.
+
+    Raises
+    ------
+    ParameterError
+        Neither two dates nor a what-if, or more than two dates.
+    """
+    dates = list(dates)
+    what_if = any(getattr(params, f) for f in WHAT_IF_FIELDS)
+    if len(dates) == 2:
+        a, b = params.replace(as_of=dates[0]), params.replace(as_of=dates[1])
+        return a, b, f"a = {a.as_of}, b = {b.as_of}"
+    if len(dates) <= 1 and what_if:
+        b = params.replace(as_of=dates[0]) if dates else params
+        a = b.replace(**dict.fromkeys(WHAT_IF_FIELDS, ()))
+        return a, b, f"a = baseline, b = the what-if, at {b.as_of or 'the last closure'}"
+    raise ParameterError(
+        "a comparison needs two dates (--as-of A --as-of B) or a what-if against the baseline "
+        "(--close/--keep/--close-road, with at most one --as-of)"
+    )

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from minusma import layers
-from minusma.maps.build import make_map, map_html
+from minusma import Study, layers
+from minusma.maps.build import map_html
 from minusma.maps.exposure import timeline_dates
 from minusma.maps.towns import read_settlements
 from minusma.maps.transport import air_link_periods, air_link_state
@@ -49,14 +49,14 @@ def settlements(data_dir: Path):
 @pytest.fixture(scope="module")
 def built(settlements) -> dict[str, Any]:
     """The online and offline pages of one map (hostile town names, every settlement)."""
-    m = make_map(as_of=FIRST_DAY, settlements=settlements, towns=_towns_with_hostile_names())
+    m = Study().map(as_of=FIRST_DAY, settlements=settlements, towns=_towns_with_hostile_names())
     return {"map": m, "html": map_html(m, offline=False)}
 
 
 @pytest.fixture(scope="module")
 def offline_built(settlements, asset_cache: Path) -> dict[str, Any]:
     """The same map with ``offline=True``, every asset inlined from the harness's asset cache."""
-    m = make_map(
+    m = Study().map(
         as_of=FIRST_DAY, settlements=settlements, offline=True, towns=_towns_with_hostile_names()
     )
     return {"map": m, "html": map_html(m, cache_dir=asset_cache)}
@@ -354,7 +354,7 @@ def test_map_offline_page(offline_page, page_log, site, offline_built, settlemen
 
 
 def test_time_control_opens_at_as_of(page, page_log, site):
-    m = make_map(as_of=dt.date(2023, 11, 30))
+    m = Study().map(as_of=dt.date(2023, 11, 30))
     url = site.put("asof.html", map_html(m))
     state = _open(page, url, [])
     bases = layers.bases(as_of="2023-11-30")
@@ -371,7 +371,7 @@ def test_distance_overlay_toggles_in_the_layer_control(
     when on."""
     from folium.raster_layers import ImageOverlay
 
-    m = make_map(data_dir=data_dir, as_of="2023-12-12", offline=True)
+    m = Study(data_dir).map(as_of="2023-12-12", offline=True)
     overlays = [c for c in m._children.values() if isinstance(c, ImageOverlay)]
     assert len(overlays) == 2
     url = site.put("surface.html", map_html(m, cache_dir=asset_cache))

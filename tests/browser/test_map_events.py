@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from minusma import layers
-from minusma.maps.build import make_map, map_html
+from minusma import Study, layers
+from minusma.maps.build import map_html
 from minusma.maps.events import located
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ def _toggle(page: Any, on: bool) -> None:
 
 
 def test_events_layer_toggle_time_filter_and_escaping(page, page_log, site, events):
-    html = map_html(make_map(events=events), offline=False)
+    html = map_html(Study().map(events=events), offline=False)
     n_located, n_all = len(located(events)), len(events)
     assert n_located < n_all  # some shipped events have no point: they are left out and counted
     page.set_viewport_size({"width": 1280, "height": 800})

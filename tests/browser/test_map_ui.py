@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from minusma.maps.build import make_map, map_html
+from minusma import Study
+from minusma.maps.build import map_html
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ SIZES = [(390, 844), (1280, 800)]
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    return {lang: map_html(make_map(lang=lang), offline=False) for lang in ("en", "fr")}
+    return {lang: map_html(Study().map(lang=lang), offline=False) for lang in ("en", "fr")}
 
 
 def _open(page: Any, site: Any, html: str, size: tuple[int, int]) -> None:

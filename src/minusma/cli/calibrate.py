@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option, places_option
+from minusma.cli.options import (
+    ISO_DATE,
+    KM,
+    exposure_options_except,
+    exposure_params,
+    study_options,
+)
 
 
 @click.command("calibrate")
@@ -25,7 +31,6 @@ from minusma.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option
 )
 @click.option("--to", "to_date", type=ISO_DATE, default=None, help="End of the test's outcomes.")
 @click.option("--match-km", type=KM, default=None, help="Event-to-place match radius (10 km).")
-@places_option
 @click.option("--boot", "n_boot", type=click.IntRange(min=100), default=1000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
@@ -35,20 +40,20 @@ from minusma.cli.options import ISO_DATE, KM, analysis_data_dir, data_dir_option
     help="Write the model (weights, decay scale, windows, checksum, test figures) here.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@data_dir_option
-def calibrate(events, fit_from, until, to_date, match_km, places, n_boot, seed, out, fmt, data_dir):
+@exposure_options_except("as_of", "model")
+@study_options(places=True)
+def calibrate(
+    events, fit_from, until, to_date, match_km, n_boot, seed, out, fmt, study, **exposure
+):
     """Fit indicator weights and the decay scale on events; report the out-of-time test beside the
     hand-set model and the baselines (figures on the fit window are labelled in-sample)."""
-    from minusma.layers.calibration import calibrate as run
-
     options = {"match_km": match_km} if match_km is not None else {}
-    model, report = run(
+    model, report = study.calibrate(
+        exposure_params(as_of=None, **exposure),
         events=events,
         fit_from=fit_from,
         until=until,
         to_date=to_date,
-        places=places,
-        data_dir=analysis_data_dir(places, data_dir),
         n_boot=n_boot,
         seed=seed,
         **options,

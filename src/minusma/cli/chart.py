@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import KM, SEASON, data_dir_option, note
+from minusma.cli.options import exposure_options_except, exposure_params, note, study_options
 
 
 @click.group("chart")
@@ -21,17 +21,15 @@ def chart() -> None:
     required=True,
     help="The chart file (.png or .svg).",
 )
-@click.option("--radius-km", "radius_km", type=KM, default=None, help="Radius in km (50).")
-@click.option("--season", type=SEASON, default=None, help="Speeds of this season (dry).")
-@data_dir_option
-def timeline(out, radius_km, season, data_dir) -> None:
+@exposure_options_except("as_of")
+@study_options()
+def timeline(out, study, **model) -> None:
     """Places (and people) covered after each closure, and places by class: the 13 steps of the
-    withdrawal on a date axis. With --data, WorldPop people near an open site are added."""
-    from minusma.geo.exposure.params import ExposureParams
-    from minusma.maps.charts import save_figure, timeline_chart
+    withdrawal on a date axis. With a data directory, WorldPop people near an open site are
+    added."""
+    from minusma.maps.charts import save_figure
 
     if out.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{out.name}: use a .png or .svg file", param_hint="--out")
-    params = ExposureParams.from_options(radius_km=radius_km, season=season)
-    save_figure(timeline_chart(params, data_dir=data_dir), out)
+    save_figure(study.timeline_chart(exposure_params(as_of=None, **model)), out)
     note(f"wrote {out}")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from minusma.cli.options import ISO_DATE, KM, SEASON, format_option, note
+from minusma.cli.options import (
+    ISO_DATE,
+    exposure_options_except,
+    exposure_params,
+    format_option,
+    note,
+    study_options,
+)
 
-#: Columns shown, in order (CSV and JSON carry them all too, plus the indicators' changes).
+#: Columns shown in the table (CSV and JSON carry them all too, plus the indicators' changes).
 COLUMNS = [
     "name",
     "class_a",
@@ -21,77 +26,38 @@ COLUMNS = [
 ]
 
 
-def compare(as_of, *, radius_km, season, close, keep, close_roads, all_places=False):
-    """The two assessments' :func:`geo.exposure.scenario.diff` (a = first date or baseline)."""
-    from minusma.geo._errors import ParameterError
-    from minusma.geo.exposure.params import ExposureParams
-    from minusma.geo.exposure.scenario import diff
-    from minusma.layers.assessment import assess
+def _table(out) -> str:
+    if out.empty:
+        return "no place changes class"
+    from minusma.output import rounded
 
-    base = ExposureParams.from_options(radius_km=radius_km, season=season)
-    what_if = bool(close or keep or close_roads)
-    scenario = base.replace(close=close, keep=keep, close_roads=close_roads)
-    if len(as_of) == 2:
-        pa, pb = scenario.replace(as_of=as_of[0]), scenario.replace(as_of=as_of[1])
-        label = f"a = {as_of[0]}, b = {as_of[1]}"
-    elif len(as_of) <= 1 and what_if:
-        date = as_of[0] if as_of else None
-        pa, pb = base.replace(as_of=date), scenario.replace(as_of=date)
-        label = f"a = baseline, b = the what-if, at {date or 'the last closure'}"
-    else:
-        raise ParameterError(
-            "diff needs two dates (--as-of A --as-of B) or a what-if against the baseline "
-            "(--close/--keep/--close-road, with at most one --as-of)"
-        )
-    a, b = assess(params=pa), assess(params=pb)
-    out = diff(a, b)
-    out.insert(0, "name", a.set_index("town_id")["name"].reindex(out.index))
-    if not all_places:
-        out = out[out["class_changed"]]
-    out.attrs["label"] = label
-    out.attrs["parameters"] = {"a": pa.to_dict(), "b": pb.to_dict()}
-    return out
+    return rounded(out[COLUMNS]).fillna("").to_string(max_colwidth=80)
 
 
 @click.command("diff")
 @click.option(
     "--as-of",
-    "as_of",
+    "dates",
     type=ISO_DATE,
     multiple=True,
     help="A date; give two to compare them, or one as the date of a what-if.",
 )
-@click.option("--radius-km", "radius_km", type=KM, default=None, help="Radius in km (50).")
-@click.option("--season", type=SEASON, default=None, help="Speeds of this season (dry).")
-@click.option("--close", multiple=True, metavar="SITE", help="Close this site (repeatable).")
-@click.option("--keep", multiple=True, metavar="SITE", help="Keep this site open (repeatable).")
-@click.option(
-    "--close-road",
-    "close_roads",
-    multiple=True,
-    metavar="SEGMENT",
-    help="Cut this road segment (id or 'Town–Town'; repeatable).",
-)
+@exposure_options_except("as_of")
 @click.option("--all", "all_places", is_flag=True, help="Every place, not only class changes.")
 @format_option("table", "csv", "json")
-def diff(as_of, fmt, all_places, **model) -> None:
+@study_options(places=True)
+def diff(dates, fmt, all_places, study, **model) -> None:
     """The places whose exposure class changes, with the reasons that changed.
 
     Either two dates (--as-of 2023-06-30 --as-of 2024-07-22; a what-if given applies to both) or a
     what-if (--close Ber, --keep, --close-road) against the baseline on one date.
     """
-    if len(as_of) > 2:
+    from minusma.output import render
+
+    if len(dates) > 2:
         raise click.BadParameter("give at most two dates", param_hint="--as-of")
-    out = compare(as_of, all_places=all_places, **model)
+    out = study.compare(exposure_params(as_of=None, **model), dates=dates, all_places=all_places)
     note(out.attrs["label"])
-    if fmt == "csv":
-        click.echo(out.reset_index().to_csv(index=False, lineterminator="\n"), nl=False)
-    elif fmt == "json":
-        rows = json.loads(out.reset_index().to_json(orient="records", force_ascii=False))
-        payload = {"comparison": out.attrs["label"], **out.attrs["parameters"], "places": rows}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-    elif out.empty:
-        click.echo("no place changes class")
-    else:
-        shown = out[COLUMNS].fillna("")
-        click.echo(shown.to_string(max_colwidth=80))
+    extra = {"comparison": out.attrs["label"], **out.attrs["parameters"]}
+    out.attrs = {}
+    click.echo(render(out, fmt, table=_table, key="places", extra=extra, index=True), nl=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import ReadableDir, WritableDir, exposure_options, exposure_params
+from minusma.cli.options import WritableDir, exposure_options, exposure_params, study_options
 
 
 @click.command("export")
@@ -41,48 +41,44 @@ from minusma.cli.options import ReadableDir, WritableDir, exposure_options, expo
     "recorded in provenance.json). With --layer, only the analysis layers named.",
 )
 @click.option(
-    "--data",
-    "data_dir",
-    type=ReadableDir(),
-    default=None,
-    help="Also write the open-data layers (cercles, communes, 2023 regions, settlements, Natural "
-    "Earth Niger) read from this data directory, and give the exposure layer each town's admin "
-    "units by spatial join (join_region_2023, join_cercle_pcode, join_commune_pcode...). With "
-    "--layer, only those named.",
-)
-@click.option(
     "--hxl",
     is_flag=True,
     help="CSV only: add a row of HXL hashtags under the header (for HDX users).",
 )
 @exposure_options
+@study_options()
 def export(
     out_dir: Path,
     fmt: str,
     names: tuple[str, ...],
     with_analysis: bool,
-    data_dir: Path | None,
     hxl: bool,
+    study,
     **model,
 ) -> None:
-    """Write the layers and a provenance file (every source and licence) to OUT."""
+    """Write the layers and a provenance file (every source and licence) to OUT.
+
+    With a data directory (--data DIR, or $MINUSMA_DATA) the open-data layers (cercles, communes,
+    2023 regions, settlements, Natural Earth Niger) are written too, and the analysis layers come
+    from the model on the open datasets, each town with its admin units by spatial join
+    (join_region_2023, join_cercle_pcode, join_commune_pcode...). With --layer, only those named.
+    """
     from minusma.geo._errors import ParameterError
-    from minusma.layers.export import export_layers, load_layers, select_layers
+    from minusma.layers.export import select_layers
 
     if hxl and fmt != "csv":
         raise click.UsageError("--hxl writes HXL hashtags into CSV: use it with --format csv")
-    try:  # fail on a bad name before making the folder or loading anything
-        chosen = select_layers(names, with_analysis=with_analysis, data_dir=data_dir)
+    try:  # a bad layer name is a usage error, found before anything is loaded
+        select_layers(names, with_analysis=with_analysis, data_dir=study.data_dir)
     except ParameterError as exc:
         raise click.UsageError(str(exc)) from exc
-    params = exposure_params(**model)
-    try:
-        out_dir.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(
-            f"cannot create output folder {out_dir}: {exc.strerror}"
-        ) from exc
-    layers, parameters = load_layers(chosen, data_dir=data_dir, params=params)
-    written = export_layers(out_dir, fmt=fmt, layers=layers, parameters=parameters, hxl=hxl)
+    written = study.export(
+        out_dir,
+        exposure_params(**model),
+        fmt=fmt,
+        layers=names,
+        with_analysis=with_analysis,
+        hxl=hxl,
+    )
     for path in written:
         click.echo(str(path))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import OutFile, data_dir_option, exposure_options, exposure_params
+from minusma.cli.options import OutFile, exposure_options, exposure_params, study_options
 from minusma.maps.i18n import DEFAULT_LANG, LANGS
 
 
@@ -52,7 +52,7 @@ from minusma.maps.i18n import DEFAULT_LANG, LANGS
     help="Language of the map's labels, legend, popups, timeline and PNG (data stay as sourced).",
 )
 @exposure_options
-@data_dir_option
+@study_options()
 def map(
     out: Path | None,
     png: Path | None,
@@ -60,12 +60,13 @@ def map(
     cache_dir: Path | None,
     dpi: int,
     lang: str,
-    data_dir: Path | None,
+    study,
     **model,
 ) -> None:
     """Map the withdrawal: sites, towns by exposure, regions, Niger, roads, air; time control.
 
-    With --data (or $MINUSMA_DATA) the 18,769 OCHA populated places are added as a canvas layer.
+    With a data directory (--data DIR, or $MINUSMA_DATA) the model runs on its open datasets, as
+    for every command, and the 18,769 OCHA populated places are added, coloured by the same model.
     Prints the written paths.
     """
     if out is None and png is None:
@@ -74,17 +75,17 @@ def map(
     # Both outputs are made in memory first: one that fails leaves no file written at all.
     html = image = None
     if out is not None:
-        from minusma.maps.build import make_map, map_html
+        from minusma.maps.build import map_html
 
         if offline:
             _ensure_asset_cache(cache_dir)
-
-        m = make_map(params, offline=offline, data_dir=data_dir, lang=lang)
-        html = map_html(m, offline=offline, cache_dir=cache_dir)
+        html = map_html(
+            study.map(params, offline=offline, lang=lang), offline=offline, cache_dir=cache_dir
+        )
     if png is not None:
         from minusma.maps.static import png_bytes
 
-        image = png_bytes(params=params, dpi=dpi, lang=lang)
+        image = png_bytes(study.static_map(params, lang=lang), dpi=dpi)
     from minusma.geo.io import atomic_path
 
     for path, data in ((out, html), (png, image)):

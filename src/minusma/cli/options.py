@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import urllib.parse
@@ -22,7 +23,6 @@ __all__ = [
     "OutFile",
     "ReadableDir",
     "WritableDir",
-    "analysis_data_dir",
     "data_dir_option",
     "echo_data_gaps",
     "exposure_options",
@@ -299,27 +299,6 @@ def places_option(func: F) -> F:
     )(func)
 
 
-def analysis_data_dir(places: str, data_dir: Path | None) -> Path | None:
-    """The one rule of every command that assesses, for the data directory.
-
-    ``--data DIR`` on the command line switches the analysis to the open datasets; ``$MINUSMA_DATA``
-    alone does not for the towns (it only says where the data are, for ``--places settlements``),
-    and the settlements need one or the other.
-    """
-    from click.core import ParameterSource
-
-    ctx = click.get_current_context()
-    explicit = ctx.get_parameter_source("data_dir") == ParameterSource.COMMANDLINE
-    if not explicit and places == "towns":
-        return None
-    if places == "settlements" and data_dir is None:
-        raise click.BadParameter(
-            "'settlements' needs the data directory: pass --data DIR or set MINUSMA_DATA",
-            param_hint="--places",
-        )
-    return data_dir
-
-
 def note(message: str) -> None:
     """An informational line on stderr (what was written, the date assessed...), silenced by
     the ``minusma`` group's ``-q``."""
@@ -367,3 +346,113 @@ def echo_data_gaps(items) -> None:
         messages.append(item)
     for message in dict.fromkeys(messages):
         click.echo(f"data gap: {message}", err=True)
+
+
+def study_options(*, places: bool = False) -> Callable[[F], F]:
+    """The options that build the command's :class:`minusma.Study`, passed to it as ``study``.
+
+    ``--data DIR`` (default ``$MINUSMA_DATA``: the Study's one rule, the same for every command),
+    ``--snap-km`` and ``--air-reach-km`` (preparation settings) and, with ``places=True``,
+    ``--places towns|settlements``. A command decorated with this receives ``study`` instead of
+    those values.
+
+    Parameters
+    ----------
+    places
+        Offer ``--places`` (commands that assess settlements as well as towns).
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(
+            *args, data_dir=None, places="towns", max_snap_km=None, air_reach_km=None, **kw
+        ):
+            from click.core import ParameterSource
+
+            from minusma.geo._errors import ParameterError
+
+            source = click.get_current_context().get_parameter_source("data_dir")
+            try:
+                kw["study"] = make_study(  # from the environment: the Study's own rule says so
+                    data_dir=None if source == ParameterSource.ENVIRONMENT else data_dir,
+                    places=places,
+                    max_snap_km=max_snap_km,
+                    air_reach_km=air_reach_km,
+                )
+            except ParameterError as exc:  # a contradiction between options: a usage error
+                raise click.BadParameter(str(exc), param_hint="--places") from exc
+            return func(*args, **kw)
+
+        options = [
+            click.option(
+                "--snap-km",
+                "max_snap_km",
+                type=KM,
+                default=None,
+                help="Farthest a place may lie from a road and count as on the network "
+                "(default 10).",
+            ),
+            click.option(
+                "--air-reach-km",
+                "air_reach_km",
+                type=KM,
+                default=None,
+                help="Farthest airstrip that counts as a place's air access (default 100).",
+            ),
+        ]
+        if places:
+            options.insert(0, places_option)
+        options.append(data_dir_option)
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def make_study(*, data_dir=None, places="towns", max_snap_km=None, air_reach_km=None):
+    """The :class:`minusma.Study` of the command line's values (None keeps the defaults).
+
+    Parameters
+    ----------
+    data_dir
+        ``--data`` (click has already read ``$MINUSMA_DATA`` into it).
+    places
+        ``--places``.
+    max_snap_km, air_reach_km
+        ``--snap-km`` and ``--air-reach-km``.
+
+    Returns
+    -------
+    minusma.Study
+        Its context is prepared on first use.
+    """
+    from minusma.study import Study
+
+    settings = {"max_snap_km": max_snap_km, "air_reach_km": air_reach_km}
+    return Study(data_dir, places=places, **{k: v for k, v in settings.items() if v is not None})
+
+
+def echo_study(study, out=None) -> None:
+    """One informational line naming the data and the date assessed (silenced by ``-q``).
+
+    Parameters
+    ----------
+    study
+        The command's Study.
+    out
+        An assessment whose ``attrs["parameters"]`` give the date, season, radius and model.
+    """
+    line = f"data: {study.data_source}; places: {study.places}"
+    if out is not None:
+        p = out.attrs.get("parameters", {})
+        line = (
+            f"as of {p.get('as_of')}, season {p.get('season')}, radius {p.get('radius_km'):g} km, "
+            f"model {p.get('model')}; " + line
+        )
+    note(line)

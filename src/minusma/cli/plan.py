@@ -7,11 +7,9 @@ import json
 import click
 
 from minusma.cli.options import (
-    analysis_data_dir,
-    data_dir_option,
     exposure_options_except,
     exposure_params,
-    places_option,
+    study_options,
 )
 
 
@@ -44,36 +42,26 @@ from minusma.cli.options import (
     help="Most combinations searched exhaustively (default 500; beyond: MCLP / greedy only).",
 )
 @exposure_options_except("keep")
-@data_dir_option
-@places_option
+@study_options(places=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def plan(
-    keep_count, objective, june_2023_count, max_scenarios, data_dir, places, fmt, **model
-) -> None:
+def plan(keep_count, objective, june_2023_count, max_scenarios, fmt, study, **model) -> None:
     """The K sites that, kept open after the withdrawal, would have protected the most people.
 
-    People are census figures of the towns where known; with --data (given on the command line),
-    WorldPop cells for --objective covered. Prints the optimum, the greedy answer, the actual
+    People are census figures of the towns where known; with a data directory (--data DIR, or
+    $MINUSMA_DATA), WorldPop cells for --objective covered, and the model runs on its open
+    datasets for --objective exposed. Prints the optimum, the greedy answer, the actual
     withdrawal (the K sites that closed last) and the gain over it, with the data caveats.
     """
-    from minusma.layers.assessment import context
-    from minusma.layers.plan import plan as solve
-
-    data_dir = analysis_data_dir(places, data_dir)
     params = exposure_params(keep=(), **model)
-    ctx = context(params, data_dir=data_dir if objective == "exposed" else None, places=places)
-    extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}
-    answer = solve(
-        ctx,
+    answer = study.plan(
         params,
         keep=keep_count,
         objective=objective,
-        data_dir=data_dir if objective == "covered" else None,
         june_2023_count=june_2023_count,
+        max_scenarios=max_scenarios,
         progress=not click.get_current_context().find_root().params.get("quiet", 0),
-        **extra,
     )
     if fmt == "json":
         table = answer.table.reset_index()

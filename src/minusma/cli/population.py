@@ -6,7 +6,7 @@ import json
 
 import click
 
-from minusma.cli.options import ISO_DATE, KM, WritableDir, data_dir_option, note
+from minusma.cli.options import WritableDir, exposure_options, exposure_params, note, study_options
 
 SURFACES = ("distance_to_open_site_before_km.tif", "distance_to_open_site_after_km.tif")
 
@@ -16,16 +16,7 @@ def _people(value: float) -> str:
 
 
 @click.command("population")
-@data_dir_option
-@click.option("--radius-km", type=KM, default=None, help="Reach of a site in km (default 50).")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=ISO_DATE,
-    default=None,
-    help="Date of the 'after' figures and surface; default: after the last site closed "
-    "(2024-07-22), when no site is open.",
-)
+@exposure_options
 @click.option(
     "--out-dir",
     type=WritableDir(),
@@ -35,23 +26,17 @@ def _people(value: float) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def population(data_dir, radius_km, as_of, out_dir, fmt) -> None:
+@study_options()
+def population(out_dir, fmt, study, **model) -> None:
     """People within R km of an open MINUSMA site before the withdrawal and after each closure.
 
     Figures come from the WorldPop raster of the data directory (cells of about 18 km: rough for
     small areas). The Bamako HQ dominates the figures while it is open; every figure is also given
     without it.
     """
-    from minusma.geo.exposure.params import ExposureParams
     from minusma.layers.population import NODATA_KM
-    from minusma.layers.site_population import population_report
 
-    report = population_report(
-        ExposureParams.from_options(as_of=as_of, radius_km=radius_km),
-        data_dir=data_dir,
-        out_dir=out_dir,
-        surfaces=SURFACES,
-    )
+    report = study.population(exposure_params(**model), out_dir=out_dir, surfaces=SURFACES)
     for when in report["empty_surfaces"]:
         note(f"no site open on {when}: its distance surface is all nodata ({NODATA_KM})")
     radius_km, after, steps = report["radius_km"], report["as_of"], report["steps"]

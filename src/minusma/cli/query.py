@@ -1,16 +1,17 @@
 """``minusma query``: nearest features, features within a distance, and road routes, from the shell.
 
-A thin shell over :mod:`layers.query`: each command is one library call plus formatting.
+A thin shell over the Study's spatial questions (:mod:`minusma.layers.query`): each command is
+one library call plus formatting (:mod:`minusma.output`). Road distances and routes use the
+Study's roads (the open datasets' with a data directory).
 """
 
 from __future__ import annotations
 
-import json
 import warnings
 
 import click
 
-from minusma.cli.options import ISO_DATE, KM, SEASON, echo_data_gaps
+from minusma.cli.options import ISO_DATE, KM, SEASON, echo_data_gaps, study_options
 
 #: Mirrors :data:`layers.query.TARGETS` / ``BY`` / ``ROUTE_BY`` (not imported: building the
 #: command line stays cheap; tests/test_cli_query.py checks they agree).
@@ -40,18 +41,20 @@ MEASURE = click.option(
 COLUMNS = ["id", "name", "distance_km"]
 
 
+def _found_table(frame) -> str:
+    if frame.empty:
+        return "(none)"
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.1f}")
+
+
 def _echo_found(found, fmt: str) -> None:
+    from minusma.output import render
+
     frame = found[COLUMNS]
-    if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=3))
-        doc = {**found.attrs, "results": records}
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        click.echo(frame.to_csv(index=False, float_format="%.3f"), nl=False)
-    elif frame.empty:
-        click.echo("(none)")
-    else:
-        click.echo(frame.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    frame.attrs = {}
+    click.echo(
+        render(frame, fmt, table=_found_table, key="results", extra=dict(found.attrs)), nl=False
+    )
 
 
 @click.group("query")
@@ -66,11 +69,10 @@ def query() -> None:
 @MEASURE
 @click.option("-k", "k", type=click.IntRange(min=1), default=1, show_default=True, help="How many.")
 @FORMAT
-def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: str) -> None:
+@study_options()
+def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: str, study) -> None:
     """The K nearest bases, towns or airports to PLACE (a town, site or airport; not itself)."""
-    from minusma.layers.query import nearest
-
-    _echo_found(nearest(place, to=to, as_of=as_of, by=by, k=k), fmt)
+    _echo_found(study.nearest(place, to=to, as_of=as_of, by=by, k=k), fmt)
 
 
 @query.command("within")
@@ -80,11 +82,12 @@ def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: st
 @AS_OF
 @MEASURE
 @FORMAT
-def within_cmd(place: str, radius_km: float, to: str, as_of: str | None, by: str, fmt: str) -> None:
+@study_options()
+def within_cmd(
+    place: str, radius_km: float, to: str, as_of: str | None, by: str, fmt: str, study
+) -> None:
     """Bases, towns or airports within RADIUS_KM of PLACE (not itself), nearest first."""
-    from minusma.layers.query import within
-
-    _echo_found(within(place, radius_km, to=to, as_of=as_of, by=by), fmt)
+    _echo_found(study.within(place, radius_km, to=to, as_of=as_of, by=by), fmt)
 
 
 @query.command("route")
@@ -100,28 +103,32 @@ def within_cmd(place: str, radius_km: float, to: str, as_of: str | None, by: str
     help="Cut this segment (id or 'Town–Town'; repeatable).",
 )
 @FORMAT
+@study_options()
 def route_cmd(
-    origin: str, destination: str, season: str, by: str, close_roads: tuple[str, ...], fmt: str
+    origin: str,
+    destination: str,
+    season: str,
+    by: str,
+    close_roads: tuple[str, ...],
+    fmt: str,
+    study,
 ) -> None:
     """Road route from ORIGIN to DESTINATION: segments, km and hours (unknown when a speed is)."""
     from minusma.geo.speeds import UnknownSpeedWarning
-    from minusma.layers.query import route
+    from minusma.output import render
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
-        segs = route(origin, destination, by=by, season=season, close_roads=close_roads)
+        segs = study.route(origin, destination, by=by, season=season, close_roads=close_roads)
     attrs = segs.attrs
     echo_data_gaps([*attrs["network_gaps"], *caught, *attrs["data_gaps"]])
     table = segs.drop(columns="geometry")
-    if fmt == "json":
+    table.attrs = {}
+    if fmt != "table":
         totals = {k: v for k, v in attrs.items() if k not in ("network_gaps",)}
         for key in ("length_km", "travel_h"):
             totals[key] = None if totals[key] is None else round(totals[key], 3)
-        records = json.loads(table.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps({**totals, "segments": records}, ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":
-        click.echo(table.to_csv(index=False, float_format="%.3f"), nl=False)
+        click.echo(render(table, fmt, key="segments", extra=totals), nl=False)
         return
     if not attrs["reachable"]:
         click.echo(f"no road route from {attrs['origin']} to {attrs['destination']}")

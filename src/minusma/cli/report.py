@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import data_dir_option, exposure_options, exposure_params, note
+from minusma.cli.options import exposure_options, exposure_params, note, study_options
 
 
 @click.command("report")
@@ -20,16 +20,15 @@ from minusma.cli.options import data_dir_option, exposure_options, exposure_para
     "--top", type=click.IntRange(min=1), default=None, help="Most exposed places listed (15)."
 )
 @exposure_options
-@data_dir_option
-def report(out, top, data_dir, **model) -> None:
+@study_options()
+def report(out, top, study, **model) -> None:
     """One printable HTML page: the map, the most exposed places with reasons, the summary by
     region, the timeline chart, the caveats and sources. Images are embedded (no other file).
 
     PDF: print the page from a browser (no PDF library is bundled)."""
-    from minusma.maps.report import DEFAULT_TOP, write_report
+    from minusma.maps.report import write_report
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{out.name}: write the report as .html", param_hint="--out")
-    params = exposure_params(**model)
-    write_report(out, params, data_dir=data_dir, top=top or DEFAULT_TOP)
+    write_report(out, study.report(exposure_params(**model), top=top))
     note(f"wrote {out}")

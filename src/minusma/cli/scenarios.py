@@ -8,12 +8,10 @@ import click
 
 from minusma.cli.options import (
     OutFile,
-    analysis_data_dir,
-    data_dir_option,
     exposure_options,
     exposure_params,
     format_option,
-    places_option,
+    study_options,
 )
 
 #: Columns of the table format (every figure is in csv and json).
@@ -54,8 +52,6 @@ TABLE_COLUMNS = [
     help="Only the 11 sites of the June 2023 count (without Ogossagou and the Bamako HQ).",
 )
 @exposure_options
-@data_dir_option
-@places_option
 @format_option("table", "csv", "json")
 @click.option(
     "--per-place",
@@ -70,17 +66,9 @@ TABLE_COLUMNS = [
     help="Parallel workers (-1: every core; 1: in this process). Default: the library's "
     "(geo.exposure.batch.DEFAULT_N_JOBS, 1: the fastest measured on 2 cores).",
 )
+@study_options(places=True)
 def scenarios(
-    close_each,
-    keep_k,
-    max_scenarios,
-    june_2023_count,
-    data_dir,
-    places,
-    fmt,
-    per_place,
-    jobs,
-    **model,
+    close_each, keep_k, max_scenarios, june_2023_count, fmt, per_place, jobs, study, **model
 ) -> None:
     """Run many what-if scenarios in parallel: one row of figures per scenario.
 
@@ -89,29 +77,20 @@ def scenarios(
     The first row is the reference (nothing closed, or nothing kept). Progress goes to stderr
     (silent with minusma -q).
     """
-    from minusma.geo.exposure.batch import batch
     from minusma.geo.io import atomic_path, spreadsheet_safe
-    from minusma.layers import scenarios as sc
-    from minusma.layers.assessment import context
 
     if close_each == (keep_k is not None):
         raise click.UsageError("choose one of --close-each or --keep-k K")
-    data_dir = analysis_data_dir(places, data_dir)
     params = exposure_params(**model)
-    ctx = context(params, data_dir=data_dir, places=places)
-    ids = sc.site_ids(ctx.bases, june_2023_count=june_2023_count)
-    if close_each:
-        plist, labels = sc.close_each(ctx.bases, params, candidates=ids)
-    else:
-        extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}
-        plist, labels = sc.keep_k(ctx.bases, params, keep_k, candidates=ids, **extra)
     quiet = click.get_current_context().find_root().params.get("quiet", 0)
-    result = batch(
-        ctx,
-        plist,
-        labels=labels,
-        n_jobs=jobs,
+    result = study.scenarios(
+        params,
+        close_each=close_each,
+        keep_k=keep_k,
+        june_2023_count=june_2023_count,
+        max_scenarios=max_scenarios,
         per_place=per_place is not None,
+        n_jobs=jobs,
         progress=not quiet,
     )
     table = result.summary
@@ -123,7 +102,7 @@ def scenarios(
         records = json.loads(table.reset_index().to_json(orient="records", force_ascii=False))
         click.echo(
             json.dumps(
-                {"parameters": params.to_dict(), "places": places, "scenarios": records},
+                {"parameters": params.to_dict(), "places": study.places, "scenarios": records},
                 ensure_ascii=False,
                 indent=1,
             )
@@ -132,7 +111,7 @@ def scenarios(
         click.echo(spreadsheet_safe(table.reset_index()).to_csv(index=False), nl=False)
     else:
         click.echo(
-            f"{len(table)} scenarios on {table['places'].iloc[0]} {places}, "
+            f"{len(table)} scenarios on {table['places'].iloc[0]} {study.places}, "
             f"radius {params.radius_km:g} km, as of {table['as_of'].iloc[0] or 'the last closure'}",
             err=True,
         )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 import click
 
 from minusma.cli.options import (
-    data_dir_option,
     exposure_options,
     exposure_params,
     format_option,
     note,
+    study_options,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,7 +63,6 @@ def _table(out) -> str:
     help="Admin unit: 2023 regions, pre-2016 regions or cercles.",
 )
 @exposure_options
-@data_dir_option
 @format_option("table", "csv", "json")
 @click.option(
     "--out",
@@ -72,45 +70,33 @@ def _table(out) -> str:
     default=None,
     help="Also write the unit polygons carrying the figures (.gpkg or .geojson).",
 )
-def summary(by, data_dir, fmt, out, **model) -> None:
+@study_options()
+def summary(by, fmt, out, study, **model) -> None:
     """Per admin unit: places by class, people in high/severe places, coverage lost and when,
     single-road places; before the withdrawal vs the date, side by side.
 
     Census figures are the towns' own (mostly 2009, commune level; places without one are counted,
-    never added as zero). With --data (or $MINUSMA_DATA), WorldPop people near open sites are added
-    and the 2023 region and cercle polygons come from the OCHA data.
+    never added as zero). With a data directory (--data DIR, or $MINUSMA_DATA), the model runs on
+    its open datasets, WorldPop people near open sites are added and the 2023 region and cercle
+    polygons come from the OCHA data.
     """
     from minusma.geo import io
-    from minusma.layers.summary import summary as compute
-    from minusma.layers.summary import summary_layer, summary_polygons
+    from minusma.output import render
 
     if out is not None and out.suffix.lower() not in (".gpkg", ".geojson"):
         raise click.BadParameter(f"{out.name}: use a .gpkg or .geojson file", param_hint="--out")
-    params = exposure_params(**model)
-    table = compute(params, by=by, data_dir=data_dir)
-    if fmt == "csv":
-        click.echo(table.to_csv(lineterminator="\n"), nl=False)
-    elif fmt == "json":
-        payload = {
-            "by": by,
-            "before": table.attrs["before"],
-            "as_of": table.attrs["as_of"],
-            "parameters": table.attrs["parameters"],
-            "units": json.loads(table.reset_index().to_json(orient="records", force_ascii=False)),
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-    else:
-        click.echo(_table(table))
+    if out is not None and by != "region" and study.data_dir is None:
+        raise click.BadParameter(
+            f"polygons by {by} come from the OCHA data: give --data DIR (or set MINUSMA_DATA), "
+            "or use --by region for the shipped pre-2016 regions",
+            param_hint="--out",
+        )
+    table = study.summary(exposure_params(**model), by=by)
+    extra = {"by": by, "before": table.attrs["before"], "as_of": table.attrs["as_of"]}
+    click.echo(render(table, fmt, table=_table, key="units", extra=extra, index=True), nl=False)
     if out is None:
         return
-    if by != "region" and data_dir is None:
-        click.echo(
-            f"not written: {out} (polygons by {by} come from the OCHA data; give --data DIR, "
-            "or use --by region for the shipped pre-2016 regions)",
-            err=True,
-        )
-        return
-    layer = summary_layer(table, summary_polygons(by, data_dir))
+    layer = study.summary_layer(table)
     title = f"Exposure summary by {by}, {table.attrs['before']} vs {table.attrs['as_of']}"
     if out.suffix.lower() == ".gpkg":
         io.write_gpkg({f"summary_{by}": (layer, "unit", {"title": title})}, out)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 
 import click
 
 from minusma.cli.options import (
-    analysis_data_dir,
-    data_dir_option,
     echo_data_gaps,
+    echo_study,
     exposure_options,
     exposure_params,
     format_option,
-    note,
-    places_option,
+    study_options,
 )
 
 COLUMNS = [
@@ -36,61 +33,41 @@ ROBUST_COLUMNS = ["rank_min", "rank_max", "uncertain"]
 )
 @exposure_options
 @format_option("table", "csv", "json")
-@places_option
 @click.option(
     "--robustness/--no-robustness",
     default=None,
     help="Re-rank over 64 variants of radius, weights, aggregation and season and show each town's "
     "rank range and whether its class is uncertain (default: on for towns, off for settlements).",
 )
-@data_dir_option
-def towns(top, fmt, places, robustness, data_dir, **model) -> None:
+@study_options(places=True)
+def towns(top, fmt, robustness, study, **model) -> None:
     """Rank the towns by exposure after the MINUSMA withdrawal, with reasons.
 
-    With --data, the road network, the Niger and (with --places settlements) the places come from
-    the open datasets of the data directory; without it, from the shipped layers. $MINUSMA_DATA
-    alone does not switch the analysis to the open datasets (it only says where they are for
-    --places settlements).
+    With a data directory (--data DIR, or $MINUSMA_DATA), the road network, the Niger and (with
+    --places settlements) the places come from its open datasets; without one, from the shipped
+    layers. Every command uses the same rule, so a town gets the same class here, on the map and
+    in the export.
     """
     from minusma.geo.speeds import UnknownSpeedWarning
-    from minusma.layers.assessment import assess
+    from minusma.output import render
 
-    data_dir = analysis_data_dir(places, data_dir)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownSpeedWarning)
-        out = assess(
-            params=exposure_params(**model),
-            data_dir=data_dir,
-            places=places,
-            robustness=(places == "towns") if robustness is None else robustness,
+        out = study.assess(
+            exposure_params(**model),
+            robustness=(study.places == "towns") if robustness is None else robustness,
         )
     # the season's gaps are also in attrs (a context cached earlier in this process warns no more)
     echo_data_gaps([*out.attrs.get("data_gaps", []), *caught])
-    if places == "settlements":
+    if study.places == "settlements":
         out = out.assign(town_id=out["settlement_id"])
     frame = out[COLUMNS + [c for c in ROBUST_COLUMNS if c in out.columns]]
     if top:
         frame = frame[frame["exposure_rank"].notna()].head(top)
-    if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        click.echo(
-            json.dumps(
-                {"parameters": out.attrs["parameters"], "towns": records},
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
-    elif fmt == "csv":
-        from minusma.geo.io import spreadsheet_safe
-
-        click.echo(spreadsheet_safe(frame).to_csv(index=False, float_format="%.3f"), nl=False)
-    else:
-        note(
-            "as of {as_of}, season {season}, radius {radius_km:g} km, model {model}".format(
-                **out.attrs["parameters"]
-            )
-        )
-        click.echo(_table(frame))
+    frame.attrs = {"parameters": out.attrs["parameters"]}
+    if fmt == "table":
+        echo_study(study, out)
+    click.echo(render(frame, fmt, table=_table, key="towns"), nl=False)
 
 
 def _table(frame) -> str:

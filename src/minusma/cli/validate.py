@@ -26,12 +26,10 @@ from pathlib import Path
 import click
 
 from minusma.cli.options import (
-    analysis_data_dir,
-    data_dir_option,
     exposure_options,
     exposure_params,
     format_option,
-    places_option,
+    study_options,
 )
 
 
@@ -129,7 +127,6 @@ def _table(table, meta, ks) -> str:
     "uncertainty). Default 10.",
 )
 @exposure_options
-@places_option
 @format_option("table", "json", "csv")
 @click.option(
     "--boot",
@@ -139,29 +136,23 @@ def _table(table, meta, ks) -> str:
     help="Bootstrap draws (default 1000; 0: no intervals).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
-@data_dir_option
-def validate(
-    events_path, from_date, to_date, match_km, places, fmt, n_boot, seed, data_dir, **model
-) -> None:
+@study_options(places=True)
+def validate(events_path, from_date, to_date, match_km, fmt, n_boot, seed, study, **model) -> None:
     """Test the exposure ranking against events: AUC, average precision, precision at k, with
     bootstrap intervals, for the composite, each dimension and indicator, and the baselines.
 
-    As for `minusma towns`, $MINUSMA_DATA alone does not switch the towns' analysis to the open
-    datasets; --places settlements needs the data directory.
+    As for every command, a data directory (--data DIR, or $MINUSMA_DATA) runs the model on its
+    open datasets; --places settlements needs one.
     """
     from minusma.geo.evaluation import DEFAULT_KS, DEFAULT_MATCH_KM, DEFAULT_N_BOOT
-    from minusma.layers.validation import validate as run
 
-    data_dir = analysis_data_dir(places, data_dir)
     ks = DEFAULT_KS
-    table, meta = run(
+    table, meta = study.validate(
+        exposure_params(**model),
         events=events_path,
         from_date=from_date,
         to_date=to_date,
         match_km=DEFAULT_MATCH_KM if match_km is None else match_km,
-        params=exposure_params(**model),
-        places=places,
-        data_dir=data_dir,
         ks=ks,
         n_boot=DEFAULT_N_BOOT if n_boot is None else n_boot,
         seed=seed,

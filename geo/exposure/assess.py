@@ -23,7 +23,7 @@ import pandas as pd
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache
+from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
     DATE_MIN,
     DIMENSIONS,
@@ -121,8 +121,9 @@ class Context:
     (a what-if repairs the nearest cached costs rather than running Dijkstra again); the Bamako
     columns, routes and road reasons per season and roads cut (they do not depend on the bases);
     air columns per airport service. It holds at most ``cache_bytes`` estimated bytes (default
-    :data:`DEFAULT_CACHE_BYTES`; least recently used out first); :meth:`clear_cache` empties it
-    and gives the memory back.
+    of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently used out
+    first, what an evaluation without a scenario built last); :meth:`clear_cache` empties it and
+    gives the memory back.
     """
 
     places: gpd.GeoDataFrame
@@ -249,7 +250,7 @@ def prepare(
     events: gpd.GeoDataFrame | None = None,
     events_coverage: tuple[dt.date, dt.date] | None = None,
     preparation: Preparation | None = None,
-    cache_bytes: int = DEFAULT_CACHE_BYTES,
+    cache_bytes: int | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -290,8 +291,9 @@ def prepare(
         The settings ``max_snap_km`` and ``air_reach_km``
         (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
     cache_bytes
-        Budget of the context's cache of evaluated parts, in bytes (default
-        :data:`DEFAULT_CACHE_BYTES`; see :class:`Context`).
+        Budget of the context's cache of evaluated parts, in bytes (see :class:`Context`);
+        default :func:`geo.exposure.cache.default_cache_bytes`: 256 MiB, or 1.5 KiB per place
+        when that is more.
 
     Returns
     -------
@@ -308,7 +310,8 @@ def prepare(
     max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
     if id_column not in places.columns:
         raise SchemaError(f"places lack the id column {id_column!r}")
-    if hub_id not in set(places[id_column]):
+    hub_rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
+    if hub_rows.size == 0:
         raise UnknownNameError(f"hub {hub_id!r} is not a place id")
     # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
     # nearest-point search: road nodes, sites, airports, airstrips within reach
@@ -319,7 +322,7 @@ def prepare(
     b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
     base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
     nodes = snapped["road_node"].to_numpy()
-    hub_node = int(nodes[np.flatnonzero(places[id_column].to_numpy() == hub_id)[0]])
+    hub_node = int(nodes[hub_rows[0]])
     if hub_node < 0:
         raise SchemaError(
             f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)"
@@ -389,7 +392,7 @@ def prepare(
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
-        cache_bytes=cache_bytes,
+        cache_bytes=default_cache_bytes(len(places)) if cache_bytes is None else cache_bytes,
     )
 
 

@@ -23,11 +23,30 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 
-__all__ = ["DEFAULT_CACHE_BYTES", "ByteCache", "release_memory", "size_of"]
+__all__ = [
+    "CACHE_BYTES_PER_PLACE",
+    "DEFAULT_CACHE_BYTES",
+    "ByteCache",
+    "default_cache_bytes",
+    "release_memory",
+    "size_of",
+]
 
-#: Default budget of a context's cache: 256 MiB (every what-if of a session at 20,000 places,
-#: the last few at 300,000; what is evicted is rebuilt on demand).
+#: Smallest default budget of a context's cache: 256 MiB (every what-if of a session at 20,000
+#: places; what is evicted is rebuilt on demand).
 DEFAULT_CACHE_BYTES = 256 * 2**20
+
+#: The default budget grows with the places: at least this many bytes per place (what one
+#: reference evaluation and a few what-ifs hold, about 1 KiB per place), so that the results a
+#: what-if derives from stay cached at 300,000 or 1,000,000 places.
+CACHE_BYTES_PER_PLACE = 1536
+
+
+def default_cache_bytes(n_places: int) -> int:
+    """The default budget for ``n_places`` places: the larger of :data:`DEFAULT_CACHE_BYTES`
+    and :data:`CACHE_BYTES_PER_PLACE` per place."""
+    return max(DEFAULT_CACHE_BYTES, CACHE_BYTES_PER_PLACE * int(n_places))
+
 
 _SAMPLE = 256
 

@@ -158,7 +158,8 @@ def main() -> None:
     evaluate_s = time.perf_counter() - t
     evaluate_peak = peak_mb()
     print(
-        f"evaluate, cold ({AS_OF}, every site open): {evaluate_s:.2f} s; peak {evaluate_peak:.0f} MB"
+        f"evaluate, cold ({AS_OF}, every site open): {evaluate_s:.2f} s; "
+        f"peak {evaluate_peak:.0f} MB"
     )
     scenarios = what_ifs(ctx, max(args.whatifs, len(ctx.bases)))
     single = [o for o in scenarios if len(o["close"]) == 1 and "close_roads" not in o]

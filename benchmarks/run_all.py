@@ -79,6 +79,11 @@ RUNS = [
         "Whether a parallel backend pays on 2 cores (it decides `--jobs`' default).",
     ),
     (
+        "Zonal sums: people per cercle, exactextract against shapely cell by cell",
+        ["bench_zonal.py"],
+        "The 49 cercles over the shipped WorldPop raster (~18 km), each method in a fresh process.",
+    ),
+    (
         "Batch: the 14 close-each scenarios on the 18,769 settlements",
         ["bench_batch.py", "--places", "settlements", "--repeat", "3"],
         "The same question on the real places.",

@@ -30,6 +30,17 @@ class DataDirError(MinusmaError, FileNotFoundError):
     """The open-data directory is missing, or a dataset in it is absent or unreadable."""
 
 
+class OutputError(MinusmaError, OSError):
+    """An output (file or folder) cannot be written where the user asked: the message names the
+    path and the cause."""
+
+
+class WriteError(OutputError):
+    """An output could not be written (disk full, permission denied, read-only file system, name
+    too long, file too large...): one line naming the path the user asked for and the cause. Nothing
+    was left under that name. Raised by the one write path, :func:`minusma.geo.io.atomic_path`."""
+
+
 class FetchError(MinusmaError, OSError):
     """A dataset could not be downloaded or copied from a mirror."""
 
@@ -43,6 +54,36 @@ class EventsFileError(SchemaError):
     file, the row and the column."""
 
 
-class OutputError(MinusmaError, OSError):
-    """An output (file or folder) cannot be written where the user asked: the message names the
-    path and the cause."""
+#: Longest text of a user's value quoted in an error message (longer ones are cut in the middle).
+SHOWN_CHARS = 120
+
+
+def shorten(text: object, limit: int = SHOWN_CHARS) -> str:
+    """``text`` for an error message: cut in the middle, with the count of characters, when longer
+    than ``limit`` (a 10,000-character name must not flood the terminal).
+
+    Parameters
+    ----------
+    text
+        Any value; ``str()`` of it is shortened.
+    limit
+        Longest result kept whole.
+
+    Returns
+    -------
+    str
+        ``text`` itself, or ``head...tail (N characters)``.
+    """
+    value = str(text)
+    if len(value) <= limit:
+        return value
+    half = max(limit // 2 - 10, 1)
+    return f"{value[:half]}...{value[-half:]} ({len(value):,} characters)"
+
+
+def shorten_words(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` with every run of more than ``limit`` characters without a space (a pasted name,
+    a path) shortened by :func:`shorten`; the rest of the message, and its advice, stay whole."""
+    import re
+
+    return re.sub(rf"\S{{{limit + 1},}}", lambda m: shorten(m.group(0), limit), text)

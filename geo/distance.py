@@ -52,11 +52,26 @@ def geodesic_km(
     Returns
     -------
     float or numpy.ndarray
-        Distance in kilometres (a float when every input is a scalar).
+        Distance in kilometres (a float when every input is a scalar); NaN where a coordinate
+        is NaN (unknown).
+
+    Raises
+    ------
+    ParameterError
+        For a coordinate outside [-180, 180] (lon) or [-90, 90] (lat), or not a number.
     """
-    arrays = np.broadcast_arrays(
-        *(np.asarray(a, dtype="float64") for a in (lon1, lat1, lon2, lat2))
-    )
+    try:
+        values = [np.asarray(a, dtype="float64") for a in (lon1, lat1, lon2, lat2)]
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"coordinates must be numbers in degrees: {exc}") from exc
+    for label, value, limit in zip(("lon1", "lat1", "lon2", "lat2"), values, (180, 90, 180, 90)):
+        if (np.abs(value) > limit).any() or np.isinf(value).any():  # NaN passes: unknown
+            raise ParameterError(
+                f"{label} must be degrees in [-{limit}, {limit}] (WGS84 lon/lat), got "
+                f"{value[np.abs(value) > limit].ravel()[:3].tolist()}; reproject metre "
+                "coordinates to EPSG:4326 first"
+            )
+    arrays = np.broadcast_arrays(*values)
     shape = arrays[0].shape
     _, _, dist_m = GEOD.inv(*(a.ravel() for a in arrays))
     out = np.asarray(dist_m, dtype="float64").reshape(shape) / 1000.0

@@ -8,6 +8,8 @@ leaves a file that looks valid.
 from __future__ import annotations
 
 import contextlib
+import csv
+import errno
 import json
 import logging
 import math
@@ -15,6 +17,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat as stat_module
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,7 +30,7 @@ import shapely
 from geopandas.array import to_wkb
 from shapely.geometry import mapping
 
-from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo._errors import MinusmaError, ParameterError, SchemaError, WriteError, shorten
 from minusma.geo.crs import to_wgs84
 from minusma.geo.fields import Field, typed_frame
 
@@ -45,17 +48,24 @@ GPKG_TIMESTAMP = "2024-07-22T00:00:00Z"
 
 __all__ = [
     "COORD_DECIMALS",
+    "CSV_LINE_END",
     "FORMULA_PREFIXES",
+    "as_os_error",
     "atomic_folder",
     "atomic_path",
+    "created_folder",
+    "csv_text",
     "feature_collection",
     "remove_stale",
     "spreadsheet_safe",
     "temporary_name",
     "write_csv",
+    "write_error",
     "write_geojson",
+    "write_geotiff",
     "write_gpkg",
     "write_json",
+    "write_table_csv",
 ]
 
 
@@ -110,22 +120,130 @@ def remove_stale(folder: str | os.PathLike) -> list[Path]:
     return removed
 
 
+#: What to do about each cause of a failed write (errno name -> advice); others: another folder.
+_WRITE_ADVICE = {
+    "ENOSPC": "free some space or choose another folder",
+    "EDQUOT": "free some space (disk quota exceeded) or choose another folder",
+    "EFBIG": "the file is larger than the file system or this process may write; "
+    "choose another folder",
+    "EACCES": "choose a folder you may write to",
+    "EPERM": "choose a folder you may write to",
+    "EROFS": "the file system is read-only; choose another folder",
+    "ENAMETOOLONG": "use a shorter file name",
+    "EISDIR": "give a file name, not a folder",
+    "ENOTDIR": "part of the path is a file, not a folder",
+    "ENOENT": "create the folder first, or choose another one",
+}
+
+
+def write_error(
+    path: str | os.PathLike,
+    exc: BaseException,
+    *,
+    what: str = "write",
+    tmp: Path | None = None,
+) -> WriteError:
+    """The package's one error for a failed write of ``path`` (the path the user asked for, never
+    a temporary name): the cause in words and what to do about it.
+
+    Parameters
+    ----------
+    path
+        The destination the user gave.
+    exc
+        The underlying error (an :class:`OSError`, or a GDAL/SQLite error of a full disk).
+    what
+        The verb of the message (``write``, ``create folder``).
+    tmp
+        The temporary file written in its place, replaced by ``path`` in the cause's text.
+
+    Returns
+    -------
+    WriteError
+        To be raised ``from exc``; its ``errno`` is the cause's.
+    """
+    code = getattr(exc, "errno", None)
+    name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    cause = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    if tmp is not None:  # the user never asked for the temporary name: show theirs
+        cause = cause.replace(str(tmp), str(path)).replace(tmp.name, Path(path).name)
+    advice = _WRITE_ADVICE.get(name, "choose another folder")
+    error = WriteError(f"cannot {what} {shorten(path)}: {shorten(cause)}; {advice}")
+    error.errno = code
+    return error
+
+
+def _disk_full(folder: Path) -> bool:
+    """True when ``folder``'s file system has no block left for this user."""
+    try:
+        stat = os.statvfs(folder)
+    except (AttributeError, OSError):
+        return False
+    return stat.f_bavail * stat.f_frsize < 64 * 1024
+
+
+def as_os_error(exc: BaseException, folder: Path) -> OSError:
+    """An :class:`OSError` for a library error (GDAL, SQLite) of a write into ``folder``; a full
+    disk is named as such (GDAL reports it as a missing table, a failed feature or an unreadable
+    TIFF directory)."""
+    if isinstance(exc, OSError) and isinstance(exc.errno, int):
+        return exc
+    if _disk_full(folder):
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return OSError(errno.EIO, f"{type(exc).__name__}: {exc}")
+
+
+def _probe(path: Path) -> str:
+    """``"dir"``, ``"file"``, ``"missing"`` or ``"denied"`` (a parent cannot be searched): never
+    raises, unlike :meth:`pathlib.Path.is_dir` on an unreadable parent."""
+    try:
+        mode = os.stat(path).st_mode
+    except PermissionError:
+        return "denied"
+    except (OSError, ValueError):
+        return "missing"
+    return "dir" if stat_module.S_ISDIR(mode) else "file"
+
+
 def _writable_folder(final: Path) -> Path:
+    if final.name in ("", ".", ".."):
+        raise ParameterError(f"cannot write {shorten(final)!r}: give a file name, not a folder")
     folder = final.parent if str(final.parent) else Path(".")
-    if not folder.is_dir():
-        raise ParameterError(
-            f"cannot write {final}: folder {folder} does not exist; create it first"
+    state = _probe(folder)
+    if state == "denied":
+        raise WriteError(
+            f"cannot write {shorten(final)}: permission denied reaching folder "
+            f"{shorten(folder)}; choose a folder you may write to"
         )
-    if not os.access(folder, os.W_OK):
-        raise ParameterError(f"cannot write {final}: folder {folder} is not writable")
+    if state != "dir":
+        raise ParameterError(
+            f"cannot write {shorten(final)}: folder {shorten(folder)} does not exist; "
+            "create it first"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WriteError(
+            f"cannot write {shorten(final)}: folder {shorten(folder)} is not writable; "
+            "choose a folder you may write to"
+        )
     return folder
+
+
+def _remove(tmp: Path) -> None:
+    """Remove a temporary file and what SQLite/GDAL left beside it (journal, WAL, aux.xml)."""
+    for extra in ("", "-journal", "-wal", "-shm", ".aux.xml"):
+        with contextlib.suppress(OSError):
+            Path(str(tmp) + extra).unlink()
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it onto ``path`` only on success.
 
-    Temporaries that killed runs left beside ``path`` are removed first (:func:`remove_stale`).
+    The one write path of the package: every :class:`OSError` of the write (disk full, permission
+    denied, read-only file system, name too long, file too large...) and every SQLite error becomes
+    one :class:`~minusma.geo._errors.WriteError` naming ``path`` (never the temporary file) and the
+    cause; the temporary file is removed, so nothing is left half-written. Temporaries that killed
+    runs left beside ``path`` are removed first (:func:`remove_stale`).
 
     Parameters
     ----------
@@ -138,7 +256,9 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
     Raises
     ------
     ParameterError
-        If the destination folder does not exist or cannot be written.
+        If ``path`` has no file name or its folder does not exist.
+    WriteError
+        If the folder cannot be written, or the write or the final move fails.
     """
     final = Path(path)
     folder = _writable_folder(final)
@@ -151,16 +271,68 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
     if over > 0:
         short = final.name.encode()[: max(len(final.name.encode()) - over, 1)]
         prefix = temporary_name(short.decode(errors="ignore"))
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
-    os.close(fd)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix[:32], dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise write_error(final, exc) from exc
     tmp = Path(tmp_name)
     tmp.unlink()  # writers create the file themselves (GDAL refuses to open an empty GeoPackage)
     try:
         yield tmp
         os.replace(tmp, final)
+    except WriteError:
+        _remove(tmp)
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        _remove(tmp)
+        if isinstance(exc, MinusmaError):  # the package's own errors pass as they are
+            raise
+        raise write_error(final, as_os_error(exc, folder), tmp=tmp) from exc
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        _remove(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def created_folder(
+    path: str | os.PathLike, *, parents: bool = True, what: str = "create folder"
+) -> Iterator[Path]:
+    """Create the folder ``path`` (and missing parents) for a run; remove what was created if the
+    run fails and left no file in it (a partial download kept for resuming stays), so that a
+    failed command leaves no new empty folder behind.
+
+    Parameters
+    ----------
+    path
+        The folder.
+    parents
+        Create missing parent folders too (``mkdir -p``); False: only ``path`` itself.
+    what
+        The verb of the error message (``create output folder``...).
+
+    Raises
+    ------
+    WriteError
+        If the folder cannot be created (naming ``path`` and the cause).
+    """
+    final = Path(path).expanduser()
+    top = None
+    for candidate in [final, *final.parents]:
+        if _probe(candidate) != "missing":
+            break
+        top = candidate
+    try:
+        final.mkdir(parents=parents, exist_ok=True)
+    except OSError as exc:
+        if top is not None and parents:
+            shutil.rmtree(top, ignore_errors=True)
+        raise write_error(final, exc, what=what) from exc
+    try:
+        yield final
+    except BaseException:
+        if top is not None and not any(p.is_file() for p in top.rglob("*")):
+            shutil.rmtree(top, ignore_errors=True)  # what a failed run created, if it holds no file
         raise
 
 
@@ -176,22 +348,92 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     Raises
     ------
     ParameterError
-        If ``path`` is not an existing, writable folder.
+        If ``path`` is not an existing folder.
+    WriteError
+        If ``path`` cannot be written, or a write in it fails (as :func:`atomic_path`).
     """
     final = Path(path)
-    if not final.is_dir():
-        raise ParameterError(f"output folder {final} does not exist; create it first")
-    if not os.access(final, os.W_OK):
-        raise ParameterError(f"cannot write into {final}: the folder is not writable")
+    state = _probe(final)
+    if state == "denied" or (state == "dir" and not os.access(final, os.W_OK | os.X_OK)):
+        raise WriteError(
+            f"cannot write into {shorten(final)}: the folder is not writable; "
+            "choose a folder you may write to"
+        )
+    if state != "dir":
+        raise ParameterError(f"output folder {shorten(final)} does not exist; create it first")
     remove_stale(final)
-    staging = Path(tempfile.mkdtemp(prefix=temporary_name("export"), dir=final))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=temporary_name("export"), dir=final))
+    except OSError as exc:
+        raise write_error(final, exc) from exc
     try:
         yield staging
         files = sorted(staging.iterdir(), key=lambda p: (p.name == "provenance.json", p.name))
-        for f in files:
-            os.replace(f, final / f.name)
+        try:
+            for f in files:
+                os.replace(f, final / f.name)
+        except OSError as exc:
+            raise write_error(final / f.name, exc) from exc
+    except WriteError as exc:  # name the user's folder, not the staging one
+        renamed = WriteError(str(exc).replace(str(staging), str(final)))
+        renamed.errno = exc.errno
+        raise renamed from exc
+    except (OSError, sqlite3.Error) as exc:
+        if isinstance(exc, MinusmaError):
+            raise
+        raise write_error(final, as_os_error(exc, final)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_geotiff(
+    path: str | os.PathLike,
+    bands: np.ndarray,
+    profile: Mapping[str, Any],
+    *,
+    tags: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a GeoTIFF through :func:`atomic_path`, then read it back before it takes its name.
+
+    GDAL reports some failed writes (a full disk while it flushes compressed blocks at close) only
+    as a log line: reading every band back turns them into the one :class:`WriteError`, so a 0-byte
+    or truncated TIFF never appears under ``path``.
+
+    Parameters
+    ----------
+    path
+        Destination ``.tif``.
+    bands
+        ``(rows, cols)`` for one band, or ``(count, rows, cols)``.
+    profile
+        rasterio profile (driver, width, height, count, dtype, crs, transform, nodata...).
+    tags
+        Dataset tags.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    import rasterio
+    import rasterio.errors
+
+    data = np.asarray(bands)
+    stack = data[np.newaxis] if data.ndim == 2 else data
+    with atomic_path(path, suffix=".tif") as tmp:
+        try:
+            with rasterio.Env(CPL_LOG="/dev/null"):
+                with rasterio.open(tmp, "w", **dict(profile)) as dst:
+                    dst.write(stack)
+                    if tags:
+                        dst.update_tags(**dict(tags))
+                with rasterio.open(tmp) as check:
+                    back = check.read()
+            if back.shape != stack.shape:
+                raise OSError(errno.EIO, "the written GeoTIFF reads back with another shape")
+        except rasterio.errors.RasterioError as exc:
+            raise as_os_error(exc, tmp.parent) from exc
+    return Path(path)
 
 
 def _name_max(folder: Path) -> int:
@@ -468,7 +710,7 @@ def write_gpkg(
     SchemaError
         As :func:`feature_collection`.
     """
-    from pyogrio.raw import write as ogr_write
+    import pyogrio.errors
 
     if not layers and not tables:
         raise ParameterError(f"cannot write {path}: no layers or tables given; pass at least one")
@@ -477,48 +719,59 @@ def write_gpkg(
         frame = _prepared(gdf, id_column=id_column, fields=info.get("fields"), name=table)
         prepared[table] = (_rounded(frame, decimals).reset_index(drop=True), info)
     with atomic_path(path, suffix=".gpkg") as tmp:
-        with _gdal_config(OGR_CURRENT_DATE=GPKG_TIMESTAMP):
-            for table, (frame, info) in prepared.items():
-                layer_options = {}
-                if info.get("title"):
-                    layer_options["IDENTIFIER"] = info["title"]
-                if info.get("description"):
-                    layer_options["DESCRIPTION"] = info["description"]
-                geom_type, promote = _geometry_type(frame.geometry)
-                names, data, masks = _ogr_fields(
-                    pd.DataFrame(frame.drop(columns=frame.geometry.name))
-                )
-                ogr_write(
-                    tmp,
-                    geometry=to_wkb(frame.geometry.values),
-                    field_data=data,
-                    fields=names,
-                    field_mask=masks,
-                    layer=table,
-                    driver="GPKG",
-                    geometry_type=geom_type,
-                    promote_to_multi=promote,
-                    crs="EPSG:4326",
-                    append=tmp.exists(),
-                    dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
-                    layer_options=layer_options,
-                    layer_metadata=dict(info["metadata"]) if info.get("metadata") else None,
-                )
-            for table, frame in (tables or {}).items():
-                names, data, masks = _ogr_fields(pd.DataFrame(frame).reset_index(drop=True))
-                ogr_write(
-                    tmp,
-                    geometry=None,
-                    field_data=data,
-                    fields=names,
-                    field_mask=masks,
-                    layer=table,
-                    driver="GPKG",
-                    append=tmp.exists(),
-                    dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
-                )
-        _write_gpkg_extras(tmp, prepared)
+        try:
+            _write_gpkg_layers(tmp, prepared, tables)
+            _write_gpkg_extras(tmp, prepared)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise as_os_error(exc, tmp.parent) from exc  # GDAL's word for a full disk is vague
     return Path(path)
+
+
+def _write_gpkg_layers(
+    tmp: Path,
+    prepared: Mapping[str, tuple[gpd.GeoDataFrame, Any]],
+    tables: Mapping[str, pd.DataFrame] | None,
+) -> None:
+    from pyogrio.raw import write as ogr_write
+
+    with _gdal_config(OGR_CURRENT_DATE=GPKG_TIMESTAMP):
+        for table, (frame, info) in prepared.items():
+            layer_options = {}
+            if info.get("title"):
+                layer_options["IDENTIFIER"] = info["title"]
+            if info.get("description"):
+                layer_options["DESCRIPTION"] = info["description"]
+            geom_type, promote = _geometry_type(frame.geometry)
+            names, data, masks = _ogr_fields(pd.DataFrame(frame.drop(columns=frame.geometry.name)))
+            ogr_write(
+                tmp,
+                geometry=to_wkb(frame.geometry.values),
+                field_data=data,
+                fields=names,
+                field_mask=masks,
+                layer=table,
+                driver="GPKG",
+                geometry_type=geom_type,
+                promote_to_multi=promote,
+                crs="EPSG:4326",
+                append=tmp.exists(),
+                dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
+                layer_options=layer_options,
+                layer_metadata=dict(info["metadata"]) if info.get("metadata") else None,
+            )
+        for table, frame in (tables or {}).items():
+            names, data, masks = _ogr_fields(pd.DataFrame(frame).reset_index(drop=True))
+            ogr_write(
+                tmp,
+                geometry=None,
+                field_data=data,
+                fields=names,
+                field_mask=masks,
+                layer=table,
+                driver="GPKG",
+                append=tmp.exists(),
+                dataset_options=None if tmp.exists() else {"VERSION": GPKG_VERSION},
+            )
 
 
 def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame, Any]]) -> None:
@@ -603,26 +856,90 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _looks_numeric(value):
+        return "'" + value
+    return value
+
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
 
     Following OWASP's rule for CSV injection, a text cell starting with ``=``, ``+``, ``-``,
     ``@``, a tab or a carriage return gets a leading single quote (``'=HYPERLINK(...)``), which
     spreadsheets show as text. Numeric columns, and text cells that are plain numbers
-    (``-12.5``), are left as they are so that numbers stay numbers.
+    (``-12.5``), are left as they are so that numbers stay numbers. Text in categorical columns
+    and in the column names is treated the same way.
     """
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object).where(out[col].notna())
+        elif out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
             continue
-        out[col] = out[col].map(
-            lambda v: (
-                "'" + v
-                if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) and not _looks_numeric(v)
-                else v
-            )
-        )
+        out[col] = out[col].map(_safe_cell)
+    out.columns = [_safe_cell(c) for c in out.columns]
     return out
+
+
+#: Line end of every CSV the package writes (RFC 4180): with it, a cell holding a CR or an LF is
+#: quoted (with a bare LF as line end, Python's csv leaves a lone CR unquoted and a spreadsheet
+#: starts a new row there).
+CSV_LINE_END = "\r\n"
+
+
+def csv_text(frame: pd.DataFrame, *, index: bool = False, float_format: str | None = None) -> str:
+    """``frame`` as CSV text for programs (stdout): the package's one CSV rule, no byte-order mark.
+
+    Cells that a spreadsheet would run as formulas are neutralised (:func:`spreadsheet_safe`),
+    cells holding line breaks are quoted, and rows end with CRLF (RFC 4180).
+
+    Parameters
+    ----------
+    frame
+        The table; with ``index`` its index becomes the first column(s).
+    index
+        Write the index too.
+    float_format
+        ``%``-format of floats (e.g. ``"%.3f"``), default full precision.
+
+    Returns
+    -------
+    str
+        The CSV text.
+    """
+    table = pd.DataFrame(frame)
+    if index:
+        table = table.reset_index()
+    safe = spreadsheet_safe(_text_values(table))
+    return safe.to_csv(
+        index=False,
+        float_format=float_format,
+        lineterminator=CSV_LINE_END,
+        quoting=csv.QUOTE_MINIMAL,
+    )
+
+
+def write_table_csv(
+    frame: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    index: bool = False,
+    float_format: str | None = None,
+) -> Path:
+    """Write a table (no geometry) as CSV for spreadsheets, atomically (:func:`atomic_path`).
+
+    As :func:`csv_text`, with a UTF-8 byte-order mark (so that Excel reads accents right).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    text = csv_text(frame, index=index, float_format=float_format)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        fh.write(text)
+    return Path(path)
 
 
 def write_csv(
@@ -674,5 +991,5 @@ def write_csv(
         out = pd.concat([tags, out.astype(object)], ignore_index=True)
     with atomic_path(path) as tmp:
         # CRLF rows (RFC 4180): a cell holding a CR or LF is then quoted, never split
-        out.to_csv(tmp, index=False, lineterminator="\r\n", encoding="utf-8-sig")
+        out.to_csv(tmp, index=False, lineterminator=CSV_LINE_END, encoding="utf-8-sig")
     return Path(path)

@@ -28,7 +28,18 @@ from minusma.layers.datasets import sha256_file
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CHUNK_BYTES", "RETRY_BACKOFF_S", "copy_file", "download", "part_path", "place_verified"]
+__all__ = [
+    "CHUNK_BYTES",
+    "RETRY_BACKOFF_S",
+    "SIZE_MARGIN_BYTES",
+    "SIZE_MARGIN_FRACTION",
+    "UNRECORDED_MAX_BYTES",
+    "copy_file",
+    "download",
+    "max_bytes_for",
+    "part_path",
+    "place_verified",
+]
 
 #: Wait before the first retry; it doubles at each further retry (read at call time).
 RETRY_BACKOFF_S = 1.0
@@ -37,12 +48,34 @@ CHUNK_BYTES = 1 << 16
 #: Sent with every request.
 USER_AGENT = "minusma-exposure (open-data fetch)"
 
+#: A download may exceed the size the registry records by this fraction of it ...
+SIZE_MARGIN_FRACTION = 0.01
+#: ... or by this many bytes, whichever is larger (a file with the registered checksum has exactly
+#: the recorded size: the margin only spares a wrong record from a hard stop).
+SIZE_MARGIN_BYTES = 64 * 1024
+#: Most bytes of a download whose size no registry records (upstream publishers' files: the
+#: largest, the OSM extract of Mali, is a few hundred MB).
+UNRECORDED_MAX_BYTES = 2 * 1024**3
+
 #: ``progress(bytes_done, bytes_total_or_None)``.
 Progress = Callable[[int, "int | None"], None]
 
 
 class _Transient(Exception):
     """A failure worth retrying: timeout, connection reset, HTTP 5xx/408/429, truncated body."""
+
+
+def max_bytes_for(size_bytes: int | None) -> int:
+    """The most bytes a download may take: the recorded size plus the margin
+    (:data:`SIZE_MARGIN_FRACTION`, at least :data:`SIZE_MARGIN_BYTES`), or
+    :data:`UNRECORDED_MAX_BYTES` where no size is recorded."""
+    if size_bytes is None:
+        return UNRECORDED_MAX_BYTES
+    return int(size_bytes + max(size_bytes * SIZE_MARGIN_FRACTION, SIZE_MARGIN_BYTES))
+
+
+class _TooLarge(FetchError):
+    """The response is larger than the size limit (the .part is removed, no retry)."""
 
 
 def part_path(dest: str | os.PathLike) -> Path:
@@ -88,7 +121,13 @@ def copy_file(
     if not source.is_file():
         raise FetchError(f"{source} not found in the mirror folder")
     part = part_path(dest)
-    shutil.copyfile(source, part)
+    try:
+        shutil.copyfile(source, part)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        from minusma.geo.io import write_error
+
+        raise write_error(dest, exc) from exc
     return place_verified(part, dest, sha256=sha256, source=str(source))
 
 
@@ -113,8 +152,11 @@ def _open(url: str, offset: int, timeout_s: float) -> http.client.HTTPResponse |
         raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _transfer(url: str, part: Path, timeout_s: float, progress: Progress | None) -> None:
-    """One attempt: append to ``part`` (resuming) or rewrite it, until the body ends."""
+def _transfer(
+    url: str, part: Path, timeout_s: float, progress: Progress | None, max_bytes: int
+) -> None:
+    """One attempt: append to ``part`` (resuming) or rewrite it, until the body ends or passes
+    ``max_bytes`` (then :class:`_TooLarge`)."""
     offset = part.stat().st_size if part.exists() else 0
     response = _open(url, offset, timeout_s)
     if response is None:
@@ -131,13 +173,23 @@ def _transfer(url: str, part: Path, timeout_s: float, progress: Progress | None)
                 logger.info("%s: server ignored the Range request; restarting from byte 0", url)
             offset = 0
         length = response.headers.get("Content-Length")
-        total = offset + int(length) if length is not None else None
+        total = offset + int(length) if length is not None and length.isdigit() else None
+        if total is not None and total > max_bytes:
+            raise _TooLarge(
+                f"{url}: the server announces {total:,} bytes, more than the {max_bytes:,} "
+                "allowed (the registry's size plus the margin); nothing was kept"
+            )
         done = offset
         try:
             with open(part, mode) as fh:
                 while chunk := response.read(CHUNK_BYTES):
-                    fh.write(chunk)
                     done += len(chunk)
+                    if done > max_bytes:
+                        raise _TooLarge(
+                            f"{url}: the response passed {max_bytes:,} bytes (the registry's "
+                            "size plus the margin) and was stopped; nothing was kept"
+                        )
+                    fh.write(chunk)
                     if progress:
                         progress(done, total)
         except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
@@ -156,8 +208,9 @@ def download(
     timeout_s: float = 60,
     retries: int = 3,
     progress: Progress | None = None,
+    max_bytes: int | None = None,
 ) -> Path:
-    """Download ``url`` to ``dest`` atomically, resuming, retrying and verifying.
+    """Download ``url`` to ``dest`` atomically, resuming, retrying, verifying and bounded.
 
     Parameters
     ----------
@@ -176,6 +229,10 @@ def download(
         start.
     progress
         Called as ``progress(bytes_done, bytes_total_or_None)`` after every chunk.
+    max_bytes
+        Most bytes accepted (:func:`max_bytes_for` of the registry's size); default
+        :data:`UNRECORDED_MAX_BYTES`. A larger announced length, or a body that passes it, stops
+        the download at once: the ``.part`` is removed and :class:`FetchError` raised (no retry).
 
     Returns
     -------
@@ -193,11 +250,22 @@ def download(
     """
     dest = Path(dest)
     part = part_path(dest)
+    limit = UNRECORDED_MAX_BYTES if max_bytes is None else max_bytes
     resumed = part.exists() and part.stat().st_size > 0
     attempt = 0
     while True:
         try:
-            _transfer(url, part, timeout_s, progress)
+            _transfer(url, part, timeout_s, progress, limit)
+        except _TooLarge:
+            part.unlink(missing_ok=True)
+            raise
+        except OSError as exc:  # the .part cannot be written (disk full...): one clear error
+            if isinstance(exc, FetchError):
+                raise
+            part.unlink(missing_ok=True)
+            from minusma.geo.io import write_error
+
+            raise write_error(dest, exc) from exc
         except _Transient as exc:
             if attempt >= retries:
                 raise FetchError(

@@ -15,11 +15,15 @@ from minusma.layers._files import read_facts
 from minusma.layers.airports import airports as load_airports
 from minusma.layers.registry import get_info
 
-__all__ = ["COMMERCIAL_OPERATORS", "SCHEMA", "STATUSES", "air_links"]
+__all__ = ["COMMERCIAL_OPERATORS", "MISSION_OPERATORS", "SCHEMA", "STATUSES", "air_links"]
 
 #: Operators in ``air_links.csv`` that are not the UN's: a place whose airstrips only UN services
 #: (MINUSMA, UNHAS) served depended on them (``air_depended_on_un``).
 COMMERCIAL_OPERATORS = ("Sky Mali",)
+
+#: Operators in ``air_links.csv`` whose flights were the mission's own: their links end as its
+#: sites close (the model's ``mission_operators``).
+MISSION_OPERATORS = ("MINUSMA",)
 
 
 #: Spacing of vertices along the drawn great-circle route, in km.

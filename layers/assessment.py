@@ -19,10 +19,10 @@ from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure import timeline as tl
 from minusma.geo.exposure.criticality import segment_criticality as criticality_table
-from minusma.geo.exposure.params import ExposureParams, Preparation
+from minusma.geo.exposure.params import ExposureParams, Preparation, check_params
 from minusma.geo.exposure.robustness import robustness as vary
 from minusma.geo.speeds import UnknownSpeedWarning
-from minusma.layers.air_links import COMMERCIAL_OPERATORS
+from minusma.layers.air_links import COMMERCIAL_OPERATORS, MISSION_OPERATORS
 from minusma.layers.air_links import air_links as load_air_links
 from minusma.layers.airports import airports as load_airports
 from minusma.layers.assessment_data import data_context
@@ -79,6 +79,7 @@ def _context(preparation: Preparation, speeds_path: str | None) -> engine.Contex
         region_column="region_2023",
         central_regions=CENTRAL_REGIONS_2023,
         commercial_operators=COMMERCIAL_OPERATORS,
+        mission_operators=MISSION_OPERATORS,
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,
         preparation=preparation,
@@ -167,12 +168,11 @@ def assessment(
         A context prepared on a data directory gives every place its OCHA COD units by spatial
         join (``join_region_2023``, ``join_cercle_pcode``, ``join_commune_pcode``, ...).
     """
-    p = params if params is not None else ExposureParams()
-    if not isinstance(p, ExposureParams):
+    if not isinstance(robustness, bool):
         raise ParameterError(
-            f"params must be an ExposureParams (minusma.geo.exposure.params), got "
-            f"{type(p).__name__}: build one with ExposureParams(radius_km=..., ...)"
+            f"robustness must be True or False, got {type(robustness).__name__} {robustness!r}"
         )
+    p = check_params(params)
     out = engine.evaluate(ctx, p)
     out.attrs["parameters"].update(ctx.notes)
     out.attrs["data_gaps"] = ctx.time_warnings(p.season)

@@ -44,7 +44,7 @@ from minusma.geo._errors import ParameterError
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure.params import Preparation
-from minusma.layers.air_links import COMMERCIAL_OPERATORS
+from minusma.layers.air_links import COMMERCIAL_OPERATORS, MISSION_OPERATORS
 from minusma.layers.air_links import air_links as load_air_links
 from minusma.layers.airports import airports as load_airports
 from minusma.layers.bases import bases as load_bases
@@ -338,6 +338,7 @@ def _data_context(
         region_column=region_column,
         central_regions=CENTRAL_REGIONS_2023,
         commercial_operators=COMMERCIAL_OPERATORS,
+        mission_operators=MISSION_OPERATORS,
         static_columns=static,
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,

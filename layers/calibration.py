@@ -56,6 +56,11 @@ def _precise(events: gpd.GeoDataFrame, max_precision_km: float | None) -> gpd.Ge
     return events[(km.isna() | (km <= max_precision_km)).to_numpy()]
 
 
+def _finite(value: Any) -> Any:
+    """None for a NaN figure (an interval without enough draws), so the model file stays JSON."""
+    return None if isinstance(value, float) and value != value else value
+
+
 def calibrate(
     *,
     events: str | os.PathLike | None = None,
@@ -164,6 +169,17 @@ def calibrate(
             seed=seed,
             fit_until=mid if label == "out_of_sample" else window[1],
         )
+        if not info.get("n_positive"):
+            first, last = (w.isoformat() for w in window)
+            raise ParameterError(
+                f"the {label.replace('_', '-')} window ({first} to {last}) holds no place with an "
+                f"event within {match_km:g} km: the model cannot be "
+                + (
+                    "tested out of time; widen --to or move --until earlier"
+                    if label == "out_of_sample"
+                    else "scored on its fit window; widen --from/--until"
+                )
+            )
         table["name"] = table["name"].replace(
             {"calibrated_score": "calibrated", "exposure_score": "inform (hand-set)"}
         )
@@ -176,7 +192,8 @@ def calibrate(
         }
     test = {r["name"]: r for r in report["out_of_sample"]["table"]}
     summary = {
-        name: {k: test[name].get(k) for k in ("auc", "auc_low", "auc_high", "ap")} for name in test
+        name: {k: _finite(test[name].get(k)) for k in ("auc", "auc_low", "auc_high", "ap")}
+        for name in test
     }
     model = dataclasses.replace(
         model, meta={**model.meta, "out_of_sample": summary, "id_column": key}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from minusma.geo._errors import ChecksumError, FetchError, MinusmaError, ParameterError, SchemaError
 from minusma.geo._validate import raise_problems
+from minusma.geo.io import created_folder, write_error
 from minusma.layers import _http, _upstream
 from minusma.layers.datadir import default_fetch_dir
 from minusma.layers.datasets import Dataset, check_file, get, registry, sha256_file
@@ -85,9 +86,17 @@ def _from_mirror(
             timeout_s=timeout_s,
             retries=retries,
             progress=progress,
+            max_bytes=_http.max_bytes_for(dataset.size_bytes),
         )
     else:
-        _http.copy_file(_mirror_folder(mirror) / dataset.path, landing, sha256=dataset.sha256)
+        source = _mirror_folder(mirror) / dataset.path
+        limit = _http.max_bytes_for(dataset.size_bytes)
+        if source.is_file() and source.stat().st_size > limit:
+            raise FetchError(
+                f"{source} holds {source.stat().st_size:,} bytes, more than the {limit:,} allowed "
+                f"for {dataset.name} (the registry's size plus the margin); not copied"
+            )
+        _http.copy_file(source, landing, sha256=dataset.sha256)
     if landing != target:
         try:
             raise_problems(
@@ -192,6 +201,15 @@ def fetch(
         the error lists every failure.
     SchemaError
         If a converted upstream file or an unverified mirror file fails validation.
+    WriteError
+        If ``dest`` cannot be created or written (disk full...); a ``dest`` this call created is
+        removed again when the run fails.
+
+    Notes
+    -----
+    Each download stops at the registry's recorded size plus a margin
+    (:func:`layers._http.max_bytes_for`), or at :data:`layers._http.UNRECORDED_MAX_BYTES` for
+    upstream files whose size no registry records; the partial file is removed.
     """
     if timeout_s <= 0 or retries < 0:
         raise ParameterError(
@@ -199,12 +217,33 @@ def fetch(
         )
     selected = [get(n) for n in only] if only else list(registry())
     dest = Path(dest).expanduser() if dest is not None else default_fetch_dir()
-    dest.mkdir(parents=True, exist_ok=True)
     if mirror is not None and not _is_url(str(mirror)) and not _mirror_folder(mirror).is_dir():
         raise FetchError(
             f"mirror folder {str(mirror)!r} does not exist; give a folder laid out like the data "
             f"directory or an http(s) URL of one"
         )
+    with created_folder(dest):  # a run that fetched nothing leaves no new folder behind
+        return _fetch_into(
+            dest,
+            selected,
+            mirror=mirror,
+            timeout_s=timeout_s,
+            retries=retries,
+            progress=progress,
+            force=force,
+        )
+
+
+def _fetch_into(
+    dest: Path,
+    selected: list[Dataset],
+    *,
+    mirror: str | os.PathLike | None,
+    timeout_s: float,
+    retries: int,
+    progress: bool | ProgressCallback,
+    force: bool,
+) -> dict[str, Path]:
     cache = dest / UPSTREAM_CACHE
     current: dict = {"report": None}
     get_input = _upstream_getter(cache, timeout_s=timeout_s, retries=retries, progress=current)
@@ -216,7 +255,10 @@ def fetch(
             logger.info("%s: already present and verified (%s)", dataset.name, target)
             done[dataset.name] = target
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_error(target.parent, exc, what="create folder") from exc
         report = current["report"] = _progress_for(dataset.name, progress)
         try:
             if mirror is not None:

@@ -30,10 +30,10 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.covering import CoverAnswer, covered_weight, exhaustive, greedy, mclp
-from minusma.geo.exposure.assess import Context
+from minusma.geo.exposure.assess import Context, resolve_bases
 from minusma.geo.exposure.batch import batch
 from minusma.geo.exposure.coverage import within_km
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import MODELS, ExposureParams
 from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, site_label
 
 logger = logging.getLogger(__name__)
@@ -220,6 +220,25 @@ def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs, progress) -> Plan:
     return _finish("exposed", keep, unit, rows, singles, caveats, notes, higher=False)
 
 
+def _refuse_model_options(params: ExposureParams) -> None:
+    """The covering objective counts people within the radius of a kept site: the exposure model's
+    road cuts and model file do not enter it, so giving them is an error, not silently ignored."""
+    given = [
+        flag
+        for flag, value in (
+            ("--close-road", params.close_roads),
+            ("--model", str(params.model) != MODELS[0]),
+        )
+        if value
+    ]
+    if given:
+        raise ParameterError(
+            f"{' and '.join(given)} change(s) the exposure model, which --objective covered does "
+            "not use (it counts people within --radius-km of a kept site): use --objective "
+            "exposed, or leave them out"
+        )
+
+
 def plan(
     ctx: Context,
     params: ExposureParams | None = None,
@@ -258,14 +277,19 @@ def plan(
     UnknownNameError
         For an unknown objective.
     ParameterError
-        ``keep`` out of range.
+        ``keep`` out of range (sites in ``params.close`` are not candidates), or, for
+        ``covered``, road cuts or a model file given (the covering does not use them).
     """
     p = params if params is not None else ExposureParams()
     if objective not in OBJECTIVES:
         raise UnknownNameError(f"unknown objective {objective!r}; choose from {list(OBJECTIVES)}")
-    ids = site_ids(ctx.bases, june_2023_count=june_2023_count)
+    if objective == "covered":
+        _refuse_model_options(p)
+    closed = {str(ctx.bases["base_id"].iloc[i]) for i in resolve_bases(ctx.bases, p.close)}
+    ids = [i for i in site_ids(ctx.bases, june_2023_count=june_2023_count) if i not in closed]
     if not 1 <= keep <= len(ids):
-        raise ParameterError(f"--keep must be between 1 and {len(ids)} sites, got {keep}")
+        left = f" ({len(closed)} closed by --close)" if closed else ""
+        raise ParameterError(f"--keep must be between 1 and {len(ids)} sites{left}, got {keep}")
     if objective == "covered":
         return _covered(ctx, p, ids, keep, data_dir, max_scenarios)
     return _exposed(ctx, p, ids, keep, max_scenarios, n_jobs, progress)

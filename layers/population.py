@@ -32,7 +32,7 @@ from shapely.geometry import Point
 from minusma.geo._errors import ParameterError
 from minusma.geo.crs import WGS84, to_wgs84
 from minusma.geo.distance import GEOD, nearest_km
-from minusma.geo.io import atomic_path
+from minusma.geo.io import write_geotiff
 from minusma.layers.datasets import Raster, read_dataset
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ def _exact_sums(r: Raster, people: np.ndarray, geoms: gpd.GeoSeries) -> np.ndarr
         srs_wkt=CRS.from_user_input(WGS84).to_wkt(),
     )
     out = np.full(len(geoms), np.nan)
-    valid = (geoms.notna() & ~geoms.is_empty).to_numpy()
+    valid = ~(shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values))
     if valid.any():
         shapes = gpd.GeoDataFrame(geometry=geoms.values[valid], crs=WGS84)
         sums = exact_extract(source, shapes, "sum", output="pandas")["sum"]
@@ -312,7 +312,7 @@ def write_distance_surface(
     grid = read_density(template, data_dir)
     frame = points if isinstance(points, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=points)
     geoms = to_wgs84(frame, name="points").geometry
-    geoms = geoms[geoms.notna() & ~geoms.is_empty]
+    geoms = geoms[~(shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values))]
     rows, cols = grid.values.shape
     t = grid.transform
     xs = t.c + t.a * (np.arange(cols) + 0.5)
@@ -336,8 +336,11 @@ def write_distance_surface(
         "nodata": NODATA_KM,
         "compress": "lzw",
     }
-    with atomic_path(path, suffix=".tif") as tmp, rasterio.open(tmp, "w", **profile) as dst:
-        dst.write(dist, 1)
-        dst.update_tags(units="km", description="geodesic distance to the nearest point (WGS84)")
+    write_geotiff(
+        path,
+        dist,
+        profile,
+        tags={"units": "km", "description": "geodesic distance to the nearest point (WGS84)"},
+    )
     logger.info("distance surface %dx%d written to %s", cols, rows, path)
     return path

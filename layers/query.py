@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import DataDirError, GraphError, ParameterError, UnknownNameError
-from minusma.geo.crs import WGS84
+from minusma.geo.crs import WGS84, lonlat_frame
 from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure.access import edge_labels
 from minusma.geo.exposure.assess import Context, resolve_edges
@@ -131,7 +131,12 @@ def place(name: str | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if isinstance(name, gpd.GeoDataFrame):
         if list(name.columns) != _PLACE_COLUMNS or len(name) != 1:
             raise ParameterError("a place must be a name or one row returned by place()")
-        return name
+        return lonlat_frame(name, name="place", id_column="place_id")
+    if not isinstance(name, str):
+        raise ParameterError(
+            f"a place must be a name (text) or one row returned by place(), got "
+            f"{type(name).__name__}"
+        )
     table, keys = _place_table()
     key = name_key(name)
     if key and key in keys:
@@ -454,6 +459,11 @@ def route(
     ctx = ctx if ctx is not None else context()
     na, nb = (_snap(ctx.graph, p, ctx.preparation.max_snap_km) for p in (a, b))
     graph = ctx.timed_graph(season)
+    if not isinstance(close_roads, (str, list, tuple)):
+        raise ParameterError(
+            f"close_roads must be a list of segment ids or 'Town–Town' labels, got "
+            f"{type(close_roads).__name__}; pass () to cut none"
+        )
     removed = resolve_edges(graph, [close_roads] if isinstance(close_roads, str) else close_roads)
     weight = "length_km" if by == "distance" else "travel_h"
     r = shortest_route(graph, na, nb, weight=weight, removed_edge_ids=removed)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError
+from minusma.geo.exposure.coverage import open_mask
 from minusma.geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def close_each(
     when = params.as_of or eve_of_withdrawal(bases)
     ref = params.replace(as_of=when)
     ids = candidates if candidates is not None else site_ids(bases)
+    ids = _changing(bases, ids, when, want_open=True, what="closing")
     out, labels = [ref], ["none-closed"]
     for base_id in ids:
         out.append(ref.replace(close=(*ref.close, base_id)))
@@ -111,6 +113,8 @@ def keep_k(
         ``k`` is not between 1 and the number of candidates, or ``max_scenarios`` < 1.
     """
     ids = candidates if candidates is not None else site_ids(bases)
+    when = params.as_of_for(bases["closure_date"])
+    ids = _changing(bases, ids, when, want_open=False, what="keeping")
     if not 1 <= k <= len(ids):
         raise ParameterError(f"keep k must be between 1 and {len(ids)} sites, got {k}")
     if max_scenarios < 1:
@@ -133,6 +137,33 @@ def keep_k(
         out.append(params.replace(keep=(*params.keep, *combo)))
         labels.append("keep-" + "+".join(site_label(bases, b) for b in combo))
     return out, labels
+
+
+def _changing(
+    bases: pd.DataFrame, ids: list[str], when: dt.date, *, want_open: bool, what: str
+) -> list[str]:
+    """The candidates whose scenario changes something on ``when``: sites still open (to close
+    them) or already closed (to keep them). Others would repeat the reference row: they are left
+    out with a warning, and a set with none left is an error that says so."""
+    open_now = dict(zip(bases["base_id"].astype(str), open_mask(bases, when)))
+    useful = [i for i in ids if open_now.get(str(i), want_open) == want_open]
+    if not useful:
+        state = "already closed" if want_open else "still open"
+        fix = "an earlier --as-of (e.g. 2023-06-30)" if want_open else "a later --as-of"
+        raise ParameterError(
+            f"every candidate site is {state} on {when.isoformat()}: {what} one changes nothing, "
+            f"so every scenario would repeat the reference; choose {fix}"
+        )
+    if len(useful) < len(ids):
+        logger.warning(
+            "%s: %d site(s) %s on %s left out (their scenarios would repeat the reference): %s",
+            what,
+            len(ids) - len(useful),
+            "already closed" if want_open else "still open",
+            when.isoformat(),
+            ", ".join(site_label(bases, i) for i in ids if i not in useful),
+        )
+    return useful
 
 
 def _sample(ids: list[str], k: int, n: int, seed: int) -> list[tuple[str, ...]]:

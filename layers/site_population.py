@@ -220,13 +220,15 @@ def population_report(
     }
     written, empty = [], []
     if out_dir is not None:
-        os.makedirs(out_dir, exist_ok=True)
-        for name, when in zip(surfaces, (p.before, after), strict=True):
-            sites = bases[coverage.open_mask(bases, when)]
-            if len(sites) == 0:
-                empty.append(when.isoformat())
-            path = write_distance_surface(sites, os.path.join(out_dir, name), data_dir=data_dir)
-            written.append(str(path))
+        from minusma.geo.io import created_folder
+
+        with created_folder(out_dir):  # a failed write leaves no new folder
+            for name, when in zip(surfaces, (p.before, after), strict=True):
+                sites = bases[coverage.open_mask(bases, when)]
+                if len(sites) == 0:
+                    empty.append(when.isoformat())
+                path = write_distance_surface(sites, os.path.join(out_dir, name), data_dir=data_dir)
+                written.append(str(path))
     return {
         "radius_km": p.radius_km,
         "as_of": after,

@@ -7,6 +7,7 @@ import logging
 
 import pandas as pd
 
+from minusma.geo._errors import ParameterError
 from minusma.layers._files import read_facts
 
 logger = logging.getLogger(__name__)
@@ -17,7 +18,24 @@ __all__ = ["speeds"]
 def speeds(path: str | None = None) -> pd.DataFrame:
     """The speed table (``layers/data/speeds.csv`` or a user CSV); rows without a speed are dropped
     (that class/season has no speed: its travel times are reported missing, never averaged)."""
-    table = pd.read_csv(path) if path else read_facts("speeds.csv", floats=("speed_kmh",))
+    if path:
+        try:
+            table = pd.read_csv(path)
+        except (OSError, ValueError) as exc:  # missing, a folder, not text, not CSV
+            raise ParameterError(
+                f"speeds_path {str(path)[:120]!r} cannot be read as a speed table "
+                f"({type(exc).__name__}: {str(exc)[:120]}); give a CSV laid out like "
+                "layers/data/speeds.csv (road_class, season, speed_kmh, ...)"
+            ) from exc
+        missing = sorted({"road_class", "season", "speed_kmh"} - set(table.columns))
+        if missing:
+            raise ParameterError(
+                f"speeds_path {str(path)[:120]!r} lacks the column(s) {missing}; give a CSV laid "
+                "out like layers/data/speeds.csv"
+            )
+        table["speed_kmh"] = pd.to_numeric(table["speed_kmh"], errors="coerce")
+    else:
+        table = read_facts("speeds.csv", floats=("speed_kmh",))
     empty = table["speed_kmh"].isna()
     if empty.any():
         logger.info(

@@ -12,9 +12,10 @@ against the sha512 ``integrity`` npm publishes, in a local cache:
 - :func:`maps.inline.inline_html` turns a folium page into one self-contained HTML file.
 
 The cache holds one folder per package, ``<cache>/<name>@<version>/``, with the content of the
-npm tarball, a ``.integrity`` file naming the verified tarball and a ``.files.sha256`` file with
-the sha256 of every unpacked file (``sha256sum`` format). A file is checked against it every time
-it is read, so a cached file changed after the download is an error, never inlined.
+npm tarball and a ``.integrity`` file naming the verified tarball. The lock ships the sha256 of
+every file of every package (``files``); a file is checked against the lock every time it is read,
+never against anything stored in the cache folder (which whoever changes a cached file can change
+too), so a cached file changed after the download is an error, never inlined.
 
 What is not byte-for-byte the CDN file (the lock's ``aliases`` give the reasons):
 
@@ -59,7 +60,9 @@ from minusma.geo._errors import (
     FetchError,
     ParameterError,
     UnknownNameError,
+    WriteError,
 )
+from minusma.geo.io import created_folder, write_error
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +86,10 @@ DEFAULT_REGISTRY_URL = "https://registry.npmjs.org/"
 MARKER = ".integrity"
 
 #: Name of the file, inside each cached package folder, that lists the sha256 of every file.
-HASHES = ".files.sha256"
+HASHES = ".files.sha256"  # written by older versions; no longer read nor trusted
+
+#: Largest npm tarball accepted (the largest locked one, Font Awesome, is about 6 MB).
+TARBALL_MAX_BYTES = 64 * 1024**2
 
 #: Wait before the n-th retry of a download: n times this, in seconds (at most 10 s).
 RETRY_WAIT_S = 2.0
@@ -167,6 +173,15 @@ def _read_lock(path: str | None) -> dict[str, Any]:
         for p in lock.get("packages", [])
         if not all(isinstance(p.get(k), str) for k in ("name", "version", "tarball", "integrity"))
     ]
+    problems += [
+        f"package {p.get('name')}@{p.get('version')}: files must map paths to sha256 digests"
+        for p in lock.get("packages", [])
+        if "files" in p
+        and not (
+            isinstance(p["files"], dict)
+            and all(isinstance(v, str) and len(v) == 64 for v in p["files"].values())
+        )
+    ]
     if problems:
         raise ParameterError(
             f"asset lock {path or 'maps/assets/lock.json'} is malformed: {'; '.join(problems)}"
@@ -192,13 +207,13 @@ def _package_dir(cache: Path, name: str, version: str) -> Path:
 
 
 def _is_verified(folder: Path, integrity: str) -> bool:
-    """The folder holds the package of ``integrity``, unpacked with per-file hashes recorded."""
+    """The folder holds the unpacked package of ``integrity`` (its files are checked against the
+    lock's hashes when read, never against anything stored in the cache)."""
     marker = folder / MARKER
-    return (
-        marker.is_file()
-        and (folder / HASHES).is_file()
-        and marker.read_text(encoding="utf-8").strip() == integrity
-    )
+    try:
+        return marker.is_file() and marker.read_text(encoding="utf-8").strip() == integrity
+    except OSError:
+        return False
 
 
 def _sha256(path: Path) -> str:
@@ -209,33 +224,36 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _record_hashes(folder: Path) -> None:
-    """Write :data:`HASHES`: the sha256 of every file unpacked in ``folder``."""
-    files = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name not in (MARKER, HASHES)
-    )
-    text = "".join(f"{_sha256(folder / rel)}  {rel}\n" for rel in files)
-    (folder / HASHES).write_text(text, encoding="utf-8")
+def tarball_file_hashes(data: bytes) -> dict[str, str]:
+    """sha256 of every regular file of an npm tarball, by its path below the tarball's top folder
+    (as :func:`_extract` unpacks it): what ``scripts/build_asset_lock.py`` ships in the lock.
+
+    Returns
+    -------
+    dict
+        ``{relative posix path: sha256 hex}``, sorted by path.
+    """
+    out = {}
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            parts = PurePosixPath(member.name).parts
+            if not member.isfile() or len(parts) < 2:
+                continue
+            body = tar.extractfile(member)
+            out[PurePosixPath(*parts[1:]).as_posix()] = hashlib.sha256(
+                body.read() if body else b""
+            ).hexdigest()
+    return dict(sorted(out.items()))
 
 
-def _read_hashes(folder: Path) -> dict[str, str]:
-    try:
-        lines = (folder / HASHES).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return {}
-    return {rel: digest for digest, _, rel in (line.partition("  ") for line in lines) if rel}
-
-
-def _tampered(folder: Path) -> list[str]:
-    """Files of ``folder`` that differ from, or are missing from, its recorded hashes."""
-    hashes = _read_hashes(folder)
-    bad = [rel for rel, digest in hashes.items() if not (folder / rel).is_file()]
-    bad += [
+def _tampered(folder: Path, files: Mapping[str, str] | None) -> list[str]:
+    """Files of ``folder`` that differ from, or are missing from, the lock's hashes ``files``."""
+    if not files:
+        return []
+    bad = [
         rel
-        for rel, digest in hashes.items()
-        if (folder / rel).is_file() and _sha256(folder / rel) != digest
+        for rel, digest in files.items()
+        if not (folder / rel).is_file() or _sha256(folder / rel) != digest
     ]
     return sorted(bad)
 
@@ -280,7 +298,13 @@ def _download(url: str, *, timeout_s: float, retries: int) -> bytes:
     for attempt in range(1, retries + 2):
         try:
             with urllib.request.urlopen(url, timeout=timeout_s) as resp:
-                return resp.read()
+                data = resp.read(TARBALL_MAX_BYTES + 1)
+            if len(data) > TARBALL_MAX_BYTES:
+                raise FetchError(
+                    f"{url} passed {TARBALL_MAX_BYTES:,} bytes (the most an npm tarball of the "
+                    "lock may take) and was stopped"
+                )
+            return data
         except urllib.error.HTTPError as exc:
             if exc.code < 500:
                 raise FetchError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
@@ -337,12 +361,19 @@ def _install(
         raise ChecksumError(
             f"{name}@{version} from {url}: sha512 mismatch, expected {integrity}, got {got}"
         )
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    files = pkg.get("files")
+    if files is not None and tarball_file_hashes(data) != files:
+        raise ChecksumError(
+            f"{name}@{version} from {url}: the tarball's files differ from the hashes in the lock"
+        )
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    except OSError as exc:
+        raise write_error(final, exc) from exc
     old: Path | None = None
     try:
         _extract(data, tmp)
-        _record_hashes(tmp)
         (tmp / MARKER).write_text(integrity + "\n", encoding="utf-8")
         if final.exists():  # stale or corrupt: move it aside, then swap
             old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
@@ -352,6 +383,10 @@ def _install(
         except OSError:
             if not _is_verified(final, integrity):  # another process did not win the race either
                 raise
+    except OSError as exc:
+        if isinstance(exc, (FetchError, WriteError)):
+            raise
+        raise write_error(final, exc) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
@@ -405,12 +440,22 @@ def fill_cache(
         )
     cache = _cache(cache_dir)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+        with created_folder(cache):  # a failed fill leaves no new empty folder behind
+            return _fill(cache, registry_url, timeout_s, retries, lock_path)
+    except WriteError as exc:
+        text = str(exc).replace("cannot create folder", "cannot create the asset cache", 1)
         raise DataDirError(
-            f"cannot create the asset cache {cache}: {exc.strerror or exc}; "
-            "choose another folder with --cache DIR or $MINUSMA_ASSET_CACHE"
+            f"{text}; choose another folder with --cache DIR or $MINUSMA_ASSET_CACHE"
         ) from exc
+
+
+def _fill(
+    cache: Path,
+    registry_url: str | None,
+    timeout_s: float,
+    retries: int,
+    lock_path: str | os.PathLike | None,
+) -> list[CachedPackage]:
     if not os.access(cache, os.W_OK | os.X_OK):
         raise DataDirError(
             f"asset cache {cache} is not writable; choose another folder with --cache DIR "
@@ -421,7 +466,7 @@ def fill_cache(
         path = _package_dir(cache, pkg["name"], pkg["version"])
         tampered: list[str] = []
         if _is_verified(path, pkg["integrity"]):
-            tampered = _tampered(path)
+            tampered = _tampered(path, pkg.get("files"))
             if tampered:
                 logger.warning(
                     "%s@%s: %s changed since it was verified; downloading the package again",
@@ -543,7 +588,6 @@ class AssetCache:
         self.path = _cache(path)
         self.lock = load_lock(lock_path)
         self._lock_path = lock_path
-        self._hashes: dict[Path, dict[str, str]] = {}
 
     def check(self) -> Path:
         """Every locked package is present and verified (see :func:`check_cache`)."""
@@ -585,32 +629,45 @@ class AssetCache:
 
     def read(self, url_or_path: str | os.PathLike) -> bytes:
         """The bytes of a cached file (given by CDN URL or by its path in the cache), after
-        checking them against the sha256 recorded when its package was unpacked.
+        checking them against the sha256 shipped in the package's lock (never against a list
+        stored in the cache folder, which whoever changes a file can change too).
 
         Raises
         ------
         ChecksumError
-            If the file changed since it was verified (or its package has no recorded hashes),
-            saying how to refill the cache.
+            If the file differs from the lock's hash (or the lock has none for it), saying how to
+            refill the cache.
         """
         path = url_or_path if isinstance(url_or_path, Path) else None
         if path is None:
             path = self.resolve(str(url_or_path))
-        folder = next((p for p in path.parents if (p / MARKER).is_file()), None)
-        if folder is None:
+        packages = self._locked_files()
+        folder = next((p for p in path.parents if p in packages), None)
+        if folder is None or not (folder / MARKER).is_file():
             raise DataDirError(f"{path} is not in a verified package of the asset cache; {FIX}")
-        if folder not in self._hashes:
-            self._hashes[folder] = _read_hashes(folder)
         rel = path.relative_to(folder).as_posix()
         data = path.read_bytes()
-        expected = self._hashes[folder].get(rel)
-        if expected is None or hashlib.sha256(data).hexdigest() != expected:
-            what = "has no recorded hash" if expected is None else "changed since it was verified"
+        expected = (packages[folder] or {}).get(rel)
+        if expected is None:
             raise ChecksumError(
-                f"asset cache file {path} {what} (its package came from npm with a sha512 "
-                f"check); refill the cache: {FIX}"
+                f"asset cache file {path}: the package's lock (maps/assets/lock.json) ships no "
+                "hash for it, so it cannot be verified; rebuild the lock with "
+                "scripts/build_asset_lock.py"
+            )
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise ChecksumError(
+                f"asset cache file {path} changed since it was verified (it differs from the "
+                f"hash shipped in the package's lock); refill the cache: {FIX}"
             )
         return data
+
+    def _locked_files(self) -> dict[Path, Mapping[str, str] | None]:
+        """Package folder -> the lock's file hashes (the only reference a read is checked
+        against)."""
+        return {
+            _package_dir(self.path, p["name"], p["version"]): p.get("files")
+            for p in self.lock["packages"]
+        }
 
     def verify(self) -> dict[str, list[str]]:
         """Every locked package whose files differ from their recorded hashes: ``{"name@version":
@@ -620,7 +677,7 @@ class AssetCache:
             folder = _package_dir(self.path, p["name"], p["version"])
             if not _is_verified(folder, p["integrity"]):
                 bad[f"{p['name']}@{p['version']}"] = ["(package missing or unverified)"]
-            elif files := _tampered(folder):
+            elif files := _tampered(folder, p.get("files")):
                 bad[f"{p['name']}@{p['version']}"] = files
         return bad
 

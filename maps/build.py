@@ -21,6 +21,7 @@ import pandas as pd
 
 from minusma import layers
 from minusma.geo._errors import ParameterError
+from minusma.geo.crs import lonlat_frame
 from minusma.geo.io import atomic_path
 from minusma.maps.backdrop import (
     add_country_outline,
@@ -162,9 +163,17 @@ def make_map(
     p = exposure.params
     text("title", lang)  # an unknown language fails before any work
     radius_km = p.radius_km
-    towns = layers.towns() if towns is None else towns
-    bases = layers.bases() if bases is None else bases
-    events = layers.events() if events is None else events
+    # a user's frame in another CRS is reprojected; one without a CRS, or with a NaN or
+    # impossible coordinate, is refused naming the row (the browser would drop the whole layer)
+    towns = (
+        layers.towns() if towns is None else lonlat_frame(towns, name="towns", id_column="town_id")
+    )
+    bases = (
+        layers.bases() if bases is None else lonlat_frame(bases, name="bases", id_column="base_id")
+    )
+    events = layers.events() if events is None else lonlat_frame(events, name="events")
+    if settlements is not None:
+        settlements = lonlat_frame(settlements, name="settlements")
     if settlements is None and data_dir is not None:
         settlements = read_settlements(data_dir)
     exposure = exposure.for_towns(towns)

@@ -185,7 +185,11 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
         raise ParameterError(f"{Path(path).name}: write a chart as .png or .svg")
     try:
         # SVG keeps its text as text (searchable, selectable), not glyph outlines
-        with atomic_path(path) as tmp, plt.rc_context({"svg.fonttype": "none"}):
+        # and a fixed hash salt makes its element ids, so its bytes, the same on every run
+        with (
+            atomic_path(path) as tmp,
+            plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "minusma-exposure"}),
+        ):
             fig.savefig(tmp, dpi=dpi, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     finally:
         plt.close(fig)

@@ -206,6 +206,19 @@ def check_urls(urls: list[str], lock_path: Path, cache: Path) -> dict[str, str]:
     return dict(sorted(checked.items()))
 
 
+def add_file_hashes(lock: dict[str, Any], registry: str) -> None:
+    """Add to each package of ``lock`` the sha256 of every file of its tarball (``files``), after
+    checking the tarball against the package's sha512 integrity: the hashes the asset cache checks
+    every read against (:meth:`maps.assets.AssetCache.read`)."""
+    for pkg in lock["packages"]:
+        url = assets._tarball_url(pkg["tarball"], registry)
+        data = assets._download(url, timeout_s=60.0, retries=2)
+        if assets._sri(data) != pkg["integrity"]:
+            raise SystemExit(f"{pkg['name']}@{pkg['version']}: {url} does not match its integrity")
+        pkg["files"] = assets.tarball_file_hashes(data)
+        logger.info("%s@%s: %d file hashes", pkg["name"], pkg["version"], len(pkg["files"]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the lock; return the exit code."""
     import folium
@@ -214,11 +227,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registry", default=assets.DEFAULT_REGISTRY_URL, help="npm registry URL")
     parser.add_argument("--package", action="append", default=[], help="extra NAME@VERSION to lock")
     parser.add_argument("--output", type=Path, default=ROOT / "maps" / "assets" / "lock.json")
+    parser.add_argument(
+        "--file-hashes-only",
+        action="store_true",
+        help="only (re)write the file hashes of the packages already in --output",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     registry = args.registry if args.registry.endswith("/") else args.registry + "/"
+    if args.file_hashes_only:
+        lock = json.loads(args.output.read_text(encoding="utf-8"))
+        add_file_hashes(lock, registry)
+        write_json(lock, args.output)
+        return 0
 
     urls = folium_urls()
     logger.info("folium %s emits %d asset URLs", folium.__version__, len(urls))
@@ -233,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "packages": packages,
         "aliases": ALIASES,
     }
+    add_file_hashes(lock, registry)
     with tempfile.TemporaryDirectory() as tmp:
         draft = Path(tmp) / "lock.json"
         draft.write_text(json.dumps(lock), encoding="utf-8")

@@ -33,6 +33,9 @@ def _find_data_dir() -> Path:
 
 #: Read once, before any test removes the variable from its environment.
 DATA_DIR = _find_data_dir()
+# ... and removed now too, so that module- and session-scoped fixtures (which run before the
+# function-scoped autouse fixture below) build their Studies without it as well
+os.environ.pop("MINUSMA_DATA", None)
 
 
 @pytest.fixture(autouse=True)

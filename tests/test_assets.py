@@ -321,6 +321,7 @@ DEMO = {
 
 
 def _lock(tmp_path: Path, data: bytes, *, integrity: str | None = None) -> Path:
+    """A lock of the demo package, shipping its tarball's file hashes (as the real lock does)."""
     lock = {
         "lock_version": 1,
         "packages": [
@@ -329,6 +330,7 @@ def _lock(tmp_path: Path, data: bytes, *, integrity: str | None = None) -> Path:
                 "version": "1.0.0",
                 "tarball": "https://registry.npmjs.org/@demo/pkg/-/pkg-1.0.0.tgz",
                 "integrity": integrity or _sri(data),
+                "files": assets.tarball_file_hashes(data) if data[:2] == b"\x1f\x8b" else {},
             }
         ],
         "aliases": [],
@@ -420,7 +422,7 @@ def test_fill_cache_refuses_a_tarball_that_writes_outside_its_folder(registry, t
     with pytest.raises(FetchError, match=r"'package/../../evil.js' would be written outside"):
         assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)
     assert not list(tmp_path.rglob("evil.js"))
-    assert list((tmp_path / "cache").rglob("*")) == [tmp_path / "cache" / "@demo"]
+    assert not (tmp_path / "cache").exists()  # the failed fill leaves no new folder (issue 20)
 
 
 def test_fill_cache_replaces_a_corrupt_package_folder(registry, tmp_path):
@@ -492,17 +494,58 @@ def test_a_tampered_cached_file_is_refused_reported_and_refilled(registry, tmp_p
     assert "window.demo = 1;" in inline.inline_html(page, cache, lock_path=lock)
 
 
-def test_a_package_unpacked_without_file_hashes_is_not_trusted(registry, tmp_path):
+def test_a_cached_file_changed_with_the_hash_list_in_the_cache_is_still_refused(registry, tmp_path):
+    """Issue 20: the reference is the lock shipped in the package, never a list in the cache
+    folder (whoever changes a cached file can change that list too)."""
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
     lock = _lock(tmp_path, data)
     cache = tmp_path / "cache"
     assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
-    (cache / "@demo" / "pkg@1.0.0" / ".files.sha256").unlink()  # a cache of an older version
-    with pytest.raises(DataDirError, match=r"lacks @demo/pkg@1.0.0"):
-        assets.check_cache(cache, lock_path=lock)
-    assert assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)[0].downloaded
-    assert assets.AssetCache(cache, lock_path=lock).verify() == {}
+    folder = cache / "@demo" / "pkg@1.0.0"
+    evil = b"alert('not the npm file');\n"
+    (folder / "dist" / "demo.js").write_bytes(evil)
+    (folder / ".files.sha256").write_text(  # the attacker's own hash list beside it
+        f"{hashlib.sha256(evil).hexdigest()}  dist/demo.js\n", encoding="utf-8"
+    )
+    store = assets.AssetCache(cache, lock_path=lock)
+    with pytest.raises(ChecksumError, match="hash shipped in the package's lock"):
+        store.read("https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js")
+    assert store.verify() == {"@demo/pkg@1.0.0": ["dist/demo.js"]}
+    page = '<html><head><script src="https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js"></script>'
+    with pytest.raises(ChecksumError):
+        inline.inline_html(page, cache, lock_path=lock)
+
+
+def test_a_lock_without_file_hashes_verifies_nothing(registry, tmp_path):
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    doc = json.loads(lock.read_text(encoding="utf-8"))
+    del doc["packages"][0]["files"]
+    lock.write_text(json.dumps(doc), encoding="utf-8")
+    cache = tmp_path / "cache"
+    assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
+    with pytest.raises(ChecksumError, match="ships no hash"):
+        assets.AssetCache(cache, lock_path=lock).read(
+            "https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js"
+        )
+
+
+def test_the_shipped_lock_has_a_hash_for_every_file_of_every_package(asset_cache):
+    lock = assets.load_lock()
+    assert all(len(p["files"]) > 0 for p in lock["packages"])
+    assert assets.AssetCache(asset_cache).verify() == {}
+
+
+def test_an_oversized_tarball_is_stopped(registry, tmp_path, monkeypatch):
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    monkeypatch.setattr(assets, "TARBALL_MAX_BYTES", len(data) - 1)
+    with pytest.raises(FetchError, match="was stopped"):
+        assets.fill_cache(tmp_path / "cache", registry_url=registry.url, lock_path=lock)
+    assert not (tmp_path / "cache").exists()
 
 
 def test_fill_cache_in_a_folder_that_cannot_be_created_is_one_clear_error(tmp_path):

@@ -95,3 +95,19 @@ def test_validate_labels_a_calibrated_model_by_its_fit_window(fitted):
     assert meta["sample"] == "out-of-sample"
     _, meta = validate(params=params, to_date="2024-01-31", n_boot=0)
     assert meta["sample"] == "in-sample"
+
+
+def test_calibrate_lets_no_library_warning_reach_the_user(tmp_path):
+    """Issue 20: scikit-learn's FutureWarnings (l1_ratios, use_legacy_attributes) were printed;
+    the call now passes those arguments explicitly."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        warnings.simplefilter("error", DeprecationWarning)
+        result = CliRunner().invoke(
+            cli, ["-q", "calibrate", "--boot", "100", "--out", str(tmp_path / "w.json")]
+        )
+    assert result.exit_code == 0, (result.output, repr(result.exception))
+    assert "Warning" not in result.stderr
+    assert json.loads((tmp_path / "w.json").read_text())["checksum"].startswith("sha256:")

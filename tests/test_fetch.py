@@ -245,3 +245,115 @@ def test_invalid_optional_dataset_is_not_placed(mirror_root, tmp_path):
     ):
         fetch(tmp_path / "dest", mirror=mirror_root, only=["osm_roads"])
     assert _files(tmp_path / "dest") == []
+
+
+# --------------------------------------------------------------------------- issue 20: bounded
+# downloads against a hostile server on 127.0.0.1. It answers every request with an endless body
+# (or a lying Content-Length), stops by itself after HOSTILE_MAX_BYTES or HOSTILE_MAX_S, and
+# serves at most HOSTILE_MAX_REQUESTS requests.
+
+HOSTILE_MAX_BYTES = 64 * 1024**2
+HOSTILE_MAX_S = 30.0
+HOSTILE_MAX_REQUESTS = 20
+
+
+class _HostileServer:
+    """``mode``: ``"endless"`` (no Content-Length, bytes until the client hangs up or the bounds
+    are reached), ``"announced"`` (a Content-Length of 10 GB), ``"lying"`` (a small
+    Content-Length, then more bytes than it)."""
+
+    def __init__(self, mode: str) -> None:
+        import http.server
+        import threading
+        import time
+
+        self.mode = mode
+        self.requests = 0
+        self.sent = 0
+        hostile = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                hostile.requests += 1
+                if hostile.requests > HOSTILE_MAX_REQUESTS:
+                    self.send_error(503)
+                    return
+                self.send_response(200)
+                if hostile.mode == "announced":
+                    self.send_header("Content-Length", str(10 * 1024**3))
+                elif hostile.mode == "lying":
+                    self.send_header("Content-Length", "1000")
+                self.end_headers()
+                chunk = b"A" * 65536
+                start = time.monotonic()
+                try:
+                    while (
+                        hostile.sent < HOSTILE_MAX_BYTES
+                        and time.monotonic() - start < HOSTILE_MAX_S
+                    ):
+                        self.wfile.write(chunk)
+                        hostile.sent += len(chunk)
+                except OSError:  # the client hung up: what a bounded client does
+                    pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _HostileServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+HOSTILE_CASES = [
+    # (mode, dataset, what the error says)
+    ("endless", "geonames_places", "was stopped"),
+    ("announced", "geonames_places", "the server announces 10,737,418,240 bytes"),
+    # a Content-Length smaller than the body: only that many bytes are read, then refused
+    ("lying", "geonames_places", "does not match the registry"),
+]
+
+
+@pytest.mark.parametrize(("mode", "name", "message"), HOSTILE_CASES)
+def test_a_hostile_server_is_stopped_at_the_registry_size(mode, name, message, tmp_path):
+    dataset = datasets.get(name)
+    limit = _http.max_bytes_for(dataset.size_bytes)
+    assert limit == dataset.size_bytes + max(
+        dataset.size_bytes * _http.SIZE_MARGIN_FRACTION, _http.SIZE_MARGIN_BYTES
+    )
+    dest = tmp_path / "data"
+    with _HostileServer(mode) as hostile, pytest.raises(FetchError, match=message):
+        fetch(dest, mirror=hostile.url, only=[name], retries=2, progress=False)
+    assert hostile.requests == 1  # a size overrun is final: no retry
+    assert hostile.sent <= limit + 8 * 1024**2  # the client hung up soon after the limit
+    assert not dest.exists() or _files(dest) == []  # no .part, no file
+
+
+def test_a_download_without_a_recorded_size_stops_at_the_stated_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(_http, "UNRECORDED_MAX_BYTES", 1024**2)
+    with (
+        _HostileServer("endless") as hostile,
+        pytest.raises(FetchError, match="passed 1,048,576 bytes"),
+    ):
+        _http.download(hostile.url + "/x.zip", tmp_path / "x.zip", retries=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert hostile.sent < 16 * 1024**2
+
+
+def test_a_local_mirror_file_larger_than_the_registry_size_is_not_copied(tmp_path):
+    name = "geonames_places"
+    dataset = datasets.get(name)
+    mirror = tmp_path / "mirror"
+    (mirror / dataset.path).parent.mkdir(parents=True)
+    (mirror / dataset.path).write_bytes(b"x" * (_http.max_bytes_for(dataset.size_bytes) + 1))
+    with pytest.raises(FetchError, match="more than the"):
+        fetch(tmp_path / "data", mirror=mirror, only=[name], progress=False)
+    assert not (tmp_path / "data").exists()

@@ -75,6 +75,19 @@ def test_plan_on_shipped_towns_optimum_beats_greedy_and_singles(ctx):
     assert "Bamako" not in eleven.table["sites"].str.cat() and len(eleven.singles) == 11
 
 
+def test_plan_honours_close_and_refuses_what_the_covering_ignores(ctx):
+    """Issue 20: `plan --keep 3 --close Gao` picked Gao; --close-road and --model were ignored."""
+    from minusma.geo.exposure.params import ExposureParams
+
+    free = plan(ctx, keep=3)
+    assert "MINUSMA-13" in free.table.loc["optimum", "base_ids"]  # Gao is worth keeping ...
+    closed = plan(ctx, ExposureParams(close=["Gao"]), keep=3)
+    assert not closed.table["base_ids"].str.contains("MINUSMA-13").any()  # ... unless closed
+    assert "Gao" not in " ".join(closed.singles.index)
+    with pytest.raises(ParameterError, match="--close-road change"):
+        plan(ctx, ExposureParams(close_roads=["Gao–Ansongo"]), keep=3)
+
+
 def test_plan_exposed_minimises_people_in_high_or_severe_places(ctx):
     answer = plan(ctx, keep=1, objective="exposed")
     t = answer.table

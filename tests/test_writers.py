@@ -352,3 +352,396 @@ def test_writers_give_a_valid_file_or_a_clear_error(tmp_path_factory, fmt, rows)
     assert len(back) == len(rows)
     if fmt != "csv":
         assert back["id"].tolist() == sorted(frame["id"])
+
+
+# --------------------------------------------------------------------------- issue 20: one write
+# path. A REAL full disk: a small tmpfs, filled to the last byte, when the tests run as root (CI
+# does); else a file-size limit (RLIMIT_FSIZE) on a subprocess. Each row: a command that writes,
+# and what it writes; every one must fail with one line naming the path asked for and the cause,
+# a non-zero exit, no "wrote", no file and no new folder.
+
+FULL_DISK_CASES = [
+    ("map --out {d}/m.html", "m.html"),
+    ("map --png {d}/m.png", "m.png"),
+    ("report --out {d}/r.html", "r.html"),
+    ("chart timeline --out {d}/c.svg", "c.svg"),
+    ("chart timeline --out {d}/c.png", "c.png"),
+    ("calibrate --boot 100 --out {d}/w.json", "w.json"),
+    ("scenarios --close-each --jobs 1 --per-place {d}/p.csv", "p.csv"),
+    ("summary --by region --out {d}/s.gpkg", "s.gpkg"),
+    ("summary --by region --out {d}/s.geojson", "s.geojson"),
+    ("export --out {d}/e --format csv --layer bases", "e/bases.csv"),
+    ("export --out {d}/e --format gpkg --layer bases", "e/minusma.gpkg"),
+    ("export --out {d}/e --format geojson --layer bases", "e/bases.geojson"),
+    ("fetch --dest {d}/f --mirror {data} --only cod_adm0", "f/ocha-cod-mali/mli_adm0_country"),
+    ("population --data {data} --out-dir {d}/pop", "pop/distance_to_open_site_"),
+]
+
+
+def _fill(folder) -> None:
+    """Write a filler file until the file system refuses one more byte."""
+    import os
+
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 16, 4096, 1):
+            while True:
+                try:
+                    os.write(fd, b"x" * size)
+                except OSError:
+                    break
+    finally:
+        os.close(fd)
+
+
+@pytest.fixture(scope="module")
+def full_disk(tmp_path_factory):
+    """``(folder, how)``: ``how`` is ``"tmpfs"`` (a filled 256 KiB tmpfs, root only) or
+    ``"fsize"`` (run the command in a subprocess whose file-size limit is 0 bytes)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("full")
+    mounted = False
+    if os.geteuid() == 0:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
+            capture_output=True,
+            check=False,
+        )
+        mounted = done.returncode == 0
+    if mounted:
+        _fill(folder)
+    try:
+        yield folder, ("tmpfs" if mounted else "fsize")
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _run_cli(args: list[str], how: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``minusma ARGS`` (in a subprocess with RLIMIT_FSIZE=0 for
+    ``how == "fsize"``)."""
+    if how == "tmpfs":
+        from click.testing import CliRunner
+
+        from minusma.cli.main import cli
+
+        result = CliRunner().invoke(cli, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+            result.exception
+        )
+        return result.exit_code, result.stdout, result.stderr
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "minusma", *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=600,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(("line", "target"), FULL_DISK_CASES, ids=[c[0] for c in FULL_DISK_CASES])
+def test_a_full_disk_is_one_clear_error_and_leaves_nothing(line, target, full_disk, data_dir):
+    import os
+    import shlex
+
+    folder, how = full_disk
+    before = sorted(os.listdir(folder))
+    args = [a.format(d=folder, data=data_dir) for a in shlex.split(line)]
+    code, stdout, stderr = _run_cli(["-q", *args], how)
+    cause = "No space left on device" if how == "tmpfs" else "File too large"
+    assert code == 1, (stdout, stderr)
+    assert "Traceback" not in stderr
+    errors = [ln for ln in stderr.splitlines() if ln.startswith("Error:")]
+    assert len(errors) == 1, stderr
+    assert f"cannot write {folder}/{target}" in errors[0], errors[0]
+    assert cause in errors[0] and "~" not in errors[0]  # the user's path, never the temporary one
+    assert "wrote" not in (stdout + stderr).lower()
+    assert sorted(os.listdir(folder)) == before  # no partial file, no new folder
+
+
+def test_a_file_size_limit_is_one_clear_error_too(tmp_path):
+    """The non-root fallback of the full disk, run everywhere: EFBIG from RLIMIT_FSIZE."""
+    code, _, stderr = _run_cli(
+        ["export", "--out", str(tmp_path / "e"), "--format", "geojson", "--layer", "bases"],
+        "fsize",
+    )
+    assert code == 1, stderr
+    assert f"cannot write {tmp_path}/e/bases.geojson: File too large" in stderr
+    assert "Traceback" not in stderr and not (tmp_path / "e").exists()
+
+
+def test_library_writers_raise_one_write_error_naming_the_users_path(tmp_path, full_disk):
+    """The API: every writer raises WriteError (a MinusmaError and an OSError) naming the path."""
+    import errno
+    import os
+
+    from minusma.geo._errors import MinusmaError, WriteError
+    from minusma.geo.io import write_json, write_table_csv
+
+    folder, how = full_disk
+    frame = pd.DataFrame({"name": ["=HYPERLINK(1)"] * 2000})
+    long_name = tmp_path / ("n" * 300 + ".json")
+    cases = [
+        (lambda: write_json({"a": 1}, long_name), errno.ENAMETOOLONG, long_name),
+        (lambda: write_json({"a": 1}, "/proc/x.json"), None, "/proc/x.json"),
+    ]
+    if how == "tmpfs":
+        cases += [
+            (lambda: write_json({"a": "x" * 10_000}, folder / "a.json"), errno.ENOSPC, None),
+            (lambda: write_table_csv(frame, folder / "t.csv"), errno.ENOSPC, None),
+        ]
+    for call, code, path in cases:
+        with pytest.raises(WriteError) as info:
+            call()
+        assert isinstance(info.value, MinusmaError) and isinstance(info.value, OSError)
+        if code is not None:
+            assert info.value.errno == code
+        if path is not None:
+            assert str(path)[:40] in str(info.value)
+        assert ".~" not in str(info.value)
+    assert sorted(os.listdir(folder)) == ["filler"] if how == "tmpfs" else True
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_proc_as_root_is_a_clear_error(tmp_path):
+    """/proc passes the writability check for root; the write itself then fails: one error."""
+    import os
+
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["export", "--out", "/proc", "--layer", "bases"])
+    assert result.exit_code == (1 if os.geteuid() == 0 else 2), result.output
+    assert "Traceback" not in result.output
+    assert "cannot write" in result.stderr or "not writable" in result.stderr
+
+
+# --------------------------------------------------------------------------- a non-root user
+
+
+NON_ROOT_CASES = [
+    # (command line, exit code, message): {private} is a root-only folder (0700) the user cannot
+    # even search, {readonly} a folder the user can read but not write
+    ("map --out {private}/sub/m.html", 2, "permission denied"),
+    ("export --out {private}/sub --layer bases", 2, "is not writable"),
+    ("towns --data {private}/data", 2, "permission denied"),
+    ("population --out-dir {private}/p", 2, "is not writable"),
+    ("map --out {readonly}/m.html", 2, "is not writable"),
+    ("calibrate --out {readonly}/w.json", 2, "is not writable"),
+    ("summary --by region --out {private}/s.gpkg", 2, "is not writable"),
+]
+
+
+def _warm_up_error_paths() -> None:
+    """Import what printing a usage error and raising a write error need (lazily imported by
+    click and the package), by failing once as root on folders that do not exist."""
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+    from minusma.geo._errors import MinusmaError
+    from minusma.geo.io import write_json
+
+    for args in (["map", "--out", "/nonexistent/x/m.html"], ["towns", "--data", "/nonexistent"]):
+        CliRunner().invoke(cli, args)
+    with pytest.raises(MinusmaError):
+        write_json({}, "/nonexistent/x/y.json")
+
+
+def _as_other_user(func):
+    """Run ``func()`` as user ``nobody`` (a forked child of this root process, so nothing needs
+    to be read from root-only folders), or directly when not root; return what it returns."""
+    import importlib
+    import os
+    import pickle
+
+    if os.geteuid() != 0:
+        return func()
+    from minusma.cli.main import COMMANDS
+
+    for target in COMMANDS.values():  # import now: the child may not read root's site-packages
+        importlib.import_module(target.split(":")[0])
+    _warm_up_error_paths()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            payload = pickle.dumps(("ok", func()))
+        except BaseException as exc:  # report, never return into pytest
+            payload = pickle.dumps(("error", repr(exc)))
+            code = 1
+        with os.fdopen(write, "wb") as fh:
+            fh.write(payload)
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    status, value = pickle.loads(data)
+    assert status == "ok", value
+    return value
+
+
+@pytest.fixture
+def user_folders(tmp_path_factory):
+    import os
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="minusma-nonroot-", dir="/tmp")
+    os.chmod(base, 0o755)
+    private = os.path.join(base, "private")
+    readonly = os.path.join(base, "readonly")
+    os.mkdir(private, 0o700)
+    os.mkdir(readonly, 0o755)
+    os.mkdir(os.path.join(private, "data"))
+    if os.geteuid() != 0:  # the user owns them: take the rights away instead
+        os.chmod(private, 0o000)
+        os.chmod(readonly, 0o555)
+    yield {"private": private, "readonly": readonly}
+    os.chmod(private, 0o700)
+    os.chmod(readonly, 0o755)
+    import shutil
+
+    shutil.rmtree(base)
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "message"), NON_ROOT_CASES, ids=[c[0] for c in NON_ROOT_CASES]
+)
+def test_a_non_root_user_gets_one_clear_error(line, code, message, user_folders):
+    import os
+    import shlex
+
+    args = [a.format(**user_folders) for a in shlex.split(line)]
+
+    def run():
+        from click.testing import CliRunner
+
+        from minusma.cli.main import cli
+
+        result = CliRunner().invoke(cli, args, env={"MINUSMA_DATA": None})
+        return result.exit_code, result.stderr, repr(result.exception)
+
+    exit_code, stderr, exception = _as_other_user(run)
+    assert exit_code == code, (stderr, exception)
+    assert "Traceback" not in stderr
+    assert len([ln for ln in stderr.splitlines() if ln.startswith("Error:")]) == 1, stderr
+    assert message in stderr, stderr
+    assert sorted(os.listdir(user_folders["readonly"])) == []
+
+
+def test_a_non_root_library_write_is_one_write_error(user_folders):
+    def run():
+        from minusma.geo._errors import WriteError
+        from minusma.geo.io import write_json
+
+        out = []
+        for path in (f"{user_folders['private']}/x.json", f"{user_folders['readonly']}/x.json"):
+            try:
+                write_json({"a": 1}, path)
+                out.append("written")
+            except WriteError as exc:
+                out.append(str(exc))
+        return out
+
+    for message, name in zip(_as_other_user(run), ("private", "readonly"), strict=True):
+        assert message.startswith(f"cannot write {user_folders[name]}/x.json: folder"), message
+        assert message.endswith("is not writable; choose a folder you may write to"), message
+
+
+def test_svg_charts_are_byte_identical_across_runs(tmp_path):
+    """Issue 20: matplotlib's random SVG element ids made every run differ (fixed hash salt)."""
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+
+    for name in ("a.svg", "b.svg"):
+        result = CliRunner().invoke(cli, ["-q", "chart", "timeline", "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+
+
+# --------------------------------------------------------------------------- one CSV writer
+
+HOSTILE_CELLS = [
+    # (cell, how it must read back in a spreadsheet-safe CSV)
+    ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+    ("+cmd", "'+cmd"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tTAB", "'\tTAB"),
+    ("\rCR", "'\rCR"),
+    ("a\r=cmd", "a\r=cmd"),  # quoted: the CR cannot start a new row
+    ("two\nlines", "two\nlines"),
+    ("-12.5", "-12.5"),  # a number stays a number
+    ("Ségou", "Ségou"),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), HOSTILE_CELLS)
+def test_the_one_csv_writer_neutralises_formulas_and_quotes_line_breaks(cell, expected, tmp_path):
+    import csv
+    import io
+
+    from minusma.geo.io import csv_text, write_table_csv
+
+    frame = pd.DataFrame(
+        {"name": [cell], "kind": pd.Categorical([cell]), "n": [1]}, index=pd.Index([cell])
+    )
+    text = csv_text(frame, index=True)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2, repr(text)  # header + one row: no line break splits a row
+    assert rows[1][:3] == [expected, expected, expected]
+    assert text.endswith("\r\n") and not text.startswith("\ufeff")
+    path = write_table_csv(frame, tmp_path / "t.csv", index=True)
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.decode("utf-8-sig") == text
+
+
+CSV_COMMANDS = [
+    ["towns", "--top", "2", "--format", "csv"],
+    ["query", "nearest", "Mopti", "--format", "csv"],
+    ["query", "route", "Gao", "Ansongo", "--format", "csv"],
+    ["diff", "--as-of", "2023-06-30", "--as-of", "2024-07-22", "--format", "csv"],
+    ["summary", "--format", "csv"],
+    ["validate", "--boot", "0", "--format", "csv"],
+    ["scenarios", "--close-each", "--jobs", "1", "--format", "csv", "--per-place", "{tmp}/p.csv"],
+]
+
+
+@pytest.mark.parametrize("args", CSV_COMMANDS, ids=[" ".join(a[:2]) for a in CSV_COMMANDS])
+def test_every_csv_the_package_prints_goes_through_the_one_writer(args, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+    from minusma.geo import io
+
+    calls = []
+    real = io.csv_text
+
+    def spy(*a, **k):
+        calls.append(a[0].shape)
+        return real(*a, **k)
+
+    monkeypatch.setattr(io, "csv_text", spy)
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(cli, ["-q", *args], env={"MINUSMA_DATA": None})
+    assert result.exit_code == 0, result.output
+    assert calls, "the command wrote CSV without geo.io.csv_text"
+    assert result.stdout_bytes.endswith(b"\r\n")  # (Result.stdout turns CRLF into LF)
+    if "--per-place" in args:
+        assert len(calls) == 2 and (tmp_path / "p.csv").read_bytes()[:3] == b"\xef\xbb\xbf"

@@ -30,6 +30,7 @@ from minusma.geo.exposure.params import (
     ExposureParams,
     Preparation,
     check_km,
+    check_params,
     parse_iso_date,
 )
 from minusma.geo.names import name_key
@@ -144,6 +145,7 @@ class Context:
     preparation: Preparation
     labels: pd.Series
     commercial_operators: tuple[str, ...] = ()
+    mission_operators: tuple[str, ...] = ()
     notes: Mapping[str, object] = field(default_factory=dict)
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
@@ -245,6 +247,7 @@ def prepare(
     region_column: str | None = None,
     central_regions: Iterable[str] = (),
     commercial_operators: Iterable[str] = (),
+    mission_operators: Iterable[str] = (),
     static_columns: pd.DataFrame | None = None,
     notes: Mapping[str, object] | None = None,
     events: gpd.GeoDataFrame | None = None,
@@ -279,6 +282,9 @@ def prepare(
     commercial_operators
         Air operators that are not the mission's: a place whose airstrips were served before
         only by others depended on the mission's flights (``air_depended_on_un``).
+    mission_operators
+        Operators whose flights belonged to the mission: their links end as its sites close, and
+        a place they alone served depended on the mission (``air_state`` ``mission_only``).
     static_columns
         Place columns computed by the caller (e.g. ``north_of_niger`` or ``central_region`` from
         polygons), aligned to ``places``; they replace the columns of the same name.
@@ -389,6 +395,7 @@ def prepare(
         labels=access.edge_labels(graph),
         base_km=coverage.site_distances_lonlat(lon, lat, b_lon, b_lat, query=query),
         commercial_operators=tuple(commercial_operators),
+        mission_operators=tuple(mission_operators),
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
@@ -404,8 +411,16 @@ def open_flags(
         ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
     )
     flags = closed_on > parse_iso_date(as_of).toordinal()
-    flags[resolve_bases(ctx.bases, close)] = False
-    flags[resolve_bases(ctx.bases, keep)] = True
+    closed, kept = resolve_bases(ctx.bases, close), resolve_bases(ctx.bases, keep)
+    both = sorted(set(closed) & set(kept))
+    if both:  # names differ (a town and a site id) but mean the same site
+        ids = [str(ctx.bases["base_id"].iloc[i]) for i in both]
+        raise ParameterError(
+            f"site(s) {ids} are both closed and kept (named in close and in keep, perhaps once by "
+            "town and once by id): name each site in --close or --keep, not both"
+        )
+    flags[closed] = False
+    flags[kept] = True
     return flags
 
 
@@ -448,8 +463,11 @@ def _air_service(
             base_closure_by_airport=closure,
             disabled_links=off_l,
             disabled_operators=off_o,
+            mission_operators=ctx.mission_operators,
         )
-        service[label] = lifelines.airport_service(ctx.air_links, states, ctx.airport_icaos)
+        service[label] = lifelines.airport_service(
+            ctx.air_links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
+        )
     return service
 
 
@@ -712,7 +730,12 @@ def evaluate(
         ``exposure_rank``, ``exposure_class``, ``reasons``, ``as_of`` and ``season``;
         ``attrs["parameters"]`` holds the parameters used.
     """
-    p = params if params is not None else ExposureParams()
+    if not isinstance(ctx, Context):
+        raise ParameterError(
+            f"ctx must be the Context of prepare() (or minusma.layers.assessment.context()), "
+            f"got {type(ctx).__name__} {str(ctx)[:40]!r}"
+        )
+    p = check_params(params)
     if options:
         p = p.replace(**options)
     # what an evaluation without a scenario caches is what what-ifs derive from: evicted last
@@ -794,4 +817,6 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
     result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
+    if p.model != "inform":  # name the model, its fit window and checksum in every output
+        result.attrs["parameters"]["model_provenance"] = calibrate.load_model(p.model).provenance()
     return result

@@ -26,20 +26,23 @@ scikit-learn ``LogisticRegressionCV`` (L2 penalty, stratified k-fold, log-loss s
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from minusma.geo._errors import ParameterError, SchemaError
+from minusma.geo._errors import ParameterError, SchemaError, shorten
 from minusma.geo.exposure.coverage import within_km
 
 logger = logging.getLogger(__name__)
@@ -47,10 +50,14 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DECAY_SCALES_KM",
     "FEATURES",
+    "FEATURE_SIGNS",
     "HISTORY_MONTHS",
     "HISTORY_RADIUS_KM",
     "CalibratedModel",
+    "accept_edited_models",
+    "check_model_dict",
     "conflict_history",
+    "content_checksum",
     "fit",
     "load_model",
     "security_decay_score",
@@ -201,58 +208,300 @@ class CalibratedModel:
         return out
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the model as JSON, atomically."""
+        """Write the model as JSON, atomically, with its content checksum (:func:`load_model`
+        refuses a file edited afterwards)."""
         from minusma.geo.io import write_json
 
-        return write_json(self.to_dict(), path)
+        data = self.to_dict()
+        data["meta"] = {
+            k: v
+            for k, v in data["meta"].items()
+            if k not in ("model_file", "model_checksum", "checksum_verified")
+        }
+        data["checksum"] = content_checksum(data)
+        return write_json(data, path)
+
+    def provenance(self) -> dict[str, Any]:
+        """What every output scored by this model records: its file, fit window and checksum."""
+        return {
+            "kind": "logistic",
+            "file": self.meta.get("model_file"),
+            "fit_features_as_of": self.meta.get("fit_features_as_of"),
+            "fit_outcomes": self.meta.get("fit_outcomes"),
+            "checksum": self.meta.get("model_checksum"),
+            "checksum_verified": self.meta.get("checksum_verified"),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, name: str = "model") -> CalibratedModel:
-        """The model of :meth:`to_dict`; a clear error for anything else."""
-        if data.get("kind") != "logistic":
-            raise SchemaError(f"{name}: not a calibrated model file (kind must be 'logistic')")
-        fields = {f.name for f in dataclasses.fields(cls)}
-        try:
-            values = {k: data[k] for k in fields if k in data}
-            tuples = ("features", "coef", "mean", "scale", "impute")
-            values.update({k: tuple(values[k]) for k in tuples})
-            model = cls(**values)
-        except (KeyError, TypeError) as exc:
-            raise SchemaError(f"{name}: malformed calibrated model ({exc})") from exc
-        n = len(model.features)
-        if not all(len(getattr(model, k)) == n for k in ("coef", "mean", "scale", "impute")):
-            raise SchemaError(f"{name}: malformed calibrated model (lengths differ)")
-        unknown = sorted(set(model.features) - set(FEATURES))
+        """The model of :meth:`to_dict`, every value checked (:func:`check_model_dict`)."""
+        check_model_dict(data, name=name)
+        values = {f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data}
+        for key in ("features", "coef", "mean", "scale", "impute"):
+            values[key] = tuple(values[key])
+        values["meta"] = dict(data.get("meta") or {})
+        return cls(**values)
+
+
+#: Sign convention of every indicator: +1 where a higher value means more exposure (all five are
+#: scores oriented that way), so a model whose coefficients point against it ranks places upside
+#: down.
+FEATURE_SIGNS = dict.fromkeys(FEATURES, 1)
+#: Bounds of the model's settings (a decay scale or history radius beyond a country's width, or a
+#: history longer than the mission's decade, is an edited file, not a fit).
+DECAY_SCALE_KM_MAX = 2000.0
+HISTORY_MONTHS_MAX = 120
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _inverted(features: Sequence[str], coef: Sequence[float]) -> str | None:
+    """A description of how ``coef`` inverts the ranking, or None: every coefficient zero (ranks
+    nothing), or their sum along the sign convention not positive (ranks upside down)."""
+    signed = sum(FEATURE_SIGNS.get(f, 1) * c for f, c in zip(features, coef))
+    if all(c == 0 for c in coef):
+        return "every coefficient is zero: the model ranks nothing"
+    if signed <= 0:
+        return (
+            f"the coefficients sum to {signed:+.3g} along the indicators' sign convention (a "
+            "higher indicator means more exposure): the ranking is inverted"
+        )
+    return None
+
+
+def _iso(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _window_problems(meta: Mapping[str, Any]) -> list[str]:
+    problems = []
+    dates = {}
+    for key in ("fit_features_as_of", "test_features_as_of"):
+        if key in meta:
+            dates[key] = _iso(meta[key])
+            if dates[key] is None:
+                problems.append(f"meta.{key} is not an ISO date: {shorten(meta[key], 40)!r}")
+    for key in ("fit_outcomes", "test_outcomes"):
+        if key not in meta:
+            continue
+        value = meta[key]
+        pair = [_iso(v) for v in value] if isinstance(value, list) and len(value) == 2 else None
+        if pair is None or None in pair:
+            problems.append(f"meta.{key} must be two ISO dates [first, last]")
+        elif pair[0] > pair[1]:
+            problems.append(f"meta.{key} ends before it starts: {value}")
+        else:
+            dates[key] = pair
+    fit_from, fit_out = dates.get("fit_features_as_of"), dates.get("fit_outcomes")
+    test_from, test_out = dates.get("test_features_as_of"), dates.get("test_outcomes")
+    if fit_from and fit_out and not fit_from < fit_out[0]:
+        problems.append("meta.fit_outcomes must start after meta.fit_features_as_of")
+    if fit_out and test_out and not fit_out[1] < test_out[0]:
+        problems.append("meta.test_outcomes must start after meta.fit_outcomes end (out of time)")
+    if test_from and test_out and not test_from < test_out[0]:
+        problems.append("meta.test_outcomes must start after meta.test_features_as_of")
+    return problems
+
+
+def check_model_dict(data: Any, *, name: str = "model") -> None:
+    """Check every value of a calibrated model file, listing all problems at once.
+
+    Checked: ``kind`` is ``"logistic"``; ``features`` a non-empty list of distinct known indicator
+    names; ``coef``, ``mean``, ``scale`` and ``impute`` JSON lists of finite numbers (no strings,
+    no booleans) of the same length, ``scale`` positive; ``intercept`` finite; ``decay_scale_km``
+    and ``history_radius_km`` in ``(0, DECAY_SCALE_KM_MAX]``; ``history_months`` a whole number in
+    ``[1, HISTORY_MONTHS_MAX]``; the windows in ``meta`` in order; and the coefficients not
+    inverted against :data:`FEATURE_SIGNS`.
+
+    Raises
+    ------
+    SchemaError
+        Naming the file and every problem.
+    """
+    if not isinstance(data, Mapping):
+        raise SchemaError(
+            f"{name}: not a calibrated model file (a JSON object is expected, got "
+            f"{type(data).__name__}); write one with `minusma calibrate --out weights.json`"
+        )
+    if data.get("kind") != "logistic":
+        raise SchemaError(f"{name}: not a calibrated model file (kind must be 'logistic')")
+    problems = []
+    features = data.get("features")
+    if not isinstance(features, (list, tuple)) or not features:
+        problems.append("features must be a non-empty list of indicator names")
+        features = []
+    elif not all(isinstance(f, str) for f in features):
+        problems.append("features must be names (text)")
+        features = []
+    else:
+        unknown = sorted(set(features) - set(FEATURES))
         if unknown:
-            raise SchemaError(f"{name}: unknown feature(s) {unknown}; known: {list(FEATURES)}")
-        return model
+            problems.append(f"unknown feature(s) {unknown}; known: {list(FEATURES)}")
+        if len(set(features)) != len(features):
+            problems.append("features are repeated")
+    for key in ("coef", "mean", "scale", "impute"):
+        values = data.get(key)
+        if not isinstance(values, (list, tuple)):
+            problems.append(f"{key} must be a list of numbers, got {type(values).__name__}")
+            continue
+        if features and len(values) != len(features):
+            problems.append(f"{key} has {len(values)} values for {len(features)} features")
+        bad = [v for v in values if not _is_number(v)]
+        if bad:
+            problems.append(f"{key} holds values that are not finite numbers: {shorten(bad, 60)}")
+        elif key == "scale" and any(v <= 0 for v in values):
+            problems.append("scale must be positive (a zero scale ties every place)")
+    if not _is_number(data.get("intercept")):
+        problems.append(
+            f"intercept must be a finite number, got {shorten(data.get('intercept'), 40)!r}"
+        )
+    for key in ("decay_scale_km", "history_radius_km"):
+        value = data.get(key, 1.0 if key == "history_radius_km" else None)
+        if not (_is_number(value) and 0 < value <= DECAY_SCALE_KM_MAX):
+            problems.append(
+                f"{key} must be a number of km in (0, {DECAY_SCALE_KM_MAX:g}], "
+                f"got {shorten(value, 40)!r}"
+            )
+    months = data.get("history_months", HISTORY_MONTHS)
+    if not (
+        isinstance(months, int)
+        and not isinstance(months, bool)
+        and 1 <= months <= HISTORY_MONTHS_MAX
+    ):
+        problems.append(
+            f"history_months must be a whole number in [1, {HISTORY_MONTHS_MAX}], "
+            f"got {shorten(months, 40)!r}"
+        )
+    meta = data.get("meta", {})
+    if not isinstance(meta, Mapping):
+        problems.append("meta must be an object")
+    else:
+        problems += _window_problems(meta)
+    if not problems:
+        inverted = _inverted(features, data["coef"])
+        if inverted:
+            problems.append(inverted)
+    if problems:
+        raise SchemaError(
+            f"{name}: invalid calibrated model: " + "; ".join(problems) + "; write a new one with "
+            "`minusma calibrate --out weights.json`"
+        )
+
+
+def content_checksum(data: Mapping[str, Any]) -> str:
+    """sha256 of a model's content (canonical JSON of every key but ``checksum``), written by
+    :meth:`CalibratedModel.save` and checked by :func:`load_model`."""
+    body = {k: v for k, v in data.items() if k != "checksum"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: Whether :func:`load_model` accepts a model file whose content checksum does not match (set for
+#: one command by ``--accept-edited-model``, or with :func:`accept_edited_models`).
+_ACCEPT_EDITED = {"on": False}
+#: Edited model files already reported (path, checksum).
+_WARNED: set[tuple[str, str]] = set()
+
+
+@contextlib.contextmanager
+def accept_edited_models(enabled: bool = True) -> Iterator[None]:
+    """Within the block, load model files whose content no longer matches their checksum (an edit
+    by hand), with a warning, instead of refusing them: the explicit override."""
+    before = _ACCEPT_EDITED["on"]
+    _ACCEPT_EDITED["on"] = enabled
+    try:
+        yield
+    finally:
+        _ACCEPT_EDITED["on"] = before
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int, size: int) -> CalibratedModel:
+def _load(path: str, mtime_ns: int, size: int) -> tuple[CalibratedModel, str | None, str]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise SchemaError(f"cannot read the model file {path}: {exc}") from exc
-    return CalibratedModel.from_dict(data, name=path)
+        raise SchemaError(f"cannot read the model file {shorten(path)}: {exc}") from exc
+    model = CalibratedModel.from_dict(data, name=shorten(path))
+    return model, data.get("checksum"), content_checksum(data)
 
 
-def load_model(path: str | os.PathLike) -> CalibratedModel:
-    """The calibrated model in ``path`` (a JSON file written by :meth:`CalibratedModel.save`).
+def load_model(path: str | os.PathLike, *, accept_edited: bool = False) -> CalibratedModel:
+    """The calibrated model in ``path`` (a JSON file written by :meth:`CalibratedModel.save`),
+    every value checked and its content checksum verified.
+
+    Parameters
+    ----------
+    path
+        The model file.
+    accept_edited
+        Load a file whose content does not match its checksum (edited by hand, or written before
+        checksums), with a warning; also set for a block by :func:`accept_edited_models`.
+
+    Returns
+    -------
+    CalibratedModel
+        Its ``meta`` adds ``model_file``, ``model_checksum`` and ``checksum_verified``
+        (:meth:`CalibratedModel.provenance`).
 
     Raises
     ------
     ParameterError
         When the file does not exist (say which, and how to make one).
+    SchemaError
+        When a value is invalid (:func:`check_model_dict`), or the checksum is missing or does
+        not match and no override was given.
     """
     p = Path(path).expanduser()
     if not p.is_file():
         raise ParameterError(
-            f"model {str(path)!r} is neither 'inform' nor a model file; "
+            f"model {shorten(path)!r} is neither 'inform' nor a model file; "
             "write one with `minusma calibrate --out weights.json`"
         )
     stat = p.stat()
-    return _load(str(p.resolve()), stat.st_mtime_ns, stat.st_size)
+    model, recorded, actual = _load(str(p.resolve()), stat.st_mtime_ns, stat.st_size)
+    verified = recorded == actual
+    if not verified:
+        what = "has no checksum" if recorded is None else "was changed after `minusma calibrate`"
+        if not (accept_edited or _ACCEPT_EDITED["on"]):
+            raise SchemaError(
+                f"model file {shorten(path)} {what} (its content checksum does not match): "
+                "refit it with `minusma calibrate --out FILE`, or pass --accept-edited-model "
+                "to use it as it is"
+            )
+        if (str(p), actual) not in _WARNED:  # once per file content, not at every load
+            _WARNED.add((str(p), actual))
+            logger.warning("model file %s %s: used as it is (override given)", shorten(path), what)
+    meta = {
+        **model.meta,
+        "model_file": str(path),
+        "model_checksum": actual,
+        "checksum_verified": verified,
+    }
+    return dataclasses.replace(model, meta=meta)
+
+
+def _explicit_arguments(estimator: type) -> dict[str, Any]:
+    """Arguments given explicitly to scikit-learn's LogisticRegressionCV where the installed
+    version knows them (plain L2, the new attribute layout): no FutureWarning reaches the user."""
+    import inspect
+
+    known = inspect.signature(estimator).parameters
+    wanted = {"l1_ratios": (0.0,), "use_legacy_attributes": False}
+    return {k: v for k, v in wanted.items() if k in known}
+
+
+def _fold_scores(clf: Any) -> np.ndarray:
+    """Cross-validation scores as (folds, Cs), in either attribute layout of scikit-learn."""
+    scores = clf.scores_
+    if isinstance(scores, dict):
+        scores = next(iter(scores.values()))
+    scores = np.asarray(scores, dtype=float)
+    return scores.reshape(scores.shape[0], -1)
 
 
 def fit(
@@ -285,6 +534,8 @@ def fit(
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import StratifiedKFold
 
+    explicit = _explicit_arguments(LogisticRegressionCV)
+
     known = labels.notna().to_numpy()
     y = labels.to_numpy(dtype=object)[known].astype(bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
@@ -305,9 +556,9 @@ def fit(
         std = np.where(std > 0, std, 1.0)
         z = (x - mean) / std
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-        clf = LogisticRegressionCV(Cs=10, cv=cv, scoring="neg_log_loss", max_iter=2000)
+        clf = LogisticRegressionCV(Cs=10, cv=cv, scoring="neg_log_loss", max_iter=2000, **explicit)
         clf.fit(z, y)
-        score = float(np.max(clf.scores_[True].mean(axis=0)))
+        score = float(np.max(_fold_scores(clf).mean(axis=0)))
         cv_scores[str(scale)] = -score
         if best is None or score > best[0]:
             best = (score, scale, used, clf, mean, std, impute)
@@ -319,12 +570,14 @@ def fit(
         "n_positive": n_pos,
         "cv_log_loss_by_scale_km": cv_scores,
         "cv_folds": folds,
-        "regularisation_C": float(clf.C_[0]),
+        "regularisation_C": float(np.ravel(clf.C_)[0]),
         "features_without_data": dropped,
         "seed": seed,
     }
-    logger.info("calibrated: decay scale %g km, C=%g, dropped %s", scale, clf.C_[0], dropped)
-    return CalibratedModel(
+    logger.info(
+        "calibrated: decay scale %g km, C=%g, dropped %s", scale, np.ravel(clf.C_)[0], dropped
+    )
+    model = CalibratedModel(
         features=tuple(FEATURES[i] for i in used),
         coef=tuple(float(c) for c in clf.coef_[0]),
         intercept=float(clf.intercept_[0]),
@@ -334,3 +587,11 @@ def fit(
         decay_scale_km=float(scale),
         meta=record,
     )
+    inverted = _inverted(model.features, model.coef)
+    if inverted:
+        raise ParameterError(
+            f"the fit ranks places against the meaning of the indicators ({inverted}); such a "
+            "model would call the safest places the most exposed and is not written: check the "
+            "events and the fit window"
+        )
+    return model

@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "AIR_STATES",
-    "MISSION_OPERATORS",
     "airport_service",
     "link_states",
     "river_side",
@@ -37,9 +36,6 @@ __all__ = [
 
 #: Service state of an airstrip, best first.
 AIR_STATES = ("served", "unknown", "mission_only", "none_documented")
-
-#: Operators whose flights belonged to the mission (end with it).
-MISSION_OPERATORS = ("MINUSMA",)
 
 _CLOSED_AFTER_END = ("ended", "suspended")
 _UNKNOWN_AFTER_END = ("interrupted", "ended_or_unknown")
@@ -57,6 +53,7 @@ def link_states(
     base_closure_by_airport: dict[str, str] | None = None,
     disabled_links: Iterable[str] = (),
     disabled_operators: Iterable[str] = (),
+    mission_operators: Iterable[str] = (),
 ) -> pd.Series:
     """State of every air link on ``as_of``: ``active``, ``unknown``, ``inactive`` or
     ``not_started``.
@@ -67,10 +64,19 @@ def link_states(
         Columns ``link_id``, ``from_icao``, ``to_icao``, ``via_icao``, ``operator``,
         ``period_start``, ``period_end`` (ISO, null = none reported) and ``status``.
     base_closure_by_airport
-        ICAO -> closure date of the MINUSMA base at that airport; a mission link ends there then.
+        ICAO -> closure date of the mission's site at that airport; a mission link ends there then.
     disabled_links, disabled_operators
         A scenario: these links (ids) or operators are switched off (``inactive``).
+    mission_operators
+        Operators whose flights belonged to the mission (they end with its sites; the Mali layers
+        give ``minusma.layers.air_links.MISSION_OPERATORS``).
+
+    Returns
+    -------
+    pandas.Series
+        One state per link, aligned to ``links``.
     """
+    mission = set(mission_operators)
     need = (
         "link_id",
         "from_icao",
@@ -104,7 +110,7 @@ def link_states(
     columns = (links[c].tolist() for c in ("link_id", "to_icao", "operator", "status"))
     for i, (link_id, to_icao, operator, status) in enumerate(zip(*columns)):
         stop = end[i]
-        if operator in MISSION_OPERATORS and to_icao in closures:
+        if operator in mission and to_icao in closures:
             closed = closures[to_icao] - dt.timedelta(days=1)
             stop = closed if stop is None else min(stop, closed)
             if when > stop:
@@ -124,9 +130,26 @@ def link_states(
     return pd.Series(states, index=links.index, name="link_state")
 
 
-def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]) -> pd.DataFrame:
+def airport_service(
+    links: pd.DataFrame,
+    states: pd.Series,
+    icaos: Iterable[str],
+    *,
+    mission_operators: Iterable[str] = (),
+) -> pd.DataFrame:
     """Service of every airport from its links' states (a link serves its origin, stops and
     destination).
+
+    Parameters
+    ----------
+    links
+        The air links (see :func:`link_states`).
+    states
+        :func:`link_states` of ``links``.
+    icaos
+        The airports to report on.
+    mission_operators
+        Operators whose flights belonged to the mission (``mission_only`` service).
 
     Returns
     -------
@@ -137,6 +160,7 @@ def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]
         (active operators, ``;``-separated).
     """
     icaos = list(icaos)
+    mission = set(mission_operators)
     served = {k: set() for k in icaos}
     unknown = dict.fromkeys(icaos, False)
     columns = (links[c].tolist() for c in ("from_icao", "to_icao", "via_icao", "operator"))
@@ -147,11 +171,11 @@ def airport_service(links: pd.DataFrame, states: pd.Series, icaos: Iterable[str]
                 continue
             if state == "active":
                 served[icao].add(operator)
-            elif state == "unknown" and operator not in MISSION_OPERATORS:
+            elif state == "unknown" and operator not in mission:
                 unknown[icao] = True
     rows = []
     for icao in icaos:
-        civil = served[icao] - set(MISSION_OPERATORS)
+        civil = served[icao] - mission
         state = (
             "served"
             if civil

@@ -46,6 +46,7 @@ __all__ = [
     "ExposureParams",
     "Preparation",
     "check_km",
+    "check_params",
     "check_weights",
     "parse_iso_date",
 ]
@@ -137,8 +138,29 @@ def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
     return value
 
 
+def _is_bool(value: Any) -> bool:
+    """True for ``True``/``False`` and numpy booleans: not numbers here."""
+    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
+
+
+def check_params(params: Any, *, name: str = "params") -> ExposureParams:
+    """``params`` itself, the defaults for None, or a :class:`ParameterError` naming the argument
+    and the fix (a string or a dict is not a parameter object)."""
+    if params is None:
+        return ExposureParams()
+    if not isinstance(params, ExposureParams):
+        raise ParameterError(
+            f"{name} must be an ExposureParams or None, got {type(params).__name__} "
+            f"{str(params)[:60]!r}; build one with ExposureParams(radius_km=..., as_of=...) or "
+            "pass the fields as keywords"
+        )
+    return params
+
+
 def check_km(value: Any, *, name: str = "radius_km", maximum: float = RADIUS_KM_MAX) -> float:
     """A finite number of km in ``(0, maximum]``, or a :class:`ParameterError` showing the value."""
+    if _is_bool(value):  # True is not 1 km
+        raise ParameterError(f"{name} must be a number of km > 0, got {value!r}")
     try:
         km = float(value)
     except (TypeError, ValueError) as exc:
@@ -174,10 +196,20 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
         For a weight that is not a finite number >= 0, or when every dimension weighs 0.
     """
     out = dict(DEFAULT_WEIGHTS)
+    if weights is not None and not isinstance(weights, (Mapping, list, tuple)):
+        raise ParameterError(
+            f"weights must be a mapping of names to numbers, e.g. {{'security': 2.0}}, got "
+            f"{type(weights).__name__} {weights!r}"
+        )
     items = (weights.items() if isinstance(weights, Mapping) else weights) if weights else ()
+    pairs = [i for i in items if not (isinstance(i, (list, tuple)) and len(i) == 2)]
+    if pairs:
+        raise ParameterError(f"weights must be (name, weight) pairs, got {pairs[0]!r}")
     for key, value in items:
         if key not in out:
             raise UnknownNameError(f"unknown weight name {key!r}; valid names: {sorted(out)}")
+        if _is_bool(value):
+            raise ParameterError(f"weight {key!r} must be a number >= 0, got {value!r}")
         try:
             weight = float(value)
         except (TypeError, ValueError) as exc:
@@ -241,6 +273,11 @@ class ExposureParams:
         if self.as_of is not None:
             fix(self, "as_of", parse_iso_date(self.as_of, name="as_of"))
         fix(self, "before", parse_iso_date(self.before, name="before"))
+        if self.as_of is not None and self.before > self.as_of:
+            raise ParameterError(
+                f"before ({self.before}) is later than as_of ({self.as_of}): the situation before "
+                "the withdrawal must come first; give an as_of on or after it, or an earlier before"
+            )
         fix(self, "radius_km", check_km(self.radius_km, name="radius_km"))
         fix(self, "time_cap_h", check_km(self.time_cap_h, name="time_cap_h", maximum=24 * 30.0))
         if self.season not in SEASONS:
@@ -298,7 +335,7 @@ class ExposureParams:
     @classmethod
     def from_options(cls, params: ExposureParams | None = None, **options: Any) -> ExposureParams:
         """``params`` (or the defaults) with the options that are not None applied."""
-        base = params if params is not None else cls()
+        base = check_params(params)
         return base.replace(**{k: v for k, v in options.items() if v is not None})
 
     def as_of_for(self, closure_dates: Iterable[Any]) -> dt.date:

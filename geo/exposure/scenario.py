@@ -62,6 +62,19 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
         ``reasons_added`` (in b, not in a) and ``reasons_removed`` (in a, not in b), each
         ``; ``-joined in b's (resp. a's) order, None when there is none.
     """
+    for label, frame in (("a", a), ("b", b)):
+        if not isinstance(frame, pd.DataFrame):
+            raise ParameterError(
+                f"diff: {label} must be an assessment (the frame assess() returns), got "
+                f"{type(frame).__name__}"
+            )
+        need = [id_column, "exposure_class", "exposure_rank", "reasons", *DIFF_COLUMNS]
+        missing = [c for c in need if c not in frame.columns]
+        if missing:
+            raise ParameterError(
+                f"diff: {label} lacks the column(s) {missing[:6]}: pass two frames returned by "
+                f"assess() (with id_column={id_column!r})"
+            )
     left, right = a.set_index(id_column), b.set_index(id_column)
     out = pd.DataFrame(index=left.index.union(right.index, sort=True))
     for col in DIFF_COLUMNS:

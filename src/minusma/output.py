@@ -3,8 +3,8 @@
 Commands make one Study call and hand the result here; nothing else formats data for stdout.
 
 - CSV: UTF-8 with a byte-order mark (Excel reads accents right), numbers rounded by unit
-  (:func:`rounded`), cells a spreadsheet would run as a formula neutralised
-  (:func:`minusma.geo.io.spreadsheet_safe`).
+  (:func:`rounded`), then the package's one CSV rule (:func:`minusma.geo.io.csv_text`: cells a
+  spreadsheet would run as a formula neutralised, cells with line breaks quoted, CRLF rows).
 - JSON: records with ``null`` for missing values and ISO dates, after a ``parameters`` block when
   the frame records its parameters (``attrs["parameters"]``).
 - GeoJSON: an RFC 7946 FeatureCollection (:func:`minusma.geo.io.feature_collection`).
@@ -88,13 +88,14 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     str
         The CSV, starting with a byte-order mark.
     """
-    from minusma.geo.io import spreadsheet_safe
+    from minusma.geo.io import csv_text as package_csv
 
     data = pd.DataFrame(frame)
     data = data.drop(columns=[c for c in data.columns if _is_geometry(data[c])])
     if index:
         data = data.reset_index()
-    return BOM + spreadsheet_safe(rounded(data)).to_csv(index=False)
+    # the package's one CSV rule (geo.io): formulas neutralised, CR/LF cells quoted, CRLF rows
+    return BOM + package_csv(rounded(data))
 
 
 def _is_geometry(series: pd.Series) -> bool:

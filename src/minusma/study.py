@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minusma.geo._errors import OutputError, ParameterError, UnknownNameError
+from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.params import (
     DEFAULT_AIR_REACH_KM,
     DEFAULT_MAX_SNAP_KM,
@@ -528,13 +528,11 @@ class Study:
         frames, parameters = load_layers(names, data_dir=self._data_dir, params=p, ctx=self.context)
         if parameters is not None:
             parameters.update(self._metadata())
-        try:
-            Path(out_dir).mkdir(exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"cannot create output folder {str(out_dir)[:200]}: {exc.strerror}"
-            ) from exc
-        return export_layers(out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl)
+        from minusma.geo.io import created_folder
+
+        # the one write path: a failed export leaves no new folder (its parent must exist)
+        with created_folder(out_dir, parents=False, what="create output folder"):
+            return export_layers(out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl)
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """One layer of the registry (``minusma layers`` lists them).

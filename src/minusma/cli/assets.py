@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import SECONDS, URL, WritableDir
+from minusma.cli.options import RETRIES, SECONDS, URL, WritableDir
 
 
 @click.command("assets")
@@ -35,7 +35,7 @@ from minusma.cli.options import SECONDS, URL, WritableDir
 )
 @click.option(
     "--retries",
-    type=click.IntRange(min=0),
+    type=RETRIES,
     default=2,
     show_default=True,
     help="Further attempts after a network error.",

@@ -8,8 +8,12 @@ from pathlib import Path
 import click
 
 from minusma.cli.options import (
+    BOOT_MAX,
     ISO_DATE,
-    KM,
+    MATCH_KM,
+    SEED,
+    BoundedInt,
+    OutFile,
     exposure_options_except,
     exposure_params,
     study_options,
@@ -30,12 +34,20 @@ from minusma.cli.options import (
     "--until", type=ISO_DATE, default=None, help="End of the fit's outcomes; the test starts after."
 )
 @click.option("--to", "to_date", type=ISO_DATE, default=None, help="End of the test's outcomes.")
-@click.option("--match-km", type=KM, default=None, help="Event-to-place match radius (10 km).")
-@click.option("--boot", "n_boot", type=click.IntRange(min=100), default=1000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--match-km", type=MATCH_KM, default=None, help="Event-to-place match radius (10 km)."
+)
+@click.option(
+    "--boot",
+    "n_boot",
+    type=BoundedInt(100, BOOT_MAX, "a number of bootstrap draws"),
+    default=1000,
+    show_default=True,
+)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".json",)),
     required=True,
     help="Write the model (weights, decay scale, windows, checksum, test figures) here.",
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from minusma.cli.options import exposure_options_except, exposure_params, note, study_options
+from minusma.cli.options import (
+    OutFile,
+    exposure_options_except,
+    exposure_params,
+    note,
+    study_options,
+)
 
 
 @click.group("chart")
@@ -17,7 +21,7 @@ def chart() -> None:
 @chart.command("timeline")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".png", ".svg")),
     required=True,
     help="The chart file (.png or .svg).",
 )

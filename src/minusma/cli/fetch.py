@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import DATA_ENVVAR, SECONDS, WritableDir
+from minusma.cli.options import DATA_ENVVAR, RETRIES, SECONDS, WritableDir
 
 
 class _Bars:
@@ -63,7 +63,7 @@ class _Bars:
 )
 @click.option(
     "--retries",
-    type=click.IntRange(min=0),
+    type=RETRIES,
     default=3,
     show_default=True,
     help="Further attempts per file after a timeout, a server error or a cut transfer.",

@@ -9,7 +9,7 @@ import warnings
 
 import click
 
-from minusma.geo._errors import MinusmaError
+from minusma.geo._errors import MinusmaError, shorten_words
 
 #: Subcommand name -> "module:attribute". Heavy imports happen only when a command runs.
 COMMANDS: dict[str, str] = {
@@ -72,7 +72,10 @@ class LazyGroup(click.Group):
                 warnings.simplefilter("always", UnknownSpeedWarning)  # others keep Python's filters
                 return super().invoke(ctx)
         except MinusmaError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(shorten_words(str(exc))) from exc
+        except click.ClickException as exc:  # a usage error quoting a 10,000-character value
+            exc.message = shorten_words(exc.message)
+            raise
         finally:  # after the recorder is gone, so re-shown warnings reach stderr
             echo_data_gaps(caught)
 

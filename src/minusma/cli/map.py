@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import OutFile, exposure_options, exposure_params, study_options
+from minusma.cli.options import (
+    OutFile,
+    WritableDir,
+    exposure_options,
+    exposure_params,
+    study_options,
+)
 from minusma.maps.i18n import DEFAULT_LANG, LANGS
 
 
@@ -14,14 +20,14 @@ from minusma.maps.i18n import DEFAULT_LANG, LANGS
 @click.option(
     "--out",
     "out",
-    type=OutFile(),
+    type=OutFile((".html", ".htm")),
     default=None,
     help="Write the interactive map to this HTML file.",
 )
 @click.option(
     "--png",
     "png",
-    type=OutFile(),
+    type=OutFile((".png",)),
     default=None,
     help="Write a static, print-ready map to this PNG file.",
 )
@@ -31,7 +37,7 @@ from minusma.maps.i18n import DEFAULT_LANG, LANGS
 @click.option(
     "--cache",
     "cache_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WritableDir(),
     default=None,
     envvar="MINUSMA_ASSET_CACHE",
     show_envvar=True,
@@ -71,6 +77,11 @@ def map(
     """
     if out is None and png is None:
         raise click.UsageError("give --out FILE.html, --png FILE.png, or both")
+    if offline and out is None:
+        raise click.UsageError(
+            "--offline makes the HTML map (--out) self-contained; the PNG never uses the "
+            "network: add --out FILE.html or drop --offline"
+        )
     params = exposure_params(**model)
     # Both outputs are made in memory first: one that fails leaves no file written at all.
     html = image = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import stat
 import urllib.parse
 import warnings
 from collections.abc import Callable
@@ -14,12 +15,25 @@ from typing import TypeVar
 import click
 
 __all__ = [
+    "ACCEPT_EDITED_MODEL",
+    "BOOT",
+    "BOOT_MAX",
     "DATA_ENVVAR",
     "ISO_DATE",
+    "JOBS",
+    "JOBS_MAX",
     "KM",
+    "MATCH_KM",
+    "MATCH_KM_MAX",
+    "RETRIES",
+    "RETRIES_MAX",
     "SEASON",
     "SECONDS",
+    "SEED",
+    "SEED_MAX",
     "URL",
+    "BoundedInt",
+    "KmRange",
     "OutFile",
     "ReadableDir",
     "WritableDir",
@@ -109,29 +123,55 @@ class Url(click.ParamType):
         return str(value).strip()
 
 
+def _probe(path: Path) -> str:
+    """``"dir"``, ``"file"``, ``"missing"`` or ``"denied"`` (a parent cannot be searched). Never
+    raises: :meth:`pathlib.Path.exists` raises PermissionError under an unreadable folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except PermissionError:
+        return "denied"
+    except (OSError, ValueError):
+        return "missing"
+    return "dir" if stat.S_ISDIR(mode) else "file"
+
+
+def _shown(value: object) -> str:
+    """A user's value quoted in a message, shortened when long (see geo._errors.shorten)."""
+    from minusma.geo._errors import shorten
+
+    return repr(shorten(value))
+
+
 class WritableDir(click.ParamType):
     """A folder the command may write into, checked without creating anything (a bad value of
     another option must leave no folder behind): an existing writable folder, or a new one whose
-    nearest existing parent is a writable folder. The command creates it when it writes."""
+    nearest existing parent is a writable folder. The command creates it when it writes, through
+    :func:`geo.io.created_folder`, which removes it again if the run fails."""
 
     name = "DIR"
 
     def convert(self, value, param, ctx):
-        path = Path(value).expanduser()
         if not str(value).strip():
             self.fail("must be a folder name, got ''", param, ctx)
-        if path.exists() and not path.is_dir():
-            self.fail(f"{str(path)!r} is a file, not a folder", param, ctx)
+        path = Path(value).expanduser()
+        if any(len(part.encode()) > _name_max(Path("/")) for part in path.parts):
+            self.fail(f"a folder name is longer than the system allows: {_shown(path)}", param, ctx)
+        state = _probe(path)
+        if state == "file":
+            self.fail(f"{_shown(path)} is a file, not a folder", param, ctx)
         parent = path.absolute()
-        while not parent.exists():
+        while _probe(parent) == "missing" and parent != parent.parent:
             parent = parent.parent
-        if not parent.is_dir():
-            self.fail(f"cannot create folder {str(path)!r}: {str(parent)!r} is a file", param, ctx)
-        if not os.access(parent, os.W_OK | os.X_OK):
+        kind = _probe(parent)
+        if kind == "file":
+            self.fail(
+                f"cannot create folder {_shown(path)}: {_shown(parent)} is a file", param, ctx
+            )
+        if kind == "denied" or not os.access(parent, os.W_OK | os.X_OK):
             where = (
                 "is not writable" if parent == path.absolute() else f"cannot be created in {parent}"
             )
-            self.fail(f"folder {str(path)!r} {where}: choose another folder", param, ctx)
+            self.fail(f"folder {_shown(path)} {where}: choose another folder", param, ctx)
         return path
 
 
@@ -144,39 +184,65 @@ class ReadableDir(click.ParamType):
         if not str(value).strip():
             self.fail("must be a folder name, got ''", param, ctx)
         path = Path(value).expanduser()
-        if not path.is_dir():
-            what = "is not a folder" if path.exists() else "does not exist"
+        state = _probe(path)
+        if state == "denied":
+            self.fail(f"folder {_shown(path)} cannot be reached: permission denied", param, ctx)
+        if state != "dir":
+            what = "is not a folder" if state == "file" else "does not exist"
             self.fail(
-                f"{str(path)!r} {what}: pass an existing folder, or run "
+                f"{_shown(path)} {what}: pass an existing folder, or run "
                 "`minusma fetch --dest DIR` to download the open datasets",
                 param,
                 ctx,
             )
         if not os.access(path, os.R_OK | os.X_OK):
-            self.fail(f"folder {str(path)!r} is not readable", param, ctx)
+            self.fail(f"folder {_shown(path)} is not readable", param, ctx)
         return path
 
 
 class OutFile(click.ParamType):
-    """An output file: a non-empty name whose folder exists and is writable (the file itself is
-    written atomically by :func:`geo.io.atomic_path`)."""
+    """An output file: a non-empty name whose folder exists and is writable, and, when
+    ``suffixes`` are given, one of them (a name that contradicts the format is an error). The
+    check creates nothing; the file is written atomically by :func:`geo.io.atomic_path`, which
+    turns any write failure into one error naming this path.
+
+    Parameters
+    ----------
+    suffixes
+        Accepted suffixes (lower case, with the dot), e.g. ``(".html", ".htm")``; empty: any.
+    """
 
     name = "FILE"
+
+    def __init__(self, suffixes: tuple[str, ...] = ()) -> None:
+        self.suffixes = tuple(suffixes)
 
     def convert(self, value, param, ctx):
         if not str(value).strip():
             self.fail("must be a file name, got ''", param, ctx)
         path = Path(value).expanduser()
+        if path.name in ("", ".", ".."):
+            self.fail(f"must be a file name, got the folder {_shown(value)}", param, ctx)
         folder = path.parent
-        if not folder.is_dir():
-            self.fail(f"folder {str(folder)!r} does not exist: create it first", param, ctx)
+        state = _probe(folder)
+        if state == "denied":
+            self.fail(f"folder {_shown(folder)} cannot be reached: permission denied", param, ctx)
+        if state != "dir":
+            self.fail(f"folder {_shown(folder)} does not exist: create it first", param, ctx)
         limit = _name_max(folder)
         if len(path.name.encode()) > limit:
-            self.fail(f"file name longer than {limit} bytes: {path.name[:40]!r}...", param, ctx)
-        if path.is_dir():
-            self.fail(f"{str(path)!r} is a folder, not a file", param, ctx)
+            self.fail(f"file name longer than {limit} bytes: {_shown(path.name)}", param, ctx)
+        if _probe(path) == "dir":
+            self.fail(f"{_shown(path)} is a folder, not a file", param, ctx)
         if not os.access(folder, os.W_OK | os.X_OK):
-            self.fail(f"folder {str(folder)!r} is not writable: choose another folder", param, ctx)
+            self.fail(f"folder {_shown(folder)} is not writable: choose another folder", param, ctx)
+        if self.suffixes and path.suffix.lower() not in self.suffixes:
+            self.fail(
+                f"{_shown(path.name)}: this option writes {' or '.join(self.suffixes)} files; "
+                f"name the file with {self.suffixes[0]}",
+                param,
+                ctx,
+            )
         return path
 
 
@@ -187,17 +253,118 @@ def _name_max(folder: Path) -> int:
         return 255
 
 
+class BoundedInt(click.ParamType):
+    """A whole number in ``[minimum, maximum]``; the message states both bounds (a seed of -1 or
+    2**70, ``--jobs 0`` or ``--boot 100000000`` fail before any work, instead of crashing or
+    running for hours).
+
+    Parameters
+    ----------
+    minimum, maximum
+        Inclusive bounds.
+    what
+        What the number counts, for the message (``"a seed"``, ``"workers"``).
+    exclude
+        Values inside the bounds that are refused too (``--jobs 0``).
+    """
+
+    name = "INTEGER"
+
+    def __init__(
+        self, minimum: int, maximum: int, what: str, *, exclude: tuple[int, ...] = ()
+    ) -> None:
+        self.minimum, self.maximum, self.what, self.exclude = minimum, maximum, what, exclude
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, bool):
+            self.fail(f"must be {self.what}, got {value!r}", param, ctx)
+        try:
+            number = int(str(value).strip(), 10) if not isinstance(value, int) else value
+        except ValueError:
+            self.fail(f"must be {self.what}, a whole number, got {_shown(value)}", param, ctx)
+        if not self.minimum <= number <= self.maximum or number in self.exclude:
+            self.fail(
+                f"must be {self.what} from {self.minimum:,} to {self.maximum:,}, "
+                f"got {_shown(value)}",
+                param,
+                ctx,
+            )
+        return number
+
+
+class KmRange(click.ParamType):
+    """A finite distance in km in ``(0, maximum]`` (checked by :func:`geo.exposure.params.check_km`
+    with ``maximum``)."""
+
+    name = "KM"
+
+    def __init__(self, maximum: float) -> None:
+        self.maximum = maximum
+
+    def convert(self, value, param, ctx):
+        from minusma.geo._errors import ParameterError
+        from minusma.geo.exposure.params import check_km
+
+        try:
+            return check_km(value, name=param.name if param else "km", maximum=self.maximum)
+        except ParameterError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+#: Largest seed: numpy's legacy seeding and scikit-learn accept 0..2**32-1.
+SEED_MAX = 2**32 - 1
+#: Most worker processes of a batch (a machine with more cores gains little beyond this, and
+#: ``--jobs 100000`` would exhaust memory starting them).
+JOBS_MAX = 64
+#: Most bootstrap draws of an interval (10,000 gives stable 95 % intervals; more only takes time).
+BOOT_MAX = 100_000
+#: Most further attempts of a download (the waits double: 10 retries already wait ~17 minutes).
+RETRIES_MAX = 10
+#: Largest event-to-place match radius in km: beyond it every place is "positive" and the scores
+#: mean nothing (the default is 10 km).
+MATCH_KM_MAX = 100.0
+
 ISO_DATE = IsoDate()
 KM = Km()
 SECONDS = Seconds()
 URL = Url()
+SEED = BoundedInt(0, SEED_MAX, "a seed")
+JOBS = BoundedInt(
+    -1, JOBS_MAX, "a number of worker processes (-1: every core, not 0)", exclude=(0,)
+)
+BOOT = BoundedInt(0, BOOT_MAX, "a number of bootstrap draws")
+MATCH_KM = KmRange(MATCH_KM_MAX)
+RETRIES = BoundedInt(0, RETRIES_MAX, "a number of retries")
 #: The seasons of the speed table (stated here for the help text without importing the library).
 SEASON = click.Choice(["dry", "wet"])
 
 
+def _accept_edited_model(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """``--accept-edited-model``: for this command only, load a model file whose content no longer
+    matches the checksum ``minusma calibrate`` wrote (:func:`geo.exposure.calibrate.load_model`)."""
+    if value:
+        from minusma.geo.exposure.calibrate import accept_edited_models
+
+        ctx.with_resource(accept_edited_models(True))
+    return value
+
+
+#: ``--accept-edited-model``: the explicit override of the model file's checksum, for every
+#: command that takes ``--model`` (it reaches the loader directly, whatever the command does).
+ACCEPT_EDITED_MODEL = click.option(
+    "--accept-edited-model",
+    is_flag=True,
+    expose_value=False,
+    callback=_accept_edited_model,
+    help="Use a --model file even though it was changed after `minusma calibrate` wrote it "
+    "(its checksum no longer matches).",
+)
+
+
 def exposure_options(func: F) -> F:
     """The model's options, shared by every command that assesses: ``--as-of``, ``--radius-km``,
-    ``--season``, ``--close``, ``--keep``, ``--model``, ``--close-road``. Their defaults are left to
+    ``--season``, ``--close``, ``--keep``, ``--model`` (and ``--accept-edited-model``),
+    ``--close-road``. Their defaults are left to
     :class:`geo.exposure.params.ExposureParams` (stated once there); build the object with
     :func:`exposure_params`."""
     options = [
@@ -233,6 +400,7 @@ def exposure_options(func: F) -> F:
             help="'inform' (the hand-set model, default) or a calibrated model file "
             "(minusma calibrate --out weights.json).",
         ),
+        ACCEPT_EDITED_MODEL,
         click.option(
             "--close-road",
             "close_roads",

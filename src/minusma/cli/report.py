@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from minusma.cli.options import exposure_options, exposure_params, note, study_options
+from minusma.cli.options import (
+    OutFile,
+    exposure_options,
+    exposure_params,
+    note,
+    study_options,
+)
 
 
 @click.command("report")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".html",)),
     required=True,
     help="The report (.html).",
 )

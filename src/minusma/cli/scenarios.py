@@ -7,6 +7,7 @@ import json
 import click
 
 from minusma.cli.options import (
+    JOBS,
     OutFile,
     exposure_options,
     exposure_params,
@@ -61,7 +62,7 @@ TABLE_COLUMNS = [
 )
 @click.option(
     "--jobs",
-    type=int,
+    type=JOBS,
     default=None,
     help="Parallel workers (-1: every core; 1: in this process). Default: the library's "
     "(geo.exposure.batch.DEFAULT_N_JOBS, 1: the fastest measured on 2 cores).",
@@ -77,7 +78,8 @@ def scenarios(
     The first row is the reference (nothing closed, or nothing kept). Progress goes to stderr
     (silent with minusma -q).
     """
-    from minusma.geo.io import atomic_path, spreadsheet_safe
+    from minusma.geo.io import write_table_csv
+    from minusma.output import csv_text
 
     if close_each == (keep_k is not None):
         raise click.UsageError("choose one of --close-each or --keep-k K")
@@ -95,8 +97,7 @@ def scenarios(
     )
     table = result.summary
     if per_place is not None:
-        with atomic_path(per_place) as tmp:
-            spreadsheet_safe(result.classes.reset_index()).to_csv(tmp, index=False)
+        write_table_csv(result.classes, per_place, index=True)
         click.echo(f"wrote {per_place}", err=True)
     if fmt == "json":
         records = json.loads(table.reset_index().to_json(orient="records", force_ascii=False))
@@ -108,7 +109,7 @@ def scenarios(
             )
         )
     elif fmt == "csv":
-        click.echo(spreadsheet_safe(table.reset_index()).to_csv(index=False), nl=False)
+        click.echo(csv_text(table, index=True), nl=False)
     else:
         click.echo(
             f"{len(table)} scenarios on {table['places'].iloc[0]} {study.places}, "

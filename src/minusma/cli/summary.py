@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import click
 
 from minusma.cli.options import (
+    OutFile,
     exposure_options,
     exposure_params,
     format_option,
@@ -66,7 +66,7 @@ def _table(out) -> str:
 @format_option("table", "csv", "json")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutFile((".gpkg", ".geojson")),
     default=None,
     help="Also write the unit polygons carrying the figures (.gpkg or .geojson).",
 )

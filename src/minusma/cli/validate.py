@@ -26,6 +26,9 @@ from pathlib import Path
 import click
 
 from minusma.cli.options import (
+    BOOT,
+    MATCH_KM,
+    SEED,
     exposure_options,
     exposure_params,
     format_option,
@@ -121,7 +124,7 @@ def _table(table, meta, ks) -> str:
 @click.option("--to", "to_date", default=None, metavar="DATE", help="Last day (ISO).")
 @click.option(
     "--match-km",
-    type=click.FloatRange(min=0),
+    type=MATCH_KM,
     default=None,
     help="A place is positive when an event lies this close (plus the event's location "
     "uncertainty). Default 10.",
@@ -131,11 +134,11 @@ def _table(table, meta, ks) -> str:
 @click.option(
     "--boot",
     "n_boot",
-    type=click.IntRange(min=0),
+    type=BOOT,
     default=None,
     help="Bootstrap draws (default 1000; 0: no intervals).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
 @study_options(places=True)
 def validate(events_path, from_date, to_date, match_km, fmt, n_boot, seed, study, **model) -> None:
     """Test the exposure ranking against events: AUC, average precision, precision at k, with
@@ -161,6 +164,8 @@ def validate(events_path, from_date, to_date, match_km, fmt, n_boot, seed, study
         doc = {"metadata": meta, "rankings": rankings_json(table, ks)}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(table.to_csv(index=False, float_format="%.4f"), nl=False)
+        from minusma.geo.io import csv_text
+
+        click.echo(csv_text(table, float_format="%.4f"), nl=False)
     else:
         click.echo(_table(table, meta, ks))

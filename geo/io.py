@@ -45,6 +45,8 @@ GPKG_VERSION = "1.2"
 
 #: Fixed timestamp written into GeoPackages so that the same inputs give the same bytes.
 GPKG_TIMESTAMP = "2024-07-22T00:00:00Z"
+#: The same instant in the GeoPackage DATETIME format (``layer_styles.update_time``).
+GPKG_DATETIME = "2024-07-22T00:00:00.000Z"
 
 __all__ = [
     "COORD_DECIMALS",
@@ -691,7 +693,8 @@ def write_gpkg(
         ``description`` (the table's identifier and description, which QGIS shows), ``fields``
         (``{column: Field}``: typed columns, rounded numbers, the column descriptions written to
         ``gpkg_data_columns``), ``metadata`` (``{key: text}``, written to ``gpkg_metadata``) and
-        ``style_qml`` (a QGIS style written to ``layer_styles`` as the layer's default).
+        ``style_qml`` (a QGIS style written to ``layer_styles`` as the layer's default) and
+        ``style_name`` (its name there; default: the table name).
     tables
         Extra attribute-only tables (e.g. provenance), ``{table_name: DataFrame}``.
     decimals
@@ -783,7 +786,7 @@ def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame
         if field.description and column in frame.columns and column != frame.geometry.name
     ]
     styles = [
-        (table, info["style_qml"], info.get("title") or table)
+        (table, info["style_qml"], info.get("title") or table, info.get("style_name") or table)
         for table, (frame, info) in prepared.items()
         if info.get("style_qml")
     ]
@@ -815,14 +818,14 @@ def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame
                 "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
                 "update_time DATETIME)"
             )
-            for table, qml, title in styles:  # the geometry column as GDAL named it
+            for table, qml, title, style_name in styles:  # the geometry column as GDAL named it
                 db.execute(
                     "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
                     "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, "
                     "description, owner, ui, update_time) SELECT '', '', table_name, "
-                    "column_name, table_name, ?, '', 1, ?, '', NULL, ? "
+                    "column_name, ?, ?, '', 1, ?, '', NULL, ? "
                     "FROM gpkg_geometry_columns WHERE table_name = ?",
-                    (qml, f"{title} (minusma-exposure)", GPKG_TIMESTAMP, table),
+                    (style_name, qml, f"{title} (minusma-exposure)", GPKG_DATETIME, table),
                 )
             db.execute(
                 "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "

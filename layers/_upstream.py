@@ -12,14 +12,21 @@ in the upstream *format* described below (column names, zip/shapefile layout, ta
 table, CKAN JSON). The real upstream URLs, their current content and the download of large files
 (the Geofabrik Mali extract is ~100 MB) are **untested**: publishers rename columns and move files,
 so a conversion may fail at run time; it then fails loudly on the schema check, never silently.
-Upstream checksums are unknown (:data:`UPSTREAM_SHA256` is empty), so converted outputs are checked
-against the registry schema instead of a checksum; feature counts will differ from the offline copy.
+Upstream checksums are unknown except for the Geo-PKO v2.3 tables (read unchanged at a pinned
+commit: :data:`UPSTREAM_SHA256`), so converted outputs are checked against the registry schema
+instead of a checksum; feature counts will differ from the offline copy.
+
+Not automated: the flownet corridors and cities (R ``.rda``) and the Geo-PKO monthly file (exported
+from the dashboard's R workspace): use ``minusma fetch --mirror``. The UCDP GED conversion is
+tested on a GED-layout CSV rebuilt from the offline copy; the Geo-PKO and COD-CSV downloads, on
+local copies of the offline files.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -32,8 +39,45 @@ from minusma.geo._errors import FetchError, SchemaError
 from minusma.geo._validate import raise_problems
 from minusma.geo.io import atomic_path
 from minusma.layers.datasets import check_file
+from minusma.layers.datasets import get as get_dataset
 
 logger = logging.getLogger(__name__)
+
+#: The Geo-PKO dashboard commit whose ``data/`` tables are the v2.3 files of the layout.
+GEOPKO_COMMIT = "b6ba64e913461c8b5b9688307afdfcadbaa64162"
+#: Registry name suffix (``geopko_<name>``) -> file name in the dashboard's ``data/`` folder.
+GEOPKO_FILES = {
+    "annual": "FrontMap_v.2.3.csv",
+    "troop_types": "TTMap_v.2.3.csv",
+    "contributors": "TCCMap_v.2.3.csv",
+}
+#: UCDP country id of the Central African Republic (Gleditsch-Ward 482).
+GED_CAF_COUNTRY_ID = 482
+#: GED columns written as integers (as optgeo/ucdp-23.1-482's ``convert.rb``); the rest stay text.
+GED_INT_COLUMNS = (
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "type_of_violence",
+    "conflict_new_id",
+    "dyad_new_id",
+    "side_a_new_id",
+    "side_b_new_id",
+    "number_of_sources",
+    "where_prec",
+    "priogrid_gid",
+    "country_id",
+    "event_clarity",
+    "date_prec",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+)
 
 #: Upstream URLs per input, module-level so that a run (or a test) can point them at a mirror.
 URLS: dict[str, str] = {
@@ -52,10 +96,22 @@ URLS: dict[str, str] = {
     "geonames_cities": "https://download.geonames.org/export/dump/cities1000.zip",
     "geonames_admin1": "https://download.geonames.org/export/dump/admin1CodesASCII.txt",
     "osm_mali": "https://download.geofabrik.de/africa/mali-latest-free.shp.zip",
+    "ucdp_ged": "https://ucdp.uu.se/downloads/ged/ged231-csv.zip",
+    **{
+        f"geopko_{name}": (
+            f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/data/"
+            f"{upstream_file}"
+        )
+        for name, upstream_file in GEOPKO_FILES.items()
+    },
 }
 
-#: Known sha256 of upstream inputs, by key of :data:`URLS`. None are known: upstream files change.
-UPSTREAM_SHA256: dict[str, str] = {}
+#: Known sha256 of upstream inputs, by key of :data:`URLS`. Only the Geo-PKO v2.3 tables are
+#: known: they are read at a pinned commit, unchanged, so they must equal the registry's copy.
+#: Every other upstream file changes.
+UPSTREAM_SHA256: dict[str, str] = {
+    f"geopko_{name}": get_dataset(f"geopko_{name}").sha256 for name in GEOPKO_FILES
+}
 
 #: Mali's bbox (lon_min, lat_min, lon_max, lat_max), as in the registry, used to select features.
 MALI_BBOX = (-12.3, 10.1, 4.3, 25.1)
@@ -319,6 +375,40 @@ def convert_osm_roads(zip_path: Path, out: Path) -> None:
     write_vector(frame, out)
 
 
+def convert_ucdp_ged(zip_path: Path, out: Path, *, country_id: int) -> None:
+    """UCDP GED ``ged<version>-csv.zip`` -> the events of one country as Points.
+
+    Keeps the rows with ``country_id == country_id``, drops ``geom_wkt``, turns ``longitude``/
+    ``latitude`` into the Point and keeps every other column (:data:`GED_INT_COLUMNS` as integers,
+    the rest as text, an empty field as an empty string), as the offline copy's conversion did.
+    """
+    with zipfile.ZipFile(zip_path) as archive:
+        members = [n for n in archive.namelist() if n.lower().endswith(".csv")]
+        if len(members) != 1:
+            raise SchemaError(f"{zip_path.name}: expected one CSV, found {members}")
+        with archive.open(members[0]) as fh:
+            table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    missing = [c for c in ("country_id", "longitude", "latitude") if c not in table.columns]
+    if missing:
+        raise SchemaError(f"{zip_path.name}: missing column(s) {missing}")
+    table = table[pd.to_numeric(table["country_id"], errors="coerce") == country_id]
+    if table.empty:
+        raise SchemaError(f"{zip_path.name}: no event with country_id {country_id}")
+    geometry = gpd.points_from_xy(
+        pd.to_numeric(table["longitude"]), pd.to_numeric(table["latitude"]), crs=4326
+    )
+    frame = table.drop(columns=["geom_wkt", "longitude", "latitude"], errors="ignore")
+    for column in GED_INT_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column]).astype("int64")
+    write_vector(gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry), out)
+
+
+def copy_unchanged(source: Path, out: Path) -> None:
+    """The upstream file is the layout file: copy it as it is (checked by the schema)."""
+    shutil.copyfile(source, out)
+
+
 # --- dispatch ------------------------------------------------------------------------------------
 
 
@@ -362,6 +452,14 @@ CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
         get("geonames_cities"), get("geonames_admin1"), out
     ),
     "osm_roads": lambda get, out: convert_osm_roads(get("osm_mali"), out),
+    "cod_places_csv": lambda get, out: copy_unchanged(get(hdx_csv_url(get("hdx_places_api"))), out),
+    "ged_caf": lambda get, out: convert_ucdp_ged(
+        get("ucdp_ged"), out, country_id=GED_CAF_COUNTRY_ID
+    ),
+    **{
+        f"geopko_{name}": lambda get, out, key=f"geopko_{name}": copy_unchanged(get(key), out)
+        for name in GEOPKO_FILES
+    },
 }
 
 

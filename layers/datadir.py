@@ -1,8 +1,8 @@
 """Where the open datasets live: the data directory.
 
 The large open datasets (OCHA COD boundaries, Natural Earth, OurAirports, WorldPop, road corridors,
-GeoNames) are never shipped in the package. They are read from a *data directory* laid out like the
-project's offline copy::
+GeoNames, Geo-PKO deployments, UCDP GED events) are never shipped in the package. They are read
+from a *data directory* laid out like the project's offline copy::
 
     DATA/
       ocha-cod-mali/mli_adm1_regions.geojson ...
@@ -12,6 +12,9 @@ project's offline copy::
       roads-flownet/mali_corridors_flownet.geojson ...
       geonames/geonames_cities1000_mali.geojson
       roads-osm/mali_roads_osm.geojson   (optional: only from upstream OpenStreetMap)
+      ocha-cod-mali/original_shp/settlements.csv   (the COD places CSV as published)
+      geo-pko/geopko_v2.3_mission_year_location.csv ...   (UN deployments, world-wide)
+      ucdp-ged-caf/ged231_caf.geojson   (UCDP GED 23.1 events, Central African Republic)
 
 The relative path of every file is recorded in the dataset registry (:mod:`layers.datasets`).
 The directory is chosen, in order, by an explicit argument, then the ``MINUSMA_DATA`` environment
@@ -43,6 +46,8 @@ FOLDERS: tuple[str, ...] = (
     "roads-flownet",
     "geonames",
     "roads-osm",
+    "geo-pko",
+    "ucdp-ged-caf",
 )
 
 _FIX = (

@@ -4,7 +4,11 @@ The registry ``layers/data/datasets.json`` ships inside the package (built by
 ``scripts/build_dataset_registry.py``). Each entry names one file of the data-directory layout
 (:mod:`layers.datadir`) and records its licence, attribution, offline origin, upstream source and
 conversion, the schema the package relies on (required columns, geometry types, bounds margin) and
-the measured facts of the file in the offline layout (sha256, size, feature count, columns).
+the measured facts of the file in the offline layout (sha256, size, feature or row count, columns).
+Files are GeoJSON, GeoTIFF or CSV tables (``"format": "CSV"``, gzipped when the name ends in
+``.gz``; their ``coordinate_columns`` are bounds-checked). A null ``bounds_margin_deg`` marks data
+of other countries or the world (Geo-PKO, UCDP GED for the Central African Republic): no bounds
+check.
 
 Name look-ups ignore case and punctuation (``"COD-ADM1"`` finds ``cod_adm1``), as in xyzservices.
 
@@ -22,7 +26,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -72,17 +76,23 @@ class Dataset:
     offline_copy: str | None
     upstream: Mapping[str, Any]
     id_column: str | None
-    bounds_margin_deg: float
+    bounds_margin_deg: float | None
     optional: bool = False
     required_columns: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     geometry_types: tuple[str, ...] = ()
     raster: Mapping[str, Any] | None = None
+    coordinate_columns: tuple[str, str] | None = None
     file: Mapping[str, Any] | None = None
 
     @property
     def is_raster(self) -> bool:
         """Whether the file is a raster (GeoTIFF) rather than vector features."""
         return self.raster is not None
+
+    @property
+    def is_table(self) -> bool:
+        """Whether the file is a plain CSV table (optionally gzipped), read with pandas."""
+        return self.format == "CSV"
 
     @property
     def sha256(self) -> str | None:
@@ -132,6 +142,8 @@ def _load() -> tuple[dict[str, Any], tuple[Dataset, ...]]:
     for item in raw["datasets"]:
         item = dict(item)
         item["geometry_types"] = tuple(item.get("geometry_types") or ())
+        if item.get("coordinate_columns") is not None:
+            item["coordinate_columns"] = tuple(item["coordinate_columns"])
         entries.append(Dataset(**item))
     return raw, tuple(entries)
 
@@ -225,14 +237,9 @@ def _rows(frame: Any, mask: np.ndarray, id_column: str | None) -> str:
     return ", ".join(labels) + more
 
 
-def _vector_problems(dataset: Dataset, frame: Any) -> list[str]:
-    import shapely
-
+def _column_problems(dataset: Dataset, frame: Any) -> list[str]:
+    """Missing required columns, nulls in non-nullable ones and columns of the wrong kind."""
     problems: list[str] = []
-    if frame.crs is None or frame.crs.to_epsg() != 4326:
-        problems.append(f"CRS is {frame.crs}, expected EPSG:4326")
-    if len(frame) == 0:
-        problems.append("no features")
     missing = [c for c in dataset.required_columns if c not in frame.columns]
     if missing:
         problems.append(
@@ -251,6 +258,18 @@ def _vector_problems(dataset: Dataset, frame: Any) -> list[str]:
             problems.append(
                 f"column {column!r} should be {spec['kind']}, found dtype {values.dtype}"
             )
+    return problems
+
+
+def _vector_problems(dataset: Dataset, frame: Any) -> list[str]:
+    import shapely
+
+    problems: list[str] = []
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        problems.append(f"CRS is {frame.crs}, expected EPSG:4326")
+    if len(frame) == 0:
+        problems.append("no features")
+    problems += _column_problems(dataset, frame)
     geoms = frame.geometry.values
     absent = np.asarray(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if absent.any():
@@ -279,6 +298,8 @@ def _bounds_problems(
     dataset: Dataset, bounds: np.ndarray, present: np.ndarray, frame: Any = None
 ) -> list[str]:
     m = dataset.bounds_margin_deg
+    if m is None:  # a dataset of another country or the world (Geo-PKO, GED for CAR)
+        return []
     xmin, ymin, xmax, ymax = mali_bounds_deg()
     with np.errstate(invalid="ignore"):
         outside = present & (
@@ -308,6 +329,29 @@ def _read_vector(dataset: Dataset, path: Path) -> tuple[Any, list[str]]:
     except Exception as exc:  # any driver error means the file is unusable
         raise DataDirError(f"dataset {dataset.name!r}: cannot read {path}: {exc}") from exc
     return frame, _vector_problems(dataset, frame)
+
+
+def _read_table(dataset: Dataset, path: Path) -> tuple[Any, list[str]]:
+    import pandas as pd
+
+    try:  # compression follows the suffix (.csv.gz)
+        frame = pd.read_csv(path, low_memory=False)
+    except Exception as exc:  # any parser error means the file is unusable
+        raise DataDirError(f"dataset {dataset.name!r}: cannot read {path}: {exc}") from exc
+    problems = [] if len(frame) else ["no rows"]
+    problems += _column_problems(dataset, frame)
+    if dataset.coordinate_columns and set(dataset.coordinate_columns) <= set(frame.columns):
+        lon, lat = (pd.to_numeric(frame[c], errors="coerce") for c in dataset.coordinate_columns)
+        present = (lon.notna() & lat.notna()).to_numpy()
+        bounds = np.column_stack([lon, lat, lon, lat]).astype(float)
+        problems += _bounds_problems(dataset, bounds, present, frame)
+    return frame, problems
+
+
+def _reader(dataset: Dataset) -> Callable[[Dataset, Path], tuple[Any, list[str]]]:
+    if dataset.is_raster:
+        return _read_raster
+    return _read_table if dataset.is_table else _read_vector
 
 
 def _read_raster(dataset: Dataset, path: Path) -> tuple[Raster, list[str]]:
@@ -340,8 +384,7 @@ def _read_raster(dataset: Dataset, path: Path) -> tuple[Raster, list[str]]:
 def _read(name: str, data_dir: str | os.PathLike | None) -> tuple[Dataset, Path, Any, list[str]]:
     dataset = get(name)
     path = dataset_path(dataset.name, data_dir)
-    reader = _read_raster if dataset.is_raster else _read_vector
-    data, problems = reader(dataset, path)
+    data, problems = _reader(dataset)(dataset, path)
     return dataset, path, data, problems
 
 
@@ -355,15 +398,16 @@ def check_file(name: str, path: str | os.PathLike) -> list[str]:
         If the file cannot be read at all.
     """
     dataset = get(name)
-    reader = _read_raster if dataset.is_raster else _read_vector
-    return reader(dataset, Path(path))[1]
+    return _reader(dataset)(dataset, Path(path))[1]
 
 
 def read_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Any:
     """Read and validate dataset ``name`` from the data directory.
 
     Checks the required columns (presence, kind, nulls), the CRS (EPSG:4326), geometry presence,
-    type and validity, and that every feature lies within Mali's bounds plus the entry's margin. The
+    type and validity, and that every feature (for a CSV table, every row's
+    ``coordinate_columns``) lies within Mali's bounds plus the entry's margin (no bounds check
+    when the margin is null: datasets of other countries or the world). The
     file's sha256 is not required to match the registry (upstream data changes); see
     :func:`dataset_status`.
 
@@ -376,8 +420,9 @@ def read_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Any:
 
     Returns
     -------
-    geopandas.GeoDataFrame or Raster
-        The features in EPSG:4326, or for a raster its masked band and georeferencing.
+    geopandas.GeoDataFrame or Raster or pandas.DataFrame
+        The features in EPSG:4326, for a raster its masked band and georeferencing, for a CSV
+        table (``format == "CSV"``) its rows.
 
     Raises
     ------

@@ -195,10 +195,37 @@ def checksum(path: str | os.PathLike | None = None) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
+GEOJSON_SUFFIXES = (".geojson", ".json")
+
+
+def _read_geojson(path: Path) -> pd.DataFrame:
+    """A GeoJSON of point events as text columns, ``latitude``/``longitude`` from the geometry
+    where the properties lack them (UCDP GED's GeoJSON form)."""
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises its own DataSourceError subclasses
+        raise EventsFileError(f"{path}: not a readable GeoJSON file ({exc})") from exc
+    frame = pd.DataFrame(gdf.drop(columns="geometry"))
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        frame[column] = values.astype(object).where(values.notna(), None)
+        frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    if {"latitude", "longitude"} - set(frame.columns):
+        point = gdf.geometry
+        located = point.notna() & ~point.is_empty
+        frame["longitude"] = np.where(located, point.x.astype(str), None)
+        frame["latitude"] = np.where(located, point.y.astype(str), None)
+    return frame
+
+
 def _read_csv(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise EventsFileError(f"{path}: no such events file; give the path of a CSV export")
+    if path.suffix.lower() in GEOJSON_SUFFIXES:
+        return _read_geojson(path)
     try:
         return pd.read_csv(
             path,
@@ -285,8 +312,18 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str, *, whole: bool = Fals
     return parsed.astype("Int64") if whole else parsed.astype("float64")
 
 
-def _check_in_mali(path: Path, lat: pd.Series, lon: pd.Series, lat_col: str, lon_col: str) -> None:
-    x0, y0, x1, y1 = MALI_BOUNDS
+def _check_in_mali(
+    path: Path,
+    lat: pd.Series,
+    lon: pd.Series,
+    lat_col: str,
+    lon_col: str,
+    bounds: tuple[float, float, float, float] | None = MALI_BOUNDS,
+) -> None:
+    if bounds is None:
+        return
+    x0, y0, x1, y1 = bounds
+    where = "Mali" if tuple(bounds) == MALI_BOUNDS else "the expected bounds"
     m = BOUNDS_MARGIN_DEG
 
     def inside(x: pd.Series, y: pd.Series) -> np.ndarray:
@@ -301,7 +338,7 @@ def _check_in_mali(path: Path, lat: pd.Series, lon: pd.Series, lat_col: str, lon
         f"{lat_col}/{lon_col}",
         lambda i: (
             f"latitude {lat.iloc[i]} and longitude {lon.iloc[i]} look swapped (as "
-            f"longitude {lat.iloc[i]}, latitude {lon.iloc[i]} the point lies in Mali); "
+            f"longitude {lat.iloc[i]}, latitude {lon.iloc[i]} the point lies in {where}); "
             "swap the columns"
         ),
     )
@@ -310,7 +347,7 @@ def _check_in_mali(path: Path, lat: pd.Series, lon: pd.Series, lat_col: str, lon
         outside,
         f"{lat_col}/{lon_col}",
         lambda i: (
-            f"point (latitude {lat.iloc[i]}, longitude {lon.iloc[i]}) lies outside Mali "
+            f"point (latitude {lat.iloc[i]}, longitude {lon.iloc[i]}) lies outside {where} "
             f"(longitude {x0}..{x1}, latitude {y0}..{y1})"
         ),
     )
@@ -398,6 +435,7 @@ def read_acled(
     from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None,
     country: str | None = "Mali",
+    bounds: tuple[float, float, float, float] | None = MALI_BOUNDS,
 ) -> gpd.GeoDataFrame:
     """An ACLED CSV export as the event frame (:data:`EVENT_SCHEMA`).
 
@@ -412,6 +450,9 @@ def read_acled(
         Keep events in this window (inclusive); others are counted in ``attrs["dropped"]``.
     country
         Keep rows of this ``country`` (None: all); others are counted.
+    bounds
+        ``(lon_min, lat_min, lon_max, lat_max)`` every located point must lie in (with a margin of
+        :data:`BOUNDS_MARGIN_DEG`); default Mali's; None checks nothing (another country).
 
     Raises
     ------
@@ -426,7 +467,7 @@ def read_acled(
     raw, dropped_country = _country_filter(raw, country)
     date = _dates(path, raw["event_date"], "event_date", ("%d %B %Y", "%Y-%m-%d", "%d-%B-%Y"))
     lat, lon = _numbers(path, raw, "latitude"), _numbers(path, raw, "longitude")
-    _check_in_mali(path, lat, lon, "latitude", "longitude")
+    _check_in_mali(path, lat, lon, "latitude", "longitude", bounds)
     geo_precision = _numbers(path, raw, "geo_precision", whole=True)
     _first_bad(
         path,
@@ -478,17 +519,19 @@ def read_ucdp(
     from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None,
     country: str | None = "Mali",
+    bounds: tuple[float, float, float, float] | None = MALI_BOUNDS,
 ) -> gpd.GeoDataFrame:
     """A UCDP Georeferenced Event Dataset (GED) CSV as the event frame (:data:`EVENT_SCHEMA`).
 
     Parameters
     ----------
     path
-        The GED CSV (columns ``id, year, type_of_violence, side_a, side_b, date_start, date_end,
-        date_prec, where_prec, where_coordinates, latitude, longitude, adm_1, adm_2, best, low,
-        high, source_article, country``, ...; ``id, date_start, type_of_violence, latitude,
-        longitude, where_prec, date_prec, best`` are required). Events take ``date_start``.
-    from_date, to_date, country
+        The GED CSV or GeoJSON (points; columns ``id, year, type_of_violence, side_a, side_b,
+        date_start, date_end, date_prec, where_prec, where_coordinates, latitude, longitude,
+        adm_1, adm_2, best, low, high, source_article, country``, ...; ``id, date_start,
+        type_of_violence, latitude, longitude, where_prec, date_prec, best`` are required).
+        Events take ``date_start``.
+    from_date, to_date, country, bounds
         As in :func:`read_acled`.
 
     Raises
@@ -504,7 +547,7 @@ def read_ucdp(
     # GED writes dates as 2023-09-15 or 2023-09-15 00:00:00.000
     date = _dates(path, raw["date_start"].str.strip().str[:10], "date_start", ("%Y-%m-%d",))
     lat, lon = _numbers(path, raw, "latitude"), _numbers(path, raw, "longitude")
-    _check_in_mali(path, lat, lon, "latitude", "longitude")
+    _check_in_mali(path, lat, lon, "latitude", "longitude", bounds)
     where = _numbers(path, raw, "where_prec", whole=True)
     _first_bad(
         path,
@@ -609,12 +652,16 @@ def read_events(
     *,
     from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None,
+    country: str | None = "Mali",
+    bounds: tuple[float, float, float, float] | None = MALI_BOUNDS,
 ) -> gpd.GeoDataFrame:
     """Any events file as the event frame, its format told by its header.
 
     ``None`` reads the shipped table. ACLED exports are recognised by ``event_id_cnty``, UCDP GED
     files by ``id`` with ``where_prec`` or ``type_of_violence``, the shipped schema by ``event_id``,
-    ``date_precision`` and ``coord_source``. ``attrs["format"]`` says which.
+    ``date_precision`` and ``coord_source``. ``attrs["format"]`` says which. ``country`` and
+    ``bounds`` apply to ACLED and UCDP files (see :func:`read_acled`); a ``.geojson`` file is read
+    as points with its properties as columns.
     """
     if path is None:
         out = read_shipped(from_date=from_date, to_date=to_date)
@@ -625,7 +672,9 @@ def read_events(
     if fmt == "shipped":
         out = read_shipped(path, from_date=from_date, to_date=to_date)
     else:
-        out = READERS[fmt](path, from_date=from_date, to_date=to_date)
+        out = READERS[fmt](
+            path, from_date=from_date, to_date=to_date, country=country, bounds=bounds
+        )
     out.attrs["format"] = fmt
     return out
 
@@ -633,6 +682,8 @@ def read_events(
 def _read_header(path: Path) -> list[str]:
     if not path.is_file():
         raise EventsFileError(f"{path}: no such events file; give the path of a CSV export")
+    if path.suffix.lower() in GEOJSON_SUFFIXES:
+        return list(_read_geojson(path).columns)
     try:
         return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

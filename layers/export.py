@@ -15,11 +15,12 @@ from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.assess import Context
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.fields import Field
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
 from minusma.layers.assessment import analysis_layers, context
 from minusma.layers.columns import hxl_tags, layer_fields
 from minusma.layers.registry import KINDS, LayerInfo, get_info, layer_names, load
-from minusma.layers.styles import layer_qml
+from minusma.layers.styles import draw_rank, layer_qml
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def export_layers(
     layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]] | None = None,
     parameters: Mapping[str, object] | None = None,
     hxl: bool = False,
+    lang: str = DEFAULT_LANG,
 ) -> list[Path]:
     """Write layers to ``out_dir`` in one format, plus ``provenance.json``.
 
@@ -208,6 +210,10 @@ def export_layers(
         Analysis parameters to record in the provenance.
     hxl
         CSV only: write a row of HXL hashtags under the header (:func:`layers.columns.hxl_tags`).
+    lang
+        GeoPackage only: language of the QGIS styles' names, legend entries and labels
+        (:mod:`minusma.geo.i18n`). The tables go in :data:`layers.styles.DRAW_ORDER` (polygons
+        first, the exposure last), so that adding them all at once gives a readable map.
 
     Returns
     -------
@@ -259,7 +265,8 @@ def export_layers(
                 )
                 names.append(f"{name}.csv")
         else:
-            write_gpkg(_gpkg_spec(layers, fields), staging / GPKG_NAME, tables=_gpkg_tables(layers))
+            spec = _gpkg_spec(layers, fields, lang=lang, as_of=_as_of(layers, parameters))
+            write_gpkg(spec, staging / GPKG_NAME, tables=_gpkg_tables(layers))
             names.append(GPKG_NAME)
         record = provenance(layers, parameters=parameters, fields=fields)
         record["files"] = [*names, PROVENANCE_NAME]
@@ -270,10 +277,33 @@ def export_layers(
     return written
 
 
+def _as_of(
+    layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]],
+    parameters: Mapping[str, object] | None,
+) -> str | None:
+    """The date the export describes: the analysis' ``as_of``, else the last site closure."""
+    if parameters and parameters.get("as_of"):
+        return str(parameters["as_of"])[:10]
+    if "bases" in layers and len(layers["bases"][0]):
+        return str(max(str(d) for d in layers["bases"][0]["closure_date"].dropna()))[:10]
+    return None
+
+
+def _geometry(gdf: gpd.GeoDataFrame) -> str | None:
+    kinds = gdf.geometry.dropna().geom_type.str.replace("Multi", "")
+    kind = kinds.iloc[0] if len(kinds) else None
+    return {"Point": "point", "LineString": "line", "Polygon": "polygon"}.get(kind)
+
+
 def _gpkg_spec(
     layers: Mapping[str, tuple[gpd.GeoDataFrame, LayerInfo]],
     fields: Mapping[str, Mapping[str, Field]],
+    *,
+    lang: str = DEFAULT_LANG,
+    as_of: str | None = None,
 ) -> dict[str, tuple[gpd.GeoDataFrame, str, dict[str, object]]]:
+    """The tables of the GeoPackage, in drawing order (bottom first), each with its style."""
+    ordered = sorted(layers, key=lambda n: draw_rank(n, _geometry(layers[n][0])))
     return {
         name: (
             gdf,
@@ -282,7 +312,8 @@ def _gpkg_spec(
                 "title": info.title,
                 "description": info.description,
                 "fields": fields[name],
-                "style_qml": layer_qml(name),
+                "style_qml": layer_qml(name, lang=lang, as_of=as_of, geometry=_geometry(gdf)),
+                "style_name": text("qgis.style_name", lang),
                 "metadata": {
                     "licence": info.licence,
                     "attribution": info.attribution,
@@ -292,7 +323,8 @@ def _gpkg_spec(
                 },
             },
         )
-        for name, (gdf, info) in layers.items()
+        for name in ordered
+        for gdf, info in [layers[name]]
     }
 
 

@@ -6,9 +6,9 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, number_text, term, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, text
-from minusma.maps.popups import esc, is_missing, link, table
+from minusma.maps.popups import esc, is_missing, link, name_html, quoted, quoted_html, table
 from minusma.maps.style import CREDITS, REGION, REGION_CENTRAL, RIVER_REACHES
 
 __all__ = [
@@ -56,7 +56,9 @@ def add_regions(
             "id": row["region_id"],
             "style": _region_style(central),
             "label": central,
-            "tooltip": esc(label),
+            "tooltip": text("region_central_name", lang, name=name_html(row["name"]))
+            if central
+            else name_html(label),
             "popup": table(
                 row["name"],
                 [
@@ -64,9 +66,9 @@ def add_regions(
                     (t("ocha_pcode"), row["ocha_pcode"]),
                     (t("central_zone"), t("yes") if central else t("no")),
                     (t("regions_2023_inside"), row["regions_2023_inside"]),
-                    (t("note"), row["central_zone_note"]),
+                    (t("note"), quoted(row["central_zone_note"])),
                 ],
-                raw=[(t("source"), link(row["source"]) or esc(row["source"]))],
+                raw=[(t("source"), link(row["source"]) or quoted_html(row["source"]))],
             ),
         }
 
@@ -76,7 +78,7 @@ def add_regions(
         name=text("layer.regions", lang),
         show=show,
         style=_STYLE,
-        attribution=esc(CREDITS["regions"]),
+        attribution=quoted_html(CREDITS["regions"]),
         pane="minusma-backdrop",
     )
     return layer.add_to(m)
@@ -100,7 +102,7 @@ def add_country_outline(
         style=_STYLE,
         control=False,
         interactive=False,
-        attribution=esc(CREDITS["regions"]),
+        attribution=quoted_html(CREDITS["regions"]),
         pane="minusma-backdrop",
     )
     return layer.add_to(m)
@@ -138,18 +140,18 @@ def add_river(
                 "dashArray": s["dash"],
                 "opacity": 0.9,
             },
-            "tooltip": esc(text(tip, lang, name=row["name"], status=status)),
+            "tooltip": text(tip, lang, name=name_html(row["name"]), status=esc(status)),
             "popup": table(
                 row["name"],
                 [
                     (t("status"), status),
-                    (t("season"), row["season"]),
-                    (t("length_published_km"), row["length_km_published"]),
+                    (t("season"), quoted(row["season"])),
+                    (t("length_published_km"), number_text(row["length_km_published"], lang)),
                     (t("places"), row["places"]),
-                    (t("note"), row["note"]),
+                    (t("note"), quoted(row["note"])),
                     (t("geometry"), text("river_schematic", lang) if schematic else None),
                 ],
-                raw=[(t("source"), link(row["source"]) or esc(row["source"]))],
+                raw=[(t("source"), link(row["source"]) or quoted_html(row["source"]))],
             ),
         }
 
@@ -159,9 +161,15 @@ def add_river(
         name=text("layer.river", lang),
         show=show,
         style=_STYLE,
-        attribution=esc(CREDITS["river"]),
+        attribution=quoted_html(CREDITS["river"]),
     )
     return layer.add_to(m)
+
+
+def _thousands(value, lang: str) -> str:
+    """A whole number with the language's thousands separator (``12,345``; ``12 345``)."""
+    out = f"{float(value):,.0f}"
+    return out.replace(",", "\u202f") if lang == "fr" else out
 
 
 def add_regions_2023(
@@ -184,7 +192,7 @@ def add_regions_2023(
             "id": row["region_2023"],
             "style": _region_style(central),
             "label": central,
-            "tooltip": esc(row["region_2023"]),
+            "tooltip": name_html(row["region_2023"]),
             "popup": table(
                 row["region_2023"],
                 [
@@ -192,10 +200,10 @@ def add_regions_2023(
                     (t("cercles"), row["member_cercles"]),
                     (t("cercle_pcodes"), row["member_cercle_pcodes"]),
                     (t("central_zone"), t("yes") if central else t("no")),
-                    (t("area_km2"), f"{float(row['area_km2']):,.0f}"),
-                    (t("confidence"), row["confidence"]),
-                    (t("note"), row["note"]),
-                    (t("source"), row["source"]),
+                    (t("area_km2"), _thousands(row["area_km2"], lang)),
+                    (t("confidence"), term("confidence", row["confidence"], lang)),
+                    (t("note"), quoted(row["note"])),
+                    (t("source"), quoted(row["source"])),
                 ],
             ),
         }
@@ -206,7 +214,7 @@ def add_regions_2023(
         name=text("layer.regions_2023", lang),
         show=show,
         style=_STYLE,
-        attribution=esc(CREDITS["regions_2023"]),
+        attribution=quoted_html(CREDITS["regions_2023"]),
         pane="minusma-backdrop",
     )
     return layer.add_to(m)
@@ -239,6 +247,6 @@ def add_river_ne(
         name=text("layer.river_ne", lang),
         show=show,
         style=_STYLE,
-        attribution=esc(CREDITS["river_ne"]),
+        attribution=quoted_html(CREDITS["river_ne"]),
     )
     return layer.add_to(m)

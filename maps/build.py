@@ -22,6 +22,7 @@ import pandas as pd
 from minusma import layers
 from minusma.geo._errors import ParameterError
 from minusma.geo.crs import lonlat_frame
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.geo.io import atomic_path
 from minusma.maps.backdrop import (
     add_country_outline,
@@ -33,7 +34,6 @@ from minusma.maps.backdrop import (
 from minusma.maps.controls import Legend, add_controls, legend_html
 from minusma.maps.events import add_events, located
 from minusma.maps.exposure import ExposureTimeline
-from minusma.maps.i18n import DEFAULT_LANG, text
 from minusma.maps.sites import add_bases, add_coverage
 from minusma.maps.style import PANES, TILE_ATTRIBUTION
 from minusma.maps.timeline import TimeControl, step_index
@@ -181,7 +181,7 @@ def make_map(
 
     m = folium.Map(
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # metric only: maps.controls.Legend adds it
         zoom_start=6,
         location=[17.5, -4.0],
         min_zoom=4,
@@ -270,7 +270,9 @@ def make_map(
         ),
         lang=lang,
     )
-    add_controls(m, towns_layer=towns_layer, towns=towns, legend=legend, lang=lang)
+    add_controls(
+        m, towns_layer=towns_layer, towns=towns, legend=legend, lang=lang, places_layer=places_layer
+    )
     m.fit_bounds(MALI_BOUNDS)
     return m
 

@@ -2,7 +2,9 @@
 
 :func:`timeline_figures` computes the figures per step from :func:`layers.assessment.timeline`;
 :func:`timeline_chart` draws them on a date axis (places and people covered by an open site,
-places by class); :func:`save_figure` writes PNG or SVG atomically.
+places by class), each step named by the sites that closed then, every word in the chart's
+language (:mod:`minusma.geo.i18n`); :func:`save_figure` writes PNG or SVG atomically, the same
+bytes for the same chart (no date, fixed SVG ids).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as ticker
 import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.i18n import DEFAULT_LANG, date_text, number_text, text
 from minusma.geo.io import atomic_path
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
@@ -30,11 +34,8 @@ __all__ = ["CHART_FORMATS", "save_figure", "timeline_chart", "timeline_figures"]
 #: File formats :func:`save_figure` writes (by suffix).
 CHART_FORMATS = ("png", "svg")
 
-_SOURCES = (
-    "Sources: MINUSMA site closure dates (layers/data bases); towns gazetteer with census "
-    "population where known (mostly RGPH 2009, commune level); exposure model of "
-    "minusma-exposure (INFORM-style; radius in the title)."
-)
+#: Salt of the SVG element ids: fixed, so that the same chart gives the same file.
+SVG_HASH_SALT = "minusma-exposure"
 
 
 def timeline_figures(
@@ -57,13 +58,19 @@ def timeline_figures(
     Returns
     -------
     pandas.DataFrame
-        Per step: ``step``, ``as_of``, ``sites_open``, ``places_covered``,
+        Per step: ``step``, ``as_of``, ``sites_open``, ``sites_closed`` (the towns of the sites
+        that closed on that date, ``", "``-separated; ``""`` before), ``places_covered``,
         ``census_people_covered`` (known figures only), ``places_covered_no_census``, one
         ``places_<class>`` column per class and ``places_unknown``; with ``data_dir``, also
         ``worldpop_people_near_open_site``
         (:func:`minusma.layers.site_population.people_near_sites`).
     """
     p = params if params is not None else ExposureParams()
+    from minusma import layers
+
+    towns = {
+        b: str(t).split(" (")[0] for b, t in zip(layers.bases()["base_id"], layers.bases()["town"])
+    }
     rows = []
     for (step, as_of), part in steps.groupby(["step", "as_of"], sort=True):
         covered = part[part["covered_after"] == True]  # noqa: E712 (nullable booleans)
@@ -72,6 +79,11 @@ def timeline_figures(
             "step": int(step),
             "as_of": str(as_of),
             "sites_open": int(part["sites_open"].iloc[0]),
+            "sites_closed": ", ".join(
+                towns.get(b, b)
+                for b in str(part["sites_closed_on_step"].iloc[0] or "").split(";")
+                if b
+            ),
             "places_covered": len(covered),
             "census_people_covered": float(pop.sum()),
             "places_covered_no_census": int(pop.isna().sum()),
@@ -81,7 +93,6 @@ def timeline_figures(
         rows.append(row)
     out = pd.DataFrame(rows)
     if data_dir is not None:
-        from minusma import layers
         from minusma.layers.site_population import people_near_sites
 
         people = people_near_sites(
@@ -94,8 +105,14 @@ def timeline_figures(
     return out
 
 
-def timeline_chart(figures: pd.DataFrame, *, figsize: tuple[float, float] = (10.0, 7.5)):
-    """The timeline chart: places (and people) covered after each closure, and places by class.
+def timeline_chart(
+    figures: pd.DataFrame,
+    *,
+    figsize: tuple[float, float] = (10.0, 7.5),
+    lang: str = DEFAULT_LANG,
+):
+    """The timeline chart: places (and people) covered after each closure, and places by class;
+    each step marked with the towns whose site closed then. Words in ``lang``.
 
     Parameters
     ----------
@@ -103,17 +120,35 @@ def timeline_chart(figures: pd.DataFrame, *, figsize: tuple[float, float] = (10.
         :func:`timeline_figures` of a Study's timeline.
     figsize
         Figure size in inches.
+    lang
+        Language of every word (:mod:`minusma.geo.i18n`).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+
+    def t(key: str, **fields) -> str:
+        return text(f"chart.{key}", lang, **fields)
+
     f = figures
     p = f.attrs.get("parameters", {})
     dates = pd.to_datetime(f["as_of"])
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=figsize)
     top.step(dates, f["places_covered"], where="post", color="#2166ac", marker="o")
-    top.set_ylabel("places within reach of an open site", color="#2166ac")
+    top.set_ylabel(t("places_covered"), color="#2166ac")
+    if "sites_closed" in f:  # name each step by the sites that closed on its date
+        for when, covered, names in zip(dates, f["places_covered"], f["sites_closed"]):
+            if names:
+                top.annotate(
+                    names,
+                    (when, covered),
+                    xytext=(2, 4),
+                    textcoords="offset points",
+                    fontsize=6.5,
+                    rotation=35,
+                    color="#2166ac",
+                )
     people = top.twinx()
     people.step(
         dates,
@@ -121,7 +156,7 @@ def timeline_chart(figures: pd.DataFrame, *, figsize: tuple[float, float] = (10.
         where="post",
         color="#b2182b",
         ls="--",
-        label="census people (known figures)",
+        label=t("census_people"),
     )
     if "worldpop_people_near_open_site" in f:
         people.step(
@@ -130,13 +165,12 @@ def timeline_chart(figures: pd.DataFrame, *, figsize: tuple[float, float] = (10.
             where="post",
             color="#762a83",
             ls=":",
-            label="WorldPop people near an open site",
+            label=t("worldpop_people"),
         )
-    people.set_ylabel("people (thousands)", color="#b2182b")
+    people.set_ylabel(t("people_thousands"), color="#b2182b")
     people.legend(loc="upper right", fontsize=8)
-    top.set_title(
-        f"MINUSMA withdrawal, {len(f)} steps: coverage (radius {p.get('radius_km', '?')} km)"
-    )
+    radius = number_text(p["radius_km"], lang) if "radius_km" in p else "?"
+    top.set_title(t("title", n=len(f), radius_km=radius))
     bottom_y = pd.Series(0, index=f.index)
     width = 6  # days: the steps are days to weeks apart
     for cls in (*EXPOSURE_CLASSES, "unknown"):
@@ -147,25 +181,25 @@ def timeline_chart(figures: pd.DataFrame, *, figsize: tuple[float, float] = (10.
             bottom=bottom_y,
             width=width,
             color=colour,
-            label=cls,
+            label=text(f"class.{cls}", lang) if cls != "unknown" else text("no_class", lang),
             edgecolor="#555555",
             linewidth=0.3,
         )
         bottom_y = bottom_y + f[f"places_{cls}"]
     bottom.set_ylim(0, float(bottom_y.max()) * 1.18)
-    bottom.set_ylabel("places by exposure class")
+    bottom.set_ylabel(t("places_by_class"))
     bottom.legend(loc="upper left", fontsize=8, ncols=5)
     bottom.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    bottom.set_xlabel("date (step: before the withdrawal, then each closure date)")
-    missing = int(f["places_covered_no_census"].max())
-    note = (
-        f"{_SOURCES} Census people are summed over covered places with a figure; up to {missing} "
-        f"covered places have none (missing, not zero). Season {p.get('season', '?')}; "
-        f"before = {p.get('before', '?')}."
+    bottom.xaxis.set_major_formatter(
+        ticker.FuncFormatter(lambda x, _: date_text(mdates.num2date(x).date(), lang)[3:])
     )
+    bottom.set_xlabel(t("date_axis"))
+    missing = int(f["places_covered_no_census"].max())
+    season = text(f"season.{p['season']}", lang) if p.get("season") else "?"
+    before = date_text(p["before"], lang) if p.get("before") else "?"
+    note = t("note", missing=missing, season=season, before=before)
     if "worldpop_people_near_open_site" in f:
-        note += " WorldPop: density raster of the data directory (cells of about 18 km)."
+        note += " " + t("note_worldpop")
     fig.text(0.01, 0.01, note, fontsize=6, va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
@@ -186,10 +220,8 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
     try:
         # SVG keeps its text as text (searchable, selectable), not glyph outlines
         # and a fixed hash salt makes its element ids, so its bytes, the same on every run
-        with (
-            atomic_path(path) as tmp,
-            plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "minusma-exposure"}),
-        ):
+        rc = {"svg.fonttype": "none", "svg.hashsalt": SVG_HASH_SALT}
+        with atomic_path(path) as tmp, plt.rc_context(rc):
             fig.savefig(tmp, dpi=dpi, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     finally:
         plt.close(fig)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from importlib import resources
 
 import folium
 from branca.element import MacroElement
@@ -10,8 +11,8 @@ from folium import plugins
 from folium.template import Template
 
 from minusma.geo.exposure.score import CLASS_THRESHOLDS
+from minusma.geo.i18n import DEFAULT_LANG, STRINGS, number_text, text
 from minusma.layers.registry import get_info, layer_names
-from minusma.maps.i18n import DEFAULT_LANG, STRINGS, text
 from minusma.maps.popups import esc
 from minusma.maps.style import (
     AIR_ENDED_DASH,
@@ -84,9 +85,10 @@ def class_rows(lang: str = DEFAULT_LANG) -> list[str]:
     for k, (cls, lo) in enumerate(bounds):
         label = text(f"class.{cls}", lang)
         if k + 1 < len(bounds):
-            out.append(text("class_range", lang, label=label, lo=lo, hi=bounds[k + 1][1]))
+            hi = number_text(bounds[k + 1][1], lang)
+            out.append(text("class_range", lang, label=label, lo=number_text(lo, lang), hi=hi))
         else:
-            out.append(text("class_top", lang, label=label, lo=lo))
+            out.append(text("class_top", lang, label=label, lo=number_text(lo, lang)))
     return out
 
 
@@ -235,7 +237,10 @@ def legend_html(
         credits.append(t("tiles_credit"))
     rows.append(
         f"<h4>{esc(t('sources'))}</h4><ul>"
-        + "".join(f"<li>{esc(c)}</li>" for c in credits)
+        + "".join(
+            f"<li>{esc(c)}</li>" if c == t("tiles_credit") else f'<li lang="en">{esc(c)}</li>'
+            for c in credits
+        )
         + "</ul>"
     )
     return "".join(rows)
@@ -277,6 +282,14 @@ class Legend(MacroElement):
             line-height: 40px; }
         .leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle {
             width: 44px; height: 44px; }
+        /* the fullscreen sprite holds both icons (26 px each): show one, in a 26 px box */
+        .leaflet-bar a.fullscreen-icon, .leaflet-touch .leaflet-bar a.fullscreen-icon {
+            box-sizing: border-box; padding: 7px; background-origin: content-box;
+            background-clip: content-box; background-repeat: no-repeat;
+            background-size: 26px 52px; background-position: 0 0; }
+        .leaflet-bar a.fullscreen-icon.leaflet-fullscreen-on,
+        .leaflet-touch .leaflet-bar a.fullscreen-icon.leaflet-fullscreen-on {
+            background-position: 0 -26px; }
         .minusma-popup { font: 12px/1.3 sans-serif; }
         .minusma-popup h4 { margin: 0 0 4px; font-size: 13px; }
         .minusma-popup th { text-align: left; padding-right: 8px; vertical-align: top; }
@@ -314,6 +327,16 @@ class Legend(MacroElement):
             };
             title.addTo(map);
             legend.addTo(map);
+            L.control.scale({imperial: false}).addTo(map);  // metric only, in every language
+            var words = {{ this.words|tojson }};
+            setTimeout(function() {  // Leaflet's own buttons, once every control is on the map
+                var c = map.getContainer();
+                Object.keys(words).forEach(function(sel) {
+                    c.querySelectorAll(sel).forEach(function(e) {
+                        e.title = words[sel]; e.setAttribute("aria-label", words[sel]);
+                    });
+                });
+            }, 0);
         })();
         {% endmacro %}
         """
@@ -328,6 +351,27 @@ class Legend(MacroElement):
             f'</summary><div class="minusma-legend-title">{title}</div>{body_html}</details>'
         )
         self.title = title
+        self.words = {
+            ".leaflet-control-zoom-in": text("control.zoom_in", lang),
+            ".leaflet-control-zoom-out": text("control.zoom_out", lang),
+            ".leaflet-control-layers-toggle": text("control.layers", lang),
+        }
+
+
+class PopupPlacement(MacroElement):
+    """Popups open clear of every control (``js/popup_place.js``): a phone's popup fits between
+    the top and bottom controls, and the map pans so that it (or at least its title and class
+    line) lies off the controls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupPlacement"
+        script = resources.files("minusma.maps").joinpath("js/popup_place.js").read_text("utf-8")
+        self._template = Template(
+            "{% macro script(this, kwargs) %}"
+            + script.replace("{{map}}", "{{ this._parent.get_name() }}")
+            + "{% endmacro %}"
+        )
 
 
 def add_controls(
@@ -337,12 +381,18 @@ def add_controls(
     towns,
     legend: Legend,
     lang: str = DEFAULT_LANG,
+    places_layer=None,
 ) -> None:
-    """Add the town search (:class:`maps.search.TownSearch`), fullscreen button, legend and the
-    layer control."""
+    """Add the town search (:class:`maps.search.TownSearch`; over ``places_layer`` too when the
+    populated places are drawn), fullscreen button, legend and the layer control."""
     from minusma.maps.search import TownSearch
 
-    TownSearch(towns_layer, towns, lang=lang).add_to(m)
-    plugins.Fullscreen(position="topleft").add_to(m)
+    TownSearch(towns_layer, towns, lang=lang, places=places_layer).add_to(m)
+    plugins.Fullscreen(
+        position="topleft",
+        title=text("control.fullscreen", lang),
+        title_cancel=text("control.fullscreen_exit", lang),
+    ).add_to(m)
     legend.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    PopupPlacement().add_to(m)

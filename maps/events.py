@@ -13,9 +13,9 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, date_text, term, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, text
-from minusma.maps.popups import esc, is_missing, link, table
+from minusma.maps.popups import esc, is_missing, link, name_html, quoted, quoted_html, table
 from minusma.maps.style import CREDITS, EVENT
 
 __all__ = ["add_events", "located"]
@@ -75,22 +75,24 @@ def add_events(
 
     def props(row):
         date = str(row["date"])[:10]
+        kind = term("event_type", row["event_type"], lang)
+        day = date_text(date, lang)
         return {
             "id": row["event_id"],
             "date": date,
             "style": style,
-            "tooltip": esc(f"{date}: {row['place']} ({row['event_type']})"),
+            "tooltip": f"{esc(day)}: {name_html(row['place'])} ({esc(kind)})",
             "popup": table(
-                f"{date}: {row['place']}",
+                f"{day}: {row['place']}",
                 [
-                    (t("date"), f"{date} ({row['date_precision']})"),
+                    (t("date"), f"{day} ({term('date_precision', row['date_precision'], lang)})"),
                     (t("place"), row["place"]),
-                    (t("type"), row["event_type"]),
-                    (t("actor"), row["actor"]),
+                    (t("type"), kind),
+                    (t("actor"), quoted(row["actor"])),
                     (t("fatalities"), _fatalities(row["fatalities"], lang)),
-                    (t("description"), row["description"]),
-                    (t("confidence"), row["confidence"]),
-                    (t("point"), row["coord_source"]),
+                    (t("description"), quoted(row["description"])),
+                    (t("confidence"), term("confidence", row["confidence"], lang)),
+                    (t("point"), quoted(row["coord_source"])),
                 ],
                 raw=[
                     (t("source"), link(row["source"], t("source"))),
@@ -105,6 +107,6 @@ def add_events(
         name=name,
         show=show,
         point_to_layer=_MARKER,
-        attribution=esc(CREDITS["events"]),
+        attribution=quoted_html(CREDITS["events"]),
     )
     return layer.add_to(m)

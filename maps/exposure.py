@@ -17,8 +17,10 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.reasons import explain
 from minusma.geo.exposure.scenario import WHAT_IF_FIELDS
 from minusma.geo.exposure.timeline import closure_steps
+from minusma.geo.i18n import DEFAULT_LANG
 from minusma.maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
@@ -61,8 +63,11 @@ class ExposureTimeline:
         The parameters every step was assessed with.
     scores, ranks, reasons
         Index ``town_id``, one column per step like ``classes``: the score (0-10, float or NaN),
-        the rank (1 = most exposed; NaN without a score) and the reasons (``"; "``-separated
-        text, or None) at that step, for the popups.
+        the rank (1 = most exposed; NaN without a score) and the reasons (text in the
+        timeline's language, parts separated by ``;``, or None) at that step, for the popups.
+    indicators
+        Per step (ISO date), the indicator columns of every town at that step (index
+        ``town_id``), so that the popups' indicators follow the time control.
     """
 
     dates: tuple[dt.date, ...]
@@ -73,6 +78,7 @@ class ExposureTimeline:
     scores: pd.DataFrame | None = None
     ranks: pd.DataFrame | None = None
     reasons: pd.DataFrame | None = None
+    indicators: dict[str, pd.DataFrame] | None = None
 
     @property
     def scenario(self) -> dict[str, tuple[str, ...]]:
@@ -110,6 +116,7 @@ class ExposureTimeline:
             scores=None if self.scores is None else self.scores.reindex(ids),
             ranks=None if self.ranks is None else self.ranks.reindex(ids),
             reasons=None if self.reasons is None else self.reasons.reindex(ids),
+            indicators=self.indicators,
         )
 
     @property
@@ -177,7 +184,12 @@ def step_classes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataF
 
 
 def exposure_timeline(
-    steps: pd.DataFrame, details: pd.DataFrame, params: ExposureParams
+    steps: pd.DataFrame,
+    details: pd.DataFrame,
+    params: ExposureParams,
+    *,
+    lang: str = DEFAULT_LANG,
+    context=None,
 ) -> ExposureTimeline:
     """The towns' exposure at every step, as the maps draw it, from a Study's results.
 
@@ -192,6 +204,12 @@ def exposure_timeline(
         The assessment at ``params.as_of`` (the popups' indicators).
     params
         The parameters both were computed with.
+    lang
+        The language of the reasons (:mod:`minusma.geo.i18n`): rendered from their structure
+        (:func:`minusma.geo.exposure.reasons.explain`) with ``context``'s segment labels and
+        airstrip reach; English is the timeline's own ``reasons`` column.
+    context
+        The prepared context the timeline was computed with (needed for another language).
 
     Returns
     -------
@@ -202,6 +220,15 @@ def exposure_timeline(
     dates = tuple(dt.date.fromisoformat(d) for d in sorted(steps["as_of"].unique()))
     as_of = dt.date.fromisoformat(str(details["as_of"].iloc[0])) if len(details) else dates[-1]
     full = pd.DataFrame(details).set_index("town_id").rename(columns={"exposure_rank": "rank"})
+    steps = pd.DataFrame(steps)
+    if lang != DEFAULT_LANG:
+        if context is None:
+            raise ParameterError(f"reasons in {lang!r} need the Study's context: pass context=")
+        said = explain(steps, air_reach_km=context.preparation.air_reach_km, labels=context.labels)
+        steps = steps.assign(reasons=said.render(lang))
+    indicators = {
+        str(when): part.set_index("town_id") for when, part in steps.groupby("as_of", sort=True)
+    }
     return ExposureTimeline(
         dates,
         step_classes(steps),
@@ -211,4 +238,5 @@ def exposure_timeline(
         scores=_pivot(steps, "exposure_score", "town_id").apply(pd.to_numeric, errors="coerce"),
         ranks=_pivot(steps, "exposure_rank", "town_id").apply(pd.to_numeric, errors="coerce"),
         reasons=_pivot(steps, "reasons", "town_id").astype(object),
+        indicators=indicators,
     )

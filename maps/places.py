@@ -38,7 +38,7 @@ import pandas as pd
 from folium.map import Layer
 from folium.template import Template
 
-from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.maps.popups import safe_json
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 

@@ -15,7 +15,17 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["esc", "is_missing", "link", "safe_json", "table"]
+__all__ = [
+    "Quoted",
+    "esc",
+    "is_missing",
+    "link",
+    "name_html",
+    "quoted",
+    "quoted_html",
+    "safe_json",
+    "table",
+]
 
 _URL = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
 
@@ -45,6 +55,29 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+_QUOTED = ' lang="en"'
+
+
+class Quoted(str):
+    """Text quoted from a source as written (in English): a popup marks it ``lang="en"``."""
+
+
+def quoted(value: Any) -> Quoted | None:
+    """``value`` as :class:`Quoted` text (None when missing)."""
+    return None if is_missing(value) else Quoted(str(value))
+
+
+def quoted_html(value: Any) -> str:
+    """Escaped text quoted from a source (credits, notes), marked ``lang="en"``."""
+    return f'<span lang="en">{esc(value)}</span>' if not is_missing(value) else ""
+
+
+def name_html(value: Any) -> str:
+    """A name from the data (escaped), marked ``minusma-name`` so that a reader (and the
+    language tests) tells it from the map's own words."""
+    return f'<span class="minusma-name">{esc(value)}</span>'
+
+
 def link(url: Any, text: str = "source") -> str:
     """A link for an http(s) URL (opened in a new tab); anything else is shown as escaped text."""
     if is_missing(url):
@@ -65,11 +98,16 @@ def table(
     title
         Heading (data; escaped).
     rows
-        ``(label, value)`` pairs; missing values are left out; both are escaped.
+        ``(label, value)`` pairs; missing values are left out; both are escaped; a
+        :class:`Quoted` value (text quoted from a source) is marked ``lang="en"``.
     raw
         ``(label, html)`` pairs whose HTML was built by this module (links); the label is escaped.
     """
-    cells = [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if not is_missing(v)]
+    cells = [
+        f"<tr><th>{esc(k)}</th><td{_QUOTED if isinstance(v, Quoted) else ''}>{esc(v)}</td></tr>"
+        for k, v in rows
+        if not is_missing(v)
+    ]
     cells += [f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in raw if v]
     return f'<div class="minusma-popup"><h4>{esc(title)}</h4><table>{"".join(cells)}</table></div>'
 

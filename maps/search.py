@@ -1,4 +1,6 @@
-"""Town search: names, alternative names and P-codes, ignoring accents, case and punctuation.
+"""Town search: names, alternative names and P-codes, ignoring accents, case and punctuation;
+with the populated places drawn (:mod:`maps.places`), their names and P-codes too (after the
+towns), from the layer's own packed names: nothing more to load, keys built on the first search.
 
 "Timbuktu", "segou", "Aguelhok", "Menaka", "M'Pessoba" and "mpessoba" all find their town. The
 keys are computed here with :func:`search_key`; the page normalises what is typed the same way
@@ -18,7 +20,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 
-from minusma.maps.i18n import DEFAULT_LANG, text
+from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.maps.popups import is_missing, safe_json
 
 __all__ = ["TownSearch", "search_index", "search_key"]
@@ -75,6 +77,7 @@ class TownSearch(MacroElement):
             var map = {{ this._parent.get_name() }};
             var towns = {{ this.layer.get_name() }};
             var index = {{ this.index }};
+            var places = {{ this.places.get_name() if this.places else "null" }};
             var none = {{ this.none|tojson }};
             function norm(s) {
                 return String(s).normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase()
@@ -89,9 +92,21 @@ class TownSearch(MacroElement):
                     if (keys.some(function(k) { return k.indexOf(q) === 0; })) { starts.push(r); }
                     else if (r[2].indexOf(q) >= 0) { inside.push(r); }
                 });
-                return starts.concat(inside).slice(0, 8);
+                var hits = starts.concat(inside).slice(0, 8);
+                if (places && places.search && hits.length < 8) {
+                    places.search(q, norm, 8 - hits.length).forEach(function(i) {
+                        var f = places.info(i);
+                        hits.push(["place:" + i, f.name + (f.commune ? " – " + f.commune : "")]);
+                    });
+                }
+                return hits;
             }
             function go(id) {
+                if (String(id).indexOf("place:") === 0) {
+                    var i = Number(id.slice(6));
+                    setTimeout(function() { places.openAt(i); }, 0);
+                    return;
+                }
                 towns.eachLayer(function(l) {
                     if (l.feature.properties.id === id) {
                         map.setView(l.getLatLng(), Math.max(map.getZoom(), 9), {animate: false});
@@ -145,11 +160,17 @@ class TownSearch(MacroElement):
     )
 
     def __init__(
-        self, layer: folium.GeoJson, towns: gpd.GeoDataFrame, *, lang: str = DEFAULT_LANG
+        self,
+        layer: folium.GeoJson,
+        towns: gpd.GeoDataFrame,
+        *,
+        lang: str = DEFAULT_LANG,
+        places: Any = None,
     ) -> None:
         super().__init__()
         self._name = "TownSearch"
         self.layer = layer
+        self.places = places
         self.index = safe_json(search_index(towns))
-        self.placeholder = text("search", lang)
+        self.placeholder = text("search_places" if places is not None else "search", lang)
         self.none = text("search_none", lang)

@@ -4,17 +4,18 @@ before/after."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, date_text, of_name, term, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
-from minusma.maps.popups import esc, link, safe_json, table
+from minusma.maps.popups import esc, link, name_html, quoted, quoted_html, safe_json, table
 from minusma.maps.style import COVERAGE_BEFORE, COVERAGE_NOW, CREDITS, SITE_CLOSED, SITE_KINDS
 
-__all__ = ["add_bases", "add_coverage", "site_icon_js"]
+__all__ = ["add_bases", "add_coverage", "site_icon_js", "site_label"]
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
@@ -36,6 +37,16 @@ def site_icon_js(state: str) -> JsCode:
     )
 
 
+def site_label(row, lang: str = DEFAULT_LANG) -> str:
+    """A site as a person names it in ``lang``: the sourced name in English (``Ber camp``); in
+    French its kind and town (``camp de Ber``, ``base opérationnelle temporaire d'Ogossagou``)."""
+    if lang == "en":
+        return str(row["name"])
+    town = re.sub(r"\s*\(.*\)$", "", str(row["town"]))
+    kind = text(f"site.{row['kind']}", lang)
+    return text("site_short", lang, kind=kind, of_town=of_name(town, lang))
+
+
 def _props(row, state: str, lang: str) -> dict:
     def t(key: str) -> str:
         return text(f"popup.{key}", lang)
@@ -48,21 +59,27 @@ def _props(row, state: str, lang: str) -> dict:
         "id": row["base_id"],
         "kind": row["kind"],
         "closure": date.isoformat(),
-        "tooltip": esc(text("site_tooltip", lang, name=row["name"], kind=kind, status=status)),
+        "tooltip": text(
+            "site_tooltip",
+            lang,
+            name=name_html(site_label(row, lang)),
+            kind=esc(kind),
+            status=esc(status),
+        ),
         "popup": table(
             row["name"],
             [
-                (t("kind"), row["kind_detail"]),
+                (t("kind"), quoted(row["kind_detail"])),
                 (t("town"), row["town"]),
                 (t("sector"), row["sector"]),
                 (t("region_2023"), row["region_2023"]),
-                (t("contingents"), row["last_contingents"]),
+                (t("contingents"), quoted(row["last_contingents"])),
                 (t("closure_date"), when),
                 (t("closure_order"), row["closure_order"]),
-                (t("phase"), row["withdrawal_phase"]),
-                (t("date_note"), row["closure_date_note"]),
-                (t("confidence"), row["confidence"]),
-                (t("point"), row["coord_precision"]),
+                (t("phase"), quoted(row["withdrawal_phase"])),
+                (t("date_note"), quoted(row["closure_date_note"])),
+                (t("confidence"), term("confidence", row["confidence"], lang)),
+                (t("point"), quoted(row["coord_precision"])),
             ],
             raw=[(t("source"), link(row["source"])), (t("source_2"), link(row["source_2"]))],
         ),
@@ -82,7 +99,7 @@ def add_bases(
     -------
     (open layer, closed layer)
     """
-    attribution = esc(CREDITS["bases"])
+    attribution = quoted_html(CREDITS["bases"])
     layers = []
     for state in ("open", "closed"):
         name = text(f"layer.sites_{state}", lang)

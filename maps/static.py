@@ -23,10 +23,10 @@ from matplotlib.patches import Patch
 from minusma import layers
 from minusma.geo._errors import ParameterError
 from minusma.geo.crs import local_metric_crs
+from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 from minusma.geo.io import atomic_path
 from minusma.maps.controls import SOURCES
 from minusma.maps.exposure import ExposureTimeline
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.style import (
     COVERAGE_NOW,
     EXPOSURE_CLASSES,

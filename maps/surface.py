@@ -47,10 +47,10 @@ from rasterio.features import geometry_mask
 from rasterio.warp import Resampling, reproject
 
 from minusma.geo.exposure import coverage, params
+from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 from minusma.layers.datasets import Raster
 from minusma.layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
 from minusma.layers.population import NODATA_KM, read_density, write_distance_surface
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.popups import esc
 
 logger = logging.getLogger(__name__)

@@ -21,10 +21,12 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, text
 from minusma.maps.exposure import ExposureTimeline
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.popups import esc, safe_json
+from minusma.maps.sites import site_label
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
+from minusma.maps.towns import indicator_rows
 
 __all__ = ["TimeControl", "popup_steps", "step_index"]
 
@@ -43,7 +45,7 @@ def step_index(dates: tuple[dt.date, ...] | list[dt.date], when: dt.date | None)
 def _labels(dates, bases, lang: str = DEFAULT_LANG) -> list[str]:
     closes: dict[str, list[str]] = {}
     for _, row in bases.iterrows():
-        closes.setdefault(str(row["closure_date"]), []).append(str(row["name"]))
+        closes.setdefault(str(row["closure_date"]), []).append(site_label(row, lang))
     out = [esc(text("step_before", lang, date=date_text(dates[0], lang)))]
     for d in dates[1:]:
         names = ", ".join(closes.get(d.isoformat(), []))
@@ -57,14 +59,18 @@ def _reason_list(value) -> list[str]:
     return [r.strip() for r in value.split(";") if r.strip()]
 
 
-def popup_steps(exposure: ExposureTimeline) -> tuple[dict[str, list], list[str]]:
-    """Per town, what its popup shows at each step: ``[scores, ranks, reasons]`` (scores to one
-    decimal or None, ranks int or None, reasons as indices into the returned list of distinct,
-    HTML-escaped reason strings)."""
+def popup_steps(
+    exposure: ExposureTimeline, lang: str = DEFAULT_LANG
+) -> tuple[dict[str, list], list[str]]:
+    """Per town, what its popup shows at each step: ``[scores, ranks, reasons, indicators]``
+    (scores to one decimal or None, ranks int or None; reasons and indicator rows as indices
+    into the returned list of distinct HTML texts: escaped reasons and ``<tr>`` rows in
+    ``lang``)."""
     texts: dict[str, int] = {}
     out: dict[str, list] = {}
     if exposure.scores is None:
         return out, []
+    steps = exposure.indicators or {}
     for town_id in exposure.classes.index:
         scores = [None if pd.isna(v) else round(float(v), 1) for v in exposure.scores.loc[town_id]]
         ranks = [None if pd.isna(v) else int(v) for v in exposure.ranks.loc[town_id]]
@@ -72,7 +78,13 @@ def popup_steps(exposure: ExposureTimeline) -> tuple[dict[str, list], list[str]]
             [texts.setdefault(esc(r), len(texts)) for r in _reason_list(v)]
             for v in exposure.reasons.loc[town_id]
         ]
-        out[str(town_id)] = [scores, ranks, reasons]
+        indicators = [
+            [texts.setdefault(r, len(texts)) for r in indicator_rows(steps[k], town_id, lang)]
+            if k in steps
+            else []
+            for k in exposure.classes.columns
+        ]
+        out[str(town_id)] = [scores, ranks, reasons, indicators]
     return dict(sorted(out.items())), list(texts)
 
 
@@ -113,7 +125,7 @@ class TimeControl(MacroElement):
         }
         self.steps = safe_json([d.isoformat() for d in exposure.dates])
         self.labels = safe_json(_labels(exposure.dates, bases, lang))
-        detail, reason_text = popup_steps(exposure)
+        detail, reason_text = popup_steps(exposure, lang)
         self.detail = safe_json(detail)
         self.reason_text = safe_json(reason_text)
         ranks = exposure.ranks if exposure.ranks is not None else None
@@ -131,7 +143,11 @@ class TimeControl(MacroElement):
             "rankOf": text("rank_of", lang),
             "why": text("reasons", lang),
             "noReasons": text("no_reasons", lang),
+            "indicators": text("indicators", lang),
+            "decimal": DECIMAL[lang],
             "sitesOpen": text("sites_open", lang),
+            "sitesOpenShort": text("sites_open_short", lang),
+            "more": text("time_more", lang),
             "airFlown": text("air_flown", lang),
             "timeline": text("timeline", lang),
             "prev": text("prev", lang),

@@ -13,16 +13,25 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, number_text, text
 from minusma.maps._geojson import data_layer, feature_collection
 from minusma.maps.exposure import ExposureTimeline
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
 from minusma.maps.places import CanvasPlaces
-from minusma.maps.popups import esc, is_missing
+from minusma.maps.popups import esc, is_missing, quoted_html
 from minusma.maps.style import CREDITS, EXPOSURE_COLOURS, SETTLEMENT, UNKNOWN_COLOUR
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SETTLEMENTS_FILE", "add_settlements", "add_towns", "read_settlements", "town_facts"]
+__all__ = [
+    "SETTLEMENTS_FILE",
+    "add_settlements",
+    "add_towns",
+    "indicator_rows",
+    "indicator_value",
+    "indicators_html",
+    "read_settlements",
+    "town_facts",
+]
 
 #: Where the OCHA populated places sit inside a data directory.
 SETTLEMENTS_FILE = Path("ocha-cod-mali") / "mli_populated_places.geojson"
@@ -66,25 +75,47 @@ POPUP_INDICATORS = (
 )
 
 
-def _indicator_rows(details, town_id):
+def indicator_value(col: str, value, lang: str = DEFAULT_LANG) -> str:
+    """An indicator's value as a person reads it in ``lang``: yes/no, a coded state in words, a
+    date in words, a number to one decimal with the language's separator."""
+    if isinstance(value, (bool, np.bool_)):
+        return text("popup.yes" if value else "popup.no", lang)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return number_text(float(value), lang)
+    value = str(value)
+    if col == "air_state" and f"air_state.{value}" in STRINGS[lang]:
+        return text(f"air_state.{value}", lang)
+    if col == "missing_indicators":
+        return ", ".join(
+            text(f"score_part.{v}", lang) if f"score_part.{v}" in STRINGS[lang] else v
+            for v in value.split(";")
+        )
+    if col.endswith("_on") and len(value) == 10 and value[4] == "-":
+        return date_text(value, lang)
+    return value
+
+
+def indicator_rows(details: pd.DataFrame, town_id, lang: str = DEFAULT_LANG) -> list[str]:
+    """The escaped ``<tr>`` rows of the indicators of ``town_id`` in ``details`` (names and
+    values in ``lang``; missing values left out)."""
     if town_id not in details.index:
         return []
     rec = details.loc[town_id]
     rows = []
-    for col, value in rec.items():
-        if col in _INDICATOR_SKIP or col not in POPUP_INDICATORS or is_missing(value):
+    for col in POPUP_INDICATORS:
+        value = rec.get(col)
+        if col in _INDICATOR_SKIP or is_missing(value):
             continue
-        if isinstance(value, (bool, np.bool_)):
-            value = "yes" if value else "no"
-        elif isinstance(value, (float, np.floating)):
-            value = round(float(value), 1)
-        rows.append((col.replace("_", " "), value))
+        label = text(f"indicator.{col}", lang)
+        rows.append(
+            f"<tr><th>{esc(label)}</th><td>{esc(indicator_value(col, value, lang))}</td></tr>"
+        )
     return rows
 
 
 def town_facts(row, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> str:
-    """The fixed part of a town's popup (escaped HTML): its region, cercle and population, then
-    the indicators of ``exposure.as_of`` folded away in a ``<details>`` element."""
+    """The fixed part of a town's popup (escaped HTML): its region, cercle and population. The
+    indicators of the selected date follow (:mod:`maps.timeline`); :func:`indicators_html`."""
     facts = [
         (text("region_2023", lang), row["region_2023"]),
         (text("cercle", lang), row["cercle"]),
@@ -94,15 +125,14 @@ def town_facts(row, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> 
     cells = "".join(
         f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts if not is_missing(v)
     )
-    indicators = "".join(
-        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
-        for k, v in _indicator_rows(exposure.details, row["town_id"])
-    )
+    return f"<table>{cells}</table>"
+
+
+def indicators_html(town_id, exposure: ExposureTimeline, *, lang: str = DEFAULT_LANG) -> str:
+    """The indicators of ``exposure.as_of`` folded away in a ``<details>`` element."""
+    rows = "".join(indicator_rows(exposure.details, town_id, lang))
     heading = esc(text("indicators", lang, date=date_text(exposure.as_of, lang)))
-    return (
-        f"<table>{cells}</table><details><summary>{heading}</summary>"
-        f"<table>{indicators}</table></details>"
-    )
+    return f"<details><summary>{heading}</summary><table>{rows}</table></details>"
 
 
 def add_towns(
@@ -127,6 +157,7 @@ def add_towns(
         cls = exposure.classes.at[row["town_id"], column]
         title = f"<h4>{esc(row['name'])}</h4>"
         facts = town_facts(row, exposure, lang=lang)
+        folded = indicators_html(row["town_id"], exposure, lang=lang)
         label = text(f"class.{cls}", lang) if isinstance(cls, str) else text("no_class", lang)
         return {
             "id": row["town_id"],
@@ -134,14 +165,14 @@ def add_towns(
             "tooltip": esc(f"{row['name']}: {label}"),
             "title": title,
             "facts": facts,
-            "popup": f'<div class="minusma-popup">{title}{facts}</div>',
+            "popup": f'<div class="minusma-popup">{title}{facts}{folded}</div>',
         }
 
     layer = data_layer(
         feature_collection(gdf, props),
         name=name or text("layer.towns", lang),
         point_to_layer=_TOWN_MARKER,
-        attribution=esc(CREDITS["towns"]),
+        attribution=quoted_html(CREDITS["towns"]),
     )
     return layer.add_to(m)
 
@@ -189,7 +220,7 @@ def add_settlements(
     layer = CanvasPlaces(
         gdf,
         name=name or text("layer.places", lang),
-        attribution=esc(CREDITS["settlements"]),
+        attribution=quoted_html(CREDITS["settlements"]),
         style=style,
         classes=CLASS_LABELS,
         show=show,

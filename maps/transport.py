@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
+from minusma.geo.i18n import DEFAULT_LANG, date_text, number_text, term, text
 from minusma.maps._geojson import data_layer, feature_collection
-from minusma.maps.i18n import DEFAULT_LANG, date_text, text
-from minusma.maps.popups import esc, link, table
+from minusma.maps.popups import esc, is_missing, link, name_html, quoted, quoted_html, table
+from minusma.maps.sites import site_label
 from minusma.maps.style import (
     AIR_ACTIVE_STATUSES,
     AIR_ENDED_DASH,
@@ -86,7 +87,7 @@ def add_roads(
     (roads layer, no-detour layer)
     """
     cut = no_detour(gdf)
-    attribution = esc(CREDITS["roads"])
+    attribution = quoted_html(CREDITS["roads"])
 
     def t(key: str) -> str:
         return text(f"popup.{key}", lang)
@@ -94,30 +95,30 @@ def add_roads(
     def props(row):
         schematic = row["geometry_kind"] == "schematic"
         label = f"{row['route']}: {row['from_town']} – {row['to_town']}"
-        tooltip = [label]
+        tooltip = [name_html(label)]
         if schematic:
-            tooltip.append(text("road_tooltip_schematic", lang))
+            tooltip.append(esc(text("road_tooltip_schematic", lang)))
         if cut[row.name]:
-            tooltip.append(text("road_tooltip_no_detour", lang))
+            tooltip.append(esc(text("road_tooltip_no_detour", lang)))
         cls = row["road_class"]
         return {
             "id": row["road_id"],
             "style": _road_style(row, bool(cut[row.name])),
-            "tooltip": esc(" ".join(tooltip)),
+            "tooltip": " ".join(tooltip),
             "popup": table(
                 label,
                 [
                     (t("class"), text(f"road.{cls}", lang) if cls in ROAD_CLASSES else cls),
-                    (t("surface"), row["surface_detail"]),
-                    (t("length_km_plain"), row["length_km"]),
-                    (t("length_method"), row["length_method"]),
+                    (t("surface"), quoted(row["surface_detail"])),
+                    (t("length_km_plain"), number_text(row["length_km"], lang)),
+                    (t("length_method"), term("length_method", row["length_method"], lang)),
                     (t("ferry"), t("yes") if row["ferry_crossing"] is True else None),
                     (
                         t("no_detour"),
                         text("road_no_detour_yes", lang) if cut[row.name] else t("no"),
                     ),
                     (t("geometry"), text("road_schematic", lang) if schematic else None),
-                    (t("notes"), row["notes"]),
+                    (t("notes"), quoted(row["notes"])),
                 ],
                 raw=[(t("source"), link(row["source"])), (t("source_2"), link(row["source_2"]))],
             ),
@@ -133,7 +134,12 @@ def add_roads(
         lambda row: {
             "id": row["road_id"],
             "style": halo_style,
-            "tooltip": esc(text("road_halo_tooltip", lang, a=row["from_town"], b=row["to_town"])),
+            "tooltip": text(
+                "road_halo_tooltip",
+                lang,
+                a=name_html(row["from_town"]),
+                b=name_html(row["to_town"]),
+            ),
         },
     )
     halo_layer = data_layer(
@@ -174,17 +180,17 @@ def add_airports(
         title = row["name"] + (f" ({row['icao']})" if row["icao"] else "")
         return {
             "id": row["icao"],
-            "tooltip": esc(title),
+            "tooltip": name_html(title),
             "popup": table(
                 title,
                 [
                     (t("city"), row["city"]),
                     (t("region"), row["subd"]),
-                    (t("elevation_m"), row["elevation_m"]),
-                    (t("role"), row["role_2020_2024"]),
-                    (t("runway"), row["runway_or_detail"]),
-                    (t("notes"), row["role_notes"]),
-                    (t("point_source"), row["source"]),
+                    (t("elevation_m"), number_text(row["elevation_m"], lang)),
+                    (t("role"), quoted(row["role_2020_2024"])),
+                    (t("runway"), quoted(row["runway_or_detail"])),
+                    (t("notes"), quoted(row["role_notes"])),
+                    (t("point_source"), quoted(row["source"])),
                 ],
                 raw=[(t("role_source"), link(row["role_source"]))],
             ),
@@ -195,7 +201,7 @@ def add_airports(
         name=text("layer.airports", lang),
         show=show,
         point_to_layer=_AIRPORT_ICON,
-        attribution=esc(CREDITS["airports"]),
+        attribution=quoted_html(CREDITS["airports"]),
     )
     return layer.add_to(m)
 
@@ -204,6 +210,16 @@ def air_link_active(gdf: gpd.GeoDataFrame) -> pd.Series:
     """True where the link was still flown when last reported (``status`` in
     AIR_ACTIVE_STATUSES)."""
     return gdf["status"].isin(AIR_ACTIVE_STATUSES).rename("active")
+
+
+def _day(value, lang: str) -> str | None:
+    """An ISO day in words in ``lang`` (other text as it is; None when missing)."""
+    if is_missing(value):
+        return None
+    try:
+        return date_text(str(value), lang)
+    except ValueError:
+        return str(value)
 
 
 def _date(value) -> dt.date | None:
@@ -234,12 +250,13 @@ def air_link_periods(
     pandas.DataFrame
         Aligned to ``links.index``: ``start`` and ``end`` (``datetime.date`` or None),
         ``end_source`` (text), ``end_site`` (the name of the MINUSMA site whose closure ends
-        the link, or None), ``open_active`` (bool).
+        the link, or None), ``end_town`` and ``end_kind`` (its town and kind, for
+        :func:`maps.sites.site_label`), ``open_active`` (bool).
     """
     site_closure = {
         t: _date(d) for t, d in zip(bases["town_id"], bases["closure_date"]) if isinstance(t, str)
     }
-    closure_name = dict(zip(bases["town_id"], bases["name"]))
+    closure_row = {t: row for t, (_, row) in zip(bases["town_id"], bases.iterrows())}
     airport_town = {
         i: t for i, t in zip(airports["icao"], airports["town_id"]) if isinstance(t, str)
     }
@@ -248,19 +265,22 @@ def air_link_periods(
         end, source, site = _date(row["period_end"]), "period_end", None
         town = airport_town.get(row["to_icao"])
         if row["operator"] == "MINUSMA" and town in site_closure:
-            site = closure_name[town]
-            end, source = site_closure[town], f"closure of {site}"
+            site = closure_row[town]
+            end, source = site_closure[town], f"closure of {site['name']}"
         rows.append(
             {
                 "start": _date(row["period_start"]),
                 "end": end,
                 "end_source": source if end is not None else "none reported",
-                "end_site": site,
+                "end_site": None if site is None else site["name"],
+                "end_town": None if site is None else site["town"],
+                "end_kind": None if site is None else site["kind"],
                 "open_active": bool(row["status"] in AIR_ACTIVE_STATUSES),
             }
         )
-    return pd.DataFrame(
-        rows, index=links.index, columns=["start", "end", "end_source", "end_site", "open_active"]
+    columns = ["start", "end", "end_source", "end_site", "end_town", "end_kind", "open_active"]
+    return pd.DataFrame(rows, index=links.index, columns=columns).astype(
+        {"end_site": object, "end_town": object, "end_kind": object}
     )
 
 
@@ -294,8 +314,10 @@ def _air_style(colour: str, on: bool) -> dict:
 
 def _end_note(periods_row, lang: str) -> str:
     """Why an air link ended on its ``end`` date, in ``lang`` (see :func:`air_link_periods`)."""
-    if periods_row["end_site"] is not None:
-        return text("air_end_closure", lang, site=periods_row["end_site"])
+    if not is_missing(periods_row["end_site"]):
+        site = {k: periods_row[f"end_{k}"] for k in ("town", "kind")}
+        label = site_label({"name": periods_row["end_site"], **site}, lang)
+        return text("air_end_closure", lang, site=label)
     return text("air_end_period", lang)
 
 
@@ -325,26 +347,27 @@ def add_air_links(
     def props(row):
         s = AIR_OPERATORS.get(row["operator"], AIR_OTHER)
         on = bool(active[row.name])
-        label = f"{row['operator']}: {row['from_icao']} – {row['to_icao']}"
+        ends = [row[c] for c in ("from_icao", "to_icao") if not is_missing(row[c])]
+        label = f"{row['operator']}: {' – '.join(ends)}"
         state = text("air.active" if on else "air.ended", lang)
         out = {
             "id": row["link_id"],
             "style": _air_style(s["colour"], on),
-            "tooltip": esc(text("air_tooltip", lang, name=label, state=state)),
+            "tooltip": text("air_tooltip", lang, name=name_html(label), state=esc(state)),
             "popup": table(
                 label,
                 [
                     (t("operator"), row["operator"]),
-                    (t("service"), row["service_type"]),
+                    (t("service"), term("service_type", row["service_type"], lang)),
                     (t("via"), row["via_icao"]),
-                    (t("period"), row["period_text"]),
-                    (t("start"), row["period_start"]),
-                    (t("end"), row["period_end"]),
-                    (t("status"), row["status"]),
-                    (t("frequency"), row["frequency_or_detail"]),
-                    (t("length_km_plain"), row["length_km"]),
+                    (t("period"), quoted(row["period_text"])),
+                    (t("start"), _day(row["period_start"], lang)),
+                    (t("end"), _day(row["period_end"], lang)),
+                    (t("status"), term("air_status", row["status"], lang)),
+                    (t("frequency"), quoted(row["frequency_or_detail"])),
+                    (t("length_km_plain"), number_text(row["length_km"], lang)),
                     (t("geometry"), text("air_schematic", lang)),
-                    (t("notes"), row["notes"]),
+                    (t("notes"), quoted(row["notes"])),
                 ],
                 raw=[(t("source"), link(row["source"])), (t("source_2"), link(row["source_2"]))],
             ),
@@ -354,7 +377,7 @@ def add_air_links(
             end = per["end"]
             out.update(
                 {
-                    "name": esc(label),
+                    "name": name_html(label),
                     "start": per["start"].isoformat() if per["start"] else None,
                     "end": end.isoformat() if end else None,
                     "endText": esc(
@@ -379,6 +402,6 @@ def add_air_links(
         name=text("layer.air_links", lang),
         show=show,
         style=_STYLE,
-        attribution=esc(CREDITS["air_links"]),
+        attribution=quoted_html(CREDITS["air_links"]),
     )
     return layer.add_to(m)

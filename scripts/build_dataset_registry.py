@@ -1,8 +1,9 @@
 """Build ``layers/data/datasets.json``, the registry of the open datasets the package reads.
 
 The authored part of each entry (description, licence, attribution, upstream, expected schema) is
-written below in :data:`ENTRIES`. The measured part (sha256, size, feature count, columns, geometry
-types, bounds, raster shape) is read from a data directory laid out like ``../shared/data``::
+written below in :data:`ENTRIES`. The measured part (sha256, size, feature or row count, columns,
+geometry types, bounds, raster shape) is read from a data directory laid out like
+``../shared/data``::
 
     python scripts/build_dataset_registry.py --data ../shared/data
 
@@ -409,6 +410,205 @@ ENTRIES: dict[str, dict] = {
     },
 }
 
+GEOPKO_COMMIT = "b6ba64e913461c8b5b9688307afdfcadbaa64162"
+GEOPKO_RAW = (
+    f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/data/{{0}}"
+)
+GEOPKO_LICENCE = (
+    "No data licence stated (the dashboard code is GPL-2.0); distributed freely by the authors, "
+    "who require the citation"
+)
+GEOPKO_ATTRIBUTION = (
+    "Geo-PKO: Cil, D., Fjelde, H., Hultman, L., & Nilsson, D. (2020). Mapping blue helmets: "
+    "Introducing the Geocoded Peacekeeping Operations (Geo-PKO) dataset. Journal of Peace "
+    "Research, 57(2), 360-370"
+)
+GEOPKO_ROWS = (
+    "one row per mission x year x location; coordinates are the town, not the camp; world-wide "
+    "(no Mali bounds check)"
+)
+
+
+def _geopko_v23(path: str, upstream_file: str, title: str, desc: str, req: list[str]) -> dict:
+    return {
+        "path": path,
+        "format": "CSV",
+        "title": title,
+        "description": desc,
+        "licence": GEOPKO_LICENCE,
+        "attribution": GEOPKO_ATTRIBUTION,
+        "offline_copy": f"GitHub geopko/Geo-PKO-Shiny-Dashboard @ {GEOPKO_COMMIT}, "
+        f"data/{upstream_file} (renamed, unchanged)",
+        "upstream": {
+            "urls": [GEOPKO_RAW.format(upstream_file)],
+            "format": "CSV (Geo-PKO v2.3 dashboard table)",
+            "conversion": f"none: data/{upstream_file} of the pinned dashboard commit is the "
+            "file, renamed; the download is checked against this sha256",
+        },
+        "id_column": None,
+        "required_columns": _cols(*req),
+        "coordinate_columns": ["longitude", "latitude"],
+        "bounds_margin_deg": None,
+    }
+
+
+GEOPKO_KEYS = [
+    "mission:string",
+    "year:int",
+    "location:string",
+    "latitude:float",
+    "longitude:float",
+]
+
+ENTRIES.update(
+    {
+        "cod_places_csv": {
+            "path": "ocha-cod-mali/original_shp/settlements.csv",
+            "format": "CSV",
+            "title": "Populated places, the COD CSV as published",
+            "description": "The unmodified OCHA COD populated-places table of Mali (18,769 rows, "
+            "validOn 2015-04-24) from which cod_places is built: all 20 columns, longitude/"
+            "latitude in WGS84; NA marks a missing value.",
+            "licence": COD_LICENCE,
+            "attribution": COD_ATTRIBUTION,
+            "offline_copy": "GitHub spatialworks/mali @ 0156546369241f2552deeb969951e9f0dcb6a805, "
+            "data-raw/maps/settlements.csv (unmodified)",
+            "upstream": {
+                "urls": [
+                    "https://data.humdata.org/dataset/mali-settlements",
+                    "https://data.humdata.org/api/3/action/package_show?id=mali-settlements",
+                ],
+                "format": "CSV (HDX COD populated places: featureNam, pcode, popPlaceCl, ..., "
+                "longitude, latitude)",
+                "conversion": "none: the CSV resource found through the HDX CKAN API, kept "
+                "unchanged (schema-checked; untested against the real HDX answer, which may have "
+                "changed since 2015)",
+            },
+            "id_column": "pcode",
+            "required_columns": _cols(
+                "featureNam:string",
+                "pcode:string",
+                "popPlaceCl:int",
+                "admin1Name:string",
+                "admin1Pcod:string",
+                "admin2Name:string",
+                "admin2Pcod:string",
+                "admin3Name:string",
+                "admin3Pcod:string",
+                "longitude:float",
+                "latitude:float",
+            ),
+            "coordinate_columns": ["longitude", "latitude"],
+            "bounds_margin_deg": 0.1,
+        },
+        "geopko_annual": _geopko_v23(
+            "geo-pko/geopko_v2.3_mission_year_location.csv",
+            "FrontMap_v.2.3.csv",
+            "UN deployment locations per year (Geo-PKO v2.3)",
+            f"Geo-PKO v2.3, 1994-2024, {GEOPKO_ROWS}. Troop counts (NoTroops, ave.no.troops), "
+            "hq and unit-type flags. Two 2023 rows per MINUSMA location (two maps): de-duplicate "
+            "on mission, year and location. Read by minusma.layers.sites after the last monthly "
+            "map.",
+            [
+                *GEOPKO_KEYS,
+                "country:string",
+                "NoTroops:float?",
+                "hq:int",
+            ],
+        ),
+        "geopko_troop_types": _geopko_v23(
+            "geo-pko/geopko_v2.3_troop_types.csv",
+            "TTMap_v.2.3.csv",
+            "UN troop types per location and year (Geo-PKO v2.3)",
+            f"Geo-PKO v2.3 troop types (Infantry, eng, med, sig, av, riv, maint, trans), "
+            f"{GEOPKO_ROWS}. Not read by the package code; kept with the other Geo-PKO files.",
+            GEOPKO_KEYS,
+        ),
+        "geopko_contributors": _geopko_v23(
+            "geo-pko/geopko_v2.3_contributors.csv",
+            "TCCMap_v.2.3.csv",
+            "Troop-contributing countries per location and year (Geo-PKO v2.3)",
+            f"Geo-PKO v2.3 troop-contributing countries (No.TCC, year.overview), {GEOPKO_ROWS}. "
+            "Not read by the package code; kept with the other Geo-PKO files.",
+            GEOPKO_KEYS,
+        ),
+        "geopko_monthly": {
+            "path": "geo-pko/geopko_v2.x_monthly_1994_2020.csv.gz",
+            "format": "CSV",
+            "title": "UN deployments per map, 1994-2020 (Geo-PKO v2.x monthly)",
+            "description": "Geo-PKO v2.0/2.1, one row per deployed unit per UN deployment map "
+            "(source = map number and revision), 113 columns, to 2020; world-wide (no Mali "
+            "bounds check). Read by minusma.layers.sites (site periods from map to map).",
+            "licence": GEOPKO_LICENCE,
+            "attribution": GEOPKO_ATTRIBUTION,
+            "offline_copy": f"GitHub geopko/Geo-PKO-Shiny-Dashboard @ {GEOPKO_COMMIT}, the object "
+            "`geopko` of the repository's R workspace .RData, exported to CSV (gzip) unchanged",
+            "upstream": {
+                "urls": [
+                    f"https://github.com/geopko/Geo-PKO-Shiny-Dashboard/raw/{GEOPKO_COMMIT}/.RData",
+                    "https://www.pcr.uu.se/data/geo-pko/",
+                ],
+                "format": "R workspace (.RData) holding the data frame `geopko`",
+                "conversion": "not automated: the data frame `geopko` was exported from the R "
+                "workspace to CSV and gzipped (reading .RData needs R or the rdata package, and "
+                "the export is not byte-reproducible); use --mirror",
+            },
+            "id_column": None,
+            "required_columns": _cols(
+                "source:string",
+                "mission:string",
+                "year:int",
+                "month:int",
+                "location:string",
+                "latitude:float?",
+                "longitude:float?",
+                "no.troops:string",
+            ),
+            "coordinate_columns": ["longitude", "latitude"],
+            "bounds_margin_deg": None,
+        },
+        "ged_caf": {
+            "path": "ucdp-ged-caf/ged231_caf.geojson",
+            "title": "UCDP GED 23.1 events, Central African Republic",
+            "description": "1,848 organised-violence events (1991-08-08 to 2022-12-30) in the "
+            "Central African Republic (country_id 482; no Mali rows), every GED 23.1 column, "
+            "Point geometry. The CAR history of the forecast and effect back-tests (MINUSCA).",
+            "licence": "CC BY 4.0 (UCDP GED); the conversion repository's own work is CC0",
+            "attribution": "UCDP GED 23.1: Sundberg, R., & Melander, E. (2013). Introducing the "
+            "UCDP Georeferenced Event Dataset. Journal of Peace Research, 50(4), 523-532; "
+            "Davies, S., Pettersson, T., & Oberg, M. (2023). Organized violence 1989-2022. "
+            "Journal of Peace Research, 60(4)",
+            "offline_copy": "GitHub optgeo/ucdp-23.1-482 @ "
+            "be05b36cd56d147ca1d47bb392c186b6b7447d56, GEDEvent_v23_1.geojson (renamed)",
+            "upstream": {
+                "urls": ["https://ucdp.uu.se/downloads/ged/ged231-csv.zip"],
+                "format": "zipped CSV GEDEvent_v23_1.csv, world-wide, one row per event (id, "
+                "relid, year, ..., latitude, longitude, geom_wkt, ..., best, high, low, gwnoa, "
+                "gwnob)",
+                "conversion": "country_id == 482; geom_wkt dropped; longitude/latitude -> Point; "
+                "the other columns kept, counts and ids as integers, empty fields as empty "
+                "strings (as optgeo/ucdp-23.1-482's convert.rb). Tested on a CSV rebuilt from "
+                "this copy; untested against the real 23.1 zip",
+            },
+            "id_column": "id",
+            "required_columns": _cols(
+                "id:int",
+                "year:int",
+                "type_of_violence:int",
+                "side_a:string",
+                "side_b:string?",
+                "where_prec:int",
+                "date_prec:int",
+                "best:int",
+                "country:string",
+                "country_id:int",
+            ),
+            "geometry_types": ["Point"],
+            "bounds_margin_deg": None,
+        },
+    }
+)
+
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
@@ -418,9 +618,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def measure(path: Path, *, raster: bool) -> dict:
+def measure(path: Path, *, raster: bool, table: bool = False) -> dict:
     """The measured facts about one file of the layout."""
     facts: dict = {"sha256": sha256_file(path), "size_bytes": path.stat().st_size}
+    if table:
+        import pandas as pd
+
+        frame = pd.read_csv(path, low_memory=False)
+        facts.update(rows=len(frame), columns=[str(c) for c in frame.columns])
+        return facts
     if raster:
         import rasterio
 
@@ -455,10 +661,12 @@ def build(data_dir: Path) -> list[dict]:
     registry = []
     for name, authored in ENTRIES.items():
         entry = {"name": name, "optional": False, **authored}
-        entry["format"] = "GeoTIFF" if "raster" in authored else "GeoJSON"
+        entry.setdefault("format", "GeoTIFF" if "raster" in authored else "GeoJSON")
         path = data_dir / authored["path"]
         if path.exists():
-            entry["file"] = measure(path, raster="raster" in authored)
+            entry["file"] = measure(
+                path, raster="raster" in authored, table=entry["format"] == "CSV"
+            )
         elif entry["optional"]:
             entry["file"] = None
         else:

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, n
 
 from minusma import Study
 from minusma.geo._errors import UnknownNameError
+from minusma.geo.i18n import LANGS
 from minusma.maps import assets
 from minusma.maps.build import map_html
-from minusma.maps.i18n import LANGS
 
 logger = logging.getLogger("screenshots")
 

@@ -4,10 +4,12 @@ Run by ``tests/test_qgis.py`` under the system interpreter that has Debian's ``p
 
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py minusma.gpkg out.png
 
-Prints one JSON document: per layer its validity, feature count, CRS, whether
-``loadDefaultStyle()`` found a style, its renderer type and field types; and, for the rendered
-map (every styled layer but the timeline, the exposure layer on top), the colour of the pixel
-at the centre of one isolated place of each exposure class.
+Prints one JSON document: the tables in GeoPackage order; per layer its validity, feature count,
+CRS, whether ``loadDefaultStyle()`` found a style, its renderer type, legend entries, labels
+(on, field or expression, rules and their scales) and field types; and, for the map rendered
+with every layer added in table order (each on top of the ones before, as QGIS adds them), the
+colour of the pixel at the centre of one isolated place of each exposure class and at the centre
+of every severe place.
 """
 
 from __future__ import annotations
@@ -39,11 +41,10 @@ def main(gpkg: str, png: str) -> dict:
         names = [
             r[0]
             for r in db.execute(
-                "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' "
-                "ORDER BY table_name"
+                "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid"
             )
         ]
-    report: dict = {"qgis": None, "layers": {}, "samples": {}}
+    report: dict = {"qgis": None, "order": names, "layers": {}, "samples": {}, "severe": {}}
     app = QgsApplication([], False)
     app.initQgis()
     try:
@@ -62,16 +63,16 @@ def main(gpkg: str, png: str) -> dict:
                 "style_found": bool(ok),
                 "style_message": msg,
                 "renderer": renderer.type() if renderer else None,
+                "legend": [i.label() for i in renderer.legendSymbolItems()] if renderer else [],
+                "labels": _labels(layer),
                 "fields": {f.name(): f.typeName() for f in layer.fields()},
             }
             layers[name] = layer
-        order = [n for n in ("exposure", "bases") if n in layers]
-        order += [n for n in layers if n not in order and n != "exposure_timeline"]
         settings = QgsMapSettings()
-        settings.setLayers([layers[n] for n in order])  # first = drawn on top
+        settings.setLayers([layers[n] for n in reversed(names)])  # first = drawn on top
         settings.setOutputSize(QSize(SIZE_PX, SIZE_PX))
         settings.setBackgroundColor(QColor(255, 255, 255))
-        settings.setDestinationCrs(layers[order[0]].crs())
+        settings.setDestinationCrs(layers[names[0]].crs())
         settings.setExtent(QgsRectangle(-12.5, 10.0, 4.5, 25.5))
         job = QgsMapRendererParallelJob(settings)
         job.start()
@@ -80,12 +81,47 @@ def main(gpkg: str, png: str) -> dict:
         image.save(png, "png")
         if "exposure" in layers:
             report["samples"] = _samples(layers["exposure"], settings, image)
+            report["severe"] = _severe(layers["exposure"], settings, image)
         print(json.dumps(report, indent=1), flush=True)
         del job, image, settings, layer, renderer
         layers.clear()
     finally:
         app.exitQgis()
     return report
+
+
+def _labels(layer) -> dict:
+    """Whether ``layer`` draws labels, and of what (per rule: filter, text, max scale)."""
+    labeling = layer.labeling()
+    out = {"enabled": bool(layer.labelsEnabled()), "type": labeling.type() if labeling else None}
+    if labeling is not None and labeling.type() == "rule-based":
+        out["rules"] = [
+            {
+                "filter": r.filterExpression(),
+                "text": r.settings().fieldName if r.settings() else None,
+                "max_scale": r.maximumScale(),
+                "min_scale": r.minimumScale(),
+                "priority": r.settings().dataDefinedProperties().isActive(87)
+                if r.settings()
+                else False,
+            }
+            for r in labeling.rootRule().children()
+        ]
+    return out
+
+
+def _severe(layer, settings, image) -> dict:
+    """The rendered colour at the centre of every severe place."""
+    to_px = settings.mapToPixel()
+    out = {}
+    for feature in layer.getFeatures():
+        geom = feature.geometry()
+        if feature["exposure_class"] != "severe" or geom.isNull() or geom.isEmpty():
+            continue
+        p = to_px.transform(QgsPointXY(geom.asPoint()))
+        colour = QColor(image.pixel(round(p.x()), round(p.y())))
+        out[feature["town_id"]] = [colour.red(), colour.green(), colour.blue()]
+    return out
 
 
 def _samples(layer, settings, image) -> dict:

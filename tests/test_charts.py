@@ -36,7 +36,34 @@ def test_cli_chart_timeline_png_and_svg(tmp_path):
     assert root.tag.endswith("svg")
     text = svg.read_text()
     assert "MINUSMA withdrawal, 13 steps" in text
-    assert "2023-07" in text and "2024-07" in text  # the date axis
+    assert "Jul 2023" in text and "Jul 2024" in text  # the date axis
+    assert "Ber" in text and "Tessalit, Amachach" not in text  # steps named by their sites
     bad = runner.invoke(cli, ["chart", "timeline", "--out", str(tmp_path / "t.pdf")])
     assert bad.exit_code != 0 and ".png or .svg" in bad.output
     assert not (tmp_path / "t.pdf").exists()
+
+
+def test_chart_steps_name_their_sites_and_speak_french(tmp_path):
+    f = Study(data_dir=None).timeline_figures()
+    assert f["sites_closed"].iloc[0] == "" and f["sites_closed"].iloc[1] == "Ogossagou"
+    assert f["sites_closed"].iloc[5] == "Douentza, Tessalit"
+    out = tmp_path / "t.svg"
+    result = CliRunner().invoke(
+        cli, ["chart", "timeline", "--out", str(out), "--lang", "fr"], env={"MINUSMA_DATA": None}
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "Retrait de la MINUSMA, 13 étapes" in text and "juil. 2023" in text
+    assert "lieux par classe d'exposition" in text.replace("&#x27;", "'")
+    assert "places by exposure class" not in text
+
+
+def test_the_same_chart_gives_the_same_svg_bytes(tmp_path):
+    from minusma.maps.charts import save_figure, timeline_chart
+
+    f = Study(data_dir=None).timeline_figures()
+    paths = [tmp_path / "a.svg", tmp_path / "b.svg"]
+    for path in paths:
+        save_figure(timeline_chart(f), path)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert b"<dc:date>" not in paths[0].read_bytes()

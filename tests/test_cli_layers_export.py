@@ -118,7 +118,7 @@ def test_export_open_data_layers_from_a_data_dir(runner, tmp_path, data_dir):
     )
     assert result.exit_code == 0, result.output
     tables = {name for name, _ in pyogrio.list_layers(out / "minusma.gpkg")}
-    assert tables == {"regions_2023", "cercles", "layer_provenance"}
+    assert tables == {"regions_2023", "cercles", "layer_provenance", "layer_styles"}  # styled
     regions = pyogrio.read_dataframe(out / "minusma.gpkg", layer="regions_2023")
     assert len(regions) == 5 and regions.geometry.is_valid.all()
 

@@ -129,3 +129,19 @@ def test_dry_run_reports_only_its_own_data_gaps_once():
     res = CliRunner().invoke(cli, ["towns", "--top", "1"])
     gaps = [line for line in res.stderr.splitlines() if line.startswith("data gap:")]
     assert len(gaps) == 1 and "dry-season" in gaps[0] and "wet" not in gaps[0]
+
+
+def test_towns_in_french_reasons_classes_and_headers():
+    from click.testing import CliRunner
+
+    from minusma.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["towns", "--top", "8", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("rang  ville") and "sévère" in out and "oui" in out
+    assert "a perdu la couverture de Tombouctou" in out or "a perdu la couverture" in out
+    assert "lost coverage" not in out and " by road" not in out
+    csv = CliRunner().invoke(cli, ["towns", "--top", "3", "--lang", "fr", "--format", "csv"])
+    assert "exposure_rank,town_id,name" in csv.stdout  # machine headers stay
+    assert "a perdu la couverture d'Ogossagou (0 km) le 03 août 2023" in csv.stdout

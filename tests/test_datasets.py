@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 import rasterio
@@ -47,7 +48,12 @@ def test_entry_metadata_is_complete(dataset):
     )
     assert dataset.upstream["format"] and dataset.upstream["conversion"]
     assert dataset.optional == (dataset.file is None)
-    if not dataset.is_raster:
+    if dataset.is_table:
+        assert dataset.required_columns and not dataset.geometry_types
+        assert dataset.coordinate_columns is None or set(dataset.coordinate_columns) <= set(
+            dataset.required_columns
+        )
+    elif not dataset.is_raster:
         assert dataset.required_columns and dataset.geometry_types
 
 
@@ -68,6 +74,11 @@ def test_file_matches_registry(dataset, data_dir):
             assert list(src.bounds) == pytest.approx(expected["bounds"], abs=1e-6)
         raster = datasets.read_dataset(dataset.name, data_dir)
         assert raster.values.shape == (expected["height"], expected["width"])
+        return
+    if dataset.is_table:
+        table = datasets.read_dataset(dataset.name, data_dir)
+        assert len(table) == expected["rows"] and list(table.columns) == expected["columns"]
+        assert set(dataset.required_columns) <= set(expected["columns"])
         return
     frame = pyogrio.read_dataframe(path)
     assert len(frame) == expected["features"]
@@ -211,3 +222,51 @@ def test_raster_crs_checked(data_dir, tmp_path):
         match=r"worldpop2020_density_20km_mali_bbox\.tif\): 1 problem\(s\):\n  - CRS is EPSG:3857",
     ):
         datasets.read_dataset("worldpop density", tmp_path)
+
+
+def _copy_table(data_dir: Path, tmp_path: Path, name: str) -> tuple[pd.DataFrame, Path]:
+    dataset = datasets.get(name)
+    out = tmp_path / dataset.path
+    out.parent.mkdir(parents=True)
+    return pd.read_csv(data_dir / dataset.path, low_memory=False), out
+
+
+def test_csv_table_problems_name_the_rows(data_dir, tmp_path):
+    frame, out = _copy_table(data_dir, tmp_path, "cod_places_csv")
+    frame.loc[3, "longitude"] = 2.35  # Paris, far outside Mali
+    frame.loc[3, "latitude"] = 48.85
+    frame.loc[[7, 8], "admin2Name"] = None
+    frame.drop(columns="admin3Pcod").to_csv(out, index=False)
+    problems = datasets.check_dataset("cod_places_csv", tmp_path)
+    assert problems[0].startswith("missing column(s) ['admin3Pcod']; found ['featureNam', ")
+    pcodes = frame["pcode"]
+    assert problems[1] == (
+        f"column 'admin2Name' is null in row 7 (pcode={pcodes[7]!r}), row 8 (pcode={pcodes[8]!r})"
+    )
+    assert re.match(
+        r"coordinates outside Mali's bounds \+-0\.1 deg .* in row 3 \(pcode='ML\d+'\) \(first "
+        r"bounds: \[2\.35, 48\.85",
+        problems[2],
+    )
+    assert len(problems) == 3
+
+
+def test_csv_of_another_country_has_no_bounds_check_but_a_kind_check(data_dir, tmp_path):
+    frame, out = _copy_table(data_dir, tmp_path, "geopko_annual")
+    assert frame["longitude"].min() < -12.3 - 10  # world-wide rows validate as they are
+    frame["year"] = frame["year"].astype(str) + "y"
+    frame.to_csv(out, index=False)
+    assert datasets.check_dataset("geopko_annual", tmp_path) == [
+        "column 'year' should be int, found dtype str"
+    ]
+
+
+def test_gzipped_csv_is_read_and_a_broken_one_is_a_data_dir_error(data_dir, tmp_path):
+    dataset = datasets.get("geopko_monthly")
+    table = datasets.read_dataset("geopko_monthly", data_dir)
+    assert len(table) == dataset.file["rows"] and table["mission"].eq("MINUSMA").any()
+    out = tmp_path / dataset.path
+    out.parent.mkdir(parents=True)
+    out.write_bytes((data_dir / dataset.path).read_bytes()[:5000])  # cut gzip stream
+    with pytest.raises(DataDirError, match=r"dataset 'geopko_monthly': cannot read .*\.csv\.gz"):
+        datasets.read_dataset("geopko_monthly", tmp_path)

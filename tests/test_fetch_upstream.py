@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import rasterio
@@ -21,7 +22,7 @@ from _mirror_server import MirrorServer
 from affine import Affine
 from shapely.geometry import LineString, Point, box
 
-from minusma.geo._errors import FetchError, SchemaError
+from minusma.geo._errors import ChecksumError, FetchError, SchemaError
 from minusma.layers import _http, _upstream, datasets
 from minusma.layers.fetch import fetch
 
@@ -383,3 +384,94 @@ def test_converted_output_failing_the_schema_is_not_written(tmp_path, monkeypatc
         ):
             fetch(tmp_path / "dest", only=["ourairports"])
     assert [p.name for p in (tmp_path / "dest" / "ourairports").iterdir()] == []
+
+
+def _ged_csv_zip(data_dir: Path, tmp_path: Path) -> Path:
+    """The GED 23.1 CSV layout rebuilt from the offline CAR copy, plus three SYNTHETIC rows of
+    another country (Mali's copies of the first CAR rows, moved) that the conversion must drop."""
+    real = gpd.read_file(data_dir / datasets.get("ged_caf").path)
+    table = pd.DataFrame(real.drop(columns="geometry"))
+    for column in ("date_start", "date_end"):
+        table[column] = table[column].dt.strftime("%Y-%m-%d 00:00:00.000")
+    at = table.columns.get_loc("adm_2") + 1  # GED 23.1 order: ..., adm_2, latitude, longitude,
+    table.insert(at, "latitude", real.geometry.y)  # geom_wkt, priogrid_gid, ...
+    table.insert(at + 1, "longitude", real.geometry.x)
+    table.insert(at + 2, "geom_wkt", real.geometry.to_wkt())
+    other = table.head(3).assign(country_id=432, country="Mali", latitude=16.27, longitude=-0.04)
+    table = pd.concat([other, table], ignore_index=True)
+    (tmp_path / "GEDEvent_v23_1.csv").write_text(table.to_csv(index=False), encoding="utf-8")
+    out = tmp_path / "ged231-csv.zip"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(tmp_path / "GEDEvent_v23_1.csv", "GEDEvent_v23_1.csv")
+    return out
+
+
+def test_ucdp_ged_country_filter_rebuilds_the_offline_copy(data_dir, tmp_path):
+    out = tmp_path / "ged.geojson"
+    _upstream.convert_ucdp_ged(_ged_csv_zip(data_dir, tmp_path), out, country_id=482)
+    got = gpd.read_file(out)
+    real = gpd.read_file(data_dir / datasets.get("ged_caf").path)
+    assert len(got) == len(real) == 1848
+    assert list(got.columns) == list(real.columns)
+    assert got["id"].tolist() == real["id"].tolist() and set(got["country_id"]) == {482}
+    assert np.allclose(got.geometry.x, real.geometry.x, atol=1e-6)
+    assert np.allclose(got.geometry.y, real.geometry.y, atol=1e-6)
+    same = [c for c in real.columns if c != "geometry" and not c.startswith("date_")]
+    assert got[same].astype(str).equals(real[same].astype(str))
+    assert datasets.check_file("ged_caf", out) == []
+    from minusma.layers.events import read_events
+
+    mine = read_events(out, country="Central African Republic", bounds=None)
+    theirs = read_events(
+        data_dir / datasets.get("ged_caf").path, country="Central African Republic", bounds=None
+    )
+    assert mine.drop(columns="geometry").equals(theirs.drop(columns="geometry"))
+
+
+def test_ucdp_ged_without_the_country_is_an_error(data_dir, tmp_path):
+    with pytest.raises(SchemaError, match=r"ged231-csv\.zip: no event with country_id 999"):
+        _upstream.convert_ucdp_ged(
+            _ged_csv_zip(data_dir, tmp_path), tmp_path / "out.geojson", country_id=999
+        )
+
+
+def test_fetch_geopko_cod_csv_and_ged_from_upstream(data_dir, tmp_path, monkeypatch, caplog):
+    """The upstream-named files are served locally (copies of the offline files made here): the
+    Geo-PKO tables must come out byte-identical (pinned sha256), the COD CSV unchanged, the GED
+    events converted; the monthly Geo-PKO file has no upstream conversion."""
+    served = tmp_path / "upstream"
+    served.mkdir()
+    for name, upstream_file in _upstream.GEOPKO_FILES.items():
+        copy = served / upstream_file
+        copy.write_bytes((data_dir / datasets.get(f"geopko_{name}").path).read_bytes())
+    csv = data_dir / datasets.get("cod_places_csv").path
+    (served / "settlements.csv").write_bytes(csv.read_bytes())
+    _ged_csv_zip(data_dir, tmp_path).replace(served / "ged231-csv.zip")
+    dest = tmp_path / "dest"
+    wanted = ["geopko_annual", "geopko_troop_types", "geopko_contributors", "geopko_monthly"]
+    with MirrorServer(served) as srv:
+        answer = {"result": {"resources": [{"format": "CSV", "url": f"{srv.url}/settlements.csv"}]}}
+        (served / "package_show.json").write_text(json.dumps(answer), encoding="utf-8")
+        for name, upstream_file in _upstream.GEOPKO_FILES.items():
+            monkeypatch.setitem(_upstream.URLS, f"geopko_{name}", f"{srv.url}/{upstream_file}")
+        monkeypatch.setitem(_upstream.URLS, "hdx_places_api", f"{srv.url}/package_show.json")
+        monkeypatch.setitem(_upstream.URLS, "ucdp_ged", f"{srv.url}/ged231-csv.zip")
+        with caplog.at_level(logging.WARNING, logger="minusma.layers.fetch"):
+            got = fetch(dest, only=[*wanted, "cod_places_csv", "ged_caf"], progress=False)
+    assert sorted(got) == sorted([*wanted[:3], "cod_places_csv", "ged_caf"])
+    assert "geopko_monthly: no automated upstream conversion" in caplog.text
+    for name in [*wanted[:3], "cod_places_csv"]:
+        assert datasets.sha256_file(got[name]) == datasets.get(name).sha256
+    assert datasets.check_dataset("ged_caf", dest) == []
+
+
+def test_geopko_upstream_that_changed_is_refused(data_dir, tmp_path, monkeypatch):
+    served = tmp_path / "upstream"
+    served.mkdir()
+    table = (data_dir / datasets.get("geopko_annual").path).read_text(encoding="utf-8")
+    (served / "FrontMap_v.2.3.csv").write_text(table.replace("Gao", "Gao "), encoding="utf-8")
+    with MirrorServer(served) as srv:
+        monkeypatch.setitem(_upstream.URLS, "geopko_annual", f"{srv.url}/FrontMap_v.2.3.csv")
+        with pytest.raises(ChecksumError, match="sha256"):
+            fetch(tmp_path / "dest", only=["geopko_annual"], progress=False, retries=0)
+    assert not (tmp_path / "dest" / datasets.get("geopko_annual").path).exists()

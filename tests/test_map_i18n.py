@@ -83,7 +83,7 @@ HEADINGS = {
         "fréquence",
         "route schématique (orthodromie)",
         "route schématique)",
-        " ; fin le 22 juil. 2024, fermeture de Gao",
+        " ; fin le 22 juil. 2024, fermeture : camp de quartier général de secteur de Gao",
     ],
 }
 

@@ -408,7 +408,7 @@ def test_search_keys_ignore_accents_case_and_apostrophes():
 def test_every_map_text_exists_in_both_languages_with_the_same_fields():
     import string
 
-    from minusma.maps.i18n import LANGS, STRINGS, date_text, text
+    from minusma.geo.i18n import LANGS, STRINGS, date_text, text
 
     assert set(LANGS) == {"en", "fr"}
     assert set(STRINGS["en"]) == set(STRINGS["fr"])

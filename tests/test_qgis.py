@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
+import pyogrio
 import pytest
 
+from minusma import Study
 from minusma.layers.export import GPKG_NAME, export_layers, load_all
-from minusma.layers.styles import STYLED_LAYERS, read_styles
+from minusma.layers.styles import DRAW_ORDER, LABELLED_LAYERS, STYLED_LAYERS, read_styles
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 CHECK = Path(__file__).with_name("qgis_check.py")
@@ -30,22 +33,10 @@ def _qgis_available() -> bool:
     return probe.returncode == 0
 
 
-@pytest.fixture(scope="module")
-def qgis_report(tmp_path_factory):
-    assert _qgis_available(), (
-        "PyQGIS is not installed for /usr/bin/python3: run scripts/setup-test-env (as root) "
-        "to install Debian's python3-qgis"
-    )
-    from minusma.layers.assessment import analysis_layers, context
-
-    out = tmp_path_factory.mktemp("qgis")
-    layers = load_all()
-    layers.update(analysis_layers(context()))
-    export_layers(out, fmt="gpkg", layers=layers)
-    png = out / "map.png"
+def _check(gpkg: Path, png: Path) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""}
     run = subprocess.run(
-        [SYSTEM_PYTHON, str(CHECK), str(out / GPKG_NAME), str(png)],
+        [SYSTEM_PYTHON, str(CHECK), str(gpkg), str(png)],
         capture_output=True,
         text=True,
         env=env,
@@ -55,26 +46,86 @@ def qgis_report(tmp_path_factory):
     assert run.returncode == 0, run.stderr[-2000:]
     report = json.loads(run.stdout)
     report["png"] = png
-    report["expected"] = {name: len(gdf) for name, (gdf, _) in layers.items()}
+    return report
+
+
+@pytest.fixture(scope="module")
+def qgis_report(tmp_path_factory, data_dir):
+    """Every layer of ``export --data`` (the 17 of the issue), in English, seen by QGIS."""
+    assert _qgis_available(), (
+        "PyQGIS is not installed for /usr/bin/python3: run scripts/setup-test-env (as root) "
+        "to install Debian's python3-qgis"
+    )
+    out = tmp_path_factory.mktemp("qgis")
+    Study(data_dir=data_dir).export(out, fmt="gpkg")
+    gpkg = out / GPKG_NAME
+    report = _check(gpkg, out / "map.png")
+    names = [
+        n for n, _ in pyogrio.list_layers(gpkg) if n not in ("layer_styles", "layer_provenance")
+    ]
+    report["expected"] = {n: pyogrio.read_info(gpkg, layer=n)["features"] for n in names}
+    exposure = pyogrio.read_dataframe(gpkg, layer="exposure", read_geometry=False)
+    report["severe_ids"] = sorted(exposure.query("exposure_class == 'severe'")["town_id"])
+    return report
+
+
+@pytest.fixture(scope="module")
+def qgis_report_fr(tmp_path_factory):
+    """The shipped layers and the analysis exported with ``lang="fr"``."""
+    assert _qgis_available(), "PyQGIS is not installed: run scripts/setup-test-env (as root)"
+    from minusma.layers.assessment import analysis_layers, context
+
+    out = tmp_path_factory.mktemp("qgis_fr")
+    layers = load_all()
+    layers.update(analysis_layers(context()))
+    export_layers(out, fmt="gpkg", layers=layers, lang="fr")
+    with sqlite3.connect(out / GPKG_NAME) as db:
+        names = {r[0] for r in db.execute("SELECT styleName FROM layer_styles")}
+    report = _check(out / GPKG_NAME, out / "map.png")
+    report["style_names"] = names
     return report
 
 
 def test_every_layer_loads_valid_in_wgs84(qgis_report):
     assert qgis_report["qgis"].startswith("3.")
     assert set(qgis_report["layers"]) == set(qgis_report["expected"])
+    assert len(qgis_report["layers"]) == 17
     for name, layer in qgis_report["layers"].items():
         assert layer["valid"], name
         assert layer["crs"] == "EPSG:4326", name
         assert layer["features"] == qgis_report["expected"][name], name
 
 
-def test_styled_layers_load_their_default_style(qgis_report):
+def test_every_layer_loads_its_default_style(qgis_report):
     for name, layer in qgis_report["layers"].items():
-        if name in STYLED_LAYERS:
-            assert layer["style_found"], f"{name}: {layer['style_message']}"
-            assert layer["renderer"] == "RuleRenderer", name
-        else:
-            assert not layer["style_found"], name
+        assert layer["style_found"], f"{name}: {layer['style_message']}"
+        assert layer["renderer"] == "RuleRenderer", name
+        assert layer["legend"] and all(layer["legend"]), name
+        assert name in STYLED_LAYERS, name
+
+
+def test_tables_go_from_polygons_at_the_bottom_to_the_exposure_on_top(qgis_report):
+    order = qgis_report["order"]
+    assert order == [n for n in DRAW_ORDER if n in order]
+    assert order[0] == "regions" and order[-1] == "exposure"
+    assert order.index("bases") < order.index("towns") < order.index("exposure")
+
+
+def test_towns_and_sites_are_labelled_by_name_the_most_exposed_first(qgis_report):
+    labels = {n: layer["labels"] for n, layer in qgis_report["layers"].items()}
+    assert {n for n, lab in labels.items() if lab["enabled"]} == set(LABELLED_LAYERS)
+    always, zoomed = labels["exposure"]["rules"]
+    assert "'severe'" in always["filter"] and always["min_scale"] == 0  # any scale
+    assert zoomed["min_scale"] == 4_000_000 and always["text"] == zoomed["text"] == '"name"'
+    assert always["priority"] and zoomed["priority"]  # by exposure score
+    (site,) = labels["bases"]["rules"]
+    assert site["text"] == '"name"' and site["min_scale"] == 2_500_000
+    assert labels["towns"]["type"] == "rule-based"  # ready, off: the exposure labels the towns
+
+
+def test_closed_sites_look_different_from_open_ones(qgis_report):
+    legend = qgis_report["layers"]["bases"]["legend"]
+    assert "camp, open on 22 Jul 2024" in legend and "camp, closed by 22 Jul 2024" in legend
 
 
 def test_dates_and_booleans_come_through_typed(qgis_report):
@@ -100,3 +151,22 @@ def test_rendered_map_shows_each_exposure_class_in_its_colour(qgis_report):
         assert max(abs(a - b) for a, b in zip(got, want)) <= 3, (
             f"{cls} at {samples[cls]['town_id']}: rendered {got}, style says {want}"
         )
+
+
+def test_every_severe_town_is_visible_with_every_layer_added(qgis_report):
+    severe = read_styles()["exposure_colours"]["severe"]
+    want = [int(severe[i : i + 2], 16) for i in (1, 3, 5)]
+    got = qgis_report["severe"]
+    assert sorted(got) == qgis_report["severe_ids"] and len(got) == 7
+    for town, rgb in got.items():
+        assert max(abs(a - b) for a, b in zip(rgb, want)) <= 3, (town, rgb)
+
+
+def test_a_french_export_names_its_styles_legends_and_labels_in_french(qgis_report_fr):
+    assert qgis_report_fr["style_names"] == {"style minusma-exposure"}
+    layers = qgis_report_fr["layers"]
+    assert layers["exposure"]["legend"][:4] == ["faible", "modérée", "élevée", "sévère"]
+    assert "camp, fermé au 22 juil. 2024" in layers["bases"]["legend"]
+    assert "bitumée (tracé schématique)" in layers["roads"]["legend"]
+    (site,) = layers["bases"]["labels"]["rules"]
+    assert "'camp de Ber'" in site["text"] and "d''Ansongo'" in site["text"]

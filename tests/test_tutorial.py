@@ -33,3 +33,13 @@ def test_tutorial_executes(tmp_path, monkeypatch):
     assert "ml-ber" in text  # the what-if shows Ber changing class
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the timeline chart
     assert any("text/html" in o.get("data", {}) for o in outputs)  # the inline map
+
+
+def test_tutorial_class_counts_show_zero_not_nan():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    counts = next(c.source for c in nb.cells if "value_counts" in c.source)
+    assert counts.count("fill_value=0") == 2
+    lines = [
+        line.strip() for c in nb.cells if c.cell_type == "code" for line in c.source.split("\n")
+    ]
+    assert "import layers" not in lines

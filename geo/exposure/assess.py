@@ -644,7 +644,13 @@ def _coverage(
         open_bases=open_bases,
         distance_km=ctx.base_km,
     )
-    short = {v: re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
+    # one name per place in a row: a site's town by its gazetteer name when the places are the
+    # gazetteer (Tombouctou, not the source's Timbuktu), else the source's name, short
+    gazetteer: dict = {}
+    if {"town_id", "name"} <= set(ctx.places.columns) and "town_id" in ctx.bases:
+        known = dict(zip(ctx.places["town_id"], ctx.places["name"]))
+        gazetteer = {v: known.get(t) for v, t in zip(ctx.bases[name_col], ctx.bases["town_id"])}
+    short = {v: gazetteer.get(v) or re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
     for col in ("base_before_name", "base_after_name"):
         cov[col] = cov[col].map(short)
     return cov

@@ -1,18 +1,63 @@
-"""Short human-readable reasons for the exposure of every place, built column-wise.
+"""Why every place is exposed: structured reasons (a code and its parameters per reason), built
+column-wise and rendered in any language of :mod:`minusma.geo.i18n`.
 
-Each function returns one part of the reasons as an object array of strings, ``""`` where it
-has nothing to say, and builds strings only for the rows that need them (fast on 20,000
-places). The road part depends only on the season and the roads cut, so
-:func:`geo.exposure.assess.evaluate` caches it across what-ifs. :func:`join` puts the parts
+A reason is a code (``coverage_lost_on``, ``single_route``, ...) with parameters (a site's name,
+km, a date); its words are the catalogue's template ``reason.<code>`` in each language::
+
+    en  lost coverage from {base} ({km:km} km) on {date:iso}
+    fr  a perdu la couverture de {base} ({km:km} km) le {date:date}
+
+The builders (:func:`coverage_parts`, :func:`road_parts`, :func:`air_parts`,
+:func:`geography_parts`) find, with array operations, the rows each code applies to and gather
+its parameters for those rows only. :class:`Reasons` holds them for a whole frame; it renders
+text only when asked (:meth:`Reasons.render`), for every row or for the rows shown
+(:meth:`Reasons.take`), one vectorised pass per code. :func:`explain` builds them from an
+assessed frame. The string functions (:func:`coverage_lost`, :func:`road`, :func:`air`,
+:func:`geography`) render one part in English for the ``reasons`` column of the assessment
+(the road part depends only on the season and the roads cut, so
+:func:`geo.exposure.assess.evaluate` caches it across what-ifs); :func:`join` puts the parts
 together.
+
+>>> import pandas as pd
+>>> out = pd.DataFrame({"coverage_lost": [True, False], "base_before_name": ["Ber", None],
+...                     "base_before_km": [0.2, None], "coverage_lost_on": ["2023-08-13", None]})
+>>> r = Reasons(2, (coverage_parts(out),))
+>>> r.render("en").tolist()
+['lost coverage from Ber (0 km) on 2023-08-13', None]
+>>> r.render("fr").tolist()
+['a perdu la couverture de Ber (0 km) le 13 août 2023', None]
 """
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["air", "coverage_lost", "flag", "fmt0", "geography", "join", "road"]
+from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, of_name, text
+
+__all__ = [
+    "Part",
+    "Reasons",
+    "air",
+    "air_parts",
+    "coverage_lost",
+    "coverage_parts",
+    "explain",
+    "flag",
+    "fmt0",
+    "geography",
+    "geography_parts",
+    "join",
+    "road",
+    "road_parts",
+]
+
+#: A slot: the mutually exclusive parts that can say one thing about a row (in reading order).
+Slot = tuple["Part", ...]
 
 
 def flag(series: pd.Series) -> np.ndarray:
@@ -29,103 +74,254 @@ def fmt0(values) -> np.ndarray:
     return out
 
 
-def _text(series: pd.Series, rows: np.ndarray) -> np.ndarray:
-    """``series`` at positions ``rows`` as strings (``""`` for missing)."""
-    return series.iloc[rows].fillna("").astype(str).to_numpy(dtype=object)
+def _strings(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
 
 
-def coverage_lost(out: pd.DataFrame) -> np.ndarray:
-    """``lost coverage from <base> (<km> km) on <date>`` where the umbrella was lost."""
-    part = np.full(len(out), "", dtype=object)
-    rows = np.flatnonzero(flag(out["coverage_lost"]))
-    if rows.size:
-        lost_on = out["coverage_lost_on"].iloc[rows]
-        on_date = np.where(
-            lost_on.notna().to_numpy(), " on " + _text(lost_on, np.arange(rows.size)), ""
+def _dates(values: np.ndarray, lang: str) -> np.ndarray:
+    """ISO dates in words (each distinct date formatted once)."""
+    s = pd.Series(values, dtype=object)
+    words = {d: date_text(str(d), lang) for d in s.dropna().unique()}
+    return s.map(words).fillna("").to_numpy(dtype=object)
+
+
+def _of(values: np.ndarray, lang: str) -> np.ndarray:
+    """``of``/``de`` before each name (:func:`minusma.geo.i18n.of_name`; ``d'Ansongo``)."""
+    return np.array([of_name(n, lang) for n in _strings(values)], dtype=object)
+
+
+#: How a template field's values are written, by its format spec.
+_FORMATS = {
+    "of": _of,
+    "": lambda v, lang: _strings(v),
+    "km": lambda v, lang: fmt0(v),
+    "h": lambda v, lang: fmt0(v),
+    "iso": lambda v, lang: _strings(v),
+    "date": _dates,
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One reason code at the rows (positions) it applies to, with its parameters there.
+
+    Attributes
+    ----------
+    code
+        The catalogue key is ``reason.<code>``.
+    rows
+        Row positions (int), ascending.
+    params
+        Parameter name -> array aligned to ``rows``.
+    """
+
+    code: str
+    rows: np.ndarray
+    params: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    def render(self, lang: str = DEFAULT_LANG) -> np.ndarray:
+        """The reason's text at each of :attr:`rows`, in ``lang`` (one vectorised pass)."""
+        acc = np.full(len(self.rows), "", dtype=object)
+        template = text(f"reason.{self.code}", lang)
+        for literal, name, spec, _ in string.Formatter().parse(template):
+            if literal:
+                acc = acc + literal
+            if name is not None:
+                acc = acc + _FORMATS[spec or ""](np.asarray(self.params[name], dtype=object), lang)
+        return acc
+
+    def take(self, where: np.ndarray) -> Part:
+        """This part on new positions: ``where[old]`` is the new position, or -1 if dropped."""
+        new = where[self.rows]
+        keep = new >= 0
+        order = np.argsort(new[keep], kind="stable")
+        return Part(
+            self.code,
+            new[keep][order],
+            {k: np.asarray(v, dtype=object)[keep][order] for k, v in self.params.items()},
         )
-        km = fmt0(out["base_before_km"].to_numpy(dtype="float64")[rows])
-        name = _text(out["base_before_name"], rows)
-        part[rows] = "lost coverage from " + name + " (" + km + " km)" + on_date
-    return part
 
 
-def road(out: pd.DataFrame, labels: pd.Series) -> np.ndarray:
-    """Road access: off the road layer, no route, or the segments that each cut the one route;
+@dataclass(frozen=True)
+class Reasons:
+    """The structured reasons of ``n`` rows: slots in reading order, each of exclusive parts."""
+
+    n: int
+    slots: tuple[Slot, ...]
+
+    def take(self, positions: Sequence[int] | np.ndarray) -> Reasons:
+        """The reasons of the rows at ``positions`` (distinct), in that order."""
+        positions = np.asarray(positions, dtype="int64")
+        where = np.full(self.n, -1, dtype="int64")
+        where[positions] = np.arange(positions.size)
+        return Reasons(
+            int(positions.size), tuple(tuple(p.take(where) for p in s) for s in self.slots)
+        )
+
+    def render(self, lang: str = DEFAULT_LANG, *, empty: str | None = None) -> np.ndarray:
+        """Every row's reasons in ``lang``, joined by the language's separator; ``empty`` where a
+        row has none."""
+        parts = []
+        for slot in self.slots:
+            acc = np.full(self.n, "", dtype=object)
+            for part in slot:
+                if part.rows.size:
+                    acc[part.rows] = part.render(lang)
+            parts.append(acc)
+        if not parts:
+            return np.full(self.n, empty, dtype=object)
+        return join(parts, empty=empty, sep=text("reason.sep", lang))
+
+    def codes(self) -> pd.DataFrame:
+        """One line per reason: ``row``, ``code`` and its ``params`` (dict), in reading order."""
+        lines = []
+        for k, slot in enumerate(self.slots):
+            for part in slot:
+                names = list(part.params)
+                for i, row in enumerate(part.rows.tolist()):
+                    params = {n: part.params[n][i] for n in names}
+                    lines.append((row, k, part.code, params))
+        frame = pd.DataFrame(lines, columns=["row", "slot", "code", "params"])
+        return frame.sort_values(["row", "slot"], kind="stable").drop(columns="slot")
+
+
+def _part(code: str, mask: np.ndarray, **params: np.ndarray) -> Part:
+    rows = np.flatnonzero(mask)
+    return Part(code, rows, {k: np.asarray(v, dtype=object)[rows] for k, v in params.items()})
+
+
+def coverage_parts(out: pd.DataFrame) -> Slot:
+    """``coverage_lost_on`` (site, km, date) or ``coverage_lost`` (no date) where the umbrella
+    was lost."""
+    lost = flag(out["coverage_lost"])
+    dated = out["coverage_lost_on"].notna().to_numpy()
+    params = {
+        "base": out["base_before_name"].to_numpy(dtype=object),
+        "km": out["base_before_km"].to_numpy(dtype="float64"),
+    }
+    return (
+        _part("coverage_lost_on", lost & dated, date=out["coverage_lost_on"], **params),
+        _part("coverage_lost", lost & ~dated, **params),
+    )
+
+
+def road_parts(out: pd.DataFrame, labels: pd.Series | None = None) -> tuple[Slot, Slot]:
+    """Road access (off the road layer, no route, or the segments that each cut the one route),
     then the road distance and time to Bamako. ``labels`` reads segment ids (see
-    :func:`geo.exposure.access.edge_labels`)."""
-    n = len(out)
-    access = np.full(n, "", dtype=object)
+    :func:`geo.exposure.access.edge_labels`); without it the ids are shown."""
     off = flag(~out["on_road_network"].astype("boolean"))
     unreachable = flag(~out["bamako_reachable"].astype("boolean"))
     routes = out["bamako_routes"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     cut = out["bamako_cut_by"].to_numpy(dtype=object)
-    rows = np.flatnonzero(off)
-    access[rows] = (
-        "not on the road layer (nearest node "
-        + fmt0(out["snap_km"].to_numpy(dtype="float64")[rows])
-        + " km): road access unknown"
-    )
-    access[~off & unreachable] = "no road route to Bamako"
     single = ~off & ~unreachable & (routes == 1) & pd.notna(cut)
-    access[single] = [
-        f"one road route to Bamako: {len(c.split(';'))} segment(s) each cut it off "
-        f"(nearest: {labels.get(c.split(';')[0], c.split(';')[0])})"
-        for c in cut[single].tolist()
-    ]
-    distance = np.full(n, "", dtype=object)
+    firsts = [c.split(";") for c in cut[single].tolist()]
+    n_cut = np.full(len(out), None, dtype=object)
+    nearest = np.full(len(out), None, dtype=object)
+    n_cut[single] = [len(c) for c in firsts]
+    nearest[single] = [labels.get(c[0], c[0]) if labels is not None else c[0] for c in firsts]
+    access = (
+        _part("off_road", off, km=out["snap_km"].to_numpy(dtype="float64")),
+        _part("no_route", ~off & unreachable),
+        _part("single_route", single, n=n_cut, segment=nearest),
+    )
     reach = flag(out["bamako_reachable"])
     hours = out["bamako_travel_h"].to_numpy(dtype="float64")
-    timed, untimed = reach & np.isfinite(hours), reach & ~np.isfinite(hours)
     km = out["bamako_road_km"].to_numpy(dtype="float64")
-    distance[timed] = "Bamako " + fmt0(km[timed]) + " km, " + fmt0(hours[timed]) + " h by road"
-    distance[untimed] = "Bamako " + fmt0(km[untimed]) + " km by road (time unknown: speed missing)"
-    return join([access, distance], empty="")
+    timed = reach & np.isfinite(hours)
+    distance = (
+        _part("road_timed", timed, km=km, h=hours),
+        _part("road_untimed", reach & ~np.isfinite(hours), km=km),
+    )
+    return access, distance
 
 
-def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:
+def air_parts(out: pd.DataFrame, air_reach_km: float) -> tuple[Slot, Slot]:
     """Air access after the withdrawal, and whether it depended on the mission's flights."""
-    n = len(out)
     state = out["air_state"].to_numpy(dtype=object)
     score_air = out["air_score"].to_numpy(dtype="float64")
-    service = np.full(n, "", dtype=object)
     none_in_reach = state == "no_airstrip_in_reach"
     ended = ~none_in_reach & (score_air == 10.0)
     unknown = ~none_in_reach & ~ended & (state == "unknown")
-    service[none_in_reach] = f"no airstrip within {air_reach_km:.0f} km"
-    rows = np.flatnonzero(ended)
-    service[rows] = (
-        "no documented air service after the withdrawal (" + _text(out["airport_icao"], rows) + ")"
+    service = (
+        _part("no_airstrip", none_in_reach, km=np.full(len(out), float(air_reach_km))),
+        _part("air_ended", ended, icao=out["airport_icao"].to_numpy(dtype=object)),
+        _part("air_unknown", unknown),
     )
-    service[unknown] = "air service after the withdrawal unknown"
-    mission = np.where(
-        flag(out["air_depended_on_un"]), "air access depended on MINUSMA/UNHAS only", ""
-    ).astype(object)
-    return join([service, mission], empty="")
+    return service, (_part("air_un_only", flag(out["air_depended_on_un"])),)
+
+
+def geography_parts(out: pd.DataFrame) -> tuple[Slot, ...]:
+    """Riverside on the navigable Niger; central region (when the column is there)."""
+    river = flag(out["riverside"]) & (out["river_reach"] == "navigable").to_numpy()
+    slots: tuple[Slot, ...] = ((_part("riverside", river),),)
+    if "central_region" in out:
+        slots += ((_part("central", flag(out["central_region"])),),)
+    return slots
+
+
+def explain(out: pd.DataFrame, *, air_reach_km: float, labels: pd.Series | None = None) -> Reasons:
+    """The structured reasons of an assessed frame (the columns of
+    :func:`geo.exposure.assess.evaluate`), in the order of its ``reasons`` column.
+
+    Parameters
+    ----------
+    out
+        The assessment.
+    air_reach_km
+        The preparation's airstrip reach (stated in ``no_airstrip``).
+    labels
+        Segment labels by edge id (``Context.labels``); ids are shown without them.
+    """
+    slots = (
+        coverage_parts(out),
+        *road_parts(out, labels),
+        *air_parts(out, air_reach_km),
+        *geography_parts(out),
+    )
+    return Reasons(len(out), slots)
+
+
+def _english(n: int, slots: Sequence[Slot]) -> np.ndarray:
+    return Reasons(n, tuple(slots)).render("en", empty="")
+
+
+def coverage_lost(out: pd.DataFrame) -> np.ndarray:
+    """``lost coverage from <base> (<km> km) on <date>`` where the umbrella was lost."""
+    return _english(len(out), [coverage_parts(out)])
+
+
+def road(out: pd.DataFrame, labels: pd.Series) -> np.ndarray:
+    """The road part (:func:`road_parts`) in English, ``""`` where it has nothing to say."""
+    return _english(len(out), road_parts(out, labels))
+
+
+def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:
+    """The air part (:func:`air_parts`) in English, ``""`` where it has nothing to say."""
+    return _english(len(out), air_parts(out, air_reach_km))
 
 
 def geography(out: pd.DataFrame) -> np.ndarray:
-    """Riverside on the navigable Niger; central region (when the column is there)."""
-    parts = [
-        np.where(
-            flag(out["riverside"]) & (out["river_reach"] == "navigable").to_numpy(),
-            "riverside on the navigable Niger",
-            "",
-        ).astype(object)
-    ]
-    if "central_region" in out:
-        parts.append(np.where(flag(out["central_region"]), "central region", "").astype(object))
-    return join(parts, empty="")
+    """The geography part (:func:`geography_parts`) in English."""
+    return _english(len(out), geography_parts(out))
 
 
-def join(parts: list[np.ndarray], *, empty: str | None = None) -> np.ndarray:
-    """The non-empty parts of every row in order, joined by ``"; "``; ``empty`` where none."""
+def join(parts: list[np.ndarray], *, empty: str | None = None, sep: str = "; ") -> np.ndarray:
+    """The non-empty parts of every row in order, joined by ``sep``; ``empty`` where none."""
     acc = np.asarray(parts[0], dtype=object).copy()
     has = acc != ""
     for part in parts[1:]:
         more = part != ""
         both = has & more
-        acc[both] = acc[both] + "; " + part[both]
+        acc[both] = acc[both] + sep + part[both]
         only = ~has & more
         acc[only] = part[only]
         has |= more
     return np.where(has, acc, empty)
+
+
+#: Every reason code, in the catalogue (checked by the tests).
+CODES = tuple(
+    k.split(".", 1)[1]
+    for k in STRINGS[DEFAULT_LANG]
+    if k.startswith("reason.") and k != "reason.sep"
+)

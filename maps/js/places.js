@@ -137,6 +137,29 @@ L.MinusmaPlaces = L.Layer.extend({
         row(t.region, named(f.region, f.regionPcode));
         return div;
     },
+    search: function(q, norm, limit) {  // places whose name or P-code key matches q, names first
+        if (!this._keys) {  // built on the first search, not at page load
+            var keys = new Array(this.count);
+            for (var i = 0; i < this.count; i++) { keys[i] = norm(this._d.names[i]) + "|" + norm(this.info(i).pcode); }
+            this._keys = keys;
+        }
+        var starts = [], inside = [];
+        for (var k = 0; k < this._keys.length && starts.length < limit; k++) {
+            var at = this._keys[k].indexOf(q);
+            if (at === 0) { starts.push(k); } else if (at > 0 && inside.length < limit) { inside.push(k); }
+        }
+        return starts.concat(inside).slice(0, limit);
+    },
+    openAt: function(i) {  // zoom to place i and open its popup
+        var map = this._map;
+        if (!map) { return; }
+        map.setView([this._lat[i], this._lon[i]], Math.max(map.getZoom(), 11), {animate: false});
+        this._openPopup(i);
+    },
+    _openPopup: function(i) {
+        this.popup = L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i))
+            .openOn(this._map);
+    },
     _click: function(e) {
         var map = this._map;
         if (!map || (map.dragging && map.dragging.moved())) { return; }
@@ -148,8 +171,7 @@ L.MinusmaPlaces = L.Layer.extend({
         var i = this.pointAt(map.mouseEventToContainerPoint(e));
         if (i < 0) { return; }
         e.stopPropagation();
-        this.popup = L.popup({maxWidth: Math.min(320, window.innerWidth - 70)}).setLatLng([this._lat[i], this._lon[i]]).setContent(this._content(i))
-            .openOn(map);
+        this._openPopup(i);
         this.fire("placeclick", {index: i});
     }
 });

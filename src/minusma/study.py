@@ -376,13 +376,17 @@ class Study:
         return out
 
     # -- maps --------------------------------------------------------------------------------
-    def exposure_timeline(self, params: ExposureParams | None = None, **options: Any):
+    def exposure_timeline(
+        self, params: ExposureParams | None = None, *, lang: str | None = None, **options: Any
+    ):
         """The towns' classes, scores, ranks and reasons at every step, as the maps draw them.
 
         Parameters
         ----------
         params, **options
             The model's parameters; ``as_of`` is the date of the detailed indicators.
+        lang
+            The language of the reasons (default: English).
 
         Returns
         -------
@@ -393,7 +397,8 @@ class Study:
 
         p = self.params(params, **options)
         towns = self._towns_study()
-        return exposure_timeline(towns.timeline(p), towns.assess(p), p)
+        kwargs = {} if lang is None else {"lang": lang, "context": towns.context}
+        return exposure_timeline(towns.timeline(p), towns.assess(p), p, **kwargs)
 
     def map(
         self,
@@ -441,7 +446,7 @@ class Study:
             classes = step_classes(places.timeline(p), id_column="settlement_id")
         kwargs = {} if lang is None else {"lang": lang}
         return make_map(
-            self.exposure_timeline(p),
+            self.exposure_timeline(p, lang=lang),
             offline=offline,
             settlements=settlements,
             settlement_classes=classes,
@@ -479,7 +484,8 @@ class Study:
         from minusma.maps.static import static_map
 
         kwargs = {} if lang is None else {"lang": lang}
-        return static_map(self.exposure_timeline(params, **options), towns=towns, **kwargs)
+        exposure = self.exposure_timeline(params, lang=lang, **options)
+        return static_map(exposure, towns=towns, **kwargs)
 
     # -- outputs -------------------------------------------------------------------------------
     def export(
@@ -491,6 +497,7 @@ class Study:
         layers: Sequence[str] = (),
         with_analysis: bool = True,
         hxl: bool = False,
+        lang: str | None = None,
         **options: Any,
     ) -> list[Path]:
         """Write the layers and a provenance file (every source and licence) to ``out_dir``.
@@ -510,6 +517,8 @@ class Study:
             Also write the exposure, segment criticality and timeline layers.
         hxl
             CSV only: a row of HXL hashtags under the header.
+        lang
+            GeoPackage only: language of the QGIS styles' names, legends and labels.
 
         Returns
         -------
@@ -530,9 +539,12 @@ class Study:
             parameters.update(self._metadata())
         from minusma.geo.io import created_folder
 
+        kwargs = {} if lang is None else {"lang": lang}
         # the one write path: a failed export leaves no new folder (its parent must exist)
         with created_folder(out_dir, parents=False, what="create output folder"):
-            return export_layers(out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl)
+            return export_layers(
+                out_dir, fmt=fmt, layers=frames, parameters=parameters, hxl=hxl, **kwargs
+            )
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """One layer of the registry (``minusma layers`` lists them).
@@ -630,13 +642,17 @@ class Study:
         p = self.params(params, **options)
         return timeline_figures(self._towns_study().timeline(p), p, data_dir=self._data_dir)
 
-    def timeline_chart(self, params: ExposureParams | None = None, **options: Any) -> Figure:
+    def timeline_chart(
+        self, params: ExposureParams | None = None, *, lang: str | None = None, **options: Any
+    ) -> Figure:
         """The timeline chart of :meth:`timeline_figures` (matplotlib figure).
 
         Parameters
         ----------
         params, **options
             The model's parameters.
+        lang
+            ``"en"`` or ``"fr"`` (default: English).
 
         Returns
         -------
@@ -645,12 +661,19 @@ class Study:
         """
         from minusma.maps.charts import timeline_chart
 
-        return timeline_chart(self.timeline_figures(params, **options))
+        kwargs = {} if lang is None else {"lang": lang}
+        return timeline_chart(self.timeline_figures(params, **options), **kwargs)
 
     def report(
-        self, params: ExposureParams | None = None, *, top: int | None = None, **options: Any
+        self,
+        params: ExposureParams | None = None,
+        *,
+        top: int | None = None,
+        lang: str | None = None,
+        **options: Any,
     ) -> str:
-        """One printable HTML page: the map, the most exposed places, the summary, the timeline.
+        """One printable HTML page: the map, the most exposed places, the summary by 2023 region,
+        the timeline; A4 portrait when printed.
 
         Parameters
         ----------
@@ -659,6 +682,8 @@ class Study:
         top
             How many of the most exposed places to list (default
             :data:`minusma.maps.report.DEFAULT_TOP`).
+        lang
+            ``"en"`` or ``"fr"`` (default: English).
 
         Returns
         -------
@@ -669,14 +694,16 @@ class Study:
 
         p = self.params(params, **options)
         study = self._towns_study()
-        by = "region_2023" if self._data_dir is not None else "region"
+        kwargs = {} if lang is None else {"lang": lang}
         return report_html(
             study.assess(p),
-            study.summary(p, by=by),
-            map_figure=study.static_map(p),
-            chart_figure=study.timeline_chart(p),
+            study.summary(p, by="region_2023"),
+            map_figure=study.static_map(p, lang=lang),
+            chart_figure=study.timeline_chart(p, lang=lang),
             params=p,
             top=DEFAULT_TOP if top is None else top,
+            context=study.context,
+            **kwargs,
         )
 
     def population(
@@ -988,3 +1015,129 @@ class Study:
         if self._speeds_path is not None:
             out["speeds_path"] = self._speeds_path
         return out
+
+    # -- forecasts from the event history (issue 17) -------------------------------------------
+    def forecast(
+        self,
+        history: str | os.PathLike | None = None,
+        *,
+        unit: str = "cercle",
+        as_of: str | None = None,
+        horizon_months: int | None = None,
+        model: str = "auto",
+        lang: str = "en",
+        country: str | None = "Mali",
+        mission: str | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Expected events per unit over the next months, from an event history
+        (:func:`minusma.forecasting.forecast`).
+
+        Parameters
+        ----------
+        history
+            A history file of any layout (:mod:`minusma.layers.history`); None for the shipped
+            64 events (thin: the result says so).
+        unit, horizon_months, country, mission
+            See :func:`minusma.forecasting.prepare_history` (horizon default
+            :data:`minusma.forecasting.HORIZON_MONTHS`).
+        as_of, model, lang
+            See :func:`minusma.forecasting.forecast`.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One row per unit, ranked, with ``why``; ``attrs["statement"]`` says how the model was
+            chosen and how much history there was.
+        """
+        from minusma import forecasting
+
+        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        return forecasting.forecast(prepared, as_of=as_of, model=model, lang=lang)
+
+    def backtest(
+        self,
+        history: str | os.PathLike | None = None,
+        *,
+        unit: str = "cercle",
+        horizon_months: int | None = None,
+        from_month: str | None = None,
+        to_month: str | None = None,
+        every_months: int = 12,
+        country: str | None = "Mali",
+        mission: str | None = None,
+    ):
+        """Rolling-origin backtest of every forecast model on an event history
+        (:func:`minusma.forecasting.backtest`).
+
+        Returns
+        -------
+        minusma.geo.forecast.backtest.BacktestResult
+            Pooled and per-origin scores with bootstrap intervals, and each learned model
+            against each baseline.
+        """
+        from minusma import forecasting
+
+        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        return forecasting.backtest(
+            prepared, from_month=from_month, to_month=to_month, every_months=every_months
+        )
+
+    def _forecast_history(self, history, unit, horizon_months, country, mission):
+        from minusma import forecasting
+
+        mali = country is not None and country.casefold() == "mali"
+        return forecasting.prepare_history(
+            history,
+            unit,
+            horizon_months=horizon_months or forecasting.HORIZON_MONTHS,
+            data_dir=self._data_dir,
+            country=country,
+            mission=mission,
+            access=self._towns_study().assess() if mali else None,
+        )
+
+    # -- issue 18: the protection effect (sites as periods, event study) ----------------------
+    def sites(
+        self,
+        *,
+        mission: str | None = "MINUSMA",
+        source: str | os.PathLike = "geopko",
+        min_troops: float | None = None,
+    ) -> gpd.GeoDataFrame:
+        """UN sites as periods (opened, closed, troops) from Geo-PKO, the shipped table or a CSV.
+
+        Parameters
+        ----------
+        mission
+            Mission acronym (Geo-PKO; for MINUSMA the shipped closure dates are merged in).
+        source
+            ``"geopko"`` (needs the data directory), ``"shipped"`` or a CSV path.
+        min_troops
+            Geo-PKO: keep site periods with at least this many troops.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            :data:`minusma.layers.sites.SITE_SCHEMA`.
+        """
+        from minusma.layers.sites import sites
+
+        return sites(source, mission=mission, data_dir=self._data_dir, min_troops=min_troops)
+
+    def effect(self, **options: Any):
+        """How violence changed where sites opened or closed: a staggered event study.
+
+        Parameters
+        ----------
+        **options
+            Those of :func:`minusma.effects.run_effect` (``history, sites, mission, country,
+            unit, radius_km, window_months, span, by_type, placebo_draws, seed, min_troops,
+            cluster``); the data directory is the Study's.
+
+        Returns
+        -------
+        minusma.effects.EffectReport
+        """
+        from minusma.effects import run_effect
+
+        return run_effect(data_dir=self._data_dir, **options)

@@ -151,7 +151,9 @@ def test_french_legend_popups_and_timeline(page, page_log, site, pages, size):
     legend = page.inner_text(".minusma-legend")
     page.evaluate("() => { document.querySelector('.minusma-legend details').open = false; }")
     assert "Légende" in legend and "Villes : classe d'exposition" in legend
-    assert "sévère : score de 7.5 ou plus" in legend
+    assert "sévère : score de 7,5 ou plus" in legend
+    if page.is_visible(".minusma-more") and not page.is_visible(".minusma-time-label"):
+        page.click(".minusma-more")  # a compact time control opens on a tap
     assert "Chronologie du retrait" in page.inner_text(".minusma-time")
     assert "sites de la MINUSMA ouverts sur 13" in page.inner_text(".minusma-time-label")
     x, y = _town_point(page, "ml-ber", zoom=11)
@@ -168,7 +170,8 @@ def test_french_legend_popups_and_timeline(page, page_log, site, pages, size):
 _AIR_TOOLTIPS = (
     "() => { const m = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))]; "
     "const out = []; m.eachLayer(l => { const p = l.feature && l.feature.properties; "
-    "if (p && 'openActive' in p && l.getTooltip()) { out.push(l.getTooltip().getContent()); } });"
+    "if (p && 'openActive' in p && l.getTooltip()) { const d = document.createElement('div'); "
+    "d.innerHTML = l.getTooltip().getContent(); out.push(d.textContent); } });"
     " return out; }"
 )
 
@@ -177,7 +180,10 @@ _AIR_TOOLTIPS = (
 _GAO_LINK = {
     "en": ("active on 30 Jun 2023; end 22 Jul 2024, closure of Gao", "ended on 22 Jul 2024;"),
     "fr": (
-        "active au 30 juin 2023 ; fin le 22 juil. 2024, fermeture de Gao",
+        (
+            "active au 30 juin 2023 ; fin le 22 juil. 2024, fermeture : camp de quartier "
+            "général de secteur de Gao"
+        ),
         "arrêtée au 22 juil.",
     ),
 }

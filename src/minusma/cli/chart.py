@@ -8,6 +8,7 @@ from minusma.cli.options import (
     OutFile,
     exposure_options_except,
     exposure_params,
+    lang_option,
     note,
     study_options,
 )
@@ -27,7 +28,8 @@ def chart() -> None:
 )
 @exposure_options_except("as_of")
 @study_options()
-def timeline(out, study, **model) -> None:
+@lang_option
+def timeline(out, study, lang, **model) -> None:
     """Places (and people) covered after each closure, and places by class: the 13 steps of the
     withdrawal on a date axis. With a data directory, WorldPop people near an open site are
     added."""
@@ -35,5 +37,5 @@ def timeline(out, study, **model) -> None:
 
     if out.suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{out.name}: use a .png or .svg file", param_hint="--out")
-    save_figure(study.timeline_chart(exposure_params(as_of=None, **model)), out)
+    save_figure(study.timeline_chart(exposure_params(as_of=None, **model), lang=lang), out)
     note(f"wrote {out}")

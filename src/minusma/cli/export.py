@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import WritableDir, exposure_options, exposure_params, study_options
+from minusma.cli.options import (
+    WritableDir,
+    exposure_options,
+    exposure_params,
+    lang_option,
+    study_options,
+)
 
 
 @click.command("export")
@@ -45,6 +51,7 @@ from minusma.cli.options import WritableDir, exposure_options, exposure_params, 
     is_flag=True,
     help="CSV only: add a row of HXL hashtags under the header (for HDX users).",
 )
+@lang_option
 @exposure_options
 @study_options()
 def export(
@@ -53,6 +60,7 @@ def export(
     names: tuple[str, ...],
     with_analysis: bool,
     hxl: bool,
+    lang: str,
     study,
     **model,
 ) -> None:
@@ -79,6 +87,7 @@ def export(
         layers=names,
         with_analysis=with_analysis,
         hxl=hxl,
+        lang=lang,
     )
     for path in written:
         click.echo(str(path))

@@ -30,6 +30,10 @@ COMMANDS: dict[str, str] = {
     "report": "minusma.cli.report:report",
     "scenarios": "minusma.cli.scenarios:scenarios",
     "plan": "minusma.cli.plan:plan",
+    "sites": "minusma.cli.sites:sites",
+    "effect": "minusma.cli.effect:effect",
+    "forecast": "minusma.cli.forecast:forecast",
+    "backtest": "minusma.cli.backtest:backtest",
 }
 
 

@@ -13,7 +13,7 @@ from minusma.cli.options import (
     exposure_params,
     study_options,
 )
-from minusma.maps.i18n import DEFAULT_LANG, LANGS
+from minusma.geo.i18n import DEFAULT_LANG, LANGS
 
 
 @click.command("map")
@@ -57,6 +57,20 @@ from minusma.maps.i18n import DEFAULT_LANG, LANGS
     show_default=True,
     help="Language of the map's labels, legend, popups, timeline and PNG (data stay as sourced).",
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the forecast from this event history as a choropleth (see `minusma "
+    "forecast`; HTML map only).",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["cercle", "commune", "region", "region_2023", "grid", "towns"]),
+    default="cercle",
+    show_default=True,
+    help="Units of the forecast layer (with --history).",
+)
 @exposure_options
 @study_options()
 def map(
@@ -66,6 +80,8 @@ def map(
     cache_dir: Path | None,
     dpi: int,
     lang: str,
+    history: Path | None,
+    unit: str,
     study,
     **model,
 ) -> None:
@@ -90,9 +106,12 @@ def map(
 
         if offline:
             _ensure_asset_cache(cache_dir)
-        html = map_html(
-            study.map(params, offline=offline, lang=lang), offline=offline, cache_dir=cache_dir
-        )
+        drawn = study.map(params, offline=offline, lang=lang)
+        if history is not None:  # issue 17: the forecast layer
+            from minusma.maps.forecast import add_forecast
+
+            add_forecast(drawn, study.forecast(history, unit=unit, lang=lang), lang=lang)
+        html = map_html(drawn, offline=offline, cache_dir=cache_dir)
     if png is not None:
         from minusma.maps.static import png_bytes
 

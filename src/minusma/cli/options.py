@@ -43,6 +43,7 @@ __all__ = [
     "exposure_options_except",
     "exposure_params",
     "format_option",
+    "lang_option",
     "note",
     "places_option",
 ]
@@ -454,6 +455,20 @@ def format_option(*choices: str) -> Callable[[F], F]:
         show_default=True,
         help="Table for people; " + ", ".join(c.upper() for c in choices[1:]) + " for programs.",
     )
+
+
+def lang_option(func: F) -> F:
+    """``--lang en|fr``: the language of what a command writes for people (labels, headers,
+    reasons, legends; data stay as sourced)."""
+    from minusma.geo.i18n import DEFAULT_LANG, LANGS
+
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        default=DEFAULT_LANG,
+        show_default=True,
+        help="Language of the words written for people (data stay as sourced).",
+    )(func)
 
 
 def places_option(func: F) -> F:

@@ -8,6 +8,7 @@ from minusma.cli.options import (
     OutFile,
     exposure_options,
     exposure_params,
+    lang_option,
     note,
     study_options,
 )
@@ -25,7 +26,8 @@ from minusma.cli.options import (
 )
 @exposure_options
 @study_options()
-def report(out, top, study, **model) -> None:
+@lang_option
+def report(out, top, study, lang, **model) -> None:
     """One printable HTML page: the map, the most exposed places with reasons, the summary by
     region, the timeline chart, the caveats and sources. Images are embedded (no other file).
 
@@ -34,5 +36,5 @@ def report(out, top, study, **model) -> None:
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{out.name}: write the report as .html", param_hint="--out")
-    write_report(out, study.report(exposure_params(**model), top=top))
+    write_report(out, study.report(exposure_params(**model), top=top, lang=lang))
     note(f"wrote {out}")

@@ -1,0 +1,918 @@
+"""Every word the package shows a person, in English and French: one table per language, one
+place (the maps, the PNG, ``towns``, the report, the charts, the QGIS style labels and the
+reasons of the assessment).
+
+Data values (names, sources) stay as sourced; the package's own labels, headings, legend,
+timeline texts, indicator names and values and the reasons' templates (``reason.*``, filled by
+:mod:`minusma.geo.exposure.reasons`) are translated. :func:`text` formats a string with
+``str.format`` fields; :func:`date_text` writes a date with the language's month names and
+:func:`number_text` a number with its decimal separator.
+
+>>> text("rank_of", "fr", n=3, m=191)
+'rang 3 sur 191'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from minusma.geo._errors import UnknownNameError
+
+__all__ = [
+    "DECIMAL",
+    "DEFAULT_LANG",
+    "LANGS",
+    "STRINGS",
+    "date_text",
+    "number_text",
+    "of_name",
+    "term",
+    "text",
+]
+
+#: The language of a map unless asked otherwise.
+DEFAULT_LANG = "en"
+
+_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "fr": [
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ],
+}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "MINUSMA withdrawal 2023-2024: which Malian towns were left exposed",
+        "legend": "Legend",
+        "towns_heading": "Towns: exposure class",
+        "class.low": "low",
+        "class.moderate": "moderate",
+        "class.high": "high",
+        "class.severe": "severe",
+        "no_class": "no class",
+        "class_range": "{label}: score {lo} to {hi}",
+        "class_top": "{label}: score {lo} or more",
+        "score_note": (
+            "The score (0 to 10, higher = more exposed) averages three parts: security (the UN "
+            "site that protected the town closed), road access (hours and number of routes to "
+            "Bamako) and air (flights that ended). Missing parts are left out, never counted as 0."
+        ),
+        "model_note": "Model: radius {radius_km:g} km, {season} season{whatif}.",
+        "whatif": ", what-if scenario ({parts})",
+        "whatif_sep": "; ",
+        "whatif.close": "closed early: {names}",
+        "whatif.keep": "kept open: {names}",
+        "whatif.close_roads": "roads cut: {names}",
+        "whatif.disabled_links": "air links off: {names}",
+        "whatif.disabled_operators": "air operators off: {names}",
+        "season.dry": "dry",
+        "season.wet": "wet",
+        "sites_heading": "MINUSMA sites",
+        "site.mission_hq": "mission headquarters",
+        "site.sector_hq_camp": "sector headquarters camp",
+        "site.camp": "camp",
+        "site.temporary_operating_base": "temporary operating base",
+        "site_closed": "site closed by the selected date",
+        "coverage_before": "coverage radius before the withdrawal ({radius_km:g} km)",
+        "coverage_now": "coverage radius at the selected date ({radius_km:g} km)",
+        "roads_heading": "Roads (all lines schematic, dashed)",
+        "road.paved": "paved",
+        "road.unpaved": "unpaved",
+        "road.track": "track",
+        "road.unverified": "class unverified",
+        "no_detour": "no detour: the only link in the mapped road network",
+        "river_air_heading": "River and air",
+        "river.true": "Niger, navigable reach (seasonal)",
+        "river.false": "Niger, not navigable",
+        "river.none": "Niger, navigability not reported",
+        "air_active": "{operator} air link, active",
+        "air_ended": "air link ended or suspended (colour = operator)",
+        "airport": "airport or airstrip",
+        "region_central": "central zone of the 2023 plan (pre-2016 Mopti and Ségou regions)",
+        "region_central_2023": "central zone of the 2023 plan (2023 regions built from cercles)",
+        "settlement": "populated place (OCHA COD, {n})",
+        "sources": "Sources",
+        "tiles_credit": "Background tiles: © OpenStreetMap contributors (ODbL)",
+        "search": "Search a town or P-code",
+        "search_none": "no town found",
+        "search_places": "Search a town, populated place or P-code",
+        # popups
+        "class": "class",
+        "score": "score",
+        "rank_of": "rank {n} of {m}",
+        "on_date": "on {date}",
+        "reasons": "Why",
+        "no_reasons": "no reason recorded",
+        "indicators": "Indicators (as of {date})",
+        "region_2023": "region (2023)",
+        "cercle": "cercle",
+        "population": "population",
+        "population_year": "population year",
+        # timeline
+        "timeline": "Withdrawal timeline",
+        "step_before": "{date}: before the withdrawal",
+        "step_closed": "{date}: closed {names}",
+        "sites_open": "{n} of {m} MINUSMA sites open",
+        "sites_open_short": "{n}/{m} sites open",
+        "time_more": "show or hide the details of the timeline",
+        "air_flown": "{n} of {m} air links flown",
+        "prev": "previous closure date",
+        "next": "next closure date",
+        "slider": "closure date",
+        "cover_circles": "Coverage circles:",
+        "cover_before": "before the withdrawal",
+        "cover_now": "selected date",
+        "cover_both": "both",
+        # layer names
+        "layer.towns": "Towns (colour = exposure class)",
+        "layer.sites_open": "MINUSMA sites open (symbol by kind)",
+        "layer.sites_closed": "MINUSMA sites closed (faded)",
+        "layer.places": "Populated places (OCHA COD)",
+        "layer.events": (
+            "Security events up to the selected date ({n} of {m} mapped; {skipped} without a point)"
+        ),
+        "events_legend": (
+            "security or access event, shown up to the selected date (layer off by default; "
+            "{n} of {m} have a point)"
+        ),
+        "layer.regions_2023": "Regions 2023 (from cercles; central zone filled)",
+        "layer.river_ne": "Niger river (Natural Earth, real course)",
+        "river_ne_tooltip": "{name} (Natural Earth, real course)",
+        "popup.region_old": "region before 2016",
+        "popup.cercles": "cercles",
+        "popup.cercle_pcodes": "cercle P-codes",
+        "popup.central_zone": "central zone (2023)",
+        "popup.area_km2": "area (km²)",
+        "popup.confidence": "confidence",
+        "popup.note": "note",
+        "popup.source": "source",
+        "popup.feature": "feature",
+        "popup.length_km": "length in Mali (km)",
+        "popup.yes": "yes",
+        "popup.no": "no",
+        "place.exposure": "exposure class at the selected date",
+        "place.placeClass": "class",
+        "place.pcode": "P-code",
+        "place.commune": "commune",
+        "place.cercle": "cercle",
+        "place.region": "region (2015)",
+        "settlement_classed": (
+            "populated place (OCHA COD, {n}), coloured by its exposure class at the selected date"
+        ),
+        "event.date": "date",
+        "event.place": "place",
+        "event.type": "type",
+        "event.actor": "actor (as reported)",
+        "event.fatalities": "fatalities (as reported)",
+        "event.unknown": "not reported",
+        "event.description": "what happened",
+        "event.confidence": "confidence",
+        "event.point": "point from",
+        "event.source": "source",
+        "event.source_2": "second source",
+        # layers and popups
+        "layer.regions": "Regions (central zone highlighted)",
+        "layer.outline": "Mali outline",
+        "layer.river": "Niger river (navigable reach bold)",
+        "layer.roads": "Roads (by class; schematic lines dashed)",
+        "layer.no_detour": "Roads with no detour (highlight)",
+        "layer.airports": "Airports and airstrips",
+        "layer.air_links": "Air links (by operator; ended dashed)",
+        "layer.coverage_before": "Coverage before the withdrawal ({radius_km:g} km)",
+        "layer.coverage_now": "Coverage at the selected date ({radius_km:g} km)",
+        "layer.distance_before": "Distance to nearest open site, before the withdrawal ({date})",
+        "layer.distance_on": "Distance to nearest open site on {date}",
+        "distance_heading": "Distance to the nearest open site (overlay, off by default)",
+        "distance_note": (
+            "km, geodesic from each WorldPop cell centre (cells of about 18 km); transparent "
+            "outside Mali. {credit}; grid: {grid}"
+        ),
+        "region_central_name": "{name} (central zone)",
+        "popup.iso_3166_2": "ISO 3166-2",
+        "popup.ocha_pcode": "OCHA P-code",
+        "popup.regions_2023_inside": "2023 regions inside",
+        "popup.status": "status",
+        "popup.season": "season",
+        "popup.length_published_km": "length (published, km)",
+        "popup.places": "places",
+        "popup.geometry": "geometry",
+        "river_tooltip": "{name} ({status})",
+        "river_tooltip_schematic": "{name} ({status}, schematic line)",
+        "river_schematic": "schematic line through the river places, not the river bed",
+        "popup.kind": "kind",
+        "popup.town": "town",
+        "popup.sector": "sector",
+        "popup.region_2023": "region (2023)",
+        "popup.contingents": "contingents",
+        "popup.closure_date": "closure date",
+        "popup.closure_order": "closure order",
+        "popup.phase": "phase",
+        "popup.date_note": "date note",
+        "popup.point": "point",
+        "popup.source_2": "second source",
+        "site_tooltip": "{name} ({kind}; {status})",
+        "site_closed_on": "closed on {date}",
+        "site_open_until": "open until {date}",
+        "popup.class": "class",
+        "popup.surface": "surface",
+        "popup.length_km_plain": "length (km)",
+        "popup.length_method": "length method",
+        "popup.ferry": "ferry crossing",
+        "popup.no_detour": "no detour",
+        "popup.notes": "notes",
+        "road_no_detour_yes": "yes: the only link between its towns in the mapped network",
+        "road_schematic": "schematic: straight line between towns, not the road's course",
+        "road_tooltip_schematic": "(schematic line)",
+        "road_tooltip_no_detour": "– no detour",
+        "road_halo_tooltip": "no detour: {a} – {b}",
+        "popup.city": "city",
+        "popup.region": "region",
+        "popup.elevation_m": "elevation (m)",
+        "popup.role": "role 2020-2024",
+        "popup.runway": "runway",
+        "popup.point_source": "point source",
+        "popup.role_source": "role source",
+        "popup.operator": "operator",
+        "popup.service": "service",
+        "popup.via": "via",
+        "popup.period": "period",
+        "popup.start": "start",
+        "popup.end": "end",
+        "popup.frequency": "frequency",
+        "air_schematic": "schematic great-circle route",
+        "air.active": "active",
+        "air.ended": "ended",
+        "air.not_started": "not started",
+        "air_tooltip": "{name} ({state}; schematic route)",
+        "air_tooltip_on": "{name} ({state} on {date}{end}; schematic route)",
+        "air_end": "; end {date}, {note}",
+        "air_end_period": "end of the reported period",
+        "air_end_closure": "closure of {site}",
+        # static map
+        "png_situation": "situation on {date}: {n} of {m} MINUSMA sites open",
+        "png_town": "town: {label} exposure",
+        "png_open_site": "open {label}",
+        "png_road": "road: {label} (schematic)",
+        "png_central": "central zone (2023 plan)",
+        "png_coverage": "coverage of open sites ({radius_km:g} km)",
+        # reasons of the assessment: one template per code (geo.exposure.reasons); fields with
+        # ":km"/":h" are whole numbers, ":iso" an ISO date, ":date" a date in words, ":of" a
+        # name after "of"/"de" (i18n.of_name; French elided: d'Ansongo)
+        "reason.coverage_lost": "lost coverage from {base} ({km:km} km)",
+        "reason.coverage_lost_on": "lost coverage from {base} ({km:km} km) on {date:iso}",
+        "reason.off_road": ("not on the road layer (nearest node {km:km} km): road access unknown"),
+        "reason.no_route": "no road route to Bamako",
+        "reason.single_route": (
+            "one road route to Bamako: {n} segment(s) each cut it off (nearest: {segment})"
+        ),
+        "reason.road_timed": "Bamako {km:km} km, {h:h} h by road",
+        "reason.road_untimed": "Bamako {km:km} km by road (time unknown: speed missing)",
+        "reason.no_airstrip": "no airstrip within {km:km} km",
+        "reason.air_ended": "no documented air service after the withdrawal ({icao})",
+        "reason.air_unknown": "air service after the withdrawal unknown",
+        "reason.air_un_only": "air access depended on MINUSMA/UNHAS only",
+        "reason.riverside": "riverside on the navigable Niger",
+        "reason.central": "central region",
+        "reason.sep": "; ",
+        # indicators (popups, towns table, report): names and coded values
+        "indicator.base_before_name": "site before",
+        "indicator.base_before_km": "km to the site before",
+        "indicator.covered_before": "covered before",
+        "indicator.base_after_name": "site after",
+        "indicator.base_after_km": "km to the site after",
+        "indicator.covered_after": "covered after",
+        "indicator.coverage_lost_on": "coverage lost on",
+        "indicator.on_road_network": "on the road network",
+        "indicator.bamako_road_km": "road km to Bamako",
+        "indicator.bamako_travel_h": "hours to Bamako by road",
+        "indicator.bamako_routes": "road routes to Bamako",
+        "indicator.riverside": "riverside",
+        "indicator.airport_icao": "nearest airport (ICAO)",
+        "indicator.airport_km": "km to the airport",
+        "indicator.air_state": "air service",
+        "indicator.air_depended_on_un": "air access depended on the UN",
+        "indicator.security_score": "security score",
+        "indicator.access_score": "road access score",
+        "indicator.lifeline_score": "air score",
+        "indicator.missing_indicators": "missing indicators",
+        "indicator.data_gap": "data gap",
+        "indicator.km_to_site_before": "km to the site before",
+        "indicator.km_to_open_site": "km to the nearest open site",
+        "indicator.covered_now": "covered at the selected date",
+        "air_state.served": "served",
+        "air_state.none_documented": "no documented service",
+        "air_state.unknown": "unknown",
+        "air_state.no_airstrip_in_reach": "no airstrip in reach",
+        "score_part.security_loss_score": "security",
+        "score_part.bamako_time_score": "time to Bamako",
+        "score_part.bamako_routes_score": "routes to Bamako",
+        "score_part.air_score": "air",
+        "confidence.high": "high",
+        "confidence.medium": "medium",
+        "confidence.low": "low",
+        "length_method.estimate": "estimate",
+        "length_method.published": "published",
+        "length_method.calibrated": "calibrated",
+        "length_method.straight_line": "straight line",
+        "length_method.unknown": "unknown",
+        "service_type.humanitarian": "humanitarian",
+        "service_type.mission": "mission",
+        "service_type.scheduled": "scheduled",
+        "air_status.ended_or_unknown": "ended or unknown",
+        "air_status.ended": "ended",
+        "air_status.no_end_reported": "no end reported",
+        "air_status.interrupted": "interrupted",
+        "air_status.suspended": "suspended",
+        "event_type.blockade": "blockade",
+        "event_type.attack_camp": "attack on a camp",
+        "event_type.attack_convoy": "attack on a convoy",
+        "event_type.capture": "capture",
+        "event_type.attack_town": "attack on a town",
+        "event_type.massacre": "massacre",
+        "event_type.attack_aircraft": "attack on an aircraft",
+        "event_type.ied": "improvised explosive device",
+        "event_type.other": "other",
+        "event_type.attack_boat": "attack on a boat",
+        "event_type.attack_airport": "attack on an airport",
+        "event_type.flight_suspension": "flights suspended",
+        "date_precision.day": "day",
+        "date_precision.week": "week",
+        "date_precision.month": "month",
+        "control.layers": "Layers",
+        "control.zoom_in": "Zoom in",
+        "control.zoom_out": "Zoom out",
+        "control.fullscreen": "Full screen",
+        "control.fullscreen_exit": "Exit full screen",
+        "site_short": "{kind} {of_town}",
+        # QGIS styles of the GeoPackage (layers.styles)
+        "qgis.style_name": "minusma-exposure style",
+        "qgis.unknown_class": "unknown (an indicator is missing)",
+        "qgis.site_open": "{kind}, open on {date}",
+        "qgis.site_closed": "{kind}, closed by {date}",
+        "qgis.road": "{label} (schematic)",
+        "qgis.air": "{operator}, {state}",
+        "qgis.air_flown": "flown when last reported",
+        "qgis.other_operator": "other operator",
+        "qgis.region": "region",
+        "qgis.region_2023": "region (2023, built from cercles)",
+        "qgis.cercle": "cercle",
+        "qgis.commune": "commune",
+        "qgis.town": "town (gazetteer)",
+        "qgis.settlement": "populated place (OCHA COD)",
+        "qgis.event": "security or access event",
+        "qgis.river_place": "river place (vertex of the schematic Niger)",
+        "qgis.feature": "feature",
+        # the towns command's table (minusma towns)
+        "towns.note": "as of {as_of}, season {season}, radius {radius_km} km, model {model}",
+        "towns.rank": "rank",
+        "towns.town": "town",
+        "towns.class": "class",
+        "towns.score": "score",
+        "towns.data_gap": "data gap",
+        "towns.robustness": "robustness",
+        "towns.rank_range": "rank range {lo}-{hi}",
+        "towns.uncertain": ", class uncertain",
+        "towns.no_reasons": "no reasons recorded",
+        # report (maps.report)
+        "report.title": "Exposure of Malian towns after the MINUSMA withdrawal, as of {date}",
+        "report.param_dates": "Before: {before}; after: {after}.",
+        "report.param_model": (
+            "Model: radius {radius_km} km, {season} season, {model} score ({aggregation} mean), "
+            "travel time capped at {time_cap_h} h."
+        ),
+        "report.param_preparation": (
+            "Towns snapped to roads within {max_snap_km} km; airstrips within {air_reach_km} km."
+        ),
+        "report.summary_by": "Summary by {unit}, before → after",
+        "report.unit": "Unit",
+        "report.param_whatif": "What-if scenario: {parts}.",
+        "report.licence": "Licence:",
+        "aggregation.arithmetic": "arithmetic",
+        "aggregation.geometric": "geometric",
+        "report.map": "Map",
+        "report.map_alt": "Map of exposure on {date}",
+        "report.top": "The {n} most exposed places, with reasons",
+        "report.rank": "Rank",
+        "report.place": "Place",
+        "report.region_2023": "Region (2023)",
+        "report.class": "Class",
+        "report.why": "Why",
+        "report.summary": "Summary by 2023 region, before → after",
+        "report.places": "Places",
+        "report.high": "High",
+        "report.severe": "Severe",
+        "report.census_high_severe": "People in high or severe places (census)",
+        "report.single_road": "Places with a single road route to Bamako",
+        "report.worldpop_near_site": "People near an open site (WorldPop)",
+        "report.no_census": "High or severe places without a census figure (after)",
+        "report.lost_coverage": "Places that lost coverage",
+        "report.unknown_region": "(region unknown)",
+        "report.summary_note": (
+            "NA: no place of the group has a figure (missing, not zero). Census:"
+        ),
+        "report.timeline": "Timeline of the withdrawal",
+        "report.caveats": "Caveats",
+        "report.sources": "Sources",
+        "report.attribution": "Attribution:",
+        # charts (maps.charts)
+        "chart.places_covered": "places within reach of an open site",
+        "chart.census_people": "census people (known figures)",
+        "chart.worldpop_people": "WorldPop people near an open site",
+        "chart.people_thousands": "people (thousands)",
+        "chart.title": "MINUSMA withdrawal, {n} steps: coverage (radius {radius_km} km)",
+        "chart.places_by_class": "places by exposure class",
+        "chart.date_axis": "date (step: before the withdrawal, then each closure date)",
+        "chart.note": (
+            "Sources: MINUSMA site closure dates (layers/data bases); towns gazetteer with census "
+            "population where known (mostly RGPH 2009, commune level); exposure model of "
+            "minusma-exposure (INFORM-style; radius in the title). Census people are summed "
+            "over covered places with a figure; up to {missing} covered places have none "
+            "(missing, not zero). Season {season}; before = {before}."
+        ),
+        "chart.note_worldpop": (
+            "WorldPop: density raster of the data directory (cells of about 18 km)."
+        ),
+    },
+    "fr": {
+        "title": "Retrait de la MINUSMA 2023-2024 : quelles villes maliennes sont restées exposées",
+        "legend": "Légende",
+        "towns_heading": "Villes : classe d'exposition",
+        "class.low": "faible",
+        "class.moderate": "modérée",
+        "class.high": "élevée",
+        "class.severe": "sévère",
+        "no_class": "sans classe",
+        "class_range": "{label} : score de {lo} à {hi}",
+        "class_top": "{label} : score de {lo} ou plus",
+        "score_note": (
+            "Le score (0 à 10, plus haut = plus exposé) est la moyenne de trois volets : sécurité "
+            "(le site de l'ONU qui protégeait la ville a fermé), accès routier (heures et nombre "
+            "d'itinéraires vers Bamako) et aérien (vols arrêtés). Un volet manquant est écarté, "
+            "jamais compté comme 0."
+        ),
+        "model_note": "Modèle : rayon {radius_km:g} km, saison {season}{whatif}.",
+        "whatif": ", scénario hypothétique ({parts})",
+        "whatif_sep": " ; ",
+        "whatif.close": "fermés plus tôt : {names}",
+        "whatif.keep": "maintenus ouverts : {names}",
+        "whatif.close_roads": "routes coupées : {names}",
+        "whatif.disabled_links": "liaisons aériennes coupées : {names}",
+        "whatif.disabled_operators": "opérateurs aériens arrêtés : {names}",
+        "season.dry": "sèche",
+        "season.wet": "des pluies",
+        "sites_heading": "Sites de la MINUSMA",
+        "site.mission_hq": "quartier général de la mission",
+        "site.sector_hq_camp": "camp de quartier général de secteur",
+        "site.camp": "camp",
+        "site.temporary_operating_base": "base opérationnelle temporaire",
+        "site_closed": "site fermé à la date choisie",
+        "coverage_before": "rayon de couverture avant le retrait ({radius_km:g} km)",
+        "coverage_now": "rayon de couverture à la date choisie ({radius_km:g} km)",
+        "roads_heading": "Routes (tracés schématiques, en tirets)",
+        "road.paved": "bitumée",
+        "road.unpaved": "non bitumée",
+        "road.track": "piste",
+        "road.unverified": "classe non vérifiée",
+        "no_detour": "sans détour : seul lien du réseau routier cartographié",
+        "river_air_heading": "Fleuve et aérien",
+        "river.true": "Niger, bief navigable (saisonnier)",
+        "river.false": "Niger, non navigable",
+        "river.none": "Niger, navigabilité non signalée",
+        "air_active": "liaison aérienne {operator}, active",
+        "air_ended": "liaison aérienne arrêtée ou suspendue (couleur = opérateur)",
+        "airport": "aéroport ou piste d'atterrissage",
+        "region_central": "zone centre du plan 2023 (régions de Mopti et Ségou d'avant 2016)",
+        "region_central_2023": (
+            "zone centre du plan 2023 (régions de 2023 reconstituées à partir des cercles)"
+        ),
+        "settlement": "lieu habité (OCHA COD, {n})",
+        "sources": "Sources",
+        "tiles_credit": "Fond de carte : © contributeurs OpenStreetMap (ODbL)",
+        "search": "Chercher une ville ou un P-code",
+        "search_none": "aucune ville trouvée",
+        "search_places": "Chercher une ville, un lieu habité ou un P-code",
+        "class": "classe",
+        "score": "score",
+        "rank_of": "rang {n} sur {m}",
+        "on_date": "au {date}",
+        "reasons": "Pourquoi",
+        "no_reasons": "aucune raison enregistrée",
+        "indicators": "Indicateurs (au {date})",
+        "region_2023": "région (2023)",
+        "cercle": "cercle",
+        "population": "population",
+        "population_year": "année de la population",
+        "timeline": "Chronologie du retrait",
+        "step_before": "{date} : avant le retrait",
+        "step_closed": "{date} : fermeture de {names}",
+        "sites_open": "{n} sites de la MINUSMA ouverts sur {m}",
+        "sites_open_short": "{n}/{m} sites ouverts",
+        "time_more": "afficher ou masquer le détail de la chronologie",
+        "air_flown": "{n} liaisons aériennes assurées sur {m}",
+        "prev": "date de fermeture précédente",
+        "next": "date de fermeture suivante",
+        "slider": "date de fermeture",
+        "cover_circles": "Cercles de couverture :",
+        "cover_before": "avant le retrait",
+        "cover_now": "date choisie",
+        "cover_both": "les deux",
+        "layer.towns": "Villes (couleur = classe d'exposition)",
+        "layer.sites_open": "Sites de la MINUSMA ouverts (symbole selon le type)",
+        "layer.sites_closed": "Sites de la MINUSMA fermés (estompés)",
+        "layer.places": "Lieux habités (OCHA COD)",
+        "layer.events": (
+            "Événements de sécurité jusqu'à la date choisie ({n} sur {m} cartographiés ; "
+            "{skipped} sans point)"
+        ),
+        "events_legend": (
+            "événement de sécurité ou d'accès, affiché jusqu'à la date choisie (couche masquée "
+            "par défaut ; {n} sur {m} ont un point)"
+        ),
+        "layer.regions_2023": "Régions 2023 (à partir des cercles ; zone centre remplie)",
+        "layer.river_ne": "Fleuve Niger (Natural Earth, tracé réel)",
+        "river_ne_tooltip": "{name} (Natural Earth, tracé réel)",
+        "popup.region_old": "région d'avant 2016",
+        "popup.cercles": "cercles",
+        "popup.cercle_pcodes": "P-codes des cercles",
+        "popup.central_zone": "zone centre (2023)",
+        "popup.area_km2": "superficie (km²)",
+        "popup.confidence": "fiabilité",
+        "popup.note": "note",
+        "popup.source": "source",
+        "popup.feature": "objet",
+        "popup.length_km": "longueur au Mali (km)",
+        "popup.yes": "oui",
+        "popup.no": "non",
+        "place.exposure": "classe d'exposition à la date choisie",
+        "place.placeClass": "classe",
+        "place.pcode": "P-code",
+        "place.commune": "commune",
+        "place.cercle": "cercle",
+        "place.region": "région (2015)",
+        "settlement_classed": (
+            "lieu habité (OCHA COD, {n}), coloré selon sa classe d'exposition à la date choisie"
+        ),
+        "event.date": "date",
+        "event.place": "lieu",
+        "event.type": "type",
+        "event.actor": "auteur (tel que rapporté)",
+        "event.fatalities": "morts (tels que rapportés)",
+        "event.unknown": "non rapporté",
+        "event.description": "ce qui s'est passé",
+        "event.confidence": "fiabilité",
+        "event.point": "point tiré de",
+        "event.source": "source",
+        "event.source_2": "seconde source",
+        "layer.regions": "Régions (zone centre mise en évidence)",
+        "layer.outline": "Contour du Mali",
+        "layer.river": "Fleuve Niger (bief navigable en gras)",
+        "layer.roads": "Routes (par classe ; tracés schématiques en tirets)",
+        "layer.no_detour": "Routes sans détour (surlignées)",
+        "layer.airports": "Aéroports et pistes d'atterrissage",
+        "layer.air_links": "Liaisons aériennes (par opérateur ; arrêtées en tirets)",
+        "layer.coverage_before": "Couverture avant le retrait ({radius_km:g} km)",
+        "layer.coverage_now": "Couverture à la date choisie ({radius_km:g} km)",
+        "layer.distance_before": (
+            "Distance au site ouvert le plus proche, avant le retrait ({date})"
+        ),
+        "layer.distance_on": "Distance au site ouvert le plus proche au {date}",
+        "distance_heading": "Distance au site ouvert le plus proche (calque, masqué par défaut)",
+        "distance_note": (
+            "km, géodésique depuis le centre de chaque cellule WorldPop (cellules d'environ "
+            "18 km) ; transparent hors du Mali. {credit} ; grille : {grid}"
+        ),
+        "region_central_name": "{name} (zone centre)",
+        "popup.iso_3166_2": "ISO 3166-2",
+        "popup.ocha_pcode": "P-code OCHA",
+        "popup.regions_2023_inside": "régions de 2023 incluses",
+        "popup.status": "statut",
+        "popup.season": "saison",
+        "popup.length_published_km": "longueur (publiée, km)",
+        "popup.places": "lieux",
+        "popup.geometry": "géométrie",
+        "river_tooltip": "{name} ({status})",
+        "river_tooltip_schematic": "{name} ({status}, tracé schématique)",
+        "river_schematic": (
+            "tracé schématique passant par les lieux du fleuve, pas le lit du fleuve"
+        ),
+        "popup.kind": "type",
+        "popup.town": "ville",
+        "popup.sector": "secteur",
+        "popup.region_2023": "région (2023)",
+        "popup.contingents": "contingents",
+        "popup.closure_date": "date de fermeture",
+        "popup.closure_order": "ordre de fermeture",
+        "popup.phase": "phase",
+        "popup.date_note": "note sur la date",
+        "popup.point": "point",
+        "popup.source_2": "seconde source",
+        "site_tooltip": "{name} ({kind} ; {status})",
+        "site_closed_on": "fermé le {date}",
+        "site_open_until": "ouvert jusqu'au {date}",
+        "popup.class": "classe",
+        "popup.surface": "revêtement",
+        "popup.length_km_plain": "longueur (km)",
+        "popup.length_method": "méthode de mesure de la longueur",
+        "popup.ferry": "traversée en bac",
+        "popup.no_detour": "sans détour",
+        "popup.notes": "notes",
+        "road_no_detour_yes": "oui : seul lien entre ses villes dans le réseau cartographié",
+        "road_schematic": "schématique : ligne droite entre les villes, pas le tracé de la route",
+        "road_tooltip_schematic": "(tracé schématique)",
+        "road_tooltip_no_detour": "– sans détour",
+        "road_halo_tooltip": "sans détour : {a} – {b}",
+        "popup.city": "ville",
+        "popup.region": "région",
+        "popup.elevation_m": "altitude (m)",
+        "popup.role": "rôle 2020-2024",
+        "popup.runway": "piste",
+        "popup.point_source": "source du point",
+        "popup.role_source": "source du rôle",
+        "popup.operator": "opérateur",
+        "popup.service": "service",
+        "popup.via": "via",
+        "popup.period": "période",
+        "popup.start": "début",
+        "popup.end": "fin",
+        "popup.frequency": "fréquence",
+        "air_schematic": "route schématique (orthodromie)",
+        "air.active": "active",
+        "air.ended": "arrêtée",
+        "air.not_started": "pas encore ouverte",
+        "air_tooltip": "{name} ({state} ; route schématique)",
+        "air_tooltip_on": "{name} ({state} au {date}{end} ; route schématique)",
+        "air_end": " ; fin le {date}, {note}",
+        "air_end_period": "fin de la période rapportée",
+        "air_end_closure": "fermeture : {site}",
+        "png_situation": "situation au {date} : {n} sites de la MINUSMA ouverts sur {m}",
+        "png_town": "ville : exposition {label}",
+        "png_open_site": "{label} ouvert",
+        "png_road": "route : {label} (schématique)",
+        "png_central": "zone centre (plan 2023)",
+        "png_coverage": "couverture des sites ouverts ({radius_km:g} km)",
+        "reason.coverage_lost": "a perdu la couverture {base:of} ({km:km} km)",
+        "reason.coverage_lost_on": "a perdu la couverture {base:of} ({km:km} km) le {date:date}",
+        "reason.off_road": (
+            "hors du réseau routier cartographié (nœud le plus proche à {km:km} km) : accès "
+            "routier inconnu"
+        ),
+        "reason.no_route": "aucun itinéraire routier vers Bamako",
+        "reason.single_route": (
+            "un seul itinéraire routier vers Bamako : {n} tronçon(s) le coupent chacun (le plus "
+            "proche : {segment})"
+        ),
+        "reason.road_timed": "Bamako à {km:km} km, {h:h} h par la route",
+        "reason.road_untimed": (
+            "Bamako à {km:km} km par la route (durée inconnue : vitesse manquante)"
+        ),
+        "reason.no_airstrip": "aucune piste d'atterrissage à moins de {km:km} km",
+        "reason.air_ended": "aucune desserte aérienne documentée après le retrait ({icao})",
+        "reason.air_unknown": "desserte aérienne après le retrait inconnue",
+        "reason.air_un_only": "l'accès aérien dépendait de la seule MINUSMA/UNHAS",
+        "reason.riverside": "au bord du Niger navigable",
+        "reason.central": "région du centre",
+        "reason.sep": " ; ",
+        "indicator.base_before_name": "site avant",
+        "indicator.base_before_km": "km jusqu'au site avant",
+        "indicator.covered_before": "couverte avant",
+        "indicator.base_after_name": "site après",
+        "indicator.base_after_km": "km jusqu'au site après",
+        "indicator.covered_after": "couverte après",
+        "indicator.coverage_lost_on": "couverture perdue le",
+        "indicator.on_road_network": "sur le réseau routier",
+        "indicator.bamako_road_km": "km de route jusqu'à Bamako",
+        "indicator.bamako_travel_h": "heures de route jusqu'à Bamako",
+        "indicator.bamako_routes": "itinéraires routiers vers Bamako",
+        "indicator.riverside": "au bord du fleuve",
+        "indicator.airport_icao": "aéroport le plus proche (OACI)",
+        "indicator.airport_km": "km jusqu'à l'aéroport",
+        "indicator.air_state": "desserte aérienne",
+        "indicator.air_depended_on_un": "accès aérien dépendant de l'ONU",
+        "indicator.security_score": "score de sécurité",
+        "indicator.access_score": "score d'accès routier",
+        "indicator.lifeline_score": "score aérien",
+        "indicator.missing_indicators": "indicateurs manquants",
+        "indicator.data_gap": "lacune de données",
+        "indicator.km_to_site_before": "km jusqu'au site avant",
+        "indicator.km_to_open_site": "km jusqu'au site ouvert le plus proche",
+        "indicator.covered_now": "couverte à la date choisie",
+        "air_state.served": "desservie",
+        "air_state.none_documented": "aucune desserte documentée",
+        "air_state.unknown": "inconnue",
+        "air_state.no_airstrip_in_reach": "aucune piste à portée",
+        "score_part.security_loss_score": "sécurité",
+        "score_part.bamako_time_score": "durée jusqu'à Bamako",
+        "score_part.bamako_routes_score": "itinéraires vers Bamako",
+        "score_part.air_score": "aérien",
+        "confidence.high": "élevée",
+        "confidence.medium": "moyenne",
+        "confidence.low": "faible",
+        "length_method.estimate": "estimation",
+        "length_method.published": "publiée",
+        "length_method.calibrated": "calibrée",
+        "length_method.straight_line": "ligne droite",
+        "length_method.unknown": "inconnue",
+        "service_type.humanitarian": "humanitaire",
+        "service_type.mission": "mission",
+        "service_type.scheduled": "régulier",
+        "air_status.ended_or_unknown": "arrêtée ou inconnue",
+        "air_status.ended": "arrêtée",
+        "air_status.no_end_reported": "aucune fin signalée",
+        "air_status.interrupted": "interrompue",
+        "air_status.suspended": "suspendue",
+        "event_type.blockade": "blocus",
+        "event_type.attack_camp": "attaque d'un camp",
+        "event_type.attack_convoy": "attaque d'un convoi",
+        "event_type.capture": "prise",
+        "event_type.attack_town": "attaque d'une ville",
+        "event_type.massacre": "massacre",
+        "event_type.attack_aircraft": "attaque d'un aéronef",
+        "event_type.ied": "engin explosif improvisé",
+        "event_type.other": "autre",
+        "event_type.attack_boat": "attaque d'un bateau",
+        "event_type.attack_airport": "attaque d'un aéroport",
+        "event_type.flight_suspension": "vols suspendus",
+        "date_precision.day": "jour",
+        "date_precision.week": "semaine",
+        "date_precision.month": "mois",
+        "control.layers": "Couches",
+        "control.zoom_in": "Zoom avant",
+        "control.zoom_out": "Zoom arrière",
+        "control.fullscreen": "Plein écran",
+        "control.fullscreen_exit": "Quitter le plein écran",
+        "site_short": "{kind} {of_town}",
+        "qgis.style_name": "style minusma-exposure",
+        "qgis.unknown_class": "inconnue (un indicateur manque)",
+        "qgis.site_open": "{kind}, ouvert au {date}",
+        "qgis.site_closed": "{kind}, fermé au {date}",
+        "qgis.road": "{label} (tracé schématique)",
+        "qgis.air": "{operator}, {state}",
+        "qgis.air_flown": "assurée au dernier signalement",
+        "qgis.other_operator": "autre opérateur",
+        "qgis.region": "région",
+        "qgis.region_2023": "région (2023, reconstituée à partir des cercles)",
+        "qgis.cercle": "cercle",
+        "qgis.commune": "commune",
+        "qgis.town": "ville (répertoire)",
+        "qgis.settlement": "lieu habité (OCHA COD)",
+        "qgis.event": "événement de sécurité ou d'accès",
+        "qgis.river_place": "lieu du fleuve (sommet du tracé schématique du Niger)",
+        "qgis.feature": "objet",
+        "towns.note": "au {as_of}, saison {season}, rayon {radius_km} km, modèle {model}",
+        "towns.rank": "rang",
+        "towns.town": "ville",
+        "towns.class": "classe",
+        "towns.score": "score",
+        "towns.data_gap": "lacune",
+        "towns.robustness": "robustesse",
+        "towns.rank_range": "rangs {lo} à {hi}",
+        "towns.uncertain": ", classe incertaine",
+        "towns.no_reasons": "aucune raison enregistrée",
+        "report.title": "Exposition des villes maliennes après le retrait de la MINUSMA, au {date}",
+        "report.param_dates": "Avant : {before} ; après : {after}.",
+        "report.param_model": (
+            "Modèle : rayon {radius_km} km, saison {season}, score {model} (moyenne "
+            "{aggregation}), durée de trajet plafonnée à {time_cap_h} h."
+        ),
+        "report.param_preparation": (
+            "Villes rattachées aux routes à moins de {max_snap_km} km ; pistes d'atterrissage à "
+            "moins de {air_reach_km} km."
+        ),
+        "report.summary_by": "Synthèse par {unit}, avant → après",
+        "report.unit": "Unité",
+        "report.param_whatif": "Scénario hypothétique : {parts}.",
+        "report.licence": "Licence :",
+        "aggregation.arithmetic": "arithmétique",
+        "aggregation.geometric": "géométrique",
+        "report.map": "Carte",
+        "report.map_alt": "Carte de l'exposition au {date}",
+        "report.top": "Les {n} lieux les plus exposés, avec les raisons",
+        "report.rank": "Rang",
+        "report.place": "Lieu",
+        "report.region_2023": "Région (2023)",
+        "report.class": "Classe",
+        "report.why": "Pourquoi",
+        "report.summary": "Synthèse par région de 2023, avant → après",
+        "report.places": "Lieux",
+        "report.high": "Élevée",
+        "report.severe": "Sévère",
+        "report.census_high_severe": (
+            "Habitants des lieux en exposition élevée ou sévère (recensement)"
+        ),
+        "report.single_road": "Lieux n'ayant qu'un itinéraire routier vers Bamako",
+        "report.worldpop_near_site": "Habitants près d'un site ouvert (WorldPop)",
+        "report.no_census": (
+            "Lieux en exposition élevée ou sévère sans chiffre de recensement (après)"
+        ),
+        "report.lost_coverage": "Lieux ayant perdu la couverture",
+        "report.unknown_region": "(région inconnue)",
+        "report.summary_note": (
+            "NA : aucun lieu du groupe n'a de chiffre (manquant, pas zéro). Recensement :"
+        ),
+        "report.timeline": "Chronologie du retrait",
+        "report.caveats": "Mises en garde",
+        "report.sources": "Sources",
+        "report.attribution": "Attribution :",
+        "chart.places_covered": "lieux à portée d'un site ouvert",
+        "chart.census_people": "habitants recensés (chiffres connus)",
+        "chart.worldpop_people": "habitants WorldPop près d'un site ouvert",
+        "chart.people_thousands": "habitants (milliers)",
+        "chart.title": "Retrait de la MINUSMA, {n} étapes : couverture (rayon {radius_km} km)",
+        "chart.places_by_class": "lieux par classe d'exposition",
+        "chart.date_axis": "date (étape : avant le retrait, puis chaque date de fermeture)",
+        "chart.note": (
+            "Sources : dates de fermeture des sites de la MINUSMA (données layers/data bases) ; "
+            "répertoire des villes avec la population recensée quand elle est connue (surtout "
+            "RGPH 2009, au niveau de la commune) ; modèle d'exposition de minusma-exposure (de "
+            "type INFORM ; rayon dans le titre). Les habitants recensés sont additionnés sur les "
+            "lieux couverts qui ont un chiffre ; jusqu'à {missing} lieux couverts n'en ont pas "
+            "(manquant, pas zéro). Saison {season} ; avant = {before}."
+        ),
+        "chart.note_worldpop": (
+            "WorldPop : raster de densité du répertoire de données (cellules d'environ 18 km)."
+        ),
+    },
+}
+
+#: The languages of :data:`STRINGS`.
+LANGS = tuple(STRINGS)
+
+
+def _check(lang: str) -> str:
+    if lang not in STRINGS:
+        raise UnknownNameError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
+    return lang
+
+
+def text(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
+    """The string ``key`` in ``lang``, formatted with ``fields`` (``str.format``).
+
+    Raises
+    ------
+    UnknownNameError
+        For a language or key that the tables do not have.
+    """
+    table = STRINGS[_check(lang)]
+    if key not in table:
+        raise UnknownNameError(f"no map text {key!r}")
+    value = table[key]
+    if fields:
+        value = value.format(**fields)
+    return value
+
+
+def date_text(when: dt.date | str, lang: str = DEFAULT_LANG) -> str:
+    """``when`` (a date or ISO text) as ``02 Aug 2023`` (en) or ``02 août 2023`` (fr)."""
+    if isinstance(when, str):
+        when = dt.date.fromisoformat(when[:10])
+    return f"{when.day:02d} {_MONTHS[_check(lang)][when.month - 1]} {when.year}"
+
+
+def term(kind: str, value: object, lang: str = DEFAULT_LANG) -> str:
+    """A coded value in words (``term("air_status", "ended", "fr") == "arrêtée"``); a value the
+    catalogue does not know is returned as it is (text from a source)."""
+    key = f"{kind}.{value}"
+    return text(key, lang) if key in STRINGS[_check(lang)] else str(value)
+
+
+_VOWELS = tuple("AEIOUYÂÉÈÊÎÔÛaeiouyâéèêîôû")
+
+
+def of_name(name: str, lang: str = DEFAULT_LANG) -> str:
+    """``of`` before a name: ``of Gao``; in French elided before a vowel: ``de Gao``,
+    ``d'Ansongo``."""
+    if _check(lang) == "fr":
+        return f"d'{name}" if name.startswith(_VOWELS) else f"de {name}"
+    return f"of {name}"
+
+
+#: The decimal separator of each language.
+DECIMAL = {"en": ".", "fr": ","}
+
+
+def number_text(value: float, lang: str = DEFAULT_LANG, *, digits: int = 1) -> str:
+    """``value`` rounded to ``digits`` decimals (trailing zeros dropped) with the language's
+    decimal separator; ``""`` for a missing value.
+
+    >>> number_text(5.8333, "fr"), number_text(12.0, "en"), number_text(0.25, "fr", digits=2)
+    ('5,8', '12', '0,25')
+    """
+    if value is None or value != value:
+        return ""
+    out = f"{round(float(value), digits):.{digits}f}"
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    if out == "-0":
+        out = "0"
+    return out.replace(".", DECIMAL[_check(lang)])

@@ -7,16 +7,23 @@ Places are random points over Mali's bounding box; the network is a Delaunay tri
 random points thinned to about ``--edges`` edges, classes drawn at random; sites, airports, air
 links and speeds are the shipped layers. SYNTHETIC: it measures speed and memory only, never
 exposure. One line per stage: wall time and the process's peak resident memory so far
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes the interpreter and libraries,
-about 0.3 GB, and is monotone: a stage's figure is the peak up to its end). The last line reads
-``places=N edges=M prepare_s=.. evaluate_s=.. whatif_s=.. robustness_s=.. peak_mb=..``, where
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes the interpreter, libraries and
+inputs, and is monotone: a stage's figure is the peak up to its end). The last line reads
+``places=N edges=M prepare_s=.. evaluate_s=.. whatif_s=.. robustness_s=.. peak_mb=..
+whatif_growth_mb=.. cleared_mb=.. end_peak_mb=..``: ``peak_mb`` is the peak through prepare and
+evaluate, ``end_peak_mb`` the peak at the end (after the what-ifs and robustness); where
 prepare and evaluate are cold (every cache of the context and the graph cleared), the what-if
-closes one site after the evaluation, and robustness is skipped (``nan``) unless asked for.
+closes one site after the evaluation (the median over every site closed alone, each after the
+same evaluation), and robustness is skipped (``nan``) unless asked for. ``whatif_growth_mb`` is
+how much the resident memory grew over 100 what-ifs (every site closed alone, then pairs and
+triples of sites and cut roads, drawn with a fixed seed) with the context's default cache budget;
+``cleared_mb`` how much of it :meth:`Context.clear_cache` gave back.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import resource
 import sys
@@ -41,6 +48,28 @@ from minusma.layers.assessment import speeds
 
 AS_OF = "2023-06-30"  # before the withdrawal: every site open, so closing one changes things
 BBOX = (-12.3, 10.1, 4.3, 25.0)  # Mali's bounding box (lon min, lat min, lon max, lat max)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB (``/proc/self/statm``)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def what_ifs(ctx, n: int, seed: int = 0) -> list[dict]:
+    """``n`` distinct what-ifs: every site closed alone, then random pairs and triples of sites,
+    some with a road cut."""
+    rng = np.random.default_rng(seed)
+    sites = list(ctx.bases["base_id"])
+    roads = ctx.graph.edges["edge_id"].to_numpy()
+    out = [{"close": [s]} for s in sites]
+    while len(out) < n:
+        option = {"close": sorted(rng.choice(sites, size=rng.integers(2, 4), replace=False))}
+        if rng.random() < 0.3:
+            option["close_roads"] = [str(rng.choice(roads))]
+        if option not in out:
+            out.append(option)
+    return out[:n]
 
 
 def peak_mb() -> float:
@@ -90,6 +119,9 @@ def main() -> None:
     ap.add_argument("--places", type=int, default=30000)
     ap.add_argument("--edges", type=int, default=100000)
     ap.add_argument("--robustness", action="store_true", help="also time robustness (64 variants)")
+    ap.add_argument(
+        "--whatifs", type=int, default=100, help="what-ifs run to measure memory growth (100)"
+    )
     args = ap.parse_args()
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -124,12 +156,37 @@ def main() -> None:
     t = time.perf_counter()
     out = engine.evaluate(ctx, as_of=AS_OF)
     evaluate_s = time.perf_counter() - t
-    print(f"evaluate, cold ({AS_OF}, every site open): {evaluate_s:.2f} s; peak {peak_mb():.0f} MB")
-    site = "Ber"
-    t = time.perf_counter()
-    engine.evaluate(ctx, as_of=AS_OF, close=[site])
-    whatif_s = time.perf_counter() - t
-    print(f"what-if, close {site} after the evaluation: {whatif_s:.3f} s; peak {peak_mb():.0f} MB")
+    evaluate_peak = peak_mb()
+    print(
+        f"evaluate, cold ({AS_OF}, every site open): {evaluate_s:.2f} s; "
+        f"peak {evaluate_peak:.0f} MB"
+    )
+    scenarios = what_ifs(ctx, max(args.whatifs, len(ctx.bases)))
+    single = [o for o in scenarios if len(o["close"]) == 1 and "close_roads" not in o]
+    times = []
+    rss_before = rss_mb()
+    for option in scenarios:
+        t = time.perf_counter()
+        engine.evaluate(ctx, as_of=AS_OF, **option)
+        if option in single:
+            times.append(time.perf_counter() - t)
+    gc.collect()
+    growth_mb = rss_mb() - rss_before
+    whatif_s = float(np.median(times))
+    print(
+        f"what-if, one site closed after the evaluation: median {whatif_s:.3f} s over "
+        f"{len(times)} sites (min {min(times):.3f}, max {max(times):.3f}); peak {peak_mb():.0f} MB"
+    )
+    print(
+        f"{len(scenarios)} what-ifs ({len(single)} single sites, then pairs/triples, some with "
+        f"a cut road): resident memory grew {growth_mb:.0f} MB (cache holds "
+        f"{ctx._cache.nbytes / 2**20:.0f} MB of its {ctx.cache_bytes / 2**20:.0f} MB budget)"
+    )
+    before_clear = rss_mb()
+    ctx.clear_cache()
+    gc.collect()
+    cleared_mb = before_clear - rss_mb()
+    print(f"clear_cache gave back {cleared_mb:.0f} MB")
     robustness_s = float("nan")
     if args.robustness:
         t = time.perf_counter()
@@ -145,7 +202,8 @@ def main() -> None:
     print(
         f"places={args.places} edges={graph.n_edges} prepare_s={prepare_s:.2f} "
         f"evaluate_s={evaluate_s:.2f} whatif_s={whatif_s:.3f} robustness_s={robustness_s:.2f} "
-        f"peak_mb={peak_mb():.0f}"
+        f"peak_mb={evaluate_peak:.0f} whatif_growth_mb={growth_mb:.0f} cleared_mb={cleared_mb:.0f} "
+        f"end_peak_mb={peak_mb():.0f}"
     )
 
 

@@ -22,9 +22,11 @@ EARTH_RADIUS_KM = 6371.0088
 
 __all__ = [
     "CHUNK",
+    "DENSE_TARGETS",
     "EARTH_RADIUS_KM",
     "GEOD",
     "SPHERE_RATIO_BOUNDS",
+    "QueryPoints",
     "first_smallest",
     "geodesic_km",
     "geometry_length_km",
@@ -33,6 +35,7 @@ __all__ = [
     "sphere_bounds_km",
     "sphere_candidates",
     "within_pairs_km",
+    "within_pairs_only",
 ]
 
 
@@ -117,6 +120,68 @@ def _spatial_order(lon: NDArray, lat: NDArray) -> NDArray:
     return np.lexsort((lon, np.floor(lat * 10.0)))
 
 
+#: Up to this many targets, :func:`within_pairs_only` measures chords to every target in chunks
+#: (a few dense operations) and bounds them, instead of a ball query and a geodesic per
+#: candidate; same pairs. (For nearest-point searches a KD-tree is as fast: measured.)
+DENSE_TARGETS = 64
+
+
+class QueryPoints:
+    """Query points prepared once for several searches (road nodes, sites, airports...): their
+    unit vectors on the sphere and their spatial order are computed on first use and shared by
+    :func:`nearest_km`, :func:`sphere_candidates` and :func:`within_pairs_only`.
+
+    Parameters
+    ----------
+    lon, lat
+        Finite coordinates in degrees (the same arrays the searches are given).
+    """
+
+    def __init__(self, lon: ArrayLike, lat: ArrayLike) -> None:
+        self.lon = np.atleast_1d(np.asarray(lon, "float64"))
+        self.lat = np.atleast_1d(np.asarray(lat, "float64"))
+        self._units: NDArray | None = None
+        self._order: NDArray | None = None
+
+    def __len__(self) -> int:
+        return self.lon.size
+
+    @property
+    def units(self) -> NDArray:
+        """Unit vectors, shape ``(n, 3)``."""
+        if self._units is None:
+            self._units = _unit_vectors(self.lon, self.lat)
+        return self._units
+
+    @property
+    def order(self) -> NDArray:
+        """Positions in spatial order (see :func:`_spatial_order`)."""
+        if self._order is None:
+            self._order = _spatial_order(self.lon, self.lat)
+        return self._order
+
+
+def _query(lon: NDArray, lat: NDArray, query: QueryPoints | None) -> QueryPoints:
+    if query is None:
+        return QueryPoints(lon, lat)
+    if len(query) != lon.size:
+        raise ParameterError(f"query holds {len(query)} points, the search {lon.size}")
+    return query
+
+
+def _dense_chords(units: NDArray, t_units: NDArray) -> NDArray:
+    """Chord distances from every row of ``units`` to every target, shape ``(n, targets)``."""
+    out = np.zeros((units.shape[0], t_units.shape[0]))
+    for axis in range(3):
+        out += (units[:, axis, None] - t_units[None, :, axis]) ** 2
+    return np.sqrt(out, out=out)
+
+
+def _dense_rows(n_targets: int) -> int:
+    """Rows per chunk of a dense search (about two million chords at once)."""
+    return max(1, 2_000_000 // max(1, n_targets))
+
+
 def _sphere_km(chord: NDArray) -> NDArray:
     """Great-circle distance on the sphere of radius :data:`EARTH_RADIUS_KM` from a unit chord."""
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
@@ -135,6 +200,7 @@ def nearest_km(
     target_lat: ArrayLike,
     *,
     candidates: int = 4,
+    query: QueryPoints | None = None,
 ) -> tuple[NDArray, NDArray]:
     """Nearest target of every point, by geodesic distance: exactly what measuring every pair
     with :func:`geodesic_km` and taking the smallest (first in target order on ties) gives.
@@ -154,6 +220,8 @@ def nearest_km(
         Target points in degrees (finite).
     candidates
         How many sphere-nearest targets to consider first.
+    query
+        The points prepared for several searches (:class:`QueryPoints` of ``lon, lat``).
 
     Returns
     -------
@@ -171,14 +239,15 @@ def nearest_km(
     index, dist = np.full(n, -1, dtype="int64"), np.full(n, np.nan)
     if t_lon.shape[0] == 0 or n == 0:
         return index, dist
-    tree = cKDTree(_unit_vectors(t_lon, t_lat))
-    order = _spatial_order(lon, lat)
+    q = _query(lon, lat, query)
+    t_units = _unit_vectors(t_lon, t_lat)
+    tree = cKDTree(t_units)
     for start in range(0, n, CHUNK):
-        rows = order[start : start + CHUNK]
+        rows = q.order[start : start + CHUNK]
         k = candidates
         while rows.size:
             k = min(k, t_lon.shape[0])
-            done = _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist)
+            done = _nearest_among(tree, q, t_lon, t_lat, rows, k, index, dist)
             rows = rows[~done]
             k *= 2
     return index, dist
@@ -193,11 +262,12 @@ def first_smallest(km: NDArray, idx: NDArray) -> tuple[NDArray, NDArray]:
     return best_km, best
 
 
-def _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist) -> NDArray:
+def _nearest_among(tree, q, t_lon, t_lat, rows, k, index, dist) -> NDArray:
     """Settle the points ``rows`` whose ``k`` sphere-nearest targets provably hold the nearest;
     fill ``index`` and ``dist`` for them and return which were settled."""
     lo, hi = SPHERE_RATIO_BOUNDS
-    chord, idx = tree.query(_unit_vectors(lon[rows], lat[rows]), k=k)
+    lon, lat = q.lon, q.lat
+    chord, idx = tree.query(q.units[rows], k=k)
     chord, idx = chord.reshape(rows.size, k), idx.reshape(rows.size, k)
     sphere = _sphere_km(chord)
     # a candidate can be the nearest only if its lower bound is within the first one's upper bound
@@ -216,7 +286,13 @@ def _nearest_among(tree, lon, lat, t_lon, t_lat, rows, k, index, dist) -> NDArra
 
 
 def sphere_candidates(
-    lon: ArrayLike, lat: ArrayLike, target_lon: ArrayLike, target_lat: ArrayLike, *, k: int
+    lon: ArrayLike,
+    lat: ArrayLike,
+    target_lon: ArrayLike,
+    target_lat: ArrayLike,
+    *,
+    k: int,
+    query: QueryPoints | None = None,
 ) -> tuple[NDArray, NDArray]:
     """The ``k`` targets nearest to every point on the sphere (KD-tree on unit vectors, in
     chunks): positions ``(n, k)`` and great-circle distances in km, nearest first. Geodesic
@@ -226,11 +302,12 @@ def sphere_candidates(
     t_lat = np.atleast_1d(np.asarray(target_lat, "float64"))
     k = max(1, min(int(k), t_lon.size))
     idx, km = np.empty((lon.size, k), dtype="int64"), np.empty((lon.size, k))
-    tree = cKDTree(_unit_vectors(t_lon, t_lat))
-    order = _spatial_order(lon, lat)
+    q = _query(lon, lat, query)
+    t_units = _unit_vectors(t_lon, t_lat)
+    tree = cKDTree(t_units)
     for start in range(0, lon.size, CHUNK):
-        rows = order[start : start + CHUNK]
-        chord, i = tree.query(_unit_vectors(lon[rows], lat[rows]), k=k)
+        rows = q.order[start : start + CHUNK]
+        chord, i = tree.query(q.units[rows], k=k)
         idx[rows] = i.reshape(rows.size, k)
         km[rows] = _sphere_km(chord).reshape(rows.size, k)
     return idx, km
@@ -242,6 +319,45 @@ def sphere_bounds_km(sphere_km: ArrayLike) -> tuple[NDArray, NDArray]:
     s = np.asarray(sphere_km, dtype="float64")
     lo, hi = SPHERE_RATIO_BOUNDS
     return lo * s - _SLACK_KM, hi * s + _SLACK_KM
+
+
+def within_pairs_only(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    target_lon: ArrayLike,
+    target_lat: ArrayLike,
+    radius_km: float,
+    *,
+    query: QueryPoints | None = None,
+) -> tuple[NDArray, NDArray]:
+    """The pairs of :func:`within_pairs_km` without their distances, sorted by point then
+    target: a pair whose sphere bounds (:func:`sphere_bounds_km`) put it surely inside or
+    outside the radius is not measured, only the pairs near the edge are."""
+    lon, lat = np.atleast_1d(np.asarray(lon, "float64")), np.atleast_1d(np.asarray(lat, "float64"))
+    t_lon = np.atleast_1d(np.asarray(target_lon, "float64"))
+    t_lat = np.atleast_1d(np.asarray(target_lat, "float64"))
+    if lon.size == 0 or t_lon.size == 0:
+        return np.empty(0, "int64"), np.empty(0, "int64")
+    if t_lon.size > DENSE_TARGETS:
+        p, t, _ = within_pairs_km(lon, lat, t_lon, t_lat, radius_km)
+        order = np.lexsort((t, p))
+        return p[order], t[order]
+    q = _query(lon, lat, query)
+    t_units = _unit_vectors(t_lon, t_lat)
+    step = _dense_rows(t_lon.size)
+    out = []
+    for start in range(0, lon.size, step):
+        rows = np.arange(start, min(start + step, lon.size))
+        lower, upper = sphere_bounds_km(_sphere_km(_dense_chords(q.units[rows], t_units)))
+        inside = upper <= radius_km
+        r, c = np.nonzero((lower <= radius_km) & ~inside)
+        if r.size:
+            km = geodesic_km(lon[rows[r]], lat[rows[r]], t_lon[c], t_lat[c])
+            inside[r[km <= radius_km], c[km <= radius_km]] = True
+        r, c = np.nonzero(inside)
+        out.append((rows[r], c.astype("int64")))
+    place_rows, target_pos = (np.concatenate(parts) for parts in zip(*out))
+    return place_rows, target_pos
 
 
 def within_pairs_km(

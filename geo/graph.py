@@ -169,6 +169,43 @@ class RoadGraph:
             object.__setattr__(out, "_topology", self._topology)
         return out
 
+    def with_edge_columns(self, columns: dict[str, ArrayLike]) -> RoadGraph:
+        """A new graph with the edge columns ``columns`` set at once.
+
+        One shallow copy of the edge table, no re-validation of the unchanged nodes, ids and ends,
+        and this graph's topology caches shared. Names other than ``edge_id``, ``u``, ``v`` and
+        ``length_km`` only (weights are checked when :meth:`weights` reads them).
+
+        Parameters
+        ----------
+        columns
+            Column name -> values in edge order.
+
+        Returns
+        -------
+        RoadGraph
+            The new graph; this one is unchanged.
+        """
+        bad = sorted(set(columns) & {"edge_id", "u", "v", "length_km"})
+        if bad:
+            raise ParameterError(f"with_edge_columns cannot set {bad}; use with_edge_column")
+        edges = self.edges.copy(deep=False)
+        for name, values in columns.items():
+            arr = np.asarray(values)
+            if arr.shape != (self.n_edges,):
+                raise GraphError(f"values for {name!r} must have one value per edge")
+            edges[name] = arr
+        out = object.__new__(RoadGraph)
+        for name, value in (
+            ("node_lon", self.node_lon),
+            ("node_lat", self.node_lat),
+            ("edges", edges),
+            ("_cache", {}),
+            ("_topology", self._topology),
+        ):
+            object.__setattr__(out, name, value)
+        return out
+
     def clear_caches(self) -> None:
         """Drop every cached matrix, arc order and bridge set.
 

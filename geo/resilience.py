@@ -8,10 +8,10 @@ from a set of targets; :func:`edge_connectivity` counts edge-disjoint routes exa
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import igraph
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
@@ -63,10 +63,33 @@ def bridge_mask(graph: RoadGraph, active: NDArray) -> NDArray:
     return _bridges_of(graph, active)
 
 
+def _igraph():
+    """igraph, imported on first use (only the commands that route need it).
+
+    Without the matplotlib.pyplot its drawing modules import when matplotlib is installed (about
+    0.35 s; igraph/python-igraph#762, where the maintainers suggest mocking it): while igraph
+    loads, matplotlib counts as absent unless it is already loaded, so igraph's own plotting gets
+    its stand-in (we never plot with igraph).
+    """
+    if "igraph" in sys.modules:
+        return sys.modules["igraph"]
+    hidden = "matplotlib" not in sys.modules
+    if hidden:
+        # None makes `import matplotlib` raise ImportError (the documented way to block a module;
+        # typeshed types sys.modules without it)
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]
+    try:
+        import igraph
+    finally:
+        if hidden:
+            del sys.modules["matplotlib"]
+    return igraph
+
+
 def _bridges_of(graph: RoadGraph, active: NDArray) -> NDArray:
     sel = np.flatnonzero(active & (graph.u != graph.v))
     pairs = list(zip(graph.u[sel].tolist(), graph.v[sel].tolist()))
-    found = igraph.Graph(n=graph.n_nodes, edges=pairs).bridges()
+    found = _igraph().Graph(n=graph.n_nodes, edges=pairs).bridges()
     out = np.zeros(graph.n_edges, dtype=bool)
     out[sel[np.asarray(found, dtype="int64")]] = True
     out.flags.writeable = False

@@ -16,14 +16,19 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from minusma.geo._errors import ParameterError
-from minusma.geo.distance import nearest_km
+from minusma.geo.distance import QueryPoints, nearest_km
 from minusma.geo.graph import RoadGraph
 
 __all__ = ["Route", "distances_from", "mask_unreachable", "node_distances", "route", "snap_points"]
 
 
 def snap_points(
-    graph: RoadGraph, lon: ArrayLike, lat: ArrayLike, *, max_snap_km: float | None = None
+    graph: RoadGraph,
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    max_snap_km: float | None = None,
+    query: QueryPoints | None = None,
 ) -> tuple[NDArray, NDArray]:
     """Nearest graph node of every point, by geodesic distance.
 
@@ -37,6 +42,9 @@ def snap_points(
         Latitudes of the points in degrees, aligned with ``lon``.
     max_snap_km
         Points farther than this from every node are left unsnapped.
+    query
+        The points with a coordinate prepared for several searches
+        (:class:`geo.distance.QueryPoints`), shared with other nearest-point searches.
 
     Returns
     -------
@@ -56,7 +64,9 @@ def snap_points(
         raise ParameterError(f"max_snap_km must be >= 0 or None, got {max_snap_km!r}")
     node, snap_km = np.full(lon.size, -1, dtype="int64"), np.full(lon.size, np.nan)
     ok = np.isfinite(lon) & np.isfinite(lat)
-    node[ok], snap_km[ok] = nearest_km(lon[ok], lat[ok], graph.node_lon, graph.node_lat)
+    node[ok], snap_km[ok] = nearest_km(
+        lon[ok], lat[ok], graph.node_lon, graph.node_lat, query=query
+    )
     if max_snap_km is not None:
         node[ok & (snap_km > max_snap_km)] = -1
     return node, snap_km

@@ -26,6 +26,7 @@ from minusma.geo._errors import ParameterError
 from minusma.geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
 from minusma.geo.exposure import calibrate as cal
 from minusma.geo.exposure.assess import Context, calibrated_features, evaluate
+from minusma.geo.exposure.cache import ByteCache
 from minusma.geo.exposure.params import ExposureParams, parse_iso_date
 from minusma.geo.progress import progress
 from minusma.layers.assessment import context, id_column
@@ -121,7 +122,9 @@ def calibrate(
         )
     p = params if params is not None else ExposureParams()
     base_ctx = ctx if ctx is not None else context(data_dir=data_dir, places=places)
-    ctx = dataclasses.replace(base_ctx, events=frame, events_coverage=coverage, _cache={})
+    ctx = dataclasses.replace(
+        base_ctx, events=frame, events_coverage=coverage, _cache=ByteCache(base_ctx.cache_bytes)
+    )
     key = id_column(ctx)
     places = "settlements" if key == "settlement_id" else "towns"
     usable = _precise(frame, max_precision_km)

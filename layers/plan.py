@@ -248,7 +248,7 @@ def plan(
     data_dir: str | os.PathLike | None = None,
     june_2023_count: bool = False,
     max_scenarios: int = DEFAULT_MAX_SCENARIOS,
-    n_jobs: int = -1,
+    n_jobs: int | None = None,
     progress: bool | None = None,
 ) -> Plan:
     """The ``keep`` sites that, kept open, would have protected the most people.

@@ -13,7 +13,15 @@ import pandas as pd
 import pytest
 
 import minusma.layers as L
-from minusma.geo.distance import nearest_km, pairwise_km, within_pairs_km
+from minusma.geo.distance import (
+    EARTH_RADIUS_KM,
+    QueryPoints,
+    nearest_km,
+    pairwise_km,
+    sphere_candidates,
+    within_pairs_km,
+    within_pairs_only,
+)
 from minusma.layers.settlements import settlements
 
 
@@ -133,3 +141,31 @@ def test_coverage_from_site_distances_equals_the_full_matrix(settlement_frame, k
         pd.testing.assert_frame_equal(got, want, check_exact=True)
         assert want["coverage_lost"].sum() > 0
     assert k == 1 or np.isnan(near.geodesic_km).mean() > 0.3  # far candidates not measured
+
+
+@pytest.mark.parametrize("radius_km", [0.5, 50.0, 2500.0, 25000.0])
+def test_pairs_within_without_distances_equal_brute_force_with_shared_query(radius_km):
+    lon, lat = global_points(1500, 9)
+    t_lon, t_lat = global_points(40, 10)  # few targets: the dense search
+    query = QueryPoints(lon, lat)
+    got = within_pairs_only(lon, lat, t_lon, t_lat, radius_km, query=query)
+    want = brute_within(lon, lat, t_lon, t_lat, radius_km)[:2]
+    order = np.lexsort((want[1], want[0]))
+    assert all(np.array_equal(a, b[order]) for a, b in zip(got, want))
+    # the same query serves a nearest search, with the answer of a fresh one
+    idx, km = nearest_km(lon, lat, t_lon, t_lat, query=query)
+    b_idx, b_km = brute_nearest(lon, lat, t_lon, t_lat)
+    assert np.array_equal(idx, b_idx) and np.array_equal(km, b_km)
+
+
+def test_sphere_candidates_are_the_k_nearest_on_the_sphere():
+    lon, lat = global_points(2000, 11)
+    t_lon, t_lat = global_points(60, 12)
+    idx, km = sphere_candidates(lon, lat, t_lon, t_lat, k=6)
+    lam, phi = np.radians(lon)[:, None], np.radians(lat)[:, None]
+    t_lam, t_phi = np.radians(t_lon)[None], np.radians(t_lat)[None]
+    cos = np.sin(phi) * np.sin(t_phi) + np.cos(phi) * np.cos(t_phi) * np.cos(lam - t_lam)
+    full = EARTH_RADIUS_KM * np.arccos(np.clip(cos, -1, 1))  # great-circle km to every target
+    np.testing.assert_allclose(km, np.sort(full, axis=1)[:, :6], rtol=0, atol=1e-5)
+    np.testing.assert_allclose(np.take_along_axis(full, idx, axis=1), km, rtol=0, atol=1e-5)
+    assert (np.diff(km, axis=1) >= 0).all()

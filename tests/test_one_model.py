@@ -191,3 +191,16 @@ def test_the_table_covers_every_command_that_assesses():
     # sites and effect measure violence around sites (issue 18), not the exposure model
     not_assessing |= {"sites", "effect"}
     assert set(COMMANDS) - not_assessing == set(ASSESSING)
+
+
+def test_the_cache_budget_is_a_study_setting():
+    shared = Study().context
+    small = Study(cache_mb=1)
+    assert small.context.cache_bytes == 2**20 and shared.cache_bytes != 2**20
+    assert small.context.graph is shared.graph  # the prepared model is shared, the cache is not
+    small.assess(close=["Ber"])
+    assert len(small.context._cache) > 0
+    small.clear_cache()
+    assert len(small.context._cache) == 0
+    with pytest.raises(ParameterError, match="cache_mb"):
+        Study(cache_mb=0)

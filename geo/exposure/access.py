@@ -25,16 +25,17 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minusma.geo._errors import GraphError, ParameterError, SchemaError
+from minusma.geo.distance import QueryPoints
 from minusma.geo.exposure.params import DEFAULT_MAX_SNAP_KM
 from minusma.geo.network import (
     DEFAULT_MAX_FLOW_WORK,
     RoadGraph,
     bridges_to,
-    distances_from,
     edge_connectivities,
     graph_from_lines,
     snap_points,
 )
+from minusma.geo.repair import descendants, repair, shortest_tree
 
 logger = logging.getLogger(__name__)
 
@@ -97,35 +98,70 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
     Shortest times with ``travel_h`` (unknown edges absent) and with ``travel_h_lower`` (unknown
     edges free) bracket the true shortest time; when they agree, the time is known.
     """
-    g = graph.with_edge_column("travel_h", travel_h)
-    hours = g.weights("travel_h")
-    return g.with_edge_column("travel_h_lower", np.where(np.isnan(hours), 0.0, hours))
+    if isinstance(travel_h, pd.Series) and not travel_h.index.equals(graph.edges.index):
+        ids = pd.Index(graph.edges["edge_id"])
+        if not travel_h.index.equals(ids):  # aligned on edge ids (in edge order: as is)
+            if not ids.isin(travel_h.index).all():
+                raise GraphError(
+                    "travel_h is indexed neither by edge position nor by every edge_id"
+                )
+            travel_h = travel_h.reindex(ids)
+    hours = np.asarray(travel_h, dtype="float64")
+    return graph.with_edge_columns(
+        {"travel_h": hours, "travel_h_lower": np.where(np.isnan(hours), 0.0, hours)}
+    )
 
 
 def snap_places(
-    graph: RoadGraph, lon: NDArray, lat: NDArray, *, max_snap_km: float = DEFAULT_MAX_SNAP_KM
+    graph: RoadGraph,
+    lon: NDArray,
+    lat: NDArray,
+    *,
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+    query: QueryPoints | None = None,
 ) -> pd.DataFrame:
     """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``,
-    ``on_road_network``.
+    ``on_road_network``; ``query``: the places with a coordinate prepared for several searches
+    (:class:`geo.distance.QueryPoints`).
 
     ``on_road_network`` is a nullable boolean: missing for places without a coordinate.
     """
     if not (np.isfinite(max_snap_km) and max_snap_km >= 0):
         raise ParameterError(f"max_snap_km must be a finite number of km >= 0, got {max_snap_km!r}")
-    node, snap_km = snap_points(graph, lon, lat, max_snap_km=max_snap_km)
+    node, snap_km = snap_points(graph, lon, lat, max_snap_km=max_snap_km, query=query)
     on = pd.array(node >= 0, dtype="boolean")
     on[np.isnan(snap_km)] = pd.NA
     return pd.DataFrame({"road_node": node, "snap_km": snap_km, "on_road_network": on})
 
 
+#: The weights :func:`hub_costs` minimises: road length and both travel-time bounds.
+WEIGHTS = ("length_km", "travel_h", "travel_h_lower")
+
+
 @dataclass(frozen=True)
 class HubCosts:
-    """Road cost from every node to the nearest of a set of hubs (raw arrays, inf unreachable)."""
+    """Road cost from every node to the nearest of a set of hubs (raw arrays, inf unreachable).
+
+    ``hubs`` (unique node positions) and ``removed`` (edge ids cut) say what the costs are of;
+    ``trees`` keeps, per weight of :data:`WEIGHTS`, the source and predecessor of every node, so
+    that :func:`hub_costs` can derive the costs of fewer hubs or more cuts by repairing only the
+    nodes the change reaches (:func:`geo.repair.repair`).
+    """
 
     length_km: NDArray
     travel_h: NDArray
     travel_h_lower: NDArray
     source_node: NDArray
+    hubs: NDArray | None = None
+    removed: tuple = ()
+    trees: tuple = ()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (shared arrays counted once)."""
+        arrays = [self.length_km, self.travel_h, self.travel_h_lower, self.source_node]
+        arrays += [a for tree in self.trees for a in tree]
+        return sum({id(a): a.nbytes for a in arrays}.values())
 
     def at(self, nodes: NDArray, prefix: str) -> pd.DataFrame:
         """Per place (node -1 = off network): ``<prefix>_road_km``, ``_travel_h``, ``_reachable``,
@@ -150,24 +186,73 @@ class HubCosts:
             }
         )
 
+    def can_derive(self, hub_nodes: NDArray, removed_edge_ids: Iterable) -> bool:
+        """Whether :func:`hub_costs` can repair these costs into the costs of ``hub_nodes`` with
+        ``removed_edge_ids`` cut: the same hubs or fewer, the same cuts or more."""
+        if self.hubs is None or not self.trees:
+            return False
+        hubs = np.unique(np.asarray(hub_nodes, dtype="int64"))
+        return bool(
+            hubs.size
+            and np.isin(hubs, self.hubs).all()
+            and set(self.removed) <= set(removed_edge_ids)
+        )
 
-def hub_costs(graph: RoadGraph, hub_nodes: NDArray, *, removed_edge_ids: Iterable = ()) -> HubCosts:
+
+def _same_weights(graph: RoadGraph) -> bool:
+    return np.array_equal(
+        graph.weights("travel_h"), graph.weights("travel_h_lower"), equal_nan=True
+    )
+
+
+def hub_costs(
+    graph: RoadGraph,
+    hub_nodes: NDArray,
+    *,
+    removed_edge_ids: Iterable = (),
+    derive_from: HubCosts | None = None,
+) -> HubCosts:
     """Multi-source Dijkstra from ``hub_nodes`` by length and by both time bounds.
 
     ``graph`` needs the columns of :func:`with_time_bounds`. No hubs: everything unreachable.
     When the two time columns hold the same weights (every speed known), the lower-bound Dijkstra
     run is skipped: ``travel_h_lower`` is then the ``travel_h`` array itself.
+
+    ``derive_from``: costs of the same graph for more hubs or fewer cuts
+    (:meth:`HubCosts.can_derive`); only the nodes reached from a closed hub or lying below a newly
+    cut edge in a shortest-path tree are recomputed (:func:`geo.repair.repair`), with the same
+    distances as a full run.
     """
     removed = tuple(removed_edge_ids)
     hubs = np.asarray(hub_nodes, dtype="int64")
-    hubs = hubs[hubs >= 0]
-    km, src = distances_from(graph, hubs, weight="length_km", removed_edge_ids=removed)
-    hi, _ = distances_from(graph, hubs, weight="travel_h", removed_edge_ids=removed)
-    if np.array_equal(graph.weights("travel_h"), graph.weights("travel_h_lower"), equal_nan=True):
-        lo = hi  # same weights, same shortest paths
+    hubs = np.unique(hubs[hubs >= 0])
+    same = _same_weights(graph)
+    weights = WEIGHTS[:2] if same else WEIGHTS
+    if (
+        derive_from is not None
+        and derive_from.hubs is not None
+        and derive_from.can_derive(hubs, removed)
+    ):
+        base = derive_from
+        closed = np.setdiff1d(derive_from.hubs, hubs)
+        cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
+        u, v = graph.u[cut], graph.v[cut]
+        results = []
+        for w, dist, (src, pred) in zip(
+            weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees
+        ):
+            affected = np.isin(src, closed)
+            below = np.concatenate([v[pred[v] == u], u[pred[u] == v]])
+            if below.size:
+                affected |= descendants(pred, below)
+            matrix = graph.csr(w, removed_edge_ids=removed)
+            results.append(repair(matrix, dist, src, pred, affected))
     else:
-        lo, _ = distances_from(graph, hubs, weight="travel_h_lower", removed_edge_ids=removed)
-    return HubCosts(km, hi, lo, src)
+        results = [shortest_tree(graph.csr(w, removed_edge_ids=removed), hubs) for w in weights]
+    km, hi = results[0][0], results[1][0]
+    lo = hi if same else results[2][0]
+    trees = tuple((r[1], r[2]) for r in results)
+    return HubCosts(km, hi, lo, results[0][1], hubs=hubs, removed=removed, trees=trees)
 
 
 def routes_to_hub(

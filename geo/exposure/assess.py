@@ -8,6 +8,7 @@ timeline or a one-base what-if costs milliseconds. :func:`assess` does both.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import re
@@ -20,8 +21,18 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
+from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
-from minusma.geo.exposure.params import ExposureParams, Preparation, check_params
+from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
+from minusma.geo.exposure.params import (
+    DATE_MIN,
+    DIMENSIONS,
+    ExposureParams,
+    Preparation,
+    check_km,
+    check_params,
+    parse_iso_date,
+)
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -29,6 +40,7 @@ from minusma.geo.speeds import SEASONS, travel_time_h
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DEFAULT_CACHE_BYTES",
     "Context",
     "calibrated_features",
     "evaluate",
@@ -48,6 +60,9 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
     UnknownNameError
         Listing the unknown names and every valid choice.
     """
+    names = list(names)
+    if not names:
+        return []
     keys: dict[str, int] = {}
     for col in ("base_id", "name", "town", "town_id"):
         if col in bases.columns:
@@ -102,9 +117,14 @@ class Context:
     ``air_reach_km``: :class:`~minusma.geo.exposure.params.Preparation`);
     ``notes`` records where inputs came from (e.g. the admin join), for metadata.
 
-    ``_cache`` keeps the graph of each season and what :func:`evaluate` reuses across scenarios:
-    road costs per season, roads cut and hub set; the Bamako columns, routes and road reasons per
-    season and roads cut (they do not depend on the bases); air service per dates and closures.
+    ``_cache`` (a :class:`~geo.exposure.cache.ByteCache`) keeps the graph of each season and
+    what :func:`evaluate` reuses across scenarios: road costs per season, roads cut and hub set
+    (a what-if repairs the nearest cached costs rather than running Dijkstra again); the Bamako
+    columns, routes and road reasons per season and roads cut (they do not depend on the bases);
+    air columns per airport service. It holds at most ``cache_bytes`` estimated bytes (default
+    of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently used out
+    first, what an evaluation without a scenario built last); :meth:`clear_cache` empties it and
+    gives the memory back.
     """
 
     places: gpd.GeoDataFrame
@@ -130,7 +150,26 @@ class Context:
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
     base_km: coverage.SiteDistances | np.ndarray | None = field(default=None, repr=False)
-    _cache: dict = field(default_factory=dict, repr=False)
+    cache_bytes: int = DEFAULT_CACHE_BYTES
+    _cache: ByteCache = field(default_factory=ByteCache, repr=False)
+
+    def __post_init__(self) -> None:
+        cache = self._cache
+        if not isinstance(cache, ByteCache):  # None, or a plain dict from dataclasses.replace
+            fresh = ByteCache(self.cache_bytes)
+            for key, value in (cache or {}).items():
+                fresh[key] = value
+            object.__setattr__(self, "_cache", fresh)
+        elif cache.max_bytes != self.cache_bytes:  # a new budget: a cache of its own
+            object.__setattr__(self, "_cache", ByteCache(self.cache_bytes))
+
+    def clear_cache(self) -> None:
+        """Drop everything evaluated so far (the memory goes back); the next evaluation starts
+        cold."""
+        self._cache.clear()
+        self.graph.clear_caches()
+        if isinstance(self.base_km, coverage.SiteDistances):
+            self.base_km.clear()
 
     def timed_graph(self, season: str) -> RoadGraph:
         """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
@@ -142,9 +181,9 @@ class Context:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 hours = travel_time_h(self.graph, self.speeds, season=season, on_unknown="warn")
-            self._cache[season] = (
-                access.with_time_bounds(self.graph, hours),
-                [str(w.message) for w in caught],
+            self._cache.pin(
+                season,
+                (access.with_time_bounds(self.graph, hours), [str(w.message) for w in caught]),
             )
             for w in caught:  # recorded for time_warnings, and passed on to the caller
                 warnings.warn(w.message, stacklevel=2)
@@ -214,6 +253,7 @@ def prepare(
     events: gpd.GeoDataFrame | None = None,
     events_coverage: tuple[dt.date, dt.date] | None = None,
     preparation: Preparation | None = None,
+    cache_bytes: int | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -256,6 +296,10 @@ def prepare(
     preparation
         The settings ``max_snap_km`` and ``air_reach_km``
         (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
+    cache_bytes
+        Budget of the context's cache of evaluated parts, in bytes (see :class:`Context`);
+        default :func:`geo.exposure.cache.default_cache_bytes`: 256 MiB, or 1.5 KiB per place
+        when that is more.
 
     Returns
     -------
@@ -272,14 +316,19 @@ def prepare(
     max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
     if id_column not in places.columns:
         raise SchemaError(f"places lack the id column {id_column!r}")
-    if hub_id not in set(places[id_column]):
+    hub_rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
+    if hub_rows.size == 0:
         raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
+    # nearest-point search: road nodes, sites, airports, airstrips within reach
     lon, lat = coverage.point_lonlat(places, name="places")
-    snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km)
+    located = np.isfinite(lon)
+    query = QueryPoints(lon[located], lat[located])
+    snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km, query=query)
     b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
     base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
     nodes = snapped["road_node"].to_numpy()
-    hub_node = int(nodes[np.flatnonzero(places[id_column].to_numpy() == hub_id)[0]])
+    hub_node = int(nodes[hub_rows[0]])
     if hub_node < 0:
         raise SchemaError(
             f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)"
@@ -302,13 +351,22 @@ def prepare(
         axis=1,
     )
     icaos = list(airports["icao"])
-    nearest_ap = coverage.nearest(places, airports, id_column="icao")
-    static["airport_icao"] = nearest_ap["nearest_id"].to_numpy()
-    static["airport_km"] = nearest_ap["distance_km"].to_numpy()
-    pairs = coverage.within_km(
-        places.reset_index(drop=True), airports, air_reach_km, id_column="icao"
-    )
-    pairs["ap"] = pd.Index(icaos).get_indexer(pairs["target_id"])
+    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
+    a_ok = np.flatnonzero(np.isfinite(a_lon))
+    ap_id = np.full(len(places), None, dtype=object)
+    ap_km = np.full(len(places), np.nan)
+    rows = np.flatnonzero(located)
+    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
+    if rows.size and a_ok.size:
+        idx, km = nearest_km(lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], query=query)
+        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
+        point, ap = within_pairs_only(
+            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
+        )
+        point, ap = rows[point], a_ok[ap]
+    static["airport_icao"] = ap_id
+    static["airport_km"] = ap_km
+    pairs = pd.DataFrame({"point": point, "ap": ap})
     ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
     base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
     closure_by_ap = {
@@ -335,12 +393,13 @@ def prepare(
         base_closure_by_airport=closure_by_ap,
         preparation=preparation,
         labels=access.edge_labels(graph),
-        base_km=coverage.site_distances(places, bases),
+        base_km=coverage.site_distances_lonlat(lon, lat, b_lon, b_lat, query=query),
         commercial_operators=tuple(commercial_operators),
         mission_operators=tuple(mission_operators),
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
+        cache_bytes=default_cache_bytes(len(places)) if cache_bytes is None else cache_bytes,
     )
 
 
@@ -348,7 +407,10 @@ def open_flags(
     ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
 ) -> np.ndarray:
     """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
-    flags = coverage.open_mask(ctx.bases, as_of)
+    closed_on = _cached(
+        ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
+    )
+    flags = closed_on > parse_iso_date(as_of).toordinal()
     closed, kept = resolve_bases(ctx.bases, close), resolve_bases(ctx.bases, keep)
     both = sorted(set(closed) & set(kept))
     if both:  # names differ (a town and a site id) but mean the same site
@@ -360,6 +422,15 @@ def open_flags(
     flags[closed] = False
     flags[kept] = True
     return flags
+
+
+def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
+    """Closure date of every site as a proleptic ordinal (a large number when never closed),
+    validated like :func:`geo.exposure.coverage.open_mask`."""
+    coverage.open_mask(bases, DATE_MIN)  # the same checks and errors
+    dates = coverage.iso_dates(bases["closure_date"].tolist())
+    never = np.iinfo("int64").max
+    return np.array([never if d is None else d.toordinal() for d in dates], dtype="int64")
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
@@ -376,8 +447,10 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
     return closure
 
 
-def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closure) -> pd.DataFrame:
-    """Air lifeline of every place: best service among the airstrips within reach, before and
+def _air_service(
+    ctx: Context, as_of, before, disabled_links, disabled_operators, closure
+) -> dict[str, pd.DataFrame]:
+    """Service of every airport (:func:`geo.exposure.lifelines.airport_service`), before and
     now."""
     service = {}
     for label, when, off_l, off_o in (
@@ -395,6 +468,12 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
         service[label] = lifelines.airport_service(
             ctx.air_links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
         )
+    return service
+
+
+def _air(ctx: Context, service: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Air lifeline of every place: best service among the airstrips within reach, before and
+    now."""
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (
@@ -440,32 +519,48 @@ def _air(ctx: Context, as_of, before, disabled_links, disabled_operators, closur
     return frame
 
 
-def _cached(ctx: Context, key: tuple, build):
-    """``ctx._cache[key]``, built on first use; at most 64 entries of a kind (``key[0]``) are kept,
-    to bound the memory of long what-if sessions."""
-    # safe when threads share the context (joblib/dask threads): a race builds a value twice
-    value = ctx._cache.get(key, _MISSING)
-    if value is _MISSING:
-        kind = [k for k in list(ctx._cache) if isinstance(k, tuple) and k[0] == key[0]]
-        if len(kind) >= 64:
-            for k in kind:
-                ctx._cache.pop(k, None)
-        value = build()
-        ctx._cache[key] = value
-    return value
+#: Whether what the current evaluation caches is protected from eviction: set by
+#: :func:`evaluate` for an evaluation without a scenario (the reference what-ifs derive from).
+_PROTECT: contextvars.ContextVar[bool] = contextvars.ContextVar("_PROTECT", default=False)
 
 
-_MISSING = object()
+def _cached(ctx: Context, key: tuple, build, *, protect: bool = False):
+    """``ctx._cache[key]``, built on first use and kept within the context's byte budget;
+    protected (evicted last) when ``protect`` or in an evaluation without a scenario."""
+    return ctx._cache.get_or_build(key, build, protect=protect or _PROTECT.get())
+
+
+def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
+    """Cached road costs of ``season`` that :func:`geo.exposure.access.hub_costs` can repair into
+    the costs of ``hubs`` with ``removed`` cut (fewest hubs and most cuts first), or None."""
+    best, best_size = None, None
+    for key in list(ctx._cache):
+        if not (isinstance(key, tuple) and key[0] == "costs" and key[1] == season):
+            continue
+        costs = ctx._cache.get(key)
+        if costs is not None and costs.can_derive(hubs, removed):
+            size = (costs.hubs.size, -len(costs.removed))
+            if best_size is None or size < best_size:
+                best, best_size = costs, size
+    return best
 
 
 def _hub_costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray, prefix: str
 ) -> tuple[access.HubCosts, pd.DataFrame]:
-    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached)."""
-    key = (season, removed, tuple(np.sort(hubs).tolist()))
-    costs = _cached(
-        ctx, ("costs", *key), lambda: access.hub_costs(graph, hubs, removed_edge_ids=removed)
-    )
+    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached;
+    a new set of hubs or cuts repairs cached costs where it can)."""
+    key = (season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
+
+    def costs_build():
+        return access.hub_costs(
+            graph,
+            hubs,
+            removed_edge_ids=removed,
+            derive_from=_derivable(ctx, season, removed, hubs),
+        )
+
+    costs = _cached(ctx, ("costs", *key), costs_build)
 
     def build():
         frame = costs.at(ctx.place_nodes, prefix)
@@ -520,15 +615,12 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
             "reasons": reasons.road(both, ctx.labels),
         }
 
-    return _cached(ctx, ("road", season, removed), build)
+    return _cached(ctx, ("road", season, removed), build, protect=not removed)
 
 
-def _air_with_reasons(
-    ctx: Context, as_of, before, disabled_links, disabled_operators, closure
-) -> dict:
-    """The air columns of :func:`_air` and their reasons (cached per dates, switched-off links and
-    closures)."""
-    frame = _air(ctx, as_of, before, disabled_links, disabled_operators, closure)
+def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:
+    """The air columns of :func:`_air` and their reasons."""
+    frame = _air(ctx, service)
     return {
         "frame": frame,
         "reasons": reasons.air(
@@ -574,8 +666,14 @@ def _nearest_hubs(
         ("capital", ctx.capital_nodes, ctx.capital_ids),
     ):
         costs, frame = _hub_costs(ctx, graph, season, removed, hubs, prefix)
-        reached = _nearest_by_road(ids, hubs, costs.source_node, ctx.place_nodes)
-        nearest = pd.DataFrame({f"nearest_{prefix}_by_road": reached}, index=ctx.places.index)
+        key = ("nearest", prefix, season, removed, tuple(ids.tolist()))
+        column = f"nearest_{prefix}_by_road"
+
+        def build(column=column, ids=ids, hubs=hubs, costs=costs):
+            reached = _nearest_by_road(ids, hubs, costs.source_node, ctx.place_nodes)
+            return pd.DataFrame({column: reached}, index=ctx.places.index)
+
+        nearest = _cached(ctx, key, build)
         frames += [frame, nearest]
     return frames
 
@@ -646,6 +744,16 @@ def evaluate(
     p = check_params(params)
     if options:
         p = p.replace(**options)
+    # what an evaluation without a scenario caches is what what-ifs derive from: evicted last
+    token = _PROTECT.set(not (p.close or p.keep or p.close_roads))
+    try:
+        return _evaluate(ctx, p)
+    finally:
+        _PROTECT.reset(token)
+
+
+def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
+    """The body of :func:`evaluate`, for validated parameters."""
     when = p.as_of_for(ctx.bases["closure_date"])
     season, close, keep = p.season, p.close, p.keep
     disabled_links, disabled_operators, before = p.disabled_links, p.disabled_operators, p.before
@@ -656,36 +764,61 @@ def evaluate(
     cov = _coverage(ctx, p, when, flags if scenario else None)
     nodes = ctx.place_nodes
     road = _road_access(ctx, graph, season, removed)
-    frames = [ctx.places.drop(columns=ctx.places.geometry.name), cov, ctx.static, road["frame"]]
+    place_columns = _cached(
+        ctx,
+        ("place_columns",),
+        protect=True,
+        build=lambda: pd.DataFrame(ctx.places.drop(columns=ctx.places.geometry.name)),
+    )
+    frames = [place_columns, cov, ctx.static, road["frame"]]
     frames += _nearest_hubs(ctx, graph, season, removed, flags)
     closure = _air_closure(ctx, when, flags if scenario else None)
-    ref = before
+    service = _cached(
+        ctx,
+        ("air_service", when, before, disabled_links, disabled_operators, tuple(closure.items())),
+        lambda: _air_service(ctx, when, before, disabled_links, disabled_operators, closure),
+    )
+    # the air columns depend only on the airports' service: a what-if that changes no airport's
+    # service reuses them
     key = (
         "air",
-        when,
-        ref,
-        tuple(disabled_links),
-        tuple(disabled_operators),
-        tuple(sorted(closure.items())),
+        tuple(service["before"]["air_state"]),
+        tuple(service["before"]["air_operators"].fillna("")),
+        tuple(service["now"]["air_state"]),
     )
-    air = _cached(ctx, key, lambda: _air_with_reasons(ctx, when, ref, key[3], key[4], closure))
+    air = _cached(ctx, key, lambda: _air_with_reasons(ctx, service))
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
     out["bamako_time_score"] = score.scale_capped(
         out["bamako_travel_h"], p.time_cap_h, unreachable=out["bamako_reachable"].eq(False)
     )
     out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
-    comp = score.composite(out, weights=p.weights_dict, aggregation=p.aggregation)
+    indicators = pd.DataFrame(
+        {c: out[c].to_numpy(dtype="float64") for cols in DIMENSIONS.values() for c in cols},
+        index=out.index,
+    )
+    comp = score.composite(indicators, weights=p.weights_dict, aggregation=p.aggregation)
     out = pd.concat([out, comp], axis=1)
     if p.model != "inform":
         out = _calibrated(ctx, out, p.model, when)
     s = out["exposure_score"]
     out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
     out["exposure_class"] = score.classify(s).to_numpy()
-    geography = _cached(ctx, ("geography",), lambda: reasons.geography(out))
-    out["reasons"] = reasons.join(
-        [reasons.coverage_lost(out), road["reasons"], air["reasons"], geography]
+    # the road, air and geography parts are the same for every scenario sharing the season, the
+    # roads cut and the airports' service: joined once, then only the coverage part is added
+    fixed = _cached(
+        ctx,
+        ("reasons", season, removed, key),
+        lambda: reasons.join(
+            [
+                road["reasons"],
+                air["reasons"],
+                _cached(ctx, ("geography",), lambda: reasons.geography(out), protect=True),
+            ],
+            empty="",
+        ),
     )
+    out["reasons"] = reasons.join([reasons.coverage_lost(out), fixed])
     out["as_of"] = when.isoformat()
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)

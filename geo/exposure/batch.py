@@ -4,14 +4,14 @@
 :func:`geo.exposure.assess.evaluate` on `joblib <https://joblib.readthedocs.io>`_ and sums each
 result up with :func:`summarise` (places and people by exposure class, places and people covered).
 
-How the prepared context is shared: by default the scenarios run on threads of this process
-(joblib's ``prefer="threads"``), which read the one context in memory and share its caches; the
-list is cut into a few chunks per worker for the progress bar. Threads, not loky processes:
-measured on the 18,769 settlements (14 scenarios, 2 cores, ``benchmarks/bench_batch.py``),
-threads take 2.8 s against 4.9 s serially, while loky processes take 8-22 s: each task must
-pickle the ~17 MB context (shapely geometries cannot be memory-mapped) and warm its caches
-again, and :func:`~geo.exposure.assess.evaluate` spends enough of its time in numpy, scipy and
-igraph, which release the GIL, for threads to gain. ``backend="loky"`` is still accepted.
+By default (``n_jobs=1``, :data:`DEFAULT_N_JOBS`) the scenarios run one after the other in this
+process, on the one context, whose cache makes each what-if repair the last results rather than
+recompute them. That is what measurement supports (``benchmarks/bench_batch.py``, figures in
+``benchmarks/RESULTS.md``): on 2 cores, threads are no faster than serial (evaluate holds the
+GIL for much of its pandas work), and loky processes are several times slower: each worker is
+sent the whole context (its cache is not pickled) and must warm it again, which costs more than
+the scenarios it then runs. ``n_jobs=-1`` with ``backend="threading"``, ``"loky"`` or
+``"dask"`` is still accepted, for machines with more cores or a cluster.
 
 On a cluster the same call runs on joblib's dask backend; the context is scattered to the
 workers once::
@@ -39,13 +39,16 @@ from minusma.geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CLASSES", "BatchResult", "batch", "summarise"]
+__all__ = ["CLASSES", "DEFAULT_N_JOBS", "BatchResult", "batch", "summarise"]
 
 #: Exposure classes counted by :func:`summarise`, in order (``unknown``: an indicator is missing).
 CLASSES = ("low", "moderate", "high", "severe", "unknown")
 
 #: Classes whose people count as exposed.
 EXPOSED = ("high", "severe")
+
+#: Workers by default: one, in this process (the fastest measured on 2 cores; see above).
+DEFAULT_N_JOBS = 1
 
 #: Tasks per worker: enough for a progress bar and load balance, few enough that the context is
 #: sent only a few times to each worker.
@@ -138,7 +141,7 @@ def batch(
     ctx: Context,
     params_list: Sequence[ExposureParams],
     *,
-    n_jobs: int = -1,
+    n_jobs: int | None = DEFAULT_N_JOBS,
     backend: str | None = None,
     per_place: bool = False,
     labels: Sequence[str] | None = None,
@@ -153,8 +156,9 @@ def batch(
     params_list
         One :class:`~geo.exposure.params.ExposureParams` per scenario.
     n_jobs
-        Workers (joblib's convention: -1 = every core). 1 runs in this process, reusing the
-        context's caches.
+        Workers (joblib's convention: -1 = every core). 1 (the default,
+        :data:`DEFAULT_N_JOBS`; None means it too) runs in this process, reusing the context's
+        caches.
     backend
         A joblib backend (``"threading"``, ``"loky"``, ``"dask"``, ...); None uses the active one
         (``joblib.parallel_config``), threads by default. ``"dask"`` needs a ``dask.distributed``
@@ -174,6 +178,7 @@ def batch(
         label), with ``as_of``, ``close``, ``keep`` (``;``-joined) and the figures of
         :func:`summarise`; ``classes``: places (index: their id) x scenarios, or None.
     """
+    n_jobs = DEFAULT_N_JOBS if n_jobs is None else n_jobs
     params_list = list(params_list)
     if not all(isinstance(p, ExposureParams) for p in params_list):
         raise ParameterError("params_list must hold ExposureParams objects")

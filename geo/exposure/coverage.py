@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.crs import to_wgs84
 from minusma.geo.distance import (
     CHUNK,
+    QueryPoints,
     first_smallest,
     geodesic_km,
     nearest_km,
@@ -43,11 +45,13 @@ __all__ = [
     "SiteDistances",
     "coverage",
     "distance_matrix_km",
+    "iso_dates",
     "nearest",
     "open_mask",
     "point_lonlat",
     "protection",
     "site_distances",
+    "site_distances_lonlat",
     "within_km",
 ]
 
@@ -86,19 +90,39 @@ def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArra
     return lon, lat
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_dates(values: Iterable) -> list[dt.date | None]:
+    """ISO ``YYYY-MM-DD`` strings (or dates) as dates, None where missing; a value that is not a
+    valid ISO date gives None too (the caller decides whether that is an error)."""
+    out: list[dt.date | None] = []
+    for v in values:
+        if isinstance(v, dt.datetime):
+            out.append(v.date())
+        elif isinstance(v, dt.date):
+            out.append(v)
+        elif isinstance(v, str) and _ISO_DATE.fullmatch(v):
+            try:
+                out.append(dt.date.fromisoformat(v))
+            except ValueError:
+                out.append(None)
+        else:
+            out.append(None)
+    return out
+
+
 def _closure(bases: pd.DataFrame) -> pd.Series:
     if "closure_date" not in bases.columns:
         raise SchemaError(
             f"bases need a 'closure_date' column (ISO dates); columns: {list(bases.columns)}"
         )
-    dates = pd.to_datetime(bases["closure_date"], format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna() & bases["closure_date"].notna()
-    if bad.any():
-        raise SchemaError(
-            "bases 'closure_date' must be ISO dates, got "
-            f"{bases.loc[bad, 'closure_date'].tolist()[:5]}"
-        )
-    return dates.dt.date
+    raw = bases["closure_date"].tolist()
+    dates = iso_dates(raw)
+    bad = [r for r, d in zip(raw, dates) if d is None and not pd.isna(r)]
+    if bad:
+        raise SchemaError(f"bases 'closure_date' must be ISO dates, got {bad[:5]}")
+    return pd.Series(dates, index=bases.index, dtype=object)
 
 
 def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
@@ -107,7 +131,7 @@ def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
 
 
 def _open(closed: pd.Series, when: dt.date) -> NDArray:
-    return np.array(closed.map(lambda d: d is None or pd.isna(d) or d > when).to_numpy(dtype=bool))
+    return np.array([d is None or d > when for d in closed.tolist()], dtype=bool)
 
 
 def nearest(
@@ -195,6 +219,10 @@ def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.
     return out
 
 
+#: Memory for the answers :meth:`SiteDistances.nearest_open_all` remembers (at least two are
+#: kept: the answer with every site open, from which one-site what-ifs are derived, and the last).
+ANSWER_BYTES = 64 * 2**20
+
 #: Sites kept per place by :func:`site_distances` (sphere-nearest candidates).
 DEFAULT_NEAREST_SITES = 6
 
@@ -262,8 +290,9 @@ class SiteDistances:
 
     def nearest_open_all(self, is_open: NDArray) -> tuple[NDArray, NDArray]:
         """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
-        sites (the last 16). From a remembered answer for a larger set, only the places whose
-        nearest site has closed are searched again: a one-site what-if costs its catchment."""
+        sites (as many as :data:`ANSWER_BYTES` holds). From a remembered answer for a larger
+        set, only the places whose nearest site has closed are searched again: a one-site
+        what-if costs its catchment."""
         key = np.packbits(is_open).tobytes()
         if key in self._answers:
             return self._answers[key]
@@ -280,10 +309,16 @@ class SiteDistances:
                 pos[redo], dist[redo] = self.nearest_open(rows[redo], is_open)
         else:
             pos, dist = self.nearest_open(rows, is_open)
-        if len(self._answers) >= 16:
+        while self._answers and len(self._answers) >= max(
+            2, ANSWER_BYTES // max(1, pos.nbytes + dist.nbytes)
+        ):
             self._answers.pop(next(iter(self._answers)))
         self._answers[key] = (pos, dist)
         return pos, dist
+
+    def clear(self) -> None:
+        """Forget the remembered answers (:meth:`nearest_open_all`); measured distances stay."""
+        self._answers.clear()
 
     def within(self, rows: NDArray, radius_km: float) -> tuple[NDArray, NDArray]:
         """Pairs (index into ``rows``, site position) at most ``radius_km`` apart (geodesic)."""
@@ -302,13 +337,13 @@ class SiteDistances:
         return place_rows, site_pos
 
 
-def _site_distances(lon, lat, b_lon, b_lat, k: int) -> SiteDistances:
+def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances:
     k = max(1, min(int(k), b_lon.size))
     near = np.full((lon.size, k), -1, dtype="int64")
     sphere = np.full((lon.size, k), np.inf)
     ok = np.flatnonzero(np.isfinite(lon))
     if ok.size and b_lon.size:
-        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k)
+        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k, query=query)
     out = SiteDistances(lon, lat, b_lon, b_lat, near, sphere, np.full((lon.size, k), np.nan))
     if ok.size and b_lon.size:
         out.nearest_open(ok, np.ones(b_lon.size, dtype=bool))
@@ -324,15 +359,37 @@ def _from_matrix(distance_km: NDArray, lon, lat, b_lon, b_lat) -> SiteDistances:
 
 
 def site_distances(
-    places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, *, k: int = DEFAULT_NEAREST_SITES
+    places: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    *,
+    k: int = DEFAULT_NEAREST_SITES,
+    query: QueryPoints | None = None,
 ) -> SiteDistances:
     """The ``k`` sphere-nearest sites of every place (see :class:`SiteDistances`), the geodesic
-    distance to the nearest measured up front; in chunks, never a place x site matrix."""
+    distance to the nearest measured up front; in chunks, never a place x site matrix.
+    ``query``: the places with a coordinate prepared for several searches
+    (:class:`geo.distance.QueryPoints`)."""
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     if not np.isfinite(b_lon).all():
         raise SchemaError("bases need a point geometry on every row to measure distances")
-    return _site_distances(lon, lat, b_lon, b_lat, k)
+    return site_distances_lonlat(lon, lat, b_lon, b_lat, k=k, query=query)
+
+
+def site_distances_lonlat(
+    lon: NDArray,
+    lat: NDArray,
+    site_lon: NDArray,
+    site_lat: NDArray,
+    *,
+    k: int = DEFAULT_NEAREST_SITES,
+    query: QueryPoints | None = None,
+) -> SiteDistances:
+    """:func:`site_distances` from coordinates already read (:func:`point_lonlat`; NaN for
+    places without a coordinate, ``query`` prepared from the others)."""
+    if not np.isfinite(site_lon).all():
+        raise SchemaError("bases need a point geometry on every row to measure distances")
+    return _site_distances(lon, lat, site_lon, site_lat, k, query)
 
 
 def protection(distance_km: NDArray, radius_km: float) -> NDArray:
@@ -395,8 +452,12 @@ def coverage(
     for col in (base_id_column, base_name_column):
         if col not in bases.columns:
             raise SchemaError(f"bases lack column {col!r}; columns: {list(bases.columns)}")
-    lon, lat = point_lonlat(places, name="places")
-    b_lon, b_lat = point_lonlat(bases, name="bases")
+    if isinstance(distance_km, SiteDistances) and distance_km.shape == (len(places), len(bases)):
+        lon, lat = distance_km.lon, distance_km.lat  # measured from these places and sites
+        b_lon, b_lat = distance_km.site_lon, distance_km.site_lat
+    else:
+        lon, lat = point_lonlat(places, name="places")
+        b_lon, b_lat = point_lonlat(bases, name="bases")
     closed = _closure(bases)
     closed_on = closed.to_numpy(dtype=object)
     open_before = _open(closed, ref)
@@ -446,9 +507,7 @@ def coverage(
         r, site = sd.within(rows, radius_km)
         keep = open_before[site]
         r, site = r[keep], site[keep]
-        ordinal = np.array(
-            [d.toordinal() if d is not None and not pd.isna(d) else -1 for d in closed_on]
-        )
+        ordinal = np.array([d.toordinal() if d is not None else -1 for d in closed_on])
         latest = np.full(rows.size, -1, dtype="int64")
         np.maximum.at(latest, r, ordinal[site])
         # a covering site closed by a scenario before its real closure date: the date is not known

@@ -18,11 +18,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from numpy.typing import NDArray
 
 from minusma.geo._errors import SchemaError, UnknownNameError
 from minusma.geo.crs import to_wgs84
-from minusma.geo.exposure.coverage import point_lonlat
+from minusma.geo.exposure.coverage import iso_dates, point_lonlat
 from minusma.geo.exposure.params import parse_iso_date
 
 logger = logging.getLogger(__name__)
@@ -42,8 +41,9 @@ _CLOSED_AFTER_END = ("ended", "suspended")
 _UNKNOWN_AFTER_END = ("interrupted", "ended_or_unknown")
 
 
-def _dates(series: pd.Series) -> NDArray:
-    return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").dt.date.to_numpy(dtype=object)
+def _dates(series: pd.Series) -> list:
+    """ISO dates as dates, None where missing or not a valid ISO date."""
+    return iso_dates(series.tolist())
 
 
 def link_states(
@@ -107,15 +107,15 @@ def link_states(
         k: dt.date.fromisoformat(v) for k, v in (base_closure_by_airport or {}).items() if v
     }
     states = []
-    for i, row in enumerate(links.itertuples(index=False)):
-        stop = end[i] if not pd.isna(end[i]) else None
-        status = row.status
-        if row.operator in mission and row.to_icao in closures:
-            closed = closures[row.to_icao] - dt.timedelta(days=1)
+    columns = (links[c].tolist() for c in ("link_id", "to_icao", "operator", "status"))
+    for i, (link_id, to_icao, operator, status) in enumerate(zip(*columns)):
+        stop = end[i]
+        if operator in mission and to_icao in closures:
+            closed = closures[to_icao] - dt.timedelta(days=1)
             stop = closed if stop is None else min(stop, closed)
             if when > stop:
                 status = "ended"
-        if row.link_id in off_links or row.operator in off_ops:
+        if link_id in off_links or operator in off_ops:
             states.append("inactive")
         elif start[i] is not None and when < start[i]:
             states.append("not_started")
@@ -163,18 +163,15 @@ def airport_service(
     mission = set(mission_operators)
     served: dict[str, set[str]] = {k: set() for k in icaos}
     unknown = dict.fromkeys(icaos, False)
-    for row, state in zip(links.itertuples(index=False), states):
-        stops = [
-            row.from_icao,
-            row.to_icao,
-            *(row.via_icao.split(";") if isinstance(row.via_icao, str) else []),
-        ]
+    columns = (links[c].tolist() for c in ("from_icao", "to_icao", "via_icao", "operator"))
+    for from_icao, to_icao, via_icao, operator, state in zip(*columns, states.tolist()):
+        stops = [from_icao, to_icao, *(via_icao.split(";") if isinstance(via_icao, str) else [])]
         for icao in stops:
             if icao not in served:
                 continue
             if state == "active":
-                served[icao].add(row.operator)
-            elif state == "unknown" and row.operator not in mission:
+                served[icao].add(operator)
+            elif state == "unknown" and operator not in mission:
                 unknown[icao] = True
     rows = []
     for icao in icaos:

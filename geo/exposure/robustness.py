@@ -90,14 +90,20 @@ def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Ser
     return rank.astype("Float64"), pd.Series(classify(s).to_numpy(), index=frame.index)
 
 
-def _classes_seen(classes: pd.DataFrame) -> pd.Series:
-    """The classes each row takes across the variants, sorted and ``;``-joined (vectorised)."""
-    values = classes.to_numpy(dtype=object)
-    seen = pd.Series("", index=classes.index, dtype=object)
-    for name in sorted(pd.unique(values.ravel()[pd.notna(values.ravel())])):
-        has = (values == name).any(axis=1)
-        seen = seen.where(~has, seen + np.where(seen == "", "", ";") + name)
-    return seen
+def _aligned(values: pd.Series, ids: pd.Index) -> pd.Series:
+    """``values`` (indexed by place id) in the order of ``ids``; no reindexing when the order is
+    already the same (every run of one context lists its places in one order)."""
+    return values if values.index.equals(ids) else values.reindex(ids)
+
+
+def _seen_names(seen: np.ndarray, names: dict[str, int]) -> np.ndarray:
+    """The classes of each row's bit mask ``seen``, sorted and ``;``-joined."""
+    distinct, inverse = np.unique(seen, return_inverse=True)
+    text = np.array(
+        [";".join(sorted(k for k, bit in names.items() if (int(m) >> bit) & 1)) for m in distinct],
+        dtype=object,
+    )
+    return text[inverse.reshape(-1)]
 
 
 def robustness(
@@ -119,7 +125,16 @@ def robustness(
         flips under a small change) and ``runs`` (number of variants).
     """
     p = params if params is not None else ExposureParams()
-    runs = {season: evaluate(ctx, p.replace(season=season)) for season in SEASONS}
+    # only the columns the variants are re-scored from are kept of each season's evaluation
+    keep = [
+        id_column,
+        "base_before_km",
+        "base_after_km",
+        "exposure_rank",
+        "exposure_class",
+        *(c for cols in DIMENSIONS.values() for c in cols),
+    ]
+    runs = {season: evaluate(ctx, p.replace(season=season))[keep] for season in SEASONS}
     base = runs[p.season].set_index(id_column)
     full = p.model != MODELS[0]
 
@@ -132,25 +147,34 @@ def robustness(
         ids = frame[id_column].to_numpy()
         return rank.set_axis(ids), cls.set_axis(ids)
 
+    # streamed: each variant's ranks and classes are folded into running minima, maxima and
+    # the set of classes seen (a bit per class), never all held at once
+    ids = base.index
+    n = len(ids)
+    rank_min, rank_max = np.full(n, np.nan), np.full(n, np.nan)
+    seen = np.zeros(n, dtype="int64")
+    names: dict[str, int] = {}
     runs_list = variants(p)
-    ranks, classes = zip(
-        *(ranked(v) for v in progress(runs_list, total=len(runs_list), desc="robustness variants")),
-        strict=True,
-    )
-    r = pd.concat(ranks, axis=1).reindex(base.index)
-    c = pd.concat(classes, axis=1).reindex(base.index)
+    for variant in progress(runs_list, total=len(runs_list), desc="robustness variants"):
+        rank, cls = ranked(variant)
+        values = _aligned(rank, ids).to_numpy(dtype="float64", na_value=np.nan)
+        rank_min, rank_max = np.fmin(rank_min, values), np.fmax(rank_max, values)
+        labels = _aligned(cls, ids).to_numpy(dtype=object)
+        for name in pd.unique(labels[pd.notna(labels)]):
+            bit = names.setdefault(name, len(names))
+            seen |= np.where(labels == name, 1 << bit, 0)
     small = [p.replace(radius_km=_radius(p, f)) for f in SMALL_RADIUS_FACTORS]
     small += [_weighted(p, d, SMALL_WEIGHT_FACTOR) for d in DIMENSIONS]
-    flips = np.zeros(len(base), dtype=bool)
+    flips = np.zeros(n, dtype=bool)
     for variant in small:
         _, cls = ranked(variant)
-        flips |= (cls.reindex(base.index) != base["exposure_class"]).to_numpy()
+        flips |= (_aligned(cls, ids) != base["exposure_class"]).to_numpy()
     out = pd.DataFrame(index=base.index)
     out["rank_default"] = base["exposure_rank"]
-    out["rank_min"] = r.min(axis=1)
-    out["rank_max"] = r.max(axis=1)
+    out["rank_min"] = pd.array(rank_min, dtype="Float64")
+    out["rank_max"] = pd.array(rank_max, dtype="Float64")
     out["rank_range"] = out["rank_max"] - out["rank_min"]
-    out["classes_seen"] = _classes_seen(c)
+    out["classes_seen"] = pd.Series(_seen_names(seen, names), index=out.index, dtype=object)
     out["uncertain"] = flips
-    out["runs"] = r.shape[1]
+    out["runs"] = len(runs_list)
     return out

@@ -121,10 +121,8 @@ def composite(
         ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
     """
     w = check_weights(weights)
-    out = pd.DataFrame(index=scores.index)
     dims, total = composite_values(scores, weights=w, aggregation=aggregation)
-    for dim, values in dims.items():
-        out[f"{dim}_score"] = values
+    out: dict[str, object] = {f"{dim}_score": values for dim, values in dims.items()}
     out["exposure_score"] = total
     missing_cols = [c for cols in DIMENSIONS.values() for c in cols if w[c] > 0]
     mask = (
@@ -139,13 +137,17 @@ def composite(
         if mask.shape[1]
         else np.zeros(len(scores), dtype="int64")
     )
-    text = {
-        int(c): ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]])
-        for c in np.unique(codes)
-    }
-    out["missing_indicators"] = [text[c] if c else None for c in codes.tolist()]
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    text = np.array(
+        [
+            ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]]) if c else None
+            for c in distinct
+        ],
+        dtype=object,
+    )
+    out["missing_indicators"] = text[inverse.reshape(-1)].tolist()
     out["data_gap"] = gap
-    return out
+    return pd.DataFrame(out, index=scores.index)
 
 
 def composite_values(

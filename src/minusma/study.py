@@ -106,6 +106,10 @@ class Study:
         Farthest airstrip that counts as a place's air access.
     speeds_path
         A speed table (CSV like ``layers/data/speeds.csv``) to use instead of the shipped one.
+    cache_mb
+        Most memory the what-if cache of this Study's model may hold, in MiB (default:
+        :func:`minusma.geo.exposure.cache.default_cache_bytes`, 256 MiB or 1.5 KiB a place);
+        :meth:`clear_cache` gives it back.
 
     Examples
     --------
@@ -121,6 +125,7 @@ class Study:
         max_snap_km: float = DEFAULT_MAX_SNAP_KM,
         air_reach_km: float = DEFAULT_AIR_REACH_KM,
         speeds_path: str | os.PathLike | None = None,
+        cache_mb: float | None = None,
     ) -> None:
         if places not in PLACES:
             raise UnknownNameError(f"unknown places {places!r}; choose from {list(PLACES)}")
@@ -138,6 +143,11 @@ class Study:
                 "layers/data/speeds.csv"
             )
         self._speeds_path = None if speeds_path is None else str(speeds_path)
+        if cache_mb is not None and (
+            isinstance(cache_mb, bool) or not isinstance(cache_mb, int | float) or not cache_mb > 0
+        ):
+            raise ParameterError(f"cache_mb must be a number of MiB > 0, got {cache_mb!r}")
+        self._cache_mb = cache_mb
 
     # -- what the Study is -------------------------------------------------------------------
     @property
@@ -176,7 +186,8 @@ class Study:
         Parameters
         ----------
         **settings
-            ``data_dir``, ``places``, ``max_snap_km``, ``air_reach_km`` or ``speeds_path``.
+            ``data_dir``, ``places``, ``max_snap_km``, ``air_reach_km``, ``speeds_path`` or
+            ``cache_mb``.
 
         Returns
         -------
@@ -189,6 +200,7 @@ class Study:
             "max_snap_km": self._preparation.max_snap_km,
             "air_reach_km": self._preparation.air_reach_km,
             "speeds_path": self._speeds_path,
+            "cache_mb": self._cache_mb,
         }
         unknown = sorted(set(settings) - set(current))
         if unknown:
@@ -200,14 +212,24 @@ class Study:
     @functools.cached_property
     def context(self) -> Context:
         """The prepared model (snapped places, travel times, airstrips in reach), built once."""
+        import dataclasses
+
         from minusma.layers.assessment import context
 
-        return context(
+        ctx = context(
             self._preparation,
             speeds_path=self._speeds_path,
             data_dir=self._data_dir,
             places=self._places,
         )
+        if self._cache_mb is not None:  # its own cache, the prepared arrays shared
+            ctx = dataclasses.replace(ctx, cache_bytes=int(self._cache_mb * 2**20))
+        return ctx
+
+    def clear_cache(self) -> None:
+        """Drop what the model has cached (what-ifs, road costs); the memory goes back."""
+        if "context" in self.__dict__:
+            self.context.clear_cache()
 
     @property
     def id_column(self) -> str:
@@ -799,7 +821,7 @@ class Study:
         june_2023_count: bool = False,
         max_scenarios: int | None = None,
         per_place: bool = False,
-        n_jobs: int = 1,
+        n_jobs: int | None = None,
         progress: bool | None = None,
         **options: Any,
     ):
@@ -820,7 +842,8 @@ class Study:
         per_place
             Also return every place's class in every scenario.
         n_jobs
-            Parallel workers (:func:`minusma.geo.exposure.batch.batch`).
+            Parallel workers (default :data:`minusma.geo.exposure.batch.DEFAULT_N_JOBS`: serial,
+            which measured fastest on 2 cores).
         progress
             Show a progress bar (default: on a terminal).
 
@@ -844,9 +867,8 @@ class Study:
         else:
             extra = {} if max_scenarios is None else {"max_scenarios": max_scenarios}
             plist, labels = sc.keep_k(ctx.bases, p, keep_k, candidates=ids, **extra)
-        return batch(
-            ctx, plist, labels=labels, n_jobs=n_jobs, per_place=per_place, progress=progress
-        )
+        jobs: dict[str, Any] = {} if n_jobs is None else {"n_jobs": n_jobs}
+        return batch(ctx, plist, labels=labels, per_place=per_place, progress=progress, **jobs)
 
     def plan(
         self,

@@ -63,9 +63,9 @@ TABLE_COLUMNS = [
 @click.option(
     "--jobs",
     type=JOBS,
-    default=-1,
-    show_default=True,
-    help="Parallel workers (-1: every core; 1: in this process).",
+    default=None,
+    help="Parallel workers (-1: every core; 1: in this process). Default: the library's "
+    "(geo.exposure.batch.DEFAULT_N_JOBS, 1: the fastest measured on 2 cores).",
 )
 @study_options(places=True)
 def scenarios(

@@ -1,0 +1,80 @@
+"""Benchmark: start-up of ``minusma towns --top 5``: the total of ``python -X importtime`` and
+which heavy libraries it imports.
+
+Run:  python benchmarks/bench_startup.py [--repeat 3]
+
+Runs the command ``--repeat`` times in fresh interpreters and prints, for the median run, the
+sum of the self times ``-X importtime`` reports (every module imported during the command,
+whenever it was imported), the wall time of the whole command, the libraries taking the most
+import time, and whether igraph, matplotlib, scikit-learn, folium, networkx, joblib or dask were
+loaded (a failed import, like matplotlib hidden from igraph, is not a load). Needs the shipped
+layers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+HEAVY = ("igraph", "matplotlib", "sklearn", "folium", "networkx", "joblib", "dask")
+LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)")
+
+
+def run(command: list[str]) -> tuple[float, float, collections.Counter, set]:
+    """Wall time, import total (s), self time per top-level package, packages loaded."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    wall = time.perf_counter() - t
+    per: collections.Counter = collections.Counter()
+    for line in done.stderr.splitlines():
+        m = LINE.match(line)
+        if m:
+            per[m.group(4).split(".")[0]] += int(m.group(1))
+    check = [
+        sys.executable,
+        "-c",
+        "import runpy, sys; sys.argv = " + repr(command[1:]) + "; "
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        runpy.run_module('minusma', run_name='__main__')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(','.join(sorted(m for m in sys.modules if sys.modules[m] is not None)))",
+    ]
+    loaded = set(subprocess.run(check, capture_output=True, text=True, env=env).stdout.split(","))
+    loaded = {m.split(".")[0] for m in loaded}
+    return wall, sum(per.values()) / 1e6, per, loaded
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    command = ["-m", "minusma", "towns", "--top", "5"]
+    runs = sorted((run(command) for _ in range(args.repeat)), key=lambda r: r[1])
+    _, total, per, loaded = runs[len(runs) // 2]
+    print(f"minusma towns --top 5: median of {args.repeat} fresh interpreters")
+    print(f"  wall time of the command: {statistics.median(r[0] for r in runs):.2f} s")
+    print(f"  -X importtime total (sum of self times): {total:.2f} s")
+    top = ", ".join(f"{k} {v / 1e6:.2f} s" for k, v in per.most_common(6))
+    print(f"  most import time: {top}")
+    print(f"  heavy libraries loaded: {', '.join(sorted(set(HEAVY) & loaded)) or 'none'}")
+    print(f"imports_s={total:.2f} wall_s={statistics.median(r[0] for r in runs):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Shortest-path distances repaired after a change, instead of recomputed from scratch.
+
+When sources close or edges are cut, distances can only grow, and only at the nodes whose
+shortest path used what went away: the nodes reached from a closed source, and the nodes below a
+cut edge in the shortest-path tree. :func:`repair` recomputes those nodes alone: each is seeded
+with its best distance through an unaffected neighbour (whose distance did not change), then a
+Dijkstra runs on the subgraph of affected nodes from one virtual source joined to every seeded
+node by an arc of its seed's length. The sums are the same floating-point sums a full run makes
+(seed = neighbour distance + arc weight, then arc by arc), so the distances are identical to a
+full :func:`geo.routing.distances_from` run on the changed graph; only the source a node reports
+among sources at exactly equal distance may differ (tested against full runs in
+``tests/test_whatif_oracle.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, dijkstra
+
+__all__ = ["descendants", "repair", "shortest_tree"]
+
+
+def descendants(predecessors: NDArray, roots: NDArray) -> NDArray:
+    """Mask of the nodes at or below ``roots`` in the shortest-path forest given by
+    ``predecessors`` (-9999 or any negative value: a source or an unreached node)."""
+    n = predecessors.size
+    child = np.flatnonzero(predecessors >= 0)
+    tree = csr_matrix(
+        (np.ones(child.size, dtype=np.int8), (predecessors[child], child)), shape=(n, n)
+    )
+    out = np.zeros(n, dtype=bool)
+    for root in np.unique(np.asarray(roots, dtype="int64")):
+        if not out[root]:
+            out[breadth_first_order(tree, int(root), directed=True, return_predecessors=False)] = (
+                True
+            )
+    return out
+
+
+def _first_after_root(pred: NDArray, root: int) -> NDArray:
+    """For every node of a Dijkstra tree from ``root``, the node just below ``root`` on its path
+    (itself for the root's children, -1 when unreached); by pointer doubling, O(n log depth)."""
+    up = np.where(pred == root, np.arange(pred.size), pred)
+    up = np.where(pred < 0, -1, up)
+    while True:
+        nxt = np.where(up >= 0, up[np.maximum(up, 0)], -1)
+        nxt = np.where((up >= 0) & (pred[np.maximum(up, 0)] == root), up, nxt)
+        if np.array_equal(nxt, up):
+            return up
+        up = nxt
+
+
+def repair(
+    matrix: csr_matrix,
+    dist: NDArray,
+    source_of: NDArray,
+    predecessors: NDArray,
+    affected: NDArray,
+) -> tuple[NDArray, NDArray, NDArray]:
+    """Distances, sources and predecessors after a change that touches only ``affected`` nodes.
+
+    Parameters
+    ----------
+    matrix
+        The changed graph as a symmetric CSR matrix (closed sources and cut edges already gone
+        from what the caller passes as sources and arcs).
+    dist, source_of, predecessors
+        The result of the full multi-source Dijkstra before the change (``inf``/-1 unreached).
+    affected
+        Mask of every node whose distance may have changed (reached from a closed source, or at
+        or below a cut edge in the tree); every other node must keep its distance.
+
+    Returns
+    -------
+    dist, source_of, predecessors
+        New arrays (the inputs are not changed).
+    """
+    dist, source_of, predecessors = dist.copy(), source_of.copy(), predecessors.copy()
+    nodes = np.flatnonzero(affected)
+    if nodes.size == 0:
+        return dist, source_of, predecessors
+    dist[nodes], source_of[nodes], predecessors[nodes] = np.inf, -1, -9999
+    local = np.full(matrix.shape[0], -1, dtype="int64")
+    local[nodes] = np.arange(nodes.size)
+    indptr, cols, w = matrix.indptr, matrix.indices, matrix.data
+    counts = indptr[nodes + 1] - indptr[nodes]
+    rows = np.repeat(np.arange(nodes.size), counts)
+    starts = np.cumsum(counts) - counts
+    pos = np.repeat(indptr[nodes], counts) + np.arange(rows.size) - np.repeat(starts, counts)
+    nbr, weight = cols[pos], w[pos]
+    inside = local[nbr] >= 0
+    # seeds: best distance through an unaffected neighbour (first lowest neighbour on ties)
+    out_r, out_n = rows[~inside], nbr[~inside]
+    via = dist[out_n] + weight[~inside]
+    reach = np.isfinite(via)
+    out_r, out_n, via = out_r[reach], out_n[reach], via[reach]
+    order = np.lexsort((out_n, via, out_r))
+    out_r, out_n, via = out_r[order], out_n[order], via[order]
+    first = np.ones(out_r.size, dtype=bool)
+    first[1:] = out_r[1:] != out_r[:-1]
+    seed_r, seed_n, seed_d = out_r[first], out_n[first], via[first]
+    k = nodes.size
+    # the subgraph of affected nodes plus a virtual source k joined to every seeded node
+    sub_r = np.concatenate([rows[inside], np.full(seed_r.size, k)])
+    sub_c = np.concatenate([local[nbr[inside]], seed_r])
+    sub_w = np.concatenate([weight[inside], seed_d])
+    order = np.argsort(sub_r, kind="stable")
+    sub_ptr = np.concatenate([[0], np.cumsum(np.bincount(sub_r, minlength=k + 1))])
+    sub = csr_matrix((sub_w[order], sub_c[order], sub_ptr), shape=(k + 1, k + 1))
+    d, pred = dijkstra(sub, directed=True, indices=k, return_predecessors=True)
+    d, pred = d[:k], pred[:k]
+    top = _first_after_root(np.append(pred, -9999), k)[:k]
+    ok = np.isfinite(d) & (top >= 0)
+    seed_of = np.full(k, -1, dtype="int64")
+    seed_of[seed_r] = seed_n
+    dist[nodes[ok]] = d[ok]
+    source_of[nodes[ok]] = source_of[seed_of[top[ok]]]
+    ext = np.append(nodes, -9999)  # local position -> node (the virtual source: none)
+    new_pred = np.where(pred == k, seed_of, np.where(pred >= 0, ext[np.maximum(pred, 0)], -9999))
+    predecessors[nodes[ok]] = new_pred[ok]
+    return dist, source_of, predecessors
+
+
+def shortest_tree(matrix: csr_matrix, sources: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Multi-source Dijkstra on ``matrix`` from the node positions ``sources`` (unique): the
+    distance to the nearest source (``inf`` unreached), that source (-1 unreached) and every
+    node's predecessor (-9999 at sources and unreached nodes), as
+    :func:`geo.routing.distances_from` computes them."""
+    n = matrix.shape[0]
+    if np.size(sources) == 0:
+        return np.full(n, np.inf), np.full(n, -1, dtype="int64"), np.full(n, -9999, dtype="int32")
+    dist, pred, source_of = dijkstra(
+        matrix, directed=True, indices=sources, min_only=True, return_predecessors=True
+    )
+    source_of = np.where(np.isfinite(dist), source_of, -1).astype("int64")
+    return dist, source_of, pred.astype("int32")

@@ -58,6 +58,7 @@ __all__ = [
     "created_folder",
     "csv_text",
     "feature_collection",
+    "path_state",
     "remove_stale",
     "spreadsheet_safe",
     "temporary_name",
@@ -195,9 +196,20 @@ def as_os_error(exc: BaseException, folder: Path) -> OSError:
     return OSError(errno.EIO, f"{type(exc).__name__}: {exc}")
 
 
-def _probe(path: Path) -> str:
-    """``"dir"``, ``"file"``, ``"missing"`` or ``"denied"`` (a parent cannot be searched): never
-    raises, unlike :meth:`pathlib.Path.is_dir` on an unreadable parent."""
+def path_state(path: str | os.PathLike) -> str:
+    """What a path is, without ever raising (unlike :meth:`pathlib.Path.is_dir` on an unreadable
+    parent): the one check behind the writers and the CLI's path option types.
+
+    Parameters
+    ----------
+    path
+        Any path.
+
+    Returns
+    -------
+    str
+        ``"dir"``, ``"file"``, ``"missing"`` or ``"denied"`` (a parent cannot be searched).
+    """
     try:
         mode = os.stat(path).st_mode
     except PermissionError:
@@ -211,7 +223,7 @@ def _writable_folder(final: Path) -> Path:
     if final.name in ("", ".", ".."):
         raise ParameterError(f"cannot write {shorten(final)!r}: give a file name, not a folder")
     folder = final.parent if str(final.parent) else Path(".")
-    state = _probe(folder)
+    state = path_state(folder)
     if state == "denied":
         raise WriteError(
             f"cannot write {shorten(final)}: permission denied reaching folder "
@@ -321,7 +333,7 @@ def created_folder(
     final = Path(path).expanduser()
     top = None
     for candidate in [final, *final.parents]:
-        if _probe(candidate) != "missing":
+        if path_state(candidate) != "missing":
             break
         top = candidate
     try:
@@ -355,7 +367,7 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         If ``path`` cannot be written, or a write in it fails (as :func:`atomic_path`).
     """
     final = Path(path)
-    state = _probe(final)
+    state = path_state(final)
     if state == "denied" or (state == "dir" and not os.access(final, os.W_OK | os.X_OK)):
         raise WriteError(
             f"cannot write into {shorten(final)}: the folder is not writable; "

@@ -52,7 +52,13 @@ from minusma.geo.panel import (
 from minusma.geo.panel import panel_from_events as _panel_from_events
 from minusma.geo.prio_grid import gid as prio_gid
 from minusma.layers.datasets import read_dataset
-from minusma.layers.events import GEOJSON_SUFFIXES, MALI_BOUNDS, WINDOW, read_events
+from minusma.layers.events import (
+    GEOJSON_SUFFIXES,
+    MALI_BOUNDS,
+    WINDOW,
+    detect_format,
+    read_events,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -196,12 +202,10 @@ def detect_layout(path: str | os.PathLike) -> str:
         return "hdx-admin1"
     if {"unit_id", "month", "events"} <= cols:
         return "unit-month"
-    if "event_id_cnty" in cols:
-        return "acled"
-    if {"id", "where_prec"} <= cols or {"id", "type_of_violence"} <= cols:
-        return "ucdp-ged"
-    if {"event_id", "date_precision", "coord_source"} <= cols:
-        return "shipped"
+    try:
+        return detect_format(cols)  # event points: the events reader's one detection
+    except EventsFileError:
+        pass
     raise HistoryFileError(
         f"{path}: unknown history layout (header {', '.join(header[:8])}...). Give event points "
         "(ACLED export, UCDP GED CSV/GeoJSON, the shipped schema), ACLED's HDX admin-2 or "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import stat
 import urllib.parse
 import warnings
 from collections.abc import Callable
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from minusma.geo.io import path_state
 
 __all__ = [
     "ACCEPT_EDITED_MODEL",
@@ -124,18 +125,6 @@ class Url(click.ParamType):
         return str(value).strip()
 
 
-def _probe(path: Path) -> str:
-    """``"dir"``, ``"file"``, ``"missing"`` or ``"denied"`` (a parent cannot be searched). Never
-    raises: :meth:`pathlib.Path.exists` raises PermissionError under an unreadable folder."""
-    try:
-        mode = os.stat(path).st_mode
-    except PermissionError:
-        return "denied"
-    except (OSError, ValueError):
-        return "missing"
-    return "dir" if stat.S_ISDIR(mode) else "file"
-
-
 def _shown(value: object) -> str:
     """A user's value quoted in a message, shortened when long (see geo._errors.shorten)."""
     from minusma.geo._errors import shorten
@@ -157,13 +146,13 @@ class WritableDir(click.ParamType):
         path = Path(value).expanduser()
         if any(len(part.encode()) > _name_max(Path("/")) for part in path.parts):
             self.fail(f"a folder name is longer than the system allows: {_shown(path)}", param, ctx)
-        state = _probe(path)
+        state = path_state(path)
         if state == "file":
             self.fail(f"{_shown(path)} is a file, not a folder", param, ctx)
         parent = path.absolute()
-        while _probe(parent) == "missing" and parent != parent.parent:
+        while path_state(parent) == "missing" and parent != parent.parent:
             parent = parent.parent
-        kind = _probe(parent)
+        kind = path_state(parent)
         if kind == "file":
             self.fail(
                 f"cannot create folder {_shown(path)}: {_shown(parent)} is a file", param, ctx
@@ -185,7 +174,7 @@ class ReadableDir(click.ParamType):
         if not str(value).strip():
             self.fail("must be a folder name, got ''", param, ctx)
         path = Path(value).expanduser()
-        state = _probe(path)
+        state = path_state(path)
         if state == "denied":
             self.fail(f"folder {_shown(path)} cannot be reached: permission denied", param, ctx)
         if state != "dir":
@@ -225,7 +214,7 @@ class OutFile(click.ParamType):
         if path.name in ("", ".", ".."):
             self.fail(f"must be a file name, got the folder {_shown(value)}", param, ctx)
         folder = path.parent
-        state = _probe(folder)
+        state = path_state(folder)
         if state == "denied":
             self.fail(f"folder {_shown(folder)} cannot be reached: permission denied", param, ctx)
         if state != "dir":
@@ -233,7 +222,7 @@ class OutFile(click.ParamType):
         limit = _name_max(folder)
         if len(path.name.encode()) > limit:
             self.fail(f"file name longer than {limit} bytes: {_shown(path.name)}", param, ctx)
-        if _probe(path) == "dir":
+        if path_state(path) == "dir":
             self.fail(f"{_shown(path)} is a folder, not a file", param, ctx)
         if not os.access(folder, os.W_OK | os.X_OK):
             self.fail(f"folder {_shown(folder)} is not writable: choose another folder", param, ctx)

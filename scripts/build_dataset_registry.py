@@ -58,6 +58,20 @@ def _cols(*specs: str) -> dict[str, dict]:
     return out
 
 
+#: The OCHA COD populated places' attributes, the same in the GeoJSON copy and the HDX CSV.
+COD_PLACE_COLUMNS = (
+    "featureNam:string",
+    "pcode:string",
+    "popPlaceCl:int",
+    "admin1Name:string",
+    "admin1Pcod:string",
+    "admin2Name:string",
+    "admin2Pcod:string",
+    "admin3Name:string",
+    "admin3Pcod:string",
+)
+
+
 def _cod(level: int, path: str, title: str, count_note: str) -> dict:
     req = [f"admin{level}Name:string", f"admin{level}Pcod:string?"]
     for parent in range(level - 1, 0, -1):
@@ -158,17 +172,7 @@ ENTRIES: dict[str, dict] = {
             "admin1-3 Name/Pcod kept",
         },
         "id_column": "pcode",
-        "required_columns": _cols(
-            "featureNam:string",
-            "pcode:string",
-            "popPlaceCl:int",
-            "admin1Name:string",
-            "admin1Pcod:string",
-            "admin2Name:string",
-            "admin2Pcod:string",
-            "admin3Name:string",
-            "admin3Pcod:string",
-        ),
+        "required_columns": _cols(*COD_PLACE_COLUMNS),
         "geometry_types": ["Point"],
         "bounds_margin_deg": 0.1,
     },
@@ -485,19 +489,7 @@ ENTRIES.update(
                 "changed since 2015)",
             },
             "id_column": "pcode",
-            "required_columns": _cols(
-                "featureNam:string",
-                "pcode:string",
-                "popPlaceCl:int",
-                "admin1Name:string",
-                "admin1Pcod:string",
-                "admin2Name:string",
-                "admin2Pcod:string",
-                "admin3Name:string",
-                "admin3Pcod:string",
-                "longitude:float",
-                "latitude:float",
-            ),
+            "required_columns": _cols(*COD_PLACE_COLUMNS, "longitude:float", "latitude:float"),
             "coordinate_columns": ["longitude", "latitude"],
             "bounds_margin_deg": 0.1,
         },

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
-from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
+from minusma.geo.distance import QueryPoints, nearest_within_km
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
@@ -212,7 +212,8 @@ def _geography(
         out["riverside"] = reach.notna().to_numpy()
         out["river_reach"] = reach.to_numpy(dtype=object)
     else:
-        out["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
+        n = len(places)
+        out["riverside"] = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
         out["river_reach"] = None
     if river_line is not None:
         side = lifelines.river_side(
@@ -358,11 +359,10 @@ def prepare(
     rows = np.flatnonzero(located)
     point, ap = np.empty(0, "int64"), np.empty(0, "int64")
     if rows.size and a_ok.size:
-        idx, km = nearest_km(lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], query=query)
-        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
-        point, ap = within_pairs_only(
+        idx, km, point, ap = nearest_within_km(
             lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
         )
+        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
         point, ap = rows[point], a_ok[ap]
     static["airport_icao"] = ap_id
     static["airport_km"] = ap_km

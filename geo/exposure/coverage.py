@@ -26,6 +26,7 @@ from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.crs import to_wgs84
 from minusma.geo.distance import (
     CHUNK,
+    DENSE_CHUNK,
     QueryPoints,
     first_smallest,
     geodesic_km,
@@ -267,8 +268,30 @@ class SiteDistances:
         return np.where(want, g, np.inf)
 
     def nearest_open(self, rows: NDArray, is_open: NDArray) -> tuple[NDArray, NDArray]:
-        """Position of and geodesic distance to the nearest open site of each place in ``rows``
-        (places with a coordinate); the first site in order on ties; some site must be open."""
+        """Nearest open site of each place in ``rows``; the first site in order on ties.
+
+        Parameters
+        ----------
+        rows
+            Positions of places with a coordinate.
+        is_open
+            One flag per site; some site must be open.
+
+        Returns
+        -------
+        position : numpy.ndarray of int
+            Position of the nearest open site of each place.
+        distance_km : numpy.ndarray of float
+            Geodesic distance to it.
+        """
+        pos, dist = np.empty(rows.size, dtype="int64"), np.empty(rows.size)
+        step = max(1, DENSE_CHUNK // self.near.shape[1])  # chunks that stay in the CPU cache
+        for start in range(0, rows.size, step):
+            part = slice(start, start + step)
+            pos[part], dist[part] = self._nearest_open(rows[part], is_open)
+        return pos, dist
+
+    def _nearest_open(self, rows: NDArray, is_open: NDArray) -> tuple[NDArray, NDArray]:
         near, s = self.near[rows], self.sphere_km[rows]
         hit = is_open[near]
         any_hit = hit.any(axis=1)

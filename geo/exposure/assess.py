@@ -15,6 +15,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -231,6 +232,103 @@ def _geography(
     return out
 
 
+def _preparation(preparation: Preparation | None) -> Preparation:
+    """The settings of :func:`prepare` (its defaults for None), checked."""
+    if preparation is None:
+        return Preparation()
+    if not isinstance(preparation, Preparation):
+        raise ParameterError(
+            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
+            f"got {type(preparation).__name__}"
+        )
+    return preparation
+
+
+def _hub_row(places: pd.DataFrame, id_column: str, hub_id: str) -> int:
+    """Position of the hub among the places (the first with its id)."""
+    if id_column not in places.columns:
+        raise SchemaError(f"places lack the id column {id_column!r}")
+    rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
+    if rows.size == 0:
+        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    return int(rows[0])
+
+
+def _capitals(places: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """Which places are regional capitals (``places[column] == value``; none without it)."""
+    if column not in places:
+        return np.zeros(len(places), bool)
+    return (places[column] == value).to_numpy()
+
+
+class _Airstrips(NamedTuple):
+    """Nearest airport of every place (``icao``, ``km``: None/NaN without a coordinate) and the
+    (place, airport) position pairs within reach (``pairs``: columns ``point`` and ``ap``)."""
+
+    icao: np.ndarray
+    km: np.ndarray
+    pairs: pd.DataFrame
+
+
+def _airstrips(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    query: QueryPoints,
+    airports: gpd.GeoDataFrame,
+    air_reach_km: float,
+) -> _Airstrips:
+    """Nearest airport and airports within ``air_reach_km`` of every place, in one pass
+    (:func:`geo.distance.nearest_within_km`); ``query``: the located places."""
+    icaos = np.asarray(list(airports["icao"]), dtype=object)
+    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
+    a_ok = np.flatnonzero(np.isfinite(a_lon))
+    ap_id = np.full(lon.size, None, dtype=object)
+    ap_km = np.full(lon.size, np.nan)
+    rows = np.flatnonzero(np.isfinite(lon))
+    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
+    if rows.size and a_ok.size:
+        idx, km, point, ap = nearest_within_km(
+            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
+        )
+        ap_id[rows], ap_km[rows] = icaos[a_ok][idx], km
+        point, ap = rows[point], a_ok[ap]
+    return _Airstrips(ap_id, ap_km, pd.DataFrame({"point": point, "ap": ap}))
+
+
+def _static(
+    snapped: pd.DataFrame,
+    geography: pd.DataFrame,
+    strips: _Airstrips,
+    static_columns: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The place columns that no date or scenario changes: road snap, geography, nearest
+    airport, then the caller's ``static_columns`` (replacing columns of the same name)."""
+    static = pd.DataFrame(index=geography.index)
+    static["on_road_network"] = snapped["on_road_network"].to_numpy()
+    static["road_node"] = snapped["road_node"].to_numpy()
+    static["snap_km"] = snapped["snap_km"].to_numpy()
+    static = pd.concat([static, geography], axis=1)
+    static["airport_icao"] = strips.icao
+    static["airport_km"] = strips.km
+    if static_columns is not None:
+        for col in static_columns.columns:
+            static[col] = static_columns[col].to_numpy()
+    return static
+
+
+def _airport_sites(
+    airports: pd.DataFrame, bases: pd.DataFrame
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Town of every airport (by ICAO, where known), and the closure date of the mission's site
+    in that town, by ICAO."""
+    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
+    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
+    closure_by_ap = {
+        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
+    }
+    return ap_town, closure_by_ap
+
+
 def prepare(
     places: gpd.GeoDataFrame,
     bases: gpd.GeoDataFrame,
@@ -307,74 +405,31 @@ def prepare(
     Context
         The prepared context, holding ``preparation``.
     """
-    if preparation is None:
-        preparation = Preparation()
-    elif not isinstance(preparation, Preparation):
-        raise ParameterError(
-            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
-            f"got {type(preparation).__name__}"
-        )
-    max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
-    if id_column not in places.columns:
-        raise SchemaError(f"places lack the id column {id_column!r}")
-    hub_rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
-    if hub_rows.size == 0:
-        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    preparation = _preparation(preparation)
+    max_snap_km = preparation.max_snap_km
+    hub_row = _hub_row(places, id_column, hub_id)
     # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
     # nearest-point search: road nodes, sites, airports, airstrips within reach
     lon, lat = coverage.point_lonlat(places, name="places")
     located = np.isfinite(lon)
     query = QueryPoints(lon[located], lat[located])
     snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km, query=query)
-    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
-    base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
     nodes = snapped["road_node"].to_numpy()
-    hub_node = int(nodes[hub_rows[0]])
+    hub_node = int(nodes[hub_row])
     if hub_node < 0:
         raise SchemaError(
             f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)"
         )
-    is_cap = (
-        (places[capital_column] == capital_value).to_numpy()
-        if capital_column in places
-        else np.zeros(len(places), bool)
+    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
+    base_nodes = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)["road_node"]
+    cap = _capitals(places, capital_column, capital_value) & (nodes >= 0)
+    geography = _geography(
+        places, id_column, river_places, river_line, region_column, central_regions
     )
-    cap = is_cap & (nodes >= 0)
-    static = pd.DataFrame(index=places.index)
-    static["on_road_network"] = snapped["on_road_network"].to_numpy()
-    static["road_node"] = nodes
-    static["snap_km"] = snapped["snap_km"].to_numpy()
-    static = pd.concat(
-        [
-            static,
-            _geography(places, id_column, river_places, river_line, region_column, central_regions),
-        ],
-        axis=1,
-    )
+    strips = _airstrips(lon, lat, query, airports, preparation.air_reach_km)
+    static = _static(snapped, geography, strips, static_columns)
+    ap_town, closure_by_ap = _airport_sites(airports, bases)
     icaos = list(airports["icao"])
-    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
-    a_ok = np.flatnonzero(np.isfinite(a_lon))
-    ap_id = np.full(len(places), None, dtype=object)
-    ap_km = np.full(len(places), np.nan)
-    rows = np.flatnonzero(located)
-    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
-    if rows.size and a_ok.size:
-        idx, km, point, ap = nearest_within_km(
-            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
-        )
-        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
-        point, ap = rows[point], a_ok[ap]
-    static["airport_icao"] = ap_id
-    static["airport_km"] = ap_km
-    pairs = pd.DataFrame({"point": point, "ap": ap})
-    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
-    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
-    closure_by_ap = {
-        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
-    }
-    if static_columns is not None:
-        for col in static_columns.columns:
-            static[col] = static_columns[col].to_numpy()
     return Context(
         places=places,
         bases=bases,
@@ -382,12 +437,12 @@ def prepare(
         speeds=speeds,
         air_links=air_links,
         place_nodes=nodes,
-        base_nodes=base_snap["road_node"].to_numpy(),
+        base_nodes=base_nodes.to_numpy(),
         capital_nodes=nodes[cap],
         capital_ids=places[id_column].to_numpy()[cap],
         hub_node=hub_node,
         static=static,
-        air_pairs=pairs,
+        air_pairs=strips.pairs,
         airport_icaos=icaos,
         airport_towns=[ap_town.get(k) for k in icaos],
         base_closure_by_airport=closure_by_ap,

@@ -362,11 +362,16 @@ class SiteDistances:
 
 def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances:
     k = max(1, min(int(k), b_lon.size))
-    near = np.full((lon.size, k), -1, dtype="int64")
-    sphere = np.full((lon.size, k), np.inf)
     ok = np.flatnonzero(np.isfinite(lon))
-    if ok.size and b_lon.size:
-        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k, query=query)
+    if ok.size == lon.size and b_lon.size:  # every place located: no copy into a larger array
+        near, sphere = sphere_candidates(lon, lat, b_lon, b_lat, k=k, query=query)
+    else:
+        near = np.full((lon.size, k), -1, dtype="int64")
+        sphere = np.full((lon.size, k), np.inf)
+        if ok.size and b_lon.size:
+            near[ok], sphere[ok] = sphere_candidates(
+                lon[ok], lat[ok], b_lon, b_lat, k=k, query=query
+            )
     out = SiteDistances(lon, lat, b_lon, b_lat, near, sphere, np.full((lon.size, k), np.nan))
     if ok.size and b_lon.size:
         out.nearest_open(ok, np.ones(b_lon.size, dtype=bool))

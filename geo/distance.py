@@ -50,8 +50,14 @@ def geodesic_km(
 
     Parameters
     ----------
-    lon1, lat1, lon2, lat2
-        Coordinates in degrees; scalars or broadcastable arrays.
+    lon1
+        Longitudes of the first points in degrees; a scalar or an array.
+    lat1
+        Latitudes of the first points in degrees (broadcastable with the others).
+    lon2
+        Longitudes of the second points in degrees.
+    lat2
+        Latitudes of the second points in degrees.
 
     Returns
     -------
@@ -86,14 +92,42 @@ def geodesic_km(
 
 
 def geometry_length_km(geometry: BaseGeometry | None) -> float:
-    """Geodesic length of a (multi)line in kilometres; NaN for a missing or empty geometry."""
+    """Geodesic length of a (multi)line in kilometres.
+
+    Parameters
+    ----------
+    geometry
+        A line or multiline in EPSG:4326, or None.
+
+    Returns
+    -------
+    float
+        Length in km; NaN for a missing or empty geometry.
+    """
     if geometry is None or geometry.is_empty:
         return float("nan")
     return GEOD.geometry_length(geometry) / 1000.0
 
 
 def pairwise_km(lon_a: ArrayLike, lat_a: ArrayLike, lon_b: ArrayLike, lat_b: ArrayLike) -> NDArray:
-    """Matrix of geodesic distances, shape ``(len(a), len(b))``, in kilometres."""
+    """Matrix of geodesic distances from every point a to every point b.
+
+    Parameters
+    ----------
+    lon_a
+        Longitudes of the points a in degrees.
+    lat_a
+        Latitudes of the points a in degrees.
+    lon_b
+        Longitudes of the points b in degrees.
+    lat_b
+        Latitudes of the points b in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kilometres, shape ``(len(a), len(b))``.
+    """
     lon_a, lat_a = np.asarray(lon_a, "float64"), np.asarray(lat_a, "float64")
     lon_b, lat_b = np.asarray(lon_b, "float64"), np.asarray(lat_b, "float64")
     return np.asarray(geodesic_km(lon_a[:, None], lat_a[:, None], lon_b[None, :], lat_b[None, :]))
@@ -119,8 +153,11 @@ def _unit_vectors(lon: NDArray, lat: NDArray) -> NDArray:
 
 
 def _spatial_order(lon: NDArray, lat: NDArray) -> NDArray:
-    """An order of the points by 0.1-degree latitude band, then longitude: KD-tree queries in
-    this order reuse the same tree nodes (about 3x faster than in random order)."""
+    """An order of the points by 0.1-degree latitude band, then longitude.
+
+    KD-tree queries in this order reuse the same tree nodes (about 3x faster than in random
+    order).
+    """
     return np.lexsort((lon, np.floor(lat * 10.0)))
 
 
@@ -131,14 +168,18 @@ DENSE_TARGETS = 64
 
 
 class QueryPoints:
-    """Query points prepared once for several searches (road nodes, sites, airports...): their
-    unit vectors on the sphere and their spatial order are computed on first use and shared by
-    :func:`nearest_km`, :func:`sphere_candidates` and :func:`within_pairs_only`.
+    """Query points prepared once for several searches (road nodes, sites, airports...).
+
+    Their unit vectors on the sphere and their spatial order are computed on first use and
+    shared by :func:`nearest_km`, :func:`sphere_candidates`, :func:`within_pairs_only` and
+    :func:`nearest_within_km`.
 
     Parameters
     ----------
-    lon, lat
-        Finite coordinates in degrees (the same arrays the searches are given).
+    lon
+        Finite longitudes in degrees (the same array the searches are given).
+    lat
+        Finite latitudes in degrees.
     """
 
     def __init__(self, lon: ArrayLike, lat: ArrayLike) -> None:
@@ -148,6 +189,13 @@ class QueryPoints:
         self._order: NDArray | None = None
 
     def __len__(self) -> int:
+        """The number of points.
+
+        Returns
+        -------
+        int
+            How many points.
+        """
         return self.lon.size
 
     @property
@@ -216,10 +264,14 @@ def nearest_km(
 
     Parameters
     ----------
-    lon, lat
-        Query points in degrees (finite).
-    target_lon, target_lat
-        Target points in degrees (finite).
+    lon
+        Longitudes of the query points in degrees (finite).
+    lat
+        Latitudes of the query points in degrees (finite).
+    target_lon
+        Longitudes of the targets in degrees (finite).
+    target_lat
+        Latitudes of the targets in degrees (finite).
     candidates
         How many sphere-nearest targets the KD-tree search considers first.
     query
@@ -290,8 +342,10 @@ def _geod_km(lon1: NDArray, lat1: NDArray, lon2: NDArray, lat2: NDArray) -> NDAr
 
 
 def _dense_chunks(q: QueryPoints, t_units: NDArray) -> Iterator[tuple[NDArray, NDArray]]:
-    """Chunks of the query points (positions, in order) with their squared chords to every
-    target, shape ``(rows, targets)``, about two million at a time."""
+    """Chunks of the query points (positions, in order) with their squared chords to targets.
+
+    The chords have shape ``(rows, targets)``, about :data:`DENSE_CHUNK` at a time.
+    """
     step = _dense_rows(t_units.shape[0])
     for start in range(0, len(q), step):
         stop = min(start + step, len(q))
@@ -316,8 +370,10 @@ def _chords(sphere_km: NDArray) -> NDArray:
 
 
 def _contenders(sphere_km: NDArray) -> NDArray:
-    """Unit chord within which a target can be geodesically nearer than one ``sphere_km`` away
-    on the sphere: its lower bound within the other's upper bound."""
+    """Unit chord within which a target can be nearer than one ``sphere_km`` away.
+
+    Geodesically nearer: its lower bound within the other's upper bound.
+    """
     lo, hi = SPHERE_RATIO_BOUNDS
     return _chords((hi * sphere_km + 2.0 * _SLACK_KM) / lo)
 
@@ -325,9 +381,11 @@ def _contenders(sphere_km: NDArray) -> NDArray:
 def _nearest_dense(
     q: QueryPoints, rows: NDArray, sq_chord: NDArray, t_lon: NDArray, t_lat: NDArray
 ) -> tuple[NDArray, NDArray]:
-    """Nearest target (first on ties) and its geodesic km for the points ``rows`` whose squared
-    chords to every target are ``sq_chord``: the sphere-nearest target is measured, and the
-    others only where their sphere bounds overlap its own."""
+    """Nearest target (first on ties) and its geodesic km for the points ``rows``.
+
+    ``sq_chord`` holds their squared chords to every target: the sphere-nearest target is
+    measured, and the others only where their sphere bounds overlap its own.
+    """
     first = np.argmin(sq_chord, axis=1)
     at = np.arange(rows.size)
     reach = _contenders(_sphere_km(np.sqrt(sq_chord[at, first])))
@@ -343,8 +401,11 @@ def _nearest_dense(
 
 
 def _fold_smaller(index: NDArray, dist: NDArray, r: NDArray, c: NDArray, km: NDArray) -> None:
-    """Replace ``index[r], dist[r]`` by candidate ``c`` at ``km`` where it is smaller, or equal
-    with a lower target position (in place; several candidates per row allowed)."""
+    """Replace ``index[r], dist[r]`` by candidate ``c`` at ``km`` where it is nearer.
+
+    Nearer: a smaller distance, or an equal one with a lower target position (in place;
+    several candidates per row allowed).
+    """
     order = np.lexsort((c, km, r))  # per row: smallest distance, then lowest position first
     r, c, km = r[order], c[order], km[order]
     head = np.r_[True, r[1:] != r[:-1]]
@@ -377,8 +438,10 @@ def first_smallest(km: NDArray, idx: NDArray) -> tuple[NDArray, NDArray]:
 
 
 def _nearest_among(tree, q, t_lon, t_lat, rows, k, index, dist) -> NDArray:
-    """Settle the points ``rows`` whose ``k`` sphere-nearest targets provably hold the nearest;
-    fill ``index`` and ``dist`` for them and return which were settled."""
+    """Settle the points ``rows`` whose ``k`` sphere-nearest targets provably hold the nearest.
+
+    Fills ``index`` and ``dist`` for them and returns which were settled.
+    """
     lo, _ = SPHERE_RATIO_BOUNDS
     chord, idx = tree.query(q.units[rows], k=k)
     chord, idx = chord.reshape(rows.size, k), idx.reshape(rows.size, k).astype("int64")
@@ -416,10 +479,14 @@ def sphere_candidates(
 
     Parameters
     ----------
-    lon, lat
-        Query points in degrees (finite).
-    target_lon, target_lat
-        Target points in degrees (finite).
+    lon
+        Longitudes of the query points in degrees (finite).
+    lat
+        Latitudes of the query points in degrees (finite).
+    target_lon
+        Longitudes of the targets in degrees (finite).
+    target_lat
+        Latitudes of the targets in degrees (finite).
     k
         How many targets per point (at most the number of targets).
     query
@@ -487,9 +554,11 @@ def _within_dense(
     radius_km: float,
     known: tuple[NDArray, NDArray] | None = None,
 ) -> tuple[NDArray, NDArray]:
-    """Pairs (index into ``rows``, target) at most ``radius_km`` apart, in row then target
-    order: pairs whose sphere bounds put them surely inside or outside are not measured, only
-    those near the edge (or taken from ``known``: a measured target and its km per row)."""
+    """Pairs (index into ``rows``, target) at most ``radius_km`` apart, in row then target order.
+
+    Pairs whose sphere bounds put them surely inside or outside are not measured, only those
+    near the edge (or taken from ``known``: a measured target and its km per row).
+    """
     lo, hi = SPHERE_RATIO_BOUNDS
     if radius_km > _SLACK_KM:  # surely inside: upper bound within the radius
         surely = float(_chords((radius_km - _SLACK_KM) / hi))
@@ -526,10 +595,14 @@ def within_pairs_only(
 
     Parameters
     ----------
-    lon, lat
-        Query points in degrees (finite).
-    target_lon, target_lat
-        Target points in degrees (finite).
+    lon
+        Longitudes of the query points in degrees (finite).
+    lat
+        Latitudes of the query points in degrees (finite).
+    target_lon
+        Longitudes of the targets in degrees (finite).
+    target_lat
+        Latitudes of the targets in degrees (finite).
     radius_km
         The radius in km.
     query
@@ -537,8 +610,10 @@ def within_pairs_only(
 
     Returns
     -------
-    point, target : numpy.ndarray of int
-        Positions of the pairs at most ``radius_km`` apart, sorted by point then target.
+    point : numpy.ndarray of int
+        Point position of each pair at most ``radius_km`` apart, sorted by point then target.
+    target : numpy.ndarray of int
+        Target position of each pair.
     """
     lon, lat = _degrees(lon, lat, "lon", "lat")
     t_lon, t_lat = _degrees(target_lon, target_lat, "target_lon", "target_lat")
@@ -575,10 +650,14 @@ def nearest_within_km(
 
     Parameters
     ----------
-    lon, lat
-        Query points in degrees (finite).
-    target_lon, target_lat
-        Target points in degrees (finite).
+    lon
+        Longitudes of the query points in degrees (finite).
+    lat
+        Latitudes of the query points in degrees (finite).
+    target_lon
+        Longitudes of the targets in degrees (finite).
+    target_lat
+        Latitudes of the targets in degrees (finite).
     radius_km
         The radius in km.
     query
@@ -590,8 +669,10 @@ def nearest_within_km(
         Position of the nearest target of each point (-1 when there are no targets).
     distance_km : numpy.ndarray of float
         Geodesic distance to it (NaN when there are no targets).
-    point, target : numpy.ndarray of int
-        The pairs at most ``radius_km`` apart, sorted by point then target.
+    point : numpy.ndarray of int
+        Point position of each pair at most ``radius_km`` apart, sorted by point then target.
+    target : numpy.ndarray of int
+        Target position of each pair.
     """
     lon, lat = _degrees(lon, lat, "lon", "lat")
     t_lon, t_lat = _degrees(target_lon, target_lat, "target_lon", "target_lat")
@@ -619,10 +700,25 @@ def within_pairs_km(
     (:data:`SPHERE_RATIO_BOUNDS`, so no pair within the radius is missed), then every candidate
     measured on the ellipsoid; in chunks of points, so memory grows with the pairs found.
 
+    Parameters
+    ----------
+    lon
+        Longitudes of the query points in degrees (finite).
+    lat
+        Latitudes of the query points in degrees (finite).
+    target_lon
+        Longitudes of the targets in degrees (finite).
+    target_lat
+        Latitudes of the targets in degrees (finite).
+    radius_km
+        The radius in km.
+
     Returns
     -------
-    point, target : numpy.ndarray of int
-        Positions, sorted by point, then distance, then target.
+    point : numpy.ndarray of int
+        Point positions, sorted by point, then distance, then target.
+    target : numpy.ndarray of int
+        Target positions.
     distance_km : numpy.ndarray of float
         Geodesic distance of each pair.
     """

@@ -165,7 +165,8 @@ class HubCosts:
 
     def at(self, nodes: NDArray, prefix: str) -> pd.DataFrame:
         """Per place (node -1 = off network): ``<prefix>_road_km``, ``_travel_h``, ``_reachable``,
-        ``_travel_h_gap``; NaN/NA for places off the network, never ``inf``."""
+        ``_travel_h_gap``; NaN/NA for places off the network, never ``inf``.
+        """
         on = nodes >= 0
         idx = np.maximum(nodes, 0)
         km = np.where(on, self.length_km[idx], np.nan)
@@ -188,7 +189,8 @@ class HubCosts:
 
     def can_derive(self, hub_nodes: NDArray, removed_edge_ids: Iterable) -> bool:
         """Whether :func:`hub_costs` can repair these costs into the costs of ``hub_nodes`` with
-        ``removed_edge_ids`` cut: the same hubs or fewer, the same cuts or more."""
+        ``removed_edge_ids`` cut: the same hubs or fewer, the same cuts or more.
+        """
         if self.hubs is None or not self.trees:
             return False
         hubs = np.unique(np.asarray(hub_nodes, dtype="int64"))

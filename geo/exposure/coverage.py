@@ -96,7 +96,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def iso_dates(values: Iterable) -> list[dt.date | None]:
     """ISO ``YYYY-MM-DD`` strings (or dates) as dates, None where missing; a value that is not a
-    valid ISO date gives None too (the caller decides whether that is an error)."""
+    valid ISO date gives None too (the caller decides whether that is an error).
+    """
     out: list[dt.date | None] = []
     for v in values:
         if isinstance(v, dt.datetime):
@@ -208,7 +209,8 @@ def within_km(
 def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.ndarray:
     """Geodesic distance from every place to every base, shape ``(len(places), len(bases))``;
     NaN rows for places without a coordinate. Dense: for many places and sites prefer
-    :func:`site_distances`."""
+    :func:`site_distances`.
+    """
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     out = np.full((len(places), len(bases)), np.nan)
@@ -315,7 +317,8 @@ class SiteDistances:
         """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
         sites (as many as :data:`ANSWER_BYTES` holds). From a remembered answer for a larger
         set, only the places whose nearest site has closed are searched again: a one-site
-        what-if costs its catchment."""
+        what-if costs its catchment.
+        """
         key = np.packbits(is_open).tobytes()
         if key in self._answers:
             return self._answers[key]
@@ -396,7 +399,8 @@ def site_distances(
     """The ``k`` sphere-nearest sites of every place (see :class:`SiteDistances`), the geodesic
     distance to the nearest measured up front; in chunks, never a place x site matrix.
     ``query``: the places with a coordinate prepared for several searches
-    (:class:`geo.distance.QueryPoints`)."""
+    (:class:`geo.distance.QueryPoints`).
+    """
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     if not np.isfinite(b_lon).all():
@@ -414,7 +418,8 @@ def site_distances_lonlat(
     query: QueryPoints | None = None,
 ) -> SiteDistances:
     """:func:`site_distances` from coordinates already read (:func:`point_lonlat`; NaN for
-    places without a coordinate, ``query`` prepared from the others)."""
+    places without a coordinate, ``query`` prepared from the others).
+    """
     if not np.isfinite(site_lon).all():
         raise SchemaError("bases need a point geometry on every row to measure distances")
     return _site_distances(lon, lat, site_lon, site_lat, k, query)

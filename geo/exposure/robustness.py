@@ -73,7 +73,8 @@ def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Ser
     """Rank and class of every place of an evaluated ``frame`` under ``variant``, which differs
     from the frame's parameters only by radius, weights or aggregation: the security score is
     recomputed from the frame's distances and the indicators re-aggregated, exactly as
-    :func:`geo.exposure.assess.evaluate` would (no routing, no air service again)."""
+    :func:`geo.exposure.assess.evaluate` would (no routing, no air service again).
+    """
     before = frame["base_before_km"].to_numpy(dtype="float64")
     after = frame["base_after_km"].to_numpy(dtype="float64")
     after = np.where(~np.isnan(before) & np.isnan(after), np.inf, after)  # no open site
@@ -92,7 +93,8 @@ def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Ser
 
 def _aligned(values: pd.Series, ids: pd.Index) -> pd.Series:
     """``values`` (indexed by place id) in the order of ``ids``; no reindexing when the order is
-    already the same (every run of one context lists its places in one order)."""
+    already the same (every run of one context lists its places in one order).
+    """
     return values if values.index.equals(ids) else values.reindex(ids)
 
 

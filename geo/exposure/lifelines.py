@@ -217,8 +217,9 @@ def river_side(
 ) -> pd.Series:
     """Side of the river of every place: ``left`` or ``right`` bank, looking downstream.
 
-    ``left`` is the north/west bank. The line must run downstream. The sign of the cross product between the river's direction at
-    the nearest point and the offset to the place is taken in ``metric_crs`` (never in degrees).
+    ``left`` is the north/west bank. The line must run downstream. The sign of the cross
+    product between the river's direction at the nearest point and the offset to the place is
+    taken in ``metric_crs`` (never in degrees).
     Places beyond the ends of the line take the side of the end segment's extension. Places
     without a coordinate, and places within ``on_line_km`` of the line (riverside towns the
     schematic line runs through, whose bank it cannot tell), get None.

@@ -9,6 +9,7 @@ x1.5) differs from its class under the user's parameters.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "RADIUS_FACTORS",
+    "ROBUSTNESS_CACHE_BYTES",
     "SMALL_RADIUS_FACTORS",
     "SMALL_WEIGHT_FACTOR",
     "robustness",
@@ -44,6 +46,12 @@ RADIUS_FACTORS = (0.5, 1.0, 1.5, 2.0)
 SMALL_RADIUS_FACTORS = (0.8, 1.2)
 #: A small change of one dimension's weight.
 SMALL_WEIGHT_FACTOR = 1.5
+#: Cache budget (bytes) of the two seasons' evaluations that the variants are re-scored from:
+#: they run on a copy of the context with a cache of its own this large, so that what they cache
+#: (road costs, routes, reasons: about 1 GB at a million places) is not kept beside the caller's
+#: cache, and is freed on return. A calibrated model, re-evaluated in full for every variant,
+#: uses the context's own cache.
+ROBUSTNESS_CACHE_BYTES = 0
 
 
 def _radius(params: ExposureParams, factor: float) -> float:
@@ -59,6 +67,16 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
     """The 64 variants around ``params``: 4 radii x 4 weight sets x 2 aggregations x 2 seasons.
 
     The weight sets are the user's weights, then each dimension's weight doubled in turn.
+
+    Parameters
+    ----------
+    params
+        The parameters the variants are built around.
+
+    Returns
+    -------
+    list of ExposureParams
+        The variants, radius slowest, season fastest.
     """
     weight_sets = [params, *(_weighted(params, d, 2.0) for d in DIMENSIONS)]
     return [
@@ -70,10 +88,11 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
 
 
 def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
-    """Rank and class of every place of an evaluated ``frame`` under ``variant``, which differs
-    from the frame's parameters only by radius, weights or aggregation: the security score is
-    recomputed from the frame's distances and the indicators re-aggregated, exactly as
-    :func:`geo.exposure.assess.evaluate` would (no routing, no air service again).
+    """Rank and class of every place of an evaluated ``frame`` under ``variant``.
+
+    The variant differs from the frame's parameters only by radius, weights or aggregation: the
+    security score is recomputed from the frame's distances and the indicators re-aggregated,
+    exactly as :func:`geo.exposure.assess.evaluate` would (no routing, no air service again).
     """
     before = frame["base_before_km"].to_numpy(dtype="float64")
     after = frame["base_after_km"].to_numpy(dtype="float64")
@@ -92,8 +111,10 @@ def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Ser
 
 
 def _aligned(values: pd.Series, ids: pd.Index) -> pd.Series:
-    """``values`` (indexed by place id) in the order of ``ids``; no reindexing when the order is
-    already the same (every run of one context lists its places in one order).
+    """``values`` (indexed by place id) in the order of ``ids``.
+
+    No reindexing when the order is already the same (every run of one context lists its
+    places in one order).
     """
     return values if values.index.equals(ids) else values.reindex(ids)
 
@@ -119,6 +140,15 @@ def robustness(
     evaluation of each variant gives (tested against it). A calibrated model (``params.model``
     a file) is re-evaluated in full for every variant.
 
+    Parameters
+    ----------
+    ctx
+        The prepared context (:func:`geo.exposure.assess.prepare`).
+    params
+        The parameters the variants are built around (default: the defaults).
+    id_column
+        The places' id column, which indexes the result.
+
     Returns
     -------
     pandas.DataFrame
@@ -136,9 +166,13 @@ def robustness(
         "exposure_class",
         *(c for cols in DIMENSIONS.values() for c in cols),
     ]
-    runs = {season: evaluate(ctx, p.replace(season=season))[keep] for season in SEASONS}
-    base = runs[p.season].set_index(id_column)
     full = p.model != MODELS[0]
+    own = ctx if full else dataclasses.replace(ctx, cache_bytes=ROBUSTNESS_CACHE_BYTES)
+    runs = {}
+    for season in SEASONS:  # one full evaluation at a time; its kept columns copied out of it
+        runs[season] = evaluate(own, p.replace(season=season))[keep].copy(deep=True)
+    del own
+    base = runs[p.season].set_index(id_column)
 
     def ranked(variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
         if full:

@@ -411,8 +411,7 @@ def routes_to_hub(
     out_routes[~on] = pd.NA
     at_hub = on & (idx == hub_node)
     out_routes[at_hub] = pd.NA  # the hub itself: routes to itself are not defined
-    cut_by = np.empty(len(nodes), dtype=object)
-    cut_by[:] = [cut[i] if o else None for i, o in zip(idx.tolist(), on.tolist())]
+    cut_by = np.where(on, cut[idx], None)  # the node's tuple (shared, not copied) per place
     return pd.DataFrame({"routes": out_routes, "routes_exact": exact, "cut_by": cut_by})
 
 

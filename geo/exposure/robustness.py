@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo.exposure.assess import Context, evaluate
+from minusma.geo.exposure.cache import release_memory
 from minusma.geo.exposure.coverage import protection
 from minusma.geo.exposure.params import (
     AGGREGATIONS,
@@ -87,27 +88,36 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
     ]
 
 
-def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
+def _variant_ranks(
+    frame: pd.DataFrame, distances: pd.DataFrame, variant: ExposureParams
+) -> tuple[pd.Series, pd.Series]:
     """Rank and class of every place of an evaluated ``frame`` under ``variant``.
 
     The variant differs from the frame's parameters only by radius, weights or aggregation: the
-    security score is recomputed from the frame's distances and the indicators re-aggregated,
+    security score is recomputed from the sites' ``distances`` (``base_before_km`` and
+    ``base_after_km``, the same in every season) and the frame's indicators re-aggregated,
     exactly as :func:`geo.exposure.assess.evaluate` would (no routing, no air service again).
     """
-    before = frame["base_before_km"].to_numpy(dtype="float64")
-    after = frame["base_after_km"].to_numpy(dtype="float64")
+    before = distances["base_before_km"].to_numpy(dtype="float64")
+    after = distances["base_after_km"].to_numpy(dtype="float64")
     after = np.where(~np.isnan(before) & np.isnan(after), np.inf, after)  # no open site
     loss = np.maximum(
         protection(before, variant.radius_km) - protection(after, variant.radius_km), 0.0
     )
-    indicators = frame[[c for cols in DIMENSIONS.values() for c in cols]].copy()
-    indicators["security_loss_score"] = loss
+    indicators = pd.DataFrame(
+        {c: loss if c == "security_loss_score" else frame[c] for c in _INDICATORS},
+        index=frame.index,
+    )
     _, total = composite_values(
         indicators, weights=variant.weights_dict, aggregation=variant.aggregation
     )
     s = pd.Series(total, index=frame.index)
     rank = pd.Series(s.rank(ascending=False, method="min").to_numpy(), index=frame.index)
     return rank.astype("Float64"), pd.Series(classify(s).to_numpy(), index=frame.index)
+
+
+#: The indicators, in the order of :data:`geo.exposure.params.DIMENSIONS`.
+_INDICATORS = tuple(c for cols in DIMENSIONS.values() for c in cols)
 
 
 def _aligned(values: pd.Series, ids: pd.Index) -> pd.Series:
@@ -157,31 +167,30 @@ def robustness(
         flips under a small change) and ``runs`` (number of variants).
     """
     p = params if params is not None else ExposureParams()
-    # only the columns the variants are re-scored from are kept of each season's evaluation
-    keep = [
-        id_column,
-        "base_before_km",
-        "base_after_km",
-        "exposure_rank",
-        "exposure_class",
-        *(c for cols in DIMENSIONS.values() for c in cols),
-    ]
     full = p.model != MODELS[0]
     own = ctx if full else dataclasses.replace(ctx, cache_bytes=ROBUSTNESS_CACHE_BYTES)
+    # one full evaluation at a time, and only the columns the variants are re-scored from copied
+    # out of it: ids, site distances, rank and class in the user's season; the indicators that
+    # do not depend on the radius in each
+    kept = [c for c in _INDICATORS if c != "security_loss_score"]
     runs = {}
-    for season in SEASONS:  # one full evaluation at a time; its kept columns copied out of it
-        runs[season] = evaluate(own, p.replace(season=season))[keep].copy(deep=True)
+    for season in sorted(SEASONS, key=lambda s: s != p.season):  # the user's season first
+        columns = kept
+        if season == p.season:
+            columns = [id_column, "base_before_km", "base_after_km", "exposure_rank"]
+            columns += ["exposure_class", *kept]
+        runs[season] = evaluate(own, p.replace(season=season))[columns].copy(deep=True)
+        release_memory()  # the evaluation's memory back before the next one
     del own
     base = runs[p.season].set_index(id_column)
+    ids_in_order = runs[p.season][id_column].to_numpy()
 
     def ranked(variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
         if full:
             run = evaluate(ctx, variant).set_index(id_column)
             return run["exposure_rank"].astype("Float64"), run["exposure_class"]
-        frame = runs[variant.season]
-        rank, cls = _variant_ranks(frame, variant)
-        ids = frame[id_column].to_numpy()
-        return rank.set_axis(ids), cls.set_axis(ids)
+        rank, cls = _variant_ranks(runs[variant.season], runs[p.season], variant)
+        return rank.set_axis(ids_in_order), cls.set_axis(ids_in_order)
 
     # streamed: each variant's ranks and classes are folded into running minima, maxima and
     # the set of classes seen (a bit per class), never all held at once

@@ -53,8 +53,21 @@ __all__ = [
 
 
 def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
-    """Positions of the bases named by id, site name or town (case, accents and punctuation
-    ignored).
+    """Positions of the bases named by id, site name or town.
+
+    Case, accents and punctuation are ignored.
+
+    Parameters
+    ----------
+    bases
+        The sites (``base_id``, and ``name``, ``town``, ``town_id`` where present).
+    names
+        The names to look up.
+
+    Returns
+    -------
+    list of int
+        Positions of the named bases, in the order of ``names``.
 
     Raises
     ------
@@ -86,8 +99,25 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
 
 
 def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
-    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash); unknown names raise
-    listing choices."""
+    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash).
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    names
+        Edge ids or labels.
+
+    Returns
+    -------
+    list of str
+        The edge ids, in the order of ``names``.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the unknown names and every valid segment.
+    """
     names = list(names)
     if not names:
         return []
@@ -155,6 +185,7 @@ class Context:
     _cache: ByteCache = field(default_factory=ByteCache, repr=False)
 
     def __post_init__(self) -> None:
+        """Give the context a cache of its budget (a copy with another budget gets its own)."""
         cache = self._cache
         if not isinstance(cache, ByteCache):  # None, or a plain dict from dataclasses.replace
             fresh = ByteCache(self.cache_bytes)
@@ -165,17 +196,36 @@ class Context:
             object.__setattr__(self, "_cache", ByteCache(self.cache_bytes))
 
     def clear_cache(self) -> None:
-        """Drop everything evaluated so far (the memory goes back); the next evaluation starts
-        cold."""
+        """Drop everything evaluated so far (the memory goes back).
+
+        The next evaluation starts cold.
+        """
         self._cache.clear()
         self.graph.clear_caches()
         if isinstance(self.base_km, coverage.SiteDistances):
             self.base_km.clear()
 
     def timed_graph(self, season: str) -> RoadGraph:
-        """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
-        context (:class:`geo.speeds.UnknownSpeedWarning`), and :meth:`time_warnings` keeps the
-        messages."""
+        """The graph with travel-time bounds for ``season`` (cached).
+
+        Unknown speeds warn once per context (:class:`geo.speeds.UnknownSpeedWarning`), and
+        :meth:`time_warnings` keeps the messages.
+
+        Parameters
+        ----------
+        season
+            ``dry`` or ``wet``.
+
+        Returns
+        -------
+        RoadGraph
+            The graph with ``travel_h`` and ``travel_h_lower``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown season.
+        """
         if season not in SEASONS:
             raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
         if season not in self._cache:
@@ -191,7 +241,18 @@ class Context:
         return self._cache[season][0]
 
     def time_warnings(self, season: str) -> list[str]:
-        """Messages about road classes without a speed in ``season``."""
+        """Messages about road classes without a speed in ``season``.
+
+        Parameters
+        ----------
+        season
+            ``dry`` or ``wet``.
+
+        Returns
+        -------
+        list of str
+            The warnings' messages.
+        """
         self.timed_graph(season)
         return self._cache[season][1]
 
@@ -204,9 +265,11 @@ def _geography(
     region_column: str | None,
     central_regions: Iterable[str],
 ) -> pd.DataFrame:
-    """The river and region columns of every place: ``riverside``, ``river_reach``,
-    ``north_of_niger`` (with a river line) and ``central_region`` (with a region column); NA
-    where a place's data is missing."""
+    """The river and region columns of every place.
+
+    ``riverside``, ``river_reach``, ``north_of_niger`` (with a river line) and
+    ``central_region`` (with a region column); NA where a place's data is missing.
+    """
     out = pd.DataFrame(index=places.index)
     if river_places is not None:
         reach = places[id_column].map(river_places.set_index("town_id")["reach"])
@@ -262,8 +325,11 @@ def _capitals(places: pd.DataFrame, column: str, value: str) -> np.ndarray:
 
 
 class _Airstrips(NamedTuple):
-    """Nearest airport of every place (``icao``, ``km``: None/NaN without a coordinate) and the
-    (place, airport) position pairs within reach (``pairs``: columns ``point`` and ``ap``)."""
+    """Nearest airport of every place, and the airports within reach.
+
+    ``icao`` and ``km`` (None/NaN without a coordinate) per place; ``pairs``: the (place,
+    airport) positions within reach, columns ``point`` and ``ap``.
+    """
 
     icao: np.ndarray
     km: np.ndarray
@@ -277,8 +343,10 @@ def _airstrips(
     airports: gpd.GeoDataFrame,
     air_reach_km: float,
 ) -> _Airstrips:
-    """Nearest airport and airports within ``air_reach_km`` of every place, in one pass
-    (:func:`geo.distance.nearest_within_km`); ``query``: the located places."""
+    """Nearest airport and airports within ``air_reach_km`` of every place, in one pass.
+
+    By :func:`geo.distance.nearest_within_km`; ``query``: the located places.
+    """
     icaos = np.asarray(list(airports["icao"]), dtype=object)
     a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
     a_ok = np.flatnonzero(np.isfinite(a_lon))
@@ -301,8 +369,11 @@ def _static(
     strips: _Airstrips,
     static_columns: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The place columns that no date or scenario changes: road snap, geography, nearest
-    airport, then the caller's ``static_columns`` (replacing columns of the same name)."""
+    """The place columns that no date or scenario changes.
+
+    Road snap, geography, nearest airport, then the caller's ``static_columns`` (replacing
+    columns of the same name).
+    """
     static = pd.DataFrame(index=geography.index)
     static["on_road_network"] = snapped["on_road_network"].to_numpy()
     static["road_node"] = snapped["road_node"].to_numpy()
@@ -319,8 +390,10 @@ def _static(
 def _airport_sites(
     airports: pd.DataFrame, bases: pd.DataFrame
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Town of every airport (by ICAO, where known), and the closure date of the mission's site
-    in that town, by ICAO."""
+    """Town of every airport and the closure date of the mission's site there, by ICAO.
+
+    Only airports with a known town are listed; closures only where the town had a site.
+    """
     ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
     base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
     closure_by_ap = {
@@ -339,7 +412,7 @@ def prepare(
     air_links: pd.DataFrame,
     hub_id: str,
     river_places: pd.DataFrame | None = None,
-    river_line=None,
+    river_line: object = None,
     id_column: str = "town_id",
     capital_column: str = "seat_of",
     capital_value: str = "region",
@@ -366,18 +439,28 @@ def prepare(
         Road graph (:func:`geo.exposure.access.road_graph`).
     speeds
         Speed table (``road_class``, ``season``, ``speed_kmh``; rows with no speed are unknown).
-    airports, air_links
-        Airports (``icao``, optional ``town_id``) and links (see
-        :func:`geo.exposure.lifelines.link_states`).
-    river_places, river_line
-        Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
+    airports
+        Airports (``icao``, optional ``town_id``).
+    air_links
+        Air links (see :func:`geo.exposure.lifelines.link_states`).
     hub_id
         Id of the hub place (the capital) in ``places[id_column]``.
-    id_column, capital_column, capital_value
-        The places' id column, and which places are regional capitals (``capital_column ==
+    river_places
+        Riverside places (``town_id``, ``reach``), optional.
+    river_line
+        The river line running downstream (a shapely line in EPSG:4326), optional.
+    id_column
+        The places' id column.
+    capital_column
+        The column saying which places are regional capitals (``capital_column ==
         capital_value``).
-    region_column, central_regions
-        With both, ``central_region`` flags the places whose region is one of ``central_regions``.
+    capital_value
+        Its value for a regional capital.
+    region_column
+        With ``central_regions``, ``central_region`` flags the places whose region (this
+        column) is one of ``central_regions``.
+    central_regions
+        The central regions.
     commercial_operators
         Air operators that are not the mission's: a place whose airstrips were served before
         only by others depended on the mission's flights (``air_depended_on_un``).
@@ -389,9 +472,11 @@ def prepare(
         polygons), aligned to ``places``; they replace the columns of the same name.
     notes
         Provenance notes kept on the context (``Context.notes``).
-    events, events_coverage
-        Security events (points with a ``date``) and the first and last day they cover, for the
-        conflict-history indicator of a calibrated model (:mod:`geo.exposure.calibrate`).
+    events
+        Security events (points with a ``date``), for the conflict-history indicator of a
+        calibrated model (:mod:`geo.exposure.calibrate`).
+    events_coverage
+        The first and last day the events cover.
     preparation
         The settings ``max_snap_km`` and ``air_reach_km``
         (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
@@ -461,7 +546,29 @@ def prepare(
 def open_flags(
     ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
 ) -> np.ndarray:
-    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
+    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    as_of
+        The date.
+    close
+        Sites closed by the scenario (ids, names or towns).
+    keep
+        Sites kept open by the scenario.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per site of ``ctx.bases``.
+
+    Raises
+    ------
+    ParameterError
+        A site is both closed and kept.
+    """
     closed_on = _cached(
         ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
     )
@@ -736,8 +843,24 @@ def _nearest_hubs(
 def calibrated_features(
     ctx: Context, frame: pd.DataFrame, *, when: dt.date, scale_km: float
 ) -> pd.DataFrame:
-    """The indicators of a calibrated model (:data:`geo.exposure.calibrate.FEATURES`) for the
-    places of an evaluated ``frame`` at ``when``, with the decay scale ``scale_km``."""
+    """The indicators of a calibrated model (:data:`geo.exposure.calibrate.FEATURES`).
+
+    Parameters
+    ----------
+    ctx
+        The prepared context (with its events, for the conflict history).
+    frame
+        An evaluation of ``ctx`` (:func:`evaluate`).
+    when
+        The date assessed.
+    scale_km
+        The decay scale of the security indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The indicators of the places of ``frame``, aligned to it.
+    """
     feats = pd.DataFrame(index=frame.index)
     feats["security_decay_score"] = calibrate.security_decay_score(
         frame["base_before_km"], frame["base_after_km"], scale_km

@@ -168,7 +168,6 @@ def robustness(
     """
     p = params if params is not None else ExposureParams()
     full = p.model != MODELS[0]
-    own = ctx if full else dataclasses.replace(ctx, cache_bytes=ROBUSTNESS_CACHE_BYTES)
     # one full evaluation at a time, and only the columns the variants are re-scored from copied
     # out of it: ids, site distances, rank and class in the user's season; the indicators that
     # do not depend on the radius in each
@@ -179,9 +178,11 @@ def robustness(
         if season == p.season:
             columns = [id_column, "base_before_km", "base_after_km", "exposure_rank"]
             columns += ["exposure_class", *kept]
+        # a context with a cache of its own per season: the season's graph and matrices go too
+        own = ctx if full else dataclasses.replace(ctx, cache_bytes=ROBUSTNESS_CACHE_BYTES)
         runs[season] = evaluate(own, p.replace(season=season))[columns].copy(deep=True)
+        del own
         release_memory()  # the evaluation's memory back before the next one
-    del own
     base = runs[p.season].set_index(id_column)
     ids_in_order = runs[p.season][id_column].to_numpy()
 

@@ -150,7 +150,12 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
                     "travel_h is indexed neither by edge position nor by every edge_id"
                 )
             travel_h = travel_h.reindex(ids)
-    hours = np.asarray(travel_h, dtype="float64")
+    # to_numpy: np.asarray on a Series probes attributes that hash its (edge id) index
+    hours = (
+        travel_h.to_numpy(dtype="float64")
+        if isinstance(travel_h, pd.Series)
+        else np.asarray(travel_h, dtype="float64")
+    )
     return graph.with_edge_columns(
         {"travel_h": hours, "travel_h_lower": np.where(np.isnan(hours), 0.0, hours)}
     )

@@ -101,8 +101,10 @@ class Dataset:
 
     @property
     def content_sha256(self) -> str | None:
-        """The content digest of a converted table (:func:`layers.table_digest.table_digest`,
-        method ``upstream["content_digest"]``), or None when the file is checked by its bytes."""
+        """The content digest of a converted table, or None when its bytes are checked.
+
+        See :func:`layers.table_digest.table_digest` (method ``upstream["content_digest"]``).
+        """
         return (self.file or {}).get("content_sha256")
 
     @property

@@ -1,6 +1,7 @@
-"""A content digest of a CSV table: the same columns and values give the same digest, whatever
-program wrote the bytes (R's ``write.csv`` and pandas quote, round and mark missing values
-differently).
+r"""A content digest of a CSV table: the same columns and values, the same digest.
+
+Whatever program wrote the bytes (R's ``write.csv`` and pandas quote, round and mark missing values
+differently), the digest is the same.
 
 It verifies a table that is *converted* rather than copied (the Geo-PKO monthly file, read from
 the dashboard's R workspace with :mod:`pyreadr` and written by pandas), where a sha256 of the bytes
@@ -20,7 +21,7 @@ The canonical form (method :data:`METHOD`), computed by :func:`table_digest`:
 3. The header line is the JSON array of the column names in file order; each row is the JSON
    array of its values (``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``). The rows
    are sorted (their order in the file is not part of the content).
-4. The digest is the sha256 of the UTF-8 header line and sorted row lines joined by ``"\\n"``.
+4. The digest is the sha256 of the UTF-8 header line and sorted row lines joined by ``"\n"``.
 """
 
 from __future__ import annotations

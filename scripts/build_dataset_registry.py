@@ -421,6 +421,9 @@ GEOPKO_COMMIT = "b6ba64e913461c8b5b9688307afdfcadbaa64162"
 GEOPKO_RAW = (
     f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/data/{{0}}"
 )
+GEOPKO_RDATA = (
+    f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/.RData"
+)
 GEOPKO_LICENCE = (
     "No data licence stated (the dashboard code is GPL-2.0); distributed freely by the authors, "
     "who require the citation"
@@ -540,8 +543,7 @@ ENTRIES.update(
             "`geopko` of the repository's R workspace .RData, exported to CSV (gzip) unchanged",
             "upstream": {
                 "urls": [
-                    f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/"
-                    f"{GEOPKO_COMMIT}/.RData",
+                    GEOPKO_RDATA,
                     "https://www.pcr.uu.se/data/geo-pko/",
                 ],
                 "format": "R workspace (.RData, at the repository's root; its size and sha256 "
@@ -621,9 +623,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def measure(
-    path: Path, *, raster: bool, table: bool = False, content_digest: bool = False
-) -> dict:
+def measure(path: Path, *, raster: bool, table: bool = False, content_digest: bool = False) -> dict:
     """The measured facts about one file of the layout."""
     facts: dict = {"sha256": sha256_file(path), "size_bytes": path.stat().st_size}
     if table:

@@ -133,7 +133,7 @@ def test_synthetic_workspace_is_converted_as_r_would_write_it(tmp_path, monkeypa
 
 def test_workspace_with_other_content_is_refused(tmp_path, monkeypatch):
     _write_rdata(_synthetic_geopko(), tmp_path / "upstream")  # not the registered content
-    with pytest.raises(ChecksumError, match=r"'geopko_monthly' converted from upstream: its content"):
+    with pytest.raises(ChecksumError, match=r"'geopko_monthly' converted from upstream: its conte"):
         _serve_and_fetch(tmp_path, monkeypatch)
     folder = tmp_path / "dest" / "geo-pko"
     assert not folder.exists() or list(folder.iterdir()) == []

@@ -438,7 +438,7 @@ def test_ucdp_ged_without_the_country_is_an_error(data_dir, tmp_path):
 def test_fetch_geopko_cod_csv_and_ged_from_upstream(data_dir, tmp_path, monkeypatch, caplog):
     """The upstream-named files are served locally (copies of the offline files made here): the
     Geo-PKO tables must come out byte-identical (pinned sha256), the COD CSV unchanged, the GED
-    events converted (the monthly Geo-PKO file, read from an R workspace: tests/test_fetch_rdata.py)."""
+    events converted (the monthly Geo-PKO file, from an R workspace: tests/test_fetch_rdata.py)."""
     served = tmp_path / "upstream"
     served.mkdir()
     for name, upstream_file in _upstream.GEOPKO_FILES.items():

@@ -1,6 +1,7 @@
-"""Every word the package shows a person, in English and French: one table per language, one
-place (the maps, the PNG, ``towns``, the report, the charts, the QGIS style labels and the
-reasons of the assessment).
+"""Every word the package shows a person, in English and French: one table per language.
+
+One place for the maps, the PNG, ``towns``, the report, the charts, the QGIS style labels, the
+reasons of the assessment and the column headers of the commands (:func:`column_label`).
 
 Data values (names, sources) stay as sourced; the package's own labels, headings, legend,
 timeline texts, indicator names and values and the reasons' templates (``reason.*``, filled by
@@ -1091,6 +1092,20 @@ def _check(lang: str) -> str:
 def text(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
     """The string ``key`` in ``lang``, formatted with ``fields`` (``str.format``).
 
+    Parameters
+    ----------
+    key
+        A key of :data:`STRINGS`.
+    lang
+        One of :data:`LANGS`.
+    **fields
+        Values of the string's ``{fields}``; none: the string as it is.
+
+    Returns
+    -------
+    str
+        The words.
+
     Raises
     ------
     UnknownNameError
@@ -1106,15 +1121,53 @@ def text(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
 
 
 def date_text(when: dt.date | str, lang: str = DEFAULT_LANG) -> str:
-    """``when`` (a date or ISO text) as ``02 Aug 2023`` (en) or ``02 août 2023`` (fr)."""
+    """``when`` as ``02 Aug 2023`` (en) or ``02 août 2023`` (fr).
+
+    Parameters
+    ----------
+    when
+        A date, or ISO text (its first 10 characters are read).
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        Day, the language's abbreviated month, year.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+    """
     if isinstance(when, str):
         when = dt.date.fromisoformat(when[:10])
     return f"{when.day:02d} {_MONTHS[_check(lang)][when.month - 1]} {when.year}"
 
 
 def term(kind: str, value: object, lang: str = DEFAULT_LANG) -> str:
-    """A coded value in words (``term("air_status", "ended", "fr") == "arrêtée"``); a value the
-    catalogue does not know is returned as it is (text from a source)."""
+    """A coded value in words: ``term("air_status", "ended", "fr") == "arrêtée"``.
+
+    Parameters
+    ----------
+    kind
+        The code list (the key's prefix: ``air_status``, ``confidence``...).
+    value
+        The coded value.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        The words, or ``str(value)`` for a value the catalogue does not know (text from a
+        source).
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+    """
     key = f"{kind}.{value}"
     return text(key, lang) if key in STRINGS[_check(lang)] else str(value)
 
@@ -1123,8 +1176,25 @@ _VOWELS = tuple("AEIOUYÂÉÈÊÎÔÛaeiouyâéèêîôû")
 
 
 def of_name(name: str, lang: str = DEFAULT_LANG) -> str:
-    """``of`` before a name: ``of Gao``; in French elided before a vowel: ``de Gao``,
-    ``d'Ansongo``."""
+    """``of`` before a name: ``of Gao``; in French elided before a vowel.
+
+    Parameters
+    ----------
+    name
+        A place name.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        ``of Gao`` (en), ``de Gao`` or ``d'Ansongo`` (fr).
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+    """
     if _check(lang) == "fr":
         return f"d'{name}" if name.startswith(_VOWELS) else f"de {name}"
     return f"of {name}"
@@ -1135,9 +1205,29 @@ DECIMAL = {"en": ".", "fr": ","}
 
 
 def number_text(value: float, lang: str = DEFAULT_LANG, *, digits: int = 1) -> str:
-    """``value`` rounded to ``digits`` decimals (trailing zeros dropped) with the language's
-    decimal separator; ``""`` for a missing value.
+    """``value`` rounded to ``digits`` decimals with the language's decimal separator.
 
+    Parameters
+    ----------
+    value
+        A number, or None/NaN.
+    lang
+        One of :data:`LANGS`.
+    digits
+        Decimals kept (trailing zeros are dropped).
+
+    Returns
+    -------
+    str
+        The number, or ``""`` for a missing value.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+
+    Examples
+    --------
     >>> number_text(5.8333, "fr"), number_text(12.0, "en"), number_text(0.25, "fr", digits=2)
     ('5,8', '12', '0,25')
     """

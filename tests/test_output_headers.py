@@ -111,9 +111,11 @@ def test_the_writer_applies_the_settings_in_force():
         assert render(frame, "table", table=lambda f: f[["name"]]).split()[0] == "Nom"
         assert json.loads(render(frame, "json"))["rows"][0]["distance_km"] == 12.3
     assert csv_text(frame, headers="labels").splitlines()[0] == "\ufeffName,Distance (km)"
-    with pytest.raises(ValueError, match="unknown headers 'words'"):
-        with header_settings(headers="words"):
-            pass
+    with (
+        pytest.raises(ValueError, match="unknown headers 'words'"),
+        header_settings(headers="words"),
+    ):
+        pass
 
 
 def test_labelled_keeps_unknown_columns_and_names_the_index():

@@ -109,6 +109,7 @@ def r_frame_as_text(frame: pd.DataFrame) -> pd.DataFrame:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
             column = column.astype(object)
+        values: list[str | None]
         if pd.api.types.is_bool_dtype(column.dtype):
             values = ["TRUE" if v else "FALSE" for v in column]
         elif pd.api.types.is_numeric_dtype(column.dtype):

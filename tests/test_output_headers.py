@@ -111,6 +111,8 @@ def test_the_writer_applies_the_settings_in_force():
         assert render(frame, "table", table=lambda f: f[["name"]]).split()[0] == "Nom"
         assert json.loads(render(frame, "json"))["rows"][0]["distance_km"] == 12.3
     assert csv_text(frame, headers="labels").splitlines()[0] == "\ufeffName,Distance (km)"
+    explicit = render(frame, "csv", headers="labels", lang="fr")
+    assert explicit.splitlines()[0] == "\ufeffNom,Distance (km)"
     with (
         pytest.raises(ValueError, match="unknown headers 'words'"),
         header_settings(headers="words"),

@@ -297,6 +297,8 @@ def render(
     extra: Mapping[str, Any] | None = None,
     index: bool = False,
     id_column: str | None = None,
+    headers: str | None = None,
+    lang: str | None = None,
 ) -> str:
     """The text a command prints for ``frame`` in format ``fmt``.
 
@@ -318,11 +320,20 @@ def render(
         Include the index in CSV and JSON.
     id_column
         GeoJSON: the features' id column.
+    headers
+        CSV: ``"keys"`` or ``"labels"``; default: the setting in force (:func:`header_settings`).
+    lang
+        Table and labelled CSV: the language of the headers; default: the one in force.
 
     Returns
     -------
     str
         The text, ending with a newline.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format, or GeoJSON without ``id_column``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {list(FORMATS)}")
@@ -330,10 +341,10 @@ def render(
         shown = table(frame) if table is not None else pd.DataFrame(frame)
         if isinstance(shown, pd.DataFrame):
             geometry = [c for c in shown.columns if _is_geometry(shown[c])]
-            shown = labelled(shown.drop(columns=geometry)).to_string(na_rep="-")
+            shown = labelled(shown.drop(columns=geometry), lang).to_string(na_rep="-")
         return shown.rstrip("\n") + "\n"
     if fmt == "csv":
-        return csv_text(frame, index=index)
+        return csv_text(frame, index=index, headers=headers, lang=lang)
     if fmt == "geojson":
         from minusma.geo.io import feature_collection
 

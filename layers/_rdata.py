@@ -15,6 +15,7 @@ import logging
 import math
 import warnings
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 
@@ -22,10 +23,39 @@ from minusma.geo._errors import FetchError, SchemaError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["GIT_LFS_POINTER", "convert_r_table", "r_frame_as_text", "read_r_frame"]
+__all__ = [
+    "GIT_LFS_POINTER",
+    "convert_r_table",
+    "r_frame_as_text",
+    "read_r_frame",
+    "require_reader",
+]
 
 #: First bytes of a Git LFS pointer file (what a raw GitHub URL serves for an LFS-tracked file).
 GIT_LFS_POINTER = b"version https://git-lfs"
+
+
+def require_reader() -> ModuleType:
+    """The R-workspace reader, :mod:`pyreadr`, checked before anything is downloaded.
+
+    Returns
+    -------
+    module
+        :mod:`pyreadr`.
+
+    Raises
+    ------
+    FetchError
+        If it is not installed (it is the optional extra ``rdata``).
+    """
+    try:
+        import pyreadr
+    except ImportError as exc:
+        raise FetchError(
+            "reading an R workspace needs the optional dependency pyreadr: "
+            "pip install 'minusma-exposure[rdata]' (or use minusma fetch --mirror)"
+        ) from exc
+    return pyreadr
 
 
 def read_r_frame(path: str | Path, object_name: str) -> pd.DataFrame:
@@ -51,13 +81,7 @@ def read_r_frame(path: str | Path, object_name: str) -> pd.DataFrame:
     SchemaError
         If the file cannot be read as an R workspace or holds no data frame ``object_name``.
     """
-    try:
-        import pyreadr
-    except ImportError as exc:
-        raise FetchError(
-            "reading an R workspace needs the optional dependency pyreadr: "
-            "pip install 'minusma-exposure[rdata]' (or use minusma fetch --mirror)"
-        ) from exc
+    pyreadr = require_reader()
     path = Path(path)
     with open(path, "rb") as fh:
         if fh.read(len(GIT_LFS_POINTER)) == GIT_LFS_POINTER:

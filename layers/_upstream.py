@@ -46,7 +46,7 @@ import pandas as pd
 from minusma.geo._errors import ChecksumError, FetchError, SchemaError
 from minusma.geo._validate import raise_problems
 from minusma.geo.io import atomic_path
-from minusma.layers._rdata import convert_r_table
+from minusma.layers._rdata import convert_r_table, require_reader
 from minusma.layers.datasets import check_file
 from minusma.layers.datasets import get as get_dataset
 from minusma.layers.table_digest import table_digest
@@ -557,6 +557,11 @@ def _cod_places(get: Fetcher, out: Path) -> None:
     convert_cod_places(get(hdx_csv_url(get("hdx_places_api"))), out)
 
 
+def _geopko_monthly(get: Fetcher, out: Path) -> None:
+    require_reader()  # before downloading the workspace
+    convert_r_table(get("geopko_rdata"), out, object_name=GEOPKO_RDATA_OBJECT)
+
+
 #: Dataset name -> ``run(get, out)``; ``get(key_or_url)`` downloads ``URLS[key]`` (or the URL
 #: itself), cached, and returns the local path.
 CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
@@ -593,9 +598,7 @@ CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
         f"geopko_{name}": functools.partial(_copy_fetched, key=f"geopko_{name}")
         for name in GEOPKO_FILES
     },
-    "geopko_monthly": lambda get, out: convert_r_table(
-        get("geopko_rdata"), out, object_name=GEOPKO_RDATA_OBJECT
-    ),
+    "geopko_monthly": _geopko_monthly,
 }
 
 

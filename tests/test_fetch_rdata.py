@@ -12,6 +12,7 @@ import dataclasses
 import gzip
 import logging
 import math
+import sys
 
 import pandas as pd
 import pyreadr
@@ -171,6 +172,16 @@ def test_a_git_lfs_pointer_or_a_broken_workspace_is_named(tmp_path):
     pyreadr.write_rdata(str(other), pd.DataFrame({"a": [1.0]}), df_name="something_else")
     with pytest.raises(SchemaError, match="holds no data frame 'geopko'"):
         _rdata.read_r_frame(other, "geopko")
+
+
+def test_without_the_reader_nothing_is_downloaded(tmp_path, monkeypatch):
+    _write_rdata(_synthetic_geopko(), tmp_path / "upstream")
+    monkeypatch.setitem(sys.modules, "pyreadr", None)  # as if the rdata extra were not installed
+    with MirrorServer(tmp_path / "upstream") as srv:
+        monkeypatch.setitem(_upstream.URLS, "geopko_rdata", f"{srv.url}/.RData")
+        with pytest.raises(FetchError, match=r"pip install 'minusma-exposure\[rdata\]'"):
+            fetch(tmp_path / "dest", only=["geopko_monthly"], progress=False, retries=0)
+        assert srv.requests == []
 
 
 def test_numbers_are_printed_as_r_prints_them():

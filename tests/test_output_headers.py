@@ -31,6 +31,9 @@ COMMANDS = {
     "summary-cercle": ["summary", "--by", "cercle", "--data", "{data}"],
     "summary-region": ["summary", "--by", "region"],
     "diff": ["diff", "--as-of", "2023-06-30", "--as-of", "2024-07-22", "--all"],
+    "diff-settlements": [
+        *("diff", "--places", "settlements", "--close", "Ber", "--data", "{data}"),
+    ],
     "query-nearest": ["query", "nearest", "Gao", "-k", "3"],
     "query-route": ["query", "route", "Gao", "Bamako"],
     "scenarios": ["scenarios", "--keep-k", "5", "--max-scenarios", "4"],

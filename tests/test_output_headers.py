@@ -85,6 +85,15 @@ def test_labels_on_request_in_the_chosen_language(command, data_dir):
     assert french == [column_label(k, "fr") for k in keys] and french != keys
 
 
+def test_settings_end_with_the_run_even_when_an_option_fails():
+    bad = ["summary", "--lang", "fr", "--headers", "labels", "--format", "csv", "--by", "bogus"]
+    assert CliRunner().invoke(cli, bad, env={"MINUSMA_DATA": None}).exit_code == 2
+    fine = CliRunner().invoke(cli, ["query", "nearest", "Gao", "--format", "csv"])
+    assert fine.stdout.splitlines()[0] == "\ufeffid,name,distance_km"
+    table = CliRunner().invoke(cli, ["query", "nearest", "Gao", "--format", "csv", "--lang", "fr"])
+    assert table.stdout.splitlines()[0] == "\ufeffid,name,distance_km"  # keys unless asked
+
+
 def test_json_keeps_the_keys_whatever_the_language():
     result = CliRunner().invoke(
         cli, ["-q", "towns", "--top", "2", "--format", "json", "--lang", "fr"]

@@ -435,25 +435,36 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
     )
 
 
-def _enter_headers(**settings: str) -> None:
-    """Write every output of the running command with these header settings
-    (:func:`minusma.output.header_settings`, entered until the command ends)."""
-    from minusma.output import header_settings
-
-    ctx = click.get_current_context()
-    ctx.with_resource(header_settings(**settings))
+#: Where ``--headers`` and ``--lang`` leave their values for :func:`format_option`'s wrapper
+#: (the invocation's ``ctx.meta``: gone with it, so nothing carries over to another run, even when
+#: a later option fails to parse).
+HEADERS_META = "minusma.output.headers"
+LANG_META = "minusma.output.lang"
 
 
 def _headers_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value is not None and not ctx.resilient_parsing:
-        _enter_headers(headers=value)
+    ctx.meta[HEADERS_META] = value
     return value
 
 
 def _lang_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value is not None and not ctx.resilient_parsing:
-        _enter_headers(lang=value)
+    ctx.meta[LANG_META] = value
     return value
+
+
+def _with_header_settings(func: F) -> F:
+    """``func`` run with the invocation's ``--headers`` and ``--lang``
+    (:func:`minusma.output.header_settings`) for every output it writes."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        from minusma.output import header_settings
+
+        meta = click.get_current_context().meta
+        with header_settings(headers=meta.get(HEADERS_META), lang=meta.get(LANG_META)):
+            return func(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 #: ``--headers``: CSV headers as machine keys or as the words people read (the one option of every
@@ -464,7 +475,6 @@ HEADERS_OPTION = click.option(
     default="keys",
     show_default=True,
     expose_value=False,
-    is_eager=True,
     callback=_headers_callback,
     help="CSV headers: machine keys (as JSON), or labels in the --lang language (as the table).",
 )
@@ -482,7 +492,6 @@ def _lang(*, expose: bool) -> Callable[[F], F]:
         default=DEFAULT_LANG,
         show_default=True,
         expose_value=expose,
-        is_eager=True,
         callback=_lang_callback,
         help="Language of the words written for people: table headers, CSV headers with "
         "--headers labels (data stay as sourced)."
@@ -504,6 +513,7 @@ def format_option(*choices: str) -> Callable[[F], F]:
     """
 
     def decorate(func: F) -> F:
+        func = _with_header_settings(func)
         func = click.option(
             "--format",
             "fmt",

@@ -38,6 +38,7 @@ __all__ = [
     "pairwise_km",
     "sphere_bounds_km",
     "sphere_candidates",
+    "sphere_candidates_nearest_km",
     "within_pairs_km",
     "within_pairs_only",
 ]
@@ -509,15 +510,7 @@ def sphere_candidates(
     t_units = _unit_vectors(t_lon, t_lat)
     if t_lon.size <= DENSE_TARGETS:
         for rows, sq_chord in _dense_chunks(q, t_units):
-            part = (
-                np.argpartition(sq_chord, k - 1, axis=1)[:, :k]
-                if k < t_lon.size
-                else np.broadcast_to(np.arange(k), sq_chord.shape)
-            )
-            sq = np.take_along_axis(sq_chord, part, axis=1)
-            order = np.argsort(sq, axis=1, kind="stable")
-            idx[rows] = np.take_along_axis(part, order, axis=1)
-            km[rows] = _sphere_km(np.sqrt(np.take_along_axis(sq, order, axis=1)))
+            idx[rows], km[rows] = _top_k(sq_chord, k)
         return idx, km
     tree = cKDTree(t_units)
     for start in range(0, lon.size, CHUNK):
@@ -526,6 +519,76 @@ def sphere_candidates(
         idx[rows] = i.reshape(rows.size, k)
         km[rows] = _sphere_km(chord).reshape(rows.size, k)
     return idx, km
+
+
+def _top_k(sq_chord: NDArray, k: int) -> tuple[NDArray, NDArray]:
+    """The ``k`` columns of smallest squared chord per row, nearest first, and their km."""
+    part = (
+        np.argpartition(sq_chord, k - 1, axis=1)[:, :k]
+        if k < sq_chord.shape[1]
+        else np.broadcast_to(np.arange(k), sq_chord.shape)
+    )
+    sq = np.take_along_axis(sq_chord, part, axis=1)
+    order = np.argsort(sq, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1), _sphere_km(
+        np.sqrt(np.take_along_axis(sq, order, axis=1))
+    )
+
+
+def sphere_candidates_nearest_km(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    target_lon: ArrayLike,
+    target_lat: ArrayLike,
+    *,
+    k: int,
+    query: QueryPoints | None = None,
+) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """:func:`sphere_candidates` and :func:`nearest_km` in one pass over the points.
+
+    For few targets (up to :data:`DENSE_TARGETS`, e.g. the mission's sites) the chords to every
+    target are computed once per chunk and serve both; beyond, the two searches run in turn.
+    Same answers as the two functions.
+
+    Parameters
+    ----------
+    lon
+        Longitudes of the query points in degrees (finite).
+    lat
+        Latitudes of the query points in degrees (finite).
+    target_lon
+        Longitudes of the targets in degrees (finite).
+    target_lat
+        Latitudes of the targets in degrees (finite).
+    k
+        How many sphere-nearest targets per point (at most the number of targets).
+    query
+        The points prepared for several searches (:class:`QueryPoints` of ``lon, lat``).
+
+    Returns
+    -------
+    index : numpy.ndarray of int
+        The ``k`` sphere-nearest targets of each point, shape ``(points, k)``, nearest first.
+    sphere_km : numpy.ndarray of float
+        Their great-circle distances in km.
+    nearest : numpy.ndarray of int
+        Position of the geodesically nearest target of each point (first on ties).
+    nearest_km : numpy.ndarray of float
+        Geodesic distance to it.
+    """
+    lon, lat = _degrees(lon, lat, "lon", "lat")
+    t_lon, t_lat = _degrees(target_lon, target_lat, "target_lon", "target_lat")
+    if lon.size == 0 or t_lon.size == 0 or t_lon.size > DENSE_TARGETS:
+        idx, km = sphere_candidates(lon, lat, t_lon, t_lat, k=k, query=query)
+        return (idx, km, *nearest_km(lon, lat, t_lon, t_lat, query=query))
+    k = max(1, min(int(k), t_lon.size))
+    q = _query(lon, lat, query)
+    idx, km = np.empty((lon.size, k), dtype="int64"), np.empty((lon.size, k))
+    index, dist = np.empty(lon.size, "int64"), np.empty(lon.size)
+    for rows, sq_chord in _dense_chunks(q, _unit_vectors(t_lon, t_lat)):
+        idx[rows], km[rows] = _top_k(sq_chord, k)
+        index[rows], dist[rows] = _nearest_dense(q, rows, sq_chord, t_lon, t_lat)
+    return idx, km, index, dist
 
 
 def sphere_bounds_km(sphere_km: ArrayLike) -> tuple[NDArray, NDArray]:

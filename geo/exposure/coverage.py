@@ -33,7 +33,7 @@ from minusma.geo.distance import (
     nearest_km,
     pairwise_km,
     sphere_bounds_km,
-    sphere_candidates,
+    sphere_candidates_nearest_km,
     within_pairs_km,
 )
 from minusma.geo.exposure.params import BEFORE_DATE, DEFAULT_RADIUS_KM, parse_iso_date
@@ -458,20 +458,25 @@ class SiteDistances:
 
 def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances:
     k = max(1, min(int(k), b_lon.size))
+    measured = np.full((lon.size, k), np.nan)
     ok = np.flatnonzero(np.isfinite(lon))
-    if ok.size == lon.size and b_lon.size:  # every place located: no copy into a larger array
-        near, sphere = sphere_candidates(lon, lat, b_lon, b_lat, k=k, query=query)
-    else:
+    if not (ok.size and b_lon.size):
         near = np.full((lon.size, k), -1, dtype="int64")
-        sphere = np.full((lon.size, k), np.inf)
-        if ok.size and b_lon.size:
-            near[ok], sphere[ok] = sphere_candidates(
-                lon[ok], lat[ok], b_lon, b_lat, k=k, query=query
-            )
-    out = SiteDistances(lon, lat, b_lon, b_lat, near, sphere, np.full((lon.size, k), np.nan))
-    if ok.size and b_lon.size:
-        out.nearest_open(ok, np.ones(b_lon.size, dtype=bool))
-    return out
+        return SiteDistances(lon, lat, b_lon, b_lat, near, np.full((lon.size, k), np.inf), measured)
+    # the candidates and the nearest site (measured: what every evaluation asks first) in one
+    # pass; the nearest's distance is kept where it is among the candidates
+    every = ok.size == lon.size  # every place located: no copy into larger arrays
+    near, sphere, nearest, nearest_km = sphere_candidates_nearest_km(
+        lon if every else lon[ok], lat if every else lat[ok], b_lon, b_lat, k=k, query=query
+    )
+    r, c = np.nonzero(near == nearest[:, None])
+    if not every:
+        near_all = np.full((lon.size, k), -1, dtype="int64")
+        sphere_all = np.full((lon.size, k), np.inf)
+        near_all[ok], sphere_all[ok] = near, sphere
+        near, sphere = near_all, sphere_all
+    measured[ok[r], c] = nearest_km[r]
+    return SiteDistances(lon, lat, b_lon, b_lat, near, sphere, measured)
 
 
 def _from_matrix(distance_km: NDArray, lon, lat, b_lon, b_lat) -> SiteDistances:

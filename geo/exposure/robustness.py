@@ -16,6 +16,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.assess import Context, evaluate
 from minusma.geo.exposure.cache import release_memory
 from minusma.geo.exposure.coverage import protection
@@ -139,8 +140,24 @@ def _seen_names(seen: np.ndarray, names: dict[str, int]) -> np.ndarray:
     return text[inverse.reshape(-1)]
 
 
+def _checked(evaluated: pd.DataFrame, columns: list[str], n_places: int) -> pd.DataFrame:
+    """``evaluated`` when it is an evaluation of the context's places with ``columns``."""
+    missing = [c for c in columns if c not in getattr(evaluated, "columns", ())]
+    if missing or len(evaluated) != n_places:
+        raise ParameterError(
+            f"evaluated must be the evaluation of the context's {n_places} places "
+            f"(evaluate(ctx, params)), got {type(evaluated).__name__} of {len(evaluated)} rows"
+            + (f" lacking {missing}" if missing else "")
+        )
+    return evaluated
+
+
 def robustness(
-    ctx: Context, params: ExposureParams | None = None, *, id_column: str = "town_id"
+    ctx: Context,
+    params: ExposureParams | None = None,
+    *,
+    id_column: str = "town_id",
+    evaluated: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rank range and class stability of every place around ``params``.
 
@@ -158,6 +175,9 @@ def robustness(
         The parameters the variants are built around (default: the defaults).
     id_column
         The places' id column, which indexes the result.
+    evaluated
+        The evaluation of ``params`` on ``ctx`` (:func:`geo.exposure.assess.evaluate`, rows in
+        the context's order) when the caller has it: its season is not evaluated again.
 
     Returns
     -------
@@ -165,6 +185,11 @@ def robustness(
         Indexed by place id: ``rank_default`` (rank under ``params``), ``rank_min``,
         ``rank_max``, ``rank_range``, ``classes_seen`` (``;``-separated), ``uncertain`` (class
         flips under a small change) and ``runs`` (number of variants).
+
+    Raises
+    ------
+    ParameterError
+        ``evaluated`` is not an evaluation of the context's places.
     """
     p = params if params is not None else ExposureParams()
     full = p.model != MODELS[0]
@@ -179,6 +204,9 @@ def robustness(
             columns = [id_column, "base_before_km", "base_after_km", "exposure_rank"]
             columns += ["exposure_class", *kept]
         # a context with a cache of its own per season: the season's graph and matrices go too
+        if season == p.season and evaluated is not None:
+            runs[season] = _checked(evaluated, columns, len(ctx.places))[columns].copy(deep=True)
+            continue
         own = ctx if full else dataclasses.replace(ctx, cache_bytes=ROBUSTNESS_CACHE_BYTES)
         runs[season] = evaluate(own, p.replace(season=season))[columns].copy(deep=True)
         del own

@@ -7,8 +7,8 @@ Places are random points over Mali's bounding box; the network is a Delaunay tri
 random points thinned to about ``--edges`` edges, classes drawn at random; sites, airports, air
 links and speeds are the shipped layers. SYNTHETIC: it measures speed and memory only, never
 exposure. One line per stage: wall time and the process's peak resident memory so far
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes the interpreter, libraries and
-inputs, and is monotone: a stage's figure is the peak up to its end). The last line reads
+(its high-water mark, ``VmHWM``: see :func:`peak_mb`; it includes the interpreter, libraries
+and inputs, and is monotone: a stage's figure is the peak up to its end). The last line reads
 ``places=N edges=M prepare_s=.. evaluate_s=.. whatif_s=.. robustness_s=.. peak_mb=..
 whatif_growth_mb=.. cleared_mb=.. end_peak_mb=..``: ``peak_mb`` is the peak through prepare and
 evaluate, ``end_peak_mb`` the peak at the end (after the what-ifs and robustness); where
@@ -77,7 +77,17 @@ def what_ifs(ctx, n: int, seed: int = 0) -> list[dict]:
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports kB)."""
+    """Peak resident memory of this process so far, in MB: the kernel's high-water mark of its
+    memory (``VmHWM`` in ``/proc/self/status``, which starts afresh in a new program), else
+    ``ru_maxrss`` (which Linux keeps across ``exec``: a child started by a large process would
+    report its parent's peak)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -365,7 +365,7 @@ def _sq_chords(units: NDArray, t_units: NDArray) -> NDArray:
     return out
 
 
-def _chords(sphere_km: NDArray) -> NDArray:
+def _chords(sphere_km: ArrayLike) -> NDArray:
     """:func:`_chord` of an array of great-circle distances."""
     half = np.asarray(sphere_km, dtype="float64") / (2.0 * EARTH_RADIUS_KM)
     return np.where(half < np.pi / 2, 2.0 * np.sin(np.minimum(half, np.pi / 2)), 2.0 + 1e-9)

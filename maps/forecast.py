@@ -6,16 +6,18 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.layers.styles import read_styles
 from minusma.maps._geojson import data_layer, feature_collection
 from minusma.maps.i18n import DEFAULT_LANG
 from minusma.maps.popups import esc, table
 
 __all__ = ["CLASS_COLOURS", "add_forecast"]
 
-#: Fill colour by forecast class (ColorBrewer RdBu, red end: most events expected).
-CLASS_COLOURS = {"high": "#b2182b", "medium": "#ef8a62", "low": "#fddbc7"}
+#: Fill colour by forecast class (ColorBrewer RdBu, red end: most events expected), from the
+#: package's one style table (``layers/data/styles.json``, also the QGIS export's).
+CLASS_COLOURS = dict(read_styles()["forecast_colours"])
 #: Fill for units without a forecast.
-NO_FORECAST = "#d9d9d9"
+NO_FORECAST = read_styles()["forecast_none"]
 #: Display simplification of the unit polygons, degrees.
 SIMPLIFY_DEG = 0.005
 

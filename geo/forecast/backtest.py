@@ -122,9 +122,26 @@ def _train_rows(
 def fit_at(
     cube: FeatureCube, model: Model, t: int, *, train_months: int = TRAIN_MONTHS
 ) -> Model | None:
-    """Fit ``model`` on the rows known before origin index ``t`` (None when there are none)."""
+    """Fit ``model`` on the rows known before origin index ``t``.
+
+    Parameters
+    ----------
+    cube
+        Features and targets.
+    model
+        The model (a loaded one is applied as saved).
+    t
+        Origin index in the cube.
+    train_months
+        Most recent origins of training rows.
+
+    Returns
+    -------
+    Model or None
+        The fitted model, or None when there is no training row with an event.
+    """
     cols = [cube.names.index(r) for r in model.requires]
-    if model.kind != "learned":  # baselines fit nothing: no training rows to gather
+    if not model.needs_training:  # baselines fit nothing: no training rows to gather
         return model.fit(np.zeros((0, len(cube.names))), np.zeros(0), cube.names)
     X, y = _train_rows(cube, t, cols, train_months)
     if len(y) == 0 or y.sum() == 0:

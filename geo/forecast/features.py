@@ -20,9 +20,14 @@ Features (names in :data:`HISTORY_FEATURES` and friends):
   the unit's point in the month before the origin), ``km_to_open_site`` (to the nearest open
   site; :data:`CAP_KM` when none is open), ``months_since_closure_within`` (since the latest
   closure of a site within ``radius_km``; :data:`CAP_MONTHS` when none closed),
-  ``km_to_any_site`` (nearest site open now or before);
-* static columns (population, distance to the capital or a border, access indicators), given by
-  the caller and repeated over origins.
+  ``km_to_any_site`` (nearest site open now or before); with a
+  :class:`~minusma.geo.forecast.shape.ProtectionShape` also ``opening_effect_within`` and
+  ``closing_effect_within``, the estimated effect of each site's opening or closing summed over
+  the sites in reach, by months since (:mod:`minusma.geo.forecast.shape`);
+* static columns (population, distance to the capital or a border, access indicators, the
+  composite score), given by the caller and repeated over origins: they are known at every
+  origin only because they are treated as constant (population is one year's raster, access is
+  the network as modelled); that is an assumption, stated.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from scipy.signal import lfilter
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.distance import pairwise_km
+from minusma.geo.forecast.shape import ProtectionShape
 from minusma.geo.panel import Panel
 
 __all__ = [
@@ -273,6 +279,7 @@ def build_features(
     static: pd.DataFrame | None = None,
     radius_km: float = RADIUS_KM,
     half_life_months: float = HALF_LIFE_MONTHS,
+    shape: ProtectionShape | None = None,
 ) -> FeatureCube:
     """The feature cube of a panel (see the module docs).
 
@@ -293,10 +300,19 @@ def build_features(
         model tolerates it).
     radius_km, half_life_months
         See :data:`RADIUS_KM`, :data:`HALF_LIFE_MONTHS`.
+    shape
+        An estimated effect (:func:`minusma.geo.forecast.shape.read_protection_shape`): adds the
+        shaped protection features (needs ``sites``).
 
     Returns
     -------
     FeatureCube
+        The features and targets.
+
+    Raises
+    ------
+    ParameterError
+        A bad horizon, neighbour matrix or static table, or sites/shape without unit points.
     """
     if int(horizon_months) != horizon_months or horizon_months < 1:
         raise ParameterError(f"horizon_months must be a whole number >= 1, got {horizon_months!r}")
@@ -327,6 +343,20 @@ def build_features(
             radius_km,
         )
         cols.update(feats)
+        if shape is not None:
+            known = panel.first_month + np.arange(m + 1) - 1
+            cols.update(
+                shape.features(
+                    km,
+                    sites.opened_month,
+                    sites.closed_month,
+                    known,
+                    _NEVER,
+                    horizon_months=int(horizon_months),
+                )
+            )
+    elif shape is not None:
+        raise ParameterError("a protection shape needs sites (their opening and closing months)")
     static_cols: dict[str, NDArray] = {}
     if static is not None:
         if len(static) != n:

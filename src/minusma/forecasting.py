@@ -28,10 +28,12 @@ from minusma.geo.distance import nearest_km, pairwise_km
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
+from minusma.geo.forecast.shape import ProtectionShape, read_protection_shape
 from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, make_models
 from minusma.geo.panel import Panel, month_index, month_label
 from minusma.geo.prio_grid import cells, queen_neighbours
 from minusma.layers.history import History, read_history, to_panel
+from minusma.layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
 
@@ -40,24 +42,33 @@ __all__ = [
     "HORIZON_MONTHS",
     "INTERVAL",
     "UNITS",
+    "FORECAST_LAYER",
     "Prepared",
     "Units",
     "backtest",
     "backtest_chart",
+    "composite_features",
     "forecast",
+    "forecast_layer_info",
     "load_sites",
     "load_units",
     "prepare",
     "prepare_history",
+    "unit_population",
 ]
 
 #: Units of analysis.
-UNITS = ("cercle", "commune", "region", "region_2023", "grid", "towns")
-#: Point units (towns): an event counts for the nearest town within this many km plus its own
-#: location uncertainty (the match radius of ``minusma validate``).
+UNITS = ("cercle", "commune", "region", "region_2023", "grid", "towns", "settlements")
+#: Point units (towns, settlements): an event counts for the nearest place within this many km
+#: plus its own location uncertainty (the match radius of ``minusma validate``); farther events
+#: are left out and counted in the panel's report (``dropped_outside_units``).
 TOWN_MATCH_KM = 10.0
-#: Point units: towns within this many km of each other are neighbours (spatial lag).
+#: Towns within this many km of each other are neighbours (spatial lag; distance band).
 TOWN_NEIGHBOUR_KM = 50.0
+#: Settlements: each one's neighbours are its this-many nearest settlements by great-circle
+#: distance (k-nearest, libpysal ``KNN``; a distance band would give the 18,769 places of
+#: Mali's COD anything from none to hundreds of neighbours).
+SETTLEMENT_NEIGHBOURS_K = 8
 #: Default forecast horizon, months.
 HORIZON_MONTHS = 12
 #: Models backtested by default (those whose features exist).
@@ -76,6 +87,10 @@ ACCESS = {
     "on_road_network": "mean",
     "riverside": "mean",
 }
+#: Sphere radius of the great-circle neighbour search (km; IUGG mean Earth radius).
+EARTH_RADIUS_KM = 6371.0088
+#: Folder of the data directory holding the WorldPop raster (population feature by default).
+WORLDPOP_FOLDER = "worldpop"
 #: Contributions named in ``why``.
 WHY_TERMS = 3
 
@@ -87,6 +102,7 @@ _NOUN = {
         "region_2023": "regions",
         "grid": "cells",
         "towns": "towns",
+        "settlements": "settlements",
     },
     "fr": {
         "cercle": "cercles",
@@ -95,6 +111,7 @@ _NOUN = {
         "region_2023": "régions",
         "grid": "cellules",
         "towns": "villes",
+        "settlements": "localités",
     },
 }
 
@@ -151,6 +168,7 @@ def load_units(
     data_dir: str | os.PathLike | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     capital: tuple[float, float] | None = None,
+    population: bool | str | os.PathLike = False,
 ) -> Units:
     """Units of analysis with contiguity and structure.
 
@@ -159,16 +177,28 @@ def load_units(
     level
         One of :data:`UNITS`.
     data_dir
-        Data directory (OCHA COD units; Mali's boundary for the grid and the border distance).
+        Data directory (OCHA COD units and settlements; Mali's boundary for the grid and the
+        border distance).
     bbox
         For ``grid``: cells over this ``(lon_min, lat_min, lon_max, lat_max)`` instead of Mali's
         boundary (any country).
     capital
         ``(lon, lat)`` of the capital; default Bamako from the shipped towns table (Mali units).
+    population
+        Add the static feature ``population`` (:func:`unit_population`): True for the data
+        directory's WorldPop raster, or a density GeoTIFF path; False for none.
 
     Returns
     -------
     Units
+        The units, their neighbours (contiguity for polygons, queen for cells, a distance band
+        for towns, k-nearest for settlements) and static features (``km_to_capital``,
+        ``km_to_border``, ``population``).
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown unit.
     """
     if level not in UNITS:
         raise UnknownNameError(f"unknown unit {level!r}; choose from {', '.join(UNITS)}")
@@ -206,6 +236,20 @@ def load_units(
         km = pairwise_km(lon, lat, lon, lat)
         neighbours = sp.csr_matrix(((km <= TOWN_NEIGHBOUR_KM) & (km > 0)).astype(np.int8))
         border = read_dataset("cod_adm0", data_dir) if data_dir is not None else None
+    elif level == "settlements":
+        from libpysal.weights import KNN
+
+        from minusma.layers.datasets import read_dataset
+        from minusma.layers.settlements import settlements
+
+        frame = settlements(data_dir)
+        frame = frame.assign(unit_id=frame["settlement_id"], unit_name=frame["name"])
+        lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+        knn = KNN.from_array(
+            np.column_stack([lon, lat]), k=SETTLEMENT_NEIGHBOURS_K, radius=EARTH_RADIUS_KM
+        )
+        neighbours = sp.csr_matrix(knn.sparse, dtype=np.int8)
+        border = read_dataset("cod_adm0", data_dir)
     else:
         frame = _polygons(level, data_dir).reset_index(drop=True)
         points = frame.geometry.representative_point()
@@ -231,7 +275,63 @@ def load_units(
     out = gpd.GeoDataFrame(
         frame[["unit_id", "unit_name"]].copy(), geometry=frame.geometry.values, crs=WGS84
     )
+    if population is not False:
+        raster = None if population is True else population
+        static["population"] = unit_population(out, raster=raster, data_dir=data_dir)
     return Units(level, out, lon, lat, sp.csr_matrix(neighbours), pd.DataFrame(static))
+
+
+def _people_at_points(lon: np.ndarray, lat: np.ndarray, density) -> np.ndarray:
+    """People of the raster cell holding each point (density x geodesic cell area); NaN off it."""
+    from rasterio.transform import rowcol
+
+    from minusma.layers.population import cell_area_km2
+
+    people = np.ma.filled(density.values.astype("float64"), np.nan) * cell_area_km2(density)
+    rows, cols = rowcol(density.transform, lon, lat)
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    inside = (rows >= 0) & (rows < people.shape[0]) & (cols >= 0) & (cols < people.shape[1])
+    out = np.full(len(lon), np.nan)
+    out[inside] = people[rows[inside], cols[inside]]
+    return out
+
+
+def unit_population(
+    units: gpd.GeoDataFrame,
+    *,
+    raster: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+) -> np.ndarray:
+    """People per unit from a WorldPop density raster (static: one year's raster, all months).
+
+    Polygons (admin units, PRIO-GRID cells): the zonal sum, each raster cell counted by the share
+    of it the polygon covers (:func:`minusma.layers.population.population_in_polygons`). Points
+    (towns, settlements): the people of the raster cell holding the place (density times the
+    cell's geodesic area). With the data directory's coarse raster (~18 km cells) neighbouring
+    places share a cell, so this ranks areas, not villages; pass a finer WorldPop raster for
+    more. The feature enters the models log-scaled (the GLM's ``log1p``, like every count; trees
+    are unaffected by the scale).
+
+    Parameters
+    ----------
+    units
+        The units' frame (EPSG:4326).
+    raster
+        A density GeoTIFF (persons/km², EPSG:4326); default the data directory's WorldPop raster.
+    data_dir
+        The data directory when ``raster`` is None.
+
+    Returns
+    -------
+    numpy.ndarray
+        People per unit, in row order (NaN for a point off the raster).
+    """
+    from minusma.layers.population import population_in_polygons, read_density
+
+    density = read_density(raster, data_dir)
+    if (units.geometry.geom_type == "Point").all():
+        return _people_at_points(units.geometry.x.to_numpy(), units.geometry.y.to_numpy(), density)
+    return population_in_polygons(units, raster=density).to_numpy(dtype=np.float64)
 
 
 def load_sites(
@@ -274,10 +374,31 @@ def prepare(
     data_dir: str | os.PathLike | None = None,
     units: Units | None = None,
     sites: Sites | None = None,
+    shape: ProtectionShape | None = None,
 ) -> Prepared:
     """Read the history, count it over the units and build the feature cube.
 
-    The history is a path, None for the shipped table, or a :class:`History`.
+    Parameters
+    ----------
+    history
+        A history file, None for the shipped table, or a :class:`History`.
+    level
+        One of :data:`UNITS` (ignored when ``units`` is given).
+    horizon_months
+        Months forecast.
+    data_dir
+        The data directory.
+    units
+        The units (default: :func:`load_units` of ``level``).
+    sites
+        Site periods for the protection features (None: none).
+    shape
+        An effect estimate for the shaped protection features (needs ``sites``).
+
+    Returns
+    -------
+    Prepared
+        The history, units, panel and feature cube.
     """
     if not isinstance(history, History):
         history = read_history(history, data_dir=data_dir)
@@ -291,6 +412,7 @@ def prepare(
         unit_lat=units.lat,
         sites=sites,
         static=units.static if len(units.static.columns) else None,
+        shape=shape,
     )
     return Prepared(history, units, panel, cube)
 
@@ -317,6 +439,64 @@ def access_features(assessed: gpd.GeoDataFrame, units: Units) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def composite_features(
+    assessed: gpd.GeoDataFrame,
+    units: Units,
+    *,
+    weighted: bool | str | os.PathLike = False,
+    data_dir: str | os.PathLike | None = None,
+) -> pd.Series:
+    """The hand-set composite exposure score per unit: the input of the ``inform`` model.
+
+    The score is the package's ``exposure_score`` per town (:meth:`minusma.Study.assess`).
+    Polygon units take the mean score of the towns they hold, weighted by each town's people
+    (the WorldPop cell holding it) when ``weighted``, plain otherwise; a unit holding no scored
+    town takes the score of the scored town nearest its point. Point units (towns, settlements)
+    take the score of the nearest scored town (a place that is one: its own). Static: the score
+    of the network as modelled, repeated over months (an assumption, stated).
+
+    Parameters
+    ----------
+    assessed
+        The towns' assessment (``exposure_score`` and a point each).
+    units
+        The units.
+    weighted
+        Weight towns by WorldPop people: True for the data directory's raster, or a GeoTIFF
+        path; False for equal weights.
+    data_dir
+        The data directory when ``weighted`` is True.
+
+    Returns
+    -------
+    pandas.Series
+        ``composite`` per unit, in the units' order.
+    """
+    from minusma.geo.panel import assign_units
+    from minusma.layers.population import read_density
+
+    towns = assessed[
+        assessed.geometry.notna()
+        & ~assessed.geometry.is_empty
+        & pd.to_numeric(assessed["exposure_score"], errors="coerce").notna()
+    ]
+    score = towns["exposure_score"].astype("float64").to_numpy()
+    tlon, tlat = towns.geometry.x.to_numpy(), towns.geometry.y.to_numpy()
+    nearest, _ = nearest_km(units.lon, units.lat, tlon, tlat)
+    out = score[nearest]
+    if not (units.frame.geometry.geom_type == "Point").all():
+        weight = np.ones(len(towns))
+        if weighted is not False:
+            density = read_density(None if weighted is True else weighted, data_dir)
+            weight = np.nan_to_num(_people_at_points(tlon, tlat, density))
+        ids = assign_units(towns, units.frame, "unit_id")
+        table = pd.DataFrame({"unit_id": ids, "s": score * weight, "w": weight}).dropna()
+        sums = table.groupby("unit_id")[["s", "w"]].sum()
+        mean = (sums["s"] / sums["w"].where(sums["w"] > 0)).reindex(units.frame["unit_id"])
+        out = np.where(mean.notna().to_numpy(), mean.to_numpy(), out)
+    return pd.Series(out, name="composite")
+
+
 def prepare_history(
     history: str | os.PathLike | None = None,
     unit: str = "cercle",
@@ -328,6 +508,8 @@ def prepare_history(
     capital: tuple[float, float] | None = None,
     span: tuple[str, str] | None = None,
     access: gpd.GeoDataFrame | None = None,
+    population: bool | str | os.PathLike | None = None,
+    protection_shape: str | os.PathLike | ProtectionShape | None = None,
 ) -> Prepared:
     """Everything a forecast or backtest needs, from a history file and a unit name.
 
@@ -355,7 +537,27 @@ def prepare_history(
         are not its span.
     access
         An assessment of Mali's towns (:meth:`minusma.Study.assess`): adds the access
-        indicators :data:`ACCESS` per unit.
+        indicators :data:`ACCESS` and the composite score (:func:`composite_features`, the
+        ``inform`` model's input) per unit.
+    population
+        Mali only: the static feature ``population`` (:func:`unit_population`). None (default):
+        from the data directory's WorldPop raster when it holds one; True: it must; False: none;
+        or a density GeoTIFF path.
+    protection_shape
+        An effect estimate (the JSON of ``minusma effect --format json``, or a
+        :class:`~minusma.geo.forecast.shape.ProtectionShape`): adds the shaped protection
+        features (:mod:`minusma.geo.forecast.shape`). Default: the radius rule only.
+
+    Returns
+    -------
+    Prepared
+        The history, units, panel and feature cube.
+
+    Raises
+    ------
+    ParameterError
+        Units other than cells outside Mali, a history without points outside Mali, or sites
+        of another mission without Geo-PKO.
     """
     from minusma.layers.datadir import resolve_data_dir
     from minusma.layers.events import MALI_BOUNDS
@@ -368,11 +570,24 @@ def prepare_history(
         country=country,
         bounds=MALI_BOUNDS if mali else None,
     )
+    try:
+        folder = resolve_data_dir(data_dir)
+    except DataDirError:
+        folder = None
     if mali:
-        units = load_units(unit, data_dir=data_dir, capital=capital)
+        if population is None:
+            population = folder is not None and (folder / WORLDPOP_FOLDER).is_dir()
+        units = load_units(unit, data_dir=data_dir, capital=capital, population=population)
         mission = mission or "MINUSMA"
         if access is not None:
-            units.static = pd.concat([units.static, access_features(access, units)], axis=1)
+            units.static = pd.concat(
+                [
+                    units.static,
+                    access_features(access, units),
+                    composite_features(access, units, weighted=population, data_dir=data_dir),
+                ],
+                axis=1,
+            )
     else:
         if unit != "grid":
             raise ParameterError(
@@ -386,10 +601,6 @@ def prepare_history(
         units = load_units("grid", bbox=tuple(located.total_bounds), capital=capital)
     sites = None
     if mission is not None:
-        try:
-            folder = resolve_data_dir(data_dir)
-        except DataDirError:
-            folder = None
         has_geopko = folder is not None and (folder / "geo-pko").is_dir()
         if has_geopko:
             sites, _ = load_sites("geopko", mission=mission, data_dir=folder)
@@ -399,7 +610,21 @@ def prepare_history(
             raise ParameterError(
                 f"sites of {mission} come from Geo-PKO: give --data DIR holding geo-pko/"
             )
-    return prepare(hist, unit, horizon_months=horizon_months, units=units, sites=sites)
+    if protection_shape is not None and not isinstance(protection_shape, ProtectionShape):
+        protection_shape = read_protection_shape(protection_shape)
+    if protection_shape is not None and sites is None:
+        raise ParameterError(
+            "--protection-shape shapes the effect of sites: give a mission (--mission) whose "
+            "sites are in the data directory's Geo-PKO files"
+        )
+    return prepare(
+        hist,
+        unit,
+        horizon_months=horizon_months,
+        units=units,
+        sites=sites,
+        shape=protection_shape,
+    )
 
 
 def _month(value, what: str) -> int:
@@ -489,6 +714,10 @@ _WORDS = {
         "airport_km": "{v:.0f} km from an airstrip",
         "on_road_network": "{p:.0f} % of its towns on the road network",
         "riverside": "{p:.0f} % of its towns on the river",
+        "population": "about {v:,.0f} people",
+        "composite": "hand-set exposure score {v:.2f}",
+        "opening_effect_within": "estimated effect of site openings nearby: {v:+.2f} events a month",
+        "closing_effect_within": "estimated effect of site closures nearby: {v:+.2f} events a month",
         "none": "no history of events",
     },
     "fr": {
@@ -515,6 +744,14 @@ _WORDS = {
         "airport_km": "à {v:.0f} km d'une piste d'aviation",
         "on_road_network": "{p:.0f} % de ses localités sur le réseau routier",
         "riverside": "{p:.0f} % de ses localités au bord du fleuve",
+        "population": "environ {v:.0f} habitants",
+        "composite": "score d'exposition fixé à la main {v:.2f}",
+        "opening_effect_within": (
+            "effet estimé des ouvertures de sites proches : {v:+.2f} événements par mois"
+        ),
+        "closing_effect_within": (
+            "effet estimé des fermetures de sites proches : {v:+.2f} événements par mois"
+        ),
         "none": "aucun événement enregistré",
     },
 }
@@ -555,8 +792,9 @@ def forecast(
     prepared: Prepared,
     *,
     as_of: str | None = None,
-    model: str = "auto",
+    model: str | os.PathLike = "auto",
     lang: str = "en",
+    save_model: str | os.PathLike | None = None,
 ) -> gpd.GeoDataFrame:
     """Forecast events per unit over the horizon after ``as_of``.
 
@@ -568,10 +806,13 @@ def forecast(
         A date or month: the forecast uses months before that month and covers it and the
         ``horizon - 1`` after. Default: the month after the history's span.
     model
-        ``auto`` (best pooled backtest), or a count model name (``persistence``, ``history``,
-        ``decayed``, ``glm``, ``gbm``).
+        ``auto`` (best pooled backtest), a count model name (``persistence``, ``history``,
+        ``decayed``, ``inform``, ``glm``, ``gbm``), or the path of a model saved with
+        ``save_model`` (:mod:`minusma.geo.forecast.persist`), applied as saved.
     lang
         ``en`` or ``fr`` for the ``why`` column.
+    save_model
+        Write the fitted model to this JSON file (not ``gbm``: refused, no safe format).
 
     Returns
     -------
@@ -580,7 +821,14 @@ def forecast(
         why`` and the unit geometry, sorted by rank. ``attrs``: ``model``, ``statement`` (how
         the model was chosen and how thin the history is), ``as_of``, ``horizon_months``,
         ``backtest`` (the auto backtest's pooled table, when run).
+
+    Raises
+    ------
+    ParameterError
+        A bad language, ``as_of``, model or saved-model file (the message names the fix).
     """
+    from minusma.geo.forecast import persist
+
     if lang not in _WORDS:
         raise ParameterError(f"lang must be one of {', '.join(_WORDS)}, got {lang!r}")
     cube, panel = prepared.cube, prepared.panel
@@ -600,21 +848,47 @@ def forecast(
             "UCDP GED, or ACLED's HDX admin-2 x month file)"
         )
     result = None
+    model = str(model)
     if model == "auto":
         model, why_model, result = _auto(prepared)
         statements.append(why_model)
-    chosen = make_models([model], cube.names, cube.horizon_months)
-    if not chosen or not chosen[0].counts:
-        raise ParameterError(
-            f"model {model!r} cannot forecast counts from this history; use auto, persistence, "
-            "history, decayed, glm or gbm"
+    if model not in (*BASELINES, *LEARNED) and (model.endswith(".json") or os.path.isfile(model)):
+        fitted, record = persist.load_model(
+            model,
+            unit=prepared.units.level,
+            horizon_months=cube.horizon_months,
+            features=cube.names,
         )
-    fitted = bt.fit_at(cube, chosen[0], t)
+        training = record.get("training", {})
+        statements.append(
+            f"model {record['model']} loaded from {model} (fitted per {record['unit']} on origins "
+            f"{training.get('first_origin')} to {training.get('last_origin')}), applied as saved"
+        )
+        model = record["model"]
+    else:
+        chosen = make_models([model], cube.names, cube.horizon_months)
+        if not chosen or not chosen[0].counts:
+            raise ParameterError(
+                f"model {model!r} cannot forecast counts from this history (inform needs the "
+                "towns' assessment: Mali units through a Study); use auto, persistence, history, "
+                "decayed, glm or gbm"
+            )
+        fitted = bt.fit_at(cube, chosen[0], t)
     if fitted is None:
         raise ParameterError(
             f"model {model!r} has no training months before {month_label(origin)} with a full "
             "horizon of outcomes; use --model persistence or an earlier --as-of"
         )
+    if save_model is not None:
+        stop = t - cube.horizon_months  # the last training origin (see backtest._train_rows)
+        start = max(stop - bt.TRAIN_MONTHS + 1, 0)
+        record = persist.model_to_dict(
+            fitted,
+            unit=prepared.units.level,
+            training=(month_label(cube.first_month + start), month_label(cube.first_month + stop)),
+        )
+        persist.save_model(record, save_model)
+        statements.append(f"model {model} saved to {save_model}")
     X = cube.values[:, t, :]
     ok = np.isfinite(X[:, fitted._used]).all(axis=1)
     if not ok.any():
@@ -666,6 +940,65 @@ def forecast(
         "backtest": None if result is None else result.pooled.to_dict("records"),
     }
     return frame
+
+
+#: Name of the forecast layer in exports (GeoPackage table, GeoJSON file).
+FORECAST_LAYER = "forecast"
+
+
+def forecast_layer_info(frame: gpd.GeoDataFrame) -> LayerInfo:
+    """The export metadata of a forecast (:func:`forecast`'s frame) as a layer.
+
+    Parameters
+    ----------
+    frame
+        The forecast; its ``attrs`` (model, as_of, horizon, statement) go into the description.
+
+    Returns
+    -------
+    minusma.layers.registry.LayerInfo
+        Title, description, sources, licence, caveats and the declared columns, for
+        :func:`minusma.layers.export.export_layers`.
+    """
+    from minusma.geo._validate import Column, Schema
+    from minusma.layers.registry import LayerInfo
+
+    a = frame.attrs
+    geometry = sorted(set(frame.geometry.geom_type.dropna()))
+    return LayerInfo(
+        name=FORECAST_LAYER,
+        kind="analysis",
+        title=f"Forecast: events in the {a.get('horizon_months')} months from {a.get('as_of')}",
+        description=(
+            f"Expected events per unit (model {a.get('model')}), ranked and classed, with why. "
+            + " ".join(str(x) for x in a.get("statement", []))
+        ),
+        loader="minusma.forecasting:forecast",
+        licence="derived by minusma-exposure from the user's event history (its own licence)",
+        attribution="minusma-exposure contributors; the event history's source",
+        sources=("the user's event history (see description)", "OCHA COD units; Geo-PKO sites"),
+        geometry_kind="real",
+        schema=Schema(
+            columns=(
+                Column("unit_id", "string", "OCHA P-code, PRIO-GRID gid or place id", False, True),
+                Column("unit_name", "string", "name of the unit"),
+                Column("predicted_events", "float", "expected events over the horizon"),
+                Column("predicted_low", "float", f"{INTERVAL:.0%} Poisson range, low end"),
+                Column("predicted_high", "float", f"{INTERVAL:.0%} Poisson range, high end"),
+                Column("rank", "int", "1 = most events expected"),
+                Column("class", "string", "high (top third), medium, low (or no event expected)"),
+                Column("why", "string", "the largest contributions, in words"),
+            ),
+            id_column="unit_id",
+            geometry_types=tuple(geometry),
+        ),
+        caveats=(
+            "A forecast from the user's history: reporting follows access and attention, so "
+            "quiet places may be unreported, not calm.",
+            "Judge the model by its rolling-origin backtest (minusma backtest), never by this "
+            "table.",
+        ),
+    )
 
 
 def backtest_chart(result: bt.BacktestResult, path: str | os.PathLike) -> None:

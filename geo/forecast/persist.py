@@ -203,10 +203,12 @@ def load_model(
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _fail(path, f"not a readable JSON file ({exc.__class__.__name__})") from exc
     if not isinstance(record, dict) or record.get("format") != FORMAT:
-        raise _fail(path, f"not a saved forecast model (no \"format\": \"{FORMAT}\")")
+        raise _fail(path, f'not a saved forecast model (no "format": "{FORMAT}")')
     if record.get("version") != VERSION:
-        raise _fail(path, f"saved-model version {record.get('version')!r}, this package reads "
-                    f"version {VERSION}")
+        raise _fail(
+            path,
+            f"saved-model version {record.get('version')!r}, this package reads version {VERSION}",
+        )
     missing = [
         k for k in ("model", "features", "unit", "horizon_months", "parameters") if k not in record
     ]
@@ -234,13 +236,21 @@ def load_model(
     if name == "glm":
         n = len(record["features"])
         try:
-            est = LinearPoisson(params["mean"], params["scale"], params["coef"], params["intercept"])
+            est = LinearPoisson(
+                params["mean"], params["scale"], params["coef"], params["intercept"]
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise _fail(path, "glm parameters mean, scale, coef, intercept are incomplete") from exc
         if not (est.mean.size == est.scale.size == est.coef.size == n) or not np.all(est.scale > 0):
             raise _fail(path, f"glm parameters must hold {n} values each (scale > 0)")
-        model = Model(name, str(record.get("label", name)), "learned", tuple(record["features"]),
-                      True, _estimator=est)
+        model = Model(
+            name,
+            str(record.get("label", name)),
+            "learned",
+            tuple(record["features"]),
+            True,
+            _estimator=est,
+        )
     elif name in BASELINES:
         (model,) = make_models([name], record["features"], int(horizon_months))
         if model.scaled:
@@ -254,4 +264,3 @@ def load_model(
     model.horizon_months = int(horizon_months)
     model._used = [features.index(f) for f in model.requires]
     return model, record
-

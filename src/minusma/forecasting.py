@@ -28,8 +28,8 @@ from minusma.geo.distance import nearest_km, pairwise_km
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
-from minusma.geo.forecast.shape import ProtectionShape, read_protection_shape
 from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, make_models
+from minusma.geo.forecast.shape import ProtectionShape, read_protection_shape
 from minusma.geo.panel import Panel, month_index, month_label
 from minusma.geo.prio_grid import cells, queen_neighbours
 from minusma.layers.history import History, read_history, to_panel
@@ -39,10 +39,10 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MODELS",
+    "FORECAST_LAYER",
     "HORIZON_MONTHS",
     "INTERVAL",
     "UNITS",
-    "FORECAST_LAYER",
     "Prepared",
     "Units",
     "backtest",

@@ -716,8 +716,12 @@ _WORDS = {
         "riverside": "{p:.0f} % of its towns on the river",
         "population": "about {v:,.0f} people",
         "composite": "hand-set exposure score {v:.2f}",
-        "opening_effect_within": "estimated effect of site openings nearby: {v:+.2f} events a month",
-        "closing_effect_within": "estimated effect of site closures nearby: {v:+.2f} events a month",
+        "opening_effect_within": (
+            "estimated effect of site openings nearby: {v:+.2f} events a month"
+        ),
+        "closing_effect_within": (
+            "estimated effect of site closures nearby: {v:+.2f} events a month"
+        ),
         "none": "no history of events",
     },
     "fr": {
@@ -993,10 +997,14 @@ def forecast_layer_info(frame: gpd.GeoDataFrame) -> LayerInfo:
             geometry_types=tuple(geometry),
         ),
         caveats=(
-            "A forecast from the user's history: reporting follows access and attention, so "
-            "quiet places may be unreported, not calm.",
-            "Judge the model by its rolling-origin backtest (minusma backtest), never by this "
-            "table.",
+            (
+                "A forecast from the user's history: reporting follows access and attention, so "
+                "quiet places may be unreported, not calm."
+            ),
+            (
+                "Judge the model by its rolling-origin backtest (minusma backtest), never by "
+                "this table."
+            ),
         ),
     )
 

@@ -15,9 +15,9 @@ since the closure (a closure not yet seen at the origin adds nothing), ``K`` the
 window (months after it take the estimate at ``K``: clamped); ``opening_effect`` likewise from
 the opening dates and the opening estimates. The estimate comes from ``minusma effect --format
 json`` (an event study of how events changed around sites after they opened or closed,
-:mod:`minusma.geo.event_study`): its ``event_time`` rows ``{design, k, estimate}`` for ``k >= 0`` and its ``radius_km``. Rows may carry
-their own ``radius_km`` (rings, ascending): a site then counts with the estimate of the first ring
-that reaches it. An event time without an estimate takes the nearest earlier one (0 before any).
+:mod:`minusma.geo.event_study`): its ``event_time`` rows ``{design, k, estimate}`` for
+``k >= 0`` and its ``radius_km``. Rows may carry their own ``radius_km`` (rings, ascending): a
+site then counts with the estimate of the first ring that reaches it. An event time without an estimate takes the nearest earlier one (0 before any).
 
 To stay free of leakage, estimate the effect on months before the forecast's first origin: an
 estimate that saw the backtest's test months leaks them into every origin.

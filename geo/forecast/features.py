@@ -110,7 +110,25 @@ class Sites:
         closed_month: ArrayLike,
         names: ArrayLike,
     ) -> Sites:
-        """Build from arrays; NaN/None months become open-ended."""
+        """Build from arrays; NaN/None months become open-ended.
+
+        Parameters
+        ----------
+        lon
+            Longitudes of the sites.
+        lat
+            Latitudes of the sites.
+        opened_month
+            First month open (month numbers; None/NaN: open before the record).
+        closed_month
+            First month no longer open (None/NaN: still open).
+        names
+            Site names (for the words of a forecast).
+
+        Returns
+        -------
+        Sites
+        """
         o = pd.to_numeric(pd.Series(np.asarray(opened_month, dtype=object)), errors="coerce")
         c = pd.to_numeric(pd.Series(np.asarray(closed_month, dtype=object)), errors="coerce")
         return cls(
@@ -164,11 +182,32 @@ class FeatureCube:
         return int(self.values.shape[1])
 
     def origin_index(self, month: int) -> int:
-        """Origin index of a month number."""
+        """Origin index of a month number.
+
+        Parameters
+        ----------
+        month
+            A month number (:func:`minusma.geo.panel.month_index`).
+
+        Returns
+        -------
+        int
+            Its index on the cube's origin axis.
+        """
         return int(month) - self.first_month
 
     def feature(self, name: str) -> NDArray[np.float64]:
-        """``(n_units, n_origins)`` values of one feature."""
+        """``(n_units, n_origins)`` values of one feature.
+
+        Parameters
+        ----------
+        name
+            A feature name of :attr:`names`.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         return self.values[:, :, self.names.index(name)]
 
 
@@ -291,15 +330,19 @@ def build_features(
         Months ahead the target counts.
     neighbours
         ``(n_units, n_units)`` 0/1 contiguity in panel row order (None: no spatial lag).
-    unit_lon, unit_lat
-        A point per unit (centroid or place), needed with ``sites``.
+    unit_lon
+        Longitude of a point per unit (centroid or place), needed with ``sites``.
+    unit_lat
+        Latitude of that point.
     sites
         Peacekeeping site periods (None: no protection features).
     static
         Per-unit columns in panel row order, repeated over origins (NaN allowed only where a
         model tolerates it).
-    radius_km, half_life_months
-        See :data:`RADIUS_KM`, :data:`HALF_LIFE_MONTHS`.
+    radius_km
+        Reach of a site (:data:`RADIUS_KM`).
+    half_life_months
+        Half-life of the decayed count (:data:`HALF_LIFE_MONTHS`).
     shape
         An estimated effect (:func:`minusma.geo.forecast.shape.read_protection_shape`): adds the
         shaped protection features (needs ``sites``).

@@ -39,19 +39,22 @@ VERSION = 1
 
 
 class LinearPoisson:
-    """A Poisson GLM on ``log1p`` standardised features, applied from saved coefficients.
-
-    Parameters
-    ----------
-    mean, scale
-        The standardisation of ``log1p(x)``, one value per feature.
-    coef
-        The regression coefficients, one per feature.
-    intercept
-        The regression intercept.
-    """
+    """A Poisson GLM on ``log1p`` standardised features, applied from saved coefficients."""
 
     def __init__(self, mean: NDArray, scale: NDArray, coef: NDArray, intercept: float) -> None:
+        """Hold the saved parameters.
+
+        Parameters
+        ----------
+        mean
+            The mean of ``log1p(x)`` of each feature (the scaler's).
+        scale
+            The standard deviation of ``log1p(x)`` of each feature (the scaler's).
+        coef
+            The regression coefficients, one per feature.
+        intercept
+            The regression intercept.
+        """
         self.mean = np.asarray(mean, dtype=np.float64)
         self.scale = np.asarray(scale, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)

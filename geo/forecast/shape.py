@@ -17,7 +17,8 @@ the opening dates and the opening estimates. The estimate comes from ``minusma e
 json`` (an event study of how events changed around sites after they opened or closed,
 :mod:`minusma.geo.event_study`): its ``event_time`` rows ``{design, k, estimate}`` for
 ``k >= 0`` and its ``radius_km``. Rows may carry their own ``radius_km`` (rings, ascending): a
-site then counts with the estimate of the first ring that reaches it. An event time without an estimate takes the nearest earlier one (0 before any).
+site then counts with the estimate of the first ring that reaches it. An event time without an
+estimate takes the nearest earlier one (0 before any).
 
 To stay free of leakage, estimate the effect on months before the forecast's first origin: an
 estimate that saw the backtest's test months leaks them into every origin.
@@ -85,8 +86,10 @@ class ProtectionShape:
         ----------
         site_km
             ``(n_units, n_sites)`` distances.
-        opened_month, closed_month
-            ``(n_sites,)`` month numbers of the switches (``±never``: none).
+        opened_month
+            ``(n_sites,)`` month numbers of the openings (``-never``: open before the record).
+        closed_month
+            ``(n_sites,)`` month numbers of the closings (``never``: still open).
         known_month
             ``(n_origins,)`` the last month known at each origin.
         never

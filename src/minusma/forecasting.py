@@ -335,7 +335,10 @@ def unit_population(
 
 
 def load_sites(
-    source: str = "geopko", *, mission: str | None = "MINUSMA", data_dir=None
+    source: str | os.PathLike = "geopko",
+    *,
+    mission: str | None = "MINUSMA",
+    data_dir: str | os.PathLike | None = None,
 ) -> tuple[Sites, pd.DataFrame]:
     """Peacekeeping site periods as month numbers, and the table they came from.
 
@@ -346,6 +349,15 @@ def load_sites(
         table) or a CSV path (see :func:`minusma.layers.sites.read_sites`).
     mission
         Geo-PKO mission (``MINUSMA``, ``MINUSCA``, ...).
+    data_dir
+        The data directory (Geo-PKO).
+
+    Returns
+    -------
+    sites : Sites
+        The periods as month numbers.
+    table : pandas.DataFrame
+        The site table (:func:`minusma.layers.sites.sites`).
     """
     from minusma.layers.sites import sites
 
@@ -420,7 +432,18 @@ def prepare(
 def access_features(assessed: gpd.GeoDataFrame, units: Units) -> pd.DataFrame:
     """Per-unit access indicators (:data:`ACCESS`) from an assessment of the towns.
 
-    The assessment is :meth:`minusma.Study.assess`'s; the rows are in the units' order.
+    Parameters
+    ----------
+    assessed
+        The towns' assessment (:meth:`minusma.Study.assess`).
+    units
+        The units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per indicator, rows in the units' order (a unit holding no town takes the
+        median over units).
     """
     from minusma.geo.panel import assign_units
 
@@ -648,6 +671,31 @@ def backtest(
     Origins run from ``from_month`` (default: 36 months + one horizon into the span, the first
     with a full history and a training year) to ``to_month`` (default: the last origin whose
     horizon lies inside the span), every ``every_months``.
+
+    Parameters
+    ----------
+    prepared
+        From :func:`prepare` or :func:`prepare_history`.
+    from_month
+        First origin (``YYYY-MM``).
+    to_month
+        Last origin (``YYYY-MM``).
+    every_months
+        Months between origins.
+    models
+        Model names (default :data:`DEFAULT_MODELS`; those whose features exist are run).
+    n_boot
+        Bootstrap resamples of units.
+
+    Returns
+    -------
+    minusma.geo.forecast.backtest.BacktestResult
+        Pooled and per-origin scores, learned models against baselines.
+
+    Raises
+    ------
+    ParameterError
+        A last origin whose horizon leaves the span, or bad months.
     """
     cube = prepared.cube
     h = cube.horizon_months
@@ -1010,7 +1058,15 @@ def forecast_layer_info(frame: gpd.GeoDataFrame) -> LayerInfo:
 
 
 def backtest_chart(result: bt.BacktestResult, path: str | os.PathLike) -> None:
-    """Per-origin Spearman of every model, with the pooled interval as a band (PNG), atomically."""
+    """Per-origin Spearman of every model, with the pooled interval as a band (PNG), atomically.
+
+    Parameters
+    ----------
+    result
+        A backtest.
+    path
+        The PNG to write.
+    """
     import matplotlib
 
     matplotlib.use("Agg")

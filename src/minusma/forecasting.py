@@ -950,10 +950,12 @@ def forecast(
         )
     mu = np.full(X.shape[0], np.nan)
     mu[ok] = fitted.predict(X[ok])
-    train = cube.values[:, max(t - bt.TRAIN_MONTHS, 0) : t, :].reshape(-1, X.shape[1])
+    used = list(fitted._used)  # only the features the model reads contribute
+    train = cube.values[:, max(t - bt.TRAIN_MONTHS, 0) : t, used].reshape(-1, len(used))
+    reference = np.full(X.shape[1], np.nan)
     with warnings.catch_warnings():  # a feature without a training value has no median
         warnings.simplefilter("ignore", RuntimeWarning)
-        reference = np.nanmedian(np.where(np.isfinite(train), train, np.nan), axis=0)
+        reference[used] = np.nanmedian(np.where(np.isfinite(train), train, np.nan), axis=0)
     contrib = np.zeros(X.shape)
     contrib[ok] = contributions(fitted, X[ok], reference)
     tail = (1 - INTERVAL) / 2

@@ -253,3 +253,23 @@ def test_export_writes_the_forecast_layer(data_dir, cercle_history, tmp_path, fm
     assert layer["why"].str.contains("derniers mois").any()  # the export's language
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["layers"]["forecast"]["rows"] == 50
+
+
+def test_protection_shape_from_the_cli_and_a_bad_shape_file(data_dir, cercle_history, tmp_path):
+    effect = tmp_path / "effect.json"  # SYNTHETIC estimate in the layout of `minusma effect`
+    rows = [{"design": "closing", "k": k, "estimate": 0.5 if k >= 3 else 0.0} for k in range(13)]
+    effect.write_text(json.dumps({"event_time": rows, "radius_km": 50.0}))
+    args = ["--history", str(cercle_history), "--data", str(data_dir), "--as-of", "2023-01"]
+    prepared = forecasting.prepare_history(
+        cercle_history, "cercle", data_dir=data_dir, protection_shape=effect
+    )
+    assert "closing_effect_within" in prepared.cube.names
+    assert "opening_effect_within" not in prepared.cube.names  # the file has no opening rows
+    ok = CliRunner().invoke(
+        cli,
+        ["forecast", *args, "--model", "glm", "--format", "csv", "--protection-shape", str(effect)],
+    )
+    assert ok.exit_code == 0, ok.output
+    effect.write_text(json.dumps({"pooled": {}}))
+    bad = CliRunner().invoke(cli, ["backtest", *args[:4], "--protection-shape", str(effect)])
+    assert bad.exit_code == 1 and "no event_time rows" in bad.stderr

@@ -585,6 +585,8 @@ def prepare_history(
     from minusma.layers.datadir import resolve_data_dir
     from minusma.layers.events import MALI_BOUNDS
 
+    if protection_shape is not None and not isinstance(protection_shape, ProtectionShape):
+        protection_shape = read_protection_shape(protection_shape)  # a bad file fails first
     mali = country is not None and country.casefold() == "mali"
     hist = read_history(
         history,
@@ -633,8 +635,6 @@ def prepare_history(
             raise ParameterError(
                 f"sites of {mission} come from Geo-PKO: give --data DIR holding geo-pko/"
             )
-    if protection_shape is not None and not isinstance(protection_shape, ProtectionShape):
-        protection_shape = read_protection_shape(protection_shape)
     if protection_shape is not None and sites is None:
         raise ParameterError(
             "--protection-shape shapes the effect of sites: give a mission (--mission) whose "

@@ -51,6 +51,12 @@ _LABELS = {
 }
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
+#: Point units (towns, settlements) as small circles in their class colour.
+_POINT = JsCode(
+    "function(feature, latlng) { return L.circleMarker(latlng, feature.properties.style); }"
+)
+#: Radius of a point unit's circle, pixels.
+POINT_RADIUS_PX = 4
 
 
 def add_forecast(
@@ -86,7 +92,13 @@ def add_forecast(
         low, high = row["predicted_low"], row["predicted_high"]
         return {
             "id": str(row["unit_id"]),
-            "style": {"fillColor": colour, "color": "#555555", "weight": 0.6, "fillOpacity": 0.7},
+            "style": {
+                "fillColor": colour,
+                "color": "#555555",
+                "weight": 0.6,
+                "fillOpacity": 0.7,
+                "radius": POINT_RADIUS_PX,
+            },
             "tooltip": esc(f"{row['unit_name']}: {row['predicted_events']:.1f}"),
             "popup": table(
                 row["unit_name"],
@@ -104,6 +116,6 @@ def add_forecast(
 
     fc = feature_collection(frame, props, simplify_deg=SIMPLIFY_DEG)
     name = words["layer"].format(h=frame.attrs.get("horizon_months", ""), model=model)
-    layer = data_layer(fc, name=esc(name), show=show, style=_STYLE)
+    layer = data_layer(fc, name=esc(name), show=show, style=_STYLE, point_to_layer=_POINT)
     layer.add_to(m)
     return layer

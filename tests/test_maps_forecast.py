@@ -47,7 +47,7 @@ def test_add_forecast_colours_by_class_and_escapes_data():
 
 def test_point_units_are_drawn_as_circles_in_their_class_colour():
     frame = _frame()
-    frame = frame.set_geometry(frame.geometry.centroid)  # towns, settlements
+    frame = frame.set_geometry(frame.geometry.representative_point())  # towns, settlements
     m = folium.Map()
     layer = add_forecast(m, frame)
     feats = layer.data["features"]

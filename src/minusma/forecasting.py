@@ -545,6 +545,7 @@ def forecast_layer_info(frame: gpd.GeoDataFrame) -> LayerInfo:
 
     a = frame.attrs
     geometry = sorted(set(frame.geometry.geom_type.dropna()))
+    id_kind = "int" if pd.api.types.is_integer_dtype(frame["unit_id"]) else "string"  # grid gids
     return LayerInfo(
         name=FORECAST_LAYER,
         kind="analysis",
@@ -560,7 +561,7 @@ def forecast_layer_info(frame: gpd.GeoDataFrame) -> LayerInfo:
         geometry_kind="real",
         schema=Schema(
             columns=(
-                Column("unit_id", "string", "OCHA P-code, PRIO-GRID gid or place id", False, True),
+                Column("unit_id", id_kind, "OCHA P-code, PRIO-GRID gid or place id", False, True),
                 Column("unit_name", "string", "name of the unit"),
                 Column("predicted_events", "float", "expected events over the horizon"),
                 Column("predicted_low", "float", f"{INTERVAL:.0%} Poisson range, low end"),

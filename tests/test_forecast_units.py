@@ -94,6 +94,10 @@ def test_settlements_are_units_with_knn_neighbours_and_counted_drops(data_dir, s
     degree = np.asarray(units.neighbours.sum(axis=1)).ravel()
     assert (degree == forecasting.SETTLEMENT_NEIGHBOURS_K).all()
     assert prepared.panel.report["dropped_outside_units"] == 5
+    assert (
+        "5 event(s) left out (no place within 10 km"
+        in forecasting.forecast(prepared, model="persistence").attrs["statement"][0]
+    )
     total = pd.read_csv(settlement_history).shape[0]
     assert np.nansum(prepared.panel.counts) == total - 5
     assert {"population", "km_to_capital", "km_to_border"} <= set(prepared.cube.names)

@@ -84,6 +84,8 @@ DEFAULT_MODELS = (*BASELINES, *LEARNED)
 INTERVAL = 0.8
 #: Origins of the backtest ``auto`` runs: every 12 months over the last this-many years of span.
 AUTO_YEARS = 5
+#: Units that are places (points): events go to the nearest one within reach.
+POINT_UNITS = ("towns", "settlements")
 #: Folder of the data directory holding the WorldPop raster (population feature by default).
 WORLDPOP_FOLDER = "worldpop"
 
@@ -279,6 +281,20 @@ def prepare_history(
     )
 
 
+def _described(prepared: Prepared) -> str:
+    """The history in one sentence, with the events no unit took (counted, never silent)."""
+    words = prepared.history.describe()
+    dropped = int(prepared.panel.report.get("dropped_outside_units", 0))
+    if dropped:
+        rule = (
+            f"no place within {TOWN_MATCH_KM:g} km plus its location uncertainty"
+            if prepared.units.level in POINT_UNITS
+            else f"in no {prepared.units.level}"
+        )
+        words += f"; {dropped:,} event(s) left out ({rule})"
+    return words
+
+
 def _month(value, what: str) -> int:
     try:
         return int(month_index(value)[0])
@@ -340,7 +356,7 @@ def backtest(
     origins = bt.origins_between(first, last, every_months)
     chosen = make_models(models, cube.names, h)
     result = bt.run_backtest(cube, chosen, origins, n_boot=n_boot)
-    result.history = prepared.history.describe()
+    result.history = _described(prepared)
     return result
 
 
@@ -418,7 +434,7 @@ def forecast(
             f"{panel.span[0]} to {panel.span[1]}; give a month from "
             f"{month_label(panel.first_month + 1)} to {month_label(panel.last_month + 1)}"
         )
-    statements = [f"history: {prepared.history.describe()}"]
+    statements = [f"history: {_described(prepared)}"]
     if prepared.history.layout == "shipped":
         statements.append(
             "this is the shipped table of 64 sourced events over 12 months: far too thin to learn "

@@ -42,7 +42,7 @@ from minusma.geo.crs import WGS84
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
-from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, make_models
+from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, Model, make_models
 from minusma.geo.forecast.shape import ProtectionShape, read_protection_shape
 from minusma.geo.panel import Panel, month_index, month_label
 from minusma.layers.history import History, read_history, to_panel
@@ -447,6 +447,7 @@ def forecast(
         model, why_model, result = _auto(prepared)
         statements.append(why_model)
     if model not in (*BASELINES, *LEARNED) and (model.endswith(".json") or os.path.isfile(model)):
+        fitted: Model | None
         fitted, record = persist.load_model(
             model,
             unit=prepared.units.level,

@@ -1,5 +1,6 @@
 """The calibrated model: fitted on the shipped events, tested out of time, used by assess."""
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -52,6 +53,34 @@ def test_model_file_round_trip_and_assess_uses_it(fitted):
     inform = Study().assess(as_of="2024-01-31").set_index("town_id")
     both = inform["exposure_score"].dropna()
     assert np.allclose(out["exposure_score_inform"].reindex(both.index), both)
+
+
+def test_assess_applies_the_model_files_history_settings(fitted, tmp_path):
+    """A model file's history_radius_km and history_months are what the assessment computes the
+    conflict history with (they were recorded and checked, but the defaults were applied)."""
+    import dataclasses
+
+    model, _, _ = fitted
+    wide = dataclasses.replace(model, history_radius_km=150.0, history_months=6)
+    path = wide.save(tmp_path / "wide.json")
+    study = Study()
+    out = study.assess(as_of="2024-03-31", model=str(path))
+    ctx = study.context
+    want = cal.conflict_history(
+        ctx.places,
+        ctx.events,
+        as_of=dt.date(2024, 3, 31),
+        coverage=ctx.events_coverage,
+        radius_km=150.0,
+        months=6,
+    )
+    default = cal.conflict_history(
+        ctx.places, ctx.events, as_of=dt.date(2024, 3, 31), coverage=ctx.events_coverage
+    )
+    ids = ctx.places["town_id"].to_numpy()
+    got = out.set_index("town_id")["conflict_history_score"].reindex(ids).to_numpy()
+    assert np.allclose(got, want.to_numpy(), equal_nan=True)
+    assert not np.allclose(got, default.to_numpy(), equal_nan=True)
 
 
 def test_security_decay_is_the_protection_lost():

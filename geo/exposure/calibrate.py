@@ -192,17 +192,12 @@ class CalibratedModel:
     decay_scale_km
         The chosen decay scale of ``security_decay_score`` (km).
     history_radius_km
-        The conflict-history indicator's radius (km), as recorded with the model.
+        The conflict-history indicator's radius (km); the assessment applies it
+        (:func:`geo.exposure.assess.calibrated_features`).
     history_months
-        The conflict-history indicator's length (months), as recorded with the model.
+        The conflict-history indicator's length (months); the assessment applies it.
     meta
         Fit window, events checksum, cross-validation figures and anything the caller records.
-
-    Notes
-    -----
-    ``history_radius_km`` and ``history_months`` are recorded and checked, but the assessment
-    computes the conflict-history indicator with :data:`HISTORY_RADIUS_KM` and
-    :data:`HISTORY_MONTHS` (:func:`geo.exposure.assess.calibrated_features`) whatever they say.
     """
 
     features: tuple[str, ...]

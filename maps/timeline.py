@@ -202,7 +202,7 @@ class TimeControl(MacroElement):
         detail, reason_text = popup_steps(exposure, lang)
         self.detail = safe_json(detail)
         self.reason_text = safe_json(reason_text)
-        ranks = exposure.ranks if exposure.ranks is not None else None
+        ranks = exposure.ranks
         self.ranked = safe_json(
             [int(ranks[c].notna().sum()) for c in ranks.columns]
             if ranks is not None

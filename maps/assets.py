@@ -195,7 +195,7 @@ def _read_lock(path: str | None) -> dict[str, Any]:
     if not isinstance(lock, dict):
         raise ParameterError(f"asset lock {name} is malformed: not a JSON object; {LOCK_FIX}")
     problems = [k for k in ("packages", "aliases") if not isinstance(lock.get(k), list)]
-    packages = lock.get("packages") if isinstance(lock.get("packages"), list) else []
+    packages: list[Any] = lock["packages"] if isinstance(lock.get("packages"), list) else []
     problems += [
         f"package {p!r} lacks name/version/tarball/integrity"
         for p in packages

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from minusma.geo.i18n import DEFAULT_LANG, date_text, of_name, text
+from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 
 __all__ = [
     "DRAW_ORDER",
@@ -320,19 +320,13 @@ def _site_names(lang: str) -> str:
     """The label expression of the sites: their name; in French, kind and town (``camp de Ber``)."""
     if lang == "en":
         return '"name"'
-    from minusma.layers.bases import bases
+    from minusma.layers.bases import bases, site_label
 
     cases = "".join(
-        f" WHEN {_text(row['base_id'])} THEN {_text(_site_label(row, lang))}"
+        f" WHEN {_text(row['base_id'])} THEN {_text(site_label(row, lang))}"
         for _, row in bases().iterrows()
     )
     return f'CASE "base_id"{cases} ELSE "name" END'
-
-
-def _site_label(row, lang: str) -> str:
-    town = str(row["town"]).split(" (")[0]
-    kind = text(f"site.{row['kind']}", lang)
-    return text("site_short", lang, kind=kind, of_town=of_name(town, lang))
 
 
 def _bases(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:

@@ -70,6 +70,7 @@ __all__ = [
     "EventStudy",
     "NotEstimableError",
     "estimate",
+    "protection_from_km",
     "protection_status",
     "switch_months",
 ]
@@ -108,7 +109,7 @@ def protection_status(
     Parameters
     ----------
     unit_lon, unit_lat
-        Unit points (cell centres, admin centroids, site locations), degrees.
+        Unit points (cell centres, site locations), degrees.
     site_lon, site_lat
         Site points, degrees.
     site_first_month, site_end_month
@@ -124,16 +125,63 @@ def protection_status(
     -------
     numpy.ndarray
         ``(n_units, n_months)`` booleans.
+
+    Raises
+    ------
+    ParameterError
+        A radius that is not positive.
+    """
+    n_units = len(np.atleast_1d(unit_lon))
+    site_km = (
+        pairwise_km(unit_lon, unit_lat, site_lon, site_lat)
+        if len(np.atleast_1d(site_lon))
+        else np.zeros((n_units, 0))
+    )
+    return protection_from_km(
+        site_km, site_first_month, site_end_month, months, radius_km=radius_km
+    )
+
+
+def protection_from_km(
+    site_km: ArrayLike,
+    site_first_month: ArrayLike,
+    site_end_month: ArrayLike,
+    months: ArrayLike,
+    *,
+    radius_km: float,
+) -> NDArray[np.bool_]:
+    """Whether each unit has an open site within ``radius_km``, from unit-to-site distances.
+
+    Parameters
+    ----------
+    site_km
+        ``(n_units, n_sites)`` distances (km) from each unit (its point, or its polygon: 0
+        inside) to each site.
+    site_first_month, site_end_month, months
+        As in :func:`protection_status`.
+    radius_km
+        A site this close or closer protects the unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_units, n_months)`` booleans.
+
+    Raises
+    ------
+    ParameterError
+        A radius that is not positive.
     """
     if not radius_km > 0:
         raise ParameterError(f"radius_km must be > 0, got {radius_km}")
     months = np.asarray(months, dtype=np.float64)
     first = np.nan_to_num(np.asarray(site_first_month, np.float64), nan=-np.inf)
     end = np.nan_to_num(np.asarray(site_end_month, np.float64), nan=np.inf)
-    open_ = (months[None, :] >= first[:, None]) & (months[None, :] < end[:, None])  # (S, T)
+    km = np.asarray(site_km, dtype=np.float64).reshape(-1, len(first))
     if len(first) == 0:
-        return np.zeros((len(np.atleast_1d(unit_lon)), len(months)), dtype=bool)
-    near = pairwise_km(unit_lon, unit_lat, site_lon, site_lat) <= radius_km  # (U, S)
+        return np.zeros((km.shape[0], len(months)), dtype=bool)
+    open_ = (months[None, :] >= first[:, None]) & (months[None, :] < end[:, None])  # (S, T)
+    near = km <= radius_km  # (U, S)
     return (near.astype(np.int32) @ open_.astype(np.int32)) > 0
 
 

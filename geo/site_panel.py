@@ -325,7 +325,14 @@ def site_panel(
         )
         if name == ALL_EVENTS:
             report["panel"] = counted
-            n_events = int(counts[name].sum()) if unit == "grid" else len(part)
+            # rings overlap: an event in two rings counts once
+            n_events = (
+                counted["events_read"]
+                - counted["dropped_outside_span"]
+                - counted["dropped_outside_units"]
+                if unit == "sites" and polygons is None
+                else int(counts[name].sum())
+            )
     return SitePanel(
         unit_ids=ids,
         lon=lon,

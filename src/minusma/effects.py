@@ -699,12 +699,12 @@ def run_effect(
     unit = unit or (USER_UNITS if units is not None else "grid")
     mission = (mission or "MINUSMA").strip().upper()
     iso3, name = _country(country, mission)
+    polygons = _polygons(unit, iso3, name, data_dir, units, units_id, units_name)
     table = (
         sites
         if isinstance(sites, gpd.GeoDataFrame)
         else load_sites(sites, mission=mission, data_dir=data_dir, min_troops=min_troops)
     )
-    polygons = _polygons(unit, iso3, name, data_dir, units, units_id, units_name)
     layout = detect_layout(history) if history is not None else "shipped"
     source: gpd.GeoDataFrame | Panel
     if layout in AGGREGATE_LAYOUTS:

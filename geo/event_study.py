@@ -108,14 +108,19 @@ def protection_status(
 
     Parameters
     ----------
-    unit_lon, unit_lat
-        Unit points (cell centres, site locations), degrees.
-    site_lon, site_lat
-        Site points, degrees.
-    site_first_month, site_end_month
-        Month numbers (``year * 12 + month - 1``) of each site period: open from the first
-        month up to, not including, the end month; a missing first month (NaN) means open
-        before the record, a missing end month still open.
+    unit_lon
+        Longitudes of the unit points (cell centres, site locations), degrees.
+    unit_lat
+        Their latitudes, degrees.
+    site_lon
+        Longitudes of the site points, degrees.
+    site_lat
+        Their latitudes, degrees.
+    site_first_month
+        Month number (``year * 12 + month - 1``) each site period opens; missing (NaN): open
+        before the record.
+    site_end_month
+        Month number it ends (open up to, not including, this month); missing: still open.
     months
         Month numbers of the panel's columns.
     radius_km
@@ -157,8 +162,12 @@ def protection_from_km(
     site_km
         ``(n_units, n_sites)`` distances (km) from each unit (its point, or its polygon: 0
         inside) to each site.
-    site_first_month, site_end_month, months
-        As in :func:`protection_status`.
+    site_first_month
+        Month number each site period opens (NaN: before the record).
+    site_end_month
+        Month number it ends, excluded (NaN: still open).
+    months
+        Month numbers of the panel's columns.
     radius_km
         A site this close or closer protects the unit.
 
@@ -600,8 +609,8 @@ def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
     """
     n_post = int(post.sum())
     if not n_post:
-        keys = ("estimate", "se", "low", "high", "p", "ratio", "ratio_se", "ratio_low")
-        keys += ("ratio_high", "treated_mean", "counterfactual_mean", "counterfactual_se")
+        keys = ["estimate", "se", "low", "high", "p", "ratio", "ratio_se", "ratio_low"]
+        keys += ["ratio_high", "treated_mean", "counterfactual_mean", "counterfactual_se"]
         return {**dict.fromkeys(keys, np.nan), "months": 0}
     est = float(theta[post].mean())
     psi_e = psi[post].mean(axis=0)  # (C,)

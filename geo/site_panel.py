@@ -195,8 +195,10 @@ def polygon_site_km(
     ----------
     polygons
         Units with (multi)polygon geometries and a CRS.
-    site_lon, site_lat
-        Site points, degrees.
+    site_lon
+        Longitudes of the site points, degrees.
+    site_lat
+        Their latitudes, degrees.
 
     Returns
     -------
@@ -237,7 +239,7 @@ def site_panel(
     unit: str = "grid",
     radius_km: float = DEFAULT_RADIUS_KM,
     span: tuple[str, str] | None = None,
-    boundary=None,
+    boundary: object | None = None,
     by_type: bool = False,
     polygons: gpd.GeoDataFrame | None = None,
 ) -> SitePanel:

@@ -334,6 +334,16 @@ def read_sites(path: str | os.PathLike) -> gpd.GeoDataFrame:
     ``opened``/``closed`` are ISO dates (``YYYY-MM-DD`` or ``YYYY-MM``, read as the 1st); an empty
     ``closed`` means still open at the end of the record.
 
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :data:`SITE_SCHEMA`, ``source`` the file's path.
+
     Raises
     ------
     SchemaError

@@ -18,7 +18,9 @@ x month aggregate (``Admin2 Pcode``, ``Month``, ``Year``, ``Events``; read by
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -140,7 +142,7 @@ class EffectReport:
         """
         return self.study(design).effect_by_event_time()
 
-    def save_chart(self, path, *, outcome: str = ALL_EVENTS):
+    def save_chart(self, path: str | os.PathLike, *, outcome: str = ALL_EVENTS) -> Path:
         """Write :func:`event_study_figure` as SVG or PNG, atomically.
 
         The SVG is deterministic (fixed hash salt, no date).
@@ -286,7 +288,7 @@ def site_effect(
     radius_km: float = DEFAULT_RADIUS_KM,
     window_months: int = es.DEFAULT_WINDOW_MONTHS,
     span: tuple[str, str] | None = None,
-    boundary=None,
+    boundary: object | None = None,
     by_type: bool = False,
     placebo_draws: int = es.DEFAULT_PLACEBO_DRAWS,
     seed: int = 0,
@@ -421,18 +423,26 @@ def effect_profile(
     design: str = "closing",
     window_months: int = es.DEFAULT_WINDOW_MONTHS,
     span: tuple[str, str] | None = None,
-    boundary=None,
+    boundary: object | None = None,
 ) -> pd.DataFrame:
     """The estimated effect over distance and time: the shape a forecast feature can take.
 
     Parameters
     ----------
-    events, sites, window_months, span, boundary
-        As in :func:`site_effect` (grid units, all events, no placebo).
+    events
+        The event frame (:func:`site_effect`); grid units, all events, no placebo.
+    sites
+        The site-period table.
     radii_km
         Protection radii to estimate at.
     design
         ``"opening"`` or ``"closing"``.
+    window_months
+        Event times ``-window..+window``.
+    span
+        ``(first, last)`` month ``YYYY-MM`` of the history.
+    boundary
+        Study area (:func:`site_effect`).
 
     Returns
     -------
@@ -626,13 +636,13 @@ def _aggregate_panel(history, polygons, *, unit, span, data_dir) -> tuple[Panel,
 
 def run_effect(
     *,
-    history=None,
-    sites="geopko",
+    history: str | os.PathLike | None = None,
+    sites: str | os.PathLike | gpd.GeoDataFrame = "geopko",
     mission: str | None = None,
     country: str | None = None,
-    data_dir=None,
+    data_dir: str | os.PathLike | None = None,
     unit: str | None = None,
-    units=None,
+    units: str | os.PathLike | gpd.GeoDataFrame | None = None,
     units_id: str | None = None,
     units_name: str | None = None,
     radius_km: float = DEFAULT_RADIUS_KM,
@@ -672,12 +682,26 @@ def run_effect(
         A GeoJSON or GeoPackage of admin polygons of any country
         (:func:`minusma.layers.units.read_units`), or such a frame with ``unit_id``: the units
         of the panel.
-    units_id, units_name
-        The id and name columns of ``units`` (default: found by their usual names).
-    radius_km, window_months, span, by_type, placebo_draws, seed, cluster
-        As in :func:`site_effect`.
+    units_id
+        The id column of ``units`` (default: found by its usual names).
+    units_name
+        The name column of ``units`` (default: found by its usual names).
+    radius_km
+        Protection radius (:func:`site_effect`).
+    window_months
+        Event times ``-window..+window``.
+    span
+        ``(first, last)`` month ``YYYY-MM`` of the history.
+    by_type
+        Also each event type (event points only).
+    placebo_draws
+        Placebo shuffles of the switch months.
+    seed
+        Seed of the placebo and the band.
     min_troops
         Geo-PKO: keep site periods with at least this many troops (``1``: troop sites only).
+    cluster
+        ``"unit"`` or ``"site"`` (:func:`site_effect`).
 
     Returns
     -------

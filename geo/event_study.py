@@ -36,9 +36,13 @@ takes another's month, or none) and re-estimates the pooled effect; its p-value 
 shuffles at least as large in absolute value as the estimate (with the estimate counted in).
 
 The estimate is the change in the outcome (events per unit and month); ``ratio`` divides it by
-the counterfactual mean of the switched units (their mean minus the effect). Its interval is the
-delta method on the joint influence function of the pooled effect and the switched units' mean
-(both sums over the same clusters), so the counterfactual mean's own uncertainty is counted.
+the counterfactual mean of the switched units (their mean minus the effect). Its interval counts
+the counterfactual mean's own uncertainty: the joint influence function of the pooled effect
+and the switched units' mean (both sums over the same clusters) gives the variance of
+``effect - r * counterfactual``, and the interval is every ``r`` whose normal test of that
+difference does not reject (Fieller 1954, *Journal of the Royal Statistical Society B* 16(2);
+the delta method inverted), so it holds zero exactly when the effect's interval does. It is
+unbounded (null) when the counterfactual mean is not distinguishable from zero.
 
 This module implements what no maintained library provided fast enough for the permutation
 placebo (the ``differences`` package's ``ATTgt`` gives the same numbers, see the tests, in
@@ -600,12 +604,27 @@ def estimate(
     )
 
 
-def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
-    """Mean effect over ``post``; its ratio's interval by the delta method on the joint influence.
+def _fieller(est, cf, var_e, var_c, cov_ec, z) -> tuple[float, float]:
+    """Fieller's interval for ``est / cf``: every r with ``|est - r cf| <= z sd(est - r cf)``."""
+    a = cf**2 - z**2 * var_c
+    b = -2 * (est * cf - z**2 * cov_ec)
+    c = est**2 - z**2 * var_e
+    disc = b * b - 4 * a * c
+    if a <= 0 or disc < 0:  # the counterfactual mean is not told from zero: unbounded
+        return np.nan, np.nan
+    root = np.sqrt(disc)
+    return float((-b - root) / (2 * a)), float((-b + root) / (2 * a))
 
-    ``ratio = E / (M - E)`` with ``E`` the pooled effect and ``M`` the switched units' pooled
-    mean; its influence is ``(M * psi_E - E * psi_M) / (M - E)**2`` (both sums over the same
-    clusters), so the counterfactual mean ``M - E`` is not taken as known.
+
+def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
+    """Mean effect over ``post``, and its ratio to the counterfactual mean with an interval.
+
+    ``ratio = E / C`` with ``E`` the pooled effect and ``C = M - E`` the switched units'
+    counterfactual mean (``M`` their pooled mean). Both are sums over the same clusters, so
+    their joint influence function gives ``var(E)``, ``var(C)`` and ``cov(E, C)``. The interval
+    is Fieller's: the delta method applied to ``E - r C`` (linear in the estimates) and
+    inverted, so that it holds zero exactly when the effect's interval does; ``ratio_se`` is
+    the plain delta-method standard error ``sd((M psi_E - E psi_M) / C**2)``.
     """
     n_post = int(post.sum())
     if not n_post:
@@ -615,6 +634,7 @@ def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
     est = float(theta[post].mean())
     psi_e = psi[post].mean(axis=0)  # (C,)
     psi_m = psi_mean[post].mean(axis=0)
+    psi_c = psi_m - psi_e
     se = float(np.sqrt((psi_e**2).sum()))
     tmean = float(treated_mean[post].mean())
     cf = tmean - est
@@ -623,6 +643,8 @@ def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
     ratio_se = (
         float(np.sqrt((((tmean * psi_e - est * psi_m) / cf**2) ** 2).sum())) if ok else np.nan
     )
+    var_c, cov_ec = float((psi_c**2).sum()), float((psi_e * psi_c).sum())
+    low_r, high_r = _fieller(est, cf, se**2, var_c, cov_ec, z) if ok else (np.nan, np.nan)
     return {
         "estimate": est,
         "se": se,
@@ -631,11 +653,11 @@ def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
         "p": float(2 * stats.norm.sf(abs(est / se))) if se > 0 else np.nan,
         "ratio": ratio,
         "ratio_se": ratio_se,
-        "ratio_low": ratio - z * ratio_se,
-        "ratio_high": ratio + z * ratio_se,
+        "ratio_low": low_r,
+        "ratio_high": high_r,
         "treated_mean": tmean,
         "counterfactual_mean": cf,
-        "counterfactual_se": float(np.sqrt(((psi_m - psi_e) ** 2).sum())),
+        "counterfactual_se": float(np.sqrt(var_c)),
         "months": n_post,
     }
 

@@ -29,7 +29,10 @@ package's ``mboot`` does (Callaway & Sant'Anna 2021, section 4.1; R package ``di
 ``mboot``, ``cband = TRUE``). ``did`` scales the draws by their interquartile range; here they
 are scaled by the analytic clustered standard errors, which the draws reproduce in expectation
 (Rademacher weights have variance 1), so that the band and the pointwise intervals share one
-scale. The **pre-trend test** is the Wald test that every lead
+scale. With few clusters carrying the influence (rare events, three switching cells) the draws
+take few values and their quantile can fall below the pointwise critical value; the band is
+then never drawn narrower than the pointwise intervals, and a note says it does not hold. The
+**pre-trend test** is the Wald test that every lead
 ``theta(k), k = -window..-2`` is zero (chi-squared, degrees of freedom the rank of their
 covariance). The **placebo** shuffles the switch months across the eligible units (each unit
 takes another's month, or none) and re-estimates the pooled effect; its p-value is the share of
@@ -253,7 +256,8 @@ class EventStudy:
     n_units, n_treated, n_cohorts, n_months, window_months, alpha
         Sizes and settings.
     band
-        ``level, critical_value, draws, event_times`` of the uniform band.
+        ``level, critical_value, bootstrap_critical_value, draws, event_times`` of the uniform
+        band (``critical_value`` is the bootstrap's, or the pointwise one where that is larger).
     notes
         What was left out and why.
     """
@@ -450,12 +454,25 @@ def _uniform_band(
     """
     keep = covered & (se > 0)
     if draws <= 0 or not keep.any():
-        return {"critical_value": np.nan, "draws": 0, "event_times": int(keep.sum())}
+        return {
+            "critical_value": np.nan,
+            "bootstrap_critical_value": np.nan,
+            "draws": 0,
+            "event_times": int(keep.sum()),
+        }
     rng = np.random.default_rng([seed, 1])  # a stream of its own: the placebo's is seed
     v = rng.integers(0, 2, size=(psi.shape[1], draws)).astype(np.float64) * 2.0 - 1.0
     t = np.abs(psi[keep] @ v) / se[keep][:, None]  # (K_kept, draws)
-    critical = float(np.quantile(t.max(axis=0), 1 - alpha))
-    return {"critical_value": critical, "draws": int(draws), "event_times": int(keep.sum())}
+    drawn = float(np.quantile(t.max(axis=0), 1 - alpha))
+    # with few clusters carrying the influence the draws take few values (|t| <= sqrt of their
+    # number) and their quantile can fall below the pointwise one: never narrower than pointwise
+    pointwise = float(stats.norm.ppf(1 - alpha / 2))
+    return {
+        "critical_value": max(drawn, pointwise),
+        "bootstrap_critical_value": drawn,
+        "draws": int(draws),
+        "event_times": int(keep.sum()),
+    }
 
 
 def estimate(
@@ -556,6 +573,12 @@ def estimate(
         psi, se, np.isfinite(theta) & (ks != -1), alpha=alpha, draws=band_draws, seed=seed
     )
     half_band = band["critical_value"] * se
+    if band["bootstrap_critical_value"] < band["critical_value"]:
+        notes.append(
+            f"the uniform band's bootstrap critical value ({band['bootstrap_critical_value']:.2f})"
+            f" is below the pointwise one ({band['critical_value']:.2f}): few clusters carry the "
+            "influence, the band is the pointwise intervals and does not hold all event times"
+        )
     counterfactual = agg["treated_mean"] - theta
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(counterfactual > 0, theta / counterfactual, np.nan)

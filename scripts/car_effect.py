@@ -32,11 +32,12 @@ WINDOW_MONTHS = 24
 
 def _row(label, st) -> str:
     p = st.pooled
-    ratio = (
-        f"{p['ratio']:+.0%} [{p['ratio_low']:+.0%}, {p['ratio_high']:+.0%}]"
-        if p["ratio"] == p["ratio"]
-        else "n/a"
-    )
+    if p["ratio"] != p["ratio"]:  # counterfactual mean not above zero
+        ratio = "n/a"
+    elif p["ratio_low"] != p["ratio_low"]:  # Fieller's set is unbounded
+        ratio = f"{p['ratio']:+.0%} [unbounded]"
+    else:
+        ratio = f"{p['ratio']:+.0%} [{p['ratio_low']:+.0%}, {p['ratio_high']:+.0%}]"
     return (
         f"| {label} | {p['estimate']:+.3f} [{p['low']:+.3f}, {p['high']:+.3f}] | {ratio} | "
         f"{p['counterfactual_mean']:.3f} | {st.n_treated} / {st.n_units} | "

@@ -159,6 +159,21 @@ def test_ratio_interval_agrees_with_the_effect_about_zero():
         assert 0.88 <= hits / 100 <= 0.99, effect
 
 
+def test_band_is_never_narrower_than_the_pointwise_intervals():
+    """Three switching units: where their influence dominates the Rademacher draws take few
+    values (8 sign patterns), and the drawn critical value (1.86) falls below 1.96; the band is
+    then the pointwise intervals and a note says it does not hold every event time."""
+    rng = np.random.default_rng(0)
+    y, g = _panel(rng, n_units=60, n_switch=3, maps=MAPS)
+    r = estimate(y, g, window_months=6, placebo_draws=0)
+    assert (
+        r.band["bootstrap_critical_value"] < r.band["critical_value"] == pytest.approx(1.96, 1e-4)
+    )
+    t = r.event_time
+    np.testing.assert_allclose(t["band_low"], t["low"], rtol=1e-6)
+    assert any("does not hold all event times" in n for n in r.notes)
+
+
 def test_placebo_is_null_and_detects_a_rise_after_closure():
     rng = np.random.default_rng(5)
     # no effect: shuffled switch months rarely beat the estimate; p spread over (0, 1]

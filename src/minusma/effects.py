@@ -482,6 +482,7 @@ def _notes(studies: dict, n_events: int, n_months: int) -> list[str]:
         if not isinstance(st, es.EventStudy):
             notes.append(f"{design}: {st}")
             continue
+        notes.extend(f"{design}: {n}" for n in st.notes)
         if st.n_treated < 10:
             notes.append(
                 f"{design}: only {st.n_treated} unit(s) switch; the estimate rests on very few "

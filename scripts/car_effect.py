@@ -106,6 +106,12 @@ def main() -> None:
         f"event times, sup-t critical value {band['critical_value']:.3f} "
         f"({band['draws']} multiplier-bootstrap draws; pointwise 1.960)"
     )
+    closing = main_run.studies[ALL_EVENTS]["closing"]
+    if not isinstance(closing, str):
+        print(
+            f"closing, all events: sup-t critical value {closing.band['critical_value']:.3f} "
+            f"over {closing.band['event_times']} event times ({closing.n_treated} cells switch)"
+        )
     print("by event time (k: estimate [pointwise low, high] {band low, high}):")
     print(
         "; ".join(

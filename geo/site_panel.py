@@ -401,18 +401,26 @@ def site_panel_from_counts(
     )
 
 
-def site_clusters(panel: SitePanel, sites: gpd.GeoDataFrame, radius_km: float) -> np.ndarray:
+def site_clusters(
+    panel: SitePanel,
+    sites: gpd.GeoDataFrame,
+    radius_km: float,
+    *,
+    polygons: gpd.GeoDataFrame | None = None,
+) -> np.ndarray:
     """Cluster label of each unit: its nearest site location within the radius, else itself.
 
     Parameters
     ----------
     panel
-        The units (their points: cell centres, site locations, polygons' representative
-        points).
+        The units (their points: cell centres, site locations).
     sites
         The site-period table; one cluster per distinct location.
     radius_km
         A unit farther than this from every site location is its own cluster.
+    polygons
+        The panel's admin units, if any: distances are then from the polygon (0 inside), as
+        for protection.
 
     Returns
     -------
@@ -420,7 +428,11 @@ def site_clusters(panel: SitePanel, sites: gpd.GeoDataFrame, radius_km: float) -
         ``(n_units,)`` labels (site ids, or ``"unit <id>"``).
     """
     loc = sites.drop_duplicates(subset=["lat", "lon"])
-    km = pairwise_km(panel.lon, panel.lat, loc["lon"], loc["lat"])
+    km = (
+        polygon_site_km(polygons, loc["lon"].to_numpy(), loc["lat"].to_numpy())
+        if polygons is not None
+        else pairwise_km(panel.lon, panel.lat, loc["lon"], loc["lat"])
+    )
     nearest = km.argmin(axis=1)
     own = np.array([f"unit {u}" for u in panel.unit_ids], dtype=object)
     near = km[np.arange(len(nearest)), nearest] <= radius_km

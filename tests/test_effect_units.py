@@ -122,6 +122,18 @@ def test_effect_on_admin_units_from_a_file(car, data_dir, units_file):
     assert opening.event_time["k"].tolist() == list(range(-12, 13))
     t = opening.event_time
     assert (t["band_low"] <= t["low"]).all() and (t["band_high"] >= t["high"]).all()
+    by_site = run_effect(
+        history=data_dir / GED_CAF,
+        sites=minusca,
+        mission="MINUSCA",
+        units=units_file,
+        window_months=12,
+        span=SPAN,
+        placebo_draws=0,
+        cluster="site",
+    ).study("opening")
+    assert by_site.pooled["estimate"] == opening.pooled["estimate"]
+    assert by_site.pooled["se"] != opening.pooled["se"]
 
 
 def test_hdx_aggregate_gives_the_same_effect_as_its_events(car, data_dir, units_file, tmp_path):
@@ -230,3 +242,43 @@ def test_bad_units_files_get_one_clear_error(tmp_path):
         cli, ["effect", "--units", str(tmp_path / "no_id_SYNTHETIC.geojson"), "--window", "6"]
     )
     assert res.exit_code == 1 and "no id column" in res.output and "--units-id" in res.output
+
+
+def test_hdx_admin2_table_on_malis_cercles(data_dir, tmp_path):
+    """A SYNTHETIC HDX admin-2 table (Poisson counts, seed 3) on Mali's 50 OCHA COD cercles,
+    with MINUSMA's sites: the cercles are the units; an admin-1 table cannot serve them."""
+    from minusma.layers.admin import cercles
+
+    ids = cercles(data_dir)["cercle_pcode"].to_numpy()
+    first = 2014 * 12  # 2014-01 .. 2024-06
+    counts = np.random.default_rng(3).poisson(0.5, size=(len(ids), 126))
+    hdx = tmp_path / "hdx_mali_admin2_SYNTHETIC.csv"
+    _hdx_file(hdx, counts, ids, first)
+    r = run_effect(
+        history=hdx,
+        sites="geopko",
+        mission="MINUSMA",
+        data_dir=data_dir,
+        unit="cercle",
+        window_months=12,
+        placebo_draws=0,
+    )
+    assert r.n_units == 50 and r.span == ("2014-01", "2024-06")
+    assert r.n_events == int(counts.sum())
+    assert r.study("closing").n_treated >= 5
+    admin1 = tmp_path / "hdx_mali_admin1_SYNTHETIC.csv"
+    frame = pd.read_csv(hdx).drop(columns=["Admin2", "Admin2 Pcode"])
+    frame["Admin1 Pcode"] = frame.index.map(lambda i: f"ML0{i % 9 + 1}")
+    frame.groupby(["Admin1 Pcode", "Month", "Year"], as_index=False)["Events"].sum().to_csv(
+        admin1, index=False
+    )
+    with pytest.raises(HistoryFileError, match="counts events per region; use --unit region"):
+        run_effect(
+            history=admin1,
+            sites="geopko",
+            mission="MINUSMA",
+            data_dir=data_dir,
+            unit="cercle",
+            window_months=12,
+            placebo_draws=0,
+        )

@@ -384,7 +384,9 @@ def site_effect(
         )
     if cluster not in CLUSTERS:
         raise ParameterError(f"cluster must be one of {', '.join(CLUSTERS)}, got {cluster!r}")
-    labels = site_clusters(panel, sites, radius_km) if cluster == "site" else None
+    labels = (
+        site_clusters(panel, sites, radius_km, polygons=polygons) if cluster == "site" else None
+    )
     studies: dict = {}
     for name, counts in panel.counts.items():
         studies[name] = {}
@@ -626,7 +628,10 @@ def _aggregate_panel(history, polygons, *, unit, span, data_dir) -> tuple[Panel,
             "Mali's admin-2 units"
         )
     ids = polygons["unit_id"].astype(str)
-    read = read_history(history, data_dir=data_dir, span=span, unit_ids=set(ids))
+    # a user's units check the table's P-codes; Mali's are checked against the OCHA COD of the
+    # table's own level (an admin-1 table is then refused for cercles by its level)
+    known = set(ids) if unit == USER_UNITS else None
+    read = read_history(history, data_dir=data_dir, span=span, unit_ids=known)
     units = polygons.assign(unit_id=ids)
     # Mali's units are of a known level (an admin-1 table cannot serve cercles); a user's units
     # are of the level the table gives

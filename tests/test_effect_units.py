@@ -282,3 +282,24 @@ def test_hdx_admin2_table_on_malis_cercles(data_dir, tmp_path):
             window_months=12,
             placebo_draws=0,
         )
+
+
+def test_events_outside_the_units_are_one_clear_error(car, data_dir, tmp_path):
+    """SYNTHETIC units over Mali with CAR's events: none lies in the study area."""
+    _, minusca = car
+    mali = gpd.GeoDataFrame(
+        {"unit_id": ["SYNA", "SYNB"], "name": ["Synthetic A", "Synthetic B"]},
+        geometry=[shapely.box(-4.0, 14.0, -2.0, 16.0), shapely.box(-2.0, 14.0, 0.0, 16.0)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "mali_units_SYNTHETIC.geojson"
+    mali.to_file(path, driver="GeoJSON")
+    with pytest.raises(ParameterError, match=r"none of the \d+ events lies in the study area"):
+        run_effect(
+            history=data_dir / GED_CAF,
+            sites=minusca,
+            mission="MINUSCA",
+            units=path,
+            window_months=6,
+            placebo_draws=0,
+        )

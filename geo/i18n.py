@@ -371,6 +371,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "qgis.town": "town (gazetteer)",
         "qgis.settlement": "populated place (OCHA COD)",
         "qgis.event": "security or access event",
+        "qgis.site_period_open": "UN site, open at the end of the record (Geo-PKO)",
+        "qgis.site_period_closed": "UN site, a period that closed (Geo-PKO)",
         "qgis.river_place": "river place (vertex of the schematic Niger)",
         "qgis.feature": "feature",
         # the towns command's table (minusma towns)
@@ -767,6 +769,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "qgis.town": "ville (répertoire)",
         "qgis.settlement": "lieu habité (OCHA COD)",
         "qgis.event": "événement de sécurité ou d'accès",
+        "qgis.site_period_open": "site de l'ONU, ouvert à la fin du relevé (Geo-PKO)",
+        "qgis.site_period_closed": "site de l'ONU, période close (Geo-PKO)",
         "qgis.river_place": "lieu du fleuve (sommet du tracé schématique du Niger)",
         "qgis.feature": "objet",
         "towns.note": "au {as_of}, saison {season}, rayon {radius_km} km, modèle {model}",

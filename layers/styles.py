@@ -64,6 +64,7 @@ DRAW_ORDER = (
     "river_places",
     "airports",
     "exposure_timeline",
+    "sites",
     "bases",
     "towns",
     "exposure",
@@ -486,6 +487,24 @@ def _events(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     return _rules([("ELSE", text("qgis.event", lang), symbol)], _POINT)
 
 
+def _site_periods(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
+    """Geo-PKO site periods: open at the end of the record in the camps' colour, closed grey."""
+    camp, closed = s["site_kinds"]["camp"], s["site_closed"]
+    rules = [
+        (
+            '"closed" IS NULL',
+            text("qgis.site_period_open", lang),
+            _marker("0", camp["colour"], shape="circle", size_px=MARKER_SIZE_PX),
+        ),
+        (
+            "ELSE",
+            text("qgis.site_period_closed", lang),
+            _marker("1", closed["colour"], shape="circle", size_px=MARKER_SIZE_PX, hollow=True),
+        ),
+    ]
+    return _rules(rules, _POINT)
+
+
 def _river_places(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     v = s["river_reaches"]["true"]
     symbol = _marker("0", v["colour"], size_px=MARKER_SIZE_PX / 2)
@@ -532,6 +551,7 @@ _BUILDERS = {
     "communes": _outline("qgis.commune", 0.4),
     "settlements": _settlements,
     "events": _events,
+    "sites": _site_periods,
 }
 
 #: The layers that get a style of their own (any other gets a plain one, see :func:`layer_qml`).

@@ -1,0 +1,265 @@
+"""A what-if as a patch of its reference assessment: only the rows it changes are rebuilt.
+
+A what-if (sites closed or kept, roads cut) changes a few rows of the ~70 columns an assessment
+has: the places whose nearest open site closed, whose road costs grew, whose airstrips lost a
+service. :class:`Reference` keeps the assessment without a scenario (same date and parameters)
+and what it was computed from; :class:`Patch` copies its columns on write, sets only the changed
+rows, and hands back a frame with the unchanged columns shared (copy-on-write: changing one frame
+never changes the other).
+
+Columns keep the types a full assessment would give them: pandas infers a text column from its
+values (text when every value present is a string, ``object`` when none is present), so a
+patched text or ``object`` column is inferred again from its new values
+(:meth:`Patch.frame`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from minusma.geo.exposure.access import HubCosts
+from minusma.geo.exposure.cache import size_of
+
+__all__ = ["Patch", "Reference", "costs_differ", "values_differ"]
+
+
+@dataclass(frozen=True, eq=False)
+class Reference:
+    """An assessment without a scenario, and what a what-if of it is patched from.
+
+    Attributes
+    ----------
+    columns
+        The assessment's columns but the geometry, as Series (sharing the assessment's memory;
+        copy-on-write keeps them apart from the caller's frame).
+    geometry
+        The geometry column and its name.
+    flags
+        Which sites were open.
+    removed
+        The road segments cut (none: a reference has no scenario).
+    costs
+        Road costs by hub kind (``"bamako"``, ``"base"``, ``"capital"``).
+    hub_ids
+        Id of every open site, in site order (what ``nearest_base_by_road`` names).
+    air_key
+        The airports' service (states before and now, operators before) the air columns were
+        built from.
+    nbytes
+        Estimated bytes of the assessment.
+    """
+
+    columns: Mapping[str, pd.Series]
+    geometry: gpd.GeoSeries
+    index: pd.Index
+    flags: NDArray
+    removed: tuple
+    costs: Mapping[str, HubCosts]
+    hub_ids: NDArray
+    air_key: tuple
+    nbytes: int = 0
+    arrays: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame, **parts: object) -> Reference:
+        """A reference holding the columns of ``frame``, its size estimated once.
+
+        Parameters
+        ----------
+        frame
+            The assessment without a scenario.
+        **parts
+            The fields of :class:`Reference` after ``index``.
+
+        Returns
+        -------
+        Reference
+            The reference, with ``nbytes`` the estimated bytes of ``frame``.
+        """
+        plain = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        columns = {c: plain[c] for c in plain.columns}
+        return cls(
+            columns,
+            frame.geometry,
+            frame.index,
+            nbytes=size_of(plain),
+            arrays={c: s.array for c, s in columns.items()},
+            **parts,
+        )
+
+
+def _comparable(values: object) -> NDArray:
+    """Values as a numpy array that compares element by element (missing as None or NaN)."""
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.array
+    if isinstance(values, pd.api.extensions.ExtensionArray) and not isinstance(
+        values, pd.arrays.NumpyExtensionArray
+    ):
+        if values.dtype.kind in "fiub" or pd.api.types.is_bool_dtype(values.dtype):
+            return values.to_numpy(dtype="float64", na_value=np.nan)
+        return values.to_numpy(dtype=object, na_value=None)
+    arr = np.asarray(values)
+    if arr.dtype == object:
+        return np.where(pd.isna(arr), None, arr)
+    return arr
+
+
+def values_differ(old: object, new: object) -> NDArray:
+    """Mask of the positions where two columns of the same length hold different values.
+
+    Parameters
+    ----------
+    old, new
+        Columns (numpy arrays, pandas arrays or Series); missing values (NaN, None, NA) are
+        equal to each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, True where the values differ.
+    """
+    a, b = _comparable(old), _comparable(new)
+    if a.dtype.kind == "f" and b.dtype.kind == "f":
+        return (a != b) & ~(np.isnan(a) & np.isnan(b))
+    return np.asarray(a != b, dtype=bool)
+
+
+def costs_differ(old: HubCosts, new: HubCosts, nodes: NDArray) -> NDArray:
+    """Mask of the places whose road costs or nearest hub node differ between two results.
+
+    Parameters
+    ----------
+    old, new
+        Road costs of the same graph (:class:`geo.exposure.access.HubCosts`).
+    nodes
+        Node of every place (-1 off the network: never differs).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask over the places.
+    """
+    on = nodes >= 0
+    if old is new:
+        return np.zeros(nodes.size, dtype=bool)
+    idx = np.maximum(nodes, 0)
+    out = np.zeros(nodes.size, dtype=bool)
+    for name in ("length_km", "travel_h", "travel_h_lower", "source_node"):
+        a, b = getattr(old, name), getattr(new, name)
+        if a is not b:
+            out |= values_differ(a[idx], b[idx])
+    return out & on
+
+
+def _missing_as_none(values: object) -> NDArray:
+    """Values as an object array, None where missing."""
+    arr = _comparable(values)
+    return arr.astype(object) if arr.dtype != object else arr
+
+
+class Patch:
+    """The columns of a reference, copied on first write and changed at some rows only.
+
+    Parameters
+    ----------
+    reference
+        The reference assessment (never changed).
+    """
+
+    def __init__(self, reference: Reference) -> None:
+        self.reference = reference
+        self.columns: dict[str, object] = {}
+
+    def array(self, column: str) -> object:
+        """The column's current values (patched or the reference's), not to be changed.
+
+        Parameters
+        ----------
+        column
+            A column of the reference.
+
+        Returns
+        -------
+        numpy.ndarray or pandas.api.extensions.ExtensionArray
+            The values.
+        """
+        got = self.columns.get(column)
+        return self.reference.arrays[column] if got is None else got
+
+    def set(self, column: str, rows: NDArray, values: object) -> None:
+        """Set ``column`` at the positions ``rows`` to ``values`` (one per row).
+
+        Text columns stay text while a value is text; one left without any becomes an
+        ``object`` column, as pandas types a full assessment's columns.
+
+        Parameters
+        ----------
+        column
+            A column of the reference.
+        rows
+            Row positions (int).
+        values
+            The new values, aligned to ``rows``.
+        """
+        if len(rows) == 0:
+            return
+        arr = self.array(column)
+        fresh = column not in self.columns
+        text = isinstance(arr.dtype, pd.StringDtype)
+        if isinstance(arr, pd.arrays.NumpyExtensionArray) and not text:
+            arr = arr.to_numpy()
+            fresh = True
+        if isinstance(arr, np.ndarray):
+            if fresh:
+                arr = arr.copy()
+            arr[rows] = _missing_as_none(values) if arr.dtype == object else values
+        else:
+            values = _missing_as_none(values) if text else values
+            if text and all(v is None for v in values.tolist()):
+                # perhaps no text left: typed again from the values (Patch.frame)
+                arr = arr.to_numpy(dtype=object, na_value=None)
+                arr[rows] = values
+            else:
+                if fresh:
+                    arr = arr.copy()
+                arr[rows] = values
+        self.columns[column] = arr
+
+    def replace(self, column: str, values: object) -> None:
+        """Set the whole column.
+
+        Parameters
+        ----------
+        column
+            A column of the reference.
+        values
+            One value per row.
+        """
+        self.columns[column] = values
+
+    def frame(self, crs: object = None) -> gpd.GeoDataFrame:
+        """The patched frame: the reference's columns, shared where unchanged.
+
+        ``object`` columns changed are typed by pandas from their new values, as in a full
+        assessment (text when every value present is text).
+
+        Parameters
+        ----------
+        crs
+            The geometry's coordinate reference system.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Same columns, order and index as the reference, the geometry last.
+        """
+        ref = self.reference
+        data = {c: self.columns.get(c, s) for c, s in ref.columns.items()}
+        plain = pd.DataFrame(data, index=ref.index, copy=False)
+        return gpd.GeoDataFrame(plain, geometry=ref.geometry, crs=crs, copy=False)

@@ -41,15 +41,17 @@ def descendants(predecessors: NDArray, roots: NDArray) -> NDArray:
 
 def _first_after_root(pred: NDArray, root: int) -> NDArray:
     """For every node of a Dijkstra tree from ``root``, the node just below ``root`` on its path
-    (itself for the root's children, -1 when unreached); by pointer doubling, O(n log depth)."""
-    up = np.where(pred == root, np.arange(pred.size), pred)
-    up = np.where(pred < 0, -1, up)
+    (itself for the root's children, -1 when unreached); by pointer jumping, O(n log depth)."""
+    n = pred.size
+    # the root's children point to themselves, unreached nodes (and the root) to a sink at n
+    up = np.where(pred == root, np.arange(n), pred)
+    up = np.append(np.where(up < 0, n, up), n)
     while True:
-        nxt = np.where(up >= 0, up[np.maximum(up, 0)], -1)
-        nxt = np.where((up >= 0) & (pred[np.maximum(up, 0)] == root), up, nxt)
+        nxt = up[up]
         if np.array_equal(nxt, up):
-            return up
+            break
         up = nxt
+    return np.where(up[:n] == n, -1, up[:n])
 
 
 def repair(
@@ -84,12 +86,9 @@ def repair(
     dist[nodes], source_of[nodes], predecessors[nodes] = np.inf, -1, -9999
     local = np.full(matrix.shape[0], -1, dtype="int64")
     local[nodes] = np.arange(nodes.size)
-    indptr, cols, w = matrix.indptr, matrix.indices, matrix.data
-    counts = indptr[nodes + 1] - indptr[nodes]
-    rows = np.repeat(np.arange(nodes.size), counts)
-    starts = np.cumsum(counts) - counts
-    pos = np.repeat(indptr[nodes], counts) + np.arange(rows.size) - np.repeat(starts, counts)
-    nbr, weight = cols[pos], w[pos]
+    arcs = matrix[nodes]  # the affected nodes' rows (scipy's compiled row gather)
+    rows = np.repeat(np.arange(nodes.size), np.diff(arcs.indptr))
+    nbr, weight = arcs.indices, arcs.data
     inside = local[nbr] >= 0
     # seeds: best distance through an unaffected neighbour (first lowest neighbour on ties)
     out_r, out_n = rows[~inside], nbr[~inside]
@@ -103,12 +102,12 @@ def repair(
     seed_r, seed_n, seed_d = out_r[first], out_n[first], via[first]
     k = nodes.size
     # the subgraph of affected nodes plus a virtual source k joined to every seeded node
+    # rows in order already: the affected nodes' arcs by node, then the virtual source's
     sub_r = np.concatenate([rows[inside], np.full(seed_r.size, k)])
     sub_c = np.concatenate([local[nbr[inside]], seed_r])
     sub_w = np.concatenate([weight[inside], seed_d])
-    order = np.argsort(sub_r, kind="stable")
     sub_ptr = np.concatenate([[0], np.cumsum(np.bincount(sub_r, minlength=k + 1))])
-    sub = csr_matrix((sub_w[order], sub_c[order], sub_ptr), shape=(k + 1, k + 1))
+    sub = csr_matrix((sub_w, sub_c, sub_ptr), shape=(k + 1, k + 1))
     d, pred = dijkstra(sub, directed=True, indices=k, return_predecessors=True)
     d, pred = d[:k], pred[:k]
     top = _first_after_root(np.append(pred, -9999), k)[:k]

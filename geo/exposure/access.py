@@ -226,22 +226,25 @@ def hub_costs(
     removed = tuple(removed_edge_ids)
     hubs = np.asarray(hub_nodes, dtype="int64")
     hubs = np.unique(hubs[hubs >= 0])
-    same = _same_weights(graph)
-    weights = WEIGHTS[:2] if same else WEIGHTS
-    if (
+    derive = (
         derive_from is not None
         and derive_from.hubs is not None
         and derive_from.can_derive(hubs, removed)
-    ):
+    )
+    # costs of the same graph share the time array exactly when the bounds are the same
+    same = derive_from.travel_h_lower is derive_from.travel_h if derive else _same_weights(graph)
+    weights = WEIGHTS[:2] if same else WEIGHTS
+    if derive:
         base = derive_from
-        closed = np.setdiff1d(derive_from.hubs, hubs)
+        closed = np.zeros(graph.n_nodes + 1, dtype=bool)  # by node; the last: unreached (-1)
+        closed[np.setdiff1d(derive_from.hubs, hubs)] = True
         cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
         u, v = graph.u[cut], graph.v[cut]
         results = []
         for w, dist, (src, pred) in zip(
             weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees
         ):
-            affected = np.isin(src, closed)
+            affected = closed[src]
             below = np.concatenate([v[pred[v] == u], u[pred[u] == v]])
             if below.size:
                 affected |= descendants(pred, below)

@@ -53,9 +53,26 @@ __all__ = [
 ]
 
 
-def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
+def resolve_bases(
+    bases: pd.DataFrame, names: Iterable[str], *, keys: Mapping[str, int] | None = None
+) -> list[int]:
     """Positions of the bases named by id, site name or town (case, accents and punctuation
     ignored).
+
+    Parameters
+    ----------
+    bases
+        The sites (``base_id``, and ``name``, ``town``, ``town_id`` where present).
+    names
+        The names to resolve.
+    keys
+        The sites' name keys, built once by the caller (a context caches them); default: built
+        from ``bases``.
+
+    Returns
+    -------
+    list of int
+        The position of each named site, in the order named.
 
     Raises
     ------
@@ -65,15 +82,7 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
     names = list(names)
     if not names:
         return []
-    keys: dict[str, int] = {}
-    for col in ("base_id", "name", "town", "town_id"):
-        if col in bases.columns:
-            for pos, value in enumerate(bases[col]):
-                keys.setdefault(name_key(value), pos)
-                if col == "town":
-                    keys.setdefault(name_key(re.sub(r"\s*\(.*\)", "", str(value))), pos)
-                if col == "town_id":
-                    keys.setdefault(name_key(str(value).split("-", 1)[-1]), pos)
+    keys = _base_keys(bases) if keys is None else keys
     out, unknown = [], []
     for name in names:
         found = keys.get(name_key(name))
@@ -84,6 +93,20 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
         )
         raise UnknownNameError(f"unknown base(s) {unknown}; valid bases (id or town): {valid}")
     return out
+
+
+def _base_keys(bases: pd.DataFrame) -> dict[str, int]:
+    """Position of the site each name key means (id, site name, town)."""
+    keys: dict[str, int] = {}
+    for col in ("base_id", "name", "town", "town_id"):
+        if col in bases.columns:
+            for pos, value in enumerate(bases[col]):
+                keys.setdefault(name_key(value), pos)
+                if col == "town":
+                    keys.setdefault(name_key(re.sub(r"\s*\(.*\)", "", str(value))), pos)
+                if col == "town_id":
+                    keys.setdefault(name_key(str(value).split("-", 1)[-1]), pos)
+    return keys
 
 
 def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
@@ -413,7 +436,9 @@ def open_flags(
         ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
     )
     flags = closed_on > parse_iso_date(as_of).toordinal()
-    closed, kept = resolve_bases(ctx.bases, close), resolve_bases(ctx.bases, keep)
+    keys = _cached(ctx, ("base_keys",), lambda: _base_keys(ctx.bases), protect=True)
+    closed = resolve_bases(ctx.bases, close, keys=keys)
+    kept = resolve_bases(ctx.bases, keep, keys=keys)
     both = sorted(set(closed) & set(kept))
     if both:  # names differ (a town and a site id) but mean the same site
         ids = [str(ctx.bases["base_id"].iloc[i]) for i in both]
@@ -476,8 +501,8 @@ def _air_service(
 def _air(
     ctx: Context, service: dict[str, pd.DataFrame], rows: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Air lifeline of every place (or of the places at positions ``rows``): best service among
-    the airstrips within reach, before and now."""
+    """Air lifeline of every place (or of the places at positions ``rows``, indexed from 0): best
+    service among the airstrips within reach, before and now."""
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (
@@ -511,13 +536,8 @@ def _air(
     ok = np.isfinite(ctx.static["snap_km"].to_numpy())
     index = ctx.places.index
     if rows is not None:
-        ok, now, bef, air_score, index = (
-            ok[rows],
-            now[rows],
-            bef[rows],
-            air_score[rows],
-            index[rows],
-        )
+        ok, now, bef, air_score = ok[rows], now[rows], bef[rows], air_score[rows]
+        index = pd.RangeIndex(rows.size)  # rows of a patch (Patch.set): their values only
         has_any, has_sky = has_any[rows], has_sky[rows]
     frame = pd.DataFrame(
         {
@@ -679,7 +699,8 @@ def _coverage(
     rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short;
-    of the places at positions ``rows`` only (places with a coordinate) when given."""
+    of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
+    given."""
     name_col, short = _site_names(ctx)
     places, distance_km = ctx.places, ctx.base_km
     if rows is not None:  # the same answers, row by row, as for every place
@@ -935,9 +956,14 @@ def _evaluate_all(
 
 
 def _rank(score_values) -> pd.arrays.IntegerArray:
-    """Rank of every place by exposure, most exposed first (ties share the best rank)."""
-    s = pd.Series(np.asarray(score_values, dtype="float64"))
-    return pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
+    """Rank of every place by exposure, most exposed first; ties share the best rank (pandas'
+    ``rank(ascending=False, method="min")``), missing scores have none."""
+    s = np.asarray(score_values, dtype="float64")
+    known = ~np.isnan(s)
+    ordered = np.sort(s[known])
+    # 1 + the number of known scores above each: the first place of its tie
+    rank = ordered.size - np.searchsorted(ordered, s, side="right") + 1
+    return pd.arrays.IntegerArray(np.where(known, rank, 1).astype("int64"), ~known)
 
 
 def _first_id_at(ids: np.ndarray, hubs: np.ndarray) -> dict:
@@ -947,10 +973,28 @@ def _first_id_at(ids: np.ndarray, hubs: np.ndarray) -> dict:
     return dict(zip(at.tolist(), ids[valid][first].tolist()))
 
 
-def _update(patch: Patch, frame: pd.DataFrame, rows: np.ndarray) -> None:
-    """Set every column of ``frame`` (rows ``rows`` of the assessment) where it differs."""
-    for col in frame.columns:
-        values = frame[col].array
+#: The coverage columns a what-if can change: the nearest open site now and the loss (the
+#: situation before does not depend on the scenario).
+_COVERAGE_NOW = (
+    "base_after_id",
+    "base_after_name",
+    "protection_after",
+    "base_after_km",
+    "covered_after",
+    "coverage_lost",
+    "coverage_lost_on",
+    "security_loss_score",
+)
+
+
+def _update(
+    patch: Patch, frame: pd.DataFrame | Mapping, rows: np.ndarray, columns: Iterable | None = None
+) -> None:
+    """Set the columns of ``frame`` (all, or ``columns``), rows ``rows`` of the assessment,
+    where they differ."""
+    for col in frame.keys() if columns is None else columns:
+        values = frame[col]
+        values = values.array if isinstance(values, pd.Series) else np.asarray(values)
         differ = values_differ(patch.array(col)[rows], values)
         if differ.any():
             patch.set(col, rows[differ], values[differ])
@@ -974,15 +1018,13 @@ def _patched(
         return None
     season, nodes = p.season, ctx.place_nodes
     patch = Patch(ref)
-    scored = np.zeros(len(ctx.places), dtype=bool)  # rows whose scores and reasons change
     # coverage: the places whose nearest open site changed
     if flags.any():
         located = np.flatnonzero(np.isfinite(sd.lon))
         (pos0, km0), (pos1, km1) = sd.nearest_open_all(ref.flags), sd.nearest_open_all(flags)
         rows = located[(pos0 != pos1) | values_differ(km0, km1)]
         if rows.size:
-            _update(patch, _coverage(ctx, p, when, flags, rows), rows)
-            scored[rows] = True
+            _update(patch, _coverage(ctx, p, when, flags, rows), rows, _COVERAGE_NOW)
     # road costs to the nearest open site, capital and Bamako: the places whose costs changed
     ids = ctx.bases["base_id"].to_numpy()
     groups = (
@@ -1014,7 +1056,6 @@ def _patched(
         rows = np.flatnonzero(changed)
         for frame in (road["frame"], road["routes"]):
             _update(patch, frame.iloc[rows], rows)
-        scored[rows] = True
     # air: the places within reach of an airport whose service changed
     service, key = _air_parts(ctx, p, when, flags if (p.close or p.keep) else None)
     if key != ref.air_key:
@@ -1032,23 +1073,45 @@ def _patched(
         rows = np.unique(pairs["point"].to_numpy(dtype="int64")[near])
         if rows.size:
             _update(patch, _air(ctx, service, rows), rows)
-            scored[rows] = True
-    rows = np.flatnonzero(scored)
-    if rows.size:
-        _rescore(ctx, p, patch, road, rows)
+    _rescore(ctx, p, patch, road, patch.rows(*_SCORED_FROM))
+    _explain(ctx, patch, road, patch.rows(*_EXPLAINED_FROM))
     result = patch.frame(ctx.places.crs)
     result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
     return result
 
 
+#: The columns the scores are computed from (a row whose values changed is scored again).
+_SCORED_FROM = (
+    "security_loss_score",
+    "bamako_travel_h",
+    "bamako_reachable",
+    "bamako_routes",
+    "air_score",
+)
+
+#: The columns the reasons are written from (:mod:`geo.exposure.reasons`: the coverage lost, the
+#: road to Bamako, the air service; the geography never changes).
+_EXPLAINED_FROM = (
+    "coverage_lost",
+    "coverage_lost_on",
+    "base_before_name",
+    "base_before_km",
+    "bamako_reachable",
+    "bamako_routes",
+    "bamako_cut_by",
+    "bamako_travel_h",
+    "bamako_road_km",
+    "air_state",
+    "air_score",
+    "air_depended_on_un",
+)
+
+
 def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np.ndarray) -> None:
-    """Scores, class, rank and reasons of the places at ``rows``, as :func:`_evaluate_all` gives
-    them."""
-    index = ctx.places.index[rows]
-
-    def part(*columns: str) -> pd.DataFrame:
-        return pd.DataFrame({c: patch.array(c)[rows] for c in columns}, index=index)
-
+    """Scores and class of the places at ``rows``, and everyone's rank, as
+    :func:`_evaluate_all` gives them."""
+    if rows.size == 0:
+        return
     reachable = patch.array("bamako_reachable")[rows]
     hub_here = ctx.place_nodes[rows] == ctx.hub_node
     indicators = {
@@ -1062,6 +1125,25 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
         "air_score": np.asarray(patch.array("air_score"))[rows],
     }
     comp = score.composite_columns(indicators, weights=p.weights_dict, aggregation=p.aggregation)
+    total = comp["exposure_score"]
+    changed = values_differ(np.asarray(patch.array("exposure_score"))[rows], total)
+    comp["bamako_time_score"] = indicators["bamako_time_score"]
+    comp["bamako_routes_score"] = indicators["bamako_routes_score"]
+    comp["missing_indicators"] = np.array(comp["missing_indicators"], dtype=object)
+    comp["exposure_class"] = score.classify(total).to_numpy()
+    _update(patch, comp, rows)
+    if changed.any():
+        patch.replace("exposure_rank", _rank(patch.array("exposure_score")))
+
+
+def _explain(ctx: Context, patch: Patch, road: dict, rows: np.ndarray) -> None:
+    """Reasons of the places at ``rows``, as :func:`_evaluate_all` writes them."""
+    if rows.size == 0:
+        return
+
+    def part(*columns: str) -> pd.DataFrame:
+        return pd.DataFrame({c: patch.array(c)[rows] for c in columns})
+
     air = part("air_state", "air_score", "airport_icao", "air_depended_on_un")
     fixed = reasons.join(
         [
@@ -1072,15 +1154,5 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
         empty="",
     )
     lost = part("coverage_lost", "coverage_lost_on", "base_before_name", "base_before_km")
-    total = comp["exposure_score"]
-    changed = values_differ(np.asarray(patch.array("exposure_score"))[rows], total)
-    for col in ("bamako_time_score", "bamako_routes_score"):
-        patch.set(col, rows, indicators[col])
-    for col, values in comp.items():
-        patch.set(
-            col, rows, np.asarray(values, dtype=object if col == "missing_indicators" else None)
-        )
-    patch.set("exposure_class", rows, score.classify(total).to_numpy())
-    patch.set("reasons", rows, reasons.join([reasons.coverage_lost(lost), fixed]))
-    if changed.any():
-        patch.replace("exposure_rank", _rank(patch.array("exposure_score")))
+    text = reasons.join([reasons.coverage_lost(lost), fixed])
+    _update(patch, {"reasons": text}, rows)

@@ -175,6 +175,25 @@ class Patch:
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
         self.columns: dict[str, object] = {}
+        self._rows: dict[str, list[NDArray]] = {}
+
+    def rows(self, *columns: str) -> NDArray:
+        """Positions of the rows set in any of ``columns`` so far (ascending, distinct).
+
+        Parameters
+        ----------
+        *columns
+            Columns of the reference.
+
+        Returns
+        -------
+        numpy.ndarray
+            Row positions (int64).
+        """
+        parts = [r for c in columns for r in self._rows.get(c, ())]
+        if not parts:
+            return np.empty(0, dtype="int64")
+        return np.unique(np.concatenate(parts).astype("int64"))
 
     def array(self, column: str) -> object:
         """The column's current values (patched or the reference's), not to be changed.
@@ -209,6 +228,7 @@ class Patch:
         """
         if len(rows) == 0:
             return
+        self._rows.setdefault(column, []).append(np.asarray(rows))
         arr = self.array(column)
         fresh = column not in self.columns
         text = isinstance(arr.dtype, pd.StringDtype)

@@ -86,9 +86,12 @@ def repair(
     dist[nodes], source_of[nodes], predecessors[nodes] = np.inf, -1, -9999
     local = np.full(matrix.shape[0], -1, dtype="int64")
     local[nodes] = np.arange(nodes.size)
-    arcs = matrix[nodes]  # the affected nodes' rows (scipy's compiled row gather)
-    rows = np.repeat(np.arange(nodes.size), np.diff(arcs.indptr))
-    nbr, weight = arcs.indices, arcs.data
+    # the arcs of the affected nodes, node by node: positions in the CSR arrays
+    start = matrix.indptr[nodes]
+    counts = matrix.indptr[nodes + 1] - start
+    rows = np.repeat(np.arange(nodes.size), counts)
+    pos = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(rows.size)
+    nbr, weight = matrix.indices[pos], matrix.data[pos]
     inside = local[nbr] >= 0
     # seeds: best distance through an unaffected neighbour (first lowest neighbour on ties)
     out_r, out_n = rows[~inside], nbr[~inside]

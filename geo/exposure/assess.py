@@ -995,7 +995,7 @@ def _update(
     for col in frame.keys() if columns is None else columns:
         values = frame[col]
         values = values.array if isinstance(values, pd.Series) else np.asarray(values)
-        differ = values_differ(patch.array(col)[rows], values)
+        differ = values_differ(patch.take(col, rows), values)
         if differ.any():
             patch.set(col, rows[differ], values[differ])
 
@@ -1075,7 +1075,7 @@ def _patched(
             _update(patch, _air(ctx, service, rows), rows)
     _rescore(ctx, p, patch, road, patch.rows(*_SCORED_FROM))
     _explain(ctx, patch, road, patch.rows(*_EXPLAINED_FROM))
-    result = patch.frame(ctx.places.crs)
+    result = patch.frame()
     result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
     return result
 
@@ -1115,18 +1115,18 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
     reachable = patch.array("bamako_reachable")[rows]
     hub_here = ctx.place_nodes[rows] == ctx.hub_node
     indicators = {
-        "security_loss_score": np.asarray(patch.array("security_loss_score"))[rows],
+        "security_loss_score": patch.take("security_loss_score", rows),
         "bamako_time_score": score.scale_capped(
-            np.asarray(patch.array("bamako_travel_h"))[rows],
+            patch.take("bamako_travel_h", rows),
             p.time_cap_h,
             unreachable=reachable == False,  # noqa: E712 (NA stays NA, as Series.eq(False))
         ),
         "bamako_routes_score": np.where(hub_here, 0.0, road["routes_score"][rows]),
-        "air_score": np.asarray(patch.array("air_score"))[rows],
+        "air_score": patch.take("air_score", rows),
     }
     comp = score.composite_columns(indicators, weights=p.weights_dict, aggregation=p.aggregation)
     total = comp["exposure_score"]
-    changed = values_differ(np.asarray(patch.array("exposure_score"))[rows], total)
+    changed = values_differ(patch.take("exposure_score", rows), total)
     comp["bamako_time_score"] = indicators["bamako_time_score"]
     comp["bamako_routes_score"] = indicators["bamako_routes_score"]
     comp["missing_indicators"] = np.array(comp["missing_indicators"], dtype=object)

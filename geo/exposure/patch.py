@@ -36,10 +36,12 @@ class Reference:
     Attributes
     ----------
     columns
-        The assessment's columns but the geometry, as Series (sharing the assessment's memory;
-        copy-on-write keeps them apart from the caller's frame).
+        The assessment's columns, as Series (sharing the assessment's memory; copy-on-write
+        keeps them apart from the caller's frame).
     geometry
-        The geometry column and its name.
+        The name of the geometry column.
+    index
+        The assessment's index.
     flags
         Which sites were open.
     removed
@@ -56,7 +58,7 @@ class Reference:
     """
 
     columns: Mapping[str, pd.Series]
-    geometry: gpd.GeoSeries
+    geometry: str
     index: pd.Index
     flags: NDArray
     removed: tuple
@@ -82,11 +84,11 @@ class Reference:
         Reference
             The reference, with ``nbytes`` the estimated bytes of ``frame``.
         """
-        plain = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        plain = pd.DataFrame(frame)
         columns = {c: plain[c] for c in plain.columns}
         return cls(
             columns,
-            frame.geometry,
+            frame.geometry.name,
             frame.index,
             nbytes=size_of(plain),
             arrays={c: s.array for c, s in columns.items()},
@@ -211,6 +213,28 @@ class Patch:
         got = self.columns.get(column)
         return self.reference.arrays[column] if got is None else got
 
+    def take(self, column: str, rows: NDArray) -> object:
+        """The column's current values at ``rows``.
+
+        Numpy where the column is numpy inside: text as an object array, missing as NaN.
+
+        Parameters
+        ----------
+        column
+            A column of the reference.
+        rows
+            Row positions (int).
+
+        Returns
+        -------
+        numpy.ndarray or pandas.api.extensions.ExtensionArray
+            The values, aligned to ``rows``.
+        """
+        arr = self.array(column)
+        if isinstance(arr, pd.arrays.NumpyExtensionArray):
+            return np.asarray(arr)[rows]
+        return arr[rows]
+
     def set(self, column: str, rows: NDArray, values: object) -> None:
         """Set ``column`` at the positions ``rows`` to ``values`` (one per row).
 
@@ -263,23 +287,18 @@ class Patch:
         """
         self.columns[column] = values
 
-    def frame(self, crs: object = None) -> gpd.GeoDataFrame:
+    def frame(self) -> gpd.GeoDataFrame:
         """The patched frame: the reference's columns, shared where unchanged.
 
         ``object`` columns changed are typed by pandas from their new values, as in a full
         assessment (text when every value present is text).
 
-        Parameters
-        ----------
-        crs
-            The geometry's coordinate reference system.
-
         Returns
         -------
         geopandas.GeoDataFrame
-            Same columns, order and index as the reference, the geometry last.
+            Same columns, order, index and geometry as the reference.
         """
         ref = self.reference
         data = {c: self.columns.get(c, s) for c, s in ref.columns.items()}
         plain = pd.DataFrame(data, index=ref.index, copy=False)
-        return gpd.GeoDataFrame(plain, geometry=ref.geometry, crs=crs, copy=False)
+        return gpd.GeoDataFrame(plain, geometry=ref.geometry, copy=False)

@@ -23,8 +23,20 @@ __all__ = ["descendants", "repair", "shortest_tree"]
 
 
 def descendants(predecessors: NDArray, roots: NDArray) -> NDArray:
-    """Mask of the nodes at or below ``roots`` in the shortest-path forest given by
-    ``predecessors`` (-9999 or any negative value: a source or an unreached node)."""
+    """Mask of the nodes at or below ``roots`` in a shortest-path forest.
+
+    Parameters
+    ----------
+    predecessors
+        Predecessor of every node (-9999 or any negative value: a source or an unreached node).
+    roots
+        Node positions.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask over the nodes: the roots and every node whose path runs through one.
+    """
     n = predecessors.size
     child = np.flatnonzero(predecessors >= 0)
     tree = csr_matrix(
@@ -40,8 +52,10 @@ def descendants(predecessors: NDArray, roots: NDArray) -> NDArray:
 
 
 def _first_after_root(pred: NDArray, root: int) -> NDArray:
-    """For every node of a Dijkstra tree from ``root``, the node just below ``root`` on its path
-    (itself for the root's children, -1 when unreached); by pointer jumping, O(n log depth)."""
+    """For every node of a Dijkstra tree from ``root``, the node just below ``root`` on its path.
+
+    Itself for the root's children, -1 when unreached; by pointer jumping, O(n log depth).
+    """
     n = pred.size
     # the root's children point to themselves, unreached nodes (and the root) to a sink at n
     up = np.where(pred == root, np.arange(n), pred)
@@ -68,16 +82,24 @@ def repair(
     matrix
         The changed graph as a symmetric CSR matrix (closed sources and cut edges already gone
         from what the caller passes as sources and arcs).
-    dist, source_of, predecessors
-        The result of the full multi-source Dijkstra before the change (``inf``/-1 unreached).
+    dist
+        Distance of every node to its nearest source before the change (``inf`` unreached).
+    source_of
+        The source each node was reached from before the change (-1 unreached).
+    predecessors
+        Every node's predecessor before the change (-9999 at sources and unreached nodes).
     affected
         Mask of every node whose distance may have changed (reached from a closed source, or at
         or below a cut edge in the tree); every other node must keep its distance.
 
     Returns
     -------
-    dist, source_of, predecessors
-        New arrays (the inputs are not changed).
+    dist : numpy.ndarray
+        Distances after the change (a new array; the inputs are not changed).
+    source_of : numpy.ndarray
+        Sources after the change.
+    predecessors : numpy.ndarray
+        Predecessors after the change.
     """
     dist, source_of, predecessors = dist.copy(), source_of.copy(), predecessors.copy()
     nodes = np.flatnonzero(affected)
@@ -126,10 +148,24 @@ def repair(
 
 
 def shortest_tree(matrix: csr_matrix, sources: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-    """Multi-source Dijkstra on ``matrix`` from the node positions ``sources`` (unique): the
-    distance to the nearest source (``inf`` unreached), that source (-1 unreached) and every
-    node's predecessor (-9999 at sources and unreached nodes), as
-    :func:`geo.routing.distances_from` computes them."""
+    """Multi-source Dijkstra, as :func:`geo.routing.distances_from` computes it.
+
+    Parameters
+    ----------
+    matrix
+        The graph as a symmetric CSR matrix.
+    sources
+        Node positions of the sources (unique).
+
+    Returns
+    -------
+    dist : numpy.ndarray
+        Distance of every node to the nearest source (``inf`` unreached).
+    source_of : numpy.ndarray
+        That source (-1 unreached).
+    predecessors : numpy.ndarray
+        Every node's predecessor (-9999 at sources and unreached nodes).
+    """
     n = matrix.shape[0]
     if np.size(sources) == 0:
         return np.full(n, np.inf), np.full(n, -1, dtype="int64"), np.full(n, -9999, dtype="int32")

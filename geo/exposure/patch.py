@@ -117,9 +117,11 @@ def values_differ(old: object, new: object) -> NDArray:
 
     Parameters
     ----------
-    old, new
-        Columns (numpy arrays, pandas arrays or Series); missing values (NaN, None, NA) are
+    old
+        A column (numpy array, pandas array or Series); missing values (NaN, None, NA) are
         equal to each other.
+    new
+        A column of the same length.
 
     Returns
     -------
@@ -137,8 +139,10 @@ def costs_differ(old: HubCosts, new: HubCosts, nodes: NDArray) -> NDArray:
 
     Parameters
     ----------
-    old, new
-        Road costs of the same graph (:class:`geo.exposure.access.HubCosts`).
+    old
+        Road costs (:class:`geo.exposure.access.HubCosts`).
+    new
+        Road costs of the same graph.
     nodes
         Node of every place (-1 off the network: never differs).
 

@@ -4,6 +4,12 @@
 and bases to the road graph, travel times per season, airstrips within reach, river and
 geography); :func:`evaluate` then assesses one date/scenario in a few Dijkstra runs, so a
 timeline or a one-base what-if costs milliseconds. :func:`assess` does both.
+
+A what-if (sites closed or kept, roads cut) after the assessment of the same date and parameters
+without a scenario is that assessment patched (:mod:`geo.exposure.patch`): road costs repaired
+where the change reaches, the coverage of the places whose nearest open site changed, the air
+columns of the places near an airport whose service changed, and the scores, class and reasons of
+the rows whose inputs changed; every other column is shared with the reference, not rebuilt.
 """
 
 from __future__ import annotations
@@ -146,7 +152,9 @@ class Context:
     what :func:`evaluate` reuses across scenarios: road costs per season, roads cut and hub set
     (a what-if repairs the nearest cached costs rather than running Dijkstra again); the Bamako
     columns, routes and road reasons per season and roads cut (they do not depend on the bases);
-    air columns per airport service. It holds at most ``cache_bytes`` estimated bytes (default
+    air columns per airport service; the assessment without a scenario of each date and set of
+    parameters, which a what-if patches where it changes something
+    (:class:`~geo.exposure.patch.Reference`). It holds at most ``cache_bytes`` estimated bytes (default
     of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently used out
     first, what an evaluation without a scenario built last); :meth:`clear_cache` empties it and
     gives the memory back.

@@ -154,10 +154,10 @@ class Context:
     columns, routes and road reasons per season and roads cut (they do not depend on the bases);
     air columns per airport service; the assessment without a scenario of each date and set of
     parameters, which a what-if patches where it changes something
-    (:class:`~geo.exposure.patch.Reference`). It holds at most ``cache_bytes`` estimated bytes (default
-    of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently used out
-    first, what an evaluation without a scenario built last); :meth:`clear_cache` empties it and
-    gives the memory back.
+    (:class:`~geo.exposure.patch.Reference`). It holds at most ``cache_bytes`` estimated bytes
+    (default of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently
+    used out first, what an evaluation without a scenario built last); :meth:`clear_cache`
+    empties it and gives the memory back.
     """
 
     places: gpd.GeoDataFrame

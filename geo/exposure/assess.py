@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_CACHE_BYTES",
+    "REFERENCE_SHARE",
     "Context",
     "calibrated_features",
     "evaluate",
@@ -863,6 +864,15 @@ def _geography_reasons(ctx: Context) -> np.ndarray:
     return _cached(ctx, ("geography",), lambda: reasons.geography(ctx.static), protect=True)
 
 
+#: Largest share of a context's cache budget that an assessment kept as the reference of what-ifs
+#: may take (a memory setting): the rest holds what what-ifs and later evaluations derive from
+#: (road costs, routes, air service). An assessment takes about 1.4 KiB per place (measured at
+#: 18,769 places); with the default budget (:func:`geo.exposure.cache.default_cache_bytes`)
+#: references are kept up to about 45,000 places, and larger sets of places are assessed in full
+#: for every what-if, as without a reference (a larger ``cache_bytes`` keeps them).
+REFERENCE_SHARE = 0.25
+
+
 def _reference_key(p: ExposureParams, when: dt.date) -> tuple:
     """Cache key of the assessment without a scenario that a what-if of ``p`` patches."""
     return ("reference", p.replace(as_of=when, close=(), keep=(), close_roads=()))
@@ -959,7 +969,8 @@ def _evaluate_all(
             hub_ids=ctx.bases["base_id"].to_numpy()[flags],
             air_key=key,
         )
-        _cached(ctx, _reference_key(p, when), lambda: reference, protect=True)
+        if reference.nbytes <= ctx.cache_bytes * REFERENCE_SHARE:
+            _cached(ctx, _reference_key(p, when), lambda: reference, protect=True)
     return result
 
 

@@ -714,6 +714,8 @@ def _coverage(
     places, distance_km = ctx.places, ctx.base_km
     if rows is not None:  # the same answers, row by row, as for every place
         sd = ctx.base_km
+        if not isinstance(sd, coverage.SiteDistances):
+            raise TypeError("coverage of some rows needs the SiteDistances of prepare()")
         # the distances are given: coverage reads only the places' number and index
         places = pd.DataFrame(index=ctx.places.index[rows])
         distance_km = coverage.SiteDistances(
@@ -1053,7 +1055,7 @@ def _patched(
     for prefix, hubs, hub_ids, ref_hubs, ref_ids in groups:
         costs = _costs(ctx, graph, season, removed, hubs)
         changed = costs_differ(ref.costs[prefix], costs, nodes)
-        if ref_hubs is not None:  # a node shared by sites: the id named there may change
+        if ref_hubs is not None and ref_ids is not None:  # sites sharing a node: the first named
             old, new = _first_id_at(ref_ids, ref_hubs), _first_id_at(hub_ids, hubs)
             renamed = [node for node, i in new.items() if old.get(node) != i]
             if renamed:

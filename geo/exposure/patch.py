@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -66,18 +67,35 @@ class Reference:
     hub_ids: NDArray
     air_key: tuple
     nbytes: int = 0
-    arrays: Mapping[str, object] = field(default_factory=dict)
+    arrays: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, frame: gpd.GeoDataFrame, **parts: object) -> Reference:
+    def of(
+        cls,
+        frame: gpd.GeoDataFrame,
+        *,
+        flags: NDArray,
+        removed: tuple,
+        costs: Mapping[str, HubCosts],
+        hub_ids: NDArray,
+        air_key: tuple,
+    ) -> Reference:
         """A reference holding the columns of ``frame``, its size estimated once.
 
         Parameters
         ----------
         frame
             The assessment without a scenario.
-        **parts
-            The fields of :class:`Reference` after ``index``.
+        flags
+            Which sites were open.
+        removed
+            The road segments cut.
+        costs
+            Road costs by hub kind.
+        hub_ids
+            Id of every open site.
+        air_key
+            The airports' service the air columns were built from.
 
         Returns
         -------
@@ -90,9 +108,13 @@ class Reference:
             columns,
             frame.geometry.name,
             frame.index,
+            flags=flags,
+            removed=removed,
+            costs=costs,
+            hub_ids=hub_ids,
+            air_key=air_key,
             nbytes=size_of(plain),
             arrays={c: s.array for c, s in columns.items()},
-            **parts,
         )
 
 
@@ -108,7 +130,8 @@ def _comparable(values: object) -> NDArray:
         return values.to_numpy(dtype=object, na_value=None)
     arr = np.asarray(values)
     if arr.dtype == object:
-        return np.where(pd.isna(arr), None, arr)
+        arr = arr.copy()
+        arr[np.asarray(pd.isna(arr), dtype=bool)] = None
     return arr
 
 
@@ -180,7 +203,7 @@ class Patch:
 
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
-        self.columns: dict[str, object] = {}
+        self.columns: dict[str, Any] = {}
         self._rows: dict[str, list[NDArray]] = {}
 
     def rows(self, *columns: str) -> NDArray:
@@ -201,7 +224,7 @@ class Patch:
             return np.empty(0, dtype="int64")
         return np.unique(np.concatenate(parts).astype("int64"))
 
-    def array(self, column: str) -> object:
+    def array(self, column: str) -> Any:
         """The column's current values (patched or the reference's), not to be changed.
 
         Parameters
@@ -217,7 +240,7 @@ class Patch:
         got = self.columns.get(column)
         return self.reference.arrays[column] if got is None else got
 
-    def take(self, column: str, rows: NDArray) -> object:
+    def take(self, column: str, rows: NDArray) -> Any:
         """The column's current values at ``rows``.
 
         Numpy where the column is numpy inside: text as an object array, missing as NaN.
@@ -267,16 +290,14 @@ class Patch:
             if fresh:
                 arr = arr.copy()
             arr[rows] = _missing_as_none(values) if arr.dtype == object else values
+        elif text and all(v is None for v in _missing_as_none(values)):
+            # perhaps no text left: typed again from the values (Patch.frame)
+            arr = arr.to_numpy(dtype=object, na_value=None)
+            arr[rows] = None
         else:
-            values = _missing_as_none(values) if text else values
-            if text and all(v is None for v in values.tolist()):
-                # perhaps no text left: typed again from the values (Patch.frame)
-                arr = arr.to_numpy(dtype=object, na_value=None)
-                arr[rows] = values
-            else:
-                if fresh:
-                    arr = arr.copy()
-                arr[rows] = values
+            if fresh:
+                arr = arr.copy()
+            arr[rows] = _missing_as_none(values) if text else values
         self.columns[column] = arr
 
     def replace(self, column: str, values: object) -> None:

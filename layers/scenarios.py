@@ -22,6 +22,7 @@ import pandas as pd
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.coverage import open_mask
 from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.bases import site_town
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ __all__ = [
     "eve_of_withdrawal",
     "keep_k",
     "site_ids",
-    "site_label",
+    "town_of_site",
 ]
 
 #: Most scenarios of a ``--keep-k`` batch run exhaustively; more combinations are sampled.
@@ -43,7 +44,7 @@ DEFAULT_MAX_SCENARIOS = 500
 DEFAULT_SEED = 2023
 
 
-def site_label(bases: pd.DataFrame, base_id: str) -> str:
+def town_of_site(bases: pd.DataFrame, base_id: str) -> str:
     """The site's town without the parenthesised detail, e.g. ``"Sévaré"`` for MINUSMA-10.
 
     Parameters
@@ -58,8 +59,7 @@ def site_label(bases: pd.DataFrame, base_id: str) -> str:
     str
         The town's name, e.g. ``"Sévaré"`` for MINUSMA-10.
     """
-    town = bases.loc[bases["base_id"] == base_id, "town"].iloc[0]
-    return str(town).split(" (")[0]
+    return site_town(bases.loc[bases["base_id"] == base_id, "town"].iloc[0])
 
 
 def site_ids(bases: pd.DataFrame, *, june_2023_count: bool = False) -> list[str]:
@@ -132,7 +132,7 @@ def close_each(
     out, labels = [ref], ["none-closed"]
     for base_id in ids:
         out.append(ref.replace(close=(*ref.close, base_id)))
-        labels.append(f"close-{site_label(bases, base_id)}")
+        labels.append(f"close-{town_of_site(bases, base_id)}")
     return out, labels
 
 
@@ -198,7 +198,7 @@ def keep_k(
     out, labels = [params], ["none-kept"]
     for combo in combos:
         out.append(params.replace(keep=(*params.keep, *combo)))
-        labels.append("keep-" + "+".join(site_label(bases, b) for b in combo))
+        labels.append("keep-" + "+".join(town_of_site(bases, b) for b in combo))
     return out, labels
 
 
@@ -227,7 +227,7 @@ def _changing(
             len(ids) - len(useful),
             "already closed" if want_open else "still open",
             when.isoformat(),
-            ", ".join(site_label(bases, i) for i in ids if i not in useful),
+            ", ".join(town_of_site(bases, i) for i in ids if i not in useful),
         )
     return useful
 

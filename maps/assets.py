@@ -34,6 +34,7 @@ What is not byte-for-byte the CDN file (the lock's ``aliases`` give the reasons)
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import importlib.resources
@@ -84,9 +85,6 @@ DEFAULT_REGISTRY_URL = "https://registry.npmjs.org/"
 
 #: Name of the file, inside each cached package folder, that holds the verified integrity.
 MARKER = ".integrity"
-
-#: Name of the file, inside each cached package folder, that lists the sha256 of every file.
-HASHES = ".files.sha256"  # written by older versions; no longer read nor trusted
 
 #: Largest npm tarball accepted (the largest locked one, Font Awesome, is about 6 MB).
 TARBALL_MAX_BYTES = 64 * 1024**2
@@ -175,45 +173,56 @@ def _cache(cache_dir: str | os.PathLike | None) -> Path:
     return Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
 
+#: How to write a lock, quoted in error messages.
+LOCK_FIX = "write one with scripts/build_asset_lock.py (or pass none for the packaged lock)"
+
+
 @functools.lru_cache(maxsize=8)
 def _read_lock(path: str | None) -> dict[str, Any]:
     """The lock at ``path`` (None: the packaged one), checked for form; cached per path."""
-    if path is None:
-        text = (
-            importlib.resources.files("minusma.maps")
-            .joinpath("assets/lock.json")
-            .read_text("utf-8")
-        )
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    lock = json.loads(text)
+    name = path or "maps/assets/lock.json"
+    try:
+        if path is None:
+            resource = importlib.resources.files("minusma.maps").joinpath("assets/lock.json")
+            text = resource.read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        lock = json.loads(text)
+    except OSError as exc:
+        raise ParameterError(f"cannot read the asset lock {name}: {exc}; {LOCK_FIX}") from exc
+    except ValueError as exc:
+        raise ParameterError(f"asset lock {name} is not valid JSON ({exc}); {LOCK_FIX}") from exc
+    if not isinstance(lock, dict):
+        raise ParameterError(f"asset lock {name} is malformed: not a JSON object; {LOCK_FIX}")
     problems = [k for k in ("packages", "aliases") if not isinstance(lock.get(k), list)]
+    packages: list[Any] = lock["packages"] if isinstance(lock.get("packages"), list) else []
     problems += [
         f"package {p!r} lacks name/version/tarball/integrity"
-        for p in lock.get("packages", [])
-        if not all(isinstance(p.get(k), str) for k in ("name", "version", "tarball", "integrity"))
+        for p in packages
+        if not isinstance(p, dict)
+        or not all(isinstance(p.get(k), str) for k in ("name", "version", "tarball", "integrity"))
     ]
     problems += [
-        f"package {p.get('name')}@{p.get('version')}: files must map paths to sha256 digests"
-        for p in lock.get("packages", [])
-        if "files" in p
+        f"package {p.get('name')}@{p.get('version')}: files must map paths to sha256 digests "
+        "(every file is checked against them; add them with "
+        "scripts/build_asset_lock.py --file-hashes-only)"
+        for p in packages
+        if isinstance(p, dict)
         and not (
-            isinstance(p["files"], dict)
+            isinstance(p.get("files"), dict)
             and all(isinstance(v, str) and len(v) == 64 for v in p["files"].values())
         )
     ]
     if problems:
-        raise ParameterError(
-            f"asset lock {path or 'maps/assets/lock.json'} is malformed: {'; '.join(problems)}"
-        )
+        raise ParameterError(f"asset lock {name} is malformed: {'; '.join(problems)}")
     return lock
 
 
 def load_lock(path: str | os.PathLike | None = None) -> dict[str, Any]:
     """Read the asset lock (the packaged ``maps/assets/lock.json`` when ``path`` is None).
 
-    The lock is read once per resolved path and process: later calls return the same dict,
-    which callers must not change.
+    The lock is read and checked once per resolved path and process; every call returns a copy
+    of its own, which the caller may change without changing anyone else's lock.
 
     Parameters
     ----------
@@ -231,10 +240,11 @@ def load_lock(path: str | os.PathLike | None = None) -> dict[str, Any]:
     Raises
     ------
     ParameterError
-        The lock lacks its ``packages`` or ``aliases`` list, a package lacks its name,
-        version, tarball or integrity, or its ``files`` are not sha256 digests.
+        The lock cannot be read or is not JSON, lacks its ``packages`` or ``aliases`` list, a
+        package lacks its name, version, tarball or integrity, or its ``files`` are missing or
+        not sha256 digests.
     """
-    return _read_lock(None if path is None else str(Path(path).resolve()))
+    return copy.deepcopy(_read_lock(None if path is None else str(Path(path).resolve())))
 
 
 def _package_dir(cache: Path, name: str, version: str) -> Path:
@@ -294,10 +304,8 @@ def tarball_file_hashes(data: bytes) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def _tampered(folder: Path, files: Mapping[str, str] | None) -> list[str]:
+def _tampered(folder: Path, files: Mapping[str, str]) -> list[str]:
     """Files of ``folder`` that differ from, or are missing from, the lock's hashes ``files``."""
-    if not files:
-        return []
     bad = [
         rel
         for rel, digest in files.items()
@@ -346,21 +354,65 @@ def check_cache(
 # --------------------------------------------------------------------------- download
 
 
-def _sri(data: bytes) -> str:
-    """The sha512 Subresource Integrity string of ``data`` (npm's ``integrity``)."""
+def sri(data: bytes) -> str:
+    """The sha512 Subresource Integrity string of ``data`` (npm's ``integrity``).
+
+    Parameters
+    ----------
+    data
+        The bytes to hash (a package tarball).
+
+    Returns
+    -------
+    str
+        ``"sha512-"`` followed by the base64 digest.
+    """
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
 
 
-def _tarball_url(tarball: str, registry_url: str | None) -> str:
-    """``tarball``'s URL on the mirror ``registry_url`` (or ``$MINUSMA_NPM_REGISTRY``), if any."""
+def tarball_url(tarball: str, registry_url: str | None) -> str:
+    """``tarball``'s URL on the mirror ``registry_url`` (or ``$MINUSMA_NPM_REGISTRY``), if any.
+
+    Parameters
+    ----------
+    tarball
+        The tarball URL the lock records (on :data:`DEFAULT_REGISTRY_URL`).
+    registry_url
+        A mirror of the npm registry, or None for ``$MINUSMA_NPM_REGISTRY`` (if set).
+
+    Returns
+    -------
+    str
+        The URL to download from: on the mirror, or ``tarball`` unchanged without one.
+    """
     registry = registry_url or os.environ.get("MINUSMA_NPM_REGISTRY")
     if not registry or not tarball.startswith(DEFAULT_REGISTRY_URL):
         return tarball
     return registry.rstrip("/") + "/" + tarball[len(DEFAULT_REGISTRY_URL) :]
 
 
-def _download(url: str, *, timeout_s: float, retries: int) -> bytes:
-    """The body at ``url``, retried after a network error or HTTP 5xx, at most the size cap."""
+def download(url: str, *, timeout_s: float, retries: int) -> bytes:
+    """The body at ``url``, retried after a network error or HTTP 5xx, at most the size cap.
+
+    Parameters
+    ----------
+    url
+        The URL to read.
+    timeout_s
+        Timeout of each attempt, in seconds.
+    retries
+        Attempts after the first one, for network errors and HTTP 5xx only.
+
+    Returns
+    -------
+    bytes
+        The body (at most :data:`TARBALL_MAX_BYTES`).
+
+    Raises
+    ------
+    FetchError
+        On an HTTP 4xx, a body over the size cap, or when every attempt failed.
+    """
     last: Exception | None = None
     for attempt in range(1, retries + 2):
         try:
@@ -406,7 +458,7 @@ def _extract(data: bytes, dest: Path) -> None:
 
 
 def _install(
-    pkg: Mapping[str, str], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int
+    pkg: Mapping[str, Any], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int
 ) -> bool:
     """Download, verify and unpack one package; return False if it was already cached."""
     name, version, integrity = pkg["name"], pkg["version"], pkg["integrity"]
@@ -420,16 +472,15 @@ def _install(
         )
     if not integrity.startswith("sha512-"):
         raise ChecksumError(f"{name}@{version}: lock integrity {integrity!r} is not sha512")
-    url = _tarball_url(pkg["tarball"], registry_url)
+    url = tarball_url(pkg["tarball"], registry_url)
     logger.info("downloading %s@%s from %s", name, version, url)
-    data = _download(url, timeout_s=timeout_s, retries=retries)
-    got = _sri(data)
+    data = download(url, timeout_s=timeout_s, retries=retries)
+    got = sri(data)
     if got != integrity:
         raise ChecksumError(
             f"{name}@{version} from {url}: sha512 mismatch, expected {integrity}, got {got}"
         )
-    files = pkg.get("files")
-    if files is not None and tarball_file_hashes(data) != files:
+    if tarball_file_hashes(data) != pkg["files"]:
         raise ChecksumError(
             f"{name}@{version} from {url}: the tarball's files differ from the hashes in the lock"
         )
@@ -542,7 +593,7 @@ def _fill(
         path = _package_dir(cache, pkg["name"], pkg["version"])
         tampered: list[str] = []
         if _is_verified(path, pkg["integrity"]):
-            tampered = _tampered(path, pkg.get("files"))
+            tampered = _tampered(path, pkg["files"])
             if tampered:
                 logger.warning(
                     "%s@%s: %s changed since it was verified; downloading the package again",
@@ -593,6 +644,11 @@ def normalise_url(url: str) -> str:
         url = "https:" + url
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(("https", parts.netloc.lower(), parts.path, "", ""))
+
+
+def _is_url(text: str) -> bool:
+    """``text`` is a CDN URL (``http(s)://`` or protocol-relative ``//``), not a file path."""
+    return text.startswith("//") or urllib.parse.urlsplit(text).scheme.lower() in ("http", "https")
 
 
 def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
@@ -767,8 +823,8 @@ class AssetCache:
         Parameters
         ----------
         url_or_path
-            A CDN URL, or the file's path in the cache as a :class:`pathlib.Path` (a ``str`` is
-            taken as a URL).
+            A CDN URL (``http(s)://`` or ``//``), or the file's path in the cache (a ``str`` or
+            any path-like object).
 
         Returns
         -------
@@ -786,16 +842,17 @@ class AssetCache:
         UnknownNameError
             For a URL that no locked package serves, or that is not available offline.
         """
-        path = url_or_path if isinstance(url_or_path, Path) else None
-        if path is None:
-            path = self.resolve(str(url_or_path))
+        if isinstance(url_or_path, str) and _is_url(url_or_path):
+            path = self.resolve(url_or_path).absolute()
+        else:
+            path = Path(url_or_path).expanduser().absolute()
         packages = self._locked_files()
         folder = next((p for p in path.parents if p in packages), None)
         if folder is None or not (folder / MARKER).is_file():
             raise DataDirError(f"{path} is not in a verified package of the asset cache; {FIX}")
         rel = path.relative_to(folder).as_posix()
         data = path.read_bytes()
-        expected = (packages[folder] or {}).get(rel)
+        expected = packages[folder].get(rel)
         if expected is None:
             raise ChecksumError(
                 f"asset cache file {path}: the package's lock (maps/assets/lock.json) ships no "
@@ -809,10 +866,10 @@ class AssetCache:
             )
         return data
 
-    def _locked_files(self) -> dict[Path, Mapping[str, str] | None]:
-        """Package folder -> the lock's file hashes (what every read is checked against)."""
+    def _locked_files(self) -> dict[Path, Mapping[str, str]]:
+        """Package folder (absolute) -> the lock's file hashes (every read is checked against)."""
         return {
-            _package_dir(self.path, p["name"], p["version"]): p.get("files")
+            _package_dir(self.path.absolute(), p["name"], p["version"]): p["files"]
             for p in self.lock["packages"]
         }
 
@@ -823,15 +880,14 @@ class AssetCache:
         -------
         dict of str to list of str
             ``{"name@version": [files]}``: the files missing or changed, or
-            ``["(package missing or unverified)"]``; empty when the whole cache is intact. A
-            package whose lock entry has no ``files`` is not checked file by file.
+            ``["(package missing or unverified)"]``; empty when the whole cache is intact.
         """
         bad = {}
         for p in self.lock["packages"]:
             folder = _package_dir(self.path, p["name"], p["version"])
             if not _is_verified(folder, p["integrity"]):
                 bad[f"{p['name']}@{p['version']}"] = ["(package missing or unverified)"]
-            elif files := _tampered(folder, p.get("files")):
+            elif files := _tampered(folder, p["files"]):
                 bad[f"{p['name']}@{p['version']}"] = files
         return bad
 

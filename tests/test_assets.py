@@ -25,7 +25,13 @@ import pytest
 from click.testing import CliRunner
 from folium import plugins
 
-from minusma.geo._errors import ChecksumError, DataDirError, FetchError, UnknownNameError
+from minusma.geo._errors import (
+    ChecksumError,
+    DataDirError,
+    FetchError,
+    ParameterError,
+    UnknownNameError,
+)
 from minusma.maps import assets, inline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,12 +200,27 @@ def test_resolve_maps_cdn_layouts_to_npm_layout(url, expected, asset_cache):
 def test_every_url_inside_the_locked_stylesheets_resolves(asset_cache):
     for url in (u for u in FOLIUM_URLS if u.endswith(".css") and u not in DROPPED):
         css = assets.resolve(url, asset_cache).read_text(encoding="utf-8")
-        for groups in inline._CSS_URL.findall(css):
+        for groups in inline.CSS_URL.findall(css):
             ref = next(g for g in groups if g)
             if not ref.startswith(("data:", "#")):
                 assert assets.resolve(
                     assets.urllib.parse.urljoin(url, ref), asset_cache
                 ).is_file(), (url, ref)
+
+
+def test_the_lock_builders_url_check_reproduces_the_packaged_lock(asset_cache):
+    # scripts/build_asset_lock.py's check, run offline on the packaged lock: the URLs it resolves
+    # are the ones the lock records (it uses only the asset cache's public API).
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_asset_lock", ROOT / "scripts" / "build_asset_lock.py"
+    )
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    lock_path = ROOT / "maps" / "assets" / "lock.json"
+    recorded = json.loads(lock_path.read_text(encoding="utf-8"))["checked_urls"]
+    assert builder.check_urls(builder.folium_urls(), lock_path, asset_cache) == recorded
 
 
 @pytest.mark.parametrize(
@@ -266,7 +287,7 @@ def _tarball(files: dict[str, bytes], top: str = "package") -> bytes:
     return buf.getvalue()
 
 
-def _sri(data: bytes) -> str:
+def sri(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
@@ -329,7 +350,7 @@ def _lock(tmp_path: Path, data: bytes, *, integrity: str | None = None) -> Path:
                 "name": "@demo/pkg",
                 "version": "1.0.0",
                 "tarball": "https://registry.npmjs.org/@demo/pkg/-/pkg-1.0.0.tgz",
-                "integrity": integrity or _sri(data),
+                "integrity": integrity or sri(data),
                 "files": assets.tarball_file_hashes(data) if data[:2] == b"\x1f\x8b" else {},
             }
         ],
@@ -351,7 +372,7 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
     folder = cache / "@demo" / "pkg@1.0.0"
     assert first[0].path == folder
     assert (folder / "dist" / "demo.js").read_bytes() == DEMO["dist/demo.js"]
-    assert (folder / ".integrity").read_text().strip() == _sri(data)
+    assert (folder / ".integrity").read_text().strip() == sri(data)
     assert "verified @demo/pkg@1.0.0" in caplog.text
 
     second = assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
@@ -377,7 +398,7 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
 def test_fill_cache_rejects_a_checksum_mismatch_and_leaves_nothing(registry, tmp_path):
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
-    lock = _lock(tmp_path, data, integrity=_sri(data + b"tampered"))
+    lock = _lock(tmp_path, data, integrity=sri(data + b"tampered"))
     cache = tmp_path / "cache"
     with pytest.raises(
         ChecksumError,
@@ -452,7 +473,7 @@ def test_cli_assets_fills_the_cache_and_prints_what_it_verified(registry, tmp_pa
         cli, ["assets", "--cache", str(tmp_path / "c"), "--registry", registry.url]
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.split("\t")[:3] == ["@demo/pkg@1.0.0", _sri(data), "downloaded"]
+    assert result.stdout.split("\t")[:3] == ["@demo/pkg@1.0.0", sri(data), "downloaded"]
 
     registry.files.clear()
     bad = CliRunner().invoke(
@@ -517,19 +538,68 @@ def test_a_cached_file_changed_with_the_hash_list_in_the_cache_is_still_refused(
         inline.inline_html(page, cache, lock_path=lock)
 
 
-def test_a_lock_without_file_hashes_verifies_nothing(registry, tmp_path):
+def test_a_lock_without_file_hashes_is_refused_everywhere(registry, tmp_path):
+    """fill_cache and verify skipped a package without ``files`` while read refused it: a lock
+    without them is malformed, for every use, naming the fix."""
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
     lock = _lock(tmp_path, data)
-    doc = json.loads(lock.read_text(encoding="utf-8"))
-    del doc["packages"][0]["files"]
-    lock.write_text(json.dumps(doc), encoding="utf-8")
     cache = tmp_path / "cache"
     assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
-    with pytest.raises(ChecksumError, match="ships no hash"):
-        assets.AssetCache(cache, lock_path=lock).read(
-            "https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js"
-        )
+    doc = json.loads(lock.read_text(encoding="utf-8"))
+    del doc["packages"][0]["files"]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(doc), encoding="utf-8")
+    fix = r"@demo/pkg@1\.0\.0: files must map .*--file-hashes-only"
+    with pytest.raises(ParameterError, match=fix):
+        assets.fill_cache(tmp_path / "other", registry_url=registry.url, lock_path=bare)
+    with pytest.raises(ParameterError, match=fix):
+        assets.AssetCache(cache, lock_path=bare).verify()
+    with pytest.raises(ParameterError, match=fix):
+        assets.check_cache(cache, lock_path=bare)
+    assert registry.requests == ["/@demo/pkg/-/pkg-1.0.0.tgz"]  # nothing fetched for it
+
+
+def test_read_takes_a_cache_path_as_str_or_path_and_a_url(registry, tmp_path, monkeypatch):
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    cache = tmp_path / "cache"
+    assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
+    store = assets.AssetCache(cache, lock_path=lock)
+    js = cache / "@demo" / "pkg@1.0.0" / "dist" / "demo.js"
+    want = DEMO["dist/demo.js"]
+    assert store.read(js) == want
+    assert store.read(str(js)) == want  # was taken as a URL: UnknownNameError
+    assert store.read("https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js") == want
+    assert store.read("//unpkg.com/@demo/pkg@1.0.0/dist/demo.js") == want
+    monkeypatch.chdir(tmp_path)  # a relative cache and a relative path name the same file
+    relative = assets.AssetCache("cache", lock_path=lock)
+    assert relative.read("cache/@demo/pkg@1.0.0/dist/demo.js") == want
+    assert relative.read("https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js") == want
+    with pytest.raises(DataDirError, match="not in a verified package"):
+        store.read(str(tmp_path / "lock.json"))
+
+
+def test_load_lock_returns_a_copy_and_names_the_fix_for_a_bad_file(tmp_path):
+    first = assets.load_lock()
+    first["packages"].clear()
+    first["aliases"].append({"url": "https://example.invalid/", "drop": "edited"})
+    again = assets.load_lock()
+    assert (
+        again["packages"]
+        and {"url": "https://example.invalid/", "drop": "edited"} not in (again["aliases"])
+    )
+    with pytest.raises(ParameterError, match=r"cannot read the asset lock .*build_asset_lock"):
+        assets.load_lock(tmp_path / "missing.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"not valid JSON .*build_asset_lock"):
+        assets.AssetCache(tmp_path, lock_path=broken)
+    listed = tmp_path / "list.json"
+    listed.write_text("[]", encoding="utf-8")
+    with pytest.raises(ParameterError, match="not a JSON object"):
+        assets.load_lock(listed)
 
 
 def test_the_shipped_lock_has_a_hash_for_every_file_of_every_package(asset_cache):

@@ -68,7 +68,7 @@ CASES = [
     ("map --out ''", USAGE, "must be a file name"),
     ("map --out {out}/no/such/folder/m.html", USAGE, "does not exist"),
     ("map --out {out}", USAGE, "is a folder"),
-    ("map --out {file}/m.html", USAGE, "does not exist"),
+    ("map --out {file}/m.html", USAGE, "is a file, not a folder"),
     ("map --out {out}/{long}x.html", USAGE, "file name longer than"),
     ("map --out {out}/m.html --data {damaged}", FAILED, "cannot read"),
     ("map --png {out}/m.png --dpi 10", USAGE, "--dpi"),
@@ -243,7 +243,7 @@ def test_no_folder_is_created_by_a_failed_run(tmp_path, monkeypatch):
     def offline(*args, **kwargs):
         raise FetchError("no network in this test")
 
-    monkeypatch.setattr(assets, "_download", offline)
+    monkeypatch.setattr(assets, "download", offline)
     missing = tmp_path / "nonexistent"
     runs = [
         ["map", "--offline", "--cache", str(missing / "cache"), "--out", str(tmp_path / "m.html")],

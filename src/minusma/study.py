@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -520,6 +520,8 @@ class Study:
         with_analysis: bool = True,
         hxl: bool = False,
         lang: str | None = None,
+        history: str | os.PathLike | None = None,
+        forecast: Mapping[str, Any] | None = None,
         **options: Any,
     ) -> list[Path]:
         """Write the layers and a provenance file (every source and licence) to ``out_dir``.
@@ -540,7 +542,14 @@ class Study:
         hxl
             CSV only: a row of HXL hashtags under the header.
         lang
-            GeoPackage only: language of the QGIS styles' names, legends and labels.
+            GeoPackage only: language of the QGIS styles' names, legends and labels; also the
+            language of the forecast layer's ``why``.
+        history
+            An event history (:meth:`forecast`): adds the ``forecast`` layer, one row per unit
+            with the same columns and ``why`` as :meth:`forecast`, styled by class in QGIS.
+        forecast
+            Options of :meth:`forecast` for that layer (``unit``, ``as_of``, ``horizon_months``,
+            ``model``, ``country``, ``mission``, ``protection_shape``).
 
         Returns
         -------
@@ -559,6 +568,11 @@ class Study:
         frames, parameters = load_layers(names, data_dir=self._data_dir, params=p, ctx=self.context)
         if parameters is not None:
             parameters.update(self._metadata())
+        if history is not None:
+            from minusma.forecasting import FORECAST_LAYER, forecast_layer_info
+
+            frame = self.forecast(history, lang=lang or "en", **dict(forecast or {}))
+            frames[FORECAST_LAYER] = (frame, forecast_layer_info(frame))
         from minusma.geo.io import created_folder
 
         kwargs = {} if lang is None else {"lang": lang}
@@ -1050,6 +1064,8 @@ class Study:
         lang: str = "en",
         country: str | None = "Mali",
         mission: str | None = None,
+        protection_shape: str | os.PathLike | None = None,
+        save_model: str | os.PathLike | None = None,
     ) -> gpd.GeoDataFrame:
         """Expected events per unit over the next months, from an event history
         (:func:`minusma.forecasting.forecast`).
@@ -1059,10 +1075,10 @@ class Study:
         history
             A history file of any layout (:mod:`minusma.layers.history`); None for the shipped
             64 events (thin: the result says so).
-        unit, horizon_months, country, mission
+        unit, horizon_months, country, mission, protection_shape
             See :func:`minusma.forecasting.prepare_history` (horizon default
             :data:`minusma.forecasting.HORIZON_MONTHS`).
-        as_of, model, lang
+        as_of, model, lang, save_model
             See :func:`minusma.forecasting.forecast`.
 
         Returns
@@ -1073,8 +1089,12 @@ class Study:
         """
         from minusma import forecasting
 
-        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
-        return forecasting.forecast(prepared, as_of=as_of, model=model, lang=lang)
+        prepared = self._forecast_history(
+            history, unit, horizon_months, country, mission, protection_shape
+        )
+        return forecasting.forecast(
+            prepared, as_of=as_of, model=model, lang=lang, save_model=save_model
+        )
 
     def backtest(
         self,
@@ -1087,9 +1107,17 @@ class Study:
         every_months: int = 12,
         country: str | None = "Mali",
         mission: str | None = None,
+        protection_shape: str | os.PathLike | None = None,
     ):
         """Rolling-origin backtest of every forecast model on an event history
         (:func:`minusma.forecasting.backtest`).
+
+        Parameters
+        ----------
+        history, unit, horizon_months, country, mission, protection_shape
+            See :meth:`forecast`.
+        from_month, to_month, every_months
+            The origins (see :func:`minusma.forecasting.backtest`).
 
         Returns
         -------
@@ -1099,12 +1127,16 @@ class Study:
         """
         from minusma import forecasting
 
-        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        prepared = self._forecast_history(
+            history, unit, horizon_months, country, mission, protection_shape
+        )
         return forecasting.backtest(
             prepared, from_month=from_month, to_month=to_month, every_months=every_months
         )
 
-    def _forecast_history(self, history, unit, horizon_months, country, mission):
+    def _forecast_history(
+        self, history, unit, horizon_months, country, mission, protection_shape=None
+    ):
         from minusma import forecasting
 
         mali = country is not None and country.casefold() == "mali"
@@ -1116,6 +1148,7 @@ class Study:
             country=country,
             mission=mission,
             access=self._towns_study().assess() if mali else None,
+            protection_shape=protection_shape,
         )
 
     # -- issue 18: the protection effect (sites as periods, event study) ----------------------
@@ -1153,8 +1186,8 @@ class Study:
         ----------
         **options
             Those of :func:`minusma.effects.run_effect` (``history, sites, mission, country,
-            unit, radius_km, window_months, span, by_type, placebo_draws, seed, min_troops,
-            cluster``); the data directory is the Study's.
+            unit, units, units_id, units_name, radius_km, window_months, span, by_type,
+            placebo_draws, seed, min_troops, cluster``); the data directory is the Study's.
 
         Returns
         -------

@@ -29,6 +29,7 @@ from minusma.layers.assessment_data import data_context
 from minusma.layers.bases import bases as load_bases
 from minusma.layers.events import WINDOW as EVENTS_WINDOW
 from minusma.layers.events import events as shipped_events
+from minusma.layers.mission import MISSION, mission_params
 from minusma.layers.regions import CENTRAL_REGIONS_2023
 from minusma.layers.registry import LayerInfo, get_info, layer_names
 from minusma.layers.river import river as load_river
@@ -83,6 +84,7 @@ def _context(preparation: Preparation, speeds_path: str | None) -> engine.Contex
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,
         preparation=preparation,
+        period=MISSION,
     )
 
 
@@ -226,7 +228,7 @@ def segment_criticality(
     geopandas.GeoDataFrame
         One row per road segment.
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     return criticality_table(ctx, season=p.season, close_roads=p.close_roads)
 
 
@@ -251,7 +253,7 @@ def timeline(ctx: engine.Context, params: ExposureParams | None = None) -> gpd.G
         previous step (``exposure_score_change``, ``rank_change``, ``class_before``,
         ``coverage_lost_now``). ``attrs["parameters"]`` holds the parameters.
     """
-    p = params if params is not None else ExposureParams()
+    p = engine.within_period(ctx, check_params(params))
     key = id_column(ctx)
     steps = tl.timeline(ctx, p)
     change = tl.changes(steps, id_column=key).set_index(["step", key])[
@@ -317,7 +319,7 @@ def analysis_layers(
     dict
         Layer name -> (frame, info).
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     frames = {
         "exposure": assessment(ctx, p, robustness=True),
         "segment_criticality": segment_criticality(ctx, p),

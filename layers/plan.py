@@ -34,6 +34,7 @@ from minusma.geo.exposure.assess import Context, resolve_bases
 from minusma.geo.exposure.batch import batch
 from minusma.geo.exposure.coverage import within_km
 from minusma.geo.exposure.params import MODELS, ExposureParams
+from minusma.layers.mission import mission_params
 from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, site_label
 
 logger = logging.getLogger(__name__)
@@ -280,7 +281,7 @@ def plan(
         ``keep`` out of range (sites in ``params.close`` are not candidates), or, for
         ``covered``, road cuts or a model file given (the covering does not use them).
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     if objective not in OBJECTIVES:
         raise UnknownNameError(f"unknown objective {objective!r}; choose from {list(OBJECTIVES)}")
     if objective == "covered":

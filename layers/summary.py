@@ -18,6 +18,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.mission import mission_params
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def summary(
         the parameters, ``attrs["as_of"]`` and ``attrs["before"]`` the two dates.
     """
     _check_by(by)
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     unit = BY[by]
     after, before = after.copy(), before.copy()
     after_date = str(after["as_of"].iloc[0])

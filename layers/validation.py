@@ -9,7 +9,7 @@ computed on the same places, and compares every ranking (:func:`geo.evaluation.c
 Baselines (higher = more exposed, like the model's scores):
 
 * ``baseline_near_former_base``: minus the geodesic km to the nearest MINUSMA site open before the
-  withdrawal (:data:`geo.exposure.coverage.BEFORE_DATE`): nearer = more exposed, the "simply near a
+  withdrawal (:data:`minusma.layers.mission.BEFORE_DATE`): nearer = more exposed, the "simply near a
   former base" rule the model must beat;
 * ``baseline_far_from_bamako``: geodesic km to Bamako;
 * ``baseline_population``: the population figure where the places have one (missing elsewhere;
@@ -43,10 +43,10 @@ from minusma.geo.evaluation import (
     positive_places,
 )
 from minusma.geo.exposure.calibrate import load_model
-from minusma.geo.exposure.coverage import BEFORE_DATE
 from minusma.geo.exposure.params import MODELS, ExposureParams
 from minusma.geo.exposure.score import DIMENSIONS
 from minusma.layers.events import WINDOW, checksum, read_events
+from minusma.layers.mission import BEFORE_DATE
 
 logger = logging.getLogger(__name__)
 

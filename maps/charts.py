@@ -26,6 +26,7 @@ from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DEFAULT_LANG, date_text, number_text, text
 from minusma.geo.io import atomic_path
+from minusma.layers.mission import mission_params
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def timeline_figures(
         ``worldpop_people_near_open_site``
         (:func:`minusma.layers.site_population.people_near_sites`).
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     from minusma import layers
 
     towns = {

@@ -21,6 +21,7 @@ from minusma.geo.exposure.reasons import explain
 from minusma.geo.exposure.scenario import WHAT_IF_FIELDS
 from minusma.geo.exposure.timeline import closure_steps
 from minusma.geo.i18n import DEFAULT_LANG
+from minusma.layers.mission import mission_params
 from minusma.maps.style import EXPOSURE_CLASSES
 
 logger = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def scenario(params: ExposureParams) -> dict[str, tuple[str, ...]]:
 
 def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None) -> list[dt.date]:
     """The steps of the map: the "before" date of ``params``, then every distinct closure date."""
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before)]
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, number_text, term, text
 from minusma.geo.io import atomic_path
+from minusma.layers.mission import mission_params
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def report_html(
     def t(key: str, **fields) -> str:
         return text(f"report.{key}", lang, **fields)
 
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     as_of = str(places["as_of"].iloc[0])
     ranked = places[places["exposure_rank"].notna()].head(top)
     if lang == "en" or context is None:

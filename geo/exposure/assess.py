@@ -25,9 +25,9 @@ from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
-    DATE_MIN,
     DIMENSIONS,
     ExposureParams,
+    Period,
     Preparation,
     check_km,
     check_params,
@@ -48,6 +48,7 @@ __all__ = [
     "prepare",
     "resolve_bases",
     "resolve_edges",
+    "within_period",
 ]
 
 
@@ -149,6 +150,7 @@ class Context:
     notes: Mapping[str, object] = field(default_factory=dict)
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
+    period: Period | None = None
     base_km: coverage.SiteDistances | np.ndarray | None = field(default=None, repr=False)
     cache_bytes: int = DEFAULT_CACHE_BYTES
     _cache: ByteCache = field(default_factory=ByteCache, repr=False)
@@ -254,6 +256,7 @@ def prepare(
     events_coverage: tuple[dt.date, dt.date] | None = None,
     preparation: Preparation | None = None,
     cache_bytes: int | None = None,
+    period: Period | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -300,11 +303,16 @@ def prepare(
         Budget of the context's cache of evaluated parts, in bytes (see :class:`Context`);
         default :func:`geo.exposure.cache.default_cache_bytes`: 256 MiB, or 1.5 KiB per place
         when that is more.
+    period
+        The dates of the study and its reference date "before"
+        (:class:`~minusma.geo.exposure.params.Period`): :func:`evaluate` fills in
+        ``params.before`` from it and checks the dates against it. None: every evaluation must
+        give ``before``.
 
     Returns
     -------
     Context
-        The prepared context, holding ``preparation``.
+        The prepared context, holding ``preparation`` and ``period``.
     """
     if preparation is None:
         preparation = Preparation()
@@ -399,6 +407,7 @@ def prepare(
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
+        period=period,
         cache_bytes=default_cache_bytes(len(places)) if cache_bytes is None else cache_bytes,
     )
 
@@ -427,7 +436,7 @@ def open_flags(
 def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
     """Closure date of every site as a proleptic ordinal (a large number when never closed),
     validated like :func:`geo.exposure.coverage.open_mask`."""
-    coverage.open_mask(bases, DATE_MIN)  # the same checks and errors
+    coverage.open_mask(bases, dt.date.min)  # the same checks and errors
     dates = coverage.iso_dates(bases["closure_date"].tolist())
     never = np.iinfo("int64").max
     return np.array([never if d is None else d.toordinal() for d in dates], dtype="int64")
@@ -744,12 +753,43 @@ def evaluate(
     p = check_params(params)
     if options:
         p = p.replace(**options)
+    p = within_period(ctx, p)
     # what an evaluation without a scenario caches is what what-ifs derive from: evicted last
     token = _PROTECT.set(not (p.close or p.keep or p.close_roads))
     try:
         return _evaluate(ctx, p)
     finally:
         _PROTECT.reset(token)
+
+
+def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
+    """``params`` in the period of ``ctx``: ``before`` filled in, the dates checked.
+
+    Parameters
+    ----------
+    ctx
+        A prepared context (its ``period`` may be None).
+    params
+        The parameters of one evaluation.
+
+    Returns
+    -------
+    ExposureParams
+        ``params`` with ``before`` set.
+
+    Raises
+    ------
+    ParameterError
+        For a date outside the context's period, or no ``before`` in either.
+    """
+    if ctx.period is not None:
+        return params.within(ctx.period)
+    if params.before is None:
+        raise ParameterError(
+            "before is not set: give ExposureParams(before=...) or prepare the context with "
+            "period=Period(...)"
+        )
+    return params
 
 
 def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:

@@ -31,9 +31,6 @@ from minusma.geo.speeds import SEASONS
 
 __all__ = [
     "AGGREGATIONS",
-    "BEFORE_DATE",
-    "DATE_MAX",
-    "DATE_MIN",
     "DEFAULT_AIR_REACH_KM",
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_RADIUS_KM",
@@ -44,20 +41,13 @@ __all__ = [
     "RADIUS_KM_MAX",
     "SEASONS",
     "ExposureParams",
+    "Period",
     "Preparation",
     "check_km",
     "check_params",
     "check_weights",
     "parse_iso_date",
 ]
-
-#: The situation "before the withdrawal": 30 June 2023, the day UN Security Council resolution
-#: 2690 (2023) ended MINUSMA's mandate and asked for the withdrawal; every site was still open.
-BEFORE_DATE = dt.date(2023, 6, 30)
-
-#: Dates accepted by the analysis: the mission's years.
-DATE_MIN = dt.date(2013, 1, 1)
-DATE_MAX = dt.date(2024, 12, 31)
 
 #: Largest radius or distance parameter accepted (km): more than Mali's extent (about 1,800 km);
 #: larger values mean nothing here and are almost always a typo.
@@ -112,8 +102,10 @@ DEFAULT_MAX_SNAP_KM = 10.0
 DEFAULT_AIR_REACH_KM = 100.0
 
 
-def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
-    """An ISO date within 2013-2024, or a :class:`ParameterError` naming the argument.
+def parse_iso_date(
+    value: str | dt.date, *, name: str = "as_of", period: Period | None = None
+) -> dt.date:
+    """An ISO date (within ``period`` when one is given), or a :class:`ParameterError`.
 
     Parameters
     ----------
@@ -121,6 +113,18 @@ def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
         ``"YYYY-MM-DD"``, a :class:`datetime.date` or :class:`datetime.datetime` (its date).
     name
         The argument's name, for the message.
+    period
+        The dates accepted (:class:`Period`); None accepts any date.
+
+    Returns
+    -------
+    datetime.date
+        The date.
+
+    Raises
+    ------
+    ParameterError
+        Not an ISO date, or outside ``period``, naming the argument and the value.
     """
     if isinstance(value, dt.datetime):
         if value != value:  # pandas.NaT is a datetime that is not equal to itself
@@ -131,11 +135,58 @@ def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
             value = dt.date.fromisoformat(str(value).strip())
         except ValueError as exc:
             raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
-    if not DATE_MIN <= value <= DATE_MAX:
+    if period is not None and not period.first <= value <= period.last:
         raise ParameterError(
-            f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}"
+            f"{name} must lie between {period.first} and {period.last} ({period.label}), "
+            f"got {value}"
         )
     return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """The dates an analysis accepts, and its reference date before the change studied.
+
+    The core knows no calendar of its own: the data layer builds the period of its study
+    (:data:`minusma.layers.mission.MISSION`) and the prepared context carries it
+    (:func:`~minusma.geo.exposure.assess.prepare`), so that :meth:`ExposureParams.within` fills
+    in the reference date and checks every date against it.
+
+    Parameters
+    ----------
+    first, last
+        The first and the last date accepted.
+    before
+        The reference date "before": the default :attr:`ExposureParams.before`.
+    label
+        Words naming the period in messages ("must lie between ... (label)").
+
+    Raises
+    ------
+    ParameterError
+        For dates that are not ISO dates or not ordered ``first <= before <= last``.
+
+    Examples
+    --------
+    >>> period = Period(first="2000-01-01", last="2009-12-31", before="2004-06-30")
+    >>> ExposureParams(as_of="2005-01-01").within(period).before.isoformat()
+    '2004-06-30'
+    """
+
+    first: dt.date
+    last: dt.date
+    before: dt.date
+    label: str = "the period studied"
+
+    def __post_init__(self) -> None:
+        """Parse the dates and check their order."""
+        for f in ("first", "last", "before"):
+            object.__setattr__(self, f, parse_iso_date(getattr(self, f), name=f))
+        if not self.first <= self.before <= self.last:
+            raise ParameterError(
+                f"a period needs first <= before <= last, got {self.first}, {self.before}, "
+                f"{self.last}"
+            )
 
 
 def _is_bool(value: Any) -> bool:
@@ -144,8 +195,25 @@ def _is_bool(value: Any) -> bool:
 
 
 def check_params(params: Any, *, name: str = "params") -> ExposureParams:
-    """``params`` itself, the defaults for None, or a :class:`ParameterError` naming the argument
-    and the fix (a string or a dict is not a parameter object)."""
+    """``params`` itself, or the defaults for None.
+
+    Parameters
+    ----------
+    params
+        An :class:`ExposureParams` or None.
+    name
+        The argument's name, for the message.
+
+    Returns
+    -------
+    ExposureParams
+        ``params``, or ``ExposureParams()`` for None.
+
+    Raises
+    ------
+    ParameterError
+        For anything else (a string or a dict is not a parameter object), naming the fix.
+    """
     if params is None:
         return ExposureParams()
     if not isinstance(params, ExposureParams):
@@ -158,7 +226,27 @@ def check_params(params: Any, *, name: str = "params") -> ExposureParams:
 
 
 def check_km(value: Any, *, name: str = "radius_km", maximum: float = RADIUS_KM_MAX) -> float:
-    """A finite number of km in ``(0, maximum]``, or a :class:`ParameterError` showing the value."""
+    """A finite number of km in ``(0, maximum]``.
+
+    Parameters
+    ----------
+    value
+        The value to check (a number, or text holding one; not a boolean).
+    name
+        The argument's name, for the message.
+    maximum
+        The largest value accepted (default :data:`RADIUS_KM_MAX`).
+
+    Returns
+    -------
+    float
+        The value as a float.
+
+    Raises
+    ------
+    ParameterError
+        For anything else, showing the value.
+    """
     if _is_bool(value):  # True is not 1 km
         raise ParameterError(f"{name} must be a number of km > 0, got {value!r}")
     try:
@@ -173,6 +261,7 @@ def check_km(value: Any, *, name: str = "radius_km", maximum: float = RADIUS_KM_
 
 
 def _names(value: Any, name: str) -> tuple[str, ...]:
+    """``value`` (one name or a list of them, None for none) as a tuple of stripped names."""
     if value is None:
         return ()
     if isinstance(value, str):
@@ -186,7 +275,17 @@ def _names(value: Any, name: str) -> tuple[str, ...]:
 
 
 def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, float]:
-    """:data:`DEFAULT_WEIGHTS` updated with ``weights`` (a mapping or ``(name, weight)`` pairs).
+    """:data:`DEFAULT_WEIGHTS` updated with ``weights``.
+
+    Parameters
+    ----------
+    weights
+        A mapping of names to weights, or ``(name, weight)`` pairs; None: no change.
+
+    Returns
+    -------
+    dict
+        Every indicator and dimension name -> its weight.
 
     Raises
     ------
@@ -232,7 +331,8 @@ class ExposureParams:
         Date of the assessment; None means "after the last site closed" (resolved against the
         sites by :meth:`as_of_for`).
     before
-        The reference date before the withdrawal (default :data:`BEFORE_DATE`).
+        The reference date before the change (e.g. the withdrawal); None: the ``before`` of
+        the :class:`Period` the context was prepared with (:meth:`within`).
     radius_km
         Radius of the security umbrella around an open site (:data:`DEFAULT_RADIUS_KM`).
     season
@@ -248,14 +348,14 @@ class ExposureParams:
     aggregation
         How dimension scores combine: one of :data:`AGGREGATIONS`.
     time_cap_h
-        Travel time to Bamako that scores 10 (:data:`DEFAULT_TIME_CAP_H`).
+        Travel time to the hub that scores 10 (:data:`DEFAULT_TIME_CAP_H`).
     model
         ``"inform"`` (the hand-set INFORM-style model) or the path of a calibrated model file
         (``minusma calibrate``).
     """
 
     as_of: dt.date | None = None
-    before: dt.date = BEFORE_DATE
+    before: dt.date | None = None
     radius_km: float = DEFAULT_RADIUS_KM
     season: str = "dry"
     close: tuple[str, ...] = ()
@@ -269,11 +369,13 @@ class ExposureParams:
     model: str = MODELS[0]
 
     def __post_init__(self) -> None:
+        """Validate and normalise every field (once, here)."""
         fix = object.__setattr__
         if self.as_of is not None:
             fix(self, "as_of", parse_iso_date(self.as_of, name="as_of"))
-        fix(self, "before", parse_iso_date(self.before, name="before"))
-        if self.as_of is not None and self.before > self.as_of:
+        if self.before is not None:
+            fix(self, "before", parse_iso_date(self.before, name="before"))
+        if self.as_of is not None and self.before is not None and self.before > self.as_of:
             raise ParameterError(
                 f"before ({self.before}) is later than as_of ({self.as_of}): the situation before "
                 "the withdrawal must come first; give an as_of on or after it, or an earlier before"
@@ -306,11 +408,21 @@ class ExposureParams:
 
     @property
     def weights_dict(self) -> dict[str, float]:
-        """The weights as a plain dict (defaults filled in)."""
+        """dict: The weights as a plain dict (defaults filled in)."""
         return dict(self.weights)
 
     def replace(self, **changes: Any) -> ExposureParams:
         """A copy with ``changes`` applied (validated like a new object).
+
+        Parameters
+        ----------
+        **changes
+            Field name -> new value.
+
+        Returns
+        -------
+        ExposureParams
+            The validated copy.
 
         Raises
         ------
@@ -334,12 +446,67 @@ class ExposureParams:
 
     @classmethod
     def from_options(cls, params: ExposureParams | None = None, **options: Any) -> ExposureParams:
-        """``params`` (or the defaults) with the options that are not None applied."""
+        """``params`` (or the defaults) with the options that are not None applied.
+
+        Parameters
+        ----------
+        params
+            The starting parameters; None: the defaults.
+        **options
+            Fields to change; None values are ignored.
+
+        Returns
+        -------
+        ExposureParams
+            The validated copy.
+        """
         base = check_params(params)
         return base.replace(**{k: v for k, v in options.items() if v is not None})
 
+    def within(self, period: Period) -> ExposureParams:
+        """These parameters in ``period``: ``before`` filled in, every date checked against it.
+
+        Parameters
+        ----------
+        period
+            The period of the study (the prepared context's).
+
+        Returns
+        -------
+        ExposureParams
+            ``self`` when nothing changes, else a copy with ``before`` set.
+
+        Raises
+        ------
+        ParameterError
+            For ``as_of`` or ``before`` outside the period, or ``before`` later than ``as_of``.
+        """
+        if not isinstance(period, Period):
+            raise ParameterError(f"period must be a Period, got {type(period).__name__}")
+        before = self.before if self.before is not None else period.before
+        parse_iso_date(before, name="before", period=period)
+        if self.as_of is not None:
+            parse_iso_date(self.as_of, name="as_of", period=period)
+        return self if before == self.before else dataclasses.replace(self, before=before)
+
     def as_of_for(self, closure_dates: Iterable[Any]) -> dt.date:
-        """The assessment date: :attr:`as_of`, or the last of ``closure_dates`` when it is None."""
+        """The assessment date: :attr:`as_of`, or the last of ``closure_dates`` when it is None.
+
+        Parameters
+        ----------
+        closure_dates
+            The sites' closure dates (ISO text or dates; missing ones are skipped).
+
+        Returns
+        -------
+        datetime.date
+            The date assessed.
+
+        Raises
+        ------
+        ParameterError
+            When ``as_of`` is None and no site has a closure date.
+        """
         if self.as_of is not None:
             return self.as_of
         dates = [parse_iso_date(d, name="closure_date") for d in closure_dates if d == d and d]
@@ -403,6 +570,7 @@ class Preparation:
     air_reach_km: float = DEFAULT_AIR_REACH_KM
 
     def __post_init__(self) -> None:
+        """Check every setting is a finite number of km."""
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, check_km(getattr(self, f.name), name=f.name))
 

@@ -252,14 +252,22 @@ class Study:
         Returns
         -------
         ExposureParams
-            Validated.
+            Validated, within the mission (``before`` filled in from
+            :data:`minusma.layers.mission.MISSION`, every date checked against its years).
+
+        Raises
+        ------
+        ParameterError
+            For ``params`` that are not an ExposureParams, or a bad value.
         """
+        from minusma.layers.mission import mission_params
+
         if params is not None and not isinstance(params, ExposureParams):
             raise ParameterError(
                 f"params must be an ExposureParams, got {type(params).__name__}: build one with "
                 "ExposureParams(radius_km=..., ...) or pass the fields as keywords"
             )
-        return ExposureParams.from_options(params, **options)
+        return mission_params(ExposureParams.from_options(params, **options))
 
     # -- the exposure model ------------------------------------------------------------------
     def assess(

@@ -1,7 +1,9 @@
-"""The exposure assessment on the shipped layers: one call, every indicator, with metadata.
+"""The exposure assessment on the Mali layers: one call, every indicator, with metadata.
 
-Thin glue: loads the layers, builds the road graph and hands frames to :mod:`geo.exposure.assess`.
-The analysis itself (and every default parameter, with its justification) lives in ``geo``.
+Thin glue: loads the layers, builds the road graph and hands frames to :mod:`geo.exposure.assess`,
+with the facts of the mission the core does not hold: the hub (Bamako), the regions, the air
+operators and the mission's calendar (:data:`minusma.layers.mission.MISSION`). The analysis itself
+(and every default parameter, with its justification) lives in ``geo``.
 """
 
 from __future__ import annotations
@@ -268,8 +270,11 @@ def timeline(ctx: engine.Context, params: ExposureParams | None = None) -> gpd.G
 
 
 def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
-    """``gdf`` as the registry layer ``name``: no attrs, counts declared ``int`` held as nullable
-    integers (``bamako_routes`` is a float with NaN in the assessment), sorted by the id column."""
+    """``gdf`` as the registry layer ``name``.
+
+    No attrs; counts declared ``int`` held as nullable integers (a route count is a float with
+    NaN in the assessment); sorted by the id column.
+    """
     info = get_info(name)
     gdf = gdf.copy()
     gdf.attrs = {}
@@ -280,20 +285,50 @@ def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
 
 
 def exposure_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The ``exposure`` layer of the registry: :func:`assess` with its robustness, for ``params``
-    (default: the model's defaults), sorted by ``town_id``."""
+    """The ``exposure`` layer of the registry: :func:`assessment` with its robustness.
+
+    Parameters
+    ----------
+    params
+        The model's parameters (default: its defaults).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per town of the shipped layers, sorted by ``town_id``.
+    """
     return _as_layer(assessment(context(), params, robustness=True), "exposure")
 
 
 def segment_criticality_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The ``segment_criticality`` layer of the registry: :func:`segment_criticality` for
-    ``params``, sorted by ``segment_id``."""
+    """The ``segment_criticality`` layer of the registry: :func:`segment_criticality`.
+
+    Parameters
+    ----------
+    params
+        The model's parameters (its ``season`` and ``close_roads``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per road segment of the shipped layers, sorted by ``segment_id``.
+    """
     return _as_layer(segment_criticality(context(), params), "segment_criticality")
 
 
 def exposure_timeline_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The ``exposure_timeline`` layer of the registry: :func:`timeline` for ``params``, sorted by
-    ``timeline_id``."""
+    """The ``exposure_timeline`` layer of the registry: :func:`timeline`.
+
+    Parameters
+    ----------
+    params
+        Everything but the date (the model's defaults when None).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per town and step of the shipped layers, sorted by ``timeline_id``.
+    """
     return _as_layer(timeline(context(), params), "exposure_timeline")
 
 

@@ -372,8 +372,7 @@ def _cut(text: str, column: Column) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as dicts (index under ``index``), for cells built from several
-    columns."""
+    """The rows of ``frame`` as dicts, the index under ``index`` (cells read several columns)."""
     data = pd.DataFrame(frame)
     cols = [str(c) for c in data.columns]
     return [

@@ -174,6 +174,13 @@ class Study:
         return f"{self._data_dir} ({origin})"
 
     def __repr__(self) -> str:
+        """The Study's data, places and settings.
+
+        Returns
+        -------
+        str
+            ``Study(data_dir=..., places=..., ...)``.
+        """
         return (
             f"Study(data_dir={str(self._data_dir) if self._data_dir else None!r}, "
             f"places={self._places!r}, max_snap_km={self._preparation.max_snap_km:g}, "
@@ -211,7 +218,13 @@ class Study:
 
     @functools.cached_property
     def context(self) -> Context:
-        """The prepared model (snapped places, travel times, airstrips in reach), built once."""
+        """The prepared model (snapped places, travel times, airstrips in reach), built once.
+
+        Returns
+        -------
+        minusma.geo.exposure.assess.Context
+            Prepared with the Study's settings, data and places, and the mission's period.
+        """
         import dataclasses
 
         from minusma.layers.assessment import context
@@ -277,12 +290,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters (see :meth:`params`).
         robustness
             Also vary the parameters (radius x0.5-x2, each dimension weight doubled, two
             aggregations, two seasons) and add ``rank_min``, ``rank_max``, ``rank_range``,
             ``classes_seen`` and ``uncertain``.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -303,8 +318,10 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             Everything but the date (see :meth:`params`).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -323,8 +340,10 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             ``season`` and ``close_roads`` are used.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -346,7 +365,9 @@ class Study:
 
         Parameters
         ----------
-        a, b
+        a
+            The two sets of parameters (e.g. two dates, or a date and a what-if).
+        b
             The two sets of parameters (e.g. two dates, or a date and a what-if).
         all_places
             Keep every place; default: only those whose class changes.
@@ -384,7 +405,7 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The parameters; a what-if in them (``close``, ``keep``, ``close_roads``, ...) is
             compared with the same parameters without it when one date (or none) is given.
         dates
@@ -392,6 +413,8 @@ class Study:
             of the what-if.
         all_places
             Keep every place; default: only those whose class changes.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -413,10 +436,12 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters; ``as_of`` is the date of the detailed indicators.
         lang
             The language of the reasons (default: English).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -450,16 +475,22 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters; ``as_of`` is the date the map opens at.
         offline
             No tile layer (pair with ``save_map(..., offline=True)``).
         lang
             ``"en"`` or ``"fr"`` (default: English).
-        settlements, towns, events
+        settlements
+            Replace the drawn layers (same schema as the shipped ones).
+        towns
+            Replace the drawn layers (same schema as the shipped ones).
+        events
             Replace the drawn layers (same schema as the shipped ones).
         distance_overlay
             Draw the distance to the nearest open site on the WorldPop grid (data directory).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -499,12 +530,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         lang
             ``"en"`` or ``"fr"``.
         towns
             Replace the drawn towns (same schema as the shipped ones).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -536,7 +569,7 @@ class Study:
         ----------
         out_dir
             The output folder (written atomically, ``provenance.json`` last).
-        params, **options
+        params
             The parameters of the analysis layers.
         fmt
             ``"geojson"``, ``"gpkg"`` or ``"csv"``.
@@ -549,6 +582,8 @@ class Study:
             CSV only: a row of HXL hashtags under the header.
         lang
             GeoPackage only: language of the QGIS styles' names, legends and labels.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -617,12 +652,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The "after" parameters; "before" is the same at ``params.before``.
         by
             ``"region_2023"``, ``"region"`` (pre-2016) or ``"cercle"``.
         worldpop
             Add the WorldPop people near open sites (default: with a data directory).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -658,8 +695,10 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters (everything but the date).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -679,10 +718,12 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         lang
             ``"en"`` or ``"fr"`` (default: English).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -702,18 +743,21 @@ class Study:
         lang: str | None = None,
         **options: Any,
     ) -> str:
-        """One printable HTML page: the map, the most exposed places, the summary by 2023 region,
-        the timeline; A4 portrait when printed.
+        """One printable HTML page: map, most exposed places, summary by region, timeline.
+
+        A4 portrait when printed; the summary is by 2023 region.
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         top
             How many of the most exposed places to list (default
             :data:`minusma.maps.report.DEFAULT_TOP`).
         lang
             ``"en"`` or ``"fr"`` (default: English).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -748,12 +792,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             ``radius_km``, ``as_of`` and ``before`` are used.
         out_dir
             Also write the distance-to-nearest-open-site rasters (GeoTIFF) there.
         surfaces
             Their file names, before and after (default: the report's own).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -837,7 +883,7 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The reference parameters.
         close_each
             One scenario per site: that site closed from the start.
@@ -854,6 +900,8 @@ class Study:
             which measured fastest on 2 cores).
         progress
             Show a progress bar (default: on a terminal).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -893,7 +941,7 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         keep
             How many sites to keep open.
@@ -907,6 +955,8 @@ class Study:
             Refuse more exhaustive scenarios than this.
         progress
             Show a progress bar.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -993,7 +1043,9 @@ class Study:
 
         Parameters
         ----------
-        origin, destination
+        origin
+            Towns, sites or airports.
+        destination
             Towns, sites or airports.
         **kwargs
             ``by``, ``season``, ``close_roads`` (:func:`minusma.layers.query.route`).
@@ -1030,7 +1082,7 @@ class Study:
 
     # -- internals -----------------------------------------------------------------------------
     def _towns_study(self) -> Study:
-        """This Study on the towns (the maps, charts and report draw towns)."""
+        """The same Study on the towns (the maps, charts and report draw towns)."""
         return self if self._places == "towns" else self.replace(places="towns")
 
     def _road_context(self, by: str | None) -> Context | None:
@@ -1059,19 +1111,30 @@ class Study:
         country: str | None = "Mali",
         mission: str | None = None,
     ) -> gpd.GeoDataFrame:
-        """Expected events per unit over the next months, from an event history
-        (:func:`minusma.forecasting.forecast`).
+        """Expected events per unit over the next months, from an event history.
+
+        See :func:`minusma.forecasting.forecast`.
 
         Parameters
         ----------
         history
             A history file of any layout (:mod:`minusma.layers.history`); None for the shipped
             64 events (thin: the result says so).
-        unit, horizon_months, country, mission
-            See :func:`minusma.forecasting.prepare_history` (horizon default
-            :data:`minusma.forecasting.HORIZON_MONTHS`).
-        as_of, model, lang
-            See :func:`minusma.forecasting.forecast`.
+        unit
+            The units forecast (see :func:`minusma.forecasting.prepare_history`).
+        as_of
+            The forecast's origin month (see :func:`minusma.forecasting.forecast`).
+        horizon_months
+            Months ahead (default :data:`minusma.forecasting.HORIZON_MONTHS`).
+        model
+            The model, or ``"auto"`` (see :func:`minusma.forecasting.forecast`).
+        lang
+            The language of ``why``.
+        country
+            The country of the history (see :func:`minusma.forecasting.prepare_history`).
+        mission
+            The mission whose sites are features (see
+            :func:`minusma.forecasting.prepare_history`).
 
         Returns
         -------
@@ -1096,8 +1159,28 @@ class Study:
         country: str | None = "Mali",
         mission: str | None = None,
     ):
-        """Rolling-origin backtest of every forecast model on an event history
-        (:func:`minusma.forecasting.backtest`).
+        """Rolling-origin backtest of every forecast model on an event history.
+
+        See :func:`minusma.forecasting.backtest`.
+
+        Parameters
+        ----------
+        history
+            A history file of any layout; None for the shipped events.
+        unit
+            The units forecast.
+        horizon_months
+            Months ahead (default :data:`minusma.forecasting.HORIZON_MONTHS`).
+        from_month
+            The first origin (``YYYY-MM``; default: the first with a full history).
+        to_month
+            The last origin (``YYYY-MM``; default: the last whose horizon lies in the history).
+        every_months
+            Months between origins.
+        country
+            The country of the history (see :func:`minusma.forecasting.prepare_history`).
+        mission
+            The mission whose sites are features.
 
         Returns
         -------

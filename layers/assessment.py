@@ -31,7 +31,7 @@ from minusma.layers.assessment_data import data_context
 from minusma.layers.bases import bases as load_bases
 from minusma.layers.events import WINDOW as EVENTS_WINDOW
 from minusma.layers.events import events as shipped_events
-from minusma.layers.mission import MISSION, mission_params
+from minusma.layers.mission import HUB_KEY, MISSION, mission_params
 from minusma.layers.regions import CENTRAL_REGIONS_2023
 from minusma.layers.registry import LayerInfo, get_info, layer_names
 from minusma.layers.river import river as load_river
@@ -77,6 +77,7 @@ def _context(preparation: Preparation, speeds_path: str | None) -> engine.Contex
         airports=load_airports(),
         air_links=load_air_links(),
         hub_id=HUB_ID,
+        hub_key=HUB_KEY,
         river_places=load_river_places(),
         river_line=merged,
         region_column="region_2023",

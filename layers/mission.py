@@ -1,4 +1,9 @@
-"""The mission's calendar: the dates the analysis accepts and the situation before the withdrawal.
+"""The study's frame: the mission's calendar and the key of its hub.
+
+The calendar: the dates the analysis accepts and the situation before the withdrawal. The hub:
+the capital, Bamako (:data:`minusma.layers.towns.HUB_ID`), whose key prefixes the columns the
+road indicators measure to it (``bamako_road_km``, ``bamako_time_score``, ...); the model
+composes them from :data:`HUB_KEY`.
 
 The dates are facts of MINUSMA, read from ``layers/data/mission.csv`` (one row each, with its
 source) beside the sites table (``bases.csv``); the spatial core (:mod:`minusma.geo`) knows no
@@ -17,10 +22,21 @@ import datetime as dt
 from minusma.geo.exposure.params import ExposureParams, Period, check_params
 from minusma.layers._files import data_file
 
-__all__ = ["BEFORE_DATE", "MISSION", "MISSION_END", "MISSION_START", "mission_params"]
+__all__ = [
+    "BEFORE_DATE",
+    "HUB_KEY",
+    "MISSION",
+    "MISSION_END",
+    "MISSION_START",
+    "mission_params",
+]
 
 #: The words naming the mission's period in messages ("must lie between ... (the mission's years)").
 PERIOD_LABEL = "the mission's years"
+
+
+#: The key of the hub (the capital, Bamako): the prefix of the columns measured to it.
+HUB_KEY = "bamako"
 
 
 def _read_dates() -> dict[str, dt.date]:
@@ -47,7 +63,7 @@ MISSION_END = MISSION.last
 
 
 def mission_params(params: ExposureParams | None = None) -> ExposureParams:
-    """``params`` (or the defaults) within the mission: ``before`` filled in, dates checked.
+    """``params`` (or the defaults) in the mission: ``before`` and the hub set, dates checked.
 
     Parameters
     ----------
@@ -57,11 +73,12 @@ def mission_params(params: ExposureParams | None = None) -> ExposureParams:
     Returns
     -------
     ExposureParams
-        ``params`` with ``before`` set (:data:`BEFORE_DATE` unless given).
+        ``params`` with ``before`` set (:data:`BEFORE_DATE` unless given) and the hub
+        (:data:`HUB_KEY`), so every weight.
 
     Raises
     ------
     ParameterError
         For ``params`` that are not parameters, or a date outside the mission's years.
     """
-    return check_params(params).within(MISSION)
+    return check_params(params).within(MISSION, hub_key=HUB_KEY)

@@ -225,7 +225,12 @@ def exposure_timeline(
     if lang != DEFAULT_LANG:
         if context is None:
             raise ParameterError(f"reasons in {lang!r} need the Study's context: pass context=")
-        said = explain(steps, air_reach_km=context.preparation.air_reach_km, labels=context.labels)
+        said = explain(
+            steps,
+            air_reach_km=context.preparation.air_reach_km,
+            labels=context.labels,
+            hub_key=context.hub_key,
+        )
         steps = steps.assign(reasons=said.render(lang))
     indicators = {
         str(when): part.set_index("town_id") for when, part in steps.groupby("as_of", sort=True)

@@ -218,7 +218,9 @@ def report_html(
         why = ranked["reasons"].fillna("").to_numpy()
     else:
         reach = context.preparation.air_reach_km
-        why = explain(ranked, air_reach_km=reach, labels=context.labels).render(lang, empty="")
+        why = explain(
+            ranked, air_reach_km=reach, labels=context.labels, hub_key=context.hub_key
+        ).render(lang, empty="")
     top_table = pd.DataFrame(
         {
             t("rank"): ranked["exposure_rank"].astype("Int64"),

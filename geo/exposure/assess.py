@@ -25,10 +25,10 @@ from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
-    DIMENSIONS,
     ExposureParams,
     Period,
     Preparation,
+    check_hub_key,
     check_km,
     check_params,
     parse_iso_date,
@@ -120,7 +120,7 @@ class Context:
 
     ``_cache`` (a :class:`~geo.exposure.cache.ByteCache`) keeps the graph of each season and
     what :func:`evaluate` reuses across scenarios: road costs per season, roads cut and hub set
-    (a what-if repairs the nearest cached costs rather than running Dijkstra again); the Bamako
+    (a what-if repairs the nearest cached costs rather than running Dijkstra again); the hub
     columns, routes and road reasons per season and roads cut (they do not depend on the bases);
     air columns per airport service. It holds at most ``cache_bytes`` estimated bytes (default
     of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently used out
@@ -138,6 +138,7 @@ class Context:
     capital_nodes: np.ndarray
     capital_ids: np.ndarray
     hub_node: int
+    hub_key: str
     static: pd.DataFrame
     air_pairs: pd.DataFrame
     airport_icaos: list[str]
@@ -241,6 +242,7 @@ def prepare(
     airports: gpd.GeoDataFrame,
     air_links: pd.DataFrame,
     hub_id: str,
+    hub_key: str = "hub",
     river_places: pd.DataFrame | None = None,
     river_line=None,
     id_column: str = "town_id",
@@ -277,6 +279,9 @@ def prepare(
         Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
     hub_id
         Id of the hub place (the capital) in ``places[id_column]``.
+    hub_key
+        The hub's key: the prefix of the columns measured to it (``<hub_key>_road_km``,
+        ``<hub_key>_time_score``, ...); the data layer names it.
     id_column, capital_column, capital_value
         The places' id column, and which places are regional capitals (``capital_column ==
         capital_value``).
@@ -322,6 +327,7 @@ def prepare(
             f"got {type(preparation).__name__}"
         )
     max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
+    hub_key = check_hub_key(hub_key)
     if id_column not in places.columns:
         raise SchemaError(f"places lack the id column {id_column!r}")
     hub_rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
@@ -394,6 +400,7 @@ def prepare(
         capital_nodes=nodes[cap],
         capital_ids=places[id_column].to_numpy()[cap],
         hub_node=hub_node,
+        hub_key=hub_key,
         static=static,
         air_pairs=pairs,
         airport_icaos=icaos,
@@ -443,7 +450,7 @@ def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
-    """Closure date of the MINUSMA base at each airport, in the scenario ``open_bases`` (None: by
+    """Closure date of the mission's base at each airport, in the scenario ``open_bases`` (None: by
     date)."""
     closure = dict(ctx.base_closure_by_airport)
     if (
@@ -596,11 +603,12 @@ def _nearest_by_road(
 
 
 def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) -> dict:
-    """Everything about the road to Bamako, which depends only on the season and the roads cut
-    (not on the bases): the ``bamako_*`` columns, the routes score and the road reasons (cached)."""
+    """Everything about the road to the hub, which depends only on the season and the roads cut
+    (not on the bases): the ``<hub>_*`` columns, the routes score and the road reasons (cached)."""
+    hub = ctx.hub_key
 
     def build():
-        _, frame = _hub_costs(ctx, graph, season, removed, np.array([ctx.hub_node]), "bamako")
+        _, frame = _hub_costs(ctx, graph, season, removed, np.array([ctx.hub_node]), hub)
         routes = _cached(
             ctx,
             ("routes", removed),
@@ -610,18 +618,18 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
         )
         cols = pd.DataFrame(
             {
-                "bamako_routes": routes["routes"].to_numpy(),
-                "bamako_routes_exact": routes["routes_exact"].to_numpy(),
+                f"{hub}_routes": routes["routes"].to_numpy(),
+                f"{hub}_routes_exact": routes["routes_exact"].to_numpy(),
             },
             index=ctx.places.index,
         )
-        cols["bamako_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
+        cols[f"{hub}_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
         both = pd.concat([ctx.static, frame, cols], axis=1)
         return {
             "frame": frame,
             "routes": cols,
-            "routes_score": score.routes_score(cols["bamako_routes"]),
-            "reasons": reasons.road(both, ctx.labels),
+            "routes_score": score.routes_score(cols[f"{hub}_routes"]),
+            "reasons": reasons.road(both, ctx.labels, hub_key=hub),
         }
 
     return _cached(ctx, ("road", season, removed), build, protect=not removed)
@@ -703,7 +711,7 @@ def calibrated_features(
             ctx.places, ctx.events, as_of=when, coverage=ctx.events_coverage
         ).to_numpy(),
     )
-    for col in ("bamako_time_score", "bamako_routes_score", "air_score"):
+    for col in calibrate.features(ctx.hub_key)[2:]:  # the hand-set model's road and air scores
         feats[col] = frame[col].to_numpy(dtype=float)
     return feats
 
@@ -763,7 +771,7 @@ def evaluate(
 
 
 def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
-    """``params`` in the period of ``ctx``: ``before`` filled in, the dates checked.
+    """``params`` in the study of ``ctx``: ``before`` and the hub filled in, the dates checked.
 
     Parameters
     ----------
@@ -775,21 +783,15 @@ def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
     Returns
     -------
     ExposureParams
-        ``params`` with ``before`` set.
+        ``params`` with ``before`` and ``hub_key`` set.
 
     Raises
     ------
     ParameterError
-        For a date outside the context's period, or no ``before`` in either.
+        For a date outside the context's period, no ``before`` in either, or parameters made
+        for another hub.
     """
-    if ctx.period is not None:
-        return params.within(ctx.period)
-    if params.before is None:
-        raise ParameterError(
-            "before is not set: give ExposureParams(before=...) or prepare the context with "
-            "period=Period(...)"
-        )
-    return params
+    return params.within(ctx.period, hub_key=ctx.hub_key)
 
 
 def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
@@ -829,15 +831,18 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     air = _cached(ctx, key, lambda: _air_with_reasons(ctx, service))
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
-    out["bamako_time_score"] = score.scale_capped(
-        out["bamako_travel_h"], p.time_cap_h, unreachable=out["bamako_reachable"].eq(False)
+    hub = ctx.hub_key
+    out[f"{hub}_time_score"] = score.scale_capped(
+        out[f"{hub}_travel_h"], p.time_cap_h, unreachable=out[f"{hub}_reachable"].eq(False)
     )
-    out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
+    out[f"{hub}_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
     indicators = pd.DataFrame(
-        {c: out[c].to_numpy(dtype="float64") for cols in DIMENSIONS.values() for c in cols},
+        {c: out[c].to_numpy(dtype="float64") for cols in p.dimensions.values() for c in cols},
         index=out.index,
     )
-    comp = score.composite(indicators, weights=p.weights_dict, aggregation=p.aggregation)
+    comp = score.composite(
+        indicators, weights=p.weights_dict, aggregation=p.aggregation, hub_key=hub
+    )
     out = pd.concat([out, comp], axis=1)
     if p.model != "inform":
         out = _calibrated(ctx, out, p.model, when)

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,17 +36,21 @@ __all__ = [
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_RADIUS_KM",
     "DEFAULT_TIME_CAP_H",
-    "DEFAULT_WEIGHTS",
-    "DIMENSIONS",
+    "DEFAULT_WEIGHT",
+    "DIMENSION_NAMES",
+    "INDICATORS",
     "MODELS",
     "RADIUS_KM_MAX",
     "SEASONS",
     "ExposureParams",
     "Period",
     "Preparation",
+    "check_hub_key",
     "check_km",
     "check_params",
     "check_weights",
+    "default_weights",
+    "dimensions",
     "parse_iso_date",
 ]
 
@@ -61,24 +66,104 @@ AGGREGATIONS = ("arithmetic", "geometric")
 #: is given by the path of its JSON file (:mod:`geo.exposure.calibrate`).
 MODELS = ("inform",)
 
-#: Indicator score columns of each dimension of the model.
-DIMENSIONS: Mapping[str, tuple[str, ...]] = {
+#: Indicator score columns of each dimension of the model. ``{hub}`` stands for the key of the
+#: hub the road indicators measure to (the data layer names it and the prepared context carries it:
+#: :func:`~minusma.geo.exposure.assess.prepare`), so the columns read ``<hub>_time_score``.
+INDICATORS: Mapping[str, tuple[str, ...]] = {
     "security": ("security_loss_score",),
-    "access": ("bamako_time_score", "bamako_routes_score"),
+    "access": ("{hub}_time_score", "{hub}_routes_score"),
     "lifeline": ("air_score",),
 }
 
+#: The dimensions of the model, in order.
+DIMENSION_NAMES: tuple[str, ...] = tuple(INDICATORS)
+
 #: Weight of every indicator within its dimension and of every dimension across (a modelling
 #: choice: equal weights, as INFORM uses by default; the robustness variants measure its effect).
-DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "security_loss_score": 1.0,
-    "bamako_time_score": 1.0,
-    "bamako_routes_score": 1.0,
-    "air_score": 1.0,
-    "security": 1.0,
-    "access": 1.0,
-    "lifeline": 1.0,
-}
+DEFAULT_WEIGHT = 1.0
+
+#: A hub key: lower-case letters, digits and underscores, starting with a letter.
+_HUB_KEY = re.compile(r"[a-z][a-z0-9_]*")
+#: A weight name that is the indicator of some hub (before the hub is known).
+_HUB_INDICATOR = re.compile(
+    "|".join(
+        re.escape(t).replace(re.escape("{hub}"), _HUB_KEY.pattern)
+        for cols in INDICATORS.values()
+        for t in cols
+        if "{hub}" in t
+    )
+)
+
+
+def check_hub_key(hub_key: Any) -> str:
+    """A hub key: the prefix of the columns measured to the hub.
+
+    Parameters
+    ----------
+    hub_key
+        Lower-case letters, digits and underscores, starting with a letter.
+
+    Returns
+    -------
+    str
+        ``hub_key``.
+
+    Raises
+    ------
+    ParameterError
+        For anything else, showing the value.
+
+    Examples
+    --------
+    >>> check_hub_key("capital")
+    'capital'
+    """
+    if not isinstance(hub_key, str) or not _HUB_KEY.fullmatch(hub_key):
+        raise ParameterError(
+            "hub_key must be lower-case letters, digits and underscores starting with a letter "
+            f"(the prefix of the hub's columns), got {hub_key!r}"
+        )
+    return hub_key
+
+
+def dimensions(hub_key: str) -> dict[str, tuple[str, ...]]:
+    """The indicator score columns of each dimension, for a hub.
+
+    Parameters
+    ----------
+    hub_key
+        The hub's key (:func:`check_hub_key`).
+
+    Returns
+    -------
+    dict
+        Dimension name -> its indicator columns (:data:`INDICATORS` with the key filled in).
+
+    Examples
+    --------
+    >>> dimensions("capital")["access"]
+    ('capital_time_score', 'capital_routes_score')
+    """
+    key = check_hub_key(hub_key)
+    return {dim: tuple(c.format(hub=key) for c in cols) for dim, cols in INDICATORS.items()}
+
+
+def default_weights(hub_key: str) -> dict[str, float]:
+    """Every indicator and dimension of the model for a hub, weighing :data:`DEFAULT_WEIGHT`.
+
+    Parameters
+    ----------
+    hub_key
+        The hub's key (:func:`check_hub_key`).
+
+    Returns
+    -------
+    dict
+        Indicator names, then dimension names -> weight.
+    """
+    names = [c for cols in dimensions(hub_key).values() for c in cols] + list(DIMENSION_NAMES)
+    return dict.fromkeys(names, DEFAULT_WEIGHT)
+
 
 #: Radius of the security umbrella (km). A MODELLING CHOICE, not a sourced figure: about the size
 #: of the 0.5-degree grid cells (~55 km) on which sub-national studies of peacekeeping presence
@@ -86,7 +171,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 #: the sensitivity of the results to it (25-100 km).
 DEFAULT_RADIUS_KM = 50.0
 
-#: Travel time to Bamako scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
+#: Travel time to the hub scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
 #: longest known dry-season time on the shipped network is about 17 h, so no shipped town is
 #: capped).
 DEFAULT_TIME_CAP_H = 48.0
@@ -274,18 +359,23 @@ def _names(value: Any, name: str) -> tuple[str, ...]:
     return out
 
 
-def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, float]:
-    """:data:`DEFAULT_WEIGHTS` updated with ``weights``.
+def check_weights(
+    weights: Mapping[str, float] | Iterable | None, *, hub_key: str | None = None
+) -> dict[str, float]:
+    """The model's weights with ``weights`` applied.
 
     Parameters
     ----------
     weights
         A mapping of names to weights, or ``(name, weight)`` pairs; None: no change.
+    hub_key
+        The hub's key: the result holds every weight (:func:`default_weights` updated). None
+        (the hub not known yet): only the weights given, their names checked against every hub.
 
     Returns
     -------
     dict
-        Every indicator and dimension name -> its weight.
+        Indicator and dimension name -> weight.
 
     Raises
     ------
@@ -294,7 +384,7 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
     ParameterError
         For a weight that is not a finite number >= 0, or when every dimension weighs 0.
     """
-    out = dict(DEFAULT_WEIGHTS)
+    defaults = default_weights(hub_key) if hub_key is not None else None
     if weights is not None and not isinstance(weights, (Mapping, list, tuple)):
         raise ParameterError(
             f"weights must be a mapping of names to numbers, e.g. {{'security': 2.0}}, got "
@@ -304,9 +394,12 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
     pairs = [i for i in items if not (isinstance(i, (list, tuple)) and len(i) == 2)]
     if pairs:
         raise ParameterError(f"weights must be (name, weight) pairs, got {pairs[0]!r}")
+    out: dict[str, float] = dict(defaults or {})
     for key, value in items:
-        if key not in out:
-            raise UnknownNameError(f"unknown weight name {key!r}; valid names: {sorted(out)}")
+        known = key in defaults if defaults is not None else _any_hub_weight(key)
+        if not known:
+            valid = sorted(defaults) if defaults is not None else _weight_names_shown()
+            raise UnknownNameError(f"unknown weight name {key!r}; valid names: {valid}")
         if _is_bool(value):
             raise ParameterError(f"weight {key!r} must be a number >= 0, got {value!r}")
         try:
@@ -316,9 +409,23 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
         if not (math.isfinite(weight) and weight >= 0):
             raise ParameterError(f"weight {key!r} must be a finite number >= 0, got {value!r}")
         out[key] = weight
-    if sum(out[d] for d in DIMENSIONS) == 0:
+    if sum(out.get(d, DEFAULT_WEIGHT) for d in DIMENSION_NAMES) == 0:
         raise ParameterError("at least one dimension weight must be > 0")
     return out
+
+
+def _any_hub_weight(name: Any) -> bool:
+    """Whether ``name`` is a weight name of the model for some hub."""
+    if not isinstance(name, str):
+        return False
+    fixed = {c for cols in INDICATORS.values() for c in cols if "{hub}" not in c}
+    return name in fixed or name in DIMENSION_NAMES or bool(_HUB_INDICATOR.fullmatch(name))
+
+
+def _weight_names_shown() -> list[str]:
+    """The weight names, the hub's shown as ``<hub>_...``, for messages."""
+    names = [c.format(hub="<hub>") for cols in INDICATORS.values() for c in cols]
+    return sorted([*names, *DIMENSION_NAMES])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -344,7 +451,8 @@ class ExposureParams:
     disabled_links, disabled_operators
         Air links (ids) and operators switched off.
     weights
-        Overrides of :data:`DEFAULT_WEIGHTS` (dimension or indicator name -> weight >= 0).
+        Dimension or indicator name -> weight >= 0; every other weighs :data:`DEFAULT_WEIGHT`.
+        Once the hub is known (``hub_key``), every weight is held.
     aggregation
         How dimension scores combine: one of :data:`AGGREGATIONS`.
     time_cap_h
@@ -352,6 +460,10 @@ class ExposureParams:
     model
         ``"inform"`` (the hand-set INFORM-style model) or the path of a calibrated model file
         (``minusma calibrate``).
+    hub_key
+        The key of the hub the road indicators measure to (the prefix of their columns); None
+        until the parameters meet a prepared context (:meth:`within`). Not written by
+        :meth:`to_dict`: the columns carry it.
     """
 
     as_of: dt.date | None = None
@@ -363,10 +475,11 @@ class ExposureParams:
     close_roads: tuple[str, ...] = ()
     disabled_links: tuple[str, ...] = ()
     disabled_operators: tuple[str, ...] = ()
-    weights: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_WEIGHTS.items()))
+    weights: tuple[tuple[str, float], ...] = ()
     aggregation: str = AGGREGATIONS[0]
     time_cap_h: float = DEFAULT_TIME_CAP_H
     model: str = MODELS[0]
+    hub_key: str | None = None
 
     def __post_init__(self) -> None:
         """Validate and normalise every field (once, here)."""
@@ -396,7 +509,10 @@ class ExposureParams:
                 f"site(s) {both} are both closed and kept: name each site in --close or --keep, "
                 "not both"
             )
-        fix(self, "weights", tuple(sorted(check_weights(self.weights).items())))
+        if self.hub_key is not None:
+            fix(self, "hub_key", check_hub_key(self.hub_key))
+        weights = check_weights(self.weights, hub_key=self.hub_key)
+        fix(self, "weights", tuple(sorted(weights.items())))
         if not isinstance(self.model, (str, os.PathLike)) or not str(self.model).strip():
             raise ParameterError(f"model must be {MODELS[0]!r} or a model file, got {self.model!r}")
         fix(self, "model", str(self.model))
@@ -408,8 +524,23 @@ class ExposureParams:
 
     @property
     def weights_dict(self) -> dict[str, float]:
-        """dict: The weights as a plain dict (defaults filled in)."""
+        """The weights as a plain dict (every weight once the hub is known)."""
         return dict(self.weights)
+
+    @property
+    def dimensions(self) -> dict[str, tuple[str, ...]]:
+        """The indicator columns of each dimension for :attr:`hub_key` (:func:`dimensions`).
+
+        Raises
+        ------
+        ParameterError
+            When the hub is not known yet.
+        """
+        if self.hub_key is None:
+            raise ParameterError(
+                "the hub is not known yet: give hub_key=..., or evaluate on a prepared context"
+            )
+        return dimensions(self.hub_key)
 
     def replace(self, **changes: Any) -> ExposureParams:
         """A copy with ``changes`` applied (validated like a new object).
@@ -463,31 +594,53 @@ class ExposureParams:
         base = check_params(params)
         return base.replace(**{k: v for k, v in options.items() if v is not None})
 
-    def within(self, period: Period) -> ExposureParams:
-        """These parameters in ``period``: ``before`` filled in, every date checked against it.
+    def within(self, period: Period | None, *, hub_key: str | None = None) -> ExposureParams:
+        """These parameters in a study: ``before`` and the hub filled in, the dates checked.
 
         Parameters
         ----------
         period
-            The period of the study (the prepared context's).
+            The period of the study (the prepared context's); None: none (``before`` must
+            then be given).
+        hub_key
+            The study's hub (the prepared context's); None: leave it as it is.
 
         Returns
         -------
         ExposureParams
-            ``self`` when nothing changes, else a copy with ``before`` set.
+            ``self`` when nothing changes, else a copy with ``before`` and ``hub_key`` set (and
+            so every weight).
 
         Raises
         ------
         ParameterError
-            For ``as_of`` or ``before`` outside the period, or ``before`` later than ``as_of``.
+            For ``as_of`` or ``before`` outside the period, ``before`` later than ``as_of``, no
+            ``before`` at all, or parameters made for another hub.
         """
-        if not isinstance(period, Period):
+        if period is not None and not isinstance(period, Period):
             raise ParameterError(f"period must be a Period, got {type(period).__name__}")
-        before = self.before if self.before is not None else period.before
-        parse_iso_date(before, name="before", period=period)
-        if self.as_of is not None:
-            parse_iso_date(self.as_of, name="as_of", period=period)
-        return self if before == self.before else dataclasses.replace(self, before=before)
+        before = self.before
+        if period is not None:
+            before = before if before is not None else period.before
+            parse_iso_date(before, name="before", period=period)
+            if self.as_of is not None:
+                parse_iso_date(self.as_of, name="as_of", period=period)
+        if before is None:
+            raise ParameterError(
+                "before is not set: give ExposureParams(before=...) or prepare the context with "
+                "period=Period(...)"
+            )
+        hub = self.hub_key
+        if hub_key is not None:
+            if hub is not None and hub != hub_key:
+                raise ParameterError(
+                    f"these parameters were made for the hub {hub!r}, the study's hub is "
+                    f"{hub_key!r}: build them again without hub_key"
+                )
+            hub = hub_key
+        if before == self.before and hub == self.hub_key:
+            return self
+        return dataclasses.replace(self, before=before, hub_key=hub)
 
     def as_of_for(self, closure_dates: Iterable[Any]) -> dt.date:
         """The assessment date: :attr:`as_of`, or the last of ``closure_dates`` when it is None.
@@ -530,6 +683,8 @@ class ExposureParams:
         """
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
+            if f.name == "hub_key":  # the columns carry it
+                continue
             if f.name == "model" and preparation is not None:
                 out.update(preparation.to_dict())
             value = getattr(self, f.name)

@@ -381,7 +381,7 @@ class Study:
         from minusma.geo.exposure.scenario import diff
 
         left, right = self.assess(a), self.assess(b)
-        out = diff(left, right, id_column=self.id_column)
+        out = diff(left, right, id_column=self.id_column, hub_key=self.context.hub_key)
         if not all_places:
             out = out[out["class_changed"]]
         names = left.set_index(self.id_column)["name"] if "name" in left else None

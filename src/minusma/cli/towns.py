@@ -78,5 +78,7 @@ def _reasons(out, lang: str, ctx):
     """The reasons of ``out`` in ``lang`` (:func:`minusma.geo.exposure.reasons.explain`)."""
     from minusma.geo.exposure.reasons import explain
 
-    said = explain(out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels)
+    said = explain(
+        out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels, hub_key=ctx.hub_key
+    )
     return said.render(lang)

@@ -301,7 +301,7 @@ def population_report(
         from minusma.geo.io import created_folder
 
         with created_folder(out_dir):  # a failed write leaves no new folder
-            for name, when in zip(surfaces, (p.before, after), strict=True):
+            for name, when in zip(surfaces, (p.before_date, after), strict=True):
                 sites = bases[coverage.open_mask(bases, when)]
                 if len(sites) == 0:
                     empty.append(when.isoformat())

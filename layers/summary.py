@@ -164,7 +164,7 @@ def _worldpop(
         as_of=after_date,
         radius_km=params.radius_km,
         data_dir=data_dir,
-        before=params.before,
+        before=params.before_date,
     )
     return people.rename(
         columns={
@@ -241,7 +241,7 @@ def summary(
     out.index.name = by
     out.attrs["parameters"] = dict(after.attrs.get("parameters") or p.to_dict())
     out.attrs["as_of"] = after_date
-    out.attrs["before"] = p.before.isoformat()
+    out.attrs["before"] = p.before_date.isoformat()
     return out
 
 

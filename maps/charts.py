@@ -101,7 +101,7 @@ def timeline_figures(
         from minusma.layers.site_population import people_near_sites
 
         people = people_near_sites(
-            layers.bases(), radius_km=p.radius_km, data_dir=data_dir, before=p.before
+            layers.bases(), radius_km=p.radius_km, data_dir=data_dir, before=p.before_date
         )
         out["worldpop_people_near_open_site"] = (
             out["as_of"].map(people.set_index("as_of")["people_within_km"]).to_numpy()

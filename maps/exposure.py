@@ -141,7 +141,7 @@ def scenario(params: ExposureParams) -> dict[str, tuple[str, ...]]:
 def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None) -> list[dt.date]:
     """The steps of the map: the "before" date of ``params``, then every distinct closure date."""
     p = mission_params(params)
-    return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before)]
+    return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before_date)]
 
 
 def _details(details: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:

@@ -137,7 +137,7 @@ def _parameters(p: ExposureParams, as_of: str, lang: str, preparation=None) -> s
         text(
             "report.param_dates",
             lang,
-            before=date_text(p.before, lang),
+            before=date_text(p.before_date, lang),
             after=date_text(as_of, lang),
         ),
         text(

@@ -655,7 +655,7 @@ def _coverage(
         ctx.places,
         ctx.bases,
         as_of=when,
-        before=p.before,
+        before=p.before_date,
         radius_km=p.radius_km,
         base_name_column=name_col,
         open_bases=open_bases,

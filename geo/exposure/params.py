@@ -528,6 +528,21 @@ class ExposureParams:
         return dict(self.weights)
 
     @property
+    def before_date(self) -> dt.date:
+        """The reference date :attr:`before`, once set (:meth:`within`).
+
+        Raises
+        ------
+        ParameterError
+            When it is not set yet.
+        """
+        if self.before is None:
+            raise ParameterError(
+                "before is not set: give before=..., or evaluate on a prepared context"
+            )
+        return self.before
+
+    @property
     def dimensions(self) -> dict[str, tuple[str, ...]]:
         """The indicator columns of each dimension for :attr:`hub_key` (:func:`dimensions`).
 

@@ -58,7 +58,7 @@ def timeline(ctx: Context, params: ExposureParams | None = None) -> pd.DataFrame
     """
     frames = []
     p = within_period(ctx, check_params(params))
-    for step, date in enumerate(closure_steps(ctx.bases, before=p.before)):
+    for step, date in enumerate(closure_steps(ctx.bases, before=p.before_date)):
         out = pd.DataFrame(evaluate(ctx, p.replace(as_of=date)).drop(columns="geometry"))
         flags = coverage.open_mask(ctx.bases, date)
         closing = ctx.bases.loc[ctx.bases["closure_date"] == date, "base_id"] if step else []

@@ -327,7 +327,7 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
     from minusma.geo.i18n import term, text
 
     kind = column.cell
-    value = row.get(column.key)
+    value: Any = row.get(column.key)
     if kind == "template":
         return column.template.format(**row)
     if kind == "interval":

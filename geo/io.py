@@ -80,11 +80,23 @@ def temporary_name(final_name: str) -> str:
     """The prefix of a temporary file or folder for ``final_name``: hidden, with this process id.
 
     :func:`remove_stale` recognises the pattern and removes what a killed process left.
+
+    Parameters
+    ----------
+    final_name
+        The name (not the path) the file or folder will take.
+
+    Returns
+    -------
+    str
+        ``.<final_name>.~<pid>~``; the caller adds random characters (e.g. with
+        :func:`tempfile.mkstemp`).
     """
     return f".{final_name}.~{os.getpid()}~"
 
 
 def _process_alive(pid: int) -> bool:
+    """True when process ``pid`` runs (this one, or another user's that cannot be signalled)."""
     if pid == os.getpid():
         return True
     try:
@@ -101,6 +113,12 @@ def remove_stale(folder: str | os.PathLike) -> list[Path]:
 
     Only names written by :func:`atomic_path` / :func:`atomic_folder` whose process id is no
     longer running are removed; anything else, and the temporaries of live writers, are kept.
+    An unreadable folder, or an entry that cannot be removed, is skipped without an error.
+
+    Parameters
+    ----------
+    folder
+        The folder to clean (not searched recursively).
 
     Returns
     -------
@@ -146,8 +164,9 @@ def write_error(
     what: str = "write",
     tmp: Path | None = None,
 ) -> WriteError:
-    """The package's one error for a failed write of ``path`` (the path the user asked for, never
-    a temporary name): the cause in words and what to do about it.
+    """The package's one error for a failed write of ``path``: the cause and what to do about it.
+
+    The message names the path the user asked for, never a temporary name.
 
     Parameters
     ----------
@@ -186,9 +205,25 @@ def _disk_full(folder: Path) -> bool:
 
 
 def as_os_error(exc: BaseException, folder: Path) -> OSError:
-    """An :class:`OSError` for a library error (GDAL, SQLite) of a write into ``folder``; a full
-    disk is named as such (GDAL reports it as a missing table, a failed feature or an unreadable
-    TIFF directory)."""
+    """An :class:`OSError` for a library error (GDAL, SQLite) of a write into ``folder``.
+
+    A full disk is named as such: GDAL reports it as a missing table, a failed feature or an
+    unreadable TIFF directory.
+
+    Parameters
+    ----------
+    exc
+        The library's error.
+    folder
+        The folder written into: a file system with less than 64 KiB free for this user means
+        the disk is full.
+
+    Returns
+    -------
+    OSError
+        ``exc`` itself when it is an :class:`OSError` with an errno; else a new one, ``ENOSPC``
+        when the disk is full, ``EIO`` naming ``exc`` otherwise.
+    """
     if isinstance(exc, OSError) and isinstance(exc.errno, int):
         return exc
     if _disk_full(folder):
@@ -197,8 +232,11 @@ def as_os_error(exc: BaseException, folder: Path) -> OSError:
 
 
 def path_state(path: str | os.PathLike) -> str:
-    """What a path is, without ever raising (unlike :meth:`pathlib.Path.is_dir` on an unreadable
-    parent): the one check behind the writers and the CLI's path option types.
+    """What a path is, without ever raising.
+
+    Unlike :meth:`pathlib.Path.is_dir` on an unreadable parent, it never raises: the one check
+    behind the writers and the CLI's path option types. Symbolic links are followed: a broken
+    link is ``"missing"``.
 
     Parameters
     ----------
@@ -220,6 +258,7 @@ def path_state(path: str | os.PathLike) -> str:
 
 
 def _writable_folder(final: Path) -> Path:
+    """The folder of ``final``, checked to exist and be writable (else one clear error)."""
     if final.name in ("", ".", ".."):
         raise ParameterError(f"cannot write {shorten(final)!r}: give a file name, not a folder")
     folder = final.parent if str(final.parent) else Path(".")
@@ -267,6 +306,12 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         Suffix of the temporary file (drivers that pick a format from the name need it);
         defaults to the destination's suffix.
 
+    Yields
+    ------
+    pathlib.Path
+        The temporary path, in the destination's folder; it does not exist yet: the writer
+        creates it. When the block ends without error it is moved onto ``path``.
+
     Raises
     ------
     ParameterError
@@ -312,9 +357,10 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
 def created_folder(
     path: str | os.PathLike, *, parents: bool = True, what: str = "create folder"
 ) -> Iterator[Path]:
-    """Create the folder ``path`` (and missing parents) for a run; remove what was created if the
-    run fails and left no file in it (a partial download kept for resuming stays), so that a
-    failed command leaves no new empty folder behind.
+    """Create the folder ``path`` (and missing parents) for a run; undo it if the run fails.
+
+    What was created is removed if the run fails and left no file in it (a partial download
+    kept for resuming stays), so that a failed command leaves no new empty folder behind.
 
     Parameters
     ----------
@@ -324,6 +370,11 @@ def created_folder(
         Create missing parent folders too (``mkdir -p``); False: only ``path`` itself.
     what
         The verb of the error message (``create output folder``...).
+
+    Yields
+    ------
+    pathlib.Path
+        The folder, ``~`` expanded; it exists for the whole block.
 
     Raises
     ------
@@ -357,12 +408,25 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     Every file is written in the temporary folder first; only when all are complete are they
     moved into ``path`` (each move is an atomic rename on the same file system), in name order
     except that a file named ``provenance.json`` moves last, so its presence marks a complete
-    set. On failure the temporary folder is removed and ``path`` keeps what it held.
+    set. On failure the temporary folder is removed and ``path`` keeps what it held (if a move
+    itself fails, the files moved before it stay, without a new ``provenance.json``). Files in
+    ``path`` with the names written are replaced; others are kept.
+
+    Parameters
+    ----------
+    path
+        The existing output folder.
+
+    Yields
+    ------
+    pathlib.Path
+        The staging folder, inside ``path``, to write every file into.
 
     Raises
     ------
     ParameterError
-        If ``path`` is not an existing folder.
+        If ``path`` is not an existing folder (the message says it does not exist, also for a
+        file).
     WriteError
         If ``path`` cannot be written, or a write in it fails (as :func:`atomic_path`).
     """
@@ -459,6 +523,7 @@ def _name_max(folder: Path) -> int:
 
 
 def _round_coords(obj: Any, decimals: int) -> Any:
+    """GeoJSON coordinates (nested lists) with every number rounded to ``decimals``."""
     if isinstance(obj, (list, tuple)):
         if obj and isinstance(obj[0], (int, float)):
             return [round(float(v), decimals) for v in obj]
@@ -467,6 +532,7 @@ def _round_coords(obj: Any, decimals: int) -> Any:
 
 
 def _json_value(value: Any) -> Any:
+    """A cell as a JSON value: numpy scalars as Python ones, NaN and NA as None, times as ISO."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (np.bool_, bool)):
@@ -503,6 +569,7 @@ def _prepared(
 
 
 def _check_coordinates(frame: gpd.GeoDataFrame, *, id_column: str, name: str) -> None:
+    """Refuse a NaN or infinite coordinate, naming the first row that has one."""
     coords, index = shapely.get_coordinates(frame.geometry.values, return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
     if bad.any():
@@ -540,6 +607,26 @@ def feature_collection(
     typed by ``fields`` (:func:`geo.fields.typed_frame`: numbers rounded, dates ``YYYY-MM-DD``).
     Missing values become ``null``, and so does an empty geometry. ``metadata`` is written as a
     foreign member ``metadata``.
+
+    Parameters
+    ----------
+    gdf
+        The layer, in any CRS (reprojected to EPSG:4326); not changed.
+    id_column
+        The column of unique, non-missing ids: the features' order and ``id``.
+    decimals
+        Decimal places of the coordinates (default :data:`COORD_DECIMALS`).
+    metadata
+        Written, as given, under ``metadata`` before ``features``; left out when empty.
+    fields
+        The field of each column (:class:`geo.fields.Field`); columns without one get an
+        inferred kind.
+
+    Returns
+    -------
+    dict
+        ``{"type": "FeatureCollection", ["metadata": ...,] "features": [...]}``; every value a
+        plain Python value, ready for :func:`json.dumps`.
 
     Raises
     ------
@@ -579,10 +666,28 @@ def feature_collection(
 def write_json(obj: Any, path: str | os.PathLike) -> Path:
     """Write ``obj`` as UTF-8 JSON (1-space indent, key order as given), atomically.
 
+    Parameters
+    ----------
+    obj
+        Any JSON-serialisable value; non-ASCII text is written as it is.
+    path
+        The destination (through :func:`atomic_path`); the file ends with a newline.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
     Raises
     ------
     SchemaError
         If ``obj`` holds NaN or an infinite number (not JSON), naming the problem.
+    TypeError
+        If ``obj`` holds a value JSON cannot represent.
+    ParameterError
+        If ``path`` has no file name or its folder does not exist.
+    WriteError
+        If the file cannot be written (as :func:`atomic_path`).
     """
     try:
         text = json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False)
@@ -607,6 +712,38 @@ def write_geojson(
     """Write ``gdf`` as RFC 7946 GeoJSON (see :func:`feature_collection`), atomically.
 
     The file is compact JSON with one Feature per line, so that diffs stay readable.
+
+    Parameters
+    ----------
+    gdf
+        The layer, in any CRS (reprojected to EPSG:4326).
+    path
+        The destination (through :func:`atomic_path`).
+    id_column
+        The column of unique, non-missing ids: the features' order and ``id``.
+    decimals
+        Decimal places of the coordinates (default :data:`COORD_DECIMALS`).
+    metadata
+        Written under ``metadata`` (see :func:`feature_collection`).
+    fields
+        The field of each column (:class:`geo.fields.Field`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    SchemaError
+        As :func:`feature_collection`.
+    ValueError
+        If ``metadata`` holds NaN or an infinite number (it is not checked like the
+        attributes).
+    ParameterError
+        If ``path`` has no file name or its folder does not exist.
+    WriteError
+        If the file cannot be written (as :func:`atomic_path`).
     """
     fc = feature_collection(
         gdf, id_column=id_column, decimals=decimals, metadata=metadata, fields=fields
@@ -666,8 +803,11 @@ def _geometry_type(geoms: gpd.GeoSeries) -> tuple[str, bool]:
 
 
 def _ogr_fields(frame: pd.DataFrame) -> tuple[list[str], list[np.ndarray], list[Any]]:
-    """Column arrays for OGR: dates as ``datetime64[D]`` (GeoPackage DATE), booleans and
-    nullable numbers with a mask (NULL), categories as text."""
+    """Column arrays for OGR, with their masks of missing values (NULL).
+
+    Dates as ``datetime64[D]`` (GeoPackage DATE), booleans and nullable numbers with a mask,
+    categories as text.
+    """
     names, data, masks = [], [], []
     for name in frame.columns:
         col = frame[name]
@@ -706,24 +846,36 @@ def write_gpkg(
         (``{column: Field}``: typed columns, rounded numbers, the column descriptions written to
         ``gpkg_data_columns``), ``metadata`` (``{key: text}``, written to ``gpkg_metadata``) and
         ``style_qml`` (a QGIS style written to ``layer_styles`` as the layer's default) and
-        ``style_name`` (its name there; default: the table name).
+        ``style_name`` (its name there; default: the table name). Each ``gdf`` is
+        checked and written as :func:`feature_collection` does (EPSG:4326, sorted by its id
+        column).
+    path
+        The destination ``.gpkg`` (through :func:`atomic_path`).
     tables
         Extra attribute-only tables (e.g. provenance), ``{table_name: DataFrame}``.
     decimals
         Coordinate rounding, as for GeoJSON.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        If ``layers`` and ``tables`` are both empty (a GeoPackage needs a table), or ``path``
+        has no file name or its folder does not exist.
+    SchemaError
+        As :func:`feature_collection`.
+    WriteError
+        If the file cannot be written (a full disk named as such; as :func:`atomic_path`).
 
     Notes
     -----
     Dates are written as ``DATE`` columns, booleans as ``BOOLEAN``, missing values as NULL, and
     so are empty geometries (as in GeoJSON). The
     GeoPackage timestamps are fixed (:data:`GPKG_TIMESTAMP`) so the same inputs give the same bytes.
-
-    Raises
-    ------
-    ParameterError
-        If ``layers`` and ``tables`` are both empty (a GeoPackage needs a table).
-    SchemaError
-        As :func:`feature_collection`.
     """
     import pyogrio.errors
 
@@ -849,6 +1001,7 @@ def _write_gpkg_extras(path: Path, prepared: Mapping[str, tuple[gpd.GeoDataFrame
 
 @contextlib.contextmanager
 def _gdal_config(**options: str) -> Iterator[None]:
+    """GDAL configuration ``options`` set for the block, the previous values restored after."""
     import pyogrio
 
     old = {k: pyogrio.get_gdal_config_option(k) for k in options}
@@ -864,6 +1017,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _looks_numeric(text: str) -> bool:
+    """True when ``float`` reads ``text`` as a number (``-12.5``, ``+3``, ``-inf``)."""
     try:
         float(text)
     except ValueError:
@@ -872,6 +1026,7 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _safe_cell(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _looks_numeric(value):
         return "'" + value
     return value
@@ -885,6 +1040,17 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     spreadsheets show as text. Numeric columns, and text cells that are plain numbers
     (``-12.5``), are left as they are so that numbers stay numbers. Text in categorical columns
     and in the column names is treated the same way.
+
+    Parameters
+    ----------
+    frame
+        Any table; not changed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy: text and categorical columns neutralised (categorical ones become object
+        columns), the column names too; other columns as they were.
     """
     out = frame.copy()
     for col in out.columns:
@@ -946,10 +1112,28 @@ def write_table_csv(
 
     As :func:`csv_text`, with a UTF-8 byte-order mark (so that Excel reads accents right).
 
+    Parameters
+    ----------
+    frame
+        The table; with ``index`` its index becomes the first column(s).
+    path
+        The destination (through :func:`atomic_path`).
+    index
+        Write the index too.
+    float_format
+        ``%``-format of floats (e.g. ``"%.3f"``), default full precision.
+
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    ParameterError
+        If ``path`` has no file name or its folder does not exist.
+    WriteError
+        If the file cannot be written (as :func:`atomic_path`).
     """
     text = csv_text(frame, index=index, float_format=float_format)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
@@ -972,19 +1156,40 @@ def write_csv(
     row per feature sorted by
     ``id_column``, attributes typed and rounded by ``fields``, dates ``YYYY-MM-DD``, the geometry
     as ``wkt`` (lon/lat, EPSG:4326; empty for a missing or empty geometry) and, when the layer has
-    points, ``lon``/``lat`` columns beside it (empty for other geometries). Text cells that a
-    spreadsheet would run as a formula are neutralised (:func:`spreadsheet_safe`).
+    points, ``lon``/``lat`` columns beside it (empty for other geometries; not added when the
+    layer already has a ``lon`` or ``lat`` column). Text cells that a spreadsheet would run as a
+    formula are neutralised (:func:`spreadsheet_safe`).
 
     Parameters
     ----------
+    gdf
+        The layer, in any CRS (reprojected to EPSG:4326).
+    path
+        The destination (through :func:`atomic_path`).
+    id_column
+        The column of unique, non-missing ids: the rows' order.
+    decimals
+        Decimal places of the WKT and ``lon``/``lat`` coordinates (default
+        :data:`COORD_DECIMALS`).
+    fields
+        The field of each column (:class:`geo.fields.Field`).
     hxl
         ``{column: hashtag}``: write a second row of HXL hashtags (Humanitarian Exchange
         Language) under the header; columns without a tag get an empty cell.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
 
     Raises
     ------
     SchemaError
         As :func:`feature_collection`.
+    ParameterError
+        If ``path`` has no file name or its folder does not exist.
+    WriteError
+        If the file cannot be written (as :func:`atomic_path`).
     """
     frame = _prepared(gdf, id_column=id_column, fields=fields, name=id_column)
     geom_name = frame.geometry.name

@@ -47,11 +47,13 @@ DEFAULT_UNTIL = dt.date(2024, 1, 31)
 
 
 def _between(events: gpd.GeoDataFrame, after: dt.date, until: dt.date) -> gpd.GeoDataFrame:
+    """The events dated in ``(after, until]``."""
     day = pd.to_datetime(events["date"]).dt.date
     return events[((day > after) & (day <= until)).to_numpy()]
 
 
 def _precise(events: gpd.GeoDataFrame, max_precision_km: float | None) -> gpd.GeoDataFrame:
+    """The events located within ``max_precision_km`` (those of unknown precision kept)."""
     if max_precision_km is None or "location_precision_km" not in events.columns:
         return events
     km = pd.to_numeric(events["location_precision_km"], errors="coerce")
@@ -80,21 +82,41 @@ def calibrate(
 ) -> tuple[cal.CalibratedModel, dict[str, Any]]:
     """Fit the calibrated model and test it out of time.
 
+    The fit takes the indicators as of ``fit_from`` and the events in ``(fit_from, until]`` as
+    outcomes; the test applies the fitted model as of ``until`` and scores it, beside the hand-set
+    ``inform`` model and the baselines, on the events in ``(until, to_date]``, which the fit never
+    saw. The figures on the fit window are reported too, labelled in-sample.
+
     Parameters
     ----------
     events
         An events file (shipped schema, ACLED or UCDP GED; :func:`layers.events.read_events`), or
         None for the shipped table (2023-07-01 to 2024-06-30).
-    fit_from, until, to_date
-        Indicators' date of the fit, end of the fit's outcomes (= indicators' date of the test), end
-        of the test's outcomes. Defaults: :data:`DEFAULT_FIT_FROM`, :data:`DEFAULT_UNTIL`, the last
-        day of the events.
+    fit_from
+        Date of the fit's indicators (ISO string or date); default :data:`DEFAULT_FIT_FROM`.
+    until
+        Last day of the fit's outcomes, and date of the test's indicators; default
+        :data:`DEFAULT_UNTIL`.
+    to_date
+        Last day of the test's outcomes; default: the last day the events cover (2024-06-30 for the
+        shipped table, the latest event's day for a file).
     params
-        The assessment's other parameters (radius, season, scenario; ``as_of`` is set here).
-    places, data_dir
-        Towns (shipped) or, with ``data_dir``, ``"settlements"`` (ignored with ``ctx``).
-    match_km, max_precision_km, n_boot, seed
-        As in :func:`layers.validation.validate_scores`.
+        The assessment's other parameters (radius, season, scenario; ``as_of`` is set here to
+        ``fit_from`` and ``until``); default :class:`geo.exposure.params.ExposureParams`.
+    places
+        ``"towns"`` (shipped) or, with ``data_dir``, ``"settlements"``; ignored with ``ctx``.
+    data_dir
+        The data directory the context is built from; ignored with ``ctx``.
+    match_km
+        Match radius between an event and a place (km), as in
+        :func:`layers.validation.validate_scores`.
+    max_precision_km
+        The coarsest event location kept (km of uncertainty; None: all), for the fit's labels and
+        the scores.
+    n_boot
+        Bootstrap draws of the 95 % intervals.
+    seed
+        Seed of the fit's cross-validation, the bootstrap and the random baseline.
     ctx
         The prepared context to calibrate on (:attr:`minusma.Study.context`); default: built
         from ``places`` and ``data_dir``.
@@ -102,10 +124,20 @@ def calibrate(
     Returns
     -------
     model : geo.exposure.calibrate.CalibratedModel
-        Its ``meta`` records the windows, the events file and checksum, and the test figures.
+        Its ``meta`` records the windows, the events file and checksum, the places' id column and
+        the test figures (``out_of_sample``: AUC with its interval and AP per model).
     report : dict
         ``out_of_sample`` (table records of the test: calibrated, inform, baselines, with 95 %
-        intervals), ``in_sample`` (the same on the fit window, labelled) and the metadata.
+        intervals), ``in_sample`` (the same on the fit window, labelled) and ``metadata``.
+
+    Raises
+    ------
+    ParameterError
+        An empty events file, a date that is not ISO or outside 2013-2024, dates not in the order
+        ``fit_from < until < to_date``, or a window with no place near an event (the message says
+        which window to widen).
+    EventsFileError
+        An events file of unknown format or one that breaks its format's rules.
     """
     frame = read_events(events)
     days = pd.to_datetime(frame["date"]).dt.date

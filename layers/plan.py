@@ -60,10 +60,28 @@ _CAVEATS = {
 class Plan:
     """The answer of :func:`plan`.
 
-    ``table``: one row per answer (``optimum``, ``greedy``, ``actual``; ``exhaustive`` when run),
-    with ``sites`` (towns, ``+``-joined), ``base_ids``, ``value`` (people covered or exposed)
-    and ``gain_over_actual`` (people more covered, or fewer exposed, than the actual order).
-    ``singles``: the value of each candidate kept alone. ``unit`` names what ``value`` counts.
+    Attributes
+    ----------
+    objective
+        ``"covered"`` or ``"exposed"``.
+    keep
+        How many sites each answer keeps open.
+    unit
+        What ``value`` counts (e.g. ``"people (census)"``, ``"people (WorldPop 2020)"``).
+    table
+        One row per answer, indexed by ``answer``: ``optimum``, ``greedy`` and ``actual`` (the
+        ``keep`` candidates that closed last); for ``covered``, also ``exhaustive`` when every
+        combination was searched; for ``exposed``, ``optimum`` only then (else the greedy answer
+        stands alone). Columns: ``sites`` (site labels, ``+``-joined), ``base_ids``
+        (``;``-joined), ``value`` (people covered, or people or places exposed) and
+        ``gain_over_actual`` (people more covered, or fewer exposed, than the actual order).
+    singles
+        The value of each candidate kept alone, indexed by its label.
+    caveats
+        Sentences to print beside the answer (where the people come from, points not perimeters).
+    notes
+        Figures of the run (``covered``: demand points, places without population; ``exposed``:
+        the search done and the ``as_of`` date).
     """
 
     objective: str
@@ -80,11 +98,28 @@ def covering_demand(
 ) -> tuple[gpd.GeoDataFrame, str, int]:
     """The demand points of the covering problem, with ``people``.
 
+    Parameters
+    ----------
+    ctx
+        The prepared assessment; its places' ``population`` column gives the census figures.
+    data_dir
+        A data directory holding the WorldPop raster: its cells inside Mali are the demand
+        instead (``ctx`` is then not read).
+
     Returns
     -------
-    demand, unit, missing
-        The census places with a figure (or, with ``data_dir``, the WorldPop cells inside
-        Mali), the unit's name, and the places left out for want of a figure.
+    demand : geopandas.GeoDataFrame
+        Points with a ``people`` column: the census places with a figure and a location, or the
+        WorldPop cells inside Mali.
+    unit : str
+        What ``people`` counts: ``"people (census)"`` or ``"people (WorldPop 2020)"``.
+    missing : int
+        The places left out for want of a figure or a location (0 for WorldPop cells).
+
+    Raises
+    ------
+    ParameterError
+        Without ``data_dir``, when the places have no ``population`` column.
     """
     if data_dir is not None:
         from minusma import layers
@@ -106,6 +141,7 @@ def covering_demand(
 
 
 def _row(name: str, bases, ids: list[str], answer: CoverAnswer) -> dict:
+    """One row of a plan's table: the answer's sites, their ids and its value."""
     chosen = [ids[i] for i in answer.sites]
     return {
         "answer": name,
@@ -121,6 +157,7 @@ def _actual(bases: pd.DataFrame, ids: list[str], keep: int) -> tuple[int, ...]:
 
 
 def _covered(ctx, params, ids, keep, data_dir, max_scenarios) -> Plan:
+    """The plan maximising the people within ``params.radius_km`` of a kept site."""
     bases = ctx.bases
     demand, unit, missing = covering_demand(ctx, data_dir=data_dir)
     sites = bases.set_index("base_id").loc[ids].reset_index()
@@ -157,10 +194,12 @@ def _covered(ctx, params, ids, keep, data_dir, max_scenarios) -> Plan:
 
 
 def _value(answer: CoverAnswer) -> float:
+    """The weight an answer covers (its sort key)."""
     return answer.covered
 
 
 def _finish(objective, keep, unit, rows, singles, caveats, notes, *, higher: bool) -> Plan:
+    """The :class:`Plan` of ``rows``, each answer's gain over the actual order added."""
     table = pd.DataFrame(rows).set_index("answer")
     actual = table.loc["actual", "value"]
     sign = 1.0 if higher else -1.0
@@ -177,6 +216,7 @@ def _finish(objective, keep, unit, rows, singles, caveats, notes, *, higher: boo
 
 
 def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs, progress) -> Plan:
+    """The plan minimising the people (or places) the full model classes high or severe."""
     bases = ctx.bases
     figure = "people_exposed"
     if "population" not in ctx.places.columns or ctx.places["population"].isna().all():
@@ -222,8 +262,11 @@ def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs, progress) -> Plan:
 
 
 def _refuse_model_options(params: ExposureParams) -> None:
-    """The covering objective counts people within the radius of a kept site: the exposure model's
-    road cuts and model file do not enter it, so giving them is an error, not silently ignored."""
+    """Refuse road cuts and a model file for the covering objective.
+
+    The covering objective counts people within the radius of a kept site: the exposure model's
+    road cuts and model file do not enter it, so giving them is an error, not silently ignored.
+    """
     given = [
         flag
         for flag, value in (
@@ -254,6 +297,10 @@ def plan(
 ) -> Plan:
     """The ``keep`` sites that, kept open, would have protected the most people.
 
+    The candidates are the sites in closure order (:func:`layers.scenarios.site_ids`), less
+    those ``params.close`` closes; each answer is compared with the ``keep`` candidates that
+    closed last.
+
     Parameters
     ----------
     ctx
@@ -267,19 +314,31 @@ def plan(
     data_dir
         For ``covered``: count WorldPop people instead of census figures.
     june_2023_count
-        Choose among the 11 sites of the June 2023 count instead of all 13.
+        Choose among the 11 sites of the June 2023 count instead of every shipped site.
     max_scenarios
-        Most combinations searched exhaustively (the covering's cross-check, or ``exposed``).
-    n_jobs, progress
-        Workers and progress bar of the ``exposed`` batches (:func:`geo.exposure.batch.batch`).
+        Most combinations searched exhaustively (the covering's cross-check, or ``exposed``);
+        above it, ``exposed`` is searched greedily only.
+    n_jobs
+        Workers of the ``exposed`` batches (:func:`geo.exposure.batch.batch`; None: its
+        default).
+    progress
+        Progress bar of the ``exposed`` batches (None: :func:`geo.exposure.batch.batch`'s
+        default).
+
+    Returns
+    -------
+    Plan
+        The answers, their values and gains over the actual order, each candidate's value
+        alone, and the caveats.
 
     Raises
     ------
     UnknownNameError
         For an unknown objective.
     ParameterError
-        ``keep`` out of range (sites in ``params.close`` are not candidates), or, for
-        ``covered``, road cuts or a model file given (the covering does not use them).
+        ``keep`` out of range (sites in ``params.close`` are not candidates); for ``covered``,
+        road cuts or a model file given (the covering does not use them), or places without a
+        ``population`` column and no ``data_dir``.
     """
     p = mission_params(params)
     if objective not in OBJECTIVES:

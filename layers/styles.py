@@ -76,7 +76,14 @@ def _styles_text() -> str:
 
 
 def read_styles() -> dict[str, Any]:
-    """The style table (``layers/data/styles.json``) as a fresh dict."""
+    """The style table (``layers/data/styles.json``) as a fresh dict.
+
+    Returns
+    -------
+    dict
+        Every colour, line weight and dash pattern of the maps, keyed as in the JSON file; a new
+        dict at each call, so a caller may change it.
+    """
     return json.loads(_styles_text())
 
 
@@ -174,9 +181,11 @@ def _rules(
     labeling: str = "",
     labels_on: bool = True,
 ) -> str:
-    """A QML document with a rule-based renderer: ``(filter, label, symbol)`` per rule; features
-    drawn in ascending ``order_by`` (the last on top) when given; ``labeling`` XML, shown unless
-    ``labels_on`` is false (then one tick in QGIS shows it)."""
+    """A QML document with a rule-based renderer, one ``(filter, label, symbol)`` per rule.
+
+    Features are drawn in ascending ``order_by`` (the last on top) when given; ``labeling`` is
+    the labels' XML, shown unless ``labels_on`` is false (then one tick in QGIS shows it).
+    """
     body = "".join(
         f'<rule key="r{i}" symbol="{i}" filter={quoteattr(f)} label={quoteattr(label)}/>'
         for i, (f, label, _) in enumerate(rules)
@@ -199,8 +208,11 @@ def _rules(
 
 
 def _label_settings(expression: str, *, priority: str | None = None, size_pt: float = 8.0) -> str:
-    """One QGIS label setting: ``expression``, bold dark text with a white halo, around the
-    point, the features obstacles to other labels; ``priority`` a 0-10 expression."""
+    """One QGIS label setting: ``expression`` in bold dark text with a white halo.
+
+    Labels sit around the point, the features are obstacles to other labels; ``priority`` is a
+    0-10 expression.
+    """
     dd = ""
     if priority:
         dd = (
@@ -290,8 +302,10 @@ def _timeline(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
 
 
 def _towns(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
-    """The gazetteer: grey points; labels by name ready but off, since the exposure layer (the
-    same towns, on top) labels them already."""
+    """The gazetteer: grey points, with labels by name ready but off.
+
+    The exposure layer (the same towns, on top) labels them already.
+    """
     labels = _labeling([("TRUE", '"name"', TOWN_LABEL_SCALE)])
     symbol = _marker("0", s["unknown_colour"])
     return _rules(
@@ -303,8 +317,7 @@ _SHAPES = {"\u2605": "star", "\u25a0": "square", "\u25b2": "triangle", "\u25cf":
 
 
 def _site_names(lang: str) -> str:
-    """The label expression of the sites: their name; in French, kind and town
-    (``camp de Ber``)."""
+    """The label expression of the sites: their name; in French, kind and town (``camp de Ber``)."""
     if lang == "en":
         return '"name"'
     from minusma.layers.bases import bases
@@ -526,8 +539,23 @@ def _plain(geometry: str, lang: str) -> str:
 
 
 def draw_rank(name: str, geometry: str | None = None) -> int:
-    """Where table ``name`` goes in :data:`DRAW_ORDER` (bottom first); an unknown table goes
-    with its geometry (``polygon``, ``line``, ``point``; last without one)."""
+    """Where table ``name`` goes in :data:`DRAW_ORDER` (bottom first).
+
+    Parameters
+    ----------
+    name
+        A GeoPackage table's name.
+    geometry
+        ``"polygon"``, ``"line"`` or ``"point"``: the geometry of a table not in
+        :data:`DRAW_ORDER`, which then shares the rank of ``communes``, ``air_links`` or
+        ``airports`` respectively.
+
+    Returns
+    -------
+    int
+        The table's position in :data:`DRAW_ORDER`; for an unknown table, that of its
+        geometry's neighbour, or ``len(DRAW_ORDER)`` (on top) without a known geometry.
+    """
     if name in DRAW_ORDER:
         return DRAW_ORDER.index(name)
     after = {"polygon": "communes", "line": "air_links", "point": "airports"}.get(geometry or "")
@@ -552,8 +580,14 @@ def layer_qml(
     as_of
         ISO date of the export's situation: sites closed by then are drawn hollow and grey.
     geometry
-        ``point``, ``line`` or ``polygon``: a layer without a builder gets a plain symbol for
-        it (``None`` without a geometry).
+        ``point``, ``line`` or ``polygon``: a layer without a builder of its own (see
+        :data:`STYLED_LAYERS`) gets a plain symbol for it.
+
+    Returns
+    -------
+    str or None
+        The QML document; None for a layer without a builder and without one of the three
+        geometries.
     """
     builder = _BUILDERS.get(name)
     if builder:

@@ -142,22 +142,42 @@ class CachedPackage:
 
 
 def mime_type(path: str | os.PathLike) -> str:
-    """The MIME type of a cached asset, from its suffix (default ``application/octet-stream``)."""
+    """The MIME type of a cached asset, from its suffix (default ``application/octet-stream``).
+
+    Parameters
+    ----------
+    path
+        The asset's file name or path; only its suffix (any case) is read.
+
+    Returns
+    -------
+    str
+        The type of :data:`MIME_TYPES` for the suffix, else ``application/octet-stream``.
+    """
     return MIME_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
 
 def default_cache_dir() -> Path:
-    """Return ``$MINUSMA_ASSET_CACHE`` or ``~/.cache/minusma/assets`` (read at call time)."""
+    """Return ``$MINUSMA_ASSET_CACHE`` or ``~/.cache/minusma/assets`` (read at call time).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$MINUSMA_ASSET_CACHE`` with ``~`` expanded when it is set and not empty, else
+        ``~/.cache/minusma/assets`` in the user's home folder; the folder may not exist yet.
+    """
     env = os.environ.get("MINUSMA_ASSET_CACHE")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "minusma" / "assets"
 
 
 def _cache(cache_dir: str | os.PathLike | None) -> Path:
+    """``cache_dir`` with ``~`` expanded, or :func:`default_cache_dir`."""
     return Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
 
 @functools.lru_cache(maxsize=8)
 def _read_lock(path: str | None) -> dict[str, Any]:
+    """The lock at ``path`` (None: the packaged one), checked for form; cached per path."""
     if path is None:
         text = (
             importlib.resources.files("minusma.maps")
@@ -192,23 +212,42 @@ def _read_lock(path: str | None) -> dict[str, Any]:
 def load_lock(path: str | os.PathLike | None = None) -> dict[str, Any]:
     """Read the asset lock (the packaged ``maps/assets/lock.json`` when ``path`` is None).
 
+    The lock is read once per resolved path and process: later calls return the same dict,
+    which callers must not change.
+
+    Parameters
+    ----------
+    path
+        A lock file written by ``scripts/build_asset_lock.py``; None for the packaged one.
+
     Returns
     -------
     dict
-        ``packages`` (name, version, tarball, integrity), ``aliases`` (CDN URL or URL prefix ->
-        package file, or ``drop`` with the reason the file is not available offline) and
-        ``checked_urls`` (every URL folium emitted when the lock was built, and its file).
+        ``packages`` (name, version, tarball, integrity, and ``files``: the sha256 of each of
+        its files), ``aliases`` (CDN URL or URL prefix -> package file, or ``drop`` with the
+        reason the file is not available offline) and ``checked_urls`` (every URL folium
+        emitted when the lock was built, and its file).
+
+    Raises
+    ------
+    ParameterError
+        The lock lacks its ``packages`` or ``aliases`` list, a package lacks its name,
+        version, tarball or integrity, or its ``files`` are not sha256 digests.
     """
     return _read_lock(None if path is None else str(Path(path).resolve()))
 
 
 def _package_dir(cache: Path, name: str, version: str) -> Path:
+    """The folder of package ``name@version`` in ``cache`` (a scope is a folder level)."""
     return cache.joinpath(*name.split("/")[:-1], f"{name.split('/')[-1]}@{version}")
 
 
 def _is_verified(folder: Path, integrity: str) -> bool:
-    """The folder holds the unpacked package of ``integrity`` (its files are checked against the
-    lock's hashes when read, never against anything stored in the cache)."""
+    """The folder holds the unpacked package of ``integrity``.
+
+    Its files are checked against the lock's hashes when read, never against anything stored in
+    the cache.
+    """
     marker = folder / MARKER
     try:
         return marker.is_file() and marker.read_text(encoding="utf-8").strip() == integrity
@@ -217,6 +256,7 @@ def _is_verified(folder: Path, integrity: str) -> bool:
 
 
 def _sha256(path: Path) -> str:
+    """The sha256 hex digest of the file at ``path``, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -225,13 +265,21 @@ def _sha256(path: Path) -> str:
 
 
 def tarball_file_hashes(data: bytes) -> dict[str, str]:
-    """sha256 of every regular file of an npm tarball, by its path below the tarball's top folder
-    (as :func:`_extract` unpacks it): what ``scripts/build_asset_lock.py`` ships in the lock.
+    """sha256 of every regular file of an npm tarball, by its path below the top folder.
+
+    The paths are those :func:`_extract` unpacks to; the result is what
+    ``scripts/build_asset_lock.py`` ships in the lock as a package's ``files``.
+
+    Parameters
+    ----------
+    data
+        The gzipped npm tarball.
 
     Returns
     -------
     dict
-        ``{relative posix path: sha256 hex}``, sorted by path.
+        ``{relative posix path: sha256 hex}``, sorted by path; directories, links and entries
+        at the top level are left out.
     """
     out = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
@@ -263,6 +311,22 @@ def check_cache(
 ) -> Path:
     """Check that every locked package is in the cache; return the cache folder.
 
+    A package counts when its folder holds the marker of its locked integrity; its files are
+    checked against the lock's hashes when read (:meth:`AssetCache.read`) or by
+    :meth:`AssetCache.verify`, not here.
+
+    Parameters
+    ----------
+    cache_dir
+        Cache folder; default :func:`default_cache_dir`.
+    lock_path
+        Lock file to use instead of the packaged ``maps/assets/lock.json``.
+
+    Returns
+    -------
+    pathlib.Path
+        The cache folder.
+
     Raises
     ------
     DataDirError
@@ -283,10 +347,12 @@ def check_cache(
 
 
 def _sri(data: bytes) -> str:
+    """The sha512 Subresource Integrity string of ``data`` (npm's ``integrity``)."""
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
 
 
 def _tarball_url(tarball: str, registry_url: str | None) -> str:
+    """``tarball``'s URL on the mirror ``registry_url`` (or ``$MINUSMA_NPM_REGISTRY``), if any."""
     registry = registry_url or os.environ.get("MINUSMA_NPM_REGISTRY")
     if not registry or not tarball.startswith(DEFAULT_REGISTRY_URL):
         return tarball
@@ -294,6 +360,7 @@ def _tarball_url(tarball: str, registry_url: str | None) -> str:
 
 
 def _download(url: str, *, timeout_s: float, retries: int) -> bytes:
+    """The body at ``url``, retried after a network error or HTTP 5xx, at most the size cap."""
     last: Exception | None = None
     for attempt in range(1, retries + 2):
         try:
@@ -429,10 +496,18 @@ def fill_cache(
 
     Raises
     ------
+    ParameterError
+        ``timeout_s`` not above 0 or ``retries`` below 0, or a malformed lock.
+    DataDirError
+        The cache folder cannot be created or is not writable.
     ChecksumError
-        If a tarball does not match its locked integrity; nothing is left in the cache for it.
+        If a tarball does not match its locked integrity (or its files the lock's hashes);
+        nothing is left in the cache for it.
     FetchError
-        If a tarball cannot be downloaded.
+        If a tarball cannot be downloaded, is larger than :data:`TARBALL_MAX_BYTES`, or holds a
+        member that would be written outside its folder.
+    WriteError
+        A package folder cannot be written.
     """
     if timeout_s <= 0 or retries < 0:
         raise ParameterError(
@@ -456,6 +531,7 @@ def _fill(
     retries: int,
     lock_path: str | os.PathLike | None,
 ) -> list[CachedPackage]:
+    """:func:`fill_cache` in an existing folder: each package checked, and installed if need be."""
     if not os.access(cache, os.W_OK | os.X_OK):
         raise DataDirError(
             f"asset cache {cache} is not writable; choose another folder with --cache DIR "
@@ -500,7 +576,19 @@ class _Target:
 
 
 def normalise_url(url: str) -> str:
-    """``url`` as the lock spells it: https, lower-case host, no query string nor fragment."""
+    """``url`` as the lock spells it: https, lower-case host, no query string nor fragment.
+
+    Parameters
+    ----------
+    url
+        A CDN URL, absolute or protocol-relative (``//host/path``).
+
+    Returns
+    -------
+    str
+        The URL with scheme ``https`` (whatever it was), the host in lower case and the path
+        unchanged.
+    """
     if url.startswith("//"):
         url = "https:" + url
     parts = urllib.parse.urlsplit(url)
@@ -542,6 +630,7 @@ def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
 
 
 def _file(cache: Path, target: _Target, url: str) -> Path | None:
+    """The cached file of ``target`` (or its unminified form), None if the package lacks it."""
     folder = _package_dir(cache, target.name, target.version)
     if not (folder / MARKER).is_file():
         raise DataDirError(
@@ -590,16 +679,40 @@ class AssetCache:
         self._lock_path = lock_path
 
     def check(self) -> Path:
-        """Every locked package is present and verified (see :func:`check_cache`)."""
+        """Every locked package is present and verified (see :func:`check_cache`).
+
+        Returns
+        -------
+        pathlib.Path
+            The cache folder.
+
+        Raises
+        ------
+        DataDirError
+            Naming every missing or unverified package and the command that fills the cache.
+        """
         return check_cache(self.path, lock_path=self._lock_path)
 
     def lookup(self, url: str) -> Path | str:
         """The cached file serving ``url``, or the lock's reason (a str) why it is not offline.
 
+        Parameters
+        ----------
+        url
+            A CDN URL (see :func:`resolve` for the forms understood).
+
+        Returns
+        -------
+        pathlib.Path or str
+            The cached file (not read nor checked yet), or the reason the lock gives for
+            dropping the file.
+
         Raises
         ------
-        UnknownNameError, DataDirError
-            As :meth:`resolve`.
+        UnknownNameError
+            No locked package serves the URL, or the cached package has no such file.
+        DataDirError
+            The package that serves it is not in the cache.
         """
         found = _lookup(url, self.lock)
         if isinstance(found, str):
@@ -621,22 +734,57 @@ class AssetCache:
         )
 
     def resolve(self, url: str) -> Path:
-        """The cached file that serves a CDN URL (see :func:`resolve`)."""
+        """The cached file that serves a CDN URL (see :func:`resolve`).
+
+        Parameters
+        ----------
+        url
+            A CDN URL.
+
+        Returns
+        -------
+        pathlib.Path
+            The cached file (not read nor checked yet).
+
+        Raises
+        ------
+        UnknownNameError
+            If no locked package serves the URL, or the lock marks it as unavailable offline.
+        DataDirError
+            If the package that serves it is not in the cache.
+        """
         found = self.lookup(url)
         if isinstance(found, str):
             raise UnknownNameError(f"{url} is not available offline: {found}")
         return found
 
     def read(self, url_or_path: str | os.PathLike) -> bytes:
-        """The bytes of a cached file (given by CDN URL or by its path in the cache), after
-        checking them against the sha256 shipped in the package's lock (never against a list
-        stored in the cache folder, which whoever changes a file can change too).
+        """The bytes of a cached file, after checking them against the lock's sha256.
+
+        The reference is the hash shipped in the package's lock, never a list stored in the
+        cache folder, which whoever changes a file can change too.
+
+        Parameters
+        ----------
+        url_or_path
+            A CDN URL, or the file's path in the cache as a :class:`pathlib.Path` (a ``str`` is
+            taken as a URL).
+
+        Returns
+        -------
+        bytes
+            The file's content.
 
         Raises
         ------
         ChecksumError
             If the file differs from the lock's hash (or the lock has none for it), saying how to
             refill the cache.
+        DataDirError
+            The file is not in a verified package of the cache (or, for a URL, its package is
+            not cached).
+        UnknownNameError
+            For a URL that no locked package serves, or that is not available offline.
         """
         path = url_or_path if isinstance(url_or_path, Path) else None
         if path is None:
@@ -662,16 +810,22 @@ class AssetCache:
         return data
 
     def _locked_files(self) -> dict[Path, Mapping[str, str] | None]:
-        """Package folder -> the lock's file hashes (the only reference a read is checked
-        against)."""
+        """Package folder -> the lock's file hashes (what every read is checked against)."""
         return {
             _package_dir(self.path, p["name"], p["version"]): p.get("files")
             for p in self.lock["packages"]
         }
 
     def verify(self) -> dict[str, list[str]]:
-        """Every locked package whose files differ from their recorded hashes: ``{"name@version":
-        [files]}`` (empty when the whole cache is intact)."""
+        """Every locked package whose files differ from their recorded hashes.
+
+        Returns
+        -------
+        dict of str to list of str
+            ``{"name@version": [files]}``: the files missing or changed, or
+            ``["(package missing or unverified)"]``; empty when the whole cache is intact. A
+            package whose lock entry has no ``files`` is not checked file by file.
+        """
         bad = {}
         for p in self.lock["packages"]:
             folder = _package_dir(self.path, p["name"], p["version"])
@@ -694,6 +848,20 @@ def resolve(
     ``cdnjs.cloudflare.com/ajax/libs/lib/ver/path``, ``code.jquery.com/jquery-ver.min.js``,
     ``*.bootstrapcdn.com/bootstrap/ver/path`` and the explicit aliases of the lock; query strings
     and fragments are ignored. Read the file with :meth:`AssetCache.read`, which checks its hash.
+
+    Parameters
+    ----------
+    url
+        A CDN URL.
+    cache_dir
+        Cache folder; default :func:`default_cache_dir`.
+    lock_path
+        Lock file to use instead of the packaged ``maps/assets/lock.json``.
+
+    Returns
+    -------
+    pathlib.Path
+        The cached file (not read nor checked yet).
 
     Raises
     ------

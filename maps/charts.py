@@ -30,6 +30,7 @@ from minusma.layers.mission import mission_params
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
 logger = logging.getLogger(__name__)
@@ -116,8 +117,9 @@ def timeline_chart(
     figsize: tuple[float, float] = (10.0, 7.5),
     lang: str = DEFAULT_LANG,
 ):
-    """The timeline chart: places (and people) covered after each closure, and places by class;
-    each step marked with the towns whose site closed then. Words in ``lang``.
+    """The timeline chart: places (and people) covered after each closure, and places by class.
+
+    Each step is marked with the towns whose site closed then; every word is in ``lang``.
 
     Parameters
     ----------
@@ -131,6 +133,9 @@ def timeline_chart(
     Returns
     -------
     matplotlib.figure.Figure
+        Two panels on one date axis: above, places covered by an open site (steps, left axis)
+        and census people covered, with WorldPop people when ``figures`` has them (thousands,
+        right axis); below, places by exposure class (stacked bars).
     """
 
     def t(key: str, **fields) -> str:
@@ -210,8 +215,25 @@ def timeline_chart(
     return fig
 
 
-def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
+def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = 150) -> Path:
     """Write ``fig`` as PNG or SVG (by the suffix of ``path``), atomically, and close it.
+
+    The same chart gives the same bytes: no date in the SVG, and fixed SVG element ids
+    (:data:`SVG_HASH_SALT`); SVG text stays text. The figure is closed even when writing fails.
+
+    Parameters
+    ----------
+    fig
+        The chart (e.g. :func:`timeline_chart`).
+    path
+        The file to write; its suffix (``.png`` or ``.svg``, any case) chooses the format.
+    dpi
+        Resolution of a PNG, in dots per inch.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
 
     Raises
     ------

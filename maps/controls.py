@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import folium
 from branca.element import MacroElement
@@ -33,6 +34,9 @@ from minusma.maps.style import (
     UNKNOWN_COLOUR,
 )
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 __all__ = ["SOURCES", "Legend", "add_controls", "legend_html"]
 
 #: Sources credited on every map, besides each layer's own attribution line.
@@ -56,6 +60,7 @@ def _swatch(
     weight: float = 3.0,
     opacity: float = 1.0,
 ) -> str:
+    """A legend symbol as inline SVG: a ``circle`` (default), a ``line`` or a ``box``."""
     if shape == "line":
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         return (
@@ -75,11 +80,24 @@ def _swatch(
 
 
 def _row(symbol: str, label: str) -> str:
+    """One legend row: ``symbol`` (HTML) beside the escaped ``label``."""
     return f'<div class="minusma-legend-row">{symbol}<span>{esc(label)}</span></div>'
 
 
 def class_rows(lang: str = DEFAULT_LANG) -> list[str]:
-    """One line per class with its score range (:data:`geo.exposure.score.CLASS_THRESHOLDS`)."""
+    """One line per class with its score range (:data:`geo.exposure.score.CLASS_THRESHOLDS`).
+
+    Parameters
+    ----------
+    lang
+        The language of the class names and numbers (:mod:`minusma.geo.i18n`).
+
+    Returns
+    -------
+    list of str
+        Per class, lowest first, its name and score range (from its threshold to the next one;
+        the top class from its threshold up), not escaped.
+    """
     bounds = list(CLASS_THRESHOLDS.items())
     out = []
     for k, (cls, lo) in enumerate(bounds):
@@ -106,13 +124,48 @@ def legend_html(
     settlements_classed: bool = False,
     regions_2023: bool = False,
 ) -> str:
-    """The legend's HTML in ``lang`` (labels escaped; symbols from the style table): the classes
-    with their score ranges and what the score is made of, then every symbol and the sources.
-    ``n_events`` (mapped, total) adds the events layer's symbol; ``settlements_classed`` says the
-    places are coloured by class; ``regions_2023`` names the 2023 regions as the backdrop.
-    ``scenario`` (:func:`maps.exposure.scenario`: field of
-    :data:`~maps.exposure.SCENARIO_FIELDS` -> names) is named in the model's note as a what-if.
-    ``surface`` adds the colour ramp of the distance overlays (:func:`maps.surface.legend_rows`)."""
+    """The legend's HTML in ``lang`` (labels escaped; symbols from the style table).
+
+    The classes with their score ranges and what the score is made of, then every symbol
+    (sites, coverage, roads, river, air links, airports, regions, and the optional layers) and
+    the sources: :data:`SOURCES`, each shipped layer's attribution, the tiles' credit online.
+
+    Parameters
+    ----------
+    radius_km
+        The coverage radius (km), named in the model's note and the coverage circles' rows.
+    settlements
+        Add the populated places' symbol.
+    offline
+        The map has no web tiles: their credit is left out.
+    surface
+        Add the colour ramp of the distance overlays (:func:`maps.surface.legend_rows`) and
+        credit them and WorldPop.
+    season
+        The season assessed (``"dry"`` or ``"wet"``), named in the model's note; a value the
+        catalogue does not know is shown as given.
+    scenario
+        The what-if (:func:`maps.exposure.scenario`: field of
+        :data:`~maps.exposure.SCENARIO_FIELDS` -> names), named in the model's note; None or
+        empty for the real withdrawal.
+    lang
+        The language of every word (:mod:`minusma.geo.i18n`).
+    n_settlements
+        How many populated places the map draws, in their legend row (the default, 18,769, is
+        the feature count of the OCHA COD populated places file in the dataset registry).
+    n_events
+        ``(mapped, total)``: the events with a point and all events; adds the events layer's
+        symbol. None: no events row.
+    settlements_classed
+        The populated places are coloured by exposure class (their row says so).
+    regions_2023
+        The backdrop is the 2023 regions: the central zone's row names them.
+
+    Returns
+    -------
+    str
+        The legend's HTML (the body of :class:`Legend`).
+    """
     rows = _class_rows_html(lang, radius_km=radius_km, season=season, scenario=scenario)
     rows += _site_rows(lang, radius_km=radius_km)
     rows += _road_rows(lang)
@@ -316,7 +369,17 @@ class Legend(MacroElement):
 
     Large screens: legend at the top left (over Mauritania, leaving eastern Mali clear), open;
     small screens (< 700 px wide): top right, folded, and the title moves into it. Controls get
-    touch targets of at least 40 px; popups and the attribution fit the viewport.
+    touch targets of at least 40 px; popups and the attribution fit the viewport. The control
+    also adds a metric scale bar and names Leaflet's zoom and layer buttons in ``lang``.
+
+    Parameters
+    ----------
+    body_html
+        The legend's content (:func:`legend_html`), inserted as it is.
+    lang
+        The language of the title, the legend's heading and the buttons' names.
+    open_
+        Show the legend unfolded on large screens (small screens always start folded).
     """
 
     _template = Template(
@@ -424,9 +487,11 @@ class Legend(MacroElement):
 
 
 class PopupPlacement(MacroElement):
-    """Popups open clear of every control (``js/popup_place.js``): a phone's popup fits between
-    the top and bottom controls, and the map pans so that it (or at least its title and class
-    line) lies off the controls."""
+    """Popups open clear of every control (``js/popup_place.js``).
+
+    A phone's popup fits between the top and bottom controls, and the map pans so that it (or
+    at least its title and class line) lies off the controls.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -443,13 +508,28 @@ def add_controls(
     m: folium.Map,
     *,
     towns_layer: folium.GeoJson,
-    towns,
+    towns: gpd.GeoDataFrame,
     legend: Legend,
     lang: str = DEFAULT_LANG,
-    places_layer=None,
+    places_layer: folium.map.Layer | None = None,
 ) -> None:
-    """Add the town search (:class:`maps.search.TownSearch`; over ``places_layer`` too when the
-    populated places are drawn), fullscreen button, legend and the layer control."""
+    """Add the town search, fullscreen button, legend, layer control and popup placement.
+
+    Parameters
+    ----------
+    m
+        The map, changed in place.
+    towns_layer
+        The towns' layer, whose markers the search opens.
+    towns
+        The towns the search lists (:func:`maps.search.search_index`).
+    legend
+        The legend control (:class:`Legend`).
+    lang
+        The language of the search box and the fullscreen button.
+    places_layer
+        The populated places' canvas layer: the search covers them too, after the towns.
+    """
     from minusma.maps.search import TownSearch
 
     TownSearch(towns_layer, towns, lang=lang, places=places_layer).add_to(m)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,9 @@ from minusma.geo.exposure.timeline import closure_steps
 from minusma.geo.i18n import DEFAULT_LANG
 from minusma.layers.mission import mission_params
 from minusma.maps.style import EXPOSURE_CLASSES
+
+if TYPE_CHECKING:
+    from minusma.geo.exposure.assess import Context
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +133,22 @@ class ExposureTimeline:
 
 
 def scenario(params: ExposureParams) -> dict[str, tuple[str, ...]]:
-    """The what-if parts of ``params``: each non-empty field of :data:`SCENARIO_FIELDS` and its
-    names, in that order; an empty dict when the parameters describe the real withdrawal.
+    """The what-if parts of ``params``: each non-empty field of :data:`SCENARIO_FIELDS`.
 
+    Parameters
+    ----------
+    params
+        The model's parameters.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Each non-empty what-if field (``close``, ``keep``, ``close_roads``, ``disabled_links``,
+        ``disabled_operators``, in that order) and its names as given; empty when the
+        parameters describe the real withdrawal.
+
+    Examples
+    --------
     >>> scenario(ExposureParams(close=("Ber",), close_roads=("Diré–Goundam",)))
     {'close': ('Ber',), 'close_roads': ('Diré–Goundam',)}
     """
@@ -139,12 +156,29 @@ def scenario(params: ExposureParams) -> dict[str, tuple[str, ...]]:
 
 
 def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None) -> list[dt.date]:
-    """The steps of the map: the "before" date of ``params``, then every distinct closure date."""
+    """The steps of the map: the "before" date of ``params``, then every distinct closure date.
+
+    Parameters
+    ----------
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date`` (ISO dates; missing for a site
+        that never closed).
+    params
+        The parameters whose ``before`` is the first step (default: the mission's,
+        :func:`minusma.layers.mission.mission_params`).
+
+    Returns
+    -------
+    list of datetime.date
+        ``params.before``, then the sites' distinct closure dates, ascending
+        (:func:`geo.exposure.timeline.closure_steps`).
+    """
     p = mission_params(params)
     return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before_date)]
 
 
 def _details(details: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
+    """The popups' columns of ``details`` (core and scalar indicators) in ``towns``' order."""
     keep = ["exposure_class", "exposure_score", "rank", "reasons"]
     extra = [
         c
@@ -190,7 +224,7 @@ def exposure_timeline(
     params: ExposureParams,
     *,
     lang: str = DEFAULT_LANG,
-    context=None,
+    context: Context | None = None,
 ) -> ExposureTimeline:
     """The towns' exposure at every step, as the maps draw it, from a Study's results.
 
@@ -216,7 +250,13 @@ def exposure_timeline(
     -------
     ExposureTimeline
         Indexed by every assessed town; :meth:`ExposureTimeline.for_towns` aligns it to the
-        drawn towns.
+        drawn towns. Its ``as_of`` is the date of ``details`` (the last step when ``details``
+        is empty).
+
+    Raises
+    ------
+    ParameterError
+        ``lang`` is not English and no ``context`` is given.
     """
     dates = tuple(dt.date.fromisoformat(d) for d in sorted(steps["as_of"].unique()))
     as_of = dt.date.fromisoformat(str(details["as_of"].iloc[0])) if len(details) else dates[-1]

@@ -31,7 +31,19 @@ _URL = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
 
 
 def is_missing(value: Any) -> bool:
-    """True for None, NaN, pandas NA/NaT and empty strings."""
+    """True for None, NaN, pandas NA/NaT and empty strings.
+
+    Parameters
+    ----------
+    value
+        Any value from the data.
+
+    Returns
+    -------
+    bool
+        True for None, ``pandas.NA``, ``pandas.NaT``, a float NaN (numpy's float64 included)
+        and a string that is empty or only whitespace; False otherwise.
+    """
     if value is None:
         return True
     try:
@@ -47,7 +59,19 @@ def is_missing(value: Any) -> bool:
 
 
 def esc(value: Any) -> str:
-    """``value`` as HTML text: ``&<>"'`` escaped; missing values give ``""``."""
+    """``value`` as HTML text: ``&<>"'`` escaped; missing values give ``""``.
+
+    Parameters
+    ----------
+    value
+        Any value from the data.
+
+    Returns
+    -------
+    str
+        The escaped text of ``value``; a whole float is written as an integer (``3.0`` gives
+        ``3``); ``""`` when :func:`is_missing`.
+    """
     if is_missing(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -63,23 +87,72 @@ class Quoted(str):
 
 
 def quoted(value: Any) -> Quoted | None:
-    """``value`` as :class:`Quoted` text (None when missing)."""
+    """``value`` as :class:`Quoted` text (None when missing).
+
+    Parameters
+    ----------
+    value
+        Text quoted from a source.
+
+    Returns
+    -------
+    Quoted or None
+        ``str(value)`` marked as quoted; None when :func:`is_missing`.
+    """
     return None if is_missing(value) else Quoted(str(value))
 
 
 def quoted_html(value: Any) -> str:
-    """Escaped text quoted from a source (credits, notes), marked ``lang="en"``."""
+    """Escaped text quoted from a source (credits, notes), marked ``lang="en"``.
+
+    Parameters
+    ----------
+    value
+        Text quoted from a source.
+
+    Returns
+    -------
+    str
+        ``<span lang="en">`` around the escaped text; ``""`` when :func:`is_missing`.
+    """
     return f'<span lang="en">{esc(value)}</span>' if not is_missing(value) else ""
 
 
 def name_html(value: Any) -> str:
-    """A name from the data (escaped), marked ``minusma-name`` so that a reader (and the
-    language tests) tells it from the map's own words."""
+    """A name from the data (escaped), marked ``minusma-name``.
+
+    The class lets a reader (and the language tests) tell a name from the map's own words.
+
+    Parameters
+    ----------
+    value
+        A name from the data.
+
+    Returns
+    -------
+    str
+        ``<span class="minusma-name">`` around the escaped name (empty inside when missing).
+    """
     return f'<span class="minusma-name">{esc(value)}</span>'
 
 
 def link(url: Any, text: str = "source") -> str:
-    """A link for an http(s) URL (opened in a new tab); anything else is shown as escaped text."""
+    """A link for an http(s) URL (opened in a new tab); anything else is shown as escaped text.
+
+    Parameters
+    ----------
+    url
+        The address, from the data.
+    text
+        The link's text (escaped).
+
+    Returns
+    -------
+    str
+        An ``<a>`` element with ``rel="noopener noreferrer"`` for an http(s) URL without
+        spaces, quotes or angle brackets; else ``url`` itself as escaped text; ``""`` when
+        :func:`is_missing`.
+    """
     if is_missing(url):
         return ""
     url = str(url).strip()
@@ -101,7 +174,14 @@ def table(
         ``(label, value)`` pairs; missing values are left out; both are escaped; a
         :class:`Quoted` value (text quoted from a source) is marked ``lang="en"``.
     raw
-        ``(label, html)`` pairs whose HTML was built by this module (links); the label is escaped.
+        ``(label, html)`` pairs whose HTML was built by this module (links); the label is
+        escaped, the HTML is not; pairs with an empty HTML are left out.
+
+    Returns
+    -------
+    str
+        A ``<div class="minusma-popup">`` holding the ``<h4>`` title and the table: the
+        ``rows``, then the ``raw`` ones.
     """
     cells = [
         f"<tr><th>{esc(k)}</th><td{_QUOTED if isinstance(v, Quoted) else ''}>{esc(v)}</td></tr>"
@@ -113,8 +193,27 @@ def table(
 
 
 def safe_json(obj: Any) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element (no ``<``, ``>``, ``&``,
-    U+2028/9)."""
+    r"""Compact JSON that is safe inside a ``<script>`` element.
+
+    Parameters
+    ----------
+    obj
+        Any JSON-serialisable value, without NaN or infinity.
+
+    Returns
+    -------
+    str
+        The JSON (non-ASCII kept, no spaces) with ``<``, ``>``, ``&``, U+2028 and U+2029 written
+        as JSON escapes (``<`` as ``\u003c``), so it can neither close the script nor break a
+        JavaScript string.
+
+    Raises
+    ------
+    ValueError
+        ``obj`` holds a NaN or an infinite float (JSON has none).
+    TypeError
+        ``obj`` holds a value JSON cannot represent.
+    """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, code in (
         ("<", "\\u003c"),

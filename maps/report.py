@@ -14,6 +14,7 @@ import io
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -22,6 +23,11 @@ from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, number_text, term, text
 from minusma.geo.io import atomic_path
 from minusma.layers.mission import mission_params
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from minusma.geo.exposure.assess import Context
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +56,7 @@ _TOP_WIDTHS = (6, 15, 13, 10, 56)
 
 
 def _png_uri(fig, *, dpi: int = 110) -> str:
+    """``fig`` as a PNG ``data:`` URI; the figure is closed."""
     buf = io.BytesIO()
     try:
         fig.savefig(buf, format="png", dpi=dpi)
@@ -59,10 +66,12 @@ def _png_uri(fig, *, dpi: int = 110) -> str:
 
 
 def _missing(value) -> bool:
+    """True for None and NaN-like values (a string is never missing)."""
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def _cell(value, lang: str) -> str:
+    """One table cell: numbers right-aligned in the language's separators, text escaped."""
     if _missing(value):
         return '<td class="n">NA</td>'
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -73,6 +82,7 @@ def _cell(value, lang: str) -> str:
 
 
 def _table(frame: pd.DataFrame, lang: str, widths: tuple[int, ...] | None = None) -> str:
+    """``frame`` as an HTML table, its columns ``widths`` per cent wide when given."""
     cols = "".join(f'<col style="width:{w}%">' for w in widths) if widths else ""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join(
@@ -129,8 +139,10 @@ def _summary_table(table: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
 
 
 def _parameters(p: ExposureParams, as_of: str, lang: str, preparation=None) -> str:
-    """The parameters as a sentence, dates in words (``as_of`` resolved to the date assessed);
-    the preparation's snapping and airstrip reach when given."""
+    """The parameters as a sentence, dates in words (``as_of`` resolved to the date assessed).
+
+    The preparation's snapping distance and airstrip reach are added when given.
+    """
     from minusma.maps.exposure import scenario
 
     parts = [
@@ -171,33 +183,38 @@ def report_html(
     places: pd.DataFrame,
     table: pd.DataFrame,
     *,
-    map_figure,
-    chart_figure,
+    map_figure: Figure,
+    chart_figure: Figure,
     params: ExposureParams | None = None,
     top: int = DEFAULT_TOP,
     lang: str = DEFAULT_LANG,
-    context=None,
+    context: Context | None = None,
 ) -> str:
     """The report as one HTML string (see the module docstring), from a Study's results.
 
     Parameters
     ----------
     places
-        The assessment (:meth:`minusma.Study.assess`).
+        The assessment (:meth:`minusma.Study.assess`), sorted by rank: the first ``top`` ranked
+        rows are listed; its ``as_of`` is the date assessed.
     table
         The summary by unit (:meth:`minusma.Study.summary`; by 2023 region); its index name is
         the unit.
-    map_figure, chart_figure
-        The printable map and the timeline chart (matplotlib figures, in ``lang``; closed here).
+    map_figure
+        The printable map (a matplotlib figure in ``lang``), embedded as PNG and closed here.
+    chart_figure
+        The timeline chart (:func:`maps.charts.timeline_chart`, in ``lang``), embedded as PNG
+        and closed here.
     params
-        The parameters of ``places``.
+        The parameters of ``places`` (default :class:`geo.exposure.params.ExposureParams`).
     top
         How many of the most exposed places to list.
     lang
         The language of every word (:mod:`minusma.geo.i18n`).
     context
         The prepared context of ``places``: its preparation goes into the parameters line and,
-        for another language than English, its segment labels into the reasons.
+        for another language than English, its segment labels into the reasons. Without it, the
+        reasons are the English ``reasons`` column of ``places``, whatever ``lang``.
 
     Returns
     -------

@@ -2,7 +2,8 @@
 
 At each step the site markers move between the "open" and "closed" layers, the coverage circles
 of the selected date follow, the towns take their class of that date (embedded as JSON, one
-character per step; the popup states it above the indicators, which are those of ``as_of``) and
+character per step; the popup states it, the score, rank and reasons above that date's
+indicators) and
 the air links are restyled as flown or not on that date (:func:`maps.transport.air_link_periods`)
 and the events layer (:mod:`maps.events`) holds the events dated up to the selected date.
 Radio buttons show the coverage circles before the withdrawal, at the selected date, or both.
@@ -35,7 +36,21 @@ NO_CLASS = "-"
 
 
 def step_index(dates: tuple[dt.date, ...] | list[dt.date], when: dt.date | None) -> int:
-    """The last step on or before ``when`` (0 if ``when`` precedes every step; last if None)."""
+    """The last step on or before ``when``.
+
+    Parameters
+    ----------
+    dates
+        The steps' dates, ascending (:attr:`maps.exposure.ExposureTimeline.dates`).
+    when
+        The date to show; None for the last step.
+
+    Returns
+    -------
+    int
+        The position in ``dates`` of the last date on or before ``when``; 0 when ``when``
+        precedes every step, ``len(dates) - 1`` when ``when`` is None.
+    """
     if when is None:
         return len(dates) - 1
     before = [i for i, d in enumerate(dates) if d <= when]
@@ -43,6 +58,7 @@ def step_index(dates: tuple[dt.date, ...] | list[dt.date], when: dt.date | None)
 
 
 def _labels(dates, bases, lang: str = DEFAULT_LANG) -> list[str]:
+    """Each step's label, escaped: "before" the withdrawal, then the sites closed that day."""
     closes: dict[str, list[str]] = {}
     for _, row in bases.iterrows():
         closes.setdefault(str(row["closure_date"]), []).append(site_label(row, lang))
@@ -54,6 +70,7 @@ def _labels(dates, bases, lang: str = DEFAULT_LANG) -> list[str]:
 
 
 def _reason_list(value) -> list[str]:
+    """The ``;``-separated reasons of ``value`` (none for a missing value)."""
     if not isinstance(value, str):
         return []
     return [r.strip() for r in value.split(";") if r.strip()]
@@ -62,10 +79,30 @@ def _reason_list(value) -> list[str]:
 def popup_steps(
     exposure: ExposureTimeline, lang: str = DEFAULT_LANG
 ) -> tuple[dict[str, list], list[str]]:
-    """Per town, what its popup shows at each step: ``[scores, ranks, reasons, indicators]``
-    (scores to one decimal or None, ranks int or None; reasons and indicator rows as indices
-    into the returned list of distinct HTML texts: escaped reasons and ``<tr>`` rows in
-    ``lang``)."""
+    """Per town, what its popup shows at each step.
+
+    Each distinct HTML text (an escaped reason, or an indicator's ``<tr>`` row in ``lang``) is
+    stored once; the towns refer to it by its position, which keeps the page small.
+
+    Parameters
+    ----------
+    exposure
+        The towns' timeline, aligned to the drawn towns
+        (:meth:`maps.exposure.ExposureTimeline.for_towns`).
+    lang
+        The language of the indicator rows (:mod:`minusma.geo.i18n`); the reasons are taken as
+        ``exposure`` holds them.
+
+    Returns
+    -------
+    detail : dict of str to list
+        Per town id (sorted), ``[scores, ranks, reasons, indicators]``, each a list with one
+        entry per step: the score to one decimal or None, the rank (int) or None, and the
+        positions in ``texts`` of its reasons and of its indicator rows (empty for a step
+        without indicators). Empty when ``exposure`` has no per-step scores, ranks or reasons.
+    texts : list of str
+        The distinct HTML texts.
+    """
     texts: dict[str, int] = {}
     out: dict[str, list] = {}
     if exposure.scores is None or exposure.ranks is None or exposure.reasons is None:
@@ -89,7 +126,44 @@ def popup_steps(
 
 
 class TimeControl(MacroElement):
-    """A Leaflet control stepping through ``exposure.dates`` (see module docstring)."""
+    """A Leaflet control stepping through ``exposure.dates`` (see module docstring).
+
+    The layers are folium layers already added to the map; the control shows and hides their
+    features in the browser at each step.
+
+    Parameters
+    ----------
+    exposure
+        The towns' timeline, aligned to the drawn towns
+        (:meth:`maps.exposure.ExposureTimeline.for_towns`).
+    bases
+        The sites (:func:`layers.bases`), with ``closure_date`` (ISO), ``name``, ``town`` and
+        ``kind``: each step's label names the sites closed on its date.
+    open_layer
+        The markers of the sites (``closure`` property), shown while open.
+    closed_layer
+        The markers of the sites, shown once closed.
+    coverage_layer
+        The coverage circles of the sites, shown while their site is open.
+    towns_layer
+        The towns (``id`` property): recoloured by their class at each step, their popups
+        rewritten.
+    initial
+        The step shown when the page opens (:func:`step_index`).
+    coverage_before
+        The circles of every site before the withdrawal: with it, radio buttons show the
+        circles before, at the selected date, or both.
+    air_layer
+        The air links (:func:`maps.transport.air_link_periods` in their properties): restyled
+        as flown or not at each step.
+    events_layer
+        The events (``date`` property): those dated up to the selected date are shown.
+    places_layer
+        A layer with a ``setStep(i)`` method in the page (the settlements' canvas), called at
+        each step.
+    lang
+        The language of every word (:mod:`minusma.geo.i18n`).
+    """
 
     #: The control's CSS and JavaScript: a Jinja template kept as a file (``js/timeline.j2``).
     _template = Template(
@@ -99,7 +173,7 @@ class TimeControl(MacroElement):
     def __init__(
         self,
         exposure: ExposureTimeline,
-        bases,
+        bases: pd.DataFrame,
         *,
         open_layer: folium.GeoJson,
         closed_layer: folium.GeoJson,

@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,9 @@ import pandas as pd
 from minusma.geo._errors import ParameterError, SchemaError, shorten
 from minusma.geo.exposure.coverage import within_km
 from minusma.geo.exposure.params import check_hub_key
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +117,21 @@ def security_decay_score(
 ) -> np.ndarray:
     """Protection lost, 0-10: 10 x (exp(-before/s) - exp(-now/s)); no open site now = none left.
 
-    NaN where the distance before is unknown (a place without a point).
+    Parameters
+    ----------
+    before_km
+        Geodesic km from each place to the nearest open site before the withdrawal.
+    now_km
+        Geodesic km to the nearest site open at the date; NaN where no site is open (then no
+        protection is left).
+    scale_km
+        The decay scale ``s`` (km): protection falls to 1/e at this distance.
+
+    Returns
+    -------
+    numpy.ndarray
+        The score, aligned to the inputs, clipped to [0, 10]; NaN where the distance before is
+        unknown (a place without a point).
     """
     before = np.asarray(before_km, dtype=float)
     now = np.asarray(now_km, dtype=float)
@@ -124,14 +141,15 @@ def security_decay_score(
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months, its day of the month capped at 28."""
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
     return dt.date(year, month, min(day.day, 28))
 
 
 def conflict_history(
-    places,
-    events,
+    places: gpd.GeoDataFrame,
+    events: gpd.GeoDataFrame | None,
     *,
     as_of: dt.date,
     coverage: tuple[dt.date, dt.date] | None,
@@ -142,14 +160,22 @@ def conflict_history(
 
     Parameters
     ----------
-    places, events
-        Point GeoDataFrames in EPSG:4326; ``events`` has a ``date`` column.
+    places
+        Point GeoDataFrame in EPSG:4326.
+    events
+        Point GeoDataFrame in EPSG:4326 with a ``date`` column; events without a point are not
+        counted. None: no events data (the indicator is missing).
     as_of
         The date of the indicator; events on ``as_of`` itself are not counted (they are outcomes).
     coverage
         First and last day the events data covers. The indicator is missing (NaN) for every place
-        when the period ``[as_of - months, as_of)`` is not inside it: absence of data is not
-        absence of events.
+        when the period ``[as_of - months, as_of)`` is not inside it, or when None: absence of
+        data is not absence of events.
+    radius_km
+        Geodesic radius (km) around a place within which an event counts.
+    months
+        Length of the history, in calendar months before ``as_of`` (the first day's day of the
+        month capped at 28, so the period may start up to three days earlier).
 
     Returns
     -------
@@ -180,16 +206,30 @@ class CalibratedModel:
     ----------
     features
         Indicator columns used (those with data in the fit), in order.
-    coef, intercept
-        Coefficients on the standardised features, and the intercept.
-    mean, scale, impute
-        Standardisation and the training medians used for missing values.
+    coef
+        Coefficients on the standardised features, in the order of ``features``.
+    intercept
+        The intercept of the logistic model.
+    mean
+        The training mean of each feature (after imputation), for standardising.
+    scale
+        The training standard deviation of each feature (1 where it was 0).
+    impute
+        The training median of each feature, used for missing values.
     decay_scale_km
-        The chosen decay scale of ``security_decay_score``.
-    history_radius_km, history_months
-        The conflict-history indicator's settings.
+        The chosen decay scale of ``security_decay_score`` (km).
+    history_radius_km
+        The conflict-history indicator's radius (km), as recorded with the model.
+    history_months
+        The conflict-history indicator's length (months), as recorded with the model.
     meta
         Fit window, events checksum, cross-validation figures and anything the caller records.
+
+    Notes
+    -----
+    ``history_radius_km`` and ``history_months`` are recorded and checked, but the assessment
+    computes the conflict-history indicator with :data:`HISTORY_RADIUS_KM` and
+    :data:`HISTORY_MONTHS` (:func:`geo.exposure.assess.calibrated_features`) whatever they say.
     """
 
     features: tuple[str, ...]
@@ -204,7 +244,24 @@ class CalibratedModel:
     meta: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def matrix(self, frame: pd.DataFrame) -> np.ndarray:
-        """The standardised feature matrix of ``frame`` (missing values imputed)."""
+        """The standardised feature matrix of ``frame`` (missing values imputed).
+
+        Parameters
+        ----------
+        frame
+            One row per place with every column of :attr:`features` (others are ignored).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(frame), len(features))``: each value minus the training mean, over the
+            training scale; missing values are the training median first.
+
+        Raises
+        ------
+        SchemaError
+            ``frame`` lacks a feature column.
+        """
         missing = [f for f in self.features if f not in frame.columns]
         if missing:
             raise SchemaError(f"calibrated model: frame lacks the indicator column(s) {missing}")
@@ -213,30 +270,89 @@ class CalibratedModel:
         return (x - np.asarray(self.mean)) / np.asarray(self.scale)
 
     def probability(self, frame: pd.DataFrame) -> np.ndarray:
-        """Predicted probability of an event near each place."""
+        """Predicted probability of an event near each place.
+
+        Parameters
+        ----------
+        frame
+            One row per place with every column of :attr:`features`.
+
+        Returns
+        -------
+        numpy.ndarray
+            The logistic model's probability (0-1), aligned to ``frame``.
+
+        Raises
+        ------
+        SchemaError
+            ``frame`` lacks a feature column.
+        """
         z = self.matrix(frame) @ np.asarray(self.coef) + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
-        """The exposure score, 0-10 (10 x the probability)."""
+        """The exposure score, 0-10 (10 x the probability).
+
+        Parameters
+        ----------
+        frame
+            One row per place with every column of :attr:`features`.
+
+        Returns
+        -------
+        numpy.ndarray
+            10 x :meth:`probability`, aligned to ``frame``.
+
+        Raises
+        ------
+        SchemaError
+            ``frame`` lacks a feature column.
+        """
         return 10.0 * self.probability(frame)
 
     def weights(self) -> dict[str, float]:
-        """Coefficient per feature on its original scale (per unit of the indicator)."""
+        """Coefficient per feature on its original scale (per unit of the indicator).
+
+        Returns
+        -------
+        dict of str to float
+            Each feature's coefficient divided by its training scale: the change in log-odds
+            per unit of the indicator.
+        """
         return {
             f: float(c / s) for f, c, s in zip(self.features, self.coef, self.scale, strict=True)
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (written by :meth:`save`)."""
+        """JSON-ready form (written by :meth:`save`).
+
+        Returns
+        -------
+        dict
+            Every field, plus ``kind`` (``"logistic"``) and ``weights_per_unit``
+            (:meth:`weights`); :meth:`from_dict` reads it back.
+        """
         out = dataclasses.asdict(self)
         out["kind"] = "logistic"
         out["weights_per_unit"] = self.weights()
         return out
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the model as JSON, atomically, with its content checksum (:func:`load_model`
-        refuses a file edited afterwards)."""
+        """Write the model as JSON, atomically, with its content checksum.
+
+        :func:`load_model` refuses a file edited afterwards. What :func:`load_model` added to
+        ``meta`` (``model_file``, ``model_checksum``, ``checksum_verified``) is not written.
+
+        Parameters
+        ----------
+        path
+            The JSON file to write.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
         from minusma.geo.io import write_json
 
         data = self.to_dict()
@@ -249,7 +365,15 @@ class CalibratedModel:
         return write_json(data, path)
 
     def provenance(self) -> dict[str, Any]:
-        """What every output scored by this model records: its file, fit window and checksum."""
+        """What every output scored by this model records: its file, fit window and checksum.
+
+        Returns
+        -------
+        dict
+            ``kind``, ``file``, ``fit_features_as_of``, ``fit_outcomes``, ``checksum`` and
+            ``checksum_verified``, from ``meta`` (None where a model not read by
+            :func:`load_model` lacks them).
+        """
         return {
             "kind": "logistic",
             "file": self.meta.get("model_file"),
@@ -261,7 +385,26 @@ class CalibratedModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, name: str = "model") -> CalibratedModel:
-        """The model of :meth:`to_dict`, every value checked (:func:`check_model_dict`)."""
+        """The model of :meth:`to_dict`, every value checked (:func:`check_model_dict`).
+
+        Parameters
+        ----------
+        data
+            The model's dict (e.g. a model file's JSON); keys that are not fields are ignored.
+        name
+            The model's name in messages (its file).
+
+        Returns
+        -------
+        CalibratedModel
+            The model; ``history_radius_km`` and ``history_months`` take their defaults when
+            absent.
+
+        Raises
+        ------
+        SchemaError
+            Naming every invalid value (:func:`check_model_dict`).
+        """
         check_model_dict(data, name=name)
         values = {f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data}
         for key in ("features", "coef", "mean", "scale", "impute"):
@@ -294,12 +437,16 @@ HISTORY_MONTHS_MAX = 120
 
 
 def _is_number(value: Any) -> bool:
+    """True for a finite int or float (a bool is not a number here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _inverted(features: Sequence[str], coef: Sequence[float]) -> str | None:
-    """A description of how ``coef`` inverts the ranking, or None: every coefficient zero (ranks
-    nothing), or their sum along the sign convention not positive (ranks upside down)."""
+    """A description of how ``coef`` inverts the ranking, or None.
+
+    Inverted: every coefficient zero (ranks nothing), or their sum along the sign convention not
+    positive (ranks upside down).
+    """
     signed = sum(FEATURE_SIGNS.get(_template(f), 1) * c for f, c in zip(features, coef))
     if all(c == 0 for c in coef):
         return "every coefficient is zero: the model ranks nothing"
@@ -312,6 +459,7 @@ def _inverted(features: Sequence[str], coef: Sequence[float]) -> str | None:
 
 
 def _iso(value: Any) -> dt.date | None:
+    """``value`` as an ISO date, or None."""
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
@@ -319,6 +467,7 @@ def _iso(value: Any) -> dt.date | None:
 
 
 def _window_problems(meta: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the fit and test windows recorded in ``meta`` (none: ``[]``)."""
     problems = []
     days: dict[str, dt.date | None] = {}
     spans: dict[str, list[dt.date]] = {}
@@ -359,6 +508,13 @@ def check_model_dict(data: Any, *, name: str = "model") -> None:
     and ``history_radius_km`` in ``(0, DECAY_SCALE_KM_MAX]``; ``history_months`` a whole number in
     ``[1, HISTORY_MONTHS_MAX]``; the windows in ``meta`` in order; and the coefficients not
     inverted against :data:`FEATURE_SIGNS`.
+
+    Parameters
+    ----------
+    data
+        The parsed model file (any JSON value).
+    name
+        The model's name in messages (its file).
 
     Raises
     ------
@@ -436,8 +592,21 @@ def check_model_dict(data: Any, *, name: str = "model") -> None:
 
 
 def content_checksum(data: Mapping[str, Any]) -> str:
-    """sha256 of a model's content (canonical JSON of every key but ``checksum``), written by
-    :meth:`CalibratedModel.save` and checked by :func:`load_model`."""
+    """sha256 of a model's content (every key but ``checksum``).
+
+    Written by :meth:`CalibratedModel.save` and checked by :func:`load_model`.
+
+    Parameters
+    ----------
+    data
+        The model's dict (:meth:`CalibratedModel.to_dict` and its ``meta``); its ``checksum``
+        key, if any, is left out.
+
+    Returns
+    -------
+    str
+        ``"sha256:<hex>"`` of the canonical JSON (sorted keys, no spaces, UTF-8).
+    """
     body = {k: v for k, v in data.items() if k != "checksum"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -452,8 +621,21 @@ _WARNED: set[tuple[str, str]] = set()
 
 @contextlib.contextmanager
 def accept_edited_models(enabled: bool = True) -> Iterator[None]:
-    """Within the block, load model files whose content no longer matches their checksum (an edit
-    by hand), with a warning, instead of refusing them: the explicit override."""
+    """Within the block, load model files whose checksum does not match, with a warning.
+
+    The explicit override: a file edited by hand (or written without a checksum) is used instead
+    of refused. The setting is process-wide; the previous one is restored on leaving the block.
+
+    Parameters
+    ----------
+    enabled
+        Accept such files (False: refuse them within the block).
+
+    Yields
+    ------
+    None
+        Nothing; the setting holds until the block ends.
+    """
     before = _ACCEPT_EDITED["on"]
     _ACCEPT_EDITED["on"] = enabled
     try:
@@ -464,6 +646,7 @@ def accept_edited_models(enabled: bool = True) -> Iterator[None]:
 
 @functools.lru_cache(maxsize=8)
 def _load(path: str, mtime_ns: int, size: int) -> tuple[CalibratedModel, str | None, str]:
+    """The model in ``path``, its recorded and actual checksums (cached per file version)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -473,8 +656,10 @@ def _load(path: str, mtime_ns: int, size: int) -> tuple[CalibratedModel, str | N
 
 
 def load_model(path: str | os.PathLike, *, accept_edited: bool = False) -> CalibratedModel:
-    """The calibrated model in ``path`` (a JSON file written by :meth:`CalibratedModel.save`),
-    every value checked and its content checksum verified.
+    """The calibrated model in ``path``, every value checked and its content checksum verified.
+
+    ``path`` is a JSON file written by :meth:`CalibratedModel.save`; a file is read once per
+    version (path, modification time and size).
 
     Parameters
     ----------
@@ -495,8 +680,8 @@ def load_model(path: str | os.PathLike, *, accept_edited: bool = False) -> Calib
     ParameterError
         When the file does not exist (say which, and how to make one).
     SchemaError
-        When a value is invalid (:func:`check_model_dict`), or the checksum is missing or does
-        not match and no override was given.
+        When the file is not readable JSON, a value is invalid (:func:`check_model_dict`), or
+        the checksum is missing or does not match and no override was given.
     """
     p = Path(path).expanduser()
     if not p.is_file():
@@ -528,8 +713,11 @@ def load_model(path: str | os.PathLike, *, accept_edited: bool = False) -> Calib
 
 
 def _explicit_arguments(estimator: type) -> dict[str, Any]:
-    """Arguments given explicitly to scikit-learn's LogisticRegressionCV where the installed
-    version knows them (plain L2, the new attribute layout): no FutureWarning reaches the user."""
+    """Arguments given explicitly to LogisticRegressionCV where the installed version knows them.
+
+    Plain L2 and the new attribute layout, given explicitly, so that no FutureWarning reaches
+    the user.
+    """
     import inspect
 
     known = inspect.signature(estimator).parameters
@@ -584,15 +772,27 @@ def fit(
         all are left out (reported in ``meta``).
     labels
         Boolean (nullable): an event near the place in the outcome window; NA rows are left out.
-    folds, seed
-        Stratified folds of the cross-validation and their shuffling seed.
+    folds
+        Number of stratified folds of the cross-validation.
+    seed
+        Seed of the folds' shuffling.
     meta
         Recorded in the model (fit window, events checksum, ...).
+
+    Returns
+    -------
+    CalibratedModel
+        The model of the decay scale with the best cross-validated log-loss, refitted on every
+        labelled place; its ``meta`` adds ``n_places``, ``n_positive``,
+        ``cv_log_loss_by_scale_km``, ``cv_folds``, ``regularisation_C``,
+        ``features_without_data`` and ``seed``.
 
     Raises
     ------
     ParameterError
-        With fewer than :data:`MIN_CLASS_COUNT` positive or negative places.
+        With fewer than :data:`MIN_CLASS_COUNT` positive or negative places, no frame in
+        ``features_by_scale``, or a fit whose coefficients invert the ranking (against
+        :data:`FEATURE_SIGNS`).
     """
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import StratifiedKFold

@@ -632,7 +632,7 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
             "reasons": reasons.road(both, ctx.labels, hub_key=hub),
         }
 
-    return _cached(ctx, ("road", season, removed), build, protect=not removed)
+    return _cached(ctx, ("road", hub, season, removed), build, protect=not removed)
 
 
 def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:

@@ -41,6 +41,7 @@ __all__ = [
     "INDICATORS",
     "MODELS",
     "RADIUS_KM_MAX",
+    "RESERVED_HUB_KEYS",
     "SEASONS",
     "ExposureParams",
     "Period",
@@ -84,6 +85,9 @@ DEFAULT_WEIGHT = 1.0
 
 #: A hub key: lower-case letters, digits and underscores, starting with a letter.
 _HUB_KEY = re.compile(r"[a-z][a-z0-9_]*")
+#: Prefixes the model already gives road columns (to the nearest open site and the nearest
+#: regional capital): a hub key equal to one would give two columns one name.
+RESERVED_HUB_KEYS = ("base", "capital")
 #: A weight name that is the indicator of some hub (before the hub is known).
 _HUB_INDICATOR = re.compile(
     "|".join(
@@ -101,7 +105,8 @@ def check_hub_key(hub_key: Any) -> str:
     Parameters
     ----------
     hub_key
-        Lower-case letters, digits and underscores, starting with a letter.
+        Lower-case letters, digits and underscores, starting with a letter; not one of
+        :data:`RESERVED_HUB_KEYS`.
 
     Returns
     -------
@@ -115,13 +120,19 @@ def check_hub_key(hub_key: Any) -> str:
 
     Examples
     --------
-    >>> check_hub_key("capital")
-    'capital'
+    >>> check_hub_key("hub")
+    'hub'
     """
     if not isinstance(hub_key, str) or not _HUB_KEY.fullmatch(hub_key):
         raise ParameterError(
             "hub_key must be lower-case letters, digits and underscores starting with a letter "
             f"(the prefix of the hub's columns), got {hub_key!r}"
+        )
+    if hub_key in RESERVED_HUB_KEYS:
+        raise ParameterError(
+            f"hub_key {hub_key!r} is taken by the model's columns to the nearest "
+            f"{'open site' if hub_key == 'base' else 'regional capital'}; name the hub otherwise "
+            "(e.g. 'hub')"
         )
     return hub_key
 
@@ -141,8 +152,8 @@ def dimensions(hub_key: str) -> dict[str, tuple[str, ...]]:
 
     Examples
     --------
-    >>> dimensions("capital")["access"]
-    ('capital_time_score', 'capital_routes_score')
+    >>> dimensions("hub")["access"]
+    ('hub_time_score', 'hub_routes_score')
     """
     key = check_hub_key(hub_key)
     return {dim: tuple(c.format(hub=key) for c in cols) for dim, cols in INDICATORS.items()}

@@ -1,6 +1,7 @@
-"""Every word the package shows a person, in English and French: one table per language, one
-place (the maps, the PNG, ``towns``, the report, the charts, the QGIS style labels and the
-reasons of the assessment).
+"""Every word the package shows a person, in English and French: one table per language.
+
+One place for the maps, the PNG, ``towns``, the report, the charts, the QGIS style labels, the
+reasons of the assessment and the column headers of the commands (:func:`column_label`).
 
 Data values (names, sources) stay as sourced; the package's own labels, headings, legend,
 timeline texts, indicator names and values and the reasons' templates (``reason.*``, filled by
@@ -15,14 +16,18 @@ timeline texts, indicator names and values and the reasons' templates (``reason.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from minusma.geo._errors import UnknownNameError
 
 __all__ = [
+    "COLUMN_ALIASES",
+    "COLUMN_SUFFIXES",
     "DECIMAL",
     "DEFAULT_LANG",
     "LANGS",
     "STRINGS",
+    "column_label",
     "date_text",
     "number_text",
     "of_name",
@@ -443,6 +448,118 @@ STRINGS: dict[str, dict[str, str]] = {
         "chart.note_worldpop": (
             "WorldPop: density raster of the data directory (cells of about 18 km)."
         ),
+        # column headers of the commands' tables and CSV (minusma.output; geo.i18n.column_label)
+        "column.town_id": "Town ID",
+        "column.settlement_id": "Place P-code",
+        "column.name": "Name",
+        "column.exposure_score": "Exposure score (0-10)",
+        "column.exposure_class": "Exposure class",
+        "column.data_gap": "Data gap",
+        "column.rank_min": "Best rank over the variants",
+        "column.rank_max": "Worst rank over the variants",
+        "column.uncertain": "Class uncertain",
+        "column.region": "Region (before 2016)",
+        "column.cercle": "Cercle",
+        "column.places_low": "Low-exposure places",
+        "column.places_moderate": "Moderate-exposure places",
+        "column.places_high": "High-exposure places",
+        "column.places_severe": "Severe-exposure places",
+        "column.places_unknown": "Places of unknown class",
+        "column.places_exposed": "High or severe places",
+        "column.places_covered": "Places within reach of an open site",
+        "column.places_high_severe_no_census": "High or severe places without a census figure",
+        "column.coverage_lost_first": "First loss of coverage",
+        "column.coverage_lost_last": "Last loss of coverage",
+        "column.coverage_lost_on": "Dates of coverage loss",
+        "column.census_source": "Census source",
+        "column.worldpop_people": "People (WorldPop)",
+        "column.worldpop_lost_site_reach": "People who lost an open site within reach (WorldPop)",
+        "column.worldpop_source": "WorldPop source",
+        "column.people_low": "People in low-exposure places",
+        "column.people_moderate": "People in moderate-exposure places",
+        "column.people_high": "People in high-exposure places",
+        "column.people_severe": "People in severe-exposure places",
+        "column.people_unknown": "People in places of unknown class",
+        "column.people_exposed": "People in high or severe places",
+        "column.people_covered": "People within reach of an open site",
+        "column.no_population_low": "Low-exposure places without a population figure",
+        "column.no_population_moderate": "Moderate-exposure places without a population figure",
+        "column.no_population_high": "High-exposure places without a population figure",
+        "column.no_population_severe": "Severe-exposure places without a population figure",
+        "column.no_population_unknown": "Places of unknown class without a population figure",
+        "column.no_population_exposed": "High or severe places without a population figure",
+        "column.no_population_covered": (
+            "Places within reach of an open site without a population figure"
+        ),
+        "column.scenario": "Scenario",
+        "column.as_of": "Date",
+        "column.close": "Sites closed early",
+        "column.keep": "Sites kept open",
+        "column.base_after_km": "Distance to the nearest open site (km)",
+        "column.bamako_road_km": "Road distance to Bamako (km)",
+        "column.bamako_travel_h": "Travel time to Bamako (h)",
+        "column.bamako_routes": "Road routes to Bamako",
+        "column.class_changed": "Class changed",
+        "column.reasons_added": "Reasons added",
+        "column.reasons_removed": "Reasons removed",
+        "column.id": "ID",
+        "column.distance_km": "Distance (km)",
+        "column.step": "Step",
+        "column.segment_id": "Segment ID",
+        "column.label": "Segment",
+        "column.from_town": "From",
+        "column.to_town": "To",
+        "column.road_class": "Road class",
+        "column.length_km": "Length (km)",
+        "column.travel_h": "Travel time (h)",
+        "column.geometry_kind": "Geometry",
+        "column.kind": "Kind",
+        "column.auc": "AUC",
+        "column.ap": "Average precision",
+        "column.n_places": "Number of places",
+        "column.n_scored": "Places scored",
+        "column.n_positive": "Places scored with an event",
+        "column.diff_auc": "AUC of the reference minus this AUC",
+        "column.unit_id": "Unit ID",
+        "column.predicted_events": "Predicted events",
+        "column.predicted_low": "Predicted events, lower bound",
+        "column.predicted_high": "Predicted events, upper bound",
+        "column.origin": "Forecast origin",
+        "column.n_units": "Number of units",
+        "column.spearman": "Spearman correlation",
+        "column.auc_top_third": "AUC, top third",
+        "column.auc_any": "AUC, any event",
+        "column.deviance": "Poisson deviance",
+        "column.precision_at_k": "Precision in the top k",
+        "column.n_origins": "Number of origins",
+        "column.outcome": "Outcome",
+        "column.design": "Design",
+        "column.k": "Months from the event",
+        "column.estimate": "Estimate",
+        "column.se": "Standard error",
+        "column.low": "Lower bound",
+        "column.high": "Upper bound",
+        "column.ratio": "Ratio",
+        "column.n_treated": "Treated units",
+        "column.site_id": "Site ID",
+        "column.lat": "Latitude",
+        "column.lon": "Longitude",
+        "column.mission": "Mission",
+        "column.opened": "Opened",
+        "column.closed": "Closed",
+        "column.troops": "Troops",
+        "column.opened_precision": "Precision of the opening date",
+        "column.closed_precision": "Precision of the closing date",
+        "column.source": "Source",
+        "column.suffix.before": "{label}, before",
+        "column.suffix.after": "{label}, after",
+        "column.suffix.a": "{label} (a)",
+        "column.suffix.b": "{label} (b)",
+        "column.suffix.change": "{label}, change (b - a)",
+        "column.suffix.low": "{label}, lower bound",
+        "column.suffix.high": "{label}, upper bound",
+        "column.precision_at": "Precision in the top {k}",
+        "column.recall_at": "Recall in the top {k}",
     },
     "fr": {
         "title": "Retrait de la MINUSMA 2023-2024 : quelles villes maliennes sont restées exposées",
@@ -842,6 +959,123 @@ STRINGS: dict[str, dict[str, str]] = {
         "chart.note_worldpop": (
             "WorldPop : raster de densité du répertoire de données (cellules d'environ 18 km)."
         ),
+        "column.town_id": "Identifiant de la ville",
+        "column.settlement_id": "P-code du lieu",
+        "column.name": "Nom",
+        "column.exposure_score": "Score d'exposition (0-10)",
+        "column.exposure_class": "Classe d'exposition",
+        "column.data_gap": "Lacune de données",
+        "column.rank_min": "Meilleur rang parmi les variantes",
+        "column.rank_max": "Pire rang parmi les variantes",
+        "column.uncertain": "Classe incertaine",
+        "column.region": "Région (avant 2016)",
+        "column.cercle": "Cercle",
+        "column.places_low": "Lieux en exposition faible",
+        "column.places_moderate": "Lieux en exposition modérée",
+        "column.places_high": "Lieux en exposition élevée",
+        "column.places_severe": "Lieux en exposition sévère",
+        "column.places_unknown": "Lieux de classe inconnue",
+        "column.places_exposed": "Lieux en exposition élevée ou sévère",
+        "column.places_covered": "Lieux à portée d'un site ouvert",
+        "column.places_high_severe_no_census": (
+            "Lieux en exposition élevée ou sévère sans chiffre de recensement"
+        ),
+        "column.coverage_lost_first": "Première perte de couverture",
+        "column.coverage_lost_last": "Dernière perte de couverture",
+        "column.coverage_lost_on": "Dates de perte de couverture",
+        "column.census_source": "Source du recensement",
+        "column.worldpop_people": "Habitants (WorldPop)",
+        "column.worldpop_lost_site_reach": (
+            "Habitants ayant perdu un site ouvert à portée (WorldPop)"
+        ),
+        "column.worldpop_source": "Source WorldPop",
+        "column.people_low": "Habitants des lieux en exposition faible",
+        "column.people_moderate": "Habitants des lieux en exposition modérée",
+        "column.people_high": "Habitants des lieux en exposition élevée",
+        "column.people_severe": "Habitants des lieux en exposition sévère",
+        "column.people_unknown": "Habitants des lieux de classe inconnue",
+        "column.people_exposed": "Habitants des lieux en exposition élevée ou sévère",
+        "column.people_covered": "Habitants à portée d'un site ouvert",
+        "column.no_population_low": "Lieux en exposition faible sans chiffre de population",
+        "column.no_population_moderate": "Lieux en exposition modérée sans chiffre de population",
+        "column.no_population_high": "Lieux en exposition élevée sans chiffre de population",
+        "column.no_population_severe": "Lieux en exposition sévère sans chiffre de population",
+        "column.no_population_unknown": "Lieux de classe inconnue sans chiffre de population",
+        "column.no_population_exposed": (
+            "Lieux en exposition élevée ou sévère sans chiffre de population"
+        ),
+        "column.no_population_covered": (
+            "Lieux à portée d'un site ouvert sans chiffre de population"
+        ),
+        "column.scenario": "Scénario",
+        "column.as_of": "Date",
+        "column.close": "Sites fermés plus tôt",
+        "column.keep": "Sites maintenus ouverts",
+        "column.base_after_km": "Distance au site ouvert le plus proche (km)",
+        "column.bamako_road_km": "Distance routière jusqu'à Bamako (km)",
+        "column.bamako_travel_h": "Durée de trajet jusqu'à Bamako (h)",
+        "column.bamako_routes": "Itinéraires routiers vers Bamako",
+        "column.class_changed": "Classe modifiée",
+        "column.reasons_added": "Raisons ajoutées",
+        "column.reasons_removed": "Raisons retirées",
+        "column.id": "Identifiant",
+        "column.distance_km": "Distance (km)",
+        "column.step": "Étape",
+        "column.segment_id": "Identifiant du tronçon",
+        "column.label": "Tronçon",
+        "column.from_town": "De",
+        "column.to_town": "À",
+        "column.road_class": "Classe de route",
+        "column.length_km": "Longueur (km)",
+        "column.travel_h": "Durée de trajet (h)",
+        "column.geometry_kind": "Géométrie",
+        "column.kind": "Type",
+        "column.auc": "AUC",
+        "column.ap": "Précision moyenne",
+        "column.n_places": "Nombre de lieux",
+        "column.n_scored": "Lieux notés",
+        "column.n_positive": "Lieux notés ayant un événement",
+        "column.diff_auc": "AUC de la référence moins cette AUC",
+        "column.unit_id": "Identifiant de l'unité",
+        "column.predicted_events": "Événements prévus",
+        "column.predicted_low": "Événements prévus, borne basse",
+        "column.predicted_high": "Événements prévus, borne haute",
+        "column.origin": "Origine de la prévision",
+        "column.n_units": "Nombre d'unités",
+        "column.spearman": "Corrélation de Spearman",
+        "column.auc_top_third": "AUC, tiers supérieur",
+        "column.auc_any": "AUC, au moins un événement",
+        "column.deviance": "Déviance de Poisson",
+        "column.precision_at_k": "Précision parmi les k premiers",
+        "column.n_origins": "Nombre d'origines",
+        "column.outcome": "Variable de résultat",
+        "column.design": "Plan d'étude",
+        "column.k": "Mois depuis l'événement",
+        "column.estimate": "Estimation",
+        "column.se": "Erreur type",
+        "column.low": "Borne basse",
+        "column.high": "Borne haute",
+        "column.ratio": "Rapport",
+        "column.n_treated": "Unités traitées",
+        "column.site_id": "Identifiant du site",
+        "column.lat": "Latitude",
+        "column.lon": "Longitude",
+        "column.mission": "Mission",
+        "column.opened": "Ouverture",
+        "column.closed": "Fermeture",
+        "column.troops": "Effectifs",
+        "column.opened_precision": "Précision de la date d'ouverture",
+        "column.closed_precision": "Précision de la date de fermeture",
+        "column.source": "Source",
+        "column.suffix.before": "{label}, avant",
+        "column.suffix.after": "{label}, après",
+        "column.suffix.a": "{label} (a)",
+        "column.suffix.b": "{label} (b)",
+        "column.suffix.change": "{label}, variation (b - a)",
+        "column.suffix.low": "{label}, borne basse",
+        "column.suffix.high": "{label}, borne haute",
+        "column.precision_at": "Précision parmi les {k} premiers",
+        "column.recall_at": "Rappel parmi les {k} premiers",
     },
 }
 
@@ -858,6 +1092,20 @@ def _check(lang: str) -> str:
 def text(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
     """The string ``key`` in ``lang``, formatted with ``fields`` (``str.format``).
 
+    Parameters
+    ----------
+    key
+        A key of :data:`STRINGS`.
+    lang
+        One of :data:`LANGS`.
+    **fields
+        Values of the string's ``{fields}``; none: the string as it is.
+
+    Returns
+    -------
+    str
+        The words.
+
     Raises
     ------
     UnknownNameError
@@ -873,15 +1121,53 @@ def text(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
 
 
 def date_text(when: dt.date | str, lang: str = DEFAULT_LANG) -> str:
-    """``when`` (a date or ISO text) as ``02 Aug 2023`` (en) or ``02 août 2023`` (fr)."""
+    """``when`` as ``02 Aug 2023`` (en) or ``02 août 2023`` (fr).
+
+    Parameters
+    ----------
+    when
+        A date, or ISO text (its first 10 characters are read).
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        Day, the language's abbreviated month, year.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+    """
     if isinstance(when, str):
         when = dt.date.fromisoformat(when[:10])
     return f"{when.day:02d} {_MONTHS[_check(lang)][when.month - 1]} {when.year}"
 
 
 def term(kind: str, value: object, lang: str = DEFAULT_LANG) -> str:
-    """A coded value in words (``term("air_status", "ended", "fr") == "arrêtée"``); a value the
-    catalogue does not know is returned as it is (text from a source)."""
+    """A coded value in words: ``term("air_status", "ended", "fr") == "arrêtée"``.
+
+    Parameters
+    ----------
+    kind
+        The code list (the key's prefix: ``air_status``, ``confidence``...).
+    value
+        The coded value.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        The words, or ``str(value)`` for a value the catalogue does not know (text from a
+        source).
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+    """
     key = f"{kind}.{value}"
     return text(key, lang) if key in STRINGS[_check(lang)] else str(value)
 
@@ -890,8 +1176,25 @@ _VOWELS = tuple("AEIOUYÂÉÈÊÎÔÛaeiouyâéèêîôû")
 
 
 def of_name(name: str, lang: str = DEFAULT_LANG) -> str:
-    """``of`` before a name: ``of Gao``; in French elided before a vowel: ``de Gao``,
-    ``d'Ansongo``."""
+    """``of`` before a name: ``of Gao``; in French elided before a vowel.
+
+    Parameters
+    ----------
+    name
+        A place name.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        ``of Gao`` (en), ``de Gao`` or ``d'Ansongo`` (fr).
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+    """
     if _check(lang) == "fr":
         return f"d'{name}" if name.startswith(_VOWELS) else f"de {name}"
     return f"of {name}"
@@ -902,9 +1205,29 @@ DECIMAL = {"en": ".", "fr": ","}
 
 
 def number_text(value: float, lang: str = DEFAULT_LANG, *, digits: int = 1) -> str:
-    """``value`` rounded to ``digits`` decimals (trailing zeros dropped) with the language's
-    decimal separator; ``""`` for a missing value.
+    """``value`` rounded to ``digits`` decimals with the language's decimal separator.
 
+    Parameters
+    ----------
+    value
+        A number, or None/NaN.
+    lang
+        One of :data:`LANGS`.
+    digits
+        Decimals kept (trailing zeros are dropped).
+
+    Returns
+    -------
+    str
+        The number, or ``""`` for a missing value.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the tables do not have.
+
+    Examples
+    --------
     >>> number_text(5.8333, "fr"), number_text(12.0, "en"), number_text(0.25, "fr", digits=2)
     ('5,8', '12', '0,25')
     """
@@ -916,3 +1239,88 @@ def number_text(value: float, lang: str = DEFAULT_LANG, *, digits: int = 1) -> s
     if out == "-0":
         out = "0"
     return out.replace(".", DECIMAL[_check(lang)])
+
+
+#: Columns whose header reuses the words of the report (``maps.report``), so that a column reads
+#: the same in the report, the table and the CSV; every other column has a ``column.<name>`` key.
+COLUMN_ALIASES = {
+    "exposure_rank": "report.rank",
+    "rank": "report.rank",
+    "reasons": "report.why",
+    "why": "report.why",
+    "class": "report.class",
+    "region_2023": "report.region_2023",
+    "places": "report.places",
+    "unit_name": "report.unit",
+    "census_people_high_severe": "report.census_high_severe",
+    "single_road_places": "report.single_road",
+    "places_lost_coverage": "report.lost_coverage",
+    "worldpop_near_open_site": "report.worldpop_near_site",
+}
+
+#: Suffixes that make a family of columns from one (``places_high_before``, ``rank_a``,
+#: ``auc_low``): the header is ``column.suffix.<suffix>`` around the header of the rest.
+COLUMN_SUFFIXES = ("before", "after", "a", "b", "change", "low", "high")
+
+_AT_K = re.compile(r"(?P<metric>precision|recall)_at_(?P<k>\d+)")
+
+
+def _column_words(column: str, lang: str) -> str | None:
+    table = STRINGS[lang]
+    key = COLUMN_ALIASES.get(column, f"column.{column}")
+    if key in table:
+        return table[key]
+    at_k = _AT_K.fullmatch(column)
+    if at_k:
+        return table[f"column.{at_k['metric']}_at"].format(k=at_k["k"])
+    base, _, suffix = column.rpartition("_")
+    if base and suffix in COLUMN_SUFFIXES:
+        label = _column_words(base, lang)
+        if label is not None:
+            return table[f"column.suffix.{suffix}"].format(label=label)
+    return None
+
+
+def column_label(column: str, lang: str = DEFAULT_LANG, *, strict: bool = True) -> str:
+    """The header people read for the data column ``column`` (a machine key) in ``lang``.
+
+    The words are the report's for the columns it shows (:data:`COLUMN_ALIASES`), else the
+    catalogue's ``column.<column>``; families are built from their stem:
+    ``precision_at_<k>``/``recall_at_<k>`` and ``<column>_<suffix>`` for the suffixes of
+    :data:`COLUMN_SUFFIXES` (``places_high_before`` reads "High-exposure places, before").
+
+    Parameters
+    ----------
+    column
+        The column's key, as in CSV with machine headers and in JSON.
+    lang
+        One of :data:`LANGS`.
+    strict
+        Raise for a column without words; False returns the key itself.
+
+    Returns
+    -------
+    str
+        The header.
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown language, or (``strict``) a column the catalogue has no words for.
+
+    Examples
+    --------
+    >>> column_label("exposure_score_change", "fr")
+    "Score d'exposition (0-10), variation (b - a)"
+    >>> column_label("precision_at_10_low")
+    'Precision in the top 10, lower bound'
+    """
+    words = _column_words(str(column), _check(lang))
+    if words is not None:
+        return words
+    if strict:
+        raise UnknownNameError(
+            f"no header words for column {column!r} in {lang!r}: add column.{column} to "
+            "minusma.geo.i18n.STRINGS (every language)"
+        )
+    return str(column)

@@ -1,11 +1,11 @@
-"""Resumable, retried, verified, atomic transfers (HTTP(S) or a local folder) for
-:mod:`layers.fetch`.
+"""Resumable, retried, verified, atomic transfers (HTTP(S) or a local folder).
 
-Every transfer writes ``<dest>.part`` beside the destination, checks the sha256 when one is known,
-and only then moves the file into place with :func:`os.replace`. An interrupted download leaves only
-the ``.part`` file (which the next attempt resumes with an HTTP ``Range`` request when the server
-supports it); a download whose checksum does not match is deleted. So a file under its final name
-is always complete and, when a checksum is known, verified.
+They serve :mod:`layers.fetch`. Every transfer writes ``<dest>.part`` beside the destination,
+checks the sha256 when one is known, and only then moves the file into place with
+:func:`os.replace`. An interrupted download leaves only the ``.part`` file (which the next
+attempt resumes with an HTTP ``Range`` request when the server supports it); a download whose
+checksum does not match is deleted. So a file under its final name is always complete and, when
+a checksum is known, verified.
 
 Only the standard library is used (``urllib``), so no extra dependency is needed.
 """
@@ -66,9 +66,19 @@ class _Transient(Exception):
 
 
 def max_bytes_for(size_bytes: int | None) -> int:
-    """The most bytes a download may take: the recorded size plus the margin
-    (:data:`SIZE_MARGIN_FRACTION`, at least :data:`SIZE_MARGIN_BYTES`), or
-    :data:`UNRECORDED_MAX_BYTES` where no size is recorded."""
+    """The most bytes a download may take.
+
+    Parameters
+    ----------
+    size_bytes
+        The size the registry records, or None.
+
+    Returns
+    -------
+    int
+        The recorded size plus the margin (:data:`SIZE_MARGIN_FRACTION`, at least
+        :data:`SIZE_MARGIN_BYTES`), or :data:`UNRECORDED_MAX_BYTES` where no size is recorded.
+    """
     if size_bytes is None:
         return UNRECORDED_MAX_BYTES
     return int(size_bytes + max(size_bytes * SIZE_MARGIN_FRACTION, SIZE_MARGIN_BYTES))
@@ -79,13 +89,40 @@ class _TooLarge(FetchError):
 
 
 def part_path(dest: str | os.PathLike) -> Path:
-    """The temporary ``.part`` file used while ``dest`` is being transferred."""
+    """The temporary ``.part`` file used while ``dest`` is being transferred.
+
+    Parameters
+    ----------
+    dest
+        The final path.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest`` with ``.part`` appended to its name, in the same folder.
+    """
     dest = Path(dest)
     return dest.with_name(dest.name + ".part")
 
 
 def place_verified(part: Path, dest: Path, *, sha256: str | None, source: str) -> Path:
     """Check ``part`` against ``sha256`` (if given) and move it onto ``dest``.
+
+    Parameters
+    ----------
+    part
+        The complete temporary file.
+    dest
+        The final path (replaced atomically).
+    sha256
+        Expected hex digest, or None to skip the check.
+    source
+        Where the file came from (URL or path), named in the error.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
 
     Raises
     ------
@@ -110,12 +147,28 @@ def copy_file(
 ) -> Path:
     """Copy a local file to ``dest`` through ``dest.part``, verifying ``sha256`` when given.
 
+    Parameters
+    ----------
+    source
+        The file in the mirror folder.
+    dest
+        The final path; its folder must exist.
+    sha256
+        Expected hex digest, or None to skip the check.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
+
     Raises
     ------
     FetchError
         If ``source`` does not exist.
     ChecksumError
         If the copy does not match ``sha256``.
+    WriteError
+        If ``dest.part`` cannot be written (disk full, permissions...); it is removed.
     """
     source, dest = Path(source), Path(dest)
     if not source.is_file():
@@ -155,8 +208,10 @@ def _open(url: str, offset: int, timeout_s: float) -> http.client.HTTPResponse |
 def _transfer(
     url: str, part: Path, timeout_s: float, progress: Progress | None, max_bytes: int
 ) -> None:
-    """One attempt: append to ``part`` (resuming) or rewrite it, until the body ends or passes
-    ``max_bytes`` (then :class:`_TooLarge`)."""
+    """One attempt: append to ``part`` (resuming) or rewrite it.
+
+    It stops when the body ends or passes ``max_bytes`` (then :class:`_TooLarge`).
+    """
     offset = part.stat().st_size if part.exists() else 0
     response = _open(url, offset, timeout_s)
     if response is None:

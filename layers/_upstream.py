@@ -16,10 +16,17 @@ Upstream checksums are unknown except for the Geo-PKO v2.3 tables (read unchange
 commit: :data:`UPSTREAM_SHA256`), so converted outputs are checked against the registry schema
 instead of a checksum; feature counts will differ from the offline copy.
 
-Not automated: the flownet corridors and cities (R ``.rda``) and the Geo-PKO monthly file (exported
-from the dashboard's R workspace): use ``minusma fetch --mirror``. The UCDP GED conversion is
-tested on a GED-layout CSV rebuilt from the offline copy; the Geo-PKO and COD-CSV downloads, on
-local copies of the offline files.
+The Geo-PKO monthly file is the data frame ``geopko`` of the dashboard's R workspace (``.RData``
+at the pinned commit), read with :mod:`pyreadr` (optional extra ``rdata``) by :mod:`layers._rdata`.
+Its bytes cannot equal the offline copy (R and pandas write CSV differently), so the output is
+checked against the registry's content digest (:mod:`layers.table_digest`) and refused on
+mismatch. It is tested on synthetic workspaces written by pyreadr and on one rebuilt from rows of
+the offline copy; the real ``.RData`` download is **untested** (GitHub was not reachable from the
+machine where it was written; its size and sha256 are unknown).
+
+Not automated: the flownet corridors and cities (R ``.rda``): use ``minusma fetch --mirror``. The
+UCDP GED conversion is tested on a GED-layout CSV rebuilt from the offline copy; the Geo-PKO v2.3
+and COD-CSV downloads, on local copies of the offline files.
 """
 
 from __future__ import annotations
@@ -36,16 +43,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from minusma.geo._errors import FetchError, SchemaError
+from minusma.geo._errors import ChecksumError, FetchError, SchemaError
 from minusma.geo._validate import raise_problems
 from minusma.geo.io import atomic_path
+from minusma.layers._rdata import convert_r_table, require_reader
 from minusma.layers.datasets import check_file
 from minusma.layers.datasets import get as get_dataset
+from minusma.layers.table_digest import table_digest
 
 logger = logging.getLogger(__name__)
 
 #: The Geo-PKO dashboard commit whose ``data/`` tables are the v2.3 files of the layout.
 GEOPKO_COMMIT = "b6ba64e913461c8b5b9688307afdfcadbaa64162"
+#: The data frame of the dashboard's R workspace (``.RData``) that is the monthly file.
+GEOPKO_RDATA_OBJECT = "geopko"
 #: Registry name suffix (``geopko_<name>``) -> file name in the dashboard's ``data/`` folder.
 GEOPKO_FILES = {
     "annual": "FrontMap_v.2.3.csv",
@@ -105,6 +116,9 @@ URLS: dict[str, str] = {
         )
         for name, upstream_file in GEOPKO_FILES.items()
     },
+    "geopko_rdata": (
+        f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/.RData"
+    ),
 }
 
 #: Known sha256 of upstream inputs, by key of :data:`URLS`. Only the Geo-PKO v2.3 tables are
@@ -543,6 +557,11 @@ def _cod_places(get: Fetcher, out: Path) -> None:
     convert_cod_places(get(hdx_csv_url(get("hdx_places_api"))), out)
 
 
+def _geopko_monthly(get: Fetcher, out: Path) -> None:
+    require_reader()  # before downloading the workspace
+    convert_r_table(get("geopko_rdata"), out, object_name=GEOPKO_RDATA_OBJECT)
+
+
 #: Dataset name -> ``run(get, out)``; ``get(key_or_url)`` downloads ``URLS[key]`` (or the URL
 #: itself), cached, and returns the local path.
 CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
@@ -579,7 +598,37 @@ CONVERTERS: dict[str, Callable[[Fetcher, Path], None]] = {
         f"geopko_{name}": functools.partial(_copy_fetched, key=f"geopko_{name}")
         for name in GEOPKO_FILES
     },
+    "geopko_monthly": _geopko_monthly,
 }
+
+
+def check_content(name: str, path: Path) -> None:
+    """Refuse a converted table whose content digest differs from the registry's.
+
+    Parameters
+    ----------
+    name
+        A registered dataset name; nothing is checked when its entry records no
+        ``content_sha256``.
+    path
+        The converted file.
+
+    Raises
+    ------
+    ChecksumError
+        If the digest of ``path`` (:func:`layers.table_digest.table_digest`) is not the
+        registry's.
+    """
+    want = get_dataset(name).content_sha256
+    if want is None:
+        return
+    got = table_digest(path)
+    if got != want:
+        raise ChecksumError(
+            f"dataset {name!r} converted from upstream: its content digest {got[:12]}... is not "
+            f"the registry's {want[:12]}... (columns or values differ from the recorded file); "
+            "nothing was written; use minusma fetch --mirror"
+        )
 
 
 def build(name: str, target: Path, get: Fetcher) -> Path:
@@ -605,6 +654,9 @@ def build(name: str, target: Path, get: Fetcher) -> Path:
         If the dataset has no upstream converter (e.g. the flownet corridors: use a mirror).
     SchemaError
         If the converted file does not match the registry schema (nothing is written).
+    ChecksumError
+        If the registry records a content digest for the dataset and the converted file's
+        differs (nothing is written).
     """
     if name not in CONVERTERS:
         raise FetchError(
@@ -613,4 +665,5 @@ def build(name: str, target: Path, get: Fetcher) -> Path:
     with atomic_path(target) as tmp:
         CONVERTERS[name](get, tmp)
         raise_problems(check_file(name, tmp), name=f"dataset {name!r} converted from upstream")
+        check_content(name, tmp)
     return target

@@ -100,6 +100,14 @@ class Dataset:
         return (self.file or {}).get("sha256")
 
     @property
+    def content_sha256(self) -> str | None:
+        """The content digest of a converted table, or None when its bytes are checked.
+
+        See :func:`layers.table_digest.table_digest` (method ``upstream["content_digest"]``).
+        """
+        return (self.file or {}).get("content_sha256")
+
+    @property
     def size_bytes(self) -> int | None:
         """The size of the file in the offline layout, or None if not recorded."""
         return (self.file or {}).get("size_bytes")

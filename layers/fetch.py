@@ -111,8 +111,10 @@ def _from_mirror(
 def _upstream_getter(
     cache: Path, *, timeout_s: float, retries: int, progress: dict
 ) -> Callable[[str], Path]:
-    """``get(key_or_url)``: download once per call of :func:`fetch`; ``progress["report"]`` is
-    current."""
+    """``get(key_or_url)``: download once per call of :func:`fetch`.
+
+    ``progress["report"]`` is read at each download (the current dataset's reporter).
+    """
     got: dict[str, Path] = {}
 
     def get(key_or_url: str) -> Path:

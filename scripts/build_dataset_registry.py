@@ -20,6 +20,9 @@ import json
 import sys
 from pathlib import Path
 
+from minusma.layers.table_digest import METHOD as TABLE_DIGEST_METHOD
+from minusma.layers.table_digest import table_digest
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "layers" / "data" / "datasets.json"
 
@@ -418,6 +421,9 @@ GEOPKO_COMMIT = "b6ba64e913461c8b5b9688307afdfcadbaa64162"
 GEOPKO_RAW = (
     f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/data/{{0}}"
 )
+GEOPKO_RDATA = (
+    f"https://raw.githubusercontent.com/geopko/Geo-PKO-Shiny-Dashboard/{GEOPKO_COMMIT}/.RData"
+)
 GEOPKO_LICENCE = (
     "No data licence stated (the dashboard code is GPL-2.0); distributed freely by the authors, "
     "who require the citation"
@@ -537,13 +543,20 @@ ENTRIES.update(
             "`geopko` of the repository's R workspace .RData, exported to CSV (gzip) unchanged",
             "upstream": {
                 "urls": [
-                    f"https://github.com/geopko/Geo-PKO-Shiny-Dashboard/raw/{GEOPKO_COMMIT}/.RData",
+                    GEOPKO_RDATA,
                     "https://www.pcr.uu.se/data/geo-pko/",
                 ],
-                "format": "R workspace (.RData) holding the data frame `geopko`",
-                "conversion": "not automated: the data frame `geopko` was exported from the R "
-                "workspace to CSV and gzipped (reading .RData needs R or the rdata package, and "
-                "the export is not byte-reproducible); use --mirror",
+                "format": "R workspace (.RData, at the repository's root; its size and sha256 "
+                "are not recorded: GitHub was not reachable from the machine that built this "
+                "registry) holding the data frame `geopko`",
+                "conversion": "pyreadr reads the data frame `geopko`; every cell is written as "
+                "R's write.csv prints it (numbers with 15 significant digits, NA for missing, no "
+                "row names), gzipped. The bytes differ from the offline copy, so the result is "
+                "checked against content_sha256 (a digest of columns and values, method "
+                f"{TABLE_DIGEST_METHOD}, minusma.layers.table_digest) and refused on mismatch. "
+                "Tested on synthetic workspaces written by pyreadr and on the offline copy's "
+                "content; untested against the real .RData (needs the rdata extra: pyreadr)",
+                "content_digest": TABLE_DIGEST_METHOD,
             },
             "id_column": None,
             "required_columns": _cols(
@@ -610,7 +623,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def measure(path: Path, *, raster: bool, table: bool = False) -> dict:
+def measure(path: Path, *, raster: bool, table: bool = False, content_digest: bool = False) -> dict:
     """The measured facts about one file of the layout."""
     facts: dict = {"sha256": sha256_file(path), "size_bytes": path.stat().st_size}
     if table:
@@ -618,6 +631,8 @@ def measure(path: Path, *, raster: bool, table: bool = False) -> dict:
 
         frame = pd.read_csv(path, low_memory=False)
         facts.update(rows=len(frame), columns=[str(c) for c in frame.columns])
+        if content_digest:  # a converted table: verified by content, not by bytes
+            facts["content_sha256"] = table_digest(path)
         return facts
     if raster:
         import rasterio
@@ -657,7 +672,10 @@ def build(data_dir: Path) -> list[dict]:
         path = data_dir / authored["path"]
         if path.exists():
             entry["file"] = measure(
-                path, raster="raster" in authored, table=entry["format"] == "CSV"
+                path,
+                raster="raster" in authored,
+                table=entry["format"] == "CSV",
+                content_digest="content_digest" in authored.get("upstream", {}),
             )
         elif entry["optional"]:
             entry["file"] = None

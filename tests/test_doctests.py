@@ -5,7 +5,12 @@ import importlib
 
 import pytest
 
-MODULES = ["minusma.geo.names", "minusma.geo.exposure.params", "minusma.layers.query"]
+MODULES = [
+    "minusma.geo.names",
+    "minusma.geo.exposure.params",
+    "minusma.layers.query",
+    "minusma.geo.i18n",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

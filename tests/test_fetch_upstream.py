@@ -438,7 +438,7 @@ def test_ucdp_ged_without_the_country_is_an_error(data_dir, tmp_path):
 def test_fetch_geopko_cod_csv_and_ged_from_upstream(data_dir, tmp_path, monkeypatch, caplog):
     """The upstream-named files are served locally (copies of the offline files made here): the
     Geo-PKO tables must come out byte-identical (pinned sha256), the COD CSV unchanged, the GED
-    events converted; the monthly Geo-PKO file has no upstream conversion."""
+    events converted (the monthly Geo-PKO file, from an R workspace: tests/test_fetch_rdata.py)."""
     served = tmp_path / "upstream"
     served.mkdir()
     for name, upstream_file in _upstream.GEOPKO_FILES.items():
@@ -448,7 +448,7 @@ def test_fetch_geopko_cod_csv_and_ged_from_upstream(data_dir, tmp_path, monkeypa
     (served / "settlements.csv").write_bytes(csv.read_bytes())
     _ged_csv_zip(data_dir, tmp_path).replace(served / "ged231-csv.zip")
     dest = tmp_path / "dest"
-    wanted = ["geopko_annual", "geopko_troop_types", "geopko_contributors", "geopko_monthly"]
+    wanted = ["geopko_annual", "geopko_troop_types", "geopko_contributors"]
     with MirrorServer(served) as srv:
         answer = {"result": {"resources": [{"format": "CSV", "url": f"{srv.url}/settlements.csv"}]}}
         (served / "package_show.json").write_text(json.dumps(answer), encoding="utf-8")
@@ -458,9 +458,8 @@ def test_fetch_geopko_cod_csv_and_ged_from_upstream(data_dir, tmp_path, monkeypa
         monkeypatch.setitem(_upstream.URLS, "ucdp_ged", f"{srv.url}/ged231-csv.zip")
         with caplog.at_level(logging.WARNING, logger="minusma.layers.fetch"):
             got = fetch(dest, only=[*wanted, "cod_places_csv", "ged_caf"], progress=False)
-    assert sorted(got) == sorted([*wanted[:3], "cod_places_csv", "ged_caf"])
-    assert "geopko_monthly: no automated upstream conversion" in caplog.text
-    for name in [*wanted[:3], "cod_places_csv"]:
+    assert sorted(got) == sorted([*wanted, "cod_places_csv", "ged_caf"])
+    for name in [*wanted, "cod_places_csv"]:
         assert datasets.sha256_file(got[name]) == datasets.get(name).sha256
     assert datasets.check_dataset("ged_caf", dest) == []
 

@@ -8,30 +8,50 @@ Commands make one Study call and hand the result here; nothing else formats data
 - JSON: records with ``null`` for missing values and ISO dates, after a ``parameters`` block when
   the frame records its parameters (``attrs["parameters"]``).
 - GeoJSON: an RFC 7946 FeatureCollection (:func:`minusma.geo.io.feature_collection`).
-- Table: the command's :class:`~minusma.layouts.Layout` (:mod:`minusma.layouts`, declarative:
-  columns by key, headers, widths, formats) written by :func:`table_text`; pandas' plain text
-  for a command without one.
+
+Headers: JSON and GeoJSON keep the machine keys. The table for people always shows the words of
+the catalogue (:func:`minusma.geo.i18n.column_label`) in the chosen language; CSV keeps the keys
+(what programs and existing spreadsheets read) unless labels are asked for (``headers="labels"``).
+The command line sets both once for every command (``--headers``, ``--lang``;
+:func:`header_settings`), so no command formats its own headers.
+
+Tables: a command's :class:`~minusma.layouts.Layout` (:mod:`minusma.layouts`, declarative:
+columns by key, headers or catalogue labels, widths, formats) is written by :func:`table_text`;
+a command without one prints pandas' plain text of its frame, headers in words.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
+import logging
 import math
 import string
 import textwrap
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
+
+from minusma.geo.i18n import DEFAULT_LANG, LANGS
 
 if TYPE_CHECKING:  # pragma: no cover
     from minusma.layouts import Column, Layout
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "DECIMALS_BY_SUFFIX",
+    "DEFAULT_HEADERS",
     "FORMATS",
+    "HEADERS",
+    "HeaderSettings",
     "csv_text",
+    "current_headers",
+    "header_settings",
     "json_records",
+    "labelled",
     "render",
     "rounded",
     "table_text",
@@ -39,6 +59,110 @@ __all__ = [
 
 #: Every format a command may print.
 FORMATS = ("table", "csv", "json", "geojson")
+
+#: CSV headers: the machine keys (as JSON), or the words people read (as the table).
+HEADERS = ("keys", "labels")
+#: Keys, so that programs and spreadsheets reading a command's CSV keep reading the same bytes.
+DEFAULT_HEADERS = "keys"
+
+
+class HeaderSettings(NamedTuple):
+    """How headers are written: ``headers`` (one of :data:`HEADERS`) for CSV, ``lang`` for words."""
+
+    headers: str
+    lang: str
+
+
+_DEFAULT_SETTINGS = HeaderSettings(DEFAULT_HEADERS, DEFAULT_LANG)
+_SETTINGS: contextvars.ContextVar[HeaderSettings] = contextvars.ContextVar(
+    "minusma_output_headers", default=_DEFAULT_SETTINGS
+)
+
+
+def current_headers() -> HeaderSettings:
+    """The header settings in force (:func:`header_settings`; defaults: keys, English).
+
+    Returns
+    -------
+    HeaderSettings
+        CSV headers and language.
+    """
+    return _SETTINGS.get()
+
+
+@contextlib.contextmanager
+def header_settings(
+    *, headers: str | None = None, lang: str | None = None
+) -> Iterator[HeaderSettings]:
+    """Within the block, write headers this way (None keeps the setting in force).
+
+    The command line enters it once per command from ``--headers`` and ``--lang``
+    (:func:`minusma.cli.options.format_option`), for every output the command writes.
+
+    Parameters
+    ----------
+    headers
+        One of :data:`HEADERS`, for CSV.
+    lang
+        One of :data:`minusma.geo.i18n.LANGS`, for the words of tables and labelled CSV.
+
+    Yields
+    ------
+    HeaderSettings
+        The settings in force within the block.
+
+    Raises
+    ------
+    ValueError
+        For a value that is not one of the choices.
+    """
+    now = _SETTINGS.get()
+    if headers is not None and headers not in HEADERS:
+        raise ValueError(f"unknown headers {headers!r}; choose from {list(HEADERS)}")
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose from {list(LANGS)}")
+    token = _SETTINGS.set(HeaderSettings(headers or now.headers, lang or now.lang))
+    try:
+        yield _SETTINGS.get()
+    finally:
+        _SETTINGS.reset(token)
+
+
+def labelled(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """``frame`` with its column (and named index) keys replaced by the words people read.
+
+    The words come from the catalogue (:func:`minusma.geo.i18n.column_label`); a column it has no
+    words for keeps its key (tests/test_output_headers.py fails on any such column of a command).
+
+    Parameters
+    ----------
+    frame
+        Columns named by their keys.
+    lang
+        The language; default: the one in force (:func:`header_settings`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A shallow copy with renamed columns and index names; the values are unchanged.
+    """
+    from minusma.geo.i18n import column_label
+
+    lang = lang or current_headers().lang
+
+    def word(key: Any) -> Any:
+        if not isinstance(key, str):
+            return key
+        label = column_label(key, lang, strict=False)
+        if label == key:
+            logger.debug("no header words for column %r", key)
+        return label
+
+    out = frame.rename(columns=word)
+    if any(name is not None for name in out.index.names):
+        out.index = out.index.set_names([word(n) for n in out.index.names])
+    return out
+
 
 #: Decimals kept in CSV and JSON, by the column name's unit suffix (the first match wins):
 #: distances to 0.1 km, travel times to 0.01 h, scores to 0.01, shares to 0.001, people whole.
@@ -56,7 +180,6 @@ BOM = "\ufeff"
 
 
 def _decimals(column: str) -> int | None:
-    """Decimals kept for a column by its unit suffix (:data:`DECIMALS_BY_SUFFIX`), or None."""
     name = column.lower()
     for suffix, decimals in DECIMALS_BY_SUFFIX.items():
         if name.endswith(suffix) or name.startswith(suffix.strip("_") + "_"):
@@ -90,7 +213,14 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
+def csv_text(
+    frame: pd.DataFrame,
+    *,
+    index: bool = False,
+    headers: str | None = None,
+    lang: str | None = None,
+    float_format: str | None = None,
+) -> str:
     """``frame`` as CSV text for spreadsheets (BOM, rounded, formula-safe).
 
     Parameters
@@ -99,6 +229,13 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
         The data (geometry columns are left out: GeoJSON carries geometry).
     index
         Write the index as the first column(s).
+    headers
+        ``"keys"`` or ``"labels"`` (:data:`HEADERS`); default: the setting in force
+        (:func:`header_settings`, keys unless asked).
+    lang
+        The language of labels; default: the one in force.
+    float_format
+        ``%``-format of floats after rounding (e.g. ``"%.4f"``); default: as rounded.
 
     Returns
     -------
@@ -111,17 +248,18 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     data = data.drop(columns=[c for c in data.columns if _is_geometry(data[c])])
     if index:
         data = data.reset_index()
+    data = rounded(data)  # by the keys' units, before any renaming
+    if (headers or current_headers().headers) == "labels":
+        data = labelled(data, lang)
     # the package's one CSV rule (geo.io): formulas neutralised, CR/LF cells quoted, CRLF rows
-    return BOM + package_csv(rounded(data))
+    return BOM + package_csv(data, float_format=float_format)
 
 
 def _is_geometry(series: pd.Series) -> bool:
-    """Whether ``series`` holds geometries."""
     return str(series.dtype) == "geometry"
 
 
 def _json_value(value: Any) -> Any:
-    """``value`` as JSON: None for missing and non-finite values, ISO dates, Python scalars."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and not math.isfinite(value):
@@ -164,12 +302,13 @@ def render(
     frame: pd.DataFrame,
     fmt: str,
     *,
-    table: Layout | str | Callable[[pd.DataFrame], str] | None = None,
+    table: Layout | str | Callable[[pd.DataFrame], str | pd.DataFrame] | None = None,
     key: str = "rows",
     extra: Mapping[str, Any] | None = None,
     index: bool = False,
     id_column: str | None = None,
-    lang: str = "en",
+    headers: str | None = None,
+    lang: str | None = None,
     context: Mapping[str, Any] | None = None,
 ) -> str:
     """The text a command prints for ``frame`` in format ``fmt``.
@@ -181,10 +320,11 @@ def render(
     fmt
         One of :data:`FORMATS`.
     table
-        How the command lays out its table for people: its
-        :class:`~minusma.layouts.Layout` or the layout's name in
-        :data:`minusma.layouts.LAYOUTS` (written by :func:`table_text`), a function of the
-        frame, or None (pandas' plain text).
+        How the command lays out its table for people: its :class:`~minusma.layouts.Layout`
+        or the layout's name in :data:`minusma.layouts.LAYOUTS` (written by
+        :func:`table_text`); or a function giving text (finished, in words) or a frame whose
+        columns are keys (labelled here); default: ``frame`` itself. A frame is printed with
+        pandas' plain text, its headers in words (:func:`labelled`), missing values ``-``.
     key
         The JSON key holding the records.
     extra
@@ -193,10 +333,12 @@ def render(
         Include the index in CSV and JSON.
     id_column
         GeoJSON: the features' id column.
+    headers
+        CSV: ``"keys"`` or ``"labels"``; default: the setting in force (:func:`header_settings`).
     lang
-        Table: the language of its headers and words.
+        Table and labelled CSV: the language of the headers; default: the one in force.
     context
-        Table: fields of the layout's title besides the frame's ``attrs``.
+        Table with a layout: fields of its title besides the frame's ``attrs``.
 
     Returns
     -------
@@ -211,15 +353,15 @@ def render(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {list(FORMATS)}")
     if fmt == "table":
-        if table is None:
-            text = pd.DataFrame(frame).to_string()
-        elif callable(table):
-            text = table(frame)
-        else:
-            text = table_text(frame, table, lang=lang, context=context)
-        return text.rstrip("\n") + "\n"
+        if table is not None and not callable(table):
+            return table_text(frame, table, lang=lang, context=context).rstrip("\n") + "\n"
+        shown = table(frame) if table is not None else pd.DataFrame(frame)
+        if isinstance(shown, pd.DataFrame):
+            geometry = [c for c in shown.columns if _is_geometry(shown[c])]
+            shown = labelled(shown.drop(columns=geometry), lang).to_string(na_rep="-")
+        return shown.rstrip("\n") + "\n"
     if fmt == "csv":
-        return csv_text(frame, index=index)
+        return csv_text(frame, index=index, headers=headers, lang=lang)
     if fmt == "geojson":
         from minusma.geo.io import feature_collection
 
@@ -243,7 +385,7 @@ def table_text(
     frame: pd.DataFrame,
     layout: Layout | str,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     context: Mapping[str, Any] | None = None,
 ) -> str:
     """``frame`` written as a table for people by ``layout``.
@@ -255,7 +397,8 @@ def table_text(
     layout
         A :class:`~minusma.layouts.Layout`, or its name in :data:`minusma.layouts.LAYOUTS`.
     lang
-        The language of the headers (a column's ``label``) and of translated cells.
+        The language of the headers (a column's ``label``) and of translated cells; default:
+        the one in force (:func:`header_settings`).
     context
         Fields of the layout's ``title`` besides ``frame.attrs``.
 
@@ -272,6 +415,7 @@ def table_text(
     from minusma.layouts import get_layout
 
     lay = get_layout(layout) if isinstance(layout, str) else layout
+    lang = lang or current_headers().lang
     if lay.empty is not None and len(frame) == 0:
         return lay.empty
     body = _frame_table(frame, lay, lang) if lay.engine == "frame" else _grid(frame, lay, lang)

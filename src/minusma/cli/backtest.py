@@ -84,7 +84,9 @@ def render(result, fmt: str) -> str:
         both = [frame, result.per_origin.assign(n_origins=1)]
         import pandas as pd
 
-        return pd.concat(both, ignore_index=True).to_csv(index=False, lineterminator="\n")
+        from minusma.output import csv_text
+
+        return csv_text(pd.concat(both, ignore_index=True))
     entries = json.loads(result.pooled.to_json(orient="records"))
     payload = {
         "horizon_months": result.horizon_months,

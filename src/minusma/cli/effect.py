@@ -141,7 +141,9 @@ def effect(
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=1, ensure_ascii=False))
     elif fmt == "csv":
-        click.echo(report.table().to_csv(index=False, float_format="%.6f"), nl=False)
+        from minusma.output import csv_text
+
+        click.echo(csv_text(report.table(), float_format="%.6f"), nl=False)
     else:
         click.echo(_table(report))
     for line in report.notes:

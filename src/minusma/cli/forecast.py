@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import OutFile, data_dir_option, format_option, note
+from minusma.cli.options import OutFile, data_dir_option, format_option, lang_option, note
 
 #: The units of :data:`minusma.forecasting.UNITS` (written out so that --help stays cheap;
 #: tests/test_cli_forecast.py checks they agree).
@@ -115,7 +115,7 @@ def render(frame, fmt: str) -> str:
 )
 @format_option("table", "csv", "json", "geojson")
 @click.option("--out", type=OutFile(), default=None, help="Write to this file instead of stdout.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@lang_option
 def forecast(
     history, unit, horizon_months, country, mission, data_dir, as_of, model, fmt, out, lang
 ):

@@ -20,6 +20,7 @@ __all__ = [
     "BOOT",
     "BOOT_MAX",
     "DATA_ENVVAR",
+    "HEADERS_OPTION",
     "ISO_DATE",
     "JOBS",
     "JOBS_MAX",
@@ -439,21 +440,55 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
     )
 
 
-def format_option(*choices: str) -> Callable[[F], F]:
-    """``--format``: how a command prints its data (the first choice is the default)."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(list(choices)),
-        default=choices[0],
-        show_default=True,
-        help="Table for people; " + ", ".join(c.upper() for c in choices[1:]) + " for programs.",
-    )
+#: Where ``--headers`` and ``--lang`` leave their values for :func:`format_option`'s wrapper
+#: (the invocation's ``ctx.meta``: gone with it, so nothing carries over to another run, even when
+#: a later option fails to parse).
+HEADERS_META = "minusma.output.headers"
+LANG_META = "minusma.output.lang"
 
 
-def lang_option(func: F) -> F:
-    """``--lang en|fr``: the language of what a command writes for people (labels, headers,
-    reasons, legends; data stay as sourced)."""
+def _headers_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[HEADERS_META] = value
+    return value
+
+
+def _lang_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[LANG_META] = value
+    return value
+
+
+def _with_header_settings(func: F) -> F:
+    """``func`` run with the invocation's ``--headers`` and ``--lang``
+    (:func:`minusma.output.header_settings`) for every output it writes."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        from minusma.output import header_settings
+
+        meta = click.get_current_context().meta
+        with header_settings(headers=meta.get(HEADERS_META), lang=meta.get(LANG_META)):
+            return func(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+#: ``--headers``: CSV headers as machine keys or as the words people read (the one option of every
+#: command that prints CSV; the choices and default mirror :data:`minusma.output.HEADERS`).
+HEADERS_OPTION = click.option(
+    "--headers",
+    type=click.Choice(["keys", "labels"]),
+    default="keys",
+    show_default=True,
+    expose_value=False,
+    callback=_headers_callback,
+    help="CSV headers: machine keys (as JSON), or labels in the --lang language (as the table).",
+)
+
+
+def _lang(*, expose: bool) -> Callable[[F], F]:
+    """``--lang en|fr``; it also sets the language of the command's headers. ``expose=False``
+    for commands that use the language only through their output (added by
+    :func:`format_option`)."""
     from minusma.geo.i18n import DEFAULT_LANG, LANGS
 
     return click.option(
@@ -461,8 +496,55 @@ def lang_option(func: F) -> F:
         type=click.Choice(LANGS),
         default=DEFAULT_LANG,
         show_default=True,
-        help="Language of the words written for people (data stay as sourced).",
-    )(func)
+        expose_value=expose,
+        callback=_lang_callback,
+        help="Language of the words written for people: table headers, CSV headers with "
+        "--headers labels (data stay as sourced)."
+        if not expose
+        else "Language of the words written for people (data stay as sourced).",
+    )
+
+
+def _params(func: Callable) -> list:
+    return getattr(func, "__click_params__", [])
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format``: how a command prints its data (the first choice is the default).
+
+    With it come the header options, the same for every command: ``--headers keys|labels`` when
+    the command prints CSV, and ``--lang`` unless the command declares its own
+    (:func:`lang_option`, in either order). The table format always shows headers in words.
+    """
+
+    def decorate(func: F) -> F:
+        func = _with_header_settings(func)
+        func = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=choices[0],
+            show_default=True,
+            help="Table for people; "
+            + ", ".join(c.upper() for c in choices[1:])
+            + " for programs.",
+        )(func)
+        if "csv" in choices:
+            func = HEADERS_OPTION(func)
+        if not any(p.name == "lang" for p in _params(func)):
+            func = _lang(expose=False)(func)
+        return func
+
+    return decorate
+
+
+def lang_option(func: F) -> F:
+    """``--lang en|fr``: the language of what a command writes for people (labels, headers,
+    reasons, legends; data stay as sourced). The command receives ``lang``; the headers of its
+    output follow it too."""
+    params = _params(func)
+    params[:] = [p for p in params if not (p.name == "lang" and not p.expose_value)]
+    return _lang(expose=True)(func)
 
 
 def places_option(func: F) -> F:

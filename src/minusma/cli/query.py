@@ -11,7 +11,14 @@ import warnings
 
 import click
 
-from minusma.cli.options import ISO_DATE, KM, SEASON, echo_data_gaps, study_options
+from minusma.cli.options import (
+    ISO_DATE,
+    KM,
+    SEASON,
+    echo_data_gaps,
+    format_option,
+    study_options,
+)
 
 #: Mirrors :data:`layers.query.TARGETS` / ``BY`` / ``ROUTE_BY`` (not imported: building the
 #: command line stays cheap; tests/test_cli_query.py checks they agree).
@@ -19,14 +26,7 @@ TARGETS = ("bases", "towns", "airports")
 BY = ("geodesic", "road")
 ROUTE_BY = ("distance", "time")
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Table for people, CSV or JSON for programs.",
-)
+FORMAT = format_option("table", "csv", "json")
 TO = click.option("--to", type=click.Choice(TARGETS), default="bases", show_default=True)
 AS_OF = click.option(
     "--as-of", "as_of", type=ISO_DATE, default=None, help="Only bases open on this date."

@@ -34,7 +34,9 @@ def sites(mission, source, min_troops, fmt, data_dir) -> None:
     table = Study(data_dir).sites(mission=mission, source=source, min_troops=min_troops)
     frame = table.drop(columns="geometry")
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False, float_format="%.6f"), nl=False)
+        from minusma.output import csv_text
+
+        click.echo(csv_text(frame, float_format="%.6f"), nl=False)
     elif fmt == "json":
         doc = {"sites": json.loads(frame.to_json(orient="records")), **table.attrs}
         click.echo(json.dumps(doc, indent=1, ensure_ascii=False))

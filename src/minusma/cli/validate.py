@@ -115,7 +115,7 @@ def validate(events_path, from_date, to_date, match_km, fmt, n_boot, seed, study
         doc = {"metadata": meta, "rankings": rankings_json(table, ks)}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        from minusma.geo.io import csv_text
+        from minusma.output import csv_text
 
         click.echo(csv_text(table, float_format="%.4f"), nl=False)
     else:

@@ -21,14 +21,31 @@ Inference
 ---------
 Each estimate's influence function is a sum over units (the estimated cohort weights included),
 so standard errors are clustered by unit, or by any coarser cluster given (``clusters``);
-intervals are pointwise normal. The **pre-trend test** is the Wald test that every lead
+intervals are pointwise normal. The **uniform band** covers every event time at once: a multiplier
+bootstrap of the clustered influence functions (Rademacher weights, one per cluster) gives the
+(1 - alpha) quantile of the largest absolute t-statistic over the event times (sup-t), and the
+band is the estimate plus or minus that critical value times the standard error, as the ``did``
+package's ``mboot`` does (Callaway & Sant'Anna 2021, section 4.1; R package ``did``, function
+``mboot``, ``cband = TRUE``). ``did`` scales the draws by their interquartile range; here they
+are scaled by the analytic clustered standard errors, which the draws reproduce in expectation
+(Rademacher weights have variance 1), so that the band and the pointwise intervals share one
+scale. With few clusters carrying the influence (rare events, three switching cells) the draws
+take few values and their quantile can fall below the pointwise critical value; the band is
+then never drawn narrower than the pointwise intervals, and a note says it does not hold. The
+**pre-trend test** is the Wald test that every lead
 ``theta(k), k = -window..-2`` is zero (chi-squared, degrees of freedom the rank of their
 covariance). The **placebo** shuffles the switch months across the eligible units (each unit
 takes another's month, or none) and re-estimates the pooled effect; its p-value is the share of
 shuffles at least as large in absolute value as the estimate (with the estimate counted in).
 
 The estimate is the change in the outcome (events per unit and month); ``ratio`` divides it by
-the counterfactual mean of the switched units (their mean minus the effect), treated as known.
+the counterfactual mean of the switched units (their mean minus the effect). Its interval counts
+the counterfactual mean's own uncertainty: the joint influence function of the pooled effect
+and the switched units' mean (both sums over the same clusters) gives the variance of
+``effect - r * counterfactual``, and the interval is every ``r`` whose normal test of that
+difference does not reject (Fieller 1954, *Journal of the Royal Statistical Society B* 16(2);
+the delta method inverted), so it holds zero exactly when the effect's interval does. It is
+unbounded (null) when the counterfactual mean is not distinguishable from zero.
 
 This module implements what no maintained library provided fast enough for the permutation
 placebo (the ``differences`` package's ``ATTgt`` gives the same numbers, see the tests, in
@@ -53,12 +70,14 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_ALPHA",
+    "DEFAULT_BAND_DRAWS",
     "DEFAULT_PLACEBO_DRAWS",
     "DEFAULT_WINDOW_MONTHS",
     "DESIGNS",
     "EventStudy",
     "NotEstimableError",
     "estimate",
+    "protection_from_km",
     "protection_status",
     "switch_months",
 ]
@@ -69,6 +88,8 @@ DEFAULT_WINDOW_MONTHS = 24
 DEFAULT_ALPHA = 0.05
 #: Shuffles of the switch months for the placebo.
 DEFAULT_PLACEBO_DRAWS = 199
+#: Multiplier-bootstrap draws of the uniform band (the ``did`` package's ``biters`` default).
+DEFAULT_BAND_DRAWS = 1000
 #: Switches an event study can measure.
 DESIGNS = ("opening", "closing")
 #: Never switched (in :func:`switch_months`).
@@ -94,14 +115,19 @@ def protection_status(
 
     Parameters
     ----------
-    unit_lon, unit_lat
-        Unit points (cell centres, admin centroids, site locations), degrees.
-    site_lon, site_lat
-        Site points, degrees.
-    site_first_month, site_end_month
-        Month numbers (``year * 12 + month - 1``) of each site period: open from the first
-        month up to, not including, the end month; a missing first month (NaN) means open
-        before the record, a missing end month still open.
+    unit_lon
+        Longitudes of the unit points (cell centres, site locations), degrees.
+    unit_lat
+        Their latitudes, degrees.
+    site_lon
+        Longitudes of the site points, degrees.
+    site_lat
+        Their latitudes, degrees.
+    site_first_month
+        Month number (``year * 12 + month - 1``) each site period opens; missing (NaN): open
+        before the record.
+    site_end_month
+        Month number it ends (open up to, not including, this month); missing: still open.
     months
         Month numbers of the panel's columns.
     radius_km
@@ -111,16 +137,67 @@ def protection_status(
     -------
     numpy.ndarray
         ``(n_units, n_months)`` booleans.
+
+    Raises
+    ------
+    ParameterError
+        A radius that is not positive.
+    """
+    n_units = len(np.atleast_1d(unit_lon))
+    site_km = (
+        pairwise_km(unit_lon, unit_lat, site_lon, site_lat)
+        if len(np.atleast_1d(site_lon))
+        else np.zeros((n_units, 0))
+    )
+    return protection_from_km(
+        site_km, site_first_month, site_end_month, months, radius_km=radius_km
+    )
+
+
+def protection_from_km(
+    site_km: ArrayLike,
+    site_first_month: ArrayLike,
+    site_end_month: ArrayLike,
+    months: ArrayLike,
+    *,
+    radius_km: float,
+) -> NDArray[np.bool_]:
+    """Whether each unit has an open site within ``radius_km``, from unit-to-site distances.
+
+    Parameters
+    ----------
+    site_km
+        ``(n_units, n_sites)`` distances (km) from each unit (its point, or its polygon: 0
+        inside) to each site.
+    site_first_month
+        Month number each site period opens (NaN: before the record).
+    site_end_month
+        Month number it ends, excluded (NaN: still open).
+    months
+        Month numbers of the panel's columns.
+    radius_km
+        A site this close or closer protects the unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_units, n_months)`` booleans.
+
+    Raises
+    ------
+    ParameterError
+        A radius that is not positive.
     """
     if not radius_km > 0:
         raise ParameterError(f"radius_km must be > 0, got {radius_km}")
     months = np.asarray(months, dtype=np.float64)
     first = np.nan_to_num(np.asarray(site_first_month, np.float64), nan=-np.inf)
     end = np.nan_to_num(np.asarray(site_end_month, np.float64), nan=np.inf)
-    open_ = (months[None, :] >= first[:, None]) & (months[None, :] < end[:, None])  # (S, T)
+    km = np.asarray(site_km, dtype=np.float64).reshape(-1, len(first))
     if len(first) == 0:
-        return np.zeros((len(np.atleast_1d(unit_lon)), len(months)), dtype=bool)
-    near = pairwise_km(unit_lon, unit_lat, site_lon, site_lat) <= radius_km  # (U, S)
+        return np.zeros((km.shape[0], len(months)), dtype=bool)
+    open_ = (months[None, :] >= first[:, None]) & (months[None, :] < end[:, None])  # (S, T)
+    near = km <= radius_km  # (U, S)
     return (near.astype(np.int32) @ open_.astype(np.int32)) > 0
 
 
@@ -166,17 +243,23 @@ class EventStudy:
     Attributes
     ----------
     event_time
-        One row per event time ``k``: ``k, estimate, se, low, high, ratio, treated_mean,
+        One row per event time ``k``: ``k, estimate, se, low, high`` (pointwise interval),
+        ``band_low, band_high`` (uniform band over every event time), ``ratio, treated_mean,
         n_cohorts, n_treated`` (``k = -1`` is the reference, 0 by construction).
     pooled
-        ``estimate, se, low, high, p, ratio, ratio_low, ratio_high, treated_mean,
-        counterfactual_mean, months`` for ``k = 0..window``.
+        ``estimate, se, low, high, p, ratio, ratio_se, ratio_low, ratio_high, treated_mean,
+        counterfactual_mean, counterfactual_se, months`` for ``k = 0..window``.
     pretrend
         ``chi2, df, p`` of the joint test that every lead ``k <= -2`` is zero.
     placebo
         ``p, draws, mean, sd`` of the pooled effect over shuffled switch months.
     n_units, n_treated, n_cohorts, n_months, window_months, alpha
         Sizes and settings.
+    band
+        ``level, critical_value, bootstrap_critical_value, draws, event_times`` of the uniform
+        band (``critical_value`` is the bootstrap's, or the pointwise one where that is larger).
+    notes
+        What was left out and why.
     """
 
     event_time: pd.DataFrame
@@ -189,18 +272,32 @@ class EventStudy:
     n_months: int
     window_months: int
     alpha: float
+    band: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def effect_by_event_time(self) -> pd.Series:
         """Estimated change in events per unit and month by months since the switch.
 
-        The shape a forecast's protection feature can take: index ``k`` (``-window..window``),
-        values the point estimates (0 at the reference ``k = -1``).
+        The shape a forecast's protection feature can take.
+
+        Returns
+        -------
+        pandas.Series
+            Index ``k`` (``-window..window``), values the point estimates (0 at the reference
+            ``k = -1``).
         """
         return self.event_time.set_index("k")["estimate"].rename("effect_per_month")
 
     def to_dict(self) -> dict:
-        """JSON-ready: ``pooled``, ``event_time`` (records), ``pretrend_p``, ``placebo_p``..."""
+        """The result as plain values, ready for JSON.
+
+        Returns
+        -------
+        dict
+            ``pooled``, ``event_time`` (records with ``band_low``/``band_high``),
+            ``band_level``, ``band_critical_value``, ``pretrend_p``, ``placebo_p``, sizes and
+            settings; NaN becomes None, floats are rounded to 6 decimals.
+        """
         rows = self.event_time.replace({np.nan: None}).to_dict(orient="records")
         return {
             "pooled": _clean(self.pooled),
@@ -209,6 +306,9 @@ class EventStudy:
             "pretrend": _clean(self.pretrend),
             "placebo_p": _clean(self.placebo["p"]),
             "placebo": _clean(self.placebo),
+            "band_level": _clean(self.band.get("level", np.nan)),
+            "band_critical_value": _clean(self.band.get("critical_value", np.nan)),
+            "band": _clean(self.band),
             "n_units": self.n_units,
             "n_treated": self.n_treated,
             "n_cohorts": self.n_cohorts,
@@ -232,7 +332,7 @@ def _clean(value):
 def _group_time(
     y: NDArray[np.float64], switch: NDArray[np.int64], window: int, *, influence: bool
 ) -> dict:
-    """ATT(g, g+k) for every cohort and event time, with per-unit influence functions."""
+    """ATT(g, g+k) and the cohorts' mean outcome, with per-unit influence functions."""
     n_units, n_months = y.shape
     ks = np.arange(-window, window + 1)
     cohorts, sizes = np.unique(switch[switch != NEVER], return_counts=True)
@@ -240,6 +340,7 @@ def _group_time(
     att = np.full((n_g, n_k), np.nan)
     treated_mean = np.full((n_g, n_k), np.nan)
     phi = np.zeros((n_g, n_k, n_units)) if influence else None
+    phi_mean = np.zeros((n_g, n_k, n_units)) if influence else None
     later = np.where(switch == NEVER, np.iinfo(np.int64).max, switch)
     for a, g in enumerate(cohorts):
         t = g + ks
@@ -257,15 +358,19 @@ def _group_time(
             m_c = (change * ctrl).sum(axis=0) / n_c
         good = n_c > 0
         cols = np.flatnonzero(ok)
+        level = y[:, tt]  # (U, K_ok): the outcome itself, for the cohort's mean
+        mean_g = level[is_g].mean(axis=0)
         att[a, cols[good]] = (m_g - m_c)[good]
-        treated_mean[a, cols[good]] = y[is_g][:, tt].mean(axis=0)[good]
+        treated_mean[a, cols[good]] = mean_g[good]
         att[a, ks == -1] = 0.0
         treated_mean[a, ks == -1] = y[is_g, g - 1].mean()
-        if phi is not None:  # with influence
+        if phi is not None and phi_mean is not None:  # with influence
             dev_g = (change - m_g) * is_g[:, None] / is_g.sum()
             with np.errstate(invalid="ignore", divide="ignore"):
                 dev_c = np.where(ctrl, (change - m_c) / n_c, 0.0)
             phi[a][cols[good], :] = (dev_g - dev_c)[:, good].T
+            dev_mean = (level - mean_g) * is_g[:, None] / is_g.sum()
+            phi_mean[a][cols[good], :] = dev_mean[:, good].T
     return {
         "ks": ks,
         "cohorts": cohorts,
@@ -273,7 +378,27 @@ def _group_time(
         "att": att,
         "treated_mean": treated_mean,
         "phi": phi,
+        "phi_mean": phi_mean,
     }
+
+
+def _weighted_influence(
+    values: NDArray[np.float64],
+    phi: NDArray[np.float64],
+    w: NDArray[np.float64],
+    valid: NDArray[np.bool_],
+    p: NDArray[np.float64],
+    dp: NDArray[np.float64],
+    denom: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Influence ``(K, U)`` of a cohort-share weighted mean over cohorts, weights estimated."""
+    psi = np.einsum("gk,gku->ku", w, phi)  # (K, U)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_denom = np.einsum("gk,gu->ku", valid.astype(np.float64), dp)  # (K, U)
+        a = np.nan_to_num(values)
+        term = np.einsum("gk,gu->ku", valid * a / denom, dp)
+        term -= (valid * a * p[:, None]).sum(axis=0)[:, None] * d_denom / (denom**2)[:, None]
+    return psi + np.nan_to_num(term)
 
 
 def _aggregate(gt: dict, switch: NDArray[np.int64], *, influence: bool) -> dict:
@@ -289,16 +414,11 @@ def _aggregate(gt: dict, switch: NDArray[np.int64], *, influence: bool) -> dict:
         tmean = np.where(denom > 0, (w * np.nan_to_num(gt["treated_mean"])).sum(axis=0), np.nan)
     out = {"theta": theta, "treated_mean": tmean, "weights": w}
     if influence:
-        psi = np.einsum("gk,gku->ku", w, gt["phi"])  # (K, U)
         member = (switch[None, :] == cohorts[:, None]).astype(np.float64)  # (G, U)
         dp = (member - p[:, None]) / n_units  # (G, U)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            d_denom = np.einsum("gk,gu->ku", valid.astype(np.float64), dp)  # (K, U)
-            a = np.nan_to_num(att)
-            term = np.einsum("gk,gu->ku", valid * a / denom, dp)
-            term -= (valid * a * p[:, None]).sum(axis=0)[:, None] * d_denom / (denom**2)[:, None]
-        psi = psi + np.nan_to_num(term)
-        out["psi"] = psi
+        args = (w, valid, p, dp, denom)
+        out["psi"] = _weighted_influence(att, gt["phi"], *args)
+        out["psi_mean"] = _weighted_influence(gt["treated_mean"], gt["phi_mean"], *args)
     return out
 
 
@@ -317,6 +437,44 @@ def _cluster_sum(psi: NDArray[np.float64], clusters: NDArray | None) -> NDArray[
     return np.asarray(psi @ member)
 
 
+def _uniform_band(
+    psi: NDArray[np.float64],
+    se: NDArray[np.float64],
+    covered: NDArray[np.bool_],
+    *,
+    alpha: float,
+    draws: int,
+    seed: int,
+) -> dict:
+    """Sup-t critical value from a multiplier bootstrap of the clustered influence functions.
+
+    ``psi`` is ``(K, C)`` (summed within clusters); the draws are ``psi @ v`` with one Rademacher
+    weight per cluster (the ``did`` package's ``mboot``); the statistic is the largest absolute
+    draw over the event times in ``covered``, each divided by its standard error.
+    """
+    keep = covered & (se > 0)
+    if draws <= 0 or not keep.any():
+        return {
+            "critical_value": np.nan,
+            "bootstrap_critical_value": np.nan,
+            "draws": 0,
+            "event_times": int(keep.sum()),
+        }
+    rng = np.random.default_rng([seed, 1])  # a stream of its own: the placebo's is seed
+    v = rng.integers(0, 2, size=(psi.shape[1], draws)).astype(np.float64) * 2.0 - 1.0
+    t = np.abs(psi[keep] @ v) / se[keep][:, None]  # (K_kept, draws)
+    drawn = float(np.quantile(t.max(axis=0), 1 - alpha))
+    # with few clusters carrying the influence the draws take few values (|t| <= sqrt of their
+    # number) and their quantile can fall below the pointwise one: never narrower than pointwise
+    pointwise = float(stats.norm.ppf(1 - alpha / 2))
+    return {
+        "critical_value": max(drawn, pointwise),
+        "bootstrap_critical_value": drawn,
+        "draws": int(draws),
+        "event_times": int(keep.sum()),
+    }
+
+
 def estimate(
     outcome: ArrayLike,
     switch: ArrayLike,
@@ -325,6 +483,7 @@ def estimate(
     clusters: ArrayLike | None = None,
     alpha: float = DEFAULT_ALPHA,
     placebo_draws: int = DEFAULT_PLACEBO_DRAWS,
+    band_draws: int = DEFAULT_BAND_DRAWS,
     seed: int = 0,
 ) -> EventStudy:
     """Callaway-Sant'Anna event study of a unit x month outcome around staggered switches.
@@ -343,11 +502,13 @@ def estimate(
     clusters
         ``(n_units,)`` cluster labels for the standard errors (default: each unit its own).
     alpha
-        Two-sided level of the intervals.
+        Two-sided level of the intervals and of the uniform band.
     placebo_draws
         Shuffles of the switch months (0: no placebo).
+    band_draws
+        Multiplier-bootstrap draws of the uniform band (0: no band, its columns NaN).
     seed
-        Seed of the shuffles (the result is deterministic).
+        Seed of the shuffles and of the band's draws (the result is deterministic).
 
     Returns
     -------
@@ -401,11 +562,23 @@ def estimate(
         raise NotEstimableError("no unit is left to compare with (every unit switches at once)")
     agg = _aggregate(gt, g, influence=True)
     ks, theta = gt["ks"], agg["theta"]
-    psi = _cluster_sum(agg["psi"], None if clusters is None else np.asarray(clusters))
+    labels = None if clusters is None else np.asarray(clusters)
+    psi = _cluster_sum(agg["psi"], labels)
+    psi_mean = _cluster_sum(agg["psi_mean"], labels)
     z = stats.norm.ppf(1 - alpha / 2)
     se = np.sqrt((psi**2).sum(axis=1))
     se[ks == -1] = 0.0
     valid = np.isfinite(gt["att"])
+    band = _uniform_band(
+        psi, se, np.isfinite(theta) & (ks != -1), alpha=alpha, draws=band_draws, seed=seed
+    )
+    half_band = band["critical_value"] * se
+    if band["bootstrap_critical_value"] < band["critical_value"]:
+        notes.append(
+            f"the uniform band's bootstrap critical value ({band['bootstrap_critical_value']:.2f})"
+            f" is below the pointwise one ({band['critical_value']:.2f}): few clusters carry the "
+            "influence, the band is the pointwise intervals and does not hold all event times"
+        )
     counterfactual = agg["treated_mean"] - theta
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(counterfactual > 0, theta / counterfactual, np.nan)
@@ -416,6 +589,8 @@ def estimate(
             "se": np.where(np.isfinite(theta), se, np.nan),
             "low": theta - z * se,
             "high": theta + z * se,
+            "band_low": theta - half_band,
+            "band_high": theta + half_band,
             "ratio": ratio,
             "treated_mean": agg["treated_mean"],
             "n_cohorts": valid.sum(axis=0),
@@ -423,7 +598,7 @@ def estimate(
         }
     )
     post = (ks >= 0) & np.isfinite(theta)
-    pooled = _pooled(theta, agg["treated_mean"], psi, post, z)
+    pooled = _pooled(theta, agg["treated_mean"], psi, psi_mean, post, z)
     pretrend = _pretrend(theta, psi, (ks <= -2) & np.isfinite(theta))
     placebo = _placebo(y, g, window, pooled["estimate"], placebo_draws, seed)
     logger.info(
@@ -447,29 +622,65 @@ def estimate(
         n_months=int(n_months),
         window_months=window,
         alpha=float(alpha),
+        band={"level": 1 - float(alpha), **band},
         notes=notes,
     )
 
 
-def _pooled(theta, treated_mean, psi, post, z) -> dict:
+def _fieller(est, cf, var_e, var_c, cov_ec, z) -> tuple[float, float]:
+    """Fieller's interval for ``est / cf``: every r with ``|est - r cf| <= z sd(est - r cf)``."""
+    a = cf**2 - z**2 * var_c
+    b = -2 * (est * cf - z**2 * cov_ec)
+    c = est**2 - z**2 * var_e
+    disc = b * b - 4 * a * c
+    if a <= 0 or disc < 0:  # the counterfactual mean is not told from zero: unbounded
+        return np.nan, np.nan
+    root = np.sqrt(disc)
+    return float((-b - root) / (2 * a)), float((-b + root) / (2 * a))
+
+
+def _pooled(theta, treated_mean, psi, psi_mean, post, z) -> dict:
+    """Mean effect over ``post``, and its ratio to the counterfactual mean with an interval.
+
+    ``ratio = E / C`` with ``E`` the pooled effect and ``C = M - E`` the switched units'
+    counterfactual mean (``M`` their pooled mean). Both are sums over the same clusters, so
+    their joint influence function gives ``var(E)``, ``var(C)`` and ``cov(E, C)``. The interval
+    is Fieller's: the delta method applied to ``E - r C`` (linear in the estimates) and
+    inverted, so that it holds zero exactly when the effect's interval does; ``ratio_se`` is
+    the plain delta-method standard error ``sd((M psi_E - E psi_M) / C**2)``.
+    """
     n_post = int(post.sum())
-    est = float(theta[post].mean()) if n_post else np.nan
-    se = float(np.sqrt((psi[post].mean(axis=0) ** 2).sum())) if n_post else np.nan
-    tmean = float(treated_mean[post].mean()) if n_post else np.nan
+    if not n_post:
+        keys = ["estimate", "se", "low", "high", "p", "ratio", "ratio_se", "ratio_low"]
+        keys += ["ratio_high", "treated_mean", "counterfactual_mean", "counterfactual_se"]
+        return {**dict.fromkeys(keys, np.nan), "months": 0}
+    est = float(theta[post].mean())
+    psi_e = psi[post].mean(axis=0)  # (C,)
+    psi_m = psi_mean[post].mean(axis=0)
+    psi_c = psi_m - psi_e
+    se = float(np.sqrt((psi_e**2).sum()))
+    tmean = float(treated_mean[post].mean())
     cf = tmean - est
-    low, high = est - z * se, est + z * se
     ok = cf > 0
+    ratio = est / cf if ok else np.nan
+    ratio_se = (
+        float(np.sqrt((((tmean * psi_e - est * psi_m) / cf**2) ** 2).sum())) if ok else np.nan
+    )
+    var_c, cov_ec = float((psi_c**2).sum()), float((psi_e * psi_c).sum())
+    low_r, high_r = _fieller(est, cf, se**2, var_c, cov_ec, z) if ok else (np.nan, np.nan)
     return {
         "estimate": est,
         "se": se,
-        "low": low,
-        "high": high,
+        "low": est - z * se,
+        "high": est + z * se,
         "p": float(2 * stats.norm.sf(abs(est / se))) if se > 0 else np.nan,
-        "ratio": est / cf if ok else np.nan,
-        "ratio_low": low / cf if ok else np.nan,
-        "ratio_high": high / cf if ok else np.nan,
+        "ratio": ratio,
+        "ratio_se": ratio_se,
+        "ratio_low": low_r,
+        "ratio_high": high_r,
         "treated_mean": tmean,
         "counterfactual_mean": cf,
+        "counterfactual_se": float(np.sqrt(var_c)),
         "months": n_post,
     }
 

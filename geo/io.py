@@ -257,6 +257,13 @@ def path_state(path: str | os.PathLike) -> str:
     return "dir" if stat_module.S_ISDIR(mode) else "file"
 
 
+def _no_folder(folder: Path, state: str) -> str:
+    """Why ``folder`` (:func:`path_state` ``state``, not a folder) takes no files; the fix."""
+    if state == "file":
+        return f"{shorten(folder)} is a file, not a folder; choose a folder"
+    return f"folder {shorten(folder)} does not exist; create it first"
+
+
 def _writable_folder(final: Path) -> Path:
     """The folder of ``final``, checked to exist and be writable (else one clear error)."""
     if final.name in ("", ".", ".."):
@@ -269,10 +276,7 @@ def _writable_folder(final: Path) -> Path:
             f"{shorten(folder)}; choose a folder you may write to"
         )
     if state != "dir":
-        raise ParameterError(
-            f"cannot write {shorten(final)}: folder {shorten(folder)} does not exist; "
-            "create it first"
-        )
+        raise ParameterError(f"cannot write {shorten(final)}: {_no_folder(folder, state)}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise WriteError(
             f"cannot write {shorten(final)}: folder {shorten(folder)} is not writable; "
@@ -425,8 +429,8 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     Raises
     ------
     ParameterError
-        If ``path`` is not an existing folder (the message says it does not exist, also for a
-        file).
+        If ``path`` is not an existing folder (the message says whether it is a file or does
+        not exist).
     WriteError
         If ``path`` cannot be written, or a write in it fails (as :func:`atomic_path`).
     """
@@ -438,7 +442,7 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
             "choose a folder you may write to"
         )
     if state != "dir":
-        raise ParameterError(f"output folder {shorten(final)} does not exist; create it first")
+        raise ParameterError(f"output {_no_folder(final, state)}")
     remove_stale(final)
     try:
         staging = Path(tempfile.mkdtemp(prefix=temporary_name("export"), dir=final))
@@ -598,6 +602,7 @@ def feature_collection(
     decimals: int = COORD_DECIMALS,
     metadata: Mapping[str, Any] | None = None,
     fields: Mapping[str, Field] | None = None,
+    name: str = "layer",
 ) -> dict[str, Any]:
     """Build an RFC 7946 FeatureCollection as a dict.
 
@@ -621,6 +626,8 @@ def feature_collection(
     fields
         The field of each column (:class:`geo.fields.Field`); columns without one get an
         inferred kind.
+    name
+        The layer's name in error messages (the writers give the file's name).
 
     Returns
     -------
@@ -634,7 +641,7 @@ def feature_collection(
         If ``id_column`` is missing, null or not unique, a coordinate is NaN or infinite, or an
         attribute is an infinite number.
     """
-    gdf = _prepared(gdf, id_column=id_column, fields=fields, name=id_column)
+    gdf = _prepared(gdf, id_column=id_column, fields=fields, name=name)
     geom_name = gdf.geometry.name
     geoms = shapely.orient_polygons(gdf.geometry.values, exterior_cw=False)
     props = [c for c in gdf.columns if c != geom_name]
@@ -663,6 +670,16 @@ def feature_collection(
     return fc
 
 
+def _json_text(obj: Any, path: str | os.PathLike, **options: Any) -> str:
+    """``json.dumps(obj, **options)``; NaN or an infinite number is one :class:`SchemaError`."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, allow_nan=False, **options)
+    except ValueError as exc:
+        raise SchemaError(
+            f"cannot write {path} as JSON: {exc}; use null for unknown numbers"
+        ) from exc
+
+
 def write_json(obj: Any, path: str | os.PathLike) -> Path:
     """Write ``obj`` as UTF-8 JSON (1-space indent, key order as given), atomically.
 
@@ -689,12 +706,7 @@ def write_json(obj: Any, path: str | os.PathLike) -> Path:
     WriteError
         If the file cannot be written (as :func:`atomic_path`).
     """
-    try:
-        text = json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False)
-    except ValueError as exc:
-        raise SchemaError(
-            f"cannot write {path} as JSON: {exc}; use null for unknown numbers"
-        ) from exc
+    text = _json_text(obj, path, indent=1)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text + "\n")
     return Path(path)
@@ -736,21 +748,24 @@ def write_geojson(
     Raises
     ------
     SchemaError
-        As :func:`feature_collection`.
-    ValueError
-        If ``metadata`` holds NaN or an infinite number (it is not checked like the
-        attributes).
+        As :func:`feature_collection`, or if ``metadata`` holds NaN or an infinite number (as
+        :func:`write_json`).
     ParameterError
         If ``path`` has no file name or its folder does not exist.
     WriteError
         If the file cannot be written (as :func:`atomic_path`).
     """
     fc = feature_collection(
-        gdf, id_column=id_column, decimals=decimals, metadata=metadata, fields=fields
+        gdf,
+        id_column=id_column,
+        decimals=decimals,
+        metadata=metadata,
+        fields=fields,
+        name=Path(path).name,
     )
 
     def dumps(obj: Any) -> str:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _json_text(obj, path, separators=(",", ":"))
 
     head = {k: v for k, v in fc.items() if k != "features"}
     lines = [dumps(head)[:-1] + ',"features":[']
@@ -1191,7 +1206,7 @@ def write_csv(
     WriteError
         If the file cannot be written (as :func:`atomic_path`).
     """
-    frame = _prepared(gdf, id_column=id_column, fields=fields, name=id_column)
+    frame = _prepared(gdf, id_column=id_column, fields=fields, name=Path(path).name)
     geom_name = frame.geometry.name
     geoms = shapely.orient_polygons(frame.geometry.values, exterior_cw=False)
     empty = shapely.is_empty(geoms)

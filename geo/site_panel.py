@@ -2,13 +2,16 @@
 
 1. **Units**: PRIO-GRID 0.5° cells over the study area (``unit="grid"``), rings of ``radius_km``
    around each site location (``unit="sites"``), or admin polygons given by the caller
-   (``cercle``, ``commune``).
+   (Mali's ``cercle``, ``commune``, or any country's units read by
+   :func:`minusma.layers.units.read_units`).
 2. **Outcome**: events per unit and month over the span (:func:`minusma.geo.panel
    .panel_from_events`), all events and, with ``by_type``, each event type (GED
    ``type_of_violence``; ACLED ``event_type``, its sub-type dropped).
+   Admin units can also take their counts from an aggregate (ACLED's HDX admin x month
+   tables): :func:`site_panel_from_counts`.
 3. **Treatment status**: a unit is *protected* in a month when an open site lies within
-   ``radius_km`` of its point (cell centre, site location, polygon's representative point)
-   (:func:`minusma.geo.event_study.protection_status`).
+   ``radius_km`` of its point (cell centre, site location) or of its polygon (0 km inside it;
+   :func:`polygon_site_km`) (:func:`minusma.geo.event_study.protection_from_km`).
 
 Study area: the cells touching the boundary given, else the convex hull of the history's
 events and the sites (a stated approximation where no country boundary is at hand). Events are
@@ -32,9 +35,9 @@ import shapely
 from minusma.geo import event_study as es
 from minusma.geo import prio_grid
 from minusma.geo._errors import ParameterError
-from minusma.geo.crs import WGS84
-from minusma.geo.distance import pairwise_km
-from minusma.geo.panel import assign_units, month_index, month_label, panel_from_events
+from minusma.geo.crs import WGS84, local_metric_crs
+from minusma.geo.distance import geodesic_km, pairwise_km
+from minusma.geo.panel import Panel, assign_units, month_index, month_label, panel_from_events
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +48,10 @@ __all__ = [
     "MAX_LOCATION_KM",
     "UNITS",
     "SitePanel",
+    "polygon_site_km",
     "site_clusters",
     "site_panel",
+    "site_panel_from_counts",
 ]
 
 #: Distance (km) within which an open site protects a unit (cell centre or site location).
@@ -177,6 +182,56 @@ class SitePanel:
         return month_label(self.first_month), month_label(last)
 
 
+def polygon_site_km(
+    polygons: gpd.GeoDataFrame, site_lon: np.ndarray, site_lat: np.ndarray
+) -> np.ndarray:
+    """Distance from each polygon to each site point, 0 inside the polygon.
+
+    The nearest point of the polygon is found in the UTM zone of the polygons' extent
+    (:func:`minusma.geo.crs.local_metric_crs`); the distance between it and the site is then
+    measured on the WGS84 ellipsoid (:func:`minusma.geo.distance.geodesic_km`).
+
+    Parameters
+    ----------
+    polygons
+        Units with (multi)polygon geometries and a CRS.
+    site_lon
+        Longitudes of the site points, degrees.
+    site_lat
+        Their latitudes, degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_polygons, n_sites)`` kilometres.
+    """
+    lon = np.asarray(site_lon, dtype=np.float64)
+    lat = np.asarray(site_lat, dtype=np.float64)
+    if len(lon) == 0 or len(polygons) == 0:
+        return np.zeros((len(polygons), len(lon)))
+    metric = local_metric_crs(polygons)
+    shapes = np.asarray(polygons.to_crs(metric).geometry.values)
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84).to_crs(metric).values
+    lines = shapely.shortest_line(shapes[:, None], np.asarray(points)[None, :])  # (U, S)
+    ends = gpd.GeoSeries(shapely.points(shapely.get_coordinates(lines.ravel())), crs=metric).to_crs(
+        WGS84
+    )
+    near_lon, near_lat = ends.x.to_numpy()[0::2], ends.y.to_numpy()[0::2]
+    km = geodesic_km(near_lon, near_lat, np.tile(lon, len(polygons)), np.tile(lat, len(polygons)))
+    inside = shapely.intersects(shapes[:, None], np.asarray(points)[None, :])
+    return np.where(inside, 0.0, np.asarray(km).reshape(len(polygons), len(lon)))
+
+
+def _status(sites, lon, lat, polygons, months, radius_km) -> np.ndarray:
+    opened, closed = _site_months(sites)
+    if polygons is not None:
+        km = polygon_site_km(polygons, sites["lon"].to_numpy(), sites["lat"].to_numpy())
+        return es.protection_from_km(km, opened, closed, months, radius_km=radius_km)
+    return es.protection_status(
+        lon, lat, sites["lon"], sites["lat"], opened, closed, months, radius_km=radius_km
+    )
+
+
 def site_panel(
     events: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
@@ -184,19 +239,39 @@ def site_panel(
     unit: str = "grid",
     radius_km: float = DEFAULT_RADIUS_KM,
     span: tuple[str, str] | None = None,
-    boundary=None,
+    boundary: object | None = None,
     by_type: bool = False,
     polygons: gpd.GeoDataFrame | None = None,
 ) -> SitePanel:
     """The unit x month panel of an event study: event counts and protection status.
 
-    Parameters are those of :func:`site_effect`; ``polygons`` (with a ``unit_id`` column) are
-    the units when ``unit`` names admin units (``cercle``, ``commune``): events count in the
-    polygon holding them, protection is measured from each polygon's representative point.
+    Parameters
+    ----------
+    events
+        The event frame of :mod:`minusma.layers.events` (``date, date_precision, lat, lon,
+        location_precision_km, event_type``).
+    sites
+        The site-period table of :mod:`minusma.layers.sites`.
+    unit
+        ``"grid"`` (PRIO-GRID cells), ``"sites"`` (rings of ``radius_km`` around each site
+        location), or the name of the admin units given as ``polygons``.
+    radius_km
+        A site within this distance of a unit's point (or polygon) protects it.
+    span
+        ``(first, last)`` month ``YYYY-MM``; default the first to the last event's month.
+    boundary
+        Study area (polygon or frame); default the convex hull of events and sites. Events
+        outside it are left out (counted).
+    by_type
+        Also count each event type.
+    polygons
+        Admin units with a ``unit_id`` column: events count in the polygon holding them, a
+        site protects the polygons within ``radius_km`` of it (0 inside).
 
     Returns
     -------
     SitePanel
+        Counts and status over the span.
 
     Raises
     ------
@@ -239,11 +314,8 @@ def site_panel(
         report["dropped"]["outside_area"] = int((~inside).sum())
         ev = ev[inside]
     ids, lon, lat = _units(unit, area, sites, polygons)
-    opened, closed = _site_months(sites)
     months = np.arange(first, last + 1)
-    status = es.protection_status(
-        lon, lat, sites["lon"], sites["lat"], opened, closed, months, radius_km=radius_km
-    )
+    status = _status(sites, lon, lat, polygons, months, radius_km)
     outcomes = {ALL_EVENTS: ev}
     if by_type:
         for kind, part in ev.groupby("kind", sort=True):
@@ -255,7 +327,14 @@ def site_panel(
         )
         if name == ALL_EVENTS:
             report["panel"] = counted
-            n_events = int(counts[name].sum()) if unit == "grid" else len(part)
+            # rings overlap: an event in two rings counts once
+            n_events = (
+                counted["events_read"]
+                - counted["dropped_outside_span"]
+                - counted["dropped_outside_units"]
+                if unit == "sites" and polygons is None
+                else int(counts[name].sum())
+            )
     return SitePanel(
         unit_ids=ids,
         lon=lon,
@@ -268,10 +347,92 @@ def site_panel(
     )
 
 
-def site_clusters(panel: SitePanel, sites: gpd.GeoDataFrame, radius_km: float) -> np.ndarray:
-    """Cluster label of each unit: its nearest site location within the radius, else itself."""
+def site_panel_from_counts(
+    panel: Panel,
+    polygons: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    *,
+    radius_km: float = DEFAULT_RADIUS_KM,
+) -> SitePanel:
+    """The event-study panel of admin units whose counts come from an aggregate.
+
+    Parameters
+    ----------
+    panel
+        Unit x month counts (:class:`minusma.geo.panel.Panel`, e.g. from
+        :func:`minusma.layers.history.to_panel` of an HDX admin x month table), its units in
+        the order of ``polygons``; unlisted unit-months are missing (NaN), not zero.
+    polygons
+        The units, with a ``unit_id`` column.
+    sites
+        The site-period table of :mod:`minusma.layers.sites`.
+    radius_km
+        A site within this distance of a polygon (0 inside) protects it.
+
+    Returns
+    -------
+    SitePanel
+        The aggregate's counts as the one outcome (an aggregate has no event types).
+
+    Raises
+    ------
+    ParameterError
+        No sites, units that are not the panel's, a radius that is not positive.
+    """
+    if len(sites) == 0:
+        raise ParameterError("no sites: give a site table with at least one dated site")
+    ids = polygons["unit_id"].to_numpy()
+    if [str(i) for i in panel.unit_ids] != [str(i) for i in ids]:
+        raise ParameterError("the panel's units are not the polygons' units, in their order")
+    months = np.arange(panel.first_month, panel.first_month + panel.counts.shape[1])
+    pts = polygons.geometry.representative_point()
+    lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
+    status = _status(sites, lon, lat, polygons, months, radius_km)
+    counts = np.asarray(panel.counts, dtype=np.float64)
+    return SitePanel(
+        unit_ids=ids,
+        lon=lon,
+        lat=lat,
+        first_month=int(panel.first_month),
+        counts={ALL_EVENTS: counts},
+        status=status,
+        n_events=int(np.nansum(counts)),
+        report={"panel": dict(panel.report), "missing_unit_months": int(np.isnan(counts).sum())},
+    )
+
+
+def site_clusters(
+    panel: SitePanel,
+    sites: gpd.GeoDataFrame,
+    radius_km: float,
+    *,
+    polygons: gpd.GeoDataFrame | None = None,
+) -> np.ndarray:
+    """Cluster label of each unit: its nearest site location within the radius, else itself.
+
+    Parameters
+    ----------
+    panel
+        The units (their points: cell centres, site locations).
+    sites
+        The site-period table; one cluster per distinct location.
+    radius_km
+        A unit farther than this from every site location is its own cluster.
+    polygons
+        The panel's admin units, if any: distances are then from the polygon (0 inside), as
+        for protection.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_units,)`` labels (site ids, or ``"unit <id>"``).
+    """
     loc = sites.drop_duplicates(subset=["lat", "lon"])
-    km = pairwise_km(panel.lon, panel.lat, loc["lon"], loc["lat"])
+    km = (
+        polygon_site_km(polygons, loc["lon"].to_numpy(), loc["lat"].to_numpy())
+        if polygons is not None
+        else pairwise_km(panel.lon, panel.lat, loc["lon"], loc["lat"])
+    )
     nearest = km.argmin(axis=1)
     own = np.array([f"unit {u}" for u in panel.unit_ids], dtype=object)
     near = km[np.arange(len(nearest)), nearest] <= radius_km

@@ -186,7 +186,14 @@ def calibrate(
 
     def scored(when: dt.date) -> gpd.GeoDataFrame:
         out = evaluate(ctx, p.replace(as_of=when))
-        feats = calibrated_features(ctx, out, when=when, scale_km=model.decay_scale_km)
+        feats = calibrated_features(
+            ctx,
+            out,
+            when=when,
+            scale_km=model.decay_scale_km,
+            history_radius_km=model.history_radius_km,
+            history_months=model.history_months,
+        )
         located = out["base_before_km"].notna().to_numpy()
         out["calibrated_score"] = pd.Series(model.score(feats), index=out.index).where(located)
         return out

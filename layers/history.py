@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,7 +286,7 @@ def _duplicates(path: Path, keys: pd.DataFrame, what: str) -> None:
         )
 
 
-def _read_hdx(path: Path, layout: str, data_dir) -> tuple[pd.DataFrame, dict]:
+def _read_hdx(path: Path, layout: str, data_dir, unit_ids=None) -> tuple[pd.DataFrame, dict]:
     frame = _read_table(path)
     pcode_col = "Admin2 Pcode" if layout == "hdx-admin2" else "Admin1 Pcode"
     _require(path, frame, (pcode_col, "Month", "Year", "Events"), layout)
@@ -329,6 +330,9 @@ def _read_hdx(path: Path, layout: str, data_dir) -> tuple[pd.DataFrame, dict]:
         out[["unit_id", "month"]].assign(month=lambda d: month_label(d["month"])),
         "unit and month",
     )
+    if unit_ids is not None:  # the caller's units (another country's admin units)
+        known = {str(u).strip().upper() for u in unit_ids}
+        return _drop_unknown(path, out, known, "ids of the units given")
     dataset, column = _COD[layout]
     known = set(read_dataset(dataset, data_dir)[column].astype(str).str.upper())
     out, report = _drop_unknown(path, out, known, f"OCHA COD {dataset} P-codes")
@@ -411,6 +415,7 @@ def read_history(
     span: tuple[str, str] | None = None,
     country: str | None = "Mali",
     bounds: tuple[float, float, float, float] | None = MALI_BOUNDS,
+    unit_ids: Collection[str] | None = None,
 ) -> History:
     """Read a history file of any layout (see the module docs).
 
@@ -425,6 +430,9 @@ def read_history(
     country, bounds
         For event points: keep rows of this country, check points lie in these bounds
         (None/None for another country; see :func:`minusma.layers.events.read_acled`).
+    unit_ids
+        For HDX aggregates: the unit ids their P-codes are checked against (another country's
+        admin units); default the OCHA COD units of the data directory (Mali).
 
     Returns
     -------
@@ -449,7 +457,7 @@ def read_history(
     path = Path(path)
     layout = detect_layout(path)
     if layout in LEVEL:
-        counts, report = _read_hdx(path, layout, data_dir)
+        counts, report = _read_hdx(path, layout, data_dir, unit_ids)
         level = LEVEL[layout]
     elif layout == "unit-month":
         counts, report, level = _read_unit_month(path), {}, None

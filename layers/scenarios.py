@@ -22,6 +22,7 @@ import pandas as pd
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.coverage import open_mask
 from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.bases import site_town
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,7 @@ def site_label(bases: pd.DataFrame, base_id: str) -> str:
     str
         The town's name, e.g. ``"Sévaré"`` for MINUSMA-10.
     """
-    town = bases.loc[bases["base_id"] == base_id, "town"].iloc[0]
-    return str(town).split(" (")[0]
+    return site_town(bases.loc[bases["base_id"] == base_id, "town"].iloc[0])
 
 
 def site_ids(bases: pd.DataFrame, *, june_2023_count: bool = False) -> list[str]:

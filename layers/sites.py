@@ -53,11 +53,12 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import DataDirError, ParameterError, SchemaError, UnknownNameError
-from minusma.geo._validate import Column, Schema, validate_frame
+from minusma.geo._validate import Schema, validate_frame
 from minusma.geo.distance import pairwise_km
 from minusma.geo.names import name_key
 from minusma.layers._common import point_frame
 from minusma.layers.datadir import resolve_data_dir
+from minusma.layers.registry import get_info
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ __all__ = [
     "SITE_SCHEMA",
     "SOURCES",
     "geopko_sites",
+    "minusma_sites",
     "read_sites",
     "shipped_sites",
     "sites",
@@ -89,28 +91,9 @@ MATCH_KM = 10.0
 #: Source names :func:`sites` accepts (or a CSV path).
 SOURCES = ("geopko", "shipped")
 
-SITE_SCHEMA = Schema(
-    id_column="site_id",
-    geometry_types=("Point",),
-    columns=(
-        Column("site_id", "string", "site id (one per period)", nullable=False),
-        Column("name", "string", "site or location name", nullable=False),
-        Column("lat", "float", "latitude (degrees)", nullable=False),
-        Column("lon", "float", "longitude (degrees)", nullable=False),
-        Column("mission", "string", "UN mission"),
-        Column("opened", "date", "first day open (null: open before the record)"),
-        Column("closed", "date", "first day no longer open (null: open at the end)"),
-        Column("troops", "float", "largest troop total on any map of the period (null: unknown)"),
-        Column(
-            "opened_precision", "string", "day, month or year", choices=("day", "month", "year")
-        ),
-        Column(
-            "closed_precision", "string", "day, month or year", choices=("day", "month", "year")
-        ),
-        Column("source", "string", "where the row's dates come from", nullable=False),
-        Column("geometry", "geometry", "site point"),
-    ),
-)
+#: The site-period schema: the ``sites`` entry of the layer registry (``layers/data/layers.json``),
+#: which every source is validated against.
+SITE_SCHEMA: Schema = get_info("sites").schema
 
 
 def _first_of(year: pd.Series, month: pd.Series | int = 1) -> pd.Series:
@@ -351,6 +334,16 @@ def read_sites(path: str | os.PathLike) -> gpd.GeoDataFrame:
     ``opened``/``closed`` are ISO dates (``YYYY-MM-DD`` or ``YYYY-MM``, read as the 1st); an empty
     ``closed`` means still open at the end of the record.
 
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :data:`SITE_SCHEMA`, ``source`` the file's path.
+
     Raises
     ------
     SchemaError
@@ -497,3 +490,20 @@ def sites(
         out = out[out["mission"].fillna("").str.casefold() == mission.casefold()]
         out = out.reset_index(drop=True)
     return out
+
+
+def minusma_sites(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
+    """The registry's ``sites`` layer: MINUSMA's sites from Geo-PKO, with the shipped closures.
+
+    Parameters
+    ----------
+    data_dir
+        Data directory holding ``geo-pko/`` (default ``$MINUSMA_DATA``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :data:`SITE_SCHEMA`, every Geo-PKO location of MINUSMA (troops or not) as periods,
+        the 2023-2024 closures from the shipped table (rule 6).
+    """
+    return sites("geopko", mission="MINUSMA", data_dir=data_dir)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from minusma.geo.i18n import DEFAULT_LANG, date_text, of_name, text
+from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 
 __all__ = [
     "DRAW_ORDER",
@@ -64,6 +64,7 @@ DRAW_ORDER = (
     "river_places",
     "airports",
     "exposure_timeline",
+    "sites",
     "bases",
     "towns",
     "exposure",
@@ -320,19 +321,13 @@ def _site_names(lang: str) -> str:
     """The label expression of the sites: their name; in French, kind and town (``camp de Ber``)."""
     if lang == "en":
         return '"name"'
-    from minusma.layers.bases import bases
+    from minusma.layers.bases import bases, site_label
 
     cases = "".join(
-        f" WHEN {_text(row['base_id'])} THEN {_text(_site_label(row, lang))}"
+        f" WHEN {_text(row['base_id'])} THEN {_text(site_label(row, lang))}"
         for _, row in bases().iterrows()
     )
     return f'CASE "base_id"{cases} ELSE "name" END'
-
-
-def _site_label(row, lang: str) -> str:
-    town = str(row["town"]).split(" (")[0]
-    kind = text(f"site.{row['kind']}", lang)
-    return text("site_short", lang, kind=kind, of_town=of_name(town, lang))
 
 
 def _bases(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
@@ -492,6 +487,24 @@ def _events(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     return _rules([("ELSE", text("qgis.event", lang), symbol)], _POINT)
 
 
+def _site_periods(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
+    """Geo-PKO site periods: open at the end of the record in the camps' colour, closed grey."""
+    camp, closed = s["site_kinds"]["camp"], s["site_closed"]
+    rules = [
+        (
+            '"closed" IS NULL',
+            text("qgis.site_period_open", lang),
+            _marker("0", camp["colour"], shape="circle", size_px=MARKER_SIZE_PX),
+        ),
+        (
+            "ELSE",
+            text("qgis.site_period_closed", lang),
+            _marker("1", closed["colour"], shape="circle", size_px=MARKER_SIZE_PX, hollow=True),
+        ),
+    ]
+    return _rules(rules, _POINT)
+
+
 def _river_places(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     v = s["river_reaches"]["true"]
     symbol = _marker("0", v["colour"], size_px=MARKER_SIZE_PX / 2)
@@ -516,6 +529,7 @@ _BUILDERS = {
     "communes": _outline("qgis.commune", 0.4),
     "settlements": _settlements,
     "events": _events,
+    "sites": _site_periods,
 }
 
 #: The layers that get a style of their own (any other gets a plain one, see :func:`layer_qml`).

@@ -34,6 +34,7 @@ What is not byte-for-byte the CDN file (the lock's ``aliases`` give the reasons)
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import importlib.resources
@@ -84,9 +85,6 @@ DEFAULT_REGISTRY_URL = "https://registry.npmjs.org/"
 
 #: Name of the file, inside each cached package folder, that holds the verified integrity.
 MARKER = ".integrity"
-
-#: Name of the file, inside each cached package folder, that lists the sha256 of every file.
-HASHES = ".files.sha256"  # written by older versions; no longer read nor trusted
 
 #: Largest npm tarball accepted (the largest locked one, Font Awesome, is about 6 MB).
 TARBALL_MAX_BYTES = 64 * 1024**2
@@ -175,45 +173,56 @@ def _cache(cache_dir: str | os.PathLike | None) -> Path:
     return Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
 
+#: How to write a lock, quoted in error messages.
+LOCK_FIX = "write one with scripts/build_asset_lock.py (or pass none for the packaged lock)"
+
+
 @functools.lru_cache(maxsize=8)
 def _read_lock(path: str | None) -> dict[str, Any]:
     """The lock at ``path`` (None: the packaged one), checked for form; cached per path."""
-    if path is None:
-        text = (
-            importlib.resources.files("minusma.maps")
-            .joinpath("assets/lock.json")
-            .read_text("utf-8")
-        )
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    lock = json.loads(text)
+    name = path or "maps/assets/lock.json"
+    try:
+        if path is None:
+            resource = importlib.resources.files("minusma.maps").joinpath("assets/lock.json")
+            text = resource.read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        lock = json.loads(text)
+    except OSError as exc:
+        raise ParameterError(f"cannot read the asset lock {name}: {exc}; {LOCK_FIX}") from exc
+    except ValueError as exc:
+        raise ParameterError(f"asset lock {name} is not valid JSON ({exc}); {LOCK_FIX}") from exc
+    if not isinstance(lock, dict):
+        raise ParameterError(f"asset lock {name} is malformed: not a JSON object; {LOCK_FIX}")
     problems = [k for k in ("packages", "aliases") if not isinstance(lock.get(k), list)]
+    packages: list[Any] = lock["packages"] if isinstance(lock.get("packages"), list) else []
     problems += [
         f"package {p!r} lacks name/version/tarball/integrity"
-        for p in lock.get("packages", [])
-        if not all(isinstance(p.get(k), str) for k in ("name", "version", "tarball", "integrity"))
+        for p in packages
+        if not isinstance(p, dict)
+        or not all(isinstance(p.get(k), str) for k in ("name", "version", "tarball", "integrity"))
     ]
     problems += [
-        f"package {p.get('name')}@{p.get('version')}: files must map paths to sha256 digests"
-        for p in lock.get("packages", [])
-        if "files" in p
+        f"package {p.get('name')}@{p.get('version')}: files must map paths to sha256 digests "
+        "(every file is checked against them; add them with "
+        "scripts/build_asset_lock.py --file-hashes-only)"
+        for p in packages
+        if isinstance(p, dict)
         and not (
-            isinstance(p["files"], dict)
+            isinstance(p.get("files"), dict)
             and all(isinstance(v, str) and len(v) == 64 for v in p["files"].values())
         )
     ]
     if problems:
-        raise ParameterError(
-            f"asset lock {path or 'maps/assets/lock.json'} is malformed: {'; '.join(problems)}"
-        )
+        raise ParameterError(f"asset lock {name} is malformed: {'; '.join(problems)}")
     return lock
 
 
 def load_lock(path: str | os.PathLike | None = None) -> dict[str, Any]:
     """Read the asset lock (the packaged ``maps/assets/lock.json`` when ``path`` is None).
 
-    The lock is read once per resolved path and process: later calls return the same dict,
-    which callers must not change.
+    The lock is read and checked once per resolved path and process; every call returns a copy
+    of its own, which the caller may change without changing anyone else's lock.
 
     Parameters
     ----------
@@ -231,10 +240,11 @@ def load_lock(path: str | os.PathLike | None = None) -> dict[str, Any]:
     Raises
     ------
     ParameterError
-        The lock lacks its ``packages`` or ``aliases`` list, a package lacks its name,
-        version, tarball or integrity, or its ``files`` are not sha256 digests.
+        The lock cannot be read or is not JSON, lacks its ``packages`` or ``aliases`` list, a
+        package lacks its name, version, tarball or integrity, or its ``files`` are missing or
+        not sha256 digests.
     """
-    return _read_lock(None if path is None else str(Path(path).resolve()))
+    return copy.deepcopy(_read_lock(None if path is None else str(Path(path).resolve())))
 
 
 def _package_dir(cache: Path, name: str, version: str) -> Path:
@@ -294,10 +304,8 @@ def tarball_file_hashes(data: bytes) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def _tampered(folder: Path, files: Mapping[str, str] | None) -> list[str]:
+def _tampered(folder: Path, files: Mapping[str, str]) -> list[str]:
     """Files of ``folder`` that differ from, or are missing from, the lock's hashes ``files``."""
-    if not files:
-        return []
     bad = [
         rel
         for rel, digest in files.items()
@@ -406,7 +414,7 @@ def _extract(data: bytes, dest: Path) -> None:
 
 
 def _install(
-    pkg: Mapping[str, str], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int
+    pkg: Mapping[str, Any], cache: Path, *, registry_url: str | None, timeout_s: float, retries: int
 ) -> bool:
     """Download, verify and unpack one package; return False if it was already cached."""
     name, version, integrity = pkg["name"], pkg["version"], pkg["integrity"]
@@ -428,8 +436,7 @@ def _install(
         raise ChecksumError(
             f"{name}@{version} from {url}: sha512 mismatch, expected {integrity}, got {got}"
         )
-    files = pkg.get("files")
-    if files is not None and tarball_file_hashes(data) != files:
+    if tarball_file_hashes(data) != pkg["files"]:
         raise ChecksumError(
             f"{name}@{version} from {url}: the tarball's files differ from the hashes in the lock"
         )
@@ -542,7 +549,7 @@ def _fill(
         path = _package_dir(cache, pkg["name"], pkg["version"])
         tampered: list[str] = []
         if _is_verified(path, pkg["integrity"]):
-            tampered = _tampered(path, pkg.get("files"))
+            tampered = _tampered(path, pkg["files"])
             if tampered:
                 logger.warning(
                     "%s@%s: %s changed since it was verified; downloading the package again",
@@ -593,6 +600,11 @@ def normalise_url(url: str) -> str:
         url = "https:" + url
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(("https", parts.netloc.lower(), parts.path, "", ""))
+
+
+def _is_url(text: str) -> bool:
+    """``text`` is a CDN URL (``http(s)://`` or protocol-relative ``//``), not a file path."""
+    return text.startswith("//") or urllib.parse.urlsplit(text).scheme.lower() in ("http", "https")
 
 
 def _lookup(url: str, lock: Mapping[str, Any]) -> list[_Target] | str | None:
@@ -767,8 +779,8 @@ class AssetCache:
         Parameters
         ----------
         url_or_path
-            A CDN URL, or the file's path in the cache as a :class:`pathlib.Path` (a ``str`` is
-            taken as a URL).
+            A CDN URL (``http(s)://`` or ``//``), or the file's path in the cache (a ``str`` or
+            any path-like object).
 
         Returns
         -------
@@ -786,16 +798,17 @@ class AssetCache:
         UnknownNameError
             For a URL that no locked package serves, or that is not available offline.
         """
-        path = url_or_path if isinstance(url_or_path, Path) else None
-        if path is None:
-            path = self.resolve(str(url_or_path))
+        if isinstance(url_or_path, str) and _is_url(url_or_path):
+            path = self.resolve(url_or_path).absolute()
+        else:
+            path = Path(url_or_path).expanduser().absolute()
         packages = self._locked_files()
         folder = next((p for p in path.parents if p in packages), None)
         if folder is None or not (folder / MARKER).is_file():
             raise DataDirError(f"{path} is not in a verified package of the asset cache; {FIX}")
         rel = path.relative_to(folder).as_posix()
         data = path.read_bytes()
-        expected = (packages[folder] or {}).get(rel)
+        expected = packages[folder].get(rel)
         if expected is None:
             raise ChecksumError(
                 f"asset cache file {path}: the package's lock (maps/assets/lock.json) ships no "
@@ -809,10 +822,10 @@ class AssetCache:
             )
         return data
 
-    def _locked_files(self) -> dict[Path, Mapping[str, str] | None]:
-        """Package folder -> the lock's file hashes (what every read is checked against)."""
+    def _locked_files(self) -> dict[Path, Mapping[str, str]]:
+        """Package folder (absolute) -> the lock's file hashes (every read is checked against)."""
         return {
-            _package_dir(self.path, p["name"], p["version"]): p.get("files")
+            _package_dir(self.path.absolute(), p["name"], p["version"]): p["files"]
             for p in self.lock["packages"]
         }
 
@@ -823,15 +836,14 @@ class AssetCache:
         -------
         dict of str to list of str
             ``{"name@version": [files]}``: the files missing or changed, or
-            ``["(package missing or unverified)"]``; empty when the whole cache is intact. A
-            package whose lock entry has no ``files`` is not checked file by file.
+            ``["(package missing or unverified)"]``; empty when the whole cache is intact.
         """
         bad = {}
         for p in self.lock["packages"]:
             folder = _package_dir(self.path, p["name"], p["version"])
             if not _is_verified(folder, p["integrity"]):
                 bad[f"{p['name']}@{p['version']}"] = ["(package missing or unverified)"]
-            elif files := _tampered(folder, p.get("files")):
+            elif files := _tampered(folder, p["files"]):
                 bad[f"{p['name']}@{p['version']}"] = files
         return bad
 

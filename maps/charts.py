@@ -72,11 +72,10 @@ def timeline_figures(
         (:func:`minusma.layers.site_population.people_near_sites`).
     """
     p = mission_params(params)
-    from minusma import layers
+    from minusma.layers.bases import bases, site_town
 
-    towns = {
-        b: str(t).split(" (")[0] for b, t in zip(layers.bases()["base_id"], layers.bases()["town"])
-    }
+    sites = bases()
+    towns = {b: site_town(t) for b, t in zip(sites["base_id"], sites["town"])}
     rows = []
     for (step, as_of), part in steps.groupby(["step", "as_of"], sort=True):
         covered = part[part["covered_after"] == True]  # noqa: E712 (nullable booleans)
@@ -102,7 +101,7 @@ def timeline_figures(
         from minusma.layers.site_population import people_near_sites
 
         people = people_near_sites(
-            layers.bases(), radius_km=p.radius_km, data_dir=data_dir, before=p.before_date
+            sites, radius_km=p.radius_km, data_dir=data_dir, before=p.before_date
         )
         out["worldpop_people_near_open_site"] = (
             out["as_of"].map(people.set_index("as_of")["people_within_km"]).to_numpy()

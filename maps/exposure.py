@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError
@@ -34,6 +35,7 @@ __all__ = [
     "SCENARIO_FIELDS",
     "ExposureTimeline",
     "exposure_timeline",
+    "reasons_in",
     "scenario",
     "step_classes",
     "timeline_dates",
@@ -218,6 +220,47 @@ def step_classes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataF
     return table.where(table.isin(EXPOSURE_CLASSES), None)
 
 
+def reasons_in(
+    frame: pd.DataFrame, lang: str, context: Context | None, *, empty: str | None = None
+) -> np.ndarray:
+    """The reasons of ``frame``'s rows in another language than English.
+
+    Rendered from their structure (:func:`minusma.geo.exposure.reasons.explain`) with
+    ``context``'s segment labels and airstrip reach, which the English ``reasons`` column does
+    not keep: without the context they cannot be said in ``lang``.
+
+    Parameters
+    ----------
+    frame
+        Assessed rows (an assessment or a long-form timeline).
+    lang
+        The language (:mod:`minusma.geo.i18n`).
+    context
+        The prepared context ``frame`` was computed with.
+    empty
+        The text of a row without reasons.
+
+    Returns
+    -------
+    numpy.ndarray
+        One text per row of ``frame``.
+
+    Raises
+    ------
+    ParameterError
+        No ``context`` is given.
+    """
+    if context is None:
+        raise ParameterError(f"reasons in {lang!r} need the Study's context: pass context=")
+    said = explain(
+        frame,
+        air_reach_km=context.preparation.air_reach_km,
+        labels=context.labels,
+        hub_key=context.hub_key,
+    )
+    return said.render(lang, empty=empty)
+
+
 def exposure_timeline(
     steps: pd.DataFrame,
     details: pd.DataFrame,
@@ -263,15 +306,7 @@ def exposure_timeline(
     full = pd.DataFrame(details).set_index("town_id").rename(columns={"exposure_rank": "rank"})
     steps = pd.DataFrame(steps)
     if lang != DEFAULT_LANG:
-        if context is None:
-            raise ParameterError(f"reasons in {lang!r} need the Study's context: pass context=")
-        said = explain(
-            steps,
-            air_reach_km=context.preparation.air_reach_km,
-            labels=context.labels,
-            hub_key=context.hub_key,
-        )
-        steps = steps.assign(reasons=said.render(lang))
+        steps = steps.assign(reasons=reasons_in(steps, lang, context))
     indicators = {
         str(when): part.set_index("town_id") for when, part in steps.groupby("as_of", sort=True)
     }

@@ -23,6 +23,7 @@ from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, number_text, term, text
 from minusma.geo.io import atomic_path
 from minusma.layers.mission import mission_params
+from minusma.maps.exposure import reasons_in
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -213,16 +214,19 @@ def report_html(
         The language of every word (:mod:`minusma.geo.i18n`).
     context
         The prepared context of ``places``: its preparation goes into the parameters line and,
-        for another language than English, its segment labels into the reasons. Without it, the
-        reasons are the English ``reasons`` column of ``places``, whatever ``lang``.
+        for another language than English, its segment labels into the reasons (required then).
 
     Returns
     -------
     str
         The HTML page. Caveats and sources are the registry's, quoted in English (marked
         ``lang="en"`` in another language).
+
+    Raises
+    ------
+    ParameterError
+        ``lang`` is not English and no ``context`` is given (:func:`maps.exposure.reasons_in`).
     """
-    from minusma.geo.exposure.reasons import explain
     from minusma.layers.registry import get_info
 
     def t(key: str, **fields) -> str:
@@ -231,13 +235,10 @@ def report_html(
     p = mission_params(params)
     as_of = str(places["as_of"].iloc[0])
     ranked = places[places["exposure_rank"].notna()].head(top)
-    if lang == "en" or context is None:
+    if lang == DEFAULT_LANG:
         why = ranked["reasons"].fillna("").to_numpy()
     else:
-        reach = context.preparation.air_reach_km
-        why = explain(
-            ranked, air_reach_km=reach, labels=context.labels, hub_key=context.hub_key
-        ).render(lang, empty="")
+        why = reasons_in(ranked, lang, context, empty="")
     top_table = pd.DataFrame(
         {
             t("rank"): ranked["exposure_rank"].astype("Int64"),

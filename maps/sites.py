@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 
 import folium
 import geopandas as gpd
-import pandas as pd
 from folium.utilities import JsCode
 
-from minusma.geo.i18n import DEFAULT_LANG, date_text, of_name, term, text
+from minusma.geo.i18n import DEFAULT_LANG, date_text, term, text
+from minusma.layers.bases import site_label
 from minusma.maps._geojson import data_layer, feature_collection
 from minusma.maps.popups import esc, link, name_html, quoted, quoted_html, safe_json, table
 from minusma.maps.style import COVERAGE_BEFORE, COVERAGE_NOW, CREDITS, SITE_CLOSED, SITE_KINDS
 
-__all__ = ["add_bases", "add_coverage", "site_icon_js", "site_label"]
+__all__ = ["add_bases", "add_coverage", "site_icon_js"]
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
 
@@ -47,31 +46,6 @@ def site_icon_js(state: str) -> JsCode:
         f"opacity: {opacity}, icon: L.divIcon({{className: 'minusma-site minusma-site-{state}', "
         "html: symbols[feature.properties.kind] || '?', iconSize: [24, 24]})}); }"
     )
-
-
-def site_label(row: pd.Series, lang: str = DEFAULT_LANG) -> str:
-    """A site as a person names it in ``lang``.
-
-    The sourced name in English (``Ber camp``); in French its kind and town (``camp de Ber``,
-    ``base opérationnelle temporaire d'Ogossagou``).
-
-    Parameters
-    ----------
-    row
-        The site's row of :func:`layers.bases`.
-    lang
-        The language (:mod:`maps.i18n`).
-
-    Returns
-    -------
-    str
-        The name (not escaped).
-    """
-    if lang == "en":
-        return str(row["name"])
-    town = re.sub(r"\s*\(.*\)$", "", str(row["town"]))
-    kind = text(f"site.{row['kind']}", lang)
-    return text("site_short", lang, kind=kind, of_town=of_name(town, lang))
 
 
 def _props(row, state: str, lang: str) -> dict:

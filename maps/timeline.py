@@ -23,9 +23,9 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, text
+from minusma.layers.bases import site_label
 from minusma.maps.exposure import ExposureTimeline
 from minusma.maps.popups import esc, safe_json
-from minusma.maps.sites import site_label
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 from minusma.maps.towns import indicator_rows
 
@@ -202,7 +202,7 @@ class TimeControl(MacroElement):
         detail, reason_text = popup_steps(exposure, lang)
         self.detail = safe_json(detail)
         self.reason_text = safe_json(reason_text)
-        ranks = exposure.ranks if exposure.ranks is not None else None
+        ranks = exposure.ranks
         self.ranked = safe_json(
             [int(ranks[c].notna().sum()) for c in ranks.columns]
             if ranks is not None

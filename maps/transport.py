@@ -15,9 +15,9 @@ import pandas as pd
 from folium.utilities import JsCode
 
 from minusma.geo.i18n import DEFAULT_LANG, date_text, number_text, term, text
+from minusma.layers.bases import site_label
 from minusma.maps._geojson import data_layer, feature_collection
 from minusma.maps.popups import esc, is_missing, link, name_html, quoted, quoted_html, table
-from minusma.maps.sites import site_label
 from minusma.maps.style import (
     AIR_ACTIVE_STATUSES,
     AIR_ENDED_DASH,
@@ -314,7 +314,7 @@ def air_link_periods(
         Aligned to ``links.index``: ``start`` and ``end`` (``datetime.date`` or None),
         ``end_source`` (text), ``end_site`` (the name of the MINUSMA site whose closure ends
         the link, or None), ``end_town`` and ``end_kind`` (its town and kind, for
-        :func:`maps.sites.site_label`), ``open_active`` (bool).
+        :func:`minusma.layers.bases.site_label`), ``open_active`` (bool).
     """
     site_closure = {
         t: _date(d) for t, d in zip(bases["town_id"], bases["closure_date"]) if isinstance(t, str)

@@ -8,7 +8,10 @@ study on PRIO-GRID cells and prints the README table (markdown); writes the char
 Settings (stated once here, used for the README): troop sites (largest troop total >= 1 on some
 map), a site protects a cell whose centre lies within 50 km, history 2012-01..2022-12 (24 months
 of leads before the first MINUSCA map of October 2014), +/-24 months, 199 placebo shuffles,
-seed 0; a sensitivity row with 25 km and one with every Geo-PKO location.
+seed 0; a sensitivity row with 25 km and one with every Geo-PKO location. Each row gives the
+pointwise 95 % interval of the pooled change and the relative change with its delta-method
+interval; the opening's event times get the 95 % uniform band (1,000 multiplier-bootstrap
+draws).
 """
 
 from __future__ import annotations
@@ -29,7 +32,12 @@ WINDOW_MONTHS = 24
 
 def _row(label, st) -> str:
     p = st.pooled
-    ratio = f"{p['ratio']:+.0%}" if p["ratio"] == p["ratio"] else "n/a"
+    if p["ratio"] != p["ratio"]:  # counterfactual mean not above zero
+        ratio = "n/a"
+    elif p["ratio_low"] != p["ratio_low"]:  # Fieller's set is unbounded
+        ratio = f"{p['ratio']:+.0%} [unbounded]"
+    else:
+        ratio = f"{p['ratio']:+.0%} [{p['ratio_low']:+.0%}, {p['ratio_high']:+.0%}]"
     return (
         f"| {label} | {p['estimate']:+.3f} [{p['low']:+.3f}, {p['high']:+.3f}] | {ratio} | "
         f"{p['counterfactual_mean']:.3f} | {st.n_treated} / {st.n_units} | "
@@ -76,7 +84,7 @@ def main() -> None:
     )
     print(
         "| outcome, design | change in events per cell-month, months 0-24 [95 % CI] | "
-        "relative | counterfactual mean | cells switching / compared | pre-trend p | "
+        "relative [95 % CI] | counterfactual mean | cells switching / compared | pre-trend p | "
         "placebo p |"
     )
     print("|---|---|---|---|---|---|---|")
@@ -90,15 +98,35 @@ def main() -> None:
     ):
         st = run.studies[ALL_EVENTS]["opening"]
         print(_row(label, st) if not isinstance(st, str) else f"| {label} | {st} | | | | | |")
-    k = main_run.study("opening").event_time.set_index("k")
-    print("\nopening, all events, by event time (k: estimate [low, high]):")
+    opening = main_run.study("opening")
+    k = opening.event_time.set_index("k")
+    band = opening.band
+    print(
+        f"\nopening, all events: {band['level']:.0%} uniform band over {band['event_times']} "
+        f"event times, sup-t critical value {band['critical_value']:.3f} "
+        f"({band['draws']} multiplier-bootstrap draws; pointwise 1.960)"
+    )
+    closing = main_run.studies[ALL_EVENTS]["closing"]
+    if not isinstance(closing, str):
+        print(
+            f"closing, all events: sup-t critical value {closing.band['critical_value']:.3f} "
+            f"over {closing.band['event_times']} event times ({closing.n_treated} cells switch)"
+        )
+    print("by event time (k: estimate [pointwise low, high] {band low, high}):")
     print(
         "; ".join(
             f"{kk:+d}: {k.loc[kk, 'estimate']:+.3f} [{k.loc[kk, 'low']:+.3f}, "
-            f"{k.loc[kk, 'high']:+.3f}]"
-            for kk in (-24, -12, -6, -2, 0, 3, 6, 12, 24)
+            f"{k.loc[kk, 'high']:+.3f}] {{{k.loc[kk, 'band_low']:+.3f}, "
+            f"{k.loc[kk, 'band_high']:+.3f}}}"
+            for kk in (-24, -12, -10, -8, -6, -2, 0, 3, 6, 12, 24)
         )
     )
+    leads = k.loc[-24:-2]
+    outside = leads[(leads["band_low"] > 0) | (leads["band_high"] < 0)].index.tolist()
+    print(f"leads whose uniform band excludes zero: {outside}")
+    lags = k.loc[0:]
+    outside = lags[(lags["band_low"] > 0) | (lags["band_high"] < 0)].index.tolist()
+    print(f"lags whose uniform band excludes zero: {outside}")
     for note in main_run.notes:
         print(f"note: {note}")
     print(f"\nwrote {main_run.save_chart(args.chart)}")

@@ -25,7 +25,13 @@ import pytest
 from click.testing import CliRunner
 from folium import plugins
 
-from minusma.geo._errors import ChecksumError, DataDirError, FetchError, UnknownNameError
+from minusma.geo._errors import (
+    ChecksumError,
+    DataDirError,
+    FetchError,
+    ParameterError,
+    UnknownNameError,
+)
 from minusma.maps import assets, inline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -517,19 +523,68 @@ def test_a_cached_file_changed_with_the_hash_list_in_the_cache_is_still_refused(
         inline.inline_html(page, cache, lock_path=lock)
 
 
-def test_a_lock_without_file_hashes_verifies_nothing(registry, tmp_path):
+def test_a_lock_without_file_hashes_is_refused_everywhere(registry, tmp_path):
+    """fill_cache and verify skipped a package without ``files`` while read refused it: a lock
+    without them is malformed, for every use, naming the fix."""
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
     lock = _lock(tmp_path, data)
-    doc = json.loads(lock.read_text(encoding="utf-8"))
-    del doc["packages"][0]["files"]
-    lock.write_text(json.dumps(doc), encoding="utf-8")
     cache = tmp_path / "cache"
     assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
-    with pytest.raises(ChecksumError, match="ships no hash"):
-        assets.AssetCache(cache, lock_path=lock).read(
-            "https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js"
-        )
+    doc = json.loads(lock.read_text(encoding="utf-8"))
+    del doc["packages"][0]["files"]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(doc), encoding="utf-8")
+    fix = r"@demo/pkg@1\.0\.0: files must map .*--file-hashes-only"
+    with pytest.raises(ParameterError, match=fix):
+        assets.fill_cache(tmp_path / "other", registry_url=registry.url, lock_path=bare)
+    with pytest.raises(ParameterError, match=fix):
+        assets.AssetCache(cache, lock_path=bare).verify()
+    with pytest.raises(ParameterError, match=fix):
+        assets.check_cache(cache, lock_path=bare)
+    assert registry.requests == ["/@demo/pkg/-/pkg-1.0.0.tgz"]  # nothing fetched for it
+
+
+def test_read_takes_a_cache_path_as_str_or_path_and_a_url(registry, tmp_path, monkeypatch):
+    data = _tarball(DEMO)
+    registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
+    lock = _lock(tmp_path, data)
+    cache = tmp_path / "cache"
+    assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
+    store = assets.AssetCache(cache, lock_path=lock)
+    js = cache / "@demo" / "pkg@1.0.0" / "dist" / "demo.js"
+    want = DEMO["dist/demo.js"]
+    assert store.read(js) == want
+    assert store.read(str(js)) == want  # was taken as a URL: UnknownNameError
+    assert store.read("https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js") == want
+    assert store.read("//unpkg.com/@demo/pkg@1.0.0/dist/demo.js") == want
+    monkeypatch.chdir(tmp_path)  # a relative cache and a relative path name the same file
+    relative = assets.AssetCache("cache", lock_path=lock)
+    assert relative.read("cache/@demo/pkg@1.0.0/dist/demo.js") == want
+    assert relative.read("https://unpkg.com/@demo/pkg@1.0.0/dist/demo.js") == want
+    with pytest.raises(DataDirError, match="not in a verified package"):
+        store.read(str(tmp_path / "lock.json"))
+
+
+def test_load_lock_returns_a_copy_and_names_the_fix_for_a_bad_file(tmp_path):
+    first = assets.load_lock()
+    first["packages"].clear()
+    first["aliases"].append({"url": "https://example.invalid/", "drop": "edited"})
+    again = assets.load_lock()
+    assert (
+        again["packages"]
+        and {"url": "https://example.invalid/", "drop": "edited"} not in (again["aliases"])
+    )
+    with pytest.raises(ParameterError, match=r"cannot read the asset lock .*build_asset_lock"):
+        assets.load_lock(tmp_path / "missing.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"not valid JSON .*build_asset_lock"):
+        assets.AssetCache(tmp_path, lock_path=broken)
+    listed = tmp_path / "list.json"
+    listed.write_text("[]", encoding="utf-8")
+    with pytest.raises(ParameterError, match="not a JSON object"):
+        assets.load_lock(listed)
 
 
 def test_the_shipped_lock_has_a_hash_for_every_file_of_every_package(asset_cache):

@@ -1,5 +1,6 @@
 """The calibrated model: fitted on the shipped events, tested out of time, used by assess."""
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -53,6 +54,34 @@ def test_model_file_round_trip_and_assess_uses_it(fitted):
     inform = Study().assess(as_of="2024-01-31").set_index("town_id")
     both = inform["exposure_score"].dropna()
     assert np.allclose(out["exposure_score_inform"].reindex(both.index), both)
+
+
+def test_assess_applies_the_model_files_history_settings(fitted, tmp_path):
+    """A model file's history_radius_km and history_months are what the assessment computes the
+    conflict history with (they were recorded and checked, but the defaults were applied)."""
+    import dataclasses
+
+    model, _, _ = fitted
+    wide = dataclasses.replace(model, history_radius_km=150.0, history_months=6)
+    path = wide.save(tmp_path / "wide.json")
+    study = Study()
+    out = study.assess(as_of="2024-03-31", model=str(path))
+    ctx = study.context
+    want = cal.conflict_history(
+        ctx.places,
+        ctx.events,
+        as_of=dt.date(2024, 3, 31),
+        coverage=ctx.events_coverage,
+        radius_km=150.0,
+        months=6,
+    )
+    default = cal.conflict_history(
+        ctx.places, ctx.events, as_of=dt.date(2024, 3, 31), coverage=ctx.events_coverage
+    )
+    ids = ctx.places["town_id"].to_numpy()
+    got = out.set_index("town_id")["conflict_history_score"].reindex(ids).to_numpy()
+    assert np.allclose(got, want.to_numpy(), equal_nan=True)
+    assert not np.allclose(got, default.to_numpy(), equal_nan=True)
 
 
 def test_security_decay_is_the_protection_lost():
@@ -112,3 +141,30 @@ def test_calibrate_lets_no_library_warning_reach_the_user(tmp_path):
     assert result.exit_code == 0, (result.output, repr(result.exception))
     assert "Warning" not in result.stderr
     assert json.loads((tmp_path / "w.json").read_text())["checksum"].startswith("sha256:")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "months", "first_day"),
+    [
+        ("2023-10-31", 3, "2023-07-31"),  # the same day: was 28 Jul (day capped at 28)
+        ("2024-05-31", 3, "2024-02-29"),  # a shorter month: its last day (leap year)
+        ("2023-05-31", 3, "2023-02-28"),
+        ("2024-03-30", 1, "2024-02-29"),
+        ("2024-01-15", 2, "2023-11-15"),  # across a year
+    ],
+)
+def test_conflict_history_window_is_calendar_months(as_of, months, first_day):
+    """SYNTHETIC events (one place, one event a day around the window's start): the window starts
+    on the first day exactly, and data covering from that day is enough."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    as_of, first = dt.date.fromisoformat(as_of), dt.date.fromisoformat(first_day)
+    place = gpd.GeoDataFrame(geometry=[Point(-3.0, 16.8)], crs="EPSG:4326")
+    days = [first + dt.timedelta(days=d) for d in (-3, -2, -1, 0, 1)]
+    events = gpd.GeoDataFrame({"date": days}, geometry=[Point(-3.0, 16.8)] * 5, crs="EPSG:4326")
+    got = cal.conflict_history(place, events, as_of=as_of, coverage=(first, as_of), months=months)
+    assert got.iloc[0] == pytest.approx(np.log1p(2))  # the first day and the next
+    late = (first + dt.timedelta(days=1), as_of)
+    gap = cal.conflict_history(place, events, as_of=as_of, coverage=late, months=months)
+    assert np.isnan(gap.iloc[0])  # data starting after the first day: missing, not zero

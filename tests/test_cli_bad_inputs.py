@@ -68,7 +68,7 @@ CASES = [
     ("map --out ''", USAGE, "must be a file name"),
     ("map --out {out}/no/such/folder/m.html", USAGE, "does not exist"),
     ("map --out {out}", USAGE, "is a folder"),
-    ("map --out {file}/m.html", USAGE, "does not exist"),
+    ("map --out {file}/m.html", USAGE, "is a file, not a folder"),
     ("map --out {out}/{long}x.html", USAGE, "file name longer than"),
     ("map --out {out}/m.html --data {damaged}", FAILED, "cannot read"),
     ("map --png {out}/m.png --dpi 10", USAGE, "--dpi"),

@@ -93,6 +93,7 @@ def test_layers_lists_open_data_layers_apart(runner):
         "regions_2023",
         "settlements",
         "niger_ne",
+        "sites",
     }
 
 

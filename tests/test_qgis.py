@@ -51,7 +51,8 @@ def _check(gpkg: Path, png: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def qgis_report(tmp_path_factory, data_dir):
-    """Every layer of ``export --data`` (the 17 of the issue), in English, seen by QGIS."""
+    """Every layer of ``export --data`` (the 17 of the issue and the sites), in English, seen by
+    QGIS."""
     assert _qgis_available(), (
         "PyQGIS is not installed for /usr/bin/python3: run scripts/setup-test-env (as root) "
         "to install Debian's python3-qgis"
@@ -89,7 +90,7 @@ def qgis_report_fr(tmp_path_factory):
 def test_every_layer_loads_valid_in_wgs84(qgis_report):
     assert qgis_report["qgis"].startswith("3.")
     assert set(qgis_report["layers"]) == set(qgis_report["expected"])
-    assert len(qgis_report["layers"]) == 17
+    assert len(qgis_report["layers"]) == 18
     for name, layer in qgis_report["layers"].items():
         assert layer["valid"], name
         assert layer["crs"] == "EPSG:4326", name

@@ -54,3 +54,37 @@ def test_report_has_human_headers_real_dates_2023_regions_and_french(tmp_path):
     en = html.unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
     assert "Before: 30 Jun 2023; after: 22 Jul 2024." in en and "as_of=None" not in en
     assert "<th>Places with a single road route to Bamako</th>" in en
+
+
+def test_report_in_french_needs_the_context_as_the_map_does():
+    """Without the context, French reasons cannot be rendered: the report said them in English
+    silently, while the map's timeline raised. Both raise the same error now."""
+    import matplotlib.pyplot as plt
+    import pytest
+
+    from minusma.geo._errors import ParameterError
+    from minusma.maps.exposure import exposure_timeline
+    from minusma.maps.report import report_html
+
+    study = Study()
+    places = study.assess()
+    table = study.summary(by="region_2023")
+    figures = [plt.figure(), plt.figure()]
+    try:
+        with pytest.raises(ParameterError, match="need the Study's context") as from_report:
+            report_html(places, table, map_figure=figures[0], chart_figure=figures[1], lang="fr")
+    finally:
+        for figure in figures:
+            plt.close(figure)
+    with pytest.raises(ParameterError) as from_map:
+        exposure_timeline(study.timeline(), places, study.params(), lang="fr")
+    assert str(from_report.value) == str(from_map.value)
+    page = report_html(
+        places,
+        table,
+        map_figure=plt.figure(),
+        chart_figure=plt.figure(),
+        lang="fr",
+        context=study.context,
+    )
+    assert "a perdu la couverture" in page

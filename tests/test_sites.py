@@ -133,3 +133,21 @@ def test_sites_of_an_ended_mission_close_after_its_last_map(data_dir):
     on_last_map = s[s["closed"] == "2018-01-01"]  # the first annual year without MINUSTAH
     assert len(on_last_map) == 8 and (on_last_map["closed_precision"] == "year").all()
     assert "Port-au-Prince" in set(on_last_map["name"])
+
+
+def test_sites_is_a_registry_layer(data_dir):
+    """``Study.layer("sites")`` and ``minusma layers``: MINUSMA's Geo-PKO periods with the
+    shipped closures, validated against the registry entry (SITE_SCHEMA is that entry's)."""
+    from minusma.layers.registry import get_info
+    from minusma.study import Study
+
+    info = get_info("sites")
+    assert info.kind == "open" and info.schema is SITE_SCHEMA
+    layer = Study(data_dir).layer("sites")
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(layer.drop(columns="geometry")),
+        pd.DataFrame(
+            sites("geopko", mission="MINUSMA", data_dir=data_dir).drop(columns="geometry")
+        ),
+    )
+    assert layer.set_index("name").loc["Gao", "closed"] == "2024-07-22"  # shipped closure

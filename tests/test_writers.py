@@ -20,7 +20,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minusma.geo._errors import ParameterError, SchemaError
-from minusma.geo.io import remove_stale, spreadsheet_safe, write_csv, write_geojson, write_gpkg
+from minusma.geo.io import (
+    atomic_folder,
+    feature_collection,
+    remove_stale,
+    spreadsheet_safe,
+    write_csv,
+    write_geojson,
+    write_gpkg,
+    write_json,
+)
 from minusma.layers.export import GPKG_NAME, export_layers, load_all
 from minusma.layers.styles import STYLED_LAYERS
 
@@ -204,6 +213,51 @@ def test_nan_point_and_infinite_value_are_clear_errors(tmp_path):
 def test_missing_id_column_is_a_schema_error(tmp_path):
     with pytest.raises(SchemaError, match="id column 'town_id' not in columns"):
         write_csv(_frame(name=["x"]), tmp_path / "t.csv", id_column="town_id")
+
+
+def test_writer_errors_name_the_layer_by_its_file_not_its_id_column(tmp_path):
+    """The messages said ``town_id: id column 'town_id' ...``: the layer is its file."""
+    for write, name in ((write_csv, "t.csv"), (write_geojson, "t.geojson")):
+        with pytest.raises(SchemaError, match=rf"^{name}: id column 'town_id' not in columns"):
+            write(_frame(name=["x"]), tmp_path / name, id_column="town_id")
+    nan_point = _frame(id=["b"], geometry=[shapely.points(np.nan, np.nan)])
+    with pytest.raises(SchemaError, match=r"^p\.csv: the geometry of id 'b'"):
+        write_csv(nan_point, tmp_path / "p.csv", id_column="id")
+    with pytest.raises(SchemaError, match=r"^layer: id column 'town_id'"):
+        feature_collection(_frame(name=["x"]), id_column="town_id")
+    with pytest.raises(SchemaError, match=r"^towns: id column 'town_id'"):
+        feature_collection(_frame(name=["x"]), id_column="town_id", name="towns")
+
+
+def test_nan_in_metadata_is_the_same_schema_error_for_json_and_geojson(tmp_path):
+    """write_geojson raised a raw ValueError where write_json raised SchemaError."""
+    meta = {"as_of": "2024-01-31", "radius_km": math.nan}
+    with pytest.raises(SchemaError, match="use null for unknown numbers") as as_json:
+        write_json(meta, tmp_path / "m.json")
+    with pytest.raises(SchemaError, match="use null for unknown numbers") as as_geojson:
+        write_geojson(_frame(id=["a"]), tmp_path / "m.geojson", id_column="id", metadata=meta)
+    for error in (as_json.value, as_geojson.value):
+        assert str(error).startswith("cannot write ") and "not JSON compliant" in str(error)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_folder_on_a_file_says_it_is_a_file(tmp_path):
+    """The message said the folder "does not exist; create it first" (wrong advice)."""
+    file = tmp_path / "export.txt"
+    file.write_text("x", encoding="utf-8")
+    with (
+        pytest.raises(ParameterError, match=r"export\.txt is a file, not a folder") as exc,
+        atomic_folder(file),
+    ):
+        pass
+    assert "does not exist" not in str(exc.value)
+    with pytest.raises(ParameterError, match="is a file, not a folder"):
+        write_json({}, file / "inside.json")
+    with (
+        pytest.raises(ParameterError, match="does not exist; create it first"),
+        atomic_folder(tmp_path / "missing"),
+    ):
+        pass
 
 
 def test_empty_and_missing_geometries_are_written_as_null(tmp_path):

@@ -696,19 +696,31 @@ def _nearest_hubs(
 
 
 def calibrated_features(
-    ctx: Context, frame: pd.DataFrame, *, when: dt.date, scale_km: float
+    ctx: Context,
+    frame: pd.DataFrame,
+    *,
+    when: dt.date,
+    scale_km: float,
+    history_radius_km: float = calibrate.HISTORY_RADIUS_KM,
+    history_months: int = calibrate.HISTORY_MONTHS,
 ) -> pd.DataFrame:
     """The indicators of a calibrated model (:data:`geo.exposure.calibrate.FEATURES`) for the
-    places of an evaluated ``frame`` at ``when``, with the decay scale ``scale_km``."""
+    places of an evaluated ``frame`` at ``when``, with the decay scale ``scale_km`` and the
+    conflict history of ``history_radius_km`` and ``history_months``."""
     feats = pd.DataFrame(index=frame.index)
     feats["security_decay_score"] = calibrate.security_decay_score(
         frame["base_before_km"], frame["base_after_km"], scale_km
     )
     feats["conflict_history_score"] = _cached(
         ctx,
-        ("history", when),
+        ("history", when, history_radius_km, history_months),
         lambda: calibrate.conflict_history(
-            ctx.places, ctx.events, as_of=when, coverage=ctx.events_coverage
+            ctx.places,
+            ctx.events,
+            as_of=when,
+            coverage=ctx.events_coverage,
+            radius_km=history_radius_km,
+            months=history_months,
         ).to_numpy(),
     )
     for col in calibrate.features(ctx.hub_key)[2:]:  # the hand-set model's road and air scores
@@ -720,7 +732,14 @@ def _calibrated(ctx: Context, out: pd.DataFrame, model_path: str, when: dt.date)
     """``out`` scored by the calibrated model in ``model_path``; the hand-set model's score is
     kept as ``exposure_score_inform``."""
     model = calibrate.load_model(model_path)
-    feats = calibrated_features(ctx, out, when=when, scale_km=model.decay_scale_km)
+    feats = calibrated_features(
+        ctx,
+        out,
+        when=when,
+        scale_km=model.decay_scale_km,
+        history_radius_km=model.history_radius_km,
+        history_months=model.history_months,
+    )
     located = ctx.static["snap_km"].notna().to_numpy() | out["base_before_km"].notna().to_numpy()
     result = out.assign(
         exposure_score_inform=out["exposure_score"],

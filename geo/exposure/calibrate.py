@@ -141,10 +141,11 @@ def security_decay_score(
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months, its day of the month capped at 28."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, 28))
+    """``day`` moved by ``months`` calendar months, clamped to the month's last day.
+
+    31 May less 3 months is 28 or 29 Feb (pandas ``DateOffset``).
+    """
+    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
 
 
 def conflict_history(
@@ -174,8 +175,8 @@ def conflict_history(
     radius_km
         Geodesic radius (km) around a place within which an event counts.
     months
-        Length of the history, in calendar months before ``as_of`` (the first day's day of the
-        month capped at 28, so the period may start up to three days earlier).
+        Length of the history, in calendar months before ``as_of`` (the same day of the month,
+        or that month's last day when it is shorter: 3 months before 31 Oct is 31 Jul).
 
     Returns
     -------
@@ -219,17 +220,12 @@ class CalibratedModel:
     decay_scale_km
         The chosen decay scale of ``security_decay_score`` (km).
     history_radius_km
-        The conflict-history indicator's radius (km), as recorded with the model.
+        The conflict-history indicator's radius (km); the assessment applies it
+        (:func:`geo.exposure.assess.calibrated_features`).
     history_months
-        The conflict-history indicator's length (months), as recorded with the model.
+        The conflict-history indicator's length (months); the assessment applies it.
     meta
         Fit window, events checksum, cross-validation figures and anything the caller records.
-
-    Notes
-    -----
-    ``history_radius_km`` and ``history_months`` are recorded and checked, but the assessment
-    computes the conflict-history indicator with :data:`HISTORY_RADIUS_KM` and
-    :data:`HISTORY_MONTHS` (:func:`geo.exposure.assess.calibrated_features`) whatever they say.
     """
 
     features: tuple[str, ...]

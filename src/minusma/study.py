@@ -1244,8 +1244,8 @@ class Study:
         ----------
         **options
             Those of :func:`minusma.effects.run_effect` (``history, sites, mission, country,
-            unit, radius_km, window_months, span, by_type, placebo_draws, seed, min_troops,
-            cluster``); the data directory is the Study's.
+            unit, units, units_id, units_name, radius_km, window_months, span, by_type,
+            placebo_draws, seed, min_troops, cluster``); the data directory is the Study's.
 
         Returns
         -------

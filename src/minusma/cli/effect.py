@@ -25,7 +25,10 @@ def _table(report) -> str:
         ),
         pooled.round(4).fillna("").to_string(index=False),
         "",
-        "by event time (all events):",
+        (
+            "by event time (all events): low..high the pointwise 95 % interval, band_low.."
+            "band_high the uniform band holding every event time at once"
+        ),
     ]
     table = report.table()
     table = table[table["outcome"] == table["outcome"].iloc[0]] if len(table) else table
@@ -38,7 +41,8 @@ def _table(report) -> str:
     "--history",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Events: ACLED export, UCDP GED CSV/GeoJSON (default: the shipped Mali events).",
+    help="Events: ACLED export, UCDP GED CSV/GeoJSON (default: the shipped Mali events); with "
+    "admin units, an HDX admin x month aggregate.",
 )
 @click.option(
     "--sites",
@@ -59,11 +63,20 @@ def _table(report) -> str:
 @click.option(
     "--unit",
     type=click.Choice(["grid", "sites", "cercle", "commune"]),
-    default="grid",
-    show_default=True,
-    help="PRIO-GRID 0.5° cells, rings of --radius-km around each site, or Mali's cercles or "
-    "communes (needs --data).",
+    default=None,
+    help="PRIO-GRID 0.5° cells (default), rings of --radius-km around each site, or Mali's "
+    "cercles or communes (needs --data).",
 )
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Admin units of any country: a GeoJSON/GeoPackage of polygons with an id (P-code) and "
+    "a name column. With them --history may be ACLED's HDX admin-2 x month table.",
+)
+@click.option("--units-id", default=None, help="Id column of --units (default: ADM2_PCODE...).")
+@click.option("--units-name", default=None, help="Name column of --units (default: ADM2_EN...).")
 @click.option("--radius-km", "radius_km", type=KM, default=None, help="Protection radius (50).")
 @click.option(
     "--window",
@@ -103,6 +116,9 @@ def effect(
     mission,
     country,
     unit,
+    units_file,
+    units_id,
+    units_name,
     radius_km,
     window_months,
     from_month,
@@ -116,7 +132,7 @@ def effect(
 ) -> None:
     """Event study: the change in events per unit and month after a site within --radius-km
     opened or closed, against units not (yet) switched (Callaway & Sant'Anna), with intervals
-    clustered by unit, a pre-trend test and a placebo."""
+    clustered by unit, a uniform band over event times, a pre-trend test and a placebo."""
     from minusma.study import Study
 
     if (from_month is None) != (to_month is None):
@@ -133,6 +149,9 @@ def effect(
         mission=mission,
         country=country,
         unit=unit,
+        units=units_file,
+        units_id=units_id,
+        units_name=units_name,
         span=(from_month, to_month) if from_month else None,
         by_type=by == "type",
         cluster=cluster,

@@ -220,6 +220,8 @@ class OutFile(click.ParamType):
         state = path_state(folder)
         if state == "denied":
             self.fail(f"folder {_shown(folder)} cannot be reached: permission denied", param, ctx)
+        if state == "file":
+            self.fail(f"{_shown(folder)} is a file, not a folder: choose a folder", param, ctx)
         if state != "dir":
             self.fail(f"folder {_shown(folder)} does not exist: create it first", param, ctx)
         limit = _name_max(folder)

@@ -41,6 +41,16 @@ __all__ = [
 def month_index(values: ArrayLike | str | dt.date) -> NDArray[np.int64]:
     """Month numbers ``year * 12 + month - 1`` of dates, timestamps or ``YYYY-MM[-DD]`` strings.
 
+    Parameters
+    ----------
+    values
+        One value or many.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 month numbers, one per value.
+
     Raises
     ------
     ParameterError
@@ -73,6 +83,16 @@ def month_label(
     index: int | np.integer | Sequence[int] | NDArray | pd.Series,
 ) -> str | list[str]:
     """``YYYY-MM`` of a month number (or a list of them).
+
+    Parameters
+    ----------
+    index
+        A month number (:func:`month_index`) or several.
+
+    Returns
+    -------
+    str or list of str
+        One label, or a list for several numbers.
 
     Examples
     --------
@@ -148,13 +168,40 @@ class Panel:
         return month_label(self.first_month), month_label(self.last_month)
 
     def column(self, month: int) -> int:
-        """Column of a month number (may lie outside ``0..n_months-1``)."""
+        """Column of a month number (may lie outside ``0..n_months-1``).
+
+        Parameters
+        ----------
+        month
+            A month number.
+
+        Returns
+        -------
+        int
+        """
         return int(month) - self.first_month
 
     def window_sum(self, end_month: int, length_months: int) -> NDArray[np.float64]:
         """Events per unit in the ``length_months`` months *before* ``end_month`` (excluded).
 
         ``NaN`` for a unit when any month of the window is outside the span or not observed.
+
+        Parameters
+        ----------
+        end_month
+            The month number after the window.
+        length_months
+            Months in the window (>= 1).
+
+        Returns
+        -------
+        numpy.ndarray
+            Events per unit.
+
+        Raises
+        ------
+        ParameterError
+            A window shorter than a month.
         """
         if length_months < 1:
             raise ParameterError(f"length_months must be >= 1, got {length_months}")
@@ -165,7 +212,13 @@ class Panel:
         return self.counts[:, start:stop].sum(axis=1)
 
     def to_frame(self) -> pd.DataFrame:
-        """Long form: ``unit_id, month (YYYY-MM), events, fatalities``, observed cells only."""
+        """Long form: ``unit_id, month (YYYY-MM), events, fatalities``, observed cells only.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per observed unit-month.
+        """
         n, m = self.counts.shape
         unit = np.repeat(np.asarray(self.unit_ids, dtype=object), m)
         month = np.tile(np.asarray(month_label(self.months), dtype=object), n)
@@ -372,8 +425,10 @@ def assign_nearest(
 
     Parameters
     ----------
-    points, units
-        Point frames in EPSG:4326.
+    points
+        Points to match (EPSG:4326).
+    units
+        Point units (EPSG:4326).
     id_column
         Column of ``units`` holding the ids.
     max_km

@@ -63,8 +63,10 @@ def gid(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.int64]:
 
     Parameters
     ----------
-    lon, lat
-        Longitudes in [-180, 180] and latitudes in [-90, 90], degrees (EPSG:4326).
+    lon
+        Longitudes in [-180, 180], degrees (EPSG:4326).
+    lat
+        Latitudes in [-90, 90], degrees.
 
     Returns
     -------
@@ -98,17 +100,61 @@ def gid(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.int64]:
 
 
 def gid_row(gids: ArrayLike) -> NDArray[np.int64]:
-    """Row (0 = southernmost) of each gid."""
+    """Row (0 = southernmost) of each gid.
+
+    Parameters
+    ----------
+    gids
+        PRIO-GRID cell ids (1 .. 259200).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per gid.
+
+    Raises
+    ------
+    ParameterError
+        A gid that is not a whole number in range.
+    """
     return (_check_gid(gids) - 1) // N_COLS
 
 
 def gid_col(gids: ArrayLike) -> NDArray[np.int64]:
-    """Column (0 = westernmost, from -180°) of each gid."""
+    """Column (0 = westernmost, from -180°) of each gid.
+
+    Parameters
+    ----------
+    gids
+        PRIO-GRID cell ids (1 .. 259200).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per gid.
+
+    Raises
+    ------
+    ParameterError
+        A gid that is not a whole number in range.
+    """
     return (_check_gid(gids) - 1) % N_COLS
 
 
 def cell_center(gids: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Centre (lon, lat) in degrees of each cell.
+
+    Parameters
+    ----------
+    gids
+        PRIO-GRID cell ids.
+
+    Returns
+    -------
+    lon : numpy.ndarray
+        Longitude of each centre.
+    lat : numpy.ndarray
+        Latitude of each centre.
 
     Examples
     --------
@@ -123,7 +169,18 @@ def cell_center(gids: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float6
 
 
 def cell_polygons(gids: ArrayLike) -> NDArray[np.object_]:
-    """The square cell of each gid as shapely polygons (EPSG:4326)."""
+    """The square cell of each gid as shapely polygons (EPSG:4326).
+
+    Parameters
+    ----------
+    gids
+        PRIO-GRID cell ids.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shapely polygons, one per gid.
+    """
     lon, lat = cell_center(gids)
     h = CELL_DEG / 2
     return shapely.box(lon - h, lat - h, lon + h, lat + h)

@@ -173,7 +173,12 @@ class History:
         return int(self.counts["events"].sum()) if self.counts is not None else 0
 
     def describe(self) -> str:
-        """One sentence: how much history, over which months, from where."""
+        """One sentence: how much history, over which months, from where.
+
+        Returns
+        -------
+        str
+        """
         first, last = self.span_labels
         months = self.span[1] - self.span[0] + 1
         return (
@@ -184,6 +189,16 @@ class History:
 
 def detect_layout(path: str | os.PathLike) -> str:
     """The layout of a history file, from its extension and header (:data:`LAYOUTS`).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        One of :data:`LAYOUTS`.
 
     Raises
     ------
@@ -427,9 +442,12 @@ def read_history(
         Data directory holding the OCHA COD units (checked for HDX aggregates).
     span
         ``(first, last)`` months ``YYYY-MM`` the history covers; default from the file.
-    country, bounds
-        For event points: keep rows of this country, check points lie in these bounds
-        (None/None for another country; see :func:`minusma.layers.events.read_acled`).
+    country
+        For event points: keep rows of this country (None for another country; see
+        :func:`minusma.layers.events.read_acled`).
+    bounds
+        For event points: check points lie in these ``(lon_min, lat_min, lon_max, lat_max)``
+        (None for another country).
     unit_ids
         For HDX aggregates: the unit ids their P-codes are checked against (another country's
         admin units); default the OCHA COD units of the data directory (Mali).

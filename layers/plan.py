@@ -35,7 +35,7 @@ from minusma.geo.exposure.batch import batch
 from minusma.geo.exposure.coverage import within_km
 from minusma.geo.exposure.params import MODELS, ExposureParams
 from minusma.layers.mission import mission_params
-from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, site_label
+from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, town_of_site
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def _row(name: str, bases, ids: list[str], answer: CoverAnswer) -> dict:
     chosen = [ids[i] for i in answer.sites]
     return {
         "answer": name,
-        "sites": "+".join(site_label(bases, b) for b in chosen),
+        "sites": "+".join(town_of_site(bases, b) for b in chosen),
         "base_ids": ";".join(chosen),
         "value": answer.covered,
     }
@@ -181,7 +181,7 @@ def _covered(ctx, params, ids, keep, data_dir, max_scenarios) -> Plan:
     )
     singles = pd.Series(
         [covered_weight(cover, weight, [i]) for i in range(len(ids))],
-        index=[site_label(bases, b) for b in ids],
+        index=[town_of_site(bases, b) for b in ids],
         name=unit,
     )
     notes = {"demand_points": len(demand), "places_without_population": missing}
@@ -255,7 +255,7 @@ def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs, progress) -> Plan:
     rows.append(_row("greedy", bases, ids, CoverAnswer(chosen, value)))
     actual = _actual(bases, ids, keep)
     rows.append(_row("actual", bases, ids, CoverAnswer(actual, run([actual])[0])))
-    singles = pd.Series(singles_v, index=[site_label(bases, b) for b in ids], name=unit)
+    singles = pd.Series(singles_v, index=[town_of_site(bases, b) for b in ids], name=unit)
     caveats = (_CAVEATS["census"],) if figure == "people_exposed" else ()
     notes = {"search": how, "as_of": str(params.as_of_for(bases["closure_date"]))}
     return _finish("exposed", keep, unit, rows, singles, caveats, notes, higher=False)

@@ -33,7 +33,7 @@ __all__ = [
     "eve_of_withdrawal",
     "keep_k",
     "site_ids",
-    "site_label",
+    "town_of_site",
 ]
 
 #: Most scenarios of a ``--keep-k`` batch run exhaustively; more combinations are sampled.
@@ -44,7 +44,7 @@ DEFAULT_MAX_SCENARIOS = 500
 DEFAULT_SEED = 2023
 
 
-def site_label(bases: pd.DataFrame, base_id: str) -> str:
+def town_of_site(bases: pd.DataFrame, base_id: str) -> str:
     """The site's town without the parenthesised detail, e.g. ``"Sévaré"`` for MINUSMA-10.
 
     Parameters
@@ -132,7 +132,7 @@ def close_each(
     out, labels = [ref], ["none-closed"]
     for base_id in ids:
         out.append(ref.replace(close=(*ref.close, base_id)))
-        labels.append(f"close-{site_label(bases, base_id)}")
+        labels.append(f"close-{town_of_site(bases, base_id)}")
     return out, labels
 
 
@@ -198,7 +198,7 @@ def keep_k(
     out, labels = [params], ["none-kept"]
     for combo in combos:
         out.append(params.replace(keep=(*params.keep, *combo)))
-        labels.append("keep-" + "+".join(site_label(bases, b) for b in combo))
+        labels.append("keep-" + "+".join(town_of_site(bases, b) for b in combo))
     return out, labels
 
 
@@ -227,7 +227,7 @@ def _changing(
             len(ids) - len(useful),
             "already closed" if want_open else "still open",
             when.isoformat(),
-            ", ".join(site_label(bases, i) for i in ids if i not in useful),
+            ", ".join(town_of_site(bases, i) for i in ids if i not in useful),
         )
     return useful
 

@@ -511,6 +511,28 @@ def _river_places(s: Mapping[str, Any], lang: str, as_of: str | None) -> str:
     return _rules([("ELSE", text("qgis.river_place", lang), symbol)], _POINT)
 
 
+def _forecast(s: Mapping[str, Any], lang: str, geometry: str | None) -> str:
+    """The forecast layer by class (high on top), polygons filled or points marked."""
+    rules: list[tuple[str, str, str]] = []
+    classes = [*s["forecast_classes"], None]
+    for i, c in enumerate(classes):
+        colour = s["forecast_colours"][c] if c else s["forecast_none"]
+        label = text(f"qgis.forecast.{c or 'none'}", lang)
+        if geometry == "point":
+            symbol = _marker(str(i), colour)
+        else:
+            symbol = _fill(str(i), s["region"]["colour"], colour, s["forecast_fill_opacity"], 0.5)
+        rules.append((f'"class" = {_text(c)}' if c else "ELSE", label, symbol))
+    return _rules(
+        rules,
+        _POINT if geometry == "point" else _POLYGON,
+        order_by='coalesce("predicted_events", -1)',
+    )
+
+
+#: Layers whose style depends on their geometry (a forecast per cercle or per settlement).
+_GEOMETRY_BUILDERS = {"forecast": _forecast}
+
 _BUILDERS = {
     "exposure": _exposure,
     "exposure_timeline": _timeline,
@@ -533,7 +555,7 @@ _BUILDERS = {
 }
 
 #: The layers that get a style of their own (any other gets a plain one, see :func:`layer_qml`).
-STYLED_LAYERS = tuple(_BUILDERS)
+STYLED_LAYERS = (*_BUILDERS, *_GEOMETRY_BUILDERS)
 #: The layers whose features are labelled by name (the towns' labels are ready but off: the
 #: exposure layer, on top, labels the same towns).
 LABELLED_LAYERS = ("exposure", "bases")
@@ -603,6 +625,8 @@ def layer_qml(
         The QML document; None for a layer without a builder and without one of the three
         geometries.
     """
+    if name in _GEOMETRY_BUILDERS:
+        return _GEOMETRY_BUILDERS[name](read_styles(), lang, geometry)
     builder = _BUILDERS.get(name)
     if builder:
         return builder(read_styles(), lang, as_of)

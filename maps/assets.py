@@ -354,21 +354,65 @@ def check_cache(
 # --------------------------------------------------------------------------- download
 
 
-def _sri(data: bytes) -> str:
-    """The sha512 Subresource Integrity string of ``data`` (npm's ``integrity``)."""
+def sri(data: bytes) -> str:
+    """The sha512 Subresource Integrity string of ``data`` (npm's ``integrity``).
+
+    Parameters
+    ----------
+    data
+        The bytes to hash (a package tarball).
+
+    Returns
+    -------
+    str
+        ``"sha512-"`` followed by the base64 digest.
+    """
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
 
 
-def _tarball_url(tarball: str, registry_url: str | None) -> str:
-    """``tarball``'s URL on the mirror ``registry_url`` (or ``$MINUSMA_NPM_REGISTRY``), if any."""
+def tarball_url(tarball: str, registry_url: str | None) -> str:
+    """``tarball``'s URL on the mirror ``registry_url`` (or ``$MINUSMA_NPM_REGISTRY``), if any.
+
+    Parameters
+    ----------
+    tarball
+        The tarball URL the lock records (on :data:`DEFAULT_REGISTRY_URL`).
+    registry_url
+        A mirror of the npm registry, or None for ``$MINUSMA_NPM_REGISTRY`` (if set).
+
+    Returns
+    -------
+    str
+        The URL to download from: on the mirror, or ``tarball`` unchanged without one.
+    """
     registry = registry_url or os.environ.get("MINUSMA_NPM_REGISTRY")
     if not registry or not tarball.startswith(DEFAULT_REGISTRY_URL):
         return tarball
     return registry.rstrip("/") + "/" + tarball[len(DEFAULT_REGISTRY_URL) :]
 
 
-def _download(url: str, *, timeout_s: float, retries: int) -> bytes:
-    """The body at ``url``, retried after a network error or HTTP 5xx, at most the size cap."""
+def download(url: str, *, timeout_s: float, retries: int) -> bytes:
+    """The body at ``url``, retried after a network error or HTTP 5xx, at most the size cap.
+
+    Parameters
+    ----------
+    url
+        The URL to read.
+    timeout_s
+        Timeout of each attempt, in seconds.
+    retries
+        Attempts after the first one, for network errors and HTTP 5xx only.
+
+    Returns
+    -------
+    bytes
+        The body (at most :data:`TARBALL_MAX_BYTES`).
+
+    Raises
+    ------
+    FetchError
+        On an HTTP 4xx, a body over the size cap, or when every attempt failed.
+    """
     last: Exception | None = None
     for attempt in range(1, retries + 2):
         try:
@@ -428,10 +472,10 @@ def _install(
         )
     if not integrity.startswith("sha512-"):
         raise ChecksumError(f"{name}@{version}: lock integrity {integrity!r} is not sha512")
-    url = _tarball_url(pkg["tarball"], registry_url)
+    url = tarball_url(pkg["tarball"], registry_url)
     logger.info("downloading %s@%s from %s", name, version, url)
-    data = _download(url, timeout_s=timeout_s, retries=retries)
-    got = _sri(data)
+    data = download(url, timeout_s=timeout_s, retries=retries)
+    got = sri(data)
     if got != integrity:
         raise ChecksumError(
             f"{name}@{version} from {url}: sha512 mismatch, expected {integrity}, got {got}"

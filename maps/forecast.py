@@ -6,16 +6,18 @@ import folium
 import geopandas as gpd
 from folium.utilities import JsCode
 
+from minusma.layers.styles import read_styles
 from minusma.maps._geojson import data_layer, feature_collection
 from minusma.maps.i18n import DEFAULT_LANG
 from minusma.maps.popups import esc, table
 
 __all__ = ["CLASS_COLOURS", "add_forecast"]
 
-#: Fill colour by forecast class (ColorBrewer RdBu, red end: most events expected).
-CLASS_COLOURS = {"high": "#b2182b", "medium": "#ef8a62", "low": "#fddbc7"}
+#: Fill colour by forecast class (ColorBrewer RdBu, red end: most events expected), from the
+#: package's one style table (``layers/data/styles.json``, also the QGIS export's).
+CLASS_COLOURS = dict(read_styles()["forecast_colours"])
 #: Fill for units without a forecast.
-NO_FORECAST = "#d9d9d9"
+NO_FORECAST = read_styles()["forecast_none"]
 #: Display simplification of the unit polygons, degrees.
 SIMPLIFY_DEG = 0.005
 
@@ -49,6 +51,12 @@ _LABELS = {
 }
 
 _STYLE = JsCode("function(feature) { return feature.properties.style; }")
+#: Point units (towns, settlements) as small circles in their class colour.
+_POINT = JsCode(
+    "function(feature, latlng) { return L.circleMarker(latlng, feature.properties.style); }"
+)
+#: Radius of a point unit's circle, pixels.
+POINT_RADIUS_PX = 4
 
 
 def add_forecast(
@@ -84,7 +92,13 @@ def add_forecast(
         low, high = row["predicted_low"], row["predicted_high"]
         return {
             "id": str(row["unit_id"]),
-            "style": {"fillColor": colour, "color": "#555555", "weight": 0.6, "fillOpacity": 0.7},
+            "style": {
+                "fillColor": colour,
+                "color": "#555555",
+                "weight": 0.6,
+                "fillOpacity": 0.7,
+                "radius": POINT_RADIUS_PX,
+            },
             "tooltip": esc(f"{row['unit_name']}: {row['predicted_events']:.1f}"),
             "popup": table(
                 row["unit_name"],
@@ -102,6 +116,6 @@ def add_forecast(
 
     fc = feature_collection(frame, props, simplify_deg=SIMPLIFY_DEG)
     name = words["layer"].format(h=frame.attrs.get("horizon_months", ""), model=model)
-    layer = data_layer(fc, name=esc(name), show=show, style=_STYLE)
+    layer = data_layer(fc, name=esc(name), show=show, style=_STYLE, point_to_layer=_POINT)
     layer.add_to(m)
     return layer

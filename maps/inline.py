@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["inline_html"]
 
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)""", re.IGNORECASE)
+#: A CSS ``url(...)`` reference: its groups are the double-quoted, single-quoted, bare forms.
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)""", re.IGNORECASE)
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 _SRC_DECL = re.compile(r"\bsrc\s*:[^;}]*;?", re.IGNORECASE)
 _SRC_ITEM = re.compile(
@@ -188,7 +189,7 @@ class _Inliner:
             path = self.file(urllib.parse.urljoin(base, ref))
             return "none" if path is None else f'url("{_data_uri(self.cache, path)}")'
 
-        return _CSS_URL.sub(url, text).replace("</style", "<\\/style")
+        return CSS_URL.sub(url, text).replace("</style", "<\\/style")
 
     def icon_defaults(self, leaflet_js: Path) -> str:
         """A script pointing ``L.Icon.Default`` at data URIs (Leaflet finds them from CSS URLs).

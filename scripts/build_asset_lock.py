@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from minusma.geo.io import write_json  # noqa: E402 (after the sys.path insert above)
 from minusma.maps import assets  # noqa: E402
+from minusma.maps.inline import CSS_URL  # noqa: E402
 
 logger = logging.getLogger("build_asset_lock")
 
@@ -185,21 +186,21 @@ def registry_entry(name: str, version: str, registry: str) -> dict[str, str]:
 
 def check_urls(urls: list[str], lock_path: Path, cache: Path) -> dict[str, str]:
     """Resolve each URL and each ``url(...)`` of the stylesheets; fail on any that does not."""
-    lock = assets.load_lock(lock_path)
+    cached = assets.AssetCache(cache, lock_path=lock_path)
     checked: dict[str, str] = {}
     todo = list(urls)
     while todo:
         url = todo.pop()
-        norm = assets._normalise(url)
+        norm = assets.normalise_url(url)
         if norm in checked:
             continue
-        found = assets._resolve(url, cache, lock)  # raises on unknown URLs and missing files
+        found = cached.lookup(url)  # raises on unknown URLs and missing files
         if isinstance(found, str):
             checked[norm] = "dropped: " + found
             continue
-        checked[norm] = found.relative_to(cache).as_posix()
+        checked[norm] = found.relative_to(cached.path).as_posix()
         if found.suffix == ".css":
-            for groups in assets._CSS_URL.findall(found.read_text(encoding="utf-8")):
+            for groups in CSS_URL.findall(found.read_text(encoding="utf-8")):
                 ref = next((g for g in groups if g), "")
                 if ref and not ref.startswith(("data:", "#")):
                     todo.append(urllib.parse.urljoin(norm, ref))
@@ -211,9 +212,9 @@ def add_file_hashes(lock: dict[str, Any], registry: str) -> None:
     checking the tarball against the package's sha512 integrity: the hashes the asset cache checks
     every read against (:meth:`maps.assets.AssetCache.read`)."""
     for pkg in lock["packages"]:
-        url = assets._tarball_url(pkg["tarball"], registry)
-        data = assets._download(url, timeout_s=60.0, retries=2)
-        if assets._sri(data) != pkg["integrity"]:
+        url = assets.tarball_url(pkg["tarball"], registry)
+        data = assets.download(url, timeout_s=60.0, retries=2)
+        if assets.sri(data) != pkg["integrity"]:
             raise SystemExit(f"{pkg['name']}@{pkg['version']}: {url} does not match its integrity")
         pkg["files"] = assets.tarball_file_hashes(data)
         logger.info("%s@%s: %d file hashes", pkg["name"], pkg["version"], len(pkg["files"]))

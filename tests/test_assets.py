@@ -200,12 +200,27 @@ def test_resolve_maps_cdn_layouts_to_npm_layout(url, expected, asset_cache):
 def test_every_url_inside_the_locked_stylesheets_resolves(asset_cache):
     for url in (u for u in FOLIUM_URLS if u.endswith(".css") and u not in DROPPED):
         css = assets.resolve(url, asset_cache).read_text(encoding="utf-8")
-        for groups in inline._CSS_URL.findall(css):
+        for groups in inline.CSS_URL.findall(css):
             ref = next(g for g in groups if g)
             if not ref.startswith(("data:", "#")):
                 assert assets.resolve(
                     assets.urllib.parse.urljoin(url, ref), asset_cache
                 ).is_file(), (url, ref)
+
+
+def test_the_lock_builders_url_check_reproduces_the_packaged_lock(asset_cache):
+    # scripts/build_asset_lock.py's check, run offline on the packaged lock: the URLs it resolves
+    # are the ones the lock records (it uses only the asset cache's public API).
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_asset_lock", ROOT / "scripts" / "build_asset_lock.py"
+    )
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    lock_path = ROOT / "maps" / "assets" / "lock.json"
+    recorded = json.loads(lock_path.read_text(encoding="utf-8"))["checked_urls"]
+    assert builder.check_urls(builder.folium_urls(), lock_path, asset_cache) == recorded
 
 
 @pytest.mark.parametrize(
@@ -272,7 +287,7 @@ def _tarball(files: dict[str, bytes], top: str = "package") -> bytes:
     return buf.getvalue()
 
 
-def _sri(data: bytes) -> str:
+def sri(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
@@ -335,7 +350,7 @@ def _lock(tmp_path: Path, data: bytes, *, integrity: str | None = None) -> Path:
                 "name": "@demo/pkg",
                 "version": "1.0.0",
                 "tarball": "https://registry.npmjs.org/@demo/pkg/-/pkg-1.0.0.tgz",
-                "integrity": integrity or _sri(data),
+                "integrity": integrity or sri(data),
                 "files": assets.tarball_file_hashes(data) if data[:2] == b"\x1f\x8b" else {},
             }
         ],
@@ -357,7 +372,7 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
     folder = cache / "@demo" / "pkg@1.0.0"
     assert first[0].path == folder
     assert (folder / "dist" / "demo.js").read_bytes() == DEMO["dist/demo.js"]
-    assert (folder / ".integrity").read_text().strip() == _sri(data)
+    assert (folder / ".integrity").read_text().strip() == sri(data)
     assert "verified @demo/pkg@1.0.0" in caplog.text
 
     second = assets.fill_cache(cache, registry_url=registry.url, lock_path=lock)
@@ -383,7 +398,7 @@ def test_fill_cache_downloads_verifies_and_unpacks_once(registry, tmp_path, capl
 def test_fill_cache_rejects_a_checksum_mismatch_and_leaves_nothing(registry, tmp_path):
     data = _tarball(DEMO)
     registry.files["/@demo/pkg/-/pkg-1.0.0.tgz"] = data
-    lock = _lock(tmp_path, data, integrity=_sri(data + b"tampered"))
+    lock = _lock(tmp_path, data, integrity=sri(data + b"tampered"))
     cache = tmp_path / "cache"
     with pytest.raises(
         ChecksumError,
@@ -458,7 +473,7 @@ def test_cli_assets_fills_the_cache_and_prints_what_it_verified(registry, tmp_pa
         cli, ["assets", "--cache", str(tmp_path / "c"), "--registry", registry.url]
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.split("\t")[:3] == ["@demo/pkg@1.0.0", _sri(data), "downloaded"]
+    assert result.stdout.split("\t")[:3] == ["@demo/pkg@1.0.0", sri(data), "downloaded"]
 
     registry.files.clear()
     bad = CliRunner().invoke(

@@ -243,7 +243,7 @@ def test_no_folder_is_created_by_a_failed_run(tmp_path, monkeypatch):
     def offline(*args, **kwargs):
         raise FetchError("no network in this test")
 
-    monkeypatch.setattr(assets, "_download", offline)
+    monkeypatch.setattr(assets, "download", offline)
     missing = tmp_path / "nonexistent"
     runs = [
         ["map", "--offline", "--cache", str(missing / "cache"), "--out", str(tmp_path / "m.html")],

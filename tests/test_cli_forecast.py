@@ -97,7 +97,7 @@ def test_forecast_cercles_from_an_hdx_history(data_dir, hdx_history, tmp_path):
     assert first["rank"] == 1 and first["class"] == "high"
     assert first["predicted_low"] <= first["predicted_events"] <= first["predicted_high"]
     assert "events" in first["why"]
-    assert payload["model"] in {"persistence", "history", "decayed", "glm", "gbm"}
+    assert payload["model"] in {"persistence", "history", "decayed", "inform", "glm", "gbm"}
     assert payload["backtest"] and {row["name"] for row in payload["backtest"]} >= {"glm", "gbm"}
 
 

@@ -43,3 +43,15 @@ def test_add_forecast_colours_by_class_and_escapes_data():
     assert "&lt;b&gt;bold&lt;/b&gt;" in feats[0]["properties"]["popup"]
     assert "pourquoi" in feats[0]["properties"]["popup"]
     assert "Prévision" in layer.layer_name
+
+
+def test_point_units_are_drawn_as_circles_in_their_class_colour():
+    frame = _frame()
+    frame = frame.set_geometry(frame.geometry.representative_point())  # towns, settlements
+    m = folium.Map()
+    layer = add_forecast(m, frame)
+    feats = layer.data["features"]
+    assert feats[0]["geometry"]["type"] == "Point"
+    assert feats[0]["properties"]["style"]["fillColor"] == CLASS_COLOURS["high"]
+    html = m.get_root().render()
+    assert "L.circleMarker(latlng, feature.properties.style)" in html

@@ -171,3 +171,42 @@ def test_a_french_export_names_its_styles_legends_and_labels_in_french(qgis_repo
     assert "bitumée (tracé schématique)" in layers["roads"]["legend"]
     (site,) = layers["bases"]["labels"]["rules"]
     assert "'camp de Ber'" in site["text"] and "d''Ansongo'" in site["text"]
+
+
+def test_the_forecast_layer_opens_in_qgis_with_its_class_style(tmp_path, data_dir):
+    """A forecast per cercle from a SYNTHETIC unit_id, month, events history (invented counts,
+    written here), exported with the cercles: QGIS finds the layer, its fields and its style."""
+    assert _qgis_available(), "PyQGIS is not installed: run scripts/setup-test-env (as root)"
+    cercles = pyogrio.read_dataframe(
+        data_dir / "ocha-cod-mali" / "mli_adm2_cercles.geojson", read_geometry=False
+    )
+    months = [f"{y}-{m:02d}" for y in (2021, 2022) for m in range(1, 13)]
+    rows = [
+        (code, month, (i * 7 + j) % 5)
+        for i, code in enumerate(cercles["admin2Pcod"])
+        for j, month in enumerate(months)
+    ]
+    history = tmp_path / "SYNTHETIC_unit_month.csv"
+    history.write_text(
+        "unit_id,month,events\n" + "".join(f"{u},{m},{e}\n" for u, m, e in rows), encoding="utf-8"
+    )
+    out = tmp_path / "export"
+    out.mkdir()
+    Study(data_dir=data_dir).export(
+        out,
+        fmt="gpkg",
+        layers=["cercles"],
+        with_analysis=False,
+        history=history,
+        forecast={"unit": "cercle", "model": "persistence"},
+    )
+    report = _check(out / GPKG_NAME, out / "map.png")
+    layer = report["layers"]["forecast"]
+    assert layer["valid"] and layer["features"] == 50 and layer["crs"] == "EPSG:4326"
+    assert layer["style_found"] and layer["renderer"] == "RuleRenderer"
+    assert layer["legend"][:3] == [
+        "forecast: low, or no event expected",
+        "forecast: medium",
+        "forecast: high (top third of expected events)",
+    ]
+    assert {"unit_id", "predicted_events", "rank", "class", "why"} <= set(layer["fields"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from minusma.layers.bases import bases, site_label, site_town
-from minusma.layers.scenarios import site_label as scenario_label
+from minusma.layers.scenarios import town_of_site
 from minusma.layers.styles import layer_qml
 
 
@@ -28,4 +28,4 @@ def test_the_qgis_styles_and_the_scenarios_name_the_sites_with_it():
     for _, row in sites.iterrows():
         label = escape(site_label(row, "fr")).replace("'", "''")
         assert f"WHEN '{row['base_id']}' THEN '{label}'" in french
-        assert scenario_label(sites, row["base_id"]) == site_town(row["town"])
+        assert town_of_site(sites, row["base_id"]) == site_town(row["town"])

@@ -88,7 +88,23 @@ class BacktestResult:
     history: str = ""
 
     def best(self, metric: str = "spearman") -> str:
-        """The count model with the best pooled ``metric`` (ties: the first listed)."""
+        """The count model with the best pooled ``metric`` (ties: the first listed).
+
+        Parameters
+        ----------
+        metric
+            A pooled metric (``deviance``: lowest is best; others: highest).
+
+        Returns
+        -------
+        str
+            The model's name.
+
+        Raises
+        ------
+        ParameterError
+            No count model has that metric.
+        """
         rows = self.pooled[self.pooled["counts"] & self.pooled[metric].notna()]
         if rows.empty:
             raise ParameterError(f"no count model has a pooled {metric}")
@@ -98,7 +114,27 @@ class BacktestResult:
 
 
 def origins_between(first: int, last: int, every_months: int) -> list[int]:
-    """Origin month numbers ``first, first + every, ...`` up to ``last`` (inclusive)."""
+    """Origin month numbers ``first, first + every, ...`` up to ``last`` (inclusive).
+
+    Parameters
+    ----------
+    first
+        The first origin (month number).
+    last
+        The last possible origin (month number).
+    every_months
+        Months between origins.
+
+    Returns
+    -------
+    list of int
+        The origins.
+
+    Raises
+    ------
+    ParameterError
+        A step below 1 or ``first`` after ``last``.
+    """
     if int(every_months) != every_months or every_months < 1:
         raise ParameterError(f"every_months must be a whole number >= 1, got {every_months!r}")
     if first > last:
@@ -122,9 +158,26 @@ def _train_rows(
 def fit_at(
     cube: FeatureCube, model: Model, t: int, *, train_months: int = TRAIN_MONTHS
 ) -> Model | None:
-    """Fit ``model`` on the rows known before origin index ``t`` (None when there are none)."""
+    """Fit ``model`` on the rows known before origin index ``t``.
+
+    Parameters
+    ----------
+    cube
+        Features and targets.
+    model
+        The model (a loaded one is applied as saved).
+    t
+        Origin index in the cube.
+    train_months
+        Most recent origins of training rows.
+
+    Returns
+    -------
+    Model or None
+        The fitted model, or None when there is no training row with an event.
+    """
     cols = [cube.names.index(r) for r in model.requires]
-    if model.kind != "learned":  # baselines fit nothing: no training rows to gather
+    if not model.needs_training:  # baselines fit nothing: no training rows to gather
         return model.fit(np.zeros((0, len(cube.names))), np.zeros(0), cube.names)
     X, y = _train_rows(cube, t, cols, train_months)
     if len(y) == 0 or y.sum() == 0:
@@ -178,8 +231,12 @@ def run_backtest(
         Models from :func:`minusma.geo.forecast.models.make_models`.
     origins
         Month numbers of the origins; each needs its horizon inside the span.
-    train_months, n_boot, seed
-        See :data:`TRAIN_MONTHS`, :data:`N_BOOT`; ``seed`` fixes the resamples.
+    train_months
+        Most recent origins of training rows (:data:`TRAIN_MONTHS`).
+    n_boot
+        Bootstrap resamples of units (:data:`N_BOOT`).
+    seed
+        Fixes the resamples.
 
     Returns
     -------

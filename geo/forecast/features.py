@@ -20,9 +20,14 @@ Features (names in :data:`HISTORY_FEATURES` and friends):
   the unit's point in the month before the origin), ``km_to_open_site`` (to the nearest open
   site; :data:`CAP_KM` when none is open), ``months_since_closure_within`` (since the latest
   closure of a site within ``radius_km``; :data:`CAP_MONTHS` when none closed),
-  ``km_to_any_site`` (nearest site open now or before);
-* static columns (population, distance to the capital or a border, access indicators), given by
-  the caller and repeated over origins.
+  ``km_to_any_site`` (nearest site open now or before); with a
+  :class:`~minusma.geo.forecast.shape.ProtectionShape` also ``opening_effect_within`` and
+  ``closing_effect_within``, the estimated effect of each site's opening or closing summed over
+  the sites in reach, by months since (:mod:`minusma.geo.forecast.shape`);
+* static columns (population, distance to the capital or a border, access indicators, the
+  composite score), given by the caller and repeated over origins: they are known at every
+  origin only because they are treated as constant (population is one year's raster, access is
+  the network as modelled); that is an assumption, stated.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from scipy.signal import lfilter
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.distance import pairwise_km
+from minusma.geo.forecast.shape import ProtectionShape
 from minusma.geo.panel import Panel
 
 __all__ = [
@@ -104,7 +110,25 @@ class Sites:
         closed_month: ArrayLike,
         names: ArrayLike,
     ) -> Sites:
-        """Build from arrays; NaN/None months become open-ended."""
+        """Build from arrays; NaN/None months become open-ended.
+
+        Parameters
+        ----------
+        lon
+            Longitudes of the sites.
+        lat
+            Latitudes of the sites.
+        opened_month
+            First month open (month numbers; None/NaN: open before the record).
+        closed_month
+            First month no longer open (None/NaN: still open).
+        names
+            Site names (for the words of a forecast).
+
+        Returns
+        -------
+        Sites
+        """
         o = pd.to_numeric(pd.Series(np.asarray(opened_month, dtype=object)), errors="coerce")
         c = pd.to_numeric(pd.Series(np.asarray(closed_month, dtype=object)), errors="coerce")
         return cls(
@@ -158,11 +182,32 @@ class FeatureCube:
         return int(self.values.shape[1])
 
     def origin_index(self, month: int) -> int:
-        """Origin index of a month number."""
+        """Origin index of a month number.
+
+        Parameters
+        ----------
+        month
+            A month number (:func:`minusma.geo.panel.month_index`).
+
+        Returns
+        -------
+        int
+            Its index on the cube's origin axis.
+        """
         return int(month) - self.first_month
 
     def feature(self, name: str) -> NDArray[np.float64]:
-        """``(n_units, n_origins)`` values of one feature."""
+        """``(n_units, n_origins)`` values of one feature.
+
+        Parameters
+        ----------
+        name
+            A feature name of :attr:`names`.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         return self.values[:, :, self.names.index(name)]
 
 
@@ -273,6 +318,7 @@ def build_features(
     static: pd.DataFrame | None = None,
     radius_km: float = RADIUS_KM,
     half_life_months: float = HALF_LIFE_MONTHS,
+    shape: ProtectionShape | None = None,
 ) -> FeatureCube:
     """The feature cube of a panel (see the module docs).
 
@@ -284,19 +330,32 @@ def build_features(
         Months ahead the target counts.
     neighbours
         ``(n_units, n_units)`` 0/1 contiguity in panel row order (None: no spatial lag).
-    unit_lon, unit_lat
-        A point per unit (centroid or place), needed with ``sites``.
+    unit_lon
+        Longitude of a point per unit (centroid or place), needed with ``sites``.
+    unit_lat
+        Latitude of that point.
     sites
         Peacekeeping site periods (None: no protection features).
     static
         Per-unit columns in panel row order, repeated over origins (NaN allowed only where a
         model tolerates it).
-    radius_km, half_life_months
-        See :data:`RADIUS_KM`, :data:`HALF_LIFE_MONTHS`.
+    radius_km
+        Reach of a site (:data:`RADIUS_KM`).
+    half_life_months
+        Half-life of the decayed count (:data:`HALF_LIFE_MONTHS`).
+    shape
+        An estimated effect (:func:`minusma.geo.forecast.shape.read_protection_shape`): adds the
+        shaped protection features (needs ``sites``).
 
     Returns
     -------
     FeatureCube
+        The features and targets.
+
+    Raises
+    ------
+    ParameterError
+        A bad horizon, neighbour matrix or static table, or sites/shape without unit points.
     """
     if int(horizon_months) != horizon_months or horizon_months < 1:
         raise ParameterError(f"horizon_months must be a whole number >= 1, got {horizon_months!r}")
@@ -327,6 +386,20 @@ def build_features(
             radius_km,
         )
         cols.update(feats)
+        if shape is not None:
+            known = panel.first_month + np.arange(m + 1) - 1
+            cols.update(
+                shape.features(
+                    km,
+                    sites.opened_month,
+                    sites.closed_month,
+                    known,
+                    _NEVER,
+                    horizon_months=int(horizon_months),
+                )
+            )
+    elif shape is not None:
+        raise ParameterError("a protection shape needs sites (their opening and closing months)")
     static_cols: dict[str, NDArray] = {}
     if static is not None:
         if len(static) != n:

@@ -20,12 +20,38 @@ __all__ = ["auc", "auc_ranks", "poisson_deviance", "precision_at_k", "spearman",
 
 
 def spearman(y: NDArray, p: NDArray) -> NDArray:
-    """Spearman rank correlation per row."""
+    """Spearman rank correlation per row.
+
+    Parameters
+    ----------
+    y
+        ``(n_rows, n_units)`` observed events (one resample per row).
+    p
+        ``(n_rows, n_units)`` forecasts or scores.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row (NaN where undefined).
+    """
     return spearman_ranks(rankdata(y, axis=1), rankdata(p, axis=1))
 
 
 def spearman_ranks(ry: NDArray, rp: NDArray) -> NDArray:
-    """Spearman from row-wise average ranks (Pearson correlation of the ranks)."""
+    """Spearman from row-wise average ranks (Pearson correlation of the ranks).
+
+    Parameters
+    ----------
+    ry
+        ``(n_rows, n_units)`` ranks of the observed events.
+    rp
+        ``(n_rows, n_units)`` ranks of the forecasts.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row (NaN where undefined).
+    """
     ry = ry - ry.mean(axis=1, keepdims=True)
     rp = rp - rp.mean(axis=1, keepdims=True)
     den = np.sqrt((ry * ry).sum(axis=1) * (rp * rp).sum(axis=1))
@@ -34,12 +60,38 @@ def spearman_ranks(ry: NDArray, rp: NDArray) -> NDArray:
 
 
 def auc(label: NDArray, p: NDArray) -> NDArray:
-    """ROC AUC per row (Mann-Whitney on average ranks)."""
+    """ROC AUC per row (Mann-Whitney on average ranks).
+
+    Parameters
+    ----------
+    label
+        ``(n_rows, n_units)`` 0/1 outcomes.
+    p
+        ``(n_rows, n_units)`` forecasts or scores.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row (NaN where undefined).
+    """
     return auc_ranks(label, rankdata(p, axis=1))
 
 
 def auc_ranks(label: NDArray, rp: NDArray) -> NDArray:
-    """ROC AUC per row from the forecasts' row-wise average ranks."""
+    """ROC AUC per row from the forecasts' row-wise average ranks.
+
+    Parameters
+    ----------
+    label
+        ``(n_rows, n_units)`` 0/1 outcomes.
+    rp
+        ``(n_rows, n_units)`` ranks of the forecasts.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row (NaN where undefined).
+    """
     label = label.astype(bool)
     pos = label.sum(axis=1).astype(np.float64)
     neg = label.shape[1] - pos
@@ -49,7 +101,20 @@ def auc_ranks(label: NDArray, rp: NDArray) -> NDArray:
 
 
 def poisson_deviance(y: NDArray, mu: NDArray) -> NDArray:
-    """Mean Poisson deviance per row (``mu`` > 0)."""
+    """Mean Poisson deviance per row (``mu`` > 0).
+
+    Parameters
+    ----------
+    y
+        ``(n_rows, n_units)`` observed events (one resample per row).
+    mu
+        ``(n_rows, n_units)`` expected counts.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row (NaN where undefined).
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         term = np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)
     return 2.0 * term.mean(axis=1)
@@ -59,6 +124,20 @@ def precision_at_k(label: NDArray, p: NDArray, k: int) -> NDArray:
     """Share of positives among the ``k`` highest forecasts per row.
 
     Ties at the cut are shared pro rata.
+
+    Parameters
+    ----------
+    label
+        ``(n_rows, n_units)`` 0/1 outcomes.
+    p
+        ``(n_rows, n_units)`` forecasts or scores.
+    k
+        How many of the highest (clipped to 1..n_units).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row (NaN where undefined).
     """
     n = p.shape[1]
     k = int(min(max(k, 1), n))

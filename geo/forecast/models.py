@@ -13,7 +13,10 @@ Baselines (nothing fitted):
 * ``decayed`` -- the decayed count (half-life 6 months) as a monthly rate, times the horizon;
 * ``near_site`` -- closeness to the nearest current or former peacekeeping site (a ranking);
 * ``far_from_capital`` -- distance to the capital (a ranking);
-* ``inform`` -- the hand-set composite exposure score, where the caller supplies it (a ranking).
+* ``inform`` -- the hand-set composite exposure score per unit (feature ``composite``), where the
+  caller supplies it, mapped to expected counts by one scale fitted on the training months only
+  (``mu = c * score``; the Poisson maximum-likelihood ``c`` is the training events over the
+  training scores), so it is scored by deviance beside the count models.
 
 Learned (fitted on months before the origin only; hyper-parameters fixed here, never tuned on a
 test window):
@@ -44,6 +47,7 @@ __all__ = [
     "GBM_PARAMS",
     "GLM_PARAMS",
     "LEARNED",
+    "SCALED",
     "Model",
     "make_models",
 ]
@@ -81,28 +85,79 @@ class Model:
     _estimator: Any = None  # a fitted scikit-learn estimator (untyped library)
     _used: list[int] = field(default_factory=list)
     horizon_months: int = 12
+    scaled: bool = False  # a baseline whose score is mapped to counts by one fitted scale
+    scale: float | None = None
+    loaded: bool = False  # restored from a saved file: applied as saved, never refitted
+
+    @property
+    def needs_training(self) -> bool:
+        """Whether :meth:`fit` learns from training rows (learned models, scaled baselines)."""
+        return (self.kind == "learned" or self.scaled) and not self.loaded
 
     def available(self, names: Sequence[str]) -> bool:
-        """Whether every required feature is in ``names``."""
+        """Whether every required feature is in ``names``.
+
+        Parameters
+        ----------
+        names
+            Feature names of a cube.
+
+        Returns
+        -------
+        bool
+        """
         return all(r in names for r in self.requires)
 
     def fit(self, X: NDArray, y: NDArray, names: Sequence[str]) -> Model:
-        """Fit on training rows (baselines: nothing to fit). Rows must be complete."""
+        """Fit on training rows (baselines: nothing to fit). Rows must be complete.
+
+        Parameters
+        ----------
+        X
+            ``(n_rows, n_features)`` features in the order of ``names``.
+        y
+            ``(n_rows,)`` events over the horizon.
+        names
+            Feature names of the columns of ``X``.
+
+        Returns
+        -------
+        Model
+            ``self``, fitted.
+        """
         self._used = [list(names).index(r) for r in self.requires]
+        if self.loaded:
+            return self
         if self.kind == "learned":
             est = _estimator(self.name)
             with threadpool_limits(limits=FIT_THREADS):
                 est.fit(X[:, self._used], y)
             self._estimator = est
+        elif self.scaled:
+            total = float(np.sum(X[:, self._used[0]]))
+            self.scale = float(np.sum(y)) / total if total > 0 else 0.0
         return self
 
     def predict(self, X: NDArray) -> NDArray:
-        """Expected events over the horizon (``counts``) or a ranking score, per row."""
+        """Expected events over the horizon (``counts``) or a ranking score, per row.
+
+        Parameters
+        ----------
+        X
+            ``(n_rows, n_features)`` features in the cube's order.
+
+        Returns
+        -------
+        numpy.ndarray
+            One value per row.
+        """
         Z = X[:, self._used]
         if self.kind == "learned":
             with threadpool_limits(limits=FIT_THREADS):
                 mu = self._estimator.predict(Z)
             return np.maximum(mu, MIN_EXPECTED)
+        if self.scaled:
+            return np.maximum((self.scale or 0.0) * Z[:, 0], MIN_EXPECTED)
         return self._score(Z[:, 0], self.horizon_months)  # type: ignore[operator]
 
 
@@ -144,8 +199,15 @@ BASELINES = {
     ),
     "near_site": ("near a current or former site", "km_to_any_site", lambda x, h: -x, False),
     "far_from_capital": ("far from the capital", "km_to_capital", lambda x, h: x, False),
-    "inform": ("the hand-set composite exposure score", "composite", lambda x, h: x, False),
+    "inform": (
+        "the hand-set composite exposure score, scaled to counts on the training months",
+        "composite",
+        lambda x, h: x,
+        True,
+    ),
 }
+#: Baselines whose score is mapped to expected counts by one scale fitted on training months.
+SCALED = ("inform",)
 LEARNED = {
     "glm": "Poisson GLM (PoissonRegressor)",
     "gbm": "gradient-boosted trees, Poisson loss (HistGradientBoostingRegressor)",
@@ -155,7 +217,22 @@ LEARNED = {
 def make_models(names: Sequence[str], features: Sequence[str], horizon_months: int) -> list[Model]:
     """The models of ``names`` that the features allow.
 
-    Learned models use every feature except the ranking-only ``composite``.
+    Learned models use every feature except ``composite`` (the hand-set score is the ``inform``
+    baseline's, not an input of the learned models).
+
+    Parameters
+    ----------
+    names
+        Model names (:data:`BASELINES`, :data:`LEARNED`).
+    features
+        Feature names of the cube.
+    horizon_months
+        Months the models forecast.
+
+    Returns
+    -------
+    list of Model
+        The models whose features exist, in the order of ``names``.
 
     Raises
     ------
@@ -167,7 +244,9 @@ def make_models(names: Sequence[str], features: Sequence[str], horizon_months: i
     for name in names:
         if name in BASELINES:
             label, feature, score, counts = BASELINES[name]
-            model = Model(name, label, "baseline", (feature,), counts, _score=score)
+            model = Model(
+                name, label, "baseline", (feature,), counts, _score=score, scaled=name in SCALED
+            )
         elif name in LEARNED:
             model = Model(name, LEARNED[name], "learned", learned_features, True)
         else:

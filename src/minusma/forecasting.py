@@ -1,9 +1,10 @@
 """Forecasts of events per unit from the user's own history, chosen by rolling-origin backtests.
 
-The application wiring of :mod:`minusma.geo.forecast`: units of analysis from the data directory
-(OCHA COD cercles, communes, 2015 regions, 2023 regions) or PRIO-GRID cells over a boundary or a
-bounding box; peacekeeping sites from Geo-PKO (any mission) or the shipped MINUSMA table;
-structure (distance to the capital and to the border). :func:`prepare` builds the panel and the
+The application wiring of :mod:`minusma.geo.forecast`: units of analysis, their neighbours and
+static features (:mod:`minusma.forecast_units`: OCHA COD units, PRIO-GRID cells, towns,
+settlements; population, distances, access, the composite), peacekeeping sites from Geo-PKO (any
+mission) or the shipped MINUSMA table, and the words of ``why`` (:mod:`minusma.forecast_words`).
+:func:`prepare` builds the panel and the
 feature cube once; :func:`backtest` scores models at rolling origins; :func:`forecast` ranks units
 for the months after ``as_of`` with the model asked for, or with ``auto`` the count model with the
 best pooled backtest Spearman on this history (and says so).
@@ -19,45 +20,62 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from scipy.stats import poisson
 
-from minusma.geo._errors import DataDirError, ParameterError, UnknownNameError
+from minusma.forecast_units import (
+    ACCESS,
+    EARTH_RADIUS_KM,
+    SETTLEMENT_NEIGHBOURS_K,
+    TOWN_MATCH_KM,
+    TOWN_NEIGHBOUR_KM,
+    UNITS,
+    Units,
+    access_features,
+    composite_features,
+    load_sites,
+    load_units,
+    unit_population,
+)
+from minusma.forecast_words import LANGS, why_text
+from minusma.geo._errors import DataDirError, ParameterError
 from minusma.geo.crs import WGS84
-from minusma.geo.distance import nearest_km, pairwise_km
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
-from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, make_models
+from minusma.geo.forecast.models import BASELINES, LEARNED, MIN_EXPECTED, Model, make_models
+from minusma.geo.forecast.shape import ProtectionShape, read_protection_shape
 from minusma.geo.panel import Panel, month_index, month_label
-from minusma.geo.prio_grid import cells, queen_neighbours
 from minusma.layers.history import History, read_history, to_panel
+from minusma.layers.registry import LayerInfo
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "ACCESS",
     "DEFAULT_MODELS",
+    "EARTH_RADIUS_KM",
+    "FORECAST_LAYER",
     "HORIZON_MONTHS",
     "INTERVAL",
+    "SETTLEMENT_NEIGHBOURS_K",
+    "TOWN_MATCH_KM",
+    "TOWN_NEIGHBOUR_KM",
     "UNITS",
     "Prepared",
     "Units",
+    "access_features",
     "backtest",
     "backtest_chart",
+    "composite_features",
     "forecast",
+    "forecast_layer_info",
     "load_sites",
     "load_units",
     "prepare",
     "prepare_history",
+    "unit_population",
 ]
 
-#: Units of analysis.
-UNITS = ("cercle", "commune", "region", "region_2023", "grid", "towns")
-#: Point units (towns): an event counts for the nearest town within this many km plus its own
-#: location uncertainty (the match radius of ``minusma validate``).
-TOWN_MATCH_KM = 10.0
-#: Point units: towns within this many km of each other are neighbours (spatial lag).
-TOWN_NEIGHBOUR_KM = 50.0
 #: Default forecast horizon, months.
 HORIZON_MONTHS = 12
 #: Models backtested by default (those whose features exist).
@@ -66,49 +84,10 @@ DEFAULT_MODELS = (*BASELINES, *LEARNED)
 INTERVAL = 0.8
 #: Origins of the backtest ``auto`` runs: every 12 months over the last this-many years of span.
 AUTO_YEARS = 5
-#: Access indicators of the exposure model (per town, on the network as modelled: static over
-#: time) and how they aggregate to a unit holding several towns. A unit holding none takes the
-#: median over units; an indicator no unit has is left out.
-ACCESS = {
-    "bamako_travel_h": "median",
-    "bamako_routes": "min",
-    "airport_km": "median",
-    "on_road_network": "mean",
-    "riverside": "mean",
-}
-#: Contributions named in ``why``.
-WHY_TERMS = 3
-
-_NOUN = {
-    "en": {
-        "cercle": "cercles",
-        "commune": "communes",
-        "region": "regions",
-        "region_2023": "regions",
-        "grid": "cells",
-        "towns": "towns",
-    },
-    "fr": {
-        "cercle": "cercles",
-        "commune": "communes",
-        "region": "régions",
-        "region_2023": "régions",
-        "grid": "cellules",
-        "towns": "villes",
-    },
-}
-
-
-@dataclass
-class Units:
-    """Units of analysis: ids, names, a point each, contiguity and static features."""
-
-    level: str
-    frame: gpd.GeoDataFrame  # unit_id, unit_name, geometry
-    lon: np.ndarray
-    lat: np.ndarray
-    neighbours: sp.csr_matrix
-    static: pd.DataFrame
+#: Units that are places (points): events go to the nearest one within reach.
+POINT_UNITS = ("towns", "settlements")
+#: Folder of the data directory holding the WorldPop raster (population feature by default).
+WORLDPOP_FOLDER = "worldpop"
 
 
 @dataclass
@@ -121,151 +100,6 @@ class Prepared:
     cube: FeatureCube
 
 
-def _contiguity(frame: gpd.GeoDataFrame) -> sp.csr_matrix:
-    from libpysal.weights import Queen
-
-    w = Queen.from_dataframe(frame, use_index=False, silence_warnings=True)
-    return sp.csr_matrix(w.sparse, dtype=np.int8)
-
-
-def _polygons(level: str, data_dir) -> gpd.GeoDataFrame:
-    from minusma.layers import admin
-    from minusma.layers.datasets import read_dataset
-
-    if level == "cercle":
-        gdf = admin.cercles(data_dir)
-        return gdf.assign(unit_id=gdf["cercle_pcode"], unit_name=gdf["cercle_name"])
-    if level == "commune":
-        gdf = admin.communes(data_dir)
-        return gdf.assign(unit_id=gdf["commune_pcode"], unit_name=gdf["commune_name"])
-    if level == "region":
-        gdf = read_dataset("cod_adm1", data_dir)
-        return gdf.assign(unit_id=gdf["admin1Pcod"], unit_name=gdf["admin1Name"])
-    gdf = admin.regions_2023(data_dir, names=None)
-    return gdf.assign(unit_id=gdf["region_2023"], unit_name=gdf["region_2023"])
-
-
-def load_units(
-    level: str,
-    *,
-    data_dir: str | os.PathLike | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
-    capital: tuple[float, float] | None = None,
-) -> Units:
-    """Units of analysis with contiguity and structure.
-
-    Parameters
-    ----------
-    level
-        One of :data:`UNITS`.
-    data_dir
-        Data directory (OCHA COD units; Mali's boundary for the grid and the border distance).
-    bbox
-        For ``grid``: cells over this ``(lon_min, lat_min, lon_max, lat_max)`` instead of Mali's
-        boundary (any country).
-    capital
-        ``(lon, lat)`` of the capital; default Bamako from the shipped towns table (Mali units).
-
-    Returns
-    -------
-    Units
-    """
-    if level not in UNITS:
-        raise UnknownNameError(f"unknown unit {level!r}; choose from {', '.join(UNITS)}")
-    border = None
-    if level == "grid":
-        if bbox is None:
-            from minusma.layers.datasets import read_dataset
-
-            border = read_dataset("cod_adm0", data_dir)
-            frame = cells(boundary=border)
-        else:
-            frame = cells(bbox=bbox)
-        frame = frame.assign(
-            unit_id=frame["gid"],
-            unit_name=[
-                f"cell {g} ({y:.2f}, {x:.2f})"
-                for g, x, y in zip(frame["gid"], frame["lon"], frame["lat"])
-            ],
-        )
-        lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
-        neighbours = queen_neighbours(frame["gid"].to_numpy())
-    elif level == "towns":
-        from minusma.layers.datasets import read_dataset
-        from minusma.layers.towns import towns
-
-        t = towns()
-        located = t.geometry.notna() & ~t.geometry.is_empty
-        if (~located).any():
-            logger.info(
-                "towns: %d of %d without a sourced point left out", (~located).sum(), len(t)
-            )
-        frame = t[located].reset_index(drop=True)
-        frame = frame.assign(unit_id=frame["town_id"], unit_name=frame["name"])
-        lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
-        km = pairwise_km(lon, lat, lon, lat)
-        neighbours = sp.csr_matrix(((km <= TOWN_NEIGHBOUR_KM) & (km > 0)).astype(np.int8))
-        border = read_dataset("cod_adm0", data_dir) if data_dir is not None else None
-    else:
-        frame = _polygons(level, data_dir).reset_index(drop=True)
-        points = frame.geometry.representative_point()
-        lon, lat = points.x.to_numpy(), points.y.to_numpy()
-        neighbours = _contiguity(frame)
-        from minusma.layers.datasets import read_dataset
-
-        border = read_dataset("cod_adm0", data_dir)
-    static = {}
-    if capital is None and bbox is None:
-        from minusma.layers.towns import towns
-
-        t = towns()
-        bamako = t[t["town_id"] == "ml-bamako"].iloc[0]
-        capital = (bamako.geometry.x, bamako.geometry.y)
-    if capital is not None:
-        static["km_to_capital"] = pairwise_km(lon, lat, [capital[0]], [capital[1]])[:, 0]
-    if border is not None:
-        line = border.to_crs(WGS84).geometry.boundary.explode(index_parts=False)
-        coords = np.vstack([np.asarray(g.coords) for g in line.geometry])
-        _, km = nearest_km(lon, lat, coords[:, 0], coords[:, 1])
-        static["km_to_border"] = km
-    out = gpd.GeoDataFrame(
-        frame[["unit_id", "unit_name"]].copy(), geometry=frame.geometry.values, crs=WGS84
-    )
-    return Units(level, out, lon, lat, sp.csr_matrix(neighbours), pd.DataFrame(static))
-
-
-def load_sites(
-    source: str = "geopko", *, mission: str | None = "MINUSMA", data_dir=None
-) -> tuple[Sites, pd.DataFrame]:
-    """Peacekeeping site periods as month numbers, and the table they came from.
-
-    Parameters
-    ----------
-    source
-        ``geopko`` (the data directory's Geo-PKO files), ``shipped`` (the MINUSMA withdrawal
-        table) or a CSV path (see :func:`minusma.layers.sites.read_sites`).
-    mission
-        Geo-PKO mission (``MINUSMA``, ``MINUSCA``, ...).
-    """
-    from minusma.layers.sites import sites
-
-    table = sites(source, mission=mission, data_dir=data_dir)
-
-    def months(values) -> list:
-        return [None if v is None or pd.isna(v) else int(month_index(v)[0]) for v in values]
-
-    return (
-        Sites.from_arrays(
-            table["lon"],
-            table["lat"],
-            months(table["opened"]),
-            months(table["closed"]),
-            table["name"],
-        ),
-        pd.DataFrame(table.drop(columns="geometry")),
-    )
-
-
 def prepare(
     history: History | str | os.PathLike | None,
     level: str,
@@ -274,10 +108,31 @@ def prepare(
     data_dir: str | os.PathLike | None = None,
     units: Units | None = None,
     sites: Sites | None = None,
+    shape: ProtectionShape | None = None,
 ) -> Prepared:
     """Read the history, count it over the units and build the feature cube.
 
-    The history is a path, None for the shipped table, or a :class:`History`.
+    Parameters
+    ----------
+    history
+        A history file, None for the shipped table, or a :class:`History`.
+    level
+        One of :data:`UNITS` (ignored when ``units`` is given).
+    horizon_months
+        Months forecast.
+    data_dir
+        The data directory.
+    units
+        The units (default: :func:`load_units` of ``level``).
+    sites
+        Site periods for the protection features (None: none).
+    shape
+        An effect estimate for the shaped protection features (needs ``sites``).
+
+    Returns
+    -------
+    Prepared
+        The history, units, panel and feature cube.
     """
     if not isinstance(history, History):
         history = read_history(history, data_dir=data_dir)
@@ -291,30 +146,9 @@ def prepare(
         unit_lat=units.lat,
         sites=sites,
         static=units.static if len(units.static.columns) else None,
+        shape=shape,
     )
     return Prepared(history, units, panel, cube)
-
-
-def access_features(assessed: gpd.GeoDataFrame, units: Units) -> pd.DataFrame:
-    """Per-unit access indicators (:data:`ACCESS`) from an assessment of the towns.
-
-    The assessment is :meth:`minusma.Study.assess`'s; the rows are in the units' order.
-    """
-    from minusma.geo.panel import assign_units
-
-    towns = assessed[assessed.geometry.notna() & ~assessed.geometry.is_empty]
-    if units.level == "towns":
-        ids = towns["town_id"].to_numpy(dtype=object)
-    else:
-        ids = assign_units(towns, units.frame, "unit_id")
-    values = pd.DataFrame(
-        {c: pd.to_numeric(towns[c].astype("float64"), errors="coerce") for c in ACCESS},
-        index=towns.index,
-    ).assign(unit_id=ids)
-    table = values.dropna(subset=["unit_id"]).groupby("unit_id").agg(ACCESS)
-    out = table.reindex(pd.Index(units.frame["unit_id"], name="unit_id"))
-    out = out.fillna(out.median()).dropna(axis=1, how="any")
-    return out.reset_index(drop=True)
 
 
 def prepare_history(
@@ -328,6 +162,8 @@ def prepare_history(
     capital: tuple[float, float] | None = None,
     span: tuple[str, str] | None = None,
     access: gpd.GeoDataFrame | None = None,
+    population: bool | str | os.PathLike | None = None,
+    protection_shape: str | os.PathLike | ProtectionShape | None = None,
 ) -> Prepared:
     """Everything a forecast or backtest needs, from a history file and a unit name.
 
@@ -355,11 +191,33 @@ def prepare_history(
         are not its span.
     access
         An assessment of Mali's towns (:meth:`minusma.Study.assess`): adds the access
-        indicators :data:`ACCESS` per unit.
+        indicators :data:`ACCESS` and the composite score (:func:`composite_features`, the
+        ``inform`` model's input) per unit.
+    population
+        Mali only: the static feature ``population`` (:func:`unit_population`). None (default):
+        from the data directory's WorldPop raster when it holds one; True: it must; False: none;
+        or a density GeoTIFF path.
+    protection_shape
+        An effect estimate (the JSON of ``minusma effect --format json``, or a
+        :class:`~minusma.geo.forecast.shape.ProtectionShape`): adds the shaped protection
+        features (:mod:`minusma.geo.forecast.shape`). Default: the radius rule only.
+
+    Returns
+    -------
+    Prepared
+        The history, units, panel and feature cube.
+
+    Raises
+    ------
+    ParameterError
+        Units other than cells outside Mali, a history without points outside Mali, or sites
+        of another mission without Geo-PKO.
     """
     from minusma.layers.datadir import resolve_data_dir
     from minusma.layers.events import MALI_BOUNDS
 
+    if protection_shape is not None and not isinstance(protection_shape, ProtectionShape):
+        protection_shape = read_protection_shape(protection_shape)  # a bad file fails first
     mali = country is not None and country.casefold() == "mali"
     hist = read_history(
         history,
@@ -368,11 +226,24 @@ def prepare_history(
         country=country,
         bounds=MALI_BOUNDS if mali else None,
     )
+    try:
+        folder = resolve_data_dir(data_dir)
+    except DataDirError:
+        folder = None
     if mali:
-        units = load_units(unit, data_dir=data_dir, capital=capital)
+        if population is None:
+            population = folder is not None and (folder / WORLDPOP_FOLDER).is_dir()
+        units = load_units(unit, data_dir=data_dir, capital=capital, population=population)
         mission = mission or "MINUSMA"
         if access is not None:
-            units.static = pd.concat([units.static, access_features(access, units)], axis=1)
+            units.static = pd.concat(
+                [
+                    units.static,
+                    access_features(access, units),
+                    composite_features(access, units, weighted=population, data_dir=data_dir),
+                ],
+                axis=1,
+            )
     else:
         if unit != "grid":
             raise ParameterError(
@@ -386,10 +257,6 @@ def prepare_history(
         units = load_units("grid", bbox=tuple(located.total_bounds), capital=capital)
     sites = None
     if mission is not None:
-        try:
-            folder = resolve_data_dir(data_dir)
-        except DataDirError:
-            folder = None
         has_geopko = folder is not None and (folder / "geo-pko").is_dir()
         if has_geopko:
             sites, _ = load_sites("geopko", mission=mission, data_dir=folder)
@@ -399,7 +266,33 @@ def prepare_history(
             raise ParameterError(
                 f"sites of {mission} come from Geo-PKO: give --data DIR holding geo-pko/"
             )
-    return prepare(hist, unit, horizon_months=horizon_months, units=units, sites=sites)
+    if protection_shape is not None and sites is None:
+        raise ParameterError(
+            "--protection-shape shapes the effect of sites: give a mission (--mission) whose "
+            "sites are in the data directory's Geo-PKO files"
+        )
+    return prepare(
+        hist,
+        unit,
+        horizon_months=horizon_months,
+        units=units,
+        sites=sites,
+        shape=protection_shape,
+    )
+
+
+def _described(prepared: Prepared) -> str:
+    """The history in one sentence, with the events no unit took (counted, never silent)."""
+    words = prepared.history.describe()
+    dropped = int(prepared.panel.report.get("dropped_outside_units", 0))
+    if dropped:
+        rule = (
+            f"no place within {TOWN_MATCH_KM:g} km plus its location uncertainty"
+            if prepared.units.level in POINT_UNITS
+            else f"in no {prepared.units.level}"
+        )
+        words += f"; {dropped:,} event(s) left out ({rule})"
+    return words
 
 
 def _month(value, what: str) -> int:
@@ -423,6 +316,31 @@ def backtest(
     Origins run from ``from_month`` (default: 36 months + one horizon into the span, the first
     with a full history and a training year) to ``to_month`` (default: the last origin whose
     horizon lies inside the span), every ``every_months``.
+
+    Parameters
+    ----------
+    prepared
+        From :func:`prepare` or :func:`prepare_history`.
+    from_month
+        First origin (``YYYY-MM``).
+    to_month
+        Last origin (``YYYY-MM``).
+    every_months
+        Months between origins.
+    models
+        Model names (default :data:`DEFAULT_MODELS`; those whose features exist are run).
+    n_boot
+        Bootstrap resamples of units.
+
+    Returns
+    -------
+    minusma.geo.forecast.backtest.BacktestResult
+        Pooled and per-origin scores, learned models against baselines.
+
+    Raises
+    ------
+    ParameterError
+        A last origin whose horizon leaves the span, or bad months.
     """
     cube = prepared.cube
     h = cube.horizon_months
@@ -438,7 +356,7 @@ def backtest(
     origins = bt.origins_between(first, last, every_months)
     chosen = make_models(models, cube.names, h)
     result = bt.run_backtest(cube, chosen, origins, n_boot=n_boot)
-    result.history = prepared.history.describe()
+    result.history = _described(prepared)
     return result
 
 
@@ -464,99 +382,13 @@ def _auto(prepared: Prepared) -> tuple[str, str, bt.BacktestResult | None]:
     return name, words, result
 
 
-_WORDS = {
-    "en": {
-        "events_1m": "{v:.0f} events last month",
-        "events_3m": "{v:.0f} events in the last 3 months",
-        "events_12m": "{v:.0f} events in the last 12 months",
-        "events_36m": "{v:.0f} events in the last 36 months",
-        "events_per_month_all": "{y:.1f} events a year on record",
-        "months_since_event": "last event {v:.0f} months earlier",
-        "decayed_events": "recent events (decayed count {v:.1f})",
-        "neighbour_events_3m": "{v:.0f} in neighbouring {noun} in the last 3 months",
-        "neighbour_events_12m": "{v:.0f} in neighbouring {noun} in the last 12 months",
-        "sites_open_within": "{v:.0f} open site(s) within {r:.0f} km",
-        "km_to_open_site": "nearest open site {site}, {v:.0f} km away",
-        "months_since_closure_within": (
-            "the {site} site, {km:.0f} km away, closed {v:.0f} months earlier"
-        ),
-        "months_since_closure_none": "no site closed within {r:.0f} km",
-        "km_to_any_site": "{v:.0f} km from the nearest site",
-        "km_to_capital": "{v:.0f} km from the capital",
-        "km_to_border": "{v:.0f} km from the border",
-        "bamako_travel_h": "{v:.0f} h by road to Bamako",
-        "bamako_routes": "{v:.0f} road route(s) to Bamako",
-        "airport_km": "{v:.0f} km from an airstrip",
-        "on_road_network": "{p:.0f} % of its towns on the road network",
-        "riverside": "{p:.0f} % of its towns on the river",
-        "none": "no history of events",
-    },
-    "fr": {
-        "events_1m": "{v:.0f} événements le mois dernier",
-        "events_3m": "{v:.0f} événements ces 3 derniers mois",
-        "events_12m": "{v:.0f} événements ces 12 derniers mois",
-        "events_36m": "{v:.0f} événements ces 36 derniers mois",
-        "events_per_month_all": "{y:.1f} événements par an en moyenne",
-        "months_since_event": "dernier événement {v:.0f} mois plus tôt",
-        "decayed_events": "événements récents (compte amorti {v:.1f})",
-        "neighbour_events_3m": "{v:.0f} dans les {noun} voisins ces 3 derniers mois",
-        "neighbour_events_12m": "{v:.0f} dans les {noun} voisins ces 12 derniers mois",
-        "sites_open_within": "{v:.0f} site(s) ouvert(s) à moins de {r:.0f} km",
-        "km_to_open_site": "site ouvert le plus proche : {site}, à {v:.0f} km",
-        "months_since_closure_within": (
-            "le site de {site}, à {km:.0f} km, fermé {v:.0f} mois plus tôt"
-        ),
-        "months_since_closure_none": "aucun site fermé à moins de {r:.0f} km",
-        "km_to_any_site": "à {v:.0f} km du site le plus proche",
-        "km_to_capital": "à {v:.0f} km de la capitale",
-        "km_to_border": "à {v:.0f} km de la frontière",
-        "bamako_travel_h": "{v:.0f} h de route jusqu'à Bamako",
-        "bamako_routes": "{v:.0f} itinéraire(s) routier(s) vers Bamako",
-        "airport_km": "à {v:.0f} km d'une piste d'aviation",
-        "on_road_network": "{p:.0f} % de ses localités sur le réseau routier",
-        "riverside": "{p:.0f} % de ses localités au bord du fleuve",
-        "none": "aucun événement enregistré",
-    },
-}
-
-
-def _why(prepared: Prepared, contrib: np.ndarray, X: np.ndarray, t: int, lang: str) -> list[str]:
-    cube, words = prepared.cube, _WORDS[lang]
-    noun = _NOUN[lang][prepared.units.level]
-    names = list(cube.sites.names) if cube.sites is not None else []
-    out = []
-    for i in range(X.shape[0]):
-        order = [j for j in np.argsort(-contrib[i]) if contrib[i, j] > 0][:WHY_TERMS]
-        terms = []
-        for j in order:
-            name, v = cube.names[j], X[i, j]
-            key, extra = name, {}
-            if name == "km_to_open_site" and cube.nearest_open_site is not None:
-                s = cube.nearest_open_site[i, t]
-                extra["site"] = names[s] if s >= 0 else "-"
-            if name == "months_since_closure_within" and cube.last_closed_site is not None:
-                s = cube.last_closed_site[i, t]
-                if s < 0 or cube.site_km is None:
-                    key = "months_since_closure_none"
-                else:
-                    extra.update(site=names[s], km=cube.site_km[i, s])
-            if key not in words:
-                continue
-            terms.append(
-                words[key].format(v=v, y=12 * v, p=100 * v, noun=noun, r=cube.radius_km, **extra)
-            )
-        if not terms:
-            terms = [words["events_12m"].format(v=X[i, cube.names.index("events_12m")])]
-        out.append("; ".join(terms))
-    return out
-
-
 def forecast(
     prepared: Prepared,
     *,
     as_of: str | None = None,
-    model: str = "auto",
+    model: str | os.PathLike = "auto",
     lang: str = "en",
+    save_model: str | os.PathLike | None = None,
 ) -> gpd.GeoDataFrame:
     """Forecast events per unit over the horizon after ``as_of``.
 
@@ -568,10 +400,13 @@ def forecast(
         A date or month: the forecast uses months before that month and covers it and the
         ``horizon - 1`` after. Default: the month after the history's span.
     model
-        ``auto`` (best pooled backtest), or a count model name (``persistence``, ``history``,
-        ``decayed``, ``glm``, ``gbm``).
+        ``auto`` (best pooled backtest), a count model name (``persistence``, ``history``,
+        ``decayed``, ``inform``, ``glm``, ``gbm``), or the path of a model saved with
+        ``save_model`` (:mod:`minusma.geo.forecast.persist`), applied as saved.
     lang
         ``en`` or ``fr`` for the ``why`` column.
+    save_model
+        Write the fitted model to this JSON file (not ``gbm``: refused, no safe format).
 
     Returns
     -------
@@ -580,9 +415,16 @@ def forecast(
         why`` and the unit geometry, sorted by rank. ``attrs``: ``model``, ``statement`` (how
         the model was chosen and how thin the history is), ``as_of``, ``horizon_months``,
         ``backtest`` (the auto backtest's pooled table, when run).
+
+    Raises
+    ------
+    ParameterError
+        A bad language, ``as_of``, model or saved-model file (the message names the fix).
     """
-    if lang not in _WORDS:
-        raise ParameterError(f"lang must be one of {', '.join(_WORDS)}, got {lang!r}")
+    from minusma.geo.forecast import persist
+
+    if lang not in LANGS:
+        raise ParameterError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     cube, panel = prepared.cube, prepared.panel
     origin = _month(as_of, "--as-of") if as_of else panel.last_month + 1
     t = cube.origin_index(origin)
@@ -592,7 +434,7 @@ def forecast(
             f"{panel.span[0]} to {panel.span[1]}; give a month from "
             f"{month_label(panel.first_month + 1)} to {month_label(panel.last_month + 1)}"
         )
-    statements = [f"history: {prepared.history.describe()}"]
+    statements = [f"history: {_described(prepared)}"]
     if prepared.history.layout == "shipped":
         statements.append(
             "this is the shipped table of 64 sourced events over 12 months: far too thin to learn "
@@ -600,21 +442,48 @@ def forecast(
             "UCDP GED, or ACLED's HDX admin-2 x month file)"
         )
     result = None
+    model = str(model)
     if model == "auto":
         model, why_model, result = _auto(prepared)
         statements.append(why_model)
-    chosen = make_models([model], cube.names, cube.horizon_months)
-    if not chosen or not chosen[0].counts:
-        raise ParameterError(
-            f"model {model!r} cannot forecast counts from this history; use auto, persistence, "
-            "history, decayed, glm or gbm"
+    if model not in (*BASELINES, *LEARNED) and (model.endswith(".json") or os.path.isfile(model)):
+        fitted: Model | None
+        fitted, record = persist.load_model(
+            model,
+            unit=prepared.units.level,
+            horizon_months=cube.horizon_months,
+            features=cube.names,
         )
-    fitted = bt.fit_at(cube, chosen[0], t)
+        training = record.get("training", {})
+        statements.append(
+            f"model {record['model']} loaded from {model} (fitted per {record['unit']} on origins "
+            f"{training.get('first_origin')} to {training.get('last_origin')}), applied as saved"
+        )
+        model = record["model"]
+    else:
+        chosen = make_models([model], cube.names, cube.horizon_months)
+        if not chosen or not chosen[0].counts:
+            raise ParameterError(
+                f"model {model!r} cannot forecast counts from this history (inform needs the "
+                "towns' assessment: Mali units through a Study); use auto, persistence, history, "
+                "decayed, glm or gbm"
+            )
+        fitted = bt.fit_at(cube, chosen[0], t)
     if fitted is None:
         raise ParameterError(
             f"model {model!r} has no training months before {month_label(origin)} with a full "
             "horizon of outcomes; use --model persistence or an earlier --as-of"
         )
+    if save_model is not None:
+        stop = t - cube.horizon_months  # the last training origin (see backtest._train_rows)
+        start = max(stop - bt.TRAIN_MONTHS + 1, 0)
+        record = persist.model_to_dict(
+            fitted,
+            unit=prepared.units.level,
+            training=(month_label(cube.first_month + start), month_label(cube.first_month + stop)),
+        )
+        persist.save_model(record, save_model)
+        statements.append(f"model {model} saved to {save_model}")
     X = cube.values[:, t, :]
     ok = np.isfinite(X[:, fitted._used]).all(axis=1)
     if not ok.any():
@@ -624,10 +493,12 @@ def forecast(
         )
     mu = np.full(X.shape[0], np.nan)
     mu[ok] = fitted.predict(X[ok])
-    train = cube.values[:, max(t - bt.TRAIN_MONTHS, 0) : t, :].reshape(-1, X.shape[1])
+    used = list(fitted._used)  # only the features the model reads contribute
+    train = cube.values[:, max(t - bt.TRAIN_MONTHS, 0) : t, used].reshape(-1, len(used))
+    reference = np.full(X.shape[1], np.nan)
     with warnings.catch_warnings():  # a feature without a training value has no median
         warnings.simplefilter("ignore", RuntimeWarning)
-        reference = np.nanmedian(np.where(np.isfinite(train), train, np.nan), axis=0)
+        reference[used] = np.nanmedian(np.where(np.isfinite(train), train, np.nan), axis=0)
     contrib = np.zeros(X.shape)
     contrib[ok] = contributions(fitted, X[ok], reference)
     tail = (1 - INTERVAL) / 2
@@ -643,7 +514,7 @@ def forecast(
         [nothing, rank <= third, rank <= 2 * third], ["low", "high", "medium"], "low"
     )
     frame.loc[~ok, "class"] = None
-    frame["why"] = _why(prepared, contrib, np.nan_to_num(X), t, lang)
+    frame["why"] = why_text(cube, prepared.units.level, contrib, np.nan_to_num(X), t, lang)
     frame = frame.sort_values(["rank", "unit_id"], na_position="last").reset_index(drop=True)
     cols = [
         "unit_id",
@@ -668,8 +539,80 @@ def forecast(
     return frame
 
 
+#: Name of the forecast layer in exports (GeoPackage table, GeoJSON file).
+FORECAST_LAYER = "forecast"
+
+
+def forecast_layer_info(frame: gpd.GeoDataFrame) -> LayerInfo:
+    """The export metadata of a forecast (:func:`forecast`'s frame) as a layer.
+
+    Parameters
+    ----------
+    frame
+        The forecast; its ``attrs`` (model, as_of, horizon, statement) go into the description.
+
+    Returns
+    -------
+    minusma.layers.registry.LayerInfo
+        Title, description, sources, licence, caveats and the declared columns, for
+        :func:`minusma.layers.export.export_layers`.
+    """
+    from minusma.geo._validate import Column, Schema
+    from minusma.layers.registry import LayerInfo
+
+    a = frame.attrs
+    geometry = sorted(set(frame.geometry.geom_type.dropna()))
+    id_kind = "int" if pd.api.types.is_integer_dtype(frame["unit_id"]) else "string"  # grid gids
+    return LayerInfo(
+        name=FORECAST_LAYER,
+        kind="analysis",
+        title=f"Forecast: events in the {a.get('horizon_months')} months from {a.get('as_of')}",
+        description=(
+            f"Expected events per unit (model {a.get('model')}), ranked and classed, with why. "
+            + " ".join(str(x) for x in a.get("statement", []))
+        ),
+        loader="minusma.forecasting:forecast",
+        licence="derived by minusma-exposure from the user's event history (its own licence)",
+        attribution="minusma-exposure contributors; the event history's source",
+        sources=("the user's event history (see description)", "OCHA COD units; Geo-PKO sites"),
+        geometry_kind="real",
+        schema=Schema(
+            columns=(
+                Column("unit_id", id_kind, "OCHA P-code, PRIO-GRID gid or place id", False, True),
+                Column("unit_name", "string", "name of the unit"),
+                Column("predicted_events", "float", "expected events over the horizon"),
+                Column("predicted_low", "float", f"{INTERVAL:.0%} Poisson range, low end"),
+                Column("predicted_high", "float", f"{INTERVAL:.0%} Poisson range, high end"),
+                Column("rank", "int", "1 = most events expected"),
+                Column("class", "string", "high (top third), medium, low (or no event expected)"),
+                Column("why", "string", "the largest contributions, in words"),
+            ),
+            id_column="unit_id",
+            geometry_types=tuple(geometry),
+        ),
+        caveats=(
+            (
+                "A forecast from the user's history: reporting follows access and attention, so "
+                "quiet places may be unreported, not calm."
+            ),
+            (
+                "Judge the model by its rolling-origin backtest (minusma backtest), never by "
+                "this table."
+            ),
+        ),
+    )
+
+
 def backtest_chart(result: bt.BacktestResult, path: str | os.PathLike) -> None:
-    """Per-origin Spearman of every model, with the pooled interval as a band (PNG), atomically."""
+    """Per-origin Spearman of every model, with the pooled interval as a band (PNG), atomically.
+
+    Parameters
+    ----------
+    result
+        A backtest.
+    path
+        The PNG to write.
+    """
     import matplotlib
 
     matplotlib.use("Agg")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -561,6 +561,8 @@ class Study:
         with_analysis: bool = True,
         hxl: bool = False,
         lang: str | None = None,
+        history: str | os.PathLike | None = None,
+        forecast: Mapping[str, Any] | None = None,
         **options: Any,
     ) -> list[Path]:
         """Write the layers and a provenance file (every source and licence) to ``out_dir``.
@@ -581,7 +583,14 @@ class Study:
         hxl
             CSV only: a row of HXL hashtags under the header.
         lang
-            GeoPackage only: language of the QGIS styles' names, legends and labels.
+            GeoPackage only: language of the QGIS styles' names, legends and labels; also the
+            language of the forecast layer's ``why``.
+        history
+            An event history (:meth:`forecast`): adds the ``forecast`` layer, one row per unit
+            with the same columns and ``why`` as :meth:`forecast`, styled by class in QGIS.
+        forecast
+            Options of :meth:`forecast` for that layer (``unit``, ``as_of``, ``horizon_months``,
+            ``model``, ``country``, ``mission``, ``protection_shape``).
         **options
             Fields of ``params`` to change, as keywords (see :meth:`params`).
 
@@ -602,6 +611,11 @@ class Study:
         frames, parameters = load_layers(names, data_dir=self._data_dir, params=p, ctx=self.context)
         if parameters is not None:
             parameters.update(self._metadata())
+        if history is not None:
+            from minusma.forecasting import FORECAST_LAYER, forecast_layer_info
+
+            frame = self.forecast(history, lang=lang or "en", **dict(forecast or {}))
+            frames[FORECAST_LAYER] = (frame, forecast_layer_info(frame))
         from minusma.geo.io import created_folder
 
         kwargs = {} if lang is None else {"lang": lang}
@@ -1110,6 +1124,8 @@ class Study:
         lang: str = "en",
         country: str | None = "Mali",
         mission: str | None = None,
+        protection_shape: str | os.PathLike | None = None,
+        save_model: str | os.PathLike | None = None,
     ) -> gpd.GeoDataFrame:
         """Expected events per unit over the next months, from an event history.
 
@@ -1135,6 +1151,11 @@ class Study:
         mission
             The mission whose sites are features (see
             :func:`minusma.forecasting.prepare_history`).
+        protection_shape
+            A protection-effect estimate whose shape weights the sites' features (see
+            :func:`minusma.forecasting.prepare_history`).
+        save_model
+            Write the fitted model here (JSON; see :func:`minusma.forecasting.forecast`).
 
         Returns
         -------
@@ -1144,8 +1165,12 @@ class Study:
         """
         from minusma import forecasting
 
-        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
-        return forecasting.forecast(prepared, as_of=as_of, model=model, lang=lang)
+        prepared = self._forecast_history(
+            history, unit, horizon_months, country, mission, protection_shape
+        )
+        return forecasting.forecast(
+            prepared, as_of=as_of, model=model, lang=lang, save_model=save_model
+        )
 
     def backtest(
         self,
@@ -1158,6 +1183,7 @@ class Study:
         every_months: int = 12,
         country: str | None = "Mali",
         mission: str | None = None,
+        protection_shape: str | os.PathLike | None = None,
     ):
         """Rolling-origin backtest of every forecast model on an event history.
 
@@ -1181,6 +1207,8 @@ class Study:
             The country of the history (see :func:`minusma.forecasting.prepare_history`).
         mission
             The mission whose sites are features.
+        protection_shape
+            A protection-effect estimate whose shape weights the sites' features.
 
         Returns
         -------
@@ -1190,12 +1218,16 @@ class Study:
         """
         from minusma import forecasting
 
-        prepared = self._forecast_history(history, unit, horizon_months, country, mission)
+        prepared = self._forecast_history(
+            history, unit, horizon_months, country, mission, protection_shape
+        )
         return forecasting.backtest(
             prepared, from_month=from_month, to_month=to_month, every_months=every_months
         )
 
-    def _forecast_history(self, history, unit, horizon_months, country, mission):
+    def _forecast_history(
+        self, history, unit, horizon_months, country, mission, protection_shape=None
+    ):
         from minusma import forecasting
 
         mali = country is not None and country.casefold() == "mali"
@@ -1207,6 +1239,7 @@ class Study:
             country=country,
             mission=mission,
             access=self._towns_study().assess() if mali else None,
+            protection_shape=protection_shape,
         )
 
     # -- issue 18: the protection effect (sites as periods, event study) ----------------------

@@ -125,6 +125,7 @@ def backtest(
     country,
     mission,
     data_dir,
+    protection_shape,
     from_month,
     to_month,
     every_months,
@@ -143,6 +144,7 @@ def backtest(
         every_months=every_months,
         country=country_of(country),
         mission=mission,
+        protection_shape=protection_shape,
     )
     note(f"history: {result.history}")
     click.echo(render(result, fmt), nl=False)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from minusma.cli.forecast import UNIT_CHOICES
 from minusma.cli.options import (
     WritableDir,
     exposure_options,
@@ -51,6 +52,27 @@ from minusma.cli.options import (
     is_flag=True,
     help="CSV only: add a row of HXL hashtags under the header (for HDX users).",
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Event history (as for `minusma forecast`): adds the forecast layer, one row per unit "
+    "with its class and why.",
+)
+@click.option(
+    "--unit",
+    "forecast_unit",
+    type=click.Choice(UNIT_CHOICES),
+    default="cercle",
+    show_default=True,
+    help="Unit of the forecast layer (with --history).",
+)
+@click.option(
+    "--forecast-model",
+    default="auto",
+    show_default=True,
+    help="Model of the forecast layer (as `minusma forecast --model`).",
+)
 @lang_option
 @exposure_options
 @study_options()
@@ -60,6 +82,9 @@ def export(
     names: tuple[str, ...],
     with_analysis: bool,
     hxl: bool,
+    history: Path | None,
+    forecast_unit: str,
+    forecast_model: str,
     lang: str,
     study,
     **model,
@@ -70,6 +95,7 @@ def export(
     2023 regions, settlements, Natural Earth Niger) are written too, and the analysis layers come
     from the model on the open datasets, each town with its admin units by spatial join
     (join_region_2023, join_cercle_pcode, join_commune_pcode...). With --layer, only those named.
+    With --history, the forecast layer is written too (see `minusma forecast`).
     """
     from minusma.geo._errors import ParameterError
     from minusma.layers.export import select_layers
@@ -88,6 +114,8 @@ def export(
         with_analysis=with_analysis,
         hxl=hxl,
         lang=lang,
+        history=history,
+        forecast={"unit": forecast_unit, "model": forecast_model},
     )
     for path in written:
         click.echo(str(path))

@@ -11,7 +11,7 @@ from minusma.cli.options import OutFile, data_dir_option, format_option, lang_op
 
 #: The units of :data:`minusma.forecasting.UNITS` (written out so that --help stays cheap;
 #: tests/test_cli_forecast.py checks they agree).
-UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid", "towns")
+UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid", "towns", "settlements")
 #: Columns printed by ``--format table``.
 TABLE_COLUMNS = ("rank", "unit_id", "unit_name", "predicted", "range", "class", "why")
 
@@ -33,7 +33,8 @@ def history_options(func):
                 type=click.Choice(UNIT_CHOICES),
                 default="cercle",
                 show_default=True,
-                help="Unit of analysis (OCHA COD units need --data; grid = PRIO-GRID 0.5° cells).",
+                help="Unit of analysis (OCHA COD units and settlements need --data; grid = "
+                "PRIO-GRID 0.5° cells).",
             ),
             click.option(
                 "--horizon",
@@ -57,6 +58,15 @@ def history_options(func):
                 "in Mali).",
             ),
             data_dir_option,
+            click.option(
+                "--protection-shape",
+                "protection_shape",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                default=None,
+                help="JSON of `minusma effect --format json`: protection features shaped by the "
+                "estimated effect of each site's opening and closing (default: the radius rule "
+                "only).",
+            ),
         ]
     ):
         func = option(func)
@@ -111,13 +121,33 @@ def render(frame, fmt: str) -> str:
     "--model",
     default="auto",
     show_default=True,
-    help="auto (best pooled backtest on this history), persistence, history, decayed, glm, gbm.",
+    help="auto (best pooled backtest on this history), persistence, history, decayed, inform, "
+    "glm, gbm, or a FILE saved with --save-model.",
+)
+@click.option(
+    "--save-model",
+    "save_model",
+    type=OutFile(),
+    default=None,
+    help="Write the fitted model as JSON (coefficients, features, training span; not gbm).",
 )
 @format_option("table", "csv", "json", "geojson")
 @click.option("--out", type=OutFile(), default=None, help="Write to this file instead of stdout.")
 @lang_option
 def forecast(
-    history, unit, horizon_months, country, mission, data_dir, as_of, model, fmt, out, lang
+    history,
+    unit,
+    horizon_months,
+    country,
+    mission,
+    data_dir,
+    protection_shape,
+    as_of,
+    model,
+    save_model,
+    fmt,
+    out,
+    lang,
 ):
     """Expected events per unit over the next --horizon months, ranked, with why.
 
@@ -134,6 +164,8 @@ def forecast(
         lang=lang,
         country=country_of(country),
         mission=mission,
+        protection_shape=protection_shape,
+        save_model=save_model,
     )
     for line in frame.attrs["statement"]:
         note(line)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from minusma.cli.forecast import UNIT_CHOICES
 from minusma.cli.options import (
     OutFile,
     WritableDir,
@@ -66,7 +67,7 @@ from minusma.geo.i18n import DEFAULT_LANG, LANGS
 )
 @click.option(
     "--unit",
-    type=click.Choice(["cercle", "commune", "region", "region_2023", "grid", "towns"]),
+    type=click.Choice(UNIT_CHOICES),
     default="cercle",
     show_default=True,
     help="Units of the forecast layer (with --history).",

@@ -286,8 +286,10 @@ def main() -> None:
         "cold: ours with every cache cleared (per-scenario results, the graphs' CSR matrices,\n"
         "  sorted arcs and bridges); the baseline building its networkx graph first.\n"
         "warm: ours with the graph caches kept; the baseline with its networkx graph built.\n"
-        "what-if: ours after the default evaluation; the baseline redoing only what the closure\n"
-        "  changes (the open bases' 3 Dijkstra runs and the nearest open base).\n"
+        "what-if: ours after the default evaluation, which it patches where the closure changes\n"
+        "  something (road costs repaired, then coverage, air, scores, reasons and table rows);\n"
+        "  the baseline redoing only what the closure changes (the open bases' 3 Dijkstra runs\n"
+        "  and the nearest open base), without reasons, scores or table.\n"
         "networkx: " + " ".join((Baseline.__doc__ or "").split()) + "\n"
         "igraph: " + " ".join((IgraphBaseline.__doc__ or "").split())
     )

@@ -23,8 +23,20 @@ __all__ = ["descendants", "repair", "shortest_tree"]
 
 
 def descendants(predecessors: NDArray, roots: NDArray) -> NDArray:
-    """Mask of the nodes at or below ``roots`` in the shortest-path forest given by
-    ``predecessors`` (-9999 or any negative value: a source or an unreached node)."""
+    """Mask of the nodes at or below ``roots`` in a shortest-path forest.
+
+    Parameters
+    ----------
+    predecessors
+        Predecessor of every node (-9999 or any negative value: a source or an unreached node).
+    roots
+        Node positions.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask over the nodes: the roots and every node whose path runs through one.
+    """
     n = predecessors.size
     child = np.flatnonzero(predecessors >= 0)
     tree = csr_matrix(
@@ -40,16 +52,20 @@ def descendants(predecessors: NDArray, roots: NDArray) -> NDArray:
 
 
 def _first_after_root(pred: NDArray, root: int) -> NDArray:
-    """For every node of a Dijkstra tree from ``root``, the node just below ``root`` on its path
-    (itself for the root's children, -1 when unreached); by pointer doubling, O(n log depth)."""
-    up = np.where(pred == root, np.arange(pred.size), pred)
-    up = np.where(pred < 0, -1, up)
+    """For every node of a Dijkstra tree from ``root``, the node just below ``root`` on its path.
+
+    Itself for the root's children, -1 when unreached; by pointer jumping, O(n log depth).
+    """
+    n = pred.size
+    # the root's children point to themselves, unreached nodes (and the root) to a sink at n
+    up = np.where(pred == root, np.arange(n), pred)
+    up = np.append(np.where(up < 0, n, up), n)
     while True:
-        nxt = np.where(up >= 0, up[np.maximum(up, 0)], -1)
-        nxt = np.where((up >= 0) & (pred[np.maximum(up, 0)] == root), up, nxt)
+        nxt = up[up]
         if np.array_equal(nxt, up):
-            return up
+            break
         up = nxt
+    return np.where(up[:n] == n, -1, up[:n])
 
 
 def repair(
@@ -66,16 +82,24 @@ def repair(
     matrix
         The changed graph as a symmetric CSR matrix (closed sources and cut edges already gone
         from what the caller passes as sources and arcs).
-    dist, source_of, predecessors
-        The result of the full multi-source Dijkstra before the change (``inf``/-1 unreached).
+    dist
+        Distance of every node to its nearest source before the change (``inf`` unreached).
+    source_of
+        The source each node was reached from before the change (-1 unreached).
+    predecessors
+        Every node's predecessor before the change (-9999 at sources and unreached nodes).
     affected
         Mask of every node whose distance may have changed (reached from a closed source, or at
         or below a cut edge in the tree); every other node must keep its distance.
 
     Returns
     -------
-    dist, source_of, predecessors
-        New arrays (the inputs are not changed).
+    dist : numpy.ndarray
+        Distances after the change (a new array; the inputs are not changed).
+    source_of : numpy.ndarray
+        Sources after the change.
+    predecessors : numpy.ndarray
+        Predecessors after the change.
     """
     dist, source_of, predecessors = dist.copy(), source_of.copy(), predecessors.copy()
     nodes = np.flatnonzero(affected)
@@ -84,12 +108,12 @@ def repair(
     dist[nodes], source_of[nodes], predecessors[nodes] = np.inf, -1, -9999
     local = np.full(matrix.shape[0], -1, dtype="int64")
     local[nodes] = np.arange(nodes.size)
-    indptr, cols, w = matrix.indptr, matrix.indices, matrix.data
-    counts = indptr[nodes + 1] - indptr[nodes]
+    # the arcs of the affected nodes, node by node: positions in the CSR arrays
+    start = matrix.indptr[nodes]
+    counts = matrix.indptr[nodes + 1] - start
     rows = np.repeat(np.arange(nodes.size), counts)
-    starts = np.cumsum(counts) - counts
-    pos = np.repeat(indptr[nodes], counts) + np.arange(rows.size) - np.repeat(starts, counts)
-    nbr, weight = cols[pos], w[pos]
+    pos = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(rows.size)
+    nbr, weight = matrix.indices[pos], matrix.data[pos]
     inside = local[nbr] >= 0
     # seeds: best distance through an unaffected neighbour (first lowest neighbour on ties)
     out_r, out_n = rows[~inside], nbr[~inside]
@@ -103,12 +127,12 @@ def repair(
     seed_r, seed_n, seed_d = out_r[first], out_n[first], via[first]
     k = nodes.size
     # the subgraph of affected nodes plus a virtual source k joined to every seeded node
+    # rows in order already: the affected nodes' arcs by node, then the virtual source's
     sub_r = np.concatenate([rows[inside], np.full(seed_r.size, k)])
     sub_c = np.concatenate([local[nbr[inside]], seed_r])
     sub_w = np.concatenate([weight[inside], seed_d])
-    order = np.argsort(sub_r, kind="stable")
     sub_ptr = np.concatenate([[0], np.cumsum(np.bincount(sub_r, minlength=k + 1))])
-    sub = csr_matrix((sub_w[order], sub_c[order], sub_ptr), shape=(k + 1, k + 1))
+    sub = csr_matrix((sub_w, sub_c, sub_ptr), shape=(k + 1, k + 1))
     d, pred = dijkstra(sub, directed=True, indices=k, return_predecessors=True)
     d, pred = d[:k], pred[:k]
     top = _first_after_root(np.append(pred, -9999), k)[:k]
@@ -124,10 +148,24 @@ def repair(
 
 
 def shortest_tree(matrix: csr_matrix, sources: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-    """Multi-source Dijkstra on ``matrix`` from the node positions ``sources`` (unique): the
-    distance to the nearest source (``inf`` unreached), that source (-1 unreached) and every
-    node's predecessor (-9999 at sources and unreached nodes), as
-    :func:`geo.routing.distances_from` computes them."""
+    """Multi-source Dijkstra, as :func:`geo.routing.distances_from` computes it.
+
+    Parameters
+    ----------
+    matrix
+        The graph as a symmetric CSR matrix.
+    sources
+        Node positions of the sources (unique).
+
+    Returns
+    -------
+    dist : numpy.ndarray
+        Distance of every node to the nearest source (``inf`` unreached).
+    source_of : numpy.ndarray
+        That source (-1 unreached).
+    predecessors : numpy.ndarray
+        Every node's predecessor (-9999 at sources and unreached nodes).
+    """
     n = matrix.shape[0]
     if np.size(sources) == 0:
         return np.full(n, np.inf), np.full(n, -1, dtype="int64"), np.full(n, -9999, dtype="int32")

@@ -223,3 +223,21 @@ def test_protected_entries_are_evicted_after_the_others():
     assert set(cache.keys()) == {"reference", "big"}
     cache.put("biggest", np.zeros(2500), protect=True)  # protected, least recently used first
     assert set(cache.keys()) == {"biggest"}
+
+
+def test_a_what_if_patches_its_reference_and_neither_frame_changes_the_other():
+    """A what-if after the assessment without a scenario is that assessment patched: columns it
+    does not change share the reference's memory, and changing either frame in place (the
+    caller's business) changes no later result."""
+    ctx = fresh(synthetic_context())
+    reference = engine.evaluate(ctx, as_of=BEFORE)
+    got = engine.evaluate(ctx, as_of=BEFORE, close=["Ber"])
+    assert np.shares_memory(got["snap_km"].to_numpy(), reference["snap_km"].to_numpy())
+    assert not got["base_after_id"].equals(reference["base_after_id"])
+    got.loc[got.index[0], "snap_km"] = -1.0
+    got["reasons"] = "changed by the caller"
+    reference.loc[reference.index[0], "base_before_km"] = -1.0
+    for options in ({"close": ["Ber"]}, {"close": ["Gao"]}, {}):
+        want = engine.evaluate(fresh(ctx), as_of=BEFORE, **options)
+        again = engine.evaluate(ctx, as_of=BEFORE, **options)
+        pd.testing.assert_frame_equal(again, want, check_exact=True, obj=str(options))

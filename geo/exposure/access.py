@@ -226,22 +226,26 @@ def hub_costs(
     removed = tuple(removed_edge_ids)
     hubs = np.asarray(hub_nodes, dtype="int64")
     hubs = np.unique(hubs[hubs >= 0])
-    same = _same_weights(graph)
-    weights = WEIGHTS[:2] if same else WEIGHTS
+    base, base_hubs = None, None
     if (
         derive_from is not None
         and derive_from.hubs is not None
         and derive_from.can_derive(hubs, removed)
     ):
-        base = derive_from
-        closed = np.setdiff1d(derive_from.hubs, hubs)
+        base, base_hubs = derive_from, derive_from.hubs
+    # costs of the same graph share the time array exactly when the bounds are the same
+    same = base.travel_h_lower is base.travel_h if base is not None else _same_weights(graph)
+    weights = WEIGHTS[:2] if same else WEIGHTS
+    if base is not None and base_hubs is not None:
+        closed = np.zeros(graph.n_nodes + 1, dtype=bool)  # by node; the last: unreached (-1)
+        closed[np.setdiff1d(base_hubs, hubs)] = True
         cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
         u, v = graph.u[cut], graph.v[cut]
         results = []
         for w, dist, (src, pred) in zip(
             weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees
         ):
-            affected = np.isin(src, closed)
+            affected = closed[src]
             below = np.concatenate([v[pred[v] == u], u[pred[u] == v]])
             if below.size:
                 affected |= descendants(pred, below)

@@ -4,6 +4,12 @@
 and bases to the road graph, travel times per season, airstrips within reach, river and
 geography); :func:`evaluate` then assesses one date/scenario in a few Dijkstra runs, so a
 timeline or a one-base what-if costs milliseconds. :func:`assess` does both.
+
+A what-if (sites closed or kept, roads cut) after the assessment of the same date and parameters
+without a scenario is that assessment patched (:mod:`geo.exposure.patch`): road costs repaired
+where the change reaches, the coverage of the places whose nearest open site changed, the air
+columns of the places near an airport whose service changed, and the scores, class and reasons of
+the rows whose inputs changed; every other column is shared with the reference, not rebuilt.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
+    MODELS,
     ExposureParams,
     Period,
     Preparation,
@@ -33,6 +40,7 @@ from minusma.geo.exposure.params import (
     check_params,
     parse_iso_date,
 )
+from minusma.geo.exposure.patch import Patch, Reference, costs_differ, values_differ
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.speeds import SEASONS, travel_time_h
@@ -41,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_CACHE_BYTES",
+    "REFERENCE_SHARE",
     "Context",
     "calibrated_features",
     "evaluate",
@@ -52,9 +61,26 @@ __all__ = [
 ]
 
 
-def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
+def resolve_bases(
+    bases: pd.DataFrame, names: Iterable[str], *, keys: Mapping[str, int] | None = None
+) -> list[int]:
     """Positions of the bases named by id, site name or town (case, accents and punctuation
     ignored).
+
+    Parameters
+    ----------
+    bases
+        The sites (``base_id``, and ``name``, ``town``, ``town_id`` where present).
+    names
+        The names to resolve.
+    keys
+        The sites' name keys, built once by the caller (a context caches them); default: built
+        from ``bases``.
+
+    Returns
+    -------
+    list of int
+        The position of each named site, in the order named.
 
     Raises
     ------
@@ -64,15 +90,7 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
     names = list(names)
     if not names:
         return []
-    keys: dict[str, int] = {}
-    for col in ("base_id", "name", "town", "town_id"):
-        if col in bases.columns:
-            for pos, value in enumerate(bases[col]):
-                keys.setdefault(name_key(value), pos)
-                if col == "town":
-                    keys.setdefault(name_key(re.sub(r"\s*\(.*\)", "", str(value))), pos)
-                if col == "town_id":
-                    keys.setdefault(name_key(str(value).split("-", 1)[-1]), pos)
+    keys = _base_keys(bases) if keys is None else keys
     out, unknown = [], []
     for name in names:
         found = keys.get(name_key(name))
@@ -83,6 +101,20 @@ def resolve_bases(bases: pd.DataFrame, names: Iterable[str]) -> list[int]:
         )
         raise UnknownNameError(f"unknown base(s) {unknown}; valid bases (id or town): {valid}")
     return out
+
+
+def _base_keys(bases: pd.DataFrame) -> dict[str, int]:
+    """Position of the site each name key means (id, site name, town)."""
+    keys: dict[str, int] = {}
+    for col in ("base_id", "name", "town", "town_id"):
+        if col in bases.columns:
+            for pos, value in enumerate(bases[col]):
+                keys.setdefault(name_key(value), pos)
+                if col == "town":
+                    keys.setdefault(name_key(re.sub(r"\s*\(.*\)", "", str(value))), pos)
+                if col == "town_id":
+                    keys.setdefault(name_key(str(value).split("-", 1)[-1]), pos)
+    return keys
 
 
 def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
@@ -122,10 +154,12 @@ class Context:
     what :func:`evaluate` reuses across scenarios: road costs per season, roads cut and hub set
     (a what-if repairs the nearest cached costs rather than running Dijkstra again); the hub
     columns, routes and road reasons per season and roads cut (they do not depend on the bases);
-    air columns per airport service. It holds at most ``cache_bytes`` estimated bytes (default
-    of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently used out
-    first, what an evaluation without a scenario built last); :meth:`clear_cache` empties it and
-    gives the memory back.
+    air columns per airport service; the assessment without a scenario of each date and set of
+    parameters, which a what-if patches where it changes something
+    (:class:`~geo.exposure.patch.Reference`). It holds at most ``cache_bytes`` estimated bytes
+    (default of :func:`prepare`: :func:`geo.exposure.cache.default_cache_bytes`; least recently
+    used out first, what an evaluation without a scenario built last); :meth:`clear_cache`
+    empties it and gives the memory back.
     """
 
     places: gpd.GeoDataFrame
@@ -281,7 +315,8 @@ def prepare(
         Id of the hub place (the capital) in ``places[id_column]``.
     hub_key
         The hub's key: the prefix of the columns measured to it (``<hub_key>_road_km``,
-        ``<hub_key>_time_score``, ...); the data layer names it.
+        ``<hub_key>_time_score``, ...); the data layer names it. Not one of
+        :data:`~minusma.geo.exposure.params.RESERVED_HUB_KEYS`.
     id_column, capital_column, capital_value
         The places' id column, and which places are regional capitals (``capital_column ==
         capital_value``).
@@ -317,7 +352,7 @@ def prepare(
     Returns
     -------
     Context
-        The prepared context, holding ``preparation`` and ``period``.
+        The prepared context, holding ``preparation``, ``hub_key`` and ``period``.
     """
     if preparation is None:
         preparation = Preparation()
@@ -427,7 +462,9 @@ def open_flags(
         ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
     )
     flags = closed_on > parse_iso_date(as_of).toordinal()
-    closed, kept = resolve_bases(ctx.bases, close), resolve_bases(ctx.bases, keep)
+    keys = _cached(ctx, ("base_keys",), lambda: _base_keys(ctx.bases), protect=True)
+    closed = resolve_bases(ctx.bases, close, keys=keys)
+    kept = resolve_bases(ctx.bases, keep, keys=keys)
     both = sorted(set(closed) & set(kept))
     if both:  # names differ (a town and a site id) but mean the same site
         ids = [str(ctx.bases["base_id"].iloc[i]) for i in both]
@@ -487,9 +524,11 @@ def _air_service(
     return service
 
 
-def _air(ctx: Context, service: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Air lifeline of every place: best service among the airstrips within reach, before and
-    now."""
+def _air(
+    ctx: Context, service: dict[str, pd.DataFrame], rows: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Air lifeline of every place (or of the places at positions ``rows``, indexed from 0): best
+    service among the airstrips within reach, before and now."""
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (
@@ -521,13 +560,18 @@ def _air(ctx: Context, service: dict[str, pd.DataFrame]) -> pd.DataFrame:
         np.nan,
     )
     ok = np.isfinite(ctx.static["snap_km"].to_numpy())
+    index = ctx.places.index
+    if rows is not None:
+        ok, now, bef, air_score = ok[rows], now[rows], bef[rows], air_score[rows]
+        index = pd.RangeIndex(rows.size)  # rows of a patch (Patch.set): their values only
+        has_any, has_sky = has_any[rows], has_sky[rows]
     frame = pd.DataFrame(
         {
             "air_state_before": np.where(ok, states[bef], None),
             "air_state": np.where(ok, states[now], None),
             "air_score": np.where(ok, air_score, np.nan),
         },
-        index=ctx.places.index,
+        index=index,
     )
     dep = pd.array(has_any & ~has_sky, dtype="boolean")
     dep[~ok] = pd.NA
@@ -561,22 +605,31 @@ def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
     return best
 
 
+def _costs(
+    ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray
+) -> access.HubCosts:
+    """Road costs to the nearest of ``hubs`` (cached; a new set of hubs or cuts repairs cached
+    costs where it can)."""
+    key = ("costs", season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
+    return _cached(
+        ctx,
+        key,
+        lambda: access.hub_costs(
+            graph,
+            hubs,
+            removed_edge_ids=removed,
+            derive_from=_derivable(ctx, season, removed, hubs),
+        ),
+    )
+
+
 def _hub_costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray, prefix: str
 ) -> tuple[access.HubCosts, pd.DataFrame]:
     """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached;
     a new set of hubs or cuts repairs cached costs where it can)."""
     key = (season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
-
-    def costs_build():
-        return access.hub_costs(
-            graph,
-            hubs,
-            removed_edge_ids=removed,
-            derive_from=_derivable(ctx, season, removed, hubs),
-        )
-
-    costs = _cached(ctx, ("costs", *key), costs_build)
+    costs = _costs(ctx, graph, season, removed, hubs)
 
     def build():
         frame = costs.at(ctx.place_nodes, prefix)
@@ -646,30 +699,68 @@ def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:
     }
 
 
+def _site_names(ctx: Context) -> tuple[str, dict]:
+    """The sites' name column and the short name of every site (cached)."""
+
+    def build():
+        name_col = "town" if "town" in ctx.bases else "name"
+        # one name per place in a row: a site's town by its gazetteer name when the places are the
+        # gazetteer (Tombouctou, not the source's Timbuktu), else the source's name, short
+        gazetteer: dict = {}
+        if {"town_id", "name"} <= set(ctx.places.columns) and "town_id" in ctx.bases:
+            towns = set(ctx.bases["town_id"])
+            at = ctx.places["town_id"].isin(towns).to_numpy()
+            known = dict(zip(ctx.places["town_id"][at], ctx.places["name"][at]))
+            gazetteer = {v: known.get(t) for v, t in zip(ctx.bases[name_col], ctx.bases["town_id"])}
+        short = {v: gazetteer.get(v) or re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
+        return name_col, short
+
+    return _cached(ctx, ("site_names",), build, protect=True)
+
+
 def _coverage(
-    ctx: Context, p: ExposureParams, when: dt.date, open_bases: np.ndarray | None
+    ctx: Context,
+    p: ExposureParams,
+    when: dt.date,
+    open_bases: np.ndarray | None,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short."""
-    name_col = "town" if "town" in ctx.bases else "name"
+    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short;
+    of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
+    given."""
+    name_col, short = _site_names(ctx)
+    places, distance_km = ctx.places, ctx.base_km
+    if rows is not None:  # the same answers, row by row, as for every place
+        sd = ctx.base_km
+        if not isinstance(sd, coverage.SiteDistances):
+            raise TypeError("coverage of some rows needs the SiteDistances of prepare()")
+        # the distances are given: coverage reads only the places' number and index
+        places = pd.DataFrame(index=ctx.places.index[rows])
+        distance_km = coverage.SiteDistances(
+            sd.lon[rows],
+            sd.lat[rows],
+            sd.site_lon,
+            sd.site_lat,
+            sd.near[rows],
+            sd.sphere_km[rows],
+            sd.geodesic_km[rows],
+        )
     cov = coverage.coverage(
-        ctx.places,
+        places,
         ctx.bases,
         as_of=when,
         before=p.before_date,
         radius_km=p.radius_km,
         base_name_column=name_col,
         open_bases=open_bases,
-        distance_km=ctx.base_km,
+        distance_km=distance_km,
     )
-    # one name per place in a row: a site's town by its gazetteer name when the places are the
-    # gazetteer (Tombouctou, not the source's Timbuktu), else the source's name, short
-    gazetteer: dict = {}
-    if {"town_id", "name"} <= set(ctx.places.columns) and "town_id" in ctx.bases:
-        known = dict(zip(ctx.places["town_id"], ctx.places["name"]))
-        gazetteer = {v: known.get(t) for v, t in zip(ctx.bases[name_col], ctx.bases["town_id"])}
-    short = {v: gazetteer.get(v) or re.sub(r"\s*\(.*\)", "", v) for v in ctx.bases[name_col]}
     for col in ("base_before_name", "base_after_name"):
-        cov[col] = cov[col].map(short)
+        if rows is None:
+            cov[col] = cov[col].map(short)
+        else:  # the same values (a few rows: their type is the assessment's)
+            names = cov[col].to_numpy(dtype=object, na_value=None).tolist()
+            cov[col] = np.array([None if v is None else short.get(v) for v in names], object)
     return cov
 
 
@@ -813,15 +904,72 @@ def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
     return params.within(ctx.period, hub_key=ctx.hub_key)
 
 
+def _air_parts(ctx: Context, p: ExposureParams, when: dt.date, open_bases) -> tuple:
+    """The airports' service in a scenario (cached) and its key: the states before and now and
+    the operators before, per airport (what the air columns depend on)."""
+    closure = _air_closure(ctx, when, open_bases)
+    links, operators = p.disabled_links, p.disabled_operators
+    service = _cached(
+        ctx,
+        ("air_service", when, p.before_date, links, operators, tuple(closure.items())),
+        lambda: _air_service(ctx, when, p.before_date, links, operators, closure),
+    )
+    key = (
+        "air",
+        tuple(service["before"]["air_state"]),
+        tuple(service["before"]["air_operators"].fillna("")),
+        tuple(service["now"]["air_state"]),
+    )
+    return service, key
+
+
+def _geography_reasons(ctx: Context) -> np.ndarray:
+    """The geography part of every place's reasons (cached: it never changes)."""
+    return _cached(ctx, ("geography",), lambda: reasons.geography(ctx.static), protect=True)
+
+
+#: Largest share of a context's cache budget that an assessment kept as the reference of what-ifs
+#: may take (a memory setting): the rest holds what what-ifs and later evaluations derive from
+#: (road costs, routes, air service). An assessment takes about 1.4 KiB per place (measured at
+#: 18,769 places); with the default budget (:func:`geo.exposure.cache.default_cache_bytes`)
+#: references are kept up to about 45,000 places, and larger sets of places are assessed in full
+#: for every what-if, as without a reference (a larger ``cache_bytes`` keeps them).
+REFERENCE_SHARE = 0.25
+
+
+def _reference_key(p: ExposureParams, when: dt.date) -> tuple:
+    """Cache key of the assessment without a scenario that a what-if of ``p`` patches."""
+    return ("reference", p.replace(as_of=when, close=(), keep=(), close_roads=()))
+
+
 def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
-    """The body of :func:`evaluate`, for validated parameters."""
+    """The body of :func:`evaluate`, for validated parameters: a what-if patches its reference
+    (the same parameters without the scenario) when it is cached, else everything is built."""
     when = p.as_of_for(ctx.bases["closure_date"])
-    season, close, keep = p.season, p.close, p.keep
-    disabled_links, disabled_operators, before = p.disabled_links, p.disabled_operators, p.before
-    graph = ctx.timed_graph(season)
+    graph = ctx.timed_graph(p.season)
     removed = tuple(resolve_edges(graph, p.close_roads))
-    flags = open_flags(ctx, when, close=close, keep=keep)
-    scenario = bool(close or keep)
+    flags = open_flags(ctx, when, close=p.close, keep=p.keep)
+    if p.model == MODELS[0] and (p.close or p.keep or removed):
+        ref = ctx._cache.get(_reference_key(p, when))
+        if ref is not None:
+            result = _patched(ctx, p, when, graph, removed, flags, ref)
+            if result is not None:
+                return result
+    return _evaluate_all(ctx, p, when, graph, removed, flags)
+
+
+def _evaluate_all(
+    ctx: Context,
+    p: ExposureParams,
+    when: dt.date,
+    graph: RoadGraph,
+    removed: tuple,
+    flags: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """Every column of every place (kept as the reference of later what-ifs when there is no
+    scenario)."""
+    season = p.season
+    scenario = bool(p.close or p.keep)
     cov = _coverage(ctx, p, when, flags if scenario else None)
     nodes = ctx.place_nodes
     road = _road_access(ctx, graph, season, removed)
@@ -833,20 +981,9 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     )
     frames = [place_columns, cov, ctx.static, road["frame"]]
     frames += _nearest_hubs(ctx, graph, season, removed, flags)
-    closure = _air_closure(ctx, when, flags if scenario else None)
-    service = _cached(
-        ctx,
-        ("air_service", when, before, disabled_links, disabled_operators, tuple(closure.items())),
-        lambda: _air_service(ctx, when, before, disabled_links, disabled_operators, closure),
-    )
+    service, key = _air_parts(ctx, p, when, flags if scenario else None)
     # the air columns depend only on the airports' service: a what-if that changes no airport's
     # service reuses them
-    key = (
-        "air",
-        tuple(service["before"]["air_state"]),
-        tuple(service["before"]["air_operators"].fillna("")),
-        tuple(service["now"]["air_state"]),
-    )
     air = _cached(ctx, key, lambda: _air_with_reasons(ctx, service))
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
@@ -863,10 +1000,10 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
         indicators, weights=p.weights_dict, aggregation=p.aggregation, hub_key=hub
     )
     out = pd.concat([out, comp], axis=1)
-    if p.model != "inform":
+    if p.model != MODELS[0]:
         out = _calibrated(ctx, out, p.model, when)
     s = out["exposure_score"]
-    out["exposure_rank"] = pd.array(s.rank(ascending=False, method="min").to_numpy(), dtype="Int64")
+    out["exposure_rank"] = _rank(s)
     out["exposure_class"] = score.classify(s).to_numpy()
     # the road, air and geography parts are the same for every scenario sharing the season, the
     # roads cut and the airports' service: joined once, then only the coverage part is added
@@ -874,11 +1011,7 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
         ctx,
         ("reasons", season, removed, key),
         lambda: reasons.join(
-            [
-                road["reasons"],
-                air["reasons"],
-                _cached(ctx, ("geography",), lambda: reasons.geography(out), protect=True),
-            ],
+            [road["reasons"], air["reasons"], _geography_reasons(ctx)],
             empty="",
         ),
     )
@@ -887,6 +1020,233 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
     result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
-    if p.model != "inform":  # name the model, its fit window and checksum in every output
+    if p.model != MODELS[0]:  # name the model, its fit window and checksum in every output
         result.attrs["parameters"]["model_provenance"] = calibrate.load_model(p.model).provenance()
+    elif not (scenario or removed):
+        hubs = {
+            "hub": np.array([ctx.hub_node]),
+            "base": ctx.base_nodes[flags],
+            "capital": ctx.capital_nodes,
+        }
+        reference = Reference.of(
+            result,
+            flags=flags,
+            removed=removed,
+            costs={k: _costs(ctx, graph, season, removed, h) for k, h in hubs.items()},
+            hub_ids=ctx.bases["base_id"].to_numpy()[flags],
+            air_key=key,
+        )
+        if reference.nbytes <= ctx.cache_bytes * REFERENCE_SHARE:
+            _cached(ctx, _reference_key(p, when), lambda: reference, protect=True)
     return result
+
+
+def _rank(score_values) -> pd.arrays.IntegerArray:
+    """Rank of every place by exposure, most exposed first; ties share the best rank (pandas'
+    ``rank(ascending=False, method="min")``), missing scores have none."""
+    s = np.asarray(score_values, dtype="float64")
+    known = ~np.isnan(s)
+    ordered = np.sort(s[known])
+    # 1 + the number of known scores above each: the first place of its tie
+    rank = ordered.size - np.searchsorted(ordered, s, side="right") + 1
+    return pd.arrays.IntegerArray(np.where(known, rank, 1).astype("int64"), ~known)
+
+
+def _first_id_at(ids: np.ndarray, hubs: np.ndarray) -> dict:
+    """The id :func:`_nearest_by_road` names at each hub node (the first listed there)."""
+    valid = hubs >= 0
+    at, first = np.unique(hubs[valid], return_index=True)
+    return dict(zip(at.tolist(), ids[valid][first].tolist()))
+
+
+#: The coverage columns a what-if can change: the nearest open site now and the loss (the
+#: situation before does not depend on the scenario).
+_COVERAGE_NOW = (
+    "base_after_id",
+    "base_after_name",
+    "protection_after",
+    "base_after_km",
+    "covered_after",
+    "coverage_lost",
+    "coverage_lost_on",
+    "security_loss_score",
+)
+
+
+def _update(
+    patch: Patch, frame: pd.DataFrame | Mapping, rows: np.ndarray, columns: Iterable | None = None
+) -> None:
+    """Set the columns of ``frame`` (all, or ``columns``), rows ``rows`` of the assessment,
+    where they differ."""
+    for col in frame.keys() if columns is None else columns:
+        values = frame[col]
+        values = values.array if isinstance(values, pd.Series) else np.asarray(values)
+        differ = values_differ(patch.take(col, rows), values)
+        if differ.any():
+            patch.set(col, rows[differ], values[differ])
+
+
+def _patched(
+    ctx: Context,
+    p: ExposureParams,
+    when: dt.date,
+    graph: RoadGraph,
+    removed: tuple,
+    flags: np.ndarray,
+    ref: Reference,
+) -> gpd.GeoDataFrame | None:
+    """The what-if ``p`` as its reference ``ref`` with only the changed rows rebuilt, by the same
+    functions as :func:`_evaluate_all` on those rows (None when it cannot be: every site closed
+    in one but not the other, or distances not from :class:`~geo.exposure.coverage.SiteDistances`).
+    """
+    sd = ctx.base_km
+    if not isinstance(sd, coverage.SiteDistances) or bool(flags.any()) != bool(ref.flags.any()):
+        return None
+    season, nodes = p.season, ctx.place_nodes
+    patch = Patch(ref)
+    # coverage: the places whose nearest open site changed
+    if flags.any():
+        located = np.flatnonzero(np.isfinite(sd.lon))
+        (pos0, km0), (pos1, km1) = sd.nearest_open_all(ref.flags), sd.nearest_open_all(flags)
+        rows = located[(pos0 != pos1) | values_differ(km0, km1)]
+        if rows.size:
+            _update(patch, _coverage(ctx, p, when, flags, rows), rows, _COVERAGE_NOW)
+    # road costs to the nearest open site, capital and the hub: the places whose costs changed
+    ids = ctx.bases["base_id"].to_numpy()
+    groups = (
+        ("base", ctx.base_nodes[flags], ids[flags], ctx.base_nodes[ref.flags], ref.hub_ids),
+        ("capital", ctx.capital_nodes, ctx.capital_ids, None, None),
+    )
+    for prefix, hubs, hub_ids, ref_hubs, ref_ids in groups:
+        costs = _costs(ctx, graph, season, removed, hubs)
+        changed = costs_differ(ref.costs[prefix], costs, nodes)
+        if ref_hubs is not None and ref_ids is not None:  # sites sharing a node: the first named
+            old, new = _first_id_at(ref_ids, ref_hubs), _first_id_at(hub_ids, hubs)
+            renamed = [node for node, i in new.items() if old.get(node) != i]
+            if renamed:
+                at = np.where(nodes >= 0, costs.source_node[np.maximum(nodes, 0)], -1)
+                changed |= (nodes >= 0) & np.isin(at, renamed)
+        rows = np.flatnonzero(changed)
+        if rows.size:
+            frame = costs.at(nodes[rows], prefix)
+            frame[f"nearest_{prefix}_by_road"] = _nearest_by_road(
+                hub_ids, hubs, costs.source_node, nodes[rows]
+            )
+            _update(patch, frame, rows)
+    road = _road_access(ctx, graph, season, removed)
+    if removed != ref.removed:
+        to_hub = _costs(ctx, graph, season, removed, np.array([ctx.hub_node]))
+        changed = costs_differ(ref.costs["hub"], to_hub, nodes)
+        for col in road["routes"].columns:
+            changed |= values_differ(patch.array(col), road["routes"][col].array)
+        rows = np.flatnonzero(changed)
+        for frame in (road["frame"], road["routes"]):
+            _update(patch, frame.iloc[rows], rows)
+    # air: the places within reach of an airport whose service changed
+    service, key = _air_parts(ctx, p, when, flags if (p.close or p.keep) else None)
+    if key != ref.air_key:
+        airports = np.flatnonzero(
+            np.any(
+                [
+                    np.array(a, dtype=object) != np.array(b, dtype=object)
+                    for a, b in zip(key[1:], ref.air_key[1:])
+                ],
+                axis=0,
+            )
+        )
+        pairs = ctx.air_pairs
+        near = np.isin(pairs["ap"].to_numpy(dtype="int64"), airports)
+        rows = np.unique(pairs["point"].to_numpy(dtype="int64")[near])
+        if rows.size:
+            _update(patch, _air(ctx, service, rows), rows)
+    _rescore(ctx, p, patch, road, patch.rows(*_of_hub(_SCORED_FROM, ctx.hub_key)))
+    _explain(ctx, patch, road, patch.rows(*_of_hub(_EXPLAINED_FROM, ctx.hub_key)))
+    result = patch.frame()
+    result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
+    return result
+
+
+def _of_hub(columns: tuple[str, ...], hub_key: str) -> list[str]:
+    """``columns`` with the hub's key in place of ``{hub}``."""
+    return [c.format(hub=hub_key) for c in columns]
+
+
+#: The columns the scores are computed from (a row whose values changed is scored again).
+_SCORED_FROM = (
+    "security_loss_score",
+    "{hub}_travel_h",
+    "{hub}_reachable",
+    "{hub}_routes",
+    "air_score",
+)
+
+#: The columns the reasons are written from (:mod:`geo.exposure.reasons`: the coverage lost, the
+#: road to the hub, the air service; the geography never changes). ``{hub}``: the hub's key.
+_EXPLAINED_FROM = (
+    "coverage_lost",
+    "coverage_lost_on",
+    "base_before_name",
+    "base_before_km",
+    "{hub}_reachable",
+    "{hub}_routes",
+    "{hub}_cut_by",
+    "{hub}_travel_h",
+    "{hub}_road_km",
+    "air_state",
+    "air_score",
+    "air_depended_on_un",
+)
+
+
+def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np.ndarray) -> None:
+    """Scores and class of the places at ``rows``, and everyone's rank, as
+    :func:`_evaluate_all` gives them."""
+    if rows.size == 0:
+        return
+    hub = ctx.hub_key
+    reachable = patch.array(f"{hub}_reachable")[rows]
+    hub_here = ctx.place_nodes[rows] == ctx.hub_node
+    indicators = {
+        "security_loss_score": patch.take("security_loss_score", rows),
+        f"{hub}_time_score": score.scale_capped(
+            patch.take(f"{hub}_travel_h", rows),
+            p.time_cap_h,
+            unreachable=reachable == False,  # noqa: E712 (NA stays NA, as Series.eq(False))
+        ),
+        f"{hub}_routes_score": np.where(hub_here, 0.0, road["routes_score"][rows]),
+        "air_score": patch.take("air_score", rows),
+    }
+    comp = score.composite_columns(
+        indicators, weights=p.weights_dict, aggregation=p.aggregation, hub_key=hub
+    )
+    total = comp["exposure_score"]
+    changed = values_differ(patch.take("exposure_score", rows), total)
+    comp[f"{hub}_time_score"] = indicators[f"{hub}_time_score"]
+    comp[f"{hub}_routes_score"] = indicators[f"{hub}_routes_score"]
+    comp["missing_indicators"] = np.array(comp["missing_indicators"], dtype=object)
+    comp["exposure_class"] = score.classify(total).to_numpy()
+    _update(patch, comp, rows)
+    if changed.any():
+        patch.replace("exposure_rank", _rank(patch.array("exposure_score")))
+
+
+def _explain(ctx: Context, patch: Patch, road: dict, rows: np.ndarray) -> None:
+    """Reasons of the places at ``rows``, as :func:`_evaluate_all` writes them."""
+    if rows.size == 0:
+        return
+
+    def part(*columns: str) -> pd.DataFrame:
+        return pd.DataFrame({c: patch.array(c)[rows] for c in columns})
+
+    air = part("air_state", "air_score", "airport_icao", "air_depended_on_un")
+    fixed = reasons.join(
+        [
+            road["reasons"][rows],
+            reasons.air(air, ctx.preparation.air_reach_km),
+            _geography_reasons(ctx)[rows],
+        ],
+        empty="",
+    )
+    lost = part("coverage_lost", "coverage_lost_on", "base_before_name", "base_before_km")
+    text = reasons.join([reasons.coverage_lost(lost), fixed])
+    _update(patch, {"reasons": text}, rows)

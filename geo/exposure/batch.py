@@ -56,16 +56,25 @@ TASKS_PER_WORKER = 4
 
 
 class BatchResult(NamedTuple):
-    """What :func:`batch` returns: ``summary`` (one row per scenario) and ``classes`` (places x
-    scenarios, the exposure class of each place; None unless ``per_place``)."""
+    """What :func:`batch` returns.
+
+    Attributes
+    ----------
+    summary
+        One row per scenario (:func:`summarise`).
+    classes
+        Places x scenarios, the exposure class of each place; None unless ``per_place``.
+    """
 
     summary: pd.DataFrame
     classes: pd.DataFrame | None
 
 
 def _people(frame: pd.DataFrame, mask: np.ndarray, column: str | None) -> tuple[float, int]:
-    """Sum of the known population of the rows of ``mask`` (NaN when none is known but rows
-    exist) and the number of those rows without a figure (missing, never counted as zero)."""
+    """Sum of the known population of the rows of ``mask`` and how many rows lack a figure.
+
+    NaN when none is known but rows exist; a missing figure is never counted as zero.
+    """
     n = int(mask.sum())
     if column is None:
         return (math.nan if n else 0.0), n
@@ -79,6 +88,13 @@ def _people(frame: pd.DataFrame, mask: np.ndarray, column: str | None) -> tuple[
 
 def summarise(frame: pd.DataFrame, *, population_column: str = "population") -> dict[str, Any]:
     """Summary figures of one assessment (an :func:`~geo.exposure.assess.evaluate` result).
+
+    Parameters
+    ----------
+    frame
+        The assessment.
+    population_column
+        The column of people per place (absent: the ``people_*`` figures are NaN).
 
     Returns
     -------
@@ -242,5 +258,13 @@ def _bar(show: bool, total: int):
 
 
 class _NoBar:
+    """A progress bar that shows nothing."""
+
     def update(self, n: int) -> None:
-        """Nothing to show."""
+        """Nothing to show.
+
+        Parameters
+        ----------
+        n
+            Scenarios done (ignored).
+        """

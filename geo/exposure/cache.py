@@ -44,8 +44,18 @@ CACHE_BYTES_PER_PLACE = 1536
 
 
 def default_cache_bytes(n_places: int) -> int:
-    """The default budget for ``n_places`` places: the larger of :data:`DEFAULT_CACHE_BYTES`
-    and :data:`CACHE_BYTES_PER_PLACE` per place."""
+    """The default budget for ``n_places`` places.
+
+    Parameters
+    ----------
+    n_places
+        The number of places assessed.
+
+    Returns
+    -------
+    int
+        The larger of :data:`DEFAULT_CACHE_BYTES` and :data:`CACHE_BYTES_PER_PLACE` per place.
+    """
     return max(DEFAULT_CACHE_BYTES, CACHE_BYTES_PER_PLACE * int(n_places))
 
 
@@ -64,8 +74,21 @@ def _object_bytes(values: np.ndarray) -> int:
 
 
 def size_of(value: object, _depth: int = 0) -> int:
-    """Estimated bytes held by ``value`` (numpy arrays, pandas objects, containers, objects with
-    an ``nbytes`` property); shared parts are counted each time they are reached."""
+    """Estimated bytes held by ``value``; shared parts are counted each time they are reached.
+
+    Parameters
+    ----------
+    value
+        A numpy array, pandas object, container (dict, list, tuple) or object with an
+        ``nbytes`` property (else its ``sys.getsizeof``).
+    _depth
+        Nesting depth reached (containers deeper than 4 levels count as their own size).
+
+    Returns
+    -------
+    int
+        Estimated bytes.
+    """
     if _depth > 4:
         return sys.getsizeof(value)
     if isinstance(value, np.ndarray):
@@ -89,8 +112,13 @@ def size_of(value: object, _depth: int = 0) -> int:
 
 
 def release_memory() -> bool:
-    """Collect garbage and return the C heap's free memory to the system where the C library
-    can (glibc ``malloc_trim``); False where it cannot (other C libraries)."""
+    """Collect garbage and return the C heap's free memory to the system where the C library can.
+
+    Returns
+    -------
+    bool
+        Whether glibc's ``malloc_trim`` gave memory back (False with other C libraries).
+    """
     gc.collect()
     name = ctypes.util.find_library("c")
     try:
@@ -106,6 +134,16 @@ class ByteCache:
 
     Safe to share between threads: a lock guards the bookkeeping (a value built twice by racing
     threads is harmless). An entry larger than the whole budget is returned but not kept.
+
+    Parameters
+    ----------
+    max_bytes
+        The budget, in estimated bytes (:func:`size_of`).
+
+    Raises
+    ------
+    ParameterError
+        ``max_bytes`` is not a whole number >= 0.
     """
 
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
@@ -121,11 +159,23 @@ class ByteCache:
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
-        """Pickled empty (a context sent to worker processes does not ship what it cached:
-        the workers rebuild what they need)."""
+        """Pickled empty: a context sent to worker processes does not ship what it cached.
+
+        Returns
+        -------
+        dict
+            The budget alone (the workers rebuild what they need).
+        """
         return {"max_bytes": self.max_bytes}
 
     def __setstate__(self, state: dict) -> None:
+        """An empty cache with the pickled budget.
+
+        Parameters
+        ----------
+        state
+            What :meth:`__getstate__` returned.
+        """
         ByteCache.__init__(self, state["max_bytes"])
 
     @property
@@ -134,26 +184,80 @@ class ByteCache:
         return self._bytes
 
     def __len__(self) -> int:
+        """Number of entries.
+
+        Returns
+        -------
+        int
+            Pinned ones included.
+        """
         return len(self._items) + len(self._pinned)
 
     def __contains__(self, key: Hashable) -> bool:
+        """Whether ``key`` is kept.
+
+        Parameters
+        ----------
+        key
+            The key.
+
+        Returns
+        -------
+        bool
+            True when kept, pinned or not.
+        """
         return key in self._items or key in self._pinned
 
     def __iter__(self) -> Iterator[Hashable]:
+        """The keys.
+
+        Returns
+        -------
+        Iterator
+            Over :meth:`keys`.
+        """
         return iter(self.keys())
 
     def keys(self) -> list[Hashable]:
-        """The keys: pinned ones, then the others least recently used first."""
+        """The keys.
+
+        Returns
+        -------
+        list
+            Pinned ones, then the others least recently used first.
+        """
         return [*self._pinned, *self._items]
 
     def pin(self, key: Hashable, value: object) -> None:
-        """Keep ``value`` outside the budget until :meth:`clear` (e.g. the graph of a season,
-        which everything else is derived from)."""
+        """Keep ``value`` outside the budget until :meth:`clear`.
+
+        For what everything else is derived from (e.g. the graph of a season).
+
+        Parameters
+        ----------
+        key
+            The key.
+        value
+            The value.
+        """
         with self._lock:
             self._pinned[key] = value
 
     def get(self, key: Hashable, default: object = None) -> Any:
-        """The value of ``key`` (marked recently used), else ``default``."""
+        """The value of ``key``, marked recently used.
+
+        Parameters
+        ----------
+        key
+            The key.
+        default
+            Returned when ``key`` is not kept.
+
+        Returns
+        -------
+        object
+            The value, else ``default``.
+        """
         with self._lock:
             if key in self._pinned:
                 return self._pinned[key]
@@ -164,6 +268,23 @@ class ByteCache:
             return item[0]
 
     def __getitem__(self, key: Hashable) -> Any:
+        """The value of ``key``, marked recently used.
+
+        Parameters
+        ----------
+        key
+            The key.
+
+        Returns
+        -------
+        object
+            The value.
+
+        Raises
+        ------
+        KeyError
+            When ``key`` is not kept.
+        """
         with self._lock:
             if key in self._pinned:
                 return self._pinned[key]
@@ -171,11 +292,30 @@ class ByteCache:
             return self._items[key][0]
 
     def __setitem__(self, key: Hashable, value: object) -> None:
+        """Keep ``value`` under ``key`` (:meth:`put`).
+
+        Parameters
+        ----------
+        key
+            The key.
+        value
+            The value.
+        """
         self.put(key, value)
 
     def put(self, key: Hashable, value: object, *, protect: bool = False) -> None:
-        """Keep ``value`` under ``key``; ``protect``: evicted only once no unprotected entry is
-        left (for what many later results are derived from, costly to rebuild)."""
+        """Keep ``value`` under ``key``, within the budget (least recently used out first).
+
+        Parameters
+        ----------
+        key
+            The key.
+        value
+            The value (not kept when larger than the whole budget).
+        protect
+            Evicted only once no unprotected entry is left (for what many later results are
+            derived from, costly to rebuild).
+        """
         size = size_of(value)
         with self._lock:
             old = self._items.pop(key, None)
@@ -202,7 +342,20 @@ class ByteCache:
                 self._bytes -= dropped
 
     def pop(self, key: Hashable, default: object = None) -> Any:
-        """Remove ``key`` and return its value (``default`` when absent)."""
+        """Remove ``key`` and return its value.
+
+        Parameters
+        ----------
+        key
+            The key.
+        default
+            Returned when ``key`` is not kept.
+
+        Returns
+        -------
+        object
+            The value, else ``default``.
+        """
         with self._lock:
             if key in self._pinned:
                 return self._pinned.pop(key)
@@ -225,8 +378,22 @@ class ByteCache:
     def get_or_build(
         self, key: Hashable, build: Callable[[], object], *, protect: bool = False
     ) -> object:
-        """``self[key]``, built with ``build()`` and kept (within the budget; ``protect``: see
-        :meth:`put`) on first use."""
+        """``self[key]``, built with ``build()`` and kept on first use.
+
+        Parameters
+        ----------
+        key
+            The key.
+        build
+            Called without arguments when ``key`` is not kept.
+        protect
+            As in :meth:`put`.
+
+        Returns
+        -------
+        object
+            The kept or built value.
+        """
         value = self.get(key, _MISSING)
         if value is _MISSING:
             value = build()

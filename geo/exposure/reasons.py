@@ -1,5 +1,4 @@
-"""Why every place is exposed: structured reasons (a code and its parameters per reason), built
-column-wise and rendered in any language of :mod:`minusma.geo.i18n`.
+"""Why every place is exposed: structured reasons, built column-wise, rendered in any language.
 
 A reason is a code (``coverage_lost_on``, ``single_route``, ...) with parameters (a site's name,
 km, a date); its words are the catalogue's template ``reason.<code>`` in each language::
@@ -9,14 +8,16 @@ km, a date); its words are the catalogue's template ``reason.<code>`` in each la
 
 The builders (:func:`coverage_parts`, :func:`road_parts`, :func:`air_parts`,
 :func:`geography_parts`) find, with array operations, the rows each code applies to and gather
-its parameters for those rows only. :class:`Reasons` holds them for a whole frame; it renders
+its parameters for those rows only. :class:`Reasons` holds them for a whole frame (languages of
+:mod:`minusma.geo.i18n`); it renders
 text only when asked (:meth:`Reasons.render`), for every row or for the rows shown
 (:meth:`Reasons.take`), one vectorised pass per code. :func:`explain` builds them from an
 assessed frame. The string functions (:func:`coverage_lost`, :func:`road`, :func:`air`,
 :func:`geography`) render one part in English for the ``reasons`` column of the assessment
 (the road part depends only on the season and the roads cut, so
 :func:`geo.exposure.assess.evaluate` caches it across what-ifs); :func:`join` puts the parts
-together.
+together. A what-if renders only the rows whose reasons can have changed
+(:func:`geo.exposure.assess.evaluate` patches its reference's ``reasons`` there).
 
 >>> import pandas as pd
 >>> out = pd.DataFrame({"coverage_lost": [True, False], "base_before_name": ["Ber", None],
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, of_name, text
 
@@ -61,12 +63,34 @@ Slot = tuple["Part", ...]
 
 
 def flag(series: pd.Series) -> np.ndarray:
-    """Known-true mask of a nullable boolean column (NA is not true)."""
+    """Known-true mask of a nullable boolean column.
+
+    Parameters
+    ----------
+    series
+        Booleans, NA allowed.
+
+    Returns
+    -------
+    numpy.ndarray
+        True where the value is known and true (NA is not true).
+    """
     return np.asarray(pd.array(series, dtype="boolean").fillna(False), dtype=bool)
 
 
-def fmt0(values) -> np.ndarray:
-    """Numbers rounded to integers (half to even) as strings, ``""`` for NaN."""
+def fmt0(values: ArrayLike) -> np.ndarray:
+    """Numbers rounded to integers (half to even) as strings.
+
+    Parameters
+    ----------
+    values
+        Numbers, NaN allowed.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of strings, ``""`` for NaN.
+    """
     v = np.round(np.asarray(values, dtype="float64"))
     out = np.full(v.shape, "", dtype=object)
     ok = np.isfinite(v)
@@ -120,7 +144,18 @@ class Part:
     params: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def render(self, lang: str = DEFAULT_LANG) -> np.ndarray:
-        """The reason's text at each of :attr:`rows`, in ``lang`` (one vectorised pass)."""
+        """The reason's text at each of :attr:`rows`, in one vectorised pass.
+
+        Parameters
+        ----------
+        lang
+            A language of the catalogue (:mod:`minusma.geo.i18n`).
+
+        Returns
+        -------
+        numpy.ndarray
+            Object array of texts, aligned to :attr:`rows`.
+        """
         acc = np.full(len(self.rows), "", dtype=object)
         template = text(f"reason.{self.code}", lang)
         for literal, name, spec, _ in string.Formatter().parse(template):
@@ -131,7 +166,18 @@ class Part:
         return acc
 
     def take(self, where: np.ndarray) -> Part:
-        """This part on new positions: ``where[old]`` is the new position, or -1 if dropped."""
+        """The part on new positions.
+
+        Parameters
+        ----------
+        where
+            ``where[old]`` is the new position of row ``old``, or -1 if it is dropped.
+
+        Returns
+        -------
+        Part
+            The kept rows on their new positions, ascending, with their parameters.
+        """
         new = where[self.rows]
         keep = new >= 0
         order = np.argsort(new[keep], kind="stable")
@@ -150,7 +196,18 @@ class Reasons:
     slots: tuple[Slot, ...]
 
     def take(self, positions: Sequence[int] | np.ndarray) -> Reasons:
-        """The reasons of the rows at ``positions`` (distinct), in that order."""
+        """The reasons of some rows.
+
+        Parameters
+        ----------
+        positions
+            Row positions (distinct), in the order wanted.
+
+        Returns
+        -------
+        Reasons
+            The reasons of those rows, in that order.
+        """
         positions = np.asarray(positions, dtype="int64")
         where = np.full(self.n, -1, dtype="int64")
         where[positions] = np.arange(positions.size)
@@ -159,8 +216,20 @@ class Reasons:
         )
 
     def render(self, lang: str = DEFAULT_LANG, *, empty: str | None = None) -> np.ndarray:
-        """Every row's reasons in ``lang``, joined by the language's separator; ``empty`` where a
-        row has none."""
+        """Every row's reasons, joined by the language's separator.
+
+        Parameters
+        ----------
+        lang
+            A language of the catalogue (:mod:`minusma.geo.i18n`).
+        empty
+            The value of a row without any reason.
+
+        Returns
+        -------
+        numpy.ndarray
+            Object array, one text per row.
+        """
         parts = []
         for slot in self.slots:
             acc = np.full(self.n, "", dtype=object)
@@ -173,7 +242,13 @@ class Reasons:
         return join(parts, empty=empty, sep=text("reason.sep", lang))
 
     def codes(self) -> pd.DataFrame:
-        """One line per reason: ``row``, ``code`` and its ``params`` (dict), in reading order."""
+        """The reasons as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One line per reason: ``row``, ``code`` and its ``params`` (dict), in reading order.
+        """
         lines = []
         for k, slot in enumerate(self.slots):
             for part in slot:
@@ -191,8 +266,19 @@ def _part(code: str, mask: np.ndarray, **params: np.ndarray) -> Part:
 
 
 def coverage_parts(out: pd.DataFrame) -> Slot:
-    """``coverage_lost_on`` (site, km, date) or ``coverage_lost`` (no date) where the umbrella
-    was lost."""
+    """Where the umbrella was lost: ``coverage_lost_on`` (site, km, date) or ``coverage_lost``.
+
+    Parameters
+    ----------
+    out
+        Assessed rows with ``coverage_lost``, ``coverage_lost_on``, ``base_before_name`` and
+        ``base_before_km``.
+
+    Returns
+    -------
+    tuple of Part
+        The slot: the dated reason, then the undated one (no date known).
+    """
     lost = flag(out["coverage_lost"])
     dated = out["coverage_lost_on"].notna().to_numpy()
     params = {
@@ -208,9 +294,26 @@ def coverage_parts(out: pd.DataFrame) -> Slot:
 def road_parts(
     out: pd.DataFrame, labels: pd.Series | None = None, *, hub_key: str
 ) -> tuple[Slot, Slot]:
-    """Road access (off the road layer, no route, or the segments that each cut the one route),
-    then the road distance and time to the hub (the ``<hub_key>_*`` columns). ``labels`` reads
-    segment ids (see :func:`geo.exposure.access.edge_labels`); without it the ids are shown."""
+    """Road access, then the road distance and time to the hub.
+
+    Parameters
+    ----------
+    out
+        Assessed rows with the hub's columns (``<hub_key>_*``), ``on_road_network`` and
+        ``snap_km``.
+    labels
+        Readable segment labels by edge id (see :func:`geo.exposure.access.edge_labels`);
+        without it the ids are shown.
+    hub_key
+        The hub's key: the prefix of its columns.
+
+    Returns
+    -------
+    access : tuple of Part
+        Off the road layer, no route, or the segments that each cut the one route.
+    distance : tuple of Part
+        Road km and hours to the hub, or km alone when the time is unknown.
+    """
     off = flag(~out["on_road_network"].astype("boolean"))
     unreachable = flag(~out[f"{hub_key}_reachable"].astype("boolean"))
     routes = out[f"{hub_key}_routes"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
@@ -238,7 +341,23 @@ def road_parts(
 
 
 def air_parts(out: pd.DataFrame, air_reach_km: float) -> tuple[Slot, Slot]:
-    """Air access after the withdrawal, and whether it depended on the mission's flights."""
+    """Air access after the withdrawal, and whether it depended on the mission's flights.
+
+    Parameters
+    ----------
+    out
+        Assessed rows with ``air_state``, ``air_score``, ``airport_icao`` and
+        ``air_depended_on_un``.
+    air_reach_km
+        The preparation's airstrip reach (stated in ``no_airstrip``).
+
+    Returns
+    -------
+    service : tuple of Part
+        No airstrip within reach, service ended, or unknown.
+    mission : tuple of Part
+        Air access depended on the mission's flights alone.
+    """
     state = out["air_state"].to_numpy(dtype=object)
     score_air = out["air_score"].to_numpy(dtype="float64")
     none_in_reach = state == "no_airstrip_in_reach"
@@ -253,7 +372,18 @@ def air_parts(out: pd.DataFrame, air_reach_km: float) -> tuple[Slot, Slot]:
 
 
 def geography_parts(out: pd.DataFrame) -> tuple[Slot, ...]:
-    """Riverside on the navigable Niger; central region (when the column is there)."""
+    """Riverside on the navigable Niger; central region (when the column is there).
+
+    Parameters
+    ----------
+    out
+        Rows with ``riverside``, ``river_reach`` and perhaps ``central_region``.
+
+    Returns
+    -------
+    tuple of slots
+        One slot per fact.
+    """
     river = flag(out["riverside"]) & (out["river_reach"] == "navigable").to_numpy()
     slots: tuple[Slot, ...] = ((_part("riverside", river),),)
     if "central_region" in out:
@@ -268,8 +398,9 @@ def explain(
     labels: pd.Series | None = None,
     hub_key: str,
 ) -> Reasons:
-    """The structured reasons of an assessed frame (the columns of
-    :func:`geo.exposure.assess.evaluate`), in the order of its ``reasons`` column.
+    """The structured reasons of an assessed frame, in the order of its ``reasons`` column.
+
+    The frame has the columns of :func:`geo.exposure.assess.evaluate`.
 
     Parameters
     ----------
@@ -281,6 +412,11 @@ def explain(
         Segment labels by edge id (``Context.labels``); ids are shown without them.
     hub_key
         The hub's key (``Context.hub_key``): the prefix of the road columns.
+
+    Returns
+    -------
+    Reasons
+        Every row's reasons, rendered on demand.
     """
     slots = (
         coverage_parts(out),
@@ -296,27 +432,92 @@ def _english(n: int, slots: Sequence[Slot]) -> np.ndarray:
 
 
 def coverage_lost(out: pd.DataFrame) -> np.ndarray:
-    """``lost coverage from <base> (<km> km) on <date>`` where the umbrella was lost."""
+    """``lost coverage from <base> (<km> km) on <date>`` where the umbrella was lost.
+
+    Parameters
+    ----------
+    out
+        Assessed rows (the columns of :func:`coverage_parts`).
+
+    Returns
+    -------
+    numpy.ndarray
+        English text per row, ``""`` where it has nothing to say.
+    """
     return _english(len(out), [coverage_parts(out)])
 
 
 def road(out: pd.DataFrame, labels: pd.Series, *, hub_key: str) -> np.ndarray:
-    """The road part (:func:`road_parts`) in English, ``""`` where it has nothing to say."""
+    """The road part (:func:`road_parts`) in English.
+
+    Parameters
+    ----------
+    out
+        Assessed rows (the columns of :func:`road_parts`).
+    labels
+        Readable segment labels by edge id.
+    hub_key
+        The hub's key: the prefix of the road columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        Text per row, ``""`` where it has nothing to say.
+    """
     return _english(len(out), road_parts(out, labels, hub_key=hub_key))
 
 
 def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:
-    """The air part (:func:`air_parts`) in English, ``""`` where it has nothing to say."""
+    """The air part (:func:`air_parts`) in English.
+
+    Parameters
+    ----------
+    out
+        Assessed rows (the columns of :func:`air_parts`).
+    air_reach_km
+        The preparation's airstrip reach.
+
+    Returns
+    -------
+    numpy.ndarray
+        Text per row, ``""`` where it has nothing to say.
+    """
     return _english(len(out), air_parts(out, air_reach_km))
 
 
 def geography(out: pd.DataFrame) -> np.ndarray:
-    """The geography part (:func:`geography_parts`) in English."""
+    """The geography part (:func:`geography_parts`) in English.
+
+    Parameters
+    ----------
+    out
+        Rows with the columns of :func:`geography_parts`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Text per row, ``""`` where it has nothing to say.
+    """
     return _english(len(out), geography_parts(out))
 
 
 def join(parts: list[np.ndarray], *, empty: str | None = None, sep: str = "; ") -> np.ndarray:
-    """The non-empty parts of every row in order, joined by ``sep``; ``empty`` where none."""
+    """The non-empty parts of every row in order, joined.
+
+    Parameters
+    ----------
+    parts
+        Object arrays of the same length, ``""`` where a part says nothing.
+    empty
+        The value of a row where every part is empty.
+    sep
+        Put between two parts of a row.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array, one text per row.
+    """
     acc = np.asarray(parts[0], dtype=object).copy()
     has = acc != ""
     for part in parts[1:]:

@@ -37,6 +37,7 @@ __all__ = [
     "CLASS_THRESHOLDS",
     "classify",
     "composite",
+    "composite_columns",
     "composite_values",
     "routes_score",
     "scale_capped",
@@ -97,6 +98,70 @@ def routes_score(routes: pd.Series) -> np.ndarray:
         return np.where(np.isnan(k), np.nan, np.where(k <= 1, 10.0, 10.0 / k))
 
 
+def _floats(scores: pd.DataFrame | Mapping[str, object], column: str) -> np.ndarray:
+    """A column of ``scores`` as float64 (missing as NaN)."""
+    values = scores[column]
+    if isinstance(values, pd.Series | pd.api.extensions.ExtensionArray):
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    return np.asarray(values, dtype="float64")
+
+
+def composite_columns(
+    scores: pd.DataFrame | Mapping[str, object],
+    *,
+    weights: Mapping[str, float] | None = None,
+    aggregation: str = "arithmetic",
+    hub_key: str,
+) -> dict[str, object]:
+    """The columns of :func:`composite` as arrays, without a frame (for a few rows at a time).
+
+    Parameters
+    ----------
+    scores
+        One column per indicator of :func:`~geo.exposure.params.dimensions` (0-10, NaN =
+        missing): a frame, or a mapping of indicator name to array.
+    weights
+        Weights by indicator and dimension name (the others weigh
+        :data:`~geo.exposure.params.DEFAULT_WEIGHT`).
+    aggregation
+        ``arithmetic`` or ``geometric`` across dimensions.
+    hub_key
+        The hub's key: the prefix of the road indicators' columns.
+
+    Returns
+    -------
+    dict
+        ``<dimension>_score`` per dimension and ``exposure_score`` (float arrays),
+        ``missing_indicators`` (list: ``;``-separated names, None when complete) and
+        ``data_gap`` (bool array).
+    """
+    w = check_weights(weights, hub_key=hub_key)
+    dims, total = composite_values(scores, weights=w, aggregation=aggregation, hub_key=hub_key)
+    out: dict[str, object] = {f"{dim}_score": values for dim, values in dims.items()}
+    out["exposure_score"] = total
+    n = total.size
+    missing_cols = [c for cols in dimensions(hub_key).values() for c in cols if w[c] > 0]
+    mask = (
+        np.column_stack([np.isnan(_floats(scores, c)) for c in missing_cols])
+        if missing_cols
+        else np.zeros((n, 0), dtype=bool)
+    )
+    gap = mask.any(axis=1)
+    names = np.array(missing_cols, dtype=object)
+    codes = mask @ (1 << np.arange(mask.shape[1])) if mask.shape[1] else np.zeros(n, dtype="int64")
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    text = np.array(
+        [
+            ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]]) if c else None
+            for c in distinct
+        ],
+        dtype=object,
+    )
+    out["missing_indicators"] = text[inverse.reshape(-1)].tolist()
+    out["data_gap"] = gap
+    return out
+
+
 def composite(
     scores: pd.DataFrame,
     *,
@@ -125,38 +190,16 @@ def composite(
         Aligned to ``scores``: ``<dimension>_score`` per dimension, ``exposure_score`` (0-10),
         ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
     """
-    w = check_weights(weights, hub_key=hub_key)
-    dims, total = composite_values(scores, weights=w, aggregation=aggregation, hub_key=hub_key)
-    out: dict[str, object] = {f"{dim}_score": values for dim, values in dims.items()}
-    out["exposure_score"] = total
-    missing_cols = [c for cols in dimensions(hub_key).values() for c in cols if w[c] > 0]
-    mask = (
-        np.column_stack([np.isnan(scores[c].to_numpy(dtype="float64")) for c in missing_cols])
-        if missing_cols
-        else np.zeros((len(scores), 0), dtype=bool)
-    )
-    gap = mask.any(axis=1)
-    names = np.array(missing_cols, dtype=object)
-    codes = (
-        mask @ (1 << np.arange(mask.shape[1]))
-        if mask.shape[1]
-        else np.zeros(len(scores), dtype="int64")
-    )
-    distinct, inverse = np.unique(codes, return_inverse=True)
-    text = np.array(
-        [
-            ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]]) if c else None
-            for c in distinct
-        ],
-        dtype=object,
-    )
-    out["missing_indicators"] = text[inverse.reshape(-1)].tolist()
-    out["data_gap"] = gap
+    out = composite_columns(scores, weights=weights, aggregation=aggregation, hub_key=hub_key)
     return pd.DataFrame(out, index=scores.index)
 
 
 def composite_values(
-    scores: pd.DataFrame, *, weights: Mapping[str, float], aggregation: str, hub_key: str
+    scores: pd.DataFrame | Mapping[str, object],
+    *,
+    weights: Mapping[str, float],
+    aggregation: str,
+    hub_key: str,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The numbers of :func:`composite` alone: dimension scores and the composite (0-10).
 
@@ -167,7 +210,8 @@ def composite_values(
     ----------
     scores
         Indicator scores (0-10), one column per indicator of
-        :func:`~geo.exposure.params.dimensions`.
+        :func:`~geo.exposure.params.dimensions` (a frame, or a mapping of indicator name to
+        array).
     weights
         Complete weights, by indicator and dimension name.
     aggregation
@@ -195,10 +239,10 @@ def composite_values(
     dims: dict[str, np.ndarray] = {}
     dim_w = []
     for dim, cols in dimensions(hub_key).items():
-        absent = [c for c in cols if c not in scores.columns]
+        absent = [c for c in cols if c not in scores]
         if absent:
             raise UnknownNameError(f"scores lack indicator column(s) {absent}")
-        vals = scores[list(cols)].to_numpy(dtype="float64")
+        vals = np.column_stack([_floats(scores, c) for c in cols])
         iw = np.array([weights[c] for c in cols])
         have = ~np.isnan(vals) & (iw > 0)
         num = np.where(have, vals * iw, 0.0).sum(axis=1)

@@ -45,6 +45,7 @@ from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.geo.exposure.robustness import robustness
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import speeds
+from minusma.layers.mission import HUB_KEY, MISSION
 
 AS_OF = "2023-06-30"  # before the withdrawal: every site open, so closing one changes things
 BBOX = (-12.3, 10.1, 4.3, 25.0)  # Mali's bounding box (lon min, lat min, lon max, lat max)
@@ -144,6 +145,8 @@ def main() -> None:
         air_links=links,
         hub_id=hub,
         preparation=Preparation(max_snap_km=25.0),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
     ctx.timed_graph("dry")
     prepare_s = time.perf_counter() - t

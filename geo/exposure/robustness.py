@@ -15,15 +15,17 @@ import logging
 import numpy as np
 import pandas as pd
 
-from minusma.geo.exposure.assess import Context, evaluate
+from minusma.geo.exposure.assess import Context, evaluate, within_period
 from minusma.geo.exposure.coverage import protection
 from minusma.geo.exposure.params import (
     AGGREGATIONS,
-    DIMENSIONS,
+    DEFAULT_WEIGHT,
+    DIMENSION_NAMES,
     MODELS,
     RADIUS_KM_MAX,
     SEASONS,
     ExposureParams,
+    check_params,
 )
 from minusma.geo.exposure.score import classify, composite_values
 from minusma.geo.progress import progress
@@ -52,7 +54,8 @@ def _radius(params: ExposureParams, factor: float) -> float:
 
 def _weighted(params: ExposureParams, dimension: str, factor: float) -> ExposureParams:
     weights = params.weights_dict
-    return params.replace(weights={**weights, dimension: weights[dimension] * factor})
+    weight = weights.get(dimension, DEFAULT_WEIGHT)
+    return params.replace(weights={**weights, dimension: weight * factor})
 
 
 def variants(params: ExposureParams) -> list[ExposureParams]:
@@ -60,7 +63,7 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
 
     The weight sets are the user's weights, then each dimension's weight doubled in turn.
     """
-    weight_sets = [params, *(_weighted(params, d, 2.0) for d in DIMENSIONS)]
+    weight_sets = [params, *(_weighted(params, d, 2.0) for d in DIMENSION_NAMES)]
     return [
         w.replace(radius_km=_radius(params, f), aggregation=agg, season=season)
         for f, w, agg, season in itertools.product(
@@ -80,10 +83,13 @@ def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Ser
     loss = np.maximum(
         protection(before, variant.radius_km) - protection(after, variant.radius_km), 0.0
     )
-    indicators = frame[[c for cols in DIMENSIONS.values() for c in cols]].copy()
+    indicators = frame[[c for cols in variant.dimensions.values() for c in cols]].copy()
     indicators["security_loss_score"] = loss
     _, total = composite_values(
-        indicators, weights=variant.weights_dict, aggregation=variant.aggregation
+        indicators,
+        weights=variant.weights_dict,
+        aggregation=variant.aggregation,
+        hub_key=str(variant.hub_key),
     )
     s = pd.Series(total, index=frame.index)
     rank = pd.Series(s.rank(ascending=False, method="min").to_numpy(), index=frame.index)
@@ -124,7 +130,7 @@ def robustness(
         ``rank_max``, ``rank_range``, ``classes_seen`` (``;``-separated), ``uncertain`` (class
         flips under a small change) and ``runs`` (number of variants).
     """
-    p = params if params is not None else ExposureParams()
+    p = within_period(ctx, check_params(params))
     # only the columns the variants are re-scored from are kept of each season's evaluation
     keep = [
         id_column,
@@ -132,7 +138,7 @@ def robustness(
         "base_after_km",
         "exposure_rank",
         "exposure_class",
-        *(c for cols in DIMENSIONS.values() for c in cols),
+        *(c for cols in p.dimensions.values() for c in cols),
     ]
     runs = {season: evaluate(ctx, p.replace(season=season))[keep] for season in SEASONS}
     base = runs[p.season].set_index(id_column)
@@ -164,7 +170,7 @@ def robustness(
             bit = names.setdefault(name, len(names))
             seen |= np.where(labels == name, 1 << bit, 0)
     small = [p.replace(radius_km=_radius(p, f)) for f in SMALL_RADIUS_FACTORS]
-    small += [_weighted(p, d, SMALL_WEIGHT_FACTOR) for d in DIMENSIONS]
+    small += [_weighted(p, d, SMALL_WEIGHT_FACTOR) for d in DIMENSION_NAMES]
     flips = np.zeros(n, dtype=bool)
     for variant in small:
         _, cls = ranked(variant)

@@ -425,12 +425,19 @@ def table_text(
 
 
 def _header(column: Column, lang: str) -> str:
-    """A column's header: its catalogue label in ``lang``, else its header, else its key."""
-    if column.label is not None:
-        from minusma.geo.i18n import text
+    """A column's header, in words people read.
 
+    Its catalogue label in ``lang`` if the layout names one; else, in English, the layout's
+    own (compact) header; else the column's words in ``lang``
+    (:func:`minusma.geo.i18n.column_label`), or its key where the catalogue has none.
+    """
+    from minusma.geo.i18n import column_label, text
+
+    if column.label is not None:
         return text(column.label, lang)
-    return column.header if column.header is not None else column.key
+    if lang == "en" and column.header is not None:
+        return column.header
+    return column_label(column.key, lang, strict=False)
 
 
 def _missing(value: Any) -> bool:

@@ -37,6 +37,7 @@ from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure.params import Preparation
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import speeds
+from minusma.layers.mission import HUB_KEY, MISSION
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -246,6 +247,8 @@ def main() -> None:
         air_links=L.air_links(),
         hub_id=hub,
         preparation=Preparation(max_snap_km=25.0),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
     ctx.timed_graph("dry")
     t_prep = time.perf_counter() - t

@@ -36,6 +36,7 @@ import minusma.layers as L
 from minusma.geo.exposure.batch import batch
 from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.layers.assessment import context
+from minusma.layers.mission import HUB_KEY, MISSION
 from minusma.layers.scenarios import close_each, keep_k
 
 
@@ -102,6 +103,8 @@ def synthetic(args) -> None:
         air_links=L.air_links(),
         hub_id=hub,
         preparation=Preparation(max_snap_km=25.0),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
     S.engine.evaluate(ctx, as_of=S.AS_OF)
     print(

@@ -49,6 +49,7 @@ from minusma.geo.exposure.params import ExposureParams, Preparation
 from minusma.geo.exposure.robustness import robustness
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import speeds
+from minusma.layers.mission import HUB_KEY, MISSION
 
 AS_OF = "2023-06-30"  # before the withdrawal: every site open, so closing one changes things
 BBOX = (-12.3, 10.1, 4.3, 25.0)  # Mali's bounding box (lon min, lat min, lon max, lat max)
@@ -235,6 +236,8 @@ def prepared(n_places: int, n_edges: int) -> tuple[engine.Context, RoadGraph]:
         air_links=links,
         hub_id=hub,
         preparation=Preparation(max_snap_km=25.0),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
     ctx.timed_graph("dry")
     return ctx, graph

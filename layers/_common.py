@@ -10,11 +10,10 @@ from shapely import points
 
 from minusma.geo._validate import Schema, validate_frame
 from minusma.geo.crs import WGS84
-from minusma.geo.exposure.params import DATE_MAX as MISSION_END
-from minusma.geo.exposure.params import DATE_MIN as MISSION_START
 from minusma.geo.exposure.params import parse_iso_date
+from minusma.layers.mission import MISSION
 
-__all__ = ["MISSION_END", "MISSION_START", "finish", "parse_date", "point_frame"]
+__all__ = ["finish", "parse_date", "point_frame"]
 
 
 def point_frame(frame: pd.DataFrame, *, lon: str = "lon", lat: str = "lat") -> gpd.GeoDataFrame:
@@ -79,7 +78,7 @@ def finish(gdf: gpd.GeoDataFrame, schema: Schema, *, name: str) -> gpd.GeoDataFr
 
 
 def parse_date(value: str | dt.date | None, *, name: str = "as_of") -> dt.date | None:
-    """Parse an ISO date and check it lies in the mission's years (2013-2024); ``None`` passes.
+    """Parse an ISO date and check it lies in the mission's years; ``None`` passes.
 
     Parameters
     ----------
@@ -96,8 +95,8 @@ def parse_date(value: str | dt.date | None, *, name: str = "as_of") -> dt.date |
     Raises
     ------
     ParameterError
-        Not an ISO date, or outside 2013-2024.
+        Not an ISO date, or outside the mission's years.
     """
     if value is None:
         return None
-    return parse_iso_date(value, name=name)
+    return parse_iso_date(value, name=name, period=MISSION)

@@ -1,7 +1,9 @@
-"""The exposure assessment on the shipped layers: one call, every indicator, with metadata.
+"""The exposure assessment on the Mali layers: one call, every indicator, with metadata.
 
-Thin glue: loads the layers, builds the road graph and hands frames to :mod:`geo.exposure.assess`.
-The analysis itself (and every default parameter, with its justification) lives in ``geo``.
+Thin glue: loads the layers, builds the road graph and hands frames to :mod:`geo.exposure.assess`,
+with the facts of the mission the core does not hold: the hub (Bamako), the regions, the air
+operators and the mission's calendar (:data:`minusma.layers.mission.MISSION`). The analysis itself
+(and every default parameter, with its justification) lives in ``geo``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from minusma.layers.assessment_data import data_context
 from minusma.layers.bases import bases as load_bases
 from minusma.layers.events import WINDOW as EVENTS_WINDOW
 from minusma.layers.events import events as shipped_events
+from minusma.layers.mission import HUB_KEY, MISSION, mission_params
 from minusma.layers.regions import CENTRAL_REGIONS_2023
 from minusma.layers.registry import LayerInfo, get_info, layer_names
 from minusma.layers.river import river as load_river
@@ -74,6 +77,7 @@ def _context(preparation: Preparation, speeds_path: str | None) -> engine.Contex
         airports=load_airports(),
         air_links=load_air_links(),
         hub_id=HUB_ID,
+        hub_key=HUB_KEY,
         river_places=load_river_places(),
         river_line=merged,
         region_column="region_2023",
@@ -83,6 +87,7 @@ def _context(preparation: Preparation, speeds_path: str | None) -> engine.Contex
         events=shipped_events(),
         events_coverage=EVENTS_WINDOW,
         preparation=preparation,
+        period=MISSION,
     )
 
 
@@ -226,7 +231,7 @@ def segment_criticality(
     geopandas.GeoDataFrame
         One row per road segment.
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     return criticality_table(ctx, season=p.season, close_roads=p.close_roads)
 
 
@@ -251,7 +256,7 @@ def timeline(ctx: engine.Context, params: ExposureParams | None = None) -> gpd.G
         previous step (``exposure_score_change``, ``rank_change``, ``class_before``,
         ``coverage_lost_now``). ``attrs["parameters"]`` holds the parameters.
     """
-    p = params if params is not None else ExposureParams()
+    p = engine.within_period(ctx, check_params(params))
     key = id_column(ctx)
     steps = tl.timeline(ctx, p)
     change = tl.changes(steps, id_column=key).set_index(["step", key])[
@@ -266,8 +271,11 @@ def timeline(ctx: engine.Context, params: ExposureParams | None = None) -> gpd.G
 
 
 def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
-    """``gdf`` as the registry layer ``name``: no attrs, counts declared ``int`` held as nullable
-    integers (``bamako_routes`` is a float with NaN in the assessment), sorted by the id column."""
+    """``gdf`` as the registry layer ``name``.
+
+    No attrs; counts declared ``int`` held as nullable integers (a route count is a float with
+    NaN in the assessment); sorted by the id column.
+    """
     info = get_info(name)
     gdf = gdf.copy()
     gdf.attrs = {}
@@ -278,20 +286,50 @@ def _as_layer(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
 
 
 def exposure_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The ``exposure`` layer of the registry: :func:`assess` with its robustness, for ``params``
-    (default: the model's defaults), sorted by ``town_id``."""
+    """The ``exposure`` layer of the registry: :func:`assessment` with its robustness.
+
+    Parameters
+    ----------
+    params
+        The model's parameters (default: its defaults).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per town of the shipped layers, sorted by ``town_id``.
+    """
     return _as_layer(assessment(context(), params, robustness=True), "exposure")
 
 
 def segment_criticality_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The ``segment_criticality`` layer of the registry: :func:`segment_criticality` for
-    ``params``, sorted by ``segment_id``."""
+    """The ``segment_criticality`` layer of the registry: :func:`segment_criticality`.
+
+    Parameters
+    ----------
+    params
+        The model's parameters (its ``season`` and ``close_roads``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per road segment of the shipped layers, sorted by ``segment_id``.
+    """
     return _as_layer(segment_criticality(context(), params), "segment_criticality")
 
 
 def exposure_timeline_layer(params: ExposureParams | None = None) -> gpd.GeoDataFrame:
-    """The ``exposure_timeline`` layer of the registry: :func:`timeline` for ``params``, sorted by
-    ``timeline_id``."""
+    """The ``exposure_timeline`` layer of the registry: :func:`timeline`.
+
+    Parameters
+    ----------
+    params
+        Everything but the date (the model's defaults when None).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per town and step of the shipped layers, sorted by ``timeline_id``.
+    """
     return _as_layer(timeline(context(), params), "exposure_timeline")
 
 
@@ -317,7 +355,7 @@ def analysis_layers(
     dict
         Layer name -> (frame, info).
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     frames = {
         "exposure": assessment(ctx, p, robustness=True),
         "segment_criticality": segment_criticality(ctx, p),

@@ -53,6 +53,7 @@ from minusma.layers.datadir import resolve_data_dir
 from minusma.layers.datasets import DatasetMissingError, read_dataset
 from minusma.layers.events import WINDOW as EVENTS_WINDOW
 from minusma.layers.events import events as shipped_events
+from minusma.layers.mission import HUB_KEY, MISSION
 from minusma.layers.network_sources import merged_roads
 from minusma.layers.regions import CENTRAL_REGIONS_2023
 from minusma.layers.river import river as load_river
@@ -408,7 +409,7 @@ def _data_context(
         events_coverage=EVENTS_WINDOW,
         notes={**admin_meta, "places": places, "data_dir": data_dir},
         preparation=Preparation(max_snap_km=max_snap_km, air_reach_km=air_reach_km),
-        **{"hub_id": HUB_ID, **options},
+        **{"hub_id": HUB_ID, "hub_key": HUB_KEY, "period": MISSION, **options},
     )
     logger.info(
         "assessment: %d %s on a road graph of %d edges from %s",

@@ -31,6 +31,7 @@ from minusma.geo.exposure.params import ExposureParams, parse_iso_date
 from minusma.geo.progress import progress
 from minusma.layers.assessment import context, id_column
 from minusma.layers.events import WINDOW, checksum, read_events
+from minusma.layers.mission import MISSION, mission_params
 from minusma.layers.validation import DEFAULT_MAX_PRECISION_KM, validate_scores
 
 logger = logging.getLogger(__name__)
@@ -144,15 +145,17 @@ def calibrate(
         raise ParameterError("the events file holds no event in Mali: nothing to calibrate on")
     # what the events data covers: the shipped table's window, or a file's first to last day
     coverage = WINDOW if events is None else (min(days), max(days))
-    start = parse_iso_date(fit_from, name="fit_from") if fit_from else DEFAULT_FIT_FROM
-    mid = parse_iso_date(until, name="until") if until else DEFAULT_UNTIL
-    end = parse_iso_date(to_date, name="to_date") if to_date else coverage[1]
+    start = (
+        parse_iso_date(fit_from, name="fit_from", period=MISSION) if fit_from else DEFAULT_FIT_FROM
+    )
+    mid = parse_iso_date(until, name="until", period=MISSION) if until else DEFAULT_UNTIL
+    end = parse_iso_date(to_date, name="to_date", period=MISSION) if to_date else coverage[1]
     if not start < mid < end:
         raise ParameterError(
             f"need fit_from < until < to_date, got {start}, {mid}, {end}: the fit's outcomes are "
             "(fit_from, until], the test's (until, to_date]"
         )
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     base_ctx = ctx if ctx is not None else context(data_dir=data_dir, places=places)
     ctx = dataclasses.replace(
         base_ctx, events=frame, events_coverage=coverage, _cache=ByteCache(base_ctx.cache_bytes)

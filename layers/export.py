@@ -19,6 +19,7 @@ from minusma.geo.i18n import DEFAULT_LANG, text
 from minusma.geo.io import atomic_folder, write_csv, write_geojson, write_gpkg, write_json
 from minusma.layers.assessment import analysis_layers, context
 from minusma.layers.columns import hxl_tags, layer_fields
+from minusma.layers.mission import mission_params
 from minusma.layers.registry import KINDS, LayerInfo, get_info, layer_names, load
 from minusma.layers.styles import draw_rank, layer_qml
 
@@ -139,7 +140,7 @@ def load_layers(
     analysis: dict[str, tuple[gpd.GeoDataFrame, LayerInfo]] = {}
     parameters = None
     if "analysis" in kinds.values():
-        p = params if params is not None else ExposureParams()
+        p = mission_params(params)
         ctx = ctx if ctx is not None else context()
         analysis = analysis_layers(ctx, p)
         as_of = analysis["exposure"][0]["as_of"].iloc[0]

@@ -34,6 +34,7 @@ from minusma.geo.exposure.assess import Context, resolve_bases
 from minusma.geo.exposure.batch import batch
 from minusma.geo.exposure.coverage import within_km
 from minusma.geo.exposure.params import MODELS, ExposureParams
+from minusma.layers.mission import mission_params
 from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, town_of_site
 
 logger = logging.getLogger(__name__)
@@ -339,7 +340,7 @@ def plan(
         road cuts or a model file given (the covering does not use them), or places without a
         ``population`` column and no ``data_dir``.
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     if objective not in OBJECTIVES:
         raise UnknownNameError(f"unknown objective {objective!r}; choose from {list(OBJECTIVES)}")
     if objective == "covered":

@@ -42,6 +42,7 @@ from minusma.layers.admin import cercles
 from minusma.layers.airports import airports
 from minusma.layers.assessment import context
 from minusma.layers.bases import bases
+from minusma.layers.mission import MISSION
 from minusma.layers.regions import regions
 from minusma.layers.registry import load as load_layer
 from minusma.layers.towns import towns
@@ -174,7 +175,7 @@ def _targets(to: str, as_of: str | dt.date | None, exclude: str) -> gpd.GeoDataF
         raise UnknownNameError(f"unknown target {to!r}; choose from {list(TARGETS)}")
     if as_of is not None and to != "bases":
         raise ParameterError(f"as_of only applies to bases (the sites' closures), not to {to}")
-    when = None if as_of is None else parse_iso_date(as_of, name="as_of")
+    when = None if as_of is None else parse_iso_date(as_of, name="as_of", period=MISSION)
     frame = {"bases": lambda: bases(as_of=when), "towns": towns, "airports": airports}[to]()
     id_col = TARGETS[to]
     frame = frame[frame[id_col] != exclude]
@@ -569,7 +570,7 @@ def in_area(
     if as_of is None:
         frame = load_layer(layer)
     else:
-        frame = load_layer(layer, as_of=parse_iso_date(as_of, name="as_of"))
+        frame = load_layer(layer, as_of=parse_iso_date(as_of, name="as_of", period=MISSION))
     polygon = area.geometry.iloc[0]
     out = frame[frame.geometry.notna() & frame.geometry.intersects(polygon)].reset_index(drop=True)
     label = area["name" if kind == "region" else "cercle_name"].iloc[0]

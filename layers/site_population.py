@@ -22,6 +22,7 @@ from minusma.geo.exposure import coverage, params
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.progress import progress
 from minusma.layers.datasets import Raster
+from minusma.layers.mission import BEFORE_DATE, mission_params
 from minusma.layers.population import geodesic_buffers, population_in_polygons, read_density
 
 logger = logging.getLogger(__name__)
@@ -39,9 +40,7 @@ __all__ = [
 HQ_BASE_ID = "MINUSMA-12"
 
 
-def closure_steps(
-    bases: pd.DataFrame, *, before: str | dt.date = params.BEFORE_DATE
-) -> pd.DataFrame:
+def closure_steps(bases: pd.DataFrame, *, before: str | dt.date = BEFORE_DATE) -> pd.DataFrame:
     """The states of the withdrawal: ``before``, then each closure date.
 
     A site closed on day D is not open on D.
@@ -134,7 +133,7 @@ def people_near_sites(
     radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
     raster: Raster | str | os.PathLike | None = None,
-    before: str | dt.date = params.BEFORE_DATE,
+    before: str | dt.date = BEFORE_DATE,
 ) -> pd.DataFrame:
     """People within ``radius_km`` of a site open at each step of the withdrawal.
 
@@ -191,7 +190,7 @@ def people_near_sites_by_region(
     radius_km: float = params.DEFAULT_RADIUS_KM,
     data_dir: str | os.PathLike | None = None,
     raster: Raster | str | os.PathLike | None = None,
-    before: str | dt.date = params.BEFORE_DATE,
+    before: str | dt.date = BEFORE_DATE,
 ) -> pd.DataFrame:
     """Per region: its people, and those within ``radius_km`` of an open site before and after.
 
@@ -280,7 +279,7 @@ def population_report(
     from minusma.layers import admin
     from minusma.layers.population import write_distance_surface
 
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     bases = layers.bases()
     after = p.as_of_for(bases["closure_date"])
     by_region = {
@@ -302,7 +301,7 @@ def population_report(
         from minusma.geo.io import created_folder
 
         with created_folder(out_dir):  # a failed write leaves no new folder
-            for name, when in zip(surfaces, (p.before, after), strict=True):
+            for name, when in zip(surfaces, (p.before_date, after), strict=True):
                 sites = bases[coverage.open_mask(bases, when)]
                 if len(sites) == 0:
                     empty.append(when.isoformat())

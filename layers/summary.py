@@ -18,6 +18,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.mission import mission_params
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def _worldpop(
         as_of=after_date,
         radius_km=params.radius_km,
         data_dir=data_dir,
-        before=params.before,
+        before=params.before_date,
     )
     return people.rename(
         columns={
@@ -218,7 +219,7 @@ def summary(
         the parameters, ``attrs["as_of"]`` and ``attrs["before"]`` the two dates.
     """
     _check_by(by)
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     unit = BY[by]
     after, before = after.copy(), before.copy()
     after_date = str(after["as_of"].iloc[0])
@@ -240,7 +241,7 @@ def summary(
     out.index.name = by
     out.attrs["parameters"] = dict(after.attrs.get("parameters") or p.to_dict())
     out.attrs["as_of"] = after_date
-    out.attrs["before"] = p.before.isoformat()
+    out.attrs["before"] = p.before_date.isoformat()
     return out
 
 

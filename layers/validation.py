@@ -9,7 +9,7 @@ computed on the same places, and compares every ranking (:func:`geo.evaluation.c
 Baselines (higher = more exposed, like the model's scores):
 
 * ``baseline_near_former_base``: minus the geodesic km to the nearest MINUSMA site open before the
-  withdrawal (:data:`geo.exposure.coverage.BEFORE_DATE`): nearer = more exposed, the "simply near a
+  withdrawal (:data:`minusma.layers.mission.BEFORE_DATE`): nearer = more exposed, the "simply near a
   former base" rule the model must beat;
 * ``baseline_far_from_bamako``: geodesic km to Bamako;
 * ``baseline_population``: the population figure where the places have one (missing elsewhere;
@@ -43,10 +43,9 @@ from minusma.geo.evaluation import (
     positive_places,
 )
 from minusma.geo.exposure.calibrate import load_model
-from minusma.geo.exposure.coverage import BEFORE_DATE
-from minusma.geo.exposure.params import MODELS, ExposureParams
-from minusma.geo.exposure.score import DIMENSIONS
+from minusma.geo.exposure.params import MODELS, ExposureParams, dimensions
 from minusma.layers.events import WINDOW, checksum, read_events
+from minusma.layers.mission import BEFORE_DATE, HUB_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def model_columns(places: pd.DataFrame) -> dict[str, str]:
     """Score columns of the exposure model present in ``places``: name -> kind.
 
     The composite, each dimension (``<dimension>_score``) and each indicator of
-    :data:`geo.exposure.score.DIMENSIONS`, in that order.
+    :func:`geo.exposure.params.dimensions` (for the hub of the Mali layers), in that order.
 
     Parameters
     ----------
@@ -90,10 +89,11 @@ def model_columns(places: pd.DataFrame) -> dict[str, str]:
     out = {}
     if COMPOSITE in places.columns:
         out[COMPOSITE] = "composite"
-    for dim in DIMENSIONS:
+    model = dimensions(HUB_KEY)
+    for dim in model:
         if f"{dim}_score" in places.columns:
             out[f"{dim}_score"] = "dimension"
-    for indicators in DIMENSIONS.values():
+    for indicators in model.values():
         for col in indicators:
             if col in places.columns:
                 out[col] = "indicator"

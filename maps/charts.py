@@ -26,6 +26,7 @@ from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DEFAULT_LANG, date_text, number_text, text
 from minusma.geo.io import atomic_path
+from minusma.layers.mission import mission_params
 from minusma.maps.style import EXPOSURE_CLASSES, EXPOSURE_COLOURS, UNKNOWN_COLOUR
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def timeline_figures(
         ``worldpop_people_near_open_site``
         (:func:`minusma.layers.site_population.people_near_sites`).
     """
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     from minusma.layers.bases import bases, site_town
 
     sites = bases()
@@ -99,7 +100,9 @@ def timeline_figures(
     if data_dir is not None:
         from minusma.layers.site_population import people_near_sites
 
-        people = people_near_sites(sites, radius_km=p.radius_km, data_dir=data_dir, before=p.before)
+        people = people_near_sites(
+            sites, radius_km=p.radius_km, data_dir=data_dir, before=p.before_date
+        )
         out["worldpop_people_near_open_site"] = (
             out["as_of"].map(people.set_index("as_of")["people_within_km"]).to_numpy()
         )

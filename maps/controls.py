@@ -119,7 +119,7 @@ def legend_html(
     season: str = "dry",
     scenario: Mapping[str, Sequence[str]] | None = None,
     lang: str = DEFAULT_LANG,
-    n_settlements: int = 18_769,
+    n_settlements: int = 0,
     n_events: tuple[int, int] | None = None,
     settlements_classed: bool = False,
     regions_2023: bool = False,
@@ -151,8 +151,8 @@ def legend_html(
     lang
         The language of every word (:mod:`minusma.geo.i18n`).
     n_settlements
-        How many populated places the map draws, in their legend row (the default, 18,769, is
-        the feature count of the OCHA COD populated places file in the dataset registry).
+        How many populated places the map draws, named in their legend row (read only with
+        ``settlements``).
     n_events
         ``(mapped, total)``: the events with a point and all events; adds the events layer's
         symbol. None: no events row.
@@ -166,6 +166,26 @@ def legend_html(
     str
         The legend's HTML (the body of :class:`Legend`).
     """
+    rows = _class_rows_html(lang, radius_km=radius_km, season=season, scenario=scenario)
+    rows += _site_rows(lang, radius_km=radius_km)
+    rows += _road_rows(lang)
+    rows += _river_air_rows(lang, regions_2023=regions_2023)
+    rows += _layer_rows(
+        lang,
+        settlements=settlements,
+        settlements_classed=settlements_classed,
+        n_settlements=n_settlements,
+        n_events=n_events,
+        surface=surface,
+    )
+    rows.append(_sources_html(lang, offline=offline, surface=surface))
+    return "".join(rows)
+
+
+def _class_rows_html(
+    lang: str, *, radius_km: float, season: str, scenario: Mapping[str, Sequence[str]] | None
+) -> list[str]:
+    """The towns' heading, one row per class (and unknown), and the model's note."""
 
     def t(key: str, **fields) -> str:
         return text(key, lang, **fields)
@@ -187,7 +207,16 @@ def legend_html(
         whatif=t("whatif", parts=parts) if parts else "",
     )
     rows.append(f'<p class="minusma-note">{esc(t("score_note"))} {esc(note)}</p>')
-    rows.append(f"<h4>{esc(t('sites_heading'))}</h4>")
+    return rows
+
+
+def _site_rows(lang: str, *, radius_km: float) -> list[str]:
+    """The sites' heading, one row per site kind, closed sites and the two coverage symbols."""
+
+    def t(key: str, **fields) -> str:
+        return text(key, lang, **fields)
+
+    rows = [f"<h4>{esc(t('sites_heading'))}</h4>"]
     rows += [
         _row(
             f'<span class="minusma-sym" style="color:{v["colour"]}">{v["symbol"]}</span>',
@@ -216,18 +245,35 @@ def legend_html(
             t("coverage_now", radius_km=radius_km),
         )
     )
-    rows.append(f"<h4>{esc(t('roads_heading'))}</h4>")
+    return rows
+
+
+def _road_rows(lang: str) -> list[str]:
+    """The roads' heading, one row per road class, and the segments without a detour."""
+    rows = [f"<h4>{esc(text('roads_heading', lang))}</h4>"]
     rows += [
-        _row(_swatch(v["colour"], shape="line", dash="6 4", weight=v["weight"]), t(f"road.{k}"))
+        _row(
+            _swatch(v["colour"], shape="line", dash="6 4", weight=v["weight"]),
+            text(f"road.{k}", lang),
+        )
         for k, v in ROAD_CLASSES.items()
     ]
     rows.append(
         _row(
             _swatch(NO_DETOUR["colour"], shape="line", weight=8, opacity=NO_DETOUR["opacity"]),
-            t("no_detour"),
+            text("no_detour", lang),
         )
     )
-    rows.append(f"<h4>{esc(t('river_air_heading'))}</h4>")
+    return rows
+
+
+def _river_air_rows(lang: str, *, regions_2023: bool) -> list[str]:
+    """The river reaches, the air links (active by operator, ended), airports, central zone."""
+
+    def t(key: str, **fields) -> str:
+        return text(key, lang, **fields)
+
+    rows = [f"<h4>{esc(t('river_air_heading'))}</h4>"]
     rows += [
         _row(
             _swatch(v["colour"], shape="line", dash=v["dash"], weight=v["weight"]),
@@ -258,13 +304,28 @@ def legend_html(
             t("region_central_2023" if regions_2023 else "region_central"),
         )
     )
+    return rows
+
+
+def _layer_rows(
+    lang: str,
+    *,
+    settlements: bool,
+    settlements_classed: bool,
+    n_settlements: int,
+    n_events: tuple[int, int] | None,
+    surface: bool,
+) -> list[str]:
+    """The rows of the optional layers: settlements, events, the distance overlays' ramp."""
+    rows = []
     if settlements:
         rows.append(
             _row(
                 _swatch(SETTLEMENT["colour"], opacity=SETTLEMENT["opacity"]),
-                t(
+                text(
                     "settlement_classed" if settlements_classed else "settlement",
-                    n=f"{n_settlements:,}".replace(",", "\u202f" if lang == "fr" else ","),
+                    lang,
+                    n=n_settlements,
                 ),
             )
         )
@@ -272,13 +333,19 @@ def legend_html(
         rows.append(
             _row(
                 _swatch(EVENT["colour"], opacity=EVENT["fill_opacity"]),
-                t("events_legend", n=n_events[0], m=n_events[1]),
+                text("events_legend", lang, n=n_events[0], m=n_events[1]),
             )
         )
     if surface:
         from minusma.maps.surface import legend_rows
 
         rows.append(legend_rows(lang))
+    return rows
+
+
+def _sources_html(lang: str, *, offline: bool, surface: bool) -> str:
+    """The sources: the map's own, the overlays', each shipped layer's, and the tiles'."""
+    tiles = text("tiles_credit", lang)
     credits = list(SOURCES)
     if surface:
         from minusma.layers.population import ATTRIBUTION as WORLDPOP
@@ -287,16 +354,14 @@ def legend_html(
         credits.append(f"{SURFACE} ({WORLDPOP}; CC BY 4.0)")
     credits += [f"{get_info(n).title}: {get_info(n).attribution}" for n in layer_names("shipped")]
     if not offline:
-        credits.append(t("tiles_credit"))
-    rows.append(
-        f"<h4>{esc(t('sources'))}</h4><ul>"
+        credits.append(tiles)
+    return (
+        f"<h4>{esc(text('sources', lang))}</h4><ul>"
         + "".join(
-            f"<li>{esc(c)}</li>" if c == t("tiles_credit") else f'<li lang="en">{esc(c)}</li>'
-            for c in credits
+            f"<li>{esc(c)}</li>" if c == tiles else f'<li lang="en">{esc(c)}</li>' for c in credits
         )
         + "</ul>"
     )
-    return "".join(rows)
 
 
 class Legend(MacroElement):

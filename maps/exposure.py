@@ -23,6 +23,7 @@ from minusma.geo.exposure.reasons import explain
 from minusma.geo.exposure.scenario import WHAT_IF_FIELDS
 from minusma.geo.exposure.timeline import closure_steps
 from minusma.geo.i18n import DEFAULT_LANG
+from minusma.layers.mission import mission_params
 from minusma.maps.style import EXPOSURE_CLASSES
 
 if TYPE_CHECKING:
@@ -165,8 +166,8 @@ def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None
         The sites (:func:`layers.bases`), with ``closure_date`` (ISO dates; missing for a site
         that never closed).
     params
-        The parameters whose ``before`` is the first step (default
-        :class:`geo.exposure.params.ExposureParams`).
+        The parameters whose ``before`` is the first step (default: the mission's,
+        :func:`minusma.layers.mission.mission_params`).
 
     Returns
     -------
@@ -174,8 +175,8 @@ def timeline_dates(bases: gpd.GeoDataFrame, params: ExposureParams | None = None
         ``params.before``, then the sites' distinct closure dates, ascending
         (:func:`geo.exposure.timeline.closure_steps`).
     """
-    p = params if params is not None else ExposureParams()
-    return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before)]
+    p = mission_params(params)
+    return [dt.date.fromisoformat(d) for d in closure_steps(bases, before=p.before_date)]
 
 
 def _details(details: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
@@ -251,7 +252,12 @@ def reasons_in(
     """
     if context is None:
         raise ParameterError(f"reasons in {lang!r} need the Study's context: pass context=")
-    said = explain(frame, air_reach_km=context.preparation.air_reach_km, labels=context.labels)
+    said = explain(
+        frame,
+        air_reach_km=context.preparation.air_reach_km,
+        labels=context.labels,
+        hub_key=context.hub_key,
+    )
     return said.render(lang, empty=empty)
 
 

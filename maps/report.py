@@ -22,6 +22,7 @@ import pandas as pd
 from minusma.geo.exposure.params import ExposureParams
 from minusma.geo.i18n import DECIMAL, DEFAULT_LANG, date_text, number_text, term, text
 from minusma.geo.io import atomic_path
+from minusma.layers.mission import mission_params
 from minusma.maps.exposure import reasons_in
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def _parameters(p: ExposureParams, as_of: str, lang: str, preparation=None) -> s
         text(
             "report.param_dates",
             lang,
-            before=date_text(p.before, lang),
+            before=date_text(p.before_date, lang),
             after=date_text(as_of, lang),
         ),
         text(
@@ -231,7 +232,7 @@ def report_html(
     def t(key: str, **fields) -> str:
         return text(f"report.{key}", lang, **fields)
 
-    p = params if params is not None else ExposureParams()
+    p = mission_params(params)
     as_of = str(places["as_of"].iloc[0])
     ranked = places[places["exposure_rank"].notna()].head(top)
     if lang == DEFAULT_LANG:

@@ -48,6 +48,7 @@ from rasterio.warp import Resampling, reproject
 from minusma.geo.exposure import coverage, params
 from minusma.geo.i18n import DEFAULT_LANG, date_text, text
 from minusma.layers.datasets import Raster
+from minusma.layers.mission import BEFORE_DATE
 from minusma.layers.population import ATTRIBUTION as WORLDPOP_ATTRIBUTION
 from minusma.layers.population import NODATA_KM, read_density, write_distance_surface
 from minusma.maps.popups import esc
@@ -247,7 +248,7 @@ def add_distance_overlays(
     *,
     date: dt.date,
     data_dir: str | os.PathLike | None = None,
-    before: str | dt.date = params.BEFORE_DATE,
+    before: str | dt.date = BEFORE_DATE,
     lang: str = DEFAULT_LANG,
 ) -> list[SurfaceOverlay]:
     """Add the distance surfaces before the withdrawal and on ``date``.

@@ -16,7 +16,7 @@ from minusma.geo.exposure.coverage import coverage, nearest, point_lonlat
 
 def test_coverage_with_every_base_closed_is_a_documented_empty_result():
     bases = layers.bases().assign(closure_date="2014-01-01")  # closed before both dates
-    out = coverage(layers.towns(), bases, as_of="2024-07-22")
+    out = coverage(layers.towns(), bases, as_of="2024-07-22", before="2023-06-30")
     assert len(out) == len(layers.towns())
     assert out["base_before_id"].isna().all() and out["base_after_id"].isna().all()
     assert out["base_after_km"].isna().all()
@@ -77,12 +77,16 @@ def _api_cases():
         ("radius_km=True", lambda: query.within("Ber", True), "radius_km must be a number"),
         ("weights=1.0", lambda: ExposureParams(weights=1.0), "weights must be a mapping"),
         ("weight True", lambda: ExposureParams(weights={"security": True}), "weight 'security'"),
-        ("before > as_of", lambda: ExposureParams(as_of="2023-05-01"), "later than as_of"),
+        ("before > as_of", lambda: Study.params(as_of="2023-05-01"), "later than as_of"),
         ("params='x'", lambda: Study().assess(params="x"), "params must be an ExposureParams"),
         ("robustness='no'", lambda: Study().assess(robustness="no"), "robustness must be True"),
         ("evaluate('ctx')", lambda: evaluate("ctx"), "ctx must be the Context"),
-        ("diff(1, 2)", lambda: diff(1, 2), "diff: a must be an assessment"),
-        ("diff(towns)", lambda: diff(layers.towns(), layers.towns()), "diff: a lacks"),
+        ("diff(1, 2)", lambda: diff(1, 2, hub_key="bamako"), "diff: a must be an assessment"),
+        (
+            "diff(towns)",
+            lambda: diff(layers.towns(), layers.towns(), hub_key="bamako"),
+            "diff: a lacks",
+        ),
         (
             "route close_roads=None",
             lambda: query.route("Gao", "Ansongo", close_roads=None),

@@ -13,6 +13,7 @@ from minusma.geo._errors import ParameterError, SchemaError
 from minusma.geo.exposure import calibrate as cal
 from minusma.geo.exposure.params import ExposureParams
 from minusma.layers.calibration import calibrate
+from minusma.layers.mission import HUB_KEY
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_fit_records_its_windows_and_keeps_features_and_outcomes_apart(fitted):
     assert meta["test_outcomes"] == ["2024-02-01", "2024-06-30"]
     assert meta["events_checksum"].startswith("sha256:")
     assert model.decay_scale_km in cal.DECAY_SCALES_KM
-    assert set(model.features) <= set(cal.FEATURES)
+    assert set(model.features) <= set(cal.features(HUB_KEY))
     assert report["in_sample"]["sample"] == "in-sample"
     assert report["out_of_sample"]["sample"] == "out-of-sample"
     names = [r["name"] for r in report["out_of_sample"]["table"]]

@@ -29,7 +29,7 @@ def test_nearest_base_after_goundam_closed_in_every_format():
     csv = run("nearest", "Diré", "--as-of", "2023-09-01", "--format", "csv").stdout.splitlines()
     assert csv[0] == "\ufeffid,name,distance_km" and csv[1].startswith("MINUSMA-11,")  # BOM
     table = run("nearest", "Diré", "--as-of", "2023-09-01").stdout.splitlines()
-    assert table[0].split() == ["id", "name", "distance_km"] and table[1].split()[-1] == "71.0"
+    assert table[0].split() == ["ID", "Name", "Distance", "(km)"] and table[1].split()[-1] == "71.0"
 
 
 def test_nearest_by_road_k():

@@ -8,6 +8,8 @@ from shapely.geometry import Point
 import minusma.layers as L
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure import coverage
+from minusma.geo.exposure.params import ExposureParams
+from minusma.layers.mission import BEFORE_DATE, MISSION
 
 
 def _pts(coords, crs="EPSG:4326"):
@@ -36,7 +38,7 @@ def test_nearest_and_within_known_geodesic():
 
 def test_coverage_lost_on_date_and_missing_stays_missing():
     places = _pts([(-2.52524, 16.83748), None])
-    cov = coverage.coverage(places, L.bases(), as_of="2024-07-22", radius_km=50)
+    cov = coverage.coverage(places, L.bases(), as_of="2024-07-22", before=BEFORE_DATE, radius_km=50)
     assert cov.loc[0, "covered_before"] and not cov.loc[0, "covered_after"]
     assert cov.loc[0, "coverage_lost_on"] == "2023-08-13"  # Ber closed; Timbuktu is 52 km away
     assert cov.loc[0, "base_before_id"] == "MINUSMA-02"
@@ -47,20 +49,28 @@ def test_coverage_lost_on_date_and_missing_stays_missing():
 
 def test_coverage_radius_80_keeps_ber_under_timbuktu_until_december():
     places = _pts([(-2.52524, 16.83748)])
-    cov = coverage.coverage(places, L.bases(), as_of="2024-07-22", radius_km=80)
+    cov = coverage.coverage(places, L.bases(), as_of="2024-07-22", before=BEFORE_DATE, radius_km=80)
     assert cov.loc[0, "coverage_lost_on"] == "2023-12-28"
 
 
 @pytest.mark.parametrize("radius", [-1, 0, float("nan"), "far"])
 def test_bad_radius(radius):
     with pytest.raises(ParameterError, match="radius_km must be"):
-        coverage.coverage(_pts([(0, 15)]), L.bases(), as_of="2023-06-30", radius_km=radius)
+        coverage.coverage(
+            _pts([(0, 15)]), L.bases(), as_of="2023-06-30", before=BEFORE_DATE, radius_km=radius
+        )
 
 
-@pytest.mark.parametrize("date", ["2012-12-31", "2025-01-01", "yesterday"])
-def test_bad_date(date):
-    with pytest.raises(ParameterError, match="as_of must"):
-        coverage.coverage(_pts([(0, 15)]), L.bases(), as_of=date)
+def test_bad_date():
+    with pytest.raises(ParameterError, match="as_of must be an ISO date"):
+        coverage.coverage(_pts([(0, 15)]), L.bases(), as_of="yesterday", before=BEFORE_DATE)
+
+
+@pytest.mark.parametrize("date", ["2012-12-31", "2025-01-01"])
+def test_dates_outside_the_mission_are_refused_within_it(date):
+    """The core takes any date; the mission's period (layers) bounds them."""
+    with pytest.raises(ParameterError, match="as_of must lie between 2013-01-01 and 2024-12-31"):
+        ExposureParams(as_of=date).within(MISSION)
 
 
 def test_open_mask_matches_bases_as_of():

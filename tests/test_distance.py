@@ -135,7 +135,7 @@ def test_coverage_from_site_distances_equals_the_full_matrix(settlement_frame, k
         flags = coverage.open_mask(bases, "2023-10-01") & (rng.random(len(bases)) < 0.6)
         cases.append(("2023-10-01", float(rng.choice([25.0, 50.0, 300.0])), flags))
     for as_of, radius_km, flags in cases:
-        kw = {"as_of": as_of, "radius_km": radius_km, "open_bases": flags}
+        kw = {"as_of": as_of, "before": "2023-06-30", "radius_km": radius_km, "open_bases": flags}
         want = coverage.coverage(places, bases, distance_km=dense, **kw)
         got = coverage.coverage(places, bases, distance_km=near, **kw)
         pd.testing.assert_frame_equal(got, want, check_exact=True)

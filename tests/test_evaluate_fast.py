@@ -24,6 +24,7 @@ from minusma.geo.exposure.coverage import point_lonlat
 from minusma.geo.exposure.params import Preparation, parse_iso_date
 from minusma.geo.network import RoadGraph, distances_from
 from minusma.layers.assessment import context, speeds
+from minusma.layers.mission import HUB_KEY, MISSION
 
 # the shipped and synthetic roads have segments without a speed; here that is expected, not news
 pytestmark = pytest.mark.filterwarnings("ignore::geo.speeds.UnknownSpeedWarning")
@@ -215,6 +216,8 @@ def synthetic_context(
         air_links=L.air_links(),
         hub_id="p0",
         preparation=Preparation(max_snap_km=150.0),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
 
 

@@ -24,6 +24,10 @@ from hypothesis import strategies as st
 from minusma.cli import options
 from minusma.geo._errors import SchemaError
 from minusma.geo.exposure import calibrate as cal
+from minusma.layers.mission import HUB_KEY
+
+#: The calibrated model's features for the Mali hub.
+FEATURES = cal.features(HUB_KEY)
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -116,9 +120,9 @@ def test_path_options_never_raise_anything_else_and_create_nothing(sandbox, part
 
 def _valid_model() -> dict:
     """A synthetic calibrated model (every value made up, in range), as ``save`` writes it."""
-    n = len(cal.FEATURES)
+    n = len(FEATURES)
     model = cal.CalibratedModel(
-        features=cal.FEATURES,
+        features=FEATURES,
         coef=tuple(0.2 + 0.1 * i for i in range(n)),
         intercept=-2.0,
         mean=(0.5,) * n,
@@ -161,7 +165,7 @@ KEYS = [
     "meta",
 ]
 FRAME = pd.DataFrame(
-    np.random.default_rng(0).uniform(0, 10, size=(20, len(cal.FEATURES))), columns=cal.FEATURES
+    np.random.default_rng(0).uniform(0, 10, size=(20, len(FEATURES))), columns=FEATURES
 )
 
 
@@ -169,7 +173,7 @@ FRAME = pd.DataFrame(
 @given(
     key=st.sampled_from(KEYS),
     value=JSON_VALUES,
-    index=st.integers(min_value=0, max_value=len(cal.FEATURES) - 1),
+    index=st.integers(min_value=0, max_value=len(FEATURES) - 1),
     whole=st.booleans(),
 )
 def test_the_model_validator_accepts_only_models_that_score_sensibly(key, value, index, whole):
@@ -191,7 +195,7 @@ def test_the_model_validator_accepts_only_models_that_score_sensibly(key, value,
 @SETTINGS
 @given(
     key=st.sampled_from(KEYS[1:6]),
-    index=st.integers(0, len(cal.FEATURES) - 1),
+    index=st.integers(0, len(FEATURES) - 1),
     delta=st.floats(min_value=1e-9, max_value=1e3),
 )
 def test_any_edit_of_a_saved_model_is_detected(tmp_path_factory, key, index, delta):

@@ -17,6 +17,7 @@ from minusma.cli.main import cli
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.layers.assessment import context, speeds
+from minusma.layers.mission import HUB_KEY, MISSION
 from minusma.layers.network_sources import merged_roads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "osm_roads_small.geojson"
@@ -227,6 +228,8 @@ def test_default_assess_unchanged():
         region_column="region_2023",
         central_regions=("Mopti", "Ségou", "San", "Bandiagara", "Douentza"),
         commercial_operators=("Sky Mali",),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
     direct = engine.evaluate(prepared)
     ours = Study().assess().set_index("town_id")

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from minusma.cli.options import ISO_DATE, KM, SECONDS
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import (
-    DATE_MAX,
-    DATE_MIN,
     RADIUS_KM_MAX,
     ExposureParams,
     check_km,
     parse_iso_date,
 )
+from minusma.layers.mission import MISSION
+
+DATE_MIN, DATE_MAX = MISSION.first, MISSION.last
 
 ANY = st.one_of(
     st.none(),
@@ -36,7 +37,7 @@ ANY = st.one_of(
 @given(st.one_of(ANY, st.dates().map(dt.date.isoformat)))
 def test_parse_iso_date_returns_a_date_in_range_or_a_parameter_error(value):
     try:
-        got = parse_iso_date(value)
+        got = parse_iso_date(value, period=MISSION)
     except ParameterError as exc:
         assert "as_of" in str(exc)
     else:
@@ -45,7 +46,7 @@ def test_parse_iso_date_returns_a_date_in_range_or_a_parameter_error(value):
 
 @given(st.dates(min_value=DATE_MIN, max_value=DATE_MAX))
 def test_every_date_of_the_mission_parses_back_to_itself(day):
-    assert parse_iso_date(day.isoformat()) == day == parse_iso_date(day)
+    assert parse_iso_date(day.isoformat(), period=MISSION) == day == parse_iso_date(day)
 
 
 @given(st.one_of(ANY, st.floats().map(str), st.floats().map(repr)))

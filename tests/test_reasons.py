@@ -22,7 +22,9 @@ def _fields(template: str) -> set[str]:
 def towns():
     ctx = context()  # the shipped layers
     out = assessment(ctx)
-    return out, explain(out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels)
+    return out, explain(
+        out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels, hub_key=ctx.hub_key
+    )
 
 
 def test_every_code_has_a_template_with_the_same_fields_in_every_language():

@@ -50,7 +50,7 @@ def test_close_road_cuts_dire(ctx):
 def test_diff_close_ber_before_withdrawal(ctx):
     a = evaluate(ctx, BEFORE)
     b = evaluate(ctx, BEFORE.replace(close=["ber"]))
-    d = scenario.diff(a, b)
+    d = scenario.diff(a, b, hub_key=ctx.hub_key)
     assert d.index[0] == "ml-ber"
     assert d.loc["ml-ber", "base_after_km_change"] == pytest.approx(52.06, abs=0.05)
     assert d.loc["ml-ber", "class_changed"]

@@ -23,7 +23,7 @@ def by_region():
 
 
 def test_central_regions_counts_match_assess_before_and_after(by_region):
-    p = ExposureParams()
+    p = Study.params()  # the defaults within the mission (before = 2023-06-30)
     for label, frame in (
         ("before", Study().assess(params=p.replace(as_of=p.before))),
         ("after", Study().assess()),

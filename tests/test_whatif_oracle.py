@@ -27,6 +27,7 @@ from minusma.geo.exposure.cache import ByteCache, size_of
 from minusma.geo.exposure.params import Preparation
 from minusma.geo.network import RoadGraph
 from minusma.layers.assessment import context, speeds
+from minusma.layers.mission import HUB_KEY, MISSION
 
 pytestmark = pytest.mark.filterwarnings("ignore::geo.speeds.UnknownSpeedWarning")
 
@@ -77,6 +78,8 @@ def synthetic_context(n_places: int = 150, seed: int = 4):
         air_links=L.air_links(),
         hub_id="p0",
         preparation=Preparation(max_snap_km=150.0),
+        period=MISSION,
+        hub_key=HUB_KEY,
     )
 
 

@@ -389,7 +389,7 @@ def routes_to_hub(
     nodes
         Node of every place (-1 off network).
     hub_node
-        The hub (e.g. Bamako).
+        The hub (e.g. the capital).
     removed_edge_ids
         Segments cut in a scenario.
     max_flow_work

@@ -32,11 +32,11 @@ from minusma.geo.distance import QueryPoints, nearest_within_km
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
-    DATE_MIN,
-    DIMENSIONS,
     MODELS,
     ExposureParams,
+    Period,
     Preparation,
+    check_hub_key,
     check_km,
     check_params,
     parse_iso_date,
@@ -58,6 +58,7 @@ __all__ = [
     "prepare",
     "resolve_bases",
     "resolve_edges",
+    "within_period",
 ]
 
 
@@ -169,7 +170,7 @@ class Context:
 
     ``_cache`` (a :class:`~geo.exposure.cache.ByteCache`) keeps the graph of each season and
     what :func:`evaluate` reuses across scenarios: road costs per season, roads cut and hub set
-    (a what-if repairs the nearest cached costs rather than running Dijkstra again); the Bamako
+    (a what-if repairs the nearest cached costs rather than running Dijkstra again); the hub
     columns, routes and road reasons per season and roads cut (they do not depend on the bases);
     air columns per airport service; the assessment without a scenario of each date and set of
     parameters, which a what-if patches where it changes something
@@ -189,6 +190,7 @@ class Context:
     capital_nodes: np.ndarray
     capital_ids: np.ndarray
     hub_node: int
+    hub_key: str
     static: pd.DataFrame
     air_pairs: pd.DataFrame
     airport_icaos: list[str]
@@ -201,6 +203,7 @@ class Context:
     notes: Mapping[str, object] = field(default_factory=dict)
     events: gpd.GeoDataFrame | None = field(default=None, repr=False)
     events_coverage: tuple[dt.date, dt.date] | None = None
+    period: Period | None = None
     base_km: coverage.SiteDistances | np.ndarray | None = field(default=None, repr=False)
     cache_bytes: int = DEFAULT_CACHE_BYTES
     _cache: ByteCache = field(default_factory=ByteCache, repr=False)
@@ -432,6 +435,7 @@ def prepare(
     airports: gpd.GeoDataFrame,
     air_links: pd.DataFrame,
     hub_id: str,
+    hub_key: str = "hub",
     river_places: pd.DataFrame | None = None,
     river_line: object = None,
     id_column: str = "town_id",
@@ -447,6 +451,7 @@ def prepare(
     events_coverage: tuple[dt.date, dt.date] | None = None,
     preparation: Preparation | None = None,
     cache_bytes: int | None = None,
+    period: Period | None = None,
 ) -> Context:
     """Precompute the date- and scenario-independent part of the assessment.
 
@@ -466,6 +471,10 @@ def prepare(
         Air links (see :func:`geo.exposure.lifelines.link_states`).
     hub_id
         Id of the hub place (the capital) in ``places[id_column]``.
+    hub_key
+        The hub's key: the prefix of the columns measured to it (``<hub_key>_road_km``,
+        ``<hub_key>_time_score``, ...); the data layer names it. Not one of
+        :data:`~minusma.geo.exposure.params.RESERVED_HUB_KEYS`.
     river_places
         Riverside places (``town_id``, ``reach``), optional.
     river_line
@@ -505,14 +514,20 @@ def prepare(
         Budget of the context's cache of evaluated parts, in bytes (see :class:`Context`);
         default :func:`geo.exposure.cache.default_cache_bytes`: 256 MiB, or 1.5 KiB per place
         when that is more.
+    period
+        The dates of the study and its reference date "before"
+        (:class:`~minusma.geo.exposure.params.Period`): :func:`evaluate` fills in
+        ``params.before`` from it and checks the dates against it. None: every evaluation must
+        give ``before``.
 
     Returns
     -------
     Context
-        The prepared context, holding ``preparation``.
+        The prepared context, holding ``preparation``, ``hub_key`` and ``period``.
     """
     preparation = _preparation(preparation)
     max_snap_km = preparation.max_snap_km
+    hub_key = check_hub_key(hub_key)
     hub_row = _hub_row(places, id_column, hub_id)
     # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
     # nearest-point search: road nodes, sites, airports, airstrips within reach
@@ -547,6 +562,7 @@ def prepare(
         capital_nodes=nodes[cap],
         capital_ids=places[id_column].to_numpy()[cap],
         hub_node=hub_node,
+        hub_key=hub_key,
         static=static,
         air_pairs=strips.pairs,
         airport_icaos=icaos,
@@ -560,6 +576,7 @@ def prepare(
         notes=dict(notes or {}),
         events=events,
         events_coverage=events_coverage,
+        period=period,
         cache_bytes=default_cache_bytes(len(places)) if cache_bytes is None else cache_bytes,
     )
 
@@ -612,14 +629,14 @@ def open_flags(
 def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
     """Closure date of every site as a proleptic ordinal (a large number when never closed),
     validated like :func:`geo.exposure.coverage.open_mask`."""
-    coverage.open_mask(bases, DATE_MIN)  # the same checks and errors
+    coverage.open_mask(bases, dt.date.min)  # the same checks and errors
     dates = coverage.iso_dates(bases["closure_date"].tolist())
     never = np.iinfo("int64").max
     return np.array([never if d is None else d.toordinal() for d in dates], dtype="int64")
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
-    """Closure date of the MINUSMA base at each airport, in the scenario ``open_bases`` (None: by
+    """Closure date of the mission's base at each airport, in the scenario ``open_bases`` (None: by
     date)."""
     closure = dict(ctx.base_closure_by_airport)
     if (
@@ -788,11 +805,12 @@ def _nearest_by_road(
 
 
 def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) -> dict:
-    """Everything about the road to Bamako, which depends only on the season and the roads cut
-    (not on the bases): the ``bamako_*`` columns, the routes score and the road reasons (cached)."""
+    """Everything about the road to the hub, which depends only on the season and the roads cut
+    (not on the bases): the ``<hub>_*`` columns, the routes score and the road reasons (cached)."""
+    hub = ctx.hub_key
 
     def build():
-        _, frame = _hub_costs(ctx, graph, season, removed, np.array([ctx.hub_node]), "bamako")
+        _, frame = _hub_costs(ctx, graph, season, removed, np.array([ctx.hub_node]), hub)
         routes = _cached(
             ctx,
             ("routes", removed),
@@ -802,21 +820,21 @@ def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) ->
         )
         cols = pd.DataFrame(
             {
-                "bamako_routes": routes["routes"].to_numpy(),
-                "bamako_routes_exact": routes["routes_exact"].to_numpy(),
+                f"{hub}_routes": routes["routes"].to_numpy(),
+                f"{hub}_routes_exact": routes["routes_exact"].to_numpy(),
             },
             index=ctx.places.index,
         )
-        cols["bamako_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
+        cols[f"{hub}_cut_by"] = [";".join(c) if c else None for c in routes["cut_by"]]
         both = pd.concat([ctx.static, frame, cols], axis=1)
         return {
             "frame": frame,
             "routes": cols,
-            "routes_score": score.routes_score(cols["bamako_routes"]),
-            "reasons": reasons.road(both, ctx.labels),
+            "routes_score": score.routes_score(cols[f"{hub}_routes"]),
+            "reasons": reasons.road(both, ctx.labels, hub_key=hub),
         }
 
-    return _cached(ctx, ("road", season, removed), build, protect=not removed)
+    return _cached(ctx, ("road", hub, season, removed), build, protect=not removed)
 
 
 def _air_with_reasons(ctx: Context, service: dict[str, pd.DataFrame]) -> dict:
@@ -880,7 +898,7 @@ def _coverage(
         places,
         ctx.bases,
         as_of=when,
-        before=p.before,
+        before=p.before_date,
         radius_km=p.radius_km,
         base_name_column=name_col,
         open_bases=open_bases,
@@ -945,7 +963,7 @@ def calibrated_features(
             months=history_months,
         ).to_numpy(),
     )
-    for col in ("bamako_time_score", "bamako_routes_score", "air_score"):
+    for col in calibrate.features(ctx.hub_key)[2:]:  # the hand-set model's road and air scores
         feats[col] = frame[col].to_numpy(dtype=float)
     return feats
 
@@ -1002,12 +1020,37 @@ def evaluate(
     p = check_params(params)
     if options:
         p = p.replace(**options)
+    p = within_period(ctx, p)
     # what an evaluation without a scenario caches is what what-ifs derive from: evicted last
     token = _PROTECT.set(not (p.close or p.keep or p.close_roads))
     try:
         return _evaluate(ctx, p)
     finally:
         _PROTECT.reset(token)
+
+
+def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
+    """``params`` in the study of ``ctx``: ``before`` and the hub filled in, the dates checked.
+
+    Parameters
+    ----------
+    ctx
+        A prepared context (its ``period`` may be None).
+    params
+        The parameters of one evaluation.
+
+    Returns
+    -------
+    ExposureParams
+        ``params`` with ``before`` and ``hub_key`` set.
+
+    Raises
+    ------
+    ParameterError
+        For a date outside the context's period, no ``before`` in either, or parameters made
+        for another hub.
+    """
+    return params.within(ctx.period, hub_key=ctx.hub_key)
 
 
 def _air_parts(ctx: Context, p: ExposureParams, when: dt.date, open_bases) -> tuple:
@@ -1017,8 +1060,8 @@ def _air_parts(ctx: Context, p: ExposureParams, when: dt.date, open_bases) -> tu
     links, operators = p.disabled_links, p.disabled_operators
     service = _cached(
         ctx,
-        ("air_service", when, p.before, links, operators, tuple(closure.items())),
-        lambda: _air_service(ctx, when, p.before, links, operators, closure),
+        ("air_service", when, p.before_date, links, operators, tuple(closure.items())),
+        lambda: _air_service(ctx, when, p.before_date, links, operators, closure),
     )
     key = (
         "air",
@@ -1093,15 +1136,18 @@ def _evaluate_all(
     air = _cached(ctx, key, lambda: _air_with_reasons(ctx, service))
     out = pd.concat([*frames, road["routes"], air["frame"]], axis=1)
     hub_here = nodes == ctx.hub_node
-    out["bamako_time_score"] = score.scale_capped(
-        out["bamako_travel_h"], p.time_cap_h, unreachable=out["bamako_reachable"].eq(False)
+    hub = ctx.hub_key
+    out[f"{hub}_time_score"] = score.scale_capped(
+        out[f"{hub}_travel_h"], p.time_cap_h, unreachable=out[f"{hub}_reachable"].eq(False)
     )
-    out["bamako_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
+    out[f"{hub}_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
     indicators = pd.DataFrame(
-        {c: out[c].to_numpy(dtype="float64") for cols in DIMENSIONS.values() for c in cols},
+        {c: out[c].to_numpy(dtype="float64") for cols in p.dimensions.values() for c in cols},
         index=out.index,
     )
-    comp = score.composite(indicators, weights=p.weights_dict, aggregation=p.aggregation)
+    comp = score.composite(
+        indicators, weights=p.weights_dict, aggregation=p.aggregation, hub_key=hub
+    )
     out = pd.concat([out, comp], axis=1)
     if p.model != MODELS[0]:
         out = _calibrated(ctx, out, p.model, when)
@@ -1127,7 +1173,7 @@ def _evaluate_all(
         result.attrs["parameters"]["model_provenance"] = calibrate.load_model(p.model).provenance()
     elif not (scenario or removed):
         hubs = {
-            "bamako": np.array([ctx.hub_node]),
+            "hub": np.array([ctx.hub_node]),
             "base": ctx.base_nodes[flags],
             "capital": ctx.capital_nodes,
         }
@@ -1214,7 +1260,7 @@ def _patched(
         rows = located[(pos0 != pos1) | values_differ(km0, km1)]
         if rows.size:
             _update(patch, _coverage(ctx, p, when, flags, rows), rows, _COVERAGE_NOW)
-    # road costs to the nearest open site, capital and Bamako: the places whose costs changed
+    # road costs to the nearest open site, capital and the hub: the places whose costs changed
     ids = ctx.bases["base_id"].to_numpy()
     groups = (
         ("base", ctx.base_nodes[flags], ids[flags], ctx.base_nodes[ref.flags], ref.hub_ids),
@@ -1238,8 +1284,8 @@ def _patched(
             _update(patch, frame, rows)
     road = _road_access(ctx, graph, season, removed)
     if removed != ref.removed:
-        bamako = _costs(ctx, graph, season, removed, np.array([ctx.hub_node]))
-        changed = costs_differ(ref.costs["bamako"], bamako, nodes)
+        to_hub = _costs(ctx, graph, season, removed, np.array([ctx.hub_node]))
+        changed = costs_differ(ref.costs["hub"], to_hub, nodes)
         for col in road["routes"].columns:
             changed |= values_differ(patch.array(col), road["routes"][col].array)
         rows = np.flatnonzero(changed)
@@ -1262,34 +1308,39 @@ def _patched(
         rows = np.unique(pairs["point"].to_numpy(dtype="int64")[near])
         if rows.size:
             _update(patch, _air(ctx, service, rows), rows)
-    _rescore(ctx, p, patch, road, patch.rows(*_SCORED_FROM))
-    _explain(ctx, patch, road, patch.rows(*_EXPLAINED_FROM))
+    _rescore(ctx, p, patch, road, patch.rows(*_of_hub(_SCORED_FROM, ctx.hub_key)))
+    _explain(ctx, patch, road, patch.rows(*_of_hub(_EXPLAINED_FROM, ctx.hub_key)))
     result = patch.frame()
     result.attrs["parameters"] = p.replace(as_of=when).to_dict(ctx.preparation)
     return result
 
 
+def _of_hub(columns: tuple[str, ...], hub_key: str) -> list[str]:
+    """``columns`` with the hub's key in place of ``{hub}``."""
+    return [c.format(hub=hub_key) for c in columns]
+
+
 #: The columns the scores are computed from (a row whose values changed is scored again).
 _SCORED_FROM = (
     "security_loss_score",
-    "bamako_travel_h",
-    "bamako_reachable",
-    "bamako_routes",
+    "{hub}_travel_h",
+    "{hub}_reachable",
+    "{hub}_routes",
     "air_score",
 )
 
 #: The columns the reasons are written from (:mod:`geo.exposure.reasons`: the coverage lost, the
-#: road to Bamako, the air service; the geography never changes).
+#: road to the hub, the air service; the geography never changes). ``{hub}``: the hub's key.
 _EXPLAINED_FROM = (
     "coverage_lost",
     "coverage_lost_on",
     "base_before_name",
     "base_before_km",
-    "bamako_reachable",
-    "bamako_routes",
-    "bamako_cut_by",
-    "bamako_travel_h",
-    "bamako_road_km",
+    "{hub}_reachable",
+    "{hub}_routes",
+    "{hub}_cut_by",
+    "{hub}_travel_h",
+    "{hub}_road_km",
     "air_state",
     "air_score",
     "air_depended_on_un",
@@ -1301,23 +1352,26 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
     :func:`_evaluate_all` gives them."""
     if rows.size == 0:
         return
-    reachable = patch.array("bamako_reachable")[rows]
+    hub = ctx.hub_key
+    reachable = patch.array(f"{hub}_reachable")[rows]
     hub_here = ctx.place_nodes[rows] == ctx.hub_node
     indicators = {
         "security_loss_score": patch.take("security_loss_score", rows),
-        "bamako_time_score": score.scale_capped(
-            patch.take("bamako_travel_h", rows),
+        f"{hub}_time_score": score.scale_capped(
+            patch.take(f"{hub}_travel_h", rows),
             p.time_cap_h,
             unreachable=reachable == False,  # noqa: E712 (NA stays NA, as Series.eq(False))
         ),
-        "bamako_routes_score": np.where(hub_here, 0.0, road["routes_score"][rows]),
+        f"{hub}_routes_score": np.where(hub_here, 0.0, road["routes_score"][rows]),
         "air_score": patch.take("air_score", rows),
     }
-    comp = score.composite_columns(indicators, weights=p.weights_dict, aggregation=p.aggregation)
+    comp = score.composite_columns(
+        indicators, weights=p.weights_dict, aggregation=p.aggregation, hub_key=hub
+    )
     total = comp["exposure_score"]
     changed = values_differ(patch.take("exposure_score", rows), total)
-    comp["bamako_time_score"] = indicators["bamako_time_score"]
-    comp["bamako_routes_score"] = indicators["bamako_routes_score"]
+    comp[f"{hub}_time_score"] = indicators[f"{hub}_time_score"]
+    comp[f"{hub}_routes_score"] = indicators[f"{hub}_routes_score"]
     comp["missing_indicators"] = np.array(comp["missing_indicators"], dtype=object)
     comp["exposure_class"] = score.classify(total).to_numpy()
     _update(patch, comp, rows)

@@ -13,7 +13,7 @@ decay scale by regularised logistic regression with cross-validation (scikit-lea
 - ``conflict_history_score`` = log(1 + events within ``history_radius_km`` in the
   ``history_months`` before the date): missing (never zero) where the events data does not cover
   that period;
-- ``bamako_time_score``, ``bamako_routes_score``, ``air_score`` as in the hand-set model.
+- ``<hub>_time_score``, ``<hub>_routes_score``, ``air_score`` as in the hand-set model.
 
 Missing indicator values are filled with the training median (the ``data_gap`` flag of the
 assessment still says which places miss an input). The score is 10 x the predicted probability of
@@ -35,6 +35,7 @@ import json
 import logging
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, shorten
 from minusma.geo.exposure.coverage import within_km
+from minusma.geo.exposure.params import check_hub_key
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -61,19 +63,44 @@ __all__ = [
     "check_model_dict",
     "conflict_history",
     "content_checksum",
+    "features",
     "fit",
     "load_model",
     "security_decay_score",
 ]
 
-#: Indicators of the calibrated model, in order.
+#: Indicators of the calibrated model, in order (``{hub}``: the hub's key, the prefix of the
+#: road indicators' columns; :func:`features` fills it in).
 FEATURES = (
     "security_decay_score",
     "conflict_history_score",
-    "bamako_time_score",
-    "bamako_routes_score",
+    "{hub}_time_score",
+    "{hub}_routes_score",
     "air_score",
 )
+#: A feature name for some hub (the hub's key as :func:`~geo.exposure.params.check_hub_key`).
+_FEATURE = re.compile(
+    "|".join(re.escape(f).replace(re.escape("{hub}"), "[a-z][a-z0-9_]*") for f in FEATURES)
+)
+
+
+def features(hub_key: str) -> tuple[str, ...]:
+    """The indicators of the calibrated model for a hub, in order.
+
+    Parameters
+    ----------
+    hub_key
+        The hub's key.
+
+    Returns
+    -------
+    tuple of str
+        :data:`FEATURES` with the key filled in.
+    """
+    key = check_hub_key(hub_key)
+    return tuple(f.format(hub=key) for f in FEATURES)
+
+
 #: Decay scales tried (km): from a town's outskirts to a day's drive and more.
 DECAY_SCALES_KM = (25.0, 50.0, 100.0, 200.0)
 #: Conflict history: events within this many km of a place (a modelling choice: the match radius
@@ -386,6 +413,19 @@ class CalibratedModel:
 #: scores oriented that way), so a model whose coefficients point against it ranks places upside
 #: down.
 FEATURE_SIGNS = dict.fromkeys(FEATURES, 1)
+
+
+def _template(feature: str) -> str:
+    """The entry of :data:`FEATURES` that ``feature`` is (the hub's key replaced by ``{hub}``)."""
+    for template in FEATURES:
+        head, _, tail = template.partition("{hub}")
+        if feature == template or (
+            "{hub}" in template and feature.endswith(tail) and feature.startswith(head)
+        ):
+            return template
+    return feature
+
+
 #: Bounds of the model's settings (a decay scale or history radius beyond a country's width, or a
 #: history longer than the mission's decade, is an edited file, not a fit).
 DECAY_SCALE_KM_MAX = 2000.0
@@ -403,7 +443,7 @@ def _inverted(features: Sequence[str], coef: Sequence[float]) -> str | None:
     Inverted: every coefficient zero (ranks nothing), or their sum along the sign convention not
     positive (ranks upside down).
     """
-    signed = sum(FEATURE_SIGNS.get(f, 1) * c for f, c in zip(features, coef))
+    signed = sum(FEATURE_SIGNS.get(_template(f), 1) * c for f, c in zip(features, coef))
     if all(c == 0 for c in coef):
         return "every coefficient is zero: the model ranks nothing"
     if signed <= 0:
@@ -493,7 +533,7 @@ def check_model_dict(data: Any, *, name: str = "model") -> None:
         problems.append("features must be names (text)")
         features = []
     else:
-        unknown = sorted(set(features) - set(FEATURES))
+        unknown = sorted(f for f in set(features) if not _FEATURE.fullmatch(f))
         if unknown:
             problems.append(f"unknown feature(s) {unknown}; known: {list(FEATURES)}")
         if len(set(features)) != len(features):
@@ -690,6 +730,26 @@ def _fold_scores(clf: Any) -> np.ndarray:
     return scores.reshape(scores.shape[0], -1)
 
 
+def _feature_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of ``frame`` that are the model's features, in :data:`FEATURES` order.
+
+    Raises
+    ------
+    SchemaError
+        When a feature is missing (or given twice).
+    """
+    columns = [str(c) for c in frame.columns]
+    out = []
+    for template in FEATURES:
+        found = [c for c in columns if _FEATURE.fullmatch(c) and _template(c) == template]
+        if len(found) != 1:
+            raise SchemaError(
+                f"the feature frame needs one column for {template!r}, got {found} among {columns}"
+            )
+        out += found
+    return out
+
+
 def fit(
     features_by_scale: Mapping[float, pd.DataFrame],
     labels: pd.Series,
@@ -703,8 +763,9 @@ def fit(
     Parameters
     ----------
     features_by_scale
-        For each decay scale tried, a frame of the :data:`FEATURES` columns for the training places
-        (aligned to ``labels``). Features with no value at all are left out (reported in ``meta``).
+        For each decay scale tried, a frame of the :data:`FEATURES` columns (for one hub, in
+        that order) for the training places (aligned to ``labels``). Features with no value at
+        all are left out (reported in ``meta``).
     labels
         Boolean (nullable): an event near the place in the outcome window; NA rows are left out.
     folds
@@ -744,8 +805,10 @@ def fit(
         )
     best = None
     cv_scores = {}
+    names: list[str] = []
     for scale, frame in sorted(features_by_scale.items()):
-        x_all = frame.loc[known, list(FEATURES)].to_numpy(dtype=float)
+        names = _feature_columns(frame)
+        x_all = frame.loc[known, names].to_numpy(dtype=float)
         used = [i for i in range(x_all.shape[1]) if np.isfinite(x_all[:, i]).any()]
         x = x_all[:, used]
         impute = np.nanmedian(x, axis=0)
@@ -763,7 +826,7 @@ def fit(
     if best is None:
         raise ParameterError("no feature frame to fit: features_by_scale is empty")
     _, scale, used, clf, mean, std, impute = best
-    dropped = [FEATURES[i] for i in range(len(FEATURES)) if i not in used]
+    dropped = [names[i] for i in range(len(names)) if i not in used]
     record = {
         **dict(meta or {}),
         "n_places": int(known.sum()),
@@ -778,7 +841,7 @@ def fit(
         "calibrated: decay scale %g km, C=%g, dropped %s", scale, np.ravel(clf.C_)[0], dropped
     )
     model = CalibratedModel(
-        features=tuple(FEATURES[i] for i in used),
+        features=tuple(names[i] for i in used),
         coef=tuple(float(c) for c in clf.coef_[0]),
         intercept=float(clf.intercept_[0]),
         mean=tuple(float(v) for v in mean),

@@ -36,7 +36,7 @@ from minusma.geo.distance import (
     sphere_candidates_nearest_km,
     within_pairs_km,
 )
-from minusma.geo.exposure.params import BEFORE_DATE, DEFAULT_RADIUS_KM, parse_iso_date
+from minusma.geo.exposure.params import DEFAULT_RADIUS_KM, parse_iso_date
 from minusma.geo.exposure.params import check_km as check_radius
 
 logger = logging.getLogger(__name__)
@@ -596,7 +596,7 @@ def coverage(
     bases: gpd.GeoDataFrame,
     *,
     as_of: str | dt.date,
-    before: str | dt.date = BEFORE_DATE,
+    before: str | dt.date,
     radius_km: float = DEFAULT_RADIUS_KM,
     base_id_column: str = "base_id",
     base_name_column: str = "name",
@@ -612,9 +612,9 @@ def coverage(
     bases
         Sites with ``closure_date`` (ISO), an id column and a name column.
     as_of
-        The date assessed (2013-2024).
+        The date assessed.
     before
-        The reference date "before the withdrawal" (default :data:`BEFORE_DATE`).
+        The reference date "before the withdrawal" (every site of the study still open).
     radius_km
         Umbrella radius (default :data:`DEFAULT_RADIUS_KM`, a modelling choice).
     base_id_column

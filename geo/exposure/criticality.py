@@ -2,8 +2,9 @@
 
 For every road segment: is it a bridge of the graph (its loss disconnects the network), the
 detour (length and time) if it is cut, and, when there is no detour, how many places and people
-it strands from the hub (Bamako). People come from the places' population column; places without
-a figure are counted apart, so a total is never presented as complete when it is not.
+it strands from the hub (e.g. the capital). People come from the places' population column;
+places without a figure are counted apart, so a total is never presented as complete when it is
+not.
 """
 
 from __future__ import annotations

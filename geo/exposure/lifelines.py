@@ -4,8 +4,8 @@ Air: a link is in service on day ``D`` when its documented period covers ``D``. 
 its documented period, or when no end is reported, its state depends on its status: ``ended`` and
 ``suspended`` links are out of service; ``interrupted`` and ``ended_or_unknown`` links are
 *unknown* (the sources do not say whether the service resumed or continued: absence of a later
-row is not evidence that a service stopped); ``no_end_reported`` links are in service. MINUSMA
-mission links also end at the closure of the base at their destination airport.
+row is not evidence that a service stopped); ``no_end_reported`` links are in service. The
+mission's links also end at the closure of the base at their destination airport.
 """
 
 from __future__ import annotations

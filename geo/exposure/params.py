@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,33 +32,28 @@ from minusma.geo.speeds import SEASONS
 
 __all__ = [
     "AGGREGATIONS",
-    "BEFORE_DATE",
-    "DATE_MAX",
-    "DATE_MIN",
     "DEFAULT_AIR_REACH_KM",
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_RADIUS_KM",
     "DEFAULT_TIME_CAP_H",
-    "DEFAULT_WEIGHTS",
-    "DIMENSIONS",
+    "DEFAULT_WEIGHT",
+    "DIMENSION_NAMES",
+    "INDICATORS",
     "MODELS",
     "RADIUS_KM_MAX",
+    "RESERVED_HUB_KEYS",
     "SEASONS",
     "ExposureParams",
+    "Period",
     "Preparation",
+    "check_hub_key",
     "check_km",
     "check_params",
     "check_weights",
+    "default_weights",
+    "dimensions",
     "parse_iso_date",
 ]
-
-#: The situation "before the withdrawal": 30 June 2023, the day UN Security Council resolution
-#: 2690 (2023) ended MINUSMA's mandate and asked for the withdrawal; every site was still open.
-BEFORE_DATE = dt.date(2023, 6, 30)
-
-#: Dates accepted by the analysis: the mission's years.
-DATE_MIN = dt.date(2013, 1, 1)
-DATE_MAX = dt.date(2024, 12, 31)
 
 #: Largest radius or distance parameter accepted (km): more than Mali's extent (about 1,800 km);
 #: larger values mean nothing here and are almost always a typo.
@@ -71,24 +67,114 @@ AGGREGATIONS = ("arithmetic", "geometric")
 #: is given by the path of its JSON file (:mod:`geo.exposure.calibrate`).
 MODELS = ("inform",)
 
-#: Indicator score columns of each dimension of the model.
-DIMENSIONS: Mapping[str, tuple[str, ...]] = {
+#: Indicator score columns of each dimension of the model. ``{hub}`` stands for the key of the
+#: hub the road indicators measure to (the data layer names it and the prepared context carries it:
+#: :func:`~minusma.geo.exposure.assess.prepare`), so the columns read ``<hub>_time_score``.
+INDICATORS: Mapping[str, tuple[str, ...]] = {
     "security": ("security_loss_score",),
-    "access": ("bamako_time_score", "bamako_routes_score"),
+    "access": ("{hub}_time_score", "{hub}_routes_score"),
     "lifeline": ("air_score",),
 }
 
+#: The dimensions of the model, in order.
+DIMENSION_NAMES: tuple[str, ...] = tuple(INDICATORS)
+
 #: Weight of every indicator within its dimension and of every dimension across (a modelling
 #: choice: equal weights, as INFORM uses by default; the robustness variants measure its effect).
-DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "security_loss_score": 1.0,
-    "bamako_time_score": 1.0,
-    "bamako_routes_score": 1.0,
-    "air_score": 1.0,
-    "security": 1.0,
-    "access": 1.0,
-    "lifeline": 1.0,
-}
+DEFAULT_WEIGHT = 1.0
+
+#: A hub key: lower-case letters, digits and underscores, starting with a letter.
+_HUB_KEY = re.compile(r"[a-z][a-z0-9_]*")
+#: Prefixes the model already gives road columns (to the nearest open site and the nearest
+#: regional capital): a hub key equal to one would give two columns one name.
+RESERVED_HUB_KEYS = ("base", "capital")
+#: A weight name that is the indicator of some hub (before the hub is known).
+_HUB_INDICATOR = re.compile(
+    "|".join(
+        re.escape(t).replace(re.escape("{hub}"), _HUB_KEY.pattern)
+        for cols in INDICATORS.values()
+        for t in cols
+        if "{hub}" in t
+    )
+)
+
+
+def check_hub_key(hub_key: Any) -> str:
+    """A hub key: the prefix of the columns measured to the hub.
+
+    Parameters
+    ----------
+    hub_key
+        Lower-case letters, digits and underscores, starting with a letter; not one of
+        :data:`RESERVED_HUB_KEYS`.
+
+    Returns
+    -------
+    str
+        ``hub_key``.
+
+    Raises
+    ------
+    ParameterError
+        For anything else, showing the value.
+
+    Examples
+    --------
+    >>> check_hub_key("hub")
+    'hub'
+    """
+    if not isinstance(hub_key, str) or not _HUB_KEY.fullmatch(hub_key):
+        raise ParameterError(
+            "hub_key must be lower-case letters, digits and underscores starting with a letter "
+            f"(the prefix of the hub's columns), got {hub_key!r}"
+        )
+    if hub_key in RESERVED_HUB_KEYS:
+        raise ParameterError(
+            f"hub_key {hub_key!r} is taken by the model's columns to the nearest "
+            f"{'open site' if hub_key == 'base' else 'regional capital'}; name the hub otherwise "
+            "(e.g. 'hub')"
+        )
+    return hub_key
+
+
+def dimensions(hub_key: str) -> dict[str, tuple[str, ...]]:
+    """The indicator score columns of each dimension, for a hub.
+
+    Parameters
+    ----------
+    hub_key
+        The hub's key (:func:`check_hub_key`).
+
+    Returns
+    -------
+    dict
+        Dimension name -> its indicator columns (:data:`INDICATORS` with the key filled in).
+
+    Examples
+    --------
+    >>> dimensions("hub")["access"]
+    ('hub_time_score', 'hub_routes_score')
+    """
+    key = check_hub_key(hub_key)
+    return {dim: tuple(c.format(hub=key) for c in cols) for dim, cols in INDICATORS.items()}
+
+
+def default_weights(hub_key: str) -> dict[str, float]:
+    """Every indicator and dimension of the model for a hub, weighing :data:`DEFAULT_WEIGHT`.
+
+    Parameters
+    ----------
+    hub_key
+        The hub's key (:func:`check_hub_key`).
+
+    Returns
+    -------
+    dict
+        Indicator names, then dimension names -> weight.
+    """
+    names = [c for cols in dimensions(hub_key).values() for c in cols] + list(DIMENSION_NAMES)
+    return dict.fromkeys(names, DEFAULT_WEIGHT)
+
 
 #: Radius of the security umbrella (km). A MODELLING CHOICE, not a sourced figure: about the size
 #: of the 0.5-degree grid cells (~55 km) on which sub-national studies of peacekeeping presence
@@ -96,7 +182,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 #: the sensitivity of the results to it (25-100 km).
 DEFAULT_RADIUS_KM = 50.0
 
-#: Travel time to Bamako scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
+#: Travel time to the hub scored 10 (a MODELLING CHOICE: two days of driving round the clock; the
 #: longest known dry-season time on the shipped network is about 17 h, so no shipped town is
 #: capped).
 DEFAULT_TIME_CAP_H = 48.0
@@ -112,8 +198,10 @@ DEFAULT_MAX_SNAP_KM = 10.0
 DEFAULT_AIR_REACH_KM = 100.0
 
 
-def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
-    """An ISO date within 2013-2024, or a :class:`ParameterError` naming the argument.
+def parse_iso_date(
+    value: str | dt.date, *, name: str = "as_of", period: Period | None = None
+) -> dt.date:
+    """An ISO date (within ``period`` when one is given), or a :class:`ParameterError`.
 
     Parameters
     ----------
@@ -121,6 +209,18 @@ def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
         ``"YYYY-MM-DD"``, a :class:`datetime.date` or :class:`datetime.datetime` (its date).
     name
         The argument's name, for the message.
+    period
+        The dates accepted (:class:`Period`); None accepts any date.
+
+    Returns
+    -------
+    datetime.date
+        The date.
+
+    Raises
+    ------
+    ParameterError
+        Not an ISO date, or outside ``period``, naming the argument and the value.
     """
     if isinstance(value, dt.datetime):
         if value != value:  # pandas.NaT is a datetime that is not equal to itself
@@ -131,11 +231,58 @@ def parse_iso_date(value: str | dt.date, *, name: str = "as_of") -> dt.date:
             value = dt.date.fromisoformat(str(value).strip())
         except ValueError as exc:
             raise ParameterError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from exc
-    if not DATE_MIN <= value <= DATE_MAX:
+    if period is not None and not period.first <= value <= period.last:
         raise ParameterError(
-            f"{name} must lie between {DATE_MIN} and {DATE_MAX} (the mission's years), got {value}"
+            f"{name} must lie between {period.first} and {period.last} ({period.label}), "
+            f"got {value}"
         )
     return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """The dates an analysis accepts, and its reference date before the change studied.
+
+    The core knows no calendar of its own: the data layer builds the period of its study
+    (:data:`minusma.layers.mission.MISSION`) and the prepared context carries it
+    (:func:`~minusma.geo.exposure.assess.prepare`), so that :meth:`ExposureParams.within` fills
+    in the reference date and checks every date against it.
+
+    Parameters
+    ----------
+    first, last
+        The first and the last date accepted.
+    before
+        The reference date "before": the default :attr:`ExposureParams.before`.
+    label
+        Words naming the period in messages ("must lie between ... (label)").
+
+    Raises
+    ------
+    ParameterError
+        For dates that are not ISO dates or not ordered ``first <= before <= last``.
+
+    Examples
+    --------
+    >>> period = Period(first="2000-01-01", last="2009-12-31", before="2004-06-30")
+    >>> ExposureParams(as_of="2005-01-01").within(period).before.isoformat()
+    '2004-06-30'
+    """
+
+    first: dt.date
+    last: dt.date
+    before: dt.date
+    label: str = "the period studied"
+
+    def __post_init__(self) -> None:
+        """Parse the dates and check their order."""
+        for f in ("first", "last", "before"):
+            object.__setattr__(self, f, parse_iso_date(getattr(self, f), name=f))
+        if not self.first <= self.before <= self.last:
+            raise ParameterError(
+                f"a period needs first <= before <= last, got {self.first}, {self.before}, "
+                f"{self.last}"
+            )
 
 
 def _is_bool(value: Any) -> bool:
@@ -144,8 +291,25 @@ def _is_bool(value: Any) -> bool:
 
 
 def check_params(params: Any, *, name: str = "params") -> ExposureParams:
-    """``params`` itself, the defaults for None, or a :class:`ParameterError` naming the argument
-    and the fix (a string or a dict is not a parameter object)."""
+    """``params`` itself, or the defaults for None.
+
+    Parameters
+    ----------
+    params
+        An :class:`ExposureParams` or None.
+    name
+        The argument's name, for the message.
+
+    Returns
+    -------
+    ExposureParams
+        ``params``, or ``ExposureParams()`` for None.
+
+    Raises
+    ------
+    ParameterError
+        For anything else (a string or a dict is not a parameter object), naming the fix.
+    """
     if params is None:
         return ExposureParams()
     if not isinstance(params, ExposureParams):
@@ -158,7 +322,27 @@ def check_params(params: Any, *, name: str = "params") -> ExposureParams:
 
 
 def check_km(value: Any, *, name: str = "radius_km", maximum: float = RADIUS_KM_MAX) -> float:
-    """A finite number of km in ``(0, maximum]``, or a :class:`ParameterError` showing the value."""
+    """A finite number of km in ``(0, maximum]``.
+
+    Parameters
+    ----------
+    value
+        The value to check (a number, or text holding one; not a boolean).
+    name
+        The argument's name, for the message.
+    maximum
+        The largest value accepted (default :data:`RADIUS_KM_MAX`).
+
+    Returns
+    -------
+    float
+        The value as a float.
+
+    Raises
+    ------
+    ParameterError
+        For anything else, showing the value.
+    """
     if _is_bool(value):  # True is not 1 km
         raise ParameterError(f"{name} must be a number of km > 0, got {value!r}")
     try:
@@ -173,6 +357,7 @@ def check_km(value: Any, *, name: str = "radius_km", maximum: float = RADIUS_KM_
 
 
 def _names(value: Any, name: str) -> tuple[str, ...]:
+    """``value`` (one name or a list of them, None for none) as a tuple of stripped names."""
     if value is None:
         return ()
     if isinstance(value, str):
@@ -185,8 +370,23 @@ def _names(value: Any, name: str) -> tuple[str, ...]:
     return out
 
 
-def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, float]:
-    """:data:`DEFAULT_WEIGHTS` updated with ``weights`` (a mapping or ``(name, weight)`` pairs).
+def check_weights(
+    weights: Mapping[str, float] | Iterable | None, *, hub_key: str | None = None
+) -> dict[str, float]:
+    """The model's weights with ``weights`` applied.
+
+    Parameters
+    ----------
+    weights
+        A mapping of names to weights, or ``(name, weight)`` pairs; None: no change.
+    hub_key
+        The hub's key: the result holds every weight (:func:`default_weights` updated). None
+        (the hub not known yet): only the weights given, their names checked against every hub.
+
+    Returns
+    -------
+    dict
+        Indicator and dimension name -> weight.
 
     Raises
     ------
@@ -195,7 +395,7 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
     ParameterError
         For a weight that is not a finite number >= 0, or when every dimension weighs 0.
     """
-    out = dict(DEFAULT_WEIGHTS)
+    defaults = default_weights(hub_key) if hub_key is not None else None
     if weights is not None and not isinstance(weights, (Mapping, list, tuple)):
         raise ParameterError(
             f"weights must be a mapping of names to numbers, e.g. {{'security': 2.0}}, got "
@@ -205,9 +405,12 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
     pairs = [i for i in items if not (isinstance(i, (list, tuple)) and len(i) == 2)]
     if pairs:
         raise ParameterError(f"weights must be (name, weight) pairs, got {pairs[0]!r}")
+    out: dict[str, float] = dict(defaults or {})
     for key, value in items:
-        if key not in out:
-            raise UnknownNameError(f"unknown weight name {key!r}; valid names: {sorted(out)}")
+        known = key in defaults if defaults is not None else _any_hub_weight(key)
+        if not known:
+            valid = sorted(defaults) if defaults is not None else _weight_names_shown()
+            raise UnknownNameError(f"unknown weight name {key!r}; valid names: {valid}")
         if _is_bool(value):
             raise ParameterError(f"weight {key!r} must be a number >= 0, got {value!r}")
         try:
@@ -217,9 +420,23 @@ def check_weights(weights: Mapping[str, float] | Iterable | None) -> dict[str, f
         if not (math.isfinite(weight) and weight >= 0):
             raise ParameterError(f"weight {key!r} must be a finite number >= 0, got {value!r}")
         out[key] = weight
-    if sum(out[d] for d in DIMENSIONS) == 0:
+    if sum(out.get(d, DEFAULT_WEIGHT) for d in DIMENSION_NAMES) == 0:
         raise ParameterError("at least one dimension weight must be > 0")
     return out
+
+
+def _any_hub_weight(name: Any) -> bool:
+    """Whether ``name`` is a weight name of the model for some hub."""
+    if not isinstance(name, str):
+        return False
+    fixed = {c for cols in INDICATORS.values() for c in cols if "{hub}" not in c}
+    return name in fixed or name in DIMENSION_NAMES or bool(_HUB_INDICATOR.fullmatch(name))
+
+
+def _weight_names_shown() -> list[str]:
+    """The weight names, the hub's shown as ``<hub>_...``, for messages."""
+    names = [c.format(hub="<hub>") for cols in INDICATORS.values() for c in cols]
+    return sorted([*names, *DIMENSION_NAMES])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -232,7 +449,8 @@ class ExposureParams:
         Date of the assessment; None means "after the last site closed" (resolved against the
         sites by :meth:`as_of_for`).
     before
-        The reference date before the withdrawal (default :data:`BEFORE_DATE`).
+        The reference date before the change (e.g. the withdrawal); None: the ``before`` of
+        the :class:`Period` the context was prepared with (:meth:`within`).
     radius_km
         Radius of the security umbrella around an open site (:data:`DEFAULT_RADIUS_KM`).
     season
@@ -244,18 +462,23 @@ class ExposureParams:
     disabled_links, disabled_operators
         Air links (ids) and operators switched off.
     weights
-        Overrides of :data:`DEFAULT_WEIGHTS` (dimension or indicator name -> weight >= 0).
+        Dimension or indicator name -> weight >= 0; every other weighs :data:`DEFAULT_WEIGHT`.
+        Once the hub is known (``hub_key``), every weight is held.
     aggregation
         How dimension scores combine: one of :data:`AGGREGATIONS`.
     time_cap_h
-        Travel time to Bamako that scores 10 (:data:`DEFAULT_TIME_CAP_H`).
+        Travel time to the hub that scores 10 (:data:`DEFAULT_TIME_CAP_H`).
     model
         ``"inform"`` (the hand-set INFORM-style model) or the path of a calibrated model file
         (``minusma calibrate``).
+    hub_key
+        The key of the hub the road indicators measure to (the prefix of their columns); None
+        until the parameters meet a prepared context (:meth:`within`). Not written by
+        :meth:`to_dict`: the columns carry it.
     """
 
     as_of: dt.date | None = None
-    before: dt.date = BEFORE_DATE
+    before: dt.date | None = None
     radius_km: float = DEFAULT_RADIUS_KM
     season: str = "dry"
     close: tuple[str, ...] = ()
@@ -263,17 +486,20 @@ class ExposureParams:
     close_roads: tuple[str, ...] = ()
     disabled_links: tuple[str, ...] = ()
     disabled_operators: tuple[str, ...] = ()
-    weights: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_WEIGHTS.items()))
+    weights: tuple[tuple[str, float], ...] = ()
     aggregation: str = AGGREGATIONS[0]
     time_cap_h: float = DEFAULT_TIME_CAP_H
     model: str = MODELS[0]
+    hub_key: str | None = None
 
     def __post_init__(self) -> None:
+        """Validate and normalise every field (once, here)."""
         fix = object.__setattr__
         if self.as_of is not None:
             fix(self, "as_of", parse_iso_date(self.as_of, name="as_of"))
-        fix(self, "before", parse_iso_date(self.before, name="before"))
-        if self.as_of is not None and self.before > self.as_of:
+        if self.before is not None:
+            fix(self, "before", parse_iso_date(self.before, name="before"))
+        if self.as_of is not None and self.before is not None and self.before > self.as_of:
             raise ParameterError(
                 f"before ({self.before}) is later than as_of ({self.as_of}): the situation before "
                 "the withdrawal must come first; give an as_of on or after it, or an earlier before"
@@ -294,7 +520,10 @@ class ExposureParams:
                 f"site(s) {both} are both closed and kept: name each site in --close or --keep, "
                 "not both"
             )
-        fix(self, "weights", tuple(sorted(check_weights(self.weights).items())))
+        if self.hub_key is not None:
+            fix(self, "hub_key", check_hub_key(self.hub_key))
+        weights = check_weights(self.weights, hub_key=self.hub_key)
+        fix(self, "weights", tuple(sorted(weights.items())))
         if not isinstance(self.model, (str, os.PathLike)) or not str(self.model).strip():
             raise ParameterError(f"model must be {MODELS[0]!r} or a model file, got {self.model!r}")
         fix(self, "model", str(self.model))
@@ -306,11 +535,51 @@ class ExposureParams:
 
     @property
     def weights_dict(self) -> dict[str, float]:
-        """The weights as a plain dict (defaults filled in)."""
+        """The weights as a plain dict (every weight once the hub is known)."""
         return dict(self.weights)
+
+    @property
+    def before_date(self) -> dt.date:
+        """The reference date :attr:`before`, once set (:meth:`within`).
+
+        Raises
+        ------
+        ParameterError
+            When it is not set yet.
+        """
+        if self.before is None:
+            raise ParameterError(
+                "before is not set: give before=..., or evaluate on a prepared context"
+            )
+        return self.before
+
+    @property
+    def dimensions(self) -> dict[str, tuple[str, ...]]:
+        """The indicator columns of each dimension for :attr:`hub_key` (:func:`dimensions`).
+
+        Raises
+        ------
+        ParameterError
+            When the hub is not known yet.
+        """
+        if self.hub_key is None:
+            raise ParameterError(
+                "the hub is not known yet: give hub_key=..., or evaluate on a prepared context"
+            )
+        return dimensions(self.hub_key)
 
     def replace(self, **changes: Any) -> ExposureParams:
         """A copy with ``changes`` applied (validated like a new object).
+
+        Parameters
+        ----------
+        **changes
+            Field name -> new value.
+
+        Returns
+        -------
+        ExposureParams
+            The validated copy.
 
         Raises
         ------
@@ -334,12 +603,89 @@ class ExposureParams:
 
     @classmethod
     def from_options(cls, params: ExposureParams | None = None, **options: Any) -> ExposureParams:
-        """``params`` (or the defaults) with the options that are not None applied."""
+        """``params`` (or the defaults) with the options that are not None applied.
+
+        Parameters
+        ----------
+        params
+            The starting parameters; None: the defaults.
+        **options
+            Fields to change; None values are ignored.
+
+        Returns
+        -------
+        ExposureParams
+            The validated copy.
+        """
         base = check_params(params)
         return base.replace(**{k: v for k, v in options.items() if v is not None})
 
+    def within(self, period: Period | None, *, hub_key: str | None = None) -> ExposureParams:
+        """These parameters in a study: ``before`` and the hub filled in, the dates checked.
+
+        Parameters
+        ----------
+        period
+            The period of the study (the prepared context's); None: none (``before`` must
+            then be given).
+        hub_key
+            The study's hub (the prepared context's); None: leave it as it is.
+
+        Returns
+        -------
+        ExposureParams
+            ``self`` when nothing changes, else a copy with ``before`` and ``hub_key`` set (and
+            so every weight).
+
+        Raises
+        ------
+        ParameterError
+            For ``as_of`` or ``before`` outside the period, ``before`` later than ``as_of``, no
+            ``before`` at all, or parameters made for another hub.
+        """
+        if period is not None and not isinstance(period, Period):
+            raise ParameterError(f"period must be a Period, got {type(period).__name__}")
+        before = self.before
+        if period is not None:
+            before = before if before is not None else period.before
+            parse_iso_date(before, name="before", period=period)
+            if self.as_of is not None:
+                parse_iso_date(self.as_of, name="as_of", period=period)
+        if before is None:
+            raise ParameterError(
+                "before is not set: give ExposureParams(before=...) or prepare the context with "
+                "period=Period(...)"
+            )
+        hub = self.hub_key
+        if hub_key is not None:
+            if hub is not None and hub != hub_key:
+                raise ParameterError(
+                    f"these parameters were made for the hub {hub!r}, the study's hub is "
+                    f"{hub_key!r}: build them again without hub_key"
+                )
+            hub = hub_key
+        if before == self.before and hub == self.hub_key:
+            return self
+        return dataclasses.replace(self, before=before, hub_key=hub)
+
     def as_of_for(self, closure_dates: Iterable[Any]) -> dt.date:
-        """The assessment date: :attr:`as_of`, or the last of ``closure_dates`` when it is None."""
+        """The assessment date: :attr:`as_of`, or the last of ``closure_dates`` when it is None.
+
+        Parameters
+        ----------
+        closure_dates
+            The sites' closure dates (ISO text or dates; missing ones are skipped).
+
+        Returns
+        -------
+        datetime.date
+            The date assessed.
+
+        Raises
+        ------
+        ParameterError
+            When ``as_of`` is None and no site has a closure date.
+        """
         if self.as_of is not None:
             return self.as_of
         dates = [parse_iso_date(d, name="closure_date") for d in closure_dates if d == d and d]
@@ -363,6 +709,8 @@ class ExposureParams:
         """
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
+            if f.name == "hub_key":  # the columns carry it
+                continue
             if f.name == "model" and preparation is not None:
                 out.update(preparation.to_dict())
             value = getattr(self, f.name)
@@ -403,6 +751,7 @@ class Preparation:
     air_reach_km: float = DEFAULT_AIR_REACH_KM
 
     def __post_init__(self) -> None:
+        """Check every setting is a finite number of km."""
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, check_km(getattr(self, f.name), name=f.name))
 

@@ -48,7 +48,7 @@ class Reference:
     removed
         The road segments cut (none: a reference has no scenario).
     costs
-        Road costs by hub kind (``"bamako"``, ``"base"``, ``"capital"``).
+        Road costs by hub kind (``"hub"``, ``"base"``, ``"capital"``).
     hub_ids
         Id of every open site, in site order (what ``nearest_base_by_road`` names).
     air_key

@@ -291,28 +291,33 @@ def coverage_parts(out: pd.DataFrame) -> Slot:
     )
 
 
-def road_parts(out: pd.DataFrame, labels: pd.Series | None = None) -> tuple[Slot, Slot]:
-    """Road access, then the road distance and time to Bamako.
+def road_parts(
+    out: pd.DataFrame, labels: pd.Series | None = None, *, hub_key: str
+) -> tuple[Slot, Slot]:
+    """Road access, then the road distance and time to the hub.
 
     Parameters
     ----------
     out
-        Assessed rows with the ``bamako_*`` columns, ``on_road_network`` and ``snap_km``.
+        Assessed rows with the hub's columns (``<hub_key>_*``), ``on_road_network`` and
+        ``snap_km``.
     labels
         Readable segment labels by edge id (see :func:`geo.exposure.access.edge_labels`);
         without it the ids are shown.
+    hub_key
+        The hub's key: the prefix of its columns.
 
     Returns
     -------
     access : tuple of Part
         Off the road layer, no route, or the segments that each cut the one route.
     distance : tuple of Part
-        Road km and hours to Bamako, or km alone when the time is unknown.
+        Road km and hours to the hub, or km alone when the time is unknown.
     """
     off = flag(~out["on_road_network"].astype("boolean"))
-    unreachable = flag(~out["bamako_reachable"].astype("boolean"))
-    routes = out["bamako_routes"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    cut = out["bamako_cut_by"].to_numpy(dtype=object)
+    unreachable = flag(~out[f"{hub_key}_reachable"].astype("boolean"))
+    routes = out[f"{hub_key}_routes"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    cut = out[f"{hub_key}_cut_by"].to_numpy(dtype=object)
     single = ~off & ~unreachable & (routes == 1) & pd.notna(cut)
     firsts = [c.split(";") for c in cut[single].tolist()]
     n_cut = np.full(len(out), None, dtype=object)
@@ -324,9 +329,9 @@ def road_parts(out: pd.DataFrame, labels: pd.Series | None = None) -> tuple[Slot
         _part("no_route", ~off & unreachable),
         _part("single_route", single, n=n_cut, segment=nearest),
     )
-    reach = flag(out["bamako_reachable"])
-    hours = out["bamako_travel_h"].to_numpy(dtype="float64")
-    km = out["bamako_road_km"].to_numpy(dtype="float64")
+    reach = flag(out[f"{hub_key}_reachable"])
+    hours = out[f"{hub_key}_travel_h"].to_numpy(dtype="float64")
+    km = out[f"{hub_key}_road_km"].to_numpy(dtype="float64")
     timed = reach & np.isfinite(hours)
     distance = (
         _part("road_timed", timed, km=km, h=hours),
@@ -386,7 +391,13 @@ def geography_parts(out: pd.DataFrame) -> tuple[Slot, ...]:
     return slots
 
 
-def explain(out: pd.DataFrame, *, air_reach_km: float, labels: pd.Series | None = None) -> Reasons:
+def explain(
+    out: pd.DataFrame,
+    *,
+    air_reach_km: float,
+    labels: pd.Series | None = None,
+    hub_key: str,
+) -> Reasons:
     """The structured reasons of an assessed frame, in the order of its ``reasons`` column.
 
     The frame has the columns of :func:`geo.exposure.assess.evaluate`.
@@ -399,6 +410,8 @@ def explain(out: pd.DataFrame, *, air_reach_km: float, labels: pd.Series | None 
         The preparation's airstrip reach (stated in ``no_airstrip``).
     labels
         Segment labels by edge id (``Context.labels``); ids are shown without them.
+    hub_key
+        The hub's key (``Context.hub_key``): the prefix of the road columns.
 
     Returns
     -------
@@ -407,7 +420,7 @@ def explain(out: pd.DataFrame, *, air_reach_km: float, labels: pd.Series | None 
     """
     slots = (
         coverage_parts(out),
-        *road_parts(out, labels),
+        *road_parts(out, labels, hub_key=hub_key),
         *air_parts(out, air_reach_km),
         *geography_parts(out),
     )
@@ -434,7 +447,7 @@ def coverage_lost(out: pd.DataFrame) -> np.ndarray:
     return _english(len(out), [coverage_parts(out)])
 
 
-def road(out: pd.DataFrame, labels: pd.Series) -> np.ndarray:
+def road(out: pd.DataFrame, labels: pd.Series, *, hub_key: str) -> np.ndarray:
     """The road part (:func:`road_parts`) in English.
 
     Parameters
@@ -443,13 +456,15 @@ def road(out: pd.DataFrame, labels: pd.Series) -> np.ndarray:
         Assessed rows (the columns of :func:`road_parts`).
     labels
         Readable segment labels by edge id.
+    hub_key
+        The hub's key: the prefix of the road columns.
 
     Returns
     -------
     numpy.ndarray
         Text per row, ``""`` where it has nothing to say.
     """
-    return _english(len(out), road_parts(out, labels))
+    return _english(len(out), road_parts(out, labels, hub_key=hub_key))
 
 
 def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:

@@ -17,16 +17,18 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError
-from minusma.geo.exposure.assess import Context, evaluate
+from minusma.geo.exposure.assess import Context, evaluate, within_period
 from minusma.geo.exposure.cache import release_memory
 from minusma.geo.exposure.coverage import protection
 from minusma.geo.exposure.params import (
     AGGREGATIONS,
-    DIMENSIONS,
+    DEFAULT_WEIGHT,
+    DIMENSION_NAMES,
     MODELS,
     RADIUS_KM_MAX,
     SEASONS,
     ExposureParams,
+    check_params,
 )
 from minusma.geo.exposure.score import classify, composite_values
 from minusma.geo.progress import progress
@@ -62,7 +64,8 @@ def _radius(params: ExposureParams, factor: float) -> float:
 
 def _weighted(params: ExposureParams, dimension: str, factor: float) -> ExposureParams:
     weights = params.weights_dict
-    return params.replace(weights={**weights, dimension: weights[dimension] * factor})
+    weight = weights.get(dimension, DEFAULT_WEIGHT)
+    return params.replace(weights={**weights, dimension: weight * factor})
 
 
 def variants(params: ExposureParams) -> list[ExposureParams]:
@@ -80,7 +83,7 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
     list of ExposureParams
         The variants, radius slowest, season fastest.
     """
-    weight_sets = [params, *(_weighted(params, d, 2.0) for d in DIMENSIONS)]
+    weight_sets = [params, *(_weighted(params, d, 2.0) for d in DIMENSION_NAMES)]
     return [
         w.replace(radius_km=_radius(params, f), aggregation=agg, season=season)
         for f, w, agg, season in itertools.product(
@@ -106,19 +109,23 @@ def _variant_ranks(
         protection(before, variant.radius_km) - protection(after, variant.radius_km), 0.0
     )
     indicators = pd.DataFrame(
-        {c: loss if c == "security_loss_score" else frame[c] for c in _INDICATORS},
+        {c: loss if c == "security_loss_score" else frame[c] for c in _indicators(variant)},
         index=frame.index,
     )
     _, total = composite_values(
-        indicators, weights=variant.weights_dict, aggregation=variant.aggregation
+        indicators,
+        weights=variant.weights_dict,
+        aggregation=variant.aggregation,
+        hub_key=str(variant.hub_key),
     )
     s = pd.Series(total, index=frame.index)
     rank = pd.Series(s.rank(ascending=False, method="min").to_numpy(), index=frame.index)
     return rank.astype("Float64"), pd.Series(classify(s).to_numpy(), index=frame.index)
 
 
-#: The indicators, in the order of :data:`geo.exposure.params.DIMENSIONS`.
-_INDICATORS = tuple(c for cols in DIMENSIONS.values() for c in cols)
+def _indicators(params: ExposureParams) -> list[str]:
+    """The indicators of ``params``' dimensions, in their order."""
+    return [c for cols in params.dimensions.values() for c in cols]
 
 
 def _aligned(values: pd.Series, ids: pd.Index) -> pd.Series:
@@ -191,12 +198,12 @@ def robustness(
     ParameterError
         ``evaluated`` is not an evaluation of the context's places.
     """
-    p = params if params is not None else ExposureParams()
+    p = within_period(ctx, check_params(params))
     full = p.model != MODELS[0]
     # one full evaluation at a time, and only the columns the variants are re-scored from copied
     # out of it: ids, site distances, rank and class in the user's season; the indicators that
     # do not depend on the radius in each
-    kept = [c for c in _INDICATORS if c != "security_loss_score"]
+    kept = [c for c in _indicators(p) if c != "security_loss_score"]
     runs = {}
     for season in sorted(SEASONS, key=lambda s: s != p.season):  # the user's season first
         columns = kept
@@ -238,7 +245,7 @@ def robustness(
             bit = names.setdefault(name, len(names))
             seen |= np.where(labels == name, 1 << bit, 0)
     small = [p.replace(radius_km=_radius(p, f)) for f in SMALL_RADIUS_FACTORS]
-    small += [_weighted(p, d, SMALL_WEIGHT_FACTOR) for d in DIMENSIONS]
+    small += [_weighted(p, d, SMALL_WEIGHT_FACTOR) for d in DIMENSION_NAMES]
     flips = np.zeros(n, dtype=bool)
     for variant in small:
         _, cls = ranked(variant)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError
-from minusma.geo.exposure.params import ExposureParams
+from minusma.geo.exposure.params import ExposureParams, check_hub_key
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +23,12 @@ __all__ = ["DIFF_COLUMNS", "REASON_SEPARATOR", "WHAT_IF_FIELDS", "comparison", "
 #: The fields of :class:`~minusma.geo.exposure.params.ExposureParams` that make a what-if.
 WHAT_IF_FIELDS = ("close", "keep", "close_roads", "disabled_links", "disabled_operators")
 
-#: Indicators compared by :func:`diff`.
+#: Indicators compared by :func:`diff` (``{hub}``: the hub's key, the prefix of its columns).
 DIFF_COLUMNS = (
     "base_after_km",
-    "bamako_road_km",
-    "bamako_travel_h",
-    "bamako_routes",
+    "{hub}_road_km",
+    "{hub}_travel_h",
+    "{hub}_routes",
     "exposure_score",
 )
 
@@ -49,7 +49,9 @@ def _joined(these: list[str], minus: list[str]) -> str | None:
     return REASON_SEPARATOR.join(kept) or None
 
 
-def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
+def diff(
+    a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id", hub_key: str
+) -> pd.DataFrame:
     """What changes from assessment ``a`` to assessment ``b``, per place.
 
     Parameters
@@ -62,6 +64,8 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
         other side.
     id_column
         The place id column both frames share.
+    hub_key
+        The hub's key (``Context.hub_key``), which names the road columns compared.
 
     Returns
     -------
@@ -73,13 +77,14 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
         ``reasons_added`` (in b, not in a) and ``reasons_removed`` (in a, not in b), each
         ``; ``-joined in b's (resp. a's) order, None when there is none.
     """
+    compared = [c.format(hub=check_hub_key(hub_key)) for c in DIFF_COLUMNS]
     for label, frame in (("a", a), ("b", b)):
         if not isinstance(frame, pd.DataFrame):
             raise ParameterError(
                 f"diff: {label} must be an assessment (the frame assess() returns), got "
                 f"{type(frame).__name__}"
             )
-        need = [id_column, "exposure_class", "exposure_rank", "reasons", *DIFF_COLUMNS]
+        need = [id_column, "exposure_class", "exposure_rank", "reasons", *compared]
         missing = [c for c in need if c not in frame.columns]
         if missing:
             raise ParameterError(
@@ -88,7 +93,7 @@ def diff(a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id") -> pd.
             )
     left, right = a.set_index(id_column), b.set_index(id_column)
     out = pd.DataFrame(index=left.index.union(right.index, sort=True))
-    for col in DIFF_COLUMNS:
+    for col in compared:
         x = (
             pd.to_numeric(left[col].astype("Float64"), errors="coerce")
             .reindex(out.index)

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import UnknownNameError
-from minusma.geo.exposure.params import AGGREGATIONS, DIMENSIONS, check_weights
+from minusma.geo.exposure.params import AGGREGATIONS, check_weights, dimensions
 
 __all__ = [
     "CLASSES",
@@ -111,18 +111,22 @@ def composite_columns(
     *,
     weights: Mapping[str, float] | None = None,
     aggregation: str = "arithmetic",
+    hub_key: str,
 ) -> dict[str, object]:
     """The columns of :func:`composite` as arrays, without a frame (for a few rows at a time).
 
     Parameters
     ----------
     scores
-        One column per indicator of :data:`DIMENSIONS` (0-10, NaN = missing): a frame, or a
-        mapping of indicator name to array.
+        One column per indicator of :func:`~geo.exposure.params.dimensions` (0-10, NaN =
+        missing): a frame, or a mapping of indicator name to array.
     weights
-        Overrides of :data:`DEFAULT_WEIGHTS` (indicator and dimension names).
+        Weights by indicator and dimension name (the others weigh
+        :data:`~geo.exposure.params.DEFAULT_WEIGHT`).
     aggregation
         ``arithmetic`` or ``geometric`` across dimensions.
+    hub_key
+        The hub's key: the prefix of the road indicators' columns.
 
     Returns
     -------
@@ -131,12 +135,12 @@ def composite_columns(
         ``missing_indicators`` (list: ``;``-separated names, None when complete) and
         ``data_gap`` (bool array).
     """
-    w = check_weights(weights)
-    dims, total = composite_values(scores, weights=w, aggregation=aggregation)
+    w = check_weights(weights, hub_key=hub_key)
+    dims, total = composite_values(scores, weights=w, aggregation=aggregation, hub_key=hub_key)
     out: dict[str, object] = {f"{dim}_score": values for dim, values in dims.items()}
     out["exposure_score"] = total
     n = total.size
-    missing_cols = [c for cols in DIMENSIONS.values() for c in cols if w[c] > 0]
+    missing_cols = [c for cols in dimensions(hub_key).values() for c in cols if w[c] > 0]
     mask = (
         np.column_stack([np.isnan(_floats(scores, c)) for c in missing_cols])
         if missing_cols
@@ -163,17 +167,22 @@ def composite(
     *,
     weights: Mapping[str, float] | None = None,
     aggregation: str = "arithmetic",
+    hub_key: str,
 ) -> pd.DataFrame:
     """Dimension scores, composite exposure and data-gap flags from indicator scores.
 
     Parameters
     ----------
     scores
-        One column per indicator of :data:`DIMENSIONS` (0-10, NaN = missing).
+        One column per indicator of :func:`~geo.exposure.params.dimensions` (0-10, NaN =
+        missing).
     weights
-        Overrides of :data:`DEFAULT_WEIGHTS` (indicator and dimension names).
+        Weights by indicator and dimension name (the others weigh
+        :data:`~geo.exposure.params.DEFAULT_WEIGHT`).
     aggregation
         ``arithmetic`` or ``geometric`` across dimensions.
+    hub_key
+        The hub's key: the prefix of the road indicators' columns.
 
     Returns
     -------
@@ -181,12 +190,16 @@ def composite(
         Aligned to ``scores``: ``<dimension>_score`` per dimension, ``exposure_score`` (0-10),
         ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
     """
-    out = composite_columns(scores, weights=weights, aggregation=aggregation)
+    out = composite_columns(scores, weights=weights, aggregation=aggregation, hub_key=hub_key)
     return pd.DataFrame(out, index=scores.index)
 
 
 def composite_values(
-    scores: pd.DataFrame | Mapping[str, object], *, weights: Mapping[str, float], aggregation: str
+    scores: pd.DataFrame | Mapping[str, object],
+    *,
+    weights: Mapping[str, float],
+    aggregation: str,
+    hub_key: str,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The numbers of :func:`composite` alone: dimension scores and the composite (0-10).
 
@@ -196,12 +209,15 @@ def composite_values(
     Parameters
     ----------
     scores
-        Indicator scores (0-10), one column per indicator of :data:`DIMENSIONS` (a frame, or a
-        mapping of indicator name to array).
+        Indicator scores (0-10), one column per indicator of
+        :func:`~geo.exposure.params.dimensions` (a frame, or a mapping of indicator name to
+        array).
     weights
         Complete weights, by indicator and dimension name.
     aggregation
         How dimensions combine: one of :data:`AGGREGATIONS`.
+    hub_key
+        The hub's key: the prefix of the road indicators' columns.
 
     Returns
     -------
@@ -222,7 +238,7 @@ def composite_values(
         )
     dims: dict[str, np.ndarray] = {}
     dim_w = []
-    for dim, cols in DIMENSIONS.items():
+    for dim, cols in dimensions(hub_key).items():
         absent = [c for c in cols if c not in scores]
         if absent:
             raise UnknownNameError(f"scores lack indicator column(s) {absent}")

@@ -1,4 +1,8 @@
-"""The assessment at each step of the withdrawal, and what changed between steps."""
+"""The assessment at each step of the withdrawal, and what changed between steps.
+
+The steps are the reference date ``before`` (of the parameters, else of the context's
+:class:`~minusma.geo.exposure.params.Period`), then every distinct closure date of the sites.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,43 @@ import logging
 import pandas as pd
 
 from minusma.geo.exposure import coverage
-from minusma.geo.exposure.assess import Context, evaluate
-from minusma.geo.exposure.params import BEFORE_DATE, ExposureParams
+from minusma.geo.exposure.assess import Context, evaluate, within_period
+from minusma.geo.exposure.params import ExposureParams, check_params, parse_iso_date
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["changes", "closure_steps", "timeline"]
 
 
-def closure_steps(bases: pd.DataFrame, *, before: dt.date = BEFORE_DATE) -> list[str]:
-    """The dates of the timeline: ``before`` the withdrawal, then every distinct closure date."""
+def closure_steps(bases: pd.DataFrame, *, before: str | dt.date) -> list[str]:
+    """The dates of the timeline: ``before`` the withdrawal, then every distinct closure date.
+
+    Parameters
+    ----------
+    bases
+        Sites with ``closure_date`` (ISO text; missing for a site never closed).
+    before
+        The reference date, the first step.
+
+    Returns
+    -------
+    list of str
+        ISO dates, ``before`` first, then the closure dates in order.
+    """
     dates = sorted(set(bases["closure_date"].dropna()))
-    return [before.isoformat(), *dates]
+    return [parse_iso_date(before, name="before").isoformat(), *dates]
 
 
 def timeline(ctx: Context, params: ExposureParams | None = None) -> pd.DataFrame:
     """The assessment of every place at each step (long form: one row per place and step).
 
-    ``params`` fix everything but the date (radius, season, scenario, weights); its ``before``
-    is the first step.
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    params
+        Fix everything but the date (radius, season, scenario, weights); their ``before`` (or
+        the context's period's) is the first step. None: the defaults.
 
     Returns
     -------
@@ -35,8 +57,8 @@ def timeline(ctx: Context, params: ExposureParams | None = None) -> pd.DataFrame
         (``;``-separated base ids closing on that date), the place id and every indicator.
     """
     frames = []
-    p = params if params is not None else ExposureParams()
-    for step, date in enumerate(closure_steps(ctx.bases, before=p.before)):
+    p = within_period(ctx, check_params(params))
+    for step, date in enumerate(closure_steps(ctx.bases, before=p.before_date)):
         out = pd.DataFrame(evaluate(ctx, p.replace(as_of=date)).drop(columns="geometry"))
         flags = coverage.open_mask(ctx.bases, date)
         closing = ctx.bases.loc[ctx.bases["closure_date"] == date, "base_id"] if step else []
@@ -49,6 +71,13 @@ def timeline(ctx: Context, params: ExposureParams | None = None) -> pd.DataFrame
 
 def changes(steps: pd.DataFrame, *, id_column: str = "town_id") -> pd.DataFrame:
     """Change between consecutive steps of a :func:`timeline`, per place.
+
+    Parameters
+    ----------
+    steps
+        A :func:`timeline`.
+    id_column
+        The places' id column.
 
     Returns
     -------

@@ -232,8 +232,9 @@ def load_model(
     if absent:
         raise ParameterError(
             f"{path}: the model reads feature(s) {', '.join(absent)} that this history and unit "
-            "do not have (protection features need sites, access and population need Mali's "
-            "data directory); forecast with the same inputs it was fitted on, or save a new model"
+            "do not have (protection features need sites, access and population need the "
+            "data directory's layers); forecast with the same inputs it was fitted on, or save a "
+            "new model"
         )
     params = record["parameters"]
     if name == "glm":

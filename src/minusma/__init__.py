@@ -35,7 +35,23 @@ _LAZY = {"Study": "minusma.study", "geo": None, "layers": None, "maps": None}
 
 
 def __getattr__(name: str) -> Any:
-    """Load ``Study`` and the subpackages on first use (PEP 562)."""
+    """Load ``Study`` and the subpackages on first use (PEP 562).
+
+    Parameters
+    ----------
+    name
+        The attribute asked for.
+
+    Returns
+    -------
+    Any
+        :class:`~minusma.study.Study`, or the subpackage ``minusma.<name>``.
+
+    Raises
+    ------
+    AttributeError
+        For a name the package does not have.
+    """
     if name not in _LAZY:
         raise AttributeError(f"module 'minusma' has no attribute {name!r}")
     module_name = _LAZY[name]
@@ -48,4 +64,11 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    """The module's names, the lazy ones included.
+
+    Returns
+    -------
+    list of str
+        Sorted names.
+    """
     return sorted(set(globals()) | set(__all__))

@@ -14,6 +14,10 @@ the catalogue (:func:`minusma.geo.i18n.column_label`) in the chosen language; CS
 (what programs and existing spreadsheets read) unless labels are asked for (``headers="labels"``).
 The command line sets both once for every command (``--headers``, ``--lang``;
 :func:`header_settings`), so no command formats its own headers.
+
+Tables: a command's :class:`~minusma.layouts.Layout` (:mod:`minusma.layouts`, declarative:
+columns by key, headers or catalogue labels, widths, formats) is written by :func:`table_text`;
+a command without one prints pandas' plain text of its frame, headers in words.
 """
 
 from __future__ import annotations
@@ -23,12 +27,17 @@ import contextvars
 import json
 import logging
 import math
+import string
+import textwrap
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
 from minusma.geo.i18n import DEFAULT_LANG, LANGS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from minusma.layouts import Column, Layout
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +54,7 @@ __all__ = [
     "labelled",
     "render",
     "rounded",
+    "table_text",
 ]
 
 #: Every format a command may print.
@@ -292,13 +302,14 @@ def render(
     frame: pd.DataFrame,
     fmt: str,
     *,
-    table: Callable[[pd.DataFrame], str | pd.DataFrame] | None = None,
+    table: Layout | str | Callable[[pd.DataFrame], str | pd.DataFrame] | None = None,
     key: str = "rows",
     extra: Mapping[str, Any] | None = None,
     index: bool = False,
     id_column: str | None = None,
     headers: str | None = None,
     lang: str | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> str:
     """The text a command prints for ``frame`` in format ``fmt``.
 
@@ -309,9 +320,11 @@ def render(
     fmt
         One of :data:`FORMATS`.
     table
-        How the command lays out its table for people: text (finished, in words), or a frame
-        whose columns are keys (labelled here); default: ``frame`` itself. A frame is printed
-        with pandas' plain text, its headers in words (:func:`labelled`), missing values ``-``.
+        How the command lays out its table for people: its :class:`~minusma.layouts.Layout`
+        or the layout's name in :data:`minusma.layouts.LAYOUTS` (written by
+        :func:`table_text`); or a function giving text (finished, in words) or a frame whose
+        columns are keys (labelled here); default: ``frame`` itself. A frame is printed with
+        pandas' plain text, its headers in words (:func:`labelled`), missing values ``-``.
     key
         The JSON key holding the records.
     extra
@@ -324,6 +337,8 @@ def render(
         CSV: ``"keys"`` or ``"labels"``; default: the setting in force (:func:`header_settings`).
     lang
         Table and labelled CSV: the language of the headers; default: the one in force.
+    context
+        Table with a layout: fields of its title besides the frame's ``attrs``.
 
     Returns
     -------
@@ -338,6 +353,8 @@ def render(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {list(FORMATS)}")
     if fmt == "table":
+        if table is not None and not callable(table):
+            return table_text(frame, table, lang=lang, context=context).rstrip("\n") + "\n"
         shown = table(frame) if table is not None else pd.DataFrame(frame)
         if isinstance(shown, pd.DataFrame):
             geometry = [c for c in shown.columns if _is_geometry(shown[c])]
@@ -359,3 +376,270 @@ def render(
     doc.update(extra or {})
     doc[key] = json_records(frame, index=index)
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+# -- tables for people (the layouts of minusma.layouts) -------------------------------------------
+
+
+def table_text(
+    frame: pd.DataFrame,
+    layout: Layout | str,
+    *,
+    lang: str | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> str:
+    """``frame`` written as a table for people by ``layout``.
+
+    Parameters
+    ----------
+    frame
+        The command's result, holding the layout's columns (an optional column may be absent).
+    layout
+        A :class:`~minusma.layouts.Layout`, or its name in :data:`minusma.layouts.LAYOUTS`.
+    lang
+        The language of the headers (a column's ``label``) and of translated cells; default:
+        the one in force (:func:`header_settings`).
+    context
+        Fields of the layout's ``title`` besides ``frame.attrs``.
+
+    Returns
+    -------
+    str
+        The table, without a final newline.
+
+    Raises
+    ------
+    KeyError
+        For a layout name that does not exist, or a column the frame lacks.
+    """
+    from minusma.layouts import get_layout
+
+    lay = get_layout(layout) if isinstance(layout, str) else layout
+    lang = lang or current_headers().lang
+    if lay.empty is not None and len(frame) == 0:
+        return lay.empty
+    body = _frame_table(frame, lay, lang) if lay.engine == "frame" else _grid(frame, lay, lang)
+    if lay.title is None:
+        return body
+    return lay.title.format(**{**frame.attrs, **(context or {})}) + "\n" + body
+
+
+def _header(column: Column, lang: str) -> str:
+    """A column's header, in words people read.
+
+    Its catalogue label in ``lang`` if the layout names one; else, in English, the layout's
+    own (compact) header; else the column's words in ``lang``
+    (:func:`minusma.geo.i18n.column_label`), or its key where the catalogue has none.
+    """
+    from minusma.geo.i18n import column_label, text
+
+    if column.label is not None:
+        return text(column.label, lang)
+    if lang == "en" and column.header is not None:
+        return column.header
+    return column_label(column.key, lang, strict=False)
+
+
+def _missing(value: Any) -> bool:
+    """Whether a cell value is missing (None, NaN, NA, NaT)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array: not one missing value
+        return False
+
+
+def _number(value: Any, spec: str, lang: str) -> str:
+    """``value`` formatted by ``spec`` with ``lang``'s decimal separator."""
+    from minusma.geo.i18n import DECIMAL
+
+    out = format(value, spec)
+    return out if lang == "en" else out.replace(".", DECIMAL[lang])
+
+
+def _interval(value: Any, low: Any, high: Any, decimals: str) -> str:
+    """``v [lo, hi]``; the value alone when a bound is missing, ``-`` when it is."""
+    spec = f".{decimals or 2}f"
+    if _missing(value):
+        return "-"
+    if _missing(low) or _missing(high):
+        return format(value, spec)
+    return f"{format(value, spec)} [{format(low, spec)}, {format(high, spec)}]"
+
+
+def _size(size_bytes: Any) -> str:
+    """A size in bytes in kB (below 100 kB) or MB, one decimal; ``-`` when missing."""
+    if _missing(size_bytes):
+        return "-"
+    return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1e3:.1f} kB"
+
+
+def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
+    """The text of one cell of a grid table."""
+    from minusma.geo.i18n import term, text
+
+    kind = column.cell
+    value: Any = row.get(column.key)
+    if kind == "template":
+        return column.template.format(**row)
+    if kind == "interval":
+        k = column.key
+        return _interval(value, row.get(f"{k}_low"), row.get(f"{k}_high"), column.spec)
+    if kind == "rank_range":
+        if _missing(value):
+            return ""
+        said = text("towns.rank_range", lang, lo=int(row["rank_min"]), hi=int(row["rank_max"]))
+        return said + (text("towns.uncertain", lang) if row.get("uncertain") else "")
+    if kind == "choice":
+        key = tuple(row.get(k) for k in column.keys) if column.keys else value
+        return column.choices.get(key, column.missing) if not _missing(key) else column.missing
+    if kind == "size":
+        return _size(value)
+    if kind == "yes_no":
+        return text("popup.yes" if value else "popup.no", lang)
+    if kind == "keys":
+        parts = [row.get(k) for k in column.keys]
+        return column.sep.join(map(str, parts)) if isinstance(parts[0], str) else ""
+    if kind == "pair":
+        ends = [row.get(column.key + suffix) for suffix in column.pair]
+        return column.sep.join(
+            column.missing if _missing(v) else _number(v, column.spec, lang) for v in ends
+        )
+    if _missing(value):
+        return column.missing
+    if kind == "number":
+        return _number(value, column.spec, lang)
+    if kind == "integer":
+        return str(int(value))
+    if kind == "label":
+        return term(column.label_prefix.rstrip("."), value, lang)
+    return str(value)
+
+
+def _cut(text: str, column: Column) -> str:
+    """``text`` shortened to the column's ``cut`` (ending with its ``ellipsis``)."""
+    if column.cut is None or len(text) <= column.cut:
+        return text
+    return text[: column.cut - len(column.ellipsis)] + column.ellipsis
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts, the index under ``index`` (cells read several columns)."""
+    data = pd.DataFrame(frame)
+    cols = [str(c) for c in data.columns]
+    return [
+        {"index": idx, **dict(zip(cols, row))}
+        for idx, row in zip(data.index, data.itertuples(index=False, name=None))
+    ]
+
+
+def _needs(column: Column) -> list[str]:
+    """The frame columns a layout column reads."""
+    if column.cell == "pair":
+        return [column.key + suffix for suffix in column.pair]
+    if column.cell in ("keys", "choice") and column.keys:
+        return list(column.keys)
+    if column.cell == "template":
+        return [f for _, f, _, _ in string.Formatter().parse(column.template) if f]
+    if column.cell == "rank_range":  # the robustness columns are there or not: blank if not
+        return []
+    return [column.key]
+
+
+def _shown(frame: pd.DataFrame, layout: Layout) -> list[Column]:
+    """The layout's columns the frame can show (optional ones it lacks left out).
+
+    Raises
+    ------
+    KeyError
+        For a column that is not optional and reads columns the frame lacks.
+    """
+    shown, absent = [], []
+    for column in layout.columns:
+        missing = [k for k in _needs(column) if k not in frame.columns]
+        if not missing:
+            shown.append(column)
+        elif not column.optional:
+            absent += missing
+    if absent:
+        raise KeyError(f"the table needs column(s) {absent}, not in {list(frame.columns)}")
+    return shown
+
+
+def _grid(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
+    """A ``grid`` layout: fixed-width columns, a rule, and each row's detail below it."""
+    columns = _shown(frame, layout)
+    if layout.index is not None:
+        columns = [layout.index, *columns]
+    rows = _records(frame)
+    if layout.index is not None:
+        for row in rows:
+            row[layout.index.key] = row["index"]
+    cells = [[_cut(_cell(row, c, lang), c) for c in columns] for row in rows]
+    heads = [_header(c, lang) for c in columns]
+    widths = [
+        c.width
+        if c.width is not None
+        else max([len(h), c.min_width, *(len(line[i]) for line in cells)])
+        for i, (c, h) in enumerate(zip(columns, heads))
+    ]
+
+    def line(texts: list[str]) -> str:
+        out = []
+        for i, (c, t, w) in enumerate(zip(columns, texts, widths)):
+            last = i == len(columns) - 1
+            if last and not t:
+                break
+            pad = "" if i == 0 else c.pad
+            out.append(pad + (t if last and c.align == "<" else f"{t:{c.align}{w}}"))
+        joined = "".join(out)
+        return joined.rstrip() if layout.strip else joined
+
+    head = line(heads)
+    lines = [head]
+    if layout.rule is not None:
+        lines.append(layout.rule * (layout.rule_width or len(head)))
+    for row, texts in zip(rows, cells):
+        lines.append(line(texts))
+        if layout.detail is not None:
+            lines += _detail(row, layout, lang)
+    return "\n".join(lines)
+
+
+def _detail(row: Mapping[str, Any], layout: Layout, lang: str) -> list[str]:
+    """The lines under a row: its ``detail`` column's items, wrapped as bullets."""
+    from minusma.geo.i18n import text
+
+    detail = layout.detail
+    assert detail is not None
+    value = row.get(detail.key)
+    said = value if isinstance(value, str) else text(detail.missing_label, lang)
+    out: list[str] = []
+    for part in said.split(text(detail.split_label, lang)):
+        out += textwrap.wrap(
+            part, width=detail.width, initial_indent=detail.first, subsequent_indent=detail.rest
+        )
+    return out
+
+
+def _frame_table(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
+    """A ``frame`` layout: pandas' text of the shown columns, cells built by the layout."""
+    columns = _shown(frame, layout)
+    data = pd.DataFrame(frame)
+    shown = pd.DataFrame(index=data.index)
+    rows = None
+    for c in columns:
+        if c.cell == "text":
+            shown[_header(c, lang)] = data[c.key]
+            continue
+        rows = rows if rows is not None else _records(data)
+        shown[_header(c, lang)] = [_cell(row, c, lang) for row in rows]
+    if layout.round_by_unit:
+        shown = rounded(shown)
+    if layout.fill is not None:
+        shown = shown.fillna(layout.fill)
+    spec = layout.float_spec
+    return shown.to_string(
+        index=layout.show_index,
+        max_colwidth=layout.max_colwidth,
+        float_format=None if spec is None else (lambda v: format(v, spec)),
+    )

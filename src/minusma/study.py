@@ -174,6 +174,13 @@ class Study:
         return f"{self._data_dir} ({origin})"
 
     def __repr__(self) -> str:
+        """The Study's data, places and settings.
+
+        Returns
+        -------
+        str
+            ``Study(data_dir=..., places=..., ...)``.
+        """
         return (
             f"Study(data_dir={str(self._data_dir) if self._data_dir else None!r}, "
             f"places={self._places!r}, max_snap_km={self._preparation.max_snap_km:g}, "
@@ -211,7 +218,13 @@ class Study:
 
     @functools.cached_property
     def context(self) -> Context:
-        """The prepared model (snapped places, travel times, airstrips in reach), built once."""
+        """The prepared model (snapped places, travel times, airstrips in reach), built once.
+
+        Returns
+        -------
+        minusma.geo.exposure.assess.Context
+            Prepared with the Study's settings, data and places, and the mission's period.
+        """
         import dataclasses
 
         from minusma.layers.assessment import context
@@ -252,14 +265,22 @@ class Study:
         Returns
         -------
         ExposureParams
-            Validated.
+            Validated, within the mission (``before`` filled in from
+            :data:`minusma.layers.mission.MISSION`, every date checked against its years).
+
+        Raises
+        ------
+        ParameterError
+            For ``params`` that are not an ExposureParams, or a bad value.
         """
+        from minusma.layers.mission import mission_params
+
         if params is not None and not isinstance(params, ExposureParams):
             raise ParameterError(
                 f"params must be an ExposureParams, got {type(params).__name__}: build one with "
                 "ExposureParams(radius_km=..., ...) or pass the fields as keywords"
             )
-        return ExposureParams.from_options(params, **options)
+        return mission_params(ExposureParams.from_options(params, **options))
 
     # -- the exposure model ------------------------------------------------------------------
     def assess(
@@ -269,12 +290,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters (see :meth:`params`).
         robustness
             Also vary the parameters (radius x0.5-x2, each dimension weight doubled, two
             aggregations, two seasons) and add ``rank_min``, ``rank_max``, ``rank_range``,
             ``classes_seen`` and ``uncertain``.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -295,8 +318,10 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             Everything but the date (see :meth:`params`).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -315,8 +340,10 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             ``season`` and ``close_roads`` are used.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -338,7 +365,9 @@ class Study:
 
         Parameters
         ----------
-        a, b
+        a
+            The two sets of parameters (e.g. two dates, or a date and a what-if).
+        b
             The two sets of parameters (e.g. two dates, or a date and a what-if).
         all_places
             Keep every place; default: only those whose class changes.
@@ -352,7 +381,7 @@ class Study:
         from minusma.geo.exposure.scenario import diff
 
         left, right = self.assess(a), self.assess(b)
-        out = diff(left, right, id_column=self.id_column)
+        out = diff(left, right, id_column=self.id_column, hub_key=self.context.hub_key)
         if not all_places:
             out = out[out["class_changed"]]
         names = left.set_index(self.id_column)["name"] if "name" in left else None
@@ -376,7 +405,7 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The parameters; a what-if in them (``close``, ``keep``, ``close_roads``, ...) is
             compared with the same parameters without it when one date (or none) is given.
         dates
@@ -384,6 +413,8 @@ class Study:
             of the what-if.
         all_places
             Keep every place; default: only those whose class changes.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -405,10 +436,12 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters; ``as_of`` is the date of the detailed indicators.
         lang
             The language of the reasons (default: English).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -442,16 +475,22 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters; ``as_of`` is the date the map opens at.
         offline
             No tile layer (pair with ``save_map(..., offline=True)``).
         lang
             ``"en"`` or ``"fr"`` (default: English).
-        settlements, towns, events
+        settlements
+            Replace the drawn layers (same schema as the shipped ones).
+        towns
+            Replace the drawn layers (same schema as the shipped ones).
+        events
             Replace the drawn layers (same schema as the shipped ones).
         distance_overlay
             Draw the distance to the nearest open site on the WorldPop grid (data directory).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -491,12 +530,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         lang
             ``"en"`` or ``"fr"``.
         towns
             Replace the drawn towns (same schema as the shipped ones).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -530,7 +571,7 @@ class Study:
         ----------
         out_dir
             The output folder (written atomically, ``provenance.json`` last).
-        params, **options
+        params
             The parameters of the analysis layers.
         fmt
             ``"geojson"``, ``"gpkg"`` or ``"csv"``.
@@ -550,6 +591,8 @@ class Study:
         forecast
             Options of :meth:`forecast` for that layer (``unit``, ``as_of``, ``horizon_months``,
             ``model``, ``country``, ``mission``, ``protection_shape``).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -623,12 +666,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The "after" parameters; "before" is the same at ``params.before``.
         by
             ``"region_2023"``, ``"region"`` (pre-2016) or ``"cercle"``.
         worldpop
             Add the WorldPop people near open sites (default: with a data directory).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -664,8 +709,10 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters (everything but the date).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -685,10 +732,12 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         lang
             ``"en"`` or ``"fr"`` (default: English).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -708,18 +757,21 @@ class Study:
         lang: str | None = None,
         **options: Any,
     ) -> str:
-        """One printable HTML page: the map, the most exposed places, the summary by 2023 region,
-        the timeline; A4 portrait when printed.
+        """One printable HTML page: map, most exposed places, summary by region, timeline.
+
+        A4 portrait when printed; the summary is by 2023 region.
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         top
             How many of the most exposed places to list (default
             :data:`minusma.maps.report.DEFAULT_TOP`).
         lang
             ``"en"`` or ``"fr"`` (default: English).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -754,12 +806,14 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             ``radius_km``, ``as_of`` and ``before`` are used.
         out_dir
             Also write the distance-to-nearest-open-site rasters (GeoTIFF) there.
         surfaces
             Their file names, before and after (default: the report's own).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -843,7 +897,7 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The reference parameters.
         close_each
             One scenario per site: that site closed from the start.
@@ -860,6 +914,8 @@ class Study:
             which measured fastest on 2 cores).
         progress
             Show a progress bar (default: on a terminal).
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -899,7 +955,7 @@ class Study:
 
         Parameters
         ----------
-        params, **options
+        params
             The model's parameters.
         keep
             How many sites to keep open.
@@ -913,6 +969,8 @@ class Study:
             Refuse more exhaustive scenarios than this.
         progress
             Show a progress bar.
+        **options
+            Fields of ``params`` to change, as keywords (see :meth:`params`).
 
         Returns
         -------
@@ -999,7 +1057,9 @@ class Study:
 
         Parameters
         ----------
-        origin, destination
+        origin
+            Towns, sites or airports.
+        destination
             Towns, sites or airports.
         **kwargs
             ``by``, ``season``, ``close_roads`` (:func:`minusma.layers.query.route`).
@@ -1036,7 +1096,7 @@ class Study:
 
     # -- internals -----------------------------------------------------------------------------
     def _towns_study(self) -> Study:
-        """This Study on the towns (the maps, charts and report draw towns)."""
+        """The same Study on the towns (the maps, charts and report draw towns)."""
         return self if self._places == "towns" else self.replace(places="towns")
 
     def _road_context(self, by: str | None) -> Context | None:
@@ -1067,19 +1127,35 @@ class Study:
         protection_shape: str | os.PathLike | None = None,
         save_model: str | os.PathLike | None = None,
     ) -> gpd.GeoDataFrame:
-        """Expected events per unit over the next months, from an event history
-        (:func:`minusma.forecasting.forecast`).
+        """Expected events per unit over the next months, from an event history.
+
+        See :func:`minusma.forecasting.forecast`.
 
         Parameters
         ----------
         history
             A history file of any layout (:mod:`minusma.layers.history`); None for the shipped
             64 events (thin: the result says so).
-        unit, horizon_months, country, mission, protection_shape
-            See :func:`minusma.forecasting.prepare_history` (horizon default
-            :data:`minusma.forecasting.HORIZON_MONTHS`).
-        as_of, model, lang, save_model
-            See :func:`minusma.forecasting.forecast`.
+        unit
+            The units forecast (see :func:`minusma.forecasting.prepare_history`).
+        as_of
+            The forecast's origin month (see :func:`minusma.forecasting.forecast`).
+        horizon_months
+            Months ahead (default :data:`minusma.forecasting.HORIZON_MONTHS`).
+        model
+            The model, or ``"auto"`` (see :func:`minusma.forecasting.forecast`).
+        lang
+            The language of ``why``.
+        country
+            The country of the history (see :func:`minusma.forecasting.prepare_history`).
+        mission
+            The mission whose sites are features (see
+            :func:`minusma.forecasting.prepare_history`).
+        protection_shape
+            A protection-effect estimate whose shape weights the sites' features (see
+            :func:`minusma.forecasting.prepare_history`).
+        save_model
+            Write the fitted model here (JSON; see :func:`minusma.forecasting.forecast`).
 
         Returns
         -------
@@ -1109,15 +1185,30 @@ class Study:
         mission: str | None = None,
         protection_shape: str | os.PathLike | None = None,
     ):
-        """Rolling-origin backtest of every forecast model on an event history
-        (:func:`minusma.forecasting.backtest`).
+        """Rolling-origin backtest of every forecast model on an event history.
+
+        See :func:`minusma.forecasting.backtest`.
 
         Parameters
         ----------
-        history, unit, horizon_months, country, mission, protection_shape
-            See :meth:`forecast`.
-        from_month, to_month, every_months
-            The origins (see :func:`minusma.forecasting.backtest`).
+        history
+            A history file of any layout; None for the shipped events.
+        unit
+            The units forecast.
+        horizon_months
+            Months ahead (default :data:`minusma.forecasting.HORIZON_MONTHS`).
+        from_month
+            The first origin (``YYYY-MM``; default: the first with a full history).
+        to_month
+            The last origin (``YYYY-MM``; default: the last whose horizon lies in the history).
+        every_months
+            Months between origins.
+        country
+            The country of the history (see :func:`minusma.forecasting.prepare_history`).
+        mission
+            The mission whose sites are features.
+        protection_shape
+            A protection-effect estimate whose shape weights the sites' features.
 
         Returns
         -------

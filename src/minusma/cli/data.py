@@ -9,37 +9,6 @@ import click
 
 from minusma.cli.options import data_dir_option
 
-#: Width at which long table cells (licence, attribution) are cut; JSON output keeps them whole.
-CELL_CHARS = 48
-
-
-def _size(size_bytes: int | None) -> str:
-    if size_bytes is None:
-        return "-"
-    return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1e3:.1f} kB"
-
-
-def _cell(text: str) -> str:
-    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
-
-
-def _table(rows: list[dict]) -> str:
-    header = ["dataset", "present", "size", "sha256", "valid", "licence", "attribution"]
-    cells = [header] + [
-        [
-            r["name"],
-            "yes" if r["present"] else ("no (optional)" if r["optional"] else "NO"),
-            _size(r["size_bytes"]),
-            {True: "ok", False: "differs", None: "-"}[r["sha256_ok"]],
-            {True: "yes", False: "NO", None: "-"}[r["valid"]],
-            _cell(r["licence"]),
-            _cell(r["attribution"]),
-        ]
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
-
 
 @click.command("data")
 @data_dir_option
@@ -92,7 +61,11 @@ def data(ctx: click.Context, data_dir: Path | None, fmt: str) -> None:
             json.dumps({"data_dir": str(root), "datasets": rows}, ensure_ascii=False, indent=1)
         )
     else:
-        click.echo(_table(rows))
+        import pandas as pd
+
+        from minusma.output import table_text
+
+        click.echo(table_text(pd.DataFrame(rows), "data"))
     for line in failures:
         click.echo(line, err=True)
     if failures:

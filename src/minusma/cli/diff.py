@@ -13,26 +13,6 @@ from minusma.cli.options import (
     study_options,
 )
 
-#: Columns shown in the table (CSV and JSON carry them all too, plus the indicators' changes).
-COLUMNS = [
-    "name",
-    "class_a",
-    "class_b",
-    "rank_a",
-    "rank_b",
-    "exposure_score_change",
-    "reasons_added",
-    "reasons_removed",
-]
-
-
-def _table(out) -> str:
-    if out.empty:
-        return "no place changes class"
-    from minusma.output import rounded
-
-    return rounded(out[COLUMNS]).fillna("").to_string(max_colwidth=80)
-
 
 @click.command("diff")
 @click.option(
@@ -60,4 +40,4 @@ def diff(dates, fmt, all_places, study, **model) -> None:
     note(out.attrs["label"])
     extra = {"comparison": out.attrs["label"], **out.attrs["parameters"]}
     out.attrs = {}
-    click.echo(render(out, fmt, table=_table, key="places", extra=extra, index=True), nl=False)
+    click.echo(render(out, fmt, table="diff", key="places", extra=extra, index=True), nl=False)

@@ -66,9 +66,11 @@ class IsoDate(click.ParamType):
     def convert(self, value, param, ctx):
         from minusma.geo._errors import ParameterError
         from minusma.geo.exposure.params import parse_iso_date
+        from minusma.layers.mission import MISSION
 
         try:
-            return parse_iso_date(value, name=param.name if param else "date").isoformat()
+            name = param.name if param else "date"
+            return parse_iso_date(value, name=name, period=MISSION).isoformat()
         except ParameterError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -425,15 +427,18 @@ def exposure_params(*, as_of, radius_km, season, close, keep, close_roads, model
     and empty values keep the defaults); a contradiction (a site both closed and kept) raises the
     package's ParameterError, reported as a one-line error."""
     from minusma.geo.exposure.params import ExposureParams
+    from minusma.layers.mission import mission_params
 
-    return ExposureParams.from_options(
-        as_of=as_of,
-        radius_km=radius_km,
-        season=season,
-        close=close or None,
-        keep=keep or None,
-        close_roads=close_roads or None,
-        model=model,
+    return mission_params(
+        ExposureParams.from_options(
+            as_of=as_of,
+            radius_km=radius_km,
+            season=season,
+            close=close or None,
+            keep=keep or None,
+            close_roads=close_roads or None,
+            model=model,
+        )
     )
 
 

@@ -41,20 +41,12 @@ MEASURE = click.option(
 COLUMNS = ["id", "name", "distance_km"]
 
 
-def _found_table(frame) -> str:
-    if frame.empty:
-        return "(none)"
-    return frame.to_string(index=False, float_format=lambda v: f"{v:.1f}")
-
-
 def _echo_found(found, fmt: str) -> None:
     from minusma.output import render
 
     frame = found[COLUMNS]
     frame.attrs = {}
-    click.echo(
-        render(frame, fmt, table=_found_table, key="results", extra=dict(found.attrs)), nl=False
-    )
+    click.echo(render(frame, fmt, table="found", key="results", extra=dict(found.attrs)), nl=False)
 
 
 @click.group("query")

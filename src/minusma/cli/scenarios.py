@@ -15,16 +15,6 @@ from minusma.cli.options import (
     study_options,
 )
 
-#: Columns of the table format (every figure is in csv and json).
-TABLE_COLUMNS = [
-    "places_high",
-    "places_severe",
-    "people_exposed",
-    "no_population_exposed",
-    "places_covered",
-    "people_covered",
-]
-
 
 @click.command("scenarios")
 @click.option(
@@ -79,7 +69,7 @@ def scenarios(
     (silent with minusma -q).
     """
     from minusma.geo.io import write_table_csv
-    from minusma.output import csv_text
+    from minusma.output import csv_text, table_text
 
     if close_each == (keep_k is not None):
         raise click.UsageError("choose one of --close-each or --keep-k K")
@@ -116,21 +106,4 @@ def scenarios(
             f"radius {params.radius_km:g} km, as of {table['as_of'].iloc[0] or 'the last closure'}",
             err=True,
         )
-        click.echo(_table(table))
-
-
-def _table(table) -> str:
-    import pandas as pd
-
-    def fmt(value) -> str:
-        return "-" if pd.isna(value) else f"{value:,.0f}"
-
-    width = max(len(s) for s in table.index)
-    head = ["high", "severe", "people exposed", "(no pop.)", "covered", "people covered"]
-    sizes = [max(len(h), 8) for h in head]
-    lines = [f"{'scenario':<{width}}  " + "  ".join(f"{h:>{n}}" for h, n in zip(head, sizes))]
-    lines.append("-" * len(lines[0]))
-    for name, row in table.iterrows():
-        cells = [fmt(row[c]) for c in TABLE_COLUMNS]
-        lines.append(f"{name:<{width}}  " + "  ".join(f"{c:>{n}}" for c, n in zip(cells, sizes)))
-    return "\n".join(lines)
+        click.echo(table_text(table, "scenarios"))

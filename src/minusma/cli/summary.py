@@ -17,42 +17,6 @@ from minusma.cli.options import (
 
 logger = logging.getLogger(__name__)
 
-#: Figures shown by ``--format table`` as ``before -> after`` (CSV and JSON carry every column).
-TABLE_PAIRS = (
-    ("high", "places_high"),
-    ("severe", "places_severe"),
-    ("census_hs", "census_people_high_severe"),
-    ("no_census", "places_high_severe_no_census"),
-    ("single_road", "single_road_places"),
-)
-
-
-def _table(out) -> str:
-    import pandas as pd
-
-    def fmt(value) -> str:
-        return "NA" if pd.isna(value) else f"{value:,.0f}"
-
-    shown = pd.DataFrame(index=out.index)
-    shown["places"] = out["places"]
-    for label, col in TABLE_PAIRS:
-        shown[label] = [
-            f"{fmt(a)} -> {fmt(b)}" for a, b in zip(out[f"{col}_before"], out[f"{col}_after"])
-        ]
-    shown["lost_cover"] = out["places_lost_coverage"]
-    shown["lost_first..last"] = [
-        f"{a}..{b}" if isinstance(a, str) else ""
-        for a, b in zip(out["coverage_lost_first"], out["coverage_lost_last"])
-    ]
-    if "worldpop_people" in out:
-        for col in ("worldpop_near_open_site_before", "worldpop_near_open_site_after"):
-            shown[col.replace("worldpop_near_open_site", "wp_near_site")] = out[col].map(fmt)
-    head = (
-        f"before = {out.attrs['before']}, after = {out.attrs['as_of']}; census_hs: census "
-        "people in places classed high or severe (no_census: such places without a figure)"
-    )
-    return head + "\n" + shown.to_string()
-
 
 @click.command("summary")
 @click.option(
@@ -93,7 +57,7 @@ def summary(by, fmt, out, study, **model) -> None:
         )
     table = study.summary(exposure_params(**model), by=by)
     extra = {"by": by, "before": table.attrs["before"], "as_of": table.attrs["as_of"]}
-    click.echo(render(table, fmt, table=_table, key="units", extra=extra, index=True), nl=False)
+    click.echo(render(table, fmt, table="summary", key="units", extra=extra, index=True), nl=False)
     if out is None:
         return
     layer = study.summary_layer(table)

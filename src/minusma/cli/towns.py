@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 import click
@@ -72,56 +71,14 @@ def towns(top, fmt, robustness, study, lang, **model) -> None:
     frame.attrs = {"parameters": out.attrs["parameters"]}
     if fmt == "table":
         echo_study(study, out)
-    table = functools.partial(_table, lang=lang)
-    click.echo(render(frame, fmt, table=table, key="towns"), nl=False)
+    click.echo(render(frame, fmt, table="towns", key="towns", lang=lang), nl=False)
 
 
 def _reasons(out, lang: str, ctx):
     """The reasons of ``out`` in ``lang`` (:func:`minusma.geo.exposure.reasons.explain`)."""
     from minusma.geo.exposure.reasons import explain
 
-    said = explain(out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels)
+    said = explain(
+        out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels, hub_key=ctx.hub_key
+    )
     return said.render(lang)
-
-
-def _table(frame, lang: str = "en") -> str:
-    """Ranked towns as readable blocks: a header line per town, then its reasons, wrapped."""
-    import textwrap
-
-    import pandas as pd
-
-    from minusma.geo.i18n import DECIMAL, text
-
-    def t(key: str, **fields) -> str:
-        return text(f"towns.{key}", lang, **fields)
-
-    width = 100
-    lines = [
-        (
-            f"{t('rank'):>4}  {t('town'):<28} {t('class'):<9} {t('score'):>5}  "
-            f"{t('data_gap'):<8}  {t('robustness')}"
-        ),
-        "-" * width,
-    ]
-    for row in frame.itertuples(index=False):
-        rank = "-" if pd.isna(row.exposure_rank) else f"{int(row.exposure_rank)}"
-        score = "-" if pd.isna(row.exposure_score) else f"{row.exposure_score:.1f}"
-        score = score.replace(".", DECIMAL[lang])
-        name = f"{row.name} ({row.town_id})"
-        gap = text("popup.yes" if row.data_gap else "popup.no", lang)
-        cls = row.exposure_class
-        cls = text(f"class.{cls}", lang) if isinstance(cls, str) and cls != "unknown" else cls
-        spread = ""
-        if hasattr(row, "rank_min") and not pd.isna(row.rank_min):
-            spread = (
-                "  "
-                + t("rank_range", lo=int(row.rank_min), hi=int(row.rank_max))
-                + (t("uncertain") if row.uncertain else "")
-            )
-        lines.append(f"{rank:>4}  {name:<28.28} {cls:<9} {score:>5}  {gap:<8}{spread}")
-        reasons = row.reasons if isinstance(row.reasons, str) else t("no_reasons")
-        for part in reasons.split(text("reason.sep", lang)):
-            lines += textwrap.wrap(
-                part, width=width, initial_indent="      - ", subsequent_indent="        "
-            )
-    return "\n".join(lines)

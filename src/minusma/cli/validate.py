@@ -62,55 +62,6 @@ def rankings_json(table, ks) -> list[dict]:
     return out
 
 
-def _interval(value, low, high) -> str:
-    if any(math.isnan(v) for v in (value, low, high)):
-        return "-" if math.isnan(value) else f"{value:.2f}"
-    return f"{value:.2f} [{low:.2f}, {high:.2f}]"
-
-
-def _table(table, meta, ks) -> str:
-    lines = [
-        (
-            f"events: {meta['events_file']} ({meta['events_format']}), "
-            f"{meta['window'][0]} to {meta['window'][1]}"
-        ),
-        (
-            f"  {meta['n_events']} in the window, {meta['events_matched']} within "
-            f"{meta['match_km']:g} km of a place, {meta['events_unlocated']} not locatable, "
-            f"{meta['events_too_imprecise']} located coarser than {meta['max_precision_km']} km; "
-            f"left out: {meta['events_dropped']}"
-        ),
-        (
-            f"places: {meta['places']} as of {meta['as_of']}: {meta['n_places']} "
-            f"({meta['n_places_unlabelled']} without a point), {meta['n_positive']} positive"
-        ),
-        f"sample: {meta['sample']} ({meta['sample_note']})",
-        f"intervals: {meta['interval']}, {meta['n_boot']} draws, seed {meta['seed']}",
-        "",
-    ]
-    header = (
-        f"{'ranking':<26} {'kind':<9} {'AUC [95% CI]':<19} {'AP [95% CI]':<19} "
-        + " ".join(f"{'P@' + str(k):>5}" for k in ks)
-        + f" {'scored':>9} {'pos':>4}  {'composite - this AUC':<20}"
-    )
-    lines += [header, "-" * len(header)]
-    for r in table.itertuples(index=False):
-        row = r._asdict()
-        p_at = " ".join(
-            f"{row[f'precision_at_{k}']:>5.2f}"
-            if not math.isnan(row[f"precision_at_{k}"])
-            else f"{'-':>5}"
-            for k in ks
-        )
-        lines.append(
-            f"{r.name:<26.26} {r.kind:<9} {_interval(r.auc, r.auc_low, r.auc_high):<19} "
-            f"{_interval(r.ap, r.ap_low, r.ap_high):<19} {p_at} "
-            f"{f'{r.n_scored}/{r.n_places}':>9} {r.n_positive:>4}  "
-            f"{_interval(r.diff_auc, r.diff_auc_low, r.diff_auc_high)}"
-        )
-    return "\n".join(lines)
-
-
 @click.command("validate")
 @click.option(
     "--events",
@@ -168,4 +119,7 @@ def validate(events_path, from_date, to_date, match_km, fmt, n_boot, seed, study
 
         click.echo(csv_text(table, float_format="%.4f"), nl=False)
     else:
-        click.echo(_table(table, meta, ks))
+        from minusma.layouts import validate_layout
+        from minusma.output import table_text
+
+        click.echo(table_text(table, validate_layout(ks), context=meta))

@@ -1,0 +1,489 @@
+"""How each command lays out its table for people: which columns, headers, widths and formats.
+
+Declarative only: a :class:`Layout` names its columns by the keys of the command's frame, so a
+header can be shown as the key itself or looked up as a label (``label``, a key of the
+:mod:`minusma.geo.i18n` catalogue), and :func:`minusma.output.table_text` (the one renderer) turns
+a frame and a layout into text. CSV and JSON do not use layouts: they carry every column under
+its key.
+
+Two engines:
+
+- ``"grid"``: fixed-width columns written cell by cell (``width``, ``align``, ``pad`` before the
+  column, ``cut`` to shorten long text), a rule of dashes under the header, and optionally
+  ``detail``: one column written below each row as wrapped bullet lines (the towns' reasons).
+- ``"frame"``: pandas' own text of the shown columns (index and column names as pandas prints
+  them), for tables whose cells are built from several columns (``pair``, ``keys``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CELLS",
+    "LAYOUTS",
+    "Column",
+    "Detail",
+    "Layout",
+    "get_layout",
+    "validate_layout",
+]
+
+#: The kinds of cell :func:`minusma.output.table_text` writes (``Column.cell``).
+CELLS = (
+    "text",  # the value as text (missing: ``missing``)
+    "number",  # a number by ``spec`` (missing: ``missing``); the language's decimal separator
+    "integer",  # a whole number (missing: ``missing``)
+    "pair",  # ``key + pair[0]`` and ``key + pair[1]`` as numbers by ``spec``, joined by ``sep``
+    "keys",  # ``keys`` as text joined by ``sep`` (empty when the first is missing)
+    "template",  # ``template`` filled with the row's values
+    "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
+    "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is)
+    "yes_no",  # a boolean as the catalogue's yes/no
+    "choice",  # the value looked up in ``choices`` (a mapping of value -> text)
+    "size",  # a size in bytes as kB or MB
+    "rank_range",  # ``rank_min``-``rank_max`` and whether the class is uncertain (towns)
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table layout.
+
+    Parameters
+    ----------
+    key
+        The frame's column the cell is read from (for ``pair``: the stem of the two columns).
+    header
+        The header in English; None: the key.
+    label
+        A catalogue key (:func:`minusma.geo.i18n.text`) giving the header in the output language;
+        None: ``header``.
+    cell
+        How the cell is written: one of :data:`CELLS`.
+    spec
+        Format spec of numbers (``",.0f"``, ``".1f"``); for ``interval``, the decimals.
+    width
+        Fixed width (longer cells overflow unless ``cut``); None: the widest of the header and
+        the cells (``grid``), or pandas' own (``frame``).
+    min_width
+        Smallest width when it is computed.
+    align
+        ``"<"`` (left) or ``">"`` (right).
+    pad
+        Text written before the column (``grid``; ignored for the first column).
+    cut
+        Longest cell, in characters; longer text is cut (ending with ``ellipsis``).
+    ellipsis
+        Ends a cut cell (empty: cut bare).
+    missing
+        Text of a missing value.
+    keys, sep, pair, template, label_prefix, choices
+        What ``keys``, ``pair``, ``template``, ``label`` and ``choice`` cells read (a
+        ``choice`` with ``keys`` looks up the tuple of their values).
+    optional
+        Left out when the frame lacks ``key`` (else a missing column is an error).
+    """
+
+    key: str
+    header: str | None = None
+    label: str | None = None
+    cell: str = "text"
+    spec: str = ""
+    width: int | None = None
+    min_width: int = 0
+    align: str = "<"
+    pad: str = "  "
+    cut: int | None = None
+    ellipsis: str = ""
+    missing: str = ""
+    keys: tuple[str, ...] = ()
+    sep: str = ""
+    pair: tuple[str, str] = ("_before", "_after")
+    template: str = ""
+    label_prefix: str = ""
+    choices: Mapping[object, str] = field(default_factory=dict)
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        """Check the cell kind and the alignment."""
+        if self.cell not in CELLS:
+            raise ValueError(f"unknown cell {self.cell!r}; choose from {list(CELLS)}")
+        if self.align not in ("<", ">"):
+            raise ValueError(f"align must be '<' or '>', got {self.align!r}")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A column written under each row as wrapped bullet lines (``grid`` only).
+
+    Parameters
+    ----------
+    key
+        The frame's column.
+    split_label
+        Catalogue key of the separator between items (each item is one bullet).
+    missing_label
+        Catalogue key of the text when the value is missing.
+    width
+        Line width.
+    first, rest
+        Indent of an item's first line and of the lines it wraps onto.
+    """
+
+    key: str
+    split_label: str
+    missing_label: str
+    width: int = 100
+    first: str = "      - "
+    rest: str = "        "
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A command's table: its columns and how they are written.
+
+    Parameters
+    ----------
+    columns
+        The columns, in order.
+    engine
+        ``"grid"`` or ``"frame"`` (see the module's docstring).
+    index
+        ``grid``: a first column read from the frame's index; ``frame``: the frame's index is
+        printed by pandas whatever this holds (None hides it).
+    rule
+        ``grid``: the character of the line under the header (None: no line), as long as the
+        header line or ``rule_width``.
+    rule_width
+        Length of the rule; None: the header line's.
+    strip
+        Strip trailing spaces from every line.
+    empty
+        Text written instead of an empty table; None: the header alone.
+    detail
+        ``grid``: a column written under each row (:class:`Detail`).
+    show_index
+        ``frame``: print the index.
+    max_colwidth
+        ``frame``: pandas' ``max_colwidth``.
+    fill
+        ``frame``: text of missing values ("" for blank cells; None: pandas' own).
+    round_by_unit
+        ``frame``: round numbers by unit first (:func:`minusma.output.rounded`).
+    float_spec
+        ``frame``: format spec of every float (pandas' ``float_format``).
+    title
+        A line (or lines) above the table: a ``str.format`` template filled with the frame's
+        ``attrs`` and the context the command passes (e.g. the validation's metadata).
+    """
+
+    columns: tuple[Column, ...]
+    engine: str = "grid"
+    index: Column | None = None
+    rule: str | None = "-"
+    rule_width: int | None = None
+    strip: bool = False
+    empty: str | None = None
+    detail: Detail | None = None
+    show_index: bool = True
+    max_colwidth: int | None = None
+    fill: str | None = None
+    round_by_unit: bool = False
+    float_spec: str | None = None
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        """Check the engine."""
+        if self.engine not in ("grid", "frame"):
+            raise ValueError(f"engine must be 'grid' or 'frame', got {self.engine!r}")
+
+    @property
+    def keys(self) -> list[str]:
+        """The frame columns the layout shows, in order (the headers' keys)."""
+        return [c.key for c in self.columns]
+
+
+def _num(key: str, header: str, spec: str = ",.0f", **kw) -> Column:
+    """A right-aligned number column (missing: ``-``)."""
+    return Column(key, header, cell="number", spec=spec, align=">", missing="-", **kw)
+
+
+#: ``minusma towns``: a header line per town, then its reasons, wrapped.
+TOWNS = Layout(
+    columns=(
+        Column(
+            "exposure_rank", label="towns.rank", cell="integer", width=4, align=">", missing="-"
+        ),
+        Column(
+            "name",
+            label="towns.town",
+            cell="template",
+            template="{name} ({town_id})",
+            width=28,
+            cut=28,
+        ),
+        Column(
+            "exposure_class",
+            label="towns.class",
+            cell="label",
+            label_prefix="class.",
+            width=9,
+            pad=" ",
+        ),
+        Column(
+            "exposure_score",
+            label="towns.score",
+            cell="number",
+            spec=".1f",
+            width=5,
+            align=">",
+            missing="-",
+            pad=" ",
+        ),
+        Column("data_gap", label="towns.data_gap", cell="yes_no", width=8),
+        Column("rank_min", label="towns.robustness", cell="rank_range"),
+    ),
+    rule_width=100,
+    detail=Detail("reasons", split_label="reason.sep", missing_label="towns.no_reasons"),
+)
+
+#: ``minusma scenarios``: one row of figures per scenario.
+SCENARIOS = Layout(
+    index=Column("scenario", "scenario"),
+    columns=(
+        _num("places_high", "high", min_width=8),
+        _num("places_severe", "severe", min_width=8),
+        _num("people_exposed", "people exposed", min_width=8),
+        _num("no_population_exposed", "(no pop.)", min_width=8),
+        _num("places_covered", "covered", min_width=8),
+        _num("people_covered", "people covered", min_width=8),
+    ),
+)
+
+#: ``minusma summary``: per unit, ``before -> after`` of the main figures.
+SUMMARY = Layout(
+    engine="frame",
+    columns=(
+        Column("places", "places"),
+        Column("places_high", "high", cell="pair", spec=",.0f", sep=" -> ", missing="NA"),
+        Column("places_severe", "severe", cell="pair", spec=",.0f", sep=" -> ", missing="NA"),
+        Column(
+            "census_people_high_severe",
+            "census_hs",
+            cell="pair",
+            spec=",.0f",
+            sep=" -> ",
+            missing="NA",
+        ),
+        Column(
+            "places_high_severe_no_census",
+            "no_census",
+            cell="pair",
+            spec=",.0f",
+            sep=" -> ",
+            missing="NA",
+        ),
+        Column(
+            "single_road_places", "single_road", cell="pair", spec=",.0f", sep=" -> ", missing="NA"
+        ),
+        Column("places_lost_coverage", "lost_cover"),
+        Column(
+            "coverage_lost_first",
+            "lost_first..last",
+            cell="keys",
+            keys=("coverage_lost_first", "coverage_lost_last"),
+            sep="..",
+        ),
+        Column(
+            "worldpop_near_open_site_before",
+            "wp_near_site_before",
+            cell="number",
+            spec=",.0f",
+            missing="NA",
+            optional=True,
+        ),
+        Column(
+            "worldpop_near_open_site_after",
+            "wp_near_site_after",
+            cell="number",
+            spec=",.0f",
+            missing="NA",
+            optional=True,
+        ),
+    ),
+    title=(
+        "before = {before}, after = {as_of}; census_hs: census people in places classed high "
+        "or severe (no_census: such places without a figure)"
+    ),
+)
+
+
+def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
+    """The layout of ``minusma validate``: one row per ranking, intervals in brackets.
+
+    Parameters
+    ----------
+    ks
+        The ``k`` of the precision-at-k columns shown.
+
+    Returns
+    -------
+    Layout
+        Its columns, with the validation's metadata above them.
+    """
+    return Layout(
+        columns=(
+            Column("name", "ranking", width=26, cut=26, pad=""),
+            Column("kind", "kind", width=9, pad=" "),
+            Column("auc", "AUC [95% CI]", cell="interval", spec="2", width=19, pad=" "),
+            Column("ap", "AP [95% CI]", cell="interval", spec="2", width=19, pad=" "),
+            *(
+                Column(
+                    f"precision_at_{k}",
+                    f"P@{k}",
+                    cell="number",
+                    spec=".2f",
+                    width=5,
+                    align=">",
+                    missing="-",
+                    pad=" ",
+                )
+                for k in ks
+            ),
+            Column(
+                "n_scored",
+                "scored",
+                cell="template",
+                template="{n_scored}/{n_places}",
+                width=9,
+                align=">",
+                pad=" ",
+            ),
+            Column("n_positive", "pos", cell="integer", width=4, align=">", pad=" "),
+            Column("diff_auc", "composite - this AUC", cell="interval", spec="2", width=20),
+        ),
+        title=VALIDATE_TITLE,
+    )
+
+
+#: The validation's metadata above its table (fields of its ``metadata``).
+VALIDATE_TITLE = "\n".join(
+    [
+        "events: {events_file} ({events_format}), {window[0]} to {window[1]}",
+        (
+            "  {n_events} in the window, {events_matched} within {match_km:g} km of a place, "
+            "{events_unlocated} not locatable, {events_too_imprecise} located coarser than "
+            "{max_precision_km} km; left out: {events_dropped}"
+        ),
+        (
+            "places: {places} as of {as_of}: {n_places} ({n_places_unlabelled} without a "
+            "point), {n_positive} positive"
+        ),
+        "sample: {sample} ({sample_note})",
+        "intervals: {interval}, {n_boot} draws, seed {seed}",
+        "",
+    ]
+)
+
+#: ``minusma validate`` at the default ``k``.
+VALIDATE = validate_layout()
+
+#: ``minusma diff``: the places whose class changes.
+DIFF = Layout(
+    engine="frame",
+    columns=tuple(
+        Column(key)
+        for key in (
+            "name",
+            "class_a",
+            "class_b",
+            "rank_a",
+            "rank_b",
+            "exposure_score_change",
+            "reasons_added",
+            "reasons_removed",
+        )
+    ),
+    empty="no place changes class",
+    max_colwidth=80,
+    fill="",
+    round_by_unit=True,
+)
+
+#: ``minusma query nearest|within``: the places found.
+FOUND = Layout(
+    engine="frame",
+    columns=(Column("id"), Column("name"), Column("distance_km")),
+    empty="(none)",
+    show_index=False,
+    float_spec=".1f",
+)
+
+#: ``minusma data``: the registered datasets and their state.
+DATA = Layout(
+    columns=(
+        Column("name", "dataset", pad=""),
+        Column(
+            "present",
+            "present",
+            cell="choice",
+            keys=("present", "optional"),
+            choices={
+                (True, True): "yes",
+                (True, False): "yes",
+                (False, True): "no (optional)",
+                (False, False): "NO",
+            },
+        ),
+        Column("size_bytes", "size", cell="size"),
+        Column(
+            "sha256_ok",
+            "sha256",
+            cell="choice",
+            choices={True: "ok", False: "differs"},
+            missing="-",
+        ),
+        Column("valid", "valid", cell="choice", choices={True: "yes", False: "NO"}, missing="-"),
+        Column("licence", "licence", cut=48, ellipsis="…"),
+        Column("attribution", "attribution", cut=48, ellipsis="…"),
+    ),
+    rule=None,
+    strip=True,
+)
+
+#: Every layout by command.
+LAYOUTS: Mapping[str, Layout] = {
+    "towns": TOWNS,
+    "scenarios": SCENARIOS,
+    "summary": SUMMARY,
+    "validate": VALIDATE,
+    "diff": DIFF,
+    "found": FOUND,
+    "data": DATA,
+}
+
+
+def get_layout(name: str) -> Layout:
+    """The layout of a command's table.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`LAYOUTS`.
+
+    Returns
+    -------
+    Layout
+        The layout.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name, listing the known ones.
+    """
+    try:
+        return LAYOUTS[name]
+    except KeyError:
+        raise KeyError(f"no table layout {name!r}; known: {sorted(LAYOUTS)}") from None

@@ -21,13 +21,14 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
-from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
+from minusma.geo.distance import QueryPoints, nearest_within_km
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
@@ -118,8 +119,25 @@ def _base_keys(bases: pd.DataFrame) -> dict[str, int]:
 
 
 def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
-    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash); unknown names raise
-    listing choices."""
+    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash).
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    names
+        Edge ids or labels.
+
+    Returns
+    -------
+    list of str
+        The edge ids, in the order of ``names``.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the unknown names and every valid segment.
+    """
     names = list(names)
     if not names:
         return []
@@ -191,6 +209,7 @@ class Context:
     _cache: ByteCache = field(default_factory=ByteCache, repr=False)
 
     def __post_init__(self) -> None:
+        """Give the context a cache of its budget (a copy with another budget gets its own)."""
         cache = self._cache
         if not isinstance(cache, ByteCache):  # None, or a plain dict from dataclasses.replace
             fresh = ByteCache(self.cache_bytes)
@@ -201,17 +220,36 @@ class Context:
             object.__setattr__(self, "_cache", ByteCache(self.cache_bytes))
 
     def clear_cache(self) -> None:
-        """Drop everything evaluated so far (the memory goes back); the next evaluation starts
-        cold."""
+        """Drop everything evaluated so far (the memory goes back).
+
+        The next evaluation starts cold.
+        """
         self._cache.clear()
         self.graph.clear_caches()
         if isinstance(self.base_km, coverage.SiteDistances):
             self.base_km.clear()
 
     def timed_graph(self, season: str) -> RoadGraph:
-        """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
-        context (:class:`geo.speeds.UnknownSpeedWarning`), and :meth:`time_warnings` keeps the
-        messages."""
+        """The graph with travel-time bounds for ``season`` (cached).
+
+        Unknown speeds warn once per context (:class:`geo.speeds.UnknownSpeedWarning`), and
+        :meth:`time_warnings` keeps the messages.
+
+        Parameters
+        ----------
+        season
+            ``dry`` or ``wet``.
+
+        Returns
+        -------
+        RoadGraph
+            The graph with ``travel_h`` and ``travel_h_lower``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown season.
+        """
         if season not in SEASONS:
             raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
         if season not in self._cache:
@@ -227,7 +265,18 @@ class Context:
         return self._cache[season][0]
 
     def time_warnings(self, season: str) -> list[str]:
-        """Messages about road classes without a speed in ``season``."""
+        """Messages about road classes without a speed in ``season``.
+
+        Parameters
+        ----------
+        season
+            ``dry`` or ``wet``.
+
+        Returns
+        -------
+        list of str
+            The warnings' messages.
+        """
         self.timed_graph(season)
         return self._cache[season][1]
 
@@ -240,16 +289,19 @@ def _geography(
     region_column: str | None,
     central_regions: Iterable[str],
 ) -> pd.DataFrame:
-    """The river and region columns of every place: ``riverside``, ``river_reach``,
-    ``north_of_niger`` (with a river line) and ``central_region`` (with a region column); NA
-    where a place's data is missing."""
+    """The river and region columns of every place.
+
+    ``riverside``, ``river_reach``, ``north_of_niger`` (with a river line) and
+    ``central_region`` (with a region column); NA where a place's data is missing.
+    """
     out = pd.DataFrame(index=places.index)
     if river_places is not None:
         reach = places[id_column].map(river_places.set_index("town_id")["reach"])
         out["riverside"] = reach.notna().to_numpy()
         out["river_reach"] = reach.to_numpy(dtype=object)
     else:
-        out["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
+        n = len(places)
+        out["riverside"] = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
         out["river_reach"] = None
     if river_line is not None:
         side = lifelines.river_side(
@@ -267,6 +319,113 @@ def _geography(
     return out
 
 
+def _preparation(preparation: Preparation | None) -> Preparation:
+    """The settings of :func:`prepare` (its defaults for None), checked."""
+    if preparation is None:
+        return Preparation()
+    if not isinstance(preparation, Preparation):
+        raise ParameterError(
+            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
+            f"got {type(preparation).__name__}"
+        )
+    return preparation
+
+
+def _hub_row(places: pd.DataFrame, id_column: str, hub_id: str) -> int:
+    """Position of the hub among the places (the first with its id)."""
+    if id_column not in places.columns:
+        raise SchemaError(f"places lack the id column {id_column!r}")
+    rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
+    if rows.size == 0:
+        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    return int(rows[0])
+
+
+def _capitals(places: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """Which places are regional capitals (``places[column] == value``; none without it)."""
+    if column not in places:
+        return np.zeros(len(places), bool)
+    return (places[column] == value).to_numpy()
+
+
+class _Airstrips(NamedTuple):
+    """Nearest airport of every place, and the airports within reach.
+
+    ``icao`` and ``km`` (None/NaN without a coordinate) per place; ``pairs``: the (place,
+    airport) positions within reach, columns ``point`` and ``ap``.
+    """
+
+    icao: np.ndarray
+    km: np.ndarray
+    pairs: pd.DataFrame
+
+
+def _airstrips(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    query: QueryPoints,
+    airports: gpd.GeoDataFrame,
+    air_reach_km: float,
+) -> _Airstrips:
+    """Nearest airport and airports within ``air_reach_km`` of every place, in one pass.
+
+    By :func:`geo.distance.nearest_within_km`; ``query``: the located places.
+    """
+    icaos = np.asarray(list(airports["icao"]), dtype=object)
+    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
+    a_ok = np.flatnonzero(np.isfinite(a_lon))
+    ap_id = np.full(lon.size, None, dtype=object)
+    ap_km = np.full(lon.size, np.nan)
+    rows = np.flatnonzero(np.isfinite(lon))
+    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
+    if rows.size and a_ok.size:
+        idx, km, point, ap = nearest_within_km(
+            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
+        )
+        ap_id[rows], ap_km[rows] = icaos[a_ok][idx], km
+        point, ap = rows[point], a_ok[ap]
+    return _Airstrips(ap_id, ap_km, pd.DataFrame({"point": point, "ap": ap}))
+
+
+def _static(
+    snapped: pd.DataFrame,
+    geography: pd.DataFrame,
+    strips: _Airstrips,
+    static_columns: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The place columns that no date or scenario changes.
+
+    Road snap, geography, nearest airport, then the caller's ``static_columns`` (replacing
+    columns of the same name).
+    """
+    static = pd.DataFrame(index=geography.index)
+    static["on_road_network"] = snapped["on_road_network"].to_numpy()
+    static["road_node"] = snapped["road_node"].to_numpy()
+    static["snap_km"] = snapped["snap_km"].to_numpy()
+    static = pd.concat([static, geography], axis=1)
+    static["airport_icao"] = strips.icao
+    static["airport_km"] = strips.km
+    if static_columns is not None:
+        for col in static_columns.columns:
+            static[col] = static_columns[col].to_numpy()
+    return static
+
+
+def _airport_sites(
+    airports: pd.DataFrame, bases: pd.DataFrame
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Town of every airport and the closure date of the mission's site there, by ICAO.
+
+    Only airports with a known town are listed; closures only where the town had a site.
+    """
+    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
+    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
+    closure_by_ap = {
+        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
+    }
+    return ap_town, closure_by_ap
+
+
 def prepare(
     places: gpd.GeoDataFrame,
     bases: gpd.GeoDataFrame,
@@ -278,7 +437,7 @@ def prepare(
     hub_id: str,
     hub_key: str = "hub",
     river_places: pd.DataFrame | None = None,
-    river_line=None,
+    river_line: object = None,
     id_column: str = "town_id",
     capital_column: str = "seat_of",
     capital_value: str = "region",
@@ -306,22 +465,32 @@ def prepare(
         Road graph (:func:`geo.exposure.access.road_graph`).
     speeds
         Speed table (``road_class``, ``season``, ``speed_kmh``; rows with no speed are unknown).
-    airports, air_links
-        Airports (``icao``, optional ``town_id``) and links (see
-        :func:`geo.exposure.lifelines.link_states`).
-    river_places, river_line
-        Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
+    airports
+        Airports (``icao``, optional ``town_id``).
+    air_links
+        Air links (see :func:`geo.exposure.lifelines.link_states`).
     hub_id
         Id of the hub place (the capital) in ``places[id_column]``.
     hub_key
         The hub's key: the prefix of the columns measured to it (``<hub_key>_road_km``,
         ``<hub_key>_time_score``, ...); the data layer names it. Not one of
         :data:`~minusma.geo.exposure.params.RESERVED_HUB_KEYS`.
-    id_column, capital_column, capital_value
-        The places' id column, and which places are regional capitals (``capital_column ==
+    river_places
+        Riverside places (``town_id``, ``reach``), optional.
+    river_line
+        The river line running downstream (a shapely line in EPSG:4326), optional.
+    id_column
+        The places' id column.
+    capital_column
+        The column saying which places are regional capitals (``capital_column ==
         capital_value``).
-    region_column, central_regions
-        With both, ``central_region`` flags the places whose region is one of ``central_regions``.
+    capital_value
+        Its value for a regional capital.
+    region_column
+        With ``central_regions``, ``central_region`` flags the places whose region (this
+        column) is one of ``central_regions``.
+    central_regions
+        The central regions.
     commercial_operators
         Air operators that are not the mission's: a place whose airstrips were served before
         only by others depended on the mission's flights (``air_depended_on_un``).
@@ -333,9 +502,11 @@ def prepare(
         polygons), aligned to ``places``; they replace the columns of the same name.
     notes
         Provenance notes kept on the context (``Context.notes``).
-    events, events_coverage
-        Security events (points with a ``date``) and the first and last day they cover, for the
-        conflict-history indicator of a calibrated model (:mod:`geo.exposure.calibrate`).
+    events
+        Security events (points with a ``date``), for the conflict-history indicator of a
+        calibrated model (:mod:`geo.exposure.calibrate`).
+    events_coverage
+        The first and last day the events cover.
     preparation
         The settings ``max_snap_km`` and ``air_reach_km``
         (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
@@ -354,76 +525,32 @@ def prepare(
     Context
         The prepared context, holding ``preparation``, ``hub_key`` and ``period``.
     """
-    if preparation is None:
-        preparation = Preparation()
-    elif not isinstance(preparation, Preparation):
-        raise ParameterError(
-            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
-            f"got {type(preparation).__name__}"
-        )
-    max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
+    preparation = _preparation(preparation)
+    max_snap_km = preparation.max_snap_km
     hub_key = check_hub_key(hub_key)
-    if id_column not in places.columns:
-        raise SchemaError(f"places lack the id column {id_column!r}")
-    hub_rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
-    if hub_rows.size == 0:
-        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    hub_row = _hub_row(places, id_column, hub_id)
     # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
     # nearest-point search: road nodes, sites, airports, airstrips within reach
     lon, lat = coverage.point_lonlat(places, name="places")
     located = np.isfinite(lon)
     query = QueryPoints(lon[located], lat[located])
     snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km, query=query)
-    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
-    base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
     nodes = snapped["road_node"].to_numpy()
-    hub_node = int(nodes[hub_rows[0]])
+    hub_node = int(nodes[hub_row])
     if hub_node < 0:
         raise SchemaError(
             f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)"
         )
-    is_cap = (
-        (places[capital_column] == capital_value).to_numpy()
-        if capital_column in places
-        else np.zeros(len(places), bool)
+    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
+    base_nodes = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)["road_node"]
+    cap = _capitals(places, capital_column, capital_value) & (nodes >= 0)
+    geography = _geography(
+        places, id_column, river_places, river_line, region_column, central_regions
     )
-    cap = is_cap & (nodes >= 0)
-    static = pd.DataFrame(index=places.index)
-    static["on_road_network"] = snapped["on_road_network"].to_numpy()
-    static["road_node"] = nodes
-    static["snap_km"] = snapped["snap_km"].to_numpy()
-    static = pd.concat(
-        [
-            static,
-            _geography(places, id_column, river_places, river_line, region_column, central_regions),
-        ],
-        axis=1,
-    )
+    strips = _airstrips(lon, lat, query, airports, preparation.air_reach_km)
+    static = _static(snapped, geography, strips, static_columns)
+    ap_town, closure_by_ap = _airport_sites(airports, bases)
     icaos = list(airports["icao"])
-    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
-    a_ok = np.flatnonzero(np.isfinite(a_lon))
-    ap_id = np.full(len(places), None, dtype=object)
-    ap_km = np.full(len(places), np.nan)
-    rows = np.flatnonzero(located)
-    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
-    if rows.size and a_ok.size:
-        idx, km = nearest_km(lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], query=query)
-        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
-        point, ap = within_pairs_only(
-            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
-        )
-        point, ap = rows[point], a_ok[ap]
-    static["airport_icao"] = ap_id
-    static["airport_km"] = ap_km
-    pairs = pd.DataFrame({"point": point, "ap": ap})
-    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
-    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
-    closure_by_ap = {
-        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
-    }
-    if static_columns is not None:
-        for col in static_columns.columns:
-            static[col] = static_columns[col].to_numpy()
     return Context(
         places=places,
         bases=bases,
@@ -431,13 +558,13 @@ def prepare(
         speeds=speeds,
         air_links=air_links,
         place_nodes=nodes,
-        base_nodes=base_snap["road_node"].to_numpy(),
+        base_nodes=base_nodes.to_numpy(),
         capital_nodes=nodes[cap],
         capital_ids=places[id_column].to_numpy()[cap],
         hub_node=hub_node,
         hub_key=hub_key,
         static=static,
-        air_pairs=pairs,
+        air_pairs=strips.pairs,
         airport_icaos=icaos,
         airport_towns=[ap_town.get(k) for k in icaos],
         base_closure_by_airport=closure_by_ap,
@@ -457,7 +584,29 @@ def prepare(
 def open_flags(
     ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
 ) -> np.ndarray:
-    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
+    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    as_of
+        The date.
+    close
+        Sites closed by the scenario (ids, names or towns).
+    keep
+        Sites kept open by the scenario.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per site of ``ctx.bases``.
+
+    Raises
+    ------
+    ParameterError
+        A site is both closed and kept.
+    """
     closed_on = _cached(
         ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
     )

@@ -65,8 +65,9 @@ __all__ = [
 def resolve_bases(
     bases: pd.DataFrame, names: Iterable[str], *, keys: Mapping[str, int] | None = None
 ) -> list[int]:
-    """Positions of the bases named by id, site name or town (case, accents and punctuation
-    ignored).
+    """Positions of the bases named by id, site name or town.
+
+    Case, accents and punctuation are ignored.
 
     Parameters
     ----------
@@ -627,8 +628,10 @@ def open_flags(
 
 
 def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
-    """Closure date of every site as a proleptic ordinal (a large number when never closed),
-    validated like :func:`geo.exposure.coverage.open_mask`."""
+    """Closure date of every site as a proleptic ordinal.
+
+    A large number when never closed; validated like :func:`geo.exposure.coverage.open_mask`.
+    """
     coverage.open_mask(bases, dt.date.min)  # the same checks and errors
     dates = coverage.iso_dates(bases["closure_date"].tolist())
     never = np.iinfo("int64").max
@@ -636,8 +639,10 @@ def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
-    """Closure date of the mission's base at each airport, in the scenario ``open_bases`` (None: by
-    date)."""
+    """Closure date of the mission's base at each airport, in the scenario ``open_bases``.
+
+    ``open_bases`` None: by date.
+    """
     closure = dict(ctx.base_closure_by_airport)
     if (
         open_bases is not None
@@ -652,8 +657,7 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
 def _air_service(
     ctx: Context, as_of, before, disabled_links, disabled_operators, closure
 ) -> dict[str, pd.DataFrame]:
-    """Service of every airport (:func:`geo.exposure.lifelines.airport_service`), before and
-    now."""
+    """Service of every airport, before and now (:func:`.lifelines.airport_service`)."""
     service = {}
     for label, when, off_l, off_o in (
         ("before", before, (), ()),
@@ -676,8 +680,11 @@ def _air_service(
 def _air(
     ctx: Context, service: dict[str, pd.DataFrame], rows: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Air lifeline of every place (or of the places at positions ``rows``, indexed from 0): best
-    service among the airstrips within reach, before and now."""
+    """Air lifeline of every place, before and now.
+
+    The best service among the airstrips within reach; of the places at positions ``rows``
+    (indexed from 0) only when given.
+    """
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (
@@ -734,14 +741,19 @@ _PROTECT: contextvars.ContextVar[bool] = contextvars.ContextVar("_PROTECT", defa
 
 
 def _cached(ctx: Context, key: tuple, build, *, protect: bool = False):
-    """``ctx._cache[key]``, built on first use and kept within the context's byte budget;
-    protected (evicted last) when ``protect`` or in an evaluation without a scenario."""
+    """``ctx._cache[key]``, built on first use and kept within the context's byte budget.
+
+    Protected (evicted last) when ``protect`` or in an evaluation without a scenario.
+    """
     return ctx._cache.get_or_build(key, build, protect=protect or _PROTECT.get())
 
 
 def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
-    """Cached road costs of ``season`` that :func:`geo.exposure.access.hub_costs` can repair into
-    the costs of ``hubs`` with ``removed`` cut (fewest hubs and most cuts first), or None."""
+    """Cached road costs of ``season`` that can be repaired into those of ``hubs``, or None.
+
+    Repairable by :func:`geo.exposure.access.hub_costs` into the costs of ``hubs`` with
+    ``removed`` cut; fewest hubs and most cuts first.
+    """
     best, best_size = None, None
     for key in list(ctx._cache):
         if not (isinstance(key, tuple) and key[0] == "costs" and key[1] == season):
@@ -757,8 +769,10 @@ def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
 def _costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray
 ) -> access.HubCosts:
-    """Road costs to the nearest of ``hubs`` (cached; a new set of hubs or cuts repairs cached
-    costs where it can)."""
+    """Road costs to the nearest of ``hubs``.
+
+    Cached; a new set of hubs or cuts repairs cached costs where it can.
+    """
     key = ("costs", season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
     return _cached(
         ctx,
@@ -775,8 +789,10 @@ def _costs(
 def _hub_costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray, prefix: str
 ) -> tuple[access.HubCosts, pd.DataFrame]:
-    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached;
-    a new set of hubs or cuts repairs cached costs where it can)."""
+    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place.
+
+    Cached; a new set of hubs or cuts repairs cached costs where it can.
+    """
     key = (season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
     costs = _costs(ctx, graph, season, removed, hubs)
 
@@ -791,8 +807,10 @@ def _hub_costs(
 def _nearest_by_road(
     ids: np.ndarray, hub_nodes: np.ndarray, source_node: np.ndarray, nodes: np.ndarray
 ) -> list:
-    """Id of the hub each place is reached from (the first hub listed at a node), None off the
-    network or unreachable."""
+    """Id of the hub each place is reached from, None off the network or unreachable.
+
+    The first hub listed at a node wins.
+    """
     out = np.full(len(nodes), None, dtype=object)
     valid = hub_nodes >= 0
     at, first = np.unique(hub_nodes[valid], return_index=True)
@@ -805,8 +823,11 @@ def _nearest_by_road(
 
 
 def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) -> dict:
-    """Everything about the road to the hub, which depends only on the season and the roads cut
-    (not on the bases): the ``<hub>_*`` columns, the routes score and the road reasons (cached)."""
+    """Everything about the road to the hub (cached).
+
+    It depends only on the season and the roads cut, not on the bases: the ``<hub>_*``
+    columns, the routes score and the road reasons.
+    """
     hub = ctx.hub_key
 
     def build():
@@ -874,9 +895,11 @@ def _coverage(
     open_bases: np.ndarray | None,
     rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short;
-    of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
-    given."""
+    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short.
+
+    Of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
+    given.
+    """
     name_col, short = _site_names(ctx)
     places, distance_km = ctx.places, ctx.base_km
     if rows is not None:  # the same answers, row by row, as for every place
@@ -944,9 +967,31 @@ def calibrated_features(
     history_radius_km: float = calibrate.HISTORY_RADIUS_KM,
     history_months: int = calibrate.HISTORY_MONTHS,
 ) -> pd.DataFrame:
-    """The indicators of a calibrated model (:data:`geo.exposure.calibrate.FEATURES`) for the
-    places of an evaluated ``frame`` at ``when``, with the decay scale ``scale_km`` and the
-    conflict history of ``history_radius_km`` and ``history_months``."""
+    """The indicators of a calibrated model for the places of an evaluated ``frame``.
+
+    The features are :data:`geo.exposure.calibrate.FEATURES` at ``when``, with the decay scale
+    ``scale_km`` and the conflict history of ``history_radius_km`` and ``history_months``.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context (its places, events and cache).
+    frame
+        An evaluated frame (:func:`evaluate`), one row per place of ``ctx``.
+    when
+        The date of the conflict history (events before it).
+    scale_km
+        Decay scale of the security score, in km.
+    history_radius_km
+        Radius of the conflict history around each place, in km (the model file's setting).
+    history_months
+        Months of conflict history before ``when`` (the model file's setting).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per feature, indexed like ``frame``.
+    """
     feats = pd.DataFrame(index=frame.index)
     feats["security_decay_score"] = calibrate.security_decay_score(
         frame["base_before_km"], frame["base_after_km"], scale_km
@@ -969,8 +1014,10 @@ def calibrated_features(
 
 
 def _calibrated(ctx: Context, out: pd.DataFrame, model_path: str, when: dt.date) -> pd.DataFrame:
-    """``out`` scored by the calibrated model in ``model_path``; the hand-set model's score is
-    kept as ``exposure_score_inform``."""
+    """``out`` scored by the calibrated model in ``model_path``.
+
+    The hand-set model's score is kept as ``exposure_score_inform``.
+    """
     model = calibrate.load_model(model_path)
     feats = calibrated_features(
         ctx,
@@ -1054,8 +1101,11 @@ def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
 
 
 def _air_parts(ctx: Context, p: ExposureParams, when: dt.date, open_bases) -> tuple:
-    """The airports' service in a scenario (cached) and its key: the states before and now and
-    the operators before, per airport (what the air columns depend on)."""
+    """The airports' service in a scenario (cached) and its key.
+
+    The key holds the states before and now and the operators before, per airport: what the
+    air columns depend on.
+    """
     closure = _air_closure(ctx, when, open_bases)
     links, operators = p.disabled_links, p.disabled_operators
     service = _cached(
@@ -1092,8 +1142,11 @@ def _reference_key(p: ExposureParams, when: dt.date) -> tuple:
 
 
 def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
-    """The body of :func:`evaluate`, for validated parameters: a what-if patches its reference
-    (the same parameters without the scenario) when it is cached, else everything is built."""
+    """The body of :func:`evaluate`, for validated parameters.
+
+    A what-if patches its reference (the same parameters without the scenario) when it is
+    cached; else everything is built.
+    """
     when = p.as_of_for(ctx.bases["closure_date"])
     graph = ctx.timed_graph(p.season)
     removed = tuple(resolve_edges(graph, p.close_roads))
@@ -1115,8 +1168,10 @@ def _evaluate_all(
     removed: tuple,
     flags: np.ndarray,
 ) -> gpd.GeoDataFrame:
-    """Every column of every place (kept as the reference of later what-ifs when there is no
-    scenario)."""
+    """Every column of every place.
+
+    Kept as the reference of later what-ifs when there is no scenario.
+    """
     season = p.season
     scenario = bool(p.close or p.keep)
     cov = _coverage(ctx, p, when, flags if scenario else None)
@@ -1191,8 +1246,11 @@ def _evaluate_all(
 
 
 def _rank(score_values) -> pd.arrays.IntegerArray:
-    """Rank of every place by exposure, most exposed first; ties share the best rank (pandas'
-    ``rank(ascending=False, method="min")``), missing scores have none."""
+    """Rank of every place by exposure, most exposed first.
+
+    Ties share the best rank (pandas' ``rank(ascending=False, method="min")``); missing scores
+    have none.
+    """
     s = np.asarray(score_values, dtype="float64")
     known = ~np.isnan(s)
     ordered = np.sort(s[known])
@@ -1225,8 +1283,7 @@ _COVERAGE_NOW = (
 def _update(
     patch: Patch, frame: pd.DataFrame | Mapping, rows: np.ndarray, columns: Iterable | None = None
 ) -> None:
-    """Set the columns of ``frame`` (all, or ``columns``), rows ``rows`` of the assessment,
-    where they differ."""
+    """Set the columns of ``frame`` (all, or ``columns``) at ``rows``, where they differ."""
     for col in frame.keys() if columns is None else columns:
         values = frame[col]
         values = values.array if isinstance(values, pd.Series) else np.asarray(values)
@@ -1244,9 +1301,11 @@ def _patched(
     flags: np.ndarray,
     ref: Reference,
 ) -> gpd.GeoDataFrame | None:
-    """The what-if ``p`` as its reference ``ref`` with only the changed rows rebuilt, by the same
-    functions as :func:`_evaluate_all` on those rows (None when it cannot be: every site closed
-    in one but not the other, or distances not from :class:`~geo.exposure.coverage.SiteDistances`).
+    """The what-if ``p`` as its reference ``ref`` with only the changed rows rebuilt.
+
+    The rows are rebuilt by the same functions as :func:`_evaluate_all`. None when it cannot be:
+    every site closed in one but not the other, or distances not from
+    :class:`~geo.exposure.coverage.SiteDistances`.
     """
     sd = ctx.base_km
     if not isinstance(sd, coverage.SiteDistances) or bool(flags.any()) != bool(ref.flags.any()):
@@ -1348,8 +1407,10 @@ _EXPLAINED_FROM = (
 
 
 def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np.ndarray) -> None:
-    """Scores and class of the places at ``rows``, and everyone's rank, as
-    :func:`_evaluate_all` gives them."""
+    """Scores and class of the places at ``rows``, and everyone's rank.
+
+    As :func:`_evaluate_all` gives them.
+    """
     if rows.size == 0:
         return
     hub = ctx.hub_key

@@ -395,6 +395,69 @@ STRINGS: dict[str, dict[str, str]] = {
         "towns.rank_range": "rank range {lo}-{hi}",
         "towns.uncertain": ", class uncertain",
         "towns.no_reasons": "no reasons recorded",
+        # the tables of the commands (minusma.layouts): compact headers, lines above and below
+        "summary.title": (
+            "before = {before}, after = {as_of}; census_hs: census people in places classed high "
+            "or severe (no_census: such places without a figure)"
+        ),
+        "summary.places": "places",
+        "summary.no_unit": "(unknown)",
+        "summary.high": "high",
+        "summary.severe": "severe",
+        "summary.census_hs": "census_hs",
+        "summary.no_census": "no_census",
+        "summary.single_road": "single_road",
+        "summary.lost_cover": "lost_cover",
+        "summary.lost_first_last": "lost_first..last",
+        "summary.wp_near_site_before": "wp_near_site_before",
+        "summary.wp_near_site_after": "wp_near_site_after",
+        "scenarios.scenario": "scenario",
+        "scenarios.high": "high",
+        "scenarios.severe": "severe",
+        "scenarios.people_exposed": "people exposed",
+        "scenarios.no_population": "(no pop.)",
+        "scenarios.covered": "covered",
+        "scenarios.people_covered": "people covered",
+        "validate.title": (
+            "events: {events_file} ({events_format}), {window[0]} to {window[1]}\n"
+            "  {n_events} in the window, {events_matched} within {match_km:g} km of a place, "
+            "{events_unlocated} not locatable, {events_too_imprecise} located coarser than "
+            "{max_precision_km} km; left out: {events_dropped}\n"
+            "places: {places} as of {as_of}: {n_places} ({n_places_unlabelled} without a "
+            "point), {n_positive} positive\n"
+            "sample: {sample} ({sample_note})\n"
+            "intervals: {interval}, {n_boot} draws, seed {seed}\n"
+        ),
+        "validate.ranking": "ranking",
+        "validate.kind": "kind",
+        "validate.auc": "AUC [95% CI]",
+        "validate.ap": "AP [95% CI]",
+        "validate.scored": "scored",
+        "validate.pos": "pos",
+        "validate.diff_auc": "composite - this AUC",
+        "diff.none": "no place changes class",
+        "found.none": "(none)",
+        "data.dataset": "dataset",
+        "data.present": "present",
+        "data.size": "size",
+        "data.sha256": "sha256",
+        "data.valid": "valid",
+        "data.licence": "licence",
+        "data.attribution": "attribution",
+        "data.yes": "yes",
+        "data.no": "NO",
+        "data.no_optional": "no (optional)",
+        "data.ok": "ok",
+        "data.differs": "differs",
+        # informational lines of the command line (stderr)
+        "cli.study": "data: {data}; places: {places}",
+        "cli.params": "{note}; ",
+        "cli.data_shipped": "shipped layers",
+        "cli.data_given": "{path} (given)",
+        "cli.data_from": "{path} (from {origin})",
+        "cli.data_gap": "data gap: {message}",
+        "places.towns": "towns",
+        "places.settlements": "settlements",
         # report (maps.report)
         "report.title": "Exposure of Malian towns after the MINUSMA withdrawal, as of {date}",
         "report.param_dates": "Before: {before}; after: {after}.",
@@ -910,6 +973,69 @@ STRINGS: dict[str, dict[str, str]] = {
         "towns.rank_range": "rangs {lo} à {hi}",
         "towns.uncertain": ", classe incertaine",
         "towns.no_reasons": "aucune raison enregistrée",
+        # the tables of the commands (minusma.layouts): compact headers, lines above and below
+        "summary.title": (
+            "avant = {before}, après = {as_of} ; recens_és : habitants recensés des lieux classés "
+            "en exposition élevée ou sévère (sans_recens : ces lieux sans chiffre de recensement)"
+        ),
+        "summary.places": "lieux",
+        "summary.no_unit": "(unité inconnue)",
+        "summary.high": "élevée",
+        "summary.severe": "sévère",
+        "summary.census_hs": "recens_és",
+        "summary.no_census": "sans_recens",
+        "summary.single_road": "route_unique",
+        "summary.lost_cover": "couv_perdue",
+        "summary.lost_first_last": "perte_début..fin",
+        "summary.wp_near_site_before": "wp_près_site_avant",
+        "summary.wp_near_site_after": "wp_près_site_après",
+        "scenarios.scenario": "scénario",
+        "scenarios.high": "élevée",
+        "scenarios.severe": "sévère",
+        "scenarios.people_exposed": "habitants exposés",
+        "scenarios.no_population": "(sans pop.)",
+        "scenarios.covered": "couverts",
+        "scenarios.people_covered": "habitants couverts",
+        "validate.title": (
+            "événements : {events_file} ({events_format}), du {window[0]} au {window[1]}\n"
+            "  {n_events} dans la période, {events_matched} à moins de {match_km:g} km d'un lieu, "
+            "{events_unlocated} non localisables, {events_too_imprecise} localisés à plus de "
+            "{max_precision_km} km près ; écartés : {events_dropped}\n"
+            "lieux : {places} au {as_of} : {n_places} ({n_places_unlabelled} sans point), "
+            "{n_positive} positifs\n"
+            "échantillon : {sample} ({sample_note})\n"
+            "intervalles : {interval}, {n_boot} tirages, graine {seed}\n"
+        ),
+        "validate.ranking": "classement",
+        "validate.kind": "type",
+        "validate.auc": "AUC [IC 95 %]",
+        "validate.ap": "AP [IC 95 %]",
+        "validate.scored": "notés",
+        "validate.pos": "pos.",
+        "validate.diff_auc": "composite - cette AUC",
+        "diff.none": "aucun lieu ne change de classe",
+        "found.none": "(aucun)",
+        "data.dataset": "jeu de données",
+        "data.present": "présent",
+        "data.size": "taille",
+        "data.sha256": "sha256",
+        "data.valid": "valide",
+        "data.licence": "licence",
+        "data.attribution": "attribution",
+        "data.yes": "oui",
+        "data.no": "NON",
+        "data.no_optional": "non (facultatif)",
+        "data.ok": "ok",
+        "data.differs": "diffère",
+        # informational lines of the command line (stderr)
+        "cli.study": "données : {data} ; lieux : {places}",
+        "cli.params": "{note} ; ",
+        "cli.data_shipped": "couches livrées avec le paquet",
+        "cli.data_given": "{path} (indiqué)",
+        "cli.data_from": "{path} (depuis {origin})",
+        "cli.data_gap": "lacune de données : {message}",
+        "places.towns": "villes",
+        "places.settlements": "localités",
         "report.title": "Exposition des villes maliennes après le retrait de la MINUSMA, au {date}",
         "report.param_dates": "Avant : {before} ; après : {after}.",
         "report.param_model": (

@@ -37,20 +37,25 @@ DIFF_COLUMNS = (
 REASON_SEPARATOR = "; "
 
 
-def _reason_list(value: object) -> list[str]:
+def _reason_list(value: object, sep: str = REASON_SEPARATOR) -> list[str]:
     if not isinstance(value, str):
         return []
-    return [r.strip() for r in value.split(REASON_SEPARATOR) if r.strip()]
+    return [r.strip() for r in value.split(sep.strip()) if r.strip()]
 
 
-def _joined(these: list[str], minus: list[str]) -> str | None:
+def _joined(these: list[str], minus: list[str], sep: str = REASON_SEPARATOR) -> str | None:
     other = set(minus)
     kept = [r for r in these if r not in other]
-    return REASON_SEPARATOR.join(kept) or None
+    return sep.join(kept) or None
 
 
 def diff(
-    a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id", hub_key: str
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    id_column: str = "town_id",
+    hub_key: str,
+    sep: str = REASON_SEPARATOR,
 ) -> pd.DataFrame:
     """What changes from assessment ``a`` to assessment ``b``, per place.
 
@@ -66,6 +71,9 @@ def diff(
         The place id column both frames share.
     hub_key
         The hub's key (``Context.hub_key``), which names the road columns compared.
+    sep
+        The separator of the reasons in both frames' ``reasons`` (the language's
+        ``reason.sep``: ``"; "`` in English, ``" ; "`` in French), joining the changed ones too.
 
     Returns
     -------
@@ -112,10 +120,10 @@ def diff(
     out["rank_b"] = right["exposure_rank"].reindex(out.index)
     out["reasons_a"] = left["reasons"].reindex(out.index)
     out["reasons_b"] = right["reasons"].reindex(out.index)
-    parts_a = out["reasons_a"].map(_reason_list)
-    parts_b = out["reasons_b"].map(_reason_list)
-    out["reasons_added"] = [_joined(b, a) for a, b in zip(parts_a, parts_b)]
-    out["reasons_removed"] = [_joined(a, b) for a, b in zip(parts_a, parts_b)]
+    parts_a = [_reason_list(v, sep) for v in out["reasons_a"]]
+    parts_b = [_reason_list(v, sep) for v in out["reasons_b"]]
+    out["reasons_added"] = [_joined(b, a, sep) for a, b in zip(parts_a, parts_b)]
+    out["reasons_removed"] = [_joined(a, b, sep) for a, b in zip(parts_a, parts_b)]
     key = out["exposure_score_change"].fillna(-np.inf)
     return out.loc[key.sort_values(ascending=False, kind="stable").index]
 

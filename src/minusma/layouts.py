@@ -41,7 +41,7 @@ CELLS = (
     "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
     "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is)
     "yes_no",  # a boolean as the catalogue's yes/no
-    "choice",  # the value looked up in ``choices`` (a mapping of value -> text)
+    "choice",  # the value looked up in ``choices`` (value -> catalogue key), in the language
     "size",  # a size in bytes as kB or MB
     "rank_range",  # ``rank_min``-``rank_max`` and whether the class is uncertain (towns)
 )
@@ -81,7 +81,8 @@ class Column:
         Text of a missing value.
     keys, sep, pair, template, label_prefix, choices
         What ``keys``, ``pair``, ``template``, ``label`` and ``choice`` cells read (a
-        ``choice`` with ``keys`` looks up the tuple of their values).
+        ``choice`` with ``keys`` looks up the tuple of their values; ``choices`` give catalogue
+        keys, written in the output language).
     optional
         Left out when the frame lacks ``key`` (else a missing column is an error).
     """
@@ -177,6 +178,14 @@ class Layout:
     title
         A line (or lines) above the table: a ``str.format`` template filled with the frame's
         ``attrs`` and the context the command passes (e.g. the validation's metadata).
+    title_label
+        A catalogue key (:func:`minusma.geo.i18n.text`) giving ``title`` in the output language,
+        filled the same way; it wins over ``title``.
+    empty_label
+        A catalogue key giving ``empty`` in the output language; it wins over ``empty``.
+    index_labels
+        ``frame``: index values the package made (not data) and the catalogue keys of their
+        words, e.g. the unit of places without one.
     """
 
     columns: tuple[Column, ...]
@@ -193,6 +202,9 @@ class Layout:
     round_by_unit: bool = False
     float_spec: str | None = None
     title: str | None = None
+    title_label: str | None = None
+    empty_label: str | None = None
+    index_labels: Mapping[object, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Check the engine."""
@@ -205,9 +217,9 @@ class Layout:
         return [c.key for c in self.columns]
 
 
-def _num(key: str, header: str, spec: str = ",.0f", **kw) -> Column:
-    """A right-aligned number column (missing: ``-``)."""
-    return Column(key, header, cell="number", spec=spec, align=">", missing="-", **kw)
+def _num(key: str, label: str, spec: str = ",.0f", **kw) -> Column:
+    """A right-aligned number column (missing: ``-``), headed by the catalogue's ``label``."""
+    return Column(key, label=label, cell="number", spec=spec, align=">", missing="-", **kw)
 
 
 #: ``minusma towns``: a header line per town, then its reasons, wrapped.
@@ -251,14 +263,14 @@ TOWNS = Layout(
 
 #: ``minusma scenarios``: one row of figures per scenario.
 SCENARIOS = Layout(
-    index=Column("scenario", "scenario"),
+    index=Column("scenario", label="scenarios.scenario"),
     columns=(
-        _num("places_high", "high", min_width=8),
-        _num("places_severe", "severe", min_width=8),
-        _num("people_exposed", "people exposed", min_width=8),
-        _num("no_population_exposed", "(no pop.)", min_width=8),
-        _num("places_covered", "covered", min_width=8),
-        _num("people_covered", "people covered", min_width=8),
+        _num("places_high", "scenarios.high", min_width=8),
+        _num("places_severe", "scenarios.severe", min_width=8),
+        _num("people_exposed", "scenarios.people_exposed", min_width=8),
+        _num("no_population_exposed", "scenarios.no_population", min_width=8),
+        _num("places_covered", "scenarios.covered", min_width=8),
+        _num("people_covered", "scenarios.people_covered", min_width=8),
     ),
 )
 
@@ -266,12 +278,21 @@ SCENARIOS = Layout(
 SUMMARY = Layout(
     engine="frame",
     columns=(
-        Column("places", "places"),
-        Column("places_high", "high", cell="pair", spec=",.0f", sep=" -> ", missing="NA"),
-        Column("places_severe", "severe", cell="pair", spec=",.0f", sep=" -> ", missing="NA"),
+        Column("places", label="summary.places"),
+        Column(
+            "places_high", label="summary.high", cell="pair", spec=",.0f", sep=" -> ", missing="NA"
+        ),
+        Column(
+            "places_severe",
+            label="summary.severe",
+            cell="pair",
+            spec=",.0f",
+            sep=" -> ",
+            missing="NA",
+        ),
         Column(
             "census_people_high_severe",
-            "census_hs",
+            label="summary.census_hs",
             cell="pair",
             spec=",.0f",
             sep=" -> ",
@@ -279,26 +300,31 @@ SUMMARY = Layout(
         ),
         Column(
             "places_high_severe_no_census",
-            "no_census",
+            label="summary.no_census",
             cell="pair",
             spec=",.0f",
             sep=" -> ",
             missing="NA",
         ),
         Column(
-            "single_road_places", "single_road", cell="pair", spec=",.0f", sep=" -> ", missing="NA"
+            "single_road_places",
+            label="summary.single_road",
+            cell="pair",
+            spec=",.0f",
+            sep=" -> ",
+            missing="NA",
         ),
-        Column("places_lost_coverage", "lost_cover"),
+        Column("places_lost_coverage", label="summary.lost_cover"),
         Column(
             "coverage_lost_first",
-            "lost_first..last",
+            label="summary.lost_first_last",
             cell="keys",
             keys=("coverage_lost_first", "coverage_lost_last"),
             sep="..",
         ),
         Column(
             "worldpop_near_open_site_before",
-            "wp_near_site_before",
+            label="summary.wp_near_site_before",
             cell="number",
             spec=",.0f",
             missing="NA",
@@ -306,17 +332,15 @@ SUMMARY = Layout(
         ),
         Column(
             "worldpop_near_open_site_after",
-            "wp_near_site_after",
+            label="summary.wp_near_site_after",
             cell="number",
             spec=",.0f",
             missing="NA",
             optional=True,
         ),
     ),
-    title=(
-        "before = {before}, after = {as_of}; census_hs: census people in places classed high "
-        "or severe (no_census: such places without a figure)"
-    ),
+    title_label="summary.title",
+    index_labels={"(unknown)": "summary.no_unit"},  # layers.summary.NO_UNIT
 )
 
 
@@ -335,10 +359,10 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
     """
     return Layout(
         columns=(
-            Column("name", "ranking", width=26, cut=26, pad=""),
-            Column("kind", "kind", width=9, pad=" "),
-            Column("auc", "AUC [95% CI]", cell="interval", spec="2", width=19, pad=" "),
-            Column("ap", "AP [95% CI]", cell="interval", spec="2", width=19, pad=" "),
+            Column("name", label="validate.ranking", width=26, cut=26, pad=""),
+            Column("kind", label="validate.kind", width=9, pad=" "),
+            Column("auc", label="validate.auc", cell="interval", spec="2", width=19, pad=" "),
+            Column("ap", label="validate.ap", cell="interval", spec="2", width=19, pad=" "),
             *(
                 Column(
                     f"precision_at_{k}",
@@ -354,38 +378,19 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
             ),
             Column(
                 "n_scored",
-                "scored",
+                label="validate.scored",
                 cell="template",
                 template="{n_scored}/{n_places}",
                 width=9,
                 align=">",
                 pad=" ",
             ),
-            Column("n_positive", "pos", cell="integer", width=4, align=">", pad=" "),
-            Column("diff_auc", "composite - this AUC", cell="interval", spec="2", width=20),
+            Column("n_positive", label="validate.pos", cell="integer", width=4, align=">", pad=" "),
+            Column("diff_auc", label="validate.diff_auc", cell="interval", spec="2", width=20),
         ),
-        title=VALIDATE_TITLE,
+        title_label="validate.title",
     )
 
-
-#: The validation's metadata above its table (fields of its ``metadata``).
-VALIDATE_TITLE = "\n".join(
-    [
-        "events: {events_file} ({events_format}), {window[0]} to {window[1]}",
-        (
-            "  {n_events} in the window, {events_matched} within {match_km:g} km of a place, "
-            "{events_unlocated} not locatable, {events_too_imprecise} located coarser than "
-            "{max_precision_km} km; left out: {events_dropped}"
-        ),
-        (
-            "places: {places} as of {as_of}: {n_places} ({n_places_unlabelled} without a "
-            "point), {n_positive} positive"
-        ),
-        "sample: {sample} ({sample_note})",
-        "intervals: {interval}, {n_boot} draws, seed {seed}",
-        "",
-    ]
-)
 
 #: ``minusma validate`` at the default ``k``.
 VALIDATE = validate_layout()
@@ -393,20 +398,18 @@ VALIDATE = validate_layout()
 #: ``minusma diff``: the places whose class changes.
 DIFF = Layout(
     engine="frame",
-    columns=tuple(
-        Column(key)
-        for key in (
-            "name",
-            "class_a",
-            "class_b",
-            "rank_a",
-            "rank_b",
-            "exposure_score_change",
-            "reasons_added",
-            "reasons_removed",
-        )
+    columns=(
+        Column("name"),
+        Column("class_a", cell="label", label_prefix="class."),
+        Column("class_b", cell="label", label_prefix="class."),
+        Column("rank_a"),
+        Column("rank_b"),
+        # two decimals, as CSV rounds a score (minusma.output.DECIMALS_BY_SUFFIX)
+        Column("exposure_score_change", cell="number", spec=".2f"),
+        Column("reasons_added"),
+        Column("reasons_removed"),
     ),
-    empty="no place changes class",
+    empty_label="diff.none",
     max_colwidth=80,
     fill="",
     round_by_unit=True,
@@ -416,7 +419,7 @@ DIFF = Layout(
 FOUND = Layout(
     engine="frame",
     columns=(Column("id"), Column("name"), Column("distance_km")),
-    empty="(none)",
+    empty_label="found.none",
     show_index=False,
     float_spec=".1f",
 )
@@ -424,30 +427,36 @@ FOUND = Layout(
 #: ``minusma data``: the registered datasets and their state.
 DATA = Layout(
     columns=(
-        Column("name", "dataset", pad=""),
+        Column("name", label="data.dataset", pad=""),
         Column(
             "present",
-            "present",
+            label="data.present",
             cell="choice",
             keys=("present", "optional"),
             choices={
-                (True, True): "yes",
-                (True, False): "yes",
-                (False, True): "no (optional)",
-                (False, False): "NO",
+                (True, True): "data.yes",
+                (True, False): "data.yes",
+                (False, True): "data.no_optional",
+                (False, False): "data.no",
             },
         ),
-        Column("size_bytes", "size", cell="size"),
+        Column("size_bytes", label="data.size", cell="size"),
         Column(
             "sha256_ok",
-            "sha256",
+            label="data.sha256",
             cell="choice",
-            choices={True: "ok", False: "differs"},
+            choices={True: "data.ok", False: "data.differs"},
             missing="-",
         ),
-        Column("valid", "valid", cell="choice", choices={True: "yes", False: "NO"}, missing="-"),
-        Column("licence", "licence", cut=48, ellipsis="…"),
-        Column("attribution", "attribution", cut=48, ellipsis="…"),
+        Column(
+            "valid",
+            label="data.valid",
+            cell="choice",
+            choices={True: "data.yes", False: "data.no"},
+            missing="-",
+        ),
+        Column("licence", label="data.licence", cut=48, ellipsis="…"),
+        Column("attribution", label="data.attribution", cut=48, ellipsis="…"),
     ),
     rule=None,
     strip=True,

@@ -412,16 +412,21 @@ def table_text(
     KeyError
         For a layout name that does not exist, or a column the frame lacks.
     """
+    from minusma.geo.i18n import text
     from minusma.layouts import get_layout
 
     lay = get_layout(layout) if isinstance(layout, str) else layout
     lang = lang or current_headers().lang
-    if lay.empty is not None and len(frame) == 0:
-        return lay.empty
+    empty = lay.empty if lay.empty_label is None else text(lay.empty_label, lang)
+    if empty is not None and len(frame) == 0:
+        return empty
     body = _frame_table(frame, lay, lang) if lay.engine == "frame" else _grid(frame, lay, lang)
+    fields = {**frame.attrs, **(context or {})}
+    if lay.title_label is not None:
+        return text(lay.title_label, lang, **fields) + "\n" + body
     if lay.title is None:
         return body
-    return lay.title.format(**{**frame.attrs, **(context or {})}) + "\n" + body
+    return lay.title.format(**fields) + "\n" + body
 
 
 def _header(column: Column, lang: str) -> str:
@@ -449,11 +454,16 @@ def _missing(value: Any) -> bool:
 
 
 def _number(value: Any, spec: str, lang: str) -> str:
-    """``value`` formatted by ``spec`` with ``lang``'s decimal separator."""
+    """``value`` formatted by ``spec`` with ``lang``'s separators.
+
+    French: ``52 539,5``, the thousands split by a narrow no-break space.
+    """
     from minusma.geo.i18n import DECIMAL
 
     out = format(value, spec)
-    return out if lang == "en" else out.replace(".", DECIMAL[lang])
+    if lang == "en":
+        return out
+    return out.replace(",", "\u202f").replace(".", DECIMAL[lang])
 
 
 def _interval(value: Any, low: Any, high: Any, decimals: str) -> str:
@@ -491,7 +501,8 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return said + (text("towns.uncertain", lang) if row.get("uncertain") else "")
     if kind == "choice":
         key = tuple(row.get(k) for k in column.keys) if column.keys else value
-        return column.choices.get(key, column.missing) if not _missing(key) else column.missing
+        said = column.choices.get(key) if not _missing(key) else None
+        return column.missing if said is None else text(said, lang)
     if kind == "size":
         return _size(value)
     if kind == "yes_no":
@@ -622,9 +633,18 @@ def _detail(row: Mapping[str, Any], layout: Layout, lang: str) -> list[str]:
 
 
 def _frame_table(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
-    """A ``frame`` layout: pandas' text of the shown columns, cells built by the layout."""
+    """A ``frame`` layout: pandas' text of the shown columns, cells built by the layout.
+
+    Numbers are rounded by their keys' units (``round_by_unit``) before the headers become
+    words; the index keeps its key in English and reads as its words in another language
+    (:func:`minusma.geo.i18n.column_label`).
+    """
+    from minusma.geo.i18n import column_label, text
+
     columns = _shown(frame, layout)
     data = pd.DataFrame(frame)
+    if layout.round_by_unit:
+        data = rounded(data)
     shown = pd.DataFrame(index=data.index)
     rows = None
     for c in columns:
@@ -633,8 +653,15 @@ def _frame_table(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
             continue
         rows = rows if rows is not None else _records(data)
         shown[_header(c, lang)] = [_cell(row, c, lang) for row in rows]
-    if layout.round_by_unit:
-        shown = rounded(shown)
+    index = shown.index
+    if layout.index_labels:
+        words = {v: text(k, lang) for v, k in layout.index_labels.items()}
+        index = index.map(lambda v: words.get(v, v)).set_names(index.names)
+    if lang != "en":
+        index = index.set_names(
+            [n if n is None else column_label(str(n), lang, strict=False) for n in index.names]
+        )
+    shown.index = index
     if layout.fill is not None:
         shown = shown.fillna(layout.fill)
     spec = layout.float_spec

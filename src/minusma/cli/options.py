@@ -605,8 +605,12 @@ def echo_data_gaps(items) -> None:
                 continue
             item = str(item.message)
         messages.append(item)
+    from minusma.geo.i18n import text
+    from minusma.output import current_headers
+
+    lang = current_headers().lang
     for message in dict.fromkeys(messages):
-        click.echo(f"data gap: {message}", err=True)
+        click.echo(text("cli.data_gap", lang, message=message), err=True)
 
 
 def study_options(*, places: bool = False) -> Callable[[F], F]:
@@ -709,11 +713,25 @@ def echo_study(study, out=None) -> None:
     out
         An assessment whose ``attrs["parameters"]`` give the date, season, radius and model.
     """
-    line = f"data: {study.data_source}; places: {study.places}"
+    from minusma.geo.i18n import term, text
+    from minusma.output import current_headers
+
+    lang = current_headers().lang
+    line = text(
+        "cli.study",
+        lang,
+        data=study.data_source_text(lang),
+        places=term("places", study.places, lang),
+    )
     if out is not None:
         p = out.attrs.get("parameters", {})
-        line = (
-            f"as of {p.get('as_of')}, season {p.get('season')}, radius {p.get('radius_km'):g} km, "
-            f"model {p.get('model')}; " + line
+        said = text(
+            "towns.note",
+            lang,
+            as_of=p.get("as_of"),
+            season=term("season", p.get("season"), lang),
+            radius_km=format(p.get("radius_km"), "g"),
+            model=p.get("model"),
         )
+        line = text("cli.params", lang, note=said) + line
     note(line)

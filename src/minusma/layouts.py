@@ -40,6 +40,8 @@ CELLS = (
     "template",  # ``template`` filled with the row's values
     "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
     "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is)
+    "tagged",  # ``label_prefix + value``, else ``label_prefix + tag`` filled with ``rest``
+    # (``close-Ber``: ``tag-rest``, split at the first ``-``); a value it lacks: as it is
     "yes_no",  # a boolean as the catalogue's yes/no
     "choice",  # the value looked up in ``choices`` (value -> catalogue key), in the language
     "size",  # a size in bytes as kB or MB
@@ -60,6 +62,8 @@ class Column:
     label
         A catalogue key (:func:`minusma.geo.i18n.text`) giving the header in the output language;
         None: ``header``.
+    label_fields
+        Fields of the ``label``'s template (``P@{k}``).
     cell
         How the cell is written: one of :data:`CELLS`.
     spec
@@ -90,6 +94,7 @@ class Column:
     key: str
     header: str | None = None
     label: str | None = None
+    label_fields: Mapping[str, object] = field(default_factory=dict)
     cell: str = "text"
     spec: str = ""
     width: int | None = None
@@ -263,7 +268,9 @@ TOWNS = Layout(
 
 #: ``minusma scenarios``: one row of figures per scenario.
 SCENARIOS = Layout(
-    index=Column("scenario", label="scenarios.scenario"),
+    index=Column(
+        "scenario", label="scenarios.scenario", cell="tagged", label_prefix="scenarios.id."
+    ),
     columns=(
         _num("places_high", "scenarios.high", min_width=8),
         _num("places_severe", "scenarios.severe", min_width=8),
@@ -360,13 +367,21 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
     return Layout(
         columns=(
             Column("name", label="validate.ranking", width=26, cut=26, pad=""),
-            Column("kind", label="validate.kind", width=9, pad=" "),
+            Column(
+                "kind",
+                label="validate.kind",
+                cell="label",
+                label_prefix="validate.kind.",
+                width=9,
+                pad=" ",
+            ),
             Column("auc", label="validate.auc", cell="interval", spec="2", width=19, pad=" "),
             Column("ap", label="validate.ap", cell="interval", spec="2", width=19, pad=" "),
             *(
                 Column(
                     f"precision_at_{k}",
-                    f"P@{k}",
+                    label="validate.p_at",
+                    label_fields={"k": k},
                     cell="number",
                     spec=".2f",
                     width=5,
@@ -418,10 +433,13 @@ DIFF = Layout(
 #: ``minusma query nearest|within``: the places found.
 FOUND = Layout(
     engine="frame",
-    columns=(Column("id"), Column("name"), Column("distance_km")),
+    columns=(
+        Column("id"),
+        Column("name"),
+        Column("distance_km", cell="number", spec=".1f", missing="-"),
+    ),
     empty_label="found.none",
     show_index=False,
-    float_spec=".1f",
 )
 
 #: ``minusma data``: the registered datasets and their state.

@@ -439,7 +439,7 @@ def _header(column: Column, lang: str) -> str:
     from minusma.geo.i18n import column_label, text
 
     if column.label is not None:
-        return text(column.label, lang)
+        return text(column.label, lang, **column.label_fields)
     if lang == "en" and column.header is not None:
         return column.header
     return column_label(column.key, lang, strict=False)
@@ -466,14 +466,20 @@ def _number(value: Any, spec: str, lang: str) -> str:
     return out.replace(",", "\u202f").replace(".", DECIMAL[lang])
 
 
-def _interval(value: Any, low: Any, high: Any, decimals: str) -> str:
-    """``v [lo, hi]``; the value alone when a bound is missing, ``-`` when it is."""
+def _interval(value: Any, low: Any, high: Any, decimals: str, lang: str) -> str:
+    """``v [lo, hi]`` (the catalogue's ``interval``).
+
+    The value alone when a bound is missing, ``-`` when the value is.
+    """
+    from minusma.geo.i18n import text
+
     spec = f".{decimals or 2}f"
     if _missing(value):
         return "-"
     if _missing(low) or _missing(high):
-        return format(value, spec)
-    return f"{format(value, spec)} [{format(low, spec)}, {format(high, spec)}]"
+        return _number(value, spec, lang)
+    v, lo, hi = (_number(x, spec, lang) for x in (value, low, high))
+    return text("interval", lang, value=v, low=lo, high=hi)
 
 
 def _size(size_bytes: Any) -> str:
@@ -493,7 +499,7 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return column.template.format(**row)
     if kind == "interval":
         k = column.key
-        return _interval(value, row.get(f"{k}_low"), row.get(f"{k}_high"), column.spec)
+        return _interval(value, row.get(f"{k}_low"), row.get(f"{k}_high"), column.spec, lang)
     if kind == "rank_range":
         if _missing(value):
             return ""
@@ -523,7 +529,23 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return str(int(value))
     if kind == "label":
         return term(column.label_prefix.rstrip("."), value, lang)
+    if kind == "tagged":
+        return _tagged(str(value), column.label_prefix, lang)
     return str(value)
+
+
+def _tagged(value: str, prefix: str, lang: str) -> str:
+    """``value`` in the catalogue, else as it is.
+
+    ``prefix + value``, else ``prefix + tag`` filled with ``rest`` (``value`` is ``tag-rest``).
+    """
+    from minusma.geo.i18n import STRINGS, text
+
+    table = STRINGS[lang]
+    if prefix + value in table:
+        return text(prefix + value, lang)
+    tag, sep, rest = value.partition("-")
+    return text(prefix + tag, lang, rest=rest) if sep and prefix + tag in table else value
 
 
 def _cut(text: str, column: Column) -> str:

@@ -41,10 +41,15 @@ MEASURE = click.option(
 COLUMNS = ["id", "name", "distance_km"]
 
 
-def _echo_found(found, fmt: str) -> None:
-    from minusma.output import render
+def _echo_found(found, fmt: str, to: str) -> None:
+    from minusma.output import current_headers, render
 
     frame = found[COLUMNS]
+    lang = current_headers().lang
+    if to == "bases" and fmt == "table" and lang != "en":  # a site as people name it there
+        from minusma.layers.bases import site_label
+
+        frame = frame.assign(name=[site_label(row, lang) for row in found.to_dict("records")])
     frame.attrs = {}
     click.echo(render(frame, fmt, table="found", key="results", extra=dict(found.attrs)), nl=False)
 
@@ -64,7 +69,7 @@ def query() -> None:
 @study_options()
 def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: str, study) -> None:
     """The K nearest bases, towns or airports to PLACE (a town, site or airport; not itself)."""
-    _echo_found(study.nearest(place, to=to, as_of=as_of, by=by, k=k), fmt)
+    _echo_found(study.nearest(place, to=to, as_of=as_of, by=by, k=k), fmt, to)
 
 
 @query.command("within")
@@ -79,7 +84,7 @@ def within_cmd(
     place: str, radius_km: float, to: str, as_of: str | None, by: str, fmt: str, study
 ) -> None:
     """Bases, towns or airports within RADIUS_KM of PLACE (not itself), nearest first."""
-    _echo_found(study.within(place, radius_km, to=to, as_of=as_of, by=by), fmt)
+    _echo_found(study.within(place, radius_km, to=to, as_of=as_of, by=by), fmt, to)
 
 
 @query.command("route")

@@ -425,9 +425,27 @@ STRINGS: dict[str, dict[str, str]] = {
             "{max_precision_km} km; left out: {events_dropped}\n"
             "places: {places} as of {as_of}: {n_places} ({n_places_unlabelled} without a "
             "point), {n_positive} positive\n"
-            "sample: {sample} ({sample_note})\n"
+            "sample: {sample} ({sample_note_code})\n"
             "intervals: {interval}, {n_boot} draws, seed {seed}\n"
         ),
+        "validate.sample.in-sample": "in-sample",
+        "validate.sample.out-of-sample": "out-of-sample",
+        "validate.sample.mixed": "mixed",
+        "validate.note.hand_set": (
+            "the model is hand-set (INFORM-style rules, equal weights), not fitted on any events"
+        ),
+        "validate.note.before_fit": (
+            "every event in the window is on or before the fit date {fit_until}"
+        ),
+        "validate.note.after_fit": "every event in the window is after the fit date {fit_until}",
+        "validate.note.straddles": (
+            "the window straddles the fit date {fit_until}: split it with from_date/to_date"
+        ),
+        "validate.note.no_events": "no events in the window",
+        "validate.places.given frame": "given frame",
+        "validate.places.towns": "towns",
+        "validate.places.settlements": "settlements",
+        "validate.format.shipped": "shipped",
         "validate.ranking": "ranking",
         "validate.kind": "kind",
         "validate.auc": "AUC [95% CI]",
@@ -447,6 +465,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "scenarios.id.keep": "keep-{rest}",
         "scenarios.note": "{n} scenarios on {places} {kind}, radius {radius_km} km, as of {as_of}",
         "scenarios.last_closure": "the last closure",
+        "size.kb": "{n} kB",
+        "size.mb": "{n} MB",
         "diff.none": "no place changes class",
         "found.none": "(none)",
         "data.dataset": "dataset",
@@ -1015,9 +1035,34 @@ STRINGS: dict[str, dict[str, str]] = {
             "{max_precision_km} km près ; écartés : {events_dropped}\n"
             "lieux : {places} au {as_of} : {n_places} ({n_places_unlabelled} sans point), "
             "{n_positive} positifs\n"
-            "échantillon : {sample} ({sample_note})\n"
-            "intervalles : {interval}, {n_boot} tirages, graine {seed}\n"
+            "échantillon : {sample} ({sample_note_code})\n"
+            # the words of layers.validation's one interval method
+            "intervalles : bootstrap des percentiles à 95 % sur les lieux (appariés entre "
+            "classements), {n_boot} tirages, graine {seed}\n"
         ),
+        "validate.sample.in-sample": "dans l'échantillon d'ajustement",
+        "validate.sample.out-of-sample": "hors échantillon",
+        "validate.sample.mixed": "mixte",
+        "validate.note.hand_set": (
+            "le modèle est fixé à la main (règles de type INFORM, poids égaux) et n'est ajusté "
+            "sur aucun événement"
+        ),
+        "validate.note.before_fit": (
+            "chaque événement de la période est antérieur ou égal à la date d'ajustement "
+            "{fit_until}"
+        ),
+        "validate.note.after_fit": (
+            "chaque événement de la période est postérieur à la date d'ajustement {fit_until}"
+        ),
+        "validate.note.straddles": (
+            "la période chevauche la date d'ajustement {fit_until} : découpez-la avec "
+            "from_date/to_date"
+        ),
+        "validate.note.no_events": "aucun événement dans la période",
+        "validate.places.given frame": "tableau fourni",
+        "validate.places.towns": "villes",
+        "validate.places.settlements": "localités",
+        "validate.format.shipped": "livré",
         "validate.ranking": "classement",
         "validate.kind": "type",
         "validate.auc": "AUC [IC 95 %]",
@@ -1037,6 +1082,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "scenarios.id.keep": "maintenir-{rest}",
         "scenarios.note": "{n} scénarios sur {places} {kind}, rayon {radius_km} km, au {as_of}",
         "scenarios.last_closure": "la dernière fermeture",
+        "size.kb": "{n} ko",
+        "size.mb": "{n} Mo",
         "diff.none": "aucun lieu ne change de classe",
         "found.none": "(aucun)",
         "data.dataset": "jeu de données",

@@ -188,6 +188,9 @@ class Layout:
         filled the same way; it wins over ``title``.
     empty_label
         A catalogue key giving ``empty`` in the output language; it wins over ``empty``.
+    title_terms
+        Fields of the title that are codes, and the catalogue prefix that words them: the field
+        reads as ``prefix + value`` (filled with the title's fields) where the catalogue has it.
     index_labels
         ``frame``: index values the package made (not data) and the catalogue keys of their
         words, e.g. the unit of places without one.
@@ -209,6 +212,7 @@ class Layout:
     title: str | None = None
     title_label: str | None = None
     empty_label: str | None = None
+    title_terms: Mapping[str, str] = field(default_factory=dict)
     index_labels: Mapping[object, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -404,6 +408,12 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
             Column("diff_auc", label="validate.diff_auc", cell="interval", spec="2", width=20),
         ),
         title_label="validate.title",
+        title_terms={
+            "sample": "validate.sample.",
+            "sample_note_code": "validate.note.",
+            "places": "validate.places.",
+            "events_format": "validate.format.",
+        },
     )
 
 

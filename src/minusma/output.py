@@ -412,7 +412,7 @@ def table_text(
     KeyError
         For a layout name that does not exist, or a column the frame lacks.
     """
-    from minusma.geo.i18n import text
+    from minusma.geo.i18n import STRINGS, text
     from minusma.layouts import get_layout
 
     lay = get_layout(layout) if isinstance(layout, str) else layout
@@ -422,6 +422,12 @@ def table_text(
         return empty
     body = _frame_table(frame, lay, lang) if lay.engine == "frame" else _grid(frame, lay, lang)
     fields = {**frame.attrs, **(context or {})}
+    words = {}
+    for name, prefix in lay.title_terms.items():
+        key = f"{prefix}{fields.get(name)}"
+        if key in STRINGS[lang]:
+            words[name] = text(key, lang, **fields)
+    fields.update(words)
     if lay.title_label is not None:
         return text(lay.title_label, lang, **fields) + "\n" + body
     if lay.title is None:
@@ -482,11 +488,15 @@ def _interval(value: Any, low: Any, high: Any, decimals: str, lang: str) -> str:
     return text("interval", lang, value=v, low=lo, high=hi)
 
 
-def _size(size_bytes: Any) -> str:
+def _size(size_bytes: Any, lang: str) -> str:
     """A size in bytes in kB (below 100 kB) or MB, one decimal; ``-`` when missing."""
+    from minusma.geo.i18n import text
+
     if _missing(size_bytes):
         return "-"
-    return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1e3:.1f} kB"
+    if size_bytes >= 100_000:
+        return text("size.mb", lang, n=_number(size_bytes / 1e6, ".1f", lang))
+    return text("size.kb", lang, n=_number(size_bytes / 1e3, ".1f", lang))
 
 
 def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
@@ -510,7 +520,7 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         said = column.choices.get(key) if not _missing(key) else None
         return column.missing if said is None else text(said, lang)
     if kind == "size":
-        return _size(value)
+        return _size(value, lang)
     if kind == "yes_no":
         return text("popup.yes" if value else "popup.no", lang)
     if kind == "keys":

@@ -1,0 +1,102 @@
+"""Every command's printed table in ``--lang fr`` holds no English word (click's CliRunner).
+
+The stop list is the one the French map is checked with in Chromium
+(tests/browser/test_map_french.py). Left out, as data rather than words of the package: the
+source citations of ``minusma data`` (its licence and attribution columns, as sourced), proper
+names, and identifiers a person types back (keys such as ``osm_roads`` or ``air_score``, and file
+paths: any token holding ``_`` or ``/``). The English table of each command is checked the other way round: it must hold no word of
+the French stop list, so the French words do not leak into English.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from minusma.cli.main import cli
+from minusma.layers.datasets import get, names
+from tests.browser.test_map_french import ENGLISH, FRENCH
+
+#: Each command with --lang fr, on the shipped layers (``data``: on the data directory).
+COMMANDS = {
+    "towns": ["towns", "--top", "12"],
+    "summary": ["summary"],
+    "diff": ["diff", "--as-of", "2023-06-30", "--as-of", "2024-07-22"],
+    "diff-none": ["diff", "--as-of", "2024-07-22", "--as-of", "2024-07-22"],
+    "nearest": ["query", "nearest", "Gao", "-k", "3"],
+    "within": ["query", "within", "Gao", "100", "--to", "towns"],
+    "within-none": ["query", "within", "Gao", "1", "--to", "towns"],
+    "scenarios": ["-q", "scenarios", "--close-each"],
+    "validate": ["validate", "--boot", "20"],
+    "data": ["data"],
+}
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text``, leaving out identifiers (tokens with ``_`` or ``/``)."""
+    prose = " ".join(t for t in text.split() if "_" not in t and "/" not in t)
+    return {w.lower() for w in re.findall(r"[^\W\d_]+", prose)}
+
+
+def _citations() -> set[str]:
+    """The words of the registry's licences and attributions (shown as sourced)."""
+    out: set[str] = set()
+    for name in names():
+        entry = get(name)
+        out |= _words(f"{entry.licence} {entry.attribution}")
+    return out
+
+
+def _run(args: list[str], lang: str, data_dir: Path) -> str:
+    env = {"MINUSMA_DATA": str(data_dir) if args[0] == "data" else None}
+    res = CliRunner().invoke(cli, [*args, "--lang", lang], env=env)
+    assert res.exit_code in (0, 1), res.output  # data: 1 when a dataset has a problem
+    return res.stdout
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_french_table_holds_no_english_word(name, data_dir):
+    out = _run(COMMANDS[name], "fr", data_dir)
+    assert out.strip()
+    allowed = _citations() if name == "data" else set()
+    found = sorted((_words(out) & ENGLISH) - allowed)
+    lines = [line for line in out.splitlines() if _words(line) & set(found)][:5]
+    assert not found, (found, lines)
+
+
+@pytest.mark.parametrize("name", ["towns", "summary", "diff", "scenarios", "validate"])
+def test_the_english_table_holds_no_french_word(name, data_dir):
+    out = _run(COMMANDS[name], "en", data_dir)
+    found = sorted(_words(out) & FRENCH)
+    assert not found, found
+
+
+def test_the_study_line_is_in_french(data_dir):
+    res = CliRunner().invoke(
+        cli, ["towns", "--top", "1", "--lang", "fr"], env={"MINUSMA_DATA": None}
+    )
+    assert res.exit_code == 0, res.output
+    line = next(t for t in res.stderr.splitlines() if "rayon" in t)
+    assert line == (
+        "au 2024-07-22, saison sèche, rayon 50 km, modèle inform ; données : couches livrées "
+        "avec le paquet ; lieux : villes"
+    )
+    assert "lacune de données : " in res.stderr
+
+
+def test_french_numbers_and_words_in_the_tables(data_dir):
+    summary = _run(COMMANDS["summary"], "fr", data_dir)
+    assert "NA -> 52\u202f539" in summary and "(unité inconnue)" in summary
+    assert summary.splitlines()[2].startswith("Région (2023)")
+    assert max(len(line) for line in summary.splitlines()[1:]) < 160  # compact headers
+    diff = _run(COMMANDS["diff"], "fr", data_dir)
+    assert "faible     sévère" in diff and "10,00" in diff and "5.860422" not in diff
+    assert "a perdu la couverture d'Ogossagou (0 km) le 03 août 2023" in diff
+    assert "Identifiant de la ville" in diff
+    assert "aucun lieu ne change de classe" in _run(COMMANDS["diff-none"], "fr", data_dir)
+    nearest = _run(COMMANDS["nearest"], "fr", data_dir)
+    assert "camp d'Ansongo" in nearest and "89,5" in nearest and "Ansongo camp" not in nearest
+    assert "(aucun)" in _run(COMMANDS["within-none"], "fr", data_dir)

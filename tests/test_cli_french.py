@@ -4,8 +4,8 @@ The stop list is the one the French map is checked with in Chromium
 (tests/browser/test_map_french.py). Left out, as data rather than words of the package: the
 source citations of ``minusma data`` (its licence and attribution columns, as sourced), proper
 names, and identifiers a person types back (keys such as ``osm_roads`` or ``air_score``, and file
-paths: any token holding ``_`` or ``/``). The English table of each command is checked the other way round: it must hold no word of
-the French stop list, so the French words do not leak into English.
+paths: any token holding ``_`` or ``/``). The English table of each command is checked the
+other way round: it must hold no word of the French stop list.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ COMMANDS = {
     "nearest": ["query", "nearest", "Gao", "-k", "3"],
     "within": ["query", "within", "Gao", "100", "--to", "towns"],
     "within-none": ["query", "within", "Gao", "1", "--to", "towns"],
+    "route": ["query", "route", "Gao", "Tessalit", "--season", "wet"],
+    "route-detour": ["query", "route", "Gao", "Kidal", "--close-road", "Gao–Bourem"],
     "scenarios": ["-q", "scenarios", "--close-each"],
     "validate": ["validate", "--boot", "20"],
     "data": ["data"],

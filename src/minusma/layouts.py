@@ -39,7 +39,8 @@ CELLS = (
     "keys",  # ``keys`` as text joined by ``sep`` (empty when the first is missing)
     "template",  # ``template`` filled with the row's values
     "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
-    "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is)
+    "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is); with
+    # ``sep``, each ``sep``-separated part so
     "tagged",  # ``label_prefix + value``, else ``label_prefix + tag`` filled with ``rest``
     # (``close-Ber``: ``tag-rest``, split at the first ``-``); a value it lacks: as it is
     "yes_no",  # a boolean as the catalogue's yes/no
@@ -179,7 +180,11 @@ class Layout:
     round_by_unit
         ``frame``: round numbers by unit first (:func:`minusma.output.rounded`).
     float_spec
-        ``frame``: format spec of every float (pandas' ``float_format``).
+        ``frame``: format spec of every float (pandas' ``float_format``), with the language's
+        decimal separator.
+    na_rep
+        ``frame``: text of missing values, written by pandas (unlike ``fill``, float columns
+        stay floats).
     title
         A line (or lines) above the table: a ``str.format`` template filled with the frame's
         ``attrs`` and the context the command passes (e.g. the validation's metadata).
@@ -209,6 +214,7 @@ class Layout:
     fill: str | None = None
     round_by_unit: bool = False
     float_spec: str | None = None
+    na_rep: str | None = None
     title: str | None = None
     title_label: str | None = None
     empty_label: str | None = None
@@ -443,13 +449,33 @@ DIFF = Layout(
 #: ``minusma query nearest|within``: the places found.
 FOUND = Layout(
     engine="frame",
-    columns=(
-        Column("id"),
-        Column("name"),
-        Column("distance_km", cell="number", spec=".1f", missing="-"),
-    ),
+    columns=(Column("id"), Column("name"), Column("distance_km")),
     empty_label="found.none",
     show_index=False,
+    float_spec=".1f",
+)
+
+#: ``minusma query route``: the route's segments (its total is a line of the catalogue below).
+ROUTE = Layout(
+    engine="frame",
+    columns=(
+        Column("step", label="route.step"),
+        Column("label", label="route.label"),
+        Column("road_class", label="route.road_class", cell="label", label_prefix="road."),
+        Column("length_km", label="route.length_km"),
+        Column("travel_h", label="route.travel_h"),
+        Column(
+            "data_gap",
+            label="route.data_gap",
+            cell="label",
+            label_prefix="route.gap.",
+            sep="; ",
+            missing="-",
+        ),
+    ),
+    show_index=False,
+    na_rep="-",
+    float_spec=".2f",
 )
 
 #: ``minusma data``: the registered datasets and their state.
@@ -498,6 +524,7 @@ LAYOUTS: Mapping[str, Layout] = {
     "validate": VALIDATE,
     "diff": DIFF,
     "found": FOUND,
+    "route": ROUTE,
     "data": DATA,
 }
 

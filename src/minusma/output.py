@@ -537,6 +537,10 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return _number(value, column.spec, lang)
     if kind == "integer":
         return str(int(value))
+    if kind == "label" and column.sep:
+        parts = str(value).split(column.sep)
+        kind_of = column.label_prefix.rstrip(".")
+        return text("reason.sep", lang).join(term(kind_of, part, lang) for part in parts)
     if kind == "label":
         return term(column.label_prefix.rstrip("."), value, lang)
     if kind == "tagged":
@@ -700,5 +704,6 @@ def _frame_table(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
     return shown.to_string(
         index=layout.show_index,
         max_colwidth=layout.max_colwidth,
-        float_format=None if spec is None else (lambda v: format(v, spec)),
+        na_rep="NaN" if layout.na_rep is None else layout.na_rep,
+        float_format=None if spec is None else (lambda v: _number(v, spec, lang)),
     )

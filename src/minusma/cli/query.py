@@ -127,10 +127,26 @@ def route_cmd(
             totals[key] = None if totals[key] is None else round(totals[key], 3)
         click.echo(render(table, fmt, key="segments", extra=totals), nl=False)
         return
+    from minusma.geo.i18n import number_text, term, text
+    from minusma.output import current_headers
+
+    lang = current_headers().lang
     if not attrs["reachable"]:
-        click.echo(f"no road route from {attrs['origin']} to {attrs['destination']}")
+        click.echo(
+            text("route.none", lang, origin=attrs["origin"], destination=attrs["destination"])
+        )
         return
-    cols = ["step", "label", "road_class", "length_km", "travel_h", "data_gap"]
-    click.echo(table[cols].to_string(index=False, na_rep="-", float_format=lambda v: f"{v:.2f}"))
-    hours = "unknown" if attrs["travel_h"] is None else f"{attrs['travel_h']:.1f} h"
-    click.echo(f"total: {attrs['length_km']:.1f} km, {hours} ({season} season, by {by})")
+    click.echo(render(table, "table", table="route"), nl=False)
+    hours = attrs["travel_h"]
+    click.echo(
+        text(
+            "route.total",
+            lang,
+            length_km=number_text(attrs["length_km"], lang, digits=1),
+            hours=text("route.hours_unknown", lang)
+            if hours is None
+            else text("route.hours", lang, h=number_text(hours, lang, digits=1)),
+            season=term("season", season, lang),
+            by=term("route.by", by, lang),
+        )
+    )

@@ -482,6 +482,29 @@ STRINGS: dict[str, dict[str, str]] = {
         "route.hours_unknown": "unknown",
         "route.by.distance": "distance",
         "route.by.time": "time",
+        "population.title": (
+            "People within {radius_km} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: "
+            "rough)\n"
+            "  before ({before}, {sites_before} sites): {people_before}  -- the Bamako HQ "
+            "dominates; without it: {people_before_without_hq}\n"
+            "  after ({as_of}, {sites_after} sites): {people_after} (without the HQ: "
+            "{people_after_without_hq})\n"
+        ),
+        "population.date": "date",
+        "population.closed": "closed",
+        "population.before_any": "before",
+        "population.open": "open",
+        "population.people": "people",
+        "population.without_hq": "without HQ",
+        "population.lost": "lost",
+        "population.regions_title": "{unit}: people within {radius_km} km before and on {as_of}",
+        "population.unit.central_2023": "2023 central regions",
+        "population.unit.regions_old": "regions (pre-2016)",
+        "population.region": "region",
+        "population.population": "population",
+        "population.before": "before",
+        "population.after": "after",
+        "population.share": "share",
         "diff.none": "no place changes class",
         "found.none": "(none)",
         "data.dataset": "dataset",
@@ -1114,6 +1137,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "route.hours_unknown": "durée inconnue",
         "route.by.distance": "distance",
         "route.by.time": "durée",
+        "population.title": (
+            "Habitants à moins de {radius_km} km d'un site ouvert de la MINUSMA (WorldPop 2020, "
+            "mailles d'environ 18 km : approximatif)\n"
+            "  avant ({before}, {sites_before} sites) : {people_before}  -- le QG de Bamako "
+            "domine ; sans lui : {people_before_without_hq}\n"
+            "  après ({as_of}, {sites_after} sites) : {people_after} (sans le QG : "
+            "{people_after_without_hq})\n"
+        ),
+        "population.date": "date",
+        "population.closed": "fermé",
+        "population.before_any": "avant",
+        "population.open": "ouv.",
+        "population.people": "habitants",
+        "population.without_hq": "sans QG",
+        "population.lost": "perdus",
+        "population.regions_title": (
+            "{unit} : habitants à moins de {radius_km} km avant et au {as_of}"
+        ),
+        "population.unit.central_2023": "régions du centre (2023)",
+        "population.unit.regions_old": "régions (avant 2016)",
+        "population.region": "région",
+        "population.population": "population",
+        "population.before": "avant",
+        "population.after": "après",
+        "population.share": "part",
         "diff.none": "aucun lieu ne change de classe",
         "found.none": "(aucun)",
         "data.dataset": "jeu de données",

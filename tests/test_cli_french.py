@@ -20,7 +20,7 @@ from minusma.cli.main import cli
 from minusma.layers.datasets import get, names
 from tests.browser.test_map_french import ENGLISH, FRENCH
 
-#: Each command with --lang fr, on the shipped layers (``data``: on the data directory).
+#: Each command, run with --lang fr (and en).
 COMMANDS = {
     "towns": ["towns", "--top", "12"],
     "summary": ["summary"],
@@ -34,7 +34,11 @@ COMMANDS = {
     "scenarios": ["-q", "scenarios", "--close-each"],
     "validate": ["validate", "--boot", "20"],
     "data": ["data"],
+    "population": ["population"],
 }
+
+#: The commands that need the data directory (the others run on the shipped layers).
+NEEDS_DATA = ("data", "population")
 
 
 def _words(text: str) -> set[str]:
@@ -53,7 +57,7 @@ def _citations() -> set[str]:
 
 
 def _run(args: list[str], lang: str, data_dir: Path) -> str:
-    env = {"MINUSMA_DATA": str(data_dir) if args[0] == "data" else None}
+    env = {"MINUSMA_DATA": str(data_dir) if args[0] in NEEDS_DATA else None}
     res = CliRunner().invoke(cli, [*args, "--lang", lang], env=env)
     assert res.exit_code in (0, 1), res.output  # data: 1 when a dataset has a problem
     return res.stdout
@@ -69,7 +73,9 @@ def test_the_french_table_holds_no_english_word(name, data_dir):
     assert not found, (found, lines)
 
 
-@pytest.mark.parametrize("name", ["towns", "summary", "diff", "scenarios", "validate"])
+@pytest.mark.parametrize(
+    "name", ["towns", "summary", "diff", "scenarios", "validate", "population", "route"]
+)
 def test_the_english_table_holds_no_french_word(name, data_dir):
     out = _run(COMMANDS[name], "en", data_dir)
     found = sorted(_words(out) & FRENCH)

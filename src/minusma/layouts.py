@@ -84,6 +84,9 @@ class Column:
         Ends a cut cell (empty: cut bare).
     missing
         Text of a missing value.
+    missing_label
+        A catalogue key giving the text of a missing value in the output language; it wins
+        over ``missing``.
     keys, sep, pair, template, label_prefix, choices
         What ``keys``, ``pair``, ``template``, ``label`` and ``choice`` cells read (a
         ``choice`` with ``keys`` looks up the tuple of their values; ``choices`` give catalogue
@@ -105,6 +108,7 @@ class Column:
     cut: int | None = None
     ellipsis: str = ""
     missing: str = ""
+    missing_label: str | None = None
     keys: tuple[str, ...] = ()
     sep: str = ""
     pair: tuple[str, str] = ("_before", "_after")
@@ -478,6 +482,49 @@ ROUTE = Layout(
     float_spec=".2f",
 )
 
+#: ``minusma population``: people near the open sites after each closure.
+POPULATION_STEPS = Layout(
+    columns=(
+        Column("as_of", label="population.date", width=10, pad=""),
+        Column(
+            "closed",
+            label="population.closed",
+            width=18,
+            cut=18,
+            missing_label="population.before_any",
+        ),
+        Column("sites_open", label="population.open", cell="integer", width=4, align=">", pad=" "),
+        _num("people_within_km", "population.people", width=11, pad=" "),
+        _num("people_within_km_without_hq", "population.without_hq", width=11, pad=" "),
+        _num("people_lost_since_before", "population.lost", width=11, pad=" "),
+    ),
+    rule=None,
+    title_label="population.title",
+)
+
+#: ``minusma population``: people near the open sites per region, before and after.
+POPULATION_REGIONS = Layout(
+    index=Column("region", label="population.region", width=20, cut=20, pad=""),
+    columns=(
+        _num("population", "population.population", width=11, pad=" "),
+        _num("people_within_km_before", "population.before", width=11, pad=" "),
+        _num("people_within_km_after", "population.after", width=11, pad=" "),
+        _num("people_lost", "population.lost", width=11, pad=" "),
+        Column(
+            "share_lost",
+            label="population.share",
+            cell="number",
+            spec=".0%",
+            width=6,
+            align=">",
+            pad=" ",
+        ),
+    ),
+    rule=None,
+    title_label="population.regions_title",
+    title_terms={"unit": "population.unit."},
+)
+
 #: ``minusma data``: the registered datasets and their state.
 DATA = Layout(
     columns=(
@@ -525,6 +572,8 @@ LAYOUTS: Mapping[str, Layout] = {
     "diff": DIFF,
     "found": FOUND,
     "route": ROUTE,
+    "population_steps": POPULATION_STEPS,
+    "population_regions": POPULATION_REGIONS,
     "data": DATA,
 }
 

@@ -52,6 +52,7 @@ __all__ = [
     "header_settings",
     "json_records",
     "labelled",
+    "number",
     "render",
     "rounded",
     "table_text",
@@ -459,6 +460,26 @@ def _missing(value: Any) -> bool:
         return False
 
 
+def number(value: Any, spec: str, lang: str | None = None) -> str:
+    """A number as the tables write it: ``spec``, with the language's separators.
+
+    Parameters
+    ----------
+    value
+        The number.
+    spec
+        Its format spec (``",.0f"``).
+    lang
+        The language; default: the one in force (:func:`header_settings`).
+
+    Returns
+    -------
+    str
+        The text (French: ``6 505 425``, ``0,5``).
+    """
+    return _number(value, spec, lang or current_headers().lang)
+
+
 def _number(value: Any, spec: str, lang: str) -> str:
     """``value`` formatted by ``spec`` with ``lang``'s separators.
 
@@ -532,7 +553,7 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
             column.missing if _missing(v) else _number(v, column.spec, lang) for v in ends
         )
     if _missing(value):
-        return column.missing
+        return column.missing if column.missing_label is None else text(column.missing_label, lang)
     if kind == "number":
         return _number(value, column.spec, lang)
     if kind == "integer":

@@ -106,7 +106,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "airport": "airport or airstrip",
         "region_central": "central zone of the 2023 plan (pre-2016 Mopti and Ségou regions)",
         "region_central_2023": "central zone of the 2023 plan (2023 regions built from cercles)",
-        "settlement": "populated place (OCHA COD, {n})",
+        "settlement": "populated place (OCHA COD, {n:,})",
         "sources": "Sources",
         "tiles_credit": "Background tiles: © OpenStreetMap contributors (ODbL)",
         "search": "Search a town or P-code",
@@ -173,7 +173,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "place.cercle": "cercle",
         "place.region": "region (2015)",
         "settlement_classed": (
-            "populated place (OCHA COD, {n}), coloured by its exposure class at the selected date"
+            "populated place (OCHA COD, {n:,}), coloured by its exposure class at the selected date"
         ),
         "event.date": "date",
         "event.place": "place",
@@ -754,7 +754,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "region_central_2023": (
             "zone centre du plan 2023 (régions de 2023 reconstituées à partir des cercles)"
         ),
-        "settlement": "lieu habité (OCHA COD, {n})",
+        "settlement": "lieu habité (OCHA COD, {n:,})",
         "sources": "Sources",
         "tiles_credit": "Fond de carte : © contributeurs OpenStreetMap (ODbL)",
         "search": "Chercher une ville ou un P-code",
@@ -819,7 +819,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "place.cercle": "cercle",
         "place.region": "région (2015)",
         "settlement_classed": (
-            "lieu habité (OCHA COD, {n}), coloré selon sa classe d'exposition à la date choisie"
+            "lieu habité (OCHA COD, {n:,}), coloré selon sa classe d'exposition à la date choisie"
         ),
         "event.date": "date",
         "event.place": "lieu",
@@ -1407,7 +1407,41 @@ def text(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
         raise UnknownNameError(f"no map text {key!r}")
     value = table[key]
     if fields:
+        if lang != "en":
+            fields = {k: _local(v, lang) for k, v in fields.items()}
         value = value.format(**fields)
+    return value
+
+
+class _LocalNumber:
+    """A number that formats itself with a language's separators (``{radius_km:g}`` -> 12,5).
+
+    Parameters
+    ----------
+    value
+        The number.
+    lang
+        One of :data:`LANGS`.
+    """
+
+    __slots__ = ("lang", "value")
+
+    def __init__(self, value: float, lang: str) -> None:
+        self.value = value
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        out = format(self.value, spec)
+        return out.translate({ord("."): DECIMAL[self.lang], ord(","): THOUSANDS[self.lang]})
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
+def _local(value: object, lang: str) -> object:
+    """``value`` as a :class:`_LocalNumber` if it is a number (not a bool), else unchanged."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _LocalNumber(value, lang)
     return value
 
 
@@ -1493,6 +1527,9 @@ def of_name(name: str, lang: str = DEFAULT_LANG) -> str:
 
 #: The decimal separator of each language.
 DECIMAL = {"en": ".", "fr": ","}
+
+#: Thousands separator of numbers written in text (French: a narrow no-break space).
+THOUSANDS = {"en": ",", "fr": "\u202f"}
 
 
 def number_text(value: float, lang: str = DEFAULT_LANG, *, digits: int = 1) -> str:

@@ -119,7 +119,7 @@ def legend_html(
     season: str = "dry",
     scenario: Mapping[str, Sequence[str]] | None = None,
     lang: str = DEFAULT_LANG,
-    n_settlements: int = 18_769,
+    n_settlements: int = 0,
     n_events: tuple[int, int] | None = None,
     settlements_classed: bool = False,
     regions_2023: bool = False,
@@ -151,8 +151,8 @@ def legend_html(
     lang
         The language of every word (:mod:`minusma.geo.i18n`).
     n_settlements
-        How many populated places the map draws, in their legend row (the default, 18,769, is
-        the feature count of the OCHA COD populated places file in the dataset registry).
+        How many populated places the map draws, named in their legend row (read only with
+        ``settlements``).
     n_events
         ``(mapped, total)``: the events with a point and all events; adds the events layer's
         symbol. None: no events row.
@@ -325,7 +325,7 @@ def _layer_rows(
                 text(
                     "settlement_classed" if settlements_classed else "settlement",
                     lang,
-                    n=f"{n_settlements:,}".replace(",", "\u202f" if lang == "fr" else ","),
+                    n=n_settlements,
                 ),
             )
         )

@@ -485,12 +485,12 @@ def _number(value: Any, spec: str, lang: str) -> str:
 
     French: ``52 539,5``, the thousands split by a narrow no-break space.
     """
-    from minusma.geo.i18n import DECIMAL
+    from minusma.geo.i18n import DECIMAL, THOUSANDS
 
     out = format(value, spec)
     if lang == "en":
         return out
-    return out.replace(",", "\u202f").replace(".", DECIMAL[lang])
+    return out.translate({ord("."): DECIMAL[lang], ord(","): THOUSANDS[lang]})
 
 
 def _interval(value: Any, low: Any, high: Any, decimals: str, lang: str) -> str:
@@ -538,8 +538,8 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return said + (text("towns.uncertain", lang) if row.get("uncertain") else "")
     if kind == "choice":
         key = tuple(row.get(k) for k in column.keys) if column.keys else value
-        said = column.choices.get(key) if not _missing(key) else None
-        return column.missing if said is None else text(said, lang)
+        choice = column.choices.get(key) if not _missing(key) else None
+        return column.missing if choice is None else text(choice, lang)
     if kind == "size":
         return _size(value, lang)
     if kind == "yes_no":
@@ -559,9 +559,9 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
     if kind == "integer":
         return str(int(value))
     if kind == "label" and column.sep:
-        parts = str(value).split(column.sep)
         kind_of = column.label_prefix.rstrip(".")
-        return text("reason.sep", lang).join(term(kind_of, part, lang) for part in parts)
+        items = [term(kind_of, part, lang) for part in str(value).split(column.sep)]
+        return text("reason.sep", lang).join(items)
     if kind == "label":
         return term(column.label_prefix.rstrip("."), value, lang)
     if kind == "tagged":

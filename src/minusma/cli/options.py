@@ -596,12 +596,12 @@ def echo_data_gaps(items) -> None:
     for item in list(items):
         if isinstance(item, warnings.WarningMessage):
             if not issubclass(item.category, UnknownSpeedWarning):
-                text = warnings.formatwarning(
+                said = warnings.formatwarning(
                     item.message, item.category, item.filename, item.lineno
                 )
-                if text not in shown:
-                    shown.add(text)
-                    click.echo(text.rstrip("\n"), err=True)
+                if said not in shown:
+                    shown.add(said)
+                    click.echo(said.rstrip("\n"), err=True)
                 continue
             item = str(item.message)
         messages.append(item)

@@ -505,6 +505,51 @@ STRINGS: dict[str, dict[str, str]] = {
         "population.before": "before",
         "population.after": "after",
         "population.share": "share",
+        "plan.title": "{keep} site(s) kept, {objective}, radius {radius_km} km; {unit}",
+        "plan.objective.covered": "most covered",
+        "plan.objective.exposed": "fewest exposed",
+        "plan.unit.people (census)": "people (census)",
+        "plan.unit.people (WorldPop 2020)": "people (WorldPop 2020)",
+        "plan.unit.people (census) in high/severe places": "people (census) in high/severe places",
+        "plan.unit.places classed high/severe (no population figures)": (
+            "places classed high/severe (no population figures)"
+        ),
+        "plan.answer.optimum": "optimum",
+        "plan.answer.exhaustive": "exhaustive",
+        "plan.answer.greedy": "greedy",
+        "plan.answer.actual": "actual",
+        "plan.value": "value",
+        "plan.gain": "gain",
+        "plan.gain_over": "gain over actual ",
+        "plan.best_single": "  best single site: {site} ({value})",
+        "plan.note": "  {name}: {value}",
+        "plan.note.demand_points": "demand points",
+        "plan.note.places_without_population": "places without population",
+        "plan.note.search": "search",
+        "plan.note.as_of": "as of",
+        "plan.search.exhaustive": "exhaustive",
+        "plan.search.greedy only (too many combinations; raise --max-scenarios)": (
+            "greedy only (too many combinations; raise --max-scenarios)"
+        ),
+        "plan.caveats": "caveats:",
+        "plan.caveat_line": "  - {caveat}",
+        "plan.caveat.census": (
+            "people are census figures of the assessed places where known (mostly RGPH 2009, "
+            "commune level, attached to a town point); places without a figure are left out, not "
+            "zero"
+        ),
+        "plan.caveat.worldpop": (
+            "people are WorldPop 2020 cells of about 18 km inside Mali, each counted at its "
+            "centre: covered when the centre lies within the radius"
+        ),
+        "plan.caveat.points": (
+            "sites and places are points (town centres, not camp perimeters); the radius is a "
+            "modelling choice (--radius-km)"
+        ),
+        "plan.caveat.bamako": (
+            "the Bamako HQ sits in a city of about 3 million: any answer that keeps it covers "
+            "them (leave it out with --june-2023-count)"
+        ),
         "diff.none": "no place changes class",
         "found.none": "(none)",
         "data.dataset": "dataset",
@@ -1162,6 +1207,53 @@ STRINGS: dict[str, dict[str, str]] = {
         "population.before": "avant",
         "population.after": "après",
         "population.share": "part",
+        "plan.title": "{keep} site(s) maintenu(s), {objective}, rayon {radius_km} km ; {unit}",
+        "plan.objective.covered": "le plus de couverts",
+        "plan.objective.exposed": "le moins d'exposés",
+        "plan.unit.people (census)": "habitants (recensement)",
+        "plan.unit.people (WorldPop 2020)": "habitants (WorldPop 2020)",
+        "plan.unit.people (census) in high/severe places": (
+            "habitants (recensement) des lieux en exposition élevée ou sévère"
+        ),
+        "plan.unit.places classed high/severe (no population figures)": (
+            "lieux classés en exposition élevée ou sévère (sans chiffres de population)"
+        ),
+        "plan.answer.optimum": "optimum",
+        "plan.answer.exhaustive": "exhaustif",
+        "plan.answer.greedy": "glouton",
+        "plan.answer.actual": "réel",
+        "plan.value": "valeur",
+        "plan.gain": "gain",
+        "plan.gain_over": "gain sur le réel ",
+        "plan.best_single": "  meilleur site seul : {site} ({value})",
+        "plan.note": "  {name} : {value}",
+        "plan.note.demand_points": "points de demande",
+        "plan.note.places_without_population": "lieux sans population",
+        "plan.note.search": "recherche",
+        "plan.note.as_of": "au",
+        "plan.search.exhaustive": "exhaustive",
+        "plan.search.greedy only (too many combinations; raise --max-scenarios)": (
+            "gloutonne seulement (trop de combinaisons ; augmentez --max-scenarios)"
+        ),
+        "plan.caveats": "réserves :",
+        "plan.caveat_line": "  - {caveat}",
+        "plan.caveat.census": (
+            "les habitants sont les chiffres de recensement des lieux évalués quand ils sont "
+            "connus (surtout RGPH 2009, au niveau de la commune, rattachés au point d'une ville) ; "
+            "les lieux sans chiffre sont écartés, pas comptés à zéro"
+        ),
+        "plan.caveat.worldpop": (
+            "les habitants sont les mailles WorldPop 2020 d'environ 18 km au Mali, chacune "
+            "comptée en son centre : couverte quand le centre est dans le rayon"
+        ),
+        "plan.caveat.points": (
+            "les sites et les lieux sont des points (centres des villes, pas les périmètres des "
+            "camps) ; le rayon est un choix de modélisation (--radius-km)"
+        ),
+        "plan.caveat.bamako": (
+            "le QG de Bamako est dans une ville d'environ 3 millions d'habitants : toute réponse "
+            "qui le garde les couvre (écartez-le avec --june-2023-count)"
+        ),
         "diff.none": "aucun lieu ne change de classe",
         "found.none": "(aucun)",
         "data.dataset": "jeu de données",

@@ -44,6 +44,7 @@ from minusma.geo.evaluation import (
 )
 from minusma.geo.exposure.calibrate import load_model
 from minusma.geo.exposure.params import MODELS, ExposureParams, dimensions
+from minusma.geo.i18n import text
 from minusma.layers.events import WINDOW, checksum, read_events
 from minusma.layers.mission import BEFORE_DATE, HUB_KEY
 
@@ -151,15 +152,10 @@ def baseline_scores(places: gpd.GeoDataFrame, *, seed: int = 0) -> dict[str, pd.
 
 
 #: Why a validation is in- or out-of-sample: the note's code -> its English words (the
-#: catalogue's ``validate.note.<code>`` words it for people in every language).
+#: catalogue's ``validate.note.<code>``, which words it in every language).
 SAMPLE_NOTES = {
-    "hand_set": (
-        "the model is hand-set (INFORM-style rules, equal weights), not fitted on any events"
-    ),
-    "before_fit": "every event in the window is on or before the fit date {fit_until}",
-    "after_fit": "every event in the window is after the fit date {fit_until}",
-    "straddles": "the window straddles the fit date {fit_until}: split it with from_date/to_date",
-    "no_events": "no events in the window",
+    code: text(f"validate.note.{code}")
+    for code in ("hand_set", "before_fit", "after_fit", "straddles", "no_events")
 }
 
 

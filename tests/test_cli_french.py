@@ -35,6 +35,8 @@ COMMANDS = {
     "validate": ["validate", "--boot", "20"],
     "data": ["data"],
     "population": ["population"],
+    "plan": ["-q", "plan", "--keep", "2"],
+    "plan-exposed": ["-q", "plan", "--keep", "2", "--objective", "exposed"],
 }
 
 #: The commands that need the data directory (the others run on the shipped layers).
@@ -74,7 +76,7 @@ def test_the_french_table_holds_no_english_word(name, data_dir):
 
 
 @pytest.mark.parametrize(
-    "name", ["towns", "summary", "diff", "scenarios", "validate", "population", "route"]
+    "name", ["towns", "summary", "diff", "scenarios", "validate", "population", "route", "plan"]
 )
 def test_the_english_table_holds_no_french_word(name, data_dir):
     out = _run(COMMANDS[name], "en", data_dir)

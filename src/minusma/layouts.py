@@ -78,6 +78,8 @@ class Column:
         ``"<"`` (left) or ``">"`` (right).
     pad
         Text written before the column (``grid``; ignored for the first column).
+    pad_label
+        A catalogue key whose words are written after ``pad``, before the cell (``grid``).
     cut
         Longest cell, in characters; longer text is cut (ending with ``ellipsis``).
     ellipsis
@@ -105,6 +107,7 @@ class Column:
     min_width: int = 0
     align: str = "<"
     pad: str = "  "
+    pad_label: str | None = None
     cut: int | None = None
     ellipsis: str = ""
     missing: str = ""
@@ -171,6 +174,10 @@ class Layout:
         Length of the rule; None: the header line's.
     strip
         Strip trailing spaces from every line.
+    header
+        ``grid``: write the header line (and its rule); False: the rows alone.
+    indent
+        ``grid``: text written before every line.
     empty
         Text written instead of an empty table; None: the header alone.
     detail
@@ -211,6 +218,8 @@ class Layout:
     rule: str | None = "-"
     rule_width: int | None = None
     strip: bool = False
+    header: bool = True
+    indent: str = ""
     empty: str | None = None
     detail: Detail | None = None
     show_index: bool = True
@@ -525,6 +534,19 @@ POPULATION_REGIONS = Layout(
     title_terms={"unit": "population.unit."},
 )
 
+#: ``minusma plan``: each answer's sites, figure and gain over the actual withdrawal.
+PLAN = Layout(
+    index=Column("answer", cell="label", label_prefix="plan.answer.", width=10, pad=""),
+    columns=(
+        Column("sites", pad=" "),
+        _num("value", "plan.value", width=12),
+        _num("gain_over_actual", "plan.gain", spec="+,.0f", width=12, pad_label="plan.gain_over"),
+    ),
+    header=False,
+    rule=None,
+    indent="  ",
+)
+
 #: ``minusma data``: the registered datasets and their state.
 DATA = Layout(
     columns=(
@@ -574,6 +596,7 @@ LAYOUTS: Mapping[str, Layout] = {
     "route": ROUTE,
     "population_steps": POPULATION_STEPS,
     "population_regions": POPULATION_REGIONS,
+    "plan": PLAN,
     "data": DATA,
 }
 

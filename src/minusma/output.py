@@ -642,30 +642,38 @@ def _grid(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
     if layout.index is not None:
         for row in rows:
             row[layout.index.key] = row["index"]
+    from minusma.geo.i18n import text
+
     cells = [[_cut(_cell(row, c, lang), c) for c in columns] for row in rows]
     heads = [_header(c, lang) for c in columns]
+    words = ["" if c.pad_label is None else text(c.pad_label, lang) for c in columns]
+    pads = ["" if i == 0 else c.pad for i, c in enumerate(columns)]
+    head_pads = [p + " " * len(w) for p, w in zip(pads, words)]  # the words label cells only
+    pads = [p + w for p, w in zip(pads, words)]
     widths = [
         c.width
         if c.width is not None
-        else max([len(h), c.min_width, *(len(line[i]) for line in cells)])
+        else max([len(h) if layout.header else 0, c.min_width, *(len(line[i]) for line in cells)])
         for i, (c, h) in enumerate(zip(columns, heads))
     ]
 
-    def line(texts: list[str]) -> str:
+    def line(texts: list[str], head: bool = False) -> str:
         out = []
         for i, (c, t, w) in enumerate(zip(columns, texts, widths)):
             last = i == len(columns) - 1
             if last and not t:
                 break
-            pad = "" if i == 0 else c.pad
+            pad = head_pads[i] if head else pads[i]
             out.append(pad + (t if last and c.align == "<" else f"{t:{c.align}{w}}"))
-        joined = "".join(out)
+        joined = layout.indent + "".join(out)
         return joined.rstrip() if layout.strip else joined
 
-    head = line(heads)
-    lines = [head]
-    if layout.rule is not None:
-        lines.append(layout.rule * (layout.rule_width or len(head)))
+    lines = []
+    if layout.header:
+        head = line(heads, head=True)
+        lines.append(head)
+        if layout.rule is not None:
+            lines.append(layout.rule * (layout.rule_width or len(head)))
     for row, texts in zip(rows, cells):
         lines.append(line(texts))
         if layout.detail is not None:

@@ -608,7 +608,9 @@ def echo_data_gaps(items) -> None:
     from minusma.geo.i18n import text
     from minusma.output import current_headers
 
-    lang = current_headers().lang
+    # the command's --lang: also after its header settings are gone (the group's last word)
+    ctx = click.get_current_context(silent=True)
+    lang = (ctx.meta.get(LANG_META) if ctx is not None else None) or current_headers().lang
     for message in dict.fromkeys(messages):
         click.echo(text("cli.data_gap", lang, message=message), err=True)
 

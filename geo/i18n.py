@@ -550,6 +550,41 @@ STRINGS: dict[str, dict[str, str]] = {
             "the Bamako HQ sits in a city of about 3 million: any answer that keeps it covers "
             "them (leave it out with --june-2023-count)"
         ),
+        # minusma layers: headings, headers; layer titles: the registry's in English
+        "layers.heading": "{kind}",
+        "layers.heading.shipped": "Shipped layers:",
+        "layers.heading.open": (
+            "Open-data layers (need --data DIR or MINUSMA_DATA; see `minusma data`):"
+        ),
+        "layers.heading.analysis": (
+            "Analysis layers (computed by the assessment; written by `minusma export`):"
+        ),
+        "layers.layer": "layer",
+        "layers.title": "title",
+        "layers.geometry": "geometry",
+        "layers.geometry_kind": "geometry_kind",
+        "layers.licence": "licence",
+        "layers.kind.real": "real",
+        "layers.kind.schematic": "schematic",
+        "layers.kind.town_point": "town_point",
+        "layers.title.bases": "{title}",
+        "layers.title.towns": "{title}",
+        "layers.title.regions": "{title}",
+        "layers.title.river": "{title}",
+        "layers.title.river_places": "{title}",
+        "layers.title.roads": "{title}",
+        "layers.title.airports": "{title}",
+        "layers.title.air_links": "{title}",
+        "layers.title.events": "{title}",
+        "layers.title.cercles": "{title}",
+        "layers.title.communes": "{title}",
+        "layers.title.regions_2023": "{title}",
+        "layers.title.settlements": "{title}",
+        "layers.title.niger_ne": "{title}",
+        "layers.title.sites": "{title}",
+        "layers.title.exposure": "{title}",
+        "layers.title.segment_criticality": "{title}",
+        "layers.title.exposure_timeline": "{title}",
         "diff.none": "no place changes class",
         "found.none": "(none)",
         "data.dataset": "dataset",
@@ -1254,6 +1289,56 @@ STRINGS: dict[str, dict[str, str]] = {
             "le QG de Bamako est dans une ville d'environ 3 millions d'habitants : toute réponse "
             "qui le garde les couvre (écartez-le avec --june-2023-count)"
         ),
+        # minusma layers
+        "layers.heading": "{kind}",
+        "layers.heading.shipped": "Couches livrées avec le paquet :",
+        "layers.heading.open": (
+            "Couches de données ouvertes (avec --data DOSSIER ou MINUSMA_DATA ; voir `minusma "
+            "data`) :"
+        ),
+        "layers.heading.analysis": (
+            "Couches d'analyse (calculées par l'évaluation ; écrites par `minusma export`) :"
+        ),
+        "layers.layer": "couche",
+        "layers.title": "titre",
+        "layers.geometry": "géométrie",
+        "layers.geometry_kind": "type_de_tracé",
+        "layers.licence": "licence",
+        "layers.kind.real": "réel",
+        "layers.kind.schematic": "schématique",
+        "layers.kind.town_point": "point_de_la_ville",
+        "layers.title.bases": "Sites de la MINUSMA fermés lors du retrait de 2023-2024",
+        "layers.title.towns": (
+            "Villes du Mali nommées par les faits sur la MINUSMA (index géographique)"
+        ),
+        "layers.title.regions": (
+            "Régions du Mali (découpage d'avant 2016) avec la zone centre de 2023"
+        ),
+        "layers.title.river": "Le Niger au Mali (schématique, par bief)",
+        "layers.title.river_places": "Lieux riverains du Niger, d'amont en aval",
+        "layers.title.roads": "Liaisons routières entre villes (schématiques)",
+        "layers.title.airports": "Aéroports et pistes d'atterrissage du Mali",
+        "layers.title.air_links": (
+            "Liaisons aériennes : Sky Mali, UNHAS et MINUSMA (trajets schématiques)"
+        ),
+        "layers.title.events": (
+            "Événements de sécurité et d'accès au Mali, de juillet 2023 à juin 2024"
+        ),
+        "layers.title.cercles": "Cercles du Mali (OCHA COD 2015) avec leur région de 2023",
+        "layers.title.communes": "Communes du Mali (OCHA COD 2015) avec leur région de 2023",
+        "layers.title.regions_2023": (
+            "Régions de 2023 du Mali reconstituées à partir des cercles de 2015"
+        ),
+        "layers.title.settlements": "Lieux habités du Mali (OCHA COD 2015)",
+        "layers.title.niger_ne": "Le Niger au Mali (Natural Earth 10m)",
+        "layers.title.sites": (
+            "Sites de la MINUSMA par périodes (Geo-PKO 2013-2024, fermetures de 2023-2024 livrées)"
+        ),
+        "layers.title.exposure": "Exposition des villes du Mali après le retrait de la MINUSMA",
+        "layers.title.segment_criticality": (
+            "Criticité des tronçons routiers (points de rupture uniques)"
+        ),
+        "layers.title.exposure_timeline": "Exposition à chaque étape du retrait (13 états)",
         "diff.none": "aucun lieu ne change de classe",
         "found.none": "(aucun)",
         "data.dataset": "jeu de données",

@@ -2,7 +2,7 @@
 
 The stop list is the one the French map is checked with in Chromium
 (tests/browser/test_map_french.py). Left out, as data rather than words of the package: the
-source citations of ``minusma data`` (its licence and attribution columns, as sourced), proper
+source citations of ``minusma data`` and ``minusma layers`` (licence and attribution), proper
 names, and identifiers a person types back (keys such as ``osm_roads`` or ``air_score``, and file
 paths: any token holding ``_`` or ``/``). The English table of each command is checked the
 other way round: it must hold no word of the French stop list.
@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from minusma.cli.main import cli
 from minusma.layers.datasets import get, names
+from minusma.layers.registry import KINDS, metadata_frame
 from tests.browser.test_map_french import ENGLISH, FRENCH
 
 #: Each command, run with --lang fr (and en).
@@ -37,6 +38,7 @@ COMMANDS = {
     "population": ["population"],
     "plan": ["-q", "plan", "--keep", "2"],
     "plan-exposed": ["-q", "plan", "--keep", "2", "--objective", "exposed"],
+    "layers": ["layers"],
 }
 
 #: The commands that need the data directory (the others run on the shipped layers).
@@ -49,11 +51,14 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[^\W\d_]+", prose)}
 
 
-def _citations() -> set[str]:
-    """The words of the registry's licences and attributions (shown as sourced)."""
+def _citations(name: str) -> set[str]:
+    """The words of the licences and attributions a command shows as sourced."""
+    if name == "layers":  # and the layers' names: identifiers (GeoPackage tables)
+        frames = [metadata_frame(k) for k in KINDS]
+        return set().union(*(_words(" ".join([*f["licence"], *f["layer"]])) for f in frames))
     out: set[str] = set()
-    for name in names():
-        entry = get(name)
+    for dataset in names():
+        entry = get(dataset)
         out |= _words(f"{entry.licence} {entry.attribution}")
     return out
 
@@ -69,7 +74,7 @@ def _run(args: list[str], lang: str, data_dir: Path) -> str:
 def test_the_french_table_holds_no_english_word(name, data_dir):
     out = _run(COMMANDS[name], "fr", data_dir)
     assert out.strip()
-    allowed = _citations() if name == "data" else set()
+    allowed = _citations(name) if name in ("data", "layers") else set()
     found = sorted((_words(out) & ENGLISH) - allowed)
     lines = [line for line in out.splitlines() if _words(line) & set(found)][:5]
     assert not found, (found, lines)

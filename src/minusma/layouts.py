@@ -41,6 +41,8 @@ CELLS = (
     "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
     "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is); with
     # ``sep``, each ``sep``-separated part so
+    "words",  # the catalogue's ``label_prefix + <keys[0]'s value>`` filled with the row's
+    # fields (e.g. ``{title}``, the sourced words in English); a key it lacks: the value
     "tagged",  # ``label_prefix + value``, else ``label_prefix + tag`` filled with ``rest``
     # (``close-Ber``: ``tag-rest``, split at the first ``-``); a value it lacks: as it is
     "yes_no",  # a boolean as the catalogue's yes/no
@@ -547,6 +549,30 @@ PLAN = Layout(
     indent="  ",
 )
 
+#: ``minusma layers``: one table per kind of layer (its heading above it).
+LAYERS = Layout(
+    engine="frame",
+    columns=(
+        Column("layer", label="layers.layer"),
+        Column(
+            "title",
+            label="layers.title",
+            cell="words",
+            label_prefix="layers.title.",
+            keys=("layer",),
+        ),
+        Column("geometry", label="layers.geometry"),
+        Column(
+            "geometry_kind", label="layers.geometry_kind", cell="label", label_prefix="layers.kind."
+        ),
+        Column("licence", label="layers.licence"),
+    ),
+    show_index=False,
+    max_colwidth=60,
+    title_label="layers.heading",
+    title_terms={"kind": "layers.heading."},
+)
+
 #: ``minusma data``: the registered datasets and their state.
 DATA = Layout(
     columns=(
@@ -597,6 +623,7 @@ LAYOUTS: Mapping[str, Layout] = {
     "population_steps": POPULATION_STEPS,
     "population_regions": POPULATION_REGIONS,
     "plan": PLAN,
+    "layers": LAYERS,
     "data": DATA,
 }
 

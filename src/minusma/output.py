@@ -564,6 +564,11 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return text("reason.sep", lang).join(items)
     if kind == "label":
         return term(column.label_prefix.rstrip("."), value, lang)
+    if kind == "words":
+        from minusma.geo.i18n import STRINGS
+
+        key = column.label_prefix + str(row.get(column.keys[0]) if column.keys else value)
+        return text(key, lang, **row) if key in STRINGS[lang] else str(value)
     if kind == "tagged":
         return _tagged(str(value), column.label_prefix, lang)
     return str(value)

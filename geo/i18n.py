@@ -585,6 +585,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "layers.title.exposure": "{title}",
         "layers.title.segment_criticality": "{title}",
         "layers.title.exposure_timeline": "{title}",
+        "diff.dates": "a = {a}, b = {b}",
+        "diff.what_if": "a = baseline, b = the what-if, at {at}",
         "diff.none": "no place changes class",
         "found.none": "(none)",
         "data.dataset": "dataset",
@@ -1339,6 +1341,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "Criticité des tronçons routiers (points de rupture uniques)"
         ),
         "layers.title.exposure_timeline": "Exposition à chaque étape du retrait (13 états)",
+        "diff.dates": "a = {a}, b = {b}",
+        "diff.what_if": "a = référence, b = le scénario ; date : {at}",
         "diff.none": "aucun lieu ne change de classe",
         "found.none": "(aucun)",
         "data.dataset": "jeu de données",

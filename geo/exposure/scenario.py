@@ -15,6 +15,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams, check_hub_key
+from minusma.geo.i18n import text
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def diff(
 
 
 def comparison(
-    params: ExposureParams, dates: Sequence[Any] = ()
+    params: ExposureParams, dates: Sequence[Any] = (), lang: str = "en"
 ) -> tuple[ExposureParams, ExposureParams, str]:
     """The two assessments a comparison runs: two dates, or a what-if against its baseline.
 
@@ -139,6 +140,8 @@ def comparison(
         The parameters, with or without a what-if (:data:`WHAT_IF_FIELDS`).
     dates
         Two dates (the what-if, if any, applies to both), or at most one date with a what-if.
+    lang
+        The language of ``label`` (:mod:`minusma.geo.i18n`).
 
     Returns
     -------
@@ -156,11 +159,12 @@ def comparison(
     what_if = any(getattr(params, f) for f in WHAT_IF_FIELDS)
     if len(dates) == 2:
         a, b = params.replace(as_of=dates[0]), params.replace(as_of=dates[1])
-        return a, b, f"a = {a.as_of}, b = {b.as_of}"
+        return a, b, text("diff.dates", lang, a=a.as_of, b=b.as_of)
     if len(dates) <= 1 and what_if:
         b = params.replace(as_of=dates[0]) if dates else params
         a = b.replace(**dict.fromkeys(WHAT_IF_FIELDS, ()))
-        return a, b, f"a = baseline, b = the what-if, at {b.as_of or 'the last closure'}"
+        at = b.as_of or text("scenarios.last_closure", lang)
+        return a, b, text("diff.what_if", lang, at=at)
     raise ParameterError(
         "a comparison needs two dates (--as-of A --as-of B) or a what-if against the baseline "
         "(--close/--keep/--close-road, with at most one --as-of)"

@@ -482,7 +482,7 @@ class Study:
         """
         from minusma.geo.exposure.scenario import comparison
 
-        pa, pb, label = comparison(self.params(params, **options), dates)
+        pa, pb, label = comparison(self.params(params, **options), dates, lang)
         out = self.diff(pa, pb, all_places=all_places, lang=lang)
         out.attrs["label"] = label
         return out

@@ -27,10 +27,12 @@ __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "STRINGS",
+    "Phrase",
     "column_label",
     "date_text",
     "number_text",
     "of_name",
+    "phrase_text",
     "term",
     "text",
 ]
@@ -587,6 +589,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "layers.title.exposure_timeline": "{title}",
         "diff.dates": "a = {a}, b = {b}",
         "diff.what_if": "a = baseline, b = the what-if, at {at}",
+        "gap.unknown_speed": (
+            "{n} road segment(s) have no {season}-season speed (class(es) {classes}): no travel "
+            "time, left out of time routing; see {table}"
+        ),
+        "gap.schematic_route": (
+            "{n} of {total} segment(s) are schematic (straight lines between towns): the drawn "
+            "line is not the road; lengths come from the roads layer"
+        ),
+        "gap.route_no_speed": (
+            "{n} segment(s) have no {season}-season speed ({classes}): the route's travel time is "
+            "unknown"
+        ),
+        "gap.quicker_unknown": (
+            "a route through road segments without a {season}-season speed might be quicker: "
+            "this is the quickest route of known speed"
+        ),
+        "gap.not_connected": "no road route: the places are not connected",
         "diff.none": "no place changes class",
         "found.none": "(none)",
         "data.dataset": "dataset",
@@ -1343,6 +1362,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "layers.title.exposure_timeline": "Exposition à chaque étape du retrait (13 états)",
         "diff.dates": "a = {a}, b = {b}",
         "diff.what_if": "a = référence, b = le scénario ; date : {at}",
+        "gap.unknown_speed": (
+            "{n} tronçon(s) routier(s) sans vitesse en saison {season} (classe(s) {classes}) : "
+            "pas de durée de trajet, écartés du calcul des durées ; voir {table}"
+        ),
+        "gap.schematic_route": (
+            "{n} tronçon(s) sur {total} sont schématiques (lignes droites entre villes) : le tracé "
+            "n'est pas la route ; les longueurs viennent de la couche des routes"
+        ),
+        "gap.route_no_speed": (
+            "{n} tronçon(s) sans vitesse en saison {season} ({classes}) : la durée du trajet est "
+            "inconnue"
+        ),
+        "gap.quicker_unknown": (
+            "un itinéraire par des tronçons sans vitesse en saison {season} pourrait être plus "
+            "rapide : voici le plus rapide parmi les vitesses connues"
+        ),
+        "gap.not_connected": "pas d'itinéraire routier : les lieux ne sont pas reliés",
         "diff.none": "aucun lieu ne change de classe",
         "found.none": "(aucun)",
         "data.dataset": "jeu de données",
@@ -1624,6 +1660,121 @@ def _local(value: object, lang: str) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _LocalNumber(value, lang)
     return value
+
+
+class Phrase(str):
+    """A sentence for people that is English text and remembers how to say it in any language.
+
+    It is a ``str`` (its English words), so messages, warnings, JSON and logs read it as text;
+    :meth:`in_lang` words it again from its catalogue key and fields.
+
+    Parameters
+    ----------
+    key
+        The catalogue key of the sentence.
+    terms
+        Fields that are coded values (or tuples of them), and the catalogue kind that words
+        them in languages other than English (:func:`term`).
+    **fields
+        The sentence's fields.
+
+    Examples
+    --------
+    >>> said = Phrase("diff.dates", a="2023-06-30", b="2024-07-22")
+    >>> said, said.in_lang("fr")
+    ('a = 2023-06-30, b = 2024-07-22', 'a = 2023-06-30, b = 2024-07-22')
+    """
+
+    key: str
+    terms: dict[str, str]
+    fields: dict[str, object]
+
+    def __new__(cls, key: str, *, terms: dict[str, str] | None = None, **fields: object) -> Phrase:
+        """The English words, remembering ``key``, ``terms`` and ``fields``.
+
+        Parameters
+        ----------
+        key
+            The catalogue key.
+        terms
+            Coded fields and the kind that words them.
+        **fields
+            The sentence's fields.
+
+        Returns
+        -------
+        Phrase
+            The sentence.
+        """
+        terms = dict(terms or {})
+        english = text(key, "en", **_termed(fields, terms, "en"))
+        said = super().__new__(cls, english)
+        said.key, said.terms, said.fields = key, terms, dict(fields)
+        return said
+
+    def __reduce__(self):
+        """Copied and pickled with its key and fields (``DataFrame.attrs`` are deep-copied).
+
+        Returns
+        -------
+        tuple
+            How to build it again.
+        """
+        return (_phrase, (self.key, self.terms, self.fields))
+
+    def in_lang(self, lang: str = DEFAULT_LANG) -> str:
+        """The sentence in ``lang``.
+
+        Parameters
+        ----------
+        lang
+            One of :data:`LANGS`.
+
+        Returns
+        -------
+        str
+            Its words in that language.
+        """
+        return text(self.key, lang, **_termed(self.fields, self.terms, lang))
+
+
+def _phrase(key: str, terms: dict[str, str], fields: dict[str, object]) -> Phrase:
+    return Phrase(key, terms=terms, **fields)
+
+
+def _termed(fields: dict[str, object], terms: dict[str, str], lang: str) -> dict[str, object]:
+    """The fields with their coded values worded in ``lang``.
+
+    English keeps the codes as they are; a tuple of codes is worded item by item and joined by
+    commas.
+    """
+    if lang == "en":
+        return {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in fields.items()}
+    out: dict[str, object] = {}
+    for k, v in fields.items():
+        if k in terms and isinstance(v, tuple):
+            out[k] = ", ".join(term(terms[k], item, lang) for item in v)
+        else:
+            out[k] = term(terms[k], v, lang) if k in terms else v
+    return out
+
+
+def phrase_text(said: object, lang: str = DEFAULT_LANG) -> str:
+    """``said`` in ``lang`` if it is a :class:`Phrase`, else as it is (text from elsewhere).
+
+    Parameters
+    ----------
+    said
+        A message.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        Its words.
+    """
+    return said.in_lang(lang) if isinstance(said, Phrase) else str(said)
 
 
 def date_text(when: dt.date | str, lang: str = DEFAULT_LANG) -> str:

@@ -99,7 +99,16 @@ def test_the_study_line_is_in_french(data_dir):
         "au 2024-07-22, saison sèche, rayon 50 km, modèle inform ; données : couches livrées "
         "avec le paquet ; lieux : villes"
     )
-    assert "lacune de données : " in res.stderr
+    assert "lacune de données : 4 tronçon(s) routier(s) sans vitesse en saison sèche" in res.stderr
+    assert not _words(res.stderr) & ENGLISH, res.stderr
+
+
+def test_the_route_gaps_are_in_french():
+    args = ["query", "route", "Gao", "Tessalit", "--season", "wet", "--lang", "fr"]
+    res = CliRunner().invoke(cli, args, env={"MINUSMA_DATA": None})
+    assert res.exit_code == 0, res.output
+    assert "5 tronçon(s) sur 5 sont schématiques" in res.stderr
+    assert not _words(res.stderr) & ENGLISH, res.stderr
 
 
 def test_french_numbers_and_words_in_the_tables(data_dir):

@@ -603,16 +603,18 @@ def echo_data_gaps(items) -> None:
                     shown.add(said)
                     click.echo(said.rstrip("\n"), err=True)
                 continue
-            item = str(item.message)
+            args: tuple[object, ...] = getattr(item.message, "args", ())
+            first = args[0] if len(args) == 1 else None
+            item = first if isinstance(first, str) else str(item.message)
         messages.append(item)
-    from minusma.geo.i18n import text
+    from minusma.geo.i18n import phrase_text, text
     from minusma.output import current_headers
 
     # the command's --lang: also after its header settings are gone (the group's last word)
     ctx = click.get_current_context(silent=True)
     lang = (ctx.meta.get(LANG_META) if ctx is not None else None) or current_headers().lang
-    for message in dict.fromkeys(messages):
-        click.echo(text("cli.data_gap", lang, message=message), err=True)
+    for message in dict.fromkeys(messages):  # a Phrase words itself in the language
+        click.echo(text("cli.data_gap", lang, message=phrase_text(message, lang)), err=True)
 
 
 def study_options(*, places: bool = False) -> Callable[[F], F]:

@@ -61,7 +61,10 @@ RUNS = [
             "13",
             "--robustness",
         ],
-        "prepare + evaluate against the 10 s / 1.5 GB target; 13 what-ifs; robustness.",
+        (
+            "prepare + evaluate against the 10 s / 1.5 GB target; 13 what-ifs; robustness in a "
+            "process of its own (`robustness_peak_mb`) against the 2 GB target."
+        ),
     ),
     (
         "Batch: 64 what-ifs on the synthetic 1M-edge network, serial vs processes vs threads",

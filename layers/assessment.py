@@ -185,7 +185,7 @@ def assessment(
     if robustness:
         with warnings.catch_warnings():  # the variants' gaps (e.g. the other season) are not ours
             warnings.simplefilter("ignore", UnknownSpeedWarning)
-            spread = vary(ctx, p, id_column=key)
+            spread = vary(ctx, p, id_column=key, evaluated=out)
         cols = ["rank_min", "rank_max", "rank_range", "classes_seen", "uncertain"]
         attrs = out.attrs
         out = out.join(spread[cols], on=key)

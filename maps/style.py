@@ -1,9 +1,10 @@
-"""The one style table of the maps: colours, symbols and line styles, shared by the interactive
-(folium) and the static (matplotlib) maps so that both tell the same story.
+"""The one style table of the maps: colours, symbols and line styles.
 
-The maps' words (labels, headings, the title) are in :mod:`maps.i18n`, one table per language;
-the English labels of ``layers/data/styles.json`` serve the QGIS styles only and are left out
-here."""
+Shared by the interactive (folium) and the static (matplotlib) maps so that both tell the same
+story. The maps' words (labels, headings, the title) are in :mod:`maps.i18n`, one table per
+language; the English labels of ``layers/data/styles.json`` serve the QGIS styles only and are
+left out here.
+"""
 
 from __future__ import annotations
 

@@ -169,3 +169,26 @@ def test_sphere_candidates_are_the_k_nearest_on_the_sphere():
     np.testing.assert_allclose(km, np.sort(full, axis=1)[:, :6], rtol=0, atol=1e-5)
     np.testing.assert_allclose(np.take_along_axis(full, idx, axis=1), km, rtol=0, atol=1e-5)
     assert (np.diff(km, axis=1) >= 0).all()
+
+
+@pytest.mark.parametrize("seed", [13, 14])
+def test_one_pass_searches_equal_the_separate_searches_and_brute_force(seed):
+    """The one-pass searches (few targets: chords to all, once per chunk) give the answers of
+    the separate searches and of measuring every pair, ties (duplicate targets) included."""
+    from minusma.geo.distance import nearest_within_km, sphere_candidates_nearest_km
+
+    lon, lat = global_points(3000, seed)
+    t_lon, t_lat = global_points(40, seed + 50)
+    t_lon, t_lat = np.r_[t_lon, t_lon[:5]], np.r_[t_lat, t_lat[:5]]  # duplicates: ties
+    lon, lat = np.r_[lon, t_lon[:20]], np.r_[lat, t_lat[:20]]  # points on targets
+    b_idx, b_km = brute_nearest(lon, lat, t_lon, t_lat)
+    idx, km, nearest, nearest_dist = sphere_candidates_nearest_km(lon, lat, t_lon, t_lat, k=6)
+    want_idx, want_km = sphere_candidates(lon, lat, t_lon, t_lat, k=6)
+    assert np.array_equal(idx, want_idx) and np.array_equal(km, want_km)
+    assert np.array_equal(nearest, b_idx) and np.array_equal(nearest_dist, b_km)
+    for radius_km in (50.0, 2500.0):
+        index, dist, point, target = nearest_within_km(lon, lat, t_lon, t_lat, radius_km)
+        assert np.array_equal(index, b_idx) and np.array_equal(dist, b_km)
+        want = brute_within(lon, lat, t_lon, t_lat, radius_km)[:2]
+        order = np.lexsort((want[1], want[0]))
+        assert np.array_equal(point, want[0][order]) and np.array_equal(target, want[1][order])

@@ -54,3 +54,17 @@ def test_fast_robustness_equals_full_evaluations(params):
         pd.testing.assert_series_equal(
             got[col].reindex(want.index), want[col], check_names=False, check_dtype=False
         )
+
+
+def test_robustness_reuses_the_callers_evaluation():
+    """Given the caller's evaluation of the parameters, robustness gives the same table; a frame
+    of other places is refused with the fix named."""
+    from minusma.geo._errors import ParameterError
+
+    ctx = context()
+    p = ExposureParams(as_of="2023-10-31", close=["Gao"])
+    fresh = rb.robustness(ctx, p)
+    reused = rb.robustness(ctx, p, evaluated=evaluate(ctx, p))
+    pd.testing.assert_frame_equal(reused, fresh, check_exact=True)
+    with pytest.raises(ParameterError, match=r"evaluate\(ctx, params\)"):
+        rb.robustness(ctx, p, evaluated=evaluate(ctx, p).head(3))

@@ -64,6 +64,33 @@ def road_graph(
     Rows whose ``role_column`` is not in ``network_roles`` (aggregates and alternative
     representations in the shipped layer) are left out; rows without geometry are skipped with
     a log line naming them.
+
+    Parameters
+    ----------
+    roads
+        Road lines in EPSG:4326.
+    id_column
+        The roads' id column (the edges' ``edge_id``).
+    role_column
+        Column saying what a row is (None: every row is a road).
+    network_roles
+        The roles of the rows that are road segments.
+    length_km_column
+        Column of lengths in km (None: measured geodesically).
+    class_column
+        Column of road classes (None: no class).
+
+    Returns
+    -------
+    RoadGraph
+        The noded graph (:func:`geo.network.graph_from_lines`).
+
+    Raises
+    ------
+    SchemaError
+        ``id_column`` is missing.
+    GraphError
+        No row has a geometry.
     """
     if id_column not in roads.columns:
         raise SchemaError(f"roads lack the id column {id_column!r}; columns: {list(roads.columns)}")
@@ -97,6 +124,23 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
 
     Shortest times with ``travel_h`` (unknown edges absent) and with ``travel_h_lower`` (unknown
     edges free) bracket the true shortest time; when they agree, the time is known.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    travel_h
+        Hours per edge, in edge order or indexed by ``edge_id``.
+
+    Returns
+    -------
+    RoadGraph
+        A new graph with both columns (this one is unchanged).
+
+    Raises
+    ------
+    GraphError
+        ``travel_h`` is indexed neither by edge position nor by every ``edge_id``.
     """
     if isinstance(travel_h, pd.Series) and not travel_h.index.equals(graph.edges.index):
         ids = pd.Index(graph.edges["edge_id"])
@@ -106,7 +150,12 @@ def with_time_bounds(graph: RoadGraph, travel_h: pd.Series | NDArray) -> RoadGra
                     "travel_h is indexed neither by edge position nor by every edge_id"
                 )
             travel_h = travel_h.reindex(ids)
-    hours = np.asarray(travel_h, dtype="float64")
+    # to_numpy: np.asarray on a Series probes attributes that hash its (edge id) index
+    hours = (
+        travel_h.to_numpy(dtype="float64")
+        if isinstance(travel_h, pd.Series)
+        else np.asarray(travel_h, dtype="float64")
+    )
     return graph.with_edge_columns(
         {"travel_h": hours, "travel_h_lower": np.where(np.isnan(hours), 0.0, hours)}
     )
@@ -120,11 +169,32 @@ def snap_places(
     max_snap_km: float = DEFAULT_MAX_SNAP_KM,
     query: QueryPoints | None = None,
 ) -> pd.DataFrame:
-    """Nearest node of every place: ``road_node`` (-1 off network), ``snap_km``,
-    ``on_road_network``; ``query``: the places with a coordinate prepared for several searches
-    (:class:`geo.distance.QueryPoints`).
+    """Nearest node of every place, by geodesic distance.
 
-    ``on_road_network`` is a nullable boolean: missing for places without a coordinate.
+    Parameters
+    ----------
+    graph
+        The road graph.
+    lon
+        Longitudes of the places in degrees (NaN: no coordinate).
+    lat
+        Latitudes of the places in degrees.
+    max_snap_km
+        Places farther than this from every node are off the network.
+    query
+        The places with a coordinate prepared for several searches
+        (:class:`geo.distance.QueryPoints`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``road_node`` (-1 off the network), ``snap_km`` and ``on_road_network`` (a nullable
+        boolean: missing for places without a coordinate).
+
+    Raises
+    ------
+    ParameterError
+        ``max_snap_km`` is not a finite number >= 0.
     """
     if not (np.isfinite(max_snap_km) and max_snap_km >= 0):
         raise ParameterError(f"max_snap_km must be a finite number of km >= 0, got {max_snap_km!r}")
@@ -164,8 +234,21 @@ class HubCosts:
         return sum({id(a): a.nbytes for a in arrays}.values())
 
     def at(self, nodes: NDArray, prefix: str) -> pd.DataFrame:
-        """Per place (node -1 = off network): ``<prefix>_road_km``, ``_travel_h``, ``_reachable``,
-        ``_travel_h_gap``; NaN/NA for places off the network, never ``inf``."""
+        """The road costs of the places at ``nodes``, as columns.
+
+        Parameters
+        ----------
+        nodes
+            Node of every place (-1: off the network).
+        prefix
+            Prefix of the column names (e.g. ``bamako``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``<prefix>_road_km``, ``_travel_h``, ``_reachable``, ``_travel_h_gap``; NaN/NA for
+            places off the network, never ``inf``.
+        """
         on = nodes >= 0
         idx = np.maximum(nodes, 0)
         km = np.where(on, self.length_km[idx], np.nan)
@@ -187,8 +270,20 @@ class HubCosts:
         )
 
     def can_derive(self, hub_nodes: NDArray, removed_edge_ids: Iterable) -> bool:
-        """Whether :func:`hub_costs` can repair these costs into the costs of ``hub_nodes`` with
-        ``removed_edge_ids`` cut: the same hubs or fewer, the same cuts or more."""
+        """Whether :func:`hub_costs` can repair these costs into other costs.
+
+        Parameters
+        ----------
+        hub_nodes
+            The hubs wanted: the same hubs or fewer.
+        removed_edge_ids
+            The cuts wanted: the same cuts or more.
+
+        Returns
+        -------
+        bool
+            True when the costs of ``hub_nodes`` with ``removed_edge_ids`` cut can be derived.
+        """
         if self.hubs is None or not self.trees:
             return False
         hubs = np.unique(np.asarray(hub_nodes, dtype="int64"))
@@ -218,6 +313,24 @@ def hub_costs(
     When the two time columns hold the same weights (every speed known), the lower-bound Dijkstra
     run is skipped: ``travel_h_lower`` is then the ``travel_h`` array itself.
 
+    Parameters
+    ----------
+    graph
+        The road graph with travel-time bounds.
+    hub_nodes
+        Node positions of the hubs (negative values ignored).
+    removed_edge_ids
+        Edges cut.
+    derive_from
+        Costs to repair rather than run Dijkstra again (see below).
+
+    Returns
+    -------
+    HubCosts
+        The costs, with the shortest-path trees they came from.
+
+    Notes
+    -----
     ``derive_from``: costs of the same graph for more hubs or fewer cuts
     (:meth:`HubCosts.can_derive`); only the nodes reached from a closed hub or lying below a newly
     cut edge in a shortest-path tree are recomputed (:func:`geo.repair.repair`), with the same
@@ -307,15 +420,29 @@ def routes_to_hub(
     out_routes[~on] = pd.NA
     at_hub = on & (idx == hub_node)
     out_routes[at_hub] = pd.NA  # the hub itself: routes to itself are not defined
-    cut_by = np.empty(len(nodes), dtype=object)
-    cut_by[:] = [cut[i] if o else None for i, o in zip(idx.tolist(), on.tolist())]
+    cut_by = np.where(on, cut[idx], None)  # the node's tuple (shared, not copied) per place
     return pd.DataFrame({"routes": out_routes, "routes_exact": exact, "cut_by": cut_by})
 
 
 def edge_labels(
     graph: RoadGraph, *, from_column: str = "from_town", to_column: str = "to_town"
 ) -> pd.Series:
-    """Readable label of every segment (``"Diré–Goundam"``), else its id; indexed by edge_id."""
+    """Readable label of every segment (``"Diré–Goundam"``), else its id.
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    from_column
+        Edge column of the first end's name.
+    to_column
+        Edge column of the other end's name.
+
+    Returns
+    -------
+    pandas.Series
+        Labels indexed by ``edge_id``, named ``label``.
+    """
     e = graph.edges
     if from_column in e.columns and to_column in e.columns:
         label = e[from_column].astype(str) + "–" + e[to_column].astype(str)

@@ -21,13 +21,14 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
-from minusma.geo.distance import QueryPoints, nearest_km, within_pairs_only
+from minusma.geo.distance import QueryPoints, nearest_within_km
 from minusma.geo.exposure import access, calibrate, coverage, lifelines, reasons, score
 from minusma.geo.exposure.cache import DEFAULT_CACHE_BYTES, ByteCache, default_cache_bytes
 from minusma.geo.exposure.params import (
@@ -64,8 +65,9 @@ __all__ = [
 def resolve_bases(
     bases: pd.DataFrame, names: Iterable[str], *, keys: Mapping[str, int] | None = None
 ) -> list[int]:
-    """Positions of the bases named by id, site name or town (case, accents and punctuation
-    ignored).
+    """Positions of the bases named by id, site name or town.
+
+    Case, accents and punctuation are ignored.
 
     Parameters
     ----------
@@ -118,8 +120,25 @@ def _base_keys(bases: pd.DataFrame) -> dict[str, int]:
 
 
 def resolve_edges(graph: RoadGraph, names: Iterable[str]) -> list[str]:
-    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash); unknown names raise
-    listing choices."""
+    """Edge ids from ids or ``"Town–Town"`` labels (either order, any dash).
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    names
+        Edge ids or labels.
+
+    Returns
+    -------
+    list of str
+        The edge ids, in the order of ``names``.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the unknown names and every valid segment.
+    """
     names = list(names)
     if not names:
         return []
@@ -191,6 +210,7 @@ class Context:
     _cache: ByteCache = field(default_factory=ByteCache, repr=False)
 
     def __post_init__(self) -> None:
+        """Give the context a cache of its budget (a copy with another budget gets its own)."""
         cache = self._cache
         if not isinstance(cache, ByteCache):  # None, or a plain dict from dataclasses.replace
             fresh = ByteCache(self.cache_bytes)
@@ -201,17 +221,36 @@ class Context:
             object.__setattr__(self, "_cache", ByteCache(self.cache_bytes))
 
     def clear_cache(self) -> None:
-        """Drop everything evaluated so far (the memory goes back); the next evaluation starts
-        cold."""
+        """Drop everything evaluated so far (the memory goes back).
+
+        The next evaluation starts cold.
+        """
         self._cache.clear()
         self.graph.clear_caches()
         if isinstance(self.base_km, coverage.SiteDistances):
             self.base_km.clear()
 
     def timed_graph(self, season: str) -> RoadGraph:
-        """The graph with travel-time bounds for ``season`` (cached); unknown speeds warn once per
-        context (:class:`geo.speeds.UnknownSpeedWarning`), and :meth:`time_warnings` keeps the
-        messages."""
+        """The graph with travel-time bounds for ``season`` (cached).
+
+        Unknown speeds warn once per context (:class:`geo.speeds.UnknownSpeedWarning`), and
+        :meth:`time_warnings` keeps the messages.
+
+        Parameters
+        ----------
+        season
+            ``dry`` or ``wet``.
+
+        Returns
+        -------
+        RoadGraph
+            The graph with ``travel_h`` and ``travel_h_lower``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown season.
+        """
         if season not in SEASONS:
             raise ParameterError(f"unknown season {season!r}; choose from {list(SEASONS)}")
         if season not in self._cache:
@@ -227,7 +266,18 @@ class Context:
         return self._cache[season][0]
 
     def time_warnings(self, season: str) -> list[str]:
-        """Messages about road classes without a speed in ``season``."""
+        """Messages about road classes without a speed in ``season``.
+
+        Parameters
+        ----------
+        season
+            ``dry`` or ``wet``.
+
+        Returns
+        -------
+        list of str
+            The warnings' messages.
+        """
         self.timed_graph(season)
         return self._cache[season][1]
 
@@ -248,16 +298,19 @@ def _geography(
     region_column: str | None,
     central_regions: Iterable[str],
 ) -> pd.DataFrame:
-    """The river and region columns of every place: ``riverside``, ``river_reach``,
-    ``north_of_niger`` (with a river line) and ``central_region`` (with a region column); NA
-    where a place's data is missing."""
+    """The river and region columns of every place.
+
+    ``riverside``, ``river_reach``, ``north_of_niger`` (with a river line) and
+    ``central_region`` (with a region column); NA where a place's data is missing.
+    """
     out = pd.DataFrame(index=places.index)
     if river_places is not None:
         reach = places[id_column].map(river_places.set_index("town_id")["reach"])
         out["riverside"] = reach.notna().to_numpy()
         out["river_reach"] = reach.to_numpy(dtype=object)
     else:
-        out["riverside"] = pd.array([pd.NA] * len(places), dtype="boolean")
+        n = len(places)
+        out["riverside"] = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
         out["river_reach"] = None
     if river_line is not None:
         side = lifelines.river_side(
@@ -275,6 +328,113 @@ def _geography(
     return out
 
 
+def _preparation(preparation: Preparation | None) -> Preparation:
+    """The settings of :func:`prepare` (its defaults for None), checked."""
+    if preparation is None:
+        return Preparation()
+    if not isinstance(preparation, Preparation):
+        raise ParameterError(
+            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
+            f"got {type(preparation).__name__}"
+        )
+    return preparation
+
+
+def _hub_row(places: pd.DataFrame, id_column: str, hub_id: str) -> int:
+    """Position of the hub among the places (the first with its id)."""
+    if id_column not in places.columns:
+        raise SchemaError(f"places lack the id column {id_column!r}")
+    rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
+    if rows.size == 0:
+        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    return int(rows[0])
+
+
+def _capitals(places: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """Which places are regional capitals (``places[column] == value``; none without it)."""
+    if column not in places:
+        return np.zeros(len(places), bool)
+    return (places[column] == value).to_numpy()
+
+
+class _Airstrips(NamedTuple):
+    """Nearest airport of every place, and the airports within reach.
+
+    ``icao`` and ``km`` (None/NaN without a coordinate) per place; ``pairs``: the (place,
+    airport) positions within reach, columns ``point`` and ``ap``.
+    """
+
+    icao: np.ndarray
+    km: np.ndarray
+    pairs: pd.DataFrame
+
+
+def _airstrips(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    query: QueryPoints,
+    airports: gpd.GeoDataFrame,
+    air_reach_km: float,
+) -> _Airstrips:
+    """Nearest airport and airports within ``air_reach_km`` of every place, in one pass.
+
+    By :func:`geo.distance.nearest_within_km`; ``query``: the located places.
+    """
+    icaos = np.asarray(list(airports["icao"]), dtype=object)
+    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
+    a_ok = np.flatnonzero(np.isfinite(a_lon))
+    ap_id = np.full(lon.size, None, dtype=object)
+    ap_km = np.full(lon.size, np.nan)
+    rows = np.flatnonzero(np.isfinite(lon))
+    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
+    if rows.size and a_ok.size:
+        idx, km, point, ap = nearest_within_km(
+            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
+        )
+        ap_id[rows], ap_km[rows] = icaos[a_ok][idx], km
+        point, ap = rows[point], a_ok[ap]
+    return _Airstrips(ap_id, ap_km, pd.DataFrame({"point": point, "ap": ap}))
+
+
+def _static(
+    snapped: pd.DataFrame,
+    geography: pd.DataFrame,
+    strips: _Airstrips,
+    static_columns: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The place columns that no date or scenario changes.
+
+    Road snap, geography, nearest airport, then the caller's ``static_columns`` (replacing
+    columns of the same name).
+    """
+    static = pd.DataFrame(index=geography.index)
+    static["on_road_network"] = snapped["on_road_network"].to_numpy()
+    static["road_node"] = snapped["road_node"].to_numpy()
+    static["snap_km"] = snapped["snap_km"].to_numpy()
+    static = pd.concat([static, geography], axis=1)
+    static["airport_icao"] = strips.icao
+    static["airport_km"] = strips.km
+    if static_columns is not None:
+        for col in static_columns.columns:
+            static[col] = static_columns[col].to_numpy()
+    return static
+
+
+def _airport_sites(
+    airports: pd.DataFrame, bases: pd.DataFrame
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Town of every airport and the closure date of the mission's site there, by ICAO.
+
+    Only airports with a known town are listed; closures only where the town had a site.
+    """
+    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
+    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
+    closure_by_ap = {
+        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
+    }
+    return ap_town, closure_by_ap
+
+
 def prepare(
     places: gpd.GeoDataFrame,
     bases: gpd.GeoDataFrame,
@@ -286,7 +446,7 @@ def prepare(
     hub_id: str,
     hub_key: str = "hub",
     river_places: pd.DataFrame | None = None,
-    river_line=None,
+    river_line: object = None,
     id_column: str = "town_id",
     capital_column: str = "seat_of",
     capital_value: str = "region",
@@ -314,22 +474,32 @@ def prepare(
         Road graph (:func:`geo.exposure.access.road_graph`).
     speeds
         Speed table (``road_class``, ``season``, ``speed_kmh``; rows with no speed are unknown).
-    airports, air_links
-        Airports (``icao``, optional ``town_id``) and links (see
-        :func:`geo.exposure.lifelines.link_states`).
-    river_places, river_line
-        Riverside places (``town_id``, ``reach``) and the river line running downstream (optional).
+    airports
+        Airports (``icao``, optional ``town_id``).
+    air_links
+        Air links (see :func:`geo.exposure.lifelines.link_states`).
     hub_id
         Id of the hub place (the capital) in ``places[id_column]``.
     hub_key
         The hub's key: the prefix of the columns measured to it (``<hub_key>_road_km``,
         ``<hub_key>_time_score``, ...); the data layer names it. Not one of
         :data:`~minusma.geo.exposure.params.RESERVED_HUB_KEYS`.
-    id_column, capital_column, capital_value
-        The places' id column, and which places are regional capitals (``capital_column ==
+    river_places
+        Riverside places (``town_id``, ``reach``), optional.
+    river_line
+        The river line running downstream (a shapely line in EPSG:4326), optional.
+    id_column
+        The places' id column.
+    capital_column
+        The column saying which places are regional capitals (``capital_column ==
         capital_value``).
-    region_column, central_regions
-        With both, ``central_region`` flags the places whose region is one of ``central_regions``.
+    capital_value
+        Its value for a regional capital.
+    region_column
+        With ``central_regions``, ``central_region`` flags the places whose region (this
+        column) is one of ``central_regions``.
+    central_regions
+        The central regions.
     commercial_operators
         Air operators that are not the mission's: a place whose airstrips were served before
         only by others depended on the mission's flights (``air_depended_on_un``).
@@ -341,9 +511,11 @@ def prepare(
         polygons), aligned to ``places``; they replace the columns of the same name.
     notes
         Provenance notes kept on the context (``Context.notes``).
-    events, events_coverage
-        Security events (points with a ``date``) and the first and last day they cover, for the
-        conflict-history indicator of a calibrated model (:mod:`geo.exposure.calibrate`).
+    events
+        Security events (points with a ``date``), for the conflict-history indicator of a
+        calibrated model (:mod:`geo.exposure.calibrate`).
+    events_coverage
+        The first and last day the events cover.
     preparation
         The settings ``max_snap_km`` and ``air_reach_km``
         (:class:`~minusma.geo.exposure.params.Preparation`; default: its defaults).
@@ -362,76 +534,32 @@ def prepare(
     Context
         The prepared context, holding ``preparation``, ``hub_key`` and ``period``.
     """
-    if preparation is None:
-        preparation = Preparation()
-    elif not isinstance(preparation, Preparation):
-        raise ParameterError(
-            f"preparation must be a Preparation(max_snap_km=..., air_reach_km=...), "
-            f"got {type(preparation).__name__}"
-        )
-    max_snap_km, air_reach_km = preparation.max_snap_km, preparation.air_reach_km
+    preparation = _preparation(preparation)
+    max_snap_km = preparation.max_snap_km
     hub_key = check_hub_key(hub_key)
-    if id_column not in places.columns:
-        raise SchemaError(f"places lack the id column {id_column!r}")
-    hub_rows = np.flatnonzero((places[id_column] == hub_id).to_numpy(dtype=bool, na_value=False))
-    if hub_rows.size == 0:
-        raise UnknownNameError(f"hub {hub_id!r} is not a place id")
+    hub_row = _hub_row(places, id_column, hub_id)
     # one read of the places' coordinates, prepared once (unit vectors, spatial order) for every
     # nearest-point search: road nodes, sites, airports, airstrips within reach
     lon, lat = coverage.point_lonlat(places, name="places")
     located = np.isfinite(lon)
     query = QueryPoints(lon[located], lat[located])
     snapped = access.snap_places(graph, lon, lat, max_snap_km=max_snap_km, query=query)
-    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
-    base_snap = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)
     nodes = snapped["road_node"].to_numpy()
-    hub_node = int(nodes[hub_rows[0]])
+    hub_node = int(nodes[hub_row])
     if hub_node < 0:
         raise SchemaError(
             f"hub {hub_id!r} is not on the road network (farther than {max_snap_km} km from it)"
         )
-    is_cap = (
-        (places[capital_column] == capital_value).to_numpy()
-        if capital_column in places
-        else np.zeros(len(places), bool)
+    b_lon, b_lat = coverage.point_lonlat(bases, name="bases")
+    base_nodes = access.snap_places(graph, b_lon, b_lat, max_snap_km=max_snap_km)["road_node"]
+    cap = _capitals(places, capital_column, capital_value) & (nodes >= 0)
+    geography = _geography(
+        places, id_column, river_places, river_line, region_column, central_regions
     )
-    cap = is_cap & (nodes >= 0)
-    static = pd.DataFrame(index=places.index)
-    static["on_road_network"] = snapped["on_road_network"].to_numpy()
-    static["road_node"] = nodes
-    static["snap_km"] = snapped["snap_km"].to_numpy()
-    static = pd.concat(
-        [
-            static,
-            _geography(places, id_column, river_places, river_line, region_column, central_regions),
-        ],
-        axis=1,
-    )
+    strips = _airstrips(lon, lat, query, airports, preparation.air_reach_km)
+    static = _static(snapped, geography, strips, static_columns)
+    ap_town, closure_by_ap = _airport_sites(airports, bases)
     icaos = list(airports["icao"])
-    a_lon, a_lat = coverage.point_lonlat(airports, name="airports")
-    a_ok = np.flatnonzero(np.isfinite(a_lon))
-    ap_id = np.full(len(places), None, dtype=object)
-    ap_km = np.full(len(places), np.nan)
-    rows = np.flatnonzero(located)
-    point, ap = np.empty(0, "int64"), np.empty(0, "int64")
-    if rows.size and a_ok.size:
-        idx, km = nearest_km(lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], query=query)
-        ap_id[rows], ap_km[rows] = np.asarray(icaos, dtype=object)[a_ok][idx], km
-        point, ap = within_pairs_only(
-            lon[rows], lat[rows], a_lon[a_ok], a_lat[a_ok], check_km(air_reach_km), query=query
-        )
-        point, ap = rows[point], a_ok[ap]
-    static["airport_icao"] = ap_id
-    static["airport_km"] = ap_km
-    pairs = pd.DataFrame({"point": point, "ap": ap})
-    ap_town = dict(zip(airports["icao"], airports["town_id"])) if "town_id" in airports else {}
-    base_by_town = dict(zip(bases["town_id"], bases["closure_date"]))
-    closure_by_ap = {
-        k: base_by_town[t] for k, t in ap_town.items() if isinstance(t, str) and t in base_by_town
-    }
-    if static_columns is not None:
-        for col in static_columns.columns:
-            static[col] = static_columns[col].to_numpy()
     return Context(
         places=places,
         bases=bases,
@@ -439,13 +567,13 @@ def prepare(
         speeds=speeds,
         air_links=air_links,
         place_nodes=nodes,
-        base_nodes=base_snap["road_node"].to_numpy(),
+        base_nodes=base_nodes.to_numpy(),
         capital_nodes=nodes[cap],
         capital_ids=places[id_column].to_numpy()[cap],
         hub_node=hub_node,
         hub_key=hub_key,
         static=static,
-        air_pairs=pairs,
+        air_pairs=strips.pairs,
         airport_icaos=icaos,
         airport_towns=[ap_town.get(k) for k in icaos],
         base_closure_by_airport=closure_by_ap,
@@ -465,7 +593,29 @@ def prepare(
 def open_flags(
     ctx: Context, as_of: dt.date, *, close: Iterable[str] = (), keep: Iterable[str] = ()
 ) -> np.ndarray:
-    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``."""
+    """Which bases are open on ``as_of`` in a scenario: by date, minus ``close``, plus ``keep``.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    as_of
+        The date.
+    close
+        Sites closed by the scenario (ids, names or towns).
+    keep
+        Sites kept open by the scenario.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per site of ``ctx.bases``.
+
+    Raises
+    ------
+    ParameterError
+        A site is both closed and kept.
+    """
     closed_on = _cached(
         ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
     )
@@ -486,8 +636,10 @@ def open_flags(
 
 
 def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
-    """Closure date of every site as a proleptic ordinal (a large number when never closed),
-    validated like :func:`geo.exposure.coverage.open_mask`."""
+    """Closure date of every site as a proleptic ordinal.
+
+    A large number when never closed; validated like :func:`geo.exposure.coverage.open_mask`.
+    """
     coverage.open_mask(bases, dt.date.min)  # the same checks and errors
     dates = coverage.iso_dates(bases["closure_date"].tolist())
     never = np.iinfo("int64").max
@@ -495,8 +647,10 @@ def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
 
 
 def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
-    """Closure date of the mission's base at each airport, in the scenario ``open_bases`` (None: by
-    date)."""
+    """Closure date of the mission's base at each airport, in the scenario ``open_bases``.
+
+    ``open_bases`` None: by date.
+    """
     closure = dict(ctx.base_closure_by_airport)
     if (
         open_bases is not None
@@ -511,8 +665,7 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
 def _air_service(
     ctx: Context, as_of, before, disabled_links, disabled_operators, closure
 ) -> dict[str, pd.DataFrame]:
-    """Service of every airport (:func:`geo.exposure.lifelines.airport_service`), before and
-    now."""
+    """Service of every airport, before and now (:func:`.lifelines.airport_service`)."""
     service = {}
     for label, when, off_l, off_o in (
         ("before", before, (), ()),
@@ -535,8 +688,11 @@ def _air_service(
 def _air(
     ctx: Context, service: dict[str, pd.DataFrame], rows: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Air lifeline of every place (or of the places at positions ``rows``, indexed from 0): best
-    service among the airstrips within reach, before and now."""
+    """Air lifeline of every place, before and now.
+
+    The best service among the airstrips within reach; of the places at positions ``rows``
+    (indexed from 0) only when given.
+    """
     rank = {s: i for i, s in enumerate(lifelines.AIR_STATES)}
     n = len(ctx.places)
     p, ap = (
@@ -593,14 +749,19 @@ _PROTECT: contextvars.ContextVar[bool] = contextvars.ContextVar("_PROTECT", defa
 
 
 def _cached(ctx: Context, key: tuple, build, *, protect: bool = False):
-    """``ctx._cache[key]``, built on first use and kept within the context's byte budget;
-    protected (evicted last) when ``protect`` or in an evaluation without a scenario."""
+    """``ctx._cache[key]``, built on first use and kept within the context's byte budget.
+
+    Protected (evicted last) when ``protect`` or in an evaluation without a scenario.
+    """
     return ctx._cache.get_or_build(key, build, protect=protect or _PROTECT.get())
 
 
 def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
-    """Cached road costs of ``season`` that :func:`geo.exposure.access.hub_costs` can repair into
-    the costs of ``hubs`` with ``removed`` cut (fewest hubs and most cuts first), or None."""
+    """Cached road costs of ``season`` that can be repaired into those of ``hubs``, or None.
+
+    Repairable by :func:`geo.exposure.access.hub_costs` into the costs of ``hubs`` with
+    ``removed`` cut; fewest hubs and most cuts first.
+    """
     best, best_size = None, None
     for key in list(ctx._cache):
         if not (isinstance(key, tuple) and key[0] == "costs" and key[1] == season):
@@ -616,8 +777,10 @@ def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
 def _costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray
 ) -> access.HubCosts:
-    """Road costs to the nearest of ``hubs`` (cached; a new set of hubs or cuts repairs cached
-    costs where it can)."""
+    """Road costs to the nearest of ``hubs``.
+
+    Cached; a new set of hubs or cuts repairs cached costs where it can.
+    """
     key = ("costs", season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
     return _cached(
         ctx,
@@ -634,8 +797,10 @@ def _costs(
 def _hub_costs(
     ctx: Context, graph: RoadGraph, season: str, removed: tuple, hubs: np.ndarray, prefix: str
 ) -> tuple[access.HubCosts, pd.DataFrame]:
-    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place (cached;
-    a new set of hubs or cuts repairs cached costs where it can)."""
+    """Road costs to the nearest of ``hubs`` and their ``<prefix>_*`` columns per place.
+
+    Cached; a new set of hubs or cuts repairs cached costs where it can.
+    """
     key = (season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
     costs = _costs(ctx, graph, season, removed, hubs)
 
@@ -650,8 +815,10 @@ def _hub_costs(
 def _nearest_by_road(
     ids: np.ndarray, hub_nodes: np.ndarray, source_node: np.ndarray, nodes: np.ndarray
 ) -> list:
-    """Id of the hub each place is reached from (the first hub listed at a node), None off the
-    network or unreachable."""
+    """Id of the hub each place is reached from, None off the network or unreachable.
+
+    The first hub listed at a node wins.
+    """
     out = np.full(len(nodes), None, dtype=object)
     valid = hub_nodes >= 0
     at, first = np.unique(hub_nodes[valid], return_index=True)
@@ -664,8 +831,11 @@ def _nearest_by_road(
 
 
 def _road_access(ctx: Context, graph: RoadGraph, season: str, removed: tuple) -> dict:
-    """Everything about the road to the hub, which depends only on the season and the roads cut
-    (not on the bases): the ``<hub>_*`` columns, the routes score and the road reasons (cached)."""
+    """Everything about the road to the hub (cached).
+
+    It depends only on the season and the roads cut, not on the bases: the ``<hub>_*``
+    columns, the routes score and the road reasons.
+    """
     hub = ctx.hub_key
 
     def build():
@@ -733,9 +903,11 @@ def _coverage(
     open_bases: np.ndarray | None,
     rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short;
-    of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
-    given."""
+    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short.
+
+    Of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
+    given.
+    """
     name_col, short = _site_names(ctx)
     places, distance_km = ctx.places, ctx.base_km
     if rows is not None:  # the same answers, row by row, as for every place
@@ -803,9 +975,31 @@ def calibrated_features(
     history_radius_km: float = calibrate.HISTORY_RADIUS_KM,
     history_months: int = calibrate.HISTORY_MONTHS,
 ) -> pd.DataFrame:
-    """The indicators of a calibrated model (:data:`geo.exposure.calibrate.FEATURES`) for the
-    places of an evaluated ``frame`` at ``when``, with the decay scale ``scale_km`` and the
-    conflict history of ``history_radius_km`` and ``history_months``."""
+    """The indicators of a calibrated model for the places of an evaluated ``frame``.
+
+    The features are :data:`geo.exposure.calibrate.FEATURES` at ``when``, with the decay scale
+    ``scale_km`` and the conflict history of ``history_radius_km`` and ``history_months``.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context (its places, events and cache).
+    frame
+        An evaluated frame (:func:`evaluate`), one row per place of ``ctx``.
+    when
+        The date of the conflict history (events before it).
+    scale_km
+        Decay scale of the security score, in km.
+    history_radius_km
+        Radius of the conflict history around each place, in km (the model file's setting).
+    history_months
+        Months of conflict history before ``when`` (the model file's setting).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per feature, indexed like ``frame``.
+    """
     feats = pd.DataFrame(index=frame.index)
     feats["security_decay_score"] = calibrate.security_decay_score(
         frame["base_before_km"], frame["base_after_km"], scale_km
@@ -828,8 +1022,10 @@ def calibrated_features(
 
 
 def _calibrated(ctx: Context, out: pd.DataFrame, model_path: str, when: dt.date) -> pd.DataFrame:
-    """``out`` scored by the calibrated model in ``model_path``; the hand-set model's score is
-    kept as ``exposure_score_inform``."""
+    """``out`` scored by the calibrated model in ``model_path``.
+
+    The hand-set model's score is kept as ``exposure_score_inform``.
+    """
     model = calibrate.load_model(model_path)
     feats = calibrated_features(
         ctx,
@@ -913,8 +1109,11 @@ def within_period(ctx: Context, params: ExposureParams) -> ExposureParams:
 
 
 def _air_parts(ctx: Context, p: ExposureParams, when: dt.date, open_bases) -> tuple:
-    """The airports' service in a scenario (cached) and its key: the states before and now and
-    the operators before, per airport (what the air columns depend on)."""
+    """The airports' service in a scenario (cached) and its key.
+
+    The key holds the states before and now and the operators before, per airport: what the
+    air columns depend on.
+    """
     closure = _air_closure(ctx, when, open_bases)
     links, operators = p.disabled_links, p.disabled_operators
     service = _cached(
@@ -951,8 +1150,11 @@ def _reference_key(p: ExposureParams, when: dt.date) -> tuple:
 
 
 def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
-    """The body of :func:`evaluate`, for validated parameters: a what-if patches its reference
-    (the same parameters without the scenario) when it is cached, else everything is built."""
+    """The body of :func:`evaluate`, for validated parameters.
+
+    A what-if patches its reference (the same parameters without the scenario) when it is
+    cached; else everything is built.
+    """
     when = p.as_of_for(ctx.bases["closure_date"])
     graph = ctx.timed_graph(p.season)
     removed = tuple(resolve_edges(graph, p.close_roads))
@@ -974,8 +1176,10 @@ def _evaluate_all(
     removed: tuple,
     flags: np.ndarray,
 ) -> gpd.GeoDataFrame:
-    """Every column of every place (kept as the reference of later what-ifs when there is no
-    scenario)."""
+    """Every column of every place.
+
+    Kept as the reference of later what-ifs when there is no scenario.
+    """
     season = p.season
     scenario = bool(p.close or p.keep)
     cov = _coverage(ctx, p, when, flags if scenario else None)
@@ -1050,8 +1254,11 @@ def _evaluate_all(
 
 
 def _rank(score_values) -> pd.arrays.IntegerArray:
-    """Rank of every place by exposure, most exposed first; ties share the best rank (pandas'
-    ``rank(ascending=False, method="min")``), missing scores have none."""
+    """Rank of every place by exposure, most exposed first.
+
+    Ties share the best rank (pandas' ``rank(ascending=False, method="min")``); missing scores
+    have none.
+    """
     s = np.asarray(score_values, dtype="float64")
     known = ~np.isnan(s)
     ordered = np.sort(s[known])
@@ -1084,8 +1291,7 @@ _COVERAGE_NOW = (
 def _update(
     patch: Patch, frame: pd.DataFrame | Mapping, rows: np.ndarray, columns: Iterable | None = None
 ) -> None:
-    """Set the columns of ``frame`` (all, or ``columns``), rows ``rows`` of the assessment,
-    where they differ."""
+    """Set the columns of ``frame`` (all, or ``columns``) at ``rows``, where they differ."""
     for col in frame.keys() if columns is None else columns:
         values = frame[col]
         values = values.array if isinstance(values, pd.Series) else np.asarray(values)
@@ -1103,9 +1309,11 @@ def _patched(
     flags: np.ndarray,
     ref: Reference,
 ) -> gpd.GeoDataFrame | None:
-    """The what-if ``p`` as its reference ``ref`` with only the changed rows rebuilt, by the same
-    functions as :func:`_evaluate_all` on those rows (None when it cannot be: every site closed
-    in one but not the other, or distances not from :class:`~geo.exposure.coverage.SiteDistances`).
+    """The what-if ``p`` as its reference ``ref`` with only the changed rows rebuilt.
+
+    The rows are rebuilt by the same functions as :func:`_evaluate_all`. None when it cannot be:
+    every site closed in one but not the other, or distances not from
+    :class:`~geo.exposure.coverage.SiteDistances`.
     """
     sd = ctx.base_km
     if not isinstance(sd, coverage.SiteDistances) or bool(flags.any()) != bool(ref.flags.any()):
@@ -1207,8 +1415,10 @@ _EXPLAINED_FROM = (
 
 
 def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np.ndarray) -> None:
-    """Scores and class of the places at ``rows``, and everyone's rank, as
-    :func:`_evaluate_all` gives them."""
+    """Scores and class of the places at ``rows``, and everyone's rank.
+
+    As :func:`_evaluate_all` gives them.
+    """
     if rows.size == 0:
         return
     hub = ctx.hub_key

@@ -26,13 +26,14 @@ from minusma.geo._errors import ParameterError, SchemaError, UnknownNameError
 from minusma.geo.crs import to_wgs84
 from minusma.geo.distance import (
     CHUNK,
+    DENSE_CHUNK,
     QueryPoints,
     first_smallest,
     geodesic_km,
     nearest_km,
     pairwise_km,
     sphere_bounds_km,
-    sphere_candidates,
+    sphere_candidates_nearest_km,
     within_pairs_km,
 )
 from minusma.geo.exposure.params import DEFAULT_RADIUS_KM, parse_iso_date
@@ -58,6 +59,20 @@ __all__ = [
 
 def point_lonlat(gdf: gpd.GeoDataFrame, *, name: str = "points") -> tuple[NDArray, NDArray]:
     """Longitude and latitude of point geometries (NaN where the geometry is missing or empty).
+
+    Parameters
+    ----------
+    gdf
+        A GeoDataFrame of points (any CRS; reprojected to EPSG:4326).
+    name
+        What the points are, for error messages.
+
+    Returns
+    -------
+    lon : numpy.ndarray of float
+        Longitudes in degrees.
+    lat : numpy.ndarray of float
+        Latitudes in degrees.
 
     Raises
     ------
@@ -94,8 +109,21 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def iso_dates(values: Iterable) -> list[dt.date | None]:
-    """ISO ``YYYY-MM-DD`` strings (or dates) as dates, None where missing; a value that is not a
-    valid ISO date gives None too (the caller decides whether that is an error)."""
+    """ISO ``YYYY-MM-DD`` strings (or dates) as dates, None where missing.
+
+    A value that is not a valid ISO date gives None too (the caller decides whether that is an
+    error).
+
+    Parameters
+    ----------
+    values
+        Strings, dates, datetimes or missing values.
+
+    Returns
+    -------
+    list
+        A date or None per value.
+    """
     out: list[dt.date | None] = []
     for v in values:
         if isinstance(v, dt.datetime):
@@ -126,7 +154,20 @@ def _closure(bases: pd.DataFrame) -> pd.Series:
 
 
 def open_mask(bases: pd.DataFrame, as_of: str | dt.date) -> NDArray:
-    """Which sites are open on ``as_of`` (closure date after it; null closure = never closed)."""
+    """Which sites are open on ``as_of`` (closure date after it; null closure = never closed).
+
+    Parameters
+    ----------
+    bases
+        Sites with ``closure_date`` (ISO dates).
+    as_of
+        The date.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per site.
+    """
     return _open(_closure(bases), parse_iso_date(as_of))
 
 
@@ -141,8 +182,10 @@ def nearest(
 
     Parameters
     ----------
-    points, targets
-        Point GeoDataFrames (any CRS; reprojected to EPSG:4326).
+    points
+        Point GeoDataFrame (any CRS; reprojected to EPSG:4326).
+    targets
+        Point GeoDataFrame of targets (any CRS).
     id_column
         Column of ``targets`` to report; its index if None.
 
@@ -179,6 +222,17 @@ def within_km(
 ) -> pd.DataFrame:
     """Every (point, target) pair at most ``radius_km`` apart, by geodesic distance.
 
+    Parameters
+    ----------
+    points
+        Point GeoDataFrame (any CRS; reprojected to EPSG:4326).
+    targets
+        Point GeoDataFrame of targets (any CRS).
+    radius_km
+        The radius in km.
+    id_column
+        Column of ``targets`` to report; its index if None.
+
     Returns
     -------
     pandas.DataFrame
@@ -205,9 +259,23 @@ def within_km(
 
 
 def distance_matrix_km(places: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> np.ndarray:
-    """Geodesic distance from every place to every base, shape ``(len(places), len(bases))``;
-    NaN rows for places without a coordinate. Dense: for many places and sites prefer
-    :func:`site_distances`."""
+    """Geodesic distance from every place to every base.
+
+    Dense: for many places and sites prefer :func:`site_distances`.
+
+    Parameters
+    ----------
+    places
+        Point GeoDataFrame (null geometry allowed).
+    bases
+        Point GeoDataFrame of sites.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kilometres, shape ``(len(places), len(bases))``; NaN rows for places without a
+        coordinate.
+    """
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     out = np.full((len(places), len(bases)), np.nan)
@@ -267,8 +335,30 @@ class SiteDistances:
         return np.where(want, g, np.inf)
 
     def nearest_open(self, rows: NDArray, is_open: NDArray) -> tuple[NDArray, NDArray]:
-        """Position of and geodesic distance to the nearest open site of each place in ``rows``
-        (places with a coordinate); the first site in order on ties; some site must be open."""
+        """Nearest open site of each place in ``rows``; the first site in order on ties.
+
+        Parameters
+        ----------
+        rows
+            Positions of places with a coordinate.
+        is_open
+            One flag per site; some site must be open.
+
+        Returns
+        -------
+        position : numpy.ndarray of int
+            Position of the nearest open site of each place.
+        distance_km : numpy.ndarray of float
+            Geodesic distance to it.
+        """
+        pos, dist = np.empty(rows.size, dtype="int64"), np.empty(rows.size)
+        step = max(1, DENSE_CHUNK // self.near.shape[1])  # chunks that stay in the CPU cache
+        for start in range(0, rows.size, step):
+            part = slice(start, start + step)
+            pos[part], dist[part] = self._nearest_open(rows[part], is_open)
+        return pos, dist
+
+    def _nearest_open(self, rows: NDArray, is_open: NDArray) -> tuple[NDArray, NDArray]:
         near, s = self.near[rows], self.sphere_km[rows]
         hit = is_open[near]
         any_hit = hit.any(axis=1)
@@ -289,10 +379,24 @@ class SiteDistances:
         return pos, dist
 
     def nearest_open_all(self, is_open: NDArray) -> tuple[NDArray, NDArray]:
-        """:meth:`nearest_open` for every place with a coordinate, remembered per set of open
-        sites (as many as :data:`ANSWER_BYTES` holds). From a remembered answer for a larger
-        set, only the places whose nearest site has closed are searched again: a one-site
-        what-if costs its catchment."""
+        """:meth:`nearest_open` for every place with a coordinate, remembered per set of open sites.
+
+        As many answers as :data:`ANSWER_BYTES` holds are remembered. From a remembered answer
+        for a larger set, only the places whose nearest site has closed are searched again: a
+        one-site what-if costs its catchment.
+
+        Parameters
+        ----------
+        is_open
+            One flag per site; some site must be open.
+
+        Returns
+        -------
+        position : numpy.ndarray of int
+            Nearest open site of each place with a coordinate, in place order.
+        distance_km : numpy.ndarray of float
+            Geodesic distance to it.
+        """
         key = np.packbits(is_open).tobytes()
         if key in self._answers:
             return self._answers[key]
@@ -321,7 +425,22 @@ class SiteDistances:
         self._answers.clear()
 
     def within(self, rows: NDArray, radius_km: float) -> tuple[NDArray, NDArray]:
-        """Pairs (index into ``rows``, site position) at most ``radius_km`` apart (geodesic)."""
+        """Pairs (index into ``rows``, site position) at most ``radius_km`` apart (geodesic).
+
+        Parameters
+        ----------
+        rows
+            Positions of places with a coordinate.
+        radius_km
+            The radius in km.
+
+        Returns
+        -------
+        row : numpy.ndarray of int
+            Index into ``rows`` of each pair.
+        site : numpy.ndarray of int
+            Site position of each pair.
+        """
         lower, _ = sphere_bounds_km(self.sphere_km[rows])
         complete = (lower.shape[1] == self.site_lon.size) | (lower[:, -1] > radius_km)
         g = self._measure(rows, (lower <= radius_km) & complete[:, None])
@@ -339,15 +458,25 @@ class SiteDistances:
 
 def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances:
     k = max(1, min(int(k), b_lon.size))
-    near = np.full((lon.size, k), -1, dtype="int64")
-    sphere = np.full((lon.size, k), np.inf)
+    measured = np.full((lon.size, k), np.nan)
     ok = np.flatnonzero(np.isfinite(lon))
-    if ok.size and b_lon.size:
-        near[ok], sphere[ok] = sphere_candidates(lon[ok], lat[ok], b_lon, b_lat, k=k, query=query)
-    out = SiteDistances(lon, lat, b_lon, b_lat, near, sphere, np.full((lon.size, k), np.nan))
-    if ok.size and b_lon.size:
-        out.nearest_open(ok, np.ones(b_lon.size, dtype=bool))
-    return out
+    if not (ok.size and b_lon.size):
+        near = np.full((lon.size, k), -1, dtype="int64")
+        return SiteDistances(lon, lat, b_lon, b_lat, near, np.full((lon.size, k), np.inf), measured)
+    # the candidates and the nearest site (measured: what every evaluation asks first) in one
+    # pass; the nearest's distance is kept where it is among the candidates
+    every = ok.size == lon.size  # every place located: no copy into larger arrays
+    near, sphere, nearest, nearest_km = sphere_candidates_nearest_km(
+        lon if every else lon[ok], lat if every else lat[ok], b_lon, b_lat, k=k, query=query
+    )
+    r, c = np.nonzero(near == nearest[:, None])
+    if not every:
+        near_all = np.full((lon.size, k), -1, dtype="int64")
+        sphere_all = np.full((lon.size, k), np.inf)
+        near_all[ok], sphere_all[ok] = near, sphere
+        near, sphere = near_all, sphere_all
+    measured[ok[r], c] = nearest_km[r]
+    return SiteDistances(lon, lat, b_lon, b_lat, near, sphere, measured)
 
 
 def _from_matrix(distance_km: NDArray, lon, lat, b_lon, b_lat) -> SiteDistances:
@@ -365,10 +494,33 @@ def site_distances(
     k: int = DEFAULT_NEAREST_SITES,
     query: QueryPoints | None = None,
 ) -> SiteDistances:
-    """The ``k`` sphere-nearest sites of every place (see :class:`SiteDistances`), the geodesic
-    distance to the nearest measured up front; in chunks, never a place x site matrix.
-    ``query``: the places with a coordinate prepared for several searches
-    (:class:`geo.distance.QueryPoints`)."""
+    """The ``k`` sphere-nearest sites of every place (see :class:`SiteDistances`).
+
+    The geodesic distance to the nearest is measured up front; in chunks, never a place x site
+    matrix.
+
+    Parameters
+    ----------
+    places
+        Point GeoDataFrame (null geometry allowed).
+    bases
+        Point GeoDataFrame of sites, each with a geometry.
+    k
+        Sites kept per place.
+    query
+        The places with a coordinate prepared for several searches
+        (:class:`geo.distance.QueryPoints`).
+
+    Returns
+    -------
+    SiteDistances
+        The candidates, answering :func:`coverage`'s questions exactly.
+
+    Raises
+    ------
+    SchemaError
+        A site has no geometry.
+    """
     lon, lat = point_lonlat(places, name="places")
     b_lon, b_lat = point_lonlat(bases, name="bases")
     if not np.isfinite(b_lon).all():
@@ -385,8 +537,33 @@ def site_distances_lonlat(
     k: int = DEFAULT_NEAREST_SITES,
     query: QueryPoints | None = None,
 ) -> SiteDistances:
-    """:func:`site_distances` from coordinates already read (:func:`point_lonlat`; NaN for
-    places without a coordinate, ``query`` prepared from the others)."""
+    """:func:`site_distances` from coordinates already read (:func:`point_lonlat`).
+
+    Parameters
+    ----------
+    lon
+        Longitudes of the places in degrees (NaN: no coordinate).
+    lat
+        Latitudes of the places in degrees.
+    site_lon
+        Longitudes of the sites in degrees.
+    site_lat
+        Latitudes of the sites in degrees.
+    k
+        Sites kept per place.
+    query
+        The places with a coordinate prepared for several searches.
+
+    Returns
+    -------
+    SiteDistances
+        The candidates, answering :func:`coverage`'s questions exactly.
+
+    Raises
+    ------
+    SchemaError
+        A site has no coordinate.
+    """
     if not np.isfinite(site_lon).all():
         raise SchemaError("bases need a point geometry on every row to measure distances")
     return _site_distances(lon, lat, site_lon, site_lat, k, query)
@@ -396,6 +573,18 @@ def protection(distance_km: NDArray, radius_km: float) -> NDArray:
     """Protection by the nearest open site, 0-10: 10 at the site, linearly to 0 at ``radius_km``.
 
     NaN distance (no coordinate) stays NaN; ``inf`` (no open site) gives 0.
+
+    Parameters
+    ----------
+    distance_km
+        Distance to the nearest open site.
+    radius_km
+        The umbrella radius.
+
+    Returns
+    -------
+    numpy.ndarray
+        Protection, 0-10.
     """
     d = np.asarray(distance_km, dtype="float64")
     with np.errstate(invalid="ignore"):
@@ -428,6 +617,10 @@ def coverage(
         The reference date "before the withdrawal" (every site of the study still open).
     radius_km
         Umbrella radius (default :data:`DEFAULT_RADIUS_KM`, a modelling choice).
+    base_id_column
+        The sites' id column.
+    base_name_column
+        The sites' name column.
     open_bases
         Override of which sites are open at ``as_of`` (a scenario); by default from the dates.
     distance_km

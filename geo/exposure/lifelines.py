@@ -55,18 +55,23 @@ def link_states(
     disabled_operators: Iterable[str] = (),
     mission_operators: Iterable[str] = (),
 ) -> pd.Series:
-    """State of every air link on ``as_of``: ``active``, ``unknown``, ``inactive`` or
-    ``not_started``.
+    """State of every air link on ``as_of``.
+
+    One of ``active``, ``unknown``, ``inactive`` or ``not_started``.
 
     Parameters
     ----------
     links
         Columns ``link_id``, ``from_icao``, ``to_icao``, ``via_icao``, ``operator``,
         ``period_start``, ``period_end`` (ISO, null = none reported) and ``status``.
+    as_of
+        The date (ISO string or date).
     base_closure_by_airport
         ICAO -> closure date of the mission's site at that airport; a mission link ends there then.
-    disabled_links, disabled_operators
-        A scenario: these links (ids) or operators are switched off (``inactive``).
+    disabled_links
+        A scenario: these links (ids) are switched off (``inactive``).
+    disabled_operators
+        A scenario: these operators' links are switched off (``inactive``).
     mission_operators
         Operators whose flights belonged to the mission (they end with its sites; the Mali layers
         give ``minusma.layers.air_links.MISSION_OPERATORS``).
@@ -75,6 +80,13 @@ def link_states(
     -------
     pandas.Series
         One state per link, aligned to ``links``.
+
+    Raises
+    ------
+    SchemaError
+        A column is missing.
+    UnknownNameError
+        A disabled link or operator is not in ``links``.
     """
     mission = set(mission_operators)
     need = (
@@ -137,8 +149,9 @@ def airport_service(
     *,
     mission_operators: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Service of every airport from its links' states (a link serves its origin, stops and
-    destination).
+    """Service of every airport from its links' states.
+
+    A link serves its origin, its stops and its destination.
 
     Parameters
     ----------
@@ -196,16 +209,36 @@ def airport_service(
 
 
 def river_side(
-    places: gpd.GeoDataFrame, river_line: shapely.LineString, metric_crs, *, on_line_km: float = 5.0
+    places: gpd.GeoDataFrame,
+    river_line: shapely.LineString,
+    metric_crs: object,
+    *,
+    on_line_km: float = 5.0,
 ) -> pd.Series:
-    """Side of the river of every place: ``left`` (north/west bank, looking downstream) or
-    ``right``.
+    """Side of the river of every place: ``left`` or ``right`` bank, looking downstream.
 
-    The line must run downstream. The sign of the cross product between the river's direction at
-    the nearest point and the offset to the place is taken in ``metric_crs`` (never in degrees).
+    ``left`` is the north/west bank. The line must run downstream. The sign of the cross
+    product between the river's direction at the nearest point and the offset to the place is
+    taken in ``metric_crs`` (never in degrees).
     Places beyond the ends of the line take the side of the end segment's extension. Places
     without a coordinate, and places within ``on_line_km`` of the line (riverside towns the
     schematic line runs through, whose bank it cannot tell), get None.
+
+    Parameters
+    ----------
+    places
+        Point GeoDataFrame (null geometry allowed).
+    river_line
+        The river's line in EPSG:4326, running downstream.
+    metric_crs
+        A metric CRS for the cross products (e.g. the places' UTM zone).
+    on_line_km
+        Places this close to the line get None.
+
+    Returns
+    -------
+    pandas.Series
+        ``left``, ``right`` or None per place, aligned to ``places``, named ``river_bank``.
     """
     lon, _ = point_lonlat(places, name="places")
     ok = np.isfinite(lon)

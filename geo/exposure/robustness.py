@@ -9,13 +9,16 @@ x1.5) differs from its class under the user's parameters.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 
 import numpy as np
 import pandas as pd
 
+from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.assess import Context, evaluate, within_period
+from minusma.geo.exposure.cache import release_memory
 from minusma.geo.exposure.coverage import protection
 from minusma.geo.exposure.params import (
     AGGREGATIONS,
@@ -34,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "RADIUS_FACTORS",
+    "ROBUSTNESS_CACHE_BYTES",
     "SMALL_RADIUS_FACTORS",
     "SMALL_WEIGHT_FACTOR",
     "robustness",
@@ -46,6 +50,12 @@ RADIUS_FACTORS = (0.5, 1.0, 1.5, 2.0)
 SMALL_RADIUS_FACTORS = (0.8, 1.2)
 #: A small change of one dimension's weight.
 SMALL_WEIGHT_FACTOR = 1.5
+#: Cache budget (bytes) of the two seasons' evaluations that the variants are re-scored from:
+#: they run on a copy of the context with a cache of its own this large, so that what they cache
+#: (road costs, routes, reasons: about 1 GB at a million places) is not kept beside the caller's
+#: cache, and is freed on return. A calibrated model, re-evaluated in full for every variant,
+#: uses the context's own cache.
+ROBUSTNESS_CACHE_BYTES = 0
 
 
 def _radius(params: ExposureParams, factor: float) -> float:
@@ -62,6 +72,16 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
     """The 64 variants around ``params``: 4 radii x 4 weight sets x 2 aggregations x 2 seasons.
 
     The weight sets are the user's weights, then each dimension's weight doubled in turn.
+
+    Parameters
+    ----------
+    params
+        The parameters the variants are built around.
+
+    Returns
+    -------
+    list of ExposureParams
+        The variants, radius slowest, season fastest.
     """
     weight_sets = [params, *(_weighted(params, d, 2.0) for d in DIMENSION_NAMES)]
     return [
@@ -72,19 +92,26 @@ def variants(params: ExposureParams) -> list[ExposureParams]:
     ]
 
 
-def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
-    """Rank and class of every place of an evaluated ``frame`` under ``variant``, which differs
-    from the frame's parameters only by radius, weights or aggregation: the security score is
-    recomputed from the frame's distances and the indicators re-aggregated, exactly as
-    :func:`geo.exposure.assess.evaluate` would (no routing, no air service again)."""
-    before = frame["base_before_km"].to_numpy(dtype="float64")
-    after = frame["base_after_km"].to_numpy(dtype="float64")
+def _variant_ranks(
+    frame: pd.DataFrame, distances: pd.DataFrame, variant: ExposureParams
+) -> tuple[pd.Series, pd.Series]:
+    """Rank and class of every place of an evaluated ``frame`` under ``variant``.
+
+    The variant differs from the frame's parameters only by radius, weights or aggregation: the
+    security score is recomputed from the sites' ``distances`` (``base_before_km`` and
+    ``base_after_km``, the same in every season) and the frame's indicators re-aggregated,
+    exactly as :func:`geo.exposure.assess.evaluate` would (no routing, no air service again).
+    """
+    before = distances["base_before_km"].to_numpy(dtype="float64")
+    after = distances["base_after_km"].to_numpy(dtype="float64")
     after = np.where(~np.isnan(before) & np.isnan(after), np.inf, after)  # no open site
     loss = np.maximum(
         protection(before, variant.radius_km) - protection(after, variant.radius_km), 0.0
     )
-    indicators = frame[[c for cols in variant.dimensions.values() for c in cols]].copy()
-    indicators["security_loss_score"] = loss
+    indicators = pd.DataFrame(
+        {c: loss if c == "security_loss_score" else frame[c] for c in _indicators(variant)},
+        index=frame.index,
+    )
     _, total = composite_values(
         indicators,
         weights=variant.weights_dict,
@@ -96,9 +123,17 @@ def _variant_ranks(frame: pd.DataFrame, variant: ExposureParams) -> tuple[pd.Ser
     return rank.astype("Float64"), pd.Series(classify(s).to_numpy(), index=frame.index)
 
 
+def _indicators(params: ExposureParams) -> list[str]:
+    """The indicators of ``params``' dimensions, in their order."""
+    return [c for cols in params.dimensions.values() for c in cols]
+
+
 def _aligned(values: pd.Series, ids: pd.Index) -> pd.Series:
-    """``values`` (indexed by place id) in the order of ``ids``; no reindexing when the order is
-    already the same (every run of one context lists its places in one order)."""
+    """``values`` (indexed by place id) in the order of ``ids``.
+
+    No reindexing when the order is already the same (every run of one context lists its
+    places in one order).
+    """
     return values if values.index.equals(ids) else values.reindex(ids)
 
 
@@ -112,8 +147,24 @@ def _seen_names(seen: np.ndarray, names: dict[str, int]) -> np.ndarray:
     return text[inverse.reshape(-1)]
 
 
+def _checked(evaluated: pd.DataFrame, columns: list[str], n_places: int) -> pd.DataFrame:
+    """``evaluated`` when it is an evaluation of the context's places with ``columns``."""
+    missing = [c for c in columns if c not in getattr(evaluated, "columns", ())]
+    if missing or len(evaluated) != n_places:
+        raise ParameterError(
+            f"evaluated must be the evaluation of the context's {n_places} places "
+            f"(evaluate(ctx, params)), got {type(evaluated).__name__} of {len(evaluated)} rows"
+            + (f" lacking {missing}" if missing else "")
+        )
+    return evaluated
+
+
 def robustness(
-    ctx: Context, params: ExposureParams | None = None, *, id_column: str = "town_id"
+    ctx: Context,
+    params: ExposureParams | None = None,
+    *,
+    id_column: str = "town_id",
+    evaluated: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rank range and class stability of every place around ``params``.
 
@@ -123,35 +174,59 @@ def robustness(
     evaluation of each variant gives (tested against it). A calibrated model (``params.model``
     a file) is re-evaluated in full for every variant.
 
+    Parameters
+    ----------
+    ctx
+        The prepared context (:func:`geo.exposure.assess.prepare`).
+    params
+        The parameters the variants are built around (default: the defaults).
+    id_column
+        The places' id column, which indexes the result.
+    evaluated
+        The evaluation of ``params`` on ``ctx`` (:func:`geo.exposure.assess.evaluate`, rows in
+        the context's order) when the caller has it: its season is not evaluated again.
+
     Returns
     -------
     pandas.DataFrame
         Indexed by place id: ``rank_default`` (rank under ``params``), ``rank_min``,
         ``rank_max``, ``rank_range``, ``classes_seen`` (``;``-separated), ``uncertain`` (class
         flips under a small change) and ``runs`` (number of variants).
+
+    Raises
+    ------
+    ParameterError
+        ``evaluated`` is not an evaluation of the context's places.
     """
     p = within_period(ctx, check_params(params))
-    # only the columns the variants are re-scored from are kept of each season's evaluation
-    keep = [
-        id_column,
-        "base_before_km",
-        "base_after_km",
-        "exposure_rank",
-        "exposure_class",
-        *(c for cols in p.dimensions.values() for c in cols),
-    ]
-    runs = {season: evaluate(ctx, p.replace(season=season))[keep] for season in SEASONS}
-    base = runs[p.season].set_index(id_column)
     full = p.model != MODELS[0]
+    # one full evaluation at a time, and only the columns the variants are re-scored from copied
+    # out of it: ids, site distances, rank and class in the user's season; the indicators that
+    # do not depend on the radius in each
+    kept = [c for c in _indicators(p) if c != "security_loss_score"]
+    runs = {}
+    for season in sorted(SEASONS, key=lambda s: s != p.season):  # the user's season first
+        columns = kept
+        if season == p.season:
+            columns = [id_column, "base_before_km", "base_after_km", "exposure_rank"]
+            columns += ["exposure_class", *kept]
+        # a context with a cache of its own per season: the season's graph and matrices go too
+        if season == p.season and evaluated is not None:
+            runs[season] = _checked(evaluated, columns, len(ctx.places))[columns].copy(deep=True)
+            continue
+        own = ctx if full else dataclasses.replace(ctx, cache_bytes=ROBUSTNESS_CACHE_BYTES)
+        runs[season] = evaluate(own, p.replace(season=season))[columns].copy(deep=True)
+        del own
+        release_memory()  # the evaluation's memory back before the next one
+    base = runs[p.season].set_index(id_column)
+    ids_in_order = runs[p.season][id_column].to_numpy()
 
     def ranked(variant: ExposureParams) -> tuple[pd.Series, pd.Series]:
         if full:
             run = evaluate(ctx, variant).set_index(id_column)
             return run["exposure_rank"].astype("Float64"), run["exposure_class"]
-        frame = runs[variant.season]
-        rank, cls = _variant_ranks(frame, variant)
-        ids = frame[id_column].to_numpy()
-        return rank.set_axis(ids), cls.set_axis(ids)
+        rank, cls = _variant_ranks(runs[variant.season], runs[p.season], variant)
+        return rank.set_axis(ids_in_order), cls.set_axis(ids_in_order)
 
     # streamed: each variant's ranks and classes are folded into running minima, maxima and
     # the set of classes seen (a bit per class), never all held at once

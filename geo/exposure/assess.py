@@ -283,8 +283,10 @@ class Context:
 
 
 def _said(message: Warning | str) -> str:
-    """A warning's message as text, keeping a :class:`~minusma.geo.i18n.Phrase` (its words in
-    every language)."""
+    """A warning's message as text.
+
+    A :class:`~minusma.geo.i18n.Phrase` is kept as it is: its words in every language.
+    """
     args: tuple[object, ...] = getattr(message, "args", ())
     first = args[0] if len(args) == 1 else None
     return first if isinstance(first, str) else str(message)

@@ -448,6 +448,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "validate.places.towns": "towns",
         "validate.places.settlements": "settlements",
         "validate.format.shipped": "shipped",
+        "validate.interval.95 % percentile bootstrap over places (paired across rankings)": (
+            "95 % percentile bootstrap over places (paired across rankings)"
+        ),
         "validate.ranking": "ranking",
         "validate.kind": "kind",
         "validate.auc": "AUC [95% CI]",
@@ -552,7 +555,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "the Bamako HQ sits in a city of about 3 million: any answer that keeps it covers "
             "them (leave it out with --june-2023-count)"
         ),
-        # minusma layers: headings, headers; layer titles: the registry's in English
+        # minusma layers: headings, headers; layer titles as the registry's (test_cli_french.py)
         "layers.heading": "{kind}",
         "layers.heading.shipped": "Shipped layers:",
         "layers.heading.open": (
@@ -569,24 +572,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "layers.kind.real": "real",
         "layers.kind.schematic": "schematic",
         "layers.kind.town_point": "town_point",
-        "layers.title.bases": "{title}",
-        "layers.title.towns": "{title}",
-        "layers.title.regions": "{title}",
-        "layers.title.river": "{title}",
-        "layers.title.river_places": "{title}",
-        "layers.title.roads": "{title}",
-        "layers.title.airports": "{title}",
-        "layers.title.air_links": "{title}",
-        "layers.title.events": "{title}",
-        "layers.title.cercles": "{title}",
-        "layers.title.communes": "{title}",
-        "layers.title.regions_2023": "{title}",
-        "layers.title.settlements": "{title}",
-        "layers.title.niger_ne": "{title}",
-        "layers.title.sites": "{title}",
-        "layers.title.exposure": "{title}",
-        "layers.title.segment_criticality": "{title}",
-        "layers.title.exposure_timeline": "{title}",
+        "layers.title.bases": "MINUSMA sites closed in the 2023-2024 withdrawal",
+        "layers.title.towns": "Towns of Mali named by the MINUSMA facts (gazetteer)",
+        "layers.title.regions": "Regions of Mali (pre-2016 structure) with the 2023 central zone",
+        "layers.title.river": "The Niger through Mali (schematic, by reach)",
+        "layers.title.river_places": "Riverside places of the Niger, upstream to downstream",
+        "layers.title.roads": "Road links between towns (schematic)",
+        "layers.title.airports": "Airports and airstrips of Mali",
+        "layers.title.air_links": "Air links: Sky Mali, UNHAS and MINUSMA (schematic routes)",
+        "layers.title.events": "Security and access events in Mali, July 2023 to June 2024",
+        "layers.title.cercles": "Cercles of Mali (OCHA COD 2015) with their 2023 region",
+        "layers.title.communes": "Communes of Mali (OCHA COD 2015) with their 2023 region",
+        "layers.title.regions_2023": "2023 regions of Mali dissolved from 2015 cercles",
+        "layers.title.settlements": "Populated places of Mali (OCHA COD 2015)",
+        "layers.title.niger_ne": "The Niger in Mali (Natural Earth 10m)",
+        "layers.title.sites": (
+            "MINUSMA sites as periods (Geo-PKO 2013-2024, shipped closures 2023-2024)"
+        ),
+        "layers.title.exposure": "Exposure of Malian towns after the MINUSMA withdrawal",
+        "layers.title.segment_criticality": "Road segment criticality (single points of failure)",
+        "layers.title.exposure_timeline": "Exposure at each step of the withdrawal (13 states)",
         "diff.dates": "a = {a}, b = {b}",
         "diff.what_if": "a = baseline, b = the what-if, at {at}",
         "gap.unknown_speed": (
@@ -1175,9 +1180,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "lieux : {places} au {as_of} : {n_places} ({n_places_unlabelled} sans point), "
             "{n_positive} positifs\n"
             "échantillon : {sample} ({sample_note_code})\n"
-            # the words of layers.validation's one interval method
-            "intervalles : bootstrap des percentiles à 95 % sur les lieux (appariés entre "
-            "classements), {n_boot} tirages, graine {seed}\n"
+            "intervalles : {interval}, {n_boot} tirages, graine {seed}\n"
         ),
         "validate.sample.in-sample": "dans l'échantillon d'ajustement",
         "validate.sample.out-of-sample": "hors échantillon",
@@ -1202,6 +1205,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "validate.places.towns": "villes",
         "validate.places.settlements": "localités",
         "validate.format.shipped": "livré",
+        "validate.interval.95 % percentile bootstrap over places (paired across rankings)": (
+            "bootstrap des percentiles à 95 % sur les lieux (appariés entre classements)"
+        ),
         "validate.ranking": "classement",
         "validate.kind": "type",
         "validate.auc": "AUC [IC 95 %]",

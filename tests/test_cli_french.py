@@ -124,3 +124,12 @@ def test_french_numbers_and_words_in_the_tables(data_dir):
     nearest = _run(COMMANDS["nearest"], "fr", data_dir)
     assert "camp d'Ansongo" in nearest and "89,5" in nearest and "Ansongo camp" not in nearest
     assert "(aucun)" in _run(COMMANDS["within-none"], "fr", data_dir)
+
+
+def test_the_catalogue_titles_of_the_layers_are_the_registry_s():
+    from minusma.geo.i18n import STRINGS
+
+    for kind in KINDS:
+        for row in metadata_frame(kind).itertuples():
+            assert STRINGS["en"][f"layers.title.{row.layer}"] == row.title, row.layer
+            assert STRINGS["fr"][f"layers.title.{row.layer}"] != row.title, row.layer

@@ -40,9 +40,7 @@ CELLS = (
     "template",  # ``template`` filled with the row's values
     "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
     "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is); with
-    # ``sep``, each ``sep``-separated part so
-    "words",  # the catalogue's ``label_prefix + <keys[0]'s value>`` filled with the row's
-    # fields (e.g. ``{title}``, the sourced words in English); a key it lacks: the value
+    # ``sep``, each ``sep``-separated part so; with ``keys``, the words of ``keys[0]``'s value
     "tagged",  # ``label_prefix + value``, else ``label_prefix + tag`` filled with ``rest``
     # (``close-Ber``: ``tag-rest``, split at the first ``-``); a value it lacks: as it is
     "yes_no",  # a boolean as the catalogue's yes/no
@@ -432,6 +430,7 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
         title_terms={
             "sample": "validate.sample.",
             "sample_note_code": "validate.note.",
+            "interval": "validate.interval.",
             "places": "validate.places.",
             "events_format": "validate.format.",
         },
@@ -557,7 +556,7 @@ LAYERS = Layout(
         Column(
             "title",
             label="layers.title",
-            cell="words",
+            cell="label",
             label_prefix="layers.title.",
             keys=("layer",),
         ),

@@ -562,13 +562,13 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         kind_of = column.label_prefix.rstrip(".")
         items = [term(kind_of, part, lang) for part in str(value).split(column.sep)]
         return text("reason.sep", lang).join(items)
-    if kind == "label":
-        return term(column.label_prefix.rstrip("."), value, lang)
-    if kind == "words":
+    if kind == "label" and column.keys:  # the words of another column's code, else the value
         from minusma.geo.i18n import STRINGS
 
-        key = column.label_prefix + str(row.get(column.keys[0]) if column.keys else value)
-        return text(key, lang, **row) if key in STRINGS[lang] else str(value)
+        key = column.label_prefix + str(row.get(column.keys[0]))
+        return text(key, lang) if key in STRINGS[lang] else str(value)
+    if kind == "label":
+        return term(column.label_prefix.rstrip("."), value, lang)
     if kind == "tagged":
         return _tagged(str(value), column.label_prefix, lang)
     return str(value)

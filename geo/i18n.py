@@ -27,10 +27,12 @@ __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "STRINGS",
+    "Phrase",
     "column_label",
     "date_text",
     "number_text",
     "of_name",
+    "phrase_text",
     "term",
     "text",
 ]
@@ -395,6 +397,243 @@ STRINGS: dict[str, dict[str, str]] = {
         "towns.rank_range": "rank range {lo}-{hi}",
         "towns.uncertain": ", class uncertain",
         "towns.no_reasons": "no reasons recorded",
+        # the tables of the commands (minusma.layouts): compact headers, lines above and below
+        "summary.title": (
+            "before = {before}, after = {as_of}; census_hs: census people in places classed high "
+            "or severe (no_census: such places without a figure)"
+        ),
+        "summary.places": "places",
+        "summary.no_unit": "(unknown)",
+        "summary.high": "high",
+        "summary.severe": "severe",
+        "summary.census_hs": "census_hs",
+        "summary.no_census": "no_census",
+        "summary.single_road": "single_road",
+        "summary.lost_cover": "lost_cover",
+        "summary.lost_first_last": "lost_first..last",
+        "summary.wp_near_site_before": "wp_near_site_before",
+        "summary.wp_near_site_after": "wp_near_site_after",
+        "scenarios.scenario": "scenario",
+        "scenarios.high": "high",
+        "scenarios.severe": "severe",
+        "scenarios.people_exposed": "people exposed",
+        "scenarios.no_population": "(no pop.)",
+        "scenarios.covered": "covered",
+        "scenarios.people_covered": "people covered",
+        "validate.title": (
+            "events: {events_file} ({events_format}), {window[0]} to {window[1]}\n"
+            "  {n_events} in the window, {events_matched} within {match_km:g} km of a place, "
+            "{events_unlocated} not locatable, {events_too_imprecise} located coarser than "
+            "{max_precision_km} km; left out: {events_dropped}\n"
+            "places: {places} as of {as_of}: {n_places} ({n_places_unlabelled} without a "
+            "point), {n_positive} positive\n"
+            "sample: {sample} ({sample_note_code})\n"
+            "intervals: {interval}, {n_boot} draws, seed {seed}\n"
+        ),
+        "validate.sample.in-sample": "in-sample",
+        "validate.sample.out-of-sample": "out-of-sample",
+        "validate.sample.mixed": "mixed",
+        "validate.note.hand_set": (
+            "the model is hand-set (INFORM-style rules, equal weights), not fitted on any events"
+        ),
+        "validate.note.before_fit": (
+            "every event in the window is on or before the fit date {fit_until}"
+        ),
+        "validate.note.after_fit": "every event in the window is after the fit date {fit_until}",
+        "validate.note.straddles": (
+            "the window straddles the fit date {fit_until}: split it with from_date/to_date"
+        ),
+        "validate.note.no_events": "no events in the window",
+        "validate.places.given frame": "given frame",
+        "validate.places.towns": "towns",
+        "validate.places.settlements": "settlements",
+        "validate.format.shipped": "shipped",
+        "validate.interval.95 % percentile bootstrap over places (paired across rankings)": (
+            "95 % percentile bootstrap over places (paired across rankings)"
+        ),
+        "validate.ranking": "ranking",
+        "validate.kind": "kind",
+        "validate.auc": "AUC [95% CI]",
+        "validate.ap": "AP [95% CI]",
+        "validate.scored": "scored",
+        "validate.pos": "pos",
+        "validate.diff_auc": "composite - this AUC",
+        "interval": "{value} [{low}, {high}]",
+        "validate.p_at": "P@{k}",
+        "validate.kind.composite": "composite",
+        "validate.kind.dimension": "dimension",
+        "validate.kind.indicator": "indicator",
+        "validate.kind.baseline": "baseline",
+        "scenarios.id.none-closed": "none-closed",
+        "scenarios.id.none-kept": "none-kept",
+        "scenarios.id.close": "close-{rest}",
+        "scenarios.id.keep": "keep-{rest}",
+        "scenarios.note": "{n} scenarios on {places} {kind}, radius {radius_km} km, as of {as_of}",
+        "scenarios.last_closure": "the last closure",
+        "size.kb": "{n} kB",
+        "size.mb": "{n} MB",
+        "route.step": "step",
+        "route.label": "label",
+        "route.road_class": "road_class",
+        "route.length_km": "length_km",
+        "route.travel_h": "travel_h",
+        "route.data_gap": "data_gap",
+        "route.gap.schematic geometry": "schematic geometry",
+        "route.gap.no dry-season speed": "no dry-season speed",
+        "route.gap.no wet-season speed": "no wet-season speed",
+        "route.none": "no road route from {origin} to {destination}",
+        "route.total": "total: {length_km} km, {hours} ({season} season, by {by})",
+        "route.hours": "{h} h",
+        "route.hours_unknown": "unknown",
+        "route.by.distance": "distance",
+        "route.by.time": "time",
+        "population.title": (
+            "People within {radius_km} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: "
+            "rough)\n"
+            "  before ({before}, {sites_before} sites): {people_before}  -- the Bamako HQ "
+            "dominates; without it: {people_before_without_hq}\n"
+            "  after ({as_of}, {sites_after} sites): {people_after} (without the HQ: "
+            "{people_after_without_hq})\n"
+        ),
+        "population.date": "date",
+        "population.closed": "closed",
+        "population.before_any": "before",
+        "population.open": "open",
+        "population.people": "people",
+        "population.without_hq": "without HQ",
+        "population.lost": "lost",
+        "population.regions_title": "{unit}: people within {radius_km} km before and on {as_of}",
+        "population.unit.central_2023": "2023 central regions",
+        "population.unit.regions_old": "regions (pre-2016)",
+        "population.region": "region",
+        "population.population": "population",
+        "population.before": "before",
+        "population.after": "after",
+        "population.share": "share",
+        "plan.title": "{keep} site(s) kept, {objective}, radius {radius_km} km; {unit}",
+        "plan.objective.covered": "most covered",
+        "plan.objective.exposed": "fewest exposed",
+        "plan.unit.people (census)": "people (census)",
+        "plan.unit.people (WorldPop 2020)": "people (WorldPop 2020)",
+        "plan.unit.people (census) in high/severe places": "people (census) in high/severe places",
+        "plan.unit.places classed high/severe (no population figures)": (
+            "places classed high/severe (no population figures)"
+        ),
+        "plan.answer.optimum": "optimum",
+        "plan.answer.exhaustive": "exhaustive",
+        "plan.answer.greedy": "greedy",
+        "plan.answer.actual": "actual",
+        "plan.value": "value",
+        "plan.gain": "gain",
+        "plan.gain_over": "gain over actual ",
+        "plan.best_single": "  best single site: {site} ({value})",
+        "plan.note": "  {name}: {value}",
+        "plan.note.demand_points": "demand points",
+        "plan.note.places_without_population": "places without population",
+        "plan.note.search": "search",
+        "plan.note.as_of": "as of",
+        "plan.search.exhaustive": "exhaustive",
+        "plan.search.greedy only (too many combinations; raise --max-scenarios)": (
+            "greedy only (too many combinations; raise --max-scenarios)"
+        ),
+        "plan.caveats": "caveats:",
+        "plan.caveat_line": "  - {caveat}",
+        "plan.caveat.census": (
+            "people are census figures of the assessed places where known (mostly RGPH 2009, "
+            "commune level, attached to a town point); places without a figure are left out, not "
+            "zero"
+        ),
+        "plan.caveat.worldpop": (
+            "people are WorldPop 2020 cells of about 18 km inside Mali, each counted at its "
+            "centre: covered when the centre lies within the radius"
+        ),
+        "plan.caveat.points": (
+            "sites and places are points (town centres, not camp perimeters); the radius is a "
+            "modelling choice (--radius-km)"
+        ),
+        "plan.caveat.bamako": (
+            "the Bamako HQ sits in a city of about 3 million: any answer that keeps it covers "
+            "them (leave it out with --june-2023-count)"
+        ),
+        # minusma layers: headings, headers; layer titles as the registry's (test_cli_french.py)
+        "layers.heading": "{kind}",
+        "layers.heading.shipped": "Shipped layers:",
+        "layers.heading.open": (
+            "Open-data layers (need --data DIR or MINUSMA_DATA; see `minusma data`):"
+        ),
+        "layers.heading.analysis": (
+            "Analysis layers (computed by the assessment; written by `minusma export`):"
+        ),
+        "layers.layer": "layer",
+        "layers.title": "title",
+        "layers.geometry": "geometry",
+        "layers.geometry_kind": "geometry_kind",
+        "layers.licence": "licence",
+        "layers.kind.real": "real",
+        "layers.kind.schematic": "schematic",
+        "layers.kind.town_point": "town_point",
+        "layers.title.bases": "MINUSMA sites closed in the 2023-2024 withdrawal",
+        "layers.title.towns": "Towns of Mali named by the MINUSMA facts (gazetteer)",
+        "layers.title.regions": "Regions of Mali (pre-2016 structure) with the 2023 central zone",
+        "layers.title.river": "The Niger through Mali (schematic, by reach)",
+        "layers.title.river_places": "Riverside places of the Niger, upstream to downstream",
+        "layers.title.roads": "Road links between towns (schematic)",
+        "layers.title.airports": "Airports and airstrips of Mali",
+        "layers.title.air_links": "Air links: Sky Mali, UNHAS and MINUSMA (schematic routes)",
+        "layers.title.events": "Security and access events in Mali, July 2023 to June 2024",
+        "layers.title.cercles": "Cercles of Mali (OCHA COD 2015) with their 2023 region",
+        "layers.title.communes": "Communes of Mali (OCHA COD 2015) with their 2023 region",
+        "layers.title.regions_2023": "2023 regions of Mali dissolved from 2015 cercles",
+        "layers.title.settlements": "Populated places of Mali (OCHA COD 2015)",
+        "layers.title.niger_ne": "The Niger in Mali (Natural Earth 10m)",
+        "layers.title.sites": (
+            "MINUSMA sites as periods (Geo-PKO 2013-2024, shipped closures 2023-2024)"
+        ),
+        "layers.title.exposure": "Exposure of Malian towns after the MINUSMA withdrawal",
+        "layers.title.segment_criticality": "Road segment criticality (single points of failure)",
+        "layers.title.exposure_timeline": "Exposure at each step of the withdrawal (13 states)",
+        "diff.dates": "a = {a}, b = {b}",
+        "diff.what_if": "a = baseline, b = the what-if, at {at}",
+        "gap.unknown_speed": (
+            "{n} road segment(s) have no {season}-season speed (class(es) {classes}): no travel "
+            "time, left out of time routing; see {table}"
+        ),
+        "gap.schematic_route": (
+            "{n} of {total} segment(s) are schematic (straight lines between towns): the drawn "
+            "line is not the road; lengths come from the roads layer"
+        ),
+        "gap.route_no_speed": (
+            "{n} segment(s) have no {season}-season speed ({classes}): the route's travel time is "
+            "unknown"
+        ),
+        "gap.quicker_unknown": (
+            "a route through road segments without a {season}-season speed might be quicker: "
+            "this is the quickest route of known speed"
+        ),
+        "gap.not_connected": "no road route: the places are not connected",
+        "diff.none": "no place changes class",
+        "found.none": "(none)",
+        "data.dataset": "dataset",
+        "data.present": "present",
+        "data.size": "size",
+        "data.sha256": "sha256",
+        "data.valid": "valid",
+        "data.licence": "licence",
+        "data.attribution": "attribution",
+        "data.yes": "yes",
+        "data.no": "NO",
+        "data.no_optional": "no (optional)",
+        "data.ok": "ok",
+        "data.differs": "differs",
+        # informational lines of the command line (stderr)
+        "cli.study": "data: {data}; places: {places}",
+        "cli.params": "{note}; ",
+        "cli.data_shipped": "shipped layers",
+        "cli.data_given": "{path} (given)",
+        "cli.data_from": "{path} (from {origin})",
+        "cli.data_gap": "data gap: {message}",
+        "places.towns": "towns",
+        "places.settlements": "settlements",
         # report (maps.report)
         "report.title": "Exposure of Malian towns after the MINUSMA withdrawal, as of {date}",
         "report.param_dates": "Before: {before}; after: {after}.",
@@ -910,6 +1149,265 @@ STRINGS: dict[str, dict[str, str]] = {
         "towns.rank_range": "rangs {lo} à {hi}",
         "towns.uncertain": ", classe incertaine",
         "towns.no_reasons": "aucune raison enregistrée",
+        # the tables of the commands (minusma.layouts): compact headers, lines above and below
+        "summary.title": (
+            "avant = {before}, après = {as_of} ; recens_és : habitants recensés des lieux classés "
+            "en exposition élevée ou sévère (sans_recens : ces lieux sans chiffre de recensement)"
+        ),
+        "summary.places": "lieux",
+        "summary.no_unit": "(unité inconnue)",
+        "summary.high": "élevée",
+        "summary.severe": "sévère",
+        "summary.census_hs": "recens_és",
+        "summary.no_census": "sans_recens",
+        "summary.single_road": "route_unique",
+        "summary.lost_cover": "couv_perdue",
+        "summary.lost_first_last": "perte_début..fin",
+        "summary.wp_near_site_before": "wp_près_site_avant",
+        "summary.wp_near_site_after": "wp_près_site_après",
+        "scenarios.scenario": "scénario",
+        "scenarios.high": "élevée",
+        "scenarios.severe": "sévère",
+        "scenarios.people_exposed": "habitants exposés",
+        "scenarios.no_population": "(sans pop.)",
+        "scenarios.covered": "couverts",
+        "scenarios.people_covered": "habitants couverts",
+        "validate.title": (
+            "événements : {events_file} ({events_format}), du {window[0]} au {window[1]}\n"
+            "  {n_events} dans la période, {events_matched} à moins de {match_km:g} km d'un lieu, "
+            "{events_unlocated} non localisables, {events_too_imprecise} localisés à plus de "
+            "{max_precision_km} km près ; écartés : {events_dropped}\n"
+            "lieux : {places} au {as_of} : {n_places} ({n_places_unlabelled} sans point), "
+            "{n_positive} positifs\n"
+            "échantillon : {sample} ({sample_note_code})\n"
+            "intervalles : {interval}, {n_boot} tirages, graine {seed}\n"
+        ),
+        "validate.sample.in-sample": "dans l'échantillon d'ajustement",
+        "validate.sample.out-of-sample": "hors échantillon",
+        "validate.sample.mixed": "mixte",
+        "validate.note.hand_set": (
+            "le modèle est fixé à la main (règles de type INFORM, poids égaux) et n'est ajusté "
+            "sur aucun événement"
+        ),
+        "validate.note.before_fit": (
+            "chaque événement de la période est antérieur ou égal à la date d'ajustement "
+            "{fit_until}"
+        ),
+        "validate.note.after_fit": (
+            "chaque événement de la période est postérieur à la date d'ajustement {fit_until}"
+        ),
+        "validate.note.straddles": (
+            "la période chevauche la date d'ajustement {fit_until} : découpez-la avec "
+            "from_date/to_date"
+        ),
+        "validate.note.no_events": "aucun événement dans la période",
+        "validate.places.given frame": "tableau fourni",
+        "validate.places.towns": "villes",
+        "validate.places.settlements": "localités",
+        "validate.format.shipped": "livré",
+        "validate.interval.95 % percentile bootstrap over places (paired across rankings)": (
+            "bootstrap des percentiles à 95 % sur les lieux (appariés entre classements)"
+        ),
+        "validate.ranking": "classement",
+        "validate.kind": "type",
+        "validate.auc": "AUC [IC 95 %]",
+        "validate.ap": "AP [IC 95 %]",
+        "validate.scored": "notés",
+        "validate.pos": "pos.",
+        "validate.diff_auc": "composite - cette AUC",
+        "interval": "{value} [{low} ; {high}]",
+        "validate.p_at": "P@{k}",
+        "validate.kind.composite": "composite",
+        "validate.kind.dimension": "dimension",
+        "validate.kind.indicator": "indicateur",
+        "validate.kind.baseline": "référence",
+        "scenarios.id.none-closed": "aucun-fermé",
+        "scenarios.id.none-kept": "aucun-maintenu",
+        "scenarios.id.close": "fermer-{rest}",
+        "scenarios.id.keep": "maintenir-{rest}",
+        "scenarios.note": "{n} scénarios sur {places} {kind}, rayon {radius_km} km, au {as_of}",
+        "scenarios.last_closure": "la dernière fermeture",
+        "size.kb": "{n} ko",
+        "size.mb": "{n} Mo",
+        "route.step": "étape",
+        "route.label": "tronçon",
+        "route.road_class": "type_de_route",
+        "route.length_km": "longueur_km",
+        "route.travel_h": "durée_h",
+        "route.data_gap": "lacune",
+        "route.gap.schematic geometry": "tracé schématique",
+        "route.gap.no dry-season speed": "pas de vitesse en saison sèche",
+        "route.gap.no wet-season speed": "pas de vitesse en saison des pluies",
+        "route.none": "pas d'itinéraire routier de {origin} à {destination}",
+        "route.total": "total : {length_km} km, {hours} (saison {season}, par {by})",
+        "route.hours": "{h} h",
+        "route.hours_unknown": "durée inconnue",
+        "route.by.distance": "distance",
+        "route.by.time": "durée",
+        "population.title": (
+            "Habitants à moins de {radius_km} km d'un site ouvert de la MINUSMA (WorldPop 2020, "
+            "mailles d'environ 18 km : approximatif)\n"
+            "  avant ({before}, {sites_before} sites) : {people_before}  -- le QG de Bamako "
+            "domine ; sans lui : {people_before_without_hq}\n"
+            "  après ({as_of}, {sites_after} sites) : {people_after} (sans le QG : "
+            "{people_after_without_hq})\n"
+        ),
+        "population.date": "date",
+        "population.closed": "fermé",
+        "population.before_any": "avant",
+        "population.open": "ouv.",
+        "population.people": "habitants",
+        "population.without_hq": "sans QG",
+        "population.lost": "perdus",
+        "population.regions_title": (
+            "{unit} : habitants à moins de {radius_km} km avant et au {as_of}"
+        ),
+        "population.unit.central_2023": "régions du centre (2023)",
+        "population.unit.regions_old": "régions (avant 2016)",
+        "population.region": "région",
+        "population.population": "population",
+        "population.before": "avant",
+        "population.after": "après",
+        "population.share": "part",
+        "plan.title": "{keep} site(s) maintenu(s), {objective}, rayon {radius_km} km ; {unit}",
+        "plan.objective.covered": "le plus de couverts",
+        "plan.objective.exposed": "le moins d'exposés",
+        "plan.unit.people (census)": "habitants (recensement)",
+        "plan.unit.people (WorldPop 2020)": "habitants (WorldPop 2020)",
+        "plan.unit.people (census) in high/severe places": (
+            "habitants (recensement) des lieux en exposition élevée ou sévère"
+        ),
+        "plan.unit.places classed high/severe (no population figures)": (
+            "lieux classés en exposition élevée ou sévère (sans chiffres de population)"
+        ),
+        "plan.answer.optimum": "optimum",
+        "plan.answer.exhaustive": "exhaustif",
+        "plan.answer.greedy": "glouton",
+        "plan.answer.actual": "réel",
+        "plan.value": "valeur",
+        "plan.gain": "gain",
+        "plan.gain_over": "gain sur le réel ",
+        "plan.best_single": "  meilleur site seul : {site} ({value})",
+        "plan.note": "  {name} : {value}",
+        "plan.note.demand_points": "points de demande",
+        "plan.note.places_without_population": "lieux sans population",
+        "plan.note.search": "recherche",
+        "plan.note.as_of": "au",
+        "plan.search.exhaustive": "exhaustive",
+        "plan.search.greedy only (too many combinations; raise --max-scenarios)": (
+            "gloutonne seulement (trop de combinaisons ; augmentez --max-scenarios)"
+        ),
+        "plan.caveats": "réserves :",
+        "plan.caveat_line": "  - {caveat}",
+        "plan.caveat.census": (
+            "les habitants sont les chiffres de recensement des lieux évalués quand ils sont "
+            "connus (surtout RGPH 2009, au niveau de la commune, rattachés au point d'une ville) ; "
+            "les lieux sans chiffre sont écartés, pas comptés à zéro"
+        ),
+        "plan.caveat.worldpop": (
+            "les habitants sont les mailles WorldPop 2020 d'environ 18 km au Mali, chacune "
+            "comptée en son centre : couverte quand le centre est dans le rayon"
+        ),
+        "plan.caveat.points": (
+            "les sites et les lieux sont des points (centres des villes, pas les périmètres des "
+            "camps) ; le rayon est un choix de modélisation (--radius-km)"
+        ),
+        "plan.caveat.bamako": (
+            "le QG de Bamako est dans une ville d'environ 3 millions d'habitants : toute réponse "
+            "qui le garde les couvre (écartez-le avec --june-2023-count)"
+        ),
+        # minusma layers
+        "layers.heading": "{kind}",
+        "layers.heading.shipped": "Couches livrées avec le paquet :",
+        "layers.heading.open": (
+            "Couches de données ouvertes (avec --data DOSSIER ou MINUSMA_DATA ; voir `minusma "
+            "data`) :"
+        ),
+        "layers.heading.analysis": (
+            "Couches d'analyse (calculées par l'évaluation ; écrites par `minusma export`) :"
+        ),
+        "layers.layer": "couche",
+        "layers.title": "titre",
+        "layers.geometry": "géométrie",
+        "layers.geometry_kind": "type_de_tracé",
+        "layers.licence": "licence",
+        "layers.kind.real": "réel",
+        "layers.kind.schematic": "schématique",
+        "layers.kind.town_point": "point_de_la_ville",
+        "layers.title.bases": "Sites de la MINUSMA fermés lors du retrait de 2023-2024",
+        "layers.title.towns": (
+            "Villes du Mali nommées par les faits sur la MINUSMA (index géographique)"
+        ),
+        "layers.title.regions": (
+            "Régions du Mali (découpage d'avant 2016) avec la zone centre de 2023"
+        ),
+        "layers.title.river": "Le Niger au Mali (schématique, par bief)",
+        "layers.title.river_places": "Lieux riverains du Niger, d'amont en aval",
+        "layers.title.roads": "Liaisons routières entre villes (schématiques)",
+        "layers.title.airports": "Aéroports et pistes d'atterrissage du Mali",
+        "layers.title.air_links": (
+            "Liaisons aériennes : Sky Mali, UNHAS et MINUSMA (trajets schématiques)"
+        ),
+        "layers.title.events": (
+            "Événements de sécurité et d'accès au Mali, de juillet 2023 à juin 2024"
+        ),
+        "layers.title.cercles": "Cercles du Mali (OCHA COD 2015) avec leur région de 2023",
+        "layers.title.communes": "Communes du Mali (OCHA COD 2015) avec leur région de 2023",
+        "layers.title.regions_2023": (
+            "Régions de 2023 du Mali reconstituées à partir des cercles de 2015"
+        ),
+        "layers.title.settlements": "Lieux habités du Mali (OCHA COD 2015)",
+        "layers.title.niger_ne": "Le Niger au Mali (Natural Earth 10m)",
+        "layers.title.sites": (
+            "Sites de la MINUSMA par périodes (Geo-PKO 2013-2024, fermetures de 2023-2024 livrées)"
+        ),
+        "layers.title.exposure": "Exposition des villes du Mali après le retrait de la MINUSMA",
+        "layers.title.segment_criticality": (
+            "Criticité des tronçons routiers (points de rupture uniques)"
+        ),
+        "layers.title.exposure_timeline": "Exposition à chaque étape du retrait (13 états)",
+        "diff.dates": "a = {a}, b = {b}",
+        "diff.what_if": "a = référence, b = le scénario ; date : {at}",
+        "gap.unknown_speed": (
+            "{n} tronçon(s) routier(s) sans vitesse en saison {season} (classe(s) {classes}) : "
+            "pas de durée de trajet, écartés du calcul des durées ; voir {table}"
+        ),
+        "gap.schematic_route": (
+            "{n} tronçon(s) sur {total} sont schématiques (lignes droites entre villes) : le tracé "
+            "n'est pas la route ; les longueurs viennent de la couche des routes"
+        ),
+        "gap.route_no_speed": (
+            "{n} tronçon(s) sans vitesse en saison {season} ({classes}) : la durée du trajet est "
+            "inconnue"
+        ),
+        "gap.quicker_unknown": (
+            "un itinéraire par des tronçons sans vitesse en saison {season} pourrait être plus "
+            "rapide : voici le plus rapide parmi les vitesses connues"
+        ),
+        "gap.not_connected": "pas d'itinéraire routier : les lieux ne sont pas reliés",
+        "diff.none": "aucun lieu ne change de classe",
+        "found.none": "(aucun)",
+        "data.dataset": "jeu de données",
+        "data.present": "présent",
+        "data.size": "taille",
+        "data.sha256": "sha256",
+        "data.valid": "valide",
+        "data.licence": "licence",
+        "data.attribution": "attribution",
+        "data.yes": "oui",
+        "data.no": "NON",
+        "data.no_optional": "non (facultatif)",
+        "data.ok": "ok",
+        "data.differs": "diffère",
+        # informational lines of the command line (stderr)
+        "cli.study": "données : {data} ; lieux : {places}",
+        "cli.params": "{note} ; ",
+        "cli.data_shipped": "couches livrées avec le paquet",
+        "cli.data_given": "{path} (indiqué)",
+        "cli.data_from": "{path} (depuis {origin})",
+        "cli.data_gap": "lacune de données : {message}",
+        "places.towns": "villes",
+        "places.settlements": "localités",
         "report.title": "Exposition des villes maliennes après le retrait de la MINUSMA, au {date}",
         "report.param_dates": "Avant : {before} ; après : {after}.",
         "report.param_model": (
@@ -1168,6 +1666,121 @@ def _local(value: object, lang: str) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _LocalNumber(value, lang)
     return value
+
+
+class Phrase(str):
+    """A sentence for people that is English text and remembers how to say it in any language.
+
+    It is a ``str`` (its English words), so messages, warnings, JSON and logs read it as text;
+    :meth:`in_lang` words it again from its catalogue key and fields.
+
+    Parameters
+    ----------
+    key
+        The catalogue key of the sentence.
+    terms
+        Fields that are coded values (or tuples of them), and the catalogue kind that words
+        them in languages other than English (:func:`term`).
+    **fields
+        The sentence's fields.
+
+    Examples
+    --------
+    >>> said = Phrase("diff.dates", a="2023-06-30", b="2024-07-22")
+    >>> said, said.in_lang("fr")
+    ('a = 2023-06-30, b = 2024-07-22', 'a = 2023-06-30, b = 2024-07-22')
+    """
+
+    key: str
+    terms: dict[str, str]
+    fields: dict[str, object]
+
+    def __new__(cls, key: str, *, terms: dict[str, str] | None = None, **fields: object) -> Phrase:
+        """The English words, remembering ``key``, ``terms`` and ``fields``.
+
+        Parameters
+        ----------
+        key
+            The catalogue key.
+        terms
+            Coded fields and the kind that words them.
+        **fields
+            The sentence's fields.
+
+        Returns
+        -------
+        Phrase
+            The sentence.
+        """
+        terms = dict(terms or {})
+        english = text(key, "en", **_termed(fields, terms, "en"))
+        said = super().__new__(cls, english)
+        said.key, said.terms, said.fields = key, terms, dict(fields)
+        return said
+
+    def __reduce__(self):
+        """Copied and pickled with its key and fields (``DataFrame.attrs`` are deep-copied).
+
+        Returns
+        -------
+        tuple
+            How to build it again.
+        """
+        return (_phrase, (self.key, self.terms, self.fields))
+
+    def in_lang(self, lang: str = DEFAULT_LANG) -> str:
+        """The sentence in ``lang``.
+
+        Parameters
+        ----------
+        lang
+            One of :data:`LANGS`.
+
+        Returns
+        -------
+        str
+            Its words in that language.
+        """
+        return text(self.key, lang, **_termed(self.fields, self.terms, lang))
+
+
+def _phrase(key: str, terms: dict[str, str], fields: dict[str, object]) -> Phrase:
+    return Phrase(key, terms=terms, **fields)
+
+
+def _termed(fields: dict[str, object], terms: dict[str, str], lang: str) -> dict[str, object]:
+    """The fields with their coded values worded in ``lang``.
+
+    English keeps the codes as they are; a tuple of codes is worded item by item and joined by
+    commas.
+    """
+    if lang == "en":
+        return {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in fields.items()}
+    out: dict[str, object] = {}
+    for k, v in fields.items():
+        if k in terms and isinstance(v, tuple):
+            out[k] = ", ".join(term(terms[k], item, lang) for item in v)
+        else:
+            out[k] = term(terms[k], v, lang) if k in terms else v
+    return out
+
+
+def phrase_text(said: object, lang: str = DEFAULT_LANG) -> str:
+    """``said`` in ``lang`` if it is a :class:`Phrase`, else as it is (text from elsewhere).
+
+    Parameters
+    ----------
+    said
+        A message.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        Its words.
+    """
+    return said.in_lang(lang) if isinstance(said, Phrase) else str(said)
 
 
 def date_text(when: dt.date | str, lang: str = DEFAULT_LANG) -> str:

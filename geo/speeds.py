@@ -18,6 +18,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo._validate import raise_problems
+from minusma.geo.i18n import Phrase
 from minusma.geo.network import RoadGraph
 
 logger = logging.getLogger(__name__)
@@ -162,20 +163,21 @@ def travel_time_h(
         names = set(classes[unknown].fillna(NO_CLASS).astype(str))
         empty = names & set(map(str, table.index[table.isna()]))
         listed = ", ".join(f"{c} (empty speed)" if c in empty else c for c in sorted(names))
-        message = (
-            f"{int(unknown.sum())} road segment(s) have no {season}-season speed "
-            f"(class(es) {listed})"
-        )
+        n = int(unknown.sum())
         if on_unknown == "raise":
             raise ParameterError(
-                f"{message}; add their speeds to the speed table ({SPEED_TABLE}) "
-                "or pass on_unknown='warn'"
+                f"{n} road segment(s) have no {season}-season speed (class(es) {listed}); add "
+                f"their speeds to the speed table ({SPEED_TABLE}) or pass on_unknown='warn'"
             )
-        warnings.warn(
-            f"{message}: no travel time, left out of time routing; see {SPEED_TABLE}",
-            UnknownSpeedWarning,
-            stacklevel=2,
+        said = Phrase(
+            "gap.unknown_speed",
+            terms={"season": "season", "classes": "road"},
+            n=n,
+            season=season,
+            classes=tuple(f"{c} (empty speed)" if c in empty else c for c in sorted(names)),
+            table=SPEED_TABLE,
         )
+        warnings.warn(UnknownSpeedWarning(said), stacklevel=2)
     hours = graph.edges["length_km"].to_numpy(dtype="float64") / speed
     return pd.Series(hours, index=pd.Index(graph.edges["edge_id"], name="edge_id"), name="travel_h")
 

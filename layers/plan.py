@@ -34,26 +34,20 @@ from minusma.geo.exposure.assess import Context, resolve_bases
 from minusma.geo.exposure.batch import batch
 from minusma.geo.exposure.coverage import within_km
 from minusma.geo.exposure.params import MODELS, ExposureParams
+from minusma.geo.i18n import text
 from minusma.layers.mission import mission_params
 from minusma.layers.scenarios import DEFAULT_MAX_SCENARIOS, site_ids, town_of_site
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["OBJECTIVES", "Plan", "covering_demand", "plan"]
+__all__ = ["CAVEATS", "OBJECTIVES", "Plan", "covering_demand", "plan"]
 
 #: What a plan optimises: people covered (maximised) or people exposed (minimised).
 OBJECTIVES = ("covered", "exposed")
 
-_CAVEATS = {
-    "census": "people are census figures of the assessed places where known (mostly RGPH 2009, "
-    "commune level, attached to a town point); places without a figure are left out, not zero",
-    "worldpop": "people are WorldPop 2020 cells of about 18 km inside Mali, each counted at its "
-    "centre: covered when the centre lies within the radius",
-    "points": "sites and places are points (town centres, not camp perimeters); the radius is a "
-    "modelling choice (--radius-km)",
-    "bamako": "the Bamako HQ sits in a city of about 3 million: any answer that keeps it covers "
-    "them (leave it out with --june-2023-count)",
-}
+#: The caveats a plan states, by code, in English (the catalogue's ``plan.caveat.<code>``,
+#: which words them in every language).
+CAVEATS = {code: text(f"plan.caveat.{code}") for code in ("census", "worldpop", "points", "bamako")}
 
 
 @dataclass(frozen=True)
@@ -186,9 +180,7 @@ def _covered(ctx, params, ids, keep, data_dir, max_scenarios) -> Plan:
     )
     notes = {"demand_points": len(demand), "places_without_population": missing}
     caveats = (
-        (_CAVEATS["worldpop"], _CAVEATS["bamako"])
-        if data_dir is not None
-        else (_CAVEATS["census"],)
+        (CAVEATS["worldpop"], CAVEATS["bamako"]) if data_dir is not None else (CAVEATS["census"],)
     )
     return _finish("covered", keep, unit, rows, singles, caveats, notes, higher=True)
 
@@ -210,7 +202,7 @@ def _finish(objective, keep, unit, rows, singles, caveats, notes, *, higher: boo
         unit,
         table,
         singles,
-        (*caveats, _CAVEATS["points"]),
+        (*caveats, CAVEATS["points"]),
         notes,
     )
 
@@ -256,7 +248,7 @@ def _exposed(ctx, params, ids, keep, max_scenarios, n_jobs, progress) -> Plan:
     actual = _actual(bases, ids, keep)
     rows.append(_row("actual", bases, ids, CoverAnswer(actual, run([actual])[0])))
     singles = pd.Series(singles_v, index=[town_of_site(bases, b) for b in ids], name=unit)
-    caveats = (_CAVEATS["census"],) if figure == "people_exposed" else ()
+    caveats = (CAVEATS["census"],) if figure == "people_exposed" else ()
     notes = {"search": how, "as_of": str(params.as_of_for(bases["closure_date"]))}
     return _finish("exposed", keep, unit, rows, singles, caveats, notes, higher=False)
 

@@ -34,6 +34,7 @@ from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure.access import edge_labels
 from minusma.geo.exposure.assess import Context, resolve_edges
 from minusma.geo.exposure.params import SEASONS, check_km, parse_iso_date
+from minusma.geo.i18n import Phrase
 from minusma.geo.names import name_key
 from minusma.geo.network import RoadGraph
 from minusma.geo.routing import node_distances, snap_points
@@ -380,23 +381,23 @@ def _gaps(segs: gpd.GeoDataFrame, season: str, quicker: bool) -> tuple[pd.Series
         index=segs.index,
         dtype="object",
     )
-    gaps = []
+    gaps: list[str] = []
+    season_term = {"season": "season"}
     if schematic.any():
-        gaps.append(
-            f"{int(schematic.sum())} of {len(segs)} segment(s) are schematic (straight lines "
-            "between towns): the drawn line is not the road; lengths come from the roads layer"
-        )
+        gaps.append(Phrase("gap.schematic_route", n=int(schematic.sum()), total=len(segs)))
     if no_speed.any():
+        classes = tuple(sorted(set(segs.loc[no_speed, "road_class"].astype(str))))
         gaps.append(
-            f"{int(no_speed.sum())} segment(s) have no {season}-season speed "
-            f"({', '.join(sorted(set(segs.loc[no_speed, 'road_class'].astype(str))))}): "
-            "the route's travel time is unknown"
+            Phrase(
+                "gap.route_no_speed",
+                terms={**season_term, "classes": "road"},
+                n=int(no_speed.sum()),
+                season=season,
+                classes=classes,
+            )
         )
     if quicker:
-        gaps.append(
-            f"a route through road segments without a {season}-season speed might be quicker: "
-            "this is the quickest route of known speed"
-        )
+        gaps.append(Phrase("gap.quicker_unknown", terms=season_term, season=season))
     return per, gaps
 
 
@@ -493,7 +494,7 @@ def route(
         by=by,
         season=season,
         close_roads=list(removed),
-        data_gaps=gaps if r.reachable else [*gaps, "no road route: the places are not connected"],
+        data_gaps=gaps if r.reachable else [*gaps, Phrase("gap.not_connected")],
         network_gaps=list(ctx.time_warnings(season)),
     )
     return segs

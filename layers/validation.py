@@ -44,6 +44,7 @@ from minusma.geo.evaluation import (
 )
 from minusma.geo.exposure.calibrate import load_model
 from minusma.geo.exposure.params import MODELS, ExposureParams, dimensions
+from minusma.geo.i18n import text
 from minusma.layers.events import WINDOW, checksum, read_events
 from minusma.layers.mission import BEFORE_DATE, HUB_KEY
 
@@ -150,20 +151,23 @@ def baseline_scores(places: gpd.GeoDataFrame, *, seed: int = 0) -> dict[str, pd.
     return out
 
 
+#: Why a validation is in- or out-of-sample: the note's code -> its English words (the
+#: catalogue's ``validate.note.<code>``, which words it in every language).
+SAMPLE_NOTES = {
+    code: text(f"validate.note.{code}")
+    for code in ("hand_set", "before_fit", "after_fit", "straddles", "no_events")
+}
+
+
 def _sample(window: tuple[dt.date, dt.date], fit_until: dt.date | None) -> tuple[str, str]:
+    """The sample label and the code of its note (:data:`SAMPLE_NOTES`)."""
     if fit_until is None:
-        return (
-            "out-of-sample",
-            "the model is hand-set (INFORM-style rules, equal weights), not fitted on any events",
-        )
+        return "out-of-sample", "hand_set"
     if window[1] <= fit_until:
-        return "in-sample", f"every event in the window is on or before the fit date {fit_until}"
+        return "in-sample", "before_fit"
     if window[0] > fit_until:
-        return "out-of-sample", f"every event in the window is after the fit date {fit_until}"
-    return (
-        "mixed",
-        f"the window straddles the fit date {fit_until}: split it with from_date/to_date",
-    )
+        return "out-of-sample", "after_fit"
+    return "mixed", "straddles"
 
 
 def _date(value: str | dt.date | None, name: str) -> dt.date | None:
@@ -259,11 +263,11 @@ def validate_scores(
     window = events.attrs.get("window") or [None, None]
     start = _date(window[0], "from_date") or (dates.min().date() if len(dates) else None)
     end = _date(window[1], "to_date") or (dates.max().date() if len(dates) else None)
-    sample, note = (
-        _sample((start, end), _date(fit_until, "fit_until"))
-        if start and end
-        else ("out-of-sample", "no events in the window")
+    fit_day = _date(fit_until, "fit_until")
+    sample, note_code = (
+        _sample((start, end), fit_day) if start and end else ("out-of-sample", "no_events")
     )
+    note = SAMPLE_NOTES[note_code].format(fit_until=fit_day)
     meta: dict[str, object] = {
         "window": [start.isoformat() if start else None, end.isoformat() if end else None],
         "match_km": float(match_km),
@@ -288,6 +292,8 @@ def validate_scores(
         ),
         "sample": sample,
         "sample_note": note,
+        "sample_note_code": note_code,
+        "fit_until": None if fit_day is None else fit_day.isoformat(),
     }
     logger.info(
         "validation: %d of %d events matched a place; %d of %d places positive",

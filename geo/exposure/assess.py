@@ -259,7 +259,7 @@ class Context:
                 hours = travel_time_h(self.graph, self.speeds, season=season, on_unknown="warn")
             self._cache.pin(
                 season,
-                (access.with_time_bounds(self.graph, hours), [str(w.message) for w in caught]),
+                (access.with_time_bounds(self.graph, hours), [_said(w.message) for w in caught]),
             )
             for w in caught:  # recorded for time_warnings, and passed on to the caller
                 warnings.warn(w.message, stacklevel=2)
@@ -280,6 +280,16 @@ class Context:
         """
         self.timed_graph(season)
         return self._cache[season][1]
+
+
+def _said(message: Warning | str) -> str:
+    """A warning's message as text.
+
+    A :class:`~minusma.geo.i18n.Phrase` is kept as it is: its words in every language.
+    """
+    args: tuple[object, ...] = getattr(message, "args", ())
+    first = args[0] if len(args) == 1 else None
+    return first if isinstance(first, str) else str(message)
 
 
 def _geography(

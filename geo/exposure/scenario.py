@@ -15,6 +15,7 @@ import pandas as pd
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.params import ExposureParams, check_hub_key
+from minusma.geo.i18n import text
 
 logger = logging.getLogger(__name__)
 
@@ -37,20 +38,25 @@ DIFF_COLUMNS = (
 REASON_SEPARATOR = "; "
 
 
-def _reason_list(value: object) -> list[str]:
+def _reason_list(value: object, sep: str = REASON_SEPARATOR) -> list[str]:
     if not isinstance(value, str):
         return []
-    return [r.strip() for r in value.split(REASON_SEPARATOR) if r.strip()]
+    return [r.strip() for r in value.split(sep.strip()) if r.strip()]
 
 
-def _joined(these: list[str], minus: list[str]) -> str | None:
+def _joined(these: list[str], minus: list[str], sep: str = REASON_SEPARATOR) -> str | None:
     other = set(minus)
     kept = [r for r in these if r not in other]
-    return REASON_SEPARATOR.join(kept) or None
+    return sep.join(kept) or None
 
 
 def diff(
-    a: pd.DataFrame, b: pd.DataFrame, *, id_column: str = "town_id", hub_key: str
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    id_column: str = "town_id",
+    hub_key: str,
+    sep: str = REASON_SEPARATOR,
 ) -> pd.DataFrame:
     """What changes from assessment ``a`` to assessment ``b``, per place.
 
@@ -66,6 +72,9 @@ def diff(
         The place id column both frames share.
     hub_key
         The hub's key (``Context.hub_key``), which names the road columns compared.
+    sep
+        The separator of the reasons in both frames' ``reasons`` (the language's
+        ``reason.sep``: ``"; "`` in English, ``" ; "`` in French), joining the changed ones too.
 
     Returns
     -------
@@ -112,16 +121,16 @@ def diff(
     out["rank_b"] = right["exposure_rank"].reindex(out.index)
     out["reasons_a"] = left["reasons"].reindex(out.index)
     out["reasons_b"] = right["reasons"].reindex(out.index)
-    parts_a = out["reasons_a"].map(_reason_list)
-    parts_b = out["reasons_b"].map(_reason_list)
-    out["reasons_added"] = [_joined(b, a) for a, b in zip(parts_a, parts_b)]
-    out["reasons_removed"] = [_joined(a, b) for a, b in zip(parts_a, parts_b)]
+    parts_a = [_reason_list(v, sep) for v in out["reasons_a"]]
+    parts_b = [_reason_list(v, sep) for v in out["reasons_b"]]
+    out["reasons_added"] = [_joined(b, a, sep) for a, b in zip(parts_a, parts_b)]
+    out["reasons_removed"] = [_joined(a, b, sep) for a, b in zip(parts_a, parts_b)]
     key = out["exposure_score_change"].fillna(-np.inf)
     return out.loc[key.sort_values(ascending=False, kind="stable").index]
 
 
 def comparison(
-    params: ExposureParams, dates: Sequence[Any] = ()
+    params: ExposureParams, dates: Sequence[Any] = (), lang: str = "en"
 ) -> tuple[ExposureParams, ExposureParams, str]:
     """The two assessments a comparison runs: two dates, or a what-if against its baseline.
 
@@ -131,6 +140,8 @@ def comparison(
         The parameters, with or without a what-if (:data:`WHAT_IF_FIELDS`).
     dates
         Two dates (the what-if, if any, applies to both), or at most one date with a what-if.
+    lang
+        The language of ``label`` (:mod:`minusma.geo.i18n`).
 
     Returns
     -------
@@ -148,11 +159,12 @@ def comparison(
     what_if = any(getattr(params, f) for f in WHAT_IF_FIELDS)
     if len(dates) == 2:
         a, b = params.replace(as_of=dates[0]), params.replace(as_of=dates[1])
-        return a, b, f"a = {a.as_of}, b = {b.as_of}"
+        return a, b, text("diff.dates", lang, a=a.as_of, b=b.as_of)
     if len(dates) <= 1 and what_if:
         b = params.replace(as_of=dates[0]) if dates else params
         a = b.replace(**dict.fromkeys(WHAT_IF_FIELDS, ()))
-        return a, b, f"a = baseline, b = the what-if, at {b.as_of or 'the last closure'}"
+        at = b.as_of or text("scenarios.last_closure", lang)
+        return a, b, text("diff.what_if", lang, at=at)
     raise ParameterError(
         "a comparison needs two dates (--as-of A --as-of B) or a what-if against the baseline "
         "(--close/--keep/--close-road, with at most one --as-of)"

@@ -39,9 +39,12 @@ CELLS = (
     "keys",  # ``keys`` as text joined by ``sep`` (empty when the first is missing)
     "template",  # ``template`` filled with the row's values
     "interval",  # ``key``, ``key_low`` and ``key_high`` as "v [lo, hi]" (``spec`` decimals)
-    "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is)
+    "label",  # ``label_prefix + value`` in the catalogue (a value it lacks: as it is); with
+    # ``sep``, each ``sep``-separated part so; with ``keys``, the words of ``keys[0]``'s value
+    "tagged",  # ``label_prefix + value``, else ``label_prefix + tag`` filled with ``rest``
+    # (``close-Ber``: ``tag-rest``, split at the first ``-``); a value it lacks: as it is
     "yes_no",  # a boolean as the catalogue's yes/no
-    "choice",  # the value looked up in ``choices`` (a mapping of value -> text)
+    "choice",  # the value looked up in ``choices`` (value -> catalogue key), in the language
     "size",  # a size in bytes as kB or MB
     "rank_range",  # ``rank_min``-``rank_max`` and whether the class is uncertain (towns)
 )
@@ -60,6 +63,8 @@ class Column:
     label
         A catalogue key (:func:`minusma.geo.i18n.text`) giving the header in the output language;
         None: ``header``.
+    label_fields
+        Fields of the ``label``'s template (``P@{k}``).
     cell
         How the cell is written: one of :data:`CELLS`.
     spec
@@ -73,15 +78,21 @@ class Column:
         ``"<"`` (left) or ``">"`` (right).
     pad
         Text written before the column (``grid``; ignored for the first column).
+    pad_label
+        A catalogue key whose words are written after ``pad``, before the cell (``grid``).
     cut
         Longest cell, in characters; longer text is cut (ending with ``ellipsis``).
     ellipsis
         Ends a cut cell (empty: cut bare).
     missing
         Text of a missing value.
+    missing_label
+        A catalogue key giving the text of a missing value in the output language; it wins
+        over ``missing``.
     keys, sep, pair, template, label_prefix, choices
         What ``keys``, ``pair``, ``template``, ``label`` and ``choice`` cells read (a
-        ``choice`` with ``keys`` looks up the tuple of their values).
+        ``choice`` with ``keys`` looks up the tuple of their values; ``choices`` give catalogue
+        keys, written in the output language).
     optional
         Left out when the frame lacks ``key`` (else a missing column is an error).
     """
@@ -89,15 +100,18 @@ class Column:
     key: str
     header: str | None = None
     label: str | None = None
+    label_fields: Mapping[str, object] = field(default_factory=dict)
     cell: str = "text"
     spec: str = ""
     width: int | None = None
     min_width: int = 0
     align: str = "<"
     pad: str = "  "
+    pad_label: str | None = None
     cut: int | None = None
     ellipsis: str = ""
     missing: str = ""
+    missing_label: str | None = None
     keys: tuple[str, ...] = ()
     sep: str = ""
     pair: tuple[str, str] = ("_before", "_after")
@@ -160,6 +174,10 @@ class Layout:
         Length of the rule; None: the header line's.
     strip
         Strip trailing spaces from every line.
+    header
+        ``grid``: write the header line (and its rule); False: the rows alone.
+    indent
+        ``grid``: text written before every line.
     empty
         Text written instead of an empty table; None: the header alone.
     detail
@@ -173,10 +191,25 @@ class Layout:
     round_by_unit
         ``frame``: round numbers by unit first (:func:`minusma.output.rounded`).
     float_spec
-        ``frame``: format spec of every float (pandas' ``float_format``).
+        ``frame``: format spec of every float (pandas' ``float_format``), with the language's
+        decimal separator.
+    na_rep
+        ``frame``: text of missing values, written by pandas (unlike ``fill``, float columns
+        stay floats).
     title
         A line (or lines) above the table: a ``str.format`` template filled with the frame's
         ``attrs`` and the context the command passes (e.g. the validation's metadata).
+    title_label
+        A catalogue key (:func:`minusma.geo.i18n.text`) giving ``title`` in the output language,
+        filled the same way; it wins over ``title``.
+    empty_label
+        A catalogue key giving ``empty`` in the output language; it wins over ``empty``.
+    title_terms
+        Fields of the title that are codes, and the catalogue prefix that words them: the field
+        reads as ``prefix + value`` (filled with the title's fields) where the catalogue has it.
+    index_labels
+        ``frame``: index values the package made (not data) and the catalogue keys of their
+        words, e.g. the unit of places without one.
     """
 
     columns: tuple[Column, ...]
@@ -185,6 +218,8 @@ class Layout:
     rule: str | None = "-"
     rule_width: int | None = None
     strip: bool = False
+    header: bool = True
+    indent: str = ""
     empty: str | None = None
     detail: Detail | None = None
     show_index: bool = True
@@ -192,7 +227,12 @@ class Layout:
     fill: str | None = None
     round_by_unit: bool = False
     float_spec: str | None = None
+    na_rep: str | None = None
     title: str | None = None
+    title_label: str | None = None
+    empty_label: str | None = None
+    title_terms: Mapping[str, str] = field(default_factory=dict)
+    index_labels: Mapping[object, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Check the engine."""
@@ -205,9 +245,9 @@ class Layout:
         return [c.key for c in self.columns]
 
 
-def _num(key: str, header: str, spec: str = ",.0f", **kw) -> Column:
-    """A right-aligned number column (missing: ``-``)."""
-    return Column(key, header, cell="number", spec=spec, align=">", missing="-", **kw)
+def _num(key: str, label: str, spec: str = ",.0f", **kw) -> Column:
+    """A right-aligned number column (missing: ``-``), headed by the catalogue's ``label``."""
+    return Column(key, label=label, cell="number", spec=spec, align=">", missing="-", **kw)
 
 
 #: ``minusma towns``: a header line per town, then its reasons, wrapped.
@@ -251,14 +291,16 @@ TOWNS = Layout(
 
 #: ``minusma scenarios``: one row of figures per scenario.
 SCENARIOS = Layout(
-    index=Column("scenario", "scenario"),
+    index=Column(
+        "scenario", label="scenarios.scenario", cell="tagged", label_prefix="scenarios.id."
+    ),
     columns=(
-        _num("places_high", "high", min_width=8),
-        _num("places_severe", "severe", min_width=8),
-        _num("people_exposed", "people exposed", min_width=8),
-        _num("no_population_exposed", "(no pop.)", min_width=8),
-        _num("places_covered", "covered", min_width=8),
-        _num("people_covered", "people covered", min_width=8),
+        _num("places_high", "scenarios.high", min_width=8),
+        _num("places_severe", "scenarios.severe", min_width=8),
+        _num("people_exposed", "scenarios.people_exposed", min_width=8),
+        _num("no_population_exposed", "scenarios.no_population", min_width=8),
+        _num("places_covered", "scenarios.covered", min_width=8),
+        _num("people_covered", "scenarios.people_covered", min_width=8),
     ),
 )
 
@@ -266,12 +308,21 @@ SCENARIOS = Layout(
 SUMMARY = Layout(
     engine="frame",
     columns=(
-        Column("places", "places"),
-        Column("places_high", "high", cell="pair", spec=",.0f", sep=" -> ", missing="NA"),
-        Column("places_severe", "severe", cell="pair", spec=",.0f", sep=" -> ", missing="NA"),
+        Column("places", label="summary.places"),
+        Column(
+            "places_high", label="summary.high", cell="pair", spec=",.0f", sep=" -> ", missing="NA"
+        ),
+        Column(
+            "places_severe",
+            label="summary.severe",
+            cell="pair",
+            spec=",.0f",
+            sep=" -> ",
+            missing="NA",
+        ),
         Column(
             "census_people_high_severe",
-            "census_hs",
+            label="summary.census_hs",
             cell="pair",
             spec=",.0f",
             sep=" -> ",
@@ -279,26 +330,31 @@ SUMMARY = Layout(
         ),
         Column(
             "places_high_severe_no_census",
-            "no_census",
+            label="summary.no_census",
             cell="pair",
             spec=",.0f",
             sep=" -> ",
             missing="NA",
         ),
         Column(
-            "single_road_places", "single_road", cell="pair", spec=",.0f", sep=" -> ", missing="NA"
+            "single_road_places",
+            label="summary.single_road",
+            cell="pair",
+            spec=",.0f",
+            sep=" -> ",
+            missing="NA",
         ),
-        Column("places_lost_coverage", "lost_cover"),
+        Column("places_lost_coverage", label="summary.lost_cover"),
         Column(
             "coverage_lost_first",
-            "lost_first..last",
+            label="summary.lost_first_last",
             cell="keys",
             keys=("coverage_lost_first", "coverage_lost_last"),
             sep="..",
         ),
         Column(
             "worldpop_near_open_site_before",
-            "wp_near_site_before",
+            label="summary.wp_near_site_before",
             cell="number",
             spec=",.0f",
             missing="NA",
@@ -306,17 +362,15 @@ SUMMARY = Layout(
         ),
         Column(
             "worldpop_near_open_site_after",
-            "wp_near_site_after",
+            label="summary.wp_near_site_after",
             cell="number",
             spec=",.0f",
             missing="NA",
             optional=True,
         ),
     ),
-    title=(
-        "before = {before}, after = {as_of}; census_hs: census people in places classed high "
-        "or severe (no_census: such places without a figure)"
-    ),
+    title_label="summary.title",
+    index_labels={"(unknown)": "summary.no_unit"},  # layers.summary.NO_UNIT
 )
 
 
@@ -335,14 +389,22 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
     """
     return Layout(
         columns=(
-            Column("name", "ranking", width=26, cut=26, pad=""),
-            Column("kind", "kind", width=9, pad=" "),
-            Column("auc", "AUC [95% CI]", cell="interval", spec="2", width=19, pad=" "),
-            Column("ap", "AP [95% CI]", cell="interval", spec="2", width=19, pad=" "),
+            Column("name", label="validate.ranking", width=26, cut=26, pad=""),
+            Column(
+                "kind",
+                label="validate.kind",
+                cell="label",
+                label_prefix="validate.kind.",
+                width=9,
+                pad=" ",
+            ),
+            Column("auc", label="validate.auc", cell="interval", spec="2", width=19, pad=" "),
+            Column("ap", label="validate.ap", cell="interval", spec="2", width=19, pad=" "),
             *(
                 Column(
                     f"precision_at_{k}",
-                    f"P@{k}",
+                    label="validate.p_at",
+                    label_fields={"k": k},
                     cell="number",
                     spec=".2f",
                     width=5,
@@ -354,38 +416,26 @@ def validate_layout(ks: tuple[int, ...] = (10, 25, 50)) -> Layout:
             ),
             Column(
                 "n_scored",
-                "scored",
+                label="validate.scored",
                 cell="template",
                 template="{n_scored}/{n_places}",
                 width=9,
                 align=">",
                 pad=" ",
             ),
-            Column("n_positive", "pos", cell="integer", width=4, align=">", pad=" "),
-            Column("diff_auc", "composite - this AUC", cell="interval", spec="2", width=20),
+            Column("n_positive", label="validate.pos", cell="integer", width=4, align=">", pad=" "),
+            Column("diff_auc", label="validate.diff_auc", cell="interval", spec="2", width=20),
         ),
-        title=VALIDATE_TITLE,
+        title_label="validate.title",
+        title_terms={
+            "sample": "validate.sample.",
+            "sample_note_code": "validate.note.",
+            "interval": "validate.interval.",
+            "places": "validate.places.",
+            "events_format": "validate.format.",
+        },
     )
 
-
-#: The validation's metadata above its table (fields of its ``metadata``).
-VALIDATE_TITLE = "\n".join(
-    [
-        "events: {events_file} ({events_format}), {window[0]} to {window[1]}",
-        (
-            "  {n_events} in the window, {events_matched} within {match_km:g} km of a place, "
-            "{events_unlocated} not locatable, {events_too_imprecise} located coarser than "
-            "{max_precision_km} km; left out: {events_dropped}"
-        ),
-        (
-            "places: {places} as of {as_of}: {n_places} ({n_places_unlabelled} without a "
-            "point), {n_positive} positive"
-        ),
-        "sample: {sample} ({sample_note})",
-        "intervals: {interval}, {n_boot} draws, seed {seed}",
-        "",
-    ]
-)
 
 #: ``minusma validate`` at the default ``k``.
 VALIDATE = validate_layout()
@@ -393,20 +443,18 @@ VALIDATE = validate_layout()
 #: ``minusma diff``: the places whose class changes.
 DIFF = Layout(
     engine="frame",
-    columns=tuple(
-        Column(key)
-        for key in (
-            "name",
-            "class_a",
-            "class_b",
-            "rank_a",
-            "rank_b",
-            "exposure_score_change",
-            "reasons_added",
-            "reasons_removed",
-        )
+    columns=(
+        Column("name"),
+        Column("class_a", cell="label", label_prefix="class."),
+        Column("class_b", cell="label", label_prefix="class."),
+        Column("rank_a"),
+        Column("rank_b"),
+        # two decimals, as CSV rounds a score (minusma.output.DECIMALS_BY_SUFFIX)
+        Column("exposure_score_change", cell="number", spec=".2f"),
+        Column("reasons_added"),
+        Column("reasons_removed"),
     ),
-    empty="no place changes class",
+    empty_label="diff.none",
     max_colwidth=80,
     fill="",
     round_by_unit=True,
@@ -416,38 +464,147 @@ DIFF = Layout(
 FOUND = Layout(
     engine="frame",
     columns=(Column("id"), Column("name"), Column("distance_km")),
-    empty="(none)",
+    empty_label="found.none",
     show_index=False,
     float_spec=".1f",
+)
+
+#: ``minusma query route``: the route's segments (its total is a line of the catalogue below).
+ROUTE = Layout(
+    engine="frame",
+    columns=(
+        Column("step", label="route.step"),
+        Column("label", label="route.label"),
+        Column("road_class", label="route.road_class", cell="label", label_prefix="road."),
+        Column("length_km", label="route.length_km"),
+        Column("travel_h", label="route.travel_h"),
+        Column(
+            "data_gap",
+            label="route.data_gap",
+            cell="label",
+            label_prefix="route.gap.",
+            sep="; ",
+            missing="-",
+        ),
+    ),
+    show_index=False,
+    na_rep="-",
+    float_spec=".2f",
+)
+
+#: ``minusma population``: people near the open sites after each closure.
+POPULATION_STEPS = Layout(
+    columns=(
+        Column("as_of", label="population.date", width=10, pad=""),
+        Column(
+            "closed",
+            label="population.closed",
+            width=18,
+            cut=18,
+            missing_label="population.before_any",
+        ),
+        Column("sites_open", label="population.open", cell="integer", width=4, align=">", pad=" "),
+        _num("people_within_km", "population.people", width=11, pad=" "),
+        _num("people_within_km_without_hq", "population.without_hq", width=11, pad=" "),
+        _num("people_lost_since_before", "population.lost", width=11, pad=" "),
+    ),
+    rule=None,
+    title_label="population.title",
+)
+
+#: ``minusma population``: people near the open sites per region, before and after.
+POPULATION_REGIONS = Layout(
+    index=Column("region", label="population.region", width=20, cut=20, pad=""),
+    columns=(
+        _num("population", "population.population", width=11, pad=" "),
+        _num("people_within_km_before", "population.before", width=11, pad=" "),
+        _num("people_within_km_after", "population.after", width=11, pad=" "),
+        _num("people_lost", "population.lost", width=11, pad=" "),
+        Column(
+            "share_lost",
+            label="population.share",
+            cell="number",
+            spec=".0%",
+            width=6,
+            align=">",
+            pad=" ",
+        ),
+    ),
+    rule=None,
+    title_label="population.regions_title",
+    title_terms={"unit": "population.unit."},
+)
+
+#: ``minusma plan``: each answer's sites, figure and gain over the actual withdrawal.
+PLAN = Layout(
+    index=Column("answer", cell="label", label_prefix="plan.answer.", width=10, pad=""),
+    columns=(
+        Column("sites", pad=" "),
+        _num("value", "plan.value", width=12),
+        _num("gain_over_actual", "plan.gain", spec="+,.0f", width=12, pad_label="plan.gain_over"),
+    ),
+    header=False,
+    rule=None,
+    indent="  ",
+)
+
+#: ``minusma layers``: one table per kind of layer (its heading above it).
+LAYERS = Layout(
+    engine="frame",
+    columns=(
+        Column("layer", label="layers.layer"),
+        Column(
+            "title",
+            label="layers.title",
+            cell="label",
+            label_prefix="layers.title.",
+            keys=("layer",),
+        ),
+        Column("geometry", label="layers.geometry"),
+        Column(
+            "geometry_kind", label="layers.geometry_kind", cell="label", label_prefix="layers.kind."
+        ),
+        Column("licence", label="layers.licence"),
+    ),
+    show_index=False,
+    max_colwidth=60,
+    title_label="layers.heading",
+    title_terms={"kind": "layers.heading."},
 )
 
 #: ``minusma data``: the registered datasets and their state.
 DATA = Layout(
     columns=(
-        Column("name", "dataset", pad=""),
+        Column("name", label="data.dataset", pad=""),
         Column(
             "present",
-            "present",
+            label="data.present",
             cell="choice",
             keys=("present", "optional"),
             choices={
-                (True, True): "yes",
-                (True, False): "yes",
-                (False, True): "no (optional)",
-                (False, False): "NO",
+                (True, True): "data.yes",
+                (True, False): "data.yes",
+                (False, True): "data.no_optional",
+                (False, False): "data.no",
             },
         ),
-        Column("size_bytes", "size", cell="size"),
+        Column("size_bytes", label="data.size", cell="size"),
         Column(
             "sha256_ok",
-            "sha256",
+            label="data.sha256",
             cell="choice",
-            choices={True: "ok", False: "differs"},
+            choices={True: "data.ok", False: "data.differs"},
             missing="-",
         ),
-        Column("valid", "valid", cell="choice", choices={True: "yes", False: "NO"}, missing="-"),
-        Column("licence", "licence", cut=48, ellipsis="…"),
-        Column("attribution", "attribution", cut=48, ellipsis="…"),
+        Column(
+            "valid",
+            label="data.valid",
+            cell="choice",
+            choices={True: "data.yes", False: "data.no"},
+            missing="-",
+        ),
+        Column("licence", label="data.licence", cut=48, ellipsis="…"),
+        Column("attribution", label="data.attribution", cut=48, ellipsis="…"),
     ),
     rule=None,
     strip=True,
@@ -461,6 +618,11 @@ LAYOUTS: Mapping[str, Layout] = {
     "validate": VALIDATE,
     "diff": DIFF,
     "found": FOUND,
+    "route": ROUTE,
+    "population_steps": POPULATION_STEPS,
+    "population_regions": POPULATION_REGIONS,
+    "plan": PLAN,
+    "layers": LAYERS,
     "data": DATA,
 }
 

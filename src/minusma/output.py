@@ -52,6 +52,7 @@ __all__ = [
     "header_settings",
     "json_records",
     "labelled",
+    "number",
     "render",
     "rounded",
     "table_text",
@@ -412,16 +413,27 @@ def table_text(
     KeyError
         For a layout name that does not exist, or a column the frame lacks.
     """
+    from minusma.geo.i18n import STRINGS, text
     from minusma.layouts import get_layout
 
     lay = get_layout(layout) if isinstance(layout, str) else layout
     lang = lang or current_headers().lang
-    if lay.empty is not None and len(frame) == 0:
-        return lay.empty
+    empty = lay.empty if lay.empty_label is None else text(lay.empty_label, lang)
+    if empty is not None and len(frame) == 0:
+        return empty
     body = _frame_table(frame, lay, lang) if lay.engine == "frame" else _grid(frame, lay, lang)
+    fields = {**frame.attrs, **(context or {})}
+    words = {}
+    for name, prefix in lay.title_terms.items():
+        key = f"{prefix}{fields.get(name)}"
+        if key in STRINGS[lang]:
+            words[name] = text(key, lang, **fields)
+    fields.update(words)
+    if lay.title_label is not None:
+        return text(lay.title_label, lang, **fields) + "\n" + body
     if lay.title is None:
         return body
-    return lay.title.format(**{**frame.attrs, **(context or {})}) + "\n" + body
+    return lay.title.format(**fields) + "\n" + body
 
 
 def _header(column: Column, lang: str) -> str:
@@ -434,7 +446,7 @@ def _header(column: Column, lang: str) -> str:
     from minusma.geo.i18n import column_label, text
 
     if column.label is not None:
-        return text(column.label, lang)
+        return text(column.label, lang, **column.label_fields)
     if lang == "en" and column.header is not None:
         return column.header
     return column_label(column.key, lang, strict=False)
@@ -448,29 +460,64 @@ def _missing(value: Any) -> bool:
         return False
 
 
+def number(value: Any, spec: str, lang: str | None = None) -> str:
+    """A number as the tables write it: ``spec``, with the language's separators.
+
+    Parameters
+    ----------
+    value
+        The number.
+    spec
+        Its format spec (``",.0f"``).
+    lang
+        The language; default: the one in force (:func:`header_settings`).
+
+    Returns
+    -------
+    str
+        The text (French: ``6 505 425``, ``0,5``).
+    """
+    return _number(value, spec, lang or current_headers().lang)
+
+
 def _number(value: Any, spec: str, lang: str) -> str:
-    """``value`` formatted by ``spec`` with ``lang``'s decimal separator."""
-    from minusma.geo.i18n import DECIMAL
+    """``value`` formatted by ``spec`` with ``lang``'s separators.
+
+    French: ``52 539,5``, the thousands split by a narrow no-break space.
+    """
+    from minusma.geo.i18n import DECIMAL, THOUSANDS
 
     out = format(value, spec)
-    return out if lang == "en" else out.replace(".", DECIMAL[lang])
+    if lang == "en":
+        return out
+    return out.translate({ord("."): DECIMAL[lang], ord(","): THOUSANDS[lang]})
 
 
-def _interval(value: Any, low: Any, high: Any, decimals: str) -> str:
-    """``v [lo, hi]``; the value alone when a bound is missing, ``-`` when it is."""
+def _interval(value: Any, low: Any, high: Any, decimals: str, lang: str) -> str:
+    """``v [lo, hi]`` (the catalogue's ``interval``).
+
+    The value alone when a bound is missing, ``-`` when the value is.
+    """
+    from minusma.geo.i18n import text
+
     spec = f".{decimals or 2}f"
     if _missing(value):
         return "-"
     if _missing(low) or _missing(high):
-        return format(value, spec)
-    return f"{format(value, spec)} [{format(low, spec)}, {format(high, spec)}]"
+        return _number(value, spec, lang)
+    v, lo, hi = (_number(x, spec, lang) for x in (value, low, high))
+    return text("interval", lang, value=v, low=lo, high=hi)
 
 
-def _size(size_bytes: Any) -> str:
+def _size(size_bytes: Any, lang: str) -> str:
     """A size in bytes in kB (below 100 kB) or MB, one decimal; ``-`` when missing."""
+    from minusma.geo.i18n import text
+
     if _missing(size_bytes):
         return "-"
-    return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1e3:.1f} kB"
+    if size_bytes >= 100_000:
+        return text("size.mb", lang, n=_number(size_bytes / 1e6, ".1f", lang))
+    return text("size.kb", lang, n=_number(size_bytes / 1e3, ".1f", lang))
 
 
 def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
@@ -483,7 +530,7 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return column.template.format(**row)
     if kind == "interval":
         k = column.key
-        return _interval(value, row.get(f"{k}_low"), row.get(f"{k}_high"), column.spec)
+        return _interval(value, row.get(f"{k}_low"), row.get(f"{k}_high"), column.spec, lang)
     if kind == "rank_range":
         if _missing(value):
             return ""
@@ -491,9 +538,10 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
         return said + (text("towns.uncertain", lang) if row.get("uncertain") else "")
     if kind == "choice":
         key = tuple(row.get(k) for k in column.keys) if column.keys else value
-        return column.choices.get(key, column.missing) if not _missing(key) else column.missing
+        choice = column.choices.get(key) if not _missing(key) else None
+        return column.missing if choice is None else text(choice, lang)
     if kind == "size":
-        return _size(value)
+        return _size(value, lang)
     if kind == "yes_no":
         return text("popup.yes" if value else "popup.no", lang)
     if kind == "keys":
@@ -505,14 +553,39 @@ def _cell(row: Mapping[str, Any], column: Column, lang: str) -> str:
             column.missing if _missing(v) else _number(v, column.spec, lang) for v in ends
         )
     if _missing(value):
-        return column.missing
+        return column.missing if column.missing_label is None else text(column.missing_label, lang)
     if kind == "number":
         return _number(value, column.spec, lang)
     if kind == "integer":
         return str(int(value))
+    if kind == "label" and column.sep:
+        kind_of = column.label_prefix.rstrip(".")
+        items = [term(kind_of, part, lang) for part in str(value).split(column.sep)]
+        return text("reason.sep", lang).join(items)
+    if kind == "label" and column.keys:  # the words of another column's code, else the value
+        from minusma.geo.i18n import STRINGS
+
+        key = column.label_prefix + str(row.get(column.keys[0]))
+        return text(key, lang) if key in STRINGS[lang] else str(value)
     if kind == "label":
         return term(column.label_prefix.rstrip("."), value, lang)
+    if kind == "tagged":
+        return _tagged(str(value), column.label_prefix, lang)
     return str(value)
+
+
+def _tagged(value: str, prefix: str, lang: str) -> str:
+    """``value`` in the catalogue, else as it is.
+
+    ``prefix + value``, else ``prefix + tag`` filled with ``rest`` (``value`` is ``tag-rest``).
+    """
+    from minusma.geo.i18n import STRINGS, text
+
+    table = STRINGS[lang]
+    if prefix + value in table:
+        return text(prefix + value, lang)
+    tag, sep, rest = value.partition("-")
+    return text(prefix + tag, lang, rest=rest) if sep and prefix + tag in table else value
 
 
 def _cut(text: str, column: Column) -> str:
@@ -574,30 +647,38 @@ def _grid(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
     if layout.index is not None:
         for row in rows:
             row[layout.index.key] = row["index"]
+    from minusma.geo.i18n import text
+
     cells = [[_cut(_cell(row, c, lang), c) for c in columns] for row in rows]
     heads = [_header(c, lang) for c in columns]
+    words = ["" if c.pad_label is None else text(c.pad_label, lang) for c in columns]
+    pads = ["" if i == 0 else c.pad for i, c in enumerate(columns)]
+    head_pads = [p + " " * len(w) for p, w in zip(pads, words)]  # the words label cells only
+    pads = [p + w for p, w in zip(pads, words)]
     widths = [
         c.width
         if c.width is not None
-        else max([len(h), c.min_width, *(len(line[i]) for line in cells)])
+        else max([len(h) if layout.header else 0, c.min_width, *(len(line[i]) for line in cells)])
         for i, (c, h) in enumerate(zip(columns, heads))
     ]
 
-    def line(texts: list[str]) -> str:
+    def line(texts: list[str], head: bool = False) -> str:
         out = []
         for i, (c, t, w) in enumerate(zip(columns, texts, widths)):
             last = i == len(columns) - 1
             if last and not t:
                 break
-            pad = "" if i == 0 else c.pad
+            pad = head_pads[i] if head else pads[i]
             out.append(pad + (t if last and c.align == "<" else f"{t:{c.align}{w}}"))
-        joined = "".join(out)
+        joined = layout.indent + "".join(out)
         return joined.rstrip() if layout.strip else joined
 
-    head = line(heads)
-    lines = [head]
-    if layout.rule is not None:
-        lines.append(layout.rule * (layout.rule_width or len(head)))
+    lines = []
+    if layout.header:
+        head = line(heads, head=True)
+        lines.append(head)
+        if layout.rule is not None:
+            lines.append(layout.rule * (layout.rule_width or len(head)))
     for row, texts in zip(rows, cells):
         lines.append(line(texts))
         if layout.detail is not None:
@@ -622,9 +703,18 @@ def _detail(row: Mapping[str, Any], layout: Layout, lang: str) -> list[str]:
 
 
 def _frame_table(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
-    """A ``frame`` layout: pandas' text of the shown columns, cells built by the layout."""
+    """A ``frame`` layout: pandas' text of the shown columns, cells built by the layout.
+
+    Numbers are rounded by their keys' units (``round_by_unit``) before the headers become
+    words; the index keeps its key in English and reads as its words in another language
+    (:func:`minusma.geo.i18n.column_label`).
+    """
+    from minusma.geo.i18n import column_label, text
+
     columns = _shown(frame, layout)
     data = pd.DataFrame(frame)
+    if layout.round_by_unit:
+        data = rounded(data)
     shown = pd.DataFrame(index=data.index)
     rows = None
     for c in columns:
@@ -633,13 +723,21 @@ def _frame_table(frame: pd.DataFrame, layout: Layout, lang: str) -> str:
             continue
         rows = rows if rows is not None else _records(data)
         shown[_header(c, lang)] = [_cell(row, c, lang) for row in rows]
-    if layout.round_by_unit:
-        shown = rounded(shown)
+    index = shown.index
+    if layout.index_labels:
+        words = {v: text(k, lang) for v, k in layout.index_labels.items()}
+        index = index.map(lambda v: words.get(v, v)).set_names(index.names)
+    if lang != "en":
+        index = index.set_names(
+            [n if n is None else column_label(str(n), lang, strict=False) for n in index.names]
+        )
+    shown.index = index
     if layout.fill is not None:
         shown = shown.fillna(layout.fill)
     spec = layout.float_spec
     return shown.to_string(
         index=layout.show_index,
         max_colwidth=layout.max_colwidth,
-        float_format=None if spec is None else (lambda v: format(v, spec)),
+        na_rep="NaN" if layout.na_rep is None else layout.na_rep,
+        float_format=None if spec is None else (lambda v: _number(v, spec, lang)),
     )

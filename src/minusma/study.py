@@ -37,6 +37,7 @@ from minusma.geo.exposure.params import (
 if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
     from matplotlib.figure import Figure
 
@@ -167,11 +168,29 @@ class Study:
 
     @property
     def data_source(self) -> str:
-        """Where the data come from, in words (for messages and metadata)."""
+        """Where the data come from, in English words (for messages and metadata)."""
+        return self.data_source_text()
+
+    def data_source_text(self, lang: str = "en") -> str:
+        """Where the data come from, in the words of ``lang`` (:mod:`minusma.geo.i18n`).
+
+        Parameters
+        ----------
+        lang
+            A language of the catalogue.
+
+        Returns
+        -------
+        str
+            "shipped layers", or the directory and where it was given.
+        """
+        from minusma.geo.i18n import text
+
         if self._data_dir is None:
-            return "shipped layers"
-        origin = "given" if self._data_origin == "argument" else f"from {self._data_origin}"
-        return f"{self._data_dir} ({origin})"
+            return text("cli.data_shipped", lang)
+        if self._data_origin == "argument":
+            return text("cli.data_given", lang, path=self._data_dir)
+        return text("cli.data_from", lang, path=self._data_dir, origin=self._data_origin)
 
     def __repr__(self) -> str:
         """The Study's data, places and settings.
@@ -354,12 +373,37 @@ class Study:
 
         return segment_criticality(self.context, self.params(params, **options))
 
+    def reasons(self, out: pd.DataFrame, lang: str = "en") -> np.ndarray:
+        """The reasons of an assessment in the words of ``lang``.
+
+        Parameters
+        ----------
+        out
+            A frame :meth:`assess` returned (or some of its rows).
+        lang
+            A language of the catalogue (:mod:`minusma.geo.i18n`).
+
+        Returns
+        -------
+        numpy.ndarray
+            One text per row, its reasons joined by the language's separator (English: the
+            frame's own ``reasons``).
+        """
+        from minusma.geo.exposure.reasons import explain
+
+        ctx = self.context
+        said = explain(
+            out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels, hub_key=ctx.hub_key
+        )
+        return said.render(lang)
+
     def diff(
         self,
         a: ExposureParams,
         b: ExposureParams,
         *,
         all_places: bool = False,
+        lang: str = "en",
     ) -> pd.DataFrame:
         """What changes, place by place, from one assessment to another.
 
@@ -371,6 +415,8 @@ class Study:
             The two sets of parameters (e.g. two dates, or a date and a what-if).
         all_places
             Keep every place; default: only those whose class changes.
+        lang
+            The language of the reasons compared (:meth:`reasons`).
 
         Returns
         -------
@@ -379,9 +425,19 @@ class Study:
             first; ``attrs["parameters"]`` holds both sets.
         """
         from minusma.geo.exposure.scenario import diff
+        from minusma.geo.i18n import text
 
         left, right = self.assess(a), self.assess(b)
-        out = diff(left, right, id_column=self.id_column, hub_key=self.context.hub_key)
+        if lang != "en":
+            left = left.assign(reasons=self.reasons(left, lang))
+            right = right.assign(reasons=self.reasons(right, lang))
+        out = diff(
+            left,
+            right,
+            id_column=self.id_column,
+            hub_key=self.context.hub_key,
+            sep=text("reason.sep", lang),
+        )
         if not all_places:
             out = out[out["class_changed"]]
         names = left.set_index(self.id_column)["name"] if "name" in left else None
@@ -399,6 +455,7 @@ class Study:
         *,
         dates: Sequence[Any] = (),
         all_places: bool = False,
+        lang: str = "en",
         **options: Any,
     ) -> pd.DataFrame:
         """Two dates, or a what-if against the baseline, compared place by place.
@@ -413,6 +470,8 @@ class Study:
             of the what-if.
         all_places
             Keep every place; default: only those whose class changes.
+        lang
+            The language of the reasons compared (:meth:`reasons`).
         **options
             Fields of ``params`` to change, as keywords (see :meth:`params`).
 
@@ -423,8 +482,8 @@ class Study:
         """
         from minusma.geo.exposure.scenario import comparison
 
-        pa, pb, label = comparison(self.params(params, **options), dates)
-        out = self.diff(pa, pb, all_places=all_places)
+        pa, pb, label = comparison(self.params(params, **options), dates, lang)
+        out = self.diff(pa, pb, all_places=all_places, lang=lang)
         out.attrs["label"] = label
         return out
 

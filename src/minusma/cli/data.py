@@ -7,19 +7,12 @@ from pathlib import Path
 
 import click
 
-from minusma.cli.options import data_dir_option
+from minusma.cli.options import data_dir_option, format_option
 
 
 @click.command("data")
 @data_dir_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Table for people, JSON for programs.",
-)
+@format_option("table", "json")
 @click.pass_context
 def data(ctx: click.Context, data_dir: Path | None, fmt: str) -> None:
     """Show every registered dataset: present?, size, sha256 ok?, validates?, licence, attribution.

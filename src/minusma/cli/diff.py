@@ -9,6 +9,7 @@ from minusma.cli.options import (
     exposure_options_except,
     exposure_params,
     format_option,
+    lang_option,
     note,
     study_options,
 )
@@ -26,7 +27,8 @@ from minusma.cli.options import (
 @click.option("--all", "all_places", is_flag=True, help="Every place, not only class changes.")
 @format_option("table", "csv", "json")
 @study_options(places=True)
-def diff(dates, fmt, all_places, study, **model) -> None:
+@lang_option
+def diff(dates, fmt, all_places, study, lang, **model) -> None:
     """The places whose exposure class changes, with the reasons that changed.
 
     Either two dates (--as-of 2023-06-30 --as-of 2024-07-22; a what-if given applies to both) or a
@@ -36,7 +38,8 @@ def diff(dates, fmt, all_places, study, **model) -> None:
 
     if len(dates) > 2:
         raise click.BadParameter("give at most two dates", param_hint="--as-of")
-    out = study.compare(exposure_params(as_of=None, **model), dates=dates, all_places=all_places)
+    params = exposure_params(as_of=None, **model)
+    out = study.compare(params, dates=dates, all_places=all_places, lang=lang)
     note(out.attrs["label"])
     extra = {"comparison": out.attrs["label"], **out.attrs["parameters"]}
     out.attrs = {}

@@ -6,25 +6,11 @@ import json
 
 import click
 
-from minusma.cli.options import note
-
-#: The heading of each kind of layer in the table.
-HEADINGS = {
-    "shipped": "Shipped layers:",
-    "open": "Open-data layers (need --data DIR or MINUSMA_DATA; see `minusma data`):",
-    "analysis": "Analysis layers (computed by the assessment; written by `minusma export`):",
-}
+from minusma.cli.options import format_option, note
 
 
 @click.command("layers")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Table for people, JSON for programs.",
-)
+@format_option("table", "json")
 @click.option(
     "--check",
     is_flag=True,
@@ -41,10 +27,11 @@ def layers(fmt: str, check: bool) -> None:
         ]
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
+        from minusma.output import table_text
+
         for i, kind in enumerate(KINDS):
-            frame = metadata_frame(kind)[["layer", "title", "geometry", "geometry_kind", "licence"]]
-            click.echo(("\n" if i else "") + HEADINGS[kind])
-            click.echo(frame.to_string(index=False, max_colwidth=60))
+            said = table_text(metadata_frame(kind), "layers", context={"kind": kind})
+            click.echo(("\n" if i else "") + said)
     if check:
         import minusma.layers as L
         from minusma.layers.checks import check_facts

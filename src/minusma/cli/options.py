@@ -596,17 +596,25 @@ def echo_data_gaps(items) -> None:
     for item in list(items):
         if isinstance(item, warnings.WarningMessage):
             if not issubclass(item.category, UnknownSpeedWarning):
-                text = warnings.formatwarning(
+                said = warnings.formatwarning(
                     item.message, item.category, item.filename, item.lineno
                 )
-                if text not in shown:
-                    shown.add(text)
-                    click.echo(text.rstrip("\n"), err=True)
+                if said not in shown:
+                    shown.add(said)
+                    click.echo(said.rstrip("\n"), err=True)
                 continue
-            item = str(item.message)
+            args: tuple[object, ...] = getattr(item.message, "args", ())
+            first = args[0] if len(args) == 1 else None
+            item = first if isinstance(first, str) else str(item.message)
         messages.append(item)
-    for message in dict.fromkeys(messages):
-        click.echo(f"data gap: {message}", err=True)
+    from minusma.geo.i18n import phrase_text, text
+    from minusma.output import current_headers
+
+    # the command's --lang: also after its header settings are gone (the group's last word)
+    ctx = click.get_current_context(silent=True)
+    lang = (ctx.meta.get(LANG_META) if ctx is not None else None) or current_headers().lang
+    for message in dict.fromkeys(messages):  # a Phrase words itself in the language
+        click.echo(text("cli.data_gap", lang, message=phrase_text(message, lang)), err=True)
 
 
 def study_options(*, places: bool = False) -> Callable[[F], F]:
@@ -709,11 +717,25 @@ def echo_study(study, out=None) -> None:
     out
         An assessment whose ``attrs["parameters"]`` give the date, season, radius and model.
     """
-    line = f"data: {study.data_source}; places: {study.places}"
+    from minusma.geo.i18n import term, text
+    from minusma.output import current_headers
+
+    lang = current_headers().lang
+    line = text(
+        "cli.study",
+        lang,
+        data=study.data_source_text(lang),
+        places=term("places", study.places, lang),
+    )
     if out is not None:
         p = out.attrs.get("parameters", {})
-        line = (
-            f"as of {p.get('as_of')}, season {p.get('season')}, radius {p.get('radius_km'):g} km, "
-            f"model {p.get('model')}; " + line
+        said = text(
+            "towns.note",
+            lang,
+            as_of=p.get("as_of"),
+            season=term("season", p.get("season"), lang),
+            radius_km=format(p.get("radius_km"), "g"),
+            model=p.get("model"),
         )
+        line = text("cli.params", lang, note=said) + line
     note(line)

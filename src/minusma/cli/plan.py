@@ -9,6 +9,7 @@ import click
 from minusma.cli.options import (
     exposure_options_except,
     exposure_params,
+    format_option,
     study_options,
 )
 
@@ -43,9 +44,7 @@ from minusma.cli.options import (
 )
 @exposure_options_except("keep")
 @study_options(places=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 def plan(keep_count, objective, june_2023_count, max_scenarios, fmt, study, **model) -> None:
     """The K sites that, kept open after the withdrawal, would have protected the most people.
 
@@ -82,18 +81,35 @@ def plan(keep_count, objective, june_2023_count, max_scenarios, fmt, study, **mo
             )
         )
         return
-    verb = "most covered" if objective == "covered" else "fewest exposed"
-    click.echo(f"{keep_count} site(s) kept, {verb}, radius {params.radius_km:g} km; {answer.unit}")
-    width = max(len(s) for s in answer.table["sites"])
-    for name, row in answer.table.iterrows():
-        click.echo(
-            f"  {name:<10} {row['sites']:<{width}}  {row['value']:>12,.0f}  "
-            f"gain over actual {row['gain_over_actual']:>+12,.0f}"
+    from minusma.geo.i18n import term, text
+    from minusma.layers.plan import CAVEATS
+    from minusma.output import current_headers, number, table_text
+
+    lang = current_headers().lang
+    click.echo(
+        text(
+            "plan.title",
+            lang,
+            keep=keep_count,
+            objective=text(f"plan.objective.{objective}", lang),
+            radius_km=format(params.radius_km, "g"),
+            unit=term("plan.unit", answer.unit, lang),
         )
+    )
+    click.echo(table_text(answer.table, "plan"))
     single = answer.singles.idxmax() if objective == "covered" else answer.singles.idxmin()
-    click.echo(f"  best single site: {single} ({answer.singles[single]:,.0f})")
-    for key, value in answer.notes.items():
-        click.echo(f"  {key.replace('_', ' ')}: {value}")
-    click.echo("caveats:")
+    value = number(answer.singles[single], ",.0f")
+    click.echo(text("plan.best_single", lang, site=single, value=value))
+    for key, said in answer.notes.items():
+        note_words = term("plan.search", said, lang)
+        click.echo(text("plan.note", lang, name=term("plan.note", key, lang), value=note_words))
+    click.echo(text("plan.caveats", lang))
+    codes = {words: code for code, words in CAVEATS.items()}
     for caveat in answer.caveats:
-        click.echo(f"  - {caveat}")
+        click.echo(
+            text(
+                "plan.caveat_line",
+                lang,
+                caveat=term("plan.caveat", codes.get(caveat, caveat), lang),
+            )
+        )

@@ -6,13 +6,16 @@ import json
 
 import click
 
-from minusma.cli.options import WritableDir, exposure_options, exposure_params, note, study_options
+from minusma.cli.options import (
+    WritableDir,
+    exposure_options,
+    exposure_params,
+    format_option,
+    note,
+    study_options,
+)
 
 SURFACES = ("distance_to_open_site_before_km.tif", "distance_to_open_site_after_km.tif")
-
-
-def _people(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 @click.command("population")
@@ -23,9 +26,7 @@ def _people(value: float) -> str:
     default=None,
     help="Write the GeoTIFF surfaces " + " and ".join(SURFACES) + " here (created if needed).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @study_options()
 def population(out_dir, fmt, study, **model) -> None:
     """People within R km of an open MINUSMA site before the withdrawal and after each closure.
@@ -61,46 +62,26 @@ def population(out_dir, fmt, study, **model) -> None:
         }
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
-    first = steps.iloc[0]
-    after_people = report["after"]
-    click.echo(
-        f"People within {radius_km:g} km of an open MINUSMA site (WorldPop 2020, ~18 km cells: "
-        "rough)"
-    )
-    click.echo(
-        f"  before ({first['as_of']}, {first['sites_open']} sites): "
-        f"{_people(first['people_within_km'])}  -- the Bamako HQ dominates; without it: "
-        f"{_people(first['people_within_km_without_hq'])}"
-    )
-    click.echo(
-        f"  after ({after.isoformat()}, {after_people['sites_open']} sites): "
-        f"{_people(after_people['people_within_km'])} (without the HQ: "
-        f"{_people(after_people['people_within_km_without_hq'])})"
-    )
-    click.echo("")
-    click.echo(
-        f"{'date':<10}  {'closed':<18} {'open':>4} {'people':>11} {'without HQ':>11} {'lost':>11}"
-    )
-    for row in steps.itertuples(index=False):
-        click.echo(
-            f"{row.as_of:<10}  {(row.closed if isinstance(row.closed, str) else 'before'):<18.18} "
-            f"{row.sites_open:>4} {_people(row.people_within_km):>11} "
-            f"{_people(row.people_within_km_without_hq):>11} "
-            f"{_people(row.people_lost_since_before):>11}"
-        )
-    for title, table in (("2023 central regions", central), ("regions (pre-2016)", old)):
+    from minusma.output import number, table_text
+
+    first, after_people = steps.iloc[0], report["after"]
+    people = {  # the figures of the lines above the table, as the table writes numbers
+        "people_before": number(first["people_within_km"], ",.0f"),
+        "people_before_without_hq": number(first["people_within_km_without_hq"], ",.0f"),
+        "people_after": number(after_people["people_within_km"], ",.0f"),
+        "people_after_without_hq": number(after_people["people_within_km_without_hq"], ",.0f"),
+    }
+    context = {
+        "radius_km": format(radius_km, "g"),
+        "before": first["as_of"],
+        "sites_before": first["sites_open"],
+        "as_of": after.isoformat(),
+        "sites_after": after_people["sites_open"],
+        **people,
+    }
+    click.echo(table_text(steps, "population_steps", context=context))
+    for unit, table in (("central_2023", central), ("regions_old", old)):
         click.echo("")
-        click.echo(f"{title}: people within {radius_km:g} km before and on {after.isoformat()}")
-        click.echo(
-            f"{'region':<20} {'population':>11} {'before':>11} {'after':>11} {'lost':>11} "
-            f"{'share':>6}"
-        )
-        for name, row in table.iterrows():
-            click.echo(
-                f"{name:<20.20} {_people(row['population']):>11} "
-                f"{_people(row['people_within_km_before']):>11} "
-                f"{_people(row['people_within_km_after']):>11} {_people(row['people_lost']):>11} "
-                f"{row['share_lost']:>6.0%}"
-            )
+        click.echo(table_text(table, "population_regions", context={**context, "unit": unit}))
     for path in written:
         note(f"wrote {path}")

@@ -41,10 +41,15 @@ MEASURE = click.option(
 COLUMNS = ["id", "name", "distance_km"]
 
 
-def _echo_found(found, fmt: str) -> None:
-    from minusma.output import render
+def _echo_found(found, fmt: str, to: str) -> None:
+    from minusma.output import current_headers, render
 
     frame = found[COLUMNS]
+    lang = current_headers().lang
+    if to == "bases" and fmt == "table" and lang != "en":  # a site as people name it there
+        from minusma.layers.bases import site_label
+
+        frame = frame.assign(name=[site_label(row, lang) for row in found.to_dict("records")])
     frame.attrs = {}
     click.echo(render(frame, fmt, table="found", key="results", extra=dict(found.attrs)), nl=False)
 
@@ -64,7 +69,7 @@ def query() -> None:
 @study_options()
 def nearest_cmd(place: str, to: str, as_of: str | None, by: str, k: int, fmt: str, study) -> None:
     """The K nearest bases, towns or airports to PLACE (a town, site or airport; not itself)."""
-    _echo_found(study.nearest(place, to=to, as_of=as_of, by=by, k=k), fmt)
+    _echo_found(study.nearest(place, to=to, as_of=as_of, by=by, k=k), fmt, to)
 
 
 @query.command("within")
@@ -79,7 +84,7 @@ def within_cmd(
     place: str, radius_km: float, to: str, as_of: str | None, by: str, fmt: str, study
 ) -> None:
     """Bases, towns or airports within RADIUS_KM of PLACE (not itself), nearest first."""
-    _echo_found(study.within(place, radius_km, to=to, as_of=as_of, by=by), fmt)
+    _echo_found(study.within(place, radius_km, to=to, as_of=as_of, by=by), fmt, to)
 
 
 @query.command("route")
@@ -122,10 +127,26 @@ def route_cmd(
             totals[key] = None if totals[key] is None else round(totals[key], 3)
         click.echo(render(table, fmt, key="segments", extra=totals), nl=False)
         return
+    from minusma.geo.i18n import number_text, term, text
+    from minusma.output import current_headers
+
+    lang = current_headers().lang
     if not attrs["reachable"]:
-        click.echo(f"no road route from {attrs['origin']} to {attrs['destination']}")
+        click.echo(
+            text("route.none", lang, origin=attrs["origin"], destination=attrs["destination"])
+        )
         return
-    cols = ["step", "label", "road_class", "length_km", "travel_h", "data_gap"]
-    click.echo(table[cols].to_string(index=False, na_rep="-", float_format=lambda v: f"{v:.2f}"))
-    hours = "unknown" if attrs["travel_h"] is None else f"{attrs['travel_h']:.1f} h"
-    click.echo(f"total: {attrs['length_km']:.1f} km, {hours} ({season} season, by {by})")
+    click.echo(render(table, "table", table="route"), nl=False)
+    hours = attrs["travel_h"]
+    click.echo(
+        text(
+            "route.total",
+            lang,
+            length_km=number_text(attrs["length_km"], lang, digits=1),
+            hours=text("route.hours_unknown", lang)
+            if hours is None
+            else text("route.hours", lang, h=number_text(hours, lang, digits=1)),
+            season=term("season", season, lang),
+            by=term("route.by", by, lang),
+        )
+    )

@@ -101,9 +101,19 @@ def scenarios(
     elif fmt == "csv":
         click.echo(csv_text(table, index=True), nl=False)
     else:
-        click.echo(
-            f"{len(table)} scenarios on {table['places'].iloc[0]} {study.places}, "
-            f"radius {params.radius_km:g} km, as of {table['as_of'].iloc[0] or 'the last closure'}",
-            err=True,
+        from minusma.geo.i18n import term, text
+        from minusma.output import current_headers
+
+        lang = current_headers().lang
+        as_of = table["as_of"].iloc[0] or text("scenarios.last_closure", lang)
+        said = text(
+            "scenarios.note",
+            lang,
+            n=len(table),
+            places=table["places"].iloc[0],
+            kind=term("places", study.places, lang),
+            radius_km=format(params.radius_km, "g"),
+            as_of=as_of,
         )
+        click.echo(said, err=True)
         click.echo(table_text(table, "scenarios"))

@@ -64,7 +64,7 @@ def towns(top, fmt, robustness, study, lang, **model) -> None:
     if study.places == "settlements":
         out = out.assign(town_id=out["settlement_id"])
     if lang != "en":  # the reasons in the language (structured, rendered per language)
-        out = out.assign(reasons=_reasons(out, lang, study.context))
+        out = out.assign(reasons=study.reasons(out, lang))
     frame = out[COLUMNS + [c for c in ROBUST_COLUMNS if c in out.columns]]
     if top:
         frame = frame[frame["exposure_rank"].notna()].head(top)
@@ -72,13 +72,3 @@ def towns(top, fmt, robustness, study, lang, **model) -> None:
     if fmt == "table":
         echo_study(study, out)
     click.echo(render(frame, fmt, table="towns", key="towns", lang=lang), nl=False)
-
-
-def _reasons(out, lang: str, ctx):
-    """The reasons of ``out`` in ``lang`` (:func:`minusma.geo.exposure.reasons.explain`)."""
-    from minusma.geo.exposure.reasons import explain
-
-    said = explain(
-        out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels, hub_key=ctx.hub_key
-    )
-    return said.render(lang)

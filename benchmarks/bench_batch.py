@@ -3,7 +3,8 @@
 Run:  python benchmarks/bench_batch.py [--places towns|settlements] [--keep-k 2] [--repeat 3]
 
 Builds the scenarios of ``minusma scenarios --close-each`` (14) or ``--keep-k K`` on the shipped
-towns (or, with ``$MINUSMA_DATA``, the 18,769 settlements), prepares the context once (not
+towns (or the 18,769 settlements of the data directory: ``$MINUSMA_DATA``, default
+``../shared/data`` as for the other benchmarks), prepares the context once (not
 timed), then times :func:`geo.exposure.batch.batch` with ``n_jobs=1`` (in-process, the
 baseline: the warm context, no worker), ``backend="loky"`` and ``backend="threading"`` on every
 core. Each line: backend, median wall time of ``--repeat`` runs, its min-max, and the speed-up
@@ -54,7 +55,8 @@ def main() -> None:
     if args.synthetic_edges:
         return synthetic(args)
     p = ExposureParams()
-    data = os.environ.get("MINUSMA_DATA") if args.places == "settlements" else None
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    data = os.environ.get("MINUSMA_DATA", str(default)) if args.places == "settlements" else None
     t0 = time.perf_counter()
     ctx = context(data_dir=data, places=args.places)
     print(f"prepare {args.places}: {time.perf_counter() - t0:.1f} s (not in the figures below)")

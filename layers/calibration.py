@@ -25,7 +25,7 @@ import pandas as pd
 from minusma.geo._errors import ParameterError
 from minusma.geo.evaluation import DEFAULT_MATCH_KM, DEFAULT_N_BOOT, positive_places
 from minusma.geo.exposure import calibrate as cal
-from minusma.geo.exposure.assess import Context, calibrated_features, evaluate
+from minusma.geo.exposure.assess import Context, calibrated_features, evaluate, model_features
 from minusma.geo.exposure.cache import ByteCache
 from minusma.geo.exposure.params import ExposureParams, parse_iso_date
 from minusma.geo.progress import progress
@@ -186,14 +186,7 @@ def calibrate(
 
     def scored(when: dt.date) -> gpd.GeoDataFrame:
         out = evaluate(ctx, p.replace(as_of=when))
-        feats = calibrated_features(
-            ctx,
-            out,
-            when=when,
-            scale_km=model.decay_scale_km,
-            history_radius_km=model.history_radius_km,
-            history_months=model.history_months,
-        )
+        feats = model_features(ctx, out, model, when)
         located = out["base_before_km"].notna().to_numpy()
         out["calibrated_score"] = pd.Series(model.score(feats), index=out.index).where(located)
         return out

@@ -54,6 +54,7 @@ __all__ = [
     "Context",
     "calibrated_features",
     "evaluate",
+    "model_features",
     "open_flags",
     "prepare",
     "resolve_bases",
@@ -1023,20 +1024,46 @@ def calibrated_features(
     return feats
 
 
+def model_features(
+    ctx: Context, frame: pd.DataFrame, model: calibrate.CalibratedModel, when: dt.date
+) -> pd.DataFrame:
+    """The indicators ``model`` scores, with the settings it was fitted with.
+
+    :func:`calibrated_features` with the model's decay scale, history radius and history months.
+
+    Parameters
+    ----------
+    ctx
+        The prepared context.
+    frame
+        An evaluated frame (:func:`evaluate`), one row per place of ``ctx``.
+    model
+        A calibrated model (:func:`geo.exposure.calibrate.load_model` or ``fit``).
+    when
+        The date of the conflict history.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per feature, indexed like ``frame``.
+    """
+    return calibrated_features(
+        ctx,
+        frame,
+        when=when,
+        scale_km=model.decay_scale_km,
+        history_radius_km=model.history_radius_km,
+        history_months=model.history_months,
+    )
+
+
 def _calibrated(ctx: Context, out: pd.DataFrame, model_path: str, when: dt.date) -> pd.DataFrame:
     """``out`` scored by the calibrated model in ``model_path``.
 
     The hand-set model's score is kept as ``exposure_score_inform``.
     """
     model = calibrate.load_model(model_path)
-    feats = calibrated_features(
-        ctx,
-        out,
-        when=when,
-        scale_km=model.decay_scale_km,
-        history_radius_km=model.history_radius_km,
-        history_months=model.history_months,
-    )
+    feats = model_features(ctx, out, model, when)
     located = ctx.static["snap_km"].notna().to_numpy() | out["base_before_km"].notna().to_numpy()
     result = out.assign(
         exposure_score_inform=out["exposure_score"],

@@ -356,30 +356,52 @@ class RoadGraph:
         return w
 
     def _arcs(self) -> dict:
-        """Both arcs of every non-loop edge sorted once by (row, col, edge).
+        """Both arcs of every non-loop edge sorted once by (row, col, edge), in CSR layout.
 
-        With the group of parallel arcs each belongs to; shared by every weight and every derived
-        graph.
+        ``indptr`` (row starts), ``cols`` and ``edge`` (the edge position of each arc), with the
+        arcs in groups of parallel arcs (``multi``: their positions; ``multi_group``: a label
+        per group, ascending); shared by every weight and every derived graph.
         """
 
         def build() -> dict:
             u, v = self.u, self.v
+            n, m = self.n_nodes, max(self.n_edges, 1)
             sel = np.flatnonzero(u != v)
             rows = np.concatenate([u[sel], v[sel]])
             cols = np.concatenate([v[sel], u[sel]])
             ep = np.concatenate([sel, sel])
-            order = np.lexsort((ep, cols, rows))
-            rows, cols, ep = rows[order], cols[order], ep[order]
-            start = np.ones(rows.size, dtype=bool)
-            start[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-            group = np.cumsum(start) - 1
-            size = np.bincount(group)
+            if n * n * m < 2**63:  # one int64 key per arc: one sort, no lexsort
+                key = (rows * n + cols) * m + ep
+                del rows, cols, ep
+                key.sort()
+                ep, pair = key % m, key // m  # pair: row * n + col
+                del key
+                rows = pair // n
+                cols = pair - rows * n
+            else:
+                order = np.lexsort((ep, cols, rows))
+                rows, cols, ep = rows[order], cols[order], ep[order]
+                pair = rows * n + cols if n * n < 2**63 else None
+            if pair is not None:
+                same = pair[1:] == pair[:-1]
+            else:
+                same = (rows[1:] == rows[:-1]) & (cols[1:] == cols[:-1])
+            del pair
+            index = "int32" if max(n, rows.size) < 2**31 else "int64"
+            indptr = np.zeros(n + 1, dtype=index)
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+            multi = np.zeros(rows.size, dtype=bool)
+            multi[1:] |= same
+            multi[:-1] |= same
+            multi_pos = np.flatnonzero(multi)
+            start = np.ones(multi_pos.size, dtype=bool)  # a group starts where the pair changes
+            start[1:] = ~same[multi_pos[1:] - 1]
             return {
-                "rows": rows,
-                "cols": cols,
+                "indptr": indptr,
+                "cols": cols.astype(index),
                 "edge": ep,
-                "group": group,
-                "multi": size[group] > 1,
+                "multi": multi_pos,
+                "multi_group": np.cumsum(start),
             }
 
         return self.topology_cached("arcs", build)
@@ -404,6 +426,15 @@ class RoadGraph:
         arc_edge : numpy.ndarray of int64
             The edge position of each stored entry.
         """
+        matrix, arc_edge, _ = self._csr(weight, removed)
+        return matrix, arc_edge
+
+    def _csr(self, weight: str, removed: NDArray) -> tuple[csr_matrix, NDArray, NDArray | None]:
+        """The matrix of :meth:`csr_without`, its arc edges and which sorted arcs it keeps.
+
+        When it keeps every arc, its indices, index pointer and arc edges are the topology's
+        arrays themselves (no copy; ``keep`` is None): matrices of several weights share them.
+        """
         arcs = self._arcs()
         ep = arcs["edge"]
         w = self.weights(weight)[ep]
@@ -412,16 +443,24 @@ class RoadGraph:
             gone = np.zeros(self.n_edges, dtype=bool)
             gone[removed] = True
             keep &= ~gone[ep]
-        par = np.flatnonzero(keep & arcs["multi"])
+        multi = arcs["multi"]
+        par = multi[keep[multi]]
         if par.size:  # cheapest of each group of parallel arcs; ties: lowest edge position
-            par = par[np.lexsort((w[par], arcs["group"][par]))]
-            g = arcs["group"][par]
+            group = arcs["multi_group"][keep[multi]]
+            order = np.lexsort((w[par], group))
+            par, group = par[order], group[order]
             later = np.zeros(par.size, dtype=bool)
-            later[1:] = g[1:] == g[:-1]
+            later[1:] = group[1:] == group[:-1]
             keep[par[later]] = False
-        rows, cols, w, ep = arcs["rows"][keep], arcs["cols"][keep], w[keep], ep[keep]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=self.n_nodes))])
-        return csr_matrix((w, cols, indptr), shape=(self.n_nodes, self.n_nodes)), ep
+        shape = (self.n_nodes, self.n_nodes)
+        if keep.all():
+            return csr_matrix((w, arcs["cols"], arcs["indptr"]), shape=shape), ep, None
+        kept = np.zeros(keep.size + 1, dtype=arcs["indptr"].dtype)
+        np.cumsum(keep, out=kept[1:])
+        indptr = kept[arcs["indptr"]]
+        del kept
+        matrix = csr_matrix((w[keep], arcs["cols"][keep], indptr), shape=shape)
+        return matrix, ep[keep], keep
 
     def csr_with_edges(
         self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
@@ -443,13 +482,19 @@ class RoadGraph:
             The edge position of each stored entry (``matrix.data``).
         """
         removed = self.edge_positions(removed_edge_ids)
+        if removed.size:
+            return self.csr_without(weight, removed)
         key = ("csr", weight)
-        if removed.size == 0 and key in self._cache:
-            return self._cache[key]
-        out = self.csr_without(weight, removed)
-        if removed.size == 0:
-            self._cache[key] = out
-        return out
+        if key not in self._cache:
+            matrix, arc_edge, keep = self._csr(weight, removed)
+            if keep is not None:  # the structure of another weight keeping the same arcs
+                indices, indptr, arc_edge = self.topology_cached(
+                    ("csr_structure", np.packbits(keep).tobytes()),
+                    lambda: (matrix.indices, matrix.indptr, arc_edge),
+                )
+                matrix = csr_matrix((matrix.data, indices, indptr), shape=matrix.shape)
+            self._cache[key] = (matrix, arc_edge)
+        return self._cache[key]
 
     def csr(
         self, weight: str = "length_km", *, removed_edge_ids: str | Iterable = ()
@@ -458,8 +503,9 @@ class RoadGraph:
 
         Parallel edges keep their minimum weight; self-loops and edges whose weight is NaN (or
         inf) are absent; zero weights are stored explicitly (csgraph treats them as edges).
-        The matrix without removals is cached per weight; with removals it is rebuilt in O(m)
-        from the arcs sorted once per topology.
+        The matrix without removals is cached per weight (weights keeping the same arcs share
+        its indices, index pointer and arc edges: one copy of the structure, values per weight);
+        with removals it is rebuilt in O(m) from the arcs sorted once per topology.
 
         Parameters
         ----------

@@ -409,7 +409,14 @@ def routes_to_hub(
     on = nodes >= 0
     idx = np.maximum(nodes, 0)
     cut = bridges_to(graph, hub_node, removed_edge_ids=removed).to_numpy()
-    distinct, inverse = np.unique(idx[on], return_inverse=True)
+    # the distinct nodes of the places, ascending, and each place's among them (np.unique's
+    # answer, by marking the nodes rather than sorting the places)
+    present = np.zeros(graph.n_nodes, dtype=bool)
+    placed = graph.node_positions(idx[on], name="nodes")
+    present[placed] = True
+    distinct = np.flatnonzero(present)
+    inverse = (np.cumsum(present) - 1)[placed]
+    del present
     count, is_exact = edge_connectivities(
         graph, distinct, hub_node, removed_edge_ids=removed, max_flow_work=max_flow_work
     )

@@ -266,7 +266,8 @@ class HubCosts:
                 f"{prefix}_travel_h": np.where(known, hi, np.nan),
                 f"{prefix}_reachable": reach,
                 f"{prefix}_travel_h_gap": gap,
-            }
+            },
+            copy=False,
         )
 
     def can_derive(self, hub_nodes: NDArray, removed_edge_ids: Iterable) -> bool:
@@ -428,7 +429,7 @@ def routes_to_hub(
     at_hub = on & (idx == hub_node)
     out_routes[at_hub] = pd.NA  # the hub itself: routes to itself are not defined
     cut_by = np.where(on, cut[idx], None)  # the node's tuple (shared, not copied) per place
-    return pd.DataFrame({"routes": out_routes, "routes_exact": exact, "cut_by": cut_by})
+    return pd.DataFrame({"routes": out_routes, "routes_exact": exact, "cut_by": cut_by}, copy=False)
 
 
 def edge_labels(

@@ -1218,7 +1218,10 @@ def _evaluate_all(
         ctx,
         ("place_columns",),
         protect=True,
-        build=lambda: pd.DataFrame(ctx.places.drop(columns=ctx.places.geometry.name)),
+        build=lambda: pd.DataFrame(  # the places' own arrays, not a copy
+            {c: ctx.places[c] for c in ctx.places.columns if c != ctx.places.geometry.name},
+            copy=False,
+        ),
     )
     frames = [place_columns, cov, ctx.static, road["frame"]]
     frames += _nearest_hubs(ctx, graph, season, removed, flags)
@@ -1233,14 +1236,11 @@ def _evaluate_all(
         out[f"{hub}_travel_h"], p.time_cap_h, unreachable=out[f"{hub}_reachable"].eq(False)
     )
     out[f"{hub}_routes_score"] = np.where(hub_here, 0.0, road["routes_score"])
-    indicators = pd.DataFrame(
-        {c: out[c].to_numpy(dtype="float64") for cols in p.dimensions.values() for c in cols},
-        index=out.index,
-    )
-    comp = score.composite(
+    indicators = {c: out[c] for cols in p.dimensions.values() for c in cols}  # not copied
+    comp = score.composite_columns(
         indicators, weights=p.weights_dict, aggregation=p.aggregation, hub_key=hub
     )
-    out = pd.concat([out, comp], axis=1)
+    out = pd.concat([out, pd.DataFrame(comp, index=out.index, copy=False)], axis=1)
     if p.model != MODELS[0]:
         out = _calibrated(ctx, out, p.model, when)
     s = out["exposure_score"]

@@ -711,4 +711,4 @@ def coverage(
     out["coverage_lost_on"] = lost_on
     score = np.maximum(out["protection_before"] - out["protection_after"], 0.0)
     out["security_loss_score"] = score
-    return pd.DataFrame(out, index=places.index)
+    return pd.DataFrame(out, index=places.index, copy=False)  # the arrays above, not copies

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from minusma.geo._errors import UnknownNameError
+from minusma.geo._errors import ParameterError, UnknownNameError
 from minusma.geo.exposure.params import AGGREGATIONS, check_weights, dimensions
 
 __all__ = [
@@ -141,23 +141,24 @@ def composite_columns(
     out["exposure_score"] = total
     n = total.size
     missing_cols = [c for cols in dimensions(hub_key).values() for c in cols if w[c] > 0]
-    mask = (
-        np.column_stack([np.isnan(_floats(scores, c)) for c in missing_cols])
-        if missing_cols
-        else np.zeros((n, 0), dtype=bool)
-    )
-    gap = mask.any(axis=1)
+    # bit j of a place's code: indicator j is missing
+    codes = np.zeros(n, dtype="int64")
+    for j, c in enumerate(missing_cols):
+        codes[np.isnan(_floats(scores, c))] += 1 << j
+    gap = codes != 0
     names = np.array(missing_cols, dtype=object)
-    codes = mask @ (1 << np.arange(mask.shape[1])) if mask.shape[1] else np.zeros(n, dtype="int64")
-    distinct, inverse = np.unique(codes, return_inverse=True)
+    seen = np.bincount(codes) > 0  # the distinct codes, ascending, without sorting every place
+    distinct = np.flatnonzero(seen)
     text = np.array(
         [
-            ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(mask.shape[1])]]) if c else None
+            ";".join(names[[(int(c) >> j) & 1 == 1 for j in range(len(missing_cols))]])
+            if c
+            else None
             for c in distinct
         ],
         dtype=object,
     )
-    out["missing_indicators"] = text[inverse.reshape(-1)].tolist()
+    out["missing_indicators"] = text[(np.cumsum(seen) - 1)[codes]].tolist()
     out["data_gap"] = gap
     return out
 
@@ -191,7 +192,7 @@ def composite(
         ``missing_indicators`` (``;``-separated names, None when complete) and ``data_gap``.
     """
     out = composite_columns(scores, weights=weights, aggregation=aggregation, hub_key=hub_key)
-    return pd.DataFrame(out, index=scores.index)
+    return pd.DataFrame(out, index=scores.index, copy=False)
 
 
 def composite_values(
@@ -231,18 +232,50 @@ def composite_values(
     UnknownNameError
         ``aggregation`` is not one of :data:`AGGREGATIONS`, or ``scores`` lacks an indicator
         column.
+    ParameterError
+        The indicator columns are not 1-D arrays of one length.
     """
     if aggregation not in AGGREGATIONS:
         raise UnknownNameError(
             f"unknown aggregation {aggregation!r}; choose from {list(AGGREGATIONS)}"
         )
-    dims: dict[str, np.ndarray] = {}
-    dim_w = []
+    columns: dict[str, list[np.ndarray]] = {}
     for dim, cols in dimensions(hub_key).items():
         absent = [c for c in cols if c not in scores]
         if absent:
             raise UnknownNameError(f"scores lack indicator column(s) {absent}")
-        vals = np.column_stack([_floats(scores, c) for c in cols])
+        columns[dim] = [np.atleast_1d(_floats(scores, c)) for c in cols]
+    sizes = {c.shape for cols in columns.values() for c in cols}
+    if len(sizes) > 1 or any(len(shape) != 1 for shape in sizes):
+        raise ParameterError(f"indicator columns must be 1-D of one length, got shapes {sizes}")
+    n = next(iter(columns.values()))[0].size
+    dims = {dim: np.empty(n) for dim in columns}
+    total = np.empty(n)
+    # row blocks: the same arithmetic row by row, with temporaries of a block, not of every row
+    for lo in range(0, n, _BLOCK_ROWS):
+        rows = slice(lo, lo + _BLOCK_ROWS)
+        block = {dim: [c[rows] for c in cols] for dim, cols in columns.items()}
+        dims_block, total[rows] = _composite_block(block, weights, aggregation, hub_key)
+        for dim, values in dims_block.items():
+            dims[dim][rows] = values
+    return dims, total
+
+
+#: Rows scored at a time by :func:`composite_values` (bounds its temporaries, not its results).
+_BLOCK_ROWS = 1 << 16
+
+
+def _composite_block(
+    columns: Mapping[str, list[np.ndarray]],
+    weights: Mapping[str, float],
+    aggregation: str,
+    hub_key: str,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """:func:`composite_values` of some rows: the indicator arrays of each dimension given."""
+    dims: dict[str, np.ndarray] = {}
+    dim_w = []
+    for dim, cols in dimensions(hub_key).items():
+        vals = np.column_stack(columns[dim])
         iw = np.array([weights[c] for c in cols])
         have = ~np.isnan(vals) & (iw > 0)
         num = np.where(have, vals * iw, 0.0).sum(axis=1)

@@ -435,7 +435,7 @@ def first_smallest(km: NDArray, idx: NDArray) -> tuple[NDArray, NDArray]:
     """
     best_km = km.min(axis=1)
     tie = km == best_km[:, None]
-    best = np.where(tie, idx, np.iinfo("int64").max).min(axis=1)
+    best = np.where(tie, idx, np.iinfo(idx.dtype).max).min(axis=1)
     return best_km, best
 
 

@@ -312,7 +312,7 @@ class SiteDistances:
     lat: NDArray
     site_lon: NDArray
     site_lat: NDArray
-    near: NDArray  # (places, k) site positions, sphere-nearest first; -1 without coordinate
+    near: NDArray  # (places, k) site positions (integers), sphere-nearest first; -1: none
     sphere_km: NDArray  # (places, k) great-circle distances
     geodesic_km: NDArray  # (places, k) geodesic distances, NaN until measured
     _answers: dict = field(default_factory=dict, repr=False, compare=False)
@@ -460,8 +460,11 @@ def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances
     k = max(1, min(int(k), b_lon.size))
     measured = np.full((lon.size, k), np.nan)
     ok = np.flatnonzero(np.isfinite(lon))
+    # site positions in the smallest signed integers that hold them (and -1): a few hundred
+    # sites in int16, a quarter of int64's memory (places x k of them)
+    index = next(t for t in (np.int16, np.int32, np.int64) if b_lon.size <= np.iinfo(t).max)
     if not (ok.size and b_lon.size):
-        near = np.full((lon.size, k), -1, dtype="int64")
+        near = np.full((lon.size, k), -1, dtype=index)
         return SiteDistances(lon, lat, b_lon, b_lat, near, np.full((lon.size, k), np.inf), measured)
     # the candidates and the nearest site (measured: what every evaluation asks first) in one
     # pass; the nearest's distance is kept where it is among the candidates
@@ -471,10 +474,12 @@ def _site_distances(lon, lat, b_lon, b_lat, k: int, query=None) -> SiteDistances
     )
     r, c = np.nonzero(near == nearest[:, None])
     if not every:
-        near_all = np.full((lon.size, k), -1, dtype="int64")
+        near_all = np.full((lon.size, k), -1, dtype=index)
         sphere_all = np.full((lon.size, k), np.inf)
         near_all[ok], sphere_all[ok] = near, sphere
         near, sphere = near_all, sphere_all
+    else:
+        near = near.astype(index)
     measured[ok[r], c] = nearest_km[r]
     return SiteDistances(lon, lat, b_lon, b_lat, near, sphere, measured)
 

@@ -246,7 +246,7 @@ def batch(
             backend = "loky" if n_jobs != 1 else None
         elif n_jobs == "auto":  # a backend given: every worker it has
             n_jobs = -1
-        for part in _results(ctx, items, n_jobs, backend, per_place, id_column):
+        for part in _results(ctx, items, int(n_jobs), backend, per_place, id_column):
             rows.extend(part)
             bar.update(len(part))
     rows.sort(key=lambda r: r[0])

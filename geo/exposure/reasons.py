@@ -332,8 +332,9 @@ class Part:
             return Texts(np.zeros(len(self.rows), dtype="int64"), np.array([template], object))
         if len(self.rows) >= DISTINCT_MIN_ROWS:
             codes = [_factorised(self.params[name], spec) for name, spec in fields]
-            if all(c is not None for c in codes):
-                first, inverse = _distinct(codes)
+            known = [c for c in codes if c is not None]
+            if len(known) == len(codes):
+                first, inverse = _distinct(known)
                 return Texts(inverse, self._written(template, lang, first))
         return Texts.of(self._written(template, lang, None))
 

@@ -250,12 +250,16 @@ class HubCosts:
             places off the network, never ``inf``.
         """
         on = nodes >= 0
-        idx = np.maximum(nodes, 0)
-        km = np.where(on, self.length_km[idx], np.nan)
-        hi = np.where(on, self.travel_h[idx], np.nan)
-        lo = np.where(on, self.travel_h_lower[idx], np.nan)
+        off = None if on.all() else ~on
+        idx = np.maximum(nodes, 0) if off is not None else nodes
+        km, hi = self.length_km[idx], self.travel_h[idx]  # gathered: new arrays
+        lo = hi if self.travel_h_lower is self.travel_h else self.travel_h_lower[idx]
+        if off is not None:
+            km[off] = hi[off] = lo[off] = np.nan
         reachable = np.isfinite(km)
-        known = reachable & np.isfinite(hi) & np.isclose(lo, hi, rtol=1e-9, atol=1e-9)
+        # np.isclose(lo, hi, rtol=1e-9, atol=1e-9) where hi is finite (its formula), else False
+        with np.errstate(invalid="ignore"):
+            known = reachable & np.isfinite(hi) & (np.abs(lo - hi) <= 1e-9 + 1e-9 * np.abs(hi))
         reach = pd.array(reachable, dtype="boolean")
         reach[~on] = pd.NA
         gap = pd.array(reachable & ~known, dtype="boolean")

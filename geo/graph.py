@@ -399,7 +399,7 @@ class RoadGraph:
             return {
                 "indptr": indptr,
                 "cols": cols.astype(index),
-                "edge": ep,
+                "edge": ep.astype("int32" if m < 2**31 else "int64"),
                 "multi": multi_pos,
                 "multi_group": np.cumsum(start),
             }
@@ -423,7 +423,7 @@ class RoadGraph:
         -------
         matrix : scipy.sparse.csr_matrix
             As :meth:`csr`.
-        arc_edge : numpy.ndarray of int64
+        arc_edge : numpy.ndarray of int
             The edge position of each stored entry.
         """
         matrix, arc_edge, _ = self._csr(weight, removed)
@@ -478,7 +478,7 @@ class RoadGraph:
         -------
         matrix : scipy.sparse.csr_matrix
             As :meth:`csr`.
-        arc_edge : numpy.ndarray of int64
+        arc_edge : numpy.ndarray of int
             The edge position of each stored entry (``matrix.data``).
         """
         removed = self.edge_positions(removed_edge_ids)

@@ -179,15 +179,20 @@ def bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> B
     Returns
     -------
     BridgeForest
-        The components, the forest and the root marks (for the whole graph, cached with its
-        topology per set of roots, like :func:`bridge_mask`: treat it as read-only).
+        The components, the forest and the root marks (for the whole graph, the forest of the
+        last set of roots is cached with its topology, like :func:`bridge_mask`: treat it as
+        read-only).
     """
-    if active.all():
-        key = None if roots is None else np.unique(np.asarray(roots, dtype="int64")).tobytes()
-        return graph.topology_cached(
-            ("bridge_forest", key), lambda: _bridge_forest(graph, active, roots)
-        )
-    return _bridge_forest(graph, active, roots)
+    if not active.all():
+        return _bridge_forest(graph, active, roots)
+    key = None if roots is None else np.unique(np.asarray(roots, dtype="int64")).tobytes()
+    held = graph.topology_cached("bridge_forest", dict)  # the last set of roots only
+    forest = held.get(key)
+    if forest is None:
+        forest = _bridge_forest(graph, active, roots)
+        held.clear()
+        held[key] = forest
+    return forest
 
 
 def _bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> BridgeForest:

@@ -186,7 +186,8 @@ def bridge_forest(graph: RoadGraph, active: NDArray, roots: NDArray | None) -> B
     if not active.all():
         return _bridge_forest(graph, active, roots)
     key = None if roots is None else np.unique(np.asarray(roots, dtype="int64")).tobytes()
-    held = graph.topology_cached("bridge_forest", dict)  # the last set of roots only
+    # the last set of roots only
+    held: dict[bytes | None, BridgeForest] = graph.topology_cached("bridge_forest", dict)
     forest = held.get(key)
     if forest is None:
         forest = _bridge_forest(graph, active, roots)

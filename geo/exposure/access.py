@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -249,6 +250,23 @@ class HubCosts:
             ``<prefix>_road_km``, ``_travel_h``, ``_reachable``, ``_travel_h_gap``; NaN/NA for
             places off the network, never ``inf``.
         """
+        return pd.DataFrame(self.columns_at(nodes, prefix))
+
+    def columns_at(self, nodes: NDArray, prefix: str) -> dict[str, Any]:
+        """The columns of :meth:`at` as arrays (for a few rows, without a frame).
+
+        Parameters
+        ----------
+        nodes
+            Node of every place (-1: off the network).
+        prefix
+            Prefix of the column names.
+
+        Returns
+        -------
+        dict
+            Column name to array (float, or a nullable boolean array), in :meth:`at`'s order.
+        """
         on = nodes >= 0
         idx = np.maximum(nodes, 0)
         km = np.where(on, self.length_km[idx], np.nan)
@@ -256,18 +274,14 @@ class HubCosts:
         lo = np.where(on, self.travel_h_lower[idx], np.nan)
         reachable = np.isfinite(km)
         known = reachable & np.isfinite(hi) & np.isclose(lo, hi, rtol=1e-9, atol=1e-9)
-        reach = pd.array(reachable, dtype="boolean")
-        reach[~on] = pd.NA
-        gap = pd.array(reachable & ~known, dtype="boolean")
-        gap[~on] = pd.NA
-        return pd.DataFrame(
-            {
-                f"{prefix}_road_km": np.where(reachable, km, np.nan),
-                f"{prefix}_travel_h": np.where(known, hi, np.nan),
-                f"{prefix}_reachable": reach,
-                f"{prefix}_travel_h_gap": gap,
-            }
-        )
+        reach = pd.arrays.BooleanArray(reachable, ~on)
+        gap = pd.arrays.BooleanArray(reachable & ~known, ~on)
+        return {
+            f"{prefix}_road_km": np.where(reachable, km, np.nan),
+            f"{prefix}_travel_h": np.where(known, hi, np.nan),
+            f"{prefix}_reachable": reach,
+            f"{prefix}_travel_h_gap": gap,
+        }
 
     def can_derive(self, hub_nodes: NDArray, removed_edge_ids: Iterable) -> bool:
         """Whether :func:`hub_costs` can repair these costs into other costs.

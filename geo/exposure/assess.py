@@ -619,10 +619,7 @@ def open_flags(
     ParameterError
         A site is both closed and kept.
     """
-    closed_on = _cached(
-        ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
-    )
-    flags = closed_on > parse_iso_date(as_of).toordinal()
+    flags = _open_on(ctx, parse_iso_date(as_of))
     keys = _cached(ctx, ("base_keys",), lambda: _base_keys(ctx.bases), protect=True)
     closed = resolve_bases(ctx.bases, close, keys=keys)
     kept = resolve_bases(ctx.bases, keep, keys=keys)
@@ -636,6 +633,14 @@ def open_flags(
     flags[closed] = False
     flags[kept] = True
     return flags
+
+
+def _open_on(ctx: Context, when: dt.date) -> np.ndarray:
+    """Which sites are open on ``when`` by their closure dates (as :func:`open_flags`)."""
+    closed_on = _cached(
+        ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
+    )
+    return closed_on > when.toordinal()
 
 
 def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
@@ -917,17 +922,12 @@ def _coverage(
         sd = ctx.base_km
         if not isinstance(sd, coverage.SiteDistances):
             raise TypeError("coverage of some rows needs the SiteDistances of prepare()")
-        # the distances are given: coverage reads only the places' number and index
+        # the distances are given: coverage reads only the places' number and index; the
+        # nearest open sites before and now are the ones remembered for every place
         places = pd.DataFrame(index=ctx.places.index[rows])
-        distance_km = coverage.SiteDistances(
-            sd.lon[rows],
-            sd.lat[rows],
-            sd.site_lon,
-            sd.site_lat,
-            sd.near[rows],
-            sd.sphere_km[rows],
-            sd.geodesic_km[rows],
-        )
+        before = _open_on(ctx, p.before_date)
+        now = _open_on(ctx, when) if open_bases is None else np.asarray(open_bases, dtype=bool)
+        distance_km = sd.subset(rows, remembered=(before, now))
     cov = coverage.coverage(
         places,
         ctx.bases,
@@ -1323,7 +1323,10 @@ def _update(
     """Set the columns of ``frame`` (all, or ``columns``) at ``rows``, where they differ."""
     for col in frame.keys() if columns is None else columns:
         values = frame[col]
-        values = values.array if isinstance(values, pd.Series) else np.asarray(values)
+        if isinstance(values, pd.Series):
+            values = values.array
+        elif not isinstance(values, np.ndarray | pd.api.extensions.ExtensionArray):
+            values = np.asarray(values)
         differ = values_differ(patch.take(col, rows), values)
         if differ.any():
             patch.set(col, rows[differ], values[differ])
@@ -1373,11 +1376,11 @@ def _patched(
                 changed |= (nodes >= 0) & np.isin(at, renamed)
         rows = np.flatnonzero(changed)
         if rows.size:
-            frame = costs.at(nodes[rows], prefix)
-            frame[f"nearest_{prefix}_by_road"] = _nearest_by_road(
+            columns = costs.columns_at(nodes[rows], prefix)
+            columns[f"nearest_{prefix}_by_road"] = _nearest_by_road(
                 hub_ids, hubs, costs.source_node, nodes[rows]
             )
-            _update(patch, frame, rows)
+            _update(patch, columns, rows)
     road = _road_access(ctx, graph, season, removed)
     if removed != ref.removed:
         to_hub = _costs(ctx, graph, season, removed, np.array([ctx.hub_node]))

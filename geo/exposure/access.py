@@ -367,7 +367,7 @@ def hub_costs(
         closed = np.zeros(graph.n_nodes + 1, dtype=bool)  # by node; the last: unreached (-1)
         closed[np.setdiff1d(base_hubs, hubs)] = True
         cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
-        u, v = graph.u[cut], graph.v[cut]
+        u, v = (graph.u[cut], graph.v[cut]) if cut.size else (cut, cut)
         results = []
         for w, dist, (src, pred) in zip(
             weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees

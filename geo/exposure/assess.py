@@ -707,6 +707,14 @@ def _air(
         ctx.air_pairs["point"].to_numpy(dtype="int64"),
         ctx.air_pairs["ap"].to_numpy(dtype="int64"),
     )
+    ok = np.isfinite(ctx.static["snap_km"].to_numpy())
+    index = ctx.places.index
+    if rows is not None:  # the pairs of those places alone, by their position among ``rows``
+        n, ok = rows.size, ok[rows]
+        at = np.minimum(np.searchsorted(rows, p), n - 1)
+        mine = rows[at] == p
+        p, ap = at[mine], ap[mine]
+        index = pd.RangeIndex(rows.size)  # rows of a patch (Patch.set): their values only
     best = {}
     for label in ("before", "now"):
         r = service[label]["air_state"].map(rank).to_numpy()
@@ -731,12 +739,6 @@ def _air(
         [10.0, 0.0, np.nan, 10.0],
         np.nan,
     )
-    ok = np.isfinite(ctx.static["snap_km"].to_numpy())
-    index = ctx.places.index
-    if rows is not None:
-        ok, now, bef, air_score = ok[rows], now[rows], bef[rows], air_score[rows]
-        index = pd.RangeIndex(rows.size)  # rows of a patch (Patch.set): their values only
-        has_any, has_sky = has_any[rows], has_sky[rows]
     frame = pd.DataFrame(
         {
             "air_state_before": np.where(ok, states[bef], None),
@@ -771,8 +773,11 @@ def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
     ``removed`` cut; fewest hubs and most cuts first.
     """
     best, best_size = None, None
+    wanted = set(np.asarray(hubs)[np.asarray(hubs) >= 0].tolist())
     for key in list(ctx._cache):
         if not (isinstance(key, tuple) and key[0] == "costs" and key[1] == season):
+            continue
+        if not (wanted <= set(key[3]) and set(key[2]) <= set(removed)):  # by its key: cannot
             continue
         costs = ctx._cache.get(key)
         if costs is not None and costs.can_derive(hubs, removed):
@@ -905,46 +910,55 @@ def _site_names(ctx: Context) -> tuple[str, dict]:
 
 
 def _coverage(
-    ctx: Context,
-    p: ExposureParams,
-    when: dt.date,
-    open_bases: np.ndarray | None,
-    rows: np.ndarray | None = None,
+    ctx: Context, p: ExposureParams, when: dt.date, open_bases: np.ndarray | None
 ) -> pd.DataFrame:
-    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short.
-
-    Of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
-    given.
-    """
+    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short."""
     name_col, short = _site_names(ctx)
-    places, distance_km = ctx.places, ctx.base_km
-    if rows is not None:  # the same answers, row by row, as for every place
-        sd = ctx.base_km
-        if not isinstance(sd, coverage.SiteDistances):
-            raise TypeError("coverage of some rows needs the SiteDistances of prepare()")
-        # the distances are given: coverage reads only the places' number and index; the
-        # nearest open sites before and now are the ones remembered for every place
-        places = pd.DataFrame(index=ctx.places.index[rows])
-        before = _open_on(ctx, p.before_date)
-        now = _open_on(ctx, when) if open_bases is None else np.asarray(open_bases, dtype=bool)
-        distance_km = sd.subset(rows, remembered=(before, now))
     cov = coverage.coverage(
-        places,
+        ctx.places,
         ctx.bases,
         as_of=when,
         before=p.before_date,
         radius_km=p.radius_km,
         base_name_column=name_col,
         open_bases=open_bases,
-        distance_km=distance_km,
+        distance_km=ctx.base_km,
     )
     for col in ("base_before_name", "base_after_name"):
-        if rows is None:
-            cov[col] = cov[col].map(short)
-        else:  # the same values (a few rows: their type is the assessment's)
-            names = cov[col].to_numpy(dtype=object, na_value=None).tolist()
-            cov[col] = np.array([None if v is None else short.get(v) for v in names], object)
+        cov[col] = cov[col].map(short)
     return cov
+
+
+def _coverage_now(
+    ctx: Context,
+    p: ExposureParams,
+    when: dt.date,
+    open_bases: np.ndarray,
+    sd: coverage.SiteDistances,
+    rows: np.ndarray,
+) -> dict[str, object]:
+    """The coverage columns a what-if changes (:data:`_COVERAGE_NOW`) at ``rows``, as arrays.
+
+    The same answers as :func:`_coverage` gives those places (``rows``: places with a
+    coordinate), from the nearest open sites remembered for every place (``sd``).
+    """
+    name_col, short = _site_names(ctx)
+    # the distances are given: coverage reads only the number of places
+    cov = coverage.coverage(
+        pd.DataFrame(index=pd.RangeIndex(rows.size)),
+        ctx.bases,
+        as_of=when,
+        before=p.before_date,
+        radius_km=p.radius_km,
+        base_name_column=name_col,
+        open_bases=open_bases,
+        distance_km=sd.subset(rows, remembered=(_open_on(ctx, p.before_date), open_bases)),
+    )
+    out: dict[str, object] = {c: cov[c].array for c in _COVERAGE_NOW}
+    names = cov["base_after_name"].to_numpy(dtype=object, na_value=None).tolist()
+    # the same values as the full assessment's (a few rows: their type is the assessment's)
+    out["base_after_name"] = np.array([None if v is None else short.get(v) for v in names], object)
+    return out
 
 
 def _nearest_hubs(
@@ -1278,6 +1292,7 @@ def _evaluate_all(
             air_key=key,
         )
         if reference.nbytes <= ctx.cache_bytes * REFERENCE_SHARE:
+            reference.ascending("exposure_score")  # what a what-if's ranks are counted from
             _cached(ctx, _reference_key(p, when), lambda: reference, protect=True)
     return result
 
@@ -1358,7 +1373,7 @@ def _patched(
         (pos0, km0), (pos1, km1) = sd.nearest_open_all(ref.flags), sd.nearest_open_all(flags)
         rows = located[(pos0 != pos1) | values_differ(km0, km1)]
         if rows.size:
-            _update(patch, _coverage(ctx, p, when, flags, rows), rows, _COVERAGE_NOW)
+            _update(patch, _coverage_now(ctx, p, when, flags, sd, rows), rows)
     # road costs to the nearest open site, capital and the hub: the places whose costs changed
     ids = ctx.bases["base_id"].to_numpy()
     groups = (
@@ -1477,7 +1492,30 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
     comp["exposure_class"] = score.classify(total).to_numpy()
     _update(patch, comp, rows)
     if changed.any():
-        patch.replace("exposure_rank", _rank(patch.array("exposure_score")))
+        patch.replace("exposure_rank", _rank_after(patch, patch.rows("exposure_score")))
+
+
+def _rank_after(patch: Patch, rows: np.ndarray) -> pd.arrays.IntegerArray:
+    """:func:`_rank` of the patched scores, from the reference's ranks: only ``rows`` changed.
+
+    A place's rank is 1 + the number of known scores above its own; the scores that left
+    (the reference's at ``rows``) and came (the patch's) correct the reference's counts.
+    """
+    ref = patch.reference
+    scores = np.asarray(patch.array("exposure_score"), dtype="float64")
+    old = np.asarray(ref.arrays["exposure_score"], dtype="float64")[rows]
+    new = scores[rows]
+
+    def above(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return ordered.size - np.searchsorted(ordered, values, side="right")
+
+    gone, came = np.sort(old[~np.isnan(old)]), np.sort(new[~np.isnan(new)])
+    # known scores above each place's in the reference: its rank - 1 (changed rows: counted)
+    higher = ref.arrays["exposure_rank"].to_numpy(dtype="int64", na_value=1) - 1
+    higher[rows] = above(ref.ascending("exposure_score"), new)
+    higher += above(came, scores) - above(gone, scores)
+    known = ~np.isnan(scores)
+    return pd.arrays.IntegerArray(np.where(known, higher + 1, 1).astype("int64"), ~known)
 
 
 def _explain(ctx: Context, patch: Patch, road: dict, rows: np.ndarray) -> None:

@@ -68,6 +68,26 @@ class Reference:
     air_key: tuple
     nbytes: int = 0
     arrays: Mapping[str, Any] = field(default_factory=dict)
+    _ascending: dict[str, NDArray] = field(default_factory=dict, repr=False)
+
+    def ascending(self, column: str) -> NDArray:
+        """The known values of a numeric column in ascending order (sorted once, then kept).
+
+        Parameters
+        ----------
+        column
+            A numeric column of the reference.
+
+        Returns
+        -------
+        numpy.ndarray
+            Its values other than NaN, as float, ascending.
+        """
+        got = self._ascending.get(column)
+        if got is None:
+            values = np.asarray(self.arrays[column], dtype="float64")
+            got = self._ascending[column] = np.sort(values[~np.isnan(values)])
+        return got
 
     @classmethod
     def of(

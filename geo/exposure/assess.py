@@ -664,7 +664,7 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
         open_bases is not None
     ):  # a base kept open keeps its mission flights; one closed early ends them
         town_of_ap = dict(zip(ctx.airport_icaos, ctx.airport_towns))
-        for town, is_open in zip(ctx.bases["town_id"], open_bases):
+        for town, is_open in zip(_plain(ctx, "bases")["town_id"], open_bases):
             for icao in [k for k, t in town_of_ap.items() if t == town and k in closure]:
                 closure[icao] = "2099-12-31" if is_open else min(closure[icao], as_of.isoformat())
     return closure
@@ -679,8 +679,9 @@ def _air_service(
         ("before", before, (), ()),
         ("now", as_of, disabled_links, disabled_operators),
     ):
+        links = _plain(ctx, "air_links")
         states = lifelines.link_states(
-            ctx.air_links,
+            links,
             as_of=when,
             base_closure_by_airport=closure,
             disabled_links=off_l,
@@ -688,7 +689,7 @@ def _air_service(
             mission_operators=ctx.mission_operators,
         )
         service[label] = lifelines.airport_service(
-            ctx.air_links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
+            links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
         )
     return service
 
@@ -764,6 +765,21 @@ def _cached(ctx: Context, key: tuple, build, *, protect: bool = False):
     Protected (evicted last) when ``protect`` or in an evaluation without a scenario.
     """
     return ctx._cache.get_or_build(key, build, protect=protect or _PROTECT.get())
+
+
+def _plain(ctx: Context, name: str) -> pd.DataFrame:
+    """``ctx.bases`` or ``ctx.air_links`` as a plain frame without geometry (cached).
+
+    Quicker to read column by column than a GeoDataFrame: what a what-if reads them as.
+    """
+
+    def build() -> pd.DataFrame:
+        frame = getattr(ctx, name)
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame = frame.drop(columns=frame.geometry.name)
+        return pd.DataFrame(frame)
+
+    return _cached(ctx, ("plain", name), build, protect=True)
 
 
 def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
@@ -946,7 +962,7 @@ def _coverage_now(
     # the distances are given: coverage reads only the number of places
     cov = coverage.coverage(
         pd.DataFrame(index=pd.RangeIndex(rows.size)),
-        ctx.bases,
+        _plain(ctx, "bases"),
         as_of=when,
         before=p.before_date,
         radius_km=p.radius_km,
@@ -1288,7 +1304,7 @@ def _evaluate_all(
             flags=flags,
             removed=removed,
             costs={k: _costs(ctx, graph, season, removed, h) for k, h in hubs.items()},
-            hub_ids=ctx.bases["base_id"].to_numpy()[flags],
+            hub_ids=_plain(ctx, "bases")["base_id"].to_numpy()[flags],
             air_key=key,
         )
         if reference.nbytes <= ctx.cache_bytes * REFERENCE_SHARE:
@@ -1375,7 +1391,7 @@ def _patched(
         if rows.size:
             _update(patch, _coverage_now(ctx, p, when, flags, sd, rows), rows)
     # road costs to the nearest open site, capital and the hub: the places whose costs changed
-    ids = ctx.bases["base_id"].to_numpy()
+    ids = _plain(ctx, "bases")["base_id"].to_numpy()
     groups = (
         ("base", ctx.base_nodes[flags], ids[flags], ctx.base_nodes[ref.flags], ref.hub_ids),
         ("capital", ctx.capital_nodes, ctx.capital_ids, None, None),
@@ -1498,22 +1514,28 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
 def _rank_after(patch: Patch, rows: np.ndarray) -> pd.arrays.IntegerArray:
     """:func:`_rank` of the patched scores, from the reference's ranks: only ``rows`` changed.
 
-    A place's rank is 1 + the number of known scores above its own; the scores that left
-    (the reference's at ``rows``) and came (the patch's) correct the reference's counts.
+    A place's rank is 1 + the number of known scores above its own: the reference's count,
+    less the scores that left (the reference's at ``rows``) and plus those that came (the
+    patch's) above it, counted along the reference's scores in ascending order.
     """
     ref = patch.reference
+    order, ordered = ref.ascending("exposure_score")
     scores = np.asarray(patch.array("exposure_score"), dtype="float64")
     old = np.asarray(ref.arrays["exposure_score"], dtype="float64")[rows]
     new = scores[rows]
-
-    def above(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return ordered.size - np.searchsorted(ordered, values, side="right")
-
     gone, came = np.sort(old[~np.isnan(old)]), np.sort(new[~np.isnan(new)])
-    # known scores above each place's in the reference: its rank - 1 (changed rows: counted)
+
+    def above(values: np.ndarray, at: np.ndarray) -> np.ndarray:  # how many values > each at
+        return values.size - np.searchsorted(values, at, side="right")
+
+    def above_ordered(values: np.ndarray) -> np.ndarray:  # how many values > each ordered
+        first = np.searchsorted(ordered, values, side="left")  # ordered[j] >= v from j on
+        at_most = np.cumsum(np.bincount(first, minlength=ordered.size + 1)[: ordered.size])
+        return values.size - at_most
+
     higher = ref.arrays["exposure_rank"].to_numpy(dtype="int64", na_value=1) - 1
-    higher[rows] = above(ref.ascending("exposure_score"), new)
-    higher += above(came, scores) - above(gone, scores)
+    higher[order] += above_ordered(came) - above_ordered(gone)
+    higher[rows] = above(ordered, new) + above(came, new) - above(gone, new)
     known = ~np.isnan(scores)
     return pd.arrays.IntegerArray(np.where(known, higher + 1, 1).astype("int64"), ~known)
 

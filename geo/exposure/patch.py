@@ -68,9 +68,9 @@ class Reference:
     air_key: tuple
     nbytes: int = 0
     arrays: Mapping[str, Any] = field(default_factory=dict)
-    _ascending: dict[str, NDArray] = field(default_factory=dict, repr=False)
+    _ascending: dict[str, tuple[NDArray, NDArray]] = field(default_factory=dict, repr=False)
 
-    def ascending(self, column: str) -> NDArray:
+    def ascending(self, column: str) -> tuple[NDArray, NDArray]:
         """The known values of a numeric column in ascending order (sorted once, then kept).
 
         Parameters
@@ -80,13 +80,16 @@ class Reference:
 
         Returns
         -------
-        numpy.ndarray
-            Its values other than NaN, as float, ascending.
+        positions : numpy.ndarray
+            The rows of its values other than NaN, by ascending value (ties in row order).
+        values : numpy.ndarray
+            Those values, as float.
         """
         got = self._ascending.get(column)
         if got is None:
             values = np.asarray(self.arrays[column], dtype="float64")
-            got = self._ascending[column] = np.sort(values[~np.isnan(values)])
+            order = np.argsort(values, kind="stable")[: int(np.count_nonzero(~np.isnan(values)))]
+            got = self._ascending[column] = (order, values[order])
         return got
 
     @classmethod

@@ -1214,7 +1214,7 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     A what-if patches its reference (the same parameters without the scenario) when it is
     cached; else everything is built.
     """
-    when = p.as_of_for(ctx.bases["closure_date"])
+    when = p.as_of_for(_plain(ctx, "bases")["closure_date"])
     graph = ctx.timed_graph(p.season)
     removed = tuple(resolve_edges(graph, p.close_roads))
     flags = open_flags(ctx, when, close=p.close, keep=p.keep)

@@ -104,12 +104,12 @@ def link_states(
         raise SchemaError(f"air links lack column(s) {missing}")
     when = parse_iso_date(as_of)
     off_links, off_ops = set(disabled_links), set(disabled_operators)
-    unknown = sorted(off_links - set(links["link_id"]))
+    unknown = sorted(off_links - set(links["link_id"])) if off_links else []
     if unknown:
         raise UnknownNameError(
             f"unknown air link(s) {unknown}; valid links: {sorted(links['link_id'])}"
         )
-    bad_ops = sorted(off_ops - set(links["operator"]))
+    bad_ops = sorted(off_ops - set(links["operator"])) if off_ops else []
     if bad_ops:
         raise UnknownNameError(
             f"unknown operator(s) {bad_ops}; valid operators: {sorted(set(links['operator']))}"

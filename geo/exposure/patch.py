@@ -204,8 +204,9 @@ def values_differ(old: object, new: object) -> NDArray:
         a, b = _comparable(old), _comparable(new)
         return np.asarray(a != b, dtype=bool)
     at = np.flatnonzero(differ)
-    if at.size:
-        differ[at[np.asarray(pd.isna(a[at]) & pd.isna(b[at]), dtype=bool)]] = False
+    if at.size:  # equal where both are missing
+        at = at[np.asarray(pd.isna(a[at]), dtype=bool)]
+        differ[at[np.asarray(pd.isna(b[at]), dtype=bool)]] = False
     return differ
 
 

@@ -320,6 +320,7 @@ def hub_costs(
     *,
     removed_edge_ids: Iterable = (),
     derive_from: HubCosts | None = None,
+    keep_trees: bool = True,
 ) -> HubCosts:
     """Multi-source Dijkstra from ``hub_nodes`` by length and by both time bounds.
 
@@ -337,11 +338,15 @@ def hub_costs(
         Edges cut.
     derive_from
         Costs to repair rather than run Dijkstra again (see below).
+    keep_trees
+        Keep the shortest-path trees the costs came from, so that other costs can be derived
+        from them. Without (False) the result holds less than half the memory and cannot be
+        derived from.
 
     Returns
     -------
     HubCosts
-        The costs, with the shortest-path trees they came from.
+        The costs, with the shortest-path trees they came from (``keep_trees``).
 
     Notes
     -----
@@ -382,7 +387,7 @@ def hub_costs(
         results = [shortest_tree(graph.csr(w, removed_edge_ids=removed), hubs) for w in weights]
     km, hi = results[0][0], results[1][0]
     lo = hi if same else results[2][0]
-    trees = tuple((r[1], r[2]) for r in results)
+    trees = tuple((r[1], r[2]) for r in results) if keep_trees else ()
     return HubCosts(km, hi, lo, results[0][1], hubs=hubs, removed=removed, trees=trees)
 
 

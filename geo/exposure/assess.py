@@ -808,19 +808,24 @@ def _costs(
 ) -> access.HubCosts:
     """Road costs to the nearest of ``hubs``.
 
-    Cached; a new set of hubs or cuts repairs cached costs where it can.
+    Cached; a new set of hubs or cuts repairs cached costs where it can. Costs repaired for a
+    what-if keep no shortest-path trees (less than half the memory, fewer fresh pages to fill):
+    later what-ifs are repaired from the costs of evaluations without a scenario, or of a run
+    from scratch.
     """
     key = ("costs", season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
-    return _cached(
-        ctx,
-        key,
-        lambda: access.hub_costs(
+
+    def build() -> access.HubCosts:
+        base = _derivable(ctx, season, removed, hubs)
+        return access.hub_costs(
             graph,
             hubs,
             removed_edge_ids=removed,
-            derive_from=_derivable(ctx, season, removed, hubs),
-        ),
-    )
+            derive_from=base,
+            keep_trees=base is None or _PROTECT.get(),
+        )
+
+    return _cached(ctx, key, build)
 
 
 def _hub_costs(

@@ -74,7 +74,10 @@ def repair(
     source_of: NDArray,
     predecessors: NDArray,
     affected: NDArray,
-) -> tuple[NDArray, NDArray, NDArray]:
+    *,
+    sources: bool = True,
+    tree: bool = True,
+) -> tuple[NDArray, NDArray | None, NDArray | None]:
     """Distances, sources and predecessors after a change that touches only ``affected`` nodes.
 
     Parameters
@@ -91,23 +94,30 @@ def repair(
     affected
         Mask of every node whose distance may have changed (reached from a closed source, or at
         or below a cut edge in the tree); every other node must keep its distance.
+    sources
+        Work out the sources after the change (False: None in their place).
+    tree
+        Work out the predecessors after the change (False: None in their place).
 
     Returns
     -------
     dist : numpy.ndarray
         Distances after the change (a new array; the inputs are not changed).
-    source_of : numpy.ndarray
-        Sources after the change.
-    predecessors : numpy.ndarray
-        Predecessors after the change.
+    source_of : numpy.ndarray or None
+        Sources after the change (``sources``).
+    predecessors : numpy.ndarray or None
+        Predecessors after the change (``tree``).
     """
-    dist, source_of, predecessors = dist.copy(), source_of.copy(), predecessors.copy()
+    base_source = source_of
+    dist = dist.copy()
+    source_of = source_of.copy() if sources else None
+    predecessors = predecessors.copy() if tree else None
     affected = np.asarray(affected, dtype=bool)
     nodes = np.flatnonzero(affected)
     k = nodes.size
     if k == 0:
         return dist, source_of, predecessors
-    dist[nodes], source_of[nodes], predecessors[nodes] = np.inf, -1, -9999
+    dist[nodes] = np.inf
     # the arcs of the affected nodes, node by node (the CSR rows of ``nodes``, in order; small
     # index types throughout: scipy takes int32 CSR arrays as they are, without checking them)
     itype = np.int32 if matrix.shape[0] < np.iinfo(np.int32).max else np.int64
@@ -143,10 +153,16 @@ def repair(
     seed_of[seed_r] = seed_n
     at = nodes[ok]
     dist[at] = d[ok]
-    source_of[at] = source_of[seed_of[top[ok]]]
-    ext = np.append(nodes, -9999)  # local position -> node (the virtual source: none)
-    p = pred[ok]
-    predecessors[at] = np.where(p == k, seed_of[ok], np.where(p >= 0, ext[np.maximum(p, 0)], -9999))
+    if source_of is not None:
+        source_of[nodes] = -1
+        source_of[at] = base_source[seed_of[top[ok]]]  # seeds are not affected: as before
+    if predecessors is not None:
+        predecessors[nodes] = -9999
+        ext = np.append(nodes, -9999)  # local position -> node (the virtual source: none)
+        p = pred[ok]
+        predecessors[at] = np.where(
+            p == k, seed_of[ok], np.where(p >= 0, ext[np.maximum(p, 0)], -9999)
+        )
     return dist, source_of, predecessors
 
 

@@ -340,7 +340,7 @@ def hub_costs(
         Costs to repair rather than run Dijkstra again (see below).
     keep_trees
         Keep the shortest-path trees the costs came from, so that other costs can be derived
-        from them. Without (False) the result holds less than half the memory and cannot be
+        from them. Without (False) the result holds about half the memory and cannot be
         derived from.
 
     Returns
@@ -374,15 +374,26 @@ def hub_costs(
         cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
         u, v = (graph.u[cut], graph.v[cut]) if cut.size else (cut, cut)
         results = []
-        for w, dist, (src, pred) in zip(
-            weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees
+        for i, (w, dist, (src, pred)) in enumerate(
+            zip(weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees)
         ):
             affected = closed[src]
             below = np.concatenate([v[pred[v] == u], u[pred[u] == v]])
             if below.size:
                 affected |= descendants(pred, below)
             matrix = graph.csr(w, removed_edge_ids=removed)
-            results.append(repair(matrix, dist, src, pred, affected))
+            # without trees kept, only the length's sources are wanted (``source_node``)
+            results.append(
+                repair(
+                    matrix,
+                    dist,
+                    src,
+                    pred,
+                    affected,
+                    sources=keep_trees or i == 0,
+                    tree=keep_trees,
+                )
+            )
     else:
         results = [shortest_tree(graph.csr(w, removed_edge_ids=removed), hubs) for w in weights]
     km, hi = results[0][0], results[1][0]

@@ -809,7 +809,7 @@ def _costs(
     """Road costs to the nearest of ``hubs``.
 
     Cached; a new set of hubs or cuts repairs cached costs where it can. Costs repaired for a
-    what-if keep no shortest-path trees (less than half the memory, fewer fresh pages to fill):
+    what-if keep no shortest-path trees (about half the memory, fewer fresh pages to fill):
     later what-ifs are repaired from the costs of evaluations without a scenario, or of a run
     from scratch.
     """

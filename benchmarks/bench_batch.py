@@ -7,8 +7,10 @@ towns (or the 18,769 settlements of the data directory: ``$MINUSMA_DATA``, defau
 ``../shared/data`` as for the other benchmarks), prepares the context once (not
 timed), then times :func:`geo.exposure.batch.batch` with ``n_jobs=1`` (in-process, the
 baseline: the warm context, no worker), ``backend="loky"`` and ``backend="threading"`` on every
-core. Each line: backend, median wall time of ``--repeat`` runs, its min-max, and the speed-up
-over serial. The results of every backend are checked equal to the serial one.
+core, and the default (``auto``: two scenarios in this process, then serial or loky by the
+estimated serial time, :data:`geo.exposure.batch.AUTO_PARALLEL_MIN_S`). Each line: backend,
+median wall time of ``--repeat`` runs, its min-max, and the speed-up over serial. The results
+of every backend are checked equal to the serial one.
 
 With ``--synthetic-edges M`` (e.g. 1000000) the context is instead the SYNTHETIC network of
 ``benchmarks/bench_scale.py`` (Delaunay roads, random places, ``--synthetic-places``) and the
@@ -49,7 +51,7 @@ def main() -> None:
     ap.add_argument("--synthetic-edges", type=int, default=None)
     ap.add_argument("--synthetic-places", type=int, default=20000)
     ap.add_argument("--scenarios", type=int, default=64)
-    ap.add_argument("--backends", default="serial,loky,threading")
+    ap.add_argument("--backends", default="serial,loky,threading,auto")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     if args.synthetic_edges:
@@ -67,6 +69,7 @@ def main() -> None:
         "serial": {"n_jobs": 1},
         "loky": {"backend": "loky"},
         "threading": {"backend": "threading"},
+        "auto": {},
     }
     ref = None
     base = None
@@ -119,6 +122,7 @@ def synthetic(args) -> None:
         "serial": {"n_jobs": 1},
         "loky": {"backend": "loky", "n_jobs": -1},
         "threading": {"backend": "threading", "n_jobs": -1},
+        "auto": {},
     }
     ref, base = None, None
     for name in args.backends.split(","):

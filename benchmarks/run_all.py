@@ -7,8 +7,8 @@ Each benchmark runs in its own fresh interpreter, one after the other; the load 
 before and after each (``os.getloadavg``), so a figure measured on a busy machine says so.
 ``--quick`` runs the small sizes only (no 300k and 1M runs), for a check that they still run.
 Benchmarks that read open data get ``$MINUSMA_DATA`` (default ``../shared/data``).
-The README quotes figures from ``RESULTS.md`` only; rerun this script after a change that
-matters for speed, and update the README from the new file.
+The README quotes figures from ``RESULTS.md`` only: after a full run (not ``--quick``) this
+script rewrites the README's figure blocks from the new file (``benchmarks/readme_figures.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import readme_figures
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -70,7 +72,7 @@ RUNS = [
         ),
     ),
     (
-        "Batch: 64 what-ifs on the synthetic 1M-edge network, serial vs processes vs threads",
+        "Batch: 64 what-ifs on the synthetic 1M-edge network, serial, processes, threads, auto",
         [
             "bench_batch.py",
             "--synthetic-edges",
@@ -82,7 +84,7 @@ RUNS = [
             "--repeat",
             "1",
         ],
-        "Whether a parallel backend pays on 2 cores (it decides `--jobs`' default).",
+        "Whether a parallel backend pays on 2 cores, and what `--jobs`' default (auto) chooses.",
     ),
     (
         "Zonal sums: people per cercle, exactextract against shapely cell by cell",
@@ -93,6 +95,21 @@ RUNS = [
         "Batch: the 14 close-each scenarios on the 18,769 settlements",
         ["bench_batch.py", "--places", "settlements", "--repeat", "3"],
         "The same question on the real places.",
+    ),
+    (
+        "Event study: the CAR grid, geo.event_study against the differences package",
+        ["bench_event_study.py"],
+        "Callaway-Sant'Anna, 262 PRIO-GRID cells x 132 months of UCDP GED, in fresh processes.",
+    ),
+    (
+        "Forecast per settlement: the 18,769 OCHA places, end to end",
+        ["bench_forecast_settlements.py"],
+        "A SYNTHETIC event history; prepare, GLM and persistence forecasts, wall and CPU time.",
+    ),
+    (
+        "Backtest: 10 origins over 5,041 PRIO-GRID cells, against a naive per-origin loop",
+        ["bench_backtest.py"],
+        "A SYNTHETIC history; the count baselines, 200 bootstrap draws, both sides cold.",
     ),
 ]
 
@@ -198,6 +215,8 @@ def main() -> None:
     ]
     args.out.write_text("\n".join(head + sections))
     print(f"wrote {args.out}", file=sys.stderr)
+    if not args.quick and args.out == HERE / "RESULTS.md":
+        readme_figures.main([])
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -64,9 +65,9 @@ def test_summarise_counts_missing_population_apart(ctx):
 def test_batch_parallel_equals_serial_and_evaluate(ctx, bases):
     params, labels = close_each(bases, ExposureParams())
     serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
-    threads = batch(ctx, params, labels=labels, n_jobs=2, per_place=True, progress=False)
-    pd.testing.assert_frame_equal(serial.summary, threads.summary)
-    pd.testing.assert_frame_equal(serial.classes, threads.classes)
+    processes = batch(ctx, params, labels=labels, n_jobs=2, per_place=True, progress=False)
+    pd.testing.assert_frame_equal(serial.summary, processes.summary)
+    pd.testing.assert_frame_equal(serial.classes, processes.classes)
     gao = evaluate(ctx, params[-1]).set_index("town_id")["exposure_class"]
     assert serial.classes["close-Gao"].to_dict() == gao.to_dict()
     # closing Gao alone on the eve of the withdrawal leaves fewer places covered
@@ -99,3 +100,45 @@ def test_batch_on_a_dask_local_cluster_matches_serial(ctx, bases):
     pd.testing.assert_frame_equal(serial.summary, dask.summary)
     pd.testing.assert_frame_equal(serial.classes, dask.classes)
     assert np.isin(dask.classes.to_numpy(), CLASSES).all()
+
+
+def test_auto_jobs_stays_in_this_process_for_small_work(ctx, bases, caplog):
+    """The default: 14 scenarios on the shipped towns take well under a second serially."""
+    params, labels = close_each(bases, ExposureParams())
+    with caplog.at_level(logging.INFO, logger="minusma.geo.exposure.batch"):
+        auto = batch(ctx, params, labels=labels, per_place=True, progress=False)
+    assert "12 more scenarios" in caplog.text and "in this process" in caplog.text
+    serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
+    pd.testing.assert_frame_equal(auto.summary, serial.summary)
+    pd.testing.assert_frame_equal(auto.classes, serial.classes)
+
+
+def test_auto_jobs_runs_long_batches_on_processes_with_the_same_results(
+    ctx, bases, caplog, monkeypatch
+):
+    from minusma.geo.exposure import batch as batch_module
+
+    monkeypatch.setattr(batch_module, "AUTO_PARALLEL_MIN_S", 0.0)  # every batch counts as long
+    monkeypatch.setattr(batch_module.joblib, "cpu_count", lambda: 2)
+    params, labels = close_each(bases, ExposureParams())
+    with caplog.at_level(logging.INFO, logger="minusma.geo.exposure.batch"):
+        auto = batch(ctx, params, labels=labels, per_place=True, progress=False)
+    assert "on 2 processes" in caplog.text
+    serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
+    pd.testing.assert_frame_equal(auto.summary, serial.summary)
+    pd.testing.assert_frame_equal(auto.classes, serial.classes)
+    # without the memory for a copy of this process per worker, it stays here
+    caplog.clear()
+    monkeypatch.setattr(
+        batch_module.psutil, "virtual_memory", lambda: type("M", (), {"available": 1})()
+    )
+    with caplog.at_level(logging.INFO, logger="minusma.geo.exposure.batch"):
+        batch(ctx, params[:4], labels=labels[:4], progress=False)
+    assert "GB available: in this process" in caplog.text
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, "every", True])
+def test_batch_refuses_a_bad_number_of_workers(ctx, bases, bad):
+    params, labels = close_each(bases, ExposureParams())
+    with pytest.raises(ParameterError, match="n_jobs must be 'auto'"):
+        batch(ctx, params[:2], labels=labels[:2], n_jobs=bad, progress=False)

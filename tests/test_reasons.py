@@ -65,3 +65,53 @@ def test_one_name_per_place_in_a_row(towns):
     assert row["name"] == row["base_before_name"] == "Tombouctou"
     assert "Timbuktu" in row["alt_names"] and "Timbuktu" not in row["reasons"]
     assert out.set_index("town_id").at["ml-aguelhok", "base_before_name"] == "Aguel'hoc"
+
+
+@pytest.fixture(scope="module")
+def settlements(data_dir):
+    from minusma import Study
+
+    study = Study(data_dir, places="settlements")
+    out = study.assess(as_of="2024-03-01")
+    return study.context, out
+
+
+def _texts(values) -> list:
+    return [None if v is None or v != v else v for v in values]
+
+
+def test_distinct_texts_are_the_row_by_row_texts_on_18769_real_places(settlements, monkeypatch):
+    """Above DISTINCT_MIN_ROWS a code is written once per distinct parameter set and rows share
+    it: every language and every join gives the same text as writing each row."""
+    from minusma.geo.exposure import reasons
+
+    ctx, out = settlements
+    said = explain(
+        out, air_reach_km=ctx.preparation.air_reach_km, labels=ctx.labels, hub_key=ctx.hub_key
+    )
+    assert len(out) > reasons.DISTINCT_MIN_ROWS
+    shared = {lang: said.render(lang) for lang in LANGS}
+    distinct = len(set(shared["en"].tolist()))
+    assert distinct < len(out) / 4  # the case it is made for: many places say the same thing
+    monkeypatch.setattr(reasons, "DISTINCT_MIN_ROWS", 10**12)
+    for lang in LANGS:
+        assert _texts(said.render(lang)) == _texts(shared[lang]), lang
+    assert _texts(out["reasons"]) == _texts(shared["en"])
+
+
+def test_values_equal_but_written_differently_are_not_shared(monkeypatch):
+    """1, 1.0 and True are equal in Python but written "1", "1.0" and "True": never shared."""
+    from minusma.geo.exposure import reasons
+
+    params = {
+        "n": np.array([1, 1.0, True, 1], dtype=object),
+        "segment": np.array(["Diré–Goundam"] * 3 + [None], dtype=object),
+    }
+    part = reasons.Part("single_route", np.arange(4), params)
+    monkeypatch.setattr(reasons, "DISTINCT_MIN_ROWS", 10**12)
+    each = part.render("en").tolist()
+    monkeypatch.setattr(reasons, "DISTINCT_MIN_ROWS", 1)
+    assert part.render("en").tolist() == each
+    assert len(set(each)) == 4
+    parts = [np.array(["a", "a", "", "a"], object), np.array(["b", "", "", "b"], object)]
+    assert reasons.join(parts, empty=None).tolist() == ["a; b", "a", None, "a; b"]

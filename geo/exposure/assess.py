@@ -1194,7 +1194,7 @@ def _air_parts(ctx: Context, p: ExposureParams, when: dt.date, open_bases) -> tu
     return service, key
 
 
-def _geography_reasons(ctx: Context) -> np.ndarray:
+def _geography_reasons(ctx: Context) -> reasons.Texts:
     """The geography part of every place's reasons (cached: it never changes)."""
     return _cached(ctx, ("geography",), lambda: reasons.geography(ctx.static), protect=True)
 
@@ -1286,12 +1286,12 @@ def _evaluate_all(
     fixed = _cached(
         ctx,
         ("reasons", season, removed, key),
-        lambda: reasons.join(
+        lambda: reasons.join_texts(
             [road["reasons"], air["reasons"], _geography_reasons(ctx)],
             empty="",
         ),
     )
-    out["reasons"] = reasons.join([reasons.coverage_lost(out), fixed])
+    out["reasons"] = reasons.join_texts([reasons.coverage_lost(out), fixed]).array()
     out["as_of"] = when.isoformat()
     out["season"] = season
     result = gpd.GeoDataFrame(out, geometry=ctx.places.geometry, crs=ctx.places.crs, copy=False)
@@ -1556,12 +1556,12 @@ def _explain(ctx: Context, patch: Patch, road: dict, rows: np.ndarray) -> None:
     air = part("air_state", "air_score", "airport_icao", "air_depended_on_un")
     fixed = reasons.join(
         [
-            road["reasons"][rows],
-            reasons.air(air, ctx.preparation.air_reach_km),
-            _geography_reasons(ctx)[rows],
+            road["reasons"].take(rows),
+            reasons.air(air, ctx.preparation.air_reach_km).array(),
+            _geography_reasons(ctx).take(rows),
         ],
         empty="",
     )
     lost = part("coverage_lost", "coverage_lost_on", "base_before_name", "base_before_km")
-    text = reasons.join([reasons.coverage_lost(lost), fixed])
+    text = reasons.join([reasons.coverage_lost(lost).array(), fixed])
     _update(patch, {"reasons": text}, rows)

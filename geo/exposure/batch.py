@@ -4,14 +4,18 @@
 :func:`geo.exposure.assess.evaluate` on `joblib <https://joblib.readthedocs.io>`_ and sums each
 result up with :func:`summarise` (places and people by exposure class, places and people covered).
 
-By default (``n_jobs=1``, :data:`DEFAULT_N_JOBS`) the scenarios run one after the other in this
-process, on the one context, whose cache makes each what-if repair the last results rather than
-recompute them. That is what measurement supports (``benchmarks/bench_batch.py``, figures in
-``benchmarks/RESULTS.md``): on 2 cores, threads are no faster than serial (evaluate holds the
-GIL for much of its pandas work), and loky processes are several times slower: each worker is
-sent the whole context (its cache is not pickled) and must warm it again, which costs more than
-the scenarios it then runs. ``n_jobs=-1`` with ``backend="threading"``, ``"loky"`` or
-``"dask"`` is still accepted, for machines with more cores or a cluster.
+By default (``n_jobs="auto"``, :data:`DEFAULT_N_JOBS`) the first scenario runs in this process,
+timed; the rest run there too unless they would take at least :data:`AUTO_PARALLEL_MIN_S`
+seconds one after the other, this machine has more than one core, and the memory available
+holds a copy of this process for every worker: then they run on joblib's loky processes. That is
+what measurement supports (``benchmarks/bench_batch.py``, figures in ``benchmarks/RESULTS.md``,
+2 cores): small work is fastest in this process, whose cache makes each what-if repair the last
+results (14 close-each scenarios on the 18,769 settlements take about 0.2 s, no backend measurably
+faster); large work gains from processes (64 what-ifs on the synthetic 1M-edge network: serial
+86 s, loky x1.26-1.31, threads x1.05: evaluate holds the GIL for much of its pandas work). Each
+loky worker is sent the whole context (its cache is not pickled) and warms it again, which is why
+small batches lose. ``n_jobs=1`` is always serial; another number of workers runs on processes
+(``backend="loky"``) unless a ``backend`` (``"threading"``, ``"dask"``, ...) is given.
 
 On a cluster the same call runs on joblib's dask backend; the context is scattered to the
 workers once::
@@ -26,12 +30,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import time
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import joblib
 import numpy as np
 import pandas as pd
+import psutil
 
 from minusma.geo._errors import ParameterError
 from minusma.geo.exposure.assess import Context, evaluate
@@ -39,7 +45,7 @@ from minusma.geo.exposure.params import ExposureParams
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CLASSES", "DEFAULT_N_JOBS", "BatchResult", "batch", "summarise"]
+__all__ = ["AUTO_PARALLEL_MIN_S", "CLASSES", "DEFAULT_N_JOBS", "BatchResult", "batch", "summarise"]
 
 #: Exposure classes counted by :func:`summarise`, in order (``unknown``: an indicator is missing).
 CLASSES = ("low", "moderate", "high", "severe", "unknown")
@@ -47,8 +53,15 @@ CLASSES = ("low", "moderate", "high", "severe", "unknown")
 #: Classes whose people count as exposed.
 EXPOSED = ("high", "severe")
 
-#: Workers by default: one, in this process (the fastest measured on 2 cores; see above).
-DEFAULT_N_JOBS = 1
+#: Workers by default: ``"auto"``, serial unless the batch is long enough for processes to pay
+#: (see the module docstring and :data:`AUTO_PARALLEL_MIN_S`).
+DEFAULT_N_JOBS: int | str = "auto"
+
+#: Seconds the scenarios after the first would take one after the other (the first one's time
+#: times their number) from which ``n_jobs="auto"`` runs them on processes: between the batches
+#: measured to lose (under a second) and to gain (86 s serial) on 2 cores, with room for the
+#: workers' start and their first, cold evaluation (a few seconds each on the 1M-edge network).
+AUTO_PARALLEL_MIN_S = 30.0
 
 #: Tasks per worker: enough for a progress bar and load balance, few enough that the context is
 #: sent only a few times to each worker.
@@ -157,7 +170,7 @@ def batch(
     ctx: Context,
     params_list: Sequence[ExposureParams],
     *,
-    n_jobs: int | None = DEFAULT_N_JOBS,
+    n_jobs: int | str | None = DEFAULT_N_JOBS,
     backend: str | None = None,
     per_place: bool = False,
     labels: Sequence[str] | None = None,
@@ -172,13 +185,15 @@ def batch(
     params_list
         One :class:`~geo.exposure.params.ExposureParams` per scenario.
     n_jobs
-        Workers (joblib's convention: -1 = every core). 1 (the default,
-        :data:`DEFAULT_N_JOBS`; None means it too) runs in this process, reusing the context's
-        caches.
+        Workers (joblib's convention: -1 = every core). 1 runs in this process, reusing the
+        context's caches; ``"auto"`` (the default, :data:`DEFAULT_N_JOBS`; None means it too)
+        runs two scenarios here, then the rest here too unless they would take at least
+        :data:`AUTO_PARALLEL_MIN_S` s one after the other and memory holds a copy of this
+        process per core: then on every core's loky process (see the module docstring).
     backend
-        A joblib backend (``"threading"``, ``"loky"``, ``"dask"``, ...); None uses the active one
-        (``joblib.parallel_config``), threads by default. ``"dask"`` needs a ``dask.distributed``
-        client and scatters the context to its workers once.
+        A joblib backend (``"loky"``, ``"threading"``, ``"dask"``, ...); None: loky processes
+        for more than one worker (threads measured no faster than serial). ``"dask"`` needs a
+        ``dask.distributed`` client and scatters the context to its workers once.
     per_place
         Also return the exposure class of every place in every scenario.
     labels
@@ -195,6 +210,10 @@ def batch(
         :func:`summarise`; ``classes``: places (index: their id) x scenarios, or None.
     """
     n_jobs = DEFAULT_N_JOBS if n_jobs is None else n_jobs
+    if n_jobs != "auto" and (isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or not n_jobs):
+        raise ParameterError(
+            f"n_jobs must be 'auto', a number of workers or -1 (every core), not {n_jobs!r}"
+        )
     params_list = list(params_list)
     if not all(isinstance(p, ExposureParams) for p in params_list):
         raise ParameterError("params_list must hold ExposureParams objects")
@@ -213,26 +232,23 @@ def batch(
         if backend == "dask"
         else contextlib.nullcontext()
     )
-    with config:
-        workers = joblib.effective_n_jobs(n_jobs)
-        if len(items) <= 1 or (backend is None and workers == 1):
-            results = (_run(ctx, [item], per_place, id_column) for item in items)
-        else:
-            # dask keeps the scattered context on its workers: one scenario per task
-            size = 1 if backend == "dask" else len(items) / (workers * TASKS_PER_WORKER)
-            size = max(1, math.ceil(size))
-            chunks = [items[i : i + size] for i in range(0, len(items), size)]
-            results = joblib.Parallel(
-                n_jobs=n_jobs,
-                backend=None if backend == "dask" else backend,
-                prefer="threads",
-                return_as="generator",
-            )(joblib.delayed(_run)(ctx, chunk, per_place, id_column) for chunk in chunks)
-        rows: list = []
-        with _bar(show, len(items)) as bar:
-            for part in results:
-                rows.extend(part)
-                bar.update(len(part))
+    rows: list = []
+    with config, _bar(show, len(items)) as bar:
+        if n_jobs == "auto" and backend is None:
+            # two scenarios here: the second, on a warm context, is what each would cost serially
+            started = 0.0
+            for item in items[:2]:
+                started = time.perf_counter()
+                rows += _run(ctx, [item], per_place, id_column)
+                bar.update(1)
+            items = items[2:]
+            n_jobs = _auto_workers(time.perf_counter() - started, len(items))
+            backend = "loky" if n_jobs != 1 else None
+        elif n_jobs == "auto":  # a backend given: every worker it has
+            n_jobs = -1
+        for part in _results(ctx, items, int(n_jobs), backend, per_place, id_column):
+            rows.extend(part)
+            bar.update(len(part))
     rows.sort(key=lambda r: r[0])
     table = pd.DataFrame([r[1] for r in rows], index=pd.Index(labels, name="scenario"))
     table.insert(0, "as_of", [p.as_of.isoformat() if p.as_of else None for p in params_list])
@@ -245,8 +261,64 @@ def batch(
             {label: r[2] for label, r in zip(labels, rows)},
             index=pd.Index(ctx.places[id_column].to_numpy(), name=id_column),
         )
-    logger.info("batch: %d scenarios evaluated", len(items))
+    logger.info("batch: %d scenarios evaluated", len(params_list))
     return BatchResult(table, classes)
+
+
+def _results(
+    ctx: Context,
+    items: list[tuple[int, ExposureParams]],
+    n_jobs: int,
+    backend: str | None,
+    per_place: bool,
+    id_column: str,
+):
+    """The rows of :func:`_run` for ``items``, chunk by chunk, serially or on ``n_jobs``."""
+    workers = joblib.effective_n_jobs(n_jobs)
+    if len(items) <= 1 or (backend is None and workers == 1):
+        return (_run(ctx, [item], per_place, id_column) for item in items)
+    # dask keeps the scattered context on its workers: one scenario per task
+    size = 1 if backend == "dask" else len(items) / (workers * TASKS_PER_WORKER)
+    size = max(1, math.ceil(size))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    return joblib.Parallel(
+        n_jobs=n_jobs,
+        backend=None if backend == "dask" else backend,
+        prefer="processes",
+        return_as="generator",
+    )(joblib.delayed(_run)(ctx, chunk, per_place, id_column) for chunk in chunks)
+
+
+def _auto_workers(each_s: float, remaining: int) -> int:
+    """Workers for ``remaining`` scenarios of ``each_s`` seconds each (``n_jobs="auto"``).
+
+    One (serial) unless they would take :data:`AUTO_PARALLEL_MIN_S` s serially, there are
+    several cores and the available memory holds a copy of this process per worker.
+    """
+    workers = min(joblib.cpu_count(), remaining)
+    serial_s = each_s * remaining
+    if workers < 2 or serial_s < AUTO_PARALLEL_MIN_S:
+        logger.info(
+            "batch: %d more scenarios, about %.1f s serially: in this process", remaining, serial_s
+        )
+        return 1
+    need = psutil.Process().memory_info().rss * workers
+    available = psutil.virtual_memory().available
+    if need > available:
+        logger.info(
+            "batch: %d processes would need about %.1f GB, %.1f GB available: in this process",
+            workers,
+            need / 1e9,
+            available / 1e9,
+        )
+        return 1
+    logger.info(
+        "batch: %d more scenarios, about %.0f s serially: on %d processes",
+        remaining,
+        serial_s,
+        workers,
+    )
+    return workers
 
 
 def _bar(show: bool, total: int):

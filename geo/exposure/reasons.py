@@ -9,15 +9,22 @@ km, a date); its words are the catalogue's template ``reason.<code>`` in each la
 The builders (:func:`coverage_parts`, :func:`road_parts`, :func:`air_parts`,
 :func:`geography_parts`) find, with array operations, the rows each code applies to and gather
 its parameters for those rows only. :class:`Reasons` holds them for a whole frame (languages of
-:mod:`minusma.geo.i18n`); it renders
-text only when asked (:meth:`Reasons.render`), for every row or for the rows shown
-(:meth:`Reasons.take`), one vectorised pass per code. :func:`explain` builds them from an
-assessed frame. The string functions (:func:`coverage_lost`, :func:`road`, :func:`air`,
-:func:`geography`) render one part in English for the ``reasons`` column of the assessment
-(the road part depends only on the season and the roads cut, so
-:func:`geo.exposure.assess.evaluate` caches it across what-ifs); :func:`join` puts the parts
-together. A what-if renders only the rows whose reasons can have changed
-(:func:`geo.exposure.assess.evaluate` patches its reference's ``reasons`` there).
+:mod:`minusma.geo.i18n`); it renders text only when asked (:meth:`Reasons.render`), for every
+row or for the rows shown (:meth:`Reasons.take`), one vectorised pass per code. :func:`explain`
+builds them from an assessed frame.
+
+Many rows say the same thing: from :data:`DISTINCT_MIN_ROWS` rows, a code is written once per
+distinct set of parameters (factorised with :func:`pandas.factorize`) and each distinct
+combination of parts is joined once (:class:`Texts`: codes per row, each text stored once), so a
+million places cost their distinct texts, not a million string operations and a million strings.
+
+The string functions (:func:`coverage_lost`, :func:`road`, :func:`air`, :func:`geography`)
+render one part in English (:class:`Texts`) for the ``reasons`` column of the assessment (the
+road part depends only on the season and the roads cut, so
+:func:`geo.exposure.assess.evaluate` caches it across what-ifs); :func:`join_texts` (and
+:func:`join`, for plain arrays) puts the parts together. A what-if renders only the rows whose
+reasons can have changed (:func:`geo.exposure.assess.evaluate` patches its reference's
+``reasons`` there).
 
 >>> import pandas as pd
 >>> out = pd.DataFrame({"coverage_lost": [True, False], "base_before_name": ["Ber", None],
@@ -32,6 +39,7 @@ together. A what-if renders only the rows whose reasons can have changed
 from __future__ import annotations
 
 import string
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -42,8 +50,10 @@ from numpy.typing import ArrayLike
 from minusma.geo.i18n import DEFAULT_LANG, STRINGS, date_text, of_name, text
 
 __all__ = [
+    "DISTINCT_MIN_ROWS",
     "Part",
     "Reasons",
+    "Texts",
     "air",
     "air_parts",
     "coverage_lost",
@@ -54,6 +64,7 @@ __all__ = [
     "geography",
     "geography_parts",
     "join",
+    "join_texts",
     "road",
     "road_parts",
 ]
@@ -114,6 +125,56 @@ def _of(values: np.ndarray, lang: str) -> np.ndarray:
     return np.array([of_name(n, lang) for n in _strings(values)], dtype=object)
 
 
+#: Rows from which a part's texts (:meth:`Part.render`) and joined reasons (:func:`join`) are
+#: written once per distinct value and shared (a speed setting; below it, row by row is faster).
+DISTINCT_MIN_ROWS = 4096
+
+#: Format specs whose text depends only on the number rounded to an integer (:func:`fmt0`).
+_ROUNDED = frozenset({"km", "h"})
+
+
+def _factorised(values: np.ndarray, spec: str) -> np.ndarray | None:
+    """Codes equal where ``values`` are written alike under ``spec``; None if unsafe to share.
+
+    Numbers written rounded are compared rounded; other values by equality, which is only
+    used when they are of one kind (mixed kinds such as ``1`` and ``1.0`` are equal yet
+    written differently).
+    """
+    if spec in _ROUNDED:
+        rounded = np.round(np.asarray(values, dtype="float64"))
+        return pd.factorize(rounded, use_na_sentinel=False)[0]
+    values = np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
+        return None
+    return pd.factorize(values, use_na_sentinel=False)[0]
+
+
+def _distinct(codes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of aligned code columns.
+
+    Parameters
+    ----------
+    codes
+        Integer codes per column (non-negative), all of one length.
+
+    Returns
+    -------
+    first : numpy.ndarray
+        The position of each distinct row's first occurrence.
+    inverse : numpy.ndarray
+        For every row, the index of its distinct row in ``first``.
+    """
+    key = np.zeros(len(codes[0]), dtype="int64")
+    for column in codes:
+        # refactorised at each step: the combined key stays below the number of rows
+        key = pd.factorize(key * (int(column.max(initial=0)) + 1) + column)[0]
+    # factorize numbers keys by first appearance: a key is new where it passes every key before
+    seen = np.maximum.accumulate(key)
+    new = np.ones(key.size, dtype=bool)
+    new[1:] = key[1:] > seen[:-1]
+    return np.flatnonzero(new), key
+
+
 #: How a template field's values are written, by its format spec.
 _FORMATS = {
     "of": _of,
@@ -123,6 +184,96 @@ _FORMATS = {
     "iso": lambda v, lang: _strings(v),
     "date": _dates,
 }
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Texts of many rows stored once each: row ``i`` reads ``values[codes[i]]``.
+
+    Attributes
+    ----------
+    codes
+        Non-negative integer per row: the position of its text in :attr:`values`.
+    values
+        Object array of texts (``None`` allowed); rows share them.
+    """
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, texts: ArrayLike) -> Texts:
+        """Texts given row by row (each row its own value).
+
+        Parameters
+        ----------
+        texts
+            One text per row.
+
+        Returns
+        -------
+        Texts
+            The same texts.
+        """
+        values = np.asarray(texts, dtype=object)
+        return cls(np.arange(values.size), values)
+
+    @classmethod
+    def factorised(cls, texts: ArrayLike) -> Texts:
+        """Texts given row by row, each distinct text stored once (:func:`pandas.factorize`).
+
+        Parameters
+        ----------
+        texts
+            One text per row.
+
+        Returns
+        -------
+        Texts
+            The same texts.
+        """
+        codes, values = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=False)
+        return cls(codes, np.asarray(values, dtype=object))
+
+    def __len__(self) -> int:
+        """The number of rows.
+
+        Returns
+        -------
+        int
+            The length of :attr:`codes`.
+        """
+        return len(self.codes)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held: the codes, and each distinct text once (what a cache counts)."""
+        return int(self.codes.nbytes + sum(sys.getsizeof(v) + 8 for v in self.values.tolist()))
+
+    def array(self) -> np.ndarray:
+        """Every row's text.
+
+        Returns
+        -------
+        numpy.ndarray
+            Object array, one text per row (shared string objects).
+        """
+        return self.values[self.codes]
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The texts of some rows.
+
+        Parameters
+        ----------
+        rows
+            Row positions.
+
+        Returns
+        -------
+        numpy.ndarray
+            Object array, one text per position.
+        """
+        return self.values[self.codes[rows]]
 
 
 @dataclass(frozen=True)
@@ -156,13 +307,47 @@ class Part:
         numpy.ndarray
             Object array of texts, aligned to :attr:`rows`.
         """
-        acc = np.full(len(self.rows), "", dtype=object)
+        return self.coded(lang).array()
+
+    def coded(self, lang: str = DEFAULT_LANG) -> Texts:
+        """The reason's texts at :attr:`rows`, each written once per distinct set of parameters.
+
+        From :data:`DISTINCT_MIN_ROWS` rows; below it (or for parameters of mixed kinds) every
+        row is written.
+
+        Parameters
+        ----------
+        lang
+            A language of the catalogue (:mod:`minusma.geo.i18n`).
+
+        Returns
+        -------
+        Texts
+            The texts, aligned to :attr:`rows`.
+        """
         template = text(f"reason.{self.code}", lang)
+        parsed = string.Formatter().parse(template)
+        fields = [(name, spec or "") for _, name, spec, _ in parsed if name is not None]
+        if not fields:  # the same words on every row
+            return Texts(np.zeros(len(self.rows), dtype="int64"), np.array([template], object))
+        if len(self.rows) >= DISTINCT_MIN_ROWS:
+            codes = [_factorised(self.params[name], spec) for name, spec in fields]
+            known = [c for c in codes if c is not None]
+            if len(known) == len(codes):
+                first, inverse = _distinct(known)
+                return Texts(inverse, self._written(template, lang, first))
+        return Texts.of(self._written(template, lang, None))
+
+    def _written(self, template: str, lang: str, at: np.ndarray | None) -> np.ndarray:
+        """The texts of the rows at positions ``at`` of :attr:`rows` (all when None)."""
+        size = len(self.rows) if at is None else len(at)
+        acc = np.full(size, "", dtype=object)
         for literal, name, spec, _ in string.Formatter().parse(template):
             if literal:
                 acc = acc + literal
             if name is not None:
-                acc = acc + _FORMATS[spec or ""](np.asarray(self.params[name], dtype=object), lang)
+                values = np.asarray(self.params[name], dtype=object)
+                acc = acc + _FORMATS[spec or ""](values if at is None else values[at], lang)
         return acc
 
     def take(self, where: np.ndarray) -> Part:
@@ -230,16 +415,38 @@ class Reasons:
         numpy.ndarray
             Object array, one text per row.
         """
-        parts = []
+        return self.coded(lang, empty=empty).array()
+
+    def coded(self, lang: str = DEFAULT_LANG, *, empty: str | None = None) -> Texts:
+        """Every row's reasons as :meth:`render` writes them, each distinct text stored once.
+
+        Parameters
+        ----------
+        lang
+            A language of the catalogue (:mod:`minusma.geo.i18n`).
+        empty
+            The value of a row without any reason.
+
+        Returns
+        -------
+        Texts
+            One text per row.
+        """
+        if not self.slots:
+            return Texts(np.zeros(self.n, dtype="int64"), np.array([empty], dtype=object))
+        slots = []
         for slot in self.slots:
-            acc = np.full(self.n, "", dtype=object)
+            codes = np.zeros(self.n, dtype="int64")  # 0: the slot says nothing
+            values = [np.array([""], dtype=object)]
+            offset = 1
             for part in slot:
                 if part.rows.size:
-                    acc[part.rows] = part.render(lang)
-            parts.append(acc)
-        if not parts:
-            return np.full(self.n, empty, dtype=object)
-        return join(parts, empty=empty, sep=text("reason.sep", lang))
+                    texts = part.coded(lang)
+                    codes[part.rows] = texts.codes + offset
+                    values.append(texts.values)
+                    offset += len(texts.values)
+            slots.append(Texts(codes, np.concatenate(values)))
+        return join_texts(slots, empty=empty, sep=text("reason.sep", lang))
 
     def codes(self) -> pd.DataFrame:
         """The reasons as a table.
@@ -427,11 +634,11 @@ def explain(
     return Reasons(len(out), slots)
 
 
-def _english(n: int, slots: Sequence[Slot]) -> np.ndarray:
-    return Reasons(n, tuple(slots)).render("en", empty="")
+def _english(n: int, slots: Sequence[Slot]) -> Texts:
+    return Reasons(n, tuple(slots)).coded("en", empty="")
 
 
-def coverage_lost(out: pd.DataFrame) -> np.ndarray:
+def coverage_lost(out: pd.DataFrame) -> Texts:
     """``lost coverage from <base> (<km> km) on <date>`` where the umbrella was lost.
 
     Parameters
@@ -441,13 +648,13 @@ def coverage_lost(out: pd.DataFrame) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
+    Texts
         English text per row, ``""`` where it has nothing to say.
     """
     return _english(len(out), [coverage_parts(out)])
 
 
-def road(out: pd.DataFrame, labels: pd.Series, *, hub_key: str) -> np.ndarray:
+def road(out: pd.DataFrame, labels: pd.Series, *, hub_key: str) -> Texts:
     """The road part (:func:`road_parts`) in English.
 
     Parameters
@@ -461,13 +668,13 @@ def road(out: pd.DataFrame, labels: pd.Series, *, hub_key: str) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Text per row, ``""`` where it has nothing to say.
+    Texts
+        English text per row, ``""`` where it has nothing to say.
     """
     return _english(len(out), road_parts(out, labels, hub_key=hub_key))
 
 
-def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:
+def air(out: pd.DataFrame, air_reach_km: float) -> Texts:
     """The air part (:func:`air_parts`) in English.
 
     Parameters
@@ -479,13 +686,13 @@ def air(out: pd.DataFrame, air_reach_km: float) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Text per row, ``""`` where it has nothing to say.
+    Texts
+        English text per row, ``""`` where it has nothing to say.
     """
     return _english(len(out), air_parts(out, air_reach_km))
 
 
-def geography(out: pd.DataFrame) -> np.ndarray:
+def geography(out: pd.DataFrame) -> Texts:
     """The geography part (:func:`geography_parts`) in English.
 
     Parameters
@@ -495,8 +702,8 @@ def geography(out: pd.DataFrame) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Text per row, ``""`` where it has nothing to say.
+    Texts
+        English text per row, ``""`` where it has nothing to say.
     """
     return _english(len(out), geography_parts(out))
 
@@ -518,7 +725,38 @@ def join(parts: list[np.ndarray], *, empty: str | None = None, sep: str = "; ") 
     numpy.ndarray
         Object array, one text per row.
     """
-    acc = np.asarray(parts[0], dtype=object).copy()
+    arrays = [np.asarray(p, dtype=object) for p in parts]
+    if len(arrays[0]) < DISTINCT_MIN_ROWS:
+        return _joined(arrays, empty, sep)
+    return join_texts([Texts.factorised(a) for a in arrays], empty=empty, sep=sep).array()
+
+
+def join_texts(parts: Sequence[Texts], *, empty: str | None = None, sep: str = "; ") -> Texts:
+    """:func:`join` of coded texts: each distinct combination of parts joined once.
+
+    Parameters
+    ----------
+    parts
+        Texts of the same rows, ``""`` where a part says nothing.
+    empty
+        The value of a row where every part is empty.
+    sep
+        Put between two parts of a row.
+
+    Returns
+    -------
+    Texts
+        One text per row.
+    """
+    if len(parts[0]) < DISTINCT_MIN_ROWS:
+        return Texts.of(_joined([p.array() for p in parts], empty, sep))
+    first, inverse = _distinct([p.codes for p in parts])
+    return Texts(inverse, _joined([p.take(first) for p in parts], empty, sep))
+
+
+def _joined(parts: list[np.ndarray], empty: str | None, sep: str) -> np.ndarray:
+    """:func:`join`, row by row."""
+    acc = parts[0].copy()
     has = acc != ""
     for part in parts[1:]:
         more = part != ""

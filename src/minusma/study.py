@@ -948,7 +948,7 @@ class Study:
         june_2023_count: bool = False,
         max_scenarios: int | None = None,
         per_place: bool = False,
-        n_jobs: int | None = None,
+        n_jobs: int | str | None = None,
         progress: bool | None = None,
         **options: Any,
     ):
@@ -969,8 +969,8 @@ class Study:
         per_place
             Also return every place's class in every scenario.
         n_jobs
-            Parallel workers (default :data:`minusma.geo.exposure.batch.DEFAULT_N_JOBS`: serial,
-            which measured fastest on 2 cores).
+            Parallel workers (default :data:`minusma.geo.exposure.batch.DEFAULT_N_JOBS`,
+            ``"auto"``: serial unless the batch is long enough for processes to pay).
         progress
             Show a progress bar (default: on a terminal).
         **options

@@ -54,8 +54,10 @@ from minusma.cli.options import (
     "--jobs",
     type=JOBS,
     default=None,
-    help="Parallel workers (-1: every core; 1: in this process). Default: the library's "
-    "(geo.exposure.batch.DEFAULT_N_JOBS, 1: the fastest measured on 2 cores).",
+    help="Parallel worker processes (-1: every core; 1: in this process). Default: auto "
+    "(geo.exposure.batch.DEFAULT_N_JOBS): in this process unless the scenarios would take "
+    "geo.exposure.batch.AUTO_PARALLEL_MIN_S seconds or more one after the other and memory "
+    "allows a process per core.",
 )
 @study_options(places=True)
 def scenarios(

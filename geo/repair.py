@@ -108,15 +108,14 @@ def repair(
     predecessors : numpy.ndarray or None
         Predecessors after the change (``tree``).
     """
-    base_source = source_of
     dist = dist.copy()
-    source_of = source_of.copy() if sources else None
-    predecessors = predecessors.copy() if tree else None
+    new_source = source_of.copy() if sources else None
+    new_pred = predecessors.copy() if tree else None
     affected = np.asarray(affected, dtype=bool)
     nodes = np.flatnonzero(affected)
     k = nodes.size
     if k == 0:
-        return dist, source_of, predecessors
+        return dist, new_source, new_pred
     dist[nodes] = np.inf
     # the arcs of the affected nodes, node by node (the CSR rows of ``nodes``, in order; small
     # index types throughout: scipy takes int32 CSR arrays as they are, without checking them)
@@ -153,17 +152,15 @@ def repair(
     seed_of[seed_r] = seed_n
     at = nodes[ok]
     dist[at] = d[ok]
-    if source_of is not None:
-        source_of[nodes] = -1
-        source_of[at] = base_source[seed_of[top[ok]]]  # seeds are not affected: as before
-    if predecessors is not None:
-        predecessors[nodes] = -9999
+    if new_source is not None:
+        new_source[nodes] = -1
+        new_source[at] = source_of[seed_of[top[ok]]]  # seeds are not affected: as before
+    if new_pred is not None:
+        new_pred[nodes] = -9999
         ext = np.append(nodes, -9999)  # local position -> node (the virtual source: none)
         p = pred[ok]
-        predecessors[at] = np.where(
-            p == k, seed_of[ok], np.where(p >= 0, ext[np.maximum(p, 0)], -9999)
-        )
-    return dist, source_of, predecessors
+        new_pred[at] = np.where(p == k, seed_of[ok], np.where(p >= 0, ext[np.maximum(p, 0)], -9999))
+    return dist, new_source, new_pred
 
 
 def shortest_tree(matrix: csr_matrix, sources: NDArray) -> tuple[NDArray, NDArray, NDArray]:

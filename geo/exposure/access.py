@@ -373,7 +373,7 @@ def hub_costs(
         closed[np.setdiff1d(base_hubs, hubs)] = True
         cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
         u, v = (graph.u[cut], graph.v[cut]) if cut.size else (cut, cut)
-        results = []
+        results: list[tuple[NDArray, NDArray | None, NDArray | None]] = []
         for i, (w, dist, (src, pred)) in enumerate(
             zip(weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees)
         ):
@@ -399,7 +399,10 @@ def hub_costs(
     km, hi = results[0][0], results[1][0]
     lo = hi if same else results[2][0]
     trees = tuple((r[1], r[2]) for r in results) if keep_trees else ()
-    return HubCosts(km, hi, lo, results[0][1], hubs=hubs, removed=removed, trees=trees)
+    source_node = results[0][1]
+    if source_node is None:  # never: the length's sources are always worked out
+        raise RuntimeError("hub_costs: the sources of the length's shortest paths are missing")
+    return HubCosts(km, hi, lo, source_node, hubs=hubs, removed=removed, trees=trees)
 
 
 def routes_to_hub(

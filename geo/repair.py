@@ -74,7 +74,10 @@ def repair(
     source_of: NDArray,
     predecessors: NDArray,
     affected: NDArray,
-) -> tuple[NDArray, NDArray, NDArray]:
+    *,
+    sources: bool = True,
+    tree: bool = True,
+) -> tuple[NDArray, NDArray | None, NDArray | None]:
     """Distances, sources and predecessors after a change that touches only ``affected`` nodes.
 
     Parameters
@@ -91,33 +94,40 @@ def repair(
     affected
         Mask of every node whose distance may have changed (reached from a closed source, or at
         or below a cut edge in the tree); every other node must keep its distance.
+    sources
+        Work out the sources after the change (False: None in their place).
+    tree
+        Work out the predecessors after the change (False: None in their place).
 
     Returns
     -------
     dist : numpy.ndarray
         Distances after the change (a new array; the inputs are not changed).
-    source_of : numpy.ndarray
-        Sources after the change.
-    predecessors : numpy.ndarray
-        Predecessors after the change.
+    source_of : numpy.ndarray or None
+        Sources after the change (``sources``).
+    predecessors : numpy.ndarray or None
+        Predecessors after the change (``tree``).
     """
-    dist, source_of, predecessors = dist.copy(), source_of.copy(), predecessors.copy()
+    dist = dist.copy()
+    new_source = source_of.copy() if sources else None
+    new_pred = predecessors.copy() if tree else None
+    affected = np.asarray(affected, dtype=bool)
     nodes = np.flatnonzero(affected)
-    if nodes.size == 0:
-        return dist, source_of, predecessors
-    dist[nodes], source_of[nodes], predecessors[nodes] = np.inf, -1, -9999
-    local = np.full(matrix.shape[0], -1, dtype="int64")
-    local[nodes] = np.arange(nodes.size)
-    # the arcs of the affected nodes, node by node: positions in the CSR arrays
-    start = matrix.indptr[nodes]
-    counts = matrix.indptr[nodes + 1] - start
-    rows = np.repeat(np.arange(nodes.size), counts)
-    pos = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(rows.size)
-    nbr, weight = matrix.indices[pos], matrix.data[pos]
-    inside = local[nbr] >= 0
+    k = nodes.size
+    if k == 0:
+        return dist, new_source, new_pred
+    dist[nodes] = np.inf
+    # the arcs of the affected nodes, node by node (the CSR rows of ``nodes``, in order; small
+    # index types throughout: scipy takes int32 CSR arrays as they are, without checking them)
+    itype = np.int32 if matrix.shape[0] < np.iinfo(np.int32).max else np.int64
+    arcs = matrix[nodes]
+    ptr, nbr, weight = arcs.indptr, arcs.indices, arcs.data
+    rows = np.repeat(np.arange(k, dtype=itype), np.diff(ptr))
+    inside = affected[nbr]
     # seeds: best distance through an unaffected neighbour (first lowest neighbour on ties)
-    out_r, out_n = rows[~inside], nbr[~inside]
-    via = dist[out_n] + weight[~inside]
+    outside = ~inside
+    out_r, out_n = rows[outside], nbr[outside]
+    via = dist[out_n] + weight[outside]
     reach = np.isfinite(via)
     out_r, out_n, via = out_r[reach], out_n[reach], via[reach]
     order = np.lexsort((out_n, via, out_r))
@@ -125,13 +135,14 @@ def repair(
     first = np.ones(out_r.size, dtype=bool)
     first[1:] = out_r[1:] != out_r[:-1]
     seed_r, seed_n, seed_d = out_r[first], out_n[first], via[first]
-    k = nodes.size
-    # the subgraph of affected nodes plus a virtual source k joined to every seeded node
-    # rows in order already: the affected nodes' arcs by node, then the virtual source's
-    sub_r = np.concatenate([rows[inside], np.full(seed_r.size, k)])
-    sub_c = np.concatenate([local[nbr[inside]], seed_r])
+    # the subgraph of affected nodes plus a virtual source k joined to every seeded node: the
+    # affected nodes' inside arcs by node (CSR order kept), then the virtual source's
+    local = np.full(matrix.shape[0], -1, dtype=itype)
+    local[nodes] = np.arange(k, dtype=itype)
+    kept = np.concatenate([[0], np.cumsum(inside, dtype=itype)])
+    sub_ptr = np.append(kept[ptr], kept[-1] + seed_r.size).astype(itype, copy=False)
+    sub_c = np.concatenate([local[nbr[inside]], seed_r.astype(itype, copy=False)])
     sub_w = np.concatenate([weight[inside], seed_d])
-    sub_ptr = np.concatenate([[0], np.cumsum(np.bincount(sub_r, minlength=k + 1))])
     sub = csr_matrix((sub_w, sub_c, sub_ptr), shape=(k + 1, k + 1))
     d, pred = dijkstra(sub, directed=True, indices=k, return_predecessors=True)
     d, pred = d[:k], pred[:k]
@@ -139,12 +150,17 @@ def repair(
     ok = np.isfinite(d) & (top >= 0)
     seed_of = np.full(k, -1, dtype="int64")
     seed_of[seed_r] = seed_n
-    dist[nodes[ok]] = d[ok]
-    source_of[nodes[ok]] = source_of[seed_of[top[ok]]]
-    ext = np.append(nodes, -9999)  # local position -> node (the virtual source: none)
-    new_pred = np.where(pred == k, seed_of, np.where(pred >= 0, ext[np.maximum(pred, 0)], -9999))
-    predecessors[nodes[ok]] = new_pred[ok]
-    return dist, source_of, predecessors
+    at = nodes[ok]
+    dist[at] = d[ok]
+    if new_source is not None:
+        new_source[nodes] = -1
+        new_source[at] = source_of[seed_of[top[ok]]]  # seeds are not affected: as before
+    if new_pred is not None:
+        new_pred[nodes] = -9999
+        ext = np.append(nodes, -9999)  # local position -> node (the virtual source: none)
+        p = pred[ok]
+        new_pred[at] = np.where(p == k, seed_of[ok], np.where(p >= 0, ext[np.maximum(p, 0)], -9999))
+    return dist, new_source, new_pred
 
 
 def shortest_tree(matrix: csr_matrix, sources: NDArray) -> tuple[NDArray, NDArray, NDArray]:

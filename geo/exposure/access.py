@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -249,6 +250,23 @@ class HubCosts:
             ``<prefix>_road_km``, ``_travel_h``, ``_reachable``, ``_travel_h_gap``; NaN/NA for
             places off the network, never ``inf``.
         """
+        return pd.DataFrame(self.columns_at(nodes, prefix), copy=False)
+
+    def columns_at(self, nodes: NDArray, prefix: str) -> dict[str, Any]:
+        """The columns of :meth:`at` as arrays (for a few rows, without a frame).
+
+        Parameters
+        ----------
+        nodes
+            Node of every place (-1: off the network).
+        prefix
+            Prefix of the column names.
+
+        Returns
+        -------
+        dict
+            Column name to array (float, or a nullable boolean array), in :meth:`at`'s order.
+        """
         on = nodes >= 0
         off = None if on.all() else ~on
         idx = np.maximum(nodes, 0) if off is not None else nodes
@@ -260,19 +278,14 @@ class HubCosts:
         # np.isclose(lo, hi, rtol=1e-9, atol=1e-9) where hi is finite (its formula), else False
         with np.errstate(invalid="ignore"):
             known = reachable & np.isfinite(hi) & (np.abs(lo - hi) <= 1e-9 + 1e-9 * np.abs(hi))
-        reach = pd.array(reachable, dtype="boolean")
-        reach[~on] = pd.NA
-        gap = pd.array(reachable & ~known, dtype="boolean")
-        gap[~on] = pd.NA
-        return pd.DataFrame(
-            {
-                f"{prefix}_road_km": np.where(reachable, km, np.nan),
-                f"{prefix}_travel_h": np.where(known, hi, np.nan),
-                f"{prefix}_reachable": reach,
-                f"{prefix}_travel_h_gap": gap,
-            },
-            copy=False,
-        )
+        reach = pd.arrays.BooleanArray(reachable, ~on)
+        gap = pd.arrays.BooleanArray(reachable & ~known, ~on)
+        return {
+            f"{prefix}_road_km": np.where(reachable, km, np.nan),
+            f"{prefix}_travel_h": np.where(known, hi, np.nan),
+            f"{prefix}_reachable": reach,
+            f"{prefix}_travel_h_gap": gap,
+        }
 
     def can_derive(self, hub_nodes: NDArray, removed_edge_ids: Iterable) -> bool:
         """Whether :func:`hub_costs` can repair these costs into other costs.
@@ -311,6 +324,7 @@ def hub_costs(
     *,
     removed_edge_ids: Iterable = (),
     derive_from: HubCosts | None = None,
+    keep_trees: bool = True,
 ) -> HubCosts:
     """Multi-source Dijkstra from ``hub_nodes`` by length and by both time bounds.
 
@@ -328,11 +342,15 @@ def hub_costs(
         Edges cut.
     derive_from
         Costs to repair rather than run Dijkstra again (see below).
+    keep_trees
+        Keep the shortest-path trees the costs came from, so that other costs can be derived
+        from them. Without (False) the result holds about half the memory and cannot be
+        derived from.
 
     Returns
     -------
     HubCosts
-        The costs, with the shortest-path trees they came from.
+        The costs, with the shortest-path trees they came from (``keep_trees``).
 
     Notes
     -----
@@ -358,23 +376,37 @@ def hub_costs(
         closed = np.zeros(graph.n_nodes + 1, dtype=bool)  # by node; the last: unreached (-1)
         closed[np.setdiff1d(base_hubs, hubs)] = True
         cut = graph.edge_positions([e for e in removed if e not in set(base.removed)])
-        u, v = graph.u[cut], graph.v[cut]
-        results = []
-        for w, dist, (src, pred) in zip(
-            weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees
+        u, v = (graph.u[cut], graph.v[cut]) if cut.size else (cut, cut)
+        results: list[tuple[NDArray, NDArray | None, NDArray | None]] = []
+        for i, (w, dist, (src, pred)) in enumerate(
+            zip(weights, (base.length_km, base.travel_h, base.travel_h_lower), base.trees)
         ):
             affected = closed[src]
             below = np.concatenate([v[pred[v] == u], u[pred[u] == v]])
             if below.size:
                 affected |= descendants(pred, below)
             matrix = graph.csr(w, removed_edge_ids=removed)
-            results.append(repair(matrix, dist, src, pred, affected))
+            # without trees kept, only the length's sources are wanted (``source_node``)
+            results.append(
+                repair(
+                    matrix,
+                    dist,
+                    src,
+                    pred,
+                    affected,
+                    sources=keep_trees or i == 0,
+                    tree=keep_trees,
+                )
+            )
     else:
         results = [shortest_tree(graph.csr(w, removed_edge_ids=removed), hubs) for w in weights]
     km, hi = results[0][0], results[1][0]
     lo = hi if same else results[2][0]
-    trees = tuple((r[1], r[2]) for r in results)
-    return HubCosts(km, hi, lo, results[0][1], hubs=hubs, removed=removed, trees=trees)
+    trees = tuple((r[1], r[2]) for r in results) if keep_trees else ()
+    source_node = results[0][1]
+    if source_node is None:  # never: the length's sources are always worked out
+        raise RuntimeError("hub_costs: the sources of the length's shortest paths are missing")
+    return HubCosts(km, hi, lo, source_node, hubs=hubs, removed=removed, trees=trees)
 
 
 def routes_to_hub(

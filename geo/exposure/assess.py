@@ -619,10 +619,7 @@ def open_flags(
     ParameterError
         A site is both closed and kept.
     """
-    closed_on = _cached(
-        ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
-    )
-    flags = closed_on > parse_iso_date(as_of).toordinal()
+    flags = _open_on(ctx, parse_iso_date(as_of))
     keys = _cached(ctx, ("base_keys",), lambda: _base_keys(ctx.bases), protect=True)
     closed = resolve_bases(ctx.bases, close, keys=keys)
     kept = resolve_bases(ctx.bases, keep, keys=keys)
@@ -636,6 +633,14 @@ def open_flags(
     flags[closed] = False
     flags[kept] = True
     return flags
+
+
+def _open_on(ctx: Context, when: dt.date) -> np.ndarray:
+    """Which sites are open on ``when`` by their closure dates (as :func:`open_flags`)."""
+    closed_on = _cached(
+        ctx, ("closure_ordinals",), lambda: _closure_ordinals(ctx.bases), protect=True
+    )
+    return closed_on > when.toordinal()
 
 
 def _closure_ordinals(bases: pd.DataFrame) -> np.ndarray:
@@ -659,7 +664,7 @@ def _air_closure(ctx: Context, as_of, open_bases) -> dict[str, str]:
         open_bases is not None
     ):  # a base kept open keeps its mission flights; one closed early ends them
         town_of_ap = dict(zip(ctx.airport_icaos, ctx.airport_towns))
-        for town, is_open in zip(ctx.bases["town_id"], open_bases):
+        for town, is_open in zip(_plain(ctx, "bases")["town_id"], open_bases):
             for icao in [k for k, t in town_of_ap.items() if t == town and k in closure]:
                 closure[icao] = "2099-12-31" if is_open else min(closure[icao], as_of.isoformat())
     return closure
@@ -674,8 +679,9 @@ def _air_service(
         ("before", before, (), ()),
         ("now", as_of, disabled_links, disabled_operators),
     ):
+        links = _plain(ctx, "air_links")
         states = lifelines.link_states(
-            ctx.air_links,
+            links,
             as_of=when,
             base_closure_by_airport=closure,
             disabled_links=off_l,
@@ -683,7 +689,7 @@ def _air_service(
             mission_operators=ctx.mission_operators,
         )
         service[label] = lifelines.airport_service(
-            ctx.air_links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
+            links, states, ctx.airport_icaos, mission_operators=ctx.mission_operators
         )
     return service
 
@@ -702,6 +708,14 @@ def _air(
         ctx.air_pairs["point"].to_numpy(dtype="int64"),
         ctx.air_pairs["ap"].to_numpy(dtype="int64"),
     )
+    ok = np.isfinite(ctx.static["snap_km"].to_numpy())
+    index = ctx.places.index
+    if rows is not None:  # the pairs of those places alone, by their position among ``rows``
+        n, ok = rows.size, ok[rows]
+        at = np.minimum(np.searchsorted(rows, p), n - 1)
+        mine = rows[at] == p
+        p, ap = at[mine], ap[mine]
+        index = pd.RangeIndex(rows.size)  # rows of a patch (Patch.set): their values only
     best = {}
     for label in ("before", "now"):
         r = service[label]["air_state"].map(rank).to_numpy()
@@ -726,12 +740,6 @@ def _air(
         [10.0, 0.0, np.nan, 10.0],
         np.nan,
     )
-    ok = np.isfinite(ctx.static["snap_km"].to_numpy())
-    index = ctx.places.index
-    if rows is not None:
-        ok, now, bef, air_score = ok[rows], now[rows], bef[rows], air_score[rows]
-        index = pd.RangeIndex(rows.size)  # rows of a patch (Patch.set): their values only
-        has_any, has_sky = has_any[rows], has_sky[rows]
     frame = pd.DataFrame(
         {
             "air_state_before": np.where(ok, states[bef], None),
@@ -759,6 +767,21 @@ def _cached(ctx: Context, key: tuple, build, *, protect: bool = False):
     return ctx._cache.get_or_build(key, build, protect=protect or _PROTECT.get())
 
 
+def _plain(ctx: Context, name: str) -> pd.DataFrame:
+    """``ctx.bases`` or ``ctx.air_links`` as a plain frame without geometry (cached).
+
+    Quicker to read column by column than a GeoDataFrame: what a what-if reads them as.
+    """
+
+    def build() -> pd.DataFrame:
+        frame = getattr(ctx, name)
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame = frame.drop(columns=frame.geometry.name)
+        return pd.DataFrame(frame)
+
+    return _cached(ctx, ("plain", name), build, protect=True)
+
+
 def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
     """Cached road costs of ``season`` that can be repaired into those of ``hubs``, or None.
 
@@ -766,8 +789,11 @@ def _derivable(ctx: Context, season: str, removed: tuple, hubs: np.ndarray):
     ``removed`` cut; fewest hubs and most cuts first.
     """
     best, best_size = None, None
+    wanted = set(np.asarray(hubs)[np.asarray(hubs) >= 0].tolist())
     for key in list(ctx._cache):
         if not (isinstance(key, tuple) and key[0] == "costs" and key[1] == season):
+            continue
+        if not (wanted <= set(key[3]) and set(key[2]) <= set(removed)):  # by its key: cannot
             continue
         costs = ctx._cache.get(key)
         if costs is not None and costs.can_derive(hubs, removed):
@@ -782,19 +808,24 @@ def _costs(
 ) -> access.HubCosts:
     """Road costs to the nearest of ``hubs``.
 
-    Cached; a new set of hubs or cuts repairs cached costs where it can.
+    Cached; a new set of hubs or cuts repairs cached costs where it can. Costs repaired for a
+    what-if keep no shortest-path trees (about half the memory, fewer fresh pages to fill):
+    later what-ifs are repaired from the costs of evaluations without a scenario, or of a run
+    from scratch.
     """
     key = ("costs", season, removed, tuple(np.unique(hubs[hubs >= 0]).tolist()))
-    return _cached(
-        ctx,
-        key,
-        lambda: access.hub_costs(
+
+    def build() -> access.HubCosts:
+        base = _derivable(ctx, season, removed, hubs)
+        return access.hub_costs(
             graph,
             hubs,
             removed_edge_ids=removed,
-            derive_from=_derivable(ctx, season, removed, hubs),
-        ),
-    )
+            derive_from=base,
+            keep_trees=base is None or _PROTECT.get(),
+        )
+
+    return _cached(ctx, key, build)
 
 
 def _hub_costs(
@@ -900,51 +931,55 @@ def _site_names(ctx: Context) -> tuple[str, dict]:
 
 
 def _coverage(
-    ctx: Context,
-    p: ExposureParams,
-    when: dt.date,
-    open_bases: np.ndarray | None,
-    rows: np.ndarray | None = None,
+    ctx: Context, p: ExposureParams, when: dt.date, open_bases: np.ndarray | None
 ) -> pd.DataFrame:
-    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short.
-
-    Of the places at positions ``rows`` only (places with a coordinate; indexed from 0) when
-    given.
-    """
+    """The security-umbrella columns (:func:`geo.exposure.coverage.coverage`), site names short."""
     name_col, short = _site_names(ctx)
-    places, distance_km = ctx.places, ctx.base_km
-    if rows is not None:  # the same answers, row by row, as for every place
-        sd = ctx.base_km
-        if not isinstance(sd, coverage.SiteDistances):
-            raise TypeError("coverage of some rows needs the SiteDistances of prepare()")
-        # the distances are given: coverage reads only the places' number and index
-        places = pd.DataFrame(index=ctx.places.index[rows])
-        distance_km = coverage.SiteDistances(
-            sd.lon[rows],
-            sd.lat[rows],
-            sd.site_lon,
-            sd.site_lat,
-            sd.near[rows],
-            sd.sphere_km[rows],
-            sd.geodesic_km[rows],
-        )
     cov = coverage.coverage(
-        places,
+        ctx.places,
         ctx.bases,
         as_of=when,
         before=p.before_date,
         radius_km=p.radius_km,
         base_name_column=name_col,
         open_bases=open_bases,
-        distance_km=distance_km,
+        distance_km=ctx.base_km,
     )
     for col in ("base_before_name", "base_after_name"):
-        if rows is None:
-            cov[col] = cov[col].map(short)
-        else:  # the same values (a few rows: their type is the assessment's)
-            names = cov[col].to_numpy(dtype=object, na_value=None).tolist()
-            cov[col] = np.array([None if v is None else short.get(v) for v in names], object)
+        cov[col] = cov[col].map(short)
     return cov
+
+
+def _coverage_now(
+    ctx: Context,
+    p: ExposureParams,
+    when: dt.date,
+    open_bases: np.ndarray,
+    sd: coverage.SiteDistances,
+    rows: np.ndarray,
+) -> dict[str, object]:
+    """The coverage columns a what-if changes (:data:`_COVERAGE_NOW`) at ``rows``, as arrays.
+
+    The same answers as :func:`_coverage` gives those places (``rows``: places with a
+    coordinate), from the nearest open sites remembered for every place (``sd``).
+    """
+    name_col, short = _site_names(ctx)
+    # the distances are given: coverage reads only the number of places
+    cov = coverage.coverage(
+        pd.DataFrame(index=pd.RangeIndex(rows.size)),
+        _plain(ctx, "bases"),
+        as_of=when,
+        before=p.before_date,
+        radius_km=p.radius_km,
+        base_name_column=name_col,
+        open_bases=open_bases,
+        distance_km=sd.subset(rows, remembered=(_open_on(ctx, p.before_date), open_bases)),
+    )
+    out: dict[str, object] = {c: cov[c].array for c in _COVERAGE_NOW}
+    names = cov["base_after_name"].to_numpy(dtype=object, na_value=None).tolist()
+    # the same values as the full assessment's (a few rows: their type is the assessment's)
+    out["base_after_name"] = np.array([None if v is None else short.get(v) for v in names], object)
+    return out
 
 
 def _nearest_hubs(
@@ -1184,7 +1219,7 @@ def _evaluate(ctx: Context, p: ExposureParams) -> gpd.GeoDataFrame:
     A what-if patches its reference (the same parameters without the scenario) when it is
     cached; else everything is built.
     """
-    when = p.as_of_for(ctx.bases["closure_date"])
+    when = p.as_of_for(_plain(ctx, "bases")["closure_date"])
     graph = ctx.timed_graph(p.season)
     removed = tuple(resolve_edges(graph, p.close_roads))
     flags = open_flags(ctx, when, close=p.close, keep=p.keep)
@@ -1274,10 +1309,11 @@ def _evaluate_all(
             flags=flags,
             removed=removed,
             costs={k: _costs(ctx, graph, season, removed, h) for k, h in hubs.items()},
-            hub_ids=ctx.bases["base_id"].to_numpy()[flags],
+            hub_ids=_plain(ctx, "bases")["base_id"].to_numpy()[flags],
             air_key=key,
         )
         if reference.nbytes <= ctx.cache_bytes * REFERENCE_SHARE:
+            reference.ascending("exposure_score")  # what a what-if's ranks are counted from
             _cached(ctx, _reference_key(p, when), lambda: reference, protect=True)
     return result
 
@@ -1323,7 +1359,10 @@ def _update(
     """Set the columns of ``frame`` (all, or ``columns``) at ``rows``, where they differ."""
     for col in frame.keys() if columns is None else columns:
         values = frame[col]
-        values = values.array if isinstance(values, pd.Series) else np.asarray(values)
+        if isinstance(values, pd.Series):
+            values = values.array
+        elif not isinstance(values, np.ndarray | pd.api.extensions.ExtensionArray):
+            values = np.asarray(values)
         differ = values_differ(patch.take(col, rows), values)
         if differ.any():
             patch.set(col, rows[differ], values[differ])
@@ -1355,9 +1394,9 @@ def _patched(
         (pos0, km0), (pos1, km1) = sd.nearest_open_all(ref.flags), sd.nearest_open_all(flags)
         rows = located[(pos0 != pos1) | values_differ(km0, km1)]
         if rows.size:
-            _update(patch, _coverage(ctx, p, when, flags, rows), rows, _COVERAGE_NOW)
+            _update(patch, _coverage_now(ctx, p, when, flags, sd, rows), rows)
     # road costs to the nearest open site, capital and the hub: the places whose costs changed
-    ids = ctx.bases["base_id"].to_numpy()
+    ids = _plain(ctx, "bases")["base_id"].to_numpy()
     groups = (
         ("base", ctx.base_nodes[flags], ids[flags], ctx.base_nodes[ref.flags], ref.hub_ids),
         ("capital", ctx.capital_nodes, ctx.capital_ids, None, None),
@@ -1373,11 +1412,11 @@ def _patched(
                 changed |= (nodes >= 0) & np.isin(at, renamed)
         rows = np.flatnonzero(changed)
         if rows.size:
-            frame = costs.at(nodes[rows], prefix)
-            frame[f"nearest_{prefix}_by_road"] = _nearest_by_road(
+            columns = costs.columns_at(nodes[rows], prefix)
+            columns[f"nearest_{prefix}_by_road"] = _nearest_by_road(
                 hub_ids, hubs, costs.source_node, nodes[rows]
             )
-            _update(patch, frame, rows)
+            _update(patch, columns, rows)
     road = _road_access(ctx, graph, season, removed)
     if removed != ref.removed:
         to_hub = _costs(ctx, graph, season, removed, np.array([ctx.hub_node]))
@@ -1474,7 +1513,36 @@ def _rescore(ctx: Context, p: ExposureParams, patch: Patch, road: dict, rows: np
     comp["exposure_class"] = score.classify(total).to_numpy()
     _update(patch, comp, rows)
     if changed.any():
-        patch.replace("exposure_rank", _rank(patch.array("exposure_score")))
+        patch.replace("exposure_rank", _rank_after(patch, patch.rows("exposure_score")))
+
+
+def _rank_after(patch: Patch, rows: np.ndarray) -> pd.arrays.IntegerArray:
+    """:func:`_rank` of the patched scores, from the reference's ranks: only ``rows`` changed.
+
+    A place's rank is 1 + the number of known scores above its own: the reference's count,
+    less the scores that left (the reference's at ``rows``) and plus those that came (the
+    patch's) above it, counted along the reference's scores in ascending order.
+    """
+    ref = patch.reference
+    order, ordered = ref.ascending("exposure_score")
+    scores = np.asarray(patch.array("exposure_score"), dtype="float64")
+    old = np.asarray(ref.arrays["exposure_score"], dtype="float64")[rows]
+    new = scores[rows]
+    gone, came = np.sort(old[~np.isnan(old)]), np.sort(new[~np.isnan(new)])
+
+    def above(values: np.ndarray, at: np.ndarray) -> np.ndarray:  # how many values > each at
+        return values.size - np.searchsorted(values, at, side="right")
+
+    def above_ordered(values: np.ndarray) -> np.ndarray:  # how many values > each ordered
+        first = np.searchsorted(ordered, values, side="left")  # ordered[j] >= v from j on
+        at_most = np.cumsum(np.bincount(first, minlength=ordered.size + 1)[: ordered.size])
+        return values.size - at_most
+
+    higher = ref.arrays["exposure_rank"].to_numpy(dtype="int64", na_value=1) - 1
+    higher[order] += above_ordered(came) - above_ordered(gone)
+    higher[rows] = above(ordered, new) + above(came, new) - above(gone, new)
+    known = ~np.isnan(scores)
+    return pd.arrays.IntegerArray(np.where(known, higher + 1, 1).astype("int64"), ~known)
 
 
 def _explain(ctx: Context, patch: Patch, road: dict, rows: np.ndarray) -> None:

@@ -420,6 +420,45 @@ class SiteDistances:
         self._answers[key] = (pos, dist)
         return pos, dist
 
+    def subset(self, rows: NDArray, *, remembered: Iterable[NDArray] = ()) -> SiteDistances:
+        """The places at ``rows`` alone, with what is known of them.
+
+        The answers of :meth:`nearest_open_all` remembered for the sets of open sites
+        ``remembered`` are carried over (their rows), so that asking the subset the same
+        questions measures nothing again.
+
+        Parameters
+        ----------
+        rows
+            Positions of places with a coordinate, ascending.
+        remembered
+            Sets of open sites (one flag per site) whose remembered answers to carry over; those
+            not remembered are answered by the subset when asked.
+
+        Returns
+        -------
+        SiteDistances
+            The candidates of the places at ``rows`` (measured distances copied).
+        """
+        sub = SiteDistances(
+            self.lon[rows],
+            self.lat[rows],
+            self.site_lon,
+            self.site_lat,
+            self.near[rows],
+            self.sphere_km[rows],
+            self.geodesic_km[rows],
+        )
+        at = None
+        for is_open in remembered:
+            key = np.packbits(is_open).tobytes()
+            answer = self._answers.get(key)
+            if answer is not None:
+                if at is None:  # the answers are over the places with a coordinate
+                    at = np.searchsorted(np.flatnonzero(np.isfinite(self.lon)), rows)
+                sub._answers[key] = (answer[0][at], answer[1][at])
+        return sub
+
     def clear(self) -> None:
         """Forget the remembered answers (:meth:`nearest_open_all`); measured distances stay."""
         self._answers.clear()

@@ -104,12 +104,12 @@ def link_states(
         raise SchemaError(f"air links lack column(s) {missing}")
     when = parse_iso_date(as_of)
     off_links, off_ops = set(disabled_links), set(disabled_operators)
-    unknown = sorted(off_links - set(links["link_id"]))
+    unknown = sorted(off_links - set(links["link_id"])) if off_links else []
     if unknown:
         raise UnknownNameError(
             f"unknown air link(s) {unknown}; valid links: {sorted(links['link_id'])}"
         )
-    bad_ops = sorted(off_ops - set(links["operator"]))
+    bad_ops = sorted(off_ops - set(links["operator"])) if off_ops else []
     if bad_ops:
         raise UnknownNameError(
             f"unknown operator(s) {bad_ops}; valid operators: {sorted(set(links['operator']))}"
@@ -186,10 +186,10 @@ def airport_service(
                 served[icao].add(operator)
             elif state == "unknown" and operator not in mission:
                 unknown[icao] = True
-    rows = []
+    air_state, air_operators = [], []
     for icao in icaos:
         civil = served[icao] - mission
-        state = (
+        air_state.append(
             "served"
             if civil
             else "unknown"
@@ -198,14 +198,11 @@ def airport_service(
             if served[icao]
             else "none_documented"
         )
-        rows.append(
-            {
-                "icao": icao,
-                "air_state": state,
-                "air_operators": ";".join(sorted(served[icao])) or None,
-            }
-        )
-    return pd.DataFrame(rows).set_index("icao")
+        air_operators.append(";".join(sorted(served[icao])) or None)
+    return pd.DataFrame(
+        {"air_state": air_state, "air_operators": air_operators},
+        index=pd.Index(icaos, name="icao"),
+    )
 
 
 def river_side(

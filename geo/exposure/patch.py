@@ -68,6 +68,29 @@ class Reference:
     air_key: tuple
     nbytes: int = 0
     arrays: Mapping[str, Any] = field(default_factory=dict)
+    _ascending: dict[str, tuple[NDArray, NDArray]] = field(default_factory=dict, repr=False)
+
+    def ascending(self, column: str) -> tuple[NDArray, NDArray]:
+        """The known values of a numeric column in ascending order (sorted once, then kept).
+
+        Parameters
+        ----------
+        column
+            A numeric column of the reference.
+
+        Returns
+        -------
+        positions : numpy.ndarray
+            The rows of its values other than NaN, by ascending value (ties in row order).
+        values : numpy.ndarray
+            Those values, as float.
+        """
+        got = self._ascending.get(column)
+        if got is None:
+            values = np.asarray(self.arrays[column], dtype="float64")
+            order = np.argsort(values, kind="stable")[: int(np.count_nonzero(~np.isnan(values)))]
+            got = self._ascending[column] = (order, values[order])
+        return got
 
     @classmethod
     def of(
@@ -135,6 +158,25 @@ def _comparable(values: object) -> NDArray:
     return arr
 
 
+def _plain(values: object) -> NDArray:
+    """Values as a numpy array, shared where they are numpy inside.
+
+    Numeric and boolean extension arrays as float (missing as NaN); text as an object array
+    holding its own missing value (None, NaN or NA).
+    """
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.array
+    if isinstance(values, np.ndarray):
+        return values
+    if isinstance(values, pd.arrays.NumpyExtensionArray):
+        return values.to_numpy()
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        if isinstance(values.dtype, pd.StringDtype):
+            return np.asarray(values, dtype=object)
+        return _comparable(values)
+    return np.asarray(values)
+
+
 def values_differ(old: object, new: object) -> NDArray:
     """Mask of the positions where two columns of the same length hold different values.
 
@@ -151,10 +193,21 @@ def values_differ(old: object, new: object) -> NDArray:
     numpy.ndarray
         Boolean mask, True where the values differ.
     """
-    a, b = _comparable(old), _comparable(new)
+    a, b = _plain(old), _plain(new)
     if a.dtype.kind == "f" and b.dtype.kind == "f":
         return (a != b) & ~(np.isnan(a) & np.isnan(b))
-    return np.asarray(a != b, dtype=bool)
+    if a.dtype != object and b.dtype != object:
+        return np.asarray(a != b, dtype=bool)
+    try:  # compared as they are; then missing values are equal to each other
+        differ = np.asarray(a != b, dtype=bool)
+    except (TypeError, ValueError):  # pd.NA has no truth value: every missing value as None
+        a, b = _comparable(old), _comparable(new)
+        return np.asarray(a != b, dtype=bool)
+    at = np.flatnonzero(differ)
+    if at.size:  # equal where both are missing
+        at = at[np.asarray(pd.isna(a[at]), dtype=bool)]
+        differ[at[np.asarray(pd.isna(b[at]), dtype=bool)]] = False
+    return differ
 
 
 def costs_differ(old: HubCosts, new: HubCosts, nodes: NDArray) -> NDArray:
@@ -174,16 +227,15 @@ def costs_differ(old: HubCosts, new: HubCosts, nodes: NDArray) -> NDArray:
     numpy.ndarray
         Boolean mask over the places.
     """
-    on = nodes >= 0
     if old is new:
         return np.zeros(nodes.size, dtype=bool)
-    idx = np.maximum(nodes, 0)
-    out = np.zeros(nodes.size, dtype=bool)
+    # the nodes whose costs differ (contiguous arrays), then the places at them
+    by_node = np.zeros(old.length_km.size + 1, dtype=bool)  # the last: off the network
     for name in ("length_km", "travel_h", "travel_h_lower", "source_node"):
         a, b = getattr(old, name), getattr(new, name)
         if a is not b:
-            out |= values_differ(a[idx], b[idx])
-    return out & on
+            by_node[:-1] |= values_differ(a, b)
+    return by_node[nodes]
 
 
 def _missing_as_none(values: object) -> NDArray:
@@ -290,14 +342,18 @@ class Patch:
             if fresh:
                 arr = arr.copy()
             arr[rows] = _missing_as_none(values) if arr.dtype == object else values
-        elif text and all(v is None for v in _missing_as_none(values)):
-            # perhaps no text left: typed again from the values (Patch.frame)
-            arr = arr.to_numpy(dtype=object, na_value=None)
-            arr[rows] = None
+        elif text:
+            values = _missing_as_none(values)
+            if all(v is None for v in values):
+                # perhaps no text left: typed again from the values (Patch.frame)
+                arr = arr.to_numpy(dtype=object, na_value=None)
+            elif fresh:
+                arr = arr.copy()
+            arr[rows] = values
         else:
             if fresh:
                 arr = arr.copy()
-            arr[rows] = _missing_as_none(values) if text else values
+            arr[rows] = values
         self.columns[column] = arr
 
     def replace(self, column: str, values: object) -> None:
@@ -324,6 +380,7 @@ class Patch:
             Same columns, order, index and geometry as the reference.
         """
         ref = self.reference
+        # the reference's columns as Series: pandas tracks that they are shared (a write to
+        # either frame copies first); the frame is built in one step
         data = {c: self.columns.get(c, s) for c, s in ref.columns.items()}
-        plain = pd.DataFrame(data, index=ref.index, copy=False)
-        return gpd.GeoDataFrame(plain, geometry=ref.geometry, copy=False)
+        return gpd.GeoDataFrame(data, index=ref.index, geometry=ref.geometry, copy=False)

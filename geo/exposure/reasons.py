@@ -346,8 +346,11 @@ class Part:
             if literal:
                 acc = acc + literal
             if name is not None:
-                values = np.asarray(self.params[name], dtype=object)
-                acc = acc + _FORMATS[spec or ""](values if at is None else values[at], lang)
+                values = np.asarray(self.params[name])
+                values = values if at is None else values[at]
+                if spec not in _ROUNDED:  # text from Python objects, as they print
+                    values = values.astype(object)
+                acc = acc + _FORMATS[spec or ""](values, lang)
         return acc
 
     def take(self, where: np.ndarray) -> Part:
@@ -369,7 +372,7 @@ class Part:
         return Part(
             self.code,
             new[keep][order],
-            {k: np.asarray(v, dtype=object)[keep][order] for k, v in self.params.items()},
+            {k: np.asarray(v)[keep][order] for k, v in self.params.items()},
         )
 
 
@@ -459,9 +462,9 @@ class Reasons:
         lines = []
         for k, slot in enumerate(self.slots):
             for part in slot:
-                names = list(part.params)
+                values = {n: np.asarray(v).tolist() for n, v in part.params.items()}
                 for i, row in enumerate(part.rows.tolist()):
-                    params = {n: part.params[n][i] for n in names}
+                    params = {n: v[i] for n, v in values.items()}
                     lines.append((row, k, part.code, params))
         frame = pd.DataFrame(lines, columns=["row", "slot", "code", "params"])
         return frame.sort_values(["row", "slot"], kind="stable").drop(columns="slot")
@@ -469,7 +472,8 @@ class Reasons:
 
 def _part(code: str, mask: np.ndarray, **params: np.ndarray) -> Part:
     rows = np.flatnonzero(mask)
-    return Part(code, rows, {k: np.asarray(v, dtype=object)[rows] for k, v in params.items()})
+    # each parameter keeps its dtype (numbers stay numbers: no Python object per row)
+    return Part(code, rows, {k: np.asarray(v)[rows] for k, v in params.items()})
 
 
 def coverage_parts(out: pd.DataFrame) -> Slot:

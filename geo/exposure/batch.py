@@ -4,18 +4,19 @@
 :func:`geo.exposure.assess.evaluate` on `joblib <https://joblib.readthedocs.io>`_ and sums each
 result up with :func:`summarise` (places and people by exposure class, places and people covered).
 
-By default (``n_jobs="auto"``, :data:`DEFAULT_N_JOBS`) the first scenario runs in this process,
-timed; the rest run there too unless they would take at least :data:`AUTO_PARALLEL_MIN_S`
-seconds one after the other, this machine has more than one core, and the memory available
-holds a copy of this process for every worker: then they run on joblib's loky processes. That is
-what measurement supports (``benchmarks/bench_batch.py``, figures in ``benchmarks/RESULTS.md``,
-2 cores): small work is fastest in this process, whose cache makes each what-if repair the last
-results (14 close-each scenarios on the 18,769 settlements take about 0.2 s, no backend measurably
-faster); large work gains from processes (64 what-ifs on the synthetic 1M-edge network: serial
-86 s, loky x1.26-1.31, threads x1.05: evaluate holds the GIL for much of its pandas work). Each
-loky worker is sent the whole context (its cache is not pickled) and warms it again, which is why
-small batches lose. ``n_jobs=1`` is always serial; another number of workers runs on processes
-(``backend="loky"``) unless a ``backend`` (``"threading"``, ``"dask"``, ...) is given.
+By default (``n_jobs="auto"``, :data:`DEFAULT_N_JOBS`) the first two scenarios run in this
+process, the second timed (on a warm context, what each costs serially); the rest run there too
+unless they would take at least :data:`AUTO_PARALLEL_MIN_S` seconds one after the other, this
+machine has more than one core, and the memory available holds a copy of this process for every
+worker: then they run on joblib's loky processes. That is what measurement supports
+(``benchmarks/bench_batch.py``; its figures are in ``benchmarks/RESULTS.md`` and the README):
+on 2 cores, small batches are fastest in this process, whose cache makes each what-if repair the
+last results (the 14 close-each scenarios on the 18,769 settlements: a fraction of a second,
+which loky's workers take longer than that to start); large batches gain from processes (64
+what-ifs on the synthetic 1M-edge network), while threads gain little (evaluate holds the GIL
+for much of its pandas work). Each loky worker is sent the whole context (its cache is not
+pickled) and warms it again. ``n_jobs=1`` is always serial; another number of workers runs on
+processes (``backend="loky"``) unless a ``backend`` (``"threading"``, ``"dask"``, ...) is given.
 
 On a cluster the same call runs on joblib's dask backend; the context is scattered to the
 workers once::

@@ -60,7 +60,7 @@ DEFAULT_N_JOBS: int | str = "auto"
 
 #: Seconds the scenarios after the first would take one after the other (the first one's time
 #: times their number) from which ``n_jobs="auto"`` runs them on processes: between the batches
-#: measured to lose (under a second) and to gain (86 s serial) on 2 cores, with room for the
+#: measured to lose (under a second) and to gain (over a minute serially) on 2 cores, with room for the
 #: workers' start and their first, cold evaluation (a few seconds each on the 1M-edge network).
 AUTO_PARALLEL_MIN_S = 30.0
 

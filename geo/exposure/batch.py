@@ -58,10 +58,11 @@ EXPOSED = ("high", "severe")
 #: (see the module docstring and :data:`AUTO_PARALLEL_MIN_S`).
 DEFAULT_N_JOBS: int | str = "auto"
 
-#: Seconds the scenarios after the first would take one after the other (the first one's time
-#: times their number) from which ``n_jobs="auto"`` runs them on processes: between the batches
-#: measured to lose (under a second) and to gain (over a minute serially) on 2 cores, with room for the
-#: workers' start and their first, cold evaluation (a few seconds each on the 1M-edge network).
+#: Seconds the scenarios after the first two would take one after the other (the second one's
+#: time times their number) from which ``n_jobs="auto"`` runs them on processes: between the
+#: batches measured to lose (under a second) and to gain (over a minute serially) on 2 cores,
+#: with room for the workers' start and their first, cold evaluation (a few seconds each on the
+#: 1M-edge network).
 AUTO_PARALLEL_MIN_S = 30.0
 
 #: Tasks per worker: enough for a progress bar and load balance, few enough that the context is

@@ -13,18 +13,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.spatial import Delaunay
+from _synthetic_network import delaunay_edges, prepared, random_points, road_graph
 from shapely import points
 
 import minusma.layers as L
-from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure.coverage import point_lonlat
-from minusma.geo.exposure.params import Preparation, parse_iso_date
-from minusma.geo.network import RoadGraph, distances_from
-from minusma.layers.assessment import context, speeds
-from minusma.layers.mission import HUB_KEY, MISSION
+from minusma.geo.exposure.params import parse_iso_date
+from minusma.geo.network import distances_from
+from minusma.layers.assessment import context
 
 # the shipped and synthetic roads have segments without a speed; here that is expected, not news
 pytestmark = pytest.mark.filterwarnings("ignore::geo.speeds.UnknownSpeedWarning")
@@ -178,47 +176,25 @@ def synthetic_context(
     detached road (i0) with a place at each of their nodes; the shipped bases, airports, air
     links."""
     rng = np.random.default_rng(seed)
-    lon, lat = rng.uniform(-12.0, 4.0, n_nodes), rng.uniform(10.5, 24.5, n_nodes)
-    tri = Delaunay(np.column_stack([lon, lat]))
-    e = np.vstack([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]], tri.simplices[:, [0, 2]]])
-    e = np.unique(np.sort(e, axis=1), axis=0)
+    lon, lat = random_points(rng, n_nodes)
+    e = delaunay_edges(lon, lat)
     n = n_nodes
     extra_lon = lon[5] + np.array([0.3, 0.6, 0.0, 0.2]) + [0, 0, 1.5, 1.5]
     extra_lat = lat[5] + np.array([0.3, 0.6, -1.5, -1.3])
     lon, lat = np.r_[lon, extra_lon], np.r_[lat, extra_lat]
     e = np.vstack([e, [[5, n], [n, n + 1], [n + 2, n + 3]]])
     ids = [f"e{i}" for i in range(len(e) - 3)] + ["c0", "c1", "i0"]
-    classes = ["paved", "unpaved", "track"] + (["unverified"] if unknown_speeds else [])
-    edges = pd.DataFrame(
-        {
-            "edge_id": ids,
-            "u": e[:, 0],
-            "v": e[:, 1],
-            "length_km": geodesic_km(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]]),
-            "road_class": rng.choice(classes, size=len(e)),
-        }
-    )
-    graph = RoadGraph(lon, lat, edges)
-    p_lon = np.r_[rng.uniform(-12.0, 4.0, n_places), extra_lon]
-    p_lat = np.r_[rng.uniform(10.5, 24.5, n_places), extra_lat]
+    classes = ("paved", "unpaved", "track") + (("unverified",) if unknown_speeds else ())
+    graph = road_graph(lon, lat, e, rng, classes=classes, ids=ids)
+    p_lon, p_lat = random_points(rng, n_places)
+    p_lon, p_lat = np.r_[p_lon, extra_lon], np.r_[p_lat, extra_lat]
     places = gpd.GeoDataFrame(
         {"town_id": [f"p{i}" for i in range(p_lon.size)], "seat_of": None},
         geometry=points(p_lon, p_lat),
         crs="EPSG:4326",
     )
     places.loc[rng.choice(n_places, 8, replace=False), "seat_of"] = "region"
-    return engine.prepare(
-        places,
-        L.bases(),
-        graph,
-        speeds=speeds(),
-        airports=L.airports(),
-        air_links=L.air_links(),
-        hub_id="p0",
-        preparation=Preparation(max_snap_km=150.0),
-        period=MISSION,
-        hub_key=HUB_KEY,
-    )
+    return prepared(places, graph)
 
 
 @pytest.mark.parametrize("unknown_speeds", [True, False])

@@ -16,18 +16,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.spatial import Delaunay
+from _synthetic_network import delaunay_graph, prepared, random_points
 from shapely import points
 
-import minusma.layers as L
-from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure import access
 from minusma.geo.exposure import assess as engine
 from minusma.geo.exposure.cache import ByteCache, size_of
-from minusma.geo.exposure.params import Preparation
 from minusma.geo.network import RoadGraph
-from minusma.layers.assessment import context, speeds
-from minusma.layers.mission import HUB_KEY, MISSION
+from minusma.layers.assessment import context
 
 pytestmark = pytest.mark.filterwarnings("ignore::geo.speeds.UnknownSpeedWarning")
 
@@ -40,28 +36,13 @@ def fresh(ctx):
 
 
 def synthetic_graph(n_nodes: int = 70, seed: int = 3) -> RoadGraph:
-    rng = np.random.default_rng(seed)
-    lon, lat = rng.uniform(-12.0, 4.0, n_nodes), rng.uniform(10.5, 24.5, n_nodes)
-    tri = Delaunay(np.column_stack([lon, lat]))
-    e = np.vstack([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]], tri.simplices[:, [0, 2]]])
-    e = np.unique(np.sort(e, axis=1), axis=0)
-    e = e[rng.random(len(e)) < 0.7]  # some dead ends and bridges
-    edges = pd.DataFrame(
-        {
-            "edge_id": [f"e{i}" for i in range(len(e))],
-            "u": e[:, 0],
-            "v": e[:, 1],
-            "length_km": geodesic_km(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]]),
-            "road_class": rng.choice(["paved", "unpaved", "track", "unverified"], size=len(e)),
-        }
-    )
-    return RoadGraph(lon, lat, edges)
+    return delaunay_graph(n_nodes, seed, keep=0.7)  # some dead ends and bridges
 
 
 def synthetic_context(n_places: int = 150, seed: int = 4):
     rng = np.random.default_rng(seed)
     graph = synthetic_graph()
-    lon, lat = rng.uniform(-12.0, 4.0, n_places), rng.uniform(10.5, 24.5, n_places)
+    lon, lat = random_points(rng, n_places)
     lon[0], lat[0] = graph.node_lon[0], graph.node_lat[0]  # the hub, on the network
     places = gpd.GeoDataFrame(
         {"town_id": [f"p{i}" for i in range(n_places)], "seat_of": None},
@@ -69,18 +50,7 @@ def synthetic_context(n_places: int = 150, seed: int = 4):
         crs="EPSG:4326",
     )
     places.loc[rng.choice(n_places, 8, replace=False), "seat_of"] = "region"
-    return engine.prepare(
-        places,
-        L.bases(),
-        graph,
-        speeds=speeds(),
-        airports=L.airports(),
-        air_links=L.air_links(),
-        hub_id="p0",
-        preparation=Preparation(max_snap_km=150.0),
-        period=MISSION,
-        hub_key=HUB_KEY,
-    )
+    return prepared(places, graph)
 
 
 def scenarios(ctx, rng, n_random: int) -> list[dict]:

@@ -10,39 +10,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.spatial import Delaunay
+from _synthetic_network import delaunay_graph, prepared, random_points
 
 import minusma.layers as L
-from minusma.geo.distance import geodesic_km
 from minusma.geo.exposure import access, coverage
 from minusma.geo.exposure import assess as engine
-from minusma.geo.exposure.params import Preparation
 from minusma.geo.exposure.patch import values_differ
 from minusma.geo.network import RoadGraph
 from minusma.geo.repair import repair, shortest_tree
-from minusma.layers.assessment import speeds
-from minusma.layers.mission import HUB_KEY, MISSION
 
 pytestmark = pytest.mark.filterwarnings("ignore::geo.speeds.UnknownSpeedWarning")
 
 
 def road_graph(n_nodes: int = 300, seed: int = 11) -> RoadGraph:
-    rng = np.random.default_rng(seed)
-    lon, lat = rng.uniform(-12.0, 4.0, n_nodes), rng.uniform(10.5, 24.5, n_nodes)
-    tri = Delaunay(np.column_stack([lon, lat]))
-    e = np.vstack([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]], tri.simplices[:, [0, 2]]])
-    e = np.unique(np.sort(e, axis=1), axis=0)
-    e = e[rng.random(len(e)) < 0.75]
-    edges = pd.DataFrame(
-        {
-            "edge_id": [f"e{i}" for i in range(len(e))],
-            "u": e[:, 0],
-            "v": e[:, 1],
-            "length_km": geodesic_km(lon[e[:, 0]], lat[e[:, 0]], lon[e[:, 1]], lat[e[:, 1]]),
-            "road_class": rng.choice(["paved", "unpaved", "track", "unverified"], size=len(e)),
-        }
-    )
-    return RoadGraph(lon, lat, edges)
+    return delaunay_graph(n_nodes, seed, keep=0.75)
 
 
 def synthetic_graph() -> RoadGraph:
@@ -135,7 +116,7 @@ def test_ranks_of_a_what_if_equal_ranks_of_its_scores_with_ties_and_missing():
     graph = road_graph()
     rng = np.random.default_rng(14)
     n = 400
-    lon, lat = rng.uniform(-12.0, 4.0, n), rng.uniform(10.5, 24.5, n)
+    lon, lat = random_points(rng, n)
     lon[0], lat[0] = graph.node_lon[0], graph.node_lat[0]  # the hub, on the network
     geometry = list(gpd.points_from_xy(lon, lat))
     geometry[5] = None  # no coordinate: no score
@@ -144,18 +125,7 @@ def test_ranks_of_a_what_if_equal_ranks_of_its_scores_with_ties_and_missing():
         geometry=geometry,
         crs="EPSG:4326",
     )
-    ctx = engine.prepare(
-        places,
-        L.bases(),
-        graph,
-        speeds=speeds(),
-        airports=L.airports(),
-        air_links=L.air_links(),
-        hub_id="p0",
-        preparation=Preparation(max_snap_km=150.0),
-        period=MISSION,
-        hub_key=HUB_KEY,
-    )
+    ctx = prepared(places, graph)
     reference = engine.evaluate(ctx, as_of="2023-06-30")
     scores = reference["exposure_score"]
     assert scores.duplicated().any() and scores.isna().any()  # ties and missing scores

@@ -7,8 +7,8 @@ towns (or the 18,769 settlements of the data directory: ``$MINUSMA_DATA``, defau
 ``../shared/data`` as for the other benchmarks), prepares the context once (not
 timed), then times :func:`geo.exposure.batch.batch` with ``n_jobs=1`` (in-process, the
 baseline: the warm context, no worker), ``backend="loky"`` and ``backend="threading"`` on every
-core, and the default (``auto``: two scenarios in this process, then serial or loky by the
-estimated serial time, :data:`geo.exposure.batch.AUTO_PARALLEL_MIN_S`). Each line: backend,
+core, and the default (``auto``: in this process until the scenarios left would take
+:data:`geo.exposure.batch.AUTO_PARALLEL_MIN_S` serially, then loky). Each line: backend,
 median wall time of ``--repeat`` runs, its min-max, and the speed-up over serial. The results
 of every backend are checked equal to the serial one.
 

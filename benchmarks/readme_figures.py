@@ -379,11 +379,11 @@ def batch(f: dict) -> str:
     """The paragraph on batch speed and ``--jobs``' default."""
     big, small = f["big"], f["small"]
     return f"""\
-By default (`--jobs` unset: `auto`, `geo.exposure.batch.DEFAULT_N_JOBS`) two scenarios run in
-this process, timed; the rest run there too unless they would take {AUTO_PARALLEL_MIN_S:.0f} s
-or more one after the other (`AUTO_PARALLEL_MIN_S`), the machine has more than one core and
-the memory available holds a copy of the process per worker: then they run on joblib's loky
-processes. Measured
+By default (`--jobs` unset: `auto`, `geo.exposure.batch.DEFAULT_N_JOBS`) scenarios run in this
+process, each timed, until those left would take {AUTO_PARALLEL_MIN_S:.0f} s or more one after
+the other (`AUTO_PARALLEL_MIN_S`; estimated anew after each scenario, since a cut road costs
+more than a closed site); then, with more than one core and the memory for a copy of the process
+per worker, the rest run on joblib's loky processes. Measured
 (`benchmarks/bench_batch.py`, `benchmarks/RESULTS.md`, {f["cores"]} cores, one run each, load
 {f["big_load"]}): 64 what-ifs on the synthetic 1M-edge network take {big["serial"][0]} s serially,
 {big["loky"][0]} s on loky processes (x{big["loky"][1]}), {big["threading"][0]} s on threads

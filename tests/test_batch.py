@@ -107,7 +107,7 @@ def test_auto_jobs_stays_in_this_process_for_small_work(ctx, bases, caplog):
     params, labels = close_each(bases, ExposureParams())
     with caplog.at_level(logging.INFO, logger="minusma.geo.exposure.batch"):
         auto = batch(ctx, params, labels=labels, per_place=True, progress=False)
-    assert "12 more scenarios" in caplog.text and "in this process" in caplog.text
+    assert "batch: 14 scenarios in this process" in caplog.text
     serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
     pd.testing.assert_frame_equal(auto.summary, serial.summary)
     pd.testing.assert_frame_equal(auto.classes, serial.classes)
@@ -123,7 +123,7 @@ def test_auto_jobs_runs_long_batches_on_processes_with_the_same_results(
     params, labels = close_each(bases, ExposureParams())
     with caplog.at_level(logging.INFO, logger="minusma.geo.exposure.batch"):
         auto = batch(ctx, params, labels=labels, per_place=True, progress=False)
-    assert "on 2 processes" in caplog.text
+    assert "12 scenarios left" in caplog.text and "on 2 processes" in caplog.text
     serial = batch(ctx, params, labels=labels, n_jobs=1, per_place=True, progress=False)
     pd.testing.assert_frame_equal(auto.summary, serial.summary)
     pd.testing.assert_frame_equal(auto.classes, serial.classes)
@@ -142,3 +142,23 @@ def test_batch_refuses_a_bad_number_of_workers(ctx, bases, bad):
     params, labels = close_each(bases, ExposureParams())
     with pytest.raises(ParameterError, match="n_jobs must be 'auto'"):
         batch(ctx, params[:2], labels=labels[:2], n_jobs=bad, progress=False)
+
+
+def test_a_worker_process_keeps_its_first_copy_of_the_context_warm_for_the_batch(ctx, bases):
+    """Each chunk sent to a loky worker carries a fresh, cold copy of the context: the worker
+    runs every chunk of one batch on the first copy it got (its cache warm), and a new batch
+    replaces it."""
+    import dataclasses
+
+    from minusma.geo.exposure import batch as batch_module
+
+    params, _ = close_each(bases, ExposureParams())
+    first, second = (dataclasses.replace(ctx, _cache={}) for _ in range(2))
+    rows = batch_module._run_in_worker("batch-a", first, [(0, params[0])], False, "town_id")
+    held = batch_module._WORKER_CONTEXT
+    assert list(held) == ["batch-a"] and held["batch-a"] is first and len(first._cache) > 0
+    again = batch_module._run_in_worker("batch-a", second, [(0, params[0])], False, "town_id")
+    assert again == rows and len(second._cache) == 0  # the warm copy answered
+    batch_module._run_in_worker("batch-b", second, [(1, params[1])], False, "town_id")
+    assert list(batch_module._WORKER_CONTEXT) == ["batch-b"]
+    batch_module._WORKER_CONTEXT.clear()

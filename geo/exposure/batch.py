@@ -4,11 +4,11 @@
 :func:`geo.exposure.assess.evaluate` on `joblib <https://joblib.readthedocs.io>`_ and sums each
 result up with :func:`summarise` (places and people by exposure class, places and people covered).
 
-By default (``n_jobs="auto"``, :data:`DEFAULT_N_JOBS`) the first two scenarios run in this
-process, the second timed (on a warm context, what each costs serially); the rest run there too
-unless they would take at least :data:`AUTO_PARALLEL_MIN_S` seconds one after the other, this
-machine has more than one core, and the memory available holds a copy of this process for every
-worker: then they run on joblib's loky processes. That is what measurement supports
+By default (``n_jobs="auto"``, :data:`DEFAULT_N_JOBS`) the scenarios run in this process, each
+timed, until those left would take :data:`AUTO_PARALLEL_MIN_S` seconds or more one after the
+other (estimated anew after each one at the mean time so far on the warm context); then, if this
+machine has more than one core and the memory available holds a copy of this process for every
+worker, the rest run on joblib's loky processes. That is what measurement supports
 (``benchmarks/bench_batch.py``; its figures are in ``benchmarks/RESULTS.md`` and the README):
 on 2 cores, small batches are fastest in this process, whose cache makes each what-if repair the
 last results (the 14 close-each scenarios on the 18,769 settlements: a fraction of a second,
@@ -29,9 +29,11 @@ workers once::
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import time
+import uuid
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -58,8 +60,8 @@ EXPOSED = ("high", "severe")
 #: (see the module docstring and :data:`AUTO_PARALLEL_MIN_S`).
 DEFAULT_N_JOBS: int | str = "auto"
 
-#: Seconds the scenarios after the first two would take one after the other (the second one's
-#: time times their number) from which ``n_jobs="auto"`` runs them on processes: between the
+#: Seconds the scenarios left would take one after the other (their number times the mean time
+#: of those run so far) from which ``n_jobs="auto"`` runs them on processes: between the
 #: batches measured to lose (under a second) and to gain (over a minute serially) on 2 cores,
 #: with room for the workers' start and their first, cold evaluation (a few seconds each on the
 #: 1M-edge network).
@@ -189,9 +191,9 @@ def batch(
     n_jobs
         Workers (joblib's convention: -1 = every core). 1 runs in this process, reusing the
         context's caches; ``"auto"`` (the default, :data:`DEFAULT_N_JOBS`; None means it too)
-        runs two scenarios here, then the rest here too unless they would take at least
-        :data:`AUTO_PARALLEL_MIN_S` s one after the other and memory holds a copy of this
-        process per core: then on every core's loky process (see the module docstring).
+        runs them here until those left would take :data:`AUTO_PARALLEL_MIN_S` s one after the
+        other, then (with the memory for a copy of this process per core) the rest on every
+        core's loky process (see the module docstring).
     backend
         A joblib backend (``"loky"``, ``"threading"``, ``"dask"``, ...); None: loky processes
         for more than one worker (threads measured no faster than serial). ``"dask"`` needs a
@@ -237,14 +239,8 @@ def batch(
     rows: list = []
     with config, _bar(show, len(items)) as bar:
         if n_jobs == "auto" and backend is None:
-            # two scenarios here: the second, on a warm context, is what each would cost serially
-            started = 0.0
-            for item in items[:2]:
-                started = time.perf_counter()
-                rows += _run(ctx, [item], per_place, id_column)
-                bar.update(1)
-            items = items[2:]
-            n_jobs = _auto_workers(time.perf_counter() - started, len(items))
+            done, items, n_jobs = _serial_until_long(ctx, items, per_place, id_column, bar)
+            rows += done
             backend = "loky" if n_jobs != 1 else None
         elif n_jobs == "auto":  # a backend given: every worker it has
             n_jobs = -1
@@ -283,44 +279,98 @@ def _results(
     size = 1 if backend == "dask" else len(items) / (workers * TASKS_PER_WORKER)
     size = max(1, math.ceil(size))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    run = joblib.delayed(_run)
+    if backend in (None, "loky", "multiprocessing"):  # processes: warm one copy per worker
+        token = uuid.uuid4().hex
+        run = joblib.delayed(functools.partial(_run_in_worker, token))
     return joblib.Parallel(
         n_jobs=n_jobs,
         backend=None if backend == "dask" else backend,
         prefer="processes",
         return_as="generator",
-    )(joblib.delayed(_run)(ctx, chunk, per_place, id_column) for chunk in chunks)
+    )(run(ctx, chunk, per_place, id_column) for chunk in chunks)
 
 
-def _auto_workers(each_s: float, remaining: int) -> int:
-    """Workers for ``remaining`` scenarios of ``each_s`` seconds each (``n_jobs="auto"``).
+#: In a worker process: the context of the batch it serves, by the batch's token, kept warm
+#: across that batch's chunks (each chunk arrives with a fresh, cold copy of the context).
+_WORKER_CONTEXT: dict[str, Context] = {}
 
-    One (serial) unless they would take :data:`AUTO_PARALLEL_MIN_S` s serially, there are
-    several cores and the available memory holds a copy of this process per worker.
+
+def _run_in_worker(
+    token: str,
+    ctx: Context,
+    chunk: Sequence[tuple[int, ExposureParams]],
+    per_place: bool,
+    id_column: str,
+) -> list[tuple[int, dict, np.ndarray | None]]:
+    """:func:`_run` on the copy of ``ctx`` this worker already warmed for the batch ``token``.
+
+    The first chunk's copy is kept; a new batch replaces it.
     """
-    workers = min(joblib.cpu_count(), remaining)
-    serial_s = each_s * remaining
-    if workers < 2 or serial_s < AUTO_PARALLEL_MIN_S:
+    held = _WORKER_CONTEXT.get(token)
+    if held is None:
+        _WORKER_CONTEXT.clear()
+        _WORKER_CONTEXT[token] = held = ctx
+    return _run(held, chunk, per_place, id_column)
+
+
+def _serial_until_long(
+    ctx: Context,
+    items: list[tuple[int, ExposureParams]],
+    per_place: bool,
+    id_column: str,
+    bar,
+) -> tuple[list, list[tuple[int, ExposureParams]], int]:
+    """``n_jobs="auto"``: scenarios run here until the rest would take long serially.
+
+    After each scenario, the rest are estimated at the mean time of those run so far on a warm
+    context (every one but the first). Once that reaches :data:`AUTO_PARALLEL_MIN_S`, with
+    several cores and the memory for a copy of this process per worker, the rest go to that
+    many processes. Scenarios of one batch differ (a cut road costs more than a closed site),
+    so the estimate is made anew after each one.
+
+    Returns
+    -------
+    tuple
+        The rows of the scenarios run here, the scenarios left, and the workers for them (1:
+        none left, or serial to the end).
+    """
+    rows: list = []
+    warm_s: list[float] = []
+    memory_checked = False
+    for k, item in enumerate(items):
+        started = time.perf_counter()
+        rows += _run(ctx, [item], per_place, id_column)
+        bar.update(1)
+        if k:  # the first warms the context
+            warm_s.append(time.perf_counter() - started)
+        left = items[k + 1 :]
+        workers = min(joblib.cpu_count(), len(left))
+        if not warm_s or workers < 2 or memory_checked:
+            continue
+        serial_s = sum(warm_s) / len(warm_s) * len(left)
+        if serial_s < AUTO_PARALLEL_MIN_S:
+            continue
+        memory_checked = True  # asked once: the answer would not change much
+        need = psutil.Process().memory_info().rss * workers
+        available = psutil.virtual_memory().available
+        if need > available:
+            logger.info(
+                "batch: %d processes would need about %.1f GB, %.1f GB available: in this process",
+                workers,
+                need / 1e9,
+                available / 1e9,
+            )
+            continue
         logger.info(
-            "batch: %d more scenarios, about %.1f s serially: in this process", remaining, serial_s
-        )
-        return 1
-    need = psutil.Process().memory_info().rss * workers
-    available = psutil.virtual_memory().available
-    if need > available:
-        logger.info(
-            "batch: %d processes would need about %.1f GB, %.1f GB available: in this process",
+            "batch: %d scenarios left, about %.0f s serially: on %d processes",
+            len(left),
+            serial_s,
             workers,
-            need / 1e9,
-            available / 1e9,
         )
-        return 1
-    logger.info(
-        "batch: %d more scenarios, about %.0f s serially: on %d processes",
-        remaining,
-        serial_s,
-        workers,
-    )
-    return workers
+        return rows, left, workers
+    logger.info("batch: %d scenarios in this process", len(items))
+    return rows, [], 1
 
 
 def _bar(show: bool, total: int):

@@ -970,7 +970,7 @@ class Study:
             Also return every place's class in every scenario.
         n_jobs
             Parallel workers (default :data:`minusma.geo.exposure.batch.DEFAULT_N_JOBS`,
-            ``"auto"``: serial unless the batch is long enough for processes to pay).
+            ``"auto"``: serial until what is left is long enough for processes to pay).
         progress
             Show a progress bar (default: on a terminal).
         **options

@@ -55,9 +55,9 @@ from minusma.cli.options import (
     type=JOBS,
     default=None,
     help="Parallel worker processes (-1: every core; 1: in this process). Default: auto "
-    "(geo.exposure.batch.DEFAULT_N_JOBS): in this process unless the scenarios would take "
-    "geo.exposure.batch.AUTO_PARALLEL_MIN_S seconds or more one after the other and memory "
-    "allows a process per core.",
+    "(geo.exposure.batch.DEFAULT_N_JOBS): in this process until the scenarios left would take "
+    "geo.exposure.batch.AUTO_PARALLEL_MIN_S seconds or more one after the other, then on a "
+    "process per core if memory allows.",
 )
 @study_options(places=True)
 def scenarios(

@@ -57,8 +57,9 @@ def _run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def test_unit_choices_match_the_library():
-    assert tuple(forecast_cli.UNIT_CHOICES) == forecasting.UNITS
+def test_unit_choices_are_the_librarys_one_list():
+    assert forecast_cli.UNIT_CHOICES is forecasting.UNITS
+    assert set(forecasting.POINT_UNITS) < set(forecasting.UNITS)
 
 
 def test_forecast_cercles_from_an_hdx_history(data_dir, hdx_history, tmp_path):

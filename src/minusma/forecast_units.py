@@ -21,20 +21,19 @@ import scipy.sparse as sp
 
 from minusma.geo._errors import UnknownNameError
 from minusma.geo.crs import WGS84
-from minusma.geo.distance import nearest_km, pairwise_km
+from minusma.geo.distance import EARTH_RADIUS_KM, nearest_km, pairwise_km
 from minusma.geo.forecast.features import Sites
 from minusma.geo.panel import month_index
 from minusma.geo.prio_grid import cells, queen_neighbours
+from minusma.unit_kinds import UNITS
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "ACCESS",
-    "EARTH_RADIUS_KM",
     "SETTLEMENT_NEIGHBOURS_K",
     "TOWN_MATCH_KM",
     "TOWN_NEIGHBOUR_KM",
-    "UNITS",
     "Units",
     "access_features",
     "composite_features",
@@ -43,8 +42,6 @@ __all__ = [
     "unit_population",
 ]
 
-#: Units of analysis.
-UNITS = ("cercle", "commune", "region", "region_2023", "grid", "towns", "settlements")
 #: Point units (towns, settlements): an event counts for the nearest place within this many km
 #: plus its own location uncertainty (the match radius of ``minusma validate``); farther events
 #: are left out and counted in the panel's report (``dropped_outside_units``).
@@ -55,8 +52,6 @@ TOWN_NEIGHBOUR_KM = 50.0
 #: distance (k-nearest, libpysal ``KNN``; a distance band would give the 18,769 places of
 #: Mali's COD anything from none to hundreds of neighbours).
 SETTLEMENT_NEIGHBOURS_K = 8
-#: Sphere radius of the great-circle neighbour search (km; IUGG mean Earth radius).
-EARTH_RADIUS_KM = 6371.0088
 #: Access indicators of the exposure model (per town, on the network as modelled: static over
 #: time) and how they aggregate to a unit holding several towns. A unit holding none takes the
 #: median over units; an indicator no unit has is left out.

@@ -118,7 +118,7 @@ def why_text(
     cube
         The feature cube (names, sites behind the protection features).
     level
-        The unit kind (:data:`minusma.forecast_units.UNITS`), for "neighbouring cercles".
+        The unit kind (:data:`minusma.unit_kinds.UNITS`), for "neighbouring cercles".
     contrib
         ``(n_units, n_features)`` log-forecast contributions
         (:func:`minusma.geo.forecast.explain.contributions`).

@@ -24,11 +24,9 @@ from scipy.stats import poisson
 
 from minusma.forecast_units import (
     ACCESS,
-    EARTH_RADIUS_KM,
     SETTLEMENT_NEIGHBOURS_K,
     TOWN_MATCH_KM,
     TOWN_NEIGHBOUR_KM,
-    UNITS,
     Units,
     access_features,
     composite_features,
@@ -39,6 +37,7 @@ from minusma.forecast_units import (
 from minusma.forecast_words import LANGS, why_text
 from minusma.geo._errors import DataDirError, ParameterError
 from minusma.geo.crs import WGS84
+from minusma.geo.distance import EARTH_RADIUS_KM
 from minusma.geo.forecast import backtest as bt
 from minusma.geo.forecast.explain import contributions
 from minusma.geo.forecast.features import FeatureCube, Sites, build_features
@@ -47,6 +46,7 @@ from minusma.geo.forecast.shape import ProtectionShape, read_protection_shape
 from minusma.geo.panel import Panel, month_index, month_label
 from minusma.layers.history import History, read_history, to_panel
 from minusma.layers.registry import LayerInfo
+from minusma.unit_kinds import POINT_UNITS, UNITS
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,6 @@ DEFAULT_MODELS = (*BASELINES, *LEARNED)
 INTERVAL = 0.8
 #: Origins of the backtest ``auto`` runs: every 12 months over the last this-many years of span.
 AUTO_YEARS = 5
-#: Units that are places (points): events go to the nearest one within reach.
-POINT_UNITS = ("towns", "settlements")
 #: Folder of the data directory holding the WorldPop raster (population feature by default).
 WORLDPOP_FOLDER = "worldpop"
 

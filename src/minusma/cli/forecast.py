@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from minusma.cli.options import OutFile, data_dir_option, format_option, lang_option, note
+from minusma.unit_kinds import UNITS
 
-#: The units of :data:`minusma.forecasting.UNITS` (written out so that --help stays cheap;
-#: tests/test_cli_forecast.py checks they agree).
-UNIT_CHOICES = ("cercle", "commune", "region", "region_2023", "grid", "towns", "settlements")
+#: The units of a forecast (:mod:`minusma.unit_kinds`: names only, so --help stays cheap).
+UNIT_CHOICES = UNITS
 #: Columns printed by ``--format table``.
 TABLE_COLUMNS = ("rank", "unit_id", "unit_name", "predicted", "range", "class", "why")
 
